@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { TriplegainError } from '../shared/triplegain-error.ts';
+import { isMessageType, messageCatalog, type MessageType, type PayloadOf } from './message-catalog.ts';
+import { Priority } from './topics.ts';
+
+/**
+ * The envelope every message carries. On the stream it is flat fields (snake_case, readable
+ * with `redis-cli XRANGE`); in code it is this object (camelCase, units in names).
+ */
+export const Envelope = z
+  .object({
+    id: z.uuid(),
+    type: z.string().min(1),
+    source: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'expected a service name such as "ta-agent"'),
+    /** Empty when the message is not about one symbol. */
+    symbol: z.union([z.literal(''), z.string().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, 'expected a pair such as "BTC/USD"')]),
+    priority: Priority,
+    correlationId: z.string().min(1),
+    /** Id of the message that caused this one; empty when none. */
+    causationId: z.string(),
+    tsMs: z.number().int().nonnegative(),
+    expiresAtMs: z.number().int().nonnegative(),
+    payload: z.unknown(),
+  })
+  .strict();
+export type Envelope = z.infer<typeof Envelope>;
+
+/** A validated message of type T. */
+export type BusMessage<T extends MessageType = MessageType> = Omit<Envelope, 'type' | 'payload'> & {
+  type: T;
+  payload: PayloadOf<T>;
+};
+
+const fieldNames = {
+  id: 'id',
+  type: 'type',
+  source: 'source',
+  symbol: 'symbol',
+  priority: 'priority',
+  correlationId: 'correlation_id',
+  causationId: 'causation_id',
+  tsMs: 'ts_ms',
+  expiresAtMs: 'expires_at_ms',
+  payload: 'payload',
+} as const satisfies Record<keyof Envelope, string>;
+
+function invalid(type: string, error: z.ZodError, prefix = ''): TriplegainError {
+  const first = error.issues[0];
+  const path = first ? [prefix, ...first.path.map(String)].filter(Boolean).join('.') : prefix;
+  const reasons = error.issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)'}: ${i.message}`);
+  return new TriplegainError('MESSAGE_INVALID', `invalid ${type} message: ${reasons.join('; ')}`, { type, field: path, issues: reasons });
+}
+
+/**
+ * Validates an envelope and its payload against the catalog. Throws MESSAGE_INVALID naming
+ * the first offending field (`payload.confidence`, `symbol`, …) or MESSAGE_TYPE_UNKNOWN.
+ */
+export function validateMessage(candidate: unknown): BusMessage {
+  const envelope = Envelope.safeParse(candidate);
+  const type = typeof (candidate as { type?: unknown })?.type === 'string' ? (candidate as { type: string }).type : '(no type)';
+  if (!envelope.success) throw invalid(type, envelope.error);
+  if (!isMessageType(envelope.data.type)) {
+    throw new TriplegainError('MESSAGE_TYPE_UNKNOWN', `unknown message type ${JSON.stringify(envelope.data.type)}`, {
+      type: envelope.data.type,
+      field: 'type',
+    });
+  }
+  const payload = messageCatalog[envelope.data.type].payload.safeParse(envelope.data.payload);
+  if (!payload.success) throw invalid(envelope.data.type, payload.error, 'payload');
+  return { ...envelope.data, type: envelope.data.type, payload: payload.data } as BusMessage;
+}
+
+/** Envelope → flat `[field, value, …]` for XADD. */
+export function encodeFields(message: BusMessage): string[] {
+  return [
+    fieldNames.id, message.id,
+    fieldNames.type, message.type,
+    fieldNames.source, message.source,
+    fieldNames.symbol, message.symbol,
+    fieldNames.priority, message.priority,
+    fieldNames.correlationId, message.correlationId,
+    fieldNames.causationId, message.causationId,
+    fieldNames.tsMs, String(message.tsMs),
+    fieldNames.expiresAtMs, String(message.expiresAtMs),
+    fieldNames.payload, JSON.stringify(message.payload),
+  ];
+}
+
+/** Flat stream fields → record (the last value wins for a repeated field). */
+export function fieldsToRecord(fields: readonly string[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]!] = fields[i + 1]!;
+  return record;
+}
+
+const integerField = /^\d+$/;
+
+/**
+ * Flat stream fields → validated message. Anything written by hand that does not fit throws
+ * MESSAGE_INVALID (the consumer dead-letters it instead of crashing).
+ */
+export function decodeFields(fields: readonly string[]): BusMessage {
+  const r = fieldsToRecord(fields);
+  let payload: unknown;
+  try {
+    payload = r.payload === undefined ? undefined : JSON.parse(r.payload);
+  } catch {
+    throw new TriplegainError('MESSAGE_INVALID', `invalid ${r.type ?? '(no type)'} message: payload: not valid JSON`, { field: 'payload' });
+  }
+  const int = (v: string | undefined) => (v !== undefined && integerField.test(v) ? Number(v) : v);
+  return validateMessage({
+    id: r.id,
+    type: r.type,
+    source: r.source,
+    symbol: r.symbol,
+    priority: r.priority,
+    correlationId: r.correlation_id,
+    causationId: r.causation_id,
+    tsMs: int(r.ts_ms),
+    expiresAtMs: int(r.expires_at_ms),
+    payload,
+  });
+}

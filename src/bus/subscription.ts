@@ -1,0 +1,455 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Clock } from '../clock/clock.ts';
+import type { BusConfig } from '../config/sections/bus-config.ts';
+import type { Keys } from '../keys.ts';
+import type { Logger } from '../shared/logger.ts';
+import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
+import { CircuitBreaker, type BreakerChange, type BreakerState } from './circuit-breaker.ts';
+import { ackScript } from './scripts/ack-script.ts';
+import { moveToDeadLetter, type DeadLetterReason } from './dead-letter-store.ts';
+import { decodeFields, type BusMessage } from './envelope.ts';
+import { onceInRedis, type OnceResult } from './idempotency.ts';
+import type { MessageType, PayloadInput, TypesOfTopic } from './message-catalog.ts';
+import { priorityRank, type Topic } from './topics.ts';
+import type { PublishOptions, PublishedMessage } from './publish-options.ts';
+
+/** What a handler gets besides the message. */
+export interface HandlerContext {
+  /** 1 on first delivery; counts every delivery of this message to this group. */
+  deliveryCount: number;
+  streamId: string;
+  group: string;
+  consumer: string;
+  /** Aborted when the handler runs past `handlerTimeoutMs`. */
+  signal: AbortSignal;
+  /** Publishes a message caused by this one (same correlation id, causation id = this id). */
+  publish<T extends MessageType>(type: T, payload: PayloadInput<T>, options?: PublishOptions): Promise<PublishedMessage<T>>;
+  /**
+   * Runs a side effect at most once for this message in this group, even when the message is
+   * delivered again (after a crash, a timeout or a dead-letter replay).
+   */
+  once<T>(fn: () => Promise<T>): Promise<OnceResult<T>>;
+}
+
+export type Handler<P extends Topic> = (message: BusMessage<TypesOfTopic<P>>, ctx: HandlerContext) => Promise<void> | void;
+
+export interface SubscribeOptions<P extends Topic> {
+  topic: P;
+  /** The subscribing service: one consumer group per service, shared by all its replicas. */
+  service: string;
+  /**
+   * Distinguishes several subscriptions of one service to one topic; each gets its own group
+   * (`<service>.<name>`), so each sees every message and applies its own filter.
+   */
+  name?: string;
+  /** Only these message types reach the handler (others are acked and counted as filtered). */
+  types?: readonly TypesOfTopic<P>[];
+  /** Only messages about these symbols reach the handler. */
+  symbols?: readonly string[];
+  filter?: (message: BusMessage<TypesOfTopic<P>>) => boolean;
+  handler: Handler<P>;
+  /** Where a group created now starts: new messages only (default) or everything retained. */
+  startFrom?: 'new' | 'earliest';
+  /** Consumer name inside the group; defaults to host, pid and a random suffix. */
+  consumer?: string;
+  /** Overrides of the bus config for this subscription (tests, slow handlers). */
+  overrides?: Partial<Pick<BusConfig, 'claimIdleMs' | 'claimIntervalMs' | 'retryDelayMs' | 'handlerTimeoutMs' | 'batchSize' | 'blockMs' | 'maxDeliveries'>> & {
+    breaker?: Partial<BusConfig['breaker']>;
+  };
+}
+
+/** What a subscription needs from the bus that created it. */
+export interface SubscriptionDeps {
+  redis: Redis;
+  keys: Keys;
+  clock: Clock;
+  logger: Logger;
+  config: BusConfig;
+  publish<T extends MessageType>(type: T, payload: PayloadInput<T>, options?: PublishOptions): Promise<PublishedMessage<T>>;
+}
+
+interface Delivery {
+  lane: string;
+  streamId: string;
+  fields: string[];
+  deliveryCount: number;
+  /** Decoded once; `undefined` until decoded, `null` when malformed. */
+  message?: BusMessage | null;
+  decodeError?: unknown;
+}
+
+type XReadReply = [stream: string, entries: [id: string, fields: string[]][]][] | null;
+type ClaimReply = [next: string, entries: ([id: string, fields: string[] | null] | null)[], deleted?: string[]];
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One consumer in one consumer group, reading a topic's urgent lane before its main lane.
+ *
+ * Guarantees: a message is acked only after its handler succeeded (or it expired, was
+ * filtered out, or was dead-lettered); a failed message is retried with backoff and
+ * dead-lettered after `maxDeliveries`; messages held by a consumer that died are claimed by
+ * the others (`XAUTOCLAIM`) once idle for `claimIdleMs`. Handling is serial per consumer;
+ * run more consumers (processes) to share a group's work.
+ */
+export class Subscription<P extends Topic = Topic> {
+  readonly topic: P;
+  readonly group: string;
+  readonly consumer: string;
+  private readonly config: BusConfig;
+  private readonly lanes: { urgent: string; main: string };
+  private readonly blocking: Redis;
+  private readonly breaker: CircuitBreaker;
+  private running = false;
+  private loop?: Promise<void>;
+  private chain: Promise<void> = Promise.resolve();
+  private claimTimer?: NodeJS.Timeout;
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private acks: { lane: string; id: string }[] = [];
+  private counters: Record<string, number> = {};
+
+  constructor(
+    private readonly deps: SubscriptionDeps,
+    private readonly options: SubscribeOptions<P>,
+  ) {
+    this.topic = options.topic;
+    this.group = options.name ? `${options.service}.${options.name}` : options.service;
+    this.consumer = options.consumer ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 6)}`;
+    const { breaker: breakerOverrides, ...rest } = options.overrides ?? {};
+    this.config = { ...deps.config, ...rest, breaker: { ...deps.config.breaker, ...breakerOverrides } };
+    this.lanes = { urgent: deps.keys.busUrgentStream(options.topic), main: deps.keys.busStream(options.topic) };
+    this.breaker = new CircuitBreaker(this.config.breaker.failureThreshold, this.config.breaker.cooldownMs);
+    this.blocking = deps.redis.duplicate({
+      maxRetriesPerRequest: null,
+      connectionName: `tg-bus:${this.group}:${this.consumer}`,
+      lazyConnect: true,
+    });
+    // Errors surface through the commands that fail; this keeps ioredis from logging them raw.
+    this.blocking.on('error', () => undefined);
+  }
+
+  get breakerState(): BreakerState {
+    return this.breaker.state;
+  }
+
+  async start(): Promise<void> {
+    await this.ensureGroups();
+    await this.blocking.connect();
+    this.running = true;
+    this.loop = this.readLoop();
+    this.claimTimer = setInterval(() => void this.claimIdle(), this.config.claimIntervalMs);
+    this.claimTimer.unref();
+  }
+
+  /**
+   * Stops reading, lets the message being handled finish (up to `deadlineMs`), flushes acks.
+   * Messages this consumer still holds stay pending and are claimed by another consumer.
+   */
+  async stop(deadlineMs = 5_000): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    clearInterval(this.claimTimer);
+    for (const t of this.retryTimers) clearTimeout(t);
+    this.retryTimers.clear();
+    this.blocking.disconnect();
+    await Promise.race([Promise.allSettled([this.loop, this.chain]), sleep(deadlineMs)]);
+    await this.flushAcks().catch(() => undefined);
+    await this.removeConsumerIfIdle().catch(() => undefined);
+  }
+
+  private async ensureGroups(): Promise<void> {
+    const from = this.options.startFrom === 'earliest' ? '0' : '$';
+    for (const lane of [this.lanes.urgent, this.lanes.main]) {
+      try {
+        await this.deps.redis.xgroup('CREATE', lane, this.group, from, 'MKSTREAM');
+      } catch (err) {
+        if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
+      }
+    }
+  }
+
+  private async readLoop(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      const gate = this.breaker.allows(Date.now());
+      if (gate.change) this.onBreakerChange(gate.change, undefined);
+      if (!gate.allowed) {
+        await sleep(Math.min(this.breaker.remainingCooldownMs(Date.now()) + 1, 250));
+        continue;
+      }
+      let reply: XReadReply;
+      try {
+        reply = (await this.blocking.xreadgroup(
+          'GROUP', this.group, this.consumer,
+          'COUNT', this.breaker.state === 'half_open' ? 1 : this.config.batchSize,
+          'BLOCK', this.config.blockMs,
+          'STREAMS', this.lanes.urgent, this.lanes.main, '>', '>',
+        )) as XReadReply;
+        failures = 0;
+      } catch (err) {
+        if (!this.running) return;
+        failures += 1;
+        // The streams or groups were deleted (e.g. FLUSHALL after a Redis restart without AOF).
+        if (err instanceof Error && err.message.startsWith('NOGROUP')) await this.ensureGroups().catch(() => undefined);
+        else this.deps.logger.warn({ err: describeError(err), topic: this.topic, group: this.group }, 'bus read failed; retrying');
+        await sleep(Math.min(100 * 2 ** failures, 5_000));
+        continue;
+      }
+      if (!reply) continue;
+      const deliveries: Delivery[] = [];
+      for (const [lane, entries] of reply) {
+        for (const [streamId, fields] of entries) deliveries.push({ lane, streamId, fields, deliveryCount: 1 });
+      }
+      await this.serial(() => this.handleBatch(deliveries));
+    }
+  }
+
+  /** Runs `work` after everything queued before it: one message at a time per consumer. */
+  private serial(work: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(work, work);
+    this.chain = next.catch((err: unknown) => {
+      this.deps.logger.error({ err: describeError(err), topic: this.topic, group: this.group }, 'bus batch failed');
+    });
+    return this.chain;
+  }
+
+  private async handleBatch(deliveries: Delivery[]): Promise<void> {
+    for (const d of deliveries) this.decode(d);
+    // Urgent lane first, then by priority; the sort is stable so order within a rank holds.
+    const rank = (d: Delivery) => (d.lane === this.lanes.urgent ? -1 : d.message ? priorityRank[d.message.priority] : 9);
+    deliveries.sort((a, b) => rank(a) - rank(b));
+    for (const d of deliveries) {
+      if (!this.running) break;
+      await this.handle(d);
+    }
+    await this.flushAcks();
+  }
+
+  private decode(d: Delivery): void {
+    if (d.message !== undefined) return;
+    try {
+      d.message = decodeFields(d.fields);
+    } catch (err) {
+      d.message = null;
+      d.decodeError = err;
+    }
+  }
+
+  private matches(message: BusMessage<TypesOfTopic<P>>): boolean {
+    const { types, symbols, filter } = this.options;
+    if (types && !types.includes(message.type)) return false;
+    if (symbols && !symbols.includes(message.symbol)) return false;
+    return filter ? filter(message) : true;
+  }
+
+  private async handle(d: Delivery): Promise<void> {
+    this.decode(d);
+    const message = d.message as BusMessage<TypesOfTopic<P>> | null;
+    if (!message) {
+      await this.deadLetter(d, 'malformed', d.decodeError);
+      return;
+    }
+    if (message.expiresAtMs <= this.deps.clock.now()) {
+      this.ack(d, 'expired');
+      return;
+    }
+    if (!this.matches(message)) {
+      this.ack(d, 'filtered');
+      return;
+    }
+    if (this.breaker.state !== 'closed') {
+      const gate = this.breaker.allows(Date.now());
+      if (gate.change) this.onBreakerChange(gate.change, undefined);
+      if (!gate.allowed) {
+        // The circuit opened earlier in this batch: keep the message pending and come back to it.
+        this.scheduleRetry(d, this.breaker.remainingCooldownMs(Date.now()) + 1);
+        return;
+      }
+    }
+    this.count('delivered');
+    try {
+      await this.runHandler(message, d);
+    } catch (err) {
+      this.count('failed');
+      const change = this.breaker.recordFailure(Date.now());
+      if (change) this.onBreakerChange(change, err);
+      this.deps.logger.warn(
+        { err: describeError(err), topic: this.topic, group: this.group, messageId: message.id, deliveryCount: d.deliveryCount },
+        'bus handler failed',
+      );
+      if (d.deliveryCount >= this.config.maxDeliveries) await this.deadLetter(d, 'handler_failed', err);
+      else this.scheduleRetry(d, this.config.retryDelayMs * 2 ** (d.deliveryCount - 1));
+      return;
+    }
+    this.ack(d, 'handled');
+    if (this.breaker.state !== 'closed' || this.breaker.consecutiveFailures > 0) {
+      const change = this.breaker.recordSuccess(Date.now());
+      if (change) this.onBreakerChange(change, undefined);
+    }
+  }
+
+  private async runHandler(message: BusMessage<TypesOfTopic<P>>, d: Delivery): Promise<void> {
+    let controller: AbortController | undefined;
+    const { redis, keys, config } = this.deps;
+    const ctx: HandlerContext = {
+      deliveryCount: d.deliveryCount,
+      streamId: d.streamId,
+      group: this.group,
+      consumer: this.consumer,
+      // Created on first use: most handlers never look at it.
+      get signal() {
+        controller ??= new AbortController();
+        return controller.signal;
+      },
+      publish: (type, payload, options) => this.deps.publish(type, payload, { causedBy: message, ...options }),
+      once: (fn) =>
+        onceInRedis(redis, keys.idempotency(this.group, message.id), { ttlMs: config.idempotencyTtlMs, lockMs: this.config.claimIdleMs }, fn),
+    };
+    const result = this.options.handler(message, ctx);
+    // A synchronous handler has finished already; only a pending promise needs the timeout.
+    if (!result || typeof (result as Promise<void>).then !== 'function') return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller?.abort();
+        reject(new TriplegainError('HANDLER_TIMEOUT', `handler ran past ${this.config.handlerTimeoutMs} ms`));
+      }, this.config.handlerTimeoutMs);
+    });
+    try {
+      await Promise.race([result, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private ack(d: Delivery, outcome: 'handled' | 'expired' | 'filtered'): void {
+    this.acks.push({ lane: d.lane, id: d.streamId });
+    this.count(outcome);
+  }
+
+  private count(counter: string): void {
+    this.counters[counter] = (this.counters[counter] ?? 0) + 1;
+  }
+
+  /** One command for a batch: XACK on each lane plus the group's counters. */
+  private async flushAcks(): Promise<void> {
+    const acks = this.acks;
+    const counters = this.counters;
+    this.acks = [];
+    this.counters = {};
+    const counterArgs = Object.entries(counters).flatMap(([name, n]) => [name, n]);
+    if (acks.length === 0 && counterArgs.length === 0) return;
+    const urgent: string[] = [];
+    const main: string[] = [];
+    for (const a of acks) (a.lane === this.lanes.urgent ? urgent : main).push(a.id);
+    try {
+      await ackScript.run(
+        this.deps.redis,
+        [this.lanes.urgent, this.lanes.main, this.deps.keys.busStats(this.topic)],
+        [this.group, urgent.length, main.length, ...urgent, ...main, ...counterArgs],
+      );
+    } catch (err) {
+      // Unacked messages are delivered again later; the handler's idempotency covers that.
+      this.deps.logger.warn({ err: describeError(err), topic: this.topic, group: this.group }, 'bus ack failed');
+    }
+  }
+
+  private async deadLetter(d: Delivery, reason: DeadLetterReason, err: unknown): Promise<void> {
+    await this.flushAcks();
+    await moveToDeadLetter(this.deps.redis, this.deps.keys, this.deps.config.retention.dlqMaxLen, {
+      topic: this.topic,
+      lane: d.lane,
+      streamId: d.streamId,
+      fields: d.fields,
+      group: this.group,
+      consumer: this.consumer,
+      reason,
+      error: describeError(err),
+      deliveryCount: d.deliveryCount,
+      atMs: this.deps.clock.now(),
+    });
+    this.deps.logger.error(
+      { topic: this.topic, group: this.group, streamId: d.streamId, reason, deliveryCount: d.deliveryCount, err: describeError(err) },
+      'bus message dead-lettered',
+    );
+  }
+
+  /**
+   * Takes the message back after `delayMs` and handles it again. XCLAIM with a min-idle of
+   * the delay only succeeds if nobody touched the message since, so a consumer that claimed
+   * it in the meantime keeps it.
+   */
+  private scheduleRetry(d: Delivery, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      void this.serial(async () => {
+        if (!this.running) return;
+        const claimed = (await this.deps.redis.xclaim(d.lane, this.group, this.consumer, Math.max(0, delayMs - 5), d.streamId)) as [
+          string,
+          string[],
+        ][];
+        const entry = claimed[0];
+        if (!entry) return;
+        await this.handle({ lane: d.lane, streamId: entry[0], fields: entry[1], deliveryCount: d.deliveryCount + 1 });
+        await this.flushAcks();
+      });
+    }, delayMs);
+    timer.unref();
+    this.retryTimers.add(timer);
+  }
+
+  /** Claims messages that other (dead or stuck) consumers held past `claimIdleMs`. */
+  private async claimIdle(): Promise<void> {
+    if (!this.running || this.breaker.state === 'open') return;
+    for (const lane of [this.lanes.urgent, this.lanes.main]) {
+      try {
+        const reply = (await this.deps.redis.xautoclaim(
+          lane, this.group, this.consumer, this.config.claimIdleMs, '0-0', 'COUNT', this.config.batchSize,
+        )) as ClaimReply;
+        const entries = reply[1].filter((e): e is [string, string[]] => e !== null && e[1] !== null);
+        if (entries.length === 0) continue;
+        const counts = await this.deliveryCounts(lane, entries[0]![0], entries[entries.length - 1]![0], entries.length);
+        const deliveries = entries.map(([streamId, fields]) => ({ lane, streamId, fields, deliveryCount: counts.get(streamId) ?? 1 }));
+        this.deps.logger.info({ topic: this.topic, group: this.group, claimed: deliveries.length }, 'bus claimed idle messages');
+        await this.serial(() => this.handleBatch(deliveries));
+      } catch (err) {
+        if (this.running) this.deps.logger.warn({ err: describeError(err), topic: this.topic, group: this.group }, 'bus claim failed');
+      }
+    }
+  }
+
+  private async deliveryCounts(lane: string, first: string, last: string, count: number): Promise<Map<string, number>> {
+    const rows = (await this.deps.redis.xpending(lane, this.group, first, last, count, this.consumer)) as [string, string, number, number][];
+    return new Map(rows.map(([id, , , deliveries]) => [id, Number(deliveries)]));
+  }
+
+  private onBreakerChange(change: BreakerChange, err: unknown): void {
+    const details = { topic: this.topic, group: this.group, consumer: this.consumer, consecutiveFailures: change.consecutiveFailures };
+    if (change.to === 'open' && change.from === 'closed') {
+      this.deps.logger.error({ ...details, err: describeError(err) }, 'bus subscription circuit opened');
+      this.raiseAlert('error', 'bus.subscription_tripped', `subscription ${this.group} on ${this.topic} stopped after ${change.consecutiveFailures} consecutive failures`, {
+        ...details,
+        lastError: describeError(err),
+        cooldownMs: this.config.breaker.cooldownMs,
+      });
+    } else if (change.to === 'closed') {
+      this.deps.logger.info(details, 'bus subscription circuit closed');
+      this.raiseAlert('info', 'bus.subscription_recovered', `subscription ${this.group} on ${this.topic} recovered`, details);
+    }
+  }
+
+  private raiseAlert(severity: 'info' | 'error', code: string, message: string, details: Record<string, unknown>): void {
+    this.deps
+      .publish('system.alert_raised', { severity, code, message, details }, { source: 'bus', priority: severity === 'error' ? 'high' : 'normal' })
+      .catch((err: unknown) => this.deps.logger.error({ err: describeError(err), code }, 'bus could not publish alert'));
+  }
+
+  private async removeConsumerIfIdle(): Promise<void> {
+    for (const lane of [this.lanes.urgent, this.lanes.main]) {
+      const held = (await this.deps.redis.xpending(lane, this.group, '-', '+', 1, this.consumer)) as unknown[];
+      if (held.length === 0) await this.deps.redis.xgroup('DELCONSUMER', lane, this.group, this.consumer);
+    }
+  }
+}

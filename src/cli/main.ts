@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+import { registerBusCommands } from './commands/bus-commands.ts';
+import { registerConfigCommands } from './commands/config-commands.ts';
+import { registerDbCommands } from './commands/db-commands.ts';
+import { registerStartCommand } from './commands/start-command.ts';
+import { redactSecrets } from '../shared/redact-secrets.ts';
+import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
+
+const program = new Command('triplegain')
+  .description('Multi-agent crypto trading system for Kraken, run as a Redis-backed worker cluster')
+  .option('-c, --config <file>', 'config file layered over config/default.yaml (default: config/local.yaml when present)')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerStartCommand(program);
+registerConfigCommands(program);
+registerDbCommands(program);
+registerBusCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode;
+  } else {
+    const text = err instanceof TriplegainError ? err.message : describeError(err);
+    console.error(redactSecrets(`error: ${text}`));
+    process.exitCode = 1;
+  }
+}

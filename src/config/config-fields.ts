@@ -1,0 +1,59 @@
+import { Decimal } from 'decimal.js';
+import { z } from 'zod';
+
+/**
+ * Field builders shared by the config sections, so that every duration, percentage and
+ * amount is validated the same way and every violation states the allowed range.
+ */
+
+/** A whole number of milliseconds within [min, max]. */
+export const durationMs = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** A percentage (5 means 5 %) within [min, max]. */
+export const pct = (min: number, max: number) => z.number().min(min).max(max);
+
+/** A ratio within [min, max] (0.2 means 20 %). */
+export const ratio = (min = 0, max = 1) => z.number().min(min).max(max);
+
+/** A TCP port. */
+export const port = () => z.number().int().min(1).max(65_535);
+
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+/**
+ * A non-negative quantity of an asset (cash, notional, a hodl bag) as a decimal string such
+ * as "10000" or "0.015": money never goes through a float. Bounds are inclusive.
+ */
+export function decimalAmount(bounds: { min?: string; max?: string } = {}) {
+  return z
+    .string()
+    .regex(DECIMAL, 'expected a non-negative decimal string such as "10" or "0.015"')
+    .superRefine((value, ctx) => {
+      if (!DECIMAL.test(value)) return;
+      const amount = new Decimal(value);
+      const tooSmall = bounds.min !== undefined && amount.lt(bounds.min);
+      const tooBig = bounds.max !== undefined && amount.gt(bounds.max);
+      if (tooSmall || tooBig) ctx.addIssue({ code: 'custom', message: `"${value}" is out of range (${describeAmountBounds(bounds)})` });
+    });
+}
+
+function describeAmountBounds({ min, max }: { min?: string; max?: string }): string {
+  if (min !== undefined && max !== undefined) return `allowed ${min} to ${max}`;
+  if (min !== undefined) return `allowed at least ${min}`;
+  return `allowed at most ${max ?? ''}`;
+}
+
+/** An asset code such as `BTC`, `XRP` or `USD`. */
+export const assetCode = () => z.string().regex(/^[A-Z0-9]{2,12}$/, 'expected an asset code such as BTC or USD');
+
+/** A trading pair such as `BTC/USD`. */
+export const tradingPair = () => z.string().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, 'expected a pair such as BTC/USD');
+
+/** An http(s) URL. */
+export const httpUrl = () => z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+
+/**
+ * A secret. Config files hold only `${VAR}` references to it; the value comes from the
+ * environment and is masked by `config show` and in logs. Empty means "not configured".
+ */
+export const secret = () => z.string().default('');

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { decimalAmount, durationMs, httpUrl, pct, secret } from '../config-fields.ts';
+
+/** Kraken's API tiers; the tier sets the decay of the shared rate-limit counter. */
+export const KrakenTier = z.enum(['starter', 'intermediate', 'pro']);
+export type KrakenTier = z.infer<typeof KrakenTier>;
+
+/** The `execution` section: where approved orders go. */
+export const ExecutionConfig = z
+  .object({
+    /** `paper` fills on the built-in paper exchange; `kraken` trades real money (`app.mode: live`). */
+    exchange: z.enum(['paper', 'kraken']).default('paper'),
+    kraken: z
+      .object({
+        /** Verification tier of the account (rate limits differ per tier). */
+        tier: KrakenTier.default('starter'),
+        /** API key, from `KRAKEN_API_KEY`. */
+        apiKey: secret(),
+        /** API private key (base64), from `KRAKEN_API_SECRET`. */
+        apiSecret: secret(),
+        /** Override of the API URL (tests point it at a local server). */
+        baseUrl: httpUrl().optional(),
+        /** Timeout of one private API call; an order call that times out is reconciled, never resubmitted. */
+        timeoutMs: durationMs(1_000, 120_000).default(10_000),
+        /** Dead man's switch (`CancelAllOrdersAfter`), seconds, refreshed while alive; 0 disables. */
+        deadManSwitchSec: z
+          .number()
+          .int()
+          .min(0)
+          .max(86_400)
+          .refine((s) => s === 0 || s >= 15, 'expected 0 (off) or at least 15 seconds')
+          .default(60),
+        /** Interval of the periodic reconciliation with the exchange. */
+        reconcileIntervalMs: durationMs(5_000, 3_600_000).default(30_000),
+      })
+      .strict()
+      .prefault({}),
+    paper: z
+      .object({
+        /** Cash the paper account starts with, in the cash asset (decimal string). */
+        startingCashUsd: decimalAmount({ min: '1', max: '1000000000' }).default('10000'),
+        /** Price slippage applied to market fills, basis points. */
+        slippageBps: z.number().min(0).max(1_000).default(5),
+        /** Maker fee, % of notional (Kraken starter tier). */
+        makerFeePct: pct(0, 5).default(0.25),
+        /** Taker fee, % of notional (Kraken starter tier). */
+        takerFeePct: pct(0, 5).default(0.4),
+        /** Largest share of a candle's volume one fill may take; the rest stays open. */
+        maxBarVolumeShare: z.number().gt(0).max(1).default(0.1),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+export type ExecutionConfig = z.infer<typeof ExecutionConfig>;

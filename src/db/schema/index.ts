@@ -1,0 +1,3 @@
+export * from './candles.ts';
+export * from './processed-messages.ts';
+export * from './system-events.ts';

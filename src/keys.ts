@@ -1,0 +1,40 @@
+/**
+ * Every Redis key the system uses is built here and nowhere else.
+ *
+ * The prefix comes from config (`redis.keyPrefix`, default `tg`). A Redis Cluster deployment
+ * uses a hash-tagged prefix such as `{tg}` so that a topic's lanes, its dead-letter stream and
+ * its indexes land in one slot and the bus Lua scripts may touch them together.
+ */
+export interface Keys {
+  readonly prefix: string;
+  /** Main lane of a topic: every priority except `urgent`. */
+  busStream(topic: string): string;
+  /** Priority lane of a topic: `urgent` messages, read before the main lane. */
+  busUrgentStream(topic: string): string;
+  /** Dead-letter stream of a topic. */
+  dlq(topic: string): string;
+  /** Hash: `<symbol>|<source>` and `<symbol>|*` → last message published for that pair. */
+  latest(topic: string): string;
+  /** Hash of counters per consumer group: `<group>:delivered`, `:failed`, `:dead_lettered`, … */
+  busStats(topic: string): string;
+  /** Marker that a side effect for a message already happened (idempotency helper). */
+  idempotency(scope: string, messageId: string): string;
+  /** Prefix handed to BullMQ (`<prefix>:q:<queue>:…`). */
+  readonly queuePrefix: string;
+}
+
+export function createKeys(prefix = 'tg'): Keys {
+  if (!/^[A-Za-z0-9_{}:.-]+$/.test(prefix)) {
+    throw new Error(`invalid key prefix ${JSON.stringify(prefix)}: use letters, digits and _ { } : . -`);
+  }
+  return {
+    prefix,
+    busStream: (topic) => `${prefix}:bus:${topic}`,
+    busUrgentStream: (topic) => `${prefix}:bus:${topic}:urgent`,
+    dlq: (topic) => `${prefix}:dlq:${topic}`,
+    latest: (topic) => `${prefix}:latest:${topic}`,
+    busStats: (topic) => `${prefix}:stats:bus:${topic}`,
+    idempotency: (scope, messageId) => `${prefix}:idem:${scope}:${messageId}`,
+    queuePrefix: `${prefix}:q`,
+  };
+}

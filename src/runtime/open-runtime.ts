@@ -1,0 +1,93 @@
+import type { Redis } from 'ioredis';
+import { Bus } from '../bus/bus.ts';
+import { systemClock, type Clock } from '../clock/clock.ts';
+import type { AppConfig } from '../config/app-config.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { migrateDatabase } from '../db/migrate-database.ts';
+import { openDatabase, type Database } from '../db/open-database.ts';
+import { createKeys, type Keys } from '../keys.ts';
+import { checkEvictionPolicy } from '../redis/check-eviction-policy.ts';
+import { createRedis } from '../redis/create-redis.ts';
+import type { EmbeddedRedis } from '../redis/embedded-redis.ts';
+import { resolveRedis } from '../redis/resolve-redis.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
+import { redactUrl } from '../shared/redact-secrets.ts';
+
+export interface Runtime {
+  config: AppConfig;
+  logger: Logger;
+  clock: Clock;
+  redis: Redis;
+  redisUrl: string;
+  keys: Keys;
+  bus: Bus;
+  /** Present when `withDatabase` was asked for. */
+  database?: Database;
+  /** The private redis-server this process started, if any. */
+  embeddedRedis?: EmbeddedRedis;
+  close(): Promise<void>;
+}
+
+export interface OpenRuntimeOptions {
+  configFile?: string;
+  /** Start a private redis-server when none is reachable (the run command does; tools don't). */
+  allowEmbeddedRedis?: boolean;
+  /** Open and migrate the database. */
+  withDatabase?: boolean;
+  /** Service name on the bus. */
+  service?: string;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+/**
+ * Everything a process needs, built once from config: Redis (local, `REDIS_URL`, or a
+ * private redis-server), the bus, and optionally the migrated database.
+ */
+export async function openRuntime(options: OpenRuntimeOptions = {}): Promise<Runtime> {
+  const env = options.env ?? process.env;
+  const { config } = loadConfig({ file: options.configFile, env });
+  const logger = options.logger ?? createLogger({ level: config.app.logLevel });
+  const clock = options.clock ?? systemClock;
+
+  const resolved = await resolveRedis({
+    envUrl: config.redis.url || undefined,
+    allowEmbedded: (options.allowEmbeddedRedis ?? false) && config.redis.embedded.enabled,
+    dataDir: config.app.dataDir,
+    appendfsync: config.redis.embedded.appendfsync,
+    logger,
+  });
+  const redis = createRedis(resolved.url, { name: options.service ?? 'triplegain' });
+  await redis.ping();
+  await checkEvictionPolicy(redis, logger);
+  logger.info({ redis: redactUrl(resolved.url), embedded: Boolean(resolved.embedded) }, 'redis connected');
+
+  const keys = createKeys(config.redis.keyPrefix);
+  const bus = new Bus({ redis, keys, service: options.service ?? 'triplegain', config: config.bus, clock, logger });
+
+  let database: Database | undefined;
+  if (options.withDatabase) {
+    database = await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir });
+    await migrateDatabase(database);
+    logger.info({ driver: database.driver }, 'database migrated');
+  }
+
+  return {
+    config,
+    logger,
+    clock,
+    redis,
+    redisUrl: resolved.url,
+    keys,
+    bus,
+    database,
+    embeddedRedis: resolved.embedded,
+    async close() {
+      await bus.close();
+      await database?.close();
+      redis.disconnect();
+      await resolved.embedded?.stop();
+    },
+  };
+}

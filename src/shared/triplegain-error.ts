@@ -1,0 +1,41 @@
+/**
+ * Stable error codes. `retryable` says whether trying the same thing again can succeed; a
+ * worker turns a non-retryable failure into BullMQ's `UnrecoverableError`.
+ */
+export const ErrorCodes = {
+  CONFIG_INVALID: { retryable: false },
+  MESSAGE_INVALID: { retryable: false },
+  MESSAGE_TYPE_UNKNOWN: { retryable: false },
+  REDIS_UNAVAILABLE: { retryable: true },
+  DATABASE_UNAVAILABLE: { retryable: true },
+  HANDLER_TIMEOUT: { retryable: true },
+  /** Another consumer is doing the same work right now; try again later. */
+  BUSY: { retryable: true },
+  NOT_FOUND: { retryable: false },
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export class TriplegainError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'TriplegainError';
+    this.code = code;
+    this.retryable = ErrorCodes[code].retryable;
+    this.details = details;
+  }
+}
+
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
+}
+
+/** A one-line description of anything thrown, for logs and dead-letter entries. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}

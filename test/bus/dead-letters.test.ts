@@ -1,0 +1,131 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aTaSignal } from '../support/builders.ts';
+import { createTestBus, type TestBus } from '../support/test-bus.ts';
+import { sleep, waitFor } from '../support/wait-for.ts';
+
+describe('dead letters and circuit breaker', () => {
+  let t: TestBus;
+  beforeEach(async () => {
+    t = await createTestBus({ config: { maxDeliveries: 5, breaker: { failureThreshold: 50, cooldownMs: 300 } } });
+  });
+  afterEach(async () => t.cleanup());
+
+  it('moves a poison message to tg:dlq:<topic> after exactly N deliveries, with its error and count', async () => {
+    const deliveries: number[] = [];
+    await t.bus.subscribe({
+      topic: 'ta_signals',
+      service: 'coordinator',
+      handler: (_m, ctx) => {
+        deliveries.push(ctx.deliveryCount);
+        throw new Error('cannot parse this signal');
+      },
+    });
+    const poison = await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'BTC/USD' });
+    await waitFor(async () => (await t.redis.xlen(t.keys.dlq('ta_signals'))) === 1, 'the dead letter');
+    await sleep(200);
+    expect(deliveries).toEqual([1, 2, 3, 4, 5]);
+    const [dead] = await t.bus.deadLetters('ta_signals');
+    expect(dead).toMatchObject({
+      originalStreamId: poison.streamId,
+      group: 'coordinator',
+      reason: 'handler_failed',
+      deliveryCount: 5,
+      error: 'Error: cannot parse this signal',
+    });
+    expect(dead!.fields.id).toBe(poison.id);
+    // Acked on the topic: nothing pending, and the counters say what happened.
+    const stats = await t.bus.stats('ta_signals');
+    expect(stats.groups[0]).toMatchObject({ pending: 0, delivered: 5, failed: 5, deadLettered: 1 });
+    expect(stats.deadLetters).toBe(1);
+  });
+
+  it('replays a dead letter onto its topic with its original id, after which it is handled', async () => {
+    let healthy = false;
+    const handled: string[] = [];
+    await t.bus.subscribe({
+      topic: 'ta_signals',
+      service: 'coordinator',
+      handler: (m) => {
+        if (!healthy) throw new Error('downstream outage');
+        handled.push(m.id);
+      },
+    });
+    const original = await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'BTC/USD', ttlMs: 1_000 });
+    await waitFor(async () => (await t.redis.xlen(t.keys.dlq('ta_signals'))) === 1, 'the dead letter');
+    healthy = true;
+    await sleep(1_100); // past the original TTL: replay must give it a fresh one
+    const result = await t.bus.replayDeadLetters('ta_signals');
+    expect(result.replayed).toHaveLength(1);
+    expect(result.skipped).toEqual([]);
+    await waitFor(() => handled.length === 1, 'the replayed message');
+    expect(handled).toEqual([original.id]);
+    expect(await t.redis.xlen(t.keys.dlq('ta_signals'))).toBe(0);
+  });
+
+  it('dead-letters malformed entries written by hand instead of crashing the consumer', async () => {
+    const handled: string[] = [];
+    await t.bus.subscribe({ topic: 'ta_signals', service: 'coordinator', handler: (m) => void handled.push(m.symbol) });
+    const lane = t.keys.busStream('ta_signals');
+    // What an operator might type into redis-cli: missing fields, bad JSON, wrong types.
+    await t.redis.xadd(lane, '*', 'hello', 'world');
+    await t.redis.xadd(lane, '*', 'id', 'not-a-uuid', 'type', 'ta.signal_emitted', 'payload', '{oops');
+    await t.redis.xadd(lane, '*', 'id', '2f1f0f44-7a39-4c43-9f0e-3e3c7c1d2b6a', 'type', 'made.up', 'source', 'cli', 'symbol', '', 'priority', 'normal',
+      'correlation_id', 'x', 'causation_id', '', 'ts_ms', '1', 'expires_at_ms', '99999999999999', 'payload', '{}');
+    await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'XRP/USD' });
+    await waitFor(() => handled.length === 1, 'the valid message after the malformed ones');
+    await waitFor(async () => (await t.redis.xlen(t.keys.dlq('ta_signals'))) === 3, 'three dead letters');
+    const dead = await t.bus.deadLetters('ta_signals');
+    expect(dead.map((d) => d.reason)).toEqual(['malformed', 'malformed', 'malformed']);
+    expect(dead[1]!.error).toMatch(/payload: not valid JSON/);
+    expect(dead[2]!.error).toMatch(/unknown message type "made.up"/);
+    expect(dead[0]!.deliveryCount).toBe(1);
+    // Malformed dead letters cannot be replayed; they stay for the operator.
+    const replay = await t.bus.replayDeadLetters('ta_signals');
+    expect(replay.replayed).toEqual([]);
+    expect(replay.skipped).toHaveLength(3);
+    expect(await t.redis.xlen(t.keys.dlq('ta_signals'))).toBe(3);
+  });
+});
+
+describe('circuit breaker', () => {
+  let t: TestBus;
+  beforeEach(async () => {
+    t = await createTestBus({ config: { maxDeliveries: 100, retryDelayMs: 5, breaker: { failureThreshold: 3, cooldownMs: 400 } } });
+  });
+  afterEach(async () => t.cleanup());
+
+  it('opens a failing subscription, raises a system_events alert, and the other subscriptions keep receiving', async () => {
+    const alerts: { code: string; details: Record<string, unknown> }[] = [];
+    const healthy: string[] = [];
+    let failing = true;
+    let failingCalls = 0;
+    await t.bus.subscribe({ topic: 'system_events', service: 'ops', handler: (m) => void alerts.push(m.payload) });
+    const broken = await t.bus.subscribe({
+      topic: 'ta_signals',
+      service: 'broken',
+      handler: () => {
+        failingCalls += 1;
+        if (failing) throw new Error('boom');
+      },
+    });
+    await t.bus.subscribe({ topic: 'ta_signals', service: 'healthy', handler: (m) => void healthy.push(m.id) });
+
+    for (let i = 0; i < 10; i++) await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'BTC/USD' });
+    await waitFor(() => alerts.some((a) => a.code === 'bus.subscription_tripped'), 'the trip alert');
+    expect(broken.breakerState).toBe('open');
+    const callsWhenOpened = failingCalls;
+    await waitFor(() => healthy.length === 10, 'the healthy subscription to get all 10');
+    await sleep(200);
+    // Open: the failing subscription stopped calling its handler.
+    expect(failingCalls).toBe(callsWhenOpened);
+    expect(alerts.find((a) => a.code === 'bus.subscription_tripped')!.details).toMatchObject({
+      topic: 'ta_signals', group: 'broken', consecutiveFailures: 3, lastError: 'Error: boom',
+    });
+
+    // After the cool-down it tries again; once the handler works, every message is handled.
+    failing = false;
+    await waitFor(() => alerts.some((a) => a.code === 'bus.subscription_recovered'), 'the recovery alert', 5_000);
+    await waitFor(async () => (await t.bus.stats('ta_signals')).groups.find((g) => g.name === 'broken')?.handled === 10, 'all 10 handled');
+    expect(broken.breakerState).toBe('closed');
+  });
+});

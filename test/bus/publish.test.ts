@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TriplegainError } from '../../src/shared/triplegain-error.ts';
+import { aCandle, aTaSignal } from '../support/builders.ts';
+import { createTestBus, type TestBus } from '../support/test-bus.ts';
+
+describe('publish', () => {
+  let t: TestBus;
+  beforeEach(async () => {
+    t = await createTestBus();
+  });
+  afterEach(async () => t.cleanup());
+
+  it('writes one flat entry per message, readable with XRANGE', async () => {
+    const published = await t.bus.publish('market.candle_closed', aCandle(), { symbol: 'BTC/USD', source: 'market-data' });
+    const entries = await t.redis.xrange(t.keys.busStream('market_data'), '-', '+');
+    expect(entries).toHaveLength(1);
+    const [streamId, fields] = entries[0]!;
+    expect(streamId).toBe(published.streamId);
+    const record = Object.fromEntries(fields.reduce<[string, string][]>((acc, v, i) => (i % 2 ? acc : [...acc, [v, fields[i + 1]!]]), []));
+    expect(Object.keys(record)).toEqual([
+      'id', 'type', 'source', 'symbol', 'priority', 'correlation_id', 'causation_id', 'ts_ms', 'expires_at_ms', 'payload',
+    ]);
+    expect(record).toMatchObject({
+      id: published.id,
+      type: 'market.candle_closed',
+      source: 'market-data',
+      symbol: 'BTC/USD',
+      priority: 'normal',
+      correlation_id: published.id,
+      causation_id: '',
+    });
+    expect(JSON.parse(record.payload!)).toEqual(aCandle());
+    expect(Number(record.expires_at_ms) - Number(record.ts_ms)).toBe(t.bus.config.defaultTtlMs);
+  });
+
+  it('refuses an invalid payload with an error naming the field, and writes nothing', async () => {
+    const attempt = t.bus.publish('ta.signal_emitted', aTaSignal({ confidence: 1.5 }), { symbol: 'BTC/USD' });
+    await expect(attempt).rejects.toThrow(TriplegainError);
+    await expect(attempt).rejects.toMatchObject({ code: 'MESSAGE_INVALID', details: { field: 'payload.confidence' } });
+    await expect(attempt).rejects.toThrow(/payload\.confidence/);
+    expect(await t.redis.xlen(t.keys.busStream('ta_signals'))).toBe(0);
+    expect(await t.redis.exists(t.keys.latest('ta_signals'))).toBe(0);
+  });
+
+  it('refuses a malformed symbol and names the envelope field', async () => {
+    await expect(t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'btcusd' })).rejects.toMatchObject({
+      code: 'MESSAGE_INVALID',
+      details: { field: 'symbol' },
+    });
+    expect(await t.redis.xlen(t.keys.busStream('ta_signals'))).toBe(0);
+  });
+
+  it('refuses a price sent as a float instead of a decimal string', async () => {
+    // @ts-expect-error: the type system refuses it too; this checks the runtime guard.
+    await expect(t.bus.publish('market.candle_closed', aCandle({ close: 19949.9 }))).rejects.toMatchObject({
+      details: { field: 'payload.close' },
+    });
+  });
+
+  it('refuses an unknown message type', async () => {
+    // @ts-expect-error: unknown type on purpose
+    await expect(t.bus.publish('nope.happened', {})).rejects.toMatchObject({ code: 'MESSAGE_TYPE_UNKNOWN' });
+  });
+
+  it('puts urgent messages on the priority lane and the rest on the main lane', async () => {
+    await t.bus.publish('system.alert_raised', { severity: 'critical', code: 'test.urgent', message: 'now' }, { priority: 'urgent' });
+    await t.bus.publish('system.alert_raised', { severity: 'info', code: 'test.normal', message: 'later' });
+    expect(await t.redis.xlen(t.keys.busUrgentStream('system_events'))).toBe(1);
+    expect(await t.redis.xlen(t.keys.busStream('system_events'))).toBe(1);
+  });
+
+  it('carries correlation and causation from the causing message', async () => {
+    const cause = await t.bus.publish('market.candle_closed', aCandle(), { symbol: 'BTC/USD' });
+    const effect = await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'BTC/USD', causedBy: cause });
+    expect(effect.correlationId).toBe(cause.correlationId);
+    expect(effect.causationId).toBe(cause.id);
+  });
+});

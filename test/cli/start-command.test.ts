@@ -1,0 +1,55 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Bus } from '../../src/bus/bus.ts';
+import { openDatabase } from '../../src/db/open-database.ts';
+import { systemEvents } from '../../src/db/schema/system-events.ts';
+import { spawnTs, type TsProcess } from '../support/spawn-ts.ts';
+import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+describe('triplegain start', () => {
+  let t: TestRedis;
+  let dataDir: string;
+  let proc: TsProcess | undefined;
+  beforeEach(async () => {
+    t = await createTestRedis();
+    dataDir = await mkdtemp(join(tmpdir(), 'tgtest-start-'));
+  });
+  afterEach(async () => {
+    proc?.child.kill('SIGKILL');
+    await t.cleanup();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('migrates, records system events in the database, and stops cleanly on SIGTERM', async () => {
+    const env = {
+      REDIS_URL: t.url,
+      DATABASE_URL: '',
+      TRIPLEGAIN__REDIS__KEY_PREFIX: t.prefix,
+      TRIPLEGAIN__DATABASE__PGLITE_DIR: join(dataDir, 'pglite'),
+      TRIPLEGAIN__APP__DATA_DIR: dataDir,
+    };
+    proc = spawnTs('bin/triplegain.mjs', env, ['start']);
+    await proc.waitForOutput('triplegain started', 60_000);
+
+    // An alert from another process reaches the event log of the running one.
+    const bus = new Bus({ redis: t.redis, keys: t.keys, service: 'test' });
+    await bus.publish('system.alert_raised', { severity: 'warning', code: 'test.from_outside', message: 'hello', details: { n: 1 } });
+    await waitFor(async () => (await bus.stats('system_events')).groups.find((g) => g.name === 'event-log')?.handled === 2, 'both events recorded', 20_000);
+
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+    expect(proc.output()).toContain('stopped');
+
+    const database = await openDatabase({ pgliteDir: join(dataDir, 'pglite') });
+    try {
+      const rows = await database.db.select().from(systemEvents);
+      expect(rows.map((r) => r.type).sort()).toEqual(['process.started', 'test.from_outside']);
+      expect(rows.find((r) => r.type === 'test.from_outside')).toMatchObject({ severity: 'warning', source: 'test', message: 'hello' });
+    } finally {
+      await database.close();
+    }
+  }, 90_000);
+});

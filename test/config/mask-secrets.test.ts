@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { MASK, maskSecrets } from '../../src/config/mask-secrets.ts';
+
+describe('maskSecrets', () => {
+  it('masks every value under a key named like a secret, at any depth', () => {
+    const masked = maskSecrets({
+      llm: { providers: { deepseek: { apiKey: 'sk-1', model: 'deepseek-chat' } } },
+      execution: { kraken: { apiKey: 'k', apiSecret: 's' } },
+      dashboard: { user: 'admin', password: 'pw' },
+      control: { token: 't' },
+      list: [{ secret: 'x' }],
+    });
+    expect(masked).toEqual({
+      llm: { providers: { deepseek: { apiKey: MASK, model: 'deepseek-chat' } } },
+      execution: { kraken: { apiKey: MASK, apiSecret: MASK } },
+      dashboard: { user: 'admin', password: MASK },
+      control: { token: MASK },
+      list: [{ secret: MASK }],
+    });
+  });
+
+  it('leaves an empty secret empty, so an unset secret stays visible as unset', () => {
+    expect(maskSecrets({ control: { token: '' } })).toEqual({ control: { token: '' } });
+  });
+
+  it('removes the password from URLs', () => {
+    expect(maskSecrets({ database: { url: 'postgres://app:s3cret@db:5432/tg' } })).toEqual({ database: { url: 'postgres://app:***@db:5432/tg' } });
+  });
+
+  it('does not modify its input', () => {
+    const input = { control: { token: 't' } };
+    maskSecrets(input);
+    expect(input.control.token).toBe('t');
+  });
+});

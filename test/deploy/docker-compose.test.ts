@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { projectRoot } from '../support/spawn-ts.ts';
+
+// No Docker engine runs where the tests run, so the compose file is checked by reading it.
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string | string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  environment?: Record<string, string>;
+}
+
+// Compose resolves YAML merge keys (`<<: *app`), so the test does too.
+const compose = parse(await readFile(join(projectRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const services = compose.services;
+
+describe('docker-compose.yml', () => {
+  it('runs Redis with AOF and noeviction, with a health check', () => {
+    const command = String(services.redis!.command);
+    expect(command).toMatch(/--appendonly yes/);
+    expect(command).toMatch(/--maxmemory-policy noeviction/);
+    expect(services.redis!.healthcheck?.test).toContain('redis-cli');
+  });
+
+  it('runs PostgreSQL with a health check and the password from the environment', () => {
+    expect(services.postgres!.healthcheck?.test.join(' ')).toMatch(/pg_isready/);
+    expect(services.postgres!.environment?.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD/);
+  });
+
+  it('only depends on services it defines, with conditions compose knows', () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect(service.image ?? service.build, `${name} has an image or a build`).toBeTruthy();
+      for (const [dep, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect(Object.keys(services), `${name} depends on ${dep}`).toContain(dep);
+        expect(['service_started', 'service_healthy', 'service_completed_successfully']).toContain(condition);
+      }
+    }
+  });
+
+  it('gives the app services commands the CLI accepts', async () => {
+    const run = promisify(execFile);
+    for (const [name, service] of Object.entries(services)) {
+      if (!Array.isArray(service.command) || service.command[1] !== 'bin/triplegain.mjs') continue;
+      const args = service.command.slice(2);
+      const { stdout } = await run(process.execPath, ['bin/triplegain.mjs', ...args, '--help'], { cwd: projectRoot });
+      expect(stdout, `${name}: triplegain ${args.join(' ')}`).toMatch(/^Usage: triplegain/);
+    }
+  });
+});

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { migrateDatabase } from '../../src/db/migrate-database.ts';
+import { openDatabase, type Database, type Db } from '../../src/db/open-database.ts';
+
+/** The PostgreSQL the tests use: `TEST_DATABASE_URL`, else the local default. */
+export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export type TestDriver = Database['driver'];
+
+export interface TestDatabase {
+  db: Db;
+  database: Database;
+  /** The schema holding this test's tables and migrations journal (`public` on PGlite). */
+  schemaName: string;
+  /** Closes the database; on PostgreSQL also drops the schema. */
+  cleanup(): Promise<void>;
+}
+
+async function withAdminClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: testDatabaseUrl, application_name: 'triplegain-test' });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates an empty schema `tgtest_<random>` in the test database and returns its name. */
+export async function createTestSchema(): Promise<string> {
+  const schemaName = `tgtest_${randomBytes(6).toString('hex')}`;
+  await withAdminClient((c) => c.query(`CREATE SCHEMA "${schemaName}"`));
+  return schemaName;
+}
+
+export async function dropTestSchema(schemaName: string): Promise<void> {
+  await withAdminClient((c) => c.query(`DROP SCHEMA IF EXISTS "${schemaName}" CASCADE`));
+}
+
+/**
+ * A migrated database of its own: on PostgreSQL a fresh schema (tables, trigger function and
+ * migrations journal all inside it), on PGlite a fresh in-memory instance.
+ */
+export async function createTestDatabase(driver: TestDriver): Promise<TestDatabase> {
+  if (driver === 'pglite') {
+    const database = await openDatabase({});
+    await migrateDatabase(database);
+    return { db: database.db, database, schemaName: 'public', cleanup: () => database.close() };
+  }
+
+  const schemaName = await createTestSchema();
+  try {
+    const database = await openDatabase({ url: testDatabaseUrl, searchPath: schemaName, applicationName: 'triplegain-test', maxConnections: 4 });
+    try {
+      await migrateDatabase(database, { migrationsSchema: schemaName });
+    } catch (err) {
+      await database.close();
+      throw err;
+    }
+    return {
+      db: database.db,
+      database,
+      schemaName,
+      async cleanup() {
+        await database.close();
+        await dropTestSchema(schemaName);
+      },
+    };
+  } catch (err) {
+    await dropTestSchema(schemaName);
+    throw err;
+  }
+}

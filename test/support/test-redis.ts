@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createKeys, type Keys } from '../../src/keys.ts';
+
+/** The Redis the tests use: `TEST_REDIS_URL`, else `REDIS_URL`, else the local default. */
+export const testRedisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestRedis {
+  url: string;
+  redis: Redis;
+  keys: Keys;
+  prefix: string;
+  /** Deletes every key under the prefix and closes the connection. */
+  cleanup(): Promise<void>;
+}
+
+/** A real Redis connection with a key prefix no other test uses. */
+export async function createTestRedis(url = testRedisUrl): Promise<TestRedis> {
+  const prefix = `tgtest-${randomUUID().slice(0, 8)}`;
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  await redis.connect();
+  return {
+    url,
+    redis,
+    prefix,
+    keys: createKeys(prefix),
+    async cleanup() {
+      await deleteKeysWithPrefix(redis, prefix);
+      redis.disconnect();
+    },
+  };
+}
+
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (found.length > 0) await redis.unlink(...found);
+  } while (cursor !== '0');
+}

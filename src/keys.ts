@@ -21,6 +21,10 @@ export interface Keys {
   idempotency(scope: string, messageId: string): string;
   /** Prefix handed to BullMQ (`<prefix>:q:<queue>:…`). */
   readonly queuePrefix: string;
+  /** Hash: `<task>|<symbol>` → scheduled runs skipped because the previous run was still going. */
+  readonly scheduleSkips: string;
+  /** Hash `{ counter, ts }`: a rate-limit counter shared by every replica, e.g. `kraken:public`. */
+  rateLimit(name: string): string;
 }
 
 export function createKeys(prefix = 'tg'): Keys {
@@ -36,5 +40,7 @@ export function createKeys(prefix = 'tg'): Keys {
     busStats: (topic) => `${prefix}:stats:bus:${topic}`,
     idempotency: (scope, messageId) => `${prefix}:idem:${scope}:${messageId}`,
     queuePrefix: `${prefix}:q`,
+    scheduleSkips: `${prefix}:metrics:schedule_skips`,
+    rateLimit: (name) => `${prefix}:ratelimit:${name}`,
   };
 }

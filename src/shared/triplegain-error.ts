@@ -9,9 +9,21 @@ export const ErrorCodes = {
   REDIS_UNAVAILABLE: { retryable: true },
   DATABASE_UNAVAILABLE: { retryable: true },
   HANDLER_TIMEOUT: { retryable: true },
+  /** A job ran past its queue's timeout; the run counts as failed. */
+  JOB_TIMEOUT: { retryable: true },
   /** Another consumer is doing the same work right now; try again later. */
   BUSY: { retryable: true },
   NOT_FOUND: { retryable: false },
+  /** The exchange is down, in maintenance or unreachable (5xx, `EService:Unavailable`, network). */
+  EXCHANGE_UNAVAILABLE: { retryable: true },
+  /** The exchange (`EAPI:Rate limit exceeded`) or our own shared limiter said to slow down. */
+  EXCHANGE_RATE_LIMITED: { retryable: true },
+  /** The exchange refused the request as such (`EGeneral:Invalid arguments`, unknown pair) or answered in an unexpected shape. */
+  EXCHANGE_REJECTED: { retryable: false },
+  /** A call got no (complete) answer within its timeout. */
+  TIMEOUT: { retryable: true },
+  /** A data file or record is malformed (a bad row in a candle CSV). */
+  DATA_INVALID: { retryable: false },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -1,0 +1,32 @@
+import type { Queue } from 'bullmq';
+import { symbolSlug } from './symbol-slug.ts';
+
+export interface ExclusiveRunResult {
+  jobId: string;
+  /** True when a run of the same task for the same symbol was still unfinished: nothing added. */
+  skipped: boolean;
+}
+
+/**
+ * Adds one run of `task` for `symbol` unless a run of the same (task, symbol) is still
+ * waiting, active or awaiting a retry anywhere in the cluster. BullMQ's deduplication id
+ * `<task>.<symbol>` holds until that job completes or fails, so an overrun makes the next
+ * tick skip the symbol instead of queueing behind it. Other symbols are unaffected.
+ */
+export async function enqueueExclusiveRun<Data>(
+  queue: Queue,
+  args: { task: string; symbol: string; tickId: string; jobName: string; data: Data; attempts?: number; backoffMs?: number },
+): Promise<ExclusiveRunResult> {
+  const slug = symbolSlug(args.symbol);
+  const jobId = `${args.task}.${slug}.${args.tickId}`;
+  const job = await queue.add(args.jobName, args.data, {
+    jobId,
+    deduplication: { id: `${args.task}.${slug}` },
+    attempts: args.attempts ?? 1,
+    backoff: args.backoffMs ? { type: 'exponential', delay: args.backoffMs } : undefined,
+    removeOnComplete: 1_000,
+    removeOnFail: 5_000,
+  });
+  // A deduplicated add returns the job that is still in progress, not a new one.
+  return { jobId: job.id ?? jobId, skipped: job.id !== jobId };
+}

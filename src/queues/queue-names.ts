@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import type { SchedulesConfig } from '../config/sections/schedules-config.ts';
+
+/** One BullMQ queue per task. ARCHITECTURE §3. */
+export const QueueName = z.enum(['market-data', 'ta', 'regime', 'sentiment', 'decision', 'portfolio', 'risk', 'execution', 'positions', 'reconcile']);
+export type QueueName = z.infer<typeof QueueName>;
+export const queueNames: readonly QueueName[] = QueueName.options;
+
+/** A task that runs on a timetable: its key in `schedules` config. */
+export type ScheduledTask = keyof SchedulesConfig;
+
+/** The queue each scheduled task's ticks and runs go to. */
+export const scheduledTaskQueues: Record<ScheduledTask, QueueName> = {
+  marketData: 'market-data',
+  ta: 'ta',
+  regime: 'regime',
+  sentiment: 'sentiment',
+  decision: 'decision',
+  portfolio: 'portfolio',
+};
+export const scheduledTasks = Object.keys(scheduledTaskQueues) as ScheduledTask[];

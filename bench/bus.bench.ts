@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { Bus } from '../src/bus/bus.ts';
 import { BusConfig } from '../src/config/sections/bus-config.ts';
 import { createKeys } from '../src/keys.ts';
+import { aTaSignal } from '../test/support/builders.ts';
 import { deleteKeysWithPrefix } from '../test/support/test-redis.ts';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -17,7 +18,7 @@ const BATCH = 32; // entries per XREADGROUP, for both
 // Both sides use the same client options, as the services do (see src/redis/create-redis.ts).
 const redisOptions = { enableAutoPipelining: process.env.BENCH_AUTOPIPELINE !== '0' };
 
-const payload = { timeframe: '1h', candleOpenTimeMs: 1_656_630_000_000, bias: 'long' as const, confidence: 0.72, indicators: { rsi: 61.2, macd: '12.5' } };
+const payload = aTaSignal();
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

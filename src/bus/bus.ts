@@ -7,10 +7,10 @@ import { silentLogger, type Logger } from '../shared/logger.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import { topicStats, type TopicStats } from './bus-stats.ts';
 import { listDeadLetters, type DeadLetter } from './dead-letter-store.ts';
-import { decodeFields, encodeFields, validateMessage, type BusMessage } from './envelope.ts';
+import { decodeFields, validateMessage, type BusMessage } from './envelope.ts';
 import { messageCatalog, type MessageType, type PayloadInput, type TypesOfTopic } from './message-catalog.ts';
 import type { PublishedMessage, PublishOptions } from './publish-options.ts';
-import { PublishBatcher } from './publish-batcher.ts';
+import { PublishBatcher, type AppendTicket } from './publish-batcher.ts';
 import { latestScript } from './scripts/latest-script.ts';
 import { trimScript } from './scripts/trim-script.ts';
 import { Subscription, type SubscribeOptions } from './subscription.ts';
@@ -53,6 +53,8 @@ export class Bus {
   private readonly subscriptions = new Set<Subscription>();
   private maintenance?: NodeJS.Timeout;
   private readonly batcher: PublishBatcher;
+  /** Topic → its lane and latest-index keys, built once. */
+  private readonly topicKeys = new Map<Topic, { main: string; urgent: string; latest: string }>();
 
   constructor(deps: BusDeps) {
     this.redis = deps.redis;
@@ -91,19 +93,23 @@ export class Bus {
       payload,
     }) as BusMessage<T>;
     const published = message as PublishedMessage<T>;
-    published.streamId = await this.append(definition.topic, message);
+    const ticket = this.enqueue(definition.topic, message);
+    published.streamId = String(((await ticket.ids) as unknown[])[ticket.index]);
     return published;
   }
 
-  private append(topic: Topic, message: BusMessage): Promise<string> {
-    const urgent = message.priority === 'urgent';
-    return this.batcher.append({
-      lane: urgent ? this.keys.busUrgentStream(topic) : this.keys.busStream(topic),
-      indexKey: this.keys.latest(topic),
-      indexFields: [`${message.symbol}|${message.source}`, `${message.symbol}|*`],
-      laneTag: urgent ? 'u' : 'm',
-      fields: encodeFields(message),
-    });
+  private enqueue(topic: Topic, message: BusMessage): AppendTicket {
+    let k = this.topicKeys.get(topic);
+    if (!k) {
+      k = { main: this.keys.busStream(topic), urgent: this.keys.busUrgentStream(topic), latest: this.keys.latest(topic) };
+      this.topicKeys.set(topic, k);
+    }
+    return this.batcher.append(message.priority === 'urgent' ? k.urgent : k.main, k.latest, message);
+  }
+
+  private async append(topic: Topic, message: BusMessage): Promise<string> {
+    const ticket = this.enqueue(topic, message);
+    return String(((await ticket.ids) as unknown[])[ticket.index]);
   }
 
   /** Starts a consumer; see `SubscribeOptions`. A handler may publish and subscribe freely. */

@@ -57,17 +57,22 @@ function invalid(type: string, error: z.ZodError, prefix = ''): TriplegainError 
  */
 export function validateMessage(candidate: unknown): BusMessage {
   const envelope = Envelope.safeParse(candidate);
-  const type = typeof (candidate as { type?: unknown })?.type === 'string' ? (candidate as { type: string }).type : '(no type)';
-  if (!envelope.success) throw invalid(type, envelope.error);
-  if (!isMessageType(envelope.data.type)) {
-    throw new TriplegainError('MESSAGE_TYPE_UNKNOWN', `unknown message type ${JSON.stringify(envelope.data.type)}`, {
-      type: envelope.data.type,
+  if (!envelope.success) {
+    const type = typeof (candidate as { type?: unknown })?.type === 'string' ? (candidate as { type: string }).type : '(no type)';
+    throw invalid(type, envelope.error);
+  }
+  const data = envelope.data;
+  if (!isMessageType(data.type)) {
+    throw new TriplegainError('MESSAGE_TYPE_UNKNOWN', `unknown message type ${JSON.stringify(data.type)}`, {
+      type: data.type,
       field: 'type',
     });
   }
-  const payload = messageCatalog[envelope.data.type].payload.safeParse(envelope.data.payload);
-  if (!payload.success) throw invalid(envelope.data.type, payload.error, 'payload');
-  return { ...envelope.data, type: envelope.data.type, payload: payload.data } as BusMessage;
+  const payload = messageCatalog[data.type].payload.safeParse(data.payload);
+  if (!payload.success) throw invalid(data.type, payload.error, 'payload');
+  // `data` is zod's own fresh output object: swapping in the parsed payload copies nothing.
+  data.payload = payload.data;
+  return data as BusMessage;
 }
 
 /** Envelope → flat `[field, value, …]` for XADD. */
@@ -86,6 +91,39 @@ export function encodeFields(message: BusMessage): string[] {
   ];
 }
 
+/**
+ * The stream field names in the order `encodeFields` writes them. The publish script takes
+ * only the values and writes them under these names.
+ */
+export const encodedFieldNames: readonly string[] = [
+  fieldNames.id,
+  fieldNames.type,
+  fieldNames.source,
+  fieldNames.symbol,
+  fieldNames.priority,
+  fieldNames.correlationId,
+  fieldNames.causationId,
+  fieldNames.tsMs,
+  fieldNames.expiresAtMs,
+  fieldNames.payload,
+];
+
+/** Pushes the values of `encodeFields(message)` (without the names) onto `target`. */
+export function pushEncodedValues(target: (string | number)[], message: BusMessage): void {
+  target.push(
+    message.id,
+    message.type,
+    message.source,
+    message.symbol,
+    message.priority,
+    message.correlationId,
+    message.causationId,
+    String(message.tsMs),
+    String(message.expiresAtMs),
+    JSON.stringify(message.payload),
+  );
+}
+
 /** Flat stream fields → record (the last value wins for a repeated field). */
 export function fieldsToRecord(fields: readonly string[]): Record<string, string> {
   const record: Record<string, string> = {};
@@ -94,30 +132,60 @@ export function fieldsToRecord(fields: readonly string[]): Record<string, string
 }
 
 const integerField = /^\d+$/;
+const toInt = (v: string | undefined) => (v !== undefined && integerField.test(v) ? Number(v) : v);
+
+/** Whether `fields` is exactly the layout `encodeFields` writes (each name once, in order). */
+function isEncodedLayout(fields: readonly string[]): boolean {
+  if (fields.length !== 20) return false;
+  for (let i = 0; i < 10; i++) if (fields[2 * i] !== encodedFieldNames[i]) return false;
+  return true;
+}
 
 /**
  * Flat stream fields → validated message. Anything written by hand that does not fit throws
  * MESSAGE_INVALID (the consumer dead-letters it instead of crashing).
  */
 export function decodeFields(fields: readonly string[]): BusMessage {
-  const r = fieldsToRecord(fields);
+  let id: string | undefined, type: string | undefined, source: string | undefined, symbol: string | undefined;
+  let priority: string | undefined, correlationId: string | undefined, causationId: string | undefined;
+  let tsMs: string | undefined, expiresAtMs: string | undefined, payloadJson: string | undefined;
+  if (isEncodedLayout(fields)) {
+    // What the bus itself wrote: read by position instead of building a record first.
+    id = fields[1];
+    type = fields[3];
+    source = fields[5];
+    symbol = fields[7];
+    priority = fields[9];
+    correlationId = fields[11];
+    causationId = fields[13];
+    tsMs = fields[15];
+    expiresAtMs = fields[17];
+    payloadJson = fields[19];
+  } else {
+    const r = fieldsToRecord(fields);
+    ({ id, type, source, symbol, priority } = r);
+    correlationId = r.correlation_id;
+    causationId = r.causation_id;
+    tsMs = r.ts_ms;
+    expiresAtMs = r.expires_at_ms;
+    payloadJson = r.payload;
+  }
   let payload: unknown;
   try {
-    payload = r.payload === undefined ? undefined : JSON.parse(r.payload);
+    payload = payloadJson === undefined ? undefined : JSON.parse(payloadJson);
   } catch {
-    throw new TriplegainError('MESSAGE_INVALID', `invalid ${r.type ?? '(no type)'} message: payload: not valid JSON`, { field: 'payload' });
+    throw new TriplegainError('MESSAGE_INVALID', `invalid ${type ?? '(no type)'} message: payload: not valid JSON`, { field: 'payload' });
   }
-  const int = (v: string | undefined) => (v !== undefined && integerField.test(v) ? Number(v) : v);
   return validateMessage({
-    id: r.id,
-    type: r.type,
-    source: r.source,
-    symbol: r.symbol,
-    priority: r.priority,
-    correlationId: r.correlation_id,
-    causationId: r.causation_id,
-    tsMs: int(r.ts_ms),
-    expiresAtMs: int(r.expires_at_ms),
+    id,
+    type,
+    source,
+    symbol,
+    priority,
+    correlationId,
+    causationId,
+    tsMs: toInt(tsMs),
+    expiresAtMs: toInt(expiresAtMs),
     payload,
   });
 }

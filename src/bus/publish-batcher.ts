@@ -1,70 +1,74 @@
 import type { Redis } from 'ioredis';
+import { pushEncodedValues, type BusMessage } from './envelope.ts';
 import { publishScript } from './scripts/publish-script.ts';
 
-export interface Append {
-  lane: string;
-  indexKey: string;
-  indexFields: [bySource: string, anySource: string];
-  laneTag: 'u' | 'm';
-  fields: string[];
-}
-
-interface Pending extends Append {
-  resolve(id: string): void;
-  reject(err: unknown): void;
+/** Where an append ended up: the entry id is `String(ids[index])` once `ids` resolves. */
+export interface AppendTicket {
+  ids: Promise<unknown>;
+  index: number;
 }
 
 /**
  * Coalesces the appends issued in one tick into a single script call: one round trip and one
- * script run for many messages instead of one each. Each caller still resolves only once
- * Redis holds its entry; a failed call rejects every append in it.
+ * script run for many messages instead of one each. Each caller still learns its entry id
+ * only once Redis holds the entry; a failed call rejects every append in it.
+ *
+ * The script arguments are built as the appends come in, so a batch costs one array and one
+ * promise however many messages it carries.
  */
 export class PublishBatcher {
-  private queue: Pending[] = [];
-  private scheduled = false;
+  private keys: string[] = [];
+  private keyIndex = new Map<string, number>();
+  private args: (string | number)[] = [0];
+  private count = 0;
+  private ids?: Promise<unknown>;
+  private resolve!: (ids: unknown) => void;
+  private reject!: (err: unknown) => void;
 
   constructor(
     private readonly redis: Redis,
     private readonly maxBatch = 256,
   ) {}
 
-  append(append: Append): Promise<string> {
-    return new Promise<string>((resolve, reject) => {
-      this.queue.push({ ...append, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        process.nextTick(() => this.flush());
-      }
-    });
+  /** Queues `message` for `lane`, with the latest index in `indexKey`. */
+  append(lane: string, indexKey: string, message: BusMessage): AppendTicket {
+    if (this.ids === undefined) {
+      this.ids = new Promise<unknown>((resolve, reject) => {
+        this.resolve = resolve;
+        this.reject = reject;
+      });
+      process.nextTick(flushBatcher, this);
+    }
+    const ticket: AppendTicket = { ids: this.ids, index: this.count };
+    this.count += 1;
+    this.args.push(this.slot(lane), this.slot(indexKey));
+    pushEncodedValues(this.args, message);
+    if (this.count >= this.maxBatch) this.flush();
+    return ticket;
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length === 0) return;
-    const keys: string[] = [];
-    const keyIndex = new Map<string, number>();
-    const slot = (key: string) => {
-      let at = keyIndex.get(key);
-      if (at === undefined) {
-        at = keys.push(key);
-        keyIndex.set(key, at);
-      }
-      return at;
-    };
-    const args: (string | number)[] = [batch.length];
-    for (const p of batch) {
-      args.push(slot(p.lane), slot(p.indexKey), p.indexFields[0], p.indexFields[1], p.laneTag, p.fields.length);
-      for (const f of p.fields) args.push(f);
+  private slot(key: string): number {
+    let at = this.keyIndex.get(key);
+    if (at === undefined) {
+      at = this.keys.push(key);
+      this.keyIndex.set(key, at);
     }
-    publishScript.run(this.redis, keys, args).then(
-      (ids) => {
-        const list = ids as string[];
-        batch.forEach((p, i) => p.resolve(String(list[i])));
-      },
-      (err: unknown) => batch.forEach((p) => p.reject(err)),
-    );
+    return at;
   }
+
+  flush(): void {
+    if (this.ids === undefined) return;
+    const { keys, args, resolve, reject } = this;
+    args[0] = this.count;
+    this.keys = [];
+    this.keyIndex = new Map();
+    this.args = [0];
+    this.count = 0;
+    this.ids = undefined;
+    publishScript.run(this.redis, keys, args).then(resolve, reject);
+  }
+}
+
+function flushBatcher(batcher: PublishBatcher): void {
+  batcher.flush();
 }

@@ -85,6 +85,58 @@ type ClaimReply = [next: string, entries: ([id: string, fields: string[] | null]
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** What every handler context of one subscription shares. */
+interface ContextScope {
+  deps: SubscriptionDeps;
+  group: string;
+  consumer: string;
+  /** Lock time of `once`: the claim idle time, after which another consumer may take over. */
+  lockMs: number;
+}
+
+/**
+ * The `HandlerContext` of one delivery. Its methods live on the prototype (call them as
+ * `ctx.publish(…)`, `ctx.once(…)`), so a message costs one small object, not a set of closures.
+ */
+class MessageContext implements HandlerContext {
+  readonly deliveryCount: number;
+  readonly streamId: string;
+  readonly group: string;
+  readonly consumer: string;
+  private controller?: AbortController;
+
+  constructor(
+    private readonly scope: ContextScope,
+    private readonly message: BusMessage,
+    d: Delivery,
+  ) {
+    this.deliveryCount = d.deliveryCount;
+    this.streamId = d.streamId;
+    this.group = scope.group;
+    this.consumer = scope.consumer;
+  }
+
+  /** Created on first use: most handlers never look at it. */
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    return this.controller.signal;
+  }
+
+  /** Aborts `signal` (if anyone asked for it). */
+  abort(): void {
+    this.controller?.abort();
+  }
+
+  publish<T extends MessageType>(type: T, payload: PayloadInput<T>, options?: PublishOptions): Promise<PublishedMessage<T>> {
+    return this.scope.deps.publish(type, payload, { causedBy: this.message, ...options });
+  }
+
+  once<T>(fn: () => Promise<T>): Promise<OnceResult<T>> {
+    const { deps, group, lockMs } = this.scope;
+    return onceInRedis(deps.redis, deps.keys.idempotency(group, this.message.id), { ttlMs: deps.config.idempotencyTtlMs, lockMs }, fn);
+  }
+}
+
 /**
  * One consumer in one consumer group, reading a topic's urgent lane before its main lane.
  *
@@ -107,8 +159,13 @@ export class Subscription<P extends Topic = Topic> {
   private chain: Promise<void> = Promise.resolve();
   private claimTimer?: NodeJS.Timeout;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
-  private acks: { lane: string; id: string }[] = [];
+  private urgentAcks: string[] = [];
+  private mainAcks: string[] = [];
   private counters: Record<string, number> = {};
+  /** The last ack command sent; resolves once it (and so every one before it) is done. */
+  private lastAck: Promise<void> = Promise.resolve();
+  private readonly ackKeys: readonly string[];
+  private readonly contextScope: ContextScope;
 
   constructor(
     private readonly deps: SubscriptionDeps,
@@ -120,9 +177,13 @@ export class Subscription<P extends Topic = Topic> {
     const { breaker: breakerOverrides, ...rest } = options.overrides ?? {};
     this.config = { ...deps.config, ...rest, breaker: { ...deps.config.breaker, ...breakerOverrides } };
     this.lanes = { urgent: deps.keys.busUrgentStream(options.topic), main: deps.keys.busStream(options.topic) };
+    this.ackKeys = [this.lanes.urgent, this.lanes.main, deps.keys.busStats(options.topic)];
+    this.contextScope = { deps, group: this.group, consumer: this.consumer, lockMs: this.config.claimIdleMs };
     this.breaker = new CircuitBreaker(this.config.breaker.failureThreshold, this.config.breaker.cooldownMs);
     this.blocking = deps.redis.duplicate({
       maxRetriesPerRequest: null,
+      // One command at a time on this connection: batching it would only add a tick per read.
+      enableAutoPipelining: false,
       connectionName: `tg-bus:${this.group}:${this.consumer}`,
       lazyConnect: true,
     });
@@ -155,7 +216,7 @@ export class Subscription<P extends Topic = Topic> {
     this.retryTimers.clear();
     this.blocking.disconnect();
     await Promise.race([Promise.allSettled([this.loop, this.chain]), sleep(deadlineMs)]);
-    await this.flushAcks().catch(() => undefined);
+    await this.flushAcks();
     await this.removeConsumerIfIdle().catch(() => undefined);
   }
 
@@ -217,14 +278,34 @@ export class Subscription<P extends Topic = Topic> {
 
   private async handleBatch(deliveries: Delivery[]): Promise<void> {
     for (const d of deliveries) this.decode(d);
-    // Urgent lane first, then by priority; the sort is stable so order within a rank holds.
-    const rank = (d: Delivery) => (d.lane === this.lanes.urgent ? -1 : d.message ? priorityRank[d.message.priority] : 9);
-    deliveries.sort((a, b) => rank(a) - rank(b));
+    // Urgent lane first, then by priority; the sort is stable so order within a rank holds. A
+    // batch already in that order (one lane, one priority: the usual case) is left as it is.
+    if (!this.inHandlingOrder(deliveries)) deliveries.sort((a, b) => this.rank(a) - this.rank(b));
     for (const d of deliveries) {
       if (!this.running) break;
-      await this.handle(d);
+      // Only a message whose handling is still pending (async handler, dead letter) is awaited.
+      const pending = this.handle(d);
+      if (pending) await pending;
     }
-    await this.flushAcks();
+    // The acks go out now; the next read need not wait for their reply, only for the batch
+    // before (so at most two ack commands are ever in flight).
+    const previous = this.lastAck;
+    void this.flushAcks();
+    await previous;
+  }
+
+  private rank(d: Delivery): number {
+    return d.lane === this.lanes.urgent ? -1 : d.message ? priorityRank[d.message.priority] : 9;
+  }
+
+  private inHandlingOrder(deliveries: readonly Delivery[]): boolean {
+    let previous = -Infinity;
+    for (const d of deliveries) {
+      const rank = this.rank(d);
+      if (rank < previous) return false;
+      previous = rank;
+    }
+    return true;
   }
 
   private decode(d: Delivery): void {
@@ -244,20 +325,21 @@ export class Subscription<P extends Topic = Topic> {
     return filter ? filter(message) : true;
   }
 
-  private async handle(d: Delivery): Promise<void> {
+  /**
+   * Handles one delivery. Returns a promise only when something is still pending (an async
+   * handler, a dead letter); a synchronous handler's message is done when this returns.
+   */
+  private handle(d: Delivery): Promise<void> | undefined {
     this.decode(d);
     const message = d.message as BusMessage<TypesOfTopic<P>> | null;
-    if (!message) {
-      await this.deadLetter(d, 'malformed', d.decodeError);
-      return;
-    }
+    if (!message) return this.deadLetter(d, 'malformed', d.decodeError);
     if (message.expiresAtMs <= this.deps.clock.now()) {
       this.ack(d, 'expired');
-      return;
+      return undefined;
     }
     if (!this.matches(message)) {
       this.ack(d, 'filtered');
-      return;
+      return undefined;
     }
     if (this.breaker.state !== 'closed') {
       const gate = this.breaker.allows(Date.now());
@@ -265,24 +347,44 @@ export class Subscription<P extends Topic = Topic> {
       if (!gate.allowed) {
         // The circuit opened earlier in this batch: keep the message pending and come back to it.
         this.scheduleRetry(d, this.breaker.remainingCooldownMs(Date.now()) + 1);
-        return;
+        return undefined;
       }
     }
     this.count('delivered');
+    const ctx = new MessageContext(this.contextScope, message, d);
+    let result: Promise<void> | void;
     try {
-      await this.runHandler(message, d);
+      result = this.options.handler(message, ctx);
     } catch (err) {
-      this.count('failed');
-      const change = this.breaker.recordFailure(Date.now());
-      if (change) this.onBreakerChange(change, err);
-      this.deps.logger.warn(
-        { err: describeError(err), topic: this.topic, group: this.group, messageId: message.id, deliveryCount: d.deliveryCount },
-        'bus handler failed',
-      );
-      if (d.deliveryCount >= this.config.maxDeliveries) await this.deadLetter(d, 'handler_failed', err);
-      else this.scheduleRetry(d, this.config.retryDelayMs * 2 ** (d.deliveryCount - 1));
+      return this.handlerFailed(message, d, err);
+    }
+    // A synchronous handler has finished already; only a pending promise needs the timeout.
+    if (result && typeof (result as Promise<void>).then === 'function') return this.settle(result, ctx, message, d);
+    this.handlerSucceeded(d);
+    return undefined;
+  }
+
+  /** Waits for an async handler, failing it when it runs past `handlerTimeoutMs`. */
+  private async settle(result: Promise<void>, ctx: MessageContext, message: BusMessage, d: Delivery): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        ctx.abort();
+        reject(new TriplegainError('HANDLER_TIMEOUT', `handler ran past ${this.config.handlerTimeoutMs} ms`));
+      }, this.config.handlerTimeoutMs);
+    });
+    try {
+      await Promise.race([result, timeout]);
+    } catch (err) {
+      clearTimeout(timer);
+      await this.handlerFailed(message, d, err);
       return;
     }
+    clearTimeout(timer);
+    this.handlerSucceeded(d);
+  }
+
+  private handlerSucceeded(d: Delivery): void {
     this.ack(d, 'handled');
     if (this.breaker.state !== 'closed' || this.breaker.consecutiveFailures > 0) {
       const change = this.breaker.recordSuccess(Date.now());
@@ -290,42 +392,21 @@ export class Subscription<P extends Topic = Topic> {
     }
   }
 
-  private async runHandler(message: BusMessage<TypesOfTopic<P>>, d: Delivery): Promise<void> {
-    let controller: AbortController | undefined;
-    const { redis, keys, config } = this.deps;
-    const ctx: HandlerContext = {
-      deliveryCount: d.deliveryCount,
-      streamId: d.streamId,
-      group: this.group,
-      consumer: this.consumer,
-      // Created on first use: most handlers never look at it.
-      get signal() {
-        controller ??= new AbortController();
-        return controller.signal;
-      },
-      publish: (type, payload, options) => this.deps.publish(type, payload, { causedBy: message, ...options }),
-      once: (fn) =>
-        onceInRedis(redis, keys.idempotency(this.group, message.id), { ttlMs: config.idempotencyTtlMs, lockMs: this.config.claimIdleMs }, fn),
-    };
-    const result = this.options.handler(message, ctx);
-    // A synchronous handler has finished already; only a pending promise needs the timeout.
-    if (!result || typeof (result as Promise<void>).then !== 'function') return;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller?.abort();
-        reject(new TriplegainError('HANDLER_TIMEOUT', `handler ran past ${this.config.handlerTimeoutMs} ms`));
-      }, this.config.handlerTimeoutMs);
-    });
-    try {
-      await Promise.race([result, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private handlerFailed(message: BusMessage, d: Delivery, err: unknown): Promise<void> | undefined {
+    this.count('failed');
+    const change = this.breaker.recordFailure(Date.now());
+    if (change) this.onBreakerChange(change, err);
+    this.deps.logger.warn(
+      { err: describeError(err), topic: this.topic, group: this.group, messageId: message.id, deliveryCount: d.deliveryCount },
+      'bus handler failed',
+    );
+    if (d.deliveryCount >= this.config.maxDeliveries) return this.deadLetter(d, 'handler_failed', err);
+    this.scheduleRetry(d, this.config.retryDelayMs * 2 ** (d.deliveryCount - 1));
+    return undefined;
   }
 
   private ack(d: Delivery, outcome: 'handled' | 'expired' | 'filtered'): void {
-    this.acks.push({ lane: d.lane, id: d.streamId });
+    (d.lane === this.lanes.urgent ? this.urgentAcks : this.mainAcks).push(d.streamId);
     this.count(outcome);
   }
 
@@ -333,27 +414,31 @@ export class Subscription<P extends Topic = Topic> {
     this.counters[counter] = (this.counters[counter] ?? 0) + 1;
   }
 
-  /** One command for a batch: XACK on each lane plus the group's counters. */
-  private async flushAcks(): Promise<void> {
-    const acks = this.acks;
+  /**
+   * Sends the acks and counters gathered so far as one command (XACK on each lane plus the
+   * group's counters). Resolves once Redis has them, and so have all sent before (one
+   * connection answers in order); never rejects.
+   */
+  private flushAcks(): Promise<void> {
+    const urgent = this.urgentAcks;
+    const main = this.mainAcks;
     const counters = this.counters;
-    this.acks = [];
+    this.urgentAcks = [];
+    this.mainAcks = [];
     this.counters = {};
-    const counterArgs = Object.entries(counters).flatMap(([name, n]) => [name, n]);
-    if (acks.length === 0 && counterArgs.length === 0) return;
-    const urgent: string[] = [];
-    const main: string[] = [];
-    for (const a of acks) (a.lane === this.lanes.urgent ? urgent : main).push(a.id);
-    try {
-      await ackScript.run(
-        this.deps.redis,
-        [this.lanes.urgent, this.lanes.main, this.deps.keys.busStats(this.topic)],
-        [this.group, urgent.length, main.length, ...urgent, ...main, ...counterArgs],
-      );
-    } catch (err) {
-      // Unacked messages are delivered again later; the handler's idempotency covers that.
-      this.deps.logger.warn({ err: describeError(err), topic: this.topic, group: this.group }, 'bus ack failed');
-    }
+    const args: (string | number)[] = [this.group, urgent.length, main.length];
+    for (const id of urgent) args.push(id);
+    for (const id of main) args.push(id);
+    for (const name in counters) args.push(name, counters[name]!);
+    if (args.length === 3) return this.lastAck;
+    this.lastAck = ackScript.run(this.deps.redis, this.ackKeys, args).then(
+      () => undefined,
+      (err: unknown) => {
+        // Unacked messages are delivered again later; the handler's idempotency covers that.
+        this.deps.logger.warn({ err: describeError(err), topic: this.topic, group: this.group }, 'bus ack failed');
+      },
+    );
+    return this.lastAck;
   }
 
   private async deadLetter(d: Delivery, reason: DeadLetterReason, err: unknown): Promise<void> {

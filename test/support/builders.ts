@@ -20,9 +20,20 @@ export function aTaSignal(overrides: Partial<PayloadInput<'ta.signal_emitted'>> 
   return {
     timeframe: '1h',
     candleOpenTimeMs: 1_656_630_000_000,
+    close: '19949.90000000',
     bias: 'long',
     confidence: 0.7,
-    indicators: { rsi: 61.2 },
+    scores: { trend: 1, momentum: 0.6, strength: 0.4 },
+    indicators: {
+      rsi14: 61.2,
+      macd: { line: '42.10000000', signal: '30.50000000', histogram: '11.60000000' },
+      ema: { ema9: '19420.00000000', ema21: '19310.00000000', ema50: '19250.00000000', ema200: '19800.00000000' },
+      atr14: '180.00000000',
+      bollinger: { lower: '18700.00000000', middle: '19300.00000000', upper: '19900.00000000' },
+      adx14: { adx: 25, plusDi: 28, minusDi: 17 },
+      volume: { recentAvg: '450.00000000', baselineAvg: '380.00000000', ratio: 1.1842, trend: 'flat' },
+      levels: { support: ['19500.00000000'], resistance: ['20400.00000000'] },
+    },
     ...overrides,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ANALYSIS_MIN_CANDLES } from '../../agents/ta/analysis-periods.ts';
 import { durationMs, pct, ratio } from '../config-fields.ts';
 
 /** A model of the panel: a provider name from `llm.providers` (or the built-in `rules`) and a model id. */
@@ -19,24 +20,36 @@ export const AgentsConfig = z
   .object({
     ta: z
       .object({
-        /** Candles needed before TA emits anything (long moving averages need history). */
-        minCandles: z.number().int().min(20).max(720).default(200),
+        /**
+         * Candles needed before TA and regime emit anything: at least `ANALYSIS_MIN_CANDLES`
+         * (EMA(200) plus its warm-up), at most `marketData.historyCandles`.
+         */
+        minCandles: z.number().int().min(ANALYSIS_MIN_CANDLES).max(720).default(250),
       })
       .strict()
       .prefault({}),
     regime: z
       .object({
-        /** ADX above which the market counts as trending. */
+        /** ADX(14) at or above which the market counts as trending (with aligned EMAs). */
         adxTrendThreshold: z.number().min(5).max(60).default(25),
-        /** ATR as % of price above which volatility counts as high. */
-        volatilityHighPct: pct(0.1, 50).default(4),
-        /** ATR as % of price below which volatility counts as low. */
-        volatilityLowPct: pct(0.01, 50).default(1),
+        // The percentages below are per bar of `marketData.timeframe`; the defaults suit 1h
+        // bars. Bar ranges grow roughly with √(bar length): ×2 for 4h, ×5 for 1d.
+        /** ATR(14) as % of the close at or above which the market is volatile. */
+        volatilityHighPct: pct(0.1, 50).default(2.5),
+        /** ATR(14) as % of the close at or below which the market may be quiet. */
+        volatilityLowPct: pct(0.01, 50).default(0.5),
+        /** Bollinger width (20, 2σ) as % of the middle band at or above which a trendless market is volatile. */
+        bandWidthHighPct: pct(0.1, 100).default(10),
+        /** Bollinger width as % of the middle band at or below which the market may be quiet. */
+        bandWidthLowPct: pct(0.01, 100).default(1.5),
       })
       .strict()
       .superRefine((r, ctx) => {
         if (r.volatilityLowPct >= r.volatilityHighPct) {
           ctx.addIssue({ code: 'custom', path: ['volatilityLowPct'], message: `${r.volatilityLowPct} must be below volatilityHighPct (${r.volatilityHighPct})` });
+        }
+        if (r.bandWidthLowPct >= r.bandWidthHighPct) {
+          ctx.addIssue({ code: 'custom', path: ['bandWidthLowPct'], message: `${r.bandWidthLowPct} must be below bandWidthHighPct (${r.bandWidthHighPct})` });
         }
       })
       .prefault({}),

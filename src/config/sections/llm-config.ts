@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMs, httpUrl, secret } from '../config-fields.ts';
+import { durationMs, httpUrl, pct, secret } from '../config-fields.ts';
 
 /** Settings every provider kind has. */
 const providerBase = {
@@ -123,6 +123,22 @@ export const LlmConfig = z
         enabled: z.boolean().default(true),
         /** Cached replies older than this are asked again. */
         maxAgeMs: durationMs(60_000, 365 * 86_400_000).default(30 * 86_400_000),
+      })
+      .strict()
+      .prefault({}),
+    /** The deterministic built-in `rules` model (a trend/regime strategy, see `src/llm/rules-model.ts`). */
+    rules: z
+      .object({
+        /** Stop-loss distance from the entry, in ATR(14) multiples. */
+        stopLossAtr: z.number().min(0.1).max(20).default(2),
+        /** Take-profit distance from the entry, in ATR(14) multiples. */
+        takeProfitAtr: z.number().min(0.1).max(50).default(3),
+        /** Position size at full confidence, % of equity; scaled down by the confidence. */
+        maxSizePct: pct(0, 100).default(10),
+        /** RSI(14) at or above which a long entry is not taken (overbought). */
+        rsiOverbought: z.number().min(50).max(100).default(70),
+        /** RSI(14) at or below which a short entry is not taken (oversold). */
+        rsiOversold: z.number().min(0).max(50).default(30),
       })
       .strict()
       .prefault({}),

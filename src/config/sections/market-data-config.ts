@@ -39,8 +39,23 @@ export const MarketDataConfig = z
       .object({
         /** Override of Kraken's public API URL (tests point it at a local server). */
         baseUrl: httpUrl().optional(),
-        /** Timeout of one public API call. */
+        /** Timeout of one public API call, the whole answer included. */
         timeoutMs: durationMs(1_000, 120_000).default(10_000),
+        /**
+         * Kraken's per-IP limit on public endpoints (about one call a second), modelled as a
+         * decaying counter in Redis that every replica shares.
+         */
+        publicRateLimit: z
+          .object({
+            /** Calls allowed in a burst: the counter's ceiling. */
+            maxCounter: z.number().min(1).max(100).default(2),
+            /** Calls regained per second: the counter's decay. */
+            decayPerSec: z.number().gt(0).max(100).default(1),
+            /** Longest a call waits for the limiter before failing (retryable, EXCHANGE_RATE_LIMITED). */
+            maxWaitMs: durationMs(0, 300_000).default(30_000),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

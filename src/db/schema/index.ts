@@ -1,3 +1,6 @@
 export * from './candles.ts';
 export * from './processed-messages.ts';
 export * from './system-events.ts';
+export * from './agent-outputs.ts';
+export * from './llm-calls.ts';
+export * from './llm-reply-cache.ts';

@@ -1,0 +1,161 @@
+import type { Redis } from 'ioredis';
+import { LuaScript } from '../bus/scripts/lua-script.ts';
+import type { KrakenTier } from '../config/sections/execution-config.ts';
+import { TriplegainError } from '../shared/triplegain-error.ts';
+
+/** A decaying call counter: each call adds its cost, the counter loses `decayPerSec` a second. */
+export interface RateLimitParams {
+  /** A call is admitted only if the counter plus its cost stays at or below this. */
+  maxCounter: number;
+  /** Counter units regained per second. */
+  decayPerSec: number;
+}
+
+/** Kraken's private API counter per verification tier (docs: "Spot REST API rate limits"). */
+export const KRAKEN_TIER_LIMITS: Readonly<Record<KrakenTier, RateLimitParams>> = {
+  starter: { maxCounter: 15, decayPerSec: 0.33 },
+  intermediate: { maxCounter: 20, decayPerSec: 0.5 },
+  pro: { maxCounter: 20, decayPerSec: 1 },
+};
+
+/** What a call adds to Kraken's counter: history calls (ledgers, trades history) count double. */
+export const KRAKEN_CALL_COST = { call: 1, historyCall: 2 } as const;
+
+export interface KrakenRateLimiterOptions extends RateLimitParams {
+  redis: Redis;
+  /** The shared counter, from `keys.rateLimit(name)`; every replica with the same key shares the limit. */
+  key: string;
+  /** Longest `acquire` waits before failing. Default 30 000. */
+  maxWaitMs?: number;
+}
+
+/** The counter's state after a call to the script. */
+export interface RateLimitDecision {
+  admitted: boolean;
+  /** When not admitted: ms until the counter has decayed enough for the cost. */
+  waitMs: number;
+  /** The modelled counter after this decision (with the cost added when admitted). */
+  counter: number;
+}
+
+/**
+ * Decaying counter, atomic across replicas. Time comes from the Redis server (TIME), so
+ * replicas with skewed clocks still agree.
+ *
+ * KEYS[1]  hash { counter, ts } (ts in ms, server time)
+ * ARGV[1]  max counter, ARGV[2] decay per second, ARGV[3] cost (0: only read the counter)
+ * Returns  { admitted 1|0, wait ms, counter as a string }
+ * Effects  on admission: stores the decayed counter plus the cost and the time, and expires
+ *          the key once the counter would have decayed to 0. A refusal writes nothing.
+ */
+const decayingCounterScript = new LuaScript(
+  'kraken-rate-limit',
+  `
+local max = tonumber(ARGV[1])
+local decay = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local state = redis.call('HMGET', KEYS[1], 'counter', 'ts')
+local counter = tonumber(state[1]) or 0
+local ts = tonumber(state[2]) or now
+local elapsed = now - ts
+if elapsed < 0 then elapsed = 0 end
+counter = counter - elapsed * decay / 1000
+if counter < 0 then counter = 0 end
+if cost == 0 then
+  return { 1, 0, tostring(counter) }
+end
+if counter + cost <= max then
+  counter = counter + cost
+  redis.call('HSET', KEYS[1], 'counter', tostring(counter), 'ts', tostring(now))
+  redis.call('PEXPIRE', KEYS[1], math.ceil(counter * 1000 / decay) + 1000)
+  return { 1, 0, tostring(counter) }
+end
+return { 0, math.ceil((counter + cost - max) * 1000 / decay), tostring(counter) }
+`,
+);
+
+/**
+ * One rate limiter shared by every replica, modelling Kraken's decaying API counter: a call
+ * of cost c is admitted while `counter + c ≤ maxCounter`, and the counter decays by
+ * `decayPerSec` each second. The private API uses the account tier's parameters
+ * (`KRAKEN_TIER_LIMITS`); the public endpoints, limited per IP, use their own instance with
+ * its own key and parameters (`marketData.kraken.publicRateLimit`).
+ */
+export class KrakenRateLimiter {
+  private readonly maxWaitMs: number;
+
+  constructor(private readonly opts: KrakenRateLimiterOptions) {
+    if (!(opts.maxCounter > 0) || !(opts.decayPerSec > 0)) {
+      throw new TriplegainError('CONFIG_INVALID', `rate limit ${opts.key}: maxCounter and decayPerSec must be > 0`, { key: opts.key });
+    }
+    this.maxWaitMs = opts.maxWaitMs ?? 30_000;
+  }
+
+  /** A limiter with the private API parameters of an account tier. */
+  static forTier(tier: KrakenTier, opts: Omit<KrakenRateLimiterOptions, keyof RateLimitParams>): KrakenRateLimiter {
+    return new KrakenRateLimiter({ ...opts, ...KRAKEN_TIER_LIMITS[tier] });
+  }
+
+  /** Admits a call of `cost` now if the counter allows it; never waits. */
+  async tryAcquire(cost: number = KRAKEN_CALL_COST.call): Promise<RateLimitDecision> {
+    this.checkCost(cost);
+    return this.run(cost);
+  }
+
+  /**
+   * Waits until a call of `cost` is admitted.
+   *
+   * @returns the counter after admission.
+   * @throws TriplegainError `EXCHANGE_RATE_LIMITED` (retryable) as soon as the wait would
+   *   exceed `maxWaitMs`, without waiting for it.
+   * @throws TriplegainError `CONFIG_INVALID` for a cost the counter can never admit.
+   */
+  async acquire(cost: number = KRAKEN_CALL_COST.call, opts: { maxWaitMs?: number } = {}): Promise<RateLimitDecision> {
+    this.checkCost(cost);
+    const maxWaitMs = opts.maxWaitMs ?? this.maxWaitMs;
+    const startedAt = performance.now();
+    for (;;) {
+      const decision = await this.run(cost);
+      if (decision.admitted) return decision;
+      const waitedMs = performance.now() - startedAt;
+      if (waitedMs + decision.waitMs > maxWaitMs) {
+        throw new TriplegainError(
+          'EXCHANGE_RATE_LIMITED',
+          `rate limit ${this.opts.key}: a call of cost ${cost} would wait ${Math.ceil(waitedMs + decision.waitMs)} ms, more than ${maxWaitMs} ms`,
+          { key: this.opts.key, cost, waitMs: decision.waitMs, counter: decision.counter },
+        );
+      }
+      // A little jitter, so that replicas woken for the same slot do not all retry at once.
+      await sleep(decision.waitMs + Math.random() * Math.min(50, decision.waitMs * 0.1));
+    }
+  }
+
+  /** The modelled counter now (decayed), without adding anything. */
+  async counter(): Promise<number> {
+    return (await this.run(0)).counter;
+  }
+
+  private checkCost(cost: number): void {
+    if (!(cost > 0) || cost > this.opts.maxCounter) {
+      throw new TriplegainError('CONFIG_INVALID', `rate limit ${this.opts.key}: cost ${cost} is not within (0, ${this.opts.maxCounter}]`, {
+        key: this.opts.key,
+        cost,
+      });
+    }
+  }
+
+  private async run(cost: number): Promise<RateLimitDecision> {
+    const reply = (await decayingCounterScript.run(this.opts.redis, [this.opts.key], [this.opts.maxCounter, this.opts.decayPerSec, cost])) as [
+      number,
+      number,
+      string,
+    ];
+    return { admitted: reply[0] === 1, waitMs: reply[1], counter: Number(reply[2]) };
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,48 @@
+import { Timeframe } from '../config/sections/market-data-config.ts';
+import { TriplegainError } from '../shared/triplegain-error.ts';
+
+export { Timeframe };
+
+/** Bar length in minutes per timeframe: Kraken's OHLC `interval` parameter. */
+const KRAKEN_INTERVAL_MINUTES: Readonly<Record<Timeframe, number>> = {
+  '1m': 1,
+  '5m': 5,
+  '15m': 15,
+  '30m': 30,
+  '1h': 60,
+  '4h': 240,
+  '1d': 1_440,
+  '1w': 10_080,
+};
+
+/** Kraken's OHLC `interval` (minutes) for a timeframe: `1h` → 60. */
+export function krakenInterval(timeframe: Timeframe): number {
+  return KRAKEN_INTERVAL_MINUTES[timeframe];
+}
+
+/** Length of one bar in milliseconds: `1h` → 3 600 000. */
+export function timeframeMs(timeframe: Timeframe): number {
+  return KRAKEN_INTERVAL_MINUTES[timeframe] * 60_000;
+}
+
+/**
+ * The timeframe of a Kraken `interval` in minutes (the `_60` of `XBTUSD_60.csv`).
+ *
+ * @throws TriplegainError `DATA_INVALID` for an interval Kraken does not serve.
+ */
+export function timeframeFromKrakenInterval(minutes: number): Timeframe {
+  const found = Timeframe.options.find((tf) => KRAKEN_INTERVAL_MINUTES[tf] === minutes);
+  if (!found) {
+    throw new TriplegainError('DATA_INVALID', `no timeframe has a Kraken interval of ${minutes} minutes`, { minutes });
+  }
+  return found;
+}
+
+/**
+ * Start of the bar that contains `timeMs`. Kraken aligns bars to the Unix epoch, so weekly
+ * bars start on Thursdays (1970-01-01 was one).
+ */
+export function barOpenTimeMs(timeMs: number, timeframe: Timeframe): number {
+  const length = timeframeMs(timeframe);
+  return Math.floor(timeMs / length) * length;
+}

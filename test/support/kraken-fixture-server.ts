@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+const fixtureDir = new URL('../fixtures/kraken/', import.meta.url);
+const readFixture = (name: string): string => readFileSync(new URL(name, fixtureDir), 'utf8');
+
+/** Real Kraken public responses by path (see `test/fixtures/kraken/SOURCES.md`). */
+export function krakenFixtureBodies(): Record<string, string> {
+  const capturedPairs = JSON.parse(readFixture('nautilus/http_asset_pairs.json')) as { result: Record<string, unknown> };
+  const ccxtPairs = JSON.parse(readFixture('ccxt/markets_kraken_assetpairs_info_extract.json')) as Record<string, unknown>;
+  return {
+    '/0/public/Assets': readFixture('kraken-api-specs/spot-rest_public_assets_info.json'),
+    // One AssetPairs answer built from two sources: the real 2025 XBTUSDT entry (which
+    // matches the OHLC and Ticker captures) and the USD pairs as ccxt keeps them.
+    '/0/public/AssetPairs': JSON.stringify({ error: [], result: { ...ccxtPairs, ...capturedPairs.result } }),
+    '/0/public/OHLC': readFixture('nautilus/http_ohlc.json'),
+    '/0/public/Ticker': readFixture('nautilus/http_ticker.json'),
+  };
+}
+
+/** How to answer a path instead of its fixture. */
+export interface FixtureOverride {
+  /** Default 200. */
+  status?: number;
+  /** Raw body, or a value sent as JSON. Default the path's fixture. */
+  body?: string | object;
+  /** Wait this long before answering. */
+  delayMs?: number;
+  /**
+   * `headers`: accept the request and never send anything. `body`: send the status line,
+   * headers and half of the body, then nothing more.
+   */
+  hang?: 'headers' | 'body';
+  /** Apply to this many requests, then fall back. Default: until `reset()`. */
+  times?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  atMs: number;
+}
+
+export interface KrakenFixtureServer {
+  /** Base URL, e.g. `http://127.0.0.1:41234`: Kraken's `https://api.kraken.com`. */
+  url: string;
+  /** Every request received, in order. */
+  requests: RecordedRequest[];
+  override(path: string, response: FixtureOverride): void;
+  /** Drops every override and the recorded requests. */
+  reset(): void;
+  /** Stops the server, destroying hanging connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * A local stand-in for Kraken's public REST API on 127.0.0.1 and a random port, serving the
+ * recorded responses by path, with per-path errors, delays and silences.
+ */
+export async function startKrakenFixtureServer(bodies: Record<string, string> = krakenFixtureBodies()): Promise<KrakenFixtureServer> {
+  const requests: RecordedRequest[] = [];
+  const overrides = new Map<string, FixtureOverride>();
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const answer = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://fixture');
+    requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, atMs: Date.now() });
+
+    const override = overrides.get(url.pathname);
+    if (override?.times !== undefined) {
+      override.times -= 1;
+      if (override.times <= 0) overrides.delete(url.pathname);
+    }
+    const fixture = bodies[url.pathname];
+    const body =
+      override?.body === undefined
+        ? (fixture ?? JSON.stringify({ error: ['EGeneral:Unknown method'] }))
+        : typeof override.body === 'string'
+          ? override.body
+          : JSON.stringify(override.body);
+    const status = override?.status ?? (fixture === undefined && override?.body === undefined ? 404 : 200);
+
+    if (override?.hang === 'headers') return;
+    const send = () => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      if (override?.hang === 'body') {
+        res.write(body.slice(0, Math.floor(body.length / 2)));
+        return;
+      }
+      res.end(body);
+    };
+    if (override?.delayMs) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        send();
+      }, override.delayMs);
+      timers.add(timer);
+    } else {
+      send();
+    }
+  };
+
+  const server = createServer(answer);
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    override: (path, response) => void overrides.set(path, { ...response }),
+    reset() {
+      overrides.clear();
+      requests.length = 0;
+    },
+    async close() {
+      for (const timer of timers) clearTimeout(timer);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}

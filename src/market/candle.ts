@@ -4,15 +4,9 @@ import { DecimalString, NonNegativeDecimalString } from '../shared/decimal-strin
 import { compareDecimalStrings } from './compare-decimal-strings.ts';
 import { Timeframe } from './timeframes.ts';
 
-/**
- * One OHLCV bar of one pair. Prices and volume are decimal strings exactly as the exchange
- * (or the recording) wrote them; `openTimeMs` is the start of the bar, which covers
- * `[openTimeMs, openTimeMs + timeframe)`.
- */
-export const Candle = z
+/** The bar itself, without the pair: also the payload of `market.candle_closed`. */
+export const CandleBar = z
   .object({
-    /** Pair as BASE/QUOTE, e.g. `BTC/USD`. */
-    symbol: tradingPair(),
     timeframe: Timeframe,
     openTimeMs: z.number().int().nonnegative(),
     open: DecimalString,
@@ -26,11 +20,27 @@ export const Candle = z
     /** A bar without trades, filled at the previous close with zero volume (as Kraken's REST API does). */
     gapFilled: z.boolean(),
   })
-  .strict()
-  .superRefine((c, ctx) => {
+  .strict();
+
+/** Adds the bar-consistency check (low ≤ open, close ≤ high) to a bar schema. */
+export function withConsistentBar<S extends z.ZodType<z.infer<typeof CandleBar>>>(schema: S): S {
+  return schema.superRefine((c, ctx) => {
     const problem = describeBarInconsistency(c);
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['low'] });
-  });
+  }) as S;
+}
+
+/**
+ * One OHLCV bar of one pair. Prices and volume are decimal strings exactly as the exchange
+ * (or the recording) wrote them; `openTimeMs` is the start of the bar, which covers
+ * `[openTimeMs, openTimeMs + timeframe)`.
+ */
+export const Candle = withConsistentBar(
+  CandleBar.extend({
+    /** Pair as BASE/QUOTE, e.g. `BTC/USD`. */
+    symbol: tradingPair(),
+  }),
+);
 export type Candle = z.infer<typeof Candle>;
 
 const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;

@@ -57,6 +57,14 @@ describe('publish', () => {
     });
   });
 
+  it('refuses a candle whose low is above its high', async () => {
+    await expect(t.bus.publish('market.candle_closed', aCandle({ low: '20000', high: '19979.4' }), { symbol: 'BTC/USD' })).rejects.toMatchObject({
+      code: 'MESSAGE_INVALID',
+      details: { field: 'payload.low' },
+    });
+    expect(await t.redis.xlen(t.keys.busStream('market_data'))).toBe(0);
+  });
+
   it('refuses an unknown message type', async () => {
     // @ts-expect-error: unknown type on purpose
     await expect(t.bus.publish('nope.happened', {})).rejects.toMatchObject({ code: 'MESSAGE_TYPE_UNKNOWN' });

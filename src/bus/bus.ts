@@ -13,7 +13,8 @@ import type { PublishedMessage, PublishOptions } from './publish-options.ts';
 import { PublishBatcher, type AppendTicket } from './publish-batcher.ts';
 import { latestScript } from './scripts/latest-script.ts';
 import { trimScript } from './scripts/trim-script.ts';
-import { Subscription, type SubscribeOptions } from './subscription.ts';
+import type { SubscribeOptions } from './subscribe-options.ts';
+import { Subscription } from './subscription.ts';
 import { topics, type Topic } from './topics.ts';
 
 export interface BusDeps {

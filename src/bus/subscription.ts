@@ -1,74 +1,16 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Clock } from '../clock/clock.ts';
 import type { BusConfig } from '../config/sections/bus-config.ts';
-import type { Keys } from '../keys.ts';
-import type { Logger } from '../shared/logger.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import { CircuitBreaker, type BreakerChange, type BreakerState } from './circuit-breaker.ts';
 import { ackScript } from './scripts/ack-script.ts';
 import { moveToDeadLetter, type DeadLetterReason } from './dead-letter-store.ts';
 import { decodeFields, type BusMessage } from './envelope.ts';
-import { onceInRedis, type OnceResult } from './idempotency.ts';
-import type { MessageType, PayloadInput, TypesOfTopic } from './message-catalog.ts';
+import type { TypesOfTopic } from './message-catalog.ts';
 import { priorityRank, type Topic } from './topics.ts';
-import type { PublishOptions, PublishedMessage } from './publish-options.ts';
-
-/** What a handler gets besides the message. */
-export interface HandlerContext {
-  /** 1 on first delivery; counts every delivery of this message to this group. */
-  deliveryCount: number;
-  streamId: string;
-  group: string;
-  consumer: string;
-  /** Aborted when the handler runs past `handlerTimeoutMs`. */
-  signal: AbortSignal;
-  /** Publishes a message caused by this one (same correlation id, causation id = this id). */
-  publish<T extends MessageType>(type: T, payload: PayloadInput<T>, options?: PublishOptions): Promise<PublishedMessage<T>>;
-  /**
-   * Runs a side effect at most once for this message in this group, even when the message is
-   * delivered again (after a crash, a timeout or a dead-letter replay).
-   */
-  once<T>(fn: () => Promise<T>): Promise<OnceResult<T>>;
-}
-
-export type Handler<P extends Topic> = (message: BusMessage<TypesOfTopic<P>>, ctx: HandlerContext) => Promise<void> | void;
-
-export interface SubscribeOptions<P extends Topic> {
-  topic: P;
-  /** The subscribing service: one consumer group per service, shared by all its replicas. */
-  service: string;
-  /**
-   * Distinguishes several subscriptions of one service to one topic; each gets its own group
-   * (`<service>.<name>`), so each sees every message and applies its own filter.
-   */
-  name?: string;
-  /** Only these message types reach the handler (others are acked and counted as filtered). */
-  types?: readonly TypesOfTopic<P>[];
-  /** Only messages about these symbols reach the handler. */
-  symbols?: readonly string[];
-  filter?: (message: BusMessage<TypesOfTopic<P>>) => boolean;
-  handler: Handler<P>;
-  /** Where a group created now starts: new messages only (default) or everything retained. */
-  startFrom?: 'new' | 'earliest';
-  /** Consumer name inside the group; defaults to host, pid and a random suffix. */
-  consumer?: string;
-  /** Overrides of the bus config for this subscription (tests, slow handlers). */
-  overrides?: Partial<Pick<BusConfig, 'claimIdleMs' | 'claimIntervalMs' | 'retryDelayMs' | 'handlerTimeoutMs' | 'batchSize' | 'blockMs' | 'maxDeliveries'>> & {
-    breaker?: Partial<BusConfig['breaker']>;
-  };
-}
-
-/** What a subscription needs from the bus that created it. */
-export interface SubscriptionDeps {
-  redis: Redis;
-  keys: Keys;
-  clock: Clock;
-  logger: Logger;
-  config: BusConfig;
-  publish<T extends MessageType>(type: T, payload: PayloadInput<T>, options?: PublishOptions): Promise<PublishedMessage<T>>;
-}
+import type { SubscribeOptions, SubscriptionDeps } from './subscribe-options.ts';
+import { MessageContext, type ContextScope } from './message-context.ts';
 
 interface Delivery {
   lane: string;
@@ -84,58 +26,6 @@ type XReadReply = [stream: string, entries: [id: string, fields: string[]][]][] 
 type ClaimReply = [next: string, entries: ([id: string, fields: string[] | null] | null)[], deleted?: string[]];
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** What every handler context of one subscription shares. */
-interface ContextScope {
-  deps: SubscriptionDeps;
-  group: string;
-  consumer: string;
-  /** Lock time of `once`: the claim idle time, after which another consumer may take over. */
-  lockMs: number;
-}
-
-/**
- * The `HandlerContext` of one delivery. Its methods live on the prototype (call them as
- * `ctx.publish(…)`, `ctx.once(…)`), so a message costs one small object, not a set of closures.
- */
-class MessageContext implements HandlerContext {
-  readonly deliveryCount: number;
-  readonly streamId: string;
-  readonly group: string;
-  readonly consumer: string;
-  private controller?: AbortController;
-
-  constructor(
-    private readonly scope: ContextScope,
-    private readonly message: BusMessage,
-    d: Delivery,
-  ) {
-    this.deliveryCount = d.deliveryCount;
-    this.streamId = d.streamId;
-    this.group = scope.group;
-    this.consumer = scope.consumer;
-  }
-
-  /** Created on first use: most handlers never look at it. */
-  get signal(): AbortSignal {
-    this.controller ??= new AbortController();
-    return this.controller.signal;
-  }
-
-  /** Aborts `signal` (if anyone asked for it). */
-  abort(): void {
-    this.controller?.abort();
-  }
-
-  publish<T extends MessageType>(type: T, payload: PayloadInput<T>, options?: PublishOptions): Promise<PublishedMessage<T>> {
-    return this.scope.deps.publish(type, payload, { causedBy: this.message, ...options });
-  }
-
-  once<T>(fn: () => Promise<T>): Promise<OnceResult<T>> {
-    const { deps, group, lockMs } = this.scope;
-    return onceInRedis(deps.redis, deps.keys.idempotency(group, this.message.id), { ttlMs: deps.config.idempotencyTtlMs, lockMs }, fn);
-  }
-}
 
 /**
  * One consumer in one consumer group, reading a topic's urgent lane before its main lane.

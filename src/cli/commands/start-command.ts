@@ -26,7 +26,7 @@ export function registerStartCommand(program: Command): void {
         message: 'triplegain process started',
         details: { pid: process.pid, mode: rt.config.app.mode, embeddedRedis: Boolean(rt.embeddedRedis), database: rt.database!.driver },
       });
-      rt.logger.info({ pid: process.pid, symbols: rt.config.symbols.pairs }, 'triplegain started; stop with Ctrl-C');
+      rt.logger.info({ symbols: rt.config.symbols.pairs }, 'triplegain started; stop with Ctrl-C');
 
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { BusConfig } from '../config/sections/bus-config.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import { CircuitBreaker, type BreakerChange, type BreakerState } from './circuit-breaker.ts';
+import { reportBreakerChange } from './report-breaker-change.ts';
 import { ackScript } from './scripts/ack-script.ts';
 import { moveToDeadLetter, type DeadLetterReason } from './dead-letter-store.ts';
 import { decodeFields, type BusMessage } from './envelope.ts';
@@ -11,19 +12,10 @@ import type { TypesOfTopic } from './message-catalog.ts';
 import { priorityRank, type Topic } from './topics.ts';
 import type { SubscribeOptions, SubscriptionDeps } from './subscribe-options.ts';
 import { MessageContext, type ContextScope } from './message-context.ts';
-
-interface Delivery {
-  lane: string;
-  streamId: string;
-  fields: string[];
-  deliveryCount: number;
-  /** Decoded once; `undefined` until decoded, `null` when malformed. */
-  message?: BusMessage | null;
-  decodeError?: unknown;
-}
+import { claimIdleEntries } from './claim-idle-entries.ts';
+import type { Delivery } from './delivery.ts';
 
 type XReadReply = [stream: string, entries: [id: string, fields: string[]][]][] | null;
-type ClaimReply = [next: string, entries: ([id: string, fields: string[] | null] | null)[], deleted?: string[]];
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -380,13 +372,10 @@ export class Subscription<P extends Topic = Topic> {
     if (!this.running || this.breaker.state === 'open') return;
     for (const lane of [this.lanes.urgent, this.lanes.main]) {
       try {
-        const reply = (await this.deps.redis.xautoclaim(
-          lane, this.group, this.consumer, this.config.claimIdleMs, '0-0', 'COUNT', this.config.batchSize,
-        )) as ClaimReply;
-        const entries = reply[1].filter((e): e is [string, string[]] => e !== null && e[1] !== null);
-        if (entries.length === 0) continue;
-        const counts = await this.deliveryCounts(lane, entries[0]![0], entries[entries.length - 1]![0], entries.length);
-        const deliveries = entries.map(([streamId, fields]) => ({ lane, streamId, fields, deliveryCount: counts.get(streamId) ?? 1 }));
+        const deliveries = await claimIdleEntries(this.deps.redis, {
+          lane, group: this.group, consumer: this.consumer, minIdleMs: this.config.claimIdleMs, count: this.config.batchSize,
+        });
+        if (deliveries.length === 0) continue;
         this.deps.logger.info({ topic: this.topic, group: this.group, claimed: deliveries.length }, 'bus claimed idle messages');
         await this.serial(() => this.handleBatch(deliveries));
       } catch (err) {
@@ -395,30 +384,8 @@ export class Subscription<P extends Topic = Topic> {
     }
   }
 
-  private async deliveryCounts(lane: string, first: string, last: string, count: number): Promise<Map<string, number>> {
-    const rows = (await this.deps.redis.xpending(lane, this.group, first, last, count, this.consumer)) as [string, string, number, number][];
-    return new Map(rows.map(([id, , , deliveries]) => [id, Number(deliveries)]));
-  }
-
   private onBreakerChange(change: BreakerChange, err: unknown): void {
-    const details = { topic: this.topic, group: this.group, consumer: this.consumer, consecutiveFailures: change.consecutiveFailures };
-    if (change.to === 'open' && change.from === 'closed') {
-      this.deps.logger.error({ ...details, err: describeError(err) }, 'bus subscription circuit opened');
-      this.raiseAlert('error', 'bus.subscription_tripped', `subscription ${this.group} on ${this.topic} stopped after ${change.consecutiveFailures} consecutive failures`, {
-        ...details,
-        lastError: describeError(err),
-        cooldownMs: this.config.breaker.cooldownMs,
-      });
-    } else if (change.to === 'closed') {
-      this.deps.logger.info(details, 'bus subscription circuit closed');
-      this.raiseAlert('info', 'bus.subscription_recovered', `subscription ${this.group} on ${this.topic} recovered`, details);
-    }
-  }
-
-  private raiseAlert(severity: 'info' | 'error', code: string, message: string, details: Record<string, unknown>): void {
-    this.deps
-      .publish('system.alert_raised', { severity, code, message, details }, { source: 'bus', priority: severity === 'error' ? 'high' : 'normal' })
-      .catch((err: unknown) => this.deps.logger.error({ err: describeError(err), code }, 'bus could not publish alert'));
+    reportBreakerChange(this.deps, { topic: this.topic, group: this.group, consumer: this.consumer, cooldownMs: this.config.breaker.cooldownMs }, change, err);
   }
 
   private async removeConsumerIfIdle(): Promise<void> {

@@ -25,6 +25,14 @@ export interface Keys {
   readonly scheduleSkips: string;
   /** Hash `{ counter, ts }`: a rate-limit counter shared by every replica, e.g. `kraken:public`. */
   rateLimit(name: string): string;
+  /** String: the job id running `<task>` for a symbol right now (one run per task and symbol, cluster-wide). */
+  runLease(task: string, symbolSlug: string): string;
+  /** String: the parent job id of the `<flow>` in progress for a symbol (one flow per symbol). */
+  flowSlot(flow: string, symbolSlug: string): string;
+  /** String (JSON): the replay clock every process shares: market time at a wall time, and the speed. */
+  readonly replayClock: string;
+  /** String: the degradation state as JSON (`DegradationState`), shared by every replica. */
+  readonly degradation: string;
 }
 
 export function createKeys(prefix = 'tg'): Keys {
@@ -42,5 +50,9 @@ export function createKeys(prefix = 'tg'): Keys {
     queuePrefix: `${prefix}:q`,
     scheduleSkips: `${prefix}:metrics:schedule_skips`,
     rateLimit: (name) => `${prefix}:ratelimit:${name}`,
+    runLease: (task, symbolSlug) => `${prefix}:lease:run:${task}:${symbolSlug}`,
+    flowSlot: (flow, symbolSlug) => `${prefix}:lease:flow:${flow}:${symbolSlug}`,
+    replayClock: `${prefix}:replay:clock`,
+    degradation: `${prefix}:state:degradation`,
   };
 }

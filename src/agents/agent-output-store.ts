@@ -4,12 +4,14 @@ import type { Db } from '../db/open-database.ts';
 import { agentOutputs } from '../db/schema/agent-outputs.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 import { RegimeOutput } from './regime/regime-output.ts';
+import { SentimentOutput } from './sentiment/sentiment-output.ts';
 import { TaOutput } from './ta/ta-output.ts';
 
 /** Every agent whose output is stored, and the type of that output. */
 interface AgentOutputs {
   ta: TaOutput;
   regime: RegimeOutput;
+  sentiment: SentimentOutput;
 }
 
 export type AgentName = keyof AgentOutputs;
@@ -18,6 +20,7 @@ export type AgentOutputOf<A extends AgentName> = AgentOutputs[A];
 const outputSchemas: { [A in AgentName]: z.ZodType<AgentOutputs[A]> } = {
   ta: TaOutput,
   regime: RegimeOutput,
+  sentiment: SentimentOutput,
 };
 
 export interface SaveAgentOutputInput<A extends AgentName> {

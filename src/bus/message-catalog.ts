@@ -4,6 +4,7 @@ import { AlertRaised } from './messages/alert-raised.ts';
 import { BreakerTripped } from './messages/breaker-tripped.ts';
 import { CandleClosed } from './messages/candle-closed.ts';
 import { CoordinatorCommand } from './messages/coordinator-command.ts';
+import { DegradationChanged } from './messages/degradation-changed.ts';
 import { OrderUpdated } from './messages/order-updated.ts';
 import { PortfolioValued } from './messages/portfolio-valued.ts';
 import { RegimeDetected } from './messages/regime-detected.ts';
@@ -23,6 +24,7 @@ export const messageCatalog = {
   [OrderUpdated.type]: OrderUpdated,
   [PortfolioValued.type]: PortfolioValued,
   [AlertRaised.type]: AlertRaised,
+  [DegradationChanged.type]: DegradationChanged,
   [CoordinatorCommand.type]: CoordinatorCommand,
 } as const;
 

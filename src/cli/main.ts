@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { registerBusCommands } from './commands/bus-commands.ts';
 import { registerConfigCommands } from './commands/config-commands.ts';
 import { registerDbCommands } from './commands/db-commands.ts';
+import { registerSchedulesCommands } from './commands/schedules-commands.ts';
+import { registerSentimentCommands } from './commands/sentiment-commands.ts';
 import { registerStartCommand } from './commands/start-command.ts';
 import { redactSecrets } from '../shared/redact-secrets.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
@@ -16,6 +18,8 @@ registerStartCommand(program);
 registerConfigCommands(program);
 registerDbCommands(program);
 registerBusCommands(program);
+registerSentimentCommands(program);
+registerSchedulesCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -28,6 +28,8 @@ export interface DecideOptions {
   correlationId?: string | null;
   /** Aborts every model still thinking (they abstain as `timeout`). */
   signal?: AbortSignal;
+  /** Ask only the first model of the panel (degraded operation: secondary models are dropped). */
+  primaryOnly?: boolean;
 }
 
 type Ballot = { vote: WeightedVote; decision: TradeDecision } | { abstention: { model: string; reason: string } };
@@ -56,7 +58,8 @@ export class ModelPanel {
 
   async decide(context: DecisionContext, decide: DecideOptions = {}): Promise<PanelDecision> {
     const parsed = DecisionContext.parse(context);
-    const ballots = await Promise.all(this.opts.decision.panel.map((ref) => this.ask(ref, parsed, decide)));
+    const panel = decide.primaryOnly ? this.opts.decision.panel.slice(0, 1) : this.opts.decision.panel;
+    const ballots = await Promise.all(panel.map((ref) => this.ask(ref, parsed, decide)));
 
     const votes: WeightedVote[] = [];
     const abstentions: { model: string; reason: string }[] = [];

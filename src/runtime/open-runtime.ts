@@ -68,8 +68,17 @@ export async function openRuntime(options: OpenRuntimeOptions = {}): Promise<Run
 
   let database: Database | undefined;
   if (options.withDatabase) {
-    database = await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir });
-    await migrateDatabase(database);
+    try {
+      database = await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir });
+      await migrateDatabase(database);
+    } catch (err) {
+      // Release what is open, or the Redis connection would keep a failed process alive.
+      await database?.close();
+      await bus.close();
+      redis.disconnect();
+      await resolved.embedded?.stop();
+      throw err;
+    }
     logger.info({ driver: database.driver }, 'database migrated');
   }
 

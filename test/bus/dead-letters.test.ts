@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AlertRaised } from '../../src/bus/messages/alert-raised.ts';
 import { aTaSignal } from '../support/builders.ts';
 import { createTestBus, type TestBus } from '../support/test-bus.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
@@ -99,7 +100,7 @@ describe('circuit breaker', () => {
     const healthy: string[] = [];
     let failing = true;
     let failingCalls = 0;
-    await t.bus.subscribe({ topic: 'system_events', service: 'ops', handler: (m) => void alerts.push(m.payload) });
+    await t.bus.subscribe({ topic: 'system_events', service: 'ops', handler: (m) => void alerts.push(AlertRaised.payload.parse(m.payload)) });
     const broken = await t.bus.subscribe({
       topic: 'ta_signals',
       service: 'broken',

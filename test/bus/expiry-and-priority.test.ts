@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AlertRaised } from '../../src/bus/messages/alert-raised.ts';
 import { ManualClock } from '../../src/clock/clock.ts';
 import { aCandle } from '../support/builders.ts';
 import { createTestBus, type TestBus } from '../support/test-bus.ts';
@@ -47,7 +48,7 @@ describe('priority', () => {
       service: 'ops',
       handler: async (m) => {
         first.started = true;
-        order.push(m.payload.code);
+        order.push(AlertRaised.payload.parse(m.payload).code);
         await sleep(3);
       },
     });
@@ -69,7 +70,7 @@ describe('priority', () => {
     for (const priority of ['low', 'normal', 'high', 'low', 'high'] as const) {
       await t.bus.publish('system.alert_raised', { severity: 'info', code: `p.${priority}`, message: priority }, { priority });
     }
-    await t.bus.subscribe({ topic: 'system_events', service: 'ops', startFrom: 'earliest', handler: (m) => void order.push(m.payload.code) });
+    await t.bus.subscribe({ topic: 'system_events', service: 'ops', startFrom: 'earliest', handler: (m) => void order.push(AlertRaised.payload.parse(m.payload).code) });
     await waitFor(() => order.length === 5, 'five messages');
     expect(order).toEqual(['p.high', 'p.high', 'p.normal', 'p.low', 'p.low']);
   });

@@ -14,6 +14,8 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   environment?: Record<string, string>;
+  deploy?: { replicas?: number };
+  ports?: string[];
 }
 
 // Compose resolves YAML merge keys (`<<: *app`), so the test does too.
@@ -41,6 +43,16 @@ describe('docker-compose.yml', () => {
         expect(['service_started', 'service_healthy', 'service_completed_successfully']).toContain(condition);
       }
     }
+  });
+
+  it('runs a scheduler, replicated workers and a password-protected dashboard', () => {
+    const role = (name: string) => (services[name]?.command as string[] | undefined)?.slice(2).join(' ');
+    expect(role('scheduler')).toBe('start --role scheduler');
+    expect(role('worker')).toBe('start --role worker');
+    expect(services.worker!.deploy?.replicas).toBeGreaterThanOrEqual(2);
+    expect(role('dashboard')).toBe('start --role dashboard');
+    expect(services.dashboard!.environment?.DASHBOARD_PASSWORD).toMatch(/^\$\{DASHBOARD_PASSWORD:\?/);
+    expect(services.dashboard!.ports).toEqual(['127.0.0.1:3000:3000']);
   });
 
   it('gives the app services commands the CLI accepts', async () => {

@@ -1,39 +1,34 @@
-import type { Command } from 'commander';
-import { openRuntime } from '../../runtime/open-runtime.ts';
-import { startSystemEventRecorder } from '../../workers/system-event-recorder.ts';
+import { Option, type Command } from 'commander';
+import { z } from 'zod';
+import { queueCatalog, type CatalogQueueName } from '../../queues/queue-catalog.ts';
+import { TriplegainError } from '../../shared/triplegain-error.ts';
+import { runRoles, Role } from '../../runtime/run-roles.ts';
 
 /**
- * `triplegain start`: connects to (or starts) Redis, migrates the database, and runs the
- * services that exist so far until SIGINT/SIGTERM, then shuts down gracefully.
+ * `triplegain start [--role all|worker|scheduler|dashboard] [--queues a,b]`: runs the chosen
+ * role in this process until SIGINT/SIGTERM, then shuts down gracefully. Any number of worker
+ * processes may run side by side, here or on other machines.
  */
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
-    .description('run the cluster services in this process until stopped (SIGINT/SIGTERM)')
-    .action(async () => {
-      const rt = await openRuntime({
+    .description('run a role of the cluster in this process until stopped (SIGINT/SIGTERM)')
+    .addOption(new Option('--role <role>', 'what this process runs').choices(Role.options).default('all'))
+    .option('--queues <names>', `worker role: only these queues, comma-separated (${Object.keys(queueCatalog).join(', ')})`)
+    .action(async (opts: { role: Role; queues?: string }) => {
+      await runRoles({
         configFile: program.opts<{ config?: string }>().config,
-        allowEmbeddedRedis: true,
-        withDatabase: true,
-        service: 'triplegain',
+        role: opts.role,
+        queues: opts.queues === undefined ? undefined : parseQueues(opts.queues),
       });
-      const db = rt.database!.db;
-      await startSystemEventRecorder({ bus: rt.bus, db });
-      rt.bus.startMaintenance();
-      await rt.bus.publish('system.alert_raised', {
-        severity: 'info',
-        code: 'process.started',
-        message: 'triplegain process started',
-        details: { pid: process.pid, mode: rt.config.app.mode, embeddedRedis: Boolean(rt.embeddedRedis), database: rt.database!.driver },
-      });
-      rt.logger.info({ symbols: rt.config.symbols.pairs }, 'triplegain started; stop with Ctrl-C');
-
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      rt.logger.info('stopping');
-      await rt.close();
-      rt.logger.info('stopped');
     });
+}
+
+function parseQueues(list: string): CatalogQueueName[] {
+  const names = list.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const parsed = z.array(z.enum(Object.keys(queueCatalog) as [CatalogQueueName, ...CatalogQueueName[]])).min(1).safeParse(names);
+  if (!parsed.success) {
+    throw new TriplegainError('CONFIG_INVALID', `--queues ${JSON.stringify(list)}: expected some of ${Object.keys(queueCatalog).join(', ')}`);
+  }
+  return parsed.data;
 }

@@ -4,3 +4,5 @@ export * from './system-events.ts';
 export * from './agent-outputs.ts';
 export * from './llm-calls.ts';
 export * from './llm-reply-cache.ts';
+export * from './sentiment-inputs.ts';
+export * from './trading-signals.ts';

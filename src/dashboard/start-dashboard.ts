@@ -1,0 +1,191 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { Queue, type ConnectionOptions } from 'bullmq';
+import express from 'express';
+import type { DashboardConfig } from '../config/sections/dashboard-config.ts';
+import type { Keys } from '../keys.ts';
+import { queueNames as allQueueNames, type QueueName } from '../queues/queue-names.ts';
+import type { Logger } from '../shared/logger.ts';
+import { redactSecrets } from '../shared/redact-secrets.ts';
+import { describeError } from '../shared/triplegain-error.ts';
+import { basicAuth } from './basic-auth.ts';
+
+/** Where Bull Board is mounted. */
+export const BULL_BOARD_PATH = '/ui';
+/** The health check: the one route that needs no credentials. */
+export const HEALTH_PATH = '/healthz';
+
+/** The only interface a dashboard without a password may listen on. */
+const LOOPBACK = '127.0.0.1';
+/** A health check slower than this reports Redis as down rather than hanging the probe. */
+const HEALTH_TIMEOUT_MS = 1_000;
+/** The same queue error is logged at most once per this interval, so an outage is not a flood. */
+const QUEUE_ERROR_LOG_INTERVAL_MS = 60_000;
+
+export interface StartDashboardOptions {
+  config: DashboardConfig;
+  /**
+   * BullMQ connection for the board's queues. Options: every queue opens (and closes) its own
+   * connection. An ioredis instance: the queues share it and the caller closes it.
+   */
+  connection: ConnectionOptions;
+  keys: Keys;
+  logger: Logger;
+  /** The queues the board lists. Default every queue (`queueNames`); must not be empty. */
+  queueNames?: readonly QueueName[];
+}
+
+export interface Dashboard {
+  /** Base URL reachable from this machine (a wildcard host is given as loopback); Bull Board is at `${url}/ui`. */
+  url: string;
+  /** The port actually bound: the OS's pick when `config.port` is 0. */
+  port: number;
+  /** The address actually bound, e.g. `127.0.0.1` or `0.0.0.0`. */
+  host: string;
+  /** Stops accepting connections, waits for open requests, then closes the queues. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * The dashboard role's HTTP server: Bull Board at `/ui` listing every queue, and `GET /healthz`
+ * (`{ status: 'ok' }`, or 503 when Redis does not answer within 1 s).
+ *
+ * With `config.password` set, every route but `/healthz` requires Basic auth as `config.user`
+ * and the server listens on `config.host`. Without one it requires nothing, so it listens on
+ * 127.0.0.1 whatever `config.host` says, and logs a warning saying so.
+ *
+ * @throws when `queueNames` is empty, or when the server cannot listen (e.g. `EADDRINUSE`);
+ *   the queues opened so far are closed first.
+ */
+export async function startDashboard(options: StartDashboardOptions): Promise<Dashboard> {
+  const { config, logger } = options;
+  const names = options.queueNames ?? allQueueNames;
+  const queues = names.map((name) => new Queue(name, { connection: options.connection, prefix: options.keys.queuePrefix }));
+  // Health is one round trip on the first queue's connection: they all reach the same Redis.
+  const [probe] = queues;
+  if (!probe) throw new Error('startDashboard needs at least one queue');
+  const logQueueError = queueErrorLogger(logger);
+  // A Queue re-emits its connection's errors; with no listener Node would throw them.
+  for (const queue of queues) queue.on('error', (err) => logQueueError(queue.name, err));
+
+  const authenticated = config.password.length > 0;
+  const host = authenticated ? config.host : LOOPBACK;
+  if (!authenticated) {
+    logger.warn({ configuredHost: config.host }, 'dashboard has no password (DASHBOARD_PASSWORD unset): listening on 127.0.0.1 only');
+  }
+
+  const boardAdapter = new ExpressAdapter();
+  boardAdapter.setBasePath(BULL_BOARD_PATH);
+  createBullBoard({
+    queues: queues.map((queue) => new BullMQAdapter(queue)),
+    serverAdapter: boardAdapter,
+    options: { uiConfig: { boardTitle: 'triplegain' } },
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  // Registered before the auth middleware: load balancers and orchestrators probe without credentials.
+  app.get(HEALTH_PATH, async (_req, res) => {
+    if (await redisAnswers(probe)) {
+      res.json({ status: 'ok' });
+    } else {
+      res.status(503).json({ status: 'unavailable', redis: 'unreachable' });
+    }
+  });
+  if (authenticated) app.use(basicAuth({ user: config.user, password: config.password }));
+  app.use(BULL_BOARD_PATH, boardAdapter.getRouter());
+
+  const server = createServer(app);
+  try {
+    await listen(server, config.port, host);
+  } catch (err) {
+    await Promise.allSettled(queues.map((queue) => queue.close()));
+    throw err;
+  }
+
+  const address = boundAddress(server);
+  const url = `http://${urlHost(address.address)}:${address.port}`;
+  logger.info({ url, host: address.address, port: address.port, auth: authenticated, queues: names.length }, 'dashboard listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port: address.port,
+    host: address.address,
+    close() {
+      closing ??= (async () => {
+        await closeServer(server);
+        await Promise.all(queues.map((queue) => queue.close()));
+        logger.info({ url }, 'dashboard closed');
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * True when the queues' Redis answers within `HEALTH_TIMEOUT_MS`; never throws. The probe is
+ * INFO, not PING: BullMQ's client interface (which also fronts non-ioredis clients) has no
+ * `ping`, and INFO is as good a round trip.
+ */
+async function redisAnswers(queue: Queue): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), HEALTH_TIMEOUT_MS);
+  });
+  try {
+    // `queue.client` waits for the connection, which may never come: it races the timer too.
+    const reply = await Promise.race([queue.client.then((client) => client.info()), timeout]);
+    return reply !== 'timeout';
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function queueErrorLogger(logger: Logger): (queue: string, err: unknown) => void {
+  const lastLoggedMs = new Map<string, number>();
+  return (queue, err) => {
+    const message = redactSecrets(describeError(err));
+    const now = Date.now();
+    if (now - (lastLoggedMs.get(message) ?? -Infinity) < QUEUE_ERROR_LOG_INTERVAL_MS) return;
+    lastLoggedMs.set(message, now);
+    logger.warn({ queue, err: message }, 'dashboard queue connection error');
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    // Keep-alive connections with no request in flight would otherwise hold `close` open.
+    server.closeIdleConnections();
+  });
+}
+
+function boundAddress(server: Server): AddressInfo {
+  const address = server.address();
+  // Only a server listening on a pipe or not listening at all answers otherwise.
+  if (address === null || typeof address === 'string') throw new Error('dashboard is not listening on a TCP port');
+  return address;
+}
+
+/** `0.0.0.0` → `127.0.0.1`, `::` → `[::1]`, other IPv6 addresses in brackets. */
+function urlHost(address: string): string {
+  if (address === '0.0.0.0') return LOOPBACK;
+  if (address === '::') return '[::1]';
+  return address.includes(':') ? `[${address}]` : address;
+}

@@ -1,0 +1,24 @@
+import type { PayloadOf } from '../bus/message-catalog.ts';
+import type { SystemEventSeverity } from '../db/schema/system-events.ts';
+import { assertNever } from '../shared/triplegain-error.ts';
+import { degradationLevels } from './degradation-state.ts';
+
+/**
+ * How a level change reads in the operational log: reaching EMERGENCY is critical, any other
+ * raise a warning, a lowering info.
+ */
+export function describeDegradationChange(change: PayloadOf<'system.degradation_changed'>): { severity: SystemEventSeverity; message: string } {
+  const raised = degradationLevels.indexOf(change.to) > degradationLevels.indexOf(change.from);
+  const severity: SystemEventSeverity = !raised ? 'info' : change.to === 'EMERGENCY' ? 'critical' : 'warning';
+  const move = `degradation level ${raised ? 'raised' : 'lowered'} from ${change.from} to ${change.to}`;
+  switch (change.reason) {
+    case 'failures':
+      return { severity, message: `${move} after ${change.consecutiveFailures} consecutive failures (last: ${change.triggeredBy})` };
+    case 'successes':
+      return { severity, message: `${move} after ${change.consecutiveSuccesses} consecutive successes` };
+    case 'budget_spent':
+      return { severity, message: `${move}: the daily model budget is spent` };
+    default:
+      return assertNever(change.reason, 'degradation reason');
+  }
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { RegimeOutput } from '../agents/regime/regime-output.ts';
+import { SentimentOutput } from '../agents/sentiment/sentiment-output.ts';
+import { TaOutput } from '../agents/ta/ta-output.ts';
+import { TradeAction } from '../bus/messages/trading-signal-emitted.ts';
+import { defineQueue } from './define-queue.ts';
+import { TaskRunData, TickData, TickResult } from './task-run-data.ts';
+
+/** The tick of a task's job scheduler: fans out one exclusive run per symbol. */
+const tick = { description: 'scheduler tick: one run per configured symbol', data: TickData, result: TickResult };
+
+/** A scheduled run that found a run of the same (task, symbol) still going. */
+const Skipped = z.object({ status: z.literal('skipped'), reason: z.literal('busy') }).strict();
+
+export const MarketDataRunResult = z
+  .object({
+    /** Bars stored by this run (already stored ones are not counted). */
+    stored: z.number().int().nonnegative(),
+    /** `market.candle_closed` messages published. */
+    published: z.number().int().nonnegative(),
+    /** Open time of the newest stored bar after the run; null when there is none yet. */
+    lastOpenTimeMs: z.number().int().nonnegative().nullable(),
+  })
+  .strict();
+export type MarketDataRunResult = z.infer<typeof MarketDataRunResult>;
+
+export const TaRunResult = z.discriminatedUnion('status', [z.object({ status: z.literal('emitted'), output: TaOutput, inserted: z.boolean() }).strict(), Skipped]);
+export type TaRunResult = z.infer<typeof TaRunResult>;
+
+export const RegimeRunResult = z.discriminatedUnion('status', [z.object({ status: z.literal('emitted'), output: RegimeOutput, inserted: z.boolean() }).strict(), Skipped]);
+export type RegimeRunResult = z.infer<typeof RegimeRunResult>;
+
+export const SentimentRunResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('emitted'), output: SentimentOutput, inserted: z.boolean() }).strict(),
+  /** Nothing measured: no usable model, no input, or every model failed. Never a neutral score. */
+  z.object({ status: z.literal('abstained'), reason: z.string().min(1), detail: z.string() }).strict(),
+  Skipped,
+]);
+export type SentimentRunResult = z.infer<typeof SentimentRunResult>;
+
+/** The parent job of a decision flow; its children are the TA, regime and sentiment runs. */
+export const DecideData = z
+  .object({
+    symbol: TaskRunData.shape.symbol,
+    tickId: z.string().min(1),
+    correlationId: z.string().min(1),
+  })
+  .strict();
+export type DecideData = z.infer<typeof DecideData>;
+
+export const DecideResult = z
+  .object({
+    signalId: z.string().min(1),
+    action: TradeAction,
+    confidence: z.number().min(0).max(1),
+    /** The bar the TA child analysed. */
+    candleOpenTimeMs: z.number().int().nonnegative(),
+    votes: z.number().int().nonnegative(),
+    abstentions: z.number().int().nonnegative(),
+    /** Whether a sentiment score went into the decision. */
+    withSentiment: z.boolean(),
+    /** False when this signal had been stored before (a retried decision). */
+    inserted: z.boolean(),
+  })
+  .strict();
+export type DecideResult = z.infer<typeof DecideResult>;
+
+const runOf = <R extends z.ZodType>(description: string, result: R) => ({ description, data: TaskRunData, result });
+
+/** Fetches (live) or plays (replay) closed candles, stores them, publishes `market.candle_closed`. */
+export const marketDataQueue = defineQueue({
+  name: 'market-data',
+  concurrency: 4,
+  description: 'candles of every pair: Kraken OHLC (live) or recorded files (replay)',
+  jobs: { tick, run: runOf('store and publish the new closed candles of one pair', MarketDataRunResult) },
+  attempts: 3,
+  backoffMs: 2_000,
+  timeoutMs: (config) => config.schedules.marketData.timeoutMs,
+});
+
+export const taQueue = defineQueue({
+  name: 'ta',
+  concurrency: 8,
+  description: 'technical analysis of one pair from its stored candles',
+  jobs: { tick, run: runOf('analyse one pair, store and publish ta.signal_emitted', TaRunResult) },
+  attempts: 2,
+  backoffMs: 1_000,
+  timeoutMs: (config) => config.schedules.ta.timeoutMs,
+});
+
+export const regimeQueue = defineQueue({
+  name: 'regime',
+  concurrency: 8,
+  description: 'market regime of one pair from its stored candles',
+  jobs: { tick, run: runOf('classify one pair, store and publish regime.detected', RegimeRunResult) },
+  attempts: 2,
+  backoffMs: 1_000,
+  timeoutMs: (config) => config.schedules.regime.timeoutMs,
+});
+
+export const sentimentQueue = defineQueue({
+  name: 'sentiment',
+  concurrency: 4,
+  description: 'sentiment of one pair from supplied headlines, through a model',
+  jobs: { tick, run: runOf('score one pair, store and publish sentiment.scored, or abstain', SentimentRunResult) },
+  // A model failure is an abstention already; a retry would only spend the budget again.
+  attempts: 1,
+  backoffMs: 0,
+  timeoutMs: (config) => config.schedules.sentiment.timeoutMs,
+});
+
+export const decisionQueue = defineQueue({
+  name: 'decision',
+  concurrency: 4,
+  description: 'trading decision flows: TA, regime (and sentiment) first, then the model panel',
+  jobs: {
+    tick: { description: 'scheduler tick: one decision flow per configured symbol', data: TickData, result: TickResult },
+    decide: { description: "the panel's decision from the flow's children, stored and published", data: DecideData, result: DecideResult },
+  },
+  attempts: 2,
+  backoffMs: 5_000,
+  timeoutMs: (config) => config.schedules.decision.timeoutMs,
+});
+
+/** Every queue that has a worker, by name. */
+export const queueCatalog = {
+  'market-data': marketDataQueue,
+  ta: taQueue,
+  regime: regimeQueue,
+  sentiment: sentimentQueue,
+  decision: decisionQueue,
+} as const;
+export type CatalogQueueName = keyof typeof queueCatalog;
+export const catalogQueueNames = Object.keys(queueCatalog) as CatalogQueueName[];

@@ -1,0 +1,73 @@
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { systemClock, type Clock } from '../clock/clock.ts';
+import { openReplayClock } from '../clock/open-replay-clock.ts';
+import type { DegradationMonitor } from '../degradation/degradation-monitor.ts';
+import { krakenCandleSource, replayCandleSource, type CandleSource } from '../market/candle-source.ts';
+import { KrakenPublicClient } from '../market/kraken-public-client.ts';
+import { KrakenRateLimiter } from '../market/kraken-rate-limiter.ts';
+import { ReplayFeed } from '../market/replay-feed.ts';
+import { timeframeMs } from '../market/timeframes.ts';
+import type { TaskDeps } from '../workers/task-deps.ts';
+import { createModelLayer } from './create-model-layer.ts';
+import type { Runtime } from './open-runtime.ts';
+
+/** Replay files are named relative to the project root. */
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface BuiltTaskDeps {
+  deps: TaskDeps;
+  close(): Promise<void>;
+}
+
+/**
+ * The task handlers' dependencies from a runtime (with its database): a BullMQ connection, the
+ * market clock and candle source (Kraken, or the replay files on the cluster's shared replay
+ * clock), and the model layer, whose spent budget raises the degradation level.
+ *
+ * The market clock is what the domain reads (which bars have closed, the bar a decision is
+ * for); the bus and BullMQ keep wall time for delivery, retries and TTLs, and the model budget
+ * counts real days, because it is real money.
+ */
+export async function buildTaskDeps(rt: Runtime, degradation: DegradationMonitor): Promise<BuiltTaskDeps> {
+  const db = rt.database?.db;
+  if (!db) throw new Error('buildTaskDeps needs a runtime opened with its database');
+  const config = rt.config;
+  const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-bullmq' });
+
+  let clock: Clock = systemClock;
+  let candles: CandleSource;
+  let stopClock = () => {};
+  if (config.marketData.source === 'replay') {
+    const feed = new ReplayFeed({ files: config.marketData.replay.files, timeframe: config.marketData.timeframe, clock: { now: () => clock.now() }, rootDir: projectRoot });
+    const replay = await openReplayClock(rt, { startMs: await replayStartMs(feed, config), speed: config.marketData.replay.speed });
+    clock = replay.clock;
+    stopClock = replay.stop;
+    candles = replayCandleSource(feed);
+  } else {
+    const kraken = config.marketData.kraken;
+    const limiter = new KrakenRateLimiter({ redis: rt.redis, key: rt.keys.rateLimit('kraken:public'), ...kraken.publicRateLimit });
+    candles = krakenCandleSource(new KrakenPublicClient({ config: kraken, limiter, clock }), config.marketData.timeframe);
+  }
+
+  const { gateway, panel } = createModelLayer(config, { db, clock: systemClock, logger: rt.logger, degradation });
+
+  return {
+    deps: { config, db, bus: rt.bus, redis: rt.redis, connection, keys: rt.keys, clock, logger: rt.logger, candles, gateway, panel, degradation },
+    async close() {
+      stopClock();
+      connection.disconnect();
+    },
+  };
+}
+
+/**
+ * Where a replay starts: `marketData.replay.startAt`, else as soon as every pair has
+ * `marketData.historyCandles` bars behind it, so that the agents have their history at once.
+ */
+async function replayStartMs(feed: ReplayFeed, config: Runtime['config']): Promise<number> {
+  const replay = config.marketData.replay;
+  if (replay.startAt !== undefined) return Date.parse(replay.startAt);
+  const firsts = await Promise.all(config.symbols.pairs.map(async (symbol) => (await feed.range(symbol)).firstOpenTimeMs));
+  return Math.max(...firsts) + (config.marketData.historyCandles + 1) * timeframeMs(config.marketData.timeframe);
+}

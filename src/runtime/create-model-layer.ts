@@ -1,0 +1,22 @@
+import type { Clock } from '../clock/clock.ts';
+import type { AppConfig } from '../config/app-config.ts';
+import type { Db } from '../db/open-database.ts';
+import type { DegradationMonitor } from '../degradation/degradation-monitor.ts';
+import { createModelPanel } from '../llm/create-model-panel.ts';
+import type { Logger } from '../shared/logger.ts';
+
+/**
+ * The model layer of a worker process: the gateway and the decision panel, with a spent daily
+ * budget raising the cluster's degradation level (to at least `degradation.budgetSpentLevel`
+ * until the next UTC day).
+ */
+export function createModelLayer(config: AppConfig, deps: { db: Db; clock: Clock; logger: Logger; degradation: Pick<DegradationMonitor, 'recordBudgetSpent'> }): ReturnType<typeof createModelPanel> {
+  return createModelPanel(config, {
+    db: deps.db,
+    clock: deps.clock,
+    logger: deps.logger,
+    onBudgetExhausted: async () => {
+      await deps.degradation.recordBudgetSpent();
+    },
+  });
+}

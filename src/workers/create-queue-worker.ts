@@ -1,0 +1,108 @@
+import { DelayedError, UnrecoverableError, Worker, WaitingChildrenError, type ConnectionOptions, type Job } from 'bullmq';
+import type { z } from 'zod';
+import type { AppConfig } from '../config/app-config.ts';
+import type { Keys } from '../keys.ts';
+import type { AnyQueueDefinition, JobContext, JobHandlers } from '../queues/define-queue.ts';
+import type { Logger } from '../shared/logger.ts';
+import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
+import type { JobOutcome } from './job-outcome.ts';
+import { runWithTimeout } from './run-with-timeout.ts';
+
+/** The reason a shutdown deadline gives the jobs it releases. */
+export const SHUTDOWN_RELEASE = 'shutdown: released to another worker';
+
+export interface QueueWorkerDeps {
+  /** A BullMQ connection (`maxRetriesPerRequest: null`). */
+  connection: ConnectionOptions;
+  keys: Keys;
+  config: AppConfig;
+  logger: Logger;
+  /** Told how every job other than a scheduler tick ended. */
+  onOutcome?: (outcome: JobOutcome) => void;
+}
+
+export interface QueueWorkerOptions {
+  /** Jobs of this queue this process runs at once. */
+  concurrency: number;
+  /** Timeout override (tests); default the catalog's. */
+  timeoutMs?: number;
+}
+
+export interface QueueWorker {
+  readonly worker: Worker;
+  /**
+   * Stops taking jobs and waits for the active ones; those still running after `deadlineMs`
+   * are aborted and put back in the queue (not failed, no attempt spent) for another worker.
+   */
+  close(deadlineMs: number): Promise<void>;
+}
+
+/**
+ * The worker of one catalog queue: parses each job's data with the job's schema (invalid data
+ * fails at once, unretried), runs its handler under the queue's timeout, validates the result,
+ * and turns non-retryable errors into `UnrecoverableError`. A job name without a handler
+ * cannot be written (the handler map is typed from the catalog) and one arriving anyway fails.
+ */
+export function createQueueWorker<Q extends AnyQueueDefinition>(definition: Q, handlers: JobHandlers<Q>, deps: QueueWorkerDeps, options: QueueWorkerOptions): QueueWorker {
+  const timeoutMs = options.timeoutMs ?? definition.timeoutMs(deps.config);
+  const logger = deps.logger.child({ queue: definition.name });
+
+  const process = async (job: Job, token?: string, bullSignal?: AbortSignal): Promise<unknown> => {
+    const jobs = definition.jobs as Record<string, { data: z.ZodType; result: z.ZodType }>;
+    const spec = Object.hasOwn(jobs, job.name) ? jobs[job.name] : undefined;
+    const handler = (handlers as Record<string, (data: unknown, ctx: JobContext) => Promise<unknown>>)[job.name];
+    if (!spec || !handler) throw new UnrecoverableError(`queue ${definition.name} has no job "${job.name}"`);
+    const data = spec.data.safeParse(job.data);
+    if (!data.success) throw new UnrecoverableError(`invalid ${definition.name}/${job.name} data: ${describeIssues(data.error)}`);
+
+    const startedMs = performance.now();
+    const report = (ok: boolean, error?: unknown) => {
+      if (job.name === 'tick') return;
+      deps.onOutcome?.({ queue: definition.name, jobName: job.name, jobId: job.id ?? '', ok, error, durationMs: Math.round(performance.now() - startedMs) });
+    };
+    try {
+      const raw = await runWithTimeout(timeoutMs, (signal) => handler(data.data, { job, signal, token, logger }), bullSignal);
+      const result = spec.result.safeParse(raw);
+      if (!result.success) throw new UnrecoverableError(`${definition.name}/${job.name} returned an invalid result: ${describeIssues(result.error)}`);
+      report(true);
+      return result.data;
+    } catch (err) {
+      if (err instanceof DelayedError || err instanceof WaitingChildrenError) throw err;
+      if (bullSignal?.aborted && bullSignal.reason === SHUTDOWN_RELEASE) {
+        // Back to the queue as it was: another worker (or this one after a restart) runs it.
+        await job.moveToDelayed(Date.now(), token);
+        logger.warn({ jobId: job.id, jobName: job.name }, 'job released at shutdown');
+        throw new DelayedError();
+      }
+      report(false, err);
+      if (err instanceof TriplegainError && !err.retryable) throw new UnrecoverableError(err.message);
+      throw err;
+    }
+  };
+
+  const worker = new Worker(definition.name, process, {
+    connection: deps.connection,
+    prefix: deps.keys.queuePrefix,
+    concurrency: options.concurrency,
+    autorun: true,
+  });
+  worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, jobName: job?.name, attemptsMade: job?.attemptsMade, err: describeError(err) }, 'job failed'));
+  worker.on('error', (err) => logger.error({ err: describeError(err) }, 'worker error'));
+
+  return {
+    worker,
+    async close(deadlineMs) {
+      const closing = worker.close();
+      const timer = setTimeout(() => worker.cancelAllJobs(SHUTDOWN_RELEASE), deadlineMs);
+      try {
+        await closing;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}

@@ -1,0 +1,63 @@
+import { FlowProducer, Queue } from 'bullmq';
+import type { AnyQueueDefinition, JobHandlers } from '../queues/define-queue.ts';
+import { queueCatalog, type CatalogQueueName } from '../queues/queue-catalog.ts';
+import { createQueueWorker, type QueueWorker } from './create-queue-worker.ts';
+import { decisionHandlers } from './handlers/decision-handlers.ts';
+import { marketDataHandlers } from './handlers/market-data-handlers.ts';
+import { regimeHandlers, taHandlers } from './handlers/analysis-handlers.ts';
+import { sentimentHandlers } from './handlers/sentiment-handlers.ts';
+import type { JobOutcome } from './job-outcome.ts';
+import type { TaskDeps } from './task-deps.ts';
+
+export interface TaskWorkers {
+  readonly workers: ReadonlyMap<CatalogQueueName, QueueWorker>;
+  /** Graceful stop: active jobs get `deadlineMs` to finish, then are put back in their queues. */
+  close(deadlineMs: number): Promise<void>;
+}
+
+/**
+ * Starts this process's workers for `queues` (default every queue of the catalog). Every
+ * process runs the same code: start as many as you like, on as many machines as you like.
+ */
+export async function startTaskWorkers(deps: TaskDeps, options: { queues?: readonly CatalogQueueName[]; onOutcome?: (outcome: JobOutcome) => void } = {}): Promise<TaskWorkers> {
+  const names = options.queues ?? (Object.keys(queueCatalog) as CatalogQueueName[]);
+  const queues: Queue[] = [];
+  const openQueue = (name: string) => {
+    const queue = new Queue(name, { connection: deps.connection, prefix: deps.keys.queuePrefix });
+    queues.push(queue);
+    return queue;
+  };
+  const flows = new FlowProducer({ connection: deps.connection, prefix: deps.keys.queuePrefix });
+
+  const handlersOf = (name: CatalogQueueName): JobHandlers<AnyQueueDefinition> => {
+    switch (name) {
+      case 'market-data':
+        return marketDataHandlers(deps, openQueue(name));
+      case 'ta':
+        return taHandlers(deps, openQueue(name));
+      case 'regime':
+        return regimeHandlers(deps, openQueue(name));
+      case 'sentiment':
+        return sentimentHandlers(deps, openQueue(name));
+      case 'decision':
+        return decisionHandlers(deps, openQueue(name), flows);
+    }
+  };
+
+  const workers = new Map<CatalogQueueName, QueueWorker>();
+  for (const name of names) {
+    const definition: AnyQueueDefinition = queueCatalog[name];
+    workers.set(name, createQueueWorker(definition, handlersOf(name), { ...deps, onOutcome: options.onOutcome }, { concurrency: definition.concurrency }));
+  }
+  await Promise.all([...workers.values()].map((w) => w.worker.waitUntilReady()));
+  deps.logger.info({ queues: names }, 'workers started');
+
+  return {
+    workers,
+    async close(deadlineMs) {
+      await Promise.all([...workers.values()].map((w) => w.close(deadlineMs)));
+      await Promise.all(queues.map((q) => q.close()));
+      await flows.close();
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { execFile } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { Queue } from 'bullmq';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { catalogQueueNames } from '../../src/queues/queue-catalog.ts';
+import { scheduledTaskQueues, scheduledTasks } from '../../src/queues/queue-names.ts';
+import { projectRoot, spawnTs, type TsProcess } from '../support/spawn-ts.ts';
+import { bullConnection } from '../support/test-queues.ts';
+import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+
+const run = promisify(execFile);
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('triplegain start --role / schedules sync', () => {
+  let t: TestRedis;
+  let env: Record<string, string>;
+  const procs: TsProcess[] = [];
+  beforeEach(async () => {
+    t = await createTestRedis();
+    env = {
+      REDIS_URL: t.url,
+      TRIPLEGAIN__REDIS__KEY_PREFIX: t.prefix,
+      // Nothing listens there: a role that opened the database would fail to start.
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      // The test waits for info lines ("triplegain started", "stopped").
+      TRIPLEGAIN__APP__LOG_LEVEL: 'info',
+    };
+  });
+  afterEach(async () => {
+    for (const p of procs) p.child.kill('SIGKILL');
+    procs.length = 0;
+    await t.cleanup();
+  });
+
+  const cli = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, ['bin/triplegain.mjs', ...args], {
+        cwd: projectRoot,
+        env: { ...process.env, ...env },
+        // A hung CLI is killed rather than left behind when the test gives up on it.
+        timeout: 18_000,
+        killSignal: 'SIGKILL',
+      });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+  const startRole = (role: string) => {
+    const p = spawnTs('bin/triplegain.mjs', env, ['start', '--role', role]);
+    procs.push(p);
+    return p;
+  };
+  /** The enabled tasks of the config the CLI reads, and every task's scheduler keys in Redis. */
+  const schedulers = async () => {
+    const { config } = loadConfig({ env: { ...process.env, ...env } });
+    const enabled = scheduledTasks.filter((task) => config.schedules[task].enabled);
+    const connection = bullConnection(t.url);
+    try {
+      const found: Record<string, string[]> = {};
+      for (const task of scheduledTasks) {
+        const queue = new Queue(scheduledTaskQueues[task], { connection, prefix: t.keys.queuePrefix });
+        found[task] = (await queue.getJobSchedulers()).map((s) => s.key);
+        await queue.close();
+      }
+      return { enabled, found };
+    } finally {
+      connection.disconnect();
+    }
+  };
+  /** Exactly one scheduler, keyed by the task, per enabled task; none for the others. */
+  const expectOneSchedulerPerEnabledTask = async () => {
+    const { enabled, found } = await schedulers();
+    // The default config has both kinds, so both halves of the check mean something.
+    expect(enabled.length).toBeGreaterThan(0);
+    expect(enabled.length).toBeLessThan(scheduledTasks.length);
+    expect(found).toEqual(Object.fromEntries(scheduledTasks.map((task) => [task, enabled.includes(task) ? [task] : []])));
+  };
+
+  it('refuses an unknown queue, naming the valid ones', async () => {
+    const { code, stderr } = await cli('start', '--role', 'worker', '--queues', 'ta,bogus');
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('--queues "ta,bogus"');
+    expect(stderr).toContain(`expected some of ${catalogQueueNames.join(', ')}`);
+  }, 20_000);
+
+  it('exits with an error, instead of hanging, when the worker role cannot open its database', async () => {
+    const started = Date.now();
+    const { code, stderr } = await cli('start', '--role', 'worker');
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cannot open PostgreSQL/);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  }, 20_000);
+
+  it('leaves exactly one job scheduler per enabled task when two syncs run at once, and prints a table', async () => {
+    const [a, b] = await Promise.all([cli('schedules', 'sync'), cli('schedules', 'sync')]);
+    for (const r of [a, b]) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^task +queue +action +every$/m);
+      expect(r.stdout).toMatch(/^ta +ta +(created|unchanged) +60000 ms$/m);
+      expect(r.stdout).toMatch(/^sentiment +sentiment +absent +-$/m);
+    }
+    await expectOneSchedulerPerEnabledTask();
+    // A third run changes nothing.
+    const again = await cli('schedules', 'sync');
+    expect(again.stdout).not.toMatch(/created|updated|removed/);
+    await expectOneSchedulerPerEnabledTask();
+  }, 25_000);
+
+  it('runs the scheduler role without a database: creates the schedulers, exits 0 on SIGTERM', async () => {
+    const p = startRole('scheduler');
+    await p.waitForOutput('triplegain started', 20_000);
+    await expectOneSchedulerPerEnabledTask();
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(p.output()).toContain('"msg":"stopped"');
+  }, 25_000);
+
+  it('runs the dashboard role: /healthz answers 200, and SIGTERM exits 0', async () => {
+    const port = await freePort();
+    env.TRIPLEGAIN__DASHBOARD__PORT = String(port);
+    const p = startRole('dashboard');
+    await p.waitForOutput('triplegain started', 20_000);
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok' });
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(p.output()).toContain('"msg":"stopped"');
+    // The port is free again: the server closed.
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  }, 25_000);
+});

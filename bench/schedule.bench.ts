@@ -96,9 +96,9 @@ async function lateness(): Promise<void> {
   await worker.close(1_000);
   await bareWorker.close();
   await Promise.all([queue.close(), bareQueue.close()]);
-  console.log(`  bare BullMQ (scheduler → worker):               ${summary(bare)}`);
-  console.log(`  triplegain tick (scheduler → tick handler):     ${summary(ticks.slice(0, RUNS))}`);
-  console.log(`  triplegain run (tick → exclusive run handler):  ${summary(ours)}`);
+  console.log(`  bare BullMQ (due → processor):                  ${summary(bare)}`);
+  console.log(`  triplegain tick (due → tick handler):           ${summary(ticks.slice(0, RUNS))}`);
+  console.log(`  triplegain run (due → run handler, via fan-out): ${summary(ours)}`);
   await deleteKeysWithPrefix(redis, keys.prefix);
   await deleteKeysWithPrefix(redis, base.prefix);
   redis.disconnect();

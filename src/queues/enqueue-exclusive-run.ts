@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import { symbolSlug } from './symbol-slug.ts';
 
 export interface ExclusiveRunResult {
@@ -15,15 +15,14 @@ export interface ExclusiveRunResult {
  */
 export async function enqueueExclusiveRun<Data>(
   queue: Queue,
-  args: { task: string; symbol: string; tickId: string; jobName: string; data: Data; attempts?: number; backoffMs?: number },
+  args: { task: string; symbol: string; tickId: string; jobName: string; data: Data; options: Pick<JobsOptions, 'attempts' | 'backoff'> },
 ): Promise<ExclusiveRunResult> {
   const slug = symbolSlug(args.symbol);
   const jobId = `${args.task}.${slug}.${args.tickId}`;
   const job = await queue.add(args.jobName, args.data, {
     jobId,
     deduplication: { id: `${args.task}.${slug}` },
-    attempts: args.attempts ?? 1,
-    backoff: args.backoffMs ? { type: 'exponential', delay: args.backoffMs } : undefined,
+    ...args.options,
     removeOnComplete: 1_000,
     removeOnFail: 5_000,
   });

@@ -81,7 +81,6 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
         await dashboard.close();
         connection.disconnect();
       });
-      logger.info({ url: `${dashboard.url}/ui` }, 'dashboard listening');
     }
     await rt.bus.publish('system.alert_raised', {
       severity: 'info',

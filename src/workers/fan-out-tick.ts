@@ -31,7 +31,7 @@ export function fanOutTick(deps: FanOutTickDeps, task: string, symbols: () => re
     const results = await Promise.all(
       symbols().map(async (symbol) => {
         const data: TaskRunData = { task, symbol, tickId, correlationId: `${task}.${tickId}`, mode: 'scheduled' };
-        const result = await enqueueExclusiveRun(deps.queue, { task, symbol, tickId, jobName: 'run', data, ...jobOptionsOf(deps.definition) });
+        const result = await enqueueExclusiveRun(deps.queue, { task, symbol, tickId, jobName: 'run', data, options: jobOptionsOf(deps.definition) });
         return { symbol, skipped: result.skipped };
       }),
     );

@@ -38,7 +38,7 @@ const TASK_OF: Record<CatalogQueueName, string> = { 'market-data': 'marketData',
  * The real task workers on a real Redis (own prefix) and PostgreSQL (own schema), replaying
  * the recorded Kraken files on a manual market clock.
  */
-export async function createTaskHarness(options: { config?: Record<string, unknown>; clockMs: number; candles?: CandleSource }): Promise<TaskHarness> {
+export async function createTaskHarness(options: { config?: Record<string, unknown>; clockMs: number; candles?: (t: TestBus, clock: ManualClock) => CandleSource }): Promise<TaskHarness> {
   const t = await createTestBus();
   const database = await createTestDatabase('postgres');
   const config = AppConfig.parse({ marketData: { source: 'replay' }, ...options.config });
@@ -46,7 +46,7 @@ export async function createTaskHarness(options: { config?: Record<string, unkno
   const connection = new Redis(t.url, { maxRetriesPerRequest: null });
   const degradation = new DegradationMonitor({ redis: t.redis, keys: t.keys, bus: t.bus, config: config.degradation, clock, logger: silentLogger });
   const { gateway, panel } = createModelLayer(config, { db: database.db, clock, logger: silentLogger, degradation });
-  const candles = options.candles ?? replayCandleSource(new ReplayFeed({ files: config.marketData.replay.files, timeframe: config.marketData.timeframe, clock, rootDir: projectRoot }));
+  const candles = options.candles?.(t, clock) ?? replayCandleSource(new ReplayFeed({ files: config.marketData.replay.files, timeframe: config.marketData.timeframe, clock, rootDir: projectRoot }));
   const deps: TaskDeps = { config, db: database.db, bus: t.bus, redis: t.redis, connection, keys: t.keys, clock, logger: silentLogger, candles, gateway, panel, degradation };
 
   const queues = new Map<CatalogQueueName, Queue>();

@@ -77,7 +77,7 @@ export const LlmConfig = z
       anthropic: {
         kind: 'anthropic',
         apiKey: '',
-        model: 'claude-sonnet-4-5',
+        model: 'claude-sonnet-4-6',
         inputUsdPerMTok: 3,
         outputUsdPerMTok: 15,
         maxTokens: 1_024,

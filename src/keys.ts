@@ -33,6 +33,12 @@ export interface Keys {
   readonly replayClock: string;
   /** String: the degradation state as JSON (`DegradationState`), shared by every replica. */
   readonly degradation: string;
+  /** Hash: the coordinator state (`state`, `version`, `changedAtMs`, `by`, `reason`, halt options). */
+  readonly controlState: string;
+  /** Sorted set: order submissions in flight (member: submission id, score: expiry ms); `halt` waits for it to empty. */
+  readonly submissionsInFlight: string;
+  /** String (JSON): the risk state as the last risk decision left it, for `status` and dashboards. */
+  readonly riskStateMirror: string;
 }
 
 export function createKeys(prefix = 'tg'): Keys {
@@ -54,5 +60,8 @@ export function createKeys(prefix = 'tg'): Keys {
     flowSlot: (flow, symbolSlug) => `${prefix}:lease:flow:${flow}:${symbolSlug}`,
     replayClock: `${prefix}:replay:clock`,
     degradation: `${prefix}:state:degradation`,
+    controlState: `${prefix}:state:control`,
+    submissionsInFlight: `${prefix}:state:submissions_in_flight`,
+    riskStateMirror: `${prefix}:state:risk`,
   };
 }

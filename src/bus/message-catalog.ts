@@ -4,7 +4,10 @@ import { AlertRaised } from './messages/alert-raised.ts';
 import { BreakerTripped } from './messages/breaker-tripped.ts';
 import { CandleClosed } from './messages/candle-closed.ts';
 import { CoordinatorCommand } from './messages/coordinator-command.ts';
+import { CoordinatorStateChanged } from './messages/coordinator-state-changed.ts';
 import { DegradationChanged } from './messages/degradation-changed.ts';
+import { OrderApproved } from './messages/order-approved.ts';
+import { OrderDenied } from './messages/order-denied.ts';
 import { OrderUpdated } from './messages/order-updated.ts';
 import { PortfolioValued } from './messages/portfolio-valued.ts';
 import { RegimeDetected } from './messages/regime-detected.ts';
@@ -21,11 +24,14 @@ export const messageCatalog = {
   [SentimentScored.type]: SentimentScored,
   [TradingSignalEmitted.type]: TradingSignalEmitted,
   [BreakerTripped.type]: BreakerTripped,
+  [OrderApproved.type]: OrderApproved,
+  [OrderDenied.type]: OrderDenied,
   [OrderUpdated.type]: OrderUpdated,
   [PortfolioValued.type]: PortfolioValued,
   [AlertRaised.type]: AlertRaised,
   [DegradationChanged.type]: DegradationChanged,
   [CoordinatorCommand.type]: CoordinatorCommand,
+  [CoordinatorStateChanged.type]: CoordinatorStateChanged,
 } as const;
 
 type Catalog = typeof messageCatalog;

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBusCommands } from './commands/bus-commands.ts';
 import { registerConfigCommands } from './commands/config-commands.ts';
+import { registerControlCommands } from './commands/control-commands.ts';
 import { registerDbCommands } from './commands/db-commands.ts';
 import { registerSchedulesCommands } from './commands/schedules-commands.ts';
 import { registerSentimentCommands } from './commands/sentiment-commands.ts';
@@ -20,6 +21,7 @@ registerDbCommands(program);
 registerBusCommands(program);
 registerSentimentCommands(program);
 registerSchedulesCommands(program);
+registerControlCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,7 +4,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue, type ConnectionOptions } from 'bullmq';
-import express from 'express';
+import express, { type Router } from 'express';
 import type { DashboardConfig } from '../config/sections/dashboard-config.ts';
 import type { Keys } from '../keys.ts';
 import { queueNames as allQueueNames, type QueueName } from '../queues/queue-names.ts';
@@ -36,6 +36,8 @@ export interface StartDashboardOptions {
   logger: Logger;
   /** The queues the board lists. Default every queue (`queueNames`); must not be empty. */
   queueNames?: readonly QueueName[];
+  /** More routes that authenticate by themselves (e.g. the control API at `/control`). */
+  routes?: readonly { path: string; router: Router }[];
 }
 
 export interface Dashboard {
@@ -95,6 +97,8 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
       res.status(503).json({ status: 'unavailable', redis: 'unreachable' });
     }
   });
+  // Routes with their own authentication (the control API's bearer token) come before Basic auth.
+  for (const route of options.routes ?? []) app.use(route.path, route.router);
   if (authenticated) app.use(basicAuth({ user: config.user, password: config.password }));
   app.use(BULL_BOARD_PATH, boardAdapter.getRouter());
 

@@ -3,6 +3,7 @@ import { RegimeOutput } from '../agents/regime/regime-output.ts';
 import { SentimentOutput } from '../agents/sentiment/sentiment-output.ts';
 import { TaOutput } from '../agents/ta/ta-output.ts';
 import { TradeAction } from '../bus/messages/trading-signal-emitted.ts';
+import { OrderProposal } from '../risk/order-proposal.ts';
 import { defineQueue } from './define-queue.ts';
 import { TaskRunData, TickData, TickResult } from './task-run-data.ts';
 
@@ -122,6 +123,57 @@ export const decisionQueue = defineQueue({
   timeoutMs: (config) => config.schedules.decision.timeoutMs,
 });
 
+/** A risk job: one proposal from the coordinator. Its job id is derived from the proposal. */
+export const EvaluateRiskData = z.object({ proposal: OrderProposal }).strict();
+export type EvaluateRiskData = z.infer<typeof EvaluateRiskData>;
+
+export const EvaluateRiskResult = z
+  .object({
+    decision: z.enum(['approved', 'denied']),
+    decisionId: z.string().min(1),
+    /** False when the proposal had been decided before (a redelivered or retried job). */
+    inserted: z.boolean(),
+    /** The execution job added for an approval. */
+    executionJobId: z.string().min(1).nullable(),
+  })
+  .strict();
+export type EvaluateRiskResult = z.infer<typeof EvaluateRiskResult>;
+
+/** An execution job: submit the order an approval names. */
+export const SubmitOrderData = z.object({ decisionId: z.string().min(1), proposalId: z.string().min(1) }).strict();
+export type SubmitOrderData = z.infer<typeof SubmitOrderData>;
+
+export const SubmitOrderResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('submitted'), clientOrderId: z.string().min(1), exchangeOrderId: z.string().min(1) }).strict(),
+  /** The trading state refused the submission (PAUSED for an entry, HALTED for anything). */
+  z.object({ status: z.literal('refused'), clientOrderId: z.string().min(1), state: z.string().min(1) }).strict(),
+]);
+export type SubmitOrderResult = z.infer<typeof SubmitOrderResult>;
+
+/** Every proposal is checked against the risk rules; an approval adds the execution job. */
+export const riskQueue = defineQueue({
+  name: 'risk',
+  concurrency: 4,
+  description: 'risk decisions: one per proposal, stored with the risk state, then approval → execution',
+  jobs: { evaluate: { description: 'approve (possibly smaller) or deny one proposal', data: EvaluateRiskData, result: EvaluateRiskResult } },
+  // A risk job that cannot read its state denies rather than guesses; retries are for the database coming back.
+  attempts: 3,
+  backoffMs: 500,
+  timeoutMs: () => 10_000,
+});
+
+/** Approved orders to the exchange, each re-checked against the trading state just before it leaves. */
+export const executionQueue = defineQueue({
+  name: 'execution',
+  concurrency: 2,
+  description: 'order submissions: only with a stored approval, only when the trading state allows',
+  jobs: { submit: { description: 'submit the order an approval names', data: SubmitOrderData, result: SubmitOrderResult } },
+  // An order whose outcome is unknown is never blindly resubmitted: one attempt; reconciliation decides.
+  attempts: 1,
+  backoffMs: 0,
+  timeoutMs: (config) => config.execution.kraken.timeoutMs + 5_000,
+});
+
 /** Every queue that has a worker, by name. */
 export const queueCatalog = {
   'market-data': marketDataQueue,
@@ -129,6 +181,8 @@ export const queueCatalog = {
   regime: regimeQueue,
   sentiment: sentimentQueue,
   decision: decisionQueue,
+  risk: riskQueue,
+  execution: executionQueue,
 } as const;
 export type CatalogQueueName = keyof typeof queueCatalog;
 export const catalogQueueNames = Object.keys(queueCatalog) as CatalogQueueName[];

@@ -6,6 +6,9 @@ import { decisionHandlers } from './handlers/decision-handlers.ts';
 import { marketDataHandlers } from './handlers/market-data-handlers.ts';
 import { regimeHandlers, taHandlers } from './handlers/analysis-handlers.ts';
 import { sentimentHandlers } from './handlers/sentiment-handlers.ts';
+import { executionHandlers } from './handlers/execution-handlers.ts';
+import { riskHandlers, type RiskDeps } from './handlers/risk-handlers.ts';
+import type { OrderSubmitter } from '../execution/order-submitter.ts';
 import type { JobOutcome } from './job-outcome.ts';
 import type { TaskDeps } from './task-deps.ts';
 
@@ -19,8 +22,20 @@ export interface TaskWorkers {
  * Starts this process's workers for `queues` (default every queue of the catalog). Every
  * process runs the same code: start as many as you like, on as many machines as you like.
  */
-export async function startTaskWorkers(deps: TaskDeps, options: { queues?: readonly CatalogQueueName[]; onOutcome?: (outcome: JobOutcome) => void } = {}): Promise<TaskWorkers> {
-  const names = options.queues ?? (Object.keys(queueCatalog) as CatalogQueueName[]);
+export interface StartTaskWorkersOptions {
+  /** Default: every queue of the catalog (without `execution` when there is no submitter). */
+  queues?: readonly CatalogQueueName[];
+  onOutcome?: (outcome: JobOutcome) => void;
+  /** What the risk worker reads: the trading state and the account. */
+  risk: Pick<RiskDeps, 'control' | 'portfolio'>;
+  /** Where the execution worker sends approved orders; without one it does not run. */
+  submitter?: OrderSubmitter;
+}
+
+export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkersOptions): Promise<TaskWorkers> {
+  const all = Object.keys(queueCatalog) as CatalogQueueName[];
+  const names = options.queues ?? all.filter((name) => name !== 'execution' || options.submitter !== undefined);
+  if (names.includes('execution') && !options.submitter) throw new Error('the execution worker needs an order submitter');
   const queues: Queue[] = [];
   const openQueue = (name: string) => {
     const queue = new Queue(name, { connection: deps.connection, prefix: deps.keys.queuePrefix });
@@ -41,6 +56,10 @@ export async function startTaskWorkers(deps: TaskDeps, options: { queues?: reado
         return sentimentHandlers(deps, openQueue(name));
       case 'decision':
         return decisionHandlers(deps, openQueue(name), flows);
+      case 'risk':
+        return riskHandlers({ ...deps, ...options.risk, executionQueue: openQueue('execution') });
+      case 'execution':
+        return executionHandlers(deps, options.submitter!);
     }
   };
 

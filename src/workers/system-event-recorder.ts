@@ -23,6 +23,12 @@ interface RecordedEvent {
 const recordedEvent: { [T in SystemEventType]: (payload: PayloadOf<T>, type: T) => RecordedEvent } = {
   'system.alert_raised': (p) => ({ type: p.code, severity: p.severity, message: p.message, details: p.details }),
   'system.degradation_changed': (p, type) => ({ type, ...describeDegradationChange(p), details: { ...p } }),
+  'coordinator.state_changed': (p, type) => ({
+    type,
+    severity: p.to === 'HALTED' ? 'critical' : p.to === 'PAUSED' ? 'warning' : 'info',
+    message: `trading ${p.from} → ${p.to} (${p.command} by ${p.requestedBy}${p.reason ? `: ${p.reason}` : ''})`,
+    details: { ...p },
+  }),
 };
 
 function toRecordedEvent<T extends SystemEventType>(type: T, payload: PayloadOf<T>): RecordedEvent {

@@ -1,6 +1,10 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { ManualClock } from '../../src/clock/clock.ts';
+import { ManualClock, systemClock } from '../../src/clock/clock.ts';
+import { ControlPlane } from '../../src/control/control-plane.ts';
+import { startCoordinator } from '../../src/coordinator/coordinator-service.ts';
+import type { OrderSubmitter } from '../../src/execution/order-submitter.ts';
+import { untradedAccount, type PortfolioReader } from '../../src/risk/portfolio-reader.ts';
 import { AppConfig } from '../../src/config/app-config.ts';
 import { DegradationMonitor } from '../../src/degradation/degradation-monitor.ts';
 import { createModelLayer } from '../../src/runtime/create-model-layer.ts';
@@ -23,8 +27,13 @@ export interface TaskHarness {
   clock: ManualClock;
   deps: TaskDeps;
   degradation: DegradationMonitor;
+  control: ControlPlane;
+  /** The account the risk worker and the coordinator read (starting cash, no positions, unless replaced). */
+  portfolio: PortfolioReader;
   queue(name: CatalogQueueName): Queue;
-  startWorkers(queues?: readonly CatalogQueueName[]): Promise<TaskWorkers>;
+  startWorkers(queues?: readonly CatalogQueueName[], options?: { submitter?: OrderSubmitter }): Promise<TaskWorkers>;
+  /** Starts the coordinator's bus subscriptions (wall clock for freshness). */
+  startCoordinator(): Promise<void>;
   /** Adds a scheduler-like tick to a task's queue and waits for it; returns its result and tick id. */
   runTick(name: CatalogQueueName): Promise<TickResult & { tickId: string }>;
   /** Waits until a job has completed or failed and returns how it ended. */
@@ -32,13 +41,13 @@ export interface TaskHarness {
   cleanup(): Promise<void>;
 }
 
-const TASK_OF: Record<CatalogQueueName, string> = { 'market-data': 'marketData', ta: 'ta', regime: 'regime', sentiment: 'sentiment', decision: 'decision' };
+const TASK_OF: Partial<Record<CatalogQueueName, string>> = { 'market-data': 'marketData', ta: 'ta', regime: 'regime', sentiment: 'sentiment', decision: 'decision' };
 
 /**
  * The real task workers on a real Redis (own prefix) and PostgreSQL (own schema), replaying
  * the recorded Kraken files on a manual market clock.
  */
-export async function createTaskHarness(options: { config?: Record<string, unknown>; clockMs: number; candles?: (t: TestBus, clock: ManualClock) => CandleSource }): Promise<TaskHarness> {
+export async function createTaskHarness(options: { config?: Record<string, unknown>; clockMs: number; candles?: (t: TestBus, clock: ManualClock) => CandleSource; portfolio?: PortfolioReader }): Promise<TaskHarness> {
   const t = await createTestBus();
   const database = await createTestDatabase('postgres');
   const config = AppConfig.parse({ marketData: { source: 'replay' }, ...options.config });
@@ -49,6 +58,8 @@ export async function createTaskHarness(options: { config?: Record<string, unkno
   const candles = options.candles?.(t, clock) ?? replayCandleSource(new ReplayFeed({ files: config.marketData.replay.files, timeframe: config.marketData.timeframe, clock, rootDir: projectRoot }));
   const deps: TaskDeps = { config, db: database.db, bus: t.bus, redis: t.redis, connection, keys: t.keys, clock, logger: silentLogger, candles, gateway, panel, degradation };
 
+  const control = new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: silentLogger });
+  const portfolio = options.portfolio ?? untradedAccount(config.execution.paper.startingCashUsd);
   const queues = new Map<CatalogQueueName, Queue>();
   const queue = (name: CatalogQueueName) => {
     let q = queues.get(name);
@@ -82,11 +93,16 @@ export async function createTaskHarness(options: { config?: Record<string, unkno
     clock,
     deps,
     degradation,
+    control,
+    portfolio,
     queue,
-    async startWorkers(names) {
-      const workers = await startTaskWorkers(deps, { queues: names });
+    async startWorkers(names, extra = {}) {
+      const workers = await startTaskWorkers(deps, { queues: names, risk: { control, portfolio }, submitter: extra.submitter });
       started.push(workers);
       return workers;
+    },
+    async startCoordinator() {
+      await startCoordinator({ config, db: database.db, bus: t.bus, clock: systemClock, logger: silentLogger, gateway, control, degradation, portfolio, riskQueue: queue('risk') });
     },
     async runTick(name) {
       const job = await queue(name).add('tick', { task: TASK_OF[name] }, { jobId: `tick-${Date.now()}-${Math.random().toString(36).slice(2)}` });
@@ -105,5 +121,5 @@ export async function createTaskHarness(options: { config?: Record<string, unkno
   };
 }
 
-/** Every catalog queue, for starting all workers. */
-export const allQueues = Object.keys(queueCatalog) as CatalogQueueName[];
+/** Every catalog queue but execution (which needs an order submitter). */
+export const allQueues = (Object.keys(queueCatalog) as CatalogQueueName[]).filter((name) => name !== 'execution');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DecimalString } from '../../shared/decimal-string.ts';
 import { defineMessage } from '../define-message.ts';
 
 /** A risk circuit breaker tripped; every replica obeys the action. */
@@ -8,10 +9,12 @@ export const BreakerTripped = defineMessage({
   description: 'A risk circuit breaker tripped and its action is in force',
   payload: z
     .object({
-      breaker: z.enum(['daily_loss', 'weekly_loss', 'drawdown']),
-      action: z.enum(['pause_entries', 'reduce_positions', 'halt_and_close']),
-      lossPct: z.number(),
-      limitPct: z.number(),
+      breaker: z.enum(['dailyLoss', 'weeklyLoss', 'drawdown']),
+      action: z.enum(['pause_entries', 'reduce_positions', 'halt', 'halt_and_close']),
+      /** The loss that tripped it, % (decimal string). */
+      lossPct: DecimalString,
+      /** The configured threshold, %. */
+      thresholdPct: z.number(),
     })
     .strict(),
 });

@@ -2,25 +2,15 @@ import { Option, type Command } from 'commander';
 import { decodeFields, fieldsToRecord } from '../../bus/envelope.ts';
 import { isMessageType, typesOfTopic, type MessageType } from '../../bus/message-catalog.ts';
 import { Priority, Topic, topics } from '../../bus/topics.ts';
-import { openRuntime, type Runtime } from '../../runtime/open-runtime.ts';
-import { createLogger } from '../../shared/logger.ts';
 import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
 import { formatTable } from '../format-table.ts';
+import { withRuntime } from '../with-runtime.ts';
 
 const topicArg = (value: string): Topic => {
   const parsed = Topic.safeParse(value);
   if (!parsed.success) throw new TriplegainError('MESSAGE_INVALID', `unknown topic "${value}"; topics: ${topics.join(', ')}`);
   return parsed.data;
 };
-
-async function withRuntime<T>(program: Command, work: (rt: Runtime) => Promise<T>): Promise<T> {
-  const rt = await openRuntime({ configFile: program.opts<{ config?: string }>().config, service: 'cli', logger: createLogger({ level: 'warn', stderr: true }) });
-  try {
-    return await work(rt);
-  } finally {
-    await rt.close();
-  }
-}
 
 function describeEntry(streamId: string, fields: string[]): string {
   try {

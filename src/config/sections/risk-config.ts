@@ -6,7 +6,12 @@ import { decimalAmount, durationMs, pct, ratio } from '../config-fields.ts';
 export const BreakerAction = z.enum(['pause_entries', 'reduce_positions', 'halt', 'halt_and_close']);
 export type BreakerAction = z.infer<typeof BreakerAction>;
 
-/** A circuit breaker on a loss measure; it stays tripped until an operator resets it. */
+/**
+ * A circuit breaker on a loss measure. It trips once: the daily and weekly breakers re-arm
+ * when their UTC day or ISO week rolls over, the drawdown breaker only on a manual reset.
+ * `pause_entries` lasts until the next 00:00 UTC; `reduce_positions` lasts until the
+ * reduction is reported done; `halt` and `halt_and_close` last until a manual reset.
+ */
 function breaker(defaults: { thresholdPct: number; action: BreakerAction }) {
   return z
     .object({
@@ -63,6 +68,23 @@ export const RiskConfig = z
         consecutiveLosses: z.number().int().min(1).max(100).default(3),
         /** Length of the cooldown. */
         durationMs: durationMs(60_000, 7 * 86_400_000).default(4 * 3_600_000),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Entries the symbol's market regime rules out. Exits are never affected. A long entry is
+     * a `buy` entry, a short entry a `sell` entry.
+     */
+    regimeRules: z
+      .object({
+        /** Allow long entries while the regime is `trending_bear` (against the trend). */
+        allowLongInTrendingBear: z.boolean().default(false),
+        /** Allow short entries while the regime is `trending_bull` (against the trend). */
+        allowShortInTrendingBull: z.boolean().default(false),
+        /** Allow any entry while the regime is `volatile`. */
+        allowEntriesInVolatile: z.boolean().default(false),
+        /** Allow entries when the regime is unknown (none detected yet, or stale). */
+        allowEntriesWhenUnknown: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

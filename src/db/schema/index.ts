@@ -6,3 +6,6 @@ export * from './llm-calls.ts';
 export * from './llm-reply-cache.ts';
 export * from './sentiment-inputs.ts';
 export * from './trading-signals.ts';
+export * from './coordinator-decisions.ts';
+export * from './risk-decisions.ts';
+export * from './risk-state.ts';

@@ -1,0 +1,50 @@
+import type { Redis } from 'ioredis';
+import { LuaScript } from '../bus/scripts/lua-script.ts';
+import type { Keys } from '../keys.ts';
+
+/**
+ * Admits one order submission if the coordinator state allows it, and registers it as in
+ * flight, in one step (so a halt cannot slip between the check and the registration).
+ * KEYS[1] control state hash, KEYS[2] in-flight sorted set.
+ * ARGV[1] submission id, ARGV[2] expiry ms (score), ARGV[3] intent (`entry` | `exit`).
+ * Returns '' when admitted, else the state that refused it. Effects: ZADD on admission.
+ * RUNNING admits all; PAUSED admits exits only; HALTED admits nothing.
+ */
+const enterScript = new LuaScript(
+  'submission-enter',
+  `
+local state = redis.call('HGET', KEYS[1], 'state') or 'RUNNING'
+if state == 'HALTED' or (state == 'PAUSED' and ARGV[3] ~= 'exit') then return state end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+return ''
+`,
+);
+
+export type SubmissionPermit = { admitted: true; leave(): Promise<void> } | { admitted: false; state: string };
+
+/**
+ * The last check before an order leaves for the exchange. Call it immediately before the
+ * submission and `leave()` once the exchange answered (or the call failed). `halt` waits for
+ * every admitted submission to leave (or to pass its expiry), so once `halt` returns no
+ * submission is under way and none can start.
+ *
+ * @param ttlMs how long the submission may take at most (the exchange call's timeout plus a
+ *   margin): a crashed worker's entry stops counting after it.
+ */
+export async function enterSubmission(deps: { redis: Redis; keys: Keys; nowMs?: () => number }, args: { submissionId: string; intent: 'entry' | 'exit'; ttlMs: number }): Promise<SubmissionPermit> {
+  const now = deps.nowMs?.() ?? Date.now();
+  const refused = (await enterScript.run(deps.redis, [deps.keys.controlState, deps.keys.submissionsInFlight], [args.submissionId, now + args.ttlMs, args.intent])) as string;
+  if (refused !== '') return { admitted: false, state: refused };
+  return {
+    admitted: true,
+    leave: async () => {
+      await deps.redis.zrem(deps.keys.submissionsInFlight, args.submissionId);
+    },
+  };
+}
+
+/** Submissions admitted and not yet left nor expired. */
+export async function submissionsInFlight(redis: Redis, keys: Keys, nowMs = Date.now()): Promise<string[]> {
+  await redis.zremrangebyscore(keys.submissionsInFlight, '-inf', nowMs);
+  return redis.zrange(keys.submissionsInFlight, 0, -1);
+}

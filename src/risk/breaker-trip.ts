@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { BreakerAction } from '../config/sections/risk-config.ts';
+import { DecimalString } from '../shared/decimal-string.ts';
+
+/** The circuit breakers, named as in `risk.breakers`. */
+export const BreakerName = z.enum(['dailyLoss', 'weeklyLoss', 'drawdown']);
+export type BreakerName = z.infer<typeof BreakerName>;
+
+/**
+ * A breaker that has just tripped. The caller publishes it and carries out the action on the
+ * positions (`reduce_positions`: close `reduceByPct` % of each; `halt_and_close`: close all);
+ * the action's effect on the risk state is already applied.
+ */
+export const BreakerTrip = z
+  .object({
+    breaker: BreakerName,
+    action: BreakerAction,
+    /** Loss that tripped it, % of the period's start equity (of the peak for drawdown). */
+    lossPct: DecimalString,
+    /** The configured threshold, %. */
+    thresholdPct: z.number(),
+    /** Share of every position to close, %; meaningful for `reduce_positions`. */
+    reduceByPct: z.number(),
+    trippedAtMs: z.number().int().nonnegative(),
+  })
+  .strict();
+export type BreakerTrip = z.infer<typeof BreakerTrip>;

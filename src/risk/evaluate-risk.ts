@@ -1,0 +1,74 @@
+import { Decimal } from 'decimal.js';
+import type { RiskConfig } from '../config/sections/risk-config.ts';
+import { formatDecimal } from './format-decimal.ts';
+import type { OrderProposal } from './order-proposal.ts';
+import type { RiskContext } from './risk-context.ts';
+import type { RiskAdjustment, RiskDecision } from './risk-decision.ts';
+import type { RiskReason } from './risk-reason.ts';
+import { buildRuleInput } from './rules/build-rule-input.ts';
+import type { RuleInput } from './rules/risk-rule.ts';
+import { riskRules } from './rules/risk-rules.ts';
+
+interface Cap {
+  limit: Decimal;
+  reason: RiskReason;
+}
+
+/**
+ * Decides one order proposal. Pure and synchronous; expects input already parsed with
+ * `OrderProposal`, `RiskContext` and `RiskConfig` (parse once at the edge, never here).
+ *
+ * 1. Requested notional = equity × sizePct / 100 × leverage (decimal arithmetic).
+ * 2. Every sizing rule sees the requested notional; the smallest cap wins. Every cap below
+ *    the requested notional is recorded as an adjustment, largest first, chained from → to.
+ * 3. Every check rule sees the capped notional (cut to 8 decimals).
+ * 4. Any denial (from sizing or checks) denies, with every reason, sizing ones first.
+ *    Otherwise approved: quantity = notional / entryPrice cut to 8 decimals.
+ *
+ * The breakers are not measured here: run `evaluateBreakers` on the same equity first so that
+ * a breach is already in `context.state`.
+ */
+export function evaluateRisk(proposal: OrderProposal, context: RiskContext, config: RiskConfig): RiskDecision {
+  const sizingInput = buildRuleInput(proposal, context, config);
+  const requested = sizingInput.notionalUsd;
+
+  const reasons: RiskReason[] = [];
+  const caps: Cap[] = [];
+  for (const rule of riskRules.sizing) {
+    const verdict = rule(sizingInput);
+    if (verdict === undefined) continue;
+    if ('deny' in verdict) reasons.push(verdict.deny);
+    else caps.push({ limit: new Decimal(verdict.cap.notionalUsd), reason: verdict.cap.reason });
+  }
+
+  // Largest first (stable: rule order among equals), so each recorded cap really shrank it.
+  caps.sort((a, b) => b.limit.comparedTo(a.limit));
+  const adjustments: RiskAdjustment[] = [];
+  let notional = requested;
+  for (const cap of caps) {
+    if (cap.limit.gte(notional)) continue;
+    adjustments.push({ ...cap.reason, fromNotionalUsd: formatDecimal(notional), toNotionalUsd: formatDecimal(cap.limit) });
+    notional = cap.limit;
+  }
+  notional = notional.toDecimalPlaces(8, Decimal.ROUND_DOWN);
+
+  const checkInput: RuleInput = { ...sizingInput, notionalUsd: notional };
+  for (const rule of riskRules.checks) {
+    const verdict = rule(checkInput);
+    if (verdict === undefined) continue;
+    // Check rules only deny; a cap here would be a programming error, reported as a denial.
+    reasons.push('deny' in verdict ? verdict.deny : verdict.cap.reason);
+  }
+
+  const requestedNotionalUsd = formatDecimal(requested);
+  if (reasons.length > 0) return { decision: 'denied', proposalId: proposal.proposalId, requestedNotionalUsd, reasons, adjustments };
+  return {
+    decision: 'approved',
+    proposalId: proposal.proposalId,
+    requestedNotionalUsd,
+    notionalUsd: notional.toFixed(),
+    quantity: formatDecimal(notional.div(sizingInput.entryPrice)),
+    sizePct: adjustments.length === 0 ? proposal.sizePct : notional.div(sizingInput.equityUsd.times(proposal.leverage)).times(100).toDecimalPlaces(6).toNumber(),
+    adjustments,
+  };
+}

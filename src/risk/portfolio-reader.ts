@@ -1,0 +1,19 @@
+import type { OpenPosition } from './risk-context.ts';
+
+/** What the risk engine reads of the account: equity and open positions, now. */
+export interface PortfolioReader {
+  /** Cash plus the open positions' value, in the cash asset, decimal string. */
+  equityUsd(): Promise<string>;
+  openPositions(): Promise<OpenPosition[]>;
+}
+
+/**
+ * The account before anything was traded: the paper account's starting cash and no positions.
+ * Stands in until positions are tracked; the risk rules and breakers work unchanged on it.
+ */
+export function untradedAccount(startingCashUsd: string): PortfolioReader {
+  return {
+    equityUsd: async () => startingCashUsd,
+    openPositions: async () => [],
+  };
+}

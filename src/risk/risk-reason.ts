@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** Stable codes of the risk rules, as they appear in approvals and `risk.order_denied`. */
+export const RiskRuleName = z.enum([
+  'trading_state',
+  'positive_equity',
+  'positive_market_price',
+  'positive_size',
+  'min_order_size',
+  'max_leverage',
+  'max_open_positions',
+  'stop_loss_required',
+  'stop_loss_distance',
+  'min_confidence',
+  'regime',
+  'cooldown',
+  'entries_paused',
+  'max_position_size',
+  'max_exposure',
+  'max_order_notional',
+  'risk_per_trade',
+  'exit_within_position',
+]);
+export type RiskRuleName = z.infer<typeof RiskRuleName>;
+
+/** Why a rule denied or shrank an order; the message states the numbers it compared. */
+export const RiskReason = z
+  .object({
+    rule: RiskRuleName,
+    message: z.string().min(1),
+  })
+  .strict();
+export type RiskReason = z.infer<typeof RiskReason>;

@@ -1,0 +1,161 @@
+import type { Queue } from 'bullmq';
+import { eq } from 'drizzle-orm';
+import type { ControlPlane } from '../../control/control-plane.ts';
+import { riskDecisions } from '../../db/schema/risk-decisions.ts';
+import { loadRecentCandles } from '../../market/candle-store.ts';
+import type { JobContext, JobHandlers } from '../../queues/define-queue.ts';
+import { jobOptionsOf } from '../../queues/define-queue.ts';
+import type { riskQueue} from '../../queues/queue-catalog.ts';
+import { executionQueue, type EvaluateRiskData, type EvaluateRiskResult } from '../../queues/queue-catalog.ts';
+import type { BreakerTrip } from '../../risk/breaker-trip.ts';
+import { evaluateBreakers } from '../../risk/evaluate-breakers.ts';
+import { evaluateRisk } from '../../risk/evaluate-risk.ts';
+import type { OrderProposal } from '../../risk/order-proposal.ts';
+import type { PortfolioReader } from '../../risk/portfolio-reader.ts';
+import type { RiskDecision } from '../../risk/risk-decision.ts';
+import { resetRiskState } from '../../risk/reset-risk-state.ts';
+import { initialRiskState, type RiskState } from '../../risk/risk-state.ts';
+import { withLockedRiskState } from '../../risk/risk-state-store.ts';
+import { describeError } from '../../shared/triplegain-error.ts';
+import type { TaskDeps } from '../task-deps.ts';
+
+export interface RiskDeps extends Pick<TaskDeps, 'config' | 'db' | 'bus' | 'redis' | 'keys' | 'clock' | 'logger'> {
+  control: Pick<ControlPlane, 'current' | 'apply'>;
+  portfolio: PortfolioReader;
+  /** The execution queue, where approvals go. */
+  executionQueue: Queue;
+}
+
+/** The execution job of an approval: keyed by the proposal, so it is added once. */
+export function executionJobIdOf(proposalId: string): string {
+  return `exec.${proposalId}`;
+}
+
+/**
+ * The risk task: one decision per proposal. In one transaction with the account's risk state
+ * locked: apply a pending operator `reset`, check the circuit breakers against current equity,
+ * run every rule (`evaluateRisk`), store the decision and the new state. Then mirror the state
+ * to Redis, publish breaker trips (urgent, `risk_alerts`) and carry out a halt, publish the
+ * decision, and for an approval add the execution job. A proposal decided before (a retried
+ * job) is answered from the stored decision. When the risk state cannot be read, the proposal
+ * is denied: nothing is approved on a guess.
+ */
+export function riskHandlers(deps: RiskDeps): JobHandlers<typeof riskQueue> {
+  return { evaluate: (data, ctx) => evaluate(deps, data, ctx) };
+}
+
+async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext): Promise<EvaluateRiskResult> {
+  const { proposal } = data;
+  const [stored] = await deps.db.select().from(riskDecisions).where(eq(riskDecisions.proposalId, proposal.proposalId));
+  if (stored) {
+    const executionJobId = stored.decision === 'approved' ? await addExecution(deps, stored.decisionId, proposal.proposalId) : null;
+    return { decision: stored.decision === 'approved' ? 'approved' : 'denied', decisionId: stored.decisionId, inserted: false, executionJobId };
+  }
+
+  const nowMs = deps.clock.now();
+  const account = deps.config.execution.exchange;
+  let outcome: { state: RiskState; result: { decision: RiskDecision; trips: BreakerTrip[] } };
+  try {
+    const [control, equityUsd, openPositions, marketPrice] = await Promise.all([deps.control.current(), deps.portfolio.equityUsd(), deps.portfolio.openPositions(), latestPrice(deps, proposal)]);
+    outcome = await withLockedRiskState(deps.db, account, () => initialRiskState(equityUsd, nowMs), async (current, tx) => {
+      let state = current.state;
+      if (control.resets > current.resetsApplied) state = resetRiskState(state, equityUsd, nowMs);
+      const breakers = evaluateBreakers(state, equityUsd, deps.config.risk.breakers, nowMs);
+      state = breakers.state;
+      const decision = evaluateRisk(proposal, { equityUsd, marketPrice, openPositions, state, nowMs }, deps.config.risk);
+      await tx.insert(riskDecisions).values(toRow(proposal, decision, state));
+      return { state, resetsApplied: control.resets, result: { decision, trips: breakers.trips } };
+    });
+  } catch (err) {
+    return denyUnread(deps, proposal, err, ctx);
+  }
+
+  const { decision, trips } = outcome.result;
+  const decisionId = decisionIdOf(decision);
+  await deps.redis.set(deps.keys.riskStateMirror, JSON.stringify({ account, ...outcome.state }));
+  for (const trip of trips) await announceTrip(deps, trip);
+  if (decision.decision === 'approved') {
+    await deps.bus.publish(
+      'risk.order_approved',
+      {
+        decisionId,
+        proposalId: proposal.proposalId,
+        signalId: proposal.signalId,
+        side: proposal.side,
+        intent: proposal.intent,
+        notionalUsd: decision.notionalUsd,
+        quantity: decision.quantity,
+        adjustments: decision.adjustments.map((a) => ({ rule: a.rule, message: a.message, from: a.fromNotionalUsd, to: a.toNotionalUsd })),
+      },
+      { symbol: proposal.symbol, source: 'risk', correlationId: proposal.correlationId },
+    );
+    return { decision: 'approved', decisionId, inserted: true, executionJobId: await addExecution(deps, decisionId, proposal.proposalId) };
+  }
+  await deps.bus.publish(
+    'risk.order_denied',
+    { decisionId, proposalId: proposal.proposalId, signalId: proposal.signalId, side: proposal.side, intent: proposal.intent, reasons: decision.reasons.map((r) => ({ rule: r.rule, message: r.message })) },
+    { symbol: proposal.symbol, source: 'risk', correlationId: proposal.correlationId },
+  );
+  return { decision: 'denied', decisionId, inserted: true, executionJobId: null };
+}
+
+function decisionIdOf(decision: RiskDecision): string {
+  return `${decision.decision === 'approved' ? 'appr' : 'deny'}-${decision.proposalId}`;
+}
+
+function toRow(proposal: OrderProposal, decision: RiskDecision, state: RiskState): typeof riskDecisions.$inferInsert {
+  const approved = decision.decision === 'approved';
+  return {
+    decisionId: decisionIdOf(decision),
+    proposalId: proposal.proposalId,
+    signalId: proposal.signalId,
+    correlationId: proposal.correlationId,
+    symbol: proposal.symbol,
+    decision: decision.decision,
+    proposal,
+    notionalUsd: approved ? decision.notionalUsd : null,
+    quantity: approved ? decision.quantity : null,
+    adjustments: approved ? decision.adjustments : [],
+    reasons: approved ? [] : decision.reasons,
+    riskState: state,
+  };
+}
+
+/**
+ * The latest stored close of the proposal's pair. Without one, an exit is measured at its own
+ * price (a protective exit must not wait for market data); an entry gets '0', which is denied.
+ */
+async function latestPrice(deps: RiskDeps, proposal: OrderProposal): Promise<string> {
+  const [last] = await loadRecentCandles(deps.db, proposal.symbol, deps.config.marketData.timeframe, 1);
+  return last?.close ?? (proposal.intent === 'exit' ? proposal.entryPrice : '0');
+}
+
+async function addExecution(deps: RiskDeps, decisionId: string, proposalId: string): Promise<string> {
+  const jobId = executionJobIdOf(proposalId);
+  await deps.executionQueue.add('submit', { decisionId, proposalId }, { jobId, ...jobOptionsOf(executionQueue), removeOnComplete: 5_000, removeOnFail: 10_000 });
+  return jobId;
+}
+
+/** Publishes a breaker trip (urgent) and carries out a halt cluster-wide. */
+async function announceTrip(deps: RiskDeps, trip: BreakerTrip): Promise<void> {
+  await deps.bus.publish('risk.breaker_tripped', { breaker: trip.breaker, action: trip.action, lossPct: trip.lossPct, thresholdPct: trip.thresholdPct }, { priority: 'urgent', source: 'risk' });
+  deps.logger.error({ ...trip }, 'risk circuit breaker tripped');
+  if (trip.action === 'halt' || trip.action === 'halt_and_close') {
+    await deps.control.apply('halt', { requestedBy: `breaker:${trip.breaker}`, reason: `${trip.breaker} loss ${trip.lossPct} % ≥ ${trip.thresholdPct} %`, flatten: trip.action === 'halt_and_close' });
+  }
+}
+
+/** The risk state could not be read or written: deny, say why, approve nothing. */
+async function denyUnread(deps: RiskDeps, proposal: OrderProposal, err: unknown, ctx: JobContext): Promise<EvaluateRiskResult> {
+  const decisionId = `deny-${proposal.proposalId}`;
+  const message = `risk state unavailable, denied rather than guessed: ${describeError(err)}`;
+  ctx.logger.error({ proposalId: proposal.proposalId, err: describeError(err) }, 'risk state unavailable: proposal denied');
+  await deps.bus
+    .publish(
+      'risk.order_denied',
+      { decisionId, proposalId: proposal.proposalId, signalId: proposal.signalId, side: proposal.side, intent: proposal.intent, reasons: [{ rule: 'risk_state', message }] },
+      { symbol: proposal.symbol, source: 'risk', correlationId: proposal.correlationId },
+    )
+    .catch((publishErr: unknown) => ctx.logger.error({ err: describeError(publishErr) }, 'denial not announced'));
+  return { decision: 'denied', decisionId, inserted: false, executionJobId: null };
+}

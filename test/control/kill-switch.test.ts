@@ -1,0 +1,113 @@
+import { Queue } from 'bullmq';
+import { Decimal } from 'decimal.js';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ControlPlane } from '../../src/control/control-plane.ts';
+import { riskJobIdOf } from '../../src/coordinator/coordinator-service.ts';
+import { saveCandles } from '../../src/market/candle-store.ts';
+import { OrderProposal } from '../../src/risk/order-proposal.ts';
+import { silentLogger } from '../../src/shared/logger.ts';
+import { aCandle } from '../support/builders.ts';
+import { recordedSubmissions } from '../support/recording-exchange.ts';
+import { spawnTs, type TsProcess } from '../support/spawn-ts.ts';
+import { createTestBus, type TestBus } from '../support/test-bus.ts';
+import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/test-database.ts';
+import { sleep, waitFor } from '../support/wait-for.ts';
+
+const PRICE = '40000';
+
+function aProposal(n: number): OrderProposal {
+  return OrderProposal.parse({
+    proposalId: `prop-ks-${n}`,
+    signalId: `ks-${n}`,
+    correlationId: `ks-${n}`,
+    symbol: 'BTC/USD',
+    side: 'buy',
+    intent: 'entry',
+    entryPrice: PRICE,
+    stopLoss: new Decimal(PRICE).times(0.98).toFixed(),
+    takeProfit: new Decimal(PRICE).times(1.04).toFixed(),
+    // Small orders: with no positions tracked yet, no cap interferes with the stream.
+    sizePct: 0.5,
+    leverage: 1,
+    confidence: 0.9,
+    regime: null,
+    createdAtMs: Date.now(),
+  });
+}
+
+describe('the kill switch across three worker processes', () => {
+  let t: TestBus;
+  let database: TestDatabase;
+  let connection: Redis;
+  let control: ControlPlane;
+  let risk: Queue;
+  const procs: TsProcess[] = [];
+  beforeEach(async () => {
+    t = await createTestBus();
+    database = await createTestDatabase('postgres');
+    connection = new Redis(t.url, { maxRetriesPerRequest: null });
+    control = new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: silentLogger });
+    risk = new Queue('risk', { connection, prefix: t.keys.queuePrefix });
+    await saveCandles(database.db, [{ ...aCandle({ timeframe: '1h', openTimeMs: Date.UTC(2022, 0, 1), open: PRICE, high: PRICE, low: PRICE, close: PRICE }), symbol: 'BTC/USD' }], 'replay');
+  });
+  afterEach(async () => {
+    for (const p of procs) p.child.kill('SIGKILL');
+    procs.length = 0;
+    await risk.close();
+    connection.disconnect();
+    await database.cleanup();
+    await t.cleanup();
+  });
+
+  it('lets no order out after halt returns, and trades again after reset and resume', async () => {
+    for (const name of ['w1', 'w2', 'w3']) {
+      procs.push(
+        spawnTs('test/fixtures/order-worker-process.ts', {
+          REDIS_URL: t.url,
+          KEY_PREFIX: t.prefix,
+          WORKER_NAME: name,
+          DATABASE_URL: testDatabaseUrl,
+          DB_SCHEMA: database.schemaName,
+          EXCHANGE_LATENCY_MS: '40',
+        }),
+      );
+    }
+    await Promise.all(procs.map((p) => p.waitForOutput('ready', 30_000)));
+    const orders = `${t.prefix}:test:orders`;
+
+    // A stream of proposals that risk approves: one every 10 ms, for as long as the test runs.
+    let n = 0;
+    let streaming = true;
+    const stream = (async () => {
+      while (streaming) {
+        const proposal = aProposal(++n);
+        await risk.add('evaluate', { proposal }, { jobId: riskJobIdOf(proposal.proposalId) });
+        await sleep(10);
+      }
+    })();
+
+    await waitFor(async () => (await recordedSubmissions(t.redis, orders)).length >= 20, 'orders flowing', 30_000);
+    const result = await control.apply('halt', { requestedBy: 'test', reason: 'kill switch test' });
+    const haltReturnedMs = Date.now();
+    expect(result).toMatchObject({ to: 'HALTED', stillInFlight: [] });
+    expect(result.pausedQueues).toEqual(expect.arrayContaining(['risk', 'execution', 'decision']));
+
+    // Proposals keep coming for a second: none may reach the exchange.
+    await sleep(1_000);
+    const all = await recordedSubmissions(t.redis, orders);
+    expect(all.filter((o) => o.atMs >= haltReturnedMs)).toEqual([]);
+    expect(new Set(all.map((o) => o.worker)).size).toBeGreaterThanOrEqual(2);
+    // Each order reached the exchange once.
+    expect(new Set(all.map((o) => o.clientOrderId)).size).toBe(all.length);
+
+    // resume is refused while HALTED; reset leaves the halt (to PAUSED); resume trades again.
+    await expect(control.apply('resume', { requestedBy: 'test' })).rejects.toMatchObject({ code: 'COMMAND_REFUSED' });
+    expect((await control.apply('reset', { requestedBy: 'test' })).to).toBe('PAUSED');
+    expect((await control.apply('resume', { requestedBy: 'test' })).to).toBe('RUNNING');
+    const resumedMs = Date.now();
+    await waitFor(async () => (await recordedSubmissions(t.redis, orders)).some((o) => o.atMs > resumedMs), 'orders flowing again', 20_000);
+    streaming = false;
+    await stream;
+  }, 90_000);
+});

@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { decide, deniedBy, expectApproved } from '../risk-builders.ts';
+
+describe('positive market price rule', () => {
+  it.each(['0', '-1'])('denies every order at market price %s', (marketPrice) => {
+    expect(deniedBy(decide({}, { marketPrice }))).toEqual(['positive_market_price']);
+    const exit = decide({ side: 'sell', intent: 'exit' }, { marketPrice, openPositions: [{ symbol: 'BTC/USD', side: 'long', notionalUsd: '1000', leverage: 1 }] });
+    expect(deniedBy(exit)).toEqual(['positive_market_price']);
+  });
+
+  it('approves at the smallest positive price', () => {
+    expectApproved(decide({}, { marketPrice: '0.00000001' }));
+  });
+});

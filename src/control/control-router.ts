@@ -26,7 +26,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  */
 export function createControlRouter(deps: { control: ControlPlane; token: string; status: () => Promise<ClusterStatus>; logger: Logger }): Router {
   const router = express.Router();
-  router.use(express.json({ limit: '8kb' }));
+  // Authentication first: nothing, not even a body parse, runs for a caller without the token.
   router.use((req, res, next) => {
     if (deps.token === '') {
       res.status(403).json({ error: 'the control API is off: set CONTROL_API_TOKEN (control.token)' });
@@ -40,6 +40,15 @@ export function createControlRouter(deps: { control: ControlPlane; token: string
       return;
     }
     next();
+  });
+  router.use(express.json({ limit: '8kb' }));
+  // A body that is not JSON gets a JSON answer, not express's HTML page with a stack trace.
+  router.use((err: unknown, _req: Request, res: Response, next: (err?: unknown) => void) => {
+    if (err instanceof SyntaxError || (typeof err === 'object' && err !== null && 'type' in err)) {
+      res.status(400).json({ error: 'the body must be a JSON object of at most 8 kB' });
+      return;
+    }
+    next(err);
   });
 
   router.get('/status', async (_req, res) => {

@@ -101,7 +101,8 @@ async function coordinate(deps: CoordinatorDeps, message: BusMessage<'decision.s
   const stale = nowMs - message.tsMs > deps.config.coordinator.freshnessMs.tradingSignal;
   let screen = screenSignal({ action: signal.action, state: control.state, level, stale });
   if (screen === 'halt') {
-    await deps.control.apply('halt', { requestedBy: 'degradation', reason: 'degradation level EMERGENCY' });
+    // In force once applied; the wait for submissions under way is the halting CLI's business, not this handler's.
+    await deps.control.apply('halt', { requestedBy: 'degradation', reason: 'degradation level EMERGENCY', drainTimeoutMs: 0 });
     screen = 'halted';
   }
   const handling = screen === 'continue' ? await analyse(deps, signal, message.correlationId, nowMs) : { outcome: screen, conflicts: [], consensus: null, resolution: null, proposal: null };

@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import type { ControlPlane } from '../../control/control-plane.ts';
 import { riskDecisions } from '../../db/schema/risk-decisions.ts';
+import { riskState } from '../../db/schema/risk-state.ts';
 import { loadRecentCandles } from '../../market/candle-store.ts';
 import type { JobContext, JobHandlers } from '../../queues/define-queue.ts';
 import { jobOptionsOf } from '../../queues/define-queue.ts';
@@ -14,7 +15,7 @@ import type { OrderProposal } from '../../risk/order-proposal.ts';
 import type { PortfolioReader } from '../../risk/portfolio-reader.ts';
 import type { RiskDecision } from '../../risk/risk-decision.ts';
 import { resetRiskState } from '../../risk/reset-risk-state.ts';
-import { initialRiskState, type RiskState } from '../../risk/risk-state.ts';
+import { initialRiskState, RiskState } from '../../risk/risk-state.ts';
 import { withLockedRiskState } from '../../risk/risk-state-store.ts';
 import { describeError } from '../../shared/triplegain-error.ts';
 import type { TaskDeps } from '../task-deps.ts';
@@ -48,6 +49,7 @@ async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext)
   const { proposal } = data;
   const [stored] = await deps.db.select().from(riskDecisions).where(eq(riskDecisions.proposalId, proposal.proposalId));
   if (stored) {
+    await reassertHalt(deps);
     const executionJobId = stored.decision === 'approved' ? await addExecution(deps, stored.decisionId, proposal.proposalId) : null;
     return { decision: stored.decision === 'approved' ? 'approved' : 'denied', decisionId: stored.decisionId, inserted: false, executionJobId };
   }
@@ -141,7 +143,10 @@ async function announceTrip(deps: RiskDeps, trip: BreakerTrip): Promise<void> {
   await deps.bus.publish('risk.breaker_tripped', { breaker: trip.breaker, action: trip.action, lossPct: trip.lossPct, thresholdPct: trip.thresholdPct }, { priority: 'urgent', source: 'risk' });
   deps.logger.error({ ...trip }, 'risk circuit breaker tripped');
   if (trip.action === 'halt' || trip.action === 'halt_and_close') {
-    await deps.control.apply('halt', { requestedBy: `breaker:${trip.breaker}`, reason: `${trip.breaker} loss ${trip.lossPct} % ≥ ${trip.thresholdPct} %`, flatten: trip.action === 'halt_and_close' });
+    // The halt is in force once applied (the submission fence obeys it at once); waiting for the
+    // submissions already under way (up to the execution timeout) would outlast this job's own
+    // 10 s timeout and fail the decision, so the risk job does not wait for them.
+    await deps.control.apply('halt', { requestedBy: `breaker:${trip.breaker}`, reason: `${trip.breaker} loss ${trip.lossPct} % ≥ ${trip.thresholdPct} %`, flatten: trip.action === 'halt_and_close', drainTimeoutMs: 0 });
   }
 }
 
@@ -158,4 +163,19 @@ async function denyUnread(deps: RiskDeps, proposal: OrderProposal, err: unknown,
     )
     .catch((publishErr: unknown) => ctx.logger.error({ err: describeError(publishErr) }, 'denial not announced'));
   return { decision: 'denied', decisionId, inserted: false, executionJobId: null };
+}
+
+/**
+ * A retried job after a crash between storing a halting decision and halting the cluster: the
+ * stored risk state says HALTED, no operator reset came since, yet the cluster is not halted.
+ * The halt is applied now, so that it is never lost.
+ */
+async function reassertHalt(deps: RiskDeps): Promise<void> {
+  const [row] = await deps.db.select().from(riskState).where(eq(riskState.account, deps.config.execution.exchange));
+  if (!row) return;
+  const state = RiskState.safeParse(row.state);
+  if (!state.success || state.data.tradingState !== 'HALTED') return;
+  const control = await deps.control.current();
+  if (control.state === 'HALTED' || control.resets > row.resetsApplied) return;
+  await deps.control.apply('halt', { requestedBy: 'breaker:recovered', reason: 'the risk state is HALTED but the cluster was not', drainTimeoutMs: 0 });
 }

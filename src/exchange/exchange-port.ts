@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { tradingPair } from '../config/config-fields.ts';
+import { DecimalString, NonNegativeDecimalString } from '../shared/decimal-string.ts';
+
+const PositiveDecimalString = DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'must be positive');
+
+/** Order types both exchanges support. `stop-loss` and `take-profit` rest until the price crosses `triggerPrice`, then trade at market. */
+export const OrderType = z.enum(['market', 'limit', 'stop-loss', 'take-profit']);
+export type OrderType = z.infer<typeof OrderType>;
+
+/** One order to place. Prices and quantities are decimal strings; `clientOrderId` is ours and stable across retries. */
+export const PlaceOrderRequest = z
+  .object({
+    /** Derived from the approved proposal; sent to Kraken as `cl_ord_id`. */
+    clientOrderId: z.string().min(1).max(36),
+    symbol: tradingPair(),
+    side: z.enum(['buy', 'sell']),
+    type: OrderType,
+    /** Base-asset units. */
+    quantity: PositiveDecimalString,
+    /** Limit price (`limit`). */
+    limitPrice: PositiveDecimalString.optional(),
+    /** Trigger price (`stop-loss`, `take-profit`). */
+    triggerPrice: PositiveDecimalString.optional(),
+    /** Margin leverage; 1 (or absent) trades spot. */
+    leverage: z.number().min(1).max(5).default(1),
+    /** Only reduce an open position (protective orders, closes). */
+    reduceOnly: z.boolean().default(false),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.type === 'limit' && o.limitPrice === undefined) ctx.addIssue({ code: 'custom', path: ['limitPrice'], message: 'a limit order needs limitPrice' });
+    if ((o.type === 'stop-loss' || o.type === 'take-profit') && o.triggerPrice === undefined) ctx.addIssue({ code: 'custom', path: ['triggerPrice'], message: `a ${o.type} order needs triggerPrice` });
+  });
+export type PlaceOrderRequest = z.input<typeof PlaceOrderRequest>;
+export type PlaceOrder = z.output<typeof PlaceOrderRequest>;
+
+/** An order as the exchange reports it. */
+export const ExchangeOrder = z
+  .object({
+    exchangeOrderId: z.string().min(1),
+    /** Null for an order placed outside this system (found at reconciliation). */
+    clientOrderId: z.string().min(1).nullable(),
+    symbol: tradingPair(),
+    side: z.enum(['buy', 'sell']),
+    type: OrderType,
+    /** Kraken's statuses: pending (not yet in the book), open, closed (fully filled), canceled, expired. */
+    status: z.enum(['pending', 'open', 'closed', 'canceled', 'expired']),
+    quantity: PositiveDecimalString,
+    filledQuantity: NonNegativeDecimalString,
+    /** Volume-weighted fill price; null before the first fill. */
+    avgFillPrice: PositiveDecimalString.nullable(),
+    limitPrice: PositiveDecimalString.nullable(),
+    triggerPrice: PositiveDecimalString.nullable(),
+    /** Fees paid so far, in the quote (cash) asset. */
+    feeUsd: NonNegativeDecimalString,
+    openedAtMs: z.number().int().nonnegative(),
+    /** Last change (fill, cancel, close). */
+    updatedAtMs: z.number().int().nonnegative(),
+  })
+  .strict();
+export type ExchangeOrder = z.infer<typeof ExchangeOrder>;
+
+/** Balances per asset (total, including what open orders hold). */
+export const Balances = z.record(z.string().regex(/^[A-Z0-9]{2,12}$/), DecimalString);
+export type Balances = z.infer<typeof Balances>;
+
+/**
+ * The one interface to an exchange: Kraken through ccxt, or the built-in paper exchange.
+ *
+ * Errors are `TriplegainError`s: `EXCHANGE_REJECTED` when the exchange refused the request
+ * (insufficient funds, invalid arguments: the order does not exist); `EXCHANGE_UNAVAILABLE`,
+ * `EXCHANGE_RATE_LIMITED` or `TIMEOUT` when the outcome is unknown (the order may exist: find
+ * it by client id, never place it again blindly).
+ */
+export interface ExchangePort {
+  readonly name: 'paper' | 'kraken';
+  placeOrder(request: PlaceOrderRequest, signal?: AbortSignal): Promise<ExchangeOrder>;
+  /** Cancels by exchange order id; an order already closed or canceled is not an error. */
+  cancelOrder(exchangeOrderId: string, signal?: AbortSignal): Promise<void>;
+  openOrders(signal?: AbortSignal): Promise<ExchangeOrder[]>;
+  /** Orders closed, canceled or expired since `sinceMs`. */
+  closedOrders(sinceMs: number, signal?: AbortSignal): Promise<ExchangeOrder[]>;
+  /** The order with this client id, open or closed, or null when the exchange has none. */
+  findByClientOrderId(clientOrderId: string, signal?: AbortSignal): Promise<ExchangeOrder | null>;
+  balances(signal?: AbortSignal): Promise<Balances>;
+}

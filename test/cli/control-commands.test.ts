@@ -1,0 +1,91 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ControlPlane } from '../../src/control/control-plane.ts';
+import { ControlStateRecord } from '../../src/control/control-state-record.ts';
+import { silentLogger } from '../../src/shared/logger.ts';
+import { projectRoot } from '../support/spawn-ts.ts';
+import { createTestBus, type TestBus } from '../support/test-bus.ts';
+import { bullConnection } from '../support/test-queues.ts';
+
+const run = promisify(execFile);
+
+/** The order queues a halt pauses, sorted. */
+const HALT_PAUSED = ['decision', 'execution', 'portfolio', 'regime', 'risk', 'sentiment', 'ta'];
+
+describe('triplegain pause | resume | halt | reset | status', () => {
+  let t: TestBus;
+  let connection: Redis;
+  let control: ControlPlane;
+  let env: Record<string, string>;
+  beforeEach(async () => {
+    t = await createTestBus();
+    connection = bullConnection(t.url);
+    control = new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: silentLogger });
+    env = {
+      REDIS_URL: t.url,
+      TRIPLEGAIN__REDIS__KEY_PREFIX: t.prefix,
+      // Nothing listens there: the control commands must not need the database.
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+    };
+  });
+  afterEach(async () => {
+    connection.disconnect();
+    await t.cleanup();
+  });
+
+  const cli = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, ['bin/triplegain.mjs', ...args], {
+        cwd: projectRoot,
+        env: { ...process.env, ...env },
+        // A hung CLI is killed rather than left behind when the test gives up on it.
+        timeout: 15_000,
+        killSignal: 'SIGKILL',
+      });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+
+  it('halts with a reason, shows HALTED and the paused queues, and refuses resume until a reset', async () => {
+    const halt = await cli('halt', '--reason', 'drill');
+    expect(halt.code, halt.stderr).toBe(0);
+    expect(halt.stdout).toContain('RUNNING → HALTED');
+    // The CLI wrote the shared state every replica reads.
+    expect(ControlStateRecord.parse(await t.redis.hgetall(t.keys.controlState))).toMatchObject({ state: 'HALTED', reason: 'drill', requestedBy: expect.stringMatching(/^cli:/) });
+
+    const status = await cli('status');
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^state +HALTED \(version 1, by cli:[^:]+: drill\)$/m);
+    const paused = /^paused +(.+)$/m.exec(status.stdout)?.[1];
+    expect(paused?.split(', ').sort()).toEqual(HALT_PAUSED);
+
+    const refused = await cli('resume');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/cannot resume while HALTED.*`triplegain reset` first/);
+    expect(await t.redis.hget(t.keys.controlState, 'state')).toBe('HALTED');
+  }, 25_000);
+
+  it('leaves a halt with reset then resume, and prints the status as JSON', async () => {
+    await control.apply('halt', { requestedBy: 'test', reason: 'drill' });
+
+    const reset = await cli('reset');
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).toContain('HALTED → PAUSED');
+    const resumed = await cli('resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('PAUSED → RUNNING');
+    expect(resumed.stdout).toContain('paused queues: none');
+
+    const json = await cli('status', '--json');
+    expect(json.code, json.stderr).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { control: Record<string, unknown>; degradation: Record<string, unknown>; risk: unknown };
+    expect(parsed.control).toMatchObject({ state: 'RUNNING', version: 3, resets: 1, pausedQueues: [], submissionsInFlight: [] });
+    expect(parsed.degradation).toMatchObject({ level: 'NORMAL' });
+    expect(parsed.risk).toBeNull();
+  }, 25_000);
+});

@@ -143,11 +143,20 @@ export type EvaluateRiskResult = z.infer<typeof EvaluateRiskResult>;
 export const SubmitOrderData = z.object({ decisionId: z.string().min(1), proposalId: z.string().min(1) }).strict();
 export type SubmitOrderData = z.infer<typeof SubmitOrderData>;
 
-export const SubmitOrderResult = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('submitted'), clientOrderId: z.string().min(1), exchangeOrderId: z.string().min(1) }).strict(),
-  /** The trading state refused the submission (PAUSED for an entry, HALTED for anything). */
-  z.object({ status: z.literal('refused'), clientOrderId: z.string().min(1), state: z.string().min(1) }).strict(),
-]);
+export const SubmitOrderResult = z
+  .object({
+    /**
+     * submitted: the exchange acknowledged it; rejected: the exchange refused it; unknown: no
+     * answer (timeout, 5xx): reconciliation finds it by client id; refused: the trading state
+     * refused it; already: a previous delivery of this job had sent it (nothing sent now).
+     */
+    status: z.enum(['submitted', 'rejected', 'unknown', 'refused', 'already']),
+    clientOrderId: z.string().min(1),
+    exchangeOrderId: z.string().min(1).nullable(),
+    /** The order's status in `orders` afterwards. */
+    orderStatus: z.string().min(1),
+  })
+  .strict();
 export type SubmitOrderResult = z.infer<typeof SubmitOrderResult>;
 
 /** Every proposal is checked against the risk rules; an approval adds the execution job. */

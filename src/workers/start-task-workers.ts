@@ -8,7 +8,7 @@ import { regimeHandlers, taHandlers } from './handlers/analysis-handlers.ts';
 import { sentimentHandlers } from './handlers/sentiment-handlers.ts';
 import { executionHandlers } from './handlers/execution-handlers.ts';
 import { riskHandlers, type RiskDeps } from './handlers/risk-handlers.ts';
-import type { OrderSubmitter } from '../execution/order-submitter.ts';
+import type { ExchangePort } from '../exchange/exchange-port.ts';
 import type { JobOutcome } from './job-outcome.ts';
 import type { TaskDeps } from './task-deps.ts';
 
@@ -23,19 +23,19 @@ export interface TaskWorkers {
  * process runs the same code: start as many as you like, on as many machines as you like.
  */
 export interface StartTaskWorkersOptions {
-  /** Default: every queue of the catalog (without `execution` when there is no submitter). */
+  /** Default: every queue of the catalog (without `execution` when there is no exchange). */
   queues?: readonly CatalogQueueName[];
   onOutcome?: (outcome: JobOutcome) => void;
   /** What the risk worker reads: the trading state and the account. */
   risk: Pick<RiskDeps, 'control' | 'portfolio'>;
   /** Where the execution worker sends approved orders; without one it does not run. */
-  submitter?: OrderSubmitter;
+  exchange?: ExchangePort;
 }
 
 export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkersOptions): Promise<TaskWorkers> {
   const all = Object.keys(queueCatalog) as CatalogQueueName[];
-  const names = options.queues ?? all.filter((name) => name !== 'execution' || options.submitter !== undefined);
-  if (names.includes('execution') && !options.submitter) throw new Error('the execution worker needs an order submitter');
+  const names = options.queues ?? all.filter((name) => name !== 'execution' || options.exchange !== undefined);
+  if (names.includes('execution') && !options.exchange) throw new Error('the execution worker needs an exchange');
   const queues: Queue[] = [];
   const openQueue = (name: string) => {
     const queue = new Queue(name, { connection: deps.connection, prefix: deps.keys.queuePrefix });
@@ -59,7 +59,7 @@ export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkers
       case 'risk':
         return riskHandlers({ ...deps, ...options.risk, executionQueue: openQueue('execution') });
       case 'execution':
-        return executionHandlers(deps, options.submitter!);
+        return executionHandlers(deps, options.exchange!);
     }
   };
 

@@ -2,7 +2,10 @@ import { Queue } from 'bullmq';
 import { Decimal } from 'decimal.js';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock/clock.ts';
+import { ExecutionConfig } from '../../src/config/sections/execution-config.ts';
 import { ControlPlane } from '../../src/control/control-plane.ts';
+import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
 import { riskJobIdOf } from '../../src/coordinator/coordinator-service.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';
@@ -49,7 +52,10 @@ describe('the kill switch across three worker processes', () => {
     connection = new Redis(t.url, { maxRetriesPerRequest: null });
     control = new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: silentLogger });
     risk = new Queue('risk', { connection, prefix: t.keys.queuePrefix });
-    await saveCandles(database.db, [{ ...aCandle({ timeframe: '1h', openTimeMs: Date.UTC(2022, 0, 1), open: PRICE, high: PRICE, low: PRICE, close: PRICE }), symbol: 'BTC/USD' }], 'replay');
+    const bar = { ...aCandle({ timeframe: '1h', openTimeMs: Date.UTC(2022, 0, 1), open: PRICE, high: PRICE, low: PRICE, close: PRICE }), symbol: 'BTC/USD' };
+    await saveCandles(database.db, [bar], 'replay');
+    // The paper exchange learns the price from the bars it is shown.
+    await new PaperExchange({ db: database.db, config: { ...ExecutionConfig.parse({}).paper, cashAsset: 'USD' }, clock: systemClock }).onPrice('BTC/USD', bar);
   });
   afterEach(async () => {
     for (const p of procs) p.child.kill('SIGKILL');

@@ -1,33 +1,30 @@
 import type { Redis } from 'ioredis';
-import type { OrderRequest, OrderSubmitter } from '../../src/execution/order-submitter.ts';
+import type { ExchangePort, PlaceOrderRequest } from '../../src/exchange/exchange-port.ts';
 
-export interface RecordedSubmission extends OrderRequest {
+export interface RecordedSubmission extends PlaceOrderRequest {
   /** When the order reached the exchange (before its answer). */
   atMs: number;
   worker: string;
 }
 
 /**
- * A stand-in for the exchange (the outside world): every order that reaches it is appended to
- * a Redis list with the time it arrived, then acknowledged after `latencyMs`, as an exchange
- * answers after a round trip.
+ * An exchange (the paper exchange, or any `ExchangePort`) with a tap at its door: every order
+ * that reaches it is appended to a Redis list with the time it arrived, after `latencyMs`
+ * of network, before the exchange handles it.
  */
-export function recordingExchange(redis: Redis, listKey: string, options: { worker?: string; latencyMs?: number } = {}): OrderSubmitter {
-  let n = 0;
+export function recordingExchange(inner: ExchangePort, redis: Redis, listKey: string, options: { worker?: string; latencyMs?: number } = {}): ExchangePort {
   return {
-    async submit(order, signal) {
-      const record: RecordedSubmission = { ...order, atMs: Date.now(), worker: options.worker ?? 'test' };
-      await redis.rpush(listKey, JSON.stringify(record));
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, options.latencyMs ?? 0);
-        signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
-        });
-      });
-      n += 1;
-      return { exchangeOrderId: `EX-${options.worker ?? 'test'}-${n}` };
+    name: inner.name,
+    async placeOrder(request, signal) {
+      await redis.rpush(listKey, JSON.stringify({ ...request, atMs: Date.now(), worker: options.worker ?? 'test' } satisfies RecordedSubmission));
+      if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+      return inner.placeOrder(request, signal);
     },
+    cancelOrder: (id, signal) => inner.cancelOrder(id, signal),
+    openOrders: (signal) => inner.openOrders(signal),
+    closedOrders: (sinceMs, signal) => inner.closedOrders(sinceMs, signal),
+    findByClientOrderId: (id, signal) => inner.findByClientOrderId(id, signal),
+    balances: (signal) => inner.balances(signal),
   };
 }
 

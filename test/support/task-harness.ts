@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { ManualClock, systemClock } from '../../src/clock/clock.ts';
 import { ControlPlane } from '../../src/control/control-plane.ts';
 import { startCoordinator } from '../../src/coordinator/coordinator-service.ts';
-import type { OrderSubmitter } from '../../src/execution/order-submitter.ts';
+import type { ExchangePort } from '../../src/exchange/exchange-port.ts';
 import { untradedAccount, type PortfolioReader } from '../../src/risk/portfolio-reader.ts';
 import { AppConfig } from '../../src/config/app-config.ts';
 import { DegradationMonitor } from '../../src/degradation/degradation-monitor.ts';
@@ -31,7 +31,7 @@ export interface TaskHarness {
   /** The account the risk worker and the coordinator read (starting cash, no positions, unless replaced). */
   portfolio: PortfolioReader;
   queue(name: CatalogQueueName): Queue;
-  startWorkers(queues?: readonly CatalogQueueName[], options?: { submitter?: OrderSubmitter }): Promise<TaskWorkers>;
+  startWorkers(queues?: readonly CatalogQueueName[], options?: { exchange?: ExchangePort }): Promise<TaskWorkers>;
   /** Starts the coordinator's bus subscriptions (wall clock for freshness). */
   startCoordinator(): Promise<void>;
   /** Adds a scheduler-like tick to a task's queue and waits for it; returns its result and tick id. */
@@ -97,7 +97,7 @@ export async function createTaskHarness(options: { config?: Record<string, unkno
     portfolio,
     queue,
     async startWorkers(names, extra = {}) {
-      const workers = await startTaskWorkers(deps, { queues: names, risk: { control, portfolio }, submitter: extra.submitter });
+      const workers = await startTaskWorkers(deps, { queues: names, risk: { control, portfolio }, exchange: extra.exchange });
       started.push(workers);
       return workers;
     },
@@ -121,5 +121,5 @@ export async function createTaskHarness(options: { config?: Record<string, unkno
   };
 }
 
-/** Every catalog queue but execution (which needs an order submitter). */
+/** Every catalog queue but execution (which needs an exchange). */
 export const allQueues = (Object.keys(queueCatalog) as CatalogQueueName[]).filter((name) => name !== 'execution');

@@ -5,6 +5,7 @@ import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
 import { EvaluateRiskResult } from '../../src/queues/queue-catalog.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';
 import type { PortfolioReader } from '../../src/risk/portfolio-reader.ts';
+import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
 import { recordedSubmissions, recordingExchange } from '../support/recording-exchange.ts';
 import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
 
@@ -42,7 +43,8 @@ describe('no order without a stored approval', () => {
   it('submits nothing for an execution job whose approval is not stored, or is a denial', async () => {
     h = await createTaskHarness({ clockMs: Date.UTC(2024, 0, 10, 12) });
     const orders = `${h.t.prefix}:test:orders`;
-    await h.startWorkers(['execution'], { submitter: recordingExchange(h.t.redis, orders) });
+    const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock });
+    await h.startWorkers(['execution'], { exchange: recordingExchange(paper, h.t.redis, orders) });
     await h.database.db.insert(riskDecisions).values({
       decisionId: 'deny-prop-x', proposalId: 'prop-x', signalId: 'x', correlationId: 'x', symbol: 'BTC/USD', decision: 'denied',
       proposal: anEntry('x'), adjustments: [], reasons: [{ rule: 'min_confidence', message: 'too low' }], riskState: {},

@@ -4,6 +4,9 @@ import { coordinatorDecisions } from '../../src/db/schema/coordinator-decisions.
 import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
 import { symbolSlug } from '../../src/queues/symbol-slug.ts';
 import { loadRecentCandles } from '../../src/market/candle-store.ts';
+import { orders } from '../../src/db/schema/orders.ts';
+import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
+import { clientOrderIdOf } from '../../src/orders/client-order-id.ts';
 import { recordedSubmissions, recordingExchange } from '../support/recording-exchange.ts';
 import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
 import { waitFor, sleep } from '../support/wait-for.ts';
@@ -39,11 +42,14 @@ describe('from a trading signal to an order', () => {
   async function pipeline(): Promise<{ h: TaskHarness; price: string; orders: string }> {
     const harness = await createTaskHarness({ clockMs: MARKET_MS, config: { symbols: { pairs: ['BTC/USD'] }, portfolio: { targets: { BTC: 50, USD: 50 } } } });
     const orders = `${harness.t.prefix}:test:orders`;
-    await harness.startWorkers(['market-data', 'risk', 'execution'], { submitter: recordingExchange(harness.t.redis, orders) });
+    const paper = new PaperExchange({ db: harness.database.db, config: { ...harness.config.execution.paper, cashAsset: 'USD' }, clock: harness.clock });
+    await harness.startWorkers(['market-data', 'risk', 'execution'], { exchange: recordingExchange(paper, harness.t.redis, orders) });
     await harness.startCoordinator();
     const md = await harness.runTick('market-data');
     await harness.settled('market-data', `marketData.${symbolSlug('BTC/USD')}.${md.tickId}`);
     const [last] = await loadRecentCandles(harness.database.db, 'BTC/USD', '1h', 1);
+    // The paper exchange learns the price from the bars it is shown.
+    await paper.onPrice('BTC/USD', last!);
     return { h: harness, price: last!.close, orders };
   }
 
@@ -60,10 +66,13 @@ describe('from a trading signal to an order', () => {
       return all.length === 1 ? all : undefined;
     }, 'the order to reach the exchange');
     const [order] = submitted;
-    expect(order).toMatchObject({ clientOrderId: 'tg-prop-sig-test-1', symbol: 'BTC/USD', side: 'buy', intent: 'entry', price: p.price });
+    expect(order).toMatchObject({ clientOrderId: clientOrderIdOf('prop-sig-test-1', 'entry'), symbol: 'BTC/USD', side: 'buy', type: 'market' });
     // 10 % of the 10 000 starting cash at 1x: notional 1000, quantity 1000 / price (8 dp, down).
     expect(order!.quantity).toBe(new Decimal(1000).div(p.price).toDecimalPlaces(8, Decimal.ROUND_DOWN).toFixed());
 
+    // The tap sees the order before the exchange answers: wait for the answer to be recorded.
+    const stored = await waitFor(async () => (await h!.database.db.select().from(orders)).find((o) => o.status === 'open'), 'the order recorded open');
+    expect(stored).toMatchObject({ clientOrderId: order!.clientOrderId, status: 'open', proposalId: 'prop-sig-test-1', exchange: 'paper', purpose: 'entry' });
     const [decision] = await h.database.db.select().from(coordinatorDecisions);
     expect(decision).toMatchObject({ signalId: 'sig-test-1', outcome: 'proposed', proposalId: 'prop-sig-test-1', correlationId: 'corr-1', coordinatorState: 'RUNNING' });
     const approvals = await h.database.db.select().from(riskDecisions);

@@ -1,0 +1,325 @@
+import { and, asc, eq, gte, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Clock } from '../../clock/clock.ts';
+import { tradingPair } from '../../config/config-fields.ts';
+import type { ExecutionConfig } from '../../config/sections/execution-config.ts';
+import type { Db } from '../../db/open-database.ts';
+import { paperFills } from '../../db/schema/paper-fills.ts';
+import { paperOrders, type PaperOrderRow } from '../../db/schema/paper-orders.ts';
+import { TriplegainError } from '../../shared/triplegain-error.ts';
+import { PlaceOrderRequest, type Balances, type ExchangeOrder, type ExchangePort, type PlaceOrder } from '../exchange-port.ts';
+import { krakenStyleId } from './kraken-style-id.ts';
+import { feeUsdFor, matchOrder } from './match-order.ts';
+import { readLastPrice, readPaperBalances, recordLastPrice, withLockedPaperAccount, writePaperBalances } from './paper-account-store.ts';
+import { D, toDecimalString } from './paper-decimal.ts';
+import { PaperFill } from './paper-fill.ts';
+import { availableBalances, feePctFor, fundableQuantity, hasFundsFor, needsHoldPrice, quoteAssetOf, settleFill, type FundsOrder } from './paper-funds.ts';
+import { remainingOf, toExchangeOrder, toFundsOrder, toMatchableOrder } from './paper-order-row.ts';
+import { PriceBar, type PriceBarInput } from './price-bar.ts';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** `execution.paper` plus `symbols.cashAsset`, the quote asset of every paper pair. */
+export type PaperExchangeConfig = ExecutionConfig['paper'] & { cashAsset: string };
+
+export interface PaperExchangeDeps {
+  db: Db;
+  config: PaperExchangeConfig;
+  clock: Clock;
+}
+
+/** Kraken's answer to an order the account cannot pay for. */
+export const INSUFFICIENT_FUNDS = 'EOrder:Insufficient funds';
+
+/**
+ * The built-in paper exchange: Kraken's interface over one paper account shared by every
+ * worker, kept in Postgres (`paper_orders`, `paper_balances`, `paper_fills`, `paper_prices`).
+ * Every write runs in one transaction with the account locked (see `withLockedPaperAccount`),
+ * so concurrent calls from several processes are safe.
+ *
+ * Orders rest as `open` (market orders too) until `onPrice` passes the next bar of their
+ * symbol: the matching rules are `matchOrder`'s, the money rules `paper-funds.ts`'s. Feed each
+ * symbol's bars in time order, each once the order is placed; a bar that is not newer than the
+ * last one an order was matched against is skipped for that order, so calling `onPrice` twice
+ * with the same bar (two workers, a redelivery) fills nothing twice.
+ */
+export class PaperExchange implements ExchangePort {
+  readonly name = 'paper' as const;
+  private readonly db: Db;
+  private readonly config: PaperExchangeConfig;
+  private readonly clock: Clock;
+
+  constructor(deps: PaperExchangeDeps) {
+    this.db = deps.db;
+    this.config = deps.config;
+    this.clock = deps.clock;
+  }
+
+  /**
+   * Places an order, `open` until a bar fills it. The same `clientOrderId` again returns the
+   * existing order (whatever its state), never a second one.
+   *
+   * @throws TriplegainError `EXCHANGE_REJECTED`, nothing stored: `EGeneral:Invalid arguments…`
+   *   for a request `PlaceOrderRequest` refuses or a pair not quoted in the cash asset;
+   *   `EOrder:Insufficient funds` when the account's available funds do not cover it (see
+   *   `paper-funds.ts`).
+   * @throws TriplegainError `EXCHANGE_UNAVAILABLE` (retryable), nothing stored: an order that
+   *   needs a price (a market buy, a margin market order) before `onPrice` saw its symbol.
+   */
+  async placeOrder(request: PlaceOrderRequest, signal?: AbortSignal): Promise<ExchangeOrder> {
+    signal?.throwIfAborted();
+    const parsed = PlaceOrderRequest.safeParse(request);
+    if (!parsed.success) {
+      throw new TriplegainError('EXCHANGE_REJECTED', `EGeneral:Invalid arguments: ${z.prettifyError(parsed.error)}`, { issues: parsed.error.issues });
+    }
+    const order = parsed.data;
+    if (quoteAssetOf(order.symbol) !== this.config.cashAsset) {
+      throw new TriplegainError('EXCHANGE_REJECTED', `EGeneral:Invalid arguments: the paper exchange trades pairs quoted in ${this.config.cashAsset}, not ${order.symbol}`, {
+        symbol: order.symbol,
+      });
+    }
+    const nowMs = this.clock.now();
+    return withLockedPaperAccount(this.db, this.config, nowMs, async (tx) => {
+      const [existing] = await tx.select().from(paperOrders).where(eq(paperOrders.clientOrderId, order.clientOrderId));
+      if (existing) return toExchangeOrder(existing);
+
+      const funds: FundsOrder = {
+        symbol: order.symbol,
+        side: order.side,
+        type: order.type,
+        remainingQuantity: order.quantity,
+        holdPrice: await this.holdPriceFor(tx, order),
+        leverage: order.leverage,
+        reduceOnly: order.reduceOnly,
+      };
+      const open = await tx.select().from(paperOrders).where(eq(paperOrders.status, 'open'));
+      const available = availableBalances(await readPaperBalances(tx, this.config), open.map(toFundsOrder), this.config);
+      if (!hasFundsFor(funds, available, this.config)) {
+        throw new TriplegainError('EXCHANGE_REJECTED', INSUFFICIENT_FUNDS, { clientOrderId: order.clientOrderId, symbol: order.symbol });
+      }
+
+      const [row] = await tx
+        .insert(paperOrders)
+        .values({
+          exchangeOrderId: krakenStyleId('O'),
+          clientOrderId: order.clientOrderId,
+          symbol: order.symbol,
+          side: order.side,
+          type: order.type,
+          status: 'open',
+          quantity: order.quantity,
+          filledQuantity: '0',
+          filledNotionalUsd: '0',
+          limitPrice: order.limitPrice ?? null,
+          triggerPrice: order.triggerPrice ?? null,
+          holdPrice: funds.holdPrice,
+          leverage: order.leverage,
+          reduceOnly: order.reduceOnly,
+          feeUsd: '0',
+          openedAt: new Date(nowMs),
+          updatedAt: new Date(nowMs),
+        })
+        .returning();
+      return toExchangeOrder(row!);
+    });
+  }
+
+  /**
+   * Cancels an open order; one already closed or canceled is left as it is.
+   *
+   * @throws TriplegainError `EXCHANGE_REJECTED` `EOrder:Unknown order` when there is no such order.
+   */
+  async cancelOrder(exchangeOrderId: string, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    const nowMs = this.clock.now();
+    await withLockedPaperAccount(this.db, this.config, nowMs, async (tx) => {
+      const [row] = await tx.select().from(paperOrders).where(eq(paperOrders.exchangeOrderId, exchangeOrderId)).for('update');
+      if (!row) throw new TriplegainError('EXCHANGE_REJECTED', 'EOrder:Unknown order', { exchangeOrderId });
+      if (row.status !== 'open') return;
+      await tx
+        .update(paperOrders)
+        .set({ status: 'canceled', updatedAt: new Date(nowMs), closedAt: new Date(nowMs) })
+        .where(eq(paperOrders.exchangeOrderId, exchangeOrderId));
+    });
+  }
+
+  /** Open orders, oldest first. */
+  async openOrders(signal?: AbortSignal): Promise<ExchangeOrder[]> {
+    signal?.throwIfAborted();
+    const rows = await this.db
+      .select()
+      .from(paperOrders)
+      .where(eq(paperOrders.status, 'open'))
+      .orderBy(asc(paperOrders.openedAt), asc(paperOrders.exchangeOrderId));
+    return rows.map(toExchangeOrder);
+  }
+
+  /** Orders that were filled completely or canceled at or after `sinceMs`, in that order. */
+  async closedOrders(sinceMs: number, signal?: AbortSignal): Promise<ExchangeOrder[]> {
+    signal?.throwIfAborted();
+    const rows = await this.db
+      .select()
+      .from(paperOrders)
+      .where(and(inArray(paperOrders.status, ['closed', 'canceled']), gte(paperOrders.closedAt, new Date(sinceMs))))
+      .orderBy(asc(paperOrders.closedAt), asc(paperOrders.exchangeOrderId));
+    return rows.map(toExchangeOrder);
+  }
+
+  async findByClientOrderId(clientOrderId: string, signal?: AbortSignal): Promise<ExchangeOrder | null> {
+    signal?.throwIfAborted();
+    const [row] = await this.db.select().from(paperOrders).where(eq(paperOrders.clientOrderId, clientOrderId));
+    return row ? toExchangeOrder(row) : null;
+  }
+
+  /** Totals per asset (what open orders hold included); the starting cash before first use. */
+  async balances(signal?: AbortSignal): Promise<Balances> {
+    signal?.throwIfAborted();
+    return readPaperBalances(this.db, this.config);
+  }
+
+  /**
+   * Matches every open order of `symbol` against `bar`, in one transaction with the account
+   * locked: fills (partial ones too), order updates and balances commit together. Orders are
+   * matched oldest first. A spot fill the account can no longer pay for (a market buy that
+   * slipped past its hold, a reduce-only sell of a position already sold) fills what it can and
+   * the rest of the order is canceled, as Kraken cancels an order it cannot fund. The bar's
+   * close becomes the symbol's last price (what later market orders hold cash at).
+   *
+   * @returns the fills, for the caller to record.
+   * @throws TriplegainError `DATA_INVALID` for a malformed symbol or bar (nothing changes).
+   */
+  async onPrice(symbol: string, bar: PriceBarInput): Promise<PaperFill[]> {
+    const pair = tradingPair().safeParse(symbol);
+    const parsedBar = PriceBar.safeParse(bar);
+    if (!pair.success || !parsedBar.success) {
+      const error = pair.success ? parsedBar.error : pair.error;
+      throw new TriplegainError('DATA_INVALID', `invalid price bar for ${symbol}: ${z.prettifyError(error!)}`, { symbol });
+    }
+    const priceBar = parsedBar.data;
+    const nowMs = this.clock.now();
+    return withLockedPaperAccount(this.db, this.config, nowMs, async (tx) => {
+      const open = await tx
+        .select()
+        .from(paperOrders)
+        .where(eq(paperOrders.status, 'open'))
+        .orderBy(asc(paperOrders.openedAt), asc(paperOrders.exchangeOrderId))
+        .for('update');
+      // What every open order still holds, kept current as orders fill and close.
+      const holds = new Map(open.map((row) => [row.exchangeOrderId, toFundsOrder(row)]));
+      let balances = await readPaperBalances(tx, this.config);
+      const changed: Balances = {};
+      const fills: PaperFill[] = [];
+
+      for (const row of open) {
+        if (row.symbol !== symbol) continue;
+        if (row.lastBarOpenTime !== null && row.lastBarOpenTime.getTime() >= priceBar.openTimeMs) continue;
+        const fill = await this.fillOrder(tx, row, priceBar, balances, holds, nowMs);
+        if (!fill) continue;
+        const settled = settleFill(balances, fill, this.config.cashAsset);
+        balances = { ...balances, ...settled };
+        Object.assign(changed, settled);
+        fills.push(fill);
+      }
+
+      await writePaperBalances(tx, changed, nowMs);
+      await recordLastPrice(tx, symbol, priceBar.close, priceBar.openTimeMs, nowMs);
+      return fills;
+    });
+  }
+
+  /**
+   * Matches one order against the bar and stores the outcome (fill, order update); returns the
+   * fill or null. Updates `holds` for the order.
+   */
+  private async fillOrder(
+    tx: Tx,
+    row: PaperOrderRow,
+    bar: PriceBar,
+    balances: Balances,
+    holds: Map<string, FundsOrder>,
+    nowMs: number,
+  ): Promise<PaperFill | null> {
+    const match = matchOrder(toMatchableOrder(row), bar, this.config);
+    const barTime = new Date(bar.openTimeMs);
+    const orderId = eq(paperOrders.exchangeOrderId, row.exchangeOrderId);
+    if (!match.filled) {
+      // A stop whose trigger was crossed stays triggered (it trades at market from now on).
+      if (match.triggered !== row.triggered) {
+        await tx.update(paperOrders).set({ triggered: match.triggered, lastBarOpenTime: barTime, updatedAt: new Date(nowMs) }).where(orderId);
+      }
+      return null;
+    }
+
+    const own = holds.get(row.exchangeOrderId)!;
+    holds.delete(row.exchangeOrderId);
+    const available = availableBalances(balances, [...holds.values()], this.config);
+    const quantity = fundableQuantity(own, match.quantity, match.price, available, this.config);
+    const funded = new D(quantity).equals(match.quantity);
+    if (new D(quantity).isZero()) {
+      await tx.update(paperOrders).set({ status: 'canceled', lastBarOpenTime: barTime, updatedAt: new Date(nowMs), closedAt: new Date(nowMs) }).where(orderId);
+      return null;
+    }
+
+    const feeUsd = funded ? match.feeUsd : feeUsdFor(quantity, match.price, feePctFor(own.type, this.config));
+    const filledQuantity = toDecimalString(new D(row.filledQuantity).plus(quantity));
+    const remaining = remainingOf({ quantity: row.quantity, filledQuantity });
+    const status = new D(remaining).isZero() ? 'closed' : funded ? 'open' : 'canceled';
+    await tx
+      .update(paperOrders)
+      .set({
+        status,
+        filledQuantity,
+        filledNotionalUsd: toDecimalString(new D(row.filledNotionalUsd).plus(new D(quantity).times(match.price))),
+        feeUsd: toDecimalString(new D(row.feeUsd).plus(feeUsd)),
+        triggered: match.triggered,
+        lastBarOpenTime: barTime,
+        updatedAt: new Date(nowMs),
+        closedAt: status === 'open' ? null : new Date(nowMs),
+      })
+      .where(orderId);
+    if (status === 'open') holds.set(row.exchangeOrderId, { ...own, remainingQuantity: remaining });
+
+    const fill = PaperFill.parse({
+      fillId: krakenStyleId('T'),
+      exchangeOrderId: row.exchangeOrderId,
+      clientOrderId: row.clientOrderId,
+      symbol: row.symbol,
+      side: row.side,
+      quantity,
+      price: match.price,
+      feeUsd,
+      atMs: nowMs,
+    });
+    await tx.insert(paperFills).values({
+      fillId: fill.fillId,
+      exchangeOrderId: fill.exchangeOrderId,
+      clientOrderId: fill.clientOrderId,
+      symbol: fill.symbol,
+      side: fill.side,
+      quantity: fill.quantity,
+      price: fill.price,
+      liquidity: match.liquidity,
+      feeUsd: fill.feeUsd,
+      barOpenTime: barTime,
+      filledAt: new Date(nowMs),
+    });
+    return fill;
+  }
+
+  /**
+   * The price per base unit the order needs cash at: a limit order's limit, a stop's trigger, a
+   * market order's last known price (± slippage: a buy pays more); null for a spot market sell
+   * before any price (it needs no cash).
+   */
+  private async holdPriceFor(tx: Tx, order: PlaceOrder): Promise<string | null> {
+    if (order.type === 'limit') return order.limitPrice!;
+    if (order.type === 'stop-loss' || order.type === 'take-profit') return order.triggerPrice!;
+    const last = await readLastPrice(tx, order.symbol);
+    if (last === null) {
+      if (!needsHoldPrice(order)) return null;
+      throw new TriplegainError('EXCHANGE_UNAVAILABLE', `EService:Unavailable: the paper exchange has no price for ${order.symbol} yet`, { symbol: order.symbol });
+    }
+    const slip = new D(this.config.slippageBps).dividedBy(10_000);
+    return toDecimalString(new D(last).times(order.side === 'buy' ? new D(1).plus(slip) : new D(1).minus(slip)));
+  }
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { tradingPair } from '../../config/config-fields.ts';
+import { DecimalString, NonNegativeDecimalString } from '../../shared/decimal-string.ts';
+
+const PositiveDecimalString = DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'must be positive');
+
+/** One fill of the paper exchange, as `onPrice` returns it for the caller to record. */
+export const PaperFill = z
+  .object({
+    /** Kraken-style trade id, e.g. `TCCCTY-WE4YG-KCPYZO`. */
+    fillId: z.string().min(1),
+    exchangeOrderId: z.string().min(1),
+    clientOrderId: z.string().min(1),
+    symbol: tradingPair(),
+    side: z.enum(['buy', 'sell']),
+    /** Base units filled. */
+    quantity: PositiveDecimalString,
+    /** Quote units per base unit, slippage included. */
+    price: PositiveDecimalString,
+    /** Fee of this fill, in the quote (cash) asset. */
+    feeUsd: NonNegativeDecimalString,
+    /** When the paper exchange filled it (its clock). */
+    atMs: z.number().int().nonnegative(),
+  })
+  .strict();
+export type PaperFill = z.infer<typeof PaperFill>;

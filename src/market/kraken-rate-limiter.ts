@@ -21,6 +21,27 @@ export const KRAKEN_TIER_LIMITS: Readonly<Record<KrakenTier, RateLimitParams>> =
 /** What a call adds to Kraken's counter: history calls (ledgers, trades history) count double. */
 export const KRAKEN_CALL_COST = { call: 1, historyCall: 2 } as const;
 
+/**
+ * What each private method this system calls adds to the account's API counter (Kraken, "Spot
+ * REST rate limits": ledger and trade-history calls +2, every other call +1, except AddOrder
+ * and CancelOrder, which count on the per-pair trading counter instead). `ClosedOrders` is
+ * history too: Kraken's page does not list it either way, so it is charged the higher cost.
+ */
+export const KRAKEN_PRIVATE_CALL_COST = {
+  Balance: KRAKEN_CALL_COST.call,
+  OpenOrders: KRAKEN_CALL_COST.call,
+  QueryOrders: KRAKEN_CALL_COST.call,
+  CancelAllOrdersAfter: KRAKEN_CALL_COST.call,
+  ClosedOrders: KRAKEN_CALL_COST.historyCall,
+  QueryTrades: KRAKEN_CALL_COST.historyCall,
+  TradesHistory: KRAKEN_CALL_COST.historyCall,
+  Ledgers: KRAKEN_CALL_COST.historyCall,
+  QueryLedgers: KRAKEN_CALL_COST.historyCall,
+  AddOrder: 0,
+  CancelOrder: 0,
+} as const;
+export type KrakenPrivateMethod = keyof typeof KRAKEN_PRIVATE_CALL_COST;
+
 export interface KrakenRateLimiterOptions extends RateLimitParams {
   redis: Redis;
   /** The shared counter, from `keys.rateLimit(name)`; every replica with the same key shares the limit. */
@@ -73,6 +94,34 @@ if counter + cost <= max then
   return { 1, 0, tostring(counter) }
 end
 return { 0, math.ceil((counter + cost - max) * 1000 / decay), tostring(counter) }
+`,
+);
+
+/**
+ * Marks the counter full as of now.
+ *
+ * KEYS[1]  hash { counter, ts } (as above)
+ * ARGV[1]  max counter, ARGV[2] decay per second
+ * Returns  the counter before (decayed), as a string
+ * Effects  stores { counter = max, ts = now } and expires the key once that has decayed.
+ */
+const fillCounterScript = new LuaScript(
+  'kraken-rate-limit-fill',
+  `
+local max = tonumber(ARGV[1])
+local decay = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local state = redis.call('HMGET', KEYS[1], 'counter', 'ts')
+local counter = tonumber(state[1]) or 0
+local ts = tonumber(state[2]) or now
+local elapsed = now - ts
+if elapsed < 0 then elapsed = 0 end
+counter = counter - elapsed * decay / 1000
+if counter < 0 then counter = 0 end
+redis.call('HSET', KEYS[1], 'counter', tostring(max), 'ts', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(max * 1000 / decay) + 1000)
+return tostring(counter)
 `,
 );
 
@@ -135,6 +184,18 @@ export class KrakenRateLimiter {
   /** The modelled counter now (decayed), without adding anything. */
   async counter(): Promise<number> {
     return (await this.run(0)).counter;
+  }
+
+  /**
+   * Backs off after the exchange said the limit was exceeded (`EAPI:Rate limit exceeded`):
+   * our model was behind Kraken's counter (another client on the key, or clock drift), so the
+   * counter is set full as of now and every replica waits for it to decay before its next call.
+   *
+   * @returns the modelled counter just before.
+   */
+  async backOff(): Promise<number> {
+    const before = await fillCounterScript.run(this.opts.redis, [this.opts.key], [this.opts.maxCounter, this.opts.decayPerSec]);
+    return Number(before);
   }
 
   private checkCost(cost: number): void {

@@ -25,11 +25,13 @@ export interface BuiltTaskDeps {
  * market clock and candle source (Kraken, or the replay files on the cluster's shared replay
  * clock), and the model layer, whose spent budget raises the degradation level.
  *
+ * `overrides` (the demo) brings its own market clock and candle source.
+ *
  * The market clock is what the domain reads (which bars have closed, the bar a decision is
  * for); the bus and BullMQ keep wall time for delivery, retries and TTLs, and the model budget
  * counts real days, because it is real money.
  */
-export async function buildTaskDeps(rt: Runtime, degradation: DegradationMonitor): Promise<BuiltTaskDeps> {
+export async function buildTaskDeps(rt: Runtime, degradation: DegradationMonitor, overrides: { clock?: Clock; candles?: CandleSource } = {}): Promise<BuiltTaskDeps> {
   const db = rt.database?.db;
   if (!db) throw new Error('buildTaskDeps needs a runtime opened with its database');
   const config = rt.config;
@@ -38,7 +40,11 @@ export async function buildTaskDeps(rt: Runtime, degradation: DegradationMonitor
   let clock: Clock = systemClock;
   let candles: CandleSource;
   let stopClock = () => {};
-  if (config.marketData.source === 'replay') {
+  if (overrides.clock && overrides.candles) {
+    // The demo steps its own market clock over its own feed.
+    clock = overrides.clock;
+    candles = overrides.candles;
+  } else if (config.marketData.source === 'replay') {
     const feed = new ReplayFeed({ files: config.marketData.replay.files, timeframe: config.marketData.timeframe, clock: { now: () => clock.now() }, rootDir: projectRoot });
     const replay = await openReplayClock(rt, { startMs: await replayStartMs(feed, config), speed: config.marketData.replay.speed });
     clock = replay.clock;

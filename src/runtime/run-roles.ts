@@ -1,22 +1,14 @@
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { ControlPlane } from '../control/control-plane.ts';
 import { createControlRouter } from '../control/control-router.ts';
 import { readClusterStatus } from '../control/read-cluster-status.ts';
-import { startCoordinator } from '../coordinator/coordinator-service.ts';
 import { startDashboard } from '../dashboard/start-dashboard.ts';
-import { untradedAccount } from '../risk/portfolio-reader.ts';
-import { DegradationMonitor } from '../degradation/degradation-monitor.ts';
-import { recoverDegradation } from '../degradation/recover-degradation.ts';
-import { InsufficientDataError } from '../agents/insufficient-data-error.ts';
 import { effectiveSchedules } from '../queues/effective-schedules.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
 import { syncSchedules } from '../queues/sync-schedules.ts';
-import { startTaskWorkers } from '../workers/start-task-workers.ts';
-import { startSystemEventRecorder } from '../workers/system-event-recorder.ts';
-import { buildTaskDeps } from './build-task-deps.ts';
 import { openRuntime } from './open-runtime.ts';
+import { startWorkerRole } from './start-worker-role.ts';
 
 /** What one process runs. `all` is the single-process installation. */
 export const Role = z.enum(['all', 'worker', 'scheduler', 'dashboard']);
@@ -56,30 +48,8 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
 
   try {
     if (runs('worker')) {
-      const db = rt.database!.db;
-      const degradation = new DegradationMonitor({ redis: rt.redis, keys: rt.keys, bus: rt.bus, config: config.degradation, clock: rt.clock, logger });
-      const built = await buildTaskDeps(rt, degradation);
-      stops.push(() => built.close());
-      await startSystemEventRecorder({ bus: rt.bus, db });
-      const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection: built.deps.connection, bus: rt.bus, logger });
-      const recovered = await control.recover(db);
-      const level = await recoverDegradation({ redis: rt.redis, keys: rt.keys, db, nowMs: Date.now() });
-      logger.info({ state: recovered.state, stateFrom: recovered.source, level: level.level, levelFrom: level.source }, 'trading state and degradation level');
-      // Until positions are tracked, the account is the paper account's starting cash.
-      const portfolio = untradedAccount(config.execution.paper.startingCashUsd);
-      const riskJobs = new Queue('risk', { connection: built.deps.connection, prefix: rt.keys.queuePrefix });
-      stops.push(() => riskJobs.close());
-      await startCoordinator({ config, db, bus: rt.bus, clock: rt.clock, logger, gateway: built.deps.gateway, control, degradation, portfolio, riskQueue: riskJobs });
-      const workers = await startTaskWorkers(built.deps, {
-        queues: options.queues,
-        risk: { control, portfolio },
-        onOutcome: (outcome) => {
-          if (outcome.ok) void degradation.recordSuccess(`task:${outcome.queue}`);
-          // Too little history is not a fault: the next run, with more candles, succeeds.
-          else if (!(outcome.error instanceof InsufficientDataError)) void degradation.recordFailure(`task:${outcome.queue}`, outcome.error);
-        },
-      });
-      stops.push(() => workers.close(config.app.shutdownDeadlineMs));
+      const role = await startWorkerRole(rt, { queues: options.queues });
+      stops.push(() => role.stop());
     }
     if (runs('scheduler')) {
       const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null });

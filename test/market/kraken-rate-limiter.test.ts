@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KRAKEN_TIER_LIMITS, KrakenRateLimiter, type RateLimitDecision } from '../../src/market/kraken-rate-limiter.ts';
+import { KRAKEN_PRIVATE_CALL_COST, KRAKEN_TIER_LIMITS, KrakenRateLimiter, type RateLimitDecision } from '../../src/market/kraken-rate-limiter.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 import { sleep } from '../support/wait-for.ts';
 
@@ -133,5 +133,25 @@ describe('KrakenRateLimiter', () => {
     const refused = await starter.tryAcquire(1);
     expect(refused.admitted).toBe(false);
     expect(refused.waitMs).toBeGreaterThan(2_000);
+  });
+
+  it('backs off after Kraken refused: the counter is full for every replica until it decays', async () => {
+    const params = { maxCounter: 5, decayPerSec: 20 };
+    const [a, b] = [replica(params), replica(params)];
+    expect((await a.tryAcquire(1)).admitted).toBe(true);
+    expect(await a.backOff()).toBeCloseTo(1, 0);
+    const refused = await b.tryAcquire(1);
+    expect(refused.admitted).toBe(false);
+    expect(refused.waitMs).toBeGreaterThan(30);
+    expect(refused.waitMs).toBeLessThanOrEqual(50);
+    await sleep(60);
+    expect((await b.tryAcquire(1)).admitted).toBe(true);
+    const ttl = await t.redis.pttl(t.keys.rateLimit('kraken:public'));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(Math.ceil((5 * 1000) / 20) + 1000);
+  });
+
+  it('charges history calls 2 and the order calls nothing on the API counter', () => {
+    expect(KRAKEN_PRIVATE_CALL_COST).toMatchObject({ Balance: 1, OpenOrders: 1, QueryOrders: 1, ClosedOrders: 2, TradesHistory: 2, QueryTrades: 2, Ledgers: 2, AddOrder: 0, CancelOrder: 0 });
   });
 });

@@ -10,6 +10,12 @@ export const ExecutionConfig = z
   .object({
     /** `paper` fills on the built-in paper exchange; `kraken` trades real money (`app.mode: live`). */
     exchange: z.enum(['paper', 'kraken']).default('paper'),
+    /**
+     * Trailing stop managed by the engine behind every new position, % from the best price
+     * since entry (it only ever tightens); null: none. The stop loss rests on the exchange;
+     * the take profit and the trailing stop are watched on every closed bar.
+     */
+    trailingStopPct: pct(0.1, 50).nullable().default(null),
     kraken: z
       .object({
         /** Verification tier of the account (rate limits differ per tier). */

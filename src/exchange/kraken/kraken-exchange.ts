@@ -1,0 +1,233 @@
+import { Decimal } from 'decimal.js';
+import { z } from 'zod';
+import { systemClock, type Clock } from '../../clock/clock.ts';
+import { DecimalString } from '../../shared/decimal-string.ts';
+import { silentLogger, type Logger } from '../../shared/logger.ts';
+import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
+import { Balances, PlaceOrderRequest, type ExchangeOrder, type ExchangePort } from '../exchange-port.ts';
+import { parseKrakenOrder } from './kraken-order.ts';
+import type { KrakenPrivateClient } from './kraken-private-client.ts';
+import { cancelPenalty, KRAKEN_ADD_ORDER_COST } from './kraken-trading-limiter.ts';
+
+export interface KrakenExchangeOptions {
+  client: KrakenPrivateClient;
+  /** Stamps the order `placeOrder` returns. Default the system clock. */
+  clock?: Clock;
+  logger?: Logger;
+}
+
+const AddOrderResult = z.object({ txid: z.array(z.string().min(1)).min(1) });
+const Orders = z.record(z.string(), z.unknown());
+/** `count` is a number, or a string in some answers. */
+const Count = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
+const OpenOrdersResult = z.object({ open: Orders });
+const ClosedOrdersResult = z.object({ closed: Orders, count: Count.optional() });
+const BalanceResult = z.record(z.string(), DecimalString);
+/** Our codes as `Balances` keys them; Kraken's staking and earn variants (`DOT.S`, `XBT.M`) are not. */
+const PlainAssetCode = /^[A-Z0-9]{2,12}$/;
+
+/**
+ * The Kraken spot account as an `ExchangePort`, over `KrakenPrivateClient` (one writer per API
+ * key, shared rate limits, no retries).
+ *
+ * - `placeOrder` sends AddOrder once, with the client order id as `cl_ord_id`, and returns the
+ *   order as accepted (`pending`, nothing filled): its fills come with the next query. Market,
+ *   limit, `stop-loss` and `take-profit` (`price` = trigger, then at market); `leverage` when
+ *   above 1, and `reduce_only` with it (spot orders have no position to reduce).
+ * - `cancelOrder` charges the pair's trading counter the penalty for the order's age.
+ * - `findByClientOrderId` asks OpenOrders, then ClosedOrders, filtered by `cl_ord_id`.
+ *
+ * Orders Kraken reports in a shape or pair we cannot read are left out of lists with a warning.
+ */
+export class KrakenExchange implements ExchangePort {
+  readonly name = 'kraken' as const;
+  private readonly client: KrakenPrivateClient;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+
+  constructor(opts: KrakenExchangeOptions) {
+    this.client = opts.client;
+    this.clock = opts.clock ?? systemClock;
+    this.logger = opts.logger ?? silentLogger;
+  }
+
+  async placeOrder(request: PlaceOrderRequest, signal?: AbortSignal): Promise<ExchangeOrder> {
+    const parsed = PlaceOrderRequest.safeParse(request);
+    if (!parsed.success) {
+      throw new TriplegainError('EXCHANGE_REJECTED', `kraken AddOrder: invalid order: ${z.prettifyError(parsed.error)}`, { requestSent: false });
+    }
+    const order = parsed.data;
+    const market = await this.client.market(order.symbol);
+    const params: Record<string, string> = { pair: market.id, type: order.side, ordertype: order.type, volume: order.quantity };
+    if (order.type === 'limit') params['price'] = order.limitPrice!;
+    if (order.type === 'stop-loss' || order.type === 'take-profit') params['price'] = order.triggerPrice!;
+    if (order.leverage > 1) {
+      if (order.reduceOnly) params['reduce_only'] = 'true';
+      params['leverage'] = String(order.leverage);
+    }
+    params['cl_ord_id'] = order.clientOrderId;
+
+    const what = `AddOrder ${order.symbol} ${order.clientOrderId}`;
+    const result = await this.client.call('AddOrder', params, { signal, what, trading: { symbol: order.symbol, cost: KRAKEN_ADD_ORDER_COST } });
+    const accepted = AddOrderResult.safeParse(result);
+    if (!accepted.success) {
+      // Kraken answered without an error: the order probably exists. Unknown outcome.
+      throw new TriplegainError('EXCHANGE_UNAVAILABLE', `kraken ${what}: the answer has no txid`, { call: what, requestSent: true });
+    }
+    const txid = accepted.data.txid[0]!;
+    await this.client.trading.recordPlaced(txid, order.symbol).catch((err: unknown) => {
+      // Only the cancel penalty needs it; without it a cancel asks Kraken for the order's age.
+      this.logger.warn({ txid, err: describeError(err) }, 'kraken order placement time not recorded');
+    });
+    const nowMs = this.clock.now();
+    return {
+      exchangeOrderId: txid,
+      clientOrderId: order.clientOrderId,
+      symbol: order.symbol,
+      side: order.side,
+      type: order.type,
+      status: 'pending',
+      quantity: order.quantity,
+      filledQuantity: '0',
+      avgFillPrice: null,
+      limitPrice: order.type === 'limit' ? order.limitPrice! : null,
+      triggerPrice: order.type === 'stop-loss' || order.type === 'take-profit' ? order.triggerPrice! : null,
+      feeUsd: '0',
+      openedAtMs: nowMs,
+      updatedAtMs: nowMs,
+    };
+  }
+
+  async cancelOrder(exchangeOrderId: string, signal?: AbortSignal): Promise<void> {
+    const what = `CancelOrder ${exchangeOrderId}`;
+    let placed = await this.client.trading.placedOrder(exchangeOrderId).catch(() => null);
+    if (!placed) {
+      // Not placed from here (or long ago): Kraken knows its pair and age.
+      const order = await this.queryOrder(exchangeOrderId, signal);
+      if (!order) throw new TriplegainError('EXCHANGE_REJECTED', `kraken ${what}: Kraken has no such order`, { call: what, requestSent: false });
+      if (!isLive(order)) return;
+      placed = { symbol: order.symbol, ageMs: Math.max(0, this.clock.now() - order.openedAtMs) };
+    }
+    try {
+      await this.client.call('CancelOrder', { txid: exchangeOrderId }, { signal, what, trading: { symbol: placed.symbol, cost: cancelPenalty(placed.ageMs) } });
+    } catch (err) {
+      // Kraken says "unknown" for an order that is no longer open: done if it has closed.
+      if (err instanceof TriplegainError && err.details['krakenError'] === 'EOrder:Unknown order') {
+        const order = await this.queryOrder(exchangeOrderId, signal);
+        if (order && !isLive(order)) return;
+      }
+      throw err;
+    }
+  }
+
+  async openOrders(signal?: AbortSignal): Promise<ExchangeOrder[]> {
+    const result = await this.client.call('OpenOrders', {}, { signal });
+    const page = OpenOrdersResult.safeParse(result);
+    if (!page.success) throw rejected('OpenOrders', `unexpected answer: ${z.prettifyError(page.error)}`);
+    return this.parseOrders(page.data.open, 'OpenOrders');
+  }
+
+  async closedOrders(sinceMs: number, signal?: AbortSignal): Promise<ExchangeOrder[]> {
+    // `start` is exclusive and in seconds: one second earlier, then filtered here.
+    const params = { start: String(Math.max(0, Math.floor(sinceMs / 1000) - 1)), closetime: 'close' };
+    const orders = new Map<string, ExchangeOrder>();
+    for (;;) {
+      const result = await this.client.call('ClosedOrders', { ...params, ofs: String(orders.size) }, { signal, what: `ClosedOrders since ${sinceMs}` });
+      const page = ClosedOrdersResult.safeParse(result);
+      if (!page.success) throw rejected('ClosedOrders', `unexpected answer: ${z.prettifyError(page.error)}`);
+      const before = orders.size;
+      for (const order of await this.parseOrders(page.data.closed, 'ClosedOrders')) orders.set(order.exchangeOrderId, order);
+      const entries = Object.keys(page.data.closed).length;
+      // Kraken pages 50 at a time with `count` the total; stop on a page that adds nothing.
+      if (entries === 0 || orders.size === before || page.data.count === undefined || orders.size >= page.data.count) break;
+    }
+    return [...orders.values()].filter((o) => o.updatedAtMs >= sinceMs);
+  }
+
+  async findByClientOrderId(clientOrderId: string, signal?: AbortSignal): Promise<ExchangeOrder | null> {
+    const what = `find ${clientOrderId}`;
+    const open = OpenOrdersResult.safeParse(await this.client.call('OpenOrders', { cl_ord_id: clientOrderId }, { signal, what: `OpenOrders ${clientOrderId}` }));
+    if (!open.success) throw rejected(what, `unexpected answer: ${z.prettifyError(open.error)}`);
+    const found = await this.matching(open.data.open, clientOrderId);
+    if (found) return found;
+    const closed = ClosedOrdersResult.safeParse(
+      await this.client.call('ClosedOrders', { cl_ord_id: clientOrderId }, { signal, what: `ClosedOrders ${clientOrderId}` }),
+    );
+    if (!closed.success) throw rejected(what, `unexpected answer: ${z.prettifyError(closed.error)}`);
+    return this.matching(closed.data.closed, clientOrderId);
+  }
+
+  async balances(signal?: AbortSignal): Promise<Balances> {
+    await this.client.loadMarkets();
+    const result = BalanceResult.safeParse(await this.client.call('Balance', {}, { signal }));
+    if (!result.success) throw rejected('Balance', `unexpected answer: ${z.prettifyError(result.error)}`);
+    const balances: Record<string, string> = {};
+    for (const [asset, amount] of Object.entries(result.data)) {
+      const code = this.client.assetCode(asset);
+      if (!PlainAssetCode.test(code)) {
+        this.logger.debug({ asset, code }, 'kraken balance of a non-spot asset left out');
+        continue;
+      }
+      // Kraken's string as is; two assets of one code (rare) are added up. Decimal's toFixed()
+      // never switches to exponent notation.
+      const other = balances[code];
+      balances[code] = other === undefined ? amount : new Decimal(other).plus(amount).toFixed();
+    }
+    return Balances.parse(balances);
+  }
+
+  /** The order with this txid, or null when Kraken has none. */
+  private async queryOrder(txid: string, signal: AbortSignal | undefined): Promise<ExchangeOrder | null> {
+    const what = `QueryOrders ${txid}`;
+    let result: Record<string, unknown>;
+    try {
+      await this.client.loadMarkets();
+      result = await this.client.call('QueryOrders', { txid }, { signal, what });
+    } catch (err) {
+      if (err instanceof TriplegainError && err.details['krakenError'] === 'EOrder:Invalid order') return null;
+      throw err;
+    }
+    if (!(txid in result)) return null;
+    const parsed = parseKrakenOrder(txid, result[txid], (pair) => this.client.symbolOf(pair));
+    if (!parsed.ok) throw rejected(what, parsed.problem);
+    return parsed.order;
+  }
+
+  private async parseOrders(entries: Record<string, unknown>, what: string): Promise<ExchangeOrder[]> {
+    await this.client.loadMarkets();
+    const orders: ExchangeOrder[] = [];
+    for (const [txid, raw] of Object.entries(entries)) {
+      const parsed = parseKrakenOrder(txid, raw, (pair) => this.client.symbolOf(pair));
+      if (parsed.ok) orders.push(parsed.order);
+      else this.logger.warn({ call: what, txid, problem: parsed.problem }, 'kraken order left out');
+    }
+    return orders;
+  }
+
+  /** The newest order carrying `clientOrderId`, whether or not Kraken applied the filter. */
+  private async matching(entries: Record<string, unknown>, clientOrderId: string): Promise<ExchangeOrder | null> {
+    const candidates = Object.fromEntries(
+      Object.entries(entries).filter(([, raw]) => sameClientOrderId((raw as { cl_ord_id?: unknown } | null)?.cl_ord_id, clientOrderId)),
+    );
+    if (Object.keys(candidates).length === 0) return null;
+    const orders = await this.parseOrders(candidates, `find ${clientOrderId}`);
+    if (orders.length === 0) throw rejected(`find ${clientOrderId}`, 'the order carrying this client id cannot be read (see the warning)');
+    return orders.reduce((a, b) => (b.openedAtMs > a.openedAtMs ? b : a));
+  }
+}
+
+function isLive(order: ExchangeOrder): boolean {
+  return order.status === 'open' || order.status === 'pending';
+}
+
+/** UUIDs compare without case or dashes, in case Kraken reports them in another form. */
+function sameClientOrderId(reported: unknown, ours: string): boolean {
+  if (typeof reported !== 'string') return false;
+  const uuid = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+  if (uuid.test(reported) && uuid.test(ours)) return reported.replaceAll('-', '').toLowerCase() === ours.replaceAll('-', '').toLowerCase();
+  return reported === ours;
+}
+
+function rejected(what: string, problem: string): TriplegainError {
+  return new TriplegainError('EXCHANGE_REJECTED', `kraken ${what}: ${problem}`, { call: what });
+}

@@ -1,0 +1,92 @@
+import type { Redis } from 'ioredis';
+import { enterSubmission } from '../control/submission-fence.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { Db } from '../db/open-database.ts';
+import type { OrderRow } from '../db/schema/orders.ts';
+import type { ExchangePort } from '../exchange/exchange-port.ts';
+import type { Keys } from '../keys.ts';
+import type { NewOrderInput } from '../orders/new-order.ts';
+import { applyOrderEvent, createOrder, startSubmission, syncFromExchange } from '../orders/order-store.ts';
+import type { Logger } from '../shared/logger.ts';
+import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
+
+export interface PlaceOrderDeps {
+  db: Db;
+  redis: Redis;
+  keys: Keys;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface PlaceOrderOutcome {
+  /**
+   * submitted: the exchange acknowledged it; rejected: the exchange refused it; unknown: no
+   * answer (timeout, 5xx): reconciliation finds it by client id; refused: the trading state
+   * refused it; already: it had been sent before (nothing sent now).
+   */
+  status: 'submitted' | 'rejected' | 'unknown' | 'refused' | 'already';
+  order: OrderRow;
+}
+
+/**
+ * Places one order exactly once, whoever calls and however often:
+ *
+ * 1. the order row is written first (`created`, idempotent on the client order id); a row
+ *    past `created` means it was sent before: nothing is sent (`already`);
+ * 2. the trading state is checked in the same Redis step that registers the submission as
+ *    under way (`enterSubmission`): PAUSED refuses entries, HALTED refuses everything;
+ * 3. `startSubmission` claims the row (one claimant), then the exchange is called once: an
+ *    answer records `accepted` (and any fills), a refusal `rejected`; no answer (timeout,
+ *    5xx, disconnect) leaves the order `unknown` for reconciliation, which finds it by client
+ *    id. The create call is never repeated blindly.
+ *
+ * @param fenceIntent what the trading state judges: `entry`, or `exit` for anything that only
+ *   reduces a position (closes and protective orders, which go on while PAUSED).
+ */
+export async function placeOrderOnce(
+  deps: PlaceOrderDeps,
+  exchange: ExchangePort,
+  input: Omit<NewOrderInput, 'exchange' | 'createdAtMs'>,
+  options: { fenceIntent: 'entry' | 'exit'; ttlMs: number; signal?: AbortSignal },
+): Promise<PlaceOrderOutcome> {
+  const clientOrderId = input.clientOrderId;
+  const nowMs = () => deps.clock.now();
+  const { order } = await createOrder(deps.db, { ...input, exchange: exchange.name, createdAtMs: nowMs() });
+  if (order.status !== 'created') return { status: 'already', order };
+
+  const permit = await enterSubmission(deps, { submissionId: clientOrderId, intent: options.fenceIntent, ttlMs: options.ttlMs });
+  if (!permit.admitted) {
+    const denied = await applyOrderEvent(deps.db, clientOrderId, { kind: 'denied', reason: `trading state ${permit.state}`, occurredAtMs: nowMs() });
+    deps.logger.warn({ clientOrderId, state: permit.state }, 'order not submitted: trading state refuses it');
+    return { status: 'refused', order: denied.order };
+  }
+  try {
+    const claim = await startSubmission(deps.db, clientOrderId, nowMs());
+    if (!claim.claimed) return { status: 'already', order: claim.order };
+    try {
+      const placed = await exchange.placeOrder(
+        {
+          clientOrderId,
+          symbol: input.symbol,
+          side: input.side,
+          type: input.type,
+          quantity: input.quantity,
+          ...(input.limitPrice ? { limitPrice: input.limitPrice } : {}),
+          ...(input.triggerPrice ? { triggerPrice: input.triggerPrice } : {}),
+          leverage: input.leverage ?? 1,
+          reduceOnly: input.reduceOnly ?? false,
+        },
+        options.signal,
+      );
+      return { status: 'submitted', order: (await syncFromExchange(deps.db, clientOrderId, placed, nowMs())).order };
+    } catch (err) {
+      if (err instanceof TriplegainError && err.code === 'EXCHANGE_REJECTED') {
+        return { status: 'rejected', order: (await applyOrderEvent(deps.db, clientOrderId, { kind: 'rejected', reason: err.message, occurredAtMs: nowMs() })).order };
+      }
+      deps.logger.error({ clientOrderId, err: describeError(err) }, 'order outcome unknown: left for reconciliation');
+      return { status: 'unknown', order: (await applyOrderEvent(deps.db, clientOrderId, { kind: 'outcome_unknown', reason: describeError(err), occurredAtMs: nowMs() })).order };
+    }
+  } finally {
+    await permit.leave();
+  }
+}

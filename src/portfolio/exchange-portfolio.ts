@@ -1,0 +1,49 @@
+import { Decimal } from 'decimal.js';
+import type { Db } from '../db/open-database.ts';
+import type { ExchangePort } from '../exchange/exchange-port.ts';
+import { loadRecentCandles } from '../market/candle-store.ts';
+import type { Timeframe } from '../market/timeframes.ts';
+import { loadOpenPositions } from '../positions/position-store.ts';
+import { toOpenPosition } from '../positions/valuation.ts';
+import type { PortfolioReader } from '../risk/portfolio-reader.ts';
+import { TriplegainError } from '../shared/triplegain-error.ts';
+
+export interface ExchangePortfolioDeps {
+  db: Db;
+  exchange: Pick<ExchangePort, 'balances'>;
+  /** `paper` or `kraken`: whose positions. */
+  account: string;
+  cashAsset: string;
+  timeframe: Timeframe;
+}
+
+/** The latest stored close of `symbol`. @throws TriplegainError `NOT_FOUND` when none is stored. */
+export async function markOf(db: Db, symbol: string, timeframe: Timeframe): Promise<string> {
+  const [last] = await loadRecentCandles(db, symbol, timeframe, 1);
+  if (!last) throw new TriplegainError('NOT_FOUND', `no price for ${symbol}: cannot value it`, { symbol });
+  return last.close;
+}
+
+/**
+ * The account as the exchange and the positions say: equity is every balance valued at the
+ * latest close of its pair against the cash asset (a negative balance, a margin short, counts
+ * negative); the open positions are valued at the same closes. An asset held without a price
+ * makes the reader fail, and the risk job then denies rather than guesses.
+ */
+export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader {
+  return {
+    async equityUsd() {
+      const balances = await deps.exchange.balances();
+      let equity = new Decimal(0);
+      for (const [asset, amount] of Object.entries(balances)) {
+        if (new Decimal(amount).isZero()) continue;
+        equity = equity.plus(asset === deps.cashAsset ? new Decimal(amount) : new Decimal(amount).times(await markOf(deps.db, `${asset}/${deps.cashAsset}`, deps.timeframe)));
+      }
+      return equity.toFixed();
+    },
+    async openPositions() {
+      const open = await loadOpenPositions(deps.db, deps.account);
+      return Promise.all(open.map(async (p) => toOpenPosition(p, await markOf(deps.db, p.symbol, deps.timeframe))));
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { Queue } from 'bullmq';
+import { InsufficientDataError } from '../agents/insufficient-data-error.ts';
+import type { Clock } from '../clock/clock.ts';
+import { ControlPlane } from '../control/control-plane.ts';
+import { startCoordinator } from '../coordinator/coordinator-service.ts';
+import { DegradationMonitor } from '../degradation/degradation-monitor.ts';
+import { recoverDegradation } from '../degradation/recover-degradation.ts';
+import type { ExchangePort } from '../exchange/exchange-port.ts';
+import { KrakenExchange } from '../exchange/kraken/kraken-exchange.ts';
+import { KrakenPrivateClient } from '../exchange/kraken/kraken-private-client.ts';
+import { PaperExchange } from '../exchange/paper/paper-exchange.ts';
+import { KrakenRateLimiter } from '../market/kraken-rate-limiter.ts';
+import type { CandleSource } from '../market/candle-source.ts';
+import { exchangePortfolio } from '../portfolio/exchange-portfolio.ts';
+import { startPositionsService } from '../positions/positions-service.ts';
+import type { CatalogQueueName } from '../queues/queue-catalog.ts';
+import { TriplegainError } from '../shared/triplegain-error.ts';
+import { startSystemEventRecorder } from '../workers/system-event-recorder.ts';
+import { startTaskWorkers } from '../workers/start-task-workers.ts';
+import type { TaskDeps } from '../workers/task-deps.ts';
+import { buildTaskDeps } from './build-task-deps.ts';
+import type { Runtime } from './open-runtime.ts';
+
+export interface WorkerRole {
+  deps: TaskDeps;
+  control: ControlPlane;
+  degradation: DegradationMonitor;
+  exchange: ExchangePort;
+  /** Stops the workers (active jobs get `app.shutdownDeadlineMs`), then what they used. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything a worker process runs: the event-log recorder, the trading state and degradation
+ * level (restored from the database if Redis lost them), the coordinator and the positions
+ * service on the bus, and the queue workers (all queues, or `queues`), with the exchange of
+ * `execution.exchange` behind execution and the account read from it for risk.
+ */
+export async function startWorkerRole(rt: Runtime, options: { queues?: readonly CatalogQueueName[]; overrides?: { clock?: Clock; candles?: CandleSource } } = {}): Promise<WorkerRole> {
+  const { config, logger } = rt;
+  const db = rt.database!.db;
+  const degradation = new DegradationMonitor({ redis: rt.redis, keys: rt.keys, bus: rt.bus, config: config.degradation, clock: rt.clock, logger });
+  const built = await buildTaskDeps(rt, degradation, options.overrides);
+  const stops: (() => Promise<void>)[] = [() => built.close()];
+  try {
+    await startSystemEventRecorder({ bus: rt.bus, db });
+    const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection: built.deps.connection, bus: rt.bus, logger });
+    const recovered = await control.recover(db);
+    const level = await recoverDegradation({ redis: rt.redis, keys: rt.keys, db, nowMs: Date.now() });
+    logger.info({ state: recovered.state, stateFrom: recovered.source, level: level.level, levelFrom: level.source }, 'trading state and degradation level');
+
+    const exchange = openExchange(rt, built.deps.clock);
+    const portfolio = exchangePortfolio({ db, exchange, account: exchange.name, cashAsset: config.symbols.cashAsset, timeframe: config.marketData.timeframe });
+    const riskJobs = new Queue('risk', { connection: built.deps.connection, prefix: rt.keys.queuePrefix });
+    stops.push(() => riskJobs.close());
+    await startCoordinator({ config, db, bus: rt.bus, clock: rt.clock, logger, gateway: built.deps.gateway, control, degradation, portfolio, riskQueue: riskJobs });
+    await startPositionsService({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange });
+    const workers = await startTaskWorkers(built.deps, {
+      queues: options.queues,
+      risk: { control, portfolio },
+      exchange,
+      onOutcome: (outcome) => {
+        if (outcome.ok) void degradation.recordSuccess(`task:${outcome.queue}`);
+        // Too little history is not a fault: the next run, with more candles, succeeds.
+        else if (!(outcome.error instanceof InsufficientDataError)) void degradation.recordFailure(`task:${outcome.queue}`, outcome.error);
+      },
+    });
+    stops.push(() => workers.close(config.app.shutdownDeadlineMs));
+    return {
+      deps: built.deps,
+      control,
+      degradation,
+      exchange,
+      async stop() {
+        for (const stop of stops.reverse()) await stop();
+      },
+    };
+  } catch (err) {
+    for (const stop of stops.reverse()) await stop();
+    throw err;
+  }
+}
+
+/** The exchange of `execution.exchange`: the paper exchange, or Kraken with the account's keys. */
+function openExchange(rt: Runtime, clock: Clock): ExchangePort {
+  const { config, logger } = rt;
+  if (config.execution.exchange === 'paper') {
+    return new PaperExchange({ db: rt.database!.db, config: { ...config.execution.paper, cashAsset: config.symbols.cashAsset }, clock });
+  }
+  const kraken = config.execution.kraken;
+  if (!kraken.apiKey || !kraken.apiSecret) {
+    throw new TriplegainError('CONFIG_INVALID', 'execution.exchange is kraken but KRAKEN_API_KEY / KRAKEN_API_SECRET are not set');
+  }
+  const publicLimiter = new KrakenRateLimiter({ redis: rt.redis, key: rt.keys.rateLimit('kraken:public'), ...config.marketData.kraken.publicRateLimit });
+  return new KrakenExchange({ client: new KrakenPrivateClient({ config: kraken, redis: rt.redis, keys: rt.keys, publicLimiter, logger }), clock, logger });
+}

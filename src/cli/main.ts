@@ -3,6 +3,7 @@ import { registerBusCommands } from './commands/bus-commands.ts';
 import { registerConfigCommands } from './commands/config-commands.ts';
 import { registerControlCommands } from './commands/control-commands.ts';
 import { registerDbCommands } from './commands/db-commands.ts';
+import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerSchedulesCommands } from './commands/schedules-commands.ts';
 import { registerSentimentCommands } from './commands/sentiment-commands.ts';
 import { registerStartCommand } from './commands/start-command.ts';
@@ -22,6 +23,7 @@ registerBusCommands(program);
 registerSentimentCommands(program);
 registerSchedulesCommands(program);
 registerControlCommands(program);
+registerDemoCommand(program);
 
 try {
   await program.parseAsync(process.argv);

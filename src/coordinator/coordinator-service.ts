@@ -136,11 +136,13 @@ async function analyse(deps: CoordinatorDeps, signal: SignalUnderReview, correla
   const [view, marketPrice] = await Promise.all([buildAgentView(deps.bus, signal.symbol), latestPrice(deps, signal)]);
   const regime = freshOutputs(view, signal.symbol, coordinator.freshnessMs, nowMs).regime?.regime ?? null;
 
-  if (signal.action === 'CLOSE') {
-    const [positions, equityUsd] = await Promise.all([deps.portfolio.openPositions(), deps.portfolio.equityUsd()]);
-    const position = positions.find((p) => p.symbol === signal.symbol);
+  // A CLOSE, or a signal against the open position (SELL while long, BUY while short), exits it.
+  const position = (await deps.portfolio.openPositions()).find((p) => p.symbol === signal.symbol);
+  const against = position && ((signal.action === 'SELL' && position.side === 'long') || (signal.action === 'BUY' && position.side === 'short'));
+  if (signal.action === 'CLOSE' || against) {
     if (!position) return { outcome: 'nothing_to_close', conflicts: [], consensus: null, resolution: null, proposal: null };
-    const proposal = buildProposal({ signal, correlationId, confidence: signal.confidence, regime, marketPrice, position, equityUsd, nowMs });
+    const exit = { ...signal, action: 'CLOSE' as const };
+    const proposal = buildProposal({ signal: exit, correlationId, confidence: signal.confidence, regime, marketPrice, position, equityUsd: await deps.portfolio.equityUsd(), nowMs });
     return { outcome: 'proposed', conflicts: [], consensus: null, resolution: null, proposal };
   }
 

@@ -51,7 +51,8 @@ export async function applyPendingFills(db: Db, account: string): Promise<Applie
     .innerJoin(orders, eq(orders.clientOrderId, fills.clientOrderId))
     .leftJoin(positionFills, eq(positionFills.fillId, fills.fillId))
     .where(and(eq(orders.exchange, account), isNull(positionFills.fillId)))
-    .orderBy(asc(fills.filledAt), asc(fills.fillId));
+    // Fills at the same instant in the order their orders were created (then by client id, derived and stable).
+    .orderBy(asc(fills.filledAt), asc(orders.createdAt), asc(fills.clientOrderId), asc(fills.fillId));
 
   const applied: AppliedFill[] = [];
   for (const { fill, order } of pending) {

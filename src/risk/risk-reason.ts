@@ -8,6 +8,7 @@ export const RiskRuleName = z.enum([
   'positive_size',
   'min_order_size',
   'max_leverage',
+  'spot_short',
   'max_open_positions',
   'stop_loss_required',
   'stop_loss_distance',

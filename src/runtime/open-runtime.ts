@@ -34,6 +34,8 @@ export interface OpenRuntimeOptions {
   allowEmbeddedRedis?: boolean;
   /** Open and migrate the database. */
   withDatabase?: boolean;
+  /** With `withDatabase`: a fresh in-memory PGlite instead of the configured database (the demo). */
+  inMemoryDatabase?: boolean;
   /** Service name on the bus. */
   service?: string;
   env?: NodeJS.ProcessEnv;
@@ -69,7 +71,7 @@ export async function openRuntime(options: OpenRuntimeOptions = {}): Promise<Run
   let database: Database | undefined;
   if (options.withDatabase) {
     try {
-      database = await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir });
+      database = options.inMemoryDatabase ? await openDatabase({}) : await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir });
       await migrateDatabase(database);
     } catch (err) {
       // Release what is open, or the Redis connection would keep a failed process alive.

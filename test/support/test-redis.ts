@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createKeys, type Keys } from '../../src/keys.ts';
+import { deleteKeysUnder } from '../../src/redis/delete-keys-under.ts';
 
 /** The Redis the tests use: `TEST_REDIS_URL`, else `REDIS_URL`, else the local default. */
 export const testRedisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -32,10 +33,5 @@ export async function createTestRedis(url = testRedisUrl): Promise<TestRedis> {
 }
 
 export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (found.length > 0) await redis.unlink(...found);
-  } while (cursor !== '0');
+  await deleteKeysUnder(redis, prefix);
 }

@@ -101,7 +101,7 @@ export class PaperExchange implements ExchangePort {
       const [row] = await tx
         .insert(paperOrders)
         .values({
-          exchangeOrderId: krakenStyleId('O'),
+          exchangeOrderId: krakenStyleId('O', order.clientOrderId),
           clientOrderId: order.clientOrderId,
           symbol: order.symbol,
           side: order.side,
@@ -280,7 +280,7 @@ export class PaperExchange implements ExchangePort {
     if (status === 'open') holds.set(row.exchangeOrderId, { ...own, remainingQuantity: remaining });
 
     const fill = PaperFill.parse({
-      fillId: krakenStyleId('T'),
+      fillId: krakenStyleId('T', `${row.clientOrderId}|${bar.openTimeMs}`),
       exchangeOrderId: row.exchangeOrderId,
       clientOrderId: row.clientOrderId,
       symbol: row.symbol,

@@ -13,6 +13,7 @@ import { positiveMarketPriceRule } from './positive-market-price-rule.ts';
 import { positiveSizeRule } from './positive-size-rule.ts';
 import { regimeRule } from './regime-rule.ts';
 import { riskPerTradeRule } from './risk-per-trade-rule.ts';
+import { spotShortRule } from './spot-short-rule.ts';
 import type { RiskRule } from './risk-rule.ts';
 import { stopLossDistanceRule } from './stop-loss-distance-rule.ts';
 import { stopLossRequiredRule } from './stop-loss-required-rule.ts';
@@ -32,6 +33,7 @@ export const riskRules: { readonly sizing: readonly RiskRule[]; readonly checks:
     positiveSizeRule,
     minOrderSizeRule,
     maxLeverageRule,
+    spotShortRule,
     maxOpenPositionsRule,
     stopLossRequiredRule,
     stopLossDistanceRule,

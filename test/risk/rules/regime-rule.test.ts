@@ -4,7 +4,7 @@ import { decide, expectApproved, expectDenied } from '../risk-builders.ts';
 
 const sides = {
   buy: { side: 'buy', stopLoss: '49000' },
-  sell: { side: 'sell', stopLoss: '51000' },
+  sell: { side: 'sell', stopLoss: '51000', leverage: 2 },
 } as const;
 
 describe('regime rule', () => {

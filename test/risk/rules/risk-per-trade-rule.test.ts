@@ -24,7 +24,7 @@ describe('risk per trade rule', () => {
   });
 
   it('sizes a short from a stop above the entry', () => {
-    expect(expectApproved(decide({ side: 'sell', stopLoss: '52000', sizePct: 50 }, {}, config))).toMatchObject({ notionalUsd: '2500' });
+    expect(expectApproved(decide({ side: 'sell', stopLoss: '52000', sizePct: 50, leverage: 2 }, {}, config))).toMatchObject({ notionalUsd: '2500' });
   });
 
   it('cuts an odd limit towards zero so it is never exceeded', () => {

@@ -9,7 +9,7 @@ describe('stop-loss distance rule', () => {
     ['sell at exactly the minimum distance', 'sell', '50250'],
     ['sell at exactly the maximum distance', 'sell', '55000'],
   ] as const)('approves a %s', (_, side, stopLoss) => {
-    expectApproved(decide({ side, stopLoss, takeProfit: null }));
+    expectApproved(decide({ side, stopLoss, takeProfit: null, leverage: side === 'sell' ? 2 : 1 }));
   });
 
   it.each([
@@ -21,7 +21,7 @@ describe('stop-loss distance rule', () => {
     ['buy with the stop above the entry', 'buy', '51000', 'is on the wrong side of the entry'],
     ['sell with the stop below the entry', 'sell', '49000', 'is on the wrong side of the entry'],
   ] as const)('denies a %s', (_, side, stopLoss, message) => {
-    const decision = expectDenied(decide({ side, stopLoss, takeProfit: null }));
+    const decision = expectDenied(decide({ side, stopLoss, takeProfit: null, leverage: side === 'sell' ? 2 : 1 }));
     expect(decision.reasons).toEqual([{ rule: 'stop_loss_distance', message: `stop-loss ${stopLoss} of a ${side} at 50000 ${message}` }]);
   });
 

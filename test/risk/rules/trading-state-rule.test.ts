@@ -24,7 +24,7 @@ describe('trading state rule', () => {
 
     it('approves an entry against the open position up to exactly its size, and denies one that would flip it', () => {
       expectApproved(decide({ side: 'sell', stopLoss: null, sizePct: 10 }, { state, openPositions: [longBtc] }));
-      expect(deniedBy(decide({ side: 'sell', stopLoss: '51000', sizePct: 10.01 }, { state, openPositions: [longBtc] }))).toEqual(['trading_state']);
+      expect(deniedBy(decide({ side: 'sell', stopLoss: '51000', sizePct: 5.01, leverage: 2 }, { state, openPositions: [longBtc] }))).toEqual(['trading_state']);
     });
   });
 

@@ -1,0 +1,131 @@
+import { Decimal } from 'decimal.js';
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import type { Bus } from '../bus/bus.ts';
+import type { Db } from '../db/open-database.ts';
+import { coordinatorDecisions } from '../db/schema/coordinator-decisions.ts';
+import { fills } from '../db/schema/fills.ts';
+import { llmCalls } from '../db/schema/llm-calls.ts';
+import { orders } from '../db/schema/orders.ts';
+import { portfolioSnapshots } from '../db/schema/portfolio-snapshots.ts';
+import { positions } from '../db/schema/positions.ts';
+import { riskDecisions } from '../db/schema/risk-decisions.ts';
+import { tradingSignals } from '../db/schema/trading-signals.ts';
+
+/** What a replay did, from the database alone: the same data and config give the same report. */
+export interface DemoReport {
+  period: { from: string; to: string; bars: number };
+  pairs: readonly string[];
+  signals: Record<string, number>;
+  coordinator: Record<string, number>;
+  risk: { approved: number; denied: number; denialsByRule: Record<string, number>; breakerTrips: number };
+  orders: Record<string, number>;
+  trades: { fills: number; closedPositions: number; wins: number; losses: number; openPositions: number };
+  money: {
+    startingEquityUsd: string;
+    finalEquityUsd: string;
+    returnPct: string;
+    realizedPnlUsd: string;
+    unrealizedPnlUsd: string;
+    feesUsd: string;
+    maxDrawdownPct: string;
+  };
+  rebalances: number;
+  models: { provider: string; model: string; outcome: string; calls: number; costUsd: string }[];
+  /** Equity at the end of every bar: [bar open ms, equity]. */
+  equityCurve: [number, string][];
+}
+
+/** Two decimals, never "-0.00". */
+const usd = (d: Decimal.Value) => {
+  const s = new Decimal(d).toFixed(2);
+  return s === '-0.00' ? '0.00' : s;
+};
+
+const count = (rows: { key: string | null; n: number }[]) => Object.fromEntries(rows.map((r) => [r.key ?? '-', Number(r.n)]));
+
+export async function buildDemoReport(db: Db, args: { account: string; fromMs: number; toMs: number; startingCashUsd: string; pairs: readonly string[]; bus: Pick<Bus, 'stats'> }): Promise<DemoReport> {
+  const from = new Date(args.fromMs);
+  const to = new Date(args.toMs);
+  const signals = await db
+    .select({ key: tradingSignals.action, n: sql<number>`count(*)` })
+    .from(tradingSignals)
+    .where(and(gte(tradingSignals.candleOpenTime, from), lt(tradingSignals.candleOpenTime, to)))
+    .groupBy(tradingSignals.action);
+  const outcomes = await db.select({ key: coordinatorDecisions.outcome, n: sql<number>`count(*)` }).from(coordinatorDecisions).groupBy(coordinatorDecisions.outcome);
+  const decisions = await db.select({ decision: riskDecisions.decision, reasons: riskDecisions.reasons }).from(riskDecisions);
+  const denialsByRule: Record<string, number> = {};
+  for (const d of decisions.filter((x) => x.decision === 'denied')) {
+    for (const reason of d.reasons as { rule: string }[]) denialsByRule[reason.rule] = (denialsByRule[reason.rule] ?? 0) + 1;
+  }
+  const orderRows = await db
+    .select({ key: sql<string>`${orders.purpose} || ' ' || ${orders.status}`, n: sql<number>`count(*)` })
+    .from(orders)
+    .where(eq(orders.exchange, args.account))
+    .groupBy(orders.purpose, orders.status);
+  const [fillTotals] = await db.select({ n: sql<number>`count(*)`, fees: sql<string>`coalesce(sum(${fills.feeUsd}), 0)` }).from(fills);
+  const positionRows = await db.select().from(positions).where(eq(positions.account, args.account));
+  const closed = positionRows.filter((p) => p.status === 'closed');
+  const realized = positionRows.reduce((sum, p) => sum.plus(p.realizedPnlUsd), new Decimal(0));
+
+  const snapshots = await db
+    .select({ at: portfolioSnapshots.at, equity: portfolioSnapshots.equityUsd, unrealized: portfolioSnapshots.unrealizedPnlUsd, id: portfolioSnapshots.id })
+    .from(portfolioSnapshots)
+    .where(and(eq(portfolioSnapshots.account, args.account), gte(portfolioSnapshots.at, from), lt(portfolioSnapshots.at, to)))
+    .orderBy(asc(portfolioSnapshots.at), asc(portfolioSnapshots.id));
+  // One point per bar: the last snapshot taken at it (every pair's bar takes one).
+  const perBar = new Map<number, { equity: string; unrealized: string }>();
+  for (const s of snapshots) perBar.set(s.at.getTime(), { equity: s.equity, unrealized: s.unrealized });
+  const equityCurve = [...perBar.entries()].map(([at, s]) => [at, new Decimal(s.equity).toFixed(2)] as [number, string]);
+  let peak = new Decimal(args.startingCashUsd);
+  let maxDrawdown = new Decimal(0);
+  for (const [, equity] of equityCurve) {
+    const e = new Decimal(equity);
+    if (e.gt(peak)) peak = e;
+    const dd = peak.minus(e).div(peak).times(100);
+    if (dd.gt(maxDrawdown)) maxDrawdown = dd;
+  }
+  const last = [...perBar.values()].at(-1);
+  const finalEquity = new Decimal(last?.equity ?? args.startingCashUsd);
+  const start = new Decimal(args.startingCashUsd);
+
+  const models = await db
+    .select({ provider: llmCalls.provider, model: llmCalls.model, outcome: llmCalls.outcome, calls: sql<number>`count(*)`, costUsd: sql<string>`coalesce(sum(${llmCalls.costUsd}), 0)` })
+    .from(llmCalls)
+    .groupBy(llmCalls.provider, llmCalls.model, llmCalls.outcome)
+    .orderBy(llmCalls.provider, llmCalls.model, llmCalls.outcome);
+  const riskAlerts = await args.bus.stats('risk_alerts');
+
+  return {
+    period: { from: from.toISOString(), to: to.toISOString(), bars: perBar.size },
+    pairs: args.pairs,
+    signals: count(signals),
+    coordinator: count(outcomes),
+    risk: {
+      approved: decisions.filter((d) => d.decision === 'approved').length,
+      denied: decisions.filter((d) => d.decision === 'denied').length,
+      denialsByRule,
+      // Trips travel on the urgent lane, alone there.
+      breakerTrips: riskAlerts.urgentLength,
+    },
+    orders: count(orderRows),
+    trades: {
+      fills: Number(fillTotals?.n ?? 0),
+      closedPositions: closed.length,
+      wins: closed.filter((p) => new Decimal(p.realizedPnlUsd).gt(0)).length,
+      losses: closed.filter((p) => new Decimal(p.realizedPnlUsd).lt(0)).length,
+      openPositions: positionRows.length - closed.length,
+    },
+    money: {
+      startingEquityUsd: usd(start),
+      finalEquityUsd: usd(finalEquity),
+      returnPct: usd(finalEquity.minus(start).div(start).times(100)),
+      realizedPnlUsd: usd(realized),
+      unrealizedPnlUsd: usd(last?.unrealized ?? 0),
+      feesUsd: usd(fillTotals?.fees ?? 0),
+      maxDrawdownPct: usd(maxDrawdown),
+    },
+    rebalances: 0,
+    models: models.map((m) => ({ ...m, calls: Number(m.calls), costUsd: new Decimal(m.costUsd).toFixed(4) })),
+    equityCurve,
+  };
+}

@@ -1,0 +1,20 @@
+/** A one-line progress bar on a TTY (redrawn in place), or a line every 10 % elsewhere (CI logs). */
+export function createProgressBar(stream: NodeJS.WriteStream, total: number, width = 30): { update(done: number, label: string): void; finish(): void } {
+  let lastDecile = -1;
+  return {
+    update(done, label) {
+      const ratio = total === 0 ? 1 : done / total;
+      const filled = Math.round(ratio * width);
+      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}%  ${label}`;
+      if (stream.isTTY) {
+        stream.write(`\r${line}`);
+      } else if (Math.floor(ratio * 10) > lastDecile) {
+        lastDecile = Math.floor(ratio * 10);
+        stream.write(`${line}\n`);
+      }
+    },
+    finish() {
+      if (stream.isTTY) stream.write('\n');
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { DemoReport } from './demo-report.ts';
+
+const table = (rows: Record<string, number>) =>
+  Object.entries(rows)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `    ${k.padEnd(28)} ${v}`)
+    .join('\n') || '    (none)';
+
+/** The report as plain text for the terminal. */
+export function renderDemoReportText(r: DemoReport, htmlPath?: string): string {
+  const m = r.money;
+  return [
+    `triplegain demo: ${r.pairs.join(', ')}, ${r.period.from.slice(0, 10)} → ${r.period.to.slice(0, 10)} (${r.period.bars} bars)`,
+    '',
+    `  equity        ${m.startingEquityUsd} → ${m.finalEquityUsd} USD (${m.returnPct} %)`,
+    `  realized P&L  ${m.realizedPnlUsd} USD (fees included)`,
+    `  unrealized    ${m.unrealizedPnlUsd} USD`,
+    `  fees          ${m.feesUsd} USD`,
+    `  max drawdown  ${m.maxDrawdownPct} %`,
+    `  trades        ${r.trades.fills} fills, ${r.trades.closedPositions} closed positions (${r.trades.wins} won, ${r.trades.losses} lost), ${r.trades.openPositions} open`,
+    `  rebalances    ${r.rebalances}`,
+    '',
+    '  signals by action',
+    table(r.signals),
+    '  coordinator outcomes',
+    table(r.coordinator),
+    `  risk: ${r.risk.approved} approved, ${r.risk.denied} denied, ${r.risk.breakerTrips} breaker trips; denial reasons`,
+    table(r.risk.denialsByRule),
+    '  orders (purpose status)',
+    table(r.orders),
+    '  model calls',
+    r.models.map((x) => `    ${`${x.provider}/${x.model}`.padEnd(28)} ${x.outcome.padEnd(10)} ${String(x.calls).padStart(6)} calls  ${x.costUsd} USD`).join('\n') || '    (none)',
+    ...(htmlPath ? ['', `  equity curve: ${htmlPath}`] : []),
+  ].join('\n');
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** A self-contained HTML page: the figures and the equity curve as inline SVG. */
+export function renderDemoReportHtml(r: DemoReport): string {
+  const width = 900;
+  const height = 300;
+  const pad = 40;
+  const values = r.equityCurve.map(([, e]) => Number(e));
+  const min = Math.min(...values, Number(r.money.startingEquityUsd));
+  const max = Math.max(...values, Number(r.money.startingEquityUsd));
+  const span = max - min || 1;
+  const x = (i: number) => pad + (i / Math.max(1, values.length - 1)) * (width - 2 * pad);
+  const y = (v: number) => height - pad - ((v - min) / span) * (height - 2 * pad);
+  const points = values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+  const startY = y(Number(r.money.startingEquityUsd)).toFixed(1);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>triplegain demo ${escapeHtml(r.period.from.slice(0, 10))}</title>
+<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}pre{background:#f6f6f6;padding:1em}svg{border:1px solid #ddd}</style></head>
+<body>
+<h1>triplegain demo</h1>
+<p>${escapeHtml(r.pairs.join(', '))}: ${escapeHtml(r.period.from)} → ${escapeHtml(r.period.to)}, ${r.period.bars} bars. Equity ${escapeHtml(r.money.startingEquityUsd)} → ${escapeHtml(r.money.finalEquityUsd)} USD (${escapeHtml(r.money.returnPct)} %), max drawdown ${escapeHtml(r.money.maxDrawdownPct)} %.</p>
+<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="equity curve">
+<line x1="${pad}" y1="${startY}" x2="${width - pad}" y2="${startY}" stroke="#bbb" stroke-dasharray="4 4"/>
+<polyline fill="none" stroke="#1f6feb" stroke-width="1.5" points="${points}"/>
+<text x="${pad}" y="${pad - 10}">max ${max.toFixed(2)}</text><text x="${pad}" y="${height - 10}">min ${min.toFixed(2)}</text>
+</svg>
+<pre>${escapeHtml(renderDemoReportText(r))}</pre>
+</body></html>
+`;
+}

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { FlowProducer, Queue } from 'bullmq';
+import { ManualClock } from '../clock/clock.ts';
+import { replayCandleSource } from '../market/candle-source.ts';
+import { ReplayFeed } from '../market/replay-feed.ts';
+import { timeframeMs } from '../market/timeframes.ts';
+import { addDecisionFlow } from '../queues/add-decision-flow.ts';
+import type { CatalogQueueName } from '../queues/queue-catalog.ts';
+import { symbolSlug } from '../queues/symbol-slug.ts';
+import type { TaskRunData } from '../queues/task-run-data.ts';
+import { deleteKeysUnder } from '../redis/delete-keys-under.ts';
+import { openRuntime, type Runtime } from '../runtime/open-runtime.ts';
+import { startWorkerRole } from '../runtime/start-worker-role.ts';
+import { createLogger } from '../shared/logger.ts';
+import { TriplegainError } from '../shared/triplegain-error.ts';
+import { buildDemoReport, type DemoReport } from './demo-report.ts';
+import { createProgressBar } from './progress-bar.ts';
+import { waitForIdle } from './wait-for-idle.ts';
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface DemoOptions {
+  configFile?: string;
+  /** First bar of the replay (UTC date). */
+  from: string;
+  days: number;
+  /** Where the report files go. */
+  reportDir: string;
+}
+
+/** The queues the demo drives (the scheduler's ticks are replaced by the demo's steps). */
+const QUEUES: readonly CatalogQueueName[] = ['market-data', 'ta', 'regime', 'decision', 'risk', 'execution'];
+
+/**
+ * The demo: the whole worker side of the cluster in this process, on its embedded defaults
+ * (a private key prefix in Redis, a fresh in-memory PGlite, the paper exchange, the `rules`
+ * panel), replaying recorded Kraken hourly candles bar by bar. Each bar is played to the end
+ * before the next, one pair at a time: market data (the paper exchange fills, positions and
+ * snapshots follow), then a decision flow (TA and regime, the panel, the coordinator, risk,
+ * execution).
+ * So the same data and config always give the same report, however fast the machine.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoReport> {
+  const fromMs = Date.parse(options.from);
+  if (Number.isNaN(fromMs)) throw new TriplegainError('CONFIG_INVALID', `--from ${JSON.stringify(options.from)}: expected a date such as 2021-11-01`);
+  if (!Number.isInteger(options.days) || options.days < 1 || options.days > 365) throw new TriplegainError('CONFIG_INVALID', `--days ${options.days}: expected a whole number of days from 1 to 365`);
+  const prefix = `tgdemo-${randomBytes(4).toString('hex')}`;
+  const logger = createLogger({ level: 'warn', stderr: true });
+  const rt = await openRuntime({
+    configFile: options.configFile,
+    allowEmbeddedRedis: true,
+    withDatabase: true,
+    inMemoryDatabase: true,
+    service: 'triplegain-demo',
+    logger,
+    env: { ...process.env, TRIPLEGAIN__REDIS__KEY_PREFIX: prefix, TRIPLEGAIN__MARKET_DATA__SOURCE: 'replay', TRIPLEGAIN__EXECUTION__EXCHANGE: 'paper', TRIPLEGAIN__APP__MODE: 'paper' },
+  });
+  try {
+    return await replay(rt, options, fromMs, prefix);
+  } finally {
+    await rt.close();
+  }
+}
+
+async function replay(rt: Runtime, options: DemoOptions, fromMs: number, prefix: string): Promise<DemoReport> {
+  const { config } = rt;
+  const barMs = timeframeMs(config.marketData.timeframe);
+  const startMs = Math.floor(fromMs / barMs) * barMs;
+  const bars = Math.round((options.days * 86_400_000) / barMs);
+  const clock = new ManualClock(startMs + 60_000);
+  const feed = new ReplayFeed({ files: config.marketData.replay.files, timeframe: config.marketData.timeframe, clock, rootDir: projectRoot });
+  for (const symbol of config.symbols.pairs) {
+    const range = await feed.range(symbol);
+    if (range.firstOpenTimeMs > startMs - config.marketData.historyCandles * barMs || range.lastOpenTimeMs < startMs + (bars - 1) * barMs) {
+      throw new TriplegainError('CONFIG_INVALID', `the recording of ${symbol} covers ${new Date(range.firstOpenTimeMs).toISOString()} → ${new Date(range.lastOpenTimeMs).toISOString()}: not enough for ${options.days} days from ${options.from} after ${config.marketData.historyCandles} bars of history`);
+    }
+  }
+
+  const role = await startWorkerRole(rt, { queues: QUEUES, overrides: { clock, candles: replayCandleSource(feed) } });
+  const queues = new Map(QUEUES.map((name) => [name, new Queue(name, { connection: role.deps.connection, prefix: rt.keys.queuePrefix })]));
+  const watch = {
+    queues: [...queues.values()],
+    groups: [
+      ['market_data', 'positions'],
+      ['trading_signals', 'coordinator'],
+      ['system_events', 'event-log'],
+    ] as const,
+  };
+  const flows = new FlowProducer({ connection: role.deps.connection, prefix: rt.keys.queuePrefix });
+  const progress = createProgressBar(process.stderr, bars);
+  try {
+    const pairs = [...config.symbols.pairs].sort();
+    for (let bar = 0; bar < bars; bar++) {
+      // A minute after the bar closed: it is visible to the feed, the next one is not.
+      clock.set(startMs + bar * barMs + barMs + 60_000);
+      const tickId = `demo-${bar}`;
+      // One pair at a time, each played to the end: the paper account and the risk state see
+      // the pairs in the same order on every run, so the report is exactly repeatable.
+      for (const symbol of pairs) {
+        const data: TaskRunData = { task: 'marketData', symbol, tickId, correlationId: `marketData.${tickId}`, mode: 'scheduled' };
+        await queues.get('market-data')!.add('run', data, { jobId: `marketData.${symbolSlug(symbol)}.${tickId}` });
+        await waitForIdle(rt.bus, watch);
+      }
+      for (const symbol of pairs) {
+        await addDecisionFlow(flows, { symbol, tickId, withSentiment: false });
+        await waitForIdle(rt.bus, watch);
+      }
+      progress.update(bar + 1, new Date(startMs + bar * barMs).toISOString().slice(0, 16).replace('T', ' '));
+    }
+    progress.finish();
+    return await buildDemoReport(rt.database!.db, {
+      account: role.exchange.name,
+      fromMs: startMs,
+      toMs: startMs + bars * barMs,
+      startingCashUsd: config.execution.paper.startingCashUsd,
+      pairs: config.symbols.pairs,
+      bus: rt.bus,
+    });
+  } finally {
+    for (const queue of queues.values()) await queue.close();
+    await flows.close();
+    await role.stop();
+    // Subscriptions stop before their streams go.
+    await rt.bus.close(2_000);
+    await deleteKeysUnder(rt.redis, prefix);
+  }
+}

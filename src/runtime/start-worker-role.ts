@@ -12,6 +12,7 @@ import { PaperExchange } from '../exchange/paper/paper-exchange.ts';
 import { KrakenRateLimiter } from '../market/kraken-rate-limiter.ts';
 import type { CandleSource } from '../market/candle-source.ts';
 import { exchangePortfolio } from '../portfolio/exchange-portfolio.ts';
+import { reconcileOrders } from '../execution/reconcile-orders.ts';
 import { startPositionsService } from '../positions/positions-service.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
@@ -32,7 +33,9 @@ export interface WorkerRole {
 
 /**
  * Everything a worker process runs: the event-log recorder, the trading state and degradation
- * level (restored from the database if Redis lost them), the coordinator and the positions
+ * level (restored from the database if Redis lost them), a reconciliation of our orders with
+ * the exchange before any worker starts (orders in flight found by client id, unknown open
+ * orders adopted; a start that cannot reconcile fails), the coordinator and the positions
  * service on the bus, and the queue workers (all queues, or `queues`), with the exchange of
  * `execution.exchange` behind execution and the account read from it for risk.
  */
@@ -50,6 +53,8 @@ export async function startWorkerRole(rt: Runtime, options: { queues?: readonly 
     logger.info({ state: recovered.state, stateFrom: recovered.source, level: level.level, levelFrom: level.source }, 'trading state and degradation level');
 
     const exchange = openExchange(rt, built.deps.clock);
+    // New orders only once our orders agree with the exchange: a start that cannot reconcile fails.
+    await reconcileOrders({ db, exchange, clock: built.deps.clock, logger });
     const portfolio = exchangePortfolio({ db, exchange, account: exchange.name, cashAsset: config.symbols.cashAsset, timeframe: config.marketData.timeframe });
     const riskJobs = new Queue('risk', { connection: built.deps.connection, prefix: rt.keys.queuePrefix });
     stops.push(() => riskJobs.close());

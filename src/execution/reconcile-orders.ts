@@ -1,0 +1,69 @@
+import type { Clock } from '../clock/clock.ts';
+import type { Db } from '../db/open-database.ts';
+import type { ExchangePort } from '../exchange/exchange-port.ts';
+import { adoptExchangeOrder, applyOrderEvent, loadOrder, ordersToReconcile, syncFromExchange } from '../orders/order-store.ts';
+import type { Logger } from '../shared/logger.ts';
+import { describeError } from '../shared/triplegain-error.ts';
+
+export interface ReconcileReport {
+  /** Our orders looked up on the exchange. */
+  checked: number;
+  /** Orders whose state changed to match the exchange (acknowledged, filled, canceled…). */
+  synced: string[];
+  /** In-flight orders the exchange does not have after `notFoundAfterMs`: back to `created`, not resent. */
+  notFound: string[];
+  /** Open orders on the exchange that we had no row for, now recorded. */
+  adopted: string[];
+  /** Orders that could not be looked up this time (the exchange failed): tried again next time. */
+  failed: { clientOrderId: string; error: string }[];
+}
+
+export interface ReconcileOptions {
+  /**
+   * An order in flight (`submitting`, `unknown`) that the exchange still does not know after
+   * this long since it was last touched is taken as never received. Default 60 s: longer than
+   * any create call can take to land.
+   */
+  notFoundAfterMs?: number;
+}
+
+/**
+ * Makes our orders agree with the exchange. Every order in flight or working is looked up by
+ * its client order id in the exchange's open and closed orders and brought to its state
+ * (`syncFromExchange`: acknowledged, fills, cancels); an order the exchange has never heard of,
+ * well after it was sent, goes back to `created` and is reported, never resent blindly; an
+ * open order on the exchange without a row here is recorded (`adopted`), not ignored.
+ *
+ * Idempotent: running it from several workers at once, or twice, changes nothing more.
+ */
+export async function reconcileOrders(deps: { db: Db; exchange: ExchangePort; clock: Clock; logger: Logger }, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+  const notFoundAfterMs = options.notFoundAfterMs ?? 60_000;
+  const report: ReconcileReport = { checked: 0, synced: [], notFound: [], adopted: [], failed: [] };
+  const ours = await ordersToReconcile(deps.db, deps.exchange.name);
+  for (const order of ours) {
+    report.checked += 1;
+    try {
+      const found = await deps.exchange.findByClientOrderId(order.clientOrderId);
+      if (found) {
+        const sync = await syncFromExchange(deps.db, order.clientOrderId, found, deps.clock.now());
+        if (sync.changed) report.synced.push(order.clientOrderId);
+      } else if ((order.status === 'submitting' || order.status === 'unknown') && deps.clock.now() - order.updatedAt.getTime() >= notFoundAfterMs) {
+        await applyOrderEvent(deps.db, order.clientOrderId, { kind: 'not_found', reason: `the exchange has no order ${order.clientOrderId} ${notFoundAfterMs} ms after it was sent`, occurredAtMs: deps.clock.now() });
+        report.notFound.push(order.clientOrderId);
+      }
+    } catch (err) {
+      report.failed.push({ clientOrderId: order.clientOrderId, error: describeError(err) });
+    }
+  }
+  for (const open of await deps.exchange.openOrders()) {
+    const known = open.clientOrderId ? await loadOrder(deps.db, open.clientOrderId) : null;
+    if (known) continue;
+    const { order, created } = await adoptExchangeOrder(deps.db, deps.exchange.name, open, deps.clock.now());
+    if (created) {
+      report.adopted.push(order.clientOrderId);
+      deps.logger.warn({ clientOrderId: order.clientOrderId, exchangeOrderId: open.exchangeOrderId, symbol: open.symbol }, 'order found on the exchange and adopted');
+    }
+  }
+  if (report.synced.length + report.notFound.length + report.adopted.length + report.failed.length > 0) deps.logger.info({ ...report }, 'orders reconciled');
+  return report;
+}

@@ -6,15 +6,20 @@ import type { Keys } from '../keys.ts';
  * Admits one order submission if the coordinator state allows it, and registers it as in
  * flight, in one step (so a halt cannot slip between the check and the registration).
  * KEYS[1] control state hash, KEYS[2] in-flight sorted set.
- * ARGV[1] submission id, ARGV[2] expiry ms (score), ARGV[3] intent (`entry` | `exit`).
+ * ARGV[1] submission id, ARGV[2] expiry ms (score), ARGV[3] intent (`entry` | `exit` | `flatten`).
  * Returns '' when admitted, else the state that refused it. Effects: ZADD on admission.
- * RUNNING admits all; PAUSED admits exits only; HALTED admits nothing.
+ * RUNNING admits all; PAUSED admits exits only; HALTED admits only the close-out of a halt
+ * that asked for it (`halt --flatten`, or a drawdown breaker's halt_and_close).
  */
 const enterScript = new LuaScript(
   'submission-enter',
   `
 local state = redis.call('HGET', KEYS[1], 'state') or 'RUNNING'
-if state == 'HALTED' or (state == 'PAUSED' and ARGV[3] ~= 'exit') then return state end
+if state == 'HALTED' then
+  if ARGV[3] ~= 'flatten' or redis.call('HGET', KEYS[1], 'flatten') ~= '1' then return state end
+elseif state == 'PAUSED' and ARGV[3] == 'entry' then
+  return state
+end
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 return ''
 `,
@@ -31,7 +36,7 @@ export type SubmissionPermit = { admitted: true; leave(): Promise<void> } | { ad
  * @param ttlMs how long the submission may take at most (the exchange call's timeout plus a
  *   margin): a crashed worker's entry stops counting after it.
  */
-export async function enterSubmission(deps: { redis: Redis; keys: Keys; nowMs?: () => number }, args: { submissionId: string; intent: 'entry' | 'exit'; ttlMs: number }): Promise<SubmissionPermit> {
+export async function enterSubmission(deps: { redis: Redis; keys: Keys; nowMs?: () => number }, args: { submissionId: string; intent: 'entry' | 'exit' | 'flatten'; ttlMs: number }): Promise<SubmissionPermit> {
   const now = deps.nowMs?.() ?? Date.now();
   const refused = (await enterScript.run(deps.redis, [deps.keys.controlState, deps.keys.submissionsInFlight], [args.submissionId, now + args.ttlMs, args.intent])) as string;
   if (refused !== '') return { admitted: false, state: refused };

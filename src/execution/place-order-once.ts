@@ -40,14 +40,15 @@ export interface PlaceOrderOutcome {
  *    5xx, disconnect) leaves the order `unknown` for reconciliation, which finds it by client
  *    id. The create call is never repeated blindly.
  *
- * @param fenceIntent what the trading state judges: `entry`, or `exit` for anything that only
- *   reduces a position (closes and protective orders, which go on while PAUSED).
+ * @param fenceIntent what the trading state judges: `entry`; `exit` for anything that only
+ *   reduces a position (closes and protective orders, which go on while PAUSED); `flatten` for
+ *   the close-out a halt asked for (the only orders a HALTED state admits).
  */
 export async function placeOrderOnce(
   deps: PlaceOrderDeps,
   exchange: ExchangePort,
   input: Omit<NewOrderInput, 'exchange' | 'createdAtMs'>,
-  options: { fenceIntent: 'entry' | 'exit'; ttlMs: number; signal?: AbortSignal },
+  options: { fenceIntent: 'entry' | 'exit' | 'flatten'; ttlMs: number; signal?: AbortSignal },
 ): Promise<PlaceOrderOutcome> {
   const clientOrderId = input.clientOrderId;
   const nowMs = () => deps.clock.now();

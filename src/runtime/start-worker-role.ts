@@ -13,6 +13,7 @@ import { KrakenRateLimiter } from '../market/kraken-rate-limiter.ts';
 import type { CandleSource } from '../market/candle-source.ts';
 import { exchangePortfolio } from '../portfolio/exchange-portfolio.ts';
 import { reconcileOrders } from '../execution/reconcile-orders.ts';
+import { startHaltActions } from '../execution/halt-actions.ts';
 import { startPositionsService } from '../positions/positions-service.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
@@ -60,6 +61,7 @@ export async function startWorkerRole(rt: Runtime, options: { queues?: readonly 
     stops.push(() => riskJobs.close());
     await startCoordinator({ config, db, bus: rt.bus, clock: rt.clock, logger, gateway: built.deps.gateway, control, degradation, portfolio, riskQueue: riskJobs });
     await startPositionsService({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange });
+    await startHaltActions({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange });
     const workers = await startTaskWorkers(built.deps, {
       queues: options.queues,
       risk: { control, portfolio },

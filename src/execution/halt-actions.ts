@@ -1,0 +1,95 @@
+import type { Bus } from '../bus/bus.ts';
+import { CoordinatorStateChanged } from '../bus/messages/coordinator-state-changed.ts';
+import type { Subscription } from '../bus/subscription.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { AppConfig } from '../config/app-config.ts';
+import type { Db } from '../db/open-database.ts';
+import type { ExchangePort } from '../exchange/exchange-port.ts';
+import type { Keys } from '../keys.ts';
+import { clientOrderIdOf } from '../orders/client-order-id.ts';
+import { ordersToReconcile, syncFromExchange } from '../orders/order-store.ts';
+import { loadOpenPositions } from '../positions/position-store.ts';
+import { executionQueue } from '../queues/queue-catalog.ts';
+import type { Logger } from '../shared/logger.ts';
+import { describeError } from '../shared/triplegain-error.ts';
+import type { Redis } from 'ioredis';
+import { placeOrderOnce } from './place-order-once.ts';
+
+export const HALT_ACTIONS_SERVICE = 'halt-actions';
+
+export interface HaltActionsDeps {
+  config: AppConfig;
+  db: Db;
+  bus: Bus;
+  redis: Redis;
+  keys: Keys;
+  clock: Clock;
+  logger: Logger;
+  exchange: ExchangePort;
+}
+
+/**
+ * Carries out what a halt asked for (a consumer group on `system_events`, in every worker):
+ * `--cancel-orders` cancels every open order on the exchange, resting stop losses included
+ * (without it they stay, protecting the positions); `--flatten` (and a drawdown breaker's
+ * `halt_and_close`) cancels the protective orders and closes every open position at market:
+ * these close-outs are the only orders the HALTED state admits. Order ids are derived from
+ * the halt's version, so a redelivered message closes nothing twice.
+ */
+export async function startHaltActions(deps: HaltActionsDeps): Promise<Subscription<'system_events'>> {
+  return deps.bus.subscribe({
+    topic: 'system_events',
+    service: HALT_ACTIONS_SERVICE,
+    types: ['coordinator.state_changed'],
+    handler: async (message) => {
+      // The envelope does not narrow the payload by type: parse it as what the filter let through.
+      const p = CoordinatorStateChanged.payload.parse(message.payload);
+      if (p.to !== 'HALTED' || (!p.cancelOrders && !p.flatten)) return;
+      await carryOutHalt(deps, { version: p.version, cancelOrders: p.cancelOrders, flatten: p.flatten, correlationId: message.correlationId });
+    },
+  });
+}
+
+export async function carryOutHalt(deps: HaltActionsDeps, halt: { version: number; cancelOrders: boolean; flatten: boolean; correlationId: string }): Promise<{ canceled: string[]; closing: string[] }> {
+  const canceled: string[] = [];
+  const working = (await ordersToReconcile(deps.db, deps.exchange.name)).filter((o) => (o.status === 'open' || o.status === 'partially_filled') && o.exchangeOrderId);
+  for (const order of working) {
+    const protective = order.intent === 'protective';
+    if (!halt.cancelOrders && !(halt.flatten && protective)) continue;
+    try {
+      await deps.exchange.cancelOrder(order.exchangeOrderId!);
+      const found = await deps.exchange.findByClientOrderId(order.clientOrderId);
+      if (found) await syncFromExchange(deps.db, order.clientOrderId, found, deps.clock.now());
+      canceled.push(order.clientOrderId);
+    } catch (err) {
+      deps.logger.error({ clientOrderId: order.clientOrderId, err: describeError(err) }, 'halt: order not canceled');
+    }
+  }
+  const closing: string[] = [];
+  if (halt.flatten) {
+    for (const position of await loadOpenPositions(deps.db, deps.exchange.name)) {
+      const outcome = await placeOrderOnce(
+        deps,
+        deps.exchange,
+        {
+          clientOrderId: clientOrderIdOf(`halt-${halt.version}-${position.symbol}`, 'flatten'),
+          decisionId: null,
+          proposalId: null,
+          correlationId: halt.correlationId,
+          symbol: position.symbol,
+          side: position.side === 'long' ? 'sell' : 'buy',
+          type: 'market',
+          intent: 'exit',
+          purpose: 'flatten',
+          quantity: position.quantity,
+          leverage: position.leverage,
+          reduceOnly: true,
+        },
+        { fenceIntent: 'flatten', ttlMs: executionQueue.timeoutMs(deps.config) },
+      );
+      closing.push(outcome.order.clientOrderId);
+    }
+  }
+  deps.logger.warn({ canceled, closing }, 'halt carried out');
+  return { canceled, closing };
+}

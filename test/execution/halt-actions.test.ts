@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { enterSubmission } from '../../src/control/submission-fence.ts';
+import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
+import { carryOutHalt } from '../../src/execution/halt-actions.ts';
+import { placeOrderOnce } from '../../src/execution/place-order-once.ts';
+import { saveCandles } from '../../src/market/candle-store.ts';
+import { loadOrder, syncFromExchange } from '../../src/orders/order-store.ts';
+import { applyPendingFills, loadOpenPositions } from '../../src/positions/position-store.ts';
+import { silentLogger } from '../../src/shared/logger.ts';
+import { aCandle } from '../support/builders.ts';
+import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
+
+const CLOCK_MS = Date.UTC(2024, 0, 10, 12);
+const bar = (openTimeMs: number, price: string) => ({ ...aCandle({ timeframe: '1h', openTimeMs, open: price, high: price, low: price, close: price, volume: '1000' }), symbol: 'BTC/USD' });
+
+describe('what a halt asks for', () => {
+  let h: TaskHarness | undefined;
+  afterEach(async () => {
+    await h?.cleanup();
+    h = undefined;
+  });
+
+  /** A long BTC/USD position of 0.01 with its stop loss resting on the paper exchange. */
+  async function withProtectedLong() {
+    h = await createTaskHarness({ clockMs: CLOCK_MS });
+    const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock });
+    const first = bar(Date.UTC(2024, 0, 10, 10), '40000');
+    await saveCandles(h.database.db, [first], 'replay');
+    await paper.onPrice('BTC/USD', first);
+    const deps = { db: h.database.db, redis: h.t.redis, keys: h.t.keys, clock: h.clock, logger: silentLogger };
+    const common = { decisionId: null, proposalId: null, correlationId: 'c', symbol: 'BTC/USD', quantity: '0.01', leverage: 1 } as const;
+    await placeOrderOnce(deps, paper, { ...common, clientOrderId: 'entry-1', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry' }, { fenceIntent: 'entry', ttlMs: 5_000 });
+    await paper.onPrice('BTC/USD', bar(Date.UTC(2024, 0, 10, 11), '40000'));
+    await syncFromExchange(h.database.db, 'entry-1', (await paper.findByClientOrderId('entry-1'))!, CLOCK_MS);
+    await applyPendingFills(h.database.db, 'paper');
+    await placeOrderOnce(deps, paper, { ...common, clientOrderId: 'stop-1', side: 'sell', type: 'stop-loss', intent: 'protective', purpose: 'stop_loss', triggerPrice: '39000', reduceOnly: true }, { fenceIntent: 'exit', ttlMs: 5_000 });
+    const haltDeps = { config: h.config, db: h.database.db, bus: h.t.bus, redis: h.t.redis, keys: h.t.keys, clock: h.clock, logger: silentLogger, exchange: paper };
+    return { paper, haltDeps };
+  }
+
+  it('keeps resting stop losses on a plain halt', async () => {
+    const { haltDeps } = await withProtectedLong();
+    await h!.control.apply('halt', { requestedBy: 'test' });
+    expect(await carryOutHalt(haltDeps, { version: 1, cancelOrders: false, flatten: false, correlationId: 'halt' })).toEqual({ canceled: [], closing: [] });
+    expect((await loadOrder(h!.database.db, 'stop-1'))?.status).toBe('open');
+  }, 30_000);
+
+  it('on --flatten cancels the stop and closes the position, the only orders HALTED admits', async () => {
+    const { paper, haltDeps } = await withProtectedLong();
+    const halted = await h!.control.apply('halt', { requestedBy: 'test', flatten: true });
+    const done = await carryOutHalt(haltDeps, { version: halted.version, cancelOrders: false, flatten: true, correlationId: 'halt' });
+    expect(done.canceled).toEqual(['stop-1']);
+    expect(done.closing).toHaveLength(1);
+    expect(await loadOrder(h!.database.db, done.closing[0]!)).toMatchObject({ status: 'open', purpose: 'flatten', side: 'sell', quantity: '0.01' });
+    // An entry is still refused.
+    expect(await enterSubmission(h!.t, { submissionId: 'late-entry', intent: 'entry', ttlMs: 1_000 })).toEqual({ admitted: false, state: 'HALTED' });
+    // The close-out fills on the next price, and the position is gone.
+    await paper.onPrice('BTC/USD', bar(Date.UTC(2024, 0, 10, 12), '40100'));
+    await syncFromExchange(h!.database.db, done.closing[0]!, (await paper.findByClientOrderId(done.closing[0]!))!, CLOCK_MS);
+    await applyPendingFills(h!.database.db, 'paper');
+    expect(await loadOpenPositions(h!.database.db, 'paper')).toEqual([]);
+    // A halt without --flatten admits no close-out.
+    await h!.control.apply('halt', { requestedBy: 'test' });
+    expect(await enterSubmission(h!.t, { submissionId: 'late-close', intent: 'flatten', ttlMs: 1_000 })).toEqual({ admitted: false, state: 'HALTED' });
+  }, 30_000);
+
+  it('on --cancel-orders cancels every open order, the stop loss included', async () => {
+    const { haltDeps } = await withProtectedLong();
+    const halted = await h!.control.apply('halt', { requestedBy: 'test', cancelOrders: true });
+    expect((await carryOutHalt(haltDeps, { version: halted.version, cancelOrders: true, flatten: false, correlationId: 'halt' })).canceled).toEqual(['stop-1']);
+    expect((await loadOrder(h!.database.db, 'stop-1'))?.status).toBe('canceled');
+    expect(await loadOpenPositions(h!.database.db, 'paper')).toHaveLength(1);
+  }, 30_000);
+});

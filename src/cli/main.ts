@@ -4,6 +4,7 @@ import { registerConfigCommands } from './commands/config-commands.ts';
 import { registerControlCommands } from './commands/control-commands.ts';
 import { registerDbCommands } from './commands/db-commands.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
+import { registerExplainCommand } from './commands/explain-command.ts';
 import { registerSchedulesCommands } from './commands/schedules-commands.ts';
 import { registerSentimentCommands } from './commands/sentiment-commands.ts';
 import { registerStartCommand } from './commands/start-command.ts';
@@ -24,6 +25,7 @@ registerSentimentCommands(program);
 registerSchedulesCommands(program);
 registerControlCommands(program);
 registerDemoCommand(program);
+registerExplainCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Bus } from '../bus/bus.ts';
 import type { Subscription } from '../bus/subscription.ts';
 import type { Clock } from '../clock/clock.ts';
@@ -149,8 +149,13 @@ async function watchProtection(deps: PositionsDeps, bar: Candle): Promise<void> 
 }
 
 async function latestEntryOrder(deps: PositionsDeps, symbol: string): Promise<OrderRow | undefined> {
-  const rows = await deps.db.select().from(orders).where(and(eq(orders.symbol, symbol), eq(orders.purpose, 'entry'), eq(orders.exchange, deps.exchange.name)));
-  return rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+  const [latest] = await deps.db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.symbol, symbol), eq(orders.purpose, 'entry'), eq(orders.exchange, deps.exchange.name)))
+    .orderBy(desc(orders.createdAt), desc(orders.clientOrderId))
+    .limit(1);
+  return latest;
 }
 
 async function placeExit(

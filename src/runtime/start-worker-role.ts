@@ -14,6 +14,7 @@ import type { CandleSource } from '../market/candle-source.ts';
 import { exchangePortfolio } from '../portfolio/exchange-portfolio.ts';
 import { reconcileOrders } from '../execution/reconcile-orders.ts';
 import { startHaltActions } from '../execution/halt-actions.ts';
+import { startDeadManSwitch } from '../execution/dead-man-switch.ts';
 import { startPositionsService } from '../positions/positions-service.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
@@ -54,6 +55,10 @@ export async function startWorkerRole(rt: Runtime, options: { queues?: readonly 
     logger.info({ state: recovered.state, stateFrom: recovered.source, level: level.level, levelFrom: level.source }, 'trading state and degradation level');
 
     const exchange = openExchange(rt, built.deps.clock);
+    if (exchange instanceof KrakenExchange && config.execution.kraken.deadManSwitchSec > 0) {
+      const deadMan = startDeadManSwitch({ exchange, timeoutSec: config.execution.kraken.deadManSwitchSec, logger });
+      stops.push(async () => deadMan.stop());
+    }
     // New orders only once our orders agree with the exchange: a start that cannot reconcile fails.
     await reconcileOrders({ db, exchange, clock: built.deps.clock, logger });
     const portfolio = exchangePortfolio({ db, exchange, account: exchange.name, cashAsset: config.symbols.cashAsset, timeframe: config.marketData.timeframe });

@@ -16,6 +16,8 @@ export interface KrakenExchangeOptions {
   logger?: Logger;
 }
 
+/** `CancelAllOrdersAfter`'s answer: `triggerTime` is `"0"` when disarmed. */
+const DeadManSwitchResult = z.object({ currentTime: z.string(), triggerTime: z.string() });
 const AddOrderResult = z.object({ txid: z.array(z.string().min(1)).min(1) });
 const Orders = z.record(z.string(), z.unknown());
 /** `count` is a number, or a string in some answers. */
@@ -155,6 +157,19 @@ export class KrakenExchange implements ExchangePort {
     );
     if (!closed.success) throw rejected(what, `unexpected answer: ${z.prettifyError(closed.error)}`);
     return this.matching(closed.data.closed, clientOrderId);
+  }
+
+  /**
+   * Arms (or re-arms) Kraken's dead man's switch: unless called again within `timeoutSec`,
+   * Kraken cancels every open order of the account. 0 disarms it.
+   *
+   * @returns when Kraken will cancel (ISO time), or null when disarmed.
+   */
+  async armDeadManSwitch(timeoutSec: number, signal?: AbortSignal): Promise<string | null> {
+    const result = await this.client.call('CancelAllOrdersAfter', { timeout: String(timeoutSec) }, { signal, what: 'CancelAllOrdersAfter' });
+    const trigger = DeadManSwitchResult.safeParse(result);
+    if (!trigger.success) throw new TriplegainError('EXCHANGE_REJECTED', `kraken CancelAllOrdersAfter: unexpected answer ${JSON.stringify(result)}`);
+    return trigger.data.triggerTime === '0' ? null : trigger.data.triggerTime;
   }
 
   async balances(signal?: AbortSignal): Promise<Balances> {

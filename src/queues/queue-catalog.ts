@@ -3,6 +3,8 @@ import { RegimeOutput } from '../agents/regime/regime-output.ts';
 import { SentimentOutput } from '../agents/sentiment/sentiment-output.ts';
 import { TaOutput } from '../agents/ta/ta-output.ts';
 import { TradeAction } from '../bus/messages/trading-signal-emitted.ts';
+import { PortfolioTickResult } from '../portfolio/portfolio-tick-result.ts';
+import { RebalanceLegData, RebalanceLegResult } from '../portfolio/rebalance-leg-job.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
 import { defineQueue } from './define-queue.ts';
 import { TaskRunData, TickData, TickResult } from './task-run-data.ts';
@@ -123,6 +125,27 @@ export const decisionQueue = defineQueue({
   timeoutMs: (config) => config.schedules.decision.timeoutMs,
 });
 
+/**
+ * The portfolio task: the hourly tick values the account (stored, `portfolio.valued`) and,
+ * when the allocation drifted, adds the rebalance as one flow per batch: a `buys` parent whose
+ * one child is the batch's `sells`, so a batch's buys start only after its sells have settled.
+ * See `portfolioHandlers`.
+ */
+export const portfolioQueue = defineQueue({
+  name: 'portfolio',
+  concurrency: 2,
+  description: 'account valuation and rebalancing: batches of sells, then buys, each trade through risk and execution',
+  jobs: {
+    tick: { description: 'scheduler tick: value the account, publish it, plan and add the rebalance batches', data: TickData, result: PortfolioTickResult },
+    sells: { description: "one batch's sells: proposed to risk, then waited for until every one has settled", data: RebalanceLegData, result: RebalanceLegResult },
+    buys: { description: "one batch's buys, after its sells: proposed to risk, then waited for until settled", data: RebalanceLegData, result: RebalanceLegResult },
+  },
+  // A leg keeps what it proposed in its data: a retry waits for those proposals, it never proposes twice.
+  attempts: 3,
+  backoffMs: 5_000,
+  timeoutMs: (config) => config.schedules.portfolio.timeoutMs,
+});
+
 /** A risk job: one proposal from the coordinator. Its job id is derived from the proposal. */
 export const EvaluateRiskData = z.object({ proposal: OrderProposal }).strict();
 export type EvaluateRiskData = z.infer<typeof EvaluateRiskData>;
@@ -190,6 +213,7 @@ export const queueCatalog = {
   regime: regimeQueue,
   sentiment: sentimentQueue,
   decision: decisionQueue,
+  portfolio: portfolioQueue,
   risk: riskQueue,
   execution: executionQueue,
 } as const;

@@ -7,6 +7,7 @@ import { marketDataHandlers } from './handlers/market-data-handlers.ts';
 import { regimeHandlers, taHandlers } from './handlers/analysis-handlers.ts';
 import { sentimentHandlers } from './handlers/sentiment-handlers.ts';
 import { executionHandlers } from './handlers/execution-handlers.ts';
+import { portfolioHandlers, type RebalanceTiming } from './handlers/portfolio-handlers.ts';
 import { riskHandlers, type RiskDeps } from './handlers/risk-handlers.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
 import type { JobOutcome } from './job-outcome.ts';
@@ -28,14 +29,23 @@ export interface StartTaskWorkersOptions {
   onOutcome?: (outcome: JobOutcome) => void;
   /** What the risk worker reads: the trading state and the account. */
   risk: Pick<RiskDeps, 'control' | 'portfolio'>;
-  /** Where the execution worker sends approved orders; without one it does not run. */
+  /**
+   * Where the execution worker sends approved orders and where the portfolio worker reads the
+   * balances; without one neither runs (the portfolio worker is then left out, with a warning
+   * when it was asked for).
+   */
   exchange?: ExchangePort;
+  /** How rebalance legs wait for their orders (tests shorten it). */
+  rebalance?: RebalanceTiming;
 }
 
 export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkersOptions): Promise<TaskWorkers> {
   const all = Object.keys(queueCatalog) as CatalogQueueName[];
-  const names = options.queues ?? all.filter((name) => name !== 'execution' || options.exchange !== undefined);
-  if (names.includes('execution') && !options.exchange) throw new Error('the execution worker needs an exchange');
+  const needsExchange = (name: CatalogQueueName) => name === 'execution' || name === 'portfolio';
+  const requested = options.queues ?? all.filter((name) => !needsExchange(name) || options.exchange !== undefined);
+  if (requested.includes('execution') && !options.exchange) throw new Error('the execution worker needs an exchange');
+  if (requested.includes('portfolio') && !options.exchange) deps.logger.warn({}, 'the portfolio worker needs an exchange to read balances from: not started');
+  const names = requested.filter((name) => name !== 'portfolio' || options.exchange !== undefined);
   const queues: Queue[] = [];
   const openQueue = (name: string) => {
     const queue = new Queue(name, { connection: deps.connection, prefix: deps.keys.queuePrefix });
@@ -56,6 +66,15 @@ export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkers
         return sentimentHandlers(deps, openQueue(name));
       case 'decision':
         return decisionHandlers(deps, openQueue(name), flows);
+      case 'portfolio':
+        return portfolioHandlers({
+          ...deps,
+          exchange: options.exchange!,
+          portfolio: options.risk.portfolio,
+          queues: { portfolio: openQueue(name), risk: openQueue('risk'), execution: openQueue('execution') },
+          flows,
+          timing: options.rebalance,
+        });
       case 'risk':
         return riskHandlers({ ...deps, ...options.risk, executionQueue: openQueue('execution') });
       case 'execution':

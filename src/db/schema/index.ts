@@ -19,3 +19,4 @@ export * from './fills.ts';
 export * from './positions.ts';
 export * from './position-fills.ts';
 export * from './portfolio-snapshots.ts';
+export * from './hodl-bags.ts';

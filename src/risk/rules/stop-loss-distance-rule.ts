@@ -6,10 +6,11 @@ import { stopDistancePct } from './stop-distance-pct.ts';
  * Denies an entry whose stop-loss is on the wrong side (not below a buy's entry price, not
  * above a sell's), or whose distance from the entry, % of the entry price, is below
  * `stopLoss.minDistancePct` or above `stopLoss.maxDistancePct`. Both bounds are inclusive:
- * exactly min or max passes. An entry without a stop is left to {@link stopLossRequiredRule}.
+ * exactly min or max passes. An entry without a stop is left to {@link stopLossRequiredRule};
+ * a rebalance (`purpose: 'rebalance'`) is exempt, as there.
  */
 export const stopLossDistanceRule: RiskRule = ({ proposal, config, entryPrice, reducesExposure }) => {
-  if (reducesExposure) return undefined;
+  if (reducesExposure || proposal.purpose === 'rebalance') return undefined;
   const distance = stopDistancePct(proposal, entryPrice);
   if (distance === undefined) return undefined;
   const { minDistancePct, maxDistancePct } = config.stopLoss;

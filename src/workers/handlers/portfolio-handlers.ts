@@ -1,0 +1,244 @@
+import { DelayedError, UnrecoverableError, type FlowProducer, type Queue } from 'bullmq';
+import { eq } from 'drizzle-orm';
+import { riskJobIdOf } from '../../coordinator/coordinator-service.ts';
+import { portfolioSnapshots } from '../../db/schema/portfolio-snapshots.ts';
+import { riskDecisions } from '../../db/schema/risk-decisions.ts';
+import type { ExchangePort } from '../../exchange/exchange-port.ts';
+import { timeframeMs } from '../../market/timeframes.ts';
+import { clientOrderIdOf } from '../../orders/client-order-id.ts';
+import { loadOrder } from '../../orders/order-store.ts';
+import { addRebalanceBatches } from '../../portfolio/add-rebalance-batches.ts';
+import { buildRebalanceProposal } from '../../portfolio/build-rebalance-proposal.ts';
+import { markOf } from '../../portfolio/exchange-portfolio.ts';
+import { fitLegToAccount } from '../../portfolio/fit-leg-to-account.ts';
+import { loadHodlBags } from '../../portfolio/hodl-bag-store.ts';
+import { planRebalance } from '../../portfolio/plan-rebalance.ts';
+import type { PortfolioTickResult } from '../../portfolio/portfolio-tick-result.ts';
+import { rebalanceIds } from '../../portfolio/rebalance-ids.ts';
+import type { RebalanceLegData, RebalanceLegResult } from '../../portfolio/rebalance-leg-job.ts';
+import { settleTrade, type TradeSettlement } from '../../portfolio/settle-trade.ts';
+import { splitIntoBatches } from '../../portfolio/split-into-batches.ts';
+import { valueAccount } from '../../portfolio/value-account.ts';
+import { Dec, toStoredDecimal } from '../../positions/position-decimal.ts';
+import { loadOpenPositions } from '../../positions/position-store.ts';
+import { jobOptionsOf, type JobContext, type JobHandlers } from '../../queues/define-queue.ts';
+import { claimFlowSlot } from '../../queues/flow-slot.ts';
+import { EvaluateRiskResult, portfolioQueue, riskQueue, type EvaluateRiskData } from '../../queues/queue-catalog.ts';
+import { symbolSlug } from '../../queues/symbol-slug.ts';
+import { tickIdOf } from '../../queues/tick-id.ts';
+import type { PortfolioReader } from '../../risk/portfolio-reader.ts';
+import { TriplegainError } from '../../shared/triplegain-error.ts';
+import { LEASE_MARGIN_MS } from '../lease-margin.ts';
+import type { TaskDeps } from '../task-deps.ts';
+import { executionJobIdOf } from './risk-handlers.ts';
+
+/** The `source` of what the portfolio task publishes. */
+export const PORTFOLIO_SOURCE = 'portfolio';
+
+/** How a rebalance leg waits for its trades to settle. */
+export interface RebalanceTiming {
+  /** Between two looks at the leg's orders (the job is delayed in between, holding no worker). Default 10 s. */
+  pollMs?: number;
+  /**
+   * A leg whose trades have not all settled this long after it proposed them fails (and a
+   * failed `sells` fails its batch's `buys`). Default two bars of `marketData.timeframe` plus
+   * 10 minutes: the paper exchange fills a market order on the next closed bar.
+   */
+  settleTimeoutMs?: number;
+}
+
+export interface PortfolioDeps extends Pick<TaskDeps, 'config' | 'db' | 'bus' | 'redis' | 'keys' | 'clock' | 'logger'> {
+  /** Balances come from here; its name is the account (`paper`, `kraken`). */
+  exchange: Pick<ExchangePort, 'name' | 'balances'>;
+  /** The account as the risk engine reads it: proposals are sized on its equity. */
+  portfolio: PortfolioReader;
+  /** `portfolio` (the slot's holder is looked up there), `risk` (proposals go there), `execution` (read only). */
+  queues: { portfolio: Queue; risk: Queue; execution: Queue };
+  flows: FlowProducer;
+  timing?: RebalanceTiming;
+}
+
+/**
+ * The portfolio task. ARCHITECTURE §6.
+ *
+ * `tick` (hourly, from the scheduler):
+ * 1. values the account (balances at the latest closes, open positions at their marks; see
+ *    `valueAccount`), stores it in `portfolio_snapshots` and publishes `portfolio.valued` on
+ *    `portfolio_updates`;
+ * 2. plans the rebalance (`planRebalance`: targets, threshold, minimum trade, the hodl bags of
+ *    config and table) and splits it into DCA batches (`splitIntoBatches`);
+ * 3. claims the account's one rebalance slot (a rebalance whose batches are still to run keeps
+ *    it: a new tick then plans nothing, `in_progress`) and adds one flow per batch
+ *    (`addRebalanceBatches`: `buys` parent, `sells` child, later batches delayed).
+ *
+ * `sells` and `buys` (one leg of one batch), in steps, the job being delayed between them:
+ * 1. fit the planned trades to the account now (`fitLegToAccount`: never into a hodl bag,
+ *    never more cash than there is), propose each to risk (`buildRebalanceProposal`; risk job
+ *    id `risk.<proposal id>`), and record what was proposed in the job's data;
+ * 2. look at each proposal: risk decision, then order (`settleTrade`); while some are pending,
+ *    delay the job by `pollMs` (BullMQ `moveToDelayed`: no worker is held, and the wait
+ *    survives restarts); once all have settled, complete with their outcomes; after
+ *    `settleTimeoutMs`, fail.
+ * The risk engine approves or denies each trade, and an approval goes to execution, which
+ * places it (market order, purpose `rebalance`), as for any other order.
+ *
+ * Idempotence: ids derive from the tick (see `rebalanceIds`), so a retried tick adds no second
+ * flow and a retried leg proposes nothing twice (the risk job id is the proposal's, and the
+ * risk engine and execution each act once per proposal).
+ */
+export function portfolioHandlers(deps: PortfolioDeps): JobHandlers<typeof portfolioQueue> {
+  const timing = {
+    pollMs: deps.timing?.pollMs ?? 10_000,
+    settleTimeoutMs: deps.timing?.settleTimeoutMs ?? 2 * timeframeMs(deps.config.marketData.timeframe) + 600_000,
+  };
+  return {
+    tick: (_data, ctx) => tick(deps, timing, ctx),
+    sells: (data, ctx) => runLeg(deps, timing, 'sell', data, ctx),
+    buys: (data, ctx) => runLeg(deps, timing, 'buy', data, ctx),
+  };
+}
+
+type Timing = Required<RebalanceTiming>;
+
+async function tick(deps: PortfolioDeps, timing: Timing, ctx: JobContext): Promise<PortfolioTickResult> {
+  const { config } = deps;
+  const { cashAsset } = config.symbols;
+  const account = deps.exchange.name;
+  const rebalanceId = rebalanceIds.rebalance(tickIdOf(ctx.job));
+  const nowMs = deps.clock.now();
+
+  const [balances, positions] = await Promise.all([deps.exchange.balances(ctx.signal), loadOpenPositions(deps.db, account)]);
+  const targeted = Object.keys(config.portfolio.targets).filter((asset) => asset !== cashAsset);
+  const held = Object.keys(balances).filter((asset) => asset !== cashAsset && !new Dec(balances[asset] ?? '0').isZero());
+  const prices = await latestPrices(deps, [...new Set([...targeted, ...held])]);
+  const positionMarks: Record<string, string> = {};
+  for (const p of positions) positionMarks[p.symbol] = await markOf(deps.db, p.symbol, config.marketData.timeframe);
+  const valuation = valueAccount({ balances, prices, positions, positionMarks, cashAsset, atMs: nowMs });
+
+  // Persist, then publish.
+  await deps.db.insert(portfolioSnapshots).values({
+    account,
+    at: new Date(nowMs),
+    equityUsd: valuation.equityUsd,
+    cashUsd: valuation.cashUsd,
+    exposureUsd: valuation.exposureUsd,
+    unrealizedPnlUsd: valuation.unrealizedPnlUsd,
+    realizedPnlUsd: valuation.realizedPnlUsd,
+    feesUsd: valuation.feesUsd,
+    positions: valuation.positions,
+  });
+  const { equityUsd, cashUsd, exposureUsd, realizedPnlUsd, unrealizedPnlUsd } = valuation;
+  await deps.bus.publish('portfolio.valued', { equityUsd, cashUsd, exposureUsd, realizedPnlUsd, unrealizedPnlUsd }, { source: PORTFOLIO_SOURCE, correlationId: rebalanceId });
+
+  const outcome = (rebalance: PortfolioTickResult['rebalance'], id: string | null = null, counts = { batches: 0, sells: 0, buys: 0 }): PortfolioTickResult => ({ equityUsd, rebalance, rebalanceId: id, ...counts });
+  const plan = planRebalance({
+    // A negative balance (a margin short) is no holding to rebalance.
+    balances: Object.fromEntries([cashAsset, ...targeted].map((asset) => [asset, toStoredDecimal(Dec.max(0, balances[asset] ?? '0'))])),
+    prices: Object.fromEntries(targeted.map((asset) => [asset, prices[asset] ?? '0'])),
+    targets: config.portfolio.targets,
+    cashAsset,
+    thresholdPct: config.portfolio.rebalanceThresholdPct,
+    minTradeUsd: config.portfolio.minTradeUsd,
+    hodlBags: await loadHodlBags(deps.db, config.portfolio.hodlBags),
+  });
+  if (!plan.needed) return outcome('not_needed');
+  const batches = splitIntoBatches(plan, config.portfolio.dca, { minTradeUsd: config.portfolio.minTradeUsd });
+  const last = batches.at(-1);
+  if (last === undefined) return outcome('nothing_to_trade');
+
+  // The slot names the last batch's parent: free once it has completed or failed, or after the TTL.
+  const ttlMs = last.delayMs + 2 * (timing.settleTimeoutMs + portfolioQueue.timeoutMs(config)) + LEASE_MARGIN_MS;
+  const parentJobId = rebalanceIds.batchJob(rebalanceId, last.index, 'buys');
+  const holder = await claimFlowSlot(deps.redis, deps.queues.portfolio, { key: deps.keys.flowSlot('rebalance', symbolSlug(account)), parentJobId, ttlMs });
+  if (holder !== null) {
+    const running = /^portfolio\.(.+)\.b\d+\.buys$/.exec(holder)?.[1] ?? holder;
+    ctx.logger.info({ rebalanceId: running, planned: rebalanceId }, 'rebalance in progress: nothing new planned');
+    return outcome('in_progress', running);
+  }
+  await addRebalanceBatches(deps.flows, { rebalanceId, correlationId: rebalanceId, batches });
+  const counts = { batches: batches.length, sells: plan.sells.length, buys: plan.buys.length };
+  ctx.logger.info({ rebalanceId, ...counts, equityUsd }, 'rebalance planned');
+  return outcome('planned', rebalanceId, counts);
+}
+
+async function runLeg(deps: PortfolioDeps, timing: Timing, side: 'buy' | 'sell', data: RebalanceLegData, ctx: JobContext): Promise<RebalanceLegResult> {
+  const wrong = data.trades.find((t) => t.side !== side);
+  if (wrong) throw new UnrecoverableError(`a ${side}s leg holds a ${wrong.side} of ${wrong.symbol}`);
+
+  let { proposedAtMs, proposals = [], skipped = [] } = data;
+  if (proposedAtMs === undefined) {
+    ({ proposals, skipped } = await proposeLeg(deps, side, data, ctx));
+    // Wall time, as BullMQ's delays: how long the leg has waited, whatever the market clock says.
+    proposedAtMs = Date.now();
+    await ctx.job.updateData({ ...data, proposedAtMs, proposals, skipped } satisfies RebalanceLegData);
+  }
+
+  const settled = await Promise.all(proposals.map(async (p) => ({ ...p, settlement: await settlementOf(deps, p.proposalId) })));
+  const pending = settled.filter((s) => s.settlement.status === 'pending').map((s) => s.proposalId);
+  if (pending.length === 0) {
+    const trades = settled.flatMap(({ proposalId, symbol, settlement }) => (settlement.status === 'settled' ? [{ proposalId, symbol, outcome: settlement.outcome, filledQuantity: settlement.filledQuantity }] : []));
+    ctx.logger.info({ rebalanceId: data.rebalanceId, batchIndex: data.batchIndex, side, outcomes: trades.map((t) => `${t.symbol}:${t.outcome}`), skipped: skipped.length }, 'rebalance leg settled');
+    return { rebalanceId: data.rebalanceId, batchIndex: data.batchIndex, side, trades, skipped };
+  }
+  if (Date.now() - proposedAtMs >= timing.settleTimeoutMs) {
+    throw new UnrecoverableError(`rebalance ${data.rebalanceId} batch ${data.batchIndex}: ${pending.join(', ')} not settled within ${timing.settleTimeoutMs} ms`);
+  }
+  await ctx.job.moveToDelayed(Date.now() + timing.pollMs, ctx.token);
+  throw new DelayedError();
+}
+
+/** Fits the leg to the account now and adds one risk job per trade left. */
+async function proposeLeg(deps: PortfolioDeps, side: 'buy' | 'sell', data: RebalanceLegData, ctx: JobContext): Promise<Required<Pick<RebalanceLegData, 'proposals' | 'skipped'>>> {
+  if (data.trades.length === 0) return { proposals: [], skipped: [] };
+  const { config } = deps;
+  const { cashAsset } = config.symbols;
+  const [balances, equityUsd, hodlBags, prices] = await Promise.all([
+    deps.exchange.balances(ctx.signal),
+    deps.portfolio.equityUsd(),
+    loadHodlBags(deps.db, config.portfolio.hodlBags),
+    latestPrices(deps, data.trades.map((t) => t.symbol.split('/')[0] ?? t.symbol), { skipMissing: true }),
+  ]);
+  const fitted = fitLegToAccount(side, data.trades, { balances, prices, hodlBags, cashAsset, minTradeUsd: config.portfolio.minTradeUsd });
+  if (!new Dec(equityUsd).gt(0)) {
+    return { proposals: [], skipped: [...fitted.skipped, ...fitted.trades.map((t) => ({ symbol: t.symbol, reason: 'no_equity' }))] };
+  }
+  const nowMs = deps.clock.now();
+  const proposals = fitted.trades.map((trade) => buildRebalanceProposal({ rebalanceId: data.rebalanceId, batchIndex: data.batchIndex, correlationId: data.correlationId, trade, equityUsd, nowMs }));
+  for (const proposal of proposals) {
+    await deps.queues.risk.add('evaluate', { proposal } satisfies EvaluateRiskData, { jobId: riskJobIdOf(proposal.proposalId), ...jobOptionsOf(riskQueue), removeOnComplete: 5_000, removeOnFail: 10_000 });
+  }
+  ctx.logger.info({ rebalanceId: data.rebalanceId, batchIndex: data.batchIndex, side, proposed: proposals.length, skipped: fitted.skipped }, 'rebalance leg proposed');
+  return { proposals: proposals.map((p) => ({ proposalId: p.proposalId, symbol: p.symbol })), skipped: fitted.skipped };
+}
+
+/** Where one proposed trade stands: its risk decision (or risk job), then its order (or execution job). */
+async function settlementOf(deps: PortfolioDeps, proposalId: string): Promise<TradeSettlement> {
+  const [row] = await deps.db.select({ decision: riskDecisions.decision }).from(riskDecisions).where(eq(riskDecisions.proposalId, proposalId));
+  const decision = row ? (row.decision === 'approved' ? 'approved' : 'denied') : null;
+  let riskJob: { state: string | null; decision: 'approved' | 'denied' | null } = { state: null, decision: null };
+  if (decision === null) {
+    const job = await deps.queues.risk.getJob(riskJobIdOf(proposalId));
+    const answer = EvaluateRiskResult.safeParse(job?.returnvalue);
+    riskJob = { state: job ? await job.getState() : null, decision: answer.success ? answer.data.decision : null };
+  }
+  const order = decision === 'approved' ? await loadOrder(deps.db, clientOrderIdOf(proposalId, 'rebalance')) : null;
+  const executionJobState = decision === 'approved' && order === null ? await deps.queues.execution.getJobState(executionJobIdOf(proposalId)) : null;
+  return settleTrade({ decision, riskJob, order: order && { status: order.status, filledQuantity: order.filledQuantity }, executionJobState });
+}
+
+/**
+ * The latest stored close of `<asset>/<cash asset>` for each asset.
+ * @throws TriplegainError `NOT_FOUND` for an asset without one, unless `skipMissing` (then it is left out).
+ */
+async function latestPrices(deps: PortfolioDeps, assets: readonly string[], options: { skipMissing?: boolean } = {}): Promise<Record<string, string>> {
+  const { cashAsset } = deps.config.symbols;
+  const prices: Record<string, string> = {};
+  for (const asset of assets) {
+    try {
+      prices[asset] = await markOf(deps.db, `${asset}/${cashAsset}`, deps.config.marketData.timeframe);
+    } catch (err) {
+      if (!(options.skipMissing && err instanceof TriplegainError && err.code === 'NOT_FOUND')) throw err;
+    }
+  }
+  return prices;
+}

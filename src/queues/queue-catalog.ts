@@ -206,6 +206,30 @@ export const executionQueue = defineQueue({
   timeoutMs: (config) => config.execution.kraken.timeoutMs + 5_000,
 });
 
+/** A reconciliation pass: our orders against the exchange. */
+export const ReconcileData = z.object({ reason: z.enum(['schedule', 'manual']).default('schedule') }).strict();
+export const ReconcileResult = z
+  .object({
+    checked: z.number().int().nonnegative(),
+    synced: z.array(z.string()),
+    notFound: z.array(z.string()),
+    adopted: z.array(z.string()),
+    failed: z.array(z.object({ clientOrderId: z.string(), error: z.string() }).strict()),
+  })
+  .strict();
+
+/** Periodic reconciliation with the exchange (`execution.kraken.reconcileIntervalMs`, 30 s by default). */
+export const reconcileQueue = defineQueue({
+  name: 'reconcile',
+  concurrency: 1,
+  description: 'orders in flight found by client id, working orders brought to the exchange state, unknown open orders adopted',
+  jobs: { run: { description: 'one reconciliation pass', data: ReconcileData, result: ReconcileResult } },
+  // The next pass comes soon enough; a failed one is reported, not retried.
+  attempts: 1,
+  backoffMs: 0,
+  timeoutMs: () => 60_000,
+});
+
 /** Every queue that has a worker, by name. */
 export const queueCatalog = {
   'market-data': marketDataQueue,
@@ -216,6 +240,7 @@ export const queueCatalog = {
   portfolio: portfolioQueue,
   risk: riskQueue,
   execution: executionQueue,
+  reconcile: reconcileQueue,
 } as const;
 export type CatalogQueueName = keyof typeof queueCatalog;
 export const catalogQueueNames = Object.keys(queueCatalog) as CatalogQueueName[];

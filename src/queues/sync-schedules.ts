@@ -57,3 +57,19 @@ export async function syncSchedules(options: { connection: ConnectionOptions; ke
   }
   return changes;
 }
+
+/**
+ * The job scheduler of periodic reconciliation with the exchange (queue `reconcile`, id
+ * `reconcile`), every `everyMs` of wall time. Idempotent like `syncSchedules`.
+ */
+export async function syncReconcileSchedule(options: { connection: ConnectionOptions; keys: Keys; everyMs: number }): Promise<ScheduleChange['action']> {
+  const queue = new Queue('reconcile', { connection: options.connection, prefix: options.keys.queuePrefix });
+  try {
+    const current = (await queue.getJobSchedulers()).find((s) => s.key === 'reconcile');
+    if (current && Number(current.every) === options.everyMs) return 'unchanged';
+    await queue.upsertJobScheduler('reconcile', { every: options.everyMs }, { name: 'run', data: { reason: 'schedule' }, opts: { removeOnComplete: 100, removeOnFail: 1_000, attempts: 1 } });
+    return current ? 'updated' : 'created';
+  } finally {
+    await queue.close();
+  }
+}

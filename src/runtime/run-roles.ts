@@ -6,7 +6,7 @@ import { readClusterStatus } from '../control/read-cluster-status.ts';
 import { startDashboard } from '../dashboard/start-dashboard.ts';
 import { effectiveSchedules } from '../queues/effective-schedules.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
-import { syncSchedules } from '../queues/sync-schedules.ts';
+import { syncReconcileSchedule, syncSchedules } from '../queues/sync-schedules.ts';
 import { openRuntime } from './open-runtime.ts';
 import { startWorkerRole } from './start-worker-role.ts';
 
@@ -55,7 +55,8 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
       const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null });
       try {
         const changes = await syncSchedules({ connection, keys: rt.keys, schedules: effectiveSchedules(config) });
-        logger.info({ schedules: changes.map((c) => `${c.task}:${c.action}${c.everyMs ? `@${c.everyMs}ms` : ''}`) }, 'schedules synced');
+        const reconcile = await syncReconcileSchedule({ connection, keys: rt.keys, everyMs: config.execution.kraken.reconcileIntervalMs });
+        logger.info({ schedules: changes.map((c) => `${c.task}:${c.action}${c.everyMs ? `@${c.everyMs}ms` : ''}`), reconcile }, 'schedules synced');
       } finally {
         connection.disconnect();
       }

@@ -10,6 +10,7 @@ import { executionHandlers } from './handlers/execution-handlers.ts';
 import { portfolioHandlers, type RebalanceTiming } from './handlers/portfolio-handlers.ts';
 import { riskHandlers, type RiskDeps } from './handlers/risk-handlers.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
+import { reconcileOrders } from '../execution/reconcile-orders.ts';
 import type { JobOutcome } from './job-outcome.ts';
 import type { TaskDeps } from './task-deps.ts';
 
@@ -41,11 +42,11 @@ export interface StartTaskWorkersOptions {
 
 export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkersOptions): Promise<TaskWorkers> {
   const all = Object.keys(queueCatalog) as CatalogQueueName[];
-  const needsExchange = (name: CatalogQueueName) => name === 'execution' || name === 'portfolio';
+  const needsExchange = (name: CatalogQueueName) => name === 'execution' || name === 'portfolio' || name === 'reconcile';
   const requested = options.queues ?? all.filter((name) => !needsExchange(name) || options.exchange !== undefined);
   if (requested.includes('execution') && !options.exchange) throw new Error('the execution worker needs an exchange');
   if (requested.includes('portfolio') && !options.exchange) deps.logger.warn({}, 'the portfolio worker needs an exchange to read balances from: not started');
-  const names = requested.filter((name) => name !== 'portfolio' || options.exchange !== undefined);
+  const names = requested.filter((name) => (name !== 'portfolio' && name !== 'reconcile') || options.exchange !== undefined);
   const queues: Queue[] = [];
   const openQueue = (name: string) => {
     const queue = new Queue(name, { connection: deps.connection, prefix: deps.keys.queuePrefix });
@@ -66,6 +67,8 @@ export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkers
         return sentimentHandlers(deps, openQueue(name));
       case 'decision':
         return decisionHandlers(deps, openQueue(name), flows);
+      case 'reconcile':
+        return { run: async () => reconcileOrders({ db: deps.db, exchange: options.exchange!, clock: deps.clock, logger: deps.logger }) };
       case 'portfolio':
         return portfolioHandlers({
           ...deps,

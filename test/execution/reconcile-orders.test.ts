@@ -6,6 +6,8 @@ import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
 import type { ExchangePort } from '../../src/exchange/exchange-port.ts';
 import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
 import { reconcileOrders } from '../../src/execution/reconcile-orders.ts';
+import { syncReconcileSchedule } from '../../src/queues/sync-schedules.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import { clientOrderIdOf } from '../../src/orders/client-order-id.ts';
 import { applyOrderEvent, createOrder, loadOrder, startSubmission } from '../../src/orders/order-store.ts';
@@ -120,6 +122,18 @@ describe('reconciliation with the exchange', () => {
     // Once recorded, a second pass adopts nothing more.
     expect((await reconcile(h, setup.paper)).adopted).toEqual([]);
   }, 60_000);
+
+  it('runs periodically from its job scheduler, which syncing twice leaves single', async () => {
+    const setup = await setUp();
+    h = setup.h;
+    await h.startWorkers(['reconcile'], { exchange: setup.paper });
+    const connection = h.deps.connection;
+    expect(await syncReconcileSchedule({ connection, keys: h.t.keys, everyMs: 1_000 })).toBe('created');
+    expect(await syncReconcileSchedule({ connection, keys: h.t.keys, everyMs: 1_000 })).toBe('unchanged');
+    expect(await h.queue('reconcile').getJobSchedulers()).toHaveLength(1);
+    await setup.paper.placeOrder({ clientOrderId: 'placed-while-running', symbol: 'BTC/USD', side: 'buy', type: 'limit', quantity: '0.001', limitPrice: '30000' });
+    await waitFor(async () => (await loadOrder(h!.database.db, 'placed-while-running'))?.purpose === 'adopted', 'the periodic pass to adopt it', 10_000);
+  }, 30_000);
 
   it('takes an in-flight order the exchange never got back to created after the wait, without resending it', async () => {
     const setup = await setUp();

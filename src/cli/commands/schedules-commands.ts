@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import { effectiveSchedules } from '../../queues/effective-schedules.ts';
-import { syncSchedules } from '../../queues/sync-schedules.ts';
+import { syncReconcileSchedule, syncSchedules } from '../../queues/sync-schedules.ts';
 import { openRuntime } from '../../runtime/open-runtime.ts';
 import { formatTable } from '../format-table.ts';
 
@@ -20,7 +20,10 @@ export function registerSchedulesCommands(program: Command): void {
       const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null });
       try {
         const changes = await syncSchedules({ connection, keys: rt.keys, schedules: effectiveSchedules(rt.config) });
-        console.log(formatTable(['task', 'queue', 'action', 'every'], changes.map((c) => [c.task, c.queue, c.action, c.everyMs === undefined ? '-' : `${c.everyMs} ms`])));
+        const everyMs = rt.config.execution.kraken.reconcileIntervalMs;
+        const reconcile = await syncReconcileSchedule({ connection, keys: rt.keys, everyMs });
+        const rows = changes.map((c) => [c.task, c.queue, c.action, c.everyMs === undefined ? '-' : `${c.everyMs} ms`]);
+        console.log(formatTable(['task', 'queue', 'action', 'every'], [...rows, ['reconcile', 'reconcile', reconcile, `${everyMs} ms`]]));
       } finally {
         connection.disconnect();
         await rt.close();

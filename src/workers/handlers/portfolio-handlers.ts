@@ -152,7 +152,7 @@ async function tick(deps: PortfolioDeps, timing: Timing, ctx: JobContext): Promi
   const holder = await claimFlowSlot(deps.redis, deps.queues.portfolio, { key: deps.keys.flowSlot('rebalance', symbolSlug(account)), parentJobId, ttlMs });
   if (holder !== null) {
     const running = /^portfolio\.(.+)\.b\d+\.buys$/.exec(holder)?.[1] ?? holder;
-    ctx.logger.info({ rebalanceId: running, planned: rebalanceId }, 'rebalance in progress: nothing new planned');
+    ctx.logger.debug({ rebalanceId: running, planned: rebalanceId }, 'rebalance in progress: nothing new planned');
     return outcome('in_progress', running);
   }
   await addRebalanceBatches(deps.flows, { rebalanceId, correlationId: rebalanceId, batches });

@@ -29,7 +29,12 @@ export interface DemoReport {
     feesUsd: string;
     maxDrawdownPct: string;
   };
-  rebalances: number;
+  /**
+   * Rebalances carried out; null: the demo does not run the portfolio task (a rebalance waits
+   * for its sells to fill on later bars, which the bar-by-bar stepping cannot yet interleave
+   * deterministically).
+   */
+  rebalances: number | null;
   models: { provider: string; model: string; outcome: string; calls: number; costUsd: string }[];
   /** Equity at the end of every bar: [bar open ms, equity]. */
   equityCurve: [number, string][];
@@ -124,7 +129,7 @@ export async function buildDemoReport(db: Db, args: { account: string; fromMs: n
       feesUsd: usd(fillTotals?.fees ?? 0),
       maxDrawdownPct: usd(maxDrawdown),
     },
-    rebalances: 0,
+    rebalances: null,
     models: models.map((m) => ({ ...m, calls: Number(m.calls), costUsd: new Decimal(m.costUsd).toFixed(4) })),
     equityCurve,
   };

@@ -18,7 +18,7 @@ export function renderDemoReportText(r: DemoReport, htmlPath?: string): string {
     `  fees          ${m.feesUsd} USD`,
     `  max drawdown  ${m.maxDrawdownPct} %`,
     `  trades        ${r.trades.fills} fills, ${r.trades.closedPositions} closed positions (${r.trades.wins} won, ${r.trades.losses} lost), ${r.trades.openPositions} open`,
-    `  rebalances    ${r.rebalances}`,
+    `  rebalances    ${r.rebalances ?? 'not run in the demo (the portfolio task runs in the cluster: npm start)'}`,
     '',
     '  signals by action',
     table(r.signals),

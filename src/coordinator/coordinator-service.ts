@@ -13,7 +13,7 @@ import type { ModelGateway } from '../llm/model-gateway.ts';
 import { loadRecentCandles } from '../market/candle-store.ts';
 import { jobOptionsOf } from '../queues/define-queue.ts';
 import { riskQueue, type EvaluateRiskData } from '../queues/queue-catalog.ts';
-import type { OrderProposal } from '../risk/order-proposal.ts';
+import { OrderProposal } from '../risk/order-proposal.ts';
 import type { PortfolioReader } from '../risk/portfolio-reader.ts';
 import type { Logger } from '../shared/logger.ts';
 import { applyConsensus, type Consensus } from './apply-consensus.ts';
@@ -92,7 +92,7 @@ async function coordinate(deps: CoordinatorDeps, message: BusMessage<'decision.s
   const [existing] = await deps.db.select().from(coordinatorDecisions).where(eq(coordinatorDecisions.signalId, signal.signalId));
   if (existing) {
     // Redelivered: the stored handling stands; make sure its proposal reached risk.
-    if (existing.proposal) await addRiskJob(deps, existing.proposal as OrderProposal);
+    if (existing.proposal) await addRiskJob(deps, OrderProposal.parse(existing.proposal));
     return;
   }
 

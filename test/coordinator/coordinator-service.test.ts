@@ -70,8 +70,9 @@ describe('the coordinator service on the bus', () => {
     const harness = await coordinator();
     await harness.t.bus.publish('decision.signal_emitted', aSignal('sig-plain'), { symbol: 'BTC/USD', correlationId: 'corr-plain' });
     expect(await decisionOf(harness, 'sig-plain')).toMatchObject({ outcome: 'proposed', proposalId: 'prop-sig-plain', conflicts: [], coordinatorState: 'RUNNING', degradationLevel: 'NORMAL' });
-    const job = await riskJob(harness, 'sig-plain');
-    expect(job?.data).toMatchObject({ proposal: { proposalId: 'prop-sig-plain', symbol: 'BTC/USD', side: 'buy', intent: 'entry', correlationId: 'corr-plain' } });
+    // The handling is stored first, then the risk job is added.
+    const job = await waitFor(() => riskJob(harness, 'sig-plain'), 'the risk job');
+    expect(job.data).toMatchObject({ proposal: { proposalId: 'prop-sig-plain', symbol: 'BTC/USD', side: 'buy', intent: 'entry', correlationId: 'corr-plain' } });
   }, 20_000);
 
   it('records a BUY as exits_only at the LIMITED level and proposes nothing', async () => {
@@ -131,7 +132,7 @@ describe('the coordinator service on the bus', () => {
     expect(decision).toMatchObject({ outcome: 'proposed', conflicts: [], resolution: null, proposalId: 'prop-sig-other-symbol' });
     // No BTC/USD output counted either way: the confidence is the signal's own.
     expect(decision.consensus).toMatchObject({ counted: 0, multiplier: 1, confidence: 0.8 });
-    expect((await riskJob(harness, 'sig-other-symbol'))?.data).toMatchObject({ proposal: { symbol: 'BTC/USD', regime: null } });
+    expect((await waitFor(() => riskJob(harness, 'sig-other-symbol'), 'the risk job')).data).toMatchObject({ proposal: { symbol: 'BTC/USD', regime: null } });
   }, 20_000);
 
   it('records a CLOSE with no open position as nothing_to_close', async () => {

@@ -31,7 +31,7 @@ describe('loadConfig layering', () => {
     const { config, layers } = load();
     expect(config.risk.maxLeverage).toBe(2);
     expect(config.risk.stopLoss).toEqual({ required: true, minDistancePct: 0.5, maxDistancePct: 5 });
-    expect(config.risk.maxPositionPct).toBe(20);
+    expect(config.risk.maxPositionPct).toBe(35);
     expect(layers.map((l) => l.split('/').at(-1))).toEqual(['default.yaml', 'local.yaml']);
   });
 

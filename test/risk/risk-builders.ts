@@ -52,8 +52,12 @@ export function aRiskContext(overrides: Partial<z.input<typeof RiskContext>> = {
 }
 
 /** The default risk config with the given settings over it. */
+/**
+ * The risk config the rule tests are written against: the defaults with a 20 % position cap
+ * (the tests' arithmetic: equity 10000 → a position of at most 2000), then `overrides`.
+ */
 export function aRiskConfig(overrides: z.input<typeof RiskConfig> = {}): RiskConfig {
-  return RiskConfig.parse(overrides);
+  return RiskConfig.parse({ maxPositionPct: 20, ...overrides });
 }
 
 /** evaluateRisk on builders: each argument overrides the builder's defaults. */

@@ -33,7 +33,7 @@ export const RiskConfig = z
     /** Maximum leverage of a position; 5 is Kraken's spot margin maximum. */
     maxLeverage: z.number().min(1).max(5).default(5),
     /** Maximum size of one position, % of equity. */
-    maxPositionPct: pct(0.1, 100).default(20),
+    maxPositionPct: pct(0.1, 100).default(35),
     /** Maximum total exposure of all positions, % of equity (above 100 only with leverage). */
     maxExposurePct: pct(1, 500).default(80),
     /** Maximum number of open positions. */

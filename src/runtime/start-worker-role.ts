@@ -14,6 +14,7 @@ import type { CandleSource } from '../market/candle-source.ts';
 import { exchangePortfolio } from '../portfolio/exchange-portfolio.ts';
 import { reconcileOrders } from '../execution/reconcile-orders.ts';
 import { startHaltActions } from '../execution/halt-actions.ts';
+import { startBreakerActions } from '../execution/breaker-actions.ts';
 import { startDeadManSwitch } from '../execution/dead-man-switch.ts';
 import { startPositionsService } from '../positions/positions-service.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
@@ -67,6 +68,7 @@ export async function startWorkerRole(rt: Runtime, options: { queues?: readonly 
     await startCoordinator({ config, db, bus: rt.bus, clock: rt.clock, logger, gateway: built.deps.gateway, control, degradation, portfolio, riskQueue: riskJobs });
     await startPositionsService({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange });
     await startHaltActions({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange });
+    await startBreakerActions({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange });
     const workers = await startTaskWorkers(built.deps, {
       queues: options.queues,
       risk: { control, portfolio },

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { enterSubmission } from '../../src/control/submission-fence.ts';
 import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
+import { reducePositions, startBreakerActions } from '../../src/execution/breaker-actions.ts';
 import { carryOutHalt } from '../../src/execution/halt-actions.ts';
+import { orders } from '../../src/db/schema/orders.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { placeOrderOnce } from '../../src/execution/place-order-once.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import { loadOrder, syncFromExchange } from '../../src/orders/order-store.ts';
@@ -62,6 +65,21 @@ describe('what a halt asks for', () => {
     // A halt without --flatten admits no close-out.
     await h!.control.apply('halt', { requestedBy: 'test' });
     expect(await enterSubmission(h!.t, { submissionId: 'late-close', intent: 'flatten', ttlMs: 1_000 })).toEqual({ admitted: false, state: 'HALTED' });
+  }, 30_000);
+
+  it('on a weekly-loss trip cuts every position by the breaker share, once, and not while HALTED', async () => {
+    const { haltDeps } = await withProtectedLong();
+    await startBreakerActions(haltDeps);
+    await h!.t.bus.publish('risk.breaker_tripped', { breaker: 'weeklyLoss', action: 'reduce_positions', lossPct: '10.2', thresholdPct: 10 }, { priority: 'urgent', source: 'risk' });
+    const cut = await waitFor(async () => (await h!.database.db.select().from(orders)).find((o) => o.purpose === 'exit'), 'the cut order');
+    expect(cut).toMatchObject({ side: 'sell', quantity: '0.005', reduceOnly: true, status: 'open' });
+    // Cut orders are derived from the trip: the same trip again places nothing new.
+    const again = await reducePositions(haltDeps, { tripId: 'trip-1', reduceByPct: 50, correlationId: 'c' });
+    expect(await reducePositions(haltDeps, { tripId: 'trip-1', reduceByPct: 50, correlationId: 'c' })).toEqual(again);
+    // While HALTED an exit is refused (a halt's own close-out is the exception).
+    await h!.control.apply('halt', { requestedBy: 'test' });
+    const [refused] = await reducePositions(haltDeps, { tripId: 'trip-2', reduceByPct: 50, correlationId: 'c' });
+    expect(await loadOrder(h!.database.db, refused!)).toMatchObject({ status: 'denied' });
   }, 30_000);
 
   it('on --cancel-orders cancels every open order, the stop loss included', async () => {

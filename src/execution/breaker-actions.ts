@@ -1,0 +1,78 @@
+import { Decimal } from 'decimal.js';
+import type { Bus } from '../bus/bus.ts';
+import { BreakerTripped } from '../bus/messages/breaker-tripped.ts';
+import type { Subscription } from '../bus/subscription.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { AppConfig } from '../config/app-config.ts';
+import type { Db } from '../db/open-database.ts';
+import type { ExchangePort } from '../exchange/exchange-port.ts';
+import type { Keys } from '../keys.ts';
+import { clientOrderIdOf } from '../orders/client-order-id.ts';
+import { loadOpenPositions } from '../positions/position-store.ts';
+import { executionQueue } from '../queues/queue-catalog.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { Redis } from 'ioredis';
+import { placeOrderOnce } from './place-order-once.ts';
+
+export const BREAKER_ACTIONS_SERVICE = 'breaker-actions';
+
+export interface BreakerActionsDeps {
+  config: AppConfig;
+  db: Db;
+  bus: Bus;
+  redis: Redis;
+  keys: Keys;
+  clock: Clock;
+  logger: Logger;
+  exchange: ExchangePort;
+}
+
+/**
+ * Carries out a `reduce_positions` breaker (the weekly loss by default): every open position
+ * is cut by the breaker's `reduceByPct` with a market exit (a cut rounded down to 8 decimals;
+ * nothing for a position too small to cut). Exits pass the trading-state fence unless the
+ * cluster is HALTED. Order ids are derived from the trip message, so a redelivered trip cuts
+ * nothing twice. (Halting breakers are carried out by the halt itself, see `startHaltActions`.)
+ */
+export async function startBreakerActions(deps: BreakerActionsDeps): Promise<Subscription<'risk_alerts'>> {
+  return deps.bus.subscribe({
+    topic: 'risk_alerts',
+    service: BREAKER_ACTIONS_SERVICE,
+    types: ['risk.breaker_tripped'],
+    handler: async (message) => {
+      const trip = BreakerTripped.payload.parse(message.payload);
+      if (trip.action !== 'reduce_positions') return;
+      await reducePositions(deps, { tripId: message.id, reduceByPct: deps.config.risk.breakers[trip.breaker].reduceByPct, correlationId: message.correlationId });
+    },
+  });
+}
+
+export async function reducePositions(deps: BreakerActionsDeps, trip: { tripId: string; reduceByPct: number; correlationId: string }): Promise<string[]> {
+  const placed: string[] = [];
+  for (const position of await loadOpenPositions(deps.db, deps.exchange.name)) {
+    const quantity = new Decimal(position.quantity).times(trip.reduceByPct).div(100).toDecimalPlaces(8, Decimal.ROUND_DOWN);
+    if (quantity.lte(0)) continue;
+    const outcome = await placeOrderOnce(
+      deps,
+      deps.exchange,
+      {
+        clientOrderId: clientOrderIdOf(`reduce-${trip.tripId}-${position.symbol}`, 'exit'),
+        decisionId: null,
+        proposalId: null,
+        correlationId: trip.correlationId,
+        symbol: position.symbol,
+        side: position.side === 'long' ? 'sell' : 'buy',
+        type: 'market',
+        intent: 'exit',
+        purpose: 'exit',
+        quantity: quantity.toFixed(),
+        leverage: position.leverage,
+        reduceOnly: true,
+      },
+      { fenceIntent: 'exit', ttlMs: executionQueue.timeoutMs(deps.config) },
+    );
+    placed.push(outcome.order.clientOrderId);
+  }
+  deps.logger.warn({ reduceByPct: trip.reduceByPct, orders: placed }, 'positions reduced by a breaker');
+  return placed;
+}

@@ -2,29 +2,13 @@ import { Decimal } from 'decimal.js';
 import type { Bus } from '../bus/bus.ts';
 import { BreakerTripped } from '../bus/messages/breaker-tripped.ts';
 import type { Subscription } from '../bus/subscription.ts';
-import type { Clock } from '../clock/clock.ts';
-import type { AppConfig } from '../config/app-config.ts';
-import type { Db } from '../db/open-database.ts';
-import type { ExchangePort } from '../exchange/exchange-port.ts';
-import type { Keys } from '../keys.ts';
-import { clientOrderIdOf } from '../orders/client-order-id.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
-import { executionQueue } from '../queues/queue-catalog.ts';
-import type { Logger } from '../shared/logger.ts';
-import type { Redis } from 'ioredis';
-import { placeOrderOnce } from './place-order-once.ts';
+import { placeExitOrder, type ExitOrderDeps } from './exit-orders.ts';
 
 export const BREAKER_ACTIONS_SERVICE = 'breaker-actions';
 
-export interface BreakerActionsDeps {
-  config: AppConfig;
-  db: Db;
+export interface BreakerActionsDeps extends ExitOrderDeps {
   bus: Bus;
-  redis: Redis;
-  keys: Keys;
-  clock: Clock;
-  logger: Logger;
-  exchange: ExchangePort;
 }
 
 /**
@@ -52,25 +36,14 @@ export async function reducePositions(deps: BreakerActionsDeps, trip: { tripId: 
   for (const position of await loadOpenPositions(deps.db, deps.exchange.name)) {
     const quantity = new Decimal(position.quantity).times(trip.reduceByPct).div(100).toDecimalPlaces(8, Decimal.ROUND_DOWN);
     if (quantity.lte(0)) continue;
-    const outcome = await placeOrderOnce(
-      deps,
-      deps.exchange,
-      {
-        clientOrderId: clientOrderIdOf(`reduce-${trip.tripId}-${position.symbol}`, 'exit'),
-        decisionId: null,
-        proposalId: null,
-        correlationId: trip.correlationId,
-        symbol: position.symbol,
-        side: position.side === 'long' ? 'sell' : 'buy',
-        type: 'market',
-        intent: 'exit',
-        purpose: 'exit',
-        quantity: quantity.toFixed(),
-        leverage: position.leverage,
-        reduceOnly: true,
-      },
-      { fenceIntent: 'exit', ttlMs: executionQueue.timeoutMs(deps.config) },
-    );
+    const outcome = await placeExitOrder(deps, position, {
+      key: `reduce-${trip.tripId}-${position.symbol}`,
+      purpose: 'exit',
+      intent: 'exit',
+      fenceIntent: 'exit',
+      correlationId: trip.correlationId,
+      quantity: quantity.toFixed(),
+    });
     placed.push(outcome.order.clientOrderId);
   }
   deps.logger.warn({ reduceByPct: trip.reduceByPct, orders: placed }, 'positions reduced by a breaker');

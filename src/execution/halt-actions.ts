@@ -1,31 +1,15 @@
 import type { Bus } from '../bus/bus.ts';
 import { CoordinatorStateChanged } from '../bus/messages/coordinator-state-changed.ts';
 import type { Subscription } from '../bus/subscription.ts';
-import type { Clock } from '../clock/clock.ts';
-import type { AppConfig } from '../config/app-config.ts';
-import type { Db } from '../db/open-database.ts';
-import type { ExchangePort } from '../exchange/exchange-port.ts';
-import type { Keys } from '../keys.ts';
-import { clientOrderIdOf } from '../orders/client-order-id.ts';
-import { ordersToReconcile, syncFromExchange } from '../orders/order-store.ts';
+import { ordersToReconcile } from '../orders/order-store.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
-import { executionQueue } from '../queues/queue-catalog.ts';
-import type { Logger } from '../shared/logger.ts';
+import { cancelAndSync, placeExitOrder, type ExitOrderDeps } from './exit-orders.ts';
 import { describeError } from '../shared/triplegain-error.ts';
-import type { Redis } from 'ioredis';
-import { placeOrderOnce } from './place-order-once.ts';
 
 export const HALT_ACTIONS_SERVICE = 'halt-actions';
 
-export interface HaltActionsDeps {
-  config: AppConfig;
-  db: Db;
+export interface HaltActionsDeps extends ExitOrderDeps {
   bus: Bus;
-  redis: Redis;
-  keys: Keys;
-  clock: Clock;
-  logger: Logger;
-  exchange: ExchangePort;
 }
 
 /**
@@ -57,9 +41,7 @@ export async function carryOutHalt(deps: HaltActionsDeps, halt: { version: numbe
     const protective = order.intent === 'protective';
     if (!halt.cancelOrders && !(halt.flatten && protective)) continue;
     try {
-      await deps.exchange.cancelOrder(order.exchangeOrderId!);
-      const found = await deps.exchange.findByClientOrderId(order.clientOrderId);
-      if (found) await syncFromExchange(deps.db, order.clientOrderId, found, deps.clock.now());
+      await cancelAndSync(deps, order);
       canceled.push(order.clientOrderId);
     } catch (err) {
       deps.logger.error({ clientOrderId: order.clientOrderId, err: describeError(err) }, 'halt: order not canceled');
@@ -68,25 +50,13 @@ export async function carryOutHalt(deps: HaltActionsDeps, halt: { version: numbe
   const closing: string[] = [];
   if (halt.flatten) {
     for (const position of await loadOpenPositions(deps.db, deps.exchange.name)) {
-      const outcome = await placeOrderOnce(
-        deps,
-        deps.exchange,
-        {
-          clientOrderId: clientOrderIdOf(`halt-${halt.version}-${position.symbol}`, 'flatten'),
-          decisionId: null,
-          proposalId: null,
-          correlationId: halt.correlationId,
-          symbol: position.symbol,
-          side: position.side === 'long' ? 'sell' : 'buy',
-          type: 'market',
-          intent: 'exit',
-          purpose: 'flatten',
-          quantity: position.quantity,
-          leverage: position.leverage,
-          reduceOnly: true,
-        },
-        { fenceIntent: 'flatten', ttlMs: executionQueue.timeoutMs(deps.config) },
-      );
+      const outcome = await placeExitOrder(deps, position, {
+        key: `halt-${halt.version}-${position.symbol}`,
+        purpose: 'flatten',
+        intent: 'exit',
+        fenceIntent: 'flatten',
+        correlationId: halt.correlationId,
+      });
       closing.push(outcome.order.clientOrderId);
     }
   }

@@ -8,12 +8,10 @@ import { orders, type OrderRow } from '../db/schema/orders.ts';
 import { portfolioSnapshots } from '../db/schema/portfolio-snapshots.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
 import type { PaperExchange } from '../exchange/paper/paper-exchange.ts';
-import { placeOrderOnce } from '../execution/place-order-once.ts';
+import { cancelAndSync, placeExitOrder } from '../execution/exit-orders.ts';
 import type { Keys } from '../keys.ts';
 import type { Candle } from '../market/candle.ts';
-import { clientOrderIdOf } from '../orders/client-order-id.ts';
 import { adoptExchangeOrder, loadOrder, syncFromExchange } from '../orders/order-store.ts';
-import { executionQueue } from '../queues/queue-catalog.ts';
 import { loadRiskDecision } from '../risk/load-risk-decision.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
 import { recordTradeClosed } from '../risk/record-trade-closed.ts';
@@ -165,26 +163,17 @@ async function placeExit(
 ): Promise<void> {
   // A stop replaced after an add gets a fresh id: its quantity differs from the one before.
   const key = o.purpose === 'stop_loss' ? `${o.proposalId}:${position.quantity}` : o.proposalId;
-  const outcome = await placeOrderOnce(
-    deps,
-    deps.exchange,
-    {
-      clientOrderId: clientOrderIdOf(key, o.purpose),
-      decisionId: o.decisionId,
-      proposalId: o.proposalId,
-      correlationId: o.correlationId,
-      symbol: position.symbol,
-      side: position.side === 'long' ? 'sell' : 'buy',
-      type: o.type,
-      intent: 'protective',
-      purpose: o.purpose,
-      quantity: position.quantity,
-      triggerPrice: o.triggerPrice ?? null,
-      leverage: position.leverage,
-      reduceOnly: true,
-    },
-    { fenceIntent: 'exit', ttlMs: executionQueue.timeoutMs(deps.config) },
-  ).catch((err: unknown) => {
+  const outcome = await placeExitOrder(deps, position, {
+    key,
+    purpose: o.purpose,
+    intent: 'protective',
+    fenceIntent: 'exit',
+    correlationId: o.correlationId,
+    decisionId: o.decisionId,
+    proposalId: o.proposalId,
+    type: o.type,
+    ...(o.triggerPrice ? { triggerPrice: o.triggerPrice } : {}),
+  }).catch((err: unknown) => {
     deps.logger.error({ symbol: position.symbol, purpose: o.purpose, err: describeError(err) }, 'protective order not placed');
     return undefined;
   });
@@ -197,11 +186,7 @@ async function cancelProtectiveOrders(deps: PositionsDeps, symbol: string, purpo
     .select()
     .from(orders)
     .where(and(eq(orders.symbol, symbol), eq(orders.exchange, deps.exchange.name), inArray(orders.purpose, [...purposes]), inArray(orders.status, ['open', 'partially_filled'])));
-  for (const order of open) {
-    if (!order.exchangeOrderId) continue;
-    await deps.exchange.cancelOrder(order.exchangeOrderId);
-    await syncOrder(deps, order.clientOrderId);
-  }
+  for (const order of open) await cancelAndSync(deps, order);
 }
 
 async function snapshot(deps: PositionsDeps, atMs: number): Promise<void> {

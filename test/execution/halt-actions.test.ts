@@ -71,7 +71,8 @@ describe('what a halt asks for', () => {
     const { haltDeps } = await withProtectedLong();
     await startBreakerActions(haltDeps);
     await h!.t.bus.publish('risk.breaker_tripped', { breaker: 'weeklyLoss', action: 'reduce_positions', lossPct: '10.2', thresholdPct: 10 }, { priority: 'urgent', source: 'risk' });
-    const cut = await waitFor(async () => (await h!.database.db.select().from(orders)).find((o) => o.purpose === 'exit'), 'the cut order');
+    // The row is written before the order is sent: wait for the exchange's answer to be recorded.
+    const cut = await waitFor(async () => (await h!.database.db.select().from(orders)).find((o) => o.purpose === 'exit' && o.status !== 'created' && o.status !== 'submitting'), 'the cut order');
     expect(cut).toMatchObject({ side: 'sell', quantity: '0.005', reduceOnly: true, status: 'open' });
     // Cut orders are derived from the trip: the same trip again places nothing new.
     const again = await reducePositions(haltDeps, { tripId: 'trip-1', reduceByPct: 50, correlationId: 'c' });

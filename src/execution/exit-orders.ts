@@ -1,0 +1,65 @@
+import type { AppConfig } from '../config/app-config.ts';
+import type { OrderRow } from '../db/schema/orders.ts';
+import type { ExchangePort } from '../exchange/exchange-port.ts';
+import { clientOrderIdOf } from '../orders/client-order-id.ts';
+import type { OrderPurpose } from '../orders/new-order.ts';
+import { syncFromExchange } from '../orders/order-store.ts';
+import type { Position } from '../positions/position.ts';
+import { executionQueue } from '../queues/queue-catalog.ts';
+import { placeOrderOnce, type PlaceOrderDeps, type PlaceOrderOutcome } from './place-order-once.ts';
+
+/** What placing and canceling orders on behalf of a position needs. */
+export interface ExitOrderDeps extends PlaceOrderDeps {
+  config: AppConfig;
+  exchange: ExchangePort;
+}
+
+export interface ExitOrder {
+  /** Seed of the client order id (with the purpose): the same key places the order once. */
+  key: string;
+  purpose: Exclude<OrderPurpose, 'entry' | 'rebalance' | 'adopted'>;
+  /** `protective` for stops and take profits resting or watched for the position; `exit` otherwise. */
+  intent: 'exit' | 'protective';
+  /** What the trading-state fence judges: `exit` (passes PAUSED) or `flatten` (a halt's close-out). */
+  fenceIntent: 'exit' | 'flatten';
+  correlationId: string;
+  /** The approval this exit belongs to; null for an operator's flatten or a breaker's cut. */
+  decisionId?: string | null;
+  proposalId?: string | null;
+  type?: 'market' | 'stop-loss';
+  triggerPrice?: string;
+  /** Default the whole position. */
+  quantity?: string;
+}
+
+/** A reduce-only order on the opposite side of `position` (a close, a cut, a stop), placed once (`placeOrderOnce`). */
+export function placeExitOrder(deps: ExitOrderDeps, position: Position, o: ExitOrder): Promise<PlaceOrderOutcome> {
+  return placeOrderOnce(
+    deps,
+    deps.exchange,
+    {
+      clientOrderId: clientOrderIdOf(o.key, o.purpose),
+      decisionId: o.decisionId ?? null,
+      proposalId: o.proposalId ?? null,
+      correlationId: o.correlationId,
+      symbol: position.symbol,
+      side: position.side === 'long' ? 'sell' : 'buy',
+      type: o.type ?? 'market',
+      intent: o.intent,
+      purpose: o.purpose,
+      quantity: o.quantity ?? position.quantity,
+      triggerPrice: o.triggerPrice ?? null,
+      leverage: position.leverage,
+      reduceOnly: true,
+    },
+    { fenceIntent: o.fenceIntent, ttlMs: executionQueue.timeoutMs(deps.config) },
+  );
+}
+
+/** Cancels a working order on the exchange, then records the state the exchange reports for it. */
+export async function cancelAndSync(deps: ExitOrderDeps, order: Pick<OrderRow, 'clientOrderId' | 'exchangeOrderId'>): Promise<void> {
+  if (!order.exchangeOrderId) return;
+  await deps.exchange.cancelOrder(order.exchangeOrderId);
+  const found = await deps.exchange.findByClientOrderId(order.clientOrderId);
+  if (found) await syncFromExchange(deps.db, order.clientOrderId, found, deps.clock.now());
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { sendFixture, takeOverride } from './fixture-response.ts';
 
 const fixtureDir = new URL('../fixtures/kraken/', import.meta.url);
 const readFixture = (name: string): string => readFileSync(new URL(name, fixtureDir), 'utf8');
@@ -69,11 +70,7 @@ export async function startKrakenFixtureServer(bodies: Record<string, string> = 
     const url = new URL(req.url ?? '/', 'http://fixture');
     requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, atMs: Date.now() });
 
-    const override = overrides.get(url.pathname);
-    if (override?.times !== undefined) {
-      override.times -= 1;
-      if (override.times <= 0) overrides.delete(url.pathname);
-    }
+    const override = takeOverride(overrides, url.pathname);
     const fixture = bodies[url.pathname];
     const body =
       override?.body === undefined
@@ -82,25 +79,7 @@ export async function startKrakenFixtureServer(bodies: Record<string, string> = 
           ? override.body
           : JSON.stringify(override.body);
     const status = override?.status ?? (fixture === undefined && override?.body === undefined ? 404 : 200);
-
-    if (override?.hang === 'headers') return;
-    const send = () => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-      if (override?.hang === 'body') {
-        res.write(body.slice(0, Math.floor(body.length / 2)));
-        return;
-      }
-      res.end(body);
-    };
-    if (override?.delayMs) {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        send();
-      }, override.delayMs);
-      timers.add(timer);
-    } else {
-      send();
-    }
+    sendFixture(res, status, body, override, timers);
   };
 
   const server = createServer(answer);

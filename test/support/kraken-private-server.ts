@@ -2,6 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { sendFixture, takeOverride } from './fixture-response.ts';
 import { krakenFixtureBodies, type FixtureOverride } from './kraken-fixture-server.ts';
 
 const privateDir = new URL('../fixtures/kraken/private/', import.meta.url);
@@ -101,26 +102,7 @@ export async function startKrakenPrivateServer(
   const timers = new Set<NodeJS.Timeout>();
   let lastNonce = 0;
 
-  const send = (res: ServerResponse, status: number, body: string, override?: PrivateOverride): void => {
-    if (override?.hang === 'headers') return;
-    const write = () => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-      if (override?.hang === 'body') {
-        res.write(body.slice(0, Math.floor(body.length / 2)));
-        return;
-      }
-      res.end(body);
-    };
-    if (override?.delayMs) {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        write();
-      }, override.delayMs);
-      timers.add(timer);
-    } else {
-      write();
-    }
-  };
+  const send = (res: ServerResponse, status: number, body: string, override?: PrivateOverride): void => sendFixture(res, status, body, override, timers);
   const error = (code: string) => JSON.stringify({ error: [code] });
 
   const answerPrivate = (req: IncomingMessage, res: ServerResponse, path: string, raw: string): void => {
@@ -149,11 +131,7 @@ export async function startKrakenPrivateServer(
     }
     lastNonce = nonce;
 
-    const override = overrides.get(method);
-    if (override?.times !== undefined) {
-      override.times -= 1;
-      if (override.times <= 0) overrides.delete(method);
-    }
+    const override = takeOverride(overrides, method);
     if (override?.disconnect) {
       req.socket.destroy();
       return;

@@ -1,15 +1,11 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ControlPlane } from '../../src/control/control-plane.ts';
 import { ControlStateRecord } from '../../src/control/control-state-record.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
-import { projectRoot } from '../support/spawn-ts.ts';
+import { runCli } from '../support/run-cli.ts';
 import { createTestBus, type TestBus } from '../support/test-bus.ts';
 import { bullConnection } from '../support/test-queues.ts';
-
-const run = promisify(execFile);
 
 /** The order queues a halt pauses, sorted. */
 const HALT_PAUSED = ['decision', 'execution', 'portfolio', 'regime', 'risk', 'sentiment', 'ta'];
@@ -35,21 +31,7 @@ describe('triplegain pause | resume | halt | reset | status', () => {
     await t.cleanup();
   });
 
-  const cli = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['bin/triplegain.mjs', ...args], {
-        cwd: projectRoot,
-        env: { ...process.env, ...env },
-        // A hung CLI is killed rather than left behind when the test gives up on it.
-        timeout: 15_000,
-        killSignal: 'SIGKILL',
-      });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const cli = (...args: string[]) => runCli(env, args, 15_000);
 
   it('halts with a reason, shows HALTED and the paused queues, and refuses resume until a reset', async () => {
     const halt = await cli('halt', '--reason', 'drill');

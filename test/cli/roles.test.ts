@@ -1,25 +1,13 @@
-import { execFile } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
-import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
+import { findFreePort } from '../../src/redis/free-port.ts';
 import { catalogQueueNames } from '../../src/queues/queue-catalog.ts';
 import { scheduledTaskQueues, scheduledTasks } from '../../src/queues/queue-names.ts';
-import { projectRoot, spawnTs, type TsProcess } from '../support/spawn-ts.ts';
+import { runCli } from '../support/run-cli.ts';
+import { spawnTs, type TsProcess } from '../support/spawn-ts.ts';
 import { bullConnection } from '../support/test-queues.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
-
-const run = promisify(execFile);
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('triplegain start --role / schedules sync', () => {
   let t: TestRedis;
@@ -42,21 +30,7 @@ describe('triplegain start --role / schedules sync', () => {
     await t.cleanup();
   });
 
-  const cli = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['bin/triplegain.mjs', ...args], {
-        cwd: projectRoot,
-        env: { ...process.env, ...env },
-        // A hung CLI is killed rather than left behind when the test gives up on it.
-        timeout: 18_000,
-        killSignal: 'SIGKILL',
-      });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const cli = (...args: string[]) => runCli(env, args, 18_000);
   const startRole = (role: string) => {
     const p = spawnTs('bin/triplegain.mjs', env, ['start', '--role', role]);
     procs.push(p);
@@ -128,7 +102,7 @@ describe('triplegain start --role / schedules sync', () => {
   }, 25_000);
 
   it('runs the dashboard role: /healthz answers 200, and SIGTERM exits 0', async () => {
-    const port = await freePort();
+    const port = await findFreePort();
     env.TRIPLEGAIN__DASHBOARD__PORT = String(port);
     const p = startRole('dashboard');
     await p.waitForOutput('triplegain started', 20_000);

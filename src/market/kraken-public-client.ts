@@ -5,6 +5,7 @@ import type { MarketDataConfig } from '../config/sections/market-data-config.ts'
 import { DecimalString } from '../shared/decimal-string.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 import { Candle } from './candle.ts';
+import { fetchWholeBody } from './fetch-whole-body.ts';
 import { fillGaps } from './fill-gaps.ts';
 import type { KrakenRateLimiter } from './kraken-rate-limiter.ts';
 import { mapExchangeError } from './map-exchange-error.ts';
@@ -218,15 +219,4 @@ function pairEntry(result: Record<string, unknown>, pair: KrakenPair, what: stri
 
 function rejected(what: string, problem: string): TriplegainError {
   return new TriplegainError('EXCHANGE_REJECTED', `kraken ${what}: ${problem}`, { call: what });
-}
-
-/**
- * `fetch` that has read the whole body before it resolves, under the caller's abort signal,
- * so that ccxt's timeout covers the body too.
- */
-async function fetchWholeBody(url: string, init: RequestInit): Promise<Response> {
-  const response = await fetch(url, { method: init.method, headers: init.headers, body: init.body, signal: init.signal, redirect: 'error' });
-  const body = await response.arrayBuffer();
-  const nullBody = [101, 204, 205, 304].includes(response.status);
-  return new Response(nullBody ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }

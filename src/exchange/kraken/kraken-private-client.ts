@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { kraken as CcxtKraken, DDoSProtection, RateLimitExceeded } from 'ccxt';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { fetchWholeBody } from '../../market/fetch-whole-body.ts';
 import type { ExecutionConfig } from '../../config/sections/execution-config.ts';
 import type { Keys } from '../../keys.ts';
 import {
@@ -161,7 +162,7 @@ export class KrakenPrivateClient {
         enableRateLimit: false,
         // ccxt's timer stops once the headers arrive; reading the body inside the fetch keeps a
         // stalled body under the same timeout (and the abort closes its socket).
-        fetchImplementation: fetchWholeBody,
+        fetchImplementation: fetchMarkingSent,
       },
       opts.publicLimiter,
     );
@@ -380,22 +381,9 @@ function pause(ms: number, signal: AbortSignal | undefined, what: string): Promi
   });
 }
 
-/**
- * `fetch` that has read the whole body before it resolves, under ccxt's timeout signal and
- * the caller's, so that ccxt's timeout covers the body too. Marks the request as sent.
- */
-async function fetchWholeBody(url: string, init: RequestInit): Promise<Response> {
+/** ccxt's fetch: the whole body under ccxt's timeout and the caller's signal; marks the request as sent. */
+function fetchMarkingSent(url: string, init: RequestInit): Promise<Response> {
   const context = requestContext.getStore();
-  const signals = [init.signal, context?.signal].filter((s): s is AbortSignal => s instanceof AbortSignal);
   if (context) context.sent = true;
-  const response = await fetch(url, {
-    method: init.method,
-    headers: init.headers,
-    body: init.body,
-    signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
-    redirect: 'error',
-  });
-  const body = await response.arrayBuffer();
-  const nullBody = [101, 204, 205, 304].includes(response.status);
-  return new Response(nullBody ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return fetchWholeBody(url, init, context?.signal);
 }

@@ -26,7 +26,7 @@ describe('resolveConflict', () => {
 
   /**
    * A request for a BUY of 5 % at leverage 2 with a confidence-gap conflict, market 68600.5,
-   * risk.maxLeverage 3, DeepSeek then Claude at the test env.server (each with a 30 s timeout of
+   * risk.maxLeverage 3, DeepSeek then Claude at the test server (each with a 30 s timeout of
    * its own, so only the resolver's budget can stop them).
    */
   function request(overrides: { llm?: LlmConfig; resolver?: Partial<CoordinatorConfig['resolver']>; signal?: SignalUnderReview; conflicts?: Conflict[]; abortSignal?: AbortSignal } = {}) {

@@ -60,6 +60,21 @@ export interface RateLimitDecision {
 }
 
 /**
+ * Lua shared by the scripts below: `now` (Redis server time, ms) and `counter`, the stored
+ * counter of KEYS[1] decayed by `decay` per second since it was written. Needs `decay` set.
+ */
+const DECAYED_COUNTER = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local state = redis.call('HMGET', KEYS[1], 'counter', 'ts')
+local counter = tonumber(state[1]) or 0
+local ts = tonumber(state[2]) or now
+local elapsed = now - ts
+if elapsed < 0 then elapsed = 0 end
+counter = counter - elapsed * decay / 1000
+if counter < 0 then counter = 0 end
+`;
+
+/**
  * Decaying counter, atomic across replicas. Time comes from the Redis server (TIME), so
  * replicas with skewed clocks still agree.
  *
@@ -75,16 +90,7 @@ const decayingCounterScript = new LuaScript(
 local max = tonumber(ARGV[1])
 local decay = tonumber(ARGV[2])
 local cost = tonumber(ARGV[3])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local state = redis.call('HMGET', KEYS[1], 'counter', 'ts')
-local counter = tonumber(state[1]) or 0
-local ts = tonumber(state[2]) or now
-local elapsed = now - ts
-if elapsed < 0 then elapsed = 0 end
-counter = counter - elapsed * decay / 1000
-if counter < 0 then counter = 0 end
-if cost == 0 then
+${DECAYED_COUNTER}if cost == 0 then
   return { 1, 0, tostring(counter) }
 end
 if counter + cost <= max then
@@ -110,16 +116,7 @@ const fillCounterScript = new LuaScript(
   `
 local max = tonumber(ARGV[1])
 local decay = tonumber(ARGV[2])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local state = redis.call('HMGET', KEYS[1], 'counter', 'ts')
-local counter = tonumber(state[1]) or 0
-local ts = tonumber(state[2]) or now
-local elapsed = now - ts
-if elapsed < 0 then elapsed = 0 end
-counter = counter - elapsed * decay / 1000
-if counter < 0 then counter = 0 end
-redis.call('HSET', KEYS[1], 'counter', tostring(max), 'ts', tostring(now))
+${DECAYED_COUNTER}redis.call('HSET', KEYS[1], 'counter', tostring(max), 'ts', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(max * 1000 / decay) + 1000)
 return tostring(counter)
 `,

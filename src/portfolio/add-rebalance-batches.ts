@@ -10,6 +10,8 @@ const KEEP = { removeOnComplete: 1_000, removeOnFail: 5_000 } as const;
 export interface RebalanceBatchesArgs {
   rebalanceId: string;
   correlationId: string;
+  /** Market time of the tick that planned it: a batch's `notBeforeMs` is this plus its delay. */
+  plannedAtMs: number;
   batches: readonly RebalanceBatch[];
 }
 
@@ -23,7 +25,8 @@ export interface RebalanceBatchesArgs {
  *
  * The batch's delay (`batch.delayMs`, DCA) is set on the child: it waits in BullMQ's delayed
  * set, stored in Redis, so it survives worker restarts and shows in Bull Board as delayed,
- * while its parent waits for it (`waiting-children`). Batches are independent flows: a later
+ * while its parent waits for it (`waiting-children`); the child's `notBeforeMs` holds it
+ * until the market clock has moved on as far (see `portfolioHandlers`). Batches are independent flows: a later
  * batch starts at its own time, whatever became of an earlier one; each leg fits its trades
  * to the account when it runs (see `fitLegToAccount`).
  *
@@ -46,7 +49,7 @@ export async function addRebalanceBatches(flows: FlowProducer, args: RebalanceBa
         {
           name: 'sells',
           queueName: portfolioQueue.name,
-          data: leg(batch.sells),
+          data: batch.delayMs > 0 ? { ...leg(batch.sells), notBeforeMs: args.plannedAtMs + batch.delayMs } : leg(batch.sells),
           opts: {
             jobId: rebalanceIds.batchJob(args.rebalanceId, batch.index, 'sells'),
             ...(batch.delayMs > 0 ? { delay: batch.delayMs } : {}),

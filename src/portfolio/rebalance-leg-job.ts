@@ -18,7 +18,9 @@ export const RebalanceLegData = z
     correlationId: z.string().min(1),
     /** The planned trades of this leg (all sells, or all buys). */
     trades: z.array(RebalanceTrade),
-    /** Wall time the leg proposed its trades (ms); absent before. */
+    /** A later DCA batch: market time (ms) before which it proposes nothing. */
+    notBeforeMs: z.number().int().nonnegative().optional(),
+    /** Market time the leg proposed its trades (ms); absent before. */
     proposedAtMs: z.number().int().nonnegative().optional(),
     /** What was proposed, and what was left out at proposal time with why. */
     proposals: z.array(z.object({ proposalId: z.string().min(1), symbol: tradingPair() }).strict()).optional(),

@@ -5,7 +5,6 @@ import type { Clock } from '../clock/clock.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { Db } from '../db/open-database.ts';
 import { orders, type OrderRow } from '../db/schema/orders.ts';
-import { portfolioSnapshots } from '../db/schema/portfolio-snapshots.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
 import type { PaperExchange } from '../exchange/paper/paper-exchange.ts';
 import { cancelAndSync, placeExitOrder } from '../execution/exit-orders.ts';
@@ -20,11 +19,10 @@ import { withLockedRiskState } from '../risk/risk-state-store.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import type { Redis } from 'ioredis';
-import { markOf } from '../portfolio/exchange-portfolio.ts';
+import { recordValuation } from '../portfolio/record-valuation.ts';
 import { applyPendingFills, loadOpenPositions, setProtection, type AppliedFill } from './position-store.ts';
 import { checkProtection, ratchetTrailing, startTrailing } from './protective-check.ts';
 import type { Position } from './position.ts';
-import { takeSnapshot } from './snapshot.ts';
 
 export const POSITIONS_SERVICE = 'positions';
 
@@ -54,7 +52,8 @@ const isPaper = (exchange: ExchangePort): exchange is PaperExchange => exchange.
  * 3. the take profit and the trailing stop are checked on the bar: on a trigger the resting
  *    stop is canceled first, then the position is closed at market; a trailing stop is
  *    ratcheted (only ever tighter);
- * 4. a snapshot of equity, exposure and P&L is stored and published on `portfolio_updates`.
+ * 4. the account is valued into the snapshot of the bar's slot (`recordValuation`); the
+ *    portfolio task publishes its valuation on `portfolio_updates` every tick.
  * Protective exits go on while PAUSED (the execution fence admits exits); while HALTED no
  * order is sent.
  */
@@ -189,23 +188,7 @@ async function cancelProtectiveOrders(deps: PositionsDeps, symbol: string, purpo
   for (const order of open) await cancelAndSync(deps, order);
 }
 
+/** The bar's valuation, in the snapshot of its slot. A failure is logged: the bar's orders and positions are done already. */
 async function snapshot(deps: PositionsDeps, atMs: number): Promise<void> {
-  const account = deps.exchange.name;
-  const cashAsset = deps.config.symbols.cashAsset;
-  const [balances, open] = await Promise.all([deps.exchange.balances(), loadOpenPositions(deps.db, account)]);
-  const marks: Record<string, string> = {};
-  for (const p of open) marks[p.symbol] = await markOf(deps.db, p.symbol, deps.config.marketData.timeframe);
-  // Cash as the exchange holds it; spot holdings are valued as positions by the snapshot.
-  const snap = takeSnapshot(open, marks, balances[cashAsset] ?? '0', atMs);
-  await deps.db.insert(portfolioSnapshots).values({
-    account,
-    at: new Date(atMs),
-    equityUsd: snap.equityUsd,
-    cashUsd: snap.cashUsd,
-    exposureUsd: snap.exposureUsd,
-    unrealizedPnlUsd: snap.unrealizedPnlUsd,
-    realizedPnlUsd: snap.realizedPnlUsd,
-    feesUsd: snap.feesUsd,
-    positions: snap.positions,
-  });
+  await recordValuation(deps, atMs).catch((err: unknown) => deps.logger.warn({ atMs, err: describeError(err) }, 'snapshot not recorded'));
 }

@@ -20,6 +20,7 @@ import { startPositionsService } from '../positions/positions-service.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 import { startSystemEventRecorder } from '../workers/system-event-recorder.ts';
+import type { RebalanceTiming } from '../workers/handlers/portfolio-handlers.ts';
 import { startTaskWorkers } from '../workers/start-task-workers.ts';
 import type { TaskDeps } from '../workers/task-deps.ts';
 import { buildTaskDeps } from './build-task-deps.ts';
@@ -42,7 +43,14 @@ export interface WorkerRole {
  * service on the bus, and the queue workers (all queues, or `queues`), with the exchange of
  * `execution.exchange` behind execution and the account read from it for risk.
  */
-export async function startWorkerRole(rt: Runtime, options: { queues?: readonly CatalogQueueName[]; overrides?: { clock?: Clock; candles?: CandleSource } } = {}): Promise<WorkerRole> {
+export interface WorkerRoleOptions {
+  queues?: readonly CatalogQueueName[];
+  overrides?: { clock?: Clock; candles?: CandleSource };
+  /** How rebalance legs wait for their orders (the demo wakes them itself, bar by bar). */
+  rebalance?: RebalanceTiming;
+}
+
+export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = {}): Promise<WorkerRole> {
   const { config, logger } = rt;
   const db = rt.database!.db;
   const degradation = new DegradationMonitor({ redis: rt.redis, keys: rt.keys, bus: rt.bus, config: config.degradation, clock: rt.clock, logger });
@@ -72,6 +80,7 @@ export async function startWorkerRole(rt: Runtime, options: { queues?: readonly 
     const workers = await startTaskWorkers(built.deps, {
       queues: options.queues,
       risk: { control, portfolio },
+      ...(options.rebalance ? { rebalance: options.rebalance } : {}),
       exchange,
       onOutcome: (outcome) => {
         if (outcome.ok) void degradation.recordSuccess(`task:${outcome.queue}`);

@@ -41,7 +41,7 @@ export interface RebalanceFixture {
   events: ExchangeEvent[];
   /** Close per symbol of the next bars. */
   prices: Record<string, string>;
-  /** Starts portfolio, risk and execution workers (a "process"); legs poll every 100 ms and wait up to a minute (or `timing`). */
+  /** Starts portfolio, risk and execution workers (a "process"); legs poll every 100 ms and wait up to a day of market time (or `timing`). */
   startWorkers(): Promise<TaskWorkers>;
   /** Sets paper balances (the cash asset's included). */
   seedBalances(balances: Record<string, string>): Promise<void>;
@@ -110,7 +110,7 @@ export async function rebalanceFixture(config: Record<string, unknown>, prices: 
         queues: ['portfolio', 'risk', 'execution'],
         risk: { control: h.control, portfolio: reader },
         exchange,
-        rebalance: { pollMs: 100, settleTimeoutMs: 60_000, ...timing },
+        rebalance: { pollMs: 100, settleTimeoutMs: 86_400_000, ...timing },
       });
       started.push(workers);
       return workers;

@@ -1,5 +1,5 @@
 import { Decimal } from 'decimal.js';
-import { asc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { portfolioSnapshots } from '../../src/db/schema/portfolio-snapshots.ts';
 import { saveHodlBag } from '../../src/portfolio/hodl-bag-store.ts';
@@ -38,6 +38,15 @@ describe('the portfolio task rebalances through risk and execution', () => {
     expect(result).toMatchObject({ equityUsd: '14000', rebalance: 'planned', batches: 1, sells: 1, buys: 1 });
     const rebalanceId = result.rebalanceId!;
 
+    // The valuation of the tick: stored as the snapshot of its hour, then published on portfolio_updates.
+    const stored = await f.h.database.db.select().from(portfolioSnapshots).where(eq(portfolioSnapshots.at, valuedAt));
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ account: 'paper', equityUsd: '14000', cashUsd: '4000', exposureUsd: '10000', unrealizedPnlUsd: '0', realizedPnlUsd: '0' });
+    const published = (await f.h.t.redis.xrange(f.h.t.keys.busStream('portfolio_updates'), '-', '+')).map(([, fields]) => fieldsOf(fields));
+    expect(published.map((m) => m.type)).toEqual(['portfolio.valued']);
+    expect(published[0]).toMatchObject({ source: 'portfolio', correlation_id: rebalanceId });
+    expect(JSON.parse(published[0]!.payload!)).toEqual({ equityUsd: '14000', cashUsd: '4000', exposureUsd: '10000', realizedPnlUsd: '0', unrealizedPnlUsd: '0' });
+
     // The sell reaches the exchange; the buy waits for it to fill.
     await waitFor(() => f!.events.some((e) => e.kind === 'placed' && e.side === 'sell'), 'the sell to be placed');
     await sleep(1_000);
@@ -62,31 +71,29 @@ describe('the portfolio task rebalances through risk and execution', () => {
     expect(xrpPct).toBeGreaterThan(32);
     expect(xrpPct).toBeLessThan(33.4);
 
-    // The valuation of the tick: stored, then published on portfolio_updates.
-    // (The positions service's per-bar snapshots of the next bar come after it, at the same instant.)
-    const stored = await f.h.database.db.select().from(portfolioSnapshots).where(eq(portfolioSnapshots.at, valuedAt)).orderBy(asc(portfolioSnapshots.id));
-    expect(stored[0]).toMatchObject({ account: 'paper', equityUsd: '14000', cashUsd: '4000', exposureUsd: '10000', unrealizedPnlUsd: '0', realizedPnlUsd: '0' });
-    const published = (await f.h.t.redis.xrange(f.h.t.keys.busStream('portfolio_updates'), '-', '+')).map(([, fields]) => fieldsOf(fields));
-    expect(published.map((m) => m.type)).toEqual(['portfolio.valued']);
-    expect(published[0]).toMatchObject({ source: 'portfolio', correlation_id: rebalanceId });
-    expect(JSON.parse(published[0]!.payload!)).toEqual({ equityUsd: '14000', cashUsd: '4000', exposureUsd: '10000', realizedPnlUsd: '0', unrealizedPnlUsd: '0' });
-
     // Balanced now: the next tick values the account and plans nothing.
     expect(await f.tick()).toMatchObject({ rebalance: 'not_needed', rebalanceId: null, batches: 0 });
   }, 60_000);
 
   it('buys nothing in a batch whose sells did not settle in time', async () => {
-    f = await rebalanceFixture({ portfolio: ONE_BATCH }, PRICES, { settleTimeoutMs: 1_500 });
+    // An hour of market time to settle.
+    f = await rebalanceFixture({ portfolio: ONE_BATCH }, PRICES, { settleTimeoutMs: 3_600_000 });
     await f.seedBalances({ USD: '4000', BTC: '0.2' });
     await f.seedLong('BTC/USD', '0.2', '50000');
     await f.nextBar();
     await f.startWorkers();
 
     const { rebalanceId } = await f.tick();
-    // No bar comes: the sell stays open.
-    const sells = await f.h.settled('portfolio', rebalanceIds.batchJob(rebalanceId!, 0, 'sells'), 10_000);
+    await waitFor(() => f!.events.some((e) => e.kind === 'placed' && e.side === 'sell'), 'the sell to be placed');
+    const sellsId = rebalanceIds.batchJob(rebalanceId!, 0, 'sells');
+    // Wall time alone does not time it out: the timeout is market time.
+    await sleep(1_000);
+    expect(await f.h.queue('portfolio').getJobState(sellsId)).toBe('delayed');
+    // The market moves on an hour and no bar comes: the sell stays open.
+    f.h.clock.advance(3_600_000);
+    const sells = await f.h.settled('portfolio', sellsId, 10_000);
     expect(sells.state).toBe('failed');
-    expect(sells.failedReason).toContain('not settled within 1500 ms');
+    expect(sells.failedReason).toContain('not settled within 3600000 ms');
     expect((await f.h.settled('portfolio', rebalanceIds.batchJob(rebalanceId!, 0, 'buys'), 5_000)).state).toBe('failed');
     expect((await f.rebalanceOrders()).map((o) => `${o.side} ${o.status}`)).toEqual(['sell open']);
     expect(f.events.filter((e) => e.side === 'buy')).toEqual([]);
@@ -191,6 +198,29 @@ describe('the portfolio task rebalances through risk and execution', () => {
     expect(new Decimal(balances.BTC!).times(50000).toNumber()).toBeGreaterThan(3_250);
     expect(new Decimal(balances.XRP!).times(0.5).toNumber()).toBeGreaterThan(3_250);
   }, 90_000);
+
+  it('holds a later batch until the market clock reaches its time, however long BullMQ has delayed it', async () => {
+    f = await rebalanceFixture({ portfolio: { dca: { aboveUsd: '1000', batches: 2 } } }, PRICES);
+    // One second of BullMQ delay (wall) stands for an hour of market time between batches.
+    f.h.config.portfolio.dca.intervalMs = 1_000;
+    await f.nextBar();
+    await f.startWorkers();
+    const { rebalanceId } = await f.tick();
+    await waitFor(() => f!.events.filter((e) => e.kind === 'placed').length === 2, 'batch 0 to be placed');
+
+    // The wall-time delay has passed several times over; the market clock has not moved.
+    await sleep(2_000);
+    const batch1 = await f.h.queue('portfolio').getJob(rebalanceIds.batchJob(rebalanceId!, 1, 'sells'));
+    expect(batch1!.attemptsStarted).toBeGreaterThan(0);
+    // Waiting again between its looks at the clock (or looking right now).
+    expect(['delayed', 'active']).toContain(await batch1!.getState());
+    expect(batch1!.data.proposedAtMs).toBeUndefined();
+    expect(f.events.filter((e) => e.kind === 'placed')).toHaveLength(2);
+
+    // The next bar moves the market an hour on: batch 1 runs.
+    await feedBarsUntil(f, async () => (await f!.h.queue('portfolio').getJobState(rebalanceIds.batchJob(rebalanceId!, 1, 'buys'))) === 'completed', 'batch 1 to settle');
+    expect((await f.rebalanceOrders()).filter((o) => o.status === 'filled')).toHaveLength(4);
+  }, 60_000);
 });
 
 function fieldsOf(flat: string[]): Record<string, string | undefined> {

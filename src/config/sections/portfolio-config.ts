@@ -33,6 +33,11 @@ export const PortfolioConfig = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Width of one slot of `portfolio_snapshots`: the account keeps one row per slot (the
+     * latest valuation taken in it), whichever process or bar took it.
+     */
+    snapshotIntervalMs: durationMs(60_000, 86_400_000).default(3_600_000),
   })
   .strict();
 export type PortfolioConfig = z.infer<typeof PortfolioConfig>;

@@ -1,7 +1,10 @@
-import { bigserial, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigserial, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { money, timestamptz } from '../columns.ts';
 
-/** Equity, exposure and P&L of the account at an instant (market time in replay). */
+/**
+ * Equity, exposure and P&L of the account, one row per slot of `portfolio.snapshotIntervalMs`
+ * (`at` is the slot's start, market time in replay): the latest valuation taken in the slot.
+ */
 export const portfolioSnapshots = pgTable(
   'portfolio_snapshots',
   {
@@ -16,8 +19,8 @@ export const portfolioSnapshots = pgTable(
     feesUsd: money('fees_usd').notNull(),
     positions: jsonb('positions').$type<unknown[]>().notNull(),
   },
-  // Serves the equity curve and the latest snapshot of an account.
-  (t) => [index('portfolio_snapshots_account_at_idx').on(t.account, t.at)],
+  // One row per account and slot (the upsert's target); serves the equity curve and the latest snapshot.
+  (t) => [uniqueIndex('portfolio_snapshots_account_at_key').on(t.account, t.at)],
 );
 
 export type PortfolioSnapshotRow = typeof portfolioSnapshots.$inferSelect;

@@ -1,7 +1,6 @@
 import { DelayedError, UnrecoverableError, type FlowProducer, type Queue } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { riskJobIdOf } from '../../coordinator/coordinator-service.ts';
-import { portfolioSnapshots } from '../../db/schema/portfolio-snapshots.ts';
 import { riskDecisions } from '../../db/schema/risk-decisions.ts';
 import type { ExchangePort } from '../../exchange/exchange-port.ts';
 import { timeframeMs } from '../../market/timeframes.ts';
@@ -9,25 +8,23 @@ import { clientOrderIdOf } from '../../orders/client-order-id.ts';
 import { loadOrder } from '../../orders/order-store.ts';
 import { addRebalanceBatches } from '../../portfolio/add-rebalance-batches.ts';
 import { buildRebalanceProposal } from '../../portfolio/build-rebalance-proposal.ts';
-import { markOf } from '../../portfolio/exchange-portfolio.ts';
 import { fitLegToAccount } from '../../portfolio/fit-leg-to-account.ts';
 import { loadHodlBags } from '../../portfolio/hodl-bag-store.ts';
+import { latestPrices } from '../../portfolio/latest-prices.ts';
 import { planRebalance } from '../../portfolio/plan-rebalance.ts';
 import type { PortfolioTickResult } from '../../portfolio/portfolio-tick-result.ts';
 import { rebalanceIds } from '../../portfolio/rebalance-ids.ts';
+import { recordValuation } from '../../portfolio/record-valuation.ts';
 import type { RebalanceLegData, RebalanceLegResult } from '../../portfolio/rebalance-leg-job.ts';
 import { settleTrade, type TradeSettlement } from '../../portfolio/settle-trade.ts';
 import { splitIntoBatches } from '../../portfolio/split-into-batches.ts';
-import { valueAccount } from '../../portfolio/value-account.ts';
 import { Dec, toStoredDecimal } from '../../positions/position-decimal.ts';
-import { loadOpenPositions } from '../../positions/position-store.ts';
 import { jobOptionsOf, type JobContext, type JobHandlers } from '../../queues/define-queue.ts';
 import { claimFlowSlot } from '../../queues/flow-slot.ts';
 import { EvaluateRiskResult, portfolioQueue, riskQueue, type EvaluateRiskData } from '../../queues/queue-catalog.ts';
 import { symbolSlug } from '../../queues/symbol-slug.ts';
 import { tickIdOf } from '../../queues/tick-id.ts';
 import type { PortfolioReader } from '../../risk/portfolio-reader.ts';
-import { TriplegainError } from '../../shared/triplegain-error.ts';
 import { LEASE_MARGIN_MS } from '../lease-margin.ts';
 import type { TaskDeps } from '../task-deps.ts';
 import { executionJobIdOf } from './risk-handlers.ts';
@@ -37,12 +34,16 @@ export const PORTFOLIO_SOURCE = 'portfolio';
 
 /** How a rebalance leg waits for its trades to settle. */
 export interface RebalanceTiming {
-  /** Between two looks at the leg's orders (the job is delayed in between, holding no worker). Default 10 s. */
+  /**
+   * Between two looks at the leg's orders (the job is delayed in between, holding no worker),
+   * wall time. Default 10 s.
+   */
   pollMs?: number;
   /**
    * A leg whose trades have not all settled this long after it proposed them fails (and a
-   * failed `sells` fails its batch's `buys`). Default two bars of `marketData.timeframe` plus
-   * 10 minutes: the paper exchange fills a market order on the next closed bar.
+   * failed `sells` fails its batch's `buys`); market time (the task clock). Default two bars of
+   * `marketData.timeframe` plus 10 minutes: the paper exchange fills a market order on the
+   * next closed bar.
    */
   settleTimeoutMs?: number;
 }
@@ -78,7 +79,10 @@ export interface PortfolioDeps extends Pick<TaskDeps, 'config' | 'db' | 'bus' | 
  * 2. look at each proposal: risk decision, then order (`settleTrade`); while some are pending,
  *    delay the job by `pollMs` (BullMQ `moveToDelayed`: no worker is held, and the wait
  *    survives restarts); once all have settled, complete with their outcomes; after
- *    `settleTimeoutMs`, fail.
+ *    `settleTimeoutMs` of market time, fail.
+ * A later DCA batch's `sells` is delayed in BullMQ by its interval and also waits, before
+ * step 1, until the market clock reaches its `notBeforeMs` (they agree in live trading; in a
+ * replay the market runs faster or slower than BullMQ's wall-time delays).
  * The risk engine approves or denies each trade, and an approval goes to execution, which
  * places it (market order, purpose `rebalance`), as for any other order.
  *
@@ -107,30 +111,14 @@ async function tick(deps: PortfolioDeps, timing: Timing, ctx: JobContext): Promi
   const rebalanceId = rebalanceIds.rebalance(tickIdOf(ctx.job));
   const nowMs = deps.clock.now();
 
-  const [balances, positions] = await Promise.all([deps.exchange.balances(ctx.signal), loadOpenPositions(deps.db, account)]);
   const targeted = Object.keys(config.portfolio.targets).filter((asset) => asset !== cashAsset);
-  const held = Object.keys(balances).filter((asset) => asset !== cashAsset && !new Dec(balances[asset] ?? '0').isZero());
-  const prices = await latestPrices(deps, [...new Set([...targeted, ...held])]);
-  const positionMarks: Record<string, string> = {};
-  for (const p of positions) positionMarks[p.symbol] = await markOf(deps.db, p.symbol, config.marketData.timeframe);
-  const valuation = valueAccount({ balances, prices, positions, positionMarks, cashAsset, atMs: nowMs });
-
   // Persist, then publish.
-  await deps.db.insert(portfolioSnapshots).values({
-    account,
-    at: new Date(nowMs),
-    equityUsd: valuation.equityUsd,
-    cashUsd: valuation.cashUsd,
-    exposureUsd: valuation.exposureUsd,
-    unrealizedPnlUsd: valuation.unrealizedPnlUsd,
-    realizedPnlUsd: valuation.realizedPnlUsd,
-    feesUsd: valuation.feesUsd,
-    positions: valuation.positions,
-  });
+  const { valuation, balances } = await recordValuation(deps, nowMs, ctx.signal);
   const { equityUsd, cashUsd, exposureUsd, realizedPnlUsd, unrealizedPnlUsd } = valuation;
   await deps.bus.publish('portfolio.valued', { equityUsd, cashUsd, exposureUsd, realizedPnlUsd, unrealizedPnlUsd }, { source: PORTFOLIO_SOURCE, correlationId: rebalanceId });
 
   const outcome = (rebalance: PortfolioTickResult['rebalance'], id: string | null = null, counts = { batches: 0, sells: 0, buys: 0 }): PortfolioTickResult => ({ equityUsd, rebalance, rebalanceId: id, ...counts });
+  const prices = await latestPrices(deps.db, { cashAsset, timeframe: config.marketData.timeframe, assets: targeted });
   const plan = planRebalance({
     // A negative balance (a margin short) is no holding to rebalance.
     balances: Object.fromEntries([cashAsset, ...targeted].map((asset) => [asset, toStoredDecimal(Dec.max(0, balances[asset] ?? '0'))])),
@@ -155,7 +143,7 @@ async function tick(deps: PortfolioDeps, timing: Timing, ctx: JobContext): Promi
     ctx.logger.debug({ rebalanceId: running, planned: rebalanceId }, 'rebalance in progress: nothing new planned');
     return outcome('in_progress', running);
   }
-  await addRebalanceBatches(deps.flows, { rebalanceId, correlationId: rebalanceId, batches });
+  await addRebalanceBatches(deps.flows, { rebalanceId, correlationId: rebalanceId, plannedAtMs: nowMs, batches });
   const counts = { batches: batches.length, sells: plan.sells.length, buys: plan.buys.length };
   ctx.logger.info({ rebalanceId, ...counts, equityUsd }, 'rebalance planned');
   return outcome('planned', rebalanceId, counts);
@@ -166,10 +154,12 @@ async function runLeg(deps: PortfolioDeps, timing: Timing, side: 'buy' | 'sell',
   if (wrong) throw new UnrecoverableError(`a ${side}s leg holds a ${wrong.side} of ${wrong.symbol}`);
 
   let { proposedAtMs, proposals = [], skipped = [] } = data;
+  const nowMs = deps.clock.now();
   if (proposedAtMs === undefined) {
+    // A DCA batch waits for its market time too: in replay BullMQ's delay (wall time) is not the market's.
+    if (data.notBeforeMs !== undefined && nowMs < data.notBeforeMs) return waitAgain(ctx, Math.min(timing.pollMs, data.notBeforeMs - nowMs));
     ({ proposals, skipped } = await proposeLeg(deps, side, data, ctx));
-    // Wall time, as BullMQ's delays: how long the leg has waited, whatever the market clock says.
-    proposedAtMs = Date.now();
+    proposedAtMs = nowMs;
     await ctx.job.updateData({ ...data, proposedAtMs, proposals, skipped } satisfies RebalanceLegData);
   }
 
@@ -180,10 +170,15 @@ async function runLeg(deps: PortfolioDeps, timing: Timing, side: 'buy' | 'sell',
     ctx.logger.info({ rebalanceId: data.rebalanceId, batchIndex: data.batchIndex, side, outcomes: trades.map((t) => `${t.symbol}:${t.outcome}`), skipped: skipped.length }, 'rebalance leg settled');
     return { rebalanceId: data.rebalanceId, batchIndex: data.batchIndex, side, trades, skipped };
   }
-  if (Date.now() - proposedAtMs >= timing.settleTimeoutMs) {
+  if (deps.clock.now() - proposedAtMs >= timing.settleTimeoutMs) {
     throw new UnrecoverableError(`rebalance ${data.rebalanceId} batch ${data.batchIndex}: ${pending.join(', ')} not settled within ${timing.settleTimeoutMs} ms`);
   }
-  await ctx.job.moveToDelayed(Date.now() + timing.pollMs, ctx.token);
+  return waitAgain(ctx, timing.pollMs);
+}
+
+/** Delays the job by `delayMs` (wall time; no worker is held meanwhile, and the wait survives restarts). */
+async function waitAgain(ctx: JobContext, delayMs: number): Promise<never> {
+  await ctx.job.moveToDelayed(Date.now() + Math.max(1, Math.ceil(delayMs)), ctx.token);
   throw new DelayedError();
 }
 
@@ -196,7 +191,7 @@ async function proposeLeg(deps: PortfolioDeps, side: 'buy' | 'sell', data: Rebal
     deps.exchange.balances(ctx.signal),
     deps.portfolio.equityUsd(),
     loadHodlBags(deps.db, config.portfolio.hodlBags),
-    latestPrices(deps, data.trades.map((t) => t.symbol.split('/')[0] ?? t.symbol), { skipMissing: true }),
+    latestPrices(deps.db, { cashAsset, timeframe: config.marketData.timeframe, assets: data.trades.map((t) => t.symbol.split('/')[0] ?? t.symbol), skipMissing: true }),
   ]);
   const fitted = fitLegToAccount(side, data.trades, { balances, prices, hodlBags, cashAsset, minTradeUsd: config.portfolio.minTradeUsd });
   if (!new Dec(equityUsd).gt(0)) {
@@ -224,21 +219,4 @@ async function settlementOf(deps: PortfolioDeps, proposalId: string): Promise<Tr
   const order = decision === 'approved' ? await loadOrder(deps.db, clientOrderIdOf(proposalId, 'rebalance')) : null;
   const executionJobState = decision === 'approved' && order === null ? await deps.queues.execution.getJobState(executionJobIdOf(proposalId)) : null;
   return settleTrade({ decision, riskJob, order: order && { status: order.status, filledQuantity: order.filledQuantity }, executionJobState });
-}
-
-/**
- * The latest stored close of `<asset>/<cash asset>` for each asset.
- * @throws TriplegainError `NOT_FOUND` for an asset without one, unless `skipMissing` (then it is left out).
- */
-async function latestPrices(deps: PortfolioDeps, assets: readonly string[], options: { skipMissing?: boolean } = {}): Promise<Record<string, string>> {
-  const { cashAsset } = deps.config.symbols;
-  const prices: Record<string, string> = {};
-  for (const asset of assets) {
-    try {
-      prices[asset] = await markOf(deps.db, `${asset}/${cashAsset}`, deps.config.marketData.timeframe);
-    } catch (err) {
-      if (!(options.skipMissing && err instanceof TriplegainError && err.code === 'NOT_FOUND')) throw err;
-    }
-  }
-  return prices;
 }

@@ -1,6 +1,5 @@
 import { Decimal } from 'decimal.js';
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
-import type { Bus } from '../bus/bus.ts';
 import type { Db } from '../db/open-database.ts';
 import { coordinatorDecisions } from '../db/schema/coordinator-decisions.ts';
 import { fills } from '../db/schema/fills.ts';
@@ -10,6 +9,8 @@ import { portfolioSnapshots } from '../db/schema/portfolio-snapshots.ts';
 import { positions } from '../db/schema/positions.ts';
 import { riskDecisions } from '../db/schema/risk-decisions.ts';
 import { tradingSignals } from '../db/schema/trading-signals.ts';
+import { rebalanceIds } from '../portfolio/rebalance-ids.ts';
+import { RiskState } from '../risk/risk-state.ts';
 
 /** What a replay did, from the database alone: the same data and config give the same report. */
 export interface DemoReport {
@@ -17,7 +18,9 @@ export interface DemoReport {
   pairs: readonly string[];
   signals: Record<string, number>;
   coordinator: Record<string, number>;
-  risk: { approved: number; denied: number; denialsByRule: Record<string, number>; breakerTrips: number };
+  risk: { approved: number; denied: number; denialsByRule: Record<string, number>; breakerTrips: BreakerTripRecord[] };
+  /** The trading state when the replay ended (HALTED after a drawdown breaker, until a reset). */
+  finalTradingState: string;
   orders: Record<string, number>;
   trades: { fills: number; closedPositions: number; wins: number; losses: number; openPositions: number };
   money: {
@@ -30,14 +33,20 @@ export interface DemoReport {
     maxDrawdownPct: string;
   };
   /**
-   * Rebalances carried out; null: the demo does not run the portfolio task (a rebalance waits
-   * for its sells to fill on later bars, which the bar-by-bar stepping cannot yet interleave
-   * deterministically).
+   * Rebalances that proposed trades, and what became of those trades: approved or denied by
+   * risk, and filled on the exchange.
    */
-  rebalances: number | null;
+  rebalances: { count: number; approved: number; denied: number; filled: number };
   models: { provider: string; model: string; outcome: string; calls: number; costUsd: string }[];
   /** Equity at the end of every bar: [bar open ms, equity]. */
   equityCurve: [number, string][];
+}
+
+/** A breaker trip as the risk decisions recorded it: which breaker, when (market time), at what loss. */
+export interface BreakerTripRecord {
+  breaker: string;
+  at: string;
+  lossPct: string;
 }
 
 /** Two decimals, never "-0.00". */
@@ -48,7 +57,7 @@ const usd = (d: Decimal.Value) => {
 
 const count = (rows: { key: string | null; n: number }[]) => Object.fromEntries(rows.map((r) => [r.key ?? '-', Number(r.n)]));
 
-export async function buildDemoReport(db: Db, args: { account: string; fromMs: number; toMs: number; startingCashUsd: string; pairs: readonly string[]; bus: Pick<Bus, 'stats'> }): Promise<DemoReport> {
+export async function buildDemoReport(db: Db, args: { account: string; fromMs: number; toMs: number; startingCashUsd: string; pairs: readonly string[]; finalTradingState: string }): Promise<DemoReport> {
   const from = new Date(args.fromMs);
   const to = new Date(args.toMs);
   const signals = await db
@@ -57,7 +66,7 @@ export async function buildDemoReport(db: Db, args: { account: string; fromMs: n
     .where(and(gte(tradingSignals.candleOpenTime, from), lt(tradingSignals.candleOpenTime, to)))
     .groupBy(tradingSignals.action);
   const outcomes = await db.select({ key: coordinatorDecisions.outcome, n: sql<number>`count(*)` }).from(coordinatorDecisions).groupBy(coordinatorDecisions.outcome);
-  const decisions = await db.select({ decision: riskDecisions.decision, reasons: riskDecisions.reasons }).from(riskDecisions);
+  const decisions = await db.select({ proposalId: riskDecisions.proposalId, decision: riskDecisions.decision, reasons: riskDecisions.reasons, riskState: riskDecisions.riskState }).from(riskDecisions);
   const denialsByRule: Record<string, number> = {};
   for (const d of decisions.filter((x) => x.decision === 'denied')) {
     for (const reason of d.reasons as { rule: string }[]) denialsByRule[reason.rule] = (denialsByRule[reason.rule] ?? 0) + 1;
@@ -71,6 +80,12 @@ export async function buildDemoReport(db: Db, args: { account: string; fromMs: n
   const positionRows = await db.select().from(positions).where(eq(positions.account, args.account));
   const closed = positionRows.filter((p) => p.status === 'closed');
   const realized = positionRows.reduce((sum, p) => sum.plus(p.realizedPnlUsd), new Decimal(0));
+
+  const rebalanceDecisions = decisions.filter((d) => rebalanceIds.rebalanceOfProposal(d.proposalId) !== null);
+  const [rebalanceFills] = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(orders)
+    .where(and(eq(orders.exchange, args.account), eq(orders.purpose, 'rebalance'), eq(orders.status, 'filled')));
 
   const snapshots = await db
     .select({ at: portfolioSnapshots.at, equity: portfolioSnapshots.equityUsd, unrealized: portfolioSnapshots.unrealizedPnlUsd, id: portfolioSnapshots.id })
@@ -98,7 +113,6 @@ export async function buildDemoReport(db: Db, args: { account: string; fromMs: n
     .from(llmCalls)
     .groupBy(llmCalls.provider, llmCalls.model, llmCalls.outcome)
     .orderBy(llmCalls.provider, llmCalls.model, llmCalls.outcome);
-  const riskAlerts = await args.bus.stats('risk_alerts');
 
   return {
     period: { from: from.toISOString(), to: to.toISOString(), bars: perBar.size },
@@ -109,9 +123,9 @@ export async function buildDemoReport(db: Db, args: { account: string; fromMs: n
       approved: decisions.filter((d) => d.decision === 'approved').length,
       denied: decisions.filter((d) => d.decision === 'denied').length,
       denialsByRule,
-      // Trips travel on the urgent lane, alone there.
-      breakerTrips: riskAlerts.urgentLength,
+      breakerTrips: breakerTripsOf(decisions.map((d) => d.riskState)),
     },
+    finalTradingState: args.finalTradingState,
     orders: count(orderRows),
     trades: {
       fills: Number(fillTotals?.n ?? 0),
@@ -129,8 +143,26 @@ export async function buildDemoReport(db: Db, args: { account: string; fromMs: n
       feesUsd: usd(fillTotals?.fees ?? 0),
       maxDrawdownPct: usd(maxDrawdown),
     },
-    rebalances: null,
+    rebalances: {
+      count: new Set(rebalanceDecisions.map((d) => rebalanceIds.rebalanceOfProposal(d.proposalId))).size,
+      approved: rebalanceDecisions.filter((d) => d.decision === 'approved').length,
+      denied: rebalanceDecisions.filter((d) => d.decision === 'denied').length,
+      filled: Number(rebalanceFills?.n ?? 0),
+    },
     models: models.map((m) => ({ ...m, calls: Number(m.calls), costUsd: new Decimal(m.costUsd).toFixed(4) })),
     equityCurve,
   };
+}
+
+/** Every trip the decisions' risk states show (each decision stores the state it was taken in), once, in time order. */
+function breakerTripsOf(states: readonly unknown[]): BreakerTripRecord[] {
+  const trips = new Map<string, { breaker: string; atMs: number; lossPct: string }>();
+  for (const raw of states) {
+    const state = RiskState.safeParse(raw);
+    if (!state.success) continue;
+    for (const [breaker, status] of Object.entries(state.data.breakers)) {
+      if (status.tripped && status.trippedAtMs !== null) trips.set(`${breaker}@${status.trippedAtMs}`, { breaker, atMs: status.trippedAtMs, lossPct: status.lossPct ?? '0' });
+    }
+  }
+  return [...trips.values()].sort((a, b) => a.atMs - b.atMs || a.breaker.localeCompare(b.breaker)).map((t) => ({ breaker: t.breaker, at: new Date(t.atMs).toISOString(), lossPct: usd(t.lossPct) }));
 }

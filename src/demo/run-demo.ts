@@ -30,15 +30,23 @@ export interface DemoOptions {
 }
 
 /** The queues the demo drives (the scheduler's ticks are replaced by the demo's steps). */
-const QUEUES: readonly CatalogQueueName[] = ['market-data', 'ta', 'regime', 'decision', 'risk', 'execution'];
+const QUEUES: readonly CatalogQueueName[] = ['market-data', 'ta', 'regime', 'decision', 'portfolio', 'risk', 'execution'];
+
+/**
+ * A rebalance leg waiting for its orders looks again after this much wall time: longer than
+ * any demo, so that only the demo wakes it, once per bar (see `wakeRebalanceLegs`).
+ */
+const LEG_POLL_MS = 7 * 86_400_000;
 
 /**
  * The demo: the whole worker side of the cluster in this process, on its embedded defaults
  * (a private key prefix in Redis, a fresh in-memory PGlite, the paper exchange, the `rules`
  * panel), replaying recorded Kraken hourly candles bar by bar. Each bar is played to the end
  * before the next, one pair at a time: market data (the paper exchange fills, positions and
- * snapshots follow), then a decision flow (TA and regime, the panel, the coordinator, risk,
- * execution).
+ * snapshots follow); the rebalance legs waiting for their orders, one at a time; the
+ * portfolio tick when `schedules.portfolio` has one due at the bar's close (valuation and, on
+ * drift, a rebalance through risk and execution); then a decision flow per pair (TA and
+ * regime, the panel, the coordinator, risk, execution).
  * So the same data and config always give the same report, however fast the machine.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
@@ -77,10 +85,12 @@ async function replay(rt: Runtime, options: DemoOptions, fromMs: number, prefix:
     }
   }
 
-  const role = await startWorkerRole(rt, { queues: QUEUES, overrides: { clock, candles: replayCandleSource(feed) } });
+  const role = await startWorkerRole(rt, { queues: QUEUES, overrides: { clock, candles: replayCandleSource(feed) }, rebalance: { pollMs: LEG_POLL_MS } });
   const queues = new Map(QUEUES.map((name) => [name, new Queue(name, { connection: role.deps.connection, prefix: rt.keys.queuePrefix })]));
+  const portfolio = queues.get('portfolio')!;
   const watch = {
     queues: [...queues.values()],
+    marketTimed: [portfolio],
     groups: [
       ['market_data', 'positions'],
       ['trading_signals', 'coordinator'],
@@ -102,7 +112,16 @@ async function replay(rt: Runtime, options: DemoOptions, fromMs: number, prefix:
         await queues.get('market-data')!.add('run', data, { jobId: `marketData.${symbolSlug(symbol)}.${tickId}` });
         await waitForIdle(rt.bus, watch);
       }
-      for (const symbol of pairs) {
+      // A queue the kill switch paused (a breaker's halt) is given nothing more: its work would only wait.
+      const portfolioRuns = !(await portfolio.isPaused());
+      if (portfolioRuns) await wakeRebalanceLegs(portfolio, () => waitForIdle(rt.bus, watch));
+      const closeMs = startMs + (bar + 1) * barMs;
+      if (portfolioRuns && config.schedules.portfolio.enabled && closeMs % config.schedules.portfolio.everyMs === 0) {
+        // Named as the scheduler names its jobs: the tick's id (and its rebalance's) is its due time.
+        await portfolio.add('tick', { task: 'portfolio' }, { jobId: `repeat:portfolio:${closeMs}` });
+        await waitForIdle(rt.bus, watch);
+      }
+      for (const symbol of (await queues.get('decision')!.isPaused()) ? [] : pairs) {
         await addDecisionFlow(flows, { symbol, tickId, withSentiment: false });
         await waitForIdle(rt.bus, watch);
       }
@@ -115,7 +134,7 @@ async function replay(rt: Runtime, options: DemoOptions, fromMs: number, prefix:
       toMs: startMs + bars * barMs,
       startingCashUsd: config.execution.paper.startingCashUsd,
       pairs: config.symbols.pairs,
-      bus: rt.bus,
+      finalTradingState: (await role.control.current()).state,
     });
   } finally {
     for (const queue of queues.values()) await queue.close();
@@ -124,5 +143,19 @@ async function replay(rt: Runtime, options: DemoOptions, fromMs: number, prefix:
     // Subscriptions stop before their streams go.
     await rt.bus.close(2_000);
     await deleteKeysUnder(rt.redis, prefix);
+  }
+}
+
+/**
+ * Wakes every rebalance leg waiting in the delayed set, one at a time in job-id order, each
+ * played to the end (it settles and completes, lets its batch's buys start, or waits again):
+ * after a bar's fills, as a leg in the cluster would on its next look. A DCA batch not yet due
+ * in market time waits again (see `portfolioHandlers`).
+ */
+async function wakeRebalanceLegs(portfolio: Queue, untilIdle: () => Promise<void>): Promise<void> {
+  const delayed = (await portfolio.getDelayed()).sort((a, b) => (a.id! < b.id! ? -1 : a.id! > b.id! ? 1 : 0));
+  for (const job of delayed) {
+    await job.promote();
+    await untilIdle();
   }
 }

@@ -1,8 +1,11 @@
 import { Decimal } from 'decimal.js';
+import { and, eq, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
+import { orders } from '../db/schema/orders.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
 import { loadRecentCandles } from '../market/candle-store.ts';
 import type { Timeframe } from '../market/timeframes.ts';
+import { terminalOrderStatuses } from '../orders/order-status.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
 import { toOpenPosition } from '../positions/valuation.ts';
 import type { PortfolioReader } from '../risk/portfolio-reader.ts';
@@ -44,6 +47,19 @@ export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader 
     async openPositions() {
       const open = await loadOpenPositions(deps.db, deps.account);
       return Promise.all(open.map(async (p) => toOpenPosition(p, await markOf(deps.db, p.symbol, deps.timeframe))));
+    },
+    async freeCashUsd() {
+      const balances = await deps.exchange.balances();
+      const buying = await deps.db
+        .select({ symbol: orders.symbol, quantity: orders.quantity, filledQuantity: orders.filledQuantity, limitPrice: orders.limitPrice })
+        .from(orders)
+        .where(and(eq(orders.exchange, deps.account), eq(orders.side, 'buy'), eq(orders.leverage, '1'), notInArray(orders.status, [...terminalOrderStatuses])));
+      let free = new Decimal(balances[deps.cashAsset] ?? '0');
+      for (const o of buying) {
+        const price = o.limitPrice ?? (await markOf(deps.db, o.symbol, deps.timeframe));
+        free = free.minus(new Decimal(o.quantity).minus(o.filledQuantity).times(price));
+      }
+      return free.toFixed();
     },
   };
 }

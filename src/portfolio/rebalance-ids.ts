@@ -13,4 +13,6 @@ export const rebalanceIds = {
   batchJob: (rebalanceId: string, batchIndex: number, leg: 'sells' | 'buys'): string => `portfolio.${rebalanceId}.b${batchIndex}.${leg}`,
   /** The proposal of one trade of a batch (one per symbol and side in a batch). */
   proposal: (rebalanceId: string, batchIndex: number, symbol: string, side: 'buy' | 'sell'): string => `${rebalanceId}.b${batchIndex}.${symbolSlug(symbol)}.${side}`,
+  /** The rebalance a proposal id of `proposal` belongs to; null for a proposal of another kind. */
+  rebalanceOfProposal: (proposalId: string): string | null => /^(rebal-[^.]+)\.b\d+\.[^.]+\.(?:buy|sell)$/.exec(proposalId)?.[1] ?? null,
 } as const;

@@ -39,10 +39,17 @@ export async function loadOpenPositions(db: Db, account: string): Promise<Positi
 }
 
 /**
+ * Positions are the strategy's trades. A rebalance's fills change the core allocation, held
+ * as balances (see `coreHoldings`): they open, grow or shrink no position.
+ */
+const takenIntoPositions = (purpose: string): boolean => purpose !== 'rebalance';
+
+/**
  * Takes every recorded fill of the account's orders that no position has taken in yet into
  * its position, oldest first, each in its own transaction together with its `position_fills`
  * row: a fill is applied exactly once, and fills recorded before a crash are caught up by the
- * next call. Opening, adding, reducing, closing and flipping follow `applyFill`.
+ * next call. Opening, adding, reducing, closing and flipping follow `applyFill`. A rebalance's
+ * fill is only marked as seen (`position_fills` without a position) and is not returned.
  */
 export async function applyPendingFills(db: Db, account: string): Promise<AppliedFill[]> {
   const pending = await db
@@ -56,6 +63,11 @@ export async function applyPendingFills(db: Db, account: string): Promise<Applie
 
   const applied: AppliedFill[] = [];
   for (const { fill, order } of pending) {
+    if (!takenIntoPositions(order.purpose)) {
+      // Marked as seen, and nothing else: the core allocation is balances, not a position.
+      await db.insert(positionFills).values({ fillId: fill.fillId, positionId: null, realizedPnlUsd: '0' }).onConflictDoNothing();
+      continue;
+    }
     const outcome = await db.transaction(async (tx) => {
       const [current] = await tx
         .select()

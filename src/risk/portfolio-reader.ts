@@ -5,6 +5,11 @@ export interface PortfolioReader {
   /** Cash plus the open positions' value, in the cash asset, decimal string. */
   equityUsd(): Promise<string>;
   openPositions(): Promise<OpenPosition[]>;
+  /**
+   * Cash a new spot buy can spend: the cash balance less what the account's open spot buys
+   * still need (their unfilled quantity at their limit price, or at the latest close).
+   */
+  freeCashUsd(): Promise<string>;
 }
 
 /**
@@ -15,5 +20,6 @@ export function untradedAccount(startingCashUsd: string): PortfolioReader {
   return {
     equityUsd: async () => startingCashUsd,
     openPositions: async () => [],
+    freeCashUsd: async () => startingCashUsd,
   };
 }

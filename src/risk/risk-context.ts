@@ -27,6 +27,11 @@ export const RiskContext = z
     marketPrice: DecimalString,
     /** Open positions, at most one (net) per symbol. */
     openPositions: z.array(OpenPosition),
+    /**
+     * Cash a spot buy can spend now (`PortfolioReader.freeCashUsd`), decimal string; absent
+     * when not known (then no buy is cut to it; the exchange still refuses what it cannot fund).
+     */
+    freeCashUsd: DecimalString.optional(),
     state: RiskState,
     nowMs: z.number().int().nonnegative(),
   })

@@ -21,6 +21,7 @@ export const RiskRuleName = z.enum([
   'max_order_notional',
   'risk_per_trade',
   'exit_within_position',
+  'free_cash',
 ]);
 export type RiskRuleName = z.infer<typeof RiskRuleName>;
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -27,6 +27,24 @@ describe('the demo', () => {
     expect(first.equityCurve).toHaveLength(72);
     expect(Object.keys(first.orders)).toEqual(expect.arrayContaining(['entry filled']));
     expect(first.models).toEqual([expect.objectContaining({ provider: 'rules', outcome: 'ok' })]);
+    // The first portfolio tick moves the starting cash toward the targets, in DCA batches.
+    expect(first.rebalances.count).toBe(1);
+    expect(first.rebalances.filled).toBeGreaterThan(0);
+    expect(first.orders['rebalance filled']).toBe(first.rebalances.filled);
+    expect(first.finalTradingState).toBe('RUNNING');
+  }, 120_000);
+
+  it('replays on to the end after a breaker halts trading, and reports the halt', async () => {
+    const configFile = join(dir, 'tight-drawdown.yaml');
+    // A drawdown of a tenth of a percent halts: the first dip does it.
+    await writeFile(configFile, 'risk:\n  breakers:\n    drawdown:\n      thresholdPct: 0.1\n');
+    const report = await runDemo({ configFile, from: '2021-11-01', days: 2, reportDir: dir });
+    expect(report.finalTradingState).toBe('HALTED');
+    expect(report.risk.breakerTrips.map((t) => t.breaker)).toContain('drawdown');
+    // Every bar is still valued after the halt.
+    expect(report.equityCurve).toHaveLength(48);
+    const haltedAt = Date.parse(report.risk.breakerTrips.find((t) => t.breaker === 'drawdown')!.at);
+    expect(haltedAt).toBeLessThan(Date.parse(report.period.to) - 3_600_000);
   }, 120_000);
 
   it('refuses a period the recordings do not cover, naming it', async () => {

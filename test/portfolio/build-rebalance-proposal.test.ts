@@ -49,12 +49,15 @@ describe('buildRebalanceProposal', () => {
     expect(deniedBy(evaluateRisk({ ...plainEntry, stopLoss: '49999' }, aRiskContext({ equityUsd: '19000' }), config))).toEqual(['stop_loss_distance']);
   });
 
-  it('approves a rebalance sell of a long only up to the position', () => {
+  it("approves a rebalance sell without a position and leaves a strategy position out of its size", () => {
     const proposal = propose(trade({ side: 'sell' }));
+    // The core allocation is no position: the sell passes at its size, fitted beforehand to what the core holds.
+    const alone = expectApproved(evaluateRisk(proposal, aRiskContext({ equityUsd: '19000' }), aRiskConfig()));
+    expect(alone.adjustments).toEqual([]);
+    // Sized down to the satoshi, never above the trade.
+    expect(alone.quantity).toBe('0.04999999');
     const position = { symbol: 'BTC/USD', side: 'long' as const, notionalUsd: '1000', leverage: 1 };
-    const approval = expectApproved(evaluateRisk(proposal, aRiskContext({ equityUsd: '19000', openPositions: [position] }), aRiskConfig()));
-    expect(approval.notionalUsd).toBe('1000');
-    expect(deniedBy(evaluateRisk(proposal, aRiskContext({ equityUsd: '19000' }), aRiskConfig()))).toEqual(['exit_within_position']);
+    expect(expectApproved(evaluateRisk(proposal, aRiskContext({ equityUsd: '19000', openPositions: [position] }), aRiskConfig())).quantity).toBe(alone.quantity);
   });
 
   it('refuses to size on equity that is not above zero', () => {

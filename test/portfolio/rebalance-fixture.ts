@@ -63,7 +63,7 @@ export interface RebalanceFixture {
 export async function rebalanceFixture(config: Record<string, unknown>, prices: Record<string, string>, timing: RebalanceTiming = {}): Promise<RebalanceFixture> {
   // Risk reads the paper account, which needs the harness's database: bound once that exists.
   const ref: { account?: PortfolioReader } = {};
-  const reader: PortfolioReader = { equityUsd: () => ref.account!.equityUsd(), openPositions: () => ref.account!.openPositions() };
+  const reader: PortfolioReader = { equityUsd: () => ref.account!.equityUsd(), openPositions: () => ref.account!.openPositions(), freeCashUsd: () => ref.account!.freeCashUsd() };
   const h = await createTaskHarness({
     clockMs: START_MS,
     portfolio: reader,

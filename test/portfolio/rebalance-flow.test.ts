@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { portfolioSnapshots } from '../../src/db/schema/portfolio-snapshots.ts';
+import { positions } from '../../src/db/schema/positions.ts';
 import { saveHodlBag } from '../../src/portfolio/hodl-bag-store.ts';
 import { rebalanceIds } from '../../src/portfolio/rebalance-ids.ts';
 import { RebalanceLegResult } from '../../src/portfolio/rebalance-leg-job.ts';
@@ -29,7 +30,6 @@ describe('the portfolio task rebalances through risk and execution', () => {
     f = await rebalanceFixture({ portfolio: ONE_BATCH }, PRICES);
     // 0.2 BTC (10 000 USD, 71 % of equity) and 4 000 USD: BTC is far above its third.
     await f.seedBalances({ USD: '4000', BTC: '0.2' });
-    await f.seedLong('BTC/USD', '0.2', '50000');
     await f.nextBar();
     await f.startWorkers();
     const valuedAt = new Date(f.h.clock.now());
@@ -41,11 +41,12 @@ describe('the portfolio task rebalances through risk and execution', () => {
     // The valuation of the tick: stored as the snapshot of its hour, then published on portfolio_updates.
     const stored = await f.h.database.db.select().from(portfolioSnapshots).where(eq(portfolioSnapshots.at, valuedAt));
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ account: 'paper', equityUsd: '14000', cashUsd: '4000', exposureUsd: '10000', unrealizedPnlUsd: '0', realizedPnlUsd: '0' });
+    // The BTC is the core allocation, not a trade: no position, no exposure.
+    expect(stored[0]).toMatchObject({ account: 'paper', equityUsd: '14000', cashUsd: '4000', exposureUsd: '0', unrealizedPnlUsd: '0', realizedPnlUsd: '0' });
     const published = (await f.h.t.redis.xrange(f.h.t.keys.busStream('portfolio_updates'), '-', '+')).map(([, fields]) => fieldsOf(fields));
     expect(published.map((m) => m.type)).toEqual(['portfolio.valued']);
     expect(published[0]).toMatchObject({ source: 'portfolio', correlation_id: rebalanceId });
-    expect(JSON.parse(published[0]!.payload!)).toEqual({ equityUsd: '14000', cashUsd: '4000', exposureUsd: '10000', realizedPnlUsd: '0', unrealizedPnlUsd: '0' });
+    expect(JSON.parse(published[0]!.payload!)).toEqual({ equityUsd: '14000', cashUsd: '4000', exposureUsd: '0', realizedPnlUsd: '0', unrealizedPnlUsd: '0' });
 
     // The sell reaches the exchange; the buy waits for it to fill.
     await waitFor(() => f!.events.some((e) => e.kind === 'placed' && e.side === 'sell'), 'the sell to be placed');
@@ -75,11 +76,30 @@ describe('the portfolio task rebalances through risk and execution', () => {
     expect(await f.tick()).toMatchObject({ rebalance: 'not_needed', rebalanceId: null, batches: 0 });
   }, 60_000);
 
+  it("neither sells nor undoes the strategy's open trade: the rebalance works on the core allocation", async () => {
+    f = await rebalanceFixture({ portfolio: ONE_BATCH }, PRICES);
+    // All the BTC is an open trade of the strategy (10 000 USD); 4 000 USD of cash.
+    await f.seedBalances({ USD: '4000', BTC: '0.2' });
+    await f.seedLong('BTC/USD', '0.2', '50000');
+    await f.nextBar();
+    await f.startWorkers();
+
+    // Plans with 14 000 USD (the cash and the trade's value), holding no BTC or XRP of its own: it buys both, sells nothing.
+    const result = await f.tick();
+    expect(result).toMatchObject({ equityUsd: '14000', rebalance: 'planned', sells: 0, buys: 2 });
+    await feedBarsUntil(f, async () => (await f!.h.queue('portfolio').getJobState(rebalanceIds.batchJob(result.rebalanceId!, 0, 'buys'))) === 'completed', 'the buys to settle');
+    expect(f.events.filter((e) => e.side === 'sell')).toEqual([]);
+    // Bought with the cash there was, on top of the trade's 0.2 BTC; the trade's position is as it was.
+    const btc = new Decimal((await f.balances()).BTC!);
+    expect(btc.gt('0.2')).toBe(true);
+    const open = await f.h.database.db.select().from(positions);
+    expect(open.map((p) => [p.symbol, p.status, p.quantity])).toEqual([['BTC/USD', 'open', '0.2']]);
+  }, 60_000);
+
   it('buys nothing in a batch whose sells did not settle in time', async () => {
     // An hour of market time to settle.
     f = await rebalanceFixture({ portfolio: ONE_BATCH }, PRICES, { settleTimeoutMs: 3_600_000 });
     await f.seedBalances({ USD: '4000', BTC: '0.2' });
-    await f.seedLong('BTC/USD', '0.2', '50000');
     await f.nextBar();
     await f.startWorkers();
 
@@ -120,7 +140,6 @@ describe('the portfolio task rebalances through risk and execution', () => {
     await saveHodlBag(f.h.database.db, { asset: 'BTC', quantity: '0.25', note: 'cold storage' }, f.h.clock.now());
     // 0.3 BTC (15 000 USD of 19 000): its third would be 0.127 BTC, but 0.25 of it is kept.
     await f.seedBalances({ USD: '4000', BTC: '0.3' });
-    await f.seedLong('BTC/USD', '0.3', '50000');
     await f.nextBar();
     await f.startWorkers();
 

@@ -16,7 +16,7 @@ describe('recordValuation: one snapshot per account and slot', () => {
   let balances: Balances;
   const { config } = loadConfig({ env: {} });
   // The exchange, as far as valuing needs it: its name and its balances.
-  const exchange = { name: 'paper', balances: async () => balances };
+  const exchange = { name: 'paper' as const, balances: async () => balances };
 
   beforeEach(async () => {
     database = await createTestDatabase('postgres');

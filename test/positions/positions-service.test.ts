@@ -1,7 +1,9 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fills } from '../../src/db/schema/fills.ts';
 import { orderEvents } from '../../src/db/schema/order-events.ts';
 import { orders } from '../../src/db/schema/orders.ts';
+import { positionFills } from '../../src/db/schema/position-fills.ts';
 import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
 import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
 import { placeOrderOnce } from '../../src/execution/place-order-once.ts';
@@ -57,6 +59,23 @@ describe('the positions service on each closed bar', () => {
     expect(position).toMatchObject({ symbol: 'BTC/USD', side: 'long', quantity: '0.01', protection: { stopLoss: '39000', takeProfit: '42000', trailing: null } });
     const stops = await h.database.db.select().from(orders).where(eq(orders.purpose, 'stop_loss'));
     expect(stops).toEqual([expect.objectContaining({ status: 'open', type: 'stop-loss', triggerPrice: '39000', quantity: '0.01', side: 'sell', reduceOnly: true })]);
+  }, 30_000);
+
+  it("takes a rebalance's fill into no position: the trade's position and its stop stay as they were", async () => {
+    const { h, deps, bar } = await withEntry();
+    await bar(flat(1, '40100'));
+    await placeOrderOnce(deps, deps.exchange, { clientOrderId: clientOrderIdOf('rebal-1.b0.BTC-USD.buy', 'rebalance'), decisionId: 'appr-rebal', proposalId: 'rebal-1.b0.BTC-USD.buy', correlationId: 'rebal-1', symbol: 'BTC/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'rebalance', quantity: '0.02' }, { fenceIntent: 'entry', ttlMs: 5_000 });
+    await bar(flat(2, '40200'));
+    await bar(flat(3, '40300'));
+
+    const [rebalance] = await h.database.db.select().from(orders).where(eq(orders.purpose, 'rebalance'));
+    expect(rebalance).toMatchObject({ status: 'filled', filledQuantity: '0.02' });
+    const [rebalanceFill] = await h.database.db.select().from(fills).where(eq(fills.clientOrderId, rebalance!.clientOrderId));
+    // Seen once, by no position.
+    expect(await h.database.db.select().from(positionFills).where(eq(positionFills.fillId, rebalanceFill!.fillId))).toEqual([expect.objectContaining({ positionId: null, realizedPnlUsd: '0' })]);
+    expect(await loadOpenPositions(h.database.db, 'paper')).toEqual([expect.objectContaining({ symbol: 'BTC/USD', side: 'long', quantity: '0.01' })]);
+    const stops = await h.database.db.select().from(orders).where(eq(orders.purpose, 'stop_loss'));
+    expect(stops.map((o) => [o.status, o.quantity])).toEqual([['open', '0.01']]);
   }, 30_000);
 
   it('on take profit cancels the stop first, then closes the position', async () => {

@@ -27,6 +27,7 @@ describe('no order without a stored approval', () => {
     const unreadable: PortfolioReader = {
       equityUsd: () => Promise.reject(new Error('portfolio store unreachable')),
       openPositions: async () => [],
+      freeCashUsd: async () => '10000',
     };
     h = await createTaskHarness({ clockMs: Date.UTC(2024, 0, 10, 12), portfolio: unreadable });
     await h.startWorkers(['risk']);

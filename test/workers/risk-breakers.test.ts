@@ -21,7 +21,8 @@ const CLOCK_MS = Date.UTC(2024, 0, 10, 12);
 /** The account the risk worker reads; the test moves its equity and positions between jobs. */
 function mutableAccount(equityUsd: string, positions: OpenPosition[] = []) {
   const account = { equityUsd, positions };
-  const reader: PortfolioReader = { equityUsd: async () => account.equityUsd, openPositions: async () => account.positions };
+  // All of it cash: no buy here is cut to the free cash.
+  const reader: PortfolioReader = { equityUsd: async () => account.equityUsd, openPositions: async () => account.positions, freeCashUsd: async () => account.equityUsd };
   return { account, reader };
 }
 

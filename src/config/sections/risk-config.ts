@@ -40,6 +40,11 @@ export const RiskConfig = z
     maxOpenPositions: z.number().int().min(1).max(100).default(4),
     /** Largest notional of one order, in the cash asset (decimal string). */
     maxOrderNotionalUsd: decimalAmount({ min: '1', max: '10000000' }).default('10000'),
+    /**
+     * Share of the free cash a spot buy may not spend, %: kept for the fee and for slippage
+     * between the proposal's price and the fill.
+     */
+    cashReservePct: pct(0, 50).default(1),
     /** Smallest notional of one order (below Kraken's minimums orders fail), decimal string. */
     minOrderUsd: decimalAmount({ min: '0', max: '1000000' }).default('10'),
     stopLoss: z

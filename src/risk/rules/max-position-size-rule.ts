@@ -5,10 +5,11 @@ import type { RiskRule } from './risk-rule.ts';
 /**
  * Sizing. Caps an entry so that its symbol's position on the order's side (the open one plus
  * this order, in notional) stays within `maxPositionPct` % of equity: capped when above the
- * room left, untouched at exactly it. Denies when no room is left (room ≤ 0).
+ * room left, untouched at exactly it. Denies when no room is left (room ≤ 0). A rebalance's
+ * buy opens no position (it tops up the core allocation, bounded by its target) and passes.
  */
 export const maxPositionSizeRule: RiskRule = ({ proposal, config, equityUsd, notionalUsd, position, reducesExposure }) => {
-  if (reducesExposure || equityUsd.lte(0)) return undefined;
+  if (reducesExposure || proposal.purpose === 'rebalance' || equityUsd.lte(0)) return undefined;
   const limit = equityUsd.times(config.maxPositionPct).div(100);
   const sameSide = position !== undefined && position.side === (proposal.side === 'buy' ? 'long' : 'short');
   const held = sameSide ? new Decimal(position.notionalUsd) : new Decimal(0);

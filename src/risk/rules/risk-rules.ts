@@ -1,6 +1,7 @@
 import { cooldownRule } from './cooldown-rule.ts';
 import { entriesPausedRule } from './entries-paused-rule.ts';
 import { exitWithinPositionRule } from './exit-within-position-rule.ts';
+import { freeCashRule } from './free-cash-rule.ts';
 import { maxExposureRule } from './max-exposure-rule.ts';
 import { maxLeverageRule } from './max-leverage-rule.ts';
 import { maxOpenPositionsRule } from './max-open-positions-rule.ts';
@@ -25,7 +26,7 @@ import { tradingStateRule } from './trading-state-rule.ts';
  * cap and only deny.
  */
 export const riskRules: { readonly sizing: readonly RiskRule[]; readonly checks: readonly RiskRule[] } = {
-  sizing: [exitWithinPositionRule, maxPositionSizeRule, maxExposureRule, maxOrderNotionalRule, riskPerTradeRule],
+  sizing: [exitWithinPositionRule, maxPositionSizeRule, maxExposureRule, maxOrderNotionalRule, riskPerTradeRule, freeCashRule],
   checks: [
     tradingStateRule,
     positiveEquityRule,

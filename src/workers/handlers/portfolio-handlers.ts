@@ -9,6 +9,8 @@ import { loadOrder } from '../../orders/order-store.ts';
 import { addRebalanceBatches } from '../../portfolio/add-rebalance-batches.ts';
 import { buildRebalanceProposal } from '../../portfolio/build-rebalance-proposal.ts';
 import { fitLegToAccount } from '../../portfolio/fit-leg-to-account.ts';
+import { coreHoldings } from '../../portfolio/core-holdings.ts';
+import { markOf } from '../../portfolio/exchange-portfolio.ts';
 import { loadHodlBags } from '../../portfolio/hodl-bag-store.ts';
 import { latestPrices } from '../../portfolio/latest-prices.ts';
 import { planRebalance } from '../../portfolio/plan-rebalance.ts';
@@ -19,6 +21,8 @@ import type { RebalanceLegData, RebalanceLegResult } from '../../portfolio/rebal
 import { settleTrade, type TradeSettlement } from '../../portfolio/settle-trade.ts';
 import { splitIntoBatches } from '../../portfolio/split-into-batches.ts';
 import { Dec, toStoredDecimal } from '../../positions/position-decimal.ts';
+import { loadOpenPositions } from '../../positions/position-store.ts';
+import { valuePosition } from '../../positions/valuation.ts';
 import { jobOptionsOf, type JobContext, type JobHandlers } from '../../queues/define-queue.ts';
 import { claimFlowSlot } from '../../queues/flow-slot.ts';
 import { EvaluateRiskResult, portfolioQueue, riskQueue, type EvaluateRiskData } from '../../queues/queue-catalog.ts';
@@ -119,9 +123,10 @@ async function tick(deps: PortfolioDeps, timing: Timing, ctx: JobContext): Promi
 
   const outcome = (rebalance: PortfolioTickResult['rebalance'], id: string | null = null, counts = { batches: 0, sells: 0, buys: 0 }): PortfolioTickResult => ({ equityUsd, rebalance, rebalanceId: id, ...counts });
   const prices = await latestPrices(deps.db, { cashAsset, timeframe: config.marketData.timeframe, assets: targeted });
+  const core = coreHoldings(balances, valuation.positions, cashAsset);
   const plan = planRebalance({
-    // A negative balance (a margin short) is no holding to rebalance.
-    balances: Object.fromEntries([cashAsset, ...targeted].map((asset) => [asset, toStoredDecimal(Dec.max(0, balances[asset] ?? '0'))])),
+    // The core allocation, apart from the strategy's open trades; a negative balance (a margin short) is no holding to rebalance.
+    balances: Object.fromEntries([cashAsset, ...targeted].map((asset) => [asset, toStoredDecimal(Dec.max(0, asset === cashAsset ? core.planningCash : (core.holdings[asset] ?? '0')))])),
     prices: Object.fromEntries(targeted.map((asset) => [asset, prices[asset] ?? '0'])),
     targets: config.portfolio.targets,
     cashAsset,
@@ -193,7 +198,11 @@ async function proposeLeg(deps: PortfolioDeps, side: 'buy' | 'sell', data: Rebal
     loadHodlBags(deps.db, config.portfolio.hodlBags),
     latestPrices(deps.db, { cashAsset, timeframe: config.marketData.timeframe, assets: data.trades.map((t) => t.symbol.split('/')[0] ?? t.symbol), skipMissing: true }),
   ]);
-  const fitted = fitLegToAccount(side, data.trades, { balances, prices, hodlBags, cashAsset, minTradeUsd: config.portfolio.minTradeUsd });
+  const open = await loadOpenPositions(deps.db, deps.exchange.name);
+  const valued = await Promise.all(open.map(async (p) => valuePosition(p, await markOf(deps.db, p.symbol, config.marketData.timeframe))));
+  // Never what the strategy's open trades hold; the cash there is.
+  const { holdings } = coreHoldings(balances, valued, cashAsset);
+  const fitted = fitLegToAccount(side, data.trades, { balances: holdings, prices, hodlBags, cashAsset, minTradeUsd: config.portfolio.minTradeUsd });
   if (!new Dec(equityUsd).gt(0)) {
     return { proposals: [], skipped: [...fitted.skipped, ...fitted.trades.map((t) => ({ symbol: t.symbol, reason: 'no_equity' }))] };
   }

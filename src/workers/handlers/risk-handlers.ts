@@ -58,13 +58,13 @@ async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext)
   const account = deps.config.execution.exchange;
   let outcome: { state: RiskState; result: { decision: RiskDecision; trips: BreakerTrip[] } };
   try {
-    const [control, equityUsd, openPositions, marketPrice] = await Promise.all([deps.control.current(), deps.portfolio.equityUsd(), deps.portfolio.openPositions(), latestPrice(deps, proposal)]);
+    const [control, equityUsd, openPositions, freeCashUsd, marketPrice] = await Promise.all([deps.control.current(), deps.portfolio.equityUsd(), deps.portfolio.openPositions(), deps.portfolio.freeCashUsd(), latestPrice(deps, proposal)]);
     outcome = await withLockedRiskState(deps.db, account, () => initialRiskState(equityUsd, nowMs), async (current, tx) => {
       let state = current.state;
       if (control.resets > current.resetsApplied) state = resetRiskState(state, equityUsd, nowMs);
       const breakers = evaluateBreakers(state, equityUsd, deps.config.risk.breakers, nowMs);
       state = breakers.state;
-      const decision = evaluateRisk(proposal, { equityUsd, marketPrice, openPositions, state, nowMs }, deps.config.risk);
+      const decision = evaluateRisk(proposal, { equityUsd, marketPrice, openPositions, freeCashUsd, state, nowMs }, deps.config.risk);
       await tx.insert(riskDecisions).values(toRow(proposal, decision, state));
       return { state, resetsApplied: control.resets, result: { decision, trips: breakers.trips } };
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exitWithinPositionRule } from '../../../src/risk/rules/exit-within-position-rule.ts';
-import { aPosition, aRuleInput, cappedBy, decide, expectApproved, expectDenied } from '../risk-builders.ts';
+import { aPosition, aRuleInput, cappedBy, decide, deniedBy, expectApproved, expectDenied } from '../risk-builders.ts';
 
 const longBtc = aPosition({ symbol: 'BTC/USD', side: 'long', notionalUsd: '1000' });
 const shortBtc = aPosition({ symbol: 'BTC/USD', side: 'short', notionalUsd: '1000' });
@@ -33,5 +33,12 @@ describe('exit within position rule', () => {
   it('on its own: no verdict for an exit of exactly the position, a cap to it just above', () => {
     expect(exitWithinPositionRule(aRuleInput({ side: 'sell', intent: 'exit', sizePct: 10 }, { openPositions: [longBtc] }))).toBeUndefined();
     expect(exitWithinPositionRule(aRuleInput({ side: 'sell', intent: 'exit', sizePct: 10.01 }, { openPositions: [longBtc] }))).toMatchObject({ cap: { notionalUsd: '1000' } });
+  });
+
+  it('lets a rebalance sell through without a position: it sells the core allocation, which no position tracks', () => {
+    expect(exitWithinPositionRule(aRuleInput({ side: 'sell', intent: 'exit', purpose: 'rebalance', sizePct: 10 }))).toBeUndefined();
+    expectApproved(decide({ side: 'sell', intent: 'exit', purpose: 'rebalance', stopLoss: null, takeProfit: null }));
+    // The same sell as a trade's exit is denied.
+    expect(deniedBy(decide({ side: 'sell', intent: 'exit', stopLoss: null, takeProfit: null }))).toEqual(['exit_within_position']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aPosition, decide, expectApproved, expectDenied } from '../risk-builders.ts';
+import { aPosition, decide, deniedBy, expectApproved, expectDenied } from '../risk-builders.ts';
 
 const others = ['ETH/USD', 'SOL/USD', 'XRP/USD', 'ADA/USD'].map((symbol) => aPosition({ symbol, notionalUsd: '500' }));
 
@@ -22,5 +22,11 @@ describe('max open positions rule', () => {
   it('approves an exit with the maximum open', () => {
     const openPositions = [...others.slice(0, 3), aPosition({ symbol: 'BTC/USD', notionalUsd: '500' })];
     expectApproved(decide({ side: 'sell', intent: 'exit' }, { openPositions }, { maxOpenPositions: 1 }));
+  });
+
+  it('approves a rebalance buy with the maximum open: the core allocation opens no position', () => {
+    const openPositions = others.slice(0, 4);
+    expectApproved(decide({ purpose: 'rebalance', stopLoss: null, takeProfit: null }, { openPositions }));
+    expect(deniedBy(decide({}, { openPositions }))).toEqual(['max_open_positions']);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maxPositionSizeRule } from '../../../src/risk/rules/max-position-size-rule.ts';
-import { aPosition, aRuleInput, cappedBy, decide, expectApproved, expectDenied } from '../risk-builders.ts';
+import { aPosition, aRuleInput, cappedBy, decide, deniedBy, expectApproved, expectDenied } from '../risk-builders.ts';
 
 // Equity 10000, maxPositionPct 20: a position of at most 2000 notional.
 describe('max position size rule', () => {
@@ -42,5 +42,12 @@ describe('max position size rule', () => {
   it('on its own: no verdict at exactly the limit, a cap to it just above', () => {
     expect(maxPositionSizeRule(aRuleInput({ sizePct: 20 }))).toBeUndefined();
     expect(maxPositionSizeRule(aRuleInput({ sizePct: 20.01 }))).toMatchObject({ cap: { notionalUsd: '2000' } });
+  });
+
+  it('leaves a rebalance buy alone: it tops up the core allocation, no position', () => {
+    const openPositions = [aPosition({ symbol: 'BTC/USD', notionalUsd: '2000' })];
+    const rebalanceBuy = { sizePct: 30, purpose: 'rebalance', stopLoss: null, takeProfit: null } as const;
+    expect(cappedBy(expectApproved(decide(rebalanceBuy, { openPositions })))).not.toContain('max_position_size');
+    expect(deniedBy(decide({ ...rebalanceBuy, purpose: 'entry', stopLoss: '45000' }, { openPositions }))).toContain('max_position_size');
   });
 });

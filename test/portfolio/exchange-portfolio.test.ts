@@ -1,0 +1,47 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Balances } from '../../src/exchange/exchange-port.ts';
+import { saveCandles } from '../../src/market/candle-store.ts';
+import type { NewOrderInput } from '../../src/orders/new-order.ts';
+import { applyOrderEvent, createOrder } from '../../src/orders/order-store.ts';
+import { exchangePortfolio } from '../../src/portfolio/exchange-portfolio.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+const T0 = Date.UTC(2024, 2, 1);
+
+describe('exchangePortfolio: the account as the risk engine reads it', () => {
+  let database: TestDatabase;
+  const balances: Balances = { USD: '10000', BTC: '0.1' };
+  // The exchange, as far as reading the account needs it: its balances.
+  const exchange = { balances: async () => balances };
+  const reader = () => exchangePortfolio({ db: database.db, exchange, account: 'paper', cashAsset: 'USD', timeframe: '1h' });
+  const order = (id: string, o: Partial<NewOrderInput> = {}) =>
+    createOrder(database.db, { clientOrderId: id, decisionId: null, proposalId: null, correlationId: id, symbol: 'BTC/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry', quantity: '0.02', exchange: 'paper', ...o });
+
+  beforeEach(async () => {
+    database = await createTestDatabase('postgres');
+    await saveCandles(database.db, [{ symbol: 'BTC/USD', timeframe: '1h', openTimeMs: T0, open: '50000', high: '50000', low: '50000', close: '50000', volume: '10', trades: 1, gapFilled: false }], 'replay');
+  });
+  afterEach(async () => {
+    await database.cleanup();
+  });
+
+  it('values every balance at the latest close', async () => {
+    expect(await reader().equityUsd()).toBe('15000');
+  });
+
+  it("takes from the free cash what the open spot buys still need: a market buy at the latest close, a limit buy at its limit", async () => {
+    expect(await reader().freeCashUsd()).toBe('10000');
+    await order('mkt-buy');
+    await order('lmt-buy', { type: 'limit', limitPrice: '45000', quantity: '0.01' });
+    // 10000 − 0.02 × 50000 − 0.01 × 45000
+    expect(await reader().freeCashUsd()).toBe('8550');
+  });
+
+  it('leaves out sells, margin buys and ended orders', async () => {
+    await order('sell', { side: 'sell', intent: 'exit', purpose: 'exit' });
+    await order('margin-buy', { leverage: 3 });
+    await order('canceled-buy');
+    await applyOrderEvent(database.db, 'canceled-buy', { kind: 'canceled' });
+    expect(await reader().freeCashUsd()).toBe('10000');
+  });
+});

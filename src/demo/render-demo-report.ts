@@ -28,6 +28,7 @@ export function renderDemoReportText(r: DemoReport, htmlPath?: string): string {
     table(r.risk.denialsByRule),
     `  breaker trips (${r.risk.breakerTrips.length}); trading state at the end: ${r.finalTradingState}`,
     r.risk.breakerTrips.map((t) => `    ${t.breaker.padEnd(12)} ${t.at.slice(0, 16).replace('T', ' ')}  loss ${t.lossPct} %`).join('\n') || '    (none)',
+    ...(r.finalTradingState === 'HALTED' ? ['    (the halt closed the trades; the core allocation is held until an operator resets and resumes)'] : []),
     '  orders (purpose status)',
     table(r.orders),
     '  model calls',

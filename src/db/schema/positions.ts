@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, check, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { money, quantity, timestamptz } from '../columns.ts';
 
 /**
@@ -33,6 +33,8 @@ export const positions = pgTable(
     uniqueIndex('positions_open_symbol_key').on(t.account, t.symbol).where(sql`status = 'open'`),
     // Serves reports: positions closed in a period.
     index('positions_account_closed_at_idx').on(t.account, t.closedAt),
+    // Backstop for the domain's schema (`Position`): no position of zero or negative size or leverage.
+    check('positions_valid', sql`${t.quantity} > 0 AND ${t.leverage} >= 1 AND ${t.avgEntryPrice} > 0 AND ${t.side} IN ('long', 'short') AND ${t.status} IN ('open', 'closed')`),
   ],
 );
 

@@ -1,0 +1,1 @@
+ALTER TABLE "positions" ADD CONSTRAINT "positions_valid" CHECK ("positions"."quantity" > 0 AND "positions"."leverage" >= 1 AND "positions"."avg_entry_price" > 0 AND "positions"."side" IN ('long', 'short') AND "positions"."status" IN ('open', 'closed'));

@@ -8,9 +8,9 @@ import { clientOrderIdOf } from '../../orders/client-order-id.ts';
 import { loadOrder } from '../../orders/order-store.ts';
 import { addRebalanceBatches } from '../../portfolio/add-rebalance-batches.ts';
 import { buildRebalanceProposal } from '../../portfolio/build-rebalance-proposal.ts';
-import { fitLegToAccount } from '../../portfolio/fit-leg-to-account.ts';
 import { coreHoldings } from '../../portfolio/core-holdings.ts';
 import { markOf } from '../../portfolio/exchange-portfolio.ts';
+import { fitLegToAccount } from '../../portfolio/fit-leg-to-account.ts';
 import { loadHodlBags } from '../../portfolio/hodl-bag-store.ts';
 import { latestPrices } from '../../portfolio/latest-prices.ts';
 import { planRebalance } from '../../portfolio/plan-rebalance.ts';
@@ -67,19 +67,22 @@ export interface PortfolioDeps extends Pick<TaskDeps, 'config' | 'db' | 'bus' | 
  * The portfolio task. ARCHITECTURE §6.
  *
  * `tick` (hourly, from the scheduler):
- * 1. values the account (balances at the latest closes, open positions at their marks; see
- *    `valueAccount`), stores it in `portfolio_snapshots` and publishes `portfolio.valued` on
+ * 1. values the account (balances at the latest closes, open positions at their marks), stores
+ *    it as the snapshot of its slot (`recordValuation`) and publishes `portfolio.valued` on
  *    `portfolio_updates`;
- * 2. plans the rebalance (`planRebalance`: targets, threshold, minimum trade, the hodl bags of
- *    config and table) and splits it into DCA batches (`splitIntoBatches`);
+ * 2. plans the rebalance of the core allocation (`coreHoldings`: the balances less what the
+ *    strategy's open trades hold, their value counted as cash) with `planRebalance` (targets,
+ *    threshold, minimum trade, the hodl bags of config and table) and splits it into DCA
+ *    batches (`splitIntoBatches`);
  * 3. claims the account's one rebalance slot (a rebalance whose batches are still to run keeps
  *    it: a new tick then plans nothing, `in_progress`) and adds one flow per batch
  *    (`addRebalanceBatches`: `buys` parent, `sells` child, later batches delayed).
  *
  * `sells` and `buys` (one leg of one batch), in steps, the job being delayed between them:
- * 1. fit the planned trades to the account now (`fitLegToAccount`: never into a hodl bag,
- *    never more cash than there is), propose each to risk (`buildRebalanceProposal`; risk job
- *    id `risk.<proposal id>`), and record what was proposed in the job's data;
+ * 1. fit the planned trades to the core allocation now (`fitLegToAccount`: never into a hodl
+ *    bag or a trade's holding, never more cash than there is), propose each to risk
+ *    (`buildRebalanceProposal`; risk job id `risk.<proposal id>`), and record what was
+ *    proposed in the job's data;
  * 2. look at each proposal: risk decision, then order (`settleTrade`); while some are pending,
  *    delay the job by `pollMs` (BullMQ `moveToDelayed`: no worker is held, and the wait
  *    survives restarts); once all have settled, complete with their outcomes; after

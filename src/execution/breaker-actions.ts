@@ -3,6 +3,9 @@ import type { Bus } from '../bus/bus.ts';
 import { BreakerTripped } from '../bus/messages/breaker-tripped.ts';
 import type { Subscription } from '../bus/subscription.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
+import { initialRiskState } from '../risk/risk-state.ts';
+import { withLockedRiskState } from '../risk/risk-state-store.ts';
+import { transitionTradingState, type TradingState } from '../risk/trading-state-machine.ts';
 import { placeExitOrder, type ExitOrderDeps } from './exit-orders.ts';
 
 export const BREAKER_ACTIONS_SERVICE = 'breaker-actions';
@@ -16,7 +19,9 @@ export interface BreakerActionsDeps extends ExitOrderDeps {
  * is cut by the breaker's `reduceByPct` with a market exit (a cut rounded down to 8 decimals;
  * nothing for a position too small to cut). Exits pass the trading-state fence unless the
  * cluster is HALTED. Order ids are derived from the trip message, so a redelivered trip cuts
- * nothing twice. (Halting breakers are carried out by the halt itself, see `startHaltActions`.)
+ * nothing twice. Once the cuts are placed the reduction is done: REDUCING goes back to ACTIVE
+ * (`markPositionsReduced`); the tripped breaker stays tripped until its week rolls over.
+ * (Halting breakers are carried out by the halt itself, see `startHaltActions`.)
  */
 export async function startBreakerActions(deps: BreakerActionsDeps): Promise<Subscription<'risk_alerts'>> {
   return deps.bus.subscribe({
@@ -27,6 +32,7 @@ export async function startBreakerActions(deps: BreakerActionsDeps): Promise<Sub
       const trip = BreakerTripped.payload.parse(message.payload);
       if (trip.action !== 'reduce_positions') return;
       await reducePositions(deps, { tripId: message.id, reduceByPct: deps.config.risk.breakers[trip.breaker].reduceByPct, correlationId: message.correlationId });
+      await markPositionsReduced(deps);
     },
   });
 }
@@ -48,4 +54,23 @@ export async function reducePositions(deps: BreakerActionsDeps, trip: { tripId: 
   }
   deps.logger.warn({ reduceByPct: trip.reduceByPct, orders: placed }, 'positions reduced by a breaker');
   return placed;
+}
+
+/**
+ * Records that a breaker's reduction has been carried out: the account's trading state goes
+ * from REDUCING to ACTIVE (`positions_reduced`), in the locked risk-state row, and the state's
+ * mirror for `status` follows. A state that is no longer REDUCING (a halt or a reset came in
+ * between) is left as it is.
+ *
+ * @returns the trading state after it.
+ */
+export async function markPositionsReduced(deps: Pick<BreakerActionsDeps, 'config' | 'db' | 'redis' | 'keys' | 'clock' | 'exchange'>): Promise<TradingState> {
+  const account = deps.exchange.name;
+  const { state } = await withLockedRiskState(deps.db, account, () => initialRiskState(deps.config.execution.paper.startingCashUsd, deps.clock.now()), async (current) => {
+    const reducing = current.state.tradingState === 'REDUCING';
+    const next = reducing ? { ...current.state, tradingState: transitionTradingState('REDUCING', 'positions_reduced'), updatedAtMs: deps.clock.now() } : current.state;
+    return { state: next, resetsApplied: current.resetsApplied, result: null };
+  });
+  await deps.redis.set(deps.keys.riskStateMirror, JSON.stringify({ account, ...state }));
+  return state.tradingState;
 }

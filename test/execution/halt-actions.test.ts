@@ -1,14 +1,19 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enterSubmission } from '../../src/control/submission-fence.ts';
 import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
-import { reducePositions, startBreakerActions } from '../../src/execution/breaker-actions.ts';
+import { markPositionsReduced, reducePositions, startBreakerActions } from '../../src/execution/breaker-actions.ts';
 import { carryOutHalt } from '../../src/execution/halt-actions.ts';
 import { orders } from '../../src/db/schema/orders.ts';
+import { riskState } from '../../src/db/schema/risk-state.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { placeOrderOnce } from '../../src/execution/place-order-once.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import { loadOrder, syncFromExchange } from '../../src/orders/order-store.ts';
 import { applyPendingFills, loadOpenPositions } from '../../src/positions/position-store.ts';
+import { initialRiskState, RiskState } from '../../src/risk/risk-state.ts';
+import { withLockedRiskState } from '../../src/risk/risk-state-store.ts';
+import type { TradingState } from '../../src/risk/trading-state-machine.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { aCandle } from '../support/builders.ts';
 import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
@@ -69,11 +74,16 @@ describe('what a halt asks for', () => {
 
   it('on a weekly-loss trip cuts every position by the breaker share, once, and not while HALTED', async () => {
     const { haltDeps } = await withProtectedLong();
+    // The risk worker stored REDUCING with the trip.
+    await setTradingState(haltDeps, 'REDUCING');
     await startBreakerActions(haltDeps);
     await h!.t.bus.publish('risk.breaker_tripped', { breaker: 'weeklyLoss', action: 'reduce_positions', lossPct: '10.2', thresholdPct: 10 }, { priority: 'urgent', source: 'risk' });
     // The row is written before the order is sent: wait for the exchange's answer to be recorded.
     const cut = await waitFor(async () => (await h!.database.db.select().from(orders)).find((o) => o.purpose === 'exit' && o.status !== 'created' && o.status !== 'submitting'), 'the cut order');
     expect(cut).toMatchObject({ side: 'sell', quantity: '0.005', reduceOnly: true, status: 'open' });
+    // The cut placed, the reduction is done: back to ACTIVE, in the row and in the mirror `status` reads.
+    await waitFor(async () => (await tradingStateOf(haltDeps)) === 'ACTIVE', 'the trading state back to ACTIVE');
+    expect(JSON.parse((await h!.t.redis.get(h!.t.keys.riskStateMirror))!)).toMatchObject({ account: 'paper', tradingState: 'ACTIVE' });
     // Cut orders are derived from the trip: the same trip again places nothing new.
     const again = await reducePositions(haltDeps, { tripId: 'trip-1', reduceByPct: 50, correlationId: 'c' });
     expect(await reducePositions(haltDeps, { tripId: 'trip-1', reduceByPct: 50, correlationId: 'c' })).toEqual(again);
@@ -81,6 +91,15 @@ describe('what a halt asks for', () => {
     await h!.control.apply('halt', { requestedBy: 'test' });
     const [refused] = await reducePositions(haltDeps, { tripId: 'trip-2', reduceByPct: 50, correlationId: 'c' });
     expect(await loadOrder(h!.database.db, refused!)).toMatchObject({ status: 'denied' });
+  }, 30_000);
+
+  it('leaves a state that is no longer REDUCING as it is when the reduction is done', async () => {
+    const { haltDeps } = await withProtectedLong();
+    for (const state of ['HALTED', 'ACTIVE'] as const) {
+      await setTradingState(haltDeps, state);
+      expect(await markPositionsReduced(haltDeps)).toBe(state);
+      expect(await tradingStateOf(haltDeps)).toBe(state);
+    }
   }, 30_000);
 
   it('on --cancel-orders cancels every open order, the stop loss included', async () => {
@@ -91,3 +110,14 @@ describe('what a halt asks for', () => {
     expect(await loadOpenPositions(h!.database.db, 'paper')).toHaveLength(1);
   }, 30_000);
 });
+
+type StateDeps = Parameters<typeof markPositionsReduced>[0];
+
+async function setTradingState(deps: StateDeps, tradingState: TradingState): Promise<void> {
+  await withLockedRiskState(deps.db, 'paper', () => initialRiskState('10000', deps.clock.now()), async (current) => ({ state: { ...current.state, tradingState }, resetsApplied: current.resetsApplied, result: null }));
+}
+
+async function tradingStateOf(deps: StateDeps): Promise<TradingState> {
+  const [row] = await deps.db.select().from(riskState).where(eq(riskState.account, 'paper'));
+  return RiskState.parse(row!.state).tradingState;
+}

@@ -62,7 +62,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     inMemoryDatabase: true,
     service: 'triplegain-demo',
     logger,
-    env: { ...process.env, TRIPLEGAIN__REDIS__KEY_PREFIX: prefix, TRIPLEGAIN__MARKET_DATA__SOURCE: 'replay', TRIPLEGAIN__EXECUTION__EXCHANGE: 'paper', TRIPLEGAIN__APP__MODE: 'paper' },
+    // Speed 1: the demo moves the market clock itself, bar by bar; wall-time delays are not scaled to it.
+    env: { ...process.env, TRIPLEGAIN__REDIS__KEY_PREFIX: prefix, TRIPLEGAIN__MARKET_DATA__SOURCE: 'replay', TRIPLEGAIN__MARKET_DATA__REPLAY__SPEED: '1', TRIPLEGAIN__EXECUTION__EXCHANGE: 'paper', TRIPLEGAIN__APP__MODE: 'paper' },
   });
   try {
     return await replay(rt, options, fromMs, prefix);

@@ -12,6 +12,8 @@ export interface RebalanceBatchesArgs {
   correlationId: string;
   /** Market time of the tick that planned it: a batch's `notBeforeMs` is this plus its delay. */
   plannedAtMs: number;
+  /** The wall time of a market-time delay, for BullMQ (`wallMsOf`); default: the same. */
+  wallMsOf?: (marketMs: number) => number;
   batches: readonly RebalanceBatch[];
 }
 
@@ -23,8 +25,8 @@ export interface RebalanceBatchesArgs {
  * (`failParentOnFailure`), and nothing is bought on cash that was never raised. A batch
  * without sells still gets its (empty) `sells` child, so every batch waits the same way.
  *
- * The batch's delay (`batch.delayMs`, DCA) is set on the child: it waits in BullMQ's delayed
- * set, stored in Redis, so it survives worker restarts and shows in Bull Board as delayed,
+ * The batch's delay (`batch.delayMs`, DCA, market time; BullMQ waits its wall time) is set on
+ * the child: it waits in BullMQ's delayed set, stored in Redis, so it survives worker restarts and shows in Bull Board as delayed,
  * while its parent waits for it (`waiting-children`); the child's `notBeforeMs` holds it
  * until the market clock has moved on as far (see `portfolioHandlers`). Batches are independent flows: a later
  * batch starts at its own time, whatever became of an earlier one; each leg fits its trades
@@ -52,7 +54,7 @@ export async function addRebalanceBatches(flows: FlowProducer, args: RebalanceBa
           data: batch.delayMs > 0 ? { ...leg(batch.sells), notBeforeMs: args.plannedAtMs + batch.delayMs } : leg(batch.sells),
           opts: {
             jobId: rebalanceIds.batchJob(args.rebalanceId, batch.index, 'sells'),
-            ...(batch.delayMs > 0 ? { delay: batch.delayMs } : {}),
+            ...(batch.delayMs > 0 ? { delay: (args.wallMsOf ?? ((ms: number) => ms))(batch.delayMs) } : {}),
             failParentOnFailure: true,
             ...jobOptionsOf(portfolioQueue),
             ...KEEP,

@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import { and, eq, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { orders } from '../db/schema/orders.ts';
-import type { ExchangePort } from '../exchange/exchange-port.ts';
+import type { Balances, ExchangePort } from '../exchange/exchange-port.ts';
 import { loadRecentCandles } from '../market/candle-store.ts';
 import type { Timeframe } from '../market/timeframes.ts';
 import { terminalOrderStatuses } from '../orders/order-status.ts';
@@ -34,9 +34,13 @@ export async function markOf(db: Db, symbol: string, timeframe: Timeframe): Prom
  * makes the reader fail, and the risk job then denies rather than guesses.
  */
 export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader {
+  // Reads at the same moment share one balance call (on Kraken a rate-limited private call):
+  // the risk job asks for equity and free cash together.
+  let pending: Promise<Balances> | null = null;
+  const balancesNow = (): Promise<Balances> => (pending ??= deps.exchange.balances().finally(() => (pending = null)));
   return {
     async equityUsd() {
-      const balances = await deps.exchange.balances();
+      const balances = await balancesNow();
       let equity = new Decimal(0);
       for (const [asset, amount] of Object.entries(balances)) {
         if (new Decimal(amount).isZero()) continue;
@@ -49,7 +53,7 @@ export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader 
       return Promise.all(open.map(async (p) => toOpenPosition(p, await markOf(deps.db, p.symbol, deps.timeframe))));
     },
     async freeCashUsd() {
-      const balances = await deps.exchange.balances();
+      const balances = await balancesNow();
       const buying = await deps.db
         .select({ symbol: orders.symbol, quantity: orders.quantity, filledQuantity: orders.filledQuantity, limitPrice: orders.limitPrice })
         .from(orders)

@@ -11,7 +11,15 @@ export const MIN_EVERY_MS = 1_000;
  */
 export function effectiveSchedules(config: Pick<AppConfig, 'schedules' | 'marketData'>): SchedulesConfig {
   if (config.marketData.source !== 'replay') return config.schedules;
-  const speed = config.marketData.replay.speed;
-  const scaled = Object.entries(config.schedules).map(([task, s]) => [task, { ...s, everyMs: Math.max(MIN_EVERY_MS, Math.round(s.everyMs / speed)) }]);
+  const scaled = Object.entries(config.schedules).map(([task, s]) => [task, { ...s, everyMs: Math.max(MIN_EVERY_MS, wallMsOf(config, s.everyMs)) }]);
   return Object.fromEntries(scaled) as SchedulesConfig;
+}
+
+/**
+ * The wall time a span of market time takes: the span itself live, the span divided by
+ * `marketData.replay.speed` in replay (rounded to a whole ms). For BullMQ delays, which run
+ * on wall time.
+ */
+export function wallMsOf(config: Pick<AppConfig, 'marketData'>, marketMs: number): number {
+  return config.marketData.source === 'replay' ? Math.round(marketMs / config.marketData.replay.speed) : marketMs;
 }

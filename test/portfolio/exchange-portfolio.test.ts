@@ -11,8 +11,15 @@ const T0 = Date.UTC(2024, 2, 1);
 describe('exchangePortfolio: the account as the risk engine reads it', () => {
   let database: TestDatabase;
   const balances: Balances = { USD: '10000', BTC: '0.1' };
+  let balanceCalls = 0;
   // The exchange, as far as reading the account needs it: its balances.
-  const exchange = { balances: async () => balances };
+  const exchange = {
+    balances: async () => {
+      balanceCalls++;
+      await new Promise((r) => setTimeout(r, 5));
+      return balances;
+    },
+  };
   const reader = () => exchangePortfolio({ db: database.db, exchange, account: 'paper', cashAsset: 'USD', timeframe: '1h' });
   const order = (id: string, o: Partial<NewOrderInput> = {}) =>
     createOrder(database.db, { clientOrderId: id, decisionId: null, proposalId: null, correlationId: id, symbol: 'BTC/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry', quantity: '0.02', exchange: 'paper', ...o });
@@ -43,5 +50,14 @@ describe('exchangePortfolio: the account as the risk engine reads it', () => {
     await order('canceled-buy');
     await applyOrderEvent(database.db, 'canceled-buy', { kind: 'canceled' });
     expect(await reader().freeCashUsd()).toBe('10000');
+  });
+
+  it('asks the exchange once for reads at the same moment, afresh for a later one', async () => {
+    const account = reader();
+    balanceCalls = 0;
+    expect(await Promise.all([account.equityUsd(), account.freeCashUsd()])).toEqual(['15000', '10000']);
+    expect(balanceCalls).toBe(1);
+    await account.equityUsd();
+    expect(balanceCalls).toBe(2);
   });
 });

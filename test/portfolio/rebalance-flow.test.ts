@@ -157,9 +157,9 @@ describe('the portfolio task rebalances through risk and execution', () => {
   }, 60_000);
 
   it('splits a large rebalance into delayed batches that survive a worker restart and then run', async () => {
-    f = await rebalanceFixture({ portfolio: { dca: { aboveUsd: '1000', batches: 3 } } }, PRICES);
-    // Config refuses an interval under a minute; the test shortens the parsed one.
-    f.h.config.portfolio.dca.intervalMs = 3_000;
+    // An hour of market time between batches: a second of BullMQ delay at the replay's speed 3600.
+    f = await rebalanceFixture({ portfolio: { dca: { aboveUsd: '1000', batches: 3, intervalMs: 3_600_000 } } }, PRICES);
+    expect(f.h.config.marketData.replay.speed).toBe(3_600);
     await f.nextBar();
     const first = await f.startWorkers();
 
@@ -206,10 +206,13 @@ describe('the portfolio task rebalances through risk and execution', () => {
         ['XRP/USD', 'filled'],
       ]);
     }
-    // Each later batch waited its delay, and ran in the new process.
+    // Each later batch waited its delay in BullMQ (wall time) and its hours of market time, and ran in the new process.
+    const plannedAtMs = (await queue.getJob(rebalanceIds.batchJob(id, 0, 'sells')))!.data.proposedAtMs as number;
     for (const index of [1, 2]) {
       const job = await queue.getJob(rebalanceIds.batchJob(id, index, 'sells'));
-      expect(job!.processedOn!).toBeGreaterThanOrEqual(job!.timestamp + index * 3_000);
+      expect(job!.opts.delay).toBe(index * 1_000);
+      expect(job!.data.notBeforeMs).toBe(plannedAtMs + index * 3_600_000);
+      expect(job!.data.proposedAtMs).toBeGreaterThanOrEqual(job!.data.notBeforeMs);
       expect(job!.processedOn!).toBeGreaterThan(stoppedAtMs);
     }
     // Close to a third each, in the end.
@@ -219,15 +222,14 @@ describe('the portfolio task rebalances through risk and execution', () => {
   }, 90_000);
 
   it('holds a later batch until the market clock reaches its time, however long BullMQ has delayed it', async () => {
-    f = await rebalanceFixture({ portfolio: { dca: { aboveUsd: '1000', batches: 2 } } }, PRICES);
-    // One second of BullMQ delay (wall) stands for an hour of market time between batches.
-    f.h.config.portfolio.dca.intervalMs = 1_000;
+    // An hour of market time between batches: one second of BullMQ delay at the replay's speed 3600.
+    f = await rebalanceFixture({ portfolio: { dca: { aboveUsd: '1000', batches: 2, intervalMs: 3_600_000 } } }, PRICES);
     await f.nextBar();
     await f.startWorkers();
     const { rebalanceId } = await f.tick();
     await waitFor(() => f!.events.filter((e) => e.kind === 'placed').length === 2, 'batch 0 to be placed');
 
-    // The wall-time delay has passed several times over; the market clock has not moved.
+    // The wall-time delay has passed twice over; the market clock has not moved.
     await sleep(2_000);
     const batch1 = await f.h.queue('portfolio').getJob(rebalanceIds.batchJob(rebalanceId!, 1, 'sells'));
     expect(batch1!.attemptsStarted).toBeGreaterThan(0);

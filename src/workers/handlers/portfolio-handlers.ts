@@ -24,6 +24,7 @@ import { Dec, toStoredDecimal } from '../../positions/position-decimal.ts';
 import { loadOpenPositions } from '../../positions/position-store.ts';
 import { valuePosition } from '../../positions/valuation.ts';
 import { jobOptionsOf, type JobContext, type JobHandlers } from '../../queues/define-queue.ts';
+import { wallMsOf } from '../../queues/effective-schedules.ts';
 import { claimFlowSlot } from '../../queues/flow-slot.ts';
 import { EvaluateRiskResult, portfolioQueue, riskQueue, type EvaluateRiskData } from '../../queues/queue-catalog.ts';
 import { symbolSlug } from '../../queues/symbol-slug.ts';
@@ -87,9 +88,9 @@ export interface PortfolioDeps extends Pick<TaskDeps, 'config' | 'db' | 'bus' | 
  *    delay the job by `pollMs` (BullMQ `moveToDelayed`: no worker is held, and the wait
  *    survives restarts); once all have settled, complete with their outcomes; after
  *    `settleTimeoutMs` of market time, fail.
- * A later DCA batch's `sells` is delayed in BullMQ by its interval and also waits, before
- * step 1, until the market clock reaches its `notBeforeMs` (they agree in live trading; in a
- * replay the market runs faster or slower than BullMQ's wall-time delays).
+ * A later DCA batch's `sells` is delayed in BullMQ by its interval (in replay, its wall time at
+ * the replay speed) and also waits, before step 1, until the market clock reaches its
+ * `notBeforeMs`: the two agree live, and in a replay the market clock, not the wall, decides.
  * The risk engine approves or denies each trade, and an approval goes to execution, which
  * places it (market order, purpose `rebalance`), as for any other order.
  *
@@ -151,7 +152,7 @@ async function tick(deps: PortfolioDeps, timing: Timing, ctx: JobContext): Promi
     ctx.logger.debug({ rebalanceId: running, planned: rebalanceId }, 'rebalance in progress: nothing new planned');
     return outcome('in_progress', running);
   }
-  await addRebalanceBatches(deps.flows, { rebalanceId, correlationId: rebalanceId, plannedAtMs: nowMs, batches });
+  await addRebalanceBatches(deps.flows, { rebalanceId, correlationId: rebalanceId, plannedAtMs: nowMs, wallMsOf: (ms) => wallMsOf(config, ms), batches });
   const counts = { batches: batches.length, sells: plan.sells.length, buys: plan.buys.length };
   ctx.logger.info({ rebalanceId, ...counts, equityUsd }, 'rebalance planned');
   return outcome('planned', rebalanceId, counts);
@@ -165,7 +166,7 @@ async function runLeg(deps: PortfolioDeps, timing: Timing, side: 'buy' | 'sell',
   const nowMs = deps.clock.now();
   if (proposedAtMs === undefined) {
     // A DCA batch waits for its market time too: in replay BullMQ's delay (wall time) is not the market's.
-    if (data.notBeforeMs !== undefined && nowMs < data.notBeforeMs) return waitAgain(ctx, Math.min(timing.pollMs, data.notBeforeMs - nowMs));
+    if (data.notBeforeMs !== undefined && nowMs < data.notBeforeMs) return waitAgain(ctx, Math.min(timing.pollMs, wallMsOf(deps.config, data.notBeforeMs - nowMs)));
     ({ proposals, skipped } = await proposeLeg(deps, side, data, ctx));
     proposedAtMs = nowMs;
     await ctx.job.updateData({ ...data, proposedAtMs, proposals, skipped } satisfies RebalanceLegData);

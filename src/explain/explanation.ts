@@ -164,7 +164,7 @@ export const ExplainedFill = z
     price: DecimalString,
     feeUsd: DecimalString,
     filledAtMs: epochMs,
-    /** The position the fill went into (after a flip, the new one); null before it is applied. */
+    /** The position the fill went into (after a flip, the new one); null before it is applied, and for a rebalance's fill (the core allocation is no position). */
     positionId: z.number().int().nullable(),
     /** The P&L this fill realized; null before it is applied to a position. */
     realizedPnlUsd: DecimalString.nullable(),

@@ -148,7 +148,8 @@ function order(o: ExplainedOrder): string[] {
     lines.push(
       ...indent(
         o.fills.map((f) => {
-          const applied = f.realizedPnlUsd === null ? 'not yet in a position' : `position #${f.positionId ?? '?'}, realized P&L ${f.realizedPnlUsd} USD`;
+          // Seen without a position: a rebalance's fill, which changes the core allocation (balances).
+          const applied = f.realizedPnlUsd === null ? 'not yet in a position' : f.positionId === null ? 'the core allocation (no position)' : `position #${f.positionId}, realized P&L ${f.realizedPnlUsd} USD`;
           return `${formatInstant(f.filledAtMs)}  ${f.fillId}: ${f.quantity} at ${f.price}, fee ${f.feeUsd} USD → ${applied}`;
         }),
         '    ',

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainChain } from '../../src/explain/explain-chain.ts';
 import { Explanation } from '../../src/explain/explanation.ts';
 import { renderExplanation } from '../../src/explain/render-explanation.ts';
-import { createOrder } from '../../src/orders/order-store.ts';
+import { applyOrderEvent, createOrder } from '../../src/orders/order-store.ts';
+import { applyPendingFills } from '../../src/positions/position-store.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { seedChain, type SeededChain } from './chain-builders.ts';
@@ -116,6 +117,21 @@ describe('explainChain on postgres', () => {
     expect(e).toMatchObject({ query: { matchedAs: 'client_order_id' }, signalId: null, proposalId: null, correlationId: 'operator.flatten.1', signal: null, coordinator: null, risk: null, candles: [] });
     expect(e.orders.map((o) => [o.purpose, o.status])).toEqual([['flatten', 'created']]);
     expect(renderExplanation(e)).toContain('none: no signal led to this order');
+  });
+
+  it("explains a rebalance's order: its fill goes into the core allocation, no position", async () => {
+    const clientOrderId = 'rebal-1.b0.XRP-USD.buy';
+    await createOrder(t.db, { clientOrderId, decisionId: null, proposalId: null, correlationId: 'rebal-1', symbol: 'XRP/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'rebalance', quantity: '100', exchange: 'paper' });
+    await applyOrderEvent(t.db, clientOrderId, { kind: 'submit_started' });
+    await applyOrderEvent(t.db, clientOrderId, { kind: 'accepted', exchangeOrderId: 'PAPER-rebal-1' });
+    await applyOrderEvent(t.db, clientOrderId, { kind: 'fill', exchangeOrderId: 'PAPER-rebal-1', fill: { fillId: 'PAPER-rebal-1:100', quantity: '100', price: '0.5', feeUsd: '0.2', filledAtMs: Date.UTC(2024, 0, 10, 13) } });
+    expect(await applyPendingFills(t.db, 'paper')).toEqual([]);
+
+    const e = await explainChain(t.db, clientOrderId);
+    expect(e.orders.map((o) => [o.purpose, o.status])).toEqual([['rebalance', 'filled']]);
+    expect(e.orders[0]!.fills).toEqual([expect.objectContaining({ positionId: null, realizedPnlUsd: '0' })]);
+    expect(e.positions).toEqual([]);
+    expect(renderExplanation(e)).toContain('100 at 0.5, fee 0.2 USD → the core allocation (no position)');
   });
 
   it('refuses an unknown id with NOT_FOUND, naming the ids it accepts', async () => {

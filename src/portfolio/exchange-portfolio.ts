@@ -3,13 +3,13 @@ import { and, eq, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { orders } from '../db/schema/orders.ts';
 import type { Balances, ExchangePort } from '../exchange/exchange-port.ts';
-import { loadRecentCandles } from '../market/candle-store.ts';
 import type { Timeframe } from '../market/timeframes.ts';
 import { terminalOrderStatuses } from '../orders/order-status.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
 import { toOpenPosition } from '../positions/valuation.ts';
 import type { PortfolioReader } from '../risk/portfolio-reader.ts';
-import { TriplegainError } from '../shared/triplegain-error.ts';
+import { latestPrices, markOf } from './latest-prices.ts';
+import { balancesEquity } from './value-account.ts';
 
 export interface ExchangePortfolioDeps {
   db: Db;
@@ -18,13 +18,6 @@ export interface ExchangePortfolioDeps {
   account: string;
   cashAsset: string;
   timeframe: Timeframe;
-}
-
-/** The latest stored close of `symbol`. @throws TriplegainError `NOT_FOUND` when none is stored. */
-export async function markOf(db: Db, symbol: string, timeframe: Timeframe): Promise<string> {
-  const [last] = await loadRecentCandles(db, symbol, timeframe, 1);
-  if (!last) throw new TriplegainError('NOT_FOUND', `no price for ${symbol}: cannot value it`, { symbol });
-  return last.close;
 }
 
 /**
@@ -41,12 +34,8 @@ export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader 
   return {
     async equityUsd() {
       const balances = await balancesNow();
-      let equity = new Decimal(0);
-      for (const [asset, amount] of Object.entries(balances)) {
-        if (new Decimal(amount).isZero()) continue;
-        equity = equity.plus(asset === deps.cashAsset ? new Decimal(amount) : new Decimal(amount).times(await markOf(deps.db, `${asset}/${deps.cashAsset}`, deps.timeframe)));
-      }
-      return equity.toFixed();
+      const held = Object.keys(balances).filter((asset) => !new Decimal(balances[asset] ?? '0').isZero());
+      return balancesEquity(balances, await latestPrices(deps.db, { cashAsset: deps.cashAsset, timeframe: deps.timeframe, assets: held }), deps.cashAsset);
     },
     async openPositions() {
       const open = await loadOpenPositions(deps.db, deps.account);

@@ -1,7 +1,14 @@
 import type { Db } from '../db/open-database.ts';
+import { loadRecentCandles } from '../market/candle-store.ts';
 import type { Timeframe } from '../market/timeframes.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
-import { markOf } from './exchange-portfolio.ts';
+
+/** The latest stored close of `symbol`. @throws TriplegainError `NOT_FOUND` when none is stored. */
+export async function markOf(db: Db, symbol: string, timeframe: Timeframe): Promise<string> {
+  const [last] = await loadRecentCandles(db, symbol, timeframe, 1);
+  if (!last) throw new TriplegainError('NOT_FOUND', `no price for ${symbol}: cannot value it`, { symbol });
+  return last.close;
+}
 
 export interface LatestPricesArgs {
   cashAsset: string;

@@ -5,8 +5,7 @@ import type { Balances, ExchangePort } from '../exchange/exchange-port.ts';
 import { Dec } from '../positions/position-decimal.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
 import type { PositionSnapshot } from '../positions/snapshot.ts';
-import { markOf } from './exchange-portfolio.ts';
-import { latestPrices } from './latest-prices.ts';
+import { latestPrices, markOf } from './latest-prices.ts';
 import { valueAccount } from './value-account.ts';
 
 export interface RecordValuationDeps {

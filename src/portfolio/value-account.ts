@@ -27,17 +27,27 @@ export interface AccountAtMarks {
  * @throws TriplegainError `DATA_INVALID` when a held asset or an open position has no price.
  */
 export function valueAccount(account: AccountAtMarks): PositionSnapshot {
+  const snapshot = takeSnapshot(account.positions, account.positionMarks, account.balances[account.cashAsset] ?? '0', account.atMs);
+  return PositionSnapshot.parse({ ...snapshot, equityUsd: balancesEquity(account.balances, account.prices, account.cashAsset) });
+}
+
+/**
+ * Every balance at its price in the cash asset, summed (a negative balance counts negative).
+ * Pure.
+ *
+ * @throws TriplegainError `DATA_INVALID` when a held asset has no price.
+ */
+export function balancesEquity(balances: Balances, prices: Readonly<Record<string, string>>, cashAsset: string): string {
   let equity = new Dec(0);
-  for (const [asset, amount] of Object.entries(account.balances)) {
+  for (const [asset, amount] of Object.entries(balances)) {
     if (new Dec(amount).isZero()) continue;
-    if (asset === account.cashAsset) {
+    if (asset === cashAsset) {
       equity = equity.plus(amount);
       continue;
     }
-    const price = Object.hasOwn(account.prices, asset) ? account.prices[asset] : undefined;
+    const price = Object.hasOwn(prices, asset) ? prices[asset] : undefined;
     if (price === undefined) throw new TriplegainError('DATA_INVALID', `no price for ${asset}: cannot value it`, { asset });
     equity = equity.plus(new Dec(amount).times(price));
   }
-  const snapshot = takeSnapshot(account.positions, account.positionMarks, account.balances[account.cashAsset] ?? '0', account.atMs);
-  return PositionSnapshot.parse({ ...snapshot, equityUsd: toStoredDecimal(equity) });
+  return toStoredDecimal(equity);
 }

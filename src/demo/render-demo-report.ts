@@ -52,6 +52,13 @@ export function renderDemoReportHtml(r: DemoReport): string {
   const y = (v: number) => height - pad - ((v - min) / span) * (height - 2 * pad);
   const points = values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
   const startY = y(Number(r.money.startingEquityUsd)).toFixed(1);
+  // A breaker trip, at the bar it happened in.
+  const tripMarks = r.risk.breakerTrips.map((t) => {
+    const atMs = Date.parse(t.at);
+    const index = r.equityCurve.findLastIndex(([barMs]) => barMs <= atMs);
+    const tx = x(Math.max(0, index)).toFixed(1);
+    return `<line x1="${tx}" y1="${pad}" x2="${tx}" y2="${height - pad}" stroke="#d1242f" stroke-dasharray="2 3"/><text x="${tx}" y="${pad - 10}" fill="#d1242f" font-size="11" text-anchor="middle">${escapeHtml(t.breaker)}</text>`;
+  });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>triplegain demo ${escapeHtml(r.period.from.slice(0, 10))}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}pre{background:#f6f6f6;padding:1em}svg{border:1px solid #ddd}</style></head>
@@ -61,7 +68,8 @@ export function renderDemoReportHtml(r: DemoReport): string {
 <svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="equity curve">
 <line x1="${pad}" y1="${startY}" x2="${width - pad}" y2="${startY}" stroke="#bbb" stroke-dasharray="4 4"/>
 <polyline fill="none" stroke="#1f6feb" stroke-width="1.5" points="${points}"/>
-<text x="${pad}" y="${pad - 10}">max ${max.toFixed(2)}</text><text x="${pad}" y="${height - 10}">min ${min.toFixed(2)}</text>
+${tripMarks.join('\n')}
+<text x="${pad}" y="${height - pad + 16}" font-size="11">max ${max.toFixed(2)} · min ${min.toFixed(2)} USD</text>
 </svg>
 <pre>${escapeHtml(renderDemoReportText(r))}</pre>
 </body></html>

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { DemoReport } from '../../src/demo/demo-report.ts';
+import { renderDemoReportHtml, renderDemoReportText } from '../../src/demo/render-demo-report.ts';
+
+const HOUR_MS = 3_600_000;
+const FROM_MS = Date.UTC(2021, 10, 1);
+
+function aReport(overrides: Partial<DemoReport> = {}): DemoReport {
+  return {
+    period: { from: new Date(FROM_MS).toISOString(), to: new Date(FROM_MS + 4 * HOUR_MS).toISOString(), bars: 4 },
+    pairs: ['BTC/USD', 'XRP/USD'],
+    signals: { BUY: 1, HOLD: 7 },
+    coordinator: { hold: 7, proposed: 1 },
+    risk: { approved: 3, denied: 1, denialsByRule: { spot_short: 1 }, breakerTrips: [] },
+    finalTradingState: 'RUNNING',
+    orders: { 'entry filled': 1, 'rebalance filled': 2 },
+    trades: { fills: 3, closedPositions: 0, wins: 0, losses: 0, openPositions: 1 },
+    money: { startingEquityUsd: '10000.00', finalEquityUsd: '9900.00', returnPct: '-1.00', realizedPnlUsd: '0.00', unrealizedPnlUsd: '-12.00', feesUsd: '8.00', maxDrawdownPct: '1.50' },
+    rebalances: { count: 1, approved: 2, denied: 0, filled: 2 },
+    models: [{ provider: 'rules', model: 'rules', outcome: 'ok', calls: 8, costUsd: '0.0000' }],
+    equityCurve: [0, 1, 2, 3].map((i) => [FROM_MS + i * HOUR_MS, ['10000.00', '9950.00', '9850.00', '9900.00'][i]!] as [number, string]),
+    ...overrides,
+  };
+}
+
+describe('the demo report, rendered', () => {
+  it('states the rebalances and that no breaker tripped', () => {
+    const text = renderDemoReportText(aReport(), '/reports/demo.html');
+    expect(text).toContain('rebalances    1 (trades: 2 approved, 0 denied, 2 filled)');
+    expect(text).toContain('breaker trips (0); trading state at the end: RUNNING\n    (none)');
+    expect(text).not.toContain('core allocation is held');
+    expect(text).toContain('equity curve: /reports/demo.html');
+  });
+
+  it('lists each trip and, after a halt, says what the halt left held', () => {
+    const halted = aReport({ risk: { ...aReport().risk, breakerTrips: [{ breaker: 'drawdown', at: new Date(FROM_MS + 2 * HOUR_MS + 60_000).toISOString(), lossPct: '20.03' }] }, finalTradingState: 'HALTED' });
+    const text = renderDemoReportText(halted);
+    expect(text).toContain('breaker trips (1); trading state at the end: HALTED\n    drawdown     2021-11-01 02:01  loss 20.03 %');
+    expect(text).toContain('the core allocation is held until an operator resets and resumes');
+  });
+
+  it('draws the equity curve with a mark at the bar of each trip, in a page of its own', () => {
+    const halted = aReport({ risk: { ...aReport().risk, breakerTrips: [{ breaker: 'drawdown', at: new Date(FROM_MS + 2 * HOUR_MS + 60_000).toISOString(), lossPct: '20.03' }] } });
+    const html = renderDemoReportHtml(halted);
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toMatch(/<script|<link|src=/);
+    expect(html.match(/<polyline [^>]*points="([^"]+)"/)![1]!.split(' ')).toHaveLength(4);
+    // Bars at x 40, 313.3, 586.7, 860: the trip (02:01) is in the third.
+    expect(html).toContain('<line x1="586.7" y1="40" x2="586.7" y2="260" stroke="#d1242f"');
+    expect(html).toContain('>drawdown</text>');
+  });
+});

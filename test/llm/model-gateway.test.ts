@@ -1,13 +1,13 @@
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LlmProviderConfig } from '../../src/config/sections/llm-config.ts';
 import { llmCalls, llmReplyCache } from '../../src/db/schema/index.ts';
 import type { BudgetExhausted } from '../../src/llm/daily-budget.ts';
 import type { ModelGateway } from '../../src/llm/model-gateway.ts';
 import { TradeDecision } from '../../src/llm/trade-decision.ts';
 import { captureLogger } from '../support/capture-logger.ts';
-import { garbage, httpError, rateLimited, replyWith, slow, startModelServer, truncatedJson, type ModelServer } from '../support/model-server.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { garbage, httpError, rateLimited, replyWith, slow, truncatedJson } from '../support/model-server.ts';
+import { useDatabaseAndModelServer } from '../support/use-database-and-model-server.ts';
 import { aDecision, ANTHROPIC_KEY, clockOnFreshDay, createGateway, DEEPSEEK_KEY, llmConfigFor, OPENAI_KEY } from './llm-fixtures.ts';
 
 const DEEPSEEK = { provider: 'deepseek', model: 'deepseek-chat' };
@@ -18,34 +18,21 @@ let correlation = 0;
 const nextCorrelationId = () => `corr-${++correlation}`;
 
 describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) => {
-  let t: TestDatabase;
-  let server: ModelServer;
-  beforeAll(async () => {
-    t = await createTestDatabase(driver);
-  });
-  afterAll(async () => {
-    await t?.cleanup();
-  });
-  beforeEach(async () => {
-    server = await startModelServer();
-  });
-  afterEach(async () => {
-    await server.close();
-  });
+  const env = useDatabaseAndModelServer(driver);
 
-  const callsOf = (correlationId: string) => t.db.select().from(llmCalls).where(eq(llmCalls.correlationId, correlationId)).orderBy(asc(llmCalls.id));
+  const callsOf = (correlationId: string) => env.db.db.select().from(llmCalls).where(eq(llmCalls.correlationId, correlationId)).orderBy(asc(llmCalls.id));
   const ask = (gateway: ModelGateway, models = [DEEPSEEK], correlationId = nextCorrelationId()) =>
     gateway.ask({ models, schema: TradeDecision, prompt: PROMPT, purpose: 'decision', correlationId });
 
   it('asks DeepSeek in JSON mode with the schema in the prompt and records tokens, cost and latency', async () => {
-    server.script('deepseek-chat', replyWith(aDecision(), { inputTokens: 123_457, outputTokens: 98_765 }));
-    const gateway = createGateway(t.db, llmConfigFor(server));
+    env.server.script('deepseek-chat', replyWith(aDecision(), { inputTokens: 123_457, outputTokens: 98_765 }));
+    const gateway = createGateway(env.db.db, llmConfigFor(env.server));
     const correlationId = nextCorrelationId();
 
     const answer = await ask(gateway, [DEEPSEEK], correlationId);
 
     expect(answer).toMatchObject({ ok: true, value: aDecision(), provider: 'deepseek', outcome: 'ok', failures: [] });
-    const [request] = server.requests;
+    const [request] = env.server.requests;
     expect(request).toMatchObject({ format: 'openai', path: '/v1/chat/completions', model: 'deepseek-chat' });
     expect(request!.body).toMatchObject({ response_format: { type: 'json_object' }, max_tokens: 1_024, temperature: 0 });
     expect(request!.headers.authorization).toBe(`Bearer ${DEEPSEEK_KEY}`);
@@ -63,14 +50,14 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
   });
 
   it('speaks the Anthropic Messages API with the key, max_tokens and the schema in the system prompt', async () => {
-    server.script('claude-sonnet-4-6', replyWith(aDecision({ action: 'HOLD', entryPrice: null, stopLoss: null, takeProfit: null }), { inputTokens: 1_000, outputTokens: 200 }));
-    const gateway = createGateway(t.db, llmConfigFor(server));
+    env.server.script('claude-sonnet-4-6', replyWith(aDecision({ action: 'HOLD', entryPrice: null, stopLoss: null, takeProfit: null }), { inputTokens: 1_000, outputTokens: 200 }));
+    const gateway = createGateway(env.db.db, llmConfigFor(env.server));
     const correlationId = nextCorrelationId();
 
     const answer = await ask(gateway, [CLAUDE], correlationId);
 
     expect(answer).toMatchObject({ ok: true, provider: 'anthropic', outcome: 'ok', value: { action: 'HOLD' } });
-    const [request] = server.requests;
+    const [request] = env.server.requests;
     expect(request).toMatchObject({ format: 'anthropic', path: '/v1/messages' });
     // The SDK sends the key as `x-api-key` or, in recent versions, as a bearer token.
     expect(request!.headers['x-api-key'] ?? request!.headers.authorization?.replace(/^Bearer /, '')).toBe(ANTHROPIC_KEY);
@@ -81,14 +68,14 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
   });
 
   it('sends an invalid reply back once with the schema error, and records invalid then repaired', async () => {
-    server.script('deepseek-chat', replyWith({ ...aDecision(), action: 'MAYBE' }), replyWith(aDecision()));
-    const gateway = createGateway(t.db, llmConfigFor(server));
+    env.server.script('deepseek-chat', replyWith({ ...aDecision(), action: 'MAYBE' }), replyWith(aDecision()));
+    const gateway = createGateway(env.db.db, llmConfigFor(env.server));
     const correlationId = nextCorrelationId();
 
     const answer = await ask(gateway, [DEEPSEEK], correlationId);
 
     expect(answer).toMatchObject({ ok: true, outcome: 'repaired', value: aDecision() });
-    const repair = server.requests[1]!.body.messages as { role: string; content: string }[];
+    const repair = env.server.requests[1]!.body.messages as { role: string; content: string }[];
     expect(repair.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
     expect(repair[2]!.content).toContain('MAYBE');
     expect(repair[3]!.content).toMatch(/invalid: .*action/);
@@ -99,16 +86,16 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
   });
 
   it('falls back to the next provider after two invalid replies', async () => {
-    server.script('deepseek-chat', garbage());
-    server.script('claude-sonnet-4-6', replyWith(aDecision({ action: 'SELL' })));
-    const gateway = createGateway(t.db, llmConfigFor(server));
+    env.server.script('deepseek-chat', garbage());
+    env.server.script('claude-sonnet-4-6', replyWith(aDecision({ action: 'SELL' })));
+    const gateway = createGateway(env.db.db, llmConfigFor(env.server));
     const correlationId = nextCorrelationId();
 
     const answer = await ask(gateway, [DEEPSEEK, CLAUDE], correlationId);
 
     expect(answer).toMatchObject({ ok: true, provider: 'anthropic', outcome: 'ok', value: { action: 'SELL' } });
     expect(answer.failures).toEqual([expect.objectContaining({ provider: 'deepseek', kind: 'invalid' })]);
-    expect(server.requests.map((r) => r.format)).toEqual(['openai', 'openai', 'anthropic']);
+    expect(env.server.requests.map((r) => r.format)).toEqual(['openai', 'openai', 'anthropic']);
     const calls = await callsOf(correlationId);
     expect(calls.map((c) => [c.provider, c.outcome, c.attempt])).toEqual([
       ['deepseek', 'invalid', 1],
@@ -119,9 +106,9 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
   });
 
   it('abstains when every provider fails, naming each failure', async () => {
-    server.script('deepseek-chat', httpError(500));
-    server.script('claude-sonnet-4-6', garbage());
-    const gateway = createGateway(t.db, llmConfigFor(server));
+    env.server.script('deepseek-chat', httpError(500));
+    env.server.script('claude-sonnet-4-6', garbage());
+    const gateway = createGateway(env.db.db, llmConfigFor(env.server));
 
     const answer = await ask(gateway, [DEEPSEEK, CLAUDE]);
 
@@ -131,9 +118,9 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
   });
 
   it('records HTTP 500 as http_error and 429 as rate_limited, then falls back', async () => {
-    server.script('deepseek-chat', httpError(500), rateLimited(1));
-    server.script('claude-sonnet-4-6', replyWith(aDecision()));
-    const gateway = createGateway(t.db, llmConfigFor(server));
+    env.server.script('deepseek-chat', httpError(500), rateLimited(1));
+    env.server.script('claude-sonnet-4-6', replyWith(aDecision()));
+    const gateway = createGateway(env.db.db, llmConfigFor(env.server));
     const first = nextCorrelationId();
     const second = nextCorrelationId();
 
@@ -147,21 +134,21 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
   });
 
   it('lets the SDK retry a 429 after its retry-after when the provider allows a retry', async () => {
-    server.script('deepseek-chat', rateLimited(1), replyWith(aDecision()));
-    const gateway = createGateway(t.db, llmConfigFor(server, { maxRetries: 1, timeoutMs: 5_000 }));
+    env.server.script('deepseek-chat', rateLimited(1), replyWith(aDecision()));
+    const gateway = createGateway(env.db.db, llmConfigFor(env.server, { maxRetries: 1, timeoutMs: 5_000 }));
     const correlationId = nextCorrelationId();
     const startedMs = Date.now();
 
     expect(await ask(gateway, [DEEPSEEK], correlationId)).toMatchObject({ ok: true, outcome: 'ok' });
 
     expect(Date.now() - startedMs).toBeGreaterThanOrEqual(900);
-    expect(server.requests).toHaveLength(2);
+    expect(env.server.requests).toHaveLength(2);
     expect((await callsOf(correlationId)).map((c) => c.outcome)).toEqual(['ok']);
   });
 
   it('repairs a reply cut off at max_tokens', async () => {
-    server.script('deepseek-chat', truncatedJson(aDecision()), replyWith(aDecision()));
-    const gateway = createGateway(t.db, llmConfigFor(server));
+    env.server.script('deepseek-chat', truncatedJson(aDecision()), replyWith(aDecision()));
+    const gateway = createGateway(env.db.db, llmConfigFor(env.server));
     const correlationId = nextCorrelationId();
 
     expect(await ask(gateway, [DEEPSEEK], correlationId)).toMatchObject({ ok: true, outcome: 'repaired' });
@@ -171,8 +158,8 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
   });
 
   it('records a timeout when the model answers after the provider timeout, with no SDK default of 10 minutes', async () => {
-    server.script('deepseek-chat', slow(5_000, replyWith(aDecision())));
-    const gateway = createGateway(t.db, llmConfigFor(server, { timeoutMs: 1_000 }));
+    env.server.script('deepseek-chat', slow(5_000, replyWith(aDecision())));
+    const gateway = createGateway(env.db.db, llmConfigFor(env.server, { timeoutMs: 1_000 }));
     const correlationId = nextCorrelationId();
     const startedMs = Date.now();
 
@@ -186,8 +173,8 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
   });
 
   it('stops at the request deadline even when the provider timeout is longer', async () => {
-    server.script('deepseek-chat', slow(5_000, replyWith(aDecision())));
-    const gateway = createGateway(t.db, llmConfigFor(server, { timeoutMs: 30_000 }));
+    env.server.script('deepseek-chat', slow(5_000, replyWith(aDecision())));
+    const gateway = createGateway(env.db.db, llmConfigFor(env.server, { timeoutMs: 30_000 }));
     const startedMs = Date.now();
 
     const answer = await gateway.ask({ models: [DEEPSEEK], schema: TradeDecision, prompt: PROMPT, purpose: 'decision', timeoutMs: 1_000 });
@@ -198,25 +185,25 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
 
   it('turns paid calls off once the day budget is spent, tells the callback once, and keeps free models on', async () => {
     // Each call costs 2M × 0.28 + 1M × 0.42 = 0.98 USD; the budget is 1 USD.
-    server.script('deepseek-chat', replyWith(aDecision(), { inputTokens: 2_000_000, outputTokens: 1_000_000 }));
-    server.script('llama3.1:8b', replyWith(aDecision({ action: 'HOLD' })));
+    env.server.script('deepseek-chat', replyWith(aDecision(), { inputTokens: 2_000_000, outputTokens: 1_000_000 }));
+    env.server.script('llama3.1:8b', replyWith(aDecision({ action: 'HOLD' })));
     const exhausted: BudgetExhausted[] = [];
     const clock = clockOnFreshDay();
-    const gateway = createGateway(t.db, llmConfigFor(server, { dailyBudgetUsd: 1 }), { clock, onBudgetExhausted: (event) => void exhausted.push(event) });
+    const gateway = createGateway(env.db.db, llmConfigFor(env.server, { dailyBudgetUsd: 1 }), { clock, onBudgetExhausted: (event) => void exhausted.push(event) });
 
     expect(await ask(gateway)).toMatchObject({ ok: true });
     expect(exhausted).toHaveLength(0);
     expect(await ask(gateway)).toMatchObject({ ok: true });
     // The second call spent the budget: the callback hears it at once.
     expect(exhausted).toEqual([{ dayStartMs: expect.any(Number), spentUsd: '1.96', budgetUsd: 1 }]);
-    expect(server.requests).toHaveLength(2);
+    expect(env.server.requests).toHaveLength(2);
 
     const correlationId = nextCorrelationId();
     const refused = await ask(gateway, [DEEPSEEK, { provider: 'local', model: 'llama3.1:8b' }], correlationId);
 
     expect(refused).toMatchObject({ ok: true, provider: 'local', value: { action: 'HOLD' } });
     expect(refused.failures).toEqual([expect.objectContaining({ provider: 'deepseek', kind: 'budget_exhausted' })]);
-    expect(server.requestsFor('deepseek-chat')).toHaveLength(2);
+    expect(env.server.requestsFor('deepseek-chat')).toHaveLength(2);
     expect((await callsOf(correlationId)).map((c) => [c.provider, c.outcome, c.costUsd])).toEqual([
       ['deepseek', 'budget_exhausted', '0'],
       ['local', 'ok', '0'],
@@ -226,12 +213,12 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
     // A new UTC day has a new budget.
     clock.advance(86_400_000);
     expect(await ask(gateway)).toMatchObject({ ok: true, provider: 'deepseek' });
-    expect(server.requestsFor('deepseek-chat')).toHaveLength(3);
+    expect(env.server.requestsFor('deepseek-chat')).toHaveLength(3);
   });
 
   it('answers a repeated prompt from the reply cache during replay, with no HTTP call', async () => {
-    server.script('deepseek-chat', replyWith(aDecision({ reasoning: 'first answer' })), replyWith(aDecision({ reasoning: 'second answer' })));
-    const gateway = createGateway(t.db, llmConfigFor(server), { replay: true });
+    env.server.script('deepseek-chat', replyWith(aDecision({ reasoning: 'first answer' })), replyWith(aDecision({ reasoning: 'second answer' })));
+    const gateway = createGateway(env.db.db, llmConfigFor(env.server), { replay: true });
     const correlationId = nextCorrelationId();
     const uniquePrompt = { system: PROMPT.system, user: `${PROMPT.user} ${correlationId}` };
     const askCached = () => gateway.ask({ models: [DEEPSEEK], schema: TradeDecision, prompt: uniquePrompt, purpose: 'decision', correlationId });
@@ -242,31 +229,31 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
     expect(first).toMatchObject({ ok: true, outcome: 'ok', value: { reasoning: 'first answer' } });
     expect(second).toMatchObject({ ok: true, outcome: 'cached' });
     expect(second.ok && second.value).toEqual(first.ok && first.value);
-    expect(server.requests).toHaveLength(1);
+    expect(env.server.requests).toHaveLength(1);
     expect((await callsOf(correlationId)).map((c) => [c.outcome, c.costUsd])).toEqual([
       ['ok', '0.000049'],
       ['cached', '0'],
     ]);
-    const [entry] = await t.db.select().from(llmReplyCache).where(eq(llmReplyCache.reply, JSON.stringify(aDecision({ reasoning: 'first answer' }))));
+    const [entry] = await env.db.db.select().from(llmReplyCache).where(eq(llmReplyCache.reply, JSON.stringify(aDecision({ reasoning: 'first answer' }))));
     expect(entry!.key).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('does not use the reply cache outside replay', async () => {
-    server.script('deepseek-chat', replyWith(aDecision()));
-    const gateway = createGateway(t.db, llmConfigFor(server), { replay: false });
+    env.server.script('deepseek-chat', replyWith(aDecision()));
+    const gateway = createGateway(env.db.db, llmConfigFor(env.server), { replay: false });
 
     await ask(gateway);
     await ask(gateway);
 
-    expect(server.requests).toHaveLength(2);
+    expect(env.server.requests).toHaveLength(2);
   });
 
   it('never writes an API key into a record or a log line', async () => {
-    server.script('deepseek-chat', httpError(401, 'invalid api key', { echoApiKey: true }));
-    server.script('claude-sonnet-4-6', httpError(401, 'invalid x-api-key', { echoApiKey: true }));
-    server.script('gpt-4o-mini', httpError(403, 'forbidden', { echoApiKey: true }));
+    env.server.script('deepseek-chat', httpError(401, 'invalid api key', { echoApiKey: true }));
+    env.server.script('claude-sonnet-4-6', httpError(401, 'invalid x-api-key', { echoApiKey: true }));
+    env.server.script('gpt-4o-mini', httpError(403, 'forbidden', { echoApiKey: true }));
     const { logger, text } = captureLogger();
-    const gateway = createGateway(t.db, llmConfigFor(server), { logger });
+    const gateway = createGateway(env.db.db, llmConfigFor(env.server), { logger });
     const correlationId = nextCorrelationId();
 
     const answer = await ask(gateway, [DEEPSEEK, CLAUDE, { provider: 'openai', model: 'gpt-4o-mini' }], correlationId);
@@ -284,16 +271,16 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
   });
 
   it('skips a remote provider that has no API key without calling it', async () => {
-    const config = llmConfigFor(server);
-    // A hosted endpoint: with no key it is not worth a call (a local server needs none).
+    const config = llmConfigFor(env.server);
+    // A hosted endpoint: with no key it is not worth a call (a local env.server needs none).
     const keyless = LlmProviderConfig.parse({ ...config.providers.deepseek, apiKey: '', baseUrl: 'https://api.deepseek.com' });
-    const gateway = createGateway(t.db, { ...config, providers: { ...config.providers, deepseek: keyless } });
+    const gateway = createGateway(env.db.db, { ...config, providers: { ...config.providers, deepseek: keyless } });
     const correlationId = nextCorrelationId();
 
     const answer = await ask(gateway, [DEEPSEEK], correlationId);
 
     expect(answer).toMatchObject({ ok: false, failures: [expect.objectContaining({ kind: 'unavailable', reason: expect.stringContaining('no API key') })] });
-    expect(server.requests).toHaveLength(0);
+    expect(env.server.requests).toHaveLength(0);
     expect(await callsOf(correlationId)).toEqual([]);
   });
 });

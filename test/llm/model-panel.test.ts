@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TradingSignalEmitted } from '../../src/bus/messages/trading-signal-emitted.ts';
 import { AgentsConfig, type ModelRefConfig } from '../../src/config/sections/agents-config.ts';
 import { RegimeDetected } from '../../src/bus/messages/regime-detected.ts';
@@ -13,8 +13,8 @@ import { ModelPanel } from '../../src/llm/model-panel.ts';
 import { toTradingSignalPayload } from '../../src/llm/panel-decision.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { aTaSignal } from '../support/builders.ts';
-import { garbage, replyWith, slow, startModelServer, type ModelServer } from '../support/model-server.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { garbage, replyWith, slow } from '../support/model-server.ts';
+import { useDatabaseAndModelServer } from '../support/use-database-and-model-server.ts';
 import { aContext, aDecision, createGateway, llmConfigFor } from './llm-fixtures.ts';
 
 const RULES: ModelRefConfig = { provider: 'rules', model: 'rules', weight: 1 };
@@ -25,25 +25,12 @@ const GPT: ModelRefConfig = { provider: 'openai', model: 'gpt-4o-mini', weight: 
 let correlation = 0;
 
 describe.each(['postgres', 'pglite'] as const)('model panel on %s', (driver) => {
-  let t: TestDatabase;
-  let server: ModelServer;
-  beforeAll(async () => {
-    t = await createTestDatabase(driver);
-  });
-  afterAll(async () => {
-    await t?.cleanup();
-  });
-  beforeEach(async () => {
-    server = await startModelServer();
-  });
-  afterEach(async () => {
-    await server.close();
-  });
+  const env = useDatabaseAndModelServer(driver);
 
   function panelOf(models: ModelRefConfig[], overrides: { perModelTimeoutMs?: number; maxLeverage?: number } = {}): ModelPanel {
-    const llm = llmConfigFor(server, { timeoutMs: 30_000 });
+    const llm = llmConfigFor(env.server, { timeoutMs: 30_000 });
     return new ModelPanel({
-      gateway: createGateway(t.db, llm),
+      gateway: createGateway(env.db.db, llm),
       logger: silentLogger,
       decision: AgentsConfig.parse({ decision: { panel: models, perModelTimeoutMs: overrides.perModelTimeoutMs ?? 30_000 } }).decision,
       rules: llm.rules,
@@ -69,17 +56,17 @@ describe.each(['postgres', 'pglite'] as const)('model panel on %s', (driver) => 
       votes: [{ model: 'rules', action: 'BUY', confidence: 0.75 }],
       abstentions: [],
     });
-    expect(server.requests).toHaveLength(0);
-    const calls = await t.db.select().from(llmCalls).where(eq(llmCalls.correlationId, correlationId));
+    expect(env.server.requests).toHaveLength(0);
+    const calls = await env.db.db.select().from(llmCalls).where(eq(llmCalls.correlationId, correlationId));
     expect(calls).toEqual([expect.objectContaining({ provider: 'rules', model: 'rules', outcome: 'ok', costUsd: '0' })]);
     // The payload of `decision.signal_emitted`, as the bus will validate it.
     expect(TradingSignalEmitted.payload.parse(toTradingSignalPayload(decision, 'sig-1'))).toMatchObject({ signalId: 'sig-1', action: 'BUY' });
   });
 
   it('lets a late model and a garbage-answering model abstain, never counting them as HOLD', async () => {
-    server.script('deepseek-chat', slow(5_000, replyWith(aDecision())));
-    server.script('gpt-4o-mini', garbage());
-    server.script('claude-sonnet-4-6', replyWith(aDecision({ action: 'SELL', confidence: 0.6, sizePct: 4, leverage: 2, entryPrice: '1', stopLoss: '2', takeProfit: '0.5' })));
+    env.server.script('deepseek-chat', slow(5_000, replyWith(aDecision())));
+    env.server.script('gpt-4o-mini', garbage());
+    env.server.script('claude-sonnet-4-6', replyWith(aDecision({ action: 'SELL', confidence: 0.6, sizePct: 4, leverage: 2, entryPrice: '1', stopLoss: '2', takeProfit: '0.5' })));
     const panel = panelOf([DEEPSEEK, GPT, CLAUDE], { perModelTimeoutMs: 1_000 });
     const correlationId = `panel-${++correlation}`;
     const startedMs = Date.now();
@@ -96,13 +83,13 @@ describe.each(['postgres', 'pglite'] as const)('model panel on %s', (driver) => 
     expect(decision).toMatchObject({ action: 'SELL', confidence: 0.6, agreement: 1, sizePct: 4, leverage: 2 });
     // Prices from code, not from the model's text: entry at the context price, stop 2 ATR above.
     expect(decision).toMatchObject({ entryPrice: '68600.5', stopLoss: '70301', takeProfit: '66049.75' });
-    const calls = await t.db.select().from(llmCalls).where(eq(llmCalls.correlationId, correlationId)).orderBy(asc(llmCalls.id));
+    const calls = await env.db.db.select().from(llmCalls).where(eq(llmCalls.correlationId, correlationId)).orderBy(asc(llmCalls.id));
     expect(calls.map((c) => `${c.provider}:${c.outcome}`).sort()).toEqual(['anthropic:ok', 'deepseek:timeout', 'openai:invalid', 'openai:invalid']);
   });
 
   it('combines agreeing and disagreeing votes by confidence and weight', async () => {
-    server.script('deepseek-chat', replyWith(aDecision({ action: 'BUY', confidence: 0.9, sizePct: 6, leverage: 5 })));
-    server.script('claude-sonnet-4-6', replyWith(aDecision({ action: 'HOLD', confidence: 0.5, entryPrice: null, stopLoss: null, takeProfit: null, sizePct: 0, leverage: 1 })));
+    env.server.script('deepseek-chat', replyWith(aDecision({ action: 'BUY', confidence: 0.9, sizePct: 6, leverage: 5 })));
+    env.server.script('claude-sonnet-4-6', replyWith(aDecision({ action: 'HOLD', confidence: 0.5, entryPrice: null, stopLoss: null, takeProfit: null, sizePct: 0, leverage: 1 })));
     const panel = panelOf([RULES, DEEPSEEK, CLAUDE], { maxLeverage: 5 });
 
     const decision = await panel.decide(aContext());
@@ -117,7 +104,7 @@ describe.each(['postgres', 'pglite'] as const)('model panel on %s', (driver) => 
   });
 
   it('refuses a vote for more leverage than risk allows: that model abstains', async () => {
-    server.script('deepseek-chat', replyWith(aDecision({ leverage: 5 })));
+    env.server.script('deepseek-chat', replyWith(aDecision({ leverage: 5 })));
     const panel = panelOf([DEEPSEEK], { maxLeverage: 2 });
 
     const decision = await panel.decide(aContext());
@@ -128,7 +115,7 @@ describe.each(['postgres', 'pglite'] as const)('model panel on %s', (driver) => 
   });
 
   it('is built from the default configuration with the rules model alone, from the agents\' outputs', async () => {
-    const { panel } = createModelPanel(AppConfig.parse({}), { db: t.db, clock: new ManualClock(Date.UTC(2030, 5, 1)), logger: silentLogger });
+    const { panel } = createModelPanel(AppConfig.parse({}), { db: env.db.db, clock: new ManualClock(Date.UTC(2030, 5, 1)), logger: silentLogger });
     const context = toDecisionContext({
       symbol: 'BTC/USD',
       ta: TaSignalEmitted.payload.parse(aTaSignal()),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { sendFixture, takeOverride } from './fixture-response.ts';
+import { listenLocal } from './listen-local.ts';
 
 const fixtureDir = new URL('../fixtures/kraken/', import.meta.url);
 const readFixture = (name: string): string => readFileSync(new URL(name, fixtureDir), 'utf8');
@@ -63,7 +63,6 @@ export interface KrakenFixtureServer {
 export async function startKrakenFixtureServer(bodies: Record<string, string> = krakenFixtureBodies()): Promise<KrakenFixtureServer> {
   const requests: RecordedRequest[] = [];
   const overrides = new Map<string, FixtureOverride>();
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
   const answer = (req: IncomingMessage, res: ServerResponse): void => {
@@ -83,26 +82,16 @@ export async function startKrakenFixtureServer(bodies: Record<string, string> = 
   };
 
   const server = createServer(answer);
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenLocal(server, timers);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listener.url,
     requests,
     override: (path, response) => void overrides.set(path, { ...response }),
     reset() {
       overrides.clear();
       requests.length = 0;
     },
-    async close() {
-      for (const timer of timers) clearTimeout(timer);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
+    close: () => listener.close(),
   };
 }

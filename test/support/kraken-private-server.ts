@@ -1,9 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { sendFixture, takeOverride } from './fixture-response.ts';
 import { krakenFixtureBodies, type FixtureOverride } from './kraken-fixture-server.ts';
+import { listenLocal } from './listen-local.ts';
 
 const privateDir = new URL('../fixtures/kraken/private/', import.meta.url);
 const readPrivate = (name: string): string => readFileSync(new URL(name, privateDir), 'utf8');
@@ -98,7 +98,6 @@ export async function startKrakenPrivateServer(
   const requests: PrivateRequest[] = [];
   const publicRequests: string[] = [];
   const overrides = new Map<string, PrivateOverride>();
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let lastNonce = 0;
 
@@ -158,15 +157,10 @@ export async function startKrakenPrivateServer(
       answerPrivate(req, res, url.pathname, Buffer.concat(chunks).toString('utf8'));
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenLocal(server, timers);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listener.url,
     requests,
     publicRequests,
     override: (method, response) => void overrides.set(method, { ...response }),
@@ -175,12 +169,7 @@ export async function startKrakenPrivateServer(
       requests.length = 0;
       publicRequests.length = 0;
     },
-    async close() {
-      for (const timer of timers) clearTimeout(timer);
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
+    close: () => listener.close(),
   };
 }
 

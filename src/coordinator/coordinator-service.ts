@@ -10,9 +10,8 @@ import type { Db } from '../db/open-database.ts';
 import { coordinatorDecisions } from '../db/schema/coordinator-decisions.ts';
 import type { DegradationMonitor } from '../degradation/degradation-monitor.ts';
 import type { ModelGateway } from '../llm/model-gateway.ts';
-import { loadRecentCandles } from '../market/candle-store.ts';
-import { jobOptionsOf } from '../queues/define-queue.ts';
-import { riskQueue, type EvaluateRiskData } from '../queues/queue-catalog.ts';
+import { latestClose } from '../portfolio/latest-prices.ts';
+import { addRiskJob } from '../queues/risk-jobs.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
 import type { PortfolioReader } from '../risk/portfolio-reader.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -45,10 +44,6 @@ export interface CoordinatorDeps {
   riskQueue: Queue;
 }
 
-/** The risk job of a proposal: keyed by it, so a redelivered signal adds no second one. */
-export function riskJobIdOf(proposalId: string): string {
-  return `risk.${proposalId}`;
-}
 
 interface Handling {
   outcome: SignalOutcome;
@@ -92,7 +87,7 @@ async function coordinate(deps: CoordinatorDeps, message: BusMessage<'decision.s
   const [existing] = await deps.db.select().from(coordinatorDecisions).where(eq(coordinatorDecisions.signalId, signal.signalId));
   if (existing) {
     // Redelivered: the stored handling stands; make sure its proposal reached risk.
-    if (existing.proposal) await addRiskJob(deps, OrderProposal.parse(existing.proposal));
+    if (existing.proposal) await addRiskJob(deps.riskQueue, OrderProposal.parse(existing.proposal));
     return;
   }
 
@@ -128,7 +123,7 @@ async function coordinate(deps: CoordinatorDeps, message: BusMessage<'decision.s
   // Another replica stored its handling of the same signal first: that one stands.
   if (inserted.length === 0) return;
   deps.logger.info({ signalId: signal.signalId, symbol: signal.symbol, action: signal.action, outcome: handling.outcome, conflicts: handling.conflicts.length }, 'signal coordinated');
-  if (handling.proposal) await addRiskJob(deps, handling.proposal);
+  if (handling.proposal) await addRiskJob(deps.riskQueue, handling.proposal);
 }
 
 async function analyse(deps: CoordinatorDeps, signal: SignalUnderReview, correlationId: string, nowMs: number): Promise<Handling> {
@@ -168,12 +163,7 @@ async function analyse(deps: CoordinatorDeps, signal: SignalUnderReview, correla
 }
 
 async function latestPrice(deps: CoordinatorDeps, signal: SignalUnderReview): Promise<string> {
-  const [last] = await loadRecentCandles(deps.db, signal.symbol, deps.config.marketData.timeframe, 1);
-  return last?.close ?? signal.entryPrice ?? '0';
-}
-
-async function addRiskJob(deps: CoordinatorDeps, proposal: OrderProposal): Promise<void> {
-  await deps.riskQueue.add('evaluate', { proposal } satisfies EvaluateRiskData, { jobId: riskJobIdOf(proposal.proposalId), ...jobOptionsOf(riskQueue), removeOnComplete: 5_000, removeOnFail: 10_000 });
+  return (await latestClose(deps.db, signal.symbol, deps.config.marketData.timeframe)) ?? signal.entryPrice ?? '0';
 }
 
 function pickTrade(p: BusMessage<'decision.signal_emitted'>['payload']) {

@@ -76,16 +76,13 @@ export async function buildDemoReport(db: Db, args: { account: string; fromMs: n
     .from(orders)
     .where(eq(orders.exchange, args.account))
     .groupBy(orders.purpose, orders.status);
+  const ordersByPurposeStatus = count(orderRows);
   const [fillTotals] = await db.select({ n: sql<number>`count(*)`, fees: sql<string>`coalesce(sum(${fills.feeUsd}), 0)` }).from(fills);
   const positionRows = await db.select().from(positions).where(eq(positions.account, args.account));
   const closed = positionRows.filter((p) => p.status === 'closed');
   const realized = positionRows.reduce((sum, p) => sum.plus(p.realizedPnlUsd), new Decimal(0));
 
   const rebalanceDecisions = decisions.filter((d) => rebalanceIds.rebalanceOfProposal(d.proposalId) !== null);
-  const [rebalanceFills] = await db
-    .select({ n: sql<number>`count(*)` })
-    .from(orders)
-    .where(and(eq(orders.exchange, args.account), eq(orders.purpose, 'rebalance'), eq(orders.status, 'filled')));
 
   const snapshots = await db
     .select({ at: portfolioSnapshots.at, equity: portfolioSnapshots.equityUsd, unrealized: portfolioSnapshots.unrealizedPnlUsd, id: portfolioSnapshots.id })
@@ -126,7 +123,7 @@ export async function buildDemoReport(db: Db, args: { account: string; fromMs: n
       breakerTrips: breakerTripsOf(decisions.map((d) => d.riskState)),
     },
     finalTradingState: args.finalTradingState,
-    orders: count(orderRows),
+    orders: ordersByPurposeStatus,
     trades: {
       fills: Number(fillTotals?.n ?? 0),
       closedPositions: closed.length,
@@ -147,7 +144,7 @@ export async function buildDemoReport(db: Db, args: { account: string; fromMs: n
       count: new Set(rebalanceDecisions.map((d) => rebalanceIds.rebalanceOfProposal(d.proposalId))).size,
       approved: rebalanceDecisions.filter((d) => d.decision === 'approved').length,
       denied: rebalanceDecisions.filter((d) => d.decision === 'denied').length,
-      filled: Number(rebalanceFills?.n ?? 0),
+      filled: ordersByPurposeStatus['rebalance filled'] ?? 0,
     },
     models: models.map((m) => ({ ...m, calls: Number(m.calls), costUsd: new Decimal(m.costUsd).toFixed(4) })),
     equityCurve,

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { FlowProducer, Queue } from 'bullmq';
 import { ManualClock } from '../clock/clock.ts';
+import { COORDINATOR_SERVICE } from '../coordinator/coordinator-service.ts';
 import { replayCandleSource } from '../market/candle-source.ts';
 import { ReplayFeed } from '../market/replay-feed.ts';
 import { timeframeMs } from '../market/timeframes.ts';
+import { POSITIONS_SERVICE } from '../positions/positions-service.ts';
 import { addDecisionFlow } from '../queues/add-decision-flow.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
 import { symbolSlug } from '../queues/symbol-slug.ts';
@@ -13,12 +14,12 @@ import { deleteKeysUnder } from '../redis/delete-keys-under.ts';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.ts';
 import { startWorkerRole } from '../runtime/start-worker-role.ts';
 import { createLogger } from '../shared/logger.ts';
+import { projectRoot } from '../shared/project-root.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
+import { SYSTEM_EVENT_RECORDER } from '../workers/system-event-recorder.ts';
 import { buildDemoReport, type DemoReport } from './demo-report.ts';
 import { createProgressBar } from './progress-bar.ts';
 import { waitForIdle } from './wait-for-idle.ts';
-
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface DemoOptions {
   configFile?: string;
@@ -93,9 +94,9 @@ async function replay(rt: Runtime, options: DemoOptions, fromMs: number, prefix:
     queues: [...queues.values()],
     marketTimed: [portfolio],
     groups: [
-      ['market_data', 'positions'],
-      ['trading_signals', 'coordinator'],
-      ['system_events', 'event-log'],
+      ['market_data', POSITIONS_SERVICE],
+      ['trading_signals', COORDINATOR_SERVICE],
+      ['system_events', SYSTEM_EVENT_RECORDER],
     ] as const,
   };
   const flows = new FlowProducer({ connection: role.deps.connection, prefix: rt.keys.queuePrefix });

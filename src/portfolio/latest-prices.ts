@@ -3,11 +3,17 @@ import { loadRecentCandles } from '../market/candle-store.ts';
 import type { Timeframe } from '../market/timeframes.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 
+/** The latest stored close of `symbol`, or null when none is stored. */
+export async function latestClose(db: Db, symbol: string, timeframe: Timeframe): Promise<string | null> {
+  const [last] = await loadRecentCandles(db, symbol, timeframe, 1);
+  return last?.close ?? null;
+}
+
 /** The latest stored close of `symbol`. @throws TriplegainError `NOT_FOUND` when none is stored. */
 export async function markOf(db: Db, symbol: string, timeframe: Timeframe): Promise<string> {
-  const [last] = await loadRecentCandles(db, symbol, timeframe, 1);
-  if (!last) throw new TriplegainError('NOT_FOUND', `no price for ${symbol}: cannot value it`, { symbol });
-  return last.close;
+  const close = await latestClose(db, symbol, timeframe);
+  if (close === null) throw new TriplegainError('NOT_FOUND', `no price for ${symbol}: cannot value it`, { symbol });
+  return close;
 }
 
 export interface LatestPricesArgs {

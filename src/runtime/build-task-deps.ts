@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../clock/clock.ts';
 import { openReplayClock } from '../clock/open-replay-clock.ts';
@@ -8,12 +7,10 @@ import { KrakenPublicClient } from '../market/kraken-public-client.ts';
 import { KrakenRateLimiter } from '../market/kraken-rate-limiter.ts';
 import { ReplayFeed } from '../market/replay-feed.ts';
 import { timeframeMs } from '../market/timeframes.ts';
+import { projectRoot } from '../shared/project-root.ts';
 import type { TaskDeps } from '../workers/task-deps.ts';
 import { createModelLayer } from './create-model-layer.ts';
 import type { Runtime } from './open-runtime.ts';
-
-/** Replay files are named relative to the project root. */
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface BuiltTaskDeps {
   deps: TaskDeps;

@@ -73,7 +73,6 @@ export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkers
         return portfolioHandlers({
           ...deps,
           exchange: options.exchange!,
-          portfolio: options.risk.portfolio,
           queues: { portfolio: openQueue(name), risk: openQueue('risk'), execution: openQueue('execution') },
           flows,
           timing: options.rebalance,

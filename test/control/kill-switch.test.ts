@@ -6,7 +6,7 @@ import { systemClock } from '../../src/clock/clock.ts';
 import { ExecutionConfig } from '../../src/config/sections/execution-config.ts';
 import { ControlPlane } from '../../src/control/control-plane.ts';
 import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
-import { riskJobIdOf } from '../../src/coordinator/coordinator-service.ts';
+import { riskJobIdOf } from '../../src/queues/risk-jobs.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';
 import { silentLogger } from '../../src/shared/logger.ts';

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { riskJobIdOf } from '../../src/coordinator/coordinator-service.ts';
+import { riskJobIdOf } from '../../src/queues/risk-jobs.ts';
 import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
 import { EvaluateRiskResult } from '../../src/queues/queue-catalog.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enterSubmission, submissionsInFlight } from '../../src/control/submission-fence.ts';
-import { riskJobIdOf } from '../../src/coordinator/coordinator-service.ts';
+import { riskJobIdOf } from '../../src/queues/risk-jobs.ts';
 import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
 import { riskState } from '../../src/db/schema/risk-state.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';

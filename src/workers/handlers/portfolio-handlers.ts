@@ -1,6 +1,5 @@
 import { DelayedError, UnrecoverableError, type FlowProducer, type Queue } from 'bullmq';
 import { eq } from 'drizzle-orm';
-import { riskJobIdOf } from '../../coordinator/coordinator-service.ts';
 import { riskDecisions } from '../../db/schema/risk-decisions.ts';
 import type { ExchangePort } from '../../exchange/exchange-port.ts';
 import { timeframeMs } from '../../market/timeframes.ts';
@@ -19,16 +18,17 @@ import { recordValuation } from '../../portfolio/record-valuation.ts';
 import type { RebalanceLegData, RebalanceLegResult } from '../../portfolio/rebalance-leg-job.ts';
 import { settleTrade, type TradeSettlement } from '../../portfolio/settle-trade.ts';
 import { splitIntoBatches } from '../../portfolio/split-into-batches.ts';
+import { balancesEquity } from '../../portfolio/value-account.ts';
 import { Dec, toStoredDecimal } from '../../positions/position-decimal.ts';
 import { loadOpenPositions } from '../../positions/position-store.ts';
 import { valuePosition } from '../../positions/valuation.ts';
-import { jobOptionsOf, type JobContext, type JobHandlers } from '../../queues/define-queue.ts';
+import type { JobContext, JobHandlers } from '../../queues/define-queue.ts';
 import { wallMsOf } from '../../queues/effective-schedules.ts';
 import { claimFlowSlot } from '../../queues/flow-slot.ts';
-import { EvaluateRiskResult, portfolioQueue, riskQueue, type EvaluateRiskData } from '../../queues/queue-catalog.ts';
+import { EvaluateRiskResult, portfolioQueue } from '../../queues/queue-catalog.ts';
+import { addRiskJob, riskJobIdOf } from '../../queues/risk-jobs.ts';
 import { symbolSlug } from '../../queues/symbol-slug.ts';
 import { tickIdOf } from '../../queues/tick-id.ts';
-import type { PortfolioReader } from '../../risk/portfolio-reader.ts';
 import { LEASE_MARGIN_MS } from '../lease-margin.ts';
 import type { TaskDeps } from '../task-deps.ts';
 import { executionJobIdOf } from './risk-handlers.ts';
@@ -55,8 +55,6 @@ export interface RebalanceTiming {
 export interface PortfolioDeps extends Pick<TaskDeps, 'config' | 'db' | 'bus' | 'redis' | 'keys' | 'clock' | 'logger'> {
   /** Balances come from here; its name is the account (`paper`, `kraken`). */
   exchange: Pick<ExchangePort, 'name' | 'balances'>;
-  /** The account as the risk engine reads it: proposals are sized on its equity. */
-  portfolio: PortfolioReader;
   /** `portfolio` (the slot's holder is looked up there), `risk` (proposals go there), `execution` (read only). */
   queues: { portfolio: Queue; risk: Queue; execution: Queue };
   flows: FlowProducer;
@@ -195,14 +193,17 @@ async function proposeLeg(deps: PortfolioDeps, side: 'buy' | 'sell', data: Rebal
   if (data.trades.length === 0) return { proposals: [], skipped: [] };
   const { config } = deps;
   const { cashAsset } = config.symbols;
-  const [balances, equityUsd, hodlBags, prices] = await Promise.all([
+  const timeframe = config.marketData.timeframe;
+  const [balances, hodlBags, prices] = await Promise.all([
     deps.exchange.balances(ctx.signal),
-    deps.portfolio.equityUsd(),
     loadHodlBags(deps.db, config.portfolio.hodlBags),
-    latestPrices(deps.db, { cashAsset, timeframe: config.marketData.timeframe, assets: data.trades.map((t) => t.symbol.split('/')[0] ?? t.symbol), skipMissing: true }),
+    latestPrices(deps.db, { cashAsset, timeframe, assets: data.trades.map((t) => t.symbol.split('/')[0] ?? t.symbol), skipMissing: true }),
   ]);
+  // Equity as the risk engine reads it (`exchangePortfolio`), from the same balances.
+  const held = Object.keys(balances).filter((asset) => !new Dec(balances[asset] ?? '0').isZero());
+  const equityUsd = balancesEquity(balances, await latestPrices(deps.db, { cashAsset, timeframe, assets: held }), cashAsset);
   const open = await loadOpenPositions(deps.db, deps.exchange.name);
-  const valued = await Promise.all(open.map(async (p) => valuePosition(p, await markOf(deps.db, p.symbol, config.marketData.timeframe))));
+  const valued = await Promise.all(open.map(async (p) => valuePosition(p, await markOf(deps.db, p.symbol, timeframe))));
   // Never what the strategy's open trades hold; the cash there is.
   const { holdings } = coreHoldings(balances, valued, cashAsset);
   const fitted = fitLegToAccount(side, data.trades, { balances: holdings, prices, hodlBags, cashAsset, minTradeUsd: config.portfolio.minTradeUsd });
@@ -212,7 +213,7 @@ async function proposeLeg(deps: PortfolioDeps, side: 'buy' | 'sell', data: Rebal
   const nowMs = deps.clock.now();
   const proposals = fitted.trades.map((trade) => buildRebalanceProposal({ rebalanceId: data.rebalanceId, batchIndex: data.batchIndex, correlationId: data.correlationId, trade, equityUsd, nowMs }));
   for (const proposal of proposals) {
-    await deps.queues.risk.add('evaluate', { proposal } satisfies EvaluateRiskData, { jobId: riskJobIdOf(proposal.proposalId), ...jobOptionsOf(riskQueue), removeOnComplete: 5_000, removeOnFail: 10_000 });
+    await addRiskJob(deps.queues.risk, proposal);
   }
   ctx.logger.info({ rebalanceId: data.rebalanceId, batchIndex: data.batchIndex, side, proposed: proposals.length, skipped: fitted.skipped }, 'rebalance leg proposed');
   return { proposals: proposals.map((p) => ({ proposalId: p.proposalId, symbol: p.symbol })), skipped: fitted.skipped };

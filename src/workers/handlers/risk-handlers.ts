@@ -3,11 +3,9 @@ import { eq } from 'drizzle-orm';
 import type { ControlPlane } from '../../control/control-plane.ts';
 import { riskDecisions } from '../../db/schema/risk-decisions.ts';
 import { riskState } from '../../db/schema/risk-state.ts';
-import { loadRecentCandles } from '../../market/candle-store.ts';
-import type { JobContext, JobHandlers } from '../../queues/define-queue.ts';
-import { jobOptionsOf } from '../../queues/define-queue.ts';
-import type { riskQueue} from '../../queues/queue-catalog.ts';
-import { executionQueue, type EvaluateRiskData, type EvaluateRiskResult } from '../../queues/queue-catalog.ts';
+import { latestClose } from '../../portfolio/latest-prices.ts';
+import { jobOptionsOf, type JobContext, type JobHandlers } from '../../queues/define-queue.ts';
+import { executionQueue, type EvaluateRiskData, type EvaluateRiskResult, type riskQueue } from '../../queues/queue-catalog.ts';
 import type { BreakerTrip } from '../../risk/breaker-trip.ts';
 import { evaluateBreakers } from '../../risk/evaluate-breakers.ts';
 import { evaluateRisk } from '../../risk/evaluate-risk.ts';
@@ -128,8 +126,7 @@ function toRow(proposal: OrderProposal, decision: RiskDecision, state: RiskState
  * price (a protective exit must not wait for market data); an entry gets '0', which is denied.
  */
 async function latestPrice(deps: RiskDeps, proposal: OrderProposal): Promise<string> {
-  const [last] = await loadRecentCandles(deps.db, proposal.symbol, deps.config.marketData.timeframe, 1);
-  return last?.close ?? (proposal.intent === 'exit' ? proposal.entryPrice : '0');
+  return (await latestClose(deps.db, proposal.symbol, deps.config.marketData.timeframe)) ?? (proposal.intent === 'exit' ? proposal.entryPrice : '0');
 }
 
 async function addExecution(deps: RiskDeps, decisionId: string, proposalId: string): Promise<string> {

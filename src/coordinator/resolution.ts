@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
-import { DecimalString } from '../shared/decimal-string.ts';
+import { DecimalString, PositiveDecimalString } from '../shared/decimal-string.ts';
 import type { Conflict } from './conflict.ts';
 import type { SignalUnderReview } from './signal-under-review.ts';
 
@@ -19,7 +19,8 @@ export const FALLBACK_WAIT_SOURCE = 'fallback_wait';
 const MAX_REASONING_CHARS = 1_000;
 
 /** A price: a decimal string above zero (the market price, a bounded entry). */
-export const PositivePrice = DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'must be positive');
+/** A price above zero. */
+export const PositivePrice = PositiveDecimalString;
 
 /** Who decided: `<provider>/<model>` of the model that answered, `rules`, or `fallback_wait`. */
 const source = z.string().min(1);

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { tradingPair } from '../config/config-fields.ts';
-import { DecimalString, NonNegativeDecimalString } from '../shared/decimal-string.ts';
-
-const PositiveDecimalString = DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'must be positive');
+import { DecimalString, NonNegativeDecimalString, PositiveDecimalString } from '../shared/decimal-string.ts';
 
 /** Order types both exchanges support. `stop-loss` and `take-profit` rest until the price crosses `triggerPrice`, then trade at market. */
 export const OrderType = z.enum(['market', 'limit', 'stop-loss', 'take-profit']);

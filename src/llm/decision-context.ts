@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { PayloadOf } from '../bus/message-catalog.ts';
 import { MarketRegime } from '../bus/messages/regime-detected.ts';
-import { DecimalString, NonNegativeDecimalString } from '../shared/decimal-string.ts';
-
-const PositiveDecimalString = DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'must be positive');
+import { tradingPair } from '../config/config-fields.ts';
+import { DecimalString, NonNegativeDecimalString, PositiveDecimalString } from '../shared/decimal-string.ts';
 
 /**
  * What a trading decision for one symbol is made from: the latest price, the technical-analysis
@@ -13,7 +12,7 @@ const PositiveDecimalString = DecimalString.refine((s) => !s.startsWith('-') && 
 export const DecisionContext = z
   .object({
     /** Exchange pair, e.g. `BTC/USD`. */
-    symbol: z.string().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, 'expected a pair such as BTC/USD'),
+    symbol: tradingPair(),
     /** Latest close, the entry price of a decision taken now. */
     price: PositiveDecimalString,
     ta: z

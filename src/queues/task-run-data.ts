@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tradingPair } from '../config/config-fields.ts';
 
 /** A scheduler tick: the data `syncSchedules` gives every job scheduler. */
 export const TickData = z.object({ task: z.string().min(1) }).strict();
@@ -17,7 +18,7 @@ export type TickResult = z.infer<typeof TickResult>;
 export const TaskRunData = z
   .object({
     task: z.string().min(1),
-    symbol: z.string().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, 'expected a pair such as BTC/USD'),
+    symbol: tradingPair(),
     /** Identifies the tick (or decision flow) that asked for this run. */
     tickId: z.string().min(1),
     correlationId: z.string().min(1),

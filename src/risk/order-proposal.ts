@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { MarketRegime } from '../bus/messages/regime-detected.ts';
 import { tradingPair } from '../config/config-fields.ts';
-import { DecimalString } from '../shared/decimal-string.ts';
-
-const PositiveDecimalString = DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'must be positive');
+import { PositiveDecimalString } from '../shared/decimal-string.ts';
 
 /**
  * What the coordinator asks the risk engine to approve: one order derived from one trading

@@ -1,9 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/open-database.ts';
+import type { Db, DbTransaction } from '../db/open-database.ts';
 import { riskState } from '../db/schema/risk-state.ts';
 import { RiskState } from './risk-state.ts';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface LockedRiskState {
   state: RiskState;
@@ -24,7 +23,7 @@ export async function withLockedRiskState<T>(
   db: Db,
   account: string,
   initial: () => RiskState,
-  work: (current: LockedRiskState, tx: Tx) => Promise<{ state: RiskState; resetsApplied: number; result: T }>,
+  work: (current: LockedRiskState, tx: DbTransaction) => Promise<{ state: RiskState; resetsApplied: number; result: T }>,
 ): Promise<{ state: RiskState; result: T }> {
   return db.transaction(async (tx) => {
     await tx

@@ -10,3 +10,6 @@ export const DecimalString = z
 export type DecimalString = z.infer<typeof DecimalString>;
 
 export const NonNegativeDecimalString = DecimalString.refine((s) => !s.startsWith('-'), 'must not be negative');
+
+/** A decimal string above zero (a price, a quantity). */
+export const PositiveDecimalString = DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'must be positive');

@@ -1,10 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/open-database.ts';
+import type { Db, DbTransaction } from '../../db/open-database.ts';
 import { paperBalances } from '../../db/schema/paper-balances.ts';
 import { paperPrices } from '../../db/schema/paper-prices.ts';
 import type { Balances } from '../exchange-port.ts';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** Which asset is cash and what the account starts with. */
 export interface PaperAccountSettings {
@@ -19,7 +18,7 @@ export interface PaperAccountSettings {
  * place, cancel or fill at once take turns and each sees the others' committed changes. A
  * throw rolls everything back.
  */
-export async function withLockedPaperAccount<T>(db: Db, settings: PaperAccountSettings, nowMs: number, work: (tx: Tx) => Promise<T>): Promise<T> {
+export async function withLockedPaperAccount<T>(db: Db, settings: PaperAccountSettings, nowMs: number, work: (tx: DbTransaction) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     await tx
       .insert(paperBalances)
@@ -38,7 +37,7 @@ export async function readPaperBalances(db: Db, settings: PaperAccountSettings):
 }
 
 /** Writes the given assets' totals (inserting assets seen for the first time). */
-export async function writePaperBalances(tx: Tx, changed: Balances, nowMs: number): Promise<void> {
+export async function writePaperBalances(tx: DbTransaction, changed: Balances, nowMs: number): Promise<void> {
   const rows = Object.entries(changed).map(([asset, total]) => ({ asset, total, updatedAt: new Date(nowMs) }));
   if (rows.length === 0) return;
   await tx
@@ -54,7 +53,7 @@ export async function readLastPrice(db: Db, symbol: string): Promise<string | nu
 }
 
 /** Records a bar's close as the symbol's last price, unless a later bar is already recorded. */
-export async function recordLastPrice(tx: Tx, symbol: string, price: string, barOpenTimeMs: number, nowMs: number): Promise<void> {
+export async function recordLastPrice(tx: DbTransaction, symbol: string, price: string, barOpenTimeMs: number, nowMs: number): Promise<void> {
   await tx
     .insert(paperPrices)
     .values({ symbol, price, barOpenTime: new Date(barOpenTimeMs), updatedAt: new Date(nowMs) })

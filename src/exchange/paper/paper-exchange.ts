@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../../clock/clock.ts';
 import { tradingPair } from '../../config/config-fields.ts';
 import type { ExecutionConfig } from '../../config/sections/execution-config.ts';
-import type { Db } from '../../db/open-database.ts';
+import type { Db, DbTransaction } from '../../db/open-database.ts';
 import { paperFills } from '../../db/schema/paper-fills.ts';
 import { paperOrders, type PaperOrderRow } from '../../db/schema/paper-orders.ts';
 import { TriplegainError } from '../../shared/triplegain-error.ts';
@@ -17,7 +17,6 @@ import { availableBalances, feePctFor, fundableQuantity, hasFundsFor, needsHoldP
 import { remainingOf, toExchangeOrder, toFundsOrder, toMatchableOrder } from './paper-order-row.ts';
 import { PriceBar, type PriceBarInput } from './price-bar.ts';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** `execution.paper` plus `symbols.cashAsset`, the quote asset of every paper pair. */
 export type PaperExchangeConfig = ExecutionConfig['paper'] & { cashAsset: string };
@@ -232,7 +231,7 @@ export class PaperExchange implements ExchangePort {
    * fill or null. Updates `holds` for the order.
    */
   private async fillOrder(
-    tx: Tx,
+    tx: DbTransaction,
     row: PaperOrderRow,
     bar: PriceBar,
     balances: Balances,
@@ -311,7 +310,7 @@ export class PaperExchange implements ExchangePort {
    * market order's last known price (± slippage: a buy pays more); null for a spot market sell
    * before any price (it needs no cash).
    */
-  private async holdPriceFor(tx: Tx, order: PlaceOrder): Promise<string | null> {
+  private async holdPriceFor(tx: DbTransaction, order: PlaceOrder): Promise<string | null> {
     if (order.type === 'limit') return order.limitPrice!;
     if (order.type === 'stop-loss' || order.type === 'take-profit') return order.triggerPrice!;
     const last = await readLastPrice(tx, order.symbol);

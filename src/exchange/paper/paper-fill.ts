@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { tradingPair } from '../../config/config-fields.ts';
-import { DecimalString, NonNegativeDecimalString } from '../../shared/decimal-string.ts';
-
-const PositiveDecimalString = DecimalString.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'must be positive');
+import { NonNegativeDecimalString, PositiveDecimalString } from '../../shared/decimal-string.ts';
 
 /** One fill of the paper exchange, as `onPrice` returns it for the caller to record. */
 export const PaperFill = z

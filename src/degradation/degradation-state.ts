@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { nextUtcMidnightMs } from '../clock/utc-periods.ts';
 import { DegradationLevel, type DegradationConfig } from '../config/sections/degradation-config.ts';
 
-const DAY_MS = 86_400_000;
 
 /** The levels from mild to severe; one step is one index. */
 export const degradationLevels: readonly DegradationLevel[] = ['NORMAL', 'REDUCED', 'LIMITED', 'EMERGENCY'];
@@ -58,10 +58,6 @@ export interface DegradationStep {
   change?: DegradationChange;
 }
 
-/** Start of the UTC day after the one `nowMs` falls in. */
-export function nextUtcMidnightMs(nowMs: number): number {
-  return (Math.floor(nowMs / DAY_MS) + 1) * DAY_MS;
-}
 
 type Apply = (state: DegradationState, config: DegradationConfig, nowMs: number) => DegradationStep;
 

@@ -1,10 +1,10 @@
 import { Decimal } from 'decimal.js';
 import type { Clock } from '../clock/clock.ts';
+import { nextUtcMidnightMs, utcDayStartMs } from '../clock/utc-periods.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import type { LlmCallLog } from './llm-call-log.ts';
 
-const DAY_MS = 86_400_000;
 
 /** Passed to `onBudgetExhausted` the first time a gateway finds the day's budget spent. */
 export interface BudgetExhausted {
@@ -37,8 +37,8 @@ export class DailyBudget {
 
   /** Whether the day's budget is spent; tells `onBudgetExhausted` the first time it is. */
   async isSpent(): Promise<boolean> {
-    const dayStartMs = Math.floor(this.opts.clock.now() / DAY_MS) * DAY_MS;
-    const spent = await this.opts.log.spentUsd(dayStartMs, dayStartMs + DAY_MS);
+    const dayStartMs = utcDayStartMs(this.opts.clock.now());
+    const spent = await this.opts.log.spentUsd(dayStartMs, nextUtcMidnightMs(dayStartMs));
     if (spent.lt(new Decimal(String(this.opts.budgetUsd)))) return false;
     if (this.notifiedDayStartMs !== dayStartMs) {
       this.notifiedDayStartMs = dayStartMs;

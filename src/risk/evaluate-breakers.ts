@@ -7,7 +7,7 @@ import { recordEquity } from './record-equity.ts';
 import type { RiskState } from './risk-state.ts';
 import { rollPeriods } from './roll-periods.ts';
 import { transitionTradingState } from './trading-state-machine.ts';
-import { nextUtcMidnightMs } from './utc-periods.ts';
+import { nextUtcMidnightMs } from '../clock/utc-periods.ts';
 
 /** Where each breaker measures its loss from. */
 const BASES: Record<BreakerName, (state: RiskState) => string> = {

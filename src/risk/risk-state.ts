@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DecimalString } from '../shared/decimal-string.ts';
 import { TradingState } from './trading-state-machine.ts';
-import { isoWeekStartMs, utcDayStartMs } from './utc-periods.ts';
+import { isoWeekStartMs, utcDayStartMs } from '../clock/utc-periods.ts';
 
 const epochMs = z.number().int().nonnegative();
 

@@ -1,5 +1,5 @@
 import { ARMED_BREAKER, type RiskState } from './risk-state.ts';
-import { isoWeekStartMs, utcDayStartMs } from './utc-periods.ts';
+import { isoWeekStartMs, utcDayStartMs } from '../clock/utc-periods.ts';
 
 /**
  * Starts a new period when `nowMs` is past the current one. A new UTC day re-bases the daily

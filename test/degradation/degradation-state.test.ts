@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { nextUtcMidnightMs } from '../../src/clock/utc-periods.ts';
 import { DegradationConfig, DegradationLevel } from '../../src/config/sections/degradation-config.ts';
 import {
   degradationLevels,
   DegradationState,
   initialDegradationState,
   nextDegradationState,
-  nextUtcMidnightMs,
   DegradationEventKind,
   type DegradationChange,
 } from '../../src/degradation/degradation-state.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoWeekStartMs, nextUtcMidnightMs, utcDayStartMs } from '../../src/risk/utc-periods.ts';
+import { isoWeekStartMs, nextUtcMidnightMs, utcDayStartMs } from '../../src/clock/utc-periods.ts';
 
 describe('UTC periods', () => {
   it('starts the day at 00:00 UTC', () => {

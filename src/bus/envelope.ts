@@ -75,25 +75,9 @@ export function validateMessage(candidate: unknown): BusMessage {
   return data as BusMessage;
 }
 
-/** Envelope → flat `[field, value, …]` for XADD. */
-export function encodeFields(message: BusMessage): string[] {
-  return [
-    fieldNames.id, message.id,
-    fieldNames.type, message.type,
-    fieldNames.source, message.source,
-    fieldNames.symbol, message.symbol,
-    fieldNames.priority, message.priority,
-    fieldNames.correlationId, message.correlationId,
-    fieldNames.causationId, message.causationId,
-    fieldNames.tsMs, String(message.tsMs),
-    fieldNames.expiresAtMs, String(message.expiresAtMs),
-    fieldNames.payload, JSON.stringify(message.payload),
-  ];
-}
-
 /**
- * The stream field names in the order `encodeFields` writes them. The publish script takes
- * only the values and writes them under these names.
+ * The stream field names of a message, in order. The publish script takes only the values
+ * (`pushEncodedValues`) and writes them under these names.
  */
 export const encodedFieldNames: readonly string[] = [
   fieldNames.id,
@@ -108,7 +92,7 @@ export const encodedFieldNames: readonly string[] = [
   fieldNames.payload,
 ];
 
-/** Pushes the values of `encodeFields(message)` (without the names) onto `target`. */
+/** Pushes a message's field values, in the order of `encodedFieldNames`, onto `target`. */
 export function pushEncodedValues(target: (string | number)[], message: BusMessage): void {
   target.push(
     message.id,
@@ -134,10 +118,10 @@ export function fieldsToRecord(fields: readonly string[]): Record<string, string
 const integerField = /^\d+$/;
 const toInt = (v: string | undefined) => (v !== undefined && integerField.test(v) ? Number(v) : v);
 
-/** Whether `fields` is exactly the layout `encodeFields` writes (each name once, in order). */
+/** Whether `fields` is exactly the layout the bus writes (each of `encodedFieldNames` once, in order). */
 function isEncodedLayout(fields: readonly string[]): boolean {
-  if (fields.length !== 20) return false;
-  for (let i = 0; i < 10; i++) if (fields[2 * i] !== encodedFieldNames[i]) return false;
+  if (fields.length !== 2 * encodedFieldNames.length) return false;
+  for (let i = 0; i < encodedFieldNames.length; i++) if (fields[2 * i] !== encodedFieldNames[i]) return false;
   return true;
 }
 

@@ -5,7 +5,6 @@ import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import type { LlmCallLog } from './llm-call-log.ts';
 
-
 /** Passed to `onBudgetExhausted` the first time a gateway finds the day's budget spent. */
 export interface BudgetExhausted {
   /** Start of the UTC day, ms since the epoch. */
@@ -35,9 +34,13 @@ export class DailyBudget {
 
   constructor(private readonly opts: DailyBudgetOptions) {}
 
-  /** Whether the day's budget is spent; tells `onBudgetExhausted` the first time it is. */
+  /**
+   * Whether the day's budget is spent; tells `onBudgetExhausted` the first time it is. A day
+   * found spent stays spent (costs are never negative), so it is not summed again.
+   */
   async isSpent(): Promise<boolean> {
     const dayStartMs = utcDayStartMs(this.opts.clock.now());
+    if (this.notifiedDayStartMs === dayStartMs) return true;
     const spent = await this.opts.log.spentUsd(dayStartMs, nextUtcMidnightMs(dayStartMs));
     if (spent.lt(new Decimal(String(this.opts.budgetUsd)))) return false;
     if (this.notifiedDayStartMs !== dayStartMs) {

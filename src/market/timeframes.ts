@@ -1,5 +1,4 @@
 import { Timeframe } from '../config/sections/market-data-config.ts';
-import { TriplegainError } from '../shared/triplegain-error.ts';
 
 export { Timeframe };
 
@@ -23,19 +22,6 @@ export function krakenInterval(timeframe: Timeframe): number {
 /** Length of one bar in milliseconds: `1h` → 3 600 000. */
 export function timeframeMs(timeframe: Timeframe): number {
   return KRAKEN_INTERVAL_MINUTES[timeframe] * 60_000;
-}
-
-/**
- * The timeframe of a Kraken `interval` in minutes (the `_60` of `XBTUSD_60.csv`).
- *
- * @throws TriplegainError `DATA_INVALID` for an interval Kraken does not serve.
- */
-export function timeframeFromKrakenInterval(minutes: number): Timeframe {
-  const found = Timeframe.options.find((tf) => KRAKEN_INTERVAL_MINUTES[tf] === minutes);
-  if (!found) {
-    throw new TriplegainError('DATA_INVALID', `no timeframe has a Kraken interval of ${minutes} minutes`, { minutes });
-  }
-  return found;
 }
 
 /**

@@ -30,7 +30,3 @@ export const terminalOrderStatuses: readonly OrderStatus[] = ['filled', 'cancele
 
 /** Orders reconciliation looks at: possibly on the exchange, outcome not yet final. */
 export const reconcilableOrderStatuses: readonly OrderStatus[] = ['created', 'submitting', 'unknown', 'open', 'partially_filled'];
-
-export function isTerminalOrderStatus(status: OrderStatus): boolean {
-  return terminalOrderStatuses.includes(status);
-}

@@ -59,14 +59,3 @@ export function takeSnapshot(positions: readonly Position[], marks: Readonly<Rec
     positions: valued,
   });
 }
-
-/**
- * Whether a snapshot is due: none taken yet, or at least `intervalMs` since the last one.
- * A clock that went back (`nowMs < lastAtMs`) is not a reason for another snapshot.
- *
- * @throws RangeError when `intervalMs` is not a positive whole number.
- */
-export function snapshotDue(lastAtMs: number | null, nowMs: number, intervalMs: number): boolean {
-  if (!Number.isInteger(intervalMs) || intervalMs <= 0) throw new RangeError(`intervalMs must be a positive whole number, got ${intervalMs}`);
-  return lastAtMs === null || nowMs - lastAtMs >= intervalMs;
-}

@@ -41,8 +41,6 @@ export type AnyQueueDefinition = QueueDefinition<QueueName, any>;
 export type JobNameOf<Q extends AnyQueueDefinition> = keyof Q['jobs'] & string;
 /** A job's data as the handler sees it (parsed, defaults applied). */
 export type JobDataOf<Q extends AnyQueueDefinition, J extends JobNameOf<Q>> = z.output<Q['jobs'][J]['data']>;
-/** A job's data as a producer may write it. */
-export type JobInputOf<Q extends AnyQueueDefinition, J extends JobNameOf<Q>> = z.input<Q['jobs'][J]['data']>;
 /** A job's result as the handler returns it. */
 export type JobResultOf<Q extends AnyQueueDefinition, J extends JobNameOf<Q>> = z.input<Q['jobs'][J]['result']>;
 

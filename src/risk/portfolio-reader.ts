@@ -14,7 +14,8 @@ export interface PortfolioReader {
 
 /**
  * The account before anything was traded: the paper account's starting cash and no positions.
- * Stands in until positions are tracked; the risk rules and breakers work unchanged on it.
+ * For tests and benchmarks of the risk path that need no exchange; workers read the account
+ * with `exchangePortfolio`.
  */
 export function untradedAccount(startingCashUsd: string): PortfolioReader {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PositionSnapshot, snapshotDue, takeSnapshot } from '../../src/positions/snapshot.ts';
+import { PositionSnapshot, takeSnapshot } from '../../src/positions/snapshot.ts';
 import { aPosition, T0 } from './position-builders.ts';
 
 describe('takeSnapshot', () => {
@@ -35,24 +35,5 @@ describe('takeSnapshot', () => {
 
   it('refuses two positions of one symbol', () => {
     expect(() => takeSnapshot([spotBtc, spotBtc], { 'BTC/USD': '1' }, '0', T0)).toThrow(/two positions for BTC\/USD/);
-  });
-});
-
-describe('snapshotDue', () => {
-  it('is due without a previous snapshot', () => {
-    expect(snapshotDue(null, T0, 60_000)).toBe(true);
-  });
-
-  it('is due once the interval has passed, not before', () => {
-    expect(snapshotDue(T0, T0 + 59_999, 60_000)).toBe(false);
-    expect(snapshotDue(T0, T0 + 60_000, 60_000)).toBe(true);
-  });
-
-  it('is not due when the clock went back', () => {
-    expect(snapshotDue(T0, T0 - 3_600_000, 60_000)).toBe(false);
-  });
-
-  it.each([0, -1, 1.5])('refuses interval %s', (intervalMs) => {
-    expect(() => snapshotDue(null, T0, intervalMs)).toThrow(RangeError);
   });
 });

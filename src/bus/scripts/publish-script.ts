@@ -16,7 +16,7 @@ const priorityAt = encodedFieldNames.indexOf('priority') + 1;
  * KEYS: every lane stream and latest-index hash the batch touches (each once)
  * ARGV[1] number of messages; then per message: lane key index, index key index (1-based
  * into KEYS), then the values of the envelope fields in `encodedFieldNames` order (the script
- * writes them under those names, so the entry is exactly `encodeFields(message)`).
+ * writes them under those names).
  * Returns the entry ids in order. Effects per message: XADD; and for the index fields
  * `<symbol>|<source>` and `<symbol>|*` of each message, HSET to `<tag> <entry id>` (tag `u`
  * when the priority is `urgent`, else `m`), so the index never points at an entry the stream

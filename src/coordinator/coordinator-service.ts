@@ -20,6 +20,7 @@ import { buildAgentView } from './build-agent-view.ts';
 import { buildProposal } from './build-proposal.ts';
 import { detectConflicts } from './detect-conflicts.ts';
 import { freshOutputs } from './fresh-outputs.ts';
+import { isFresh } from './is-fresh.ts';
 import { resolveConflict } from './resolve-conflict.ts';
 import type { Conflict } from './conflict.ts';
 import type { Resolution } from './resolution.ts';
@@ -93,7 +94,7 @@ async function coordinate(deps: CoordinatorDeps, message: BusMessage<'decision.s
 
   const nowMs = deps.clock.now();
   const [control, level] = await Promise.all([deps.control.current(), deps.degradation.level()]);
-  const stale = nowMs - message.tsMs > deps.config.coordinator.freshnessMs.tradingSignal;
+  const stale = !isFresh(message.tsMs, deps.config.coordinator.freshnessMs.tradingSignal, nowMs);
   let screen = screenSignal({ action: signal.action, state: control.state, level, stale });
   if (screen === 'halt') {
     // In force once applied; the wait for submissions under way is the halting CLI's business, not this handler's.

@@ -1,6 +1,6 @@
 import type { Balances } from '../exchange/exchange-port.ts';
 import { Dec, toStoredDecimal } from '../positions/position-decimal.ts';
-import type { PositionValuation } from '../positions/valuation.ts';
+import { isSpot, type PositionValuation } from '../positions/valuation.ts';
 
 export interface CoreHoldings {
   /**
@@ -31,9 +31,8 @@ export function coreHoldings(balances: Balances, positions: readonly PositionVal
   let planningCash = new Dec(balances[cashAsset] ?? '0');
   for (const p of positions) {
     planningCash = planningCash.plus(p.equityContributionUsd);
-    const spot = p.side === 'long' && p.leverage === 1;
     const asset = p.symbol.split('/')[0];
-    if (!spot || asset === undefined || asset === cashAsset) continue;
+    if (!isSpot(p) || asset === undefined || asset === cashAsset) continue;
     holdings[asset] = toStoredDecimal(Dec.max(0, new Dec(holdings[asset] ?? '0').minus(p.quantity)));
   }
   return { holdings, planningCash: toStoredDecimal(planningCash) };

@@ -11,6 +11,8 @@ export const rebalanceIds = {
   rebalance: (tickId: string): string => `rebal-${tickId}`,
   /** One job of a batch: its `sells` child or its `buys` parent. */
   batchJob: (rebalanceId: string, batchIndex: number, leg: 'sells' | 'buys'): string => `portfolio.${rebalanceId}.b${batchIndex}.${leg}`,
+  /** The rebalance a job id of `batchJob` belongs to; null for another id. */
+  rebalanceOfBatchJob: (jobId: string): string | null => /^portfolio\.(.+)\.b\d+\.(?:sells|buys)$/.exec(jobId)?.[1] ?? null,
   /** The proposal of one trade of a batch (one per symbol and side in a batch). */
   proposal: (rebalanceId: string, batchIndex: number, symbol: string, side: 'buy' | 'sell'): string => `${rebalanceId}.b${batchIndex}.${symbolSlug(symbol)}.${side}`,
   /** The rebalance a proposal id of `proposal` belongs to; null for a proposal of another kind. */

@@ -10,7 +10,7 @@ import type { PaperExchange } from '../exchange/paper/paper-exchange.ts';
 import { cancelAndSync, placeExitOrder } from '../execution/exit-orders.ts';
 import type { Keys } from '../keys.ts';
 import type { Candle } from '../market/candle.ts';
-import { adoptExchangeOrder, loadOrder, syncFromExchange } from '../orders/order-store.ts';
+import { adoptExchangeOrder } from '../orders/order-store.ts';
 import { loadRiskDecision } from '../risk/load-risk-decision.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
 import { recordTradeClosed } from '../risk/record-trade-closed.ts';
@@ -83,8 +83,8 @@ export async function onClosedBar(deps: PositionsDeps, bar: Candle): Promise<voi
 async function syncOrder(deps: PositionsDeps, clientOrderId: string): Promise<void> {
   const exchangeOrder = await deps.exchange.findByClientOrderId(clientOrderId);
   if (!exchangeOrder) return;
-  const ours = await loadOrder(deps.db, clientOrderId);
-  const { order } = ours ? await syncFromExchange(deps.db, clientOrderId, exchangeOrder, deps.clock.now()) : await adoptExchangeOrder(deps.db, deps.exchange.name, exchangeOrder, deps.clock.now());
+  // Synced when recorded here (found by exchange or client id), adopted otherwise.
+  const { order } = await adoptExchangeOrder(deps.db, deps.exchange.name, exchangeOrder, deps.clock.now());
   await deps.bus.publish(
     'execution.order_updated',
     { orderId: order.exchangeOrderId ?? clientOrderId, clientOrderId, status: order.status, side: order.side as 'buy' | 'sell', filledQty: order.filledQuantity, avgFillPrice: order.avgFillPrice },

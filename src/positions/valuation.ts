@@ -35,7 +35,7 @@ export type PositionValuation = z.infer<typeof PositionValuation>;
  * asset (the exchange port trades spot at leverage 1). Everything else (leverage above 1,
  * any short) is a margin position: its collateral stays in the cash balance.
  */
-export function isSpot(position: Position): boolean {
+export function isSpot(position: Pick<Position, 'side' | 'leverage'>): boolean {
   return position.side === 'long' && position.leverage === 1;
 }
 

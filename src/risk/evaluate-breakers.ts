@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { BreakerAction, RiskConfig } from '../config/sections/risk-config.ts';
 import { assertNever } from '../shared/triplegain-error.ts';
-import type { BreakerName, BreakerTrip } from './breaker-trip.ts';
+import { BreakerName, type BreakerTrip } from './breaker-trip.ts';
 import { formatDecimal } from './format-decimal.ts';
 import { recordEquity } from './record-equity.ts';
 import type { RiskState } from './risk-state.ts';
@@ -15,7 +15,8 @@ const BASES: Record<BreakerName, (state: RiskState) => string> = {
   weeklyLoss: (s) => s.weekStartEquityUsd,
   drawdown: (s) => s.peakEquityUsd,
 };
-const ORDER: readonly BreakerName[] = ['dailyLoss', 'weeklyLoss', 'drawdown'];
+/** Checked in this order: the enum's. */
+const ORDER: readonly BreakerName[] = BreakerName.options;
 
 export interface BreakerEvaluation {
   /** The state after rolling periods, recording the peak and applying every trip's action. */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { BreakerAction } from '../../config/sections/risk-config.ts';
+import { BreakerName } from '../../risk/breaker-trip.ts';
 import { DecimalString } from '../../shared/decimal-string.ts';
 import { defineMessage } from '../define-message.ts';
 
@@ -9,8 +11,8 @@ export const BreakerTripped = defineMessage({
   description: 'A risk circuit breaker tripped and its action is in force',
   payload: z
     .object({
-      breaker: z.enum(['dailyLoss', 'weeklyLoss', 'drawdown']),
-      action: z.enum(['pause_entries', 'reduce_positions', 'halt', 'halt_and_close']),
+      breaker: BreakerName,
+      action: BreakerAction,
       /** The loss that tripped it, % (decimal string). */
       lossPct: DecimalString,
       /** The configured threshold, %. */

@@ -145,7 +145,7 @@ async function tick(deps: PortfolioDeps, timing: Timing, ctx: JobContext): Promi
   const parentJobId = rebalanceIds.batchJob(rebalanceId, last.index, 'buys');
   const holder = await claimFlowSlot(deps.redis, deps.queues.portfolio, { key: deps.keys.flowSlot('rebalance', symbolSlug(account)), parentJobId, ttlMs });
   if (holder !== null) {
-    const running = /^portfolio\.(.+)\.b\d+\.buys$/.exec(holder)?.[1] ?? holder;
+    const running = rebalanceIds.rebalanceOfBatchJob(holder) ?? holder;
     ctx.logger.debug({ rebalanceId: running, planned: rebalanceId }, 'rebalance in progress: nothing new planned');
     return outcome('in_progress', running);
   }

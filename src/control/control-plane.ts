@@ -1,11 +1,10 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
-import { desc, eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import type { Bus } from '../bus/bus.ts';
 import { CoordinatorStateChanged } from '../bus/messages/coordinator-state-changed.ts';
 import { LuaScript } from '../bus/scripts/lua-script.ts';
+import { lastRecordedPayload } from '../db/last-recorded-payload.ts';
 import type { Db } from '../db/open-database.ts';
-import { systemEvents } from '../db/schema/system-events.ts';
 import type { Keys } from '../keys.ts';
 import type { QueueName } from '../queues/queue-names.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -187,23 +186,21 @@ export class ControlPlane {
       await this.reconcileQueues(current.state);
       return { state: current.state, source: 'redis' };
     }
-    const [row] = await db.select().from(systemEvents).where(eq(systemEvents.type, CoordinatorStateChanged.type)).orderBy(desc(systemEvents.occurredAt), desc(systemEvents.id)).limit(1);
-    // The recorder adds the message id and symbol to the payload it stores.
-    const { messageId: _messageId, symbol: _symbol, ...recorded } = row?.details ?? {};
-    const last = row ? CoordinatorStateChanged.payload.safeParse(recorded) : undefined;
-    if (!last?.success) {
+    const recorded = await lastRecordedPayload(db, CoordinatorStateChanged);
+    if (!recorded) {
       await this.reconcileQueues('RUNNING');
       return { state: 'RUNNING', source: 'initial' };
     }
+    const last = recorded.payload;
     const restored: ControlStateRecord = {
       ...INITIAL_CONTROL_STATE,
-      state: last.data.to,
-      version: last.data.version,
-      changedAtMs: row!.occurredAt.getTime(),
-      requestedBy: last.data.requestedBy,
-      reason: `restored from system_events: ${last.data.reason}`,
-      cancelOrders: last.data.cancelOrders,
-      flatten: last.data.flatten,
+      state: last.to,
+      version: last.version,
+      changedAtMs: recorded.occurredAtMs,
+      requestedBy: last.requestedBy,
+      reason: `restored from system_events: ${last.reason}`,
+      cancelOrders: last.cancelOrders,
+      flatten: last.flatten,
     };
     await compareAndSetScript.run(this.deps.redis, [this.deps.keys.controlState], ['0', ...Object.entries(toControlHash(restored)).flat()]);
     const state = (await this.current()).state;

@@ -1,9 +1,8 @@
-import { desc, eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { DegradationChanged } from '../bus/messages/degradation-changed.ts';
 import type { DegradationLevel } from '../config/sections/degradation-config.ts';
+import { lastRecordedPayload } from '../db/last-recorded-payload.ts';
 import type { Db } from '../db/open-database.ts';
-import { systemEvents } from '../db/schema/system-events.ts';
 import type { Keys } from '../keys.ts';
 import { compareAndSetScript } from './compare-and-set-script.ts';
 import { DegradationState } from './degradation-state.ts';
@@ -21,17 +20,14 @@ export async function recoverDegradation(deps: { redis: Redis; keys: Keys; db: D
     const parsed = DegradationState.safeParse(JSON.parse(raw));
     if (parsed.success) return { level: parsed.data.level, source: 'redis' };
   }
-  const [row] = await deps.db.select().from(systemEvents).where(eq(systemEvents.type, DegradationChanged.type)).orderBy(desc(systemEvents.occurredAt), desc(systemEvents.id)).limit(1);
-  // The recorder adds the message id and symbol to the payload it stores.
-  const { messageId: _messageId, symbol: _symbol, ...recorded } = row?.details ?? {};
-  const last = row ? DegradationChanged.payload.safeParse(recorded) : undefined;
-  if (!last?.success) return { level: 'NORMAL', source: 'initial' };
-  const floorInForce = last.data.floor !== null && last.data.floorUntilMs !== null && last.data.floorUntilMs > deps.nowMs;
+  const last = (await lastRecordedPayload(deps.db, DegradationChanged))?.payload;
+  if (!last) return { level: 'NORMAL', source: 'initial' };
+  const floorInForce = last.floor !== null && last.floorUntilMs !== null && last.floorUntilMs > deps.nowMs;
   const state = DegradationState.parse({
-    level: last.data.to,
+    level: last.to,
     consecutiveFailures: 0,
     consecutiveSuccesses: 0,
-    ...(floorInForce ? { floor: { level: last.data.floor, untilMs: last.data.floorUntilMs } } : {}),
+    ...(floorInForce ? { floor: { level: last.floor, untilMs: last.floorUntilMs } } : {}),
   });
   await compareAndSetScript.run(deps.redis, [deps.keys.degradation], [raw ?? '', JSON.stringify(state)]);
   return { level: state.level, source: 'database' };

@@ -5,7 +5,6 @@ import { rebalanceIds } from './rebalance-ids.ts';
 import type { RebalanceLegData } from './rebalance-leg-job.ts';
 import type { RebalanceBatch } from './split-into-batches.ts';
 
-const KEEP = { removeOnComplete: 1_000, removeOnFail: 5_000 } as const;
 
 export interface RebalanceBatchesArgs {
   rebalanceId: string;
@@ -46,7 +45,7 @@ export async function addRebalanceBatches(flows: FlowProducer, args: RebalanceBa
       name: 'buys',
       queueName: portfolioQueue.name,
       data: leg(batch.buys),
-      opts: { jobId: parentId, ...jobOptionsOf(portfolioQueue), ...KEEP },
+      opts: { jobId: parentId, ...jobOptionsOf(portfolioQueue) },
       children: [
         {
           name: 'sells',
@@ -57,7 +56,6 @@ export async function addRebalanceBatches(flows: FlowProducer, args: RebalanceBa
             ...(batch.delayMs > 0 ? { delay: (args.wallMsOf ?? ((ms: number) => ms))(batch.delayMs) } : {}),
             failParentOnFailure: true,
             ...jobOptionsOf(portfolioQueue),
-            ...KEEP,
           },
         },
       ],

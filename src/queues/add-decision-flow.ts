@@ -11,7 +11,6 @@ export interface DecisionFlowArgs {
   withSentiment: boolean;
 }
 
-const KEEP = { removeOnComplete: 1_000, removeOnFail: 5_000 } as const;
 
 /** The id of a decision flow's parent job. */
 export function decisionJobId(symbol: string, tickId: string): string {
@@ -34,7 +33,6 @@ export async function addDecisionFlow(flows: FlowProducer, args: DecisionFlowArg
     opts: {
       jobId: `${task}.${symbolSlug(args.symbol)}.flow-${args.tickId}`,
       ...jobOptionsOf(definition),
-      ...KEEP,
       ...(policy === 'required' ? { failParentOnFailure: true } : { ignoreDependencyOnFailure: true }),
     },
   });
@@ -44,7 +42,7 @@ export async function addDecisionFlow(flows: FlowProducer, args: DecisionFlowArg
     name: 'decide',
     queueName: decisionQueue.name,
     data: { symbol: args.symbol, tickId: args.tickId, correlationId } satisfies DecideData,
-    opts: { jobId: parentJobId, ...jobOptionsOf(decisionQueue), ...KEEP },
+    opts: { jobId: parentJobId, ...jobOptionsOf(decisionQueue) },
     children,
   });
   return parentJobId;

@@ -23,6 +23,8 @@ export interface QueueDefinition<Name extends QueueName = QueueName, Jobs extend
   attempts: number;
   /** First retry delay; doubles with each further retry. */
   backoffMs: number;
+  /** Finished jobs BullMQ keeps (for Bull Board, and for callers that read a job's result), newest first. */
+  keep: { completed: number; failed: number };
   /**
    * Jobs of this queue one worker process runs at once. The runs are mostly IO (Postgres,
    * Redis, HTTP), so several overlap well on one event loop.
@@ -60,9 +62,11 @@ export type JobHandlers<Q extends AnyQueueDefinition> = {
 };
 
 /** BullMQ options every job of the queue is added with. */
-export function jobOptionsOf(definition: AnyQueueDefinition): { attempts: number; backoff?: { type: 'exponential'; delay: number } } {
+export function jobOptionsOf(definition: AnyQueueDefinition): { attempts: number; backoff?: { type: 'exponential'; delay: number }; removeOnComplete: number; removeOnFail: number } {
   return {
     attempts: definition.attempts,
     ...(definition.attempts > 1 ? { backoff: { type: 'exponential', delay: definition.backoffMs } } : {}),
+    removeOnComplete: definition.keep.completed,
+    removeOnFail: definition.keep.failed,
   };
 }

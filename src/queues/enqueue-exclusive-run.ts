@@ -15,7 +15,7 @@ export interface ExclusiveRunResult {
  */
 export async function enqueueExclusiveRun<Data>(
   queue: Queue,
-  args: { task: string; symbol: string; tickId: string; jobName: string; data: Data; options: Pick<JobsOptions, 'attempts' | 'backoff'> },
+  args: { task: string; symbol: string; tickId: string; jobName: string; data: Data; options: Pick<JobsOptions, 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail'> },
 ): Promise<ExclusiveRunResult> {
   const slug = symbolSlug(args.symbol);
   const jobId = `${args.task}.${slug}.${args.tickId}`;
@@ -23,8 +23,6 @@ export async function enqueueExclusiveRun<Data>(
     jobId,
     deduplication: { id: `${args.task}.${slug}` },
     ...args.options,
-    removeOnComplete: 1_000,
-    removeOnFail: 5_000,
   });
   // A deduplicated add returns the job that is still in progress, not a new one.
   return { jobId: job.id ?? jobId, skipped: job.id !== jobId };

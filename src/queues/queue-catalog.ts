@@ -78,6 +78,7 @@ export const marketDataQueue = defineQueue({
   jobs: { tick, run: runOf('store and publish the new closed candles of one pair', MarketDataRunResult) },
   attempts: 3,
   backoffMs: 2_000,
+  keep: { completed: 1_000, failed: 5_000 },
   timeoutMs: (config) => config.schedules.marketData.timeoutMs,
 });
 
@@ -88,6 +89,7 @@ export const taQueue = defineQueue({
   jobs: { tick, run: runOf('analyse one pair, store and publish ta.signal_emitted', TaRunResult) },
   attempts: 2,
   backoffMs: 1_000,
+  keep: { completed: 1_000, failed: 5_000 },
   timeoutMs: (config) => config.schedules.ta.timeoutMs,
 });
 
@@ -98,6 +100,7 @@ export const regimeQueue = defineQueue({
   jobs: { tick, run: runOf('classify one pair, store and publish regime.detected', RegimeRunResult) },
   attempts: 2,
   backoffMs: 1_000,
+  keep: { completed: 1_000, failed: 5_000 },
   timeoutMs: (config) => config.schedules.regime.timeoutMs,
 });
 
@@ -109,6 +112,7 @@ export const sentimentQueue = defineQueue({
   // A model failure is an abstention already; a retry would only spend the budget again.
   attempts: 1,
   backoffMs: 0,
+  keep: { completed: 1_000, failed: 5_000 },
   timeoutMs: (config) => config.schedules.sentiment.timeoutMs,
 });
 
@@ -122,6 +126,7 @@ export const decisionQueue = defineQueue({
   },
   attempts: 2,
   backoffMs: 5_000,
+  keep: { completed: 1_000, failed: 5_000 },
   timeoutMs: (config) => config.schedules.decision.timeoutMs,
 });
 
@@ -143,6 +148,7 @@ export const portfolioQueue = defineQueue({
   // A leg keeps what it proposed in its data: a retry waits for those proposals, it never proposes twice.
   attempts: 3,
   backoffMs: 5_000,
+  keep: { completed: 1_000, failed: 5_000 },
   timeoutMs: (config) => config.schedules.portfolio.timeoutMs,
 });
 
@@ -191,6 +197,7 @@ export const riskQueue = defineQueue({
   // A risk job that cannot read its state denies rather than guesses; retries are for the database coming back.
   attempts: 3,
   backoffMs: 500,
+  keep: { completed: 5_000, failed: 10_000 },
   timeoutMs: () => 10_000,
 });
 
@@ -203,6 +210,7 @@ export const executionQueue = defineQueue({
   // An order whose outcome is unknown is never blindly resubmitted: one attempt; reconciliation decides.
   attempts: 1,
   backoffMs: 0,
+  keep: { completed: 5_000, failed: 10_000 },
   timeoutMs: (config) => config.execution.kraken.timeoutMs + 5_000,
 });
 
@@ -227,6 +235,7 @@ export const reconcileQueue = defineQueue({
   // The next pass comes soon enough; a failed one is reported, not retried.
   attempts: 1,
   backoffMs: 0,
+  keep: { completed: 100, failed: 1_000 },
   timeoutMs: () => 60_000,
 });
 

@@ -1,6 +1,8 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { SchedulesConfig } from '../config/sections/schedules-config.ts';
 import type { Keys } from '../keys.ts';
+import { jobOptionsOf } from './define-queue.ts';
+import { reconcileQueue } from './queue-catalog.ts';
 import { scheduledTaskQueues, scheduledTasks, type ScheduledTask } from './queue-names.ts';
 
 /** The name of a tick job: it fans out one run per symbol (see the task's worker). */
@@ -67,7 +69,7 @@ export async function syncReconcileSchedule(options: { connection: ConnectionOpt
   try {
     const current = (await queue.getJobSchedulers()).find((s) => s.key === 'reconcile');
     if (current && Number(current.every) === options.everyMs) return 'unchanged';
-    await queue.upsertJobScheduler('reconcile', { every: options.everyMs }, { name: 'run', data: { reason: 'schedule' }, opts: { removeOnComplete: 100, removeOnFail: 1_000, attempts: 1 } });
+    await queue.upsertJobScheduler('reconcile', { every: options.everyMs }, { name: 'run', data: { reason: 'schedule' }, opts: jobOptionsOf(reconcileQueue) });
     return current ? 'updated' : 'created';
   } finally {
     await queue.close();

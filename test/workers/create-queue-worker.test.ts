@@ -30,6 +30,7 @@ const echoQueue = defineQueue({
   },
   attempts: 3,
   backoffMs: 10,
+  keep: { completed: 1_000, failed: 1_000 },
   concurrency: 4,
   timeoutMs: () => 5_000,
 });

@@ -131,7 +131,7 @@ async function latestPrice(deps: RiskDeps, proposal: OrderProposal): Promise<str
 
 async function addExecution(deps: RiskDeps, decisionId: string, proposalId: string): Promise<string> {
   const jobId = executionJobIdOf(proposalId);
-  await deps.executionQueue.add('submit', { decisionId, proposalId }, { jobId, ...jobOptionsOf(executionQueue), removeOnComplete: 5_000, removeOnFail: 10_000 });
+  await deps.executionQueue.add('submit', { decisionId, proposalId }, { jobId, ...jobOptionsOf(executionQueue) });
   return jobId;
 }
 

@@ -1,7 +1,9 @@
+import { inArray } from 'drizzle-orm';
 import type { Clock } from '../clock/clock.ts';
 import type { Db } from '../db/open-database.ts';
+import { orders } from '../db/schema/orders.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
-import { adoptExchangeOrder, applyOrderEvent, loadOrder, ordersToReconcile, syncFromExchange } from '../orders/order-store.ts';
+import { adoptExchangeOrder, applyOrderEvent, ordersToReconcile, syncFromExchange } from '../orders/order-store.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 
@@ -40,10 +42,14 @@ export async function reconcileOrders(deps: { db: Db; exchange: ExchangePort; cl
   const notFoundAfterMs = options.notFoundAfterMs ?? 60_000;
   const report: ReconcileReport = { checked: 0, synced: [], notFound: [], adopted: [], failed: [] };
   const ours = await ordersToReconcile(deps.db, deps.exchange.name);
+  // One look at the open orders serves the working ones and the adoption below; only an order
+  // not among them is looked up by itself (in the closed orders too).
+  const openOnExchange = await deps.exchange.openOrders();
+  const openByClientId = new Map(openOnExchange.flatMap((o) => (o.clientOrderId ? [[o.clientOrderId, o] as const] : [])));
   for (const order of ours) {
     report.checked += 1;
     try {
-      const found = await deps.exchange.findByClientOrderId(order.clientOrderId);
+      const found = openByClientId.get(order.clientOrderId) ?? (await deps.exchange.findByClientOrderId(order.clientOrderId));
       if (found) {
         const sync = await syncFromExchange(deps.db, order.clientOrderId, found, deps.clock.now());
         if (sync.changed) report.synced.push(order.clientOrderId);
@@ -55,9 +61,9 @@ export async function reconcileOrders(deps: { db: Db; exchange: ExchangePort; cl
       report.failed.push({ clientOrderId: order.clientOrderId, error: describeError(err) });
     }
   }
-  for (const open of await deps.exchange.openOrders()) {
-    const known = open.clientOrderId ? await loadOrder(deps.db, open.clientOrderId) : null;
-    if (known) continue;
+  const recorded = await recordedClientOrderIds(deps.db, openOnExchange.flatMap((o) => (o.clientOrderId ? [o.clientOrderId] : [])));
+  for (const open of openOnExchange) {
+    if (open.clientOrderId && recorded.has(open.clientOrderId)) continue;
     const { order, created } = await adoptExchangeOrder(deps.db, deps.exchange.name, open, deps.clock.now());
     if (created) {
       report.adopted.push(order.clientOrderId);
@@ -66,4 +72,11 @@ export async function reconcileOrders(deps: { db: Db; exchange: ExchangePort; cl
   }
   if (report.synced.length + report.notFound.length + report.adopted.length + report.failed.length > 0) deps.logger.info({ ...report }, 'orders reconciled');
   return report;
+}
+
+/** Which of `clientOrderIds` have a row here. */
+async function recordedClientOrderIds(db: Db, clientOrderIds: readonly string[]): Promise<Set<string>> {
+  if (clientOrderIds.length === 0) return new Set();
+  const rows = await db.select({ clientOrderId: orders.clientOrderId }).from(orders).where(inArray(orders.clientOrderId, [...clientOrderIds]));
+  return new Set(rows.map((r) => r.clientOrderId));
 }

@@ -64,10 +64,11 @@ function pureEngine(): void {
     { symbol: 'XRP/USD', side: 'long', notionalUsd: '400', leverage: 1 },
   ] as const;
   const contexts = [
-    RiskContext.parse({ equityUsd: '10000', marketPrice: '50000', openPositions: [], state: initialRiskState('10000', nowMs), nowMs }),
-    RiskContext.parse({ equityUsd: '10000', marketPrice: '50000', openPositions: positions, state: initialRiskState('10000', nowMs), nowMs }),
+    RiskContext.parse({ equityUsd: '10000', marketPrice: '50000', openPositions: [], state: initialRiskState('10000', nowMs), clusterState: 'RUNNING', nowMs }),
+    RiskContext.parse({ equityUsd: '10000', marketPrice: '50000', openPositions: positions, state: initialRiskState('10000', nowMs), clusterState: 'RUNNING', nowMs }),
   ];
-  const cases = proposals.flatMap((p) => contexts.map((c) => ({ p, c })));
+  // Each proposal at its own pair's market price: the engine sizes at the market, and denies a price far from it.
+  const cases = proposals.flatMap((p) => contexts.map((c) => ({ p, c: { ...c, marketPrice: p.entryPrice } })));
   for (let i = 0; i < 20_000; i++) evaluateRisk(cases[i % cases.length]!.p, cases[i % cases.length]!.c, config); // warm-up
   const samples: number[] = [];
   for (let i = 0; i < PURE_N; i++) {

@@ -1,15 +1,27 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../keys.ts';
-import { fieldsToRecord } from './envelope.ts';
+import { laneGroupsScript } from './scripts/lane-groups-script.ts';
 import type { Topic } from './topics.ts';
+
+/** Undelivered entries counted per group and lane before the lag is reported as "at least". */
+export const LAG_COUNT_CAP = 1_000;
+/** Entries fetched per XRANGE while counting (bounds the script's memory, not the count). */
+const LAG_PAGE = 100;
 
 export interface GroupStats {
   name: string;
   consumers: number;
   /** Delivered to a consumer and not acked yet. */
   pending: number;
-  /** Not yet delivered to any consumer of the group (null when Redis cannot tell). */
-  lag: number | null;
+  /**
+   * Entries on the topic not yet delivered to any consumer of the group, counted on the
+   * stream (never Redis's XINFO `lag`, which an AOF restart can leave stale for good). 0 when
+   * the group's last-delivered id is the stream's last entry. A lower bound when `lagExact`
+   * is false.
+   */
+  lag: number;
+  /** False when counting stopped at the cap (`LAG_COUNT_CAP` per lane): the lag is at least `lag`. */
+  lagExact: boolean;
   delivered: number;
   handled: number;
   failed: number;
@@ -27,31 +39,28 @@ export interface TopicStats {
   groups: GroupStats[];
 }
 
-type RawGroup = { name: string; consumers: number; pending: number; lag: number | null };
+export interface TopicStatsOptions {
+  /** Undelivered entries counted per group and lane; default `LAG_COUNT_CAP`. */
+  lagCap?: number;
+}
 
-async function laneGroups(redis: Redis, key: string): Promise<RawGroup[]> {
-  let rows: unknown[];
-  try {
-    rows = (await redis.xinfo('GROUPS', key)) as unknown[];
-  } catch (err) {
-    if (err instanceof Error && err.message.includes('no such key')) return [];
-    throw err;
-  }
-  return rows.map((row) => {
-    const r = fieldsToRecord((row as unknown[]).map((v) => (v === null ? '' : String(v))));
-    return { name: r.name ?? '', consumers: Number(r.consumers ?? 0), pending: Number(r.pending ?? 0), lag: r.lag === '' || r.lag === undefined ? null : Number(r.lag) };
-  });
+type RawGroup = { name: string; consumers: number; pending: number; lag: number; lagExact: boolean };
+
+async function laneGroups(redis: Redis, key: string, lagCap: number): Promise<RawGroup[]> {
+  const rows = (await laneGroupsScript.run(redis, [key], [lagCap, LAG_PAGE])) as [string, number, number, number, number][];
+  return rows.map(([name, consumers, pending, lag, exact]) => ({ name, consumers, pending, lag, lagExact: exact === 1 }));
 }
 
 /** Length, groups, pending, lag and the per-group counters of one topic. */
-export async function topicStats(redis: Redis, keys: Keys, topic: Topic): Promise<TopicStats> {
+export async function topicStats(redis: Redis, keys: Keys, topic: Topic, options: TopicStatsOptions = {}): Promise<TopicStats> {
+  const lagCap = options.lagCap ?? LAG_COUNT_CAP;
   const [mainLen, urgentLen, dlqLen, counters, mainGroups, urgentGroups] = await Promise.all([
     redis.xlen(keys.busStream(topic)),
     redis.xlen(keys.busUrgentStream(topic)),
     redis.xlen(keys.dlq(topic)),
     redis.hgetall(keys.busStats(topic)),
-    laneGroups(redis, keys.busStream(topic)),
-    laneGroups(redis, keys.busUrgentStream(topic)),
+    laneGroups(redis, keys.busStream(topic), lagCap),
+    laneGroups(redis, keys.busUrgentStream(topic), lagCap),
   ]);
   const byName = new Map<string, RawGroup>();
   for (const g of [...mainGroups, ...urgentGroups]) {
@@ -60,7 +69,8 @@ export async function topicStats(redis: Redis, keys: Keys, topic: Topic): Promis
     else {
       seen.pending += g.pending;
       seen.consumers = Math.max(seen.consumers, g.consumers);
-      seen.lag = seen.lag === null || g.lag === null ? null : seen.lag + g.lag;
+      seen.lag += g.lag;
+      seen.lagExact &&= g.lagExact;
     }
   }
   const counter = (group: string, name: string) => Number(counters[`${group}:${name}`] ?? 0);

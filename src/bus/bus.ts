@@ -3,11 +3,13 @@ import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../clock/clock.ts';
 import { BusConfig } from '../config/sections/bus-config.ts';
 import type { Keys } from '../keys.ts';
+import { isRedisUnavailable } from '../redis/is-redis-unavailable.ts';
+import { OutageLogger } from '../redis/outage-logger.ts';
 import { silentLogger, type Logger } from '../shared/logger.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
-import { topicStats, type TopicStats } from './bus-stats.ts';
+import { topicStats, type TopicStats, type TopicStatsOptions } from './bus-stats.ts';
 import { listDeadLetters, type DeadLetter } from './dead-letter-store.ts';
-import { decodeFields, validateMessage, type BusMessage } from './envelope.ts';
+import { decodeFields, encodedFieldNamesBytes, encodeValues, validateMessage, type BusMessage } from './envelope.ts';
 import { messageCatalog, type MessageType, type PayloadInput, type TypesOfTopic } from './message-catalog.ts';
 import type { PublishedMessage, PublishOptions } from './publish-options.ts';
 import { PublishBatcher, type AppendTicket } from './publish-batcher.ts';
@@ -16,6 +18,7 @@ import { trimScript } from './scripts/trim-script.ts';
 import type { SubscribeOptions } from './subscribe-options.ts';
 import { Subscription } from './subscription.ts';
 import { topics, type Topic } from './topics.ts';
+import { utf8SizeOver } from './utf8-size-over.ts';
 
 export interface BusDeps {
   /** Command connection (publishing, acks, claims). Each subscription opens its own blocking one. */
@@ -54,6 +57,8 @@ export class Bus {
   private readonly subscriptions = new Set<Subscription>();
   private maintenance?: NodeJS.Timeout;
   private readonly batcher: PublishBatcher;
+  /** Redis being unavailable, as every publish, read, ack, claim and trim of this bus sees it. */
+  private readonly outage: OutageLogger;
   /** Topic → its lane and latest-index keys, built once. */
   private readonly topicKeys = new Map<Topic, { main: string; urgent: string; latest: string }>();
 
@@ -65,6 +70,11 @@ export class Bus {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
     this.batcher = new PublishBatcher(this.redis);
+    this.outage = new OutageLogger({
+      logger: this.logger,
+      messages: { started: 'bus redis unavailable', ended: 'bus redis available again' },
+      context: { service: this.service },
+    });
   }
 
   ttlMs(topic: Topic): number {
@@ -74,7 +84,7 @@ export class Bus {
   /**
    * Validates and appends a message to its topic (derived from the type). Throws
    * MESSAGE_INVALID naming the field, and writes nothing, when the message does not fit its
-   * schema. Resolves once Redis has the entry.
+   * schema or its fields take more than `maxMessageBytes`. Resolves once Redis has the entry.
    */
   async publish<T extends MessageType>(type: T, payload: PayloadInput<T>, options: PublishOptions = {}): Promise<PublishedMessage<T>> {
     const definition = messageCatalog[type];
@@ -95,17 +105,38 @@ export class Bus {
     }) as BusMessage<T>;
     const published = message as PublishedMessage<T>;
     const ticket = this.enqueue(definition.topic, message);
-    published.streamId = String(((await ticket.ids) as unknown[])[ticket.index]);
+    let ids: unknown[];
+    try {
+      ids = (await ticket.ids) as unknown[];
+    } catch (err) {
+      // The caller gets the error; the log gets one line per outage, not one per message.
+      if (isRedisUnavailable(err)) this.outage.failed(err, { during: 'publish', type });
+      throw err;
+    }
+    this.outage.succeeded();
+    published.streamId = String(ids[ticket.index]);
     return published;
   }
 
+  /** Queues the entry of `message`; throws MESSAGE_INVALID (nothing queued) when it is too big. */
   private enqueue(topic: Topic, message: BusMessage): AppendTicket {
+    const values = encodeValues(message);
+    const max = this.config.maxMessageBytes;
+    const size = utf8SizeOver(values, max, encodedFieldNamesBytes);
+    if (size !== undefined) {
+      throw new TriplegainError('MESSAGE_INVALID', `${message.type} message is ${size} bytes, over the bus limit of ${max} (bus.maxMessageBytes); nothing was published`, {
+        type: message.type,
+        field: 'payload',
+        sizeBytes: size,
+        maxBytes: max,
+      });
+    }
     let k = this.topicKeys.get(topic);
     if (!k) {
       k = { main: this.keys.busStream(topic), urgent: this.keys.busUrgentStream(topic), latest: this.keys.latest(topic) };
       this.topicKeys.set(topic, k);
     }
-    return this.batcher.append(message.priority === 'urgent' ? k.urgent : k.main, k.latest, message);
+    return this.batcher.append(message.priority === 'urgent' ? k.urgent : k.main, k.latest, values);
   }
 
   private async append(topic: Topic, message: BusMessage): Promise<string> {
@@ -121,6 +152,7 @@ export class Bus {
         keys: this.keys,
         clock: this.clock,
         logger: this.logger,
+        outage: this.outage,
         config: this.config,
         publish: (type, payload, opts) => this.publish(type, payload, opts),
       },
@@ -162,8 +194,9 @@ export class Bus {
     return { ...(message as BusMessage<TypesOfTopic<P>>), streamId: entry[0] };
   }
 
-  async stats(topic: Topic): Promise<TopicStats> {
-    return topicStats(this.redis, this.keys, topic);
+  /** `options.lagCap`: entries counted per group and lane (1 answers only "anything left?", cheaply). */
+  async stats(topic: Topic, options: TopicStatsOptions = {}): Promise<TopicStats> {
+    return topicStats(this.redis, this.keys, topic, options);
   }
 
   async allStats(): Promise<TopicStats[]> {
@@ -195,7 +228,14 @@ export class Bus {
         continue;
       }
       const now = this.clock.now();
-      await this.append(topic, { ...message, expiresAtMs: now + this.ttlMs(topic) });
+      try {
+        await this.append(topic, { ...message, expiresAtMs: now + this.ttlMs(topic) });
+      } catch (err) {
+        // Too big for the bus: it stays a dead letter; anything else (Redis) stops the replay.
+        if (!(err instanceof TriplegainError && err.code === 'MESSAGE_INVALID')) throw err;
+        result.skipped.push({ dlqId: dead.dlqId, reason: describeError(err) });
+        continue;
+      }
       await this.redis.xdel(this.keys.dlq(topic), dead.dlqId);
       result.replayed.push(dead.dlqId);
     }
@@ -221,8 +261,10 @@ export class Bus {
       for (const topic of topics) {
         try {
           await this.trim(topic);
+          this.outage.succeeded();
         } catch (err) {
-          this.logger.warn({ topic, err: describeError(err) }, 'bus trim failed');
+          if (isRedisUnavailable(err)) this.outage.failed(err, { topic, during: 'trim' });
+          else this.logger.warn({ topic, err: describeError(err) }, 'bus trim failed');
         }
       }
     };

@@ -9,4 +9,6 @@ export interface Delivery {
   /** Decoded once; `undefined` until decoded, `null` when malformed. */
   message?: BusMessage | null;
   decodeError?: unknown;
+  /** Size in bytes of an entry too big to handle (its `message` is then `null`). */
+  oversizedBytes?: number;
 }

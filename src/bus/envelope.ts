@@ -77,7 +77,7 @@ export function validateMessage(candidate: unknown): BusMessage {
 
 /**
  * The stream field names of a message, in order. The publish script takes only the values
- * (`pushEncodedValues`) and writes them under these names.
+ * (`encodeValues`) and writes them under these names.
  */
 export const encodedFieldNames: readonly string[] = [
   fieldNames.id,
@@ -92,9 +92,12 @@ export const encodedFieldNames: readonly string[] = [
   fieldNames.payload,
 ];
 
-/** Pushes a message's field values, in the order of `encodedFieldNames`, onto `target`. */
-export function pushEncodedValues(target: (string | number)[], message: BusMessage): void {
-  target.push(
+/** Bytes the names in `encodedFieldNames` take on the stream (ASCII). */
+export const encodedFieldNamesBytes = encodedFieldNames.reduce((sum, name) => sum + name.length, 0);
+
+/** A message's field values, in the order of `encodedFieldNames` (the payload as JSON). */
+export function encodeValues(message: BusMessage): string[] {
+  return [
     message.id,
     message.type,
     message.source,
@@ -105,7 +108,7 @@ export function pushEncodedValues(target: (string | number)[], message: BusMessa
     String(message.tsMs),
     String(message.expiresAtMs),
     JSON.stringify(message.payload),
-  );
+  ];
 }
 
 /** Flat stream fields → record (the last value wins for a repeated field). */

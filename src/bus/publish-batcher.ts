@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { pushEncodedValues, type BusMessage } from './envelope.ts';
 import { publishScript } from './scripts/publish-script.ts';
 
 /** Where an append ended up: the entry id is `String(ids[index])` once `ids` resolves. */
@@ -13,8 +12,8 @@ export interface AppendTicket {
  * script run for many messages instead of one each. Each caller still learns its entry id
  * only once Redis holds the entry; a failed call rejects every append in it.
  *
- * The script arguments are built as the appends come in, so a batch costs one array and one
- * promise however many messages it carries.
+ * The script arguments are built as the appends come in, so a batch costs one argument array
+ * and one promise however many messages it carries.
  */
 export class PublishBatcher {
   private keys: string[] = [];
@@ -30,8 +29,11 @@ export class PublishBatcher {
     private readonly maxBatch = 256,
   ) {}
 
-  /** Queues `message` for `lane`, with the latest index in `indexKey`. */
-  append(lane: string, indexKey: string, message: BusMessage): AppendTicket {
+  /**
+   * Queues a message for `lane`, with the latest index in `indexKey`. `values` are its field
+   * values in `encodedFieldNames` order (`encodeValues`).
+   */
+  append(lane: string, indexKey: string, values: readonly string[]): AppendTicket {
     if (this.ids === undefined) {
       this.ids = new Promise<unknown>((resolve, reject) => {
         this.resolve = resolve;
@@ -42,7 +44,7 @@ export class PublishBatcher {
     const ticket: AppendTicket = { ids: this.ids, index: this.count };
     this.count += 1;
     this.args.push(this.slot(lane), this.slot(indexKey));
-    pushEncodedValues(this.args, message);
+    for (const value of values) this.args.push(value);
     if (this.count >= this.maxBatch) this.flush();
     return ticket;
   }

@@ -1,3 +1,4 @@
+import { isRedisUnavailable } from '../redis/is-redis-unavailable.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import type { BreakerChange } from './circuit-breaker.ts';
 import type { SubscriptionDeps } from './subscribe-options.ts';
@@ -12,15 +13,20 @@ export interface BreakerSubject {
 /**
  * Logs a subscription's circuit change and raises it on `system_events`: opening as
  * `bus.subscription_tripped` (error), closing again as `bus.subscription_recovered` (info).
- * A failure to publish the alert is logged, never thrown into the consumer.
+ * A failure to publish the alert is logged (once per outage when Redis is down), never thrown
+ * into the consumer.
  */
-export function reportBreakerChange(deps: Pick<SubscriptionDeps, 'logger' | 'publish'>, subject: BreakerSubject, change: BreakerChange, err: unknown): void {
+export function reportBreakerChange(deps: Pick<SubscriptionDeps, 'logger' | 'outage' | 'publish'>, subject: BreakerSubject, change: BreakerChange, err: unknown): void {
   const { topic, group, consumer, cooldownMs } = subject;
   const details = { topic, group, consumer, consecutiveFailures: change.consecutiveFailures };
   const raise = (severity: 'info' | 'error', code: string, message: string, extra: Record<string, unknown>) =>
     deps
       .publish('system.alert_raised', { severity, code, message, details: extra }, { source: 'bus', priority: severity === 'error' ? 'high' : 'normal' })
-      .catch((publishErr: unknown) => deps.logger.error({ err: describeError(publishErr), code }, 'bus could not publish alert'));
+      .catch((publishErr: unknown) => {
+        // Redis being down is the bus's outage, logged once; the alert is lost either way.
+        if (isRedisUnavailable(publishErr)) deps.outage.failed(publishErr, { topic, group, during: 'alert', code });
+        else deps.logger.error({ err: describeError(publishErr), code }, 'bus could not publish alert');
+      });
 
   if (change.to === 'open' && change.from === 'closed') {
     deps.logger.error({ ...details, err: describeError(err) }, 'bus subscription circuit opened');

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../clock/clock.ts';
 import type { BusConfig } from '../config/sections/bus-config.ts';
 import type { Keys } from '../keys.ts';
+import type { OutageLogger } from '../redis/outage-logger.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { BusMessage } from './envelope.ts';
 import type { OnceResult } from './idempotency.ts';
@@ -49,7 +50,7 @@ export interface SubscribeOptions<P extends Topic> {
   /** Consumer name inside the group; defaults to host, pid and a random suffix. */
   consumer?: string;
   /** Overrides of the bus config for this subscription (tests, slow handlers). */
-  overrides?: Partial<Pick<BusConfig, 'claimIdleMs' | 'claimIntervalMs' | 'retryDelayMs' | 'handlerTimeoutMs' | 'batchSize' | 'blockMs' | 'maxDeliveries'>> & {
+  overrides?: Partial<Pick<BusConfig, 'claimIdleMs' | 'claimIntervalMs' | 'consumerIdleMs' | 'retryDelayMs' | 'handlerTimeoutMs' | 'batchSize' | 'blockMs' | 'maxDeliveries'>> & {
     breaker?: Partial<BusConfig['breaker']>;
   };
 }
@@ -60,6 +61,8 @@ export interface SubscriptionDeps {
   keys: Keys;
   clock: Clock;
   logger: Logger;
+  /** The bus's one record of Redis being unavailable: failures there are logged once per outage. */
+  outage: OutageLogger;
   config: BusConfig;
   publish<T extends MessageType>(type: T, payload: PayloadInput<T>, options?: PublishOptions): Promise<PublishedMessage<T>>;
 }

@@ -2,17 +2,21 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { BusConfig } from '../config/sections/bus-config.ts';
+import { isRedisUnavailable } from '../redis/is-redis-unavailable.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import { CircuitBreaker, type BreakerChange, type BreakerState } from './circuit-breaker.ts';
 import { reportBreakerChange } from './report-breaker-change.ts';
 import { ackScript } from './scripts/ack-script.ts';
 import { moveToDeadLetter, type DeadLetterReason } from './dead-letter-store.ts';
-import { decodeFields, type BusMessage } from './envelope.ts';
+import { decodeDelivery } from './decode-delivery.ts';
+import type { BusMessage } from './envelope.ts';
 import type { TypesOfTopic } from './message-catalog.ts';
 import { priorityRank, type Topic } from './topics.ts';
 import type { SubscribeOptions, SubscriptionDeps } from './subscribe-options.ts';
 import { MessageContext, type ContextScope } from './message-context.ts';
 import { claimIdleEntries } from './claim-idle-entries.ts';
+import { ensureConsumerGroups } from './ensure-consumer-groups.ts';
+import { removeIdleConsumers } from './remove-idle-consumers.ts';
 import type { Delivery } from './delivery.ts';
 
 type XReadReply = [stream: string, entries: [id: string, fields: string[]][]][] | null;
@@ -102,15 +106,9 @@ export class Subscription<P extends Topic = Topic> {
     await this.removeConsumerIfIdle().catch(() => undefined);
   }
 
-  private async ensureGroups(): Promise<void> {
+  private ensureGroups(): Promise<void> {
     const from = this.options.startFrom === 'earliest' ? '0' : '$';
-    for (const lane of [this.lanes.urgent, this.lanes.main]) {
-      try {
-        await this.deps.redis.xgroup('CREATE', lane, this.group, from, 'MKSTREAM');
-      } catch (err) {
-        if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
-      }
-    }
+    return ensureConsumerGroups(this.deps.redis, { lanes: [this.lanes.urgent, this.lanes.main], group: this.group, consumer: this.consumer, from });
   }
 
   private async readLoop(): Promise<void> {
@@ -131,12 +129,13 @@ export class Subscription<P extends Topic = Topic> {
           'STREAMS', this.lanes.urgent, this.lanes.main, '>', '>',
         )) as XReadReply;
         failures = 0;
+        this.deps.outage.succeeded();
       } catch (err) {
         if (!this.running) return;
         failures += 1;
         // The streams or groups were deleted (e.g. FLUSHALL after a Redis restart without AOF).
         if (err instanceof Error && err.message.startsWith('NOGROUP')) await this.ensureGroups().catch(() => undefined);
-        else this.deps.logger.warn({ err: describeError(err), topic: this.topic, group: this.group }, 'bus read failed; retrying');
+        else this.redisFailed(err, 'read', 'bus read failed; retrying');
         await sleep(Math.min(100 * 2 ** failures, 5_000));
         continue;
       }
@@ -152,14 +151,12 @@ export class Subscription<P extends Topic = Topic> {
   /** Runs `work` after everything queued before it: one message at a time per consumer. */
   private serial(work: () => Promise<void>): Promise<void> {
     const next = this.chain.then(work, work);
-    this.chain = next.catch((err: unknown) => {
-      this.deps.logger.error({ err: describeError(err), topic: this.topic, group: this.group }, 'bus batch failed');
-    });
+    this.chain = next.catch((err: unknown) => this.redisFailed(err, 'handling', 'bus batch failed', 'error'));
     return this.chain;
   }
 
   private async handleBatch(deliveries: Delivery[]): Promise<void> {
-    for (const d of deliveries) this.decode(d);
+    for (const d of deliveries) decodeDelivery(d, this.config.maxMessageBytes);
     // Urgent lane first, then by priority; the sort is stable so order within a rank holds. A
     // batch already in that order (one lane, one priority: the usual case) is left as it is.
     if (!this.inHandlingOrder(deliveries)) deliveries.sort((a, b) => this.rank(a) - this.rank(b));
@@ -190,16 +187,6 @@ export class Subscription<P extends Topic = Topic> {
     return true;
   }
 
-  private decode(d: Delivery): void {
-    if (d.message !== undefined) return;
-    try {
-      d.message = decodeFields(d.fields);
-    } catch (err) {
-      d.message = null;
-      d.decodeError = err;
-    }
-  }
-
   private matches(message: BusMessage<TypesOfTopic<P>>): boolean {
     const { types, symbols, filter } = this.options;
     if (types && !types.includes(message.type)) return false;
@@ -212,9 +199,9 @@ export class Subscription<P extends Topic = Topic> {
    * handler, a dead letter); a synchronous handler's message is done when this returns.
    */
   private handle(d: Delivery): Promise<void> | undefined {
-    this.decode(d);
+    decodeDelivery(d, this.config.maxMessageBytes);
     const message = d.message as BusMessage<TypesOfTopic<P>> | null;
-    if (!message) return this.deadLetter(d, 'malformed', d.decodeError);
+    if (!message) return this.deadLetter(d, d.oversizedBytes === undefined ? 'malformed' : 'oversized', d.decodeError);
     if (message.expiresAtMs <= this.deps.clock.now()) {
       this.ack(d, 'expired');
       return undefined;
@@ -314,11 +301,9 @@ export class Subscription<P extends Topic = Topic> {
     for (const name in counters) args.push(name, counters[name]!);
     if (args.length === 3) return this.lastAck;
     this.lastAck = ackScript.run(this.deps.redis, this.ackKeys, args).then(
-      () => undefined,
-      (err: unknown) => {
-        // Unacked messages are delivered again later; the handler's idempotency covers that.
-        this.deps.logger.warn({ err: describeError(err), topic: this.topic, group: this.group }, 'bus ack failed');
-      },
+      () => this.deps.outage.succeeded(),
+      // Unacked messages are delivered again later; the handler's idempotency covers that.
+      (err: unknown) => this.redisFailed(err, 'ack', 'bus ack failed'),
     );
     return this.lastAck;
   }
@@ -336,9 +321,10 @@ export class Subscription<P extends Topic = Topic> {
       error: describeError(err),
       deliveryCount: d.deliveryCount,
       atMs: this.deps.clock.now(),
+      oversizedBytes: d.oversizedBytes,
     });
     this.deps.logger.error(
-      { topic: this.topic, group: this.group, streamId: d.streamId, reason, deliveryCount: d.deliveryCount, err: describeError(err) },
+      { topic: this.topic, group: this.group, streamId: d.streamId, reason, deliveryCount: d.deliveryCount, sizeBytes: d.oversizedBytes, err: describeError(err) },
       'bus message dead-lettered',
     );
   }
@@ -367,21 +353,42 @@ export class Subscription<P extends Topic = Topic> {
     this.retryTimers.add(timer);
   }
 
-  /** Claims messages that other (dead or stuck) consumers held past `claimIdleMs`. */
+  /**
+   * One claim pass over both lanes: claims the messages other (dead or stuck) consumers held
+   * past `claimIdleMs`, then removes the consumers gone for `consumerIdleMs` that hold nothing
+   * (so after their messages were claimed) and marks this one present, then handles what it
+   * claimed. An open circuit claims nothing (it could not handle it) but still does the rest.
+   */
   private async claimIdle(): Promise<void> {
-    if (!this.running || this.breaker.state === 'open') return;
+    if (!this.running) return;
     for (const lane of [this.lanes.urgent, this.lanes.main]) {
       try {
-        const deliveries = await claimIdleEntries(this.deps.redis, {
-          lane, group: this.group, consumer: this.consumer, minIdleMs: this.config.claimIdleMs, count: this.config.batchSize,
-        });
+        const deliveries =
+          this.breaker.state === 'open'
+            ? []
+            : await claimIdleEntries(this.deps.redis, {
+                lane, group: this.group, consumer: this.consumer, minIdleMs: this.config.claimIdleMs, count: this.config.batchSize,
+              });
+        const removed = await removeIdleConsumers(this.deps.redis, { lane, group: this.group, consumer: this.consumer, idleMs: this.config.consumerIdleMs });
+        this.deps.outage.succeeded();
+        if (removed.length > 0) this.deps.logger.info({ topic: this.topic, group: this.group, lane, removed }, 'bus removed idle consumers');
         if (deliveries.length === 0) continue;
         this.deps.logger.info({ topic: this.topic, group: this.group, claimed: deliveries.length }, 'bus claimed idle messages');
         await this.serial(() => this.handleBatch(deliveries));
       } catch (err) {
-        if (this.running) this.deps.logger.warn({ err: describeError(err), topic: this.topic, group: this.group }, 'bus claim failed');
+        if (this.running) this.redisFailed(err, 'claim', 'bus claim failed');
       }
     }
+  }
+
+  /**
+   * Logs a failure of this subscription's Redis work: while Redis is unavailable, through the
+   * bus's outage logger (one line when the outage starts, one when it ends); anything else,
+   * which is a bug rather than an outage, as `message` each time.
+   */
+  private redisFailed(err: unknown, during: string, message: string, level: 'warn' | 'error' = 'warn'): void {
+    if (isRedisUnavailable(err)) this.deps.outage.failed(err, { topic: this.topic, group: this.group, during });
+    else this.deps.logger[level]({ err: describeError(err), topic: this.topic, group: this.group }, message);
   }
 
   private onBreakerChange(change: BreakerChange, err: unknown): void {

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommand } from './commands/audit-command.ts';
 import { registerBusCommands } from './commands/bus-commands.ts';
 import { registerConfigCommands } from './commands/config-commands.ts';
 import { registerControlCommands } from './commands/control-commands.ts';
@@ -26,6 +27,7 @@ registerSchedulesCommands(program);
 registerControlCommands(program);
 registerDemoCommand(program);
 registerExplainCommand(program);
+registerAuditCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -90,6 +90,21 @@ export class ControlPlane {
   }
 
   /**
+   * The current record, for a decision to trade: a missing state (Redis lost its data, or no
+   * worker has started on it yet) is not taken as RUNNING.
+   *
+   * @throws TriplegainError `CONTROL_STATE_UNKNOWN` (retryable) when Redis holds no control
+   *   state; every worker's control watch restores it from `system_events` within a second.
+   */
+  async known(): Promise<ControlStateRecord> {
+    const hash = await this.deps.redis.hgetall(this.deps.keys.controlState);
+    if (Object.keys(hash).length === 0) {
+      throw new TriplegainError('CONTROL_STATE_UNKNOWN', `no control state in ${this.deps.keys.controlState}: trading waits until it is restored from system_events`);
+    }
+    return this.current();
+  }
+
+  /**
    * Applies a command: the new state first (the submission fence obeys it at once), then the
    * queues, then (halt) the wait for submissions under way, then the announcement.
    *
@@ -174,8 +189,10 @@ export class ControlPlane {
   }
 
   /**
-   * At start: when Redis has no control state (a new or flushed Redis) but `system_events`
-   * has a recorded change, that change's state is restored, then the queues are made to match.
+   * At start, and whenever a worker finds the state gone: when Redis has no control state (a
+   * new or flushed Redis), the last change recorded in `system_events` is restored (RUNNING
+   * when none was ever recorded), then the queues are made to match. After it the state is
+   * always in Redis: the submission fence and the risk engine take a missing one as unknown.
    *
    * @returns where the state came from.
    */
@@ -188,8 +205,11 @@ export class ControlPlane {
     }
     const recorded = await lastRecordedPayload(db, CoordinatorStateChanged);
     if (!recorded) {
-      await this.reconcileQueues('RUNNING');
-      return { state: 'RUNNING', source: 'initial' };
+      // Written, so that a state missing later means lost, never "not yet set".
+      await compareAndSetScript.run(this.deps.redis, [this.deps.keys.controlState], ['0', ...Object.entries(toControlHash(INITIAL_CONTROL_STATE)).flat()]);
+      const state = (await this.current()).state;
+      await this.reconcileQueues(state);
+      return { state, source: 'initial' };
     }
     const last = recorded.payload;
     const restored: ControlStateRecord = {

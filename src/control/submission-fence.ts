@@ -8,13 +8,14 @@ import type { Keys } from '../keys.ts';
  * KEYS[1] control state hash, KEYS[2] in-flight sorted set.
  * ARGV[1] submission id, ARGV[2] expiry ms (score), ARGV[3] intent (`entry` | `exit` | `flatten`).
  * Returns '' when admitted, else the state that refused it. Effects: ZADD on admission.
- * RUNNING admits all; PAUSED admits exits only; HALTED admits only the close-out of a halt
+ * No state at all (Redis lost it) is UNKNOWN and admits nothing: fail closed. RUNNING admits all; PAUSED admits exits only; HALTED admits only the close-out of a halt
  * that asked for it (`halt --flatten`, or a drawdown breaker's halt_and_close).
  */
 const enterScript = new LuaScript(
   'submission-enter',
   `
-local state = redis.call('HGET', KEYS[1], 'state') or 'RUNNING'
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return 'UNKNOWN' end
 if state == 'HALTED' then
   if ARGV[3] ~= 'flatten' or redis.call('HGET', KEYS[1], 'flatten') ~= '1' then return state end
 elseif state == 'PAUSED' and ARGV[3] == 'entry' then

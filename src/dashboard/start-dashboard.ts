@@ -6,17 +6,24 @@ import { ExpressAdapter } from '@bull-board/express';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import express, { type Router } from 'express';
 import type { DashboardConfig } from '../config/sections/dashboard-config.ts';
+import { managedQueues } from '../control/managed-queues.ts';
 import type { Keys } from '../keys.ts';
 import { queueNames as allQueueNames, type QueueName } from '../queues/queue-names.ts';
 import type { Logger } from '../shared/logger.ts';
 import { redactSecrets } from '../shared/redact-secrets.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import { basicAuth } from './basic-auth.ts';
+import { hostAllowlist, type HostAllowlist } from './host-allowlist.ts';
+import { refuseForeignRequests } from './refuse-foreign-requests.ts';
+import { refuseManagedQueueChanges } from './refuse-managed-queue-changes.ts';
 
 /** Where Bull Board is mounted. */
 export const BULL_BOARD_PATH = '/ui';
 /** The health check: the one route that needs no credentials. */
 export const HEALTH_PATH = '/healthz';
+
+/** What `/ui` answers (503) when there is no password to put Bull Board behind. */
+export const BOARD_OFF_TEXT = 'Bull Board is off: set DASHBOARD_PASSWORD (dashboard.password) to turn it on';
 
 /** The only interface a dashboard without a password may listen on. */
 const LOOPBACK = '127.0.0.1';
@@ -34,14 +41,20 @@ export interface StartDashboardOptions {
   connection: ConnectionOptions;
   keys: Keys;
   logger: Logger;
-  /** The queues the board lists. Default every queue (`queueNames`); must not be empty. */
+  /**
+   * The queues the board lists. Default every queue (`queueNames`); must not be empty. Those
+   * among `managedQueues` are read-only on the board.
+   */
   queueNames?: readonly QueueName[];
-  /** More routes that authenticate by themselves (e.g. the control API at `/control`). */
+  /**
+   * More routes that authenticate by themselves (e.g. the control API at `/control`), served
+   * with or without a password; the Host and Origin check applies to them too.
+   */
   routes?: readonly { path: string; router: Router }[];
 }
 
 export interface Dashboard {
-  /** Base URL reachable from this machine (a wildcard host is given as loopback); Bull Board is at `${url}/ui`. */
+  /** Base URL reachable from this machine (a wildcard host is given as loopback); Bull Board, with a password, is at `${url}/ui`. */
   url: string;
   /** The port actually bound: the OS's pick when `config.port` is 0. */
   port: number;
@@ -52,20 +65,30 @@ export interface Dashboard {
 }
 
 /**
- * The dashboard role's HTTP server: Bull Board at `/ui` listing every queue, and `GET /healthz`
- * (`{ status: 'ok' }`, or 503 when Redis does not answer within 1 s).
+ * The dashboard role's HTTP server: Bull Board at `/ui` listing every queue, `GET /healthz`
+ * (`{ status: 'ok' }`, or 503 when Redis does not answer within 1 s), and `routes`.
  *
- * With `config.password` set, every route but `/healthz` requires Basic auth as `config.user`
- * and the server listens on `config.host`. Without one it requires nothing, so it listens on
- * 127.0.0.1 whatever `config.host` says, and logs a warning saying so.
+ * With `config.password` set, every route but `/healthz` and `routes` requires Basic auth as
+ * `config.user` and the server listens on `config.host`. Without one Bull Board is not mounted
+ * (`/ui` answers 503 `BOARD_OFF_TEXT`), the server listens on 127.0.0.1 whatever `config.host`
+ * says, and a warning says so; `/healthz` and `routes` are served as usual.
+ *
+ * Bull Board changes nothing on a queue the control plane manages (`managedQueues`): those
+ * are read-only on the board (405), and its routes that pause, resume, empty, clean or
+ * obliterate a managed queue, or touch its schedulers, answer 403 saying the kill switch owns
+ * them (`refuseManagedQueueChanges`). A request that could change something (any method but
+ * GET, HEAD, OPTIONS), `routes` included, must name this server in `Host` and `Origin`
+ * (`refuseForeignRequests`; see `config.allowedHosts`), else 403.
  *
  * @throws when `queueNames` is empty, or when the server cannot listen (e.g. `EADDRINUSE`);
  *   the queues opened so far are closed first.
  */
 export async function startDashboard(options: StartDashboardOptions): Promise<Dashboard> {
   const { config, logger } = options;
+  const authenticated = config.password.length > 0;
   const names = options.queueNames ?? allQueueNames;
-  const queues = names.map((name) => new Queue(name, { connection: options.connection, prefix: options.keys.queuePrefix }));
+  // Without the board only the health probe needs a queue.
+  const queues = (authenticated ? names : names.slice(0, 1)).map((name) => new Queue(name, { connection: options.connection, prefix: options.keys.queuePrefix }));
   // Health is one round trip on the first queue's connection: they all reach the same Redis.
   const [probe] = queues;
   if (!probe) throw new Error('startDashboard needs at least one queue');
@@ -73,22 +96,18 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
   // A Queue re-emits its connection's errors; with no listener Node would throw them.
   for (const queue of queues) queue.on('error', (err) => logQueueError(queue.name, err));
 
-  const authenticated = config.password.length > 0;
   const host = authenticated ? config.host : LOOPBACK;
   if (!authenticated) {
-    logger.warn({ configuredHost: config.host }, 'dashboard has no password (DASHBOARD_PASSWORD unset): listening on 127.0.0.1 only');
+    logger.warn({ configuredHost: config.host }, 'dashboard has no password (DASHBOARD_PASSWORD unset): Bull Board is off, listening on 127.0.0.1 only');
   }
 
-  const boardAdapter = new ExpressAdapter();
-  boardAdapter.setBasePath(BULL_BOARD_PATH);
-  createBullBoard({
-    queues: queues.map((queue) => new BullMQAdapter(queue)),
-    serverAdapter: boardAdapter,
-    options: { uiConfig: { boardTitle: 'triplegain' } },
-  });
+  // Known once the server is bound (the port may be the OS's pick); no request arrives before.
+  let allowlist: HostAllowlist = hostAllowlist({ boundAddress: host, port: config.port, extra: config.allowedHosts });
 
   const app = express();
   app.disable('x-powered-by');
+  // First, so it covers `routes` too: a rebinding or cross-site page must not reach /control either.
+  app.use(refuseForeignRequests({ allowlist: () => allowlist, logger }));
   // Registered before the auth middleware: load balancers and orchestrators probe without credentials.
   app.get(HEALTH_PATH, async (_req, res) => {
     if (await redisAnswers(probe)) {
@@ -99,8 +118,16 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
   });
   // Routes with their own authentication (the control API's bearer token) come before Basic auth.
   for (const route of options.routes ?? []) app.use(route.path, route.router);
-  if (authenticated) app.use(basicAuth({ user: config.user, password: config.password }));
-  app.use(BULL_BOARD_PATH, boardAdapter.getRouter());
+  if (authenticated) {
+    app.use(basicAuth({ user: config.user, password: config.password }));
+    // After auth, so a caller without credentials learns nothing about which routes exist.
+    app.use(BULL_BOARD_PATH, refuseManagedQueueChanges({ managed: managedQueues, logger }));
+    app.use(BULL_BOARD_PATH, bullBoardRouter(queues));
+  } else {
+    app.use(BULL_BOARD_PATH, (_req, res) => {
+      res.status(503).type('text/plain').send(BOARD_OFF_TEXT);
+    });
+  }
 
   const server = createServer(app);
   try {
@@ -111,8 +138,9 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
   }
 
   const address = boundAddress(server);
+  allowlist = hostAllowlist({ boundAddress: address.address, port: address.port, extra: config.allowedHosts });
   const url = `http://${urlHost(address.address)}:${address.port}`;
-  logger.info({ url, host: address.address, port: address.port, auth: authenticated, queues: names.length }, 'dashboard listening');
+  logger.info({ url, host: address.address, port: address.port, auth: authenticated, board: authenticated, queues: queues.length, allowedHosts: allowlist.hosts }, 'dashboard listening');
 
   let closing: Promise<void> | undefined;
   return {
@@ -128,6 +156,33 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
       return closing;
     },
   };
+}
+
+/**
+ * Bull Board over `queues`. A queue the control plane manages is read-only there: the board
+ * answers 405 to every action on it and shows no buttons for them.
+ *
+ * That includes retrying one failed job, which stays open on the other queues. Retrying an
+ * execution job would not duplicate an order (`placeOrderOnce` creates and claims it by client
+ * order id, so a sent one comes back `already`, and the trading-state fence is checked again),
+ * but it would send, maybe hours late, an order that failed before it was sent, on a decision
+ * nobody re-made; a retried decision or risk job decides afresh on stale input. Both belong to
+ * an operator at the CLI, not to a button.
+ */
+function bullBoardRouter(queues: readonly Queue[]): Router {
+  const managed = new Set<string>(managedQueues);
+  const boardAdapter = new ExpressAdapter();
+  boardAdapter.setBasePath(BULL_BOARD_PATH);
+  createBullBoard({
+    queues: queues.map((queue) =>
+      managed.has(queue.name)
+        ? new BullMQAdapter(queue, { readOnlyMode: true, description: 'managed by the control plane: read-only here; use `triplegain pause|halt|resume`' })
+        : new BullMQAdapter(queue),
+    ),
+    serverAdapter: boardAdapter,
+    options: { uiConfig: { boardTitle: 'triplegain' } },
+  });
+  return boardAdapter.getRouter();
 }
 
 /**

@@ -69,9 +69,17 @@ export interface OpenDatabaseOptions {
   applicationName?: string;
   /** Pool size (PostgreSQL). Default 10. */
   maxConnections?: number;
+  /**
+   * Wall time a new PostgreSQL connection may take before it fails (`pg`'s
+   * `connectionTimeoutMillis`): the CLI passes `app.connectTimeoutMs`. Default 5 s.
+   */
+  connectTimeoutMs?: number;
   /** Receives errors of idle pooled connections (the pool replaces them). */
   logger?: Logger;
 }
+
+/** `app.connectTimeoutMs`'s default, for callers that have no config (`db migrate`). */
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
 
@@ -101,7 +109,7 @@ async function openPostgres(url: string, searchPath: string[] | undefined, opts:
   const redactedUrl = redactUrl(url);
   const fail = (err: unknown): TriplegainError =>
     // No `cause`: some errors carry the whole connection string (a URL parse error's `input`).
-    new TriplegainError('DATABASE_UNAVAILABLE', `cannot open PostgreSQL at ${redactedUrl}: ${redactSecrets(describeError(err))}`, {
+    new TriplegainError('DATABASE_UNAVAILABLE', `cannot open PostgreSQL at ${redactedUrl} within ${opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS} ms: ${redactSecrets(describeError(err))}`, {
       url: redactedUrl,
       pgCode: (err as { code?: unknown }).code,
     });
@@ -112,7 +120,7 @@ async function openPostgres(url: string, searchPath: string[] | undefined, opts:
       connectionString: url,
       application_name: opts.applicationName ?? 'triplegain',
       max: opts.maxConnections ?? 10,
-      connectionTimeoutMillis: 10_000,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
       ...(searchPath ? { options: `-c search_path=${searchPath.join(',')}` } : {}),
@@ -123,6 +131,13 @@ async function openPostgres(url: string, searchPath: string[] | undefined, opts:
   // An idle connection that breaks (server restart, network) is dropped and replaced by the
   // pool; without a listener the 'error' event would crash the process.
   pool.on('error', (err) => opts.logger?.warn({ err: redactSecrets(describeError(err)), url: redactedUrl }, 'idle postgres connection failed'));
+  // The pool takes its listener off a client it lends out: a connection that breaks while in
+  // use (a backend terminated, 57P01; a network cut) would emit an unhandled 'error' and end
+  // the process. The query it runs fails (the job or delivery is retried); the pool drops the
+  // client when it is released with that error.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => opts.logger?.warn({ err: redactSecrets(describeError(err)), url: redactedUrl }, 'postgres connection lost while in use'));
+  });
 
   try {
     await pool.query('select 1');

@@ -30,9 +30,11 @@ export interface DegradationMonitorDeps {
 }
 
 /**
- * The degradation level shared by every replica. Workers report each task or model result;
- * the rules are `nextDegradationState`. The state is one Redis key (`keys.degradation`, JSON),
- * updated by compare-and-set, so results reported at once by many processes are all counted.
+ * The degradation level shared by every replica. Workers report each task or model result,
+ * naming its source (`task:ta`, `model:openai/gpt-4o`); the rules are `nextDegradationState`,
+ * which counts runs per source so one source's successes never cancel another's failures. The
+ * state, those runs included, is one Redis key (`keys.degradation`, JSON), updated by
+ * compare-and-set, so results reported at once by many processes are all counted.
  *
  * A level change is stored first, then published as `system.degradation_changed` (which the
  * event recorder writes to the `system_events` table) and logged as a warning. Exactly one
@@ -50,12 +52,12 @@ export class DegradationMonitor {
 
   constructor(private readonly deps: DegradationMonitorDeps) {}
 
-  /** A task or model call succeeded. Resolves to the level after it. */
+  /** A task or model call succeeded; `source` names it (`task:<queue>`, `model:<id>`). Resolves to the level after it. */
   recordSuccess(source: string): Promise<DegradationLevel> {
     return this.record({ kind: 'success', source });
   }
 
-  /** A task or model call failed; `error` goes into the announcement if this failure raises the level. */
+  /** A task or model call of `source` failed; `error` goes into the announcement if this failure raises the level. */
   recordFailure(source: string, error?: unknown): Promise<DegradationLevel> {
     return this.record({ kind: 'failure', source }, error === undefined ? undefined : describeError(error));
   }

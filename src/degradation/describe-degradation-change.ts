@@ -13,9 +13,10 @@ export function describeDegradationChange(change: PayloadOf<'system.degradation_
   const move = `degradation level ${raised ? 'raised' : 'lowered'} from ${change.from} to ${change.to}`;
   switch (change.reason) {
     case 'failures':
-      return { severity, message: `${move} after ${change.consecutiveFailures} consecutive failures (last: ${change.triggeredBy})` };
+      // Runs are counted per source: every failure of the run is the same source's.
+      return { severity, message: `${move} after ${change.consecutiveFailures} consecutive failures of ${change.triggeredBy}` };
     case 'successes':
-      return { severity, message: `${move} after ${change.consecutiveSuccesses} consecutive successes` };
+      return { severity, message: `${move} after ${change.consecutiveSuccesses} consecutive successes, no source failing (last: ${change.triggeredBy})` };
     case 'budget_spent':
       return { severity, message: `${move}: the daily model budget is spent` };
     default:

@@ -27,6 +27,8 @@ export async function recoverDegradation(deps: { redis: Redis; keys: Keys; db: D
     level: last.to,
     consecutiveFailures: 0,
     consecutiveSuccesses: 0,
+    // The sources' runs are not in the database: none counts as failing, so a run of successes lowers the level.
+    failing: {},
     ...(floorInForce ? { floor: { level: last.floor, untilMs: last.floorUntilMs } } : {}),
   });
   await compareAndSetScript.run(deps.redis, [deps.keys.degradation], [raw ?? '', JSON.stringify(state)]);

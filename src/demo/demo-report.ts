@@ -1,5 +1,8 @@
 import { Decimal } from 'decimal.js';
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { AuditContext } from '../audit/audit-context.ts';
+import type { AuditReport } from '../audit/audit-report.ts';
+import { runAudit } from '../audit/run-audit.ts';
 import type { Db } from '../db/open-database.ts';
 import { coordinatorDecisions } from '../db/schema/coordinator-decisions.ts';
 import { fills } from '../db/schema/fills.ts';
@@ -40,6 +43,8 @@ export interface DemoReport {
   models: { provider: string; model: string; outcome: string; calls: number; costUsd: string }[];
   /** Equity at the end of every bar: [bar open ms, equity]. */
   equityCurve: [number, string][];
+  /** `runAudit` of the account at the end of the replay: a violation makes the demo fail. */
+  audit: AuditReport;
 }
 
 /** A breaker trip as the risk decisions recorded it: which breaker, when (market time), at what loss. */
@@ -57,7 +62,10 @@ const usd = (d: Decimal.Value) => {
 
 const count = (rows: { key: string | null; n: number }[]) => Object.fromEntries(rows.map((r) => [r.key ?? '-', Number(r.n)]));
 
-export async function buildDemoReport(db: Db, args: { account: string; fromMs: number; toMs: number; startingCashUsd: string; pairs: readonly string[]; finalTradingState: string }): Promise<DemoReport> {
+export async function buildDemoReport(
+  db: Db,
+  args: { account: string; fromMs: number; toMs: number; startingCashUsd: string; cashAsset: string; pairs: readonly string[]; finalTradingState: string },
+): Promise<DemoReport> {
   const from = new Date(args.fromMs);
   const to = new Date(args.toMs);
   const signals = await db
@@ -111,6 +119,8 @@ export async function buildDemoReport(db: Db, args: { account: string; fromMs: n
     .groupBy(llmCalls.provider, llmCalls.model, llmCalls.outcome)
     .orderBy(llmCalls.provider, llmCalls.model, llmCalls.outcome);
 
+  const audit = await runAudit(db, AuditContext.parse({ account: args.account, paper: { startingCashUsd: args.startingCashUsd, cashAsset: args.cashAsset } }));
+
   return {
     period: { from: from.toISOString(), to: to.toISOString(), bars: perBar.size },
     pairs: args.pairs,
@@ -148,6 +158,7 @@ export async function buildDemoReport(db: Db, args: { account: string; fromMs: n
     },
     models: models.map((m) => ({ ...m, calls: Number(m.calls), costUsd: new Decimal(m.costUsd).toFixed(4) })),
     equityCurve,
+    audit,
   };
 }
 

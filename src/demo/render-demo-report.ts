@@ -1,4 +1,8 @@
+import { auditSummaryLine } from '../audit/render-audit-report.ts';
 import type { DemoReport } from './demo-report.ts';
+
+/** Violations the text report spells out; the JSON report holds them all. */
+const AUDIT_VIOLATIONS_SHOWN = 10;
 
 const table = (rows: Record<string, number>) =>
   Object.entries(rows)
@@ -34,7 +38,17 @@ export function renderDemoReportText(r: DemoReport, htmlPath?: string): string {
     '  model calls',
     r.models.map((x) => `    ${`${x.provider}/${x.model}`.padEnd(28)} ${x.outcome.padEnd(10)} ${String(x.calls).padStart(6)} calls  ${x.costUsd} USD`).join('\n') || '    (none)',
     ...(htmlPath ? ['', `  equity curve: ${htmlPath}`] : []),
+    '',
+    ...auditLines(r),
   ].join('\n');
+}
+
+/** The audit's violations (the first few), then its summary line, last. */
+function auditLines(r: DemoReport): string[] {
+  const { violations } = r.audit;
+  const shown = violations.slice(0, AUDIT_VIOLATIONS_SHOWN).map((v) => `  [${v.invariant}] ${v.message}`);
+  const more = violations.length > shown.length ? [`  … and ${violations.length - shown.length} more (every one in the JSON report)`] : [];
+  return [...shown, ...more, auditSummaryLine(r.audit)];
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);

@@ -48,7 +48,8 @@ const LEG_POLL_MS = 7 * 86_400_000;
  * portfolio tick when `schedules.portfolio` has one due at the bar's close (valuation and, on
  * drift, a rebalance through risk and execution); then a decision flow per pair (TA and
  * regime, the panel, the coordinator, risk, execution).
- * So the same data and config always give the same report, however fast the machine.
+ * So the same data and config always give the same report, however fast the machine. The
+ * report ends with the audit of the books the replay left (`runAudit`).
  */
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const fromMs = Date.parse(options.from);
@@ -135,6 +136,7 @@ async function replay(rt: Runtime, options: DemoOptions, fromMs: number, prefix:
       fromMs: startMs,
       toMs: startMs + bars * barMs,
       startingCashUsd: config.execution.paper.startingCashUsd,
+      cashAsset: config.symbols.cashAsset,
       pairs: config.symbols.pairs,
       finalTradingState: (await role.control.current()).state,
     });

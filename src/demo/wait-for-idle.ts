@@ -48,7 +48,7 @@ async function busyParts(bus: Pick<Bus, 'stats'>, watch: IdleWatch): Promise<str
   );
   const busy = queueCounts.filter(([, counts]) => Object.values(counts).some((n) => n > 0)).map(([name, counts]) => `queue ${name} ${JSON.stringify(counts)}`);
   const topics = [...new Set(watch.groups.map(([topic]) => topic))];
-  const stats = new Map(await Promise.all(topics.map(async (topic) => [topic, await bus.stats(topic)] as const)));
+  const stats = new Map(await Promise.all(topics.map(async (topic) => [topic, await bus.stats(topic, { lagCap: 1 })] as const)));
   for (const [topic, group] of watch.groups) {
     const g = stats.get(topic)?.groups.find((x) => x.name === group);
     // A group not created yet has seen nothing: busy only if the topic has entries.

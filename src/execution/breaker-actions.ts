@@ -3,10 +3,10 @@ import type { Bus } from '../bus/bus.ts';
 import { BreakerTripped } from '../bus/messages/breaker-tripped.ts';
 import type { Subscription } from '../bus/subscription.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
-import { initialRiskState } from '../risk/risk-state.ts';
-import { withLockedRiskState } from '../risk/risk-state-store.ts';
-import { transitionTradingState, type TradingState } from '../risk/trading-state-machine.ts';
-import { placeExitOrder, type ExitOrderDeps } from './exit-orders.ts';
+import { applyTradingStateEvent } from '../risk/apply-trading-state-event.ts';
+import type { TradingState } from '../risk/trading-state-machine.ts';
+import type { ExitOrderDeps } from './exit-orders.ts';
+import { exitPosition } from './exit-position.ts';
 
 export const BREAKER_ACTIONS_SERVICE = 'breaker-actions';
 
@@ -16,8 +16,9 @@ export interface BreakerActionsDeps extends ExitOrderDeps {
 
 /**
  * Carries out a `reduce_positions` breaker (the weekly loss by default): every open position
- * is cut by the breaker's `reduceByPct` with a market exit (a cut rounded down to 8 decimals;
- * nothing for a position too small to cut). Exits pass the trading-state fence unless the
+ * is cut by the breaker's `reduceByPct` with a market exit (`exitPosition`: cut to the pair's
+ * lot, never past the exits already in flight, a remainder below the pair's minimum taken
+ * with it; nothing for a position too small to cut); its stop is resized to what is left. Exits pass the trading-state fence unless the
  * cluster is HALTED. Order ids are derived from the trip message, so a redelivered trip cuts
  * nothing twice. Once the cuts are placed the reduction is done: REDUCING goes back to ACTIVE
  * (`markPositionsReduced`); the tripped breaker stays tripped until its week rolls over.
@@ -42,15 +43,16 @@ export async function reducePositions(deps: BreakerActionsDeps, trip: { tripId: 
   for (const position of await loadOpenPositions(deps.db, deps.exchange.name)) {
     const quantity = new Decimal(position.quantity).times(trip.reduceByPct).div(100).toDecimalPlaces(8, Decimal.ROUND_DOWN);
     if (quantity.lte(0)) continue;
-    const outcome = await placeExitOrder(deps, position, {
+    const outcome = await exitPosition(deps, {
+      symbol: position.symbol,
       key: `reduce-${trip.tripId}-${position.symbol}`,
       purpose: 'exit',
-      intent: 'exit',
+      cause: 'breaker',
       fenceIntent: 'exit',
       correlationId: trip.correlationId,
       quantity: quantity.toFixed(),
     });
-    placed.push(outcome.order.clientOrderId);
+    if (outcome) placed.push(outcome.order.clientOrderId);
   }
   deps.logger.warn({ reduceByPct: trip.reduceByPct, orders: placed }, 'positions reduced by a breaker');
   return placed;
@@ -65,12 +67,5 @@ export async function reducePositions(deps: BreakerActionsDeps, trip: { tripId: 
  * @returns the trading state after it.
  */
 export async function markPositionsReduced(deps: Pick<BreakerActionsDeps, 'config' | 'db' | 'redis' | 'keys' | 'clock' | 'exchange'>): Promise<TradingState> {
-  const account = deps.exchange.name;
-  const { state } = await withLockedRiskState(deps.db, account, () => initialRiskState(deps.config.execution.paper.startingCashUsd, deps.clock.now()), async (current) => {
-    const reducing = current.state.tradingState === 'REDUCING';
-    const next = reducing ? { ...current.state, tradingState: transitionTradingState('REDUCING', 'positions_reduced'), updatedAtMs: deps.clock.now() } : current.state;
-    return { state: next, resetsApplied: current.resetsApplied, result: null };
-  });
-  await deps.redis.set(deps.keys.riskStateMirror, JSON.stringify({ account, ...state }));
-  return state.tradingState;
+  return applyTradingStateEvent(deps, 'positions_reduced', (current) => current === 'REDUCING');
 }

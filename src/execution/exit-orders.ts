@@ -2,7 +2,9 @@ import type { AppConfig } from '../config/app-config.ts';
 import type { OrderRow } from '../db/schema/orders.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
 import { clientOrderIdOf } from '../orders/client-order-id.ts';
+import { instrumentBookOf } from '../market/instrument-book.ts';
 import type { OrderPurpose } from '../orders/new-order.ts';
+import type { OrderCause } from '../orders/order-cause.ts';
 import { syncFromExchange } from '../orders/order-store.ts';
 import type { Position } from '../positions/position.ts';
 import { executionQueue } from '../queues/queue-catalog.ts';
@@ -18,6 +20,8 @@ export interface ExitOrder {
   /** Seed of the client order id (with the purpose): the same key places the order once. */
   key: string;
   purpose: Exclude<OrderPurpose, 'entry' | 'rebalance' | 'adopted'>;
+  /** Why it is placed (`OrderCause`): `approval` needs `decisionId`. */
+  cause: Exclude<OrderCause, 'adopted'>;
   /** `protective` for stops and take profits resting or watched for the position; `exit` otherwise. */
   intent: 'exit' | 'protective';
   /** What the trading-state fence judges: `exit` (passes PAUSED) or `flatten` (a halt's close-out). */
@@ -35,7 +39,7 @@ export interface ExitOrder {
 /** A reduce-only order on the opposite side of `position` (a close, a cut, a stop), placed once (`placeOrderOnce`). */
 export function placeExitOrder(deps: ExitOrderDeps, position: Position, o: ExitOrder): Promise<PlaceOrderOutcome> {
   return placeOrderOnce(
-    deps,
+    { ...deps, instruments: deps.instruments ?? instrumentBookOf(deps.config) },
     deps.exchange,
     {
       clientOrderId: clientOrderIdOf(o.key, o.purpose),
@@ -47,6 +51,7 @@ export function placeExitOrder(deps: ExitOrderDeps, position: Position, o: ExitO
       type: o.type ?? 'market',
       intent: o.intent,
       purpose: o.purpose,
+      cause: o.cause,
       quantity: o.quantity ?? position.quantity,
       triggerPrice: o.triggerPrice ?? null,
       leverage: position.leverage,

@@ -2,9 +2,11 @@ import type { Bus } from '../bus/bus.ts';
 import { CoordinatorStateChanged } from '../bus/messages/coordinator-state-changed.ts';
 import type { Subscription } from '../bus/subscription.ts';
 import { ordersToReconcile } from '../orders/order-store.ts';
+import { applyTradingStateEvent } from '../risk/apply-trading-state-event.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
-import { cancelAndSync, placeExitOrder, type ExitOrderDeps } from './exit-orders.ts';
-import { describeError } from '../shared/triplegain-error.ts';
+import { cancelAndSync, type ExitOrderDeps } from './exit-orders.ts';
+import { exitPosition } from './exit-position.ts';
+import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 
 export const HALT_ACTIONS_SERVICE = 'halt-actions';
 
@@ -14,7 +16,7 @@ export interface HaltActionsDeps extends ExitOrderDeps {
 
 /**
  * Carries out what a halt asked for (a consumer group on `system_events`, in every worker):
- * `--cancel-orders` cancels every open order on the exchange, resting stop losses included
+ * the account's risk state becomes HALTED (until a reset); `--cancel-orders` cancels every open order on the exchange, resting stop losses included
  * (without it they stay, protecting the positions); `--flatten` (and a drawdown breaker's
  * `halt_and_close`) cancels the protective orders and closes every open position at market:
  * these close-outs are the only orders the HALTED state admits. Order ids are derived from
@@ -28,7 +30,11 @@ export async function startHaltActions(deps: HaltActionsDeps): Promise<Subscript
     handler: async (message) => {
       // The envelope does not narrow the payload by type: parse it as what the filter let through.
       const p = CoordinatorStateChanged.payload.parse(message.payload);
-      if (p.to !== 'HALTED' || (!p.cancelOrders && !p.flatten)) return;
+      if (p.to !== 'HALTED') return;
+      // The account's risk state follows the kill switch: HALTED until a reset (which the risk
+      // engine applies to it), and `status` shows it.
+      await applyTradingStateEvent(deps, 'halt', (current) => current !== 'HALTED');
+      if (!p.cancelOrders && !p.flatten) return;
       await carryOutHalt(deps, { version: p.version, cancelOrders: p.cancelOrders, flatten: p.flatten, correlationId: message.correlationId });
     },
   });
@@ -48,18 +54,27 @@ export async function carryOutHalt(deps: HaltActionsDeps, halt: { version: numbe
     }
   }
   const closing: string[] = [];
+  const failed: string[] = [];
   if (halt.flatten) {
     for (const position of await loadOpenPositions(deps.db, deps.exchange.name)) {
-      const outcome = await placeExitOrder(deps, position, {
+      // One position that cannot be closed now does not keep the others open.
+      const outcome = await exitPosition(deps, {
+        symbol: position.symbol,
         key: `halt-${halt.version}-${position.symbol}`,
         purpose: 'flatten',
-        intent: 'exit',
+        cause: 'halt',
         fenceIntent: 'flatten',
         correlationId: halt.correlationId,
+      }).catch((err: unknown) => {
+        failed.push(position.symbol);
+        deps.logger.error({ symbol: position.symbol, err: describeError(err) }, 'halt: position not closed');
+        return null;
       });
-      closing.push(outcome.order.clientOrderId);
+      if (outcome) closing.push(outcome.order.clientOrderId);
     }
   }
   deps.logger.warn({ canceled, closing }, 'halt carried out');
+  // Redelivered (the ids are the halt's), the close-out is tried again for what failed.
+  if (failed.length > 0) throw new TriplegainError('EXCHANGE_UNAVAILABLE', `halt: ${failed.join(', ')} not closed; retried`, { failed });
   return { canceled, closing };
 }

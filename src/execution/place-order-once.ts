@@ -1,3 +1,4 @@
+import { Decimal } from 'decimal.js';
 import type { Redis } from 'ioredis';
 import { enterSubmission } from '../control/submission-fence.ts';
 import type { Clock } from '../clock/clock.ts';
@@ -5,6 +6,8 @@ import type { Db } from '../db/open-database.ts';
 import type { OrderRow } from '../db/schema/orders.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
 import type { Keys } from '../keys.ts';
+import { shippedInstrumentBook, type InstrumentBook } from '../market/instrument-book.ts';
+import { instrumentRefusal, roundOrderToInstrument } from '../market/instrument-rules.ts';
 import type { NewOrderInput } from '../orders/new-order.ts';
 import { applyOrderEvent, createOrder, startSubmission, syncFromExchange } from '../orders/order-store.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -16,6 +19,8 @@ export interface PlaceOrderDeps {
   keys: Keys;
   clock: Clock;
   logger: Logger;
+  /** The pairs' precision and minimums (`instrumentBookOf(config)`); default the shipped Kraken data. */
+  instruments?: InstrumentBook;
 }
 
 export interface PlaceOrderOutcome {
@@ -26,11 +31,17 @@ export interface PlaceOrderOutcome {
    */
   status: 'submitted' | 'rejected' | 'unknown' | 'refused' | 'already';
   order: OrderRow;
+  /** Why it was refused or rejected, or what left it unknown. */
+  reason?: string;
 }
 
 /**
  * Places one order exactly once, whoever calls and however often:
  *
+ * 0. the order is put on the pair's grid (`roundOrderToInstrument`: volume cut to the lot,
+ *    prices to the tick), the one place amounts are rounded; an order the exchange would
+ *    refuse even so (below `ordermin`, say) is recorded `denied` with the exchange's reason and
+ *    never sent;
  * 1. the order row is written first (`created`, idempotent on the client order id); a row
  *    past `created` means it was sent before: nothing is sent (`already`);
  * 2. the trading state is checked in the same Redis step that registers the submission as
@@ -52,14 +63,25 @@ export async function placeOrderOnce(
 ): Promise<PlaceOrderOutcome> {
   const clientOrderId = input.clientOrderId;
   const nowMs = () => deps.clock.now();
-  const { order } = await createOrder(deps.db, { ...input, exchange: exchange.name, createdAtMs: nowMs() });
+  const instrument = (deps.instruments ?? shippedInstrumentBook()).find(input.symbol);
+  const gridded = instrument ? roundOrderToInstrument(instrument, input) : input;
+  // Nothing left after the cut (an amount below one lot) is recorded with what was asked, and denied.
+  const cutToNothing = new Decimal(gridded.quantity).isZero();
+  const { order } = await createOrder(deps.db, { ...(cutToNothing ? input : gridded), exchange: exchange.name, createdAtMs: nowMs() });
   if (order.status !== 'created') return { status: 'already', order };
+  const refusal = instrument ? instrumentRefusal(instrument, { quantity: order.quantity, limitPrice: order.limitPrice, triggerPrice: order.triggerPrice, price: order.limitPrice ?? order.triggerPrice ?? undefined }) : null;
+  if (refusal) {
+    const denied = await applyOrderEvent(deps.db, clientOrderId, { kind: 'denied', reason: `not sent: the exchange would refuse it (${refusal})`, occurredAtMs: nowMs() });
+    deps.logger.warn({ clientOrderId, symbol: input.symbol, quantity: input.quantity, refusal }, "order not submitted: the pair's rules refuse it");
+    return { status: 'refused', order: denied.order, reason: refusal };
+  }
 
   const permit = await enterSubmission(deps, { submissionId: clientOrderId, intent: options.fenceIntent, ttlMs: options.ttlMs });
   if (!permit.admitted) {
-    const denied = await applyOrderEvent(deps.db, clientOrderId, { kind: 'denied', reason: `trading state ${permit.state}`, occurredAtMs: nowMs() });
+    const reason = `trading state ${permit.state}`;
+    const denied = await applyOrderEvent(deps.db, clientOrderId, { kind: 'denied', reason, occurredAtMs: nowMs() });
     deps.logger.warn({ clientOrderId, state: permit.state }, 'order not submitted: trading state refuses it');
-    return { status: 'refused', order: denied.order };
+    return { status: 'refused', order: denied.order, reason };
   }
   try {
     const claim = await startSubmission(deps.db, clientOrderId, nowMs());
@@ -71,9 +93,9 @@ export async function placeOrderOnce(
           symbol: input.symbol,
           side: input.side,
           type: input.type,
-          quantity: input.quantity,
-          ...(input.limitPrice ? { limitPrice: input.limitPrice } : {}),
-          ...(input.triggerPrice ? { triggerPrice: input.triggerPrice } : {}),
+          quantity: gridded.quantity,
+          ...(gridded.limitPrice ? { limitPrice: gridded.limitPrice } : {}),
+          ...(gridded.triggerPrice ? { triggerPrice: gridded.triggerPrice } : {}),
           leverage: input.leverage ?? 1,
           reduceOnly: input.reduceOnly ?? false,
         },
@@ -82,10 +104,10 @@ export async function placeOrderOnce(
       return { status: 'submitted', order: (await syncFromExchange(deps.db, clientOrderId, placed, nowMs())).order };
     } catch (err) {
       if (err instanceof TriplegainError && err.code === 'EXCHANGE_REJECTED') {
-        return { status: 'rejected', order: (await applyOrderEvent(deps.db, clientOrderId, { kind: 'rejected', reason: err.message, occurredAtMs: nowMs() })).order };
+        return { status: 'rejected', order: (await applyOrderEvent(deps.db, clientOrderId, { kind: 'rejected', reason: err.message, occurredAtMs: nowMs() })).order, reason: err.message };
       }
       deps.logger.error({ clientOrderId, err: describeError(err) }, 'order outcome unknown: left for reconciliation');
-      return { status: 'unknown', order: (await applyOrderEvent(deps.db, clientOrderId, { kind: 'outcome_unknown', reason: describeError(err), occurredAtMs: nowMs() })).order };
+      return { status: 'unknown', order: (await applyOrderEvent(deps.db, clientOrderId, { kind: 'outcome_unknown', reason: describeError(err), occurredAtMs: nowMs() })).order, reason: describeError(err) };
     }
   } finally {
     await permit.leave();

@@ -1,5 +1,6 @@
 import { inArray } from 'drizzle-orm';
 import type { Clock } from '../clock/clock.ts';
+import { databaseNow } from '../db/database-now.ts';
 import type { Db } from '../db/open-database.ts';
 import { orders } from '../db/schema/orders.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
@@ -23,8 +24,8 @@ export interface ReconcileReport {
 export interface ReconcileOptions {
   /**
    * An order in flight (`submitting`, `unknown`) that the exchange still does not know after
-   * this long since it was last touched is taken as never received. Default 60 s: longer than
-   * any create call can take to land.
+   * this much wall time since its last status change is taken as never received, whatever the
+   * replay speed. Default 60 s: longer than any create call can take to land.
    */
   notFoundAfterMs?: number;
 }
@@ -42,6 +43,9 @@ export async function reconcileOrders(deps: { db: Db; exchange: ExchangePort; cl
   const notFoundAfterMs = options.notFoundAfterMs ?? 60_000;
   const report: ReconcileReport = { checked: 0, synced: [], notFound: [], adopted: [], failed: [] };
   const ours = await ordersToReconcile(deps.db, deps.exchange.name);
+  // The not-found window is wall time, by the clock that stamped `statusChangedAt`: at any
+  // replay speed an order just sent is given the exchange's real time to show up.
+  const wallNowMs = ours.some((o) => o.status === 'submitting' || o.status === 'unknown') ? (await databaseNow(deps.db)).getTime() : 0;
   // One look at the open orders serves the working ones and the adoption below; only an order
   // not among them is looked up by itself (in the closed orders too).
   const openOnExchange = await deps.exchange.openOrders();
@@ -53,7 +57,7 @@ export async function reconcileOrders(deps: { db: Db; exchange: ExchangePort; cl
       if (found) {
         const sync = await syncFromExchange(deps.db, order.clientOrderId, found, deps.clock.now());
         if (sync.changed) report.synced.push(order.clientOrderId);
-      } else if ((order.status === 'submitting' || order.status === 'unknown') && deps.clock.now() - order.updatedAt.getTime() >= notFoundAfterMs) {
+      } else if ((order.status === 'submitting' || order.status === 'unknown') && wallNowMs - order.statusChangedAt.getTime() >= notFoundAfterMs) {
         await applyOrderEvent(deps.db, order.clientOrderId, { kind: 'not_found', reason: `the exchange has no order ${order.clientOrderId} ${notFoundAfterMs} ms after it was sent`, occurredAtMs: deps.clock.now() });
         report.notFound.push(order.clientOrderId);
       }

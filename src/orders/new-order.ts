@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { tradingPair } from '../config/config-fields.ts';
 import { OrderType } from '../exchange/exchange-port.ts';
 import { PositiveAmount } from './order-amount.ts';
+import { OrderCause } from './order-cause.ts';
 
 /** The exchange an order lives on: the `name` of the `ExchangePort` that sends it. */
 export const ExchangeName = z.enum(['paper', 'kraken']);
@@ -40,6 +41,8 @@ export const NewOrder = z
     type: OrderType,
     intent: OrderIntent,
     purpose: OrderPurpose.exclude(['adopted']),
+    /** Why it exists (`OrderCause`); an order with a `decisionId` carries out an approval unless it says otherwise. Default `approval`. */
+    cause: OrderCause.exclude(['adopted']).default('approval'),
     /** Base-asset units. */
     quantity: PositiveAmount,
     limitPrice: PositiveAmount.nullable().default(null),
@@ -55,6 +58,7 @@ export const NewOrder = z
   .superRefine((o, ctx) => {
     if (o.type === 'limit' && o.limitPrice === null) ctx.addIssue({ code: 'custom', path: ['limitPrice'], message: 'a limit order needs limitPrice' });
     if ((o.type === 'stop-loss' || o.type === 'take-profit') && o.triggerPrice === null) ctx.addIssue({ code: 'custom', path: ['triggerPrice'], message: `a ${o.type} order needs triggerPrice` });
+    if (o.cause === 'approval' && o.decisionId === null) ctx.addIssue({ code: 'custom', path: ['cause'], message: 'an order carrying out an approval needs its decisionId' });
   });
 export type NewOrderInput = z.input<typeof NewOrder>;
 export type NewOrder = z.output<typeof NewOrder>;

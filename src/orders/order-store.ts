@@ -10,7 +10,8 @@ import { eventsToMatchExchange } from './exchange-order-events.ts';
 import { addFill, exceeds, sameAmount } from './fill-math.ts';
 import { NewOrder, type ExchangeName, type NewOrderInput } from './new-order.ts';
 import { OrderEvent, transitionOrder, type OrderEventInput, type OrderEventKind } from './order-event.ts';
-import { reconcilableOrderStatuses, type OrderStatus } from './order-status.ts';
+import { reconcilableOrderStatuses, terminalOrderStatuses, type OrderStatus } from './order-status.ts';
+import { releaseReservationsOf } from '../reservations/release-reservations.ts';
 
 /**
  * The order store: the `orders` row, its `order_events` and its `fills` change together, in
@@ -74,6 +75,7 @@ export async function createOrder(db: Db, input: NewOrderInput): Promise<{ order
         triggerPrice: o.triggerPrice,
         leverage: String(o.leverage),
         reduceOnly: o.reduceOnly,
+        cause: o.cause,
         status: 'created',
         exchange: o.exchange,
         createdAt,
@@ -153,7 +155,7 @@ async function applyToLocked(tx: Db, order: OrderRow, event: OrderEvent): Promis
   await tx.insert(orderEvents).values({ clientOrderId, kind, fromStatus: order.status, toStatus, payload, occurredAt });
   const [updated] = await tx
     .update(orders)
-    .set({ status: toStatus, exchangeOrderId: order.exchangeOrderId ?? eventExchangeOrderId ?? null, ...totals, updatedAt: occurredAt ?? sql`now()` })
+    .set({ status: toStatus, exchangeOrderId: order.exchangeOrderId ?? eventExchangeOrderId ?? null, ...totals, updatedAt: occurredAt ?? sql`now()`, statusChangedAt: sql`clock_timestamp()` })
     .where(eq(orders.clientOrderId, clientOrderId))
     .returning();
   if (event.kind === 'fill') {
@@ -170,6 +172,7 @@ async function applyToLocked(tx: Db, order: OrderRow, event: OrderEvent): Promis
       filledAt: new Date(fill.filledAtMs),
     });
   }
+  if (terminalOrderStatuses.includes(toStatus)) await releaseReservationsOf(tx, clientOrderId, toStatus);
   return { order: updated!, changed: true, kind };
 }
 
@@ -274,6 +277,7 @@ export async function adoptExchangeOrder(db: Db, exchange: ExchangeName, exchang
         type: ex.type,
         intent: null,
         purpose: 'adopted',
+        cause: 'adopted',
         quantity: ex.quantity,
         limitPrice: ex.limitPrice,
         triggerPrice: ex.triggerPrice,

@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
-import { and, eq, notInArray } from 'drizzle-orm';
+import { and, eq, isNull, notExists, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
+import { orderReservations } from '../db/schema/order-reservations.ts';
 import { orders } from '../db/schema/orders.ts';
 import type { Balances, ExchangePort } from '../exchange/exchange-port.ts';
 import type { Timeframe } from '../market/timeframes.ts';
@@ -43,10 +44,19 @@ export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader 
     },
     async freeCashUsd() {
       const balances = await balancesNow();
+      // An approved buy's order is left out while its approval holds a cash reservation: the
+      // risk worker takes the reservation (the whole approved amount, until the order is done)
+      // off this free cash itself (`heldCashUsd`), so counting the order here too would take
+      // the same cash twice. Only buys no approval holds cash for (adopted ones, say) are
+      // counted here.
+      const reserved = deps.db
+        .select({ one: orderReservations.decisionId })
+        .from(orderReservations)
+        .where(and(eq(orderReservations.clientOrderId, orders.clientOrderId), eq(orderReservations.kind, 'cash'), isNull(orderReservations.releasedAt)));
       const buying = await deps.db
         .select({ symbol: orders.symbol, quantity: orders.quantity, filledQuantity: orders.filledQuantity, limitPrice: orders.limitPrice })
         .from(orders)
-        .where(and(eq(orders.exchange, deps.account), eq(orders.side, 'buy'), eq(orders.leverage, '1'), notInArray(orders.status, [...terminalOrderStatuses])));
+        .where(and(eq(orders.exchange, deps.account), eq(orders.side, 'buy'), eq(orders.leverage, '1'), notInArray(orders.status, [...terminalOrderStatuses]), notExists(reserved)));
       let free = new Decimal(balances[deps.cashAsset] ?? '0');
       for (const o of buying) {
         const price = o.limitPrice ?? (await markOf(deps.db, o.symbol, deps.timeframe));

@@ -1,13 +1,14 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, lte } from 'drizzle-orm';
 import type { Bus } from '../bus/bus.ts';
 import type { Subscription } from '../bus/subscription.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { Db } from '../db/open-database.ts';
-import { orders, type OrderRow } from '../db/schema/orders.ts';
+import { orders } from '../db/schema/orders.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
 import type { PaperExchange } from '../exchange/paper/paper-exchange.ts';
-import { cancelAndSync, placeExitOrder } from '../execution/exit-orders.ts';
+import { exitPosition } from '../execution/exit-position.ts';
+import { correlationOf, syncProtectiveStop } from '../execution/sync-protective-stop.ts';
 import type { Keys } from '../keys.ts';
 import type { Candle } from '../market/candle.ts';
 import { adoptExchangeOrder } from '../orders/order-store.ts';
@@ -20,7 +21,8 @@ import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import type { Redis } from 'ioredis';
 import { recordValuation } from '../portfolio/record-valuation.ts';
-import { applyPendingFills, loadOpenPositions, setProtection, type AppliedFill } from './position-store.ts';
+import { applyPendingFills, setProtection, type AppliedFill } from './position-store.ts';
+import { heldPositionOf } from './held-position.ts';
 import { checkProtection, ratchetTrailing, startTrailing } from './protective-check.ts';
 import type { Position } from './position.ts';
 
@@ -43,18 +45,19 @@ const isPaper = (exchange: ExchangePort): exchange is PaperExchange => exchange.
 /**
  * The positions service (a consumer group on `market_data`, in every worker process): for each
  * closed bar of a pair, in order —
- * 1. the paper exchange trades on it (resting stop losses and market orders fill) and the
- *    orders are brought to the exchange's state;
- * 2. every new fill is taken into its position exactly once; an entry's position gets its
- *    stop loss resting on the exchange (and a trailing stop when configured), a closed
- *    position's remaining protective orders are canceled and its P&L goes to the risk state
- *    (loss streaks, cooldown);
- * 3. the take profit and the trailing stop are checked on the bar: on a trigger the resting
- *    stop is canceled first, then the position is closed at market; a trailing stop is
- *    ratcheted (only ever tighter);
- * 4. the account is valued into the snapshot of the bar's slot (`recordValuation`); the
- *    portfolio task publishes its valuation on `portfolio_updates` every tick.
- * Protective exits go on while PAUSED (the execution fence admits exits); while HALTED no
+ * 1. the paper exchange trades on it (resting orders and market orders accepted before the
+ *    bar opened fill) and the orders are brought to the exchange's state;
+ * 2. every new fill is taken into its position exactly once; an entry sets the position's
+ *    protection from its proposal (and a trailing stop when configured); a closed position's
+ *    P&L goes to the risk state (loss streaks, cooldown);
+ * 3. the stop of every position a fill touched, and of the bar's pair, is made to match its
+ *    position (`syncProtectiveStop`: one stop, sized to what is held less exits in flight,
+ *    replaced cancel-first; a refused or canceled stop is placed again);
+ * 4. the engine watches the bar (`watchProtection`): a take profit or trailing stop, or a stop
+ *    level crossed while no stop rested through the bar, closes the position at market
+ *    (`exitPosition`); a trailing stop is ratcheted (only ever tighter);
+ * 5. the account is valued into the snapshot of the bar's slot (`recordValuation`).
+ * Protective orders go on while PAUSED (the execution fence admits exits); while HALTED no
  * order is sent.
  */
 export async function startPositionsService(deps: PositionsDeps): Promise<Subscription<'market_data'>> {
@@ -75,7 +78,16 @@ export async function onClosedBar(deps: PositionsDeps, bar: Candle): Promise<voi
     const fills = await deps.exchange.onPrice(bar.symbol, bar);
     for (const clientOrderId of new Set(fills.map((f) => f.clientOrderId))) await syncOrder(deps, clientOrderId);
   }
-  for (const applied of await applyPendingFills(deps.db, account)) await afterFill(deps, applied);
+  const touched = new Set<string>([bar.symbol]);
+  for (const applied of await applyPendingFills(deps.db, account)) {
+    const symbol = await afterFill(deps, applied);
+    if (symbol) touched.add(symbol);
+  }
+  // Every position whose quantity may have changed gets its stop resized; the bar's own pair on
+  // every bar, which is also the retry of a stop that was refused or canceled.
+  for (const symbol of touched) {
+    await syncProtectiveStop(deps, symbol).catch((err: unknown) => deps.logger.error({ symbol, err: describeError(err) }, 'stop not synced: the engine watches the level'));
+  }
   await watchProtection(deps, bar);
   await snapshot(deps, bar.openTimeMs);
 }
@@ -92,9 +104,10 @@ async function syncOrder(deps: PositionsDeps, clientOrderId: string): Promise<vo
   );
 }
 
-async function afterFill(deps: PositionsDeps, applied: AppliedFill): Promise<void> {
+/** What a fill taken into its position leads to; returns the symbol whose stop must follow. */
+async function afterFill(deps: PositionsDeps, applied: AppliedFill): Promise<string | undefined> {
   const symbol = applied.position?.symbol ?? applied.closedTrade?.symbol;
-  if (!symbol) return;
+  if (!symbol) return undefined;
   if (applied.closedTrade) {
     const trade = applied.closedTrade;
     await withLockedRiskState(deps.db, deps.exchange.name, () => initialRiskState(deps.config.execution.paper.startingCashUsd, deps.clock.now()), async (current) => ({
@@ -102,41 +115,54 @@ async function afterFill(deps: PositionsDeps, applied: AppliedFill): Promise<voi
       resetsApplied: current.resetsApplied,
       result: null,
     }));
-    await cancelProtectiveOrders(deps, symbol);
   }
-  if (applied.purpose === 'entry' && applied.position && applied.proposalId) await protect(deps, applied.position, applied.proposalId);
+  if (applied.purpose === 'entry' && applied.position && applied.proposalId) await setProtectionFromEntry(deps, applied.position, applied.proposalId);
+  return symbol;
 }
 
-/** Sets the position's protection from its entry's proposal and rests its stop loss on the exchange (replacing an older one). */
-async function protect(deps: PositionsDeps, position: Position, proposalId: string): Promise<void> {
+/**
+ * Sets the position's protection from its (latest) entry's proposal: its stop loss and take
+ * profit, and a trailing stop when configured (started once, then only ratcheted). The stop
+ * order itself follows (`syncProtectiveStop`).
+ */
+async function setProtectionFromEntry(deps: PositionsDeps, position: Position, proposalId: string): Promise<void> {
   const entry = await deps.db.select().from(orders).where(and(eq(orders.proposalId, proposalId), eq(orders.purpose, 'entry')));
   const decision = entry[0]?.decisionId ? await loadRiskDecision(deps.db, entry[0].decisionId) : null;
   if (!decision) return;
   const proposal = OrderProposal.parse(decision.proposal);
   const trailingPct = deps.config.execution.trailingStopPct;
-  const protection = {
+  await setProtection(deps.db, deps.exchange.name, position.symbol, {
     stopLoss: proposal.stopLoss,
     takeProfit: proposal.takeProfit,
     trailing: position.protection.trailing ?? (trailingPct === null ? null : startTrailing(position.side, trailingPct, position.avgEntryPrice)),
-  };
-  await setProtection(deps.db, deps.exchange.name, position.symbol, protection);
-  if (!proposal.stopLoss) return;
-  await cancelProtectiveOrders(deps, position.symbol, ['stop_loss']);
-  await placeExit(deps, position, { proposalId, decisionId: decision.decisionId, correlationId: proposal.correlationId, purpose: 'stop_loss', type: 'stop-loss', triggerPrice: proposal.stopLoss });
+  });
 }
 
+/**
+ * The engine's watch over the bar: a take profit or trailing stop that triggered closes the
+ * position at market; a stop level crossed while no stop rested on the exchange through the
+ * whole bar (refused, canceled, being replaced, or placed during the bar) closes it at market
+ * too. A stop that rested from before the bar is the exchange's to fill: the engine does not
+ * sell beside it.
+ */
 async function watchProtection(deps: PositionsDeps, bar: Candle): Promise<void> {
-  const position = (await loadOpenPositions(deps.db, deps.exchange.name)).find((p) => p.symbol === bar.symbol);
-  if (!position) return;
+  const held = await heldPositionOf(deps.db, deps.exchange.name, bar.symbol);
+  if (!held || held.quantity.isZero()) return;
+  const position = held.position;
   const priceBar = { open: bar.open, high: bar.high, low: bar.low, close: bar.close };
   const trigger = checkProtection(position, priceBar);
-  // The stop loss rests on the exchange, which fills it; the engine watches the others.
-  if (trigger && trigger.action !== 'stop_loss') {
-    const entry = await latestEntryOrder(deps, position.symbol);
-    if (!entry?.proposalId || !entry.decisionId) return;
-    await cancelProtectiveOrders(deps, position.symbol, ['stop_loss']);
-    await placeExit(deps, position, { proposalId: entry.proposalId, decisionId: entry.decisionId, correlationId: entry.correlationId ?? entry.proposalId, purpose: 'take_profit', type: 'market' });
-    deps.logger.info({ symbol: position.symbol, action: trigger.action, trigger: trigger.triggerPrice }, 'protective exit');
+  if (trigger) {
+    const stopLevel = trigger.action === 'stop_loss';
+    if (stopLevel && (await stopRestedThrough(deps, bar))) return;
+    const exit = stopLevel
+      ? { key: `watch:${held.account}:${held.id}:${bar.openTimeMs}`, purpose: 'exit' as const, cause: 'watch' as const }
+      : { key: `tp:${held.account}:${held.id}:${bar.openTimeMs}`, purpose: 'take_profit' as const, cause: 'take_profit' as const };
+    try {
+      const outcome = await exitPosition(deps, { ...exit, symbol: position.symbol, intent: 'protective', fenceIntent: 'exit', correlationId: await correlationOf(deps, held) });
+      if (outcome) deps.logger.info({ symbol: position.symbol, action: trigger.action, trigger: trigger.triggerPrice, status: outcome.status }, 'protective exit');
+    } catch (err) {
+      deps.logger.error({ symbol: position.symbol, action: trigger.action, err: describeError(err) }, 'protective exit not placed: retried on the next bar');
+    }
     return;
   }
   const trailing = ratchetTrailing(position, priceBar);
@@ -145,47 +171,22 @@ async function watchProtection(deps: PositionsDeps, bar: Candle): Promise<void> 
   }
 }
 
-async function latestEntryOrder(deps: PositionsDeps, symbol: string): Promise<OrderRow | undefined> {
-  const [latest] = await deps.db
-    .select()
+/** Whether a stop of the symbol works on the exchange and was placed before the bar opened (it saw the whole bar). */
+async function stopRestedThrough(deps: PositionsDeps, bar: Candle): Promise<boolean> {
+  const [resting] = await deps.db
+    .select({ id: orders.clientOrderId })
     .from(orders)
-    .where(and(eq(orders.symbol, symbol), eq(orders.purpose, 'entry'), eq(orders.exchange, deps.exchange.name)))
-    .orderBy(desc(orders.createdAt), desc(orders.clientOrderId))
+    .where(
+      and(
+        eq(orders.exchange, deps.exchange.name),
+        eq(orders.symbol, bar.symbol),
+        eq(orders.purpose, 'stop_loss'),
+        inArray(orders.status, ['open', 'partially_filled']),
+        lte(orders.createdAt, new Date(bar.openTimeMs)),
+      ),
+    )
     .limit(1);
-  return latest;
-}
-
-async function placeExit(
-  deps: PositionsDeps,
-  position: Position,
-  o: { proposalId: string; decisionId: string; correlationId: string; purpose: 'stop_loss' | 'take_profit'; type: 'stop-loss' | 'market'; triggerPrice?: string },
-): Promise<void> {
-  // A stop replaced after an add gets a fresh id: its quantity differs from the one before.
-  const key = o.purpose === 'stop_loss' ? `${o.proposalId}:${position.quantity}` : o.proposalId;
-  const outcome = await placeExitOrder(deps, position, {
-    key,
-    purpose: o.purpose,
-    intent: 'protective',
-    fenceIntent: 'exit',
-    correlationId: o.correlationId,
-    decisionId: o.decisionId,
-    proposalId: o.proposalId,
-    type: o.type,
-    ...(o.triggerPrice ? { triggerPrice: o.triggerPrice } : {}),
-  }).catch((err: unknown) => {
-    deps.logger.error({ symbol: position.symbol, purpose: o.purpose, err: describeError(err) }, 'protective order not placed');
-    return undefined;
-  });
-  if (outcome && outcome.status !== 'submitted' && outcome.status !== 'already') deps.logger.warn({ symbol: position.symbol, purpose: o.purpose, status: outcome.status }, 'protective order not placed');
-}
-
-/** Cancels the open protective orders of a symbol (all of them, or those of the given purposes). */
-async function cancelProtectiveOrders(deps: PositionsDeps, symbol: string, purposes: readonly string[] = ['stop_loss', 'take_profit']): Promise<void> {
-  const open = await deps.db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.symbol, symbol), eq(orders.exchange, deps.exchange.name), inArray(orders.purpose, [...purposes]), inArray(orders.status, ['open', 'partially_filled'])));
-  for (const order of open) await cancelAndSync(deps, order);
+  return resting !== undefined;
 }
 
 /** The bar's valuation, in the snapshot of its slot. A failure is logged: the bar's orders and positions are done already. */

@@ -79,7 +79,7 @@ export function valuePosition(position: Position, markPrice: string): PositionVa
  */
 export function toOpenPosition(position: Position, markPrice: string): OpenPosition {
   const notional = new Dec(position.quantity).times(parseMark(position.symbol, markPrice));
-  return OpenPosition.parse({ symbol: position.symbol, side: position.side, notionalUsd: toStoredDecimal(notional), leverage: position.leverage });
+  return OpenPosition.parse({ symbol: position.symbol, side: position.side, notionalUsd: toStoredDecimal(notional), leverage: position.leverage, quantity: position.quantity });
 }
 
 function parseMark(symbol: string, markPrice: string): Dec {

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config/app-config.ts';
 import type { SchedulesConfig } from '../config/sections/schedules-config.ts';
+import { scheduledTasks } from './queue-names.ts';
 
 /** The shortest interval a job scheduler gets, whatever the replay speed. */
 export const MIN_EVERY_MS = 1_000;
@@ -11,8 +12,12 @@ export const MIN_EVERY_MS = 1_000;
  */
 export function effectiveSchedules(config: Pick<AppConfig, 'schedules' | 'marketData'>): SchedulesConfig {
   if (config.marketData.source !== 'replay') return config.schedules;
-  const scaled = Object.entries(config.schedules).map(([task, s]) => [task, { ...s, everyMs: Math.max(MIN_EVERY_MS, wallMsOf(config, s.everyMs)) }]);
-  return Object.fromEntries(scaled) as SchedulesConfig;
+  const scaled = scheduledTasks.map((task) => {
+    const s = config.schedules[task];
+    return [task, { ...s, everyMs: Math.max(MIN_EVERY_MS, wallMsOf(config, s.everyMs)) }];
+  });
+  // leaseTtlMs guards against dead workers: wall time, whatever the replay speed.
+  return { ...config.schedules, ...Object.fromEntries(scaled) } as SchedulesConfig;
 }
 
 /**

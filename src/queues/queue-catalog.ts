@@ -207,9 +207,11 @@ export const executionQueue = defineQueue({
   concurrency: 2,
   description: 'order submissions: only with a stored approval, only when the trading state allows',
   jobs: { submit: { description: 'submit the order an approval names', data: SubmitOrderData, result: SubmitOrderResult } },
-  // An order whose outcome is unknown is never blindly resubmitted: one attempt; reconciliation decides.
-  attempts: 1,
-  backoffMs: 0,
+  // A transient failure (the database, Redis) is retried: the order row is written first and
+  // claimed before the one exchange call, so a retry finds it and never sends it twice; an
+  // order whose outcome is unknown is never resubmitted (reconciliation decides).
+  attempts: 5,
+  backoffMs: 1_000,
   keep: { completed: 5_000, failed: 10_000 },
   timeoutMs: (config) => config.execution.kraken.timeoutMs + 5_000,
 });
@@ -223,6 +225,8 @@ export const ReconcileResult = z
     notFound: z.array(z.string()),
     adopted: z.array(z.string()),
     failed: z.array(z.object({ clientOrderId: z.string(), error: z.string() }).strict()),
+    /** Approvals with no order and no execution job to come, recorded denied (`recordOrphanedApprovals`). */
+    orphaned: z.array(z.object({ decisionId: z.string(), clientOrderId: z.string(), jobState: z.string() }).strict()),
   })
   .strict();
 

@@ -6,8 +6,8 @@ export const QueueName = z.enum(['market-data', 'ta', 'regime', 'sentiment', 'de
 export type QueueName = z.infer<typeof QueueName>;
 export const queueNames: readonly QueueName[] = QueueName.options;
 
-/** A task that runs on a timetable: its key in `schedules` config. */
-export type ScheduledTask = keyof SchedulesConfig;
+/** A task that runs on a timetable: its key in `schedules` config (every key but `leaseTtlMs`). */
+export type ScheduledTask = Exclude<keyof SchedulesConfig, 'leaseTtlMs'>;
 
 /** The queue each scheduled task's ticks and runs go to. */
 export const scheduledTaskQueues: Record<ScheduledTask, QueueName> = {

@@ -28,21 +28,48 @@ return 0
 `,
 );
 
+/**
+ * Extends the lease if it is still ours.
+ * KEYS[1] lease key; ARGV[1] holder, ARGV[2] ttl ms. Returns 1 when extended. Effects: PEXPIRE key ttl.
+ */
+const renewScript = new LuaScript(
+  'lease-renew',
+  `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`,
+);
+
 export type LeaseOutcome<T> = { acquired: true; value: T } | { acquired: false; holder: string };
 
 /**
- * Runs `work` holding the lease `key` (one holder cluster-wide), then releases it. The TTL
- * bounds a lease whose holder died: set it to the work's timeout plus a margin.
+ * Runs `work` holding the lease `key` (one holder cluster-wide), then releases it. The lease
+ * lives `ttlMs` of wall time and is renewed every third of it while `work` runs, so a long run
+ * keeps it and a holder that died (SIGKILL) frees it within `ttlMs`. A renewal that finds the
+ * lease gone or someone else's calls `onLost` once and renews no more; one that cannot reach
+ * Redis is tried again at the next beat.
  *
  * @returns `acquired: false` and the current holder, without running `work`, when another
  *   holder has it.
  */
-export async function withLease<T>(redis: Redis, args: { key: string; holder: string; ttlMs: number }, work: () => Promise<T>): Promise<LeaseOutcome<T>> {
-  const current = (await acquireScript.run(redis, [args.key], [args.holder, Math.ceil(args.ttlMs)])) as string;
+export async function withLease<T>(redis: Redis, args: { key: string; holder: string; ttlMs: number; onLost?: () => void }, work: () => Promise<T>): Promise<LeaseOutcome<T>> {
+  const ttlMs = Math.ceil(args.ttlMs);
+  const current = (await acquireScript.run(redis, [args.key], [args.holder, ttlMs])) as string;
   if (current !== '') return { acquired: false, holder: current };
+  const renew = setInterval(() => {
+    renewScript.run(redis, [args.key], [args.holder, ttlMs]).then(
+      (renewed) => {
+        if (renewed === 1) return;
+        clearInterval(renew);
+        args.onLost?.();
+      },
+      () => undefined,
+    );
+  }, Math.max(1, Math.floor(ttlMs / 3)));
   try {
     return { acquired: true, value: await work() };
   } finally {
+    clearInterval(renew);
     await releaseScript.run(redis, [args.key], [args.holder]);
   }
 }

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../shared/logger.ts';
 import { redactSecrets, redactUrl } from '../shared/redact-secrets.ts';
 import { describeError } from '../shared/triplegain-error.ts';
+import { OutageLogger } from './outage-logger.ts';
 
 export interface CreateRedisOptions {
   /**
@@ -40,19 +41,21 @@ export function createRedis(url: string, opts: CreateRedisOptions = {}): Redis {
     keepAlive: 30_000,
   });
 
-  // Without a listener ioredis prints every failed reconnect attempt. Log a failure once until
-  // the connection is ready again, so an outage is one line, not one per attempt.
-  let lastError: string | undefined;
-  const where = redactUrl(url);
-  redis.on('error', (err: Error) => {
-    const message = redactSecrets(describeError(err));
-    if (message === lastError) return;
-    lastError = message;
-    opts.logger?.warn({ redis: where, connection: connectionName, err: message }, 'redis connection error');
-  });
-  redis.on('ready', () => {
-    if (lastError !== undefined) opts.logger?.info({ redis: where, connection: connectionName }, 'redis connection restored');
-    lastError = undefined;
-  });
+  // Without a listener ioredis prints every failed reconnect attempt. An outage is two lines:
+  // the first error, then, once the connection is ready again, how many attempts failed and
+  // for how long; not one line per attempt.
+  const logger = opts.logger;
+  if (logger) {
+    const outage = new OutageLogger({
+      logger,
+      messages: { started: 'redis connection error', ended: 'redis connection restored' },
+      context: { redis: redactUrl(url), connection: connectionName },
+      describe: (err) => redactSecrets(describeError(err)),
+    });
+    redis.on('error', (err: Error) => outage.failed(err));
+    redis.on('ready', () => outage.succeeded());
+  } else {
+    redis.on('error', () => undefined);
+  }
   return redis;
 }

@@ -8,6 +8,7 @@ import type { RiskReason } from './risk-reason.ts';
 import { buildRuleInput } from './rules/build-rule-input.ts';
 import type { RuleInput } from './rules/risk-rule.ts';
 import { riskRules } from './rules/risk-rules.ts';
+import { sizeQuantity } from './size-quantity.ts';
 
 interface Cap {
   limit: Decimal;
@@ -21,9 +22,11 @@ interface Cap {
  * 1. Requested notional = equity × sizePct / 100 × leverage (decimal arithmetic).
  * 2. Every sizing rule sees the requested notional; the smallest cap wins. Every cap below
  *    the requested notional is recorded as an adjustment, largest first, chained from → to.
- * 3. Every check rule sees the capped notional (cut to 8 decimals).
- * 4. Any denial (from sizing or checks) denies, with every reason, sizing ones first.
- *    Otherwise approved: quantity = notional / entryPrice cut to 8 decimals.
+ * 3. The quantity is sized at the market price (`context.marketPrice`), never at the
+ *    proposal's own price (`sizeQuantity`: an exit of a position by what is left of it).
+ * 4. Every check rule sees the capped notional (cut to 8 decimals) and that quantity.
+ * 5. Any denial (from sizing or checks) denies, with every reason, sizing ones first.
+ *    Otherwise approved for that quantity (cut to 8 decimals) and notional.
  *
  * The breakers are not measured here: run `evaluateBreakers` on the same equity first so that
  * a breach is already in `context.state`.
@@ -51,8 +54,9 @@ export function evaluateRisk(proposal: OrderProposal, context: RiskContext, conf
     notional = cap.limit;
   }
   notional = notional.toDecimalPlaces(8, Decimal.ROUND_DOWN);
+  const sized = sizeQuantity(sizingInput, notional);
 
-  const checkInput: RuleInput = { ...sizingInput, notionalUsd: notional };
+  const checkInput: RuleInput = { ...sizingInput, notionalUsd: sized.notionalUsd, quantity: sized.quantity };
   for (const rule of riskRules.checks) {
     const verdict = rule(checkInput);
     if (verdict === undefined) continue;
@@ -66,9 +70,12 @@ export function evaluateRisk(proposal: OrderProposal, context: RiskContext, conf
     decision: 'approved',
     proposalId: proposal.proposalId,
     requestedNotionalUsd,
-    notionalUsd: notional.toFixed(),
-    quantity: formatDecimal(notional.div(sizingInput.entryPrice)),
-    sizePct: adjustments.length === 0 ? proposal.sizePct : notional.div(sizingInput.equityUsd.times(proposal.leverage)).times(100).toDecimalPlaces(6).toNumber(),
+    notionalUsd: sized.notionalUsd.toFixed(),
+    quantity: formatDecimal(sized.quantity),
+    sizePct:
+      adjustments.length === 0 && sized.notionalUsd.eq(notional)
+        ? proposal.sizePct
+        : sized.notionalUsd.div(sizingInput.equityUsd.times(proposal.leverage)).times(100).toDecimalPlaces(6).toNumber(),
     adjustments,
   };
 }

@@ -20,8 +20,12 @@ export const OrderProposal = z
     side: z.enum(['buy', 'sell']),
     /** `entry` opens or adds to a position; `exit` only reduces one (CLOSE, protective exits). */
     intent: z.enum(['entry', 'exit']),
-    /** Why the order exists, when not plainly its intent: a rebalance trade, a take profit, a flatten. */
-    purpose: z.enum(['entry', 'exit', 'take_profit', 'stop_loss', 'rebalance', 'flatten']).optional(),
+    /**
+     * Why the order exists, when not plainly its intent: a rebalance trade, a take profit, a
+     * flatten. Never a stop loss: a position's one stop is the engine's own, sized to it
+     * (`syncProtectiveStop`), not an approval.
+     */
+    purpose: z.enum(['entry', 'exit', 'take_profit', 'rebalance', 'flatten']).optional(),
     /** Reference price of the order: the market price the signal was made at, or a limit. */
     entryPrice: PositiveDecimalString,
     stopLoss: PositiveDecimalString.nullable(),

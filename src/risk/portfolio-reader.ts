@@ -7,7 +7,9 @@ export interface PortfolioReader {
   openPositions(): Promise<OpenPosition[]>;
   /**
    * Cash a new spot buy can spend: the cash balance less what the account's open spot buys
-   * still need (their unfilled quantity at their limit price, or at the latest close).
+   * still need (their unfilled quantity at their limit price, or at the latest close), except
+   * buys an approval still holds cash for: the risk worker takes those reservations off
+   * itself (`heldCashUsd`), so no cash is counted twice.
    */
   freeCashUsd(): Promise<string>;
 }

@@ -23,7 +23,10 @@ export const RiskDecision = z.discriminatedUnion('decision', [
       requestedNotionalUsd: DecimalString,
       /** Notional approved, after every cap. */
       notionalUsd: DecimalString,
-      /** Base-asset quantity: notionalUsd / entryPrice, cut to 8 decimals. */
+      /**
+       * Base-asset quantity, cut to 8 decimals: notionalUsd at the market price (for an exit of
+       * a position, at most what is left of it; see `sizeQuantity`).
+       */
       quantity: DecimalString,
       /** Effective margin share of equity, %: notionalUsd / (equity × leverage) × 100. */
       sizePct: z.number(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 /** Stable codes of the risk rules, as they appear in approvals and `risk.order_denied`. */
 export const RiskRuleName = z.enum([
+  'cluster_state',
   'trading_state',
   'positive_equity',
   'positive_market_price',
@@ -21,7 +22,10 @@ export const RiskRuleName = z.enum([
   'max_order_notional',
   'risk_per_trade',
   'exit_within_position',
+  'exit_in_flight',
   'free_cash',
+  'entry_deviation',
+  'instrument_minimum',
 ]);
 export type RiskRuleName = z.infer<typeof RiskRuleName>;
 

@@ -11,7 +11,8 @@ import { createRedis } from '../redis/create-redis.ts';
 import type { EmbeddedRedis } from '../redis/embedded-redis.ts';
 import { resolveRedis } from '../redis/resolve-redis.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
-import { redactUrl } from '../shared/redact-secrets.ts';
+import { redactSecrets, redactUrl } from '../shared/redact-secrets.ts';
+import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 
 export interface Runtime {
   config: AppConfig;
@@ -61,7 +62,14 @@ export async function openRuntime(options: OpenRuntimeOptions = {}): Promise<Run
     logger,
   });
   const redis = createRedis(resolved.url, { name: options.service ?? 'triplegain' });
-  await redis.ping();
+  try {
+    await pingWithin(redis, config.app.connectTimeoutMs);
+  } catch (err) {
+    // Release the connection (it would reconnect for ever and keep the process alive).
+    redis.disconnect();
+    await resolved.embedded?.stop();
+    throw new TriplegainError('REDIS_UNAVAILABLE', `cannot reach Redis at ${redactUrl(resolved.url)} within ${config.app.connectTimeoutMs} ms: ${redactSecrets(err instanceof Error ? err.message : describeError(err))}`, { redis: redactUrl(resolved.url) });
+  }
   await checkEvictionPolicy(redis, logger);
   logger.info({ redis: redactUrl(resolved.url), embedded: Boolean(resolved.embedded) }, 'redis connected');
 
@@ -71,7 +79,7 @@ export async function openRuntime(options: OpenRuntimeOptions = {}): Promise<Run
   let database: Database | undefined;
   if (options.withDatabase) {
     try {
-      database = options.inMemoryDatabase ? await openDatabase({}) : await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir });
+      database = options.inMemoryDatabase ? await openDatabase({}) : await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir, connectTimeoutMs: config.app.connectTimeoutMs });
       await migrateDatabase(database);
     } catch (err) {
       // Release what is open, or the Redis connection would keep a failed process alive.
@@ -101,4 +109,17 @@ export async function openRuntime(options: OpenRuntimeOptions = {}): Promise<Run
       await resolved.embedded?.stop();
     },
   };
+}
+
+/** PING that gives up after `timeoutMs` of wall time (ioredis would queue it through reconnects). */
+async function pingWithin(redis: Redis, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('no answer')), timeoutMs);
+  });
+  try {
+    await Promise.race([redis.ping(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

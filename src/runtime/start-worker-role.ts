@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import { InsufficientDataError } from '../agents/insufficient-data-error.ts';
 import type { Clock } from '../clock/clock.ts';
 import { ControlPlane } from '../control/control-plane.ts';
+import { startControlWatch } from '../control/start-control-watch.ts';
 import { startCoordinator } from '../coordinator/coordinator-service.ts';
 import { DegradationMonitor } from '../degradation/degradation-monitor.ts';
 import { recoverDegradation } from '../degradation/recover-degradation.ts';
@@ -9,6 +10,7 @@ import type { ExchangePort } from '../exchange/exchange-port.ts';
 import { KrakenExchange } from '../exchange/kraken/kraken-exchange.ts';
 import { KrakenPrivateClient } from '../exchange/kraken/kraken-private-client.ts';
 import { PaperExchange } from '../exchange/paper/paper-exchange.ts';
+import { instrumentBookOf } from '../market/instrument-book.ts';
 import { KrakenRateLimiter } from '../market/kraken-rate-limiter.ts';
 import type { CandleSource } from '../market/candle-source.ts';
 import { exchangePortfolio } from '../portfolio/exchange-portfolio.ts';
@@ -60,6 +62,8 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
     await startSystemEventRecorder({ bus: rt.bus, db });
     const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection: built.deps.connection, bus: rt.bus, logger });
     const recovered = await control.recover(db);
+    const controlWatch = startControlWatch({ control, redis: rt.redis, db, keys: rt.keys, connection: built.deps.connection, logger });
+    stops.push(() => controlWatch.stop());
     const level = await recoverDegradation({ redis: rt.redis, keys: rt.keys, db, nowMs: Date.now() });
     logger.info({ state: recovered.state, stateFrom: recovered.source, level: level.level, levelFrom: level.source }, 'trading state and degradation level');
 
@@ -108,7 +112,7 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
 function openExchange(rt: Runtime, clock: Clock): ExchangePort {
   const { config, logger } = rt;
   if (config.execution.exchange === 'paper') {
-    return new PaperExchange({ db: rt.database!.db, config: { ...config.execution.paper, cashAsset: config.symbols.cashAsset }, clock });
+    return new PaperExchange({ db: rt.database!.db, config: { ...config.execution.paper, cashAsset: config.symbols.cashAsset }, clock, instruments: instrumentBookOf(config) });
   }
   const kraken = config.execution.kraken;
   if (!kraken.apiKey || !kraken.apiSecret) {

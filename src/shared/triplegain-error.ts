@@ -22,6 +22,8 @@ export const ErrorCodes = {
   EXCHANGE_REJECTED: { retryable: false },
   /** A call got no (complete) answer within its timeout. */
   TIMEOUT: { retryable: true },
+  /** The kill switch's state is missing from Redis (lost with its data): nothing trades until it is restored. */
+  CONTROL_STATE_UNKNOWN: { retryable: true },
   /** An operator command the current state does not allow (`resume` while HALTED). */
   COMMAND_REFUSED: { retryable: false },
   /** A data file or record is malformed (a bad row in a candle CSV). */

@@ -3,7 +3,10 @@ import type { z } from 'zod';
 import type { AppConfig } from '../config/app-config.ts';
 import type { Keys } from '../keys.ts';
 import type { AnyQueueDefinition, JobContext, JobHandlers } from '../queues/define-queue.ts';
+import { isRedisUnavailable } from '../redis/is-redis-unavailable.ts';
+import { OutageLogger } from '../redis/outage-logger.ts';
 import type { Logger } from '../shared/logger.ts';
+import { redactSecrets } from '../shared/redact-secrets.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import type { JobOutcome } from './job-outcome.ts';
 import { runWithTimeout } from './run-with-timeout.ts';
@@ -85,9 +88,19 @@ export function createQueueWorker<Q extends AnyQueueDefinition>(definition: Q, h
     prefix: deps.keys.queuePrefix,
     concurrency: options.concurrency,
     autorun: true,
+    // A job's lock is a lease like a run's: renewed by a live worker every half of it, so a
+    // SIGKILLed worker's jobs are found stalled and put back within twice `leaseTtlMs`.
+    lockDuration: deps.config.schedules.leaseTtlMs,
+    stalledInterval: deps.config.schedules.leaseTtlMs,
   });
   worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, jobName: job?.name, attemptsMade: job?.attemptsMade, err: describeError(err) }, 'job failed'));
-  worker.on('error', (err) => logger.error({ err: describeError(err) }, 'worker error'));
+  // While Redis is down BullMQ reports every failed attempt: an outage is two lines, not thousands.
+  const outage = new OutageLogger({ logger, messages: { started: 'worker lost Redis', ended: 'worker reaches Redis again' }, describe: (err) => redactSecrets(describeError(err)) });
+  worker.on('error', (err) => {
+    if (isRedisUnavailable(err)) outage.failed(err);
+    else logger.error({ err: describeError(err) }, 'worker error');
+  });
+  for (const event of ['active', 'completed', 'failed', 'drained'] as const) worker.on(event, () => outage.succeeded());
 
   return {
     worker,

@@ -7,10 +7,10 @@ import { marketDataHandlers } from './handlers/market-data-handlers.ts';
 import { regimeHandlers, taHandlers } from './handlers/analysis-handlers.ts';
 import { sentimentHandlers } from './handlers/sentiment-handlers.ts';
 import { executionHandlers } from './handlers/execution-handlers.ts';
+import { reconcileHandlers } from './handlers/reconcile-handlers.ts';
 import { portfolioHandlers, type RebalanceTiming } from './handlers/portfolio-handlers.ts';
 import { riskHandlers, type RiskDeps } from './handlers/risk-handlers.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
-import { reconcileOrders } from '../execution/reconcile-orders.ts';
 import type { JobOutcome } from './job-outcome.ts';
 import type { TaskDeps } from './task-deps.ts';
 
@@ -68,7 +68,7 @@ export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkers
       case 'decision':
         return decisionHandlers(deps, openQueue(name), flows);
       case 'reconcile':
-        return { run: async () => reconcileOrders({ db: deps.db, exchange: options.exchange!, clock: deps.clock, logger: deps.logger }) };
+        return reconcileHandlers({ ...deps, exchange: options.exchange!, executionQueue: openQueue('execution') });
       case 'portfolio':
         return portfolioHandlers({
           ...deps,

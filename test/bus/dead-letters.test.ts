@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Bus } from '../../src/bus/bus.ts';
 import { AlertRaised } from '../../src/bus/messages/alert-raised.ts';
+import { BusConfig } from '../../src/config/sections/bus-config.ts';
 import { aTaSignal } from '../support/builders.ts';
 import { createTestBus, type TestBus } from '../support/test-bus.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
@@ -85,6 +88,54 @@ describe('dead letters and circuit breaker', () => {
     expect(replay.replayed).toEqual([]);
     expect(replay.skipped).toHaveLength(3);
     expect(await t.redis.xlen(t.keys.dlq('ta_signals'))).toBe(3);
+  });
+
+  it('dead-letters an entry bigger than bus.maxMessageBytes without handling it, cut short with its size, and acks it', async () => {
+    const handled: string[] = [];
+    await t.bus.subscribe({ topic: 'system_events', service: 'recorder', handler: (m) => void handled.push(m.id) });
+    // Written by hand: a valid alert, apart from its 8 MB.
+    const id = randomUUID();
+    const nowMs = Date.now();
+    const payload = JSON.stringify({ severity: 'info', code: 'test.huge', message: 'x'.repeat(8 * 1_048_576), details: {} });
+    const streamId = (await t.redis.xadd(
+      t.keys.busStream('system_events'), '*',
+      'id', id, 'type', 'system.alert_raised', 'source', 'by-hand', 'symbol', '', 'priority', 'normal',
+      'correlation_id', id, 'causation_id', '', 'ts_ms', String(nowMs), 'expires_at_ms', String(nowMs + 60_000), 'payload', payload,
+    ))!;
+    const after = await t.bus.publish('system.alert_raised', { severity: 'info', code: 'test.after', message: 'still flowing' });
+
+    await waitFor(() => handled.includes(after.id), 'the message after it to be handled');
+    const [dead] = await t.bus.deadLetters('system_events');
+    expect(handled).not.toContain(id);
+    expect(dead).toMatchObject({ originalStreamId: streamId, group: 'recorder', reason: 'oversized', deliveryCount: 1 });
+    expect(dead!.originalBytes).toBeGreaterThan(8 * 1_048_576);
+    expect(dead!.error).toContain(`${dead!.originalBytes} bytes`);
+    expect(dead!.fields).toMatchObject({ id, type: 'system.alert_raised', source: 'by-hand' });
+    expect(dead!.fields.payload).toBe(payload.slice(0, 1_024));
+    const [, deadFields] = (await t.redis.xrange(t.keys.dlq('system_events'), '-', '+'))[0]!;
+    expect(deadFields.join('').length).toBeLessThan(4_096);
+    const stats = await t.bus.stats('system_events');
+    expect(stats.groups[0]).toMatchObject({ pending: 0, lag: 0, deadLettered: 1 });
+  });
+
+  it('leaves a dead letter too big for the bus where it is on replay, saying why', async () => {
+    await t.bus.subscribe({
+      topic: 'system_events',
+      service: 'recorder',
+      handler: () => {
+        throw new Error('recorder down');
+      },
+    });
+    await t.bus.publish('system.alert_raised', { severity: 'info', code: 'test.big', message: 'x'.repeat(10_000) });
+    await waitFor(async () => (await t.redis.xlen(t.keys.dlq('system_events'))) === 1, 'the dead letter');
+    // The limit was lowered since.
+    const strict = new Bus({ redis: t.redis, keys: t.keys, service: 'ops', config: BusConfig.parse({ ...t.bus.config, maxMessageBytes: 4_096 }) });
+
+    const result = await strict.replayDeadLetters('system_events');
+    expect(result.replayed).toEqual([]);
+    expect(result.skipped).toMatchObject([{ reason: expect.stringContaining('bus.maxMessageBytes') }]);
+    expect(await t.redis.xlen(t.keys.dlq('system_events'))).toBe(1);
+    expect(await t.redis.xlen(t.keys.busStream('system_events'))).toBe(1);
   });
 });
 

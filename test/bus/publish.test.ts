@@ -83,4 +83,29 @@ describe('publish', () => {
     expect(effect.correlationId).toBe(cause.correlationId);
     expect(effect.causationId).toBe(cause.id);
   });
+
+  it('refuses a message bigger than bus.maxMessageBytes, naming its type and size, and writes nothing', async () => {
+    const huge = t.bus.publish('system.alert_raised', { severity: 'warning', code: 'test.huge', message: 'x'.repeat(120_000) });
+    // Published in the same tick, so in the same batch: the refusal does not take it down.
+    const small = t.bus.publish('system.alert_raised', { severity: 'info', code: 'test.small', message: 'fine' });
+    const err = await huge.then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(TriplegainError);
+    expect(err).toMatchObject({ code: 'MESSAGE_INVALID', details: { type: 'system.alert_raised', maxBytes: 65_536 } });
+    const { sizeBytes } = (err as TriplegainError).details as { sizeBytes: number };
+    expect(sizeBytes).toBeGreaterThan(120_000);
+    expect((err as Error).message).toContain('system.alert_raised');
+    expect((err as Error).message).toContain(`${sizeBytes} bytes`);
+
+    await small;
+    const entries = await t.redis.xrange(t.keys.busStream('system_events'), '-', '+');
+    expect(entries.map(([, fields]) => JSON.parse(fields[fields.indexOf('payload') + 1]!).code)).toEqual(['test.small']);
+  });
+
+  it('counts the limit in bytes, not characters', async () => {
+    // 25,000 characters, 75,000 bytes in UTF-8.
+    const attempt = t.bus.publish('system.alert_raised', { severity: 'info', code: 'test.euro', message: '€'.repeat(25_000) });
+    await expect(attempt).rejects.toMatchObject({ code: 'MESSAGE_INVALID', details: { type: 'system.alert_raised' } });
+    const fits = await t.bus.publish('system.alert_raised', { severity: 'info', code: 'test.euro', message: '€'.repeat(20_000) });
+    expect(fits.streamId).toBeTruthy();
+  });
 });

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Bus } from '../../src/bus/bus.ts';
 import { BusConfig } from '../../src/config/sections/bus-config.ts';
@@ -53,5 +54,61 @@ describe('Redis restart', () => {
     const onStream = new Set((await publisherRedis.xrange(keys.busStream('market_data'), '-', '+')).map(([, f]) => f[1]));
     expect(acknowledged.filter((id) => !onStream.has(id))).toEqual([]);
     expect(acknowledged.length).toBeGreaterThanOrEqual(100);
+  });
+});
+
+describe('bus stats after a Redis restart', () => {
+  let server: OwnRedisServer | undefined;
+  const closers: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const close of closers.reverse()) await close();
+    closers.length = 0;
+    await server?.cleanup();
+  });
+
+  /** BGREWRITEAOF and wait for it: the AOF base then holds each group's read counter as it is now. */
+  async function rewriteAof(redis: Redis): Promise<void> {
+    await redis.bgrewriteaof();
+    await waitFor(async () => {
+      const info = await redis.info('persistence');
+      return info.includes('aof_rewrite_in_progress:0') && info.includes('aof_rewrite_scheduled:0');
+    }, 'the AOF rewrite');
+  }
+
+  it('reports the lag a group really has, not the read counter an AOF restart left stale', async () => {
+    server = await startOwnRedisServer({ appendonly: true, appendfsync: 'always' });
+    const keys = createKeys('tg');
+    const lane = keys.busStream('market_data');
+    const redis = createRedis(server.url, { name: 'stats' });
+    const bus = new Bus({ redis, keys, service: 'market-data', config: BusConfig.parse(fastBusConfig) });
+    closers.push(() => redis.disconnect(), () => bus.close(1_000));
+    const handled = new Set<string>();
+    await bus.subscribe({ topic: 'market_data', service: 'ta-agent', handler: (m) => void handled.add(m.id) });
+    await redis.xgroup('CREATE', lane, 'slow', '$');
+    const publish = async (from: number, count: number) => {
+      for (let i = from; i < from + count; i++) await bus.publish('market.candle_closed', aCandle({ openTimeMs: i }), { symbol: 'BTC/USD' });
+    };
+
+    await publish(0, 10);
+    await waitFor(() => handled.size === 10, 'the first 10');
+    // Reads after the rewrite reach the AOF as XCLAIM … LASTID, which moves the group's last
+    // delivered id but not its read counter: after the restart Redis counts 10 too few reads.
+    await rewriteAof(redis);
+    await publish(10, 10);
+    await waitFor(() => handled.size === 20, 'the next 10');
+    const slowRead = (await redis.xreadgroup('GROUP', 'slow', 'c1', 'COUNT', 3, 'STREAMS', lane, '>')) as [string, [string, string[]][]][];
+    await redis.xack(lane, 'slow', ...slowRead[0]![1].map(([id]) => id));
+
+    await server.restart();
+    const after = await bus.stats('market_data');
+    expect(after.groups.find((g) => g.name === 'ta-agent')).toMatchObject({ pending: 0, lag: 0 });
+    expect(after.groups.find((g) => g.name === 'slow')).toMatchObject({ pending: 0, lag: 17 });
+
+    // And it stays right as the group reads on (Redis's own number stays 10 too high for ever).
+    await publish(20, 5);
+    await waitFor(() => handled.size === 25, 'the last 5');
+    const later = await bus.stats('market_data');
+    expect(later.groups.find((g) => g.name === 'ta-agent')).toMatchObject({ pending: 0, lag: 0 });
+    expect(later.groups.find((g) => g.name === 'slow')).toMatchObject({ pending: 0, lag: 22 });
   });
 });

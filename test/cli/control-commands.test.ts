@@ -50,7 +50,8 @@ describe('triplegain pause | resume | halt | reset | status', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/cannot resume while HALTED.*`triplegain reset` first/);
     expect(await t.redis.hget(t.keys.controlState, 'state')).toBe('HALTED');
-  }, 25_000);
+    // Three CLI processes in a row: each takes seconds to start on a loaded machine.
+  }, 60_000);
 
   it('leaves a halt with reset then resume, and prints the status as JSON', async () => {
     await control.apply('halt', { requestedBy: 'test', reason: 'drill' });
@@ -69,5 +70,5 @@ describe('triplegain pause | resume | halt | reset | status', () => {
     expect(parsed.control).toMatchObject({ state: 'RUNNING', version: 3, resets: 1, pausedQueues: [], submissionsInFlight: [] });
     expect(parsed.degradation).toMatchObject({ level: 'NORMAL' });
     expect(parsed.risk).toBeNull();
-  }, 25_000);
+  }, 60_000);
 });

@@ -90,7 +90,8 @@ describe('triplegain start --role / schedules sync', () => {
     const again = await cli('schedules', 'sync');
     expect(again.stdout).not.toMatch(/created|updated|removed/);
     await expectOneSchedulerPerEnabledTask();
-  }, 25_000);
+    // Three CLI processes, one after two at once: on a loaded machine each takes seconds to start.
+  }, 60_000);
 
   it('runs the scheduler role without a database: creates the schedulers, exits 0 on SIGTERM', async () => {
     const p = startRole('scheduler');

@@ -141,8 +141,11 @@ describe('ControlPlane', () => {
       expect(await control.recover(database.db)).toEqual({ state: 'HALTED', source: 'redis' });
     });
 
-    it('starts RUNNING and NORMAL on a fresh installation', async () => {
+    it('starts RUNNING and NORMAL on a fresh installation, and writes the state down', async () => {
+      await t.redis.del(t.keys.controlState);
       expect(await control.recover(database.db)).toEqual({ state: 'RUNNING', source: 'initial' });
+      // Written: a state missing later means lost, and the fence admits nothing then.
+      expect(await t.redis.hget(t.keys.controlState, 'state')).toBe('RUNNING');
       expect(await recoverDegradation({ redis: t.redis, keys: t.keys, db: database.db, nowMs: Date.now() })).toEqual({ level: 'NORMAL', source: 'initial' });
     });
   });

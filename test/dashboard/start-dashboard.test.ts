@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
-import { startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
+import { BOARD_OFF_TEXT, startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
 import { queueNames } from '../../src/queues/queue-names.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { startOwnRedisServer, type OwnRedisServer } from '../support/own-redis-server.ts';
@@ -10,7 +10,7 @@ import { bullConnection } from '../support/test-queues.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 
 const PASSWORD = 'correct:horse battery'; // a colon, so a naive split would cut it
-const NO_PASSWORD_WARNING = 'dashboard has no password (DASHBOARD_PASSWORD unset): listening on 127.0.0.1 only';
+const NO_PASSWORD_WARNING = 'dashboard has no password (DASHBOARD_PASSWORD unset): Bull Board is off, listening on 127.0.0.1 only';
 
 /** A config whose defaults pass the real parse; port 0 (the OS picks) only exists in tests. */
 function dashboardConfig(fields: { password?: string; host?: string } = {}): DashboardConfig {
@@ -116,8 +116,26 @@ describe('startDashboard', () => {
     const dashboard = await start({ host: '0.0.0.0' });
     expect(dashboard.host).toBe('127.0.0.1');
     expect(log.warnings().map((l) => l.msg)).toContain(NO_PASSWORD_WARNING);
-    // No password, no challenge: the loopback bind is the only guard.
-    expect((await fetch(`${dashboard.url}/ui/api/queues`)).status).toBe(200);
+  });
+
+  it('without a password does not mount Bull Board: /ui answers 503 saying to set DASHBOARD_PASSWORD, /healthz answers', async () => {
+    const dashboard = await start({});
+    // Any local process could otherwise read and act on every queue: the loopback bind is no guard.
+    for (const [method, path] of [['GET', '/ui'], ['GET', '/ui/api/queues'], ['GET', '/ui/queue/risk'], ['PUT', '/ui/api/queues/risk/pause'], ['PUT', '/ui/api/queues/resume']] as const) {
+      const res = await fetch(`${dashboard.url}${path}`, { method });
+      expect(res.status, `${method} ${path}`).toBe(503);
+      expect(await res.text(), `${method} ${path}`).toBe(BOARD_OFF_TEXT);
+    }
+    expect(BOARD_OFF_TEXT).toContain('set DASHBOARD_PASSWORD');
+    const risk = new Queue('risk', { connection, prefix: t.keys.queuePrefix });
+    try {
+      expect(await risk.isPaused()).toBe(false);
+    } finally {
+      await risk.close();
+    }
+    const health = await fetch(`${dashboard.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
   });
 
   it('never logs the password or the Authorization header', async () => {

@@ -57,7 +57,9 @@ describe('DegradationMonitor', () => {
   it('counts every failure reported at once by three monitors sharing the prefix', async () => {
     const monitors = [0, 1, 2].map(() => aMonitor({ settings: { failuresToRaise: 100 } }));
     await Promise.all(monitors.flatMap((m, i) => Array.from({ length: 30 }, (_, n) => m.recordFailure(`task:${i}`, new Error(`boom ${n}`)))));
-    expect(await monitors[0]!.state()).toEqual({ level: 'NORMAL', consecutiveFailures: 90, consecutiveSuccesses: 0 });
+    // Each source's own run, and the cluster's, count every failure.
+    const runs = { failures: 30, successes: 0, lastReportMs: NOW_MS };
+    expect(await monitors[0]!.state()).toEqual({ level: 'NORMAL', consecutiveFailures: 90, consecutiveSuccesses: 0, failing: { 'task:0': runs, 'task:1': runs, 'task:2': runs } });
   });
 
   it('raises exactly one step per run when three monitors report failures at once, announcing each step once', async () => {
@@ -124,7 +126,13 @@ describe('DegradationMonitor', () => {
     expect(await second.level()).toBe('REDUCED');
     // The old run stood at 2 of 3: one more failure completes it.
     expect(await second.recordFailure('task:ta')).toBe('LIMITED');
-    expect(await t.redis.get(t.keys.degradation)).toBe(JSON.stringify({ level: 'LIMITED', consecutiveFailures: 0, consecutiveSuccesses: 0 }));
+    // task:ta stays failing (it holds the level up), its run restarted.
+    expect(JSON.parse((await t.redis.get(t.keys.degradation))!)).toEqual({
+      level: 'LIMITED',
+      consecutiveFailures: 0,
+      consecutiveSuccesses: 0,
+      failing: { 'task:ta': { failures: 0, successes: 0, lastReportMs: NOW_MS } },
+    });
   });
 
   it('holds the budget level until the next UTC day of its clock, then lowers again', async () => {
@@ -172,7 +180,7 @@ describe('DegradationMonitor', () => {
     await t.redis.set(t.keys.degradation, '{"level":"PANIC"}');
     const monitor = aMonitor({ logger: log.logger });
     expect(await monitor.recordFailure('task:ta')).toBe('NORMAL');
-    expect(await monitor.state()).toEqual({ level: 'NORMAL', consecutiveFailures: 1, consecutiveSuccesses: 0 });
+    expect(await monitor.state()).toEqual({ level: 'NORMAL', consecutiveFailures: 1, consecutiveSuccesses: 0, failing: { 'task:ta': { failures: 1, successes: 0, lastReportMs: NOW_MS } } });
     expect(log.lines.some((l) => l.msg === 'degradation state invalid: starting from NORMAL')).toBe(true);
   });
 });
@@ -212,7 +220,7 @@ describe('DegradationMonitor with the event recorder', () => {
       type: 'system.degradation_changed',
       severity: 'warning',
       source: 'test',
-      message: 'degradation level raised from NORMAL to REDUCED after 3 consecutive failures (last: llm:gpt-4o)',
+      message: 'degradation level raised from NORMAL to REDUCED after 3 consecutive failures of llm:gpt-4o',
       details: { from: 'NORMAL', to: 'REDUCED', reason: 'failures', triggeredBy: 'llm:gpt-4o', lastError: 'Error: HTTP 503' },
     });
   });

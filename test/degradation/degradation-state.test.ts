@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nextUtcMidnightMs } from '../../src/clock/utc-periods.ts';
 import { DegradationConfig, DegradationLevel } from '../../src/config/sections/degradation-config.ts';
@@ -18,11 +19,16 @@ function at(level: DegradationLevel, runs: Partial<DegradationState> = {}): Degr
   return { ...initialDegradationState, level, ...runs };
 }
 
-/** Feeds events in order; every intermediate state must pass the schema it is stored under. */
-function run(state: DegradationState, kinds: readonly DegradationEventKind[], nowMs = NOW_MS, cfg = config) {
+/** `source` failing with these runs, as last heard at `NOW_MS`. */
+function failingSource(failures: number, successes = 0, source = 'test'): Pick<DegradationState, 'failing'> {
+  return { failing: { [source]: { failures, successes, lastReportMs: NOW_MS } } };
+}
+
+/** Feeds events in order (all from `source`); every intermediate state must pass the schema it is stored under. */
+function run(state: DegradationState, kinds: readonly DegradationEventKind[], nowMs = NOW_MS, cfg = config, source = 'test') {
   const changes: DegradationChange[] = [];
   for (const kind of kinds) {
-    const step = nextDegradationState(state, { kind, source: 'test' }, cfg, nowMs);
+    const step = nextDegradationState(state, { kind, source }, cfg, nowMs);
     DegradationState.parse(step.state);
     if (step.change) changes.push(step.change);
     state = step.state;
@@ -39,7 +45,8 @@ describe('degradation level table', () => {
     expect(degradationLevels).toEqual(DegradationLevel.options);
   });
 
-  // Every level × event, with the run one short of its threshold: the event completes it.
+  // Every level × event, with the run one short of its threshold: the event completes it. A
+  // failure completes its own source's run; a success the cluster's run, no source failing.
   const expected: Record<DegradationLevel, Record<DegradationEventKind, DegradationLevel>> = {
     NORMAL: { failure: 'REDUCED', success: 'NORMAL', budget_spent: 'LIMITED' },
     REDUCED: { failure: 'LIMITED', success: 'NORMAL', budget_spent: 'LIMITED' },
@@ -51,7 +58,7 @@ describe('degradation level table', () => {
     for (const kind of DegradationEventKind.options) {
       const want = expected[level][kind];
       it(`${level} + ${kind} completing its run → ${want}`, () => {
-        const runs = kind === 'failure' ? { consecutiveFailures: config.failuresToRaise - 1 } : { consecutiveSuccesses: config.successesToLower - 1 };
+        const runs = kind === 'failure' ? failingSource(config.failuresToRaise - 1) : { consecutiveSuccesses: config.successesToLower - 1 };
         const step = nextDegradationState(at(level, runs), { kind, source: 'test' }, config, NOW_MS);
         expect(step.state.level).toBe(want);
         expect(step.change?.to).toBe(want === level ? undefined : want);
@@ -62,9 +69,9 @@ describe('degradation level table', () => {
   for (const level of degradationLevels) {
     for (const kind of ['failure', 'success'] as const) {
       it(`${level} + ${kind} short of its run stays ${level}`, () => {
-        const runs = kind === 'failure' ? { consecutiveFailures: config.failuresToRaise - 2 } : { consecutiveSuccesses: config.successesToLower - 2 };
+        const runs = kind === 'failure' ? failingSource(config.failuresToRaise - 2) : { consecutiveSuccesses: config.successesToLower - 2 };
         const step = nextDegradationState(at(level, runs), { kind, source: 'test' }, config, NOW_MS);
-        expect(step).toEqual({ state: { ...at(level), ...(kind === 'failure' ? { consecutiveFailures: 2 } : { consecutiveSuccesses: 4 }) } });
+        expect(step).toEqual({ state: at(level, kind === 'failure' ? { consecutiveFailures: 1, ...failingSource(2) } : { consecutiveSuccesses: 4 }) });
       });
     }
   }
@@ -72,15 +79,16 @@ describe('degradation level table', () => {
 
 describe('raising on failures', () => {
   it('raises one step after failuresToRaise consecutive failures and restarts the run', () => {
-    expect(run(initialDegradationState, times(2, 'failure'))).toEqual({ state: at('NORMAL', { consecutiveFailures: 2 }), changes: [] });
+    expect(run(initialDegradationState, times(2, 'failure'))).toEqual({ state: at('NORMAL', { consecutiveFailures: 2, ...failingSource(2) }), changes: [] });
+    // The source stays failing after its run restarts: it holds the step it raised.
     expect(run(initialDegradationState, times(3, 'failure'))).toEqual({
-      state: at('REDUCED'),
+      state: at('REDUCED', failingSource(0)),
       changes: [{ from: 'NORMAL', to: 'REDUCED', reason: 'failures', consecutiveFailures: 3, consecutiveSuccesses: 0 }],
     });
   });
 
   it('needs a full new run for each further step, one step at a time', () => {
-    expect(run(initialDegradationState, times(5, 'failure')).state).toEqual(at('REDUCED', { consecutiveFailures: 2 }));
+    expect(run(initialDegradationState, times(5, 'failure')).state).toEqual(at('REDUCED', { consecutiveFailures: 2, ...failingSource(2) }));
     const { state, changes } = run(initialDegradationState, times(9, 'failure'));
     expect(state.level).toBe('EMERGENCY');
     expect(changes.map((c) => [c.from, c.to])).toEqual([
@@ -92,7 +100,7 @@ describe('raising on failures', () => {
 
   it('stops at EMERGENCY: further failures only count', () => {
     const { state, changes } = run(at('EMERGENCY'), times(20, 'failure'));
-    expect(state).toEqual(at('EMERGENCY', { consecutiveFailures: 20 }));
+    expect(state).toEqual(at('EMERGENCY', { consecutiveFailures: 20, ...failingSource(20) }));
     expect(changes).toEqual([]);
   });
 
@@ -103,7 +111,7 @@ describe('raising on failures', () => {
 
   it('does not raise when a success breaks the run', () => {
     const { state, changes } = run(initialDegradationState, ['failure', 'failure', 'success', 'failure', 'failure']);
-    expect(state).toEqual(at('NORMAL', { consecutiveFailures: 2 }));
+    expect(state).toEqual(at('NORMAL', { consecutiveFailures: 2, ...failingSource(2) }));
     expect(changes).toEqual([]);
   });
 });
@@ -121,7 +129,7 @@ describe('lowering on successes', () => {
 
   it('does not lower when a failure breaks the run', () => {
     const { state, changes } = run(at('REDUCED'), [...times(4, 'success'), 'failure', ...times(4, 'success')]);
-    expect(state).toEqual(at('REDUCED', { consecutiveSuccesses: 4 }));
+    expect(state).toEqual(at('REDUCED', { consecutiveSuccesses: 4, ...failingSource(0, 4) }));
     expect(changes).toEqual([]);
   });
 
@@ -207,6 +215,114 @@ describe('daily budget', () => {
   it('drops an expired floor on the next event', () => {
     const floored = { ...at('LIMITED'), floor: { level: 'LIMITED' as const, untilMs: NOW_MS } };
     expect(nextDegradationState(floored, { kind: 'failure', source: 'test' }, config, NOW_MS - 1).state.floor).toBeDefined();
-    expect(nextDegradationState(floored, { kind: 'failure', source: 'test' }, config, NOW_MS).state).toEqual(at('LIMITED', { consecutiveFailures: 1 }));
+    expect(nextDegradationState(floored, { kind: 'failure', source: 'test' }, config, NOW_MS).state).toEqual(at('LIMITED', { consecutiveFailures: 1, ...failingSource(1) }));
+  });
+});
+
+describe('runs per source', () => {
+  type Report = readonly [source: string, kind: 'failure' | 'success'];
+
+  /** Feeds reports from several sources in order, at `nowMs`. */
+  function report(state: DegradationState, reports: readonly Report[], nowMs = NOW_MS, cfg = config) {
+    const changes: DegradationChange[] = [];
+    for (const [source, kind] of reports) {
+      const step = nextDegradationState(state, { kind, source }, cfg, nowMs);
+      DegradationState.parse(step.state);
+      if (step.change) changes.push(step.change);
+      state = step.state;
+    }
+    return { state, changes };
+  }
+  const each = (n: number, round: readonly Report[]): Report[] => Array.from({ length: n }, () => round).flat();
+
+  it("raises on one source's run although another source succeeds in between every failure", () => {
+    const { state, changes } = report(initialDegradationState, each(3, [['model:a', 'failure'], ['task:b', 'success']]));
+    expect(state.level).toBe('REDUCED');
+    expect(changes).toEqual([{ from: 'NORMAL', to: 'REDUCED', reason: 'failures', consecutiveFailures: 3, consecutiveSuccesses: 0 }]);
+  });
+
+  it('does not raise on failures of different sources, none of which completes its own run', () => {
+    const { state, changes } = report(initialDegradationState, [['a', 'failure'], ['b', 'failure'], ['c', 'failure'], ['a', 'failure'], ['b', 'failure']]);
+    expect(state.level).toBe('NORMAL');
+    expect(changes).toEqual([]);
+    expect(state.consecutiveFailures).toBe(5);
+  });
+
+  it("never lowers while the source that raised the level keeps failing, however long another's run of successes", () => {
+    const raised = report(initialDegradationState, each(3, [['a', 'failure']]));
+    const { state, changes } = report(raised.state, [...each(100, [['b', 'success']]), ['a', 'failure'], ...each(100, [['b', 'success']])]);
+    expect(state.level).toBe('REDUCED');
+    expect(changes).toEqual([]);
+  });
+
+  it('holds the level while a source that never raised it has failed and not yet recovered', () => {
+    const raised = report(initialDegradationState, [...each(3, [['a', 'failure']]), ['c', 'failure'], ...each(5, [['a', 'success']])]);
+    expect(raised.state.level).toBe('REDUCED');
+    expect(Object.keys(raised.state.failing)).toEqual(['c']);
+    const recovered = report(raised.state, each(5, [['c', 'success']]));
+    expect(recovered.state).toEqual(at('NORMAL'));
+    expect(recovered.changes).toEqual([{ from: 'REDUCED', to: 'NORMAL', reason: 'successes', consecutiveFailures: 0, consecutiveSuccesses: 10 }]);
+  });
+
+  it('lowers on the success that completes the last failing source’s recovery, then one step per further run', () => {
+    const raised = report(initialDegradationState, each(6, [['a', 'failure'], ['b', 'success']]));
+    expect(raised.state.level).toBe('LIMITED');
+    const partly = report(raised.state, each(4, [['a', 'success'], ['b', 'success']]));
+    expect(partly.state.level).toBe('LIMITED');
+    expect(partly.state.failing).toEqual({ a: { failures: 0, successes: 4, lastReportMs: NOW_MS } });
+    const recovered = report(partly.state, [['a', 'success']]);
+    expect(recovered.state).toEqual(at('REDUCED'));
+    // The cluster's run since a's last failure: b's success after it, four of each, a's fifth.
+    expect(recovered.changes).toEqual([{ from: 'LIMITED', to: 'REDUCED', reason: 'successes', consecutiveFailures: 0, consecutiveSuccesses: 10 }]);
+    expect(report(recovered.state, each(4, [['b', 'success']])).state.level).toBe('REDUCED');
+    expect(report(recovered.state, each(5, [['b', 'success']])).state.level).toBe('NORMAL');
+  });
+
+  it('forgets a failing source silent for forgetSourceAfterMs, and then lowers on the next success', () => {
+    const raised = report(initialDegradationState, each(3, [['model:gone', 'failure']]));
+    const held = report(raised.state, each(10, [['b', 'success']]), NOW_MS + config.forgetSourceAfterMs - 1);
+    expect(held.state.level).toBe('REDUCED');
+    const forgotten = report(held.state, [['b', 'success']], NOW_MS + config.forgetSourceAfterMs);
+    expect(forgotten.state).toEqual(at('NORMAL'));
+    expect(forgotten.changes.map((c) => [c.from, c.to])).toEqual([['REDUCED', 'NORMAL']]);
+  });
+
+  it('reads a state stored before runs were counted per source as one with no failing source', () => {
+    expect(DegradationState.parse({ level: 'REDUCED', consecutiveFailures: 2, consecutiveSuccesses: 0 })).toEqual(at('REDUCED', { consecutiveFailures: 2 }));
+  });
+});
+
+/**
+ * Random interleavings of results from three sources, through the pure rules. The model: a
+ * source is failing from its failure until `successesToLower` successes of its own in a row.
+ */
+describe('runs per source, property-based', () => {
+  const cfg = DegradationConfig.parse({ failuresToRaise: 2, successesToLower: 3 });
+  const report = fc.record({ source: fc.constantFrom('a', 'b', 'c'), kind: fc.constantFrom('failure' as const, 'success' as const) });
+
+  it('keeps every invariant after every report of any interleaving', () => {
+    fc.assert(
+      fc.property(fc.array(report, { maxLength: 80 }), (reports) => {
+        let state = initialDegradationState;
+        const sinceLastFailure = new Map<string, number>();
+        for (const { source, kind } of reports) {
+          const before = state;
+          const step = nextDegradationState(state, { kind, source }, cfg, NOW_MS);
+          state = DegradationState.parse(step.state);
+          sinceLastFailure.set(source, kind === 'failure' ? 0 : (sinceLastFailure.get(source) ?? Infinity) + 1);
+
+          const failing = [...sinceLastFailure].filter(([, n]) => n < cfg.successesToLower).map(([s]) => s);
+          expect(Object.keys(state.failing).sort()).toEqual(failing.sort());
+          // One source's report never touches another source's runs.
+          for (const other of Object.keys(before.failing).filter((s) => s !== source)) expect(state.failing[other]).toEqual(before.failing[other]);
+          const move = degradationLevels.indexOf(state.level) - degradationLevels.indexOf(before.level);
+          expect(Math.abs(move)).toBeLessThanOrEqual(1);
+          if (move > 0) expect(kind).toBe('failure');
+          // Lowered only by a success, and only once no source is failing.
+          if (move < 0) expect([kind, failing]).toEqual(['success', []]);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { enterSubmission } from '../../src/control/submission-fence.ts';
 import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
 import { markPositionsReduced, reducePositions, startBreakerActions } from '../../src/execution/breaker-actions.ts';
-import { carryOutHalt } from '../../src/execution/halt-actions.ts';
+import { cancelAndSync } from '../../src/execution/exit-orders.ts';
+import { carryOutHalt, startHaltActions } from '../../src/execution/halt-actions.ts';
 import { orders } from '../../src/db/schema/orders.ts';
 import { riskState } from '../../src/db/schema/risk-state.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -36,15 +37,29 @@ describe('what a halt asks for', () => {
     await saveCandles(h.database.db, [first], 'replay');
     await paper.onPrice('BTC/USD', first);
     const deps = { db: h.database.db, redis: h.t.redis, keys: h.t.keys, clock: h.clock, logger: silentLogger };
-    const common = { decisionId: null, proposalId: null, correlationId: 'c', symbol: 'BTC/USD', quantity: '0.01', leverage: 1 } as const;
+    const common = { decisionId: null, proposalId: null, cause: 'operator', correlationId: 'c', symbol: 'BTC/USD', quantity: '0.01', leverage: 1 } as const;
     await placeOrderOnce(deps, paper, { ...common, clientOrderId: 'entry-1', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry' }, { fenceIntent: 'entry', ttlMs: 5_000 });
-    await paper.onPrice('BTC/USD', bar(Date.UTC(2024, 0, 10, 11), '40000'));
+    // Placed at the clock's 12:00, the entry fills on the bar that opens then, not an earlier one.
+    await paper.onPrice('BTC/USD', bar(Date.UTC(2024, 0, 10, 12), '40000'));
     await syncFromExchange(h.database.db, 'entry-1', (await paper.findByClientOrderId('entry-1'))!, CLOCK_MS);
     await applyPendingFills(h.database.db, 'paper');
     await placeOrderOnce(deps, paper, { ...common, clientOrderId: 'stop-1', side: 'sell', type: 'stop-loss', intent: 'protective', purpose: 'stop_loss', triggerPrice: '39000', reduceOnly: true }, { fenceIntent: 'exit', ttlMs: 5_000 });
     const haltDeps = { config: h.config, db: h.database.db, bus: h.t.bus, redis: h.t.redis, keys: h.t.keys, clock: h.clock, logger: silentLogger, exchange: paper };
     return { paper, haltDeps };
   }
+
+  it("puts the account's risk state in HALTED with the cluster, row and mirror, until a reset", async () => {
+    const { haltDeps } = await withProtectedLong();
+    await startHaltActions(haltDeps);
+    await h!.control.apply('halt', { requestedBy: 'test' });
+    await waitFor(async () => (await tradingStateOf(haltDeps)) === 'HALTED', 'the risk state HALTED');
+    const mirror = await waitFor(async () => {
+      const json = await h!.t.redis.get(h!.t.keys.riskStateMirror);
+      const parsed = json === null ? null : (JSON.parse(json) as { tradingState?: string });
+      return parsed?.tradingState === 'HALTED' ? parsed : undefined;
+    }, 'the mirror HALTED');
+    expect(mirror).toMatchObject({ account: 'paper' });
+  }, 30_000);
 
   it('keeps resting stop losses on a plain halt', async () => {
     const { haltDeps } = await withProtectedLong();
@@ -63,7 +78,7 @@ describe('what a halt asks for', () => {
     // An entry is still refused.
     expect(await enterSubmission(h!.t, { submissionId: 'late-entry', intent: 'entry', ttlMs: 1_000 })).toEqual({ admitted: false, state: 'HALTED' });
     // The close-out fills on the next price, and the position is gone.
-    await paper.onPrice('BTC/USD', bar(Date.UTC(2024, 0, 10, 12), '40100'));
+    await paper.onPrice('BTC/USD', bar(Date.UTC(2024, 0, 10, 13), '40100'));
     await syncFromExchange(h!.database.db, done.closing[0]!, (await paper.findByClientOrderId(done.closing[0]!))!, CLOCK_MS);
     await applyPendingFills(h!.database.db, 'paper');
     expect(await loadOpenPositions(h!.database.db, 'paper')).toEqual([]);
@@ -82,15 +97,30 @@ describe('what a halt asks for', () => {
     const cut = await waitFor(async () => (await h!.database.db.select().from(orders)).find((o) => o.purpose === 'exit' && o.status !== 'created' && o.status !== 'submitting'), 'the cut order');
     expect(cut).toMatchObject({ side: 'sell', quantity: '0.005', reduceOnly: true, status: 'open' });
     // The cut placed, the reduction is done: back to ACTIVE, in the row and in the mirror `status` reads.
+    // The row commits first and the mirror follows it: wait for both.
     await waitFor(async () => (await tradingStateOf(haltDeps)) === 'ACTIVE', 'the trading state back to ACTIVE');
-    expect(JSON.parse((await h!.t.redis.get(h!.t.keys.riskStateMirror))!)).toMatchObject({ account: 'paper', tradingState: 'ACTIVE' });
+    const mirror = await waitFor(async () => {
+      const json = await h!.t.redis.get(h!.t.keys.riskStateMirror);
+      const parsed = json === null ? null : (JSON.parse(json) as { tradingState?: string });
+      return parsed?.tradingState === 'ACTIVE' ? parsed : undefined;
+    }, 'the mirror back to ACTIVE');
+    expect(mirror).toMatchObject({ account: 'paper', tradingState: 'ACTIVE' });
     // Cut orders are derived from the trip: the same trip again places nothing new.
     const again = await reducePositions(haltDeps, { tripId: 'trip-1', reduceByPct: 50, correlationId: 'c' });
     expect(await reducePositions(haltDeps, { tripId: 'trip-1', reduceByPct: 50, correlationId: 'c' })).toEqual(again);
     // While HALTED an exit is refused (a halt's own close-out is the exception).
     await h!.control.apply('halt', { requestedBy: 'test' });
-    const [refused] = await reducePositions(haltDeps, { tripId: 'trip-2', reduceByPct: 50, correlationId: 'c' });
-    expect(await loadOrder(h!.database.db, refused!)).toMatchObject({ status: 'denied' });
+    // The bus's trip and trip-1 each cut half: together the whole position. A third cut finds
+    // nothing left to sell (exits in flight count): nothing is placed.
+    expect(await reducePositions(haltDeps, { tripId: 'trip-2', reduceByPct: 50, correlationId: 'c' })).toEqual([]);
+    const open = (await h!.database.db.select().from(orders)).filter((o) => o.purpose === 'exit' && o.status === 'open');
+    expect(open.reduce((sum, o) => sum + Number(o.quantity), 0)).toBe(0.01);
+    // While HALTED no cut goes (a halt's own close-out is the exception), and nothing is touched.
+    await cancelAndSync(haltDeps, open[0]!);
+    await h!.control.apply('halt', { requestedBy: 'test' });
+    const before = await h!.database.db.select().from(orders);
+    expect(await reducePositions(haltDeps, { tripId: 'trip-3', reduceByPct: 50, correlationId: 'c' })).toEqual([]);
+    expect(await h!.database.db.select().from(orders)).toEqual(before);
   }, 30_000);
 
   it('leaves a state that is no longer REDUCING as it is when the reduction is done', async () => {

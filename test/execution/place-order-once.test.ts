@@ -25,7 +25,7 @@ describe('placeOrderOnce', () => {
     const listKey = `${h.t.prefix}:test:submissions`;
     const exchange = recordingExchange(paper, h.t.redis, listKey, { latencyMs: 50 });
     const deps = { db: h.database.db, redis: h.t.redis, keys: h.t.keys, clock: h.clock, logger: silentLogger };
-    const input = { clientOrderId: 'race-1', decisionId: null, proposalId: null, correlationId: 'race', symbol: 'BTC/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry', quantity: '0.01' } as const;
+    const input = { clientOrderId: 'race-1', decisionId: null, proposalId: null, cause: 'operator', correlationId: 'race', symbol: 'BTC/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry', quantity: '0.01' } as const;
 
     const outcomes = await Promise.all(Array.from({ length: 6 }, () => placeOrderOnce(deps, exchange, input, { fenceIntent: 'entry', ttlMs: 5_000 })));
 

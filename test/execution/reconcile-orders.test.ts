@@ -135,17 +135,26 @@ describe('reconciliation with the exchange', () => {
     await waitFor(async () => (await loadOrder(h!.database.db, 'placed-while-running'))?.purpose === 'adopted', 'the periodic pass to adopt it', 10_000);
   }, 30_000);
 
-  it('takes an in-flight order the exchange never got back to created after the wait, without resending it', async () => {
+  it('takes an in-flight order the exchange never got back to created after a wall-time wait, without resending it', async () => {
     const setup = await setUp();
     h = setup.h;
     const clientOrderId = 'never-arrived';
-    await createOrder(h.database.db, { clientOrderId, decisionId: null, proposalId: null, correlationId: 'c', symbol: 'BTC/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry', quantity: '0.01', exchange: 'paper', createdAtMs: CLOCK_MS });
+    await createOrder(h.database.db, { clientOrderId, decisionId: null, proposalId: null, cause: 'operator', correlationId: 'c', symbol: 'BTC/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry', quantity: '0.01', exchange: 'paper', createdAtMs: CLOCK_MS });
     await startSubmission(h.database.db, clientOrderId, CLOCK_MS);
     await applyOrderEvent(h.database.db, clientOrderId, { kind: 'outcome_unknown', reason: 'connection reset', occurredAtMs: CLOCK_MS });
 
-    expect((await reconcile(h, setup.paper, 60_000)).notFound).toEqual([]);
-    h.clock.advance(60_000);
-    expect((await reconcile(h, setup.paper, 60_000)).notFound).toEqual([clientOrderId]);
+    const sentAtMs = Date.now();
+    expect((await reconcile(h, setup.paper, 1_500)).notFound).toEqual([]);
+    // The window is wall time: an hour of market time passing (a replay at speed 3600 does
+    // that in a second) does not make an order still being sent "not found".
+    h.clock.advance(3_600_000);
+    expect((await reconcile(h, setup.paper, 1_500)).notFound).toEqual([]);
+    const report = await waitFor(async () => {
+      const r = await reconcile(h!, setup.paper, 1_500);
+      return r.notFound.length > 0 ? r : undefined;
+    }, 'the wall-time window to pass');
+    expect(Date.now() - sentAtMs).toBeGreaterThanOrEqual(1_500);
+    expect(report.notFound).toEqual([clientOrderId]);
     expect(await loadOrder(h.database.db, clientOrderId)).toMatchObject({ status: 'created' });
     expect(await h.database.db.select().from(paperOrders)).toHaveLength(0);
   }, 60_000);

@@ -110,7 +110,7 @@ describe('explainChain on postgres', () => {
 
   it('explains an order no signal led to by itself', async () => {
     const { order } = await createOrder(t.db, {
-      clientOrderId: 'flatten-op-1', decisionId: null, proposalId: null, correlationId: 'operator.flatten.1', symbol: 'BTC/USD', side: 'sell',
+      clientOrderId: 'flatten-op-1', decisionId: null, proposalId: null, cause: 'operator', correlationId: 'operator.flatten.1', symbol: 'BTC/USD', side: 'sell',
       type: 'market', intent: 'exit', purpose: 'flatten', quantity: '0.5', reduceOnly: true, exchange: 'paper',
     });
     const e = await explainChain(t.db, order.clientOrderId);
@@ -121,7 +121,7 @@ describe('explainChain on postgres', () => {
 
   it("explains a rebalance's order: its fill goes into the core allocation, no position", async () => {
     const clientOrderId = 'rebal-1.b0.XRP-USD.buy';
-    await createOrder(t.db, { clientOrderId, decisionId: null, proposalId: null, correlationId: 'rebal-1', symbol: 'XRP/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'rebalance', quantity: '100', exchange: 'paper' });
+    await createOrder(t.db, { clientOrderId, decisionId: null, proposalId: null, cause: 'operator', correlationId: 'rebal-1', symbol: 'XRP/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'rebalance', quantity: '100', exchange: 'paper' });
     await applyOrderEvent(t.db, clientOrderId, { kind: 'submit_started' });
     await applyOrderEvent(t.db, clientOrderId, { kind: 'accepted', exchangeOrderId: 'PAPER-rebal-1' });
     await applyOrderEvent(t.db, clientOrderId, { kind: 'fill', exchangeOrderId: 'PAPER-rebal-1', fill: { fillId: 'PAPER-rebal-1:100', quantity: '100', price: '0.5', feeUsd: '0.2', filledAtMs: Date.UTC(2024, 0, 10, 13) } });

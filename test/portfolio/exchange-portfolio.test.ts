@@ -4,6 +4,7 @@ import { saveCandles } from '../../src/market/candle-store.ts';
 import type { NewOrderInput } from '../../src/orders/new-order.ts';
 import { applyOrderEvent, createOrder } from '../../src/orders/order-store.ts';
 import { exchangePortfolio } from '../../src/portfolio/exchange-portfolio.ts';
+import { reserveForApproval } from '../../src/reservations/reserve-for-approval.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const T0 = Date.UTC(2024, 2, 1);
@@ -22,7 +23,7 @@ describe('exchangePortfolio: the account as the risk engine reads it', () => {
   };
   const reader = () => exchangePortfolio({ db: database.db, exchange, account: 'paper', cashAsset: 'USD', timeframe: '1h' });
   const order = (id: string, o: Partial<NewOrderInput> = {}) =>
-    createOrder(database.db, { clientOrderId: id, decisionId: null, proposalId: null, correlationId: id, symbol: 'BTC/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry', quantity: '0.02', exchange: 'paper', ...o });
+    createOrder(database.db, { clientOrderId: id, decisionId: `appr-${id}`, proposalId: null, correlationId: id, symbol: 'BTC/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry', quantity: '0.02', exchange: 'paper', ...o });
 
   beforeEach(async () => {
     database = await createTestDatabase('postgres');
@@ -50,6 +51,17 @@ describe('exchangePortfolio: the account as the risk engine reads it', () => {
     await order('canceled-buy');
     await applyOrderEvent(database.db, 'canceled-buy', { kind: 'canceled' });
     expect(await reader().freeCashUsd()).toBe('10000');
+  });
+
+  it("leaves out an open buy whose approval holds cash for it: the risk worker takes the reservation off itself, never twice", async () => {
+    await reserveForApproval(database.db, { decisionId: 'appr-reserved-buy', clientOrderId: 'reserved-buy', account: 'paper', symbol: 'BTC/USD', kind: 'cash', amount: '1010.10101011', positionId: null });
+    await order('reserved-buy');
+    await order('unreserved-buy', { quantity: '0.01' });
+    // Only the buy without a reservation: 10000 − 0.01 × 50000.
+    expect(await reader().freeCashUsd()).toBe('9500');
+    // Once its order is done, the reservation is released and the order is no longer open either.
+    await applyOrderEvent(database.db, 'reserved-buy', { kind: 'canceled' });
+    expect(await reader().freeCashUsd()).toBe('9500');
   });
 
   it('asks the exchange once for reads at the same moment, afresh for a later one', async () => {

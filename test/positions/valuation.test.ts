@@ -37,7 +37,7 @@ describe('valuePosition', () => {
 });
 
 describe('toOpenPosition', () => {
-  it("gives the risk engine's view: notional at the mark, side, leverage", () => {
-    expect(toOpenPosition(aPosition({ side: 'short', quantity: '0.25', leverage: 3 }), '68600.1')).toEqual({ symbol: 'BTC/USD', side: 'short', notionalUsd: '17150.025', leverage: 3 });
+  it("gives the risk engine's view: notional at the mark, side, leverage, quantity", () => {
+    expect(toOpenPosition(aPosition({ side: 'short', quantity: '0.25', leverage: 3 }), '68600.1')).toEqual({ symbol: 'BTC/USD', side: 'short', notionalUsd: '17150.025', leverage: 3, quantity: '0.25' });
   });
 });

@@ -4,6 +4,7 @@ import { findFreePort } from '../../src/redis/free-port.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { startOwnRedisServer, type OwnRedisServer } from '../support/own-redis-server.ts';
 import { testRedisUrl } from '../support/test-redis.ts';
+import { waitFor } from '../support/wait-for.ts';
 import type { Redis } from 'ioredis';
 
 describe('createRedis', () => {
@@ -50,5 +51,24 @@ describe('createRedis', () => {
     expect(log.warnings().length).toBeGreaterThan(0);
     expect(log.text()).toContain('trader:***@');
     expect(log.text()).not.toContain('hunter2secret');
+  });
+
+  it('logs a lost connection once when it fails and once when it is back, with the failed attempts', async () => {
+    server = await startOwnRedisServer({ appendfsync: 'always' });
+    const log = captureLogger();
+    const redis = createRedis(server.url, { name: 'tgtest-outage', logger: log.logger });
+    open.push(redis);
+    await redis.ping();
+    let errors = 0;
+    redis.on('error', () => (errors += 1));
+    await server.kill();
+    await waitFor(() => errors >= 4, 'several failed reconnect attempts');
+    await server.restart();
+    await waitFor(() => log.lines.some((l) => l.msg === 'redis connection restored'), 'the restored line');
+
+    expect(log.lines.map((l) => l.msg)).toEqual(['redis connection error', 'redis connection restored']);
+    expect(log.lines[1]).toMatchObject({ connection: 'tgtest-outage' });
+    expect(log.lines[1]!.failedAttempts).toBeGreaterThanOrEqual(4);
+    expect(log.lines[1]!.durationMs).toBeGreaterThan(0);
   });
 });

@@ -37,7 +37,7 @@ describe('evaluateRisk', () => {
   });
 
   it('cuts the quantity to 8 decimals towards zero', () => {
-    expect(expectApproved(decide({ entryPrice: '30000', stopLoss: '29400' }))).toMatchObject({ notionalUsd: '1000', quantity: '0.03333333' });
+    expect(expectApproved(decide({ entryPrice: '30000', stopLoss: '29400' }, { marketPrice: '30000' }))).toMatchObject({ notionalUsd: '1000', quantity: '0.03333333' });
   });
 
   it('collects every denial reason, not only the first', () => {
@@ -64,12 +64,20 @@ describe('evaluateRisk', () => {
     expect(cappedBy(decision)).toEqual(['max_position_size']);
   });
 
+  it('approves no entry unless the cluster is RUNNING, and exits whatever its state', () => {
+    for (const clusterState of ['PAUSED', 'HALTED'] as const) {
+      expect(deniedBy(decide({}, { clusterState })), clusterState).toEqual(['cluster_state']);
+      expect(expectApproved(decide({ side: 'sell', intent: 'exit', stopLoss: null }, { clusterState, openPositions: [aPosition({ symbol: 'BTC/USD', notionalUsd: '3000' })] })).decision).toBe('approved');
+    }
+    expect(expectApproved(decide({}, { clusterState: 'RUNNING' })).decision).toBe('approved');
+  });
+
   it('never denies a protective exit for rules that guard new risk', () => {
     const state = aRiskState({ tradingState: 'HALTED', cooldownUntilMs: NOW_MS + 1, entriesPausedUntilMs: NOW_MS + 1 });
     const openPositions = ['ETH/USD', 'SOL/USD', 'XRP/USD', 'BTC/USD'].map((symbol) => aPosition({ symbol, notionalUsd: '3000', leverage: 5 }));
     const exit = { side: 'sell' as const, intent: 'exit' as const, leverage: 5, stopLoss: null, confidence: 0, regime: 'volatile' as const, sizePct: 6 };
     const config = { maxLeverage: 1, maxOpenPositions: 1, maxExposurePct: 10, maxPositionPct: 1, maxOrderNotionalUsd: '1', minOrderUsd: '0', riskPerTradePct: 0.01 };
-    expect(expectApproved(decide(exit, { state, openPositions }, config))).toMatchObject({ notionalUsd: '3000', adjustments: [] });
+    expect(expectApproved(decide(exit, { state, openPositions, clusterState: 'HALTED' }, config))).toMatchObject({ notionalUsd: '3000', adjustments: [] });
   });
 
   it('produces decisions that parse as RiskDecision and name only known rules', () => {

@@ -48,7 +48,7 @@ export function aPosition(overrides: Partial<z.input<typeof OpenPosition>> = {})
 
 /** Equity 10000, BTC/USD at 50000, no open position, a fresh state, now. */
 export function aRiskContext(overrides: Partial<z.input<typeof RiskContext>> = {}): RiskContext {
-  return RiskContext.parse({ equityUsd: '10000', marketPrice: '50000', openPositions: [], state: aRiskState(), nowMs: NOW_MS, ...overrides });
+  return RiskContext.parse({ equityUsd: '10000', marketPrice: '50000', openPositions: [], state: aRiskState(), clusterState: 'RUNNING', nowMs: NOW_MS, ...overrides });
 }
 
 /** The default risk config with the given settings over it. */

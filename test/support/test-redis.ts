@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { INITIAL_CONTROL_STATE, toControlHash } from '../../src/control/control-state-record.ts';
 import { createKeys, type Keys } from '../../src/keys.ts';
 import { deleteKeysUnder } from '../../src/redis/delete-keys-under.ts';
 
@@ -15,11 +16,17 @@ export interface TestRedis {
   cleanup(): Promise<void>;
 }
 
-/** A real Redis connection with a key prefix no other test uses. */
-export async function createTestRedis(url = testRedisUrl): Promise<TestRedis> {
+/**
+ * A real Redis connection with a key prefix no other test uses. The prefix holds the initial
+ * control state (RUNNING, version 0), as a started worker leaves it (`ControlPlane.recover`):
+ * without one the submission fence and the risk engine admit nothing. `{ controlState: false }`
+ * leaves it out (a flushed Redis).
+ */
+export async function createTestRedis(url = testRedisUrl, options: { controlState?: boolean } = {}): Promise<TestRedis> {
   const prefix = `tgtest-${randomUUID().slice(0, 8)}`;
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   await redis.connect();
+  if (options.controlState ?? true) await redis.hset(createKeys(prefix).controlState, toControlHash(INITIAL_CONTROL_STATE));
   return {
     url,
     redis,

@@ -3,9 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { enterSubmission, submissionsInFlight } from '../../src/control/submission-fence.ts';
 import { riskJobIdOf } from '../../src/queues/risk-jobs.ts';
 import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
+import { positions } from '../../src/db/schema/positions.ts';
 import { riskState } from '../../src/db/schema/risk-state.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import { EvaluateRiskResult, executionQueue } from '../../src/queues/queue-catalog.ts';
+import { NO_PROTECTION } from '../../src/positions/position.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';
 import type { PortfolioReader } from '../../src/risk/portfolio-reader.ts';
 import type { OpenPosition } from '../../src/risk/risk-context.ts';
@@ -148,6 +150,9 @@ describe('the risk worker’s circuit breakers', () => {
   it('pauses entries at a 5 % daily loss while an exit of an open position is still approved', async () => {
     const { account, reader } = mutableAccount('10000', [{ symbol: 'BTC/USD', side: 'long', notionalUsd: '1000', leverage: 1 }]);
     const { harness } = await riskWorker(reader);
+    // The position the exit is sized by, as the risk worker reads it in its transaction.
+    const at = new Date(CLOCK_MS);
+    await harness.database.db.insert(positions).values({ account: 'paper', symbol: 'BTC/USD', status: 'open', side: 'long', quantity: '0.025', avgEntryPrice: PRICE, leverage: '1', realizedPnlUsd: '0', feesUsd: '0', protection: NO_PROTECTION, openedAt: at, updatedAt: at });
     expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
 
     // Exactly at the threshold trips.
@@ -192,6 +197,9 @@ describe('the risk worker’s circuit breakers', () => {
 
     // HALTED → PAUSED: the risk queue runs again, and the reset count grows.
     expect(await harness.control.apply('reset', { requestedBy: 'test' })).toMatchObject({ to: 'PAUSED' });
+    // PAUSED: the next risk job applies the reset, but an entry waits for `resume`.
+    expect(await decide(harness, anEntry('while-paused'))).toEqual({ decision: 'denied', rules: ['cluster_state'] });
+    await harness.control.apply('resume', { requestedBy: 'test' });
     expect(await decide(harness, anEntry('after-reset'))).toEqual({ decision: 'approved', rules: [] });
     const stored = await storedRiskState(harness);
     expect(stored.resetsApplied).toBe(1);

@@ -111,7 +111,7 @@ export function registerBusCommands(program: Command): void {
           s.groups.length === 0
             ? [[s.topic, String(s.length), String(s.deadLetters), '-', '', '', '', '', '', '', '', '']]
             : s.groups.map((g) => [
-                s.topic, String(s.length), String(s.deadLetters), g.name, String(g.consumers), String(g.pending), g.lag === null ? '?' : String(g.lag),
+                s.topic, String(s.length), String(s.deadLetters), g.name, String(g.consumers), String(g.pending), g.lagExact ? String(g.lag) : `>=${g.lag}`,
                 String(g.delivered), String(g.handled), String(g.failed), String(g.deadLettered), String(g.expired),
               ]),
         );

@@ -7,7 +7,8 @@ import { runDemo } from '../../demo/run-demo.ts';
 /**
  * `triplegain demo`: replays recorded Kraken hourly candles of the configured pairs through
  * the whole cluster (paper exchange, `rules` panel), then prints a report and writes it, with
- * the equity curve, to `.data/reports/`.
+ * the equity curve, to `.data/reports/`. The report ends with the audit of the books the
+ * replay left (`triplegain audit`); exit code 1 when it found a violation.
  */
 export function registerDemoCommand(program: Command): void {
   program
@@ -27,5 +28,7 @@ export function registerDemoCommand(program: Command): void {
       await writeFile(join(dir, `${base}.json`), `${JSON.stringify(report, null, 2)}\n`);
       console.log(renderDemoReportText(report, htmlPath));
       console.error(`(replayed in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      // The books the replay left broke an invariant: the demo failed, whatever it earned.
+      if (report.audit.violations.length > 0) process.exitCode = 1;
     });
 }

@@ -21,7 +21,7 @@ export function registerExplainCommand(program: Command): void {
     .option('--json', 'print the explanation as JSON instead of text')
     .action(async (id: string, opts: { json?: boolean }) => {
       const { config } = loadConfig({ file: program.opts<{ config?: string }>().config });
-      const database = await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir, applicationName: 'triplegain-cli' });
+      const database = await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir, applicationName: 'triplegain-cli', connectTimeoutMs: config.app.connectTimeoutMs });
       try {
         await migrateDatabase(database);
         const explanation = await explainChain(database.db, id);

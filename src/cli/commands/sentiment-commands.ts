@@ -31,7 +31,7 @@ export function registerSentimentCommands(program: Command): void {
       // Refused before the database is opened (or created).
       const inputs = parseSentimentInputs([{ symbol: opts.symbol, source: opts.source, text: words.join(' '), publishedAtMs }]);
 
-      const database = await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir, applicationName: 'triplegain-cli' });
+      const database = await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir, applicationName: 'triplegain-cli', connectTimeoutMs: config.app.connectTimeoutMs });
       try {
         await migrateDatabase(database);
         const added = await addSentimentInputs(database.db, inputs);

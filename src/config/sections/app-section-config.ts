@@ -16,6 +16,12 @@ export const AppSectionConfig = z
      * orchestrator's kill timeout (compose `stop_grace_period`).
      */
     shutdownDeadlineMs: z.number().int().min(0).max(600_000).default(20_000),
+    /**
+     * How long (wall time) opening the runtime waits for Redis, and for each new PostgreSQL
+     * connection, to answer before it gives up with one line naming what it could not reach: a
+     * CLI command never hangs on a dead server.
+     */
+    connectTimeoutMs: z.number().int().min(100).max(120_000).default(5_000),
     /** Minimum level of structured log lines. */
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   })

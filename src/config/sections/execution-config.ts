@@ -16,6 +16,14 @@ export const ExecutionConfig = z
      * the take profit and the trailing stop are watched on every closed bar.
      */
     trailingStopPct: pct(0.1, 50).nullable().default(null),
+    /**
+     * Wall time after its approval by which an approval must have become an order. An
+     * execution job that starts later records the order `denied` (the approval is stale) and
+     * sends nothing; an approval with no order and no execution job still coming after it is
+     * recorded the same way by reconciliation, with an `execution.approval_orphaned` event.
+     * Longer than the execution job's retries take.
+     */
+    orphanApprovalMs: durationMs(60_000, 86_400_000).default(300_000),
     kraken: z
       .object({
         /** Verification tier of the account (rate limits differ per tier). */
@@ -41,6 +49,29 @@ export const ExecutionConfig = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Instrument rules (Kraken's `AssetPairs`) of pairs the shipped data does not have, or
+     * overrides of shipped ones, by our symbol (`ETH/USD`). Every order is rounded to them and
+     * checked against them before it is approved and sent.
+     */
+    instruments: z
+      .record(
+        z.string().regex(/^[A-Z0-9]{2,10}\/[A-Z0-9]{2,10}$/, 'expected a pair such as "ETH/USD"'),
+        z
+          .object({
+            /** Kraken's pair key, e.g. `XETHZUSD`. */
+            krakenPair: z.string().min(1),
+            priceDecimals: z.number().int().min(0).max(18),
+            tickSize: decimalAmount({ min: '0.000000000000000001' }),
+            lotDecimals: z.number().int().min(0).max(18),
+            orderMin: decimalAmount(),
+            costMin: decimalAmount().default('0'),
+            leverageBuy: z.array(z.number().int().min(2).max(5)).default([]),
+            leverageSell: z.array(z.number().int().min(2).max(5)).default([]),
+          })
+          .strict(),
+      )
+      .default({}),
     paper: z
       .object({
         /** Cash the paper account starts with, in the cash asset (decimal string). */

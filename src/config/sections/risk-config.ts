@@ -47,6 +47,13 @@ export const RiskConfig = z
     cashReservePct: pct(0, 50).default(1),
     /** Smallest notional of one order (below Kraken's minimums orders fail), decimal string. */
     minOrderUsd: decimalAmount({ min: '0', max: '1000000' }).default('10'),
+    /**
+     * Farthest a proposal's entry price may be from the latest market price, % of the market
+     * price; farther is denied (`entry_deviation`). Orders are sized at the market price, never
+     * at the proposal's: this catches a stale or wrong price before its stop and take profit,
+     * set around it, are trusted. An exit of a position is exempt (it is sized by the position).
+     */
+    maxEntryDeviationPct: pct(0.01, 50).default(0.5),
     stopLoss: z
       .object({
         /** Deny any entry without a stop-loss. */

@@ -36,6 +36,12 @@ export const SchedulesConfig = z
     decision: taskSchedule({ enabled: true, everyMs: 3_600_000, timeoutMs: 300_000 }),
     /** Portfolio valuation and rebalance check. */
     portfolio: taskSchedule({ enabled: true, everyMs: 3_600_000, timeoutMs: 300_000 }),
+    /**
+     * Wall time a (task, symbol) run's lease and a job's BullMQ lock live without renewal. A
+     * live run renews both every third of it; a SIGKILLed worker's pairs are free again within
+     * it, and its jobs are back in the queue within twice it.
+     */
+    leaseTtlMs: durationMs(3_000, 60_000).default(15_000),
   })
   .strict();
 export type SchedulesConfig = z.infer<typeof SchedulesConfig>;

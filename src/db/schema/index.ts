@@ -20,3 +20,5 @@ export * from './positions.ts';
 export * from './position-fills.ts';
 export * from './portfolio-snapshots.ts';
 export * from './hodl-bags.ts';
+export * from './order-reservations.ts';
+export * from './position-locks.ts';

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { orderCauses } from '../../orders/order-cause.ts';
 import { orderStatuses, reconcilableOrderStatuses } from '../../orders/order-status.ts';
 import { money, quantity, timestamptz } from '../columns.ts';
 
@@ -40,6 +41,8 @@ export const orders = pgTable(
     triggerPrice: money('trigger_price'),
     leverage: quantity('leverage').notNull().default('1'),
     reduceOnly: boolean('reduce_only').notNull().default(false),
+    /** Why the order exists (`OrderCause`): an approval, or the automatic action that placed it. */
+    cause: text('cause', { enum: orderCauses }).notNull(),
     /** Sum of the fills' fees, in the quote (cash) asset. */
     feeUsd: money('fee_usd').notNull().default('0'),
     status: text('status', { enum: orderStatuses }).notNull(),
@@ -47,6 +50,12 @@ export const orders = pgTable(
     exchange: text('exchange').notNull(),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    /**
+     * Wall time of the last status change, by the database's clock, whatever the replay speed
+     * (`created_at` and `updated_at` are market time). Reconciliation's not-found window
+     * counts from it: it guards against the exchange, so it runs on the exchange's time.
+     */
+    statusChangedAt: timestamptz('status_changed_at').notNull().default(sql`clock_timestamp()`),
   },
   (t) => [
     // One row per exchange order: adoption finds an order it has already recorded. Nulls (not yet sent) do not collide.
@@ -57,9 +66,12 @@ export const orders = pgTable(
       .where(sql`${t.status} IN (${sqlList(reconcilableOrderStatuses)})`),
     // Serves `triplegain explain <id>`: the orders of one correlation chain.
     index('orders_correlation_id_idx').on(t.correlationId),
+    // Serves the orphaned-approval pass: does this approval have an order?
+    index('orders_decision_id_idx').on(t.decisionId),
     // Serves "the latest orders of a symbol" (status, dashboard).
     index('orders_symbol_created_at_idx').on(t.symbol, t.createdAt),
     check('orders_status_valid', sql`${t.status} IN (${sqlList(orderStatuses)})`),
+    check('orders_cause_valid', sql`${t.cause} IN (${sqlList(orderCauses)})`),
     // Backstop for the store's check: fills never exceed the ordered quantity.
     check('orders_filled_within_quantity', sql`${t.quantity} > 0 AND ${t.filledQuantity} >= 0 AND ${t.filledQuantity} <= ${t.quantity}`),
   ],

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { money, quantity, timestamptz } from '../columns.ts';
 
@@ -33,6 +34,8 @@ export const riskDecisions = pgTable(
     uniqueIndex('risk_decisions_proposal_id_key').on(t.proposalId),
     // Serves `triplegain explain <id>`.
     index('risk_decisions_correlation_id_idx').on(t.correlationId),
+    // Serves the orphaned-approval pass: recent approvals, oldest first.
+    index('risk_decisions_approved_created_at_idx').on(t.createdAt).where(sql`${t.decision} = 'approved'`),
   ],
 );
 

@@ -6,6 +6,7 @@ import type { ExecutionConfig } from '../../config/sections/execution-config.ts'
 import type { Db, DbTransaction } from '../../db/open-database.ts';
 import { paperFills } from '../../db/schema/paper-fills.ts';
 import { paperOrders, type PaperOrderRow } from '../../db/schema/paper-orders.ts';
+import { shippedInstrumentBook, type InstrumentBook } from '../../market/instrument-book.ts';
 import { TriplegainError } from '../../shared/triplegain-error.ts';
 import { PlaceOrderRequest, type Balances, type ExchangeOrder, type ExchangePort, type PlaceOrder } from '../exchange-port.ts';
 import { krakenStyleId } from './kraken-style-id.ts';
@@ -15,6 +16,7 @@ import { D, toDecimalString } from './paper-decimal.ts';
 import { PaperFill } from './paper-fill.ts';
 import { availableBalances, feePctFor, fundableQuantity, hasFundsFor, needsHoldPrice, quoteAssetOf, settleFill, type FundsOrder } from './paper-funds.ts';
 import { remainingOf, toExchangeOrder, toFundsOrder, toMatchableOrder } from './paper-order-row.ts';
+import { placementRefusal } from './placement-refusal.ts';
 import { PriceBar, type PriceBarInput } from './price-bar.ts';
 
 
@@ -24,7 +26,10 @@ export type PaperExchangeConfig = ExecutionConfig['paper'] & { cashAsset: string
 export interface PaperExchangeDeps {
   db: Db;
   config: PaperExchangeConfig;
+  /** Orders are stamped with its time when placed, and fill only on bars that opened since (in replay: market time). */
   clock: Clock;
+  /** The pairs the exchange lists and their rules (tick, decimals, minimums); default: the shipped Kraken data. */
+  instruments?: InstrumentBook;
 }
 
 /** Kraken's answer to an order the account cannot pay for. */
@@ -36,22 +41,31 @@ export const INSUFFICIENT_FUNDS = 'EOrder:Insufficient funds';
  * Every write runs in one transaction with the account locked (see `withLockedPaperAccount`),
  * so concurrent calls from several processes are safe.
  *
- * Orders rest as `open` (market orders too) until `onPrice` passes the next bar of their
- * symbol: the matching rules are `matchOrder`'s, the money rules `paper-funds.ts`'s. Feed each
- * symbol's bars in time order, each once the order is placed; a bar that is not newer than the
- * last one an order was matched against is skipped for that order, so calling `onPrice` twice
- * with the same bar (two workers, a redelivery) fills nothing twice.
+ * It accepts what Kraken spot accepts: an order breaking its pair's rules (price decimals and
+ * tick, volume decimals, `ordermin`, `costmin`; see `placementRefusal`) is refused with
+ * Kraken's text, never rounded here (rounding is the sender's job).
+ *
+ * Orders rest as `open` (market orders too) until `onPrice` passes a bar of their symbol: the
+ * matching rules are `matchOrder`'s, the money rules `paper-funds.ts`'s. An order is matched
+ * only against bars that opened at or after it was placed (`openedAt`, the clock's time then):
+ * a market order fills at the open of the first bar after it was accepted, never at an earlier
+ * price, and a resting order is never triggered by a bar from before it rested. Feed each
+ * symbol's bars in time order; a bar that is not newer than the last one an order was matched
+ * against is skipped for that order too, so calling `onPrice` twice with the same bar (two
+ * workers, a redelivery) fills nothing twice.
  */
 export class PaperExchange implements ExchangePort {
   readonly name = 'paper' as const;
   private readonly db: Db;
   private readonly config: PaperExchangeConfig;
   private readonly clock: Clock;
+  private readonly instruments: InstrumentBook;
 
   constructor(deps: PaperExchangeDeps) {
     this.db = deps.db;
     this.config = deps.config;
     this.clock = deps.clock;
+    this.instruments = deps.instruments ?? shippedInstrumentBook();
   }
 
   /**
@@ -60,6 +74,9 @@ export class PaperExchange implements ExchangePort {
    *
    * @throws TriplegainError `EXCHANGE_REJECTED`, nothing stored: `EGeneral:Invalid arguments…`
    *   for a request `PlaceOrderRequest` refuses or a pair not quoted in the cash asset;
+   *   `EQuery:Unknown asset pair` for a pair without an instrument; `EOrder:Invalid price…`,
+   *   `EGeneral:Invalid arguments:volume`, `EOrder:Order minimum not met` or `EOrder:Cost
+   *   minimum not met` for an order its pair's rules refuse (see `placementRefusal`);
    *   `EOrder:Insufficient funds` when the account's available funds do not cover it (see
    *   `paper-funds.ts`).
    * @throws TriplegainError `EXCHANGE_UNAVAILABLE` (retryable), nothing stored: an order that
@@ -82,12 +99,17 @@ export class PaperExchange implements ExchangePort {
       const [existing] = await tx.select().from(paperOrders).where(eq(paperOrders.clientOrderId, order.clientOrderId));
       if (existing) return toExchangeOrder(existing);
 
+      const lastPrice = order.type === 'market' ? await readLastPrice(tx, order.symbol) : null;
+      const refusal = placementRefusal(this.instruments, order, lastPrice);
+      if (refusal !== null) {
+        throw new TriplegainError('EXCHANGE_REJECTED', refusal, { clientOrderId: order.clientOrderId, symbol: order.symbol });
+      }
       const funds: FundsOrder = {
         symbol: order.symbol,
         side: order.side,
         type: order.type,
         remainingQuantity: order.quantity,
-        holdPrice: await this.holdPriceFor(tx, order),
+        holdPrice: this.holdPriceFor(order, lastPrice),
         leverage: order.leverage,
         reduceOnly: order.reduceOnly,
       };
@@ -179,10 +201,11 @@ export class PaperExchange implements ExchangePort {
   /**
    * Matches every open order of `symbol` against `bar`, in one transaction with the account
    * locked: fills (partial ones too), order updates and balances commit together. Orders are
-   * matched oldest first. A spot fill the account can no longer pay for (a market buy that
-   * slipped past its hold, a reduce-only sell of a position already sold) fills what it can and
-   * the rest of the order is canceled, as Kraken cancels an order it cannot fund. The bar's
-   * close becomes the symbol's last price (what later market orders hold cash at).
+   * matched oldest first, each only if `bar` opened at or after the order was placed (an older
+   * bar leaves it untouched). A spot fill the account can no longer pay for (a market buy that
+   * slipped past its hold, a sell whose base a margin trade took) fills what it can and the rest
+   * of the order is canceled, as Kraken cancels an order it cannot fund. The bar's close becomes
+   * the symbol's last price (what later market orders hold cash at).
    *
    * @returns the fills, for the caller to record.
    * @throws TriplegainError `DATA_INVALID` for a malformed symbol or bar (nothing changes).
@@ -211,6 +234,8 @@ export class PaperExchange implements ExchangePort {
 
       for (const row of open) {
         if (row.symbol !== symbol) continue;
+        // A bar that opened before the order was accepted is a price from before it existed.
+        if (priceBar.openTimeMs < row.openedAt.getTime()) continue;
         if (row.lastBarOpenTime !== null && row.lastBarOpenTime.getTime() >= priceBar.openTimeMs) continue;
         const fill = await this.fillOrder(tx, row, priceBar, balances, holds, nowMs);
         if (!fill) continue;
@@ -307,13 +332,12 @@ export class PaperExchange implements ExchangePort {
 
   /**
    * The price per base unit the order needs cash at: a limit order's limit, a stop's trigger, a
-   * market order's last known price (± slippage: a buy pays more); null for a spot market sell
-   * before any price (it needs no cash).
+   * market order's last known price `last` (± slippage: a buy pays more); null for a spot
+   * market sell before any price (it needs no cash).
    */
-  private async holdPriceFor(tx: DbTransaction, order: PlaceOrder): Promise<string | null> {
+  private holdPriceFor(order: PlaceOrder, last: string | null): string | null {
     if (order.type === 'limit') return order.limitPrice!;
     if (order.type === 'stop-loss' || order.type === 'take-profit') return order.triggerPrice!;
-    const last = await readLastPrice(tx, order.symbol);
     if (last === null) {
       if (!needsHoldPrice(order)) return null;
       throw new TriplegainError('EXCHANGE_UNAVAILABLE', `EService:Unavailable: the paper exchange has no price for ${order.symbol} yet`, { symbol: order.symbol });

@@ -12,9 +12,12 @@ import { D, toDecimalString, toLots } from './paper-decimal.ts';
  *   extends a short and needs no base asset). Its fills settle like spot trades, so balances may
  *   go negative: negative cash is borrowed, a negative base balance is a short. No margin
  *   positions, interest, liquidation or margin calls are modelled.
- * - Reduce-only orders (protective stops, closes) hold nothing while open, so a stop-loss and a
- *   take-profit can both cover one position; a spot one still needs the funds at placement and
- *   fills only what the account still has.
+ * - A spot reduce-only order (a protective stop, a close) is a spot order like any other, as on
+ *   Kraken spot: a sell holds the base asset it would sell while it rests, so the resting orders
+ *   of one position never sell more than the account holds (a stop loss and a take profit cannot
+ *   both rest for the whole position; a second one is refused `EOrder:Insufficient funds`).
+ * - A margin reduce-only order (closing a margin position) needs and holds nothing: it only
+ *   unwinds what is already open.
  * - The price an order needs cash at (`holdPrice`): a limit order's limit, a stop-loss's or
  *   take-profit's trigger, a market order's last known price (plus slippage for a buy).
  */
@@ -81,17 +84,15 @@ export function fundsNeeded(order: FundsOrder, settings: FundsSettings): AssetAm
   return { asset: settings.cashAsset, amount: margin.plus(fee) };
 }
 
-/** What an open order holds: what it needs, except that reduce-only orders hold nothing. */
-export function fundsHeld(order: FundsOrder, settings: FundsSettings): AssetAmount | null {
-  return order.reduceOnly ? null : fundsNeeded(order, settings);
-}
-
-/** Total minus what the open orders hold, per asset (assets only held appear negative). */
+/**
+ * Total minus what the open orders hold, per asset (assets only held appear negative). An open
+ * order holds what its remaining quantity needs (`fundsNeeded`): reduce-only spot sells included.
+ */
 export function availableBalances(balances: Balances, openOrders: readonly FundsOrder[], settings: FundsSettings): Map<string, D> {
   const available = new Map<string, D>();
   for (const [asset, total] of Object.entries(balances)) available.set(asset, new D(total));
   for (const order of openOrders) {
-    const held = fundsHeld(order, settings);
+    const held = fundsNeeded(order, settings);
     if (held) available.set(held.asset, (available.get(held.asset) ?? new D(0)).minus(held.amount));
   }
   return available;

@@ -4,7 +4,8 @@ import { stopDistancePct } from './stop-distance-pct.ts';
 
 /**
  * Sizing. Caps an entry so that hitting its stop-loss loses at most `riskPerTradePct` % of
- * equity: largest notional = equity × riskPerTradePct / stop distance %. Capped when above
+ * equity: largest notional = equity × riskPerTradePct / stop distance %, the distance measured
+ * from the market price. Capped when above
  * it, untouched at exactly it. Without a usable stop (none, or on the wrong side) there is
  * nothing to size from; the stop-loss rules deal with that.
  */

@@ -13,11 +13,34 @@ export interface RuleInput {
   readonly context: RiskContext;
   readonly config: RiskConfig;
   readonly equityUsd: Decimal;
+  /**
+   * The price the order is sized and measured at: the market's latest price
+   * (`context.marketPrice`), never the proposal's. Quantity, notional and stop distance all
+   * come from it. May be ≤ 0 (no market data): every rule that divides by it then passes, and
+   * `positive_market_price` denies.
+   */
   readonly entryPrice: Decimal;
+  /** The proposal's own reference price (`proposal.entryPrice`): only `entry_deviation` looks at it. */
+  readonly proposalPrice: Decimal;
   /** The requested notional in sizing rules; the notional after every cap in the others. */
   readonly notionalUsd: Decimal;
+  /**
+   * Base units: the requested notional at `entryPrice` in sizing rules; the quantity to be
+   * approved in the others (`sizeQuantity`). Zero when there is no positive market price.
+   */
+  readonly quantity: Decimal;
   /** The open position of the proposal's symbol, if any. */
   readonly position: OpenPosition | undefined;
+  /**
+   * Whether the proposal is an exit of a position (intent `exit`, not a rebalance's sell, which
+   * sells the core allocation): sized by the position, never past what is left of it.
+   */
+  readonly exitsPosition: boolean;
+  /**
+   * What an exit may still take of `position`, base units ≥ 0: its quantity less the exits
+   * already in flight. Zero without a position.
+   */
+  readonly exitableQuantity: Decimal;
   /**
    * Whether the order only reduces exposure: intent `exit`, or an entry against the open
    * position of its symbol no larger than that position. Such orders skip every rule that

@@ -1,7 +1,9 @@
 import { cooldownRule } from './cooldown-rule.ts';
 import { entriesPausedRule } from './entries-paused-rule.ts';
+import { entryDeviationRule } from './entry-deviation-rule.ts';
 import { exitWithinPositionRule } from './exit-within-position-rule.ts';
 import { freeCashRule } from './free-cash-rule.ts';
+import { instrumentMinimumRule } from './instrument-minimum-rule.ts';
 import { maxExposureRule } from './max-exposure-rule.ts';
 import { maxLeverageRule } from './max-leverage-rule.ts';
 import { maxOpenPositionsRule } from './max-open-positions-rule.ts';
@@ -18,6 +20,7 @@ import { spotShortRule } from './spot-short-rule.ts';
 import type { RiskRule } from './risk-rule.ts';
 import { stopLossDistanceRule } from './stop-loss-distance-rule.ts';
 import { stopLossRequiredRule } from './stop-loss-required-rule.ts';
+import { clusterStateRule } from './cluster-state-rule.ts';
 import { tradingStateRule } from './trading-state-rule.ts';
 
 /**
@@ -28,11 +31,14 @@ import { tradingStateRule } from './trading-state-rule.ts';
 export const riskRules: { readonly sizing: readonly RiskRule[]; readonly checks: readonly RiskRule[] } = {
   sizing: [exitWithinPositionRule, maxPositionSizeRule, maxExposureRule, maxOrderNotionalRule, riskPerTradeRule, freeCashRule],
   checks: [
+    clusterStateRule,
     tradingStateRule,
     positiveEquityRule,
     positiveMarketPriceRule,
+    entryDeviationRule,
     positiveSizeRule,
     minOrderSizeRule,
+    instrumentMinimumRule,
     maxLeverageRule,
     spotShortRule,
     maxOpenPositionsRule,

@@ -2,12 +2,12 @@ import { Decimal } from 'decimal.js';
 import type { OrderProposal } from '../order-proposal.ts';
 
 /**
- * Distance of the stop-loss from the entry, % of the entry price, positive when the stop is
- * on the protective side (below a buy, above a sell), zero or negative otherwise; undefined
- * without a stop.
+ * Distance of the stop-loss from `price` (the market price the order is sized at), % of that
+ * price, positive when the stop is on the protective side (below a buy, above a sell), zero or
+ * negative otherwise; undefined without a stop or without a positive price.
  */
-export function stopDistancePct(proposal: OrderProposal, entryPrice: Decimal): Decimal | undefined {
-  if (proposal.stopLoss === null) return undefined;
-  const gap = proposal.side === 'buy' ? entryPrice.minus(proposal.stopLoss) : new Decimal(proposal.stopLoss).minus(entryPrice);
-  return gap.div(entryPrice).times(100);
+export function stopDistancePct(proposal: OrderProposal, price: Decimal): Decimal | undefined {
+  if (proposal.stopLoss === null || price.lte(0)) return undefined;
+  const gap = proposal.side === 'buy' ? price.minus(proposal.stopLoss) : new Decimal(proposal.stopLoss).minus(price);
+  return gap.div(price).times(100);
 }

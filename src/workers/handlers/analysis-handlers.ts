@@ -7,7 +7,6 @@ import type { JobHandlers } from '../../queues/define-queue.ts';
 import { regimeQueue, taQueue } from '../../queues/queue-catalog.ts';
 import type { TaskRunData } from '../../queues/task-run-data.ts';
 import { fanOutTick } from '../fan-out-tick.ts';
-import { LEASE_MARGIN_MS } from '../lease-margin.ts';
 import { runExclusively } from '../run-exclusively.ts';
 import type { TaskDeps } from '../task-deps.ts';
 
@@ -24,11 +23,10 @@ async function analysisCandles(deps: TaskDeps, data: TaskRunData) {
  * without retry, naming how many are needed.
  */
 export function taHandlers(deps: TaskDeps, queue: Queue): JobHandlers<typeof taQueue> {
-  const leaseMs = taQueue.timeoutMs(deps.config) + LEASE_MARGIN_MS;
   return {
     tick: fanOutTick({ ...deps, queue, definition: taQueue }, 'ta', () => deps.config.symbols.pairs),
     run: (data, ctx) =>
-      runExclusively(deps, data, ctx, leaseMs, async () => {
+      runExclusively(deps, data, ctx, async () => {
         const output = computeTechnicalAnalysis(await analysisCandles(deps, data), { minCandles: deps.config.agents.ta.minCandles });
         const { inserted } = await saveAgentOutput(deps.db, { agent: 'ta', symbol: data.symbol, output, correlationId: data.correlationId });
         if (inserted) await deps.bus.publish('ta.signal_emitted', output, { symbol: data.symbol, source: 'ta', correlationId: data.correlationId });
@@ -39,11 +37,10 @@ export function taHandlers(deps: TaskDeps, queue: Queue): JobHandlers<typeof taQ
 
 /** Regime of one pair from the same candles, stored and published like the TA output. */
 export function regimeHandlers(deps: TaskDeps, queue: Queue): JobHandlers<typeof regimeQueue> {
-  const leaseMs = regimeQueue.timeoutMs(deps.config) + LEASE_MARGIN_MS;
   return {
     tick: fanOutTick({ ...deps, queue, definition: regimeQueue }, 'regime', () => deps.config.symbols.pairs),
     run: (data, ctx) =>
-      runExclusively(deps, data, ctx, leaseMs, async () => {
+      runExclusively(deps, data, ctx, async () => {
         const output = detectRegime(await analysisCandles(deps, data), deps.config.agents.regime, { minCandles: deps.config.agents.ta.minCandles });
         const { inserted } = await saveAgentOutput(deps.db, { agent: 'regime', symbol: data.symbol, output, correlationId: data.correlationId });
         if (inserted) await deps.bus.publish('regime.detected', output, { symbol: data.symbol, source: 'regime', correlationId: data.correlationId });

@@ -31,7 +31,7 @@ import { symbolSlug } from '../../queues/symbol-slug.ts';
 import { tickIdOf } from '../../queues/tick-id.ts';
 import { LEASE_MARGIN_MS } from '../lease-margin.ts';
 import type { TaskDeps } from '../task-deps.ts';
-import { executionJobIdOf } from './risk-handlers.ts';
+import { executionJobIdOf } from '../../queues/execution-job-id.ts';
 
 /** The `source` of what the portfolio task publishes. */
 export const PORTFOLIO_SOURCE = 'portfolio';

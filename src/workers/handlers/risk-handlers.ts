@@ -1,9 +1,20 @@
+import { executionJobIdOf } from '../../queues/execution-job-id.ts';
 import type { Queue } from 'bullmq';
+import { Decimal } from 'decimal.js';
 import { eq } from 'drizzle-orm';
 import type { ControlPlane } from '../../control/control-plane.ts';
+import { databaseNow } from '../../db/database-now.ts';
+import type { Db } from '../../db/open-database.ts';
 import { riskDecisions } from '../../db/schema/risk-decisions.ts';
 import { riskState } from '../../db/schema/risk-state.ts';
+import { instrumentBookOf } from '../../market/instrument-book.ts';
 import { latestClose } from '../../portfolio/latest-prices.ts';
+import { heldPositionOf, type HeldPosition } from '../../positions/held-position.ts';
+import { exitClaimOf } from '../../reservations/exit-claim.ts';
+import { heldCashUsd } from '../../reservations/held-cash.ts';
+import { pendingExitsOf } from '../../reservations/pending-exits.ts';
+import { reservationOfApproval } from '../../reservations/reservation-of-approval.ts';
+import { reserveForApproval } from '../../reservations/reserve-for-approval.ts';
 import { jobOptionsOf, type JobContext, type JobHandlers } from '../../queues/define-queue.ts';
 import { executionQueue, type EvaluateRiskData, type EvaluateRiskResult, type riskQueue } from '../../queues/queue-catalog.ts';
 import type { BreakerTrip } from '../../risk/breaker-trip.ts';
@@ -11,7 +22,8 @@ import { evaluateBreakers } from '../../risk/evaluate-breakers.ts';
 import { evaluateRisk } from '../../risk/evaluate-risk.ts';
 import type { OrderProposal } from '../../risk/order-proposal.ts';
 import type { PortfolioReader } from '../../risk/portfolio-reader.ts';
-import type { RiskDecision } from '../../risk/risk-decision.ts';
+import type { OpenPosition, RiskContext } from '../../risk/risk-context.ts';
+import type { RiskApproval, RiskDecision, RiskDenial } from '../../risk/risk-decision.ts';
 import { resetRiskState } from '../../risk/reset-risk-state.ts';
 import { initialRiskState, RiskState } from '../../risk/risk-state.ts';
 import { withLockedRiskState } from '../../risk/risk-state-store.ts';
@@ -19,25 +31,26 @@ import { describeError } from '../../shared/triplegain-error.ts';
 import type { TaskDeps } from '../task-deps.ts';
 
 export interface RiskDeps extends Pick<TaskDeps, 'config' | 'db' | 'bus' | 'redis' | 'keys' | 'clock' | 'logger'> {
-  control: Pick<ControlPlane, 'current' | 'apply'>;
+  control: Pick<ControlPlane, 'current' | 'known' | 'apply'>;
   portfolio: PortfolioReader;
   /** The execution queue, where approvals go. */
   executionQueue: Queue;
 }
 
-/** The execution job of an approval: keyed by the proposal, so it is added once. */
-export function executionJobIdOf(proposalId: string): string {
-  return `exec.${proposalId}`;
-}
-
 /**
- * The risk task: one decision per proposal. In one transaction with the account's risk state
- * locked: apply a pending operator `reset`, check the circuit breakers against current equity,
- * run every rule (`evaluateRisk`), store the decision and the new state. Then mirror the state
- * to Redis, publish breaker trips (urgent, `risk_alerts`) and carry out a halt, publish the
- * decision, and for an approval add the execution job. A proposal decided before (a retried
- * job) is answered from the stored decision. When the risk state cannot be read, the proposal
- * is denied: nothing is approved on a guess.
+ * The risk task: one decision per proposal, whoever added it (the coordinator, a rebalance, a
+ * job added by hand): the order is sized at the latest market price, never at the proposal's.
+ * The database's clock is read before the balances (`balancesReadAt`). Then, in one
+ * transaction with the account's risk state locked (replicas deciding at once take turns):
+ * apply a pending operator `reset`, check the circuit breakers against current equity, read
+ * what approvals decided before still hold (the symbol's open position with the exits in
+ * flight and its exit claim; the cash held by spot buys, taken off the free cash), run every
+ * rule (`evaluateRisk`), store the decision, the approval's reservation and the new state.
+ * Two approvals can so never spend the same cash or exit the same quantity. Then mirror the
+ * state to Redis, publish breaker trips (urgent, `risk_alerts`) and carry out a halt, publish
+ * the decision, and for an approval add the execution job. A proposal decided before (a
+ * retried job) is answered from the stored decision. When the risk state cannot be read, the
+ * proposal is denied: nothing is approved on a guess.
  */
 export function riskHandlers(deps: RiskDeps): JobHandlers<typeof riskQueue> {
   return { evaluate: (data, ctx) => evaluate(deps, data, ctx) };
@@ -54,15 +67,44 @@ async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext)
 
   const nowMs = deps.clock.now();
   const account = deps.config.execution.exchange;
+  const instrument = instrumentBookOf(deps.config).find(proposal.symbol);
   let outcome: { state: RiskState; result: { decision: RiskDecision; trips: BreakerTrip[] } };
   try {
-    const [control, equityUsd, openPositions, freeCashUsd, marketPrice] = await Promise.all([deps.control.current(), deps.portfolio.equityUsd(), deps.portfolio.openPositions(), deps.portfolio.freeCashUsd(), latestPrice(deps, proposal)]);
+    // Before the balances: a spot buy whose reservation is released after this instant may
+    // have spent cash the balances do not show yet, so it still counts (`heldCashUsd`).
+    const balancesReadAt = await databaseNow(deps.db);
+    const [control, equityUsd, openPositions, freeCashUsd, marketPrice] = await Promise.all([deps.control.known(), deps.portfolio.equityUsd(), deps.portfolio.openPositions(), deps.portfolio.freeCashUsd(), latestPrice(deps, proposal)]);
     outcome = await withLockedRiskState(deps.db, account, () => initialRiskState(equityUsd, nowMs), async (current, tx) => {
       let state = current.state;
       if (control.resets > current.resetsApplied) state = resetRiskState(state, equityUsd, nowMs);
       const breakers = evaluateBreakers(state, equityUsd, deps.config.risk.breakers, nowMs);
       state = breakers.state;
-      const decision = evaluateRisk(proposal, { equityUsd, marketPrice, openPositions, freeCashUsd, state, nowMs }, deps.config.risk);
+      // Read after the lock: what an approval committed a moment ago by another replica holds is seen.
+      const held = await heldPositionOf(tx, account, proposal.symbol);
+      const position = held && held.quantity.gt(0) ? await positionForRisk(tx, held, marketPrice) : undefined;
+      const context: RiskContext = {
+        equityUsd,
+        marketPrice,
+        openPositions: [...openPositions.filter((p) => p.symbol !== proposal.symbol), ...(position ? [position] : [])],
+        freeCashUsd: new Decimal(freeCashUsd).minus(await heldCashUsd(tx, account, balancesReadAt)).toFixed(),
+        instrument,
+        state,
+        clusterState: control.state,
+        nowMs,
+      };
+      let decision = evaluateRisk(proposal, context, deps.config.risk);
+      if (decision.decision === 'approved') {
+        const reservation = reservationOfApproval({
+          decisionId: decisionIdOf(decision),
+          proposal,
+          approval: decision,
+          account,
+          positionId: held?.id ?? null,
+          cashReservePct: deps.config.risk.cashReservePct,
+        });
+        // The claim was checked above under the lock; the unique index still has the last word.
+        if (reservation && !(await reserveForApproval(tx, reservation))) decision = exitClaimed(decision);
+      }
       await tx.insert(riskDecisions).values(toRow(proposal, decision, state));
       return { state, resetsApplied: control.resets, result: { decision, trips: breakers.trips } };
     });
@@ -122,11 +164,44 @@ function toRow(proposal: OrderProposal, decision: RiskDecision, state: RiskState
 }
 
 /**
- * The latest stored close of the proposal's pair. Without one, an exit is measured at its own
- * price (a protective exit must not wait for market data); an entry gets '0', which is denied.
+ * The latest stored close of the proposal's pair: every order is sized at it. Without one, an
+ * exit of a position is measured at its own price (a protective exit must not wait for market
+ * data; it is sized by the position, never past it); anything else (an entry, a rebalance's
+ * trade, sized by notional) gets '0', which is denied.
  */
 async function latestPrice(deps: RiskDeps, proposal: OrderProposal): Promise<string> {
-  return (await latestClose(deps.db, proposal.symbol, deps.config.marketData.timeframe)) ?? (proposal.intent === 'exit' ? proposal.entryPrice : '0');
+  const exitsPosition = proposal.intent === 'exit' && proposal.purpose !== 'rebalance';
+  return (await latestClose(deps.db, proposal.symbol, deps.config.marketData.timeframe)) ?? (exitsPosition ? proposal.entryPrice : '0');
+}
+
+/**
+ * The risk engine's view of the symbol's open position, read in the locked transaction: what
+ * is held (fills recorded but not yet taken in counted), valued at the market price, with the
+ * exits already in flight and whether an approved exit holds its claim.
+ */
+async function positionForRisk(tx: Db, held: HeldPosition, marketPrice: string): Promise<OpenPosition> {
+  const [pending, claim] = await Promise.all([pendingExitsOf(tx, { id: held.id, account: held.account, symbol: held.position.symbol }), exitClaimOf(tx, held.id)]);
+  const price = Decimal.max(0, marketPrice);
+  return {
+    symbol: held.position.symbol,
+    side: held.position.side,
+    notionalUsd: held.quantity.times(price).toFixed(),
+    leverage: held.position.leverage,
+    quantity: held.quantity.toFixed(),
+    pendingExitQuantity: pending.quantity.toFixed(),
+    exitInFlight: claim !== null,
+  };
+}
+
+/** An approved exit whose position's claim another exit took at the same moment: denied instead. */
+function exitClaimed(approval: RiskApproval): RiskDenial {
+  return {
+    decision: 'denied',
+    proposalId: approval.proposalId,
+    requestedNotionalUsd: approval.requestedNotionalUsd,
+    reasons: [{ rule: 'exit_in_flight', message: 'another exit of the position was approved at the same moment: one exit at a time' }],
+    adjustments: approval.adjustments,
+  };
 }
 
 async function addExecution(deps: RiskDeps, decisionId: string, proposalId: string): Promise<string> {

@@ -4,7 +4,6 @@ import { barOpenTimeMs, timeframeMs } from '../../market/timeframes.ts';
 import type { JobHandlers } from '../../queues/define-queue.ts';
 import { sentimentQueue } from '../../queues/queue-catalog.ts';
 import { fanOutTick } from '../fan-out-tick.ts';
-import { LEASE_MARGIN_MS } from '../lease-margin.ts';
 import { runExclusively } from '../run-exclusively.ts';
 import type { TaskDeps } from '../task-deps.ts';
 
@@ -14,12 +13,11 @@ import type { TaskDeps } from '../task-deps.ts';
  * input, every model failed) publishes nothing and is the run's result, not a failure.
  */
 export function sentimentHandlers(deps: TaskDeps, queue: Queue): JobHandlers<typeof sentimentQueue> {
-  const leaseMs = sentimentQueue.timeoutMs(deps.config) + LEASE_MARGIN_MS;
   const timeframe = deps.config.marketData.timeframe;
   return {
     tick: fanOutTick({ ...deps, queue, definition: sentimentQueue }, 'sentiment', () => deps.config.symbols.pairs),
     run: (data, ctx) =>
-      runExclusively(deps, data, ctx, leaseMs, async () => {
+      runExclusively(deps, data, ctx, async () => {
         const candleOpenTimeMs = barOpenTimeMs(deps.clock.now(), timeframe) - timeframeMs(timeframe);
         const result = await runSentiment(
           { db: deps.db, gateway: deps.gateway, config: deps.config.agents.sentiment, clock: deps.clock, logger: ctx.logger },

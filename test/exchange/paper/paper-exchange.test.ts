@@ -1,7 +1,12 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/clock/clock.ts';
-import { PaperExchange, type PaperExchangeConfig } from '../../../src/exchange/paper/paper-exchange.ts';
+import { paperOrders } from '../../../src/db/schema/paper-orders.ts';
+import type { PlaceOrderRequest } from '../../../src/exchange/exchange-port.ts';
+import { writePaperBalances } from '../../../src/exchange/paper/paper-account-store.ts';
+import { PaperExchange, type PaperExchangeConfig, type PaperExchangeDeps } from '../../../src/exchange/paper/paper-exchange.ts';
+import { InstrumentBook } from '../../../src/market/instrument-book.ts';
+import { Instrument } from '../../../src/market/instrument.ts';
 import { TriplegainError } from '../../../src/shared/triplegain-error.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { aBar, aPlaceOrder, HOUR_MS, paperConfig, T0_MS } from './paper-builders.ts';
@@ -26,8 +31,14 @@ describe('PaperExchange', () => {
     await t?.cleanup();
   });
 
-  function paperExchange(overrides: Partial<PaperExchangeConfig> = {}): PaperExchange {
-    return new PaperExchange({ db: t.db, config: paperConfig(overrides), clock });
+  function paperExchange(overrides: Partial<PaperExchangeConfig> = {}, instruments?: PaperExchangeDeps['instruments']): PaperExchange {
+    return new PaperExchange({ db: t.db, config: paperConfig(overrides), clock, ...(instruments ? { instruments } : {}) });
+  }
+
+  /** The stored row of the order with `clientOrderId` (what the exchange port does not show: trigger state, last bar matched). */
+  async function storedOrder(clientOrderId: string) {
+    const [row] = await t.db.select().from(paperOrders).where(eq(paperOrders.clientOrderId, clientOrderId));
+    return row;
   }
 
   /** Passes bar `n` (its own clock time: the bar's close) to the exchange. */
@@ -222,15 +233,18 @@ describe('PaperExchange', () => {
     expect(await exchange.balances()).toEqual({ BTC: '0', USD: '9980.319508' }); // 10000 − 2 × 9.840246
   });
 
-  it('lets a reduce-only stop-loss and take-profit both cover one position; the second finds nothing left and is canceled', async () => {
+  it('holds the base for a resting reduce-only stop: a second reduce-only sell of the position is refused until the stop is canceled', async () => {
     const exchange = paperExchange();
     await holdBtc(exchange, '0.1');
     const sl = await exchange.placeOrder(aPlaceOrder({ side: 'sell', type: 'stop-loss', triggerPrice: '19000', quantity: '0.1', reduceOnly: true }));
-    const tp = await exchange.placeOrder(aPlaceOrder({ side: 'sell', type: 'take-profit', triggerPrice: '21000', quantity: '0.1', reduceOnly: true }));
-    expect(await bar(exchange, 1, { open: '20900', high: '21100', low: '20800', close: '21000' })).toMatchObject([{ exchangeOrderId: tp.exchangeOrderId }]);
-    expect(await bar(exchange, 2, { open: '19500', high: '19500', low: '18000', close: '18000' })).toEqual([]);
-    expect(await exchange.findByClientOrderId(sl.clientOrderId!)).toMatchObject({ status: 'canceled', filledQuantity: '0' });
-    expect((await exchange.balances()).BTC).toBe('0');
+    const close = aPlaceOrder({ clientOrderId: 'close-all', side: 'sell', type: 'market', quantity: '0.1', reduceOnly: true });
+
+    const err = await rejection(exchange.placeOrder(close));
+    expect(err).toMatchObject({ code: 'EXCHANGE_REJECTED', message: 'EOrder:Insufficient funds' });
+    expect(await exchange.findByClientOrderId('close-all')).toBeNull();
+
+    await exchange.cancelOrder(sl.exchangeOrderId);
+    expect(await exchange.placeOrder(close)).toMatchObject({ clientOrderId: 'close-all', status: 'open', quantity: '0.1' });
   });
 
   it('trades on margin with notional / leverage in cash: a short needs no base asset, balances go negative', async () => {
@@ -264,5 +278,86 @@ describe('PaperExchange', () => {
     const exchange = paperExchange();
     const err = await rejection(exchange.onPrice('BTC/USD', { ...aBar(0), low: '20001' }));
     expect(err.code).toBe('DATA_INVALID');
+  });
+
+  describe('fills only on bars that opened once the order was accepted', () => {
+    it("an order accepted mid-bar fills at the next bar's open, never an earlier one", async () => {
+      const exchange = paperExchange();
+      await bar(exchange, 0); // a price to hold the cash at
+      clock.set(T0_MS + HOUR_MS + 27 * 60_000); // inside bar 1
+      const placed = await exchange.placeOrder(aPlaceOrder({ clientOrderId: 'mid-bar' }));
+      expect(placed.openedAtMs).toBe(T0_MS + HOUR_MS + 27 * 60_000);
+
+      expect(await bar(exchange, 1, { open: '19000', high: '20500', low: '19000', close: '20400' })).toEqual([]);
+      expect(await exchange.findByClientOrderId('mid-bar')).toMatchObject({ status: 'open', filledQuantity: '0' });
+      expect(await storedOrder('mid-bar')).toMatchObject({ lastBarOpenTime: null });
+
+      const fills = await bar(exchange, 2, { open: '20400', high: '20400', close: '20400' });
+      expect(fills).toMatchObject([{ clientOrderId: 'mid-bar', quantity: '0.1', price: '20410.2', atMs: T0_MS + 3 * HOUR_MS }]); // 20400 × 1.0005
+    });
+
+    it('does not trigger a resting stop on a bar that opened before it rested, though the low crosses the trigger', async () => {
+      const exchange = paperExchange();
+      await holdBtc(exchange, '0.1');
+      clock.set(T0_MS + HOUR_MS + 45 * 60_000); // inside bar 1
+      await exchange.placeOrder(aPlaceOrder({ clientOrderId: 'late-sl', side: 'sell', type: 'stop-loss', triggerPrice: '19000', quantity: '0.1', reduceOnly: true }));
+
+      expect(await bar(exchange, 1, { open: '20000', high: '20000', low: '18500', close: '19500' })).toEqual([]);
+      expect(await storedOrder('late-sl')).toMatchObject({ status: 'open', triggered: false, filledQuantity: '0', lastBarOpenTime: null });
+
+      expect(await bar(exchange, 2, { open: '19500', high: '19500', low: '18900', close: '19000' })).toMatchObject([{ clientOrderId: 'late-sl', price: '18990.5' }]); // 19000 × 0.9995
+    });
+  });
+
+  describe("refuses what Kraken refuses for the pair, in Kraken's words, and stores nothing", () => {
+    it.each<[string, PlaceOrderRequest, string]>([
+      [
+        'a stop price with more decimals than the pair',
+        aPlaceOrder({ side: 'sell', type: 'stop-loss', triggerPrice: '19000.12345678', quantity: '0.1', reduceOnly: true }),
+        'EOrder:Invalid price:XXBTZUSD price can only be specified up to 1 decimals.',
+      ],
+      ['a volume below the pair’s ordermin', aPlaceOrder({ symbol: 'XRP/USD', type: 'limit', limitPrice: '0.5', quantity: '4.12' }), 'EOrder:Order minimum not met'],
+      ['a cost (volume × limit) below the pair’s costmin', aPlaceOrder({ type: 'limit', limitPrice: '1000', quantity: '0.0001' }), 'EOrder:Cost minimum not met'],
+      ['a volume with more decimals than the lot', aPlaceOrder({ type: 'limit', limitPrice: '20000', quantity: '0.123456789' }), 'EGeneral:Invalid arguments:volume'],
+      ['a pair without an instrument', aPlaceOrder({ symbol: 'DOGE/USD', type: 'limit', limitPrice: '0.1', quantity: '100' }), 'EQuery:Unknown asset pair'],
+    ])('%s', async (_case, request, message) => {
+      const exchange = paperExchange();
+      const err = await rejection(exchange.placeOrder(request));
+      expect(err).toMatchObject({ code: 'EXCHANGE_REJECTED', message, retryable: false });
+      expect(await exchange.findByClientOrderId(request.clientOrderId)).toBeNull();
+      expect(await exchange.openOrders()).toEqual([]);
+    });
+
+    it("measures a market order's cost at the pair's last price", async () => {
+      const exchange = paperExchange();
+      await bar(exchange, 0, { open: '4000', high: '4000', low: '4000', close: '4000' });
+      const err = await rejection(exchange.placeOrder(aPlaceOrder({ clientOrderId: 'tiny', quantity: '0.0001' }))); // 0.4 USD < 0.5
+      expect(err).toMatchObject({ code: 'EXCHANGE_REJECTED', message: 'EOrder:Cost minimum not met' });
+      expect(await exchange.placeOrder(aPlaceOrder({ quantity: '0.000125' }))).toMatchObject({ status: 'open' }); // 0.5 USD
+    });
+
+    it('accepts a spot market sell before any price of its pair: nothing to measure its cost at', async () => {
+      const exchange = paperExchange();
+      await t.db.transaction((tx) => writePaperBalances(tx, { BTC: '0.001' }, T0_MS));
+      expect(await exchange.placeOrder(aPlaceOrder({ side: 'sell', quantity: '0.0001' }))).toMatchObject({ status: 'open' });
+    });
+
+    it("applies the book it is given: a price off the pair's tick grid is refused, a pair of the book is known", async () => {
+      const test = Instrument.parse({
+        symbol: 'TEST/USD',
+        krakenPair: 'TESTUSD',
+        priceDecimals: 2,
+        tickSize: '0.05',
+        lotDecimals: 4,
+        orderMin: '1',
+        costMin: '0.5',
+        leverageBuy: [],
+        leverageSell: [],
+      });
+      const exchange = paperExchange({}, InstrumentBook.shipped([test]));
+      const offGrid = await rejection(exchange.placeOrder(aPlaceOrder({ symbol: 'TEST/USD', type: 'limit', limitPrice: '10.03', quantity: '2' })));
+      expect(offGrid.message).toBe('EOrder:Invalid price:TESTUSD price can only be specified up to 2 decimals.');
+      expect(await exchange.placeOrder(aPlaceOrder({ symbol: 'TEST/USD', type: 'limit', limitPrice: '10.05', quantity: '2' }))).toMatchObject({ status: 'open' });
+    });
   });
 });

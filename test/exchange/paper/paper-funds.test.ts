@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { D } from '../../../src/exchange/paper/paper-decimal.ts';
-import { availableBalances, fundableQuantity, fundsHeld, fundsNeeded, hasFundsFor, settleFill, type FundsOrder } from '../../../src/exchange/paper/paper-funds.ts';
+import { availableBalances, fundableQuantity, fundsNeeded, hasFundsFor, settleFill, type FundsOrder } from '../../../src/exchange/paper/paper-funds.ts';
 
 const settings = { cashAsset: 'USD', makerFeePct: 0.25, takerFeePct: 0.4 };
 
@@ -26,13 +26,16 @@ describe('paper funds', () => {
     expect(fundsNeeded(anOrder({ leverage: 2, reduceOnly: true }), settings)).toBeNull();
   });
 
-  it('holds nothing for a reduce-only order', () => {
-    expect(fundsHeld(anOrder({ side: 'sell', reduceOnly: true }), settings)).toBeNull();
+  it('subtracts what open orders hold from the totals', () => {
+    const open = [anOrder(), anOrder({ side: 'sell', remainingQuantity: '0.04' })];
+    expect(asStrings(availableBalances({ USD: '10000', BTC: '0.05' }, open, settings))).toEqual({ USD: '7995', BTC: '0.01' });
   });
 
-  it('subtracts what open orders hold from the totals', () => {
-    const open = [anOrder(), anOrder({ side: 'sell', remainingQuantity: '0.04' }), anOrder({ side: 'sell', reduceOnly: true })];
-    expect(asStrings(availableBalances({ USD: '10000', BTC: '0.05' }, open, settings))).toEqual({ USD: '7995', BTC: '0.01' });
+  it('holds the base asset for a reduce-only spot sell like for any spot sell, nothing for a reduce-only margin order', () => {
+    const stop = anOrder({ side: 'sell', type: 'stop-loss', holdPrice: '19000', remainingQuantity: '0.04', reduceOnly: true });
+    const marginClose = anOrder({ side: 'buy', type: 'stop-loss', holdPrice: '21000', leverage: 2, reduceOnly: true });
+    expect(asStrings(availableBalances({ USD: '10000', BTC: '0.05' }, [stop, marginClose], settings))).toEqual({ USD: '10000', BTC: '0.01' });
+    expect(hasFundsFor({ ...stop, remainingQuantity: '0.05' }, availableBalances({ USD: '10000', BTC: '0.05' }, [stop], settings), settings)).toBe(false);
   });
 
   it('refuses an order that needs more than is available', () => {

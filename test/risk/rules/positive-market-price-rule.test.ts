@@ -9,6 +9,6 @@ describe('positive market price rule', () => {
   });
 
   it('approves at the smallest positive price', () => {
-    expectApproved(decide({}, { marketPrice: '0.00000001' }));
+    expectApproved(decide({ entryPrice: '0.00000001', stopLoss: '0.0000000098', takeProfit: null }, { marketPrice: '0.00000001' }));
   });
 });

@@ -11,8 +11,9 @@ describe('positive size rule', () => {
     const expensive = { entryPrice: '1000000000', stopLoss: '980000000', takeProfit: null };
     const config = { minOrderUsd: '0' };
     // 0.1 % of 10000 = 10 → 10 / 1e9 = 0.00000001.
-    expect(expectApproved(decide({ ...expensive, sizePct: 0.1 }, {}, config)).quantity).toBe('0.00000001');
-    expect(deniedBy(decide({ ...expensive, sizePct: 0.0999999999 }, {}, config))).toEqual(['positive_size']);
+    const market = { marketPrice: '1000000000' };
+    expect(expectApproved(decide({ ...expensive, sizePct: 0.1 }, market, config)).quantity).toBe('0.00000001');
+    expect(deniedBy(decide({ ...expensive, sizePct: 0.0999999999 }, market, config))).toEqual(['positive_size']);
   });
 
   it('denies an order that caps leave nothing of', () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "orders" ADD COLUMN "status_changed_at" timestamp with time zone DEFAULT clock_timestamp() NOT NULL;

@@ -1,0 +1,2 @@
+CREATE INDEX "risk_decisions_approved_created_at_idx" ON "risk_decisions" USING btree ("created_at") WHERE "risk_decisions"."decision" = 'approved';--> statement-breakpoint
+CREATE INDEX "orders_decision_id_idx" ON "orders" USING btree ("decision_id");

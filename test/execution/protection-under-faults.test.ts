@@ -1,0 +1,96 @@
+import { Decimal } from 'decimal.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { reconcileOrders } from '../../src/execution/reconcile-orders.ts';
+import { syncProtectiveStop } from '../../src/execution/sync-protective-stop.ts';
+import { heldPositionOf } from '../../src/positions/held-position.ts';
+import { setProtection } from '../../src/positions/position-store.ts';
+import { silentLogger } from '../../src/shared/logger.ts';
+import type { PlaceOrderRequest } from '../../src/exchange/exchange-port.ts';
+import { flatBar, HOUR, PositionScenario } from '../support/position-scenario.ts';
+
+/** Protection when a placement is lost, while HALTED, and when a fill is learnt late. */
+describe('protection under lost placements, halts and late fills', () => {
+  let s: PositionScenario | undefined;
+  afterEach(async () => {
+    await s?.cleanup();
+    s = undefined;
+  });
+
+  /** A placement whose answer never comes, and that the exchange never got: reconciliation turns it back to `created`. */
+  async function loseNextPlacement(sc: PositionScenario, which: (r: PlaceOrderRequest) => boolean, action: () => Promise<unknown>): Promise<void> {
+    const place = sc.paper.placeOrder.bind(sc.paper);
+    sc.paper.placeOrder = (r, signal) => (which(r) ? Promise.reject(new Error('socket hang up')) : place(r, signal));
+    await action();
+    sc.paper.placeOrder = place;
+    sc.h.clock.set(sc.h.clock.now() + 120_000);
+    // The not-found window is wall time (tested in reconcile-orders.test.ts); here it has passed.
+    await reconcileOrders({ db: sc.h.database.db, exchange: sc.paper, clock: sc.h.clock, logger: silentLogger }, { notFoundAfterMs: 0 });
+  }
+
+  it("a stop the exchange never got (back to 'created' after reconciliation) is closed and placed anew", async () => {
+    s = await PositionScenario.start();
+    await s.enter('0.1', '39000');
+    const sc = s;
+    await loseNextPlacement(sc, (r) => r.type === 'stop-loss', () => sc.bar(flatBar('40000')));
+    expect((await s.workingStops()).map((o) => o.status)).toEqual(['created']);
+
+    await s.bar(flatBar('40000'));
+    // The unsent stop is closed and a new one rests: the crossed level closes the position.
+    expect((await s.orders()).filter((o) => o.purpose === 'stop_loss').map((o) => o.status).sort()).toEqual(['denied', 'open']);
+    await s.bar({ open: '39500', high: '39500', low: '38500', close: '38600' });
+    await s.bar(flatBar('38600'));
+    expect(await s.position()).toBeUndefined();
+    expect(await s.audit()).toEqual([]);
+  }, 60_000);
+
+  it("an exit the exchange never got (back to 'created') is closed, its claim released, and the stop put back", async () => {
+    s = await PositionScenario.start();
+    await s.enter('0.1', '39000');
+    await s.bar(flatBar('40000'));
+    const sc = s;
+    await loseNextPlacement(sc, (r) => r.type === 'market' && r.side === 'sell', () => sc.exit('0.1'));
+
+    await s.bar(flatBar('40000'));
+    await s.bar({ open: '39500', high: '39500', low: '38500', close: '38600' });
+    await s.bar(flatBar('38600'));
+    // The unsent exit was closed (its claim with it) and the stop put back: the crossed level closed the position.
+    expect((await s.orders()).filter((o) => o.purpose === 'exit').map((o) => o.status)).toEqual(['denied']);
+    expect(await s.position()).toBeUndefined();
+    expect(await s.audit()).toEqual([]);
+  }, 60_000);
+
+  it('while HALTED (no --cancel-orders), a take profit crossing leaves the resting stop where it is', async () => {
+    s = await PositionScenario.start();
+    await s.enter('0.1', '39000', '41000');
+    await s.bar(flatBar('40000'));
+    expect((await s.workingStops()).map((o) => o.status)).toEqual(['open']);
+
+    await s.h.t.redis.hset(s.h.t.keys.controlState, 'state', 'HALTED');
+    await s.bar({ open: '40000', high: '41500', low: '40000', close: '41200' });
+    // The halt did not ask to cancel orders: the position's stop must still rest.
+    expect((await s.workingStops()).map((o) => o.status)).toEqual(['open']);
+  }, 60_000);
+
+  it('a resize that learns at the cancel that the old stop filled places no new stop for what was sold', async () => {
+    s = await PositionScenario.start();
+    await s.holdCore('0.1');
+    await s.enter('0.1', '39000');
+    await s.bar(flatBar('40000'));
+    expect((await s.workingStops()).map((o) => o.quantity)).toEqual(['0.1']);
+
+    // The stop fills on the exchange; as on Kraken, our books learn it later (reconciliation).
+    const openTimeMs = s.h.clock.now();
+    s.h.clock.set(openTimeMs + HOUR);
+    await s.paper.onPrice(s.symbol, { openTimeMs, open: '39500', high: '39500', low: '38500', close: '38600', volume: '100000000' });
+
+    // Meanwhile the position's stop level changes (a new entry's proposal): the stop is resized.
+    const position = (await s.position())!;
+    await setProtection(s.h.database.db, 'paper', s.symbol, { ...position.protection, stopLoss: '38000' });
+    await syncProtectiveStop(s.deps, s.symbol);
+
+    const held = (await heldPositionOf(s.h.database.db, 'paper', s.symbol))?.quantity ?? new Decimal(0);
+    expect(held.toFixed()).toBe('0');
+    // Resting reduce-only quantity must never exceed the position.
+    expect((await s.restingReduceOnly()).lte(held)).toBe(true);
+  }, 60_000);
+});

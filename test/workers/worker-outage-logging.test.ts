@@ -1,0 +1,61 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AppConfig } from '../../src/config/app-config.ts';
+import { createKeys } from '../../src/keys.ts';
+import { defineQueue } from '../../src/queues/define-queue.ts';
+import { createQueueWorker, type QueueWorker } from '../../src/workers/create-queue-worker.ts';
+import { captureLogger } from '../support/capture-logger.ts';
+import { startOwnRedisServer, type OwnRedisServer } from '../support/own-redis-server.ts';
+import { sleep, waitFor } from '../support/wait-for.ts';
+
+const pingQueue = defineQueue({
+  name: 'reconcile',
+  description: 'test queue',
+  jobs: { ping: { description: 'answers', data: z.object({}).strict(), result: z.object({ ok: z.boolean() }).strict() } },
+  attempts: 1,
+  backoffMs: 0,
+  keep: { completed: 10, failed: 10 },
+  concurrency: 1,
+  timeoutMs: () => 5_000,
+});
+
+describe('a queue worker while Redis is down', () => {
+  let server: OwnRedisServer | undefined;
+  let worker: QueueWorker | undefined;
+  let connection: Redis | undefined;
+  afterEach(async () => {
+    await worker?.close(500).catch(() => undefined);
+    connection?.disconnect();
+    await server?.cleanup();
+  });
+
+  it('logs the outage once when it starts and once when it ends, not once per attempt', async () => {
+    server = await startOwnRedisServer({ appendonly: false });
+    const keys = createKeys('tg');
+    connection = new Redis(server.url, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
+    connection.on('error', () => undefined);
+    const { logger, lines } = captureLogger();
+    worker = createQueueWorker(pingQueue, { ping: async () => ({ ok: true }) }, { connection, keys, config: AppConfig.parse({}), logger }, { concurrency: 1 });
+    await worker.worker.waitUntilReady();
+
+    await server.stop('SIGKILL');
+    // Reconnecting every 100 ms for 3 s: some 30 failed attempts.
+    await sleep(3_000);
+    const during = lines.filter((l) => l.level >= 40);
+    expect(during.map((l) => l.msg)).toEqual(['worker lost Redis']);
+
+    await server.restart();
+    const queue = new Queue(pingQueue.name, { connection: new Redis(server.url, { maxRetriesPerRequest: null }), prefix: keys.queuePrefix });
+    try {
+      await queue.add('ping', {});
+      const ended = await waitFor(() => lines.find((l) => l.msg === 'worker reaches Redis again'), 'the end of the outage logged', 20_000);
+      expect(ended).toMatchObject({ failedAttempts: expect.any(Number) });
+      expect(ended.failedAttempts as number).toBeGreaterThan(1);
+      expect(lines.filter((l) => l.msg === 'worker lost Redis' || l.msg === 'worker error')).toHaveLength(1);
+    } finally {
+      await queue.close();
+    }
+  }, 60_000);
+});

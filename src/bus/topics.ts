@@ -1,23 +1,14 @@
 import { z } from 'zod';
+import { priorityNames } from './priority-names.ts';
+import { topicNames } from './topic-names.ts';
 
-/** The ten topics of the bus. Adding one is a contract change: update ARCHITECTURE §2. */
-export const Topic = z.enum([
-  'market_data',
-  'ta_signals',
-  'regime_updates',
-  'sentiment_updates',
-  'trading_signals',
-  'risk_alerts',
-  'execution_events',
-  'portfolio_updates',
-  'system_events',
-  'coordinator_commands',
-]);
+/** A topic of the bus, one of `topicNames`. */
+export const Topic = z.enum(topicNames);
 export type Topic = z.infer<typeof Topic>;
 export const topics: readonly Topic[] = Topic.options;
 
 /** `urgent` travels on the topic's priority lane and is handled before any backlog. */
-export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
+export const Priority = z.enum(priorityNames);
 export type Priority = z.infer<typeof Priority>;
 
 /** Lower ranks are handled first within one read. */

@@ -5,6 +5,7 @@ import { orders } from '../db/schema/orders.ts';
 import { riskDecisions } from '../db/schema/risk-decisions.ts';
 import { tradingSignals } from '../db/schema/trading-signals.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
+import { ACCEPTED_IDS } from './accepted-ids.ts';
 import type { ExplainIdKind } from './explanation.ts';
 
 /** Where a chain is entered: the signal and proposal it belongs to, as far as they are known. */
@@ -16,10 +17,6 @@ export interface ChainAnchor {
   /** The order asked about, when the id was an order's. */
   clientOrderId: string | null;
 }
-
-/** What `explain` accepts, for the NOT_FOUND message. */
-export const ACCEPTED_IDS =
-  'a signal id (sig-BTC-USD-1h-<ms>), a proposal id (prop-<signal id>), a risk decision id (appr-… or deny-…), a client order id or an exchange order id';
 
 /**
  * Recognises `id` as a signal id, proposal id, risk decision id, client order id or exchange

@@ -6,6 +6,7 @@ import { TradeAction } from '../bus/messages/trading-signal-emitted.ts';
 import { PortfolioTickResult } from '../portfolio/portfolio-tick-result.ts';
 import { RebalanceLegData, RebalanceLegResult } from '../portfolio/rebalance-leg-job.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
+import { catalogQueueNames, type CatalogQueueName } from './catalog-queue-names.ts';
 import { defineQueue } from './define-queue.ts';
 import { TaskRunData, TickData, TickResult } from './task-run-data.ts';
 
@@ -254,6 +255,5 @@ export const queueCatalog = {
   risk: riskQueue,
   execution: executionQueue,
   reconcile: reconcileQueue,
-} as const;
-export type CatalogQueueName = keyof typeof queueCatalog;
-export const catalogQueueNames = Object.keys(queueCatalog) as CatalogQueueName[];
+} as const satisfies Record<CatalogQueueName, unknown>;
+export { catalogQueueNames, type CatalogQueueName };

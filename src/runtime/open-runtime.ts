@@ -3,8 +3,7 @@ import { Bus } from '../bus/bus.ts';
 import { systemClock, type Clock } from '../clock/clock.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { migrateDatabase } from '../db/migrate-database.ts';
-import { openDatabase, type Database } from '../db/open-database.ts';
+import type { Database } from '../db/open-database.ts';
 import { createKeys, type Keys } from '../keys.ts';
 import { checkEvictionPolicy } from '../redis/check-eviction-policy.ts';
 import { createRedis } from '../redis/create-redis.ts';
@@ -79,6 +78,9 @@ export async function openRuntime(options: OpenRuntimeOptions = {}): Promise<Run
   let database: Database | undefined;
   if (options.withDatabase) {
     try {
+      // Loaded only here: drizzle and the database drivers would double the start of a CLI
+      // command that needs Redis only.
+      const [{ openDatabase }, { migrateDatabase }] = await Promise.all([import('../db/open-database.ts'), import('../db/migrate-database.ts')]);
       database = options.inMemoryDatabase ? await openDatabase({}) : await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir, connectTimeoutMs: config.app.connectTimeoutMs });
       await migrateDatabase(database);
     } catch (err) {

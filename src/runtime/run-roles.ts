@@ -8,10 +8,11 @@ import { effectiveSchedules } from '../queues/effective-schedules.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
 import { syncReconcileSchedule, syncSchedules } from '../queues/sync-schedules.ts';
 import { openRuntime } from './open-runtime.ts';
+import { roleNames } from './role-names.ts';
 import { startWorkerRole } from './start-worker-role.ts';
 
-/** What one process runs. `all` is the single-process installation. */
-export const Role = z.enum(['all', 'worker', 'scheduler', 'dashboard']);
+/** What one process runs, one of `roleNames`. */
+export const Role = z.enum(roleNames);
 export type Role = z.infer<typeof Role>;
 
 export interface RunRolesOptions {

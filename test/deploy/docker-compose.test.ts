@@ -57,11 +57,13 @@ describe('docker-compose.yml', () => {
 
   it('gives the app services commands the CLI accepts', async () => {
     const run = promisify(execFile);
-    for (const [name, service] of Object.entries(services)) {
-      if (!Array.isArray(service.command) || service.command[1] !== 'bin/triplegain.mjs') continue;
-      const args = service.command.slice(2);
-      const { stdout } = await run(process.execPath, ['bin/triplegain.mjs', ...args, '--help'], { cwd: projectRoot });
-      expect(stdout, `${name}: triplegain ${args.join(' ')}`).toMatch(/^Usage: triplegain/);
+    const commands = Object.entries(services).flatMap(([name, service]) =>
+      Array.isArray(service.command) && service.command[1] === 'bin/triplegain.mjs' ? [{ name, args: service.command.slice(2) }] : [],
+    );
+    // Concurrently: each is a CLI start, slow on a loaded machine.
+    const helps = await Promise.all(commands.map(({ args }) => run(process.execPath, ['bin/triplegain.mjs', ...args, '--help'], { cwd: projectRoot })));
+    for (const [i, { name, args }] of commands.entries()) {
+      expect(helps[i]!.stdout, `${name}: triplegain ${args.join(' ')}`).toMatch(/^Usage: triplegain/);
     }
-  });
+  }, 60_000);
 });

@@ -1,10 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/load-config.ts';
-import { migrateDatabase } from '../../db/migrate-database.ts';
-import { openDatabase } from '../../db/open-database.ts';
-import { explainChain } from '../../explain/explain-chain.ts';
-import { ACCEPTED_IDS } from '../../explain/find-chain-anchor.ts';
-import { renderExplanation } from '../../explain/render-explanation.ts';
+import { ACCEPTED_IDS } from '../../explain/accepted-ids.ts';
 
 /**
  * `triplegain explain <id> [--json]`: the chain from candles through agent outputs, votes,
@@ -20,14 +15,7 @@ export function registerExplainCommand(program: Command): void {
     .argument('<id>', ACCEPTED_IDS)
     .option('--json', 'print the explanation as JSON instead of text')
     .action(async (id: string, opts: { json?: boolean }) => {
-      const { config } = loadConfig({ file: program.opts<{ config?: string }>().config });
-      const database = await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir, applicationName: 'triplegain-cli', connectTimeoutMs: config.app.connectTimeoutMs });
-      try {
-        await migrateDatabase(database);
-        const explanation = await explainChain(database.db, id);
-        process.stdout.write(opts.json ? `${JSON.stringify(explanation, null, 2)}\n` : renderExplanation(explanation));
-      } finally {
-        await database.close();
-      }
+      const { explainAction } = await import('../actions/explain-action.ts');
+      await explainAction({ ...opts, id, configFile: program.opts<{ config?: string }>().config });
     });
 }

@@ -9,6 +9,7 @@ import { BusConfig } from '../src/config/sections/bus-config.ts';
 import { createKeys } from '../src/keys.ts';
 import { aTaSignal } from '../test/support/builders.ts';
 import { deleteKeysWithPrefix } from '../test/support/test-redis.ts';
+import { percentile as percentileOf } from '../src/shared/percentile.ts';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const N = Number(process.env.BENCH_MESSAGES ?? 20_000);
@@ -20,9 +21,7 @@ const redisOptions = { enableAutoPipelining: process.env.BENCH_AUTOPIPELINE !== 
 
 const payload = aTaSignal();
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
+const percentile = (values: number[], p: number) => percentileOf(values, p) ?? Number.NaN;
 const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
 
 async function publishAll(count: number, publishOne: (i: number) => Promise<unknown>): Promise<void> {

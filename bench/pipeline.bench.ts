@@ -30,13 +30,14 @@ import { silentLogger } from '../src/shared/logger.ts';
 import { startTaskWorkers } from '../src/workers/start-task-workers.ts';
 import { createTestSchema, dropTestSchema, testDatabaseUrl } from '../test/support/test-database.ts';
 import { deleteKeysWithPrefix } from '../test/support/test-redis.ts';
+import { percentile as percentileOf } from '../src/shared/percentile.ts';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 const DAYS = Number(process.env.BENCH_DAYS ?? 10);
 const HOUR_MS = 3_600_000;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (values: number[], p: number) => percentileOf(values, p) ?? Number.NaN;
 const stats = (values: number[]) => {
   const s = [...values].sort((a, b) => a - b);
   return `p50 ${percentile(s, 50).toFixed(2)} ms  p99 ${percentile(s, 99).toFixed(2)} ms  max ${s.at(-1)!.toFixed(2)} ms  (n=${s.length})`;

@@ -30,13 +30,14 @@ import { silentLogger } from '../src/shared/logger.ts';
 import { startTaskWorkers } from '../src/workers/start-task-workers.ts';
 import { createTestSchema, dropTestSchema, testDatabaseUrl } from '../test/support/test-database.ts';
 import { deleteKeysWithPrefix } from '../test/support/test-redis.ts';
+import { percentile as percentileOf } from '../src/shared/percentile.ts';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PURE_N = Number(process.env.BENCH_PROPOSALS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
 const TRIALS = 20;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (values: number[], p: number) => percentileOf(values, p) ?? Number.NaN;
 const stats = (values: number[], unit: 'µs' | 'ms') => {
   const s = [...values].sort((a, b) => a - b);
   const f = (v: number) => `${v.toFixed(unit === 'µs' ? 1 : 2)} ${unit}`;

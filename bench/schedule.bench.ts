@@ -30,13 +30,14 @@ import { aTaSignal } from '../test/support/builders.ts';
 import { createTestSchema, dropTestSchema, testDatabaseUrl } from '../test/support/test-database.ts';
 import { deleteKeysWithPrefix } from '../test/support/test-redis.ts';
 import { projectRoot } from '../test/support/spawn-ts.ts';
+import { percentile as percentileOf } from '../src/shared/percentile.ts';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const SYMBOLS = Number(process.env.BENCH_SYMBOLS ?? 600);
 const WINDOW_MS = 60_000;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (values: number[], p: number) => percentileOf(values, p) ?? Number.NaN;
 const summary = (values: number[]) => {
   const s = [...values].sort((a, b) => a - b);
   return `p50 ${percentile(s, 50).toFixed(1)} ms  p99 ${percentile(s, 99).toFixed(1)} ms  max ${s.at(-1)!.toFixed(1)} ms  (n=${s.length})`;

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommand } from './commands/audit-command.ts';
+import { registerChaosCommand } from './commands/chaos-command.ts';
 import { registerBusCommands } from './commands/bus-commands.ts';
 import { registerConfigCommands } from './commands/config-commands.ts';
 import { registerControlCommands } from './commands/control-commands.ts';
@@ -28,6 +29,7 @@ registerControlCommands(program);
 registerDemoCommand(program);
 registerExplainCommand(program);
 registerAuditCommand(program);
+registerChaosCommand(program);
 
 try {
   await program.parseAsync(process.argv);

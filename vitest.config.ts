@@ -6,6 +6,11 @@ export default defineConfig({
     // Tests share one real Redis and one real PostgreSQL; every test uses its own key prefix
     // and schema, so files may run in parallel. Two cores: two forks.
     pool: 'forks',
+    // Files share their fork's module cache: importing ccxt, bullmq and the SDKs once per fork
+    // instead of once per file took the suite from 403 s to 297 s on two cores. Safe because
+    // no test mocks a module (vi.mock would leak into the next file) and every test owns its
+    // key prefix and schema.
+    isolate: false,
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,6 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { renderDemoReportHtml, renderDemoReportText } from '../../demo/render-demo-report.ts';
+import { publishDemoReport } from '../../demo/publish-demo-report.ts';
 import { runDemo } from '../../demo/run-demo.ts';
 
 export interface DemoActionOptions {
@@ -22,14 +20,7 @@ export interface DemoActionOptions {
 export async function demoAction(options: DemoActionOptions): Promise<void> {
   const started = performance.now();
   const report = await runDemo({ configFile: options.configFile, from: options.from, days: Number(options.days), reportDir: options.reportDir });
-  const dir = resolve(options.reportDir);
-  await mkdir(dir, { recursive: true });
-  const base = `demo-${report.period.from.slice(0, 10)}-${options.days}d`;
-  const htmlPath = join(dir, `${base}.html`);
-  await writeFile(htmlPath, renderDemoReportHtml(report));
-  await writeFile(join(dir, `${base}.json`), `${JSON.stringify(report, null, 2)}\n`);
-  console.log(renderDemoReportText(report, htmlPath));
+  const code = await publishDemoReport(report, { reportDir: options.reportDir, days: options.days, print: (text) => console.log(text) });
   console.error(`(replayed in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
-  // The books the replay left broke an invariant: the demo failed, whatever it earned.
-  if (report.audit.violations.length > 0) process.exitCode = 1;
+  if (code !== 0) process.exitCode = code;
 }

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.ts';
+import { projectRoot } from '../support/spawn-ts.ts';
 
 /** A TCP port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -46,6 +48,20 @@ describe('the CLI with Redis unreachable', () => {
     const lines = result.stderr.split('\n').filter((l) => l.startsWith('error:'));
     expect(lines).toEqual([`error: cannot reach Redis at redis://:***@127.0.0.1:${port} within 1000 ms: no answer`]);
     expect(result.stderr).not.toContain('s3cret');
+  }, 30_000);
+
+  it('exits as soon as it has said so, not seconds after its error line', async () => {
+    const port = await closedPort();
+    const child = spawn(process.execPath, ['bin/triplegain.mjs', 'status'], { cwd: projectRoot, env: { ...process.env, REDIS_URL: `redis://127.0.0.1:${port}`, TRIPLEGAIN__APP__CONNECT_TIMEOUT_MS: '1000' } });
+    let saidAtMs: number | undefined;
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (saidAtMs === undefined && chunk.toString().includes('error: cannot reach Redis')) saidAtMs = Date.now();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(saidAtMs).toBeDefined();
+    // ioredis keeps a process alive 2 s after a disconnect while reconnecting unless told otherwise.
+    expect(Date.now() - saidAtMs!).toBeLessThan(1_500);
   }, 30_000);
 
   it('status exits within app.connectTimeoutMs when Redis accepts the connection and never answers', async () => {

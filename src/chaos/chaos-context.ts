@@ -22,6 +22,10 @@ export interface ChaosContext {
   restartRedis(downMs: number): Promise<void>;
   /** Bull Board, behind its basic-auth login. */
   board: { url: string; user: string; password: string };
+  /** Wall time a halt is held before its submissions are counted (`haltHoldMs` of the baseline). */
+  haltHoldMs: number;
+  /** Aborted on SIGINT/SIGTERM: waits end at once. */
+  signal: AbortSignal;
   /** Progress line for the operator. */
   say(line: string): void;
 }

@@ -39,8 +39,9 @@ const perMinute = (rate: OrderRate) => (rate.wallMs > 0 ? ((rate.orders * 60_000
  * the order rates with and without faults, then
  * `chaos: <kills> kills, <orders> orders, <n> submissions after halt returned, <crashes> unplanned exits, audit <v> violations`.
  * The run fails on a submission after a halt returned, an unplanned exit, an audit violation,
- * a Bull Board resume accepted while HALTED, a halt lost in a flush, or a fault after which
- * the pipeline never flowed again.
+ * a Bull Board resume accepted while HALTED or answered otherwise than by the kill switch's
+ * refusal, a halt lost (not whole at the end of its hold, or not back in time after a flush),
+ * or a fault after which the pipeline never flowed again.
  */
 export function summarizeChaos(result: ChaosResult): ChaosSummary {
   const lines: string[] = [];
@@ -59,11 +60,13 @@ export function summarizeChaos(result: ChaosResult): ChaosSummary {
     if (kind === 'halt_resume' || kind === 'flush_while_halted') {
       const tried = of.reduce((n, f) => n + f.boardResumes.tried, 0);
       const accepted = of.reduce((n, f) => n + f.boardResumes.accepted, 0);
-      parts.push(`${of.reduce((n, f) => n + f.submissionsAfterHalt, 0)} submissions after halt`, `board resumes refused ${tried - accepted}/${tried}`);
+      const unexpected = of.reduce((n, f) => n + f.boardResumes.unexpected.length, 0);
+      parts.push(`${of.reduce((n, f) => n + f.submissionsAfterHalt, 0)} submissions after halt`, `board resumes refused ${tried - accepted - unexpected}/${tried}`);
+      if (unexpected > 0) parts.push(`${unexpected} board answers not the kill switch's`);
+      parts.push(`halt held ${of.filter((f) => !f.haltLost).length}/${of.length}`);
     }
     if (kind === 'flush_while_halted') {
       const restored = of.flatMap((f) => (f.haltRestoredMs === undefined ? [] : [f.haltRestoredMs]));
-      parts.push(`halt held ${of.filter((f) => !f.haltLost).length}/${of.length}`);
       if (restored.length > 0) parts.push(`restored within ${Math.max(...restored)} ms`);
     }
     if (kind === 'backend_terminate') parts.push(`${of.reduce((n, f) => n + (f.terminatedBackends ?? 0), 0)} backends terminated`);
@@ -85,8 +88,10 @@ export function summarizeChaos(result: ChaosResult): ChaosSummary {
   if (result.audit.violations > 0) failures.push(`${result.audit.violations} audit violations`);
   const accepted = result.faults.reduce((n, f) => n + f.boardResumes.accepted, 0);
   if (accepted > 0) failures.push(`${accepted} Bull Board resumes accepted while HALTED`);
+  const unexpected = result.faults.reduce((n, f) => n + f.boardResumes.unexpected.length, 0);
+  if (unexpected > 0) failures.push(`${unexpected} Bull Board answers other than the kill switch's refusal (resume not checked)`);
   const lost = result.faults.filter((f) => f.haltLost).length;
-  if (lost > 0) failures.push(`${lost} halts lost in a flush`);
+  if (lost > 0) failures.push(`${lost} halts lost (not HALTED with its queues paused at the end of the hold, or not back in time after a flush)`);
   const stalls = result.faults.filter((f) => f.recoveryMs === undefined).length;
   if (stalls > 0) failures.push(`${stalls} faults after which the pipeline never flowed again`);
   return { lines, failures, totals: { orders, wallMs: result.baseline.wallMs + result.faulted.wallMs } };

@@ -1,4 +1,5 @@
 import type { FaultKind } from './fault-kind.ts';
+import type { BoardResumes } from './try-board-resumes.ts';
 
 /** What one fault did and what the cluster did about it. */
 export interface FaultOutcome {
@@ -14,11 +15,14 @@ export interface FaultOutcome {
   kills: number;
   /** Orders the exchange received between `halt` returning and the reset (halts only). */
   submissionsAfterHalt: number;
-  /** Bull Board resumes of a managed queue that were tried while HALTED, and those it accepted. */
-  boardResumes: { tried: number; accepted: number };
-  /** `flush_while_halted`: the state or the queue pauses were not back to HALTED in time. */
+  /** Bull Board resumes of a managed queue tried while HALTED: accepted, and answers that were not the kill switch's refusal. */
+  boardResumes: BoardResumes;
+  /**
+   * Halts: the state or a queue pause of HALTED was gone at the end of the hold, or
+   * (`flush_while_halted`) not back within the limit after the flush.
+   */
   haltLost: boolean;
-  /** `flush_while_halted`: wall time from the flush to HALTED and paused queues again. */
+  /** `flush_while_halted`: wall time from the FLUSHALL to HALTED and paused queues again. */
   haltRestoredMs?: number;
   /** `backend_terminate`: database connections terminated. */
   terminatedBackends?: number;
@@ -28,5 +32,5 @@ export interface FaultOutcome {
 
 /** An outcome with nothing counted against the cluster. */
 export function faultOutcome(kind: FaultKind, startedAtMs: number, fields: Partial<Omit<FaultOutcome, 'kind' | 'startedAtMs'>> = {}): FaultOutcome {
-  return { kind, startedAtMs, recoveryMs: undefined, kills: 0, submissionsAfterHalt: 0, boardResumes: { tried: 0, accepted: 0 }, haltLost: false, detail: '', ...fields };
+  return { kind, startedAtMs, recoveryMs: undefined, kills: 0, submissionsAfterHalt: 0, boardResumes: { tried: 0, accepted: 0, unexpected: [] }, haltLost: false, detail: '', ...fields };
 }

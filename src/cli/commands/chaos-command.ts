@@ -8,7 +8,8 @@ import type { Command } from 'commander';
  * backends, FLUSHALL while halted, halts under load with Bull Board resume attempts), stops it,
  * audits the books and prints one line per fault kind and the `chaos: …` line. Exit code 1
  * unless no order reached the exchange after a halt returned, no process exited unplanned and
- * the audit found nothing (and every halt held, every fault recovered).
+ * the audit found nothing (and every halt held, every fault recovered). Ctrl-C (or SIGTERM)
+ * stops the cluster and removes what the run created (kept with `--keep`), exit code 130 (143).
  */
 export function registerChaosCommand(program: Command): void {
   program
@@ -21,9 +22,15 @@ export function registerChaosCommand(program: Command): void {
     .option('--no-faults', 'no fault schedule: the whole run is the fault-free reference')
     .option('--keep', 'keep the database, Redis files and logs even when the run passed')
     .action(async (opts: { minutes: string; workers: string; seed?: string; speed: string; faults: boolean; keep?: boolean }) => {
-      const [{ parseChaosOptions }, { runChaos }] = await Promise.all([import('../../chaos/chaos-options.ts'), import('../../chaos/run-chaos.ts')]);
+      const [{ parseChaosOptions }, { runChaos }, { ChaosInterrupted }] = await Promise.all([import('../../chaos/chaos-options.ts'), import('../../chaos/run-chaos.ts'), import('../../chaos/chaos-interrupted.ts')]);
       const options = parseChaosOptions({ minutes: opts.minutes, workers: opts.workers, seed: opts.seed, speed: opts.speed, faults: opts.faults, keep: opts.keep ?? false });
-      const summary = await runChaos(options, (line) => console.log(line));
+      const summary = await runChaos(options, (line) => console.log(line)).catch((err: unknown) => {
+        if (!(err instanceof ChaosInterrupted)) throw err;
+        console.log(`${err.message}: stopped`);
+        process.exitCode = err.exitCode;
+        return undefined;
+      });
+      if (summary === undefined) return;
       for (const line of summary.lines) console.log(line);
       if (summary.failures.length > 0) {
         console.log(`FAILED: ${summary.failures.join('; ')}`);

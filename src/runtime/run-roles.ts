@@ -11,6 +11,9 @@ import { openRuntime } from './open-runtime.ts';
 import { roleNames } from './role-names.ts';
 import { startWorkerRole } from './start-worker-role.ts';
 
+/** Wall time a stopping process gets past `app.shutdownDeadlineMs` to release what it holds before it exits anyway (code 1). */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
 /** What one process runs, one of `roleNames`. */
 export const Role = z.enum(roleNames);
 export type Role = z.infer<typeof Role>;
@@ -30,7 +33,9 @@ export interface RunRolesOptions {
  * - `dashboard` serves Bull Board at `/ui`;
  * - `all` runs the three.
  * On a signal, workers stop taking jobs, active ones get `app.shutdownDeadlineMs` to finish,
- * and those still running are put back in their queues for another worker.
+ * and those still running are put back in their queues for another worker. A stop still
+ * unfinished `SHUTDOWN_GRACE_MS` after that deadline (Redis or PostgreSQL gone) is abandoned:
+ * the process logs it and exits with code 1.
  */
 export async function runRoles(options: RunRolesOptions): Promise<void> {
   const runs = (role: Role) => options.role === 'all' || options.role === role;
@@ -83,6 +88,14 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
 
     const signal = await stopped;
     logger.info({ signal, deadlineMs: config.app.shutdownDeadlineMs }, 'stopping');
+    // A stop that waits on Redis or PostgreSQL while they are gone would wait for ever (BullMQ's
+    // close, the bus, the pools). Past the deadline and a grace for the release, give up: the
+    // jobs this process held come back to the queues when their locks expire.
+    const overrunMs = config.app.shutdownDeadlineMs + SHUTDOWN_GRACE_MS;
+    setTimeout(() => {
+      logger.error({ signal, afterMs: overrunMs }, 'shutdown overran its deadline; exiting without a clean stop');
+      process.exit(1);
+    }, overrunMs).unref();
   } finally {
     // Last started, first stopped: workers finish before their dependencies close.
     for (const stop of stops.reverse()) await stop();

@@ -22,6 +22,17 @@ export interface QueueWorkerDeps {
   logger: Logger;
   /** Told how every job other than a scheduler tick ended. */
   onOutcome?: (outcome: JobOutcome) => void;
+  /**
+   * Where this worker reports losing and reaching Redis. Share one among a process's workers
+   * (`redisOutageLogger`) so that an outage is one line per process, not one per queue; default
+   * one of its own.
+   */
+  redisOutage?: OutageLogger;
+}
+
+/** The outage logger a process's queue workers share: `workers lost Redis` / `workers reach Redis again`. */
+export function redisOutageLogger(logger: Logger): OutageLogger {
+  return new OutageLogger({ logger, messages: { started: 'workers lost Redis', ended: 'workers reach Redis again' }, describe: (err) => redactSecrets(describeError(err)) });
 }
 
 export interface QueueWorkerOptions {
@@ -95,9 +106,9 @@ export function createQueueWorker<Q extends AnyQueueDefinition>(definition: Q, h
   });
   worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, jobName: job?.name, attemptsMade: job?.attemptsMade, err: describeError(err) }, 'job failed'));
   // While Redis is down BullMQ reports every failed attempt: an outage is two lines, not thousands.
-  const outage = new OutageLogger({ logger, messages: { started: 'worker lost Redis', ended: 'worker reaches Redis again' }, describe: (err) => redactSecrets(describeError(err)) });
+  const outage = deps.redisOutage ?? redisOutageLogger(logger);
   worker.on('error', (err) => {
-    if (isRedisUnavailable(err)) outage.failed(err);
+    if (isRedisUnavailable(err)) outage.failed(err, { queue: definition.name });
     else logger.error({ err: describeError(err) }, 'worker error');
   });
   for (const event of ['active', 'completed', 'failed', 'drained'] as const) worker.on(event, () => outage.succeeded());

@@ -1,7 +1,7 @@
 import { FlowProducer, Queue } from 'bullmq';
 import type { AnyQueueDefinition, JobHandlers } from '../queues/define-queue.ts';
 import { queueCatalog, type CatalogQueueName } from '../queues/queue-catalog.ts';
-import { createQueueWorker, type QueueWorker } from './create-queue-worker.ts';
+import { createQueueWorker, redisOutageLogger, type QueueWorker } from './create-queue-worker.ts';
 import { decisionHandlers } from './handlers/decision-handlers.ts';
 import { marketDataHandlers } from './handlers/market-data-handlers.ts';
 import { regimeHandlers, taHandlers } from './handlers/analysis-handlers.ts';
@@ -85,9 +85,11 @@ export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkers
   };
 
   const workers = new Map<CatalogQueueName, QueueWorker>();
+  // One outage, one line for the whole process, whichever of its workers notices first.
+  const redisOutage = redisOutageLogger(deps.logger);
   for (const name of names) {
     const definition: AnyQueueDefinition = queueCatalog[name];
-    workers.set(name, createQueueWorker(definition, handlersOf(name), { ...deps, onOutcome: options.onOutcome }, { concurrency: definition.concurrency }));
+    workers.set(name, createQueueWorker(definition, handlersOf(name), { ...deps, onOutcome: options.onOutcome, redisOutage }, { concurrency: definition.concurrency }));
   }
   await Promise.all([...workers.values()].map((w) => w.worker.waitUntilReady()));
   deps.logger.info({ queues: names }, 'workers started');

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AppConfig } from '../../src/config/app-config.ts';
 import { createKeys } from '../../src/keys.ts';
 import { defineQueue } from '../../src/queues/define-queue.ts';
-import { createQueueWorker, type QueueWorker } from '../../src/workers/create-queue-worker.ts';
+import { createQueueWorker, redisOutageLogger, type QueueWorker } from '../../src/workers/create-queue-worker.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { startOwnRedisServer, type OwnRedisServer } from '../support/own-redis-server.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
@@ -21,39 +21,46 @@ const pingQueue = defineQueue({
   timeoutMs: () => 5_000,
 });
 
-describe('a queue worker while Redis is down', () => {
+/** A second queue, so that two workers of one process see the same outage. */
+const pongQueue = defineQueue({ ...pingQueue, name: 'ta', jobs: { pong: { description: 'answers', data: z.object({}).strict(), result: z.object({ ok: z.boolean() }).strict() } } });
+
+describe('the queue workers of a process while Redis is down', () => {
   let server: OwnRedisServer | undefined;
   let worker: QueueWorker | undefined;
+  let other: QueueWorker | undefined;
   let connection: Redis | undefined;
   afterEach(async () => {
     await worker?.close(500).catch(() => undefined);
+    await other?.close(500).catch(() => undefined);
     connection?.disconnect();
     await server?.cleanup();
   });
 
-  it('logs the outage once when it starts and once when it ends, not once per attempt', async () => {
+  it('log the outage once when it starts and once when it ends, not once per attempt nor per queue', async () => {
     server = await startOwnRedisServer({ appendonly: false });
     const keys = createKeys('tg');
     connection = new Redis(server.url, { maxRetriesPerRequest: null, retryStrategy: () => 100 });
     connection.on('error', () => undefined);
     const { logger, lines } = captureLogger();
-    worker = createQueueWorker(pingQueue, { ping: async () => ({ ok: true }) }, { connection, keys, config: AppConfig.parse({}), logger }, { concurrency: 1 });
-    await worker.worker.waitUntilReady();
+    const redisOutage = redisOutageLogger(logger);
+    worker = createQueueWorker(pingQueue, { ping: async () => ({ ok: true }) }, { connection, keys, config: AppConfig.parse({}), logger, redisOutage }, { concurrency: 1 });
+    other = createQueueWorker(pongQueue, { pong: async () => ({ ok: true }) }, { connection, keys, config: AppConfig.parse({}), logger, redisOutage }, { concurrency: 1 });
+    await Promise.all([worker.worker.waitUntilReady(), other.worker.waitUntilReady()]);
 
     await server.stop('SIGKILL');
     // Reconnecting every 100 ms for 3 s: some 30 failed attempts.
     await sleep(3_000);
     const during = lines.filter((l) => l.level >= 40);
-    expect(during.map((l) => l.msg)).toEqual(['worker lost Redis']);
+    expect(during.map((l) => l.msg)).toEqual(['workers lost Redis']);
 
     await server.restart();
     const queue = new Queue(pingQueue.name, { connection: new Redis(server.url, { maxRetriesPerRequest: null }), prefix: keys.queuePrefix });
     try {
       await queue.add('ping', {});
-      const ended = await waitFor(() => lines.find((l) => l.msg === 'worker reaches Redis again'), 'the end of the outage logged', 20_000);
+      const ended = await waitFor(() => lines.find((l) => l.msg === 'workers reach Redis again'), 'the end of the outage logged', 20_000);
       expect(ended).toMatchObject({ failedAttempts: expect.any(Number) });
       expect(ended.failedAttempts as number).toBeGreaterThan(1);
-      expect(lines.filter((l) => l.msg === 'worker lost Redis' || l.msg === 'worker error')).toHaveLength(1);
+      expect(lines.filter((l) => l.msg === 'workers lost Redis' || l.msg === 'worker error')).toHaveLength(1);
     } finally {
       await queue.close();
     }

@@ -1,6 +1,7 @@
 import type { ExchangePort } from '../../exchange/exchange-port.ts';
 import { exitPosition } from '../../execution/exit-position.ts';
 import { placeOrderOnce } from '../../execution/place-order-once.ts';
+import { approvedOrderRequest } from '../../execution/approved-order-request.ts';
 import { instrumentBookOf } from '../../market/instrument-book.ts';
 import { approvedClientOrderId, approvedOrderPurpose } from '../../orders/approved-order.ts';
 import type { JobContext, JobHandlers } from '../../queues/define-queue.ts';
@@ -80,21 +81,8 @@ async function carryOut(deps: ExecutionDeps, exchange: ExchangePort, approval: R
   const outcome = await placeOrderOnce(
     { ...deps, logger: ctx.logger, instruments: instrumentBookOf(deps.config) },
     exchange,
-    {
-      clientOrderId: approvedClientOrderId(proposal),
-      decisionId: approval.decisionId,
-      proposalId: proposal.proposalId,
-      correlationId: proposal.correlationId,
-      symbol: proposal.symbol,
-      side: proposal.side,
-      type: 'market',
-      intent: proposal.intent,
-      purpose,
-      quantity: approval.quantity,
-      leverage: proposal.leverage,
-      // A rebalance's sell reduces the core allocation, not a position.
-      reduceOnly: false,
-    },
+    // An entry, or a rebalance's leg (its sell reduces the core allocation, not a position).
+    approvedOrderRequest(approval, proposal),
     { fenceIntent: proposal.intent, ttlMs: executionQueue.timeoutMs(deps.config), signal: ctx.signal },
   );
   return { status: outcome.status, clientOrderId: outcome.order.clientOrderId, exchangeOrderId: outcome.order.exchangeOrderId, orderStatus: outcome.order.status };

@@ -1,8 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ControlPlane } from '../control/control-plane.ts';
-import type { Db } from '../db/open-database.ts';
 import type { Keys } from '../keys.ts';
-import type { RedisServerProcess } from '../redis/redis-server-process.ts';
 import type { ChaosCluster } from './chaos-cluster.ts';
 import type { ChaosDatabase } from './chaos-database.ts';
 
@@ -10,14 +8,10 @@ import type { ChaosDatabase } from './chaos-database.ts';
 export interface ChaosContext {
   cluster: ChaosCluster;
   db: ChaosDatabase;
-  /** The cluster's Database, for reads through drizzle. */
-  appDb: Db;
   /** The harness's own connection to the cluster's Redis (it reconnects after a restart). */
   redis: Redis;
   keys: Keys;
   control: ControlPlane;
-  /** The cluster's redis-server; `restartRedis` replaces it. */
-  redisServer(): RedisServerProcess;
   /** SIGKILLs redis-server, waits `downMs`, and starts it again from its AOF on the same port. */
   restartRedis(downMs: number): Promise<void>;
   /** Bull Board, behind its basic-auth login. */

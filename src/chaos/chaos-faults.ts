@@ -82,7 +82,7 @@ async function haltUnderLoad(ctx: ChaosContext, startedAtMs: number, flush: bool
 async function waitUntilRecorded(ctx: ChaosContext, version: number): Promise<number | undefined> {
   const started = Date.now();
   while (Date.now() - started < 10_000) {
-    const recorded = await lastRecordedPayload(ctx.appDb, CoordinatorStateChanged);
+    const recorded = await lastRecordedPayload(ctx.db.database.db, CoordinatorStateChanged);
     if (recorded && recorded.payload.version >= version) return Date.now() - started;
     await sleep(20, undefined, { signal: ctx.signal });
   }

@@ -121,11 +121,9 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
       const ctx: ChaosContext = {
         cluster,
         db,
-        appDb: db.database.db,
         redis: rt.redis,
         keys: rt.keys,
         control,
-        redisServer: () => redisServer!,
         restartRedis: async (downMs) => {
           const { port } = redisServer!;
           await redisServer!.stop('SIGKILL');

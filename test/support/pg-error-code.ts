@@ -1,11 +1,7 @@
-/** The SQLSTATE of a database error, looking through drizzle's `DrizzleQueryError` wrapper. */
-export function pgErrorCode(err: unknown): string | undefined {
-  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
-}
+import { sqlStateOf } from '../../src/db/sql-state-of.ts';
+
+/** The SQLSTATE of a database error (see `sqlStateOf`). */
+export const pgErrorCode = sqlStateOf;
 
 /** Runs `work`, expecting it to fail with SQLSTATE `code`; returns the error. */
 export async function expectPgError(work: () => Promise<unknown>, code: string): Promise<unknown> {

@@ -5,6 +5,7 @@ import { loadConfig } from '../../config/load-config.ts';
 import { openDatabase, type Database } from '../../db/open-database.ts';
 import { redactSecrets } from '../../shared/redact-secrets.ts';
 import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
+import { sqlStateOf } from '../../db/sql-state-of.ts';
 
 /** Exit code when the audit found violations. */
 export const AUDIT_VIOLATIONS_EXIT_CODE = 1;
@@ -53,14 +54,4 @@ export async function auditAction(options: AuditActionOptions): Promise<void> {
 function noDatabase(reason: string): void {
   console.error(redactSecrets(`error: ${reason}`));
   process.exitCode = AUDIT_NO_DATABASE_EXIT_CODE;
-}
-
-/** The SQLSTATE of a database error, looking through drizzle's wrapper. */
-function sqlStateOf(err: unknown): string | undefined {
-  let e: unknown = err;
-  while (e instanceof Object) {
-    if ('code' in e && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
-    e = 'cause' in e ? e.cause : undefined;
-  }
-  return undefined;
 }

@@ -1,3 +1,5 @@
+import { REFUSAL_PREFIX } from '../dashboard/refuse-managed-queue-changes.ts';
+
 /** What Bull Board answered to the resumes a halt must refuse. */
 export interface BoardResumes {
   tried: number;
@@ -10,8 +12,6 @@ export interface BoardResumes {
   unexpected: string[];
 }
 
-/** What the kill switch's refusal says (`refuseManagedQueueChanges`). */
-const KILL_SWITCH_REFUSAL = /Bull Board may not/;
 /** Longest wait for one answer (wall time). */
 const ANSWER_TIMEOUT_MS = 10_000;
 
@@ -30,7 +30,7 @@ export async function tryBoardResumes(board: { url: string; user: string; passwo
       const res = await fetch(`${board.url}${path}`, { method: 'PUT', headers: { authorization, origin: board.url }, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
       const body = await res.text();
       if (res.status < 400) result.accepted += 1;
-      else if (res.status !== 403 || !KILL_SWITCH_REFUSAL.test(body)) result.unexpected.push(`PUT ${path}: ${res.status} ${body.slice(0, 120)}`);
+      else if (res.status !== 403 || !body.includes(REFUSAL_PREFIX)) result.unexpected.push(`PUT ${path}: ${res.status} ${body.slice(0, 120)}`);
     } catch (err) {
       if (signal?.aborted) throw err;
       result.unexpected.push(`PUT ${path}: no answer (${(err as Error).message})`);

@@ -32,6 +32,8 @@ const GLOBAL_ROUTES: readonly { path: string; action: string }[] = [
 ];
 
 const KILL_SWITCH = 'the kill switch owns pause/resume; use `triplegain resume` (or pause, halt, reset)';
+/** How every refusal's `error` begins: what tells it from the board's own 403s and 405s. */
+export const REFUSAL_PREFIX = 'Bull Board may not';
 
 /**
  * Express router, mounted in front of Bull Board at the same path, that refuses with 403
@@ -54,7 +56,7 @@ export function refuseManagedQueueChanges(options: { managed: readonly string[];
   const refuse = (req: Request, res: Response, queue: string | undefined, action: string) => {
     options.logger.warn({ method: req.method, path: req.originalUrl, queue, action }, 'dashboard refused a change to a queue the control plane manages');
     const what = queue === undefined ? action : `${action} "${queue}"`;
-    res.status(403).json({ error: `Bull Board may not ${what}: ${KILL_SWITCH}` });
+    res.status(403).json({ error: `${REFUSAL_PREFIX} ${what}: ${KILL_SWITCH}` });
   };
 
   for (const route of GLOBAL_ROUTES) {

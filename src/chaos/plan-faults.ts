@@ -1,5 +1,6 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { shuffleSeeded } from '../shared/shuffle-seeded.ts';
 import { faultKinds, type FaultKind } from './fault-kind.ts';
 
 /** One fault of the schedule. */
@@ -31,12 +32,7 @@ export function planFaults(options: PlanFaultsOptions): PlannedFault[] {
   const rng = xoroshiro128plus(options.seed);
   const plan: PlannedFault[] = [];
   while (plan.length < options.count) {
-    const round = [...faultKinds];
-    for (let i = round.length - 1; i > 0; i--) {
-      const j = uniformInt(rng, 0, i);
-      [round[i], round[j]] = [round[j]!, round[i]!];
-    }
-    for (const kind of round) {
+    for (const kind of shuffleSeeded(rng, faultKinds)) {
       if (plan.length === options.count) break;
       const gapMs = uniformInt(rng, options.gapMs[0], options.gapMs[1]);
       const target = kind === 'worker_kill' ? uniformInt(rng, 0, options.workers - 1) : 0;

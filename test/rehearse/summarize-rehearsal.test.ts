@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeRehearsal, type RehearsalResult } from '../../src/rehearse/rehearsal-summary.ts';
+
+const clean: RehearsalResult = {
+  seed: 7,
+  preflight: { passed: true, lines: ['OK key permissions'] },
+  orders: 12,
+  refusals: {},
+  rateLimitErrors: 0,
+  unprotectedMinutes: '0',
+  faults: [{ kind: 'nonce_error', detail: 'AddOrder', landed: true }],
+  unplannedExits: [],
+  audit: { violations: 0, invariantsChecked: 10 },
+};
+
+describe('summarizeRehearsal', () => {
+  it('passes a clean run and prints the rehearse line last', () => {
+    const summary = summarizeRehearsal(clean);
+    expect(summary.failures).toEqual([]);
+    expect(summary.lines.at(-1)).toBe('rehearse: 12 orders, 0 refused by the exchange, 0 rate-limit errors, 0 position-minutes without a stop, audit 0 violations');
+    expect(summary.lines).toContain('nonce_error: 1× (1 landed) · AddOrder');
+    expect(summary.lines).toContain('server_error: not run');
+  });
+
+  it("fails on a refusal by Kraken's rules and lists refusals by reason", () => {
+    const summary = summarizeRehearsal({ ...clean, refusals: { 'EOrder:Insufficient funds': 2, 'EOrder:Unknown order': 1 } });
+    expect(summary.lines.at(-1)).toContain('3 refused by the exchange (EOrder:Insufficient funds: 2, EOrder:Unknown order: 1)');
+    expect(summary.failures).toEqual(["2 requests refused by Kraken's rules"]);
+  });
+
+  it('reports a refusal that breaks no rule without failing on it', () => {
+    expect(summarizeRehearsal({ ...clean, refusals: { 'EOrder:Unknown order': 1 } }).failures).toEqual([]);
+  });
+
+  it.each([
+    [{ rateLimitErrors: 1 }, '1 rate-limit errors'],
+    [{ unprotectedMinutes: '0.4' }, '0.4 position-minutes without a stop'],
+    [{ audit: { violations: 2, invariantsChecked: 10 } }, '2 audit violations'],
+    [{ unplannedExits: ['worker-1 exited with code 1'] }, '1 unplanned exits'],
+    [{ orders: 0 }, 'no order was placed: nothing was rehearsed'],
+    [{ preflight: { passed: false, lines: ['FAIL clock skew 9 s'] } }, 'the preflight (live check) failed'],
+  ] as const)('fails on %o', (change, failure) => {
+    expect(summarizeRehearsal({ ...clean, ...change }).failures).toEqual([failure]);
+  });
+});

@@ -44,20 +44,21 @@ export interface ChaosDatabase {
 }
 
 /**
- * Creates `tgchaos_<seed>_<random>` on the server `serverUrl` points at, migrates it and
- * installs the submission trigger.
+ * Creates `<prefix>_<seed>_<random>` (default prefix `tgchaos`; the rehearsal's is
+ * `tgrehearse`) on the server `serverUrl` points at, migrates it and installs the submission
+ * trigger.
  *
  * @throws TriplegainError `DATABASE_UNAVAILABLE` when the server cannot be reached.
  */
-export async function createChaosDatabase(serverUrl: string, seed: number): Promise<ChaosDatabase> {
-  const name = `tgchaos_${seed}_${randomBytes(4).toString('hex')}`;
+export async function createChaosDatabase(serverUrl: string, seed: number, prefix: 'tgchaos' | 'tgrehearse' = 'tgchaos'): Promise<ChaosDatabase> {
+  const name = `${prefix}_${seed}_${randomBytes(4).toString('hex')}`;
   const admin = new Pool({ connectionString: serverUrl, max: 1, connectionTimeoutMillis: 5_000 });
   admin.on('error', () => undefined);
   try {
     await admin.query(`create database ${name}`);
   } catch (err) {
     await admin.end();
-    throw new TriplegainError('DATABASE_UNAVAILABLE', `chaos needs a PostgreSQL server to create its database on (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres): ${redactUrl(serverUrl)}: ${(err as Error).message}`);
+    throw new TriplegainError('DATABASE_UNAVAILABLE', `${prefix === 'tgchaos' ? 'chaos' : 'the rehearsal'} needs a PostgreSQL server to create its database on (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres): ${redactUrl(serverUrl)}: ${(err as Error).message}`);
   }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;

@@ -20,6 +20,7 @@ import type { ChaosOptions } from './chaos-options.ts';
 import { summarizeChaos, type ChaosResult, type ChaosSummary } from './chaos-summary.ts';
 import { HALT_HOLD_MIN_MS, haltHoldMs } from './halt-hold-ms.ts';
 import { listenForInterrupts } from './listen-for-interrupts.ts';
+import { nextDecisionAfter } from './next-decision-after.ts';
 import { planFaults } from './plan-faults.ts';
 import { scanLogs } from './scan-logs.ts';
 
@@ -140,7 +141,7 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
       for (let i = 0; i < options.workers; i++) cluster.start('worker');
       cluster.start('dashboard');
       const startedAt = Date.now();
-      const first = await nextDecisionAfter(ctx, await db.now(), WARM_UP_LIMIT_MS);
+      const first = await nextDecisionAfter(db, await db.now(), WARM_UP_LIMIT_MS, signal);
       if (first === undefined) throw new Error(`no panel decision within ${WARM_UP_LIMIT_MS / 1000} s of the start (logs: ${dir})`);
       say(`cluster up: first decision after ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
       const deadline = Date.now() + runMs;
@@ -160,7 +161,7 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
         await resumeTrading(ctx);
         const startedAtMs = Date.now();
         const outcome = await runFault(ctx, fault, startedAtMs);
-        const recovery = await nextDecisionAfter(ctx, await db.now(), RECOVERY_LIMIT_MS);
+        const recovery = await nextDecisionAfter(db, await db.now(), RECOVERY_LIMIT_MS, signal);
         outcome.recoveryMs = recovery;
         outcomes.push(outcome);
         say(`${new Date(startedAtMs).toISOString().slice(11, 19)} ${outcome.kind}${outcome.detail ? ` (${outcome.detail})` : ''}: flowing again after ${recovery === undefined ? 'never' : `${(recovery / 1000).toFixed(1)} s`}${outcome.submissionsAfterHalt > 0 ? `, ${outcome.submissionsAfterHalt} SUBMISSIONS AFTER HALT` : ''}`);
@@ -195,15 +196,4 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
     stopListening();
     process.removeListener('exit', onExit);
   }
-}
-
-/** Wall time from `after` (database clock) to the first panel decision recorded after it; undefined past `limitMs`. */
-async function nextDecisionAfter(ctx: ChaosContext, after: Date, limitMs: number): Promise<number | undefined> {
-  const started = Date.now();
-  while (Date.now() - started < limitMs) {
-    const at = await ctx.db.latestDecisionAt().catch(() => null);
-    if (at !== null && at > after) return at.getTime() - after.getTime();
-    await sleep(100, undefined, { signal: ctx.signal });
-  }
-  return undefined;
 }

@@ -155,12 +155,10 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
   };
 
   const server = createServer((req, res) => {
-    if (outage) return void req.socket.destroy();
     const url = new URL(req.url ?? '/', 'http://kraken-stand-in');
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      if (outage) return void req.socket.destroy();
       account.tick();
       const method = url.pathname.split('/').at(-1) ?? '';
       if (url.pathname.startsWith('/0/public/')) {
@@ -173,6 +171,7 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
       answerPrivate(method, url.pathname, Buffer.concat(chunks).toString('utf8'), req, res);
     });
   });
+  // An outage refuses connections as they arrive; `setOutage(true)` drops the open ones.
   server.on('connection', (socket) => {
     if (outage) return void socket.destroy();
     sockets.add(socket);

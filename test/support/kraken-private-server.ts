@@ -1,6 +1,6 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { signatureMatches } from '../../src/rehearse/kraken-stand-in/kraken-signature.ts';
 import { sendFixture, takeOverride } from './fixture-response.ts';
 import { krakenFixtureBodies, type FixtureOverride } from './kraken-fixture-server.ts';
 import { listenLocal } from './listen-local.ts';
@@ -92,7 +92,7 @@ export async function startKrakenPrivateServer(
   opts: { apiKey?: string; apiSecret?: string; bodies?: Record<string, string> } = {},
 ): Promise<KrakenPrivateServer> {
   const apiKey = opts.apiKey ?? TEST_API_KEY;
-  const secret = Buffer.from(opts.apiSecret ?? TEST_API_SECRET, 'base64');
+  const secret = opts.apiSecret ?? TEST_API_SECRET;
   const bodies = opts.bodies ?? krakenPrivateFixtureBodies();
   const publicBodies = krakenFixtureBodies();
   const requests: PrivateRequest[] = [];
@@ -116,11 +116,7 @@ export async function startKrakenPrivateServer(
       record.verdict = 'invalid-key';
       return send(res, 200, error('EAPI:Invalid key'));
     }
-    const expected = createHmac('sha512', secret)
-      .update(Buffer.concat([Buffer.from(path), createHash('sha256').update(`${params.get('nonce') ?? ''}${raw}`).digest()]))
-      .digest();
-    const given = Buffer.from(String(req.headers['api-sign'] ?? ''), 'base64');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!signatureMatches(path, params.get('nonce') ?? '', raw, secret, String(req.headers['api-sign'] ?? ''))) {
       record.verdict = 'invalid-signature';
       return send(res, 200, error('EAPI:Invalid signature'));
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rehearsalFaultKinds } from '../../src/rehearse/rehearsal-fault-kind.ts';
-import { planRehearsalFaults } from '../../src/rehearse/plan-rehearsal-faults.ts';
+import { FAULT_METHODS, planRehearsalFaults } from '../../src/rehearse/plan-rehearsal-faults.ts';
 
 const options = { seed: 7, count: 17, gapMs: [3_000, 8_000] as const, outageMs: [4_000, 9_000] as const };
 
@@ -18,15 +18,17 @@ describe('planRehearsalFaults', () => {
     }
   });
 
-  it('keeps gaps and outages within their ranges, and gives only outages a length', () => {
+  it('keeps gaps and outages within their ranges, gives only outages a length, and every other fault a method of its kind', () => {
     for (const fault of planRehearsalFaults({ ...options, count: 200 })) {
       expect(fault.gapMs).toBeGreaterThanOrEqual(3_000);
       expect(fault.gapMs).toBeLessThanOrEqual(8_000);
       if (fault.kind === 'dead_man_switch_outage') {
         expect(fault.outageMs).toBeGreaterThanOrEqual(4_000);
         expect(fault.outageMs).toBeLessThanOrEqual(9_000);
+        expect(fault.method).toBeNull();
       } else {
         expect(fault.outageMs).toBe(0);
+        expect(FAULT_METHODS[fault.kind]).toContain(fault.method);
       }
     }
   });

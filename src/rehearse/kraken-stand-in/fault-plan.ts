@@ -28,6 +28,11 @@ export class FaultPlan {
     return this.queued.get(method)?.shift();
   }
 
+  /** How many faults wait for the next requests of `method` (0: every one has landed). */
+  pending(method: string): number {
+    return this.queued.get(method)?.length ?? 0;
+  }
+
   /** Drops every scheduled fault. */
   clear(): void {
     this.queued.clear();

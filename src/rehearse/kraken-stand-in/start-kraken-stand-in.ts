@@ -26,7 +26,7 @@ export interface KrakenStandIn {
   /** Base URL, e.g. `http://127.0.0.1:41234`: Kraken's `https://api.kraken.com` (`execution.kraken.baseUrl`). */
   url: string;
   /** Faults for the next request of a method. */
-  faults: Pick<FaultPlan, 'inject' | 'clear'>;
+  faults: Pick<FaultPlan, 'inject' | 'pending' | 'clear'>;
   /** Feeds one closed bar of `symbol` (`BTC/USD`, `XBTUSD` or `XXBTZUSD`): resting orders are matched, the close becomes the last price. */
   applyBar(symbol: string, bar: PriceBarInput): void;
   /** While on, every connection is destroyed as it arrives (and the open ones at once). */

@@ -59,13 +59,19 @@ export const PRIVATE_METHODS: Readonly<Record<string, Handler>> = {
   },
 
   /**
-   * Closed and cancelled orders, newest first: `start`/`end` (seconds, exclusive) compared with
-   * the open time, the close time or either (`closetime` open | close | both, default both),
-   * `cl_ord_id`, and pages of 50 from `ofs`, with `count` the total.
+   * Closed and cancelled orders, newest first, 50 at a time
+   * (https://docs.kraken.com/api-reference/account-data/get-closed-orders): `start`
+   * (exclusive) and `end` (inclusive), seconds or an order's txid (then its open time),
+   * compared with the open time, the close time or either (`closetime` open | close | both,
+   * default both), `cl_ord_id`, and the page from `ofs`, with `count` the total.
    */
   ClosedOrders(params, { account }) {
-    const start = params['start'] === undefined ? null : Number(params['start']) * 1000;
-    const end = params['end'] === undefined ? null : Number(params['end']) * 1000;
+    const bound = (value: string | undefined): number | null => {
+      if (value === undefined) return null;
+      return account.allOrders().find((o) => o.txid === value)?.openedAtMs ?? Number(value) * 1000;
+    };
+    const start = bound(params['start']);
+    const end = bound(params['end']);
     const ofs = Number(params['ofs'] ?? 0);
     if ([start, end, ofs].some((v) => v !== null && !Number.isFinite(v))) return { ok: false, error: KRAKEN_ERRORS.invalidArguments };
     const closetime = params['closetime'] ?? 'both';
@@ -74,7 +80,7 @@ export const PRIVATE_METHODS: Readonly<Record<string, Handler>> = {
     const closed = account
       .allOrders()
       .filter((o) => o.status !== 'open' && (clOrdId === undefined || o.clOrdId === clOrdId))
-      .filter((o) => times(o).some((t) => (start === null || t > start) && (end === null || t < end)))
+      .filter((o) => times(o).some((t) => (start === null || t > start) && (end === null || t <= end)))
       .reverse();
     return ok({ closed: entries(closed.slice(ofs, ofs + CLOSED_ORDERS_PAGE)), count: closed.length });
   },

@@ -14,6 +14,7 @@ import { DecayingCounter } from './decaying-counter.ts';
 import { KRAKEN_ERRORS } from './kraken-errors.ts';
 import { MarginBook } from './margin-book.ts';
 import { ProtectionTracker } from './protection-tracker.ts';
+import { rfc3339 } from './rfc3339.ts';
 import { describeOrder, remainingOf, transition, type StandInOrder } from './stand-in-order.ts';
 import type { PairDirectory, StandInPair } from './stand-in-pair.ts';
 
@@ -77,7 +78,8 @@ export class StandInAccount {
     const nowMs = this.opts.clock.now();
     const pair = this.opts.pairs.find(order.pair);
     if (!pair) return { ok: false, error: UNKNOWN_ASSET_PAIR };
-    // The fixed count applies on receipt, even when the order then fails validation.
+    // The fixed count applies on receipt, even when the order then fails validation (not for
+    // validate=true, which never reaches the matching engine).
     if (!order.validate && !this.tradingCounter(pair).tryAdd(KRAKEN_ADD_ORDER_COST)) return { ok: false, error: KRAKEN_ERRORS.tradingRateLimit };
     const refusal = this.refusalOf(order, pair, nowMs);
     if (refusal) return { ok: false, error: refusal };
@@ -308,9 +310,4 @@ function fundsOrder(order: Pick<StandInOrder, 'pair' | 'side' | 'type' | 'volume
 
 function fundsSettings(pair: StandInPair): FundsSettings {
   return { cashAsset: pair.quote, makerFeePct: pair.makerFeePct, takerFeePct: pair.takerFeePct };
-}
-
-/** RFC3339 to the second, as Kraken writes `currentTime`: "2023-03-24T17:41:56Z". */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

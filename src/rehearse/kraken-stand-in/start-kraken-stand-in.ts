@@ -11,7 +11,8 @@ import { signatureMatches } from './kraken-signature.ts';
 import { resolveStandInOptions, type KrakenStandInOptions } from './kraken-stand-in-options.ts';
 import { PRIVATE_METHODS } from './private-methods.ts';
 import type { ProtectionGaps } from './protection-tracker.ts';
-import { rfc3339, StandInAccount } from './stand-in-account.ts';
+import { rfc3339 } from './rfc3339.ts';
+import { StandInAccount } from './stand-in-account.ts';
 import type { StandInOrder } from './stand-in-order.ts';
 import { PairDirectory, pairsFromAssetPairs } from './stand-in-pair.ts';
 

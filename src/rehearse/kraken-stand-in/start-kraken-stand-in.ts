@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Clock } from '../../clock/clock.ts';
+import { UNKNOWN_ASSET_PAIR } from '../../exchange/paper/placement-refusal.ts';
 import type { PriceBarInput } from '../../exchange/paper/price-bar.ts';
 import { KRAKEN_CALL_COST, KRAKEN_PRIVATE_CALL_COST, KRAKEN_TIER_LIMITS } from '../../market/kraken-rate-limiter.ts';
 import { DecayingCounter } from './decaying-counter.ts';
@@ -57,7 +58,7 @@ const failure = (error: string) => JSON.stringify({ error: [error] });
  * `execution.kraken.baseUrl` to be rehearsed.
  *
  * Public: `Time` (Kraken's clock, with `timeOffsetMs`), `SystemStatus`, `AssetPairs` and
- * `Assets` from the shipped data. Private (POST `/0/private/<Method>`, form or JSON body),
+ * `Assets` from the shipped data, `Ticker` at the last close fed (`applyBar`). Private (POST `/0/private/<Method>`, form or JSON body),
  * checked in Kraken's order: `API-Key`, `API-Sign`, a nonce above the last one
  * (`EAPI:Invalid nonce`), the account's REST counter of the tier (`KRAKEN_TIER_LIMITS`; costs
  * `KRAKEN_PRIVATE_CALL_COST`, 1 for other methods; `EAPI:Rate limit exceeded`), the key's
@@ -120,6 +121,19 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
       }
       case 'Assets':
         return send(res, 200, envelope(options.assets));
+      case 'Ticker': {
+        // Only the last price is known (the close of the last bar fed): the book and the day's
+        // figures are that price, with no volume.
+        const result: Record<string, unknown> = {};
+        for (const name of (url.searchParams.get('pair') ?? '').split(',').filter(Boolean)) {
+          const pair = pairs.find(name);
+          if (!pair) return send(res, 200, failure(UNKNOWN_ASSET_PAIR));
+          const last = account.lastPrice(pair.id);
+          if (last === undefined) return send(res, 200, failure(KRAKEN_ERRORS.unavailable));
+          result[pair.id] = { a: [last, '1', '1.000'], b: [last, '1', '1.000'], c: [last, '0'], v: ['0', '0'], p: [last, last], t: [0, 0], l: [last, last], h: [last, last], o: last };
+        }
+        return send(res, 200, envelope(result));
+      }
       default:
         return send(res, 404, failure(KRAKEN_ERRORS.unknownMethod));
     }

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { MarketDataConfig } from '../../../src/config/sections/market-data-config.ts';
+import { KrakenPublicClient } from '../../../src/market/kraken-public-client.ts';
 import { KrakenStandInOptions } from '../../../src/rehearse/kraken-stand-in/kraken-stand-in-options.ts';
 import { transition, type StandInOrderEvent, type StandInOrderStatus } from '../../../src/rehearse/kraken-stand-in/stand-in-order.ts';
 import { anOrder, failure } from '../../exchange/kraken/kraken-builders.ts';
@@ -24,6 +26,15 @@ describe('Kraken stand-in: queries and margin', () => {
     expect(closed).toHaveLength(55);
     expect(new Set(closed.map((o) => o.status))).toEqual(new Set(['canceled']));
     expect(await h.exchange.findByClientOrderId('o-7')).toMatchObject({ status: 'canceled', clientOrderId: 'o-7' });
+  });
+
+  it("answers Ticker at the last bar's close, which the public client reads, and refuses it before any bar", async () => {
+    h = await startHarness();
+    const market = new KrakenPublicClient({ config: MarketDataConfig.parse({ kraken: { baseUrl: h.standIn.url } }).kraken, limiter: { acquire: async () => {} }, clock: h.clock });
+    await expect(market.fetchTicker('BTC/USD')).rejects.toThrow(/EService:Unavailable/);
+    h.standIn.applyBar('BTC/USD', flatBar('50000.0'));
+    h.standIn.applyBar('BTC/USD', flatBar('49000.0', START_MS + 60_000));
+    expect(await market.fetchTicker('BTC/USD')).toMatchObject({ symbol: 'BTC/USD', last: '49000.0', bid: '49000.0', ask: '49000.0' });
   });
 
   it('answers QueryOrders for known txids and EOrder:Invalid order for none', async () => {

@@ -7,6 +7,7 @@ import { registerControlCommands } from './commands/control-commands.ts';
 import { registerDbCommands } from './commands/db-commands.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerExplainCommand } from './commands/explain-command.ts';
+import { registerLiveCommands } from './commands/live-commands.ts';
 import { registerSchedulesCommands } from './commands/schedules-commands.ts';
 import { registerSentimentCommands } from './commands/sentiment-commands.ts';
 import { registerStartCommand } from './commands/start-command.ts';
@@ -30,6 +31,7 @@ registerDemoCommand(program);
 registerExplainCommand(program);
 registerAuditCommand(program);
 registerChaosCommand(program);
+registerLiveCommands(program);
 
 try {
   await program.parseAsync(process.argv);

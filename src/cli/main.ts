@@ -8,6 +8,7 @@ import { registerDbCommands } from './commands/db-commands.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerExplainCommand } from './commands/explain-command.ts';
 import { registerRehearseCommand } from './commands/rehearse-command.ts';
+import { registerLiveCommands } from './commands/live-commands.ts';
 import { registerSchedulesCommands } from './commands/schedules-commands.ts';
 import { registerSentimentCommands } from './commands/sentiment-commands.ts';
 import { registerStartCommand } from './commands/start-command.ts';
@@ -32,6 +33,7 @@ registerExplainCommand(program);
 registerAuditCommand(program);
 registerChaosCommand(program);
 registerRehearseCommand(program);
+registerLiveCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -52,6 +52,9 @@ const TickerEntry = z.object({
   o: DecimalString,
 });
 
+/** `/0/public/Time`'s `unixtime`: whole seconds since the epoch. */
+const ServerTime = z.number().int().positive();
+
 /** A pair as Kraken names it: `id` is the `AssetPairs` key (`XXBTZUSD`), `altname` e.g. `XBTUSD`. */
 interface KrakenPair {
   id: string;
@@ -168,6 +171,30 @@ export class KrakenPublicClient {
     });
     if (!ticker.success) throw rejected(what, `unexpected ticker: ${z.prettifyError(ticker.error)}`);
     return ticker.data;
+  }
+
+  /**
+   * Kraken's clock (`/0/public/Time`), with when the request was made and its answer came back
+   * by the local clock, so that a caller can compare the two clocks. `sentAtMs` is taken before
+   * the shared limiter admits the request: any wait for it widens the interval, never moves
+   * Kraken's time out of it.
+   *
+   * @returns `serverMs`: Kraken's `unixtime` in ms (whole seconds, cut down).
+   */
+  async fetchServerTime(): Promise<{ serverMs: number; sentAtMs: number; receivedAtMs: number }> {
+    const what = 'Time';
+    const sentAtMs = this.clock.now();
+    const result = resultOf(await this.call(what, () => this.exchange.publicGetTime()), what);
+    const receivedAtMs = this.clock.now();
+    const unixtime = ServerTime.safeParse(result['unixtime']);
+    if (!unixtime.success) throw rejected(what, `unexpected "unixtime": ${JSON.stringify(result['unixtime'])}`);
+    return { serverMs: unixtime.data * 1000, sentAtMs, receivedAtMs };
+  }
+
+  /** Every pair Kraken lists (`/0/public/AssetPairs`), as answered: pair key → entry. */
+  async fetchAssetPairs(): Promise<Record<string, unknown>> {
+    const what = 'AssetPairs';
+    return resultOf(await this.call(what, () => this.exchange.publicGetAssetPairs()), what);
   }
 
   /** The Kraken market of a pair, loading the market list (Assets, AssetPairs) on first use. */

@@ -26,12 +26,15 @@ export const KRAKEN_CALL_COST = { call: 1, historyCall: 2 } as const;
  * REST rate limits": ledger and trade-history calls +2, every other call +1, except AddOrder
  * and CancelOrder, which count on the per-pair trading counter instead). `ClosedOrders` is
  * history too: Kraken's page does not list it either way, so it is charged the higher cost.
+ * `GetApiKeyInfo` and `TradeVolume` (read by `triplegain live check`) are ordinary calls.
  */
 export const KRAKEN_PRIVATE_CALL_COST = {
   Balance: KRAKEN_CALL_COST.call,
   OpenOrders: KRAKEN_CALL_COST.call,
   QueryOrders: KRAKEN_CALL_COST.call,
   CancelAllOrdersAfter: KRAKEN_CALL_COST.call,
+  GetApiKeyInfo: KRAKEN_CALL_COST.call,
+  TradeVolume: KRAKEN_CALL_COST.call,
   ClosedOrders: KRAKEN_CALL_COST.historyCall,
   QueryTrades: KRAKEN_CALL_COST.historyCall,
   TradesHistory: KRAKEN_CALL_COST.historyCall,

@@ -115,6 +115,8 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
         TRIPLEGAIN__APP__MODE: 'live',
         TRIPLEGAIN__EXECUTION__EXCHANGE: 'kraken',
         TRIPLEGAIN__EXECUTION__KRAKEN__BASE_URL: standIn.url,
+        // Kraken's public data (the preflight's Time, AssetPairs and Ticker) from the stand-in too.
+        TRIPLEGAIN__MARKET_DATA__KRAKEN__BASE_URL: standIn.url,
         // Faults end in timeouts: a short one keeps each fault's effect short.
         TRIPLEGAIN__EXECUTION__KRAKEN__TIMEOUT_MS: '3000',
         TRIPLEGAIN__EXECUTION__KRAKEN__RECONCILE_INTERVAL_MS: '5000',
@@ -134,7 +136,7 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
       feed = feedMarketToStandIn({ feed: replayFeed, symbols: config.symbols.pairs, sink: standIn, everyMs: FEED_EVERY_MS, logger: rt.logger });
       await feed.tick();
 
-      const preflight = await runPreflight(rt, signal);
+      const preflight = await runPreflight(rt);
       say(`preflight (live check against the stand-in): ${preflight.passed ? 'passed' : 'FAILED'}`);
       for (const line of preflight.passed ? [] : preflight.lines) say(`  ${line}`);
 

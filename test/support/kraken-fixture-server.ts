@@ -20,6 +20,19 @@ export function krakenFixtureBodies(): Record<string, string> {
   };
 }
 
+/**
+ * Kraken's `/0/public/Time` answer at `nowMs`, in the shape of the docs' example
+ * (https://docs.kraken.com/api-reference/market-data/get-server-time): whole seconds, and the
+ * time as Kraken writes it (`Thu, 06 Jul 23 18:50:48 +0000`). A recording would be stale by
+ * the time it is replayed, so the server answers from its own clock unless a test overrides
+ * the path.
+ */
+export function krakenTimeBody(nowMs: number): string {
+  const unixtime = Math.floor(nowMs / 1000);
+  const rfc1123 = new Date(unixtime * 1000).toUTCString().replace(/(\d{2}) (\w{3}) \d{2}(\d{2}) (\S+) GMT$/, '$1 $2 $3 $4 +0000');
+  return JSON.stringify({ error: [], result: { unixtime, rfc1123 } });
+}
+
 /** How to answer a path instead of its fixture. */
 export interface FixtureOverride {
   /** Default 200. */
@@ -58,7 +71,8 @@ export interface KrakenFixtureServer {
 
 /**
  * A local stand-in for Kraken's public REST API on 127.0.0.1 and a random port, serving the
- * recorded responses by path, with per-path errors, delays and silences.
+ * recorded responses by path (and `Time` from its own clock), with per-path errors, delays and
+ * silences.
  */
 export async function startKrakenFixtureServer(bodies: Record<string, string> = krakenFixtureBodies()): Promise<KrakenFixtureServer> {
   const requests: RecordedRequest[] = [];
@@ -70,7 +84,7 @@ export async function startKrakenFixtureServer(bodies: Record<string, string> = 
     requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, atMs: Date.now() });
 
     const override = takeOverride(overrides, url.pathname);
-    const fixture = bodies[url.pathname];
+    const fixture = bodies[url.pathname] ?? (url.pathname === '/0/public/Time' ? krakenTimeBody(Date.now()) : undefined);
     const body =
       override?.body === undefined
         ? (fixture ?? JSON.stringify({ error: ['EGeneral:Unknown method'] }))

@@ -30,7 +30,7 @@ describe('Kraken stand-in: queries and margin', () => {
 
   it("answers Ticker at the last bar's close, which the public client reads, and refuses it before any bar", async () => {
     h = await startHarness();
-    const market = new KrakenPublicClient({ config: MarketDataConfig.parse({ kraken: { baseUrl: h.standIn.url } }).kraken, limiter: { acquire: async () => {} }, clock: h.clock });
+    const market = new KrakenPublicClient({ config: MarketDataConfig.parse({ kraken: { baseUrl: h.standIn.url } }).kraken, limiter: { acquire: async () => ({ admitted: true, waitMs: 0, counter: 0 }) }, clock: h.clock });
     await expect(market.fetchTicker('BTC/USD')).rejects.toThrow(/EService:Unavailable/);
     h.standIn.applyBar('BTC/USD', flatBar('50000.0'));
     h.standIn.applyBar('BTC/USD', flatBar('49000.0', START_MS + 60_000));

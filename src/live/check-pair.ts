@@ -49,6 +49,8 @@ export function checkPairListed(facts: PairFacts): LiveCheckLine {
  * The config's order sizes against Kraken's minimum order at the current price (the larger of
  * `ordermin` and `costmin / price`, see `minimumQuantity`): the smallest order risk approves,
  * and the largest one it could size (`maxOrderNotionalUsd`, or `maxPositionPct` of equity).
+ * Fails when even the largest is below it (the pair can never be traded); warns when only the
+ * smallest is (risk denies those orders with `instrument_minimum`).
  */
 export function checkPairMinimum(facts: PairFacts, sizing: OrderSizing): LiveCheckLine {
   const check = `minimum ${facts.symbol}`;
@@ -65,13 +67,6 @@ export function checkPairMinimum(facts: PairFacts, sizing: OrderSizing): LiveChe
   if (quote !== sizing.cashAsset) {
     return warn(check, `Kraken's minimum is ${money(minimum)} ${quote} (${rule}); the config sizes orders in ${sizing.cashAsset}: not compared`, `compare risk.minOrderUsd with it by hand, or trade pairs quoted in ${sizing.cashAsset}`);
   }
-  if (new Decimal(sizing.minOrderUsd).lt(minimum)) {
-    return fail(
-      check,
-      `risk.minOrderUsd ${sizing.minOrderUsd} ${quote} is below Kraken's minimum order of ${money(minimum)} ${quote} (${rule}): smaller orders would be refused`,
-      `raise risk.minOrderUsd to at least ${money(minimum)}`,
-    );
-  }
   const byPosition = sizing.equity?.times(sizing.maxPositionPct).div(100);
   const largest = Decimal.min(sizing.maxOrderNotionalUsd, byPosition ?? sizing.maxOrderNotionalUsd);
   if (largest.lt(minimum)) {
@@ -79,6 +74,15 @@ export function checkPairMinimum(facts: PairFacts, sizing: OrderSizing): LiveChe
       check,
       `the largest order the config allows, ${money(largest)} ${quote} (risk.maxOrderNotionalUsd, risk.maxPositionPct of equity), is below Kraken's minimum order of ${money(minimum)} ${quote} (${rule})`,
       'fund the account, or raise risk.maxPositionPct / risk.maxOrderNotionalUsd',
+    );
+  }
+  if (new Decimal(sizing.minOrderUsd).lt(minimum)) {
+    // Not a failure: the risk engine denies an order below the pair's minimum
+    // (`instrument_minimum`), so none is sent; the denials are noise worth removing.
+    return warn(
+      check,
+      `risk.minOrderUsd ${sizing.minOrderUsd} ${quote} is below Kraken's minimum order of ${money(minimum)} ${quote} (${rule}): orders sized between them are denied (instrument_minimum), never sent`,
+      `raise risk.minOrderUsd to at least ${money(minimum)}`,
     );
   }
   return ok(check, `Kraken's minimum ${money(minimum)} ${quote} (${rule}) ≤ risk.minOrderUsd ${sizing.minOrderUsd}; largest order ${money(largest)}`);

@@ -120,7 +120,6 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
         // Faults end in timeouts: a short one keeps each fault's effect short.
         TRIPLEGAIN__EXECUTION__KRAKEN__TIMEOUT_MS: '3000',
         TRIPLEGAIN__EXECUTION__KRAKEN__RECONCILE_INTERVAL_MS: '5000',
-        TRIPLEGAIN__EXECUTION__KRAKEN__DEAD_MAN_SWITCH_SEC: '15',
         // No core holdings: every coin held is a position, which the stand-in checks for a stop.
         TRIPLEGAIN__PORTFOLIO__TARGETS: '{USD: 100}',
         TRIPLEGAIN__MARKET_DATA__SOURCE: 'replay',

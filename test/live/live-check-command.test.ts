@@ -134,14 +134,22 @@ describe('triplegain live check', () => {
     expect(line('order BTC/USDT')).toMatch(/^FAIL order BTC\/USDT: Kraken refused the validate-only limit buy 0.00005 at 105944.2: the key may not do this \(EGeneral:Permission denied\)/);
   }, 90_000);
 
-  it('fails a pair whose configured minimum order is below Kraken\'s minimum at the current price', async () => {
+  it("fails a pair whose largest configured order is below Kraken's minimum at the current price", async () => {
     // XBTUSDT's ordermin 0.00005 at the last price 105899.4 is 5.29497 USDT.
-    const { code, stdout, line } = await liveCheck({ extraConfig: 'risk:\n  minOrderUsd: "5"\n' });
+    const { code, stdout, line } = await liveCheck({ extraConfig: 'risk:\n  minOrderUsd: "1"\n  maxOrderNotionalUsd: "5"\n' });
     expect(code, stdout).toBe(1);
     expect(line('minimum BTC/USDT')).toMatch(
-      /^FAIL minimum BTC\/USDT: risk.minOrderUsd 5 USDT is below Kraken's minimum order of 5.30 USDT \(ordermin 0.00005 BTC, costmin 0.5 USDT, at 105899.40000\): smaller orders would be refused — fix: raise risk.minOrderUsd to at least 5.30$/,
+      /^FAIL minimum BTC\/USDT: the largest order the config allows, 5.00 USDT \(risk.maxOrderNotionalUsd, risk.maxPositionPct of equity\), is below Kraken's minimum order of 5.30 USDT \(ordermin 0.00005 BTC, costmin 0.5 USDT, at 105899.40000\) — fix: fund the account/,
     );
     expect(stdout.trim().split('\n').at(-1)).toMatch(/, 1 FAIL: not ready/);
+  }, 90_000);
+
+  it("warns, without failing, when only the smallest configured order is below Kraken's minimum (risk denies those)", async () => {
+    const { code, stdout, line } = await liveCheck({ extraConfig: 'risk:\n  minOrderUsd: "5"\n' });
+    expect(code, stdout).toBe(0);
+    expect(line('minimum BTC/USDT')).toMatch(
+      /^WARN minimum BTC\/USDT: risk.minOrderUsd 5 USDT is below Kraken's minimum order of 5.30 USDT \(ordermin 0.00005 BTC, costmin 0.5 USDT, at 105899.40000\): orders sized between them are denied \(instrument_minimum\), never sent — fix: raise risk.minOrderUsd to at least 5.30$/,
+    );
   }, 90_000);
 
   it('fails when the local clock is a minute off Kraken\'s', async () => {

@@ -7,6 +7,7 @@ import { registerControlCommands } from './commands/control-commands.ts';
 import { registerDbCommands } from './commands/db-commands.ts';
 import { registerDemoCommand } from './commands/demo-command.ts';
 import { registerExplainCommand } from './commands/explain-command.ts';
+import { registerModelsCommands } from './commands/models-commands.ts';
 import { registerSchedulesCommands } from './commands/schedules-commands.ts';
 import { registerSentimentCommands } from './commands/sentiment-commands.ts';
 import { registerStartCommand } from './commands/start-command.ts';
@@ -29,6 +30,7 @@ registerControlCommands(program);
 registerDemoCommand(program);
 registerExplainCommand(program);
 registerAuditCommand(program);
+registerModelsCommands(program);
 registerChaosCommand(program);
 
 try {

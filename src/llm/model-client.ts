@@ -14,6 +14,10 @@ export interface ModelRequest {
   timeoutMs: number;
   /** Aborts the call (the caller's deadline); an aborted call fails as `timeout`. */
   signal: AbortSignal;
+  /** The JSON schema the reply must match; a client whose API can constrain the reply to it does. */
+  jsonSchema?: Record<string, unknown>;
+  /** Limit of the reply's tokens; default the provider's `maxTokens`. */
+  maxTokens?: number;
 }
 
 /** A model's reply: its text and what it cost in tokens. */
@@ -25,6 +29,13 @@ export interface ModelReply {
   truncated: boolean;
 }
 
+/** A model the provider lists at its models endpoint. */
+export interface ListedModel {
+  id: string;
+  /** What the provider says of its retirement (`deprecated`, `shuts down 2027-01-14`…); undefined while active. */
+  retirement?: string;
+}
+
 /** A provider endpoint, whatever its wire format. */
 export interface ModelClient {
   /**
@@ -33,6 +44,12 @@ export interface ModelClient {
    * @throws ModelCallError when no reply came: `timeout`, `rate_limited` or `http_error`.
    */
   complete(request: ModelRequest): Promise<ModelReply>;
+  /**
+   * The models the provider knows, from its models endpoint (every page).
+   *
+   * @throws ModelCallError as `complete` does.
+   */
+  listModels(opts: { timeoutMs: number; signal: AbortSignal }): Promise<ListedModel[]>;
 }
 
 /** Why a call brought no reply; the values are outcomes of the `llm_calls` record. */

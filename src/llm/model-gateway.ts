@@ -5,15 +5,14 @@ import { RULES_PROVIDER, type LlmConfig, type LlmProviderConfig } from '../confi
 import type { Db } from '../db/open-database.ts';
 import type { LlmCallOutcome, NewLlmCallRow } from '../db/schema/llm-calls.ts';
 import type { Logger } from '../shared/logger.ts';
-import { redactSecrets } from '../shared/redact-secrets.ts';
-import { assertNever, describeError } from '../shared/triplegain-error.ts';
-import { AnthropicClient } from './anthropic-client.ts';
+import { describeError } from '../shared/triplegain-error.ts';
+import { createModelClient, hasKeyOrIsLocal } from './create-model-client.ts';
 import { DailyBudget, type BudgetExhausted } from './daily-budget.ts';
 import { LlmCallLog } from './llm-call-log.ts';
 import { llmCostUsd } from './llm-cost.ts';
 import { ModelCallError, modelCallErrorFrom, type ChatMessage, type ModelClient } from './model-client.ts';
-import { OpenAiCompatibleClient } from './openai-compatible-client.ts';
 import { parseModelReply } from './parse-model-reply.ts';
+import { providerKeyRedactor } from './provider-key-redactor.ts';
 import { ReplyCache } from './reply-cache.ts';
 
 /** A model to ask: a key of `llm.providers` and a model id at that provider. */
@@ -70,8 +69,6 @@ export interface ModelGatewayOptions {
 
 /** Longest error text stored or logged. */
 const ERROR_CHARS = 2_000;
-/** Shortest secret worth replacing (shorter strings would mangle ordinary text). */
-const MIN_SECRET_CHARS = 4;
 /** The request after an invalid reply: one per model. */
 const MAX_ATTEMPTS = 2;
 
@@ -97,7 +94,7 @@ export class ModelGateway {
   private readonly budget: DailyBudget;
   private readonly cache: ReplyCache | undefined;
   private readonly clients = new Map<string, ModelClient>();
-  private readonly secrets: string[];
+  private readonly redact: (text: string) => string;
 
   constructor(private readonly opts: ModelGatewayOptions) {
     this.log = new LlmCallLog(opts.db);
@@ -110,16 +107,13 @@ export class ModelGateway {
     });
     const { enabled, maxAgeMs } = opts.config.replyCache;
     this.cache = enabled && opts.replay ? new ReplyCache(opts.db, opts.clock, maxAgeMs) : undefined;
-    this.secrets = Object.values(opts.config.providers)
-      .map((p) => p.apiKey)
-      .filter((key) => key.length >= MIN_SECRET_CHARS)
-      .sort((a, b) => b.length - a.length);
+    this.redact = providerKeyRedactor(opts.config.providers);
   }
 
   /** Whether a provider can be called: known, and with an API key unless it is a local server. */
   isAvailable(provider: string): boolean {
     const config = this.opts.config.providers[provider];
-    return config !== undefined && (config.apiKey !== '' || isLocal(config));
+    return config !== undefined && hasKeyOrIsLocal(config);
   }
 
   async ask<T>(request: AskModelsRequest<T>): Promise<ModelAnswer<T>> {
@@ -160,7 +154,8 @@ export class ModelGateway {
     if (config === undefined) return { ...ref, kind: 'unavailable', reason: `unavailable: unknown provider ${ref.provider}` };
     if (!this.isAvailable(ref.provider)) return { ...ref, kind: 'unavailable', reason: `unavailable: provider ${ref.provider} has no API key` };
 
-    const system = withSchemaInstructions(request.prompt.system, request.schema);
+    const jsonSchema = replyJsonSchema(request.schema);
+    const system = withSchemaInstructions(request.prompt.system, jsonSchema);
     let messages: ChatMessage[] = [{ role: 'user', content: request.prompt.user }];
     const record = (row: CallRecord) => this.record(ref, request, row);
 
@@ -196,6 +191,7 @@ export class ModelGateway {
           model: ref.model,
           system,
           messages,
+          jsonSchema,
           timeoutMs: Math.min(config.timeoutMs, Math.ceil(remainingMs)),
           signal,
         });
@@ -251,25 +247,10 @@ export class ModelGateway {
   private client(name: string, config: LlmProviderConfig): ModelClient {
     let client = this.clients.get(name);
     if (client === undefined) {
-      switch (config.kind) {
-        case 'openai-compatible':
-          client = new OpenAiCompatibleClient(config);
-          break;
-        case 'anthropic':
-          client = new AnthropicClient(config);
-          break;
-        default:
-          return assertNever(config, 'provider kind');
-      }
+      client = createModelClient(config);
       this.clients.set(name, client);
     }
     return client;
-  }
-
-  private redact(text: string): string {
-    let out = redactSecrets(text);
-    for (const secret of this.secrets) out = out.split(secret).join('***');
-    return out;
   }
 }
 
@@ -287,15 +268,23 @@ interface CallRecord {
 }
 
 /**
- * The instructions every structured request ends with: JSON only, and the schema. DeepSeek's
- * JSON mode needs the word "json" and the schema in the prompt; Anthropic has no JSON mode.
+ * The JSON schema of a reply: of what the model writes (`io: 'input'`), so transforms and
+ * refinements, which JSON Schema cannot state, are left to the zod parse of the reply.
  */
-export function withSchemaInstructions(system: string, schema: z.ZodType): string {
-  const jsonSchema = JSON.stringify(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }));
+export function replyJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+}
+
+/**
+ * The instructions every structured request ends with: JSON only, and the schema. DeepSeek's
+ * JSON mode needs the word "json" and the schema in the prompt; with Anthropic the schema also
+ * constrains the reply (structured output), and the prompt keeps the constraints it cannot.
+ */
+export function withSchemaInstructions(system: string, jsonSchema: Record<string, unknown>): string {
   return (
     `${system}\n\n` +
     'Reply with exactly one JSON object and nothing else: no prose, no code fence. ' +
-    `The object must match this JSON schema:\n${jsonSchema}`
+    `The object must match this JSON schema:\n${JSON.stringify(jsonSchema)}`
   );
 }
 
@@ -308,13 +297,6 @@ function deadlineSignal(remainingMs: number, outer: AbortSignal | undefined): Ab
   const signals = Number.isFinite(remainingMs) ? [AbortSignal.timeout(Math.ceil(remainingMs))] : [];
   if (outer) signals.push(outer);
   return AbortSignal.any(signals);
-}
-
-/** A server on this machine (Ollama, vLLM) needs no key. */
-function isLocal(config: LlmProviderConfig): boolean {
-  if (config.baseUrl === undefined) return false;
-  const host = new URL(config.baseUrl).hostname;
-  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
 }
 
 function elapsedMs(startedMs: number): number {

@@ -49,7 +49,7 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
     expect(call!.latencyMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('speaks the Anthropic Messages API with the key, max_tokens and the schema in the system prompt', async () => {
+  it('speaks the Anthropic Messages API with the key, max_tokens, the schema in the system prompt and as the reply format', async () => {
     env.server.script('claude-sonnet-4-6', replyWith(aDecision({ action: 'HOLD', entryPrice: null, stopLoss: null, takeProfit: null }), { inputTokens: 1_000, outputTokens: 200 }));
     const gateway = createGateway(env.db.db, llmConfigFor(env.server));
     const correlationId = nextCorrelationId();
@@ -63,6 +63,8 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
     expect(request!.headers['x-api-key'] ?? request!.headers.authorization?.replace(/^Bearer /, '')).toBe(ANTHROPIC_KEY);
     expect(request!.body).toMatchObject({ max_tokens: 2_048, messages: [{ role: 'user', content: PROMPT.user }] });
     expect(request!.body.system).toContain('JSON schema');
+    // Structured output: the reply is constrained to the decision's schema.
+    expect(request!.body.output_config).toMatchObject({ format: { type: 'json_schema', schema: { type: 'object', required: expect.arrayContaining(['action', 'confidence']) } } });
     // 1000 × 3 + 200 × 15 = 6000 per million.
     expect((await callsOf(correlationId))[0]).toMatchObject({ outcome: 'ok', costUsd: '0.006' });
   });

@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { STAND_IN_MODELS, type StandInModel } from './stand-in-models.ts';
+import { vendorRefusal } from './vendor-refusal.ts';
 
 /**
  * What the server does with one request. `text` is the model's reply text (the server wraps
@@ -69,10 +71,17 @@ export interface ModelServer {
 
 /**
  * One local HTTP server speaking both wire formats, for the real SDKs pointed at it by
- * baseURL: OpenAI `POST /v1/chat/completions` (and `/chat/completions`) and Anthropic
- * `POST /v1/messages`. A request with no script gets HTTP 500 "no script for model".
+ * baseURL: OpenAI `POST /v1/chat/completions` (and `/chat/completions`, DeepSeek's path) and
+ * Anthropic `POST /v1/messages`, and the models endpoints `GET /v1/models` (Anthropic's list when
+ * the request carries `anthropic-version`, else OpenAI's) and `GET /models` (DeepSeek's).
+ *
+ * As strict as the vendors: a request naming a model it does not serve (`models`, default
+ * `STAND_IN_MODELS`), or a parameter that model refuses, gets the vendor's status and error body
+ * (`vendorRefusal`) before any script is used. A request with no script gets HTTP 500 "no script
+ * for model".
  */
-export async function startModelServer(): Promise<ModelServer> {
+export async function startModelServer(opts: { models?: readonly StandInModel[] } = {}): Promise<ModelServer> {
+  const models = opts.models ?? STAND_IN_MODELS;
   const requests: RecordedModelRequest[] = [];
   const perModel = new Map<string, ModelBehaviour[]>();
   const next: ModelBehaviour[] = [];
@@ -93,6 +102,10 @@ export async function startModelServer(): Promise<ModelServer> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
+    if (req.method === 'GET' && (path === '/v1/models' || path === '/models')) {
+      send(res, 200, req.headers['anthropic-version'] === undefined ? openAiModelList(models) : anthropicModelList(models));
+      return;
+    }
     const format = req.method === 'POST' && (path === '/v1/chat/completions' || path === '/chat/completions') ? 'openai' : req.method === 'POST' && path === '/v1/messages' ? 'anthropic' : undefined;
     const raw = await readBody(req);
     if (format === undefined) {
@@ -102,6 +115,11 @@ export async function startModelServer(): Promise<ModelServer> {
     const body = JSON.parse(raw) as Record<string, unknown>;
     const model = typeof body.model === 'string' ? body.model : '';
     requests.push({ format, path, model, body, headers: req.headers });
+    const refusal = vendorRefusal(format, body, models);
+    if (refusal) {
+      send(res, refusal.status, refusal.body);
+      return;
+    }
     await respond(res, format, model, req.headers, behaviourFor(model));
   }
 
@@ -170,6 +188,29 @@ export async function startModelServer(): Promise<ModelServer> {
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+}
+
+/** OpenAI's `GET /v1/models` (DeepSeek and Ollama answer the same shape). */
+function openAiModelList(models: readonly StandInModel[]): unknown {
+  const data = models
+    .filter((m) => m.format === 'openai')
+    .map((m) => ({ id: m.id, object: 'model', created: 1_700_000_000, owned_by: 'stand-in', ...(m.shutdownDate ? { shutdown_date: m.shutdownDate } : {}) }));
+  return { object: 'list', data };
+}
+
+/** Anthropic's `GET /v1/models`, one page. */
+function anthropicModelList(models: readonly StandInModel[]): unknown {
+  const data = models
+    .filter((m) => m.format === 'anthropic')
+    .map((m) => ({
+      type: 'model',
+      id: m.id,
+      display_name: m.id,
+      created_at: '2026-01-01T00:00:00Z',
+      lifecycle: m.lifecycle ?? 'active',
+      deprecated_at: m.lifecycle === 'deprecated' || m.lifecycle === 'retired' ? '2026-06-01T00:00:00Z' : null,
+    }));
+  return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -30,6 +30,13 @@ export const OpenAiCompatibleProviderConfig = z
      * DeepSeek rejects schema-constrained output, so this is the portable choice.
      */
     jsonMode: z.boolean().default(true),
+    /**
+     * Which parameters the endpoint accepts beyond the common ones (see `chatCompletionParams`):
+     * `openai` (OpenAI's own API: `max_completion_tokens`, no `temperature` for reasoning
+     * models), `deepseek` (`max_tokens`, thinking mode off) or `generic` (`max_tokens` and
+     * `temperature: 0`, what Ollama, vLLM and most compatible servers take).
+     */
+    dialect: z.enum(['openai', 'deepseek', 'generic']).default('generic'),
     ...providerBase,
   })
   .strict();
@@ -66,10 +73,11 @@ export const LlmConfig = z
         kind: 'openai-compatible',
         baseUrl: 'https://api.deepseek.com',
         apiKey: '',
-        model: 'deepseek-chat',
+        model: 'deepseek-flash',
         jsonMode: true,
-        inputUsdPerMTok: 0.28,
-        outputUsdPerMTok: 0.42,
+        dialect: 'deepseek',
+        inputUsdPerMTok: 0.3,
+        outputUsdPerMTok: 1.2,
         maxTokens: 1_024,
         timeoutMs: 30_000,
         maxRetries: 1,
@@ -77,10 +85,11 @@ export const LlmConfig = z
       anthropic: {
         kind: 'anthropic',
         apiKey: '',
-        model: 'claude-sonnet-4-6',
-        inputUsdPerMTok: 3,
-        outputUsdPerMTok: 15,
-        maxTokens: 1_024,
+        model: 'claude-sonnet-5-5',
+        inputUsdPerMTok: 2,
+        outputUsdPerMTok: 10,
+        // Adaptive thinking is on by default and its tokens count against the limit.
+        maxTokens: 4_096,
         timeoutMs: 30_000,
         maxRetries: 1,
       },
@@ -88,11 +97,13 @@ export const LlmConfig = z
         kind: 'openai-compatible',
         baseUrl: 'https://api.openai.com/v1',
         apiKey: '',
-        model: 'gpt-4o-mini',
+        model: 'gpt-6-luna',
         jsonMode: true,
-        inputUsdPerMTok: 0.15,
-        outputUsdPerMTok: 0.6,
-        maxTokens: 1_024,
+        dialect: 'openai',
+        inputUsdPerMTok: 0.1,
+        outputUsdPerMTok: 0.5,
+        // Reasoning tokens count against the limit.
+        maxTokens: 4_096,
         timeoutMs: 30_000,
         maxRetries: 1,
       },
@@ -102,6 +113,7 @@ export const LlmConfig = z
         apiKey: '',
         model: 'llama3.1:8b',
         jsonMode: true,
+        dialect: 'generic',
         inputUsdPerMTok: 0,
         outputUsdPerMTok: 0,
         maxTokens: 1_024,

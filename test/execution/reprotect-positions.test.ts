@@ -8,6 +8,7 @@ import { loadOrder, loadOrderEvents } from '../../src/orders/order-store.ts';
 import type { JobContext } from '../../src/queues/define-queue.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
+import { startWorkerRole } from '../../src/runtime/start-worker-role.ts';
 import { reconcileHandlers } from '../../src/workers/handlers/reconcile-handlers.ts';
 import { flatBar, PositionScenario } from '../support/position-scenario.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
@@ -96,6 +97,29 @@ describe('re-protection after the exchange may have canceled the stops', () => {
     expect((await sc.workingStops()).map((o) => [o.quantity, o.status])).toEqual([['0.1', 'open']]);
     const admitted = await sc.enter('0.05');
     expect((await loadOrder(sc.h.database.db, admitted))?.status).toBe('open');
+  }, 60_000);
+});
+
+describe('a worker starting', () => {
+  let s: PositionScenario | undefined;
+  afterEach(async () => {
+    await s?.cleanup();
+    s = undefined;
+  });
+
+  it("re-places every open position's stop before it starts its task workers", async () => {
+    s = await aPositionWhoseStopWasCanceled();
+    const h = s.h;
+    const rt = { config: h.config, logger: silentLogger, clock: h.clock, redis: h.t.redis, redisUrl: h.t.url, keys: h.t.keys, bus: h.t.bus, database: h.database.database, close: async () => {} };
+    const role = await startWorkerRole(rt, { queues: [], overrides: { clock: h.clock, candles: h.deps.candles } });
+    try {
+      // Done by the time the workers run: the cancel learnt, a stop resting again, entries admitted.
+      expect((await s.orders()).filter((o) => o.purpose === 'stop_loss').map((o) => o.status).sort()).toEqual(['canceled', 'open']);
+      expect((await s.workingStops()).map((o) => [o.quantity, o.status])).toEqual([['0.1', 'open']]);
+      expect(await protectionPendingReasons(h.t.redis, h.t.keys)).toEqual([]);
+    } finally {
+      await role.stop();
+    }
   }, 60_000);
 });
 

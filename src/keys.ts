@@ -39,6 +39,12 @@ export interface Keys {
   readonly submissionsInFlight: string;
   /** String (JSON): the risk state as the last risk decision left it, for `status` and dashboards. */
   readonly riskStateMirror: string;
+  /** String: the worker that keeps the exchange's dead man's switch armed (one holder, cluster-wide). */
+  readonly deadManSwitchLease: string;
+  /** String: wall time (ms) at which the exchange cancels every order unless the switch is re-armed; `0` once disarmed. */
+  readonly deadManSwitchTrigger: string;
+  /** Sorted set: why open positions may lack their stops (member: reason, score: Redis time ms when marked); entries wait while it is not empty. */
+  readonly protectionPending: string;
 }
 
 export function createKeys(prefix = 'tg'): Keys {
@@ -63,5 +69,8 @@ export function createKeys(prefix = 'tg'): Keys {
     controlState: `${prefix}:state:control`,
     submissionsInFlight: `${prefix}:state:submissions_in_flight`,
     riskStateMirror: `${prefix}:state:risk`,
+    deadManSwitchLease: `${prefix}:lease:dead-man-switch`,
+    deadManSwitchTrigger: `${prefix}:state:dead_man_switch_trigger`,
+    protectionPending: `${prefix}:state:protection_pending`,
   };
 }

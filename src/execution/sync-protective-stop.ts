@@ -23,8 +23,12 @@ export type StopSync =
   | { status: 'in_flight'; clientOrderId: string }
   /** The trading state is HALTED: resting stops are left as they are, none is placed. */
   | { status: 'halted' }
-  /** No stop rests for the position: the engine watches its level on every bar, and the next sync tries again. */
-  | { status: 'unprotected'; reason: string };
+  /**
+   * No stop rests for the position: the engine watches its level on every bar, and the next
+   * sync tries again. `canRest: false` when no stop can rest for it at all (what is left is
+   * below the pair's minimum, or nothing is left): trying again changes nothing.
+   */
+  | { status: 'unprotected'; reason: string; canRest?: false };
 
 /**
  * Makes the one protective stop of a position match it, as the only changer of that position's
@@ -88,10 +92,10 @@ export async function syncProtectiveStopLocked(deps: ExitOrderDeps, symbol: stri
   if (matching) return { status: 'protected', clientOrderId: matching.clientOrderId, quantity, triggerPrice };
   if (new Decimal(quantity).isZero()) {
     // Exits in flight take the whole position: they are its protection until they fill.
-    return pending.inFlight ? { status: 'none' } : unprotected(deps, held, 'nothing left to rest a stop for');
+    return pending.inFlight ? { status: 'none' } : unprotected(deps, held, 'nothing left to rest a stop for', false);
   }
   if (instrument && new Decimal(quantity).lt(minimumQuantity(instrument, triggerPrice))) {
-    return unprotected(deps, held, `${quantity} ${symbol} is below the pair's minimum order: no stop can rest`);
+    return unprotected(deps, held, `${quantity} ${symbol} is below the pair's minimum order: no stop can rest`, false);
   }
 
   if (stops.length === 0 && !replacing) {
@@ -158,11 +162,11 @@ async function lastGapEvent(deps: ExitOrderDeps, held: HeldPosition): Promise<st
   return row?.type;
 }
 
-async function unprotected(deps: ExitOrderDeps, held: HeldPosition, reason: string): Promise<StopSync> {
+async function unprotected(deps: ExitOrderDeps, held: HeldPosition, reason: string, canRest = true): Promise<StopSync> {
   if ((await lastGapEvent(deps, held)) !== 'position.unprotected') {
     await recordGap(deps, held, 'position.unprotected', 'warning', `no stop rests for the ${held.position.side} ${held.position.symbol} position (${reason}); the engine watches ${held.position.protection.stopLoss ?? 'no level'} on every bar and retries`);
   }
-  return { status: 'unprotected', reason };
+  return canRest ? { status: 'unprotected', reason } : { status: 'unprotected', reason, canRest };
 }
 
 async function recordGap(deps: ExitOrderDeps, held: HeldPosition, type: 'position.unprotected' | 'position.protected', severity: 'info' | 'warning', message: string): Promise<void> {

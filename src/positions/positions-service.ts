@@ -12,19 +12,14 @@ import { correlationOf, syncProtectiveStop } from '../execution/sync-protective-
 import type { Keys } from '../keys.ts';
 import type { Candle } from '../market/candle.ts';
 import { adoptExchangeOrder } from '../orders/order-store.ts';
-import { loadRiskDecision } from '../risk/load-risk-decision.ts';
-import { OrderProposal } from '../risk/order-proposal.ts';
-import { recordTradeClosed } from '../risk/record-trade-closed.ts';
-import { initialRiskState } from '../risk/risk-state.ts';
-import { withLockedRiskState } from '../risk/risk-state-store.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import type { Redis } from 'ioredis';
 import { recordValuation } from '../portfolio/record-valuation.ts';
-import { applyPendingFills, setProtection, type AppliedFill } from './position-store.ts';
+import { setProtection } from './position-store.ts';
 import { heldPositionOf } from './held-position.ts';
-import { checkProtection, ratchetTrailing, startTrailing } from './protective-check.ts';
-import type { Position } from './position.ts';
+import { checkProtection, ratchetTrailing } from './protective-check.ts';
+import { takeInFills } from './take-in-fills.ts';
 
 export const POSITIONS_SERVICE = 'positions';
 
@@ -47,9 +42,9 @@ const isPaper = (exchange: ExchangePort): exchange is PaperExchange => exchange.
  * closed bar of a pair, in order —
  * 1. the paper exchange trades on it (resting orders and market orders accepted before the
  *    bar opened fill) and the orders are brought to the exchange's state;
- * 2. every new fill is taken into its position exactly once; an entry sets the position's
- *    protection from its proposal (and a trailing stop when configured); a closed position's
- *    P&L goes to the risk state (loss streaks, cooldown);
+ * 2. every new fill is taken into its position exactly once (`takeInFills`): an entry sets the
+ *    position's protection from its proposal (and a trailing stop when configured); a closed
+ *    position's P&L goes to the risk state (loss streaks, cooldown);
  * 3. the stop of every position a fill touched, and of the bar's pair, is made to match its
  *    position (`syncProtectiveStop`: one stop, sized to what is held less exits in flight,
  *    replaced cancel-first; a refused or canceled stop is placed again);
@@ -73,16 +68,11 @@ export async function startPositionsService(deps: PositionsDeps): Promise<Subscr
 
 /** Everything one closed bar of one pair does to orders and positions (see `startPositionsService`). */
 export async function onClosedBar(deps: PositionsDeps, bar: Candle): Promise<void> {
-  const account = deps.exchange.name;
   if (isPaper(deps.exchange)) {
     const fills = await deps.exchange.onPrice(bar.symbol, bar);
     for (const clientOrderId of new Set(fills.map((f) => f.clientOrderId))) await syncOrder(deps, clientOrderId);
   }
-  const touched = new Set<string>([bar.symbol]);
-  for (const applied of await applyPendingFills(deps.db, account)) {
-    const symbol = await afterFill(deps, applied);
-    if (symbol) touched.add(symbol);
-  }
+  const touched = new Set<string>([bar.symbol, ...(await takeInFills(deps))]);
   // Every position whose quantity may have changed gets its stop resized; the bar's own pair on
   // every bar, which is also the retry of a stop that was refused or canceled.
   for (const symbol of touched) {
@@ -102,40 +92,6 @@ async function syncOrder(deps: PositionsDeps, clientOrderId: string): Promise<vo
     { orderId: order.exchangeOrderId ?? clientOrderId, clientOrderId, status: order.status, side: order.side as 'buy' | 'sell', filledQty: order.filledQuantity, avgFillPrice: order.avgFillPrice },
     { symbol: order.symbol, source: 'positions', ...(order.correlationId ? { correlationId: order.correlationId } : {}) },
   );
-}
-
-/** What a fill taken into its position leads to; returns the symbol whose stop must follow. */
-async function afterFill(deps: PositionsDeps, applied: AppliedFill): Promise<string | undefined> {
-  const symbol = applied.position?.symbol ?? applied.closedTrade?.symbol;
-  if (!symbol) return undefined;
-  if (applied.closedTrade) {
-    const trade = applied.closedTrade;
-    await withLockedRiskState(deps.db, deps.exchange.name, () => initialRiskState(deps.config.execution.paper.startingCashUsd, deps.clock.now()), async (current) => ({
-      state: recordTradeClosed(current.state, trade.realizedPnlUsd, deps.clock.now(), deps.config.risk.cooldown),
-      resetsApplied: current.resetsApplied,
-      result: null,
-    }));
-  }
-  if (applied.purpose === 'entry' && applied.position && applied.proposalId) await setProtectionFromEntry(deps, applied.position, applied.proposalId);
-  return symbol;
-}
-
-/**
- * Sets the position's protection from its (latest) entry's proposal: its stop loss and take
- * profit, and a trailing stop when configured (started once, then only ratcheted). The stop
- * order itself follows (`syncProtectiveStop`).
- */
-async function setProtectionFromEntry(deps: PositionsDeps, position: Position, proposalId: string): Promise<void> {
-  const entry = await deps.db.select().from(orders).where(and(eq(orders.proposalId, proposalId), eq(orders.purpose, 'entry')));
-  const decision = entry[0]?.decisionId ? await loadRiskDecision(deps.db, entry[0].decisionId) : null;
-  if (!decision) return;
-  const proposal = OrderProposal.parse(decision.proposal);
-  const trailingPct = deps.config.execution.trailingStopPct;
-  await setProtection(deps.db, deps.exchange.name, position.symbol, {
-    stopLoss: proposal.stopLoss,
-    takeProfit: proposal.takeProfit,
-    trailing: position.protection.trailing ?? (trailingPct === null ? null : startTrailing(position.side, trailingPct, position.avgEntryPrice)),
-  });
 }
 
 /**

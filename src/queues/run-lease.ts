@@ -40,6 +40,21 @@ return 0
 `,
 );
 
+/** Takes the lease `key` for `holder` for `ttlMs` when it is free or already `holder`'s. @returns '' when taken, else the current holder. */
+export async function acquireLease(redis: Redis, key: string, holder: string, ttlMs: number): Promise<string> {
+  return (await acquireScript.run(redis, [key], [holder, Math.ceil(ttlMs)])) as string;
+}
+
+/** Extends the lease to `ttlMs` from now if `holder` still has it. @returns false when it lapsed or another holder has it. */
+export async function renewLease(redis: Redis, key: string, holder: string, ttlMs: number): Promise<boolean> {
+  return (await renewScript.run(redis, [key], [holder, Math.ceil(ttlMs)])) === 1;
+}
+
+/** Gives the lease up if `holder` still has it. */
+export async function releaseLease(redis: Redis, key: string, holder: string): Promise<void> {
+  await releaseScript.run(redis, [key], [holder]);
+}
+
 export type LeaseOutcome<T> = { acquired: true; value: T } | { acquired: false; holder: string };
 
 /**
@@ -54,12 +69,12 @@ export type LeaseOutcome<T> = { acquired: true; value: T } | { acquired: false; 
  */
 export async function withLease<T>(redis: Redis, args: { key: string; holder: string; ttlMs: number; onLost?: () => void }, work: () => Promise<T>): Promise<LeaseOutcome<T>> {
   const ttlMs = Math.ceil(args.ttlMs);
-  const current = (await acquireScript.run(redis, [args.key], [args.holder, ttlMs])) as string;
+  const current = await acquireLease(redis, args.key, args.holder, ttlMs);
   if (current !== '') return { acquired: false, holder: current };
   const renew = setInterval(() => {
-    renewScript.run(redis, [args.key], [args.holder, ttlMs]).then(
+    renewLease(redis, args.key, args.holder, ttlMs).then(
       (renewed) => {
-        if (renewed === 1) return;
+        if (renewed) return;
         clearInterval(renew);
         args.onLost?.();
       },
@@ -70,6 +85,6 @@ export async function withLease<T>(redis: Redis, args: { key: string; holder: st
     return { acquired: true, value: await work() };
   } finally {
     clearInterval(renew);
-    await releaseScript.run(redis, [args.key], [args.holder]);
+    await releaseLease(redis, args.key, args.holder);
   }
 }

@@ -14,7 +14,7 @@ import { instrumentBookOf } from '../market/instrument-book.ts';
 import { KrakenRateLimiter } from '../market/kraken-rate-limiter.ts';
 import type { CandleSource } from '../market/candle-source.ts';
 import { exchangePortfolio } from '../portfolio/exchange-portfolio.ts';
-import { reconcileOrders } from '../execution/reconcile-orders.ts';
+import { reprotectPositions } from '../execution/reprotect-positions.ts';
 import { startHaltActions } from '../execution/halt-actions.ts';
 import { startBreakerActions } from '../execution/breaker-actions.ts';
 import { startDeadManSwitch } from '../execution/dead-man-switch.ts';
@@ -39,9 +39,10 @@ export interface WorkerRole {
 
 /**
  * Everything a worker process runs: the event-log recorder, the trading state and degradation
- * level (restored from the database if Redis lost them), a reconciliation of our orders with
- * the exchange before any worker starts (orders in flight found by client id, unknown open
- * orders adopted; a start that cannot reconcile fails), the coordinator and the positions
+ * level (restored from the database if Redis lost them), the dead man's switch on Kraken (one
+ * holder in the cluster), a re-protection before any worker starts (`reprotectPositions`: our
+ * orders reconciled with the exchange, then every open position's stop placed again, entries
+ * held until then; a start that cannot reconcile fails), the coordinator and the positions
  * service on the bus, and the queue workers (all queues, or `queues`), with the exchange of
  * `execution.exchange` behind execution and the account read from it for risk.
  */
@@ -68,12 +69,24 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
     logger.info({ state: recovered.state, stateFrom: recovered.source, level: level.level, levelFrom: level.source }, 'trading state and degradation level');
 
     const exchange = openExchange(rt, built.deps.clock);
-    if (exchange instanceof KrakenExchange && config.execution.kraken.deadManSwitchSec > 0) {
-      const deadMan = startDeadManSwitch({ exchange, timeoutSec: config.execution.kraken.deadManSwitchSec, logger });
-      stops.push(async () => deadMan.stop());
+    const protection = { config, db, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange };
+    const { deadManSwitchSec, deadManSwitchLeaseMs } = config.execution.kraken;
+    if (exchange instanceof KrakenExchange && deadManSwitchSec > 0) {
+      const deadMan = startDeadManSwitch({
+        exchange,
+        redis: rt.redis,
+        keys: rt.keys,
+        timeoutSec: deadManSwitchSec,
+        leaseMs: deadManSwitchLeaseMs,
+        logger,
+        onMayHaveFired: () => reprotectPositions(protection, 'dead-man-switch'),
+      });
+      stops.push(() => deadMan.stop());
     }
-    // New orders only once our orders agree with the exchange: a start that cannot reconcile fails.
-    await reconcileOrders({ db, exchange, clock: built.deps.clock, logger });
+    // Nothing trades before our orders agree with the exchange and every open position's stop
+    // rests again (the switch may have fired while no worker ran): a start that cannot
+    // reconcile fails; a stop that cannot be placed holds entries until one is.
+    await reprotectPositions(protection, 'worker-start');
     const portfolio = exchangePortfolio({ db, exchange, account: exchange.name, cashAsset: config.symbols.cashAsset, timeframe: config.marketData.timeframe });
     const riskJobs = new Queue('risk', { connection: built.deps.connection, prefix: rt.keys.queuePrefix });
     stops.push(() => riskJobs.close());

@@ -36,7 +36,13 @@ export const ExecutionConfig = z
         baseUrl: httpUrl().optional(),
         /** Timeout of one private API call; an order call that times out is reconciled, never resubmitted. */
         timeoutMs: durationMs(1_000, 120_000).default(10_000),
-        /** Dead man's switch (`CancelAllOrdersAfter`), seconds, refreshed while alive; 0 disables. */
+        /**
+         * Dead man's switch (`CancelAllOrdersAfter`), seconds; 0 disables. One worker, elected
+         * by a lease in Redis, arms it and re-arms it every third of this (wall time); the
+         * others stand by and take over when the lease lapses. A planned stop disarms it, so
+         * orders (the resting stops) stay while no worker runs; when it fired, or may have,
+         * every open position's stop is placed again before any entry is admitted.
+         */
         deadManSwitchSec: z
           .number()
           .int()
@@ -44,10 +50,26 @@ export const ExecutionConfig = z
           .max(86_400)
           .refine((s) => s === 0 || s >= 15, 'expected 0 (off) or at least 15 seconds')
           .default(60),
+        /**
+         * Wall time the dead man's switch lease outlives a holder that stopped renewing it (it
+         * died): a standby takes over and arms the switch within about 4/3 of this. At most
+         * half of `deadManSwitchSec`, so that the switch is re-armed before it fires.
+         */
+        deadManSwitchLeaseMs: durationMs(1_000, 3_600_000).default(20_000),
+        /**
+         * Wall-time delays after an order was accepted by Kraken at which it is looked up by its
+         * client id, until it is closed: its fills are learnt, the position updated and its
+         * stop placed within seconds instead of at the next reconciliation. Empty: none.
+         */
+        orderFollowUpMs: z.array(durationMs(50, 10_000)).max(10).default([500, 1_000, 2_000]),
         /** Interval of the periodic reconciliation with the exchange. */
         reconcileIntervalMs: durationMs(5_000, 3_600_000).default(30_000),
       })
       .strict()
+      .refine((k) => k.deadManSwitchSec === 0 || k.deadManSwitchLeaseMs * 2 <= k.deadManSwitchSec * 1_000, {
+        path: ['deadManSwitchLeaseMs'],
+        message: 'expected at most half of deadManSwitchSec: a standby must take over before the switch fires',
+      })
       .prefault({}),
     /**
      * Instrument rules (Kraken's `AssetPairs`) of pairs the shipped data does not have, or

@@ -1,5 +1,6 @@
 import type { ExchangePort } from '../../exchange/exchange-port.ts';
 import { exitPosition } from '../../execution/exit-position.ts';
+import { followUpOrder } from '../../execution/follow-up-order.ts';
 import { placeOrderOnce } from '../../execution/place-order-once.ts';
 import { approvedOrderRequest } from '../../execution/approved-order-request.ts';
 import { instrumentBookOf } from '../../market/instrument-book.ts';
@@ -21,13 +22,17 @@ type ExecutionDeps = Pick<TaskDeps, 'db' | 'redis' | 'keys' | 'config' | 'logger
  * The execution task: places the order a stored approval names, once (`placeOrderOnce`); an
  * exit of a position through `exitPosition` (never more than is held less the exits in flight,
  * the position's stop canceled first and resized after). A job without a stored approval
- * naming its proposal fails before anything is written or sent.
+ * naming its proposal fails before anything is written or sent. An order Kraken accepted is
+ * then followed up for a few seconds (`followUpOrder`, `execution.kraken.orderFollowUpMs`):
+ * its fills, the position and its stop follow at once, not at the next reconciliation. The
+ * paper exchange fills on closed bars, which the positions service records itself.
  */
 export function executionHandlers(deps: ExecutionDeps, exchange: ExchangePort): JobHandlers<typeof executionQueue> {
   return { submit: (data, ctx) => submit(deps, exchange, data, ctx) };
 }
 
 async function submit(deps: ExecutionDeps, exchange: ExchangePort, data: SubmitOrderData, ctx: JobContext): Promise<SubmitOrderResult> {
+  const startedAtMs = Date.now();
   const approval = await loadRiskDecision(deps.db, data.decisionId);
   if (!approval || approval.decision !== 'approved' || approval.proposalId !== data.proposalId || approval.quantity === null) {
     throw new TriplegainError('NOT_FOUND', `no stored approval ${data.decisionId} for proposal ${data.proposalId}: nothing submitted`, { ...data });
@@ -44,8 +49,9 @@ async function submit(deps: ExecutionDeps, exchange: ExchangePort, data: SubmitO
     ctx.logger.warn({ decisionId: approval.decisionId, clientOrderId, ageMs }, 'stale approval not submitted');
     return { status: 'refused', clientOrderId, exchangeOrderId: order.exchangeOrderId, orderStatus: order.status };
   }
+  let result: SubmitOrderResult;
   try {
-    return await carryOut(deps, exchange, approved, proposal, ctx);
+    result = await carryOut(deps, exchange, approved, proposal, ctx);
   } catch (err) {
     // Retried while attempts are left: the order row and its claim keep the order at most
     // once. After the last attempt an approval whose order was never even recorded gets its
@@ -58,6 +64,13 @@ async function submit(deps: ExecutionDeps, exchange: ExchangePort, data: SubmitO
     }
     throw err;
   }
+  if (result.status === 'submitted' && exchange.name === 'kraken') {
+    // Done before the job's timeout, with room left for the stop a fill leads to.
+    const deadlineMs = startedAtMs + executionQueue.timeoutMs(deps.config) - deps.config.execution.kraken.timeoutMs;
+    const status = await followUpOrder({ ...deps, exchange, logger: ctx.logger }, result.clientOrderId, { delaysMs: deps.config.execution.kraken.orderFollowUpMs, deadlineMs, signal: ctx.signal });
+    if (status) return { ...result, orderStatus: status };
+  }
+  return result;
 }
 
 /** True when the job will not be tried again after `err`: a non-retryable error, or no attempt left. */

@@ -31,6 +31,8 @@ export interface StandInReport {
   /** Refusals by Kraken's error text, the injected nonce errors' own answers left out. */
   refusals: Record<string, number>;
   rateLimitErrors: number;
+  /** Authenticated private requests by method. */
+  requests: Record<string, number>;
   /** Decimal string, 2 decimals, rounded up. */
   unprotectedMinutes: string;
 }
@@ -81,6 +83,7 @@ export async function rehearsalStandIn(credentials: { apiKey: string; apiSecret:
         orders: standIn.orders().length,
         refusals,
         rateLimitErrors: limits.api + limits.trading,
+        requests: standIn.requestCounts(),
         // Rounded up: any uncovered time at all shows (and fails the rehearsal).
         unprotectedMinutes: Decimal.sum(0, ...Object.values(standIn.protectionGaps({ graceMs }).byPairMs)).div(60_000).toDecimalPlaces(2, Decimal.ROUND_UP).toFixed(),
       };

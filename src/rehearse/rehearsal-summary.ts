@@ -21,6 +21,8 @@ export interface RehearsalResult {
   refusals: Readonly<Record<string, number>>;
   /** `EAPI:Rate limit exceeded` and `EOrder:Rate limit exceeded` answers. */
   rateLimitErrors: number;
+  /** Private requests the stand-in received, by method, and the wall time they came in. */
+  requests: { byMethod: Readonly<Record<string, number>>; wallMs: number };
   /** Position-minutes without a resting stop, past the grace a new position gets, outages excluded (decimal string). */
   unprotectedMinutes: string;
   faults: readonly RehearsalFaultOutcome[];
@@ -76,6 +78,10 @@ export function summarizeRehearsal(result: RehearsalResult): RehearsalSummary {
     lines.push(of.length === 0 ? `${kind}: not run` : `${kind}: ${of.length}× (${of.filter((f) => f.landed).length} landed) · ${of.map((f) => f.detail).join('; ')}`);
   }
   for (const exit of result.unplannedExits) lines.push(`unplanned exit: ${exit}`);
+  const methods = Object.entries(result.requests.byMethod).sort(([, a], [, b]) => b - a);
+  const total = methods.reduce((n, [, count]) => n + count, 0);
+  const perMinute = result.requests.wallMs > 0 ? ((total * 60_000) / result.requests.wallMs).toFixed(1) : '–';
+  lines.push(`private requests: ${total} (${perMinute} a minute): ${methods.map(([method, count]) => `${method} ${count}`).join(', ') || 'none'}`);
   const reasons = Object.entries(result.refusals).sort(([a], [b]) => a.localeCompare(b));
   const refused = reasons.reduce((n, [, count]) => n + count, 0);
   const byReason = reasons.length === 0 ? '' : ` (${reasons.map(([reason, count]) => `${reason}: ${count}`).join(', ')})`;

@@ -168,6 +168,7 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
         orders: seen.orders,
         refusals: seen.refusals,
         rateLimitErrors: seen.rateLimitErrors,
+        requests: { byMethod: seen.requests, wallMs: Date.now() - startedAt },
         unprotectedMinutes: seen.unprotectedMinutes,
         faults,
         unplannedExits: cluster.unplannedExits,

@@ -7,6 +7,7 @@ const clean: RehearsalResult = {
   orders: 12,
   refusals: {},
   rateLimitErrors: 0,
+  requests: { byMethod: { OpenOrders: 20, AddOrder: 10 }, wallMs: 60_000 },
   unprotectedMinutes: '0',
   faults: [{ kind: 'nonce_error', detail: 'AddOrder', landed: true }],
   unplannedExits: [],
@@ -20,6 +21,7 @@ describe('summarizeRehearsal', () => {
     expect(summary.lines.at(-1)).toBe('rehearse: 12 orders, 0 refused by the exchange, 0 rate-limit errors, 0 position-minutes without a stop, audit 0 violations');
     expect(summary.lines).toContain('nonce_error: 1× (1 landed) · AddOrder');
     expect(summary.lines).toContain('server_error: not run');
+    expect(summary.lines).toContain('private requests: 30 (30.0 a minute): OpenOrders 20, AddOrder 10');
   });
 
   it("fails on a refusal by Kraken's rules and lists refusals by reason", () => {

@@ -42,6 +42,8 @@ export interface KrakenStandIn {
   /** Balances by Kraken asset code. */
   balances(): Record<string, string>;
   refusals(): Refusal[];
+  /** Authenticated private requests received, by method (refused ones included): the API budget the live path spends. */
+  requestCounts(): Record<string, number>;
   /** How many requests were refused `EAPI:Rate limit exceeded` (api) and `EOrder:Rate limit exceeded` (trading). */
   rateLimitErrors(): { api: number; trading: number };
   /** Unprotected holding time per tracked pair (see `ProtectionTracker`). */
@@ -74,6 +76,7 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
   const apiCounter = new DecayingCounter(KRAKEN_TIER_LIMITS[options.tier], krakenClock);
   const faults = new FaultPlan();
   const refusals: Refusal[] = [];
+  const requestCounts: Record<string, number> = {};
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let lastNonce = 0;
@@ -157,6 +160,7 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
     if (!/^\d+$/.test(nonceText) || !Number.isSafeInteger(nonce) || nonce <= lastNonce) return refuse(res, method, KRAKEN_ERRORS.invalidNonce);
     lastNonce = nonce;
 
+    requestCounts[method] = (requestCounts[method] ?? 0) + 1;
     const handler = PRIVATE_METHODS[method];
     if (!handler) return refuse(res, method, KRAKEN_ERRORS.unknownMethod);
     const cost = (KRAKEN_PRIVATE_CALL_COST as Record<string, number>)[method] ?? KRAKEN_CALL_COST.call;
@@ -214,6 +218,7 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
     orders: () => account.allOrders(),
     balances: () => account.balanceSnapshot(),
     refusals: () => [...refusals],
+    requestCounts: () => ({ ...requestCounts }),
     rateLimitErrors: () => ({
       api: refusals.filter((r) => r.error === KRAKEN_ERRORS.apiRateLimit).length,
       trading: refusals.filter((r) => r.error === KRAKEN_ERRORS.tradingRateLimit).length,

@@ -39,6 +39,8 @@ export interface Keys {
   readonly submissionsInFlight: string;
   /** String (JSON): the risk state as the last risk decision left it, for `status` and dashboards. */
   readonly riskStateMirror: string;
+  /** String (JSON): Kraken's `AssetPairs` answer and when it was fetched (wall ms), the instrument rules every replica trades by. */
+  readonly krakenAssetPairs: string;
 }
 
 export function createKeys(prefix = 'tg'): Keys {
@@ -63,5 +65,6 @@ export function createKeys(prefix = 'tg'): Keys {
     controlState: `${prefix}:state:control`,
     submissionsInFlight: `${prefix}:state:submissions_in_flight`,
     riskStateMirror: `${prefix}:state:risk`,
+    krakenAssetPairs: `${prefix}:cache:kraken:asset_pairs`,
   };
 }

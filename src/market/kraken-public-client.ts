@@ -170,6 +170,16 @@ export class KrakenPublicClient {
     return ticker.data;
   }
 
+  /**
+   * Kraken's `AssetPairs` answer as sent, pair key → entry: each pair's precision
+   * (`pair_decimals`, `tick_size`, `lot_decimals`), minimums (`ordermin`, `costmin`) and margin
+   * leverage (`leverage_buy`, `leverage_sell`); see `InstrumentBook.fromAssetPairs`.
+   */
+  async assetPairs(): Promise<Record<string, unknown>> {
+    const what = 'AssetPairs';
+    return resultOf(await this.call(what, () => this.exchange.publicGetAssetPairs()), what);
+  }
+
   /** The Kraken market of a pair, loading the market list (Assets, AssetPairs) on first use. */
   private async market(symbol: string, what: string): Promise<KrakenPair> {
     if (!this.markets) {

@@ -18,6 +18,7 @@ import { recordTradeClosed } from '../risk/record-trade-closed.ts';
 import { initialRiskState } from '../risk/risk-state.ts';
 import { withLockedRiskState } from '../risk/risk-state-store.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { InstrumentBook } from '../market/instrument-book.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import type { Redis } from 'ioredis';
 import { recordValuation } from '../portfolio/record-valuation.ts';
@@ -38,6 +39,8 @@ export interface PositionsDeps {
   clock: Clock;
   logger: Logger;
   exchange: ExchangePort;
+  /** The worker's instrument book: stops and exits are rounded to it. */
+  instruments: InstrumentBook;
 }
 
 const isPaper = (exchange: ExchangePort): exchange is PaperExchange => exchange.name === 'paper' && 'onPrice' in exchange;

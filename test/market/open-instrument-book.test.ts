@@ -71,8 +71,18 @@ describe('openInstrumentBook', () => {
     expect(cached.fetchedAtMs).toBe(WALL_MS);
     expect(Object.keys(cached.result)).toContain('XXBTZUSD');
 
-    const book = await open('kraken', unreachable, WALL_MS + ASSET_PAIRS_MAX_AGE_MS - 1);
+    let liveCalls = 0;
+    const book = await open(
+      'kraken',
+      async () => {
+        liveCalls++;
+        return live();
+      },
+      WALL_MS + ASSET_PAIRS_MAX_AGE_MS - 1,
+    );
     expect(book.get('BTC/USD').orderMin).toBe('0.00005');
+    expect(liveCalls).toBe(0);
+    expect(assetPairsRequests()).toBe(1);
   });
 
   it('reads the rules again from Kraken once the cache is a day old (wall time)', async () => {

@@ -37,9 +37,9 @@ describe('margin on', () => {
   });
 
   it('sizes a leverage the pair does not list at the listed one below it (2.7 → 2)', () => {
-    const approval = expectApproved(decide({ leverage: 2.7 }, onMargin, { maxLeverage: 5 }));
-    // 10 % of 10000 at 2x, not 2.7x.
-    expect(approval.notionalUsd).toBe('2000');
+    const approval = expectApproved(decide({ leverage: 2.7, sizePct: 5 }, onMargin, { maxLeverage: 5 }));
+    // 5 % of 10000 at 2x (1000), not at 2.7x (1350).
+    expect(approval.notionalUsd).toBe('1000');
   });
 
   it('denies leverage on a pair that offers none, with its own reason', () => {

@@ -59,6 +59,21 @@ export const ExchangeOrder = z
   .strict();
 export type ExchangeOrder = z.infer<typeof ExchangeOrder>;
 
+/** One open margin position as the exchange reports it, net per symbol. Amounts in the quote (cash) asset. */
+export const MarginPosition = z
+  .object({
+    symbol: tradingPair(),
+    side: z.enum(['long', 'short']),
+    /** Base units still open. */
+    quantity: PositiveDecimalString,
+    /** What the open part is worth now (else what it cost), quote units. */
+    notionalUsd: NonNegativeDecimalString,
+    /** Cost over the margin it holds, at least 1. */
+    leverage: z.number().min(1),
+  })
+  .strict();
+export type MarginPosition = z.infer<typeof MarginPosition>;
+
 /** Balances per asset (total, including what open orders hold). */
 export const Balances = z.record(z.string().regex(/^[A-Z0-9]{2,12}$/), DecimalString);
 export type Balances = z.infer<typeof Balances>;
@@ -89,4 +104,6 @@ export interface ExchangePort {
   availableBalances?(signal?: AbortSignal): Promise<Balances>;
   /** The margin account's equity in `cashAsset`, open positions' unrealized P&L included. Absent without a margin account. */
   marginEquity?(cashAsset: string, signal?: AbortSignal): Promise<string>;
+  /** The margin account's open positions, net per symbol. Absent without a margin account. */
+  marginPositions?(signal?: AbortSignal): Promise<MarginPosition[]>;
 }

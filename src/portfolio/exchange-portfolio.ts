@@ -14,8 +14,8 @@ import { balancesEquity } from './value-account.ts';
 
 export interface ExchangePortfolioDeps {
   db: Db;
-  exchange: Pick<ExchangePort, 'balances' | 'availableBalances' | 'marginEquity'>;
-  /** `execution.margin`: equity is then the exchange's margin equity (`marginEquity`) when it has one. */
+  exchange: Pick<ExchangePort, 'balances' | 'availableBalances' | 'marginEquity' | 'marginPositions'>;
+  /** `execution.margin`: equity and the margin positions are then the exchange's own (`marginEquity`, `marginPositions`) when it has them. */
   margin?: boolean;
   /** `paper` or `kraken`: whose positions. */
   account: string;
@@ -29,7 +29,8 @@ export interface ExchangePortfolioDeps {
  * negative); the open positions are valued at the same closes. An asset held without a price
  * makes the reader fail, and the risk job then denies rather than guesses. On margin
  * (`margin`), equity is the exchange's own (Kraken's `TradeBalance` equity, positions' P&L
- * included) instead. Free cash is what the exchange says is available when it says so
+ * included) instead, and a symbol with an open margin position (Kraken's `OpenPositions`) is
+ * reported as the exchange has it. Free cash is what the exchange says is available when it says so
  * (Kraken's `BalanceEx`, net of what every resting order holds).
  */
 export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader {
@@ -46,7 +47,11 @@ export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader 
     },
     async openPositions() {
       const open = await loadOpenPositions(deps.db, deps.account);
-      return Promise.all(open.map(async (p) => toOpenPosition(p, await markOf(deps.db, p.symbol, deps.timeframe))));
+      const ours = await Promise.all(open.map(async (p) => toOpenPosition(p, await markOf(deps.db, p.symbol, deps.timeframe))));
+      if (!deps.margin || !deps.exchange.marginPositions) return ours;
+      const theirs = await deps.exchange.marginPositions();
+      const onMargin = new Set(theirs.map((p) => p.symbol));
+      return [...ours.filter((p) => !onMargin.has(p.symbol)), ...theirs.map((p) => ({ symbol: p.symbol, side: p.side, notionalUsd: p.notionalUsd, leverage: p.leverage, quantity: p.quantity }))];
     },
     async freeCashUsd() {
       if (deps.exchange.availableBalances) {

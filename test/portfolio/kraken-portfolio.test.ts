@@ -54,6 +54,25 @@ describe('exchangePortfolio over Kraken', () => {
     expect(calls('BalanceEx')).toBe(1);
   });
 
+  it('reads the margin positions from OpenPositions on margin, net per symbol, and asks nothing on spot', async () => {
+    server.override('OpenPositions', {
+      body: {
+        error: [],
+        result: {
+          'TF5GVO-T7ZZ2-6NBKBI': { ordertxid: 'OLWNFG-LLH4R-D6SFFP', posstatus: 'open', pair: 'XXBTZUSD', time: 1605280097.8294, type: 'buy', ordertype: 'limit', cost: '4000.00000', fee: '10.4', vol: '0.10000000', vol_closed: '0.02000000', margin: '800.00000', value: '4100.0', net: '+100.0', terms: '0.0100% per 4 hours', rollovertm: '1616672637', misc: '', oflags: '' },
+          'T24DOR-TAFLM-ID3NYP': { ordertxid: 'OQCLML-BW3P3-BUCMWZ', posstatus: 'open', pair: 'XXRPZUSD', time: 1605280098.1, type: 'sell', ordertype: 'limit', cost: '250.00000', fee: '0.65', vol: '100.00000000', vol_closed: '0.00000000', margin: '125.00000', value: '240.0', net: '+10.0', terms: '0.0100% per 4 hours', rollovertm: '1616672637', misc: '', oflags: '' },
+        },
+      },
+    });
+    expect(await reader(false).openPositions()).toEqual([]);
+    expect(calls('OpenPositions')).toBe(0);
+    expect(await reader(true).openPositions()).toEqual([
+      { symbol: 'BTC/USD', side: 'long', notionalUsd: '4100', leverage: 5, quantity: '0.08' },
+      { symbol: 'XRP/USD', side: 'short', notionalUsd: '240', leverage: 2, quantity: '100' },
+    ]);
+    expect(server.requests.find((r) => r.method === 'OpenPositions')!.params.get('docalcs')).toBe('true');
+  });
+
   it("reads equity from TradeBalance on margin, the positions' unrealized P&L included", async () => {
     expect(await reader(true).equityUsd()).toBe('2450.0');
     expect(server.requests.find((r) => r.method === 'TradeBalance')!.params.get('asset')).toBe('ZUSD');

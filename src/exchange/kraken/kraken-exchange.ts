@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../../clock/clock.ts';
 import { DecimalString } from '../../shared/decimal-string.ts';
 import { silentLogger, type Logger } from '../../shared/logger.ts';
 import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
-import { Balances, PlaceOrderRequest, type ExchangeOrder, type ExchangePort } from '../exchange-port.ts';
+import { Balances, MarginPosition, PlaceOrderRequest, type ExchangeOrder, type ExchangePort } from '../exchange-port.ts';
 import { KRAKEN_OPEN_ORDERS_PER_PAIR } from './kraken-open-order-limits.ts';
 import { parseKrakenOrder } from './kraken-order.ts';
 import type { KrakenPrivateClient } from './kraken-private-client.ts';
@@ -45,6 +45,16 @@ const BalanceExResult = z.record(
 );
 /** `TradeBalance`: `e` is the equity (trade balance plus the open positions' unrealized P&L), in the asked asset. */
 const TradeBalanceResult = z.looseObject({ e: DecimalString });
+/**
+ * `OpenPositions` with `docalcs`: one entry per position (Get Open Positions,
+ * https://docs.kraken.com/api-reference/account-data/get-open-positions). `vol` less
+ * `vol_closed` is still open; `value` is its current value (with `docalcs`), `cost` what it
+ * cost, `margin` what it holds, all in the quote asset.
+ */
+const OpenPositionsResult = z.record(
+  z.string(),
+  z.looseObject({ pair: z.string(), type: z.enum(['buy', 'sell']), vol: DecimalString, vol_closed: DecimalString, cost: DecimalString, margin: DecimalString, value: DecimalString.optional() }),
+);
 /** Our codes as `Balances` keys them. */
 const PlainAssetCode = /^[A-Z0-9]{2,12}$/;
 
@@ -266,6 +276,42 @@ export class KrakenExchange implements ExchangePort {
     const result = TradeBalanceResult.safeParse(await this.client.call('TradeBalance', { asset: this.client.assetId(cashAsset) }, { signal }));
     if (!result.success) throw rejected('TradeBalance', `unexpected answer: ${z.prettifyError(result.error)}`);
     return result.data.e;
+  }
+
+  /**
+   * The margin account's open positions (`OpenPositions` with `docalcs`), net per symbol: the
+   * open volume of longs less that of shorts, valued at Kraken's current value (else at cost),
+   * leverage as cost over margin.
+   */
+  async marginPositions(signal?: AbortSignal): Promise<MarginPosition[]> {
+    await this.client.loadMarkets();
+    const result = OpenPositionsResult.safeParse(await this.client.call('OpenPositions', { docalcs: 'true' }, { signal }));
+    if (!result.success) throw rejected('OpenPositions', `unexpected answer: ${z.prettifyError(result.error)}`);
+    const bySymbol = new Map<string, { quantity: Decimal; value: Decimal; cost: Decimal; margin: Decimal }>();
+    for (const [id, p] of Object.entries(result.data)) {
+      const symbol = this.client.symbolOf(p.pair);
+      if (symbol === null) throw rejected('OpenPositions', `position ${id} is in ${p.pair}, a pair Kraken's market list does not have`);
+      const sign = p.type === 'buy' ? 1 : -1;
+      const open = new Decimal(p.vol).minus(p.vol_closed);
+      const sum = bySymbol.get(symbol) ?? { quantity: new Decimal(0), value: new Decimal(0), cost: new Decimal(0), margin: new Decimal(0) };
+      bySymbol.set(symbol, {
+        quantity: sum.quantity.plus(open.times(sign)),
+        value: sum.value.plus(new Decimal(p.value ?? p.cost).times(sign)),
+        cost: sum.cost.plus(p.cost),
+        margin: sum.margin.plus(p.margin),
+      });
+    }
+    return [...bySymbol.entries()]
+      .filter(([, s]) => !s.quantity.isZero())
+      .map(([symbol, s]) =>
+        MarginPosition.parse({
+          symbol,
+          side: s.quantity.gt(0) ? 'long' : 'short',
+          quantity: s.quantity.abs().toFixed(),
+          notionalUsd: s.value.abs().toFixed(),
+          leverage: s.margin.gt(0) ? Decimal.max(1, s.cost.div(s.margin)).toDecimalPlaces(2).toNumber() : 1,
+        }),
+      );
   }
 
   /** Kraken's balance entries by our asset code, those that do not count left out, several entries of one code added up. */

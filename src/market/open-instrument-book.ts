@@ -26,6 +26,12 @@ export interface OpenInstrumentBookDeps {
 export interface OpenedInstrumentBook {
   /** The one book of the worker: everything that rounds, checks or refuses an order takes it. */
   book: InstrumentBook;
+  /**
+   * What the daily timer runs: takes the cache when a replica refreshed it within the day, else
+   * reads Kraken again and caches it, and puts the rules into `book` in place. A failure is
+   * logged and the rules in hand stay. Nothing on paper.
+   */
+  refresh(): Promise<void>;
   /** Stops the daily refresh. */
   stop(): void;
 }
@@ -45,7 +51,7 @@ export interface OpenedInstrumentBook {
  *   neither live nor from the cache.
  */
 export async function openInstrumentBook(deps: OpenInstrumentBookDeps): Promise<OpenedInstrumentBook> {
-  if (deps.config.execution.exchange === 'paper') return { book: shippedBookOf(deps.config), stop: () => {} };
+  if (deps.config.execution.exchange === 'paper') return { book: shippedBookOf(deps.config), refresh: async () => {}, stop: () => {} };
   const overrides = instrumentOverridesOf(deps.config);
 
   const wallNowMs = deps.wallNowMs ?? Date.now;
@@ -88,7 +94,7 @@ export async function openInstrumentBook(deps: OpenInstrumentBookDeps): Promise<
     });
   }, untilStale);
   timer.unref();
-  return { book, stop: () => clearTimeout(timer) };
+  return { book, refresh, stop: () => clearTimeout(timer) };
 }
 
 async function readCache(deps: OpenInstrumentBookDeps): Promise<CachedAssetPairs | null> {

@@ -93,6 +93,30 @@ describe('openInstrumentBook', () => {
     expect(JSON.parse((await t.redis.get(t.keys.krakenAssetPairs))!)).toMatchObject({ fetchedAtMs: WALL_MS + ASSET_PAIRS_MAX_AGE_MS });
   });
 
+  it('refreshes the rules in place, daily: every holder of the book sees the new ones', async () => {
+    let wallMs = WALL_MS;
+    const refreshing = await openInstrumentBook({ config: config('kraken'), redis: t.redis, keys: t.keys, logger: silentLogger, loadAssetPairs: live, wallNowMs: () => wallMs });
+    try {
+      const held = refreshing.book;
+      server.override('/0/public/AssetPairs', { body: { error: [], result: { XXBTZUSD: { ...liveXbtUsd, ordermin: '0.0004' } } } });
+      await refreshing.refresh();
+      // Within the day: the cached rules stand, Kraken is not asked.
+      expect(held.get('BTC/USD').orderMin).toBe('0.00005');
+      expect(assetPairsRequests()).toBe(1);
+      wallMs += ASSET_PAIRS_MAX_AGE_MS;
+      await refreshing.refresh();
+      expect(held.get('BTC/USD').orderMin).toBe('0.0004');
+      expect(held.find('ETH/USD')).toBeUndefined();
+      // A failed refresh keeps the rules in hand.
+      wallMs += ASSET_PAIRS_MAX_AGE_MS;
+      server.override('/0/public/AssetPairs', { status: 503, body: 'Service Unavailable' });
+      await refreshing.refresh();
+      expect(held.get('BTC/USD').orderMin).toBe('0.0004');
+    } finally {
+      refreshing.stop();
+    }
+  });
+
   it('keeps trading by a stale cache when Kraken cannot be reached', async () => {
     await open('kraken', live);
     const book = await open('kraken', unreachable, WALL_MS + 3 * ASSET_PAIRS_MAX_AGE_MS);

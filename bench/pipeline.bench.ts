@@ -31,6 +31,7 @@ import { startTaskWorkers } from '../src/workers/start-task-workers.ts';
 import { createTestSchema, dropTestSchema, testDatabaseUrl } from '../test/support/test-database.ts';
 import { deleteKeysWithPrefix } from '../test/support/test-redis.ts';
 import { percentile as percentileOf } from '../src/shared/percentile.ts';
+import { shippedBookOf } from '../src/market/instrument-book.ts';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
@@ -57,14 +58,14 @@ async function proposalToPosition(): Promise<void> {
   const bus = new Bus({ redis, keys, service: 'bench', config: config.bus, logger: silentLogger });
   try {
     const db = database.db;
-    const paper = new PaperExchange({ db, config: { ...config.execution.paper, cashAsset: 'USD' }, clock });
+    const paper = new PaperExchange({ db, config: { ...config.execution.paper, cashAsset: 'USD' }, clock, instruments: shippedBookOf(config) });
     const degradation = new DegradationMonitor({ redis, keys, bus, config: config.degradation, clock, logger: silentLogger });
     const { gateway, panel } = createModelPanel(config, { db, clock, logger: silentLogger });
     const control = new ControlPlane({ redis, keys, connection, bus, logger: silentLogger });
     const portfolio = exchangePortfolio({ db, exchange: paper, account: 'paper', cashAsset: 'USD', timeframe: '1h' });
-    const deps = { config, db, bus, redis, connection, keys, clock, logger: silentLogger, candles: replayCandleSource(new ReplayFeed({ files: {}, timeframe: '1h', clock })), gateway, panel, degradation };
+    const deps = { config, db, bus, redis, connection, keys, clock, logger: silentLogger, candles: replayCandleSource(new ReplayFeed({ files: {}, timeframe: '1h', clock })), gateway, panel, degradation, instruments: shippedBookOf(config) };
     const workers = await startTaskWorkers(deps, { queues: ['execution'], risk: { control, portfolio }, exchange: paper });
-    await startPositionsService({ config, db, bus, redis, keys, clock, logger: silentLogger, exchange: paper });
+    await startPositionsService({ config, db, bus, redis, keys, clock, logger: silentLogger, exchange: paper, instruments: shippedBookOf(config) });
     const execution = new Queue('execution', { connection, prefix: keys.queuePrefix });
 
     let barMs = startMs;

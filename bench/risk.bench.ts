@@ -31,6 +31,7 @@ import { startTaskWorkers } from '../src/workers/start-task-workers.ts';
 import { createTestSchema, dropTestSchema, testDatabaseUrl } from '../test/support/test-database.ts';
 import { deleteKeysWithPrefix } from '../test/support/test-redis.ts';
 import { percentile as percentileOf } from '../src/shared/percentile.ts';
+import { shippedBookOf } from '../src/market/instrument-book.ts';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PURE_N = Number(process.env.BENCH_PROPOSALS ?? 100_000);
@@ -101,7 +102,7 @@ async function pipeline(): Promise<void> {
     const control = new ControlPlane({ redis, keys, connection, bus, logger: silentLogger });
     const portfolio = untradedAccount(config.execution.paper.startingCashUsd);
     const riskJobs = new Queue('risk', { connection, prefix: keys.queuePrefix });
-    const deps = { config, db: database.db, bus, redis, connection, keys, clock: systemClock, logger: silentLogger, candles: replayCandleSource(new ReplayFeed({ files: {}, timeframe: '1h', clock: systemClock })), gateway, panel, degradation };
+    const deps = { config, db: database.db, bus, redis, connection, keys, clock: systemClock, logger: silentLogger, candles: replayCandleSource(new ReplayFeed({ files: {}, timeframe: '1h', clock: systemClock })), gateway, panel, degradation, instruments: shippedBookOf(config) };
     const workers = await startTaskWorkers(deps, { queues: ['risk'], risk: { control, portfolio } });
     await startCoordinator({ config, db: database.db, bus, clock: systemClock, logger: silentLogger, gateway, control, degradation, portfolio, riskQueue: riskJobs });
 

@@ -31,6 +31,7 @@ import { createTestSchema, dropTestSchema, testDatabaseUrl } from '../test/suppo
 import { deleteKeysWithPrefix } from '../test/support/test-redis.ts';
 import { projectRoot } from '../test/support/spawn-ts.ts';
 import { percentile as percentileOf } from '../src/shared/percentile.ts';
+import { shippedBookOf } from '../src/market/instrument-book.ts';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
@@ -128,7 +129,7 @@ async function taCoverage(): Promise<void> {
     const degradation = new DegradationMonitor({ redis, keys, bus, config: config.degradation, clock, logger: silentLogger });
     const { gateway, panel } = createModelPanel(config, { db: database.db, clock, logger: silentLogger });
     // The symbols list is longer than config allows (50); the worker does not care.
-    const deps: TaskDeps = { config: { ...config, symbols: { ...config.symbols, pairs: symbols } }, db: database.db, bus, redis, connection, keys, clock, logger: silentLogger, candles: replayCandleSource(feed), gateway, panel, degradation };
+    const deps: TaskDeps = { config: { ...config, symbols: { ...config.symbols, pairs: symbols } }, db: database.db, bus, redis, connection, keys, clock, logger: silentLogger, candles: replayCandleSource(feed), gateway, panel, degradation, instruments: shippedBookOf(config) };
     const queue = new Queue(taQueue.name, { connection, prefix: keys.queuePrefix });
     const worker = createQueueWorker(taQueue, taHandlers(deps, queue), deps, { concurrency: taQueue.concurrency });
     await worker.worker.waitUntilReady();

@@ -45,6 +45,8 @@ export interface Keys {
   readonly deadManSwitchTrigger: string;
   /** Sorted set: why open positions may lack their stops (member: reason, score: Redis time ms when marked); entries wait while it is not empty. */
   readonly protectionPending: string;
+  /** String (JSON): Kraken's `AssetPairs` answer and when it was fetched (wall ms), the instrument rules every replica trades by. */
+  readonly krakenAssetPairs: string;
 }
 
 export function createKeys(prefix = 'tg'): Keys {
@@ -72,5 +74,6 @@ export function createKeys(prefix = 'tg'): Keys {
     deadManSwitchLease: `${prefix}:lease:dead-man-switch`,
     deadManSwitchTrigger: `${prefix}:state:dead_man_switch_trigger`,
     protectionPending: `${prefix}:state:protection_pending`,
+    krakenAssetPairs: `${prefix}:cache:kraken:asset_pairs`,
   };
 }

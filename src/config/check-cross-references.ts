@@ -35,6 +35,7 @@ const INPUTS: readonly Path[] = [
   ['coordinator', 'resolver'],
   ['execution', 'exchange'],
   ['execution', 'kraken'],
+  ['execution', 'margin'],
   ['portfolio', 'targets'],
 ];
 
@@ -85,6 +86,11 @@ function checkTradingMode(config: Config, report: Report): void {
   if (exchange === 'kraken') {
     if (kraken.apiKey === '') report(['execution', 'kraken', 'apiKey'], 'required when execution.exchange is kraken (set KRAKEN_API_KEY)');
     if (kraken.apiSecret === '') report(['execution', 'kraken', 'apiSecret'], 'required when execution.exchange is kraken (set KRAKEN_API_SECRET)');
+  }
+  // Kraken offers margin to Intermediate and Pro clients only ("Client eligibility for margin
+  // trading services", support.kraken.com/hc/en-us/articles/4402532394260).
+  if (config.execution.margin && exchange === 'kraken' && kraken.tier === 'starter') {
+    report(['execution', 'margin'], 'Kraken offers margin only to Intermediate and Pro verified clients, and execution.kraken.tier is starter (set margin: false, or the tier the account has)');
   }
 }
 

@@ -20,8 +20,8 @@ export const PlaceOrderRequest = z
     limitPrice: PositiveDecimalString.optional(),
     /** Trigger price (`stop-loss`, `take-profit`). */
     triggerPrice: PositiveDecimalString.optional(),
-    /** Margin leverage; 1 (or absent) trades spot. */
-    leverage: z.number().min(1).max(5).default(1),
+    /** Margin leverage, a whole number the pair lists (`allowedLeverage`); 1 (or absent) trades spot. */
+    leverage: z.number().int().min(1).max(5).default(1),
     /** Only reduce an open position (protective orders, closes). */
     reduceOnly: z.boolean().default(false),
   })
@@ -59,6 +59,21 @@ export const ExchangeOrder = z
   .strict();
 export type ExchangeOrder = z.infer<typeof ExchangeOrder>;
 
+/** One open margin position as the exchange reports it, net per symbol. Amounts in the quote (cash) asset. */
+export const MarginPosition = z
+  .object({
+    symbol: tradingPair(),
+    side: z.enum(['long', 'short']),
+    /** Base units still open. */
+    quantity: PositiveDecimalString,
+    /** What the open part is worth now (else what it cost), quote units. */
+    notionalUsd: NonNegativeDecimalString,
+    /** Cost over the margin it holds, at least 1. */
+    leverage: z.number().min(1),
+  })
+  .strict();
+export type MarginPosition = z.infer<typeof MarginPosition>;
+
 /** Balances per asset (total, including what open orders hold). */
 export const Balances = z.record(z.string().regex(/^[A-Z0-9]{2,12}$/), DecimalString);
 export type Balances = z.infer<typeof Balances>;
@@ -82,4 +97,13 @@ export interface ExchangePort {
   /** The order with this client id, open or closed, or null when the exchange has none. */
   findByClientOrderId(clientOrderId: string, signal?: AbortSignal): Promise<ExchangeOrder | null>;
   balances(signal?: AbortSignal): Promise<Balances>;
+  /**
+   * What each asset has free to trade now: its balance less what resting orders hold (the
+   * quote of a buy, the base of a sell). Absent where the exchange does not say (paper).
+   */
+  availableBalances?(signal?: AbortSignal): Promise<Balances>;
+  /** The margin account's equity in `cashAsset`, open positions' unrealized P&L included. Absent without a margin account. */
+  marginEquity?(cashAsset: string, signal?: AbortSignal): Promise<string>;
+  /** The margin account's open positions, net per symbol. Absent without a margin account. */
+  marginPositions?(signal?: AbortSignal): Promise<MarginPosition[]>;
 }

@@ -2,7 +2,6 @@ import type { AppConfig } from '../config/app-config.ts';
 import type { OrderRow } from '../db/schema/orders.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
 import { clientOrderIdOf } from '../orders/client-order-id.ts';
-import { instrumentBookOf } from '../market/instrument-book.ts';
 import type { OrderPurpose } from '../orders/new-order.ts';
 import type { OrderCause } from '../orders/order-cause.ts';
 import { syncFromExchange } from '../orders/order-store.ts';
@@ -39,7 +38,7 @@ export interface ExitOrder {
 /** A reduce-only order on the opposite side of `position` (a close, a cut, a stop), placed once (`placeOrderOnce`). */
 export function placeExitOrder(deps: ExitOrderDeps, position: Position, o: ExitOrder): Promise<PlaceOrderOutcome> {
   return placeOrderOnce(
-    { ...deps, instruments: deps.instruments ?? instrumentBookOf(deps.config) },
+    deps,
     deps.exchange,
     {
       clientOrderId: clientOrderIdOf(o.key, o.purpose),

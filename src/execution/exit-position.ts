@@ -1,5 +1,4 @@
 import { Decimal } from 'decimal.js';
-import { instrumentBookOf } from '../market/instrument-book.ts';
 import { minimumQuantity, roundQuantity } from '../market/instrument-rules.ts';
 import { clientOrderIdOf } from '../orders/client-order-id.ts';
 import { applyOrderEvent, createOrder, loadOrder } from '../orders/order-store.ts';
@@ -93,7 +92,7 @@ async function exitQuantity(deps: ExitOrderDeps, held: HeldPosition, exit: Posit
   const pending = await pendingExitsOf(deps.db, { id: held.id, account: held.account, symbol: exit.symbol }, clientOrderId);
   const available = Decimal.max(0, held.quantity.minus(pending.quantity));
   const asked = exit.quantity === undefined ? available : Decimal.min(available, exit.quantity);
-  const instrument = instrumentBookOf(deps.config).find(exit.symbol);
+  const instrument = deps.instruments.find(exit.symbol);
   if (!instrument) return asked;
   const price = (await latestClose(deps.db, exit.symbol, deps.config.marketData.timeframe)) ?? held.position.avgEntryPrice;
   const minimum = minimumQuantity(instrument, price);

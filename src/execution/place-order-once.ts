@@ -6,7 +6,7 @@ import type { Db } from '../db/open-database.ts';
 import type { OrderRow } from '../db/schema/orders.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
 import type { Keys } from '../keys.ts';
-import { shippedInstrumentBook, type InstrumentBook } from '../market/instrument-book.ts';
+import type { InstrumentBook } from '../market/instrument-book.ts';
 import { instrumentRefusal, roundOrderToInstrument } from '../market/instrument-rules.ts';
 import type { NewOrderInput } from '../orders/new-order.ts';
 import { applyOrderEvent, createOrder, startSubmission, syncFromExchange } from '../orders/order-store.ts';
@@ -19,8 +19,8 @@ export interface PlaceOrderDeps {
   keys: Keys;
   clock: Clock;
   logger: Logger;
-  /** The pairs' precision and minimums (`instrumentBookOf(config)`); default the shipped Kraken data. */
-  instruments?: InstrumentBook;
+  /** The pairs' precision, minimums and leverage: the worker's one book (`TaskDeps.instruments`). */
+  instruments: InstrumentBook;
 }
 
 export interface PlaceOrderOutcome {
@@ -39,7 +39,8 @@ export interface PlaceOrderOutcome {
  * Places one order exactly once, whoever calls and however often:
  *
  * 0. the order is put on the pair's grid (`roundOrderToInstrument`: volume cut to the lot,
- *    prices to the tick), the one place amounts are rounded; an order the exchange would
+ *    prices to the tick, leverage snapped down to a whole one the pair lists), the one place
+ *    amounts are rounded; an order the exchange would
  *    refuse even so (below `ordermin`, say) is recorded `denied` with the exchange's reason and
  *    never sent;
  * 1. the order row is written first (`created`, idempotent on the client order id); a row
@@ -63,13 +64,15 @@ export async function placeOrderOnce(
 ): Promise<PlaceOrderOutcome> {
   const clientOrderId = input.clientOrderId;
   const nowMs = () => deps.clock.now();
-  const instrument = (deps.instruments ?? shippedInstrumentBook()).find(input.symbol);
+  const instrument = deps.instruments.find(input.symbol);
   const gridded = instrument ? roundOrderToInstrument(instrument, input) : input;
   // Nothing left after the cut (an amount below one lot) is recorded with what was asked, and denied.
   const cutToNothing = new Decimal(gridded.quantity).isZero();
   const { order } = await createOrder(deps.db, { ...(cutToNothing ? input : gridded), exchange: exchange.name, createdAtMs: nowMs() });
   if (order.status !== 'created') return { status: 'already', order };
-  const refusal = instrument ? instrumentRefusal(instrument, { quantity: order.quantity, limitPrice: order.limitPrice, triggerPrice: order.triggerPrice, price: order.limitPrice ?? order.triggerPrice ?? undefined }) : null;
+  const refusal = instrument
+    ? instrumentRefusal(instrument, { quantity: order.quantity, side: input.side, leverage: Number(order.leverage), limitPrice: order.limitPrice, triggerPrice: order.triggerPrice, price: order.limitPrice ?? order.triggerPrice ?? undefined })
+    : null;
   if (refusal) {
     const denied = await applyOrderEvent(deps.db, clientOrderId, { kind: 'denied', reason: `not sent: the exchange would refuse it (${refusal})`, occurredAtMs: nowMs() });
     deps.logger.warn({ clientOrderId, symbol: input.symbol, quantity: input.quantity, refusal }, "order not submitted: the pair's rules refuse it");
@@ -96,7 +99,7 @@ export async function placeOrderOnce(
           quantity: gridded.quantity,
           ...(gridded.limitPrice ? { limitPrice: gridded.limitPrice } : {}),
           ...(gridded.triggerPrice ? { triggerPrice: gridded.triggerPrice } : {}),
-          leverage: input.leverage ?? 1,
+          leverage: gridded.leverage ?? 1,
           reduceOnly: input.reduceOnly ?? false,
         },
         options.signal,

@@ -3,7 +3,6 @@ import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { appendSystemEvent } from '../db/append-system-event.ts';
 import { orders, type OrderRow } from '../db/schema/orders.ts';
 import { systemEvents } from '../db/schema/system-events.ts';
-import { instrumentBookOf } from '../market/instrument-book.ts';
 import { minimumQuantity, roundQuantity, roundStopPrice } from '../market/instrument-rules.ts';
 import { heldPositionOf, type HeldPosition } from '../positions/held-position.ts';
 import { withPositionLock } from '../positions/with-position-lock.ts';
@@ -76,7 +75,7 @@ export async function syncProtectiveStopLocked(deps: ExitOrderDeps, symbol: stri
   }
 
   const side = held.position.side === 'long' ? 'sell' : 'buy';
-  const instrument = instrumentBookOf(deps.config).find(symbol);
+  const instrument = deps.instruments.find(symbol);
   const pending = await pendingExitsOf(deps.db, { id: held.id, account: held.account, symbol });
   const left = Decimal.max(0, held.quantity.minus(pending.quantity));
   const quantity = instrument ? roundQuantity(instrument, left.toFixed()) : left.toFixed();

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/app-config.ts';
 import { KrakenPrivateClient } from '../exchange/kraken/kraken-private-client.ts';
 import type { Keys } from '../keys.ts';
-import { instrumentBookOf } from '../market/instrument-book.ts';
+import { InstrumentBook, instrumentOverridesOf } from '../market/instrument-book.ts';
 import { KrakenPublicClient } from '../market/kraken-public-client.ts';
 import { KrakenRateLimiter } from '../market/kraken-rate-limiter.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -23,7 +23,7 @@ export function krakenLiveCheckDeps(opts: { config: AppConfig; redis: Redis; key
   const client = new KrakenPrivateClient({ config: config.execution.kraken, redis, keys, publicLimiter, ...(logger ? { logger } : {}) });
   return {
     config,
-    instruments: instrumentBookOf(config),
+    instrumentsFrom: (assetPairs) => InstrumentBook.fromAssetPairs(assetPairs, instrumentOverridesOf(config)),
     market: new KrakenPublicClient({ config: config.marketData.kraken, limiter: publicLimiter }),
     account: new KrakenAccountReader(client),
     validator: new KrakenOrderValidator(client),

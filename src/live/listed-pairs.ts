@@ -23,12 +23,8 @@ export interface ListedPair {
 export function listedPairs(assetPairs: Record<string, unknown>): Map<string, ListedPair> {
   const listed = new Map<string, ListedPair>();
   for (const [key, entry] of Object.entries(assetPairs)) {
-    let instrument: Instrument;
-    try {
-      instrument = instrumentFromAssetPair(key, entry);
-    } catch {
-      continue;
-    }
+    const instrument = instrumentFromAssetPair(key, entry);
+    if (instrument === null) continue;
     const status = (entry as { status?: unknown }).status;
     if (!listed.has(instrument.symbol)) listed.set(instrument.symbol, { key, status: typeof status === 'string' ? status : 'unknown', instrument });
   }

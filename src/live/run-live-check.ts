@@ -20,8 +20,8 @@ import { validationOrderFor } from './validation-order.ts';
 /** What the live check reads and sends; see `krakenLiveCheckDeps` for Kraken's. */
 export interface LiveCheckDeps {
   config: Pick<AppConfig, 'symbols' | 'risk' | 'execution'>;
-  /** The rules the system trades with (`instrumentBookOf(config)`). */
-  instruments: Pick<InstrumentBook, 'find'>;
+  /** The rules a worker would trade with, given Kraken's `AssetPairs` answer (a live worker's book: that answer plus `execution.instruments`). */
+  instrumentsFrom(assetPairs: Record<string, unknown>): Pick<InstrumentBook, 'find'>;
   /** Kraken's public data, as the running system reads it (`marketData.kraken`). */
   market: Pick<KrakenPublicClient, 'fetchServerTime' | 'fetchAssetPairs' | 'fetchTicker'>;
   /** The account, read only. */
@@ -70,6 +70,7 @@ export async function runLiveCheck(deps: LiveCheckDeps): Promise<LiveCheckLine[]
 
   const assetPairs = await attempt(() => deps.market.fetchAssetPairs());
   const listed = assetPairs.ok ? listedPairs(assetPairs.value) : new Map();
+  const instruments = assetPairs.ok ? deps.instrumentsFrom(assetPairs.value) : undefined;
   const keyed = symbols.pairs.flatMap((symbol) => {
     const key = listed.get(symbol)?.key;
     return key ? [{ symbol, key }] : [];
@@ -84,7 +85,7 @@ export async function runLiveCheck(deps: LiveCheckDeps): Promise<LiveCheckLine[]
   } else {
     const sizing = { cashAsset, minOrderUsd: risk.minOrderUsd, maxOrderNotionalUsd: risk.maxOrderNotionalUsd, maxPositionPct: risk.maxPositionPct, equity: valued.ok ? valued.value.equity : null };
     for (const symbol of symbols.pairs) {
-      const facts: PairFacts = { symbol, listed: listed.get(symbol), price: await lastOf(symbol), book: deps.instruments.find(symbol) };
+      const facts: PairFacts = { symbol, listed: listed.get(symbol), price: await lastOf(symbol), book: instruments?.find(symbol) };
       lines.push(checkPairListed(facts), checkPairMinimum(facts, sizing), checkPairRules(facts));
       const ticker = await tickerOf(symbol);
       if (!facts.listed || facts.listed.status !== 'online' || !ticker.ok) {

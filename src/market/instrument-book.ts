@@ -24,12 +24,18 @@ const KrakenAssetPair = z.looseObject({
   leverage_sell: z.array(z.number().int()).default([]),
 });
 
-/** The instrument of one `AssetPairs` entry (`key` is the entry's key, e.g. `XXBTZUSD`). */
-export function instrumentFromAssetPair(key: string, entry: unknown): Instrument {
-  const pair = KrakenAssetPair.parse(entry);
+/**
+ * The instrument of one `AssetPairs` entry (`key` is the entry's key, e.g. `XXBTZUSD`), or null
+ * when the entry cannot be read as a spot pair (a dark-pool `.d` pair has no `wsname`): its
+ * pair has no rules then, and no order for it is sent.
+ */
+export function instrumentFromAssetPair(key: string, entry: unknown): Instrument | null {
+  const parsed = KrakenAssetPair.safeParse(entry);
+  if (!parsed.success) return null;
+  const pair = parsed.data;
   const [base, quote] = pair.wsname.split('/') as [string, string];
   const name = (asset: string) => KRAKEN_ASSET_NAMES[asset] ?? asset;
-  return Instrument.parse({
+  const instrument = Instrument.safeParse({
     symbol: `${name(base)}/${name(quote)}`,
     krakenPair: key,
     priceDecimals: pair.pair_decimals,
@@ -41,18 +47,29 @@ export function instrumentFromAssetPair(key: string, entry: unknown): Instrument
     leverageBuy: pair.leverage_buy,
     leverageSell: pair.leverage_sell,
   });
+  return instrument.success ? instrument.data : null;
 }
 
 /**
  * The instruments an account trades, by our symbol. Built from Kraken's `AssetPairs` data (the
- * file shipped in `data/kraken/asset-pairs.json`, or a live answer) plus the config's
- * `execution.instruments`, which add pairs or override shipped ones.
+ * file shipped in `data/kraken/asset-pairs.json` for paper trading, the live answer for
+ * Kraken) plus the config's `execution.instruments`, which add pairs or override ones.
+ * A worker builds one (`openInstrumentBook`) and hands it to everything that checks or rounds
+ * an order.
  */
 export class InstrumentBook {
-  private readonly bySymbol: ReadonlyMap<string, Instrument>;
+  private bySymbol: ReadonlyMap<string, Instrument>;
 
   constructor(instruments: Iterable<Instrument>) {
     this.bySymbol = new Map([...instruments].map((i) => [i.symbol, i]));
+  }
+
+  /**
+   * Takes `fresher`'s instruments: the one book a worker holds is refreshed in place when the
+   * exchange's data is read again (`openInstrumentBook`), so every holder sees the new rules.
+   */
+  replaceWith(fresher: InstrumentBook): void {
+    this.bySymbol = fresher.bySymbol;
   }
 
   /** The shipped `AssetPairs` data plus `overrides` (which win). */
@@ -66,6 +83,7 @@ export class InstrumentBook {
     const instruments = new Map<string, Instrument>();
     for (const [key, entry] of Object.entries(result)) {
       const instrument = instrumentFromAssetPair(key, entry);
+      if (instrument === null) continue;
       // Several Kraken pairs may map to one symbol (a `.d` dark-pool pair): the first wins.
       if (!instruments.has(instrument.symbol)) instruments.set(instrument.symbol, instrument);
     }
@@ -97,21 +115,15 @@ export class InstrumentBook {
   }
 }
 
-type InstrumentsConfig = { execution: { instruments: Record<string, Omit<Instrument, 'symbol'>> } };
-const books = new WeakMap<object, InstrumentBook>();
-let shippedBook: InstrumentBook | undefined;
+/** `execution.instruments`, the config's additions to and overrides of the exchange's pairs. */
+export type InstrumentsConfig = { execution: { instruments: Record<string, Omit<Instrument, 'symbol'>> } };
 
-/** The book the config trades with: the shipped data plus `execution.instruments` (built once per config object). */
-export function instrumentBookOf(config: InstrumentsConfig): InstrumentBook {
-  let book = books.get(config);
-  if (!book) {
-    book = InstrumentBook.shipped(Object.entries(config.execution.instruments).map(([symbol, rules]) => Instrument.parse({ symbol, ...rules })));
-    books.set(config, book);
-  }
-  return book;
+/** The config's `execution.instruments` as instruments (they win over the exchange's data). */
+export function instrumentOverridesOf(config: InstrumentsConfig): Instrument[] {
+  return Object.entries(config.execution.instruments).map(([symbol, rules]) => Instrument.parse({ symbol, ...rules }));
 }
 
-/** The shipped book alone (read once): for callers without a config. */
-export function shippedInstrumentBook(): InstrumentBook {
-  return (shippedBook ??= InstrumentBook.shipped());
+/** The book of paper trading: the shipped `AssetPairs` data plus `execution.instruments` (no network). */
+export function shippedBookOf(config: InstrumentsConfig): InstrumentBook {
+  return InstrumentBook.shipped(instrumentOverridesOf(config));
 }

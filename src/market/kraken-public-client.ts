@@ -191,7 +191,11 @@ export class KrakenPublicClient {
     return { serverMs: unixtime.data * 1000, sentAtMs, receivedAtMs };
   }
 
-  /** Every pair Kraken lists (`/0/public/AssetPairs`), as answered: pair key → entry. */
+  /**
+   * Every pair Kraken lists (`/0/public/AssetPairs`), as answered, pair key → entry: each pair's
+   * precision (`pair_decimals`, `tick_size`, `lot_decimals`), minimums (`ordermin`, `costmin`)
+   * and margin leverage (`leverage_buy`, `leverage_sell`); see `InstrumentBook.fromAssetPairs`.
+   */
   async fetchAssetPairs(): Promise<Record<string, unknown>> {
     const what = 'AssetPairs';
     return resultOf(await this.call(what, () => this.exchange.publicGetAssetPairs()), what);

@@ -30,6 +30,9 @@ export const KRAKEN_CALL_COST = { call: 1, historyCall: 2 } as const;
  */
 export const KRAKEN_PRIVATE_CALL_COST = {
   Balance: KRAKEN_CALL_COST.call,
+  BalanceEx: KRAKEN_CALL_COST.call,
+  TradeBalance: KRAKEN_CALL_COST.call,
+  OpenPositions: KRAKEN_CALL_COST.call,
   OpenOrders: KRAKEN_CALL_COST.call,
   QueryOrders: KRAKEN_CALL_COST.call,
   CancelAllOrdersAfter: KRAKEN_CALL_COST.call,

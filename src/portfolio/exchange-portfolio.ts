@@ -14,7 +14,9 @@ import { balancesEquity } from './value-account.ts';
 
 export interface ExchangePortfolioDeps {
   db: Db;
-  exchange: Pick<ExchangePort, 'balances'>;
+  exchange: Pick<ExchangePort, 'balances' | 'availableBalances' | 'marginEquity' | 'marginPositions'>;
+  /** `execution.margin`: equity and the margin positions are then the exchange's own (`marginEquity`, `marginPositions`) when it has them. */
+  margin?: boolean;
   /** `paper` or `kraken`: whose positions. */
   account: string;
   cashAsset: string;
@@ -25,7 +27,11 @@ export interface ExchangePortfolioDeps {
  * The account as the exchange and the positions say: equity is every balance valued at the
  * latest close of its pair against the cash asset (a negative balance, a margin short, counts
  * negative); the open positions are valued at the same closes. An asset held without a price
- * makes the reader fail, and the risk job then denies rather than guesses.
+ * makes the reader fail, and the risk job then denies rather than guesses. On margin
+ * (`margin`), equity is the exchange's own (Kraken's `TradeBalance` equity, positions' P&L
+ * included) instead, and a symbol with an open margin position (Kraken's `OpenPositions`) is
+ * reported as the exchange has it. Free cash is what the exchange says is available when it says so
+ * (Kraken's `BalanceEx`, net of what every resting order holds).
  */
 export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader {
   // Reads at the same moment share one balance call (on Kraken a rate-limited private call):
@@ -34,15 +40,27 @@ export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader 
   const balancesNow = (): Promise<Balances> => (pending ??= deps.exchange.balances().finally(() => (pending = null)));
   return {
     async equityUsd() {
+      if (deps.margin && deps.exchange.marginEquity) return deps.exchange.marginEquity(deps.cashAsset);
       const balances = await balancesNow();
       const held = Object.keys(balances).filter((asset) => !new Decimal(balances[asset] ?? '0').isZero());
       return balancesEquity(balances, await latestPrices(deps.db, { cashAsset: deps.cashAsset, timeframe: deps.timeframe, assets: held }), deps.cashAsset);
     },
     async openPositions() {
       const open = await loadOpenPositions(deps.db, deps.account);
-      return Promise.all(open.map(async (p) => toOpenPosition(p, await markOf(deps.db, p.symbol, deps.timeframe))));
+      const ours = await Promise.all(open.map(async (p) => toOpenPosition(p, await markOf(deps.db, p.symbol, deps.timeframe))));
+      if (!deps.margin || !deps.exchange.marginPositions) return ours;
+      const theirs = await deps.exchange.marginPositions();
+      const onMargin = new Set(theirs.map((p) => p.symbol));
+      return [...ours.filter((p) => !onMargin.has(p.symbol)), ...theirs.map((p) => ({ symbol: p.symbol, side: p.side, notionalUsd: p.notionalUsd, leverage: p.leverage, quantity: p.quantity }))];
     },
     async freeCashUsd() {
+      if (deps.exchange.availableBalances) {
+        // Net of what every resting order holds (`hold_trade`), reserved or not: a resting buy
+        // an approval still holds cash for is then taken off twice (here and by
+        // `heldCashUsd`), which errs on the side of buying less.
+        const available = await deps.exchange.availableBalances();
+        return available[deps.cashAsset] ?? '0';
+      }
       const balances = await balancesNow();
       // An approved buy's order is left out while its approval holds a cash reservation: the
       // risk worker takes the reservation (the whole approved amount, until the order is done)

@@ -13,6 +13,7 @@ import type { Keys } from '../keys.ts';
 import type { Candle } from '../market/candle.ts';
 import { adoptExchangeOrder } from '../orders/order-store.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { InstrumentBook } from '../market/instrument-book.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import type { Redis } from 'ioredis';
 import { recordValuation } from '../portfolio/record-valuation.ts';
@@ -33,6 +34,8 @@ export interface PositionsDeps {
   clock: Clock;
   logger: Logger;
   exchange: ExchangePort;
+  /** The worker's instrument book: stops and exits are rounded to it. */
+  instruments: InstrumentBook;
 }
 
 const isPaper = (exchange: ExchangePort): exchange is PaperExchange => exchange.name === 'paper' && 'onPrice' in exchange;

@@ -2,6 +2,7 @@ import { Decimal } from 'decimal.js';
 import type { RiskConfig } from '../config/sections/risk-config.ts';
 import { formatDecimal } from './format-decimal.ts';
 import type { OrderProposal } from './order-proposal.ts';
+import { atAllowedLeverage } from './at-allowed-leverage.ts';
 import type { RiskContext } from './risk-context.ts';
 import type { RiskAdjustment, RiskDecision } from './risk-decision.ts';
 import type { RiskReason } from './risk-reason.ts';
@@ -19,6 +20,8 @@ interface Cap {
  * Decides one order proposal. Pure and synchronous; expects input already parsed with
  * `OrderProposal`, `RiskContext` and `RiskConfig` (parse once at the edge, never here).
  *
+ * 0. The leverage is the one the order will be sent with: snapped down to one the pair lists
+ *    (`atAllowedLeverage`; none fits: `leverage_not_allowed` denies).
  * 1. Requested notional = equity × sizePct / 100 × leverage (decimal arithmetic).
  * 2. Every sizing rule sees the requested notional; the smallest cap wins. Every cap below
  *    the requested notional is recorded as an adjustment, largest first, chained from → to.
@@ -31,7 +34,8 @@ interface Cap {
  * The breakers are not measured here: run `evaluateBreakers` on the same equity first so that
  * a breach is already in `context.state`.
  */
-export function evaluateRisk(proposal: OrderProposal, context: RiskContext, config: RiskConfig): RiskDecision {
+export function evaluateRisk(asked: OrderProposal, context: RiskContext, config: RiskConfig): RiskDecision {
+  const proposal = atAllowedLeverage(asked, context.instrument);
   const sizingInput = buildRuleInput(proposal, context, config);
   const requested = sizingInput.notionalUsd;
 

@@ -60,6 +60,11 @@ export const RiskContext = z
      * unknown (then no minimum is checked here: the order path refuses a pair without rules).
      */
     instrument: Instrument.optional(),
+    /**
+     * Whether the account trades on margin (`execution.margin`); absent or false: spot only, so
+     * no entry with leverage above 1 is approved.
+     */
+    margin: z.boolean().optional(),
     state: RiskState,
     /**
      * The cluster's trading state (the kill switch) as the control plane holds it: anything

@@ -26,6 +26,8 @@ export const RiskRuleName = z.enum([
   'free_cash',
   'entry_deviation',
   'instrument_minimum',
+  'margin_off',
+  'leverage_not_allowed',
 ]);
 export type RiskRuleName = z.infer<typeof RiskRuleName>;
 

@@ -5,6 +5,7 @@ import type { DegradationMonitor } from '../degradation/degradation-monitor.ts';
 import { krakenCandleSource, replayCandleSource, type CandleSource } from '../market/candle-source.ts';
 import { KrakenPublicClient } from '../market/kraken-public-client.ts';
 import { KrakenRateLimiter } from '../market/kraken-rate-limiter.ts';
+import { openInstrumentBook } from '../market/open-instrument-book.ts';
 import { ReplayFeed } from '../market/replay-feed.ts';
 import { timeframeMs } from '../market/timeframes.ts';
 import { projectRoot } from '../shared/project-root.ts';
@@ -20,7 +21,9 @@ export interface BuiltTaskDeps {
 /**
  * The task handlers' dependencies from a runtime (with its database): a BullMQ connection, the
  * market clock and candle source (Kraken, or the replay files on the cluster's shared replay
- * clock), and the model layer, whose spent budget raises the degradation level.
+ * clock), the instrument book (`openInstrumentBook`: Kraken's live pair rules when trading on
+ * Kraken, a start that cannot load them fails), and the model layer, whose spent budget raises
+ * the degradation level.
  *
  * `overrides` (the demo) brings its own market clock and candle source.
  *
@@ -48,20 +51,31 @@ export async function buildTaskDeps(rt: Runtime, degradation: DegradationMonitor
     stopClock = replay.stop;
     candles = replayCandleSource(feed);
   } else {
-    const kraken = config.marketData.kraken;
-    const limiter = new KrakenRateLimiter({ redis: rt.redis, key: rt.keys.rateLimit('kraken:public'), ...kraken.publicRateLimit });
-    candles = krakenCandleSource(new KrakenPublicClient({ config: kraken, limiter, clock }), config.marketData.timeframe);
+    candles = krakenCandleSource(krakenPublicClient(rt, clock), config.marketData.timeframe);
   }
 
   const { gateway, panel } = createModelLayer(config, { db, clock: systemClock, logger: rt.logger, degradation });
+  const instruments = await openInstrumentBook({ config, redis: rt.redis, keys: rt.keys, logger: rt.logger, loadAssetPairs: () => krakenPublicClient(rt, systemClock).fetchAssetPairs() }).catch((err: unknown) => {
+    connection.disconnect();
+    stopClock();
+    throw err;
+  });
 
   return {
-    deps: { config, db, bus: rt.bus, redis: rt.redis, connection, keys: rt.keys, clock, logger: rt.logger, candles, gateway, panel, degradation },
+    deps: { config, db, bus: rt.bus, redis: rt.redis, connection, keys: rt.keys, clock, logger: rt.logger, candles, gateway, panel, degradation, instruments: instruments.book },
     async close() {
+      instruments.stop();
       stopClock();
       connection.disconnect();
     },
   };
+}
+
+/** Kraken's public API (`marketData.kraken`) behind the cluster's shared public limiter. */
+function krakenPublicClient(rt: Runtime, clock: Clock): KrakenPublicClient {
+  const kraken = rt.config.marketData.kraken;
+  const limiter = new KrakenRateLimiter({ redis: rt.redis, key: rt.keys.rateLimit('kraken:public'), ...kraken.publicRateLimit });
+  return new KrakenPublicClient({ config: kraken, limiter, clock });
 }
 
 /**

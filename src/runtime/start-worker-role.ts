@@ -8,9 +8,10 @@ import { DegradationMonitor } from '../degradation/degradation-monitor.ts';
 import { recoverDegradation } from '../degradation/recover-degradation.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
 import { KrakenExchange } from '../exchange/kraken/kraken-exchange.ts';
+import { KRAKEN_OPEN_ORDERS_PER_PAIR } from '../exchange/kraken/kraken-open-order-limits.ts';
 import { KrakenPrivateClient } from '../exchange/kraken/kraken-private-client.ts';
 import { PaperExchange } from '../exchange/paper/paper-exchange.ts';
-import { instrumentBookOf } from '../market/instrument-book.ts';
+import type { InstrumentBook } from '../market/instrument-book.ts';
 import { KrakenRateLimiter } from '../market/kraken-rate-limiter.ts';
 import type { CandleSource } from '../market/candle-source.ts';
 import { exchangePortfolio } from '../portfolio/exchange-portfolio.ts';
@@ -68,8 +69,8 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
     const level = await recoverDegradation({ redis: rt.redis, keys: rt.keys, db, nowMs: Date.now() });
     logger.info({ state: recovered.state, stateFrom: recovered.source, level: level.level, levelFrom: level.source }, 'trading state and degradation level');
 
-    const exchange = openExchange(rt, built.deps.clock);
-    const protection = { config, db, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange };
+    const exchange = openExchange(rt, built.deps.clock, built.deps.instruments);
+    const protection = { config, db, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments };
     const { deadManSwitchSec, deadManSwitchLeaseMs } = config.execution.kraken;
     if (exchange instanceof KrakenExchange && deadManSwitchSec > 0) {
       const deadMan = startDeadManSwitch({
@@ -87,13 +88,13 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
     // rests again (the switch may have fired while no worker ran): a start that cannot
     // reconcile fails; a stop that cannot be placed holds entries until one is.
     await reprotectPositions(protection, 'worker-start');
-    const portfolio = exchangePortfolio({ db, exchange, account: exchange.name, cashAsset: config.symbols.cashAsset, timeframe: config.marketData.timeframe });
+    const portfolio = exchangePortfolio({ db, exchange, account: exchange.name, cashAsset: config.symbols.cashAsset, timeframe: config.marketData.timeframe, margin: config.execution.margin });
     const riskJobs = new Queue('risk', { connection: built.deps.connection, prefix: rt.keys.queuePrefix });
     stops.push(() => riskJobs.close());
     await startCoordinator({ config, db, bus: rt.bus, clock: rt.clock, logger, gateway: built.deps.gateway, control, degradation, portfolio, riskQueue: riskJobs });
-    await startPositionsService({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange });
-    await startHaltActions({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange });
-    await startBreakerActions({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange });
+    await startPositionsService({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments });
+    await startHaltActions({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments });
+    await startBreakerActions({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments });
     const workers = await startTaskWorkers(built.deps, {
       queues: options.queues,
       risk: { control, portfolio },
@@ -122,15 +123,16 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
 }
 
 /** The exchange of `execution.exchange`: the paper exchange, or Kraken with the account's keys. */
-function openExchange(rt: Runtime, clock: Clock): ExchangePort {
+function openExchange(rt: Runtime, clock: Clock, instruments: InstrumentBook): ExchangePort {
   const { config, logger } = rt;
   if (config.execution.exchange === 'paper') {
-    return new PaperExchange({ db: rt.database!.db, config: { ...config.execution.paper, cashAsset: config.symbols.cashAsset }, clock, instruments: instrumentBookOf(config) });
+    return new PaperExchange({ db: rt.database!.db, config: { ...config.execution.paper, cashAsset: config.symbols.cashAsset }, clock, instruments });
   }
   const kraken = config.execution.kraken;
   if (!kraken.apiKey || !kraken.apiSecret) {
     throw new TriplegainError('CONFIG_INVALID', 'execution.exchange is kraken but KRAKEN_API_KEY / KRAKEN_API_SECRET are not set');
   }
   const publicLimiter = new KrakenRateLimiter({ redis: rt.redis, key: rt.keys.rateLimit('kraken:public'), ...config.marketData.kraken.publicRateLimit });
-  return new KrakenExchange({ client: new KrakenPrivateClient({ config: kraken, redis: rt.redis, keys: rt.keys, publicLimiter, logger }), clock, logger });
+  const client = new KrakenPrivateClient({ config: kraken, redis: rt.redis, keys: rt.keys, publicLimiter, logger });
+  return new KrakenExchange({ client, clock, logger, margin: config.execution.margin, openOrdersPerPair: KRAKEN_OPEN_ORDERS_PER_PAIR[kraken.tier] });
 }

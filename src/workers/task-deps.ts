@@ -9,6 +9,7 @@ import type { Keys } from '../keys.ts';
 import type { ModelGateway } from '../llm/model-gateway.ts';
 import type { ModelPanel } from '../llm/model-panel.ts';
 import type { CandleSource } from '../market/candle-source.ts';
+import type { InstrumentBook } from '../market/instrument-book.ts';
 import type { Logger } from '../shared/logger.ts';
 
 /** Everything the task handlers use, built once per process. */
@@ -24,6 +25,8 @@ export interface TaskDeps {
   clock: Clock;
   logger: Logger;
   candles: CandleSource;
+  /** The pairs' rules every order is rounded to and checked against (`openInstrumentBook`): live on Kraken, shipped on paper. */
+  instruments: InstrumentBook;
   gateway: ModelGateway;
   panel: ModelPanel;
   /** The cluster's degradation level (REDUCED drops optional agents and secondary models), and where model results are reported. */

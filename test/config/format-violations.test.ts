@@ -100,6 +100,18 @@ describe('formatViolations', () => {
     ]);
   });
 
+  it('refuses margin for a Starter account, which Kraken offers none, and accepts it for Intermediate', () => {
+    const live = { app: { mode: 'live' }, execution: { exchange: 'kraken', margin: true, kraken: { apiKey: 'k', apiSecret: 's2VjcmV0' } } };
+    expect(violationsOf(live)).toEqual([
+      'execution.margin: Kraken offers margin only to Intermediate and Pro verified clients, and execution.kraken.tier is starter (set margin: false, or the tier the account has)',
+    ]);
+    expect(violationsOf({ ...live, execution: { ...live.execution, kraken: { ...live.execution.kraken, tier: 'intermediate' } } })).toEqual([]);
+  });
+
+  it('trades spot by default: execution.margin is false', () => {
+    expect(AppConfig.parse({}).execution.margin).toBe(false);
+  });
+
   it('refuses a panel model from an undefined provider', () => {
     expect(violationsOf({ agents: { decision: { panel: [{ provider: 'mistral', model: 'm' }] } } })).toEqual([
       'agents.decision.panel[0].provider: unknown provider mistral (expected one of rules|deepseek|anthropic|openai|ollama; define it under llm.providers)',

@@ -16,6 +16,7 @@ import { spawnTs, type TsProcess } from '../support/spawn-ts.ts';
 import { createTestBus, type TestBus } from '../support/test-bus.ts';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/test-database.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
+import { InstrumentBook } from '../../src/market/instrument-book.ts';
 
 const PRICE = '40000';
 
@@ -55,7 +56,7 @@ describe('the kill switch across three worker processes', () => {
     const bar = { ...aCandle({ timeframe: '1h', openTimeMs: Date.UTC(2022, 0, 1), open: PRICE, high: PRICE, low: PRICE, close: PRICE }), symbol: 'BTC/USD' };
     await saveCandles(database.db, [bar], 'replay');
     // The paper exchange learns the price from the bars it is shown.
-    await new PaperExchange({ db: database.db, config: { ...ExecutionConfig.parse({}).paper, cashAsset: 'USD' }, clock: systemClock }).onPrice('BTC/USD', bar);
+    await new PaperExchange({ db: database.db, config: { ...ExecutionConfig.parse({}).paper, cashAsset: 'USD' }, clock: systemClock, instruments: InstrumentBook.shipped() }).onPrice('BTC/USD', bar);
   });
   afterEach(async () => {
     for (const p of procs) p.child.kill('SIGKILL');

@@ -32,11 +32,11 @@ describe('what a halt asks for', () => {
   /** A long BTC/USD position of 0.01 with its stop loss resting on the paper exchange. */
   async function withProtectedLong() {
     h = await createTaskHarness({ clockMs: CLOCK_MS });
-    const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock });
+    const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock, instruments: h.deps.instruments });
     const first = bar(Date.UTC(2024, 0, 10, 10), '40000');
     await saveCandles(h.database.db, [first], 'replay');
     await paper.onPrice('BTC/USD', first);
-    const deps = { db: h.database.db, redis: h.t.redis, keys: h.t.keys, clock: h.clock, logger: silentLogger };
+    const deps = { db: h.database.db, redis: h.t.redis, keys: h.t.keys, clock: h.clock, logger: silentLogger, instruments: h.deps.instruments };
     const common = { decisionId: null, proposalId: null, cause: 'operator', correlationId: 'c', symbol: 'BTC/USD', quantity: '0.01', leverage: 1 } as const;
     await placeOrderOnce(deps, paper, { ...common, clientOrderId: 'entry-1', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry' }, { fenceIntent: 'entry', ttlMs: 5_000 });
     // Placed at the clock's 12:00, the entry fills on the bar that opens then, not an earlier one.
@@ -44,7 +44,7 @@ describe('what a halt asks for', () => {
     await syncFromExchange(h.database.db, 'entry-1', (await paper.findByClientOrderId('entry-1'))!, CLOCK_MS);
     await applyPendingFills(h.database.db, 'paper');
     await placeOrderOnce(deps, paper, { ...common, clientOrderId: 'stop-1', side: 'sell', type: 'stop-loss', intent: 'protective', purpose: 'stop_loss', triggerPrice: '39000', reduceOnly: true }, { fenceIntent: 'exit', ttlMs: 5_000 });
-    const haltDeps = { config: h.config, db: h.database.db, bus: h.t.bus, redis: h.t.redis, keys: h.t.keys, clock: h.clock, logger: silentLogger, exchange: paper };
+    const haltDeps = { config: h.config, db: h.database.db, bus: h.t.bus, redis: h.t.redis, keys: h.t.keys, clock: h.clock, logger: silentLogger, exchange: paper, instruments: h.deps.instruments };
     return { paper, haltDeps };
   }
 

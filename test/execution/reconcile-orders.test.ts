@@ -26,7 +26,7 @@ async function setUp(): Promise<{ h: TaskHarness; paper: PaperExchange }> {
   const h = await createTaskHarness({ clockMs: CLOCK_MS });
   const bar = { ...aCandle({ timeframe: '1h', openTimeMs: Date.UTC(2024, 0, 10, 10), open: PRICE, high: PRICE, low: PRICE, close: PRICE }), symbol: 'BTC/USD' };
   await saveCandles(h.database.db, [bar], 'replay');
-  const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock });
+  const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock, instruments: h.deps.instruments });
   await paper.onPrice('BTC/USD', bar);
   return { h, paper };
 }

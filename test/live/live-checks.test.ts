@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { shippedInstrumentBook } from '../../src/market/instrument-book.ts';
+import { shippedBookOf } from '../../src/market/instrument-book.ts';
 import { checkBalances, valueBalances } from '../../src/live/check-balances.ts';
 import { checkClockSkew } from '../../src/live/check-clock-skew.ts';
 import { checkOrderValidation } from '../../src/live/check-order-validation.ts';
@@ -8,7 +8,7 @@ import type { LiveOutcome } from '../../src/live/live-outcome.ts';
 import { checkPairListed, checkPairMinimum, checkPairRules, type OrderSizing, type PairFacts } from '../../src/live/check-pair.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
 
-const btcUsd = shippedInstrumentBook().get('BTC/USD');
+const btcUsd = shippedBookOf({ execution: { instruments: {} } }).get('BTC/USD');
 const facts = (overrides: Partial<PairFacts> = {}): PairFacts => ({
   symbol: 'BTC/USD',
   listed: { key: 'XXBTZUSD', status: 'online', instrument: btcUsd },

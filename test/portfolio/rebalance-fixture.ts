@@ -74,7 +74,7 @@ export async function rebalanceFixture(config: Record<string, unknown>, prices: 
       ...config,
     },
   });
-  const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock });
+  const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock, instruments: h.deps.instruments });
   ref.account = exchangePortfolio({ db: h.database.db, exchange: paper, account: 'paper', cashAsset: 'USD', timeframe: '1h' });
   const events: ExchangeEvent[] = [];
   const exchange: RebalanceFixture['exchange'] = {
@@ -97,7 +97,7 @@ export async function rebalanceFixture(config: Record<string, unknown>, prices: 
   };
   const started: TaskWorkers[] = [];
   let barOpenMs = START_MS - HOUR_MS;
-  const positionsDeps = { config: h.config, db: h.database.db, bus: h.t.bus, redis: h.t.redis, keys: h.t.keys, clock: h.clock, logger: silentLogger, exchange };
+  const positionsDeps = { config: h.config, db: h.database.db, bus: h.t.bus, redis: h.t.redis, keys: h.t.keys, clock: h.clock, logger: silentLogger, exchange, instruments: h.deps.instruments };
 
   const fixture: RebalanceFixture = {
     h,

@@ -34,8 +34,8 @@ describe('the positions service on each closed bar', () => {
   /** An approved 0.01 BTC entry at 40 000 with a stop at 39 000 and a take profit at 42 000, sent to the paper exchange. */
   async function withEntry(config: Record<string, unknown> = {}): Promise<{ h: TaskHarness; deps: PositionsDeps; bar: (c: Candle) => Promise<void> }> {
     const harness = await createTaskHarness({ clockMs: T0 + HOUR, config });
-    const paper = new PaperExchange({ db: harness.database.db, config: { ...harness.config.execution.paper, cashAsset: 'USD' }, clock: harness.clock });
-    const deps: PositionsDeps = { config: harness.config, db: harness.database.db, bus: harness.t.bus, redis: harness.t.redis, keys: harness.t.keys, clock: harness.clock, logger: silentLogger, exchange: paper };
+    const paper = new PaperExchange({ db: harness.database.db, config: { ...harness.config.execution.paper, cashAsset: 'USD' }, clock: harness.clock, instruments: harness.deps.instruments });
+    const deps: PositionsDeps = { config: harness.config, db: harness.database.db, bus: harness.t.bus, redis: harness.t.redis, keys: harness.t.keys, clock: harness.clock, logger: silentLogger, exchange: paper, instruments: harness.deps.instruments };
     const bar = async (c: Candle) => {
       harness.clock.set(c.openTimeMs + HOUR);
       await saveCandles(harness.database.db, [c], 'replay');

@@ -46,9 +46,12 @@ export function aPosition(overrides: Partial<z.input<typeof OpenPosition>> = {})
   return OpenPosition.parse({ symbol: 'ETH/USD', side: 'long', notionalUsd: '1000', leverage: 1, ...overrides });
 }
 
-/** Equity 10000, BTC/USD at 50000, no open position, a fresh state, now. */
+/**
+ * Equity 10000, BTC/USD at 50000, no open position, a fresh state, now, on a margin account
+ * (the rules of leverage and shorts are tested on one; `margin: false` is spot only).
+ */
 export function aRiskContext(overrides: Partial<z.input<typeof RiskContext>> = {}): RiskContext {
-  return RiskContext.parse({ equityUsd: '10000', marketPrice: '50000', openPositions: [], state: aRiskState(), clusterState: 'RUNNING', nowMs: NOW_MS, ...overrides });
+  return RiskContext.parse({ equityUsd: '10000', marketPrice: '50000', openPositions: [], state: aRiskState(), clusterState: 'RUNNING', nowMs: NOW_MS, margin: true, ...overrides });
 }
 
 /** The default risk config with the given settings over it. */

@@ -10,7 +10,6 @@ import type { ExitOrderDeps } from '../../src/execution/exit-orders.ts';
 import { placeOrderOnce, type PlaceOrderOutcome } from '../../src/execution/place-order-once.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import type { Candle } from '../../src/market/candle.ts';
-import { instrumentBookOf } from '../../src/market/instrument-book.ts';
 import { approvedClientOrderId } from '../../src/orders/approved-order.ts';
 import { reconcilableOrderStatuses } from '../../src/orders/order-status.ts';
 import { loadOpenPositions } from '../../src/positions/position-store.ts';
@@ -52,8 +51,8 @@ export class PositionScenario {
   static async start(options: { symbol?: string; price?: string; config?: Record<string, unknown> } = {}): Promise<PositionScenario> {
     const symbol = options.symbol ?? 'BTC/USD';
     const h = await createTaskHarness({ clockMs: T0, config: options.config ?? {} });
-    const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock, instruments: instrumentBookOf(h.config) });
-    const deps = { config: h.config, db: h.database.db, bus: h.t.bus, redis: h.t.redis, keys: h.t.keys, clock: h.clock, logger: silentLogger, exchange: paper };
+    const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock, instruments: h.deps.instruments });
+    const deps = { config: h.config, db: h.database.db, bus: h.t.bus, redis: h.t.redis, keys: h.t.keys, clock: h.clock, logger: silentLogger, exchange: paper, instruments: h.deps.instruments };
     const scenario = new PositionScenario(h, paper, deps, symbol);
     await scenario.bar(flatBar(options.price ?? '40000'));
     return scenario;

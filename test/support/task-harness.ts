@@ -19,6 +19,7 @@ import { projectRoot } from './spawn-ts.ts';
 import { createTestBus, type TestBus } from './test-bus.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 import { waitFor } from './wait-for.ts';
+import { shippedBookOf } from '../../src/market/instrument-book.ts';
 
 export interface TaskHarness {
   t: TestBus;
@@ -56,7 +57,7 @@ export async function createTaskHarness(options: { config?: Record<string, unkno
   const degradation = new DegradationMonitor({ redis: t.redis, keys: t.keys, bus: t.bus, config: config.degradation, clock, logger: silentLogger });
   const { gateway, panel } = createModelLayer(config, { db: database.db, clock, logger: silentLogger, degradation });
   const candles = options.candles?.(t, clock) ?? replayCandleSource(new ReplayFeed({ files: config.marketData.replay.files, timeframe: config.marketData.timeframe, clock, rootDir: projectRoot }));
-  const deps: TaskDeps = { config, db: database.db, bus: t.bus, redis: t.redis, connection, keys: t.keys, clock, logger: silentLogger, candles, gateway, panel, degradation };
+  const deps: TaskDeps = { config, db: database.db, bus: t.bus, redis: t.redis, connection, keys: t.keys, clock, logger: silentLogger, candles, gateway, panel, degradation, instruments: shippedBookOf(config) };
 
   const control = new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: silentLogger });
   const portfolio = options.portfolio ?? untradedAccount(config.execution.paper.startingCashUsd);

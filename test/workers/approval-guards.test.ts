@@ -44,7 +44,7 @@ describe('no order without a stored approval', () => {
   it('submits nothing for an execution job whose approval is not stored, or is a denial', async () => {
     h = await createTaskHarness({ clockMs: Date.UTC(2024, 0, 10, 12) });
     const orders = `${h.t.prefix}:test:orders`;
-    const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock });
+    const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock, instruments: h.deps.instruments });
     await h.startWorkers(['execution'], { exchange: recordingExchange(paper, h.t.redis, orders) });
     await h.database.db.insert(riskDecisions).values({
       decisionId: 'deny-prop-x', proposalId: 'prop-x', signalId: 'x', correlationId: 'x', symbol: 'BTC/USD', decision: 'denied',

@@ -50,7 +50,7 @@ describe('an approval becomes an order or a recorded reason why not', () => {
   async function start(): Promise<{ h: TaskHarness; submissions: () => Promise<unknown[]> }> {
     h = await createTaskHarness({ clockMs: CLOCK_MS });
     const key = `${h.t.prefix}:test:orders`;
-    const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock });
+    const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock, instruments: h.deps.instruments });
     // The last closed bar: the paper exchange takes orders once it has a price.
     await paper.onPrice('BTC/USD', aCandle({ timeframe: '1h', openTimeMs: CLOCK_MS - 3_600_000, open: '40000', high: '40000', low: '40000', close: '40000', volume: '1000' }));
     await h.startWorkers(['execution'], { exchange: recordingExchange(paper, h.t.redis, key) });

@@ -42,7 +42,7 @@ describe('from a trading signal to an order', () => {
   async function pipeline(): Promise<{ h: TaskHarness; price: string; orders: string }> {
     const harness = await createTaskHarness({ clockMs: MARKET_MS, config: { symbols: { pairs: ['BTC/USD'] }, portfolio: { targets: { BTC: 50, USD: 50 } } } });
     const orders = `${harness.t.prefix}:test:orders`;
-    const paper = new PaperExchange({ db: harness.database.db, config: { ...harness.config.execution.paper, cashAsset: 'USD' }, clock: harness.clock });
+    const paper = new PaperExchange({ db: harness.database.db, config: { ...harness.config.execution.paper, cashAsset: 'USD' }, clock: harness.clock, instruments: harness.deps.instruments });
     await harness.startWorkers(['market-data', 'risk', 'execution'], { exchange: recordingExchange(paper, harness.t.redis, orders) });
     await harness.startCoordinator();
     const md = await harness.runTick('market-data');

@@ -24,6 +24,14 @@ export const ExecutionConfig = z
      * Longer than the execution job's retries take.
      */
     orphanApprovalMs: durationMs(60_000, 86_400_000).default(300_000),
+    /**
+     * Whether orders may use margin (leverage above 1, shorts). false (the default): spot only;
+     * risk denies every leveraged or short entry and the Kraken exchange refuses to send one.
+     * true: only on pairs whose `AssetPairs` entry lists leverage, and only for an account of a
+     * tier Kraken offers margin to (Intermediate or Pro); equity is then Kraken's
+     * `TradeBalance`.
+     */
+    margin: z.boolean().default(false),
     kraken: z
       .object({
         /** Verification tier of the account (rate limits differ per tier). */

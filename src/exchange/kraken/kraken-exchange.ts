@@ -4,7 +4,8 @@ import { systemClock, type Clock } from '../../clock/clock.ts';
 import { DecimalString } from '../../shared/decimal-string.ts';
 import { silentLogger, type Logger } from '../../shared/logger.ts';
 import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
-import { Balances, PlaceOrderRequest, type ExchangeOrder, type ExchangePort } from '../exchange-port.ts';
+import { Balances, MarginPosition, PlaceOrderRequest, type ExchangeOrder, type ExchangePort } from '../exchange-port.ts';
+import { KRAKEN_OPEN_ORDERS_PER_PAIR } from './kraken-open-order-limits.ts';
 import { parseKrakenOrder } from './kraken-order.ts';
 import type { KrakenPrivateClient } from './kraken-private-client.ts';
 import { cancelPenalty, KRAKEN_ADD_ORDER_COST } from './kraken-trading-limiter.ts';
@@ -14,7 +15,20 @@ export interface KrakenExchangeOptions {
   /** Stamps the order `placeOrder` returns. Default the system clock. */
   clock?: Clock;
   logger?: Logger;
+  /** `execution.margin`: whether an order may carry leverage above 1. Default false (spot only). */
+  margin?: boolean;
+  /** Orders the account may have open on one pair (`KRAKEN_OPEN_ORDERS_PER_PAIR` of its tier). Default the Starter tier's. */
+  openOrdersPerPair?: number;
 }
+
+/**
+ * How far ahead of the signing moment an AddOrder's `deadline` lies, wall time: Kraken accepts
+ * 500 ms to 60 s (default 5 s) and does not match the order after it, so an order delayed on
+ * the way cannot trade on a stale decision ("deadline", Add Order,
+ * https://docs.kraken.com/api-reference/trading/add-order; the same range in
+ * https://docs.kraken.com/exchange/api-reference/unified-ws/batch_add).
+ */
+export const KRAKEN_ORDER_DEADLINE_MS = 5_000;
 
 /** `CancelAllOrdersAfter`'s answer: `triggerTime` is `"0"` when disarmed. */
 const DeadManSwitchResult = z.object({ currentTime: z.string(), triggerTime: z.string() });
@@ -25,17 +39,56 @@ const Count = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Num
 const OpenOrdersResult = z.object({ open: Orders });
 const ClosedOrdersResult = z.object({ closed: Orders, count: Count.optional() });
 const BalanceResult = z.record(z.string(), DecimalString);
-/** Our codes as `Balances` keys them; Kraken's staking and earn variants (`DOT.S`, `XBT.M`) are not. */
+const BalanceExResult = z.record(
+  z.string(),
+  z.looseObject({ balance: DecimalString, hold_trade: DecimalString.optional(), credit: DecimalString.optional(), credit_used: DecimalString.optional() }),
+);
+/** `TradeBalance`: `e` is the equity (trade balance plus the open positions' unrealized P&L), in the asked asset. */
+const TradeBalanceResult = z.looseObject({ e: DecimalString });
+/**
+ * `OpenPositions` with `docalcs`: one entry per position (Get Open Positions,
+ * https://docs.kraken.com/api-reference/account-data/get-open-positions). `vol` less
+ * `vol_closed` is still open; `value` is its current value (with `docalcs`), `cost` what it
+ * cost, `margin` what it holds, all in the quote asset.
+ */
+const OpenPositionsResult = z.record(
+  z.string(),
+  z.looseObject({ pair: z.string(), type: z.enum(['buy', 'sell']), vol: DecimalString, vol_closed: DecimalString, cost: DecimalString, margin: DecimalString, value: DecimalString.optional() }),
+);
+/** Our codes as `Balances` keys them. */
 const PlainAssetCode = /^[A-Z0-9]{2,12}$/;
+
+/**
+ * The Kraken asset a balance entry counts as, or null when it does not count as tradable.
+ *
+ * Kraken's balance suffixes (Balance and BalanceEx, https://docs.kraken.com/api-reference/account-data/get-account-balance,
+ * and "What is Asset.S and Asset.M", https://support.kraken.com/hc/en-us/articles/360039879471):
+ * - `.F`, balances earning in Kraken Rewards: traded through the base asset itself (the docs:
+ *   use `USDT` to transact with your `USDT` and `USDT.F` balances), so they count as it.
+ * - `.S` (staked), `.M` (opt-in rewards), `.B` (yield-bearing products), `.P` (parachain
+ *   allocations) and `.T` (tokenized assets): read-only or locked until taken out of the
+ *   product, or another asset altogether; they do not count.
+ */
+export function tradableAssetOf(entry: string): string | null {
+  const dot = entry.indexOf('.');
+  if (dot === -1) return entry;
+  return entry.slice(dot) === '.F' ? entry.slice(0, dot) : null;
+}
 
 /**
  * The Kraken spot account as an `ExchangePort`, over `KrakenPrivateClient` (one writer per API
  * key, shared rate limits, no retries).
  *
- * - `placeOrder` sends AddOrder once, with the client order id as `cl_ord_id`, and returns the
- *   order as accepted (`pending`, nothing filled): its fills come with the next query. Market,
- *   limit, `stop-loss` and `take-profit` (`price` = trigger, then at market); `leverage` when
- *   above 1, and `reduce_only` with it (spot orders have no position to reduce).
+ * - `placeOrder` sends AddOrder once, with the client order id as `cl_ord_id` and a `deadline`
+ *   a few seconds ahead (`KRAKEN_ORDER_DEADLINE_MS`), and returns the order as accepted
+ *   (`pending`, nothing filled): its fills come with the next query. Market, limit,
+ *   `stop-loss` and `take-profit` (`price` = trigger, then at market); `leverage` when above 1,
+ *   and `reduce_only` with it (spot orders have no position to reduce). Refused before sending:
+ *   leverage above 1 without `margin`, and a resting order past the tier's open orders on its
+ *   pair (`openOrdersPerPair`).
+ * - `balances` and `availableBalances` (`BalanceEx`, net of what resting orders hold) count
+ *   Kraken Rewards `.F` balances as their asset (`tradableAssetOf`); `marginEquity` reads
+ *   `TradeBalance`.
  * - `cancelOrder` charges the pair's trading counter the penalty for the order's age.
  * - `findByClientOrderId` asks OpenOrders, then ClosedOrders, filtered by `cl_ord_id`.
  *
@@ -47,10 +100,15 @@ export class KrakenExchange implements ExchangePort {
   private readonly clock: Clock;
   private readonly logger: Logger;
 
+  private readonly margin: boolean;
+  private readonly openOrdersPerPair: number;
+
   constructor(opts: KrakenExchangeOptions) {
     this.client = opts.client;
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? silentLogger;
+    this.margin = opts.margin ?? false;
+    this.openOrdersPerPair = opts.openOrdersPerPair ?? KRAKEN_OPEN_ORDERS_PER_PAIR.starter;
   }
 
   async placeOrder(request: PlaceOrderRequest, signal?: AbortSignal): Promise<ExchangeOrder> {
@@ -59,7 +117,14 @@ export class KrakenExchange implements ExchangePort {
       throw new TriplegainError('EXCHANGE_REJECTED', `kraken AddOrder: invalid order: ${z.prettifyError(parsed.error)}`, { requestSent: false });
     }
     const order = parsed.data;
+    const what = `AddOrder ${order.symbol} ${order.clientOrderId}`;
+    // The last guard of spot trading: whatever asked for it, no leverage leaves without margin.
+    if (order.leverage > 1 && !this.margin) {
+      throw new TriplegainError('EXCHANGE_REJECTED', `kraken ${what}: leverage ${order.leverage} needs margin, and execution.margin is false`, { call: what, requestSent: false });
+    }
     const market = await this.client.market(order.symbol);
+    // A market order does not rest in the book, so it adds nothing to the open orders counted.
+    if (order.type !== 'market') await this.refuseOverOpenOrderLimit(order.symbol, what, signal);
     const params: Record<string, string> = { pair: market.id, type: order.side, ordertype: order.type, volume: order.quantity };
     if (order.type === 'limit') params['price'] = order.limitPrice!;
     if (order.type === 'stop-loss' || order.type === 'take-profit') params['price'] = order.triggerPrice!;
@@ -69,8 +134,7 @@ export class KrakenExchange implements ExchangePort {
     }
     params['cl_ord_id'] = order.clientOrderId;
 
-    const what = `AddOrder ${order.symbol} ${order.clientOrderId}`;
-    const result = await this.client.call('AddOrder', params, { signal, what, trading: { symbol: order.symbol, cost: KRAKEN_ADD_ORDER_COST } });
+    const result = await this.client.call('AddOrder', params, { signal, what, trading: { symbol: order.symbol, cost: KRAKEN_ADD_ORDER_COST }, deadlineMs: KRAKEN_ORDER_DEADLINE_MS });
     const accepted = AddOrderResult.safeParse(result);
     if (!accepted.success) {
       // Kraken answered without an error: the order probably exists. Unknown outcome.
@@ -172,23 +236,117 @@ export class KrakenExchange implements ExchangePort {
     return trigger.data.triggerTime === '0' ? null : trigger.data.triggerTime;
   }
 
+  /** Every balance that counts as tradable (`tradableAssetOf`: Kraken Rewards `.F` balances count as their asset), by our code. */
   async balances(signal?: AbortSignal): Promise<Balances> {
     await this.client.loadMarkets();
     const result = BalanceResult.safeParse(await this.client.call('Balance', {}, { signal }));
     if (!result.success) throw rejected('Balance', `unexpected answer: ${z.prettifyError(result.error)}`);
+    return this.byAssetCode(Object.entries(result.data));
+  }
+
+  /**
+   * What each asset has free to trade now (`BalanceEx`): `balance + credit − credit_used −
+   * hold_trade`, Kraken's "available balance"; `hold_trade` is what resting orders hold (the
+   * quote of a buy, the base of a sell; spot orders only). `.F` balances count as their asset.
+   * (Get Extended Balance, https://docs.kraken.com/api-reference/account-data/get-extended-balance.)
+   */
+  async availableBalances(signal?: AbortSignal): Promise<Balances> {
+    await this.client.loadMarkets();
+    const result = BalanceExResult.safeParse(await this.client.call('BalanceEx', {}, { signal }));
+    if (!result.success) throw rejected('BalanceEx', `unexpected answer: ${z.prettifyError(result.error)}`);
+    return this.byAssetCode(
+      Object.entries(result.data).map(([asset, b]): [string, string] => [
+        asset,
+        new Decimal(b.balance)
+          .plus(b.credit ?? '0')
+          .minus(b.credit_used ?? '0')
+          .minus(b.hold_trade ?? '0')
+          .toFixed(),
+      ]),
+    );
+  }
+
+  /**
+   * The margin account's equity in `cashAsset` (`TradeBalance` `e`: trade balance plus the open
+   * positions' unrealized P&L; Get Trade Balance,
+   * https://docs.kraken.com/api-reference/account-data/get-trade-balance).
+   */
+  async marginEquity(cashAsset: string, signal?: AbortSignal): Promise<string> {
+    await this.client.loadMarkets();
+    const result = TradeBalanceResult.safeParse(await this.client.call('TradeBalance', { asset: this.client.assetId(cashAsset) }, { signal }));
+    if (!result.success) throw rejected('TradeBalance', `unexpected answer: ${z.prettifyError(result.error)}`);
+    return result.data.e;
+  }
+
+  /**
+   * The margin account's open positions (`OpenPositions` with `docalcs`), net per symbol: the
+   * open volume of longs less that of shorts, valued at Kraken's current value (else at cost),
+   * leverage as cost over margin.
+   */
+  async marginPositions(signal?: AbortSignal): Promise<MarginPosition[]> {
+    await this.client.loadMarkets();
+    const result = OpenPositionsResult.safeParse(await this.client.call('OpenPositions', { docalcs: 'true' }, { signal }));
+    if (!result.success) throw rejected('OpenPositions', `unexpected answer: ${z.prettifyError(result.error)}`);
+    const bySymbol = new Map<string, { quantity: Decimal; value: Decimal; cost: Decimal; margin: Decimal }>();
+    for (const [id, p] of Object.entries(result.data)) {
+      const symbol = this.client.symbolOf(p.pair);
+      if (symbol === null) throw rejected('OpenPositions', `position ${id} is in ${p.pair}, a pair Kraken's market list does not have`);
+      const sign = p.type === 'buy' ? 1 : -1;
+      const open = new Decimal(p.vol).minus(p.vol_closed);
+      const sum = bySymbol.get(symbol) ?? { quantity: new Decimal(0), value: new Decimal(0), cost: new Decimal(0), margin: new Decimal(0) };
+      bySymbol.set(symbol, {
+        quantity: sum.quantity.plus(open.times(sign)),
+        value: sum.value.plus(new Decimal(p.value ?? p.cost).times(sign)),
+        cost: sum.cost.plus(p.cost),
+        margin: sum.margin.plus(p.margin),
+      });
+    }
+    return [...bySymbol.entries()]
+      .filter(([, s]) => !s.quantity.isZero())
+      .map(([symbol, s]) =>
+        MarginPosition.parse({
+          symbol,
+          side: s.quantity.gt(0) ? 'long' : 'short',
+          quantity: s.quantity.abs().toFixed(),
+          notionalUsd: s.value.abs().toFixed(),
+          leverage: s.margin.gt(0) ? Decimal.max(1, s.cost.div(s.margin)).toDecimalPlaces(2).toNumber() : 1,
+        }),
+      );
+  }
+
+  /** Kraken's balance entries by our asset code, those that do not count left out, several entries of one code added up. */
+  private byAssetCode(entries: [string, string][]): Balances {
     const balances: Record<string, string> = {};
-    for (const [asset, amount] of Object.entries(result.data)) {
-      const code = this.client.assetCode(asset);
-      if (!PlainAssetCode.test(code)) {
-        this.logger.debug({ asset, code }, 'kraken balance of a non-spot asset left out');
+    for (const [asset, amount] of entries) {
+      const tradable = tradableAssetOf(asset);
+      const code = tradable === null ? null : this.client.assetCode(tradable);
+      if (code === null || !PlainAssetCode.test(code)) {
+        this.logger.debug({ asset, code }, 'kraken balance of a non-tradable asset left out');
         continue;
       }
-      // Kraken's string as is; two assets of one code (rare) are added up. Decimal's toFixed()
-      // never switches to exponent notation.
+      // Kraken's string as is; entries of one code (`XXBT`, `XBT.F`) are added up. Decimal's
+      // toFixed() never switches to exponent notation.
       const other = balances[code];
       balances[code] = other === undefined ? amount : new Decimal(other).plus(amount).toFixed();
     }
     return Balances.parse(balances);
+  }
+
+  /**
+   * Refuses, before sending, a resting order that would pass the account's open order limit on
+   * its pair (`openOrdersPerPair`). The open orders are Kraken's (`OpenOrders`), not only ours:
+   * Kraken counts every open order of the account on the pair, whoever placed it.
+   */
+  private async refuseOverOpenOrderLimit(symbol: string, what: string, signal: AbortSignal | undefined): Promise<void> {
+    const open = (await this.openOrders(signal)).filter((o) => o.symbol === symbol && isLive(o)).length;
+    if (open >= this.openOrdersPerPair) {
+      throw new TriplegainError('EXCHANGE_REJECTED', `kraken ${what}: ${open} orders are open on ${symbol}, the most the account's tier allows on one pair (${this.openOrdersPerPair}); not sent`, {
+        call: what,
+        openOrders: open,
+        limit: this.openOrdersPerPair,
+        requestSent: false,
+      });
+    }
   }
 
   /** The order with this txid, or null when Kraken has none. */

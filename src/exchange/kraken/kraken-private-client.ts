@@ -50,6 +50,11 @@ export interface PrivateCallOptions {
   what?: string;
   /** AddOrder and CancelOrder: the pair whose trading counter admits the call, and the cost. */
   trading?: { symbol: string; cost: number };
+  /**
+   * AddOrder: sends `deadline`, this many ms of wall time after the moment the request is
+   * signed (after its turn came), as RFC 3339: the engine does not match the order after it.
+   */
+  deadlineMs?: number;
 }
 
 /** A Kraken pair as the private API names it: `id` (`XXBTZUSD`) and `altname` (`XBTUSD`). */
@@ -190,9 +195,11 @@ export class KrakenPrivateClient {
     const admission = this.admissionOf(method, opts.trading);
     const turn = await this.takeTurn(what, admission, opts.signal);
     const context: RequestContext = { nonce: turn.nonce, nonceTaken: false, signal: opts.signal, sent: false };
+    // Wall time, not the market clock: Kraken compares it with its own.
+    const sentParams = opts.deadlineMs === undefined ? params : { ...params, deadline: new Date(Date.now() + opts.deadlineMs).toISOString() };
     try {
       this.onRequest?.({ method, nonce: turn.nonce, counter: turn.counter });
-      const response: unknown = await requestContext.run(context, () => this.exchange[`privatePost${method}`](params));
+      const response: unknown = await requestContext.run(context, () => this.exchange[`privatePost${method}`](sentParams));
       return resultOf(response, what);
     } catch (err) {
       throw await this.failure(err, what, context, opts);
@@ -257,6 +264,12 @@ export class KrakenPrivateClient {
       if (base && quote) splits.push(`${base}/${quote}`);
     }
     return splits.length === 1 ? splits[0]! : null;
+  }
+
+  /** Kraken's name of one of our asset codes (`USD` → `ZUSD`), after `loadMarkets`; the code itself when Kraken lists no such asset. */
+  assetId(code: string): string {
+    const id = this.exchange.currencies?.[code]?.id;
+    return typeof id === 'string' ? id : code;
   }
 
   /** Our code of a Kraken asset (`XXBT` → `BTC`, `ZUSD` → `USD`), after `loadMarkets`. */

@@ -6,7 +6,7 @@ import type { ExecutionConfig } from '../../config/sections/execution-config.ts'
 import type { Db, DbTransaction } from '../../db/open-database.ts';
 import { paperFills } from '../../db/schema/paper-fills.ts';
 import { paperOrders, type PaperOrderRow } from '../../db/schema/paper-orders.ts';
-import { shippedInstrumentBook, type InstrumentBook } from '../../market/instrument-book.ts';
+import type { InstrumentBook } from '../../market/instrument-book.ts';
 import { TriplegainError } from '../../shared/triplegain-error.ts';
 import { PlaceOrderRequest, type Balances, type ExchangeOrder, type ExchangePort, type PlaceOrder } from '../exchange-port.ts';
 import { krakenStyleId } from './kraken-style-id.ts';
@@ -28,8 +28,8 @@ export interface PaperExchangeDeps {
   config: PaperExchangeConfig;
   /** Orders are stamped with its time when placed, and fill only on bars that opened since (in replay: market time). */
   clock: Clock;
-  /** The pairs the exchange lists and their rules (tick, decimals, minimums); default: the shipped Kraken data. */
-  instruments?: InstrumentBook;
+  /** The pairs the exchange lists and their rules (tick, decimals, minimums): the worker's book (the shipped Kraken data on paper). */
+  instruments: InstrumentBook;
 }
 
 /** Kraken's answer to an order the account cannot pay for. */
@@ -65,7 +65,7 @@ export class PaperExchange implements ExchangePort {
     this.db = deps.db;
     this.config = deps.config;
     this.clock = deps.clock;
-    this.instruments = deps.instruments ?? shippedInstrumentBook();
+    this.instruments = deps.instruments;
   }
 
   /**

@@ -39,15 +39,18 @@ export interface StandInPair {
  * each schedule (volume 0): the stand-in does not move an account up the volume tiers.
  */
 export function pairsFromAssetPairs(result: Record<string, unknown>): StandInPair[] {
-  return Object.entries(result).map(([id, raw]) => {
+  return Object.entries(result).flatMap(([id, raw]) => {
     const entry = AssetPairEntry.parse(raw);
     const taker = entry.fees[0]![1];
+    const instrument = instrumentFromAssetPair(id, raw);
+    // A pair the project cannot read as an instrument is one Kraken would not offer it either.
+    if (instrument === null) return [];
     return {
       id,
       altname: entry.altname,
       base: entry.base,
       quote: entry.quote,
-      instrument: instrumentFromAssetPair(id, raw),
+      instrument,
       takerFeePct: taker,
       makerFeePct: entry.fees_maker?.[0]?.[1] ?? taker,
       leverageBuy: entry.leverage_buy,

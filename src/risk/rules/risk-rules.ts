@@ -5,6 +5,8 @@ import { exitWithinPositionRule } from './exit-within-position-rule.ts';
 import { freeCashRule } from './free-cash-rule.ts';
 import { instrumentMinimumRule } from './instrument-minimum-rule.ts';
 import { maxExposureRule } from './max-exposure-rule.ts';
+import { leverageNotAllowedRule } from './leverage-not-allowed-rule.ts';
+import { marginOffRule } from './margin-off-rule.ts';
 import { maxLeverageRule } from './max-leverage-rule.ts';
 import { maxOpenPositionsRule } from './max-open-positions-rule.ts';
 import { maxOrderNotionalRule } from './max-order-notional-rule.ts';
@@ -40,6 +42,8 @@ export const riskRules: { readonly sizing: readonly RiskRule[]; readonly checks:
     minOrderSizeRule,
     instrumentMinimumRule,
     maxLeverageRule,
+    marginOffRule,
+    leverageNotAllowedRule,
     spotShortRule,
     maxOpenPositionsRule,
     stopLossRequiredRule,

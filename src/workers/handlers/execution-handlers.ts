@@ -3,7 +3,6 @@ import { exitPosition } from '../../execution/exit-position.ts';
 import { followUpOrder } from '../../execution/follow-up-order.ts';
 import { placeOrderOnce } from '../../execution/place-order-once.ts';
 import { approvedOrderRequest } from '../../execution/approved-order-request.ts';
-import { instrumentBookOf } from '../../market/instrument-book.ts';
 import { approvedClientOrderId, approvedOrderPurpose } from '../../orders/approved-order.ts';
 import type { JobContext, JobHandlers } from '../../queues/define-queue.ts';
 import { executionQueue, type SubmitOrderData, type SubmitOrderResult } from '../../queues/queue-catalog.ts';
@@ -16,7 +15,7 @@ import { databaseNow } from '../../db/database-now.ts';
 import { recordUnexecutedApproval } from '../../execution/record-unexecuted-approval.ts';
 import type { TaskDeps } from '../task-deps.ts';
 
-type ExecutionDeps = Pick<TaskDeps, 'db' | 'redis' | 'keys' | 'config' | 'logger' | 'clock'>;
+type ExecutionDeps = Pick<TaskDeps, 'db' | 'redis' | 'keys' | 'config' | 'logger' | 'clock' | 'instruments'>;
 
 /**
  * The execution task: places the order a stored approval names, once (`placeOrderOnce`); an
@@ -92,7 +91,7 @@ async function carryOut(deps: ExecutionDeps, exchange: ExchangePort, approval: R
     return { status: exit.status, clientOrderId: exit.order.clientOrderId, exchangeOrderId: exit.order.exchangeOrderId, orderStatus: exit.order.status };
   }
   const outcome = await placeOrderOnce(
-    { ...deps, logger: ctx.logger, instruments: instrumentBookOf(deps.config) },
+    { ...deps, logger: ctx.logger },
     exchange,
     // An entry, or a rebalance's leg (its sell reduces the core allocation, not a position).
     approvedOrderRequest(approval, proposal),

@@ -15,7 +15,7 @@ import type { TaskDeps } from '../task-deps.ts';
  * finish), the pass is a re-protection instead (`reprotectPositions`: reconcile, then every
  * stop), which admits entries again once it completes.
  */
-export function reconcileHandlers(deps: Pick<TaskDeps, 'db' | 'config' | 'clock' | 'logger' | 'redis' | 'keys'> & { exchange: ExchangePort; executionQueue: Queue }): JobHandlers<typeof reconcileQueue> {
+export function reconcileHandlers(deps: Pick<TaskDeps, 'db' | 'config' | 'clock' | 'logger' | 'redis' | 'keys' | 'instruments'> & { exchange: ExchangePort; executionQueue: Queue }): JobHandlers<typeof reconcileQueue> {
   return {
     async run() {
       const pending = await protectionPendingReasons(deps.redis, deps.keys);

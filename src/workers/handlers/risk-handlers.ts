@@ -7,7 +7,6 @@ import { databaseNow } from '../../db/database-now.ts';
 import type { Db } from '../../db/open-database.ts';
 import { riskDecisions } from '../../db/schema/risk-decisions.ts';
 import { riskState } from '../../db/schema/risk-state.ts';
-import { instrumentBookOf } from '../../market/instrument-book.ts';
 import { latestClose } from '../../portfolio/latest-prices.ts';
 import { heldPositionOf, type HeldPosition } from '../../positions/held-position.ts';
 import { exitClaimOf } from '../../reservations/exit-claim.ts';
@@ -19,6 +18,7 @@ import { jobOptionsOf, type JobContext, type JobHandlers } from '../../queues/de
 import { executionQueue, type EvaluateRiskData, type EvaluateRiskResult, type riskQueue } from '../../queues/queue-catalog.ts';
 import type { BreakerTrip } from '../../risk/breaker-trip.ts';
 import { evaluateBreakers } from '../../risk/evaluate-breakers.ts';
+import { atAllowedLeverage } from '../../risk/at-allowed-leverage.ts';
 import { evaluateRisk } from '../../risk/evaluate-risk.ts';
 import type { OrderProposal } from '../../risk/order-proposal.ts';
 import type { PortfolioReader } from '../../risk/portfolio-reader.ts';
@@ -30,7 +30,7 @@ import { withLockedRiskState } from '../../risk/risk-state-store.ts';
 import { describeError } from '../../shared/triplegain-error.ts';
 import type { TaskDeps } from '../task-deps.ts';
 
-export interface RiskDeps extends Pick<TaskDeps, 'config' | 'db' | 'bus' | 'redis' | 'keys' | 'clock' | 'logger'> {
+export interface RiskDeps extends Pick<TaskDeps, 'config' | 'db' | 'bus' | 'redis' | 'keys' | 'clock' | 'logger' | 'instruments'> {
   control: Pick<ControlPlane, 'current' | 'known' | 'apply'>;
   portfolio: PortfolioReader;
   /** The execution queue, where approvals go. */
@@ -57,7 +57,9 @@ export function riskHandlers(deps: RiskDeps): JobHandlers<typeof riskQueue> {
 }
 
 async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext): Promise<EvaluateRiskResult> {
-  const { proposal } = data;
+  const instrument = deps.instruments.find(data.proposal.symbol);
+  // At the leverage it will be sent with: the cash it reserves is sized by the same snap.
+  const proposal = atAllowedLeverage(data.proposal, instrument);
   const [stored] = await deps.db.select().from(riskDecisions).where(eq(riskDecisions.proposalId, proposal.proposalId));
   if (stored) {
     await reassertHalt(deps);
@@ -67,7 +69,6 @@ async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext)
 
   const nowMs = deps.clock.now();
   const account = deps.config.execution.exchange;
-  const instrument = instrumentBookOf(deps.config).find(proposal.symbol);
   let outcome: { state: RiskState; result: { decision: RiskDecision; trips: BreakerTrip[] } };
   try {
     // Before the balances: a spot buy whose reservation is released after this instant may
@@ -88,6 +89,7 @@ async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext)
         openPositions: [...openPositions.filter((p) => p.symbol !== proposal.symbol), ...(position ? [position] : [])],
         freeCashUsd: new Decimal(freeCashUsd).minus(await heldCashUsd(tx, account, balancesReadAt)).toFixed(),
         instrument,
+        margin: deps.config.execution.margin,
         state,
         clusterState: control.state,
         nowMs,

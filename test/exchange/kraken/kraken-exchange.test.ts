@@ -36,9 +36,9 @@ describe('KrakenExchange against recorded Kraken responses', () => {
     await t.cleanup();
   });
 
-  function newExchange(overrides: Partial<Omit<KrakenPrivateClientOptions, 'redis' | 'keys'>> = {}) {
+  function newExchange(overrides: Partial<Omit<KrakenPrivateClientOptions, 'redis' | 'keys'>> = {}, options: { margin?: boolean } = {}) {
     const client = aKrakenClient({ baseUrl: server.url, redis: t.redis, keys: t.keys }, overrides);
-    return { client, exchange: new KrakenExchange({ client, clock }) };
+    return { client, exchange: new KrakenExchange({ client, clock, ...options }) };
   }
   const sent = (method: string) => server.requests.filter((r) => r.method === method);
   /** A request's fields but the nonce (and whatever else is named). */
@@ -59,6 +59,7 @@ describe('KrakenExchange against recorded Kraken responses', () => {
         volume: '0.01000000',
         price: '50000.0',
         cl_ord_id: '2d0c7f3a-9b1e-5c4d-8e6f-0a1b2c3d4e5f',
+        deadline: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
       });
       expect(order).toEqual({
         exchangeOrderId: 'OUF4EM-FRGI2-MQMWZD',
@@ -86,12 +87,12 @@ describe('KrakenExchange against recorded Kraken responses', () => {
       const { exchange } = newExchange();
       const order = await exchange.placeOrder(request);
       const recorded = ccxtRequestBody('createOrder', ccxtCase);
-      expect(fields(sent('AddOrder')[0]!.params, ['pair', 'cl_ord_id'])).toEqual(fields(recorded, ['pair']));
+      expect(fields(sent('AddOrder')[0]!.params, ['pair', 'cl_ord_id', 'deadline'])).toEqual(fields(recorded, ['pair']));
       expect(order).toMatchObject({ type: request.type, triggerPrice: request.triggerPrice ?? null, limitPrice: null });
     });
 
     it('sends leverage and reduce_only for a margin order as ccxt recorded them, and neither for spot', async () => {
-      const { exchange } = newExchange();
+      const { exchange } = newExchange({}, { margin: true });
       await exchange.placeOrder(anOrder({ side: 'sell', leverage: 5, reduceOnly: true }));
       await exchange.placeOrder(anOrder({ side: 'sell', leverage: 1, reduceOnly: true }));
       const recorded = ccxtRequestBody('createOrder', 'Margin stopLossPrice order (type 2)');
@@ -197,7 +198,8 @@ describe('KrakenExchange against recorded Kraken responses', () => {
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 100);
       const startedAt = performance.now();
-      expect(await failure(exchange.placeOrder(anOrder(), controller.signal))).toMatchObject({ code: 'TIMEOUT', details: { requestSent: true } });
+      // A market order: nothing is asked before its AddOrder (a resting one first counts the pair's open orders).
+      expect(await failure(exchange.placeOrder(anOrder({ type: 'market', limitPrice: undefined }), controller.signal))).toMatchObject({ code: 'TIMEOUT', details: { requestSent: true } });
       expect(performance.now() - startedAt).toBeLessThan(500);
       expect(await exchange.balances()).toEqual({ USD: '200000.00', BTC: '0.5', ETH: '2.0' });
       expect(sent('AddOrder')).toHaveLength(1);

@@ -32,7 +32,7 @@ describe('PaperExchange', () => {
   });
 
   function paperExchange(overrides: Partial<PaperExchangeConfig> = {}, instruments?: PaperExchangeDeps['instruments']): PaperExchange {
-    return new PaperExchange({ db: t.db, config: paperConfig(overrides), clock, ...(instruments ? { instruments } : {}) });
+    return new PaperExchange({ db: t.db, config: paperConfig(overrides), clock, instruments: instruments ?? InstrumentBook.shipped() });
   }
 
   /** The stored row of the order with `clientOrderId` (what the exchange port does not show: trigger state, last bar matched). */

@@ -1,7 +1,7 @@
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shippedInstrumentBook } from '../../../src/market/instrument-book.ts';
+import { InstrumentBook } from '../../../src/market/instrument-book.ts';
 import { exitWithinPositionRule } from '../../../src/risk/rules/exit-within-position-rule.ts';
 import { aPosition, aRuleInput, cappedBy, decide, deniedBy, expectApproved, expectDenied } from '../risk-builders.ts';
 
@@ -76,7 +76,7 @@ describe('exit within position rule: sized by what is left of the position', () 
   });
 
   it('takes a remainder below the pair’s minimum order with the exit: no dust position is left', () => {
-    const instrument = shippedInstrumentBook().get('XRP/USD');
+    const instrument = InstrumentBook.shipped().get('XRP/USD');
     const xrp = held({ symbol: 'XRP/USD', notionalUsd: '250', quantity: '100' });
     const exit = { ...closeAll, symbol: 'XRP/USD', entryPrice: '2.5' };
     // 95 XRP asked would leave 5, below ordermin 10: all 100 go.

@@ -1,12 +1,12 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { shippedInstrumentBook } from '../../../src/market/instrument-book.ts';
+import { InstrumentBook } from '../../../src/market/instrument-book.ts';
 import type { Instrument } from '../../../src/market/instrument.ts';
 import { instrumentMinimumRule } from '../../../src/risk/rules/instrument-minimum-rule.ts';
 import { aRuleInput, decide, deniedBy, expectApproved, expectDenied } from '../risk-builders.ts';
 
 // Kraken's XRP/USD: ordermin 10 XRP, costmin 0.5 USD, 8 lot decimals. At 2.5, 10 XRP cost 25.
-const xrp = shippedInstrumentBook().get('XRP/USD');
+const xrp = InstrumentBook.shipped().get('XRP/USD');
 const xrpEntry = { symbol: 'XRP/USD', entryPrice: '2.5', stopLoss: '2.45', takeProfit: null };
 const atXrp = { marketPrice: '2.5', instrument: xrp };
 

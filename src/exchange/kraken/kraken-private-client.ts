@@ -35,6 +35,8 @@ export interface KrakenPrivateClientOptions {
   logger?: Logger;
   /** Called for every private request just before it is sent (metrics, tests). */
   onRequest?: (request: PrivateRequestInfo) => void;
+  /** Wall time, ms, that an AddOrder's `deadline` is counted from (Kraken compares it with its own clock). Default `Date.now`. */
+  wallNowMs?: () => number;
 }
 
 export interface PrivateRequestInfo {
@@ -141,6 +143,7 @@ export class KrakenPrivateClient {
   private readonly maxWaitMs: number;
   private readonly logger: Logger;
   private readonly onRequest: ((request: PrivateRequestInfo) => void) | undefined;
+  private readonly wallNowMs: () => number;
   private markets: Promise<unknown> | undefined;
 
   constructor(opts: KrakenPrivateClientOptions) {
@@ -159,6 +162,7 @@ export class KrakenPrivateClient {
     this.maxWaitMs = opts.maxWaitMs ?? 30_000;
     this.logger = opts.logger ?? silentLogger;
     this.onRequest = opts.onRequest;
+    this.wallNowMs = opts.wallNowMs ?? Date.now;
     this.exchange = new DisciplinedKraken(
       {
         apiKey,
@@ -196,7 +200,7 @@ export class KrakenPrivateClient {
     const turn = await this.takeTurn(what, admission, opts.signal);
     const context: RequestContext = { nonce: turn.nonce, nonceTaken: false, signal: opts.signal, sent: false };
     // Wall time, not the market clock: Kraken compares it with its own.
-    const sentParams = opts.deadlineMs === undefined ? params : { ...params, deadline: new Date(Date.now() + opts.deadlineMs).toISOString() };
+    const sentParams = opts.deadlineMs === undefined ? params : { ...params, deadline: new Date(this.wallNowMs() + opts.deadlineMs).toISOString() };
     try {
       this.onRequest?.({ method, nonce: turn.nonce, counter: turn.counter });
       const response: unknown = await requestContext.run(context, () => this.exchange[`privatePost${method}`](sentParams));

@@ -125,8 +125,8 @@ describe('Kraken stand-in: account, limits and faults', () => {
       h = await startHarness({ balances: { ZUSD: '100', XXBT: '0.2', 'XBT.F': '0.0125' } });
       expect((await h.signed('Balance')).result).toEqual({ ZUSD: '100', XXBT: '0.2', 'XBT.F': '0.0125' });
       expect((await h.signed('BalanceEx')).result!['XBT.F']).toEqual({ balance: '0.0125', hold_trade: '0' });
-      // Our ExchangePort reads spot assets only.
-      expect(await h.exchange.balances()).toEqual({ USD: '100', BTC: '0.2' });
+      // Rewards balances count as the asset they are of.
+      expect(await h.exchange.balances()).toEqual({ USD: '100', BTC: '0.2125' });
     });
 
     it("answers Time on Kraken's clock, offset from ours", async () => {

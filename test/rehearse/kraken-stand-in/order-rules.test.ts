@@ -31,8 +31,9 @@ describe('Kraken stand-in: AddOrder rules, through the live path', () => {
 
     const spot = await startHarness({ marginEnabled: false });
     try {
-      const err = await failure(spot.exchange.placeOrder(anOrder({ leverage: 2 })));
-      expect(err.details['krakenError']).toBe('EOrder:Cannot open position');
+      // Raw: the live path itself sends no leverage unless execution.margin is on.
+      const margin = await spot.signed('AddOrder', { pair: 'XXBTZUSD', type: 'buy', ordertype: 'limit', price: '50000.0', volume: '0.01', leverage: '2' });
+      expect(margin.error).toEqual(['EOrder:Cannot open position']);
     } finally {
       await spot.close();
     }

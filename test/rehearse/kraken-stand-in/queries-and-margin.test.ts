@@ -4,7 +4,7 @@ import { MarketDataConfig } from '../../../src/config/sections/market-data-confi
 import { KrakenPublicClient } from '../../../src/market/kraken-public-client.ts';
 import { KrakenStandInOptions } from '../../../src/rehearse/kraken-stand-in/kraken-stand-in-options.ts';
 import { transition, type StandInOrderEvent, type StandInOrderStatus } from '../../../src/rehearse/kraken-stand-in/stand-in-order.ts';
-import { anOrder, failure } from '../../exchange/kraken/kraken-builders.ts';
+import { anOrder } from '../../exchange/kraken/kraken-builders.ts';
 import { TEST_API_KEY, TEST_API_SECRET } from '../../support/kraken-private-server.ts';
 import { flatBar, START_MS, startHarness, type Harness } from './stand-in-harness.ts';
 
@@ -60,16 +60,17 @@ describe('Kraken stand-in: queries and margin', () => {
   it('refuses reduce_only without a position, and lets it close a margin short', async () => {
     h = await startHarness({ marginEnabled: true, balances: { ZUSD: '10000' } });
     h.standIn.applyBar('BTC/USD', flatBar('50000.0'));
-    const close = anOrder({ clientOrderId: 'close', side: 'buy', type: 'market', limitPrice: undefined, quantity: '0.1', leverage: 2, reduceOnly: true });
-    expect((await failure(h.exchange.placeOrder(close))).details['krakenError']).toBe('EOrder:Reduce only:No position exists');
+    // Raw requests: the live path sends leverage only with execution.margin on.
+    const close = { pair: 'XXBTZUSD', type: 'buy', ordertype: 'market', volume: '0.1', leverage: '2', reduce_only: 'true', cl_ord_id: 'close' };
+    expect((await h.signed('AddOrder', close)).error).toEqual(['EOrder:Reduce only:No position exists']);
     expect((await h.signed('OpenPositions')).result).toEqual({});
 
-    await h.exchange.placeOrder(anOrder({ clientOrderId: 'short', side: 'sell', type: 'market', limitPrice: undefined, quantity: '0.1', leverage: 2 }));
+    expect((await h.signed('AddOrder', { pair: 'XXBTZUSD', type: 'sell', ordertype: 'market', volume: '0.1', leverage: '2', cl_ord_id: 'short' })).error).toEqual([]);
     const positions = (await h.signed('OpenPositions')).result!;
     expect(Object.values(positions)).toMatchObject([{ type: 'sell', vol: '0.1', cost: '5000', margin: '2500', pair: 'XXBTZUSD' }]);
 
     h.standIn.applyBar('BTC/USD', flatBar('49000.0', START_MS + 60_000));
-    await h.exchange.placeOrder(close);
+    expect((await h.signed('AddOrder', close)).error).toEqual([]);
     expect((await h.signed('OpenPositions')).result).toEqual({});
     // +100 on the short, fees 13 (open at 50000) and 12.74 (close at 49000).
     expect(h.standIn.balances()).toEqual({ ZUSD: '10074.26' });

@@ -42,7 +42,7 @@ export async function startHarness(options: Partial<KrakenStandInOptions> = {}):
     ...options,
   });
   const newExchange = (overrides: Partial<Omit<KrakenPrivateClientOptions, 'redis' | 'keys'>> = {}) =>
-    new KrakenExchange({ client: aKrakenClient({ baseUrl: standIn.url, redis: redis.redis, keys: redis.keys }, overrides), clock });
+    new KrakenExchange({ client: aKrakenClient({ baseUrl: standIn.url, redis: redis.redis, keys: redis.keys }, { wallNowMs: () => clock.now(), ...overrides }), clock });
   return {
     standIn,
     clock,

@@ -22,19 +22,12 @@ export function registerChaosCommand(program: Command): void {
     .option('--no-faults', 'no fault schedule: the whole run is the fault-free reference')
     .option('--keep', 'keep the database, Redis files and logs even when the run passed')
     .action(async (opts: { minutes: string; workers: string; seed?: string; speed: string; faults: boolean; keep?: boolean }) => {
-      const [{ parseChaosOptions }, { runChaos }, { ChaosInterrupted }] = await Promise.all([import('../../chaos/chaos-options.ts'), import('../../chaos/run-chaos.ts'), import('../../chaos/chaos-interrupted.ts')]);
+      const [{ parseChaosOptions }, { runChaos }, { harnessRunAction }] = await Promise.all([
+        import('../../chaos/chaos-options.ts'),
+        import('../../chaos/run-chaos.ts'),
+        import('../actions/harness-run-action.ts'),
+      ]);
       const options = parseChaosOptions({ minutes: opts.minutes, workers: opts.workers, seed: opts.seed, speed: opts.speed, faults: opts.faults, keep: opts.keep ?? false });
-      const summary = await runChaos(options, (line) => console.log(line)).catch((err: unknown) => {
-        if (!(err instanceof ChaosInterrupted)) throw err;
-        console.log(`${err.message}: stopped`);
-        process.exitCode = err.exitCode;
-        return undefined;
-      });
-      if (summary === undefined) return;
-      for (const line of summary.lines) console.log(line);
-      if (summary.failures.length > 0) {
-        console.log(`FAILED: ${summary.failures.join('; ')}`);
-        process.exitCode = 1;
-      }
+      await harnessRunAction((say) => runChaos(options, say));
     });
 }

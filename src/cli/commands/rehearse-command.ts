@@ -24,23 +24,12 @@ export function registerRehearseCommand(program: Command): void {
     .option('--no-faults', 'no fault schedule')
     .option('--keep', 'keep the database, Redis files and logs even when the run passed')
     .action(async (opts: { minutes: string; workers: string; seed?: string; speed: string; faults: boolean; keep?: boolean }) => {
-      const [{ parseRehearseOptions }, { runRehearsal }, { ChaosInterrupted }] = await Promise.all([
+      const [{ parseRehearseOptions }, { runRehearsal }, { harnessRunAction }] = await Promise.all([
         import('../../rehearse/rehearse-options.ts'),
         import('../../rehearse/run-rehearsal.ts'),
-        import('../../chaos/chaos-interrupted.ts'),
+        import('../actions/harness-run-action.ts'),
       ]);
       const options = parseRehearseOptions({ minutes: opts.minutes, workers: opts.workers, seed: opts.seed, speed: opts.speed, faults: opts.faults, keep: opts.keep ?? false });
-      const summary = await runRehearsal(options, (line) => console.log(line)).catch((err: unknown) => {
-        if (!(err instanceof ChaosInterrupted)) throw err;
-        console.log(`${err.message}: stopped`);
-        process.exitCode = err.exitCode;
-        return undefined;
-      });
-      if (summary === undefined) return;
-      for (const line of summary.lines) console.log(line);
-      if (summary.failures.length > 0) {
-        console.log(`FAILED: ${summary.failures.join('; ')}`);
-        process.exitCode = 1;
-      }
+      await harnessRunAction((say) => runRehearsal(options, say));
     });
 }

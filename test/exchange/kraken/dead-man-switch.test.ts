@@ -81,8 +81,10 @@ describe("Kraken's dead man's switch, armed by one worker of the cluster", () =>
     expect(disarmAt).toBeGreaterThanOrEqual(0);
     expect(await t.redis.get(t.keys.deadManSwitchLease)).toBeNull();
 
-    await waitFor(() => b.deadMan.holding() && b.armed > 0, 'the standby arms the switch');
-    const rearmAt = armRequests().findIndex((r, i) => i > disarmAt && r.params.get('timeout') === '3');
+    // The standby's counter moves when it sends the arm; Kraken records it when it arrives.
+    const rearmAfterDisarm = () => armRequests().findIndex((r, i) => i > disarmAt && r.params.get('timeout') === '3');
+    await waitFor(() => b.deadMan.holding() && b.armed > 0 && rearmAfterDisarm() >= 0, 'the standby arms the switch');
+    const rearmAt = rearmAfterDisarm();
     // The standby's arm comes after the disarm: the stop never leaves the account unarmed behind it.
     expect(rearmAt).toBeGreaterThan(disarmAt);
     // It was disarmed, not overdue: nothing may have fired.

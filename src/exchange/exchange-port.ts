@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tradingPair } from '../config/config-fields.ts';
 import { DecimalString, NonNegativeDecimalString, PositiveDecimalString } from '../shared/decimal-string.ts';
+import type { CallPriority } from './call-priority.ts';
 
 /** Order types both exchanges support. `stop-loss` and `take-profit` rest until the price crosses `triggerPrice`, then trade at market. */
 export const OrderType = z.enum(['market', 'limit', 'stop-loss', 'take-profit']);
@@ -88,6 +89,12 @@ export type Balances = z.infer<typeof Balances>;
  */
 export interface ExchangePort {
   readonly name: 'paper' | 'kraken';
+  /**
+   * Wall time after a create call ended past which an order it sent can no longer reach the
+   * exchange (Kraken: the AddOrder `deadline` and a margin for the two clocks). Absent: no such
+   * bound, and reconciliation waits its own default before taking an order as never received.
+   */
+  readonly lateArrivalMs?: number;
   placeOrder(request: PlaceOrderRequest, signal?: AbortSignal): Promise<ExchangeOrder>;
   /** Cancels by exchange order id; an order already closed or canceled is not an error. */
   cancelOrder(exchangeOrderId: string, signal?: AbortSignal): Promise<void>;
@@ -96,12 +103,15 @@ export interface ExchangePort {
   closedOrders(sinceMs: number, signal?: AbortSignal): Promise<ExchangeOrder[]>;
   /** The order with this client id, open or closed, or null when the exchange has none. */
   findByClientOrderId(clientOrderId: string, signal?: AbortSignal): Promise<ExchangeOrder | null>;
-  balances(signal?: AbortSignal): Promise<Balances>;
+  /** The order with this exchange id, or null when the exchange has none: one lookup where `findByClientOrderId` may take several. Absent where both cost the same (paper). */
+  findOrder?(exchangeOrderId: string, signal?: AbortSignal): Promise<ExchangeOrder | null>;
+  /** `priority`: how urgent the read is, where the exchange's API counter is shared (`CallPriority`; default `trading`). */
+  balances(signal?: AbortSignal, priority?: CallPriority): Promise<Balances>;
   /**
    * What each asset has free to trade now: its balance less what resting orders hold (the
    * quote of a buy, the base of a sell). Absent where the exchange does not say (paper).
    */
-  availableBalances?(signal?: AbortSignal): Promise<Balances>;
+  availableBalances?(signal?: AbortSignal, priority?: CallPriority): Promise<Balances>;
   /** The margin account's equity in `cashAsset`, open positions' unrealized P&L included. Absent without a margin account. */
   marginEquity?(cashAsset: string, signal?: AbortSignal): Promise<string>;
   /** The margin account's open positions, net per symbol. Absent without a margin account. */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { LuaScript } from '../bus/scripts/lua-script.ts';
 import type { KrakenTier } from '../config/sections/execution-config.ts';
+import type { CallPriority } from '../exchange/call-priority.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 
 /** A decaying call counter: each call adds its cost, the counter loses `decayPerSec` a second. */
@@ -17,6 +18,20 @@ export const KRAKEN_TIER_LIMITS: Readonly<Record<KrakenTier, RateLimitParams>> =
   intermediate: { maxCounter: 20, decayPerSec: 0.5 },
   pro: { maxCounter: 20, decayPerSec: 1 },
 };
+
+/**
+ * How high a call of this priority may fill the counter (`CallPriority`). Protective calls keep
+ * one unit of headroom below Kraken's maximum, for the drift between our model and Kraken's own
+ * counter (two clocks, and the decay between our decision and Kraken's); trading calls leave a
+ * quarter of the counter to them; background calls only the lower half. Starter (15): 14, 10, 7;
+ * Intermediate and Pro (20): 19, 14, 10.
+ */
+export function admissionCeiling(maxCounter: number, priority: CallPriority): number {
+  const protective = maxCounter - 1;
+  if (priority === 'protective') return protective;
+  if (priority === 'trading') return protective - Math.ceil(maxCounter / 4);
+  return Math.floor(maxCounter / 2);
+}
 
 /** What a call adds to Kraken's counter: history calls (ledgers, trades history) count double. */
 export const KRAKEN_CALL_COST = { call: 1, historyCall: 2 } as const;
@@ -150,10 +165,14 @@ export class KrakenRateLimiter {
     return new KrakenRateLimiter({ ...opts, ...KRAKEN_TIER_LIMITS[tier] });
   }
 
-  /** Admits a call of `cost` now if the counter allows it; never waits. */
-  async tryAcquire(cost: number = KRAKEN_CALL_COST.call): Promise<RateLimitDecision> {
-    this.checkCost(cost);
-    return this.run(cost);
+  /**
+   * Admits a call of `cost` now if the counter allows it; never waits. `ceiling` (at most
+   * `maxCounter`, the default) is how high this call may fill the counter: a lower one keeps
+   * the rest for more urgent calls (`admissionCeiling`); `waitMs` is then counted to it.
+   */
+  async tryAcquire(cost: number = KRAKEN_CALL_COST.call, ceiling: number = this.opts.maxCounter): Promise<RateLimitDecision> {
+    this.checkCost(cost, ceiling);
+    return this.run(cost, ceiling);
   }
 
   /**
@@ -201,17 +220,20 @@ export class KrakenRateLimiter {
     return Number(before);
   }
 
-  private checkCost(cost: number): void {
-    if (!(cost > 0) || cost > this.opts.maxCounter) {
-      throw new TriplegainError('CONFIG_INVALID', `rate limit ${this.opts.key}: cost ${cost} is not within (0, ${this.opts.maxCounter}]`, {
+  private checkCost(cost: number, ceiling: number = this.opts.maxCounter): void {
+    if (!(ceiling > 0) || ceiling > this.opts.maxCounter) {
+      throw new TriplegainError('CONFIG_INVALID', `rate limit ${this.opts.key}: ceiling ${ceiling} is not within (0, ${this.opts.maxCounter}]`, { key: this.opts.key, ceiling });
+    }
+    if (!(cost > 0) || cost > ceiling) {
+      throw new TriplegainError('CONFIG_INVALID', `rate limit ${this.opts.key}: cost ${cost} is not within (0, ${ceiling}]`, {
         key: this.opts.key,
         cost,
       });
     }
   }
 
-  private async run(cost: number): Promise<RateLimitDecision> {
-    const reply = (await decayingCounterScript.run(this.opts.redis, [this.opts.key], [this.opts.maxCounter, this.opts.decayPerSec, cost])) as [
+  private async run(cost: number, ceiling: number = this.opts.maxCounter): Promise<RateLimitDecision> {
+    const reply = (await decayingCounterScript.run(this.opts.redis, [this.opts.key], [ceiling, this.opts.decayPerSec, cost])) as [
       number,
       number,
       string,

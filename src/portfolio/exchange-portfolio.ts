@@ -35,33 +35,35 @@ export interface ExchangePortfolioDeps {
  */
 export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader {
   // Reads at the same moment share one balance call (on Kraken a rate-limited private call):
-  // the risk job asks for equity and free cash together.
+  // the risk job asks for equity and free cash together. A read with a signal of its own asks
+  // alone: the exchange shares what it can (`KrakenBalanceReader`).
   let pending: Promise<Balances> | null = null;
-  const balancesNow = (): Promise<Balances> => (pending ??= deps.exchange.balances().finally(() => (pending = null)));
+  const balancesNow = (signal: AbortSignal | undefined): Promise<Balances> =>
+    signal ? deps.exchange.balances(signal) : (pending ??= deps.exchange.balances().finally(() => (pending = null)));
   return {
-    async equityUsd() {
-      if (deps.margin && deps.exchange.marginEquity) return deps.exchange.marginEquity(deps.cashAsset);
-      const balances = await balancesNow();
+    async equityUsd(signal) {
+      if (deps.margin && deps.exchange.marginEquity) return deps.exchange.marginEquity(deps.cashAsset, signal);
+      const balances = await balancesNow(signal);
       const held = Object.keys(balances).filter((asset) => !new Decimal(balances[asset] ?? '0').isZero());
       return balancesEquity(balances, await latestPrices(deps.db, { cashAsset: deps.cashAsset, timeframe: deps.timeframe, assets: held }), deps.cashAsset);
     },
-    async openPositions() {
+    async openPositions(signal) {
       const open = await loadOpenPositions(deps.db, deps.account);
       const ours = await Promise.all(open.map(async (p) => toOpenPosition(p, await markOf(deps.db, p.symbol, deps.timeframe))));
       if (!deps.margin || !deps.exchange.marginPositions) return ours;
-      const theirs = await deps.exchange.marginPositions();
+      const theirs = await deps.exchange.marginPositions(signal);
       const onMargin = new Set(theirs.map((p) => p.symbol));
       return [...ours.filter((p) => !onMargin.has(p.symbol)), ...theirs.map((p) => ({ symbol: p.symbol, side: p.side, notionalUsd: p.notionalUsd, leverage: p.leverage, quantity: p.quantity }))];
     },
-    async freeCashUsd() {
+    async freeCashUsd(signal) {
       if (deps.exchange.availableBalances) {
         // Net of what every resting order holds (`hold_trade`), reserved or not: a resting buy
         // an approval still holds cash for is then taken off twice (here and by
         // `heldCashUsd`), which errs on the side of buying less.
-        const available = await deps.exchange.availableBalances();
+        const available = await deps.exchange.availableBalances(signal);
         return available[deps.cashAsset] ?? '0';
       }
-      const balances = await balancesNow();
+      const balances = await balancesNow(signal);
       // An approved buy's order is left out while its approval holds a cash reservation: the
       // risk worker takes the reservation (the whole approved amount, until the order is done)
       // off this free cash itself (`heldCashUsd`), so counting the order here too would take

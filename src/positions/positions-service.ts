@@ -14,7 +14,7 @@ import type { Candle } from '../market/candle.ts';
 import { adoptExchangeOrder } from '../orders/order-store.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { InstrumentBook } from '../market/instrument-book.ts';
-import { describeError } from '../shared/triplegain-error.ts';
+import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import type { Redis } from 'ioredis';
 import { recordValuation } from '../portfolio/record-valuation.ts';
 import { setProtection } from './position-store.ts';
@@ -54,7 +54,8 @@ const isPaper = (exchange: ExchangePort): exchange is PaperExchange => exchange.
  * 4. the engine watches the bar (`watchProtection`): a take profit or trailing stop, or a stop
  *    level crossed while no stop rested through the bar, closes the position at market
  *    (`exitPosition`); a trailing stop is ratcheted (only ever tighter);
- * 5. the account is valued into the snapshot of the bar's slot (`recordValuation`).
+ * 5. the account is valued into the snapshot of the bar's slot (`recordValuation`), a
+ *    `background` read: skipped while the exchange's API counter is busy with trading.
  * Protective orders go on while PAUSED (the execution fence admits exits); while HALTED no
  * order is sent.
  */
@@ -148,7 +149,15 @@ async function stopRestedThrough(deps: PositionsDeps, bar: Candle): Promise<bool
   return resting !== undefined;
 }
 
-/** The bar's valuation, in the snapshot of its slot. A failure is logged: the bar's orders and positions are done already. */
+/**
+ * The bar's valuation, in the snapshot of its slot. A failure is logged: the bar's orders and
+ * positions are done already. Its balance read is `background`: refused at once while the
+ * exchange's API counter is kept for trading and protective calls; a later bar of the slot, or
+ * the portfolio tick, records the slot.
+ */
 async function snapshot(deps: PositionsDeps, atMs: number): Promise<void> {
-  await recordValuation(deps, atMs).catch((err: unknown) => deps.logger.warn({ atMs, err: describeError(err) }, 'snapshot not recorded'));
+  await recordValuation(deps, atMs, undefined, 'background').catch((err: unknown) => {
+    if (err instanceof TriplegainError && err.code === 'EXCHANGE_RATE_LIMITED') deps.logger.debug({ atMs, err: describeError(err) }, 'snapshot skipped: the API counter is busy');
+    else deps.logger.warn({ atMs, err: describeError(err) }, 'snapshot not recorded');
+  });
 }

@@ -1,17 +1,21 @@
 import type { OpenPosition } from './risk-context.ts';
 
-/** What the risk engine reads of the account: equity and open positions, now. */
+/**
+ * What the risk engine reads of the account: equity and open positions, now. `signal` ends a
+ * read that waits too long (for an exchange's rate limit, say): the read then fails, and the
+ * caller denies rather than guesses.
+ */
 export interface PortfolioReader {
   /** Cash plus the open positions' value, in the cash asset, decimal string. */
-  equityUsd(): Promise<string>;
-  openPositions(): Promise<OpenPosition[]>;
+  equityUsd(signal?: AbortSignal): Promise<string>;
+  openPositions(signal?: AbortSignal): Promise<OpenPosition[]>;
   /**
    * Cash a new spot buy can spend: the cash balance less what the account's open spot buys
    * still need (their unfilled quantity at their limit price, or at the latest close), except
    * buys an approval still holds cash for: the risk worker takes those reservations off
    * itself (`heldCashUsd`), so no cash is counted twice.
    */
-  freeCashUsd(): Promise<string>;
+  freeCashUsd(signal?: AbortSignal): Promise<string>;
 }
 
 /**

@@ -15,9 +15,9 @@ import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts'
 const ENTRY_TXID = 'OENTRY-FOLLW-UPTEST1';
 const PROPOSAL_ID = 'prop-follow-up';
 
-/** Kraken's ClosedOrders answer for our market buy, filled in full (the shape of `http_closed_orders.json`). */
+/** Kraken's QueryOrders answer for our market buy, filled in full (the shape of `spot-rest_user_orders_query.json`). */
 function filledMarketBuy(clientOrderId: string, nowMs: number) {
-  const closed = {
+  const orders = {
     [ENTRY_TXID]: {
       refid: null,
       userref: 0,
@@ -40,7 +40,7 @@ function filledMarketBuy(clientOrderId: string, nowMs: number) {
       oflags: 'fciq',
     },
   };
-  return { error: [], result: { closed, count: 1 } };
+  return { error: [], result: orders };
 }
 
 describe("an order's follow-up on Kraken", () => {
@@ -74,8 +74,7 @@ describe("an order's follow-up on Kraken", () => {
   it('learns that a market entry filled, opens the position and places its stop, without waiting for the reconciliation', async () => {
     const clientOrderId = approvedClientOrderId({ proposalId: PROPOSAL_ID, intent: 'entry' });
     server.override('AddOrder', { times: 1, body: { error: [], result: { descr: { order: 'buy 0.01000000 XBTUSD @ market' }, txid: [ENTRY_TXID] } } });
-    server.override('OpenOrders', { body: { error: [], result: { open: {} } } });
-    server.override('ClosedOrders', { body: filledMarketBuy(clientOrderId, Date.now()) });
+    server.override('QueryOrders', { body: filledMarketBuy(clientOrderId, Date.now()) });
 
     const result = await submitApprovedEntry();
     expect(result).toMatchObject({ status: 'submitted', clientOrderId, exchangeOrderId: ENTRY_TXID, orderStatus: 'filled' });
@@ -87,12 +86,16 @@ describe("an order's follow-up on Kraken", () => {
     expect(Number(stop[0]!.params.get('price'))).toBe(39_000);
     expect(Number(stop[0]!.params.get('volume'))).toBe(0.01);
     expect(stop[0]!.params.get('type')).toBe('sell');
+    // Looked up by the txid AddOrder returned: one QueryOrders (cost 1) a look, not the
+    // OpenOrders and ClosedOrders by client id (cost up to 3) that share the API counter.
+    const lookups = server.requests.filter((r) => r.method === 'QueryOrders' || (['OpenOrders', 'ClosedOrders'].includes(r.method) && r.params.get('cl_ord_id') !== null));
+    expect(lookups.map((r) => [r.method, r.params.get('txid')])).toEqual([['QueryOrders', ENTRY_TXID]]);
   }, 30_000);
 
   it('a follow-up that fails leaves the order as Kraken accepted it, for the reconciliation', async () => {
     const clientOrderId = approvedClientOrderId({ proposalId: PROPOSAL_ID, intent: 'entry' });
     server.override('AddOrder', { times: 1, body: { error: [], result: { descr: { order: 'buy 0.01000000 XBTUSD @ market' }, txid: [ENTRY_TXID] } } });
-    server.override('OpenOrders', { body: { error: ['EService:Unavailable'] } });
+    server.override('QueryOrders', { body: { error: ['EService:Unavailable'] } });
 
     const result = await submitApprovedEntry();
     expect(result).toMatchObject({ status: 'submitted', clientOrderId, exchangeOrderId: ENTRY_TXID, orderStatus: 'open' });

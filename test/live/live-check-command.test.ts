@@ -8,7 +8,7 @@ import { createKeys } from '../../src/keys.ts';
 import { REQUIRED_KEY_PERMISSIONS } from '../../src/live/check-key-permissions.ts';
 import { aKrakenClient } from '../exchange/kraken/kraken-builders.ts';
 import { krakenTimeBody, startKrakenFixtureServer, type KrakenFixtureServer } from '../support/kraken-fixture-server.ts';
-import { krakenPrivateFixtureBodies, startKrakenPrivateServer, TEST_API_KEY, TEST_API_SECRET, type KrakenPrivateServer } from '../support/kraken-private-server.ts';
+import { balanceExOf, krakenPrivateFixtureBodies, startKrakenPrivateServer, TEST_API_KEY, TEST_API_SECRET, type KrakenPrivateServer } from '../support/kraken-private-server.ts';
 import { runCli } from '../support/run-cli.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 
@@ -60,8 +60,8 @@ describe('triplegain live check', () => {
     server = await startKrakenPrivateServer({
       bodies: { ...krakenPrivateFixtureBodies(), GetApiKeyInfo: JSON.stringify(apiKeyInfoWith(TRADING_RIGHTS)), TradeVolume: tradeVolumeOf('XBTUSDT') },
     });
-    // A funded account: cash and some BTC (hand-made in Kraken's Balance shape).
-    server.override('Balance', { body: { error: [], result: { USDT: '500.0000', XXBT: '0.0100000000' } } });
+    // A funded account: cash and some BTC (hand-made in Kraken's BalanceEx shape).
+    server.override('BalanceEx', { body: balanceExOf(JSON.stringify({ error: [], result: { USDT: '500.0000', XXBT: '0.0100000000' } })) });
     server.override('AddOrder', { body: VALIDATED });
     dir = await mkdtemp(join(tmpdir(), 'tgtest-live-check-'));
   });

@@ -19,10 +19,18 @@ describe('exchangePortfolio over Kraken', () => {
     t = await createTestRedis();
     server = await startKrakenPrivateServer();
     await saveCandles(database.db, [{ symbol: 'BTC/USD', timeframe: '1h', openTimeMs: T0, open: '50000', high: '50000', low: '50000', close: '50000', volume: '10', trades: 1, gapFilled: false }], 'replay');
-    server.override('Balance', { body: { error: [], result: { ZUSD: '1000.0000', 'USD.F': '500.0000', XXBT: '0.01', 'XBT.F': '0.01', 'XBT.S': '5' } } });
-    // A resting buy holds 400 USD; a resting sell 0.005 BTC.
+    // A resting buy holds 400 USD; a resting sell 0.005 BTC; staked BTC does not count.
     server.override('BalanceEx', {
-      body: { error: [], result: { ZUSD: { balance: '1000.0000', hold_trade: '400.0000' }, 'USD.F': { balance: '500.0000', hold_trade: '0' }, XXBT: { balance: '0.01', hold_trade: '0.005' } } },
+      body: {
+        error: [],
+        result: {
+          ZUSD: { balance: '1000.0000', hold_trade: '400.0000' },
+          'USD.F': { balance: '500.0000', hold_trade: '0' },
+          XXBT: { balance: '0.01', hold_trade: '0.005' },
+          'XBT.F': { balance: '0.01', hold_trade: '0' },
+          'XBT.S': { balance: '5', hold_trade: '0' },
+        },
+      },
     });
     server.override('TradeBalance', { body: { error: [], result: { eb: '3000.0', tb: '2500.0', m: '100.0', n: '-50.0', c: '1000.0', v: '950.0', e: '2450.0', mf: '2350.0', ml: '2450.0' } } });
   });

@@ -12,6 +12,16 @@ const readPrivate = (name: string): string => readFileSync(new URL(name, private
 export const TEST_API_KEY = 'tg-test-api-key-0001';
 export const TEST_API_SECRET = Buffer.from('triplegain test private key, not a Kraken secret, 64 bytes long!!').toString('base64');
 
+/**
+ * `BalanceEx`'s answer for the same account as a `Balance` answer: each amount as `balance`,
+ * nothing held (`hold_trade` "0"). Kraken's Get Extended Balance page gives the shape
+ * (https://docs.kraken.com/api-reference/account-data/get-extended-balance) and no example to copy.
+ */
+export function balanceExOf(balanceBody: string): string {
+  const { result } = JSON.parse(balanceBody) as { result: Record<string, string> };
+  return JSON.stringify({ error: [], result: Object.fromEntries(Object.entries(result).map(([asset, balance]) => [asset, { balance, hold_trade: '0' }])) });
+}
+
 /** Default answers per private method (see `test/fixtures/kraken/private/SOURCES.md`). */
 export function krakenPrivateFixtureBodies(): Record<string, string> {
   return {
@@ -21,6 +31,7 @@ export function krakenPrivateFixtureBodies(): Record<string, string> {
     ClosedOrders: readPrivate('nautilus/http_closed_orders.json'),
     QueryOrders: readPrivate('kraken-api-specs/spot-rest_user_orders_query.json'),
     Balance: readPrivate('nautilus/http_spot_balance.json'),
+    BalanceEx: balanceExOf(readPrivate('nautilus/http_spot_balance.json')),
   };
 }
 

@@ -4,7 +4,9 @@ import { systemClock, type Clock } from '../../clock/clock.ts';
 import { DecimalString } from '../../shared/decimal-string.ts';
 import { silentLogger, type Logger } from '../../shared/logger.ts';
 import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
-import { Balances, MarginPosition, PlaceOrderRequest, type ExchangeOrder, type ExchangePort } from '../exchange-port.ts';
+import type { CallPriority } from '../call-priority.ts';
+import { MarginPosition, PlaceOrderRequest, type Balances, type ExchangeOrder, type ExchangePort } from '../exchange-port.ts';
+import { KrakenBalanceReader } from './kraken-balance-reader.ts';
 import { KRAKEN_OPEN_ORDERS_PER_PAIR } from './kraken-open-order-limits.ts';
 import { parseKrakenOrder } from './kraken-order.ts';
 import type { KrakenPrivateClient } from './kraken-private-client.ts';
@@ -30,6 +32,11 @@ export interface KrakenExchangeOptions {
  */
 export const KRAKEN_ORDER_DEADLINE_MS = 5_000;
 
+/** Wall time a count of the open orders serves the open-order limit check (`refuseOverOpenOrderLimit`). */
+const OPEN_COUNT_FRESH_MS = 30_000;
+/** Places under the limit a count must leave to serve: room for what other replicas placed meanwhile. */
+const OPEN_COUNT_MARGIN = 10;
+
 /** `CancelAllOrdersAfter`'s answer: `triggerTime` is `"0"` when disarmed. */
 const DeadManSwitchResult = z.object({ currentTime: z.string(), triggerTime: z.string() });
 const AddOrderResult = z.object({ txid: z.array(z.string().min(1)).min(1) });
@@ -38,11 +45,6 @@ const Orders = z.record(z.string(), z.unknown());
 const Count = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
 const OpenOrdersResult = z.object({ open: Orders });
 const ClosedOrdersResult = z.object({ closed: Orders, count: Count.optional() });
-const BalanceResult = z.record(z.string(), DecimalString);
-const BalanceExResult = z.record(
-  z.string(),
-  z.looseObject({ balance: DecimalString, hold_trade: DecimalString.optional(), credit: DecimalString.optional(), credit_used: DecimalString.optional() }),
-);
 /** `TradeBalance`: `e` is the equity (trade balance plus the open positions' unrealized P&L), in the asked asset. */
 const TradeBalanceResult = z.looseObject({ e: DecimalString });
 /**
@@ -55,26 +57,6 @@ const OpenPositionsResult = z.record(
   z.string(),
   z.looseObject({ pair: z.string(), type: z.enum(['buy', 'sell']), vol: DecimalString, vol_closed: DecimalString, cost: DecimalString, margin: DecimalString, value: DecimalString.optional() }),
 );
-/** Our codes as `Balances` keys them. */
-const PlainAssetCode = /^[A-Z0-9]{2,12}$/;
-
-/**
- * The Kraken asset a balance entry counts as, or null when it does not count as tradable.
- *
- * Kraken's balance suffixes (Balance and BalanceEx, https://docs.kraken.com/api-reference/account-data/get-account-balance,
- * and "What is Asset.S and Asset.M", https://support.kraken.com/hc/en-us/articles/360039879471):
- * - `.F`, balances earning in Kraken Rewards: traded through the base asset itself (the docs:
- *   use `USDT` to transact with your `USDT` and `USDT.F` balances), so they count as it.
- * - `.S` (staked), `.M` (opt-in rewards), `.B` (yield-bearing products), `.P` (parachain
- *   allocations) and `.T` (tokenized assets): read-only or locked until taken out of the
- *   product, or another asset altogether; they do not count.
- */
-export function tradableAssetOf(entry: string): string | null {
-  const dot = entry.indexOf('.');
-  if (dot === -1) return entry;
-  return entry.slice(dot) === '.F' ? entry.slice(0, dot) : null;
-}
-
 /**
  * The Kraken spot account as an `ExchangePort`, over `KrakenPrivateClient` (one writer per API
  * key, shared rate limits, no retries).
@@ -86,9 +68,12 @@ export function tradableAssetOf(entry: string): string | null {
  *   and `reduce_only` with it (spot orders have no position to reduce). Refused before sending:
  *   leverage above 1 without `margin`, and a resting order past the tier's open orders on its
  *   pair (`openOrdersPerPair`).
- * - `balances` and `availableBalances` (`BalanceEx`, net of what resting orders hold) count
- *   Kraken Rewards `.F` balances as their asset (`tradableAssetOf`); `marginEquity` reads
- *   `TradeBalance`.
+ * - `balances` and `availableBalances` (net of what resting orders hold) both read `BalanceEx`
+ *   (`KrakenBalanceReader`) and count Kraken Rewards `.F` balances as their asset;
+ *   `marginEquity` reads `TradeBalance`.
+ * - Order lookups, the open and closed orders and the dead man's switch are `protective` calls
+ *   on the account's API counter (`CallPriority`): the balance reads of new trades and of
+ *   valuations never leave them without room.
  * - `cancelOrder` charges the pair's trading counter the penalty for the order's age.
  * - `findByClientOrderId` asks OpenOrders, then ClosedOrders, filtered by `cl_ord_id`.
  *
@@ -96,7 +81,17 @@ export function tradableAssetOf(entry: string): string | null {
  */
 export class KrakenExchange implements ExchangePort {
   readonly name = 'kraken' as const;
+  /**
+   * Every AddOrder carries `deadline` (`KRAKEN_ORDER_DEADLINE_MS` after it is signed): Kraken's
+   * engine rejects a request that reaches it later, so an order not there once the deadline has
+   * passed never will be. 10 s more covers a difference between our clock and Kraken's (`live
+   * check` fails a larger one).
+   */
+  readonly lateArrivalMs = KRAKEN_ORDER_DEADLINE_MS + 10_000;
   private readonly client: KrakenPrivateClient;
+  private readonly balanceReader: KrakenBalanceReader;
+  /** The open orders per pair at Kraken's last full OpenOrders answer to this process, and the resting orders it placed since. */
+  private openCount: { atMs: number; bySymbol: Map<string, number>; placedSince: Map<string, number> } | null = null;
   private readonly clock: Clock;
   private readonly logger: Logger;
 
@@ -107,6 +102,7 @@ export class KrakenExchange implements ExchangePort {
     this.client = opts.client;
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? silentLogger;
+    this.balanceReader = new KrakenBalanceReader(this.client, this.logger);
     this.margin = opts.margin ?? false;
     this.openOrdersPerPair = opts.openOrdersPerPair ?? KRAKEN_OPEN_ORDERS_PER_PAIR.starter;
   }
@@ -124,7 +120,13 @@ export class KrakenExchange implements ExchangePort {
     }
     const market = await this.client.market(order.symbol);
     // A market order does not rest in the book, so it adds nothing to the open orders counted.
-    if (order.type !== 'market') await this.refuseOverOpenOrderLimit(order.symbol, what, signal);
+    if (order.type !== 'market') {
+      await this.refuseOverOpenOrderLimit(order.symbol, what, signal).catch((err: unknown) => {
+        if (err instanceof TriplegainError && err.details['requestSent'] === false && err.details['call'] === what) throw err;
+        // The count failed (the OpenOrders call's own outcome aside): AddOrder never left.
+        throw new TriplegainError('EXCHANGE_UNAVAILABLE', `kraken ${what}: not sent: the pair's open orders could not be counted: ${describeError(err)}`, { call: what, requestSent: false }, { cause: err });
+      });
+    }
     const params: Record<string, string> = { pair: market.id, type: order.side, ordertype: order.type, volume: order.quantity };
     if (order.type === 'limit') params['price'] = order.limitPrice!;
     if (order.type === 'stop-loss' || order.type === 'take-profit') params['price'] = order.triggerPrice!;
@@ -141,6 +143,7 @@ export class KrakenExchange implements ExchangePort {
       throw new TriplegainError('EXCHANGE_UNAVAILABLE', `kraken ${what}: the answer has no txid`, { call: what, requestSent: true });
     }
     const txid = accepted.data.txid[0]!;
+    if (order.type !== 'market' && this.openCount) this.openCount.placedSince.set(order.symbol, (this.openCount.placedSince.get(order.symbol) ?? 0) + 1);
     await this.client.trading.recordPlaced(txid, order.symbol).catch((err: unknown) => {
       // Only the cancel penalty needs it; without it a cancel asks Kraken for the order's age.
       this.logger.warn({ txid, err: describeError(err) }, 'kraken order placement time not recorded');
@@ -169,7 +172,7 @@ export class KrakenExchange implements ExchangePort {
     let placed = await this.client.trading.placedOrder(exchangeOrderId).catch(() => null);
     if (!placed) {
       // Not placed from here (or long ago): Kraken knows its pair and age.
-      const order = await this.queryOrder(exchangeOrderId, signal);
+      const order = await this.findOrder(exchangeOrderId, signal);
       if (!order) throw new TriplegainError('EXCHANGE_REJECTED', `kraken ${what}: Kraken has no such order`, { call: what, requestSent: false });
       if (!isLive(order)) return;
       placed = { symbol: order.symbol, ageMs: Math.max(0, this.clock.now() - order.openedAtMs) };
@@ -179,7 +182,7 @@ export class KrakenExchange implements ExchangePort {
     } catch (err) {
       // Kraken says "unknown" for an order that is no longer open: done if it has closed.
       if (err instanceof TriplegainError && err.details['krakenError'] === 'EOrder:Unknown order') {
-        const order = await this.queryOrder(exchangeOrderId, signal);
+        const order = await this.findOrder(exchangeOrderId, signal);
         if (order && !isLive(order)) return;
       }
       throw err;
@@ -187,10 +190,17 @@ export class KrakenExchange implements ExchangePort {
   }
 
   async openOrders(signal?: AbortSignal): Promise<ExchangeOrder[]> {
-    const result = await this.client.call('OpenOrders', {}, { signal });
+    // Wall time, taken before the call: the count is at least as fresh as this.
+    const atMs = Date.now();
+    const result = await this.client.call('OpenOrders', {}, { signal, priority: 'protective' });
     const page = OpenOrdersResult.safeParse(result);
     if (!page.success) throw rejected('OpenOrders', `unexpected answer: ${z.prettifyError(page.error)}`);
-    return this.parseOrders(page.data.open, 'OpenOrders');
+    const orders = await this.parseOrders(page.data.open, 'OpenOrders');
+    const bySymbol = new Map<string, number>();
+    for (const o of orders) if (isLive(o)) bySymbol.set(o.symbol, (bySymbol.get(o.symbol) ?? 0) + 1);
+    // Entries the page left out (an order of a pair we do not know) count against no pair we trade.
+    if (Object.keys(page.data.open).length === orders.length) this.openCount = { atMs, bySymbol, placedSince: new Map() };
+    return orders;
   }
 
   async closedOrders(sinceMs: number, signal?: AbortSignal): Promise<ExchangeOrder[]> {
@@ -198,7 +208,7 @@ export class KrakenExchange implements ExchangePort {
     const params = { start: String(Math.max(0, Math.floor(sinceMs / 1000) - 1)), closetime: 'close' };
     const orders = new Map<string, ExchangeOrder>();
     for (;;) {
-      const result = await this.client.call('ClosedOrders', { ...params, ofs: String(orders.size) }, { signal, what: `ClosedOrders since ${sinceMs}` });
+      const result = await this.client.call('ClosedOrders', { ...params, ofs: String(orders.size) }, { signal, what: `ClosedOrders since ${sinceMs}`, priority: 'protective' });
       const page = ClosedOrdersResult.safeParse(result);
       if (!page.success) throw rejected('ClosedOrders', `unexpected answer: ${z.prettifyError(page.error)}`);
       const before = orders.size;
@@ -212,12 +222,12 @@ export class KrakenExchange implements ExchangePort {
 
   async findByClientOrderId(clientOrderId: string, signal?: AbortSignal): Promise<ExchangeOrder | null> {
     const what = `find ${clientOrderId}`;
-    const open = OpenOrdersResult.safeParse(await this.client.call('OpenOrders', { cl_ord_id: clientOrderId }, { signal, what: `OpenOrders ${clientOrderId}` }));
+    const open = OpenOrdersResult.safeParse(await this.client.call('OpenOrders', { cl_ord_id: clientOrderId }, { signal, what: `OpenOrders ${clientOrderId}`, priority: 'protective' }));
     if (!open.success) throw rejected(what, `unexpected answer: ${z.prettifyError(open.error)}`);
     const found = await this.matching(open.data.open, clientOrderId);
     if (found) return found;
     const closed = ClosedOrdersResult.safeParse(
-      await this.client.call('ClosedOrders', { cl_ord_id: clientOrderId }, { signal, what: `ClosedOrders ${clientOrderId}` }),
+      await this.client.call('ClosedOrders', { cl_ord_id: clientOrderId }, { signal, what: `ClosedOrders ${clientOrderId}`, priority: 'protective' }),
     );
     if (!closed.success) throw rejected(what, `unexpected answer: ${z.prettifyError(closed.error)}`);
     return this.matching(closed.data.closed, clientOrderId);
@@ -230,40 +240,20 @@ export class KrakenExchange implements ExchangePort {
    * @returns when Kraken will cancel (ISO time), or null when disarmed.
    */
   async armDeadManSwitch(timeoutSec: number, signal?: AbortSignal): Promise<string | null> {
-    const result = await this.client.call('CancelAllOrdersAfter', { timeout: String(timeoutSec) }, { signal, what: 'CancelAllOrdersAfter' });
+    const result = await this.client.call('CancelAllOrdersAfter', { timeout: String(timeoutSec) }, { signal, what: 'CancelAllOrdersAfter', priority: 'protective' });
     const trigger = DeadManSwitchResult.safeParse(result);
     if (!trigger.success) throw new TriplegainError('EXCHANGE_REJECTED', `kraken CancelAllOrdersAfter: unexpected answer ${JSON.stringify(result)}`);
     return trigger.data.triggerTime === '0' ? null : trigger.data.triggerTime;
   }
 
   /** Every balance that counts as tradable (`tradableAssetOf`: Kraken Rewards `.F` balances count as their asset), by our code. */
-  async balances(signal?: AbortSignal): Promise<Balances> {
-    await this.client.loadMarkets();
-    const result = BalanceResult.safeParse(await this.client.call('Balance', {}, { signal }));
-    if (!result.success) throw rejected('Balance', `unexpected answer: ${z.prettifyError(result.error)}`);
-    return this.byAssetCode(Object.entries(result.data));
+  balances(signal?: AbortSignal, priority?: CallPriority): Promise<Balances> {
+    return this.balanceReader.totals(signal, priority);
   }
 
-  /**
-   * What each asset has free to trade now (`BalanceEx`): `balance + credit − credit_used −
-   * hold_trade`, Kraken's "available balance"; `hold_trade` is what resting orders hold (the
-   * quote of a buy, the base of a sell; spot orders only). `.F` balances count as their asset.
-   * (Get Extended Balance, https://docs.kraken.com/api-reference/account-data/get-extended-balance.)
-   */
-  async availableBalances(signal?: AbortSignal): Promise<Balances> {
-    await this.client.loadMarkets();
-    const result = BalanceExResult.safeParse(await this.client.call('BalanceEx', {}, { signal }));
-    if (!result.success) throw rejected('BalanceEx', `unexpected answer: ${z.prettifyError(result.error)}`);
-    return this.byAssetCode(
-      Object.entries(result.data).map(([asset, b]): [string, string] => [
-        asset,
-        new Decimal(b.balance)
-          .plus(b.credit ?? '0')
-          .minus(b.credit_used ?? '0')
-          .minus(b.hold_trade ?? '0')
-          .toFixed(),
-      ]),
-    );
+  /** What each asset has free to trade now (`KrakenBalanceReader.available`). */
+  availableBalances(signal?: AbortSignal, priority?: CallPriority): Promise<Balances> {
+    return this.balanceReader.available(signal, priority);
   }
 
   /**
@@ -314,30 +304,22 @@ export class KrakenExchange implements ExchangePort {
       );
   }
 
-  /** Kraken's balance entries by our asset code, those that do not count left out, several entries of one code added up. */
-  private byAssetCode(entries: [string, string][]): Balances {
-    const balances: Record<string, string> = {};
-    for (const [asset, amount] of entries) {
-      const tradable = tradableAssetOf(asset);
-      const code = tradable === null ? null : this.client.assetCode(tradable);
-      if (code === null || !PlainAssetCode.test(code)) {
-        this.logger.debug({ asset, code }, 'kraken balance of a non-tradable asset left out');
-        continue;
-      }
-      // Kraken's string as is; entries of one code (`XXBT`, `XBT.F`) are added up. Decimal's
-      // toFixed() never switches to exponent notation.
-      const other = balances[code];
-      balances[code] = other === undefined ? amount : new Decimal(other).plus(amount).toFixed();
-    }
-    return Balances.parse(balances);
-  }
-
   /**
    * Refuses, before sending, a resting order that would pass the account's open order limit on
    * its pair (`openOrdersPerPair`). The open orders are Kraken's (`OpenOrders`), not only ours:
-   * Kraken counts every open order of the account on the pair, whoever placed it.
+   * Kraken counts every open order of the account on the pair, whoever placed it. A count this
+   * process read at most `OPEN_COUNT_FRESH_MS` ago (the reconciliation reads them every 15 s),
+   * plus the resting orders it placed since, serves while it leaves `OPEN_COUNT_MARGIN` places
+   * for other replicas' orders; only nearer the limit is Kraken asked again: the check costs the
+   * API counter nothing in the common case.
    */
   private async refuseOverOpenOrderLimit(symbol: string, what: string, signal: AbortSignal | undefined): Promise<void> {
+    const known = this.openCount;
+    const nowMs = Date.now();
+    if (known && nowMs - known.atMs <= OPEN_COUNT_FRESH_MS) {
+      const estimate = (known.bySymbol.get(symbol) ?? 0) + (known.placedSince.get(symbol) ?? 0);
+      if (estimate + OPEN_COUNT_MARGIN < this.openOrdersPerPair) return;
+    }
     const open = (await this.openOrders(signal)).filter((o) => o.symbol === symbol && isLive(o)).length;
     if (open >= this.openOrdersPerPair) {
       throw new TriplegainError('EXCHANGE_REJECTED', `kraken ${what}: ${open} orders are open on ${symbol}, the most the account's tier allows on one pair (${this.openOrdersPerPair}); not sent`, {
@@ -349,13 +331,13 @@ export class KrakenExchange implements ExchangePort {
     }
   }
 
-  /** The order with this txid, or null when Kraken has none. */
-  private async queryOrder(txid: string, signal: AbortSignal | undefined): Promise<ExchangeOrder | null> {
+  /** The order with this txid, or null when Kraken has none: one `QueryOrders` (cost 1), where `findByClientOrderId` may take three. */
+  async findOrder(txid: string, signal?: AbortSignal): Promise<ExchangeOrder | null> {
     const what = `QueryOrders ${txid}`;
     let result: Record<string, unknown>;
     try {
       await this.client.loadMarkets();
-      result = await this.client.call('QueryOrders', { txid }, { signal, what });
+      result = await this.client.call('QueryOrders', { txid }, { signal, what, priority: 'protective' });
     } catch (err) {
       if (err instanceof TriplegainError && err.details['krakenError'] === 'EOrder:Invalid order') return null;
       throw err;

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { fetchWholeBody } from '../../market/fetch-whole-body.ts';
 import type { ExecutionConfig } from '../../config/sections/execution-config.ts';
 import type { Keys } from '../../keys.ts';
+import type { CallPriority } from '../call-priority.ts';
 import {
+  admissionCeiling,
   KRAKEN_PRIVATE_CALL_COST,
   KRAKEN_TIER_LIMITS,
   KrakenRateLimiter,
@@ -53,6 +55,11 @@ export interface PrivateCallOptions {
   /** AddOrder and CancelOrder: the pair whose trading counter admits the call, and the cost. */
   trading?: { symbol: string; cost: number };
   /**
+   * How much of the account's API counter the call may fill (`admissionCeiling`); default
+   * `trading`. A `background` call never waits for the counter: refused at once, retryable.
+   */
+  priority?: CallPriority;
+  /**
    * AddOrder: sends `deadline`, this many ms of wall time after the moment the request is
    * signed (after its turn came), as RFC 3339: the engine does not match the order after it.
    */
@@ -74,6 +81,14 @@ interface RequestContext {
   sent: boolean;
 }
 const requestContext = new AsyncLocalStorage<RequestContext>();
+
+/** The counter that admits a call: its cost, how high it may fill it (undefined: to the maximum), and whether it waits for room. */
+interface Admission {
+  limiter: KrakenRateLimiter;
+  cost: number;
+  ceiling: number | undefined;
+  waits: boolean;
+}
 
 /** How often a replica looks again at a held account lock (plus jitter). */
 const LOCK_POLL_MS = 5;
@@ -140,6 +155,7 @@ export class KrakenPrivateClient {
   readonly trading: KrakenTradingLimiter;
   private readonly exchange: DisciplinedKraken;
   private readonly lock: KrakenAccountLock;
+  private readonly apiLimit: RateLimitParams;
   private readonly maxWaitMs: number;
   private readonly logger: Logger;
   private readonly onRequest: ((request: PrivateRequestInfo) => void) | undefined;
@@ -156,7 +172,8 @@ export class KrakenPrivateClient {
     }
     this.accountId = krakenAccountId(apiKey);
     const keys = krakenAccountKeys(opts.keys, this.accountId);
-    this.apiLimiter = new KrakenRateLimiter({ redis: opts.redis, key: keys.apiCounter, ...(opts.apiLimit ?? KRAKEN_TIER_LIMITS[tier]) });
+    this.apiLimit = opts.apiLimit ?? KRAKEN_TIER_LIMITS[tier];
+    this.apiLimiter = new KrakenRateLimiter({ redis: opts.redis, key: keys.apiCounter, ...this.apiLimit });
     this.trading = new KrakenTradingLimiter({ redis: opts.redis, keys, limits: opts.tradingLimit ?? KRAKEN_TRADING_TIER_LIMITS[tier] });
     this.lock = new KrakenAccountLock({ redis: opts.redis, keys, holdMs: timeoutMs + LOCK_MARGIN_MS });
     this.maxWaitMs = opts.maxWaitMs ?? 30_000;
@@ -196,7 +213,7 @@ export class KrakenPrivateClient {
    */
   async call(method: KrakenPrivateMethod, params: Record<string, string>, opts: PrivateCallOptions = {}): Promise<Record<string, unknown>> {
     const what = opts.what ?? method;
-    const admission = this.admissionOf(method, opts.trading);
+    const admission = this.admissionOf(method, opts.trading, opts.priority ?? 'trading');
     const turn = await this.takeTurn(what, admission, opts.signal);
     const context: RequestContext = { nonce: turn.nonce, nonceTaken: false, signal: opts.signal, sent: false };
     // Wall time, not the market clock: Kraken compares it with its own.
@@ -281,17 +298,17 @@ export class KrakenPrivateClient {
     return this.exchange.safeCurrencyCode(asset) ?? asset;
   }
 
-  private admissionOf(method: KrakenPrivateMethod, trading: PrivateCallOptions['trading']): { limiter: KrakenRateLimiter; cost: number } | undefined {
+  private admissionOf(method: KrakenPrivateMethod, trading: PrivateCallOptions['trading'], priority: CallPriority): Admission | undefined {
     const apiCost = KRAKEN_PRIVATE_CALL_COST[method];
-    if (apiCost > 0) return { limiter: this.apiLimiter, cost: apiCost };
-    if (trading && trading.cost > 0) return { limiter: this.trading.limiterFor(trading.symbol), cost: trading.cost };
+    if (apiCost > 0) return { limiter: this.apiLimiter, cost: apiCost, ceiling: admissionCeiling(this.apiLimit.maxCounter, priority), waits: priority !== 'background' };
+    if (trading && trading.cost > 0) return { limiter: this.trading.limiterFor(trading.symbol), cost: trading.cost, ceiling: undefined, waits: true };
     return undefined;
   }
 
   /** Waits until this replica holds the account lock and the counter admitted the call. */
   private async takeTurn(
     what: string,
-    admission: { limiter: KrakenRateLimiter; cost: number } | undefined,
+    admission: Admission | undefined,
     signal: AbortSignal | undefined,
   ): Promise<{ token: string; nonce: number; counter: number | null }> {
     const deadline = performance.now() + this.maxWaitMs;
@@ -309,7 +326,7 @@ export class KrakenPrivateClient {
         let turn: { token: string; nonce: number; counter: number | null } | undefined;
         let waitMs = 0;
         try {
-          const decision = admission ? await admission.limiter.tryAcquire(admission.cost) : undefined;
+          const decision = admission ? await admission.limiter.tryAcquire(admission.cost, admission.ceiling) : undefined;
           if (!decision || decision.admitted) turn = { token, nonce: await this.lock.nextNonce(token), counter: decision?.counter ?? null };
           else waitMs = decision.waitMs;
         } finally {
@@ -317,6 +334,13 @@ export class KrakenPrivateClient {
           if (!turn) await this.lock.release(token);
         }
         if (turn) return turn;
+        if (admission && !admission.waits) {
+          throw new TriplegainError('EXCHANGE_RATE_LIMITED', `kraken ${what}: the API counter is kept for trading and protective calls now (${waitMs} ms to room)`, {
+            call: what,
+            waitMs,
+            requestSent: false,
+          });
+        }
         if (performance.now() + waitMs > deadline) {
           throw new TriplegainError('EXCHANGE_RATE_LIMITED', `kraken ${what}: the rate limit would hold the call past ${this.maxWaitMs} ms`, {
             call: what,

@@ -66,7 +66,12 @@ async function submit(deps: ExecutionDeps, exchange: ExchangePort, data: SubmitO
   if (result.status === 'submitted' && exchange.name === 'kraken') {
     // Done before the job's timeout, with room left for the stop a fill leads to.
     const deadlineMs = startedAtMs + executionQueue.timeoutMs(deps.config) - deps.config.execution.kraken.timeoutMs;
-    const status = await followUpOrder({ ...deps, exchange, logger: ctx.logger }, result.clientOrderId, { delaysMs: deps.config.execution.kraken.orderFollowUpMs, deadlineMs, signal: ctx.signal });
+    const status = await followUpOrder({ ...deps, exchange, logger: ctx.logger }, result.clientOrderId, {
+      delaysMs: deps.config.execution.kraken.orderFollowUpMs,
+      deadlineMs,
+      exchangeOrderId: result.exchangeOrderId,
+      signal: ctx.signal,
+    });
     if (status) return { ...result, orderStatus: status };
   }
   return result;

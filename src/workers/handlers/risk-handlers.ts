@@ -30,6 +30,13 @@ import { withLockedRiskState } from '../../risk/risk-state-store.ts';
 import { describeError } from '../../shared/triplegain-error.ts';
 import type { TaskDeps } from '../task-deps.ts';
 
+/**
+ * Wall time the account reads of one decision may take, an exchange's rate limit included:
+ * well inside the risk job's own 10 s, so that an account whose API counter is busy gets a
+ * denial with its reason rather than a timed-out job retried into the same queue.
+ */
+const ACCOUNT_READ_MS = 6_000;
+
 export interface RiskDeps extends Pick<TaskDeps, 'config' | 'db' | 'bus' | 'redis' | 'keys' | 'clock' | 'logger' | 'instruments'> {
   control: Pick<ControlPlane, 'current' | 'known' | 'apply'>;
   portfolio: PortfolioReader;
@@ -74,7 +81,14 @@ async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext)
     // Before the balances: a spot buy whose reservation is released after this instant may
     // have spent cash the balances do not show yet, so it still counts (`heldCashUsd`).
     const balancesReadAt = await databaseNow(deps.db);
-    const [control, equityUsd, openPositions, freeCashUsd, marketPrice] = await Promise.all([deps.control.known(), deps.portfolio.equityUsd(), deps.portfolio.openPositions(), deps.portfolio.freeCashUsd(), latestPrice(deps, proposal)]);
+    const reads = AbortSignal.any([ctx.signal, AbortSignal.timeout(ACCOUNT_READ_MS)]);
+    const [control, equityUsd, openPositions, freeCashUsd, marketPrice] = await Promise.all([
+      deps.control.known(),
+      deps.portfolio.equityUsd(reads),
+      deps.portfolio.openPositions(reads),
+      deps.portfolio.freeCashUsd(reads),
+      latestPrice(deps, proposal),
+    ]);
     outcome = await withLockedRiskState(deps.db, account, () => initialRiskState(equityUsd, nowMs), async (current, tx) => {
       let state = current.state;
       if (control.resets > current.resetsApplied) state = resetRiskState(state, equityUsd, nowMs);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KrakenExchange, KRAKEN_ORDER_DEADLINE_MS } from '../../../src/exchange/kraken/kraken-exchange.ts';
-import { startKrakenPrivateServer, type KrakenPrivateServer } from '../../support/kraken-private-server.ts';
+import { balanceExOf, startKrakenPrivateServer, type KrakenPrivateServer } from '../../support/kraken-private-server.ts';
 import { createTestRedis, type TestRedis } from '../../support/test-redis.ts';
 import { aKrakenClient, anOrder, failure } from './kraken-builders.ts';
 
@@ -81,12 +81,26 @@ describe("KrakenExchange keeps Kraken's account rules", () => {
       await exchange({ openOrdersPerPair: 2 }).placeOrder(anOrder({ symbol: 'BTC/USDT', limitPrice: '29000.0' }));
       expect(sent('AddOrder')).toHaveLength(1);
     });
+
+    it('counts from a fresh OpenOrders answer while it leaves room, the resting orders placed since added; asks Kraken again near the limit', async () => {
+      // 1 open on XBTUSDT; a limit of 13 leaves room for 12, 10 of them kept for other replicas.
+      const kraken = exchange({ openOrdersPerPair: 13 });
+      await kraken.openOrders();
+      await kraken.placeOrder(anOrder({ symbol: 'BTC/USDT', limitPrice: '29000.0' }));
+      expect(sent('OpenOrders')).toHaveLength(1);
+      // 1 + 1 placed since: 2 + 10 = 12 < 13 still; one more and the count no longer serves.
+      await kraken.placeOrder(anOrder({ symbol: 'BTC/USDT', limitPrice: '29000.0' }));
+      expect(sent('OpenOrders')).toHaveLength(1);
+      await kraken.placeOrder(anOrder({ symbol: 'BTC/USDT', limitPrice: '29000.0' }));
+      expect(sent('OpenOrders')).toHaveLength(2);
+      expect(sent('AddOrder')).toHaveLength(3);
+    });
   });
 
   describe('balances', () => {
     it('counts Kraken Rewards (.F) balances as their asset and leaves staked, opt-in, bonded and parachain ones out', async () => {
-      server.override('Balance', {
-        body: { error: [], result: { ZUSD: '100.0000', 'USD.F': '5.5000', XXBT: '0.5', 'XBT.F': '0.25', 'DOT.S': '10', 'XBT.M': '1', 'ETH.B': '2', 'DOT.P': '3', ETH: '2.0' } },
+      server.override('BalanceEx', {
+        body: balanceExOf(JSON.stringify({ error: [], result: { ZUSD: '100.0000', 'USD.F': '5.5000', XXBT: '0.5', 'XBT.F': '0.25', 'DOT.S': '10', 'XBT.M': '1', 'ETH.B': '2', 'DOT.P': '3', ETH: '2.0' } })),
       });
       expect(await exchange().balances()).toEqual({ USD: '105.5', BTC: '0.75', ETH: '2.0' });
     });

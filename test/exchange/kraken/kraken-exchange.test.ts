@@ -6,6 +6,7 @@ import { KrakenExchange } from '../../../src/exchange/kraken/kraken-exchange.ts'
 import type { KrakenPrivateClientOptions } from '../../../src/exchange/kraken/kraken-private-client.ts';
 import { KrakenPublicClient } from '../../../src/market/kraken-public-client.ts';
 import {
+  balanceExOf,
   ccxtCapture,
   ccxtRequestBody,
   krakenPrivateFixtureBodies,
@@ -129,9 +130,9 @@ describe('KrakenExchange against recorded Kraken responses', () => {
       expect(sent('AddOrder')).toHaveLength(1);
     });
 
-    it.each([['Balance'], ['OpenOrders'], ['ClosedOrders']])('maps the same errors on %s', async (method) => {
+    it.each([['BalanceEx'], ['OpenOrders'], ['ClosedOrders']])('maps the same errors on %s', async (method) => {
       const { exchange } = newExchange();
-      const call = { Balance: () => exchange.balances(), OpenOrders: () => exchange.openOrders(), ClosedOrders: () => exchange.closedOrders(0) }[method]!;
+      const call = { BalanceEx: () => exchange.balances(), OpenOrders: () => exchange.openOrders(), ClosedOrders: () => exchange.closedOrders(0) }[method]!;
       for (const [krakenError, code] of [
         ['EGeneral:Invalid arguments', 'EXCHANGE_REJECTED'],
         ['EService:Unavailable', 'EXCHANGE_UNAVAILABLE'],
@@ -144,14 +145,14 @@ describe('KrakenExchange against recorded Kraken responses', () => {
 
     it('backs off the account counter on EAPI:Rate limit exceeded: the next call waits for it to decay', async () => {
       const { exchange, client } = newExchange({ apiLimit: { maxCounter: 15, decayPerSec: 0.33 }, maxWaitMs: 500 });
-      server.override('Balance', { body: { error: ['EAPI:Rate limit exceeded'] }, times: 1 });
+      server.override('BalanceEx', { body: { error: ['EAPI:Rate limit exceeded'] }, times: 1 });
       expect(await failure(exchange.balances())).toMatchObject({ code: 'EXCHANGE_RATE_LIMITED' });
       expect(await client.apiLimiter.counter()).toBeGreaterThan(14.9);
 
       // One unit decays in about 3 s, more than this client waits: refused before sending.
       const err = await failure(exchange.balances());
       expect(err).toMatchObject({ code: 'EXCHANGE_RATE_LIMITED', details: { requestSent: false } });
-      expect(sent('Balance')).toHaveLength(1);
+      expect(sent('BalanceEx')).toHaveLength(1);
     });
 
     it("backs off the pair's trading counter on EOrder:Rate limit exceeded, and only that pair's", async () => {
@@ -397,13 +398,13 @@ describe('KrakenExchange against recorded Kraken responses', () => {
     it('reads balances under our asset codes, amounts as Kraken sent them', async () => {
       const { exchange } = newExchange();
       expect(await exchange.balances()).toEqual({ USD: '200000.00', BTC: '0.5', ETH: '2.0' });
-      server.override('Balance', { body: specExample('spot-rest_user_account_balance.json') as object });
+      server.override('BalanceEx', { body: balanceExOf(JSON.stringify(specExample('spot-rest_user_account_balance.json'))) });
       expect(await exchange.balances()).toMatchObject({ USD: '2970172.7962', EUR: '102559.9012', BTC: '3.2223768244', XRP: '0.00000000', ETH: '995.0000000000' });
     });
 
     it('leaves out staking and earn variants that are not spot assets', async () => {
       const { exchange } = newExchange();
-      server.override('Balance', { body: { error: [], result: { ZUSD: '10.5', 'DOT.S': '3.0', 'XBT.M': '0.1', XXBT: '0.25' } } });
+      server.override('BalanceEx', { body: balanceExOf(JSON.stringify({ error: [], result: { ZUSD: '10.5', 'DOT.S': '3.0', 'XBT.M': '0.1', XXBT: '0.25' } })) });
       expect(await exchange.balances()).toEqual({ USD: '10.5', BTC: '0.25' });
     });
   });

@@ -27,7 +27,9 @@ export interface PlaceOrderOutcome {
   /**
    * submitted: the exchange acknowledged it; rejected: the exchange refused it; unknown: no
    * answer (timeout, 5xx): reconciliation finds it by client id; refused: the trading state
-   * refused it; already: it had been sent before (nothing sent now).
+   * or the pair's rules refused it, or it was never sent (`requestSent: false`: the rate
+   * limit, the account lock, a check before the call); already: it had been sent before
+   * (nothing sent now).
    */
   status: 'submitted' | 'rejected' | 'unknown' | 'refused' | 'already';
   order: OrderRow;
@@ -108,6 +110,16 @@ export async function placeOrderOnce(
     } catch (err) {
       if (err instanceof TriplegainError && err.code === 'EXCHANGE_REJECTED') {
         return { status: 'rejected', order: (await applyOrderEvent(deps.db, clientOrderId, { kind: 'rejected', reason: err.message, occurredAtMs: nowMs() })).order, reason: err.message };
+      }
+      if (err instanceof TriplegainError && err.details['requestSent'] === false) {
+        // Known never to have left: no reconciliation needed to learn it, and nothing to wait
+        // for. Withdrawn at once, so the caller's next attempt (a stop at the next sync, an
+        // entry at the next signal) is not held behind an order that does not exist.
+        const reason = `not sent: ${describeError(err)}`;
+        await applyOrderEvent(deps.db, clientOrderId, { kind: 'not_found', reason, occurredAtMs: nowMs() });
+        const withdrawn = await applyOrderEvent(deps.db, clientOrderId, { kind: 'canceled', reason, occurredAtMs: nowMs() });
+        deps.logger.warn({ clientOrderId, err: describeError(err) }, 'order not sent: withdrawn');
+        return { status: 'refused', order: withdrawn.order, reason };
       }
       deps.logger.error({ clientOrderId, err: describeError(err) }, 'order outcome unknown: left for reconciliation');
       return { status: 'unknown', order: (await applyOrderEvent(deps.db, clientOrderId, { kind: 'outcome_unknown', reason: describeError(err), occurredAtMs: nowMs() })).order, reason: describeError(err) };

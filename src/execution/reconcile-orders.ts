@@ -19,15 +19,24 @@ export interface ReconcileReport {
   adopted: string[];
   /** Orders that could not be looked up this time (the exchange failed): tried again next time. */
   failed: { clientOrderId: string; error: string }[];
+  /**
+   * In how many ms (wall time) the first order in flight that the exchange did not show yet can
+   * be judged never received; null when none waits. A pass is worth running then rather than
+   * at the next scheduled one: a stop whose AddOrder got no answer is placed anew sooner.
+   */
+  decidableInMs: number | null;
 }
 
 export interface ReconcileOptions {
   /**
    * An order in flight (`submitting`, `unknown`) that the exchange still does not know after
    * this much wall time since its last status change is taken as never received, whatever the
-   * replay speed. Default 60 s: longer than any create call can take to land.
+   * replay speed. Default: the exchange's own bound (`lateArrivalMs`, Kraken's AddOrder
+   * deadline), else 60 s, longer than any create call can take to land.
    */
   notFoundAfterMs?: number;
+  /** Ends the pass (its exchange calls, and before each order): a job released at shutdown does nothing more. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -40,31 +49,37 @@ export interface ReconcileOptions {
  * Idempotent: running it from several workers at once, or twice, changes nothing more.
  */
 export async function reconcileOrders(deps: { db: Db; exchange: ExchangePort; clock: Clock; logger: Logger }, options: ReconcileOptions = {}): Promise<ReconcileReport> {
-  const notFoundAfterMs = options.notFoundAfterMs ?? 60_000;
-  const report: ReconcileReport = { checked: 0, synced: [], notFound: [], adopted: [], failed: [] };
+  const notFoundAfterMs = options.notFoundAfterMs ?? deps.exchange.lateArrivalMs ?? 60_000;
+  const report: ReconcileReport = { checked: 0, synced: [], notFound: [], adopted: [], failed: [], decidableInMs: null };
   const ours = await ordersToReconcile(deps.db, deps.exchange.name);
   // The not-found window is wall time, by the clock that stamped `statusChangedAt`: at any
   // replay speed an order just sent is given the exchange's real time to show up.
   const wallNowMs = ours.some((o) => o.status === 'submitting' || o.status === 'unknown') ? (await databaseNow(deps.db)).getTime() : 0;
   // One look at the open orders serves the working ones and the adoption below; only an order
   // not among them is looked up by itself (in the closed orders too).
-  const openOnExchange = await deps.exchange.openOrders();
+  const signal = options.signal;
+  const openOnExchange = await deps.exchange.openOrders(signal);
   const openByClientId = new Map(openOnExchange.flatMap((o) => (o.clientOrderId ? [[o.clientOrderId, o] as const] : [])));
   for (const order of ours) {
+    signal?.throwIfAborted();
     report.checked += 1;
     try {
-      const found = openByClientId.get(order.clientOrderId) ?? (await deps.exchange.findByClientOrderId(order.clientOrderId));
+      const found = openByClientId.get(order.clientOrderId) ?? (await deps.exchange.findByClientOrderId(order.clientOrderId, signal));
       if (found) {
         const sync = await syncFromExchange(deps.db, order.clientOrderId, found, deps.clock.now());
         if (sync.changed) report.synced.push(order.clientOrderId);
       } else if ((order.status === 'submitting' || order.status === 'unknown') && wallNowMs - order.statusChangedAt.getTime() >= notFoundAfterMs) {
         await applyOrderEvent(deps.db, order.clientOrderId, { kind: 'not_found', reason: `the exchange has no order ${order.clientOrderId} ${notFoundAfterMs} ms after it was sent`, occurredAtMs: deps.clock.now() });
         report.notFound.push(order.clientOrderId);
+      } else if (order.status === 'submitting' || order.status === 'unknown') {
+        const inMs = order.statusChangedAt.getTime() + notFoundAfterMs - wallNowMs;
+        report.decidableInMs = report.decidableInMs === null ? inMs : Math.min(report.decidableInMs, inMs);
       }
     } catch (err) {
       report.failed.push({ clientOrderId: order.clientOrderId, error: describeError(err) });
     }
   }
+  signal?.throwIfAborted();
   const recorded = await recordedClientOrderIds(deps.db, openOnExchange.flatMap((o) => (o.clientOrderId ? [o.clientOrderId] : [])));
   for (const open of openOnExchange) {
     if (open.clientOrderId && recorded.has(open.clientOrderId)) continue;

@@ -218,7 +218,8 @@ export const executionQueue = defineQueue({
 });
 
 /** A reconciliation pass: our orders against the exchange. */
-export const ReconcileData = z.object({ reason: z.enum(['schedule', 'manual']).default('schedule') }).strict();
+/** `follow-up`: a pass added for the moment an order in flight can be judged (`ReconcileReport.decidableInMs`). */
+export const ReconcileData = z.object({ reason: z.enum(['schedule', 'manual', 'follow-up']).default('schedule') }).strict();
 export const ReconcileResult = z
   .object({
     checked: z.number().int().nonnegative(),
@@ -226,12 +227,13 @@ export const ReconcileResult = z
     notFound: z.array(z.string()),
     adopted: z.array(z.string()),
     failed: z.array(z.object({ clientOrderId: z.string(), error: z.string() }).strict()),
+    decidableInMs: z.number().nullable(),
     /** Approvals with no order and no execution job to come, recorded denied (`recordOrphanedApprovals`). */
     orphaned: z.array(z.object({ decisionId: z.string(), clientOrderId: z.string(), jobState: z.string() }).strict()),
   })
   .strict();
 
-/** Periodic reconciliation with the exchange (`execution.kraken.reconcileIntervalMs`, 30 s by default). */
+/** Periodic reconciliation with the exchange (`execution.kraken.reconcileIntervalMs`, 15 s by default). */
 export const reconcileQueue = defineQueue({
   name: 'reconcile',
   concurrency: 1,

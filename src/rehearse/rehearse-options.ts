@@ -10,8 +10,13 @@ export const RehearseOptions = z
     workers: numberOption((n) => n.int().min(1).max(8)).default(2),
     /** Seed of the fault schedule; absent: a random one, printed so the run can be repeated. */
     seed: numberOption((n) => n.int().min(0).max(2 ** 31 - 1)).optional(),
-    /** Replay speed: market seconds per wall second. */
-    speed: numberOption((n) => n.int().min(60).max(36_000)).default(3_600),
+    /**
+     * Replay speed: market seconds per wall second. Kraken's rate limits run in wall time, so a
+     * faster replay asks more of the account's API counter than the same bars would live: at 600
+     * a 1 h bar closes every 6 s per pair, about what a Starter account's counter (15, decaying
+     * 0.33 a second) carries with room for the reconciliation and the dead man's switch.
+     */
+    speed: numberOption((n) => n.int().min(60).max(36_000)).default(600),
     /** Run the fault schedule; false: a fault-free rehearsal. */
     faults: z.boolean().default(true),
     /** Keep the database, Redis' files and the process logs even when the run passed. */

@@ -36,8 +36,12 @@ const FEED_EVERY_MS = 100;
 const SETTLE_MS = 10_000;
 /** Time a process has to stop on SIGTERM beyond its own `app.shutdownDeadlineMs`. */
 const STOP_MARGIN_MS = 15_000;
-/** Where the replay starts: the recordings' autumn 2021, a falling market with trades both ways. */
-const REPLAY_START = '2021-11-01';
+/**
+ * Where the replay starts: the recordings' autumn 2021, a falling market with trades both ways;
+ * a few market hours before the built-in panel's first buys (BTC/USD 16:00, XRP/USD 19:00), so
+ * that even a short run at the default speed places orders.
+ */
+const REPLAY_START = '2021-11-02T12:00:00Z';
 
 /**
  * A rehearsal of the live path: the Kraken stand-in (strict: Kraken's real AssetPairs rules,
@@ -119,7 +123,6 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
         TRIPLEGAIN__MARKET_DATA__KRAKEN__BASE_URL: standIn.url,
         // Faults end in timeouts: a short one keeps each fault's effect short.
         TRIPLEGAIN__EXECUTION__KRAKEN__TIMEOUT_MS: '3000',
-        TRIPLEGAIN__EXECUTION__KRAKEN__RECONCILE_INTERVAL_MS: '5000',
         // No core holdings: every coin held is a position, which the stand-in checks for a stop.
         TRIPLEGAIN__PORTFOLIO__TARGETS: '{USD: 100}',
         TRIPLEGAIN__MARKET_DATA__SOURCE: 'replay',

@@ -68,7 +68,7 @@ export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkers
       case 'decision':
         return decisionHandlers(deps, openQueue(name), flows);
       case 'reconcile':
-        return reconcileHandlers({ ...deps, exchange: options.exchange!, executionQueue: openQueue('execution') });
+        return reconcileHandlers({ ...deps, exchange: options.exchange!, executionQueue: openQueue('execution'), reconcileQueue: openQueue(name) });
       case 'portfolio':
         return portfolioHandlers({
           ...deps,

@@ -70,4 +70,21 @@ describe('placeOrderOnce on Kraken: the one place orders leave', () => {
     expect(outcome).toMatchObject({ status: 'rejected', order: { status: 'rejected' } });
     expect(addOrders()).toEqual([]);
   });
+
+  it('withdraws at once an order known never to have left (its open orders could not be counted): no reconciliation is waited for', async () => {
+    server.override('OpenOrders', { body: { error: ['EAPI:Invalid nonce'] }, times: 1 });
+    const outcome = await place(kraken(false), { clientOrderId: '6d1b345e-2821-40e2-ad83-4ecb18a0687a', side: 'buy', limitPrice: '50000', quantity: '0.01', leverage: 1 });
+    expect(outcome).toMatchObject({ status: 'refused', order: { status: 'canceled' } });
+    expect(outcome.reason).toMatch(/not sent: .*open orders could not be counted.*EAPI:Invalid nonce/);
+    expect(addOrders()).toEqual([]);
+
+    // The same order asked again later is not sent twice: the withdrawn row stands.
+    expect(await place(kraken(false), { clientOrderId: '6d1b345e-2821-40e2-ad83-4ecb18a0687a', side: 'buy', limitPrice: '50000', quantity: '0.01', leverage: 1 })).toMatchObject({ status: 'already' });
+  });
+
+  it('leaves an order whose AddOrder may have arrived unknown, for reconciliation', async () => {
+    server.override('AddOrder', { disconnect: true, times: 1 });
+    const outcome = await place(kraken(false), { clientOrderId: '6d1b345e-2821-40e2-ad83-4ecb18a0687b', side: 'buy', limitPrice: '50000', quantity: '0.01', leverage: 1 });
+    expect(outcome).toMatchObject({ status: 'unknown', order: { status: 'unknown' } });
+  });
 });

@@ -112,6 +112,34 @@ describe('reconciliation with the exchange', () => {
     expect(await h.database.db.select().from(paperOrders).where(eq(paperOrders.clientOrderId, clientOrderId))).toHaveLength(1);
   }, 60_000);
 
+  it('stops at its signal (a job released at shutdown): no lookup and no change after it', async () => {
+    const setup = await setUp();
+    h = setup.h;
+    const { paper } = setup;
+    const lookups: string[] = [];
+    const controller = new AbortController();
+    const exchange: ExchangePort = {
+      ...withPlaceOrder(paper, (r, signal) => paper.placeOrder(r, signal)),
+      openOrders: async () => {
+        // The worker is told to stop while the first look at the exchange is under way.
+        controller.abort(new Error('released at shutdown'));
+        return paper.openOrders();
+      },
+      findByClientOrderId: (id) => {
+        lookups.push(id);
+        return paper.findByClientOrderId(id);
+      },
+    };
+    const { proposalId } = await anApproval(h, 'released');
+    const clientOrderId = clientOrderIdOf(proposalId, 'entry');
+    await createOrder(h.database.db, { clientOrderId, decisionId: null, proposalId, cause: 'operator', correlationId: 'c', exchange: 'paper', symbol: 'BTC/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry', quantity: '0.01', createdAtMs: CLOCK_MS });
+    await startSubmission(h.database.db, clientOrderId, CLOCK_MS);
+
+    await expect(reconcileOrders({ db: h.database.db, exchange, clock: h.clock, logger: silentLogger }, { notFoundAfterMs: 0, signal: controller.signal })).rejects.toThrow('released at shutdown');
+    expect(lookups).toEqual([]);
+    expect(await loadOrder(h.database.db, clientOrderId)).toMatchObject({ status: 'submitting' });
+  });
+
   it('records an open order found on the exchange that it has no row for', async () => {
     const setup = await setUp();
     h = setup.h;

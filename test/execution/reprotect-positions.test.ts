@@ -1,4 +1,5 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { orders } from '../../src/db/schema/orders.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clearProtectionPending, markProtectionPending, protectionPendingReasons } from '../../src/control/protection-pending.ts';
 import { enterSubmission } from '../../src/control/submission-fence.ts';
@@ -91,12 +92,48 @@ describe('re-protection after the exchange may have canceled the stops', () => {
 
     // The exchange takes stops again: the periodic reconciliation re-protects and lets entries go.
     sc.paper.placeOrder = place;
-    const reconcile = reconcileHandlers({ ...sc.deps, executionQueue: sc.h.queue('execution') });
+    const reconcile = reconcileHandlers({ ...sc.deps, executionQueue: sc.h.queue('execution'), reconcileQueue: sc.h.queue('reconcile') });
     await reconcile.run({ reason: 'schedule' }, { logger: silentLogger } as unknown as JobContext);
     expect(await protectionPendingReasons(sc.h.t.redis, sc.h.t.keys)).toEqual([]);
     expect((await sc.workingStops()).map((o) => [o.quantity, o.status])).toEqual([['0.1', 'open']]);
     const admitted = await sc.enter('0.05');
     expect((await loadOrder(sc.h.database.db, admitted))?.status).toBe('open');
+  }, 60_000);
+});
+
+describe('the periodic reconciliation', () => {
+  let s: PositionScenario | undefined;
+  afterEach(async () => {
+    await s?.cleanup();
+    s = undefined;
+  });
+
+  it('places the stop again as soon as it learns that a stop whose outcome was unknown never arrived, not at the next bar', async () => {
+    s = await PositionScenario.start();
+    const sc = s;
+    const place = sc.paper.placeOrder.bind(sc.paper);
+    // The stop's create call ends without an answer: the exchange may or may not have it.
+    sc.paper.placeOrder = (r, signal) => (r.type === 'stop-loss' ? Promise.reject(new TriplegainError('TIMEOUT', 'no answer in time')) : place(r, signal));
+    await sc.enter('0.1', '39000');
+    await sc.bar(flatBar('40000'));
+    const [lost] = (await sc.orders()).filter((o) => o.purpose === 'stop_loss');
+    expect(lost).toMatchObject({ status: 'unknown' });
+    sc.paper.placeOrder = place;
+    const reconcile = reconcileHandlers({ ...sc.deps, executionQueue: sc.h.queue('execution'), reconcileQueue: sc.h.queue('reconcile') });
+
+    // Too early to tell (the order could still arrive): a pass is added for the moment it can be told.
+    const early = await reconcile.run({ reason: 'schedule' }, { logger: silentLogger } as unknown as JobContext);
+    expect(early.notFound).toEqual([]);
+    expect(early.decidableInMs).toBeGreaterThan(0);
+    const followUps = await sc.h.queue('reconcile').getDelayed();
+    expect(followUps.map((j) => j.data)).toEqual([{ reason: 'follow-up' }]);
+    expect(followUps[0]!.opts.delay).toBeGreaterThanOrEqual(early.decidableInMs!);
+
+    // Long enough ago that a late arrival is ruled out.
+    await sc.h.database.db.update(orders).set({ statusChangedAt: sql`now() - interval '10 minutes'` }).where(eq(orders.clientOrderId, lost!.clientOrderId));
+    await reconcile.run({ reason: 'follow-up' }, { logger: silentLogger } as unknown as JobContext);
+    expect((await loadOrder(sc.h.database.db, lost!.clientOrderId))?.status).not.toBe('unknown');
+    expect((await sc.workingStops()).map((o) => [o.quantity, o.status])).toEqual([['0.1', 'open']]);
   }, 60_000);
 });
 

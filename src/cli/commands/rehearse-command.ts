@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 
 /**
- * `triplegain rehearse [--minutes 5] [--workers 2] [--seed N] [--speed 3600] [--no-faults] [--keep]`:
+ * `triplegain rehearse [--minutes 5] [--workers 2] [--seed N] [--speed 600] [--no-faults] [--keep]`:
  * the live path rehearsed end to end without a Kraken account. Starts the Kraken stand-in (strict:
  * Kraken's AssetPairs rules, held funds, rate limits, `deadline`, the dead man's switch), a
  * redis-server and a PostgreSQL database of its own, runs `live check` against the stand-in,
@@ -20,10 +20,10 @@ export function registerRehearseCommand(program: Command): void {
     .option('--minutes <n>', 'wall minutes the cluster trades', '5')
     .option('--workers <n>', 'worker processes', '2')
     .option('--seed <n>', 'seed of the fault schedule (default: random, printed)')
-    .option('--speed <n>', 'replay speed (market seconds per wall second)', '3600')
+    .option('--speed <n>', 'replay speed (market seconds per wall second; default 600, what a Starter account carries)')
     .option('--no-faults', 'no fault schedule')
     .option('--keep', 'keep the database, Redis files and logs even when the run passed')
-    .action(async (opts: { minutes: string; workers: string; seed?: string; speed: string; faults: boolean; keep?: boolean }) => {
+    .action(async (opts: { minutes: string; workers: string; seed?: string; speed?: string; faults: boolean; keep?: boolean }) => {
       const [{ parseRehearseOptions }, { runRehearsal }, { harnessRunAction }] = await Promise.all([
         import('../../rehearse/rehearse-options.ts'),
         import('../../rehearse/run-rehearsal.ts'),

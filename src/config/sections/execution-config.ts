@@ -70,8 +70,11 @@ export const ExecutionConfig = z
          * stop placed within seconds instead of at the next reconciliation. Empty: none.
          */
         orderFollowUpMs: z.array(durationMs(50, 10_000)).max(10).default([500, 1_000, 2_000]),
-        /** Interval of the periodic reconciliation with the exchange. */
-        reconcileIntervalMs: durationMs(5_000, 3_600_000).default(30_000),
+        /**
+         * Interval of the periodic reconciliation with the exchange (wall time). It also bounds
+         * how long a stop whose AddOrder got no answer waits to be found, or placed again.
+         */
+        reconcileIntervalMs: durationMs(5_000, 3_600_000).default(15_000),
       })
       .strict()
       .refine((k) => k.deadManSwitchSec === 0 || k.deadManSwitchLeaseMs * 2 <= k.deadManSwitchSec * 1_000, {

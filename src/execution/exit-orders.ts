@@ -7,6 +7,7 @@ import type { OrderCause } from '../orders/order-cause.ts';
 import { syncFromExchange } from '../orders/order-store.ts';
 import type { Position } from '../positions/position.ts';
 import { executionQueue } from '../queues/queue-catalog.ts';
+import { TriplegainError } from '../shared/triplegain-error.ts';
 import { placeOrderOnce, type PlaceOrderDeps, type PlaceOrderOutcome } from './place-order-once.ts';
 
 /** What placing and canceling orders on behalf of a position needs. */
@@ -60,10 +61,26 @@ export function placeExitOrder(deps: ExitOrderDeps, position: Position, o: ExitO
   );
 }
 
-/** Cancels a working order on the exchange, then records the state the exchange reports for it. */
+/**
+ * Cancels a working order on the exchange, then records the state the exchange reports for it
+ * (by its exchange id where the exchange can: one lookup). A cancel whose outcome is unknown
+ * (no answer, a 5xx after the exchange acted) is judged by that lookup: an order no longer live
+ * is canceled (or filled) whatever the cancel call said, so the stop that replaces it is not held
+ * back until the next reconciliation.
+ *
+ * @throws the cancel's error when the order is still live, or when the lookup fails too.
+ */
 export async function cancelAndSync(deps: ExitOrderDeps, order: Pick<OrderRow, 'clientOrderId' | 'exchangeOrderId'>): Promise<void> {
-  if (!order.exchangeOrderId) return;
-  await deps.exchange.cancelOrder(order.exchangeOrderId);
-  const found = await deps.exchange.findByClientOrderId(order.clientOrderId);
+  const exchangeOrderId = order.exchangeOrderId;
+  if (!exchangeOrderId) return;
+  let cancelError: unknown = null;
+  await deps.exchange.cancelOrder(exchangeOrderId).catch((err: unknown) => {
+    // The exchange refused it: nothing was canceled, and it says why.
+    if (err instanceof TriplegainError && err.code === 'EXCHANGE_REJECTED') throw err;
+    cancelError = err;
+  });
+  const lookUp = () => (deps.exchange.findOrder ? deps.exchange.findOrder(exchangeOrderId) : deps.exchange.findByClientOrderId(order.clientOrderId));
+  const found = cancelError === null ? await lookUp() : await lookUp().catch(() => Promise.reject(cancelError));
   if (found) await syncFromExchange(deps.db, order.clientOrderId, found, deps.clock.now());
+  if (cancelError !== null && (!found || found.status === 'open' || found.status === 'pending')) throw cancelError;
 }

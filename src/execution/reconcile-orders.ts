@@ -71,9 +71,6 @@ export async function reconcileOrders(deps: { db: Db; exchange: ExchangePort; cl
       } else if ((order.status === 'submitting' || order.status === 'unknown') && wallNowMs - order.statusChangedAt.getTime() >= notFoundAfterMs) {
         await applyOrderEvent(deps.db, order.clientOrderId, { kind: 'not_found', reason: `the exchange has no order ${order.clientOrderId} ${notFoundAfterMs} ms after it was sent`, occurredAtMs: deps.clock.now() });
         report.notFound.push(order.clientOrderId);
-      } else if (order.status === 'submitting' || order.status === 'unknown') {
-        const inMs = order.statusChangedAt.getTime() + notFoundAfterMs - wallNowMs;
-        report.decidableInMs = report.decidableInMs === null ? inMs : Math.min(report.decidableInMs, inMs);
       }
     } catch (err) {
       report.failed.push({ clientOrderId: order.clientOrderId, error: describeError(err) });
@@ -89,8 +86,22 @@ export async function reconcileOrders(deps: { db: Db; exchange: ExchangePort; cl
       deps.logger.warn({ clientOrderId: order.clientOrderId, exchangeOrderId: open.exchangeOrderId, symbol: open.symbol }, 'order found on the exchange and adopted');
     }
   }
+  report.decidableInMs = await inFlightDecidableInMs(deps, { notFoundAfterMs });
   if (report.synced.length + report.notFound.length + report.adopted.length + report.failed.length > 0) deps.logger.info({ ...report }, 'orders reconciled');
   return report;
+}
+
+/**
+ * In how many ms (wall time, the database's clock) the first order in flight (`submitting`,
+ * `unknown`) can be judged never received, if the exchange still does not show it then; null
+ * when none is in flight. Negative: it can be judged now.
+ */
+export async function inFlightDecidableInMs(deps: { db: Db; exchange: Pick<ExchangePort, 'name' | 'lateArrivalMs'> }, options: Pick<ReconcileOptions, 'notFoundAfterMs'> = {}): Promise<number | null> {
+  const notFoundAfterMs = options.notFoundAfterMs ?? deps.exchange.lateArrivalMs ?? 60_000;
+  const inFlight = (await ordersToReconcile(deps.db, deps.exchange.name)).filter((o) => o.status === 'submitting' || o.status === 'unknown');
+  if (inFlight.length === 0) return null;
+  const wallNowMs = (await databaseNow(deps.db)).getTime();
+  return Math.min(...inFlight.map((o) => o.statusChangedAt.getTime() + notFoundAfterMs - wallNowMs));
 }
 
 /** Which of `clientOrderIds` have a row here. */

@@ -35,6 +35,8 @@ export interface StandInReport {
   requests: Record<string, number>;
   /** Decimal string, 2 decimals, rounded up. */
   unprotectedMinutes: string;
+  /** Each gap that counted: `<pair> from <HH:MM:SS> for <s> s (<s> s counted)`. */
+  unprotectedGaps: string[];
 }
 
 /** The Kraken stand-in as the rehearsal drives it: faults from the plan, and its report. */
@@ -79,13 +81,18 @@ export async function rehearsalStandIn(credentials: { apiKey: string; apiSecret:
         refusals[refusal.error] = (refusals[refusal.error] ?? 0) + 1;
       }
       const limits = standIn.rateLimitErrors();
+      const gaps = standIn.protectionGaps({ graceMs });
       return {
         orders: standIn.orders().length,
         refusals,
         rateLimitErrors: limits.api + limits.trading,
         requests: standIn.requestCounts(),
         // Rounded up: any uncovered time at all shows (and fails the rehearsal).
-        unprotectedMinutes: Decimal.sum(0, ...Object.values(standIn.protectionGaps({ graceMs }).byPairMs)).div(60_000).toDecimalPlaces(2, Decimal.ROUND_UP).toFixed(),
+        unprotectedMinutes: Decimal.sum(0, ...Object.values(gaps.byPairMs)).div(60_000).toDecimalPlaces(2, Decimal.ROUND_UP).toFixed(),
+        unprotectedGaps: gaps.counted.map((g) => {
+          const lasted = g.endMs === null ? 'still open' : `${((g.endMs - g.startMs) / 1_000).toFixed(1)} s`;
+          return `${g.pair} from ${new Date(g.startMs).toISOString().slice(11, 19)} for ${lasted} (${(g.countedMs / 1_000).toFixed(1)} s past the grace, outages left out)`;
+        }),
       };
     },
   };

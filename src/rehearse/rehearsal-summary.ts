@@ -25,6 +25,8 @@ export interface RehearsalResult {
   requests: { byMethod: Readonly<Record<string, number>>; wallMs: number };
   /** Position-minutes without a resting stop, past the grace a new position gets, outages excluded (decimal string). */
   unprotectedMinutes: string;
+  /** The gaps behind `unprotectedMinutes`, one line each. */
+  unprotectedGaps: readonly string[];
   faults: readonly RehearsalFaultOutcome[];
   unplannedExits: readonly string[];
   audit: { violations: number; invariantsChecked: number };
@@ -78,6 +80,7 @@ export function summarizeRehearsal(result: RehearsalResult): RehearsalSummary {
     lines.push(of.length === 0 ? `${kind}: not run` : `${kind}: ${of.length}× (${of.filter((f) => f.landed).length} landed) · ${of.map((f) => f.detail).join('; ')}`);
   }
   for (const exit of result.unplannedExits) lines.push(`unplanned exit: ${exit}`);
+  for (const gap of result.unprotectedGaps) lines.push(`without a stop: ${gap}`);
   const methods = Object.entries(result.requests.byMethod).sort(([, a], [, b]) => b - a);
   const total = methods.reduce((n, [, count]) => n + count, 0);
   const perMinute = result.requests.wallMs > 0 ? ((total * 60_000) / result.requests.wallMs).toFixed(1) : '–';

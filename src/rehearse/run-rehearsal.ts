@@ -173,6 +173,7 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
         rateLimitErrors: seen.rateLimitErrors,
         requests: { byMethod: seen.requests, wallMs: Date.now() - startedAt },
         unprotectedMinutes: seen.unprotectedMinutes,
+        unprotectedGaps: seen.unprotectedGaps,
         faults,
         unplannedExits: cluster.unplannedExits,
         audit: { violations: audit.violations.length, invariantsChecked: audit.invariantsChecked },

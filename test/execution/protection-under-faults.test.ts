@@ -5,6 +5,7 @@ import { syncProtectiveStop } from '../../src/execution/sync-protective-stop.ts'
 import { heldPositionOf } from '../../src/positions/held-position.ts';
 import { setProtection } from '../../src/positions/position-store.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
+import { TriplegainError } from '../../src/shared/triplegain-error.ts';
 import type { PlaceOrderRequest } from '../../src/exchange/exchange-port.ts';
 import { flatBar, HOUR, PositionScenario } from '../support/position-scenario.ts';
 
@@ -92,5 +93,26 @@ describe('protection under lost placements, halts and late fills', () => {
     expect(held.toFixed()).toBe('0');
     // Resting reduce-only quantity must never exceed the position.
     expect((await s.restingReduceOnly()).lte(held)).toBe(true);
+  }, 60_000);
+
+  it('a stop whose cancel got no answer, though the exchange canceled it, is replaced in the same sync', async () => {
+    s = await PositionScenario.start();
+    await s.enter('0.1', '39000');
+    await s.bar(flatBar('40000'));
+    const [old] = await s.workingStops();
+    expect(old).toMatchObject({ status: 'open', triggerPrice: '39000' });
+
+    // The exchange acts on the cancel, then the answer is lost (a 5xx, a dropped connection).
+    const cancel = s.paper.cancelOrder.bind(s.paper);
+    s.paper.cancelOrder = async (id, signal) => {
+      await cancel(id, signal);
+      throw new TriplegainError('EXCHANGE_UNAVAILABLE', 'kraken CancelOrder: 502 Bad Gateway', { requestSent: true });
+    };
+    const position = (await s.position())!;
+    await setProtection(s.h.database.db, 'paper', s.symbol, { ...position.protection, stopLoss: '38000' });
+
+    expect(await syncProtectiveStop(s.deps, s.symbol)).toMatchObject({ status: 'protected', triggerPrice: '38000' });
+    expect((await s.orders()).filter((o) => o.purpose === 'stop_loss').map((o) => `${o.triggerPrice} ${o.status}`).sort()).toEqual(['38000 open', '39000 canceled']);
+    expect(await s.audit()).toEqual([]);
   }, 60_000);
 });

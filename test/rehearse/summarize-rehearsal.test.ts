@@ -9,6 +9,7 @@ const clean: RehearsalResult = {
   rateLimitErrors: 0,
   requests: { byMethod: { OpenOrders: 20, AddOrder: 10 }, wallMs: 60_000 },
   unprotectedMinutes: '0',
+  unprotectedGaps: [],
   faults: [{ kind: 'nonce_error', detail: 'AddOrder', landed: true }],
   unplannedExits: [],
   audit: { violations: 0, invariantsChecked: 10 },
@@ -28,6 +29,13 @@ describe('summarizeRehearsal', () => {
     const summary = summarizeRehearsal({ ...clean, refusals: { 'EOrder:Insufficient funds': 2, 'EOrder:Unknown order': 1 } });
     expect(summary.lines.at(-1)).toContain('3 refused by the exchange (EOrder:Insufficient funds: 2, EOrder:Unknown order: 1)');
     expect(summary.failures).toEqual(["2 requests refused by Kraken's rules"]);
+  });
+
+  it('names each gap behind the unprotected minutes', () => {
+    const gap = 'XBTUSD from 20:25:14 for 39.2 s (19.2 s past the grace, outages left out)';
+    const summary = summarizeRehearsal({ ...clean, unprotectedMinutes: '0.33', unprotectedGaps: [gap] });
+    expect(summary.lines).toContain(`without a stop: ${gap}`);
+    expect(summary.failures).toEqual(['0.33 position-minutes without a stop']);
   });
 
   it('reports a refusal that breaks no rule without failing on it', () => {

@@ -4,6 +4,8 @@ export interface ProtectionGaps {
   byPairMs: Record<string, number>;
   /** Σ over the pairs, minutes. */
   totalMinutes: number;
+  /** Every gap that counted, in order: when it began and ended (null: still open), and what of it counted. */
+  counted: { pair: string; startMs: number; endMs: number | null; countedMs: number }[];
 }
 
 interface Interval {
@@ -47,6 +49,7 @@ export class ProtectionTracker {
    */
   measure(graceMs: number, nowMs: number): ProtectionGaps {
     const byPairMs: Record<string, number> = {};
+    const counted: ProtectionGaps['counted'] = [];
     let totalMs = 0;
     for (const [pair, intervals] of this.gaps) {
       let pairMs = 0;
@@ -54,12 +57,15 @@ export class ProtectionTracker {
         const startMs = gap.startMs + graceMs;
         const endMs = gap.endMs ?? nowMs;
         if (endMs <= startMs) continue;
-        pairMs += endMs - startMs - this.outageWithin(startMs, endMs, nowMs);
+        const gapMs = endMs - startMs - this.outageWithin(startMs, endMs, nowMs);
+        pairMs += gapMs;
+        if (gapMs > 0) counted.push({ pair, startMs: gap.startMs, endMs: gap.endMs, countedMs: gapMs });
       }
       byPairMs[pair] = pairMs;
       totalMs += pairMs;
     }
-    return { byPairMs, totalMinutes: totalMs / 60_000 };
+    counted.sort((a, b) => a.startMs - b.startMs);
+    return { byPairMs, totalMinutes: totalMs / 60_000, counted };
   }
 
   private outageWithin(startMs: number, endMs: number, nowMs: number): number {

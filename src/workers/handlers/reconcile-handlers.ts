@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import { protectionPendingReasons } from '../../control/protection-pending.ts';
 import type { ExchangePort } from '../../exchange/exchange-port.ts';
-import { reconcileOrders } from '../../execution/reconcile-orders.ts';
+import { inFlightDecidableInMs, reconcileOrders } from '../../execution/reconcile-orders.ts';
 import { recordOrphanedApprovals } from '../../execution/record-orphaned-approvals.ts';
 import { reprotectPositions } from '../../execution/reprotect-positions.ts';
 import { syncProtectiveStop } from '../../execution/sync-protective-stop.ts';
@@ -31,8 +31,11 @@ export function reconcileHandlers(
     async run(_data, ctx) {
       const pending = await protectionPendingReasons(deps.redis, deps.keys);
       const report = pending.length > 0 ? (await reprotectPositions(deps, 'reconcile-retry')).reconciled : await reconcileOrders({ db: deps.db, exchange: deps.exchange, clock: deps.clock, logger: deps.logger }, { signal: ctx.signal });
-      if (pending.length === 0) await resyncTouchedStops(deps, [...report.synced, ...report.notFound], ctx.signal);
-      if (report.decidableInMs !== null) await addFollowUp(deps.reconcileQueue, report.decidableInMs);
+      const touched = [...report.synced, ...report.notFound];
+      if (pending.length === 0) await resyncTouchedStops(deps, touched, ctx.signal);
+      // Read again after the stops were synced: a stop placed just now may itself be in flight.
+      const decidableInMs = touched.length > 0 ? await inFlightDecidableInMs(deps) : report.decidableInMs;
+      if (decidableInMs !== null && decidableInMs > 0) await addFollowUp(deps.reconcileQueue, decidableInMs);
       const orphaned = await recordOrphanedApprovals(
         { db: deps.db, exchange: deps.exchange, executionQueue: deps.executionQueue, clock: deps.clock, logger: deps.logger },
         { orphanApprovalMs: deps.config.execution.orphanApprovalMs },

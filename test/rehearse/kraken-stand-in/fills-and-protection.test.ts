@@ -82,6 +82,10 @@ describe('Kraken stand-in: protection gaps', () => {
     const gaps = h.standIn.protectionGaps({ graceMs: MINUTE });
     expect(gaps.totalMinutes).toBe(16);
     expect(gaps.byPairMs).toEqual({ XXBTZUSD: 16 * MINUTE, XXRPZUSD: 0, ETHUSDT: 0 });
+    expect(gaps.counted.map((g) => [g.pair, g.endMs === null ? null : (g.endMs - g.startMs) / MINUTE, g.countedMs / MINUTE])).toEqual([
+      ['XXBTZUSD', 10, 9],
+      ['XXBTZUSD', null, 7],
+    ]);
     expect(h.standIn.protectionGaps({ graceMs: 0 }).totalMinutes).toBe(18);
   });
 

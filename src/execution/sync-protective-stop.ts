@@ -1,9 +1,11 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Decimal } from 'decimal.js';
 import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { appendSystemEvent } from '../db/append-system-event.ts';
 import { orders, type OrderRow } from '../db/schema/orders.ts';
 import { systemEvents } from '../db/schema/system-events.ts';
 import { minimumQuantity, roundQuantity, roundStopPrice } from '../market/instrument-rules.ts';
+import { syncFromExchange } from '../orders/order-store.ts';
 import { heldPositionOf, type HeldPosition } from '../positions/held-position.ts';
 import { withPositionLock } from '../positions/with-position-lock.ts';
 import { pendingExitsOf } from '../reservations/pending-exits.ts';
@@ -118,7 +120,19 @@ export async function syncProtectiveStopLocked(deps: ExitOrderDeps, symbol: stri
     }
     return { status: 'protected', clientOrderId: outcome.order.clientOrderId, quantity, triggerPrice };
   }
-  if (outcome.status === 'unknown') return { status: 'in_flight', clientOrderId: outcome.order.clientOrderId };
+  if (outcome.status === 'unknown') {
+    // Kraken's advice after an AddOrder without an answer: look it up by its client id. One that
+    // landed is protection now; one not found yet is left to reconciliation, which alone may
+    // judge it missing (after the exchange's late-arrival bound).
+    const landed = await lookUpOnce(deps, outcome.order.clientOrderId);
+    if (landed && (landed.status === 'open' || landed.status === 'partially_filled')) {
+      if ((await lastGapEvent(deps, held)) === 'position.unprotected') {
+        await recordGap(deps, held, 'position.protected', 'info', `a stop rests again for the ${held.position.symbol} position: ${side} ${quantity} at ${triggerPrice}`);
+      }
+      return { status: 'protected', clientOrderId: landed.clientOrderId, quantity, triggerPrice };
+    }
+    return { status: 'in_flight', clientOrderId: outcome.order.clientOrderId };
+  }
   const reason = 'order' in outcome ? `the stop was ${outcome.status}: ${outcome.reason ?? outcome.order.status}` : `the stop was not placed: ${outcome.reason}`;
   return unprotected(deps, held, reason);
 }
@@ -179,4 +193,22 @@ async function recordGap(deps: ExitOrderDeps, held: HeldPosition, type: 'positio
     details: { account: held.account, symbol: held.position.symbol, positionId: String(held.id), stopLoss: held.position.protection.stopLoss },
     occurredAt: new Date(deps.clock.now()),
   }).catch((err: unknown) => deps.logger.error({ err: describeError(err) }, 'protection gap not recorded'));
+}
+
+/**
+ * One look at the exchange for an order whose create call got no answer, after the first
+ * follow-up delay (`execution.kraken.orderFollowUpMs`, wall time); what it finds is recorded.
+ * A failed look changes nothing.
+ */
+async function lookUpOnce(deps: ExitOrderDeps, clientOrderId: string): Promise<OrderRow | null> {
+  const delayMs = deps.config.execution.kraken.orderFollowUpMs[0];
+  if (delayMs === undefined) return null;
+  await delay(delayMs);
+  try {
+    const found = await deps.exchange.findByClientOrderId(clientOrderId);
+    return found ? (await syncFromExchange(deps.db, clientOrderId, found, deps.clock.now())).order : null;
+  } catch (err) {
+    deps.logger.warn({ clientOrderId, err: describeError(err) }, 'stop without an answer not found yet: reconciliation settles it');
+    return null;
+  }
 }

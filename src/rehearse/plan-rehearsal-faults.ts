@@ -9,9 +9,9 @@ import { rehearsalFaultKinds, type RehearsalFaultKind } from './rehearsal-fault-
  */
 export const FAULT_METHODS: Readonly<Record<Exclude<RehearsalFaultKind, 'dead_man_switch_outage'>, readonly string[]>> = {
   add_order_timeout: ['AddOrder'],
-  server_error: ['AddOrder', 'CancelOrder', 'OpenOrders', 'QueryOrders', 'Balance'],
-  dropped_connection: ['AddOrder', 'CancelOrder', 'OpenOrders', 'ClosedOrders', 'Balance'],
-  nonce_error: ['AddOrder', 'OpenOrders', 'Balance'],
+  server_error: ['AddOrder', 'CancelOrder', 'OpenOrders', 'QueryOrders', 'BalanceEx'],
+  dropped_connection: ['AddOrder', 'CancelOrder', 'OpenOrders', 'ClosedOrders', 'BalanceEx'],
+  nonce_error: ['AddOrder', 'OpenOrders', 'BalanceEx'],
 };
 
 /** One fault of the rehearsal's schedule. */

@@ -92,6 +92,20 @@ describe("an order's follow-up on Kraken", () => {
     expect(lookups.map((r) => [r.method, r.params.get('txid')])).toEqual([['QueryOrders', ENTRY_TXID]]);
   }, 30_000);
 
+  it("looks up an entry whose AddOrder got no answer by its client id: one that landed and filled gets its position and stop at once", async () => {
+    const clientOrderId = approvedClientOrderId({ proposalId: PROPOSAL_ID, intent: 'entry' });
+    // Kraken took the order; the answer was lost.
+    server.override('AddOrder', { times: 1, disconnect: true });
+    server.override('OpenOrders', { body: { error: [], result: { open: {} } } });
+    server.override('ClosedOrders', { body: { error: [], result: { closed: filledMarketBuy(clientOrderId, Date.now()).result, count: 1 } } });
+
+    const result = await submitApprovedEntry();
+    expect(result).toMatchObject({ status: 'unknown', clientOrderId, orderStatus: 'filled' });
+    expect(await loadOrder(h.database.db, clientOrderId)).toMatchObject({ status: 'filled', exchangeOrderId: ENTRY_TXID });
+    expect(await loadOpenPositions(h.database.db, 'kraken')).toEqual([expect.objectContaining({ symbol: 'BTC/USD', quantity: '0.01' })]);
+    expect(server.requests.filter((r) => r.method === 'AddOrder' && r.params.get('ordertype') === 'stop-loss')).toHaveLength(1);
+  }, 30_000);
+
   it('a follow-up that fails leaves the order as Kraken accepted it, for the reconciliation', async () => {
     const clientOrderId = approvedClientOrderId({ proposalId: PROPOSAL_ID, intent: 'entry' });
     server.override('AddOrder', { times: 1, body: { error: [], result: { descr: { order: 'buy 0.01000000 XBTUSD @ market' }, txid: [ENTRY_TXID] } } });

@@ -115,4 +115,22 @@ describe('protection under lost placements, halts and late fills', () => {
     expect((await s.orders()).filter((o) => o.purpose === 'stop_loss').map((o) => `${o.triggerPrice} ${o.status}`).sort()).toEqual(['38000 open', '39000 canceled']);
     expect(await s.audit()).toEqual([]);
   }, 60_000);
+
+  it('a stop whose AddOrder answer was lost, though the exchange took it, is found at once and counts as resting', async () => {
+    s = await PositionScenario.start();
+    const sc = s;
+    const place = sc.paper.placeOrder.bind(sc.paper);
+    sc.paper.placeOrder = async (r, signal) => {
+      const placed = await place(r, signal);
+      if (r.type === 'stop-loss') throw new TriplegainError('TIMEOUT', 'kraken AddOrder: no answer in time', { requestSent: true });
+      return placed;
+    };
+    await sc.enter('0.1', '39000');
+    await sc.bar(flatBar('40000'));
+
+    // No reconciliation ran: the one look after the lost answer found the stop.
+    expect((await sc.workingStops()).map((o) => `${o.quantity} ${o.status}`)).toEqual(['0.1 open']);
+    expect(await syncProtectiveStop(sc.deps, sc.symbol)).toMatchObject({ status: 'protected' });
+    expect(await sc.audit()).toEqual([]);
+  }, 60_000);
 });

@@ -63,7 +63,9 @@ async function submit(deps: ExecutionDeps, exchange: ExchangePort, data: SubmitO
     }
     throw err;
   }
-  if (result.status === 'submitted' && exchange.name === 'kraken') {
+  // An order Kraken acknowledged, and one whose AddOrder got no answer (Kraken's advice: look it
+  // up by its client id; an order that landed is then known, and its stop placed, in seconds).
+  if ((result.status === 'submitted' || result.status === 'unknown') && exchange.name === 'kraken') {
     // Done before the job's timeout, with room left for the stop a fill leads to.
     const deadlineMs = startedAtMs + executionQueue.timeoutMs(deps.config) - deps.config.execution.kraken.timeoutMs;
     const status = await followUpOrder({ ...deps, exchange, logger: ctx.logger }, result.clientOrderId, {

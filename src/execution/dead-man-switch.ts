@@ -54,6 +54,8 @@ export interface DeadManSwitch {
  *   passed or unknown means Kraken may have canceled everything (`onMayHaveFired`).
  * - Re-arm failing (Kraken or Redis errors): logged, tried again at every beat; once the last
  *   successful arm's countdown (counted from when it was sent) has run out, `onMayHaveFired`.
+ *   A re-arm that failed before that is followed, at the next one Kraken accepts, by
+ *   `onMayHaveFired` too: whatever kept Kraken from answering may have canceled orders.
  * - Holder losing Redis: it cannot renew the lease, and it cannot reach Kraken either (the
  *   account's nonce lock is in Redis): it keeps trying both. Meanwhile the lease lapses and a
  *   standby that still reaches Redis takes over; when Redis comes back the old holder finds
@@ -76,6 +78,8 @@ export function startDeadManSwitch(opts: DeadManSwitchOptions): DeadManSwitch {
   let armedUntilMs: number | null = null;
   /** Why Kraken may have fired, until a re-arm succeeds after it. */
   let mayHaveFired: string | null = null;
+  /** The error of the first re-arm that failed since the last one Kraken accepted. */
+  let armFailed: string | null = null;
   const callbacks = new Set<Promise<void>>();
 
   const notify = (reason: string) => {
@@ -105,11 +109,20 @@ export function startDeadManSwitch(opts: DeadManSwitchOptions): DeadManSwitch {
       if (mayHaveFired !== null) {
         const reason = mayHaveFired;
         mayHaveFired = null;
+        armFailed = null;
         notify(`re-armed after: ${reason}`);
+      } else if (armFailed !== null) {
+        // Before its trigger time Kraken cannot have fired; but whatever kept Kraken from
+        // answering (an outage, a maintenance) may have canceled orders too. One reconciliation
+        // and stop check is cheap against a position left without its stop until the next bar.
+        const reason = armFailed;
+        armFailed = null;
+        notify(`re-armed after a failed re-arm (${reason}): the stops are checked`);
       }
       return true;
     } catch (err) {
       logger.error({ holder, err: describeError(err) }, 'dead man switch not re-armed: tried again at the next beat');
+      armFailed ??= describeError(err);
       if (armedUntilMs !== null && Date.now() >= armedUntilMs) suspect(`not re-armed before its trigger time ${new Date(armedUntilMs).toISOString()}: ${describeError(err)}`);
       return false;
     }

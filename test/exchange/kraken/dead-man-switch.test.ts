@@ -121,6 +121,19 @@ describe("Kraken's dead man's switch, armed by one worker of the cluster", () =>
     expect(a.mayHaveFired[1]).toContain('re-armed after');
   }, 20_000);
 
+  it('a re-arm that fails before the trigger time has Kraken checked once a re-arm succeeds again', async () => {
+    await t.redis.set(t.keys.deadManSwitchTrigger, '0');
+    const a = await aWorker('a', { timeoutSec: 3, leaseMs: 600 });
+    expect(a.mayHaveFired).toEqual([]);
+    server.override('CancelAllOrdersAfter', { body: { error: ['EService:Unavailable'] } });
+    await waitFor(() => arms().length >= 2, 'Kraken to answer a re-arm with the error');
+    // Kraken answers again well before the countdown of the first arm (3 s) runs out.
+    server.override('CancelAllOrdersAfter', ARMED);
+    await waitFor(() => a.mayHaveFired.length >= 1, 'the holder re-arms after the failure');
+    expect(a.mayHaveFired).toEqual([expect.stringContaining('re-armed after a failed re-arm')]);
+    expect(a.mayHaveFired[0]).toContain('EService:Unavailable');
+  }, 20_000);
+
   it('a worker taking over after the recorded trigger time passed reports that Kraken may have fired; after a disarm it does not', async () => {
     await t.redis.set(t.keys.deadManSwitchTrigger, String(Date.now() - 1_000));
     const late = await aWorker('late');

@@ -158,8 +158,9 @@ export function startDeadManSwitch(opts: DeadManSwitchOptions): DeadManSwitch {
       logger.warn({ holder }, 'dead man switch lease lost (it lapsed, or another worker holds it): standing by');
       return;
     }
-    // Re-armed when the next beat would come after the re-arm is due.
-    if (Date.now() + beatMs > lastArmSentMs + rearmEveryMs) await arm();
+    // Re-armed when the next beat would come after the re-arm is due, and at every beat while
+    // the last try failed.
+    if (armFailed !== null || Date.now() + beatMs > lastArmSentMs + rearmEveryMs) await arm();
     else if (armedUntilMs !== null && Date.now() >= armedUntilMs) suspect(`not re-armed before its trigger time ${new Date(armedUntilMs).toISOString()}`);
   };
 

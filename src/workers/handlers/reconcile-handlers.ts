@@ -35,7 +35,10 @@ export function reconcileHandlers(
       if (pending.length === 0) await resyncTouchedStops(deps, touched, ctx.signal);
       // Read again after the stops were synced: a stop placed just now may itself be in flight.
       const decidableInMs = touched.length > 0 ? await inFlightDecidableInMs(deps) : report.decidableInMs;
-      if (decidableInMs !== null && decidableInMs > 0) await addFollowUp(deps.reconcileQueue, decidableInMs);
+      if (decidableInMs !== null && decidableInMs > 0) {
+        const jobId = await addFollowUp(deps.reconcileQueue, decidableInMs);
+        ctx.logger.info({ jobId, inMs: Math.ceil(decidableInMs) }, 'reconciliation follow-up added: an order in flight can be judged then');
+      }
       const orphaned = await recordOrphanedApprovals(
         { db: deps.db, exchange: deps.exchange, executionQueue: deps.executionQueue, clock: deps.clock, logger: deps.logger },
         { orphanApprovalMs: deps.config.execution.orphanApprovalMs },
@@ -65,8 +68,9 @@ async function resyncTouchedStops(deps: Parameters<typeof reconcileHandlers>[0],
 const FOLLOW_UP_SLACK_MS = 500;
 
 /** One delayed pass for when the first order in flight can be judged; passes asked for the same second are one job. */
-async function addFollowUp(queue: Queue, decidableInMs: number): Promise<void> {
+async function addFollowUp(queue: Queue, decidableInMs: number): Promise<string> {
   const delayMs = Math.max(0, Math.ceil(decidableInMs)) + FOLLOW_UP_SLACK_MS;
-  const atSecond = Math.ceil((Date.now() + delayMs) / 1_000);
-  await queue.add('run', { reason: 'follow-up' }, { ...jobOptionsOf(reconcileQueue), jobId: `follow-up-${atSecond}`, delay: delayMs });
+  const jobId = `follow-up-${Math.ceil((Date.now() + delayMs) / 1_000)}`;
+  await queue.add('run', { reason: 'follow-up' }, { ...jobOptionsOf(reconcileQueue), jobId, delay: delayMs });
+  return jobId;
 }

@@ -103,6 +103,12 @@ export interface ExchangePort {
   closedOrders(sinceMs: number, signal?: AbortSignal): Promise<ExchangeOrder[]>;
   /** The order with this client id, open or closed, or null when the exchange has none. */
   findByClientOrderId(clientOrderId: string, signal?: AbortSignal): Promise<ExchangeOrder | null>;
+  /**
+   * The closed, canceled or expired orders among `clientOrderIds` that closed after `sinceWallMs`
+   * (wall time), keyed by the id asked: one paged listing for all of them, where
+   * `findByClientOrderId` asks once per order. Absent where both cost the same (paper).
+   */
+  closedByClientOrderIds?(clientOrderIds: readonly string[], sinceWallMs: number, signal?: AbortSignal): Promise<Map<string, ExchangeOrder>>;
   /** The order with this exchange id, or null when the exchange has none: one lookup where `findByClientOrderId` may take several. Absent where both cost the same (paper). */
   findOrder?(exchangeOrderId: string, signal?: AbortSignal): Promise<ExchangeOrder | null>;
   /** `priority`: how urgent the read is, where the exchange's API counter is shared (`CallPriority`; default `trading`). */

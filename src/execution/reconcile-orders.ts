@@ -3,7 +3,8 @@ import type { Clock } from '../clock/clock.ts';
 import { databaseNow } from '../db/database-now.ts';
 import type { Db } from '../db/open-database.ts';
 import { orders } from '../db/schema/orders.ts';
-import type { ExchangePort } from '../exchange/exchange-port.ts';
+import type { OrderRow } from '../db/schema/orders.ts';
+import type { ExchangeOrder, ExchangePort } from '../exchange/exchange-port.ts';
 import { adoptExchangeOrder, applyOrderEvent, ordersToReconcile, syncFromExchange } from '../orders/order-store.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';
@@ -60,11 +61,14 @@ export async function reconcileOrders(deps: { db: Db; exchange: ExchangePort; cl
   const signal = options.signal;
   const openOnExchange = await deps.exchange.openOrders(signal);
   const openByClientId = new Map(openOnExchange.flatMap((o) => (o.clientOrderId ? [[o.clientOrderId, o] as const] : [])));
+  const closedByClientId = await closedAmong(deps, ours.filter((o) => !openByClientId.has(o.clientOrderId)), signal);
   for (const order of ours) {
     signal?.throwIfAborted();
     report.checked += 1;
     try {
-      const found = openByClientId.get(order.clientOrderId) ?? (await deps.exchange.findByClientOrderId(order.clientOrderId, signal));
+      const found =
+        openByClientId.get(order.clientOrderId) ??
+        (closedByClientId ? (closedByClientId.get(order.clientOrderId) ?? null) : await deps.exchange.findByClientOrderId(order.clientOrderId, signal));
       if (found) {
         const sync = await syncFromExchange(deps.db, order.clientOrderId, found, deps.clock.now());
         if (sync.changed) report.synced.push(order.clientOrderId);
@@ -102,6 +106,26 @@ export async function inFlightDecidableInMs(deps: { db: Db; exchange: Pick<Excha
   if (inFlight.length === 0) return null;
   const wallNowMs = (await databaseNow(deps.db)).getTime();
   return Math.min(...inFlight.map((o) => o.statusChangedAt.getTime() + notFoundAfterMs - wallNowMs));
+}
+
+/** Margin before the oldest status change of the orders looked for: Kraken's clock and ours differ. */
+const CLOSED_SINCE_MARGIN_MS = 5 * 60_000;
+
+/**
+ * The orders of `notOpen` the exchange lists as closed, by client order id, from one listing
+ * (`closedByClientOrderIds`, since the oldest one's last status change, wall time); null where
+ * the exchange has no such listing or it failed: each order is then looked up by itself.
+ */
+async function closedAmong(deps: { db: Db; exchange: ExchangePort; logger: Logger }, notOpen: readonly OrderRow[], signal: AbortSignal | undefined): Promise<Map<string, ExchangeOrder> | null> {
+  if (notOpen.length === 0 || !deps.exchange.closedByClientOrderIds) return null;
+  const sinceWallMs = Math.min(...notOpen.map((o) => o.statusChangedAt.getTime())) - CLOSED_SINCE_MARGIN_MS;
+  try {
+    return await deps.exchange.closedByClientOrderIds(notOpen.map((o) => o.clientOrderId), sinceWallMs, signal);
+  } catch (err) {
+    signal?.throwIfAborted();
+    deps.logger.warn({ err: describeError(err) }, 'closed orders not listed: each order is looked up by itself');
+    return null;
+  }
 }
 
 /** Which of `clientOrderIds` have a row here. */

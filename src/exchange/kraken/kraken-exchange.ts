@@ -220,6 +220,19 @@ export class KrakenExchange implements ExchangePort {
     return [...orders.values()].filter((o) => o.updatedAtMs >= sinceMs);
   }
 
+  /** One ClosedOrders listing (by close time, paged) for every order asked, matched by `cl_ord_id`. */
+  async closedByClientOrderIds(clientOrderIds: readonly string[], sinceWallMs: number, signal?: AbortSignal): Promise<Map<string, ExchangeOrder>> {
+    const found = new Map<string, ExchangeOrder>();
+    if (clientOrderIds.length === 0) return found;
+    const closed = await this.closedOrders(sinceWallMs, signal);
+    for (const id of clientOrderIds) {
+      // The newest, as `findByClientOrderId` takes it.
+      const order = closed.filter((o) => sameClientOrderId(o.clientOrderId, id)).sort((a, b) => b.updatedAtMs - a.updatedAtMs)[0];
+      if (order) found.set(id, order);
+    }
+    return found;
+  }
+
   async findByClientOrderId(clientOrderId: string, signal?: AbortSignal): Promise<ExchangeOrder | null> {
     const what = `find ${clientOrderId}`;
     const open = OpenOrdersResult.safeParse(await this.client.call('OpenOrders', { cl_ord_id: clientOrderId }, { signal, what: `OpenOrders ${clientOrderId}`, priority: 'protective' }));

@@ -69,7 +69,9 @@ async function submit(deps: ExecutionDeps, exchange: ExchangePort, data: SubmitO
     // Done before the job's timeout, with room left for the stop a fill leads to.
     const deadlineMs = startedAtMs + executionQueue.timeoutMs(deps.config) - deps.config.execution.kraken.timeoutMs;
     const status = await followUpOrder({ ...deps, exchange, logger: ctx.logger }, result.clientOrderId, {
-      delaysMs: deps.config.execution.kraken.orderFollowUpMs,
+      // An order without an answer is looked up once (by client id: up to 3 units of the API
+      // counter a look); reconciliation settles the rest.
+      delaysMs: result.status === 'unknown' ? deps.config.execution.kraken.orderFollowUpMs.slice(0, 1) : deps.config.execution.kraken.orderFollowUpMs,
       deadlineMs,
       exchangeOrderId: result.exchangeOrderId,
       signal: ctx.signal,

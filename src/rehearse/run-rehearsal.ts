@@ -26,14 +26,26 @@ import { runPreflight } from './run-preflight.ts';
 
 /** Wall time the cluster may take from start to its first panel decision. */
 const WARM_UP_LIMIT_MS = 120_000;
-/** Seeded pause between faults (wall time). */
-const GAP_MS = [3_000, 8_000] as const;
+/**
+ * Seeded pause between faults (wall time): longer than the live path's recovery bound for one
+ * fault (a cancel it did not send is learnt within a reconciliation interval, 15 s; an AddOrder
+ * without an answer is judged once its deadline has passed, 15 s), so that each fault's
+ * recovery is measured. Faults closer than that pile up on one stop (three within 15 s left a
+ * position 34 s without one) faster than polling Kraken's REST API can resolve them.
+ */
+const GAP_MS = [15_000, 25_000] as const;
 /** Seeded length of an outage in which the dead man's switch fires (wall time). */
 const OUTAGE_MS = [3_000, 8_000] as const;
 /** How often closed bars are handed to the stand-in (wall time): well under a bar at any speed. */
 const FEED_EVERY_MS = 100;
-/** Wall time after the last fault for the cluster to settle (stops re-placed) before it is stopped. */
-const SETTLE_MS = 10_000;
+/**
+ * Wall time after the run's end (no fault is started after it) for the cluster to settle
+ * before it is stopped: the live path's own bound for the last fault, an AddOrder without an
+ * answer judged once its deadline has passed (`KrakenExchange.lateArrivalMs`, 15 s), then the
+ * reconciliation's pass and the new stop. Shorter, a gap still open at the end measured the
+ * harness, not the system.
+ */
+const SETTLE_MS = 30_000;
 /** Time a process has to stop on SIGTERM beyond its own `app.shutdownDeadlineMs`. */
 const STOP_MARGIN_MS = 15_000;
 /**

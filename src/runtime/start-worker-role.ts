@@ -21,7 +21,8 @@ import { startBreakerActions } from '../execution/breaker-actions.ts';
 import { startDeadManSwitch } from '../execution/dead-man-switch.ts';
 import { startPositionsService } from '../positions/positions-service.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
-import { TriplegainError } from '../shared/triplegain-error.ts';
+import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
+import { takeInFills } from '../positions/take-in-fills.ts';
 import { startSystemEventRecorder } from '../workers/system-event-recorder.ts';
 import type { RebalanceTiming } from '../workers/handlers/portfolio-handlers.ts';
 import { startTaskWorkers } from '../workers/start-task-workers.ts';
@@ -95,6 +96,12 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
     await startPositionsService({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments });
     await startHaltActions({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments });
     await startBreakerActions({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments });
+    // Runs once the task workers have stopped (stops run in reverse): a planned stop leaves no
+    // fill recorded and not yet in its position (the next bar would have taken it in). Takes
+    // nothing in twice, whoever else does it at the same moment.
+    stops.push(async () => {
+      await takeInFills(protection).catch((err: unknown) => logger.warn({ err: describeError(err) }, 'fills not taken in at stop: the next start takes them in'));
+    });
     const workers = await startTaskWorkers(built.deps, {
       queues: options.queues,
       risk: { control, portfolio },

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { clearProtectionPending, markProtectionPending, protectionPendingReasons } from '../../src/control/protection-pending.ts';
 import { enterSubmission } from '../../src/control/submission-fence.ts';
 import { systemEvents } from '../../src/db/schema/system-events.ts';
+import { reconcileOrders } from '../../src/execution/reconcile-orders.ts';
 import { reprotectPositions } from '../../src/execution/reprotect-positions.ts';
 import { loadOrder, loadOrderEvents } from '../../src/orders/order-store.ts';
 import type { JobContext } from '../../src/queues/define-queue.ts';
@@ -157,6 +158,33 @@ describe('a worker starting', () => {
     } finally {
       await role.stop();
     }
+  }, 60_000);
+});
+
+describe('a worker stopping', () => {
+  let s: PositionScenario | undefined;
+  afterEach(async () => {
+    await s?.cleanup();
+    s = undefined;
+  });
+
+  it('takes in a fill recorded and not yet in its position before it stops: its books pass the audit', async () => {
+    s = await PositionScenario.start();
+    const h = s.h;
+    await s.enter('0.1', '39000');
+    await s.bar(flatBar('40000'));
+    const rt = { config: h.config, logger: silentLogger, clock: h.clock, redis: h.t.redis, redisUrl: h.t.url, keys: h.t.keys, bus: h.t.bus, database: h.database.database, close: async () => {} };
+    const role = await startWorkerRole(rt, { queues: [], overrides: { clock: h.clock, candles: h.deps.candles } });
+    // The stop fills on the exchange and a reconciliation records the fill; no bar comes after it.
+    const openTimeMs = h.clock.now();
+    h.clock.set(openTimeMs + 3_600_000);
+    await s.paper.onPrice(s.symbol, { openTimeMs, open: '39500', high: '39500', low: '38500', close: '38600', volume: '100000000' });
+    await reconcileOrders({ db: h.database.db, exchange: s.paper, clock: h.clock, logger: silentLogger });
+    expect((await s.audit()).map((v) => v.invariant)).toContain('fill_applied_once');
+
+    await role.stop();
+    expect(await s.audit()).toEqual([]);
+    expect(await s.position()).toBeUndefined();
   }, 60_000);
 });
 

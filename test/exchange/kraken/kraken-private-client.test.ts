@@ -86,8 +86,9 @@ describe('KrakenPrivateClient', () => {
     expect(Math.max(...seen.map((r) => r.counter!))).toBeLessThanOrEqual(4);
     expect(seen[0]!.counter).toBeCloseTo(2, 1);
 
+    // A market order: a resting one first counts the pair's open orders (OpenOrders, 1 unit).
     const apiBefore = await client.apiLimiter.counter();
-    await exchange.placeOrder(anOrder());
+    await exchange.placeOrder(anOrder({ type: 'market', limitPrice: undefined }));
     expect(seen.at(-1)).toMatchObject({ method: 'AddOrder', counter: expect.any(Number) });
     expect(await client.apiLimiter.counter()).toBeLessThanOrEqual(apiBefore);
   });

@@ -13,8 +13,8 @@ export const RehearseOptions = z
     /**
      * Replay speed: market seconds per wall second. Kraken's rate limits run in wall time, so a
      * faster replay asks more of the account's API counter than the same bars would live: at 600
-     * a 1 h bar closes every 6 s per pair, about what a Starter account's counter (15, decaying
-     * 0.33 a second) carries with room for the reconciliation and the dead man's switch.
+     * a 1 h bar closes every 6 s per pair, and a run asks 27–32 private calls a minute of a
+     * Starter counter (15, decaying 0.33 a second, 20 a minute); 3600 left no room at all.
      */
     speed: numberOption((n) => n.int().min(60).max(36_000)).default(600),
     /** Run the fault schedule; false: a fault-free rehearsal. */

@@ -114,23 +114,19 @@ export async function syncProtectiveStopLocked(deps: ExitOrderDeps, symbol: stri
     triggerPrice,
     quantity,
   }).catch((err: unknown) => ({ status: 'failed' as const, reason: describeError(err) }));
-  if (outcome.status === 'submitted' || outcome.status === 'already') {
+  const protectedBy = async (clientOrderId: string): Promise<StopSync> => {
     if ((await lastGapEvent(deps, held)) === 'position.unprotected') {
       await recordGap(deps, held, 'position.protected', 'info', `a stop rests again for the ${held.position.symbol} position: ${side} ${quantity} at ${triggerPrice}`);
     }
-    return { status: 'protected', clientOrderId: outcome.order.clientOrderId, quantity, triggerPrice };
-  }
+    return { status: 'protected', clientOrderId, quantity, triggerPrice };
+  };
+  if (outcome.status === 'submitted' || outcome.status === 'already') return protectedBy(outcome.order.clientOrderId);
   if (outcome.status === 'unknown') {
     // Kraken's advice after an AddOrder without an answer: look it up by its client id. One that
     // landed is protection now; one not found yet is left to reconciliation, which alone may
     // judge it missing (after the exchange's late-arrival bound).
     const landed = await lookUpOnce(deps, outcome.order.clientOrderId);
-    if (landed && (landed.status === 'open' || landed.status === 'partially_filled')) {
-      if ((await lastGapEvent(deps, held)) === 'position.unprotected') {
-        await recordGap(deps, held, 'position.protected', 'info', `a stop rests again for the ${held.position.symbol} position: ${side} ${quantity} at ${triggerPrice}`);
-      }
-      return { status: 'protected', clientOrderId: landed.clientOrderId, quantity, triggerPrice };
-    }
+    if (landed && (landed.status === 'open' || landed.status === 'partially_filled')) return protectedBy(landed.clientOrderId);
     return { status: 'in_flight', clientOrderId: outcome.order.clientOrderId };
   }
   const reason = 'order' in outcome ? `the stop was ${outcome.status}: ${outcome.reason ?? outcome.order.status}` : `the stop was not placed: ${outcome.reason}`;

@@ -8,39 +8,16 @@ import type { JobContext } from '../../src/queues/define-queue.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { executionHandlers } from '../../src/workers/handlers/execution-handlers.ts';
-import { aKrakenClient } from '../exchange/kraken/kraken-builders.ts';
+import { aFilledKrakenMarketBuy, aKrakenClient } from '../exchange/kraken/kraken-builders.ts';
 import { startKrakenPrivateServer, type KrakenPrivateServer } from '../support/kraken-private-server.ts';
 import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
 
 const ENTRY_TXID = 'OENTRY-FOLLW-UPTEST1';
 const PROPOSAL_ID = 'prop-follow-up';
 
-/** Kraken's QueryOrders answer for our market buy, filled in full (the shape of `spot-rest_user_orders_query.json`). */
+/** Kraken's QueryOrders answer for our market buy, filled in full. */
 function filledMarketBuy(clientOrderId: string, nowMs: number) {
-  const orders = {
-    [ENTRY_TXID]: {
-      refid: null,
-      userref: 0,
-      cl_ord_id: clientOrderId,
-      status: 'closed',
-      reason: null,
-      opentm: nowMs / 1000,
-      closetm: nowMs / 1000,
-      starttm: 0,
-      expiretm: 0,
-      descr: { pair: 'XBTUSD', type: 'buy', ordertype: 'market', price: '0', price2: '0', leverage: 'none', order: 'buy 0.01000000 XBTUSD @ market', close: '' },
-      vol: '0.01000000',
-      vol_exec: '0.01000000',
-      cost: '400.00000',
-      fee: '1.60000',
-      price: '40000.0',
-      stopprice: '0.00000',
-      limitprice: '0.00000',
-      misc: '',
-      oflags: 'fciq',
-    },
-  };
-  return { error: [], result: orders };
+  return { error: [], result: { [ENTRY_TXID]: aFilledKrakenMarketBuy(clientOrderId, nowMs) } };
 }
 
 describe("an order's follow-up on Kraken", () => {

@@ -3,20 +3,11 @@ import { KrakenExchange } from '../../src/exchange/kraken/kraken-exchange.ts';
 import { reconcileOrders } from '../../src/execution/reconcile-orders.ts';
 import { applyOrderEvent, createOrder, loadOrder, startSubmission } from '../../src/orders/order-store.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
-import { aKrakenClient } from '../exchange/kraken/kraken-builders.ts';
+import { aFilledKrakenMarketBuy, aKrakenClient } from '../exchange/kraken/kraken-builders.ts';
 import { startKrakenPrivateServer, type KrakenPrivateServer } from '../support/kraken-private-server.ts';
 import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
 
 const IDS = ['7b0c2f4e-1a2b-4c3d-8e9f-0a1b2c3d4e51', '7b0c2f4e-1a2b-4c3d-8e9f-0a1b2c3d4e52', '7b0c2f4e-1a2b-4c3d-8e9f-0a1b2c3d4e53'];
-
-/** A filled market buy of 0.01 BTC, as Kraken's ClosedOrders lists it (the shape of `http_closed_orders.json`). */
-function closedBuy(clientOrderId: string, nowSec: number) {
-  return {
-    refid: null, userref: 0, cl_ord_id: clientOrderId, status: 'closed', reason: null, opentm: nowSec, closetm: nowSec, starttm: 0, expiretm: 0,
-    descr: { pair: 'XBTUSD', type: 'buy', ordertype: 'market', price: '0', price2: '0', leverage: 'none', order: 'buy 0.01000000 XBTUSD @ market', close: '' },
-    vol: '0.01000000', vol_exec: '0.01000000', cost: '400.00000', fee: '1.60000', price: '40000.0', stopprice: '0.00000', limitprice: '0.00000', misc: '', oflags: 'fciq',
-  };
-}
 
 describe('reconciliation on Kraken', () => {
   let h: TaskHarness;
@@ -31,7 +22,7 @@ describe('reconciliation on Kraken', () => {
   });
 
   it('learns every order that closed from one ClosedOrders listing, not one lookup per order', async () => {
-    const nowSec = Date.now() / 1000;
+    const nowMs = Date.now();
     for (const [i, id] of IDS.entries()) {
       await createOrder(h.database.db, { clientOrderId: id, decisionId: null, proposalId: null, cause: 'operator', correlationId: 'c', exchange: 'kraken', symbol: 'BTC/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry', quantity: '0.01', createdAtMs: h.clock.now() });
       await startSubmission(h.database.db, id, h.clock.now());
@@ -39,7 +30,7 @@ describe('reconciliation on Kraken', () => {
     }
     server.override('OpenOrders', { body: { error: [], result: { open: {} } } });
     // Two of the three closed.
-    const closed = { 'OTX0AA-BBBBB-CCCCCC': closedBuy(IDS[0]!, nowSec), 'OTX1AA-BBBBB-CCCCCC': closedBuy(IDS[1]!, nowSec) };
+    const closed = { 'OTX0AA-BBBBB-CCCCCC': aFilledKrakenMarketBuy(IDS[0]!, nowMs), 'OTX1AA-BBBBB-CCCCCC': aFilledKrakenMarketBuy(IDS[1]!, nowMs) };
     server.override('ClosedOrders', { body: { error: [], result: { closed, count: 2 } } });
 
     const exchange = new KrakenExchange({ client: aKrakenClient({ baseUrl: server.url, redis: h.t.redis, keys: h.t.keys }), clock: h.clock });

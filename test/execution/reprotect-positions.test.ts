@@ -16,6 +16,13 @@ import { flatBar, PositionScenario } from '../support/position-scenario.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 import { waitFor } from '../support/wait-for.ts';
 
+/** A worker process's role on the scenario's stores, with no task queue: its start and stop steps alone. */
+function startIdleWorker(s: PositionScenario) {
+  const h = s.h;
+  const rt = { config: h.config, logger: silentLogger, clock: h.clock, redis: h.t.redis, redisUrl: h.t.url, keys: h.t.keys, bus: h.t.bus, database: h.database.database, close: async () => {} };
+  return startWorkerRole(rt, { queues: [], overrides: { clock: h.clock, candles: h.deps.candles } });
+}
+
 /** Why the fence denied an order, as its last event recorded it. */
 async function denialOf(s: PositionScenario, clientOrderId: string): Promise<unknown> {
   const events = await loadOrderEvents(s.h.database.db, clientOrderId);
@@ -148,8 +155,7 @@ describe('a worker starting', () => {
   it("re-places every open position's stop before it starts its task workers", async () => {
     s = await aPositionWhoseStopWasCanceled();
     const h = s.h;
-    const rt = { config: h.config, logger: silentLogger, clock: h.clock, redis: h.t.redis, redisUrl: h.t.url, keys: h.t.keys, bus: h.t.bus, database: h.database.database, close: async () => {} };
-    const role = await startWorkerRole(rt, { queues: [], overrides: { clock: h.clock, candles: h.deps.candles } });
+    const role = await startIdleWorker(s);
     try {
       // Done by the time the workers run: the cancel learnt, a stop resting again, entries admitted.
       expect((await s.orders()).filter((o) => o.purpose === 'stop_loss').map((o) => o.status).sort()).toEqual(['canceled', 'open']);
@@ -173,8 +179,7 @@ describe('a worker stopping', () => {
     const h = s.h;
     await s.enter('0.1', '39000');
     await s.bar(flatBar('40000'));
-    const rt = { config: h.config, logger: silentLogger, clock: h.clock, redis: h.t.redis, redisUrl: h.t.url, keys: h.t.keys, bus: h.t.bus, database: h.database.database, close: async () => {} };
-    const role = await startWorkerRole(rt, { queues: [], overrides: { clock: h.clock, candles: h.deps.candles } });
+    const role = await startIdleWorker(s);
     // The stop fills on the exchange and a reconciliation records the fill; no bar comes after it.
     const openTimeMs = h.clock.now();
     h.clock.set(openTimeMs + 3_600_000);

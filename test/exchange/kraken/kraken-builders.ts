@@ -58,3 +58,28 @@ export async function failure(work: Promise<unknown>): Promise<TriplegainError> 
   if (err instanceof TriplegainError) return err;
   throw new Error(`expected a TriplegainError, got ${String(err)}`);
 }
+
+/** One market buy of 0.01 BTC (XBTUSD) filled in full at 40 000, as Kraken's order listings and QueryOrders show an order (the shape of `http_closed_orders.json`). */
+export function aFilledKrakenMarketBuy(clientOrderId: string, nowMs: number) {
+  return {
+    refid: null,
+    userref: 0,
+    cl_ord_id: clientOrderId,
+    status: 'closed',
+    reason: null,
+    opentm: nowMs / 1000,
+    closetm: nowMs / 1000,
+    starttm: 0,
+    expiretm: 0,
+    descr: { pair: 'XBTUSD', type: 'buy', ordertype: 'market', price: '0', price2: '0', leverage: 'none', order: 'buy 0.01000000 XBTUSD @ market', close: '' },
+    vol: '0.01000000',
+    vol_exec: '0.01000000',
+    cost: '400.00000',
+    fee: '1.60000',
+    price: '40000.0',
+    stopprice: '0.00000',
+    limitprice: '0.00000',
+    misc: '',
+    oflags: 'fciq',
+  };
+}

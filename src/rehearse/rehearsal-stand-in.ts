@@ -30,6 +30,8 @@ export interface StandInReport {
   orders: number;
   /** Refusals by Kraken's error text, the injected nonce errors' own answers left out. */
   refusals: Record<string, number>;
+  /** The same refusals one line each: `<HH:MM:SS> <method> <request>: <error>` and what the stand-in saw, where it says. */
+  refusedRequests: string[];
   rateLimitErrors: number;
   /** Authenticated private requests by method. */
   requests: Record<string, number>;
@@ -72,6 +74,7 @@ export async function rehearsalStandIn(credentials: { apiKey: string; apiSecret:
     },
     report({ graceMs }) {
       const refusals: Record<string, number> = {};
+      const refusedRequests: string[] = [];
       let nonceAnswersLeft = nonceFaultsLanded;
       for (const refusal of standIn.refusals()) {
         if (refusal.error === 'EAPI:Invalid nonce' && nonceAnswersLeft > 0) {
@@ -79,12 +82,15 @@ export async function rehearsalStandIn(credentials: { apiKey: string; apiSecret:
           continue;
         }
         refusals[refusal.error] = (refusals[refusal.error] ?? 0) + 1;
+        const seen = refusal.detail === undefined ? '' : ` (${refusal.detail})`;
+        refusedRequests.push(`${new Date(refusal.atMs).toISOString().slice(11, 19)} ${refusal.method} ${refusal.request}: ${refusal.error}${seen}`);
       }
       const limits = standIn.rateLimitErrors();
       const gaps = standIn.protectionGaps({ graceMs });
       return {
         orders: standIn.orders().length,
         refusals,
+        refusedRequests,
         rateLimitErrors: limits.api + limits.trading,
         requests: standIn.requestCounts(),
         // Rounded up: any uncovered time at all shows (and fails the rehearsal).

@@ -19,6 +19,8 @@ export interface RehearsalResult {
   orders: number;
   /** Requests Kraken refused, by its error text (an injected fault's own answer not included). */
   refusals: Readonly<Record<string, number>>;
+  /** The same refusals one line each (when, the method, what was asked, the error). */
+  refusedRequests: readonly string[];
   /** `EAPI:Rate limit exceeded` and `EOrder:Rate limit exceeded` answers. */
   rateLimitErrors: number;
   /** Private requests the stand-in received, by method, and the wall time they came in. */
@@ -81,6 +83,7 @@ export function summarizeRehearsal(result: RehearsalResult): RehearsalSummary {
   }
   for (const exit of result.unplannedExits) lines.push(`unplanned exit: ${exit}`);
   for (const gap of result.unprotectedGaps) lines.push(`without a stop: ${gap}`);
+  for (const refused of result.refusedRequests) lines.push(`refused: ${refused}`);
   const methods = Object.entries(result.requests.byMethod).sort(([, a], [, b]) => b - a);
   const total = methods.reduce((n, [, count]) => n + count, 0);
   const perMinute = result.requests.wallMs > 0 ? ((total * 60_000) / result.requests.wallMs).toFixed(1) : '–';

@@ -182,6 +182,7 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
         preflight,
         orders: seen.orders,
         refusals: seen.refusals,
+        refusedRequests: seen.refusedRequests,
         rateLimitErrors: seen.rateLimitErrors,
         requests: { byMethod: seen.requests, wallMs: Date.now() - startedAt },
         unprotectedMinutes: seen.unprotectedMinutes,

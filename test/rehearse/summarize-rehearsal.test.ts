@@ -6,6 +6,7 @@ const clean: RehearsalResult = {
   preflight: { passed: true, lines: ['OK key permissions'] },
   orders: 12,
   refusals: {},
+  refusedRequests: [],
   rateLimitErrors: 0,
   requests: { byMethod: { OpenOrders: 20, AddOrder: 10 }, wallMs: 60_000 },
   unprotectedMinutes: '0',
@@ -26,7 +27,9 @@ describe('summarizeRehearsal', () => {
   });
 
   it("fails on a refusal by Kraken's rules and lists refusals by reason", () => {
-    const summary = summarizeRehearsal({ ...clean, refusals: { 'EOrder:Insufficient funds': 2, 'EOrder:Unknown order': 1 } });
+    const refused = '22:48:42 AddOrder pair=XXBTZUSD type=sell ordertype=stop-loss volume=0.01 price=50000.0: EOrder:Insufficient funds';
+    const summary = summarizeRehearsal({ ...clean, refusals: { 'EOrder:Insufficient funds': 2, 'EOrder:Unknown order': 1 }, refusedRequests: [refused] });
+    expect(summary.lines).toContain(`refused: ${refused}`);
     expect(summary.lines.at(-1)).toContain('3 refused by the exchange (EOrder:Insufficient funds: 2, EOrder:Unknown order: 1)');
     expect(summary.failures).toEqual(["2 requests refused by Kraken's rules"]);
   });

@@ -30,7 +30,8 @@ export interface AddOrderResult {
   txid?: string[];
 }
 
-export type Outcome<T> = { ok: true; result: T } | { ok: false; error: string };
+/** A private method's answer; a refusal may say, for the rehearsal's report only, what it saw (`detail`, never sent). */
+export type Outcome<T> = { ok: true; result: T } | { ok: false; error: string; detail?: string };
 
 export interface StandInAccountOptions {
   pairs: PairDirectory;
@@ -82,7 +83,7 @@ export class StandInAccount {
     // validate=true, which never reaches the matching engine).
     if (!order.validate && !this.tradingCounter(pair).tryAdd(KRAKEN_ADD_ORDER_COST)) return { ok: false, error: KRAKEN_ERRORS.tradingRateLimit };
     const refusal = this.refusalOf(order, pair, nowMs);
-    if (refusal) return { ok: false, error: refusal };
+    if (refusal) return { ok: false, ...refusal };
 
     const placed: StandInOrder = {
       txid: krakenStyleId('O', `${this.run}|${++this.sequence}`),
@@ -211,13 +212,14 @@ export class StandInAccount {
     return this.margin;
   }
 
-  private refusalOf(order: AddOrderParams, pair: StandInPair, nowMs: number): string | null {
+  /** Kraken's refusal of `order`, or null; a funds refusal says what it saw (`detail`, for the report). */
+  private refusalOf(order: AddOrderParams, pair: StandInPair, nowMs: number): { error: string; detail?: string } | null {
     const deadline = deadlineRefusal(order.deadlineMs, nowMs);
-    if (deadline) return deadline;
+    if (deadline) return { error: deadline };
     if (order.leverage > 1) {
-      if (!this.opts.marginEnabled) return KRAKEN_ERRORS.cannotOpenPosition;
+      if (!this.opts.marginEnabled) return { error: KRAKEN_ERRORS.cannotOpenPosition };
       const allowed = order.side === 'buy' ? pair.leverageBuy : pair.leverageSell;
-      if (!allowed.includes(order.leverage)) return KRAKEN_ERRORS.invalidLeverage;
+      if (!allowed.includes(order.leverage)) return { error: KRAKEN_ERRORS.invalidLeverage };
     }
     const last = this.lastClose.get(pair.id) ?? null;
     const rules = instrumentRefusal(pair.instrument, {
@@ -226,16 +228,20 @@ export class StandInAccount {
       limitPrice: order.type === 'limit' ? order.price : null,
       triggerPrice: order.type === 'limit' ? null : order.price,
     });
-    if (rules) return rules;
-    if (order.type === 'market' && last === null) return KRAKEN_ERRORS.unavailable;
-    if (order.reduceOnly && !this.margin.hasPositionToReduce(pair.id, order.side)) return KRAKEN_ERRORS.reduceOnlyNoPosition;
+    if (rules) return { error: rules };
+    if (order.type === 'market' && last === null) return { error: KRAKEN_ERRORS.unavailable };
+    if (order.reduceOnly && !this.margin.hasPositionToReduce(pair.id, order.side)) return { error: KRAKEN_ERRORS.reduceOnlyNoPosition };
     const open = this.openOrders();
-    if (order.clOrdId !== null && open.some((o) => o.clOrdId === order.clOrdId)) return KRAKEN_ERRORS.duplicateClOrdId;
-    if (order.type !== 'market' && open.filter((o) => o.pair.id === pair.id).length >= KRAKEN_OPEN_ORDER_LIMITS[this.opts.tier]) return KRAKEN_ERRORS.ordersLimit;
+    if (order.clOrdId !== null && open.some((o) => o.clOrdId === order.clOrdId)) return { error: KRAKEN_ERRORS.duplicateClOrdId };
+    if (order.type !== 'market' && open.filter((o) => o.pair.id === pair.id).length >= KRAKEN_OPEN_ORDER_LIMITS[this.opts.tier]) return { error: KRAKEN_ERRORS.ordersLimit };
     const needed = fundsNeeded(fundsOrder({ ...order, pair, volume: order.volume, volumeExecuted: '0' }, order.price ?? last), fundsSettings(pair));
     if (needed) {
-      const available = (this.balances.get(needed.asset) ?? new Decimal(0)).minus(this.holds().get(needed.asset) ?? 0);
-      if (available.lt(needed.amount)) return KRAKEN_ERRORS.insufficientFunds;
+      const balance = this.balances.get(needed.asset) ?? new Decimal(0);
+      const held = this.holds().get(needed.asset) ?? new Decimal(0);
+      if (balance.minus(held).lt(needed.amount)) {
+        const at = last === null ? '' : ` at the last price ${last}`;
+        return { error: KRAKEN_ERRORS.insufficientFunds, detail: `needs ${needed.amount.toFixed()} ${needed.asset}${at}; balance ${balance.toFixed()}, held by open orders ${held.toFixed()}` };
+      }
     }
     return null;
   }

@@ -17,11 +17,15 @@ import { StandInAccount } from './stand-in-account.ts';
 import type { StandInOrder } from './stand-in-order.ts';
 import { PairDirectory, pairsFromAssetPairs } from './stand-in-pair.ts';
 
-/** One refused request: the method, Kraken's error string, when (Kraken's clock). */
+/** One refused request: the method, Kraken's error string, when (Kraken's clock), and what was asked. */
 export interface Refusal {
   method: string;
   error: string;
   atMs: number;
+  /** The request's parameters but the nonce and a one-time password, `key=value` joined by spaces (empty when they did not parse). */
+  request: string;
+  /** What the stand-in saw, where it says (funds: what was needed, the balance, what open orders held); never sent to the client. */
+  detail?: string;
 }
 
 export interface KrakenStandIn {
@@ -86,8 +90,12 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
     res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
     res.end(body);
   };
-  const refuse = (res: ServerResponse, method: string, error: string) => {
-    refusals.push({ method, error, atMs: krakenClock.now() });
+  const refuse = (res: ServerResponse, method: string, error: string, params: Record<string, string> = {}, detail?: string) => {
+    const request = Object.entries(params)
+      .filter(([key]) => key !== 'nonce' && key !== 'otp')
+      .map(([key, value]) => `${key}=${value}`)
+      .join(' ');
+    refusals.push({ method, error, atMs: krakenClock.now(), request, ...(detail === undefined ? {} : { detail }) });
     send(res, 200, failure(error));
   };
   /** Applies a fault that acts before processing; true when the request is done with. */
@@ -164,12 +172,12 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
     const handler = PRIVATE_METHODS[method];
     if (!handler) return refuse(res, method, KRAKEN_ERRORS.unknownMethod);
     const cost = (KRAKEN_PRIVATE_CALL_COST as Record<string, number>)[method] ?? KRAKEN_CALL_COST.call;
-    if (cost > 0 && !apiCounter.tryAdd(cost)) return refuse(res, method, KRAKEN_ERRORS.apiRateLimit);
-    if (!isPermitted(method, options.permissions)) return refuse(res, method, KRAKEN_ERRORS.permissionDenied);
+    if (cost > 0 && !apiCounter.tryAdd(cost)) return refuse(res, method, KRAKEN_ERRORS.apiRateLimit, params);
+    if (!isPermitted(method, options.permissions)) return refuse(res, method, KRAKEN_ERRORS.permissionDenied, params);
 
     const outcome = handler(params, { account, pairs, apiKey: options.apiKey, permissions: options.permissions, nonce });
     if (fault === 'timeoutAfterAccept') return hang(req);
-    if (!outcome.ok) return refuse(res, method, outcome.error);
+    if (!outcome.ok) return refuse(res, method, outcome.error, params, outcome.detail);
     send(res, 200, envelope(outcome.result));
   };
 

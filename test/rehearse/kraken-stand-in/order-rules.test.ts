@@ -20,7 +20,11 @@ describe('Kraken stand-in: AddOrder rules, through the live path', () => {
   it('refuses a volume below the pair\'s ordermin', async () => {
     const err = await failure(h.exchange.placeOrder(anOrder({ quantity: '0.00009' })));
     expect(err.details['krakenError']).toBe('EOrder:Order minimum not met');
-    expect(h.standIn.refusals()).toMatchObject([{ method: 'AddOrder', error: 'EOrder:Order minimum not met' }]);
+    const [refusal] = h.standIn.refusals();
+    expect(refusal).toMatchObject({ method: 'AddOrder', error: 'EOrder:Order minimum not met' });
+    // What was asked is kept for the report, the nonce left out.
+    expect(refusal?.request).toMatch(/(^| )volume=0\.00009( |$)/);
+    expect(refusal?.request).not.toMatch(/nonce=/);
   });
 
   it('refuses a leverage the pair does not list, and any leverage on an account without margin', async () => {
@@ -43,6 +47,8 @@ describe('Kraken stand-in: AddOrder rules, through the live path', () => {
     await h.exchange.placeOrder(anOrder({ clientOrderId: 'stop-1', side: 'sell', type: 'stop-loss', limitPrice: undefined, triggerPrice: '40000.0', quantity: '0.5' }));
     const err = await failure(h.exchange.placeOrder(anOrder({ clientOrderId: 'tp-1', side: 'sell', type: 'limit', limitPrice: '70000.0', quantity: '0.1' })));
     expect(err.details['krakenError']).toBe('EOrder:Insufficient funds');
+    // The report says what the stand-in saw; the answer on the wire is Kraken's text alone.
+    expect(h.standIn.refusals().at(-1)?.detail).toBe('needs 0.1 XXBT; balance 0.5, held by open orders 0.5');
 
     const held = await h.signed('BalanceEx');
     expect(held.result!['XXBT']).toEqual({ balance: '0.5', hold_trade: '0.5' });

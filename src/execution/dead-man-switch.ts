@@ -158,9 +158,10 @@ export function startDeadManSwitch(opts: DeadManSwitchOptions): DeadManSwitch {
       logger.warn({ holder }, 'dead man switch lease lost (it lapsed, or another worker holds it): standing by');
       return;
     }
-    // Re-armed when the next beat would come after the re-arm is due, and at every beat while
-    // the last try failed.
-    if (armFailed !== null || Date.now() + beatMs > lastArmSentMs + rearmEveryMs) await arm();
+    // Re-armed at the first beat at most half a beat before it is due (with the defaults, 60 s
+    // and a 20 s lease: 17 to 24 s apart, within Kraken's advice of a call every 15 to 30 s),
+    // and at every beat while the last try failed.
+    if (armFailed !== null || Date.now() + beatMs / 2 >= lastArmSentMs + rearmEveryMs) await arm();
     else if (armedUntilMs !== null && Date.now() >= armedUntilMs) suspect(`not re-armed before its trigger time ${new Date(armedUntilMs).toISOString()}`);
   };
 

@@ -46,6 +46,8 @@ export interface RehearsalStandIn extends Pick<KrakenStandIn, 'url' | 'applyBar'
   /** Carries out one planned fault; resolves once it landed (or was dropped) and any outage is over. */
   inject(fault: PlannedRehearsalFault, signal: AbortSignal): Promise<RehearsalFaultOutcome>;
   report(opts: { graceMs: number }): StandInReport;
+  /** Every authenticated private request, a line each: `<ISO time> <method> counter <n>` (the API counter after it). */
+  requestLog(): string[];
 }
 
 /** Starts the stand-in with a trading key (no funding rights), a starter-tier spot account and USD only. */
@@ -56,6 +58,7 @@ export async function rehearsalStandIn(credentials: { apiKey: string; apiSecret:
     url: standIn.url,
     applyBar: (symbol, bar) => standIn.applyBar(symbol, bar),
     close: () => standIn.close(),
+    requestLog: () => standIn.requestLog().map((r) => `${new Date(r.atMs).toISOString()} ${r.method} counter ${r.counter.toFixed(2)}`),
     async inject(fault, signal) {
       if (fault.kind === 'dead_man_switch_outage') {
         standIn.setOutage(true);

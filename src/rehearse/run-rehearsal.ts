@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -100,6 +100,11 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
     await step('stop the cluster', () => cluster?.stopAll(stopTimeoutMs()));
     await step('stop the market feed', () => feed?.stop());
     replay?.stop();
+    const into = dir;
+    if (keep && into !== undefined && standIn !== undefined) {
+      const lines = standIn.requestLog();
+      await step('write the requests Kraken received', () => writeFile(join(into, 'kraken-requests.log'), lines.join('\n') + '\n'));
+    }
     await step('stop the Kraken stand-in', () => standIn?.close());
     await step('close its Redis connections', () => rt?.close());
     await step('stop redis-server', () => redisServer?.shutdown());

@@ -28,6 +28,14 @@ export interface Refusal {
   detail?: string;
 }
 
+/** One authenticated private request as the API counter saw it. */
+export interface RequestSeen {
+  atMs: number;
+  method: string;
+  /** The account's API counter once the request was counted (or refused for it). */
+  counter: number;
+}
+
 export interface KrakenStandIn {
   /** Base URL, e.g. `http://127.0.0.1:41234`: Kraken's `https://api.kraken.com` (`execution.kraken.baseUrl`). */
   url: string;
@@ -46,6 +54,8 @@ export interface KrakenStandIn {
   /** Balances by Kraken asset code. */
   balances(): Record<string, string>;
   refusals(): Refusal[];
+  /** Every authenticated private request in order: when (Kraken's clock), the method, the API counter after it. */
+  requestLog(): RequestSeen[];
   /** Authenticated private requests received, by method (refused ones included): the API budget the live path spends. */
   requestCounts(): Record<string, number>;
   /** How many requests were refused `EAPI:Rate limit exceeded` (api) and `EOrder:Rate limit exceeded` (trading). */
@@ -81,6 +91,7 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
   const faults = new FaultPlan();
   const refusals: Refusal[] = [];
   const requestCounts: Record<string, number> = {};
+  const requestLog: RequestSeen[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let lastNonce = 0;
@@ -172,7 +183,9 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
     const handler = PRIVATE_METHODS[method];
     if (!handler) return refuse(res, method, KRAKEN_ERRORS.unknownMethod);
     const cost = (KRAKEN_PRIVATE_CALL_COST as Record<string, number>)[method] ?? KRAKEN_CALL_COST.call;
-    if (cost > 0 && !apiCounter.tryAdd(cost)) return refuse(res, method, KRAKEN_ERRORS.apiRateLimit, params);
+    const admitted = cost === 0 || apiCounter.tryAdd(cost);
+    requestLog.push({ atMs: krakenClock.now(), method, counter: apiCounter.value() });
+    if (!admitted) return refuse(res, method, KRAKEN_ERRORS.apiRateLimit, params);
     if (!isPermitted(method, options.permissions)) return refuse(res, method, KRAKEN_ERRORS.permissionDenied, params);
 
     const outcome = handler(params, { account, pairs, apiKey: options.apiKey, permissions: options.permissions, nonce });
@@ -226,6 +239,7 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
     orders: () => account.allOrders(),
     balances: () => account.balanceSnapshot(),
     refusals: () => [...refusals],
+    requestLog: () => [...requestLog],
     requestCounts: () => ({ ...requestCounts }),
     rateLimitErrors: () => ({
       api: refusals.filter((r) => r.error === KRAKEN_ERRORS.apiRateLimit).length,

@@ -36,12 +36,15 @@ describe("Kraken's dead man's switch, armed by one worker of the cluster", () =>
     const redis = new Redis(t.url, { maxRetriesPerRequest: 1 });
     connections.push(redis);
     const exchange = new KrakenExchange({ client: aKrakenClient({ baseUrl: server.url, redis, keys: t.keys }) });
-    const worker = { name, redis, armed: 0, disarmed: 0, mayHaveFired: [] as string[], deadMan: undefined as unknown as DeadManSwitch };
+    const worker = { name, redis, armed: 0, disarmed: 0, armedAtMs: [] as number[], mayHaveFired: [] as string[], deadMan: undefined as unknown as DeadManSwitch };
     worker.deadMan = startDeadManSwitch({
       exchange: {
         armDeadManSwitch: (timeoutSec: number, signal?: AbortSignal) => {
           if (timeoutSec === 0) worker.disarmed += 1;
-          else worker.armed += 1;
+          else {
+            worker.armed += 1;
+            worker.armedAtMs.push(Date.now());
+          }
           return exchange.armDeadManSwitch(timeoutSec, signal);
         },
       },
@@ -70,6 +73,18 @@ describe("Kraken's dead man's switch, armed by one worker of the cluster", () =>
     expect(b.armed).toBe(0);
     expect(a.armed).toBe(arms().length);
     expect(b.deadMan.holding()).toBe(false);
+  }, 20_000);
+
+  it('re-arms once every third of the timeout, never a beat early (3 calls a minute at 60 s)', async () => {
+    // Timeout 3 s: re-armed every 1,000 ms; lease 600 ms: a beat every 200 ms. A re-arm sent as
+    // soon as the next beat would be late came 800 ms after the last one: a third more calls on
+    // the account's API counter than the interval says.
+    const a = await aWorker('a', { timeoutSec: 3, leaseMs: 600 });
+    await waitFor(() => a.armedAtMs.length >= 4, 're-armed three times');
+    const gaps = a.armedAtMs.slice(1).map((at, i) => at - a.armedAtMs[i]!);
+    // Half a beat early at most (900 ms; 10 ms for the clock reads around the call). A loaded
+    // machine only makes the gaps longer.
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(890);
   }, 20_000);
 
   it('a holder that stops disarms the switch (timeout 0), then releases the lease, and a standby takes over and arms it', async () => {

@@ -25,6 +25,10 @@ describe('Kraken stand-in: AddOrder rules, through the live path', () => {
     // What was asked is kept for the report, the nonce left out.
     expect(refusal?.request).toMatch(/(^| )volume=0\.00009( |$)/);
     expect(refusal?.request).not.toMatch(/nonce=/);
+    // Every private request is logged with the API counter after it (AddOrder costs it nothing).
+    const added = h.standIn.requestLog().filter((r) => r.method === 'AddOrder');
+    expect(added).toHaveLength(1);
+    expect(added[0]!.counter).toBeGreaterThanOrEqual(0);
   });
 
   it('refuses a leverage the pair does not list, and any leverage on an account without margin', async () => {

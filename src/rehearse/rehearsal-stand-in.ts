@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Decimal } from 'decimal.js';
 import type { FaultKind } from './kraken-stand-in/fault-plan.ts';
-import { startKrakenStandIn, type KrakenStandIn } from './kraken-stand-in/start-kraken-stand-in.ts';
+import { KRAKEN_TIER_LIMITS } from '../market/kraken-rate-limiter.ts';
+import { startKrakenStandIn, type KrakenStandIn, type RequestSeen } from './kraken-stand-in/start-kraken-stand-in.ts';
 import type { PlannedRehearsalFault } from './plan-rehearsal-faults.ts';
 import type { RehearsalFaultKind } from './rehearsal-fault-kind.ts';
 import type { RehearsalFaultOutcome } from './rehearsal-summary.ts';
@@ -35,6 +36,8 @@ export interface StandInReport {
   rateLimitErrors: number;
   /** Authenticated private requests by method. */
   requests: Record<string, number>;
+  /** What they added to the account's API counter (refused ones add nothing), its highest value, the tier's maximum and decay. */
+  apiCounter: { units: number; peak: number; max: number; decayPerSec: number };
   /** Decimal string, 2 decimals, rounded up. */
   unprotectedMinutes: string;
   /** Each gap that counted: `<pair> from <HH:MM:SS> for <s> s (<s> s counted)`. */
@@ -96,6 +99,7 @@ export async function rehearsalStandIn(credentials: { apiKey: string; apiSecret:
         refusedRequests,
         rateLimitErrors: limits.api + limits.trading,
         requests: standIn.requestCounts(),
+        apiCounter: apiCounterUse(standIn.requestLog()),
         // Rounded up: any uncovered time at all shows (and fails the rehearsal).
         unprotectedMinutes: Decimal.sum(0, ...Object.values(gaps.byPairMs)).div(60_000).toDecimalPlaces(2, Decimal.ROUND_UP).toFixed(),
         unprotectedGaps: gaps.counted.map((g) => {
@@ -105,4 +109,10 @@ export async function rehearsalStandIn(credentials: { apiKey: string; apiSecret:
       };
     },
   };
+}
+
+/** The API counter units the requests spent, the highest the counter went, and the starter tier's limits the stand-in enforces. */
+function apiCounterUse(log: readonly RequestSeen[]): StandInReport['apiCounter'] {
+  const { maxCounter, decayPerSec } = KRAKEN_TIER_LIMITS.starter;
+  return { units: log.reduce((n, r) => n + r.cost, 0), peak: Math.max(0, ...log.map((r) => r.counter)), max: maxCounter, decayPerSec };
 }

@@ -25,6 +25,8 @@ export interface RehearsalResult {
   rateLimitErrors: number;
   /** Private requests the stand-in received, by method, and the wall time they came in. */
   requests: { byMethod: Readonly<Record<string, number>>; wallMs: number };
+  /** The API counter units those requests added (AddOrder and CancelOrder add none), the counter's highest value and Kraken's maximum for the tier. */
+  apiCounter: { units: number; peak: number; max: number; decayPerSec: number };
   /** Position-minutes without a resting stop, past the grace a new position gets, outages excluded (decimal string). */
   unprotectedMinutes: string;
   /** The gaps behind `unprotectedMinutes`, one line each. */
@@ -88,6 +90,9 @@ export function summarizeRehearsal(result: RehearsalResult): RehearsalSummary {
   const total = methods.reduce((n, [, count]) => n + count, 0);
   const perMinute = result.requests.wallMs > 0 ? ((total * 60_000) / result.requests.wallMs).toFixed(1) : '–';
   lines.push(`private requests: ${total} (${perMinute} a minute): ${methods.map(([method, count]) => `${method} ${count}`).join(', ') || 'none'}`);
+  const { units, peak, max, decayPerSec } = result.apiCounter;
+  const unitsPerMinute = result.requests.wallMs > 0 ? ((units * 60_000) / result.requests.wallMs).toFixed(1) : '–';
+  lines.push(`API counter: ${units} units (${unitsPerMinute} a minute, it decays ${(decayPerSec * 60).toFixed(0)}), highest ${peak.toFixed(1)} of ${max}`);
   const reasons = Object.entries(result.refusals).sort(([a], [b]) => a.localeCompare(b));
   const refused = reasons.reduce((n, [, count]) => n + count, 0);
   const byReason = reasons.length === 0 ? '' : ` (${reasons.map(([reason, count]) => `${reason}: ${count}`).join(', ')})`;

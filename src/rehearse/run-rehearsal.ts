@@ -190,6 +190,7 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
         refusedRequests: seen.refusedRequests,
         rateLimitErrors: seen.rateLimitErrors,
         requests: { byMethod: seen.requests, wallMs: Date.now() - startedAt },
+        apiCounter: seen.apiCounter,
         unprotectedMinutes: seen.unprotectedMinutes,
         unprotectedGaps: seen.unprotectedGaps,
         faults,

@@ -9,6 +9,7 @@ const clean: RehearsalResult = {
   refusedRequests: [],
   rateLimitErrors: 0,
   requests: { byMethod: { OpenOrders: 20, AddOrder: 10 }, wallMs: 60_000 },
+  apiCounter: { units: 20, peak: 11.5, max: 15, decayPerSec: 0.33 },
   unprotectedMinutes: '0',
   unprotectedGaps: [],
   faults: [{ kind: 'nonce_error', detail: 'AddOrder', landed: true }],
@@ -24,6 +25,7 @@ describe('summarizeRehearsal', () => {
     expect(summary.lines).toContain('nonce_error: 1× (1 landed) · AddOrder');
     expect(summary.lines).toContain('server_error: not run');
     expect(summary.lines).toContain('private requests: 30 (30.0 a minute): OpenOrders 20, AddOrder 10');
+    expect(summary.lines).toContain('API counter: 20 units (20.0 a minute, it decays 20), highest 11.5 of 15');
   });
 
   it("fails on a refusal by Kraken's rules and lists refusals by reason", () => {

@@ -32,6 +32,8 @@ export interface Refusal {
 export interface RequestSeen {
   atMs: number;
   method: string;
+  /** What it adds to the API counter (`KRAKEN_PRIVATE_CALL_COST`; 0 for AddOrder and CancelOrder). */
+  cost: number;
   /** The account's API counter once the request was counted (or refused for it). */
   counter: number;
 }
@@ -54,7 +56,7 @@ export interface KrakenStandIn {
   /** Balances by Kraken asset code. */
   balances(): Record<string, string>;
   refusals(): Refusal[];
-  /** Every authenticated private request in order: when (Kraken's clock), the method, the API counter after it. */
+  /** Every authenticated private request in order: when (Kraken's clock), the method, its cost, the API counter after it. */
   requestLog(): RequestSeen[];
   /** Authenticated private requests received, by method (refused ones included): the API budget the live path spends. */
   requestCounts(): Record<string, number>;
@@ -184,7 +186,7 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
     if (!handler) return refuse(res, method, KRAKEN_ERRORS.unknownMethod);
     const cost = (KRAKEN_PRIVATE_CALL_COST as Record<string, number>)[method] ?? KRAKEN_CALL_COST.call;
     const admitted = cost === 0 || apiCounter.tryAdd(cost);
-    requestLog.push({ atMs: krakenClock.now(), method, counter: apiCounter.value() });
+    requestLog.push({ atMs: krakenClock.now(), method, cost: admitted ? cost : 0, counter: apiCounter.value() });
     if (!admitted) return refuse(res, method, KRAKEN_ERRORS.apiRateLimit, params);
     if (!isPermitted(method, options.permissions)) return refuse(res, method, KRAKEN_ERRORS.permissionDenied, params);
 

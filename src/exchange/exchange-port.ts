@@ -79,6 +79,21 @@ export type MarginPosition = z.infer<typeof MarginPosition>;
 export const Balances = z.record(z.string().regex(/^[A-Z0-9]{2,12}$/), DecimalString);
 export type Balances = z.infer<typeof Balances>;
 
+/** Balance reads asked for at the same moment share one request: one begun within this long before (wall time). */
+export const SAME_MOMENT_MS = 1_000;
+
+/** How a balance read may be shared where the exchange's API counter is (Kraken). */
+export interface BalanceReadOptions {
+  /** How urgent the read is on the shared API counter (`CallPriority`). Default `trading`. */
+  priority?: CallPriority;
+  /**
+   * Wall time: the answer may come from a read begun up to this long before the call (one in
+   * flight, or the last one done). Absent: only from one in flight begun at the same moment
+   * ({@link SAME_MOMENT_MS}).
+   */
+  maxAgeMs?: number;
+}
+
 /**
  * The one interface to an exchange: Kraken through ccxt, or the built-in paper exchange.
  *
@@ -111,13 +126,12 @@ export interface ExchangePort {
   closedByClientOrderIds?(clientOrderIds: readonly string[], sinceWallMs: number, signal?: AbortSignal): Promise<Map<string, ExchangeOrder>>;
   /** The order with this exchange id, or null when the exchange has none: one lookup where `findByClientOrderId` may take several. Absent where both cost the same (paper). */
   findOrder?(exchangeOrderId: string, signal?: AbortSignal): Promise<ExchangeOrder | null>;
-  /** `priority`: how urgent the read is, where the exchange's API counter is shared (`CallPriority`; default `trading`). */
-  balances(signal?: AbortSignal, priority?: CallPriority): Promise<Balances>;
+  balances(signal?: AbortSignal, options?: BalanceReadOptions): Promise<Balances>;
   /**
    * What each asset has free to trade now: its balance less what resting orders hold (the
    * quote of a buy, the base of a sell). Absent where the exchange does not say (paper).
    */
-  availableBalances?(signal?: AbortSignal, priority?: CallPriority): Promise<Balances>;
+  availableBalances?(signal?: AbortSignal, options?: BalanceReadOptions): Promise<Balances>;
   /** The margin account's equity in `cashAsset`, open positions' unrealized P&L included. Absent without a margin account. */
   marginEquity?(cashAsset: string, signal?: AbortSignal): Promise<string>;
   /** The margin account's open positions, net per symbol. Absent without a margin account. */

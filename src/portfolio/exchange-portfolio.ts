@@ -3,7 +3,7 @@ import { and, eq, isNull, notExists, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { orderReservations } from '../db/schema/order-reservations.ts';
 import { orders } from '../db/schema/orders.ts';
-import type { Balances, ExchangePort } from '../exchange/exchange-port.ts';
+import { SAME_MOMENT_MS, type Balances, type ExchangePort } from '../exchange/exchange-port.ts';
 import type { Timeframe } from '../market/timeframes.ts';
 import { terminalOrderStatuses } from '../orders/order-status.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
@@ -21,6 +21,12 @@ export interface ExchangePortfolioDeps {
   account: string;
   cashAsset: string;
   timeframe: Timeframe;
+  /**
+   * Wall time: balances read by an earlier caller up to this long before may answer (see
+   * `BalanceReadOptions.maxAgeMs`; `PortfolioReader.balancesMaxAgeMs`). Default: the exchange's
+   * own (reads at the same moment).
+   */
+  balancesMaxAgeMs?: number;
 }
 
 /**
@@ -38,9 +44,11 @@ export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader 
   // the risk job asks for equity and free cash together. A read with a signal of its own asks
   // alone: the exchange shares what it can (`KrakenBalanceReader`).
   let pending: Promise<Balances> | null = null;
+  const read = deps.balancesMaxAgeMs === undefined ? {} : { maxAgeMs: deps.balancesMaxAgeMs };
   const balancesNow = (signal: AbortSignal | undefined): Promise<Balances> =>
-    signal ? deps.exchange.balances(signal) : (pending ??= deps.exchange.balances().finally(() => (pending = null)));
+    signal ? deps.exchange.balances(signal, read) : (pending ??= deps.exchange.balances(undefined, read).finally(() => (pending = null)));
   return {
+    balancesMaxAgeMs: deps.balancesMaxAgeMs ?? SAME_MOMENT_MS,
     async equityUsd(signal) {
       if (deps.margin && deps.exchange.marginEquity) return deps.exchange.marginEquity(deps.cashAsset, signal);
       const balances = await balancesNow(signal);
@@ -60,7 +68,7 @@ export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader 
         // Net of what every resting order holds (`hold_trade`), reserved or not: a resting buy
         // an approval still holds cash for is then taken off twice (here and by
         // `heldCashUsd`), which errs on the side of buying less.
-        const available = await deps.exchange.availableBalances(signal);
+        const available = await deps.exchange.availableBalances(signal, read);
         return available[deps.cashAsset] ?? '0';
       }
       const balances = await balancesNow(signal);

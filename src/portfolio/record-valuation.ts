@@ -1,8 +1,7 @@
 import type { AppConfig } from '../config/app-config.ts';
 import type { Db } from '../db/open-database.ts';
 import { portfolioSnapshots } from '../db/schema/portfolio-snapshots.ts';
-import type { CallPriority } from '../exchange/call-priority.ts';
-import type { Balances, ExchangePort } from '../exchange/exchange-port.ts';
+import type { BalanceReadOptions, Balances, ExchangePort } from '../exchange/exchange-port.ts';
 import { Dec } from '../positions/position-decimal.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
 import type { PositionSnapshot } from '../positions/snapshot.ts';
@@ -28,8 +27,10 @@ export function snapshotSlotOf(atMs: number, intervalMs: number): number {
  * valuation replacing an earlier one of the same slot. The positions service (every closed
  * bar) and the portfolio tick both record through here, so both store the same measure.
  *
- * `priority` is the balance read's on a shared API counter (`CallPriority`): the positions
- * service's per-bar valuation is `background`, so it never takes room a stop or a trade needs.
+ * `read` says how the balance read may share a rate-limited API counter (`BalanceReadOptions`):
+ * the positions service's per-bar valuation is `background`, so it never takes room a stop or
+ * a trade needs, and may use balances read for a risk decision a few seconds before; the
+ * portfolio tick, which plans a rebalance from them, reads its own.
  *
  * @returns the valuation, stamped `atMs`, and the balances it was taken from.
  * @throws TriplegainError `NOT_FOUND` when a held asset or an open position has no stored close.
@@ -38,13 +39,13 @@ export async function recordValuation(
   deps: RecordValuationDeps,
   atMs: number,
   signal?: AbortSignal,
-  priority?: CallPriority,
+  read: BalanceReadOptions = {},
 ): Promise<{ valuation: PositionSnapshot; balances: Balances }> {
   const { config } = deps;
   const { cashAsset } = config.symbols;
   const timeframe = config.marketData.timeframe;
   const account = deps.exchange.name;
-  const [balances, positions] = await Promise.all([deps.exchange.balances(signal, priority), loadOpenPositions(deps.db, account)]);
+  const [balances, positions] = await Promise.all([deps.exchange.balances(signal, read), loadOpenPositions(deps.db, account)]);
   const held = Object.keys(balances).filter((asset) => asset !== cashAsset && !new Dec(balances[asset] ?? '0').isZero());
   const prices = await latestPrices(deps.db, { cashAsset, timeframe, assets: held });
   const positionMarks: Record<string, string> = {};

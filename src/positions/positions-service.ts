@@ -156,7 +156,7 @@ async function stopRestedThrough(deps: PositionsDeps, bar: Candle): Promise<bool
  * the portfolio tick, records the slot.
  */
 async function snapshot(deps: PositionsDeps, atMs: number): Promise<void> {
-  await recordValuation(deps, atMs, undefined, 'background').catch((err: unknown) => {
+  await recordValuation(deps, atMs, undefined, { priority: 'background', maxAgeMs: deps.config.execution.kraken.balanceMaxAgeMs }).catch((err: unknown) => {
     if (err instanceof TriplegainError && err.code === 'EXCHANGE_RATE_LIMITED') deps.logger.debug({ atMs, err: describeError(err) }, 'snapshot skipped: the API counter is busy');
     else deps.logger.warn({ atMs, err: describeError(err) }, 'snapshot not recorded');
   });

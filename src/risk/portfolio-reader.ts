@@ -6,6 +6,13 @@ import type { OpenPosition } from './risk-context.ts';
  * caller denies rather than guesses.
  */
 export interface PortfolioReader {
+  /**
+   * Wall time: the balances behind an answer may come from a read begun up to this long before
+   * the call (shared with other callers). A caller that counts what changed since a read (the
+   * risk job's released reservations) counts from this long before it asked. Absent: 0, read
+   * when asked.
+   */
+  readonly balancesMaxAgeMs?: number;
   /** Cash plus the open positions' value, in the cash asset, decimal string. */
   equityUsd(signal?: AbortSignal): Promise<string>;
   openPositions(signal?: AbortSignal): Promise<OpenPosition[]>;

@@ -89,7 +89,15 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
     // rests again (the switch may have fired while no worker ran): a start that cannot
     // reconcile fails; a stop that cannot be placed holds entries until one is.
     await reprotectPositions(protection, 'worker-start');
-    const portfolio = exchangePortfolio({ db, exchange, account: exchange.name, cashAsset: config.symbols.cashAsset, timeframe: config.marketData.timeframe, margin: config.execution.margin });
+    const portfolio = exchangePortfolio({
+      db,
+      exchange,
+      account: exchange.name,
+      cashAsset: config.symbols.cashAsset,
+      timeframe: config.marketData.timeframe,
+      margin: config.execution.margin,
+      balancesMaxAgeMs: config.execution.kraken.balanceMaxAgeMs,
+    });
     const riskJobs = new Queue('risk', { connection: built.deps.connection, prefix: rt.keys.queuePrefix });
     stops.push(() => riskJobs.close());
     await startCoordinator({ config, db, bus: rt.bus, clock: rt.clock, logger, gateway: built.deps.gateway, control, degradation, portfolio, riskQueue: riskJobs });

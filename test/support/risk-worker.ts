@@ -24,10 +24,13 @@ export interface TestAccount {
   freeCashUsd: string;
   positions: OpenPosition[];
   arrive?: () => Promise<void>;
+  /** How old the balances behind these figures may be (`PortfolioReader.balancesMaxAgeMs`). */
+  balancesMaxAgeMs?: number;
 }
 
 export function readerOf(account: TestAccount): PortfolioReader {
   return {
+    ...(account.balancesMaxAgeMs === undefined ? {} : { balancesMaxAgeMs: account.balancesMaxAgeMs }),
     equityUsd: async () => account.equityUsd,
     openPositions: async () => {
       await account.arrive?.();

@@ -128,6 +128,22 @@ describe('approvals reserve what they spend', () => {
     expect((await heldCashUsd(h.database.db, 'paper', beforeReleases)).toFixed()).toBe(each.times(3).toFixed());
   }, 30_000);
 
+  it('counts the cash of a buy filled since balances an earlier decision read, when the reader shares such a read', async () => {
+    // The balances may come from a read begun up to a minute before (shared with an earlier
+    // decision): the free cash below is from before buy A filled.
+    const account: TestAccount = { equityUsd: '10000', freeCashUsd: '1000', positions: [], balancesMaxAgeMs: 60_000 };
+    h = await startRiskWorker(account, { 'BTC/USD': '40000' });
+    const a = aRiskProposal('buy-a', { sizePct: 4.95 });
+    const first = await decideOne(h, a);
+    expect(first).toMatchObject({ decision: 'approved', notionalUsd: '495' });
+    // A fills; its reservation (495 / 0.99 = 500) is released. The shared read does not show it.
+    await fill(h, await placeOrderOf(h, a, first.decisionId, first.quantity!), first.quantity!, '40000');
+
+    const second = await decideOne(h, aRiskProposal('buy-b', { sizePct: 9.9 }));
+    // 1000 − 500 still held = 500, less the 1 % reserve: 495, not the 990 asked.
+    expect(second).toMatchObject({ decision: 'approved', notionalUsd: '495' });
+  }, 30_000);
+
   it('sizes an exit to what the exits already working leave of the position', async () => {
     h = await startRiskWorker({ equityUsd: '10000', freeCashUsd: '10000', positions: [] }, { 'XRP/USD': '2.5' });
     const at = new Date(RISK_CLOCK_MS);

@@ -75,6 +75,13 @@ export const ExecutionConfig = z
          * how long a stop whose AddOrder got no answer waits to be found, or placed again.
          */
         reconcileIntervalMs: durationMs(5_000, 3_600_000).default(15_000),
+        /**
+         * Wall time a risk decision may answer from the account's balances read for an earlier
+         * one (`BalanceEx`, one unit of the API counter a read): proposals a few seconds apart
+         * share one read. What changed since is still counted: cash that approvals reserved or
+         * released since then is held (it may be spent already). 0: one read per decision.
+         */
+        balanceMaxAgeMs: durationMs(0, 60_000).default(10_000),
       })
       .strict()
       .refine((k) => k.deadManSwitchSec === 0 || k.deadManSwitchLeaseMs * 2 <= k.deadManSwitchSec * 1_000, {

@@ -4,7 +4,7 @@ import { DecimalString } from '../../shared/decimal-string.ts';
 import { silentLogger, type Logger } from '../../shared/logger.ts';
 import { TriplegainError } from '../../shared/triplegain-error.ts';
 import type { CallPriority } from '../call-priority.ts';
-import { Balances } from '../exchange-port.ts';
+import { Balances, SAME_MOMENT_MS, type BalanceReadOptions } from '../exchange-port.ts';
 import type { KrakenPrivateClient } from './kraken-private-client.ts';
 
 /** `BalanceEx`: per Kraken asset, its balance and what resting orders hold (Get Extended Balance). */
@@ -14,12 +14,15 @@ const BalanceExResult = z.record(
 );
 type BalanceEx = z.infer<typeof BalanceExResult>;
 
-/** A `BalanceEx` in flight, and how many readers still wait for it. */
+/** A `BalanceEx` in flight, when it was begun, and how many readers still wait for it. */
 interface SharedRead {
   controller: AbortController;
   readers: number;
   result: Promise<BalanceEx>;
+  /** `performance.now()` when the read began (before any wait for the API counter): it was sent no earlier. */
+  startedAtMs: number;
 }
+
 
 /** Our codes as `Balances` keys them. */
 const PlainAssetCode = /^[A-Z0-9]{2,12}$/;
@@ -45,14 +48,19 @@ export function tradableAssetOf(entry: string): string | null {
  * The account's balances from one private call, `BalanceEx` (Get Extended Balance,
  * https://docs.kraken.com/api-reference/account-data/get-extended-balance): its `balance` is
  * what `Balance` would say, and its holds give what is free. One call instead of `Balance` and
- * `BalanceEx` halves what a risk decision costs on the account's API counter; reads of one
- * priority at the same moment (the risk job asks for equity and free cash together, and
- * proposals of several pairs come at once) share one request.
+ * `BalanceEx` halves what a risk decision costs on the account's API counter. A read is shared
+ * by every reader that allows its age (`maxAgeMs`, counted from when it began): reads of one
+ * priority in flight (the risk job asks for equity and free cash together, and proposals of
+ * several pairs come at once), and the last one done (risk decisions a few seconds apart; a
+ * caller that allows an age must account for what changed since, as the risk job does with
+ * the reservations released since then).
  */
 export class KrakenBalanceReader {
   readonly #client: KrakenPrivateClient;
   readonly #logger: Logger;
   readonly #inFlight = new Map<CallPriority, SharedRead>();
+  /** The last read done, of any priority. */
+  #last: { startedAtMs: number; result: BalanceEx } | null = null;
 
   constructor(client: KrakenPrivateClient, logger: Logger = silentLogger) {
     this.#client = client;
@@ -60,8 +68,8 @@ export class KrakenBalanceReader {
   }
 
   /** Every balance that counts as tradable (`tradableAssetOf`), by our code. */
-  async totals(signal?: AbortSignal, priority: CallPriority = 'trading'): Promise<Balances> {
-    const entries = await this.#extended(signal, priority);
+  async totals(signal?: AbortSignal, options: BalanceReadOptions = {}): Promise<Balances> {
+    const entries = await this.#extended(signal, options);
     return this.#byAssetCode(Object.entries(entries).map(([asset, b]): [string, string] => [asset, b.balance]));
   }
 
@@ -70,8 +78,8 @@ export class KrakenBalanceReader {
    * Kraken's "available balance"; `hold_trade` is what resting orders hold (the quote of a buy,
    * the base of a sell; spot orders only).
    */
-  async available(signal?: AbortSignal, priority: CallPriority = 'trading'): Promise<Balances> {
-    const entries = await this.#extended(signal, priority);
+  async available(signal?: AbortSignal, options: BalanceReadOptions = {}): Promise<Balances> {
+    const entries = await this.#extended(signal, options);
     return this.#byAssetCode(
       Object.entries(entries).map(([asset, b]): [string, string] => [
         asset,
@@ -85,18 +93,31 @@ export class KrakenBalanceReader {
   }
 
   /**
-   * One `BalanceEx` for every read of this priority while it is in flight. The request runs on
-   * a signal of its own, aborted only once every reader waiting on it has given up (each by its
-   * own signal): a reader that leaves early never cancels another's read, and a request nobody
-   * waits for any more does not go on to spend the API counter.
+   * The last `BalanceEx` done, or one in flight of this priority, when begun within `maxAgeMs`
+   * (without it: one in flight begun at the same moment, `SAME_MOMENT_MS`); else a new one. A request runs on a signal of its own, aborted only once every reader
+   * waiting on it has given up (each by its own signal): a reader that leaves early never
+   * cancels another's read, and a request nobody waits for any more does not go on to spend the
+   * API counter.
    */
-  #extended(signal: AbortSignal | undefined, priority: CallPriority): Promise<BalanceEx> {
+  #extended(signal: AbortSignal | undefined, { priority = 'trading', maxAgeMs }: BalanceReadOptions): Promise<BalanceEx> {
     signal?.throwIfAborted();
+    const nowMs = performance.now();
+    const last = this.#last;
+    if (maxAgeMs !== undefined && last && nowMs - last.startedAtMs <= maxAgeMs) return Promise.resolve(last.result);
     let shared = this.#inFlight.get(priority);
-    if (!shared) {
+    if (!shared || nowMs - shared.startedAtMs > (maxAgeMs ?? SAME_MOMENT_MS)) {
       const controller = new AbortController();
-      const request: SharedRead = { controller, readers: 0, result: this.#request(controller.signal, priority) };
-      void request.result.catch(() => undefined).finally(() => this.#inFlight.get(priority) === request && this.#inFlight.delete(priority));
+      const request: SharedRead = { controller, readers: 0, startedAtMs: nowMs, result: this.#request(controller.signal, priority) };
+      // Settled, it is no longer in flight before any reader resumes (this handler runs first):
+      // a read asked for after this one's answer never joins it.
+      const settled = () => this.#inFlight.get(priority) === request && this.#inFlight.delete(priority);
+      void request.result.then(
+        (result) => {
+          settled();
+          if (!this.#last || this.#last.startedAtMs < request.startedAtMs) this.#last = { startedAtMs: request.startedAtMs, result };
+        },
+        settled,
+      );
       this.#inFlight.set(priority, request);
       shared = request;
     }

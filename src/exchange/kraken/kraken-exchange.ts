@@ -4,8 +4,7 @@ import { systemClock, type Clock } from '../../clock/clock.ts';
 import { DecimalString } from '../../shared/decimal-string.ts';
 import { silentLogger, type Logger } from '../../shared/logger.ts';
 import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
-import type { CallPriority } from '../call-priority.ts';
-import { MarginPosition, PlaceOrderRequest, type Balances, type ExchangeOrder, type ExchangePort } from '../exchange-port.ts';
+import { MarginPosition, PlaceOrderRequest, type BalanceReadOptions, type Balances, type ExchangeOrder, type ExchangePort } from '../exchange-port.ts';
 import { KrakenBalanceReader } from './kraken-balance-reader.ts';
 import { KRAKEN_OPEN_ORDERS_PER_PAIR } from './kraken-open-order-limits.ts';
 import { parseKrakenOrder } from './kraken-order.ts';
@@ -260,13 +259,13 @@ export class KrakenExchange implements ExchangePort {
   }
 
   /** Every balance that counts as tradable (`tradableAssetOf`: Kraken Rewards `.F` balances count as their asset), by our code. */
-  balances(signal?: AbortSignal, priority?: CallPriority): Promise<Balances> {
-    return this.balanceReader.totals(signal, priority);
+  balances(signal?: AbortSignal, options?: BalanceReadOptions): Promise<Balances> {
+    return this.balanceReader.totals(signal, options);
   }
 
   /** What each asset has free to trade now (`KrakenBalanceReader.available`). */
-  availableBalances(signal?: AbortSignal, priority?: CallPriority): Promise<Balances> {
-    return this.balanceReader.available(signal, priority);
+  availableBalances(signal?: AbortSignal, options?: BalanceReadOptions): Promise<Balances> {
+    return this.balanceReader.available(signal, options);
   }
 
   /**

@@ -119,7 +119,7 @@ async function tick(deps: PortfolioDeps, timing: Timing, ctx: JobContext): Promi
   const targeted = Object.keys(config.portfolio.targets).filter((asset) => asset !== cashAsset);
   // Persist, then publish.
   // A `background` read: the tick never takes the API counter's room from a stop or a trade; refused, it is retried (and the next tick values again).
-  const { valuation, balances } = await recordValuation(deps, nowMs, ctx.signal, 'background');
+  const { valuation, balances } = await recordValuation(deps, nowMs, ctx.signal, { priority: 'background' });
   const { equityUsd, cashUsd, exposureUsd, realizedPnlUsd, unrealizedPnlUsd } = valuation;
   await deps.bus.publish('portfolio.valued', { equityUsd, cashUsd, exposureUsd, realizedPnlUsd, unrealizedPnlUsd }, { source: PORTFOLIO_SOURCE, correlationId: rebalanceId });
 

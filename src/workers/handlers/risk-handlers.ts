@@ -78,9 +78,10 @@ async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext)
   const account = deps.config.execution.exchange;
   let outcome: { state: RiskState; result: { decision: RiskDecision; trips: BreakerTrip[] } };
   try {
-    // Before the balances: a spot buy whose reservation is released after this instant may
-    // have spent cash the balances do not show yet, so it still counts (`heldCashUsd`).
-    const balancesReadAt = await databaseNow(deps.db);
+    // Before the balances (which may come from a read begun up to `balancesMaxAgeMs` earlier,
+    // shared with other decisions): a spot buy whose reservation is released after this
+    // instant may have spent cash the balances do not show yet, so it still counts (`heldCashUsd`).
+    const balancesReadAt = new Date((await databaseNow(deps.db)).getTime() - (deps.portfolio.balancesMaxAgeMs ?? 0));
     const reads = AbortSignal.any([ctx.signal, AbortSignal.timeout(ACCOUNT_READ_MS)]);
     const [control, equityUsd, openPositions, freeCashUsd, marketPrice] = await Promise.all([
       deps.control.known(),

@@ -39,7 +39,7 @@ describe("the account's API counter, shared by priority", () => {
     const { exchange } = await busyAccount(12);
 
     // A valuation snapshot (background) is refused at once, never sent.
-    const background = await failure(exchange.balances(undefined, 'background'));
+    const background = await failure(exchange.balances(undefined, { priority: 'background' }));
     expect(background).toMatchObject({ code: 'EXCHANGE_RATE_LIMITED', retryable: true, details: { requestSent: false } });
     expect(background.message).toMatch(/kept for trading and protective calls/);
     // A trading read waits for the counter to fall to 9: past this client's 300 ms.

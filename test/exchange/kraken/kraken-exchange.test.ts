@@ -402,6 +402,18 @@ describe('KrakenExchange against recorded Kraken responses', () => {
       expect(await exchange.balances()).toMatchObject({ USD: '2970172.7962', EUR: '102559.9012', BTC: '3.2223768244', XRP: '0.00000000', ETH: '995.0000000000' });
     });
 
+    it('answers a read that allows an age from the last read begun within it; one that allows none reads again', async () => {
+      const { exchange } = newExchange();
+      const first = await exchange.balances();
+      server.override('BalanceEx', { body: balanceExOf(JSON.stringify(specExample('spot-rest_user_account_balance.json'))) });
+      // Begun a moment ago: shared, no request (one unit of the API counter saved).
+      expect(await exchange.balances(undefined, { maxAgeMs: 60_000 })).toEqual(first);
+      expect(await exchange.balances(undefined, { maxAgeMs: 0 })).toMatchObject({ USD: '2970172.7962' });
+      // Without an age allowed, only reads in flight are shared: a read after an answer asks again.
+      expect(await exchange.balances()).toMatchObject({ USD: '2970172.7962' });
+      expect(sent('BalanceEx')).toHaveLength(3);
+    });
+
     it('leaves out staking and earn variants that are not spot assets', async () => {
       const { exchange } = newExchange();
       server.override('BalanceEx', { body: balanceExOf(JSON.stringify({ error: [], result: { ZUSD: '10.5', 'DOT.S': '3.0', 'XBT.M': '0.1', XXBT: '0.25' } })) });

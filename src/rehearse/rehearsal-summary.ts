@@ -93,6 +93,9 @@ export function summarizeRehearsal(result: RehearsalResult): RehearsalSummary {
   const { units, peak, max, decayPerSec } = result.apiCounter;
   const unitsPerMinute = result.requests.wallMs > 0 ? ((units * 60_000) / result.requests.wallMs).toFixed(1) : '–';
   lines.push(`API counter: ${units} units (${unitsPerMinute} a minute, it decays ${(decayPerSec * 60).toFixed(0)}), highest ${peak.toFixed(1)} of ${max}`);
+  if (result.requests.wallMs > 0 && (units * 60_000) / result.requests.wallMs > decayPerSec * 60) {
+    lines.push('note: the replay asked more of the API counter than it regains: calls waited for it, as a live account trading this often would; a lower --speed rehearses a pace the account can keep');
+  }
   const reasons = Object.entries(result.refusals).sort(([a], [b]) => a.localeCompare(b));
   const refused = reasons.reduce((n, [, count]) => n + count, 0);
   const byReason = reasons.length === 0 ? '' : ` (${reasons.map(([reason, count]) => `${reason}: ${count}`).join(', ')})`;

@@ -16,7 +16,7 @@ export const RehearseOptions = z
      * a 1 h bar closes every 6 s per pair, and a run asks 27–32 private calls a minute of a
      * Starter counter (15, decaying 0.33 a second, 20 a minute); 3600 left no room at all.
      */
-    speed: numberOption((n) => n.int().min(60).max(36_000)).default(600),
+    speed: numberOption((n) => n.int().min(60).max(36_000)).default(300),
     /** Run the fault schedule; false: a fault-free rehearsal. */
     faults: z.boolean().default(true),
     /** Keep the database, Redis' files and the process logs even when the run passed. */

@@ -50,10 +50,10 @@ const SETTLE_MS = 30_000;
 const STOP_MARGIN_MS = 15_000;
 /**
  * Where the replay starts: the recordings' autumn 2021, a falling market with trades both ways;
- * a few market hours before the built-in panel's first buys (BTC/USD 16:00, XRP/USD 19:00), so
+ * a market hour or two before the built-in panel's first entries (BTC/USD about 17:30), so
  * that even a short run at the default speed places orders.
  */
-const REPLAY_START = '2021-11-02T12:00:00Z';
+const REPLAY_START = '2021-11-02T15:00:00Z';
 
 /**
  * A rehearsal of the live path: the Kraken stand-in (strict: Kraken's real AssetPairs rules,

@@ -9,7 +9,7 @@ const clean: RehearsalResult = {
   refusedRequests: [],
   rateLimitErrors: 0,
   requests: { byMethod: { OpenOrders: 20, AddOrder: 10 }, wallMs: 60_000 },
-  apiCounter: { units: 20, peak: 11.5, max: 15, decayPerSec: 0.33 },
+  apiCounter: { units: 19, peak: 11.5, max: 15, decayPerSec: 0.33 },
   unprotectedMinutes: '0',
   unprotectedGaps: [],
   faults: [{ kind: 'nonce_error', detail: 'AddOrder', landed: true }],
@@ -25,7 +25,15 @@ describe('summarizeRehearsal', () => {
     expect(summary.lines).toContain('nonce_error: 1× (1 landed) · AddOrder');
     expect(summary.lines).toContain('server_error: not run');
     expect(summary.lines).toContain('private requests: 30 (30.0 a minute): OpenOrders 20, AddOrder 10');
-    expect(summary.lines).toContain('API counter: 20 units (20.0 a minute, it decays 20), highest 11.5 of 15');
+    expect(summary.lines).toContain('API counter: 19 units (19.0 a minute, it decays 20), highest 11.5 of 15');
+    expect(summary.lines.some((line) => line.startsWith('note:'))).toBe(false);
+  });
+
+  it('notes a replay that asked more of the API counter than it regains, without failing on it', () => {
+    const summary = summarizeRehearsal({ ...clean, apiCounter: { ...clean.apiCounter, units: 25 } });
+    expect(summary.lines).toContain('API counter: 25 units (25.0 a minute, it decays 20), highest 11.5 of 15');
+    expect(summary.lines.find((line) => line.startsWith('note:'))).toMatch(/lower --speed/);
+    expect(summary.failures).toEqual([]);
   });
 
   it("fails on a refusal by Kraken's rules and lists refusals by reason", () => {

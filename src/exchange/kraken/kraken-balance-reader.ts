@@ -99,11 +99,14 @@ export class KrakenBalanceReader {
    * cancels another's read, and a request nobody waits for any more does not go on to spend the
    * API counter.
    */
-  #extended(signal: AbortSignal | undefined, { priority = 'trading', maxAgeMs }: BalanceReadOptions): Promise<BalanceEx> {
+  async #extended(signal: AbortSignal | undefined, { priority = 'trading', maxAgeMs }: BalanceReadOptions): Promise<BalanceEx> {
     signal?.throwIfAborted();
-    const nowMs = performance.now();
     const last = this.#last;
-    if (maxAgeMs !== undefined && last && nowMs - last.startedAtMs <= maxAgeMs) return Promise.resolve(last.result);
+    // Shared only while a read of this priority would be admitted now: a busy counter holds the
+    // reader back (or refuses it) as its own read would, and what it leads to (an order, its
+    // follow-up, its stop) waits with it.
+    if (maxAgeMs !== undefined && last && performance.now() - last.startedAtMs <= maxAgeMs && (await this.#client.hasRoom(priority))) return last.result;
+    const nowMs = performance.now();
     let shared = this.#inFlight.get(priority);
     if (!shared || nowMs - shared.startedAtMs > (maxAgeMs ?? SAME_MOMENT_MS)) {
       const controller = new AbortController();

@@ -8,6 +8,7 @@ import type { Keys } from '../../keys.ts';
 import type { CallPriority } from '../call-priority.ts';
 import {
   admissionCeiling,
+  KRAKEN_CALL_COST,
   KRAKEN_PRIVATE_CALL_COST,
   KRAKEN_TIER_LIMITS,
   KrakenRateLimiter,
@@ -198,6 +199,16 @@ export class KrakenPrivateClient {
       const api = this.exchange.urls['api'] as Record<string, string>;
       api['public'] = api['private'] = baseUrl.replace(/\/+$/, '');
     }
+  }
+
+  /**
+   * Whether a call of `priority` costing `cost` would be admitted now without waiting: the
+   * modelled API counter plus the cost within the priority's ceiling (`admissionCeiling`). A
+   * caller that saves the call (an answer shared from an earlier read) asks this to hold back
+   * as that call would have: what follows it (an order, its follow-up, its stop) needs room too.
+   */
+  async hasRoom(priority: CallPriority, cost: number = KRAKEN_CALL_COST.call): Promise<boolean> {
+    return (await this.apiLimiter.counter()) + cost <= admissionCeiling(this.apiLimit.maxCounter, priority);
   }
 
   /**

@@ -53,6 +53,19 @@ describe("the account's API counter, shared by priority", () => {
     expect(sent('CancelAllOrdersAfter')).toHaveLength(1);
   });
 
+  it('shares an earlier balance read only while a read of its priority would be admitted: a busy counter holds the reader back as its own read would', async () => {
+    const { client, exchange } = await busyAccount(5);
+    const first = await exchange.balances();
+    expect(await exchange.balances(undefined, { maxAgeMs: 60_000 })).toEqual(first);
+    expect(sent('BalanceEx')).toHaveLength(1);
+
+    // The counter climbs to 11, above the trading ceiling (10): the reader is held back (and
+    // here gives up after this client's 300 ms), whatever it could have shared.
+    expect((await client.apiLimiter.tryAcquire(5)).admitted).toBe(true);
+    expect(await failure(exchange.balances(undefined, { maxAgeMs: 60_000 }))).toMatchObject({ code: 'EXCHANGE_RATE_LIMITED', details: { requestSent: false } });
+    expect(sent('BalanceEx')).toHaveLength(1);
+  });
+
   it('never fills the counter to the top: a protective call waits below Kraken maximum', async () => {
     const { exchange } = await busyAccount(14);
     expect(await failure(exchange.armDeadManSwitch(60))).toMatchObject({ code: 'EXCHANGE_RATE_LIMITED', details: { requestSent: false } });

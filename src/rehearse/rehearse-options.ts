@@ -12,9 +12,11 @@ export const RehearseOptions = z
     seed: numberOption((n) => n.int().min(0).max(2 ** 31 - 1)).optional(),
     /**
      * Replay speed: market seconds per wall second. Kraken's rate limits run in wall time, so a
-     * faster replay asks more of the account's API counter than the same bars would live: at 600
-     * a 1 h bar closes every 6 s per pair, and a run asks 27–32 private calls a minute of a
-     * Starter counter (15, decaying 0.33 a second, 20 a minute); 3600 left no room at all.
+     * replay trades far more often than the same bars would live: at 300 a 1 h bar closes every
+     * 12 s per pair, the built-in panel adds to a position on most of them, and a run spends
+     * 22–23 units a minute of a Starter API counter that regains 20 (so does 600: the cluster
+     * holds new trades back while the counter is busy); 3600 left no room at all. At 300 a
+     * fault's recovery is not squeezed between bars.
      */
     speed: numberOption((n) => n.int().min(60).max(36_000)).default(300),
     /** Run the fault schedule; false: a fault-free rehearsal. */

@@ -126,6 +126,8 @@ export interface ExchangePort {
   closedByClientOrderIds?(clientOrderIds: readonly string[], sinceWallMs: number, signal?: AbortSignal): Promise<Map<string, ExchangeOrder>>;
   /** The order with this exchange id, or null when the exchange has none: one lookup where `findByClientOrderId` may take several. Absent where both cost the same (paper). */
   findOrder?(exchangeOrderId: string, signal?: AbortSignal): Promise<ExchangeOrder | null>;
+  /** The orders with these exchange ids, keyed by them (those the exchange has none of left out): one lookup for many. Absent where it costs what one lookup each does (paper). */
+  findOrders?(exchangeOrderIds: readonly string[], signal?: AbortSignal): Promise<Map<string, ExchangeOrder>>;
   balances(signal?: AbortSignal, options?: BalanceReadOptions): Promise<Balances>;
   /**
    * What each asset has free to trade now: its balance less what resting orders hold (the

@@ -112,15 +112,31 @@ export async function inFlightDecidableInMs(deps: { db: Db; exchange: Pick<Excha
 const CLOSED_SINCE_MARGIN_MS = 5 * 60_000;
 
 /**
- * The orders of `notOpen` the exchange lists as closed, by client order id, from one listing
- * (`closedByClientOrderIds`, since the oldest one's last status change, wall time); null where
- * the exchange has no such listing or it failed: each order is then looked up by itself.
+ * The orders of `notOpen` the exchange has closed (or still knows), by client order id: those
+ * with an exchange id from one lookup by id (`findOrders`: on Kraken one QueryOrders, cost 1,
+ * for up to 50), the rest from one listing (`closedByClientOrderIds`: one ClosedOrders, cost 2,
+ * since the oldest one's last status change, wall time). Null where the exchange has neither or
+ * a lookup failed: each order is then looked up by itself.
  */
 async function closedAmong(deps: { db: Db; exchange: ExchangePort; logger: Logger }, notOpen: readonly OrderRow[], signal: AbortSignal | undefined): Promise<Map<string, ExchangeOrder> | null> {
-  if (notOpen.length === 0 || !deps.exchange.closedByClientOrderIds) return null;
-  const sinceWallMs = Math.min(...notOpen.map((o) => o.statusChangedAt.getTime())) - CLOSED_SINCE_MARGIN_MS;
+  const { findOrders, closedByClientOrderIds } = deps.exchange;
+  if (notOpen.length === 0 || (!findOrders && !closedByClientOrderIds)) return null;
   try {
-    return await deps.exchange.closedByClientOrderIds(notOpen.map((o) => o.clientOrderId), sinceWallMs, signal);
+    const found = new Map<string, ExchangeOrder>();
+    const withId = findOrders ? notOpen.filter((o) => o.exchangeOrderId !== null) : [];
+    if (findOrders && withId.length > 0) {
+      const byId = await findOrders.call(deps.exchange, withId.map((o) => o.exchangeOrderId!), signal);
+      for (const o of withId) {
+        const order = byId.get(o.exchangeOrderId!);
+        if (order) found.set(o.clientOrderId, order);
+      }
+    }
+    const rest = notOpen.filter((o) => !found.has(o.clientOrderId));
+    if (rest.length === 0) return found;
+    if (!closedByClientOrderIds) return null;
+    const sinceWallMs = Math.min(...rest.map((o) => o.statusChangedAt.getTime())) - CLOSED_SINCE_MARGIN_MS;
+    for (const [id, order] of await closedByClientOrderIds.call(deps.exchange, rest.map((o) => o.clientOrderId), sinceWallMs, signal)) found.set(id, order);
+    return found;
   } catch (err) {
     signal?.throwIfAborted();
     deps.logger.warn({ err: describeError(err) }, 'closed orders not listed: each order is looked up by itself');

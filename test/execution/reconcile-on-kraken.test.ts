@@ -21,27 +21,51 @@ describe('reconciliation on Kraken', () => {
     await h.cleanup();
   });
 
-  it('learns every order that closed from one ClosedOrders listing, not one lookup per order', async () => {
-    const nowMs = Date.now();
+  /** Three orders in flight on Kraken; `accepted`: each has its txid (`OTX<i>AA-BBBBB-CCCCCC`), else its AddOrder got no answer. */
+  async function threeOrders(accepted: boolean): Promise<void> {
     for (const [i, id] of IDS.entries()) {
       await createOrder(h.database.db, { clientOrderId: id, decisionId: null, proposalId: null, cause: 'operator', correlationId: 'c', exchange: 'kraken', symbol: 'BTC/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry', quantity: '0.01', createdAtMs: h.clock.now() });
       await startSubmission(h.database.db, id, h.clock.now());
-      await applyOrderEvent(h.database.db, id, { kind: 'accepted', exchangeOrderId: `OTX${i}AA-BBBBB-CCCCCC`, occurredAtMs: h.clock.now() });
+      if (accepted) await applyOrderEvent(h.database.db, id, { kind: 'accepted', exchangeOrderId: `OTX${i}AA-BBBBB-CCCCCC`, occurredAtMs: h.clock.now() });
+      else await applyOrderEvent(h.database.db, id, { kind: 'outcome_unknown', reason: 'no answer', occurredAtMs: h.clock.now() });
     }
     server.override('OpenOrders', { body: { error: [], result: { open: {} } } });
-    // Two of the three closed.
-    const closed = { 'OTX0AA-BBBBB-CCCCCC': aFilledKrakenMarketBuy(IDS[0]!, nowMs), 'OTX1AA-BBBBB-CCCCCC': aFilledKrakenMarketBuy(IDS[1]!, nowMs) };
-    server.override('ClosedOrders', { body: { error: [], result: { closed, count: 2 } } });
-
+  }
+  const reconcile = () => {
     const exchange = new KrakenExchange({ client: aKrakenClient({ baseUrl: server.url, redis: h.t.redis, keys: h.t.keys }), clock: h.clock });
-    const report = await reconcileOrders({ db: h.database.db, exchange, clock: h.clock, logger: silentLogger });
+    return reconcileOrders({ db: h.database.db, exchange, clock: h.clock, logger: silentLogger });
+  };
+  const lookups = () => server.requests.filter((r) => ['OpenOrders', 'ClosedOrders', 'QueryOrders'].includes(r.method)).map((r) => [r.method, r.params.get('txid') ?? r.params.get('cl_ord_id')]);
 
+  it('learns every order with a txid that closed from one QueryOrders (1 unit of the API counter), not a listing or one lookup per order', async () => {
+    await threeOrders(true);
+    // Two of the three closed; Kraken lists what it knows of the txids asked.
+    const closed = { 'OTX0AA-BBBBB-CCCCCC': aFilledKrakenMarketBuy(IDS[0]!, Date.now()), 'OTX1AA-BBBBB-CCCCCC': aFilledKrakenMarketBuy(IDS[1]!, Date.now()) };
+    server.override('QueryOrders', { body: { error: [], result: closed } });
+
+    const report = await reconcile();
     expect(report.synced.sort()).toEqual([IDS[0], IDS[1]]);
     expect((await loadOrder(h.database.db, IDS[0]!))?.status).toBe('filled');
     expect((await loadOrder(h.database.db, IDS[1]!))?.status).toBe('filled');
+    // The third is neither open nor known by its txid: it is listed among the closed orders by client id.
     expect((await loadOrder(h.database.db, IDS[2]!))?.status).toBe('open');
-    const lookups = server.requests.filter((r) => r.method === 'OpenOrders' || r.method === 'ClosedOrders');
-    expect(lookups.map((r) => [r.method, r.params.get('cl_ord_id')])).toEqual([
+    expect(lookups()).toEqual([
+      ['OpenOrders', null],
+      ['QueryOrders', 'OTX0AA-BBBBB-CCCCCC,OTX1AA-BBBBB-CCCCCC,OTX2AA-BBBBB-CCCCCC'],
+      ['ClosedOrders', null],
+    ]);
+  }, 30_000);
+
+  it('learns orders without a txid (their AddOrder got no answer) that closed from one ClosedOrders listing', async () => {
+    await threeOrders(false);
+    const nowMs = Date.now();
+    const closed = { 'OTX0AA-BBBBB-CCCCCC': aFilledKrakenMarketBuy(IDS[0]!, nowMs), 'OTX1AA-BBBBB-CCCCCC': aFilledKrakenMarketBuy(IDS[1]!, nowMs) };
+    server.override('ClosedOrders', { body: { error: [], result: { closed, count: 2 } } });
+
+    const report = await reconcile();
+    expect(report.synced.sort()).toEqual([IDS[0], IDS[1]]);
+    expect((await loadOrder(h.database.db, IDS[0]!))?.status).toBe('filled');
+    expect(lookups()).toEqual([
       ['OpenOrders', null],
       ['ClosedOrders', null],
     ]);

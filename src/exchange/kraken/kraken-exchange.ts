@@ -56,6 +56,9 @@ const OpenPositionsResult = z.record(
   z.string(),
   z.looseObject({ pair: z.string(), type: z.enum(['buy', 'sell']), vol: DecimalString, vol_closed: DecimalString, cost: DecimalString, margin: DecimalString, value: DecimalString.optional() }),
 );
+/** Txids one `QueryOrders` may ask for (Kraken: 50 at most). */
+const QUERY_ORDERS_MAX = 50;
+
 /**
  * The Kraken spot account as an `ExchangePort`, over `KrakenPrivateClient` (one writer per API
  * key, shared rate limits, no retries).
@@ -345,19 +348,36 @@ export class KrakenExchange implements ExchangePort {
 
   /** The order with this txid, or null when Kraken has none: one `QueryOrders` (cost 1), where `findByClientOrderId` may take three. */
   async findOrder(txid: string, signal?: AbortSignal): Promise<ExchangeOrder | null> {
-    const what = `QueryOrders ${txid}`;
-    let result: Record<string, unknown>;
-    try {
-      await this.client.loadMarkets();
-      result = await this.client.call('QueryOrders', { txid }, { signal, what, priority: 'protective' });
-    } catch (err) {
-      if (err instanceof TriplegainError && err.details['krakenError'] === 'EOrder:Invalid order') return null;
-      throw err;
+    return (await this.findOrders([txid], signal)).get(txid) ?? null;
+  }
+
+  /**
+   * The orders with these txids, open or closed, keyed by txid; those Kraken does not know are
+   * left out. One `QueryOrders` (cost 1) for up to 50 of them
+   * (https://docs.kraken.com/api-reference/account-data/get-orders-info: `txid`, a comma
+   * separated list, 50 at most).
+   */
+  async findOrders(txids: readonly string[], signal?: AbortSignal): Promise<Map<string, ExchangeOrder>> {
+    const found = new Map<string, ExchangeOrder>();
+    if (txids.length > 0) await this.client.loadMarkets();
+    for (let i = 0; i < txids.length; i += QUERY_ORDERS_MAX) {
+      const batch = txids.slice(i, i + QUERY_ORDERS_MAX);
+      const what = `QueryOrders ${batch.join(',')}`;
+      let result: Record<string, unknown>;
+      try {
+        result = await this.client.call('QueryOrders', { txid: batch.join(',') }, { signal, what, priority: 'protective' });
+      } catch (err) {
+        if (err instanceof TriplegainError && err.details['krakenError'] === 'EOrder:Invalid order') continue;
+        throw err;
+      }
+      for (const txid of batch) {
+        if (!(txid in result)) continue;
+        const parsed = parseKrakenOrder(txid, result[txid], (pair) => this.client.symbolOf(pair));
+        if (!parsed.ok) throw rejected(what, parsed.problem);
+        found.set(txid, parsed.order);
+      }
     }
-    if (!(txid in result)) return null;
-    const parsed = parseKrakenOrder(txid, result[txid], (pair) => this.client.symbolOf(pair));
-    if (!parsed.ok) throw rejected(what, parsed.problem);
-    return parsed.order;
+    return found;
   }
 
   private async parseOrders(entries: Record<string, unknown>, what: string): Promise<ExchangeOrder[]> {

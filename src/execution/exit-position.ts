@@ -3,9 +3,9 @@ import { minimumQuantity, roundQuantity } from '../market/instrument-rules.ts';
 import { clientOrderIdOf } from '../orders/client-order-id.ts';
 import { applyOrderEvent, createOrder, loadOrder } from '../orders/order-store.ts';
 import { latestClose } from '../portfolio/latest-prices.ts';
-import { heldPositionOf, type HeldPosition } from '../positions/held-position.ts';
+import { exitablePositionOf, type ExitablePosition } from '../positions/exitable-position.ts';
+import { heldPositionOf } from '../positions/held-position.ts';
 import { withPositionLock } from '../positions/with-position-lock.ts';
-import { pendingExitsOf } from '../reservations/pending-exits.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import { abandonUnsentOrders } from './abandon-unsent-orders.ts';
 import { placeExitOrder, type ExitOrder, type ExitOrderDeps } from './exit-orders.ts';
@@ -74,8 +74,10 @@ async function exitPositionLocked(deps: ExitOrderDeps, exit: PositionExit): Prom
       throw new TriplegainError('EXCHANGE_UNAVAILABLE', `the ${exit.symbol} stop ${stillWorking.map((s) => `${s.clientOrderId} (${s.status})`).join(', ')} could not be canceled: the exit is not sent beside it`, { symbol: exit.symbol });
     }
 
-    const held = await heldPositionOf(deps.db, deps.exchange.name, exit.symbol);
-    const quantity = held ? await exitQuantity(deps, held, exit, clientOrderId) : new Decimal(0);
+    // What is held and what exits in flight take, from one snapshot (`exitablePositionOf`).
+    const exitable = await exitablePositionOf(deps.db, deps.exchange.name, exit.symbol, clientOrderId);
+    const held = exitable?.held ?? null;
+    const quantity = exitable ? await exitQuantity(deps, exitable, exit) : new Decimal(0);
     if (!held || quantity.isZero()) {
       const side = held ? (held.position.side === 'long' ? 'sell' : 'buy') : (exit.side ?? 'sell');
       return await nothingToExit(deps, { ...exit, side }, clientOrderId, held ? 'the exits already in flight take the whole position' : `no open ${exit.symbol} position`);
@@ -88,8 +90,7 @@ async function exitPositionLocked(deps: ExitOrderDeps, exit: PositionExit): Prom
 }
 
 /** The quantity this exit may take (see `exitPosition`); zero when nothing is left to take. */
-async function exitQuantity(deps: ExitOrderDeps, held: HeldPosition, exit: PositionExit, clientOrderId: string): Promise<Decimal> {
-  const pending = await pendingExitsOf(deps.db, { id: held.id, account: held.account, symbol: exit.symbol }, clientOrderId);
+async function exitQuantity(deps: ExitOrderDeps, { held, pending }: ExitablePosition, exit: PositionExit): Promise<Decimal> {
   const available = Decimal.max(0, held.quantity.minus(pending.quantity));
   const asked = exit.quantity === undefined ? available : Decimal.min(available, exit.quantity);
   const instrument = deps.instruments.find(exit.symbol);

@@ -6,9 +6,9 @@ import { orders, type OrderRow } from '../db/schema/orders.ts';
 import { systemEvents } from '../db/schema/system-events.ts';
 import { minimumQuantity, roundQuantity, roundStopPrice } from '../market/instrument-rules.ts';
 import { syncFromExchange } from '../orders/order-store.ts';
-import { heldPositionOf, type HeldPosition } from '../positions/held-position.ts';
+import { exitablePositionOf } from '../positions/exitable-position.ts';
+import type { HeldPosition } from '../positions/held-position.ts';
 import { withPositionLock } from '../positions/with-position-lock.ts';
-import { pendingExitsOf } from '../reservations/pending-exits.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import { abandonUnsentOrders } from './abandon-unsent-orders.ts';
 import { placeExitOrder, type ExitOrderDeps } from './exit-orders.ts';
@@ -69,16 +69,18 @@ export async function syncProtectiveStopLocked(deps: ExitOrderDeps, symbol: stri
   const inFlight = stops.find((s) => s.status !== 'open' && s.status !== 'partially_filled');
   if (inFlight) return { status: 'in_flight', clientOrderId: inFlight.clientOrderId };
 
-  const held = await heldPositionOf(deps.db, deps.exchange.name, symbol);
+  // What is held and what exits in flight take, from one snapshot (`exitablePositionOf`).
+  const exitable = await exitablePositionOf(deps.db, deps.exchange.name, symbol);
+  const held = exitable?.held ?? null;
   const level = held?.position.protection.stopLoss ?? null;
-  if (!held || level === null || held.quantity.isZero()) {
+  if (!exitable || !held || level === null || held.quantity.isZero()) {
     if (!(await cancelStops(deps, stops))) return { status: 'unprotected', reason: 'a stale stop could not be canceled' };
     return { status: 'none' };
   }
 
   const side = held.position.side === 'long' ? 'sell' : 'buy';
   const instrument = deps.instruments.find(symbol);
-  const pending = await pendingExitsOf(deps.db, { id: held.id, account: held.account, symbol });
+  const { pending } = exitable;
   const left = Decimal.max(0, held.quantity.minus(pending.quantity));
   const quantity = instrument ? roundQuantity(instrument, left.toFixed()) : left.toFixed();
   const triggerPrice = instrument ? roundStopPrice(instrument, side, level) : level;

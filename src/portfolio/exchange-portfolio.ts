@@ -3,7 +3,7 @@ import { and, eq, isNull, notExists, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { orderReservations } from '../db/schema/order-reservations.ts';
 import { orders } from '../db/schema/orders.ts';
-import { SAME_MOMENT_MS, type Balances, type ExchangePort } from '../exchange/exchange-port.ts';
+import type { Balances, ExchangePort } from '../exchange/exchange-port.ts';
 import type { Timeframe } from '../market/timeframes.ts';
 import { terminalOrderStatuses } from '../orders/order-status.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
@@ -23,8 +23,8 @@ export interface ExchangePortfolioDeps {
   timeframe: Timeframe;
   /**
    * Wall time: balances read by an earlier caller up to this long before may answer (see
-   * `BalanceReadOptions.maxAgeMs`; `PortfolioReader.balancesMaxAgeMs`). Default: the exchange's
-   * own (reads at the same moment).
+   * `BalanceReadOptions.maxAgeMs`; `PortfolioReader.balancesMaxAgeMs`). Absent: an exchange
+   * whose balances are read fresh each time (paper).
    */
   balancesMaxAgeMs?: number;
 }
@@ -48,7 +48,7 @@ export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader 
   const balancesNow = (signal: AbortSignal | undefined): Promise<Balances> =>
     signal ? deps.exchange.balances(signal, read) : (pending ??= deps.exchange.balances(undefined, read).finally(() => (pending = null)));
   return {
-    balancesMaxAgeMs: deps.balancesMaxAgeMs ?? SAME_MOMENT_MS,
+    balancesMaxAgeMs: deps.balancesMaxAgeMs ?? 0,
     async equityUsd(signal) {
       if (deps.margin && deps.exchange.marginEquity) return deps.exchange.marginEquity(deps.cashAsset, signal);
       const balances = await balancesNow(signal);

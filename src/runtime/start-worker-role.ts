@@ -96,7 +96,8 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
       cashAsset: config.symbols.cashAsset,
       timeframe: config.marketData.timeframe,
       margin: config.execution.margin,
-      balancesMaxAgeMs: config.execution.kraken.balanceMaxAgeMs,
+      // Paper balances are the database's, read fresh: nothing to share.
+      ...(exchange.name === 'kraken' ? { balancesMaxAgeMs: config.execution.kraken.balanceMaxAgeMs } : {}),
     });
     const riskJobs = new Queue('risk', { connection: built.deps.connection, prefix: rt.keys.queuePrefix });
     stops.push(() => riskJobs.close());

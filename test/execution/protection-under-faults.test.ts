@@ -2,6 +2,10 @@ import { Decimal } from 'decimal.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reconcileOrders } from '../../src/execution/reconcile-orders.ts';
 import { syncProtectiveStop } from '../../src/execution/sync-protective-stop.ts';
+import { exitPosition } from '../../src/execution/exit-position.ts';
+import type { Db } from '../../src/db/open-database.ts';
+import { applyOrderEvent } from '../../src/orders/order-store.ts';
+import { exitablePositionOf } from '../../src/positions/exitable-position.ts';
 import { heldPositionOf } from '../../src/positions/held-position.ts';
 import { setProtection } from '../../src/positions/position-store.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
@@ -133,4 +137,65 @@ describe('protection under lost placements, halts and late fills', () => {
     expect(await syncProtectiveStop(sc.deps, sc.symbol)).toMatchObject({ status: 'protected' });
     expect(await sc.audit()).toEqual([]);
   }, 60_000);
+  it("an exit's fill recorded while the next exit is sized is never sold again: what is held and what is in flight come from one snapshot", async () => {
+    s = await PositionScenario.start();
+    await s.enter('0.1', '39000');
+    await s.bar(flatBar('40000'));
+    // A close of the whole position is working (paper fills it on the next bar).
+    const first = await exitPosition(s.deps, { symbol: s.symbol, key: 'close-1', purpose: 'exit', cause: 'operator', fenceIntent: 'exit', correlationId: 'c' });
+    expect(first).toMatchObject({ status: 'submitted' });
+    const closeId = first!.order.clientOrderId;
+
+    // Reconciliation records that close's fill (on its own connection, no position lock)
+    // after the position and its pending fills were read, before the exits in flight are.
+    const sc = s;
+    const fillLands = () =>
+      applyOrderEvent(sc.h.database.db, closeId, { kind: 'fill', fill: { fillId: `${closeId}:1`, quantity: '0.1', price: '40000', feeUsd: '0', filledAtMs: sc.h.clock.now() } }).then(() => undefined);
+    const read = await exitablePositionOf(fillBetweenReads(sc.h.database.db, 2, fillLands), 'paper', s.symbol);
+    expect((await s.orders()).find((o) => o.clientOrderId === closeId)?.status).toBe('filled');
+    // Before it (held 0.1, 0.1 in flight) or after it (held 0, nothing in flight): never held 0.1 with nothing in flight.
+    expect(read!.held.quantity.minus(read!.pending.quantity).toFixed()).toBe('0');
+  }, 60_000);
 });
+
+/**
+ * `db` (and its transactions) running `between` (once, to completion, on `db` itself: another
+ * connection) just before its `after`+1-th query runs: a write committed between two reads.
+ */
+function fillBetweenReads(db: Db, after: number, between: () => Promise<void>): Db {
+  let selects = 0;
+  let done: Promise<void> | null = null;
+  const gate = () => (done ??= between());
+  const call = (fn: unknown, self: unknown, args: unknown[]): unknown => (fn as (...a: unknown[]) => unknown).apply(self, args);
+  // The query built from the gated select: it runs once `between` is done.
+  const gated = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(t, prop) {
+        const value: unknown = Reflect.get(t, prop, t);
+        if (typeof value !== 'function') return value;
+        if (prop === 'then') return (resolve: unknown, reject: unknown) => gate().then(() => call(value, t, [resolve, reject]));
+        return (...args: unknown[]) => {
+          const result = call(value, t, args);
+          return result !== null && typeof result === 'object' ? gated(result) : result;
+        };
+      },
+    });
+  // Counts the selects of `target` (the database, or a transaction of it) and gates the one after `after`.
+  const counting = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(t, prop) {
+        const value: unknown = Reflect.get(t, prop, t);
+        if (typeof value !== 'function') return value;
+        if (prop === 'select') {
+          return (...args: unknown[]) => {
+            selects += 1;
+            const builder = call(value, t, args) as object;
+            return selects === after + 1 ? gated(builder) : builder;
+          };
+        }
+        if (prop === 'transaction') return (work: (tx: object) => unknown, config?: unknown) => call(value, t, [(tx: object) => work(counting(tx)), config]);
+        return (value as (...a: unknown[]) => unknown).bind(t);
+      },
+    });
+  return counting(db);
+}

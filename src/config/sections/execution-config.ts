@@ -79,9 +79,10 @@ export const ExecutionConfig = z
          * Wall time a risk decision may answer from the account's balances read for an earlier
          * one (`BalanceEx`, one unit of the API counter a read): proposals a few seconds apart
          * share one read. What changed since is still counted: cash that approvals reserved or
-         * released since then is held (it may be spent already). 0: one read per decision.
+         * released since then is held (it may be spent already). At least 1 s: the reads of
+         * one decision (equity and free cash) share one.
          */
-        balanceMaxAgeMs: durationMs(0, 60_000).default(10_000),
+        balanceMaxAgeMs: durationMs(1_000, 60_000).default(10_000),
       })
       .strict()
       .refine((k) => k.deadManSwitchSec === 0 || k.deadManSwitchLeaseMs * 2 <= k.deadManSwitchSec * 1_000, {

@@ -94,10 +94,10 @@ export class KrakenBalanceReader {
 
   /**
    * The last `BalanceEx` done, or one in flight of this priority, when begun within `maxAgeMs`
-   * (without it: one in flight begun at the same moment, `SAME_MOMENT_MS`); else a new one. A request runs on a signal of its own, aborted only once every reader
-   * waiting on it has given up (each by its own signal): a reader that leaves early never
-   * cancels another's read, and a request nobody waits for any more does not go on to spend the
-   * API counter.
+   * (without it: one in flight begun at the same moment, `SAME_MOMENT_MS`); else a new one. A
+   * request runs on a signal of its own, aborted only once every reader waiting on it has
+   * given up (each by its own signal): a reader that leaves early never cancels another's read,
+   * and a request nobody waits for any more does not go on to spend the API counter.
    */
   async #extended(signal: AbortSignal | undefined, { priority = 'trading', maxAgeMs }: BalanceReadOptions): Promise<BalanceEx> {
     signal?.throwIfAborted();

@@ -11,6 +11,7 @@ import { exitPosition } from '../execution/exit-position.ts';
 import { correlationOf, syncProtectiveStop } from '../execution/sync-protective-stop.ts';
 import type { Keys } from '../keys.ts';
 import type { Candle } from '../market/candle.ts';
+import { timeframeMs } from '../market/timeframes.ts';
 import { adoptExchangeOrder } from '../orders/order-store.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { InstrumentBook } from '../market/instrument-book.ts';
@@ -51,9 +52,10 @@ const isPaper = (exchange: ExchangePort): exchange is PaperExchange => exchange.
  * 3. the stop of every position a fill touched, and of the bar's pair, is made to match its
  *    position (`syncProtectiveStop`: one stop, sized to what is held less exits in flight,
  *    replaced cancel-first; a refused or canceled stop is placed again);
- * 4. the engine watches the bar (`watchProtection`): a take profit or trailing stop, or a stop
- *    level crossed while no stop rested through the bar, closes the position at market
- *    (`exitPosition`); a trailing stop is ratcheted (only ever tighter);
+ * 4. the engine watches the bar (`watchProtection`; a bar that closed before the position
+ *    opened is none of its news): a take profit or trailing stop, or a stop level crossed while
+ *    no stop rested through the bar, closes the position at market (`exitPosition`); a
+ *    trailing stop is ratcheted (only ever tighter);
  * 5. the account is valued into the snapshot of the bar's slot (`recordValuation`), a
  *    `background` read: skipped while the exchange's API counter is busy with trading.
  * Protective orders go on while PAUSED (the execution fence admits exits); while HALTED no
@@ -109,6 +111,9 @@ async function watchProtection(deps: PositionsDeps, bar: Candle): Promise<void> 
   const held = await heldPositionOf(deps.db, deps.exchange.name, bar.symbol);
   if (!held || held.quantity.isZero()) return;
   const position = held.position;
+  // A bar that closed before the position opened (a backlog delivered late) says nothing of
+  // it: its range is no level crossed, its high no trailing stop to ratchet.
+  if (bar.openTimeMs + timeframeMs(bar.timeframe) <= position.openedAtMs) return;
   const priceBar = { open: bar.open, high: bar.high, low: bar.low, close: bar.close };
   const trigger = checkProtection(position, priceBar);
   if (trigger) {

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fills } from '../../src/db/schema/fills.ts';
 import { orderEvents } from '../../src/db/schema/order-events.ts';
@@ -93,6 +93,18 @@ describe('the positions service on each closed bar', () => {
     // The close fills on the next price; the position is gone.
     await bar(flat(3, '42300'));
     expect(await loadOpenPositions(h.database.db, 'paper')).toEqual([]);
+  }, 30_000);
+
+  it('takes a bar from before the position opened, delivered late, as no news of it: no exit on a level that bar crossed', async () => {
+    const { h, deps, bar } = await withEntry();
+    await bar(flat(1, '40100'));
+    const [stop] = await h.database.db.select().from(orders).where(eq(orders.purpose, 'stop_loss'));
+    expect(stop!.status).toBe('open');
+    // A backlog of older bars reaches the service after the entry: one crossed the stop's
+    // level and the take profit long before this position existed.
+    await onClosedBar(deps, aBar(-3, { open: '38000', high: '43000', low: '37000', close: '40000' }));
+    expect(await h.database.db.select().from(orders).where(inArray(orders.purpose, ['exit', 'take_profit']))).toEqual([]);
+    expect(await loadOpenPositions(h.database.db, 'paper')).toEqual([expect.objectContaining({ symbol: 'BTC/USD', quantity: '0.01' })]);
   }, 30_000);
 
   it('exits on a gap down through the stop at the gap price, not the stop', async () => {

@@ -23,7 +23,6 @@ interface SharedRead {
   startedAtMs: number;
 }
 
-
 /** Our codes as `Balances` keys them. */
 const PlainAssetCode = /^[A-Z0-9]{2,12}$/;
 

@@ -71,16 +71,15 @@ export async function syncProtectiveStopLocked(deps: ExitOrderDeps, symbol: stri
 
   // What is held and what exits in flight take, from one snapshot (`exitablePositionOf`).
   const exitable = await exitablePositionOf(deps.db, deps.exchange.name, symbol);
-  const held = exitable?.held ?? null;
-  const level = held?.position.protection.stopLoss ?? null;
-  if (!exitable || !held || level === null || held.quantity.isZero()) {
+  const level = exitable?.held.position.protection.stopLoss ?? null;
+  if (!exitable || level === null || exitable.held.quantity.isZero()) {
     if (!(await cancelStops(deps, stops))) return { status: 'unprotected', reason: 'a stale stop could not be canceled' };
     return { status: 'none' };
   }
 
+  const { held, pending } = exitable;
   const side = held.position.side === 'long' ? 'sell' : 'buy';
   const instrument = deps.instruments.find(symbol);
-  const { pending } = exitable;
   const left = Decimal.max(0, held.quantity.minus(pending.quantity));
   const quantity = instrument ? roundQuantity(instrument, left.toFixed()) : left.toFixed();
   const triggerPrice = instrument ? roundStopPrice(instrument, side, level) : level;

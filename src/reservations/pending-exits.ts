@@ -21,31 +21,30 @@ export interface PendingExits {
  * (`syncProtectiveStop`). `except` leaves out the order being placed now.
  */
 export async function pendingExitsOf(db: Db, position: { id: number; account: string; symbol: string }, except?: string): Promise<PendingExits> {
-  const [working, reserved] = await Promise.all([
-    db
-      .select({ clientOrderId: orders.clientOrderId, quantity: orders.quantity, filledQuantity: orders.filledQuantity })
-      .from(orders)
-      .where(
-        and(
-          eq(orders.exchange, position.account),
-          eq(orders.symbol, position.symbol),
-          eq(orders.reduceOnly, true),
-          ne(orders.purpose, 'stop_loss'),
-          inArray(orders.status, [...reconcilableOrderStatuses]),
-        ),
+  // One after the other: `db` may be a transaction, one connection, which runs one query at a time.
+  const working = await db
+    .select({ clientOrderId: orders.clientOrderId, quantity: orders.quantity, filledQuantity: orders.filledQuantity })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.exchange, position.account),
+        eq(orders.symbol, position.symbol),
+        eq(orders.reduceOnly, true),
+        ne(orders.purpose, 'stop_loss'),
+        inArray(orders.status, [...reconcilableOrderStatuses]),
       ),
-    db
-      .select({ clientOrderId: orderReservations.clientOrderId, amount: orderReservations.amount })
-      .from(orderReservations)
-      .where(
-        and(
-          eq(orderReservations.positionId, position.id),
-          eq(orderReservations.kind, 'exit'),
-          isNull(orderReservations.releasedAt),
-          notExists(db.select({ one: orders.clientOrderId }).from(orders).where(eq(orders.clientOrderId, orderReservations.clientOrderId))),
-        ),
+    );
+  const reserved = await db
+    .select({ clientOrderId: orderReservations.clientOrderId, amount: orderReservations.amount })
+    .from(orderReservations)
+    .where(
+      and(
+        eq(orderReservations.positionId, position.id),
+        eq(orderReservations.kind, 'exit'),
+        isNull(orderReservations.releasedAt),
+        notExists(db.select({ one: orders.clientOrderId }).from(orders).where(eq(orders.clientOrderId, orderReservations.clientOrderId))),
       ),
-  ]);
+    );
   const unfilled = [
     ...working.map((o) => ({ clientOrderId: o.clientOrderId, quantity: new Decimal(o.quantity).minus(o.filledQuantity) })),
     ...reserved.map((r) => ({ clientOrderId: r.clientOrderId, quantity: new Decimal(r.amount) })),

@@ -197,7 +197,9 @@ async function latestPrice(deps: RiskDeps, proposal: OrderProposal): Promise<str
  * exits already in flight and whether an approved exit holds its claim.
  */
 async function positionForRisk(tx: Db, held: HeldPosition, marketPrice: string): Promise<OpenPosition> {
-  const [pending, claim] = await Promise.all([pendingExitsOf(tx, { id: held.id, account: held.account, symbol: held.position.symbol }), exitClaimOf(tx, held.id)]);
+  // One after the other: one connection runs one query at a time.
+  const pending = await pendingExitsOf(tx, { id: held.id, account: held.account, symbol: held.position.symbol });
+  const claim = await exitClaimOf(tx, held.id);
   const price = Decimal.max(0, marketPrice);
   return {
     symbol: held.position.symbol,

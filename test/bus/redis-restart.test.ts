@@ -96,6 +96,9 @@ describe('bus stats after a Redis restart', () => {
     await rewriteAof(redis);
     await publish(10, 10);
     await waitFor(() => handled.size === 20, 'the next 10');
+    // Handled, then acknowledged: the ack follows the handler, so it is awaited too.
+    const acked = async () => (await bus.stats('market_data')).groups.find((g) => g.name === 'ta-agent')?.pending === 0;
+    await waitFor(acked, 'the next 10 acknowledged');
     const slowRead = (await redis.xreadgroup('GROUP', 'slow', 'c1', 'COUNT', 3, 'STREAMS', lane, '>')) as [string, [string, string[]][]][];
     await redis.xack(lane, 'slow', ...slowRead[0]![1].map(([id]) => id));
 
@@ -107,6 +110,7 @@ describe('bus stats after a Redis restart', () => {
     // And it stays right as the group reads on (Redis's own number stays 10 too high for ever).
     await publish(20, 5);
     await waitFor(() => handled.size === 25, 'the last 5');
+    await waitFor(acked, 'the last 5 acknowledged');
     const later = await bus.stats('market_data');
     expect(later.groups.find((g) => g.name === 'ta-agent')).toMatchObject({ pending: 0, lag: 0 });
     expect(later.groups.find((g) => g.name === 'slow')).toMatchObject({ pending: 0, lag: 22 });

@@ -119,23 +119,23 @@ const CLOSED_SINCE_MARGIN_MS = 5 * 60_000;
  * a lookup failed: each order is then looked up by itself.
  */
 async function closedAmong(deps: { db: Db; exchange: ExchangePort; logger: Logger }, notOpen: readonly OrderRow[], signal: AbortSignal | undefined): Promise<Map<string, ExchangeOrder> | null> {
-  const { findOrders, closedByClientOrderIds } = deps.exchange;
-  if (notOpen.length === 0 || (!findOrders && !closedByClientOrderIds)) return null;
+  const { exchange } = deps;
+  if (notOpen.length === 0 || (!exchange.findOrders && !exchange.closedByClientOrderIds)) return null;
   try {
     const found = new Map<string, ExchangeOrder>();
-    const withId = findOrders ? notOpen.filter((o) => o.exchangeOrderId !== null) : [];
-    if (findOrders && withId.length > 0) {
-      const byId = await findOrders.call(deps.exchange, withId.map((o) => o.exchangeOrderId!), signal);
+    const withId = exchange.findOrders ? notOpen.flatMap((o) => (o.exchangeOrderId === null ? [] : [{ clientOrderId: o.clientOrderId, exchangeOrderId: o.exchangeOrderId }])) : [];
+    if (exchange.findOrders && withId.length > 0) {
+      const byId = await exchange.findOrders(withId.map((o) => o.exchangeOrderId), signal);
       for (const o of withId) {
-        const order = byId.get(o.exchangeOrderId!);
+        const order = byId.get(o.exchangeOrderId);
         if (order) found.set(o.clientOrderId, order);
       }
     }
     const rest = notOpen.filter((o) => !found.has(o.clientOrderId));
     if (rest.length === 0) return found;
-    if (!closedByClientOrderIds) return null;
+    if (!exchange.closedByClientOrderIds) return null;
     const sinceWallMs = Math.min(...rest.map((o) => o.statusChangedAt.getTime())) - CLOSED_SINCE_MARGIN_MS;
-    for (const [id, order] of await closedByClientOrderIds.call(deps.exchange, rest.map((o) => o.clientOrderId), sinceWallMs, signal)) found.set(id, order);
+    for (const [id, order] of await exchange.closedByClientOrderIds(rest.map((o) => o.clientOrderId), sinceWallMs, signal)) found.set(id, order);
     return found;
   } catch (err) {
     signal?.throwIfAborted();

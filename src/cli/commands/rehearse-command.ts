@@ -20,7 +20,7 @@ export function registerRehearseCommand(program: Command): void {
     .option('--minutes <n>', 'wall minutes the cluster trades', '5')
     .option('--workers <n>', 'worker processes', '2')
     .option('--seed <n>', 'seed of the fault schedule (default: random, printed)')
-    .option('--speed <n>', 'replay speed (market seconds per wall second; default 600: Kraken\'s counters decay in wall time)')
+    .option('--speed <n>', 'replay speed (market seconds per wall second; default 300: Kraken\'s counters decay in wall time)')
     .option('--no-faults', 'no fault schedule')
     .option('--keep', 'keep the database, Redis files and logs even when the run passed')
     .action(async (opts: { minutes: string; workers: string; seed?: string; speed?: string; faults: boolean; keep?: boolean }) => {

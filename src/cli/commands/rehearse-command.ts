@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 
 /**
- * `triplegain rehearse [--minutes 5] [--workers 2] [--seed N] [--speed 600] [--no-faults] [--keep]`:
+ * `triplegain rehearse [--minutes 5] [--workers 2] [--seed N] [--speed 300] [--no-faults] [--keep]`:
  * the live path rehearsed end to end without a Kraken account. Starts the Kraken stand-in (strict:
  * Kraken's AssetPairs rules, held funds, rate limits, `deadline`, the dead man's switch), a
  * redis-server and a PostgreSQL database of its own, runs `live check` against the stand-in,

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { registerAuditCommand } from './commands/audit-command.ts';
 import { registerChaosCommand } from './commands/chaos-command.ts';
 import { registerBusCommands } from './commands/bus-commands.ts';
@@ -13,14 +13,22 @@ import { registerModelsCommands } from './commands/models-commands.ts';
 import { registerSchedulesCommands } from './commands/schedules-commands.ts';
 import { registerSentimentCommands } from './commands/sentiment-commands.ts';
 import { registerStartCommand } from './commands/start-command.ts';
+import { LOG_FORMATS } from '../shared/logger.ts';
 import { redactSecrets } from '../shared/redact-secrets.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 
 const program = new Command('triplegain')
   .description('Multi-agent crypto trading system for Kraken, run as a Redis-backed worker cluster')
   .option('-c, --config <file>', 'config file layered over config/default.yaml (default: config/local.yaml when present)')
+  .addOption(new Option('--log-format <format>', 'log lines for people or machines (default: pretty on a terminal, else json)').choices(LOG_FORMATS))
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  // Through the environment, so every logger of this process and of the processes it starts (the
+  // demo's and chaos's workers) writes the format asked for.
+  .hook('preAction', () => {
+    const { logFormat } = program.opts<{ logFormat?: string }>();
+    if (logFormat !== undefined) process.env.LOG_FORMAT = logFormat;
+  });
 
 registerStartCommand(program);
 registerConfigCommands(program);

@@ -5,10 +5,10 @@ import { withRuntime } from './with-runtime.ts';
 
 /**
  * Runs a CLI command with the control plane over a runtime opened from `configFile` (see
- * `withRuntime`), on a connection of its own for BullMQ; everything is closed afterwards
- * whatever `work` does.
+ * `withRuntime`, which `logLevel` goes to), on a connection of its own for BullMQ; everything
+ * is closed afterwards whatever `work` does.
  */
-export async function withControl<T>(configFile: string | undefined, work: (control: ControlPlane, rt: Runtime) => Promise<T>): Promise<T> {
+export async function withControl<T>(configFile: string | undefined, work: (control: ControlPlane, rt: Runtime) => Promise<T>, logLevel?: string): Promise<T> {
   return withRuntime(configFile, async (rt) => {
     const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null });
     try {
@@ -16,5 +16,5 @@ export async function withControl<T>(configFile: string | undefined, work: (cont
     } finally {
       connection.disconnect();
     }
-  });
+  }, logLevel);
 }

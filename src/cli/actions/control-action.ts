@@ -27,5 +27,6 @@ export async function controlAction(options: ControlActionOptions): Promise<void
       console.log(`WARNING: ${result.stillInFlight.length} submission(s) still under way after the wait: ${result.stillInFlight.join(', ')}`);
       process.exitCode = 3;
     }
-  });
+    // Errors only: the transition the control plane logs as a warning is the line printed above.
+  }, 'error');
 }

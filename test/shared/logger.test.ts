@@ -1,0 +1,65 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { logFormatFor } from '../../src/shared/logger.ts';
+import { endStatusLine, showStatusLine, writeAbove } from '../../src/shared/status-line.ts';
+import { spawnTs } from '../support/spawn-ts.ts';
+
+function capture(): { stream: PassThrough; text(): string } {
+  const stream = new PassThrough();
+  let out = '';
+  stream.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return { stream, text: () => out };
+}
+
+describe('logFormatFor', () => {
+  it('is pretty on a terminal and JSON anywhere else, unless LOG_FORMAT says', () => {
+    expect(logFormatFor({ isTTY: true }, {})).toBe('pretty');
+    expect(logFormatFor({ isTTY: false }, {})).toBe('json');
+    expect(logFormatFor({}, {})).toBe('json');
+    expect(logFormatFor({ isTTY: true }, { LOG_FORMAT: 'json' })).toBe('json');
+    expect(logFormatFor({ isTTY: false }, { LOG_FORMAT: 'pretty' })).toBe('pretty');
+  });
+
+  it('refuses a format it does not know, naming the choices', () => {
+    expect(() => logFormatFor({ isTTY: true }, { LOG_FORMAT: 'xml' })).toThrow('LOG_FORMAT must be one of pretty, json, got "xml"');
+  });
+});
+
+describe('writeAbove', () => {
+  it('prints a line above the status line and draws the status line again beneath it', () => {
+    const out = capture();
+    showStatusLine(out.stream, '[##..] 50%');
+    writeAbove(out.stream, 'a log line\n');
+    showStatusLine(out.stream, '[###.] 75%');
+    endStatusLine(out.stream);
+    writeAbove(out.stream, 'after\n');
+    // What a terminal shows: each \r\x1b[2K erases the line the cursor is on.
+    expect(out.text()).toBe('\r\x1b[2K[##..] 50%' + '\r\x1b[2Ka log line\n[##..] 50%' + '\r\x1b[2K[###.] 75%' + '\n' + 'after\n');
+  });
+
+  it('writes as is when no status line is shown', () => {
+    const out = capture();
+    writeAbove(out.stream, 'plain\n');
+    expect(out.text()).toBe('plain\n');
+  });
+});
+
+describe('createLogger', () => {
+  it('writes pretty logs as one line per event, above a status line, secrets censored', async () => {
+    const child = spawnTs('test/support/log-twice.ts', { LOG_FORMAT: 'pretty' });
+    expect(await child.exited).toBe(0);
+    const lines = child.output().split('\n');
+    expect(lines).toHaveLength(3);
+    // The log line replaced the status line, which came back beneath it and stayed at the end.
+    expect(lines[0]).toMatch(/^\r\x1b\[2K\[#####\.\.\.\.\.\]  50%\r\x1b\[2K\[\d\d:\d\d:\d\d\.\d{3}\] WARN \(triplegain\): exchange unreachable \{"pair":"XBT\/USD","password":"\*\*\*"\}$/);
+    expect(lines[1]).toBe('[#####.....]  50%');
+    expect(lines[2]).toBe('');
+  });
+
+  it('writes JSON lines when asked, with the same censoring', async () => {
+    const child = spawnTs('test/support/log-twice.ts', { LOG_FORMAT: 'json' });
+    expect(await child.exited).toBe(0);
+    const logLine = child.output().split(/\r\x1b\[2K|\n/).find((part) => part.startsWith('{'));
+    expect(JSON.parse(logLine ?? 'null')).toMatchObject({ level: 40, msg: 'exchange unreachable', pair: 'XBT/USD', password: '***' });
+  });
+});

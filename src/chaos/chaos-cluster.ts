@@ -44,7 +44,8 @@ export class ChaosCluster {
     const name = `${role}-${n}`;
     const log = openSync(join(this.options.logDir, `${name}.log`), 'a');
     const args = this.options.command?.(role) ?? ['bin/triplegain.mjs', 'start', '--role', role];
-    const child = spawn(process.execPath, args, { cwd: projectRoot, env: this.options.env, stdio: ['ignore', log, log] });
+    // JSON whatever `--log-format` the operator chose: the logs are read back line by line (`scanLogs`).
+    const child = spawn(process.execPath, args, { cwd: projectRoot, env: { ...this.options.env, LOG_FORMAT: 'json' }, stdio: ['ignore', log, log] });
     closeSync(log);
     const member: Member = {
       name,

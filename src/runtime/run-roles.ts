@@ -6,6 +6,7 @@ import { readClusterStatus } from '../control/read-cluster-status.ts';
 import { startDashboard } from '../dashboard/start-dashboard.ts';
 import { effectiveSchedules } from '../queues/effective-schedules.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
+import { loadHistoryFirst } from '../queues/load-history-first.ts';
 import { syncReconcileSchedule, syncSchedules } from '../queues/sync-schedules.ts';
 import { openRuntime } from './open-runtime.ts';
 import { roleNames } from './role-names.ts';
@@ -13,6 +14,11 @@ import { startWorkerRole } from './start-worker-role.ts';
 
 /** Wall time a stopping process gets past `app.shutdownDeadlineMs` to release what it holds before it exits anyway (code 1). */
 export const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * How long a first start waits (wall time) for each pair's history before it starts the
+ * schedules anyway: a scheduler started before any worker must not wait for ever.
+ */
+const HISTORY_WAIT_MS = 60_000;
 
 /** What one process runs, one of `roleNames`. */
 export const Role = z.enum(roleNames);
@@ -28,7 +34,8 @@ export interface RunRolesOptions {
 /**
  * Runs a role until SIGINT or SIGTERM, then stops it gracefully:
  * - `scheduler` makes the job schedulers match the config (`syncSchedules`) and runs bus
- *   retention; schedulers live in Redis, so ticks keep coming while any worker is up;
+ *   retention; schedulers live in Redis, so ticks keep coming while any worker is up. On a
+ *   first start it loads each pair's history before creating them (`loadHistoryFirst`);
  * - `worker` runs the queue workers, the event-log recorder and the degradation monitor;
  * - `dashboard` serves Bull Board at `/ui`;
  * - `all` runs the three.
@@ -60,6 +67,9 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
     if (runs('scheduler')) {
       const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null });
       try {
+        const history = await loadHistoryFirst({ connection, keys: rt.keys, pairs: config.symbols.pairs, timeoutMs: HISTORY_WAIT_MS, logger });
+        if (history && history.notLoaded.length === 0) logger.info({ pairs: history.loaded }, 'first start: history loaded before the first analysis');
+        if (history && history.notLoaded.length > 0) logger.warn({ loaded: history.loaded, notLoaded: history.notLoaded }, 'first start: history not loaded for every pair; analyses of those wait for the market-data schedule');
         const changes = await syncSchedules({ connection, keys: rt.keys, schedules: effectiveSchedules(config) });
         const reconcile = await syncReconcileSchedule({ connection, keys: rt.keys, everyMs: config.execution.kraken.reconcileIntervalMs });
         logger.info({ schedules: changes.map((c) => `${c.task}:${c.action}${c.everyMs ? `@${c.everyMs}ms` : ''}`), reconcile }, 'schedules synced');

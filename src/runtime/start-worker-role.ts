@@ -68,7 +68,7 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
     const controlWatch = startControlWatch({ control, redis: rt.redis, db, keys: rt.keys, connection: built.deps.connection, logger });
     stops.push(() => controlWatch.stop());
     const level = await recoverDegradation({ redis: rt.redis, keys: rt.keys, db, nowMs: Date.now() });
-    logger.info({ state: recovered.state, stateFrom: recovered.source, level: level.level, levelFrom: level.source }, 'trading state and degradation level');
+    logger.info({ state: recovered.state, stateFrom: recovered.source, degradation: level.level, degradationFrom: level.source }, 'trading state and degradation level');
 
     const exchange = openExchange(rt, built.deps.clock, built.deps.instruments);
     const protection = { config, db, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments };

@@ -55,7 +55,8 @@ export function createLogger(options: { level?: string; name?: string; stderr?: 
 /** One line per event — `[12:00:01.234] WARN (triplegain): message {"context":…}` — coloured on a terminal. */
 function prettyDestination(stream: NodeJS.WriteStream): DestinationStream {
   const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
-  const pretty = prettyFactory({ colorize: stream.isTTY === true, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' });
+  // No error-like keys: an `err` stays on the event's line instead of a block beneath it.
+  const pretty = prettyFactory({ colorize: stream.isTTY === true, singleLine: true, errorLikeObjectKeys: [], ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' });
   return { write: (line: string) => writeAbove(stream, pretty(line)) };
 }
 

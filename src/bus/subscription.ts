@@ -86,7 +86,12 @@ export class Subscription<P extends Topic = Topic> {
     await this.blocking.connect();
     this.running = true;
     this.loop = this.readLoop();
-    this.claimTimer = setInterval(() => void this.claimIdle(), this.config.claimIntervalMs);
+    // One pass at a time: while Redis is away a pass hangs, and passes queued behind it would
+    // all fail at once when it comes back.
+    let claiming: Promise<void> | undefined;
+    this.claimTimer = setInterval(() => {
+      claiming ??= this.claimIdle().finally(() => (claiming = undefined));
+    }, this.config.claimIntervalMs);
     this.claimTimer.unref();
   }
 
@@ -133,8 +138,7 @@ export class Subscription<P extends Topic = Topic> {
       } catch (err) {
         if (!this.running) return;
         failures += 1;
-        // The streams or groups were deleted (e.g. FLUSHALL after a Redis restart without AOF).
-        if (err instanceof Error && err.message.startsWith('NOGROUP')) await this.ensureGroups().catch(() => undefined);
+        if (isNoGroup(err)) await this.ensureGroups().catch(() => undefined);
         else this.redisFailed(err, 'read', 'bus read failed; retrying');
         await sleep(Math.min(100 * 2 ** failures, 5_000));
         continue;
@@ -376,7 +380,9 @@ export class Subscription<P extends Topic = Topic> {
         this.deps.logger.info({ topic: this.topic, group: this.group, claimed: deliveries.length }, 'bus claimed idle messages');
         await this.serial(() => this.handleBatch(deliveries));
       } catch (err) {
-        if (this.running) this.redisFailed(err, 'claim', 'bus claim failed');
+        if (!this.running) return;
+        if (isNoGroup(err)) await this.ensureGroups().catch(() => undefined);
+        else this.redisFailed(err, 'claim', 'bus claim failed');
       }
     }
   }
@@ -401,4 +407,9 @@ export class Subscription<P extends Topic = Topic> {
       if (held.length === 0) await this.deps.redis.xgroup('DELCONSUMER', lane, this.group, this.consumer);
     }
   }
+}
+
+/** The streams or groups were deleted (e.g. a Redis restarted without AOF): recreate them, no error to report. */
+function isNoGroup(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('NOGROUP');
 }

@@ -5,6 +5,7 @@ import { BusConfig } from '../../src/config/sections/bus-config.ts';
 import { createKeys } from '../../src/keys.ts';
 import { createRedis } from '../../src/redis/create-redis.ts';
 import { aCandle } from '../support/builders.ts';
+import { captureLogger } from '../support/capture-logger.ts';
 import { startOwnRedisServer, type OwnRedisServer } from '../support/own-redis-server.ts';
 import { fastBusConfig } from '../support/test-bus.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
@@ -54,6 +55,39 @@ describe('Redis restart', () => {
     const onStream = new Set((await publisherRedis.xrange(keys.busStream('market_data'), '-', '+')).map(([, f]) => f[1]));
     expect(acknowledged.filter((id) => !onStream.has(id))).toEqual([]);
     expect(acknowledged.length).toBeGreaterThanOrEqual(100);
+  });
+});
+
+describe('a Redis that comes back empty', () => {
+  let server: OwnRedisServer | undefined;
+  const closers: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const close of closers.reverse()) await close();
+    closers.length = 0;
+    await server?.cleanup();
+  });
+
+  it('is one outage in the log: the lost consumer groups are recreated without a line per claim pass', async () => {
+    // No persistence: the restarted server has no streams and no groups (NOGROUP for every group).
+    server = await startOwnRedisServer({ appendonly: false });
+    const keys = createKeys('tg');
+    const config = BusConfig.parse(fastBusConfig);
+    const log = captureLogger();
+    const redis = createRedis(server.url, { name: 'consumer' });
+    const bus = new Bus({ redis, keys, service: 'ta-agent', config, logger: log.logger });
+    closers.push(() => redis.disconnect(), () => bus.close(1_000));
+    const handled: string[] = [];
+    await bus.subscribe({ topic: 'market_data', service: 'ta-agent', startFrom: 'earliest', handler: (m) => void handled.push(m.id) });
+
+    await server.stop('SIGKILL');
+    // Long enough for many claim passes (every 100 ms) to come due while Redis is away.
+    await sleep(1_500);
+    await server.restart();
+    const after = await bus.publish('market.candle_closed', aCandle({ openTimeMs: 1 }), { symbol: 'BTC/USD' });
+    await waitFor(() => handled.includes(after.id), 'the message published after the restart', 20_000);
+
+    expect(log.lines.filter((l) => l.msg === 'bus claim failed' || l.msg === 'bus read failed; retrying')).toEqual([]);
+    expect(log.warnings().length).toBeLessThanOrEqual(1);
   });
 });
 

@@ -33,7 +33,7 @@ describe('the decision flow', () => {
     expect(md).toMatchObject({ enqueued: 2, skipped: [] });
     for (const symbol of h.config.symbols.pairs) {
       const run = await h.settled('market-data', `marketData.${symbolSlug(symbol)}.${md.tickId}`);
-      expect(run.returnvalue).toMatchObject({ stored: 300, published: 300, lastOpenTimeMs: LAST_BAR_MS });
+      expect(run.returnvalue).toMatchObject({ stored: 300, published: 1, lastOpenTimeMs: LAST_BAR_MS });
     }
 
     const tick = await h.runTick('decision');

@@ -10,8 +10,11 @@ import type { TaskDeps } from '../task-deps.ts';
 /**
  * The market-data task: for each pair, the closed bars after the newest stored one (or the
  * last `marketData.historyCandles` the first time), stored and then published as
- * `market.candle_closed`, oldest first. Runs are exclusive per pair through the scheduler's
- * deduplication (no flow runs this task).
+ * `market.candle_closed`, oldest first — except on the first load, where only the newest bar
+ * is published: the others are history (the analyses read it from the store), not news, and
+ * publishing them made the paper exchange and the positions service spend the first minute
+ * walking through a fortnight of old prices while orders placed now waited for a current one.
+ * Runs are exclusive per pair through the scheduler's deduplication (no flow runs this task).
  */
 export function marketDataHandlers(deps: TaskDeps, queue: Queue): JobHandlers<typeof marketDataQueue> {
   return {
@@ -31,7 +34,7 @@ async function syncCandles(deps: TaskDeps, data: TaskRunData, signal: AbortSigna
   // Persist, then publish. A run retried after a crash in between finds these bars stored and
   // does not publish them again: market_data is a feed, the store is the record.
   let published = 0;
-  for (const { symbol, ...bar } of fresh) {
+  for (const { symbol, ...bar } of newest ? fresh : fresh.slice(-1)) {
     await deps.bus.publish('market.candle_closed', bar, { symbol, source: 'market-data', correlationId: data.correlationId });
     published += 1;
   }

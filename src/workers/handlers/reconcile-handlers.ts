@@ -40,7 +40,7 @@ export function reconcileHandlers(
         ctx.logger.info({ jobId, inMs: Math.ceil(decidableInMs) }, 'reconciliation follow-up added: an order in flight can be judged then');
       }
       const orphaned = await recordOrphanedApprovals(
-        { db: deps.db, exchange: deps.exchange, executionQueue: deps.executionQueue, clock: deps.clock, logger: deps.logger },
+        { db: deps.db, exchange: deps.exchange, executionQueue: deps.executionQueue, clock: deps.clock, logger: deps.logger, alerts: deps.alerts },
         { orphanApprovalMs: deps.config.execution.orphanApprovalMs },
       );
       return { ...report, orphaned };

@@ -25,7 +25,7 @@ import type { TaskDeps } from '../task-deps.ts';
  * more, one pass is added for that moment (`follow-up`, deduplicated by its time).
  */
 export function reconcileHandlers(
-  deps: Pick<TaskDeps, 'db' | 'config' | 'clock' | 'logger' | 'redis' | 'keys' | 'instruments'> & { exchange: ExchangePort; executionQueue: Queue; reconcileQueue: Queue },
+  deps: Pick<TaskDeps, 'db' | 'config' | 'clock' | 'logger' | 'redis' | 'keys' | 'instruments' | 'alerts'> & { exchange: ExchangePort; executionQueue: Queue; reconcileQueue: Queue },
 ): JobHandlers<typeof reconcileQueue> {
   return {
     async run(_data, ctx) {

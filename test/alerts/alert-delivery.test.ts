@@ -242,7 +242,8 @@ describe('alert delivery', () => {
   }, 30_000);
 
   it("leaves an alert Telegram refuses for good failed in the queue at once, logged once, without the bot token anywhere", async () => {
-    const telegram = track(standIn(() => ({ status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } })));
+    // Its description quotes the request's path, as a proxy's error page may: the token is in it.
+    const telegram = track(standIn((req) => ({ status: 400, body: { ok: false, error_code: 400, description: `Bad Request: chat not found (${req.path})` } })));
     const apiBaseUrl = await telegram.listen();
     const f = await setUp({ telegram: { chatId: '@nochat', botToken: BOT_TOKEN, apiBaseUrl } });
     f.startWorker();
@@ -252,7 +253,7 @@ describe('alert delivery', () => {
     const [job] = await f.queue.getJobs(['failed']);
     expect(job!.attemptsMade).toBe(1);
     expect(telegram.received).toHaveLength(1);
-    expect(job!.failedReason).toContain('telegram answered 400: Bad Request: chat not found');
+    expect(job!.failedReason).toBe('telegram answered 400: Bad Request: chat not found (/bot***/sendMessage); not retried');
     expect(f.log.lines.filter((l) => l.msg === 'alert not delivered: left failed in the alerts queue')).toHaveLength(1);
     expect(f.log.text()).not.toContain(BOT_TOKEN);
     expect(await redisText(f.t.redis, f.t.prefix)).not.toContain(BOT_TOKEN);
@@ -279,6 +280,30 @@ describe('alert delivery', () => {
     expect(f.log.lines.filter((l) => l.msg === 'alert not delivered: left failed in the alerts queue')).toHaveLength(1);
     expect(f.log.lines.filter((l) => l.msg === 'alert receiver failing')).toHaveLength(1);
     expect(f.log.text()).not.toContain(HEADER_SECRET);
+  }, 30_000);
+
+  it('ends an attempt at its timeout, wall time, whether the receiver never answers or stops halfway through its answer', async () => {
+    const silent = await listenLocal(createServer(() => undefined));
+    const halfway = await listenLocal(createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).write('{"ok":')));
+    cleanups.push(() => silent.close(), () => halfway.close());
+    const f = await setUp({
+      webhooks: [
+        { name: 'silent', url: silent.url },
+        { name: 'halfway', url: halfway.url },
+      ],
+      delivery: { attempts: 1, backoffMs: 100, timeoutMs: 300 },
+    });
+    f.startWorker();
+    const startedMs = Date.now();
+
+    await f.raiser.raise(anAlert());
+    await waitFor(async () => (await f.queue.getJobs(['failed'])).length === 2, 'both attempts to end');
+    expect(Date.now() - startedMs).toBeLessThan(5_000);
+    const failed = await f.queue.getJobs(['failed']);
+    expect(failed.map((j) => [j.data.receiver, j.failedReason]).sort()).toEqual([
+      ['webhook-halfway', 'no complete answer within 300 ms'],
+      ['webhook-silent', 'no complete answer within 300 ms'],
+    ]);
   }, 30_000);
 
   it('stores the alert but no credential: no bot token, header value or webhook URL in Redis', async () => {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { Queue, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NewAlert } from '../../src/alerts/alert.ts';
 import { AlertRaiser } from '../../src/alerts/alert-raiser.ts';
@@ -181,6 +181,27 @@ describe('alert delivery', () => {
     expect(f.log.lines.filter((l) => l.msg === 'alert receiver failing')).toHaveLength(1);
     expect(f.log.lines.filter((l) => l.msg === 'alert receiver delivering again')).toHaveLength(1);
   }, 30_000);
+
+  it('enqueues an alert whose enqueue failed when the same occurrence is raised again, as a redelivered message does', async () => {
+    const f = await setUp({ webhooks: [{ name: 'ops', url: 'http://127.0.0.1:9/' }] });
+    // BullMQ's own connection is gone (a Redis it cannot reach) while the command connection works.
+    const unreachable = new Redis(`redis://127.0.0.1:${await findFreePort()}`, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    unreachable.on('error', () => undefined);
+    const broken = new Queue('alerts', { connection: unreachable, prefix: f.t.keys.queuePrefix });
+    broken.on('error', () => undefined);
+    cleanups.push(async () => {
+      await broken.close().catch(() => undefined);
+      unreachable.disconnect();
+    });
+    const failing = new AlertRaiser({ redis: f.t.redis, keys: f.t.keys, queue: broken, config: f.config, logger: f.log.logger, now: () => f.clock.nowMs });
+
+    await expect(failing.raise(anAlert({ occurrenceId: 'trip-9' }))).rejects.toThrow();
+    expect(await f.jobs()).toHaveLength(0);
+    expect(await f.raiser.raise(anAlert({ occurrenceId: 'trip-9' }))).toBe('enqueued');
+    expect(await f.jobs()).toHaveLength(1);
+    // Another occurrence in the window is only counted.
+    expect(await f.raiser.raise(anAlert({ occurrenceId: 'trip-10' }))).toBe('counted');
+  });
 
   it('sends a burst of one alert as one message with its count, and another subject on its own', async () => {
     const hook = track(standIn());

@@ -47,6 +47,8 @@ export interface Keys {
   readonly protectionPending: string;
   /** String (JSON): Kraken's `AssetPairs` answer and when it was fetched (wall ms), the instrument rules every replica trades by. */
   readonly krakenAssetPairs: string;
+  /** Hash: one alert's dedupe window (`<kind>`, hash of its subject): when it opened, occurrences counted, and which. */
+  alertWindow(kind: string, subjectHash: string): string;
 }
 
 export function createKeys(prefix = 'tg'): Keys {
@@ -75,5 +77,6 @@ export function createKeys(prefix = 'tg'): Keys {
     deadManSwitchTrigger: `${prefix}:state:dead_man_switch_trigger`,
     protectionPending: `${prefix}:state:protection_pending`,
     krakenAssetPairs: `${prefix}:cache:kraken:asset_pairs`,
+    alertWindow: (kind, subjectHash) => `${prefix}:alerts:window:${kind}:${subjectHash}`,
   };
 }

@@ -6,6 +6,7 @@ import { isRedisUnavailable } from '../redis/is-redis-unavailable.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import { CircuitBreaker, type BreakerChange, type BreakerState } from './circuit-breaker.ts';
 import { reportBreakerChange } from './report-breaker-change.ts';
+import { reportDeadLetter } from './report-dead-letter.ts';
 import { ackScript } from './scripts/ack-script.ts';
 import { moveToDeadLetter, type DeadLetterReason } from './dead-letter-store.ts';
 import { decodeDelivery } from './decode-delivery.ts';
@@ -314,7 +315,7 @@ export class Subscription<P extends Topic = Topic> {
 
   private async deadLetter(d: Delivery, reason: DeadLetterReason, err: unknown): Promise<void> {
     await this.flushAcks();
-    await moveToDeadLetter(this.deps.redis, this.deps.keys, this.deps.config.retention.dlqMaxLen, {
+    const dlqId = await moveToDeadLetter(this.deps.redis, this.deps.keys, this.deps.config.retention.dlqMaxLen, {
       topic: this.topic,
       lane: d.lane,
       streamId: d.streamId,
@@ -331,6 +332,7 @@ export class Subscription<P extends Topic = Topic> {
       { topic: this.topic, group: this.group, streamId: d.streamId, reason, deliveryCount: d.deliveryCount, sizeBytes: d.oversizedBytes, err: describeError(err) },
       'bus message dead-lettered',
     );
+    reportDeadLetter(this.deps, { topic: this.topic, group: this.group, streamId: d.streamId, dlqId, reason, deliveryCount: d.deliveryCount, error: describeError(err), fields: d.fields });
   }
 
   /**

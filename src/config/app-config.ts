@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkCrossReferences, crossReferenceInputsValid } from './check-cross-references.ts';
 import { AgentsConfig } from './sections/agents-config.ts';
+import { AlertsConfig } from './sections/alerts-config.ts';
 import { AppSectionConfig } from './sections/app-section-config.ts';
 import { BusConfig } from './sections/bus-config.ts';
 import { ControlConfig } from './sections/control-config.ts';
@@ -36,6 +37,7 @@ export const AppConfigShape = z
     portfolio: PortfolioConfig.prefault({}),
     dashboard: DashboardConfig.prefault({}),
     control: ControlConfig.prefault({}),
+    alerts: AlertsConfig.prefault({}),
   })
   .strict();
 

@@ -1,5 +1,7 @@
 import { Decimal } from 'decimal.js';
 import type { Redis } from 'ioredis';
+import type { AlertSink } from '../alerts/alert-raiser.ts';
+import { recordedEventAlerts } from '../alerts/recorded-event-alerts.ts';
 import { enterSubmission } from '../control/submission-fence.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Db } from '../db/open-database.ts';
@@ -21,6 +23,8 @@ export interface PlaceOrderDeps {
   logger: Logger;
   /** The pairs' precision, minimums and leverage: the worker's one book (`TaskDeps.instruments`). */
   instruments: InstrumentBook;
+  /** Told of every order the exchange rejects. */
+  alerts?: AlertSink;
 }
 
 export interface PlaceOrderOutcome {
@@ -109,7 +113,9 @@ export async function placeOrderOnce(
       return { status: 'submitted', order: (await syncFromExchange(deps.db, clientOrderId, placed, nowMs())).order };
     } catch (err) {
       if (err instanceof TriplegainError && err.code === 'EXCHANGE_REJECTED') {
-        return { status: 'rejected', order: (await applyOrderEvent(deps.db, clientOrderId, { kind: 'rejected', reason: err.message, occurredAtMs: nowMs() })).order, reason: err.message };
+        const rejected = (await applyOrderEvent(deps.db, clientOrderId, { kind: 'rejected', reason: err.message, occurredAtMs: nowMs() })).order;
+        await deps.alerts?.report(recordedEventAlerts.orderRejected(rejected, err.message, nowMs()));
+        return { status: 'rejected', order: rejected, reason: err.message };
       }
       if (err instanceof TriplegainError && err.details['requestSent'] === false) {
         // Known never to have left: no reconciliation needed to learn it, and nothing to wait

@@ -1,5 +1,7 @@
 import type { Queue } from 'bullmq';
 import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import type { AlertSink } from '../alerts/alert-raiser.ts';
+import { recordedEventAlerts } from '../alerts/recorded-event-alerts.ts';
 import { appendSystemEvent } from '../db/append-system-event.ts';
 import type { Db } from '../db/open-database.ts';
 import { orders } from '../db/schema/orders.ts';
@@ -30,6 +32,8 @@ export interface RecordOrphanedApprovalsDeps {
   executionQueue: Pick<Queue, 'getJobState'>;
   clock: { now(): number };
   logger: Logger;
+  /** Told of every orphaned approval recorded. */
+  alerts?: AlertSink;
 }
 
 /**
@@ -64,7 +68,7 @@ export async function recordOrphanedApprovals(deps: RecordOrphanedApprovalsDeps,
     const reason = `not sent: no order ${ageMs} ms after the approval, and its execution job is ${jobState === 'unknown' ? 'gone' : jobState}`;
     try {
       const order = await recordUnexecutedApproval(deps.db, { approval: { ...approval, quantity: approval.quantity! }, exchange: deps.exchange.name, reason, atMs: deps.clock.now() });
-      await appendSystemEvent(deps.db, {
+      const row = await appendSystemEvent(deps.db, {
         type: 'execution.approval_orphaned',
         severity: 'warning',
         source: 'reconcile',
@@ -73,6 +77,7 @@ export async function recordOrphanedApprovals(deps: RecordOrphanedApprovalsDeps,
         details: { decisionId: approval.decisionId, proposalId: approval.proposalId, clientOrderId: order.clientOrderId, orderStatus: order.status, jobState, ageMs: Number(ageMs) },
       });
       deps.logger.warn({ decisionId: approval.decisionId, clientOrderId: order.clientOrderId, jobState, orderStatus: order.status }, 'orphaned approval recorded');
+      await deps.alerts?.report(recordedEventAlerts.approvalOrphaned(row, approval.symbol));
       recorded.push({ decisionId: approval.decisionId, clientOrderId: order.clientOrderId, jobState });
     } catch (err) {
       // An execution job that started meanwhile wrote the row its way: it is no orphan.

@@ -1,3 +1,4 @@
+import { recordedEventAlerts } from '../alerts/recorded-event-alerts.ts';
 import { appendSystemEvent } from '../db/append-system-event.ts';
 import { clearProtectionPending, markProtectionPending } from '../control/protection-pending.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
@@ -65,7 +66,8 @@ export async function reprotectPositions(deps: ExitOrderDeps, reason: string): P
 async function recordHeld(deps: ExitOrderDeps, reason: string, why: string, stops: Record<string, StopSync>): Promise<void> {
   const message = `entries held: ${why}; the periodic reconciliation tries again`;
   deps.logger.error({ reason, stops }, message);
-  await appendSystemEvent(deps.db, { type: 'positions.protection_pending', severity: 'error', source: 'execution', message, details: { reason, stops }, occurredAt: new Date(deps.clock.now()) }).catch((err: unknown) =>
+  const row = await appendSystemEvent(deps.db, { type: 'positions.protection_pending', severity: 'error', source: 'execution', message, details: { reason, stops }, occurredAt: new Date(deps.clock.now()) }).catch((err: unknown) =>
     deps.logger.error({ err: describeError(err) }, 'protection pending not recorded'),
   );
+  if (row) await deps.alerts?.report(recordedEventAlerts.positionUnprotected(row));
 }

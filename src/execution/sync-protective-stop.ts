@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Decimal } from 'decimal.js';
 import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { recordedEventAlerts } from '../alerts/recorded-event-alerts.ts';
 import { appendSystemEvent } from '../db/append-system-event.ts';
 import { orders, type OrderRow } from '../db/schema/orders.ts';
 import { systemEvents } from '../db/schema/system-events.ts';
@@ -181,7 +182,7 @@ async function unprotected(deps: ExitOrderDeps, held: HeldPosition, reason: stri
 
 async function recordGap(deps: ExitOrderDeps, held: HeldPosition, type: 'position.unprotected' | 'position.protected', severity: 'info' | 'warning', message: string): Promise<void> {
   deps.logger[severity === 'info' ? 'info' : 'warn']({ symbol: held.position.symbol, positionId: held.id }, message);
-  await appendSystemEvent(deps.db, {
+  const row = await appendSystemEvent(deps.db, {
     type,
     severity,
     source: 'positions',
@@ -190,6 +191,7 @@ async function recordGap(deps: ExitOrderDeps, held: HeldPosition, type: 'positio
     details: { account: held.account, symbol: held.position.symbol, positionId: String(held.id), stopLoss: held.position.protection.stopLoss },
     occurredAt: new Date(deps.clock.now()),
   }).catch((err: unknown) => deps.logger.error({ err: describeError(err) }, 'protection gap not recorded'));
+  if (row && type === 'position.unprotected') await deps.alerts?.report(recordedEventAlerts.positionUnprotected(row));
 }
 
 /**

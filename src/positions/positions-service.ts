@@ -1,3 +1,4 @@
+import type { AlertSink } from '../alerts/alert-raiser.ts';
 import { and, eq, inArray, lte } from 'drizzle-orm';
 import type { Bus } from '../bus/bus.ts';
 import type { Subscription } from '../bus/subscription.ts';
@@ -37,6 +38,8 @@ export interface PositionsDeps {
   exchange: ExchangePort;
   /** The worker's instrument book: stops and exits are rounded to it. */
   instruments: InstrumentBook;
+  /** Told of a position left without its stop, and of orders the exchange rejects. */
+  alerts?: AlertSink;
 }
 
 const isPaper = (exchange: ExchangePort): exchange is PaperExchange => exchange.name === 'paper' && 'onPrice' in exchange;

@@ -1,4 +1,6 @@
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { AlertRaiser } from '../alerts/alert-raiser.ts';
 import { systemClock, type Clock } from '../clock/clock.ts';
 import { openReplayClock } from '../clock/open-replay-clock.ts';
 import type { DegradationMonitor } from '../degradation/degradation-monitor.ts';
@@ -15,6 +17,8 @@ import type { Runtime } from './open-runtime.ts';
 
 export interface BuiltTaskDeps {
   deps: TaskDeps;
+  /** Raises alerts onto the `alerts` queue (`alerts` config; does nothing without a receiver). */
+  alerts: AlertRaiser;
   close(): Promise<void>;
 }
 
@@ -22,8 +26,8 @@ export interface BuiltTaskDeps {
  * The task handlers' dependencies from a runtime (with its database): a BullMQ connection, the
  * market clock and candle source (Kraken, or the replay files on the cluster's shared replay
  * clock), the instrument book (`openInstrumentBook`: Kraken's live pair rules when trading on
- * Kraken, a start that cannot load them fails), and the model layer, whose spent budget raises
- * the degradation level.
+ * Kraken, a start that cannot load them fails), the alert raiser, and the model layer, whose
+ * spent budget raises the degradation level and an alert.
  *
  * `overrides` (the demo) brings its own market clock and candle source.
  *
@@ -54,18 +58,23 @@ export async function buildTaskDeps(rt: Runtime, degradation: DegradationMonitor
     candles = krakenCandleSource(krakenPublicClient(rt, clock), config.marketData.timeframe);
   }
 
-  const { gateway, panel } = createModelLayer(config, { db, clock: systemClock, logger: rt.logger, degradation });
-  const instruments = await openInstrumentBook({ config, redis: rt.redis, keys: rt.keys, logger: rt.logger, loadAssetPairs: () => krakenPublicClient(rt, systemClock).fetchAssetPairs() }).catch((err: unknown) => {
+  const alertsQueue = new Queue('alerts', { connection, prefix: rt.keys.queuePrefix });
+  const alerts = new AlertRaiser({ redis: rt.redis, keys: rt.keys, queue: alertsQueue, config: config.alerts, logger: rt.logger });
+  const { gateway, panel } = createModelLayer(config, { db, clock: systemClock, logger: rt.logger, degradation, alerts });
+  const instruments = await openInstrumentBook({ config, redis: rt.redis, keys: rt.keys, logger: rt.logger, loadAssetPairs: () => krakenPublicClient(rt, systemClock).fetchAssetPairs() }).catch(async (err: unknown) => {
+    await alertsQueue.close();
     connection.disconnect();
     stopClock();
     throw err;
   });
 
   return {
-    deps: { config, db, bus: rt.bus, redis: rt.redis, connection, keys: rt.keys, clock, logger: rt.logger, candles, gateway, panel, degradation, instruments: instruments.book },
+    deps: { config, db, bus: rt.bus, redis: rt.redis, connection, keys: rt.keys, clock, logger: rt.logger, candles, gateway, panel, degradation, instruments: instruments.book, alerts },
+    alerts,
     async close() {
       instruments.stop();
       stopClock();
+      await alertsQueue.close();
       connection.disconnect();
     },
   };

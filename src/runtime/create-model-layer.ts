@@ -1,3 +1,5 @@
+import type { AlertSink } from '../alerts/alert-raiser.ts';
+import { recordedEventAlerts } from '../alerts/recorded-event-alerts.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { Db } from '../db/open-database.ts';
@@ -8,14 +10,18 @@ import type { Logger } from '../shared/logger.ts';
 /**
  * The model layer of a worker process: the gateway and the decision panel, with a spent daily
  * budget raising the cluster's degradation level (to at least `degradation.budgetSpentLevel`
- * until the next UTC day).
+ * until the next UTC day) and an alert.
  */
-export function createModelLayer(config: AppConfig, deps: { db: Db; clock: Clock; logger: Logger; degradation: Pick<DegradationMonitor, 'recordBudgetSpent'> }): ReturnType<typeof createModelPanel> {
+export function createModelLayer(
+  config: AppConfig,
+  deps: { db: Db; clock: Clock; logger: Logger; degradation: Pick<DegradationMonitor, 'recordBudgetSpent'>; alerts?: AlertSink },
+): ReturnType<typeof createModelPanel> {
   return createModelPanel(config, {
     db: deps.db,
     clock: deps.clock,
     logger: deps.logger,
-    onBudgetExhausted: async () => {
+    onBudgetExhausted: async (event) => {
+      await deps.alerts?.report(recordedEventAlerts.modelBudgetSpent(event));
       await deps.degradation.recordBudgetSpent();
     },
   });

@@ -1,5 +1,7 @@
 import { Queue } from 'bullmq';
 import { InsufficientDataError } from '../agents/insufficient-data-error.ts';
+import { startAlertDelivery } from '../alerts/start-alert-delivery.ts';
+import { startAlertDispatcher } from '../alerts/start-alert-dispatcher.ts';
 import type { Clock } from '../clock/clock.ts';
 import { ControlPlane } from '../control/control-plane.ts';
 import { startControlWatch } from '../control/start-control-watch.ts';
@@ -40,7 +42,8 @@ export interface WorkerRole {
 }
 
 /**
- * Everything a worker process runs: the event-log recorder, the trading state and degradation
+ * Everything a worker process runs: the event-log recorder, the alerts (the dispatcher from the
+ * bus and the delivery worker, when `alerts` configures a receiver), the trading state and degradation
  * level (restored from the database if Redis lost them), the dead man's switch on Kraken (one
  * holder in the cluster), a re-protection before any worker starts (`reprotectPositions`: our
  * orders reconciled with the exchange, then every open position's stop placed again, entries
@@ -63,6 +66,13 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
   const stops: (() => Promise<void>)[] = [() => built.close()];
   try {
     await startSystemEventRecorder({ bus: rt.bus, db });
+    const alerts = built.alerts;
+    if (alerts.enabled) {
+      // Before anything that raises: the dispatcher's groups start from new messages.
+      await startAlertDispatcher({ bus: rt.bus, alerts });
+      const delivery = startAlertDelivery({ connection: built.deps.connection, redis: rt.redis, keys: rt.keys, config: config.alerts, logger });
+      stops.push(() => delivery.close());
+    }
     const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection: built.deps.connection, bus: rt.bus, logger });
     const recovered = await control.recover(db);
     const controlWatch = startControlWatch({ control, redis: rt.redis, db, keys: rt.keys, connection: built.deps.connection, logger });
@@ -71,7 +81,7 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
     logger.info({ state: recovered.state, stateFrom: recovered.source, degradation: level.level, degradationFrom: level.source }, 'trading state and degradation level');
 
     const exchange = openExchange(rt, built.deps.clock, built.deps.instruments);
-    const protection = { config, db, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments };
+    const protection = { config, db, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments, alerts };
     const { deadManSwitchSec, deadManSwitchLeaseMs } = config.execution.kraken;
     if (exchange instanceof KrakenExchange && deadManSwitchSec > 0) {
       const deadMan = startDeadManSwitch({
@@ -102,9 +112,9 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
     const riskJobs = new Queue('risk', { connection: built.deps.connection, prefix: rt.keys.queuePrefix });
     stops.push(() => riskJobs.close());
     await startCoordinator({ config, db, bus: rt.bus, clock: rt.clock, logger, gateway: built.deps.gateway, control, degradation, portfolio, riskQueue: riskJobs });
-    await startPositionsService({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments });
-    await startHaltActions({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments });
-    await startBreakerActions({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments });
+    await startPositionsService({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments, alerts });
+    await startHaltActions({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments, alerts });
+    await startBreakerActions({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments, alerts });
     // Runs once the task workers have stopped (stops run in reverse): a planned stop leaves no
     // fill recorded and not yet in its position (the next bar would have taken it in). Takes
     // nothing in twice, whoever else does it at the same moment.

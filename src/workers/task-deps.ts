@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from 'bullmq';
+import type { AlertSink } from '../alerts/alert-raiser.ts';
 import type { Redis } from 'ioredis';
 import type { Bus } from '../bus/bus.ts';
 import type { Clock } from '../clock/clock.ts';
@@ -31,4 +32,6 @@ export interface TaskDeps {
   panel: ModelPanel;
   /** The cluster's degradation level (REDUCED drops optional agents and secondary models), and where model results are reported. */
   degradation: Pick<DegradationMonitor, 'level' | 'recordSuccess' | 'recordFailure'>;
+  /** Where recorded events that need an operator go as alerts (order rejections, orphaned approvals, unprotected positions). */
+  alerts?: AlertSink;
 }

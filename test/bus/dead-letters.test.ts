@@ -127,15 +127,17 @@ describe('dead letters and circuit breaker', () => {
       },
     });
     await t.bus.publish('system.alert_raised', { severity: 'info', code: 'test.big', message: 'x'.repeat(10_000) });
-    await waitFor(async () => (await t.redis.xlen(t.keys.dlq('system_events'))) === 1, 'the dead letter');
+    // The bus raises the dead letter on system_events, and the failing recorder dead-letters that alert in turn.
+    await waitFor(async () => (await t.redis.xlen(t.keys.dlq('system_events'))) === 2, 'the dead letter, and its alert dead-lettered');
+    const [big] = await t.bus.deadLetters('system_events');
     // The limit was lowered since.
     const strict = new Bus({ redis: t.redis, keys: t.keys, service: 'ops', config: BusConfig.parse({ ...t.bus.config, maxMessageBytes: 4_096 }) });
 
-    const result = await strict.replayDeadLetters('system_events');
+    const result = await strict.replayDeadLetters('system_events', { ids: [big!.dlqId] });
     expect(result.replayed).toEqual([]);
     expect(result.skipped).toMatchObject([{ reason: expect.stringContaining('bus.maxMessageBytes') }]);
-    expect(await t.redis.xlen(t.keys.dlq('system_events'))).toBe(1);
-    expect(await t.redis.xlen(t.keys.busStream('system_events'))).toBe(1);
+    expect(await t.redis.xlen(t.keys.dlq('system_events'))).toBe(2);
+    expect(await t.redis.xlen(t.keys.busStream('system_events'))).toBe(2);
   });
 });
 

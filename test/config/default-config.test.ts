@@ -8,6 +8,7 @@ import { interpolateEnv } from '../../src/config/interpolate-env.ts';
 import { DEFAULT_CONFIG_DIR, loadConfig } from '../../src/config/load-config.ts';
 import { unwrapSchema } from '../../src/config/schema-at-path.ts';
 import { AgentsConfig } from '../../src/config/sections/agents-config.ts';
+import { AlertsConfig } from '../../src/config/sections/alerts-config.ts';
 import { AppSectionConfig } from '../../src/config/sections/app-section-config.ts';
 import { BusConfig } from '../../src/config/sections/bus-config.ts';
 import { ControlConfig } from '../../src/config/sections/control-config.ts';
@@ -47,6 +48,7 @@ const SECTIONS: Record<keyof AppConfig, z.ZodType> = {
   portfolio: PortfolioConfig,
   dashboard: DashboardConfig,
   control: ControlConfig,
+  alerts: AlertsConfig,
 };
 
 describe('default configuration', () => {

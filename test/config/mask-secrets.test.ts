@@ -19,6 +19,11 @@ describe('maskSecrets', () => {
     });
   });
 
+  it('masks every value of a webhook\'s headers, whatever the header is called', () => {
+    const masked = maskSecrets({ alerts: { webhooks: [{ name: 'ops', url: 'https://hooks.example.com/x', headers: { Authorization: 'Bearer abc', 'X-Empty': '' } }] } });
+    expect(masked).toEqual({ alerts: { webhooks: [{ name: 'ops', url: 'https://hooks.example.com/x', headers: { Authorization: MASK, 'X-Empty': '' } }] } });
+  });
+
   it('leaves an empty secret empty, so an unset secret stays visible as unset', () => {
     expect(maskSecrets({ control: { token: '' } })).toEqual({ control: { token: '' } });
   });

@@ -25,7 +25,7 @@ import type { TaskDeps } from '../task-deps.ts';
  * more, one pass is added for that moment (`follow-up`, deduplicated by its time).
  */
 export function reconcileHandlers(
-  deps: Pick<TaskDeps, 'db' | 'config' | 'clock' | 'logger' | 'redis' | 'keys' | 'instruments'> & { exchange: ExchangePort; executionQueue: Queue; reconcileQueue: Queue },
+  deps: Pick<TaskDeps, 'db' | 'config' | 'clock' | 'logger' | 'redis' | 'keys' | 'instruments' | 'alerts'> & { exchange: ExchangePort; executionQueue: Queue; reconcileQueue: Queue },
 ): JobHandlers<typeof reconcileQueue> {
   return {
     async run(_data, ctx) {
@@ -40,7 +40,7 @@ export function reconcileHandlers(
         ctx.logger.info({ jobId, inMs: Math.ceil(decidableInMs) }, 'reconciliation follow-up added: an order in flight can be judged then');
       }
       const orphaned = await recordOrphanedApprovals(
-        { db: deps.db, exchange: deps.exchange, executionQueue: deps.executionQueue, clock: deps.clock, logger: deps.logger },
+        { db: deps.db, exchange: deps.exchange, executionQueue: deps.executionQueue, clock: deps.clock, logger: deps.logger, alerts: deps.alerts },
         { orphanApprovalMs: deps.config.execution.orphanApprovalMs },
       );
       return { ...report, orphaned };

@@ -16,7 +16,7 @@ const UsdAmount = z
   .string({ error: 'expected an amount in USD as a decimal string such as "250"' })
   .trim()
   .refine((s) => DECIMAL.test(s) && new Decimal(s).gt(0), { error: 'expected a positive decimal amount such as "250" or "99.5" (no sign, no exponent)' })
-  .refine((s) => new Decimal(s).decimalPlaces() <= 8, { error: 'at most 8 decimals' });
+  .refine((s) => !DECIMAL.test(s) || new Decimal(s).decimalPlaces() <= 8, { error: 'at most 8 decimals' });
 
 /** A percentage in (0, max], as a decimal string without its `%`. */
 function percent(what: string, max: number, maxInclusive: boolean) {

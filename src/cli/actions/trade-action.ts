@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { systemClock } from '../../clock/clock.ts';
+import { openDatabase } from '../../db/open-database.ts';
 import { shippedBookOf } from '../../market/instrument-book.ts';
 import { openRuntime } from '../../runtime/open-runtime.ts';
 import { createLogger } from '../../shared/logger.ts';
@@ -43,14 +44,19 @@ export async function tradeAction(options: TradeActionOptions): Promise<void> {
   // Before any connection is opened: a bad input costs nothing and writes nothing.
   parseTradeRequest(REQUESTS[options.action], request, LABELS);
 
-  const rt = await openRuntime({ configFile: options.configFile, service: 'cli', withDatabase: true, logger: createLogger({ level: 'warn', stderr: true }) });
+  const rt = await openRuntime({ configFile: options.configFile, service: 'cli', logger: createLogger({ level: 'warn', stderr: true }) });
+  // Not migrated here: a trade needs the cluster's prices and positions, in a database its workers migrated.
+  const database = await openDatabase({ url: rt.config.database.url || undefined, pgliteDir: rt.config.database.pgliteDir, applicationName: 'triplegain-trade', connectTimeoutMs: rt.config.app.connectTimeoutMs }).catch(async (err: unknown) => {
+    await rt.close();
+    throw err;
+  });
   const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null });
   const queue = (name: string) => new Queue(name, { connection, prefix: rt.keys.queuePrefix });
   const riskQueue = queue('risk');
   const executionQueue = queue('execution');
   try {
     const desk = new TradeDesk(
-      { config: rt.config, db: rt.database!.db, bus: rt.bus, redis: rt.redis, keys: rt.keys, riskQueue, executionQueue, instruments: shippedBookOf(rt.config), clock: systemClock, logger: rt.logger },
+      { config: rt.config, db: database.db, bus: rt.bus, redis: rt.redis, keys: rt.keys, riskQueue, executionQueue, instruments: shippedBookOf(rt.config), clock: systemClock, logger: rt.logger },
       LABELS,
     );
     const by = `cli:${userInfo().username}`;
@@ -61,6 +67,7 @@ export async function tradeAction(options: TradeActionOptions): Promise<void> {
     await riskQueue.close();
     await executionQueue.close();
     connection.disconnect();
+    await database.close();
     await rt.close();
   }
 }

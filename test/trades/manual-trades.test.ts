@@ -161,6 +161,13 @@ describe('manual trades that still pass risk', () => {
     expect(await written()).toEqual({ riskJobs: 0, decisions: 0 });
   }, 30_000);
 
+  it('refuses to trade while the trading state is unknown (lost from Redis): fail closed', async () => {
+    await s.h.t.redis.del(s.h.t.keys.controlState);
+    const err = await refusal(desk.open({ pair: 'BTC/USD', usd: '250', stopPct: '2%' }, 'http'));
+    expect(err.code).toBe('CONTROL_STATE_UNKNOWN');
+    expect(await written()).toEqual({ riskJobs: 0, decisions: 0 });
+  }, 30_000);
+
   it('refuses bad inputs with a clear error, writing nothing', async () => {
     const bad: [() => Promise<unknown>, RegExp][] = [
       [() => desk.open({ pair: 'BTC/USD', usd: '-5', stopPct: '2' }, 't'), /usd: expected a positive decimal amount/],

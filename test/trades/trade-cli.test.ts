@@ -59,6 +59,10 @@ describe('triplegain trade open | close | cancel', () => {
       expect(run.stderr).toMatch(message);
       expect(run.stdout).toBe('');
     }
+    // Checked before any connection: with Redis and the database out of reach, the input error still comes first.
+    const offline = await runCli({ REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', TRIPLEGAIN_CONFIG: '' }, ['trade', 'open', 'BTC/USD', '--usd', '0', '--stop', '2%'], 60_000);
+    expect(offline.code).toBe(1);
+    expect(offline.stderr).toMatch(/^error: --usd: expected a positive decimal amount/m);
     expect(await s.h.database.db.select().from(riskDecisions)).toEqual([]);
     expect(await s.h.queue('risk').getJobCounts()).toMatchObject({ waiting: 0, active: 0, completed: 0, failed: 0 });
   }, 120_000);

@@ -5,11 +5,14 @@ import type { Instrument } from '../market/instrument.ts';
 import type { Position } from '../positions/position.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
 
-/** The ids of one operator request: the proposal and its chain are named by the request id. */
-export function operatorIdsOf(requestId: string): { proposalId: string; signalId: string; correlationId: string } {
-  const proposalId = `op-${requestId}`;
+/**
+ * The ids of one operator request: the proposal and its chain are named by the action and the
+ * request id (one id sent with `open` and then `close` names two trades, not one).
+ */
+export function operatorIdsOf(action: 'open' | 'close', requestId: string): { proposalId: string; signalId: string; correlationId: string } {
+  const proposalId = `op-${action}-${requestId}`;
   // No signal led to it: the request stands in its place, so that every id of the chain is the operator's.
-  return { proposalId, signalId: proposalId, correlationId: `operator.${requestId}` };
+  return { proposalId, signalId: proposalId, correlationId: `operator.${action}.${requestId}` };
 }
 
 export interface OpenProposalInput {
@@ -45,7 +48,7 @@ export function buildOpenProposal(input: OpenProposalInput): OrderProposal {
     return input.instrument ? place(input.instrument, value.toFixed()) : value.toDecimalPlaces(8, Decimal.ROUND_HALF_UP).toFixed();
   };
   return OrderProposal.parse({
-    ...operatorIdsOf(input.requestId),
+    ...operatorIdsOf('open', input.requestId),
     symbol: input.symbol,
     side: 'buy',
     intent: 'entry',
@@ -82,7 +85,7 @@ export interface CloseProposalInput {
 export function buildCloseProposal(input: CloseProposalInput): OrderProposal {
   const { position } = input;
   return OrderProposal.parse({
-    ...operatorIdsOf(input.requestId),
+    ...operatorIdsOf('close', input.requestId),
     symbol: position.symbol,
     side: position.side === 'long' ? 'sell' : 'buy',
     intent: 'exit',

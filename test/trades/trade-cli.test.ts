@@ -31,8 +31,8 @@ describe('triplegain trade open | close | cancel', () => {
     const opened = await cli('open', 'BTC/USD', '--usd', '250', '--stop', '2%', '--take-profit', '4%');
     expect(opened.code, opened.stderr).toBe(0);
     expect(opened.stdout).toMatch(/^PLACED: buy BTC\/USD approved for 0\.00625 \(notional 250 USD\); order \S+ open/);
-    expect(opened.stdout).toMatch(/^proposal {2}op-\S+ \(source operator, by cli:[^)]+\): buy entry BTC\/USD 250 USD at 40000, stop loss 39200, take profit 41600$/m);
-    expect(opened.stdout).toMatch(/^risk {6}approved \(appr-op-\S+\): quantity 0\.00625, notional 250 USD$/m);
+    expect(opened.stdout).toMatch(/^proposal {2}op-open-\S+ \(source operator, by cli:[^)]+\): buy entry BTC\/USD 250 USD at 40000, stop loss 39200, take profit 41600$/m);
+    expect(opened.stdout).toMatch(/^risk {6}approved \(appr-op-open-\S+\): quantity 0\.00625, notional 250 USD$/m);
     expect(opened.stdout).toMatch(/^explain {3}triplegain explain op-\S+$/m);
     await s.bar(flatBar('40000'));
 

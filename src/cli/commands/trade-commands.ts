@@ -42,7 +42,7 @@ export function registerTradeCommands(program: Command): void {
     trade
       .command('close')
       .description('sell (a share of) an open position at market, reduce-only: sized by the risk engine from what is held')
-      .argument('<position>', 'the position id (as `status` shows it) or its pair, e.g. BTC/USD')
+      .argument('<position>', 'the position\'s id (e.g. 7, shown as #7 by explain) or its pair, e.g. BTC/USD')
       .option('--pct <pct>', 'share of the position to close, % (e.g. 50%)', '100'),
   ).action(async (position: string, opts: WaitOptions & { pct: string }) => {
     const { tradeAction } = await import('../actions/trade-action.ts');

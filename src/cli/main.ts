@@ -13,7 +13,8 @@ import { registerModelsCommands } from './commands/models-commands.ts';
 import { registerSchedulesCommands } from './commands/schedules-commands.ts';
 import { registerSentimentCommands } from './commands/sentiment-commands.ts';
 import { registerStartCommand } from './commands/start-command.ts';
-import { LOG_FORMATS } from '../shared/logger.ts';
+import { registerTradeCommands } from './commands/trade-commands.ts';
+import { LOG_FORMATS } from '../shared/log-format.ts';
 import { redactSecrets } from '../shared/redact-secrets.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 
@@ -37,6 +38,7 @@ registerBusCommands(program);
 registerSentimentCommands(program);
 registerSchedulesCommands(program);
 registerControlCommands(program);
+registerTradeCommands(program);
 registerDemoCommand(program);
 registerExplainCommand(program);
 registerAuditCommand(program);

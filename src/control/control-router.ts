@@ -6,6 +6,7 @@ import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import type { ControlPlane } from './control-plane.ts';
 import { ControlCommand } from './coordinator-state.ts';
 import type { ClusterStatus } from './read-cluster-status.ts';
+import type { TradeDesk } from '../trades/trade-desk.ts';
 
 /** Body of `POST /control/<command>`. */
 const CommandBody = z
@@ -16,6 +17,14 @@ const CommandBody = z
   })
   .strict();
 
+/** The manual trades the API offers (`TradeDesk`); absent where the process has no database. */
+export type ManualTrades = Pick<TradeDesk, 'open' | 'close' | 'cancel'>;
+
+const TRADE_ACTIONS = ['open', 'close', 'cancel'] as const;
+
+/** HTTP status of a refused trade request, by error code; anything else is 503. */
+const TRADE_ERROR_STATUS: Partial<Record<string, number>> = { INPUT_INVALID: 400, NOT_FOUND: 404, COMMAND_REFUSED: 409 };
+
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
@@ -23,8 +32,15 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * cancelOrders?, flatten? }`) and `GET /control/status`, every call with
  * `Authorization: Bearer <control.token>`. Without a configured token every call is refused
  * (403), so the API is off until an operator sets `CONTROL_API_TOKEN`.
+ *
+ * Manual trades (with `trades`): `POST /control/trade/open` (`{ pair, usd, stopPct?,
+ * takeProfitPct?, requestId?, waitMs? }`), `/control/trade/close` (`{ positionId | pair, pct?,
+ * … }`), `/control/trade/cancel` (`{ order, … }`); see `TradeDesk`. The answer is a
+ * `TradeOutcome` (`status`, `summary`, proposal, risk decision, order): 200 once its outcome is
+ * known (a denial included), 202 while still pending; a refused request is `{ error, code }`
+ * with 400 (bad input), 404 (no such pair's price, position or order), 409 (HALTED) or 503.
  */
-export function createControlRouter(deps: { control: ControlPlane; token: string; status: () => Promise<ClusterStatus>; logger: Logger }): Router {
+export function createControlRouter(deps: { control: ControlPlane; token: string; status: () => Promise<ClusterStatus>; logger: Logger; trades?: ManualTrades }): Router {
   const router = express.Router();
   // Authentication first: nothing, not even a body parse, runs for a caller without the token.
   router.use((req, res, next) => {
@@ -56,6 +72,28 @@ export function createControlRouter(deps: { control: ControlPlane; token: string
       res.json(await deps.status());
     } catch (err) {
       res.status(503).json({ error: describeError(err) });
+    }
+  });
+
+  router.post('/trade/:action', async (req: Request<{ action: string }>, res: Response) => {
+    const action = TRADE_ACTIONS.find((a) => a === req.params.action);
+    if (!action) {
+      res.status(404).json({ error: `unknown trade action "${req.params.action}"; actions: ${TRADE_ACTIONS.join(', ')}`, code: 'NOT_FOUND' });
+      return;
+    }
+    if (!deps.trades) {
+      res.status(503).json({ error: 'manual trades are off in this process (it has no database)', code: 'UNAVAILABLE' });
+      return;
+    }
+    try {
+      const outcome = await deps.trades[action](req.body ?? {}, 'http');
+      res.status(outcome.status === 'pending' ? 202 : 200).json(outcome);
+    } catch (err) {
+      const code = err instanceof TriplegainError ? err.code : 'INTERNAL';
+      const status = TRADE_ERROR_STATUS[code] ?? 503;
+      if (status === 503) deps.logger.error({ err: describeError(err), action }, 'manual trade failed');
+      // Our own errors say what to do; anything else stays in the log (no internals in an answer).
+      res.status(status).json({ error: err instanceof TriplegainError ? err.message : 'the trade request failed: see the dashboard log', code });
     }
   });
 

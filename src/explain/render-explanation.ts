@@ -1,5 +1,6 @@
 import { formatTable } from '../cli/format-table.ts';
 import { CONFLICT_RESOLUTION_PURPOSE } from '../coordinator/resolve-conflict.ts';
+import { proposalSourceOf } from '../risk/order-proposal.ts';
 import type { ExplainedModelCall, ExplainedOrder, ExplainedOrderEvent, Explanation, ExplainIdKind } from './explanation.ts';
 
 /**
@@ -79,7 +80,11 @@ function modelCalls(calls: readonly ExplainedModelCall[]): string[] {
 
 function signal(e: Explanation): string[] {
   const s = e.signal;
-  if (!s) return [e.signalId ? `no trading signal stored as ${e.signalId} (the proposal came from elsewhere, e.g. a rebalance)` : 'none: no signal led to this order'];
+  if (!s) {
+    const proposal = e.risk?.proposal ?? e.coordinator?.proposal;
+    if (proposal?.source === 'operator') return [`none: a manual trade by ${proposal.requestedBy ?? 'an operator'} (source operator)`];
+    return [e.signalId ? `no trading signal stored as ${e.signalId} (the proposal came from elsewhere, e.g. a rebalance)` : 'none: no signal led to this order'];
+  }
   return [
     `${s.signalId}: ${s.action}, confidence ${s.confidence}, agreement ${s.agreement}, on the bar of ${formatInstant(s.candleOpenTimeMs)}`,
     `entry ${orNone(s.entryPrice)}, stop loss ${orNone(s.stopLoss)}, take profit ${orNone(s.takeProfit)}, size ${s.sizePct}% of equity, leverage ${s.leverage}`,
@@ -117,7 +122,12 @@ function coordinator(e: Explanation, resolverCalls: readonly ExplainedModelCall[
 function risk(e: Explanation): string[] {
   const r = e.risk;
   if (!r) return [e.proposalId ? `no decision stored for ${e.proposalId}` : 'none: the signal led to no proposal'];
-  const lines = [`${r.decision} at ${formatInstant(r.createdAtMs)}: ${r.decisionId}`];
+  const p = r.proposal;
+  const size = p.notionalUsd !== undefined ? `${p.notionalUsd} USD` : p.exitPct !== undefined ? `${p.exitPct}% of the position` : `${p.sizePct}% × leverage ${p.leverage}`;
+  const lines = [
+    `${r.decision} at ${formatInstant(r.createdAtMs)}: ${r.decisionId}`,
+    `proposal from source ${proposalSourceOf(p)}${p.requestedBy ? ` (by ${p.requestedBy})` : ''}: ${p.side} ${p.purpose ?? p.intent} ${p.symbol} at ${p.entryPrice}, size ${size}, stop loss ${orNone(p.stopLoss)}, take profit ${orNone(p.takeProfit)}`,
+  ];
   if (r.decision === 'approved') lines.push(`notional ${orNone(r.notionalUsd)} USD, quantity ${orNone(r.quantity)}`);
   if (r.adjustments.length > 0) lines.push('adjustments:', ...indent(r.adjustments.map((a) => `- ${a.rule}: ${a.message} (${a.fromNotionalUsd} → ${a.toNotionalUsd} USD)`)));
   if (r.reasons.length > 0) lines.push('reasons:', ...indent(r.reasons.map((a) => `- ${a.rule}: ${a.message}`)));

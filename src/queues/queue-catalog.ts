@@ -189,6 +189,38 @@ export const SubmitOrderResult = z
   .strict();
 export type SubmitOrderResult = z.infer<typeof SubmitOrderResult>;
 
+/**
+ * An operator's cancel of one working order (`triplegain trade cancel`, `POST
+ * /control/trade/cancel`): by its client order id or its exchange order id.
+ */
+export const CancelOrderData = z
+  .object({
+    order: z.string().min(1).max(100),
+    /** `cli:<user>`, `http`: recorded with the cancel. */
+    requestedBy: z.string().min(1).max(200),
+  })
+  .strict();
+export type CancelOrderData = z.infer<typeof CancelOrderData>;
+
+export const CancelOrderResult = z
+  .object({
+    /**
+     * canceled: the exchange no longer works it; filled: it filled before the cancel landed;
+     * not_working: it was not working (its status says why: filled, canceled, not yet
+     * acknowledged…); refused: it may not be canceled (a position's protective stop);
+     * not_found: no order has that id.
+     */
+    status: z.enum(['canceled', 'filled', 'not_working', 'refused', 'not_found']),
+    clientOrderId: z.string().min(1).nullable(),
+    exchangeOrderId: z.string().min(1).nullable(),
+    /** The order's status in `orders` afterwards; null when not found. */
+    orderStatus: z.string().min(1).nullable(),
+    /** One sentence for a person. */
+    message: z.string().min(1),
+  })
+  .strict();
+export type CancelOrderResult = z.infer<typeof CancelOrderResult>;
+
 /** Every proposal is checked against the risk rules; an approval adds the execution job. */
 export const riskQueue = defineQueue({
   name: 'risk',
@@ -207,7 +239,10 @@ export const executionQueue = defineQueue({
   name: 'execution',
   concurrency: 2,
   description: 'order submissions: only with a stored approval, only when the trading state allows',
-  jobs: { submit: { description: 'submit the order an approval names', data: SubmitOrderData, result: SubmitOrderResult } },
+  jobs: {
+    submit: { description: 'submit the order an approval names', data: SubmitOrderData, result: SubmitOrderResult },
+    cancel: { description: "cancel one working order at an operator's request", data: CancelOrderData, result: CancelOrderResult },
+  },
   // A transient failure (the database, Redis) is retried: the order row is written first and
   // claimed before the one exchange call, so a retry finds it and never sends it twice; an
   // order whose outcome is unknown is never resubmitted (reconciliation decides).

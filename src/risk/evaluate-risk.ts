@@ -22,7 +22,8 @@ interface Cap {
  *
  * 0. The leverage is the one the order will be sent with: snapped down to one the pair lists
  *    (`atAllowedLeverage`; none fits: `leverage_not_allowed` denies).
- * 1. Requested notional = equity × sizePct / 100 × leverage (decimal arithmetic).
+ * 1. Requested notional = equity × sizePct / 100 × leverage (decimal arithmetic), or the
+ *    one the proposal names (`notionalUsd`, `exitPct`: see `buildRuleInput`).
  * 2. Every sizing rule sees the requested notional; the smallest cap wins. Every cap below
  *    the requested notional is recorded as an adjustment, largest first, chained from → to.
  * 3. The quantity is sized at the market price (`context.marketPrice`), never at the
@@ -77,7 +78,7 @@ export function evaluateRisk(asked: OrderProposal, context: RiskContext, config:
     notionalUsd: sized.notionalUsd.toFixed(),
     quantity: formatDecimal(sized.quantity),
     sizePct:
-      adjustments.length === 0 && sized.notionalUsd.eq(notional)
+      adjustments.length === 0 && sized.notionalUsd.eq(notional) && proposal.notionalUsd === undefined && proposal.exitPct === undefined
         ? proposal.sizePct
         : sized.notionalUsd.div(sizingInput.equityUsd.times(proposal.leverage)).times(100).toDecimalPlaces(6).toNumber(),
     adjustments,

@@ -4,12 +4,22 @@ import { tradingPair } from '../config/config-fields.ts';
 import { PositiveDecimalString } from '../shared/decimal-string.ts';
 
 /**
+ * Who proposed an order: the coordinator (from an agents' signal), a rebalance, or an operator
+ * (`triplegain trade`, `POST /control/trade/...`). Proposals stored before the field existed
+ * carry none: read them with `proposalSourceOf`.
+ */
+export const ProposalSource = z.enum(['coordinator', 'rebalance', 'operator']);
+export type ProposalSource = z.infer<typeof ProposalSource>;
+
+/**
  * What the coordinator asks the risk engine to approve: one order derived from one trading
  * signal. `proposalId` is derived from the signal, so a redelivered signal proposes the same
  * order (and the risk job, keyed by it, is not added twice).
  *
  * Size: the position's notional is `equity × sizePct / 100 × leverage`; the margin committed
- * is `equity × sizePct / 100`. Prices are decimal strings in the quote (cash) asset.
+ * is `equity × sizePct / 100`. Prices are decimal strings in the quote (cash) asset. A
+ * proposal may instead name its size: `notionalUsd` for an entry, `exitPct` for an exit (an
+ * operator's `--usd` and `--pct`); `sizePct` is then 0 and not read.
  */
 export const OrderProposal = z
   .object({
@@ -38,6 +48,27 @@ export const OrderProposal = z
     /** The symbol's regime when the signal was coordinated; null when unknown or stale. */
     regime: MarketRegime.nullable(),
     createdAtMs: z.number().int().nonnegative(),
+    /** Who proposed it; absent on proposals from before the field (see `proposalSourceOf`). */
+    source: ProposalSource.optional(),
+    /** For an operator's proposal: who asked (`cli:<user>`, `http`). */
+    requestedBy: z.string().min(1).max(200).optional(),
+    /**
+     * An entry's notional in the quote asset, named by the proposer (an operator's `--usd`):
+     * it replaces `equity × sizePct / 100 × leverage` as the requested notional, and every
+     * sizing rule still caps it.
+     */
+    notionalUsd: PositiveDecimalString.optional(),
+    /**
+     * An exit's share of the position's quantity, % in (0, 100] (an operator's `close --pct`):
+     * the requested quantity is that share of what is held, never more than what is left of it
+     * after the exits in flight.
+     */
+    exitPct: z.number().gt(0).max(100).optional(),
   })
   .strict();
 export type OrderProposal = z.infer<typeof OrderProposal>;
+
+/** Who proposed `proposal`: its `source`, else (stored before the field) a rebalance by its purpose, else the coordinator. */
+export function proposalSourceOf(proposal: Pick<OrderProposal, 'source' | 'purpose'>): ProposalSource {
+  return proposal.source ?? (proposal.purpose === 'rebalance' ? 'rebalance' : 'coordinator');
+}

@@ -8,6 +8,7 @@ import { effectiveSchedules } from '../queues/effective-schedules.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
 import { loadHistoryFirst } from '../queues/load-history-first.ts';
 import { syncReconcileSchedule, syncSchedules } from '../queues/sync-schedules.ts';
+import { openTradeDesk } from '../trades/open-trade-desk.ts';
 import { openRuntime } from './open-runtime.ts';
 import { roleNames } from './role-names.ts';
 import { startWorkerRole } from './start-worker-role.ts';
@@ -81,10 +82,12 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
     if (runs('dashboard')) {
       const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-dashboard' });
       const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection, bus: rt.bus, logger });
-      const router = createControlRouter({ control, token: config.control.token, status: () => readClusterStatus({ control, redis: rt.redis, keys: rt.keys }), logger });
+      const trades = openTradeDesk(rt, connection);
+      const router = createControlRouter({ control, token: config.control.token, status: () => readClusterStatus({ control, redis: rt.redis, keys: rt.keys }), logger, trades: trades.desk });
       const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }] });
       stops.push(async () => {
         await dashboard.close();
+        await trades.close();
         connection.disconnect();
       });
     }

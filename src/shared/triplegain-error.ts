@@ -26,6 +26,8 @@ export const ErrorCodes = {
   CONTROL_STATE_UNKNOWN: { retryable: true },
   /** An operator command the current state does not allow (`resume` while HALTED). */
   COMMAND_REFUSED: { retryable: false },
+  /** An operator's request is malformed (a bad amount, an unknown pair): nothing was done. */
+  INPUT_INVALID: { retryable: false },
   /** A data file or record is malformed (a bad row in a candle CSV). */
   DATA_INVALID: { retryable: false },
 } as const;

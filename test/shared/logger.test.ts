@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { logFormatFor } from '../../src/shared/logger.ts';
+import { logFormatFor } from '../../src/shared/log-format.ts';
 import { endStatusLine, showStatusLine, writeAbove } from '../../src/shared/status-line.ts';
 import { spawnTs } from '../support/spawn-ts.ts';
 

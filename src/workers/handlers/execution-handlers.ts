@@ -1,4 +1,5 @@
 import type { ExchangePort } from '../../exchange/exchange-port.ts';
+import { cancelWorkingOrder } from '../../execution/cancel-working-order.ts';
 import { exitPosition } from '../../execution/exit-position.ts';
 import { followUpOrder } from '../../execution/follow-up-order.ts';
 import { placeOrderOnce } from '../../execution/place-order-once.ts';
@@ -24,10 +25,15 @@ type ExecutionDeps = Pick<TaskDeps, 'db' | 'redis' | 'keys' | 'config' | 'logger
  * naming its proposal fails before anything is written or sent. An order Kraken accepted is
  * then followed up for a few seconds (`followUpOrder`, `execution.kraken.orderFollowUpMs`):
  * its fills, the position and its stop follow at once, not at the next reconciliation. The
- * paper exchange fills on closed bars, which the positions service records itself.
+ * paper exchange fills on closed bars, which the positions service records itself. `cancel`
+ * cancels one working order at an operator's request (`cancelWorkingOrder`).
  */
 export function executionHandlers(deps: ExecutionDeps, exchange: ExchangePort): JobHandlers<typeof executionQueue> {
-  return { submit: (data, ctx) => submit(deps, exchange, data, ctx) };
+  return {
+    submit: (data, ctx) => submit(deps, exchange, data, ctx),
+    // An operator's cancel: through this queue, like every other call that changes an order.
+    cancel: (data, ctx) => cancelWorkingOrder({ ...deps, exchange, logger: ctx.logger }, data),
+  };
 }
 
 async function submit(deps: ExecutionDeps, exchange: ExchangePort, data: SubmitOrderData, ctx: JobContext): Promise<SubmitOrderResult> {

@@ -13,7 +13,7 @@ export type { Logger };
  * API key pasted into an error message still never reaches the log.
  *
  * Written to stdout (or stderr with `stderr`) in `format` (default `logFormatFor` the stream).
- * Pretty lines are written above a progress bar the stream shows, never into it; they are
+ * On a terminal, lines are written above a progress bar it shows, never into it. Pretty lines are
  * rendered by pino-pretty's formatter in this thread (no worker thread), loaded only when used.
  */
 export function createLogger(options: { level?: string; name?: string; stderr?: boolean; format?: LogFormat } = {}): Logger {
@@ -31,8 +31,13 @@ export function createLogger(options: { level?: string; name?: string; stderr?: 
         streamWrite: (line) => redactSecrets(line),
       },
     },
-    format === 'pretty' ? prettyDestination(stream) : pino.destination(options.stderr ? 2 : 1),
+    format === 'pretty' ? prettyDestination(stream) : stream.isTTY ? aboveStatusLine(stream) : pino.destination(options.stderr ? 2 : 1),
   );
+}
+
+/** JSON lines on a terminal: above its progress bar, never into it. */
+function aboveStatusLine(stream: NodeJS.WriteStream): DestinationStream {
+  return { write: (line: string) => writeAbove(stream, line) };
 }
 
 /** One line per event — `[12:00:01.234] WARN (triplegain): message {"context":…}` — coloured on a terminal. */

@@ -1,8 +1,12 @@
+import { execFile } from 'node:child_process';
 import { PassThrough } from 'node:stream';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { logFormatFor } from '../../src/shared/log-format.ts';
 import { endStatusLine, showStatusLine, writeAbove } from '../../src/shared/status-line.ts';
-import { spawnTs } from '../support/spawn-ts.ts';
+import { projectRoot, spawnTs } from '../support/spawn-ts.ts';
+
+const run = promisify(execFile);
 
 function capture(): { stream: PassThrough; text(): string } {
   const stream = new PassThrough();
@@ -60,7 +64,21 @@ describe('createLogger', () => {
   it('writes JSON lines when asked, with the same censoring', async () => {
     const child = spawnTs('test/support/log-twice.ts', { LOG_FORMAT: 'json' });
     expect(await child.exited).toBe(0);
-    const logLine = child.output().replaceAll('\r\u001b[2K', '\n').split('\n').find((part) => part.startsWith('{'));
+    const out = child.output();
+    const logLine = out.slice(out.indexOf('{"level"')).split('\n')[0];
     expect(JSON.parse(logLine ?? 'null')).toMatchObject({ level: 40, msg: 'exchange unreachable', pair: 'XBT/USD', password: '***' });
+  });
+
+  it.each(['json', 'pretty'])('on a real terminal, writes %s lines above the progress bar, never into it', async (format) => {
+    // `script` gives the child a pseudo-terminal, so stdout.isTTY is true as in an operator's shell.
+    const { stdout } = await run('script', ['-qec', `${process.execPath} --import tsx test/support/log-twice.ts`, '/dev/null'], { cwd: projectRoot, env: { ...process.env, LOG_FORMAT: format } });
+    // The terminal turns each \n into \r\n; what erases a line, made visible.
+    const lines = stdout.replaceAll('\r\n', '\n').replaceAll('\r\u001b[2K', '<erase>').split('\n');
+    expect(lines).toHaveLength(3);
+    const [bar, logged] = lines[0]!.split('<erase>').filter((part) => part !== '');
+    expect(bar).toBe('[#####.....]  50%');
+    expect(logged).toContain('exchange unreachable');
+    expect(logged!.startsWith(format === 'json' ? '{"level":40' : '[')).toBe(true);
+    expect(lines[1]).toBe('[#####.....]  50%');
   });
 });

@@ -74,7 +74,7 @@ export interface Dashboard {
  *
  * With `config.password` set, every route but `/healthz` and `routes` requires Basic auth as
  * `config.user` and the server listens on `config.host`. Without one Bull Board is not mounted
- * (`/ui` answers 503 `BOARD_OFF_TEXT`), the server listens on 127.0.0.1 whatever `config.host`
+ * (`/ui` answers 503 `{ error: BOARD_OFF_TEXT }`), the server listens on 127.0.0.1 whatever `config.host`
  * says, and a warning says so; `/healthz` and `routes` are served as usual.
  *
  * Bull Board changes nothing on a queue the control plane manages (`managedQueues`): those

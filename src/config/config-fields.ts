@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
+import { unwrapSchema } from './schema-at-path.ts';
 
 /**
  * Field builders shared by the config sections, so that every duration, percentage and
@@ -52,8 +53,21 @@ export const tradingPair = () => z.string().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, 'exp
 /** An http(s) URL. */
 export const httpUrl = () => z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
+/** The schemas built by `secret()`, so that loading can tell a secret field from any other string. */
+export const secretFields = z.registry();
+
 /**
- * A secret. Config files hold only `${VAR}` references to it; the value comes from the
- * environment and is masked by `config show` and in logs. Empty means "not configured".
+ * A secret. Config files hold only `${VAR}` references to it (loading refuses a literal value
+ * there, see `refuseLiteralSecrets`); the value comes from the environment and is masked by
+ * `config show` and in logs. Empty means "not configured".
  */
-export const secret = () => z.string().default('');
+export function secret() {
+  const field = z.string();
+  secretFields.add(field);
+  return field.default('');
+}
+
+/** True when `schema` (wrappers aside) was built by `secret()`. */
+export function isSecretField(schema: z.ZodType | undefined): boolean {
+  return schema !== undefined && secretFields.has(unwrapSchema(schema));
+}

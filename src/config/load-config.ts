@@ -9,6 +9,7 @@ import { applyEnvOverrides } from './env-overrides.ts';
 import { formatViolations } from './format-violations.ts';
 import { interpolateEnv } from './interpolate-env.ts';
 import { readYamlLayer } from './read-yaml-layer.ts';
+import { refuseLiteralSecrets } from './refuse-literal-secrets.ts';
 
 /** `config/` of the project, wherever the process was started from. */
 export const DEFAULT_CONFIG_DIR = fileURLToPath(new URL('../../config/', import.meta.url));
@@ -41,10 +42,11 @@ export interface LoadedConfig {
  * Loads the configuration: `default.yaml` ← `local.yaml` if present (or `file`, or the file
  * named by `TRIPLEGAIN_CONFIG`) ← `TRIPLEGAIN__SECTION__KEY` variables ← `${VAR}` references;
  * mappings merge (except `portfolio.targets`, replaced whole), lists replace. Validates the
- * result against `AppConfig`.
+ * result against `AppConfig`. A `secret()` field may only be a `${VAR}` reference in a file.
  *
  * @throws ConfigError with every violation found (syntax errors with file:line:column,
- *   unknown keys, out-of-range values, missing variables), none of them showing a secret.
+ *   unknown keys, out-of-range values, missing variables, secrets written in a file), none of
+ *   them showing a secret.
  */
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;
@@ -58,10 +60,18 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   else if (existsSync(join(configDir, 'local.yaml'))) files.push(join(configDir, 'local.yaml'));
 
   let tree: unknown = {};
+  let defaults: unknown;
+  // Paths where a file holds a secret: a schema message about them would only repeat it.
+  const literalSecrets = new Set<string>();
   for (const file of files) {
     const label = displayPath(file);
     const layer = readYamlLayer(file, label);
     violations.push(...layer.violations);
+    defaults ??= layer.data;
+    for (const violation of refuseLiteralSecrets(layer.data, { file: label, schema: AppConfig, defaults })) {
+      violations.push(violation);
+      literalSecrets.add(violation.path);
+    }
     tree = deepMerge(tree, layer.data, REPLACED_WHOLE);
     layers.push(label);
   }
@@ -77,7 +87,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const parsed = AppConfig.safeParse(interpolated.tree, { reportInput: true });
   if (!parsed.success) {
     // A path whose reference already failed would only repeat the problem as a type error.
-    const reported = new Set(interpolated.violations.map((v) => v.path));
+    const reported = new Set([...interpolated.violations.map((v) => v.path), ...literalSecrets]);
     violations.push(...formatViolations(parsed.error.issues).filter((v) => !reported.has(v.path)));
   }
   if (violations.length > 0 || !parsed.success) {

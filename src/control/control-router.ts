@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
+import { httpErrorReply } from '../shared/http-error-reply.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import type { ControlPlane } from './control-plane.ts';
@@ -58,13 +59,12 @@ export function createControlRouter(deps: { control: ControlPlane; token: string
     next();
   });
   router.use(express.json({ limit: '8kb' }));
-  // A body that is not JSON gets a JSON answer, not express's HTML page with a stack trace.
-  router.use((err: unknown, _req: Request, res: Response, next: (err?: unknown) => void) => {
-    if (err instanceof SyntaxError || (typeof err === 'object' && err !== null && 'type' in err)) {
-      res.status(400).json({ error: 'the body must be a JSON object of at most 8 kB' });
-      return;
-    }
-    next(err);
+  // A body that cannot be read (not JSON, too large, an unsupported or broken Content-Encoding
+  // or charset) gets a JSON answer saying so, not express's HTML page with a stack trace.
+  router.use((err: unknown, _req: Request, res: Response, _next: (err?: unknown) => void) => {
+    const reply = httpErrorReply(err);
+    if (reply.status >= 500) deps.logger.error({ err: describeError(err) }, 'control request failed');
+    res.status(reply.status).json({ error: reply.error });
   });
 
   router.get('/status', async (_req, res) => {

@@ -7,6 +7,13 @@ export interface BasicAuthOptions {
   password: string;
   /** Realm sent in the challenge. Default `triplegain`. */
   realm?: string;
+  /**
+   * Runs before a request that sent credentials, and wrong ones, is refused (a failed login:
+   * `slowFailedLogins` logs and slows it); the refusal is sent when it calls `next`. A request
+   * without an `Authorization` header (a browser's first, before it asks for a password) is
+   * refused at once without it.
+   */
+  onFailedLogin?: RequestHandler;
 }
 
 // Hashing first gives both sides the same length, which `timingSafeEqual` requires, and
@@ -54,7 +61,11 @@ export function basicAuth(options: BasicAuthOptions): RequestHandler {
       next();
       return;
     }
-    res.setHeader('WWW-Authenticate', challenge);
-    res.status(401).type('text/plain').send('authentication required');
+    const refuse = () => {
+      res.setHeader('WWW-Authenticate', challenge);
+      res.status(401).json({ error: 'authentication required' });
+    };
+    if (options.onFailedLogin && req.headers.authorization !== undefined) options.onFailedLogin(req, res, refuse);
+    else refuse();
   };
 }

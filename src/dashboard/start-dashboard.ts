@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import express, { type Router } from 'express';
 import type { DashboardConfig } from '../config/sections/dashboard-config.ts';
@@ -12,10 +11,15 @@ import { queueNames as allQueueNames, type QueueName } from '../queues/queue-nam
 import type { Logger } from '../shared/logger.ts';
 import { redactSecrets } from '../shared/redact-secrets.ts';
 import { describeError } from '../shared/triplegain-error.ts';
+import { answerErrorsAsJson } from './answer-errors-as-json.ts';
 import { basicAuth } from './basic-auth.ts';
+import { checkPasswordForHost } from './check-password-for-host.ts';
 import { hostAllowlist, type HostAllowlist } from './host-allowlist.ts';
 import { refuseForeignRequests } from './refuse-foreign-requests.ts';
 import { refuseManagedQueueChanges } from './refuse-managed-queue-changes.ts';
+import { securityHeaders } from './security-headers.ts';
+import { SelfHostedBoardAdapter } from './self-hosted-board-adapter.ts';
+import { slowFailedLogins } from './slow-failed-logins.ts';
 
 /** Where Bull Board is mounted. */
 export const BULL_BOARD_PATH = '/ui';
@@ -70,7 +74,7 @@ export interface Dashboard {
  *
  * With `config.password` set, every route but `/healthz` and `routes` requires Basic auth as
  * `config.user` and the server listens on `config.host`. Without one Bull Board is not mounted
- * (`/ui` answers 503 `BOARD_OFF_TEXT`), the server listens on 127.0.0.1 whatever `config.host`
+ * (`/ui` answers 503 `{ error: BOARD_OFF_TEXT }`), the server listens on 127.0.0.1 whatever `config.host`
  * says, and a warning says so; `/healthz` and `routes` are served as usual.
  *
  * Bull Board changes nothing on a queue the control plane manages (`managedQueues`): those
@@ -80,12 +84,21 @@ export interface Dashboard {
  * GET, HEAD, OPTIONS), `routes` included, must name this server in `Host` and `Origin`
  * (`refuseForeignRequests`; see `config.allowedHosts`), else 403.
  *
- * @throws when `queueNames` is empty, or when the server cannot listen (e.g. `EADDRINUSE`);
- *   the queues opened so far are closed first.
+ * Every response carries helmet's security headers and a Content-Security-Policy that allows
+ * this server only and no framing (`securityHeaders`); Bull Board's page loads nothing from
+ * another host (`SelfHostedBoardAdapter`). A failed login is logged with its source address
+ * and, past five per address, slowed (`slowFailedLogins`). Every error, a route that does not
+ * exist included, is answered as JSON `{ error }` without a stack (`answerErrorsAsJson`).
+ *
+ * @throws ConfigError when `config.host` is not loopback and the password is shorter than 16
+ *   characters (`checkPasswordForHost`); when `queueNames` is empty, or when the server cannot
+ *   listen (e.g. `EADDRINUSE`), the queues opened so far being closed first.
  */
 export async function startDashboard(options: StartDashboardOptions): Promise<Dashboard> {
   const { config, logger } = options;
   const authenticated = config.password.length > 0;
+  // Before anything is opened: a short password must not reach the network even for a moment.
+  checkPasswordForHost(config);
   const names = options.queueNames ?? allQueueNames;
   // Without the board only the health probe needs a queue.
   const queues = (authenticated ? names : names.slice(0, 1)).map((name) => new Queue(name, { connection: options.connection, prefix: options.keys.queuePrefix }));
@@ -106,6 +119,8 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
 
   const app = express();
   app.disable('x-powered-by');
+  // First of all, so that every answer carries them, refusals included.
+  app.use(securityHeaders({ boardPath: BULL_BOARD_PATH }));
   // First, so it covers `routes` too: a rebinding or cross-site page must not reach /control either.
   app.use(refuseForeignRequests({ allowlist: () => allowlist, logger }));
   // Registered before the auth middleware: load balancers and orchestrators probe without credentials.
@@ -118,21 +133,24 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
   });
   // Routes with their own authentication (the control API's bearer token) come before Basic auth.
   for (const route of options.routes ?? []) app.use(route.path, route.router);
+  const failedLogins = slowFailedLogins({ logger });
   if (authenticated) {
-    app.use(basicAuth({ user: config.user, password: config.password }));
+    app.use(basicAuth({ user: config.user, password: config.password, onFailedLogin: failedLogins.handler }));
     // After auth, so a caller without credentials learns nothing about which routes exist.
     app.use(BULL_BOARD_PATH, refuseManagedQueueChanges({ managed: managedQueues, logger }));
     app.use(BULL_BOARD_PATH, bullBoardRouter(queues));
   } else {
     app.use(BULL_BOARD_PATH, (_req, res) => {
-      res.status(503).type('text/plain').send(BOARD_OFF_TEXT);
+      res.status(503).json({ error: BOARD_OFF_TEXT });
     });
   }
+  answerErrorsAsJson(app, logger);
 
   const server = createServer(app);
   try {
     await listen(server, config.port, host);
   } catch (err) {
+    failedLogins.close();
     await Promise.allSettled(queues.map((queue) => queue.close()));
     throw err;
   }
@@ -149,7 +167,9 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
     host: address.address,
     close() {
       closing ??= (async () => {
-        await closeServer(server);
+        const closed = closeServer(server);
+        failedLogins.close();
+        await closed;
         await Promise.all(queues.map((queue) => queue.close()));
         logger.info({ url }, 'dashboard closed');
       })();
@@ -171,7 +191,7 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
  */
 function bullBoardRouter(queues: readonly Queue[]): Router {
   const managed = new Set<string>(managedQueues);
-  const boardAdapter = new ExpressAdapter();
+  const boardAdapter = new SelfHostedBoardAdapter();
   boardAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({
     queues: queues.map((queue) =>

@@ -81,15 +81,14 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
     }
     if (runs('dashboard')) {
       const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-dashboard' });
+      // Registered first, so that a dashboard that refuses to start (a short password off loopback, a port in use) lets the process exit.
+      stops.push(async () => connection.disconnect());
       const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection, bus: rt.bus, logger });
       const trades = openTradeDesk(rt, connection);
+      stops.push(() => trades.close());
       const router = createControlRouter({ control, token: config.control.token, status: () => readClusterStatus({ control, redis: rt.redis, keys: rt.keys }), logger, trades: trades.desk });
       const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }] });
-      stops.push(async () => {
-        await dashboard.close();
-        await trades.close();
-        connection.disconnect();
-      });
+      stops.push(() => dashboard.close());
     }
     await rt.bus.publish('system.alert_raised', {
       severity: 'info',

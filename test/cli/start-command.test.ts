@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Bus } from '../../src/bus/bus.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { systemEvents } from '../../src/db/schema/system-events.ts';
+import { runCli } from '../support/run-cli.ts';
 import { spawnTs, type TsProcess } from '../support/spawn-ts.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -56,5 +57,21 @@ describe('triplegain start', () => {
     } finally {
       await database.close();
     }
+  }, 90_000);
+
+  it('refuses a dashboard on 0.0.0.0 behind a password under 16 characters, says why, and exits', async () => {
+    const port = await findFreePort();
+    const env = {
+      REDIS_URL: t.url,
+      TRIPLEGAIN__REDIS__KEY_PREFIX: t.prefix,
+      TRIPLEGAIN__DASHBOARD__HOST: '0.0.0.0',
+      TRIPLEGAIN__DASHBOARD__PORT: String(port),
+      DASHBOARD_PASSWORD: 'fifteen-chars!!',
+    };
+    const run = await runCli(env, ['start', '--role', 'dashboard'], 60_000);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toContain('DASHBOARD_PASSWORD is shorter than 16 characters while the dashboard listens on 0.0.0.0');
+    expect(run.stdout + run.stderr).not.toContain('fifteen-chars!!');
+    expect(await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => 'not listening')).toBe('not listening');
   }, 90_000);
 });

@@ -57,6 +57,18 @@ describe('triplegain config check', () => {
     expect(run.code).toBe(0);
   });
 
+  it('refuses a secret written in the file, naming the file, the path and the variable, and passes its ${VAR} reference', async () => {
+    const literal = fixture.write('literal.yaml', 'dashboard:\n  password: hunter2-hunter2-hunter2\n');
+    const run = await triplegain(['config', 'check', literal]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain(`dashboard.password: is a secret written in ${literal}`);
+    expect(run.stderr).toContain('set DASHBOARD_PASSWORD in the environment');
+    expect(run.stdout + run.stderr).not.toContain('hunter2');
+
+    const reference = fixture.write('reference.yaml', 'dashboard:\n  password: ${DASHBOARD_PASSWORD}\n');
+    expect((await triplegain(['config', 'check', reference], { DASHBOARD_PASSWORD: 'hunter2-hunter2-hunter2' })).code).toBe(0);
+  });
+
   it('reports a YAML syntax error with file and line', async () => {
     const file = fixture.write('broken.yaml', 'risk:\n  maxLeverage: 2\nrisk: 3\n');
     const run = await triplegain(['config', 'check', file]);

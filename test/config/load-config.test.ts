@@ -133,10 +133,10 @@ describe('loadConfig ${VAR} references', () => {
   });
 
   it('reports malformed and unclosed references', () => {
-    const file = fixture.write('refs.yaml', 'dashboard:\n  user: ${not valid}\ncontrol:\n  token: abc${TOKEN\n');
+    const file = fixture.write('refs.yaml', 'dashboard:\n  user: ${not valid}\n  host: abc${HOST\n');
     expect(violations({ file })).toEqual([
+      'dashboard.host: unclosed ${ (expected ${NAME} or ${NAME:-default})',
       'dashboard.user: malformed reference ${not valid} (expected ${NAME} or ${NAME:-default})',
-      'control.token: unclosed ${ (expected ${NAME} or ${NAME:-default})',
     ]);
   });
 
@@ -159,6 +159,68 @@ describe('loadConfig ${VAR} references', () => {
     const error = catchConfigError(() => load({ file, env: { KRAKEN_API_SECRET: 'c2VjcmV0LXZhbHVl' } }));
     expect(error.violations).toEqual([{ path: 'execution.kraken.tier', message: 'expected one of starter|intermediate|pro, got ***' }]);
     expect(error.message).not.toContain('c2VjcmV0LXZhbHVl');
+  });
+});
+
+describe('loadConfig refuses secrets written in a file', () => {
+  it('refuses a literal secret, naming the file, the path and the variable to set, never the value', () => {
+    fixture.write('local.yaml', 'dashboard:\n  password: hunter2-hunter2-hunter2\ncontrol:\n  token: "0123456789abcdef"\n');
+    const error = catchConfigError(() => load({ env: { DASHBOARD_PASSWORD: 'from-the-environment' } }));
+    const file = `${fixture.dir}/local.yaml`.replace(`${process.cwd()}/`, '');
+    expect(error.violations).toEqual([
+      {
+        path: 'dashboard.password',
+        message: `is a secret written in ${file}; secrets come only from the environment: write \${DASHBOARD_PASSWORD} there (or remove the line) and set DASHBOARD_PASSWORD in the environment`,
+      },
+      {
+        path: 'control.token',
+        message: `is a secret written in ${file}; secrets come only from the environment: write \${CONTROL_API_TOKEN} there (or remove the line) and set CONTROL_API_TOKEN in the environment`,
+      },
+    ]);
+    expect(error.message).not.toContain('hunter2');
+    expect(error.message).not.toContain('0123456789abcdef');
+  });
+
+  it('refuses every secret field: API keys and secrets, a provider of its own, a number, a reference with a default value or text around it', () => {
+    const file = fixture.write(
+      'secrets.yaml',
+      [
+        'execution:',
+        '  kraken:',
+        '    apiKey: kraken-key',
+        '    apiSecret: ${KRAKEN_API_SECRET:-c2VjcmV0}',
+        'llm:',
+        '  providers:',
+        '    mistral:',
+        '      kind: openai-compatible',
+        '      baseUrl: https://api.mistral.ai/v1',
+        '      model: mistral-small',
+        '      apiKey: sk-${MISTRAL_KEY}',
+        'dashboard:',
+        '  password: 1234567890123456',
+        '',
+      ].join('\n'),
+    );
+    const found = violations({ file, env: { MISTRAL_KEY: 'x' } });
+    expect(found.map((line) => line.split(':')[0])).toEqual(['execution.kraken.apiKey', 'execution.kraken.apiSecret', 'llm.providers.mistral.apiKey', 'dashboard.password']);
+    expect(found[0]).toContain('set KRAKEN_API_KEY in the environment');
+    expect(found[2]).toContain('write ${MISTRAL_API_KEY} there');
+    // The number is refused as a secret, not reported again (with its value) as a wrong type.
+    expect(found.join('\n')).not.toContain('1234567890123456');
+    expect(found.join('\n')).not.toContain('c2VjcmV0');
+  });
+
+  it('takes secrets from ${VAR} references, empty values and environment overrides', () => {
+    const file = fixture.write('refs.yaml', 'dashboard:\n  password: ${MY_DASHBOARD_PASSWORD}\ncontrol:\n  token: ""\nexecution:\n  kraken:\n    apiKey: ${KRAKEN_KEY_FOR_TEST:-}\n');
+    const { config } = load({ file, env: { MY_DASHBOARD_PASSWORD: 'a-long-dashboard-password', TRIPLEGAIN__CONTROL__TOKEN: 'token-from-env' } });
+    expect(config.dashboard.password).toBe('a-long-dashboard-password');
+    expect(config.control.token).toBe('token-from-env');
+    expect(config.execution.kraken.apiKey).toBe('');
+  });
+
+  it('leaves strings that are not secrets alone, whatever their key', () => {
+    const file = fixture.write('plain.yaml', 'dashboard:\n  user: operator\n  host: 127.0.0.1\napp:\n  dataDir: secret-stuff\n');
+    expect(load({ file }).config.dashboard.user).toBe('operator');
   });
 });
 

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
@@ -116,6 +117,35 @@ describe('the HTTP control API at /control', () => {
 
     const reset = await call(dashboard, 'POST', '/control/reset', auth, {});
     expect(reset.json).toMatchObject({ from: 'HALTED', to: 'PAUSED' });
+  });
+
+  it('answers a body it cannot read (broken gzip, unsupported encoding or charset, not JSON, too large) with JSON and no stack, and applies nothing', async () => {
+    const dashboard = await start({ token: TOKEN });
+    const send = async (headers: Record<string, string>, body: Uint8Array | string) => {
+      const res = await fetch(`${dashboard.url}/control/halt`, { method: 'POST', headers: { ...bearer(TOKEN), 'content-type': 'application/json', ...headers }, body });
+      return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+    };
+    const cases: { headers: Record<string, string>; body: string; status: number; error: string }[] = [
+      { headers: { 'content-encoding': 'gzip' }, body: 'definitely not gzip', status: 400, error: 'the body could not be decompressed: it does not match its Content-Encoding' },
+      { headers: { 'content-encoding': 'br' }, body: 'not brotli either', status: 400, error: 'the body could not be decompressed: it does not match its Content-Encoding' },
+      { headers: { 'content-encoding': 'compress' }, body: '{}', status: 415, error: 'unsupported Content-Encoding "compress": send the body uncompressed, or as gzip, deflate or br' },
+      { headers: { 'content-type': 'application/json; charset=latin9' }, body: '{}', status: 415, error: 'unsupported charset "latin9": send UTF-8' },
+      { headers: {}, body: '{"reason": ', status: 400, error: 'the body is not valid JSON' },
+      { headers: {}, body: JSON.stringify({ reason: 'x'.repeat(9_000) }), status: 413, error: 'the body is too large (at most 8192 bytes)' },
+    ];
+    for (const { headers, body, status, error } of cases) {
+      const reply = await send(headers, body);
+      const label = JSON.stringify(headers);
+      expect(reply.status, label).toBe(status);
+      expect(reply.type, label).toContain('application/json');
+      expect(JSON.parse(reply.text), label).toEqual({ error });
+    }
+    expect((await control.current()).state).toBe('RUNNING');
+
+    // A body that is gzip indeed is read as usual.
+    const halted = await send({ 'content-encoding': 'gzip' }, gzipSync(JSON.stringify({ reason: 'gzipped' })));
+    expect(halted.status).toBe(200);
+    expect(await control.current()).toMatchObject({ state: 'HALTED', reason: 'gzipped' });
   });
 
   it('takes the bearer token even when the dashboard has a Basic-auth password, while Bull Board still demands Basic auth', async () => {

@@ -124,7 +124,7 @@ describe('startDashboard', () => {
     for (const [method, path] of [['GET', '/ui'], ['GET', '/ui/api/queues'], ['GET', '/ui/queue/risk'], ['PUT', '/ui/api/queues/risk/pause'], ['PUT', '/ui/api/queues/resume']] as const) {
       const res = await fetch(`${dashboard.url}${path}`, { method });
       expect(res.status, `${method} ${path}`).toBe(503);
-      expect(await res.text(), `${method} ${path}`).toBe(BOARD_OFF_TEXT);
+      expect(await res.json(), `${method} ${path}`).toEqual({ error: BOARD_OFF_TEXT });
     }
     expect(BOARD_OFF_TEXT).toContain('set DASHBOARD_PASSWORD');
     const risk = new Queue('risk', { connection, prefix: t.keys.queuePrefix });

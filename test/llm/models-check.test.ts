@@ -27,17 +27,17 @@ describe('triplegain models check', () => {
       [
         'llm:',
         '  providers:',
-        `    deepseek: { baseUrl: "${server.openAiUrl}", apiKey: "${KEYS.deepseek}", model: "${models.deepseek}" }`,
+        `    deepseek: { baseUrl: "${server.openAiUrl}", apiKey: "\${DEEPSEEK_API_KEY}", model: "${models.deepseek}" }`,
         // Without a key, a provider that is not on this machine (a local server needs none).
         models.openai === null
           ? '    openai: { baseUrl: "https://api.openai.invalid/v1", apiKey: "", model: "gpt-6-luna" }'
-          : `    openai: { baseUrl: "${server.openAiUrl}", apiKey: "${KEYS.openai}", model: "${models.openai}" }`,
-        `    anthropic: { baseUrl: "${server.url}", apiKey: "${KEYS.anthropic}", model: "${models.anthropic}" }`,
+          : `    openai: { baseUrl: "${server.openAiUrl}", apiKey: "\${OPENAI_API_KEY}", model: "${models.openai}" }`,
+        `    anthropic: { baseUrl: "${server.url}", apiKey: "\${ANTHROPIC_API_KEY}", model: "${models.anthropic}" }`,
         '',
       ].join('\n'),
     );
-    // The environment's own keys and overrides must not leak in.
-    const env = { DEEPSEEK_API_KEY: '', OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', TRIPLEGAIN_CONFIG: '' };
+    // Keys come from the environment (a file may only refer to them); the shell's own must not leak in.
+    const env = { DEEPSEEK_API_KEY: KEYS.deepseek, OPENAI_API_KEY: models.openai === null ? '' : KEYS.openai, ANTHROPIC_API_KEY: KEYS.anthropic, TRIPLEGAIN_CONFIG: '' };
     const result = await runCli(env, ['-c', file, 'models', 'check', '--timeout-ms', '10000'], 60_000);
     for (const key of Object.values(KEYS)) expect(result.stdout + result.stderr).not.toContain(key);
     return { ...result, lines: result.stdout.trimEnd().split('\n') };

@@ -15,7 +15,8 @@ export const DashboardConfig = z
     user: z.string().min(1).default('admin'),
     /**
      * Basic-auth password, from `DASHBOARD_PASSWORD`; empty turns Bull Board off (`/ui` answers
-     * 503) and restricts the server to localhost.
+     * 503) and restricts the server to localhost. Off loopback it must have at least 16
+     * characters, else the dashboard refuses to start (`checkPasswordForHost`).
      */
     password: secret(),
     /**

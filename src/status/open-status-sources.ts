@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/app-config.ts';
-import type { Db } from '../db/open-database.ts';
 import { createKeys } from '../keys.ts';
 import { createRedis } from '../redis/create-redis.ts';
 import { resolveRedis } from '../redis/resolve-redis.ts';
@@ -8,6 +7,7 @@ import type { Logger } from '../shared/logger.ts';
 import { redactSecrets, redactUrl } from '../shared/redact-secrets.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import type { SourceUnavailable, StatusSources } from './read-status.ts';
+import type { SqlClient } from './sql-client.ts';
 
 /** Connections the status reader may use at once: one per query it runs in parallel is not needed, a few are plenty. */
 const STATUS_POOL_SIZE = 3;
@@ -30,7 +30,7 @@ export async function openStatusSources(config: AppConfig, logger: Logger): Prom
   const [redis, database] = await Promise.all([openRedis(config, logger), openPostgres(config)]);
   return {
     redis: 'error' in redis ? redis : { redis: redis.redis, keys: createKeys(config.redis.keyPrefix) },
-    database: 'error' in database ? database : { db: database.db },
+    database: 'error' in database ? database : { sql: database.sql },
     async close() {
       if (!('error' in redis)) redis.redis.disconnect();
       if (!('error' in database)) await boundedWait(database.close(), config.app.connectTimeoutMs);
@@ -57,14 +57,14 @@ async function openRedis(config: AppConfig, logger: Logger): Promise<{ redis: Re
   }
 }
 
-async function openPostgres(config: AppConfig): Promise<{ db: Db; close(): Promise<void> } | SourceUnavailable> {
+async function openPostgres(config: AppConfig): Promise<{ sql: SqlClient; close(): Promise<void> } | SourceUnavailable> {
   const url = config.database.url;
   if (url === '') {
     return { error: 'the database is the embedded PGlite of the running process, which only that process may open: set DATABASE_URL (database.url) to PostgreSQL to see positions, orders and P&L here' };
   }
   const timeoutMs = config.app.connectTimeoutMs;
-  // Loaded only here: Redis is read meanwhile, and a PGlite setup never needs them.
-  const [{ Pool }, { drizzle }, schema] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres'), import('../db/schema/index.ts')]);
+  // Loaded only here, while Redis answers: a PGlite setup never needs it.
+  const { Pool } = await import('pg');
   let pool: InstanceType<typeof Pool>;
   try {
     pool = new Pool({
@@ -87,7 +87,7 @@ async function openPostgres(config: AppConfig): Promise<{ db: Db; close(): Promi
     void pool.end().catch(() => undefined);
     return { error: `cannot open PostgreSQL at ${redactUrl(url)} within ${timeoutMs} ms: ${redactSecrets(describeError(err))}` };
   }
-  return { db: drizzle({ client: pool, schema }), close: () => pool.end() };
+  return { sql: pool, close: () => pool.end() };
 }
 
 /** `work`, or a rejection once `timeoutMs` of wall time has passed. */

@@ -1,17 +1,12 @@
-import { and, asc, desc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { z } from 'zod';
 import { utcDayStartMs } from '../clock/utc-periods.ts';
-import type { Db } from '../db/open-database.ts';
-import { candles } from '../db/schema/candles.ts';
-import { coordinatorDecisions } from '../db/schema/coordinator-decisions.ts';
-import { orders, type OrderRow } from '../db/schema/orders.ts';
-import { portfolioSnapshots, type PortfolioSnapshotRow } from '../db/schema/portfolio-snapshots.ts';
-import { riskDecisions } from '../db/schema/risk-decisions.ts';
 import type { Timeframe } from '../market/timeframes.ts';
 import { reconcilableOrderStatuses } from '../orders/order-status.ts';
-import type { Position } from '../positions/position.ts';
+import { Position, PositionProtection } from '../positions/position.ts';
 import { Dec, toStoredDecimal } from '../positions/position-decimal.ts';
-import { loadOpenPositions } from '../positions/position-store.ts';
 import { valuePosition } from '../positions/valuation.ts';
+import { DecimalString } from '../shared/decimal-string.ts';
+import type { SqlClient } from './sql-client.ts';
 import type { DatabasePart, DecisionStatus, OpenOrderStatus, PositionStatus, TodayPnlSection } from './status-document.ts';
 
 /** Decisions shown, newest first. */
@@ -19,81 +14,162 @@ const DECISIONS_SHOWN = 5;
 /** Stop-loss orders with these statuses rest on the exchange (it has acknowledged them). */
 const ON_EXCHANGE: readonly string[] = ['open', 'partially_filled'];
 
+// Plain SQL over the tables of src/db/schema (the status test runs it on the migrated schema):
+// numerics come back without their padding ("68600.1", as drizzle's columns read them), instants
+// as epoch milliseconds.
+const dec = (column: string) => `trim_scale(${column})::text`;
+const ms = (column: string) => `floor(extract(epoch from ${column}) * 1000)::float8`;
+
+const epochMs = z.number().int().nonnegative();
+
+const PositionRow = z.object({
+  symbol: z.string(),
+  side: z.string(),
+  quantity: DecimalString,
+  avg_entry_price: DecimalString,
+  leverage: DecimalString,
+  realized_pnl_usd: DecimalString,
+  fees_usd: DecimalString,
+  protection: z.unknown(),
+  opened_at_ms: epochMs,
+  updated_at_ms: epochMs,
+});
+
+const OrderRow = z.object({
+  client_order_id: z.string(),
+  exchange_order_id: z.string().nullable(),
+  symbol: z.string(),
+  side: z.string(),
+  type: z.string(),
+  purpose: z.string(),
+  status: z.string(),
+  quantity: DecimalString,
+  filled_quantity: DecimalString,
+  limit_price: DecimalString.nullable(),
+  trigger_price: DecimalString.nullable(),
+  created_at_ms: epochMs,
+});
+type OrderRow = z.infer<typeof OrderRow>;
+
+const SnapshotRow = z.object({
+  at_ms: epochMs,
+  equity_usd: DecimalString,
+  cash_usd: DecimalString,
+  exposure_usd: DecimalString,
+  unrealized_pnl_usd: DecimalString,
+});
+type SnapshotRow = z.infer<typeof SnapshotRow>;
+
+const BarRow = z.object({ close: DecimalString, open_time_ms: epochMs });
+type BarRow = z.infer<typeof BarRow>;
+
+const DecisionRow = z.object({
+  created_at_ms: epochMs,
+  signal_id: z.string(),
+  symbol: z.string(),
+  action: z.string(),
+  outcome: z.string(),
+  proposal_id: z.string().nullable(),
+  risk: z.string().nullable(),
+});
+
 export interface DatabasePartArgs {
-  db: Db;
+  sql: SqlClient;
   account: string;
   timeframe: Timeframe;
   nowMs: number;
 }
 
 /**
- * What the database knows about the account: the latest valuation and today's P&L, each
- * open position at its mark with its stop, the working orders, and the last decisions. The
- * queries run at once. Reads only.
+ * What the database knows about the account: the latest valuation and today's P&L (see
+ * `TodayPnlSection`), each open position at its mark (the latest stored close of the
+ * configured timeframe, as `markOf` takes it) with its stop and whether that stop rests on the
+ * exchange, the working orders, and the last decisions. The queries run at once. Reads only.
+ *
+ * @throws ZodError when a stored row no longer fits (a position the domain would refuse).
  */
 export async function readDatabasePart(args: DatabasePartArgs): Promise<DatabasePart> {
-  const { db, account } = args;
+  const { sql, account } = args;
   const dayStartMs = utcDayStartMs(args.nowMs);
-  const [positions, working, latest, before, firstToday, decisions] = await Promise.all([
-    loadOpenPositions(db, account),
-    db
-      .select()
-      .from(orders)
-      .where(and(eq(orders.exchange, account), inArray(orders.status, [...reconcilableOrderStatuses])))
-      .orderBy(desc(orders.createdAt), desc(orders.clientOrderId)),
-    first(db.select().from(portfolioSnapshots).where(eq(portfolioSnapshots.account, account)).orderBy(desc(portfolioSnapshots.at)).limit(1)),
-    first(db.select().from(portfolioSnapshots).where(and(eq(portfolioSnapshots.account, account), lt(portfolioSnapshots.at, new Date(dayStartMs)))).orderBy(desc(portfolioSnapshots.at)).limit(1)),
-    first(db.select().from(portfolioSnapshots).where(and(eq(portfolioSnapshots.account, account), gte(portfolioSnapshots.at, new Date(dayStartMs)))).orderBy(asc(portfolioSnapshots.at)).limit(1)),
-    lastDecisions(db),
+  const rows = async <T>(schema: z.ZodType<T>, text: string, params: unknown[] = []): Promise<T[]> => (await sql.query(text, params)).rows.map((r) => schema.parse(r));
+  const snapshot = `SELECT ${ms('at')} AS at_ms, ${dec('equity_usd')} AS equity_usd, ${dec('cash_usd')} AS cash_usd, ${dec('exposure_usd')} AS exposure_usd, ${dec('unrealized_pnl_usd')} AS unrealized_pnl_usd FROM portfolio_snapshots WHERE account = $1`;
+
+  const [positionRows, working, [latest], [before], [firstToday], decisions] = await Promise.all([
+    rows(
+      PositionRow,
+      `SELECT symbol, side, ${dec('quantity')} AS quantity, ${dec('avg_entry_price')} AS avg_entry_price, ${dec('leverage')} AS leverage, ${dec('realized_pnl_usd')} AS realized_pnl_usd, ${dec('fees_usd')} AS fees_usd, protection, ${ms('opened_at')} AS opened_at_ms, ${ms('updated_at')} AS updated_at_ms
+       FROM positions WHERE account = $1 AND status = 'open' ORDER BY symbol`,
+      [account],
+    ),
+    // Newest first: the first working stop of a symbol is the one a stop sync left.
+    rows(
+      OrderRow,
+      `SELECT client_order_id, exchange_order_id, symbol, side, type, purpose, status, ${dec('quantity')} AS quantity, ${dec('filled_quantity')} AS filled_quantity, ${dec('limit_price')} AS limit_price, ${dec('trigger_price')} AS trigger_price, ${ms('created_at')} AS created_at_ms
+       FROM orders WHERE exchange = $1 AND status = ANY($2::text[]) ORDER BY created_at DESC, client_order_id DESC`,
+      [account, [...reconcilableOrderStatuses]],
+    ),
+    rows(SnapshotRow, `${snapshot} ORDER BY at DESC LIMIT 1`, [account]),
+    rows(SnapshotRow, `${snapshot} AND at < $2 ORDER BY at DESC LIMIT 1`, [account, new Date(dayStartMs)]),
+    rows(SnapshotRow, `${snapshot} AND at >= $2 ORDER BY at ASC LIMIT 1`, [account, new Date(dayStartMs)]),
+    rows(
+      DecisionRow,
+      `SELECT ${ms('c.created_at')} AS created_at_ms, c.signal_id, c.symbol, c.action, c.outcome, c.proposal_id, r.decision AS risk
+       FROM coordinator_decisions c LEFT JOIN risk_decisions r ON r.proposal_id = c.proposal_id
+       ORDER BY c.created_at DESC, c.signal_id DESC LIMIT ${DECISIONS_SHOWN}`,
+    ),
   ]);
-  const marks = await Promise.all(positions.map((p) => latestBar(db, p.symbol, args.timeframe)));
+  const positions = positionRows.map(toPosition);
+  const marks = await Promise.all(
+    positions.map(async (p) => {
+      const [bar] = await rows(BarRow, `SELECT ${dec('close')} AS close, ${ms('open_time')} AS open_time_ms FROM candles WHERE symbol = $1 AND timeframe = $2 ORDER BY open_time DESC LIMIT 1`, [p.symbol, args.timeframe]);
+      return bar ?? null;
+    }),
+  );
 
   return {
     available: true,
     account,
-    portfolio: latest
-      ? { valuedAtMs: latest.at.getTime(), equityUsd: latest.equityUsd, cashUsd: latest.cashUsd, exposureUsd: latest.exposureUsd, unrealizedPnlUsd: latest.unrealizedPnlUsd }
-      : null,
+    portfolio: latest ? { valuedAtMs: latest.at_ms, equityUsd: latest.equity_usd, cashUsd: latest.cash_usd, exposureUsd: latest.exposure_usd, unrealizedPnlUsd: latest.unrealized_pnl_usd } : null,
     today: todayPnl(latest, before ?? firstToday, dayStartMs),
     positions: positions.map((p, i) => positionStatus(p, marks[i] ?? null, working)),
     // Oldest first, as people read a list of orders.
     openOrders: working.map(openOrder).reverse(),
-    decisions,
+    decisions: decisions.map(
+      (d): DecisionStatus => ({ atMs: d.created_at_ms, signalId: d.signal_id, symbol: d.symbol, action: d.action, outcome: d.outcome, proposalId: d.proposal_id, risk: d.risk }),
+    ),
   };
 }
 
-async function first<T>(rows: Promise<T[]>): Promise<T | undefined> {
-  return (await rows)[0];
-}
-
-/** The latest stored bar's close and open time: the mark `markOf` values a position at. */
-async function latestBar(db: Db, symbol: string, timeframe: Timeframe): Promise<{ close: string; openTimeMs: number } | null> {
-  const row = await first(
-    db
-      .select({ close: candles.close, openTime: candles.openTime })
-      .from(candles)
-      .where(and(eq(candles.symbol, symbol), eq(candles.timeframe, timeframe)))
-      .orderBy(desc(candles.openTime))
-      .limit(1),
-  );
-  return row ? { close: toStoredDecimal(new Dec(row.close)), openTimeMs: row.openTime.getTime() } : null;
+/** A stored position row as the domain's `Position`, as `toPosition` reads it. */
+function toPosition(row: z.infer<typeof PositionRow>): Position {
+  return Position.parse({
+    symbol: row.symbol,
+    side: row.side,
+    quantity: row.quantity,
+    avgEntryPrice: row.avg_entry_price,
+    leverage: Number(row.leverage),
+    realizedPnlUsd: row.realized_pnl_usd,
+    feesUsd: row.fees_usd,
+    openedAtMs: row.opened_at_ms,
+    updatedAtMs: row.updated_at_ms,
+    protection: PositionProtection.parse(row.protection),
+  });
 }
 
 /** See `TodayPnlSection`: null unless the latest snapshot is of today. */
-function todayPnl(latest: PortfolioSnapshotRow | undefined, base: PortfolioSnapshotRow | undefined, dayStartMs: number): TodayPnlSection | null {
-  if (!latest || !base || latest.at.getTime() < dayStartMs) return null;
+function todayPnl(latest: SnapshotRow | undefined, base: SnapshotRow | undefined, dayStartMs: number): TodayPnlSection | null {
+  if (!latest || !base || latest.at_ms < dayStartMs) return null;
   return {
     dayStartMs,
-    baseEquityUsd: base.equityUsd,
-    baseAtMs: base.at.getTime(),
-    equityUsd: latest.equityUsd,
-    pnlUsd: toStoredDecimal(new Dec(latest.equityUsd).minus(base.equityUsd)),
+    baseEquityUsd: base.equity_usd,
+    baseAtMs: base.at_ms,
+    equityUsd: latest.equity_usd,
+    pnlUsd: toStoredDecimal(new Dec(latest.equity_usd).minus(base.equity_usd)),
   };
 }
 
-function positionStatus(position: Position, mark: { close: string; openTimeMs: number } | null, working: readonly OrderRow[]): PositionStatus {
+function positionStatus(position: Position, mark: BarRow | null, working: readonly OrderRow[]): PositionStatus {
   const valued = mark ? valuePosition(position, mark.close) : null;
-  // Newest first (the query's order): the one a stop sync left working.
   const stops = working.filter((o) => o.symbol === position.symbol && o.purpose === 'stop_loss');
   const resting = stops.find((o) => ON_EXCHANGE.includes(o.status));
   const shown = resting ?? stops[0];
@@ -105,7 +181,7 @@ function positionStatus(position: Position, mark: { close: string; openTimeMs: n
     avgEntryPrice: position.avgEntryPrice,
     leverage: position.leverage,
     markPrice: mark?.close ?? null,
-    markAtMs: mark?.openTimeMs ?? null,
+    markAtMs: mark?.open_time_ms ?? null,
     unrealizedPnlUsd: valued?.unrealizedPnlUsd ?? null,
     realizedPnlUsd: position.realizedPnlUsd,
     openedAtMs: position.openedAtMs,
@@ -114,43 +190,24 @@ function positionStatus(position: Position, mark: { close: string; openTimeMs: n
       trailingStop: trailing?.stopPrice ?? null,
       takeProfit,
       onExchange: resting !== undefined,
-      order: shown ? { clientOrderId: shown.clientOrderId, status: shown.status, triggerPrice: shown.triggerPrice, quantity: shown.quantity } : null,
+      order: shown ? { clientOrderId: shown.client_order_id, status: shown.status, triggerPrice: shown.trigger_price, quantity: shown.quantity } : null,
     },
   };
 }
 
 function openOrder(o: OrderRow): OpenOrderStatus {
   return {
-    clientOrderId: o.clientOrderId,
-    exchangeOrderId: o.exchangeOrderId,
+    clientOrderId: o.client_order_id,
+    exchangeOrderId: o.exchange_order_id,
     symbol: o.symbol,
     side: o.side,
     type: o.type,
     purpose: o.purpose,
     status: o.status,
     quantity: o.quantity,
-    filledQuantity: o.filledQuantity,
-    limitPrice: o.limitPrice,
-    triggerPrice: o.triggerPrice,
-    createdAtMs: o.createdAt.getTime(),
+    filledQuantity: o.filled_quantity,
+    limitPrice: o.limit_price,
+    triggerPrice: o.trigger_price,
+    createdAtMs: o.created_at_ms,
   };
-}
-
-/** The coordinator's last decisions, newest first, with the risk verdict on each proposal. */
-async function lastDecisions(db: Db): Promise<DecisionStatus[]> {
-  const rows = await db
-    .select({
-      createdAt: coordinatorDecisions.createdAt,
-      signalId: coordinatorDecisions.signalId,
-      symbol: coordinatorDecisions.symbol,
-      action: coordinatorDecisions.action,
-      outcome: coordinatorDecisions.outcome,
-      proposalId: coordinatorDecisions.proposalId,
-      risk: riskDecisions.decision,
-    })
-    .from(coordinatorDecisions)
-    .leftJoin(riskDecisions, eq(riskDecisions.proposalId, coordinatorDecisions.proposalId))
-    .orderBy(desc(coordinatorDecisions.createdAt), desc(coordinatorDecisions.signalId))
-    .limit(DECISIONS_SHOWN);
-  return rows.map((r) => ({ atMs: r.createdAt.getTime(), signalId: r.signalId, symbol: r.symbol, action: r.action, outcome: r.outcome, proposalId: r.proposalId, risk: r.risk }));
 }

@@ -1,4 +1,3 @@
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { topicStats } from '../bus/bus-stats.ts';
 import { topics } from '../bus/topics.ts';
@@ -6,18 +5,18 @@ import { ControlStateRecord, INITIAL_CONTROL_STATE } from '../control/control-st
 import { submissionsInFlight } from '../control/submission-fence.ts';
 import { DegradationState } from '../degradation/degradation-state.ts';
 import type { Keys } from '../keys.ts';
-import { queueNames, type QueueName } from '../queues/queue-names.ts';
+import { queueNames } from '../queues/queue-names.ts';
 import { RiskState } from '../risk/risk-state.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
-import { RiskSection, type BusTopicLag, type ControlSection, type QueueHealth, type RedisPart } from './status-document.ts';
+import { readQueueHealth } from './read-queue-health.ts';
+import { RiskSection, type BusTopicLag, type ControlSection, type RedisPart } from './status-document.ts';
 
 /** The risk mirror as the risk worker writes it: the state and its account. */
 const RiskMirror = RiskState.extend({ account: RiskSection.shape.account });
 
 /**
  * What Redis knows: the trading state, degradation, risk breakers, every queue's counts and
- * every bus group's lag, read at once. Reads only (BullMQ's count script drops a v4 marker
- * from a wait list, nothing else).
+ * every bus group's lag, read at once. Reads only.
  *
  * @throws TriplegainError `DATA_INVALID` when the control state or the risk mirror is unreadable.
  */
@@ -29,7 +28,7 @@ export async function readRedisPart(deps: { redis: Redis; keys: Keys }): Promise
     redis.zrange(keys.protectionPending, 0, -1),
     redis.get(keys.degradation),
     redis.get(keys.riskStateMirror),
-    Promise.all(queueNames.map((name) => queueHealth(redis, keys, name))),
+    Promise.all(queueNames.map((name) => readQueueHealth(redis, keys, name))),
     readBus(redis, keys),
   ]);
   return {
@@ -84,18 +83,6 @@ function safeJson(text: string): unknown {
     return JSON.parse(text) as unknown;
   } catch {
     return undefined;
-  }
-}
-
-/** One queue's counts through BullMQ's own API, on the shared connection (closing the queue leaves it open). */
-async function queueHealth(redis: Redis, keys: Keys, name: QueueName): Promise<QueueHealth> {
-  const queue = new Queue(name, { connection: redis, prefix: keys.queuePrefix });
-  try {
-    const [counts, paused] = await Promise.all([queue.getJobCounts('wait', 'paused', 'prioritized', 'waiting-children', 'active', 'delayed', 'failed'), queue.isPaused()]);
-    const n = (type: string) => counts[type] ?? 0;
-    return { name, waiting: n('wait') + n('paused') + n('prioritized'), active: n('active'), delayed: n('delayed'), failed: n('failed'), paused };
-  } finally {
-    await queue.close();
   }
 }
 

@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
-import type { Db } from '../db/open-database.ts';
 import type { Keys } from '../keys.ts';
 import type { Timeframe } from '../market/timeframes.ts';
 import { redactSecrets } from '../shared/redact-secrets.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import { readDatabasePart } from './read-database-part.ts';
 import { readRedisPart } from './read-redis-part.ts';
+import type { SqlClient } from './sql-client.ts';
 import { StatusDocument, type UnavailablePart } from './status-document.ts';
 
 /** A source that could not be opened: why, said to people (secrets redacted). */
@@ -16,8 +16,8 @@ export interface SourceUnavailable {
 export interface StatusSources {
   /** Redis and the key layout, or why it could not be reached. */
   redis: { redis: Redis; keys: Keys } | SourceUnavailable;
-  /** The database, or why it could not be opened. */
-  database: { db: Db } | SourceUnavailable;
+  /** The database (`sqlClientOf(database)`, or a pool of its own), or why it could not be opened. */
+  database: { sql: SqlClient } | SourceUnavailable;
   /** The account whose positions, orders and valuations are shown: `execution.exchange`. */
   account: string;
   /** Marks are the latest stored closes of this timeframe (`marketData.timeframe`), as valuation takes them. */
@@ -39,7 +39,7 @@ export async function readStatus(sources: StatusSources): Promise<StatusDocument
     'error' in sources.redis ? unavailable(sources.redis.error) : settle(readRedisPart(sources.redis), sources.timeoutMs, 'Redis'),
     'error' in sources.database
       ? unavailable(sources.database.error)
-      : settle(readDatabasePart({ db: sources.database.db, account: sources.account, timeframe: sources.timeframe, nowMs: sources.nowMs }), sources.timeoutMs, 'the database'),
+      : settle(readDatabasePart({ sql: sources.database.sql, account: sources.account, timeframe: sources.timeframe, nowMs: sources.nowMs }), sources.timeoutMs, 'the database'),
   ]);
   return StatusDocument.parse({ schemaVersion: 1, generatedAtMs: sources.nowMs, complete: redis.available && database.available, redis, database });
 }

@@ -2,7 +2,6 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { ControlPlane } from '../control/control-plane.ts';
 import { createControlRouter } from '../control/control-router.ts';
-import { readClusterStatus } from '../control/read-cluster-status.ts';
 import { startDashboard } from '../dashboard/start-dashboard.ts';
 import { effectiveSchedules } from '../queues/effective-schedules.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
@@ -10,6 +9,7 @@ import { syncReconcileSchedule, syncSchedules } from '../queues/sync-schedules.t
 import { openRuntime } from './open-runtime.ts';
 import { roleNames } from './role-names.ts';
 import { startWorkerRole } from './start-worker-role.ts';
+import { createStatusReader } from '../status/status-reader.ts';
 
 /** Wall time a stopping process gets past `app.shutdownDeadlineMs` to release what it holds before it exits anyway (code 1). */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -71,11 +71,13 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
     if (runs('dashboard')) {
       const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-dashboard' });
       const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection, bus: rt.bus, logger });
-      const router = createControlRouter({ control, token: config.control.token, status: () => readClusterStatus({ control, redis: rt.redis, keys: rt.keys }), logger });
+      const statusReader = createStatusReader({ config, redis: rt.redis, keys: rt.keys, database: rt.database });
+      const router = createControlRouter({ control, token: config.control.token, status: () => statusReader.read(), logger });
       const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }] });
       stops.push(async () => {
         await dashboard.close();
         connection.disconnect();
+        await statusReader.close();
       });
     }
     await rt.bus.publish('system.alert_raised', {

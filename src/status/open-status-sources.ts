@@ -94,7 +94,8 @@ async function openPostgres(config: AppConfig): Promise<{ sql: SqlClient; close(
     return { error: `cannot open PostgreSQL at ${redactUrl(url)}: ${reason(err)}` };
   }
   try {
-    await within(pool.query('select 1'), timeoutMs);
+    // Bounded by the pool's own timeouts: the connection's, then the query's.
+    await pool.query('select 1');
   } catch (err) {
     void pool.end().catch(() => undefined);
     return { error: `cannot open PostgreSQL at ${redactUrl(url)} within ${timeoutMs} ms: ${reason(err)}` };

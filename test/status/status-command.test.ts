@@ -52,6 +52,35 @@ async function silentServer(): Promise<{ port: number; close(): Promise<void> }>
   };
 }
 
+/**
+ * A PostgreSQL stand-in that lets a client connect (authentication ok, ready for query) and
+ * then never answers a query: a server stuck behind a lock or a dead disk.
+ */
+async function stuckPostgres(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    // The startup message is the first thing a client sends; answer it, then nothing more.
+    socket.once('data', () => {
+      const authOk = Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 0]);
+      const ready = Buffer.from([0x5a, 0, 0, 0, 5, 0x49]);
+      socket.write(Buffer.concat([authOk, ready]));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 describe('triplegain status', () => {
   let t: TestBus;
   let tdb: TestDatabase;
@@ -177,6 +206,18 @@ describe('triplegain status', () => {
     expect(doc.database).toEqual({ available: false, error: expect.stringContaining('within 2000 ms') });
     expect(doc.redis.available).toBe(true);
     // The connect timeout, plus a process start on a loaded machine; not pg's own minutes.
+    expect(Date.now() - started).toBeLessThan(12_000);
+  }, 60_000);
+
+  it('with a PostgreSQL that connects and then never answers a query, gives up and exits', async () => {
+    const stuck = await stuckPostgres();
+    closers.push(() => stuck.close());
+    env.DATABASE_URL = `postgres://nobody@127.0.0.1:${stuck.port}/none`;
+    const started = Date.now();
+    const { code, stdout } = await cli('status', '--json');
+    expect(code).toBe(1);
+    expect(StatusDocument.parse(JSON.parse(stdout)).database).toEqual({ available: false, error: expect.stringContaining('within 2000 ms') });
+    // Not held open by a query that never ends.
     expect(Date.now() - started).toBeLessThan(12_000);
   }, 60_000);
 

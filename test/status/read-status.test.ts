@@ -1,6 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import { Queue } from 'bullmq';
 import { Pool } from 'pg';
+import { portfolioSnapshots } from '../../src/db/schema/portfolio-snapshots.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readQueueHealth } from '../../src/status/read-queue-health.ts';
 import { readStatus } from '../../src/status/read-status.ts';
@@ -35,6 +36,31 @@ describe('readStatus', () => {
     ]);
     expect(doc.database.openOrders).toHaveLength(3);
     expect(doc.database.today?.pnlUsd).toBe('400');
+  });
+
+  it("measures today's P&L from the last valuation before 00:00 UTC, else the day's first, and has none without a valuation today", async () => {
+    const tdb = await createTestDatabase('postgres');
+    cleanups.push(() => tdb.cleanup());
+    const day = Date.UTC(2026, 0, 10);
+    const nowMs = day + 15 * 3_600_000;
+    const row = (atMs: number, equityUsd: string) => ({ account: 'paper', at: new Date(atMs), equityUsd, cashUsd: equityUsd, exposureUsd: '0', unrealizedPnlUsd: '0', realizedPnlUsd: '0', feesUsd: '0', positions: [] });
+    const today = async () => {
+      const doc = await readStatus({ redis: t, database: { sql: sqlClientOf(tdb.database) }, account: 'paper', timeframe: '1h', nowMs, timeoutMs: 5_000 });
+      if (!doc.database.available) throw new Error(doc.database.error);
+      return doc.database.today;
+    };
+
+    await tdb.db.insert(portfolioSnapshots).values([row(day - 2 * 86_400_000, '8000'), row(day - 86_400_000 + 3_600_000, '9000')]);
+    // Nothing valued today: no P&L for today, though there is an equity.
+    expect(await today()).toBeNull();
+
+    await tdb.db.insert(portfolioSnapshots).values([row(day + 2 * 3_600_000, '9100'), row(day + 14 * 3_600_000, '9400')]);
+    expect(await today()).toEqual({ dayStartMs: day, baseEquityUsd: '9000', baseAtMs: day - 86_400_000 + 3_600_000, equityUsd: '9400', pnlUsd: '400' });
+
+    // A fresh account: the day's first valuation is the base.
+    await tdb.db.delete(portfolioSnapshots);
+    await tdb.db.insert(portfolioSnapshots).values([row(day + 2 * 3_600_000, '9100'), row(day + 14 * 3_600_000, '9050.5')]);
+    expect(await today()).toMatchObject({ baseEquityUsd: '9100', equityUsd: '9050.5', pnlUsd: '-49.5' });
   });
 
   it('counts a queue as BullMQ does', async () => {

@@ -1,4 +1,7 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -145,6 +148,22 @@ describe('triplegain status', () => {
     expect(decisions).toMatch(/ BTC\/USD +BUY +proposed +approved +sig-6$/m);
     // For people: no JSON anywhere.
     expect(stdout).not.toMatch(/[{}]/);
+  }, 60_000);
+
+  it('loads neither the exchange, the model SDKs, the web server, drizzle nor BullMQ beyond its key builder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tgtest-status-modules-'));
+    closers.push(() => rm(dir, { recursive: true, force: true }));
+    const log = join(dir, 'resolved.log');
+    const { code, stderr } = await runCli({ ...env, TRIPLEGAIN_TEST_RESOLVED_LOG: log, NODE_OPTIONS: '--import ./test/fixtures/record-resolved-modules.mjs' }, ['status'], 30_000);
+    expect(code, stderr).toBe(0);
+    const urls = (await readFile(log, 'utf8')).split('\n').filter((u) => u !== '');
+    const packageOf = (url: string) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
+    const packages = new Set(urls.flatMap((u) => packageOf(u) ?? []));
+    // The recorder saw the reads: the list below is not empty by accident.
+    expect(packages).toContain('pg');
+    expect(packages).toContain('ioredis');
+    expect(['ccxt', 'openai', '@anthropic-ai/sdk', 'express', '@bull-board/api', '@bull-board/express', 'drizzle-orm', '@electric-sql/pglite'].filter((p) => packages.has(p))).toEqual([]);
+    expect(urls.filter((u) => packageOf(u) === 'bullmq').map((u) => u.replace(/.*\/node_modules\/bullmq\//, ''))).toEqual(['dist/esm/classes/queue-keys.js']);
   }, 60_000);
 
   it('--json gives the same as one document that passes the schema', async () => {

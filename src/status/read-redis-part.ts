@@ -49,8 +49,8 @@ function controlSection(hash: Record<string, string>, pausedQueues: string[], su
     if (!parsed.success) throw new TriplegainError('DATA_INVALID', `the control state is unreadable: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
     record = parsed.data;
   }
-  const { state, version, resets, changedAtMs, requestedBy, reason } = record;
-  return { state, version, resets, changedAtMs, requestedBy, reason, pausedQueues, submissionsInFlight, protectionPending };
+  const { state, version, resets, changedAtMs, requestedBy, reason, cancelOrders, flatten } = record;
+  return { state, version, resets, changedAtMs, requestedBy, reason, cancelOrders, flatten, pausedQueues, submissionsInFlight, protectionPending };
 }
 
 function degradationSection(json: string | null): RedisPart['degradation'] {

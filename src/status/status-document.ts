@@ -36,6 +36,9 @@ export const ControlSection = z
     changedAtMs: epochMs,
     requestedBy: z.string(),
     reason: z.string(),
+    /** With HALTED: the halt also cancels open orders / closes every position (carried out by the execution side). */
+    cancelOrders: z.boolean(),
+    flatten: z.boolean(),
     /** The queues paused in Redis now (BullMQ's pause), whatever the state says they should be. */
     pausedQueues: z.array(z.string()),
     /** Order submissions admitted and not yet finished (their ids). */

@@ -172,7 +172,7 @@ describe('triplegain status', () => {
     const doc = StatusDocument.parse(JSON.parse(stdout));
     expect(doc.complete).toBe(true);
     if (!doc.redis.available || !doc.database.available) throw new Error('a part is missing');
-    expect(doc.redis.control).toMatchObject({ state: 'PAUSED', version: 1, requestedBy: 'test', reason: 'drill', submissionsInFlight: [] });
+    expect(doc.redis.control).toMatchObject({ state: 'PAUSED', version: 1, requestedBy: 'test', reason: 'drill', cancelOrders: false, flatten: false, submissionsInFlight: [], protectionPending: [] });
     expect(doc.redis.risk).toMatchObject({ account: 'paper', tradingState: 'REDUCING', breakers: { dailyLoss: { tripped: true, lossPct: '5.1' }, weeklyLoss: { tripped: false }, drawdown: { tripped: false } } });
     expect(doc.redis.queues.find((q) => q.name === 'ta')).toEqual({ name: 'ta', waiting: 1, active: 0, delayed: 0, failed: 0, paused: true });
     expect(doc.redis.bus).toContainEqual({ topic: 'execution_events', length: 2, deadLetters: 0, groups: [{ group: 'g1', consumers: 0, pending: 0, lag: 2, lagExact: true }] });

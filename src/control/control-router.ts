@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { httpErrorReply } from '../shared/http-error-reply.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
+import type { StatusDocument } from '../status/status-document.ts';
 import type { ControlPlane } from './control-plane.ts';
 import { ControlCommand } from './coordinator-state.ts';
-import type { ClusterStatus } from './read-cluster-status.ts';
 import type { TradeDesk } from '../trades/trade-desk.ts';
 
 /** Body of `POST /control/<command>`. */
@@ -30,7 +30,8 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
  * The HTTP control API: `POST /control/pause|resume|halt|reset` (JSON body `{ reason?,
- * cancelOrders?, flatten? }`) and `GET /control/status`, every call with
+ * cancelOrders?, flatten? }`) and `GET /control/status` (the status document, `StatusDocument`;
+ * 200 also when a part is unavailable: the document says which), every call with
  * `Authorization: Bearer <control.token>`. Without a configured token every call is refused
  * (403), so the API is off until an operator sets `CONTROL_API_TOKEN`.
  *
@@ -41,7 +42,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * known (a denial included), 202 while still pending; a refused request is `{ error, code }`
  * with 400 (bad input), 404 (no such pair's price, position or order), 409 (HALTED) or 503.
  */
-export function createControlRouter(deps: { control: ControlPlane; token: string; status: () => Promise<ClusterStatus>; logger: Logger; trades?: ManualTrades }): Router {
+export function createControlRouter(deps: { control: ControlPlane; token: string; status: () => Promise<StatusDocument>; logger: Logger; trades?: ManualTrades }): Router {
   const router = express.Router();
   // Authentication first: nothing, not even a body parse, runs for a caller without the token.
   router.use((req, res, next) => {

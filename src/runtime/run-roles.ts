@@ -2,7 +2,6 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { ControlPlane } from '../control/control-plane.ts';
 import { createControlRouter } from '../control/control-router.ts';
-import { readClusterStatus } from '../control/read-cluster-status.ts';
 import { startDashboard } from '../dashboard/start-dashboard.ts';
 import { effectiveSchedules } from '../queues/effective-schedules.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
@@ -12,6 +11,7 @@ import { openTradeDesk } from '../trades/open-trade-desk.ts';
 import { openRuntime } from './open-runtime.ts';
 import { roleNames } from './role-names.ts';
 import { startWorkerRole } from './start-worker-role.ts';
+import { createStatusReader } from '../status/status-reader.ts';
 
 /** Wall time a stopping process gets past `app.shutdownDeadlineMs` to release what it holds before it exits anyway (code 1). */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -86,7 +86,9 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
       const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection, bus: rt.bus, logger });
       const trades = openTradeDesk(rt, connection);
       stops.push(() => trades.close());
-      const router = createControlRouter({ control, token: config.control.token, status: () => readClusterStatus({ control, redis: rt.redis, keys: rt.keys }), logger, trades: trades.desk });
+      const statusReader = createStatusReader({ config, redis: rt.redis, keys: rt.keys, database: rt.database });
+      stops.push(() => statusReader.close());
+      const router = createControlRouter({ control, token: config.control.token, status: () => statusReader.read(), logger, trades: trades.desk });
       const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }] });
       stops.push(() => dashboard.close());
     }

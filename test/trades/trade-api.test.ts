@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock/clock.ts';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
 import { createControlRouter } from '../../src/control/control-router.ts';
-import { readClusterStatus } from '../../src/control/read-cluster-status.ts';
+import { readStatus } from '../../src/status/read-status.ts';
 import { startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
 import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
@@ -37,7 +37,7 @@ describe('POST /control/trade/open|close|cancel', () => {
       logger: silentLogger,
     });
     const control = s.h.control;
-    const router = createControlRouter({ control, token: TOKEN, status: () => readClusterStatus({ control, redis: s.h.t.redis, keys: s.h.t.keys }), logger: silentLogger, trades: desk });
+    const router = createControlRouter({ control, token: TOKEN, status: () => readStatus({ redis: { redis: s.h.t.redis, keys: s.h.t.keys }, database: { error: 'not read in this test' }, account: 'paper', timeframe: '1h', nowMs: Date.now(), timeoutMs: 5_000 }), logger: silentLogger, trades: desk });
     dashboard = await startDashboard({ config: { ...DashboardConfig.parse({}), port: 0 }, connection: s.h.deps.connection, keys: s.h.t.keys, logger: silentLogger, routes: [{ path: '/control', router }] });
   });
   afterEach(async () => {

@@ -4,6 +4,8 @@ import { ControlPlane } from '../control/control-plane.ts';
 import { createControlRouter } from '../control/control-router.ts';
 import { readClusterStatus } from '../control/read-cluster-status.ts';
 import { startDashboard } from '../dashboard/start-dashboard.ts';
+import { readStatusPageExtras } from '../dashboard/status-page/read-status-page-extras.ts';
+import { statusPageRouter } from '../dashboard/status-page/status-page-router.ts';
 import { effectiveSchedules } from '../queues/effective-schedules.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
 import { syncReconcileSchedule, syncSchedules } from '../queues/sync-schedules.ts';
@@ -42,7 +44,8 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
   const rt = await openRuntime({
     configFile: options.configFile,
     allowEmbeddedRedis: true,
-    withDatabase: runs('worker'),
+    // The dashboard's status page reads equity, signals, denials and model spend from it.
+    withDatabase: runs('worker') || runs('dashboard'),
     service: 'triplegain',
   });
   const { config, logger } = rt;
@@ -71,8 +74,13 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
     if (runs('dashboard')) {
       const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-dashboard' });
       const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection, bus: rt.bus, logger });
-      const router = createControlRouter({ control, token: config.control.token, status: () => readClusterStatus({ control, redis: rt.redis, keys: rt.keys }), logger });
-      const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }] });
+      const status = () => readClusterStatus({ control, redis: rt.redis, keys: rt.keys });
+      const router = createControlRouter({ control, token: config.control.token, status, logger });
+      const db = rt.database?.db;
+      if (!db) throw new Error('the dashboard role opens the database, yet it is not open');
+      const extras = () => readStatusPageExtras({ db, account: config.execution.exchange, budgetUsd: config.llm.dailyBudgetUsd, nowMs: rt.clock.now() });
+      const page = statusPageRouter({ user: config.dashboard.user, control, status, extras, logger });
+      const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }], pages: [{ path: '/', router: page }] });
       stops.push(async () => {
         await dashboard.close();
         connection.disconnect();

@@ -1,0 +1,138 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
+import { readClusterStatus } from '../../src/control/read-cluster-status.ts';
+import { PAGES_OFF_TEXT, startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
+import { readStatusPageExtras } from '../../src/dashboard/status-page/read-status-page-extras.ts';
+import { statusPageRouter } from '../../src/dashboard/status-page/status-page-router.ts';
+import { captureLogger } from '../support/capture-logger.ts';
+import { launchChromium } from '../support/launch-chromium.ts';
+import { flatBar, PositionScenario } from '../support/position-scenario.ts';
+
+const USER = 'operator';
+const PASSWORD = 'a status page password';
+
+describe('the status page at /', () => {
+  let browser: Browser;
+  let s: PositionScenario;
+  let log: ReturnType<typeof captureLogger>;
+  const started: Dashboard[] = [];
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    s = await PositionScenario.start();
+    log = captureLogger();
+  });
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+    for (const dashboard of started.splice(0)) await dashboard.close();
+    await s.cleanup();
+  });
+
+  /** The dashboard as the dashboard role mounts it, on a port the OS picks. */
+  async function start(password = PASSWORD): Promise<Dashboard> {
+    const { h } = s;
+    const control = h.control;
+    const status = () => readClusterStatus({ control, redis: h.t.redis, keys: h.t.keys });
+    const extras = () => readStatusPageExtras({ db: h.database.db, account: 'paper', budgetUsd: h.config.llm.dailyBudgetUsd, nowMs: h.clock.now() });
+    const page = statusPageRouter({ user: USER, control, status, extras, logger: log.logger });
+    const config = { ...DashboardConfig.parse({ user: USER, password }), port: 0 };
+    // Connection options, not a shared client: each board queue then opens its own connection and
+    // its close waits for it, so nothing is left in flight on a connection the test ends.
+    const { hostname, port } = new URL(h.t.url);
+    const connection = { host: hostname, port: Number(port || 6379), maxRetriesPerRequest: null };
+    const dashboard = await startDashboard({ config, connection, keys: h.t.keys, logger: log.logger, pages: [{ path: '/', router: page }] });
+    started.push(dashboard);
+    return dashboard;
+  }
+
+  /** A browser tab logged in with Basic credentials, recording console errors, page errors and every URL it requested. */
+  async function open(dashboard: Dashboard): Promise<{ page: Page; errors: string[]; requested: string[] }> {
+    const context = await browser.newContext({ httpCredentials: { username: USER, password: PASSWORD } });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const requested: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (err) => errors.push(err.message));
+    page.on('request', (request) => requested.push(request.url()));
+    await page.goto(`${dashboard.url}/`);
+    return { page, errors, requested };
+  }
+
+  it('loads with no console error, its script and chart.js from the dashboard itself, and refreshes', async () => {
+    await s.enter('0.01', '39000');
+    await s.bar(flatBar('40500'));
+    const dashboard = await start();
+    const { page, errors, requested } = await open(dashboard);
+    await page.locator('#trading-state', { hasText: 'RUNNING' }).waitFor();
+    // The equity chart is drawn by chart.js from the snapshots the bars recorded.
+    await page.waitForFunction(() => {
+      const chart = (globalThis as unknown as { Chart?: { getChart(id: string): { data: { datasets: { data: unknown[] }[] } } | undefined } }).Chart?.getChart('equity-chart');
+      return (chart?.data.datasets[0]?.data.length ?? 0) > 0;
+    });
+    // A second refresh: the page updates itself.
+    const first = await page.locator('#updated').textContent();
+    await expect.poll(() => page.locator('#updated').textContent(), { timeout: 10_000 }).not.toBe(first);
+    expect(errors).toEqual([]);
+    const foreign = requested.filter((url) => !url.startsWith(`${dashboard.url}/`) && !url.startsWith('data:'));
+    expect(foreign).toEqual([]);
+    expect(requested).toContain(`${dashboard.url}/page/assets/chart.umd.min.js`);
+  });
+
+  it('halts the cluster from the halt button, with its options', async () => {
+    const dashboard = await start();
+    const { page, errors } = await open(dashboard);
+    await page.locator('#trading-state', { hasText: 'RUNNING' }).waitFor();
+    await page.locator('#halt-cancel-orders').check();
+    await page.locator('#command-reason').fill('seen from the page');
+    await page.locator('button[data-command="halt"]').click();
+    await page.locator('#command-result', { hasText: 'RUNNING → HALTED' }).waitFor();
+    const state = await s.h.t.redis.hgetall(s.h.t.keys.controlState);
+    expect(state).toMatchObject({ state: 'HALTED', cancelOrders: '1', flatten: '0', reason: 'seen from the page', requestedBy: `dashboard:${USER}` });
+    await page.locator('#trading-state', { hasText: 'HALTED' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('refuses a command without the CSRF token, or with a wrong one, and leaves the state alone', async () => {
+    const dashboard = await start();
+    const auth = { authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` };
+    const html = await (await fetch(`${dashboard.url}/`, { headers: auth })).text();
+    const token = /<meta name="csrf-token" content="([^"]+)">/.exec(html)?.[1];
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const post = (headers: Record<string, string>) => fetch(`${dashboard.url}/page/control/halt`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', ...headers }, body: '{}' });
+
+    const attempts: Record<string, string>[] = [{}, { 'x-csrf-token': '' }, { 'x-csrf-token': `${token}x` }, { 'x-csrf-token': token!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }];
+    for (const headers of attempts) {
+      const res = await post(headers);
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(((await res.json()) as { error: string }).error).toContain('x-csrf-token');
+    }
+    expect((await s.h.control.current()).state).toBe('RUNNING');
+    // The Host/Origin check still stands in front: the right token from a foreign origin is refused.
+    expect((await post({ 'x-csrf-token': token!, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await s.h.control.current()).state).toBe('RUNNING');
+    // Without credentials nothing is answered at all, token or not.
+    const anonymous = await fetch(`${dashboard.url}/page/control/halt`, { method: 'POST', headers: { 'x-csrf-token': token!, 'content-type': 'application/json' }, body: '{}' });
+    expect(anonymous.status).toBe(401);
+    // The token itself is what lets a command through.
+    const res = await post({ 'x-csrf-token': token! });
+    expect(res.status).toBe(200);
+    expect((await s.h.control.current()).state).toBe('HALTED');
+  });
+
+  it('is off without a password: / answers 503 saying to set DASHBOARD_PASSWORD', async () => {
+    const dashboard = await start('');
+    const res = await fetch(`${dashboard.url}/`);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toBe(PAGES_OFF_TEXT);
+  });
+});

@@ -1,29 +1,42 @@
-import { readClusterStatus } from '../../control/read-cluster-status.ts';
-import { withControl } from '../with-control.ts';
+import { createLogger } from '../../shared/logger.ts';
+import { openStatusSources } from '../../status/open-status-sources.ts';
+import { readStatus } from '../../status/read-status.ts';
+import { renderStatus } from '../../status/render-status.ts';
+import { loadConfigOrReport } from '../load-config-or-report.ts';
 
 export interface StatusActionOptions {
   /** The global `-c/--config` file; undefined for the default layers. */
   configFile: string | undefined;
-  /** Print JSON instead of lines. */
+  /** Print the status document as JSON instead of text. */
   json?: boolean;
 }
 
 /**
- * The work of `triplegain status`: prints the trading state, degradation level, paused queues,
- * submissions under way and the last risk decision's breakers, as lines or JSON.
+ * The work of `triplegain status`: reads the status document (`readStatus`) from Redis and
+ * PostgreSQL at once and prints it for people, or as JSON. When a source is unavailable the
+ * rest is still printed, the missing part is said (in JSON: `{ available: false, error }`),
+ * each unavailable source gets an `error:` line on stderr, and the exit code is 1.
  */
 export async function statusAction(options: StatusActionOptions): Promise<void> {
-  await withControl(options.configFile, async (control, rt) => {
-    const status = await readClusterStatus({ control, redis: rt.redis, keys: rt.keys });
-    if (options.json) {
-      console.log(JSON.stringify(status, null, 2));
-      return;
+  const loaded = loadConfigOrReport(options.configFile);
+  if (!loaded) return;
+  const { config } = loaded;
+  const sources = await openStatusSources(config, createLogger({ level: 'warn', stderr: true }));
+  try {
+    const doc = await readStatus({
+      redis: sources.redis,
+      database: sources.database,
+      account: config.execution.exchange,
+      timeframe: config.marketData.timeframe,
+      nowMs: Date.now(),
+      timeoutMs: config.app.connectTimeoutMs,
+    });
+    process.stdout.write(options.json ? `${JSON.stringify(doc, null, 2)}\n` : renderStatus(doc));
+    for (const part of [doc.redis, doc.database]) {
+      if (!part.available) console.error(`error: ${part.error}`);
     }
-    const c = status.control;
-    console.log(`state        ${c.state} (version ${c.version}${c.requestedBy ? `, by ${c.requestedBy}` : ''}${c.reason ? `: ${c.reason}` : ''})`);
-    console.log(`degradation  ${status.degradation.level}`);
-    console.log(`paused       ${c.pausedQueues.join(', ') || 'none'}`);
-    console.log(`in flight    ${c.submissionsInFlight.length}`);
-    console.log(`risk         ${status.risk ? JSON.stringify(status.risk) : 'no risk decision yet'}`);
-  });
+    if (!doc.complete) process.exitCode = 1;
+  } finally {
+    await sources.close();
+  }
 }

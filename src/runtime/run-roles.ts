@@ -9,6 +9,8 @@ import { statusPageRouter } from '../dashboard/status-page/status-page-router.ts
 import { effectiveSchedules } from '../queues/effective-schedules.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
 import { syncReconcileSchedule, syncSchedules } from '../queues/sync-schedules.ts';
+import { readStatus } from '../status/read-status.ts';
+import { sqlClientOf } from '../status/sql-client.ts';
 import { openRuntime } from './open-runtime.ts';
 import { roleNames } from './role-names.ts';
 import { startWorkerRole } from './start-worker-role.ts';
@@ -74,11 +76,13 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
     if (runs('dashboard')) {
       const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-dashboard' });
       const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection, bus: rt.bus, logger });
-      const status = () => readClusterStatus({ control, redis: rt.redis, keys: rt.keys });
-      const router = createControlRouter({ control, token: config.control.token, status, logger });
-      const db = rt.database?.db;
-      if (!db) throw new Error('the dashboard role opens the database, yet it is not open');
-      const extras = () => readStatusPageExtras({ db, account: config.execution.exchange, budgetUsd: config.llm.dailyBudgetUsd, nowMs: rt.clock.now() });
+      const router = createControlRouter({ control, token: config.control.token, status: () => readClusterStatus({ control, redis: rt.redis, keys: rt.keys }), logger });
+      const database = rt.database;
+      if (!database) throw new Error('the dashboard role opens the database, yet it is not open');
+      const account = config.execution.exchange;
+      const status = () =>
+        readStatus({ redis: { redis: rt.redis, keys: rt.keys }, database: { sql: sqlClientOf(database) }, account, timeframe: config.marketData.timeframe, nowMs: rt.clock.now(), timeoutMs: config.app.connectTimeoutMs });
+      const extras = () => readStatusPageExtras({ db: database.db, account, budgetUsd: config.llm.dailyBudgetUsd, nowMs: rt.clock.now() });
       const page = statusPageRouter({ user: config.dashboard.user, control, status, extras, logger });
       const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }], pages: [{ path: '/', router: page }] });
       stops.push(async () => {

@@ -1,15 +1,20 @@
+import { Decimal } from 'decimal.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
-import { readClusterStatus } from '../../src/control/read-cluster-status.ts';
 import { PAGES_OFF_TEXT, startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
 import { readStatusPageExtras } from '../../src/dashboard/status-page/read-status-page-extras.ts';
 import { statusPageRouter } from '../../src/dashboard/status-page/status-page-router.ts';
+import { readStatus } from '../../src/status/read-status.ts';
+import { sqlClientOf } from '../../src/status/sql-client.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { launchChromium } from '../support/launch-chromium.ts';
 import { flatBar, PositionScenario } from '../support/position-scenario.ts';
 
 const USER = 'operator';
+
+/** As the page shows an amount: `40,520.25`. */
+const cents = (value: string) => Number(value).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const PASSWORD = 'a status page password';
 
 describe('the status page at /', () => {
@@ -39,7 +44,8 @@ describe('the status page at /', () => {
   async function start(password = PASSWORD): Promise<Dashboard> {
     const { h } = s;
     const control = h.control;
-    const status = () => readClusterStatus({ control, redis: h.t.redis, keys: h.t.keys });
+    const status = () =>
+      readStatus({ redis: { redis: h.t.redis, keys: h.t.keys }, database: { sql: sqlClientOf(h.database.database) }, account: 'paper', timeframe: '1h', nowMs: h.clock.now(), timeoutMs: 5_000 });
     const extras = () => readStatusPageExtras({ db: h.database.db, account: 'paper', budgetUsd: h.config.llm.dailyBudgetUsd, nowMs: h.clock.now() });
     const page = statusPageRouter({ user: USER, control, status, extras, logger: log.logger });
     const config = { ...DashboardConfig.parse({ user: USER, password }), port: 0 };
@@ -86,6 +92,29 @@ describe('the status page at /', () => {
     const foreign = requested.filter((url) => !url.startsWith(`${dashboard.url}/`) && !url.startsWith('data:'));
     expect(foreign).toEqual([]);
     expect(requested).toContain(`${dashboard.url}/page/assets/chart.umd.min.js`);
+  });
+
+  it('shows a position after a trade, with its stop resting on the exchange, and its stop order among the open orders', async () => {
+    await s.enter('0.01', '39000');
+    await s.bar(flatBar('40500'));
+    const position = await s.position();
+    expect(position).toMatchObject({ symbol: 'BTC/USD', side: 'long', protection: { stopLoss: '39000' } });
+    const [stop] = await s.workingStops();
+    expect(stop?.status).toBe('open');
+
+    const dashboard = await start();
+    const { page, errors } = await open(dashboard);
+    const row = page.locator('#positions tbody tr', { hasText: 'BTC/USD' });
+    await row.waitFor();
+    const cells = await row.locator('td').allTextContents();
+    // The entry filled on the bar after the order, with the paper exchange's slippage: the figures come from the stored position.
+    const pnl = new Decimal('40500').minus(position!.avgEntryPrice).times(position!.quantity);
+    expect(cells).toEqual(['BTC/USD', 'long', position!.quantity, cents(position!.avgEntryPrice), '40,500.00', `${pnl.gt(0) ? '+' : ''}${cents(pnl.toFixed())}`, '39,000.00', 'yes (open)']);
+    // The stop is also among the open orders, by its client order id.
+    await page.locator('#orders tbody tr', { hasText: stop!.clientOrderId }).waitFor();
+    expect(await page.locator('#orders tbody tr', { hasText: stop!.clientOrderId }).locator('td').nth(3).textContent()).toBe('stop_loss');
+    expect(await page.locator('#equity').textContent()).toMatch(/^\$[\d,]+\.\d\d$/);
+    expect(errors).toEqual([]);
   });
 
   it('halts the cluster from the halt button, with its options', async () => {

@@ -9,6 +9,7 @@ import type { Logger } from '../../shared/logger.ts';
 import { projectRoot } from '../../shared/project-root.ts';
 import { redactSecrets } from '../../shared/redact-secrets.ts';
 import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
+import type { StatusDocument } from '../../status/status-document.ts';
 import { CSRF_HEADER, csrfTokens, type CsrfTokens } from './csrf-tokens.ts';
 import type { StatusPageExtras } from './status-page-extras.ts';
 
@@ -36,7 +37,7 @@ export interface StatusPageDeps {
   user: string;
   control: ControlPlane;
   /** The status document, from the one reader `triplegain status` and `GET /control/status` use. */
-  status: () => Promise<unknown>;
+  status: () => Promise<StatusDocument>;
   /** Equity curve, signals, denials, model spend. */
   extras: () => Promise<StatusPageExtras>;
   logger: Logger;

@@ -55,7 +55,7 @@ function time(ms) {
 
 function stateClass(state) {
   if (state === 'RUNNING' || state === 'ACTIVE' || state === 'NORMAL') return 'badge ok';
-  if (state === 'HALTED' || state === 'EMERGENCY' || state === 'HALT') return 'badge bad';
+  if (state === 'HALTED' || state === 'EMERGENCY') return 'badge bad';
   return 'badge warn';
 }
 
@@ -63,17 +63,77 @@ function isError(part) {
   return part !== null && typeof part === 'object' && typeof part.error === 'string';
 }
 
-function renderStatus(status) {
-  const control = status.control ?? {};
-  setText('trading-state', control.state ?? '?', stateClass(control.state));
-  const level = status.degradation?.level ?? '?';
-  setText('degradation', `degradation ${level}`, stateClass(level));
-  const breakers = status.risk?.breakers ?? {};
+const BREAKERS = { dailyLoss: 'daily loss', weeklyLoss: 'weekly loss', drawdown: 'drawdown' };
+
+/** The Redis part: kill switch, degradation, breakers, queues, bus. */
+function renderRedisPart(part) {
+  const c = part.control;
+  setText('trading-state', c.state, stateClass(c.state));
+  setText('degradation', `degradation ${part.degradation.level}`, stateClass(part.degradation.level));
+  const detail = [`version ${c.version}`];
+  if (c.requestedBy) detail.push(`by ${c.requestedBy} at ${time(c.changedAtMs)}`);
+  if (c.reason) detail.push(`"${c.reason}"`);
+  const paused = part.queues.filter((q) => q.paused).map((q) => q.name);
+  detail.push(`paused queues: ${paused.join(', ') || 'none'}`, `submissions in flight: ${c.submissionsInFlight.length}`);
+  if (c.protectionPending.length > 0) detail.push(`stops pending: ${c.protectionPending.join(', ')}`);
+  setText('state-detail', detail.join(' · '));
+
+  const r = part.risk;
+  if (r === null) {
+    setText('risk-state', 'risk: no decision yet', 'badge');
+    fillTable('breakers', [], 'no risk decision yet');
+  } else {
+    setText('risk-state', `risk ${r.tradingState}`, stateClass(r.tradingState));
+    const rows = Object.entries(BREAKERS).map(([key, name]) => {
+      const b = r.breakers[key];
+      return [name, { text: b.tripped ? 'TRIPPED' : 'armed', className: b.tripped ? 'no' : 'yes' }, b.tripped ? `loss ${b.lossPct ?? '?'} % at ${time(b.trippedAtMs)}` : ''];
+    });
+    if (r.cooldownUntilMs !== null) rows.push(['cooldown', { text: 'ON', className: 'no' }, `no entries until ${time(r.cooldownUntilMs)} (${r.consecutiveLosses} losses in a row)`]);
+    if (r.entriesPausedUntilMs !== null) rows.push(['entries', { text: 'PAUSED', className: 'no' }, `until ${time(r.entriesPausedUntilMs)}`]);
+    fillTable('breakers', rows, '');
+  }
+  fillTable('queues', part.queues.map((q) => [q.name, q.waiting, q.active, q.delayed, { text: q.failed, className: q.failed > 0 ? 'neg' : '' }, { text: q.paused ? 'yes' : 'no', className: q.paused ? 'no' : '' }]), 'no queues');
   fillTable(
-    'breakers',
-    Object.entries(breakers).map(([name, b]) => [name, { text: b.tripped ? 'TRIPPED' : 'armed', className: b.tripped ? 'no' : 'yes' }, b.tripped ? `${b.lossPct ?? '?'} % at ${time(b.trippedAtMs)}` : '']),
-    'no risk decision yet',
+    'bus',
+    part.bus.flatMap((t) => t.groups.map((g) => [t.topic, g.group, g.consumers, g.pending, `${g.lag}${g.lagExact ? '' : '+'}`, t.deadLetters])),
+    'no consumer groups yet',
   );
+}
+
+/** The database part: account, positions with their stops, open orders, today's P&L, decisions. */
+function renderDatabasePart(part) {
+  const p = part.portfolio;
+  setText('equity', p ? `$${usd(p.equityUsd)}` : 'not valued yet');
+  setText('equity-detail', p ? `${part.account}, valued ${time(p.valuedAtMs)}` : part.account);
+  setText('cash', p ? `$${usd(p.cashUsd)}` : '–');
+  setText('exposure', p ? `exposure $${usd(p.exposureUsd)} · unrealized ${usd(p.unrealizedPnlUsd)}` : '');
+  const t = part.today;
+  const pnl = t ? signed(t.pnlUsd) : { text: 'no valuation today', className: '' };
+  setText('pnl-today', pnl.text, `figure ${pnl.className}`);
+  setText('pnl-detail', t ? `equity ${usd(t.equityUsd)} against ${usd(t.baseEquityUsd)} at ${time(t.baseAtMs)}` : '');
+
+  fillTable(
+    'positions',
+    part.positions.map((x) => {
+      const stop = x.stop.stopLoss ?? x.stop.trailingStop;
+      const onExchange = x.stop.onExchange ? { text: `yes (${x.stop.order?.status ?? ''})`, className: 'yes' } : { text: x.stop.order ? `no (${x.stop.order.status})` : 'NO', className: 'no' };
+      return [x.symbol, x.side, x.quantity, usd(x.avgEntryPrice), x.markPrice === null ? '–' : usd(x.markPrice), signed(x.unrealizedPnlUsd), stop === null ? { text: 'NONE', className: 'no' } : usd(stop), onExchange];
+    }),
+    'no open positions',
+  );
+  fillTable(
+    'orders',
+    part.openOrders.map((o) => [o.symbol, o.side, o.type, o.purpose, o.quantity, o.filledQuantity, o.limitPrice ?? o.triggerPrice ?? '–', o.status, time(o.createdAtMs), o.clientOrderId]),
+    'no open orders',
+  );
+  fillTable('decisions', part.decisions.map((d) => [time(d.atMs), d.symbol, d.action, d.outcome, d.risk ?? '–', d.signalId]), 'no decisions yet');
+}
+
+/** `"-12.5"` → `{ text: "-12.50", className: "neg" }`, for P&L cells. */
+function signed(value) {
+  if (value === null || value === undefined) return { text: '–', className: '' };
+  const n = Number(value);
+  return { text: `${n > 0 ? '+' : ''}${usd(value)}`, className: n > 0 ? 'pos' : n < 0 ? 'neg' : '' };
 }
 
 function renderExtras(extras) {
@@ -130,7 +190,12 @@ async function refresh() {
     const data = await response.json();
     const problems = [];
     if (isError(data.status)) problems.push(`status: ${data.status.error}`);
-    else renderStatus(data.status);
+    else {
+      if (data.status.redis.available) renderRedisPart(data.status.redis);
+      else problems.push(`Redis: ${data.status.redis.error}`);
+      if (data.status.database.available) renderDatabasePart(data.status.database);
+      else problems.push(`database: ${data.status.database.error}`);
+    }
     if (isError(data.extras)) problems.push(`charts and tables: ${data.extras.error}`);
     else renderExtras(data.extras);
     showError(problems);

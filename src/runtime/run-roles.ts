@@ -4,13 +4,11 @@ import { ControlPlane } from '../control/control-plane.ts';
 import { createControlRouter } from '../control/control-router.ts';
 import { readClusterStatus } from '../control/read-cluster-status.ts';
 import { startDashboard } from '../dashboard/start-dashboard.ts';
-import { readStatusPageExtras } from '../dashboard/status-page/read-status-page-extras.ts';
+import { openStatusPageSources } from '../dashboard/status-page/open-status-page-sources.ts';
 import { statusPageRouter } from '../dashboard/status-page/status-page-router.ts';
 import { effectiveSchedules } from '../queues/effective-schedules.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
 import { syncReconcileSchedule, syncSchedules } from '../queues/sync-schedules.ts';
-import { readStatus } from '../status/read-status.ts';
-import { sqlClientOf } from '../status/sql-client.ts';
 import { openRuntime } from './open-runtime.ts';
 import { roleNames } from './role-names.ts';
 import { startWorkerRole } from './start-worker-role.ts';
@@ -46,8 +44,7 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
   const rt = await openRuntime({
     configFile: options.configFile,
     allowEmbeddedRedis: true,
-    // The dashboard's status page reads equity, signals, denials and model spend from it.
-    withDatabase: runs('worker') || runs('dashboard'),
+    withDatabase: runs('worker'),
     service: 'triplegain',
   });
   const { config, logger } = rt;
@@ -77,16 +74,15 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
       const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-dashboard' });
       const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection, bus: rt.bus, logger });
       const router = createControlRouter({ control, token: config.control.token, status: () => readClusterStatus({ control, redis: rt.redis, keys: rt.keys }), logger });
-      const database = rt.database;
-      if (!database) throw new Error('the dashboard role opens the database, yet it is not open');
-      const account = config.execution.exchange;
-      const status = () =>
-        readStatus({ redis: { redis: rt.redis, keys: rt.keys }, database: { sql: sqlClientOf(database) }, account, timeframe: config.marketData.timeframe, nowMs: rt.clock.now(), timeoutMs: config.app.connectTimeoutMs });
-      const extras = () => readStatusPageExtras({ db: database.db, account, budgetUsd: config.llm.dailyBudgetUsd, nowMs: rt.clock.now() });
-      const page = statusPageRouter({ user: config.dashboard.user, control, status, extras, logger });
-      const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }], pages: [{ path: '/', router: page }] });
+      const sources = await openStatusPageSources(rt);
+      const page = statusPageRouter({ user: config.dashboard.user, control, status: sources.status, extras: sources.extras, logger });
+      const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }], pages: [{ path: '/', router: page }] }).catch(async (err: unknown) => {
+        await sources.close();
+        throw err;
+      });
       stops.push(async () => {
         await dashboard.close();
+        await sources.close();
         connection.disconnect();
       });
     }

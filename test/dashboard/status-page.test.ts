@@ -3,10 +3,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
 import { PAGES_OFF_TEXT, startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
+import { openStatusPageSources, type StatusPageSources } from '../../src/dashboard/status-page/open-status-page-sources.ts';
 import { readStatusPageExtras } from '../../src/dashboard/status-page/read-status-page-extras.ts';
 import { statusPageRouter } from '../../src/dashboard/status-page/status-page-router.ts';
 import { readStatus } from '../../src/status/read-status.ts';
 import { sqlClientOf } from '../../src/status/sql-client.ts';
+import { systemClock } from '../../src/clock/clock.ts';
+import { silentLogger } from '../../src/shared/logger.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { launchChromium } from '../support/launch-chromium.ts';
 import { flatBar, PositionScenario } from '../support/position-scenario.ts';
@@ -40,14 +43,14 @@ describe('the status page at /', () => {
     await s.cleanup();
   });
 
-  /** The dashboard as the dashboard role mounts it, on a port the OS picks. */
-  async function start(password = PASSWORD): Promise<Dashboard> {
+  /** The dashboard as the dashboard role mounts it, on a port the OS picks; `sources` default: the scenario's Redis and database. */
+  async function start(password = PASSWORD, sources?: Pick<StatusPageSources, 'status' | 'extras'>): Promise<Dashboard> {
     const { h } = s;
     const control = h.control;
     const status = () =>
       readStatus({ redis: { redis: h.t.redis, keys: h.t.keys }, database: { sql: sqlClientOf(h.database.database) }, account: 'paper', timeframe: '1h', nowMs: h.clock.now(), timeoutMs: 5_000 });
     const extras = () => readStatusPageExtras({ db: h.database.db, account: 'paper', budgetUsd: h.config.llm.dailyBudgetUsd, nowMs: h.clock.now() });
-    const page = statusPageRouter({ user: USER, control, status, extras, logger: log.logger });
+    const page = statusPageRouter({ user: USER, control, status: sources?.status ?? status, extras: sources?.extras ?? extras, logger: log.logger });
     const config = { ...DashboardConfig.parse({ user: USER, password }), port: 0 };
     // Connection options, not a shared client: each board queue then opens its own connection and
     // its close waits for it, so nothing is left in flight on a connection the test ends.
@@ -114,6 +117,21 @@ describe('the status page at /', () => {
     await page.locator('#orders tbody tr', { hasText: stop!.clientOrderId }).waitFor();
     expect(await page.locator('#orders tbody tr', { hasText: stop!.clientOrderId }).locator('td').nth(3).textContent()).toBe('stop_loss');
     expect(await page.locator('#equity').textContent()).toMatch(/^\$[\d,]+\.\d\d$/);
+    expect(errors).toEqual([]);
+  });
+
+  it('without the database shows what Redis knows and says why the rest is missing, logging the outage once, not at every refresh', async () => {
+    // A dashboard-only process on the embedded PGlite: the database belongs to the worker.
+    const sources = await openStatusPageSources({ config: s.h.config, redis: s.h.t.redis, keys: s.h.t.keys, clock: systemClock, logger: silentLogger, database: undefined });
+    const dashboard = await start(PASSWORD, sources);
+    const { page, errors } = await open(dashboard);
+    await page.locator('#trading-state', { hasText: 'RUNNING' }).waitFor();
+    await page.locator('#error', { hasText: 'embedded PGlite of the worker process' }).waitFor();
+    const first = await page.locator('#updated').textContent();
+    await expect.poll(() => page.locator('#updated').textContent(), { timeout: 10_000 }).not.toBe(first);
+    expect(await page.locator('#queues tbody tr').count()).toBeGreaterThan(1);
+    const outages = log.warnings().filter((line) => line.msg === 'status page could not read a part of its data');
+    expect(outages.map((line) => line.part)).toEqual(['extras']);
     expect(errors).toEqual([]);
   });
 

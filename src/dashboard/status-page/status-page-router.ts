@@ -84,8 +84,9 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
     res.type(asset.type).sendFile(asset.file);
   });
 
+  const settle = settler(deps.logger);
   router.get(STATUS_PAGE_DATA_PATH, async (_req, res) => {
-    const [status, extras] = await Promise.all([settle(deps.status(), deps.logger, 'status'), settle(deps.extras(), deps.logger, 'extras')]);
+    const [status, extras] = await Promise.all([settle('status', deps.status), settle('extras', deps.extras)]);
     res.set('Cache-Control', 'no-store').json({ generatedAtMs: Date.now(), status, extras });
   });
 
@@ -134,13 +135,23 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
   return router;
 }
 
-/** The value, or `{ error }` (logged) when it failed. */
-async function settle<T>(work: Promise<T>, logger: Logger, part: string): Promise<T | { error: string }> {
-  try {
-    return await work;
-  } catch (err) {
-    const error = redactSecrets(describeError(err));
-    logger.warn({ part, err: error }, 'status page could not read a part of its data');
-    return { error };
-  }
+/**
+ * Runs a part's read: its value, or `{ error }` (secrets redacted) when it failed. A failure is
+ * logged when it differs from the part's previous outcome, so a page polling through an outage
+ * logs it once, not every few seconds.
+ */
+function settler(logger: Logger): <T>(part: string, read: () => Promise<T>) => Promise<T | { error: string }> {
+  const lastError = new Map<string, string>();
+  return async (part, read) => {
+    try {
+      const value = await read();
+      if (lastError.delete(part)) logger.info({ part }, 'status page reads a part of its data again');
+      return value;
+    } catch (err) {
+      const error = redactSecrets(describeError(err));
+      if (lastError.get(part) !== error) logger.warn({ part, err: error }, 'status page could not read a part of its data');
+      lastError.set(part, error);
+      return { error };
+    }
+  };
 }

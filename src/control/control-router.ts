@@ -3,9 +3,9 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../shared/logger.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
+import type { StatusDocument } from '../status/status-document.ts';
 import type { ControlPlane } from './control-plane.ts';
 import { ControlCommand } from './coordinator-state.ts';
-import type { ClusterStatus } from './read-cluster-status.ts';
 
 /** Body of `POST /control/<command>`. */
 export const CommandBody = z
@@ -20,11 +20,12 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
  * The HTTP control API: `POST /control/pause|resume|halt|reset` (JSON body `{ reason?,
- * cancelOrders?, flatten? }`) and `GET /control/status`, every call with
+ * cancelOrders?, flatten? }`) and `GET /control/status` (the status document, `StatusDocument`;
+ * 200 also when a part is unavailable: the document says which), every call with
  * `Authorization: Bearer <control.token>`. Without a configured token every call is refused
  * (403), so the API is off until an operator sets `CONTROL_API_TOKEN`.
  */
-export function createControlRouter(deps: { control: ControlPlane; token: string; status: () => Promise<ClusterStatus>; logger: Logger }): Router {
+export function createControlRouter(deps: { control: ControlPlane; token: string; status: () => Promise<StatusDocument>; logger: Logger }): Router {
   const router = express.Router();
   // Authentication first: nothing, not even a body parse, runs for a caller without the token.
   router.use((req, res, next) => {

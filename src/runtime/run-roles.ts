@@ -2,9 +2,8 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { ControlPlane } from '../control/control-plane.ts';
 import { createControlRouter } from '../control/control-router.ts';
-import { readClusterStatus } from '../control/read-cluster-status.ts';
 import { startDashboard } from '../dashboard/start-dashboard.ts';
-import { openStatusPageSources } from '../dashboard/status-page/open-status-page-sources.ts';
+import { createStatusPageExtrasReader } from '../dashboard/status-page/status-page-extras-reader.ts';
 import { statusPageRouter } from '../dashboard/status-page/status-page-router.ts';
 import { effectiveSchedules } from '../queues/effective-schedules.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
@@ -12,6 +11,7 @@ import { syncReconcileSchedule, syncSchedules } from '../queues/sync-schedules.t
 import { openRuntime } from './open-runtime.ts';
 import { roleNames } from './role-names.ts';
 import { startWorkerRole } from './start-worker-role.ts';
+import { createStatusReader } from '../status/status-reader.ts';
 
 /** Wall time a stopping process gets past `app.shutdownDeadlineMs` to release what it holds before it exits anyway (code 1). */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -73,17 +73,16 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
     if (runs('dashboard')) {
       const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-dashboard' });
       const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection, bus: rt.bus, logger });
-      const router = createControlRouter({ control, token: config.control.token, status: () => readClusterStatus({ control, redis: rt.redis, keys: rt.keys }), logger });
-      const sources = await openStatusPageSources(rt);
-      const page = statusPageRouter({ user: config.dashboard.user, control, status: sources.status, extras: sources.extras, logger });
-      const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }], pages: [{ path: '/', router: page }] }).catch(async (err: unknown) => {
-        await sources.close();
-        throw err;
-      });
+      const statusReader = createStatusReader({ config, redis: rt.redis, keys: rt.keys, database: rt.database });
+      const router = createControlRouter({ control, token: config.control.token, status: () => statusReader.read(), logger });
+      const extrasReader = createStatusPageExtrasReader({ config, database: rt.database });
+      const page = statusPageRouter({ user: config.dashboard.user, control, status: () => statusReader.read(), extras: () => extrasReader.read(), timeoutMs: config.app.connectTimeoutMs, logger });
+      const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }], pages: [{ path: '/', router: page }] });
       stops.push(async () => {
         await dashboard.close();
-        await sources.close();
         connection.disconnect();
+        await statusReader.close();
+        await extrasReader.close();
       });
     }
     await rt.bus.publish('system.alert_raised', {

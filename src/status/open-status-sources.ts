@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { Pool } from 'pg';
 import type { AppConfig } from '../config/app-config.ts';
 import { createKeys } from '../keys.ts';
 import { createRedis } from '../redis/create-redis.ts';
@@ -53,41 +54,58 @@ async function openRedis(config: AppConfig, logger: Logger): Promise<{ redis: Re
   } catch (err) {
     // Released at once: it would reconnect for ever and keep the process alive.
     redis.disconnect();
-    return { error: `cannot reach Redis at ${redactUrl(url)} within ${timeoutMs} ms: ${redactSecrets(describeError(err))}` };
+    return { error: `cannot reach Redis at ${redactUrl(url)} within ${timeoutMs} ms: ${reason(err)}` };
   }
+}
+
+/** Why the database part is missing when the database is the embedded PGlite (no `database.url`). */
+export const PGLITE_NOT_SHARED = 'the database is the embedded PGlite of the running process, which only that process may open: set DATABASE_URL (database.url) to PostgreSQL to see positions, orders and P&L here';
+
+/**
+ * A small PostgreSQL pool for status reads (`triplegain-status`): a connection and each query
+ * give up after `timeoutMs` of wall time, so a silent server fails a read instead of holding
+ * it. Connects on first use.
+ */
+export async function createStatusPool(url: string, timeoutMs: number): Promise<Pool> {
+  // Loaded only here, while Redis answers: a PGlite setup never needs it.
+  const { Pool } = await import('pg');
+  const pool = new Pool({
+    connectionString: url,
+    application_name: 'triplegain-status',
+    max: STATUS_POOL_SIZE,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    idleTimeoutMillis: 1_000,
+  });
+  // A connection that breaks fails its query, which the status reports; nothing else to do.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
 }
 
 async function openPostgres(config: AppConfig): Promise<{ sql: SqlClient; close(): Promise<void> } | SourceUnavailable> {
   const url = config.database.url;
-  if (url === '') {
-    return { error: 'the database is the embedded PGlite of the running process, which only that process may open: set DATABASE_URL (database.url) to PostgreSQL to see positions, orders and P&L here' };
-  }
+  if (url === '') return { error: PGLITE_NOT_SHARED };
   const timeoutMs = config.app.connectTimeoutMs;
-  // Loaded only here, while Redis answers: a PGlite setup never needs it.
-  const { Pool } = await import('pg');
-  let pool: InstanceType<typeof Pool>;
+  let pool: Pool;
   try {
-    pool = new Pool({
-      connectionString: url,
-      application_name: 'triplegain-status',
-      max: STATUS_POOL_SIZE,
-      connectionTimeoutMillis: timeoutMs,
-      // A server that accepts and then says nothing fails the query, not the wait.
-      query_timeout: timeoutMs,
-      idleTimeoutMillis: 1_000,
-    });
+    pool = await createStatusPool(url, timeoutMs);
   } catch (err) {
-    return { error: `cannot open PostgreSQL at ${redactUrl(url)}: ${redactSecrets(describeError(err))}` };
+    return { error: `cannot open PostgreSQL at ${redactUrl(url)}: ${reason(err)}` };
   }
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
-    await within(pool.query('select 1'), timeoutMs);
+    // Bounded by the pool's own timeouts: the connection's, then the query's.
+    await pool.query('select 1');
   } catch (err) {
     void pool.end().catch(() => undefined);
-    return { error: `cannot open PostgreSQL at ${redactUrl(url)} within ${timeoutMs} ms: ${redactSecrets(describeError(err))}` };
+    return { error: `cannot open PostgreSQL at ${redactUrl(url)} within ${timeoutMs} ms: ${reason(err)}` };
   }
   return { sql: pool, close: () => pool.end() };
+}
+
+/** An error's message for people, secrets redacted. */
+function reason(err: unknown): string {
+  return redactSecrets(err instanceof Error ? err.message : describeError(err));
 }
 
 /** `work`, or a rejection once `timeoutMs` of wall time has passed. */

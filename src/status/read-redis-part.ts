@@ -33,7 +33,7 @@ export async function readRedisPart(deps: { redis: Redis; keys: Keys }): Promise
   ]);
   return {
     available: true,
-    control: controlSection(control, inFlight, pending),
+    control: controlSection(control, queues.filter((q) => q.paused).map((q) => q.name), inFlight, pending),
     degradation: degradationSection(degradationJson),
     risk: riskSection(riskJson),
     queues,
@@ -41,7 +41,7 @@ export async function readRedisPart(deps: { redis: Redis; keys: Keys }): Promise
   };
 }
 
-function controlSection(hash: Record<string, string>, submissionsInFlight: string[], protectionPending: string[]): ControlSection {
+function controlSection(hash: Record<string, string>, pausedQueues: string[], submissionsInFlight: string[], protectionPending: string[]): ControlSection {
   let record = INITIAL_CONTROL_STATE;
   if (Object.keys(hash).length > 0) {
     const parsed = ControlStateRecord.safeParse(hash);
@@ -50,7 +50,7 @@ function controlSection(hash: Record<string, string>, submissionsInFlight: strin
     record = parsed.data;
   }
   const { state, version, resets, changedAtMs, requestedBy, reason } = record;
-  return { state, version, resets, changedAtMs, requestedBy, reason, submissionsInFlight, protectionPending };
+  return { state, version, resets, changedAtMs, requestedBy, reason, pausedQueues, submissionsInFlight, protectionPending };
 }
 
 function degradationSection(json: string | null): RedisPart['degradation'] {

@@ -55,7 +55,7 @@ async function settle<T>(read: Promise<T>, timeoutMs: number, what: string): Pro
     timer = setTimeout(() => resolve(unavailable(`${what} did not answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    return await Promise.race([read.catch((err: unknown) => unavailable(`reading ${what} failed: ${describeError(err)}`)), overrun]);
+    return await Promise.race([read.catch((err: unknown) => unavailable(`reading ${what} failed: ${err instanceof Error ? err.message : describeError(err)}`)), overrun]);
   } finally {
     clearTimeout(timer);
   }

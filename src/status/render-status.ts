@@ -31,7 +31,7 @@ function redisLines(part: RedisPart): string[] {
   const c = part.control;
   const lines = [
     `${label('state')}${c.state} (version ${c.version}${c.requestedBy ? `, by ${c.requestedBy}` : ''}${c.reason ? `: ${c.reason}` : ''})`,
-    `${label('paused')}${part.queues.filter((q) => q.paused).map((q) => q.name).join(', ') || 'none'}`,
+    `${label('paused')}${c.pausedQueues.join(', ') || 'none'}`,
     `${label('in flight')}${c.submissionsInFlight.length}`,
   ];
   if (c.protectionPending.length > 0) lines.push(`${label('stops pending')}${c.protectionPending.join(', ')} (entries wait until every position's stop is placed again)`);

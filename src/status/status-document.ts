@@ -36,6 +36,8 @@ export const ControlSection = z
     changedAtMs: epochMs,
     requestedBy: z.string(),
     reason: z.string(),
+    /** The queues paused in Redis now (BullMQ's pause), whatever the state says they should be. */
+    pausedQueues: z.array(z.string()),
     /** Order submissions admitted and not yet finished (their ids). */
     submissionsInFlight: z.array(z.string()),
     /** Why open positions may lack their stops right now; entries wait while any is listed. */

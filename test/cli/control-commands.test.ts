@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ControlPlane } from '../../src/control/control-plane.ts';
 import { ControlStateRecord } from '../../src/control/control-state-record.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
+import { StatusDocument } from '../../src/status/status-document.ts';
 import { runCli } from '../support/run-cli.ts';
 import { createTestBus, type TestBus } from '../support/test-bus.ts';
 import { bullConnection } from '../support/test-queues.ts';
@@ -41,7 +42,9 @@ describe('triplegain pause | resume | halt | reset | status', () => {
     expect(ControlStateRecord.parse(await t.redis.hgetall(t.keys.controlState))).toMatchObject({ state: 'HALTED', reason: 'drill', requestedBy: expect.stringMatching(/^cli:/) });
 
     const status = await cli('status');
-    expect(status.code, status.stderr).toBe(0);
+    // Exit 1: the database part is missing (nothing listens at DATABASE_URL); what Redis knows is printed.
+    expect(status.code, status.stderr).toBe(1);
+    expect(status.stdout).toMatch(/^database +UNAVAILABLE: cannot open PostgreSQL/m);
     expect(status.stdout).toMatch(/^state +HALTED \(version 1, by cli:[^:]+: drill\)$/m);
     const paused = /^paused +(.+)$/m.exec(status.stdout)?.[1];
     expect(paused?.split(', ').sort()).toEqual(HALT_PAUSED);
@@ -65,10 +68,9 @@ describe('triplegain pause | resume | halt | reset | status', () => {
     expect(resumed.stdout).toContain('paused queues: none');
 
     const json = await cli('status', '--json');
-    expect(json.code, json.stderr).toBe(0);
-    const parsed = JSON.parse(json.stdout) as { control: Record<string, unknown>; degradation: Record<string, unknown>; risk: unknown };
-    expect(parsed.control).toMatchObject({ state: 'RUNNING', version: 3, resets: 1, pausedQueues: [], submissionsInFlight: [] });
-    expect(parsed.degradation).toMatchObject({ level: 'NORMAL' });
-    expect(parsed.risk).toBeNull();
+    expect(json.code, json.stderr).toBe(1);
+    const parsed = StatusDocument.parse(JSON.parse(json.stdout));
+    expect(parsed.database.available).toBe(false);
+    expect(parsed.redis).toMatchObject({ available: true, control: { state: 'RUNNING', version: 3, resets: 1, pausedQueues: [], submissionsInFlight: [] }, degradation: { level: 'NORMAL' }, risk: null });
   }, 60_000);
 });

@@ -46,7 +46,9 @@ describe('the CLI with Redis unreachable', () => {
     const result = await runCli(env, args, 12_000);
     expect(result.code).not.toBe(0);
     const lines = result.stderr.split('\n').filter((l) => l.startsWith('error:'));
-    expect(lines).toEqual([`error: cannot reach Redis at redis://:***@127.0.0.1:${port} within 1000 ms: no answer`]);
+    // `status` says what else is missing too: it reads the database beside Redis.
+    const others = args[0] === 'status' ? [expect.stringMatching(/^error: cannot open PostgreSQL at postgres:\/\/nobody@127\.0\.0\.1:1\/none/)] : [];
+    expect(lines).toEqual([`error: cannot reach Redis at redis://:***@127.0.0.1:${port} within 1000 ms: no answer`, ...others]);
     expect(result.stderr).not.toContain('s3cret');
   }, 30_000);
 
@@ -67,9 +69,10 @@ describe('the CLI with Redis unreachable', () => {
   it('status exits within app.connectTimeoutMs when Redis accepts the connection and never answers', async () => {
     const silent = await silentServer();
     servers.push(silent);
-    const result = await runCli({ REDIS_URL: `redis://127.0.0.1:${silent.port}`, TRIPLEGAIN__APP__CONNECT_TIMEOUT_MS: '1000' }, ['status'], 20_000);
+    const result = await runCli({ REDIS_URL: `redis://127.0.0.1:${silent.port}`, TRIPLEGAIN__APP__CONNECT_TIMEOUT_MS: '1000', DATABASE_URL: '' }, ['status'], 20_000);
     expect(result.code).not.toBe(0);
-    expect(result.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([`error: cannot reach Redis at redis://127.0.0.1:${silent.port} within 1000 ms: no answer`]);
+    // The second line: without DATABASE_URL the database is the embedded PGlite, which status does not open.
+    expect(result.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([`error: cannot reach Redis at redis://127.0.0.1:${silent.port} within 1000 ms: no answer`, expect.stringMatching(/^error: the database is the embedded PGlite/)]);
   }, 30_000);
 });
 

@@ -3,9 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
 import { ControlPlane } from '../../src/control/control-plane.ts';
 import { createControlRouter } from '../../src/control/control-router.ts';
-import { readClusterStatus } from '../../src/control/read-cluster-status.ts';
 import { startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
+import { readStatus } from '../../src/status/read-status.ts';
 import { createTestBus, type TestBus } from '../support/test-bus.ts';
 import { bullConnection } from '../support/test-queues.ts';
 
@@ -34,7 +34,7 @@ describe('the HTTP control API at /control', () => {
 
   /** The dashboard as the dashboard role mounts it, on a port the OS picks. */
   async function start(options: { token: string; password?: string }): Promise<Dashboard> {
-    const router = createControlRouter({ control, token: options.token, status: () => readClusterStatus({ control, redis: t.redis, keys: t.keys }), logger: silentLogger });
+    const router = createControlRouter({ control, token: options.token, status: () => readStatus({ redis: { redis: t.redis, keys: t.keys }, database: { error: 'no database in this test' }, account: 'paper', timeframe: '1h', nowMs: Date.now(), timeoutMs: 5_000 }), logger: silentLogger });
     const config = { ...DashboardConfig.parse({ password: options.password ?? '' }), port: 0 };
     const dashboard = await startDashboard({ config, connection, keys: t.keys, logger: silentLogger, routes: [{ path: '/control', router }] });
     started.push(dashboard);
@@ -86,9 +86,8 @@ describe('the HTTP control API at /control', () => {
 
     const status = await call(dashboard, 'GET', '/control/status', auth);
     expect(status.status).toBe(200);
-    expect(status.json.control).toMatchObject({ state: 'PAUSED', requestedBy: 'http', reason: 'api test' });
-    expect([...(status.json.control as { pausedQueues: string[] }).pausedQueues].sort()).toEqual(['decision', 'portfolio', 'regime', 'sentiment', 'ta']);
-    expect(status.json.degradation).toMatchObject({ level: 'NORMAL' });
+    expect(status.json.redis).toMatchObject({ available: true, control: { state: 'PAUSED', requestedBy: 'http', reason: 'api test' }, degradation: { level: 'NORMAL' } });
+    expect([...(status.json.redis as { control: { pausedQueues: string[] } }).control.pausedQueues].sort()).toEqual(['decision', 'portfolio', 'regime', 'sentiment', 'ta']);
 
     const halted = await call(dashboard, 'POST', '/control/halt', auth, { flatten: true });
     expect(halted.status).toBe(200);

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
 import { ControlPlane } from '../../src/control/control-plane.ts';
 import { createControlRouter } from '../../src/control/control-router.ts';
-import { readClusterStatus } from '../../src/control/read-cluster-status.ts';
 import { startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
+import { readStatus } from '../../src/status/read-status.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { createTestBus, type TestBus } from '../support/test-bus.ts';
 import { bullConnection } from '../support/test-queues.ts';
@@ -65,7 +65,7 @@ describe('the dashboard refuses changes addressed to a foreign host', () => {
 
   /** The dashboard as the dashboard role mounts it, with the control API at /control. */
   async function start(fields: { password?: string; host?: string; allowedHosts?: string[] } = { password: PASSWORD }): Promise<Dashboard> {
-    const router = createControlRouter({ control, token: TOKEN, status: () => readClusterStatus({ control, redis: t.redis, keys: t.keys }), logger: log.logger });
+    const router = createControlRouter({ control, token: TOKEN, status: () => readStatus({ redis: { redis: t.redis, keys: t.keys }, database: { error: 'no database in this test' }, account: 'paper', timeframe: '1h', nowMs: Date.now(), timeoutMs: 5_000 }), logger: log.logger });
     const config = { ...DashboardConfig.parse(fields), port: 0 };
     const dashboard = await startDashboard({ config, connection, keys: t.keys, logger: log.logger, routes: [{ path: '/control', router }] });
     started.push(dashboard);

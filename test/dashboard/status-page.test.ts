@@ -3,13 +3,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
 import { PAGES_OFF_TEXT, startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
-import { openStatusPageSources, type StatusPageSources } from '../../src/dashboard/status-page/open-status-page-sources.ts';
+import { createStatusPageExtrasReader } from '../../src/dashboard/status-page/status-page-extras-reader.ts';
+import type { StatusPageExtras } from '../../src/dashboard/status-page/status-page-extras.ts';
 import { readStatusPageExtras } from '../../src/dashboard/status-page/read-status-page-extras.ts';
 import { statusPageRouter } from '../../src/dashboard/status-page/status-page-router.ts';
 import { readStatus } from '../../src/status/read-status.ts';
 import { sqlClientOf } from '../../src/status/sql-client.ts';
-import { systemClock } from '../../src/clock/clock.ts';
-import { silentLogger } from '../../src/shared/logger.ts';
+import { createStatusReader } from '../../src/status/status-reader.ts';
+import type { StatusDocument } from '../../src/status/status-document.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { launchChromium } from '../support/launch-chromium.ts';
 import { flatBar, PositionScenario } from '../support/position-scenario.ts';
@@ -44,13 +45,13 @@ describe('the status page at /', () => {
   });
 
   /** The dashboard as the dashboard role mounts it, on a port the OS picks; `sources` default: the scenario's Redis and database. */
-  async function start(password = PASSWORD, sources?: Pick<StatusPageSources, 'status' | 'extras'>): Promise<Dashboard> {
+  async function start(password = PASSWORD, sources?: { status: () => Promise<StatusDocument>; extras: () => Promise<StatusPageExtras>; timeoutMs?: number }): Promise<Dashboard> {
     const { h } = s;
     const control = h.control;
     const status = () =>
       readStatus({ redis: { redis: h.t.redis, keys: h.t.keys }, database: { sql: sqlClientOf(h.database.database) }, account: 'paper', timeframe: '1h', nowMs: h.clock.now(), timeoutMs: 5_000 });
     const extras = () => readStatusPageExtras({ db: h.database.db, account: 'paper', budgetUsd: h.config.llm.dailyBudgetUsd, nowMs: h.clock.now() });
-    const page = statusPageRouter({ user: USER, control, status: sources?.status ?? status, extras: sources?.extras ?? extras, logger: log.logger });
+    const page = statusPageRouter({ user: USER, control, status: sources?.status ?? status, extras: sources?.extras ?? extras, timeoutMs: sources?.timeoutMs, logger: log.logger });
     const config = { ...DashboardConfig.parse({ user: USER, password }), port: 0 };
     // Connection options, not a shared client: each board queue then opens its own connection and
     // its close waits for it, so nothing is left in flight on a connection the test ends.
@@ -122,17 +123,31 @@ describe('the status page at /', () => {
 
   it('without the database shows what Redis knows and says why the rest is missing, logging the outage once, not at every refresh', async () => {
     // A dashboard-only process on the embedded PGlite: the database belongs to the worker.
-    const sources = await openStatusPageSources({ config: s.h.config, redis: s.h.t.redis, keys: s.h.t.keys, clock: systemClock, logger: silentLogger, database: undefined });
-    const dashboard = await start(PASSWORD, sources);
+    const config = { ...s.h.config, database: { ...s.h.config.database, url: '' } };
+    const statusReader = createStatusReader({ config, redis: s.h.t.redis, keys: s.h.t.keys });
+    const extrasReader = createStatusPageExtrasReader({ config });
+    const dashboard = await start(PASSWORD, { status: () => statusReader.read(), extras: () => extrasReader.read() });
     const { page, errors } = await open(dashboard);
     await page.locator('#trading-state', { hasText: 'RUNNING' }).waitFor();
-    await page.locator('#error', { hasText: 'embedded PGlite of the worker process' }).waitFor();
+    await page.locator('#error', { hasText: 'embedded PGlite of the running process' }).waitFor();
     const first = await page.locator('#updated').textContent();
     await expect.poll(() => page.locator('#updated').textContent(), { timeout: 10_000 }).not.toBe(first);
     expect(await page.locator('#queues tbody tr').count()).toBeGreaterThan(1);
     const outages = log.warnings().filter((line) => line.msg === 'status page could not read a part of its data');
     expect(outages.map((line) => line.part)).toEqual(['extras']);
     expect(errors).toEqual([]);
+  });
+
+  it('answers its data within the timeout when a source never does, saying which part is missing', async () => {
+    const status = () =>
+      readStatus({ redis: { redis: s.h.t.redis, keys: s.h.t.keys }, database: { sql: sqlClientOf(s.h.database.database) }, account: 'paper', timeframe: '1h', nowMs: s.h.clock.now(), timeoutMs: 5_000 });
+    const dashboard = await start(PASSWORD, { status, extras: () => new Promise<never>(() => undefined), timeoutMs: 300 });
+    const started = Date.now();
+    const res = await fetch(`${dashboard.url}/page/data`, { headers: { authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` } });
+    const data = (await res.json()) as { status: StatusDocument; extras: { error: string } };
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(data.extras.error).toContain('no answer within 300 ms');
+    expect(data.status.complete).toBe(true);
   });
 
   it('halts the cluster from the halt button, with its options', async () => {

@@ -26,8 +26,8 @@ export function registerControlCommands(program: Command): void {
 
   program
     .command('status')
-    .description('trading state, degradation level, paused queues, submissions under way, risk breakers')
-    .option('--json', 'print JSON')
+    .description('trading state, degradation, risk breakers, equity, cash, positions and their stops, open orders, today\'s P&L, queues, bus lag, last decisions; exit code 1 when Redis or PostgreSQL could not be read')
+    .option('--json', 'print the status document as JSON')
     .action(async (opts: { json?: boolean }) => {
       const { statusAction } = await import('../actions/status-action.ts');
       await statusAction({ ...opts, configFile: configFile() });

@@ -47,6 +47,8 @@ export interface StatusPageDeps {
   /** Equity curve, signals, denials, model spend. */
   extras: () => Promise<StatusPageExtras>;
   logger: Logger;
+  /** Wall time each part may take before the page is told it is unavailable. Default 5 s (`app.connectTimeoutMs`'s default). */
+  timeoutMs?: number;
   /** Default: a fresh per-process secret. */
   csrf?: CsrfTokens;
 }
@@ -84,7 +86,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
     res.type(asset.type).sendFile(asset.file);
   });
 
-  const settle = settler(deps.logger);
+  const settle = settler(deps.logger, deps.timeoutMs ?? 5_000);
   router.get(STATUS_PAGE_DATA_PATH, async (_req, res) => {
     const [status, extras] = await Promise.all([settle('status', deps.status), settle('extras', deps.extras)]);
     res.set('Cache-Control', 'no-store').json({ generatedAtMs: Date.now(), status, extras });
@@ -136,15 +138,20 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
 }
 
 /**
- * Runs a part's read: its value, or `{ error }` (secrets redacted) when it failed. A failure is
- * logged when it differs from the part's previous outcome, so a page polling through an outage
- * logs it once, not every few seconds.
+ * Runs a part's read: its value, or `{ error }` (secrets redacted) when it failed or took longer
+ * than `timeoutMs` (a silent database must not hold the page's refresh). A failure is logged
+ * when it differs from the part's previous outcome, so a page polling through an outage logs it
+ * once, not every few seconds.
  */
-function settler(logger: Logger): <T>(part: string, read: () => Promise<T>) => Promise<T | { error: string }> {
+function settler(logger: Logger, timeoutMs: number): <T>(part: string, read: () => Promise<T>) => Promise<T | { error: string }> {
   const lastError = new Map<string, string>();
   return async (part, read) => {
+    let timer: NodeJS.Timeout | undefined;
+    const overrun = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
     try {
-      const value = await read();
+      const value = await Promise.race([read(), overrun]);
       if (lastError.delete(part)) logger.info({ part }, 'status page reads a part of its data again');
       return value;
     } catch (err) {
@@ -152,6 +159,8 @@ function settler(logger: Logger): <T>(part: string, read: () => Promise<T>) => P
       if (lastError.get(part) !== error) logger.warn({ part, err: error }, 'status page could not read a part of its data');
       lastError.set(part, error);
       return { error };
+    } finally {
+      clearTimeout(timer);
     }
   };
 }

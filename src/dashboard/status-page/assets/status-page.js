@@ -73,7 +73,7 @@ function renderRedisPart(part) {
   const detail = [`version ${c.version}`];
   if (c.requestedBy) detail.push(`by ${c.requestedBy} at ${time(c.changedAtMs)}`);
   if (c.reason) detail.push(`"${c.reason}"`);
-  const paused = part.queues.filter((q) => q.paused).map((q) => q.name);
+  const paused = c.pausedQueues;
   detail.push(`paused queues: ${paused.join(', ') || 'none'}`, `submissions in flight: ${c.submissionsInFlight.length}`);
   if (c.protectionPending.length > 0) detail.push(`stops pending: ${c.protectionPending.join(', ')}`);
   setText('state-detail', detail.join(' · '));
@@ -185,7 +185,8 @@ function showError(messages) {
 
 async function refresh() {
   try {
-    const response = await fetch('/page/data', { headers: { accept: 'application/json' }, cache: 'no-store' });
+    // Bounded, so a request that never ends cannot stop the refreshes.
+    const response = await fetch('/page/data', { headers: { accept: 'application/json' }, cache: 'no-store', signal: AbortSignal.timeout(4 * REFRESH_MS) });
     if (!response.ok) throw new Error(`the dashboard answered ${response.status}`);
     const data = await response.json();
     const problems = [];

@@ -164,6 +164,33 @@ describe('the status page at /', () => {
     expect(errors).toEqual([]);
   });
 
+  it('leaves a halt by reset then resume, each confirmed in a dialog first, pauses, and says when a command is refused', async () => {
+    await s.h.control.apply('halt', { requestedBy: 'test' });
+    const dashboard = await start();
+    const { page, errors } = await open(dashboard);
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.accept();
+    });
+    await page.locator('#trading-state', { hasText: 'HALTED' }).waitFor();
+    await page.locator('button[data-command="reset"]').click();
+    await page.locator('#command-result', { hasText: 'HALTED → PAUSED' }).waitFor();
+    await page.locator('button[data-command="resume"]').click();
+    await page.locator('#command-result', { hasText: 'PAUSED → RUNNING' }).waitFor();
+    expect(dialogs).toHaveLength(2);
+    await page.locator('button[data-command="pause"]').click();
+    await page.locator('#command-result', { hasText: 'RUNNING → PAUSED' }).waitFor();
+    expect(dialogs).toHaveLength(2);
+    expect((await s.h.control.current()).state).toBe('PAUSED');
+    // A command the state does not allow is said on the page, and changes nothing.
+    await s.h.control.apply('halt', { requestedBy: 'test' });
+    await page.locator('button[data-command="pause"]').click();
+    await page.locator('#command-result', { hasText: 'pause failed: cannot pause while HALTED' }).waitFor();
+    expect((await s.h.control.current()).state).toBe('HALTED');
+    expect(errors.filter((e) => !e.includes('409'))).toEqual([]);
+  });
+
   it('refuses a command without the CSRF token, or with a wrong one, and leaves the state alone', async () => {
     const dashboard = await start();
     const auth = { authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` };

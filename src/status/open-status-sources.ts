@@ -3,8 +3,6 @@ import type { Pool } from 'pg';
 import type { AppConfig } from '../config/app-config.ts';
 import { createKeys } from '../keys.ts';
 import { createRedis } from '../redis/create-redis.ts';
-import { resolveRedis } from '../redis/resolve-redis.ts';
-import type { Logger } from '../shared/logger.ts';
 import { redactSecrets, redactUrl } from '../shared/redact-secrets.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import type { SourceUnavailable, StatusSources } from './read-status.ts';
@@ -27,8 +25,8 @@ export interface OpenedStatusSources {
  * pool of its own (`triplegain-status`) whose queries time out too. The embedded PGlite
  * database is not opened: it belongs to the one process running it.
  */
-export async function openStatusSources(config: AppConfig, logger: Logger): Promise<OpenedStatusSources> {
-  const [redis, database] = await Promise.all([openRedis(config, logger), openPostgres(config)]);
+export async function openStatusSources(config: AppConfig): Promise<OpenedStatusSources> {
+  const [redis, database] = await Promise.all([openRedis(config), openPostgres(config)]);
   return {
     redis: 'error' in redis ? redis : { redis: redis.redis, keys: createKeys(config.redis.keyPrefix) },
     database: 'error' in database ? database : { sql: database.sql },
@@ -39,11 +37,19 @@ export async function openStatusSources(config: AppConfig, logger: Logger): Prom
   };
 }
 
-async function openRedis(config: AppConfig, logger: Logger): Promise<{ redis: Redis } | SourceUnavailable> {
+/** `redis.url`, else the Redis `resolveRedis` finds (the local one, or the private one of a running process). */
+async function redisUrlOf(config: AppConfig): Promise<string> {
+  if (config.redis.url) return config.redis.url;
+  // Loaded only without REDIS_URL: the search and its logger (nothing below warn is shown).
+  const [{ resolveRedis }, { createLogger }] = await Promise.all([import('../redis/resolve-redis.ts'), import('../shared/logger.ts')]);
+  return (await resolveRedis({ allowEmbedded: false, dataDir: config.app.dataDir, logger: createLogger({ level: 'warn', stderr: true }) })).url;
+}
+
+async function openRedis(config: AppConfig): Promise<{ redis: Redis } | SourceUnavailable> {
   const timeoutMs = config.app.connectTimeoutMs;
   let url: string;
   try {
-    url = (await resolveRedis({ envUrl: config.redis.url || undefined, allowEmbedded: false, dataDir: config.app.dataDir, logger })).url;
+    url = await redisUrlOf(config);
   } catch (err) {
     return { error: redactSecrets(err instanceof TriplegainError ? err.message : describeError(err)) };
   }

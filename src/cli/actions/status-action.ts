@@ -1,4 +1,3 @@
-import { createLogger } from '../../shared/logger.ts';
 import { openStatusSources } from '../../status/open-status-sources.ts';
 import { readStatus } from '../../status/read-status.ts';
 import { renderStatus } from '../../status/render-status.ts';
@@ -21,7 +20,7 @@ export async function statusAction(options: StatusActionOptions): Promise<void> 
   const loaded = loadConfigOrReport(options.configFile);
   if (!loaded) return;
   const { config } = loaded;
-  const sources = await openStatusSources(config, createLogger({ level: 'warn', stderr: true }));
+  const sources = await openStatusSources(config);
   try {
     const doc = await readStatus({
       redis: sources.redis,

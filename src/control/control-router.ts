@@ -10,7 +10,7 @@ import { ControlCommand } from './coordinator-state.ts';
 import type { TradeDesk } from '../trades/trade-desk.ts';
 
 /** Body of `POST /control/<command>`. */
-const CommandBody = z
+export const CommandBody = z
   .object({
     reason: z.string().max(500).default(''),
     cancelOrders: z.boolean().default(false),

@@ -29,6 +29,9 @@ export const HEALTH_PATH = '/healthz';
 /** What `/ui` answers (503) when there is no password to put Bull Board behind. */
 export const BOARD_OFF_TEXT = 'Bull Board is off: set DASHBOARD_PASSWORD (dashboard.password) to turn it on';
 
+/** What the pages (the status page at `/`) answer (503) when there is no password to put them behind. */
+export const PAGES_OFF_TEXT = 'The status page is off: set DASHBOARD_PASSWORD (dashboard.password) to turn it on';
+
 /** The only interface a dashboard without a password may listen on. */
 const LOOPBACK = '127.0.0.1';
 /** A health check slower than this reports Redis as down rather than hanging the probe. */
@@ -55,6 +58,11 @@ export interface StartDashboardOptions {
    * with or without a password; the Host and Origin check applies to them too.
    */
   routes?: readonly { path: string; router: Router }[];
+  /**
+   * Routes behind the Basic auth, after Bull Board (e.g. the status page at `/`). Without a
+   * password they are off like the board: their paths answer 503.
+   */
+  pages?: readonly { path: string; router: Router }[];
 }
 
 export interface Dashboard {
@@ -139,10 +147,16 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
     // After auth, so a caller without credentials learns nothing about which routes exist.
     app.use(BULL_BOARD_PATH, refuseManagedQueueChanges({ managed: managedQueues, logger }));
     app.use(BULL_BOARD_PATH, bullBoardRouter(queues));
+    for (const page of options.pages ?? []) app.use(page.path, page.router);
   } else {
     app.use(BULL_BOARD_PATH, (_req, res) => {
       res.status(503).json({ error: BOARD_OFF_TEXT });
     });
+    for (const page of options.pages ?? []) {
+      app.use(page.path, (_req, res) => {
+        res.status(503).type('text/plain').send(PAGES_OFF_TEXT);
+      });
+    }
   }
   answerErrorsAsJson(app, logger);
 

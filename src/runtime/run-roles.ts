@@ -1,17 +1,13 @@
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { ControlPlane } from '../control/control-plane.ts';
-import { createControlRouter } from '../control/control-router.ts';
-import { startDashboard } from '../dashboard/start-dashboard.ts';
 import { effectiveSchedules } from '../queues/effective-schedules.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
 import { loadHistoryFirst } from '../queues/load-history-first.ts';
 import { syncReconcileSchedule, syncSchedules } from '../queues/sync-schedules.ts';
-import { openTradeDesk } from '../trades/open-trade-desk.ts';
 import { openRuntime } from './open-runtime.ts';
 import { roleNames } from './role-names.ts';
+import { startDashboardRole } from './start-dashboard-role.ts';
 import { startWorkerRole } from './start-worker-role.ts';
-import { createStatusReader } from '../status/status-reader.ts';
 
 /** Wall time a stopping process gets past `app.shutdownDeadlineMs` to release what it holds before it exits anyway (code 1). */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -80,17 +76,8 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
       rt.bus.startMaintenance();
     }
     if (runs('dashboard')) {
-      const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-dashboard' });
-      // Registered first, so that a dashboard that refuses to start (a short password off loopback, a port in use) lets the process exit.
-      stops.push(async () => connection.disconnect());
-      const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection, bus: rt.bus, logger });
-      const trades = openTradeDesk(rt, connection);
-      stops.push(() => trades.close());
-      const statusReader = createStatusReader({ config, redis: rt.redis, keys: rt.keys, database: rt.database });
-      stops.push(() => statusReader.close());
-      const router = createControlRouter({ control, token: config.control.token, status: () => statusReader.read(), logger, trades: trades.desk });
-      const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }] });
-      stops.push(() => dashboard.close());
+      const role = await startDashboardRole(rt);
+      stops.push(() => role.stop());
     }
     await rt.bus.publish('system.alert_raised', {
       severity: 'info',

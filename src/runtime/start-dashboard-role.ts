@@ -1,0 +1,43 @@
+import { Redis } from 'ioredis';
+import { ControlPlane } from '../control/control-plane.ts';
+import { createControlRouter } from '../control/control-router.ts';
+import { startDashboard } from '../dashboard/start-dashboard.ts';
+import { createStatusPageExtrasReader } from '../dashboard/status-page/status-page-extras-reader.ts';
+import { statusPageRouter } from '../dashboard/status-page/status-page-router.ts';
+import { createStatusReader } from '../status/status-reader.ts';
+import { openTradeDesk } from '../trades/open-trade-desk.ts';
+import type { Runtime } from './open-runtime.ts';
+
+/**
+ * The dashboard role: Bull Board at `/ui`, the status page at `/`, the control API (kill switch,
+ * status document, manual trades) at `/control`, on a BullMQ connection of its own. Returns its
+ * stop. A dashboard that refuses to start (a short password off loopback, a port in use) closes
+ * what it opened before it throws, so the process can exit.
+ */
+export async function startDashboardRole(rt: Runtime): Promise<{ stop(): Promise<void> }> {
+  const { config, logger } = rt;
+  const stops: (() => Promise<void> | void)[] = [];
+  // Last opened, first closed.
+  const stop = async () => {
+    for (const close of stops.splice(0).reverse()) await close();
+  };
+  try {
+    const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-dashboard' });
+    stops.push(() => connection.disconnect());
+    const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection, bus: rt.bus, logger });
+    const trades = openTradeDesk(rt, connection);
+    stops.push(() => trades.close());
+    const statusReader = createStatusReader({ config, redis: rt.redis, keys: rt.keys, database: rt.database });
+    stops.push(() => statusReader.close());
+    const extrasReader = createStatusPageExtrasReader({ config, database: rt.database });
+    stops.push(() => extrasReader.close());
+    const router = createControlRouter({ control, token: config.control.token, status: () => statusReader.read(), logger, trades: trades.desk });
+    const page = statusPageRouter({ user: config.dashboard.user, control, status: () => statusReader.read(), extras: () => extrasReader.read(), timeoutMs: config.app.connectTimeoutMs, logger });
+    const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }], pages: [{ path: '/', router: page }] });
+    stops.push(() => dashboard.close());
+    return { stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -11,6 +11,8 @@ import type { TaskRunData } from './task-run-data.ts';
 const TASK = 'marketData';
 
 export interface HistoryLoad {
+  /** True when no market-data worker was running: nothing was added or waited for. */
+  noWorker: boolean;
   /** Pairs whose history run completed. */
   loaded: string[];
   /** Pairs whose run failed or had not ended within the wait, with why. */
@@ -25,7 +27,9 @@ export interface HistoryLoad {
  * history stored instead of failing with "needs at least N candles, got 0".
  *
  * Returns `undefined` when the scheduler exists already (a restart: history is stored, and the
- * next tick fetches what is new). Never throws for a run that fails or outlasts the wait: that
+ * next tick fetches what is new). With no market-data worker running (a scheduler started on its
+ * own, before any worker) it adds nothing and returns at once, `noWorker`: the schedule's first
+ * tick loads the history for whichever worker comes. Never throws for a run that fails or outlasts the wait: that
  * pair is reported in `notLoaded` (one line for the caller to log), and its schedule picks the
  * history up later as usual.
  */
@@ -36,6 +40,9 @@ export async function loadHistoryFirst(options: { connection: ConnectionOptions;
   events.on('error', (err) => options.logger.debug({ err: describeError(err) }, 'history load: queue events connection error'));
   try {
     if ((await queue.getJobSchedulers()).some((s) => s.key === TASK)) return undefined;
+    // A Redis that refuses CLIENT LIST (some managed ones) gives no answer: wait as if one ran.
+    const workers = await queue.getWorkersCount().catch(() => undefined);
+    if (workers === 0) return { noWorker: true, loaded: [], notLoaded: [] };
     await events.waitUntilReady();
     const tickId = `first-start-${Date.now()}`;
     const outcomes = await Promise.all(
@@ -53,6 +60,7 @@ export async function loadHistoryFirst(options: { connection: ConnectionOptions;
       }),
     );
     return {
+      noWorker: false,
       loaded: outcomes.filter((o) => o.reason === undefined).map((o) => o.symbol),
       notLoaded: outcomes.flatMap((o) => (o.reason === undefined ? [] : [{ symbol: o.symbol, reason: o.reason }])),
     };

@@ -65,7 +65,8 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
       const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null });
       try {
         const history = await loadHistoryFirst({ connection, keys: rt.keys, pairs: config.symbols.pairs, timeoutMs: HISTORY_WAIT_MS, logger });
-        if (history && history.notLoaded.length === 0) logger.info({ pairs: history.loaded }, 'first start: history loaded before the first analysis');
+        if (history?.noWorker) logger.info('first start: no market-data worker running yet; the schedule loads the history for the first one');
+        else if (history && history.notLoaded.length === 0) logger.info({ pairs: history.loaded }, 'first start: history loaded before the first analysis');
         if (history && history.notLoaded.length > 0) logger.warn({ loaded: history.loaded, notLoaded: history.notLoaded }, 'first start: history not loaded for every pair; analyses of those wait for the market-data schedule');
         const changes = await syncSchedules({ connection, keys: rt.keys, schedules: effectiveSchedules(config) });
         const reconcile = await syncReconcileSchedule({ connection, keys: rt.keys, everyMs: config.execution.kraken.reconcileIntervalMs });

@@ -22,7 +22,7 @@ describe('loadHistoryFirst', () => {
     h = await createTaskHarness({ clockMs: MARKET_MS });
     await h.startWorkers(['market-data']);
     const result = await load(h);
-    expect(result).toEqual({ loaded: ['BTC/USD', 'XRP/USD'], notLoaded: [] });
+    expect(result).toEqual({ noWorker: false, loaded: ['BTC/USD', 'XRP/USD'], notLoaded: [] });
     for (const symbol of h.config.symbols.pairs) {
       // Stored when the call returns, not later: the analyses need history.ta.minCandles at once.
       expect(await loadRecentCandles(h.database.db, symbol, h.config.marketData.timeframe, 1_000)).toHaveLength(h.config.marketData.historyCandles);
@@ -37,8 +37,17 @@ describe('loadHistoryFirst', () => {
     expect(await loadRecentCandles(h.database.db, 'BTC/USD', h.config.marketData.timeframe, 1)).toHaveLength(0);
   });
 
-  it('gives up after its wait when no worker takes the runs, naming each pair, and the runs stay queued', async () => {
+  it('adds nothing and waits for nothing when no market-data worker runs (a scheduler started alone)', async () => {
     h = await createTaskHarness({ clockMs: MARKET_MS });
+    expect(await load(h)).toEqual({ noWorker: true, loaded: [], notLoaded: [] });
+    expect(await h.queue('market-data').getWaitingCount()).toBe(0);
+  });
+
+  it('gives up after its wait when the worker does not take the runs, naming each pair, and the runs stay queued', async () => {
+    h = await createTaskHarness({ clockMs: MARKET_MS });
+    // A worker of the queue is running, but paused: it takes nothing.
+    await h.startWorkers(['market-data']);
+    await h.queue('market-data').pause();
     const result = await load(h, 500);
     expect(result?.loaded).toEqual([]);
     expect(result?.notLoaded.map((p) => p.symbol)).toEqual(['BTC/USD', 'XRP/USD']);

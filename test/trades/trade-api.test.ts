@@ -95,7 +95,7 @@ describe('POST /control/trade/open|close|cancel', () => {
       ['open', { pair: 'BTC/USD', usd: 250 }, 400, /usd: expected an amount in USD as a decimal string/],
       ['open', { pair: 'BTC/USD', usd: '-1' }, 400, /usd: expected a positive decimal amount/],
       ['open', { pair: 'LTC/USD', usd: '10', stopPct: '2' }, 400, /unknown pair "LTC\/USD"/],
-      ['open', '{"pair":', 400, /the body must be a JSON object/],
+      ['open', '{"pair":', 400, /the body is not valid JSON/],
       ['close', { pair: 'BTC/USD', positionId: 3 }, 400, /exactly one of positionId or pair/],
       ['close', { pair: 'BTC/USD', pct: '101' }, 400, /pct: the share to close must be above 0 and at most 100/],
       ['close', { positionId: 42 }, 404, /no position #42/],

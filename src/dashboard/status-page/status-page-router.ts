@@ -8,6 +8,7 @@ import { ControlCommand } from '../../control/coordinator-state.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { projectRoot } from '../../shared/project-root.ts';
 import { redactSecrets } from '../../shared/redact-secrets.ts';
+import { httpErrorReply } from '../../shared/http-error-reply.ts';
 import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
 import type { StatusDocument } from '../../status/status-document.ts';
 import { CSRF_HEADER, csrfTokens, type CsrfTokens } from './csrf-tokens.ts';
@@ -126,13 +127,11 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
       res.status(503).json({ error: describeError(err) });
     }
   });
-  // A body that is not JSON (or too large) gets a JSON answer, not express's HTML page with a stack trace.
-  router.use((err: unknown, _req: Request, res: Response, next: (err?: unknown) => void) => {
-    if (err instanceof SyntaxError || (typeof err === 'object' && err !== null && 'type' in err)) {
-      res.status(400).json({ error: 'the body must be a JSON object of at most 8 kB' });
-      return;
-    }
-    next(err);
+  // A body it cannot read gets a JSON answer saying why, not express's HTML page with a stack trace.
+  router.use((err: unknown, _req: Request, res: Response, _next: (err?: unknown) => void) => {
+    const reply = httpErrorReply(err);
+    if (reply.status >= 500) deps.logger.error({ err: describeError(err) }, 'status page request failed');
+    res.status(reply.status).json({ error: reply.error });
   });
   return router;
 }

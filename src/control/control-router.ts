@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
+import { bearerAuth } from '../dashboard/bearer-auth.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import type { ControlPlane } from './control-plane.ts';
@@ -16,8 +16,6 @@ const CommandBody = z
   })
   .strict();
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
 /**
  * The HTTP control API: `POST /control/pause|resume|halt|reset` (JSON body `{ reason?,
  * cancelOrders?, flatten? }`) and `GET /control/status`, every call with
@@ -27,20 +25,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export function createControlRouter(deps: { control: ControlPlane; token: string; status: () => Promise<ClusterStatus>; logger: Logger }): Router {
   const router = express.Router();
   // Authentication first: nothing, not even a body parse, runs for a caller without the token.
-  router.use((req, res, next) => {
-    if (deps.token === '') {
-      res.status(403).json({ error: 'the control API is off: set CONTROL_API_TOKEN (control.token)' });
-      return;
-    }
-    const header = req.get('authorization') ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    // Compared as digests: equal lengths for timingSafeEqual, and no early exit on the first differing byte.
-    if (!timingSafeEqual(digest(given), digest(deps.token))) {
-      res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'missing or wrong bearer token' });
-      return;
-    }
-    next();
-  });
+  router.use(bearerAuth({ token: deps.token, offMessage: 'the control API is off: set CONTROL_API_TOKEN (control.token)' }));
   router.use(express.json({ limit: '8kb' }));
   // A body that is not JSON gets a JSON answer, not express's HTML page with a stack trace.
   router.use((err: unknown, _req: Request, res: Response, next: (err?: unknown) => void) => {

@@ -11,6 +11,7 @@ import { DegradationConfig } from './sections/degradation-config.ts';
 import { ExecutionConfig } from './sections/execution-config.ts';
 import { LlmConfig } from './sections/llm-config.ts';
 import { MarketDataConfig } from './sections/market-data-config.ts';
+import { MetricsConfig } from './sections/metrics-config.ts';
 import { PortfolioConfig } from './sections/portfolio-config.ts';
 import { RedisConfig } from './sections/redis-config.ts';
 import { RiskConfig } from './sections/risk-config.ts';
@@ -36,6 +37,7 @@ export const AppConfigShape = z
     portfolio: PortfolioConfig.prefault({}),
     dashboard: DashboardConfig.prefault({}),
     control: ControlConfig.prefault({}),
+    metrics: MetricsConfig.prefault({}),
   })
   .strict();
 

@@ -19,6 +19,8 @@ import { refuseManagedQueueChanges } from './refuse-managed-queue-changes.ts';
 
 /** Where Bull Board is mounted. */
 export const BULL_BOARD_PATH = '/ui';
+/** Where the Prometheus metrics are served (`metrics`). */
+export const METRICS_PATH = '/metrics';
 /** The health check: the one route that needs no credentials. */
 export const HEALTH_PATH = '/healthz';
 
@@ -51,6 +53,8 @@ export interface StartDashboardOptions {
    * with or without a password; the Host and Origin check applies to them too.
    */
   routes?: readonly { path: string; router: Router }[];
+  /** `GET /metrics` (`createMetricsRouter`), which checks its own bearer token; like `routes`, served with or without a password. */
+  metrics?: Router;
 }
 
 export interface Dashboard {
@@ -118,6 +122,7 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
   });
   // Routes with their own authentication (the control API's bearer token) come before Basic auth.
   for (const route of options.routes ?? []) app.use(route.path, route.router);
+  if (options.metrics) app.use(METRICS_PATH, options.metrics);
   if (authenticated) {
     app.use(basicAuth({ user: config.user, password: config.password }));
     // After auth, so a caller without credentials learns nothing about which routes exist.

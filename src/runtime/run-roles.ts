@@ -4,9 +4,11 @@ import { ControlPlane } from '../control/control-plane.ts';
 import { createControlRouter } from '../control/control-router.ts';
 import { readClusterStatus } from '../control/read-cluster-status.ts';
 import { startDashboard } from '../dashboard/start-dashboard.ts';
+import { createMetricsRouter } from '../metrics/create-metrics-router.ts';
 import { effectiveSchedules } from '../queues/effective-schedules.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
 import { syncReconcileSchedule, syncSchedules } from '../queues/sync-schedules.ts';
+import { openMetricsDatabase } from './open-metrics-database.ts';
 import { openRuntime } from './open-runtime.ts';
 import { roleNames } from './role-names.ts';
 import { startWorkerRole } from './start-worker-role.ts';
@@ -30,7 +32,7 @@ export interface RunRolesOptions {
  * - `scheduler` makes the job schedulers match the config (`syncSchedules`) and runs bus
  *   retention; schedulers live in Redis, so ticks keep coming while any worker is up;
  * - `worker` runs the queue workers, the event-log recorder and the degradation monitor;
- * - `dashboard` serves Bull Board at `/ui`;
+ * - `dashboard` serves Bull Board at `/ui`, the control API at `/control` and `/metrics`;
  * - `all` runs the three.
  * On a signal, workers stop taking jobs, active ones get `app.shutdownDeadlineMs` to finish,
  * and those still running are put back in their queues for another worker. A stop still
@@ -72,9 +74,13 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
       const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-dashboard' });
       const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection, bus: rt.bus, logger });
       const router = createControlRouter({ control, token: config.control.token, status: () => readClusterStatus({ control, redis: rt.redis, keys: rt.keys }), logger });
-      const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }] });
+      const metricsDb = openMetricsDatabase(rt);
+      const metrics = createMetricsRouter({ config, redis: rt.redis, connection, keys: rt.keys, control, db: metricsDb.db, logger });
+      const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }], metrics: metrics.router });
       stops.push(async () => {
         await dashboard.close();
+        await metrics.close();
+        await metricsDb.close();
         connection.disconnect();
       });
     }

@@ -18,6 +18,7 @@ import { DegradationConfig } from '../../src/config/sections/degradation-config.
 import { ExecutionConfig } from '../../src/config/sections/execution-config.ts';
 import { LlmConfig } from '../../src/config/sections/llm-config.ts';
 import { MarketDataConfig } from '../../src/config/sections/market-data-config.ts';
+import { MetricsConfig } from '../../src/config/sections/metrics-config.ts';
 import { PortfolioConfig } from '../../src/config/sections/portfolio-config.ts';
 import { RedisConfig } from '../../src/config/sections/redis-config.ts';
 import { RiskConfig } from '../../src/config/sections/risk-config.ts';
@@ -47,6 +48,7 @@ const SECTIONS: Record<keyof AppConfig, z.ZodType> = {
   portfolio: PortfolioConfig,
   dashboard: DashboardConfig,
   control: ControlConfig,
+  metrics: MetricsConfig,
 };
 
 describe('default configuration', () => {

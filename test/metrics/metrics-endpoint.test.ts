@@ -11,7 +11,6 @@ import { openDatabase, type Db } from '../../src/db/open-database.ts';
 import { fills, llmCalls, orders, portfolioSnapshots, riskDecisions } from '../../src/db/schema/index.ts';
 import { KrakenRateLimiter } from '../../src/market/kraken-rate-limiter.ts';
 import { createMetricsRouter } from '../../src/metrics/create-metrics-router.ts';
-import { recordJobDuration } from '../../src/metrics/job-durations.ts';
 import { recordBreakerTrip } from '../../src/metrics/record-breaker-trip.ts';
 import { defineQueue } from '../../src/queues/define-queue.ts';
 import { initialRiskState } from '../../src/risk/risk-state.ts';
@@ -93,10 +92,10 @@ describe('GET /metrics', () => {
     afterEach(async () => d.cleanup());
 
     it('exports the cluster as the stores hold it: jobs, durations, bus, orders, fills, risk, models, state, equity and rate limits', async () => {
-      // A job completed through a real queue and worker, its duration recorded as the worker role records it.
+      // A job completed through a real queue and worker, which records its duration.
       const queue = new Queue(echoQueue.name, { connection, prefix: t.keys.queuePrefix });
       closers.push(() => queue.close());
-      const worker = createQueueWorker(echoQueue, { echo: async (data) => ({ echoed: data.note }) }, { connection, keys: t.keys, config: AppConfig.parse({}), logger: silentLogger, onOutcome: (o) => void recordJobDuration(t.redis, t.keys, o) }, { concurrency: 1 });
+      const worker = createQueueWorker(echoQueue, { echo: async (data) => ({ echoed: data.note }) }, { connection, keys: t.keys, redis: t.redis, config: AppConfig.parse({}), logger: silentLogger }, { concurrency: 1 });
       closers.push(() => worker.close(1_000));
       await queue.add('echo', { note: 'hi' });
       await waitFor(async () => (await t.redis.hget(t.keys.jobDurations('reconcile'), 'completed|count')) === '1', 'the job duration');

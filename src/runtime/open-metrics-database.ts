@@ -14,7 +14,7 @@ export interface MetricsDatabase {
  * rest and picks the database up once it answers. A dashboard alone on embedded PGlite gets
  * none: PGlite belongs to the one process that opened it. Its database series are then down.
  */
-export function openMetricsDatabase(rt: Runtime): MetricsDatabase {
+export function openMetricsDatabase(rt: Pick<Runtime, 'database' | 'config' | 'logger'>): MetricsDatabase {
   const own = rt.database;
   if (own) return { db: async () => own.db, close: async () => undefined };
   const url = rt.config.database.url;

@@ -14,7 +14,7 @@ export function registerQueueSeries(registry: Registry, scrape: MetricsScrape): 
     rows.map((r): Sample => [{ queue: r.queue }, r.paused ? 1 : 0]),
   );
   new StoredHistogram<'queue' | 'outcome'>(
-    { name: 'triplegain_job_duration_seconds', help: 'Wall time of finished jobs (scheduler ticks excluded), by queue and outcome, as every worker recorded it.', labelNames: ['queue', 'outcome'], registers: [registry] },
+    { name: 'triplegain_job_duration_seconds', help: 'Wall time of job runs (scheduler ticks excluded) by queue and outcome: completed, or failed (each failed attempt, retried or not), as every worker recorded it.', labelNames: ['queue', 'outcome'], registers: [registry] },
     async () =>
       ((await scrape.get('job_durations')) ?? []).map((s) => ({ labels: { queue: s.queue, outcome: s.outcome }, buckets: s.buckets, count: s.count, sum: s.sumSeconds })),
   );

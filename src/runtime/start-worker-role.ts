@@ -14,7 +14,6 @@ import { PaperExchange } from '../exchange/paper/paper-exchange.ts';
 import type { InstrumentBook } from '../market/instrument-book.ts';
 import { KrakenRateLimiter } from '../market/kraken-rate-limiter.ts';
 import type { CandleSource } from '../market/candle-source.ts';
-import { recordJobDuration } from '../metrics/job-durations.ts';
 import { exchangePortfolio } from '../portfolio/exchange-portfolio.ts';
 import { reprotectPositions } from '../execution/reprotect-positions.ts';
 import { startHaltActions } from '../execution/halt-actions.ts';
@@ -118,7 +117,6 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
       ...(options.rebalance ? { rebalance: options.rebalance } : {}),
       exchange,
       onOutcome: (outcome) => {
-        void recordJobDuration(rt.redis, rt.keys, outcome);
         if (outcome.ok) void degradation.recordSuccess(`task:${outcome.queue}`);
         // Too little history is not a fault: the next run, with more candles, succeeds.
         else if (!(outcome.error instanceof InsufficientDataError)) void degradation.recordFailure(`task:${outcome.queue}`, outcome.error);

@@ -23,6 +23,10 @@ export interface Keys {
   readonly queuePrefix: string;
   /** Hash: `<task>|<symbol>` → scheduled runs skipped because the previous run was still going. */
   readonly scheduleSkips: string;
+  /** Hash: job durations of one queue as histogram counters (`<outcome>|<le>`, `<outcome>|count`, `<outcome>|sum_ms`), for `/metrics`. */
+  jobDurations(queue: string): string;
+  /** Hash: breaker name → times it tripped, for `/metrics`. */
+  readonly breakerTrips: string;
   /** Hash `{ counter, ts }`: a rate-limit counter shared by every replica, e.g. `kraken:public`. */
   rateLimit(name: string): string;
   /** String: the job id running `<task>` for a symbol right now (one run per task and symbol, cluster-wide). */
@@ -65,6 +69,8 @@ export function createKeys(prefix = 'tg'): Keys {
     idempotency: (scope, messageId) => `${prefix}:idem:${scope}:${messageId}`,
     queuePrefix: `${prefix}:q`,
     scheduleSkips: `${prefix}:metrics:schedule_skips`,
+    jobDurations: (queue) => `${prefix}:metrics:job_durations:${queue}`,
+    breakerTrips: `${prefix}:metrics:breaker_trips`,
     rateLimit: (name) => `${prefix}:ratelimit:${name}`,
     runLease: (task, symbolSlug) => `${prefix}:lease:run:${task}:${symbolSlug}`,
     flowSlot: (flow, symbolSlug) => `${prefix}:lease:flow:${flow}:${symbolSlug}`,

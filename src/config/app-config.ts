@@ -12,6 +12,7 @@ import { DegradationConfig } from './sections/degradation-config.ts';
 import { ExecutionConfig } from './sections/execution-config.ts';
 import { LlmConfig } from './sections/llm-config.ts';
 import { MarketDataConfig } from './sections/market-data-config.ts';
+import { MetricsConfig } from './sections/metrics-config.ts';
 import { PortfolioConfig } from './sections/portfolio-config.ts';
 import { RedisConfig } from './sections/redis-config.ts';
 import { RiskConfig } from './sections/risk-config.ts';
@@ -38,6 +39,7 @@ export const AppConfigShape = z
     dashboard: DashboardConfig.prefault({}),
     control: ControlConfig.prefault({}),
     alerts: AlertsConfig.prefault({}),
+    metrics: MetricsConfig.prefault({}),
   })
   .strict();
 

@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { httpErrorReply } from '../shared/http-error-reply.ts';
+import { bearerAuth } from '../dashboard/bearer-auth.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import type { StatusDocument } from '../status/status-document.ts';
@@ -26,8 +26,6 @@ const TRADE_ACTIONS = ['open', 'close', 'cancel'] as const;
 /** HTTP status of a refused trade request, by error code; anything else is 503. */
 const TRADE_ERROR_STATUS: Partial<Record<string, number>> = { INPUT_INVALID: 400, NOT_FOUND: 404, COMMAND_REFUSED: 409 };
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
 /**
  * The HTTP control API: `POST /control/pause|resume|halt|reset` (JSON body `{ reason?,
  * cancelOrders?, flatten? }`) and `GET /control/status` (the status document, `StatusDocument`;
@@ -45,20 +43,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export function createControlRouter(deps: { control: ControlPlane; token: string; status: () => Promise<StatusDocument>; logger: Logger; trades?: ManualTrades }): Router {
   const router = express.Router();
   // Authentication first: nothing, not even a body parse, runs for a caller without the token.
-  router.use((req, res, next) => {
-    if (deps.token === '') {
-      res.status(403).json({ error: 'the control API is off: set CONTROL_API_TOKEN (control.token)' });
-      return;
-    }
-    const header = req.get('authorization') ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    // Compared as digests: equal lengths for timingSafeEqual, and no early exit on the first differing byte.
-    if (!timingSafeEqual(digest(given), digest(deps.token))) {
-      res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'missing or wrong bearer token' });
-      return;
-    }
-    next();
-  });
+  router.use(bearerAuth({ token: deps.token, offMessage: 'the control API is off: set CONTROL_API_TOKEN (control.token)' }));
   router.use(express.json({ limit: '8kb' }));
   // A body that cannot be read (not JSON, too large, an unsupported or broken Content-Encoding
   // or charset) gets a JSON answer saying so, not express's HTML page with a stack trace.

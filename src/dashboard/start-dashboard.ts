@@ -23,6 +23,8 @@ import { slowFailedLogins } from './slow-failed-logins.ts';
 
 /** Where Bull Board is mounted. */
 export const BULL_BOARD_PATH = '/ui';
+/** Where the Prometheus metrics are served (`metrics`). */
+export const METRICS_PATH = '/metrics';
 /** The health check: the one route that needs no credentials. */
 export const HEALTH_PATH = '/healthz';
 
@@ -63,6 +65,8 @@ export interface StartDashboardOptions {
    * password they are off like the board: their paths answer 503.
    */
   pages?: readonly { path: string; router: Router }[];
+  /** `GET /metrics` (`createMetricsRouter`), which checks its own bearer token; like `routes`, served with or without a password. */
+  metrics?: Router;
 }
 
 export interface Dashboard {
@@ -142,6 +146,7 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
   // Routes with their own authentication (the control API's bearer token) come before Basic auth.
   for (const route of options.routes ?? []) app.use(route.path, route.router);
   const failedLogins = slowFailedLogins({ logger });
+  if (options.metrics) app.use(METRICS_PATH, options.metrics);
   if (authenticated) {
     app.use(basicAuth({ user: config.user, password: config.password, onFailedLogin: failedLogins.handler }));
     // After auth, so a caller without credentials learns nothing about which routes exist.

@@ -34,7 +34,7 @@ export interface RunRolesOptions {
  *   retention; schedulers live in Redis, so ticks keep coming while any worker is up. On a
  *   first start it loads each pair's history before creating them (`loadHistoryFirst`);
  * - `worker` runs the queue workers, the event-log recorder and the degradation monitor;
- * - `dashboard` serves Bull Board at `/ui`;
+ * - `dashboard` serves the status page at `/`, Bull Board at `/ui`, the control API at `/control` and `/metrics` (`startDashboardRole`);
  * - `all` runs the three.
  * On a signal, workers stop taking jobs, active ones get `app.shutdownDeadlineMs` to finish,
  * and those still running are put back in their queues for another worker. A stop still

@@ -4,13 +4,15 @@ import { createControlRouter } from '../control/control-router.ts';
 import { startDashboard } from '../dashboard/start-dashboard.ts';
 import { createStatusPageExtrasReader } from '../dashboard/status-page/status-page-extras-reader.ts';
 import { statusPageRouter } from '../dashboard/status-page/status-page-router.ts';
+import { createMetricsRouter } from '../metrics/create-metrics-router.ts';
 import { createStatusReader } from '../status/status-reader.ts';
 import { openTradeDesk } from '../trades/open-trade-desk.ts';
+import { openMetricsDatabase } from './open-metrics-database.ts';
 import type { Runtime } from './open-runtime.ts';
 
 /**
  * The dashboard role: Bull Board at `/ui`, the status page at `/`, the control API (kill switch,
- * status document, manual trades) at `/control`, on a BullMQ connection of its own. Returns its
+ * status document, manual trades) at `/control` and `/metrics`, on a BullMQ connection of its own. Returns its
  * stop. A dashboard that refuses to start (a short password off loopback, a port in use) closes
  * what it opened before it throws, so the process can exit.
  */
@@ -31,9 +33,13 @@ export async function startDashboardRole(rt: Runtime): Promise<{ stop(): Promise
     stops.push(() => statusReader.close());
     const extrasReader = createStatusPageExtrasReader({ config, database: rt.database });
     stops.push(() => extrasReader.close());
+    const metricsDb = openMetricsDatabase(rt);
+    stops.push(() => metricsDb.close());
+    const metrics = createMetricsRouter({ config, redis: rt.redis, connection, keys: rt.keys, control, db: metricsDb.db, logger });
+    stops.push(() => metrics.close());
     const router = createControlRouter({ control, token: config.control.token, status: () => statusReader.read(), logger, trades: trades.desk });
     const page = statusPageRouter({ user: config.dashboard.user, control, status: () => statusReader.read(), extras: () => extrasReader.read(), timeoutMs: config.app.connectTimeoutMs, logger });
-    const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }], pages: [{ path: '/', router: page }] });
+    const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }], pages: [{ path: '/', router: page }], metrics: metrics.router });
     stops.push(() => dashboard.close());
     return { stop };
   } catch (err) {

@@ -1,7 +1,9 @@
 import { DelayedError, UnrecoverableError, Worker, WaitingChildrenError, type ConnectionOptions, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { AppConfig } from '../config/app-config.ts';
 import type { Keys } from '../keys.ts';
+import { recordJobDuration } from '../metrics/job-durations.ts';
 import type { AnyQueueDefinition, JobContext, JobHandlers } from '../queues/define-queue.ts';
 import { isRedisUnavailable } from '../redis/is-redis-unavailable.ts';
 import { OutageLogger } from '../redis/outage-logger.ts';
@@ -18,6 +20,8 @@ export interface QueueWorkerDeps {
   /** A BullMQ connection (`maxRetriesPerRequest: null`). */
   connection: ConnectionOptions;
   keys: Keys;
+  /** Command connection each job's duration is added to in Redis (`recordJobDuration`), for `/metrics`; the task workers always pass theirs. */
+  redis?: Redis;
   config: AppConfig;
   logger: Logger;
   /** Told how every job other than a scheduler tick ended. */
@@ -56,6 +60,8 @@ export interface QueueWorker {
  * fails at once, unretried), runs its handler under the queue's timeout, validates the result,
  * and turns non-retryable errors into `UnrecoverableError`. A job name without a handler
  * cannot be written (the handler map is typed from the catalog) and one arriving anyway fails.
+ * Every job but a scheduler tick adds its duration to the queue's histogram in Redis
+ * (`recordJobDuration`) when given `redis`.
  */
 export function createQueueWorker<Q extends AnyQueueDefinition>(definition: Q, handlers: JobHandlers<Q>, deps: QueueWorkerDeps, options: QueueWorkerOptions): QueueWorker {
   const timeoutMs = options.timeoutMs ?? definition.timeoutMs(deps.config);
@@ -72,7 +78,10 @@ export function createQueueWorker<Q extends AnyQueueDefinition>(definition: Q, h
     const startedMs = performance.now();
     const report = (ok: boolean, error?: unknown) => {
       if (job.name === 'tick') return;
-      deps.onOutcome?.({ queue: definition.name, jobName: job.name, jobId: job.id ?? '', ok, error, durationMs: Math.round(performance.now() - startedMs) });
+      const outcome: JobOutcome = { queue: definition.name, jobName: job.name, jobId: job.id ?? '', ok, error, durationMs: Math.round(performance.now() - startedMs) };
+      // Into Redis, where `/metrics` reads every replica's durations; not awaited, never failing the job.
+      if (deps.redis) void recordJobDuration(deps.redis, deps.keys, outcome);
+      deps.onOutcome?.(outcome);
     };
     try {
       const raw = await runWithTimeout(timeoutMs, (signal) => handler(data.data, { job, signal, token, logger }), bullSignal);

@@ -5,6 +5,7 @@ import { findFreePort } from '../../src/redis/free-port.ts';
 import { catalogQueueNames } from '../../src/queues/queue-catalog.ts';
 import { scheduledTaskQueues, scheduledTasks } from '../../src/queues/queue-names.ts';
 import { runCli } from '../support/run-cli.ts';
+import { scrapeMetrics } from '../support/scrape-metrics.ts';
 import { spawnTs, type TsProcess } from '../support/spawn-ts.ts';
 import { bullConnection } from '../support/test-queues.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
@@ -102,14 +103,20 @@ describe('triplegain start --role / schedules sync', () => {
     expect(p.output()).toContain('"msg":"stopped"');
   }, 25_000);
 
-  it('runs the dashboard role: /healthz answers 200, and SIGTERM exits 0', async () => {
+  it('runs the dashboard role: /healthz answers 200, /metrics serves what it can reach, and SIGTERM exits 0', async () => {
     const port = await findFreePort();
     env.TRIPLEGAIN__DASHBOARD__PORT = String(port);
+    env.METRICS_TOKEN = 'metrics-token-for-tests';
     const p = startRole('dashboard');
     await p.waitForOutput('triplegain started', 20_000);
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok' });
+    // The database is unreachable: its sources are down, the rest is served.
+    const metrics = await scrapeMetrics(`http://127.0.0.1:${port}`, env.METRICS_TOKEN);
+    expect(metrics.value('triplegain_scrape_source_up', { source: 'orders' })).toBe(0);
+    expect(metrics.value('triplegain_scrape_source_up', { source: 'queues' })).toBe(1);
+    expect(metrics.value('triplegain_trading_state', { state: 'RUNNING' })).toBe(1);
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
     expect(p.output()).toContain('"msg":"stopped"');

@@ -19,6 +19,7 @@ import { DegradationConfig } from '../../src/config/sections/degradation-config.
 import { ExecutionConfig } from '../../src/config/sections/execution-config.ts';
 import { LlmConfig } from '../../src/config/sections/llm-config.ts';
 import { MarketDataConfig } from '../../src/config/sections/market-data-config.ts';
+import { MetricsConfig } from '../../src/config/sections/metrics-config.ts';
 import { PortfolioConfig } from '../../src/config/sections/portfolio-config.ts';
 import { RedisConfig } from '../../src/config/sections/redis-config.ts';
 import { RiskConfig } from '../../src/config/sections/risk-config.ts';
@@ -49,6 +50,7 @@ const SECTIONS: Record<keyof AppConfig, z.ZodType> = {
   dashboard: DashboardConfig,
   control: ControlConfig,
   alerts: AlertsConfig,
+  metrics: MetricsConfig,
 };
 
 describe('default configuration', () => {

@@ -15,6 +15,7 @@ import { RiskState } from '../../src/risk/risk-state.ts';
 import type { TaskWorkers } from '../../src/workers/start-task-workers.ts';
 import { aCandle } from '../support/builders.ts';
 import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const PRICE = '40000';
 /** A Wednesday noon: the day and week periods start before it and end long after the test. */
@@ -110,6 +111,8 @@ describe('the risk worker’s circuit breakers', () => {
     expect(await harness.queue('risk').isPaused()).toBe(true);
     // The mirror `triplegain status` shows.
     expect(JSON.parse((await harness.t.redis.get(harness.t.keys.riskStateMirror))!)).toMatchObject({ account: 'paper', tradingState: 'HALTED' });
+    // The count `/metrics` exports as triplegain_breaker_trips_total.
+    await waitFor(async () => (await harness.t.redis.hget(harness.t.keys.breakerTrips, 'drawdown')) === '1', 'the drawdown trip counted');
   }, 25_000);
 
   it('halts the cluster on a retried job when the halt after a drawdown trip was lost', async () => {

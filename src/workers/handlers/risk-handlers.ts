@@ -14,6 +14,7 @@ import { heldCashUsd } from '../../reservations/held-cash.ts';
 import { pendingExitsOf } from '../../reservations/pending-exits.ts';
 import { reservationOfApproval } from '../../reservations/reservation-of-approval.ts';
 import { reserveForApproval } from '../../reservations/reserve-for-approval.ts';
+import { recordBreakerTrip } from '../../metrics/record-breaker-trip.ts';
 import { jobOptionsOf, type JobContext, type JobHandlers } from '../../queues/define-queue.ts';
 import { executionQueue, type EvaluateRiskData, type EvaluateRiskResult, type riskQueue } from '../../queues/queue-catalog.ts';
 import type { BreakerTrip } from '../../risk/breaker-trip.ts';
@@ -233,6 +234,8 @@ async function addExecution(deps: RiskDeps, decisionId: string, proposalId: stri
 async function announceTrip(deps: RiskDeps, trip: BreakerTrip): Promise<void> {
   await deps.bus.publish('risk.breaker_tripped', { breaker: trip.breaker, action: trip.action, lossPct: trip.lossPct, thresholdPct: trip.thresholdPct }, { priority: 'urgent', source: 'risk' });
   deps.logger.error({ ...trip }, 'risk circuit breaker tripped');
+  // Not awaited: the halt below must not wait on a metric.
+  void recordBreakerTrip(deps.redis, deps.keys, trip.breaker);
   if (trip.action === 'halt' || trip.action === 'halt_and_close') {
     // The halt is in force once applied (the submission fence obeys it at once); waiting for the
     // submissions already under way (up to the execution timeout) would outlast this job's own

@@ -23,6 +23,7 @@ const ms = (column: string) => `floor(extract(epoch from ${column}) * 1000)::flo
 const epochMs = z.number().int().nonnegative();
 
 const PositionRow = z.object({
+  id: z.number().int(),
   symbol: z.string(),
   side: z.string(),
   quantity: DecimalString,
@@ -97,7 +98,7 @@ export async function readDatabasePart(args: DatabasePartArgs): Promise<Database
   const [positionRows, working, [latest], [before], [firstToday], decisions] = await Promise.all([
     rows(
       PositionRow,
-      `SELECT symbol, side, ${dec('quantity')} AS quantity, ${dec('avg_entry_price')} AS avg_entry_price, ${dec('leverage')} AS leverage, ${dec('realized_pnl_usd')} AS realized_pnl_usd, ${dec('fees_usd')} AS fees_usd, protection, ${ms('opened_at')} AS opened_at_ms, ${ms('updated_at')} AS updated_at_ms
+      `SELECT id::float8 AS id, symbol, side, ${dec('quantity')} AS quantity, ${dec('avg_entry_price')} AS avg_entry_price, ${dec('leverage')} AS leverage, ${dec('realized_pnl_usd')} AS realized_pnl_usd, ${dec('fees_usd')} AS fees_usd, protection, ${ms('opened_at')} AS opened_at_ms, ${ms('updated_at')} AS updated_at_ms
        FROM positions WHERE account = $1 AND status = 'open' ORDER BY symbol`,
       [account],
     ),
@@ -131,7 +132,7 @@ export async function readDatabasePart(args: DatabasePartArgs): Promise<Database
     account,
     portfolio: latest ? { valuedAtMs: latest.at_ms, equityUsd: latest.equity_usd, cashUsd: latest.cash_usd, exposureUsd: latest.exposure_usd, unrealizedPnlUsd: latest.unrealized_pnl_usd } : null,
     today: todayPnl(latest, before ?? firstToday, dayStartMs),
-    positions: positions.map((p, i) => positionStatus(p, marks[i] ?? null, working)),
+    positions: positions.map((p, i) => positionStatus(positionRows[i]!.id, p, marks[i] ?? null, working)),
     // Oldest first, as people read a list of orders.
     openOrders: working.map(openOrder).reverse(),
     decisions: decisions.map(
@@ -168,13 +169,14 @@ function todayPnl(latest: SnapshotRow | undefined, base: SnapshotRow | undefined
   };
 }
 
-function positionStatus(position: Position, mark: BarRow | null, working: readonly OrderRow[]): PositionStatus {
+function positionStatus(id: number, position: Position, mark: BarRow | null, working: readonly OrderRow[]): PositionStatus {
   const valued = mark ? valuePosition(position, mark.close) : null;
   const stops = working.filter((o) => o.symbol === position.symbol && o.purpose === 'stop_loss');
   const resting = stops.find((o) => ON_EXCHANGE.includes(o.status));
   const shown = resting ?? stops[0];
   const { stopLoss, takeProfit, trailing } = position.protection;
   return {
+    id,
     symbol: position.symbol,
     side: position.side,
     quantity: position.quantity,

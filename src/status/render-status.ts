@@ -61,6 +61,7 @@ function databaseLines(part: DatabasePart): string[] {
 function positionsTable(part: DatabasePart): string {
   if (part.positions.length === 0) return 'positions: none';
   const rows = part.positions.map((p) => [
+    `#${p.id}`,
     p.symbol,
     p.side,
     p.quantity,
@@ -70,7 +71,7 @@ function positionsTable(part: DatabasePart): string {
     p.stop.stopLoss ?? p.stop.trailingStop ?? 'NONE',
     p.stop.onExchange ? `yes (${p.stop.order?.status ?? ''})` : p.stop.order ? `no (${p.stop.order.status})` : 'NO',
   ]);
-  return `positions\n${formatTable(['pair', 'side', 'quantity', 'entry', 'mark', 'unrealized', 'stop', 'on exchange'], rows)}`;
+  return `positions\n${formatTable(['id', 'pair', 'side', 'quantity', 'entry', 'mark', 'unrealized', 'stop', 'on exchange'], rows)}`;
 }
 
 function ordersTable(part: DatabasePart): string {

@@ -189,6 +189,8 @@ export type PositionStop = z.infer<typeof PositionStop>;
 
 export const PositionStatus = z
   .object({
+    /** What `trade close <id>` and `explain` name the position by. */
+    id: z.number().int().positive(),
     symbol: z.string(),
     side: z.enum(['long', 'short']),
     quantity: DecimalString,

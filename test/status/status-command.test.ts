@@ -135,9 +135,9 @@ describe('triplegain status', () => {
     expect(stdout).toMatch(/^equity +10400\.00 \(paper, valued .+\)$/m);
     expect(stdout).toMatch(/^cash +5000\.00$/m);
     expect(stdout).toMatch(/^today +\+400\.00 \(equity 10400\.00 against 10000\.00 at .+\)$/m);
-    // Columns: pair, side, quantity, entry, mark, unrealized, stop, on exchange.
-    expect(stdout).toMatch(/^BTC\/USD +long +0\.5 +50000 +51000 +\+500\.00 +48000 +yes \(open\)$/m);
-    expect(stdout).toMatch(/^SOL\/USD +short +10 +150 +148 +\+20\.00 +160 +no \(submitting\)$/m);
+    // Columns: id (what `trade close` takes), pair, side, quantity, entry, mark, unrealized, stop, on exchange.
+    expect(stdout).toMatch(/^#\d+ +BTC\/USD +long +0\.5 +50000 +51000 +\+500\.00 +48000 +yes \(open\)$/m);
+    expect(stdout).toMatch(/^#\d+ +SOL\/USD +short +10 +150 +148 +\+20\.00 +160 +no \(submitting\)$/m);
     expect(stdout).toMatch(/^ETH\/USD +buy +limit +entry +2 +0\.5 +3000 +partially_filled +.+ entry-eth-1$/m);
     expect(stdout).not.toContain('entry-btc-0');
     expect(stdout).toMatch(/^ta +1 +0 +0 +0 +yes$/m);
@@ -246,7 +246,7 @@ describe('triplegain status', () => {
     const { code, stdout, stderr } = await cli('status');
     expect(code).toBe(1);
     expect(stdout).toMatch(new RegExp(`^redis +UNAVAILABLE: cannot reach Redis at redis://127\\.0\\.0\\.1:${port} within 2000 ms`, 'm'));
-    expect(stdout).toMatch(/^BTC\/USD +long +0\.5 +50000 +51000 +\+500\.00 +48000 +yes \(open\)$/m);
+    expect(stdout).toMatch(/^#\d+ +BTC\/USD +long +0\.5 +50000 +51000 +\+500\.00 +48000 +yes \(open\)$/m);
     expect(stdout).toMatch(/^equity +10400\.00/m);
     expect(stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([expect.stringMatching(/^error: cannot reach Redis at /)]);
   }, 60_000);

@@ -5,9 +5,9 @@ import { bearerAuth } from '../dashboard/bearer-auth.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import type { StatusDocument } from '../status/status-document.ts';
+import { answerTradeRequest, type ManualTrades } from './answer-trade-request.ts';
 import type { ControlPlane } from './control-plane.ts';
 import { ControlCommand } from './coordinator-state.ts';
-import type { TradeDesk } from '../trades/trade-desk.ts';
 
 /** Body of `POST /control/<command>`. */
 export const CommandBody = z
@@ -18,13 +18,7 @@ export const CommandBody = z
   })
   .strict();
 
-/** The manual trades the API offers (`TradeDesk`); absent where the process has no database. */
-export type ManualTrades = Pick<TradeDesk, 'open' | 'close' | 'cancel'>;
-
-const TRADE_ACTIONS = ['open', 'close', 'cancel'] as const;
-
-/** HTTP status of a refused trade request, by error code; anything else is 503. */
-const TRADE_ERROR_STATUS: Partial<Record<string, number>> = { INPUT_INVALID: 400, NOT_FOUND: 404, COMMAND_REFUSED: 409 };
+export type { ManualTrades } from './answer-trade-request.ts';
 
 /**
  * The HTTP control API: `POST /control/pause|resume|halt|reset` (JSON body `{ reason?,
@@ -62,25 +56,7 @@ export function createControlRouter(deps: { control: ControlPlane; token: string
   });
 
   router.post('/trade/:action', async (req: Request<{ action: string }>, res: Response) => {
-    const action = TRADE_ACTIONS.find((a) => a === req.params.action);
-    if (!action) {
-      res.status(404).json({ error: `unknown trade action "${req.params.action}"; actions: ${TRADE_ACTIONS.join(', ')}`, code: 'NOT_FOUND' });
-      return;
-    }
-    if (!deps.trades) {
-      res.status(503).json({ error: 'manual trades are off in this process (it has no database)', code: 'UNAVAILABLE' });
-      return;
-    }
-    try {
-      const outcome = await deps.trades[action](req.body ?? {}, 'http');
-      res.status(outcome.status === 'pending' ? 202 : 200).json(outcome);
-    } catch (err) {
-      const code = err instanceof TriplegainError ? err.code : 'INTERNAL';
-      const status = TRADE_ERROR_STATUS[code] ?? 503;
-      if (status === 503) deps.logger.error({ err: describeError(err), action }, 'manual trade failed');
-      // Our own errors say what to do; anything else stays in the log (no internals in an answer).
-      res.status(status).json({ error: err instanceof TriplegainError ? err.message : 'the trade request failed: see the dashboard log', code });
-    }
+    await answerTradeRequest(res, deps, req.params.action, req.body, 'http');
   });
 
   router.post('/:command', async (req: Request<{ command: string }>, res: Response) => {

@@ -38,7 +38,7 @@ export async function startDashboardRole(rt: Runtime): Promise<{ stop(): Promise
     const metrics = createMetricsRouter({ config, redis: rt.redis, connection, keys: rt.keys, control, db: metricsDb.db, logger });
     stops.push(() => metrics.close());
     const router = createControlRouter({ control, token: config.control.token, status: () => statusReader.read(), logger, trades: trades.desk });
-    const page = statusPageRouter({ user: config.dashboard.user, control, status: () => statusReader.read(), extras: () => extrasReader.read(), timeoutMs: config.app.connectTimeoutMs, logger });
+    const page = statusPageRouter({ user: config.dashboard.user, control, status: () => statusReader.read(), extras: () => extrasReader.read(), timeoutMs: config.app.connectTimeoutMs, logger, trades: { desk: trades.desk, pairs: config.symbols.pairs } });
     const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }], pages: [{ path: '/', router: page }], metrics: metrics.router });
     stops.push(() => dashboard.close());
     return { stop };

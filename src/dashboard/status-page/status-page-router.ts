@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import type { ControlPlane } from '../../control/control-plane.ts';
+import { answerTradeRequest, type ManualTrades } from '../../control/answer-trade-request.ts';
 import { CommandBody } from '../../control/control-router.ts';
 import { ControlCommand } from '../../control/coordinator-state.ts';
 import type { Logger } from '../../shared/logger.ts';
@@ -26,11 +27,15 @@ const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')
 const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 /** Replaced in `index.html` by the CSRF token. */
 const TOKEN_PLACEHOLDER = '{{csrfToken}}';
+/** Replaced in `index.html` by `{ available, pairs }` (JSON, HTML-escaped): what the trade form offers. */
+const TRADES_PLACEHOLDER = '{{trades}}';
 
 /** The page's data, polled by the page. */
 export const STATUS_PAGE_DATA_PATH = '/page/data';
 /** `POST /page/control/<pause|resume|halt|reset>`: the kill switch, for the page only (CSRF token required). */
 export const STATUS_PAGE_CONTROL_PATH = '/page/control';
+/** `POST /page/trade/<open|close|cancel>`: manual trades, for the page only (CSRF token required). */
+export const STATUS_PAGE_TRADE_PATH = '/page/trade';
 
 /** Every file under `/page/assets/`, by the name it is asked for; nothing else is served from disk. */
 const ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
@@ -52,6 +57,8 @@ export interface StatusPageDeps {
   timeoutMs?: number;
   /** Default: a fresh per-process secret. */
   csrf?: CsrfTokens;
+  /** Manual trades and the pairs the form offers (`symbols.pairs`); absent where the process has no database: the form then says trades are unavailable. */
+  trades?: { desk: ManualTrades; pairs: readonly string[] } | undefined;
 }
 
 /**
@@ -63,14 +70,21 @@ export interface StatusPageDeps {
  *   it cannot be read, so one failing source does not blank the page;
  * - `POST /page/control/<command>` with header `X-CSRF-Token` and JSON body `{ reason?,
  *   cancelOrders?, flatten? }`: applies the command as `dashboard:<user>`; without the right
- *   token 403, before the body is even read.
+ *   token 403, before the body is even read;
+ * - `POST /page/trade/<open|close|cancel>`, same header, the control API's trade bodies
+ *   (`trade-request.ts`): the trade desk's `TradeOutcome` as `dashboard:<user>` requested it
+ *   (`answerTradeRequest`: 200, 202 while pending, `{ error, code }` when refused; 503 without
+ *   a trade desk).
  *
  * The page never holds the control API's bearer token: its commands are authenticated by Basic
  * auth, the Host/Origin check in front of every route, and the CSRF token.
  */
 export function statusPageRouter(deps: StatusPageDeps): Router {
   const csrf = deps.csrf ?? csrfTokens();
-  const html = readFileSync(join(ASSETS_DIR, 'index.html'), 'utf8').replace(TOKEN_PLACEHOLDER, csrf.tokenFor(deps.user));
+  const trades = { available: deps.trades !== undefined, pairs: deps.trades?.pairs ?? [] };
+  const html = readFileSync(join(ASSETS_DIR, 'index.html'), 'utf8')
+    .replace(TOKEN_PLACEHOLDER, csrf.tokenFor(deps.user))
+    .replace(TRADES_PLACEHOLDER, escapeAttribute(JSON.stringify(trades)));
   const router = express.Router();
 
   router.get('/', (_req, res) => {
@@ -94,7 +108,8 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
   });
 
   // The token first: a request without it learns nothing, and its body is never parsed.
-  router.post(`${STATUS_PAGE_CONTROL_PATH}/:command`, (req, res, next) => {
+  const changes = [`${STATUS_PAGE_CONTROL_PATH}/:command`, `${STATUS_PAGE_TRADE_PATH}/:action`];
+  router.post(changes, (req, res, next) => {
     if (csrf.verify(deps.user, req.get(CSRF_HEADER))) {
       next();
       return;
@@ -102,7 +117,10 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
     deps.logger.warn({ path: req.path, origin: req.get('origin') }, 'status page refused a command without a valid CSRF token');
     res.status(403).json({ error: `missing or wrong ${CSRF_HEADER} header: reload the page` });
   });
-  router.post(`${STATUS_PAGE_CONTROL_PATH}/:command`, express.json({ limit: '8kb' }));
+  router.post(changes, express.json({ limit: '8kb' }));
+  router.post(`${STATUS_PAGE_TRADE_PATH}/:action`, async (req: Request<{ action: string }>, res: Response) => {
+    await answerTradeRequest(res, { trades: deps.trades?.desk, logger: deps.logger }, req.params.action, req.body, `dashboard:${deps.user}`);
+  });
   router.post(`${STATUS_PAGE_CONTROL_PATH}/:command`, async (req: Request<{ command: string }>, res: Response) => {
     const command = ControlCommand.safeParse(req.params.command);
     if (!command.success) {
@@ -134,6 +152,11 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
     res.status(reply.status).json({ error: reply.error });
   });
   return router;
+}
+
+/** `s` safe inside a double-quoted HTML attribute. */
+function escapeAttribute(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**

@@ -1,11 +1,16 @@
 /* global document, window, Chart */
 // The status page: polls /page/data, renders it with DOM text (never HTML from data), draws the
-// equity and drawdown charts with chart.js, and sends kill-switch commands with the CSRF token.
+// equity and drawdown charts with chart.js, and sends kill-switch commands and manual trades
+// with the CSRF token.
 'use strict';
 
 /** How often the page refreshes itself, ms. */
 const REFRESH_MS = 3000;
 const csrfToken = document.querySelector('meta[name="csrf-token"]').getAttribute('content');
+/** `{ available, pairs }`: whether this dashboard has a trade desk, and the pairs it trades. */
+const trades = JSON.parse(document.querySelector('meta[name="trades"]').getAttribute('content'));
+/** True while a trade request is in flight: every trade button waits for its answer. */
+let tradeInFlight = false;
 const charts = {};
 
 /** `el('td', 'text', 'class')`. */
@@ -34,6 +39,48 @@ function fillTable(id, rows, emptyText) {
     for (const cell of row) tr.append(cell !== null && typeof cell === 'object' ? el('td', cell.text, cell.className) : el('td', cell ?? '–'));
     body.append(tr);
   }
+}
+
+/** A table cell's content: text, or `{ text, className }`. */
+function cellOf(cell) {
+  return cell !== null && typeof cell === 'object' ? cell : { text: cell ?? '–', className: '' };
+}
+
+/**
+ * Like `fillTable`, but keeps each row by its key and its last cell, built once by `actionsOf`:
+ * a percentage the operator is typing survives the refresh. `keyOf` must change when the row's
+ * actions would (the row is then built again).
+ */
+function syncTable(id, items, keyOf, cellsOf, actionsOf, emptyText) {
+  const body = document.querySelector(`#${id} tbody`);
+  const existing = new Map();
+  for (const tr of body.querySelectorAll('tr')) {
+    if (tr.dataset.key === undefined) tr.remove();
+    else existing.set(tr.dataset.key, tr);
+  }
+  items.forEach((item, index) => {
+    const key = keyOf(item);
+    const cells = cellsOf(item);
+    let tr = existing.get(key);
+    existing.delete(key);
+    if (!tr) {
+      tr = el('tr');
+      tr.dataset.key = key;
+      for (let i = 0; i < cells.length; i += 1) tr.append(el('td'));
+      const actions = el('td', undefined, 'actions');
+      actions.append(...actionsOf(item));
+      tr.append(actions);
+    }
+    cells.forEach((cell, i) => {
+      const { text, className } = cellOf(cell);
+      tr.children[i].textContent = String(text);
+      tr.children[i].className = className ?? '';
+    });
+    // Moved only when out of place: moving a row would take the focus from its input.
+    if (body.children[index] !== tr) body.insertBefore(tr, body.children[index] ?? null);
+  });
+  for (const tr of existing.values()) tr.remove();
+  if (items.length === 0) fillTable(id, [], emptyText);
 }
 
 function setText(id, text, className) {
@@ -112,18 +159,27 @@ function renderDatabasePart(part) {
   setText('pnl-today', pnl.text, `figure ${pnl.className}`);
   setText('pnl-detail', t ? `equity ${usd(t.equityUsd)} against ${usd(t.baseEquityUsd)} at ${time(t.baseAtMs)}` : '');
 
-  fillTable(
+  syncTable(
     'positions',
-    part.positions.map((x) => {
+    part.positions,
+    (x) => `${x.symbol} ${x.side}`,
+    (x) => {
       const stop = x.stop.stopLoss ?? x.stop.trailingStop;
       const onExchange = x.stop.onExchange ? { text: `yes (${x.stop.order?.status ?? ''})`, className: 'yes' } : { text: x.stop.order ? `no (${x.stop.order.status})` : 'NO', className: 'no' };
       return [x.symbol, x.side, x.quantity, usd(x.avgEntryPrice), x.markPrice === null ? '–' : usd(x.markPrice), signed(x.unrealizedPnlUsd), stop === null ? { text: 'NONE', className: 'no' } : usd(stop), onExchange];
-    }),
+    },
+    closeControls,
     'no open positions',
   );
-  fillTable(
+  // A position's protective stop gets no cancel button: the trade desk refuses to cancel it (close the position instead).
+  const held = new Set(part.positions.map((x) => x.symbol));
+  const protective = (o) => o.purpose === 'stop_loss' && held.has(o.symbol);
+  syncTable(
     'orders',
-    part.openOrders.map((o) => [o.symbol, o.side, o.type, o.purpose, o.quantity, o.filledQuantity, o.limitPrice ?? o.triggerPrice ?? '–', o.status, time(o.createdAtMs), o.clientOrderId]),
+    part.openOrders,
+    (o) => `${o.clientOrderId}${protective(o) ? ' protective' : ''}`,
+    (o) => [o.symbol, o.side, o.type, o.purpose, o.quantity, o.filledQuantity, o.limitPrice ?? o.triggerPrice ?? '–', o.status, time(o.createdAtMs), o.clientOrderId],
+    (o) => (protective(o) ? [] : cancelControls(o)),
     'no open orders',
   );
   fillTable('decisions', part.decisions.map((d) => [time(d.atMs), d.symbol, d.action, d.outcome, d.risk ?? '–', d.signalId]), 'no decisions yet');
@@ -239,6 +295,89 @@ async function sendCommand(button) {
   }
 }
 
+/** A trade button: disabled while another trade is in flight. */
+function tradeButton(text, onClick) {
+  const button = el('button', text);
+  button.type = 'button';
+  button.dataset.trade = '';
+  button.disabled = tradeInFlight;
+  button.addEventListener('click', onClick);
+  return button;
+}
+
+/** A position row's close: the share to close (default all) and its button, confirmed first. */
+function closeControls(position) {
+  if (!trades.available) return [];
+  const pct = el('input', undefined, 'pct');
+  pct.type = 'text';
+  pct.inputMode = 'decimal';
+  pct.value = '100';
+  pct.setAttribute('aria-label', `share of the ${position.symbol} position to close, %`);
+  const button = tradeButton('Close', () => {
+    const share = pct.value.trim();
+    if (!window.confirm(`Close ${share} % of the ${position.symbol} position at market?`)) return;
+    void sendTrade('close', { pair: position.symbol, pct: share });
+  });
+  return [pct, button];
+}
+
+/** An order row's cancel. */
+function cancelControls(order) {
+  if (!trades.available) return [];
+  return [tradeButton('Cancel', () => void sendTrade('cancel', { order: order.clientOrderId }))];
+}
+
+/** Disables (or enables) every trade button and the form while a request is in flight. */
+function setTradeBusy(busy) {
+  tradeInFlight = busy;
+  for (const b of document.querySelectorAll('button[data-trade]')) b.disabled = busy;
+  document.getElementById('trade-fields').disabled = busy || !trades.available;
+}
+
+/** Sends a trade and shows its outcome's summary (the risk decision with every reason, the order's status), or why it was refused. */
+async function sendTrade(action, body) {
+  setTradeBusy(true);
+  setText('trade-result', `${action}: waiting for risk and execution…`, 'muted');
+  try {
+    const response = await fetch(`/page/trade/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+      body: JSON.stringify(body),
+    });
+    const result = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(result.error ?? `the dashboard answered ${response.status}`);
+    const done = result.status === 'placed' || result.status === 'canceled';
+    setText('trade-result', `${action} ${result.status}: ${result.summary}`, done ? 'pos' : result.status === 'pending' ? 'muted' : 'neg');
+  } catch (err) {
+    setText('trade-result', `${action} failed: ${err.message}`, 'neg');
+  } finally {
+    setTradeBusy(false);
+  }
+}
+
+/** The open form: its pairs, or why there is none. */
+function setUpTradeForm() {
+  if (!trades.available) {
+    setText('trade-result', 'Manual trades are unavailable: this dashboard has no trade desk (no database).', 'neg');
+    return;
+  }
+  const select = document.getElementById('trade-pair');
+  for (const pair of trades.pairs) select.append(el('option', pair));
+  document.getElementById('trade-fields').disabled = false;
+  document.getElementById('trade-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = { pair: select.value, usd: document.getElementById('trade-usd').value.trim() };
+    const stop = document.getElementById('trade-stop').value.trim();
+    const takeProfit = document.getElementById('trade-take-profit').value.trim();
+    if (stop) body.stopPct = stop;
+    if (takeProfit) body.takeProfitPct = takeProfit;
+    const levels = [stop ? `stop ${stop} % below` : 'no stop', takeProfit ? `take profit ${takeProfit} % above` : ''].filter(Boolean).join(', ');
+    if (!window.confirm(`Buy ${body.usd} USD of ${body.pair} at market (${levels})?`)) return;
+    void sendTrade('open', body);
+  });
+}
+
+setUpTradeForm();
 for (const button of document.querySelectorAll('button[data-command]')) {
   button.addEventListener('click', () => void sendCommand(button));
 }

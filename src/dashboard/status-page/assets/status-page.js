@@ -316,7 +316,8 @@ function closeControls(position) {
   const button = tradeButton('Close', () => {
     const share = pct.value.trim();
     if (!window.confirm(`Close ${share} % of the ${position.symbol} position at market?`)) return;
-    void sendTrade('close', { pair: position.symbol, pct: share });
+    // By id: the position shown, not whichever one holds the pair by the time the request lands.
+    void sendTrade('close', { positionId: position.id, pct: share });
   });
   return [pct, button];
 }

@@ -51,7 +51,6 @@ describe('triplegain trade open | close | cancel', () => {
       [['open', 'BTC/USD', '--stop', '2%'], /^error: required option '--usd <amount>' not specified/m],
       [['open', 'DOGE/USD', '--usd', '250', '--stop', '2%'], /^error: unknown pair "DOGE\/USD": this cluster trades BTC\/USD, XRP\/USD/m],
       [['close', 'BTC/USD', '--pct', '0'], /^error: --pct: the share to close must be above 0 and at most 100/m],
-      [['cancel', 'no-such-order'], /^error: no order on paper has the client or exchange order id "no-such-order"/m],
     ];
     for (const [args, message] of cases) {
       const run = await cli(...args);
@@ -65,5 +64,24 @@ describe('triplegain trade open | close | cancel', () => {
     expect(offline.stderr).toMatch(/^error: --usd: expected a positive decimal amount/m);
     expect(await s.h.database.db.select().from(riskDecisions)).toEqual([]);
     expect(await s.h.queue('risk').getJobCounts()).toMatchObject({ waiting: 0, active: 0, completed: 0, failed: 0 });
+  }, 120_000);
+
+  it('answers a refusal (HALTED, no such position or order) with one line and exit code 2, as a denial, not a crash', async () => {
+    const refused = async (args: string[], message: RegExp) => {
+      const run = await cli(...args);
+      expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(2);
+      // One line: the refusal, and nothing after it (no closed connection's error event, no stack).
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(run.stderr.trimEnd()).toMatch(message);
+    };
+    await refused(['cancel', 'no-such-order'], /^REFUSED: no order on paper has the client or exchange order id "no-such-order"$/);
+    await refused(['close', '#999'], /^REFUSED: no position #999 on paper$/);
+    await s.h.control.apply('halt', { requestedBy: 'test', reason: 'drill' });
+    // Refused before any connection of the desk's is used: the case that crashed on the connect it closed.
+    await refused(['close', 'BTC/USD'], /^REFUSED: cannot close while HALTED: /);
+    await refused(['cancel', 'no-such-order'], /^REFUSED: cannot cancel while HALTED: /);
+    const json = await cli('close', '#999', '--json');
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'refused', code: 'COMMAND_REFUSED' });
   }, 120_000);
 });

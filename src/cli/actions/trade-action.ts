@@ -28,6 +28,9 @@ export interface TradeActionOptions {
 /** The request fields as the command line names them, for error messages. */
 const LABELS = { pair: '<pair>', usd: '--usd', stopPct: '--stop', takeProfitPct: '--take-profit', pct: '--pct', positionId: '<position>', order: '<order>', requestId: '--request-id', waitMs: '--timeout' };
 
+/** Error codes of a request the desk refused (as opposed to a fault): exit code 2. */
+const REFUSALS: readonly string[] = ['COMMAND_REFUSED', 'CONTROL_STATE_UNKNOWN', 'NOT_FOUND'];
+
 const REQUESTS = { open: OpenTradeRequest, close: CloseTradeRequest, cancel: CancelTradeRequest } as const;
 
 /**
@@ -54,16 +57,30 @@ export async function tradeAction(options: TradeActionOptions): Promise<void> {
   const queue = (name: string) => new Queue(name, { connection, prefix: rt.keys.queuePrefix });
   const riskQueue = queue('risk');
   const executionQueue = queue('execution');
+  connection.on('error', () => undefined);
   try {
     const desk = new TradeDesk(
       { config: rt.config, db: database.db, bus: rt.bus, redis: rt.redis, keys: rt.keys, riskQueue, executionQueue, instruments: shippedBookOf(rt.config), clock: systemClock, logger: rt.logger },
       LABELS,
     );
     const by = `cli:${userInfo().username}`;
-    const outcome = options.action === 'open' ? await desk.open(request, by) : options.action === 'close' ? await desk.close(request, by) : await desk.cancel(request, by);
-    process.stdout.write(options.json ? `${JSON.stringify(outcome, null, 2)}\n` : renderTradeOutcome(outcome));
-    process.exitCode = exitCodeOf(outcome.status);
+    const outcome = await (options.action === 'open' ? desk.open(request, by) : options.action === 'close' ? desk.close(request, by) : desk.cancel(request, by)).catch((err: unknown) => {
+      // Refused by the desk (HALTED, the trading state unknown, no such position or order): exit code 2, like a denial.
+      if (!(err instanceof TriplegainError) || !REFUSALS.includes(err.code)) throw err;
+      process.exitCode = 2;
+      if (options.json) process.stdout.write(`${JSON.stringify({ status: 'refused', code: err.code, error: err.message }, null, 2)}\n`);
+      else process.stderr.write(`REFUSED: ${err.message}\n`);
+      return undefined;
+    });
+    if (outcome) {
+      process.stdout.write(options.json ? `${JSON.stringify(outcome, null, 2)}\n` : renderTradeOutcome(outcome));
+      process.exitCode = exitCodeOf(outcome.status);
+    }
   } finally {
+    // A refusal can come before the queues' connection is up. Closed then, the connect they still
+    // wait for fails after close has removed its listeners: an unheard error event, a crash after
+    // the refusal was printed. Ready first (or failed), then closed.
+    await Promise.allSettled([riskQueue.waitUntilReady(), executionQueue.waitUntilReady()]);
     await riskQueue.close();
     await executionQueue.close();
     connection.disconnect();

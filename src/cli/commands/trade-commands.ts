@@ -42,11 +42,13 @@ export function registerTradeCommands(program: Command): void {
     trade
       .command('close')
       .description('sell (a share of) an open position at market, reduce-only: sized by the risk engine from what is held')
-      .argument('<position>', 'the position\'s id (e.g. 7, shown as #7 by explain) or its pair, e.g. BTC/USD')
+      .argument('<position>', 'the position\'s id (e.g. 7 or #7, as status and explain show it) or its pair, e.g. BTC/USD')
       .option('--pct <pct>', 'share of the position to close, % (e.g. 50%)', '100'),
   ).action(async (position: string, opts: WaitOptions & { pct: string }) => {
     const { tradeAction } = await import('../actions/trade-action.ts');
-    const named = /^\d+$/.test(position.trim()) ? { positionId: Number(position.trim()) } : { pair: position };
+    // `#7` as status prints it, or `7`.
+    const id = /^#?(\d+)$/.exec(position.trim())?.[1];
+    const named = id !== undefined ? { positionId: Number(id) } : { pair: position };
     await tradeAction({ configFile: configFile(), ...opts, action: 'close', request: { ...named, pct: opts.pct } });
   });
 

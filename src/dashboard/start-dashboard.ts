@@ -121,7 +121,7 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
   // A Queue re-emits its connection's errors; with no listener Node would throw them.
   for (const queue of queues) queue.on('error', (err) => logQueueError(queue.name, err));
 
-  const host = authenticated ? config.host : LOOPBACK;
+  const host = dashboardHost(config);
   if (!authenticated) {
     logger.warn({ configuredHost: config.host }, 'dashboard has no password (DASHBOARD_PASSWORD unset): Bull Board is off, listening on 127.0.0.1 only');
   }
@@ -286,4 +286,9 @@ function urlHost(address: string): string {
   if (address === '0.0.0.0') return LOOPBACK;
   if (address === '::') return '[::1]';
   return address.includes(':') ? `[${address}]` : address;
+}
+
+/** The interface the dashboard listens on: `config.host` behind a password, else loopback only. */
+export function dashboardHost(config: Pick<DashboardConfig, 'host' | 'password'>): string {
+  return config.password.length > 0 ? config.host : LOOPBACK;
 }

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { ControlPlane } from '../control/control-plane.ts';
 import { createControlRouter } from '../control/control-router.ts';
-import { startDashboard } from '../dashboard/start-dashboard.ts';
+import { checkTokensForHost } from '../dashboard/check-tokens-for-host.ts';
+import { dashboardHost, startDashboard } from '../dashboard/start-dashboard.ts';
 import { createStatusPageExtrasReader } from '../dashboard/status-page/status-page-extras-reader.ts';
 import { statusPageRouter } from '../dashboard/status-page/status-page-router.ts';
 import { createMetricsRouter } from '../metrics/create-metrics-router.ts';
@@ -18,6 +19,8 @@ import type { Runtime } from './open-runtime.ts';
  */
 export async function startDashboardRole(rt: Runtime): Promise<{ stop(): Promise<void> }> {
   const { config, logger } = rt;
+  // Before anything is opened: a refused token must cost nothing.
+  checkTokensForHost({ host: dashboardHost(config.dashboard), controlToken: config.control.token, metricsToken: config.metrics.token });
   const stops: (() => Promise<void> | void)[] = [];
   // Last opened, first closed.
   const stop = async () => {

@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { httpErrorReply } from '../shared/http-error-reply.ts';
+import { jsonBodyOnly } from '../shared/json-body-only.ts';
 import { bearerAuth } from '../dashboard/bearer-auth.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
@@ -12,11 +13,24 @@ import { ControlCommand } from './coordinator-state.ts';
 /** Body of `POST /control/<command>`. */
 export const CommandBody = z
   .object({
-    reason: z.string().max(500).default(''),
+    // Kept as written in the event log and alerts: no control characters (PostgreSQL stores no
+    // NUL; a log line must stay one line) and no bidirectional overrides (a reason shown on the
+    // page must read as it is).
+    reason: z
+      .string()
+      .max(500)
+      .refine((reason) => ![...reason].some(isUnsafeInText), 'must not contain control or bidirectional-override characters')
+      .default(''),
     cancelOrders: z.boolean().default(false),
     flatten: z.boolean().default(false),
   })
   .strict();
+
+/** C0 controls, DEL, and the bidirectional embeddings, overrides and isolates (U+202A–E, U+2066–9). */
+function isUnsafeInText(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  return code < 0x20 || code === 0x7f || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
+}
 
 export type { ManualTrades } from './answer-trade-request.ts';
 
@@ -38,7 +52,7 @@ export function createControlRouter(deps: { control: ControlPlane; token: string
   const router = express.Router();
   // Authentication first: nothing, not even a body parse, runs for a caller without the token.
   router.use(bearerAuth({ token: deps.token, offMessage: 'the control API is off: set CONTROL_API_TOKEN (control.token)' }));
-  router.use(express.json({ limit: '8kb' }));
+  router.use(jsonBodyOnly, express.json({ limit: '8kb' }));
   // A body that cannot be read (not JSON, too large, an unsupported or broken Content-Encoding
   // or charset) gets a JSON answer saying so, not express's HTML page with a stack trace.
   router.use((err: unknown, _req: Request, res: Response, _next: (err?: unknown) => void) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 import type { Db } from './open-database.ts';
+import { withoutNul } from './without-nul.ts';
 import { systemEventSeverities, systemEvents, type SystemEventRow } from './schema/system-events.ts';
 
 /** One entry for the append-only operational log. */
@@ -24,7 +25,8 @@ export const NewSystemEvent = z
 export type NewSystemEvent = z.input<typeof NewSystemEvent>;
 
 /**
- * Appends one event to `system_events` and returns the stored row. Pass a transaction to make
+ * Appends one event to `system_events` and returns the stored row, any NUL in its message or
+ * details stored as U+FFFD (`withoutNul`). Pass a transaction to make
  * the append part of a larger unit of work (see `runOnce`).
  *
  * @throws TriplegainError `MESSAGE_INVALID` (not retryable) naming the offending field.
@@ -35,6 +37,7 @@ export async function appendSystemEvent(db: Db, event: NewSystemEvent): Promise<
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
     throw new TriplegainError('MESSAGE_INVALID', `invalid system event: ${issues}`, { issues: parsed.error.issues });
   }
-  const [row] = await db.insert(systemEvents).values(parsed.data).returning();
+  const { message, details, ...rest } = parsed.data;
+  const [row] = await db.insert(systemEvents).values({ ...rest, message: withoutNul(message), details: withoutNul(details) }).returning();
   return row!;
 }

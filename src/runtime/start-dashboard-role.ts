@@ -12,6 +12,13 @@ import { openMetricsDatabase } from './open-metrics-database.ts';
 import type { Runtime } from './open-runtime.ts';
 
 /**
+ * How much longer than the readers' own bound (`app.connectTimeoutMs` a source) the page waits
+ * for a part: the status reader answers with Redis's part when the database is silent, at that
+ * bound; a page cut off at the same moment showed nothing, not even the kill-switch state.
+ */
+const PAGE_MARGIN_MS = 2_000;
+
+/**
  * The dashboard role: Bull Board at `/ui`, the status page at `/`, the control API (kill switch,
  * status document, manual trades) at `/control` and `/metrics`, on a BullMQ connection of its own. Returns its
  * stop. A dashboard that refuses to start (a short password off loopback, a port in use) closes
@@ -41,7 +48,7 @@ export async function startDashboardRole(rt: Runtime): Promise<{ stop(): Promise
     const metrics = createMetricsRouter({ config, redis: rt.redis, connection, keys: rt.keys, control, db: metricsDb.db, logger });
     stops.push(() => metrics.close());
     const router = createControlRouter({ control, token: config.control.token, status: () => statusReader.read(), logger, trades: trades.desk });
-    const page = statusPageRouter({ user: config.dashboard.user, control, status: () => statusReader.read(), extras: () => extrasReader.read(), timeoutMs: config.app.connectTimeoutMs, logger, trades: { desk: trades.desk, pairs: config.symbols.pairs } });
+    const page = statusPageRouter({ user: config.dashboard.user, control, status: () => statusReader.read(), extras: () => extrasReader.read(), timeoutMs: config.app.connectTimeoutMs + PAGE_MARGIN_MS, logger, trades: { desk: trades.desk, pairs: config.symbols.pairs } });
     const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }], pages: [{ path: '/', router: page }], metrics: metrics.router });
     stops.push(() => dashboard.close());
     return { stop };

@@ -131,6 +131,12 @@ describe('the HTTP control API at /control', () => {
       { headers: { 'content-type': 'application/json; charset=latin9' }, body: '{}', status: 415, error: 'unsupported charset "latin9": send UTF-8' },
       { headers: {}, body: '{"reason": ', status: 400, error: 'the body is not valid JSON' },
       { headers: {}, body: JSON.stringify({ reason: 'x'.repeat(9_000) }), status: 413, error: 'the body is too large (at most 8192 bytes)' },
+      // Not declared as JSON (curl's default is a form): unread, the halt would go without its options.
+      { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '{"flatten":true}', status: 415, error: 'send the body as JSON (Content-Type: application/json), not application/x-www-form-urlencoded' },
+      { headers: { 'content-type': 'text/plain' }, body: '{"flatten":true}', status: 415, error: 'send the body as JSON (Content-Type: application/json), not text/plain' },
+      // The reason goes to the event log (PostgreSQL stores no NUL), alerts and the page.
+      { headers: {}, body: JSON.stringify({ reason: 'drill\u0000' }), status: 400, error: 'reason: must not contain control or bidirectional-override characters' },
+      { headers: {}, body: JSON.stringify({ reason: 'drill \u202eRTL' }), status: 400, error: 'reason: must not contain control or bidirectional-override characters' },
     ];
     for (const { headers, body, status, error } of cases) {
       const reply = await send(headers, body);

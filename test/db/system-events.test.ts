@@ -46,6 +46,18 @@ describe.each(['postgres', 'pglite'] as const)('system_events on %s', (driver) =
     expect(read!.occurredAt.toISOString()).toBe('2025-03-01T12:00:00.123Z');
   });
 
+  it('stores a NUL from outside as U+FFFD instead of failing the insert (and the report of that failure after it)', async () => {
+    const row = await appendSystemEvent(t.db, {
+      type: 'control.state_changed',
+      severity: 'warning',
+      source: 'control',
+      message: 'paused: drill\u0000',
+      details: { reason: 'drill\u0000', ['key\u0000']: ['a\u0000'] },
+    });
+    const [read] = await t.db.select().from(systemEvents).where(eq(systemEvents.id, row.id));
+    expect(read).toMatchObject({ message: 'paused: drill\uFFFD', details: { reason: 'drill\uFFFD', ['key\uFFFD']: ['a\uFFFD'] } });
+  });
+
   it('refuses an invalid event, naming the field', async () => {
     const attempt = appendSystemEvent(t.db, { type: 'Not A Code', severity: 'loud' as 'info', source: 'x', message: 'm' });
     await expect(attempt).rejects.toBeInstanceOf(TriplegainError);

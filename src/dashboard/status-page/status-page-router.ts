@@ -10,6 +10,7 @@ import type { Logger } from '../../shared/logger.ts';
 import { projectRoot } from '../../shared/project-root.ts';
 import { redactSecrets } from '../../shared/redact-secrets.ts';
 import { httpErrorReply } from '../../shared/http-error-reply.ts';
+import { jsonBodyOnly } from '../../shared/json-body-only.ts';
 import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
 import type { StatusDocument } from '../../status/status-document.ts';
 import { CSRF_HEADER, csrfTokens, type CsrfTokens } from './csrf-tokens.ts';
@@ -117,7 +118,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
     deps.logger.warn({ path: req.path, origin: req.get('origin') }, 'status page refused a command without a valid CSRF token');
     res.status(403).json({ error: `missing or wrong ${CSRF_HEADER} header: reload the page` });
   });
-  router.post(changes, express.json({ limit: '8kb' }));
+  router.post(changes, jsonBodyOnly, express.json({ limit: '8kb' }));
   router.post(`${STATUS_PAGE_TRADE_PATH}/:action`, async (req: Request<{ action: string }>, res: Response) => {
     await answerTradeRequest(res, { trades: deps.trades?.desk, logger: deps.logger }, req.params.action, req.body, `dashboard:${deps.user}`);
   });

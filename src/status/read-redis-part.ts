@@ -50,7 +50,7 @@ function controlSection(hash: Record<string, string>, pausedQueues: string[], su
     record = parsed.data;
   }
   const { state, version, resets, changedAtMs, requestedBy, reason, cancelOrders, flatten } = record;
-  return { state, version, resets, changedAtMs, requestedBy, reason, cancelOrders, flatten, pausedQueues, submissionsInFlight, protectionPending };
+  return { stored: Object.keys(hash).length > 0, state, version, resets, changedAtMs, requestedBy, reason, cancelOrders, flatten, pausedQueues, submissionsInFlight, protectionPending };
 }
 
 function degradationSection(json: string | null): RedisPart['degradation'] {

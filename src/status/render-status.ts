@@ -30,7 +30,7 @@ function breaker(name: string, b: BreakerStatus): string {
 function redisLines(part: RedisPart): string[] {
   const c = part.control;
   const lines = [
-    `${label('state')}${c.state} (version ${c.version}${c.requestedBy ? `, by ${c.requestedBy}` : ''}${c.reason ? `: ${c.reason}` : ''})${c.flatten ? ', flattening' : c.cancelOrders ? ', canceling orders' : ''}`,
+    c.stored ? `${label('state')}${c.state} (version ${c.version}${c.requestedBy ? `, by ${c.requestedBy}` : ''}${c.reason ? `: ${c.reason}` : ''})${c.flatten ? ', flattening' : c.cancelOrders ? ', canceling orders' : ''}` : `${label('state')}UNKNOWN (none stored in Redis: nothing trades until a worker restores it from the database)`,
     `${label('paused')}${c.pausedQueues.join(', ') || 'none'}`,
     `${label('in flight')}${c.submissionsInFlight.length}`,
   ];

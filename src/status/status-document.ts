@@ -29,6 +29,12 @@ export type UnavailablePart = z.infer<typeof UnavailablePart>;
 /** The kill switch's state (`ControlPlane`): who set it, when, why. */
 export const ControlSection = z
   .object({
+    /**
+     * False when Redis holds no trading state (a Redis that lost its data, a prefix no cluster
+     * uses): `state` is then the initial RUNNING, but workers trade nothing until one restores
+     * the state from the database, and people are shown UNKNOWN.
+     */
+    stored: z.boolean(),
     state: CoordinatorState,
     /** Increases by one with every applied command; 0 before the first. */
     version: count,

@@ -5,6 +5,7 @@ import { portfolioSnapshots } from '../../src/db/schema/portfolio-snapshots.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readQueueHealth } from '../../src/status/read-queue-health.ts';
 import { readStatus } from '../../src/status/read-status.ts';
+import { renderStatus } from '../../src/status/render-status.ts';
 import { sqlClientOf } from '../../src/status/sql-client.ts';
 import { createTestDatabase, type TestDatabase, type TestDriver } from '../support/test-database.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
@@ -106,5 +107,19 @@ describe('readStatus', () => {
     expect(doc.database).toEqual({ available: false, error: 'the database did not answer within 300 ms' });
     expect(doc.redis).toMatchObject({ available: true, control: { state: 'RUNNING' } });
     expect(doc.complete).toBe(false);
+  });
+
+  it('shows a trading state missing from Redis as UNKNOWN, never as the RUNNING it defaults to', async () => {
+    const bare = await createTestRedis(undefined, { controlState: false });
+    try {
+      const doc = await readStatus({ redis: bare, database: { error: 'not read in this test' }, account: 'paper', timeframe: '1h', nowMs: Date.now(), timeoutMs: 5_000 });
+      expect(doc.redis).toMatchObject({ available: true, control: { stored: false } });
+      expect(renderStatus(doc)).toMatch(/^state +UNKNOWN \(none stored in Redis: nothing trades until a worker restores it from the database\)$/m);
+      // With a state stored, it is shown as it is.
+      const stored = await readStatus({ redis: t, database: { error: 'not read in this test' }, account: 'paper', timeframe: '1h', nowMs: Date.now(), timeoutMs: 5_000 });
+      expect(renderStatus(stored)).toMatch(/^state +RUNNING \(version 0\)$/m);
+    } finally {
+      await bare.cleanup();
+    }
   });
 });

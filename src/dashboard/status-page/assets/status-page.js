@@ -115,7 +115,9 @@ const BREAKERS = { dailyLoss: 'daily loss', weeklyLoss: 'weekly loss', drawdown:
 /** The Redis part: kill switch, degradation, breakers, queues, bus. */
 function renderRedisPart(part) {
   const c = part.control;
-  setText('trading-state', c.state, stateClass(c.state));
+  // No state in Redis: workers trade nothing until one restores it; never shown as RUNNING.
+  const state = c.stored ? c.state : 'UNKNOWN';
+  setText('trading-state', state, stateClass(state));
   setText('degradation', `degradation ${part.degradation.level}`, stateClass(part.degradation.level));
   const detail = [`version ${c.version}`];
   if (c.requestedBy) detail.push(`by ${c.requestedBy} at ${time(c.changedAtMs)}`);

@@ -107,7 +107,9 @@ export class Subscription<P extends Topic = Topic> {
     for (const t of this.retryTimers) clearTimeout(t);
     this.retryTimers.clear();
     this.blocking.disconnect();
-    await Promise.race([Promise.allSettled([this.loop, this.chain]), sleep(deadlineMs)]);
+    // An unref'd deadline: once the loop and the handler are done, nothing of this stop may keep
+    // the process alive (a plain timer held every stopping process for the whole 5 s).
+    await Promise.race([Promise.allSettled([this.loop, this.chain]), new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref())]);
     await this.flushAcks();
     await this.removeConsumerIfIdle().catch(() => undefined);
   }

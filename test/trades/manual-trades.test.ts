@@ -10,6 +10,7 @@ import { renderExplanation } from '../../src/explain/render-explanation.ts';
 import { loadOrder } from '../../src/orders/order-store.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
+import { renderTradeOutcome } from '../../src/trades/render-trade-outcome.ts';
 import { TradeDesk } from '../../src/trades/trade-desk.ts';
 import { TradeOutcome } from '../../src/trades/trade-outcome.ts';
 import { flatBar, PositionScenario } from '../support/position-scenario.ts';
@@ -90,6 +91,11 @@ describe('manual trades that still pass risk', () => {
     expect(paused).toMatchObject({ status: 'denied', risk: { decision: 'denied', quantity: null }, order: null });
     expect(paused.risk!.reasons.map((r) => r.rule)).toEqual(['cluster_state']);
     expect(paused.summary).toContain('denied by risk: cluster_state: the cluster is PAUSED');
+    // A denial keeps the caps risk applied on the way: they can be why an order came out too small.
+    const capped = await desk.open({ pair: 'BTC/USD', usd: '20000', stopPct: '2' }, 'http');
+    expect(capped.status).toBe('denied');
+    expect(capped.risk!.adjustments.map((a) => a.rule)).toContain('max_order_notional');
+    expect(renderTradeOutcome(capped)).toMatch(/^ +capped by max_order_notional: 20000 → /m);
 
     await s.h.control.apply('resume', { requestedBy: 'test' });
     const noStop = await desk.open({ pair: 'BTC/USD', usd: '250' }, 'http');

@@ -175,7 +175,8 @@ function toRow(proposal: OrderProposal, decision: RiskDecision, state: RiskState
     proposal,
     notionalUsd: approved ? decision.notionalUsd : null,
     quantity: approved ? decision.quantity : null,
-    adjustments: approved ? decision.adjustments : [],
+    // On a denial too: a cap that shrank the order below a minimum is why it was denied.
+    adjustments: decision.adjustments,
     reasons: approved ? [] : decision.reasons,
     riskState: state,
   };

@@ -32,6 +32,13 @@ describe('maskSecrets', () => {
     expect(maskSecrets({ database: { url: 'postgres://app:s3cret@db:5432/tg' } })).toEqual({ database: { url: 'postgres://app:***@db:5432/tg' } });
   });
 
+  it('masks the query values of an http(s) URL, where webhooks carry their tokens', () => {
+    expect(maskSecrets({ alerts: { webhooks: [{ url: 'https://user:pw@hooks.example.com/hook?token=abc123&channel=ops#x' }] } })).toEqual({
+      alerts: { webhooks: [{ url: 'https://user:***@hooks.example.com/hook?token=***&channel=***#x' }] },
+    });
+    expect(maskSecrets({ note: 'not a url ?token=abc' })).toEqual({ note: 'not a url ?token=abc' });
+  });
+
   it('does not modify its input', () => {
     const input = { control: { token: 't' } };
     maskSecrets(input);

@@ -54,7 +54,11 @@ describe('the queue workers of a process while Redis is down', () => {
     expect(during.map((l) => l.msg)).toEqual(['workers lost Redis']);
 
     await server.restart();
-    const queue = new Queue(pingQueue.name, { connection: new Redis(server.url, { maxRetriesPerRequest: null }), prefix: keys.queuePrefix });
+    // Its own client, closed below: a Queue does not close a client it was given, and one left
+    // open reconnects for ever to the server cleaned up after the test.
+    const client = new Redis(server.url, { maxRetriesPerRequest: null });
+    client.on('error', () => undefined);
+    const queue = new Queue(pingQueue.name, { connection: client, prefix: keys.queuePrefix });
     try {
       await queue.add('ping', {});
       const ended = await waitFor(() => lines.find((l) => l.msg === 'workers reach Redis again'), 'the end of the outage logged', 20_000);
@@ -63,6 +67,7 @@ describe('the queue workers of a process while Redis is down', () => {
       expect(lines.filter((l) => l.msg === 'workers lost Redis' || l.msg === 'worker error')).toHaveLength(1);
     } finally {
       await queue.close();
+      client.disconnect();
     }
   }, 60_000);
 });

@@ -25,6 +25,8 @@ export interface MetricsRouterDeps {
   /** The database, opened on first use; absent: its series are reported down (`triplegain_scrape_source_up` 0). */
   db?: () => Promise<Db>;
   logger: Logger;
+  /** Told the source address of every scrape refused for a missing or wrong token. */
+  onAuthFailure?: (address: string) => void;
 }
 
 export interface MetricsRouter {
@@ -63,7 +65,7 @@ export function createMetricsRouter(deps: MetricsRouterDeps): MetricsRouter {
   };
 
   const router = express.Router();
-  router.use(bearerAuth({ token: deps.config.metrics.token, offMessage: 'metrics are off: set METRICS_TOKEN (metrics.token)' }));
+  router.use(bearerAuth({ token: deps.config.metrics.token, offMessage: 'metrics are off: set METRICS_TOKEN (metrics.token)', onFailure: deps.onAuthFailure }));
   router.get('/', async (_req, res) => {
     const scrape = new Scrape(loaders, deps.config.metrics.sourceTimeoutMs);
     const outcomes = () => scrape.outcomes(describe);

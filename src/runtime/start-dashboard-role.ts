@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { ControlPlane } from '../control/control-plane.ts';
 import { createControlRouter } from '../control/control-router.ts';
 import { checkTokensForHost } from '../dashboard/check-tokens-for-host.ts';
+import { failedLoginLog } from '../dashboard/failed-login-log.ts';
 import { dashboardHost, startDashboard } from '../dashboard/start-dashboard.ts';
 import { createStatusPageExtrasReader } from '../dashboard/status-page/status-page-extras-reader.ts';
 import { statusPageRouter } from '../dashboard/status-page/status-page-router.ts';
@@ -45,9 +46,12 @@ export async function startDashboardRole(rt: Runtime): Promise<{ stop(): Promise
     stops.push(() => extrasReader.close());
     const metricsDb = openMetricsDatabase(rt);
     stops.push(() => metricsDb.close());
-    const metrics = createMetricsRouter({ config, redis: rt.redis, connection, keys: rt.keys, control, db: metricsDb.db, logger });
+    // Refused bearer tokens (control API, /metrics), logged like failed logins: by address, a line a minute.
+    const refusedTokens = failedLoginLog({ logger });
+    stops.push(() => refusedTokens.close());
+    const metrics = createMetricsRouter({ config, redis: rt.redis, connection, keys: rt.keys, control, db: metricsDb.db, logger, onAuthFailure: refusedTokens.record });
     stops.push(() => metrics.close());
-    const router = createControlRouter({ control, token: config.control.token, status: () => statusReader.read(), logger, trades: trades.desk });
+    const router = createControlRouter({ control, token: config.control.token, status: () => statusReader.read(), logger, trades: trades.desk, onAuthFailure: refusedTokens.record });
     const page = statusPageRouter({ user: config.dashboard.user, control, status: () => statusReader.read(), extras: () => extrasReader.read(), timeoutMs: config.app.connectTimeoutMs + PAGE_MARGIN_MS, logger, trades: { desk: trades.desk, pairs: config.symbols.pairs } });
     const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }], pages: [{ path: '/', router: page }], metrics: metrics.router });
     stops.push(() => dashboard.close());

@@ -34,8 +34,8 @@ describe('the HTTP control API at /control', () => {
   });
 
   /** The dashboard as the dashboard role mounts it, on a port the OS picks. */
-  async function start(options: { token: string; password?: string }): Promise<Dashboard> {
-    const router = createControlRouter({ control, token: options.token, status: () => readStatus({ redis: { redis: t.redis, keys: t.keys }, database: { error: 'no database in this test' }, account: 'paper', timeframe: '1h', nowMs: Date.now(), timeoutMs: 5_000 }), logger: silentLogger });
+  async function start(options: { token: string; password?: string; onAuthFailure?: (address: string) => void }): Promise<Dashboard> {
+    const router = createControlRouter({ control, token: options.token, status: () => readStatus({ redis: { redis: t.redis, keys: t.keys }, database: { error: 'no database in this test' }, account: 'paper', timeframe: '1h', nowMs: Date.now(), timeoutMs: 5_000 }), logger: silentLogger, onAuthFailure: options.onAuthFailure });
     const config = { ...DashboardConfig.parse({ password: options.password ?? '' }), port: 0 };
     const dashboard = await startDashboard({ config, connection, keys: t.keys, logger: silentLogger, routes: [{ path: '/control', router }] });
     started.push(dashboard);
@@ -65,8 +65,9 @@ describe('the HTTP control API at /control', () => {
     expect((await control.current()).state).toBe('RUNNING');
   });
 
-  it('answers a missing, wrong or non-bearer credential with 401 and changes nothing', async () => {
-    const dashboard = await start({ token: TOKEN });
+  it('answers a missing, wrong or non-bearer credential with 401, reports its source address, and changes nothing', async () => {
+    const refusedFrom: string[] = [];
+    const dashboard = await start({ token: TOKEN, onAuthFailure: (address) => refusedFrom.push(address) });
     const attempts: Record<string, string>[] = [{}, bearer('wrong'), bearer(`${TOKEN}x`), bearer(TOKEN.slice(0, -1)), { authorization: TOKEN }, basic('admin', TOKEN)];
     for (const headers of attempts) {
       const halt = await call(dashboard, 'POST', '/control/halt', headers);
@@ -74,6 +75,11 @@ describe('the HTTP control API at /control', () => {
       expect(halt.headers.get('www-authenticate')).toBe('Bearer');
       expect((await call(dashboard, 'GET', '/control/status', headers)).status, headers.authorization).toBe(401);
     }
+    // Every refusal, by address (to be logged like failed logins); the right token is none of them.
+    expect(refusedFrom).toHaveLength(attempts.length * 2);
+    expect(new Set(refusedFrom.map((a) => a.replace(/^::ffff:/, '')))).toEqual(new Set(['127.0.0.1']));
+    await call(dashboard, 'GET', '/control/status', bearer(TOKEN));
+    expect(refusedFrom).toHaveLength(attempts.length * 2);
     expect((await control.current()).state).toBe('RUNNING');
   });
 

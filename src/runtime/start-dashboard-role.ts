@@ -9,7 +9,7 @@ import { statusPageRouter } from '../dashboard/status-page/status-page-router.ts
 import { createMetricsRouter } from '../metrics/create-metrics-router.ts';
 import { createStatusReader } from '../status/status-reader.ts';
 import { openTradeDesk } from '../trades/open-trade-desk.ts';
-import { openMetricsDatabase } from './open-metrics-database.ts';
+import { openDashboardDatabase } from './open-dashboard-database.ts';
 import type { Runtime } from './open-runtime.ts';
 
 /**
@@ -38,21 +38,21 @@ export async function startDashboardRole(rt: Runtime): Promise<{ stop(): Promise
     const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-dashboard' });
     stops.push(() => connection.disconnect());
     const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection, bus: rt.bus, logger });
-    const trades = openTradeDesk(rt, connection);
+    const database = openDashboardDatabase(rt);
+    stops.push(() => database.close());
+    const trades = openTradeDesk(rt, connection, database.db);
     stops.push(() => trades.close());
     const statusReader = createStatusReader({ config, redis: rt.redis, keys: rt.keys, database: rt.database });
     stops.push(() => statusReader.close());
     const extrasReader = createStatusPageExtrasReader({ config, database: rt.database });
     stops.push(() => extrasReader.close());
-    const metricsDb = openMetricsDatabase(rt);
-    stops.push(() => metricsDb.close());
     // Refused bearer tokens (control API, /metrics), logged like failed logins: by address, a line a minute.
     const refusedTokens = failedLoginLog({ logger });
     stops.push(() => refusedTokens.close());
-    const metrics = createMetricsRouter({ config, redis: rt.redis, connection, keys: rt.keys, control, db: metricsDb.db, logger, onAuthFailure: refusedTokens.record });
+    const metrics = createMetricsRouter({ config, redis: rt.redis, connection, keys: rt.keys, control, db: database.db, logger, onAuthFailure: refusedTokens.record });
     stops.push(() => metrics.close());
     const router = createControlRouter({ control, token: config.control.token, status: () => statusReader.read(), logger, trades: trades.desk, onAuthFailure: refusedTokens.record });
-    const page = statusPageRouter({ user: config.dashboard.user, control, status: () => statusReader.read(), extras: () => extrasReader.read(), timeoutMs: config.app.connectTimeoutMs + PAGE_MARGIN_MS, logger, trades: { desk: trades.desk, pairs: config.symbols.pairs } });
+    const page = statusPageRouter({ user: config.dashboard.user, control, status: () => statusReader.read(), extras: () => extrasReader.read(), timeoutMs: config.app.connectTimeoutMs + PAGE_MARGIN_MS, logger, trades: trades.desk && { desk: trades.desk, pairs: config.symbols.pairs } });
     const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }], pages: [{ path: '/', router: page }], metrics: metrics.router });
     stops.push(() => dashboard.close());
     return { stop };

@@ -1,3 +1,5 @@
+import { runWithTimeout } from '../workers/run-with-timeout.ts';
+
 /** Loads one source's numbers; takes a signal that fires when its time is up. */
 export type SourceLoader = (signal: AbortSignal) => Promise<unknown>;
 
@@ -53,23 +55,12 @@ export class Scrape<L extends Record<string, SourceLoader>> {
 
   private async run(loader: SourceLoader): Promise<Settled<unknown>> {
     const started = performance.now();
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new Error(`no answer within ${this.timeoutMs} ms`);
-        controller.abort(error);
-        reject(error);
-      }, this.timeoutMs);
-    });
     try {
       // A loader that ignores the signal is abandoned, not awaited: the scrape answers on time.
-      const value = await Promise.race([loader(controller.signal), timedOut]);
+      const value = await runWithTimeout(this.timeoutMs, loader);
       return { ok: true, value, seconds: (performance.now() - started) / 1_000 };
     } catch (error) {
       return { ok: false, error, seconds: (performance.now() - started) / 1_000 };
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -20,12 +20,6 @@ import type { StatusPageExtras } from './status-page-extras.ts';
 const ASSETS_DIR = join(projectRoot, 'src', 'dashboard', 'status-page', 'assets');
 /** chart.js's UMD build (it defines `window.Chart`), served from the installed package: no third-party host. */
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
-/**
- * The page's own policy, sent unless an app-wide one (helmet) is already set: everything from
- * this server, no inline script or style, no framing. The page needs no more: chart.js styles
- * its canvas through the CSSOM, which `style-src` does not govern.
- */
-const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 /** Replaced in `index.html` by the CSRF token. */
 const TOKEN_PLACEHOLDER = '{{csrfToken}}';
 /** Replaced in `index.html` by `{ available, pairs }` (JSON, HTML-escaped): what the trade form offers. */
@@ -89,7 +83,6 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
   const router = express.Router();
 
   router.get('/', (_req, res) => {
-    if (!res.get('Content-Security-Policy')) res.set('Content-Security-Policy', PAGE_CSP);
     res.set('Cache-Control', 'no-store').type('text/html').send(html);
   });
 

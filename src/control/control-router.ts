@@ -1,38 +1,13 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { z } from 'zod';
 import { httpErrorReply } from '../shared/http-error-reply.ts';
 import { jsonBodyOnly } from '../shared/json-body-only.ts';
 import { bearerAuth } from '../dashboard/bearer-auth.ts';
 import type { Logger } from '../shared/logger.ts';
-import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
+import { describeError } from '../shared/triplegain-error.ts';
 import type { StatusDocument } from '../status/status-document.ts';
+import { answerControlCommand } from './answer-control-command.ts';
 import { answerTradeRequest, type ManualTrades } from './answer-trade-request.ts';
 import type { ControlPlane } from './control-plane.ts';
-import { ControlCommand } from './coordinator-state.ts';
-
-/** Body of `POST /control/<command>`. */
-export const CommandBody = z
-  .object({
-    // Kept as written in the event log and alerts: no control characters (PostgreSQL stores no
-    // NUL; a log line must stay one line) and no bidirectional overrides (a reason shown on the
-    // page must read as it is).
-    reason: z
-      .string()
-      .max(500)
-      .refine((reason) => ![...reason].some(isUnsafeInText), 'must not contain control or bidirectional-override characters')
-      .default(''),
-    cancelOrders: z.boolean().default(false),
-    flatten: z.boolean().default(false),
-  })
-  .strict();
-
-/** C0 controls, DEL, and the bidirectional embeddings, overrides and isolates (U+202A–E, U+2066–9). */
-function isUnsafeInText(char: string): boolean {
-  const code = char.codePointAt(0) ?? 0;
-  return code < 0x20 || code === 0x7f || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069);
-}
-
-export type { ManualTrades } from './answer-trade-request.ts';
 
 /**
  * The HTTP control API: `POST /control/pause|resume|halt|reset` (JSON body `{ reason?,
@@ -73,27 +48,6 @@ export function createControlRouter(deps: { control: ControlPlane; token: string
     await answerTradeRequest(res, deps, req.params.action, req.body, 'http');
   });
 
-  router.post('/:command', async (req: Request<{ command: string }>, res: Response) => {
-    const command = ControlCommand.safeParse(req.params.command);
-    if (!command.success) {
-      res.status(404).json({ error: `unknown command "${req.params.command}"; commands: ${ControlCommand.options.join(', ')}` });
-      return;
-    }
-    const body = CommandBody.safeParse(req.body ?? {});
-    if (!body.success) {
-      res.status(400).json({ error: body.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') });
-      return;
-    }
-    try {
-      res.json(await deps.control.apply(command.data, { requestedBy: 'http', ...body.data }));
-    } catch (err) {
-      if (err instanceof TriplegainError && err.code === 'COMMAND_REFUSED') {
-        res.status(409).json({ error: err.message });
-        return;
-      }
-      deps.logger.error({ err: describeError(err), command: command.data }, 'control command failed');
-      res.status(503).json({ error: describeError(err) });
-    }
-  });
+  router.post('/:command', (req: Request<{ command: string }>, res: Response) => answerControlCommand(res, deps, req.params.command, req.body, 'http'));
   return router;
 }

@@ -4,14 +4,13 @@ import { dirname, join } from 'node:path';
 import express, { type Request, type Response, type Router } from 'express';
 import type { ControlPlane } from '../../control/control-plane.ts';
 import { answerTradeRequest, type ManualTrades } from '../../control/answer-trade-request.ts';
-import { CommandBody } from '../../control/control-router.ts';
-import { ControlCommand } from '../../control/coordinator-state.ts';
+import { answerControlCommand } from '../../control/answer-control-command.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { projectRoot } from '../../shared/project-root.ts';
 import { redactSecrets } from '../../shared/redact-secrets.ts';
 import { httpErrorReply } from '../../shared/http-error-reply.ts';
 import { jsonBodyOnly } from '../../shared/json-body-only.ts';
-import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
+import { describeError } from '../../shared/triplegain-error.ts';
 import type { StatusDocument } from '../../status/status-document.ts';
 import { CSRF_HEADER, csrfTokens, type CsrfTokens } from './csrf-tokens.ts';
 import type { StatusPageExtras } from './status-page-extras.ts';
@@ -115,30 +114,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
   router.post(`${STATUS_PAGE_TRADE_PATH}/:action`, async (req: Request<{ action: string }>, res: Response) => {
     await answerTradeRequest(res, { trades: deps.trades?.desk, logger: deps.logger }, req.params.action, req.body, `dashboard:${deps.user}`);
   });
-  router.post(`${STATUS_PAGE_CONTROL_PATH}/:command`, async (req: Request<{ command: string }>, res: Response) => {
-    const command = ControlCommand.safeParse(req.params.command);
-    if (!command.success) {
-      res.status(404).json({ error: `unknown command "${req.params.command}"; commands: ${ControlCommand.options.join(', ')}` });
-      return;
-    }
-    const body = CommandBody.safeParse(req.body ?? {});
-    if (!body.success) {
-      res.status(400).json({ error: body.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') });
-      return;
-    }
-    try {
-      const result = await deps.control.apply(command.data, { requestedBy: `dashboard:${deps.user}`, ...body.data });
-      deps.logger.info({ command: command.data, from: result.from, to: result.to, cancelOrders: body.data.cancelOrders, flatten: body.data.flatten }, 'status page applied a command');
-      res.json(result);
-    } catch (err) {
-      if (err instanceof TriplegainError && err.code === 'COMMAND_REFUSED') {
-        res.status(409).json({ error: err.message });
-        return;
-      }
-      deps.logger.error({ err: describeError(err), command: command.data }, 'status page command failed');
-      res.status(503).json({ error: describeError(err) });
-    }
-  });
+  router.post(`${STATUS_PAGE_CONTROL_PATH}/:command`, (req: Request<{ command: string }>, res: Response) => answerControlCommand(res, deps, req.params.command, req.body, `dashboard:${deps.user}`));
   // A body it cannot read gets a JSON answer saying why, not express's HTML page with a stack trace.
   router.use((err: unknown, _req: Request, res: Response, _next: (err?: unknown) => void) => {
     const reply = httpErrorReply(err);

@@ -7,6 +7,7 @@ import express, { type Router } from 'express';
 import type { DashboardConfig } from '../config/sections/dashboard-config.ts';
 import { managedQueues } from '../control/managed-queues.ts';
 import type { Keys } from '../keys.ts';
+import { closeQueues } from '../queues/close-queues.ts';
 import { queueNames as allQueueNames, type QueueName } from '../queues/queue-names.ts';
 import type { Logger } from '../shared/logger.ts';
 import { redactSecrets } from '../shared/redact-secrets.ts';
@@ -38,8 +39,6 @@ export const PAGES_OFF_TEXT = 'The status page is off: set DASHBOARD_PASSWORD (d
 const LOOPBACK = '127.0.0.1';
 /** A health check slower than this reports Redis as down rather than hanging the probe. */
 const HEALTH_TIMEOUT_MS = 1_000;
-/** How long a closing dashboard waits for queues still setting up their connection. */
-const QUEUE_READY_WAIT_MS = 2_000;
 /** The same queue error is logged at most once per this interval, so an outage is not a flood. */
 const QUEUE_ERROR_LOG_INTERVAL_MS = 60_000;
 
@@ -191,11 +190,7 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
         const closed = closeServer(server);
         failedLogins.close();
         await closed;
-        // A queue closed while it still sets up its connection fails those commands with nobody
-        // to hear them (unhandled "Connection is closed"): ready first, bounded (wall time)
-        // because Redis may be gone, then closed.
-        await Promise.race([Promise.allSettled(queues.map((queue) => queue.waitUntilReady())), new Promise((resolve) => setTimeout(resolve, QUEUE_READY_WAIT_MS).unref())]);
-        await Promise.all(queues.map((queue) => queue.close()));
+        await closeQueues(queues);
         logger.info({ url }, 'dashboard closed');
       })();
       return closing;

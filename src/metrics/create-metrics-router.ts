@@ -1,3 +1,4 @@
+import { closeQueues } from '../queues/close-queues.ts';
 import { Queue, type ConnectionOptions } from 'bullmq';
 import express, { type Router } from 'express';
 import type { Redis } from 'ioredis';
@@ -82,7 +83,7 @@ export function createMetricsRouter(deps: MetricsRouterDeps): MetricsRouter {
   return {
     router,
     async close() {
-      await Promise.all(queues.map((queue) => queue.close()));
+      await closeQueues(queues);
     },
   };
 }

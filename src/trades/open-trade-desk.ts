@@ -4,6 +4,7 @@ import { systemClock } from '../clock/clock.ts';
 import type { Db } from '../db/open-database.ts';
 import { shippedBookOf } from '../market/instrument-book.ts';
 import type { Runtime } from '../runtime/open-runtime.ts';
+import { closeQueues } from '../queues/close-queues.ts';
 import { TradeDesk } from './trade-desk.ts';
 
 export interface OpenedTradeDesk {
@@ -33,9 +34,6 @@ export function openTradeDesk(rt: Runtime, connection: Redis, db: (() => Promise
       close: async (input, by) => (await desk(db)).close(input, by),
       cancel: async (input, by) => (await desk(db)).cancel(input, by),
     },
-    async close() {
-      await riskQueue.close();
-      await executionQueue.close();
-    },
+    close: () => closeQueues([riskQueue, executionQueue]),
   };
 }

@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { systemClock } from '../../clock/clock.ts';
 import { openDatabase } from '../../db/open-database.ts';
+import { closeQueues } from '../../queues/close-queues.ts';
 import { shippedBookOf } from '../../market/instrument-book.ts';
 import { openRuntime } from '../../runtime/open-runtime.ts';
 import { createLogger } from '../../shared/logger.ts';
@@ -77,12 +78,8 @@ export async function tradeAction(options: TradeActionOptions): Promise<void> {
       process.exitCode = exitCodeOf(outcome.status);
     }
   } finally {
-    // A refusal can come before the queues' connection is up. Closed then, the connect they still
-    // wait for fails after close has removed its listeners: an unheard error event, a crash after
-    // the refusal was printed. Ready first (or failed), then closed.
-    await Promise.allSettled([riskQueue.waitUntilReady(), executionQueue.waitUntilReady()]);
-    await riskQueue.close();
-    await executionQueue.close();
+    // A refusal can come before the queues' connection is up: closed ready, not mid-setup.
+    await closeQueues([riskQueue, executionQueue]);
     connection.disconnect();
     await database.close();
     await rt.close();

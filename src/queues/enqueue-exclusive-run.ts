@@ -1,5 +1,7 @@
 import type { JobsOptions, Queue } from 'bullmq';
+import { jobOptionsOf, type AnyQueueDefinition } from './define-queue.ts';
 import { symbolSlug } from './symbol-slug.ts';
+import type { TaskRunData } from './task-run-data.ts';
 
 export interface ExclusiveRunResult {
   jobId: string;
@@ -26,4 +28,14 @@ export async function enqueueExclusiveRun<Data>(
   });
   // A deduplicated add returns the job that is still in progress, not a new one.
   return { jobId: job.id ?? jobId, skipped: job.id !== jobId };
+}
+
+/**
+ * One scheduled run of `task` for `symbol` on its queue (`definition`), as a tick adds it
+ * (`TaskRunData`, mode `scheduled`, correlation `<task>.<tickId>`), exclusive per (task, symbol)
+ * like `enqueueExclusiveRun`.
+ */
+export function enqueueScheduledRun(queue: Queue, definition: AnyQueueDefinition, task: string, symbol: string, tickId: string): Promise<ExclusiveRunResult> {
+  const data: TaskRunData = { task, symbol, tickId, correlationId: `${task}.${tickId}`, mode: 'scheduled' };
+  return enqueueExclusiveRun(queue, { task, symbol, tickId, jobName: 'run', data, options: jobOptionsOf(definition) });
 }

@@ -2,13 +2,12 @@ import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 import type { Keys } from '../keys.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';
-import { jobOptionsOf } from './define-queue.ts';
-import { enqueueExclusiveRun } from './enqueue-exclusive-run.ts';
+import { enqueueScheduledRun } from './enqueue-exclusive-run.ts';
 import { marketDataQueue } from './queue-catalog.ts';
-import type { TaskRunData } from './task-run-data.ts';
+import type { ScheduledTask } from './queue-names.ts';
 
 /** The market-data task's name in schedules and run data. */
-const TASK = 'marketData';
+const TASK: ScheduledTask = 'marketData';
 
 export interface HistoryLoad {
   /** True when no market-data worker was running: nothing was added or waited for. */
@@ -47,9 +46,8 @@ export async function loadHistoryFirst(options: { connection: ConnectionOptions;
     const tickId = `first-start-${Date.now()}`;
     const outcomes = await Promise.all(
       options.pairs.map(async (symbol) => {
-        const data: TaskRunData = { task: TASK, symbol, tickId, correlationId: `${TASK}.${tickId}`, mode: 'scheduled' };
         // Deduplicated against a run still going (another scheduler's first start): that one is waited for.
-        const { jobId } = await enqueueExclusiveRun(queue, { task: TASK, symbol, tickId, jobName: 'run', data, options: jobOptionsOf(marketDataQueue) });
+        const { jobId } = await enqueueScheduledRun(queue, marketDataQueue, TASK, symbol, tickId);
         const job = await queue.getJob(jobId);
         try {
           if (job) await job.waitUntilFinished(events, options.timeoutMs);

@@ -162,7 +162,8 @@ export class TradeDesk {
     const pair = request.pair!;
     const held = await heldPositionOf(this.deps.db, account, pair);
     if (held) return held.position;
-    if (!this.deps.config.symbols.pairs.includes(pair)) this.tradedPair(pair);
+    // A pair the cluster does not trade is named as such (INPUT_INVALID), not as a missing position.
+    this.tradedPair(pair);
     throw new TriplegainError('NOT_FOUND', `no open ${pair} position on ${account}: nothing to close`, { pair });
   }
 

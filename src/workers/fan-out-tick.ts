@@ -3,10 +3,9 @@ import type { Redis } from 'ioredis';
 import type { Bus } from '../bus/bus.ts';
 import type { Keys } from '../keys.ts';
 import type { AnyQueueDefinition, JobContext } from '../queues/define-queue.ts';
-import { jobOptionsOf } from '../queues/define-queue.ts';
-import { enqueueExclusiveRun } from '../queues/enqueue-exclusive-run.ts';
+import { enqueueScheduledRun } from '../queues/enqueue-exclusive-run.ts';
 import { tickIdOf } from '../queues/tick-id.ts';
-import type { TaskRunData, TickData, TickResult } from '../queues/task-run-data.ts';
+import type { TickData, TickResult } from '../queues/task-run-data.ts';
 import type { Logger } from '../shared/logger.ts';
 import { recordScheduleSkip } from './record-schedule-skip.ts';
 
@@ -30,8 +29,7 @@ export function fanOutTick(deps: FanOutTickDeps, task: string, symbols: () => re
     const tickId = tickIdOf(ctx.job);
     const results = await Promise.all(
       symbols().map(async (symbol) => {
-        const data: TaskRunData = { task, symbol, tickId, correlationId: `${task}.${tickId}`, mode: 'scheduled' };
-        const result = await enqueueExclusiveRun(deps.queue, { task, symbol, tickId, jobName: 'run', data, options: jobOptionsOf(deps.definition) });
+        const result = await enqueueScheduledRun(deps.queue, deps.definition, task, symbol, tickId);
         return { symbol, skipped: result.skipped };
       }),
     );

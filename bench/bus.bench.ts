@@ -33,7 +33,11 @@ async function publishAll(count: number, publishOne: (i: number) => Promise<unkn
 }
 
 /** Bare baseline: one XADD per message, XREADGROUP COUNT BATCH, one XACK per batch. */
-async function rawRun(prefix: string, count: number, onMessage: () => void): Promise<{ publish: (i: number) => Promise<unknown>; stop: () => Promise<void> }> {
+async function rawRun(
+  prefix: string,
+  count: number,
+  onMessage: () => void,
+): Promise<{ publish: (i: number) => Promise<unknown>; stop: () => Promise<void> }> {
   const pub = new Redis(url, redisOptions);
   const sub = new Redis(url);
   const stream = `${prefix}:raw`;
@@ -42,14 +46,34 @@ async function rawRun(prefix: string, count: number, onMessage: () => void): Pro
   // Hand-written code still encodes every message: a fresh id, a timestamp, the JSON payload.
   const encode = () => {
     const now = Date.now();
-    return ['id', randomUUID(), 'type', 'ta.signal_emitted', 'source', 'bench', 'symbol', 'BTC/USD', 'priority', 'normal',
-      'correlation_id', 'c', 'causation_id', '', 'ts_ms', String(now), 'expires_at_ms', String(now + 300_000), 'payload', JSON.stringify(payload)];
+    return [
+      'id',
+      randomUUID(),
+      'type',
+      'ta.signal_emitted',
+      'source',
+      'bench',
+      'symbol',
+      'BTC/USD',
+      'priority',
+      'normal',
+      'correlation_id',
+      'c',
+      'causation_id',
+      '',
+      'ts_ms',
+      String(now),
+      'expires_at_ms',
+      String(now + 300_000),
+      'payload',
+      JSON.stringify(payload),
+    ];
   };
   const loop = (async () => {
     while (running) {
-      const reply = (await sub.xreadgroup('GROUP', 'g', 'c', 'COUNT', BATCH, 'BLOCK', 100, 'STREAMS', stream, '>').catch(() => null)) as
-        | [string, [string, string[]][]][]
-        | null;
+      const reply = (await sub
+        .xreadgroup('GROUP', 'g', 'c', 'COUNT', BATCH, 'BLOCK', 100, 'STREAMS', stream, '>')
+        .catch(() => null)) as [string, [string, string[]][]][] | null;
       if (!reply) continue;
       const ids: string[] = [];
       for (const [id, f] of reply[0]![1]) {
@@ -73,9 +97,17 @@ async function rawRun(prefix: string, count: number, onMessage: () => void): Pro
   };
 }
 
-async function busRun(prefix: string, onMessage: () => void): Promise<{ publish: (i: number) => Promise<unknown>; stop: () => Promise<void> }> {
+async function busRun(
+  prefix: string,
+  onMessage: () => void,
+): Promise<{ publish: (i: number) => Promise<unknown>; stop: () => Promise<void> }> {
   const redis = new Redis(url, redisOptions);
-  const bus = new Bus({ redis, keys: createKeys(prefix), service: 'bench', config: BusConfig.parse({ batchSize: BATCH, blockMs: 100 }) });
+  const bus = new Bus({
+    redis,
+    keys: createKeys(prefix),
+    service: 'bench',
+    config: BusConfig.parse({ batchSize: BATCH, blockMs: 100 }),
+  });
   await bus.subscribe({ topic: 'ta_signals', service: 'bench-consumer', handler: () => onMessage() });
   return {
     publish: () => bus.publish('ta.signal_emitted', payload, { symbol: 'BTC/USD' }),
@@ -86,7 +118,10 @@ async function busRun(prefix: string, onMessage: () => void): Promise<{ publish:
   };
 }
 
-type Runner = (prefix: string, onMessage: () => void) => Promise<{ publish: (i: number) => Promise<unknown>; stop: () => Promise<void> }>;
+type Runner = (
+  prefix: string,
+  onMessage: () => void,
+) => Promise<{ publish: (i: number) => Promise<unknown>; stop: () => Promise<void> }>;
 
 async function throughput(run: Runner): Promise<number> {
   const prefix = `tgbench-${randomUUID().slice(0, 8)}`;
@@ -102,7 +137,8 @@ async function throughput(run: Runner): Promise<number> {
   await all;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpu0);
-  if (process.env.BENCH_CPU) console.log(`    node cpu ${((cpu.user + cpu.system) / N).toFixed(1)} µs/msg over ${seconds.toFixed(2)} s`);
+  if (process.env.BENCH_CPU)
+    console.log(`    node cpu ${((cpu.user + cpu.system) / N).toFixed(1)} µs/msg over ${seconds.toFixed(2)} s`);
   await r.stop();
   const cleaner = new Redis(url);
   await deleteKeysWithPrefix(cleaner, prefix);
@@ -132,9 +168,13 @@ async function latency(run: Runner): Promise<number[]> {
 
 const raw: Runner = (prefix, on) => rawRun(prefix, N, on);
 
-console.log(`bench:bus  node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, redis ${url.replace(/:[^/@:]+@/, ':***@')}`);
+console.log(
+  `bench:bus  node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, redis ${url.replace(/:[^/@:]+@/, ':***@')}`,
+);
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 5);
-console.log(`throughput: ${N} messages per trial, ${WINDOW} publishes in flight, batches of ${BATCH}, ${TRIALS} alternating trials (median)`);
+console.log(
+  `throughput: ${N} messages per trial, ${WINDOW} publishes in flight, batches of ${BATCH}, ${TRIALS} alternating trials (median)`,
+);
 // Warm both paths once (JIT, script load), then alternate so that machine noise hits both alike.
 await throughput(raw);
 await throughput(busRun);
@@ -149,11 +189,15 @@ const range = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...x
 const rawTput = median(rawRuns);
 const busTput = median(busRuns);
 console.log(`  baseline (bare XADD/XREADGROUP/XACK): ${rawTput.toFixed(0)} msg/s (range ${range(rawRuns)})`);
-console.log(`  bus (validate, publish script, group, ack, counters): ${busTput.toFixed(0)} msg/s (range ${range(busRuns)})`);
+console.log(
+  `  bus (validate, publish script, group, ack, counters): ${busTput.toFixed(0)} msg/s (range ${range(busRuns)})`,
+);
 console.log(`  ratio bus/baseline: ${((busTput / rawTput) * 100).toFixed(1)} %   (target ≥ 60 %)`);
 
 console.log(`latency: one message at a time, idle, ${LATENCY_ROUNDS} rounds after 100 warm-up`);
 const rawLat = await latency(raw);
 const busLat = await latency(busRun);
 console.log(`  baseline: p50 ${fmt(percentile(rawLat, 50))}  p99 ${fmt(percentile(rawLat, 99))}`);
-console.log(`  bus:      p50 ${fmt(percentile(busLat, 50))}  p99 ${fmt(percentile(busLat, 99))}   (targets p50 ≤ 1 ms, p99 ≤ 5 ms)`);
+console.log(
+  `  bus:      p50 ${fmt(percentile(busLat, 50))}  p99 ${fmt(percentile(busLat, 99))}   (targets p50 ≤ 1 ms, p99 ≤ 5 ms)`,
+);

@@ -13,7 +13,9 @@ let failed = false;
 for (const faults of [false, true]) {
   const summary = await runChaos(parseChaosOptions({ minutes, seed, faults }), quiet);
   const { totals } = summary;
-  console.log(`${faults ? 'with faults   ' : 'without faults'}: ${perMinute(totals.orders, totals.wallMs)} orders/min (${totals.orders} orders in ${(totals.wallMs / 1000).toFixed(0)} s)`);
+  console.log(
+    `${faults ? 'with faults   ' : 'without faults'}: ${perMinute(totals.orders, totals.wallMs)} orders/min (${totals.orders} orders in ${(totals.wallMs / 1000).toFixed(0)} s)`,
+  );
   if (faults) for (const line of summary.lines) console.log(`  ${line}`);
   if (summary.failures.length > 0) {
     console.log(`  FAILED: ${summary.failures.join('; ')}`);

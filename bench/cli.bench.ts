@@ -40,28 +40,42 @@ function timeRun(args: string[], until?: string): Promise<number> {
     let seenAt: number | undefined;
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      if (until !== undefined && seenAt === undefined && out.includes(until)) seenAt = Number(process.hrtime.bigint() - started) / 1e6;
+      if (until !== undefined && seenAt === undefined && out.includes(until))
+        seenAt = Number(process.hrtime.bigint() - started) / 1e6;
     });
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       const endedAt = Number(process.hrtime.bigint() - started) / 1e6;
       if (code !== 0) return reject(new Error(`node ${args.join(' ')} exited ${code}: ${err || out}`));
-      if (until !== undefined && seenAt === undefined) return reject(new Error(`node ${args.join(' ')} never printed "${until}": ${out}`));
+      if (until !== undefined && seenAt === undefined)
+        return reject(new Error(`node ${args.join(' ')} never printed "${until}": ${out}`));
       resolve(seenAt ?? endedAt);
     });
   });
 }
 
-async function median(label: string, target: number | undefined, run: () => Promise<number>, between?: () => Promise<void>): Promise<void> {
+async function median(
+  label: string,
+  target: number | undefined,
+  run: () => Promise<number>,
+  between?: () => Promise<void>,
+): Promise<void> {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     times.push(await run());
     await between?.();
   }
   const p50 = percentile(times, 50) ?? Number.NaN;
-  const verdict = target === undefined ? '' : p50 <= target ? `  (target ≤ ${target} ms: met)` : `  (target ≤ ${target} ms: MISSED)`;
-  console.log(`${label.padEnd(34)} median ${p50.toFixed(0).padStart(5)} ms  min ${Math.min(...times).toFixed(0).padStart(5)}  max ${Math.max(...times).toFixed(0).padStart(5)}${verdict}`);
+  const verdict =
+    target === undefined ? '' : p50 <= target ? `  (target ≤ ${target} ms: met)` : `  (target ≤ ${target} ms: MISSED)`;
+  console.log(
+    `${label.padEnd(34)} median ${p50.toFixed(0).padStart(5)} ms  min ${Math.min(...times)
+      .toFixed(0)
+      .padStart(5)}  max ${Math.max(...times)
+      .toFixed(0)
+      .padStart(5)}${verdict}`,
+  );
 }
 
 const cli = (...args: string[]) => ['bin/triplegain.mjs', ...args];
@@ -72,15 +86,22 @@ await admin.query(`CREATE DATABASE "${database}"`);
 const redis = new Redis(redisUrl);
 try {
   await timeRun(cli('db', 'migrate'));
-  console.log(`bench:cli — ${RUNS} runs each, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  console.log(
+    `bench:cli — ${RUNS} runs each, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  );
   await median('node -e 0 (baseline)', undefined, () => timeRun(['-e', '0']));
   await median('triplegain --help', 300, () => timeRun(cli('--help')));
   await median('triplegain status', 600, () => timeRun(cli('status')));
   // After each halt, back to RUNNING (untimed) so every run is a real RUNNING → HALTED.
-  await median('triplegain halt (until "HALTED")', 700, () => timeRun(cli('halt', '--reason', 'bench'), 'HALTED'), async () => {
-    await timeRun(cli('reset', '--reason', 'bench'));
-    await timeRun(cli('resume', '--reason', 'bench'));
-  });
+  await median(
+    'triplegain halt (until "HALTED")',
+    700,
+    () => timeRun(cli('halt', '--reason', 'bench'), 'HALTED'),
+    async () => {
+      await timeRun(cli('reset', '--reason', 'bench'));
+      await timeRun(cli('resume', '--reason', 'bench'));
+    },
+  );
 } finally {
   await deleteKeysWithPrefix(redis, prefix);
   redis.disconnect();

@@ -43,12 +43,18 @@ const stats = (values: number[]) => {
   const s = [...values].sort((a, b) => a - b);
   return `p50 ${percentile(s, 50).toFixed(2)} ms  p99 ${percentile(s, 99).toFixed(2)} ms  max ${s.at(-1)!.toFixed(2)} ms  (n=${s.length})`;
 };
-console.log(`bench:pipeline  node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, redis ${url.replace(/:[^/@:]+@/, ':***@')}`);
+console.log(
+  `bench:pipeline  node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, redis ${url.replace(/:[^/@:]+@/, ':***@')}`,
+);
 
 async function proposalToPosition(): Promise<void> {
   const keys = createKeys(`tgbench-${process.pid}-pipe`);
   const schema = await createTestSchema();
-  const database = await openDatabase({ url: process.env.DATABASE_URL || testDatabaseUrl, searchPath: schema, maxConnections: 10 });
+  const database = await openDatabase({
+    url: process.env.DATABASE_URL || testDatabaseUrl,
+    searchPath: schema,
+    maxConnections: 10,
+  });
   await migrateDatabase(database, { migrationsSchema: schema });
   const redis = new Redis(url, { enableAutoPipelining: true });
   const connection = new Redis(url, { maxRetriesPerRequest: null });
@@ -58,21 +64,71 @@ async function proposalToPosition(): Promise<void> {
   const bus = new Bus({ redis, keys, service: 'bench', config: config.bus, logger: silentLogger });
   try {
     const db = database.db;
-    const paper = new PaperExchange({ db, config: { ...config.execution.paper, cashAsset: 'USD' }, clock, instruments: shippedBookOf(config) });
-    const degradation = new DegradationMonitor({ redis, keys, bus, config: config.degradation, clock, logger: silentLogger });
+    const paper = new PaperExchange({
+      db,
+      config: { ...config.execution.paper, cashAsset: 'USD' },
+      clock,
+      instruments: shippedBookOf(config),
+    });
+    const degradation = new DegradationMonitor({
+      redis,
+      keys,
+      bus,
+      config: config.degradation,
+      clock,
+      logger: silentLogger,
+    });
     const { gateway, panel } = createModelPanel(config, { db, clock, logger: silentLogger });
     const control = new ControlPlane({ redis, keys, connection, bus, logger: silentLogger });
     const portfolio = exchangePortfolio({ db, exchange: paper, account: 'paper', cashAsset: 'USD', timeframe: '1h' });
-    const deps = { config, db, bus, redis, connection, keys, clock, logger: silentLogger, candles: replayCandleSource(new ReplayFeed({ files: {}, timeframe: '1h', clock })), gateway, panel, degradation, instruments: shippedBookOf(config) };
-    const workers = await startTaskWorkers(deps, { queues: ['execution'], risk: { control, portfolio }, exchange: paper });
-    await startPositionsService({ config, db, bus, redis, keys, clock, logger: silentLogger, exchange: paper, instruments: shippedBookOf(config) });
+    const deps = {
+      config,
+      db,
+      bus,
+      redis,
+      connection,
+      keys,
+      clock,
+      logger: silentLogger,
+      candles: replayCandleSource(new ReplayFeed({ files: {}, timeframe: '1h', clock })),
+      gateway,
+      panel,
+      degradation,
+      instruments: shippedBookOf(config),
+    };
+    const workers = await startTaskWorkers(deps, {
+      queues: ['execution'],
+      risk: { control, portfolio },
+      exchange: paper,
+    });
+    await startPositionsService({
+      config,
+      db,
+      bus,
+      redis,
+      keys,
+      clock,
+      logger: silentLogger,
+      exchange: paper,
+      instruments: shippedBookOf(config),
+    });
     const execution = new Queue('execution', { connection, prefix: keys.queuePrefix });
 
     let barMs = startMs;
     const publishBar = async (price: string) => {
       barMs += HOUR_MS;
       clock.set(barMs + HOUR_MS);
-      const bar = { timeframe: '1h' as const, openTimeMs: barMs, open: price, high: price, low: price, close: price, volume: '1000', trades: 10, gapFilled: false };
+      const bar = {
+        timeframe: '1h' as const,
+        openTimeMs: barMs,
+        open: price,
+        high: price,
+        low: price,
+        close: price,
+        volume: '1000',
+        trades: 10,
+        gapFilled: false,
+      };
       await saveCandles(db, [{ ...bar, symbol: 'BTC/USD' }], 'replay');
       await bus.publish('market.candle_closed', bar, { symbol: 'BTC/USD', source: 'bench' });
     };
@@ -91,13 +147,44 @@ async function proposalToPosition(): Promise<void> {
       // Alternate buys and sells of 0.01 BTC: the position goes up and down, never away.
       const side = i % 2 === 0 ? 'buy' : 'sell';
       const proposal = OrderProposal.parse({
-        proposalId: `prop-bench-${i}`, signalId: `bench-${i}`, correlationId: `bench-${i}`, symbol: 'BTC/USD', side, intent: side === 'buy' ? 'entry' : 'exit', entryPrice: '40000',
-        stopLoss: null, takeProfit: null, sizePct: 4, leverage: 1, confidence: 0.9, regime: null, createdAtMs: clock.now(),
+        proposalId: `prop-bench-${i}`,
+        signalId: `bench-${i}`,
+        correlationId: `bench-${i}`,
+        symbol: 'BTC/USD',
+        side,
+        intent: side === 'buy' ? 'entry' : 'exit',
+        entryPrice: '40000',
+        stopLoss: null,
+        takeProfit: null,
+        sizePct: 4,
+        leverage: 1,
+        confidence: 0.9,
+        regime: null,
+        createdAtMs: clock.now(),
       });
-      await db.insert(riskDecisions).values({ decisionId: `appr-${proposal.proposalId}`, proposalId: proposal.proposalId, signalId: proposal.signalId, correlationId: proposal.correlationId, symbol: 'BTC/USD', decision: 'approved', proposal, notionalUsd: '400', quantity: '0.01', adjustments: [], reasons: [], riskState: {} });
+      await db
+        .insert(riskDecisions)
+        .values({
+          decisionId: `appr-${proposal.proposalId}`,
+          proposalId: proposal.proposalId,
+          signalId: proposal.signalId,
+          correlationId: proposal.correlationId,
+          symbol: 'BTC/USD',
+          decision: 'approved',
+          proposal,
+          notionalUsd: '400',
+          quantity: '0.01',
+          adjustments: [],
+          reasons: [],
+          riskState: {},
+        });
       const before = await applied();
       const t0 = performance.now();
-      const job = await execution.add('submit', { decisionId: `appr-${proposal.proposalId}`, proposalId: proposal.proposalId }, { jobId: `exec-${i}` });
+      const job = await execution.add(
+        'submit',
+        { decisionId: `appr-${proposal.proposalId}`, proposalId: proposal.proposalId },
+        { jobId: `exec-${i}` },
+      );
       await waitUntil(async () => (await execution.getJobState(job.id!)) === 'completed');
       const t1 = performance.now();
       // The next price: the paper exchange fills the market order on it.
@@ -110,7 +197,9 @@ async function proposalToPosition(): Promise<void> {
         fillLegs.push(t2 - t1);
       }
     }
-    console.log(`approved proposal → paper order → next price → fill recorded → position updated: ${ROUNDS} rounds after 10 warm-up (PostgreSQL)`);
+    console.log(
+      `approved proposal → paper order → next price → fill recorded → position updated: ${ROUNDS} rounds after 10 warm-up (PostgreSQL)`,
+    );
     console.log(`  whole path:                          ${stats(latencies)}   (target p50 ≤ 25 ms)`);
     console.log(`  approval → order open on the exchange: ${stats(orderLegs)}`);
     console.log(`  next bar published → position updated: ${stats(fillLegs)}`);
@@ -131,8 +220,12 @@ async function replayThroughput(): Promise<void> {
   const report = await runDemo({ from: '2021-11-01', days: DAYS, reportDir: '.data/reports' });
   const seconds = (performance.now() - started) / 1000;
   const candles = report.period.bars * report.pairs.length;
-  console.log(`replay: ${DAYS} days of ${report.pairs.join(' and ')} hourly candles, bar by bar through the whole pipeline (in-memory PGlite, as the demo)`);
-  console.log(`  ${candles} candles in ${seconds.toFixed(1)} s: ${(candles / seconds).toFixed(1)} candles/s (${report.trades.fills} fills, ${report.risk.approved + report.risk.denied} risk decisions), startup included`);
+  console.log(
+    `replay: ${DAYS} days of ${report.pairs.join(' and ')} hourly candles, bar by bar through the whole pipeline (in-memory PGlite, as the demo)`,
+  );
+  console.log(
+    `  ${candles} candles in ${seconds.toFixed(1)} s: ${(candles / seconds).toFixed(1)} candles/s (${report.trades.fills} fills, ${report.risk.approved + report.risk.denied} risk decisions), startup included`,
+  );
 }
 
 const which = process.env.BENCH_ONLY;

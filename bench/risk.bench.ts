@@ -44,15 +44,29 @@ const stats = (values: number[], unit: 'µs' | 'ms') => {
   const f = (v: number) => `${v.toFixed(unit === 'µs' ? 1 : 2)} ${unit}`;
   return `p50 ${f(percentile(s, 50))}  p99 ${f(percentile(s, 99))}  max ${f(s.at(-1)!)}  (n=${s.length})`;
 };
-console.log(`bench:risk  node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, redis ${url.replace(/:[^/@:]+@/, ':***@')}`);
+console.log(
+  `bench:risk  node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, redis ${url.replace(/:[^/@:]+@/, ':***@')}`,
+);
 
 /** (1) evaluateRisk alone, on a mix of proposals: approved as is, capped, denied, with positions. */
 function pureEngine(): void {
   const config = RiskConfig.parse({});
   const nowMs = Date.UTC(2025, 0, 15, 12);
   const base = {
-    proposalId: 'p', signalId: 's', correlationId: 'c', symbol: 'BTC/USD', side: 'buy', intent: 'entry', entryPrice: '50000', stopLoss: '49000',
-    takeProfit: '53000', sizePct: 10, leverage: 1, confidence: 0.8, regime: 'ranging', createdAtMs: nowMs,
+    proposalId: 'p',
+    signalId: 's',
+    correlationId: 'c',
+    symbol: 'BTC/USD',
+    side: 'buy',
+    intent: 'entry',
+    entryPrice: '50000',
+    stopLoss: '49000',
+    takeProfit: '53000',
+    sizePct: 10,
+    leverage: 1,
+    confidence: 0.8,
+    regime: 'ranging',
+    createdAtMs: nowMs,
   } as const;
   const proposals = [
     OrderProposal.parse(base),
@@ -66,8 +80,22 @@ function pureEngine(): void {
     { symbol: 'XRP/USD', side: 'long', notionalUsd: '400', leverage: 1 },
   ] as const;
   const contexts = [
-    RiskContext.parse({ equityUsd: '10000', marketPrice: '50000', openPositions: [], state: initialRiskState('10000', nowMs), clusterState: 'RUNNING', nowMs }),
-    RiskContext.parse({ equityUsd: '10000', marketPrice: '50000', openPositions: positions, state: initialRiskState('10000', nowMs), clusterState: 'RUNNING', nowMs }),
+    RiskContext.parse({
+      equityUsd: '10000',
+      marketPrice: '50000',
+      openPositions: [],
+      state: initialRiskState('10000', nowMs),
+      clusterState: 'RUNNING',
+      nowMs,
+    }),
+    RiskContext.parse({
+      equityUsd: '10000',
+      marketPrice: '50000',
+      openPositions: positions,
+      state: initialRiskState('10000', nowMs),
+      clusterState: 'RUNNING',
+      nowMs,
+    }),
   ];
   // Each proposal at its own pair's market price: the engine sizes at the market, and denies a price far from it.
   const cases = proposals.flatMap((p) => contexts.map((c) => ({ p, c: { ...c, marketPrice: p.entryPrice } })));
@@ -79,7 +107,9 @@ function pureEngine(): void {
     evaluateRisk(p, c, config);
     samples.push(Number(process.hrtime.bigint() - t0) / 1_000);
   }
-  console.log(`pure risk engine: ${PURE_N} proposals (${cases.length} kinds: approved, capped, denied, with 0 or 3 positions) after 20000 warm-up`);
+  console.log(
+    `pure risk engine: ${PURE_N} proposals (${cases.length} kinds: approved, capped, denied, with 0 or 3 positions) after 20000 warm-up`,
+  );
   console.log(`  evaluateRisk: ${stats(samples, 'µs')}   (target p99 ≤ 100 µs)`);
 }
 
@@ -88,23 +118,80 @@ async function pipeline(): Promise<void> {
   const keys = createKeys(`tgbench-${process.pid}-risk`);
   const bareKeys = createKeys(`tgbench-${process.pid}-bare`);
   const schema = await createTestSchema();
-  const database = await openDatabase({ url: process.env.DATABASE_URL || testDatabaseUrl, searchPath: schema, maxConnections: 10 });
+  const database = await openDatabase({
+    url: process.env.DATABASE_URL || testDatabaseUrl,
+    searchPath: schema,
+    maxConnections: 10,
+  });
   await migrateDatabase(database, { migrationsSchema: schema });
   const redis = new Redis(url, { enableAutoPipelining: true });
   const connection = new Redis(url, { maxRetriesPerRequest: null });
-  const config = AppConfig.parse({ symbols: { pairs: ['BTC/USD'] }, portfolio: { targets: { BTC: 50, USD: 50 } }, bus: { blockMs: 1_000 } });
+  const config = AppConfig.parse({
+    symbols: { pairs: ['BTC/USD'] },
+    portfolio: { targets: { BTC: 50, USD: 50 } },
+    bus: { blockMs: 1_000 },
+  });
   const bus = new Bus({ redis, keys, service: 'bench', config: config.bus, logger: silentLogger });
   try {
     const price = '40000';
-    await saveCandles(database.db, [{ symbol: 'BTC/USD', timeframe: '1h', openTimeMs: Date.UTC(2022, 0, 1), open: price, high: price, low: price, close: price, volume: '1', trades: 1, gapFilled: false }], 'replay');
-    const degradation = new DegradationMonitor({ redis, keys, bus, config: config.degradation, clock: systemClock, logger: silentLogger });
+    await saveCandles(
+      database.db,
+      [
+        {
+          symbol: 'BTC/USD',
+          timeframe: '1h',
+          openTimeMs: Date.UTC(2022, 0, 1),
+          open: price,
+          high: price,
+          low: price,
+          close: price,
+          volume: '1',
+          trades: 1,
+          gapFilled: false,
+        },
+      ],
+      'replay',
+    );
+    const degradation = new DegradationMonitor({
+      redis,
+      keys,
+      bus,
+      config: config.degradation,
+      clock: systemClock,
+      logger: silentLogger,
+    });
     const { gateway, panel } = createModelPanel(config, { db: database.db, clock: systemClock, logger: silentLogger });
     const control = new ControlPlane({ redis, keys, connection, bus, logger: silentLogger });
     const portfolio = untradedAccount(config.execution.paper.startingCashUsd);
     const riskJobs = new Queue('risk', { connection, prefix: keys.queuePrefix });
-    const deps = { config, db: database.db, bus, redis, connection, keys, clock: systemClock, logger: silentLogger, candles: replayCandleSource(new ReplayFeed({ files: {}, timeframe: '1h', clock: systemClock })), gateway, panel, degradation, instruments: shippedBookOf(config) };
+    const deps = {
+      config,
+      db: database.db,
+      bus,
+      redis,
+      connection,
+      keys,
+      clock: systemClock,
+      logger: silentLogger,
+      candles: replayCandleSource(new ReplayFeed({ files: {}, timeframe: '1h', clock: systemClock })),
+      gateway,
+      panel,
+      degradation,
+      instruments: shippedBookOf(config),
+    };
     const workers = await startTaskWorkers(deps, { queues: ['risk'], risk: { control, portfolio } });
-    await startCoordinator({ config, db: database.db, bus, clock: systemClock, logger: silentLogger, gateway, control, degradation, portfolio, riskQueue: riskJobs });
+    await startCoordinator({
+      config,
+      db: database.db,
+      bus,
+      clock: systemClock,
+      logger: silentLogger,
+      gateway,
+      control,
+      degradation,
+      portfolio,
+      riskQueue: riskJobs,
+    });
 
     // Decisions land on risk_alerts right after they are stored.
     const decided = new Map<string, (atMs: number) => void>();
@@ -117,8 +204,16 @@ async function pipeline(): Promise<void> {
       },
     });
     const signal = (i: number) => ({
-      signalId: `bench-${i}`, action: 'BUY' as const, confidence: 0.8, entryPrice: price, stopLoss: new Decimal(price).times(0.98).toFixed(), takeProfit: new Decimal(price).times(1.04).toFixed(),
-      sizePct: 0.1, leverage: 1, votes: [{ model: 'rules', action: 'BUY' as const, confidence: 0.8 }], abstentions: [],
+      signalId: `bench-${i}`,
+      action: 'BUY' as const,
+      confidence: 0.8,
+      entryPrice: price,
+      stopLoss: new Decimal(price).times(0.98).toFixed(),
+      takeProfit: new Decimal(price).times(1.04).toFixed(),
+      sizePct: 0.1,
+      leverage: 1,
+      votes: [{ model: 'rules', action: 'BUY' as const, confidence: 0.8 }],
+      abstentions: [],
     });
     const ours: number[] = [];
     for (let i = 0; i < ROUNDS + 20; i++) {
@@ -143,10 +238,20 @@ async function pipeline(): Promise<void> {
       const t1 = await done;
       if (i >= 20) bare.push(t1 - t0);
     }
-    console.log(`signal → risk decision stored: ${ROUNDS} signals one at a time after 20 warm-up (bus → coordinator → risk job → worker → Postgres → decision published)`);
+    console.log(
+      `signal → risk decision stored: ${ROUNDS} signals one at a time after 20 warm-up (bus → coordinator → risk job → worker → Postgres → decision published)`,
+    );
     console.log(`  bare BullMQ add → completed:        ${stats(bare, 'ms')}`);
     console.log(`  triplegain signal → risk decision:  ${stats(ours, 'ms')}   (target p50 ≤ 15 ms)`);
-    const ratio = percentile([...ours].sort((a, b) => a - b), 50) / percentile([...bare].sort((a, b) => a - b), 50);
+    const ratio =
+      percentile(
+        [...ours].sort((a, b) => a - b),
+        50,
+      ) /
+      percentile(
+        [...bare].sort((a, b) => a - b),
+        50,
+      );
     console.log(`  p50 ratio to bare BullMQ: ${ratio.toFixed(1)}×`);
     await bareWorker.close();
     await bareQueue.close();

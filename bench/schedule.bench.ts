@@ -45,7 +45,9 @@ const summary = (values: number[]) => {
 };
 const dueOf = (job: { id?: string; timestamp: number }) => Number(tickIdOf(job));
 
-console.log(`bench:schedule  node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, redis ${url.replace(/:[^/@:]+@/, ':***@')}`);
+console.log(
+  `bench:schedule  node ${process.version}, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, redis ${url.replace(/:[^/@:]+@/, ':***@')}`,
+);
 
 /** (1) Lateness: due time of the scheduler's slot → the run's handler starting. */
 async function lateness(): Promise<void> {
@@ -90,8 +92,17 @@ async function lateness(): Promise<void> {
     { connection, prefix: base.queuePrefix, concurrency: 8 },
   );
   await Promise.all([worker.worker.waitUntilReady(), bareWorker.waitUntilReady()]);
-  const only = { marketData: { enabled: false }, regime: { enabled: false }, decision: { enabled: false }, portfolio: { enabled: false } };
-  await syncSchedules({ connection, keys, schedules: SchedulesConfig.parse({ ...only, ta: { everyMs: 1_000, timeoutMs: 1_000 } }) });
+  const only = {
+    marketData: { enabled: false },
+    regime: { enabled: false },
+    decision: { enabled: false },
+    portfolio: { enabled: false },
+  };
+  await syncSchedules({
+    connection,
+    keys,
+    schedules: SchedulesConfig.parse({ ...only, ta: { everyMs: 1_000, timeoutMs: 1_000 } }),
+  });
   await bareQueue.upsertJobScheduler('bare', { every: 1_000 }, { name: 'tick' });
   console.log(`lateness: job scheduler every 1000 ms, ${RUNS} runs each, measured from the slot's due time`);
   await finished;
@@ -111,25 +122,62 @@ async function lateness(): Promise<void> {
 async function taCoverage(): Promise<void> {
   const keys = createKeys(`tgbench-${process.pid}-ta`);
   const schema = await createTestSchema();
-  const database = await openDatabase({ url: process.env.DATABASE_URL || testDatabaseUrl, searchPath: schema, maxConnections: 10 });
+  const database = await openDatabase({
+    url: process.env.DATABASE_URL || testDatabaseUrl,
+    searchPath: schema,
+    maxConnections: 10,
+  });
   await migrateDatabase(database, { migrationsSchema: schema });
   const redis = new Redis(url, { enableAutoPipelining: true });
   const connection = new Redis(url, { maxRetriesPerRequest: null });
   try {
     const config = AppConfig.parse({});
     const clock = new ManualClock(Date.UTC(2022, 2, 1, 12, 1));
-    const feed = new ReplayFeed({ files: config.marketData.replay.files, timeframe: '1h', clock, rootDir: projectRoot });
+    const feed = new ReplayFeed({
+      files: config.marketData.replay.files,
+      timeframe: '1h',
+      clock,
+      rootDir: projectRoot,
+    });
     const history = await feed.latestClosed('BTC/USD', config.marketData.historyCandles);
     const symbols = Array.from({ length: SYMBOLS }, (_, i) => `S${String(i).padStart(4, '0')}/USD`);
     const loadStart = performance.now();
-    for (const symbol of symbols) await saveCandles(database.db, history.map((c) => ({ ...c, symbol })), 'replay');
-    console.log(`ta coverage: ${SYMBOLS} symbols × ${history.length} replayed 1h candles stored in ${((performance.now() - loadStart) / 1000).toFixed(1)} s; one worker (concurrency ${taQueue.concurrency})`);
+    for (const symbol of symbols)
+      await saveCandles(
+        database.db,
+        history.map((c) => ({ ...c, symbol })),
+        'replay',
+      );
+    console.log(
+      `ta coverage: ${SYMBOLS} symbols × ${history.length} replayed 1h candles stored in ${((performance.now() - loadStart) / 1000).toFixed(1)} s; one worker (concurrency ${taQueue.concurrency})`,
+    );
 
     const bus = new Bus({ redis, keys, service: 'bench', config: config.bus, clock, logger: silentLogger });
-    const degradation = new DegradationMonitor({ redis, keys, bus, config: config.degradation, clock, logger: silentLogger });
+    const degradation = new DegradationMonitor({
+      redis,
+      keys,
+      bus,
+      config: config.degradation,
+      clock,
+      logger: silentLogger,
+    });
     const { gateway, panel } = createModelPanel(config, { db: database.db, clock, logger: silentLogger });
     // The symbols list is longer than config allows (50); the worker does not care.
-    const deps: TaskDeps = { config: { ...config, symbols: { ...config.symbols, pairs: symbols } }, db: database.db, bus, redis, connection, keys, clock, logger: silentLogger, candles: replayCandleSource(feed), gateway, panel, degradation, instruments: shippedBookOf(config) };
+    const deps: TaskDeps = {
+      config: { ...config, symbols: { ...config.symbols, pairs: symbols } },
+      db: database.db,
+      bus,
+      redis,
+      connection,
+      keys,
+      clock,
+      logger: silentLogger,
+      candles: replayCandleSource(feed),
+      gateway,
+      panel,
+      degradation,
+      instruments: shippedBookOf(config),
+    };
     const queue = new Queue(taQueue.name, { connection, prefix: keys.queuePrefix });
     const worker = createQueueWorker(taQueue, taHandlers(deps, queue), deps, { concurrency: taQueue.concurrency });
     await worker.worker.waitUntilReady();
@@ -154,10 +202,16 @@ async function taCoverage(): Promise<void> {
     await bus.close(1_000);
     const published = await redis.xlen(keys.busStream('ta_signals'));
     if (allDoneMs !== undefined) {
-      console.log(`  all ${SYMBOLS} symbols analysed, stored and published in ${(allDoneMs / 1000).toFixed(1)} s (${((SYMBOLS / allDoneMs) * 1000).toFixed(1)} symbols/s, ${failed} failed, ${published} ta.signal_emitted)`);
-      console.log(`  symbols covered within the 60 s interval: ≥ ${SYMBOLS} (at this rate ${Math.floor((SYMBOLS / allDoneMs) * WINDOW_MS)})   (target ≥ 500)`);
+      console.log(
+        `  all ${SYMBOLS} symbols analysed, stored and published in ${(allDoneMs / 1000).toFixed(1)} s (${((SYMBOLS / allDoneMs) * 1000).toFixed(1)} symbols/s, ${failed} failed, ${published} ta.signal_emitted)`,
+      );
+      console.log(
+        `  symbols covered within the 60 s interval: ≥ ${SYMBOLS} (at this rate ${Math.floor((SYMBOLS / allDoneMs) * WINDOW_MS)})   (target ≥ 500)`,
+      );
     } else {
-      console.log(`  symbols covered within the 60 s interval: ${completed} of ${SYMBOLS} (${failed} failed)   (target ≥ 500)`);
+      console.log(
+        `  symbols covered within the 60 s interval: ${completed} of ${SYMBOLS} (${failed} failed)   (target ≥ 500)`,
+      );
     }
     await deleteKeysWithPrefix(redis, keys.prefix);
   } finally {

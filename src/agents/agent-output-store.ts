@@ -51,7 +51,10 @@ export interface StoredAgentOutput<A extends AgentName> {
  * @returns `inserted: false` when that bar already had an output.
  * @throws TriplegainError `MESSAGE_INVALID` (not retryable) when the output fails its schema.
  */
-export async function saveAgentOutput<A extends AgentName>(db: Db, input: SaveAgentOutputInput<A>): Promise<{ inserted: boolean }> {
+export async function saveAgentOutput<A extends AgentName>(
+  db: Db,
+  input: SaveAgentOutputInput<A>,
+): Promise<{ inserted: boolean }> {
   const output = parseOutput(input.agent, input.output, 'save');
   const { timeframe, candleOpenTimeMs }: { timeframe: string; candleOpenTimeMs: number } = output;
   const rows = await db
@@ -64,7 +67,9 @@ export async function saveAgentOutput<A extends AgentName>(db: Db, input: SaveAg
       output,
       correlationId: input.correlationId,
     })
-    .onConflictDoNothing({ target: [agentOutputs.agent, agentOutputs.symbol, agentOutputs.timeframe, agentOutputs.candleOpenTime] })
+    .onConflictDoNothing({
+      target: [agentOutputs.agent, agentOutputs.symbol, agentOutputs.timeframe, agentOutputs.candleOpenTime],
+    })
     .returning({ id: agentOutputs.id });
   return { inserted: rows.length > 0 };
 }
@@ -81,9 +86,19 @@ export interface LoadAgentOutputQuery {
  * @returns null when there is none.
  * @throws TriplegainError `MESSAGE_INVALID` when the stored output no longer fits the schema.
  */
-export async function loadAgentOutput<A extends AgentName>(db: Db, agent: A, symbol: string, query: LoadAgentOutputQuery): Promise<StoredAgentOutput<A> | null> {
-  const conditions = [eq(agentOutputs.agent, agent), eq(agentOutputs.symbol, symbol), eq(agentOutputs.timeframe, query.timeframe)];
-  if (query.candleOpenTimeMs !== undefined) conditions.push(eq(agentOutputs.candleOpenTime, new Date(query.candleOpenTimeMs)));
+export async function loadAgentOutput<A extends AgentName>(
+  db: Db,
+  agent: A,
+  symbol: string,
+  query: LoadAgentOutputQuery,
+): Promise<StoredAgentOutput<A> | null> {
+  const conditions = [
+    eq(agentOutputs.agent, agent),
+    eq(agentOutputs.symbol, symbol),
+    eq(agentOutputs.timeframe, query.timeframe),
+  ];
+  if (query.candleOpenTimeMs !== undefined)
+    conditions.push(eq(agentOutputs.candleOpenTime, new Date(query.candleOpenTimeMs)));
   const [row] = await db
     .select()
     .from(agentOutputs)
@@ -106,7 +121,10 @@ function parseOutput<A extends AgentName>(agent: A, value: unknown, action: 'sav
   const parsed = outputSchemas[agent].safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(output)'}: ${i.message}`).join('; ');
-    throw new TriplegainError('MESSAGE_INVALID', `cannot ${action} ${agent} output: ${issues}`, { agent, issues: parsed.error.issues });
+    throw new TriplegainError('MESSAGE_INVALID', `cannot ${action} ${agent} output: ${issues}`, {
+      agent,
+      issues: parsed.error.issues,
+    });
   }
   return parsed.data;
 }

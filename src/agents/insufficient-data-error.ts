@@ -25,7 +25,9 @@ export class InsufficientDataError extends TriplegainError {
 
   constructor(details: InsufficientDataDetails) {
     const series = details.symbol === undefined ? '' : ` of ${details.symbol} ${details.timeframe ?? ''}`.trimEnd();
-    super('NOT_FOUND', `${details.analysis}${series} needs at least ${details.needed} candles, got ${details.got}`, { ...details });
+    super('NOT_FOUND', `${details.analysis}${series} needs at least ${details.needed} candles, got ${details.got}`, {
+      ...details,
+    });
     this.name = 'InsufficientDataError';
     this.needed = details.needed;
     this.got = details.got;

@@ -58,21 +58,28 @@ export class AlertRaiser implements AlertSink {
    */
   async raise(input: NewAlert): Promise<RaiseOutcome> {
     const parsed = Alert.safeParse(input);
-    if (!parsed.success) throw new TriplegainError('MESSAGE_INVALID', `invalid alert: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(alert)'}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new TriplegainError(
+        'MESSAGE_INVALID',
+        `invalid alert: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(alert)'}: ${i.message}`).join('; ')}`,
+      );
     if (!this.enabled) return 'off';
     const alert = parsed.data;
     const { config } = this.deps;
-    const [outcome, openedAtMs, carried] = (await alertWindowScript.run(this.deps.redis, [alertWindowKey(this.deps.keys, alert.kind, alert.subject)], [
-      alert.occurrenceId,
-      (this.deps.now ?? Date.now)(),
-      config.windowMs,
-      config.windowMs + KEEP_PAST_WINDOW_MS,
-    ])) as [string, number, number];
+    const [outcome, openedAtMs, carried] = (await alertWindowScript.run(
+      this.deps.redis,
+      [alertWindowKey(this.deps.keys, alert.kind, alert.subject)],
+      [alert.occurrenceId, (this.deps.now ?? Date.now)(), config.windowMs, config.windowMs + KEEP_PAST_WINDOW_MS],
+    )) as [string, number, number];
     if (outcome !== 'opened') return outcome === 'counted' ? 'counted' : 'duplicate';
     await this.deps.queue.addBulk(
       this.receivers.map((receiver) => {
         const data: AlertDelivery = { receiver, alert, window: { openedAtMs, windowMs: config.windowMs, carried } };
-        return { name: DELIVER_ALERT, data, opts: alertJobOptions(config, alertJobId(receiver, alert.kind, alert.subject, openedAtMs), config.collapseMs) };
+        return {
+          name: DELIVER_ALERT,
+          data,
+          opts: alertJobOptions(config, alertJobId(receiver, alert.kind, alert.subject, openedAtMs), config.collapseMs),
+        };
       }),
     );
     return 'enqueued';

@@ -1,7 +1,9 @@
 import type { AlertsConfig, AlertTelegramConfig, AlertWebhookConfig } from '../config/sections/alerts-config.ts';
 
 /** A configured receiver of alerts. Its `id` is what a delivery job names: never its URL or credentials. */
-export type AlertReceiver = { id: string; type: 'webhook'; webhook: AlertWebhookConfig } | { id: typeof TELEGRAM_RECEIVER; type: 'telegram'; telegram: AlertTelegramConfig };
+export type AlertReceiver =
+  | { id: string; type: 'webhook'; webhook: AlertWebhookConfig }
+  | { id: typeof TELEGRAM_RECEIVER; type: 'telegram'; telegram: AlertTelegramConfig };
 
 export const TELEGRAM_RECEIVER = 'telegram';
 
@@ -12,8 +14,13 @@ export function webhookReceiverId(name: string): string {
 
 /** Every receiver `alerts` configures: each webhook, and Telegram when it has a chat. None: alerts are off. */
 export function alertReceivers(config: AlertsConfig): AlertReceiver[] {
-  const receivers: AlertReceiver[] = config.webhooks.map((webhook) => ({ id: webhookReceiverId(webhook.name), type: 'webhook', webhook }));
-  if (config.telegram.chatId !== '') receivers.push({ id: TELEGRAM_RECEIVER, type: 'telegram', telegram: config.telegram });
+  const receivers: AlertReceiver[] = config.webhooks.map((webhook) => ({
+    id: webhookReceiverId(webhook.name),
+    type: 'webhook',
+    webhook,
+  }));
+  if (config.telegram.chatId !== '')
+    receivers.push({ id: TELEGRAM_RECEIVER, type: 'telegram', telegram: config.telegram });
   return receivers;
 }
 
@@ -22,7 +29,9 @@ export function alertReceivers(config: AlertsConfig): AlertReceiver[] {
  * a log line, an error or anything stored. Longest first, so one inside another goes whole.
  */
 export function receiverSecrets(config: AlertsConfig): string[] {
-  const values = [...config.webhooks.flatMap((w) => Object.values(w.headers)), config.telegram.botToken].filter((v) => v.length > 0);
+  const values = [...config.webhooks.flatMap((w) => Object.values(w.headers)), config.telegram.botToken].filter(
+    (v) => v.length > 0,
+  );
   return values.sort((a, b) => b.length - a.length);
 }
 

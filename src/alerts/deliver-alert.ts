@@ -17,12 +17,28 @@ export interface DeliverOptions {
  * token) throws `UnrecoverableError`, so the job fails at once and waits on Bull Board for an
  * operator. Error messages name the receiver by id, never by URL or credential.
  */
-export function deliverAlert(receiver: AlertReceiver, delivery: AlertDelivery, count: number, options: DeliverOptions): Promise<void> {
-  return receiver.type === 'webhook' ? deliverToWebhook(receiver.id, receiver.webhook, delivery, count, options) : deliverToTelegram(receiver.telegram, delivery, count, options);
+export function deliverAlert(
+  receiver: AlertReceiver,
+  delivery: AlertDelivery,
+  count: number,
+  options: DeliverOptions,
+): Promise<void> {
+  return receiver.type === 'webhook'
+    ? deliverToWebhook(receiver.id, receiver.webhook, delivery, count, options)
+    : deliverToTelegram(receiver.telegram, delivery, count, options);
 }
 
-async function deliverToWebhook(id: string, webhook: AlertWebhookConfig, delivery: AlertDelivery, count: number, options: DeliverOptions): Promise<void> {
-  const answer = await postJson(webhook.url, alertWebhookBody(delivery, count), { headers: webhook.headers, ...options });
+async function deliverToWebhook(
+  id: string,
+  webhook: AlertWebhookConfig,
+  delivery: AlertDelivery,
+  count: number,
+  options: DeliverOptions,
+): Promise<void> {
+  const answer = await postJson(webhook.url, alertWebhookBody(delivery, count), {
+    headers: webhook.headers,
+    ...options,
+  });
   if (answer.status >= 200 && answer.status < 300) return;
   const message = `${id} answered HTTP ${answer.status}`;
   throw retryableStatus(answer.status) ? new Error(message) : new UnrecoverableError(`${message}: not retried`);
@@ -33,7 +49,12 @@ async function deliverToWebhook(id: string, webhook: AlertWebhookConfig, deliver
  * `{chat_id, text}`; the answer is `{ok: true, result: Message}` or `{ok: false, error_code,
  * description}` (https://core.telegram.org/bots/api#making-requests).
  */
-async function deliverToTelegram(telegram: AlertTelegramConfig, delivery: AlertDelivery, count: number, options: DeliverOptions): Promise<void> {
+async function deliverToTelegram(
+  telegram: AlertTelegramConfig,
+  delivery: AlertDelivery,
+  count: number,
+  options: DeliverOptions,
+): Promise<void> {
   const url = `${telegram.apiBaseUrl.replace(/\/+$/, '')}/bot${telegram.botToken}/sendMessage`;
   // A numeric chat id goes as a number (at most 52 significant bits), a @channelusername as a string.
   const chatId = /^-?\d+$/.test(telegram.chatId) ? Number(telegram.chatId) : telegram.chatId;

@@ -17,7 +17,11 @@ export interface PostAnswer {
  * @throws TriplegainError `TIMEOUT` (retryable) when the time ran out; an Error naming the
  *   network error's code (`ECONNREFUSED`…) when the receiver cannot be reached.
  */
-export async function postJson(url: string, body: unknown, options: { headers?: Record<string, string>; timeoutMs: number; signal?: AbortSignal }): Promise<PostAnswer> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  options: { headers?: Record<string, string>; timeoutMs: number; signal?: AbortSignal },
+): Promise<PostAnswer> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
   try {
@@ -31,8 +35,12 @@ export async function postJson(url: string, body: unknown, options: { headers?: 
     const text = await response.text();
     return { status: response.status, body: text.slice(0, MAX_ANSWER_CHARS) };
   } catch (err) {
-    if (timeout.aborted) throw new TriplegainError('TIMEOUT', `no complete answer within ${options.timeoutMs} ms`, { timeoutMs: options.timeoutMs });
-    if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('delivery aborted');
+    if (timeout.aborted)
+      throw new TriplegainError('TIMEOUT', `no complete answer within ${options.timeoutMs} ms`, {
+        timeoutMs: options.timeoutMs,
+      });
+    if (options.signal?.aborted)
+      throw options.signal.reason instanceof Error ? options.signal.reason : new Error('delivery aborted');
     throw new Error(`receiver unreachable (${networkCode(err)})`);
   }
 }

@@ -9,14 +9,24 @@ import type { NewAlert } from './alert.ts';
  */
 export const recordedEventAlerts = {
   /** The exchange refused an order (`placeOrderOnce`): its `rejected` order event. */
-  orderRejected(order: Pick<OrderRow, 'clientOrderId' | 'symbol' | 'side' | 'purpose' | 'quantity' | 'correlationId'>, reason: string, atMs: number): NewAlert {
+  orderRejected(
+    order: Pick<OrderRow, 'clientOrderId' | 'symbol' | 'side' | 'purpose' | 'quantity' | 'correlationId'>,
+    reason: string,
+    atMs: number,
+  ): NewAlert {
     return {
       kind: 'order_rejected',
       subject: order.symbol,
       severity: 'error',
       title: `${order.purpose} order rejected by the exchange: ${order.side} ${order.quantity} ${order.symbol}`,
       message: reason.slice(0, 2_000),
-      details: { clientOrderId: order.clientOrderId, symbol: order.symbol, side: order.side, purpose: order.purpose, quantity: order.quantity },
+      details: {
+        clientOrderId: order.clientOrderId,
+        symbol: order.symbol,
+        side: order.side,
+        purpose: order.purpose,
+        quantity: order.quantity,
+      },
       occurrenceId: `order-rejected:${order.clientOrderId}`,
       occurredAtMs: atMs,
       correlationId: order.correlationId,
@@ -29,12 +39,16 @@ export const recordedEventAlerts = {
    */
   positionUnprotected(row: SystemEventRow): NewAlert {
     const details = row.details;
-    const subject = typeof details.symbol === 'string' ? `${String(details.account ?? '')}/${details.symbol}` : row.type;
+    const subject =
+      typeof details.symbol === 'string' ? `${String(details.account ?? '')}/${details.symbol}` : row.type;
     return {
       kind: 'position_unprotected',
       subject,
       severity: 'error',
-      title: row.type === 'position.unprotected' ? `no stop rests for the ${subject} position` : 'entries held: not every open position has its stop',
+      title:
+        row.type === 'position.unprotected'
+          ? `no stop rests for the ${subject} position`
+          : 'entries held: not every open position has its stop',
       message: row.message.slice(0, 2_000),
       details,
       occurrenceId: `system-event:${row.id}`,

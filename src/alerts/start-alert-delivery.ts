@@ -43,7 +43,12 @@ export function startAlertDelivery(deps: AlertDeliveryDeps): AlertDeliveryWorker
   const outageOf = (receiver: string) => {
     let outage = outages.get(receiver);
     if (!outage) {
-      outage = new OutageLogger({ logger, messages: { started: 'alert receiver failing', ended: 'alert receiver delivering again' }, context: { receiver }, describe: (err) => clean(describeError(err)) });
+      outage = new OutageLogger({
+        logger,
+        messages: { started: 'alert receiver failing', ended: 'alert receiver delivering again' },
+        context: { receiver },
+        describe: (err) => clean(describeError(err)),
+      });
       outages.set(receiver, outage);
     }
     return outage;
@@ -51,11 +56,23 @@ export function startAlertDelivery(deps: AlertDeliveryDeps): AlertDeliveryWorker
 
   const deliver = async (job: Job, _token?: string, signal?: AbortSignal): Promise<{ count: number }> => {
     const parsed = AlertDelivery.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`invalid alert delivery: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new UnrecoverableError(
+        `invalid alert delivery: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     const delivery = parsed.data;
     const receiver = receivers.get(delivery.receiver);
-    if (!receiver) throw new UnrecoverableError(`receiver ${delivery.receiver} is not configured (alerts.webhooks / alerts.telegram)`);
-    const count = Number(await alertWindowCountScript.run(deps.redis, [alertWindowKey(deps.keys, delivery.alert.kind, delivery.alert.subject)], [delivery.window.openedAtMs]));
+    if (!receiver)
+      throw new UnrecoverableError(
+        `receiver ${delivery.receiver} is not configured (alerts.webhooks / alerts.telegram)`,
+      );
+    const count = Number(
+      await alertWindowCountScript.run(
+        deps.redis,
+        [alertWindowKey(deps.keys, delivery.alert.kind, delivery.alert.subject)],
+        [delivery.window.openedAtMs],
+      ),
+    );
     try {
       await deliverAlert(receiver, delivery, count, { timeoutMs: deps.config.delivery.timeoutMs, signal });
     } catch (err) {
@@ -67,18 +84,32 @@ export function startAlertDelivery(deps: AlertDeliveryDeps): AlertDeliveryWorker
     return { count };
   };
 
-  const worker = new Worker('alerts', deliver, { connection: deps.connection, prefix: deps.keys.queuePrefix, concurrency: 4, autorun: true });
+  const worker = new Worker('alerts', deliver, {
+    connection: deps.connection,
+    prefix: deps.keys.queuePrefix,
+    concurrency: 4,
+    autorun: true,
+  });
   worker.on('failed', (job, err) => {
     if (!job) return;
     const receiver = String((job.data as { receiver?: unknown }).receiver);
-    const final = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const final =
+      err instanceof UnrecoverableError ||
+      err.name === 'UnrecoverableError' ||
+      job.attemptsMade >= (job.opts.attempts ?? 1);
     if (final) {
-      logger.error({ jobId: job.id, receiver, attemptsMade: job.attemptsMade, err: clean(err.message) }, 'alert not delivered: left failed in the alerts queue');
+      logger.error(
+        { jobId: job.id, receiver, attemptsMade: job.attemptsMade, err: clean(err.message) },
+        'alert not delivered: left failed in the alerts queue',
+      );
     } else {
       outageOf(receiver).failed(err);
     }
   });
-  const redisOutage = new OutageLogger({ logger, messages: { started: 'alert delivery lost Redis', ended: 'alert delivery reaches Redis again' } });
+  const redisOutage = new OutageLogger({
+    logger,
+    messages: { started: 'alert delivery lost Redis', ended: 'alert delivery reaches Redis again' },
+  });
   worker.on('error', (err) => {
     if (isRedisUnavailable(err)) redisOutage.failed(err);
     else logger.error({ err: clean(describeError(err)) }, 'alert worker error');

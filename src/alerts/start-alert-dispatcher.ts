@@ -35,17 +35,41 @@ const systemEventAlerts: { [T in SystemEventType]: Translation<T> } = {
   },
   'system.degradation_changed': (m) => {
     const { severity, message } = describeDegradationChange(m.payload);
-    return { kind: 'degradation_changed', subject: m.payload.to, severity, title: `degradation ${m.payload.from} → ${m.payload.to}`, message, details: { ...m.payload }, ...occurrence(m) };
+    return {
+      kind: 'degradation_changed',
+      subject: m.payload.to,
+      severity,
+      title: `degradation ${m.payload.from} → ${m.payload.to}`,
+      message,
+      details: { ...m.payload },
+      ...occurrence(m),
+    };
   },
   'system.alert_raised': (m) => {
     const p = m.payload;
     if (p.code === DEAD_LETTER_ALERT_CODE) {
       const subject = `${String(p.details.topic ?? '?')}/${String(p.details.group ?? '?')}`;
-      return { kind: 'message_dead_lettered', subject, severity: p.severity, title: `bus message dead-lettered on ${subject}`, message: p.message, details: p.details, ...occurrence(m) };
+      return {
+        kind: 'message_dead_lettered',
+        subject,
+        severity: p.severity,
+        title: `bus message dead-lettered on ${subject}`,
+        message: p.message,
+        details: p.details,
+        ...occurrence(m),
+      };
     }
     // Informational and warning events stay in the operational log; errors and worse page someone.
     if (p.severity !== 'error' && p.severity !== 'critical') return null;
-    return { kind: 'system_alert', subject: p.code, severity: p.severity, title: p.code, message: p.message, details: p.details, ...occurrence(m) };
+    return {
+      kind: 'system_alert',
+      subject: p.code,
+      severity: p.severity,
+      title: p.code,
+      message: p.message,
+      details: p.details,
+      ...occurrence(m),
+    };
   },
 };
 
@@ -70,7 +94,10 @@ const breakerAlert: Translation<'risk.breaker_tripped'> = (m) => {
  * so a redelivered message is counted once; a raise that fails (Redis) fails the handler and
  * the bus delivers the message again.
  */
-export async function startAlertDispatcher(deps: { bus: Bus; alerts: Pick<AlertRaiser, 'raise'> }): Promise<Subscription[]> {
+export async function startAlertDispatcher(deps: {
+  bus: Bus;
+  alerts: Pick<AlertRaiser, 'raise'>;
+}): Promise<Subscription[]> {
   const raise = async (alert: NewAlert | null) => {
     if (alert) await deps.alerts.raise(alert);
   };
@@ -83,7 +110,14 @@ export async function startAlertDispatcher(deps: { bus: Bus; alerts: Pick<AlertR
     topic: 'risk_alerts',
     service: ALERTS_SERVICE,
     types: ['risk.breaker_tripped'],
-    handler: (message) => raise(breakerAlert({ ...message, type: 'risk.breaker_tripped', payload: BreakerTripped.payload.parse(message.payload) })),
+    handler: (message) =>
+      raise(
+        breakerAlert({
+          ...message,
+          type: 'risk.breaker_tripped',
+          payload: BreakerTripped.payload.parse(message.payload),
+        }),
+      ),
   });
   return [systemEvents, riskAlerts] as Subscription[];
 }

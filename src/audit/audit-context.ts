@@ -21,7 +21,10 @@ export const AuditContext = z
       .optional(),
   })
   .strict()
-  .refine((c) => c.account !== 'paper' || c.paper !== undefined, { path: ['paper'], message: 'the paper account is audited against its starting cash and cash asset' });
+  .refine((c) => c.account !== 'paper' || c.paper !== undefined, {
+    path: ['paper'],
+    message: 'the paper account is audited against its starting cash and cash asset',
+  });
 export type AuditContext = z.infer<typeof AuditContext>;
 
 /** The audit context of the configured account. */

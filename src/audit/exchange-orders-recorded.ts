@@ -31,7 +31,16 @@ export const exchangeOrdersRecorded: Invariant = {
     const violations: AuditViolation[] = [];
 
     const unrecorded = await db
-      .select({ exchange_order_id: paperOrders.exchangeOrderId, client_order_id: paperOrders.clientOrderId, symbol: paperOrders.symbol, side: paperOrders.side, type: paperOrders.type, quantity: paperOrders.quantity, filled_quantity: paperOrders.filledQuantity, status: paperOrders.status })
+      .select({
+        exchange_order_id: paperOrders.exchangeOrderId,
+        client_order_id: paperOrders.clientOrderId,
+        symbol: paperOrders.symbol,
+        side: paperOrders.side,
+        type: paperOrders.type,
+        quantity: paperOrders.quantity,
+        filled_quantity: paperOrders.filledQuantity,
+        status: paperOrders.status,
+      })
       .from(paperOrders)
       .leftJoin(orders, eq(orders.clientOrderId, paperOrders.clientOrderId))
       .where(isNull(orders.clientOrderId))
@@ -45,13 +54,25 @@ export const exchangeOrdersRecorded: Invariant = {
     }
 
     const paper = await db
-      .select({ fill_id: paperFills.fillId, exchange_order_id: paperFills.exchangeOrderId, client_order_id: paperFills.clientOrderId, symbol: paperFills.symbol, side: paperFills.side, quantity: paperFills.quantity, price: paperFills.price, filled_at: paperFills.filledAt })
+      .select({
+        fill_id: paperFills.fillId,
+        exchange_order_id: paperFills.exchangeOrderId,
+        client_order_id: paperFills.clientOrderId,
+        symbol: paperFills.symbol,
+        side: paperFills.side,
+        quantity: paperFills.quantity,
+        price: paperFills.price,
+        filled_at: paperFills.filledAt,
+      })
       .from(paperFills)
       .orderBy(asc(paperFills.clientOrderId), asc(paperFills.barOpenTime), asc(paperFills.fillId));
-    const ours = await db.select({ fillId: fills.fillId, clientOrderId: fills.clientOrderId, quantity: fills.quantity }).from(fills);
+    const ours = await db
+      .select({ fillId: fills.fillId, clientOrderId: fills.clientOrderId, quantity: fills.quantity })
+      .from(fills);
     const ourFillIds = new Set(ours.map((f) => f.fillId));
     const recordedByOrder = new Map<string, Dec>();
-    for (const f of ours) recordedByOrder.set(f.clientOrderId, (recordedByOrder.get(f.clientOrderId) ?? new Dec(0)).plus(f.quantity));
+    for (const f of ours)
+      recordedByOrder.set(f.clientOrderId, (recordedByOrder.get(f.clientOrderId) ?? new Dec(0)).plus(f.quantity));
 
     const paperFilledByOrder = new Map<string, Dec>();
     for (const f of paper) {

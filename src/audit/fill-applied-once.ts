@@ -38,27 +38,53 @@ export const fillAppliedOnce: Invariant = {
       .innerJoin(orders, eq(orders.clientOrderId, fills.clientOrderId))
       .leftJoin(positionFills, eq(positionFills.fillId, fills.fillId))
       .where(eq(orders.exchange, context.account))
-      .groupBy(fills.fillId, fills.clientOrderId, orders.purpose, fills.symbol, fills.side, fills.quantity, fills.price, fills.filledAt)
+      .groupBy(
+        fills.fillId,
+        fills.clientOrderId,
+        orders.purpose,
+        fills.symbol,
+        fills.side,
+        fills.quantity,
+        fills.price,
+        fills.filledAt,
+      )
       .having(sql`count(${positionFills.fillId}) <> 1`)
       .orderBy(asc(fills.filledAt), asc(fills.fillId));
     for (const f of counted) {
       const what = `Fill ${f.fill_id} (${f.side} ${f.quantity} ${f.symbol} at ${f.price}, ${f.purpose} order ${f.client_order_id})`;
-      const message = f.taken_in === 0 ? `${what} has not been taken into positions: its position does not show it.` : `${what} was taken into positions ${f.taken_in} times: its position counts it more than once.`;
+      const message =
+        f.taken_in === 0
+          ? `${what} has not been taken into positions: its position does not show it.`
+          : `${what} was taken into positions ${f.taken_in} times: its position counts it more than once.`;
       violations.push({ invariant: id, message, rows: [toAuditRow(f)] });
     }
 
     const orphans = await db
-      .select({ fill_id: positionFills.fillId, position_id: positionFills.positionId, realized_pnl_usd: positionFills.realizedPnlUsd, applied_at: positionFills.appliedAt })
+      .select({
+        fill_id: positionFills.fillId,
+        position_id: positionFills.positionId,
+        realized_pnl_usd: positionFills.realizedPnlUsd,
+        applied_at: positionFills.appliedAt,
+      })
       .from(positionFills)
       .leftJoin(fills, eq(fills.fillId, positionFills.fillId))
       .where(isNull(fills.fillId))
       .orderBy(asc(positionFills.appliedAt), asc(positionFills.fillId));
     for (const o of orphans) {
-      violations.push({ invariant: id, message: `Position fill ${o.fill_id}${o.position_id === null ? '' : ` (position ${o.position_id})`} names a fill that does not exist: a position took in something that never traded.`, rows: [toAuditRow(o)] });
+      violations.push({
+        invariant: id,
+        message: `Position fill ${o.fill_id}${o.position_id === null ? '' : ` (position ${o.position_id})`} names a fill that does not exist: a position took in something that never traded.`,
+        rows: [toAuditRow(o)],
+      });
     }
 
     const homeless = await db
-      .select({ fill_id: positionFills.fillId, position_id: positionFills.positionId, realized_pnl_usd: positionFills.realizedPnlUsd, applied_at: positionFills.appliedAt })
+      .select({
+        fill_id: positionFills.fillId,
+        position_id: positionFills.positionId,
+        realized_pnl_usd: positionFills.realizedPnlUsd,
+        applied_at: positionFills.appliedAt,
+      })
       .from(positionFills)
       .innerJoin(fills, eq(fills.fillId, positionFills.fillId))
       .innerJoin(orders, and(eq(orders.clientOrderId, fills.clientOrderId), eq(orders.exchange, context.account)))
@@ -66,7 +92,11 @@ export const fillAppliedOnce: Invariant = {
       .where(and(isNotNull(positionFills.positionId), isNull(positions.id)))
       .orderBy(asc(positionFills.appliedAt), asc(positionFills.fillId));
     for (const h of homeless) {
-      violations.push({ invariant: id, message: `Fill ${h.fill_id} was taken into position ${h.position_id}, which does not exist.`, rows: [toAuditRow(h)] });
+      violations.push({
+        invariant: id,
+        message: `Fill ${h.fill_id} was taken into position ${h.position_id}, which does not exist.`,
+        rows: [toAuditRow(h)],
+      });
     }
     return violations;
   },

@@ -32,12 +32,30 @@ export const oneOrderPerClientId: Invariant = {
       status: orders.status,
     };
 
-    const sharedClientIds = await db.select({ key: orders.clientOrderId }).from(orders).groupBy(orders.clientOrderId).having(sql`count(*) > 1`).orderBy(asc(orders.clientOrderId));
+    const sharedClientIds = await db
+      .select({ key: orders.clientOrderId })
+      .from(orders)
+      .groupBy(orders.clientOrderId)
+      .having(sql`count(*) > 1`)
+      .orderBy(asc(orders.clientOrderId));
     if (sharedClientIds.length > 0) {
-      const rows = await db.select(orderColumns).from(orders).where(inArray(orders.clientOrderId, sharedClientIds.map((r) => r.key))).orderBy(asc(orders.clientOrderId), asc(orders.createdAt));
+      const rows = await db
+        .select(orderColumns)
+        .from(orders)
+        .where(
+          inArray(
+            orders.clientOrderId,
+            sharedClientIds.map((r) => r.key),
+          ),
+        )
+        .orderBy(asc(orders.clientOrderId), asc(orders.createdAt));
       for (const { key } of sharedClientIds) {
         const same = rows.filter((r) => r.client_order_id === key);
-        violations.push({ invariant: id, message: `${same.length} orders share the client order id ${key}: the exchange would take them for one order.`, rows: same.map(toAuditRow) });
+        violations.push({
+          invariant: id,
+          message: `${same.length} orders share the client order id ${key}: the exchange would take them for one order.`,
+          rows: same.map(toAuditRow),
+        });
       }
     }
 
@@ -62,14 +80,30 @@ export const oneOrderPerClientId: Invariant = {
     }
 
     if (context.account === 'paper') {
-      const sharedPaperIds = await db.select({ key: paperOrders.clientOrderId }).from(paperOrders).groupBy(paperOrders.clientOrderId).having(sql`count(*) > 1`).orderBy(asc(paperOrders.clientOrderId));
+      const sharedPaperIds = await db
+        .select({ key: paperOrders.clientOrderId })
+        .from(paperOrders)
+        .groupBy(paperOrders.clientOrderId)
+        .having(sql`count(*) > 1`)
+        .orderBy(asc(paperOrders.clientOrderId));
       for (const { key } of sharedPaperIds) {
         const rows = await db
-          .select({ exchange_order_id: paperOrders.exchangeOrderId, client_order_id: paperOrders.clientOrderId, symbol: paperOrders.symbol, side: paperOrders.side, quantity: paperOrders.quantity, status: paperOrders.status })
+          .select({
+            exchange_order_id: paperOrders.exchangeOrderId,
+            client_order_id: paperOrders.clientOrderId,
+            symbol: paperOrders.symbol,
+            side: paperOrders.side,
+            quantity: paperOrders.quantity,
+            status: paperOrders.status,
+          })
           .from(paperOrders)
           .where(eq(paperOrders.clientOrderId, key))
           .orderBy(asc(paperOrders.openedAt), asc(paperOrders.exchangeOrderId));
-        violations.push({ invariant: id, message: `The paper exchange holds ${rows.length} orders with the client order id ${key}: one order of ours was placed ${rows.length} times.`, rows: rows.map(toAuditRow) });
+        violations.push({
+          invariant: id,
+          message: `The paper exchange holds ${rows.length} orders with the client order id ${key}: one order of ours was placed ${rows.length} times.`,
+          rows: rows.map(toAuditRow),
+        });
       }
     }
     return violations;

@@ -67,8 +67,11 @@ export function missingCause(o: OrderWithDecision): string | null {
   if (automaticOrderCauses.includes(cause.data)) return null;
   if (o.decision_id === null) return `${order} claims an approval but names no risk decision.`;
   if (o.decision === null) return `${order} claims approval ${o.decision_id}, which the risk decisions do not hold.`;
-  if (o.decision !== 'approved') return `${order} carries out risk decision ${o.decision_id}, which was ${o.decision}, not approved.`;
-  if (o.approved_quantity === null) return `${order} carries out approval ${o.decision_id}, which approved no quantity.`;
-  if (new Dec(o.quantity).gt(o.approved_quantity)) return `${order} orders more than the ${o.approved_quantity} its approval ${o.decision_id} allowed.`;
+  if (o.decision !== 'approved')
+    return `${order} carries out risk decision ${o.decision_id}, which was ${o.decision}, not approved.`;
+  if (o.approved_quantity === null)
+    return `${order} carries out approval ${o.decision_id}, which approved no quantity.`;
+  if (new Dec(o.quantity).gt(o.approved_quantity))
+    return `${order} orders more than the ${o.approved_quantity} its approval ${o.decision_id} allowed.`;
   return null;
 }

@@ -23,7 +23,10 @@ const FillSide = z.enum(['buy', 'sell']);
  * pays quantity × price + fee in cash, a sell the reverse and receives quantity × price − fee).
  * Pure; the fills in the order the exchange settled them.
  */
-export function balancesFromFills(fills: readonly SettledFill[], paper: { startingCashUsd: string; cashAsset: string }): Balances {
+export function balancesFromFills(
+  fills: readonly SettledFill[],
+  paper: { startingCashUsd: string; cashAsset: string },
+): Balances {
   let balances: Balances = { [paper.cashAsset]: paper.startingCashUsd };
   for (const fill of fills) balances = { ...balances, ...settleFill(balances, fill, paper.cashAsset) };
   return balances;
@@ -40,13 +43,29 @@ export const paperBalancesMatchFills: Invariant = {
   accounts: PAPER_ONLY,
   async check(db: Db, context: AuditContext): Promise<AuditViolation[]> {
     const paper = context.paper;
-    if (!paper) throw new TriplegainError('CONFIG_INVALID', 'auditing the paper balances needs the starting cash and the cash asset');
+    if (!paper)
+      throw new TriplegainError(
+        'CONFIG_INVALID',
+        'auditing the paper balances needs the starting cash and the cash asset',
+      );
     const fills = await db
-      .select({ symbol: paperFills.symbol, side: paperFills.side, quantity: paperFills.quantity, price: paperFills.price, feeUsd: paperFills.feeUsd })
+      .select({
+        symbol: paperFills.symbol,
+        side: paperFills.side,
+        quantity: paperFills.quantity,
+        price: paperFills.price,
+        feeUsd: paperFills.feeUsd,
+      })
       .from(paperFills)
       .leftJoin(paperOrders, eq(paperOrders.exchangeOrderId, paperFills.exchangeOrderId))
       // As `onPrice` settled them: bar by bar, oldest order first within a bar.
-      .orderBy(asc(paperFills.filledAt), asc(paperFills.barOpenTime), asc(paperOrders.openedAt), asc(paperFills.exchangeOrderId), asc(paperFills.fillId));
+      .orderBy(
+        asc(paperFills.filledAt),
+        asc(paperFills.barOpenTime),
+        asc(paperOrders.openedAt),
+        asc(paperFills.exchangeOrderId),
+        asc(paperFills.fillId),
+      );
     const settled = fills.map((f) => ({ ...f, side: FillSide.parse(f.side) }));
     const expected = balancesFromFills(settled, paper);
     const stored = await db.select({ asset: paperBalances.asset, total: paperBalances.total }).from(paperBalances);
@@ -62,7 +81,14 @@ export const paperBalancesMatchFills: Invariant = {
       violations.push({
         invariant: id,
         message: `The paper ${asset} balance is ${is.toFixed()}, but ${asset === paper.cashAsset ? `the starting ${paper.startingCashUsd} and ` : ''}the ${fills.length} paper fill${fills.length === 1 ? ' makes' : 's make'} it ${should.toFixed()} (${difference.isNegative() ? '' : '+'}${difference.toFixed()}).`,
-        rows: [toAuditRow({ asset, balance: actual[asset] ?? null, expected: should.toFixed(), difference: difference.toFixed() })],
+        rows: [
+          toAuditRow({
+            asset,
+            balance: actual[asset] ?? null,
+            expected: should.toFixed(),
+            difference: difference.toFixed(),
+          }),
+        ],
       });
     }
     return violations;

@@ -25,7 +25,8 @@ export function replayFills(taken: readonly { fillId: string; fill: unknown }[])
   let position: Position | null = null;
   for (const { fillId, fill } of taken) {
     const parsed = PositionFill.safeParse(fill);
-    if (!parsed.success) return { failure: `it is not a valid fill (${parsed.error.issues[0]?.message ?? 'invalid'})`, fillId };
+    if (!parsed.success)
+      return { failure: `it is not a valid fill (${parsed.error.issues[0]?.message ?? 'invalid'})`, fillId };
     try {
       position = applyFill(position, parsed.data).position;
     } catch (err) {
@@ -55,7 +56,12 @@ export const positionMatchesFills: Invariant = {
       .where(and(eq(orders.exchange, context.account), isNotNull(positionFills.positionId)))
       .orderBy(asc(fills.filledAt), asc(orders.createdAt), asc(fills.clientOrderId), asc(fills.fillId));
     const open = await db
-      .select({ position_id: positions.id, symbol: positions.symbol, side: positions.side, quantity: positions.quantity })
+      .select({
+        position_id: positions.id,
+        symbol: positions.symbol,
+        side: positions.side,
+        quantity: positions.quantity,
+      })
       .from(positions)
       .where(and(eq(positions.account, context.account), eq(positions.status, 'open')));
 
@@ -66,28 +72,70 @@ export const positionMatchesFills: Invariant = {
         .filter((t) => t.fill.symbol === symbol)
         .map(({ fill, leverage }) => ({
           fillId: fill.fillId,
-          fill: { symbol: fill.symbol, side: fill.side, quantity: fill.quantity, price: fill.price, feeUsd: fill.feeUsd, atMs: fill.filledAt.getTime(), leverage: Number(leverage) },
+          fill: {
+            symbol: fill.symbol,
+            side: fill.side,
+            quantity: fill.quantity,
+            price: fill.price,
+            feeUsd: fill.feeUsd,
+            atMs: fill.filledAt.getTime(),
+            leverage: Number(leverage),
+          },
         }));
       const stored = open.find((p) => p.symbol === symbol) ?? null;
-      const storedRow = stored ? [toAuditRow({ from: 'stored', position_id: stored.position_id, fills: null, symbol, side: stored.side, quantity: stored.quantity })] : [];
+      const storedRow = stored
+        ? [
+            toAuditRow({
+              from: 'stored',
+              position_id: stored.position_id,
+              fills: null,
+              symbol,
+              side: stored.side,
+              quantity: stored.quantity,
+            }),
+          ]
+        : [];
       const replayed = replayFills(ofSymbol);
       if ('failure' in replayed) {
-        violations.push({ invariant: id, message: `The ${symbol} fills taken into positions cannot be replayed: fill ${replayed.fillId} fails (${replayed.failure}).`, rows: storedRow });
+        violations.push({
+          invariant: id,
+          message: `The ${symbol} fills taken into positions cannot be replayed: fill ${replayed.fillId} fails (${replayed.failure}).`,
+          rows: storedRow,
+        });
         continue;
       }
       const ended = replayed.position;
       const one = replayed.fills === 1;
       const fillCount = `${replayed.fills} fill${one ? '' : 's'}`;
       const [end, make] = one ? ['ends', 'makes'] : ['end', 'make'];
-      const replayRow = toAuditRow({ from: 'replayed', position_id: null, fills: replayed.fills, symbol, side: ended?.side ?? null, quantity: ended?.quantity ?? '0' });
+      const replayRow = toAuditRow({
+        from: 'replayed',
+        position_id: null,
+        fills: replayed.fills,
+        symbol,
+        side: ended?.side ?? null,
+        quantity: ended?.quantity ?? '0',
+      });
       if (ended === null) {
         if (stored !== null) {
-          violations.push({ invariant: id, message: `The open ${stored.side} ${stored.quantity} ${symbol} position ${stored.position_id} is not what its fills make it: the ${fillCount} taken in ${end} with no position.`, rows: [...storedRow, replayRow] });
+          violations.push({
+            invariant: id,
+            message: `The open ${stored.side} ${stored.quantity} ${symbol} position ${stored.position_id} is not what its fills make it: the ${fillCount} taken in ${end} with no position.`,
+            rows: [...storedRow, replayRow],
+          });
         }
       } else if (stored === null) {
-        violations.push({ invariant: id, message: `The ${fillCount} of ${symbol} taken into positions ${end} ${ended.side} ${ended.quantity}, but no ${symbol} position is open.`, rows: [replayRow] });
+        violations.push({
+          invariant: id,
+          message: `The ${fillCount} of ${symbol} taken into positions ${end} ${ended.side} ${ended.quantity}, but no ${symbol} position is open.`,
+          rows: [replayRow],
+        });
       } else if (ended.side !== stored.side || !new Dec(ended.quantity).eq(stored.quantity)) {
-        violations.push({ invariant: id, message: `The open ${symbol} position ${stored.position_id} is ${stored.side} ${stored.quantity}, but the ${fillCount} taken in ${make} it ${ended.side} ${ended.quantity}.`, rows: [...storedRow, replayRow] });
+        violations.push({
+          invariant: id,
+          message: `The open ${symbol} position ${stored.position_id} is ${stored.side} ${stored.quantity}, but the ${fillCount} taken in ${make} it ${ended.side} ${ended.quantity}.`,
+          rows: [...storedRow, replayRow],
+        });
       }
     }
     return violations;

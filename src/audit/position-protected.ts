@@ -24,14 +24,26 @@ export const positionProtected: Invariant = {
   accounts: EVERY_ACCOUNT,
   async check(db: Db, context: AuditContext): Promise<AuditViolation[]> {
     const open = await db
-      .select({ position_id: positions.id, symbol: positions.symbol, side: positions.side, quantity: positions.quantity, protection: positions.protection })
+      .select({
+        position_id: positions.id,
+        symbol: positions.symbol,
+        side: positions.side,
+        quantity: positions.quantity,
+        protection: positions.protection,
+      })
       .from(positions)
       .where(and(eq(positions.account, context.account), eq(positions.status, 'open')))
       .orderBy(asc(positions.symbol));
     const stops = await db
       .select({ symbol: orders.symbol })
       .from(orders)
-      .where(and(eq(orders.exchange, context.account), eq(orders.purpose, 'stop_loss'), inArray(orders.status, [...reconcilableOrderStatuses])));
+      .where(
+        and(
+          eq(orders.exchange, context.account),
+          eq(orders.purpose, 'stop_loss'),
+          inArray(orders.status, [...reconcilableOrderStatuses]),
+        ),
+      );
     const stopped = new Set(stops.map((s) => s.symbol));
 
     return open.flatMap((p) => {

@@ -23,12 +23,31 @@ export const reduceOnlyWithinPosition: Invariant = {
   accounts: EVERY_ACCOUNT,
   async check(db: Db, context: AuditContext): Promise<AuditViolation[]> {
     const working = await db
-      .select({ client_order_id: orders.clientOrderId, symbol: orders.symbol, side: orders.side, purpose: orders.purpose, status: orders.status, quantity: orders.quantity, filled_quantity: orders.filledQuantity })
+      .select({
+        client_order_id: orders.clientOrderId,
+        symbol: orders.symbol,
+        side: orders.side,
+        purpose: orders.purpose,
+        status: orders.status,
+        quantity: orders.quantity,
+        filled_quantity: orders.filledQuantity,
+      })
       .from(orders)
-      .where(and(eq(orders.exchange, context.account), eq(orders.reduceOnly, true), inArray(orders.status, [...reconcilableOrderStatuses])))
+      .where(
+        and(
+          eq(orders.exchange, context.account),
+          eq(orders.reduceOnly, true),
+          inArray(orders.status, [...reconcilableOrderStatuses]),
+        ),
+      )
       .orderBy(asc(orders.symbol), asc(orders.createdAt), asc(orders.clientOrderId));
     const open = await db
-      .select({ position_id: positions.id, symbol: positions.symbol, side: positions.side, quantity: positions.quantity })
+      .select({
+        position_id: positions.id,
+        symbol: positions.symbol,
+        side: positions.side,
+        quantity: positions.quantity,
+      })
       .from(positions)
       .where(and(eq(positions.account, context.account), eq(positions.status, 'open')));
     const positionOf = new Map(open.map((p) => [p.symbol, p]));
@@ -37,7 +56,9 @@ export const reduceOnlyWithinPosition: Invariant = {
     for (const symbol of [...new Set(working.map((o) => o.symbol))]) {
       const reducing = working.filter((o) => o.symbol === symbol);
       const remaining = reducing.reduce((sum, o) => sum.plus(new Dec(o.quantity).minus(o.filled_quantity)), new Dec(0));
-      const orderRows = reducing.map((o) => toAuditRow({ ...o, remaining_quantity: new Dec(o.quantity).minus(o.filled_quantity).toFixed() }));
+      const orderRows = reducing.map((o) =>
+        toAuditRow({ ...o, remaining_quantity: new Dec(o.quantity).minus(o.filled_quantity).toFixed() }),
+      );
       const position = positionOf.get(symbol);
       if (!position) {
         violations.push({

@@ -33,7 +33,13 @@ export const reservationReleased: Invariant = {
       })
       .from(orderReservations)
       .innerJoin(orders, eq(orders.clientOrderId, orderReservations.clientOrderId))
-      .where(and(eq(orderReservations.account, context.account), isNull(orderReservations.releasedAt), inArray(orders.status, [...terminalOrderStatuses])))
+      .where(
+        and(
+          eq(orderReservations.account, context.account),
+          isNull(orderReservations.releasedAt),
+          inArray(orders.status, [...terminalOrderStatuses]),
+        ),
+      )
       .orderBy(asc(orderReservations.createdAt), asc(orderReservations.decisionId));
     return held.map((r) => ({
       invariant: id,

@@ -14,7 +14,11 @@ import type { Invariant } from './invariant.ts';
  * @returns every violation, invariant by invariant, and how many invariants were checked.
  * @throws ZodError for an invalid context (the paper account without its paper settings).
  */
-export async function runAudit(db: Db, context: AuditContext, invariants: readonly Invariant[] = auditInvariants): Promise<AuditReport> {
+export async function runAudit(
+  db: Db,
+  context: AuditContext,
+  invariants: readonly Invariant[] = auditInvariants,
+): Promise<AuditReport> {
   const ctx = AuditContext.parse(context);
   const applicable = invariants.filter((invariant) => invariant.accounts.includes(ctx.account));
   const violations = await db.transaction(

@@ -15,7 +15,14 @@ export const spotNeverShort: Invariant = {
   accounts: EVERY_ACCOUNT,
   async check(db: Db, context: AuditContext): Promise<AuditViolation[]> {
     const shorts = await db
-      .select({ position_id: positions.id, symbol: positions.symbol, side: positions.side, quantity: positions.quantity, leverage: positions.leverage, opened_at: positions.openedAt })
+      .select({
+        position_id: positions.id,
+        symbol: positions.symbol,
+        side: positions.side,
+        quantity: positions.quantity,
+        leverage: positions.leverage,
+        opened_at: positions.openedAt,
+      })
       .from(positions)
       .where(and(eq(positions.account, context.account), eq(positions.status, 'open'), eq(positions.side, 'short')))
       .orderBy(asc(positions.symbol));

@@ -47,12 +47,29 @@ export interface TopicStatsOptions {
 type RawGroup = { name: string; consumers: number; pending: number; lag: number; lagExact: boolean };
 
 async function laneGroups(redis: Redis, key: string, lagCap: number): Promise<RawGroup[]> {
-  const rows = (await laneGroupsScript.run(redis, [key], [lagCap, LAG_PAGE])) as [string, number, number, number, number][];
-  return rows.map(([name, consumers, pending, lag, exact]) => ({ name, consumers, pending, lag, lagExact: exact === 1 }));
+  const rows = (await laneGroupsScript.run(redis, [key], [lagCap, LAG_PAGE])) as [
+    string,
+    number,
+    number,
+    number,
+    number,
+  ][];
+  return rows.map(([name, consumers, pending, lag, exact]) => ({
+    name,
+    consumers,
+    pending,
+    lag,
+    lagExact: exact === 1,
+  }));
 }
 
 /** Length, groups, pending, lag and the per-group counters of one topic. */
-export async function topicStats(redis: Redis, keys: Keys, topic: Topic, options: TopicStatsOptions = {}): Promise<TopicStats> {
+export async function topicStats(
+  redis: Redis,
+  keys: Keys,
+  topic: Topic,
+  options: TopicStatsOptions = {},
+): Promise<TopicStats> {
   const lagCap = options.lagCap ?? LAG_COUNT_CAP;
   const [mainLen, urgentLen, dlqLen, counters, mainGroups, urgentGroups] = await Promise.all([
     redis.xlen(keys.busStream(topic)),

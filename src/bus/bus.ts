@@ -86,9 +86,16 @@ export class Bus {
    * MESSAGE_INVALID naming the field, and writes nothing, when the message does not fit its
    * schema or its fields take more than `maxMessageBytes`. Resolves once Redis has the entry.
    */
-  async publish<T extends MessageType>(type: T, payload: PayloadInput<T>, options: PublishOptions = {}): Promise<PublishedMessage<T>> {
+  async publish<T extends MessageType>(
+    type: T,
+    payload: PayloadInput<T>,
+    options: PublishOptions = {},
+  ): Promise<PublishedMessage<T>> {
     const definition = messageCatalog[type];
-    if (!definition) throw new TriplegainError('MESSAGE_TYPE_UNKNOWN', `unknown message type ${JSON.stringify(type)}`, { field: 'type' });
+    if (!definition)
+      throw new TriplegainError('MESSAGE_TYPE_UNKNOWN', `unknown message type ${JSON.stringify(type)}`, {
+        field: 'type',
+      });
     const now = this.clock.now();
     const id = options.id ?? randomUUID();
     const message = validateMessage({
@@ -124,16 +131,24 @@ export class Bus {
     const max = this.config.maxMessageBytes;
     const size = utf8SizeOver(values, max, encodedFieldNamesBytes);
     if (size !== undefined) {
-      throw new TriplegainError('MESSAGE_INVALID', `${message.type} message is ${size} bytes, over the bus limit of ${max} (bus.maxMessageBytes); nothing was published`, {
-        type: message.type,
-        field: 'payload',
-        sizeBytes: size,
-        maxBytes: max,
-      });
+      throw new TriplegainError(
+        'MESSAGE_INVALID',
+        `${message.type} message is ${size} bytes, over the bus limit of ${max} (bus.maxMessageBytes); nothing was published`,
+        {
+          type: message.type,
+          field: 'payload',
+          sizeBytes: size,
+          maxBytes: max,
+        },
+      );
     }
     let k = this.topicKeys.get(topic);
     if (!k) {
-      k = { main: this.keys.busStream(topic), urgent: this.keys.busUrgentStream(topic), latest: this.keys.latest(topic) };
+      k = {
+        main: this.keys.busStream(topic),
+        urgent: this.keys.busUrgentStream(topic),
+        latest: this.keys.latest(topic),
+      };
       this.topicKeys.set(topic, k);
     }
     return this.batcher.append(message.priority === 'urgent' ? k.urgent : k.main, k.latest, values);
@@ -173,7 +188,10 @@ export class Bus {
    * An index written atomically with each publish points at the entry: one round trip, O(1),
    * never another symbol's message. Undefined once the entry has been trimmed.
    */
-  async latest<P extends Topic>(topic: P, query: LatestQuery = {}): Promise<PublishedMessage<TypesOfTopic<P>> | undefined> {
+  async latest<P extends Topic>(
+    topic: P,
+    query: LatestQuery = {},
+  ): Promise<PublishedMessage<TypesOfTopic<P>> | undefined> {
     const symbol = query.symbol ?? '';
     const entry = (await latestScript.run(
       this.redis,

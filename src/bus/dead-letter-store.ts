@@ -85,7 +85,12 @@ function keptFields(fields: readonly string[], oversized: boolean): string[] {
  * Moves one message to `tg:dlq:<topic>` and acks it on its lane in one MULTI, so it is never
  * both pending and dead-lettered, nor neither.
  */
-export async function moveToDeadLetter(redis: Redis, keys: Keys, maxLen: number, input: DeadLetterInput): Promise<string> {
+export async function moveToDeadLetter(
+  redis: Redis,
+  keys: Keys,
+  maxLen: number,
+  input: DeadLetterInput,
+): Promise<string> {
   const clean = keptFields(input.fields, input.oversizedBytes !== undefined);
   const size = input.oversizedBytes === undefined ? [] : ['dlq_original_bytes', String(input.oversizedBytes)];
   const result = await redis
@@ -97,13 +102,20 @@ export async function moveToDeadLetter(redis: Redis, keys: Keys, maxLen: number,
       maxLen,
       '*',
       ...clean,
-      'dlq_stream_id', input.streamId,
-      'dlq_group', input.group,
-      'dlq_consumer', input.consumer,
-      'dlq_reason', input.reason,
-      'dlq_error', input.error.slice(0, 2_000),
-      'dlq_delivery_count', String(input.deliveryCount),
-      'dlq_at_ms', String(input.atMs),
+      'dlq_stream_id',
+      input.streamId,
+      'dlq_group',
+      input.group,
+      'dlq_consumer',
+      input.consumer,
+      'dlq_reason',
+      input.reason,
+      'dlq_error',
+      input.error.slice(0, 2_000),
+      'dlq_delivery_count',
+      String(input.deliveryCount),
+      'dlq_at_ms',
+      String(input.atMs),
       ...size,
     )
     .xack(input.lane, input.group, input.streamId)

@@ -15,10 +15,14 @@ export function decodeDelivery(d: Delivery, maxMessageBytes: number): void {
   if (size !== undefined) {
     d.message = null;
     d.oversizedBytes = size;
-    d.decodeError = new TriplegainError('MESSAGE_INVALID', `entry is ${size} bytes, over the bus limit of ${maxMessageBytes} (bus.maxMessageBytes)`, {
-      sizeBytes: size,
-      maxBytes: maxMessageBytes,
-    });
+    d.decodeError = new TriplegainError(
+      'MESSAGE_INVALID',
+      `entry is ${size} bytes, over the bus limit of ${maxMessageBytes} (bus.maxMessageBytes)`,
+      {
+        sizeBytes: size,
+        maxBytes: maxMessageBytes,
+      },
+    );
     return;
   }
   try {

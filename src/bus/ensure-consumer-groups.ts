@@ -6,7 +6,10 @@ import type { Redis } from 'ioredis';
  * Redis before 7.2 creates a consumer only when a read delivers something, so without the
  * explicit create a consumer of a quiet topic (`coordinator_commands`) would never be listed.
  */
-export async function ensureConsumerGroups(redis: Redis, args: { lanes: readonly string[]; group: string; consumer: string; from: '0' | '$' }): Promise<void> {
+export async function ensureConsumerGroups(
+  redis: Redis,
+  args: { lanes: readonly string[]; group: string; consumer: string; from: '0' | '$' },
+): Promise<void> {
   for (const lane of args.lanes) {
     try {
       await redis.xgroup('CREATE', lane, args.group, args.from, 'MKSTREAM');

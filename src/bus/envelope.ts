@@ -47,8 +47,14 @@ const fieldNames = {
 function invalid(type: string, error: z.ZodError, prefix = ''): TriplegainError {
   const first = error.issues[0];
   const path = first ? [prefix, ...first.path.map(String)].filter(Boolean).join('.') : prefix;
-  const reasons = error.issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)'}: ${i.message}`);
-  return new TriplegainError('MESSAGE_INVALID', `invalid ${type} message: ${reasons.join('; ')}`, { type, field: path, issues: reasons });
+  const reasons = error.issues.map(
+    (i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(root)'}: ${i.message}`,
+  );
+  return new TriplegainError('MESSAGE_INVALID', `invalid ${type} message: ${reasons.join('; ')}`, {
+    type,
+    field: path,
+    issues: reasons,
+  });
 }
 
 /**
@@ -58,7 +64,8 @@ function invalid(type: string, error: z.ZodError, prefix = ''): TriplegainError 
 export function validateMessage(candidate: unknown): BusMessage {
   const envelope = Envelope.safeParse(candidate);
   if (!envelope.success) {
-    const type = typeof (candidate as { type?: unknown })?.type === 'string' ? (candidate as { type: string }).type : '(no type)';
+    const type =
+      typeof (candidate as { type?: unknown })?.type === 'string' ? (candidate as { type: string }).type : '(no type)';
     throw invalid(type, envelope.error);
   }
   const data = envelope.data;
@@ -161,7 +168,9 @@ export function decodeFields(fields: readonly string[]): BusMessage {
   try {
     payload = payloadJson === undefined ? undefined : JSON.parse(payloadJson);
   } catch {
-    throw new TriplegainError('MESSAGE_INVALID', `invalid ${type ?? '(no type)'} message: payload: not valid JSON`, { field: 'payload' });
+    throw new TriplegainError('MESSAGE_INVALID', `invalid ${type ?? '(no type)'} message: payload: not valid JSON`, {
+      field: 'payload',
+    });
   }
   return validateMessage({
     id,

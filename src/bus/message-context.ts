@@ -46,12 +46,21 @@ export class MessageContext implements HandlerContext {
     this.controller?.abort();
   }
 
-  publish<T extends MessageType>(type: T, payload: PayloadInput<T>, options?: PublishOptions): Promise<PublishedMessage<T>> {
+  publish<T extends MessageType>(
+    type: T,
+    payload: PayloadInput<T>,
+    options?: PublishOptions,
+  ): Promise<PublishedMessage<T>> {
     return this.scope.deps.publish(type, payload, { causedBy: this.message, ...options });
   }
 
   once<T>(fn: () => Promise<T>): Promise<OnceResult<T>> {
     const { deps, group, lockMs } = this.scope;
-    return onceInRedis(deps.redis, deps.keys.idempotency(group, this.message.id), { ttlMs: deps.config.idempotencyTtlMs, lockMs }, fn);
+    return onceInRedis(
+      deps.redis,
+      deps.keys.idempotency(group, this.message.id),
+      { ttlMs: deps.config.idempotencyTtlMs, lockMs },
+      fn,
+    );
   }
 }

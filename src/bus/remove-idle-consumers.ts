@@ -7,6 +7,13 @@ import { removeIdleConsumersScript } from './scripts/remove-idle-consumers-scrip
  * entries were claimed by the others already), and marks `consumer` as present. A consumer
  * with pending entries is never removed, whatever its idle time. Returns the names removed.
  */
-export async function removeIdleConsumers(redis: Redis, args: { lane: string; group: string; consumer: string; idleMs: number }): Promise<string[]> {
-  return (await removeIdleConsumersScript.run(redis, [args.lane], [args.group, args.consumer, args.idleMs])) as string[];
+export async function removeIdleConsumers(
+  redis: Redis,
+  args: { lane: string; group: string; consumer: string; idleMs: number },
+): Promise<string[]> {
+  return (await removeIdleConsumersScript.run(
+    redis,
+    [args.lane],
+    [args.group, args.consumer, args.idleMs],
+  )) as string[];
 }

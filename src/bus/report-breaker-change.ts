@@ -16,12 +16,21 @@ export interface BreakerSubject {
  * A failure to publish the alert is logged (once per outage when Redis is down), never thrown
  * into the consumer.
  */
-export function reportBreakerChange(deps: Pick<SubscriptionDeps, 'logger' | 'outage' | 'publish'>, subject: BreakerSubject, change: BreakerChange, err: unknown): void {
+export function reportBreakerChange(
+  deps: Pick<SubscriptionDeps, 'logger' | 'outage' | 'publish'>,
+  subject: BreakerSubject,
+  change: BreakerChange,
+  err: unknown,
+): void {
   const { topic, group, consumer, cooldownMs } = subject;
   const details = { topic, group, consumer, consecutiveFailures: change.consecutiveFailures };
   const raise = (severity: 'info' | 'error', code: string, message: string, extra: Record<string, unknown>) =>
     deps
-      .publish('system.alert_raised', { severity, code, message, details: extra }, { source: 'bus', priority: severity === 'error' ? 'high' : 'normal' })
+      .publish(
+        'system.alert_raised',
+        { severity, code, message, details: extra },
+        { source: 'bus', priority: severity === 'error' ? 'high' : 'normal' },
+      )
       .catch((publishErr: unknown) => {
         // Redis being down is the bus's outage, logged once; the alert is lost either way.
         if (isRedisUnavailable(publishErr)) deps.outage.failed(publishErr, { topic, group, during: 'alert', code });
@@ -30,11 +39,16 @@ export function reportBreakerChange(deps: Pick<SubscriptionDeps, 'logger' | 'out
 
   if (change.to === 'open' && change.from === 'closed') {
     deps.logger.error({ ...details, err: describeError(err) }, 'bus subscription circuit opened');
-    void raise('error', 'bus.subscription_tripped', `subscription ${group} on ${topic} stopped after ${change.consecutiveFailures} consecutive failures`, {
-      ...details,
-      lastError: describeError(err),
-      cooldownMs,
-    });
+    void raise(
+      'error',
+      'bus.subscription_tripped',
+      `subscription ${group} on ${topic} stopped after ${change.consecutiveFailures} consecutive failures`,
+      {
+        ...details,
+        lastError: describeError(err),
+        cooldownMs,
+      },
+    );
   } else if (change.to === 'closed') {
     deps.logger.info(details, 'bus subscription circuit closed');
     void raise('info', 'bus.subscription_recovered', `subscription ${group} on ${topic} recovered`, details);

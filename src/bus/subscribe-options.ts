@@ -20,7 +20,11 @@ export interface HandlerContext {
   /** Aborted when the handler runs past `handlerTimeoutMs`. */
   signal: AbortSignal;
   /** Publishes a message caused by this one (same correlation id, causation id = this id). */
-  publish<T extends MessageType>(type: T, payload: PayloadInput<T>, options?: PublishOptions): Promise<PublishedMessage<T>>;
+  publish<T extends MessageType>(
+    type: T,
+    payload: PayloadInput<T>,
+    options?: PublishOptions,
+  ): Promise<PublishedMessage<T>>;
   /**
    * Runs a side effect at most once for this message in this group, even when the message is
    * delivered again (after a crash, a timeout or a dead-letter replay).
@@ -28,7 +32,10 @@ export interface HandlerContext {
   once<T>(fn: () => Promise<T>): Promise<OnceResult<T>>;
 }
 
-export type Handler<P extends Topic> = (message: BusMessage<TypesOfTopic<P>>, ctx: HandlerContext) => Promise<void> | void;
+export type Handler<P extends Topic> = (
+  message: BusMessage<TypesOfTopic<P>>,
+  ctx: HandlerContext,
+) => Promise<void> | void;
 
 export interface SubscribeOptions<P extends Topic> {
   topic: P;
@@ -50,7 +57,19 @@ export interface SubscribeOptions<P extends Topic> {
   /** Consumer name inside the group; defaults to host, pid and a random suffix. */
   consumer?: string;
   /** Overrides of the bus config for this subscription (tests, slow handlers). */
-  overrides?: Partial<Pick<BusConfig, 'claimIdleMs' | 'claimIntervalMs' | 'consumerIdleMs' | 'retryDelayMs' | 'handlerTimeoutMs' | 'batchSize' | 'blockMs' | 'maxDeliveries'>> & {
+  overrides?: Partial<
+    Pick<
+      BusConfig,
+      | 'claimIdleMs'
+      | 'claimIntervalMs'
+      | 'consumerIdleMs'
+      | 'retryDelayMs'
+      | 'handlerTimeoutMs'
+      | 'batchSize'
+      | 'blockMs'
+      | 'maxDeliveries'
+    >
+  > & {
     breaker?: Partial<BusConfig['breaker']>;
   };
 }
@@ -64,5 +83,9 @@ export interface SubscriptionDeps {
   /** The bus's one record of Redis being unavailable: failures there are logged once per outage. */
   outage: OutageLogger;
   config: BusConfig;
-  publish<T extends MessageType>(type: T, payload: PayloadInput<T>, options?: PublishOptions): Promise<PublishedMessage<T>>;
+  publish<T extends MessageType>(
+    type: T,
+    payload: PayloadInput<T>,
+    options?: PublishOptions,
+  ): Promise<PublishedMessage<T>>;
 }

@@ -109,14 +109,22 @@ export class Subscription<P extends Topic = Topic> {
     this.blocking.disconnect();
     // An unref'd deadline: once the loop and the handler are done, nothing of this stop may keep
     // the process alive (a plain timer held every stopping process for the whole 5 s).
-    await Promise.race([Promise.allSettled([this.loop, this.chain]), new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref())]);
+    await Promise.race([
+      Promise.allSettled([this.loop, this.chain]),
+      new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref()),
+    ]);
     await this.flushAcks();
     await this.removeConsumerIfIdle().catch(() => undefined);
   }
 
   private ensureGroups(): Promise<void> {
     const from = this.options.startFrom === 'earliest' ? '0' : '$';
-    return ensureConsumerGroups(this.deps.redis, { lanes: [this.lanes.urgent, this.lanes.main], group: this.group, consumer: this.consumer, from });
+    return ensureConsumerGroups(this.deps.redis, {
+      lanes: [this.lanes.urgent, this.lanes.main],
+      group: this.group,
+      consumer: this.consumer,
+      from,
+    });
   }
 
   private async readLoop(): Promise<void> {
@@ -131,10 +139,18 @@ export class Subscription<P extends Topic = Topic> {
       let reply: XReadReply;
       try {
         reply = (await this.blocking.xreadgroup(
-          'GROUP', this.group, this.consumer,
-          'COUNT', this.breaker.state === 'half_open' ? 1 : this.config.batchSize,
-          'BLOCK', this.config.blockMs,
-          'STREAMS', this.lanes.urgent, this.lanes.main, '>', '>',
+          'GROUP',
+          this.group,
+          this.consumer,
+          'COUNT',
+          this.breaker.state === 'half_open' ? 1 : this.config.batchSize,
+          'BLOCK',
+          this.config.blockMs,
+          'STREAMS',
+          this.lanes.urgent,
+          this.lanes.main,
+          '>',
+          '>',
         )) as XReadReply;
         failures = 0;
         this.deps.outage.succeeded();
@@ -273,7 +289,13 @@ export class Subscription<P extends Topic = Topic> {
     const change = this.breaker.recordFailure(Date.now());
     if (change) this.onBreakerChange(change, err);
     this.deps.logger.warn(
-      { err: describeError(err), topic: this.topic, group: this.group, messageId: message.id, deliveryCount: d.deliveryCount },
+      {
+        err: describeError(err),
+        topic: this.topic,
+        group: this.group,
+        messageId: message.id,
+        deliveryCount: d.deliveryCount,
+      },
       'bus handler failed',
     );
     if (d.deliveryCount >= this.config.maxDeliveries) return this.deadLetter(d, 'handler_failed', err);
@@ -331,10 +353,27 @@ export class Subscription<P extends Topic = Topic> {
       oversizedBytes: d.oversizedBytes,
     });
     this.deps.logger.error(
-      { topic: this.topic, group: this.group, streamId: d.streamId, reason, deliveryCount: d.deliveryCount, sizeBytes: d.oversizedBytes, err: describeError(err) },
+      {
+        topic: this.topic,
+        group: this.group,
+        streamId: d.streamId,
+        reason,
+        deliveryCount: d.deliveryCount,
+        sizeBytes: d.oversizedBytes,
+        err: describeError(err),
+      },
       'bus message dead-lettered',
     );
-    reportDeadLetter(this.deps, { topic: this.topic, group: this.group, streamId: d.streamId, dlqId, reason, deliveryCount: d.deliveryCount, error: describeError(err), fields: d.fields });
+    reportDeadLetter(this.deps, {
+      topic: this.topic,
+      group: this.group,
+      streamId: d.streamId,
+      dlqId,
+      reason,
+      deliveryCount: d.deliveryCount,
+      error: describeError(err),
+      fields: d.fields,
+    });
   }
 
   /**
@@ -347,10 +386,13 @@ export class Subscription<P extends Topic = Topic> {
       this.retryTimers.delete(timer);
       void this.serial(async () => {
         if (!this.running) return;
-        const claimed = (await this.deps.redis.xclaim(d.lane, this.group, this.consumer, Math.max(0, delayMs - 5), d.streamId)) as [
-          string,
-          string[],
-        ][];
+        const claimed = (await this.deps.redis.xclaim(
+          d.lane,
+          this.group,
+          this.consumer,
+          Math.max(0, delayMs - 5),
+          d.streamId,
+        )) as [string, string[]][];
         const entry = claimed[0];
         if (!entry) return;
         await this.handle({ lane: d.lane, streamId: entry[0], fields: entry[1], deliveryCount: d.deliveryCount + 1 });
@@ -375,13 +417,26 @@ export class Subscription<P extends Topic = Topic> {
           this.breaker.state === 'open'
             ? []
             : await claimIdleEntries(this.deps.redis, {
-                lane, group: this.group, consumer: this.consumer, minIdleMs: this.config.claimIdleMs, count: this.config.batchSize,
+                lane,
+                group: this.group,
+                consumer: this.consumer,
+                minIdleMs: this.config.claimIdleMs,
+                count: this.config.batchSize,
               });
-        const removed = await removeIdleConsumers(this.deps.redis, { lane, group: this.group, consumer: this.consumer, idleMs: this.config.consumerIdleMs });
+        const removed = await removeIdleConsumers(this.deps.redis, {
+          lane,
+          group: this.group,
+          consumer: this.consumer,
+          idleMs: this.config.consumerIdleMs,
+        });
         this.deps.outage.succeeded();
-        if (removed.length > 0) this.deps.logger.info({ topic: this.topic, group: this.group, lane, removed }, 'bus removed idle consumers');
+        if (removed.length > 0)
+          this.deps.logger.info({ topic: this.topic, group: this.group, lane, removed }, 'bus removed idle consumers');
         if (deliveries.length === 0) continue;
-        this.deps.logger.info({ topic: this.topic, group: this.group, claimed: deliveries.length }, 'bus claimed idle messages');
+        this.deps.logger.info(
+          { topic: this.topic, group: this.group, claimed: deliveries.length },
+          'bus claimed idle messages',
+        );
         await this.serial(() => this.handleBatch(deliveries));
       } catch (err) {
         if (!this.running) return;
@@ -402,7 +457,12 @@ export class Subscription<P extends Topic = Topic> {
   }
 
   private onBreakerChange(change: BreakerChange, err: unknown): void {
-    reportBreakerChange(this.deps, { topic: this.topic, group: this.group, consumer: this.consumer, cooldownMs: this.config.breaker.cooldownMs }, change, err);
+    reportBreakerChange(
+      this.deps,
+      { topic: this.topic, group: this.group, consumer: this.consumer, cooldownMs: this.config.breaker.cooldownMs },
+      change,
+      err,
+    );
   }
 
   private async removeConsumerIfIdle(): Promise<void> {

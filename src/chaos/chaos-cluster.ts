@@ -45,7 +45,11 @@ export class ChaosCluster {
     const log = openSync(join(this.options.logDir, `${name}.log`), 'a');
     const args = this.options.command?.(role) ?? ['bin/triplegain.mjs', 'start', '--role', role];
     // JSON whatever `--log-format` the operator chose: the logs are read back line by line (`scanLogs`).
-    const child = spawn(process.execPath, args, { cwd: projectRoot, env: { ...this.options.env, LOG_FORMAT: 'json' }, stdio: ['ignore', log, log] });
+    const child = spawn(process.execPath, args, {
+      cwd: projectRoot,
+      env: { ...this.options.env, LOG_FORMAT: 'json' },
+      stdio: ['ignore', log, log],
+    });
     closeSync(log);
     const member: Member = {
       name,
@@ -56,14 +60,16 @@ export class ChaosCluster {
       exited: new Promise((resolve) => {
         const gone = (description: string | undefined) => {
           this.members.delete(name);
-          if (description !== undefined && !member.counted) this.unplannedExits.push(`${name} ${description} (log: ${name}.log)`);
+          if (description !== undefined && !member.counted)
+            this.unplannedExits.push(`${name} ${description} (log: ${name}.log)`);
           member.counted = true;
           resolve();
         };
         child.once('exit', (code, signal) => gone(exitDescription(member.sent, code, signal)));
         // Spawning itself failed (no 'exit' follows).
         child.once('error', (err) => {
-          if (child.exitCode === null && child.signalCode === null && child.pid === undefined) gone(`could not start: ${err.message}`);
+          if (child.exitCode === null && child.signalCode === null && child.pid === undefined)
+            gone(`could not start: ${err.message}`);
         });
       }),
     };
@@ -99,7 +105,8 @@ export class ChaosCluster {
     await Promise.all(
       all.map(async (m) => {
         const timer = setTimeout(() => {
-          if (!m.counted) this.unplannedExits.push(`${m.name} did not stop within ${timeoutMs} ms of SIGTERM (log: ${m.name}.log)`);
+          if (!m.counted)
+            this.unplannedExits.push(`${m.name} did not stop within ${timeoutMs} ms of SIGTERM (log: ${m.name}.log)`);
           m.counted = true;
           m.sent = 'SIGKILL';
           m.child.kill('SIGKILL');
@@ -120,7 +127,11 @@ export class ChaosCluster {
 }
 
 /** Why an exit is unplanned, or undefined when it is the one the harness asked for. */
-function exitDescription(sent: NodeJS.Signals | undefined, code: number | null, signal: NodeJS.Signals | null): string | undefined {
+function exitDescription(
+  sent: NodeJS.Signals | undefined,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+): string | undefined {
   if (sent === undefined) return `exited with ${signal ?? `code ${code}`}`;
   if (signal === null) return code === 0 ? undefined : `stopped with code ${code}`;
   return signal === sent ? undefined : `died of ${signal} after ${sent}`;

@@ -50,7 +50,11 @@ export interface ChaosDatabase {
  *
  * @throws TriplegainError `DATABASE_UNAVAILABLE` when the server cannot be reached.
  */
-export async function createChaosDatabase(serverUrl: string, seed: number, prefix: 'tgchaos' | 'tgrehearse' = 'tgchaos'): Promise<ChaosDatabase> {
+export async function createChaosDatabase(
+  serverUrl: string,
+  seed: number,
+  prefix: 'tgchaos' | 'tgrehearse' = 'tgchaos',
+): Promise<ChaosDatabase> {
   const name = `${prefix}_${seed}_${randomBytes(4).toString('hex')}`;
   const admin = new Pool({ connectionString: serverUrl, max: 1, connectionTimeoutMillis: 5_000 });
   admin.on('error', () => undefined);
@@ -58,7 +62,10 @@ export async function createChaosDatabase(serverUrl: string, seed: number, prefi
     await admin.query(`create database ${name}`);
   } catch (err) {
     await admin.end();
-    throw new TriplegainError('DATABASE_UNAVAILABLE', `${prefix === 'tgchaos' ? 'chaos' : 'the rehearsal'} needs a PostgreSQL server to create its database on (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres): ${redactUrl(serverUrl)}: ${(err as Error).message}`);
+    throw new TriplegainError(
+      'DATABASE_UNAVAILABLE',
+      `${prefix === 'tgchaos' ? 'chaos' : 'the rehearsal'} needs a PostgreSQL server to create its database on (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres): ${redactUrl(serverUrl)}: ${(err as Error).message}`,
+    );
   }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
@@ -67,15 +74,23 @@ export async function createChaosDatabase(serverUrl: string, seed: number, prefi
   await migrateDatabase(database);
   await database.pool.query(SUBMISSIONS_TRIGGER);
   const pool = database.pool;
-  const first = async <T>(text: string, values: unknown[] = []): Promise<T> => (await pool.query(text, values)).rows[0] as T;
+  const first = async <T>(text: string, values: unknown[] = []): Promise<T> =>
+    (await pool.query(text, values)).rows[0] as T;
 
   return {
     url: url.toString(),
     name,
     database,
     now: async () => (await first<{ now: Date }>('select clock_timestamp() as now')).now,
-    submissionsBetween: async (from, to) => (await first<{ n: number }>('select count(*)::int as n from chaos_submissions where submitted_at >= $1 and submitted_at < $2', [from, to])).n,
-    latestDecisionAt: async () => (await first<{ at: Date | null }>('select max(created_at) as at from coordinator_decisions')).at,
+    submissionsBetween: async (from, to) =>
+      (
+        await first<{ n: number }>(
+          'select count(*)::int as n from chaos_submissions where submitted_at >= $1 and submitted_at < $2',
+          [from, to],
+        )
+      ).n,
+    latestDecisionAt: async () =>
+      (await first<{ at: Date | null }>('select max(created_at) as at from coordinator_decisions')).at,
     terminateBusyBackends: async () => {
       const { rows } = await pool.query<{ terminated: boolean }>(
         `with theirs as (

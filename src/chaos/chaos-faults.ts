@@ -20,11 +20,17 @@ export async function runFault(ctx: ChaosContext, fault: PlannedFault, startedAt
       // None running: they all exited (each counted as unplanned); a worker is started all the same.
       const killed = victim !== undefined && (await ctx.cluster.kill(victim));
       ctx.cluster.start('worker');
-      return faultOutcome(fault.kind, startedAtMs, { kills: killed ? 1 : 0, detail: killed ? `${victim} killed, a replacement started at once` : 'no worker running to kill; one started' });
+      return faultOutcome(fault.kind, startedAtMs, {
+        kills: killed ? 1 : 0,
+        detail: killed ? `${victim} killed, a replacement started at once` : 'no worker running to kill; one started',
+      });
     }
     case 'redis_kill': {
       await ctx.restartRedis(fault.downMs);
-      return faultOutcome(fault.kind, startedAtMs, { kills: 1, detail: `down ${fault.downMs} ms, restarted from its AOF` });
+      return faultOutcome(fault.kind, startedAtMs, {
+        kills: 1,
+        detail: `down ${fault.downMs} ms, restarted from its AOF`,
+      });
     }
     case 'backend_terminate': {
       let terminated = 0;
@@ -32,7 +38,10 @@ export async function runFault(ctx: ChaosContext, fault: PlannedFault, startedAt
         terminated = await ctx.db.terminateBusyBackends();
         if (terminated === 0) await sleep(100, undefined, { signal: ctx.signal });
       }
-      return faultOutcome(fault.kind, startedAtMs, { terminatedBackends: terminated, detail: `${terminated} backends terminated` });
+      return faultOutcome(fault.kind, startedAtMs, {
+        terminatedBackends: terminated,
+        detail: `${terminated} backends terminated`,
+      });
     }
     case 'halt_resume':
       return haltUnderLoad(ctx, startedAtMs, false);
@@ -48,14 +57,20 @@ export async function runFault(ctx: ChaosContext, fault: PlannedFault, startedAt
  * exchange got after `halt` returned, then resets and resumes.
  */
 async function haltUnderLoad(ctx: ChaosContext, startedAtMs: number, flush: boolean): Promise<FaultOutcome> {
-  const halted = await ctx.control.apply('halt', { requestedBy: REQUESTED_BY, reason: flush ? 'chaos: flush while halted' : 'chaos: halt under load' });
+  const halted = await ctx.control.apply('halt', {
+    requestedBy: REQUESTED_BY,
+    reason: flush ? 'chaos: flush while halted' : 'chaos: halt under load',
+  });
   const haltReturned = await ctx.db.now();
   const heldFromMs = Date.now();
   const boardResumes = await tryBoardResumes(ctx.board, ctx.signal);
   for (const answer of boardResumes.unexpected) ctx.say(`  board: ${answer} (expected the kill switch's 403)`);
   let kills = 0;
   // The halt's wait for submissions under way timed out: those may reach the exchange after it returned.
-  const details: string[] = halted.stillInFlight.length > 0 ? [`${halted.stillInFlight.length} submissions still under way when halt returned`] : [];
+  const details: string[] =
+    halted.stillInFlight.length > 0
+      ? [`${halted.stillInFlight.length} submissions still under way when halt returned`]
+      : [];
   let haltRestoredMs: number | undefined;
   if (flush) {
     // Redis loses everything once the halt is on record, as a replica promoted empty would.
@@ -66,7 +81,10 @@ async function haltUnderLoad(ctx: ChaosContext, startedAtMs: number, flush: bool
     if (scheduler !== undefined && (await ctx.cluster.kill(scheduler))) kills += 1;
     ctx.cluster.start('scheduler');
     haltRestoredMs = await waitUntilHaltWhole(ctx, flushedAtMs, HALT_RESTORE_LIMIT_MS);
-    details.push(`halt on record after ${recordedAfterMs === undefined ? 'never (10 s)' : `${recordedAfterMs} ms`}`, `restored ${haltRestoredMs === undefined ? 'never' : `${haltRestoredMs} ms after the flush`}`);
+    details.push(
+      `halt on record after ${recordedAfterMs === undefined ? 'never (10 s)' : `${recordedAfterMs} ms`}`,
+      `restored ${haltRestoredMs === undefined ? 'never' : `${haltRestoredMs} ms after the flush`}`,
+    );
   }
   await sleep(ctx.haltHoldMs, undefined, { signal: ctx.signal });
   // Whatever happened during the hold (a board resume let through, a restore gone wrong), the halt must still be whole.
@@ -75,7 +93,14 @@ async function haltUnderLoad(ctx: ChaosContext, startedAtMs: number, flush: bool
   details.push(`held ${((Date.now() - heldFromMs) / 1000).toFixed(1)} s${wholeAtEnd ? '' : ', NOT WHOLE at its end'}`);
   await resumeTrading(ctx);
   const haltLost = (flush && haltRestoredMs === undefined) || !wholeAtEnd;
-  return faultOutcome(flush ? 'flush_while_halted' : 'halt_resume', startedAtMs, { kills, submissionsAfterHalt, boardResumes, haltLost, haltRestoredMs, detail: details.join(', ') });
+  return faultOutcome(flush ? 'flush_while_halted' : 'halt_resume', startedAtMs, {
+    kills,
+    submissionsAfterHalt,
+    boardResumes,
+    haltLost,
+    haltRestoredMs,
+    detail: details.join(', '),
+  });
 }
 
 /** Wall time until `system_events` holds the state change of `version`; undefined past 10 s. */
@@ -99,7 +124,8 @@ async function waitUntilHaltWhole(ctx: ChaosContext, sinceMs: number, limitMs: n
     const state = await ctx.redis.hget(ctx.keys.controlState, 'state').catch(() => null);
     if (state === 'HALTED') {
       const status = await ctx.control.status().catch(() => undefined);
-      if (status?.state === 'HALTED' && mustBePaused.every((q) => status.pausedQueues.includes(q))) return Date.now() - sinceMs;
+      if (status?.state === 'HALTED' && mustBePaused.every((q) => status.pausedQueues.includes(q)))
+        return Date.now() - sinceMs;
     }
     if (Date.now() - sinceMs >= limitMs) return undefined;
     await sleep(50, undefined, { signal: ctx.signal });
@@ -109,6 +135,8 @@ async function waitUntilHaltWhole(ctx: ChaosContext, sinceMs: number, limitMs: n
 /** From HALTED or PAUSED (a fault's halt, or a breaker's) back to RUNNING. */
 export async function resumeTrading(ctx: ChaosContext): Promise<void> {
   let { state } = await ctx.control.current();
-  if (state === 'HALTED') state = (await ctx.control.apply('reset', { requestedBy: REQUESTED_BY, reason: 'chaos: lift the halt' })).to;
-  if (state === 'PAUSED') await ctx.control.apply('resume', { requestedBy: REQUESTED_BY, reason: 'chaos: trade again' });
+  if (state === 'HALTED')
+    state = (await ctx.control.apply('reset', { requestedBy: REQUESTED_BY, reason: 'chaos: lift the halt' })).to;
+  if (state === 'PAUSED')
+    await ctx.control.apply('resume', { requestedBy: REQUESTED_BY, reason: 'chaos: trade again' });
 }

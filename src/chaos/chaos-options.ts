@@ -9,7 +9,12 @@ export const ChaosOptions = z
     /** Worker processes (one scheduler and one dashboard besides). */
     workers: numberOption((n) => n.int().min(1).max(8)).default(3),
     /** Seed of the fault schedule; absent: a random one, printed so the run can be repeated. */
-    seed: numberOption((n) => n.int().min(0).max(2 ** 31 - 1)).optional(),
+    seed: numberOption((n) =>
+      n
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1),
+    ).optional(),
     /** Replay speed: market seconds per wall second. */
     speed: numberOption((n) => n.int().min(60).max(36_000)).default(3_600),
     /** Share of the run kept free of faults, to measure the order rate without them. */

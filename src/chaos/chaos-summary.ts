@@ -52,7 +52,10 @@ export function summarizeChaos(result: ChaosResult): ChaosSummary {
       continue;
     }
     const recovered = of.flatMap((f) => (f.recoveryMs === undefined ? [] : [f.recoveryMs]));
-    const parts = [`${of.length}×`, `recovery p50 ${seconds(percentile(recovered, 50))}, max ${seconds(recovered.length ? Math.max(...recovered) : undefined)}`];
+    const parts = [
+      `${of.length}×`,
+      `recovery p50 ${seconds(percentile(recovered, 50))}, max ${seconds(recovered.length ? Math.max(...recovered) : undefined)}`,
+    ];
     const stalls = of.length - recovered.length;
     if (stalls > 0) parts.push(`${stalls} never recovered`);
     const kills = of.reduce((n, f) => n + f.kills, 0);
@@ -61,7 +64,10 @@ export function summarizeChaos(result: ChaosResult): ChaosSummary {
       const tried = of.reduce((n, f) => n + f.boardResumes.tried, 0);
       const accepted = of.reduce((n, f) => n + f.boardResumes.accepted, 0);
       const unexpected = of.reduce((n, f) => n + f.boardResumes.unexpected.length, 0);
-      parts.push(`${of.reduce((n, f) => n + f.submissionsAfterHalt, 0)} submissions after halt`, `board resumes refused ${tried - accepted - unexpected}/${tried}`);
+      parts.push(
+        `${of.reduce((n, f) => n + f.submissionsAfterHalt, 0)} submissions after halt`,
+        `board resumes refused ${tried - accepted - unexpected}/${tried}`,
+      );
       if (unexpected > 0) parts.push(`${unexpected} board answers not the kill switch's`);
       parts.push(`halt held ${of.filter((f) => !f.haltLost).length}/${of.length}`);
     }
@@ -69,18 +75,28 @@ export function summarizeChaos(result: ChaosResult): ChaosSummary {
       const restored = of.flatMap((f) => (f.haltRestoredMs === undefined ? [] : [f.haltRestoredMs]));
       if (restored.length > 0) parts.push(`restored within ${Math.max(...restored)} ms`);
     }
-    if (kind === 'backend_terminate') parts.push(`${of.reduce((n, f) => n + (f.terminatedBackends ?? 0), 0)} backends terminated`);
+    if (kind === 'backend_terminate')
+      parts.push(`${of.reduce((n, f) => n + (f.terminatedBackends ?? 0), 0)} backends terminated`);
     lines.push(`${kind}: ${parts.join(' · ')}`);
   }
-  const withFaults = result.faulted.wallMs > 0 ? `, ${perMinute(result.faulted)} with faults (${result.faulted.orders} in ${seconds(result.faulted.wallMs)})` : '';
-  lines.push(`orders per minute: ${perMinute(result.baseline)} without faults (${result.baseline.orders} in ${seconds(result.baseline.wallMs)})${withFaults}`);
-  lines.push(`logs: ${result.logs.errorLines} error lines, ${result.logs.refusedLines} naming ECONNREFUSED, from ${result.logs.processes} processes`);
+  const withFaults =
+    result.faulted.wallMs > 0
+      ? `, ${perMinute(result.faulted)} with faults (${result.faulted.orders} in ${seconds(result.faulted.wallMs)})`
+      : '';
+  lines.push(
+    `orders per minute: ${perMinute(result.baseline)} without faults (${result.baseline.orders} in ${seconds(result.baseline.wallMs)})${withFaults}`,
+  );
+  lines.push(
+    `logs: ${result.logs.errorLines} error lines, ${result.logs.refusedLines} naming ECONNREFUSED, from ${result.logs.processes} processes`,
+  );
   for (const exit of result.unplannedExits) lines.push(`unplanned exit: ${exit}`);
 
   const kills = result.faults.reduce((n, f) => n + f.kills, 0);
   const orders = result.baseline.orders + result.faulted.orders;
   const afterHalt = result.faults.reduce((n, f) => n + f.submissionsAfterHalt, 0);
-  lines.push(`chaos: ${kills} kills, ${orders} orders, ${afterHalt} submissions after halt returned, ${result.unplannedExits.length} unplanned exits, audit ${result.audit.violations} violations`);
+  lines.push(
+    `chaos: ${kills} kills, ${orders} orders, ${afterHalt} submissions after halt returned, ${result.unplannedExits.length} unplanned exits, audit ${result.audit.violations} violations`,
+  );
 
   const failures: string[] = [];
   if (afterHalt > 0) failures.push(`${afterHalt} submissions after a halt returned`);
@@ -89,9 +105,13 @@ export function summarizeChaos(result: ChaosResult): ChaosSummary {
   const accepted = result.faults.reduce((n, f) => n + f.boardResumes.accepted, 0);
   if (accepted > 0) failures.push(`${accepted} Bull Board resumes accepted while HALTED`);
   const unexpected = result.faults.reduce((n, f) => n + f.boardResumes.unexpected.length, 0);
-  if (unexpected > 0) failures.push(`${unexpected} Bull Board answers other than the kill switch's refusal (resume not checked)`);
+  if (unexpected > 0)
+    failures.push(`${unexpected} Bull Board answers other than the kill switch's refusal (resume not checked)`);
   const lost = result.faults.filter((f) => f.haltLost).length;
-  if (lost > 0) failures.push(`${lost} halts lost (not HALTED with its queues paused at the end of the hold, or not back in time after a flush)`);
+  if (lost > 0)
+    failures.push(
+      `${lost} halts lost (not HALTED with its queues paused at the end of the hold, or not back in time after a flush)`,
+    );
   const stalls = result.faults.filter((f) => f.recoveryMs === undefined).length;
   if (stalls > 0) failures.push(`${stalls} faults after which the pipeline never flowed again`);
   return { lines, failures, totals: { orders, wallMs: result.baseline.wallMs + result.faulted.wallMs } };

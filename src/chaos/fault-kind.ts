@@ -10,7 +10,13 @@ import { z } from 'zod';
  * - `halt_resume`: halt under load, try a Bull Board resume, check that nothing is submitted,
  *   then reset and resume.
  */
-export const FaultKind = z.enum(['worker_kill', 'redis_kill', 'backend_terminate', 'flush_while_halted', 'halt_resume']);
+export const FaultKind = z.enum([
+  'worker_kill',
+  'redis_kill',
+  'backend_terminate',
+  'flush_while_halted',
+  'halt_resume',
+]);
 export type FaultKind = z.infer<typeof FaultKind>;
 
 export const faultKinds: readonly FaultKind[] = FaultKind.options;

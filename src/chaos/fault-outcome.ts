@@ -31,6 +31,20 @@ export interface FaultOutcome {
 }
 
 /** An outcome with nothing counted against the cluster. */
-export function faultOutcome(kind: FaultKind, startedAtMs: number, fields: Partial<Omit<FaultOutcome, 'kind' | 'startedAtMs'>> = {}): FaultOutcome {
-  return { kind, startedAtMs, recoveryMs: undefined, kills: 0, submissionsAfterHalt: 0, boardResumes: { tried: 0, accepted: 0, unexpected: [] }, haltLost: false, detail: '', ...fields };
+export function faultOutcome(
+  kind: FaultKind,
+  startedAtMs: number,
+  fields: Partial<Omit<FaultOutcome, 'kind' | 'startedAtMs'>> = {},
+): FaultOutcome {
+  return {
+    kind,
+    startedAtMs,
+    recoveryMs: undefined,
+    kills: 0,
+    submissionsAfterHalt: 0,
+    boardResumes: { tried: 0, accepted: 0, unexpected: [] },
+    haltLost: false,
+    detail: '',
+    ...fields,
+  };
 }

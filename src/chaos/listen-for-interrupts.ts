@@ -12,7 +12,11 @@ const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
  * @param source where the signals arrive (`process`; a test passes an emitter).
  * @returns a function that removes the listeners (the default behaviour is back).
  */
-export function listenForInterrupts(controller: AbortController, say: (line: string) => void, source: Pick<NodeJS.EventEmitter, 'on' | 'removeListener'> = process): () => void {
+export function listenForInterrupts(
+  controller: AbortController,
+  say: (line: string) => void,
+  source: Pick<NodeJS.EventEmitter, 'on' | 'removeListener'> = process,
+): () => void {
   let repeated = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (!controller.signal.aborted) {

@@ -50,7 +50,9 @@ const STOP_MARGIN_MS = 15_000;
 export async function runChaos(options: ChaosOptions, say: (line: string) => void): Promise<ChaosSummary> {
   const seed = options.seed ?? randomInt(0, 2 ** 31 - 1);
   const runMs = options.minutes * 60_000;
-  say(`chaos: seed ${seed}, ${options.minutes} min, ${options.workers} workers, replay speed ${options.speed}${options.faults ? '' : ', no faults'}`);
+  say(
+    `chaos: seed ${seed}, ${options.minutes} min, ${options.workers} workers, replay speed ${options.speed}${options.faults ? '' : ', no faults'}`,
+  );
 
   const abort = new AbortController();
   const signal = abort.signal;
@@ -97,7 +99,15 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
     try {
       dir = await mkdtemp(join(tmpdir(), `triplegain-chaos-${seed}-`));
       const redisDir = join(dir, 'redis');
-      const startRedis = (port?: number) => spawnRedisServer({ executable: options.redisServer, dir: redisDir, port, appendonly: true, appendfsync: 'everysec', detached: true });
+      const startRedis = (port?: number) =>
+        spawnRedisServer({
+          executable: options.redisServer,
+          dir: redisDir,
+          port,
+          appendonly: true,
+          appendfsync: 'everysec',
+          detached: true,
+        });
       redisServer = await startRedis();
       db = await createChaosDatabase(process.env.DATABASE_URL || options.serverUrl, seed);
       const boardPassword = randomBytes(12).toString('hex');
@@ -131,7 +141,11 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
           await sleep(downMs, undefined, { signal });
           redisServer = await startRedis(port);
         },
-        board: { url: `http://127.0.0.1:${env.TRIPLEGAIN__DASHBOARD__PORT}`, user: rt.config.dashboard.user, password: boardPassword },
+        board: {
+          url: `http://127.0.0.1:${env.TRIPLEGAIN__DASHBOARD__PORT}`,
+          user: rt.config.dashboard.user,
+          password: boardPassword,
+        },
         haltHoldMs: HALT_HOLD_MIN_MS,
         signal,
         say,
@@ -142,19 +156,27 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
       cluster.start('dashboard');
       const startedAt = Date.now();
       const first = await nextDecisionAfter(db, await db.now(), WARM_UP_LIMIT_MS, signal);
-      if (first === undefined) throw new Error(`no panel decision within ${WARM_UP_LIMIT_MS / 1000} s of the start (logs: ${dir})`);
+      if (first === undefined)
+        throw new Error(`no panel decision within ${WARM_UP_LIMIT_MS / 1000} s of the start (logs: ${dir})`);
       say(`cluster up: first decision after ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
       const deadline = Date.now() + runMs;
 
       const baselineFrom = await db.now();
       await sleep(options.faults ? runMs * options.baselineShare : runMs, undefined, { signal });
       const baselineTo = await db.now();
-      const baseline = { orders: await db.submissionsBetween(baselineFrom, baselineTo), wallMs: baselineTo.getTime() - baselineFrom.getTime() };
+      const baseline = {
+        orders: await db.submissionsBetween(baselineFrom, baselineTo),
+        wallMs: baselineTo.getTime() - baselineFrom.getTime(),
+      };
       ctx.haltHoldMs = haltHoldMs(baseline);
-      say(`baseline: ${baseline.orders} orders in ${(baseline.wallMs / 1000).toFixed(1)} s without faults${options.faults ? `; a halt is held ${(ctx.haltHoldMs / 1000).toFixed(1)} s` : ''}`);
+      say(
+        `baseline: ${baseline.orders} orders in ${(baseline.wallMs / 1000).toFixed(1)} s without faults${options.faults ? `; a halt is held ${(ctx.haltHoldMs / 1000).toFixed(1)} s` : ''}`,
+      );
 
       const outcomes: ChaosResult['faults'][number][] = [];
-      for (const fault of options.faults ? planFaults({ seed, count: 10_000, workers: options.workers, gapMs: GAP_MS }) : []) {
+      for (const fault of options.faults
+        ? planFaults({ seed, count: 10_000, workers: options.workers, gapMs: GAP_MS })
+        : []) {
         if (Date.now() + fault.gapMs >= deadline) break;
         await sleep(fault.gapMs, undefined, { signal });
         // A risk breaker may have halted trading in the meantime: lift it, so the fault meets load.
@@ -164,7 +186,9 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
         const recovery = await nextDecisionAfter(db, await db.now(), RECOVERY_LIMIT_MS, signal);
         outcome.recoveryMs = recovery;
         outcomes.push(outcome);
-        say(`${new Date(startedAtMs).toISOString().slice(11, 19)} ${outcome.kind}${outcome.detail ? ` (${outcome.detail})` : ''}: flowing again after ${recovery === undefined ? 'never' : `${(recovery / 1000).toFixed(1)} s`}${outcome.submissionsAfterHalt > 0 ? `, ${outcome.submissionsAfterHalt} SUBMISSIONS AFTER HALT` : ''}`);
+        say(
+          `${new Date(startedAtMs).toISOString().slice(11, 19)} ${outcome.kind}${outcome.detail ? ` (${outcome.detail})` : ''}: flowing again after ${recovery === undefined ? 'never' : `${(recovery / 1000).toFixed(1)} s`}${outcome.submissionsAfterHalt > 0 ? `, ${outcome.submissionsAfterHalt} SUBMISSIONS AFTER HALT` : ''}`,
+        );
       }
       const faultedTo = await db.now();
       const faultedOrders = await db.submissionsBetween(baselineTo, faultedTo);

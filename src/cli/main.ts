@@ -20,8 +20,16 @@ import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 
 const program = new Command('triplegain')
   .description('Multi-agent crypto trading system for Kraken, run as a Redis-backed worker cluster')
-  .option('-c, --config <file>', 'config file layered over config/default.yaml (default: config/local.yaml when present)')
-  .addOption(new Option('--log-format <format>', 'log lines for people or machines (default: pretty on a terminal, else json)').choices(LOG_FORMATS))
+  .option(
+    '-c, --config <file>',
+    'config file layered over config/default.yaml (default: config/local.yaml when present)',
+  )
+  .addOption(
+    new Option(
+      '--log-format <format>',
+      'log lines for people or machines (default: pretty on a terminal, else json)',
+    ).choices(LOG_FORMATS),
+  )
   .showHelpAfterError()
   .exitOverride()
   // Through the environment, so every logger of this process and of the processes it starts (the

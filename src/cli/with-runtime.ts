@@ -6,7 +6,11 @@ import { createLogger } from '../shared/logger.ts';
  * (the global `-c/--config`; undefined for the default layers), closed afterwards whatever
  * `work` does; logs on stderr from `logLevel` (default warnings) up.
  */
-export async function withRuntime<T>(configFile: string | undefined, work: (rt: Runtime) => Promise<T>, logLevel = 'warn'): Promise<T> {
+export async function withRuntime<T>(
+  configFile: string | undefined,
+  work: (rt: Runtime) => Promise<T>,
+  logLevel = 'warn',
+): Promise<T> {
   const rt = await openRuntime({ configFile, service: 'cli', logger: createLogger({ level: logLevel, stderr: true }) });
   try {
     return await work(rt);

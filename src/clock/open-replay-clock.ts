@@ -5,7 +5,9 @@ import type { Logger } from '../shared/logger.ts';
 import { SimulatedClock } from './simulated-clock.ts';
 
 /** Where the cluster's replay stands: market time `marketMs` at wall time `wallMs`. */
-const ReplayAnchor = z.object({ marketMs: z.number().int(), wallMs: z.number().int(), speed: z.number().positive() }).strict();
+const ReplayAnchor = z
+  .object({ marketMs: z.number().int(), wallMs: z.number().int(), speed: z.number().positive() })
+  .strict();
 type ReplayAnchor = z.infer<typeof ReplayAnchor>;
 
 /** How often a process writes where the replay stands. */
@@ -29,7 +31,10 @@ export interface ReplayClock {
  *
  * Wall clocks of the machines are assumed to be NTP-synchronised (as BullMQ's schedulers assume).
  */
-export async function openReplayClock(deps: { redis: Redis; keys: Keys; logger: Logger }, args: { startMs: number; speed: number }): Promise<ReplayClock> {
+export async function openReplayClock(
+  deps: { redis: Redis; keys: Keys; logger: Logger },
+  args: { startMs: number; speed: number },
+): Promise<ReplayClock> {
   const nowWall = Date.now();
   const fresh: ReplayAnchor = { marketMs: Math.floor(args.startMs), wallMs: nowWall, speed: args.speed };
   await deps.redis.set(deps.keys.replayClock, JSON.stringify(fresh), 'NX');
@@ -37,9 +42,15 @@ export async function openReplayClock(deps: { redis: Redis; keys: Keys; logger: 
   let anchor = parsed.success ? parsed.data : fresh;
   if (anchor.wallMs < nowWall - REPLAY_STALE_MS) anchor = { ...anchor, wallMs: nowWall };
   if (anchor.speed !== args.speed) {
-    deps.logger.warn({ configured: args.speed, running: anchor.speed }, 'replay already running at another speed: joining it');
+    deps.logger.warn(
+      { configured: args.speed, running: anchor.speed },
+      'replay already running at another speed: joining it',
+    );
   }
-  const clock = new SimulatedClock({ startMs: anchor.marketMs + (nowWall - anchor.wallMs) * anchor.speed, speed: anchor.speed });
+  const clock = new SimulatedClock({
+    startMs: anchor.marketMs + (nowWall - anchor.wallMs) * anchor.speed,
+    speed: anchor.speed,
+  });
   deps.logger.info({ marketTime: new Date(clock.now()).toISOString(), speed: anchor.speed }, 'replay clock');
 
   const beat = () => {

@@ -86,7 +86,9 @@ export class SimulatedClock implements Clock {
   }
 
   private exactNow(): number {
-    const computed = this.isPaused ? this.anchorMarketMs : this.anchorMarketMs + (this.wallNow() - this.anchorWallMs) * this.currentSpeed;
+    const computed = this.isPaused
+      ? this.anchorMarketMs
+      : this.anchorMarketMs + (this.wallNow() - this.anchorWallMs) * this.currentSpeed;
     this.highWaterMs = Math.max(this.highWaterMs, computed);
     return this.highWaterMs;
   }

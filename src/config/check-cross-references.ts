@@ -45,8 +45,12 @@ const INPUTS: readonly Path[] = [
  * An unknown key changes no value, so it does not count.
  */
 export function crossReferenceInputsValid(payload: z.core.ParsePayload): boolean {
-  const overlaps = (a: readonly PropertyKey[], b: readonly PropertyKey[]) => a.slice(0, b.length).every((segment, i) => segment === b[i]) || b.slice(0, a.length).every((segment, i) => segment === a[i]);
-  return !payload.issues.some((issue) => issue.code !== 'unrecognized_keys' && INPUTS.some((input) => overlaps(issue.path ?? [], input)));
+  const overlaps = (a: readonly PropertyKey[], b: readonly PropertyKey[]) =>
+    a.slice(0, b.length).every((segment, i) => segment === b[i]) ||
+    b.slice(0, a.length).every((segment, i) => segment === a[i]);
+  return !payload.issues.some(
+    (issue) => issue.code !== 'unrecognized_keys' && INPUTS.some((input) => overlaps(issue.path ?? [], input)),
+  );
 }
 
 function checkModelReferences(config: Config, report: Report): void {
@@ -58,16 +62,26 @@ function checkModelReferences(config: Config, report: Report): void {
   ];
   for (const [path, ref] of refs) {
     if (ref.provider === RULES_PROVIDER) {
-      if (ref.model !== RULES_PROVIDER) report([...path, 'model'], `the built-in provider "${RULES_PROVIDER}" has only the model "${RULES_PROVIDER}", got ${ref.model}`);
+      if (ref.model !== RULES_PROVIDER)
+        report(
+          [...path, 'model'],
+          `the built-in provider "${RULES_PROVIDER}" has only the model "${RULES_PROVIDER}", got ${ref.model}`,
+        );
     } else if (!providers.includes(ref.provider)) {
-      report([...path, 'provider'], `unknown provider ${ref.provider} (expected ${known}; define it under llm.providers)`);
+      report(
+        [...path, 'provider'],
+        `unknown provider ${ref.provider} (expected ${known}; define it under llm.providers)`,
+      );
     }
   }
   if (config.agents.sentiment.enabled && config.agents.sentiment.models.length === 0) {
     report(['agents', 'sentiment', 'models'], 'at least one model is required when agents.sentiment.enabled is true');
   }
   const { primary, fallback } = config.coordinator.resolver;
-  for (const [key, name] of [['primary', primary], ['fallback', fallback]] as const) {
+  for (const [key, name] of [
+    ['primary', primary],
+    ['fallback', fallback],
+  ] as const) {
     if (name !== null && !providers.includes(name)) {
       report(['coordinator', 'resolver', key], `unknown provider ${name} (expected one of ${providers.join('|')})`);
     }
@@ -81,16 +95,27 @@ function checkTradingMode(config: Config, report: Report): void {
     report(['execution', 'exchange'], `app.mode is live, so the exchange must be kraken, got ${exchange}`);
   }
   if (mode === 'paper' && exchange !== 'paper') {
-    report(['execution', 'exchange'], `app.mode is paper, so the exchange must be paper, got ${exchange} (set app.mode: live to trade on Kraken)`);
+    report(
+      ['execution', 'exchange'],
+      `app.mode is paper, so the exchange must be paper, got ${exchange} (set app.mode: live to trade on Kraken)`,
+    );
   }
   if (exchange === 'kraken') {
-    if (kraken.apiKey === '') report(['execution', 'kraken', 'apiKey'], 'required when execution.exchange is kraken (set KRAKEN_API_KEY)');
-    if (kraken.apiSecret === '') report(['execution', 'kraken', 'apiSecret'], 'required when execution.exchange is kraken (set KRAKEN_API_SECRET)');
+    if (kraken.apiKey === '')
+      report(['execution', 'kraken', 'apiKey'], 'required when execution.exchange is kraken (set KRAKEN_API_KEY)');
+    if (kraken.apiSecret === '')
+      report(
+        ['execution', 'kraken', 'apiSecret'],
+        'required when execution.exchange is kraken (set KRAKEN_API_SECRET)',
+      );
   }
   // Kraken offers margin to Intermediate and Pro clients only ("Client eligibility for margin
   // trading services", support.kraken.com/hc/en-us/articles/4402532394260).
   if (config.execution.margin && exchange === 'kraken' && kraken.tier === 'starter') {
-    report(['execution', 'margin'], 'Kraken offers margin only to Intermediate and Pro verified clients, and execution.kraken.tier is starter (set margin: false, or the tier the account has)');
+    report(
+      ['execution', 'margin'],
+      'Kraken offers margin only to Intermediate and Pro verified clients, and execution.kraken.tier is starter (set margin: false, or the tier the account has)',
+    );
   }
 }
 
@@ -99,19 +124,28 @@ function checkSymbols(config: Config, report: Report): void {
   const assets = new Set([cashAsset, ...pairs.map((pair) => pair.split('/')[0])]);
   for (const asset of Object.keys(config.portfolio.targets)) {
     if (!assets.has(asset)) {
-      report(['portfolio', 'targets', asset], `${asset} is neither symbols.cashAsset nor the base of a pair in symbols.pairs (${pairs.join(', ')})`);
+      report(
+        ['portfolio', 'targets', asset],
+        `${asset} is neither symbols.cashAsset nor the base of a pair in symbols.pairs (${pairs.join(', ')})`,
+      );
     }
   }
   if (config.marketData.source === 'replay') {
     for (const pair of pairs) {
       if (!config.marketData.replay.files[pair]) {
-        report(['marketData', 'replay', 'files'], `no replay file for ${pair} (every pair of symbols.pairs needs one when marketData.source is replay)`);
+        report(
+          ['marketData', 'replay', 'files'],
+          `no replay file for ${pair} (every pair of symbols.pairs needs one when marketData.source is replay)`,
+        );
       }
     }
   }
   const { minCandles } = config.agents.ta;
   if (minCandles > config.marketData.historyCandles) {
-    report(['agents', 'ta', 'minCandles'], `${minCandles} exceeds marketData.historyCandles (${config.marketData.historyCandles}); TA would never run`);
+    report(
+      ['agents', 'ta', 'minCandles'],
+      `${minCandles} exceeds marketData.historyCandles (${config.marketData.historyCandles}); TA would never run`,
+    );
   }
 }
 
@@ -120,7 +154,10 @@ function checkFreshness(config: Config, report: Report): void {
     const schedule = config.schedules[task];
     const windowMs = config.coordinator.freshnessMs[task];
     if (schedule.enabled && windowMs < schedule.everyMs) {
-      report(['coordinator', 'freshnessMs', task], `${windowMs} is shorter than schedules.${task}.everyMs (${schedule.everyMs}); every ${task} output would be stale`);
+      report(
+        ['coordinator', 'freshnessMs', task],
+        `${windowMs} is shorter than schedules.${task}.everyMs (${schedule.everyMs}); every ${task} output would be stale`,
+      );
     }
   }
 }

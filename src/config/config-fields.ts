@@ -34,7 +34,8 @@ export function decimalAmount(bounds: { min?: string; max?: string } = {}) {
       const amount = new Decimal(value);
       const tooSmall = bounds.min !== undefined && amount.lt(bounds.min);
       const tooBig = bounds.max !== undefined && amount.gt(bounds.max);
-      if (tooSmall || tooBig) ctx.addIssue({ code: 'custom', message: `"${value}" is out of range (${describeAmountBounds(bounds)})` });
+      if (tooSmall || tooBig)
+        ctx.addIssue({ code: 'custom', message: `"${value}" is out of range (${describeAmountBounds(bounds)})` });
     });
 }
 

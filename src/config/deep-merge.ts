@@ -8,7 +8,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * paths in `replaceWhole`; anything else in the overlay (a scalar, a list, null) replaces what
  * the base had. Neither input is modified.
  */
-export function deepMerge(base: unknown, overlay: unknown, replaceWhole: ReadonlySet<string> = new Set(), path = ''): unknown {
+export function deepMerge(
+  base: unknown,
+  overlay: unknown,
+  replaceWhole: ReadonlySet<string> = new Set(),
+  path = '',
+): unknown {
   if (overlay === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(overlay) || replaceWhole.has(path)) return overlay;
   const out: Record<string, unknown> = { ...base };

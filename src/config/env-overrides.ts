@@ -22,7 +22,9 @@ export interface EnvOverrideResult {
  * where the schema expects a string; `[a, b]` and `{…}` give a list or a mapping.
  */
 export function applyEnvOverrides(tree: unknown, env: NodeJS.ProcessEnv, schema: z.ZodType): EnvOverrideResult {
-  const names = Object.keys(env).filter((name) => name.startsWith(ENV_OVERRIDE_PREFIX) && env[name] !== undefined).sort();
+  const names = Object.keys(env)
+    .filter((name) => name.startsWith(ENV_OVERRIDE_PREFIX) && env[name] !== undefined)
+    .sort();
   const violations: ConfigViolation[] = [];
   let out = tree;
   for (const name of names) {
@@ -42,7 +44,10 @@ function resolvePath(tree: unknown, segments: string[], schema: z.ZodType): (str
   const path: (string | number)[] = [];
   let node = tree;
   for (const segment of segments) {
-    const key = Array.isArray(node) && /^\d+$/.test(segment) ? Number(segment) : keyFor(segment, node, allowedKeys(schemaAtPath(schema, path)));
+    const key =
+      Array.isArray(node) && /^\d+$/.test(segment)
+        ? Number(segment)
+        : keyFor(segment, node, allowedKeys(schemaAtPath(schema, path)));
     path.push(key);
     node = isPlainObject(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[key] : undefined;
   }
@@ -56,7 +61,10 @@ function keyFor(segment: string, node: unknown, schemaKeys: string[]): string {
 
 /** `maxLeverage` → `MAX_LEVERAGE`, `inputUsdPerMTok` → `INPUT_USD_PER_M_TOK`. */
 export function toScreamingSnake(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .toUpperCase();
 }
 
 /** `MAX_LEVERAGE` → `maxLeverage`. */

@@ -29,18 +29,26 @@ function formatIssue(issue: Issue, schema: z.ZodType): ConfigViolation[] {
       const known = allowedKeys(schemaAtPath(schema, path));
       return issue.keys.map((key) => {
         const hint = closestKey(key, known);
-        return { path: formatPath([...path, key]), message: hint ? `unknown key (did you mean ${hint}?)` : 'unknown key' };
+        return {
+          path: formatPath([...path, key]),
+          message: hint ? `unknown key (did you mean ${hint}?)` : 'unknown key',
+        };
       });
     }
     case 'too_big':
     case 'too_small':
       return at(describeRange(issue, schema));
     case 'invalid_value':
-      return at(`expected ${issue.values.length === 1 ? String(issue.values[0]) : `one of ${issue.values.map(String).join('|')}`}, got ${shown}`);
+      return at(
+        `expected ${issue.values.length === 1 ? String(issue.values[0]) : `one of ${issue.values.map(String).join('|')}`}, got ${shown}`,
+      );
     case 'invalid_union':
       if ('options' in issue && Array.isArray(issue.options) && issue.options.length > 0) {
         // A discriminated union: the issue sits at the discriminator, its input is the whole object.
-        const got = 'discriminator' in issue && typeof issue.discriminator === 'string' && isPlainObject(issue.input) ? issue.input[issue.discriminator] : issue.input;
+        const got =
+          'discriminator' in issue && typeof issue.discriminator === 'string' && isPlainObject(issue.input)
+            ? issue.input[issue.discriminator]
+            : issue.input;
         return at(`expected one of ${issue.options.map(String).join('|')}, got ${showValue(path, got)}`);
       }
       return at(`matches none of the allowed forms, got ${typeName(issue.input)}`);
@@ -57,7 +65,9 @@ function formatIssue(issue: Issue, schema: z.ZodType): ConfigViolation[] {
     }
     case 'custom':
       // A refinement's message says what is expected; show what was given when it does not.
-      return at(/^expected /.test(issue.message) && isScalar(issue.input) ? `${issue.message}, got ${shown}` : issue.message);
+      return at(
+        /^expected /.test(issue.message) && isScalar(issue.input) ? `${issue.message}, got ${shown}` : issue.message,
+      );
     case 'not_multiple_of':
       return at(`${shown} is not a multiple of ${String(issue.divisor)}`);
     default:
@@ -68,15 +78,18 @@ function formatIssue(issue: Issue, schema: z.ZodType): ConfigViolation[] {
 function describeRange(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, schema: z.ZodType): string {
   const bounds: Bounds = boundsOf(schemaAtPath(schema, issue.path));
   // The issue itself knows the bound it broke, in case the schema could not be walked.
-  if (issue.code === 'too_big' && !bounds.max) bounds.max = { value: Number(issue.maximum), inclusive: issue.inclusive ?? true };
-  if (issue.code === 'too_small' && !bounds.min) bounds.min = { value: Number(issue.minimum), inclusive: issue.inclusive ?? true };
+  if (issue.code === 'too_big' && !bounds.max)
+    bounds.max = { value: Number(issue.maximum), inclusive: issue.inclusive ?? true };
+  if (issue.code === 'too_small' && !bounds.min)
+    bounds.min = { value: Number(issue.minimum), inclusive: issue.inclusive ?? true };
   const input = issue.input;
   switch (issue.origin) {
     case 'array':
     case 'set':
       return `${Array.isArray(input) ? `${input.length} items` : 'the number of items'} is out of range (${describeBounds(bounds, 'item')})`;
     case 'string':
-      if (input === '' && issue.code === 'too_small') return `must not be empty (${describeBounds(bounds, 'character')})`;
+      if (input === '' && issue.code === 'too_small')
+        return `must not be empty (${describeBounds(bounds, 'character')})`;
       return `${typeof input === 'string' ? `${input.length} characters` : 'the length'} is out of range (${describeBounds(bounds, 'character')})`;
     default:
       return `${typeof input === 'number' || typeof input === 'bigint' ? String(input) : 'value'} is out of range (${describeBounds(bounds)})`;
@@ -88,7 +101,9 @@ export function describeBounds({ min, max }: Bounds, noun = ''): string {
   const last = max?.value ?? min?.value;
   const unit = noun === '' ? '' : ` ${noun}${last === 1 ? '' : 's'}`;
   if (min?.inclusive && max?.inclusive) {
-    return min.value === max.value ? `allowed exactly ${min.value}${unit}` : `allowed ${min.value} to ${max.value}${unit}`;
+    return min.value === max.value
+      ? `allowed exactly ${min.value}${unit}`
+      : `allowed ${min.value} to ${max.value}${unit}`;
   }
   const parts: string[] = [];
   if (min) parts.push(`${min.inclusive ? 'at least' : 'above'} ${min.value}`);
@@ -149,7 +164,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }

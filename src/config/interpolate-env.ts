@@ -29,7 +29,8 @@ export function interpolateEnv(tree: unknown, env: NodeJS.ProcessEnv, schema: z.
 
   const visit = (node: unknown, path: (string | number)[]): unknown => {
     if (Array.isArray(node)) return node.map((item, i) => visit(item, [...path, i]));
-    if (isPlainObject(node)) return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, visit(v, [...path, k])]));
+    if (isPlainObject(node))
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, visit(v, [...path, k])]));
     if (typeof node !== 'string' || !node.includes('$')) return node;
 
     const problems: string[] = [];

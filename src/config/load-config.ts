@@ -91,7 +91,10 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     violations.push(...formatViolations(parsed.error.issues).filter((v) => !reported.has(v.path)));
   }
   if (violations.length > 0 || !parsed.success) {
-    throw new ConfigError(violations.map((v) => ({ path: v.path, message: redactSecrets(v.message, env) })), layers);
+    throw new ConfigError(
+      violations.map((v) => ({ path: v.path, message: redactSecrets(v.message, env) })),
+      layers,
+    );
   }
   return { config: parsed.data, layers };
 }

@@ -17,7 +17,8 @@ export function maskSecrets<T>(tree: T): T {
 function mask(node: unknown, key: string | undefined): unknown {
   if (Array.isArray(node)) return node.map((item) => mask(item, undefined));
   // Every value of a `headers` mapping (alerts.webhooks[].headers) is a secret, whatever its header is called.
-  if (key === 'headers' && isPlainObject(node)) return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, v === '' ? v : MASK]));
+  if (key === 'headers' && isPlainObject(node))
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, v === '' ? v : MASK]));
   if (isPlainObject(node)) return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, mask(v, k)]));
   if (key !== undefined && SECRET_KEY.test(key) && node !== '' && node !== undefined && node !== null) return MASK;
   if (typeof node === 'string') return maskQueryValues(redactUrl(node));

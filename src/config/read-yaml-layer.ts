@@ -26,7 +26,15 @@ export function readYamlLayer(file: string, label: string): YamlLayer {
   const data: unknown = doc.toJS();
   if (data === null || data === undefined) return { data: {}, violations: [] };
   if (!isPlainObject(data)) {
-    return { data: {}, violations: [{ path: label, message: `expected a mapping of sections at the top level, got ${Array.isArray(data) ? 'a list' : typeof data}` }] };
+    return {
+      data: {},
+      violations: [
+        {
+          path: label,
+          message: `expected a mapping of sections at the top level, got ${Array.isArray(data) ? 'a list' : typeof data}`,
+        },
+      ],
+    };
   }
   return { data, violations: [] };
 }

@@ -4,7 +4,14 @@ import { z } from 'zod';
 export function unwrapSchema(schema: z.ZodType): z.ZodType {
   let current: z.ZodType = schema;
   for (;;) {
-    if (current instanceof z.ZodDefault || current instanceof z.ZodPrefault || current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodReadonly || current instanceof z.ZodCatch) {
+    if (
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault ||
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodNullable ||
+      current instanceof z.ZodReadonly ||
+      current instanceof z.ZodCatch
+    ) {
       current = current.unwrap() as z.ZodType;
     } else if (current instanceof z.ZodPipe) {
       current = current.in as z.ZodType;
@@ -23,7 +30,9 @@ export function schemaAtPath(root: z.ZodType, path: readonly PropertyKey[]): z.Z
   for (const [i, segment] of path.entries()) {
     if (current instanceof z.ZodUnion) {
       const rest = path.slice(i);
-      return (current.options as z.ZodType[]).map((option) => schemaAtPath(option, rest)).find((found) => found !== undefined);
+      return (current.options as z.ZodType[])
+        .map((option) => schemaAtPath(option, rest))
+        .find((found) => found !== undefined);
     }
     current = childSchema(current, segment);
     if (current === undefined) return undefined;
@@ -33,7 +42,8 @@ export function schemaAtPath(root: z.ZodType, path: readonly PropertyKey[]): z.Z
 }
 
 function childSchema(schema: z.ZodType | undefined, segment: PropertyKey): z.ZodType | undefined {
-  if (schema instanceof z.ZodObject) return Object.hasOwn(schema.shape, segment) ? (schema.shape[segment as string] as z.ZodType) : undefined;
+  if (schema instanceof z.ZodObject)
+    return Object.hasOwn(schema.shape, segment) ? (schema.shape[segment as string] as z.ZodType) : undefined;
   if (schema instanceof z.ZodRecord) return schema.valueType as z.ZodType;
   if (schema instanceof z.ZodArray) return typeof segment === 'number' ? (schema.element as z.ZodType) : undefined;
   return undefined;
@@ -43,7 +53,8 @@ function childSchema(schema: z.ZodType | undefined, segment: PropertyKey): z.Zod
 export function allowedKeys(schema: z.ZodType | undefined): string[] {
   const inner = schema === undefined ? undefined : unwrapSchema(schema);
   if (inner instanceof z.ZodObject) return Object.keys(inner.shape);
-  if (inner instanceof z.ZodUnion) return [...new Set((inner.options as z.ZodType[]).flatMap((option) => allowedKeys(option)))];
+  if (inner instanceof z.ZodUnion)
+    return [...new Set((inner.options as z.ZodType[]).flatMap((option) => allowedKeys(option)))];
   return [];
 }
 
@@ -61,10 +72,12 @@ export function boundsOf(schema: z.ZodType | undefined): Bounds {
     const def = check._zod.def;
     switch (def.check) {
       case 'greater_than':
-        if ('value' in def && typeof def.value === 'number' && 'inclusive' in def) bounds.min = { value: def.value, inclusive: Boolean(def.inclusive) };
+        if ('value' in def && typeof def.value === 'number' && 'inclusive' in def)
+          bounds.min = { value: def.value, inclusive: Boolean(def.inclusive) };
         break;
       case 'less_than':
-        if ('value' in def && typeof def.value === 'number' && 'inclusive' in def) bounds.max = { value: def.value, inclusive: Boolean(def.inclusive) };
+        if ('value' in def && typeof def.value === 'number' && 'inclusive' in def)
+          bounds.max = { value: def.value, inclusive: Boolean(def.inclusive) };
         break;
       case 'min_length':
         if ('minimum' in def && typeof def.minimum === 'number') bounds.min = { value: def.minimum, inclusive: true };

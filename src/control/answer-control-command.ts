@@ -14,7 +14,10 @@ export const CommandBody = z
     reason: z
       .string()
       .max(500)
-      .refine((reason) => ![...reason].some(isUnsafeInText), 'must not contain control or bidirectional-override characters')
+      .refine(
+        (reason) => ![...reason].some(isUnsafeInText),
+        'must not contain control or bidirectional-override characters',
+      )
       .default(''),
     cancelOrders: z.boolean().default(false),
     flatten: z.boolean().default(false),
@@ -33,7 +36,13 @@ function isUnsafeInText(char: string): boolean {
  * named); applied as `requestedBy`, it answers the transition, 409 when the control plane
  * refuses it (e.g. resume while HALTED), 503 when it could not be applied.
  */
-export async function answerControlCommand(res: Response, deps: { control: Pick<ControlPlane, 'apply'>; logger: Logger }, name: string, body: unknown, requestedBy: string): Promise<void> {
+export async function answerControlCommand(
+  res: Response,
+  deps: { control: Pick<ControlPlane, 'apply'>; logger: Logger },
+  name: string,
+  body: unknown,
+  requestedBy: string,
+): Promise<void> {
   const command = ControlCommand.safeParse(name);
   if (!command.success) {
     res.status(404).json({ error: `unknown command "${name}"; commands: ${ControlCommand.options.join(', ')}` });
@@ -41,12 +50,24 @@ export async function answerControlCommand(res: Response, deps: { control: Pick<
   }
   const options = CommandBody.safeParse(body ?? {});
   if (!options.success) {
-    res.status(400).json({ error: options.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') });
+    res
+      .status(400)
+      .json({ error: options.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ') });
     return;
   }
   try {
     const result = await deps.control.apply(command.data, { requestedBy, ...options.data });
-    deps.logger.info({ command: command.data, requestedBy, from: result.from, to: result.to, cancelOrders: options.data.cancelOrders, flatten: options.data.flatten }, 'control command applied');
+    deps.logger.info(
+      {
+        command: command.data,
+        requestedBy,
+        from: result.from,
+        to: result.to,
+        cancelOrders: options.data.cancelOrders,
+        flatten: options.data.flatten,
+      },
+      'control command applied',
+    );
     res.json(result);
   } catch (err) {
     if (err instanceof TriplegainError && err.code === 'COMMAND_REFUSED') {

@@ -9,7 +9,11 @@ export type ManualTrades = Pick<TradeDesk, 'open' | 'close' | 'cancel'>;
 export const TRADE_ACTIONS = ['open', 'close', 'cancel'] as const;
 
 /** HTTP status of a refused trade request, by error code; anything else is 503. */
-const TRADE_ERROR_STATUS: Partial<Record<string, number>> = { INPUT_INVALID: 400, NOT_FOUND: 404, COMMAND_REFUSED: 409 };
+const TRADE_ERROR_STATUS: Partial<Record<string, number>> = {
+  INPUT_INVALID: 400,
+  NOT_FOUND: 404,
+  COMMAND_REFUSED: 409,
+};
 
 /**
  * Answers one manual trade request, for the control API and the status page alike: the body is
@@ -19,10 +23,18 @@ const TRADE_ERROR_STATUS: Partial<Record<string, number>> = { INPUT_INVALID: 400
  * (bad input), 404 (unknown action; no such pair's price, position or order), 409 (HALTED), or
  * 503 (no trade desk in this process, the database or Redis down).
  */
-export async function answerTradeRequest(res: Response, deps: { trades?: ManualTrades | undefined; logger: Logger }, actionName: string, body: unknown, requestedBy: string): Promise<void> {
+export async function answerTradeRequest(
+  res: Response,
+  deps: { trades?: ManualTrades | undefined; logger: Logger },
+  actionName: string,
+  body: unknown,
+  requestedBy: string,
+): Promise<void> {
   const action = TRADE_ACTIONS.find((a) => a === actionName);
   if (!action) {
-    res.status(404).json({ error: `unknown trade action "${actionName}"; actions: ${TRADE_ACTIONS.join(', ')}`, code: 'NOT_FOUND' });
+    res
+      .status(404)
+      .json({ error: `unknown trade action "${actionName}"; actions: ${TRADE_ACTIONS.join(', ')}`, code: 'NOT_FOUND' });
     return;
   }
   if (!deps.trades) {
@@ -37,6 +49,11 @@ export async function answerTradeRequest(res: Response, deps: { trades?: ManualT
     const status = TRADE_ERROR_STATUS[code] ?? 503;
     if (status === 503) deps.logger.error({ err: describeError(err), action, requestedBy }, 'manual trade failed');
     // Our own errors say what to do; anything else stays in the log (no internals in an answer).
-    res.status(status).json({ error: err instanceof TriplegainError ? err.message : 'the trade request failed: see the dashboard log', code });
+    res
+      .status(status)
+      .json({
+        error: err instanceof TriplegainError ? err.message : 'the trade request failed: see the dashboard log',
+        code,
+      });
   }
 }

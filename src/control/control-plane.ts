@@ -84,7 +84,10 @@ export class ControlPlane {
     const parsed = ControlStateRecord.safeParse(hash);
     if (!parsed.success) {
       // An unreadable state must not read as RUNNING.
-      throw new TriplegainError('DATA_INVALID', `control state in ${this.deps.keys.controlState} is unreadable: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+      throw new TriplegainError(
+        'DATA_INVALID',
+        `control state in ${this.deps.keys.controlState} is unreadable: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+      );
     }
     return parsed.data;
   }
@@ -99,7 +102,10 @@ export class ControlPlane {
   async known(): Promise<ControlStateRecord> {
     const hash = await this.deps.redis.hgetall(this.deps.keys.controlState);
     if (Object.keys(hash).length === 0) {
-      throw new TriplegainError('CONTROL_STATE_UNKNOWN', `no control state in ${this.deps.keys.controlState}: trading waits until it is restored from system_events`);
+      throw new TriplegainError(
+        'CONTROL_STATE_UNKNOWN',
+        `no control state in ${this.deps.keys.controlState}: trading waits until it is restored from system_events`,
+      );
     }
     return this.current();
   }
@@ -126,9 +132,14 @@ export class ControlPlane {
         cancelOrders: command === 'halt' && (options.cancelOrders ?? false),
         flatten: command === 'halt' && (options.flatten ?? false),
       };
-      const written = await compareAndSetScript.run(this.deps.redis, [this.deps.keys.controlState], [String(current.version), ...Object.entries(toControlHash(next)).flat()]);
+      const written = await compareAndSetScript.run(
+        this.deps.redis,
+        [this.deps.keys.controlState],
+        [String(current.version), ...Object.entries(toControlHash(next)).flat()],
+      );
       if (written === 1) break;
-      if (attempt >= 50) throw new TriplegainError('BUSY', 'control state keeps changing under this command; try again');
+      if (attempt >= 50)
+        throw new TriplegainError('BUSY', 'control state keeps changing under this command; try again');
     }
 
     const pausedQueues = await this.reconcileQueues(next.state);
@@ -145,9 +156,20 @@ export class ControlPlane {
       version: next.version,
     });
     await this.deps.bus
-      .publish('coordinator.state_changed', payload, { priority: next.state === 'RUNNING' ? 'normal' : 'urgent', source: 'control' })
-      .catch((err: unknown) => this.deps.logger.error({ err: describeError(err) }, 'state change not announced (the state itself is in force)'));
-    this.deps.logger.warn({ from, to: next.state, command, requestedBy: next.requestedBy, pausedQueues, stillInFlight }, 'trading state changed');
+      .publish('coordinator.state_changed', payload, {
+        priority: next.state === 'RUNNING' ? 'normal' : 'urgent',
+        source: 'control',
+      })
+      .catch((err: unknown) =>
+        this.deps.logger.error(
+          { err: describeError(err) },
+          'state change not announced (the state itself is in force)',
+        ),
+      );
+    this.deps.logger.warn(
+      { from, to: next.state, command, requestedBy: next.requestedBy, pausedQueues, stillInFlight },
+      'trading state changed',
+    );
     return { from, to: next.state, version: next.version, pausedQueues, stillInFlight };
   }
 
@@ -185,7 +207,11 @@ export class ControlPlane {
         }
       }),
     );
-    return { ...current, pausedQueues: paused.filter((n): n is QueueName => n !== undefined), submissionsInFlight: await submissionsInFlight(this.deps.redis, this.deps.keys) };
+    return {
+      ...current,
+      pausedQueues: paused.filter((n): n is QueueName => n !== undefined),
+      submissionsInFlight: await submissionsInFlight(this.deps.redis, this.deps.keys),
+    };
   }
 
   /**
@@ -206,7 +232,11 @@ export class ControlPlane {
     const recorded = await lastRecordedPayload(db, CoordinatorStateChanged);
     if (!recorded) {
       // Written, so that a state missing later means lost, never "not yet set".
-      await compareAndSetScript.run(this.deps.redis, [this.deps.keys.controlState], ['0', ...Object.entries(toControlHash(INITIAL_CONTROL_STATE)).flat()]);
+      await compareAndSetScript.run(
+        this.deps.redis,
+        [this.deps.keys.controlState],
+        ['0', ...Object.entries(toControlHash(INITIAL_CONTROL_STATE)).flat()],
+      );
       const state = (await this.current()).state;
       await this.reconcileQueues(state);
       return { state, source: 'initial' };
@@ -222,7 +252,11 @@ export class ControlPlane {
       cancelOrders: last.cancelOrders,
       flatten: last.flatten,
     };
-    await compareAndSetScript.run(this.deps.redis, [this.deps.keys.controlState], ['0', ...Object.entries(toControlHash(restored)).flat()]);
+    await compareAndSetScript.run(
+      this.deps.redis,
+      [this.deps.keys.controlState],
+      ['0', ...Object.entries(toControlHash(restored)).flat()],
+    );
     const state = (await this.current()).state;
     await this.reconcileQueues(state);
     this.deps.logger.warn({ state, version: restored.version }, 'trading state restored from the database');

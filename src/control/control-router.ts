@@ -23,10 +23,23 @@ import type { ControlPlane } from './control-plane.ts';
  * known (a denial included), 202 while still pending; a refused request is `{ error, code }`
  * with 400 (bad input), 404 (no such pair's price, position or order), 409 (HALTED) or 503.
  */
-export function createControlRouter(deps: { control: ControlPlane; token: string; status: () => Promise<StatusDocument>; logger: Logger; trades?: ManualTrades; onAuthFailure?: (address: string) => void }): Router {
+export function createControlRouter(deps: {
+  control: ControlPlane;
+  token: string;
+  status: () => Promise<StatusDocument>;
+  logger: Logger;
+  trades?: ManualTrades;
+  onAuthFailure?: (address: string) => void;
+}): Router {
   const router = express.Router();
   // Authentication first: nothing, not even a body parse, runs for a caller without the token.
-  router.use(bearerAuth({ token: deps.token, offMessage: 'the control API is off: set CONTROL_API_TOKEN (control.token)', onFailure: deps.onAuthFailure }));
+  router.use(
+    bearerAuth({
+      token: deps.token,
+      offMessage: 'the control API is off: set CONTROL_API_TOKEN (control.token)',
+      onFailure: deps.onAuthFailure,
+    }),
+  );
   router.use(jsonBodyOnly, express.json({ limit: '8kb' }));
   // A body that cannot be read (not JSON, too large, an unsupported or broken Content-Encoding
   // or charset) gets a JSON answer saying so, not express's HTML page with a stack trace.
@@ -48,6 +61,8 @@ export function createControlRouter(deps: { control: ControlPlane; token: string
     await answerTradeRequest(res, deps, req.params.action, req.body, 'http');
   });
 
-  router.post('/:command', (req: Request<{ command: string }>, res: Response) => answerControlCommand(res, deps, req.params.command, req.body, 'http'));
+  router.post('/:command', (req: Request<{ command: string }>, res: Response) =>
+    answerControlCommand(res, deps, req.params.command, req.body, 'http'),
+  );
   return router;
 }

@@ -28,12 +28,20 @@ return now
  *
  * @returns the mark's time (ms, Redis clock), to pass to `clearProtectionPending`.
  */
-export async function markProtectionPending(redis: Redis, keys: Pick<Keys, 'protectionPending'>, reason: string): Promise<number> {
+export async function markProtectionPending(
+  redis: Redis,
+  keys: Pick<Keys, 'protectionPending'>,
+  reason: string,
+): Promise<number> {
   return Number(await markScript.run(redis, [keys.protectionPending], [reason]));
 }
 
 /** Clears every reason marked at or before `markedAtMs` (Redis clock): the positions were protected after them. */
-export async function clearProtectionPending(redis: Redis, keys: Pick<Keys, 'protectionPending'>, markedAtMs: number): Promise<void> {
+export async function clearProtectionPending(
+  redis: Redis,
+  keys: Pick<Keys, 'protectionPending'>,
+  markedAtMs: number,
+): Promise<void> {
   await redis.zremrangebyscore(keys.protectionPending, '-inf', markedAtMs);
 }
 

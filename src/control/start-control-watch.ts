@@ -42,7 +42,12 @@ export interface ControlWatch {
  * fails (Redis down) is tried again at the next beat and logged once per outage.
  */
 export function startControlWatch(deps: ControlWatchDeps): ControlWatch {
-  const queues = new Map<QueueName, Queue>(managedQueues.map((name) => [name, new Queue(name, { connection: deps.connection, prefix: deps.keys.queuePrefix })]));
+  const queues = new Map<QueueName, Queue>(
+    managedQueues.map((name) => [
+      name,
+      new Queue(name, { connection: deps.connection, prefix: deps.keys.queuePrefix }),
+    ]),
+  );
   for (const queue of queues.values()) queue.on('error', () => undefined);
   let failingSince: number | null = null;
   let failures = 0;
@@ -59,7 +64,10 @@ export function startControlWatch(deps: ControlWatchDeps): ControlWatch {
       failures += 1;
       if (failingSince === null) {
         failingSince = Date.now();
-        deps.logger.error({ err: describeError(err) }, 'control watch: cannot read the trading state (no order is admitted meanwhile)');
+        deps.logger.error(
+          { err: describeError(err) },
+          'control watch: cannot read the trading state (no order is admitted meanwhile)',
+        );
       }
     }
   };
@@ -88,7 +96,10 @@ async function checkOnce(deps: ControlWatchDeps, queues: Map<QueueName, Queue>):
     const queue = queues.get(name)!;
     if (await queue.isPaused()) continue;
     await queue.pause();
-    deps.logger.warn({ queue: name, state }, 'control watch: a managed queue was resumed behind the control plane; paused again');
+    deps.logger.warn(
+      { queue: name, state },
+      'control watch: a managed queue was resumed behind the control plane; paused again',
+    );
     await appendSystemEvent(deps.db, {
       type: 'control.queue_repaused',
       severity: 'warning',
@@ -104,7 +115,10 @@ async function restoreIfMissing(deps: ControlWatchDeps): Promise<boolean> {
   if ((await deps.redis.exists(deps.keys.controlState)) === 1) return false;
   const recovered = await deps.control.recover(deps.db);
   if (recovered.source === 'redis') return false;
-  deps.logger.warn({ state: recovered.state, from: recovered.source }, 'control watch: the trading state was missing from Redis; restored');
+  deps.logger.warn(
+    { state: recovered.state, from: recovered.source },
+    'control watch: the trading state was missing from Redis; restored',
+  );
   await appendSystemEvent(deps.db, {
     type: 'control.state_restored',
     severity: 'warning',

@@ -40,9 +40,16 @@ export type SubmissionPermit = { admitted: true; leave(): Promise<void> } | { ad
  * @param ttlMs how long the submission may take at most (the exchange call's timeout plus a
  *   margin): a crashed worker's entry stops counting after it.
  */
-export async function enterSubmission(deps: { redis: Redis; keys: Keys; nowMs?: () => number }, args: { submissionId: string; intent: 'entry' | 'exit' | 'flatten'; ttlMs: number }): Promise<SubmissionPermit> {
+export async function enterSubmission(
+  deps: { redis: Redis; keys: Keys; nowMs?: () => number },
+  args: { submissionId: string; intent: 'entry' | 'exit' | 'flatten'; ttlMs: number },
+): Promise<SubmissionPermit> {
   const now = deps.nowMs?.() ?? Date.now();
-  const refused = (await enterScript.run(deps.redis, [deps.keys.controlState, deps.keys.submissionsInFlight, deps.keys.protectionPending], [args.submissionId, now + args.ttlMs, args.intent])) as string;
+  const refused = (await enterScript.run(
+    deps.redis,
+    [deps.keys.controlState, deps.keys.submissionsInFlight, deps.keys.protectionPending],
+    [args.submissionId, now + args.ttlMs, args.intent],
+  )) as string;
   if (refused !== '') return { admitted: false, state: refused };
   return {
     admitted: true,

@@ -71,9 +71,13 @@ export function applyConsensus(
   config: Pick<CoordinatorConfig, 'freshnessMs' | 'consensus'>,
   nowMs: number,
 ): Consensus {
-  if (!Number.isFinite(signal.confidence)) throw new RangeError(`signal confidence must be a finite number, got ${signal.confidence}`);
+  if (!Number.isFinite(signal.confidence))
+    throw new RangeError(`signal confidence must be a finite number, got ${signal.confidence}`);
   const direction = directionOfTrade(signal.action);
-  const agents = direction === undefined ? [] : Object.values(directionsOfAgents(freshOutputs(view, signal.symbol, config.freshnessMs, nowMs)));
+  const agents =
+    direction === undefined
+      ? []
+      : Object.values(directionsOfAgents(freshOutputs(view, signal.symbol, config.freshnessMs, nowMs)));
   const agreeing = agents.filter((d) => d === direction).length;
   const agreement = agents.length === 0 ? null : agreeing / agents.length;
   const multiplier = agreement === null ? 1 : consensusMultiplier(agreement, config.consensus);

@@ -7,11 +7,23 @@ import { AgentView } from './agent-view.ts';
  * domain functions' business (`freshOutputs`).
  */
 export async function buildAgentView(bus: Pick<Bus, 'latest'>, symbol: string): Promise<AgentView> {
-  const [ta, regime, sentiment] = await Promise.all([bus.latest('ta_signals', { symbol }), bus.latest('regime_updates', { symbol }), bus.latest('sentiment_updates', { symbol })]);
+  const [ta, regime, sentiment] = await Promise.all([
+    bus.latest('ta_signals', { symbol }),
+    bus.latest('regime_updates', { symbol }),
+    bus.latest('sentiment_updates', { symbol }),
+  ]);
   return AgentView.parse({
     symbol,
-    ...(ta && ta.type === 'ta.signal_emitted' ? { ta: { bias: ta.payload.bias, confidence: ta.payload.confidence, tsMs: ta.tsMs } } : {}),
-    ...(regime && regime.type === 'regime.detected' ? { regime: { regime: regime.payload.regime, confidence: regime.payload.confidence, tsMs: regime.tsMs } } : {}),
-    ...(sentiment && sentiment.type === 'sentiment.scored' ? { sentiment: { score: sentiment.payload.score, confidence: sentiment.payload.confidence, tsMs: sentiment.tsMs } } : {}),
+    ...(ta && ta.type === 'ta.signal_emitted'
+      ? { ta: { bias: ta.payload.bias, confidence: ta.payload.confidence, tsMs: ta.tsMs } }
+      : {}),
+    ...(regime && regime.type === 'regime.detected'
+      ? { regime: { regime: regime.payload.regime, confidence: regime.payload.confidence, tsMs: regime.tsMs } }
+      : {}),
+    ...(sentiment && sentiment.type === 'sentiment.scored'
+      ? {
+          sentiment: { score: sentiment.payload.score, confidence: sentiment.payload.confidence, tsMs: sentiment.tsMs },
+        }
+      : {}),
   });
 }

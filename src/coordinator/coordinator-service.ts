@@ -45,7 +45,6 @@ export interface CoordinatorDeps {
   riskQueue: Queue;
 }
 
-
 interface Handling {
   outcome: SignalOutcome;
   conflicts: Conflict[];
@@ -62,7 +61,9 @@ interface Handling {
  * proposal, handed to risk as a job keyed by the signal. Operator commands on
  * `coordinator_commands` are applied through the control plane.
  */
-export async function startCoordinator(deps: CoordinatorDeps): Promise<Subscription<'trading_signals' | 'coordinator_commands'>[]> {
+export async function startCoordinator(
+  deps: CoordinatorDeps,
+): Promise<Subscription<'trading_signals' | 'coordinator_commands'>[]> {
   const signals = await deps.bus.subscribe({
     topic: 'trading_signals',
     service: COORDINATOR_SERVICE,
@@ -74,10 +75,17 @@ export async function startCoordinator(deps: CoordinatorDeps): Promise<Subscript
     service: COORDINATOR_SERVICE,
     handler: async (message) => {
       const p = message.payload;
-      await deps.control.apply(p.command, { requestedBy: `bus:${p.requestedBy}`, reason: p.reason, cancelOrders: p.cancelOrders, flatten: p.flatten }).catch((err: unknown) => {
-        // A refused command (resume while HALTED) is the operator's answer, not a retry case.
-        deps.logger.warn({ command: p.command, err: String(err) }, 'coordinator command refused');
-      });
+      await deps.control
+        .apply(p.command, {
+          requestedBy: `bus:${p.requestedBy}`,
+          reason: p.reason,
+          cancelOrders: p.cancelOrders,
+          flatten: p.flatten,
+        })
+        .catch((err: unknown) => {
+          // A refused command (resume while HALTED) is the operator's answer, not a retry case.
+          deps.logger.warn({ command: p.command, err: String(err) }, 'coordinator command refused');
+        });
     },
   });
   return [signals, commands] as Subscription<'trading_signals' | 'coordinator_commands'>[];
@@ -85,7 +93,10 @@ export async function startCoordinator(deps: CoordinatorDeps): Promise<Subscript
 
 async function coordinate(deps: CoordinatorDeps, message: BusMessage<'decision.signal_emitted'>): Promise<void> {
   const signal = SignalUnderReview.parse({ ...pickTrade(message.payload), symbol: message.symbol });
-  const [existing] = await deps.db.select().from(coordinatorDecisions).where(eq(coordinatorDecisions.signalId, signal.signalId));
+  const [existing] = await deps.db
+    .select()
+    .from(coordinatorDecisions)
+    .where(eq(coordinatorDecisions.signalId, signal.signalId));
   if (existing) {
     // Redelivered: the stored handling stands; make sure its proposal reached risk.
     if (existing.proposal) await addRiskJob(deps.riskQueue, OrderProposal.parse(existing.proposal));
@@ -98,10 +109,17 @@ async function coordinate(deps: CoordinatorDeps, message: BusMessage<'decision.s
   let screen = screenSignal({ action: signal.action, state: control.state, level, stale });
   if (screen === 'halt') {
     // In force once applied; the wait for submissions under way is the halting CLI's business, not this handler's.
-    await deps.control.apply('halt', { requestedBy: 'degradation', reason: 'degradation level EMERGENCY', drainTimeoutMs: 0 });
+    await deps.control.apply('halt', {
+      requestedBy: 'degradation',
+      reason: 'degradation level EMERGENCY',
+      drainTimeoutMs: 0,
+    });
     screen = 'halted';
   }
-  const handling = screen === 'continue' ? await analyse(deps, signal, message.correlationId, nowMs) : { outcome: screen, conflicts: [], consensus: null, resolution: null, proposal: null };
+  const handling =
+    screen === 'continue'
+      ? await analyse(deps, signal, message.correlationId, nowMs)
+      : { outcome: screen, conflicts: [], consensus: null, resolution: null, proposal: null };
 
   const inserted = await deps.db
     .insert(coordinatorDecisions)
@@ -123,22 +141,48 @@ async function coordinate(deps: CoordinatorDeps, message: BusMessage<'decision.s
     .returning({ signalId: coordinatorDecisions.signalId });
   // Another replica stored its handling of the same signal first: that one stands.
   if (inserted.length === 0) return;
-  deps.logger.info({ signalId: signal.signalId, symbol: signal.symbol, action: signal.action, outcome: handling.outcome, conflicts: handling.conflicts.length }, 'signal coordinated');
+  deps.logger.info(
+    {
+      signalId: signal.signalId,
+      symbol: signal.symbol,
+      action: signal.action,
+      outcome: handling.outcome,
+      conflicts: handling.conflicts.length,
+    },
+    'signal coordinated',
+  );
   if (handling.proposal) await addRiskJob(deps.riskQueue, handling.proposal);
 }
 
-async function analyse(deps: CoordinatorDeps, signal: SignalUnderReview, correlationId: string, nowMs: number): Promise<Handling> {
+async function analyse(
+  deps: CoordinatorDeps,
+  signal: SignalUnderReview,
+  correlationId: string,
+  nowMs: number,
+): Promise<Handling> {
   const { coordinator } = deps.config;
   const [view, marketPrice] = await Promise.all([buildAgentView(deps.bus, signal.symbol), latestPrice(deps, signal)]);
   const regime = freshOutputs(view, signal.symbol, coordinator.freshnessMs, nowMs).regime?.regime ?? null;
 
   // A CLOSE, or a signal against the open position (SELL while long, BUY while short), exits it.
   const position = (await deps.portfolio.openPositions()).find((p) => p.symbol === signal.symbol);
-  const against = position && ((signal.action === 'SELL' && position.side === 'long') || (signal.action === 'BUY' && position.side === 'short'));
+  const against =
+    position &&
+    ((signal.action === 'SELL' && position.side === 'long') || (signal.action === 'BUY' && position.side === 'short'));
   if (signal.action === 'CLOSE' || against) {
-    if (!position) return { outcome: 'nothing_to_close', conflicts: [], consensus: null, resolution: null, proposal: null };
+    if (!position)
+      return { outcome: 'nothing_to_close', conflicts: [], consensus: null, resolution: null, proposal: null };
     const exit = { ...signal, action: 'CLOSE' as const };
-    const proposal = buildProposal({ signal: exit, correlationId, confidence: signal.confidence, regime, marketPrice, position, equityUsd: await deps.portfolio.equityUsd(), nowMs });
+    const proposal = buildProposal({
+      signal: exit,
+      correlationId,
+      confidence: signal.confidence,
+      regime,
+      marketPrice,
+      position,
+      equityUsd: await deps.portfolio.equityUsd(),
+      nowMs,
+    });
     return { outcome: 'proposed', conflicts: [], consensus: null, resolution: null, proposal };
   }
 
@@ -157,9 +201,18 @@ async function analyse(deps: CoordinatorDeps, signal: SignalUnderReview, correla
       correlationId,
       logger: deps.logger,
     });
-    if (resolution.action === 'wait' || resolution.action === 'abort') return { outcome: resolution.action, conflicts, consensus, resolution, proposal: null };
+    if (resolution.action === 'wait' || resolution.action === 'abort')
+      return { outcome: resolution.action, conflicts, consensus, resolution, proposal: null };
   }
-  const proposal = buildProposal({ signal, correlationId, confidence: consensus.confidence, resolution: resolution ?? undefined, regime, marketPrice, nowMs });
+  const proposal = buildProposal({
+    signal,
+    correlationId,
+    confidence: consensus.confidence,
+    resolution: resolution ?? undefined,
+    regime,
+    marketPrice,
+    nowMs,
+  });
   return { outcome: 'proposed', conflicts, consensus, resolution, proposal };
 }
 

@@ -29,10 +29,16 @@ export function directionOfTrade(action: TradeAction): 1 | -1 | undefined {
  * - regime: `trending_bull` 1, `trending_bear` -1, `ranging` / `volatile` / `quiet` 0;
  * - sentiment: score ≥ 0.2 → 1, score ≤ −0.2 → -1, in between 0 (`SENTIMENT_NEUTRAL_BAND`).
  */
-export function directionsOfAgents(outputs: FreshOutputs): { ta?: Direction; regime?: Direction; sentiment?: Direction } {
+export function directionsOfAgents(outputs: FreshOutputs): {
+  ta?: Direction;
+  regime?: Direction;
+  sentiment?: Direction;
+} {
   const directions: { ta?: Direction; regime?: Direction; sentiment?: Direction } = {};
   if (outputs.ta) directions.ta = outputs.ta.bias === 'long' ? 1 : outputs.ta.bias === 'short' ? -1 : 0;
-  if (outputs.regime) directions.regime = outputs.regime.regime === 'trending_bull' ? 1 : outputs.regime.regime === 'trending_bear' ? -1 : 0;
+  if (outputs.regime)
+    directions.regime =
+      outputs.regime.regime === 'trending_bull' ? 1 : outputs.regime.regime === 'trending_bear' ? -1 : 0;
   if (outputs.sentiment) {
     const { score } = outputs.sentiment;
     directions.sentiment = score >= SENTIMENT_NEUTRAL_BAND ? 1 : score <= -SENTIMENT_NEUTRAL_BAND ? -1 : 0;

@@ -16,12 +16,18 @@ export type FreshOutputs = Omit<AgentView, 'symbol'>;
  *
  * @throws ZodError when `view` does not match `AgentView` (a caller's bug, not data to ignore).
  */
-export function freshOutputs(view: AgentView, symbol: string, freshness: CoordinatorConfig['freshnessMs'], nowMs: number): FreshOutputs {
+export function freshOutputs(
+  view: AgentView,
+  symbol: string,
+  freshness: CoordinatorConfig['freshnessMs'],
+  nowMs: number,
+): FreshOutputs {
   const parsed = AgentView.parse(view);
   if (parsed.symbol !== symbol) return {};
   const fresh: FreshOutputs = {};
   if (parsed.ta && isFresh(parsed.ta.tsMs, freshness.ta, nowMs)) fresh.ta = parsed.ta;
   if (parsed.regime && isFresh(parsed.regime.tsMs, freshness.regime, nowMs)) fresh.regime = parsed.regime;
-  if (parsed.sentiment && isFresh(parsed.sentiment.tsMs, freshness.sentiment, nowMs)) fresh.sentiment = parsed.sentiment;
+  if (parsed.sentiment && isFresh(parsed.sentiment.tsMs, freshness.sentiment, nowMs))
+    fresh.sentiment = parsed.sentiment;
   return fresh;
 }

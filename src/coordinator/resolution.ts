@@ -60,10 +60,18 @@ export type Resolution = z.infer<typeof Resolution>;
  * words; unknown keys are dropped; a missing reasoning is allowed.
  */
 export const ResolverReply = z.object({
-  action: ResolutionAction.describe('proceed: trade the signal as it is; wait: do nothing now; modify: trade it smaller, see the other fields; abort: drop the signal. Only the actions listed as allowed may be chosen.'),
-  sizeCutPct: z.number().nullish().describe('modify only: cut the signal size by this percentage, 0 to 100 (0 keeps the size, 100 leaves nothing)'),
+  action: ResolutionAction.describe(
+    'proceed: trade the signal as it is; wait: do nothing now; modify: trade it smaller, see the other fields; abort: drop the signal. Only the actions listed as allowed may be chosen.',
+  ),
+  sizeCutPct: z
+    .number()
+    .nullish()
+    .describe('modify only: cut the signal size by this percentage, 0 to 100 (0 keeps the size, 100 leaves nothing)'),
   leverage: z.number().nullish().describe("modify only: leverage, at least 1 and at most the signal's leverage"),
-  entryPrice: z.union([DecimalString, z.number()]).nullish().describe('modify only: entry price as a decimal string, within the allowed distance of the market price'),
+  entryPrice: z
+    .union([DecimalString, z.number()])
+    .nullish()
+    .describe('modify only: entry price as a decimal string, within the allowed distance of the market price'),
   reasoning: z.string().optional().describe('One or two sentences on why'),
 });
 export type ResolverReply = z.infer<typeof ResolverReply>;
@@ -80,7 +88,10 @@ export type ResolverReply = z.infer<typeof ResolverReply>;
  * - BUY, SELL: `proceed`, `wait`, `abort`, and `modify` when there is a size to cut
  *   (`sizePct` > 0). A modify can only make the trade smaller or less leveraged.
  */
-export function allowedActions(signal: Pick<SignalUnderReview, 'action' | 'sizePct'>, conflicts: readonly Conflict[]): readonly ResolutionAction[] {
+export function allowedActions(
+  signal: Pick<SignalUnderReview, 'action' | 'sizePct'>,
+  conflicts: readonly Conflict[],
+): readonly ResolutionAction[] {
   if (signal.action === 'HOLD') return ['wait'];
   if (conflicts.length === 0 || signal.action === 'CLOSE') return ['proceed', 'wait'];
   return signal.sizePct > 0 ? ['proceed', 'wait', 'modify', 'abort'] : ['proceed', 'wait', 'abort'];
@@ -142,15 +153,24 @@ export function boundResolution(
   }
   const answer = parsed.data;
   if (!bounds.allowed.includes(answer.action)) {
-    return fallbackWait(`${replySource} answered ${answer.action}, which is not allowed here (allowed: ${bounds.allowed.join(', ')})`);
+    return fallbackWait(
+      `${replySource} answered ${answer.action}, which is not allowed here (allowed: ${bounds.allowed.join(', ')})`,
+    );
   }
   const why = cut(answer.reasoning?.trim() || '(no reasoning given)');
   if (answer.action !== 'modify') return checked({ action: answer.action, reasoning: why, source: replySource });
 
   const sizeCutPct = new D(clamp(answer.sizeCutPct ?? 0, 0, 100)).toDecimalPlaces(2).toNumber();
-  const sizePct = new D(signal.sizePct).times(100 - sizeCutPct).div(100).toDecimalPlaces(2, Decimal.ROUND_DOWN).toNumber();
+  const sizePct = new D(signal.sizePct)
+    .times(100 - sizeCutPct)
+    .div(100)
+    .toDecimalPlaces(2, Decimal.ROUND_DOWN)
+    .toNumber();
   const leverageCap = Math.max(1, Math.min(signal.leverage, bounds.maxLeverage));
-  const leverage = Math.max(1, new D(clamp(answer.leverage ?? signal.leverage, 1, leverageCap)).toDecimalPlaces(2, Decimal.ROUND_DOWN).toNumber());
+  const leverage = Math.max(
+    1,
+    new D(clamp(answer.leverage ?? signal.leverage, 1, leverageCap)).toDecimalPlaces(2, Decimal.ROUND_DOWN).toNumber(),
+  );
 
   const distance = new D(bounds.maxEntryDistancePct).div(100);
   const low = market.times(new D(1).minus(distance));
@@ -161,12 +181,24 @@ export function boundResolution(
   // Only a market price finer than 8 decimals with a zero distance can round past an edge.
   entry = D.min(high, D.max(low, entry));
 
-  return checked({ action: 'modify', sizeCutPct, sizePct, leverage, entryPrice: entry.toFixed(), reasoning: why, source: replySource });
+  return checked({
+    action: 'modify',
+    sizeCutPct,
+    sizePct,
+    leverage,
+    entryPrice: entry.toFixed(),
+    reasoning: why,
+    source: replySource,
+  });
 }
 
 function checked(resolution: Resolution): Resolution {
   const result = Resolution.safeParse(resolution);
-  return result.success ? result.data : fallbackWait(`the bounded resolution failed its own check: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return result.success
+    ? result.data
+    : fallbackWait(
+        `the bounded resolution failed its own check: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
 }
 
 function clamp(value: number, min: number, max: number): number {

@@ -1,6 +1,12 @@
 import { RULES_PROVIDER } from '../config/sections/llm-config.ts';
 import type { Conflict } from './conflict.ts';
-import { allowedActions, boundResolution, type Resolution, type ResolutionBounds, type ResolverReply } from './resolution.ts';
+import {
+  allowedActions,
+  boundResolution,
+  type Resolution,
+  type ResolutionBounds,
+  type ResolverReply,
+} from './resolution.ts';
 import type { SignalUnderReview } from './signal-under-review.ts';
 
 /** Size cut of the rules resolver's `modify`, %. */
@@ -41,9 +47,16 @@ export function resolveByRules(
   } else if (kinds.has('ta_vs_sentiment')) {
     reply = { action: 'wait', reasoning: 'rules: TA and sentiment disagree; waiting for a clearer signal' };
   } else if (allowed.includes('modify')) {
-    reply = { action: 'modify', sizeCutPct: RULES_SIZE_CUT_PCT, reasoning: `rules: the signal is more confident than the TA supports; size cut by ${RULES_SIZE_CUT_PCT} %` };
+    reply = {
+      action: 'modify',
+      sizeCutPct: RULES_SIZE_CUT_PCT,
+      reasoning: `rules: the signal is more confident than the TA supports; size cut by ${RULES_SIZE_CUT_PCT} %`,
+    };
   } else {
-    reply = { action: 'wait', reasoning: 'rules: the signal is more confident than the TA supports and has no size to cut' };
+    reply = {
+      action: 'wait',
+      reasoning: 'rules: the signal is more confident than the TA supports and has no size to cut',
+    };
   }
   return boundResolution(reply, signal, { ...bounds, allowed }, RULES_PROVIDER);
 }

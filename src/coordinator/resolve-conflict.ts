@@ -8,7 +8,15 @@ import type { AgentView } from './agent-view.ts';
 import { Conflict } from './conflict.ts';
 import { freshOutputs } from './fresh-outputs.ts';
 import { resolveByRules } from './resolve-by-rules.ts';
-import { allowedActions, boundResolution, fallbackWait, PositivePrice, ResolverReply, type Resolution, type ResolutionBounds } from './resolution.ts';
+import {
+  allowedActions,
+  boundResolution,
+  fallbackWait,
+  PositivePrice,
+  ResolverReply,
+  type Resolution,
+  type ResolutionBounds,
+} from './resolution.ts';
 import { buildResolverPrompt } from './resolver-prompt.ts';
 import { SignalUnderReview } from './signal-under-review.ts';
 
@@ -72,7 +80,12 @@ export async function resolveConflict(request: ResolveConflictRequest): Promise<
   const { coordinator, llm, maxLeverage } = request.config;
   const { resolver } = coordinator;
   const allowed = allowedActions(signal, conflicts);
-  const bounds: ResolutionBounds = { allowed, maxLeverage, maxEntryDistancePct: resolver.maxEntryDistancePct, marketPrice: request.marketPrice };
+  const bounds: ResolutionBounds = {
+    allowed,
+    maxLeverage,
+    maxEntryDistancePct: resolver.maxEntryDistancePct,
+    marketPrice: request.marketPrice,
+  };
   const outputs = freshOutputs(request.view, signal.symbol, coordinator.freshnessMs, request.nowMs);
 
   if (!PositivePrice.safeParse(request.marketPrice).success) {
@@ -89,7 +102,9 @@ export async function resolveConflict(request: ResolveConflictRequest): Promise<
     return resolution;
   }
 
-  const deadline = request.abortSignal ? AbortSignal.any([AbortSignal.timeout(resolver.budgetMs), request.abortSignal]) : AbortSignal.timeout(resolver.budgetMs);
+  const deadline = request.abortSignal
+    ? AbortSignal.any([AbortSignal.timeout(resolver.budgetMs), request.abortSignal])
+    : AbortSignal.timeout(resolver.budgetMs);
   const prompt = buildResolverPrompt({
     signal,
     conflicts,
@@ -116,7 +131,9 @@ export async function resolveConflict(request: ResolveConflictRequest): Promise<
     return fallbackWait(`the resolver models could not be asked: ${describeError(err)}`);
   }
   if (answer === 'deadline') {
-    const why = request.abortSignal?.aborted ? 'the resolution was aborted' : `no resolver answered within the ${resolver.budgetMs} ms budget`;
+    const why = request.abortSignal?.aborted
+      ? 'the resolution was aborted'
+      : `no resolver answered within the ${resolver.budgetMs} ms budget`;
     return fallbackWait(why);
   }
   if (!answer.ok) return fallbackWait(`no resolver model answered: ${answer.reason}`);
@@ -124,9 +141,15 @@ export async function resolveConflict(request: ResolveConflictRequest): Promise<
 }
 
 /** Primary then fallback, without `rules`, duplicates, or providers that cannot be called. */
-function resolverModels(resolver: CoordinatorConfig['resolver'], llm: Pick<LlmConfig, 'providers'>, gateway: Pick<ModelGateway, 'isAvailable'>): ModelRef[] {
+function resolverModels(
+  resolver: CoordinatorConfig['resolver'],
+  llm: Pick<LlmConfig, 'providers'>,
+  gateway: Pick<ModelGateway, 'isAvailable'>,
+): ModelRef[] {
   if (resolver.primary === RULES_PROVIDER) return [];
-  const names = [resolver.primary, resolver.fallback].filter((name, i, all): name is string => name !== null && name !== RULES_PROVIDER && all.indexOf(name) === i);
+  const names = [resolver.primary, resolver.fallback].filter(
+    (name, i, all): name is string => name !== null && name !== RULES_PROVIDER && all.indexOf(name) === i,
+  );
   const models: ModelRef[] = [];
   for (const name of names) {
     const provider = llm.providers[name];
@@ -162,9 +185,17 @@ function untilAborted<T>(work: Promise<T>, deadline: AbortSignal): Promise<T | '
 
 async function recordRulesCall(request: ResolveConflictRequest, latencyMs: number): Promise<void> {
   try {
-    await request.gateway.recordBuiltInCall({ purpose: CONFLICT_RESOLUTION_PURPOSE, correlationId: request.correlationId, outcome: 'ok', latencyMs });
+    await request.gateway.recordBuiltInCall({
+      purpose: CONFLICT_RESOLUTION_PURPOSE,
+      correlationId: request.correlationId,
+      outcome: 'ok',
+      latencyMs,
+    });
   } catch (err) {
     // The resolution does not depend on the record; a database outage is reported by whoever needs it.
-    request.logger?.warn({ correlationId: request.correlationId, err: describeError(err) }, 'rules resolver call not recorded');
+    request.logger?.warn(
+      { correlationId: request.correlationId, err: describeError(err) },
+      'rules resolver call not recorded',
+    );
   }
 }

@@ -39,9 +39,13 @@ export function buildResolverPrompt(input: ResolverPromptInput): ModelPrompt {
     `Signal ${signal.signalId} for ${signal.symbol}: ${signal.action} at confidence ${signal.confidence}, entry ${signal.entryPrice ?? 'none'}, stop-loss ${signal.stopLoss ?? 'none'}, take-profit ${signal.takeProfit ?? 'none'}, size ${signal.sizePct} % of equity, leverage ${signal.leverage}.`,
     `Market price: ${input.marketPrice}.`,
     'Analysis:',
-    outputs.ta ? `- technical analysis: bias ${outputs.ta.bias}, confidence ${outputs.ta.confidence}` : '- technical analysis: none',
+    outputs.ta
+      ? `- technical analysis: bias ${outputs.ta.bias}, confidence ${outputs.ta.confidence}`
+      : '- technical analysis: none',
     outputs.regime ? `- regime: ${outputs.regime.regime}, confidence ${outputs.regime.confidence}` : '- regime: none',
-    outputs.sentiment ? `- sentiment: score ${outputs.sentiment.score} (-1 bearish to 1 bullish), confidence ${outputs.sentiment.confidence}` : '- sentiment: none',
+    outputs.sentiment
+      ? `- sentiment: score ${outputs.sentiment.score} (-1 bearish to 1 bullish), confidence ${outputs.sentiment.confidence}`
+      : '- sentiment: none',
     'Conflicts:',
     ...input.conflicts.map((c) => `- ${c.kind}: ${c.detail}`),
   ];

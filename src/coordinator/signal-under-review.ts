@@ -7,7 +7,16 @@ import { tradingPair } from '../config/config-fields.ts';
  * trade fields plus the envelope's symbol. Each function takes only the fields it reads.
  */
 export const SignalUnderReview = TradingSignalEmitted.payload
-  .pick({ signalId: true, action: true, confidence: true, entryPrice: true, stopLoss: true, takeProfit: true, sizePct: true, leverage: true })
+  .pick({
+    signalId: true,
+    action: true,
+    confidence: true,
+    entryPrice: true,
+    stopLoss: true,
+    takeProfit: true,
+    sizePct: true,
+    leverage: true,
+  })
   .extend({ symbol: tradingPair() })
   .strict();
 export type SignalUnderReview = z.infer<typeof SignalUnderReview>;

@@ -15,7 +15,8 @@ export function answerErrorsAsJson(app: Express, logger: Logger): void {
   });
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     const reply = httpErrorReply(err);
-    if (reply.status >= 500) logger.error({ method: req.method, path: req.path, err: describeError(err) }, 'dashboard request failed');
+    if (reply.status >= 500)
+      logger.error({ method: req.method, path: req.path, err: describeError(err) }, 'dashboard request failed');
     // Part of an answer is out already: only Express's handler can end it (it closes the connection, sending nothing more).
     if (res.headersSent) {
       next(err);

@@ -20,11 +20,18 @@ export function checkTokensForHost(args: { host: string; controlToken: string; m
   if (!isLoopbackHost(args.host)) {
     for (const t of tokens) {
       if (t.value.length === 0 || [...t.value].length >= MIN_EXPOSED_PASSWORD_LENGTH) continue;
-      violations.push({ path: t.path, message: `${t.variable} is shorter than ${MIN_EXPOSED_PASSWORD_LENGTH} characters while the dashboard listens on ${args.host}, which is not loopback: set one of at least ${MIN_EXPOSED_PASSWORD_LENGTH} characters` });
+      violations.push({
+        path: t.path,
+        message: `${t.variable} is shorter than ${MIN_EXPOSED_PASSWORD_LENGTH} characters while the dashboard listens on ${args.host}, which is not loopback: set one of at least ${MIN_EXPOSED_PASSWORD_LENGTH} characters`,
+      });
     }
   }
   if (args.metricsToken !== '' && args.metricsToken === args.controlToken) {
-    violations.push({ path: 'metrics.token', message: 'METRICS_TOKEN equals CONTROL_API_TOKEN: a Prometheus scraper would hold the kill switch; give /metrics a token of its own' });
+    violations.push({
+      path: 'metrics.token',
+      message:
+        'METRICS_TOKEN equals CONTROL_API_TOKEN: a Prometheus scraper would hold the kill switch; give /metrics a token of its own',
+    });
   }
   if (violations.length > 0) throw new ConfigError(violations);
 }

@@ -51,7 +51,8 @@ export function failedLoginLog(options: { logger: Logger; intervalMs?: number })
     close() {
       for (const [address, entry] of [...pending]) {
         clearTimeout(entry.timer);
-        if (entry.failures > 0) options.logger.warn({ address, failures: entry.failures, intervalMs }, FAILED_LOGIN_MESSAGE);
+        if (entry.failures > 0)
+          options.logger.warn({ address, failures: entry.failures, intervalMs }, FAILED_LOGIN_MESSAGE);
         pending.delete(address);
       }
     },

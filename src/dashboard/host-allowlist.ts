@@ -32,7 +32,9 @@ const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 export function hostAllowlist(options: HostAllowlistOptions): HostAllowlist {
   const { boundAddress, port } = options;
   const wildcard = boundAddress === '0.0.0.0' || boundAddress === '::';
-  const addresses = wildcard ? (options.interfaceAddresses ?? machineAddresses)().filter((a) => boundAddress === '::' || !a.includes(':')) : [boundAddress];
+  const addresses = wildcard
+    ? (options.interfaceAddresses ?? machineAddresses)().filter((a) => boundAddress === '::' || !a.includes(':'))
+    : [boundAddress];
   const names = [...LOOPBACK_NAMES, ...addresses.map(bracketed)].map((name) => `${name}:${port}`);
   for (const entry of options.extra ?? []) {
     names.push(entry);

@@ -27,12 +27,19 @@ export function refuseForeignRequests(options: { allowlist: () => HostAllowlist;
     const allowlist = options.allowlist();
     const host = req.headers.host ?? '';
     const origin = req.headers.origin;
-    const problem = !allowlist.allows(host) ? 'host' : origin !== undefined && !allowlist.allows(originHost(origin)) ? 'origin' : undefined;
+    const problem = !allowlist.allows(host)
+      ? 'host'
+      : origin !== undefined && !allowlist.allows(originHost(origin))
+        ? 'origin'
+        : undefined;
     if (!problem) {
       next();
       return;
     }
-    options.logger.warn({ method: req.method, path: req.path, host, origin, refused: problem }, 'dashboard refused a request addressed to a foreign host');
+    options.logger.warn(
+      { method: req.method, path: req.path, host, origin, refused: problem },
+      'dashboard refused a request addressed to a foreign host',
+    );
     const error =
       problem === 'host'
         ? 'the Host header does not name this server: add the name to dashboard.allowedHosts'

@@ -20,7 +20,11 @@ const QUEUE_ROUTES: readonly { method: 'put' | 'post' | 'patch'; path: string; a
   { method: 'put', path: '/api/queues/:queueName/concurrency', action: 'set the concurrency of' },
   { method: 'put', path: '/api/queues/:queueName/rate-limit', action: 'set the rate limit of' },
   { method: 'put', path: '/api/queues/:queueName/rate-limit/release', action: 'release the rate limit of' },
-  { method: 'put', path: '/api/queues/:queueName/job-schedulers/:schedulerId/remove', action: 'remove a job scheduler of' },
+  {
+    method: 'put',
+    path: '/api/queues/:queueName/job-schedulers/:schedulerId/remove',
+    action: 'remove a job scheduler of',
+  },
   { method: 'patch', path: '/api/queues/:queueName/job-schedulers/:schedulerId', action: 'change a job scheduler of' },
   { method: 'put', path: '/api/queues/:queueName/job-schedulers/:schedulerId/run', action: 'run a job scheduler of' },
 ];
@@ -54,7 +58,10 @@ export function refuseManagedQueueChanges(options: { managed: readonly string[];
   const router = express.Router();
 
   const refuse = (req: Request, res: Response, queue: string | undefined, action: string) => {
-    options.logger.warn({ method: req.method, path: req.originalUrl, queue, action }, 'dashboard refused a change to a queue the control plane manages');
+    options.logger.warn(
+      { method: req.method, path: req.originalUrl, queue, action },
+      'dashboard refused a change to a queue the control plane manages',
+    );
     const what = queue === undefined ? action : `${action} "${queue}"`;
     res.status(403).json({ error: `${REFUSAL_PREFIX} ${what}: ${KILL_SWITCH}` });
   };

@@ -29,7 +29,10 @@ export const CONTENT_SECURITY_POLICY = {
  * `<script>` is a JSON data block (`type="application/json"`), which a browser never runs and
  * CSP does not govern.
  */
-export const BOARD_CONTENT_SECURITY_POLICY = { ...CONTENT_SECURITY_POLICY, 'style-src': ["'self'", "'unsafe-inline'"] } as const;
+export const BOARD_CONTENT_SECURITY_POLICY = {
+  ...CONTENT_SECURITY_POLICY,
+  'style-src': ["'self'", "'unsafe-inline'"],
+} as const;
 
 function headers(directives: Record<string, readonly string[]>): RequestHandler {
   return helmet({

@@ -7,7 +7,8 @@ import type { RequestHandler } from 'express';
  * 9.10.1 (`dist/index.ejs`) links IBM Plex from fonts.googleapis.com. Without it the board
  * falls back to the browser's sans-serif and monospace fonts.
  */
-const THIRD_PARTY_TAG = /<link\b[^>]*\bhref=["']?(?:https?:)?\/\/[^>]*>|<script\b[^>]*\bsrc=["']?(?:https?:)?\/\/[^>]*>\s*<\/script>/gi;
+const THIRD_PARTY_TAG =
+  /<link\b[^>]*\bhref=["']?(?:https?:)?\/\/[^>]*>|<script\b[^>]*\bsrc=["']?(?:https?:)?\/\/[^>]*>\s*<\/script>/gi;
 
 /** The board's page without the tags that load anything from another host. */
 export function withoutThirdPartyAssets(html: string): string {

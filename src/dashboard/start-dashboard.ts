@@ -114,7 +114,9 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
   checkPasswordForHost(config);
   const names = options.queueNames ?? allQueueNames;
   // Without the board only the health probe needs a queue.
-  const queues = (authenticated ? names : names.slice(0, 1)).map((name) => new Queue(name, { connection: options.connection, prefix: options.keys.queuePrefix }));
+  const queues = (authenticated ? names : names.slice(0, 1)).map(
+    (name) => new Queue(name, { connection: options.connection, prefix: options.keys.queuePrefix }),
+  );
   // Health is one round trip on the first queue's connection: they all reach the same Redis.
   const [probe] = queues;
   if (!probe) throw new Error('startDashboard needs at least one queue');
@@ -124,7 +126,10 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
 
   const host = dashboardHost(config);
   if (!authenticated) {
-    logger.warn({ configuredHost: config.host }, 'dashboard has no password (DASHBOARD_PASSWORD unset): Bull Board is off, listening on 127.0.0.1 only');
+    logger.warn(
+      { configuredHost: config.host },
+      'dashboard has no password (DASHBOARD_PASSWORD unset): Bull Board is off, listening on 127.0.0.1 only',
+    );
   }
 
   // Known once the server is bound (the port may be the OS's pick); no request arrives before.
@@ -178,7 +183,18 @@ export async function startDashboard(options: StartDashboardOptions): Promise<Da
   const address = boundAddress(server);
   allowlist = hostAllowlist({ boundAddress: address.address, port: address.port, extra: config.allowedHosts });
   const url = `http://${urlHost(address.address)}:${address.port}`;
-  logger.info({ url, host: address.address, port: address.port, auth: authenticated, board: authenticated, queues: queues.length, allowedHosts: allowlist.hosts }, 'dashboard listening');
+  logger.info(
+    {
+      url,
+      host: address.address,
+      port: address.port,
+      auth: authenticated,
+      board: authenticated,
+      queues: queues.length,
+      allowedHosts: allowlist.hosts,
+    },
+    'dashboard listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {
@@ -216,7 +232,10 @@ function bullBoardRouter(queues: readonly Queue[]): Router {
   createBullBoard({
     queues: queues.map((queue) =>
       managed.has(queue.name)
-        ? new BullMQAdapter(queue, { readOnlyMode: true, description: 'managed by the control plane: read-only here; use `triplegain pause|halt|resume`' })
+        ? new BullMQAdapter(queue, {
+            readOnlyMode: true,
+            description: 'managed by the control plane: read-only here; use `triplegain pause|halt|resume`',
+          })
         : new BullMQAdapter(queue),
     ),
     serverAdapter: boardAdapter,

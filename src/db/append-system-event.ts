@@ -8,7 +8,9 @@ import { systemEventSeverities, systemEvents, type SystemEventRow } from './sche
 export const NewSystemEvent = z
   .object({
     /** Stable, machine-readable: `bus.subscription_tripped`, `redis.eviction_policy`, … */
-    type: z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, 'expected a dotted lower-case code such as "bus.subscription_tripped"'),
+    type: z
+      .string()
+      .regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, 'expected a dotted lower-case code such as "bus.subscription_tripped"'),
     severity: z.enum(systemEventSeverities),
     source: z.string().min(1),
     /** Empty or absent: not part of a chain. */
@@ -38,6 +40,9 @@ export async function appendSystemEvent(db: Db, event: NewSystemEvent): Promise<
     throw new TriplegainError('MESSAGE_INVALID', `invalid system event: ${issues}`, { issues: parsed.error.issues });
   }
   const { message, details, ...rest } = parsed.data;
-  const [row] = await db.insert(systemEvents).values({ ...rest, message: withoutNul(message), details: withoutNul(details) }).returning();
+  const [row] = await db
+    .insert(systemEvents)
+    .values({ ...rest, message: withoutNul(message), details: withoutNul(details) })
+    .returning();
   return row!;
 }

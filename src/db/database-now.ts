@@ -7,6 +7,8 @@ import type { Db } from './open-database.ts';
  * database stamped with `clock_timestamp()` (a reservation's `released_at`).
  */
 export async function databaseNow(db: Db): Promise<Date> {
-  const result = await db.execute<{ ms: string }>(sql`SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint::text AS ms`);
+  const result = await db.execute<{ ms: string }>(
+    sql`SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint::text AS ms`,
+  );
   return new Date(Number(result.rows[0]!.ms));
 }

@@ -9,8 +9,16 @@ import { systemEvents } from './schema/system-events.ts';
  * not parse. (The recorder stores the payload with the message id and symbol added; they are
  * left out.)
  */
-export async function lastRecordedPayload<P extends z.ZodType>(db: Db, message: { type: string; payload: P }): Promise<{ payload: z.output<P>; occurredAtMs: number } | null> {
-  const [row] = await db.select().from(systemEvents).where(eq(systemEvents.type, message.type)).orderBy(desc(systemEvents.occurredAt), desc(systemEvents.id)).limit(1);
+export async function lastRecordedPayload<P extends z.ZodType>(
+  db: Db,
+  message: { type: string; payload: P },
+): Promise<{ payload: z.output<P>; occurredAtMs: number } | null> {
+  const [row] = await db
+    .select()
+    .from(systemEvents)
+    .where(eq(systemEvents.type, message.type))
+    .orderBy(desc(systemEvents.occurredAt), desc(systemEvents.id))
+    .limit(1);
   if (!row) return null;
   const { messageId: _messageId, symbol: _symbol, ...recorded } = row.details;
   const parsed = message.payload.safeParse(recorded);

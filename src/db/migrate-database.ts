@@ -37,9 +37,13 @@ function advisoryLockKey(migrationsSchema: string): string {
 }
 
 async function countApplied(db: Db, migrationsSchema: string): Promise<number> {
-  const exists = await db.execute<{ present: boolean }>(sql`select to_regclass(${`"${migrationsSchema}"."${MIGRATIONS_TABLE}"`}) is not null as present`);
+  const exists = await db.execute<{ present: boolean }>(
+    sql`select to_regclass(${`"${migrationsSchema}"."${MIGRATIONS_TABLE}"`}) is not null as present`,
+  );
   if (!exists.rows[0]?.present) return 0;
-  const counted = await db.execute<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(migrationsSchema)}.${sql.identifier(MIGRATIONS_TABLE)}`);
+  const counted = await db.execute<{ n: number }>(
+    sql`select count(*)::int as n from ${sql.identifier(migrationsSchema)}.${sql.identifier(MIGRATIONS_TABLE)}`,
+  );
   return counted.rows[0]?.n ?? 0;
 }
 

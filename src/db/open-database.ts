@@ -88,7 +88,10 @@ function parseSearchPath(searchPath: string | undefined): string[] | undefined {
   const schemas = searchPath.split(',').map((s) => s.trim());
   const invalid = schemas.filter((s) => !IDENTIFIER.test(s));
   if (schemas.length === 0 || invalid.length > 0) {
-    throw new TriplegainError('CONFIG_INVALID', `invalid search path "${searchPath}": use comma-separated unquoted identifiers`);
+    throw new TriplegainError(
+      'CONFIG_INVALID',
+      `invalid search path "${searchPath}": use comma-separated unquoted identifiers`,
+    );
   }
   return schemas;
 }
@@ -105,14 +108,22 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   return opts.url ? openPostgres(opts.url, searchPath, opts) : openPglite(opts.pgliteDir, searchPath);
 }
 
-async function openPostgres(url: string, searchPath: string[] | undefined, opts: OpenDatabaseOptions): Promise<PostgresDatabase> {
+async function openPostgres(
+  url: string,
+  searchPath: string[] | undefined,
+  opts: OpenDatabaseOptions,
+): Promise<PostgresDatabase> {
   const redactedUrl = redactUrl(url);
   const fail = (err: unknown): TriplegainError =>
     // No `cause`: some errors carry the whole connection string (a URL parse error's `input`).
-    new TriplegainError('DATABASE_UNAVAILABLE', `cannot open PostgreSQL at ${redactedUrl} within ${opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS} ms: ${redactSecrets(describeError(err))}`, {
-      url: redactedUrl,
-      pgCode: (err as { code?: unknown }).code,
-    });
+    new TriplegainError(
+      'DATABASE_UNAVAILABLE',
+      `cannot open PostgreSQL at ${redactedUrl} within ${opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS} ms: ${redactSecrets(describeError(err))}`,
+      {
+        url: redactedUrl,
+        pgCode: (err as { code?: unknown }).code,
+      },
+    );
 
   let pool: Pool;
   try {
@@ -130,13 +141,20 @@ async function openPostgres(url: string, searchPath: string[] | undefined, opts:
   }
   // An idle connection that breaks (server restart, network) is dropped and replaced by the
   // pool; without a listener the 'error' event would crash the process.
-  pool.on('error', (err) => opts.logger?.warn({ err: redactSecrets(describeError(err)), url: redactedUrl }, 'idle postgres connection failed'));
+  pool.on('error', (err) =>
+    opts.logger?.warn({ err: redactSecrets(describeError(err)), url: redactedUrl }, 'idle postgres connection failed'),
+  );
   // The pool takes its listener off a client it lends out: a connection that breaks while in
   // use (a backend terminated, 57P01; a network cut) would emit an unhandled 'error' and end
   // the process. The query it runs fails (the job or delivery is retried); the pool drops the
   // client when it is released with that error.
   pool.on('connect', (client) => {
-    client.on('error', (err) => opts.logger?.warn({ err: redactSecrets(describeError(err)), url: redactedUrl }, 'postgres connection lost while in use'));
+    client.on('error', (err) =>
+      opts.logger?.warn(
+        { err: redactSecrets(describeError(err)), url: redactedUrl },
+        'postgres connection lost while in use',
+      ),
+    );
   });
 
   try {
@@ -159,7 +177,11 @@ async function openPglite(dataDir: string | undefined, searchPath: string[] | un
       await client.exec(`SET search_path TO ${searchPath.map((s) => `"${s}"`).join(', ')}`);
     }
   } catch (err) {
-    throw new TriplegainError('DATABASE_UNAVAILABLE', `cannot open PGlite${dataDir ? ` in ${dataDir}` : ''}: ${describeError(err)}`, { dataDir });
+    throw new TriplegainError(
+      'DATABASE_UNAVAILABLE',
+      `cannot open PGlite${dataDir ? ` in ${dataDir}` : ''}: ${describeError(err)}`,
+      { dataDir },
+    );
   }
   const db = drizzlePglite({ client, schema });
   return { driver: 'pglite', db, client, dataDir, searchPath, close: () => client.close() };

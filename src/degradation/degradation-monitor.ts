@@ -75,7 +75,10 @@ export class DegradationMonitor {
     try {
       this.lastLevel = (await this.state()).level;
     } catch (err) {
-      this.deps.logger.warn({ err: describeError(err), lastLevel: this.lastLevel }, 'degradation level unreadable: using the last known');
+      this.deps.logger.warn(
+        { err: describeError(err), lastLevel: this.lastLevel },
+        'degradation level unreadable: using the last known',
+      );
     }
     return this.lastLevel;
   }
@@ -100,7 +103,10 @@ export class DegradationMonitor {
     try {
       step = await this.commit(event);
     } catch (err) {
-      this.deps.logger.error({ event, err: describeError(err), lastLevel: this.lastLevel }, 'degradation could not record a result');
+      this.deps.logger.error(
+        { event, err: describeError(err), lastLevel: this.lastLevel },
+        'degradation could not record a result',
+      );
       return this.lastLevel;
     }
     this.lastLevel = step.state.level;
@@ -125,7 +131,12 @@ export class DegradationMonitor {
     }
   }
 
-  private async announce(change: DegradationChange, state: DegradationState, event: DegradationEvent, lastError: string | undefined): Promise<void> {
+  private async announce(
+    change: DegradationChange,
+    state: DegradationState,
+    event: DegradationEvent,
+    lastError: string | undefined,
+  ): Promise<void> {
     const payload = {
       ...change,
       triggeredBy: event.source,
@@ -147,9 +158,15 @@ export class DegradationMonitor {
     try {
       const parsed = DegradationState.safeParse(JSON.parse(raw));
       if (parsed.success) return parsed.data;
-      this.deps.logger.error({ key: this.deps.keys.degradation, issues: parsed.error.issues.map((i) => i.message) }, 'degradation state invalid: starting from NORMAL');
+      this.deps.logger.error(
+        { key: this.deps.keys.degradation, issues: parsed.error.issues.map((i) => i.message) },
+        'degradation state invalid: starting from NORMAL',
+      );
     } catch (err) {
-      this.deps.logger.error({ key: this.deps.keys.degradation, err: describeError(err) }, 'degradation state invalid: starting from NORMAL');
+      this.deps.logger.error(
+        { key: this.deps.keys.degradation, err: describeError(err) },
+        'degradation state invalid: starting from NORMAL',
+      );
     }
     return initialDegradationState;
   }

@@ -35,7 +35,12 @@ export const DegradationState = z
   .strict();
 export type DegradationState = z.infer<typeof DegradationState>;
 
-export const initialDegradationState: DegradationState = { level: 'NORMAL', consecutiveFailures: 0, consecutiveSuccesses: 0, failing: {} };
+export const initialDegradationState: DegradationState = {
+  level: 'NORMAL',
+  consecutiveFailures: 0,
+  consecutiveSuccesses: 0,
+  failing: {},
+};
 
 export const DegradationEventKind = z.enum(['success', 'failure', 'budget_spent']);
 export type DegradationEventKind = z.infer<typeof DegradationEventKind>;
@@ -82,7 +87,9 @@ const apply: Record<DegradationEventKind, Apply> = {
     // At EMERGENCY there is no step up: the run keeps counting (it says how bad things are).
     if (failures < config.failuresToRaise || to === undefined) {
       const failing = withSource(state.failing, source, { failures, successes: 0, lastReportMs: nowMs });
-      return { state: { ...state, consecutiveFailures: state.consecutiveFailures + 1, consecutiveSuccesses: 0, failing } };
+      return {
+        state: { ...state, consecutiveFailures: state.consecutiveFailures + 1, consecutiveSuccesses: 0, failing },
+      };
     }
     // Only this source's run restarts: the source stays failing (it holds the step it raised),
     // and other sources' runs go on toward the next step.
@@ -100,7 +107,10 @@ const apply: Record<DegradationEventKind, Apply> = {
     // Held while any source is still failing (whoever reported this success), by a floor, or
     // already NORMAL. The run keeps counting: when the floor expires or the last failing
     // source recovers, a run already long enough lowers at once.
-    const held = to === undefined || Object.keys(failing).length > 0 || (state.floor !== undefined && rank(to) < rank(state.floor.level));
+    const held =
+      to === undefined ||
+      Object.keys(failing).length > 0 ||
+      (state.floor !== undefined && rank(to) < rank(state.floor.level));
     if (successes < config.successesToLower || held) {
       return { state: { ...state, consecutiveFailures: 0, consecutiveSuccesses: successes, failing } };
     }
@@ -141,12 +151,22 @@ const apply: Record<DegradationEventKind, Apply> = {
  * so a source whose results alternate never raises nor recovers and the level stays where it
  * is; another source's results never touch its runs, so they cannot cancel its failures.
  */
-export function nextDegradationState(state: DegradationState, event: DegradationEvent, config: DegradationConfig, nowMs: number): DegradationStep {
+export function nextDegradationState(
+  state: DegradationState,
+  event: DegradationEvent,
+  config: DegradationConfig,
+  nowMs: number,
+): DegradationStep {
   return apply[event.kind](withoutLapsed(state, config, nowMs), event.source, config, nowMs);
 }
 
 /** A success of `source`: its failure run ends, and after `successesToLower` of them it has recovered. */
-function afterSuccess(failing: DegradationState['failing'], source: string, config: DegradationConfig, nowMs: number): DegradationState['failing'] {
+function afterSuccess(
+  failing: DegradationState['failing'],
+  source: string,
+  config: DegradationConfig,
+  nowMs: number,
+): DegradationState['failing'] {
   const own = failing[source];
   if (own === undefined) return failing;
   const successes = own.successes + 1;
@@ -154,7 +174,11 @@ function afterSuccess(failing: DegradationState['failing'], source: string, conf
   return withSource(failing, source, { failures: 0, successes, lastReportMs: nowMs });
 }
 
-function withSource(failing: DegradationState['failing'], source: string, runs: FailingSource): DegradationState['failing'] {
+function withSource(
+  failing: DegradationState['failing'],
+  source: string,
+  runs: FailingSource,
+): DegradationState['failing'] {
   return { ...failing, [source]: runs };
 }
 
@@ -170,6 +194,8 @@ function runsOf(state: DegradationState): Pick<DegradationChange, 'consecutiveFa
 /** `state` without a floor whose end has passed, nor failing sources silent for `forgetSourceAfterMs`. */
 function withoutLapsed(state: DegradationState, config: DegradationConfig, nowMs: number): DegradationState {
   const { floor, failing, ...rest } = state;
-  const heard = Object.fromEntries(Object.entries(failing).filter(([, runs]) => nowMs - runs.lastReportMs < config.forgetSourceAfterMs));
+  const heard = Object.fromEntries(
+    Object.entries(failing).filter(([, runs]) => nowMs - runs.lastReportMs < config.forgetSourceAfterMs),
+  );
   return { ...rest, failing: heard, ...(floor && nowMs < floor.untilMs ? { floor } : {}) };
 }

@@ -14,7 +14,12 @@ import { DegradationState } from './degradation-state.ts';
  *
  * @returns the level now in force and where it came from.
  */
-export async function recoverDegradation(deps: { redis: Redis; keys: Keys; db: Db; nowMs: number }): Promise<{ level: DegradationLevel; source: 'redis' | 'database' | 'initial' }> {
+export async function recoverDegradation(deps: {
+  redis: Redis;
+  keys: Keys;
+  db: Db;
+  nowMs: number;
+}): Promise<{ level: DegradationLevel; source: 'redis' | 'database' | 'initial' }> {
   const raw = await deps.redis.get(deps.keys.degradation);
   if (raw !== null) {
     const parsed = DegradationState.safeParse(JSON.parse(raw));

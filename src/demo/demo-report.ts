@@ -60,11 +60,20 @@ const usd = (d: Decimal.Value) => {
   return s === '-0.00' ? '0.00' : s;
 };
 
-const count = (rows: { key: string | null; n: number }[]) => Object.fromEntries(rows.map((r) => [r.key ?? '-', Number(r.n)]));
+const count = (rows: { key: string | null; n: number }[]) =>
+  Object.fromEntries(rows.map((r) => [r.key ?? '-', Number(r.n)]));
 
 export async function buildDemoReport(
   db: Db,
-  args: { account: string; fromMs: number; toMs: number; startingCashUsd: string; cashAsset: string; pairs: readonly string[]; finalTradingState: string },
+  args: {
+    account: string;
+    fromMs: number;
+    toMs: number;
+    startingCashUsd: string;
+    cashAsset: string;
+    pairs: readonly string[];
+    finalTradingState: string;
+  },
 ): Promise<DemoReport> {
   const from = new Date(args.fromMs);
   const to = new Date(args.toMs);
@@ -73,11 +82,22 @@ export async function buildDemoReport(
     .from(tradingSignals)
     .where(and(gte(tradingSignals.candleOpenTime, from), lt(tradingSignals.candleOpenTime, to)))
     .groupBy(tradingSignals.action);
-  const outcomes = await db.select({ key: coordinatorDecisions.outcome, n: sql<number>`count(*)` }).from(coordinatorDecisions).groupBy(coordinatorDecisions.outcome);
-  const decisions = await db.select({ proposalId: riskDecisions.proposalId, decision: riskDecisions.decision, reasons: riskDecisions.reasons, riskState: riskDecisions.riskState }).from(riskDecisions);
+  const outcomes = await db
+    .select({ key: coordinatorDecisions.outcome, n: sql<number>`count(*)` })
+    .from(coordinatorDecisions)
+    .groupBy(coordinatorDecisions.outcome);
+  const decisions = await db
+    .select({
+      proposalId: riskDecisions.proposalId,
+      decision: riskDecisions.decision,
+      reasons: riskDecisions.reasons,
+      riskState: riskDecisions.riskState,
+    })
+    .from(riskDecisions);
   const denialsByRule: Record<string, number> = {};
   for (const d of decisions.filter((x) => x.decision === 'denied')) {
-    for (const reason of d.reasons as { rule: string }[]) denialsByRule[reason.rule] = (denialsByRule[reason.rule] ?? 0) + 1;
+    for (const reason of d.reasons as { rule: string }[])
+      denialsByRule[reason.rule] = (denialsByRule[reason.rule] ?? 0) + 1;
   }
   const orderRows = await db
     .select({ key: sql<string>`${orders.purpose} || ' ' || ${orders.status}`, n: sql<number>`count(*)` })
@@ -85,7 +105,9 @@ export async function buildDemoReport(
     .where(eq(orders.exchange, args.account))
     .groupBy(orders.purpose, orders.status);
   const ordersByPurposeStatus = count(orderRows);
-  const [fillTotals] = await db.select({ n: sql<number>`count(*)`, fees: sql<string>`coalesce(sum(${fills.feeUsd}), 0)` }).from(fills);
+  const [fillTotals] = await db
+    .select({ n: sql<number>`count(*)`, fees: sql<string>`coalesce(sum(${fills.feeUsd}), 0)` })
+    .from(fills);
   const positionRows = await db.select().from(positions).where(eq(positions.account, args.account));
   const closed = positionRows.filter((p) => p.status === 'closed');
   const realized = positionRows.reduce((sum, p) => sum.plus(p.realizedPnlUsd), new Decimal(0));
@@ -93,14 +115,27 @@ export async function buildDemoReport(
   const rebalanceDecisions = decisions.filter((d) => rebalanceIds.rebalanceOfProposal(d.proposalId) !== null);
 
   const snapshots = await db
-    .select({ at: portfolioSnapshots.at, equity: portfolioSnapshots.equityUsd, unrealized: portfolioSnapshots.unrealizedPnlUsd, id: portfolioSnapshots.id })
+    .select({
+      at: portfolioSnapshots.at,
+      equity: portfolioSnapshots.equityUsd,
+      unrealized: portfolioSnapshots.unrealizedPnlUsd,
+      id: portfolioSnapshots.id,
+    })
     .from(portfolioSnapshots)
-    .where(and(eq(portfolioSnapshots.account, args.account), gte(portfolioSnapshots.at, from), lt(portfolioSnapshots.at, to)))
+    .where(
+      and(
+        eq(portfolioSnapshots.account, args.account),
+        gte(portfolioSnapshots.at, from),
+        lt(portfolioSnapshots.at, to),
+      ),
+    )
     .orderBy(asc(portfolioSnapshots.at), asc(portfolioSnapshots.id));
   // One point per bar: the last snapshot taken at it (every pair's bar takes one).
   const perBar = new Map<number, { equity: string; unrealized: string }>();
   for (const s of snapshots) perBar.set(s.at.getTime(), { equity: s.equity, unrealized: s.unrealized });
-  const equityCurve = [...perBar.entries()].map(([at, s]) => [at, new Decimal(s.equity).toFixed(2)] as [number, string]);
+  const equityCurve = [...perBar.entries()].map(
+    ([at, s]) => [at, new Decimal(s.equity).toFixed(2)] as [number, string],
+  );
   let peak = new Decimal(args.startingCashUsd);
   let maxDrawdown = new Decimal(0);
   for (const [, equity] of equityCurve) {
@@ -114,12 +149,24 @@ export async function buildDemoReport(
   const start = new Decimal(args.startingCashUsd);
 
   const models = await db
-    .select({ provider: llmCalls.provider, model: llmCalls.model, outcome: llmCalls.outcome, calls: sql<number>`count(*)`, costUsd: sql<string>`coalesce(sum(${llmCalls.costUsd}), 0)` })
+    .select({
+      provider: llmCalls.provider,
+      model: llmCalls.model,
+      outcome: llmCalls.outcome,
+      calls: sql<number>`count(*)`,
+      costUsd: sql<string>`coalesce(sum(${llmCalls.costUsd}), 0)`,
+    })
     .from(llmCalls)
     .groupBy(llmCalls.provider, llmCalls.model, llmCalls.outcome)
     .orderBy(llmCalls.provider, llmCalls.model, llmCalls.outcome);
 
-  const audit = await runAudit(db, AuditContext.parse({ account: args.account, paper: { startingCashUsd: args.startingCashUsd, cashAsset: args.cashAsset } }));
+  const audit = await runAudit(
+    db,
+    AuditContext.parse({
+      account: args.account,
+      paper: { startingCashUsd: args.startingCashUsd, cashAsset: args.cashAsset },
+    }),
+  );
 
   return {
     period: { from: from.toISOString(), to: to.toISOString(), bars: perBar.size },
@@ -169,8 +216,15 @@ function breakerTripsOf(states: readonly unknown[]): BreakerTripRecord[] {
     const state = RiskState.safeParse(raw);
     if (!state.success) continue;
     for (const [breaker, status] of Object.entries(state.data.breakers)) {
-      if (status.tripped && status.trippedAtMs !== null) trips.set(`${breaker}@${status.trippedAtMs}`, { breaker, atMs: status.trippedAtMs, lossPct: status.lossPct ?? '0' });
+      if (status.tripped && status.trippedAtMs !== null)
+        trips.set(`${breaker}@${status.trippedAtMs}`, {
+          breaker,
+          atMs: status.trippedAtMs,
+          lossPct: status.lossPct ?? '0',
+        });
     }
   }
-  return [...trips.values()].sort((a, b) => a.atMs - b.atMs || a.breaker.localeCompare(b.breaker)).map((t) => ({ breaker: t.breaker, at: new Date(t.atMs).toISOString(), lossPct: usd(t.lossPct) }));
+  return [...trips.values()]
+    .sort((a, b) => a.atMs - b.atMs || a.breaker.localeCompare(b.breaker))
+    .map((t) => ({ breaker: t.breaker, at: new Date(t.atMs).toISOString(), lossPct: usd(t.lossPct) }));
 }

@@ -4,7 +4,11 @@ import { endStatusLine, showStatusLine } from '../shared/status-line.ts';
  * A one-line progress bar on a TTY (a status line redrawn in place, with log lines printed
  * above it: `writeAbove`), or a line every 10 % elsewhere (CI logs).
  */
-export function createProgressBar(stream: NodeJS.WriteStream, total: number, width = 30): { update(done: number, label: string): void; finish(): void } {
+export function createProgressBar(
+  stream: NodeJS.WriteStream,
+  total: number,
+  width = 30,
+): { update(done: number, label: string): void; finish(): void } {
   let lastDecile = -1;
   return {
     update(done, label) {

@@ -8,7 +8,10 @@ import { renderDemoReportHtml, renderDemoReportText } from './render-demo-report
  * missing), prints the text report through `print` (its last line the audit's), and returns the
  * demo's exit code: 1 when the audit of the books the replay left found a violation, else 0.
  */
-export async function publishDemoReport(report: DemoReport, options: { reportDir: string; days: string; print: (text: string) => void }): Promise<number> {
+export async function publishDemoReport(
+  report: DemoReport,
+  options: { reportDir: string; days: string; print: (text: string) => void },
+): Promise<number> {
   const dir = resolve(options.reportDir);
   await mkdir(dir, { recursive: true });
   const base = `demo-${report.period.from.slice(0, 10)}-${options.days}d`;

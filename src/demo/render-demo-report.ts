@@ -31,12 +31,21 @@ export function renderDemoReportText(r: DemoReport, htmlPath?: string): string {
     `  risk: ${r.risk.approved} approved, ${r.risk.denied} denied; denial reasons`,
     table(r.risk.denialsByRule),
     `  breaker trips (${r.risk.breakerTrips.length}); trading state at the end: ${r.finalTradingState}`,
-    r.risk.breakerTrips.map((t) => `    ${t.breaker.padEnd(12)} ${t.at.slice(0, 16).replace('T', ' ')}  loss ${t.lossPct} %`).join('\n') || '    (none)',
-    ...(r.finalTradingState === 'HALTED' ? ['    (the halt closed the trades; the core allocation is held until an operator resets and resumes)'] : []),
+    r.risk.breakerTrips
+      .map((t) => `    ${t.breaker.padEnd(12)} ${t.at.slice(0, 16).replace('T', ' ')}  loss ${t.lossPct} %`)
+      .join('\n') || '    (none)',
+    ...(r.finalTradingState === 'HALTED'
+      ? ['    (the halt closed the trades; the core allocation is held until an operator resets and resumes)']
+      : []),
     '  orders (purpose status)',
     table(r.orders),
     '  model calls',
-    r.models.map((x) => `    ${`${x.provider}/${x.model}`.padEnd(28)} ${x.outcome.padEnd(10)} ${String(x.calls).padStart(6)} calls  ${x.costUsd} USD`).join('\n') || '    (none)',
+    r.models
+      .map(
+        (x) =>
+          `    ${`${x.provider}/${x.model}`.padEnd(28)} ${x.outcome.padEnd(10)} ${String(x.calls).padStart(6)} calls  ${x.costUsd} USD`,
+      )
+      .join('\n') || '    (none)',
     ...(htmlPath ? ['', `  equity curve: ${htmlPath}`] : []),
     '',
     ...auditLines(r),
@@ -47,11 +56,15 @@ export function renderDemoReportText(r: DemoReport, htmlPath?: string): string {
 function auditLines(r: DemoReport): string[] {
   const { violations } = r.audit;
   const shown = violations.slice(0, AUDIT_VIOLATIONS_SHOWN).map((v) => `  [${v.invariant}] ${v.message}`);
-  const more = violations.length > shown.length ? [`  … and ${violations.length - shown.length} more (every one in the JSON report)`] : [];
+  const more =
+    violations.length > shown.length
+      ? [`  … and ${violations.length - shown.length} more (every one in the JSON report)`]
+      : [];
   return [...shown, ...more, auditSummaryLine(r.audit)];
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** A self-contained HTML page: the figures and the equity curve as inline SVG. */
 export function renderDemoReportHtml(r: DemoReport): string {

@@ -31,7 +31,15 @@ export interface DemoOptions {
 }
 
 /** The queues the demo drives (the scheduler's ticks are replaced by the demo's steps). */
-const QUEUES: readonly CatalogQueueName[] = ['market-data', 'ta', 'regime', 'decision', 'portfolio', 'risk', 'execution'];
+const QUEUES: readonly CatalogQueueName[] = [
+  'market-data',
+  'ta',
+  'regime',
+  'decision',
+  'portfolio',
+  'risk',
+  'execution',
+];
 
 /**
  * A rebalance leg waiting for its orders looks again after this much wall time: longer than
@@ -53,8 +61,16 @@ const LEG_POLL_MS = 7 * 86_400_000;
  */
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const fromMs = Date.parse(options.from);
-  if (Number.isNaN(fromMs)) throw new TriplegainError('CONFIG_INVALID', `--from ${JSON.stringify(options.from)}: expected a date such as 2021-11-01`);
-  if (!Number.isInteger(options.days) || options.days < 1 || options.days > 365) throw new TriplegainError('CONFIG_INVALID', `--days ${options.days}: expected a whole number of days from 1 to 365`);
+  if (Number.isNaN(fromMs))
+    throw new TriplegainError(
+      'CONFIG_INVALID',
+      `--from ${JSON.stringify(options.from)}: expected a date such as 2021-11-01`,
+    );
+  if (!Number.isInteger(options.days) || options.days < 1 || options.days > 365)
+    throw new TriplegainError(
+      'CONFIG_INVALID',
+      `--days ${options.days}: expected a whole number of days from 1 to 365`,
+    );
   const prefix = `tgdemo-${randomBytes(4).toString('hex')}`;
   const logger = createLogger({ level: 'warn', stderr: true });
   const rt = await openRuntime({
@@ -65,7 +81,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     service: 'triplegain-demo',
     logger,
     // Speed 1: the demo moves the market clock itself, bar by bar; wall-time delays are not scaled to it.
-    env: { ...process.env, TRIPLEGAIN__REDIS__KEY_PREFIX: prefix, TRIPLEGAIN__MARKET_DATA__SOURCE: 'replay', TRIPLEGAIN__MARKET_DATA__REPLAY__SPEED: '1', TRIPLEGAIN__EXECUTION__EXCHANGE: 'paper', TRIPLEGAIN__APP__MODE: 'paper' },
+    env: {
+      ...process.env,
+      TRIPLEGAIN__REDIS__KEY_PREFIX: prefix,
+      TRIPLEGAIN__MARKET_DATA__SOURCE: 'replay',
+      TRIPLEGAIN__MARKET_DATA__REPLAY__SPEED: '1',
+      TRIPLEGAIN__EXECUTION__EXCHANGE: 'paper',
+      TRIPLEGAIN__APP__MODE: 'paper',
+    },
   });
   try {
     return await replay(rt, options, fromMs, prefix);
@@ -80,16 +103,33 @@ async function replay(rt: Runtime, options: DemoOptions, fromMs: number, prefix:
   const startMs = Math.floor(fromMs / barMs) * barMs;
   const bars = Math.round((options.days * 86_400_000) / barMs);
   const clock = new ManualClock(startMs + 60_000);
-  const feed = new ReplayFeed({ files: config.marketData.replay.files, timeframe: config.marketData.timeframe, clock, rootDir: projectRoot });
+  const feed = new ReplayFeed({
+    files: config.marketData.replay.files,
+    timeframe: config.marketData.timeframe,
+    clock,
+    rootDir: projectRoot,
+  });
   for (const symbol of config.symbols.pairs) {
     const range = await feed.range(symbol);
-    if (range.firstOpenTimeMs > startMs - config.marketData.historyCandles * barMs || range.lastOpenTimeMs < startMs + (bars - 1) * barMs) {
-      throw new TriplegainError('CONFIG_INVALID', `the recording of ${symbol} covers ${new Date(range.firstOpenTimeMs).toISOString()} → ${new Date(range.lastOpenTimeMs).toISOString()}: not enough for ${options.days} days from ${options.from} after ${config.marketData.historyCandles} bars of history`);
+    if (
+      range.firstOpenTimeMs > startMs - config.marketData.historyCandles * barMs ||
+      range.lastOpenTimeMs < startMs + (bars - 1) * barMs
+    ) {
+      throw new TriplegainError(
+        'CONFIG_INVALID',
+        `the recording of ${symbol} covers ${new Date(range.firstOpenTimeMs).toISOString()} → ${new Date(range.lastOpenTimeMs).toISOString()}: not enough for ${options.days} days from ${options.from} after ${config.marketData.historyCandles} bars of history`,
+      );
     }
   }
 
-  const role = await startWorkerRole(rt, { queues: QUEUES, overrides: { clock, candles: replayCandleSource(feed) }, rebalance: { pollMs: LEG_POLL_MS } });
-  const queues = new Map(QUEUES.map((name) => [name, new Queue(name, { connection: role.deps.connection, prefix: rt.keys.queuePrefix })]));
+  const role = await startWorkerRole(rt, {
+    queues: QUEUES,
+    overrides: { clock, candles: replayCandleSource(feed) },
+    rebalance: { pollMs: LEG_POLL_MS },
+  });
+  const queues = new Map(
+    QUEUES.map((name) => [name, new Queue(name, { connection: role.deps.connection, prefix: rt.keys.queuePrefix })]),
+  );
   const portfolio = queues.get('portfolio')!;
   const watch = {
     queues: [...queues.values()],
@@ -111,7 +151,13 @@ async function replay(rt: Runtime, options: DemoOptions, fromMs: number, prefix:
       // One pair at a time, each played to the end: the paper account and the risk state see
       // the pairs in the same order on every run, so the report is exactly repeatable.
       for (const symbol of pairs) {
-        const data: TaskRunData = { task: 'marketData', symbol, tickId, correlationId: `marketData.${tickId}`, mode: 'scheduled' };
+        const data: TaskRunData = {
+          task: 'marketData',
+          symbol,
+          tickId,
+          correlationId: `marketData.${tickId}`,
+          mode: 'scheduled',
+        };
         await queues.get('market-data')!.add('run', data, { jobId: `marketData.${symbolSlug(symbol)}.${tickId}` });
         await waitForIdle(rt.bus, watch);
       }

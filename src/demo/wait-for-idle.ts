@@ -29,12 +29,17 @@ export interface IdleWatch {
  *
  * @throws Error after `timeoutMs` naming what is still busy.
  */
-export async function waitForIdle(bus: Pick<Bus, 'stats'>, watch: IdleWatch, options: { timeoutMs?: number; pollMs?: number } = {}): Promise<void> {
+export async function waitForIdle(
+  bus: Pick<Bus, 'stats'>,
+  watch: IdleWatch,
+  options: { timeoutMs?: number; pollMs?: number } = {},
+): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     const busy = await busyParts(bus, watch);
     if (busy.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`still busy after ${options.timeoutMs ?? 60_000} ms: ${busy.join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`still busy after ${options.timeoutMs ?? 60_000} ms: ${busy.join(', ')}`);
     await new Promise((r) => setTimeout(r, options.pollMs ?? 3));
   }
 }
@@ -42,13 +47,21 @@ export async function waitForIdle(bus: Pick<Bus, 'stats'>, watch: IdleWatch, opt
 async function busyParts(bus: Pick<Bus, 'stats'>, watch: IdleWatch): Promise<string[]> {
   const queueCounts = await Promise.all(
     watch.queues.map(async (q) => {
-      const states = (await q.isPaused()) ? PAUSED_QUEUE_BUSY_STATES : watch.marketTimed?.includes(q) ? MARKET_TIMED_BUSY_STATES : BUSY_STATES;
+      const states = (await q.isPaused())
+        ? PAUSED_QUEUE_BUSY_STATES
+        : watch.marketTimed?.includes(q)
+          ? MARKET_TIMED_BUSY_STATES
+          : BUSY_STATES;
       return [q.name, await q.getJobCounts(...states)] as const;
     }),
   );
-  const busy = queueCounts.filter(([, counts]) => Object.values(counts).some((n) => n > 0)).map(([name, counts]) => `queue ${name} ${JSON.stringify(counts)}`);
+  const busy = queueCounts
+    .filter(([, counts]) => Object.values(counts).some((n) => n > 0))
+    .map(([name, counts]) => `queue ${name} ${JSON.stringify(counts)}`);
   const topics = [...new Set(watch.groups.map(([topic]) => topic))];
-  const stats = new Map(await Promise.all(topics.map(async (topic) => [topic, await bus.stats(topic, { lagCap: 1 })] as const)));
+  const stats = new Map(
+    await Promise.all(topics.map(async (topic) => [topic, await bus.stats(topic, { lagCap: 1 })] as const)),
+  );
   for (const [topic, group] of watch.groups) {
     const g = stats.get(topic)?.groups.find((x) => x.name === group);
     // A group not created yet has seen nothing: busy only if the topic has entries.

@@ -28,8 +28,10 @@ export const PlaceOrderRequest = z
   })
   .strict()
   .superRefine((o, ctx) => {
-    if (o.type === 'limit' && o.limitPrice === undefined) ctx.addIssue({ code: 'custom', path: ['limitPrice'], message: 'a limit order needs limitPrice' });
-    if ((o.type === 'stop-loss' || o.type === 'take-profit') && o.triggerPrice === undefined) ctx.addIssue({ code: 'custom', path: ['triggerPrice'], message: `a ${o.type} order needs triggerPrice` });
+    if (o.type === 'limit' && o.limitPrice === undefined)
+      ctx.addIssue({ code: 'custom', path: ['limitPrice'], message: 'a limit order needs limitPrice' });
+    if ((o.type === 'stop-loss' || o.type === 'take-profit') && o.triggerPrice === undefined)
+      ctx.addIssue({ code: 'custom', path: ['triggerPrice'], message: `a ${o.type} order needs triggerPrice` });
   });
 export type PlaceOrderRequest = z.input<typeof PlaceOrderRequest>;
 export type PlaceOrder = z.output<typeof PlaceOrderRequest>;
@@ -123,7 +125,11 @@ export interface ExchangePort {
    * (wall time), keyed by the id asked: one paged listing for all of them, where
    * `findByClientOrderId` asks once per order. Absent where both cost the same (paper).
    */
-  closedByClientOrderIds?(clientOrderIds: readonly string[], sinceWallMs: number, signal?: AbortSignal): Promise<Map<string, ExchangeOrder>>;
+  closedByClientOrderIds?(
+    clientOrderIds: readonly string[],
+    sinceWallMs: number,
+    signal?: AbortSignal,
+  ): Promise<Map<string, ExchangeOrder>>;
   /** The order with this exchange id, or null when the exchange has none: one lookup where `findByClientOrderId` may take several. Absent where both cost the same (paper). */
   findOrder?(exchangeOrderId: string, signal?: AbortSignal): Promise<ExchangeOrder | null>;
   /** The orders with these exchange ids, keyed by them (those the exchange has none of left out): one lookup for many. Absent where it costs what one lookup each does (paper). */

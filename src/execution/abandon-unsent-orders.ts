@@ -19,9 +19,20 @@ export async function abandonUnsentOrders(db: Db, exchange: string, symbol: stri
   const unsent = await db
     .select({ clientOrderId: orders.clientOrderId })
     .from(orders)
-    .where(and(eq(orders.exchange, exchange), eq(orders.symbol, symbol), eq(orders.reduceOnly, true), inArray(orders.status, ['created'])));
+    .where(
+      and(
+        eq(orders.exchange, exchange),
+        eq(orders.symbol, symbol),
+        eq(orders.reduceOnly, true),
+        inArray(orders.status, ['created']),
+      ),
+    );
   for (const { clientOrderId } of unsent) {
-    await applyOrderEvent(db, clientOrderId, { kind: 'denied', reason: 'never sent: abandoned before it reached the exchange, placed anew', occurredAtMs: atMs });
+    await applyOrderEvent(db, clientOrderId, {
+      kind: 'denied',
+      reason: 'never sent: abandoned before it reached the exchange, placed anew',
+      occurredAtMs: atMs,
+    });
   }
   return unsent.map((o) => o.clientOrderId);
 }

@@ -9,7 +9,10 @@ import type { OrderProposal } from '../risk/order-proposal.ts';
  * rebalance is reduce-only. The one definition execution sends and `recordUnexecutedApproval`
  * writes down, so both claim the same order.
  */
-export function approvedOrderRequest(approval: Pick<RiskDecisionRow, 'decisionId'> & { quantity: string }, proposal: OrderProposal): Omit<NewOrderInput, 'exchange' | 'createdAtMs'> {
+export function approvedOrderRequest(
+  approval: Pick<RiskDecisionRow, 'decisionId'> & { quantity: string },
+  proposal: OrderProposal,
+): Omit<NewOrderInput, 'exchange' | 'createdAtMs'> {
   const purpose = approvedOrderPurpose(proposal);
   return {
     clientOrderId: approvedClientOrderId(proposal),

@@ -32,16 +32,26 @@ export async function startBreakerActions(deps: BreakerActionsDeps): Promise<Sub
     handler: async (message) => {
       const trip = BreakerTripped.payload.parse(message.payload);
       if (trip.action !== 'reduce_positions') return;
-      await reducePositions(deps, { tripId: message.id, reduceByPct: deps.config.risk.breakers[trip.breaker].reduceByPct, correlationId: message.correlationId });
+      await reducePositions(deps, {
+        tripId: message.id,
+        reduceByPct: deps.config.risk.breakers[trip.breaker].reduceByPct,
+        correlationId: message.correlationId,
+      });
       await markPositionsReduced(deps);
     },
   });
 }
 
-export async function reducePositions(deps: BreakerActionsDeps, trip: { tripId: string; reduceByPct: number; correlationId: string }): Promise<string[]> {
+export async function reducePositions(
+  deps: BreakerActionsDeps,
+  trip: { tripId: string; reduceByPct: number; correlationId: string },
+): Promise<string[]> {
   const placed: string[] = [];
   for (const position of await loadOpenPositions(deps.db, deps.exchange.name)) {
-    const quantity = new Decimal(position.quantity).times(trip.reduceByPct).div(100).toDecimalPlaces(8, Decimal.ROUND_DOWN);
+    const quantity = new Decimal(position.quantity)
+      .times(trip.reduceByPct)
+      .div(100)
+      .toDecimalPlaces(8, Decimal.ROUND_DOWN);
     if (quantity.lte(0)) continue;
     const outcome = await exitPosition(deps, {
       symbol: position.symbol,
@@ -66,6 +76,8 @@ export async function reducePositions(deps: BreakerActionsDeps, trip: { tripId: 
  *
  * @returns the trading state after it.
  */
-export async function markPositionsReduced(deps: Pick<BreakerActionsDeps, 'config' | 'db' | 'redis' | 'keys' | 'clock' | 'exchange'>): Promise<TradingState> {
+export async function markPositionsReduced(
+  deps: Pick<BreakerActionsDeps, 'config' | 'db' | 'redis' | 'keys' | 'clock' | 'exchange'>,
+): Promise<TradingState> {
   return applyTradingStateEvent(deps, 'positions_reduced', (current) => current === 'REDUCING');
 }

@@ -16,11 +16,16 @@ const WORKING = new Set(['open', 'partially_filled']);
  * Finds the order an operator names, by client order id or, failing that, exchange order id
  * on the deps' exchange. Null when neither matches.
  */
-export async function findNamedOrder(deps: { db: Db; exchange: { name: string } }, id: string): Promise<OrderRow | null> {
+export async function findNamedOrder(
+  deps: { db: Db; exchange: { name: string } },
+  id: string,
+): Promise<OrderRow | null> {
   const rows = await deps.db
     .select()
     .from(orders)
-    .where(and(eq(orders.exchange, deps.exchange.name), or(eq(orders.clientOrderId, id), eq(orders.exchangeOrderId, id))));
+    .where(
+      and(eq(orders.exchange, deps.exchange.name), or(eq(orders.clientOrderId, id), eq(orders.exchangeOrderId, id))),
+    );
   return rows.find((o) => o.clientOrderId === id) ?? rows[0] ?? null;
 }
 
@@ -38,13 +43,25 @@ export async function findNamedOrder(deps: { db: Db; exchange: { name: string } 
  */
 export async function cancelWorkingOrder(deps: ExitOrderDeps, request: CancelOrderData): Promise<CancelOrderResult> {
   const found = await findNamedOrder(deps, request.order);
-  if (!found) return { status: 'not_found', clientOrderId: null, exchangeOrderId: null, orderStatus: null, message: `no order on ${deps.exchange.name} has the client or exchange order id ${request.order}` };
+  if (!found)
+    return {
+      status: 'not_found',
+      clientOrderId: null,
+      exchangeOrderId: null,
+      orderStatus: null,
+      message: `no order on ${deps.exchange.name} has the client or exchange order id ${request.order}`,
+    };
   const ids = { clientOrderId: found.clientOrderId, exchangeOrderId: found.exchangeOrderId };
 
   return withPositionLock(deps.db, deps.exchange.name, found.symbol, async () => {
     const order = (await loadOrder(deps.db, found.clientOrderId)) ?? found;
     if (!WORKING.has(order.status) || !order.exchangeOrderId) {
-      return { status: 'not_working', ...ids, orderStatus: order.status, message: `order ${order.clientOrderId} is ${order.status}: nothing to cancel` };
+      return {
+        status: 'not_working',
+        ...ids,
+        orderStatus: order.status,
+        message: `order ${order.clientOrderId} is ${order.status}: nothing to cancel`,
+      };
     }
     if (order.purpose === 'stop_loss' && (await heldPositionOf(deps.db, deps.exchange.name, order.symbol))) {
       return {
@@ -63,12 +80,36 @@ export async function cancelWorkingOrder(deps: ExitOrderDeps, request: CancelOrd
       source: 'execution',
       correlationId: order.correlationId,
       message: `order ${order.clientOrderId} (${order.side} ${order.type} ${order.quantity} ${order.symbol}) canceled at the request of ${request.requestedBy}: now ${after.status}`,
-      details: { clientOrderId: order.clientOrderId, exchangeOrderId: order.exchangeOrderId, requestedBy: request.requestedBy, status: after.status },
+      details: {
+        clientOrderId: order.clientOrderId,
+        exchangeOrderId: order.exchangeOrderId,
+        requestedBy: request.requestedBy,
+        status: after.status,
+      },
     });
-    deps.logger.warn({ clientOrderId: order.clientOrderId, requestedBy: request.requestedBy, status: after.status }, 'order canceled by an operator');
-    if (after.status === 'filled') return { status: 'filled', ...ids, orderStatus: after.status, message: `order ${order.clientOrderId} filled before the cancel landed` };
+    deps.logger.warn(
+      { clientOrderId: order.clientOrderId, requestedBy: request.requestedBy, status: after.status },
+      'order canceled by an operator',
+    );
+    if (after.status === 'filled')
+      return {
+        status: 'filled',
+        ...ids,
+        orderStatus: after.status,
+        message: `order ${order.clientOrderId} filled before the cancel landed`,
+      };
     // The exchange still reports it working: not canceled; the job tries again.
-    if (WORKING.has(after.status)) throw new TriplegainError('EXCHANGE_UNAVAILABLE', `order ${order.clientOrderId} is still ${after.status} on ${deps.exchange.name} after the cancel`, { clientOrderId: order.clientOrderId });
-    return { status: 'canceled', ...ids, orderStatus: after.status, message: `order ${order.clientOrderId} is ${after.status}` };
+    if (WORKING.has(after.status))
+      throw new TriplegainError(
+        'EXCHANGE_UNAVAILABLE',
+        `order ${order.clientOrderId} is still ${after.status} on ${deps.exchange.name} after the cancel`,
+        { clientOrderId: order.clientOrderId },
+      );
+    return {
+      status: 'canceled',
+      ...ids,
+      orderStatus: after.status,
+      message: `order ${order.clientOrderId} is ${after.status}`,
+    };
   });
 }

@@ -86,7 +86,12 @@ export function startDeadManSwitch(opts: DeadManSwitchOptions): DeadManSwitch {
     const call = opts
       .onMayHaveFired(reason)
       .then(() => undefined)
-      .catch((err: unknown) => logger.error({ reason, err: describeError(err) }, 'after the dead man switch may have fired: positions not re-protected'))
+      .catch((err: unknown) =>
+        logger.error(
+          { reason, err: describeError(err) },
+          'after the dead man switch may have fired: positions not re-protected',
+        ),
+      )
       .finally(() => callbacks.delete(call));
     callbacks.add(call);
   };
@@ -104,7 +109,9 @@ export function startDeadManSwitch(opts: DeadManSwitchOptions): DeadManSwitch {
     try {
       const triggerTime = await opts.exchange.armDeadManSwitch(opts.timeoutSec);
       armedUntilMs = sentMs + timeoutMs;
-      await redis.set(keys.deadManSwitchTrigger, String(armedUntilMs)).catch((err: unknown) => logger.warn({ err: describeError(err) }, 'dead man switch trigger time not recorded'));
+      await redis
+        .set(keys.deadManSwitchTrigger, String(armedUntilMs))
+        .catch((err: unknown) => logger.warn({ err: describeError(err) }, 'dead man switch trigger time not recorded'));
       logger.debug({ triggerTime, holder }, 'dead man switch armed');
       if (mayHaveFired !== null) {
         const reason = mayHaveFired;
@@ -123,7 +130,8 @@ export function startDeadManSwitch(opts: DeadManSwitchOptions): DeadManSwitch {
     } catch (err) {
       logger.error({ holder, err: describeError(err) }, 'dead man switch not re-armed: tried again at the next beat');
       armFailed ??= describeError(err);
-      if (armedUntilMs !== null && Date.now() >= armedUntilMs) suspect(`not re-armed before its trigger time ${new Date(armedUntilMs).toISOString()}: ${describeError(err)}`);
+      if (armedUntilMs !== null && Date.now() >= armedUntilMs)
+        suspect(`not re-armed before its trigger time ${new Date(armedUntilMs).toISOString()}: ${describeError(err)}`);
       return false;
     }
   };
@@ -139,8 +147,10 @@ export function startDeadManSwitch(opts: DeadManSwitchOptions): DeadManSwitch {
     const takenAtMs = Date.now();
     const armed = await arm();
     let why: string | null = null;
-    if (triggerMs === null) why = 'the dead man switch was taken over without a recorded trigger time (first start, or Redis lost it)';
-    else if (triggerMs > 0 && triggerMs <= takenAtMs) why = `the dead man switch was due at ${new Date(triggerMs).toISOString()} and nobody re-armed it`;
+    if (triggerMs === null)
+      why = 'the dead man switch was taken over without a recorded trigger time (first start, or Redis lost it)';
+    else if (triggerMs > 0 && triggerMs <= takenAtMs)
+      why = `the dead man switch was due at ${new Date(triggerMs).toISOString()} and nobody re-armed it`;
     if (why === null) return;
     if (!armed) return suspect(why);
     logger.error({ reason: why }, 'dead man switch may have fired: Kraken may have canceled every order');
@@ -162,7 +172,8 @@ export function startDeadManSwitch(opts: DeadManSwitchOptions): DeadManSwitch {
     // and a 20 s lease: 17 to 24 s apart, within Kraken's advice of a call every 15 to 30 s),
     // and at every beat while the last try failed.
     if (armFailed !== null || Date.now() + beatMs / 2 >= lastArmSentMs + rearmEveryMs) await arm();
-    else if (armedUntilMs !== null && Date.now() >= armedUntilMs) suspect(`not re-armed before its trigger time ${new Date(armedUntilMs).toISOString()}`);
+    else if (armedUntilMs !== null && Date.now() >= armedUntilMs)
+      suspect(`not re-armed before its trigger time ${new Date(armedUntilMs).toISOString()}`);
   };
 
   const beat = async () => {
@@ -206,9 +217,14 @@ export function startDeadManSwitch(opts: DeadManSwitchOptions): DeadManSwitch {
         await redis.set(keys.deadManSwitchTrigger, '0');
         logger.info({ holder }, 'dead man switch disarmed: orders stay while no worker runs');
       } catch (err) {
-        logger.error({ holder, err: describeError(err) }, 'dead man switch not disarmed: Kraken cancels every order at its trigger time unless another worker re-arms it');
+        logger.error(
+          { holder, err: describeError(err) },
+          'dead man switch not disarmed: Kraken cancels every order at its trigger time unless another worker re-arms it',
+        );
       }
-      await releaseLease(redis, keys.deadManSwitchLease, holder).catch((err: unknown) => logger.warn({ holder, err: describeError(err) }, 'dead man switch lease not released: it lapses on its own'));
+      await releaseLease(redis, keys.deadManSwitchLease, holder).catch((err: unknown) =>
+        logger.warn({ holder, err: describeError(err) }, 'dead man switch lease not released: it lapses on its own'),
+      );
     },
   };
 }

@@ -70,7 +70,10 @@ export function placeExitOrder(deps: ExitOrderDeps, position: Position, o: ExitO
  *
  * @throws the cancel's error when the order is still live, or when the lookup fails too.
  */
-export async function cancelAndSync(deps: ExitOrderDeps, order: Pick<OrderRow, 'clientOrderId' | 'exchangeOrderId'>): Promise<void> {
+export async function cancelAndSync(
+  deps: ExitOrderDeps,
+  order: Pick<OrderRow, 'clientOrderId' | 'exchangeOrderId'>,
+): Promise<void> {
   const exchangeOrderId = order.exchangeOrderId;
   if (!exchangeOrderId) return;
   let cancelError: unknown = null;
@@ -79,7 +82,10 @@ export async function cancelAndSync(deps: ExitOrderDeps, order: Pick<OrderRow, '
     if (err instanceof TriplegainError && err.code === 'EXCHANGE_REJECTED') throw err;
     cancelError = err;
   });
-  const lookUp = () => (deps.exchange.findOrder ? deps.exchange.findOrder(exchangeOrderId) : deps.exchange.findByClientOrderId(order.clientOrderId));
+  const lookUp = () =>
+    deps.exchange.findOrder
+      ? deps.exchange.findOrder(exchangeOrderId)
+      : deps.exchange.findByClientOrderId(order.clientOrderId);
   const found = cancelError === null ? await lookUp() : await lookUp().catch(() => Promise.reject(cancelError));
   if (found) await syncFromExchange(deps.db, order.clientOrderId, found, deps.clock.now());
   if (cancelError !== null && (!found || found.status === 'open' || found.status === 'pending')) throw cancelError;

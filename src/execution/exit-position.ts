@@ -56,13 +56,24 @@ async function exitPositionLocked(deps: ExitOrderDeps, exit: PositionExit): Prom
   if (before && before.status !== 'created') return { status: 'already', order: before };
 
   const found = await heldPositionOf(deps.db, deps.exchange.name, exit.symbol);
-  if (!found) return nothingToExit(deps, { ...exit, side: exit.side ?? 'sell' }, clientOrderId, `no open ${exit.symbol} position`);
+  if (!found)
+    return nothingToExit(
+      deps,
+      { ...exit, side: exit.side ?? 'sell' },
+      clientOrderId,
+      `no open ${exit.symbol} position`,
+    );
   // Read before anything is touched (unreadable: this throws, nothing is canceled): while
   // HALTED only a halt's close-out may go, and the stop stays where it is for the others.
   if (exit.fenceIntent !== 'flatten' && (await deps.redis.hget(deps.keys.controlState, 'state')) === 'HALTED') {
     if (!exit.decisionId) return null;
     // The trading-state fence refuses it and records why; the claim is released with it.
-    return placeExitOrder(deps, found.position, { ...exit, intent: exit.intent ?? 'exit', type: 'market', quantity: exit.quantity ?? found.position.quantity });
+    return placeExitOrder(deps, found.position, {
+      ...exit,
+      intent: exit.intent ?? 'exit',
+      type: 'market',
+      quantity: exit.quantity ?? found.position.quantity,
+    });
   }
   await abandonUnsentOrders(deps.db, deps.exchange.name, exit.symbol, deps.clock.now());
 
@@ -71,7 +82,11 @@ async function exitPositionLocked(deps: ExitOrderDeps, exit: PositionExit): Prom
     // (a fill included) is recorded before the exit is sized.
     if (!(await cancelStops(deps, await workingStopsOf(deps, exit.symbol)))) {
       const stillWorking = await workingStopsOf(deps, exit.symbol);
-      throw new TriplegainError('EXCHANGE_UNAVAILABLE', `the ${exit.symbol} stop ${stillWorking.map((s) => `${s.clientOrderId} (${s.status})`).join(', ')} could not be canceled: the exit is not sent beside it`, { symbol: exit.symbol });
+      throw new TriplegainError(
+        'EXCHANGE_UNAVAILABLE',
+        `the ${exit.symbol} stop ${stillWorking.map((s) => `${s.clientOrderId} (${s.status})`).join(', ')} could not be canceled: the exit is not sent beside it`,
+        { symbol: exit.symbol },
+      );
     }
 
     // What is held and what exits in flight take, from one snapshot (`exitablePositionOf`).
@@ -80,22 +95,42 @@ async function exitPositionLocked(deps: ExitOrderDeps, exit: PositionExit): Prom
     const quantity = exitable ? await exitQuantity(deps, exitable, exit) : new Decimal(0);
     if (!held || quantity.isZero()) {
       const side = held ? (held.position.side === 'long' ? 'sell' : 'buy') : (exit.side ?? 'sell');
-      return await nothingToExit(deps, { ...exit, side }, clientOrderId, held ? 'the exits already in flight take the whole position' : `no open ${exit.symbol} position`);
+      return await nothingToExit(
+        deps,
+        { ...exit, side },
+        clientOrderId,
+        held ? 'the exits already in flight take the whole position' : `no open ${exit.symbol} position`,
+      );
     }
-    return await placeExitOrder(deps, held.position, { ...exit, intent: exit.intent ?? 'exit', type: 'market', quantity: quantity.toFixed() });
+    return await placeExitOrder(deps, held.position, {
+      ...exit,
+      intent: exit.intent ?? 'exit',
+      type: 'market',
+      quantity: quantity.toFixed(),
+    });
   } finally {
     // Whatever happened above, the stop is put back for what is left (or the gap recorded).
-    await syncProtectiveStopLocked(deps, exit.symbol).catch((err: unknown) => deps.logger.error({ symbol: exit.symbol, err: describeError(err) }, 'stop not synced after the exit: the engine watches the level'));
+    await syncProtectiveStopLocked(deps, exit.symbol).catch((err: unknown) =>
+      deps.logger.error(
+        { symbol: exit.symbol, err: describeError(err) },
+        'stop not synced after the exit: the engine watches the level',
+      ),
+    );
   }
 }
 
 /** The quantity this exit may take (see `exitPosition`); zero when nothing is left to take. */
-async function exitQuantity(deps: ExitOrderDeps, { held, pending }: ExitablePosition, exit: PositionExit): Promise<Decimal> {
+async function exitQuantity(
+  deps: ExitOrderDeps,
+  { held, pending }: ExitablePosition,
+  exit: PositionExit,
+): Promise<Decimal> {
   const available = Decimal.max(0, held.quantity.minus(pending.quantity));
   const asked = exit.quantity === undefined ? available : Decimal.min(available, exit.quantity);
   const instrument = deps.instruments.find(exit.symbol);
   if (!instrument) return asked;
-  const price = (await latestClose(deps.db, exit.symbol, deps.config.marketData.timeframe)) ?? held.position.avgEntryPrice;
+  const price =
+    (await latestClose(deps.db, exit.symbol, deps.config.marketData.timeframe)) ?? held.position.avgEntryPrice;
   const minimum = minimumQuantity(instrument, price);
   const remainder = available.minus(asked);
   // A remainder no order could ever close goes with this exit; an approval's exit never takes
@@ -105,7 +140,12 @@ async function exitQuantity(deps: ExitOrderDeps, { held, pending }: ExitablePosi
 }
 
 /** No order for an exit with nothing to take; an approval's order is recorded `denied` (its reservation is released with it). */
-async function nothingToExit(deps: ExitOrderDeps, exit: PositionExit & { side: 'buy' | 'sell' }, clientOrderId: string, why: string): Promise<PlaceOrderOutcome | null> {
+async function nothingToExit(
+  deps: ExitOrderDeps,
+  exit: PositionExit & { side: 'buy' | 'sell' },
+  clientOrderId: string,
+  why: string,
+): Promise<PlaceOrderOutcome | null> {
   if (!exit.decisionId) {
     deps.logger.info({ symbol: exit.symbol, key: exit.key }, `nothing to exit: ${why}`);
     return null;
@@ -127,6 +167,10 @@ async function nothingToExit(deps: ExitOrderDeps, exit: PositionExit & { side: '
     createdAtMs: deps.clock.now(),
   });
   const reason = `not sent: ${why}`;
-  const denied = order.status === 'created' ? (await applyOrderEvent(deps.db, clientOrderId, { kind: 'denied', reason, occurredAtMs: deps.clock.now() })).order : order;
+  const denied =
+    order.status === 'created'
+      ? (await applyOrderEvent(deps.db, clientOrderId, { kind: 'denied', reason, occurredAtMs: deps.clock.now() }))
+          .order
+      : order;
   return { status: 'refused', order: denied, reason };
 }

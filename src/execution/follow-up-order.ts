@@ -31,7 +31,11 @@ export interface FollowUpOptions {
  *
  * @returns the order's status at the last look that found it, or null when none did.
  */
-export async function followUpOrder(deps: ExitOrderDeps, clientOrderId: string, options: FollowUpOptions): Promise<OrderStatus | null> {
+export async function followUpOrder(
+  deps: ExitOrderDeps,
+  clientOrderId: string,
+  options: FollowUpOptions,
+): Promise<OrderStatus | null> {
   let status: OrderStatus | null = null;
   try {
     for (const delayMs of options.delaysMs) {
@@ -44,18 +48,27 @@ export async function followUpOrder(deps: ExitOrderDeps, clientOrderId: string, 
       const sync = await syncFromExchange(deps.db, clientOrderId, found, deps.clock.now());
       status = sync.order.status;
       if (sync.applied.includes('fill') || sync.applied.includes('partial_fill')) {
-        for (const symbol of new Set([sync.order.symbol, ...(await takeInFills(deps))])) await syncProtectiveStop(deps, symbol);
+        for (const symbol of new Set([sync.order.symbol, ...(await takeInFills(deps))]))
+          await syncProtectiveStop(deps, symbol);
       }
       if (terminalOrderStatuses.includes(status)) break;
     }
   } catch (err) {
-    deps.logger.warn({ clientOrderId, err: describeError(err) }, 'order follow-up ended: reconciliation learns the rest');
+    deps.logger.warn(
+      { clientOrderId, err: describeError(err) },
+      'order follow-up ended: reconciliation learns the rest',
+    );
   }
   return status;
 }
 
 /** By exchange id where the exchange can (one call; the id is the one its submit returned), else by client id. */
-function lookUpOrder(exchange: ExchangePort, clientOrderId: string, exchangeOrderId: string | null, signal: AbortSignal): Promise<ExchangeOrder | null> {
+function lookUpOrder(
+  exchange: ExchangePort,
+  clientOrderId: string,
+  exchangeOrderId: string | null,
+  signal: AbortSignal,
+): Promise<ExchangeOrder | null> {
   if (exchangeOrderId === null || !exchange.findOrder) return exchange.findByClientOrderId(clientOrderId, signal);
   return exchange.findOrder(exchangeOrderId, signal);
 }

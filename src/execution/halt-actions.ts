@@ -35,14 +35,24 @@ export async function startHaltActions(deps: HaltActionsDeps): Promise<Subscript
       // engine applies to it), and `status` shows it.
       await applyTradingStateEvent(deps, 'halt', (current) => current !== 'HALTED');
       if (!p.cancelOrders && !p.flatten) return;
-      await carryOutHalt(deps, { version: p.version, cancelOrders: p.cancelOrders, flatten: p.flatten, correlationId: message.correlationId });
+      await carryOutHalt(deps, {
+        version: p.version,
+        cancelOrders: p.cancelOrders,
+        flatten: p.flatten,
+        correlationId: message.correlationId,
+      });
     },
   });
 }
 
-export async function carryOutHalt(deps: HaltActionsDeps, halt: { version: number; cancelOrders: boolean; flatten: boolean; correlationId: string }): Promise<{ canceled: string[]; closing: string[] }> {
+export async function carryOutHalt(
+  deps: HaltActionsDeps,
+  halt: { version: number; cancelOrders: boolean; flatten: boolean; correlationId: string },
+): Promise<{ canceled: string[]; closing: string[] }> {
   const canceled: string[] = [];
-  const working = (await ordersToReconcile(deps.db, deps.exchange.name)).filter((o) => (o.status === 'open' || o.status === 'partially_filled') && o.exchangeOrderId);
+  const working = (await ordersToReconcile(deps.db, deps.exchange.name)).filter(
+    (o) => (o.status === 'open' || o.status === 'partially_filled') && o.exchangeOrderId,
+  );
   for (const order of working) {
     const protective = order.intent === 'protective';
     if (!halt.cancelOrders && !(halt.flatten && protective)) continue;
@@ -75,6 +85,7 @@ export async function carryOutHalt(deps: HaltActionsDeps, halt: { version: numbe
   }
   deps.logger.warn({ canceled, closing }, 'halt carried out');
   // Redelivered (the ids are the halt's), the close-out is tried again for what failed.
-  if (failed.length > 0) throw new TriplegainError('EXCHANGE_UNAVAILABLE', `halt: ${failed.join(', ')} not closed; retried`, { failed });
+  if (failed.length > 0)
+    throw new TriplegainError('EXCHANGE_UNAVAILABLE', `halt: ${failed.join(', ')} not closed; retried`, { failed });
   return { canceled, closing };
 }

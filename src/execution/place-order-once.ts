@@ -74,18 +74,40 @@ export async function placeOrderOnce(
   const gridded = instrument ? roundOrderToInstrument(instrument, input) : input;
   // Nothing left after the cut (an amount below one lot) is recorded with what was asked, and denied.
   const cutToNothing = new Decimal(gridded.quantity).isZero();
-  const { order } = await createOrder(deps.db, { ...(cutToNothing ? input : gridded), exchange: exchange.name, createdAtMs: nowMs() });
+  const { order } = await createOrder(deps.db, {
+    ...(cutToNothing ? input : gridded),
+    exchange: exchange.name,
+    createdAtMs: nowMs(),
+  });
   if (order.status !== 'created') return { status: 'already', order };
   const refusal = instrument
-    ? instrumentRefusal(instrument, { quantity: order.quantity, side: input.side, leverage: Number(order.leverage), limitPrice: order.limitPrice, triggerPrice: order.triggerPrice, price: order.limitPrice ?? order.triggerPrice ?? undefined })
+    ? instrumentRefusal(instrument, {
+        quantity: order.quantity,
+        side: input.side,
+        leverage: Number(order.leverage),
+        limitPrice: order.limitPrice,
+        triggerPrice: order.triggerPrice,
+        price: order.limitPrice ?? order.triggerPrice ?? undefined,
+      })
     : null;
   if (refusal) {
-    const denied = await applyOrderEvent(deps.db, clientOrderId, { kind: 'denied', reason: `not sent: the exchange would refuse it (${refusal})`, occurredAtMs: nowMs() });
-    deps.logger.warn({ clientOrderId, symbol: input.symbol, quantity: input.quantity, refusal }, "order not submitted: the pair's rules refuse it");
+    const denied = await applyOrderEvent(deps.db, clientOrderId, {
+      kind: 'denied',
+      reason: `not sent: the exchange would refuse it (${refusal})`,
+      occurredAtMs: nowMs(),
+    });
+    deps.logger.warn(
+      { clientOrderId, symbol: input.symbol, quantity: input.quantity, refusal },
+      "order not submitted: the pair's rules refuse it",
+    );
     return { status: 'refused', order: denied.order, reason: refusal };
   }
 
-  const permit = await enterSubmission(deps, { submissionId: clientOrderId, intent: options.fenceIntent, ttlMs: options.ttlMs });
+  const permit = await enterSubmission(deps, {
+    submissionId: clientOrderId,
+    intent: options.fenceIntent,
+    ttlMs: options.ttlMs,
+  });
   if (!permit.admitted) {
     const reason = `trading state ${permit.state}`;
     const denied = await applyOrderEvent(deps.db, clientOrderId, { kind: 'denied', reason, occurredAtMs: nowMs() });
@@ -113,7 +135,13 @@ export async function placeOrderOnce(
       return { status: 'submitted', order: (await syncFromExchange(deps.db, clientOrderId, placed, nowMs())).order };
     } catch (err) {
       if (err instanceof TriplegainError && err.code === 'EXCHANGE_REJECTED') {
-        const rejected = (await applyOrderEvent(deps.db, clientOrderId, { kind: 'rejected', reason: err.message, occurredAtMs: nowMs() })).order;
+        const rejected = (
+          await applyOrderEvent(deps.db, clientOrderId, {
+            kind: 'rejected',
+            reason: err.message,
+            occurredAtMs: nowMs(),
+          })
+        ).order;
         await deps.alerts?.report(recordedEventAlerts.orderRejected(rejected, err.message, nowMs()));
         return { status: 'rejected', order: rejected, reason: err.message };
       }
@@ -123,12 +151,26 @@ export async function placeOrderOnce(
         // entry at the next signal) is not held behind an order that does not exist.
         const reason = `not sent: ${describeError(err)}`;
         await applyOrderEvent(deps.db, clientOrderId, { kind: 'not_found', reason, occurredAtMs: nowMs() });
-        const withdrawn = await applyOrderEvent(deps.db, clientOrderId, { kind: 'canceled', reason, occurredAtMs: nowMs() });
+        const withdrawn = await applyOrderEvent(deps.db, clientOrderId, {
+          kind: 'canceled',
+          reason,
+          occurredAtMs: nowMs(),
+        });
         deps.logger.warn({ clientOrderId, err: describeError(err) }, 'order not sent: withdrawn');
         return { status: 'refused', order: withdrawn.order, reason };
       }
       deps.logger.error({ clientOrderId, err: describeError(err) }, 'order outcome unknown: left for reconciliation');
-      return { status: 'unknown', order: (await applyOrderEvent(deps.db, clientOrderId, { kind: 'outcome_unknown', reason: describeError(err), occurredAtMs: nowMs() })).order, reason: describeError(err) };
+      return {
+        status: 'unknown',
+        order: (
+          await applyOrderEvent(deps.db, clientOrderId, {
+            kind: 'outcome_unknown',
+            reason: describeError(err),
+            occurredAtMs: nowMs(),
+          })
+        ).order,
+        reason: describeError(err),
+      };
     }
   } finally {
     await permit.leave();

@@ -49,31 +49,58 @@ export interface ReconcileOptions {
  *
  * Idempotent: running it from several workers at once, or twice, changes nothing more.
  */
-export async function reconcileOrders(deps: { db: Db; exchange: ExchangePort; clock: Clock; logger: Logger }, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+export async function reconcileOrders(
+  deps: { db: Db; exchange: ExchangePort; clock: Clock; logger: Logger },
+  options: ReconcileOptions = {},
+): Promise<ReconcileReport> {
   const notFoundAfterMs = options.notFoundAfterMs ?? deps.exchange.lateArrivalMs ?? 60_000;
-  const report: ReconcileReport = { checked: 0, synced: [], notFound: [], adopted: [], failed: [], decidableInMs: null };
+  const report: ReconcileReport = {
+    checked: 0,
+    synced: [],
+    notFound: [],
+    adopted: [],
+    failed: [],
+    decidableInMs: null,
+  };
   const ours = await ordersToReconcile(deps.db, deps.exchange.name);
   // The not-found window is wall time, by the clock that stamped `statusChangedAt`: at any
   // replay speed an order just sent is given the exchange's real time to show up.
-  const wallNowMs = ours.some((o) => o.status === 'submitting' || o.status === 'unknown') ? (await databaseNow(deps.db)).getTime() : 0;
+  const wallNowMs = ours.some((o) => o.status === 'submitting' || o.status === 'unknown')
+    ? (await databaseNow(deps.db)).getTime()
+    : 0;
   // One look at the open orders serves the working ones and the adoption below; only an order
   // not among them is looked up by itself (in the closed orders too).
   const signal = options.signal;
   const openOnExchange = await deps.exchange.openOrders(signal);
-  const openByClientId = new Map(openOnExchange.flatMap((o) => (o.clientOrderId ? [[o.clientOrderId, o] as const] : [])));
-  const closedByClientId = await closedAmong(deps, ours.filter((o) => !openByClientId.has(o.clientOrderId)), signal);
+  const openByClientId = new Map(
+    openOnExchange.flatMap((o) => (o.clientOrderId ? [[o.clientOrderId, o] as const] : [])),
+  );
+  const closedByClientId = await closedAmong(
+    deps,
+    ours.filter((o) => !openByClientId.has(o.clientOrderId)),
+    signal,
+  );
   for (const order of ours) {
     signal?.throwIfAborted();
     report.checked += 1;
     try {
       const found =
         openByClientId.get(order.clientOrderId) ??
-        (closedByClientId ? (closedByClientId.get(order.clientOrderId) ?? null) : await deps.exchange.findByClientOrderId(order.clientOrderId, signal));
+        (closedByClientId
+          ? (closedByClientId.get(order.clientOrderId) ?? null)
+          : await deps.exchange.findByClientOrderId(order.clientOrderId, signal));
       if (found) {
         const sync = await syncFromExchange(deps.db, order.clientOrderId, found, deps.clock.now());
         if (sync.changed) report.synced.push(order.clientOrderId);
-      } else if ((order.status === 'submitting' || order.status === 'unknown') && wallNowMs - order.statusChangedAt.getTime() >= notFoundAfterMs) {
-        await applyOrderEvent(deps.db, order.clientOrderId, { kind: 'not_found', reason: `the exchange has no order ${order.clientOrderId} ${notFoundAfterMs} ms after it was sent`, occurredAtMs: deps.clock.now() });
+      } else if (
+        (order.status === 'submitting' || order.status === 'unknown') &&
+        wallNowMs - order.statusChangedAt.getTime() >= notFoundAfterMs
+      ) {
+        await applyOrderEvent(deps.db, order.clientOrderId, {
+          kind: 'not_found',
+          reason: `the exchange has no order ${order.clientOrderId} ${notFoundAfterMs} ms after it was sent`,
+          occurredAtMs: deps.clock.now(),
+        });
         report.notFound.push(order.clientOrderId);
       }
     } catch (err) {
@@ -81,17 +108,24 @@ export async function reconcileOrders(deps: { db: Db; exchange: ExchangePort; cl
     }
   }
   signal?.throwIfAborted();
-  const recorded = await recordedClientOrderIds(deps.db, openOnExchange.flatMap((o) => (o.clientOrderId ? [o.clientOrderId] : [])));
+  const recorded = await recordedClientOrderIds(
+    deps.db,
+    openOnExchange.flatMap((o) => (o.clientOrderId ? [o.clientOrderId] : [])),
+  );
   for (const open of openOnExchange) {
     if (open.clientOrderId && recorded.has(open.clientOrderId)) continue;
     const { order, created } = await adoptExchangeOrder(deps.db, deps.exchange.name, open, deps.clock.now());
     if (created) {
       report.adopted.push(order.clientOrderId);
-      deps.logger.warn({ clientOrderId: order.clientOrderId, exchangeOrderId: open.exchangeOrderId, symbol: open.symbol }, 'order found on the exchange and adopted');
+      deps.logger.warn(
+        { clientOrderId: order.clientOrderId, exchangeOrderId: open.exchangeOrderId, symbol: open.symbol },
+        'order found on the exchange and adopted',
+      );
     }
   }
   report.decidableInMs = await inFlightDecidableInMs(deps, { notFoundAfterMs });
-  if (report.synced.length + report.notFound.length + report.adopted.length + report.failed.length > 0) deps.logger.info({ ...report }, 'orders reconciled');
+  if (report.synced.length + report.notFound.length + report.adopted.length + report.failed.length > 0)
+    deps.logger.info({ ...report }, 'orders reconciled');
   return report;
 }
 
@@ -100,9 +134,14 @@ export async function reconcileOrders(deps: { db: Db; exchange: ExchangePort; cl
  * `unknown`) can be judged never received, if the exchange still does not show it then; null
  * when none is in flight. Negative: it can be judged now.
  */
-export async function inFlightDecidableInMs(deps: { db: Db; exchange: Pick<ExchangePort, 'name' | 'lateArrivalMs'> }, options: Pick<ReconcileOptions, 'notFoundAfterMs'> = {}): Promise<number | null> {
+export async function inFlightDecidableInMs(
+  deps: { db: Db; exchange: Pick<ExchangePort, 'name' | 'lateArrivalMs'> },
+  options: Pick<ReconcileOptions, 'notFoundAfterMs'> = {},
+): Promise<number | null> {
   const notFoundAfterMs = options.notFoundAfterMs ?? deps.exchange.lateArrivalMs ?? 60_000;
-  const inFlight = (await ordersToReconcile(deps.db, deps.exchange.name)).filter((o) => o.status === 'submitting' || o.status === 'unknown');
+  const inFlight = (await ordersToReconcile(deps.db, deps.exchange.name)).filter(
+    (o) => o.status === 'submitting' || o.status === 'unknown',
+  );
   if (inFlight.length === 0) return null;
   const wallNowMs = (await databaseNow(deps.db)).getTime();
   return Math.min(...inFlight.map((o) => o.statusChangedAt.getTime() + notFoundAfterMs - wallNowMs));
@@ -118,14 +157,25 @@ const CLOSED_SINCE_MARGIN_MS = 5 * 60_000;
  * since the oldest one's last status change, wall time). Null where the exchange has neither or
  * a lookup failed: each order is then looked up by itself.
  */
-async function closedAmong(deps: { db: Db; exchange: ExchangePort; logger: Logger }, notOpen: readonly OrderRow[], signal: AbortSignal | undefined): Promise<Map<string, ExchangeOrder> | null> {
+async function closedAmong(
+  deps: { db: Db; exchange: ExchangePort; logger: Logger },
+  notOpen: readonly OrderRow[],
+  signal: AbortSignal | undefined,
+): Promise<Map<string, ExchangeOrder> | null> {
   const { exchange } = deps;
   if (notOpen.length === 0 || (!exchange.findOrders && !exchange.closedByClientOrderIds)) return null;
   try {
     const found = new Map<string, ExchangeOrder>();
-    const withId = exchange.findOrders ? notOpen.flatMap((o) => (o.exchangeOrderId === null ? [] : [{ clientOrderId: o.clientOrderId, exchangeOrderId: o.exchangeOrderId }])) : [];
+    const withId = exchange.findOrders
+      ? notOpen.flatMap((o) =>
+          o.exchangeOrderId === null ? [] : [{ clientOrderId: o.clientOrderId, exchangeOrderId: o.exchangeOrderId }],
+        )
+      : [];
     if (exchange.findOrders && withId.length > 0) {
-      const byId = await exchange.findOrders(withId.map((o) => o.exchangeOrderId), signal);
+      const byId = await exchange.findOrders(
+        withId.map((o) => o.exchangeOrderId),
+        signal,
+      );
       for (const o of withId) {
         const order = byId.get(o.exchangeOrderId);
         if (order) found.set(o.clientOrderId, order);
@@ -135,7 +185,12 @@ async function closedAmong(deps: { db: Db; exchange: ExchangePort; logger: Logge
     if (rest.length === 0) return found;
     if (!exchange.closedByClientOrderIds) return null;
     const sinceWallMs = Math.min(...rest.map((o) => o.statusChangedAt.getTime())) - CLOSED_SINCE_MARGIN_MS;
-    for (const [id, order] of await exchange.closedByClientOrderIds(rest.map((o) => o.clientOrderId), sinceWallMs, signal)) found.set(id, order);
+    for (const [id, order] of await exchange.closedByClientOrderIds(
+      rest.map((o) => o.clientOrderId),
+      sinceWallMs,
+      signal,
+    ))
+      found.set(id, order);
     return found;
   } catch (err) {
     signal?.throwIfAborted();
@@ -147,6 +202,9 @@ async function closedAmong(deps: { db: Db; exchange: ExchangePort; logger: Logge
 /** Which of `clientOrderIds` have a row here. */
 async function recordedClientOrderIds(db: Db, clientOrderIds: readonly string[]): Promise<Set<string>> {
   if (clientOrderIds.length === 0) return new Set();
-  const rows = await db.select({ clientOrderId: orders.clientOrderId }).from(orders).where(inArray(orders.clientOrderId, [...clientOrderIds]));
+  const rows = await db
+    .select({ clientOrderId: orders.clientOrderId })
+    .from(orders)
+    .where(inArray(orders.clientOrderId, [...clientOrderIds]));
   return new Set(rows.map((r) => r.clientOrderId));
 }

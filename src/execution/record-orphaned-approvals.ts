@@ -45,9 +45,15 @@ export interface RecordOrphanedApprovalsDeps {
  * delayed or running is left to it. So an approval always ends as an order or a recorded
  * reason why not.
  */
-export async function recordOrphanedApprovals(deps: RecordOrphanedApprovalsDeps, options: { orphanApprovalMs: number }): Promise<OrphanedApproval[]> {
+export async function recordOrphanedApprovals(
+  deps: RecordOrphanedApprovalsDeps,
+  options: { orphanApprovalMs: number },
+): Promise<OrphanedApproval[]> {
   const candidates = await deps.db
-    .select({ approval: riskDecisions, ageMs: sql<string>`floor(extract(epoch FROM (clock_timestamp() - ${riskDecisions.createdAt})) * 1000)::bigint::text` })
+    .select({
+      approval: riskDecisions,
+      ageMs: sql<string>`floor(extract(epoch FROM (clock_timestamp() - ${riskDecisions.createdAt})) * 1000)::bigint::text`,
+    })
     .from(riskDecisions)
     .where(
       and(
@@ -67,21 +73,39 @@ export async function recordOrphanedApprovals(deps: RecordOrphanedApprovalsDeps,
     if (STILL_COMING.has(jobState)) continue;
     const reason = `not sent: no order ${ageMs} ms after the approval, and its execution job is ${jobState === 'unknown' ? 'gone' : jobState}`;
     try {
-      const order = await recordUnexecutedApproval(deps.db, { approval: { ...approval, quantity: approval.quantity! }, exchange: deps.exchange.name, reason, atMs: deps.clock.now() });
+      const order = await recordUnexecutedApproval(deps.db, {
+        approval: { ...approval, quantity: approval.quantity! },
+        exchange: deps.exchange.name,
+        reason,
+        atMs: deps.clock.now(),
+      });
       const row = await appendSystemEvent(deps.db, {
         type: 'execution.approval_orphaned',
         severity: 'warning',
         source: 'reconcile',
         correlationId: approval.correlationId,
         message: `approval ${approval.decisionId} (${approval.symbol}) never became an order: ${reason}`,
-        details: { decisionId: approval.decisionId, proposalId: approval.proposalId, clientOrderId: order.clientOrderId, orderStatus: order.status, jobState, ageMs: Number(ageMs) },
+        details: {
+          decisionId: approval.decisionId,
+          proposalId: approval.proposalId,
+          clientOrderId: order.clientOrderId,
+          orderStatus: order.status,
+          jobState,
+          ageMs: Number(ageMs),
+        },
       });
-      deps.logger.warn({ decisionId: approval.decisionId, clientOrderId: order.clientOrderId, jobState, orderStatus: order.status }, 'orphaned approval recorded');
+      deps.logger.warn(
+        { decisionId: approval.decisionId, clientOrderId: order.clientOrderId, jobState, orderStatus: order.status },
+        'orphaned approval recorded',
+      );
       await deps.alerts?.report(recordedEventAlerts.approvalOrphaned(row, approval.symbol));
       recorded.push({ decisionId: approval.decisionId, clientOrderId: order.clientOrderId, jobState });
     } catch (err) {
       // An execution job that started meanwhile wrote the row its way: it is no orphan.
-      deps.logger.warn({ decisionId: approval.decisionId, err: describeError(err) }, 'orphaned approval not recorded; tried again next pass');
+      deps.logger.warn(
+        { decisionId: approval.decisionId, err: describeError(err) },
+        'orphaned approval not recorded; tried again next pass',
+      );
     }
   }
   return recorded;

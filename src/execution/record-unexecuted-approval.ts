@@ -15,9 +15,14 @@ import { approvedOrderRequest } from './approved-order-request.ts';
  *
  * @returns the order row, denied now or found as it was.
  */
-export async function recordUnexecutedApproval(db: Db, args: { approval: RiskDecisionRow & { quantity: string }; exchange: ExchangeName; reason: string; atMs: number }): Promise<OrderRow> {
+export async function recordUnexecutedApproval(
+  db: Db,
+  args: { approval: RiskDecisionRow & { quantity: string }; exchange: ExchangeName; reason: string; atMs: number },
+): Promise<OrderRow> {
   const request = approvedOrderRequest(args.approval, OrderProposal.parse(args.approval.proposal));
   const { order } = await createOrder(db, { ...request, exchange: args.exchange, createdAtMs: args.atMs });
   if (order.status !== 'created') return order;
-  return (await applyOrderEvent(db, order.clientOrderId, { kind: 'denied', reason: args.reason, occurredAtMs: args.atMs })).order;
+  return (
+    await applyOrderEvent(db, order.clientOrderId, { kind: 'denied', reason: args.reason, occurredAtMs: args.atMs })
+  ).order;
 }

@@ -17,7 +17,8 @@ export interface ReprotectReport {
 }
 
 /** Whether a position's stop is settled: it rests, none is wanted, or none can ever rest for it (the engine watches the level). */
-const settled = (sync: StopSync): boolean => sync.status === 'protected' || sync.status === 'none' || (sync.status === 'unprotected' && sync.canRest === false);
+const settled = (sync: StopSync): boolean =>
+  sync.status === 'protected' || sync.status === 'none' || (sync.status === 'unprotected' && sync.canRest === false);
 
 /**
  * Puts the stop of every open position back before anything else trades, after the exchange
@@ -45,7 +46,8 @@ export async function reprotectPositions(deps: ExitOrderDeps, reason: string): P
   try {
     reconciled = await reconcileOrders(deps);
     await takeInFills(deps);
-    for (const position of await loadOpenPositions(deps.db, deps.exchange.name)) stops[position.symbol] = await syncProtectiveStop(deps, position.symbol);
+    for (const position of await loadOpenPositions(deps.db, deps.exchange.name))
+      stops[position.symbol] = await syncProtectiveStop(deps, position.symbol);
   } catch (err) {
     await recordHeld(deps, reason, `the positions could not be re-protected: ${describeError(err)}`, {});
     throw err;
@@ -53,7 +55,9 @@ export async function reprotectPositions(deps: ExitOrderDeps, reason: string): P
   const unsettled = Object.entries(stops).filter(([, sync]) => !settled(sync));
   const lookupsFailed = reconciled.failed.length;
   if (unsettled.length > 0 || lookupsFailed > 0) {
-    const gaps = unsettled.map(([symbol, sync]) => `${symbol}: ${sync.status === 'unprotected' ? sync.reason : sync.status}`);
+    const gaps = unsettled.map(
+      ([symbol, sync]) => `${symbol}: ${sync.status === 'unprotected' ? sync.reason : sync.status}`,
+    );
     if (lookupsFailed > 0) gaps.push(`${lookupsFailed} orders could not be looked up on the exchange`);
     await recordHeld(deps, reason, `not every open position has its stop (${gaps.join('; ')})`, stops);
     return { complete: false, reconciled, stops };
@@ -63,11 +67,21 @@ export async function reprotectPositions(deps: ExitOrderDeps, reason: string): P
   return { complete: true, reconciled, stops };
 }
 
-async function recordHeld(deps: ExitOrderDeps, reason: string, why: string, stops: Record<string, StopSync>): Promise<void> {
+async function recordHeld(
+  deps: ExitOrderDeps,
+  reason: string,
+  why: string,
+  stops: Record<string, StopSync>,
+): Promise<void> {
   const message = `entries held: ${why}; the periodic reconciliation tries again`;
   deps.logger.error({ reason, stops }, message);
-  const row = await appendSystemEvent(deps.db, { type: 'positions.protection_pending', severity: 'error', source: 'execution', message, details: { reason, stops }, occurredAt: new Date(deps.clock.now()) }).catch((err: unknown) =>
-    deps.logger.error({ err: describeError(err) }, 'protection pending not recorded'),
-  );
+  const row = await appendSystemEvent(deps.db, {
+    type: 'positions.protection_pending',
+    severity: 'error',
+    source: 'execution',
+    message,
+    details: { reason, stops },
+    occurredAt: new Date(deps.clock.now()),
+  }).catch((err: unknown) => deps.logger.error({ err: describeError(err) }, 'protection pending not recorded'));
   if (row) await deps.alerts?.report(recordedEventAlerts.positionUnprotected(row));
 }

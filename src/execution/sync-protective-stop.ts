@@ -62,7 +62,11 @@ export function syncProtectiveStop(deps: ExitOrderDeps, symbol: string): Promise
  * `position.unprotected` system event (and its end as `position.protected`) with the
  * position's correlation id, so `explain` shows it.
  */
-export async function syncProtectiveStopLocked(deps: ExitOrderDeps, symbol: string, replacing = false): Promise<StopSync> {
+export async function syncProtectiveStopLocked(
+  deps: ExitOrderDeps,
+  symbol: string,
+  replacing = false,
+): Promise<StopSync> {
   const state = await deps.redis.hget(deps.keys.controlState, 'state');
   if (state === 'HALTED') return { status: 'halted' };
   await abandonUnsentOrders(deps.db, deps.exchange.name, symbol, deps.clock.now());
@@ -74,7 +78,8 @@ export async function syncProtectiveStopLocked(deps: ExitOrderDeps, symbol: stri
   const exitable = await exitablePositionOf(deps.db, deps.exchange.name, symbol);
   const level = exitable?.held.position.protection.stopLoss ?? null;
   if (!exitable || level === null || exitable.held.quantity.isZero()) {
-    if (!(await cancelStops(deps, stops))) return { status: 'unprotected', reason: 'a stale stop could not be canceled' };
+    if (!(await cancelStops(deps, stops)))
+      return { status: 'unprotected', reason: 'a stale stop could not be canceled' };
     return { status: 'none' };
   }
 
@@ -84,10 +89,17 @@ export async function syncProtectiveStopLocked(deps: ExitOrderDeps, symbol: stri
   const left = Decimal.max(0, held.quantity.minus(pending.quantity));
   const quantity = instrument ? roundQuantity(instrument, left.toFixed()) : left.toFixed();
   const triggerPrice = instrument ? roundStopPrice(instrument, side, level) : level;
-  const matching = stops.find((s) => s.side === side && new Decimal(s.quantity).minus(s.filledQuantity).eq(quantity) && s.triggerPrice !== null && new Decimal(s.triggerPrice).eq(triggerPrice));
+  const matching = stops.find(
+    (s) =>
+      s.side === side &&
+      new Decimal(s.quantity).minus(s.filledQuantity).eq(quantity) &&
+      s.triggerPrice !== null &&
+      new Decimal(s.triggerPrice).eq(triggerPrice),
+  );
   const stale = stops.filter((s) => s !== matching);
   if (stale.length > 0) {
-    if (!(await cancelStops(deps, stale))) return unprotected(deps, held, 'a stop of the wrong size could not be canceled');
+    if (!(await cancelStops(deps, stale)))
+      return unprotected(deps, held, 'a stop of the wrong size could not be canceled');
     // A cancel can reveal that the old stop filled (on Kraken the fill may be learnt only
     // now): the position is read again before anything is placed for it.
     return syncProtectiveStopLocked(deps, symbol, true);
@@ -118,7 +130,13 @@ export async function syncProtectiveStopLocked(deps: ExitOrderDeps, symbol: stri
   }).catch((err: unknown) => ({ status: 'failed' as const, reason: describeError(err) }));
   const protectedBy = async (clientOrderId: string): Promise<StopSync> => {
     if ((await lastGapEvent(deps, held)) === 'position.unprotected') {
-      await recordGap(deps, held, 'position.protected', 'info', `a stop rests again for the ${held.position.symbol} position: ${side} ${quantity} at ${triggerPrice}`);
+      await recordGap(
+        deps,
+        held,
+        'position.protected',
+        'info',
+        `a stop rests again for the ${held.position.symbol} position: ${side} ${quantity} at ${triggerPrice}`,
+      );
     }
     return { status: 'protected', clientOrderId, quantity, triggerPrice };
   };
@@ -128,10 +146,14 @@ export async function syncProtectiveStopLocked(deps: ExitOrderDeps, symbol: stri
     // landed is protection now; one not found yet is left to reconciliation, which alone may
     // judge it missing (after the exchange's late-arrival bound).
     const landed = await lookUpOnce(deps, outcome.order.clientOrderId);
-    if (landed && (landed.status === 'open' || landed.status === 'partially_filled')) return protectedBy(landed.clientOrderId);
+    if (landed && (landed.status === 'open' || landed.status === 'partially_filled'))
+      return protectedBy(landed.clientOrderId);
     return { status: 'in_flight', clientOrderId: outcome.order.clientOrderId };
   }
-  const reason = 'order' in outcome ? `the stop was ${outcome.status}: ${outcome.reason ?? outcome.order.status}` : `the stop was not placed: ${outcome.reason}`;
+  const reason =
+    'order' in outcome
+      ? `the stop was ${outcome.status}: ${outcome.reason ?? outcome.order.status}`
+      : `the stop was not placed: ${outcome.reason}`;
   return unprotected(deps, held, reason);
 }
 
@@ -140,7 +162,14 @@ async function lastStopOf(deps: ExitOrderDeps, held: HeldPosition): Promise<Orde
   const [row] = await deps.db
     .select()
     .from(orders)
-    .where(and(eq(orders.exchange, held.account), eq(orders.symbol, held.position.symbol), eq(orders.purpose, 'stop_loss'), gte(orders.createdAt, new Date(held.position.openedAtMs))))
+    .where(
+      and(
+        eq(orders.exchange, held.account),
+        eq(orders.symbol, held.position.symbol),
+        eq(orders.purpose, 'stop_loss'),
+        gte(orders.createdAt, new Date(held.position.openedAtMs)),
+      ),
+    )
     .orderBy(desc(orders.createdAt), desc(orders.clientOrderId))
     .limit(1);
   return row;
@@ -148,7 +177,10 @@ async function lastStopOf(deps: ExitOrderDeps, held: HeldPosition): Promise<Orde
 
 /** How many stops the symbol has had: the next stop's key, unique for as long as the books last. */
 async function stopCount(deps: ExitOrderDeps, symbol: string): Promise<number> {
-  return deps.db.$count(orders, and(eq(orders.exchange, deps.exchange.name), eq(orders.symbol, symbol), eq(orders.purpose, 'stop_loss')));
+  return deps.db.$count(
+    orders,
+    and(eq(orders.exchange, deps.exchange.name), eq(orders.symbol, symbol), eq(orders.purpose, 'stop_loss')),
+  );
 }
 
 /** The correlation id of the position's latest entry: its stop, its gaps and its exits join that chain in `explain`. */
@@ -167,7 +199,13 @@ async function lastGapEvent(deps: ExitOrderDeps, held: HeldPosition): Promise<st
   const [row] = await deps.db
     .select({ type: systemEvents.type })
     .from(systemEvents)
-    .where(and(inArray(systemEvents.type, ['position.unprotected', 'position.protected']), sql`${systemEvents.details}->>'account' = ${held.account}`, sql`${systemEvents.details}->>'positionId' = ${String(held.id)}`))
+    .where(
+      and(
+        inArray(systemEvents.type, ['position.unprotected', 'position.protected']),
+        sql`${systemEvents.details}->>'account' = ${held.account}`,
+        sql`${systemEvents.details}->>'positionId' = ${String(held.id)}`,
+      ),
+    )
     .orderBy(desc(systemEvents.id))
     .limit(1);
   return row?.type;
@@ -175,12 +213,24 @@ async function lastGapEvent(deps: ExitOrderDeps, held: HeldPosition): Promise<st
 
 async function unprotected(deps: ExitOrderDeps, held: HeldPosition, reason: string, canRest = true): Promise<StopSync> {
   if ((await lastGapEvent(deps, held)) !== 'position.unprotected') {
-    await recordGap(deps, held, 'position.unprotected', 'warning', `no stop rests for the ${held.position.side} ${held.position.symbol} position (${reason}); the engine watches ${held.position.protection.stopLoss ?? 'no level'} on every bar and retries`);
+    await recordGap(
+      deps,
+      held,
+      'position.unprotected',
+      'warning',
+      `no stop rests for the ${held.position.side} ${held.position.symbol} position (${reason}); the engine watches ${held.position.protection.stopLoss ?? 'no level'} on every bar and retries`,
+    );
   }
   return canRest ? { status: 'unprotected', reason } : { status: 'unprotected', reason, canRest };
 }
 
-async function recordGap(deps: ExitOrderDeps, held: HeldPosition, type: 'position.unprotected' | 'position.protected', severity: 'info' | 'warning', message: string): Promise<void> {
+async function recordGap(
+  deps: ExitOrderDeps,
+  held: HeldPosition,
+  type: 'position.unprotected' | 'position.protected',
+  severity: 'info' | 'warning',
+  message: string,
+): Promise<void> {
   deps.logger[severity === 'info' ? 'info' : 'warn']({ symbol: held.position.symbol, positionId: held.id }, message);
   const row = await appendSystemEvent(deps.db, {
     type,
@@ -188,7 +238,12 @@ async function recordGap(deps: ExitOrderDeps, held: HeldPosition, type: 'positio
     source: 'positions',
     correlationId: await correlationOf(deps, held),
     message,
-    details: { account: held.account, symbol: held.position.symbol, positionId: String(held.id), stopLoss: held.position.protection.stopLoss },
+    details: {
+      account: held.account,
+      symbol: held.position.symbol,
+      positionId: String(held.id),
+      stopLoss: held.position.protection.stopLoss,
+    },
     occurredAt: new Date(deps.clock.now()),
   }).catch((err: unknown) => deps.logger.error({ err: describeError(err) }, 'protection gap not recorded'));
   if (row && type === 'position.unprotected') await deps.alerts?.report(recordedEventAlerts.positionUnprotected(row));
@@ -207,7 +262,10 @@ async function lookUpOnce(deps: ExitOrderDeps, clientOrderId: string): Promise<O
     const found = await deps.exchange.findByClientOrderId(clientOrderId);
     return found ? (await syncFromExchange(deps.db, clientOrderId, found, deps.clock.now())).order : null;
   } catch (err) {
-    deps.logger.warn({ clientOrderId, err: describeError(err) }, 'stop without an answer not found yet: reconciliation settles it');
+    deps.logger.warn(
+      { clientOrderId, err: describeError(err) },
+      'stop without an answer not found yet: reconciliation settles it',
+    );
     return null;
   }
 }

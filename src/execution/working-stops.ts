@@ -9,7 +9,14 @@ export function workingStopsOf(deps: Pick<ExitOrderDeps, 'db' | 'exchange'>, sym
   return deps.db
     .select()
     .from(orders)
-    .where(and(eq(orders.exchange, deps.exchange.name), eq(orders.symbol, symbol), eq(orders.purpose, 'stop_loss'), inArray(orders.status, [...reconcilableOrderStatuses])))
+    .where(
+      and(
+        eq(orders.exchange, deps.exchange.name),
+        eq(orders.symbol, symbol),
+        eq(orders.purpose, 'stop_loss'),
+        inArray(orders.status, [...reconcilableOrderStatuses]),
+      ),
+    )
     .orderBy(desc(orders.createdAt), desc(orders.clientOrderId));
 }
 
@@ -21,8 +28,13 @@ export function workingStopsOf(deps: Pick<ExitOrderDeps, 'db' | 'exchange'>, sym
 export async function cancelStops(deps: ExitOrderDeps, stops: readonly OrderRow[]): Promise<boolean> {
   let none = true;
   for (const stop of stops) {
-    await cancelAndSync(deps, stop).catch((err: unknown) => deps.logger.error({ clientOrderId: stop.clientOrderId, err: describeError(err) }, 'stop not canceled'));
-    const [after] = await deps.db.select({ status: orders.status }).from(orders).where(eq(orders.clientOrderId, stop.clientOrderId));
+    await cancelAndSync(deps, stop).catch((err: unknown) =>
+      deps.logger.error({ clientOrderId: stop.clientOrderId, err: describeError(err) }, 'stop not canceled'),
+    );
+    const [after] = await deps.db
+      .select({ status: orders.status })
+      .from(orders)
+      .where(eq(orders.clientOrderId, stop.clientOrderId));
     if (after && reconcilableOrderStatuses.includes(after.status)) none = false;
   }
   return none;

@@ -31,12 +31,21 @@ export function agentFigures(agent: string, output: unknown): AgentFigures {
       const regime = RegimeOutput.safeParse(output);
       if (!regime.success) return {};
       const m = regime.data.metrics;
-      return { regime: regime.data.regime, confidence: regime.data.confidence, ...(m ? { adx: m.adx, atrPct: m.atrPct, bandWidthPct: m.bandWidthPct, emaAlignment: m.emaAlignment } : {}) };
+      return {
+        regime: regime.data.regime,
+        confidence: regime.data.confidence,
+        ...(m ? { adx: m.adx, atrPct: m.atrPct, bandWidthPct: m.bandWidthPct, emaAlignment: m.emaAlignment } : {}),
+      };
     }
     case 'sentiment': {
       const sentiment = SentimentOutput.safeParse(output);
       if (!sentiment.success) return {};
-      return { score: sentiment.data.score, confidence: sentiment.data.confidence, sampleCount: sentiment.data.sampleCount, model: sentiment.data.model };
+      return {
+        score: sentiment.data.score,
+        confidence: sentiment.data.confidence,
+        sampleCount: sentiment.data.sampleCount,
+        model: sentiment.data.model,
+      };
     }
     default:
       return {};

@@ -33,7 +33,9 @@ export interface ExplainOptions {
 export async function explainChain(db: Db, id: string, opts: ExplainOptions = {}): Promise<Explanation> {
   const anchor = await findChainAnchor(db, id);
   const [signal, coordinator] = await Promise.all([
-    anchor.signalId ? first(db.select().from(tradingSignals).where(eq(tradingSignals.signalId, anchor.signalId))) : null,
+    anchor.signalId
+      ? first(db.select().from(tradingSignals).where(eq(tradingSignals.signalId, anchor.signalId)))
+      : null,
     loadCoordinatorDecision(db, anchor.signalId, anchor.proposalId),
   ]);
   const proposalId = anchor.proposalId ?? coordinator?.proposalId ?? null;
@@ -41,12 +43,23 @@ export async function explainChain(db: Db, id: string, opts: ExplainOptions = {}
     proposalId ? first(db.select().from(riskDecisions).where(eq(riskDecisions.proposalId, proposalId))) : null,
     loadOrders(db, proposalId, anchor.clientOrderId),
   ]);
-  const correlationId = signal?.correlationId ?? coordinator?.correlationId ?? risk?.correlationId ?? orderRows.find((o) => o.correlationId !== null)?.correlationId ?? null;
+  const correlationId =
+    signal?.correlationId ??
+    coordinator?.correlationId ??
+    risk?.correlationId ??
+    orderRows.find((o) => o.correlationId !== null)?.correlationId ??
+    null;
 
   const [bars, outputs, calls, trail] = await Promise.all([
     signal ? loadBars(db, signal, opts.previousBars ?? 3) : [],
     loadAgentOutputs(db, signal, correlationId),
-    correlationId ? db.select().from(llmCalls).where(eq(llmCalls.correlationId, correlationId)).orderBy(asc(llmCalls.occurredAt), asc(llmCalls.id)) : [],
+    correlationId
+      ? db
+          .select()
+          .from(llmCalls)
+          .where(eq(llmCalls.correlationId, correlationId))
+          .orderBy(asc(llmCalls.occurredAt), asc(llmCalls.id))
+      : [],
     loadOrderTrail(db, orderRows),
   ]);
 
@@ -78,7 +91,10 @@ export async function explainChain(db: Db, id: string, opts: ExplainOptions = {}
   });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(explanation)'}: ${i.message}`).join('; ');
-    throw new TriplegainError('DATA_INVALID', `cannot explain ${id}: a stored row does not fit its schema: ${issues}`, { id, issues: parsed.error.issues });
+    throw new TriplegainError('DATA_INVALID', `cannot explain ${id}: a stored row does not fit its schema: ${issues}`, {
+      id,
+      issues: parsed.error.issues,
+    });
   }
   return parsed.data;
 }
@@ -88,15 +104,24 @@ async function first<T>(rows: Promise<T[]>): Promise<T | null> {
 }
 
 /** The coordinator's handling of the signal or, without a signal id, of the proposal. */
-async function loadCoordinatorDecision(db: Db, signalId: string | null, proposalId: string | null): Promise<CoordinatorDecisionRow | null> {
+async function loadCoordinatorDecision(
+  db: Db,
+  signalId: string | null,
+  proposalId: string | null,
+): Promise<CoordinatorDecisionRow | null> {
   if (signalId) return first(db.select().from(coordinatorDecisions).where(eq(coordinatorDecisions.signalId, signalId)));
-  if (proposalId) return first(db.select().from(coordinatorDecisions).where(eq(coordinatorDecisions.proposalId, proposalId)));
+  if (proposalId)
+    return first(db.select().from(coordinatorDecisions).where(eq(coordinatorDecisions.proposalId, proposalId)));
   return null;
 }
 
 /** Every order of the proposal (entry, stop loss, take profit, exit) or, without one, the order asked about. */
 async function loadOrders(db: Db, proposalId: string | null, clientOrderId: string | null): Promise<OrderRow[]> {
-  const where = proposalId ? eq(orders.proposalId, proposalId) : clientOrderId ? eq(orders.clientOrderId, clientOrderId) : null;
+  const where = proposalId
+    ? eq(orders.proposalId, proposalId)
+    : clientOrderId
+      ? eq(orders.clientOrderId, clientOrderId)
+      : null;
   if (!where) return [];
   return db.select().from(orders).where(where).orderBy(asc(orders.createdAt), asc(orders.clientOrderId));
 }
@@ -106,7 +131,13 @@ async function loadBars(db: Db, signal: TradingSignalRow, previousBars: number) 
   const rows = await db
     .select()
     .from(candles)
-    .where(and(eq(candles.symbol, signal.symbol), eq(candles.timeframe, signal.timeframe), lte(candles.openTime, signal.candleOpenTime)))
+    .where(
+      and(
+        eq(candles.symbol, signal.symbol),
+        eq(candles.timeframe, signal.timeframe),
+        lte(candles.openTime, signal.candleOpenTime),
+      ),
+    )
     .orderBy(desc(candles.openTime))
     .limit(previousBars + 1);
   return rows.reverse().map((c) => ({
@@ -125,7 +156,13 @@ async function loadBars(db: Db, signal: TradingSignalRow, previousBars: number) 
 /** The outputs of the decision flow (its correlation id) and of the signal's bar, oldest first. */
 async function loadAgentOutputs(db: Db, signal: TradingSignalRow | null, correlationId: string | null) {
   const ofFlow = correlationId ? eq(agentOutputs.correlationId, correlationId) : undefined;
-  const ofBar = signal ? and(eq(agentOutputs.symbol, signal.symbol), eq(agentOutputs.timeframe, signal.timeframe), eq(agentOutputs.candleOpenTime, signal.candleOpenTime)) : undefined;
+  const ofBar = signal
+    ? and(
+        eq(agentOutputs.symbol, signal.symbol),
+        eq(agentOutputs.timeframe, signal.timeframe),
+        eq(agentOutputs.candleOpenTime, signal.candleOpenTime),
+      )
+    : undefined;
   if (!ofFlow && !ofBar) return [];
   const rows = await db
     .select()

@@ -19,7 +19,13 @@ import { DecimalString } from '../shared/decimal-string.ts';
 const epochMs = z.number().int();
 
 /** What kind of id `explain` was given, as it was recognised. */
-export const ExplainIdKind = z.enum(['signal_id', 'proposal_id', 'risk_decision_id', 'client_order_id', 'exchange_order_id']);
+export const ExplainIdKind = z.enum([
+  'signal_id',
+  'proposal_id',
+  'risk_decision_id',
+  'client_order_id',
+  'exchange_order_id',
+]);
 export type ExplainIdKind = z.infer<typeof ExplainIdKind>;
 
 export const ExplainedCandle = z

@@ -29,29 +29,65 @@ export interface ChainAnchor {
 export async function findChainAnchor(db: Db, id: string): Promise<ChainAnchor> {
   const [signal, proposed, riskOfProposal, decided, byClientId, byExchangeId] = await Promise.all([
     db.select({ signalId: tradingSignals.signalId }).from(tradingSignals).where(eq(tradingSignals.signalId, id)),
-    db.select({ signalId: coordinatorDecisions.signalId }).from(coordinatorDecisions).where(eq(coordinatorDecisions.proposalId, id)),
+    db
+      .select({ signalId: coordinatorDecisions.signalId })
+      .from(coordinatorDecisions)
+      .where(eq(coordinatorDecisions.proposalId, id)),
     // A proposal the coordinator did not store (not expected, but risk names it) is found through its decision.
     db.select({ signalId: riskDecisions.signalId }).from(riskDecisions).where(eq(riskDecisions.proposalId, id)),
-    db.select({ signalId: riskDecisions.signalId, proposalId: riskDecisions.proposalId }).from(riskDecisions).where(eq(riskDecisions.decisionId, id)),
-    db.select({ clientOrderId: orders.clientOrderId, proposalId: orders.proposalId }).from(orders).where(eq(orders.clientOrderId, id)),
+    db
+      .select({ signalId: riskDecisions.signalId, proposalId: riskDecisions.proposalId })
+      .from(riskDecisions)
+      .where(eq(riskDecisions.decisionId, id)),
+    db
+      .select({ clientOrderId: orders.clientOrderId, proposalId: orders.proposalId })
+      .from(orders)
+      .where(eq(orders.clientOrderId, id)),
     // Unique per exchange; the same id on both exchanges is not expected, the oldest wins.
-    db.select({ clientOrderId: orders.clientOrderId, proposalId: orders.proposalId }).from(orders).where(eq(orders.exchangeOrderId, id)).orderBy(asc(orders.createdAt)).limit(1),
+    db
+      .select({ clientOrderId: orders.clientOrderId, proposalId: orders.proposalId })
+      .from(orders)
+      .where(eq(orders.exchangeOrderId, id))
+      .orderBy(asc(orders.createdAt))
+      .limit(1),
   ]);
 
   if (signal[0]) return { matchedAs: 'signal_id', signalId: signal[0].signalId, proposalId: null, clientOrderId: null };
   const proposal = proposed[0] ?? riskOfProposal[0];
   if (proposal) return { matchedAs: 'proposal_id', signalId: proposal.signalId, proposalId: id, clientOrderId: null };
-  if (decided[0]) return { matchedAs: 'risk_decision_id', signalId: decided[0].signalId, proposalId: decided[0].proposalId, clientOrderId: null };
+  if (decided[0])
+    return {
+      matchedAs: 'risk_decision_id',
+      signalId: decided[0].signalId,
+      proposalId: decided[0].proposalId,
+      clientOrderId: null,
+    };
 
-  const order = byClientId[0] ? { ...byClientId[0], matchedAs: 'client_order_id' as const } : byExchangeId[0] ? { ...byExchangeId[0], matchedAs: 'exchange_order_id' as const } : null;
-  if (order) return { matchedAs: order.matchedAs, signalId: order.proposalId ? await signalOfProposal(db, order.proposalId) : null, proposalId: order.proposalId, clientOrderId: order.clientOrderId };
+  const order = byClientId[0]
+    ? { ...byClientId[0], matchedAs: 'client_order_id' as const }
+    : byExchangeId[0]
+      ? { ...byExchangeId[0], matchedAs: 'exchange_order_id' as const }
+      : null;
+  if (order)
+    return {
+      matchedAs: order.matchedAs,
+      signalId: order.proposalId ? await signalOfProposal(db, order.proposalId) : null,
+      proposalId: order.proposalId,
+      clientOrderId: order.clientOrderId,
+    };
 
   throw new TriplegainError('NOT_FOUND', `nothing to explain for "${id}": expected ${ACCEPTED_IDS}`, { id });
 }
 
 async function signalOfProposal(db: Db, proposalId: string): Promise<string | null> {
-  const [decided] = await db.select({ signalId: riskDecisions.signalId }).from(riskDecisions).where(eq(riskDecisions.proposalId, proposalId));
+  const [decided] = await db
+    .select({ signalId: riskDecisions.signalId })
+    .from(riskDecisions)
+    .where(eq(riskDecisions.proposalId, proposalId));
   if (decided) return decided.signalId;
-  const [coordinated] = await db.select({ signalId: coordinatorDecisions.signalId }).from(coordinatorDecisions).where(eq(coordinatorDecisions.proposalId, proposalId));
+  const [coordinated] = await db
+    .select({ signalId: coordinatorDecisions.signalId })
+    .from(coordinatorDecisions)
+    .where(eq(coordinatorDecisions.proposalId, proposalId));
   return coordinated?.signalId ?? null;
 }

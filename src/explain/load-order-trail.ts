@@ -57,7 +57,13 @@ export async function loadOrderTrail(db: Db, orderRows: readonly OrderRow[]): Pr
     updatedAtMs: o.updatedAt.getTime(),
     events: eventRows
       .filter((e) => e.clientOrderId === o.clientOrderId)
-      .map((e) => ({ kind: e.kind, fromStatus: e.fromStatus, toStatus: e.toStatus, payload: e.payload, occurredAtMs: e.occurredAt.getTime() })),
+      .map((e) => ({
+        kind: e.kind,
+        fromStatus: e.fromStatus,
+        toStatus: e.toStatus,
+        payload: e.payload,
+        occurredAtMs: e.occurredAt.getTime(),
+      })),
     fills: fillRows
       .filter((f) => f.fill.clientOrderId === o.clientOrderId)
       .map(({ fill, positionId, realizedPnlUsd }) => ({
@@ -72,9 +78,21 @@ export async function loadOrderTrail(db: Db, orderRows: readonly OrderRow[]): Pr
   }));
 
   const positionIds = [...new Set(fillRows.map((f) => f.positionId).filter((id): id is number => id !== null))];
-  const positionRows = positionIds.length === 0 ? [] : await db.select().from(positions).where(inArray(positions.id, positionIds)).orderBy(asc(positions.openedAt), asc(positions.id));
+  const positionRows =
+    positionIds.length === 0
+      ? []
+      : await db
+          .select()
+          .from(positions)
+          .where(inArray(positions.id, positionIds))
+          .orderBy(asc(positions.openedAt), asc(positions.id));
   const chainPnl = (positionId: number) =>
-    toStoredDecimal(fillRows.reduce((sum, f) => (f.positionId === positionId && f.realizedPnlUsd !== null ? sum.plus(f.realizedPnlUsd) : sum), new Dec(0)));
+    toStoredDecimal(
+      fillRows.reduce(
+        (sum, f) => (f.positionId === positionId && f.realizedPnlUsd !== null ? sum.plus(f.realizedPnlUsd) : sum),
+        new Dec(0),
+      ),
+    );
 
   return {
     orders: explained,

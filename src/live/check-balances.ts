@@ -19,7 +19,11 @@ export interface ValuedBalances {
  * Values `balances` in `cashAsset`: the cash asset as is, any other asset at its last price
  * in the cash asset (`prices`, by asset). Zero balances are left out.
  */
-export function valueBalances(balances: Balances, cashAsset: string, prices: ReadonlyMap<string, LiveOutcome<string>>): ValuedBalances {
+export function valueBalances(
+  balances: Balances,
+  cashAsset: string,
+  prices: ReadonlyMap<string, LiveOutcome<string>>,
+): ValuedBalances {
   const cash = new Decimal(balances[cashAsset] ?? '0');
   let equity = cash;
   const parts = cash.isZero() ? [] : [`${cashAsset} ${balances[cashAsset]}`];
@@ -42,16 +46,27 @@ export function valueBalances(balances: Balances, cashAsset: string, prices: Rea
 export function checkBalances(answer: LiveOutcome<ValuedBalances>, cashAsset: string): LiveCheckLine[] {
   if (!answer.ok) {
     const failure = krakenFailure(answer.error);
-    return [fail('balances', `Balance failed: ${failure.text}`, failure.fix), fail('cash', 'not checked: no balances', 'see the balances line')];
+    return [
+      fail('balances', `Balance failed: ${failure.text}`, failure.fix),
+      fail('cash', 'not checked: no balances', 'see the balances line'),
+    ];
   }
   const { equity, cash, parts, unvalued } = answer.value;
   const valued = `equity ${equity.toFixed(2)} ${cashAsset}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
   const balances =
     unvalued.length > 0
-      ? warn('balances', `${valued}; not valued: ${unvalued.join(', ')} (no ${cashAsset} price on Kraken)`, `equity and position sizes leave these out; convert them to ${cashAsset} or a traded asset if they are meant to count`)
+      ? warn(
+          'balances',
+          `${valued}; not valued: ${unvalued.join(', ')} (no ${cashAsset} price on Kraken)`,
+          `equity and position sizes leave these out; convert them to ${cashAsset} or a traded asset if they are meant to count`,
+        )
       : ok('balances', valued);
   const cashLine = cash.isZero()
-    ? warn('cash', `no ${cashAsset} in the account: the system cannot buy`, `deposit ${cashAsset} (symbols.cashAsset) on kraken.com before going live`)
+    ? warn(
+        'cash',
+        `no ${cashAsset} in the account: the system cannot buy`,
+        `deposit ${cashAsset} (symbols.cashAsset) on kraken.com before going live`,
+      )
     : ok('cash', `${cash.toFixed()} ${cashAsset}`);
   return [balances, cashLine];
 }

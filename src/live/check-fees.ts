@@ -35,13 +35,21 @@ export function checkTier(tier: KrakenTier): LiveCheckLine {
 }
 
 /** The fee schedule of each configured pair and the 30-day volume that sets it. */
-export function checkFees(answer: LiveOutcome<Record<string, unknown>>, pairs: readonly { symbol: string; key: string }[]): LiveCheckLine {
+export function checkFees(
+  answer: LiveOutcome<Record<string, unknown>>,
+  pairs: readonly { symbol: string; key: string }[],
+): LiveCheckLine {
   if (!answer.ok) {
     const failure = krakenFailure(answer.error);
     return fail('fees', `TradeVolume failed: ${failure.text}`, failure.fix);
   }
   const parsed = KrakenTradeVolume.safeParse(answer.value);
-  if (!parsed.success) return fail('fees', 'TradeVolume answered in an unexpected shape', 'run the check again; Kraken may have changed the answer');
+  if (!parsed.success)
+    return fail(
+      'fees',
+      'TradeVolume answered in an unexpected shape',
+      'run the check again; Kraken may have changed the answer',
+    );
   const volume = parsed.data;
   const missing: string[] = [];
   const schedules: string[] = [];
@@ -55,6 +63,11 @@ export function checkFees(answer: LiveOutcome<Record<string, unknown>>, pairs: r
     schedules.push(`${symbol} taker ${taker.fee}%${maker ? ` maker ${maker.fee}%` : ''}`);
   }
   const text = `30-day volume ${volume.volume} ${volume.currency}${schedules.length > 0 ? `; ${schedules.join(', ')}` : ''}`;
-  if (missing.length > 0) return warn('fees', `${text}; no fee for ${missing.join(', ')}`, 'check the fee schedule of these pairs on kraken.com (Fees)');
+  if (missing.length > 0)
+    return warn(
+      'fees',
+      `${text}; no fee for ${missing.join(', ')}`,
+      'check the fee schedule of these pairs on kraken.com (Fees)',
+    );
   return ok('fees', text);
 }

@@ -34,8 +34,12 @@ const KEY_FORM = 'create a key under Settings → API on kraken.com';
 const NEEDED = Object.values(REQUIRED_KEY_PERMISSIONS).join(', ');
 
 /** A line when `execution.kraken` has no credentials (the check stops there), else null. */
-export function checkKeysConfigured(kraken: Pick<ExecutionConfig['kraken'], 'apiKey' | 'apiSecret'>): LiveCheckLine | null {
-  const missing = [kraken.apiKey ? null : 'KRAKEN_API_KEY', kraken.apiSecret ? null : 'KRAKEN_API_SECRET'].filter((name) => name !== null);
+export function checkKeysConfigured(
+  kraken: Pick<ExecutionConfig['kraken'], 'apiKey' | 'apiSecret'>,
+): LiveCheckLine | null {
+  const missing = [kraken.apiKey ? null : 'KRAKEN_API_KEY', kraken.apiSecret ? null : 'KRAKEN_API_SECRET'].filter(
+    (name) => name !== null,
+  );
   if (missing.length === 0) return null;
   return fail(
     'keys',
@@ -51,7 +55,12 @@ export function checkKeyPermissions(answer: LiveOutcome<Record<string, unknown>>
     return fail('permissions', `GetApiKeyInfo failed: ${failure.text}`, failure.fix);
   }
   const info = KrakenApiKeyInfo.safeParse(answer.value);
-  if (!info.success) return fail('permissions', 'GetApiKeyInfo answered without a list of permissions', 'run the check again; Kraken may have changed the answer');
+  if (!info.success)
+    return fail(
+      'permissions',
+      'GetApiKeyInfo answered without a list of permissions',
+      'run the check again; Kraken may have changed the answer',
+    );
   const granted = new Set(info.data.permissions);
   const refused = Object.entries(REFUSED_KEY_PERMISSIONS).filter(([code]) => granted.has(code));
   if (refused.length > 0) {
@@ -63,7 +72,11 @@ export function checkKeyPermissions(answer: LiveOutcome<Record<string, unknown>>
   }
   const missing = Object.entries(REQUIRED_KEY_PERMISSIONS).filter(([code]) => !granted.has(code));
   if (missing.length > 0) {
-    return fail('permissions', `the key lacks ${missing.map(([, name]) => name).join(', ')}`, `edit the key under Settings → API on kraken.com and tick ${missing.map(([, name]) => name).join(', ')}`);
+    return fail(
+      'permissions',
+      `the key lacks ${missing.map(([, name]) => name).join(', ')}`,
+      `edit the key under Settings → API on kraken.com and tick ${missing.map(([, name]) => name).join(', ')}`,
+    );
   }
   return ok('permissions', `${NEEDED}; no Withdraw Funds`);
 }

@@ -37,10 +37,18 @@ const money = (value: Decimal): string => value.toDecimalPlaces(2, Decimal.ROUND
 export function checkPairListed(facts: PairFacts): LiveCheckLine {
   const check = `pair ${facts.symbol}`;
   if (!facts.listed) {
-    return fail(check, 'Kraken lists no such pair (AssetPairs)', `correct or remove ${facts.symbol} in symbols.pairs (BASE/QUOTE as Kraken's wsname, with BTC for XBT)`);
+    return fail(
+      check,
+      'Kraken lists no such pair (AssetPairs)',
+      `correct or remove ${facts.symbol} in symbols.pairs (BASE/QUOTE as Kraken's wsname, with BTC for XBT)`,
+    );
   }
   if (facts.listed.status !== 'online') {
-    return fail(check, `${facts.listed.key} is ${facts.listed.status}: Kraken does not take every kind of order for it now`, `remove ${facts.symbol} from symbols.pairs until Kraken lists it online again`);
+    return fail(
+      check,
+      `${facts.listed.key} is ${facts.listed.status}: Kraken does not take every kind of order for it now`,
+      `remove ${facts.symbol} from symbols.pairs until Kraken lists it online again`,
+    );
   }
   return ok(check, `${facts.listed.key} online`);
 }
@@ -65,7 +73,11 @@ export function checkPairMinimum(facts: PairFacts, sizing: OrderSizing): LiveChe
   const minimum = minimumQuantity(instrument, price).times(price);
   const rule = `ordermin ${instrument.orderMin} ${base}, costmin ${instrument.costMin} ${quote}, at ${price}`;
   if (quote !== sizing.cashAsset) {
-    return warn(check, `Kraken's minimum is ${money(minimum)} ${quote} (${rule}); the config sizes orders in ${sizing.cashAsset}: not compared`, `compare risk.minOrderUsd with it by hand, or trade pairs quoted in ${sizing.cashAsset}`);
+    return warn(
+      check,
+      `Kraken's minimum is ${money(minimum)} ${quote} (${rule}); the config sizes orders in ${sizing.cashAsset}: not compared`,
+      `compare risk.minOrderUsd with it by hand, or trade pairs quoted in ${sizing.cashAsset}`,
+    );
   }
   const byPosition = sizing.equity?.times(sizing.maxPositionPct).div(100);
   const largest = Decimal.min(sizing.maxOrderNotionalUsd, byPosition ?? sizing.maxOrderNotionalUsd);
@@ -85,7 +97,10 @@ export function checkPairMinimum(facts: PairFacts, sizing: OrderSizing): LiveChe
       `raise risk.minOrderUsd to at least ${money(minimum)}`,
     );
   }
-  return ok(check, `Kraken's minimum ${money(minimum)} ${quote} (${rule}) ≤ risk.minOrderUsd ${sizing.minOrderUsd}; largest order ${money(largest)}`);
+  return ok(
+    check,
+    `Kraken's minimum ${money(minimum)} ${quote} (${rule}) ≤ risk.minOrderUsd ${sizing.minOrderUsd}; largest order ${money(largest)}`,
+  );
 }
 
 /**
@@ -98,17 +113,27 @@ export function checkPairRules(facts: PairFacts): LiveCheckLine {
   if (!facts.listed) return fail(check, 'not checked: Kraken lists no such pair', 'see the pair line');
   const live = facts.listed.instrument;
   const asConfig = `execution.instruments."${facts.symbol}": { krakenPair: ${facts.listed.key}, priceDecimals: ${live.priceDecimals}, tickSize: "${live.tickSize}", lotDecimals: ${live.lotDecimals}, orderMin: "${live.orderMin}", costMin: "${live.costMin}" }`;
-  if (!facts.book) return fail(check, 'the system has no instrument rules for this pair and refuses to trade it', `add ${asConfig}`);
+  if (!facts.book)
+    return fail(check, 'the system has no instrument rules for this pair and refuses to trade it', `add ${asConfig}`);
   const book = facts.book;
   const looser = [
     new Decimal(book.orderMin).lt(live.orderMin) ? `orderMin ${book.orderMin} < ${live.orderMin}` : null,
     new Decimal(book.costMin).lt(live.costMin) ? `costMin ${book.costMin} < ${live.costMin}` : null,
     book.lotDecimals > live.lotDecimals ? `lotDecimals ${book.lotDecimals} > ${live.lotDecimals}` : null,
     book.priceDecimals > live.priceDecimals ? `priceDecimals ${book.priceDecimals} > ${live.priceDecimals}` : null,
-    new Decimal(book.tickSize).mod(live.tickSize).isZero() ? null : `tickSize ${book.tickSize} is not a multiple of ${live.tickSize}`,
+    new Decimal(book.tickSize).mod(live.tickSize).isZero()
+      ? null
+      : `tickSize ${book.tickSize} is not a multiple of ${live.tickSize}`,
   ].filter((d) => d !== null);
   if (looser.length > 0) {
-    return fail(check, `the system's rules are looser than Kraken's (${looser.join(', ')}): Kraken would refuse orders the system approves`, `set ${asConfig}`);
+    return fail(
+      check,
+      `the system's rules are looser than Kraken's (${looser.join(', ')}): Kraken would refuse orders the system approves`,
+      `set ${asConfig}`,
+    );
   }
-  return ok(check, `the system's rules (orderMin ${book.orderMin}, costMin ${book.costMin}, tick ${book.tickSize}) are at least as strict as Kraken's`);
+  return ok(
+    check,
+    `the system's rules (orderMin ${book.orderMin}, costMin ${book.costMin}, tick ${book.tickSize}) are at least as strict as Kraken's`,
+  );
 }

@@ -14,7 +14,10 @@ export function krakenFailure(error: TriplegainError): KrakenFailure {
   const code = error.details['krakenError'];
   switch (code) {
     case 'EAPI:Invalid key':
-      return { text: 'Kraken does not know this API key (EAPI:Invalid key)', fix: 'set KRAKEN_API_KEY to the key shown under Settings → API on kraken.com' };
+      return {
+        text: 'Kraken does not know this API key (EAPI:Invalid key)',
+        fix: 'set KRAKEN_API_KEY to the key shown under Settings → API on kraken.com',
+      };
     case 'EAPI:Invalid signature':
       return {
         text: 'Kraken refused the signature (EAPI:Invalid signature)',
@@ -25,6 +28,9 @@ export function krakenFailure(error: TriplegainError): KrakenFailure {
     case 'EGeneral:Permission denied':
       return { text: 'the key may not do this (EGeneral:Permission denied)', fix: 'see the permissions line' };
     default:
-      return { text: error.message, fix: error.retryable ? 'Kraken or the network failed: run the check again' : 'read the error above' };
+      return {
+        text: error.message,
+        fix: error.retryable ? 'Kraken or the network failed: run the check again' : 'read the error above',
+      };
   }
 }

@@ -17,10 +17,25 @@ import type { LiveCheckDeps } from './run-live-check.ts';
  *
  * @throws TriplegainError `CONFIG_INVALID` when the credentials are missing or malformed.
  */
-export function krakenLiveCheckDeps(opts: { config: AppConfig; redis: Redis; keys: Keys; logger?: Logger }): LiveCheckDeps {
+export function krakenLiveCheckDeps(opts: {
+  config: AppConfig;
+  redis: Redis;
+  keys: Keys;
+  logger?: Logger;
+}): LiveCheckDeps {
   const { config, redis, keys, logger } = opts;
-  const publicLimiter = new KrakenRateLimiter({ redis, key: keys.rateLimit('kraken:public'), ...config.marketData.kraken.publicRateLimit });
-  const client = new KrakenPrivateClient({ config: config.execution.kraken, redis, keys, publicLimiter, ...(logger ? { logger } : {}) });
+  const publicLimiter = new KrakenRateLimiter({
+    redis,
+    key: keys.rateLimit('kraken:public'),
+    ...config.marketData.kraken.publicRateLimit,
+  });
+  const client = new KrakenPrivateClient({
+    config: config.execution.kraken,
+    redis,
+    keys,
+    publicLimiter,
+    ...(logger ? { logger } : {}),
+  });
   return {
     config,
     instrumentsFrom: (assetPairs) => InstrumentBook.fromAssetPairs(assetPairs, instrumentOverridesOf(config)),

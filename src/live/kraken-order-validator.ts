@@ -20,7 +20,18 @@ export class KrakenOrderValidator {
   /** @returns Kraken's `result`: the order described (`descr`), and no `txid`. */
   async validate(order: ValidationOrder, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const market = await this.#client.market(order.symbol);
-    const params = { pair: market.id, type: order.side, ordertype: order.type, volume: order.quantity, price: order.limitPrice, validate: 'true' };
-    return this.#client.call('AddOrder', params, { signal, what: `AddOrder ${order.symbol} (validate only)`, trading: { symbol: order.symbol, cost: KRAKEN_ADD_ORDER_COST } });
+    const params = {
+      pair: market.id,
+      type: order.side,
+      ordertype: order.type,
+      volume: order.quantity,
+      price: order.limitPrice,
+      validate: 'true',
+    };
+    return this.#client.call('AddOrder', params, {
+      signal,
+      what: `AddOrder ${order.symbol} (validate only)`,
+      trading: { symbol: order.symbol, cost: KRAKEN_ADD_ORDER_COST },
+    });
   }
 }

@@ -26,7 +26,8 @@ export function listedPairs(assetPairs: Record<string, unknown>): Map<string, Li
     const instrument = instrumentFromAssetPair(key, entry);
     if (instrument === null) continue;
     const status = (entry as { status?: unknown }).status;
-    if (!listed.has(instrument.symbol)) listed.set(instrument.symbol, { key, status: typeof status === 'string' ? status : 'unknown', instrument });
+    if (!listed.has(instrument.symbol))
+      listed.set(instrument.symbol, { key, status: typeof status === 'string' ? status : 'unknown', instrument });
   }
   return listed;
 }

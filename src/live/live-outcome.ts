@@ -12,7 +12,10 @@ export async function attempt<T>(work: () => Promise<T>): Promise<LiveOutcome<T>
   try {
     return { ok: true, value: await work() };
   } catch (err) {
-    const error = err instanceof TriplegainError ? err : new TriplegainError('EXCHANGE_REJECTED', describeError(err), {}, { cause: err });
+    const error =
+      err instanceof TriplegainError
+        ? err
+        : new TriplegainError('EXCHANGE_REJECTED', describeError(err), {}, { cause: err });
     return { ok: false, error };
   }
 }

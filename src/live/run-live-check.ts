@@ -58,7 +58,9 @@ export async function runLiveCheck(deps: LiveCheckDeps): Promise<LiveCheckLine[]
   lines.push(checkKeyPermissions(keyInfo));
 
   const balances = await attempt(() => deps.account.balances());
-  let valued: LiveOutcome<ValuedBalances> = balances.ok ? { ok: true, value: valueBalances({}, cashAsset, new Map()) } : balances;
+  let valued: LiveOutcome<ValuedBalances> = balances.ok
+    ? { ok: true, value: valueBalances({}, cashAsset, new Map()) }
+    : balances;
   if (balances.ok) {
     const prices = new Map<string, LiveOutcome<string>>();
     for (const [asset, amount] of Object.entries(balances.value)) {
@@ -83,9 +85,20 @@ export async function runLiveCheck(deps: LiveCheckDeps): Promise<LiveCheckLine[]
     const failure = krakenFailure(assetPairs.error);
     lines.push(fail('pairs', `AssetPairs failed: ${failure.text}; no pair checked`, failure.fix));
   } else {
-    const sizing = { cashAsset, minOrderUsd: risk.minOrderUsd, maxOrderNotionalUsd: risk.maxOrderNotionalUsd, maxPositionPct: risk.maxPositionPct, equity: valued.ok ? valued.value.equity : null };
+    const sizing = {
+      cashAsset,
+      minOrderUsd: risk.minOrderUsd,
+      maxOrderNotionalUsd: risk.maxOrderNotionalUsd,
+      maxPositionPct: risk.maxPositionPct,
+      equity: valued.ok ? valued.value.equity : null,
+    };
     for (const symbol of symbols.pairs) {
-      const facts: PairFacts = { symbol, listed: listed.get(symbol), price: await lastOf(symbol), book: instruments?.find(symbol) };
+      const facts: PairFacts = {
+        symbol,
+        listed: listed.get(symbol),
+        price: await lastOf(symbol),
+        book: instruments?.find(symbol),
+      };
       lines.push(checkPairListed(facts), checkPairMinimum(facts, sizing), checkPairRules(facts));
       const ticker = await tickerOf(symbol);
       if (!facts.listed || facts.listed.status !== 'online' || !ticker.ok) {
@@ -94,7 +107,11 @@ export async function runLiveCheck(deps: LiveCheckDeps): Promise<LiveCheckLine[]
       }
       const planned = validationOrderFor(facts.listed.instrument, ticker.value.bid);
       if ('refusal' in planned) {
-        lines.push(checkOrderValidation(symbol, { skipped: `the pair's own rules refuse its minimum order (${planned.refusal})` }));
+        lines.push(
+          checkOrderValidation(symbol, {
+            skipped: `the pair's own rules refuse its minimum order (${planned.refusal})`,
+          }),
+        );
         continue;
       }
       const answer = await attempt(() => deps.validator.validate(planned.order));

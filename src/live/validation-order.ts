@@ -16,7 +16,10 @@ export interface ValidationOrder {
  * (`minimumQuantity`). Returns the refusal when the rules refuse it all the same (which would
  * be a bug here, not Kraken's answer).
  */
-export function validationOrderFor(instrument: Instrument, bid: string): { order: ValidationOrder } | { refusal: string } {
+export function validationOrderFor(
+  instrument: Instrument,
+  bid: string,
+): { order: ValidationOrder } | { refusal: string } {
   const priced = roundOrderToInstrument(instrument, { side: 'buy', type: 'limit', quantity: '0', limitPrice: bid });
   const limitPrice = priced.limitPrice!;
   const order: ValidationOrder = roundOrderToInstrument(instrument, {
@@ -26,6 +29,10 @@ export function validationOrderFor(instrument: Instrument, bid: string): { order
     quantity: minimumQuantity(instrument, limitPrice).toFixed(),
     limitPrice,
   });
-  const refusal = instrumentRefusal(instrument, { quantity: order.quantity, price: order.limitPrice, limitPrice: order.limitPrice });
+  const refusal = instrumentRefusal(instrument, {
+    quantity: order.quantity,
+    price: order.limitPrice,
+    limitPrice: order.limitPrice,
+  });
   return refusal === null ? { order } : { refusal };
 }

@@ -2,13 +2,24 @@ import Anthropic, { APIConnectionTimeoutError, APIError, APIUserAbortError } fro
 import { transformJSONSchema } from '@anthropic-ai/sdk/lib/transform-json-schema';
 import { z } from 'zod';
 import type { AnthropicProviderConfig } from '../config/sections/llm-config.ts';
-import { modelCallErrorFrom, type ListedModel, type ModelCallError, type ModelClient, type ModelReply, type ModelRequest } from './model-client.ts';
+import {
+  modelCallErrorFrom,
+  type ListedModel,
+  type ModelCallError,
+  type ModelClient,
+  type ModelReply,
+  type ModelRequest,
+} from './model-client.ts';
 
 /** Largest page of `GET /v1/models`. */
 const MODELS_PAGE_LIMIT = 1_000;
 
 /** An entry of `GET /v1/models`: its lifecycle (`active`, `deprecated`, `retired`) when the API states it. */
-const ListedAnthropicModel = z.object({ id: z.string(), lifecycle: z.string().nullish(), deprecated_at: z.string().nullish() });
+const ListedAnthropicModel = z.object({
+  id: z.string(),
+  lifecycle: z.string().nullish(),
+  deprecated_at: z.string().nullish(),
+});
 
 /**
  * Anthropic's Messages API through `@anthropic-ai/sdk`. A request with a `jsonSchema` asks for
@@ -44,7 +55,13 @@ export class AnthropicClient implements ModelClient {
           system: request.system,
           messages: request.messages,
           max_tokens: request.maxTokens ?? this.config.maxTokens,
-          ...(request.jsonSchema ? { output_config: { format: { type: 'json_schema' as const, schema: transformJSONSchema(request.jsonSchema) } } } : {}),
+          ...(request.jsonSchema
+            ? {
+                output_config: {
+                  format: { type: 'json_schema' as const, schema: transformJSONSchema(request.jsonSchema) },
+                },
+              }
+            : {}),
         },
         { timeout: request.timeoutMs, signal: request.signal },
       );
@@ -63,9 +80,15 @@ export class AnthropicClient implements ModelClient {
   async listModels(opts: { timeoutMs: number; signal: AbortSignal }): Promise<ListedModel[]> {
     try {
       const listed: ListedModel[] = [];
-      for await (const entry of this.client.models.list({ limit: MODELS_PAGE_LIMIT }, { timeout: opts.timeoutMs, signal: opts.signal })) {
+      for await (const entry of this.client.models.list(
+        { limit: MODELS_PAGE_LIMIT },
+        { timeout: opts.timeoutMs, signal: opts.signal },
+      )) {
         const model = ListedAnthropicModel.parse(entry);
-        const retirement = model.lifecycle === 'deprecated' || model.lifecycle === 'retired' ? `${model.lifecycle}${model.deprecated_at ? ` since ${model.deprecated_at.slice(0, 10)}` : ''}` : undefined;
+        const retirement =
+          model.lifecycle === 'deprecated' || model.lifecycle === 'retired'
+            ? `${model.lifecycle}${model.deprecated_at ? ` since ${model.deprecated_at.slice(0, 10)}` : ''}`
+            : undefined;
         listed.push(retirement ? { id: model.id, retirement } : { id: model.id });
       }
       return listed;

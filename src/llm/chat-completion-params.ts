@@ -38,10 +38,16 @@ export function isOpenAiReasoningModel(model: string): boolean {
  * Temperature 0 where accepted, so that a model answers the same context the same way as far as
  * it can.
  */
-export function chatCompletionParams(config: Pick<OpenAiCompatibleProviderConfig, 'dialect'>, model: string, maxTokens: number): ChatCompletionParams {
+export function chatCompletionParams(
+  config: Pick<OpenAiCompatibleProviderConfig, 'dialect'>,
+  model: string,
+  maxTokens: number,
+): ChatCompletionParams {
   switch (config.dialect) {
     case 'openai':
-      return isOpenAiReasoningModel(model) ? { max_completion_tokens: maxTokens } : { max_completion_tokens: maxTokens, temperature: 0 };
+      return isOpenAiReasoningModel(model)
+        ? { max_completion_tokens: maxTokens }
+        : { max_completion_tokens: maxTokens, temperature: 0 };
     case 'deepseek':
       return { max_tokens: maxTokens, temperature: 0, thinking: { type: 'disabled' } };
     case 'generic':

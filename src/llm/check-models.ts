@@ -35,7 +35,10 @@ export interface CheckModelsOptions {
  * the sentiment agent or the resolver uses. Never throws for a provider's failure;
  * every detail is redacted (API keys and secrets from the environment).
  */
-export async function checkModels(config: Pick<AppConfig, 'llm' | 'agents' | 'coordinator'>, options: CheckModelsOptions): Promise<ModelCheck[]> {
+export async function checkModels(
+  config: Pick<AppConfig, 'llm' | 'agents' | 'coordinator'>,
+  options: CheckModelsOptions,
+): Promise<ModelCheck[]> {
   const redact = providerKeyRedactor(config.llm.providers);
   const clientFor = options.clientFor ?? createModelClient;
   const refs = configuredModels(config);
@@ -46,34 +49,52 @@ export async function checkModels(config: Pick<AppConfig, 'llm' | 'agents' | 'co
   return Promise.all(
     refs.map(async (ref): Promise<ModelCheck> => {
       const provider = config.llm.providers[ref.provider];
-      if (provider === undefined) return { ...ref, outcome: 'fix', detail: `no provider ${ref.provider} under llm.providers` };
-      if (provider.apiKey === '' && !isLocalProvider(provider)) return { ...ref, outcome: 'skipped', detail: `no API key (llm.providers.${ref.provider}.apiKey is empty)` };
+      if (provider === undefined)
+        return { ...ref, outcome: 'fix', detail: `no provider ${ref.provider} under llm.providers` };
+      if (provider.apiKey === '' && !isLocalProvider(provider))
+        return { ...ref, outcome: 'skipped', detail: `no API key (llm.providers.${ref.provider}.apiKey is empty)` };
       // A local server needs no key; one nothing asks is not expected to be running.
-      if (provider.apiKey === '' && !used.has(ref.provider)) return { ...ref, outcome: 'skipped', detail: 'a local server with no API key that no panel, sentiment or resolver uses' };
+      if (provider.apiKey === '' && !used.has(ref.provider))
+        return {
+          ...ref,
+          outcome: 'skipped',
+          detail: 'a local server with no API key that no panel, sentiment or resolver uses',
+        };
       const client = clientFor(provider);
       const timeoutMs = Math.min(options.timeoutMs, provider.timeoutMs);
       let listing = listings.get(ref.provider);
       if (listing === undefined) {
-        listing = client.listModels({ timeoutMs, signal: AbortSignal.timeout(timeoutMs) }).catch((err: unknown) => describe(err));
+        listing = client
+          .listModels({ timeoutMs, signal: AbortSignal.timeout(timeoutMs) })
+          .catch((err: unknown) => describe(err));
         listings.set(ref.provider, listing);
       }
       const [listed, probe] = await Promise.all([listing, probeModel(client, ref.model, timeoutMs)]);
       const problems: string[] = [];
       const entry = typeof listed === 'string' ? undefined : listed.find((m) => m.id === ref.model);
       if (typeof listed === 'string') problems.push(`the models endpoint failed (${listed})`);
-      else if (entry === undefined) problems.push('the provider does not list this id: use one its models endpoint lists');
+      else if (entry === undefined)
+        problems.push('the provider does not list this id: use one its models endpoint lists');
       if (entry?.retirement) problems.push(`the provider marks it ${entry.retirement}: move to its replacement`);
       const endOfLife = provider.kind === 'anthropic' ? options.sdkDeprecated?.get(ref.model) : undefined;
-      if (endOfLife !== undefined) problems.push(`the installed @anthropic-ai/sdk marks it deprecated (end of life ${endOfLife}): move to a current model`);
+      if (endOfLife !== undefined)
+        problems.push(
+          `the installed @anthropic-ai/sdk marks it deprecated (end of life ${endOfLife}): move to a current model`,
+        );
       if (typeof probe === 'string') problems.push(`the probe failed (${probe})`);
-      else if (problems.length === 0) return { ...ref, outcome: 'ok', detail: `listed by the provider, answered a probe in ${probe.latencyMs} ms` };
+      else if (problems.length === 0)
+        return { ...ref, outcome: 'ok', detail: `listed by the provider, answered a probe in ${probe.latencyMs} ms` };
       return { ...ref, outcome: 'fix', detail: redact(problems.join('; ')) };
     }),
   );
 }
 
 /** A tiny request; its latency, or why it got no reply. */
-async function probeModel(client: ModelClient, model: string, timeoutMs: number): Promise<{ latencyMs: number } | string> {
+async function probeModel(
+  client: ModelClient,
+  model: string,
+  timeoutMs: number,
+): Promise<{ latencyMs: number } | string> {
   const startedMs = performance.now();
   try {
     await client.complete({

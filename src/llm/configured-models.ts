@@ -21,5 +21,7 @@ export function configuredModels(config: Pick<AppConfig, 'llm' | 'agents'>): Mod
     return true;
   });
   const order = Object.keys(config.llm.providers);
-  return unique.map(({ provider, model }) => ({ provider, model })).sort((a, b) => order.indexOf(a.provider) - order.indexOf(b.provider));
+  return unique
+    .map(({ provider, model }) => ({ provider, model }))
+    .sort((a, b) => order.indexOf(a.provider) - order.indexOf(b.provider));
 }

@@ -19,7 +19,10 @@ export interface ModelLayerDeps {
  * budgeted, cached during replay) and the decision panel on top of it. The gateway is also
  * what the sentiment agent and the conflict resolver ask through.
  */
-export function createModelPanel(config: Pick<AppConfig, 'llm' | 'agents' | 'risk' | 'marketData'>, deps: ModelLayerDeps): { gateway: ModelGateway; panel: ModelPanel } {
+export function createModelPanel(
+  config: Pick<AppConfig, 'llm' | 'agents' | 'risk' | 'marketData'>,
+  deps: ModelLayerDeps,
+): { gateway: ModelGateway; panel: ModelPanel } {
   const gateway = new ModelGateway({
     db: deps.db,
     clock: deps.clock,

@@ -74,10 +74,14 @@ export class ModelCallError extends Error {
  * aborted it, `rate_limited` for HTTP 429, `http_error` for any other status or a network
  * error. The clients decide `timedOut` and `status` with their own SDK's error classes.
  */
-export function modelCallErrorFrom(err: unknown, facts: { timedOut: boolean; status: number | undefined }): ModelCallError {
+export function modelCallErrorFrom(
+  err: unknown,
+  facts: { timedOut: boolean; status: number | undefined },
+): ModelCallError {
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   if (facts.timedOut) return new ModelCallError('timeout', `timed out (${message})`, undefined, { cause: err });
   if (facts.status === 429) return new ModelCallError('rate_limited', `HTTP 429: ${message}`, 429, { cause: err });
-  if (facts.status !== undefined) return new ModelCallError('http_error', `HTTP ${facts.status}: ${message}`, facts.status, { cause: err });
+  if (facts.status !== undefined)
+    return new ModelCallError('http_error', `HTTP ${facts.status}: ${message}`, facts.status, { cause: err });
   return new ModelCallError('http_error', message, undefined, { cause: err });
 }

@@ -43,7 +43,14 @@ export interface AskModelsRequest<T> {
 }
 
 /** Why one model gave no answer. */
-export type ModelFailureKind = 'invalid' | 'timeout' | 'http_error' | 'rate_limited' | 'budget_exhausted' | 'unavailable' | 'error';
+export type ModelFailureKind =
+  | 'invalid'
+  | 'timeout'
+  | 'http_error'
+  | 'rate_limited'
+  | 'budget_exhausted'
+  | 'unavailable'
+  | 'error';
 
 export interface ModelFailure extends ModelRef {
   kind: ModelFailureKind;
@@ -52,7 +59,14 @@ export interface ModelFailure extends ModelRef {
 }
 
 export type ModelAnswer<T> =
-  | { ok: true; value: T; provider: string; model: string; outcome: 'ok' | 'repaired' | 'cached'; failures: ModelFailure[] }
+  | {
+      ok: true;
+      value: T;
+      provider: string;
+      model: string;
+      outcome: 'ok' | 'repaired' | 'cached';
+      failures: ModelFailure[];
+    }
   | { ok: false; reason: string; failures: ModelFailure[] };
 
 export interface ModelGatewayOptions {
@@ -117,7 +131,8 @@ export class ModelGateway {
   }
 
   async ask<T>(request: AskModelsRequest<T>): Promise<ModelAnswer<T>> {
-    const deadlineMs = request.timeoutMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + request.timeoutMs;
+    const deadlineMs =
+      request.timeoutMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + request.timeoutMs;
     const failures: ModelFailure[] = [];
     for (const ref of request.models) {
       let result: Answered<T> | ModelFailure;
@@ -126,12 +141,18 @@ export class ModelGateway {
       } catch (err) {
         // Recording or the cache failed (the database): this model gives no answer.
         result = { ...ref, kind: 'error', reason: `error: ${this.redact(describeError(err))}` };
-        this.opts.logger.error({ ...ref, purpose: request.purpose, correlationId: request.correlationId, err: result.reason }, 'model call could not be completed');
+        this.opts.logger.error(
+          { ...ref, purpose: request.purpose, correlationId: request.correlationId, err: result.reason },
+          'model call could not be completed',
+        );
       }
       if ('value' in result) return { ok: true, ...result, failures };
       failures.push(result);
     }
-    const reason = failures.length === 0 ? 'no model to ask' : failures.map((f) => `${f.provider}/${f.model}: ${f.reason}`).join('; ');
+    const reason =
+      failures.length === 0
+        ? 'no model to ask'
+        : failures.map((f) => `${f.provider}/${f.model}: ${f.reason}`).join('; ');
     return { ok: false, reason, failures };
   }
 
@@ -139,20 +160,36 @@ export class ModelGateway {
    * Records a call of the built-in `rules` model (no tokens, no cost), so that `llm_calls`
    * shows every voter that was asked.
    */
-  async recordBuiltInCall(call: { purpose: string; correlationId?: string | null; outcome: 'ok' | 'invalid'; latencyMs: number; error?: string }): Promise<void> {
+  async recordBuiltInCall(call: {
+    purpose: string;
+    correlationId?: string | null;
+    outcome: 'ok' | 'invalid';
+    latencyMs: number;
+    error?: string;
+  }): Promise<void> {
     const ref = { provider: RULES_PROVIDER, model: RULES_PROVIDER };
-    await this.record(ref, { purpose: call.purpose, correlationId: call.correlationId }, {
-      outcome: call.outcome,
-      occurredAtMs: this.opts.clock.now(),
-      latencyMs: call.latencyMs,
-      ...(call.error === undefined ? {} : { error: call.error }),
-    });
+    await this.record(
+      ref,
+      { purpose: call.purpose, correlationId: call.correlationId },
+      {
+        outcome: call.outcome,
+        occurredAtMs: this.opts.clock.now(),
+        latencyMs: call.latencyMs,
+        ...(call.error === undefined ? {} : { error: call.error }),
+      },
+    );
   }
 
-  private async askOne<T>(ref: ModelRef, request: AskModelsRequest<T>, deadlineMs: number): Promise<Answered<T> | ModelFailure> {
+  private async askOne<T>(
+    ref: ModelRef,
+    request: AskModelsRequest<T>,
+    deadlineMs: number,
+  ): Promise<Answered<T> | ModelFailure> {
     const config = this.opts.config.providers[ref.provider];
-    if (config === undefined) return { ...ref, kind: 'unavailable', reason: `unavailable: unknown provider ${ref.provider}` };
-    if (!this.isAvailable(ref.provider)) return { ...ref, kind: 'unavailable', reason: `unavailable: provider ${ref.provider} has no API key` };
+    if (config === undefined)
+      return { ...ref, kind: 'unavailable', reason: `unavailable: unknown provider ${ref.provider}` };
+    if (!this.isAvailable(ref.provider))
+      return { ...ref, kind: 'unavailable', reason: `unavailable: provider ${ref.provider} has no API key` };
 
     const jsonSchema = replyJsonSchema(request.schema);
     const system = withSchemaInstructions(request.prompt.system, jsonSchema);
@@ -164,7 +201,14 @@ export class ModelGateway {
       const hit = await this.cache.get(cacheKey);
       const parsed = hit ? parseModelReply(hit.reply, request.schema) : undefined;
       if (hit && parsed?.ok) {
-        await record({ outcome: 'cached', occurredAtMs: this.opts.clock.now(), inputTokens: hit.inputTokens, outputTokens: hit.outputTokens, costUsd: '0', latencyMs: 0 });
+        await record({
+          outcome: 'cached',
+          occurredAtMs: this.opts.clock.now(),
+          inputTokens: hit.inputTokens,
+          outputTokens: hit.outputTokens,
+          costUsd: '0',
+          latencyMs: 0,
+        });
         return { ...ref, value: parsed.value, outcome: 'cached' };
       }
     }
@@ -179,7 +223,11 @@ export class ModelGateway {
       }
       const remainingMs = deadlineMs - performance.now();
       if (remainingMs <= 0 || request.signal?.aborted) {
-        return { ...ref, kind: 'timeout', reason: attempt === 1 ? 'timeout: no time left to ask' : `timeout: no time left to repair (${lastError})` };
+        return {
+          ...ref,
+          kind: 'timeout',
+          reason: attempt === 1 ? 'timeout: no time left to ask' : `timeout: no time left to repair (${lastError})`,
+        };
       }
 
       const occurredAtMs = this.opts.clock.now();
@@ -196,9 +244,18 @@ export class ModelGateway {
           signal,
         });
       } catch (err) {
-        const failure = err instanceof ModelCallError ? err : modelCallErrorFrom(err, { timedOut: signal.aborted, status: undefined });
+        const failure =
+          err instanceof ModelCallError
+            ? err
+            : modelCallErrorFrom(err, { timedOut: signal.aborted, status: undefined });
         const reason = `${failure.failure}: ${this.redact(failure.message)}`;
-        await record({ outcome: failure.failure, attempt, occurredAtMs, latencyMs: elapsedMs(startedMs), error: reason });
+        await record({
+          outcome: failure.failure,
+          attempt,
+          occurredAtMs,
+          latencyMs: elapsedMs(startedMs),
+          error: reason,
+        });
         return { ...ref, kind: failure.failure, reason };
       }
 
@@ -210,18 +267,40 @@ export class ModelGateway {
         const outcome = attempt === 1 ? 'ok' : 'repaired';
         await record({ outcome, attempt, occurredAtMs, ...usage, costUsd, latencyMs });
         if (this.cache && cacheKey) {
-          await this.cache.put({ key: cacheKey, provider: ref.provider, model: ref.model, reply: reply.text, ...usage });
+          await this.cache.put({
+            key: cacheKey,
+            provider: ref.provider,
+            model: ref.model,
+            reply: reply.text,
+            ...usage,
+          });
         }
         return { ...ref, value: parsed.value, outcome };
       }
       lastError = this.redact(parsed.error);
-      await record({ outcome: 'invalid', attempt, occurredAtMs, ...usage, costUsd, latencyMs, error: `invalid: ${lastError}` });
-      messages = [...messages, { role: 'assistant', content: reply.text }, { role: 'user', content: repairRequest(parsed.error) }];
+      await record({
+        outcome: 'invalid',
+        attempt,
+        occurredAtMs,
+        ...usage,
+        costUsd,
+        latencyMs,
+        error: `invalid: ${lastError}`,
+      });
+      messages = [
+        ...messages,
+        { role: 'assistant', content: reply.text },
+        { role: 'user', content: repairRequest(parsed.error) },
+      ];
     }
     return { ...ref, kind: 'invalid', reason: `invalid: no valid reply after one repair (${lastError})` };
   }
 
-  private async record(ref: ModelRef, request: Pick<AskModelsRequest<unknown>, 'purpose' | 'correlationId'>, call: CallRecord): Promise<void> {
+  private async record(
+    ref: ModelRef,
+    request: Pick<AskModelsRequest<unknown>, 'purpose' | 'correlationId'>,
+    call: CallRecord,
+  ): Promise<void> {
     const row: NewLlmCallRow = {
       occurredAt: new Date(call.occurredAtMs),
       provider: ref.provider,
@@ -237,7 +316,16 @@ export class ModelGateway {
       error: call.error === undefined ? null : truncate(this.redact(call.error)),
     };
     await this.log.record(row);
-    const context = { provider: ref.provider, model: ref.model, purpose: request.purpose, correlationId: request.correlationId, outcome: call.outcome, attempt: row.attempt, latencyMs: row.latencyMs, costUsd: row.costUsd };
+    const context = {
+      provider: ref.provider,
+      model: ref.model,
+      purpose: request.purpose,
+      correlationId: request.correlationId,
+      outcome: call.outcome,
+      attempt: row.attempt,
+      latencyMs: row.latencyMs,
+      costUsd: row.costUsd,
+    };
     if (row.error === null) this.opts.logger.debug(context, 'model call recorded');
     else this.opts.logger.warn({ ...context, error: row.error }, 'model call failed');
     // A call that cost something may have spent the budget: tell the callback now, not at the next call.

@@ -120,7 +120,15 @@ export class ModelPanel {
     }
 
     this.opts.logger.info(
-      { symbol: parsed.symbol, correlationId: decide.correlationId, action: result.action, confidence: result.confidence, agreement: result.agreement, votes: result.votes, abstentions: result.abstentions },
+      {
+        symbol: parsed.symbol,
+        correlationId: decide.correlationId,
+        action: result.action,
+        confidence: result.confidence,
+        agreement: result.agreement,
+        votes: result.votes,
+        abstentions: result.abstentions,
+      },
       'panel decided',
     );
     return result;
@@ -144,18 +152,34 @@ export class ModelPanel {
     return { vote: { model, action: decision.action, confidence: decision.confidence, weight: ref.weight }, decision };
   }
 
-  private async askRules(model: string, weight: number, context: DecisionContext, decide: DecideOptions): Promise<Ballot> {
+  private async askRules(
+    model: string,
+    weight: number,
+    context: DecisionContext,
+    decide: DecideOptions,
+  ): Promise<Ballot> {
     const startedMs = performance.now();
     const parsed = this.schema.safeParse(decideByRules(context, this.opts.rules));
     const latencyMs = Math.round(performance.now() - startedMs);
-    const error = parsed.success ? undefined : `invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+    const error = parsed.success
+      ? undefined
+      : `invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
     try {
-      await this.opts.gateway.recordBuiltInCall({ purpose: PURPOSE, correlationId: decide.correlationId, outcome: parsed.success ? 'ok' : 'invalid', latencyMs, ...(error ? { error } : {}) });
+      await this.opts.gateway.recordBuiltInCall({
+        purpose: PURPOSE,
+        correlationId: decide.correlationId,
+        outcome: parsed.success ? 'ok' : 'invalid',
+        latencyMs,
+        ...(error ? { error } : {}),
+      });
     } catch (err) {
       // The vote does not depend on the record; a database outage is reported by whoever needs it.
       this.opts.logger.warn({ err: describeError(err) }, 'rules model call not recorded');
     }
     if (!parsed.success) return { abstention: { model, reason: error! } };
-    return { vote: { model, action: parsed.data.action, confidence: parsed.data.confidence, weight }, decision: parsed.data };
+    return {
+      vote: { model, action: parsed.data.action, confidence: parsed.data.confidence, weight },
+      decision: parsed.data,
+    };
   }
 }

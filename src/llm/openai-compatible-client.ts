@@ -2,7 +2,14 @@ import OpenAI, { APIConnectionTimeoutError, APIError, APIUserAbortError } from '
 import { z } from 'zod';
 import type { OpenAiCompatibleProviderConfig } from '../config/sections/llm-config.ts';
 import { chatCompletionParams } from './chat-completion-params.ts';
-import { modelCallErrorFrom, type ListedModel, type ModelCallError, type ModelClient, type ModelReply, type ModelRequest } from './model-client.ts';
+import {
+  modelCallErrorFrom,
+  type ListedModel,
+  type ModelCallError,
+  type ModelClient,
+  type ModelReply,
+  type ModelRequest,
+} from './model-client.ts';
 
 /** Stands in for the key of a local server that needs none; the SDK refuses an empty key. */
 const NO_KEY = 'none';
@@ -65,7 +72,9 @@ export class OpenAiCompatibleClient implements ModelClient {
       const listed: ListedModel[] = [];
       for await (const entry of this.client.models.list({ timeout: opts.timeoutMs, signal: opts.signal })) {
         const model = ListedOpenAiModel.parse(entry);
-        listed.push(model.shutdown_date ? { id: model.id, retirement: `shuts down ${model.shutdown_date}` } : { id: model.id });
+        listed.push(
+          model.shutdown_date ? { id: model.id, retirement: `shuts down ${model.shutdown_date}` } : { id: model.id },
+        );
       }
       return listed;
     } catch (err) {

@@ -17,7 +17,10 @@ export const PanelDecision = TradingSignalEmitted.payload
 export type PanelDecision = z.infer<typeof PanelDecision>;
 
 /** The bus payload of a panel decision. */
-export function toTradingSignalPayload(decision: PanelDecision, signalId: string): z.infer<typeof TradingSignalEmitted.payload> {
+export function toTradingSignalPayload(
+  decision: PanelDecision,
+  signalId: string,
+): z.infer<typeof TradingSignalEmitted.payload> {
   const { agreement: _agreement, reasons: _reasons, ...signal } = decision;
   return TradingSignalEmitted.payload.parse({ signalId, ...signal });
 }

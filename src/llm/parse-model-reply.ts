@@ -10,7 +10,11 @@ const QUOTE_CHARS = 200;
  * JSON (a ```json fence, a sentence before or after the object); anything else is invalid, with
  * an error fit to send back to the model in the repair request.
  */
-export function parseModelReply<T>(text: string, schema: z.ZodType<T>, opts: { truncated?: boolean } = {}): ParsedModelReply<T> {
+export function parseModelReply<T>(
+  text: string,
+  schema: z.ZodType<T>,
+  opts: { truncated?: boolean } = {},
+): ParsedModelReply<T> {
   const json = readJson(text);
   if (json === undefined) {
     const cut = opts.truncated ? ' (the reply was cut off at max_tokens: answer shorter)' : '';
@@ -19,12 +23,17 @@ export function parseModelReply<T>(text: string, schema: z.ZodType<T>, opts: { t
   }
   const parsed = schema.safeParse(json);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const issues = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(reply)'}: ${issue.message}`);
+  const issues = parsed.error.issues.map(
+    (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(reply)'}: ${issue.message}`,
+  );
   return { ok: false, error: `the reply does not match the schema: ${issues.join('; ')}` };
 }
 
 function readJson(text: string): unknown {
-  const unfenced = text.replace(/^\s*```(?:json)?\s*/i, '').replace(/\s*```\s*$/, '').trim();
+  const unfenced = text
+    .replace(/^\s*```(?:json)?\s*/i, '')
+    .replace(/\s*```\s*$/, '')
+    .trim();
   for (const candidate of [unfenced, between(unfenced, '{', '}')]) {
     if (candidate === undefined) continue;
     try {

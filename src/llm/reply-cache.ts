@@ -21,7 +21,9 @@ export class ReplyCache {
 
   /** The cache key: sha256 (hex) over provider, model, system prompt and messages. */
   static keyOf(provider: string, model: string, system: string, messages: ChatMessage[]): string {
-    return createHash('sha256').update(JSON.stringify([provider, model, system, messages])).digest('hex');
+    return createHash('sha256')
+      .update(JSON.stringify([provider, model, system, messages]))
+      .digest('hex');
   }
 
   async get(key: string): Promise<LlmReplyCacheRow | undefined> {

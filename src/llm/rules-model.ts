@@ -61,13 +61,15 @@ export function decideByRules(context: DecisionContext, config: RulesModelConfig
     case 'trending_bull':
       if (ta.bias !== 'long') return hold(`regime trending_bull but TA bias ${ta.bias}`);
       if (!emaFast.gt(emaSlow)) return hold('regime trending_bull but EMA(21) is not above EMA(50)');
-      if (ta.rsi >= config.rsiOverbought) return hold(`uptrend but RSI ${ta.rsi} is overbought (>= ${config.rsiOverbought}): wait for a pullback`);
+      if (ta.rsi >= config.rsiOverbought)
+        return hold(`uptrend but RSI ${ta.rsi} is overbought (>= ${config.rsiOverbought}): wait for a pullback`);
       side = 'BUY';
       break;
     case 'trending_bear':
       if (ta.bias !== 'short') return hold(`regime trending_bear but TA bias ${ta.bias}`);
       if (!emaFast.lt(emaSlow)) return hold('regime trending_bear but EMA(21) is not below EMA(50)');
-      if (ta.rsi <= config.rsiOversold) return hold(`downtrend but RSI ${ta.rsi} is oversold (<= ${config.rsiOversold}): do not sell into exhaustion`);
+      if (ta.rsi <= config.rsiOversold)
+        return hold(`downtrend but RSI ${ta.rsi} is oversold (<= ${config.rsiOversold}): do not sell into exhaustion`);
       side = 'SELL';
       break;
   }

@@ -15,13 +15,19 @@ export const MAX_DECISION_LEVERAGE = 5;
  */
 export function createTradeDecisionSchema(maxLeverage: number = MAX_DECISION_LEVERAGE) {
   return z.object({
-    action: TradeAction.describe('BUY opens or adds to a long, SELL opens a short, HOLD does nothing, CLOSE exits the position'),
+    action: TradeAction.describe(
+      'BUY opens or adds to a long, SELL opens a short, HOLD does nothing, CLOSE exits the position',
+    ),
     confidence: z.number().min(0).max(1).describe('How sure the model is of the action, 0 to 1'),
     entryPrice: DecimalString.nullable().describe('Entry price as a decimal string, null for HOLD and CLOSE'),
     stopLoss: DecimalString.nullable().describe('Stop-loss price as a decimal string, null for HOLD and CLOSE'),
     takeProfit: DecimalString.nullable().describe('Take-profit price as a decimal string, null for HOLD and CLOSE'),
     sizePct: z.number().min(0).max(100).describe('Share of equity to commit, 0 to 100'),
-    leverage: z.number().min(1).max(Math.min(maxLeverage, MAX_DECISION_LEVERAGE)).describe(`Leverage, 1 to ${Math.min(maxLeverage, MAX_DECISION_LEVERAGE)}`),
+    leverage: z
+      .number()
+      .min(1)
+      .max(Math.min(maxLeverage, MAX_DECISION_LEVERAGE))
+      .describe(`Leverage, 1 to ${Math.min(maxLeverage, MAX_DECISION_LEVERAGE)}`),
     reasoning: z.string().min(1).max(4_000).describe('One or two sentences on why'),
   });
 }

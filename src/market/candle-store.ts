@@ -40,7 +40,12 @@ export async function saveCandles(db: Db, bars: readonly Candle[], source: Candl
  * The last `count` stored bars of a symbol and timeframe, oldest first. Prices and volumes
  * come back in canonical form (`"105944.20000"` is read as `"105944.2"`, `"0.00000000"` as `"0"`).
  */
-export async function loadRecentCandles(db: Db, symbol: string, timeframe: Timeframe, count: number): Promise<Candle[]> {
+export async function loadRecentCandles(
+  db: Db,
+  symbol: string,
+  timeframe: Timeframe,
+  count: number,
+): Promise<Candle[]> {
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a whole number ≥ 0, got ${count}`);
   if (count === 0) return [];
   const rows = await db

@@ -49,9 +49,19 @@ const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
  * What is wrong with a bar's prices, or nothing: low above high, or open or close outside
  * the bar's range. Shared by the schema and the CSV parser.
  */
-export function describeBarInconsistency(bar: { open: string; high: string; low: string; close: string }): string | undefined {
+export function describeBarInconsistency(bar: {
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+}): string | undefined {
   // Only well-formed decimals are compared; the field regexes report the others.
-  if (!PLAIN_DECIMAL.test(bar.open) || !PLAIN_DECIMAL.test(bar.high) || !PLAIN_DECIMAL.test(bar.low) || !PLAIN_DECIMAL.test(bar.close)) {
+  if (
+    !PLAIN_DECIMAL.test(bar.open) ||
+    !PLAIN_DECIMAL.test(bar.high) ||
+    !PLAIN_DECIMAL.test(bar.low) ||
+    !PLAIN_DECIMAL.test(bar.close)
+  ) {
     return undefined;
   }
   if (compareDecimalStrings(bar.low, bar.high) > 0) return `low ${bar.low} is above high ${bar.high}`;

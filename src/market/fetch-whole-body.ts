@@ -14,5 +14,9 @@ export async function fetchWholeBody(url: string, init: RequestInit, extraSignal
   });
   const body = await response.arrayBuffer();
   const nullBody = [101, 204, 205, 304].includes(response.status);
-  return new Response(nullBody ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  return new Response(nullBody ? null : body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }

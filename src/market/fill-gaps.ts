@@ -29,14 +29,23 @@ export function fillGaps(candles: readonly Candle[], opts: FillGapsOptions = {})
   let previous: Candle | undefined;
   for (const candle of candles) {
     if (candle.symbol !== first.symbol || candle.timeframe !== first.timeframe) {
-      throw new TriplegainError('DATA_INVALID', `cannot fill gaps across series: ${first.symbol} ${first.timeframe} and ${candle.symbol} ${candle.timeframe}`);
+      throw new TriplegainError(
+        'DATA_INVALID',
+        `cannot fill gaps across series: ${first.symbol} ${first.timeframe} and ${candle.symbol} ${candle.timeframe}`,
+      );
     }
     if (candle.openTimeMs % step !== 0) {
-      throw new TriplegainError('DATA_INVALID', `${candle.symbol} bar at ${candle.openTimeMs} is not aligned to ${candle.timeframe}`);
+      throw new TriplegainError(
+        'DATA_INVALID',
+        `${candle.symbol} bar at ${candle.openTimeMs} is not aligned to ${candle.timeframe}`,
+      );
     }
     if (previous) {
       if (candle.openTimeMs <= previous.openTimeMs) {
-        throw new TriplegainError('DATA_INVALID', `${candle.symbol} bars out of order: ${candle.openTimeMs} after ${previous.openTimeMs}`);
+        throw new TriplegainError(
+          'DATA_INVALID',
+          `${candle.symbol} bars out of order: ${candle.openTimeMs} after ${previous.openTimeMs}`,
+        );
       }
       pushFillers(filled, previous, candle.openTimeMs - step, step);
     }

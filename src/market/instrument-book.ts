@@ -74,7 +74,10 @@ export class InstrumentBook {
 
   /** The shipped `AssetPairs` data plus `overrides` (which win). */
   static shipped(overrides: readonly Instrument[] = []): InstrumentBook {
-    const file = JSON.parse(readFileSync(join(projectRoot, 'data', 'kraken', 'asset-pairs.json'), 'utf8')) as Record<string, unknown>;
+    const file = JSON.parse(readFileSync(join(projectRoot, 'data', 'kraken', 'asset-pairs.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     return InstrumentBook.fromAssetPairs(file, overrides);
   }
 
@@ -105,7 +108,11 @@ export class InstrumentBook {
   get(symbol: string): Instrument {
     const found = this.bySymbol.get(symbol);
     if (!found) {
-      throw new TriplegainError('CONFIG_INVALID', `no instrument rules for ${symbol}: add the pair's tick, lot decimals and minimums under execution.instruments`, { symbol });
+      throw new TriplegainError(
+        'CONFIG_INVALID',
+        `no instrument rules for ${symbol}: add the pair's tick, lot decimals and minimums under execution.instruments`,
+        { symbol },
+      );
     }
     return found;
   }

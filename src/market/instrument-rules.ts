@@ -67,7 +67,12 @@ export interface InstrumentOrder {
  * (not checked without a price), a leverage that is not one the pair lists for the side.
  */
 export function instrumentRefusal(instrument: Instrument, order: InstrumentOrder): string | null {
-  if (order.side !== undefined && order.leverage !== undefined && order.leverage > 1 && allowedLeverage(instrument, order.side, order.leverage) !== order.leverage) {
+  if (
+    order.side !== undefined &&
+    order.leverage !== undefined &&
+    order.leverage > 1 &&
+    allowedLeverage(instrument, order.side, order.leverage) !== order.leverage
+  ) {
     const listed = order.side === 'buy' ? instrument.leverageBuy : instrument.leverageSell;
     return `leverage ${order.leverage} is not one ${instrument.krakenPair} allows for a ${order.side} (${listed.length === 0 ? 'spot only' : listed.join(', ')})`;
   }
@@ -80,7 +85,12 @@ export function instrumentRefusal(instrument: Instrument, order: InstrumentOrder
   }
   if (decimalsOf(order.quantity) > instrument.lotDecimals) return 'EGeneral:Invalid arguments:volume';
   if (new Decimal(order.quantity).lt(instrument.orderMin)) return 'EOrder:Order minimum not met';
-  if (order.price !== null && order.price !== undefined && new Decimal(order.quantity).times(order.price).lt(instrument.costMin)) return 'EOrder:Cost minimum not met';
+  if (
+    order.price !== null &&
+    order.price !== undefined &&
+    new Decimal(order.quantity).times(order.price).lt(instrument.costMin)
+  )
+    return 'EOrder:Cost minimum not met';
   return null;
 }
 
@@ -109,13 +119,23 @@ export interface GridOrder {
  * refused by `instrumentRefusal`).
  */
 export function roundOrderToInstrument<O extends GridOrder>(instrument: Instrument, order: O): O {
-  const towardMarket = (price: string, side: 'buy' | 'sell') => roundPrice(instrument, price, side === 'sell' ? 'down' : 'up');
+  const towardMarket = (price: string, side: 'buy' | 'sell') =>
+    roundPrice(instrument, price, side === 'sell' ? 'down' : 'up');
   const trigger = order.triggerPrice ?? null;
   return {
     ...order,
     quantity: roundQuantity(instrument, order.quantity),
-    ...(order.leverage === undefined ? {} : { leverage: allowedLeverage(instrument, order.side, order.leverage) ?? order.leverage }),
+    ...(order.leverage === undefined
+      ? {}
+      : { leverage: allowedLeverage(instrument, order.side, order.leverage) ?? order.leverage }),
     ...(order.limitPrice ? { limitPrice: towardMarket(order.limitPrice, order.side) } : {}),
-    ...(trigger === null ? {} : { triggerPrice: order.type === 'stop-loss' ? roundStopPrice(instrument, order.side, trigger) : towardMarket(trigger, order.side) }),
+    ...(trigger === null
+      ? {}
+      : {
+          triggerPrice:
+            order.type === 'stop-loss'
+              ? roundStopPrice(instrument, order.side, trigger)
+              : towardMarket(trigger, order.side),
+        }),
   };
 }

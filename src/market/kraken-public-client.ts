@@ -137,7 +137,18 @@ export class KrakenPublicClient {
       if (last.data !== undefined && time > last.data) continue;
       if (openTimeMs + barMs > nowMs) continue;
       if (sinceMs !== undefined && openTimeMs < sinceMs) continue;
-      const parsed = Candle.safeParse({ symbol, timeframe, openTimeMs, open, high, low, close, volume, trades: count, gapFilled: count === 0 });
+      const parsed = Candle.safeParse({
+        symbol,
+        timeframe,
+        openTimeMs,
+        open,
+        high,
+        low,
+        close,
+        volume,
+        trades: count,
+        gapFilled: count === 0,
+      });
       if (!parsed.success) throw rejected(what, `bad bar at ${time}: ${z.prettifyError(parsed.error)}`);
       candles.push(parsed.data);
     }
@@ -244,7 +255,8 @@ function resultOf(response: unknown, what: string): Record<string, unknown> {
 function pairEntry(result: Record<string, unknown>, pair: KrakenPair, what: string): unknown {
   const key = [pair.id, pair.altname].find((k): k is string => typeof k === 'string' && k in result);
   // Never take another pair's entry: a missing key is an error, not "the only one there".
-  if (key === undefined) throw rejected(what, `the answer has no entry for ${pair.id}; it has ${Object.keys(result).join(', ') || 'none'}`);
+  if (key === undefined)
+    throw rejected(what, `the answer has no entry for ${pair.id}; it has ${Object.keys(result).join(', ') || 'none'}`);
   return result[key];
 }
 

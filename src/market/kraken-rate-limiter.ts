@@ -155,7 +155,9 @@ export class KrakenRateLimiter {
 
   constructor(private readonly opts: KrakenRateLimiterOptions) {
     if (!(opts.maxCounter > 0) || !(opts.decayPerSec > 0)) {
-      throw new TriplegainError('CONFIG_INVALID', `rate limit ${opts.key}: maxCounter and decayPerSec must be > 0`, { key: opts.key });
+      throw new TriplegainError('CONFIG_INVALID', `rate limit ${opts.key}: maxCounter and decayPerSec must be > 0`, {
+        key: opts.key,
+      });
     }
     this.maxWaitMs = opts.maxWaitMs ?? 30_000;
   }
@@ -170,7 +172,10 @@ export class KrakenRateLimiter {
    * `maxCounter`, the default) is how high this call may fill the counter: a lower one keeps
    * the rest for more urgent calls (`admissionCeiling`); `waitMs` is then counted to it.
    */
-  async tryAcquire(cost: number = KRAKEN_CALL_COST.call, ceiling: number = this.opts.maxCounter): Promise<RateLimitDecision> {
+  async tryAcquire(
+    cost: number = KRAKEN_CALL_COST.call,
+    ceiling: number = this.opts.maxCounter,
+  ): Promise<RateLimitDecision> {
     this.checkCost(cost, ceiling);
     return this.run(cost, ceiling);
   }
@@ -216,28 +221,40 @@ export class KrakenRateLimiter {
    * @returns the modelled counter just before.
    */
   async backOff(): Promise<number> {
-    const before = await fillCounterScript.run(this.opts.redis, [this.opts.key], [this.opts.maxCounter, this.opts.decayPerSec]);
+    const before = await fillCounterScript.run(
+      this.opts.redis,
+      [this.opts.key],
+      [this.opts.maxCounter, this.opts.decayPerSec],
+    );
     return Number(before);
   }
 
   private checkCost(cost: number, ceiling: number = this.opts.maxCounter): void {
     if (!(ceiling > 0) || ceiling > this.opts.maxCounter) {
-      throw new TriplegainError('CONFIG_INVALID', `rate limit ${this.opts.key}: ceiling ${ceiling} is not within (0, ${this.opts.maxCounter}]`, { key: this.opts.key, ceiling });
+      throw new TriplegainError(
+        'CONFIG_INVALID',
+        `rate limit ${this.opts.key}: ceiling ${ceiling} is not within (0, ${this.opts.maxCounter}]`,
+        { key: this.opts.key, ceiling },
+      );
     }
     if (!(cost > 0) || cost > ceiling) {
-      throw new TriplegainError('CONFIG_INVALID', `rate limit ${this.opts.key}: cost ${cost} is not within (0, ${ceiling}]`, {
-        key: this.opts.key,
-        cost,
-      });
+      throw new TriplegainError(
+        'CONFIG_INVALID',
+        `rate limit ${this.opts.key}: cost ${cost} is not within (0, ${ceiling}]`,
+        {
+          key: this.opts.key,
+          cost,
+        },
+      );
     }
   }
 
   private async run(cost: number, ceiling: number = this.opts.maxCounter): Promise<RateLimitDecision> {
-    const reply = (await decayingCounterScript.run(this.opts.redis, [this.opts.key], [ceiling, this.opts.decayPerSec, cost])) as [
-      number,
-      number,
-      string,
-    ];
+    const reply = (await decayingCounterScript.run(
+      this.opts.redis,
+      [this.opts.key],
+      [ceiling, this.opts.decayPerSec, cost],
+    )) as [number, number, string];
     return { admitted: reply[0] === 1, waitMs: reply[1], counter: Number(reply[2]) };
   }
 }

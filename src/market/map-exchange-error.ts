@@ -24,7 +24,8 @@ export function mapExchangeError(err: unknown, what: string): TriplegainError {
   if (err instanceof DDoSProtection || err instanceof RateLimitExceeded) {
     return new TriplegainError('EXCHANGE_RATE_LIMITED', message, details, { cause: err });
   }
-  if (err instanceof NetworkError || err instanceof BadResponse) return new TriplegainError('EXCHANGE_UNAVAILABLE', message, details, { cause: err });
+  if (err instanceof NetworkError || err instanceof BadResponse)
+    return new TriplegainError('EXCHANGE_UNAVAILABLE', message, details, { cause: err });
   if (err instanceof ExchangeError) return new TriplegainError('EXCHANGE_REJECTED', message, details, { cause: err });
   throw err;
 }

@@ -9,7 +9,10 @@ import { InstrumentBook, instrumentOverridesOf, shippedBookOf, type InstrumentsC
 export const ASSET_PAIRS_MAX_AGE_MS = 24 * 3_600_000;
 
 /** What the cache holds: Kraken's answer as sent, and when it was fetched (wall ms). */
-const CachedAssetPairs = z.object({ fetchedAtMs: z.number().int().nonnegative(), result: z.record(z.string(), z.unknown()) });
+const CachedAssetPairs = z.object({
+  fetchedAtMs: z.number().int().nonnegative(),
+  result: z.record(z.string(), z.unknown()),
+});
 type CachedAssetPairs = z.infer<typeof CachedAssetPairs>;
 
 export interface OpenInstrumentBookDeps {
@@ -51,7 +54,8 @@ export interface OpenedInstrumentBook {
  *   neither live nor from the cache.
  */
 export async function openInstrumentBook(deps: OpenInstrumentBookDeps): Promise<OpenedInstrumentBook> {
-  if (deps.config.execution.exchange === 'paper') return { book: shippedBookOf(deps.config), refresh: async () => {}, stop: () => {} };
+  if (deps.config.execution.exchange === 'paper')
+    return { book: shippedBookOf(deps.config), refresh: async () => {}, stop: () => {} };
   const overrides = instrumentOverridesOf(deps.config);
 
   const wallNowMs = deps.wallNowMs ?? Date.now;
@@ -71,7 +75,10 @@ export async function openInstrumentBook(deps: OpenInstrumentBookDeps): Promise<
           { cause: err },
         );
       }
-      deps.logger.warn({ fetchedAtMs: cached.fetchedAtMs, err: describeError(err) }, 'kraken AssetPairs not refreshed: trading by the cached rules');
+      deps.logger.warn(
+        { fetchedAtMs: cached.fetchedAtMs, err: describeError(err) },
+        'kraken AssetPairs not refreshed: trading by the cached rules',
+      );
       current = cached;
     }
   }
@@ -80,10 +87,14 @@ export async function openInstrumentBook(deps: OpenInstrumentBookDeps): Promise<
   const refresh = async () => {
     try {
       const fresher = (await readCache(deps)) ?? current;
-      current = wallNowMs() - fresher.fetchedAtMs < ASSET_PAIRS_MAX_AGE_MS ? fresher : await fetchAndCache(deps, wallNowMs());
+      current =
+        wallNowMs() - fresher.fetchedAtMs < ASSET_PAIRS_MAX_AGE_MS ? fresher : await fetchAndCache(deps, wallNowMs());
       book.replaceWith(InstrumentBook.fromAssetPairs(current.result, overrides));
     } catch (err) {
-      deps.logger.warn({ fetchedAtMs: current.fetchedAtMs, err: describeError(err) }, 'kraken AssetPairs not refreshed: trading by the rules in hand');
+      deps.logger.warn(
+        { fetchedAtMs: current.fetchedAtMs, err: describeError(err) },
+        'kraken AssetPairs not refreshed: trading by the rules in hand',
+      );
     }
   };
   const untilStale = Math.max(1_000, current.fetchedAtMs + ASSET_PAIRS_MAX_AGE_MS - wallNowMs());
@@ -110,9 +121,14 @@ async function readCache(deps: OpenInstrumentBookDeps): Promise<CachedAssetPairs
 
 async function fetchAndCache(deps: OpenInstrumentBookDeps, fetchedAtMs: number): Promise<CachedAssetPairs> {
   const result = await deps.loadAssetPairs();
-  if (Object.keys(result).length === 0) throw new TriplegainError('EXCHANGE_REJECTED', 'kraken AssetPairs: the answer lists no pair', { call: 'AssetPairs' });
+  if (Object.keys(result).length === 0)
+    throw new TriplegainError('EXCHANGE_REJECTED', 'kraken AssetPairs: the answer lists no pair', {
+      call: 'AssetPairs',
+    });
   const entry: CachedAssetPairs = { fetchedAtMs, result };
   // The live answer stands even when it cannot be cached; the next start reads it live again.
-  await deps.redis.set(deps.keys.krakenAssetPairs, JSON.stringify(entry)).catch((err: unknown) => deps.logger.warn({ err: describeError(err) }, 'kraken AssetPairs not cached'));
+  await deps.redis
+    .set(deps.keys.krakenAssetPairs, JSON.stringify(entry))
+    .catch((err: unknown) => deps.logger.warn({ err: describeError(err) }, 'kraken AssetPairs not cached'));
   return entry;
 }

@@ -42,13 +42,23 @@ function plainDecimal(value: string): string | undefined {
  *   low…high, or an empty line. Numbers in exponent notation (`1E+1`, which Kraken's
  *   exporter writes for some volumes) are converted to plain decimals.
  */
-export async function* parseOhlcvtCsv(input: string | NodeJS.ReadableStream, opts: OhlcvtCsvOptions): AsyncGenerator<Candle> {
+export async function* parseOhlcvtCsv(
+  input: string | NodeJS.ReadableStream,
+  opts: OhlcvtCsvOptions,
+): AsyncGenerator<Candle> {
   const source = opts.source ?? 'csv';
   if (!tradingPair().safeParse(opts.symbol).success) {
-    throw new TriplegainError('DATA_INVALID', `${source}: invalid symbol "${opts.symbol}", expected a pair such as BTC/USD`, { source });
+    throw new TriplegainError(
+      'DATA_INVALID',
+      `${source}: invalid symbol "${opts.symbol}", expected a pair such as BTC/USD`,
+      { source },
+    );
   }
   const barMs = timeframeMs(opts.timeframe);
-  const lines = createInterface({ input: typeof input === 'string' ? Readable.from([input]) : input, crlfDelay: Infinity });
+  const lines = createInterface({
+    input: typeof input === 'string' ? Readable.from([input]) : input,
+    crlfDelay: Infinity,
+  });
 
   let lineNumber = 0;
   let previousOpenTimeMs = -1;
@@ -78,7 +88,8 @@ function parseRow(line: string, opts: OhlcvtCsvOptions, barMs: number, previousO
   const openTimeMs = Number(time) * 1000;
   if (!Number.isSafeInteger(openTimeMs)) return `time ${time} is out of range`;
   if (openTimeMs % barMs !== 0) return `time ${time} is not aligned to ${opts.timeframe} bars`;
-  if (openTimeMs <= previousOpenTimeMs) return `time ${time} is not after the previous row's ${previousOpenTimeMs / 1000}`;
+  if (openTimeMs <= previousOpenTimeMs)
+    return `time ${time} is not after the previous row's ${previousOpenTimeMs / 1000}`;
 
   const open = plainDecimal(fields[1]!);
   if (open === undefined) return `open "${fields[1]}" is not a non-negative decimal`;
@@ -92,7 +103,8 @@ function parseRow(line: string, opts: OhlcvtCsvOptions, barMs: number, previousO
   const volume = plainDecimal(fields[5]!);
   if (volume === undefined) return `volume "${fields[5]}" is not a decimal`;
   const trades = fields[6]!;
-  if (!UNSIGNED_INTEGER.test(trades) || !Number.isSafeInteger(Number(trades))) return `trades "${trades}" is not a whole number`;
+  if (!UNSIGNED_INTEGER.test(trades) || !Number.isSafeInteger(Number(trades)))
+    return `trades "${trades}" is not a whole number`;
 
   const inconsistency = describeBarInconsistency({ open, high, low, close });
   if (inconsistency) return inconsistency;

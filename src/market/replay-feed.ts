@@ -70,7 +70,8 @@ export class ReplayFeed {
     const candles = await this.candlesOf(symbol);
     const first = candles[0];
     const last = candles.at(-1);
-    if (!first || !last) throw new TriplegainError('DATA_INVALID', `the recording of ${symbol} has no bars`, { symbol });
+    if (!first || !last)
+      throw new TriplegainError('DATA_INVALID', `the recording of ${symbol} has no bars`, { symbol });
     return { firstOpenTimeMs: first.openTimeMs, lastOpenTimeMs: last.openTimeMs };
   }
 
@@ -93,7 +94,11 @@ export class ReplayFeed {
   private async read(symbol: string): Promise<readonly Candle[]> {
     const file = this.opts.files[symbol];
     if (file === undefined) {
-      throw new TriplegainError('CONFIG_INVALID', `no replay file for ${symbol} (marketData.replay.files has ${this.symbols.join(', ') || 'none'})`, { symbol });
+      throw new TriplegainError(
+        'CONFIG_INVALID',
+        `no replay file for ${symbol} (marketData.replay.files has ${this.symbols.join(', ') || 'none'})`,
+        { symbol },
+      );
     }
     const path = isAbsolute(file) ? file : resolve(this.opts.rootDir ?? process.cwd(), file);
     const recorded = await readOhlcvtCsvFile(path, { symbol, timeframe: this.opts.timeframe });

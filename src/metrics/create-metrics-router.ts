@@ -50,7 +50,9 @@ const describe = (err: unknown) => redactSecrets(describeError(err));
  * going down or coming back is logged once, not at every scrape.
  */
 export function createMetricsRouter(deps: MetricsRouterDeps): MetricsRouter {
-  const queues = queueNames.map((name) => new Queue(name, { connection: deps.connection, prefix: deps.keys.queuePrefix }));
+  const queues = queueNames.map(
+    (name) => new Queue(name, { connection: deps.connection, prefix: deps.keys.queuePrefix }),
+  );
   // A Queue re-emits its connection's errors and Node throws unheard ones; an outage shows as `queues` down.
   for (const queue of queues) queue.on('error', () => undefined);
   const loaders = metricsLoaders({ ...deps, queues });
@@ -66,7 +68,13 @@ export function createMetricsRouter(deps: MetricsRouterDeps): MetricsRouter {
   };
 
   const router = express.Router();
-  router.use(bearerAuth({ token: deps.config.metrics.token, offMessage: 'metrics are off: set METRICS_TOKEN (metrics.token)', onFailure: deps.onAuthFailure }));
+  router.use(
+    bearerAuth({
+      token: deps.config.metrics.token,
+      offMessage: 'metrics are off: set METRICS_TOKEN (metrics.token)',
+      onFailure: deps.onAuthFailure,
+    }),
+  );
   router.get('/', async (_req, res) => {
     const scrape = new Scrape(loaders, deps.config.metrics.sourceTimeoutMs);
     const outcomes = () => scrape.outcomes(describe);

@@ -3,7 +3,9 @@ import type { Keys } from '../keys.ts';
 import type { JobOutcome } from '../workers/job-outcome.ts';
 
 /** Upper bounds (ms) of the job-duration buckets: from a quick TA run to a slow model panel. */
-export const JOB_DURATION_BOUNDS_MS = [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000] as const;
+export const JOB_DURATION_BOUNDS_MS = [
+  50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000,
+] as const;
 
 export type JobOutcomeName = 'completed' | 'failed';
 
@@ -23,7 +25,11 @@ export interface JobDurationSeries {
  * the dashboard is one, so the histogram lives where every replica can add to it. Never
  * rejects: a lost sample is better than a failed job, and an outage is logged elsewhere.
  */
-export async function recordJobDuration(redis: Redis, keys: Keys, outcome: Pick<JobOutcome, 'queue' | 'ok' | 'durationMs'>): Promise<void> {
+export async function recordJobDuration(
+  redis: Redis,
+  keys: Keys,
+  outcome: Pick<JobOutcome, 'queue' | 'ok' | 'durationMs'>,
+): Promise<void> {
   const name: JobOutcomeName = outcome.ok ? 'completed' : 'failed';
   const bound = JOB_DURATION_BOUNDS_MS.find((le) => outcome.durationMs <= le) ?? '+Inf';
   try {
@@ -39,7 +45,11 @@ export async function recordJobDuration(redis: Redis, keys: Keys, outcome: Pick<
 }
 
 /** The duration histograms of `queues`, cumulative as Prometheus expects; outcomes never recorded are left out. */
-export async function readJobDurations(redis: Redis, keys: Keys, queues: readonly string[]): Promise<JobDurationSeries[]> {
+export async function readJobDurations(
+  redis: Redis,
+  keys: Keys,
+  queues: readonly string[],
+): Promise<JobDurationSeries[]> {
   const hashes = await Promise.all(queues.map((queue) => redis.hgetall(keys.jobDurations(queue))));
   const series: JobDurationSeries[] = [];
   queues.forEach((queue, i) => {

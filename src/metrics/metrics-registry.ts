@@ -22,11 +22,25 @@ export function buildMetricsRegistry(scrape: MetricsScrape, outcomes: () => Prom
   registerTradingSeries(registry, scrape);
   registerModelSeries(registry, scrape);
   registerRateLimitSeries(registry, scrape);
-  gaugeOf(registry, { name: 'triplegain_scrape_source_up', help: '1 when the source answered this scrape in time, 0 when it failed or timed out (its series are then absent).', labelNames: ['source'] }, outcomes, (rows) =>
-    rows.map((r): Sample => [{ source: r.source }, r.up ? 1 : 0]),
+  gaugeOf(
+    registry,
+    {
+      name: 'triplegain_scrape_source_up',
+      help: '1 when the source answered this scrape in time, 0 when it failed or timed out (its series are then absent).',
+      labelNames: ['source'],
+    },
+    outcomes,
+    (rows) => rows.map((r): Sample => [{ source: r.source }, r.up ? 1 : 0]),
   );
-  gaugeOf(registry, { name: 'triplegain_scrape_source_duration_seconds', help: 'Wall time the source took this scrape (up to the timeout).', labelNames: ['source'] }, outcomes, (rows) =>
-    rows.map((r): Sample => [{ source: r.source }, r.seconds]),
+  gaugeOf(
+    registry,
+    {
+      name: 'triplegain_scrape_source_duration_seconds',
+      help: 'Wall time the source took this scrape (up to the timeout).',
+      labelNames: ['source'],
+    },
+    outcomes,
+    (rows) => rows.map((r): Sample => [{ source: r.source }, r.seconds]),
   );
   return registry;
 }

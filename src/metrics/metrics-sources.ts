@@ -44,7 +44,12 @@ export function metricsLoaders(deps: MetricsSourceDeps) {
   const { redis, keys, db } = deps;
   return {
     queues: () => readQueueCounts(deps.queues),
-    job_durations: () => readJobDurations(redis, keys, deps.queues.map((q) => q.name)),
+    job_durations: () =>
+      readJobDurations(
+        redis,
+        keys,
+        deps.queues.map((q) => q.name),
+      ),
     bus: () => Promise.all(topics.map((topic) => topicStats(redis, keys, topic))),
     cluster_state: () => readClusterState({ control: deps.control, redis, keys }),
     rate_limits: () => readRateLimitHeadroom({ redis, keys, config: deps.config }),

@@ -40,7 +40,9 @@ export class Scrape<L extends Record<string, SourceLoader>> {
     const results = await Promise.all(names.map((name) => this.load(name)));
     return names.map((source, i) => {
       const r = results[i]!;
-      return r.ok ? { source, up: true, seconds: r.seconds } : { source, up: false, seconds: r.seconds, error: describe(r.error) };
+      return r.ok
+        ? { source, up: true, seconds: r.seconds }
+        : { source, up: false, seconds: r.seconds, error: describe(r.error) };
     });
   }
 

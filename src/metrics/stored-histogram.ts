@@ -29,11 +29,19 @@ export class StoredHistogram<T extends string> extends Histogram<T> {
   override async get(): Promise<HistogramObject<T>> {
     const values: HistogramObject<T>['values'] = [];
     for (const s of await this.read()) {
-      for (const b of s.buckets) values.push({ metricName: `${this.spec.name}_bucket`, labels: { ...s.labels, le: b.le }, value: b.count });
+      for (const b of s.buckets)
+        values.push({ metricName: `${this.spec.name}_bucket`, labels: { ...s.labels, le: b.le }, value: b.count });
       values.push({ metricName: `${this.spec.name}_sum`, labels: s.labels, value: s.sum });
       values.push({ metricName: `${this.spec.name}_count`, labels: s.labels, value: s.count });
     }
-    const object = { name: this.spec.name, help: this.spec.help, type: 'histogram', aggregator: 'sum', collect: () => undefined, values };
+    const object = {
+      name: this.spec.name,
+      help: this.spec.help,
+      type: 'histogram',
+      aggregator: 'sum',
+      collect: () => undefined,
+      values,
+    };
     // The typings declare `type` as a numeric enum; at run time it is the string the text format prints.
     return object as unknown as HistogramObject<T>;
   }

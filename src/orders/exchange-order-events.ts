@@ -30,16 +30,26 @@ export interface OrderState extends FillTotals {
  * @throws TriplegainError `DATA_INVALID` when the exchange reports less filled than we
  *   recorded, a fill without an average price, or `closed` with the quantity not filled.
  */
-export function eventsToMatchExchange(order: OrderState, exchangeOrder: ExchangeOrder, occurredAtMs?: number): OrderEvent[] {
+export function eventsToMatchExchange(
+  order: OrderState,
+  exchangeOrder: ExchangeOrder,
+  occurredAtMs?: number,
+): OrderEvent[] {
   const { exchangeOrderId } = exchangeOrder;
   const events: OrderEvent[] = [];
   if (order.status === 'submitting') events.push({ kind: 'accepted', occurredAtMs, exchangeOrderId });
-  else if (order.status === 'created' || order.status === 'unknown') events.push({ kind: 'found_open', occurredAtMs, exchangeOrderId });
+  else if (order.status === 'created' || order.status === 'unknown')
+    events.push({ kind: 'found_open', occurredAtMs, exchangeOrderId });
 
   const fill = fillBetween(order, exchangeOrder);
   if (fill) {
     const fillId = `${exchangeOrderId}:${canonicalAmount(exchangeOrder.filledQuantity)}`;
-    events.push({ kind: 'fill', occurredAtMs, exchangeOrderId, fill: { fillId, ...fill, filledAtMs: exchangeOrder.updatedAtMs } });
+    events.push({
+      kind: 'fill',
+      occurredAtMs,
+      exchangeOrderId,
+      fill: { fillId, ...fill, filledAtMs: exchangeOrder.updatedAtMs },
+    });
   }
 
   switch (exchangeOrder.status) {
@@ -48,11 +58,16 @@ export function eventsToMatchExchange(order: OrderState, exchangeOrder: Exchange
       break;
     case 'closed':
       if (exceeds(order.quantity, exchangeOrder.filledQuantity)) {
-        throw new TriplegainError('DATA_INVALID', `exchange reports order ${exchangeOrderId} closed with ${exchangeOrder.filledQuantity} of ${order.quantity} filled`, { exchangeOrder });
+        throw new TriplegainError(
+          'DATA_INVALID',
+          `exchange reports order ${exchangeOrderId} closed with ${exchangeOrder.filledQuantity} of ${order.quantity} filled`,
+          { exchangeOrder },
+        );
       }
       break;
     case 'canceled':
-      if (order.status !== 'canceled') events.push({ kind: 'canceled', occurredAtMs, exchangeOrderId, reason: 'reported canceled by the exchange' });
+      if (order.status !== 'canceled')
+        events.push({ kind: 'canceled', occurredAtMs, exchangeOrderId, reason: 'reported canceled by the exchange' });
       break;
     case 'expired':
       if (order.status !== 'expired') events.push({ kind: 'expired', occurredAtMs, exchangeOrderId });

@@ -71,14 +71,29 @@ export function fillBetween(ours: FillTotals, theirs: FillTotals): FillAmounts |
   const quantity = new D(theirs.filledQuantity).minus(ours.filledQuantity);
   if (quantity.isZero()) return null;
   if (quantity.isNegative()) {
-    throw new TriplegainError('DATA_INVALID', `exchange reports ${theirs.filledQuantity} filled, less than the ${ours.filledQuantity} recorded`, { ours, theirs });
+    throw new TriplegainError(
+      'DATA_INVALID',
+      `exchange reports ${theirs.filledQuantity} filled, less than the ${ours.filledQuantity} recorded`,
+      { ours, theirs },
+    );
   }
   if (theirs.avgFillPrice === null) {
-    throw new TriplegainError('DATA_INVALID', `exchange reports ${theirs.filledQuantity} filled without an average price`, { ours, theirs });
+    throw new TriplegainError(
+      'DATA_INVALID',
+      `exchange reports ${theirs.filledQuantity} filled without an average price`,
+      { ours, theirs },
+    );
   }
-  const price = notionalOf(theirs.filledQuantity, theirs.avgFillPrice).minus(notionalOf(ours.filledQuantity, ours.avgFillPrice)).dividedBy(quantity).toDecimalPlaces(SCALE);
+  const price = notionalOf(theirs.filledQuantity, theirs.avgFillPrice)
+    .minus(notionalOf(ours.filledQuantity, ours.avgFillPrice))
+    .dividedBy(quantity)
+    .toDecimalPlaces(SCALE);
   if (!price.greaterThan(0)) {
-    throw new TriplegainError('DATA_INVALID', `exchange's average price ${theirs.avgFillPrice} implies a fill price of ${price.toFixed()}`, { ours, theirs });
+    throw new TriplegainError(
+      'DATA_INVALID',
+      `exchange's average price ${theirs.avgFillPrice} implies a fill price of ${price.toFixed()}`,
+      { ours, theirs },
+    );
   }
   const fee = D.max(new D(theirs.feeUsd).minus(ours.feeUsd), 0);
   return { quantity: toText(quantity), price: toText(price), feeUsd: toText(fee) };

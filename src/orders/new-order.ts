@@ -56,9 +56,16 @@ export const NewOrder = z
   })
   .strict()
   .superRefine((o, ctx) => {
-    if (o.type === 'limit' && o.limitPrice === null) ctx.addIssue({ code: 'custom', path: ['limitPrice'], message: 'a limit order needs limitPrice' });
-    if ((o.type === 'stop-loss' || o.type === 'take-profit') && o.triggerPrice === null) ctx.addIssue({ code: 'custom', path: ['triggerPrice'], message: `a ${o.type} order needs triggerPrice` });
-    if (o.cause === 'approval' && o.decisionId === null) ctx.addIssue({ code: 'custom', path: ['cause'], message: 'an order carrying out an approval needs its decisionId' });
+    if (o.type === 'limit' && o.limitPrice === null)
+      ctx.addIssue({ code: 'custom', path: ['limitPrice'], message: 'a limit order needs limitPrice' });
+    if ((o.type === 'stop-loss' || o.type === 'take-profit') && o.triggerPrice === null)
+      ctx.addIssue({ code: 'custom', path: ['triggerPrice'], message: `a ${o.type} order needs triggerPrice` });
+    if (o.cause === 'approval' && o.decisionId === null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cause'],
+        message: 'an order carrying out an approval needs its decisionId',
+      });
   });
 export type NewOrderInput = z.input<typeof NewOrder>;
 export type NewOrder = z.output<typeof NewOrder>;

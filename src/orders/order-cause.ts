@@ -15,9 +15,26 @@ import { z } from 'zod';
  * - `operator`: placed by an operator's command.
  * - `adopted`: found on the exchange without a row here.
  */
-export const orderCauses = ['approval', 'stop', 'take_profit', 'watch', 'breaker', 'halt', 'operator', 'adopted'] as const;
+export const orderCauses = [
+  'approval',
+  'stop',
+  'take_profit',
+  'watch',
+  'breaker',
+  'halt',
+  'operator',
+  'adopted',
+] as const;
 export const OrderCause = z.enum(orderCauses);
 export type OrderCause = z.infer<typeof OrderCause>;
 
 /** The causes that need no approving decision. */
-export const automaticOrderCauses: readonly OrderCause[] = ['stop', 'take_profit', 'watch', 'breaker', 'halt', 'operator', 'adopted'];
+export const automaticOrderCauses: readonly OrderCause[] = [
+  'stop',
+  'take_profit',
+  'watch',
+  'breaker',
+  'halt',
+  'operator',
+  'adopted',
+];

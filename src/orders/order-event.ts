@@ -60,8 +60,17 @@ export const OrderEvent = z.discriminatedUnion('kind', [
   /** The create-order call returned: the exchange has the order. */
   z.object({ kind: z.literal('accepted'), occurredAtMs, exchangeOrderId }).strict(),
   /** A fill, partial or complete. */
-  z.object({ kind: z.literal('fill'), occurredAtMs, exchangeOrderId: exchangeOrderId.optional(), fill: OrderFill }).strict(),
-  z.object({ kind: z.literal('canceled'), occurredAtMs, exchangeOrderId: exchangeOrderId.optional(), reason: reason.optional() }).strict(),
+  z
+    .object({ kind: z.literal('fill'), occurredAtMs, exchangeOrderId: exchangeOrderId.optional(), fill: OrderFill })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('canceled'),
+      occurredAtMs,
+      exchangeOrderId: exchangeOrderId.optional(),
+      reason: reason.optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('expired'), occurredAtMs, exchangeOrderId: exchangeOrderId.optional() }).strict(),
   /** The exchange refused the create-order call (`EXCHANGE_REJECTED`): the order does not exist. */
   z.object({ kind: z.literal('rejected'), occurredAtMs, reason }).strict(),
@@ -150,6 +159,7 @@ const transitions: Record<OrderStatus, Partial<Record<OrderEventKind, OrderStatu
  */
 export function transitionOrder(status: OrderStatus, event: OrderEventKind): OrderStatus {
   const next = transitions[status][event];
-  if (next === undefined) throw new TriplegainError('DATA_INVALID', `order: no transition from ${status} on ${event}`, { status, event });
+  if (next === undefined)
+    throw new TriplegainError('DATA_INVALID', `order: no transition from ${status} on ${event}`, { status, event });
   return next;
 }

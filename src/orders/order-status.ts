@@ -21,7 +21,18 @@ import { z } from 'zod';
  *   PAUSED refuses entries, HALTED everything). A denial by the risk engine creates no order
  *   row: it is stored, with every reason, in `risk_decisions`, and explain reads it there.
  */
-export const orderStatuses = ['created', 'submitting', 'unknown', 'open', 'partially_filled', 'filled', 'canceled', 'expired', 'rejected', 'denied'] as const;
+export const orderStatuses = [
+  'created',
+  'submitting',
+  'unknown',
+  'open',
+  'partially_filled',
+  'filled',
+  'canceled',
+  'expired',
+  'rejected',
+  'denied',
+] as const;
 export const OrderStatus = z.enum(orderStatuses);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
@@ -29,4 +40,10 @@ export type OrderStatus = z.infer<typeof OrderStatus>;
 export const terminalOrderStatuses: readonly OrderStatus[] = ['filled', 'canceled', 'expired', 'rejected', 'denied'];
 
 /** Orders reconciliation looks at: possibly on the exchange, outcome not yet final. */
-export const reconcilableOrderStatuses: readonly OrderStatus[] = ['created', 'submitting', 'unknown', 'open', 'partially_filled'];
+export const reconcilableOrderStatuses: readonly OrderStatus[] = [
+  'created',
+  'submitting',
+  'unknown',
+  'open',
+  'partially_filled',
+];

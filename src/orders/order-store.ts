@@ -106,7 +106,11 @@ export async function createOrder(db: Db, input: NewOrderInput): Promise<{ order
       existing.proposalId === o.proposalId &&
       sameAmount(existing.quantity, o.quantity);
     if (!same) {
-      throw new TriplegainError('DATA_INVALID', `client order id ${o.clientOrderId} is already used by a different order`, { clientOrderId: o.clientOrderId, existing, requested: o });
+      throw new TriplegainError(
+        'DATA_INVALID',
+        `client order id ${o.clientOrderId} is already used by a different order`,
+        { clientOrderId: o.clientOrderId, existing, requested: o },
+      );
     }
     return { order: existing, created: false };
   });
@@ -122,22 +126,42 @@ async function lockOrder(tx: Db, clientOrderId: string): Promise<OrderRow> {
 async function applyToLocked(tx: Db, order: OrderRow, event: OrderEvent): Promise<OrderChange> {
   const { clientOrderId } = order;
   const eventExchangeOrderId = 'exchangeOrderId' in event ? event.exchangeOrderId : undefined;
-  if (eventExchangeOrderId !== undefined && order.exchangeOrderId !== null && eventExchangeOrderId !== order.exchangeOrderId) {
-    throw new TriplegainError('DATA_INVALID', `order ${clientOrderId} is exchange order ${order.exchangeOrderId}, not ${eventExchangeOrderId}`, { clientOrderId, event });
+  if (
+    eventExchangeOrderId !== undefined &&
+    order.exchangeOrderId !== null &&
+    eventExchangeOrderId !== order.exchangeOrderId
+  ) {
+    throw new TriplegainError(
+      'DATA_INVALID',
+      `order ${clientOrderId} is exchange order ${order.exchangeOrderId}, not ${eventExchangeOrderId}`,
+      { clientOrderId, event },
+    );
   }
 
   let kind: OrderEventKind = event.kind;
   let totals = { filledQuantity: order.filledQuantity, avgFillPrice: order.avgFillPrice, feeUsd: order.feeUsd };
   if (event.kind === 'fill') {
-    const [stored] = await tx.select({ clientOrderId: fills.clientOrderId }).from(fills).where(eq(fills.fillId, event.fill.fillId));
+    const [stored] = await tx
+      .select({ clientOrderId: fills.clientOrderId })
+      .from(fills)
+      .where(eq(fills.fillId, event.fill.fillId));
     if (stored?.clientOrderId === clientOrderId) return { order, changed: false, kind: null };
-    if (stored) throw new TriplegainError('DATA_INVALID', `fill ${event.fill.fillId} belongs to order ${stored.clientOrderId}, not ${clientOrderId}`, { clientOrderId, event });
+    if (stored)
+      throw new TriplegainError(
+        'DATA_INVALID',
+        `fill ${event.fill.fillId} belongs to order ${stored.clientOrderId}, not ${clientOrderId}`,
+        { clientOrderId, event },
+      );
     totals = addFill(totals, event.fill);
     if (exceeds(totals.filledQuantity, order.quantity)) {
-      throw new TriplegainError('DATA_INVALID', `fill ${event.fill.fillId} of ${event.fill.quantity} would fill ${totals.filledQuantity} of order ${clientOrderId}, past its quantity ${order.quantity}`, {
-        clientOrderId,
-        event,
-      });
+      throw new TriplegainError(
+        'DATA_INVALID',
+        `fill ${event.fill.fillId} of ${event.fill.quantity} would fill ${totals.filledQuantity} of order ${clientOrderId}, past its quantity ${order.quantity}`,
+        {
+          clientOrderId,
+          event,
+        },
+      );
     }
     kind = sameAmount(totals.filledQuantity, order.quantity) ? 'fill' : 'partial_fill';
   }
@@ -146,7 +170,13 @@ async function applyToLocked(tx: Db, order: OrderRow, event: OrderEvent): Promis
   try {
     toStatus = transitionOrder(order.status, kind);
   } catch (err) {
-    if (err instanceof TriplegainError) throw new TriplegainError(err.code, `${err.message} (order ${clientOrderId})`, { ...err.details, clientOrderId }, { cause: err });
+    if (err instanceof TriplegainError)
+      throw new TriplegainError(
+        err.code,
+        `${err.message} (order ${clientOrderId})`,
+        { ...err.details, clientOrderId },
+        { cause: err },
+      );
     throw err;
   }
 
@@ -155,7 +185,13 @@ async function applyToLocked(tx: Db, order: OrderRow, event: OrderEvent): Promis
   await tx.insert(orderEvents).values({ clientOrderId, kind, fromStatus: order.status, toStatus, payload, occurredAt });
   const [updated] = await tx
     .update(orders)
-    .set({ status: toStatus, exchangeOrderId: order.exchangeOrderId ?? eventExchangeOrderId ?? null, ...totals, updatedAt: occurredAt ?? sql`now()`, statusChangedAt: sql`clock_timestamp()` })
+    .set({
+      status: toStatus,
+      exchangeOrderId: order.exchangeOrderId ?? eventExchangeOrderId ?? null,
+      ...totals,
+      updatedAt: occurredAt ?? sql`now()`,
+      statusChangedAt: sql`clock_timestamp()`,
+    })
     .where(eq(orders.clientOrderId, clientOrderId))
     .returning();
   if (event.kind === 'fill') {
@@ -200,7 +236,11 @@ export async function applyOrderEvent(db: Db, clientOrderId: string, input: Orde
  *
  * @throws TriplegainError `NOT_FOUND` when there is no such order.
  */
-export async function startSubmission(db: Db, clientOrderId: string, atMs?: number): Promise<{ order: OrderRow; claimed: boolean }> {
+export async function startSubmission(
+  db: Db,
+  clientOrderId: string,
+  atMs?: number,
+): Promise<{ order: OrderRow; claimed: boolean }> {
   return db.transaction(async (tx) => {
     const order = await lockOrder(tx, clientOrderId);
     if (order.status !== 'created') return { order, claimed: false };
@@ -209,9 +249,18 @@ export async function startSubmission(db: Db, clientOrderId: string, atMs?: numb
   });
 }
 
-async function syncLocked(tx: Db, order: OrderRow, exchangeOrder: ExchangeOrder, atMs: number | undefined): Promise<OrderSync> {
+async function syncLocked(
+  tx: Db,
+  order: OrderRow,
+  exchangeOrder: ExchangeOrder,
+  atMs: number | undefined,
+): Promise<OrderSync> {
   if (exchangeOrder.clientOrderId !== null && exchangeOrder.clientOrderId !== order.clientOrderId) {
-    throw new TriplegainError('DATA_INVALID', `exchange order ${exchangeOrder.exchangeOrderId} has client order id ${exchangeOrder.clientOrderId}, not ${order.clientOrderId}`, { exchangeOrder });
+    throw new TriplegainError(
+      'DATA_INVALID',
+      `exchange order ${exchangeOrder.exchangeOrderId} has client order id ${exchangeOrder.clientOrderId}, not ${order.clientOrderId}`,
+      { exchangeOrder },
+    );
   }
   let current = order;
   const applied: OrderEventKind[] = [];
@@ -233,7 +282,12 @@ async function syncLocked(tx: Db, order: OrderRow, exchangeOrder: ExchangeOrder,
  *   written) when the report contradicts what we recorded (another client or exchange order
  *   id, less filled, a status the table does not allow from ours).
  */
-export async function syncFromExchange(db: Db, clientOrderId: string, exchangeOrder: ExchangeOrder, atMs?: number): Promise<OrderSync> {
+export async function syncFromExchange(
+  db: Db,
+  clientOrderId: string,
+  exchangeOrder: ExchangeOrder,
+  atMs?: number,
+): Promise<OrderSync> {
   const reported = parseInput(ExchangeOrder, exchangeOrder, 'exchange order');
   return db.transaction(async (tx) => syncLocked(tx, await lockOrder(tx, clientOrderId), reported, atMs));
 }
@@ -248,14 +302,24 @@ export async function syncFromExchange(db: Db, clientOrderId: string, exchangeOr
  *
  * @throws TriplegainError `DATA_INVALID` for a malformed or contradictory report.
  */
-export async function adoptExchangeOrder(db: Db, exchange: ExchangeName, exchangeOrder: ExchangeOrder, atMs?: number): Promise<{ order: OrderRow; created: boolean }> {
+export async function adoptExchangeOrder(
+  db: Db,
+  exchange: ExchangeName,
+  exchangeOrder: ExchangeOrder,
+  atMs?: number,
+): Promise<{ order: OrderRow; created: boolean }> {
   const ex = parseInput(ExchangeOrder, exchangeOrder, 'exchange order');
   const clientOrderId = ex.clientOrderId ?? `adopted-${ex.exchangeOrderId}`;
   const findExisting = async (tx: Db) => {
     const [row] = await tx
       .select()
       .from(orders)
-      .where(or(and(eq(orders.exchange, exchange), eq(orders.exchangeOrderId, ex.exchangeOrderId)), eq(orders.clientOrderId, clientOrderId)))
+      .where(
+        or(
+          and(eq(orders.exchange, exchange), eq(orders.exchangeOrderId, ex.exchangeOrderId)),
+          eq(orders.clientOrderId, clientOrderId),
+        ),
+      )
       .for('update');
     return row;
   };
@@ -291,10 +355,24 @@ export async function adoptExchangeOrder(db: Db, exchange: ExchangeName, exchang
       .returning();
     if (!inserted) {
       const raced = await findExisting(tx);
-      if (!raced) throw new TriplegainError('DATA_INVALID', `cannot adopt exchange order ${ex.exchangeOrderId}: client order id ${clientOrderId} conflicts`, { exchangeOrder: ex });
+      if (!raced)
+        throw new TriplegainError(
+          'DATA_INVALID',
+          `cannot adopt exchange order ${ex.exchangeOrderId}: client order id ${clientOrderId} conflicts`,
+          { exchangeOrder: ex },
+        );
       return { order: (await syncLocked(tx, raced, ex, atMs)).order, created: false };
     }
-    await tx.insert(orderEvents).values({ clientOrderId, kind: 'adopted', fromStatus: null, toStatus: 'open', payload: { exchangeOrder: ex }, occurredAt });
+    await tx
+      .insert(orderEvents)
+      .values({
+        clientOrderId,
+        kind: 'adopted',
+        fromStatus: null,
+        toStatus: 'open',
+        payload: { exchangeOrder: ex },
+        occurredAt,
+      });
     return { order: (await syncLocked(tx, inserted, ex, atMs)).order, created: true };
   });
 }
@@ -312,7 +390,11 @@ export async function loadOrderEvents(db: Db, clientOrderId: string): Promise<Or
 
 /** The order's fills, oldest first. */
 export async function loadOrderFills(db: Db, clientOrderId: string): Promise<FillRow[]> {
-  return db.select().from(fills).where(eq(fills.clientOrderId, clientOrderId)).orderBy(asc(fills.filledAt), asc(fills.fillId));
+  return db
+    .select()
+    .from(fills)
+    .where(eq(fills.clientOrderId, clientOrderId))
+    .orderBy(asc(fills.filledAt), asc(fills.fillId));
 }
 
 /**

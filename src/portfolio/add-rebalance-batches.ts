@@ -5,7 +5,6 @@ import { rebalanceIds } from './rebalance-ids.ts';
 import type { RebalanceLegData } from './rebalance-leg-job.ts';
 import type { RebalanceBatch } from './split-into-batches.ts';
 
-
 export interface RebalanceBatchesArgs {
   rebalanceId: string;
   correlationId: string;
@@ -39,7 +38,12 @@ export interface RebalanceBatchesArgs {
 export async function addRebalanceBatches(flows: FlowProducer, args: RebalanceBatchesArgs): Promise<string[]> {
   const parents: string[] = [];
   for (const batch of args.batches) {
-    const leg = (trades: RebalanceBatch['sells']): RebalanceLegData => ({ rebalanceId: args.rebalanceId, batchIndex: batch.index, correlationId: args.correlationId, trades });
+    const leg = (trades: RebalanceBatch['sells']): RebalanceLegData => ({
+      rebalanceId: args.rebalanceId,
+      batchIndex: batch.index,
+      correlationId: args.correlationId,
+      trades,
+    });
     const parentId = rebalanceIds.batchJob(args.rebalanceId, batch.index, 'buys');
     await flows.add({
       name: 'buys',
@@ -50,7 +54,10 @@ export async function addRebalanceBatches(flows: FlowProducer, args: RebalanceBa
         {
           name: 'sells',
           queueName: portfolioQueue.name,
-          data: batch.delayMs > 0 ? { ...leg(batch.sells), notBeforeMs: args.plannedAtMs + batch.delayMs } : leg(batch.sells),
+          data:
+            batch.delayMs > 0
+              ? { ...leg(batch.sells), notBeforeMs: args.plannedAtMs + batch.delayMs }
+              : leg(batch.sells),
           opts: {
             jobId: rebalanceIds.batchJob(args.rebalanceId, batch.index, 'sells'),
             ...(batch.delayMs > 0 ? { delay: (args.wallMsOf ?? ((ms: number) => ms))(batch.delayMs) } : {}),

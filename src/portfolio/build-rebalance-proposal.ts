@@ -34,8 +34,11 @@ export interface RebalanceProposalInput {
  */
 export function buildRebalanceProposal(input: RebalanceProposalInput): OrderProposal {
   const { trade } = input;
-  if (!new Dec(input.equityUsd).gt(0)) throw new RangeError(`equity ${input.equityUsd} is not above zero: a rebalance trade cannot be sized`);
-  const sizePct = Dec.min(100, new Dec(trade.notionalUsd).div(input.equityUsd).times(100)).toDecimalPlaces(SIZE_PCT_PLACES, Decimal.ROUND_DOWN).toNumber();
+  if (!new Dec(input.equityUsd).gt(0))
+    throw new RangeError(`equity ${input.equityUsd} is not above zero: a rebalance trade cannot be sized`);
+  const sizePct = Dec.min(100, new Dec(trade.notionalUsd).div(input.equityUsd).times(100))
+    .toDecimalPlaces(SIZE_PCT_PLACES, Decimal.ROUND_DOWN)
+    .toNumber();
   return OrderProposal.parse({
     proposalId: rebalanceIds.proposal(input.rebalanceId, input.batchIndex, trade.symbol, trade.side),
     signalId: input.rebalanceId,

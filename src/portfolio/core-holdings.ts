@@ -26,7 +26,11 @@ export interface CoreHoldings {
  * on exactly that quantity), and a trade's entry or exit does not make the rebalance buy or
  * sell the difference back. Equity, the targets' base, is the same either way.
  */
-export function coreHoldings(balances: Balances, positions: readonly PositionValuation[], cashAsset: string): CoreHoldings {
+export function coreHoldings(
+  balances: Balances,
+  positions: readonly PositionValuation[],
+  cashAsset: string,
+): CoreHoldings {
   const holdings: Record<string, string> = { ...balances };
   let planningCash = new Dec(balances[cashAsset] ?? '0');
   for (const p of positions) {

@@ -46,22 +46,39 @@ export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader 
   let pending: Promise<Balances> | null = null;
   const read = deps.balancesMaxAgeMs === undefined ? {} : { maxAgeMs: deps.balancesMaxAgeMs };
   const balancesNow = (signal: AbortSignal | undefined): Promise<Balances> =>
-    signal ? deps.exchange.balances(signal, read) : (pending ??= deps.exchange.balances(undefined, read).finally(() => (pending = null)));
+    signal
+      ? deps.exchange.balances(signal, read)
+      : (pending ??= deps.exchange.balances(undefined, read).finally(() => (pending = null)));
   return {
     balancesMaxAgeMs: deps.balancesMaxAgeMs ?? 0,
     async equityUsd(signal) {
       if (deps.margin && deps.exchange.marginEquity) return deps.exchange.marginEquity(deps.cashAsset, signal);
       const balances = await balancesNow(signal);
       const held = Object.keys(balances).filter((asset) => !new Decimal(balances[asset] ?? '0').isZero());
-      return balancesEquity(balances, await latestPrices(deps.db, { cashAsset: deps.cashAsset, timeframe: deps.timeframe, assets: held }), deps.cashAsset);
+      return balancesEquity(
+        balances,
+        await latestPrices(deps.db, { cashAsset: deps.cashAsset, timeframe: deps.timeframe, assets: held }),
+        deps.cashAsset,
+      );
     },
     async openPositions(signal) {
       const open = await loadOpenPositions(deps.db, deps.account);
-      const ours = await Promise.all(open.map(async (p) => toOpenPosition(p, await markOf(deps.db, p.symbol, deps.timeframe))));
+      const ours = await Promise.all(
+        open.map(async (p) => toOpenPosition(p, await markOf(deps.db, p.symbol, deps.timeframe))),
+      );
       if (!deps.margin || !deps.exchange.marginPositions) return ours;
       const theirs = await deps.exchange.marginPositions(signal);
       const onMargin = new Set(theirs.map((p) => p.symbol));
-      return [...ours.filter((p) => !onMargin.has(p.symbol)), ...theirs.map((p) => ({ symbol: p.symbol, side: p.side, notionalUsd: p.notionalUsd, leverage: p.leverage, quantity: p.quantity }))];
+      return [
+        ...ours.filter((p) => !onMargin.has(p.symbol)),
+        ...theirs.map((p) => ({
+          symbol: p.symbol,
+          side: p.side,
+          notionalUsd: p.notionalUsd,
+          leverage: p.leverage,
+          quantity: p.quantity,
+        })),
+      ];
     },
     async freeCashUsd(signal) {
       if (deps.exchange.availableBalances) {
@@ -80,11 +97,30 @@ export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader 
       const reserved = deps.db
         .select({ one: orderReservations.decisionId })
         .from(orderReservations)
-        .where(and(eq(orderReservations.clientOrderId, orders.clientOrderId), eq(orderReservations.kind, 'cash'), isNull(orderReservations.releasedAt)));
+        .where(
+          and(
+            eq(orderReservations.clientOrderId, orders.clientOrderId),
+            eq(orderReservations.kind, 'cash'),
+            isNull(orderReservations.releasedAt),
+          ),
+        );
       const buying = await deps.db
-        .select({ symbol: orders.symbol, quantity: orders.quantity, filledQuantity: orders.filledQuantity, limitPrice: orders.limitPrice })
+        .select({
+          symbol: orders.symbol,
+          quantity: orders.quantity,
+          filledQuantity: orders.filledQuantity,
+          limitPrice: orders.limitPrice,
+        })
         .from(orders)
-        .where(and(eq(orders.exchange, deps.account), eq(orders.side, 'buy'), eq(orders.leverage, '1'), notInArray(orders.status, [...terminalOrderStatuses]), notExists(reserved)));
+        .where(
+          and(
+            eq(orders.exchange, deps.account),
+            eq(orders.side, 'buy'),
+            eq(orders.leverage, '1'),
+            notInArray(orders.status, [...terminalOrderStatuses]),
+            notExists(reserved),
+          ),
+        );
       let free = new Decimal(balances[deps.cashAsset] ?? '0');
       for (const o of buying) {
         const price = o.limitPrice ?? (await markOf(deps.db, o.symbol, deps.timeframe));

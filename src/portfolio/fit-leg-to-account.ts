@@ -42,7 +42,11 @@ export interface FittedLeg {
  * - A trade left below `minTradeUsd` (or at quantity 0) is skipped (`below_minimum`); a trade
  *   without a price now is skipped (`no_price`).
  */
-export function fitLegToAccount(side: 'buy' | 'sell', planned: readonly RebalanceTrade[], account: LegAccount): FittedLeg {
+export function fitLegToAccount(
+  side: 'buy' | 'sell',
+  planned: readonly RebalanceTrade[],
+  account: LegAccount,
+): FittedLeg {
   const places = account.quantityPlaces ?? 8;
   const minTrade = new Dec(account.minTradeUsd);
   const fitted: FittedLeg = { trades: [], skipped: [] };
@@ -59,8 +63,16 @@ export function fitLegToAccount(side: 'buy' | 'sell', planned: readonly Rebalanc
     const q = quantity.toDecimalPlaces(places, Decimal.ROUND_DOWN);
     const notional = q.times(price);
     if (q.lte(0)) fitted.skipped.push({ symbol: trade.symbol, reason: reasonWhenNone });
-    else if (notional.lt(minTrade) || notional.isZero()) fitted.skipped.push({ symbol: trade.symbol, reason: 'below_minimum' });
-    else fitted.trades.push({ symbol: trade.symbol, side, quantity: toStoredDecimal(q), notionalUsd: toStoredDecimal(notional), price: toStoredDecimal(price) });
+    else if (notional.lt(minTrade) || notional.isZero())
+      fitted.skipped.push({ symbol: trade.symbol, reason: 'below_minimum' });
+    else
+      fitted.trades.push({
+        symbol: trade.symbol,
+        side,
+        quantity: toStoredDecimal(q),
+        notionalUsd: toStoredDecimal(notional),
+        price: toStoredDecimal(price),
+      });
   };
 
   if (side === 'sell') {
@@ -72,9 +84,12 @@ export function fitLegToAccount(side: 'buy' | 'sell', planned: readonly Rebalanc
   }
 
   const cash = new Dec(account.balances[account.cashAsset] ?? '0').minus(account.hodlBags[account.cashAsset] ?? '0');
-  const available = Dec.max(0, cash).times(new Dec(100).minus(account.feeBufferPct ?? 0.5)).div(100);
+  const available = Dec.max(0, cash)
+    .times(new Dec(100).minus(account.feeBufferPct ?? 0.5))
+    .div(100);
   const wanted = priced.reduce((total, p) => total.plus(p.trade.notionalUsd), new Dec(0));
   const scale = wanted.gt(available) ? available.div(wanted) : new Dec(1);
-  for (const { trade, price } of priced) keep(trade, price, new Dec(trade.notionalUsd).times(scale).div(price), 'no_cash');
+  for (const { trade, price } of priced)
+    keep(trade, price, new Dec(trade.notionalUsd).times(scale).div(price), 'no_cash');
   return fitted;
 }

@@ -27,18 +27,25 @@ export type HodlBag = z.input<typeof HodlBag>;
  *
  * @returns decimal strings by asset; assets in neither source are absent (no bag).
  */
-export async function loadHodlBags(db: Db, configured: Readonly<Record<string, string>>): Promise<Record<string, string>> {
+export async function loadHodlBags(
+  db: Db,
+  configured: Readonly<Record<string, string>>,
+): Promise<Record<string, string>> {
   const rows = await db.select().from(hodlBags).orderBy(asc(hodlBags.asset));
   return mergeHodlBags(configured, rows);
 }
 
 /** The per-asset larger of the configured and stored bags (see {@link loadHodlBags}). Pure. */
-export function mergeHodlBags(configured: Readonly<Record<string, string>>, stored: readonly Pick<HodlBagRow, 'asset' | 'quantity'>[]): Record<string, string> {
+export function mergeHodlBags(
+  configured: Readonly<Record<string, string>>,
+  stored: readonly Pick<HodlBagRow, 'asset' | 'quantity'>[],
+): Record<string, string> {
   const merged: Record<string, string> = {};
   for (const [asset, quantity] of Object.entries(configured)) merged[asset] = toStoredDecimal(quantity);
   for (const row of stored) {
     const current = merged[row.asset];
-    merged[row.asset] = current === undefined ? toStoredDecimal(row.quantity) : toStoredDecimal(Dec.max(current, row.quantity));
+    merged[row.asset] =
+      current === undefined ? toStoredDecimal(row.quantity) : toStoredDecimal(Dec.max(current, row.quantity));
   }
   return merged;
 }
@@ -49,7 +56,10 @@ export async function saveHodlBag(db: Db, bag: HodlBag, atMs: number): Promise<v
   await db
     .insert(hodlBags)
     .values({ asset: b.asset, quantity: b.quantity, note: b.note, updatedAt: new Date(atMs) })
-    .onConflictDoUpdate({ target: hodlBags.asset, set: { quantity: sql`excluded.quantity`, note: sql`excluded.note`, updatedAt: sql`excluded.updated_at` } });
+    .onConflictDoUpdate({
+      target: hodlBags.asset,
+      set: { quantity: sql`excluded.quantity`, note: sql`excluded.note`, updatedAt: sql`excluded.updated_at` },
+    });
 }
 
 /** Removes the stored hodl bag of an asset (a configured one stays). @returns whether a row was removed. */

@@ -1,7 +1,12 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { assetCode } from '../config/config-fields.ts';
-import { Dec, NonNegativeStoredDecimal, PositiveStoredDecimal, toStoredDecimal } from '../positions/position-decimal.ts';
+import {
+  Dec,
+  NonNegativeStoredDecimal,
+  PositiveStoredDecimal,
+  toStoredDecimal,
+} from '../positions/position-decimal.ts';
 import { RebalanceTrade } from './rebalance-trade.ts';
 
 const TARGET_SUM_TOLERANCE_PCT = 0.01;
@@ -30,12 +35,19 @@ export const RebalanceRequest = z
   })
   .strict()
   .superRefine((r, ctx) => {
-    if (!(r.cashAsset in r.targets)) ctx.addIssue({ code: 'custom', path: ['targets'], message: `the cash asset ${r.cashAsset} needs a target` });
+    if (!(r.cashAsset in r.targets))
+      ctx.addIssue({ code: 'custom', path: ['targets'], message: `the cash asset ${r.cashAsset} needs a target` });
     for (const asset of Object.keys(r.targets)) {
-      if (asset !== r.cashAsset && !Object.hasOwn(r.prices, asset)) ctx.addIssue({ code: 'custom', path: ['prices', asset], message: `no price for ${asset}` });
+      if (asset !== r.cashAsset && !Object.hasOwn(r.prices, asset))
+        ctx.addIssue({ code: 'custom', path: ['prices', asset], message: `no price for ${asset}` });
     }
     const sum = Object.values(r.targets).reduce((total, t) => total.plus(t), new Dec(0));
-    if (sum.minus(100).abs().gt(TARGET_SUM_TOLERANCE_PCT)) ctx.addIssue({ code: 'custom', path: ['targets'], message: `targets sum to ${sum.toFixed()} (allowed 100 ± ${TARGET_SUM_TOLERANCE_PCT})` });
+    if (sum.minus(100).abs().gt(TARGET_SUM_TOLERANCE_PCT))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targets'],
+        message: `targets sum to ${sum.toFixed()} (allowed 100 ± ${TARGET_SUM_TOLERANCE_PCT})`,
+      });
   });
 export type RebalanceRequest = z.input<typeof RebalanceRequest>;
 
@@ -112,7 +124,15 @@ export function planRebalance(request: RebalanceRequest): RebalancePlan {
       const price = asset === r.cashAsset ? new Dec(1) : new Dec(r.prices[asset] ?? '0');
       const held = new Dec(r.balances[asset] ?? '0');
       const hodl = Dec.min(held, r.hodlBags[asset] ?? '0');
-      return { asset, price, held, free: held.minus(hodl), value: held.times(price), hodlValue: hodl.times(price), target: new Dec(r.targets[asset] ?? 0) };
+      return {
+        asset,
+        price,
+        held,
+        free: held.minus(hodl),
+        value: held.times(price),
+        hodlValue: hodl.times(price),
+        target: new Dec(r.targets[asset] ?? 0),
+      };
     });
   const equity = holdings.reduce((total, h) => total.plus(h.value), new Dec(0));
   const effective = effectiveTargets(holdings, equity);
@@ -133,7 +153,13 @@ export function planRebalance(request: RebalanceRequest): RebalancePlan {
       driftPct: roundPct(off),
     };
   }
-  const plan = { equityUsd: toStoredDecimal(equity), drift, needed, sells: [] as RebalanceTrade[], buys: [] as RebalanceTrade[] };
+  const plan = {
+    equityUsd: toStoredDecimal(equity),
+    drift,
+    needed,
+    sells: [] as RebalanceTrade[],
+    buys: [] as RebalanceTrade[],
+  };
   if (!needed) return RebalancePlan.parse(plan);
 
   const minTrade = new Dec(r.minTradeUsd);
@@ -141,7 +167,12 @@ export function planRebalance(request: RebalanceRequest): RebalancePlan {
     const quantity = wantedQuantity.toDecimalPlaces(r.quantityPlaces, Decimal.ROUND_DOWN);
     const notional = quantity.times(h.price);
     if (quantity.lte(0) || notional.lt(minTrade) || notional.isZero()) return null;
-    return { symbol: `${h.asset}/${r.cashAsset}`, side, quantity: toStoredDecimal(quantity), notionalUsd: toStoredDecimal(notional) };
+    return {
+      symbol: `${h.asset}/${r.cashAsset}`,
+      side,
+      quantity: toStoredDecimal(quantity),
+      notionalUsd: toStoredDecimal(notional),
+    };
   };
 
   const nonCash = holdings.filter((h) => h.asset !== r.cashAsset);
@@ -154,7 +185,10 @@ export function planRebalance(request: RebalanceRequest): RebalancePlan {
 
   const cash = holdings.find((h) => h.asset === r.cashAsset);
   const raised = plan.sells.reduce((total, s) => total.plus(s.notionalUsd), new Dec(0));
-  const available = Dec.max(0, (cash?.free ?? new Dec(0)).plus(raised).times(new Dec(100).minus(r.feeBufferPct)).div(100));
+  const available = Dec.max(
+    0,
+    (cash?.free ?? new Dec(0)).plus(raised).times(new Dec(100).minus(r.feeBufferPct)).div(100),
+  );
   const wanted = nonCash
     .map((h) => ({ h, shortfall: (effective.get(h.asset) ?? h.value).minus(h.value) }))
     .filter(({ shortfall }) => shortfall.gt(0));

@@ -45,8 +45,13 @@ export async function recordValuation(
   const { cashAsset } = config.symbols;
   const timeframe = config.marketData.timeframe;
   const account = deps.exchange.name;
-  const [balances, positions] = await Promise.all([deps.exchange.balances(signal, read), loadOpenPositions(deps.db, account)]);
-  const held = Object.keys(balances).filter((asset) => asset !== cashAsset && !new Dec(balances[asset] ?? '0').isZero());
+  const [balances, positions] = await Promise.all([
+    deps.exchange.balances(signal, read),
+    loadOpenPositions(deps.db, account),
+  ]);
+  const held = Object.keys(balances).filter(
+    (asset) => asset !== cashAsset && !new Dec(balances[asset] ?? '0').isZero(),
+  );
   const prices = await latestPrices(deps.db, { cashAsset, timeframe, assets: held });
   const positionMarks: Record<string, string> = {};
   for (const p of positions) positionMarks[p.symbol] = await markOf(deps.db, p.symbol, timeframe);

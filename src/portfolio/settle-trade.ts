@@ -17,10 +17,16 @@ export interface TradeTrail {
 }
 
 /** A trade still on its way (`pending`) or how it ended. */
-export type TradeSettlement = { status: 'pending' } | { status: 'settled'; outcome: TradeOutcome; filledQuantity: string };
+export type TradeSettlement =
+  | { status: 'pending' }
+  | { status: 'settled'; outcome: TradeOutcome; filledQuantity: string };
 
 const pending: TradeSettlement = { status: 'pending' };
-const ended = (outcome: TradeOutcome, filledQuantity = '0'): TradeSettlement => ({ status: 'settled', outcome, filledQuantity });
+const ended = (outcome: TradeOutcome, filledQuantity = '0'): TradeSettlement => ({
+  status: 'settled',
+  outcome,
+  filledQuantity,
+});
 
 /**
  * Whether a proposed rebalance trade has settled, and how. Pure.

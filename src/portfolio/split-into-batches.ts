@@ -40,12 +40,19 @@ export interface SplitOptions {
  * raised by then). Batches left without trades are omitted (the others keep their index and
  * delay). A plan without trades gives no batch.
  */
-export function splitIntoBatches(plan: { sells: readonly RebalanceTrade[]; buys: readonly RebalanceTrade[] }, dca: PortfolioConfig['dca'], options: SplitOptions = {}): RebalanceBatch[] {
+export function splitIntoBatches(
+  plan: { sells: readonly RebalanceTrade[]; buys: readonly RebalanceTrade[] },
+  dca: PortfolioConfig['dca'],
+  options: SplitOptions = {},
+): RebalanceBatch[] {
   const trades = [...plan.sells, ...plan.buys];
   if (trades.length === 0) return [];
   const size = trades.reduce((total, t) => total.plus(t.notionalUsd), new Dec(0));
   const count = size.gt(dca.aboveUsd) ? dca.batches : 1;
-  const batches = Array.from({ length: count }, (_, index): RebalanceBatch => ({ index, delayMs: index * dca.intervalMs, sells: [], buys: [] }));
+  const batches = Array.from(
+    { length: count },
+    (_, index): RebalanceBatch => ({ index, delayMs: index * dca.intervalMs, sells: [], buys: [] }),
+  );
   const minTrade = new Dec(options.minTradeUsd ?? '0');
   const places = options.quantityPlaces ?? 8;
 
@@ -74,7 +81,10 @@ function slice(trade: RebalanceTrade, count: number, places: number, minTrade: D
   // The notional follows the quantity, so each slice keeps the trade's price.
   const sliceNotional = new Dec(toStoredDecimal(notional.times(sliceQuantity).div(quantity)));
   if (sliceQuantity.lte(0) || sliceNotional.lte(0) || sliceNotional.lt(minTrade)) return null;
-  const last = { quantity: quantity.minus(sliceQuantity.times(count - 1)), notional: notional.minus(sliceNotional.times(count - 1)) };
+  const last = {
+    quantity: quantity.minus(sliceQuantity.times(count - 1)),
+    notional: notional.minus(sliceNotional.times(count - 1)),
+  };
   return Array.from({ length: count }, (_, i) => ({
     ...trade,
     quantity: toStoredDecimal(i === count - 1 ? last.quantity : sliceQuantity),

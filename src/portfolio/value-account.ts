@@ -27,8 +27,16 @@ export interface AccountAtMarks {
  * @throws TriplegainError `DATA_INVALID` when a held asset or an open position has no price.
  */
 export function valueAccount(account: AccountAtMarks): PositionSnapshot {
-  const snapshot = takeSnapshot(account.positions, account.positionMarks, account.balances[account.cashAsset] ?? '0', account.atMs);
-  return PositionSnapshot.parse({ ...snapshot, equityUsd: balancesEquity(account.balances, account.prices, account.cashAsset) });
+  const snapshot = takeSnapshot(
+    account.positions,
+    account.positionMarks,
+    account.balances[account.cashAsset] ?? '0',
+    account.atMs,
+  );
+  return PositionSnapshot.parse({
+    ...snapshot,
+    equityUsd: balancesEquity(account.balances, account.prices, account.cashAsset),
+  });
 }
 
 /**
@@ -37,7 +45,11 @@ export function valueAccount(account: AccountAtMarks): PositionSnapshot {
  *
  * @throws TriplegainError `DATA_INVALID` when a held asset has no price.
  */
-export function balancesEquity(balances: Balances, prices: Readonly<Record<string, string>>, cashAsset: string): string {
+export function balancesEquity(
+  balances: Balances,
+  prices: Readonly<Record<string, string>>,
+  cashAsset: string,
+): string {
   let equity = new Dec(0);
   for (const [asset, amount] of Object.entries(balances)) {
     if (new Dec(amount).isZero()) continue;
@@ -46,7 +58,8 @@ export function balancesEquity(balances: Balances, prices: Readonly<Record<strin
       continue;
     }
     const price = Object.hasOwn(prices, asset) ? prices[asset] : undefined;
-    if (price === undefined) throw new TriplegainError('DATA_INVALID', `no price for ${asset}: cannot value it`, { asset });
+    if (price === undefined)
+      throw new TriplegainError('DATA_INVALID', `no price for ${asset}: cannot value it`, { asset });
     equity = equity.plus(new Dec(amount).times(price));
   }
   return toStoredDecimal(equity);

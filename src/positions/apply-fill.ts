@@ -84,10 +84,19 @@ export interface FillOutcome {
 export function applyFill(position: Position | null, fill: PositionFill): FillOutcome {
   if (position === null) {
     const opened = open(fill.side === 'buy' ? 'long' : 'short', fill.quantity, fill.feeUsd, fill, fill.leverage ?? 1);
-    return { position: opened, realizedPnlUsd: toStoredDecimal(new Dec(fill.feeUsd).neg()), opened: true, closed: false, closedTrade: null };
+    return {
+      position: opened,
+      realizedPnlUsd: toStoredDecimal(new Dec(fill.feeUsd).neg()),
+      opened: true,
+      closed: false,
+      closedTrade: null,
+    };
   }
   if (fill.symbol !== position.symbol) {
-    throw new TriplegainError('DATA_INVALID', `a ${fill.symbol} fill cannot change a ${position.symbol} position`, { positionSymbol: position.symbol, fillSymbol: fill.symbol });
+    throw new TriplegainError('DATA_INVALID', `a ${fill.symbol} fill cannot change a ${position.symbol} position`, {
+      positionSymbol: position.symbol,
+      fillSymbol: fill.symbol,
+    });
   }
   const adds = (position.side === 'long') === (fill.side === 'buy');
   return adds ? add(position, fill) : reduce(position, fill);
@@ -110,7 +119,11 @@ function open(side: PositionSide, quantity: string, feeUsd: string, fill: Positi
 
 function add(position: Position, fill: PositionFill): FillOutcome {
   if (fill.leverage !== undefined && fill.leverage !== position.leverage) {
-    throw new TriplegainError('DATA_INVALID', `a ${fill.leverage}x fill cannot add to a ${position.leverage}x ${position.symbol} position`, { symbol: position.symbol, positionLeverage: position.leverage, fillLeverage: fill.leverage });
+    throw new TriplegainError(
+      'DATA_INVALID',
+      `a ${fill.leverage}x fill cannot add to a ${position.leverage}x ${position.symbol} position`,
+      { symbol: position.symbol, positionLeverage: position.leverage, fillLeverage: fill.leverage },
+    );
   }
   const held = new Dec(position.quantity);
   const quantity = held.plus(fill.quantity);
@@ -124,14 +137,23 @@ function add(position: Position, fill: PositionFill): FillOutcome {
     feesUsd: toStoredDecimal(fee.plus(position.feesUsd)),
     updatedAtMs: Math.max(position.updatedAtMs, fill.atMs),
   });
-  return { position: next, realizedPnlUsd: toStoredDecimal(fee.neg()), opened: false, closed: false, closedTrade: null };
+  return {
+    position: next,
+    realizedPnlUsd: toStoredDecimal(fee.neg()),
+    opened: false,
+    closed: false,
+    closedTrade: null,
+  };
 }
 
 function reduce(position: Position, fill: PositionFill): FillOutcome {
   const held = new Dec(position.quantity);
   const filled = new Dec(fill.quantity);
   const fee = new Dec(fill.feeUsd);
-  const perUnit = position.side === 'long' ? new Dec(fill.price).minus(position.avgEntryPrice) : new Dec(position.avgEntryPrice).minus(fill.price);
+  const perUnit =
+    position.side === 'long'
+      ? new Dec(fill.price).minus(position.avgEntryPrice)
+      : new Dec(position.avgEntryPrice).minus(fill.price);
   const atMs = Math.max(position.updatedAtMs, fill.atMs);
 
   if (filled.lt(held)) {
@@ -143,7 +165,13 @@ function reduce(position: Position, fill: PositionFill): FillOutcome {
       feesUsd: toStoredDecimal(fee.plus(position.feesUsd)),
       updatedAtMs: atMs,
     });
-    return { position: next, realizedPnlUsd: toStoredDecimal(realized), opened: false, closed: false, closedTrade: null };
+    return {
+      position: next,
+      realizedPnlUsd: toStoredDecimal(realized),
+      opened: false,
+      closed: false,
+      closedTrade: null,
+    };
   }
 
   // Closes (and flips when the fill is larger): the closing part bears its share of the fee.
@@ -165,6 +193,12 @@ function reduce(position: Position, fill: PositionFill): FillOutcome {
   const realizedPnlUsd = toStoredDecimal(closingRealized.minus(openFee));
   if (filled.eq(held)) return { position: null, realizedPnlUsd, opened: false, closed: true, closedTrade };
 
-  const flipped = open(position.side === 'long' ? 'short' : 'long', filled.minus(held).toFixed(), openFee.toFixed(), { ...fill, atMs }, fill.leverage ?? position.leverage);
+  const flipped = open(
+    position.side === 'long' ? 'short' : 'long',
+    filled.minus(held).toFixed(),
+    openFee.toFixed(),
+    { ...fill, atMs },
+    fill.leverage ?? position.leverage,
+  );
   return { position: flipped, realizedPnlUsd, opened: true, closed: true, closedTrade };
 }

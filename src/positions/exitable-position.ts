@@ -16,7 +16,12 @@ export interface ExitablePosition {
  * land between them: not yet in what is held, no longer in flight, and the position would be
  * sold twice. Null when no position is open.
  */
-export function exitablePositionOf(db: Db, account: string, symbol: string, except?: string): Promise<ExitablePosition | null> {
+export function exitablePositionOf(
+  db: Db,
+  account: string,
+  symbol: string,
+  except?: string,
+): Promise<ExitablePosition | null> {
   return db.transaction(
     async (tx) => {
       const held = await heldPositionOf(tx, account, symbol);

@@ -25,7 +25,10 @@ export interface HeldPosition {
 
 /** The open position of `symbol` on `account`, or null when there is none. */
 export async function heldPositionOf(db: Db, account: string, symbol: string): Promise<HeldPosition | null> {
-  const [row] = await db.select().from(positions).where(and(eq(positions.account, account), eq(positions.symbol, symbol), eq(positions.status, 'open')));
+  const [row] = await db
+    .select()
+    .from(positions)
+    .where(and(eq(positions.account, account), eq(positions.symbol, symbol), eq(positions.status, 'open')));
   if (!row) return null;
   const position = toPosition(row);
   const pending = await db
@@ -34,8 +37,18 @@ export async function heldPositionOf(db: Db, account: string, symbol: string): P
     .innerJoin(orders, eq(orders.clientOrderId, fills.clientOrderId))
     .leftJoin(positionFills, eq(positionFills.fillId, fills.fillId))
     // A rebalance's fills go to the core allocation, never into a position (see applyPendingFills).
-    .where(and(eq(orders.exchange, account), eq(fills.symbol, symbol), ne(orders.purpose, 'rebalance'), isNull(positionFills.fillId)));
+    .where(
+      and(
+        eq(orders.exchange, account),
+        eq(fills.symbol, symbol),
+        ne(orders.purpose, 'rebalance'),
+        isNull(positionFills.fillId),
+      ),
+    );
   const direction = position.side === 'long' ? 1 : -1;
-  const moved = pending.reduce((sum, f) => sum.plus(new Decimal(f.quantity).times(f.side === 'buy' ? direction : -direction)), new Decimal(0));
+  const moved = pending.reduce(
+    (sum, f) => sum.plus(new Decimal(f.quantity).times(f.side === 'buy' ? direction : -direction)),
+    new Decimal(0),
+  );
   return { id: row.id, account, position, quantity: Decimal.max(0, new Decimal(position.quantity).plus(moved)) };
 }

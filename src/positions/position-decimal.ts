@@ -36,4 +36,7 @@ export const StoredDecimal = DecimalString.refine(fitsScale, SCALE_MESSAGE);
 export const NonNegativeStoredDecimal = StoredDecimal.refine((s) => !s.startsWith('-'), 'must not be negative');
 
 /** A stored decimal greater than zero (prices, sizes): "0", "0.000" and negatives are refused. */
-export const PositiveStoredDecimal = StoredDecimal.refine((s) => !s.startsWith('-') && /[1-9]/.test(s), 'must be greater than zero');
+export const PositiveStoredDecimal = StoredDecimal.refine(
+  (s) => !s.startsWith('-') && /[1-9]/.test(s),
+  'must be greater than zero',
+);

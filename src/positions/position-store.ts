@@ -34,7 +34,11 @@ export function toPosition(row: PositionRow): Position {
 
 /** The open positions of an account. */
 export async function loadOpenPositions(db: Db, account: string): Promise<Position[]> {
-  const rows = await db.select().from(positions).where(and(eq(positions.account, account), eq(positions.status, 'open'))).orderBy(asc(positions.symbol));
+  const rows = await db
+    .select()
+    .from(positions)
+    .where(and(eq(positions.account, account), eq(positions.status, 'open')))
+    .orderBy(asc(positions.symbol));
   return rows.map(toPosition);
 }
 
@@ -53,7 +57,10 @@ const takenIntoPositions = (purpose: string): boolean => purpose !== 'rebalance'
  */
 export async function applyPendingFills(db: Db, account: string): Promise<AppliedFill[]> {
   const pending = await db
-    .select({ fill: fills, order: { leverage: orders.leverage, purpose: orders.purpose, proposalId: orders.proposalId } })
+    .select({
+      fill: fills,
+      order: { leverage: orders.leverage, purpose: orders.purpose, proposalId: orders.proposalId },
+    })
     .from(fills)
     .innerJoin(orders, eq(orders.clientOrderId, fills.clientOrderId))
     .leftJoin(positionFills, eq(positionFills.fillId, fills.fillId))
@@ -65,65 +72,102 @@ export async function applyPendingFills(db: Db, account: string): Promise<Applie
   for (const { fill, order } of pending) {
     if (!takenIntoPositions(order.purpose)) {
       // Marked as seen, and nothing else: the core allocation is balances, not a position.
-      await db.insert(positionFills).values({ fillId: fill.fillId, positionId: null, realizedPnlUsd: '0' }).onConflictDoNothing();
+      await db
+        .insert(positionFills)
+        .values({ fillId: fill.fillId, positionId: null, realizedPnlUsd: '0' })
+        .onConflictDoNothing();
       continue;
     }
-    const outcome = await db.transaction(async (tx) => {
-      const [current] = await tx
-        .select()
-        .from(positions)
-        .where(and(eq(positions.account, account), eq(positions.symbol, fill.symbol), eq(positions.status, 'open')))
-        .for('update');
-      const result = applyFill(current ? toPosition(current) : null, {
-        symbol: fill.symbol,
-        side: fill.side as 'buy' | 'sell',
-        quantity: fill.quantity,
-        price: fill.price,
-        feeUsd: fill.feeUsd,
-        atMs: fill.filledAt.getTime(),
-        leverage: Number(order.leverage),
-      });
-      if (current && (result.closed || result.position === null)) {
-        await tx.update(positions).set({ status: 'closed', closedAt: fill.filledAt, updatedAt: fill.filledAt, realizedPnlUsd: result.closedTrade?.realizedPnlUsd ?? current.realizedPnlUsd, feesUsd: result.closedTrade?.feesUsd ?? current.feesUsd }).where(eq(positions.id, current.id));
-      }
-      let positionId = current?.id ?? null;
-      if (result.position) {
-        const p = result.position;
-        const values = {
-          side: p.side,
-          quantity: p.quantity,
-          avgEntryPrice: p.avgEntryPrice,
-          leverage: String(p.leverage),
-          realizedPnlUsd: p.realizedPnlUsd,
-          feesUsd: p.feesUsd,
-          protection: p.protection,
-          updatedAt: new Date(p.updatedAtMs),
-        };
-        if (current && !result.closed) {
-          await tx.update(positions).set(values).where(eq(positions.id, current.id));
-        } else {
-          const [row] = await tx
-            .insert(positions)
-            .values({ account, symbol: p.symbol, status: 'open', ...values, protection: p.protection ?? NO_PROTECTION, openedAt: new Date(p.openedAtMs) })
-            .returning({ id: positions.id });
-          positionId = row!.id;
+    const outcome = await db
+      .transaction(async (tx) => {
+        const [current] = await tx
+          .select()
+          .from(positions)
+          .where(and(eq(positions.account, account), eq(positions.symbol, fill.symbol), eq(positions.status, 'open')))
+          .for('update');
+        const result = applyFill(current ? toPosition(current) : null, {
+          symbol: fill.symbol,
+          side: fill.side as 'buy' | 'sell',
+          quantity: fill.quantity,
+          price: fill.price,
+          feeUsd: fill.feeUsd,
+          atMs: fill.filledAt.getTime(),
+          leverage: Number(order.leverage),
+        });
+        if (current && (result.closed || result.position === null)) {
+          await tx
+            .update(positions)
+            .set({
+              status: 'closed',
+              closedAt: fill.filledAt,
+              updatedAt: fill.filledAt,
+              realizedPnlUsd: result.closedTrade?.realizedPnlUsd ?? current.realizedPnlUsd,
+              feesUsd: result.closedTrade?.feesUsd ?? current.feesUsd,
+            })
+            .where(eq(positions.id, current.id));
         }
-      }
-      const [marked] = await tx.insert(positionFills).values({ fillId: fill.fillId, positionId, realizedPnlUsd: result.realizedPnlUsd }).onConflictDoNothing().returning({ fillId: positionFills.fillId });
-      // Another replica took this fill in first: undo by rolling back this transaction.
-      if (!marked) throw new AlreadyApplied();
-      return result;
-    }).catch((err: unknown) => {
-      if (err instanceof AlreadyApplied) return null;
-      throw err;
-    });
-    if (outcome) applied.push({ ...outcome, fillId: fill.fillId, clientOrderId: fill.clientOrderId, purpose: order.purpose, proposalId: order.proposalId });
+        let positionId = current?.id ?? null;
+        if (result.position) {
+          const p = result.position;
+          const values = {
+            side: p.side,
+            quantity: p.quantity,
+            avgEntryPrice: p.avgEntryPrice,
+            leverage: String(p.leverage),
+            realizedPnlUsd: p.realizedPnlUsd,
+            feesUsd: p.feesUsd,
+            protection: p.protection,
+            updatedAt: new Date(p.updatedAtMs),
+          };
+          if (current && !result.closed) {
+            await tx.update(positions).set(values).where(eq(positions.id, current.id));
+          } else {
+            const [row] = await tx
+              .insert(positions)
+              .values({
+                account,
+                symbol: p.symbol,
+                status: 'open',
+                ...values,
+                protection: p.protection ?? NO_PROTECTION,
+                openedAt: new Date(p.openedAtMs),
+              })
+              .returning({ id: positions.id });
+            positionId = row!.id;
+          }
+        }
+        const [marked] = await tx
+          .insert(positionFills)
+          .values({ fillId: fill.fillId, positionId, realizedPnlUsd: result.realizedPnlUsd })
+          .onConflictDoNothing()
+          .returning({ fillId: positionFills.fillId });
+        // Another replica took this fill in first: undo by rolling back this transaction.
+        if (!marked) throw new AlreadyApplied();
+        return result;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof AlreadyApplied) return null;
+        throw err;
+      });
+    if (outcome)
+      applied.push({
+        ...outcome,
+        fillId: fill.fillId,
+        clientOrderId: fill.clientOrderId,
+        purpose: order.purpose,
+        proposalId: order.proposalId,
+      });
   }
   return applied;
 }
 
 /** Sets the protection of the open position of a symbol (after an entry fill, or a trailing-stop ratchet). */
-export async function setProtection(db: Db, account: string, symbol: string, protection: PositionProtection): Promise<void> {
+export async function setProtection(
+  db: Db,
+  account: string,
+  symbol: string,
+  protection: PositionProtection,
+): Promise<void> {
   await db
     .update(positions)
     .set({ protection: PositionProtection.parse(protection) })

@@ -79,7 +79,12 @@ export const Position = z
   })
   .strict()
   .superRefine((p, ctx) => {
-    if (p.updatedAtMs < p.openedAtMs) ctx.addIssue({ code: 'custom', path: ['updatedAtMs'], message: `${p.updatedAtMs} is before openedAtMs (${p.openedAtMs})` });
+    if (p.updatedAtMs < p.openedAtMs)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['updatedAtMs'],
+        message: `${p.updatedAtMs} is before openedAtMs (${p.openedAtMs})`,
+      });
     checkProtection(p.side, p.protection, ctx);
   });
 export type Position = z.infer<typeof Position>;
@@ -90,14 +95,39 @@ function checkProtection(side: PositionSide, protection: PositionProtection, ctx
   // always on the losing side of the take profit.
   if (stopLoss !== null && takeProfit !== null) {
     const ordered = side === 'long' ? new Dec(stopLoss).lt(takeProfit) : new Dec(stopLoss).gt(takeProfit);
-    if (!ordered) ctx.addIssue({ code: 'custom', path: ['protection', 'stopLoss'], message: `a ${side} position's stop loss ${stopLoss} must be ${side === 'long' ? 'below' : 'above'} its take profit ${takeProfit}` });
+    if (!ordered)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['protection', 'stopLoss'],
+        message: `a ${side} position's stop loss ${stopLoss} must be ${side === 'long' ? 'below' : 'above'} its take profit ${takeProfit}`,
+      });
   }
   if (trailing === null) return;
   if (side === 'long') {
-    if (!('highWaterPrice' in trailing)) return void ctx.addIssue({ code: 'custom', path: ['protection', 'trailing'], message: 'a long position trails a highWaterPrice' });
-    if (new Dec(trailing.stopPrice).gt(trailing.highWaterPrice)) ctx.addIssue({ code: 'custom', path: ['protection', 'trailing', 'stopPrice'], message: `${trailing.stopPrice} is above the high-water price ${trailing.highWaterPrice}` });
+    if (!('highWaterPrice' in trailing))
+      return void ctx.addIssue({
+        code: 'custom',
+        path: ['protection', 'trailing'],
+        message: 'a long position trails a highWaterPrice',
+      });
+    if (new Dec(trailing.stopPrice).gt(trailing.highWaterPrice))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['protection', 'trailing', 'stopPrice'],
+        message: `${trailing.stopPrice} is above the high-water price ${trailing.highWaterPrice}`,
+      });
   } else {
-    if (!('lowWaterPrice' in trailing)) return void ctx.addIssue({ code: 'custom', path: ['protection', 'trailing'], message: 'a short position trails a lowWaterPrice' });
-    if (new Dec(trailing.stopPrice).lt(trailing.lowWaterPrice)) ctx.addIssue({ code: 'custom', path: ['protection', 'trailing', 'stopPrice'], message: `${trailing.stopPrice} is below the low-water price ${trailing.lowWaterPrice}` });
+    if (!('lowWaterPrice' in trailing))
+      return void ctx.addIssue({
+        code: 'custom',
+        path: ['protection', 'trailing'],
+        message: 'a short position trails a lowWaterPrice',
+      });
+    if (new Dec(trailing.stopPrice).lt(trailing.lowWaterPrice))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['protection', 'trailing', 'stopPrice'],
+        message: `${trailing.stopPrice} is below the low-water price ${trailing.lowWaterPrice}`,
+      });
   }
 }

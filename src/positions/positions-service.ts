@@ -42,7 +42,8 @@ export interface PositionsDeps {
   alerts?: AlertSink;
 }
 
-const isPaper = (exchange: ExchangePort): exchange is PaperExchange => exchange.name === 'paper' && 'onPrice' in exchange;
+const isPaper = (exchange: ExchangePort): exchange is PaperExchange =>
+  exchange.name === 'paper' && 'onPrice' in exchange;
 
 /**
  * The positions service (a consumer group on `market_data`, in every worker process): for each
@@ -85,7 +86,9 @@ export async function onClosedBar(deps: PositionsDeps, bar: Candle): Promise<voi
   // Every position whose quantity may have changed gets its stop resized; the bar's own pair on
   // every bar, which is also the retry of a stop that was refused or canceled.
   for (const symbol of touched) {
-    await syncProtectiveStop(deps, symbol).catch((err: unknown) => deps.logger.error({ symbol, err: describeError(err) }, 'stop not synced: the engine watches the level'));
+    await syncProtectiveStop(deps, symbol).catch((err: unknown) =>
+      deps.logger.error({ symbol, err: describeError(err) }, 'stop not synced: the engine watches the level'),
+    );
   }
   await watchProtection(deps, bar);
   await snapshot(deps, bar.openTimeMs);
@@ -98,8 +101,19 @@ async function syncOrder(deps: PositionsDeps, clientOrderId: string): Promise<vo
   const { order } = await adoptExchangeOrder(deps.db, deps.exchange.name, exchangeOrder, deps.clock.now());
   await deps.bus.publish(
     'execution.order_updated',
-    { orderId: order.exchangeOrderId ?? clientOrderId, clientOrderId, status: order.status, side: order.side as 'buy' | 'sell', filledQty: order.filledQuantity, avgFillPrice: order.avgFillPrice },
-    { symbol: order.symbol, source: 'positions', ...(order.correlationId ? { correlationId: order.correlationId } : {}) },
+    {
+      orderId: order.exchangeOrderId ?? clientOrderId,
+      clientOrderId,
+      status: order.status,
+      side: order.side as 'buy' | 'sell',
+      filledQty: order.filledQuantity,
+      avgFillPrice: order.avgFillPrice,
+    },
+    {
+      symbol: order.symbol,
+      source: 'positions',
+      ...(order.correlationId ? { correlationId: order.correlationId } : {}),
+    },
   );
 }
 
@@ -124,12 +138,29 @@ async function watchProtection(deps: PositionsDeps, bar: Candle): Promise<void> 
     if (stopLevel && (await stopRestedThrough(deps, bar))) return;
     const exit = stopLevel
       ? { key: `watch:${held.account}:${held.id}:${bar.openTimeMs}`, purpose: 'exit' as const, cause: 'watch' as const }
-      : { key: `tp:${held.account}:${held.id}:${bar.openTimeMs}`, purpose: 'take_profit' as const, cause: 'take_profit' as const };
+      : {
+          key: `tp:${held.account}:${held.id}:${bar.openTimeMs}`,
+          purpose: 'take_profit' as const,
+          cause: 'take_profit' as const,
+        };
     try {
-      const outcome = await exitPosition(deps, { ...exit, symbol: position.symbol, intent: 'protective', fenceIntent: 'exit', correlationId: await correlationOf(deps, held) });
-      if (outcome) deps.logger.info({ symbol: position.symbol, action: trigger.action, trigger: trigger.triggerPrice, status: outcome.status }, 'protective exit');
+      const outcome = await exitPosition(deps, {
+        ...exit,
+        symbol: position.symbol,
+        intent: 'protective',
+        fenceIntent: 'exit',
+        correlationId: await correlationOf(deps, held),
+      });
+      if (outcome)
+        deps.logger.info(
+          { symbol: position.symbol, action: trigger.action, trigger: trigger.triggerPrice, status: outcome.status },
+          'protective exit',
+        );
     } catch (err) {
-      deps.logger.error({ symbol: position.symbol, action: trigger.action, err: describeError(err) }, 'protective exit not placed: retried on the next bar');
+      deps.logger.error(
+        { symbol: position.symbol, action: trigger.action, err: describeError(err) },
+        'protective exit not placed: retried on the next bar',
+      );
     }
     return;
   }
@@ -164,8 +195,12 @@ async function stopRestedThrough(deps: PositionsDeps, bar: Candle): Promise<bool
  * the portfolio tick, records the slot.
  */
 async function snapshot(deps: PositionsDeps, atMs: number): Promise<void> {
-  await recordValuation(deps, atMs, undefined, { priority: 'background', maxAgeMs: deps.config.execution.kraken.balanceMaxAgeMs }).catch((err: unknown) => {
-    if (err instanceof TriplegainError && err.code === 'EXCHANGE_RATE_LIMITED') deps.logger.debug({ atMs, err: describeError(err) }, 'snapshot skipped: the API counter is busy');
+  await recordValuation(deps, atMs, undefined, {
+    priority: 'background',
+    maxAgeMs: deps.config.execution.kraken.balanceMaxAgeMs,
+  }).catch((err: unknown) => {
+    if (err instanceof TriplegainError && err.code === 'EXCHANGE_RATE_LIMITED')
+      deps.logger.debug({ atMs, err: describeError(err) }, 'snapshot skipped: the API counter is busy');
     else deps.logger.warn({ atMs, err: describeError(err) }, 'snapshot not recorded');
   });
 }

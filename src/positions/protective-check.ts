@@ -14,7 +14,11 @@ export const PriceBar = z
   .superRefine((b, ctx) => {
     const [open, high, low, close] = [b.open, b.high, b.low, b.close].map((v) => new Dec(v)) as [Dec, Dec, Dec, Dec];
     if (!low.gt(0)) ctx.addIssue({ code: 'custom', path: ['low'], message: `${b.low} is not a price above zero` });
-    if (high.lt(Dec.max(open, close, low)) || low.gt(Dec.min(open, close))) ctx.addIssue({ code: 'custom', message: `low ${b.low} ≤ open ${b.open}, close ${b.close} ≤ high ${b.high} does not hold` });
+    if (high.lt(Dec.max(open, close, low)) || low.gt(Dec.min(open, close)))
+      ctx.addIssue({
+        code: 'custom',
+        message: `low ${b.low} ≤ open ${b.open}, close ${b.close} ≤ high ${b.high} does not hold`,
+      });
   });
 export type PriceBar = z.infer<typeof PriceBar>;
 
@@ -118,8 +122,17 @@ export function checkProtection(position: Position, bar: PriceBar): ProtectiveTr
  */
 export function startTrailing(side: PositionSide, distancePct: number, price: string): TrailingStop {
   const mark = new Dec(price);
-  if (side === 'long') return { distancePct, highWaterPrice: toStoredDecimal(mark), stopPrice: toStoredDecimal(longStop(mark, distancePct)) };
-  return { distancePct, lowWaterPrice: toStoredDecimal(mark), stopPrice: toStoredDecimal(shortStop(mark, distancePct)) };
+  if (side === 'long')
+    return {
+      distancePct,
+      highWaterPrice: toStoredDecimal(mark),
+      stopPrice: toStoredDecimal(longStop(mark, distancePct)),
+    };
+  return {
+    distancePct,
+    lowWaterPrice: toStoredDecimal(mark),
+    stopPrice: toStoredDecimal(shortStop(mark, distancePct)),
+  };
 }
 
 /**
@@ -146,13 +159,21 @@ export function ratchetTrailing(position: Position, bar: PriceBar): TrailingStop
 function ratchetLong(trailing: LongTrailingStop, high: Dec): LongTrailingStop {
   const water = Dec.max(trailing.highWaterPrice, high);
   const stopPrice = Dec.max(trailing.stopPrice, longStop(water, trailing.distancePct));
-  return { distancePct: trailing.distancePct, highWaterPrice: toStoredDecimal(water), stopPrice: toStoredDecimal(stopPrice) };
+  return {
+    distancePct: trailing.distancePct,
+    highWaterPrice: toStoredDecimal(water),
+    stopPrice: toStoredDecimal(stopPrice),
+  };
 }
 
 function ratchetShort(trailing: ShortTrailingStop, low: Dec): ShortTrailingStop {
   const water = Dec.min(trailing.lowWaterPrice, low);
   const stopPrice = Dec.min(trailing.stopPrice, shortStop(water, trailing.distancePct));
-  return { distancePct: trailing.distancePct, lowWaterPrice: toStoredDecimal(water), stopPrice: toStoredDecimal(stopPrice) };
+  return {
+    distancePct: trailing.distancePct,
+    lowWaterPrice: toStoredDecimal(water),
+    stopPrice: toStoredDecimal(stopPrice),
+  };
 }
 
 const longStop = (water: Dec, distancePct: number) => water.times(new Dec(100).minus(distancePct)).div(100);
@@ -164,5 +185,9 @@ function parseBar(bar: PriceBar): { open: Dec; high: Dec; low: Dec } {
 }
 
 function wrongSide(position: Position): TriplegainError {
-  return new TriplegainError('DATA_INVALID', `the trailing stop of the ${position.side} ${position.symbol} position is for the other side`, { symbol: position.symbol });
+  return new TriplegainError(
+    'DATA_INVALID',
+    `the trailing stop of the ${position.side} ${position.symbol} position is for the other side`,
+    { symbol: position.symbol },
+  );
 }

@@ -36,15 +36,26 @@ export type PositionSnapshot = z.infer<typeof PositionSnapshot>;
  * @throws TriplegainError `DATA_INVALID` when a position has no mark or a mark is not above
  *   zero, or when two positions share a symbol (positions are net: one per symbol).
  */
-export function takeSnapshot(positions: readonly Position[], marks: Readonly<Record<string, string>>, cashUsd: string, nowMs: number): PositionSnapshot {
+export function takeSnapshot(
+  positions: readonly Position[],
+  marks: Readonly<Record<string, string>>,
+  cashUsd: string,
+  nowMs: number,
+): PositionSnapshot {
   const seen = new Set<string>();
   const valued = [...positions]
     .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0))
     .map((position) => {
-      if (seen.has(position.symbol)) throw new TriplegainError('DATA_INVALID', `two positions for ${position.symbol}; positions are net, one per symbol`, { symbol: position.symbol });
+      if (seen.has(position.symbol))
+        throw new TriplegainError(
+          'DATA_INVALID',
+          `two positions for ${position.symbol}; positions are net, one per symbol`,
+          { symbol: position.symbol },
+        );
       seen.add(position.symbol);
       const mark = Object.hasOwn(marks, position.symbol) ? marks[position.symbol] : undefined;
-      if (mark === undefined) throw new TriplegainError('DATA_INVALID', `no mark price for ${position.symbol}`, { symbol: position.symbol });
+      if (mark === undefined)
+        throw new TriplegainError('DATA_INVALID', `no mark price for ${position.symbol}`, { symbol: position.symbol });
       return valuePosition(position, mark);
     });
   const sum = (pick: (v: PositionValuation) => string) => valued.reduce((total, v) => total.plus(pick(v)), new Dec(0));

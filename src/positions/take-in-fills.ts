@@ -45,13 +45,19 @@ async function afterFill(deps: TakeInFillsDeps, applied: AppliedFill): Promise<s
   if (!symbol) return undefined;
   if (applied.closedTrade) {
     const trade = applied.closedTrade;
-    await withLockedRiskState(deps.db, deps.exchange.name, () => initialRiskState(deps.config.execution.paper.startingCashUsd, deps.clock.now()), async (current) => ({
-      state: recordTradeClosed(current.state, trade.realizedPnlUsd, deps.clock.now(), deps.config.risk.cooldown),
-      resetsApplied: current.resetsApplied,
-      result: null,
-    }));
+    await withLockedRiskState(
+      deps.db,
+      deps.exchange.name,
+      () => initialRiskState(deps.config.execution.paper.startingCashUsd, deps.clock.now()),
+      async (current) => ({
+        state: recordTradeClosed(current.state, trade.realizedPnlUsd, deps.clock.now(), deps.config.risk.cooldown),
+        resetsApplied: current.resetsApplied,
+        result: null,
+      }),
+    );
   }
-  if (applied.purpose === 'entry' && applied.position && applied.proposalId) await setProtectionFromEntry(deps, applied.position, applied.proposalId);
+  if (applied.purpose === 'entry' && applied.position && applied.proposalId)
+    await setProtectionFromEntry(deps, applied.position, applied.proposalId);
   return symbol;
 }
 
@@ -61,7 +67,10 @@ async function afterFill(deps: TakeInFillsDeps, applied: AppliedFill): Promise<s
  * order itself follows (`syncProtectiveStop`).
  */
 async function setProtectionFromEntry(deps: TakeInFillsDeps, position: Position, proposalId: string): Promise<void> {
-  const entry = await deps.db.select().from(orders).where(and(eq(orders.proposalId, proposalId), eq(orders.purpose, 'entry')));
+  const entry = await deps.db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.proposalId, proposalId), eq(orders.purpose, 'entry')));
   const decision = entry[0]?.decisionId ? await loadRiskDecision(deps.db, entry[0].decisionId) : null;
   if (!decision) return;
   const proposal = OrderProposal.parse(decision.proposal);
@@ -69,6 +78,8 @@ async function setProtectionFromEntry(deps: TakeInFillsDeps, position: Position,
   await setProtection(deps.db, deps.exchange.name, position.symbol, {
     stopLoss: proposal.stopLoss,
     takeProfit: proposal.takeProfit,
-    trailing: position.protection.trailing ?? (trailingPct === null ? null : startTrailing(position.side, trailingPct, position.avgEntryPrice)),
+    trailing:
+      position.protection.trailing ??
+      (trailingPct === null ? null : startTrailing(position.side, trailingPct, position.avgEntryPrice)),
   });
 }

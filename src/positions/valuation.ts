@@ -4,7 +4,13 @@ import { OpenPosition } from '../risk/risk-context.ts';
 import { DecimalString } from '../shared/decimal-string.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 import { PositionSide, type Position } from './position.ts';
-import { Dec, NonNegativeStoredDecimal, PositiveStoredDecimal, StoredDecimal, toStoredDecimal } from './position-decimal.ts';
+import {
+  Dec,
+  NonNegativeStoredDecimal,
+  PositiveStoredDecimal,
+  StoredDecimal,
+  toStoredDecimal,
+} from './position-decimal.ts';
 
 /** One position valued at a mark price. Amounts in the cash asset, decimal strings. */
 export const PositionValuation = z
@@ -54,7 +60,8 @@ export function valuePosition(position: Position, markPrice: string): PositionVa
   const mark = parseMark(position.symbol, markPrice);
   const quantity = new Dec(position.quantity);
   const notional = quantity.times(mark);
-  const perUnit = position.side === 'long' ? mark.minus(position.avgEntryPrice) : new Dec(position.avgEntryPrice).minus(mark);
+  const perUnit =
+    position.side === 'long' ? mark.minus(position.avgEntryPrice) : new Dec(position.avgEntryPrice).minus(mark);
   const unrealized = perUnit.times(quantity);
   return PositionValuation.parse({
     symbol: position.symbol,
@@ -79,11 +86,22 @@ export function valuePosition(position: Position, markPrice: string): PositionVa
  */
 export function toOpenPosition(position: Position, markPrice: string): OpenPosition {
   const notional = new Dec(position.quantity).times(parseMark(position.symbol, markPrice));
-  return OpenPosition.parse({ symbol: position.symbol, side: position.side, notionalUsd: toStoredDecimal(notional), leverage: position.leverage, quantity: position.quantity });
+  return OpenPosition.parse({
+    symbol: position.symbol,
+    side: position.side,
+    notionalUsd: toStoredDecimal(notional),
+    leverage: position.leverage,
+    quantity: position.quantity,
+  });
 }
 
 function parseMark(symbol: string, markPrice: string): Dec {
   const parsed = DecimalString.safeParse(markPrice);
-  if (!parsed.success || !new Dec(parsed.data).gt(0)) throw new TriplegainError('DATA_INVALID', `mark price of ${symbol} must be a decimal above zero, got ${JSON.stringify(markPrice)}`, { symbol, markPrice });
+  if (!parsed.success || !new Dec(parsed.data).gt(0))
+    throw new TriplegainError(
+      'DATA_INVALID',
+      `mark price of ${symbol} must be a decimal above zero, got ${JSON.stringify(markPrice)}`,
+      { symbol, markPrice },
+    );
   return new Dec(parsed.data);
 }

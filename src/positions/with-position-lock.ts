@@ -41,7 +41,12 @@ async function holdLease<T>(db: Db, account: string, symbol: string, work: () =>
   const holder = randomUUID();
   const deadline = Date.now() + WAIT_MS;
   for (let delayMs = 5; !(await acquire(db, account, symbol, holder)); delayMs = Math.min(delayMs * 2, 200)) {
-    if (Date.now() > deadline) throw new TriplegainError('TIMEOUT', `the ${symbol} position's orders are being changed by another worker; retry`, { account, symbol });
+    if (Date.now() > deadline)
+      throw new TriplegainError(
+        'TIMEOUT',
+        `the ${symbol} position's orders are being changed by another worker; retry`,
+        { account, symbol },
+      );
     await new Promise((resolve) => setTimeout(resolve, delayMs));
   }
   // The lease is renewed while `work` runs (a third of the TTL), so a slow exchange never lets
@@ -50,14 +55,20 @@ async function holdLease<T>(db: Db, account: string, symbol: string, work: () =>
     void db
       .update(positionLocks)
       .set({ expiresAt: sql`clock_timestamp() + ${`${POSITION_LOCK_TTL_MS} milliseconds`}::interval` })
-      .where(and(eq(positionLocks.account, account), eq(positionLocks.symbol, symbol), eq(positionLocks.holder, holder)))
+      .where(
+        and(eq(positionLocks.account, account), eq(positionLocks.symbol, symbol), eq(positionLocks.holder, holder)),
+      )
       .catch(() => undefined);
   }, POSITION_LOCK_TTL_MS / 3);
   try {
     return await work();
   } finally {
     clearInterval(renew);
-    await db.delete(positionLocks).where(and(eq(positionLocks.account, account), eq(positionLocks.symbol, symbol), eq(positionLocks.holder, holder)));
+    await db
+      .delete(positionLocks)
+      .where(
+        and(eq(positionLocks.account, account), eq(positionLocks.symbol, symbol), eq(positionLocks.holder, holder)),
+      );
   }
 }
 
@@ -66,7 +77,11 @@ async function acquire(db: Db, account: string, symbol: string, holder: string):
   const rows = await db
     .insert(positionLocks)
     .values({ account, symbol, holder, expiresAt })
-    .onConflictDoUpdate({ target: [positionLocks.account, positionLocks.symbol], set: { holder, expiresAt }, setWhere: sql`${positionLocks.expiresAt} < clock_timestamp()` })
+    .onConflictDoUpdate({
+      target: [positionLocks.account, positionLocks.symbol],
+      set: { holder, expiresAt },
+      setWhere: sql`${positionLocks.expiresAt} < clock_timestamp()`,
+    })
     .returning({ holder: positionLocks.holder });
   return rows[0]?.holder === holder;
 }

@@ -11,7 +11,6 @@ export interface DecisionFlowArgs {
   withSentiment: boolean;
 }
 
-
 /** The id of a decision flow's parent job. */
 export function decisionJobId(symbol: string, tickId: string): string {
   return `decision.${symbolSlug(symbol)}.${tickId}`;

@@ -3,5 +3,15 @@
  * checked against this list where it is defined). A plain list, free of zod and BullMQ, so the
  * CLI can name the queues without loading the catalog.
  */
-export const catalogQueueNames = ['market-data', 'ta', 'regime', 'sentiment', 'decision', 'portfolio', 'risk', 'execution', 'reconcile'] as const;
+export const catalogQueueNames = [
+  'market-data',
+  'ta',
+  'regime',
+  'sentiment',
+  'decision',
+  'portfolio',
+  'risk',
+  'execution',
+  'reconcile',
+] as const;
 export type CatalogQueueName = (typeof catalogQueueNames)[number];

@@ -10,6 +10,9 @@ const READY_WAIT_MS = 2_000;
  * Redis may be gone.
  */
 export async function closeQueues(queues: readonly Queue[], readyWaitMs = READY_WAIT_MS): Promise<void> {
-  await Promise.race([Promise.allSettled(queues.map((queue) => queue.waitUntilReady())), new Promise((resolve) => setTimeout(resolve, readyWaitMs).unref())]);
+  await Promise.race([
+    Promise.allSettled(queues.map((queue) => queue.waitUntilReady())),
+    new Promise((resolve) => setTimeout(resolve, readyWaitMs).unref()),
+  ]);
   await Promise.all(queues.map((queue) => queue.close()));
 }

@@ -15,7 +15,10 @@ export interface JobDefinition<Data extends z.ZodType = z.ZodType, Result extend
  * A queue of the catalog: its job names and the policy every job of it gets. ARCHITECTURE §3.
  * The handler map of a worker is typed from `jobs`, so a missing handler does not compile.
  */
-export interface QueueDefinition<Name extends QueueName = QueueName, Jobs extends Record<string, JobDefinition> = Record<string, JobDefinition>> {
+export interface QueueDefinition<
+  Name extends QueueName = QueueName,
+  Jobs extends Record<string, JobDefinition> = Record<string, JobDefinition>,
+> {
   name: Name;
   description: string;
   jobs: Jobs;
@@ -34,7 +37,9 @@ export interface QueueDefinition<Name extends QueueName = QueueName, Jobs extend
   timeoutMs(config: AppConfig): number;
 }
 
-export function defineQueue<const Name extends QueueName, const Jobs extends Record<string, JobDefinition>>(definition: QueueDefinition<Name, Jobs>): QueueDefinition<Name, Jobs> {
+export function defineQueue<const Name extends QueueName, const Jobs extends Record<string, JobDefinition>>(
+  definition: QueueDefinition<Name, Jobs>,
+): QueueDefinition<Name, Jobs> {
   return definition;
 }
 
@@ -62,7 +67,12 @@ export type JobHandlers<Q extends AnyQueueDefinition> = {
 };
 
 /** BullMQ options every job of the queue is added with. */
-export function jobOptionsOf(definition: AnyQueueDefinition): { attempts: number; backoff?: { type: 'exponential'; delay: number }; removeOnComplete: number; removeOnFail: number } {
+export function jobOptionsOf(definition: AnyQueueDefinition): {
+  attempts: number;
+  backoff?: { type: 'exponential'; delay: number };
+  removeOnComplete: number;
+  removeOnFail: number;
+} {
   return {
     attempts: definition.attempts,
     ...(definition.attempts > 1 ? { backoff: { type: 'exponential', delay: definition.backoffMs } } : {}),

@@ -17,7 +17,14 @@ export interface ExclusiveRunResult {
  */
 export async function enqueueExclusiveRun<Data>(
   queue: Queue,
-  args: { task: string; symbol: string; tickId: string; jobName: string; data: Data; options: Pick<JobsOptions, 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail'> },
+  args: {
+    task: string;
+    symbol: string;
+    tickId: string;
+    jobName: string;
+    data: Data;
+    options: Pick<JobsOptions, 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail'>;
+  },
 ): Promise<ExclusiveRunResult> {
   const slug = symbolSlug(args.symbol);
   const jobId = `${args.task}.${slug}.${args.tickId}`;
@@ -35,7 +42,13 @@ export async function enqueueExclusiveRun<Data>(
  * (`TaskRunData`, mode `scheduled`, correlation `<task>.<tickId>`), exclusive per (task, symbol)
  * like `enqueueExclusiveRun`.
  */
-export function enqueueScheduledRun(queue: Queue, definition: AnyQueueDefinition, task: string, symbol: string, tickId: string): Promise<ExclusiveRunResult> {
+export function enqueueScheduledRun(
+  queue: Queue,
+  definition: AnyQueueDefinition,
+  task: string,
+  symbol: string,
+  tickId: string,
+): Promise<ExclusiveRunResult> {
   const data: TaskRunData = { task, symbol, tickId, correlationId: `${task}.${tickId}`, mode: 'scheduled' };
   return enqueueExclusiveRun(queue, { task, symbol, tickId, jobName: 'run', data, options: jobOptionsOf(definition) });
 }

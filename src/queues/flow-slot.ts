@@ -29,7 +29,11 @@ const FINISHED = new Set(['completed', 'failed', 'unknown']);
  *
  * @returns the holder that keeps the slot busy, or null when claimed.
  */
-export async function claimFlowSlot(redis: Redis, queue: Queue, args: { key: string; parentJobId: string; ttlMs: number }): Promise<string | null> {
+export async function claimFlowSlot(
+  redis: Redis,
+  queue: Queue,
+  args: { key: string; parentJobId: string; ttlMs: number },
+): Promise<string | null> {
   const holder = (await redis.get(args.key)) ?? '';
   if (holder !== '' && holder !== args.parentJobId && !FINISHED.has(await queue.getJobState(holder))) return holder;
   const swapped = await swapScript.run(redis, [args.key], [holder, args.parentJobId, Math.ceil(args.ttlMs)]);

@@ -32,11 +32,22 @@ export interface HistoryLoad {
  * pair is reported in `notLoaded` (one line for the caller to log), and its schedule picks the
  * history up later as usual.
  */
-export async function loadHistoryFirst(options: { connection: ConnectionOptions; keys: Keys; pairs: readonly string[]; timeoutMs: number; logger: Logger }): Promise<HistoryLoad | undefined> {
+export async function loadHistoryFirst(options: {
+  connection: ConnectionOptions;
+  keys: Keys;
+  pairs: readonly string[];
+  timeoutMs: number;
+  logger: Logger;
+}): Promise<HistoryLoad | undefined> {
   const queue = new Queue(marketDataQueue.name, { connection: options.connection, prefix: options.keys.queuePrefix });
-  const events = new QueueEvents(marketDataQueue.name, { connection: options.connection, prefix: options.keys.queuePrefix });
+  const events = new QueueEvents(marketDataQueue.name, {
+    connection: options.connection,
+    prefix: options.keys.queuePrefix,
+  });
   // A connection error comes back through the calls below; unhandled, the emitter would throw it.
-  events.on('error', (err) => options.logger.debug({ err: describeError(err) }, 'history load: queue events connection error'));
+  events.on('error', (err) =>
+    options.logger.debug({ err: describeError(err) }, 'history load: queue events connection error'),
+  );
   try {
     if ((await queue.getJobSchedulers()).some((s) => s.key === TASK)) return undefined;
     // A Redis that refuses CLIENT LIST (some managed ones) gives no answer: wait as if one ran.

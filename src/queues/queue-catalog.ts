@@ -28,10 +28,16 @@ export const MarketDataRunResult = z
   .strict();
 export type MarketDataRunResult = z.infer<typeof MarketDataRunResult>;
 
-export const TaRunResult = z.discriminatedUnion('status', [z.object({ status: z.literal('emitted'), output: TaOutput, inserted: z.boolean() }).strict(), Skipped]);
+export const TaRunResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('emitted'), output: TaOutput, inserted: z.boolean() }).strict(),
+  Skipped,
+]);
 export type TaRunResult = z.infer<typeof TaRunResult>;
 
-export const RegimeRunResult = z.discriminatedUnion('status', [z.object({ status: z.literal('emitted'), output: RegimeOutput, inserted: z.boolean() }).strict(), Skipped]);
+export const RegimeRunResult = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('emitted'), output: RegimeOutput, inserted: z.boolean() }).strict(),
+  Skipped,
+]);
 export type RegimeRunResult = z.infer<typeof RegimeRunResult>;
 
 export const SentimentRunResult = z.discriminatedUnion('status', [
@@ -122,8 +128,16 @@ export const decisionQueue = defineQueue({
   concurrency: 4,
   description: 'trading decision flows: TA, regime (and sentiment) first, then the model panel',
   jobs: {
-    tick: { description: 'scheduler tick: one decision flow per configured symbol', data: TickData, result: TickResult },
-    decide: { description: "the panel's decision from the flow's children, stored and published", data: DecideData, result: DecideResult },
+    tick: {
+      description: 'scheduler tick: one decision flow per configured symbol',
+      data: TickData,
+      result: TickResult,
+    },
+    decide: {
+      description: "the panel's decision from the flow's children, stored and published",
+      data: DecideData,
+      result: DecideResult,
+    },
   },
   attempts: 2,
   backoffMs: 5_000,
@@ -142,9 +156,21 @@ export const portfolioQueue = defineQueue({
   concurrency: 2,
   description: 'account valuation and rebalancing: batches of sells, then buys, each trade through risk and execution',
   jobs: {
-    tick: { description: 'scheduler tick: value the account, publish it, plan and add the rebalance batches', data: TickData, result: PortfolioTickResult },
-    sells: { description: "one batch's sells: proposed to risk, then waited for until every one has settled", data: RebalanceLegData, result: RebalanceLegResult },
-    buys: { description: "one batch's buys, after its sells: proposed to risk, then waited for until settled", data: RebalanceLegData, result: RebalanceLegResult },
+    tick: {
+      description: 'scheduler tick: value the account, publish it, plan and add the rebalance batches',
+      data: TickData,
+      result: PortfolioTickResult,
+    },
+    sells: {
+      description: "one batch's sells: proposed to risk, then waited for until every one has settled",
+      data: RebalanceLegData,
+      result: RebalanceLegResult,
+    },
+    buys: {
+      description: "one batch's buys, after its sells: proposed to risk, then waited for until settled",
+      data: RebalanceLegData,
+      result: RebalanceLegResult,
+    },
   },
   // A leg keeps what it proposed in its data: a retry waits for those proposals, it never proposes twice.
   attempts: 3,
@@ -226,7 +252,13 @@ export const riskQueue = defineQueue({
   name: 'risk',
   concurrency: 4,
   description: 'risk decisions: one per proposal, stored with the risk state, then approval → execution',
-  jobs: { evaluate: { description: 'approve (possibly smaller) or deny one proposal', data: EvaluateRiskData, result: EvaluateRiskResult } },
+  jobs: {
+    evaluate: {
+      description: 'approve (possibly smaller) or deny one proposal',
+      data: EvaluateRiskData,
+      result: EvaluateRiskResult,
+    },
+  },
   // A risk job that cannot read its state denies rather than guesses; retries are for the database coming back.
   attempts: 3,
   backoffMs: 500,
@@ -241,7 +273,11 @@ export const executionQueue = defineQueue({
   description: 'order submissions: only with a stored approval, only when the trading state allows',
   jobs: {
     submit: { description: 'submit the order an approval names', data: SubmitOrderData, result: SubmitOrderResult },
-    cancel: { description: "cancel one working order at an operator's request", data: CancelOrderData, result: CancelOrderResult },
+    cancel: {
+      description: "cancel one working order at an operator's request",
+      data: CancelOrderData,
+      result: CancelOrderResult,
+    },
   },
   // A transient failure (the database, Redis) is retried: the order row is written first and
   // claimed before the one exchange call, so a retry finds it and never sends it twice; an
@@ -254,7 +290,9 @@ export const executionQueue = defineQueue({
 
 /** A reconciliation pass: our orders against the exchange. */
 /** `follow-up`: a pass added for the moment an order in flight can be judged (`ReconcileReport.decidableInMs`). */
-export const ReconcileData = z.object({ reason: z.enum(['schedule', 'manual', 'follow-up']).default('schedule') }).strict();
+export const ReconcileData = z
+  .object({ reason: z.enum(['schedule', 'manual', 'follow-up']).default('schedule') })
+  .strict();
 export const ReconcileResult = z
   .object({
     checked: z.number().int().nonnegative(),
@@ -272,7 +310,8 @@ export const ReconcileResult = z
 export const reconcileQueue = defineQueue({
   name: 'reconcile',
   concurrency: 1,
-  description: 'orders in flight found by client id, working orders brought to the exchange state, unknown open orders adopted',
+  description:
+    'orders in flight found by client id, working orders brought to the exchange state, unknown open orders adopted',
   jobs: { run: { description: 'one reconciliation pass', data: ReconcileData, result: ReconcileResult } },
   // The next pass comes soon enough; a failed one is reported, not retried.
   attempts: 1,

@@ -2,7 +2,19 @@ import { z } from 'zod';
 import type { SchedulesConfig } from '../config/sections/schedules-config.ts';
 
 /** One BullMQ queue per task, and `alerts` (deliveries to the operator's receivers, `src/alerts`). ARCHITECTURE §3. */
-export const QueueName = z.enum(['market-data', 'ta', 'regime', 'sentiment', 'decision', 'portfolio', 'risk', 'execution', 'positions', 'reconcile', 'alerts']);
+export const QueueName = z.enum([
+  'market-data',
+  'ta',
+  'regime',
+  'sentiment',
+  'decision',
+  'portfolio',
+  'risk',
+  'execution',
+  'positions',
+  'reconcile',
+  'alerts',
+]);
 export type QueueName = z.infer<typeof QueueName>;
 export const queueNames: readonly QueueName[] = QueueName.options;
 

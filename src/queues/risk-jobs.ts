@@ -10,5 +10,8 @@ export function riskJobIdOf(proposalId: string): string {
 
 /** Adds the risk job of `proposal` (once per proposal id: BullMQ ignores an id it holds). */
 export async function addRiskJob(queue: Queue, proposal: OrderProposal): Promise<void> {
-  await queue.add('evaluate', { proposal } satisfies EvaluateRiskData, { jobId: riskJobIdOf(proposal.proposalId), ...jobOptionsOf(riskQueue) });
+  await queue.add('evaluate', { proposal } satisfies EvaluateRiskData, {
+    jobId: riskJobIdOf(proposal.proposalId),
+    ...jobOptionsOf(riskQueue),
+  });
 }

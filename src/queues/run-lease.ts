@@ -67,20 +67,27 @@ export type LeaseOutcome<T> = { acquired: true; value: T } | { acquired: false; 
  * @returns `acquired: false` and the current holder, without running `work`, when another
  *   holder has it.
  */
-export async function withLease<T>(redis: Redis, args: { key: string; holder: string; ttlMs: number; onLost?: () => void }, work: () => Promise<T>): Promise<LeaseOutcome<T>> {
+export async function withLease<T>(
+  redis: Redis,
+  args: { key: string; holder: string; ttlMs: number; onLost?: () => void },
+  work: () => Promise<T>,
+): Promise<LeaseOutcome<T>> {
   const ttlMs = Math.ceil(args.ttlMs);
   const current = await acquireLease(redis, args.key, args.holder, ttlMs);
   if (current !== '') return { acquired: false, holder: current };
-  const renew = setInterval(() => {
-    renewLease(redis, args.key, args.holder, ttlMs).then(
-      (renewed) => {
-        if (renewed) return;
-        clearInterval(renew);
-        args.onLost?.();
-      },
-      () => undefined,
-    );
-  }, Math.max(1, Math.floor(ttlMs / 3)));
+  const renew = setInterval(
+    () => {
+      renewLease(redis, args.key, args.holder, ttlMs).then(
+        (renewed) => {
+          if (renewed) return;
+          clearInterval(renew);
+          args.onLost?.();
+        },
+        () => undefined,
+      );
+    },
+    Math.max(1, Math.floor(ttlMs / 3)),
+  );
   try {
     return { acquired: true, value: await work() };
   } finally {

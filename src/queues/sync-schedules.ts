@@ -21,7 +21,11 @@ export interface ScheduleChange {
  * safe to run from several processes at once: schedulers are keyed by id, so concurrent or
  * repeated upserts leave exactly one per task, and a changed interval replaces the old one.
  */
-export async function syncSchedules(options: { connection: ConnectionOptions; keys: Keys; schedules: SchedulesConfig }): Promise<ScheduleChange[]> {
+export async function syncSchedules(options: {
+  connection: ConnectionOptions;
+  keys: Keys;
+  schedules: SchedulesConfig;
+}): Promise<ScheduleChange[]> {
   const changes: ScheduleChange[] = [];
   for (const task of scheduledTasks) {
     const queueName = scheduledTaskQueues[task];
@@ -64,12 +68,20 @@ export async function syncSchedules(options: { connection: ConnectionOptions; ke
  * The job scheduler of periodic reconciliation with the exchange (queue `reconcile`, id
  * `reconcile`), every `everyMs` of wall time. Idempotent like `syncSchedules`.
  */
-export async function syncReconcileSchedule(options: { connection: ConnectionOptions; keys: Keys; everyMs: number }): Promise<ScheduleChange['action']> {
+export async function syncReconcileSchedule(options: {
+  connection: ConnectionOptions;
+  keys: Keys;
+  everyMs: number;
+}): Promise<ScheduleChange['action']> {
   const queue = new Queue('reconcile', { connection: options.connection, prefix: options.keys.queuePrefix });
   try {
     const current = (await queue.getJobSchedulers()).find((s) => s.key === 'reconcile');
     if (current && Number(current.every) === options.everyMs) return 'unchanged';
-    await queue.upsertJobScheduler('reconcile', { every: options.everyMs }, { name: 'run', data: { reason: 'schedule' }, opts: jobOptionsOf(reconcileQueue) });
+    await queue.upsertJobScheduler(
+      'reconcile',
+      { every: options.everyMs },
+      { name: 'run', data: { reason: 'schedule' }, opts: jobOptionsOf(reconcileQueue) },
+    );
     return current ? 'updated' : 'created';
   } finally {
     await queue.close();

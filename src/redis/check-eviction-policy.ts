@@ -22,7 +22,10 @@ export async function checkEvictionPolicy(redis: Redis, logger: Logger): Promise
     return undefined;
   }
   if (policy === undefined) {
-    logger.warn({ required: 'noeviction' }, 'could not check redis maxmemory-policy (no value returned); make sure it is noeviction');
+    logger.warn(
+      { required: 'noeviction' },
+      'could not check redis maxmemory-policy (no value returned); make sure it is noeviction',
+    );
     return undefined;
   }
   if (policy !== 'noeviction') {

@@ -64,7 +64,10 @@ async function acquireLock(dir: string): Promise<void> {
     }
     const owner = Number.parseInt(await readFile(lockFile(dir), 'utf8').catch(() => ''), 10);
     if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-      throw new TriplegainError('REDIS_UNAVAILABLE', `process ${owner} is running a private redis-server in ${dir}`, { lockedByPid: owner, dir });
+      throw new TriplegainError('REDIS_UNAVAILABLE', `process ${owner} is running a private redis-server in ${dir}`, {
+        lockedByPid: owner,
+        dir,
+      });
     }
     await rm(lockFile(dir), { force: true });
   }
@@ -86,7 +89,10 @@ async function acquireLock(dir: string): Promise<void> {
 export async function startEmbeddedRedis(opts: StartEmbeddedRedisOptions): Promise<EmbeddedRedis> {
   const executable = findExecutable('redis-server', opts.env);
   if (!executable) {
-    throw new TriplegainError('REDIS_UNAVAILABLE', `redis-server is not on the PATH, so no private Redis can be started: ${REDIS_INSTALL_HINT}`);
+    throw new TriplegainError(
+      'REDIS_UNAVAILABLE',
+      `redis-server is not on the PATH, so no private Redis can be started: ${REDIS_INSTALL_HINT}`,
+    );
   }
   const dir = embeddedRedisDir(opts.dataDir);
   const urlFile = embeddedRedisUrlFile(opts.dataDir);
@@ -146,6 +152,9 @@ export async function startEmbeddedRedis(opts: StartEmbeddedRedisOptions): Promi
   process.prependListener('SIGINT', onSignal);
   process.prependListener('SIGTERM', onSignal);
 
-  opts.logger.info({ url: server.url, dir, pid: server.pid, appendfsync: opts.appendfsync ?? 'everysec' }, 'private redis-server started');
+  opts.logger.info(
+    { url: server.url, dir, pid: server.pid, appendfsync: opts.appendfsync ?? 'everysec' },
+    'private redis-server started',
+  );
   return { url: server.url, port: server.port, dir, pid: server.pid, stop };
 }

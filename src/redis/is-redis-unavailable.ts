@@ -1,5 +1,15 @@
 /** Socket errors that mean the server cannot be reached (or the connection broke). */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /**
  * Replies of a Redis that is there but cannot serve now: loading its dataset, refusing writes
@@ -8,7 +18,8 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ET
 const UNAVAILABLE_REPLY = /^(LOADING|MISCONF|OOM|READONLY|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN)\b/;
 
 /** What ioredis says when a command could not be sent or got no reply because of the connection. */
-const CONNECTION_MESSAGE = /Connection is closed|Stream isn't writeable|Reached the max retries per request|connect ETIMEDOUT|Command timed out/;
+const CONNECTION_MESSAGE =
+  /Connection is closed|Stream isn't writeable|Reached the max retries per request|connect ETIMEDOUT|Command timed out/;
 
 /**
  * Whether `err` says Redis is unavailable (down, unreachable, restarting, refusing writes), as

@@ -45,7 +45,10 @@ export class OutageLogger {
     if (this.since !== undefined) return;
     this.since = this.now();
     this.firstError = this.lastError;
-    this.options.logger.warn({ ...this.options.context, ...context, err: this.firstError }, this.options.messages.started);
+    this.options.logger.warn(
+      { ...this.options.context, ...context, err: this.firstError },
+      this.options.messages.started,
+    );
   }
 
   /** One successful attempt: ends the outage under way, if any, with its summary line. */

@@ -79,15 +79,24 @@ export async function spawnRedisServer(opts: SpawnRedisServerOptions): Promise<R
 async function spawnOnce(opts: SpawnRedisServerOptions, port: number): Promise<RedisServerProcess> {
   const url = `redis://127.0.0.1:${port}`;
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', opts.dir,
-    '--logfile', LOG_FILE,
-    '--daemonize', 'no',
-    '--appendonly', opts.appendonly === false ? 'no' : 'yes',
-    '--appendfsync', opts.appendfsync ?? 'everysec',
-    '--maxmemory-policy', 'noeviction',
-    '--save', '',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    opts.dir,
+    '--logfile',
+    LOG_FILE,
+    '--daemonize',
+    'no',
+    '--appendonly',
+    opts.appendonly === false ? 'no' : 'yes',
+    '--appendfsync',
+    opts.appendfsync ?? 'everysec',
+    '--maxmemory-policy',
+    'noeviction',
+    '--save',
+    '',
     ...(opts.args ?? []),
   ];
   const child = spawn(opts.executable, args, { cwd: opts.dir, stdio: 'ignore', detached: opts.detached ?? false });
@@ -109,10 +118,14 @@ async function spawnOnce(opts: SpawnRedisServerOptions, port: number): Promise<R
     if (!running || Date.now() > deadline) {
       if (running) child.kill('SIGKILL');
       await exited;
-      throw new TriplegainError('REDIS_UNAVAILABLE', `redis-server on port ${port} did not start: ${(await logTail(opts.dir)) || 'no log output'}`, {
-        port,
-        dir: opts.dir,
-      });
+      throw new TriplegainError(
+        'REDIS_UNAVAILABLE',
+        `redis-server on port ${port} did not start: ${(await logTail(opts.dir)) || 'no log output'}`,
+        {
+          port,
+          dir: opts.dir,
+        },
+      );
     }
     await timeout(50);
   }
@@ -136,7 +149,12 @@ async function spawnOnce(opts: SpawnRedisServerOptions, port: number): Promise<R
     stop,
     async shutdown(timeoutMs = 10_000) {
       if (!running) return;
-      const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
+      const client = new Redis(url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        connectTimeout: 1_000,
+      });
       client.on('error', () => undefined);
       // The server closes the connection instead of replying: the rejection is expected.
       await client

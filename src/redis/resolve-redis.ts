@@ -85,7 +85,12 @@ export async function resolveRedis(opts: ResolveRedisOptions): Promise<ResolvedR
   }
 
   try {
-    const embedded = await startEmbeddedRedis({ dataDir: opts.dataDir, appendfsync: opts.appendfsync, logger: opts.logger, env: opts.env });
+    const embedded = await startEmbeddedRedis({
+      dataDir: opts.dataDir,
+      appendfsync: opts.appendfsync,
+      logger: opts.logger,
+      env: opts.env,
+    });
     return { url: embedded.url, embedded };
   } catch (err) {
     // Another local process won the race to start one: use it once it answers.
@@ -94,7 +99,12 @@ export async function resolveRedis(opts: ResolveRedisOptions): Promise<ResolvedR
       if (url) return { url };
     }
     if (err instanceof TriplegainError && err.code === 'REDIS_UNAVAILABLE') {
-      throw new TriplegainError('REDIS_UNAVAILABLE', `no Redis answers at ${redactUrl(localUrl)}, and ${err.message}`, err.details, { cause: err });
+      throw new TriplegainError(
+        'REDIS_UNAVAILABLE',
+        `no Redis answers at ${redactUrl(localUrl)}, and ${err.message}`,
+        err.details,
+        { cause: err },
+      );
     }
     throw err;
   }

@@ -21,14 +21,22 @@ export interface MarketFeedToStandIn {
  * each pair's bars that have closed by the replay's market clock since the last one handed over,
  * oldest first, so that the stand-in fills at the prices the cluster sees. One tick at a time.
  */
-export function feedMarketToStandIn(deps: { feed: ReplayFeed; symbols: readonly string[]; sink: BarSink; everyMs: number; logger: Logger }): MarketFeedToStandIn {
+export function feedMarketToStandIn(deps: {
+  feed: ReplayFeed;
+  symbols: readonly string[];
+  sink: BarSink;
+  everyMs: number;
+  logger: Logger;
+}): MarketFeedToStandIn {
   const lastFed = new Map<string, number>();
   let barsFed = 0;
   let running: Promise<void> = Promise.resolve();
   const feedOnce = async () => {
     for (const symbol of deps.symbols) {
       const since = (lastFed.get(symbol) ?? -Infinity) + 1;
-      const bars = lastFed.has(symbol) ? await deps.feed.closedCandles(symbol, since) : await deps.feed.latestClosed(symbol, 1);
+      const bars = lastFed.has(symbol)
+        ? await deps.feed.closedCandles(symbol, since)
+        : await deps.feed.latestClosed(symbol, 1);
       for (const bar of bars) {
         deps.sink.applyBar(symbol, bar);
         lastFed.set(symbol, bar.openTimeMs);
@@ -36,7 +44,12 @@ export function feedMarketToStandIn(deps: { feed: ReplayFeed; symbols: readonly 
       }
     }
   };
-  const tick = () => (running = running.then(feedOnce).catch((err: unknown) => deps.logger.error({ err: describeError(err) }, 'bars not handed to the Kraken stand-in')));
+  const tick = () =>
+    (running = running
+      .then(feedOnce)
+      .catch((err: unknown) =>
+        deps.logger.error({ err: describeError(err) }, 'bars not handed to the Kraken stand-in'),
+      ));
   const timer = setInterval(() => void tick(), deps.everyMs);
   timer.unref();
   return {

@@ -7,12 +7,13 @@ import { rehearsalFaultKinds, type RehearsalFaultKind } from './rehearsal-fault-
  * The private methods a fault of each kind may hit: the order calls and the reads that
  * reconciliation and the account valuation depend on. An AddOrder timeout hits AddOrder.
  */
-export const FAULT_METHODS: Readonly<Record<Exclude<RehearsalFaultKind, 'dead_man_switch_outage'>, readonly string[]>> = {
-  add_order_timeout: ['AddOrder'],
-  server_error: ['AddOrder', 'CancelOrder', 'OpenOrders', 'QueryOrders', 'BalanceEx'],
-  dropped_connection: ['AddOrder', 'CancelOrder', 'OpenOrders', 'ClosedOrders', 'BalanceEx'],
-  nonce_error: ['AddOrder', 'OpenOrders', 'BalanceEx'],
-};
+export const FAULT_METHODS: Readonly<Record<Exclude<RehearsalFaultKind, 'dead_man_switch_outage'>, readonly string[]>> =
+  {
+    add_order_timeout: ['AddOrder'],
+    server_error: ['AddOrder', 'CancelOrder', 'OpenOrders', 'QueryOrders', 'BalanceEx'],
+    dropped_connection: ['AddOrder', 'CancelOrder', 'OpenOrders', 'ClosedOrders', 'BalanceEx'],
+    nonce_error: ['AddOrder', 'OpenOrders', 'BalanceEx'],
+  };
 
 /** One fault of the rehearsal's schedule. */
 export interface PlannedRehearsalFault {

@@ -11,7 +11,13 @@ import { z } from 'zod';
  *   in it (every open order canceled, the stops included): once Kraken answers again, every
  *   open position's stop must be placed again before anything else trades.
  */
-export const RehearsalFaultKind = z.enum(['add_order_timeout', 'server_error', 'dropped_connection', 'nonce_error', 'dead_man_switch_outage']);
+export const RehearsalFaultKind = z.enum([
+  'add_order_timeout',
+  'server_error',
+  'dropped_connection',
+  'nonce_error',
+  'dead_man_switch_outage',
+]);
 export type RehearsalFaultKind = z.infer<typeof RehearsalFaultKind>;
 
 export const rehearsalFaultKinds: readonly RehearsalFaultKind[] = RehearsalFaultKind.options;

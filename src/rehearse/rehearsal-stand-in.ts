@@ -61,18 +61,24 @@ export async function rehearsalStandIn(credentials: { apiKey: string; apiSecret:
     url: standIn.url,
     applyBar: (symbol, bar) => standIn.applyBar(symbol, bar),
     close: () => standIn.close(),
-    requestLog: () => standIn.requestLog().map((r) => `${new Date(r.atMs).toISOString()} ${r.method} counter ${r.counter.toFixed(2)}`),
+    requestLog: () =>
+      standIn.requestLog().map((r) => `${new Date(r.atMs).toISOString()} ${r.method} counter ${r.counter.toFixed(2)}`),
     async inject(fault, signal) {
       if (fault.kind === 'dead_man_switch_outage') {
         standIn.setOutage(true);
         standIn.fireDeadManSwitch();
         await sleep(fault.outageMs, undefined, { signal }).finally(() => standIn.setOutage(false));
-        return { kind: fault.kind, detail: `Kraken unreachable ${(fault.outageMs / 1000).toFixed(1)} s, every open order canceled`, landed: true };
+        return {
+          kind: fault.kind,
+          detail: `Kraken unreachable ${(fault.outageMs / 1000).toFixed(1)} s, every open order canceled`,
+          landed: true,
+        };
       }
       const method = fault.method!;
       standIn.faults.inject(method, STAND_IN_FAULT[fault.kind]);
       const started = Date.now();
-      while (standIn.faults.pending(method) > 0 && Date.now() - started < LANDING_LIMIT_MS) await sleep(50, undefined, { signal });
+      while (standIn.faults.pending(method) > 0 && Date.now() - started < LANDING_LIMIT_MS)
+        await sleep(50, undefined, { signal });
       const landed = standIn.faults.pending(method) === 0;
       if (!landed) standIn.faults.clear();
       if (landed && fault.kind === 'nonce_error') nonceFaultsLanded += 1;
@@ -89,7 +95,9 @@ export async function rehearsalStandIn(credentials: { apiKey: string; apiSecret:
         }
         refusals[refusal.error] = (refusals[refusal.error] ?? 0) + 1;
         const seen = refusal.detail === undefined ? '' : ` (${refusal.detail})`;
-        refusedRequests.push(`${new Date(refusal.atMs).toISOString().slice(11, 19)} ${refusal.method} ${refusal.request}: ${refusal.error}${seen}`);
+        refusedRequests.push(
+          `${new Date(refusal.atMs).toISOString().slice(11, 19)} ${refusal.method} ${refusal.request}: ${refusal.error}${seen}`,
+        );
       }
       const limits = standIn.rateLimitErrors();
       const gaps = standIn.protectionGaps({ graceMs });
@@ -101,7 +109,10 @@ export async function rehearsalStandIn(credentials: { apiKey: string; apiSecret:
         requests: standIn.requestCounts(),
         apiCounter: apiCounterUse(standIn.requestLog()),
         // Rounded up: any uncovered time at all shows (and fails the rehearsal).
-        unprotectedMinutes: Decimal.sum(0, ...Object.values(gaps.byPairMs)).div(60_000).toDecimalPlaces(2, Decimal.ROUND_UP).toFixed(),
+        unprotectedMinutes: Decimal.sum(0, ...Object.values(gaps.byPairMs))
+          .div(60_000)
+          .toDecimalPlaces(2, Decimal.ROUND_UP)
+          .toFixed(),
         unprotectedGaps: gaps.counted.map((g) => {
           const lasted = g.endMs === null ? 'still open' : `${((g.endMs - g.startMs) / 1_000).toFixed(1)} s`;
           return `${g.pair} from ${new Date(g.startMs).toISOString().slice(11, 19)} for ${lasted} (${(g.countedMs / 1_000).toFixed(1)} s past the grace, outages left out)`;
@@ -114,5 +125,10 @@ export async function rehearsalStandIn(credentials: { apiKey: string; apiSecret:
 /** The API counter units the requests spent, the highest the counter went, and the starter tier's limits the stand-in enforces. */
 function apiCounterUse(log: readonly RequestSeen[]): StandInReport['apiCounter'] {
   const { maxCounter, decayPerSec } = KRAKEN_TIER_LIMITS.starter;
-  return { units: log.reduce((n, r) => n + r.cost, 0), peak: Math.max(0, ...log.map((r) => r.counter)), max: maxCounter, decayPerSec };
+  return {
+    units: log.reduce((n, r) => n + r.cost, 0),
+    peak: Math.max(0, ...log.map((r) => r.counter)),
+    max: maxCounter,
+    decayPerSec,
+  };
 }

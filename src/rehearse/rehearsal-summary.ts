@@ -81,7 +81,11 @@ export function summarizeRehearsal(result: RehearsalResult): RehearsalSummary {
   if (!result.preflight.passed) for (const line of result.preflight.lines) lines.push(`  ${line}`);
   for (const kind of rehearsalFaultKinds) {
     const of = result.faults.filter((f) => f.kind === kind);
-    lines.push(of.length === 0 ? `${kind}: not run` : `${kind}: ${of.length}× (${of.filter((f) => f.landed).length} landed) · ${of.map((f) => f.detail).join('; ')}`);
+    lines.push(
+      of.length === 0
+        ? `${kind}: not run`
+        : `${kind}: ${of.length}× (${of.filter((f) => f.landed).length} landed) · ${of.map((f) => f.detail).join('; ')}`,
+    );
   }
   for (const exit of result.unplannedExits) lines.push(`unplanned exit: ${exit}`);
   for (const gap of result.unprotectedGaps) lines.push(`without a stop: ${gap}`);
@@ -89,16 +93,23 @@ export function summarizeRehearsal(result: RehearsalResult): RehearsalSummary {
   const methods = Object.entries(result.requests.byMethod).sort(([, a], [, b]) => b - a);
   const total = methods.reduce((n, [, count]) => n + count, 0);
   const perMinute = result.requests.wallMs > 0 ? ((total * 60_000) / result.requests.wallMs).toFixed(1) : '–';
-  lines.push(`private requests: ${total} (${perMinute} a minute): ${methods.map(([method, count]) => `${method} ${count}`).join(', ') || 'none'}`);
+  lines.push(
+    `private requests: ${total} (${perMinute} a minute): ${methods.map(([method, count]) => `${method} ${count}`).join(', ') || 'none'}`,
+  );
   const { units, peak, max, decayPerSec } = result.apiCounter;
   const unitsPerMinute = result.requests.wallMs > 0 ? ((units * 60_000) / result.requests.wallMs).toFixed(1) : '–';
-  lines.push(`API counter: ${units} units (${unitsPerMinute} a minute, it decays ${(decayPerSec * 60).toFixed(0)}), highest ${peak.toFixed(1)} of ${max}`);
+  lines.push(
+    `API counter: ${units} units (${unitsPerMinute} a minute, it decays ${(decayPerSec * 60).toFixed(0)}), highest ${peak.toFixed(1)} of ${max}`,
+  );
   if (result.requests.wallMs > 0 && (units * 60_000) / result.requests.wallMs > decayPerSec * 60) {
-    lines.push('note: the replay asked more of the API counter than it regains: calls waited for it, as a live account trading this often would; a lower --speed rehearses a pace the account can keep');
+    lines.push(
+      'note: the replay asked more of the API counter than it regains: calls waited for it, as a live account trading this often would; a lower --speed rehearses a pace the account can keep',
+    );
   }
   const reasons = Object.entries(result.refusals).sort(([a], [b]) => a.localeCompare(b));
   const refused = reasons.reduce((n, [, count]) => n + count, 0);
-  const byReason = reasons.length === 0 ? '' : ` (${reasons.map(([reason, count]) => `${reason}: ${count}`).join(', ')})`;
+  const byReason =
+    reasons.length === 0 ? '' : ` (${reasons.map(([reason, count]) => `${reason}: ${count}`).join(', ')})`;
   lines.push(
     `rehearse: ${result.orders} orders, ${refused} refused by the exchange${byReason}, ${result.rateLimitErrors} rate-limit errors, ${result.unprotectedMinutes} position-minutes without a stop, audit ${result.audit.violations} violations`,
   );
@@ -109,7 +120,8 @@ export function summarizeRehearsal(result: RehearsalResult): RehearsalSummary {
   const ruleRefusals = reasons.filter(([reason]) => isRuleRefusal(reason)).reduce((n, [, count]) => n + count, 0);
   if (ruleRefusals > 0) failures.push(`${ruleRefusals} requests refused by Kraken's rules`);
   if (result.rateLimitErrors > 0) failures.push(`${result.rateLimitErrors} rate-limit errors`);
-  if (new Decimal(result.unprotectedMinutes).gt(0)) failures.push(`${result.unprotectedMinutes} position-minutes without a stop`);
+  if (new Decimal(result.unprotectedMinutes).gt(0))
+    failures.push(`${result.unprotectedMinutes} position-minutes without a stop`);
   if (result.unplannedExits.length > 0) failures.push(`${result.unplannedExits.length} unplanned exits`);
   if (result.audit.violations > 0) failures.push(`${result.audit.violations} audit violations`);
   return { lines, failures };

@@ -9,7 +9,12 @@ export const RehearseOptions = z
     /** Worker processes (one scheduler besides). */
     workers: numberOption((n) => n.int().min(1).max(8)).default(2),
     /** Seed of the fault schedule; absent: a random one, printed so the run can be repeated. */
-    seed: numberOption((n) => n.int().min(0).max(2 ** 31 - 1)).optional(),
+    seed: numberOption((n) =>
+      n
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1),
+    ).optional(),
     /**
      * Replay speed: market seconds per wall second. Kraken's rate limits run in wall time, so a
      * replay trades far more often than the same bars would live: at 300 a 1 h bar closes every

@@ -8,6 +8,13 @@ import type { Runtime } from '../runtime/open-runtime.ts';
  * runs before going live, against the stand-in. Passed when no line failed.
  */
 export async function runPreflight(rt: Runtime): Promise<{ passed: boolean; lines: string[] }> {
-  const lines = await runLiveCheck(krakenLiveCheckDeps({ config: rt.config, redis: rt.redis, keys: rt.keys, logger: rt.logger }));
-  return { passed: !lines.some((line) => line.status === 'FAIL'), lines: renderLiveCheck(lines).split('\n').filter((line) => line !== '') };
+  const lines = await runLiveCheck(
+    krakenLiveCheckDeps({ config: rt.config, redis: rt.redis, keys: rt.keys, logger: rt.logger }),
+  );
+  return {
+    passed: !lines.some((line) => line.status === 'FAIL'),
+    lines: renderLiveCheck(lines)
+      .split('\n')
+      .filter((line) => line !== ''),
+  };
 }

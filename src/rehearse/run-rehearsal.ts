@@ -70,7 +70,9 @@ const REPLAY_START = '2021-11-02T15:00:00Z';
 export async function runRehearsal(options: RehearseOptions, say: (line: string) => void): Promise<RehearsalSummary> {
   const seed = options.seed ?? randomInt(0, 2 ** 31 - 1);
   const runMs = options.minutes * 60_000;
-  say(`rehearse: seed ${seed}, ${options.minutes} min, ${options.workers} workers, replay speed ${options.speed}${options.faults ? '' : ', no faults'}`);
+  say(
+    `rehearse: seed ${seed}, ${options.minutes} min, ${options.workers} workers, replay speed ${options.speed}${options.faults ? '' : ', no faults'}`,
+  );
 
   const abort = new AbortController();
   const signal = abort.signal;
@@ -103,7 +105,9 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
     const into = dir;
     if (keep && into !== undefined && standIn !== undefined) {
       const lines = standIn.requestLog();
-      await step('write the requests Kraken received', () => writeFile(join(into, 'kraken-requests.log'), lines.join('\n') + '\n'));
+      await step('write the requests Kraken received', () =>
+        writeFile(join(into, 'kraken-requests.log'), lines.join('\n') + '\n'),
+      );
     }
     await step('stop the Kraken stand-in', () => standIn?.close());
     await step('close its Redis connections', () => rt?.close());
@@ -122,7 +126,12 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
     let result: RehearsalResult;
     try {
       dir = await mkdtemp(join(tmpdir(), `triplegain-rehearse-${seed}-`));
-      redisServer = await spawnRedisServer({ executable: options.redisServer, dir: join(dir, 'redis'), appendonly: false, detached: true });
+      redisServer = await spawnRedisServer({
+        executable: options.redisServer,
+        dir: join(dir, 'redis'),
+        appendonly: false,
+        detached: true,
+      });
       db = await createChaosDatabase(process.env.DATABASE_URL || options.serverUrl, seed, 'tgrehearse');
       const apiKey = `rehearse-${randomBytes(8).toString('hex')}`;
       const apiSecret = randomBytes(64).toString('base64');
@@ -151,8 +160,19 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
 
       // The market first: the stand-in needs a price before the first market order.
       replay = await openReplayClock(rt, { startMs: Date.parse(REPLAY_START), speed: options.speed });
-      const replayFeed = new ReplayFeed({ files: config.marketData.replay.files, timeframe: config.marketData.timeframe, clock: replay.clock, rootDir: projectRoot });
-      feed = feedMarketToStandIn({ feed: replayFeed, symbols: config.symbols.pairs, sink: standIn, everyMs: FEED_EVERY_MS, logger: rt.logger });
+      const replayFeed = new ReplayFeed({
+        files: config.marketData.replay.files,
+        timeframe: config.marketData.timeframe,
+        clock: replay.clock,
+        rootDir: projectRoot,
+      });
+      feed = feedMarketToStandIn({
+        feed: replayFeed,
+        symbols: config.symbols.pairs,
+        sink: standIn,
+        everyMs: FEED_EVERY_MS,
+        logger: rt.logger,
+      });
       await feed.tick();
 
       const preflight = await runPreflight(rt);
@@ -163,17 +183,22 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
       cluster.start('scheduler');
       for (let i = 0; i < options.workers; i++) cluster.start('worker');
       const startedAt = Date.now();
-      if ((await nextDecisionAfter(db, await db.now(), WARM_UP_LIMIT_MS, signal)) === undefined) throw new Error(`no panel decision within ${WARM_UP_LIMIT_MS / 1000} s of the start (logs: ${dir})`);
+      if ((await nextDecisionAfter(db, await db.now(), WARM_UP_LIMIT_MS, signal)) === undefined)
+        throw new Error(`no panel decision within ${WARM_UP_LIMIT_MS / 1000} s of the start (logs: ${dir})`);
       say(`cluster up: first decision after ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
       const deadline = startedAt + runMs;
 
       const faults: RehearsalFaultOutcome[] = [];
-      for (const fault of options.faults ? planRehearsalFaults({ seed, count: 10_000, gapMs: GAP_MS, outageMs: OUTAGE_MS }) : []) {
+      for (const fault of options.faults
+        ? planRehearsalFaults({ seed, count: 10_000, gapMs: GAP_MS, outageMs: OUTAGE_MS })
+        : []) {
         if (Date.now() + fault.gapMs + fault.outageMs >= deadline) break;
         await sleep(fault.gapMs, undefined, { signal });
         const outcome = await standIn.inject(fault, signal);
         faults.push(outcome);
-        say(`${new Date().toISOString().slice(11, 19)} ${outcome.kind}: ${outcome.detail}${outcome.landed ? '' : ' (no request came in time)'}`);
+        say(
+          `${new Date().toISOString().slice(11, 19)} ${outcome.kind}: ${outcome.detail}${outcome.landed ? '' : ' (no request came in time)'}`,
+        );
       }
       await sleep(Math.max(0, deadline - Date.now()) + SETTLE_MS, undefined, { signal });
 

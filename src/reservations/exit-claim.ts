@@ -12,6 +12,12 @@ export async function exitClaimOf(db: Db, positionId: number): Promise<string | 
   const [row] = await db
     .select({ decisionId: orderReservations.decisionId })
     .from(orderReservations)
-    .where(and(eq(orderReservations.positionId, positionId), eq(orderReservations.kind, 'exit'), isNull(orderReservations.releasedAt)));
+    .where(
+      and(
+        eq(orderReservations.positionId, positionId),
+        eq(orderReservations.kind, 'exit'),
+        isNull(orderReservations.releasedAt),
+      ),
+    );
   return row?.decisionId ?? null;
 }

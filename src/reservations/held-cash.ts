@@ -16,6 +16,12 @@ export async function heldCashUsd(tx: Db, account: string, balancesReadAt: Date)
   const rows = await tx
     .select({ amount: orderReservations.amount })
     .from(orderReservations)
-    .where(and(eq(orderReservations.account, account), eq(orderReservations.kind, 'cash'), or(isNull(orderReservations.releasedAt), gte(orderReservations.releasedAt, balancesReadAt))));
+    .where(
+      and(
+        eq(orderReservations.account, account),
+        eq(orderReservations.kind, 'cash'),
+        or(isNull(orderReservations.releasedAt), gte(orderReservations.releasedAt, balancesReadAt)),
+      ),
+    );
   return rows.reduce((sum, r) => sum.plus(r.amount), new Decimal(0));
 }

@@ -20,7 +20,11 @@ export interface PendingExits {
  * yet. The stop is not an exit in flight: it is sized to what these leave
  * (`syncProtectiveStop`). `except` leaves out the order being placed now.
  */
-export async function pendingExitsOf(db: Db, position: { id: number; account: string; symbol: string }, except?: string): Promise<PendingExits> {
+export async function pendingExitsOf(
+  db: Db,
+  position: { id: number; account: string; symbol: string },
+  except?: string,
+): Promise<PendingExits> {
   // One after the other: `db` may be a transaction, one connection, which runs one query at a time.
   const working = await db
     .select({ clientOrderId: orders.clientOrderId, quantity: orders.quantity, filledQuantity: orders.filledQuantity })
@@ -42,11 +46,19 @@ export async function pendingExitsOf(db: Db, position: { id: number; account: st
         eq(orderReservations.positionId, position.id),
         eq(orderReservations.kind, 'exit'),
         isNull(orderReservations.releasedAt),
-        notExists(db.select({ one: orders.clientOrderId }).from(orders).where(eq(orders.clientOrderId, orderReservations.clientOrderId))),
+        notExists(
+          db
+            .select({ one: orders.clientOrderId })
+            .from(orders)
+            .where(eq(orders.clientOrderId, orderReservations.clientOrderId)),
+        ),
       ),
     );
   const unfilled = [
-    ...working.map((o) => ({ clientOrderId: o.clientOrderId, quantity: new Decimal(o.quantity).minus(o.filledQuantity) })),
+    ...working.map((o) => ({
+      clientOrderId: o.clientOrderId,
+      quantity: new Decimal(o.quantity).minus(o.filledQuantity),
+    })),
     ...reserved.map((r) => ({ clientOrderId: r.clientOrderId, quantity: new Decimal(r.amount) })),
   ].filter((e) => e.clientOrderId !== except);
   return { quantity: unfilled.reduce((sum, e) => sum.plus(e.quantity), new Decimal(0)), inFlight: unfilled.length > 0 };

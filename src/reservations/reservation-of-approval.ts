@@ -35,7 +35,10 @@ export function reservationOfApproval(input: ApprovalReservationInput): Reservat
   const clientOrderId = approvedClientOrderId(proposal);
   const base = { decisionId: input.decisionId, clientOrderId, account: input.account, symbol: proposal.symbol };
   if (proposal.intent === 'entry' && proposal.side === 'buy' && proposal.leverage === 1) {
-    const amount = new Decimal(approval.notionalUsd).times(100).div(new Decimal(100).minus(input.cashReservePct)).toDecimalPlaces(8, Decimal.ROUND_UP);
+    const amount = new Decimal(approval.notionalUsd)
+      .times(100)
+      .div(new Decimal(100).minus(input.cashReservePct))
+      .toDecimalPlaces(8, Decimal.ROUND_UP);
     return { ...base, kind: 'cash', amount: amount.toFixed(), positionId: null };
   }
   if (proposal.intent === 'exit' && proposal.purpose !== 'rebalance' && input.positionId !== null) {

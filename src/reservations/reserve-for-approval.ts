@@ -32,7 +32,10 @@ export async function reserveForApproval(tx: Db, reservation: Reservation): Prom
   const stored = await tx
     .insert(orderReservations)
     .values(reservation)
-    .onConflictDoNothing({ target: orderReservations.positionId, where: sql`${orderReservations.kind} = 'exit' AND ${orderReservations.releasedAt} IS NULL` })
+    .onConflictDoNothing({
+      target: orderReservations.positionId,
+      where: sql`${orderReservations.kind} = 'exit' AND ${orderReservations.releasedAt} IS NULL`,
+    })
     .returning({ decisionId: orderReservations.decisionId });
   return stored.length > 0;
 }

@@ -22,12 +22,27 @@ export interface TradingStateEventDeps {
  *
  * @returns the trading state after it.
  */
-export async function applyTradingStateEvent(deps: TradingStateEventDeps, event: TradingStateEvent, applies: (current: TradingState) => boolean): Promise<TradingState> {
+export async function applyTradingStateEvent(
+  deps: TradingStateEventDeps,
+  event: TradingStateEvent,
+  applies: (current: TradingState) => boolean,
+): Promise<TradingState> {
   const account = deps.exchange.name;
-  const { state } = await withLockedRiskState(deps.db, account, () => initialRiskState(deps.config.execution.paper.startingCashUsd, deps.clock.now()), async (current) => {
-    const next = applies(current.state.tradingState) ? { ...current.state, tradingState: transitionTradingState(current.state.tradingState, event), updatedAtMs: deps.clock.now() } : current.state;
-    return { state: next, resetsApplied: current.resetsApplied, result: null };
-  });
+  const { state } = await withLockedRiskState(
+    deps.db,
+    account,
+    () => initialRiskState(deps.config.execution.paper.startingCashUsd, deps.clock.now()),
+    async (current) => {
+      const next = applies(current.state.tradingState)
+        ? {
+            ...current.state,
+            tradingState: transitionTradingState(current.state.tradingState, event),
+            updatedAtMs: deps.clock.now(),
+          }
+        : current.state;
+      return { state: next, resetsApplied: current.resetsApplied, result: null };
+    },
+  );
   await deps.redis.set(deps.keys.riskStateMirror, JSON.stringify({ account, ...state }));
   return state.tradingState;
 }

@@ -40,7 +40,12 @@ export interface BreakerEvaluation {
  *
  * @param equityUsd current equity (cash plus open positions' value), decimal string.
  */
-export function evaluateBreakers(state: RiskState, equityUsd: string, config: RiskConfig['breakers'], nowMs: number): BreakerEvaluation {
+export function evaluateBreakers(
+  state: RiskState,
+  equityUsd: string,
+  config: RiskConfig['breakers'],
+  nowMs: number,
+): BreakerEvaluation {
   let next = recordEquity(rollPeriods(state, equityUsd, nowMs), equityUsd, nowMs);
   const equity = new Decimal(equityUsd);
   const trips: BreakerTrip[] = [];
@@ -53,9 +58,20 @@ export function evaluateBreakers(state: RiskState, equityUsd: string, config: Ri
     if (loss.lt(settings.thresholdPct)) continue;
 
     const lossPct = formatDecimal(loss);
-    trips.push({ breaker, action: settings.action, lossPct, thresholdPct: settings.thresholdPct, reduceByPct: settings.reduceByPct, trippedAtMs: nowMs });
+    trips.push({
+      breaker,
+      action: settings.action,
+      lossPct,
+      thresholdPct: settings.thresholdPct,
+      reduceByPct: settings.reduceByPct,
+      trippedAtMs: nowMs,
+    });
     next = applyAction(
-      { ...next, breakers: { ...next.breakers, [breaker]: { tripped: true, trippedAtMs: nowMs, lossPct } }, updatedAtMs: nowMs },
+      {
+        ...next,
+        breakers: { ...next.breakers, [breaker]: { tripped: true, trippedAtMs: nowMs, lossPct } },
+        updatedAtMs: nowMs,
+      },
       settings.action,
       nowMs,
     );

@@ -55,7 +55,11 @@ export function evaluateRisk(asked: OrderProposal, context: RiskContext, config:
   let notional = requested;
   for (const cap of caps) {
     if (cap.limit.gte(notional)) continue;
-    adjustments.push({ ...cap.reason, fromNotionalUsd: formatDecimal(notional), toNotionalUsd: formatDecimal(cap.limit) });
+    adjustments.push({
+      ...cap.reason,
+      fromNotionalUsd: formatDecimal(notional),
+      toNotionalUsd: formatDecimal(cap.limit),
+    });
     notional = cap.limit;
   }
   notional = notional.toDecimalPlaces(8, Decimal.ROUND_DOWN);
@@ -70,7 +74,8 @@ export function evaluateRisk(asked: OrderProposal, context: RiskContext, config:
   }
 
   const requestedNotionalUsd = formatDecimal(requested);
-  if (reasons.length > 0) return { decision: 'denied', proposalId: proposal.proposalId, requestedNotionalUsd, reasons, adjustments };
+  if (reasons.length > 0)
+    return { decision: 'denied', proposalId: proposal.proposalId, requestedNotionalUsd, reasons, adjustments };
   return {
     decision: 'approved',
     proposalId: proposal.proposalId,
@@ -78,9 +83,16 @@ export function evaluateRisk(asked: OrderProposal, context: RiskContext, config:
     notionalUsd: sized.notionalUsd.toFixed(),
     quantity: formatDecimal(sized.quantity),
     sizePct:
-      adjustments.length === 0 && sized.notionalUsd.eq(notional) && proposal.notionalUsd === undefined && proposal.exitPct === undefined
+      adjustments.length === 0 &&
+      sized.notionalUsd.eq(notional) &&
+      proposal.notionalUsd === undefined &&
+      proposal.exitPct === undefined
         ? proposal.sizePct
-        : sized.notionalUsd.div(sizingInput.equityUsd.times(proposal.leverage)).times(100).toDecimalPlaces(6).toNumber(),
+        : sized.notionalUsd
+            .div(sizingInput.equityUsd.times(proposal.leverage))
+            .times(100)
+            .toDecimalPlaces(6)
+            .toNumber(),
     adjustments,
   };
 }

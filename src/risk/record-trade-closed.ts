@@ -10,7 +10,12 @@ import type { RiskState } from './risk-state.ts';
  *
  * @param pnlUsd realised P&L of the trade in the cash asset, decimal string.
  */
-export function recordTradeClosed(state: RiskState, pnlUsd: string, nowMs: number, cooldown: RiskConfig['cooldown']): RiskState {
+export function recordTradeClosed(
+  state: RiskState,
+  pnlUsd: string,
+  nowMs: number,
+  cooldown: RiskConfig['cooldown'],
+): RiskState {
   const pnl = new Decimal(pnlUsd);
   if (pnl.isZero()) return state;
   if (pnl.gt(0)) return { ...state, consecutiveLosses: 0, updatedAtMs: nowMs };

@@ -78,7 +78,12 @@ export const RiskContext = z
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
     c.openPositions.forEach((p, index) => {
-      if (seen.has(p.symbol)) ctx.addIssue({ code: 'custom', path: ['openPositions', index, 'symbol'], message: `${p.symbol} appears twice; expected one net position per symbol` });
+      if (seen.has(p.symbol))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['openPositions', index, 'symbol'],
+          message: `${p.symbol} appears twice; expected one net position per symbol`,
+        });
       seen.add(p.symbol);
     });
   });

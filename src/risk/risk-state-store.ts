@@ -3,7 +3,6 @@ import type { Db, DbTransaction } from '../db/open-database.ts';
 import { riskState } from '../db/schema/risk-state.ts';
 import { RiskState } from './risk-state.ts';
 
-
 export interface LockedRiskState {
   state: RiskState;
   version: number;
@@ -23,7 +22,10 @@ export async function withLockedRiskState<T>(
   db: Db,
   account: string,
   initial: () => RiskState,
-  work: (current: LockedRiskState, tx: DbTransaction) => Promise<{ state: RiskState; resetsApplied: number; result: T }>,
+  work: (
+    current: LockedRiskState,
+    tx: DbTransaction,
+  ) => Promise<{ state: RiskState; resetsApplied: number; result: T }>,
 ): Promise<{ state: RiskState; result: T }> {
   return db.transaction(async (tx) => {
     await tx
@@ -31,11 +33,20 @@ export async function withLockedRiskState<T>(
       .values({ account, state: initial(), version: 0, resetsApplied: 0 })
       .onConflictDoNothing({ target: riskState.account });
     const [row] = await tx.select().from(riskState).where(eq(riskState.account, account)).for('update');
-    const current: LockedRiskState = { state: RiskState.parse(row!.state), version: row!.version, resetsApplied: row!.resetsApplied };
+    const current: LockedRiskState = {
+      state: RiskState.parse(row!.state),
+      version: row!.version,
+      resetsApplied: row!.resetsApplied,
+    };
     const outcome = await work(current, tx);
     await tx
       .update(riskState)
-      .set({ state: RiskState.parse(outcome.state), version: current.version + 1, resetsApplied: outcome.resetsApplied, updatedAt: sql`now()` })
+      .set({
+        state: RiskState.parse(outcome.state),
+        version: current.version + 1,
+        resetsApplied: outcome.resetsApplied,
+        updatedAt: sql`now()`,
+      })
       .where(eq(riskState.account, account));
     return { state: outcome.state, result: outcome.result };
   });

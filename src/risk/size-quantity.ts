@@ -29,7 +29,8 @@ export function sizeQuantity(input: RuleInput, notionalUsd: Decimal): SizedOrder
   if (input.exitsPosition && input.exitableQuantity.gt(0)) return sizeExit(input);
   let quantity = notionalUsd.div(price);
   const { proposal } = input;
-  if (proposal.purpose === 'rebalance' && proposal.side === 'sell') quantity = Decimal.min(quantity, notionalUsd.div(input.proposalPrice));
+  if (proposal.purpose === 'rebalance' && proposal.side === 'sell')
+    quantity = Decimal.min(quantity, notionalUsd.div(input.proposalPrice));
   return { quantity: cut(quantity), notionalUsd };
 }
 

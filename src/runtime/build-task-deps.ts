@@ -35,7 +35,11 @@ export interface BuiltTaskDeps {
  * for); the bus and BullMQ keep wall time for delivery, retries and TTLs, and the model budget
  * counts real days, because it is real money.
  */
-export async function buildTaskDeps(rt: Runtime, degradation: DegradationMonitor, overrides: { clock?: Clock; candles?: CandleSource } = {}): Promise<BuiltTaskDeps> {
+export async function buildTaskDeps(
+  rt: Runtime,
+  degradation: DegradationMonitor,
+  overrides: { clock?: Clock; candles?: CandleSource } = {},
+): Promise<BuiltTaskDeps> {
   const db = rt.database?.db;
   if (!db) throw new Error('buildTaskDeps needs a runtime opened with its database');
   const config = rt.config;
@@ -49,8 +53,16 @@ export async function buildTaskDeps(rt: Runtime, degradation: DegradationMonitor
     clock = overrides.clock;
     candles = overrides.candles;
   } else if (config.marketData.source === 'replay') {
-    const feed = new ReplayFeed({ files: config.marketData.replay.files, timeframe: config.marketData.timeframe, clock: { now: () => clock.now() }, rootDir: projectRoot });
-    const replay = await openReplayClock(rt, { startMs: await replayStartMs(feed, config), speed: config.marketData.replay.speed });
+    const feed = new ReplayFeed({
+      files: config.marketData.replay.files,
+      timeframe: config.marketData.timeframe,
+      clock: { now: () => clock.now() },
+      rootDir: projectRoot,
+    });
+    const replay = await openReplayClock(rt, {
+      startMs: await replayStartMs(feed, config),
+      speed: config.marketData.replay.speed,
+    });
     clock = replay.clock;
     stopClock = replay.stop;
     candles = replayCandleSource(feed);
@@ -59,9 +71,27 @@ export async function buildTaskDeps(rt: Runtime, degradation: DegradationMonitor
   }
 
   const alertsQueue = new Queue('alerts', { connection, prefix: rt.keys.queuePrefix });
-  const alerts = new AlertRaiser({ redis: rt.redis, keys: rt.keys, queue: alertsQueue, config: config.alerts, logger: rt.logger });
-  const { gateway, panel } = createModelLayer(config, { db, clock: systemClock, logger: rt.logger, degradation, alerts });
-  const instruments = await openInstrumentBook({ config, redis: rt.redis, keys: rt.keys, logger: rt.logger, loadAssetPairs: () => krakenPublicClient(rt, systemClock).fetchAssetPairs() }).catch(async (err: unknown) => {
+  const alerts = new AlertRaiser({
+    redis: rt.redis,
+    keys: rt.keys,
+    queue: alertsQueue,
+    config: config.alerts,
+    logger: rt.logger,
+  });
+  const { gateway, panel } = createModelLayer(config, {
+    db,
+    clock: systemClock,
+    logger: rt.logger,
+    degradation,
+    alerts,
+  });
+  const instruments = await openInstrumentBook({
+    config,
+    redis: rt.redis,
+    keys: rt.keys,
+    logger: rt.logger,
+    loadAssetPairs: () => krakenPublicClient(rt, systemClock).fetchAssetPairs(),
+  }).catch(async (err: unknown) => {
     await alertsQueue.close();
     connection.disconnect();
     stopClock();
@@ -69,7 +99,22 @@ export async function buildTaskDeps(rt: Runtime, degradation: DegradationMonitor
   });
 
   return {
-    deps: { config, db, bus: rt.bus, redis: rt.redis, connection, keys: rt.keys, clock, logger: rt.logger, candles, gateway, panel, degradation, instruments: instruments.book, alerts },
+    deps: {
+      config,
+      db,
+      bus: rt.bus,
+      redis: rt.redis,
+      connection,
+      keys: rt.keys,
+      clock,
+      logger: rt.logger,
+      candles,
+      gateway,
+      panel,
+      degradation,
+      instruments: instruments.book,
+      alerts,
+    },
     alerts,
     async close() {
       instruments.stop();
@@ -83,7 +128,11 @@ export async function buildTaskDeps(rt: Runtime, degradation: DegradationMonitor
 /** Kraken's public API (`marketData.kraken`) behind the cluster's shared public limiter. */
 function krakenPublicClient(rt: Runtime, clock: Clock): KrakenPublicClient {
   const kraken = rt.config.marketData.kraken;
-  const limiter = new KrakenRateLimiter({ redis: rt.redis, key: rt.keys.rateLimit('kraken:public'), ...kraken.publicRateLimit });
+  const limiter = new KrakenRateLimiter({
+    redis: rt.redis,
+    key: rt.keys.rateLimit('kraken:public'),
+    ...kraken.publicRateLimit,
+  });
   return new KrakenPublicClient({ config: kraken, limiter, clock });
 }
 
@@ -94,6 +143,8 @@ function krakenPublicClient(rt: Runtime, clock: Clock): KrakenPublicClient {
 async function replayStartMs(feed: ReplayFeed, config: Runtime['config']): Promise<number> {
   const replay = config.marketData.replay;
   if (replay.startAt !== undefined) return Date.parse(replay.startAt);
-  const firsts = await Promise.all(config.symbols.pairs.map(async (symbol) => (await feed.range(symbol)).firstOpenTimeMs));
+  const firsts = await Promise.all(
+    config.symbols.pairs.map(async (symbol) => (await feed.range(symbol)).firstOpenTimeMs),
+  );
   return Math.max(...firsts) + (config.marketData.historyCandles + 1) * timeframeMs(config.marketData.timeframe);
 }

@@ -14,7 +14,13 @@ import type { Logger } from '../shared/logger.ts';
  */
 export function createModelLayer(
   config: AppConfig,
-  deps: { db: Db; clock: Clock; logger: Logger; degradation: Pick<DegradationMonitor, 'recordBudgetSpent'>; alerts?: AlertSink },
+  deps: {
+    db: Db;
+    clock: Clock;
+    logger: Logger;
+    degradation: Pick<DegradationMonitor, 'recordBudgetSpent'>;
+    alerts?: AlertSink;
+  },
 ): ReturnType<typeof createModelPanel> {
   return createModelPanel(config, {
     db: deps.db,

@@ -28,7 +28,15 @@ export function openDashboardDatabase(rt: Pick<Runtime, 'database' | 'config' | 
       if (closed) throw new Error('the dashboard database is closed');
       opening ??= import('../db/open-database.ts')
         // Loaded only here, as `openRuntime` does: drizzle and the drivers are heavy for a CLI start.
-        .then(({ openDatabase }) => openDatabase({ url, connectTimeoutMs: rt.config.app.connectTimeoutMs, maxConnections: 4, applicationName: 'triplegain-dashboard', logger: rt.logger }))
+        .then(({ openDatabase }) =>
+          openDatabase({
+            url,
+            connectTimeoutMs: rt.config.app.connectTimeoutMs,
+            maxConnections: 4,
+            applicationName: 'triplegain-dashboard',
+            logger: rt.logger,
+          }),
+        )
         .catch((err: unknown) => {
           opening = undefined;
           throw err;

@@ -67,7 +67,11 @@ export async function openRuntime(options: OpenRuntimeOptions = {}): Promise<Run
     // Release the connection (it would reconnect for ever and keep the process alive).
     redis.disconnect();
     await resolved.embedded?.stop();
-    throw new TriplegainError('REDIS_UNAVAILABLE', `cannot reach Redis at ${redactUrl(resolved.url)} within ${config.app.connectTimeoutMs} ms: ${redactSecrets(err instanceof Error ? err.message : describeError(err))}`, { redis: redactUrl(resolved.url) });
+    throw new TriplegainError(
+      'REDIS_UNAVAILABLE',
+      `cannot reach Redis at ${redactUrl(resolved.url)} within ${config.app.connectTimeoutMs} ms: ${redactSecrets(err instanceof Error ? err.message : describeError(err))}`,
+      { redis: redactUrl(resolved.url) },
+    );
   }
   await checkEvictionPolicy(redis, logger);
   logger.info({ redis: redactUrl(resolved.url), embedded: Boolean(resolved.embedded) }, 'redis connected');
@@ -80,8 +84,17 @@ export async function openRuntime(options: OpenRuntimeOptions = {}): Promise<Run
     try {
       // Loaded only here: drizzle and the database drivers would double the start of a CLI
       // command that needs Redis only.
-      const [{ openDatabase }, { migrateDatabase }] = await Promise.all([import('../db/open-database.ts'), import('../db/migrate-database.ts')]);
-      database = options.inMemoryDatabase ? await openDatabase({}) : await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir, connectTimeoutMs: config.app.connectTimeoutMs });
+      const [{ openDatabase }, { migrateDatabase }] = await Promise.all([
+        import('../db/open-database.ts'),
+        import('../db/migrate-database.ts'),
+      ]);
+      database = options.inMemoryDatabase
+        ? await openDatabase({})
+        : await openDatabase({
+            url: config.database.url || undefined,
+            pgliteDir: config.database.pgliteDir,
+            connectTimeoutMs: config.app.connectTimeoutMs,
+          });
       await migrateDatabase(database);
     } catch (err) {
       // Release what is open, or the Redis connection would keep a failed process alive.

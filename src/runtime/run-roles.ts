@@ -64,13 +64,34 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
     if (runs('scheduler')) {
       const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null });
       try {
-        const history = await loadHistoryFirst({ connection, keys: rt.keys, pairs: config.symbols.pairs, timeoutMs: HISTORY_WAIT_MS, logger });
-        if (history?.noWorker) logger.info('first start: no market-data worker running yet; the schedule loads the history for the first one');
-        else if (history && history.notLoaded.length === 0) logger.info({ pairs: history.loaded }, 'first start: history loaded before the first analysis');
-        if (history && history.notLoaded.length > 0) logger.warn({ loaded: history.loaded, notLoaded: history.notLoaded }, 'first start: history not loaded for every pair; analyses of those wait for the market-data schedule');
+        const history = await loadHistoryFirst({
+          connection,
+          keys: rt.keys,
+          pairs: config.symbols.pairs,
+          timeoutMs: HISTORY_WAIT_MS,
+          logger,
+        });
+        if (history?.noWorker)
+          logger.info(
+            'first start: no market-data worker running yet; the schedule loads the history for the first one',
+          );
+        else if (history && history.notLoaded.length === 0)
+          logger.info({ pairs: history.loaded }, 'first start: history loaded before the first analysis');
+        if (history && history.notLoaded.length > 0)
+          logger.warn(
+            { loaded: history.loaded, notLoaded: history.notLoaded },
+            'first start: history not loaded for every pair; analyses of those wait for the market-data schedule',
+          );
         const changes = await syncSchedules({ connection, keys: rt.keys, schedules: effectiveSchedules(config) });
-        const reconcile = await syncReconcileSchedule({ connection, keys: rt.keys, everyMs: config.execution.kraken.reconcileIntervalMs });
-        logger.info({ schedules: changes.map((c) => `${c.task}:${c.action}${c.everyMs ? `@${c.everyMs}ms` : ''}`), reconcile }, 'schedules synced');
+        const reconcile = await syncReconcileSchedule({
+          connection,
+          keys: rt.keys,
+          everyMs: config.execution.kraken.reconcileIntervalMs,
+        });
+        logger.info(
+          { schedules: changes.map((c) => `${c.task}:${c.action}${c.everyMs ? `@${c.everyMs}ms` : ''}`), reconcile },
+          'schedules synced',
+        );
       } finally {
         connection.disconnect();
       }
@@ -84,7 +105,14 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
       severity: 'info',
       code: 'process.started',
       message: `triplegain ${options.role} process started`,
-      details: { pid: process.pid, role: options.role, mode: config.app.mode, marketData: config.marketData.source, embeddedRedis: Boolean(rt.embeddedRedis), database: rt.database?.driver ?? null },
+      details: {
+        pid: process.pid,
+        role: options.role,
+        mode: config.app.mode,
+        marketData: config.marketData.source,
+        embeddedRedis: Boolean(rt.embeddedRedis),
+        database: rt.database?.driver ?? null,
+      },
     });
     logger.info({ role: options.role, symbols: config.symbols.pairs }, 'triplegain started; stop with Ctrl-C');
 

@@ -28,7 +28,11 @@ const PAGE_MARGIN_MS = 2_000;
 export async function startDashboardRole(rt: Runtime): Promise<{ stop(): Promise<void> }> {
   const { config, logger } = rt;
   // Before anything is opened: a refused token must cost nothing.
-  checkTokensForHost({ host: dashboardHost(config.dashboard), controlToken: config.control.token, metricsToken: config.metrics.token });
+  checkTokensForHost({
+    host: dashboardHost(config.dashboard),
+    controlToken: config.control.token,
+    metricsToken: config.metrics.token,
+  });
   const stops: (() => Promise<void> | void)[] = [];
   // Last opened, first closed.
   const stop = async () => {
@@ -49,11 +53,43 @@ export async function startDashboardRole(rt: Runtime): Promise<{ stop(): Promise
     // Refused bearer tokens (control API, /metrics), logged like failed logins: by address, a line a minute.
     const refusedTokens = failedLoginLog({ logger });
     stops.push(() => refusedTokens.close());
-    const metrics = createMetricsRouter({ config, redis: rt.redis, connection, keys: rt.keys, control, db: database.db, logger, onAuthFailure: refusedTokens.record });
+    const metrics = createMetricsRouter({
+      config,
+      redis: rt.redis,
+      connection,
+      keys: rt.keys,
+      control,
+      db: database.db,
+      logger,
+      onAuthFailure: refusedTokens.record,
+    });
     stops.push(() => metrics.close());
-    const router = createControlRouter({ control, token: config.control.token, status: () => statusReader.read(), logger, trades: trades.desk, onAuthFailure: refusedTokens.record });
-    const page = statusPageRouter({ user: config.dashboard.user, control, status: () => statusReader.read(), extras: () => extrasReader.read(), timeoutMs: config.app.connectTimeoutMs + PAGE_MARGIN_MS, logger, trades: trades.desk && { desk: trades.desk, pairs: config.symbols.pairs } });
-    const dashboard = await startDashboard({ config: config.dashboard, connection, keys: rt.keys, logger, routes: [{ path: '/control', router }], pages: [{ path: '/', router: page }], metrics: metrics.router });
+    const router = createControlRouter({
+      control,
+      token: config.control.token,
+      status: () => statusReader.read(),
+      logger,
+      trades: trades.desk,
+      onAuthFailure: refusedTokens.record,
+    });
+    const page = statusPageRouter({
+      user: config.dashboard.user,
+      control,
+      status: () => statusReader.read(),
+      extras: () => extrasReader.read(),
+      timeoutMs: config.app.connectTimeoutMs + PAGE_MARGIN_MS,
+      logger,
+      trades: trades.desk && { desk: trades.desk, pairs: config.symbols.pairs },
+    });
+    const dashboard = await startDashboard({
+      config: config.dashboard,
+      connection,
+      keys: rt.keys,
+      logger,
+      routes: [{ path: '/control', router }],
+      pages: [{ path: '/', router: page }],
+      metrics: metrics.router,
+    });
     stops.push(() => dashboard.close());
     return { stop };
   } catch (err) {

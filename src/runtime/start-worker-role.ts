@@ -61,7 +61,14 @@ export interface WorkerRoleOptions {
 export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = {}): Promise<WorkerRole> {
   const { config, logger } = rt;
   const db = rt.database!.db;
-  const degradation = new DegradationMonitor({ redis: rt.redis, keys: rt.keys, bus: rt.bus, config: config.degradation, clock: rt.clock, logger });
+  const degradation = new DegradationMonitor({
+    redis: rt.redis,
+    keys: rt.keys,
+    bus: rt.bus,
+    config: config.degradation,
+    clock: rt.clock,
+    logger,
+  });
   const built = await buildTaskDeps(rt, degradation, options.overrides);
   const stops: (() => Promise<void>)[] = [() => built.close()];
   try {
@@ -70,18 +77,50 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
     if (alerts.enabled) {
       // Before anything that raises: the dispatcher's groups start from new messages.
       await startAlertDispatcher({ bus: rt.bus, alerts });
-      const delivery = startAlertDelivery({ connection: built.deps.connection, redis: rt.redis, keys: rt.keys, config: config.alerts, logger });
+      const delivery = startAlertDelivery({
+        connection: built.deps.connection,
+        redis: rt.redis,
+        keys: rt.keys,
+        config: config.alerts,
+        logger,
+      });
       stops.push(() => delivery.close());
     }
-    const control = new ControlPlane({ redis: rt.redis, keys: rt.keys, connection: built.deps.connection, bus: rt.bus, logger });
+    const control = new ControlPlane({
+      redis: rt.redis,
+      keys: rt.keys,
+      connection: built.deps.connection,
+      bus: rt.bus,
+      logger,
+    });
     const recovered = await control.recover(db);
-    const controlWatch = startControlWatch({ control, redis: rt.redis, db, keys: rt.keys, connection: built.deps.connection, logger });
+    const controlWatch = startControlWatch({
+      control,
+      redis: rt.redis,
+      db,
+      keys: rt.keys,
+      connection: built.deps.connection,
+      logger,
+    });
     stops.push(() => controlWatch.stop());
     const level = await recoverDegradation({ redis: rt.redis, keys: rt.keys, db, nowMs: Date.now() });
-    logger.info({ state: recovered.state, stateFrom: recovered.source, degradation: level.level, degradationFrom: level.source }, 'trading state and degradation level');
+    logger.info(
+      { state: recovered.state, stateFrom: recovered.source, degradation: level.level, degradationFrom: level.source },
+      'trading state and degradation level',
+    );
 
     const exchange = openExchange(rt, built.deps.clock, built.deps.instruments);
-    const protection = { config, db, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments, alerts };
+    const protection = {
+      config,
+      db,
+      redis: rt.redis,
+      keys: rt.keys,
+      clock: built.deps.clock,
+      logger,
+      exchange,
+      instruments: built.deps.instruments,
+      alerts,
+    };
     const { deadManSwitchSec, deadManSwitchLeaseMs } = config.execution.kraken;
     if (exchange instanceof KrakenExchange && deadManSwitchSec > 0) {
       const deadMan = startDeadManSwitch({
@@ -111,15 +150,61 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
     });
     const riskJobs = new Queue('risk', { connection: built.deps.connection, prefix: rt.keys.queuePrefix });
     stops.push(() => riskJobs.close());
-    await startCoordinator({ config, db, bus: rt.bus, clock: rt.clock, logger, gateway: built.deps.gateway, control, degradation, portfolio, riskQueue: riskJobs });
-    await startPositionsService({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments, alerts });
-    await startHaltActions({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments, alerts });
-    await startBreakerActions({ config, db, bus: rt.bus, redis: rt.redis, keys: rt.keys, clock: built.deps.clock, logger, exchange, instruments: built.deps.instruments, alerts });
+    await startCoordinator({
+      config,
+      db,
+      bus: rt.bus,
+      clock: rt.clock,
+      logger,
+      gateway: built.deps.gateway,
+      control,
+      degradation,
+      portfolio,
+      riskQueue: riskJobs,
+    });
+    await startPositionsService({
+      config,
+      db,
+      bus: rt.bus,
+      redis: rt.redis,
+      keys: rt.keys,
+      clock: built.deps.clock,
+      logger,
+      exchange,
+      instruments: built.deps.instruments,
+      alerts,
+    });
+    await startHaltActions({
+      config,
+      db,
+      bus: rt.bus,
+      redis: rt.redis,
+      keys: rt.keys,
+      clock: built.deps.clock,
+      logger,
+      exchange,
+      instruments: built.deps.instruments,
+      alerts,
+    });
+    await startBreakerActions({
+      config,
+      db,
+      bus: rt.bus,
+      redis: rt.redis,
+      keys: rt.keys,
+      clock: built.deps.clock,
+      logger,
+      exchange,
+      instruments: built.deps.instruments,
+      alerts,
+    });
     // Runs once the task workers have stopped (stops run in reverse): a planned stop leaves no
     // fill recorded and not yet in its position (the next bar would have taken it in). Takes
     // nothing in twice, whoever else does it at the same moment.
     stops.push(async () => {
-      await takeInFills(protection).catch((err: unknown) => logger.warn({ err: describeError(err) }, 'fills not taken in at stop: the next start takes them in'));
+      await takeInFills(protection).catch((err: unknown) =>
+        logger.warn({ err: describeError(err) }, 'fills not taken in at stop: the next start takes them in'),
+      );
     });
     const workers = await startTaskWorkers(built.deps, {
       queues: options.queues,
@@ -129,7 +214,8 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
       onOutcome: (outcome) => {
         if (outcome.ok) void degradation.recordSuccess(`task:${outcome.queue}`);
         // Too little history is not a fault: the next run, with more candles, succeeds.
-        else if (!(outcome.error instanceof InsufficientDataError)) void degradation.recordFailure(`task:${outcome.queue}`, outcome.error);
+        else if (!(outcome.error instanceof InsufficientDataError))
+          void degradation.recordFailure(`task:${outcome.queue}`, outcome.error);
       },
     });
     stops.push(() => workers.close(config.app.shutdownDeadlineMs));
@@ -152,13 +238,31 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
 function openExchange(rt: Runtime, clock: Clock, instruments: InstrumentBook): ExchangePort {
   const { config, logger } = rt;
   if (config.execution.exchange === 'paper') {
-    return new PaperExchange({ db: rt.database!.db, config: { ...config.execution.paper, cashAsset: config.symbols.cashAsset }, clock, instruments });
+    return new PaperExchange({
+      db: rt.database!.db,
+      config: { ...config.execution.paper, cashAsset: config.symbols.cashAsset },
+      clock,
+      instruments,
+    });
   }
   const kraken = config.execution.kraken;
   if (!kraken.apiKey || !kraken.apiSecret) {
-    throw new TriplegainError('CONFIG_INVALID', 'execution.exchange is kraken but KRAKEN_API_KEY / KRAKEN_API_SECRET are not set');
+    throw new TriplegainError(
+      'CONFIG_INVALID',
+      'execution.exchange is kraken but KRAKEN_API_KEY / KRAKEN_API_SECRET are not set',
+    );
   }
-  const publicLimiter = new KrakenRateLimiter({ redis: rt.redis, key: rt.keys.rateLimit('kraken:public'), ...config.marketData.kraken.publicRateLimit });
+  const publicLimiter = new KrakenRateLimiter({
+    redis: rt.redis,
+    key: rt.keys.rateLimit('kraken:public'),
+    ...config.marketData.kraken.publicRateLimit,
+  });
   const client = new KrakenPrivateClient({ config: kraken, redis: rt.redis, keys: rt.keys, publicLimiter, logger });
-  return new KrakenExchange({ client, clock, logger, margin: config.execution.margin, openOrdersPerPair: KRAKEN_OPEN_ORDERS_PER_PAIR[kraken.tier] });
+  return new KrakenExchange({
+    client,
+    clock,
+    logger,
+    margin: config.execution.margin,
+    openOrdersPerPair: KRAKEN_OPEN_ORDERS_PER_PAIR[kraken.tier],
+  });
 }

@@ -19,6 +19,12 @@ export function numberOption(refine: (n: z.ZodNumber) => z.ZodNumber) {
 export function parseCommandOptions<S extends z.ZodType>(schema: S, raw: Record<string, unknown>): z.infer<S> {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const flag = (key: PropertyKey | undefined) => `--${String(key ?? '?').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  throw new TriplegainError('CONFIG_INVALID', parsed.error.issues.map((i) => `${flag(i.path[0])} ${JSON.stringify(raw[String(i.path[0])])}: ${i.message}`).join('; '));
+  const flag = (key: PropertyKey | undefined) =>
+    `--${String(key ?? '?').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  throw new TriplegainError(
+    'CONFIG_INVALID',
+    parsed.error.issues
+      .map((i) => `${flag(i.path[0])} ${JSON.stringify(raw[String(i.path[0])])}: ${i.message}`)
+      .join('; '),
+  );
 }

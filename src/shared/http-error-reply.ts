@@ -13,7 +13,8 @@ export interface HttpErrorReply {
  */
 export function httpErrorReply(err: unknown): HttpErrorReply {
   const fields = typeof err === 'object' && err !== null ? (err as Record<string, unknown>) : {};
-  const status = typeof fields.status === 'number' ? fields.status : typeof fields.statusCode === 'number' ? fields.statusCode : 500;
+  const status =
+    typeof fields.status === 'number' ? fields.status : typeof fields.statusCode === 'number' ? fields.statusCode : 500;
   if (status < 400 || status >= 500) return { status: 500, error: 'internal error' };
   switch (fields.type) {
     case 'entity.parse.failed':
@@ -21,7 +22,10 @@ export function httpErrorReply(err: unknown): HttpErrorReply {
     case 'entity.too.large':
       return { status: 413, error: `the body is too large (at most ${String(fields.limit)} bytes)` };
     case 'encoding.unsupported':
-      return { status: 415, error: `unsupported Content-Encoding "${String(fields.encoding)}": send the body uncompressed, or as gzip, deflate or br` };
+      return {
+        status: 415,
+        error: `unsupported Content-Encoding "${String(fields.encoding)}": send the body uncompressed, or as gzip, deflate or br`,
+      };
     case 'charset.unsupported':
       return { status: 415, error: `unsupported charset "${String(fields.charset)}": send UTF-8` };
     case 'request.aborted':
@@ -30,7 +34,8 @@ export function httpErrorReply(err: unknown): HttpErrorReply {
       break;
   }
   // zlib's and brotli's errors, passed on by the body parser as 400, carry an errno.
-  if (typeof fields.errno === 'number') return { status: 400, error: 'the body could not be decompressed: it does not match its Content-Encoding' };
+  if (typeof fields.errno === 'number')
+    return { status: 400, error: 'the body could not be decompressed: it does not match its Content-Encoding' };
   if (fields.expose === true && err instanceof Error) return { status, error: err.message };
   return { status, error: 'the request could not be read' };
 }

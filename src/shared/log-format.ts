@@ -12,6 +12,7 @@ export const LOG_FORMATS: readonly LogFormat[] = ['pretty', 'json'];
 export function logFormatFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): LogFormat {
   const named = env.LOG_FORMAT;
   if (named === undefined || named === '') return stream.isTTY ? 'pretty' : 'json';
-  if (!(LOG_FORMATS as readonly string[]).includes(named)) throw new Error(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got "${named}"`);
+  if (!(LOG_FORMATS as readonly string[]).includes(named))
+    throw new Error(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got "${named}"`);
   return named as LogFormat;
 }

@@ -16,7 +16,9 @@ export type { Logger };
  * On a terminal, lines are written above a progress bar it shows, never into it. Pretty lines are
  * rendered by pino-pretty's formatter in this thread (no worker thread), loaded only when used.
  */
-export function createLogger(options: { level?: string; name?: string; stderr?: boolean; format?: LogFormat } = {}): Logger {
+export function createLogger(
+  options: { level?: string; name?: string; stderr?: boolean; format?: LogFormat } = {},
+): Logger {
   const stream = options.stderr ? process.stderr : process.stdout;
   const format = options.format ?? logFormatFor(stream);
   return pino(
@@ -24,14 +26,28 @@ export function createLogger(options: { level?: string; name?: string; stderr?: 
       name: options.name ?? 'triplegain',
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
       redact: {
-        paths: ['*.apiKey', '*.password', '*.token', '*.secret', '*.authorization', 'apiKey', 'password', 'token', 'secret'],
+        paths: [
+          '*.apiKey',
+          '*.password',
+          '*.token',
+          '*.secret',
+          '*.authorization',
+          'apiKey',
+          'password',
+          'token',
+          'secret',
+        ],
         censor: '***',
       },
       hooks: {
         streamWrite: (line) => redactSecrets(line),
       },
     },
-    format === 'pretty' ? prettyDestination(stream) : stream.isTTY ? aboveStatusLine(stream) : pino.destination(options.stderr ? 2 : 1),
+    format === 'pretty'
+      ? prettyDestination(stream)
+      : stream.isTTY
+        ? aboveStatusLine(stream)
+        : pino.destination(options.stderr ? 2 : 1),
   );
 }
 
@@ -44,7 +60,13 @@ function aboveStatusLine(stream: NodeJS.WriteStream): DestinationStream {
 function prettyDestination(stream: NodeJS.WriteStream): DestinationStream {
   const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
   // No error-like keys: an `err` stays on the event's line instead of a block beneath it.
-  const pretty = prettyFactory({ colorize: stream.isTTY === true, singleLine: true, errorLikeObjectKeys: [], ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' });
+  const pretty = prettyFactory({
+    colorize: stream.isTTY === true,
+    singleLine: true,
+    errorLikeObjectKeys: [],
+    ignore: 'pid,hostname',
+    translateTime: 'SYS:HH:MM:ss.l',
+  });
   return { write: (line: string) => writeAbove(stream, pretty(line)) };
 }
 

@@ -20,7 +20,10 @@ export interface SaveTradingSignalInput {
  * repeated decision on the same bar) changes nothing and hands back the stored row, so the
  * first decision on a bar is the one that counts.
  */
-export async function saveTradingSignal(db: Db, input: SaveTradingSignalInput): Promise<{ inserted: boolean; row: TradingSignalRow }> {
+export async function saveTradingSignal(
+  db: Db,
+  input: SaveTradingSignalInput,
+): Promise<{ inserted: boolean; row: TradingSignalRow }> {
   const d = PanelDecision.parse(input.decision);
   const inserted = await db
     .insert(tradingSignals)

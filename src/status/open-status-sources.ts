@@ -41,8 +41,17 @@ export async function openStatusSources(config: AppConfig): Promise<OpenedStatus
 async function redisUrlOf(config: AppConfig): Promise<string> {
   if (config.redis.url) return config.redis.url;
   // Loaded only without REDIS_URL: the search and its logger (nothing below warn is shown).
-  const [{ resolveRedis }, { createLogger }] = await Promise.all([import('../redis/resolve-redis.ts'), import('../shared/logger.ts')]);
-  return (await resolveRedis({ allowEmbedded: false, dataDir: config.app.dataDir, logger: createLogger({ level: 'warn', stderr: true }) })).url;
+  const [{ resolveRedis }, { createLogger }] = await Promise.all([
+    import('../redis/resolve-redis.ts'),
+    import('../shared/logger.ts'),
+  ]);
+  return (
+    await resolveRedis({
+      allowEmbedded: false,
+      dataDir: config.app.dataDir,
+      logger: createLogger({ level: 'warn', stderr: true }),
+    })
+  ).url;
 }
 
 async function openRedis(config: AppConfig): Promise<{ redis: Redis } | SourceUnavailable> {
@@ -65,7 +74,8 @@ async function openRedis(config: AppConfig): Promise<{ redis: Redis } | SourceUn
 }
 
 /** Why the database part is missing when the database is the embedded PGlite (no `database.url`). */
-export const PGLITE_NOT_SHARED = 'the database is the embedded PGlite of the running process, which only that process may open: set DATABASE_URL (database.url) to PostgreSQL to see positions, orders and P&L here';
+export const PGLITE_NOT_SHARED =
+  'the database is the embedded PGlite of the running process, which only that process may open: set DATABASE_URL (database.url) to PostgreSQL to see positions, orders and P&L here';
 
 /**
  * A small PostgreSQL pool for status reads (`triplegain-status`): a connection and each query
@@ -89,7 +99,9 @@ export async function createStatusPool(url: string, timeoutMs: number): Promise<
   return pool;
 }
 
-async function openPostgres(config: AppConfig): Promise<{ sql: SqlClient; close(): Promise<void> } | SourceUnavailable> {
+async function openPostgres(
+  config: AppConfig,
+): Promise<{ sql: SqlClient; close(): Promise<void> } | SourceUnavailable> {
   const url = config.database.url;
   if (url === '') return { error: PGLITE_NOT_SHARED };
   const timeoutMs = config.app.connectTimeoutMs;

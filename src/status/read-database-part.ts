@@ -7,7 +7,13 @@ import { Dec, toStoredDecimal } from '../positions/position-decimal.ts';
 import { valuePosition } from '../positions/valuation.ts';
 import { DecimalString } from '../shared/decimal-string.ts';
 import type { SqlClient } from './sql-client.ts';
-import type { DatabasePart, DecisionStatus, OpenOrderStatus, PositionStatus, TodayPnlSection } from './status-document.ts';
+import type {
+  DatabasePart,
+  DecisionStatus,
+  OpenOrderStatus,
+  PositionStatus,
+  TodayPnlSection,
+} from './status-document.ts';
 
 /** Decisions shown, newest first. */
 const DECISIONS_SHOWN = 5;
@@ -92,7 +98,8 @@ export interface DatabasePartArgs {
 export async function readDatabasePart(args: DatabasePartArgs): Promise<DatabasePart> {
   const { sql, account } = args;
   const dayStartMs = utcDayStartMs(args.nowMs);
-  const rows = async <T>(schema: z.ZodType<T>, text: string, params: unknown[] = []): Promise<T[]> => (await sql.query(text, params)).rows.map((r) => schema.parse(r));
+  const rows = async <T>(schema: z.ZodType<T>, text: string, params: unknown[] = []): Promise<T[]> =>
+    (await sql.query(text, params)).rows.map((r) => schema.parse(r));
   const snapshot = `SELECT ${ms('at')} AS at_ms, ${dec('equity_usd')} AS equity_usd, ${dec('cash_usd')} AS cash_usd, ${dec('exposure_usd')} AS exposure_usd, ${dec('unrealized_pnl_usd')} AS unrealized_pnl_usd FROM portfolio_snapshots WHERE account = $1`;
 
   const [positionRows, working, [latest], [before], [firstToday], decisions] = await Promise.all([
@@ -122,7 +129,11 @@ export async function readDatabasePart(args: DatabasePartArgs): Promise<Database
   const positions = positionRows.map(toPosition);
   const marks = await Promise.all(
     positions.map(async (p) => {
-      const [bar] = await rows(BarRow, `SELECT ${dec('close')} AS close, ${ms('open_time')} AS open_time_ms FROM candles WHERE symbol = $1 AND timeframe = $2 ORDER BY open_time DESC LIMIT 1`, [p.symbol, args.timeframe]);
+      const [bar] = await rows(
+        BarRow,
+        `SELECT ${dec('close')} AS close, ${ms('open_time')} AS open_time_ms FROM candles WHERE symbol = $1 AND timeframe = $2 ORDER BY open_time DESC LIMIT 1`,
+        [p.symbol, args.timeframe],
+      );
       return bar ?? null;
     }),
   );
@@ -130,13 +141,29 @@ export async function readDatabasePart(args: DatabasePartArgs): Promise<Database
   return {
     available: true,
     account,
-    portfolio: latest ? { valuedAtMs: latest.at_ms, equityUsd: latest.equity_usd, cashUsd: latest.cash_usd, exposureUsd: latest.exposure_usd, unrealizedPnlUsd: latest.unrealized_pnl_usd } : null,
+    portfolio: latest
+      ? {
+          valuedAtMs: latest.at_ms,
+          equityUsd: latest.equity_usd,
+          cashUsd: latest.cash_usd,
+          exposureUsd: latest.exposure_usd,
+          unrealizedPnlUsd: latest.unrealized_pnl_usd,
+        }
+      : null,
     today: todayPnl(latest, before ?? firstToday, dayStartMs),
     positions: positions.map((p, i) => positionStatus(positionRows[i]!.id, p, marks[i] ?? null, working)),
     // Oldest first, as people read a list of orders.
     openOrders: working.map(openOrder).reverse(),
     decisions: decisions.map(
-      (d): DecisionStatus => ({ atMs: d.created_at_ms, signalId: d.signal_id, symbol: d.symbol, action: d.action, outcome: d.outcome, proposalId: d.proposal_id, risk: d.risk }),
+      (d): DecisionStatus => ({
+        atMs: d.created_at_ms,
+        signalId: d.signal_id,
+        symbol: d.symbol,
+        action: d.action,
+        outcome: d.outcome,
+        proposalId: d.proposal_id,
+        risk: d.risk,
+      }),
     ),
   };
 }
@@ -158,7 +185,11 @@ function toPosition(row: z.infer<typeof PositionRow>): Position {
 }
 
 /** See `TodayPnlSection`: null unless the latest snapshot is of today. */
-function todayPnl(latest: SnapshotRow | undefined, base: SnapshotRow | undefined, dayStartMs: number): TodayPnlSection | null {
+function todayPnl(
+  latest: SnapshotRow | undefined,
+  base: SnapshotRow | undefined,
+  dayStartMs: number,
+): TodayPnlSection | null {
   if (!latest || !base || latest.at_ms < dayStartMs) return null;
   return {
     dayStartMs,
@@ -169,7 +200,12 @@ function todayPnl(latest: SnapshotRow | undefined, base: SnapshotRow | undefined
   };
 }
 
-function positionStatus(id: number, position: Position, mark: BarRow | null, working: readonly OrderRow[]): PositionStatus {
+function positionStatus(
+  id: number,
+  position: Position,
+  mark: BarRow | null,
+  working: readonly OrderRow[],
+): PositionStatus {
   const valued = mark ? valuePosition(position, mark.close) : null;
   const stops = working.filter((o) => o.symbol === position.symbol && o.purpose === 'stop_loss');
   const resting = stops.find((o) => ON_EXCHANGE.includes(o.status));
@@ -192,7 +228,14 @@ function positionStatus(id: number, position: Position, mark: BarRow | null, wor
       trailingStop: trailing?.stopPrice ?? null,
       takeProfit,
       onExchange: resting !== undefined,
-      order: shown ? { clientOrderId: shown.client_order_id, status: shown.status, triggerPrice: shown.trigger_price, quantity: shown.quantity } : null,
+      order: shown
+        ? {
+            clientOrderId: shown.client_order_id,
+            status: shown.status,
+            triggerPrice: shown.trigger_price,
+            quantity: shown.quantity,
+          }
+        : null,
     },
   };
 }

@@ -12,7 +12,11 @@ import type { QueueHealth } from './status-document.ts';
  * loading BullMQ). `waiting` is what `Queue.getWaitingCount` counts: waiting, paused-waiting
  * and prioritized jobs. Reads only.
  */
-export async function readQueueHealth(redis: Redis, keys: Pick<Keys, 'queuePrefix'>, name: QueueName): Promise<QueueHealth> {
+export async function readQueueHealth(
+  redis: Redis,
+  keys: Pick<Keys, 'queuePrefix'>,
+  name: QueueName,
+): Promise<QueueHealth> {
   const key = (type: string) => new QueueKeys(keys.queuePrefix).toKey(name, type);
   const [wait, pausedWait, prioritized, active, delayed, failed, paused] = await Promise.all([
     redis.llen(key('wait')),

@@ -33,7 +33,12 @@ export async function readRedisPart(deps: { redis: Redis; keys: Keys }): Promise
   ]);
   return {
     available: true,
-    control: controlSection(control, queues.filter((q) => q.paused).map((q) => q.name), inFlight, pending),
+    control: controlSection(
+      control,
+      queues.filter((q) => q.paused).map((q) => q.name),
+      inFlight,
+      pending,
+    ),
     degradation: degradationSection(degradationJson),
     risk: riskSection(riskJson),
     queues,
@@ -41,29 +46,59 @@ export async function readRedisPart(deps: { redis: Redis; keys: Keys }): Promise
   };
 }
 
-function controlSection(hash: Record<string, string>, pausedQueues: string[], submissionsInFlight: string[], protectionPending: string[]): ControlSection {
+function controlSection(
+  hash: Record<string, string>,
+  pausedQueues: string[],
+  submissionsInFlight: string[],
+  protectionPending: string[],
+): ControlSection {
   let record = INITIAL_CONTROL_STATE;
   if (Object.keys(hash).length > 0) {
     const parsed = ControlStateRecord.safeParse(hash);
     // Shown as unreadable, never as RUNNING.
-    if (!parsed.success) throw new TriplegainError('DATA_INVALID', `the control state is unreadable: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+    if (!parsed.success)
+      throw new TriplegainError(
+        'DATA_INVALID',
+        `the control state is unreadable: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+      );
     record = parsed.data;
   }
   const { state, version, resets, changedAtMs, requestedBy, reason, cancelOrders, flatten } = record;
-  return { stored: Object.keys(hash).length > 0, state, version, resets, changedAtMs, requestedBy, reason, cancelOrders, flatten, pausedQueues, submissionsInFlight, protectionPending };
+  return {
+    stored: Object.keys(hash).length > 0,
+    state,
+    version,
+    resets,
+    changedAtMs,
+    requestedBy,
+    reason,
+    cancelOrders,
+    flatten,
+    pausedQueues,
+    submissionsInFlight,
+    protectionPending,
+  };
 }
 
 function degradationSection(json: string | null): RedisPart['degradation'] {
   // No state stored yet: the monitor has seen nothing fail, which is NORMAL.
   const parsed = DegradationState.safeParse(json === null ? undefined : safeJson(json));
   if (!parsed.success) return { level: 'NORMAL', consecutiveFailures: 0, consecutiveSuccesses: 0 };
-  return { level: parsed.data.level, consecutiveFailures: parsed.data.consecutiveFailures, consecutiveSuccesses: parsed.data.consecutiveSuccesses };
+  return {
+    level: parsed.data.level,
+    consecutiveFailures: parsed.data.consecutiveFailures,
+    consecutiveSuccesses: parsed.data.consecutiveSuccesses,
+  };
 }
 
 function riskSection(json: string | null): RedisPart['risk'] {
   if (json === null) return null;
   const parsed = RiskMirror.safeParse(safeJson(json));
-  if (!parsed.success) throw new TriplegainError('DATA_INVALID', `the risk state mirror is unreadable: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  if (!parsed.success)
+    throw new TriplegainError(
+      'DATA_INVALID',
+      `the risk state mirror is unreadable: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+    );
   const r = parsed.data;
   return {
     account: r.account,
@@ -95,6 +130,12 @@ async function readBus(redis: Redis, keys: Keys): Promise<BusTopicLag[]> {
       topic: s.topic,
       length: s.length,
       deadLetters: s.deadLetters,
-      groups: s.groups.map((g) => ({ group: g.name, consumers: g.consumers, pending: g.pending, lag: g.lag, lagExact: g.lagExact })),
+      groups: s.groups.map((g) => ({
+        group: g.name,
+        consumers: g.consumers,
+        pending: g.pending,
+        lag: g.lag,
+        lagExact: g.lagExact,
+      })),
     }));
 }

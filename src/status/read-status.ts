@@ -36,12 +36,29 @@ export interface StatusSources {
  */
 export async function readStatus(sources: StatusSources): Promise<StatusDocument> {
   const [redis, database] = await Promise.all([
-    'error' in sources.redis ? unavailable(sources.redis.error) : settle(readRedisPart(sources.redis), sources.timeoutMs, 'Redis'),
+    'error' in sources.redis
+      ? unavailable(sources.redis.error)
+      : settle(readRedisPart(sources.redis), sources.timeoutMs, 'Redis'),
     'error' in sources.database
       ? unavailable(sources.database.error)
-      : settle(readDatabasePart({ sql: sources.database.sql, account: sources.account, timeframe: sources.timeframe, nowMs: sources.nowMs }), sources.timeoutMs, 'the database'),
+      : settle(
+          readDatabasePart({
+            sql: sources.database.sql,
+            account: sources.account,
+            timeframe: sources.timeframe,
+            nowMs: sources.nowMs,
+          }),
+          sources.timeoutMs,
+          'the database',
+        ),
   ]);
-  return StatusDocument.parse({ schemaVersion: 1, generatedAtMs: sources.nowMs, complete: redis.available && database.available, redis, database });
+  return StatusDocument.parse({
+    schemaVersion: 1,
+    generatedAtMs: sources.nowMs,
+    complete: redis.available && database.available,
+    redis,
+    database,
+  });
 }
 
 function unavailable(error: string): UnavailablePart {
@@ -55,7 +72,12 @@ async function settle<T>(read: Promise<T>, timeoutMs: number, what: string): Pro
     timer = setTimeout(() => resolve(unavailable(`${what} did not answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    return await Promise.race([read.catch((err: unknown) => unavailable(`reading ${what} failed: ${err instanceof Error ? err.message : describeError(err)}`)), overrun]);
+    return await Promise.race([
+      read.catch((err: unknown) =>
+        unavailable(`reading ${what} failed: ${err instanceof Error ? err.message : describeError(err)}`),
+      ),
+      overrun,
+    ]);
   } finally {
     clearTimeout(timer);
   }

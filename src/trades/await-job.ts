@@ -1,7 +1,10 @@
 import type { Queue } from 'bullmq';
 
 /** How a job stood when the wait for it ended. */
-export type AwaitedJob = { state: 'completed'; returnvalue: unknown } | { state: 'failed'; failedReason: string } | { state: 'waiting'; jobState: string };
+export type AwaitedJob =
+  | { state: 'completed'; returnvalue: unknown }
+  | { state: 'failed'; failedReason: string }
+  | { state: 'waiting'; jobState: string };
 
 /** Between two looks at a job: short, as an operator waits at a terminal. */
 const POLL_MS = 100;

@@ -24,9 +24,19 @@ export interface FollowedProposal {
  * risk job, reads the stored decision, and for an approval waits for the execution job and
  * reads the order it recorded. Reads only; answers with where the request stands.
  */
-export async function followProposal(deps: { db: Db; riskQueue: Queue; executionQueue: Queue }, f: FollowedProposal): Promise<TradeOutcome> {
+export async function followProposal(
+  deps: { db: Db; riskQueue: Queue; executionQueue: Queue },
+  f: FollowedProposal,
+): Promise<TradeOutcome> {
   const riskJobId = riskJobIdOf(f.proposal.proposalId);
-  const base = { action: f.action, requestedBy: f.requestedBy, requestId: f.requestId, symbol: f.proposal.symbol, proposalId: f.proposal.proposalId, cancel: null };
+  const base = {
+    action: f.action,
+    requestedBy: f.requestedBy,
+    requestId: f.requestId,
+    symbol: f.proposal.symbol,
+    proposalId: f.proposal.proposalId,
+    cancel: null,
+  };
   const what = `${f.action === 'open' ? 'buy' : `close (${f.proposal.exitPct ?? 100} %)`} ${f.proposal.symbol}`;
 
   const decided = await awaitJob(deps.riskQueue, riskJobId, f.deadlineMs);
@@ -42,7 +52,16 @@ export async function followProposal(deps: { db: Db; riskQueue: Queue; execution
       waitingFor: { step: 'risk', jobId: riskJobId, jobState: decided.jobState },
     };
   }
-  if (decided.state === 'failed') return { ...base, status: 'failed', summary: `${what}: the risk job failed: ${decided.failedReason}`, proposal: f.proposal, risk: null, order: null, waitingFor: null };
+  if (decided.state === 'failed')
+    return {
+      ...base,
+      status: 'failed',
+      summary: `${what}: the risk job failed: ${decided.failedReason}`,
+      proposal: f.proposal,
+      risk: null,
+      order: null,
+      waitingFor: null,
+    };
 
   const result = EvaluateRiskResult.parse(decided.returnvalue);
   const [row] = await deps.db.select().from(riskDecisions).where(eq(riskDecisions.proposalId, f.proposal.proposalId));
@@ -51,16 +70,35 @@ export async function followProposal(deps: { db: Db; riskQueue: Queue; execution
   const risk = row ? toTradeRisk(row) : unstoredDenial(result);
   const withRisk = { ...base, proposal, risk };
   if (result.decision === 'denied' || !result.executionJobId) {
-    return { ...withRisk, status: 'denied', summary: `${what} denied by risk: ${risk.reasons.map((r) => `${r.rule}: ${r.message}`).join('; ')}`, order: null, waitingFor: null };
+    return {
+      ...withRisk,
+      status: 'denied',
+      summary: `${what} denied by risk: ${risk.reasons.map((r) => `${r.rule}: ${r.message}`).join('; ')}`,
+      order: null,
+      waitingFor: null,
+    };
   }
 
   const approved = `${what} approved for ${risk.quantity ?? '?'} (notional ${risk.notionalUsd ?? '?'} USD)`;
   const executed = await awaitJob(deps.executionQueue, result.executionJobId, f.deadlineMs);
   if (executed.state === 'waiting') {
     const paused = (await deps.executionQueue.isPaused()) ? ', the execution queue is paused' : '';
-    return { ...withRisk, status: 'pending', summary: `${approved}; the order was not sent within the wait (job ${executed.jobState}${paused})`, order: null, waitingFor: { step: 'execution', jobId: result.executionJobId, jobState: executed.jobState } };
+    return {
+      ...withRisk,
+      status: 'pending',
+      summary: `${approved}; the order was not sent within the wait (job ${executed.jobState}${paused})`,
+      order: null,
+      waitingFor: { step: 'execution', jobId: result.executionJobId, jobState: executed.jobState },
+    };
   }
-  if (executed.state === 'failed') return { ...withRisk, status: 'failed', summary: `${approved}; execution failed: ${executed.failedReason}`, order: null, waitingFor: null };
+  if (executed.state === 'failed')
+    return {
+      ...withRisk,
+      status: 'failed',
+      summary: `${approved}; execution failed: ${executed.failedReason}`,
+      order: null,
+      waitingFor: null,
+    };
 
   const submitted = SubmitOrderResult.parse(executed.returnvalue);
   const orderRow = await loadOrder(deps.db, submitted.clientOrderId);
@@ -72,11 +110,29 @@ export async function followProposal(deps: { db: Db; riskQueue: Queue; execution
     case 'submitted':
     case 'already':
     case 'unknown':
-      return { ...withRisk, status: 'placed', summary: `${approved}; ${orderText}${submitted.status === 'unknown' ? ': the exchange did not answer, reconciliation finds it by its client id' : ''}`, order, waitingFor: null };
+      return {
+        ...withRisk,
+        status: 'placed',
+        summary: `${approved}; ${orderText}${submitted.status === 'unknown' ? ': the exchange did not answer, reconciliation finds it by its client id' : ''}`,
+        order,
+        waitingFor: null,
+      };
     case 'rejected':
-      return { ...withRisk, status: 'rejected', summary: `${approved}; the exchange rejected it: ${orderText}`, order, waitingFor: null };
+      return {
+        ...withRisk,
+        status: 'rejected',
+        summary: `${approved}; the exchange rejected it: ${orderText}`,
+        order,
+        waitingFor: null,
+      };
     case 'refused':
-      return { ...withRisk, status: 'refused', summary: `${approved}; not sent: ${orderText}`, order, waitingFor: null };
+      return {
+        ...withRisk,
+        status: 'refused',
+        summary: `${approved}; not sent: ${orderText}`,
+        order,
+        waitingFor: null,
+      };
   }
 }
 
@@ -99,7 +155,15 @@ function unstoredDenial(result: EvaluateRiskResult): TradeRisk {
     decisionId: result.decisionId,
     notionalUsd: null,
     quantity: null,
-    reasons: result.decision === 'denied' ? [{ rule: 'risk_state', message: 'the risk state could not be read: denied rather than guessed (see the worker log)' }] : [],
+    reasons:
+      result.decision === 'denied'
+        ? [
+            {
+              rule: 'risk_state',
+              message: 'the risk state could not be read: denied rather than guessed (see the worker log)',
+            },
+          ]
+        : [],
     adjustments: [],
   };
 }

@@ -27,7 +27,18 @@ export function openTradeDesk(rt: Runtime, connection: Redis, db: (() => Promise
   const executionQueue = new Queue('execution', { connection, prefix: rt.keys.queuePrefix });
   const instruments = shippedBookOf(rt.config);
   const desk = async (database: () => Promise<Db>) =>
-    new TradeDesk({ config: rt.config, db: await database(), bus: rt.bus, redis: rt.redis, keys: rt.keys, riskQueue, executionQueue, instruments, clock: systemClock, logger: rt.logger });
+    new TradeDesk({
+      config: rt.config,
+      db: await database(),
+      bus: rt.bus,
+      redis: rt.redis,
+      keys: rt.keys,
+      riskQueue,
+      executionQueue,
+      instruments,
+      clock: systemClock,
+      logger: rt.logger,
+    });
   return {
     desk: db && {
       open: async (input, by) => (await desk(db)).open(input, by),

@@ -9,7 +9,10 @@ import { OrderProposal } from '../risk/order-proposal.ts';
  * The ids of one operator request: the proposal and its chain are named by the action and the
  * request id (one id sent with `open` and then `close` names two trades, not one).
  */
-export function operatorIdsOf(action: 'open' | 'close', requestId: string): { proposalId: string; signalId: string; correlationId: string } {
+export function operatorIdsOf(
+  action: 'open' | 'close',
+  requestId: string,
+): { proposalId: string; signalId: string; correlationId: string } {
   const proposalId = `op-${action}-${requestId}`;
   // No signal led to it: the request stands in its place, so that every id of the chain is the operator's.
   return { proposalId, signalId: proposalId, correlationId: `operator.${action}.${requestId}` };
@@ -42,10 +45,13 @@ export interface OpenProposalInput {
 export function buildOpenProposal(input: OpenProposalInput): OrderProposal {
   const price = new Decimal(input.marketPrice);
   const stop = input.stopPct === undefined ? null : price.times(new Decimal(100).minus(input.stopPct)).div(100);
-  const target = input.takeProfitPct === undefined ? null : price.times(new Decimal(100).plus(input.takeProfitPct)).div(100);
+  const target =
+    input.takeProfitPct === undefined ? null : price.times(new Decimal(100).plus(input.takeProfitPct)).div(100);
   const onGrid = (value: Decimal | null, place: (i: Instrument, v: string) => string): string | null => {
     if (value === null) return null;
-    return input.instrument ? place(input.instrument, value.toFixed()) : value.toDecimalPlaces(8, Decimal.ROUND_HALF_UP).toFixed();
+    return input.instrument
+      ? place(input.instrument, value.toFixed())
+      : value.toDecimalPlaces(8, Decimal.ROUND_HALF_UP).toFixed();
   };
   return OrderProposal.parse({
     ...operatorIdsOf('open', input.requestId),

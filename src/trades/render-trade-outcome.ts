@@ -9,21 +9,34 @@ export function renderTradeOutcome(o: TradeOutcome): string {
   const lines = [`${o.status.toUpperCase()}: ${o.summary}`];
   const p = o.proposal;
   if (p) {
-    const size = p.notionalUsd !== undefined ? `${p.notionalUsd} USD` : p.exitPct !== undefined ? `${p.exitPct} % of the position` : `${p.sizePct} % of equity`;
-    lines.push(`proposal  ${p.proposalId} (source ${p.source ?? 'coordinator'}, by ${p.requestedBy ?? o.requestedBy}): ${p.side} ${p.intent} ${p.symbol} ${size} at ${p.entryPrice}, stop loss ${p.stopLoss ?? 'none'}, take profit ${p.takeProfit ?? 'none'}`);
+    const size =
+      p.notionalUsd !== undefined
+        ? `${p.notionalUsd} USD`
+        : p.exitPct !== undefined
+          ? `${p.exitPct} % of the position`
+          : `${p.sizePct} % of equity`;
+    lines.push(
+      `proposal  ${p.proposalId} (source ${p.source ?? 'coordinator'}, by ${p.requestedBy ?? o.requestedBy}): ${p.side} ${p.intent} ${p.symbol} ${size} at ${p.entryPrice}, stop loss ${p.stopLoss ?? 'none'}, take profit ${p.takeProfit ?? 'none'}`,
+    );
   }
   const r = o.risk;
   if (r) {
-    lines.push(`risk      ${r.decision} (${r.decisionId})${r.decision === 'approved' ? `: quantity ${r.quantity ?? '?'}, notional ${r.notionalUsd ?? '?'} USD` : ''}`);
+    lines.push(
+      `risk      ${r.decision} (${r.decisionId})${r.decision === 'approved' ? `: quantity ${r.quantity ?? '?'}, notional ${r.notionalUsd ?? '?'} USD` : ''}`,
+    );
     for (const reason of r.reasons) lines.push(`          - ${reason.rule}: ${reason.message}`);
-    for (const a of r.adjustments) lines.push(`          capped by ${a.rule}: ${a.fromNotionalUsd} → ${a.toNotionalUsd} USD (${a.message})`);
+    for (const a of r.adjustments)
+      lines.push(`          capped by ${a.rule}: ${a.fromNotionalUsd} → ${a.toNotionalUsd} USD (${a.message})`);
   }
   const order = o.order;
   if (order) {
-    lines.push(`order     ${order.clientOrderId} ${order.status}: ${order.side} ${order.type} ${order.quantity}${order.reduceOnly ? ' reduce-only' : ''}, exchange id ${order.exchangeOrderId ?? 'none'}, filled ${order.filledQuantity}${order.avgFillPrice ? ` at ${order.avgFillPrice}` : ''}`);
+    lines.push(
+      `order     ${order.clientOrderId} ${order.status}: ${order.side} ${order.type} ${order.quantity}${order.reduceOnly ? ' reduce-only' : ''}, exchange id ${order.exchangeOrderId ?? 'none'}, filled ${order.filledQuantity}${order.avgFillPrice ? ` at ${order.avgFillPrice}` : ''}`,
+    );
   }
   const c = o.cancel;
-  if (c?.clientOrderId) lines.push(`order     ${c.clientOrderId} ${c.orderStatus ?? ''} (exchange id ${c.exchangeOrderId ?? 'none'})`);
+  if (c?.clientOrderId)
+    lines.push(`order     ${c.clientOrderId} ${c.orderStatus ?? ''} (exchange id ${c.exchangeOrderId ?? 'none'})`);
   if (o.waitingFor) lines.push(`waiting   ${o.waitingFor.step} job ${o.waitingFor.jobId} (${o.waitingFor.jobState})`);
   if (o.proposalId) lines.push(`explain   triplegain explain ${o.proposalId}`);
   return `${lines.join('\n')}\n`;

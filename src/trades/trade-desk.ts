@@ -73,7 +73,12 @@ export class TradeDesk {
     const symbol = this.tradedPair(request.pair);
     await this.refuseWhileHalted('open', 'no position is opened until `triplegain reset`, then `resume`');
     const marketPrice = await latestClose(this.deps.db, symbol, this.deps.config.marketData.timeframe);
-    if (marketPrice === null) throw new TriplegainError('NOT_FOUND', `no stored price for ${symbol} yet: a trade is sized at the latest closed bar, and market data has stored none`, { symbol });
+    if (marketPrice === null)
+      throw new TriplegainError(
+        'NOT_FOUND',
+        `no stored price for ${symbol} yet: a trade is sized at the latest closed bar, and market data has stored none`,
+        { symbol },
+      );
     const requestId = request.requestId ?? randomUUID();
     const proposal = buildOpenProposal({
       requestId,
@@ -93,7 +98,10 @@ export class TradeDesk {
   /** `trade close`: an exit of a share of one open position, sized by the risk engine from what is held. */
   async close(input: unknown, requestedBy: string): Promise<TradeOutcome> {
     const request = parseTradeRequest(CloseTradeRequest, input, this.labels);
-    await this.refuseWhileHalted('close', 'nothing is sent but a halt\'s own close-out: `triplegain halt --flatten` closes every position');
+    await this.refuseWhileHalted(
+      'close',
+      "nothing is sent but a halt's own close-out: `triplegain halt --flatten` closes every position",
+    );
     const position = await this.openPosition(request);
     const requestId = request.requestId ?? randomUUID();
     const proposal = buildCloseProposal({
@@ -110,53 +118,133 @@ export class TradeDesk {
   /** `trade cancel`: one working order canceled by the execution task (`cancelWorkingOrder`). */
   async cancel(input: unknown, requestedBy: string): Promise<TradeOutcome> {
     const request = parseTradeRequest(CancelTradeRequest, input, this.labels);
-    await this.refuseWhileHalted('cancel', 'the execution queue is paused: `triplegain halt --cancel-orders` cancels every open order');
+    await this.refuseWhileHalted(
+      'cancel',
+      'the execution queue is paused: `triplegain halt --cancel-orders` cancels every open order',
+    );
     const account = this.deps.config.execution.exchange;
     const order = await findNamedOrder({ db: this.deps.db, exchange: { name: account } }, request.order);
-    if (!order) throw new TriplegainError('NOT_FOUND', `no order on ${account} has the client or exchange order id "${request.order}"`, { order: request.order });
+    if (!order)
+      throw new TriplegainError(
+        'NOT_FOUND',
+        `no order on ${account} has the client or exchange order id "${request.order}"`,
+        { order: request.order },
+      );
     const requestId = request.requestId ?? randomUUID();
     const jobId = `cancel.${order.clientOrderId}.${requestId}`;
-    await this.deps.executionQueue.add('cancel', { order: order.clientOrderId, requestedBy }, { jobId, ...jobOptionsOf(executionQueue) });
+    await this.deps.executionQueue.add(
+      'cancel',
+      { order: order.clientOrderId, requestedBy },
+      { jobId, ...jobOptionsOf(executionQueue) },
+    );
     this.deps.logger.info({ clientOrderId: order.clientOrderId, requestedBy, jobId }, 'order cancel requested');
 
-    const base = { action: 'cancel' as const, requestedBy, requestId, symbol: order.symbol, proposalId: null, proposal: null, risk: null, order: null };
-    const done = await awaitJob(this.deps.executionQueue, jobId, Date.now() + (request.waitMs ?? DEFAULT_TRADE_WAIT_MS));
+    const base = {
+      action: 'cancel' as const,
+      requestedBy,
+      requestId,
+      symbol: order.symbol,
+      proposalId: null,
+      proposal: null,
+      risk: null,
+      order: null,
+    };
+    const done = await awaitJob(
+      this.deps.executionQueue,
+      jobId,
+      Date.now() + (request.waitMs ?? DEFAULT_TRADE_WAIT_MS),
+    );
     if (done.state === 'waiting') {
-      return { ...base, status: 'pending', summary: `cancel of ${order.clientOrderId} queued (job ${done.jobState}); its outcome was not known within the wait`, cancel: null, waitingFor: { step: 'cancel', jobId, jobState: done.jobState } };
+      return {
+        ...base,
+        status: 'pending',
+        summary: `cancel of ${order.clientOrderId} queued (job ${done.jobState}); its outcome was not known within the wait`,
+        cancel: null,
+        waitingFor: { step: 'cancel', jobId, jobState: done.jobState },
+      };
     }
-    if (done.state === 'failed') return { ...base, status: 'failed', summary: `cancel of ${order.clientOrderId} failed: ${done.failedReason}`, cancel: null, waitingFor: null };
+    if (done.state === 'failed')
+      return {
+        ...base,
+        status: 'failed',
+        summary: `cancel of ${order.clientOrderId} failed: ${done.failedReason}`,
+        cancel: null,
+        waitingFor: null,
+      };
     const cancel = CancelOrderResult.parse(done.returnvalue);
     const status = cancel.status === 'canceled' ? 'canceled' : cancel.status === 'refused' ? 'refused' : 'not_canceled';
     return { ...base, status, summary: cancel.message, cancel, waitingFor: null };
   }
 
-  private async propose(action: 'open' | 'close', proposal: OrderProposal, requestId: string, requestedBy: string, waitMs: number | undefined): Promise<TradeOutcome> {
+  private async propose(
+    action: 'open' | 'close',
+    proposal: OrderProposal,
+    requestId: string,
+    requestedBy: string,
+    waitMs: number | undefined,
+  ): Promise<TradeOutcome> {
     await addRiskJob(this.deps.riskQueue, proposal);
-    this.deps.logger.info({ proposalId: proposal.proposalId, symbol: proposal.symbol, side: proposal.side, intent: proposal.intent, requestedBy }, 'manual trade proposed');
-    return followProposal(this.deps, { action, proposal, requestId, requestedBy, deadlineMs: Date.now() + (waitMs ?? DEFAULT_TRADE_WAIT_MS) });
+    this.deps.logger.info(
+      {
+        proposalId: proposal.proposalId,
+        symbol: proposal.symbol,
+        side: proposal.side,
+        intent: proposal.intent,
+        requestedBy,
+      },
+      'manual trade proposed',
+    );
+    return followProposal(this.deps, {
+      action,
+      proposal,
+      requestId,
+      requestedBy,
+      deadlineMs: Date.now() + (waitMs ?? DEFAULT_TRADE_WAIT_MS),
+    });
   }
 
   /** `pair` if the cluster trades it (`symbols.pairs`). */
   private tradedPair(pair: string): string {
     const pairs = this.deps.config.symbols.pairs;
-    if (!pairs.includes(pair)) throw new TriplegainError('INPUT_INVALID', `unknown pair "${pair}": this cluster trades ${pairs.join(', ')} (symbols.pairs)`, { pair });
+    if (!pairs.includes(pair))
+      throw new TriplegainError(
+        'INPUT_INVALID',
+        `unknown pair "${pair}": this cluster trades ${pairs.join(', ')} (symbols.pairs)`,
+        { pair },
+      );
     return pair;
   }
 
   /** Refuses while HALTED (and while the state is unknown), before anything is written. */
   private async refuseWhileHalted(action: string, why: string): Promise<void> {
     const state = await this.deps.redis.hget(this.deps.keys.controlState, 'state');
-    if (state === null) throw new TriplegainError('CONTROL_STATE_UNKNOWN', `the trading state is unknown (none in Redis): no ${action} until a worker restores it`);
-    if (state === 'HALTED') throw new TriplegainError('COMMAND_REFUSED', `cannot ${action} while HALTED: ${why}`, { state, action });
+    if (state === null)
+      throw new TriplegainError(
+        'CONTROL_STATE_UNKNOWN',
+        `the trading state is unknown (none in Redis): no ${action} until a worker restores it`,
+      );
+    if (state === 'HALTED')
+      throw new TriplegainError('COMMAND_REFUSED', `cannot ${action} while HALTED: ${why}`, { state, action });
   }
 
   /** The open position a close names, by id or by pair. */
   private async openPosition(request: CloseTradeRequest): Promise<Position> {
     const account = this.deps.config.execution.exchange;
     if (request.positionId !== undefined) {
-      const [row] = await this.deps.db.select().from(positions).where(and(eq(positions.id, request.positionId), eq(positions.account, account)));
-      if (!row) throw new TriplegainError('NOT_FOUND', `no position #${request.positionId} on ${account}`, { positionId: request.positionId });
-      if (row.status !== 'open') throw new TriplegainError('NOT_FOUND', `position #${request.positionId} (${row.symbol}) is ${row.status}: nothing to close`, { positionId: request.positionId });
+      const [row] = await this.deps.db
+        .select()
+        .from(positions)
+        .where(and(eq(positions.id, request.positionId), eq(positions.account, account)));
+      if (!row)
+        throw new TriplegainError('NOT_FOUND', `no position #${request.positionId} on ${account}`, {
+          positionId: request.positionId,
+        });
+      if (row.status !== 'open')
+        throw new TriplegainError(
+          'NOT_FOUND',
+          `position #${request.positionId} (${row.symbol}) is ${row.status}: nothing to close`,
+          { positionId: request.positionId },
+        );
       return toPosition(row);
     }
     const pair = request.pair!;
@@ -171,6 +259,8 @@ export class TradeDesk {
   private async freshRegime(symbol: string): Promise<OrderProposal['regime']> {
     const latest = await this.deps.bus.latest('regime_updates', { symbol });
     if (!latest || latest.type !== 'regime.detected') return null;
-    return isFresh(latest.tsMs, this.deps.config.coordinator.freshnessMs.regime, this.deps.clock.now()) ? latest.payload.regime : null;
+    return isFresh(latest.tsMs, this.deps.config.coordinator.freshnessMs.regime, this.deps.clock.now())
+      ? latest.payload.regime
+      : null;
   }
 }

@@ -17,7 +17,16 @@ import { DecimalString } from '../shared/decimal-string.ts';
  * - `canceled`: the order no longer works on the exchange;
  * - `not_canceled`: there was nothing to cancel (the order was not working, or filled first).
  */
-export const TradeOutcomeStatus = z.enum(['pending', 'denied', 'placed', 'refused', 'rejected', 'failed', 'canceled', 'not_canceled']);
+export const TradeOutcomeStatus = z.enum([
+  'pending',
+  'denied',
+  'placed',
+  'refused',
+  'rejected',
+  'failed',
+  'canceled',
+  'not_canceled',
+]);
 export type TradeOutcomeStatus = z.infer<typeof TradeOutcomeStatus>;
 
 /** The risk engine's decision on the request's proposal. */
@@ -71,7 +80,10 @@ export const TradeOutcome = z
     order: TradeOrder.nullable(),
     cancel: CancelOrderResult.nullable(),
     /** With `pending`: the step it stood at (`risk`, `execution`, `cancel`) and that job's state. */
-    waitingFor: z.object({ step: z.enum(['risk', 'execution', 'cancel']), jobId: z.string(), jobState: z.string() }).strict().nullable(),
+    waitingFor: z
+      .object({ step: z.enum(['risk', 'execution', 'cancel']), jobId: z.string(), jobState: z.string() })
+      .strict()
+      .nullable(),
   })
   .strict();
 export type TradeOutcome = z.infer<typeof TradeOutcome>;

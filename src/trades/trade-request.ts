@@ -15,7 +15,9 @@ const DECIMAL = /^\d+(\.\d+)?$/;
 const UsdAmount = z
   .string({ error: 'expected an amount in USD as a decimal string such as "250"' })
   .trim()
-  .refine((s) => DECIMAL.test(s) && new Decimal(s).gt(0), { error: 'expected a positive decimal amount such as "250" or "99.5" (no sign, no exponent)' })
+  .refine((s) => DECIMAL.test(s) && new Decimal(s).gt(0), {
+    error: 'expected a positive decimal amount such as "250" or "99.5" (no sign, no exponent)',
+  })
   .refine((s) => !DECIMAL.test(s) || new Decimal(s).decimalPlaces() <= 8, { error: 'at most 8 decimals' });
 
 /** A percentage in (0, max], as a decimal string without its `%`. */
@@ -25,8 +27,14 @@ function percent(what: string, max: number, maxInclusive: boolean) {
     .string({ error: `expected ${what} as a percentage such as "2%"` })
     .trim()
     .transform((s) => (s.endsWith('%') ? s.slice(0, -1).trim() : s))
-    .refine((s) => DECIMAL.test(s), { error: `expected ${what} as a percentage such as "2%" (a number ${range}, no sign)` })
-    .refine((s) => DECIMAL.test(s) && new Decimal(s).gt(0) && (maxInclusive ? new Decimal(s).lte(max) : new Decimal(s).lt(max)), { error: `${what} must be ${range}` })
+    .refine((s) => DECIMAL.test(s), {
+      error: `expected ${what} as a percentage such as "2%" (a number ${range}, no sign)`,
+    })
+    .refine(
+      (s) =>
+        DECIMAL.test(s) && new Decimal(s).gt(0) && (maxInclusive ? new Decimal(s).lte(max) : new Decimal(s).lt(max)),
+      { error: `${what} must be ${range}` },
+    )
     .refine((s) => !DECIMAL.test(s) || new Decimal(s).decimalPlaces() <= 4, { error: 'at most 4 decimals' });
 }
 
@@ -40,7 +48,11 @@ const RequestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'expected 8–64 let
 const WaitMs = z.number().int().min(0).max(120_000);
 
 /** A pair as written in config: BASE/QUOTE. Whether the cluster trades it is checked against `symbols.pairs`. */
-const Pair = z.string({ error: 'expected a pair such as "BTC/USD"' }).trim().toUpperCase().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, 'expected a pair such as "BTC/USD"');
+const Pair = z
+  .string({ error: 'expected a pair such as "BTC/USD"' })
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, 'expected a pair such as "BTC/USD"');
 
 /** `trade open`: buy `usd` worth of `pair` at market, with a stop `stopPct` below the entry and a take profit `takeProfitPct` above it. */
 export const OpenTradeRequest = z
@@ -67,13 +79,20 @@ export const CloseTradeRequest = z
     waitMs: WaitMs.optional(),
   })
   .strict()
-  .refine((r) => (r.positionId === undefined) !== (r.pair === undefined), { error: 'name the position by exactly one of positionId or pair', path: ['positionId'] });
+  .refine((r) => (r.positionId === undefined) !== (r.pair === undefined), {
+    error: 'name the position by exactly one of positionId or pair',
+    path: ['positionId'],
+  });
 export type CloseTradeRequest = z.output<typeof CloseTradeRequest>;
 
 /** `trade cancel`: cancel one working order, by client order id or exchange order id. */
 export const CancelTradeRequest = z
   .object({
-    order: z.string({ error: 'expected the client or exchange order id' }).trim().min(1, 'expected the client or exchange order id').max(100),
+    order: z
+      .string({ error: 'expected the client or exchange order id' })
+      .trim()
+      .min(1, 'expected the client or exchange order id')
+      .max(100),
     requestId: RequestId.optional(),
     waitMs: WaitMs.optional(),
   })
@@ -85,7 +104,11 @@ export type CancelTradeRequest = z.output<typeof CancelTradeRequest>;
  * `usd: expected a positive decimal amount such as "250"`; `labels` names the fields as the
  * caller's user knows them (`--usd` on the command line).
  */
-export function parseTradeRequest<S extends z.ZodType>(schema: S, input: unknown, labels: Readonly<Record<string, string>> = {}): z.output<S> {
+export function parseTradeRequest<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  labels: Readonly<Record<string, string>> = {},
+): z.output<S> {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => {

@@ -1,4 +1,11 @@
-import { DelayedError, UnrecoverableError, Worker, WaitingChildrenError, type ConnectionOptions, type Job } from 'bullmq';
+import {
+  DelayedError,
+  UnrecoverableError,
+  Worker,
+  WaitingChildrenError,
+  type ConnectionOptions,
+  type Job,
+} from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { AppConfig } from '../config/app-config.ts';
@@ -36,7 +43,11 @@ export interface QueueWorkerDeps {
 
 /** The outage logger a process's queue workers share: `workers lost Redis` / `workers reach Redis again`. */
 export function redisOutageLogger(logger: Logger): OutageLogger {
-  return new OutageLogger({ logger, messages: { started: 'workers lost Redis', ended: 'workers reach Redis again' }, describe: (err) => redactSecrets(describeError(err)) });
+  return new OutageLogger({
+    logger,
+    messages: { started: 'workers lost Redis', ended: 'workers reach Redis again' },
+    describe: (err) => redactSecrets(describeError(err)),
+  });
 }
 
 export interface QueueWorkerOptions {
@@ -63,7 +74,12 @@ export interface QueueWorker {
  * Every job but a scheduler tick adds its duration to the queue's histogram in Redis
  * (`recordJobDuration`) when given `redis`.
  */
-export function createQueueWorker<Q extends AnyQueueDefinition>(definition: Q, handlers: JobHandlers<Q>, deps: QueueWorkerDeps, options: QueueWorkerOptions): QueueWorker {
+export function createQueueWorker<Q extends AnyQueueDefinition>(
+  definition: Q,
+  handlers: JobHandlers<Q>,
+  deps: QueueWorkerDeps,
+  options: QueueWorkerOptions,
+): QueueWorker {
   const timeoutMs = options.timeoutMs ?? definition.timeoutMs(deps.config);
   const logger = deps.logger.child({ queue: definition.name });
 
@@ -73,20 +89,35 @@ export function createQueueWorker<Q extends AnyQueueDefinition>(definition: Q, h
     const handler = (handlers as Record<string, (data: unknown, ctx: JobContext) => Promise<unknown>>)[job.name];
     if (!spec || !handler) throw new UnrecoverableError(`queue ${definition.name} has no job "${job.name}"`);
     const data = spec.data.safeParse(job.data);
-    if (!data.success) throw new UnrecoverableError(`invalid ${definition.name}/${job.name} data: ${describeIssues(data.error)}`);
+    if (!data.success)
+      throw new UnrecoverableError(`invalid ${definition.name}/${job.name} data: ${describeIssues(data.error)}`);
 
     const startedMs = performance.now();
     const report = (ok: boolean, error?: unknown) => {
       if (job.name === 'tick') return;
-      const outcome: JobOutcome = { queue: definition.name, jobName: job.name, jobId: job.id ?? '', ok, error, durationMs: Math.round(performance.now() - startedMs) };
+      const outcome: JobOutcome = {
+        queue: definition.name,
+        jobName: job.name,
+        jobId: job.id ?? '',
+        ok,
+        error,
+        durationMs: Math.round(performance.now() - startedMs),
+      };
       // Into Redis, where `/metrics` reads every replica's durations; not awaited, never failing the job.
       if (deps.redis) void recordJobDuration(deps.redis, deps.keys, outcome);
       deps.onOutcome?.(outcome);
     };
     try {
-      const raw = await runWithTimeout(timeoutMs, (signal) => handler(data.data, { job, signal, token, logger }), bullSignal);
+      const raw = await runWithTimeout(
+        timeoutMs,
+        (signal) => handler(data.data, { job, signal, token, logger }),
+        bullSignal,
+      );
       const result = spec.result.safeParse(raw);
-      if (!result.success) throw new UnrecoverableError(`${definition.name}/${job.name} returned an invalid result: ${describeIssues(result.error)}`);
+      if (!result.success)
+        throw new UnrecoverableError(
+          `${definition.name}/${job.name} returned an invalid result: ${describeIssues(result.error)}`,
+        );
       report(true);
       return result.data;
     } catch (err) {
@@ -113,7 +144,12 @@ export function createQueueWorker<Q extends AnyQueueDefinition>(definition: Q, h
     lockDuration: deps.config.schedules.leaseTtlMs,
     stalledInterval: deps.config.schedules.leaseTtlMs,
   });
-  worker.on('failed', (job, err) => logger.warn({ jobId: job?.id, jobName: job?.name, attemptsMade: job?.attemptsMade, err: describeError(err) }, 'job failed'));
+  worker.on('failed', (job, err) =>
+    logger.warn(
+      { jobId: job?.id, jobName: job?.name, attemptsMade: job?.attemptsMade, err: describeError(err) },
+      'job failed',
+    ),
+  );
   // While Redis is down BullMQ reports every failed attempt: an outage is two lines, not thousands.
   const outage = deps.redisOutage ?? redisOutageLogger(logger);
   worker.on('error', (err) => {

@@ -29,7 +29,11 @@ export async function readFlowInputs(job: Job): Promise<FlowInputs> {
   const ta = TaRunResult.safeParse(byQueue.get('ta'));
   const regime = RegimeRunResult.safeParse(byQueue.get('regime'));
   if (!ta.success || ta.data.status !== 'emitted' || !regime.success || regime.data.status !== 'emitted') {
-    throw new TriplegainError('DATA_INVALID', `decision ${job.id}: the flow has no TA and regime results (children: ${Object.keys(values).join(', ') || 'none'})`, { jobId: job.id });
+    throw new TriplegainError(
+      'DATA_INVALID',
+      `decision ${job.id}: the flow has no TA and regime results (children: ${Object.keys(values).join(', ') || 'none'})`,
+      { jobId: job.id },
+    );
   }
   const sentiment = byQueue.has('sentiment') ? SentimentRunResult.safeParse(byQueue.get('sentiment')) : undefined;
   return {

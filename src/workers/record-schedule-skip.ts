@@ -9,9 +9,15 @@ import { describeError } from '../shared/triplegain-error.ts';
  * was still going (`<prefix>:metrics:schedule_skips`, field `<task>|<symbol>`) and raises it
  * on `system_events`, which the event recorder writes to Postgres.
  */
-export async function recordScheduleSkip(deps: { redis: Redis; keys: Keys; logger: Logger; bus?: Bus }, args: { task: string; symbol: string; tickId: string }): Promise<number> {
+export async function recordScheduleSkip(
+  deps: { redis: Redis; keys: Keys; logger: Logger; bus?: Bus },
+  args: { task: string; symbol: string; tickId: string },
+): Promise<number> {
   const total = await deps.redis.hincrby(deps.keys.scheduleSkips, `${args.task}|${args.symbol}`, 1);
-  deps.logger.warn({ task: args.task, symbol: args.symbol, tickId: args.tickId, total }, 'scheduled run skipped: previous run still going');
+  deps.logger.warn(
+    { task: args.task, symbol: args.symbol, tickId: args.tickId, total },
+    'scheduled run skipped: previous run still going',
+  );
   await deps.bus
     ?.publish(
       'system.alert_raised',

@@ -30,10 +30,19 @@ export interface RunExclusivelyDeps {
  * - a scheduled run is skipped and counted, never queued behind it;
  * - a flow's run (a decision needs it fresh) is put back for `FLOW_RUN_RETRY_MS`, no attempt spent.
  */
-export async function runExclusively<T>(deps: RunExclusivelyDeps, data: TaskRunData, ctx: JobContext, work: () => Promise<T>): Promise<T | { status: 'skipped'; reason: 'busy' }> {
+export async function runExclusively<T>(
+  deps: RunExclusivelyDeps,
+  data: TaskRunData,
+  ctx: JobContext,
+  work: () => Promise<T>,
+): Promise<T | { status: 'skipped'; reason: 'busy' }> {
   const key = deps.keys.runLease(data.task, symbolSlug(data.symbol));
   const holder = ctx.job.id ?? `${data.task}.${data.tickId}`;
-  const onLost = () => deps.logger.warn({ task: data.task, symbol: data.symbol, holder }, 'run lease lost while running (Redis lost it or it lapsed): another run may overlap this one');
+  const onLost = () =>
+    deps.logger.warn(
+      { task: data.task, symbol: data.symbol, holder },
+      'run lease lost while running (Redis lost it or it lapsed): another run may overlap this one',
+    );
   const outcome = await withLease(deps.redis, { key, holder, ttlMs: deps.config.schedules.leaseTtlMs, onLost }, work);
   if (outcome.acquired) return outcome.value;
   if (data.mode === 'flow') {

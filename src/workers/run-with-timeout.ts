@@ -6,7 +6,11 @@ import { TriplegainError } from '../shared/triplegain-error.ts';
  * that honours the signal stops too; work that does not is abandoned, so every IO call in a
  * job should take the signal.
  */
-export async function runWithTimeout<T>(timeoutMs: number, work: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal): Promise<T> {
+export async function runWithTimeout<T>(
+  timeoutMs: number,
+  work: (signal: AbortSignal) => Promise<T>,
+  outer?: AbortSignal,
+): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let onOuterAbort: (() => void) | undefined;

@@ -42,11 +42,15 @@ export interface StartTaskWorkersOptions {
 
 export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkersOptions): Promise<TaskWorkers> {
   const all = Object.keys(queueCatalog) as CatalogQueueName[];
-  const needsExchange = (name: CatalogQueueName) => name === 'execution' || name === 'portfolio' || name === 'reconcile';
+  const needsExchange = (name: CatalogQueueName) =>
+    name === 'execution' || name === 'portfolio' || name === 'reconcile';
   const requested = options.queues ?? all.filter((name) => !needsExchange(name) || options.exchange !== undefined);
   if (requested.includes('execution') && !options.exchange) throw new Error('the execution worker needs an exchange');
-  if (requested.includes('portfolio') && !options.exchange) deps.logger.warn({}, 'the portfolio worker needs an exchange to read balances from: not started');
-  const names = requested.filter((name) => (name !== 'portfolio' && name !== 'reconcile') || options.exchange !== undefined);
+  if (requested.includes('portfolio') && !options.exchange)
+    deps.logger.warn({}, 'the portfolio worker needs an exchange to read balances from: not started');
+  const names = requested.filter(
+    (name) => (name !== 'portfolio' && name !== 'reconcile') || options.exchange !== undefined,
+  );
   const queues: Queue[] = [];
   const openQueue = (name: string) => {
     const queue = new Queue(name, { connection: deps.connection, prefix: deps.keys.queuePrefix });
@@ -68,7 +72,12 @@ export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkers
       case 'decision':
         return decisionHandlers(deps, openQueue(name), flows);
       case 'reconcile':
-        return reconcileHandlers({ ...deps, exchange: options.exchange!, executionQueue: openQueue('execution'), reconcileQueue: openQueue(name) });
+        return reconcileHandlers({
+          ...deps,
+          exchange: options.exchange!,
+          executionQueue: openQueue('execution'),
+          reconcileQueue: openQueue(name),
+        });
       case 'portfolio':
         return portfolioHandlers({
           ...deps,
@@ -89,7 +98,15 @@ export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkers
   const redisOutage = redisOutageLogger(deps.logger);
   for (const name of names) {
     const definition: AnyQueueDefinition = queueCatalog[name];
-    workers.set(name, createQueueWorker(definition, handlersOf(name), { ...deps, onOutcome: options.onOutcome, redisOutage }, { concurrency: definition.concurrency }));
+    workers.set(
+      name,
+      createQueueWorker(
+        definition,
+        handlersOf(name),
+        { ...deps, onOutcome: options.onOutcome, redisOutage },
+        { concurrency: definition.concurrency },
+      ),
+    );
   }
   await Promise.all([...workers.values()].map((w) => w.worker.waitUntilReady()));
   deps.logger.info({ queues: names }, 'workers started');

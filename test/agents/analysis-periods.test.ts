@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ANALYSIS_MIN_CANDLES, emaWarmUpCandles, MAX_EMA_SEED_WEIGHT, PERIODS } from '../../src/agents/ta/analysis-periods.ts';
+import {
+  ANALYSIS_MIN_CANDLES,
+  emaWarmUpCandles,
+  MAX_EMA_SEED_WEIGHT,
+  PERIODS,
+} from '../../src/agents/ta/analysis-periods.ts';
 import { AgentsConfig } from '../../src/config/sections/agents-config.ts';
 import { MarketDataConfig } from '../../src/config/sections/market-data-config.ts';
 

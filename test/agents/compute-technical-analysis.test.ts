@@ -65,11 +65,19 @@ describe('computeTechnicalAnalysis', () => {
       const bb = lib.bb.getResultOrThrow();
       expect(ind.rsi14).toBeCloseTo(lib.rsi.getResultOrThrow(), 4);
       expect(ind.adx14.adx).toBeCloseTo(lib.adx.getResultOrThrow(), 4);
-      expect(ind.macd).toEqual({ line: macd.macd.toFixed(8), signal: macd.signal.toFixed(8), histogram: macd.histogram.toFixed(8) });
+      expect(ind.macd).toEqual({
+        line: macd.macd.toFixed(8),
+        signal: macd.signal.toFixed(8),
+        histogram: macd.histogram.toFixed(8),
+      });
       expect(ind.ema.ema9).toBe(lib.ema9.getResultOrThrow().toFixed(8));
       expect(ind.ema.ema200).toBe(lib.ema200.getResultOrThrow().toFixed(8));
       expect(ind.atr14).toBe(lib.atr.getResultOrThrow().toFixed(8));
-      expect(ind.bollinger).toEqual({ lower: bb.lower.toFixed(8), middle: bb.middle.toFixed(8), upper: bb.upper.toFixed(8) });
+      expect(ind.bollinger).toEqual({
+        lower: bb.lower.toFixed(8),
+        middle: bb.middle.toFixed(8),
+        upper: bb.upper.toFixed(8),
+      });
     });
 
     it.each(FIXTURES)('keeps every value in its range and passes the ta.signal_emitted schema (%s)', (name) => {
@@ -93,7 +101,13 @@ describe('computeTechnicalAnalysis', () => {
 
     it('writes prices as decimal strings with 8 fractional digits, also for sub-dollar pairs', () => {
       const ta = computeTechnicalAnalysis(readCandleFixture('xrp-usd-1h-ranging'));
-      for (const price of [ta.close, ta.indicators.ema.ema50, ta.indicators.macd.histogram, ta.indicators.atr14, ...ta.indicators.levels.support]) {
+      for (const price of [
+        ta.close,
+        ta.indicators.ema.ema50,
+        ta.indicators.macd.histogram,
+        ta.indicators.atr14,
+        ...ta.indicators.levels.support,
+      ]) {
         expect(price).toMatch(/^-?\d+\.\d{8}$/);
       }
       expect(ta.close).toBe('0.29431000');
@@ -129,18 +143,31 @@ describe('computeTechnicalAnalysis', () => {
 
       const attempt = () => computeTechnicalAnalysis(candles.slice(-(ANALYSIS_MIN_CANDLES - 1)));
       expect(attempt).toThrow(InsufficientDataError);
-      expect(attempt).toThrow(`technical analysis of BTC/USD 1h needs at least ${ANALYSIS_MIN_CANDLES} candles, got ${ANALYSIS_MIN_CANDLES - 1}`);
-      expect(attempt).toThrow(expect.objectContaining({ code: 'NOT_FOUND', retryable: false, needed: ANALYSIS_MIN_CANDLES, got: ANALYSIS_MIN_CANDLES - 1 }));
+      expect(attempt).toThrow(
+        `technical analysis of BTC/USD 1h needs at least ${ANALYSIS_MIN_CANDLES} candles, got ${ANALYSIS_MIN_CANDLES - 1}`,
+      );
+      expect(attempt).toThrow(
+        expect.objectContaining({
+          code: 'NOT_FOUND',
+          retryable: false,
+          needed: ANALYSIS_MIN_CANDLES,
+          got: ANALYSIS_MIN_CANDLES - 1,
+        }),
+      );
     });
 
     it('needs the configured minimum when it is higher', () => {
       const candles = readCandleFixture('btc-usd-1h-bull').slice(-260);
-      expect(() => computeTechnicalAnalysis(candles, { minCandles: 300 })).toThrow('needs at least 300 candles, got 260');
+      expect(() => computeTechnicalAnalysis(candles, { minCandles: 300 })).toThrow(
+        'needs at least 300 candles, got 260',
+      );
       expect(() => computeTechnicalAnalysis(candles, { minCandles: 100 })).not.toThrow();
     });
 
     it('says how many it needs when given no candle at all', () => {
-      expect(() => computeTechnicalAnalysis([])).toThrow(`technical analysis needs at least ${ANALYSIS_MIN_CANDLES} candles, got 0`);
+      expect(() => computeTechnicalAnalysis([])).toThrow(
+        `technical analysis needs at least ${ANALYSIS_MIN_CANDLES} candles, got 0`,
+      );
     });
 
     it('speaks for the newest bar and uses all the history it is given', () => {

@@ -38,7 +38,10 @@ describe('detectRegime', () => {
     expect(bull.metrics!.ema50SlopePct).toBeGreaterThan(0);
 
     // The same bars with a threshold above their ADX are no longer a trend.
-    const stricter = detectRegime(readCandleFixture('btc-usd-1h-bull'), { ...defaults, adxTrendThreshold: Math.ceil(bull.metrics!.adx) + 1 });
+    const stricter = detectRegime(readCandleFixture('btc-usd-1h-bull'), {
+      ...defaults,
+      adxTrendThreshold: Math.ceil(bull.metrics!.adx) + 1,
+    });
     expect(stricter.regime).not.toBe('trending_bull');
   });
 
@@ -50,7 +53,9 @@ describe('detectRegime', () => {
     // The bull run's ATR % is above a threshold set just below it: volatile beats trending.
     const bull = readCandleFixture('btc-usd-1h-bull');
     const { atrPct } = detectRegime(bull, defaults).metrics!;
-    expect(detectRegime(bull, { ...defaults, volatilityLowPct: atrPct / 4, volatilityHighPct: atrPct * 0.99 }).regime).toBe('volatile');
+    expect(
+      detectRegime(bull, { ...defaults, volatilityLowPct: atrPct / 4, volatilityHighPct: atrPct * 0.99 }).regime,
+    ).toBe('volatile');
   });
 
   it('reads the quiet slice from both ATR % and Bollinger width under their low thresholds', () => {
@@ -59,24 +64,31 @@ describe('detectRegime', () => {
     expect(quiet.metrics!.atrPct).toBeLessThanOrEqual(defaults.volatilityLowPct);
     expect(quiet.metrics!.bandWidthPct).toBeLessThanOrEqual(defaults.bandWidthLowPct);
     // With the band-width bar below the measured width, the same bars only range.
-    expect(detectRegime(candles, { ...defaults, bandWidthLowPct: quiet.metrics!.bandWidthPct / 2 }).regime).toBe('ranging');
+    expect(detectRegime(candles, { ...defaults, bandWidthLowPct: quiet.metrics!.bandWidthPct / 2 }).regime).toBe(
+      'ranging',
+    );
   });
 
-  it.each(Object.keys(CANDLE_FIXTURES) as CandleFixture[])('passes the regime.detected schema and is deterministic (%s)', (name) => {
-    const candles = readCandleFixture(name);
-    const output = detectRegime(candles, defaults);
-    expect(RegimeDetected.payload.parse(output)).toStrictEqual(output);
-    expect(RegimeOutput.parse(output)).toStrictEqual(output);
-    expect(detectRegime(structuredClone(candles), defaults)).toStrictEqual(output);
-    expect(output.candleOpenTimeMs).toBe(candles.at(-1)!.openTimeMs);
-    expect(output.timeframe).toBe('1h');
-  });
+  it.each(Object.keys(CANDLE_FIXTURES) as CandleFixture[])(
+    'passes the regime.detected schema and is deterministic (%s)',
+    (name) => {
+      const candles = readCandleFixture(name);
+      const output = detectRegime(candles, defaults);
+      expect(RegimeDetected.payload.parse(output)).toStrictEqual(output);
+      expect(RegimeOutput.parse(output)).toStrictEqual(output);
+      expect(detectRegime(structuredClone(candles), defaults)).toStrictEqual(output);
+      expect(output.candleOpenTimeMs).toBe(candles.at(-1)!.openTimeMs);
+      expect(output.timeframe).toBe('1h');
+    },
+  );
 
   it('refuses too short a history, naming needed and got', () => {
     const candles = readCandleFixture('xrp-usd-1h-ranging').slice(-100);
     const attempt = () => detectRegime(candles, defaults);
     expect(attempt).toThrow(InsufficientDataError);
     expect(attempt).toThrow(`regime detection of XRP/USD 1h needs at least ${ANALYSIS_MIN_CANDLES} candles, got 100`);
-    expect(() => detectRegime(readCandleFixture('xrp-usd-1h-ranging'), defaults, { minCandles: 500 })).toThrow('needs at least 500 candles, got 400');
+    expect(() => detectRegime(readCandleFixture('xrp-usd-1h-ranging'), defaults, { minCandles: 500 })).toThrow(
+      'needs at least 500 candles, got 400',
+    );
   });
 });

@@ -42,7 +42,11 @@ function standIn(answer: StandIn['answer'] = () => ({ status: 200, body: { ok: t
         let raw = '';
         req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
         req.on('end', () => {
-          const got: Received = { path: req.url ?? '', headers: req.headers, body: JSON.parse(raw) as Record<string, unknown> };
+          const got: Received = {
+            path: req.url ?? '',
+            headers: req.headers,
+            body: JSON.parse(raw) as Record<string, unknown>,
+          };
           self.received.push(got);
           const { status, body } = self.answer(got);
           res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -71,12 +75,24 @@ function telegramStandIn(): StandIn {
   let messageId = 0;
   return standIn((req) => {
     const match = /^\/bot([^/]+)\/sendMessage$/.exec(req.path);
-    if (!match || match[1] !== BOT_TOKEN) return { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } };
+    if (!match || match[1] !== BOT_TOKEN)
+      return { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } };
     if (typeof req.body.chat_id !== 'number' || typeof req.body.text !== 'string' || req.body.text.length === 0) {
       return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: message text is empty' } };
     }
     messageId += 1;
-    return { status: 200, body: { ok: true, result: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: req.body.chat_id, type: 'private' }, text: req.body.text } } };
+    return {
+      status: 200,
+      body: {
+        ok: true,
+        result: {
+          message_id: messageId,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: req.body.chat_id, type: 'private' },
+          text: req.body.text,
+        },
+      },
+    };
   });
 }
 
@@ -118,10 +134,21 @@ describe('alert delivery', () => {
     const t = await createTestRedis();
     const connection = bullConnection(t.url);
     const queue = new Queue('alerts', { connection, prefix: t.keys.queuePrefix });
-    const config = AlertsConfig.parse({ collapseMs: 0, delivery: { attempts: 5, backoffMs: 100, timeoutMs: 2_000 }, ...alerts });
+    const config = AlertsConfig.parse({
+      collapseMs: 0,
+      delivery: { attempts: 5, backoffMs: 100, timeoutMs: 2_000 },
+      ...alerts,
+    });
     const log = captureLogger();
     const clock = { nowMs: Date.now() };
-    const raiser = new AlertRaiser({ redis: t.redis, keys: t.keys, queue, config, logger: log.logger, now: () => clock.nowMs });
+    const raiser = new AlertRaiser({
+      redis: t.redis,
+      keys: t.keys,
+      queue,
+      config,
+      logger: log.logger,
+      now: () => clock.nowMs,
+    });
     const fixture: Fixture = {
       t,
       queue,
@@ -131,7 +158,13 @@ describe('alert delivery', () => {
       clock,
       startWorker() {
         const workerConnection = bullConnection(t.url);
-        const worker = startAlertDelivery({ connection: workerConnection, redis: t.redis, keys: t.keys, config, logger: log.logger });
+        const worker = startAlertDelivery({
+          connection: workerConnection,
+          redis: t.redis,
+          keys: t.keys,
+          config,
+          logger: log.logger,
+        });
         cleanups.push(async () => {
           await worker.close();
           workerConnection.disconnect();
@@ -157,7 +190,10 @@ describe('alert delivery', () => {
   it('delivers an alert to a webhook that was down once it is up, exactly once', async () => {
     const port = await findFreePort();
     const hook = track(standIn());
-    const f = await setUp({ webhooks: [{ name: 'ops', url: `http://127.0.0.1:${port}/alerts`, headers: { Authorization: HEADER_SECRET } }], delivery: { attempts: 5, backoffMs: 300, timeoutMs: 2_000 } });
+    const f = await setUp({
+      webhooks: [{ name: 'ops', url: `http://127.0.0.1:${port}/alerts`, headers: { Authorization: HEADER_SECRET } }],
+      delivery: { attempts: 5, backoffMs: 300, timeoutMs: 2_000 },
+    });
     f.startWorker();
 
     expect(await f.raiser.raise(anAlert({ occurrenceId: 'trip-1' }))).toBe('enqueued');
@@ -171,7 +207,13 @@ describe('alert delivery', () => {
     expect(hook.received).toHaveLength(1);
     expect(hook.received[0]!.path).toBe('/alerts');
     expect(hook.received[0]!.headers.authorization).toBe(HEADER_SECRET);
-    expect(hook.received[0]!.body).toMatchObject({ kind: 'breaker_tripped', subject: 'drawdown', severity: 'critical', count: 1, source: 'triplegain' });
+    expect(hook.received[0]!.body).toMatchObject({
+      kind: 'breaker_tripped',
+      subject: 'drawdown',
+      severity: 'critical',
+      count: 1,
+      source: 'triplegain',
+    });
 
     // The same occurrence raised again (a redelivered message) finds its job: nothing is sent again.
     await f.raiser.raise(anAlert({ occurrenceId: 'trip-1' }));
@@ -185,7 +227,12 @@ describe('alert delivery', () => {
   it('enqueues an alert whose enqueue failed when the same occurrence is raised again, as a redelivered message does', async () => {
     const f = await setUp({ webhooks: [{ name: 'ops', url: 'http://127.0.0.1:9/' }] });
     // BullMQ's own connection is gone (a Redis it cannot reach) while the command connection works.
-    const unreachable = new Redis(`redis://127.0.0.1:${await findFreePort()}`, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const unreachable = new Redis(`redis://127.0.0.1:${await findFreePort()}`, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     unreachable.on('error', () => undefined);
     const broken = new Queue('alerts', { connection: unreachable, prefix: f.t.keys.queuePrefix });
     broken.on('error', () => undefined);
@@ -193,7 +240,14 @@ describe('alert delivery', () => {
       await broken.close().catch(() => undefined);
       unreachable.disconnect();
     });
-    const failing = new AlertRaiser({ redis: f.t.redis, keys: f.t.keys, queue: broken, config: f.config, logger: f.log.logger, now: () => f.clock.nowMs });
+    const failing = new AlertRaiser({
+      redis: f.t.redis,
+      keys: f.t.keys,
+      queue: broken,
+      config: f.config,
+      logger: f.log.logger,
+      now: () => f.clock.nowMs,
+    });
 
     await expect(failing.raise(anAlert({ occurrenceId: 'trip-9' }))).rejects.toThrow();
     expect(await f.jobs()).toHaveLength(0);
@@ -262,9 +316,14 @@ describe('alert delivery', () => {
     expect(sent.body.text).toContain('CRITICAL: risk breaker drawdown tripped: halt');
   }, 30_000);
 
-  it("leaves an alert Telegram refuses for good failed in the queue at once, logged once, without the bot token anywhere", async () => {
+  it('leaves an alert Telegram refuses for good failed in the queue at once, logged once, without the bot token anywhere', async () => {
     // Its description quotes the request's path, as a proxy's error page may: the token is in it.
-    const telegram = track(standIn((req) => ({ status: 400, body: { ok: false, error_code: 400, description: `Bad Request: chat not found (${req.path})` } })));
+    const telegram = track(
+      standIn((req) => ({
+        status: 400,
+        body: { ok: false, error_code: 400, description: `Bad Request: chat not found (${req.path})` },
+      })),
+    );
     const apiBaseUrl = await telegram.listen();
     const f = await setUp({ telegram: { chatId: '@nochat', botToken: BOT_TOKEN, apiBaseUrl } });
     f.startWorker();
@@ -274,7 +333,9 @@ describe('alert delivery', () => {
     const [job] = await f.queue.getJobs(['failed']);
     expect(job!.attemptsMade).toBe(1);
     expect(telegram.received).toHaveLength(1);
-    expect(job!.failedReason).toBe('telegram answered 400: Bad Request: chat not found (/bot***/sendMessage); not retried');
+    expect(job!.failedReason).toBe(
+      'telegram answered 400: Bad Request: chat not found (/bot***/sendMessage); not retried',
+    );
     expect(f.log.lines.filter((l) => l.msg === 'alert not delivered: left failed in the alerts queue')).toHaveLength(1);
     expect(f.log.text()).not.toContain(BOT_TOKEN);
     expect(await redisText(f.t.redis, f.t.prefix)).not.toContain(BOT_TOKEN);
@@ -305,8 +366,13 @@ describe('alert delivery', () => {
 
   it('ends an attempt at its timeout, wall time, whether the receiver never answers or stops halfway through its answer', async () => {
     const silent = await listenLocal(createServer(() => undefined));
-    const halfway = await listenLocal(createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).write('{"ok":')));
-    cleanups.push(() => silent.close(), () => halfway.close());
+    const halfway = await listenLocal(
+      createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).write('{"ok":')),
+    );
+    cleanups.push(
+      () => silent.close(),
+      () => halfway.close(),
+    );
     const f = await setUp({
       webhooks: [
         { name: 'silent', url: silent.url },
@@ -330,14 +396,18 @@ describe('alert delivery', () => {
   it('stores the alert but no credential: no bot token, header value or webhook URL in Redis', async () => {
     const hook = track(standIn());
     const url = `${await hook.listen()}/hook-path-with-its-own-token-abc123`;
-    const f = await setUp({ webhooks: [{ name: 'ops', url, headers: { Authorization: HEADER_SECRET } }], telegram: { chatId: 42, botToken: BOT_TOKEN, apiBaseUrl: 'http://127.0.0.1:9/' } });
+    const f = await setUp({
+      webhooks: [{ name: 'ops', url, headers: { Authorization: HEADER_SECRET } }],
+      telegram: { chatId: 42, botToken: BOT_TOKEN, apiBaseUrl: 'http://127.0.0.1:9/' },
+    });
 
     await f.raiser.raise(anAlert());
     const jobs = await f.jobs();
     expect(jobs.map((j) => j.data.receiver).sort()).toEqual(['telegram', 'webhook-ops']);
     const stored = await redisText(f.t.redis, f.t.prefix);
     expect(stored).toContain('risk breaker drawdown tripped');
-    for (const secret of [BOT_TOKEN, HEADER_SECRET, 'hook-path-with-its-own-token-abc123']) expect(stored).not.toContain(secret);
+    for (const secret of [BOT_TOKEN, HEADER_SECRET, 'hook-path-with-its-own-token-abc123'])
+      expect(stored).not.toContain(secret);
   }, 30_000);
 
   it('does nothing without a receiver', async () => {

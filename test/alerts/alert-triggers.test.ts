@@ -25,7 +25,10 @@ import { bullConnection } from '../support/test-queues.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 /** Alerts to a webhook that is never called here: the jobs stay in the queue for the test to read. */
-const ALERTS = AlertsConfig.parse({ webhooks: [{ name: 'ops', url: 'http://127.0.0.1:9/alerts' }], collapseMs: 60_000 });
+const ALERTS = AlertsConfig.parse({
+  webhooks: [{ name: 'ops', url: 'http://127.0.0.1:9/alerts' }],
+  collapseMs: 60_000,
+});
 
 describe('each kind of event raises its alert', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -43,9 +46,13 @@ describe('each kind of event raises its alert', () => {
       connection.disconnect();
     });
     const raiser = new AlertRaiser({ redis: t.redis, keys: t.keys, queue, config: ALERTS, logger: silentLogger });
-    const alerts = async (): Promise<Alert[]> => (await queue.getJobs(['delayed', 'waiting'])).map((j) => (j.data as AlertDelivery).alert);
+    const alerts = async (): Promise<Alert[]> =>
+      (await queue.getJobs(['delayed', 'waiting'])).map((j) => (j.data as AlertDelivery).alert);
     const alertOf = (kind: Alert['kind'], subject?: string) =>
-      waitFor(async () => (await alerts()).find((a) => a.kind === kind && (subject === undefined || a.subject === subject)), `a ${kind} alert${subject ? ` about ${subject}` : ''}`);
+      waitFor(
+        async () => (await alerts()).find((a) => a.kind === kind && (subject === undefined || a.subject === subject)),
+        `a ${kind} alert${subject ? ` about ${subject}` : ''}`,
+      );
     return { raiser, alerts, alertOf };
   }
 
@@ -59,8 +66,16 @@ describe('each kind of event raises its alert', () => {
 
   it('raises a breaker trip as critical when its action halts', async () => {
     const { t, alertOf } = await busWithDispatcher();
-    await t.bus.publish('risk.breaker_tripped', { breaker: 'drawdown', action: 'halt_and_close', lossPct: '21.5', thresholdPct: 20 }, { source: 'risk', priority: 'urgent' });
-    expect(await alertOf('breaker_tripped')).toMatchObject({ subject: 'drawdown', severity: 'critical', title: 'risk breaker drawdown tripped: halt_and_close' });
+    await t.bus.publish(
+      'risk.breaker_tripped',
+      { breaker: 'drawdown', action: 'halt_and_close', lossPct: '21.5', thresholdPct: 20 },
+      { source: 'risk', priority: 'urgent' },
+    );
+    expect(await alertOf('breaker_tripped')).toMatchObject({
+      subject: 'drawdown',
+      severity: 'critical',
+      title: 'risk breaker drawdown tripped: halt_and_close',
+    });
   });
 
   it('raises a halt, and a pause, from the control plane', async () => {
@@ -70,8 +85,15 @@ describe('each kind of event raises its alert', () => {
     const control = new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: silentLogger });
     await control.apply('pause', { requestedBy: 'cli:ops' });
     await control.apply('halt', { requestedBy: 'cli:ops', reason: 'exchange incident', cancelOrders: true });
-    expect(await alertOf('trading_state_changed', 'PAUSED')).toMatchObject({ severity: 'warning', title: 'trading RUNNING → PAUSED' });
-    expect(await alertOf('trading_state_changed', 'HALTED')).toMatchObject({ severity: 'critical', title: 'trading PAUSED → HALTED', message: expect.stringContaining('halt by cli:ops: exchange incident') });
+    expect(await alertOf('trading_state_changed', 'PAUSED')).toMatchObject({
+      severity: 'warning',
+      title: 'trading RUNNING → PAUSED',
+    });
+    expect(await alertOf('trading_state_changed', 'HALTED')).toMatchObject({
+      severity: 'critical',
+      title: 'trading PAUSED → HALTED',
+      message: expect.stringContaining('halt by cli:ops: exchange incident'),
+    });
   });
 
   it('raises a dead-lettered message, naming its topic and group', async () => {
@@ -84,9 +106,17 @@ describe('each kind of event raises its alert', () => {
         throw new Error('handler broke');
       },
     });
-    await t.bus.publish('risk.breaker_tripped', { breaker: 'dailyLoss', action: 'pause_entries', lossPct: '5.1', thresholdPct: 5 }, { source: 'risk' });
+    await t.bus.publish(
+      'risk.breaker_tripped',
+      { breaker: 'dailyLoss', action: 'pause_entries', lossPct: '5.1', thresholdPct: 5 },
+      { source: 'risk' },
+    );
     const dead = await alertOf('message_dead_lettered');
-    expect(dead).toMatchObject({ subject: 'risk_alerts/flaky', severity: 'error', details: expect.objectContaining({ type: 'risk.breaker_tripped', reason: 'handler_failed' }) });
+    expect(dead).toMatchObject({
+      subject: 'risk_alerts/flaky',
+      severity: 'error',
+      details: expect.objectContaining({ type: 'risk.breaker_tripped', reason: 'handler_failed' }),
+    });
     expect(dead.message).toContain('handler broke');
     // The trip itself is raised as well, on its own.
     expect((await alerts()).map((a) => a.kind).sort()).toEqual(['breaker_tripped', 'message_dead_lettered']);
@@ -102,21 +132,48 @@ describe('each kind of event raises its alert', () => {
         throw new Error('handler broke');
       },
     });
-    const deadTypes = async () => (await t.bus.deadLetters('system_events')).map((d) => `${d.fields.source}:${(JSON.parse(d.fields.payload ?? '{}') as { code?: string }).code}`);
-    await t.bus.publish('system.alert_raised', { severity: 'error', code: 'test.first', message: 'first' }, { source: 'test' });
+    const deadTypes = async () =>
+      (await t.bus.deadLetters('system_events')).map(
+        (d) => `${d.fields.source}:${(JSON.parse(d.fields.payload ?? '{}') as { code?: string }).code}`,
+      );
+    await t.bus.publish(
+      'system.alert_raised',
+      { severity: 'error', code: 'test.first', message: 'first' },
+      { source: 'test' },
+    );
     // Its dead letter is raised, and that alert is dead-lettered in turn, with nothing raised for it.
     await waitFor(async () => (await deadTypes()).length === 2, 'the first message and its alert dead-lettered');
-    await t.bus.publish('system.alert_raised', { severity: 'error', code: 'test.second', message: 'second' }, { source: 'test' });
+    await t.bus.publish(
+      'system.alert_raised',
+      { severity: 'error', code: 'test.second', message: 'second' },
+      { source: 'test' },
+    );
     await waitFor(async () => (await deadTypes()).length >= 4, 'the second message and its alert dead-lettered');
-    expect(await deadTypes()).toEqual(['test:test.first', 'bus:bus.message_dead_lettered', 'test:test.second', 'bus:bus.message_dead_lettered']);
+    expect(await deadTypes()).toEqual([
+      'test:test.first',
+      'bus:bus.message_dead_lettered',
+      'test:test.second',
+      'bus:bus.message_dead_lettered',
+    ]);
   });
 
   it('raises a degradation change', async () => {
     const { t, alertOf } = await busWithDispatcher();
-    const monitor = new DegradationMonitor({ redis: t.redis, keys: t.keys, bus: t.bus, config: DegradationConfig.parse({ failuresToRaise: 2 }), clock: systemClock, logger: silentLogger });
+    const monitor = new DegradationMonitor({
+      redis: t.redis,
+      keys: t.keys,
+      bus: t.bus,
+      config: DegradationConfig.parse({ failuresToRaise: 2 }),
+      clock: systemClock,
+      logger: silentLogger,
+    });
     await monitor.recordFailure('task:ta', new Error('boom'));
     await monitor.recordFailure('task:ta', new Error('boom'));
-    expect(await alertOf('degradation_changed')).toMatchObject({ subject: 'REDUCED', severity: 'warning', title: 'degradation NORMAL → REDUCED' });
+    expect(await alertOf('degradation_changed')).toMatchObject({
+      subject: 'REDUCED',
+      severity: 'warning',
+      title: 'degradation NORMAL → REDUCED',
+    });
   });
 
   it('raises the order the exchange rejected, the position left without its stop, and the entries held for it', async () => {
@@ -127,15 +184,27 @@ describe('each kind of event raises its alert', () => {
     const [stop] = await s.workingStops();
     await s.paper.cancelOrder(stop!.exchangeOrderId!);
     const place = s.paper.placeOrder.bind(s.paper);
-    s.paper.placeOrder = (r, signal) => (r.type === 'stop-loss' ? Promise.reject(new TriplegainError('EXCHANGE_REJECTED', 'EOrder:Insufficient funds', { requestSent: true })) : place(r, signal));
+    s.paper.placeOrder = (r, signal) =>
+      r.type === 'stop-loss'
+        ? Promise.reject(new TriplegainError('EXCHANGE_REJECTED', 'EOrder:Insufficient funds', { requestSent: true }))
+        : place(r, signal);
     const { raiser, alertOf } = alertsOn(s.h.t);
 
     const report = await reprotectPositions({ ...s.deps, alerts: raiser }, 'worker-start');
 
     expect(report.complete).toBe(false);
-    expect(await alertOf('order_rejected', 'BTC/USD')).toMatchObject({ severity: 'error', message: 'EOrder:Insufficient funds', details: expect.objectContaining({ purpose: 'stop_loss', side: 'sell' }) });
-    expect(await alertOf('position_unprotected', 'paper/BTC/USD')).toMatchObject({ severity: 'error', title: 'no stop rests for the paper/BTC/USD position' });
-    expect(await alertOf('position_unprotected', 'positions.protection_pending')).toMatchObject({ title: 'entries held: not every open position has its stop' });
+    expect(await alertOf('order_rejected', 'BTC/USD')).toMatchObject({
+      severity: 'error',
+      message: 'EOrder:Insufficient funds',
+      details: expect.objectContaining({ purpose: 'stop_loss', side: 'sell' }),
+    });
+    expect(await alertOf('position_unprotected', 'paper/BTC/USD')).toMatchObject({
+      severity: 'error',
+      title: 'no stop rests for the paper/BTC/USD position',
+    });
+    expect(await alertOf('position_unprotected', 'positions.protection_pending')).toMatchObject({
+      title: 'entries held: not every open position has its stop',
+    });
   }, 60_000);
 
   it('raises an approval that never became an order', async () => {
@@ -143,21 +212,56 @@ describe('each kind of event raises its alert', () => {
     const h = await createTaskHarness({ clockMs });
     cleanups.push(() => h.cleanup());
     const proposal = OrderProposal.parse({
-      proposalId: 'prop-lost', signalId: 'lost', correlationId: 'corr-lost', symbol: 'BTC/USD', side: 'buy', intent: 'entry', entryPrice: '40000',
-      stopLoss: '39000', takeProfit: null, sizePct: 1, leverage: 1, confidence: 0.9, regime: null, createdAtMs: clockMs,
+      proposalId: 'prop-lost',
+      signalId: 'lost',
+      correlationId: 'corr-lost',
+      symbol: 'BTC/USD',
+      side: 'buy',
+      intent: 'entry',
+      entryPrice: '40000',
+      stopLoss: '39000',
+      takeProfit: null,
+      sizePct: 1,
+      leverage: 1,
+      confidence: 0.9,
+      regime: null,
+      createdAtMs: clockMs,
     });
     const orphanApprovalMs = h.config.execution.orphanApprovalMs;
     await h.database.db.insert(riskDecisions).values({
-      decisionId: 'appr-lost', proposalId: proposal.proposalId, signalId: proposal.signalId, correlationId: proposal.correlationId, symbol: 'BTC/USD', decision: 'approved',
-      proposal, notionalUsd: '40', quantity: '0.001', adjustments: [], reasons: [], riskState: {},
+      decisionId: 'appr-lost',
+      proposalId: proposal.proposalId,
+      signalId: proposal.signalId,
+      correlationId: proposal.correlationId,
+      symbol: 'BTC/USD',
+      decision: 'approved',
+      proposal,
+      notionalUsd: '40',
+      quantity: '0.001',
+      adjustments: [],
+      reasons: [],
+      riskState: {},
       createdAt: sql`clock_timestamp() - ${`${orphanApprovalMs + 60_000} milliseconds`}::interval`,
     });
     const { raiser, alertOf } = alertsOn(h.t);
 
-    const recorded = await recordOrphanedApprovals({ db: h.database.db, exchange: { name: 'paper' }, executionQueue: h.queue('execution'), clock: h.clock, logger: silentLogger, alerts: raiser }, { orphanApprovalMs });
+    const recorded = await recordOrphanedApprovals(
+      {
+        db: h.database.db,
+        exchange: { name: 'paper' },
+        executionQueue: h.queue('execution'),
+        clock: h.clock,
+        logger: silentLogger,
+        alerts: raiser,
+      },
+      { orphanApprovalMs },
+    );
 
     expect(recorded).toHaveLength(1);
-    expect(await alertOf('approval_orphaned', 'BTC/USD')).toMatchObject({ severity: 'warning', correlationId: 'corr-lost', details: expect.objectContaining({ decisionId: 'appr-lost', jobState: 'unknown' }) });
+    expect(await alertOf('approval_orphaned', 'BTC/USD')).toMatchObject({
+      severity: 'warning',
+      correlationId: 'corr-lost',
+      details: expect.objectContaining({ decisionId: 'appr-lost', jobState: 'unknown' }),
+    });
   }, 60_000);
 });
-

@@ -10,7 +10,12 @@ describe('the alerts config', () => {
   it('refuses a Telegram chat without TELEGRAM_BOT_TOKEN, naming the key to set', () => {
     const parsed = AlertsConfig.safeParse({ telegram: { chatId: 42 } });
     expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues).toEqual([expect.objectContaining({ path: ['telegram', 'botToken'], message: expect.stringContaining('TELEGRAM_BOT_TOKEN') })]);
+    expect(parsed.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ['telegram', 'botToken'],
+        message: expect.stringContaining('TELEGRAM_BOT_TOKEN'),
+      }),
+    ]);
   });
 
   it('refuses two webhooks of one name, a header name that is no token, and an unknown key', () => {
@@ -24,12 +29,22 @@ describe('the alerts config', () => {
     expect(parsed.success).toBe(false);
     const paths = parsed.error!.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['webhooks.1.headers.Bad Header', '']));
-    const refined = AlertsConfig.safeParse({ webhooks: [{ name: 'ops', url: 'https://a.example.com' }, { name: 'ops', url: 'https://b.example.com' }] });
-    expect(refined.error?.issues).toEqual([expect.objectContaining({ path: ['webhooks', 1, 'name'], message: 'webhook name "ops" is used twice' })]);
+    const refined = AlertsConfig.safeParse({
+      webhooks: [
+        { name: 'ops', url: 'https://a.example.com' },
+        { name: 'ops', url: 'https://b.example.com' },
+      ],
+    });
+    expect(refined.error?.issues).toEqual([
+      expect.objectContaining({ path: ['webhooks', 1, 'name'], message: 'webhook name "ops" is used twice' }),
+    ]);
   });
 
   it('names each receiver by id, never by URL: webhook-<name> and telegram', () => {
-    const config = AlertsConfig.parse({ webhooks: [{ name: 'ops', url: 'https://a.example.com/secret-path' }], telegram: { chatId: '@ops', botToken: 't:1' } });
+    const config = AlertsConfig.parse({
+      webhooks: [{ name: 'ops', url: 'https://a.example.com/secret-path' }],
+      telegram: { chatId: '@ops', botToken: 't:1' },
+    });
     expect(alertReceivers(config).map((r) => r.id)).toEqual(['webhook-ops', 'telegram']);
   });
 });

@@ -23,20 +23,47 @@ describe('the model layer', () => {
     const queue = new Queue('alerts', { connection, prefix: t.keys.queuePrefix });
     try {
       const config = AppConfig.parse({ llm: llmConfigFor(env.server, { dailyBudgetUsd: 1 }) });
-      const alerts = new AlertRaiser({ redis: t.redis, keys: t.keys, queue, config: AlertsConfig.parse({ webhooks: [{ name: 'ops', url: 'http://127.0.0.1:9/' }], collapseMs: 60_000 }), logger: silentLogger });
+      const alerts = new AlertRaiser({
+        redis: t.redis,
+        keys: t.keys,
+        queue,
+        config: AlertsConfig.parse({ webhooks: [{ name: 'ops', url: 'http://127.0.0.1:9/' }], collapseMs: 60_000 }),
+        logger: silentLogger,
+      });
       const clock = clockOnFreshDay();
-      const degradation = new DegradationMonitor({ redis: t.redis, keys: t.keys, bus: t.bus, config: config.degradation, clock, logger: silentLogger });
+      const degradation = new DegradationMonitor({
+        redis: t.redis,
+        keys: t.keys,
+        bus: t.bus,
+        config: config.degradation,
+        clock,
+        logger: silentLogger,
+      });
       const { gateway } = createModelLayer(config, { db: env.db.db, clock, logger: silentLogger, degradation, alerts });
       // Each call costs 2M × 0.28 + 1M × 0.42 = 0.98 USD: the second spends the 1 USD budget.
       env.server.script('deepseek-chat', replyWith(aDecision(), { inputTokens: 2_000_000, outputTokens: 1_000_000 }));
-      const ask = () => gateway.ask({ models: [{ provider: 'deepseek', model: 'deepseek-chat' }], schema: TradeDecision, prompt: { system: 's', user: 'u' }, purpose: 'decision', correlationId: 'budget' });
+      const ask = () =>
+        gateway.ask({
+          models: [{ provider: 'deepseek', model: 'deepseek-chat' }],
+          schema: TradeDecision,
+          prompt: { system: 's', user: 'u' },
+          purpose: 'decision',
+          correlationId: 'budget',
+        });
       await ask();
       await ask();
       await ask();
 
       const raised = (await queue.getJobs(['delayed', 'waiting'])).map((j) => (j.data as AlertDelivery).alert);
       const day = new Date(clock.now()).toISOString().slice(0, 10);
-      expect(raised).toEqual([expect.objectContaining({ kind: 'model_budget_spent', subject: day, severity: 'warning', title: 'daily model budget spent (1.96 of 1 USD)' })]);
+      expect(raised).toEqual([
+        expect.objectContaining({
+          kind: 'model_budget_spent',
+          subject: day,
+          severity: 'warning',
+          title: 'daily model budget spent (1.96 of 1 USD)',
+        }),
+      ]);
     } finally {
       await queue.close();
       connection.disconnect();

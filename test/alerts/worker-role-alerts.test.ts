@@ -32,16 +32,36 @@ describe('the worker role with alerts configured', () => {
     hook = await listenLocal(server);
     h = await createTaskHarness({
       clockMs: Date.UTC(2024, 0, 10, 12),
-      config: { alerts: { webhooks: [{ name: 'ops', url: `${hook.url}/alerts`, headers: { 'X-Alerts-Key': 'k-123456' } }], collapseMs: 0 } },
+      config: {
+        alerts: {
+          webhooks: [{ name: 'ops', url: `${hook.url}/alerts`, headers: { 'X-Alerts-Key': 'k-123456' } }],
+          collapseMs: 0,
+        },
+      },
     });
-    const rt = { config: h.config, logger: silentLogger, clock: h.clock, redis: h.t.redis, redisUrl: h.t.url, keys: h.t.keys, bus: h.t.bus, database: h.database.database, close: async () => {} };
+    const rt = {
+      config: h.config,
+      logger: silentLogger,
+      clock: h.clock,
+      redis: h.t.redis,
+      redisUrl: h.t.url,
+      keys: h.t.keys,
+      bus: h.t.bus,
+      database: h.database.database,
+      close: async () => {},
+    };
     role = await startWorkerRole(rt, { queues: [], overrides: { clock: h.clock, candles: h.deps.candles } });
 
     await role.control.apply('halt', { requestedBy: 'cli:ops', reason: 'test' });
 
     await waitFor(() => received.find((r) => r.body.kind === 'trading_state_changed'), 'the halt at the webhook');
     const halt = received.find((r) => r.body.kind === 'trading_state_changed')!;
-    expect(halt.body).toMatchObject({ subject: 'HALTED', severity: 'critical', title: 'trading RUNNING → HALTED', count: 1 });
+    expect(halt.body).toMatchObject({
+      subject: 'HALTED',
+      severity: 'critical',
+      title: 'trading RUNNING → HALTED',
+      count: 1,
+    });
     expect(halt.headers['x-alerts-key']).toBe('k-123456');
   }, 60_000);
 });

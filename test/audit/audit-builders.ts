@@ -42,7 +42,9 @@ export function anOrderRow(overrides: Partial<NewOrderRow> & Pick<NewOrderRow, '
 }
 
 /** A paper exchange order, open and unfilled; override what the test is about. */
-export function aPaperOrderRow(overrides: Partial<NewPaperOrderRow> & Pick<NewPaperOrderRow, 'exchangeOrderId' | 'clientOrderId'>): NewPaperOrderRow {
+export function aPaperOrderRow(
+  overrides: Partial<NewPaperOrderRow> & Pick<NewPaperOrderRow, 'exchangeOrderId' | 'clientOrderId'>,
+): NewPaperOrderRow {
   return {
     symbol: 'BTC/USD',
     side: 'buy',
@@ -63,7 +65,12 @@ export function aPaperOrderRow(overrides: Partial<NewPaperOrderRow> & Pick<NewPa
 /** The ids of the clean book. */
 export const BOOK = {
   decisionId: 'appr-prop-a',
-  entry: { clientOrderId: 'entry-a', exchangeOrderId: 'OENTRY-AAAAA-AAAAAA', fillId: 'OENTRY-AAAAA-AAAAAA:0.01', paperFillId: 'TENTRY-AAAAA-AAAAAA' },
+  entry: {
+    clientOrderId: 'entry-a',
+    exchangeOrderId: 'OENTRY-AAAAA-AAAAAA',
+    fillId: 'OENTRY-AAAAA-AAAAAA:0.01',
+    paperFillId: 'TENTRY-AAAAA-AAAAAA',
+  },
   stop: { clientOrderId: 'stop-a', exchangeOrderId: 'OSTOP0-AAAAA-AAAAAA' },
 } as const;
 
@@ -93,7 +100,14 @@ export async function writeCleanBook(db: Db): Promise<{ positionId: number }> {
     riskState: {},
   });
   await db.insert(orders).values([
-    anOrderRow({ clientOrderId: BOOK.entry.clientOrderId, exchangeOrderId: BOOK.entry.exchangeOrderId, status: 'filled', filledQuantity: '0.01', avgFillPrice: '40000', feeUsd: '1.6' }),
+    anOrderRow({
+      clientOrderId: BOOK.entry.clientOrderId,
+      exchangeOrderId: BOOK.entry.exchangeOrderId,
+      status: 'filled',
+      filledQuantity: '0.01',
+      avgFillPrice: '40000',
+      feeUsd: '1.6',
+    }),
     anOrderRow({
       clientOrderId: BOOK.stop.clientOrderId,
       exchangeOrderId: BOOK.stop.exchangeOrderId,
@@ -108,7 +122,19 @@ export async function writeCleanBook(db: Db): Promise<{ positionId: number }> {
       updatedAt: filledAt,
     }),
   ]);
-  await db.insert(fills).values({ fillId: BOOK.entry.fillId, clientOrderId: BOOK.entry.clientOrderId, exchangeOrderId: BOOK.entry.exchangeOrderId, symbol: 'BTC/USD', side: 'buy', quantity: '0.01', price: '40000', feeUsd: '1.6', filledAt });
+  await db
+    .insert(fills)
+    .values({
+      fillId: BOOK.entry.fillId,
+      clientOrderId: BOOK.entry.clientOrderId,
+      exchangeOrderId: BOOK.entry.exchangeOrderId,
+      symbol: 'BTC/USD',
+      side: 'buy',
+      quantity: '0.01',
+      price: '40000',
+      feeUsd: '1.6',
+      filledAt,
+    });
   const [position] = await db
     .insert(positions)
     .values({
@@ -126,12 +152,33 @@ export async function writeCleanBook(db: Db): Promise<{ positionId: number }> {
       updatedAt: filledAt,
     })
     .returning({ id: positions.id });
-  await db.insert(positionFills).values({ fillId: BOOK.entry.fillId, positionId: position!.id, realizedPnlUsd: '-1.6' });
+  await db
+    .insert(positionFills)
+    .values({ fillId: BOOK.entry.fillId, positionId: position!.id, realizedPnlUsd: '-1.6' });
 
-  await db.insert(paperOrders).values([
-    aPaperOrderRow({ exchangeOrderId: BOOK.entry.exchangeOrderId, clientOrderId: BOOK.entry.clientOrderId, status: 'closed', filledQuantity: '0.01', filledNotionalUsd: '400', feeUsd: '1.6', closedAt: filledAt }),
-    aPaperOrderRow({ exchangeOrderId: BOOK.stop.exchangeOrderId, clientOrderId: BOOK.stop.clientOrderId, side: 'sell', type: 'stop-loss', triggerPrice: '39000', reduceOnly: true, openedAt: filledAt, updatedAt: filledAt }),
-  ]);
+  await db
+    .insert(paperOrders)
+    .values([
+      aPaperOrderRow({
+        exchangeOrderId: BOOK.entry.exchangeOrderId,
+        clientOrderId: BOOK.entry.clientOrderId,
+        status: 'closed',
+        filledQuantity: '0.01',
+        filledNotionalUsd: '400',
+        feeUsd: '1.6',
+        closedAt: filledAt,
+      }),
+      aPaperOrderRow({
+        exchangeOrderId: BOOK.stop.exchangeOrderId,
+        clientOrderId: BOOK.stop.clientOrderId,
+        side: 'sell',
+        type: 'stop-loss',
+        triggerPrice: '39000',
+        reduceOnly: true,
+        openedAt: filledAt,
+        updatedAt: filledAt,
+      }),
+    ]);
   await db.insert(paperFills).values({
     fillId: BOOK.entry.paperFillId,
     exchangeOrderId: BOOK.entry.exchangeOrderId,
@@ -146,7 +193,18 @@ export async function writeCleanBook(db: Db): Promise<{ positionId: number }> {
     filledAt,
   });
   await setPaperBalances(db, { USD: '9598.4', BTC: '0.01' });
-  await db.insert(orderReservations).values({ decisionId: BOOK.decisionId, clientOrderId: BOOK.entry.clientOrderId, account: 'paper', symbol: 'BTC/USD', kind: 'cash', amount: '400', releasedAt: filledAt, releaseReason: 'filled' });
+  await db
+    .insert(orderReservations)
+    .values({
+      decisionId: BOOK.decisionId,
+      clientOrderId: BOOK.entry.clientOrderId,
+      account: 'paper',
+      symbol: 'BTC/USD',
+      kind: 'cash',
+      amount: '400',
+      releasedAt: filledAt,
+      releaseReason: 'filled',
+    });
   return { positionId: position!.id };
 }
 
@@ -165,14 +223,52 @@ export async function setPaperBalances(db: Db, balances: Record<string, string>)
  */
 export async function writeTakenInFill(
   db: Db,
-  f: { clientOrderId: string; symbol: string; side: 'buy' | 'sell'; quantity: string; price: string; positionId: number | null; atMs?: number; purpose?: string; takenIn?: boolean },
+  f: {
+    clientOrderId: string;
+    symbol: string;
+    side: 'buy' | 'sell';
+    quantity: string;
+    price: string;
+    positionId: number | null;
+    atMs?: number;
+    purpose?: string;
+    takenIn?: boolean;
+  },
 ): Promise<string> {
   const fillId = `${f.clientOrderId}:${f.quantity}`;
   const at = new Date(f.atMs ?? T0 + 2 * HOUR_MS);
-  await db.insert(orders).values(
-    anOrderRow({ clientOrderId: f.clientOrderId, decisionId: null, proposalId: null, symbol: f.symbol, side: f.side, purpose: f.purpose ?? 'entry', cause: 'operator', quantity: f.quantity, filledQuantity: f.quantity, avgFillPrice: f.price, status: 'filled', createdAt: at, updatedAt: at }),
-  );
-  await db.insert(fills).values({ fillId, clientOrderId: f.clientOrderId, symbol: f.symbol, side: f.side, quantity: f.quantity, price: f.price, feeUsd: '0', filledAt: at });
-  if (f.takenIn ?? true) await db.insert(positionFills).values({ fillId, positionId: f.positionId, realizedPnlUsd: '0' });
+  await db
+    .insert(orders)
+    .values(
+      anOrderRow({
+        clientOrderId: f.clientOrderId,
+        decisionId: null,
+        proposalId: null,
+        symbol: f.symbol,
+        side: f.side,
+        purpose: f.purpose ?? 'entry',
+        cause: 'operator',
+        quantity: f.quantity,
+        filledQuantity: f.quantity,
+        avgFillPrice: f.price,
+        status: 'filled',
+        createdAt: at,
+        updatedAt: at,
+      }),
+    );
+  await db
+    .insert(fills)
+    .values({
+      fillId,
+      clientOrderId: f.clientOrderId,
+      symbol: f.symbol,
+      side: f.side,
+      quantity: f.quantity,
+      price: f.price,
+      feeUsd: '0',
+      filledAt: at,
+    });
+  if (f.takenIn ?? true)
+    await db.insert(positionFills).values({ fillId, positionId: f.positionId, realizedPnlUsd: '0' });
   return fillId;
 }

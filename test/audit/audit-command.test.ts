@@ -1,7 +1,13 @@
 import { describe, expect, it as base } from 'vitest';
 import { AuditReport } from '../../src/audit/audit-report.ts';
 import { runCli } from '../support/run-cli.ts';
-import { createTestDatabase, createTestSchema, dropTestSchema, testDatabaseUrl, type TestDatabase } from '../support/test-database.ts';
+import {
+  createTestDatabase,
+  createTestSchema,
+  dropTestSchema,
+  testDatabaseUrl,
+  type TestDatabase,
+} from '../support/test-database.ts';
 import { setPaperBalances, writeCleanBook } from './audit-builders.ts';
 
 /** A migrated schema of its own holding the clean book. */
@@ -26,7 +32,8 @@ function urlOfSchema(schema: string): string {
 }
 
 /** `triplegain audit …` on the paper account (the default config) in `schema`. */
-const audit = (schema: string, ...args: string[]) => runCli({ DATABASE_URL: urlOfSchema(schema), TRIPLEGAIN_CONFIG: '' }, ['audit', ...args], 60_000);
+const audit = (schema: string, ...args: string[]) =>
+  runCli({ DATABASE_URL: urlOfSchema(schema), TRIPLEGAIN_CONFIG: '' }, ['audit', ...args], 60_000);
 
 describe('triplegain audit', () => {
   it('prints nothing but the summary and exits 0 when the books are clean', { timeout: 90_000 }, async ({ t }) => {
@@ -55,13 +62,23 @@ describe('triplegain audit', () => {
     expect(code).toBe(1);
     const report = AuditReport.parse(JSON.parse(stdout));
     expect(report).toEqual({
-      violations: [{ invariant: 'paper_balances_match_fills', message: expect.stringContaining('USD balance is 9599.4'), rows: [{ asset: 'USD', balance: '9599.4', expected: '9598.4', difference: '1' }] }],
+      violations: [
+        {
+          invariant: 'paper_balances_match_fills',
+          message: expect.stringContaining('USD balance is 9599.4'),
+          rows: [{ asset: 'USD', balance: '9599.4', expected: '9598.4', difference: '1' }],
+        },
+      ],
       invariantsChecked: 10,
     });
   });
 
   base('exits 2 when the database cannot be opened, or holds no tables', { timeout: 90_000 }, async () => {
-    const unreachable = await runCli({ DATABASE_URL: 'postgres://nobody:hunter2@127.0.0.1:1/none', TRIPLEGAIN_CONFIG: '' }, ['audit'], 60_000);
+    const unreachable = await runCli(
+      { DATABASE_URL: 'postgres://nobody:hunter2@127.0.0.1:1/none', TRIPLEGAIN_CONFIG: '' },
+      ['audit'],
+      60_000,
+    );
     expect(unreachable.code).toBe(2);
     expect(unreachable.stderr).toContain('error: cannot open PostgreSQL at postgres://nobody:***@127.0.0.1:1/none');
     expect(unreachable.stderr).not.toContain('hunter2');
@@ -70,7 +87,9 @@ describe('triplegain audit', () => {
     try {
       const unmigrated = await audit(empty);
       expect(unmigrated).toMatchObject({ code: 2, stdout: '' });
-      expect(unmigrated.stderr).toContain('error: the database holds no triplegain tables: run `triplegain db migrate` first');
+      expect(unmigrated.stderr).toContain(
+        'error: the database holds no triplegain tables: run `triplegain db migrate` first',
+      );
     } finally {
       await dropTestSchema(empty);
     }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { breakerEvents, breakerStates, CircuitBreaker, transition, type BreakerEvent, type BreakerState } from '../../src/bus/circuit-breaker.ts';
+import {
+  breakerEvents,
+  breakerStates,
+  CircuitBreaker,
+  transition,
+  type BreakerEvent,
+  type BreakerState,
+} from '../../src/bus/circuit-breaker.ts';
 
 describe('circuit breaker transition table', () => {
   const expected: Record<BreakerState, Record<BreakerEvent, BreakerState | 'throws'>> = {
@@ -26,7 +33,10 @@ describe('CircuitBreaker', () => {
     expect(b.recordFailure(10)).toEqual({ from: 'closed', to: 'open', consecutiveFailures: 3 });
     expect(b.allows(500).allowed).toBe(false);
     expect(b.remainingCooldownMs(500)).toBe(510);
-    expect(b.allows(1_010)).toEqual({ allowed: true, change: { from: 'open', to: 'half_open', consecutiveFailures: 3 } });
+    expect(b.allows(1_010)).toEqual({
+      allowed: true,
+      change: { from: 'open', to: 'half_open', consecutiveFailures: 3 },
+    });
     expect(b.recordSuccess(1_020)).toEqual({ from: 'half_open', to: 'closed', consecutiveFailures: 0 });
   });
 

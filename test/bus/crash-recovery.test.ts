@@ -17,7 +17,12 @@ describe('crash recovery', () => {
 
   it('loses nothing when a consumer is killed with SIGKILL in the middle of a handler', async () => {
     proc = spawnTs('test/fixtures/bus-consumer-process.ts', {
-      REDIS_URL: t.url, KEY_PREFIX: t.prefix, TOPIC: 'ta_signals', SERVICE: 'coordinator', CONSUMER: 'doomed', HANG: '1',
+      REDIS_URL: t.url,
+      KEY_PREFIX: t.prefix,
+      TOPIC: 'ta_signals',
+      SERVICE: 'coordinator',
+      CONSUMER: 'doomed',
+      HANG: '1',
     });
     await proc.waitForOutput('ready');
     const message = await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'BTC/USD' });
@@ -26,7 +31,12 @@ describe('crash recovery', () => {
     await proc.exited;
 
     // The message is pending on the dead consumer, not lost and not acked.
-    const pending = (await t.redis.xpending(t.keys.busStream('ta_signals'), 'coordinator', '-', '+', 10)) as [string, string, number, number][];
+    const pending = (await t.redis.xpending(t.keys.busStream('ta_signals'), 'coordinator', '-', '+', 10)) as [
+      string,
+      string,
+      number,
+      number,
+    ][];
     expect(pending.map(([, consumer]) => consumer)).toEqual(['doomed']);
 
     const finished: { id: string; deliveryCount: number }[] = [];
@@ -38,6 +48,9 @@ describe('crash recovery', () => {
     });
     await waitFor(() => finished.length === 1, 'the survivor to finish the message');
     expect(finished).toEqual([{ id: message.id, deliveryCount: 2 }]);
-    await waitFor(async () => ((await t.redis.xpending(t.keys.busStream('ta_signals'), 'coordinator')) as unknown[])[0] === 0, 'the ack');
+    await waitFor(
+      async () => ((await t.redis.xpending(t.keys.busStream('ta_signals'), 'coordinator')) as unknown[])[0] === 0,
+      'the ack',
+    );
   });
 });

@@ -73,8 +73,30 @@ describe('dead letters and circuit breaker', () => {
     // What an operator might type into redis-cli: missing fields, bad JSON, wrong types.
     await t.redis.xadd(lane, '*', 'hello', 'world');
     await t.redis.xadd(lane, '*', 'id', 'not-a-uuid', 'type', 'ta.signal_emitted', 'payload', '{oops');
-    await t.redis.xadd(lane, '*', 'id', '2f1f0f44-7a39-4c43-9f0e-3e3c7c1d2b6a', 'type', 'made.up', 'source', 'cli', 'symbol', '', 'priority', 'normal',
-      'correlation_id', 'x', 'causation_id', '', 'ts_ms', '1', 'expires_at_ms', '99999999999999', 'payload', '{}');
+    await t.redis.xadd(
+      lane,
+      '*',
+      'id',
+      '2f1f0f44-7a39-4c43-9f0e-3e3c7c1d2b6a',
+      'type',
+      'made.up',
+      'source',
+      'cli',
+      'symbol',
+      '',
+      'priority',
+      'normal',
+      'correlation_id',
+      'x',
+      'causation_id',
+      '',
+      'ts_ms',
+      '1',
+      'expires_at_ms',
+      '99999999999999',
+      'payload',
+      '{}',
+    );
     await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'XRP/USD' });
     await waitFor(() => handled.length === 1, 'the valid message after the malformed ones');
     await waitFor(async () => (await t.redis.xlen(t.keys.dlq('ta_signals'))) === 3, 'three dead letters');
@@ -96,18 +118,51 @@ describe('dead letters and circuit breaker', () => {
     // Written by hand: a valid alert, apart from its 8 MB.
     const id = randomUUID();
     const nowMs = Date.now();
-    const payload = JSON.stringify({ severity: 'info', code: 'test.huge', message: 'x'.repeat(8 * 1_048_576), details: {} });
+    const payload = JSON.stringify({
+      severity: 'info',
+      code: 'test.huge',
+      message: 'x'.repeat(8 * 1_048_576),
+      details: {},
+    });
     const streamId = (await t.redis.xadd(
-      t.keys.busStream('system_events'), '*',
-      'id', id, 'type', 'system.alert_raised', 'source', 'by-hand', 'symbol', '', 'priority', 'normal',
-      'correlation_id', id, 'causation_id', '', 'ts_ms', String(nowMs), 'expires_at_ms', String(nowMs + 60_000), 'payload', payload,
+      t.keys.busStream('system_events'),
+      '*',
+      'id',
+      id,
+      'type',
+      'system.alert_raised',
+      'source',
+      'by-hand',
+      'symbol',
+      '',
+      'priority',
+      'normal',
+      'correlation_id',
+      id,
+      'causation_id',
+      '',
+      'ts_ms',
+      String(nowMs),
+      'expires_at_ms',
+      String(nowMs + 60_000),
+      'payload',
+      payload,
     ))!;
-    const after = await t.bus.publish('system.alert_raised', { severity: 'info', code: 'test.after', message: 'still flowing' });
+    const after = await t.bus.publish('system.alert_raised', {
+      severity: 'info',
+      code: 'test.after',
+      message: 'still flowing',
+    });
 
     await waitFor(() => handled.includes(after.id), 'the message after it to be handled');
     const [dead] = await t.bus.deadLetters('system_events');
     expect(handled).not.toContain(id);
-    expect(dead).toMatchObject({ originalStreamId: streamId, group: 'recorder', reason: 'oversized', deliveryCount: 1 });
+    expect(dead).toMatchObject({
+      originalStreamId: streamId,
+      group: 'recorder',
+      reason: 'oversized',
+      deliveryCount: 1,
+    });
     expect(dead!.originalBytes).toBeGreaterThan(8 * 1_048_576);
     expect(dead!.error).toContain(`${dead!.originalBytes} bytes`);
     expect(dead!.fields).toMatchObject({ id, type: 'system.alert_raised', source: 'by-hand' });
@@ -128,10 +183,18 @@ describe('dead letters and circuit breaker', () => {
     });
     await t.bus.publish('system.alert_raised', { severity: 'info', code: 'test.big', message: 'x'.repeat(10_000) });
     // The bus raises the dead letter on system_events, and the failing recorder dead-letters that alert in turn.
-    await waitFor(async () => (await t.redis.xlen(t.keys.dlq('system_events'))) === 2, 'the dead letter, and its alert dead-lettered');
+    await waitFor(
+      async () => (await t.redis.xlen(t.keys.dlq('system_events'))) === 2,
+      'the dead letter, and its alert dead-lettered',
+    );
     const [big] = await t.bus.deadLetters('system_events');
     // The limit was lowered since.
-    const strict = new Bus({ redis: t.redis, keys: t.keys, service: 'ops', config: BusConfig.parse({ ...t.bus.config, maxMessageBytes: 4_096 }) });
+    const strict = new Bus({
+      redis: t.redis,
+      keys: t.keys,
+      service: 'ops',
+      config: BusConfig.parse({ ...t.bus.config, maxMessageBytes: 4_096 }),
+    });
 
     const result = await strict.replayDeadLetters('system_events', { ids: [big!.dlqId] });
     expect(result.replayed).toEqual([]);
@@ -144,7 +207,9 @@ describe('dead letters and circuit breaker', () => {
 describe('circuit breaker', () => {
   let t: TestBus;
   beforeEach(async () => {
-    t = await createTestBus({ config: { maxDeliveries: 100, retryDelayMs: 5, breaker: { failureThreshold: 3, cooldownMs: 400 } } });
+    t = await createTestBus({
+      config: { maxDeliveries: 100, retryDelayMs: 5, breaker: { failureThreshold: 3, cooldownMs: 400 } },
+    });
   });
   afterEach(async () => t.cleanup());
 
@@ -153,7 +218,11 @@ describe('circuit breaker', () => {
     const healthy: string[] = [];
     let failing = true;
     let failingCalls = 0;
-    await t.bus.subscribe({ topic: 'system_events', service: 'ops', handler: (m) => void alerts.push(AlertRaised.payload.parse(m.payload)) });
+    await t.bus.subscribe({
+      topic: 'system_events',
+      service: 'ops',
+      handler: (m) => void alerts.push(AlertRaised.payload.parse(m.payload)),
+    });
     const broken = await t.bus.subscribe({
       topic: 'ta_signals',
       service: 'broken',
@@ -173,13 +242,19 @@ describe('circuit breaker', () => {
     // Open: the failing subscription stopped calling its handler.
     expect(failingCalls).toBe(callsWhenOpened);
     expect(alerts.find((a) => a.code === 'bus.subscription_tripped')!.details).toMatchObject({
-      topic: 'ta_signals', group: 'broken', consecutiveFailures: 3, lastError: 'Error: boom',
+      topic: 'ta_signals',
+      group: 'broken',
+      consecutiveFailures: 3,
+      lastError: 'Error: boom',
     });
 
     // After the cool-down it tries again; once the handler works, every message is handled.
     failing = false;
     await waitFor(() => alerts.some((a) => a.code === 'bus.subscription_recovered'), 'the recovery alert', 5_000);
-    await waitFor(async () => (await t.bus.stats('ta_signals')).groups.find((g) => g.name === 'broken')?.handled === 10, 'all 10 handled');
+    await waitFor(
+      async () => (await t.bus.stats('ta_signals')).groups.find((g) => g.name === 'broken')?.handled === 10,
+      'all 10 handled',
+    );
     expect(broken.breakerState).toBe('closed');
   });
 });

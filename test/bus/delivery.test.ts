@@ -17,7 +17,8 @@ describe('delivery', () => {
       await t.bus.subscribe({ topic: 'ta_signals', service, handler: (m) => void seenBy[service]!.push(m.id) });
     }
     const ids: string[] = [];
-    for (let i = 0; i < 20; i++) ids.push((await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'BTC/USD' })).id);
+    for (let i = 0; i < 20; i++)
+      ids.push((await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'BTC/USD' })).id);
     await waitFor(() => seenBy.coordinator!.length === 20 && seenBy.recorder!.length === 20, 'both services to see 20');
     expect(seenBy.coordinator).toEqual(ids);
     expect(seenBy.recorder).toEqual(ids);
@@ -27,7 +28,10 @@ describe('delivery', () => {
     const handledBy = new Map<string, string>();
     const duplicates: string[] = [];
     const second = t.another();
-    for (const [bus, name] of [[t.bus, 'a'], [second, 'b']] as const) {
+    for (const [bus, name] of [
+      [t.bus, 'a'],
+      [second, 'b'],
+    ] as const) {
       await bus.subscribe({
         topic: 'market_data',
         service: 'ta-agent',
@@ -40,11 +44,15 @@ describe('delivery', () => {
         overrides: { batchSize: 4 },
       });
     }
-    for (let i = 0; i < 100; i++) await t.bus.publish('market.candle_closed', aCandle({ openTimeMs: i * 3_600_000 }), { symbol: 'BTC/USD' });
+    for (let i = 0; i < 100; i++)
+      await t.bus.publish('market.candle_closed', aCandle({ openTimeMs: i * 3_600_000 }), { symbol: 'BTC/USD' });
     await waitFor(() => handledBy.size === 100, '100 messages handled');
     await sleep(100);
     expect(duplicates).toEqual([]);
-    const shares = [...handledBy.values()].reduce<Record<string, number>>((acc, n) => ({ ...acc, [n]: (acc[n] ?? 0) + 1 }), {});
+    const shares = [...handledBy.values()].reduce<Record<string, number>>(
+      (acc, n) => ({ ...acc, [n]: (acc[n] ?? 0) + 1 }),
+      {},
+    );
     expect(shares.a).toBeGreaterThan(0);
     expect(shares.b).toBeGreaterThan(0);
   });
@@ -53,8 +61,20 @@ describe('delivery', () => {
     const btc: string[] = [];
     const xrp: string[] = [];
     const shorts: string[] = [];
-    await t.bus.subscribe({ topic: 'ta_signals', service: 'coordinator', name: 'btc', symbols: ['BTC/USD'], handler: (m) => void btc.push(m.symbol) });
-    await t.bus.subscribe({ topic: 'ta_signals', service: 'coordinator', name: 'xrp', symbols: ['XRP/USD'], handler: (m) => void xrp.push(m.symbol) });
+    await t.bus.subscribe({
+      topic: 'ta_signals',
+      service: 'coordinator',
+      name: 'btc',
+      symbols: ['BTC/USD'],
+      handler: (m) => void btc.push(m.symbol),
+    });
+    await t.bus.subscribe({
+      topic: 'ta_signals',
+      service: 'coordinator',
+      name: 'xrp',
+      symbols: ['XRP/USD'],
+      handler: (m) => void xrp.push(m.symbol),
+    });
     await t.bus.subscribe({
       topic: 'ta_signals',
       service: 'coordinator',
@@ -88,7 +108,11 @@ describe('delivery', () => {
         });
         const ta = await ctx.publish('ta.signal_emitted', aTaSignal(), { symbol: m.symbol });
         chain.push(`published ${ta.causationId === m.id}`);
-        await ctx.publish('regime.detected', { timeframe: '1h', candleOpenTimeMs: 0, regime: 'ranging', confidence: 0.5 }, { symbol: m.symbol });
+        await ctx.publish(
+          'regime.detected',
+          { timeframe: '1h', candleOpenTimeMs: 0, regime: 'ranging', confidence: 0.5 },
+          { symbol: m.symbol },
+        );
       },
     });
     await t.bus.subscribe({ topic: 'ta_signals', service: 'coordinator', handler: () => void chain.push('ta') });
@@ -105,7 +129,9 @@ describe('delivery', () => {
       service: 'coordinator',
       handler: async (_m, ctx) => {
         attempts.push(ctx.deliveryCount);
-        pendingDuringHandler = Number(((await t.redis.xpending(t.keys.busStream('ta_signals'), 'coordinator')) as unknown[])[0]);
+        pendingDuringHandler = Number(
+          ((await t.redis.xpending(t.keys.busStream('ta_signals'), 'coordinator')) as unknown[])[0],
+        );
         if (ctx.deliveryCount < 3) throw new Error('database briefly down');
       },
     });
@@ -113,9 +139,19 @@ describe('delivery', () => {
     await waitFor(() => attempts.length === 3, 'three attempts');
     expect(attempts).toEqual([1, 2, 3]);
     expect(pendingDuringHandler).toBe(1);
-    await waitFor(async () => ((await t.redis.xpending(t.keys.busStream('ta_signals'), 'coordinator')) as unknown[])[0] === 0, 'ack');
+    await waitFor(
+      async () => ((await t.redis.xpending(t.keys.busStream('ta_signals'), 'coordinator')) as unknown[])[0] === 0,
+      'ack',
+    );
     const stats = await t.bus.stats('ta_signals');
-    expect(stats.groups[0]).toMatchObject({ name: 'coordinator', delivered: 3, failed: 2, handled: 1, deadLettered: 0, pending: 0 });
+    expect(stats.groups[0]).toMatchObject({
+      name: 'coordinator',
+      delivered: 3,
+      failed: 2,
+      handled: 1,
+      deadLettered: 0,
+      pending: 0,
+    });
   });
 
   it('treats a handler that runs past its timeout as failed and retries it', async () => {
@@ -139,7 +175,12 @@ describe('delivery', () => {
     const fresh: BusMessage[] = [];
     const replaying: BusMessage[] = [];
     await t.bus.subscribe({ topic: 'ta_signals', service: 'fresh', handler: (m) => void fresh.push(m) });
-    await t.bus.subscribe({ topic: 'ta_signals', service: 'audit', startFrom: 'earliest', handler: (m) => void replaying.push(m) });
+    await t.bus.subscribe({
+      topic: 'ta_signals',
+      service: 'audit',
+      startFrom: 'earliest',
+      handler: (m) => void replaying.push(m),
+    });
     await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'XRP/USD' });
     await waitFor(() => fresh.length === 1 && replaying.length === 2, 'both groups');
     expect(fresh.map((m) => m.symbol)).toEqual(['XRP/USD']);

@@ -57,7 +57,11 @@ describe('priority', () => {
     }
     await waitFor(() => first.started, 'the backlog to start');
     const handledBefore = order.length;
-    await t.bus.publish('system.alert_raised', { severity: 'critical', code: 'halt.now', message: 'stop' }, { priority: 'urgent' });
+    await t.bus.publish(
+      'system.alert_raised',
+      { severity: 'critical', code: 'halt.now', message: 'stop' },
+      { priority: 'urgent' },
+    );
     await waitFor(() => order.length === 201, 'everything handled');
     const overtaken = order.indexOf('halt.now') - handledBefore;
     // At most the rest of the batch being handled goes first (8), never the backlog (~190).
@@ -68,9 +72,18 @@ describe('priority', () => {
   it('within one read, handles high before normal before low', async () => {
     const order: string[] = [];
     for (const priority of ['low', 'normal', 'high', 'low', 'high'] as const) {
-      await t.bus.publish('system.alert_raised', { severity: 'info', code: `p.${priority}`, message: priority }, { priority });
+      await t.bus.publish(
+        'system.alert_raised',
+        { severity: 'info', code: `p.${priority}`, message: priority },
+        { priority },
+      );
     }
-    await t.bus.subscribe({ topic: 'system_events', service: 'ops', startFrom: 'earliest', handler: (m) => void order.push(AlertRaised.payload.parse(m.payload).code) });
+    await t.bus.subscribe({
+      topic: 'system_events',
+      service: 'ops',
+      startFrom: 'earliest',
+      handler: (m) => void order.push(AlertRaised.payload.parse(m.payload).code),
+    });
     await waitFor(() => order.length === 5, 'five messages');
     expect(order).toEqual(['p.high', 'p.high', 'p.normal', 'p.low', 'p.low']);
   });

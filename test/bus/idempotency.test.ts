@@ -32,7 +32,11 @@ describe('idempotency helper', () => {
   it('is scoped per group: each subscribing service does its own side effect once', async () => {
     const effects: string[] = [];
     for (const service of ['a', 'b']) {
-      await t.bus.subscribe({ topic: 'ta_signals', service, handler: async (_m, ctx) => void (await ctx.once(async () => effects.push(service))) });
+      await t.bus.subscribe({
+        topic: 'ta_signals',
+        service,
+        handler: async (_m, ctx) => void (await ctx.once(async () => effects.push(service))),
+      });
     }
     await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'BTC/USD' });
     await waitFor(() => effects.length === 2, 'both groups');
@@ -48,15 +52,26 @@ describe('idempotency helper', () => {
       return 'done';
     });
     await sleep(20);
-    await expect(onceInRedis(t.redis, key, { ttlMs: 60_000, lockMs: 5_000 }, async () => void (runs += 1))).rejects.toMatchObject({ code: 'BUSY' });
+    await expect(
+      onceInRedis(t.redis, key, { ttlMs: 60_000, lockMs: 5_000 }, async () => void (runs += 1)),
+    ).rejects.toMatchObject({ code: 'BUSY' });
     expect(await slow).toEqual({ ran: true, result: 'done' });
-    expect(await onceInRedis(t.redis, key, { ttlMs: 60_000, lockMs: 5_000 }, async () => void (runs += 1))).toEqual({ ran: false });
+    expect(await onceInRedis(t.redis, key, { ttlMs: 60_000, lockMs: 5_000 }, async () => void (runs += 1))).toEqual({
+      ran: false,
+    });
     expect(runs).toBe(1);
   });
 
   it('does not mark the key when the side effect fails, so a retry runs it', async () => {
     const key = t.keys.idempotency('g', 'm2');
-    await expect(onceInRedis(t.redis, key, { ttlMs: 60_000, lockMs: 5_000 }, async () => { throw new Error('nope'); })).rejects.toThrow('nope');
-    expect(await onceInRedis(t.redis, key, { ttlMs: 60_000, lockMs: 5_000 }, async () => 7)).toEqual({ ran: true, result: 7 });
+    await expect(
+      onceInRedis(t.redis, key, { ttlMs: 60_000, lockMs: 5_000 }, async () => {
+        throw new Error('nope');
+      }),
+    ).rejects.toThrow('nope');
+    expect(await onceInRedis(t.redis, key, { ttlMs: 60_000, lockMs: 5_000 }, async () => 7)).toEqual({
+      ran: true,
+      result: 7,
+    });
   });
 });

@@ -58,7 +58,10 @@ describe('idle consumers', () => {
       overrides: { claimIdleMs: 60_000, claimIntervalMs: 50, consumerIdleMs: 300 },
       handler: () => undefined,
     });
-    await waitFor(async () => !(await names(lane, 'positions')).includes('empty'), 'the empty idle consumer to be removed');
+    await waitFor(
+      async () => !(await names(lane, 'positions')).includes('empty'),
+      'the empty idle consumer to be removed',
+    );
     const holder = (await consumers(lane, 'positions')).find((c) => c.name === 'holder');
     expect(holder).toMatchObject({ pending: 1 });
     expect(holder!.idle).toBeGreaterThan(300);
@@ -69,9 +72,14 @@ describe('idle consumers', () => {
     await t.redis.xgroup('CREATE', lane, 'positions', '$', 'MKSTREAM');
     await t.redis.xgroup('CREATECONSUMER', lane, 'positions', 'me');
     await t.redis.xgroup('CREATECONSUMER', lane, 'positions', 'other');
-    await waitFor(async () => (await consumers(lane, 'positions')).every((c) => c.idle > 100), 'both to be idle past 100 ms');
+    await waitFor(
+      async () => (await consumers(lane, 'positions')).every((c) => c.idle > 100),
+      'both to be idle past 100 ms',
+    );
 
-    expect(await removeIdleConsumers(t.redis, { lane, group: 'positions', consumer: 'me', idleMs: 100 })).toEqual(['other']);
+    expect(await removeIdleConsumers(t.redis, { lane, group: 'positions', consumer: 'me', idleMs: 100 })).toEqual([
+      'other',
+    ]);
     const me = await consumers(lane, 'positions');
     expect(me.map((c) => c.name)).toEqual(['me']);
     // And the pass marked it present.
@@ -92,8 +100,11 @@ describe('idle consumers', () => {
     for (const lane of lanes) expect(await names(lane, 'coordinator')).toEqual(['a', 'b', 'ghost']);
 
     // The ghost, created before them, goes; the live ones, which no read touches, stay.
-    for (const lane of lanes) await waitFor(async () => !(await names(lane, 'coordinator')).includes('ghost'), 'the ghost to be removed');
+    for (const lane of lanes)
+      await waitFor(async () => !(await names(lane, 'coordinator')).includes('ghost'), 'the ghost to be removed');
     for (const lane of lanes) expect(await names(lane, 'coordinator')).toEqual(['a', 'b']);
-    expect((await t.bus.stats(topic)).groups).toMatchObject([{ name: 'coordinator', consumers: 2, pending: 0, lag: 0 }]);
+    expect((await t.bus.stats(topic)).groups).toMatchObject([
+      { name: 'coordinator', consumers: 2, pending: 0, lag: 0 },
+    ]);
   });
 });

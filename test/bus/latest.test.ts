@@ -25,7 +25,10 @@ describe('latest', () => {
 
   it('filters by source and keeps the newest per (symbol, source)', async () => {
     await t.bus.publish('ta.signal_emitted', aTaSignal({ confidence: 0.1 }), { symbol: 'BTC/USD', source: 'ta-agent' });
-    await t.bus.publish('ta.signal_emitted', aTaSignal({ confidence: 0.2 }), { symbol: 'BTC/USD', source: 'ta-agent-v2' });
+    await t.bus.publish('ta.signal_emitted', aTaSignal({ confidence: 0.2 }), {
+      symbol: 'BTC/USD',
+      source: 'ta-agent-v2',
+    });
     await t.bus.publish('ta.signal_emitted', aTaSignal({ confidence: 0.3 }), { symbol: 'BTC/USD', source: 'ta-agent' });
     const fromV1 = await t.bus.latest('ta_signals', { symbol: 'BTC/USD', source: 'ta-agent' });
     const fromV2 = await t.bus.latest('ta_signals', { symbol: 'BTC/USD', source: 'ta-agent-v2' });
@@ -45,7 +48,8 @@ describe('latest', () => {
   });
 
   it('reads one hash field rather than scanning the stream', async () => {
-    for (let i = 0; i < 50; i++) await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: i % 2 ? 'BTC/USD' : 'XRP/USD' });
+    for (let i = 0; i < 50; i++)
+      await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: i % 2 ? 'BTC/USD' : 'XRP/USD' });
     const index = await t.redis.hgetall(t.keys.latest('ta_signals'));
     expect(Object.keys(index).sort()).toEqual(['BTC/USD|*', 'BTC/USD|test', 'XRP/USD|*', 'XRP/USD|test']);
     const [lane, streamId] = index['BTC/USD|*']!.split(' ');

@@ -23,12 +23,26 @@ describe('bus logging while Redis is down', () => {
     const log = captureLogger();
     // Commands fail at once while disconnected (no offline queue): every read, claim and
     // publish of the outage is a failed attempt.
-    const redis = new Redis(server.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => 50, lazyConnect: true });
+    const redis = new Redis(server.url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => 50,
+      lazyConnect: true,
+    });
     await redis.connect();
     let connectionErrors = 0;
     redis.on('error', () => (connectionErrors += 1));
-    const bus = new Bus({ redis, keys: createKeys('tg'), service: 'worker-1', config: BusConfig.parse(fastBusConfig), logger: log.logger });
-    closers.push(() => redis.disconnect(), () => bus.close(1_000));
+    const bus = new Bus({
+      redis,
+      keys: createKeys('tg'),
+      service: 'worker-1',
+      config: BusConfig.parse(fastBusConfig),
+      logger: log.logger,
+    });
+    closers.push(
+      () => redis.disconnect(),
+      () => bus.close(1_000),
+    );
     const handled: string[] = [];
     for (const service of ['ta-agent', 'regime-agent', 'positions']) {
       await bus.subscribe({ topic: 'market_data', service, handler: (m) => void handled.push(`${service}:${m.id}`) });
@@ -38,7 +52,11 @@ describe('bus logging while Redis is down', () => {
     await waitFor(() => handled.length === 3, 'the first message to reach every service');
 
     await server.kill();
-    const publishes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => bus.publish('market.candle_closed', aCandle({ openTimeMs: i }), { symbol: 'BTC/USD' })));
+    const publishes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        bus.publish('market.candle_closed', aCandle({ openTimeMs: i }), { symbol: 'BTC/USD' }),
+      ),
+    );
     expect(publishes.every((p) => p.status === 'rejected')).toBe(true);
     await waitFor(() => connectionErrors >= 20, 'a run of failed reconnects (and of reads and claims)');
     await server.restart();
@@ -53,6 +71,9 @@ describe('bus logging while Redis is down', () => {
 
     // And the bus carries on.
     const after = await bus.publish('market.candle_closed', aCandle({ openTimeMs: 99 }), { symbol: 'BTC/USD' });
-    await waitFor(() => handled.filter((h) => h.endsWith(after.id)).length === 3, 'a message after the outage to reach every service');
+    await waitFor(
+      () => handled.filter((h) => h.endsWith(after.id)).length === 3,
+      'a message after the outage to reach every service',
+    );
   });
 });

@@ -11,14 +11,28 @@ describe('publish', () => {
   afterEach(async () => t.cleanup());
 
   it('writes one flat entry per message, readable with XRANGE', async () => {
-    const published = await t.bus.publish('market.candle_closed', aCandle(), { symbol: 'BTC/USD', source: 'market-data' });
+    const published = await t.bus.publish('market.candle_closed', aCandle(), {
+      symbol: 'BTC/USD',
+      source: 'market-data',
+    });
     const entries = await t.redis.xrange(t.keys.busStream('market_data'), '-', '+');
     expect(entries).toHaveLength(1);
     const [streamId, fields] = entries[0]!;
     expect(streamId).toBe(published.streamId);
-    const record = Object.fromEntries(fields.reduce<[string, string][]>((acc, v, i) => (i % 2 ? acc : [...acc, [v, fields[i + 1]!]]), []));
+    const record = Object.fromEntries(
+      fields.reduce<[string, string][]>((acc, v, i) => (i % 2 ? acc : [...acc, [v, fields[i + 1]!]]), []),
+    );
     expect(Object.keys(record)).toEqual([
-      'id', 'type', 'source', 'symbol', 'priority', 'correlation_id', 'causation_id', 'ts_ms', 'expires_at_ms', 'payload',
+      'id',
+      'type',
+      'source',
+      'symbol',
+      'priority',
+      'correlation_id',
+      'causation_id',
+      'ts_ms',
+      'expires_at_ms',
+      'payload',
     ]);
     expect(record).toMatchObject({
       id: published.id,
@@ -58,7 +72,9 @@ describe('publish', () => {
   });
 
   it('refuses a candle whose low is above its high', async () => {
-    await expect(t.bus.publish('market.candle_closed', aCandle({ low: '20000', high: '19979.4' }), { symbol: 'BTC/USD' })).rejects.toMatchObject({
+    await expect(
+      t.bus.publish('market.candle_closed', aCandle({ low: '20000', high: '19979.4' }), { symbol: 'BTC/USD' }),
+    ).rejects.toMatchObject({
       code: 'MESSAGE_INVALID',
       details: { field: 'payload.low' },
     });
@@ -71,7 +87,11 @@ describe('publish', () => {
   });
 
   it('puts urgent messages on the priority lane and the rest on the main lane', async () => {
-    await t.bus.publish('system.alert_raised', { severity: 'critical', code: 'test.urgent', message: 'now' }, { priority: 'urgent' });
+    await t.bus.publish(
+      'system.alert_raised',
+      { severity: 'critical', code: 'test.urgent', message: 'now' },
+      { priority: 'urgent' },
+    );
     await t.bus.publish('system.alert_raised', { severity: 'info', code: 'test.normal', message: 'later' });
     expect(await t.redis.xlen(t.keys.busUrgentStream('system_events'))).toBe(1);
     expect(await t.redis.xlen(t.keys.busStream('system_events'))).toBe(1);
@@ -85,10 +105,17 @@ describe('publish', () => {
   });
 
   it('refuses a message bigger than bus.maxMessageBytes, naming its type and size, and writes nothing', async () => {
-    const huge = t.bus.publish('system.alert_raised', { severity: 'warning', code: 'test.huge', message: 'x'.repeat(120_000) });
+    const huge = t.bus.publish('system.alert_raised', {
+      severity: 'warning',
+      code: 'test.huge',
+      message: 'x'.repeat(120_000),
+    });
     // Published in the same tick, so in the same batch: the refusal does not take it down.
     const small = t.bus.publish('system.alert_raised', { severity: 'info', code: 'test.small', message: 'fine' });
-    const err = await huge.then(() => undefined, (e: unknown) => e);
+    const err = await huge.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TriplegainError);
     expect(err).toMatchObject({ code: 'MESSAGE_INVALID', details: { type: 'system.alert_raised', maxBytes: 65_536 } });
     const { sizeBytes } = (err as TriplegainError).details as { sizeBytes: number };
@@ -98,14 +125,24 @@ describe('publish', () => {
 
     await small;
     const entries = await t.redis.xrange(t.keys.busStream('system_events'), '-', '+');
-    expect(entries.map(([, fields]) => JSON.parse(fields[fields.indexOf('payload') + 1]!).code)).toEqual(['test.small']);
+    expect(entries.map(([, fields]) => JSON.parse(fields[fields.indexOf('payload') + 1]!).code)).toEqual([
+      'test.small',
+    ]);
   });
 
   it('counts the limit in bytes, not characters', async () => {
     // 25,000 characters, 75,000 bytes in UTF-8.
-    const attempt = t.bus.publish('system.alert_raised', { severity: 'info', code: 'test.euro', message: '€'.repeat(25_000) });
+    const attempt = t.bus.publish('system.alert_raised', {
+      severity: 'info',
+      code: 'test.euro',
+      message: '€'.repeat(25_000),
+    });
     await expect(attempt).rejects.toMatchObject({ code: 'MESSAGE_INVALID', details: { type: 'system.alert_raised' } });
-    const fits = await t.bus.publish('system.alert_raised', { severity: 'info', code: 'test.euro', message: '€'.repeat(20_000) });
+    const fits = await t.bus.publish('system.alert_raised', {
+      severity: 'info',
+      code: 'test.euro',
+      message: '€'.repeat(20_000),
+    });
     expect(fits.streamId).toBeTruthy();
   });
 });

@@ -27,13 +27,20 @@ describe('Redis restart', () => {
     const consumerRedis = createRedis(server.url, { name: 'consumer' });
     const publisher = new Bus({ redis: publisherRedis, keys, service: 'market-data', config });
     const consumer = new Bus({ redis: consumerRedis, keys, service: 'ta-agent', config });
-    closers.push(() => publisherRedis.disconnect(), () => consumerRedis.disconnect(), () => consumer.close(1_000));
+    closers.push(
+      () => publisherRedis.disconnect(),
+      () => consumerRedis.disconnect(),
+      () => consumer.close(1_000),
+    );
 
     const handled = new Set<string>();
     await consumer.subscribe({ topic: 'market_data', service: 'ta-agent', handler: (m) => void handled.add(m.id) });
 
     const acknowledged: string[] = [];
-    for (let i = 0; i < 50; i++) acknowledged.push((await publisher.publish('market.candle_closed', aCandle({ openTimeMs: i }), { symbol: 'BTC/USD' })).id);
+    for (let i = 0; i < 50; i++)
+      acknowledged.push(
+        (await publisher.publish('market.candle_closed', aCandle({ openTimeMs: i }), { symbol: 'BTC/USD' })).id,
+      );
     await waitFor(() => handled.size === 50, 'the first 50');
 
     // Publishes racing the shutdown either resolve (then they must survive) or reject.
@@ -48,11 +55,20 @@ describe('Redis restart', () => {
     await server.restart();
     await Promise.all(racing);
 
-    for (let i = 0; i < 50; i++) acknowledged.push((await publisher.publish('market.candle_closed', aCandle({ openTimeMs: 200 + i }), { symbol: 'BTC/USD' })).id);
+    for (let i = 0; i < 50; i++)
+      acknowledged.push(
+        (await publisher.publish('market.candle_closed', aCandle({ openTimeMs: 200 + i }), { symbol: 'BTC/USD' })).id,
+      );
 
     // Every acknowledged publish is on the stream and reaches the consumer that reconnected.
-    await waitFor(() => acknowledged.every((id) => handled.has(id)), 'every acknowledged message to be handled', 20_000);
-    const onStream = new Set((await publisherRedis.xrange(keys.busStream('market_data'), '-', '+')).map(([, f]) => f[1]));
+    await waitFor(
+      () => acknowledged.every((id) => handled.has(id)),
+      'every acknowledged message to be handled',
+      20_000,
+    );
+    const onStream = new Set(
+      (await publisherRedis.xrange(keys.busStream('market_data'), '-', '+')).map(([, f]) => f[1]),
+    );
     expect(acknowledged.filter((id) => !onStream.has(id))).toEqual([]);
     expect(acknowledged.length).toBeGreaterThanOrEqual(100);
   });
@@ -75,9 +91,17 @@ describe('a Redis that comes back empty', () => {
     const log = captureLogger();
     const redis = createRedis(server.url, { name: 'consumer' });
     const bus = new Bus({ redis, keys, service: 'ta-agent', config, logger: log.logger });
-    closers.push(() => redis.disconnect(), () => bus.close(1_000));
+    closers.push(
+      () => redis.disconnect(),
+      () => bus.close(1_000),
+    );
     const handled: string[] = [];
-    await bus.subscribe({ topic: 'market_data', service: 'ta-agent', startFrom: 'earliest', handler: (m) => void handled.push(m.id) });
+    await bus.subscribe({
+      topic: 'market_data',
+      service: 'ta-agent',
+      startFrom: 'earliest',
+      handler: (m) => void handled.push(m.id),
+    });
 
     await server.stop('SIGKILL');
     // Long enough for many claim passes (every 100 ms) to come due while Redis is away.
@@ -115,12 +139,16 @@ describe('bus stats after a Redis restart', () => {
     const lane = keys.busStream('market_data');
     const redis = createRedis(server.url, { name: 'stats' });
     const bus = new Bus({ redis, keys, service: 'market-data', config: BusConfig.parse(fastBusConfig) });
-    closers.push(() => redis.disconnect(), () => bus.close(1_000));
+    closers.push(
+      () => redis.disconnect(),
+      () => bus.close(1_000),
+    );
     const handled = new Set<string>();
     await bus.subscribe({ topic: 'market_data', service: 'ta-agent', handler: (m) => void handled.add(m.id) });
     await redis.xgroup('CREATE', lane, 'slow', '$');
     const publish = async (from: number, count: number) => {
-      for (let i = from; i < from + count; i++) await bus.publish('market.candle_closed', aCandle({ openTimeMs: i }), { symbol: 'BTC/USD' });
+      for (let i = from; i < from + count; i++)
+        await bus.publish('market.candle_closed', aCandle({ openTimeMs: i }), { symbol: 'BTC/USD' });
     };
 
     await publish(0, 10);
@@ -133,7 +161,10 @@ describe('bus stats after a Redis restart', () => {
     // Handled, then acknowledged: the ack follows the handler, so it is awaited too.
     const acked = async () => (await bus.stats('market_data')).groups.find((g) => g.name === 'ta-agent')?.pending === 0;
     await waitFor(acked, 'the next 10 acknowledged');
-    const slowRead = (await redis.xreadgroup('GROUP', 'slow', 'c1', 'COUNT', 3, 'STREAMS', lane, '>')) as [string, [string, string[]][]][];
+    const slowRead = (await redis.xreadgroup('GROUP', 'slow', 'c1', 'COUNT', 3, 'STREAMS', lane, '>')) as [
+      string,
+      [string, string[]][],
+    ][];
     await redis.xack(lane, 'slow', ...slowRead[0]![1].map(([id]) => id));
 
     await server.restart();

@@ -6,13 +6,16 @@ import { waitFor } from '../support/wait-for.ts';
 describe('retention', () => {
   let t: TestBus;
   beforeEach(async () => {
-    t = await createTestBus({ config: { retention: { maxLen: 100, maxAgeMs: 60_000, intervalMs: 60_000, dlqMaxLen: 100 } } });
+    t = await createTestBus({
+      config: { retention: { maxLen: 100, maxAgeMs: 60_000, intervalMs: 60_000, dlqMaxLen: 100 } },
+    });
   });
   afterEach(async () => t.cleanup());
 
   const lane = () => t.keys.busStream('market_data');
   const publishN = async (n: number) => {
-    for (let i = 0; i < n; i++) await t.bus.publish('market.candle_closed', aCandle({ openTimeMs: i }), { symbol: 'BTC/USD' });
+    for (let i = 0; i < n; i++)
+      await t.bus.publish('market.candle_closed', aCandle({ openTimeMs: i }), { symbol: 'BTC/USD' });
   };
 
   it('trims by length when every group has acked', async () => {

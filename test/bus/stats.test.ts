@@ -26,25 +26,43 @@ describe('bus stats', () => {
     }
     await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'BTC/USD', priority: 'urgent' });
     await t.redis.xreadgroup('GROUP', 'slow', 'c1', 'COUNT', 2, 'STREAMS', lane, '>');
-    await waitFor(async () => (await t.bus.stats('ta_signals')).groups.find((g) => g.name === 'picky')?.handled === 5, 'picky to finish');
+    await waitFor(
+      async () => (await t.bus.stats('ta_signals')).groups.find((g) => g.name === 'picky')?.handled === 5,
+      'picky to finish',
+    );
 
     const stats = await t.bus.stats('ta_signals');
     expect(stats).toMatchObject({ topic: 'ta_signals', length: 6, urgentLength: 1, deadLetters: 1 });
     const slow = stats.groups.find((g) => g.name === 'slow');
     expect(slow).toMatchObject({ pending: 2, lag: 3, lagExact: true, consumers: 1, handled: 0 });
     const picky = stats.groups.find((g) => g.name === 'picky');
-    expect(picky).toMatchObject({ pending: 0, lag: 0, lagExact: true, delivered: 6, handled: 5, failed: 1, deadLettered: 1 });
+    expect(picky).toMatchObject({
+      pending: 0,
+      lag: 0,
+      lagExact: true,
+      delivered: 6,
+      handled: 5,
+      failed: 1,
+      deadLettered: 1,
+    });
   });
 
   it('reports a topic nobody used as empty', async () => {
-    expect(await t.bus.stats('risk_alerts')).toEqual({ topic: 'risk_alerts', length: 0, urgentLength: 0, deadLetters: 0, groups: [] });
+    expect(await t.bus.stats('risk_alerts')).toEqual({
+      topic: 'risk_alerts',
+      length: 0,
+      urgentLength: 0,
+      deadLetters: 0,
+      groups: [],
+    });
   });
 
   it('counts the lag itself where Redis reports none (an undelivered entry deleted)', async () => {
     const lane = t.keys.busStream('ta_signals');
     await t.redis.xgroup('CREATE', lane, 'slow', '$', 'MKSTREAM');
     const ids: string[] = [];
-    for (let i = 0; i < 6; i++) ids.push((await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'BTC/USD' })).streamId);
+    for (let i = 0; i < 6; i++)
+      ids.push((await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'BTC/USD' })).streamId);
     await t.redis.xreadgroup('GROUP', 'slow', 'c1', 'COUNT', 2, 'STREAMS', lane, '>');
     await t.redis.xdel(lane, ids[3]!);
     const [raw] = (await t.redis.xinfo('GROUPS', lane)) as unknown[][];

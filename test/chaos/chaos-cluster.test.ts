@@ -27,8 +27,13 @@ describe('ChaosCluster', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const clusterOf = (script: keyof typeof scripts) => new ChaosCluster({ env: process.env, logDir: dir, command: () => ['-e', scripts[script]] });
-  const ready = (name: string) => waitFor(async () => (await readFile(join(dir, `${name}.log`), 'utf8').catch(() => '')).includes('ready'), `${name} ready`);
+  const clusterOf = (script: keyof typeof scripts) =>
+    new ChaosCluster({ env: process.env, logDir: dir, command: () => ['-e', scripts[script]] });
+  const ready = (name: string) =>
+    waitFor(
+      async () => (await readFile(join(dir, `${name}.log`), 'utf8').catch(() => '')).includes('ready'),
+      `${name} ready`,
+    );
 
   it('takes a SIGKILL it sent and a clean stop as planned', async () => {
     const cluster = clusterOf('graceful');

@@ -14,11 +14,18 @@ describe('listenForInterrupts', () => {
 
     source.emit('SIGINT', 'SIGINT');
     expect(controller.signal.reason).toBeInstanceOf(ChaosInterrupted);
-    expect(controller.signal.reason).toMatchObject({ signal: 'SIGINT', exitCode: 130, message: 'chaos: interrupted by SIGINT' });
+    expect(controller.signal.reason).toMatchObject({
+      signal: 'SIGINT',
+      exitCode: 130,
+      message: 'chaos: interrupted by SIGINT',
+    });
     // npm run forwards the Ctrl-C the terminal already sent: not a second reason to give up.
     source.emit('SIGINT', 'SIGINT');
     source.emit('SIGTERM', 'SIGTERM');
-    expect(lines).toEqual(['chaos: SIGINT: stopping the cluster and releasing what the run started', 'chaos: SIGINT again: still stopping, wait for it']);
+    expect(lines).toEqual([
+      'chaos: SIGINT: stopping the cluster and releasing what the run started',
+      'chaos: SIGINT again: still stopping, wait for it',
+    ]);
     expect((controller.signal.reason as ChaosInterrupted).signal).toBe('SIGINT');
 
     stop();

@@ -3,13 +3,19 @@ import { parseChaosOptions } from '../../src/chaos/chaos-options.ts';
 
 describe('parseChaosOptions', () => {
   it('reads the command line strings, with the defaults for what is not given', () => {
-    expect(parseChaosOptions({ minutes: '2', workers: '3', seed: '7', speed: '3600', faults: true, keep: false })).toMatchObject({ minutes: 2, workers: 3, seed: 7, speed: 3600, faults: true, keep: false, baselineShare: 0.25 });
+    expect(
+      parseChaosOptions({ minutes: '2', workers: '3', seed: '7', speed: '3600', faults: true, keep: false }),
+    ).toMatchObject({ minutes: 2, workers: 3, seed: 7, speed: 3600, faults: true, keep: false, baselineShare: 0.25 });
     expect(parseChaosOptions({}).seed).toBeUndefined();
   });
 
   it('names every option out of range at once, as its flag', () => {
-    expect(() => parseChaosOptions({ minutes: '0', workers: '20', seed: '-1' })).toThrow(/--minutes "0": .*; --workers "20": .*; --seed "-1": /);
-    expect(() => parseChaosOptions({ minutes: 'five' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('--minutes "five"') }));
+    expect(() => parseChaosOptions({ minutes: '0', workers: '20', seed: '-1' })).toThrow(
+      /--minutes "0": .*; --workers "20": .*; --seed "-1": /,
+    );
+    expect(() => parseChaosOptions({ minutes: 'five' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('--minutes "five"') }),
+    );
   });
 
   it.each([
@@ -23,7 +29,11 @@ describe('parseChaosOptions', () => {
   });
 
   it('takes numbers from a caller as they are', () => {
-    expect(parseChaosOptions({ minutes: 0.5, seed: 1, workers: 2 })).toMatchObject({ minutes: 0.5, seed: 1, workers: 2 });
+    expect(parseChaosOptions({ minutes: 0.5, seed: 1, workers: 2 })).toMatchObject({
+      minutes: 0.5,
+      seed: 1,
+      workers: 2,
+    });
     expect(() => parseChaosOptions({ minutes: Number.NaN })).toThrow('--minutes null: not a decimal number');
   });
 });

@@ -11,7 +11,10 @@ describe('tryBoardResumes', () => {
   });
 
   /** A board answering every PUT with `status` and `body`; returns what it was sent. */
-  async function boardAnswering(status: number, body: string): Promise<{ url: string; seen: { method?: string; url?: string; headers: IncomingHttpHeaders }[] }> {
+  async function boardAnswering(
+    status: number,
+    body: string,
+  ): Promise<{ url: string; seen: { method?: string; url?: string; headers: IncomingHttpHeaders }[] }> {
     const seen: { method?: string; url?: string; headers: IncomingHttpHeaders }[] = [];
     board = await listenLocal(
       createServer((req, res) => {
@@ -23,16 +26,30 @@ describe('tryBoardResumes', () => {
   }
 
   it("sends the execution queue's resume and resume-all as the board's page would, and counts the kill switch's refusals", async () => {
-    const { url, seen } = await boardAnswering(403, JSON.stringify({ error: 'Bull Board may not resume "execution": the kill switch owns pause/resume' }));
-    expect(await tryBoardResumes({ url, user: 'admin', password: 'pw' })).toEqual({ tried: 2, accepted: 0, unexpected: [] });
-    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['PUT /ui/api/queues/execution/resume', 'PUT /ui/api/queues/resume']);
+    const { url, seen } = await boardAnswering(
+      403,
+      JSON.stringify({ error: 'Bull Board may not resume "execution": the kill switch owns pause/resume' }),
+    );
+    expect(await tryBoardResumes({ url, user: 'admin', password: 'pw' })).toEqual({
+      tried: 2,
+      accepted: 0,
+      unexpected: [],
+    });
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      'PUT /ui/api/queues/execution/resume',
+      'PUT /ui/api/queues/resume',
+    ]);
     expect(seen[0]!.headers.authorization).toBe(`Basic ${Buffer.from('admin:pw').toString('base64')}`);
     expect(seen[0]!.headers.origin).toBe(url);
   });
 
   it('counts a resume the board accepted', async () => {
     const { url } = await boardAnswering(200, '{}');
-    expect(await tryBoardResumes({ url, user: 'admin', password: 'pw' })).toMatchObject({ tried: 2, accepted: 2, unexpected: [] });
+    expect(await tryBoardResumes({ url, user: 'admin', password: 'pw' })).toMatchObject({
+      tried: 2,
+      accepted: 2,
+      unexpected: [],
+    });
   });
 
   it.each([
@@ -44,7 +61,10 @@ describe('tryBoardResumes', () => {
     const { url } = await boardAnswering(status, body);
     const result = await tryBoardResumes({ url, user: 'admin', password: 'pw' });
     expect(result.accepted).toBe(0);
-    expect(result.unexpected).toEqual([`PUT /ui/api/queues/execution/resume: ${status} ${body}`, `PUT /ui/api/queues/resume: ${status} ${body}`]);
+    expect(result.unexpected).toEqual([
+      `PUT /ui/api/queues/execution/resume: ${status} ${body}`,
+      `PUT /ui/api/queues/resume: ${status} ${body}`,
+    ]);
   });
 
   it('counts a board that does not answer, instead of throwing', async () => {
@@ -58,6 +78,8 @@ describe('tryBoardResumes', () => {
 
   it('throws when the run is interrupted', async () => {
     const { url } = await boardAnswering(403, '');
-    await expect(tryBoardResumes({ url, user: 'admin', password: 'pw' }, AbortSignal.abort(new Error('interrupted')))).rejects.toThrow();
+    await expect(
+      tryBoardResumes({ url, user: 'admin', password: 'pw' }, AbortSignal.abort(new Error('interrupted'))),
+    ).rejects.toThrow();
   });
 });

@@ -32,7 +32,15 @@ describe('triplegain bus …', () => {
     const ok = await cli('bus', 'publish', 'ta_signals', '--symbol', 'BTC/USD', '--json', JSON.stringify(aTaSignal()));
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^published ta\.signal_emitted [0-9a-f-]{36} as \d+-\d+ on ta_signals/);
-    const bad = await cli('bus', 'publish', 'ta_signals', '--symbol', 'BTC/USD', '--json', JSON.stringify(aTaSignal({ confidence: 2 })));
+    const bad = await cli(
+      'bus',
+      'publish',
+      'ta_signals',
+      '--symbol',
+      'BTC/USD',
+      '--json',
+      JSON.stringify(aTaSignal({ confidence: 2 })),
+    );
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/payload\.confidence/);
     expect(await t.redis.xlen(t.keys.busStream('ta_signals'))).toBe(1);
@@ -63,7 +71,14 @@ describe('triplegain bus …', () => {
     expect(replay.stdout).toContain('replayed 1 dead letter(s) onto ta_signals');
     await waitFor(() => handled.includes(poison.id), 'the replayed message to be handled');
 
-    const stats = JSON.parse((await cli('bus', 'stats', '--json')).stdout) as { topic: string; groups: { name: string; deadLettered: number; handled: number }[] }[];
-    expect(stats.find((s) => s.topic === 'ta_signals')!.groups[0]).toMatchObject({ name: 'coordinator', deadLettered: 1, handled: 1 });
+    const stats = JSON.parse((await cli('bus', 'stats', '--json')).stdout) as {
+      topic: string;
+      groups: { name: string; deadLettered: number; handled: number }[];
+    }[];
+    expect(stats.find((s) => s.topic === 'ta_signals')!.groups[0]).toMatchObject({
+      name: 'coordinator',
+      deadLettered: 1,
+      handled: 1,
+    });
   });
 });

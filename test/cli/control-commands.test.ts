@@ -39,7 +39,11 @@ describe('triplegain pause | resume | halt | reset | status', () => {
     expect(halt.code, halt.stderr).toBe(0);
     expect(halt.stdout).toContain('RUNNING → HALTED');
     // The CLI wrote the shared state every replica reads.
-    expect(ControlStateRecord.parse(await t.redis.hgetall(t.keys.controlState))).toMatchObject({ state: 'HALTED', reason: 'drill', requestedBy: expect.stringMatching(/^cli:/) });
+    expect(ControlStateRecord.parse(await t.redis.hgetall(t.keys.controlState))).toMatchObject({
+      state: 'HALTED',
+      reason: 'drill',
+      requestedBy: expect.stringMatching(/^cli:/),
+    });
 
     const status = await cli('status');
     // Exit 1: the database part is missing (nothing listens at DATABASE_URL); what Redis knows is printed.
@@ -71,6 +75,11 @@ describe('triplegain pause | resume | halt | reset | status', () => {
     expect(json.code, json.stderr).toBe(1);
     const parsed = StatusDocument.parse(JSON.parse(json.stdout));
     expect(parsed.database.available).toBe(false);
-    expect(parsed.redis).toMatchObject({ available: true, control: { state: 'RUNNING', version: 3, resets: 1, pausedQueues: [], submissionsInFlight: [] }, degradation: { level: 'NORMAL' }, risk: null });
+    expect(parsed.redis).toMatchObject({
+      available: true,
+      control: { state: 'RUNNING', version: 3, resets: 1, pausedQueues: [], submissionsInFlight: [] },
+      degradation: { level: 'NORMAL' },
+      risk: null,
+    });
   }, 60_000);
 });

@@ -9,7 +9,20 @@ import { runCli } from '../support/run-cli.ts';
  * of these imported (directly or not) by `src/cli/main.ts` or a `register…` module costs every
  * invocation, `--help` included, its load time: commands load their work with `import()`.
  */
-const HEAVY_PACKAGES = ['ccxt', 'bullmq', 'openai', '@anthropic-ai/sdk', '@electric-sql/pglite', 'drizzle-orm', 'ioredis', 'pg', 'pino', 'express', '@bull-board/api', 'zod'];
+const HEAVY_PACKAGES = [
+  'ccxt',
+  'bullmq',
+  'openai',
+  '@anthropic-ai/sdk',
+  '@electric-sql/pglite',
+  'drizzle-orm',
+  'ioredis',
+  'pg',
+  'pino',
+  'express',
+  '@bull-board/api',
+  'zod',
+];
 
 describe('triplegain start-up', () => {
   let dir: string;
@@ -42,7 +55,7 @@ describe('triplegain start-up', () => {
     expect(HEAVY_PACKAGES.filter((p) => packages.has(p))).toEqual([]);
   });
 
-  it('loads a command\'s packages when it runs', async () => {
+  it("loads a command's packages when it runs", async () => {
     const { stdout, packages } = await packagesLoadedBy(['config', 'check']);
     expect(stdout).toMatch(/^config OK: /);
     expect(packages).toContain('zod');

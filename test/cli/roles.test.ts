@@ -60,7 +60,9 @@ describe('triplegain start --role / schedules sync', () => {
     // The default config has both kinds, so both halves of the check mean something.
     expect(enabled.length).toBeGreaterThan(0);
     expect(enabled.length).toBeLessThan(scheduledTasks.length);
-    expect(found).toEqual(Object.fromEntries(scheduledTasks.map((task) => [task, enabled.includes(task) ? [task] : []])));
+    expect(found).toEqual(
+      Object.fromEntries(scheduledTasks.map((task) => [task, enabled.includes(task) ? [task] : []])),
+    );
   };
 
   it('refuses an unknown queue, naming the valid ones', async () => {

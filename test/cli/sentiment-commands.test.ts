@@ -35,7 +35,18 @@ describe('triplegain sentiment add', () => {
 
   // Each command starts a process that opens (and the first time creates) a PGlite database.
   it('stores a headline once in the configured database', { timeout: 90_000 }, async () => {
-    const first = await cli('sentiment', 'add', '--symbol', 'BTC/USD', '--published-at', '2031-05-06T11:00:00Z', 'Bitcoin', 'ETF', 'inflows', 'hit a record');
+    const first = await cli(
+      'sentiment',
+      'add',
+      '--symbol',
+      'BTC/USD',
+      '--published-at',
+      '2031-05-06T11:00:00Z',
+      'Bitcoin',
+      'ETF',
+      'inflows',
+      'hit a record',
+    );
     expect(first).toMatchObject({ code: 0, stdout: 'stored 1 input for BTC/USD from cli\n' });
     const repeat = await cli('sentiment', 'add', '--symbol', 'BTC/USD', 'Bitcoin ETF inflows hit a record');
     expect(repeat).toMatchObject({ code: 0, stdout: 'already stored: the same text from cli for BTC/USD\n' });
@@ -43,7 +54,15 @@ describe('triplegain sentiment add', () => {
     const database = await openDatabase({ pgliteDir: join(dataDir, 'pglite') });
     try {
       const stored = await loadSentimentInputs(database.db, 'BTC/USD', { sinceMs: 0, limit: 10 });
-      expect(stored).toEqual([{ id: expect.any(Number), symbol: 'BTC/USD', text: 'Bitcoin ETF inflows hit a record', source: 'cli', publishedAtMs: Date.UTC(2031, 4, 6, 11) }]);
+      expect(stored).toEqual([
+        {
+          id: expect.any(Number),
+          symbol: 'BTC/USD',
+          text: 'Bitcoin ETF inflows hit a record',
+          source: 'cli',
+          publishedAtMs: Date.UTC(2031, 4, 6, 11),
+        },
+      ]);
     } finally {
       await database.close();
     }
@@ -53,7 +72,9 @@ describe('triplegain sentiment add', () => {
     const pgliteDir = join(dataDir, 'untouched');
     const notTraded = await cliIn(pgliteDir, 'sentiment', 'add', '--symbol', 'DOGE/USD', 'Doge rallies');
     expect(notTraded.code).toBe(1);
-    expect(notTraded.stderr).toContain('error: invalid sentiment input: symbol: DOGE/USD is not one of symbols.pairs (BTC/USD, XRP/USD)');
+    expect(notTraded.stderr).toContain(
+      'error: invalid sentiment input: symbol: DOGE/USD is not one of symbols.pairs (BTC/USD, XRP/USD)',
+    );
     const tooLong = await cliIn(pgliteDir, 'sentiment', 'add', '--symbol', 'XRP/USD', 'x'.repeat(2_001));
     expect(tooLong.code).toBe(1);
     expect(tooLong.stderr).toContain('error: invalid sentiment input: [0].text: must be at most 2000 characters');

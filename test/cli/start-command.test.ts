@@ -39,11 +39,23 @@ describe('triplegain start', () => {
 
     // An alert from another process reaches the event log of the running one.
     const bus = new Bus({ redis: t.redis, keys: t.keys, service: 'test' });
-    await bus.publish('system.alert_raised', { severity: 'warning', code: 'test.from_outside', message: 'hello', details: { n: 1 } });
+    await bus.publish('system.alert_raised', {
+      severity: 'warning',
+      code: 'test.from_outside',
+      message: 'hello',
+      details: { n: 1 },
+    });
     // Both events recorded (others may come too: offline, the Kraken runs fail and degrade the level).
-    const handled = async () => (await bus.stats('system_events')).groups.find((g) => g.name === 'event-log')?.handled ?? 0;
-    const published = async () => (await t.redis.xlen(t.keys.busStream('system_events'))) + (await t.redis.xlen(t.keys.busUrgentStream('system_events')));
-    await waitFor(async () => (await handled()) >= 2 && (await handled()) >= (await published()), 'every event recorded', 20_000);
+    const handled = async () =>
+      (await bus.stats('system_events')).groups.find((g) => g.name === 'event-log')?.handled ?? 0;
+    const published = async () =>
+      (await t.redis.xlen(t.keys.busStream('system_events'))) +
+      (await t.redis.xlen(t.keys.busUrgentStream('system_events')));
+    await waitFor(
+      async () => (await handled()) >= 2 && (await handled()) >= (await published()),
+      'every event recorded',
+      20_000,
+    );
 
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
@@ -53,7 +65,11 @@ describe('triplegain start', () => {
     try {
       const rows = await database.db.select().from(systemEvents);
       expect(rows.map((r) => r.type)).toEqual(expect.arrayContaining(['process.started', 'test.from_outside']));
-      expect(rows.find((r) => r.type === 'test.from_outside')).toMatchObject({ severity: 'warning', source: 'test', message: 'hello' });
+      expect(rows.find((r) => r.type === 'test.from_outside')).toMatchObject({
+        severity: 'warning',
+        source: 'test',
+        message: 'hello',
+      });
     } finally {
       await database.close();
     }
@@ -70,7 +86,9 @@ describe('triplegain start', () => {
     };
     const run = await runCli(env, ['start', '--role', 'dashboard'], 60_000);
     expect(run.code, run.stderr).toBe(1);
-    expect(run.stderr).toContain('DASHBOARD_PASSWORD is shorter than 16 characters while the dashboard listens on 0.0.0.0');
+    expect(run.stderr).toContain(
+      'DASHBOARD_PASSWORD is shorter than 16 characters while the dashboard listens on 0.0.0.0',
+    );
     expect(run.stdout + run.stderr).not.toContain('fifteen-chars!!');
     expect(await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => 'not listening')).toBe('not listening');
   }, 90_000);

@@ -20,14 +20,18 @@ describe('a worker stopped while Redis is gone', () => {
   });
 
   it('still exits within app.shutdownDeadlineMs and its grace, saying it gave up', async () => {
-    proc = spawnTs('bin/triplegain.mjs', {
-      REDIS_URL: redis.url,
-      DATABASE_URL: '',
-      TRIPLEGAIN__DATABASE__PGLITE_DIR: join(dataDir, 'pglite'),
-      TRIPLEGAIN__APP__DATA_DIR: dataDir,
-      TRIPLEGAIN__APP__SHUTDOWN_DEADLINE_MS: '1000',
-      TRIPLEGAIN__APP__LOG_LEVEL: 'info',
-    }, ['start', '--role', 'worker']);
+    proc = spawnTs(
+      'bin/triplegain.mjs',
+      {
+        REDIS_URL: redis.url,
+        DATABASE_URL: '',
+        TRIPLEGAIN__DATABASE__PGLITE_DIR: join(dataDir, 'pglite'),
+        TRIPLEGAIN__APP__DATA_DIR: dataDir,
+        TRIPLEGAIN__APP__SHUTDOWN_DEADLINE_MS: '1000',
+        TRIPLEGAIN__APP__LOG_LEVEL: 'info',
+      },
+      ['start', '--role', 'worker'],
+    );
     await proc.waitForOutput('triplegain started', 60_000);
     await redis.kill();
     const sentMs = Date.now();

@@ -39,22 +39,39 @@ afterEach(async () => {
 });
 
 describe('the CLI with Redis unreachable', () => {
-  it.each([['status'], ['halt', '--reason', 'drill'], ['pause']])('%s exits non-zero within app.connectTimeoutMs with one line naming Redis', async (...args) => {
-    const port = await closedPort();
-    const env = { REDIS_URL: `redis://:s3cret@127.0.0.1:${port}`, TRIPLEGAIN__APP__CONNECT_TIMEOUT_MS: '1000', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
-    // runCli fails the test when the process is still running after its timeout: a hang.
-    const result = await runCli(env, args, 12_000);
-    expect(result.code).not.toBe(0);
-    const lines = result.stderr.split('\n').filter((l) => l.startsWith('error:'));
-    // `status` says what else is missing too: it reads the database beside Redis.
-    const others = args[0] === 'status' ? [expect.stringMatching(/^error: cannot open PostgreSQL at postgres:\/\/nobody@127\.0\.0\.1:1\/none/)] : [];
-    expect(lines).toEqual([`error: cannot reach Redis at redis://:***@127.0.0.1:${port} within 1000 ms: no answer`, ...others]);
-    expect(result.stderr).not.toContain('s3cret');
-  }, 30_000);
+  it.each([['status'], ['halt', '--reason', 'drill'], ['pause']])(
+    '%s exits non-zero within app.connectTimeoutMs with one line naming Redis',
+    async (...args) => {
+      const port = await closedPort();
+      const env = {
+        REDIS_URL: `redis://:s3cret@127.0.0.1:${port}`,
+        TRIPLEGAIN__APP__CONNECT_TIMEOUT_MS: '1000',
+        DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      };
+      // runCli fails the test when the process is still running after its timeout: a hang.
+      const result = await runCli(env, args, 12_000);
+      expect(result.code).not.toBe(0);
+      const lines = result.stderr.split('\n').filter((l) => l.startsWith('error:'));
+      // `status` says what else is missing too: it reads the database beside Redis.
+      const others =
+        args[0] === 'status'
+          ? [expect.stringMatching(/^error: cannot open PostgreSQL at postgres:\/\/nobody@127\.0\.0\.1:1\/none/)]
+          : [];
+      expect(lines).toEqual([
+        `error: cannot reach Redis at redis://:***@127.0.0.1:${port} within 1000 ms: no answer`,
+        ...others,
+      ]);
+      expect(result.stderr).not.toContain('s3cret');
+    },
+    30_000,
+  );
 
   it('exits as soon as it has said so, not seconds after its error line', async () => {
     const port = await closedPort();
-    const child = spawn(process.execPath, ['bin/triplegain.mjs', 'status'], { cwd: projectRoot, env: { ...process.env, REDIS_URL: `redis://127.0.0.1:${port}`, TRIPLEGAIN__APP__CONNECT_TIMEOUT_MS: '1000' } });
+    const child = spawn(process.execPath, ['bin/triplegain.mjs', 'status'], {
+      cwd: projectRoot,
+      env: { ...process.env, REDIS_URL: `redis://127.0.0.1:${port}`, TRIPLEGAIN__APP__CONNECT_TIMEOUT_MS: '1000' },
+    });
     let saidAtMs: number | undefined;
     child.stderr.on('data', (chunk: Buffer) => {
       if (saidAtMs === undefined && chunk.toString().includes('error: cannot reach Redis')) saidAtMs = Date.now();
@@ -69,10 +86,17 @@ describe('the CLI with Redis unreachable', () => {
   it('status exits within app.connectTimeoutMs when Redis accepts the connection and never answers', async () => {
     const silent = await silentServer();
     servers.push(silent);
-    const result = await runCli({ REDIS_URL: `redis://127.0.0.1:${silent.port}`, TRIPLEGAIN__APP__CONNECT_TIMEOUT_MS: '1000', DATABASE_URL: '' }, ['status'], 20_000);
+    const result = await runCli(
+      { REDIS_URL: `redis://127.0.0.1:${silent.port}`, TRIPLEGAIN__APP__CONNECT_TIMEOUT_MS: '1000', DATABASE_URL: '' },
+      ['status'],
+      20_000,
+    );
     expect(result.code).not.toBe(0);
     // The second line: without DATABASE_URL the database is the embedded PGlite, which status does not open.
-    expect(result.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([`error: cannot reach Redis at redis://127.0.0.1:${silent.port} within 1000 ms: no answer`, expect.stringMatching(/^error: the database is the embedded PGlite/)]);
+    expect(result.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([
+      `error: cannot reach Redis at redis://127.0.0.1:${silent.port} within 1000 ms: no answer`,
+      expect.stringMatching(/^error: the database is the embedded PGlite/),
+    ]);
   }, 30_000);
 });
 
@@ -86,7 +110,11 @@ describe('the CLI with PostgreSQL unreachable', () => {
     expect(result.code).toBe(2);
     const lines = result.stderr.split('\n').filter((l) => l.startsWith('error:'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^error: cannot open PostgreSQL at postgres://nobody:\\*\\*\\*@127\\.0\\.0\\.1:${silent.port}/none within 1000 ms: .*timeout`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^error: cannot open PostgreSQL at postgres://nobody:\\*\\*\\*@127\\.0\\.0\\.1:${silent.port}/none within 1000 ms: .*timeout`,
+      ),
+    );
     expect(result.stderr).not.toContain('s3cret');
   }, 30_000);
 });

@@ -17,7 +17,11 @@ function triplegain(args: string[], env: Record<string, string> = {}): Promise<R
     execFile(
       process.execPath,
       ['bin/triplegain.mjs', ...args],
-      { cwd: projectRoot, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: 60_000 },
+      {
+        cwd: projectRoot,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+        timeout: 60_000,
+      },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
         resolve({ code, stdout, stderr });
@@ -66,7 +70,9 @@ describe('triplegain config check', () => {
     expect(run.stdout + run.stderr).not.toContain('hunter2');
 
     const reference = fixture.write('reference.yaml', 'dashboard:\n  password: ${DASHBOARD_PASSWORD}\n');
-    expect((await triplegain(['config', 'check', reference], { DASHBOARD_PASSWORD: 'hunter2-hunter2-hunter2' })).code).toBe(0);
+    expect(
+      (await triplegain(['config', 'check', reference], { DASHBOARD_PASSWORD: 'hunter2-hunter2-hunter2' })).code,
+    ).toBe(0);
   });
 
   it('reports a YAML syntax error with file and line', async () => {
@@ -80,7 +86,11 @@ describe('triplegain config check', () => {
 describe('triplegain config show', () => {
   it('prints the effective configuration as YAML with secrets masked', async () => {
     const file = fixture.write('show.yaml', 'risk:\n  maxLeverage: 2\n');
-    const secrets = { DEEPSEEK_API_KEY: 'sk-deepseek-abcdef', DASHBOARD_PASSWORD: 'hunter2-hunter2', REDIS_URL: 'redis://ops:r3d1s-pass@127.0.0.1:6379' };
+    const secrets = {
+      DEEPSEEK_API_KEY: 'sk-deepseek-abcdef',
+      DASHBOARD_PASSWORD: 'hunter2-hunter2',
+      REDIS_URL: 'redis://ops:r3d1s-pass@127.0.0.1:6379',
+    };
     const run = await triplegain(['config', 'show', file], secrets);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('maxLeverage: 2');

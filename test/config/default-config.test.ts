@@ -84,12 +84,16 @@ describe('default configuration', () => {
   });
 
   it('mentions every key of the schema, optional ones at least in a commented example', () => {
-    const missing = schemaKeyNames(AppConfigShape).filter((key) => !new RegExp(`(^|\\s|#\\s*)${key}:`, 'm').test(defaultYamlText));
+    const missing = schemaKeyNames(AppConfigShape).filter(
+      (key) => !new RegExp(`(^|\\s|#\\s*)${key}:`, 'm').test(defaultYamlText),
+    );
     expect(missing).toEqual([]);
   });
 
   it('reads secrets only from the environment', () => {
-    const secretLines = defaultYamlText.split('\n').filter((line) => /^\s*(apiKey|apiSecret|token|password):/.test(line));
+    const secretLines = defaultYamlText
+      .split('\n')
+      .filter((line) => /^\s*(apiKey|apiSecret|token|password):/.test(line));
     expect(secretLines.length).toBeGreaterThan(0);
     for (const line of secretLines) expect(line).toMatch(/:\s*(\$\{[A-Z_]+:-\}|"")$/);
   });
@@ -105,7 +109,11 @@ function undocumentedKeys(map: YAMLMap, path: string[] = [], covered = false): s
     const key = isScalar(pair.key) ? String(pair.key.value) : '?';
     const keyNode = pair.key as Node;
     const value = pair.value as Node | null;
-    const documented = covered || Boolean(keyNode.commentBefore) || (index === 0 && Boolean(map.commentBefore)) || Boolean(value && !isMap(value) && value.comment);
+    const documented =
+      covered ||
+      Boolean(keyNode.commentBefore) ||
+      (index === 0 && Boolean(map.commentBefore)) ||
+      Boolean(value && !isMap(value) && value.comment);
     if (isMap(value)) out.push(...undocumentedKeys(value, [...path, key], documented));
     else if (!documented) out.push([...path, key].join('.'));
   });
@@ -116,7 +124,10 @@ function undocumentedKeys(map: YAMLMap, path: string[] = [], covered = false): s
 function schemaKeyNames(schema: z.ZodType): string[] {
   const inner = unwrapSchema(schema);
   if (inner instanceof z.ZodObject) {
-    return Object.entries(inner.shape as Record<string, z.ZodType>).flatMap(([key, child]) => [key, ...schemaKeyNames(child)]);
+    return Object.entries(inner.shape as Record<string, z.ZodType>).flatMap(([key, child]) => [
+      key,
+      ...schemaKeyNames(child),
+    ]);
   }
   if (inner instanceof z.ZodRecord) return schemaKeyNames(inner.valueType as z.ZodType);
   if (inner instanceof z.ZodArray) return schemaKeyNames(inner.element as z.ZodType);

@@ -19,11 +19,15 @@ describe('formatViolations', () => {
   });
 
   it('names both bounds for a value below the range as well', () => {
-    expect(violationsOf({ risk: { maxLeverage: 0.5 } })).toEqual(['risk.maxLeverage: 0.5 is out of range (allowed 1 to 5)']);
+    expect(violationsOf({ risk: { maxLeverage: 0.5 } })).toEqual([
+      'risk.maxLeverage: 0.5 is out of range (allowed 1 to 5)',
+    ]);
   });
 
   it('states one-sided and exclusive bounds', () => {
-    const schema = z.object({ atLeast: z.number().min(1), atMost: z.number().max(3), share: z.number().gt(0).max(1) }).strict();
+    const schema = z
+      .object({ atLeast: z.number().min(1), atMost: z.number().max(3), share: z.number().gt(0).max(1) })
+      .strict();
     expect(violationsOf({ atLeast: 0, atMost: 4, share: 0 }, schema)).toEqual([
       'atLeast: 0 is out of range (allowed at least 1)',
       'atMost: 4 is out of range (allowed at most 3)',
@@ -40,7 +44,9 @@ describe('formatViolations', () => {
   });
 
   it('lists the options of an enum and the value given', () => {
-    expect(violationsOf({ execution: { kraken: { tier: 'gold' } } })).toEqual(['execution.kraken.tier: expected one of starter|intermediate|pro, got gold']);
+    expect(violationsOf({ execution: { kraken: { tier: 'gold' } } })).toEqual([
+      'execution.kraken.tier: expected one of starter|intermediate|pro, got gold',
+    ]);
   });
 
   it('lists the kinds of a provider when the kind is unknown', () => {
@@ -57,33 +63,51 @@ describe('formatViolations', () => {
   });
 
   it('states the allowed number of items of a list', () => {
-    expect(violationsOf({ symbols: { pairs: [] } })).toEqual(['symbols.pairs: 0 items is out of range (allowed 1 to 50 items)']);
+    expect(violationsOf({ symbols: { pairs: [] } })).toEqual([
+      'symbols.pairs: 0 items is out of range (allowed 1 to 50 items)',
+    ]);
   });
 
   it('states the allowed length of a string', () => {
-    expect(violationsOf({ dashboard: { user: '' } })).toEqual(['dashboard.user: must not be empty (allowed at least 1 character)']);
-    expect(violationsOf({ redis: { keyPrefix: 'k'.repeat(65) } })).toEqual(['redis.keyPrefix: 65 characters is out of range (allowed at most 64 characters)']);
+    expect(violationsOf({ dashboard: { user: '' } })).toEqual([
+      'dashboard.user: must not be empty (allowed at least 1 character)',
+    ]);
+    expect(violationsOf({ redis: { keyPrefix: 'k'.repeat(65) } })).toEqual([
+      'redis.keyPrefix: 65 characters is out of range (allowed at most 64 characters)',
+    ]);
   });
 
   it('reports a decimal amount out of its range', () => {
-    expect(violationsOf({ risk: { maxOrderNotionalUsd: '20000000' } })).toEqual(['risk.maxOrderNotionalUsd: "20000000" is out of range (allowed 1 to 10000000)']);
-    expect(violationsOf({ risk: { minOrderUsd: '50', maxOrderNotionalUsd: '20' } })).toEqual(['risk.minOrderUsd: "50" must not exceed maxOrderNotionalUsd ("20")']);
+    expect(violationsOf({ risk: { maxOrderNotionalUsd: '20000000' } })).toEqual([
+      'risk.maxOrderNotionalUsd: "20000000" is out of range (allowed 1 to 10000000)',
+    ]);
+    expect(violationsOf({ risk: { minOrderUsd: '50', maxOrderNotionalUsd: '20' } })).toEqual([
+      'risk.minOrderUsd: "50" must not exceed maxOrderNotionalUsd ("20")',
+    ]);
   });
 
   it('refuses a float where an amount of money must be a decimal string', () => {
-    expect(violationsOf({ execution: { paper: { startingCashUsd: 10000 } } })).toEqual(['execution.paper.startingCashUsd: expected string, got number']);
+    expect(violationsOf({ execution: { paper: { startingCashUsd: 10000 } } })).toEqual([
+      'execution.paper.startingCashUsd: expected string, got number',
+    ]);
   });
 
   it('reports portfolio targets that do not sum to 100 at the targets path', () => {
-    expect(violationsOf({ portfolio: { targets: { BTC: 50, XRP: 30, USD: 10 } } })).toEqual(['portfolio.targets: targets sum to 90 (allowed 100 ± 0.01)']);
+    expect(violationsOf({ portfolio: { targets: { BTC: 50, XRP: 30, USD: 10 } } })).toEqual([
+      'portfolio.targets: targets sum to 90 (allowed 100 ± 0.01)',
+    ]);
   });
 
   it('reports a malformed pair with the expected form', () => {
-    expect(violationsOf({ symbols: { pairs: ['BTC/USD', 'btc-usd'] } })).toEqual(['symbols.pairs[1]: expected a pair such as BTC/USD, got btc-usd']);
+    expect(violationsOf({ symbols: { pairs: ['BTC/USD', 'btc-usd'] } })).toEqual([
+      'symbols.pairs[1]: expected a pair such as BTC/USD, got btc-usd',
+    ]);
   });
 
   it('refuses a pair listed twice', () => {
-    expect(violationsOf({ symbols: { pairs: ['BTC/USD', 'XRP/USD', 'BTC/USD'] } })).toEqual(['symbols.pairs[2]: duplicate pair BTC/USD']);
+    expect(violationsOf({ symbols: { pairs: ['BTC/USD', 'XRP/USD', 'BTC/USD'] } })).toEqual([
+      'symbols.pairs[2]: duplicate pair BTC/USD',
+    ]);
   });
 
   it('checks rules across sections even when another section has a type error', () => {
@@ -101,11 +125,19 @@ describe('formatViolations', () => {
   });
 
   it('refuses margin for a Starter account, which Kraken offers none, and accepts it for Intermediate', () => {
-    const live = { app: { mode: 'live' }, execution: { exchange: 'kraken', margin: true, kraken: { apiKey: 'k', apiSecret: 's2VjcmV0' } } };
+    const live = {
+      app: { mode: 'live' },
+      execution: { exchange: 'kraken', margin: true, kraken: { apiKey: 'k', apiSecret: 's2VjcmV0' } },
+    };
     expect(violationsOf(live)).toEqual([
       'execution.margin: Kraken offers margin only to Intermediate and Pro verified clients, and execution.kraken.tier is starter (set margin: false, or the tier the account has)',
     ]);
-    expect(violationsOf({ ...live, execution: { ...live.execution, kraken: { ...live.execution.kraken, tier: 'intermediate' } } })).toEqual([]);
+    expect(
+      violationsOf({
+        ...live,
+        execution: { ...live.execution, kraken: { ...live.execution.kraken, tier: 'intermediate' } },
+      }),
+    ).toEqual([]);
   });
 
   it('trades spot by default: execution.margin is false', () => {

@@ -38,7 +38,11 @@ describe('loadConfig layering', () => {
   it('merges a provider entry key by key and keeps the other providers', () => {
     fixture.write('local.yaml', 'llm:\n  providers:\n    deepseek:\n      model: deepseek-reasoner\n');
     const { config } = load();
-    expect(config.llm.providers.deepseek).toMatchObject({ kind: 'openai-compatible', baseUrl: 'https://api.deepseek.com', model: 'deepseek-reasoner' });
+    expect(config.llm.providers.deepseek).toMatchObject({
+      kind: 'openai-compatible',
+      baseUrl: 'https://api.deepseek.com',
+      model: 'deepseek-reasoner',
+    });
     expect(Object.keys(config.llm.providers)).toEqual(['deepseek', 'anthropic', 'openai', 'ollama']);
   });
 
@@ -67,7 +71,9 @@ describe('loadConfig layering', () => {
   });
 
   it('reports an explicit file that does not exist', () => {
-    expect(violations({ file: `${fixture.dir}/missing.yaml` })).toEqual([`${fixture.dir}/missing.yaml: file not found`]);
+    expect(violations({ file: `${fixture.dir}/missing.yaml` })).toEqual([
+      `${fixture.dir}/missing.yaml: file not found`,
+    ]);
   });
 });
 
@@ -120,7 +126,10 @@ describe('loadConfig environment overrides', () => {
 
 describe('loadConfig ${VAR} references', () => {
   it('fills ${VAR} and ${VAR:-default} from the environment', () => {
-    const file = fixture.write('refs.yaml', 'dashboard:\n  password: ${PW}\n  user: ${DASH_USER:-operator}\n  port: ${DASH_PORT:-3100}\napp:\n  dataDir: cost$$5\n');
+    const file = fixture.write(
+      'refs.yaml',
+      'dashboard:\n  password: ${PW}\n  user: ${DASH_USER:-operator}\n  port: ${DASH_PORT:-3100}\napp:\n  dataDir: cost$$5\n',
+    );
     const { config, layers } = load({ file, env: { PW: 'p4ssw0rd' } });
     expect(config.dashboard).toMatchObject({ password: 'p4ssw0rd', user: 'operator', port: 3100 });
     expect(config.app.dataDir).toBe('cost$5');
@@ -157,14 +166,19 @@ describe('loadConfig ${VAR} references', () => {
   it('never puts a secret value in a violation', () => {
     const file = fixture.write('refs.yaml', 'execution:\n  kraken:\n    tier: ${KRAKEN_API_SECRET}\n');
     const error = catchConfigError(() => load({ file, env: { KRAKEN_API_SECRET: 'c2VjcmV0LXZhbHVl' } }));
-    expect(error.violations).toEqual([{ path: 'execution.kraken.tier', message: 'expected one of starter|intermediate|pro, got ***' }]);
+    expect(error.violations).toEqual([
+      { path: 'execution.kraken.tier', message: 'expected one of starter|intermediate|pro, got ***' },
+    ]);
     expect(error.message).not.toContain('c2VjcmV0LXZhbHVl');
   });
 });
 
 describe('loadConfig refuses secrets written in a file', () => {
   it('refuses a literal secret, naming the file, the path and the variable to set, never the value', () => {
-    fixture.write('local.yaml', 'dashboard:\n  password: hunter2-hunter2-hunter2\ncontrol:\n  token: "0123456789abcdef"\n');
+    fixture.write(
+      'local.yaml',
+      'dashboard:\n  password: hunter2-hunter2-hunter2\ncontrol:\n  token: "0123456789abcdef"\n',
+    );
     const error = catchConfigError(() => load({ env: { DASHBOARD_PASSWORD: 'from-the-environment' } }));
     const file = `${fixture.dir}/local.yaml`.replace(`${process.cwd()}/`, '');
     expect(error.violations).toEqual([
@@ -202,7 +216,12 @@ describe('loadConfig refuses secrets written in a file', () => {
       ].join('\n'),
     );
     const found = violations({ file, env: { MISTRAL_KEY: 'x' } });
-    expect(found.map((line) => line.split(':')[0])).toEqual(['execution.kraken.apiKey', 'execution.kraken.apiSecret', 'llm.providers.mistral.apiKey', 'dashboard.password']);
+    expect(found.map((line) => line.split(':')[0])).toEqual([
+      'execution.kraken.apiKey',
+      'execution.kraken.apiSecret',
+      'llm.providers.mistral.apiKey',
+      'dashboard.password',
+    ]);
     expect(found[0]).toContain('set KRAKEN_API_KEY in the environment');
     expect(found[2]).toContain('write ${MISTRAL_API_KEY} there');
     // The number is refused as a secret, not reported again (with its value) as a wrong type.
@@ -211,15 +230,24 @@ describe('loadConfig refuses secrets written in a file', () => {
   });
 
   it('takes secrets from ${VAR} references, empty values and environment overrides', () => {
-    const file = fixture.write('refs.yaml', 'dashboard:\n  password: ${MY_DASHBOARD_PASSWORD}\ncontrol:\n  token: ""\nexecution:\n  kraken:\n    apiKey: ${KRAKEN_KEY_FOR_TEST:-}\n');
-    const { config } = load({ file, env: { MY_DASHBOARD_PASSWORD: 'a-long-dashboard-password', TRIPLEGAIN__CONTROL__TOKEN: 'token-from-env' } });
+    const file = fixture.write(
+      'refs.yaml',
+      'dashboard:\n  password: ${MY_DASHBOARD_PASSWORD}\ncontrol:\n  token: ""\nexecution:\n  kraken:\n    apiKey: ${KRAKEN_KEY_FOR_TEST:-}\n',
+    );
+    const { config } = load({
+      file,
+      env: { MY_DASHBOARD_PASSWORD: 'a-long-dashboard-password', TRIPLEGAIN__CONTROL__TOKEN: 'token-from-env' },
+    });
     expect(config.dashboard.password).toBe('a-long-dashboard-password');
     expect(config.control.token).toBe('token-from-env');
     expect(config.execution.kraken.apiKey).toBe('');
   });
 
   it('leaves strings that are not secrets alone, whatever their key', () => {
-    const file = fixture.write('plain.yaml', 'dashboard:\n  user: operator\n  host: 127.0.0.1\napp:\n  dataDir: secret-stuff\n');
+    const file = fixture.write(
+      'plain.yaml',
+      'dashboard:\n  user: operator\n  host: 127.0.0.1\napp:\n  dataDir: secret-stuff\n',
+    );
     expect(load({ file }).config.dashboard.user).toBe('operator');
   });
 });
@@ -233,7 +261,7 @@ describe('loadConfig errors', () => {
     expect(error.message).toContain('risk.maxLeverage: 50 is out of range (allowed 1 to 5)');
   });
 
-  it('reports every YAML syntax error with file, line and column, together with other layers\' violations', () => {
+  it("reports every YAML syntax error with file, line and column, together with other layers' violations", () => {
     const file = fixture.write('broken.yaml', 'risk:\n  maxLeverage: 2\nrisk: 3\napp:\n  mode: [paper\n');
     const found = violations({ file, env: { TRIPLEGAIN__BUS__BATCH_SIZE: '0' } });
     expect(found).toContain(`${file}:3:1: Map keys must be unique`);

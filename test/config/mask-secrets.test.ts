@@ -19,9 +19,21 @@ describe('maskSecrets', () => {
     });
   });
 
-  it('masks every value of a webhook\'s headers, whatever the header is called', () => {
-    const masked = maskSecrets({ alerts: { webhooks: [{ name: 'ops', url: 'https://hooks.example.com/x', headers: { Authorization: 'Bearer abc', 'X-Empty': '' } }] } });
-    expect(masked).toEqual({ alerts: { webhooks: [{ name: 'ops', url: 'https://hooks.example.com/x', headers: { Authorization: MASK, 'X-Empty': '' } }] } });
+  it("masks every value of a webhook's headers, whatever the header is called", () => {
+    const masked = maskSecrets({
+      alerts: {
+        webhooks: [
+          { name: 'ops', url: 'https://hooks.example.com/x', headers: { Authorization: 'Bearer abc', 'X-Empty': '' } },
+        ],
+      },
+    });
+    expect(masked).toEqual({
+      alerts: {
+        webhooks: [
+          { name: 'ops', url: 'https://hooks.example.com/x', headers: { Authorization: MASK, 'X-Empty': '' } },
+        ],
+      },
+    });
   });
 
   it('leaves an empty secret empty, so an unset secret stays visible as unset', () => {
@@ -29,11 +41,17 @@ describe('maskSecrets', () => {
   });
 
   it('removes the password from URLs', () => {
-    expect(maskSecrets({ database: { url: 'postgres://app:s3cret@db:5432/tg' } })).toEqual({ database: { url: 'postgres://app:***@db:5432/tg' } });
+    expect(maskSecrets({ database: { url: 'postgres://app:s3cret@db:5432/tg' } })).toEqual({
+      database: { url: 'postgres://app:***@db:5432/tg' },
+    });
   });
 
   it('masks the query values of an http(s) URL, where webhooks carry their tokens', () => {
-    expect(maskSecrets({ alerts: { webhooks: [{ url: 'https://user:pw@hooks.example.com/hook?token=abc123&channel=ops#x' }] } })).toEqual({
+    expect(
+      maskSecrets({
+        alerts: { webhooks: [{ url: 'https://user:pw@hooks.example.com/hook?token=abc123&channel=ops#x' }] },
+      }),
+    ).toEqual({
       alerts: { webhooks: [{ url: 'https://user:***@hooks.example.com/hook?token=***&channel=***#x' }] },
     });
     expect(maskSecrets({ note: 'not a url ?token=abc' })).toEqual({ note: 'not a url ?token=abc' });

@@ -14,7 +14,9 @@ const TOKEN = 'control-token-for-tests';
 const PASSWORD = 'dashboard password';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+const basic = (user: string, password: string) => ({
+  authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+});
 
 describe('the HTTP control API at /control', () => {
   let t: TestBus;
@@ -34,22 +36,56 @@ describe('the HTTP control API at /control', () => {
   });
 
   /** The dashboard as the dashboard role mounts it, on a port the OS picks. */
-  async function start(options: { token: string; password?: string; onAuthFailure?: (address: string) => void }): Promise<Dashboard> {
-    const router = createControlRouter({ control, token: options.token, status: () => readStatus({ redis: { redis: t.redis, keys: t.keys }, database: { error: 'no database in this test' }, account: 'paper', timeframe: '1h', nowMs: Date.now(), timeoutMs: 5_000 }), logger: silentLogger, onAuthFailure: options.onAuthFailure });
+  async function start(options: {
+    token: string;
+    password?: string;
+    onAuthFailure?: (address: string) => void;
+  }): Promise<Dashboard> {
+    const router = createControlRouter({
+      control,
+      token: options.token,
+      status: () =>
+        readStatus({
+          redis: { redis: t.redis, keys: t.keys },
+          database: { error: 'no database in this test' },
+          account: 'paper',
+          timeframe: '1h',
+          nowMs: Date.now(),
+          timeoutMs: 5_000,
+        }),
+      logger: silentLogger,
+      onAuthFailure: options.onAuthFailure,
+    });
     const config = { ...DashboardConfig.parse({ password: options.password ?? '' }), port: 0 };
-    const dashboard = await startDashboard({ config, connection, keys: t.keys, logger: silentLogger, routes: [{ path: '/control', router }] });
+    const dashboard = await startDashboard({
+      config,
+      connection,
+      keys: t.keys,
+      logger: silentLogger,
+      routes: [{ path: '/control', router }],
+    });
     started.push(dashboard);
     return dashboard;
   }
 
-  async function call(dashboard: Dashboard, method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: unknown) {
+  async function call(
+    dashboard: Dashboard,
+    method: 'GET' | 'POST',
+    path: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ) {
     const res = await fetch(`${dashboard.url}${path}`, {
       method,
       headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, json: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
+    return {
+      status: res.status,
+      headers: res.headers,
+      json: (text ? JSON.parse(text) : undefined) as Record<string, unknown>,
+    };
   }
 
   it('refuses every call with 403 while no token is configured, even one bearing a token', async () => {
@@ -68,7 +104,14 @@ describe('the HTTP control API at /control', () => {
   it('answers a missing, wrong or non-bearer credential with 401, reports its source address, and changes nothing', async () => {
     const refusedFrom: string[] = [];
     const dashboard = await start({ token: TOKEN, onAuthFailure: (address) => refusedFrom.push(address) });
-    const attempts: Record<string, string>[] = [{}, bearer('wrong'), bearer(`${TOKEN}x`), bearer(TOKEN.slice(0, -1)), { authorization: TOKEN }, basic('admin', TOKEN)];
+    const attempts: Record<string, string>[] = [
+      {},
+      bearer('wrong'),
+      bearer(`${TOKEN}x`),
+      bearer(TOKEN.slice(0, -1)),
+      { authorization: TOKEN },
+      basic('admin', TOKEN),
+    ];
     for (const headers of attempts) {
       const halt = await call(dashboard, 'POST', '/control/halt', headers);
       expect(halt.status, headers.authorization).toBe(401);
@@ -93,14 +136,29 @@ describe('the HTTP control API at /control', () => {
 
     const status = await call(dashboard, 'GET', '/control/status', auth);
     expect(status.status).toBe(200);
-    expect(status.json.redis).toMatchObject({ available: true, control: { state: 'PAUSED', requestedBy: 'http', reason: 'api test' }, degradation: { level: 'NORMAL' } });
-    expect([...(status.json.redis as { control: { pausedQueues: string[] } }).control.pausedQueues].sort()).toEqual(['decision', 'portfolio', 'regime', 'sentiment', 'ta']);
+    expect(status.json.redis).toMatchObject({
+      available: true,
+      control: { state: 'PAUSED', requestedBy: 'http', reason: 'api test' },
+      degradation: { level: 'NORMAL' },
+    });
+    expect([...(status.json.redis as { control: { pausedQueues: string[] } }).control.pausedQueues].sort()).toEqual([
+      'decision',
+      'portfolio',
+      'regime',
+      'sentiment',
+      'ta',
+    ]);
 
     const halted = await call(dashboard, 'POST', '/control/halt', auth, { flatten: true });
     expect(halted.status).toBe(200);
     expect(halted.json).toMatchObject({ from: 'PAUSED', to: 'HALTED', stillInFlight: [] });
     expect(halted.json.pausedQueues).toEqual(expect.arrayContaining(['risk', 'execution']));
-    expect(await control.current()).toMatchObject({ state: 'HALTED', flatten: true, cancelOrders: false, requestedBy: 'http' });
+    expect(await control.current()).toMatchObject({
+      state: 'HALTED',
+      flatten: true,
+      cancelOrders: false,
+      requestedBy: 'http',
+    });
 
     const resumed = await call(dashboard, 'POST', '/control/resume', auth);
     expect(resumed.status).toBe(409);
@@ -127,22 +185,71 @@ describe('the HTTP control API at /control', () => {
   it('answers a body it cannot read (broken gzip, unsupported encoding or charset, not JSON, too large) with JSON and no stack, and applies nothing', async () => {
     const dashboard = await start({ token: TOKEN });
     const send = async (headers: Record<string, string>, body: Uint8Array | string) => {
-      const res = await fetch(`${dashboard.url}/control/halt`, { method: 'POST', headers: { ...bearer(TOKEN), 'content-type': 'application/json', ...headers }, body });
+      const res = await fetch(`${dashboard.url}/control/halt`, {
+        method: 'POST',
+        headers: { ...bearer(TOKEN), 'content-type': 'application/json', ...headers },
+        body,
+      });
       return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
     };
     const cases: { headers: Record<string, string>; body: string; status: number; error: string }[] = [
-      { headers: { 'content-encoding': 'gzip' }, body: 'definitely not gzip', status: 400, error: 'the body could not be decompressed: it does not match its Content-Encoding' },
-      { headers: { 'content-encoding': 'br' }, body: 'not brotli either', status: 400, error: 'the body could not be decompressed: it does not match its Content-Encoding' },
-      { headers: { 'content-encoding': 'compress' }, body: '{}', status: 415, error: 'unsupported Content-Encoding "compress": send the body uncompressed, or as gzip, deflate or br' },
-      { headers: { 'content-type': 'application/json; charset=latin9' }, body: '{}', status: 415, error: 'unsupported charset "latin9": send UTF-8' },
+      {
+        headers: { 'content-encoding': 'gzip' },
+        body: 'definitely not gzip',
+        status: 400,
+        error: 'the body could not be decompressed: it does not match its Content-Encoding',
+      },
+      {
+        headers: { 'content-encoding': 'br' },
+        body: 'not brotli either',
+        status: 400,
+        error: 'the body could not be decompressed: it does not match its Content-Encoding',
+      },
+      {
+        headers: { 'content-encoding': 'compress' },
+        body: '{}',
+        status: 415,
+        error: 'unsupported Content-Encoding "compress": send the body uncompressed, or as gzip, deflate or br',
+      },
+      {
+        headers: { 'content-type': 'application/json; charset=latin9' },
+        body: '{}',
+        status: 415,
+        error: 'unsupported charset "latin9": send UTF-8',
+      },
       { headers: {}, body: '{"reason": ', status: 400, error: 'the body is not valid JSON' },
-      { headers: {}, body: JSON.stringify({ reason: 'x'.repeat(9_000) }), status: 413, error: 'the body is too large (at most 8192 bytes)' },
+      {
+        headers: {},
+        body: JSON.stringify({ reason: 'x'.repeat(9_000) }),
+        status: 413,
+        error: 'the body is too large (at most 8192 bytes)',
+      },
       // Not declared as JSON (curl's default is a form): unread, the halt would go without its options.
-      { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '{"flatten":true}', status: 415, error: 'send the body as JSON (Content-Type: application/json), not application/x-www-form-urlencoded' },
-      { headers: { 'content-type': 'text/plain' }, body: '{"flatten":true}', status: 415, error: 'send the body as JSON (Content-Type: application/json), not text/plain' },
+      {
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: '{"flatten":true}',
+        status: 415,
+        error: 'send the body as JSON (Content-Type: application/json), not application/x-www-form-urlencoded',
+      },
+      {
+        headers: { 'content-type': 'text/plain' },
+        body: '{"flatten":true}',
+        status: 415,
+        error: 'send the body as JSON (Content-Type: application/json), not text/plain',
+      },
       // The reason goes to the event log (PostgreSQL stores no NUL), alerts and the page.
-      { headers: {}, body: JSON.stringify({ reason: 'drill\u0000' }), status: 400, error: 'reason: must not contain control or bidirectional-override characters' },
-      { headers: {}, body: JSON.stringify({ reason: 'drill \u202eRTL' }), status: 400, error: 'reason: must not contain control or bidirectional-override characters' },
+      {
+        headers: {},
+        body: JSON.stringify({ reason: 'drill\u0000' }),
+        status: 400,
+        error: 'reason: must not contain control or bidirectional-override characters',
+      },
+      {
+        headers: {},
+        body: JSON.stringify({ reason: 'drill \u202eRTL' }),
+        status: 400,
+        error: 'reason: must not contain control or bidirectional-override characters',
+      },
     ];
     for (const { headers, body, status, error } of cases) {
       const reply = await send(headers, body);

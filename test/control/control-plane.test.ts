@@ -27,7 +27,10 @@ describe('the coordinator state table', () => {
       const next = expected[state][command];
       it(next ? `${state} + ${command} → ${next}` : `${state} + ${command} is refused`, () => {
         if (next) expect(transitionCoordinatorState(state, command)).toBe(next);
-        else expect(() => transitionCoordinatorState(state, command)).toThrow(expect.objectContaining({ code: 'COMMAND_REFUSED' }));
+        else
+          expect(() => transitionCoordinatorState(state, command)).toThrow(
+            expect.objectContaining({ code: 'COMMAND_REFUSED' }),
+          );
       });
     }
   }
@@ -76,11 +79,21 @@ describe('ControlPlane', () => {
     const [entry] = await t.redis.xrange(t.keys.busUrgentStream('system_events'), '-', '+');
     const fields = entry![1];
     expect(fields[fields.indexOf('type') + 1]).toBe('coordinator.state_changed');
-    expect(JSON.parse(fields[fields.indexOf('payload') + 1]!)).toMatchObject({ from: 'RUNNING', to: 'HALTED', command: 'halt', requestedBy: 'test', reason: 'drill', flatten: true, cancelOrders: false, version: 1 });
+    expect(JSON.parse(fields[fields.indexOf('payload') + 1]!)).toMatchObject({
+      from: 'RUNNING',
+      to: 'HALTED',
+      command: 'halt',
+      requestedBy: 'test',
+      reason: 'drill',
+      flatten: true,
+      cancelOrders: false,
+      version: 1,
+    });
   });
 
   it('admits exits but not entries while PAUSED, and nothing while HALTED', async () => {
-    const enter = (id: string, intent: 'entry' | 'exit') => enterSubmission(t, { submissionId: id, intent, ttlMs: 5_000 });
+    const enter = (id: string, intent: 'entry' | 'exit') =>
+      enterSubmission(t, { submissionId: id, intent, ttlMs: 5_000 });
     expect((await enter('a', 'entry')).admitted).toBe(true);
     await control.apply('pause', { requestedBy: 'test' });
     expect(await enter('b', 'entry')).toEqual({ admitted: false, state: 'PAUSED' });
@@ -123,10 +136,20 @@ describe('ControlPlane', () => {
 
     it('restores the trading state and the degradation level from system_events when Redis lost them', async () => {
       await startSystemEventRecorder({ bus: t.bus, db: database.db });
-      const degradation = new DegradationMonitor({ redis: t.redis, keys: t.keys, bus: t.bus, config: DegradationConfig.parse({}), clock: systemClock, logger: silentLogger });
+      const degradation = new DegradationMonitor({
+        redis: t.redis,
+        keys: t.keys,
+        bus: t.bus,
+        config: DegradationConfig.parse({}),
+        clock: systemClock,
+        logger: silentLogger,
+      });
       for (let i = 0; i < 3; i++) await degradation.recordFailure('test');
       await control.apply('halt', { requestedBy: 'test' });
-      await waitFor(async () => (await t.bus.stats('system_events')).groups.find((g) => g.name === 'event-log')?.handled === 2, 'both changes recorded');
+      await waitFor(
+        async () => (await t.bus.stats('system_events')).groups.find((g) => g.name === 'event-log')?.handled === 2,
+        'both changes recorded',
+      );
 
       // Redis loses everything (a flushed or replaced server).
       await t.redis.del(t.keys.controlState, t.keys.degradation);
@@ -135,7 +158,10 @@ describe('ControlPlane', () => {
 
       expect(await control.recover(database.db)).toEqual({ state: 'HALTED', source: 'database' });
       expect(await pausedQueues()).toEqual([...managedQueues].sort());
-      expect(await recoverDegradation({ redis: t.redis, keys: t.keys, db: database.db, nowMs: Date.now() })).toEqual({ level: 'REDUCED', source: 'database' });
+      expect(await recoverDegradation({ redis: t.redis, keys: t.keys, db: database.db, nowMs: Date.now() })).toEqual({
+        level: 'REDUCED',
+        source: 'database',
+      });
       expect(await degradation.level()).toBe('REDUCED');
       // With the state in Redis, Redis wins.
       expect(await control.recover(database.db)).toEqual({ state: 'HALTED', source: 'redis' });
@@ -146,7 +172,10 @@ describe('ControlPlane', () => {
       expect(await control.recover(database.db)).toEqual({ state: 'RUNNING', source: 'initial' });
       // Written: a state missing later means lost, and the fence admits nothing then.
       expect(await t.redis.hget(t.keys.controlState, 'state')).toBe('RUNNING');
-      expect(await recoverDegradation({ redis: t.redis, keys: t.keys, db: database.db, nowMs: Date.now() })).toEqual({ level: 'NORMAL', source: 'initial' });
+      expect(await recoverDegradation({ redis: t.redis, keys: t.keys, db: database.db, nowMs: Date.now() })).toEqual({
+        level: 'NORMAL',
+        source: 'initial',
+      });
     });
   });
 });

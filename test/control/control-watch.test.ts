@@ -35,18 +35,43 @@ describe('the kill switch holds when Redis loses its data or a queue is resumed 
   });
 
   /** A worker's view: its own Redis (so FLUSHALL touches no other test), the event log, the control plane and its watch. */
-  async function cluster(): Promise<{ redis: Redis; control: ControlPlane; watch: ControlWatch; keys: ReturnType<typeof createKeys>; db: TestDatabase['db']; queue(name: string): Queue }> {
+  async function cluster(): Promise<{
+    redis: Redis;
+    control: ControlPlane;
+    watch: ControlWatch;
+    keys: ReturnType<typeof createKeys>;
+    db: TestDatabase['db'];
+    queue(name: string): Queue;
+  }> {
     server = await startOwnRedisServer({ appendonly: false });
     database = await createTestDatabase('postgres');
     const keys = createKeys('tg');
     const redis = new Redis(server.url, { maxRetriesPerRequest: 3 });
     const connection = new Redis(server.url, { maxRetriesPerRequest: null });
-    const bus = new Bus({ redis, keys, service: 'worker', config: BusConfig.parse(fastBusConfig), logger: silentLogger });
-    closers.push(() => redis.disconnect(), () => connection.disconnect(), () => bus.close(1_000));
+    const bus = new Bus({
+      redis,
+      keys,
+      service: 'worker',
+      config: BusConfig.parse(fastBusConfig),
+      logger: silentLogger,
+    });
+    closers.push(
+      () => redis.disconnect(),
+      () => connection.disconnect(),
+      () => bus.close(1_000),
+    );
     await startSystemEventRecorder({ bus, db: database.db });
     const control = new ControlPlane({ redis, keys, connection, bus, logger: silentLogger });
     expect(await control.recover(database.db)).toEqual({ state: 'RUNNING', source: 'initial' });
-    const watch = startControlWatch({ control, redis, db: database.db, keys, connection, logger: silentLogger, intervalMs: WATCH_MS });
+    const watch = startControlWatch({
+      control,
+      redis,
+      db: database.db,
+      keys,
+      connection,
+      logger: silentLogger,
+      intervalMs: WATCH_MS,
+    });
     closers.push(() => watch.stop());
     const queues: Queue[] = [];
     closers.push(() => Promise.all(queues.map((q) => q.close())).then(() => undefined));
@@ -61,13 +86,19 @@ describe('the kill switch holds when Redis loses its data or a queue is resumed 
   it('FLUSHALL while HALTED: nothing is admitted meanwhile, and the halt and its paused queues are back within a second', async () => {
     const { redis, control, keys, db, queue } = await cluster();
     await control.apply('halt', { requestedBy: 'test', reason: 'drill' });
-    await waitFor(async () => (await lastRecordedPayload(db, CoordinatorStateChanged))?.payload.to === 'HALTED', 'the halt recorded in system_events');
+    await waitFor(
+      async () => (await lastRecordedPayload(db, CoordinatorStateChanged))?.payload.to === 'HALTED',
+      'the halt recorded in system_events',
+    );
 
     await redis.flushall();
     const flushedAtMs = Date.now();
     // Whether the watch has run yet or not, no submission is admitted: unknown, then HALTED.
     for (const intent of ['entry', 'exit', 'flatten'] as const) {
-      const permit = await enterSubmission({ redis, keys }, { submissionId: `after-flush-${intent}`, intent, ttlMs: 1_000 });
+      const permit = await enterSubmission(
+        { redis, keys },
+        { submissionId: `after-flush-${intent}`, intent, ttlMs: 1_000 },
+      );
       expect(permit.admitted, intent).toBe(false);
     }
     await waitFor(async () => (await redis.hget(keys.controlState, 'state')) === 'HALTED', 'the halt restored');
@@ -92,7 +123,12 @@ describe('the kill switch holds when Redis loses its data or a queue is resumed 
       const rows = await db.select().from(systemEvents).where(eq(systemEvents.type, 'control.queue_repaused'));
       return rows.length > 0 ? rows : undefined;
     }, 'the attempt recorded');
-    expect(events).toEqual([expect.objectContaining({ severity: 'warning', details: expect.objectContaining({ queue: 'execution', state: 'HALTED' }) })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        details: expect.objectContaining({ queue: 'execution', state: 'HALTED' }),
+      }),
+    ]);
   }, 60_000);
 
   it('the risk engine cannot read a missing state as RUNNING', async () => {
@@ -100,6 +136,9 @@ describe('the kill switch holds when Redis loses its data or a queue is resumed 
     await watch.stop();
     await redis.del(keys.controlState);
     await expect(control.known()).rejects.toMatchObject({ code: 'CONTROL_STATE_UNKNOWN' });
-    expect(await enterSubmission({ redis, keys }, { submissionId: 'no-state', intent: 'exit', ttlMs: 1_000 })).toEqual({ admitted: false, state: 'UNKNOWN' });
+    expect(await enterSubmission({ redis, keys }, { submissionId: 'no-state', intent: 'exit', ttlMs: 1_000 })).toEqual({
+      admitted: false,
+      state: 'UNKNOWN',
+    });
   }, 60_000);
 });

@@ -53,10 +53,25 @@ describe('the kill switch across three worker processes', () => {
     connection = new Redis(t.url, { maxRetriesPerRequest: null });
     control = new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: silentLogger });
     risk = new Queue('risk', { connection, prefix: t.keys.queuePrefix });
-    const bar = { ...aCandle({ timeframe: '1h', openTimeMs: Date.UTC(2022, 0, 1), open: PRICE, high: PRICE, low: PRICE, close: PRICE }), symbol: 'BTC/USD' };
+    const bar = {
+      ...aCandle({
+        timeframe: '1h',
+        openTimeMs: Date.UTC(2022, 0, 1),
+        open: PRICE,
+        high: PRICE,
+        low: PRICE,
+        close: PRICE,
+      }),
+      symbol: 'BTC/USD',
+    };
     await saveCandles(database.db, [bar], 'replay');
     // The paper exchange learns the price from the bars it is shown.
-    await new PaperExchange({ db: database.db, config: { ...ExecutionConfig.parse({}).paper, cashAsset: 'USD' }, clock: systemClock, instruments: InstrumentBook.shipped() }).onPrice('BTC/USD', bar);
+    await new PaperExchange({
+      db: database.db,
+      config: { ...ExecutionConfig.parse({}).paper, cashAsset: 'USD' },
+      clock: systemClock,
+      instruments: InstrumentBook.shipped(),
+    }).onPrice('BTC/USD', bar);
   });
   afterEach(async () => {
     for (const p of procs) p.child.kill('SIGKILL');
@@ -113,7 +128,11 @@ describe('the kill switch across three worker processes', () => {
     expect((await control.apply('reset', { requestedBy: 'test' })).to).toBe('PAUSED');
     expect((await control.apply('resume', { requestedBy: 'test' })).to).toBe('RUNNING');
     const resumedMs = Date.now();
-    await waitFor(async () => (await recordedSubmissions(t.redis, orders)).some((o) => o.atMs > resumedMs), 'orders flowing again', 20_000);
+    await waitFor(
+      async () => (await recordedSubmissions(t.redis, orders)).some((o) => o.atMs > resumedMs),
+      'orders flowing again',
+      20_000,
+    );
     streaming = false;
     await stream;
   }, 90_000);

@@ -40,7 +40,9 @@ describe('consensusMultiplier', () => {
   });
 
   it('handles thresholds at the ends of the range', () => {
-    const edges = CoordinatorConfig.parse({ consensus: { boostAbove: 1, cutBelow: 0, boostMax: 2, cutMin: 0 } }).consensus;
+    const edges = CoordinatorConfig.parse({
+      consensus: { boostAbove: 1, cutBelow: 0, boostMax: 2, cutMin: 0 },
+    }).consensus;
     expect(consensusMultiplier(1, edges)).toBe(2);
     expect(consensusMultiplier(0.999, edges)).toBe(1);
     expect(consensusMultiplier(0, edges)).toBe(0);
@@ -55,8 +57,17 @@ describe('consensusMultiplier', () => {
 
 describe('applyConsensus', () => {
   it('boosts a signal every fresh agent agrees with, clamping the confidence at 1', () => {
-    expect(applyConsensus(aSignal({ confidence: 0.5 }), aView(), defaultConfig, NOW_MS)).toEqual({ agreement: 1, agreeing: 3, counted: 3, multiplier: 1.3, confidence: 0.65 });
-    expect(applyConsensus(aSignal({ confidence: 0.9 }), aView(), defaultConfig, NOW_MS)).toMatchObject({ multiplier: 1.3, confidence: 1 });
+    expect(applyConsensus(aSignal({ confidence: 0.5 }), aView(), defaultConfig, NOW_MS)).toEqual({
+      agreement: 1,
+      agreeing: 3,
+      counted: 3,
+      multiplier: 1.3,
+      confidence: 0.65,
+    });
+    expect(applyConsensus(aSignal({ confidence: 0.9 }), aView(), defaultConfig, NOW_MS)).toMatchObject({
+      multiplier: 1.3,
+      confidence: 1,
+    });
   });
 
   it('cuts a signal no agent agrees with, counting agents that point no way', () => {
@@ -65,11 +76,21 @@ describe('applyConsensus', () => {
       regime: { regime: 'ranging', confidence: 0.9, tsMs: at(1_000) },
       sentiment: { score: -0.6, confidence: 0.9, tsMs: at(1_000) },
     });
-    expect(applyConsensus(aSignal({ confidence: 0.8 }), view, defaultConfig, NOW_MS)).toEqual({ agreement: 0, agreeing: 0, counted: 3, multiplier: 0.85, confidence: 0.68 });
+    expect(applyConsensus(aSignal({ confidence: 0.8 }), view, defaultConfig, NOW_MS)).toEqual({
+      agreement: 0,
+      agreeing: 0,
+      counted: 3,
+      multiplier: 0.85,
+      confidence: 0.68,
+    });
   });
 
   it('reads agreement against a SELL the other way round', () => {
-    expect(applyConsensus(aSignal({ action: 'SELL', confidence: 0.6 }), aView(), defaultConfig, NOW_MS)).toMatchObject({ agreement: 0, multiplier: 0.85, confidence: 0.51 });
+    expect(applyConsensus(aSignal({ action: 'SELL', confidence: 0.6 }), aView(), defaultConfig, NOW_MS)).toMatchObject({
+      agreement: 0,
+      multiplier: 0.85,
+      confidence: 0.51,
+    });
   });
 
   it('counts only fresh outputs: stale disagreement does not cut', () => {
@@ -77,21 +98,42 @@ describe('applyConsensus', () => {
       regime: { regime: 'trending_bear', confidence: 1, tsMs: at(defaultConfig.freshnessMs.regime + 1) },
       sentiment: { score: -1, confidence: 1, tsMs: at(defaultConfig.freshnessMs.sentiment + 1) },
     });
-    expect(applyConsensus(aSignal({ confidence: 0.5 }), view, defaultConfig, NOW_MS)).toEqual({ agreement: 1, agreeing: 1, counted: 1, multiplier: 1.3, confidence: 0.65 });
+    expect(applyConsensus(aSignal({ confidence: 0.5 }), view, defaultConfig, NOW_MS)).toEqual({
+      agreement: 1,
+      agreeing: 1,
+      counted: 1,
+      multiplier: 1.3,
+      confidence: 0.65,
+    });
   });
 
   it('ignores a view of another symbol: no agreement, no change', () => {
-    expect(applyConsensus(aSignal({ confidence: 0.5 }), aView({ symbol: 'ETH/USD' }), defaultConfig, NOW_MS)).toEqual({ agreement: null, agreeing: 0, counted: 0, multiplier: 1, confidence: 0.5 });
+    expect(applyConsensus(aSignal({ confidence: 0.5 }), aView({ symbol: 'ETH/USD' }), defaultConfig, NOW_MS)).toEqual({
+      agreement: null,
+      agreeing: 0,
+      counted: 0,
+      multiplier: 1,
+      confidence: 0.5,
+    });
   });
 
   it('leaves HOLD and CLOSE as they are', () => {
     for (const action of ['HOLD', 'CLOSE'] as const) {
-      expect(applyConsensus(aSignal({ action, confidence: 0.4 }), aView(), defaultConfig, NOW_MS)).toEqual({ agreement: null, agreeing: 0, counted: 0, multiplier: 1, confidence: 0.4 });
+      expect(applyConsensus(aSignal({ action, confidence: 0.4 }), aView(), defaultConfig, NOW_MS)).toEqual({
+        agreement: null,
+        agreeing: 0,
+        counted: 0,
+        multiplier: 1,
+        confidence: 0.4,
+      });
     }
   });
 
   it('keeps the confidence within [0, 1] for any confidence, view and config', () => {
-    const configs = [defaultConfig, CoordinatorConfig.parse({ consensus: { boostAbove: 0.5, boostMax: 2, cutBelow: 0.5, cutMin: 0 } })];
+    const configs = [
+      defaultConfig,
+      CoordinatorConfig.parse({ consensus: { boostAbove: 0.5, boostMax: 2, cutBelow: 0.5, cutMin: 0 } }),
+    ];
     const biases = ['long', 'short', 'neutral'] as const;
     const regimes = ['trending_bull', 'trending_bear', 'ranging'] as const;
     for (const config of configs) {
@@ -99,7 +141,11 @@ describe('applyConsensus', () => {
         for (const bias of biases) {
           for (const regime of regimes) {
             for (const score of [-1, 0, 1]) {
-              const view = aView({ ta: { bias, confidence: 1, tsMs: at(0) }, regime: { regime, confidence: 1, tsMs: at(0) }, sentiment: { score, confidence: 1, tsMs: at(0) } });
+              const view = aView({
+                ta: { bias, confidence: 1, tsMs: at(0) },
+                regime: { regime, confidence: 1, tsMs: at(0) },
+                sentiment: { score, confidence: 1, tsMs: at(0) },
+              });
               for (const action of ['BUY', 'SELL'] as const) {
                 const result = applyConsensus(aSignal({ action, confidence }), view, config, NOW_MS);
                 expect(result.confidence).toBeGreaterThanOrEqual(0);

@@ -43,6 +43,18 @@ export function aView(overrides: { [K in keyof AgentView]?: AgentView[K] | null 
   return AgentView.parse(view);
 }
 
-export const againstRegime: Conflict = { kind: 'against_regime', detail: 'BUY in a trending_bear regime (confidence 0.8)', between: ['signal', 'regime'] };
-export const taVsSentiment: Conflict = { kind: 'ta_vs_sentiment', detail: 'TA bias long (confidence 0.7) against sentiment score -0.5 (confidence 0.6)', between: ['ta', 'sentiment'] };
-export const confidenceGap: Conflict = { kind: 'confidence_gap', detail: 'BUY at confidence 0.9 with TA bias long at 0.5: gap 0.4 ≥ 0.2', between: ['signal', 'ta'] };
+export const againstRegime: Conflict = {
+  kind: 'against_regime',
+  detail: 'BUY in a trending_bear regime (confidence 0.8)',
+  between: ['signal', 'regime'],
+};
+export const taVsSentiment: Conflict = {
+  kind: 'ta_vs_sentiment',
+  detail: 'TA bias long (confidence 0.7) against sentiment score -0.5 (confidence 0.6)',
+  between: ['ta', 'sentiment'],
+};
+export const confidenceGap: Conflict = {
+  kind: 'confidence_gap',
+  detail: 'BUY at confidence 0.9 with TA bias long at 0.5: gap 0.4 ≥ 0.2',
+  between: ['signal', 'ta'],
+};

@@ -12,7 +12,10 @@ import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts'
 import { sleep, waitFor } from '../support/wait-for.ts';
 
 /** A BUY that the coordinator proposes when nothing stands in its way: entry 40 000, 2 % stop. */
-function aSignal(signalId: string, overrides: Partial<PayloadInput<'decision.signal_emitted'>> = {}): PayloadInput<'decision.signal_emitted'> {
+function aSignal(
+  signalId: string,
+  overrides: Partial<PayloadInput<'decision.signal_emitted'>> = {},
+): PayloadInput<'decision.signal_emitted'> {
   return {
     signalId,
     action: 'BUY',
@@ -28,7 +31,15 @@ function aSignal(signalId: string, overrides: Partial<PayloadInput<'decision.sig
   };
 }
 
-const aClose = (signalId: string) => aSignal(signalId, { action: 'CLOSE', entryPrice: null, stopLoss: null, takeProfit: null, sizePct: 0, votes: [{ model: 'rules', action: 'CLOSE', confidence: 0.8 }] });
+const aClose = (signalId: string) =>
+  aSignal(signalId, {
+    action: 'CLOSE',
+    entryPrice: null,
+    stopLoss: null,
+    takeProfit: null,
+    sizePct: 0,
+    votes: [{ model: 'rules', action: 'CLOSE', confidence: 0.8 }],
+  });
 
 describe('the coordinator service on the bus', () => {
   let h: TaskHarness | undefined;
@@ -45,13 +56,24 @@ describe('the coordinator service on the bus', () => {
   }
 
   const decisionOf = (harness: TaskHarness, signalId: string): Promise<CoordinatorDecisionRow> =>
-    waitFor(async () => (await harness.database.db.select().from(coordinatorDecisions).where(eq(coordinatorDecisions.signalId, signalId)))[0], `the decision on ${signalId}`);
+    waitFor(
+      async () =>
+        (
+          await harness.database.db
+            .select()
+            .from(coordinatorDecisions)
+            .where(eq(coordinatorDecisions.signalId, signalId))
+        )[0],
+      `the decision on ${signalId}`,
+    );
 
-  const riskJob = (harness: TaskHarness, signalId: string) => harness.queue('risk').getJob(riskJobIdOf(`prop-${signalId}`));
+  const riskJob = (harness: TaskHarness, signalId: string) =>
+    harness.queue('risk').getJob(riskJobIdOf(`prop-${signalId}`));
 
   /** Reports failures until the shared level is `target` (each run of failures raises it one step). */
   async function degradeTo(harness: TaskHarness, target: DegradationLevel): Promise<void> {
-    for (let i = 0; i < 20 && (await harness.degradation.level()) !== target; i++) await harness.degradation.recordFailure('task:test');
+    for (let i = 0; i < 20 && (await harness.degradation.level()) !== target; i++)
+      await harness.degradation.recordFailure('task:test');
     expect(await harness.degradation.level()).toBe(target);
   }
 
@@ -68,18 +90,40 @@ describe('the coordinator service on the bus', () => {
 
   it('proposes a plain BUY to risk (the baseline the refusals below differ from)', async () => {
     const harness = await coordinator();
-    await harness.t.bus.publish('decision.signal_emitted', aSignal('sig-plain'), { symbol: 'BTC/USD', correlationId: 'corr-plain' });
-    expect(await decisionOf(harness, 'sig-plain')).toMatchObject({ outcome: 'proposed', proposalId: 'prop-sig-plain', conflicts: [], coordinatorState: 'RUNNING', degradationLevel: 'NORMAL' });
+    await harness.t.bus.publish('decision.signal_emitted', aSignal('sig-plain'), {
+      symbol: 'BTC/USD',
+      correlationId: 'corr-plain',
+    });
+    expect(await decisionOf(harness, 'sig-plain')).toMatchObject({
+      outcome: 'proposed',
+      proposalId: 'prop-sig-plain',
+      conflicts: [],
+      coordinatorState: 'RUNNING',
+      degradationLevel: 'NORMAL',
+    });
     // The handling is stored first, then the risk job is added.
     const job = await waitFor(() => riskJob(harness, 'sig-plain'), 'the risk job');
-    expect(job.data).toMatchObject({ proposal: { proposalId: 'prop-sig-plain', symbol: 'BTC/USD', side: 'buy', intent: 'entry', correlationId: 'corr-plain' } });
+    expect(job.data).toMatchObject({
+      proposal: {
+        proposalId: 'prop-sig-plain',
+        symbol: 'BTC/USD',
+        side: 'buy',
+        intent: 'entry',
+        correlationId: 'corr-plain',
+      },
+    });
   }, 20_000);
 
   it('records a BUY as exits_only at the LIMITED level and proposes nothing', async () => {
     const harness = await coordinator();
     await degradeTo(harness, 'LIMITED');
     await harness.t.bus.publish('decision.signal_emitted', aSignal('sig-limited'), { symbol: 'BTC/USD' });
-    expect(await decisionOf(harness, 'sig-limited')).toMatchObject({ outcome: 'exits_only', proposalId: null, proposal: null, degradationLevel: 'LIMITED' });
+    expect(await decisionOf(harness, 'sig-limited')).toMatchObject({
+      outcome: 'exits_only',
+      proposalId: null,
+      proposal: null,
+      degradationLevel: 'LIMITED',
+    });
     expect(await riskJob(harness, 'sig-limited')).toBeUndefined();
     expect((await harness.control.current()).state).toBe('RUNNING');
   }, 20_000);
@@ -88,7 +132,11 @@ describe('the coordinator service on the bus', () => {
     const harness = await coordinator();
     await degradeTo(harness, 'EMERGENCY');
     await harness.t.bus.publish('decision.signal_emitted', aSignal('sig-emergency'), { symbol: 'BTC/USD' });
-    expect(await decisionOf(harness, 'sig-emergency')).toMatchObject({ outcome: 'halted', proposalId: null, degradationLevel: 'EMERGENCY' });
+    expect(await decisionOf(harness, 'sig-emergency')).toMatchObject({
+      outcome: 'halted',
+      proposalId: null,
+      degradationLevel: 'EMERGENCY',
+    });
     expect(await harness.control.current()).toMatchObject({ state: 'HALTED', requestedBy: 'degradation' });
     expect(await harness.queue('risk').isPaused()).toBe(true);
     expect(await riskJob(harness, 'sig-emergency')).toBeUndefined();
@@ -98,7 +146,13 @@ describe('the coordinator service on the bus', () => {
     const harness = await coordinator();
     // A publisher whose clock stamped the signal 6 minutes ago (the window is 5), with a bus
     // TTL long enough that the bus itself still delivers it.
-    const publisher = new Bus({ redis: harness.t.redis, keys: harness.t.keys, service: 'decision', config: harness.t.bus.config, clock: new ManualClock(Date.now() - 6 * 60_000) });
+    const publisher = new Bus({
+      redis: harness.t.redis,
+      keys: harness.t.keys,
+      service: 'decision',
+      config: harness.t.bus.config,
+      clock: new ManualClock(Date.now() - 6 * 60_000),
+    });
     expect(harness.config.coordinator.freshnessMs.tradingSignal).toBe(5 * 60_000);
     await publisher.publish('decision.signal_emitted', aSignal('sig-stale'), { symbol: 'BTC/USD', ttlMs: 60 * 60_000 });
     expect(await decisionOf(harness, 'sig-stale')).toMatchObject({ outcome: 'stale', proposalId: null });
@@ -108,13 +162,26 @@ describe('the coordinator service on the bus', () => {
 
   it('aborts a BUY against a bearish TA and a trending_bear regime of its own symbol, resolved by the rules resolver', async () => {
     const harness = await coordinator();
-    await harness.t.bus.publish('ta.signal_emitted', aTaSignal({ bias: 'short', confidence: 0.9 }), { symbol: 'BTC/USD', source: 'ta' });
-    await harness.t.bus.publish('regime.detected', { timeframe: '1h', candleOpenTimeMs: Date.UTC(2022, 6, 1), regime: 'trending_bear', confidence: 0.8 }, { symbol: 'BTC/USD', source: 'regime' });
-    await harness.t.bus.publish('decision.signal_emitted', aSignal('sig-against'), { symbol: 'BTC/USD', correlationId: 'corr-against' });
+    await harness.t.bus.publish('ta.signal_emitted', aTaSignal({ bias: 'short', confidence: 0.9 }), {
+      symbol: 'BTC/USD',
+      source: 'ta',
+    });
+    await harness.t.bus.publish(
+      'regime.detected',
+      { timeframe: '1h', candleOpenTimeMs: Date.UTC(2022, 6, 1), regime: 'trending_bear', confidence: 0.8 },
+      { symbol: 'BTC/USD', source: 'regime' },
+    );
+    await harness.t.bus.publish('decision.signal_emitted', aSignal('sig-against'), {
+      symbol: 'BTC/USD',
+      correlationId: 'corr-against',
+    });
 
     const decision = await decisionOf(harness, 'sig-against');
     expect(decision).toMatchObject({ outcome: 'abort', proposalId: null, proposal: null });
-    expect((decision.conflicts as { kind: string }[]).map((c) => c.kind).sort()).toEqual(['against_regime', 'confidence_gap']);
+    expect((decision.conflicts as { kind: string }[]).map((c) => c.kind).sort()).toEqual([
+      'against_regime',
+      'confidence_gap',
+    ]);
     expect(decision.resolution).toMatchObject({ action: 'abort', source: 'rules' });
     expect(await riskJob(harness, 'sig-against')).toBeUndefined();
     // No provider has an API key: the built-in resolver answered, and its call is on record.
@@ -124,15 +191,29 @@ describe('the coordinator service on the bus', () => {
 
   it('proposes a BUY of BTC/USD when the bearish outputs are about XRP/USD only', async () => {
     const harness = await coordinator();
-    await harness.t.bus.publish('ta.signal_emitted', aTaSignal({ bias: 'short', confidence: 0.9 }), { symbol: 'XRP/USD', source: 'ta' });
-    await harness.t.bus.publish('regime.detected', { timeframe: '1h', candleOpenTimeMs: Date.UTC(2022, 6, 1), regime: 'trending_bear', confidence: 0.8 }, { symbol: 'XRP/USD', source: 'regime' });
+    await harness.t.bus.publish('ta.signal_emitted', aTaSignal({ bias: 'short', confidence: 0.9 }), {
+      symbol: 'XRP/USD',
+      source: 'ta',
+    });
+    await harness.t.bus.publish(
+      'regime.detected',
+      { timeframe: '1h', candleOpenTimeMs: Date.UTC(2022, 6, 1), regime: 'trending_bear', confidence: 0.8 },
+      { symbol: 'XRP/USD', source: 'regime' },
+    );
     await harness.t.bus.publish('decision.signal_emitted', aSignal('sig-other-symbol'), { symbol: 'BTC/USD' });
 
     const decision = await decisionOf(harness, 'sig-other-symbol');
-    expect(decision).toMatchObject({ outcome: 'proposed', conflicts: [], resolution: null, proposalId: 'prop-sig-other-symbol' });
+    expect(decision).toMatchObject({
+      outcome: 'proposed',
+      conflicts: [],
+      resolution: null,
+      proposalId: 'prop-sig-other-symbol',
+    });
     // No BTC/USD output counted either way: the confidence is the signal's own.
     expect(decision.consensus).toMatchObject({ counted: 0, multiplier: 1, confidence: 0.8 });
-    expect((await waitFor(() => riskJob(harness, 'sig-other-symbol'), 'the risk job')).data).toMatchObject({ proposal: { symbol: 'BTC/USD', regime: null } });
+    expect((await waitFor(() => riskJob(harness, 'sig-other-symbol'), 'the risk job')).data).toMatchObject({
+      proposal: { symbol: 'BTC/USD', regime: null },
+    });
   }, 20_000);
 
   it('records a CLOSE with no open position as nothing_to_close', async () => {

@@ -23,11 +23,80 @@ export const pick = <T>(rng: Random, items: readonly T[]): T => items[Math.floor
 const chance = (rng: Random, p: number) => rng() < p;
 const int = (rng: Random, min: number, max: number) => min + Math.floor(rng() * (max - min + 1));
 
-const EXTREME_NUMBERS = [1e308, -1e308, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, Number.MIN_VALUE, -Number.MIN_VALUE, 0, -0, 1e-300, 1e21, -1e21, 101, -1, 100.0000001, -0.0000001];
-const NAN_LIKE = ['NaN', 'Infinity', '-Infinity', '1e308', '1e999', '', ' ', '0x10', '12,5', '50', '-50', '.5', '5.', 'null', 'undefined', '68600.5', '-68600.5', '00068600', '68600.50000000000000000001', '1e5', '∞', '５０'];
+const EXTREME_NUMBERS = [
+  1e308,
+  -1e308,
+  Number.MAX_VALUE,
+  -Number.MAX_VALUE,
+  Number.MAX_SAFE_INTEGER,
+  -Number.MAX_SAFE_INTEGER,
+  Number.MIN_VALUE,
+  -Number.MIN_VALUE,
+  0,
+  -0,
+  1e-300,
+  1e21,
+  -1e21,
+  101,
+  -1,
+  100.0000001,
+  -0.0000001,
+];
+const NAN_LIKE = [
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e308',
+  '1e999',
+  '',
+  ' ',
+  '0x10',
+  '12,5',
+  '50',
+  '-50',
+  '.5',
+  '5.',
+  'null',
+  'undefined',
+  '68600.5',
+  '-68600.5',
+  '00068600',
+  '68600.50000000000000000001',
+  '1e5',
+  '∞',
+  '５０',
+];
 const ACTIONS = ['proceed', 'wait', 'modify', 'abort'];
-const WRONG_ACTIONS = ['PROCEED', 'Modify', 'hold', 'buy', 'close', '', ' proceed', 'proceed\n', 'abort; drop table', 'modify'.repeat(50), 'wait ', 'proceed|abort'];
-const KEYS = ['action', 'sizeCutPct', 'leverage', 'entryPrice', 'reasoning', 'confidence', 'size', 'constructor', 'toString', 'valueOf', 'then', '', '💥', 'a'.repeat(300)];
+const WRONG_ACTIONS = [
+  'PROCEED',
+  'Modify',
+  'hold',
+  'buy',
+  'close',
+  '',
+  ' proceed',
+  'proceed\n',
+  'abort; drop table',
+  'modify'.repeat(50),
+  'wait ',
+  'proceed|abort',
+];
+const KEYS = [
+  'action',
+  'sizeCutPct',
+  'leverage',
+  'entryPrice',
+  'reasoning',
+  'confidence',
+  'size',
+  'constructor',
+  'toString',
+  'valueOf',
+  'then',
+  '',
+  '💥',
+  'a'.repeat(300),
+];
 
 function randomString(rng: Random): string {
   const alphabet = 'abcXYZ019 .,-_{}[]":\\\n\t\u0000\u202eé漢😀';
@@ -110,7 +179,8 @@ export function randomReplyValue(rng: Random, marketPrice: number): unknown {
   if (w < 0.6) reply.reasoning = randomString(rng);
   else if (w < 0.85) reply.reasoning = randomJson(rng, 1);
   if (chance(rng, 0.3)) {
-    for (let i = int(rng, 1, 3); i > 0; i--) reply[pick(rng, ['nested', 'extra', 'confidence', 'meta', 'constructor'])] = randomJson(rng, 0);
+    for (let i = int(rng, 1, 3); i > 0; i--)
+      reply[pick(rng, ['nested', 'extra', 'confidence', 'meta', 'constructor'])] = randomJson(rng, 0);
   }
   for (const key of Object.keys(reply)) if (reply[key] === undefined) delete reply[key];
   return reply;
@@ -123,7 +193,10 @@ export function randomReplyText(rng: Random, marketPrice: number): string {
   switch (int(rng, 0, 6)) {
     case 0:
       // JSON.parse reads 1e999 as Infinity; NaN is not JSON at all.
-      return json.replace(/-?\d+(\.\d+)?(e[+-]?\d+)?/, pick(rng, ['1e999', '-1e999', 'NaN', 'Infinity', '-0', '1e-999', '123456789012345678901234567890']));
+      return json.replace(
+        /-?\d+(\.\d+)?(e[+-]?\d+)?/,
+        pick(rng, ['1e999', '-1e999', 'NaN', 'Infinity', '-0', '1e-999', '123456789012345678901234567890']),
+      );
     case 1:
       return `${pick(rng, ['Sure! ', '```json\n', 'Here you go:\n'])}${json}${pick(rng, ['', '\n```', ' Hope this helps.'])}`;
     case 2:
@@ -131,7 +204,9 @@ export function randomReplyText(rng: Random, marketPrice: number): string {
     case 3:
       return json.startsWith('{') ? `{"__proto__": {"action": "proceed", "sizeCutPct": -1}, ${json.slice(1)}` : json;
     case 4:
-      return json.endsWith('}') ? `${json.slice(0, -1)}${json.length > 2 ? ',' : ''} "action": "${pick(rng, [...ACTIONS, ...WRONG_ACTIONS])}"}` : json;
+      return json.endsWith('}')
+        ? `${json.slice(0, -1)}${json.length > 2 ? ',' : ''} "action": "${pick(rng, [...ACTIONS, ...WRONG_ACTIONS])}"}`
+        : json;
     case 5:
       return randomString(rng);
     default:

@@ -3,7 +3,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { CoordinatorConfig } from '../../src/config/sections/coordinator-config.ts';
 import type { Conflict } from '../../src/coordinator/conflict.ts';
 import { resolveConflict } from '../../src/coordinator/resolve-conflict.ts';
-import { allowedActions, boundResolution, fallbackWait, Resolution, ResolverReply, type ResolutionAction } from '../../src/coordinator/resolution.ts';
+import {
+  allowedActions,
+  boundResolution,
+  fallbackWait,
+  Resolution,
+  ResolverReply,
+  type ResolutionAction,
+} from '../../src/coordinator/resolution.ts';
 import type { SignalUnderReview } from '../../src/coordinator/signal-under-review.ts';
 import { parseModelReply } from '../../src/llm/parse-model-reply.ts';
 import { startModelServer, type ModelServer } from '../support/model-server.ts';
@@ -26,7 +33,14 @@ interface Case {
 
 /** A random signal, conflicts and bounds: every action, sizes from 0, entries in and out of the band. */
 function randomCase(rng: Random): Case {
-  const marketPrice = pick(rng, ['68600.5', '0.00001234', '1', '123456789.12345678', '2.5', (1 + rng() * 1e5).toFixed(Math.floor(rng() * 9))]);
+  const marketPrice = pick(rng, [
+    '68600.5',
+    '0.00001234',
+    '1',
+    '123456789.12345678',
+    '2.5',
+    (1 + rng() * 1e5).toFixed(Math.floor(rng() * 9)),
+  ]);
   const market = Number(marketPrice);
   const signal = aSignal({
     action: pick(rng, ['BUY', 'BUY', 'SELL', 'SELL', 'CLOSE', 'HOLD'] as const),
@@ -60,9 +74,11 @@ function violations(result: Resolution, c: Case): string[] {
     const high = market.times(new D(1).plus(new D(c.maxEntryDistancePct).div(100)));
     const entry = new D(result.entryPrice);
     if (!(result.sizeCutPct >= 0 && result.sizeCutPct <= 100)) out.push(`sizeCutPct ${result.sizeCutPct}`);
-    if (!(result.sizePct >= 0 && result.sizePct <= c.signal.sizePct)) out.push(`sizePct ${result.sizePct} for a signal of ${c.signal.sizePct}`);
+    if (!(result.sizePct >= 0 && result.sizePct <= c.signal.sizePct))
+      out.push(`sizePct ${result.sizePct} for a signal of ${c.signal.sizePct}`);
     if (!(result.leverage >= 1 && result.leverage <= cap)) out.push(`leverage ${result.leverage} above ${cap}`);
-    if (!entry.gt(0) || entry.lt(low) || entry.gt(high)) out.push(`entry ${result.entryPrice} outside [${low.toFixed()}, ${high.toFixed()}]`);
+    if (!entry.gt(0) || entry.lt(low) || entry.gt(high))
+      out.push(`entry ${result.entryPrice} outside [${low.toFixed()}, ${high.toFixed()}]`);
   }
   return out;
 }
@@ -77,7 +93,12 @@ describe('resolver fuzz: 1,000 random replies through validation and bounding', 
 
     for (let i = 0; i < 1_000; i++) {
       const c = randomCase(rng);
-      const bounds = { allowed: c.allowed, maxLeverage: c.maxLeverage, maxEntryDistancePct: c.maxEntryDistancePct, marketPrice: c.marketPrice };
+      const bounds = {
+        allowed: c.allowed,
+        maxLeverage: c.maxLeverage,
+        maxEntryDistancePct: c.maxEntryDistancePct,
+        marketPrice: c.marketPrice,
+      };
       const value = randomReplyValue(rng, Number(c.marketPrice));
       const text = randomReplyText(rng, Number(c.marketPrice));
       try {
@@ -87,31 +108,40 @@ describe('resolver fuzz: 1,000 random replies through validation and bounding', 
         if (!read.ok) unparsable++;
         const fromText = read.ok ? boundResolution(read.value, c.signal, bounds, MODEL) : fallbackWait(read.error);
 
-        for (const [label, result] of [['value', direct], ['text', fromText]] as const) {
+        for (const [label, result] of [
+          ['value', direct],
+          ['text', fromText],
+        ] as const) {
           actions[result.action]! += 1;
-          for (const v of violations(result, c)) problems.push(`#${i} ${label} ${JSON.stringify(label === 'value' ? value : text).slice(0, 200)}: ${v}`);
+          for (const v of violations(result, c))
+            problems.push(`#${i} ${label} ${JSON.stringify(label === 'value' ? value : text).slice(0, 200)}: ${v}`);
         }
         // A valid reply with an allowed action is kept (bounded), never silently turned into wait.
         const valid = ResolverReply.safeParse(value);
         if (valid.success && c.allowed.includes(valid.data.action)) {
-          if (direct.action !== valid.data.action || direct.source !== MODEL) problems.push(`#${i}: valid ${valid.data.action} became ${direct.action} (${direct.reasoning})`);
+          if (direct.action !== valid.data.action || direct.source !== MODEL)
+            problems.push(`#${i}: valid ${valid.data.action} became ${direct.action} (${direct.reasoning})`);
           const r = valid.data;
           const market = new D(c.marketPrice);
           const entry = r.entryPrice === null || r.entryPrice === undefined ? undefined : new D(String(r.entryPrice));
-          const farEntry = entry !== undefined && entry.minus(market).abs().gt(market.times(c.maxEntryDistancePct).div(100));
+          const farEntry =
+            entry !== undefined && entry.minus(market).abs().gt(market.times(c.maxEntryDistancePct).div(100));
           const cut = r.sizeCutPct ?? 0;
           const leverage = r.leverage ?? 1;
           const outOfRange = cut < 0 || cut > 100 || leverage < 1 || leverage > c.maxLeverage || farEntry;
           if (r.action === 'modify' && outOfRange) clampedModifies++;
         }
       } catch (err) {
-        problems.push(`#${i} threw ${String(err)} on ${JSON.stringify(value).slice(0, 200)} / ${JSON.stringify(text).slice(0, 200)}`);
+        problems.push(
+          `#${i} threw ${String(err)} on ${JSON.stringify(value).slice(0, 200)} / ${JSON.stringify(text).slice(0, 200)}`,
+        );
       }
     }
 
     expect(problems.slice(0, 10)).toEqual([]);
     // The generator must exercise every branch, or this test proves nothing.
-    for (const action of ['proceed', 'wait', 'modify', 'abort']) expect(actions[action], action).toBeGreaterThanOrEqual(30);
+    for (const action of ['proceed', 'wait', 'modify', 'abort'])
+      expect(actions[action], action).toBeGreaterThanOrEqual(30);
     expect(unparsable).toBeGreaterThanOrEqual(100);
     expect(clampedModifies).toBeGreaterThanOrEqual(20);
   });
@@ -146,7 +176,13 @@ describe('resolver fuzz: 20 random replies through the gateway and the model ser
       // Always a conflicted entry or exit, so that a model is asked.
       const signal = c.signal.action === 'HOLD' ? aSignal({ ...c.signal, action: 'BUY' }) : c.signal;
       const conflicts = c.conflicts.length === 0 ? [confidenceGap] : c.conflicts;
-      const kase: Case = { ...c, signal, conflicts, allowed: allowedActions(signal, conflicts), maxEntryDistancePct: coordinator.resolver.maxEntryDistancePct };
+      const kase: Case = {
+        ...c,
+        signal,
+        conflicts,
+        allowed: allowedActions(signal, conflicts),
+        maxEntryDistancePct: coordinator.resolver.maxEntryDistancePct,
+      };
       server.script('deepseek-chat', { kind: 'reply', text: randomReplyText(rng, Number(c.marketPrice)) });
       server.script('claude-sonnet-4-6', { kind: 'reply', text: randomReplyText(rng, Number(c.marketPrice)) });
 

@@ -44,7 +44,9 @@ function expected(action: TradeAction, state: CoordinatorState, level: Degradati
 describe('screenSignal', () => {
   const cases = TradeAction.options.flatMap((action) =>
     CoordinatorState.options.flatMap((state) =>
-      DegradationLevel.options.flatMap((level) => [false, true].map((stale) => ({ action, state, level, stale, outcome: expected(action, state, level, stale) }))),
+      DegradationLevel.options.flatMap((level) =>
+        [false, true].map((stale) => ({ action, state, level, stale, outcome: expected(action, state, level, stale) })),
+      ),
     ),
   );
 
@@ -52,7 +54,10 @@ describe('screenSignal', () => {
     expect(cases).toHaveLength(4 * 3 * 4 * 2);
   });
 
-  it.each(cases)('$action while $state at $level (stale: $stale) → $outcome', ({ action, state, level, stale, outcome }) => {
-    expect(screenSignal({ action, state, level, stale })).toBe(outcome);
-  });
+  it.each(cases)(
+    '$action while $state at $level (stale: $stale) → $outcome',
+    ({ action, state, level, stale, outcome }) => {
+      expect(screenSignal({ action, state, level, stale })).toBe(outcome);
+    },
+  );
 });

@@ -52,20 +52,38 @@ describe('the dashboard answers every error as JSON without a stack', () => {
 
   async function start(password: string): Promise<Dashboard> {
     const config = { ...DashboardConfig.parse({ password, host: '127.0.0.1' }), port: 0 };
-    const dashboard = await startDashboard({ config, connection, keys: t.keys, logger: log.logger, routes: [{ path: '/test', router: failingRoutes() }] });
+    const dashboard = await startDashboard({
+      config,
+      connection,
+      keys: t.keys,
+      logger: log.logger,
+      routes: [{ path: '/test', router: failingRoutes() }],
+    });
     started.push(dashboard);
     return dashboard;
   }
 
-  async function send(dashboard: Dashboard, method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}) {
+  async function send(
+    dashboard: Dashboard,
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: string } = {},
+  ) {
     const res = await fetch(`${dashboard.url}${path}`, { method, headers: init.headers, body: init.body });
     return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
   }
 
   it('answers a route that does not exist with 404 JSON, with a password and without', async () => {
-    for (const [password, headers] of [[PASSWORD, AUTH], ['', {}]] as const) {
+    for (const [password, headers] of [
+      [PASSWORD, AUTH],
+      ['', {}],
+    ] as const) {
       const dashboard = await start(password);
-      for (const [method, path] of [['GET', '/nowhere'], ['POST', '/nowhere/else'], ['DELETE', '/healthz']] as const) {
+      for (const [method, path] of [
+        ['GET', '/nowhere'],
+        ['POST', '/nowhere/else'],
+        ['DELETE', '/healthz'],
+      ] as const) {
         const reply = await send(dashboard, method, path, { headers });
         const label = `${password ? 'password' : 'none'} ${method} ${path}`;
         expect(reply.status, label).toBe(404);
@@ -84,7 +102,9 @@ describe('the dashboard answers every error as JSON without a stack', () => {
       expect(JSON.parse(reply.text), path).toEqual({ error: 'internal error' });
       expect(reply.text).not.toContain('postgres://');
     }
-    expect(log.lines.filter((line) => line.msg === 'dashboard request failed').map((line) => [line.path, line.err])).toEqual([
+    expect(
+      log.lines.filter((line) => line.msg === 'dashboard request failed').map((line) => [line.path, line.err]),
+    ).toEqual([
       ['/test/throws', `Error: ${INTERNAL_DETAIL}`],
       ['/test/rejects', `TypeError: ${INTERNAL_DETAIL}`],
     ]);
@@ -104,7 +124,10 @@ describe('the dashboard answers every error as JSON without a stack', () => {
       expect(reply.status, label).toBe(status);
       expectJsonWithoutStack(reply, label);
       // Bull Board's own API parses bodies itself, and answers as JSON too.
-      const board = await send(dashboard, 'PUT', '/ui/api/queues/reconcile/concurrency', { headers: { ...AUTH, ...headers }, body });
+      const board = await send(dashboard, 'PUT', '/ui/api/queues/reconcile/concurrency', {
+        headers: { ...AUTH, ...headers },
+        body,
+      });
       expect(board.status, `board ${label}`).toBeGreaterThanOrEqual(400);
       expectJsonWithoutStack(board, `board ${label}`);
     }

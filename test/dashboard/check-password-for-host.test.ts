@@ -28,7 +28,12 @@ describe('the dashboard refuses a short password off loopback', () => {
 
   async function start(fields: { host: string; password: string }) {
     const log = captureLogger();
-    const dashboard = await startDashboard({ config: { ...DashboardConfig.parse(fields), port: 0 }, connection, keys: t.keys, logger: log.logger });
+    const dashboard = await startDashboard({
+      config: { ...DashboardConfig.parse(fields), port: 0 },
+      connection,
+      keys: t.keys,
+      logger: log.logger,
+    });
     started.push(dashboard);
     return { dashboard, log };
   }
@@ -74,7 +79,18 @@ describe('the dashboard refuses a short password off loopback', () => {
 
 describe('isLoopbackHost', () => {
   it('knows loopback names and addresses from the others', () => {
-    for (const host of ['127.0.0.1', '127.8.9.10', 'localhost', 'LOCALHOST', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ['0.0.0.0', '::', '10.0.0.5', '192.168.1.2', '::ffff:10.0.0.1', 'dash.example.com', '127.example.com', '1270.0.0.1']) expect(isLoopbackHost(host), host).toBe(false);
+    for (const host of ['127.0.0.1', '127.8.9.10', 'localhost', 'LOCALHOST', '::1', '[::1]', '::ffff:127.0.0.1'])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of [
+      '0.0.0.0',
+      '::',
+      '10.0.0.5',
+      '192.168.1.2',
+      '::ffff:10.0.0.1',
+      'dash.example.com',
+      '127.example.com',
+      '1270.0.0.1',
+    ])
+      expect(isLoopbackHost(host), host).toBe(false);
   });
 });

@@ -20,7 +20,9 @@ describe('checkTokensForHost', () => {
         thrown = err;
       }
       expect(thrown).toBeInstanceOf(ConfigError);
-      expect(String((thrown as Error).message)).toContain(`${variable} is shorter than 16 characters while the dashboard listens on 0.0.0.0`);
+      expect(String((thrown as Error).message)).toContain(
+        `${variable} is shorter than 16 characters while the dashboard listens on 0.0.0.0`,
+      );
       expect(String((thrown as Error).message)).not.toContain(FIFTEEN);
     }
   });
@@ -32,12 +34,25 @@ describe('checkTokensForHost', () => {
   });
 
   it('refuses a metrics token equal to the control token, on loopback too: the scraper would hold the kill switch', () => {
-    expect(() => checkTokensForHost({ host: '127.0.0.1', controlToken: SIXTEEN, metricsToken: SIXTEEN })).toThrow('METRICS_TOKEN equals CONTROL_API_TOKEN');
+    expect(() => checkTokensForHost({ host: '127.0.0.1', controlToken: SIXTEEN, metricsToken: SIXTEEN })).toThrow(
+      'METRICS_TOKEN equals CONTROL_API_TOKEN',
+    );
   });
 
   it('stops `start --role dashboard` before it opens anything, with the reason on stderr', async () => {
-    const run = await runCli({ DASHBOARD_PASSWORD: 'a-dashboard-password-long-enough', CONTROL_API_TOKEN: FIFTEEN, TRIPLEGAIN__DASHBOARD__HOST: '0.0.0.0', TRIPLEGAIN__REDIS__KEY_PREFIX: 'tgtest-tokens' }, ['start', '--role', 'dashboard'], 30_000);
+    const run = await runCli(
+      {
+        DASHBOARD_PASSWORD: 'a-dashboard-password-long-enough',
+        CONTROL_API_TOKEN: FIFTEEN,
+        TRIPLEGAIN__DASHBOARD__HOST: '0.0.0.0',
+        TRIPLEGAIN__REDIS__KEY_PREFIX: 'tgtest-tokens',
+      },
+      ['start', '--role', 'dashboard'],
+      30_000,
+    );
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('CONTROL_API_TOKEN is shorter than 16 characters while the dashboard listens on 0.0.0.0');
+    expect(run.stderr).toContain(
+      'CONTROL_API_TOKEN is shorter than 16 characters while the dashboard listens on 0.0.0.0',
+    );
   });
 });

@@ -6,8 +6,10 @@ const interfaces = () => ['127.0.0.1', '192.168.1.20', '::1', 'fe80::1'];
 describe('hostAllowlist', () => {
   it('allows the loopback names and the bound address with the bound port only', () => {
     const list = hostAllowlist({ boundAddress: '127.0.0.1', port: 3000, interfaceAddresses: interfaces });
-    for (const host of ['127.0.0.1:3000', 'localhost:3000', 'LocalHost:3000', '[::1]:3000']) expect(list.allows(host), host).toBe(true);
-    for (const host of ['127.0.0.1', 'localhost', '127.0.0.1:3001', '192.168.1.20:3000', 'attacker.example:3000', '']) expect(list.allows(host), host).toBe(false);
+    for (const host of ['127.0.0.1:3000', 'localhost:3000', 'LocalHost:3000', '[::1]:3000'])
+      expect(list.allows(host), host).toBe(true);
+    for (const host of ['127.0.0.1', 'localhost', '127.0.0.1:3001', '192.168.1.20:3000', 'attacker.example:3000', ''])
+      expect(list.allows(host), host).toBe(false);
   });
 
   it('stands a wildcard bind for every interface address: IPv4 ones for 0.0.0.0, all for ::', () => {
@@ -21,8 +23,21 @@ describe('hostAllowlist', () => {
   });
 
   it('allows an extra name alone and with the bound port, and an extra name:port only with that port', () => {
-    const list = hostAllowlist({ boundAddress: '127.0.0.1', port: 3000, extra: ['Dash.Example.com', 'tunnel.example:8443', '[fd00::5]'], interfaceAddresses: interfaces });
-    for (const host of ['dash.example.com', 'dash.example.com:3000', 'tunnel.example:8443', '[fd00::5]', '[fd00::5]:3000']) expect(list.allows(host), host).toBe(true);
-    for (const host of ['dash.example.com:8080', 'tunnel.example', 'tunnel.example:3000', 'x.dash.example.com']) expect(list.allows(host), host).toBe(false);
+    const list = hostAllowlist({
+      boundAddress: '127.0.0.1',
+      port: 3000,
+      extra: ['Dash.Example.com', 'tunnel.example:8443', '[fd00::5]'],
+      interfaceAddresses: interfaces,
+    });
+    for (const host of [
+      'dash.example.com',
+      'dash.example.com:3000',
+      'tunnel.example:8443',
+      '[fd00::5]',
+      '[fd00::5]:3000',
+    ])
+      expect(list.allows(host), host).toBe(true);
+    for (const host of ['dash.example.com:8080', 'tunnel.example', 'tunnel.example:3000', 'x.dash.example.com'])
+      expect(list.allows(host), host).toBe(false);
   });
 });

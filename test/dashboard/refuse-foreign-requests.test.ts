@@ -25,10 +25,19 @@ interface Reply {
  * One request to the dashboard with the `Host` given (fetch always sends the URL's own, as a
  * browser does; a DNS-rebinding page gets its own name in there).
  */
-function send(dashboard: Dashboard, options: { method: string; path: string; host?: string; headers?: Record<string, string> }): Promise<Reply> {
+function send(
+  dashboard: Dashboard,
+  options: { method: string; path: string; host?: string; headers?: Record<string, string> },
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: dashboard.port, method: options.method, path: options.path, headers: { host: options.host ?? `127.0.0.1:${dashboard.port}`, ...options.headers } },
+      {
+        host: '127.0.0.1',
+        port: dashboard.port,
+        method: options.method,
+        path: options.path,
+        headers: { host: options.host ?? `127.0.0.1:${dashboard.port}`, ...options.headers },
+      },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -64,22 +73,58 @@ describe('the dashboard refuses changes addressed to a foreign host', () => {
   });
 
   /** The dashboard as the dashboard role mounts it, with the control API at /control. */
-  async function start(fields: { password?: string; host?: string; allowedHosts?: string[] } = { password: PASSWORD }): Promise<Dashboard> {
-    const router = createControlRouter({ control, token: TOKEN, status: () => readStatus({ redis: { redis: t.redis, keys: t.keys }, database: { error: 'no database in this test' }, account: 'paper', timeframe: '1h', nowMs: Date.now(), timeoutMs: 5_000 }), logger: log.logger });
+  async function start(
+    fields: { password?: string; host?: string; allowedHosts?: string[] } = { password: PASSWORD },
+  ): Promise<Dashboard> {
+    const router = createControlRouter({
+      control,
+      token: TOKEN,
+      status: () =>
+        readStatus({
+          redis: { redis: t.redis, keys: t.keys },
+          database: { error: 'no database in this test' },
+          account: 'paper',
+          timeframe: '1h',
+          nowMs: Date.now(),
+          timeoutMs: 5_000,
+        }),
+      logger: log.logger,
+    });
     const config = { ...DashboardConfig.parse(fields), port: 0 };
-    const dashboard = await startDashboard({ config, connection, keys: t.keys, logger: log.logger, routes: [{ path: '/control', router }] });
+    const dashboard = await startDashboard({
+      config,
+      connection,
+      keys: t.keys,
+      logger: log.logger,
+      routes: [{ path: '/control', router }],
+    });
     started.push(dashboard);
     return dashboard;
   }
 
   const pauseReconcile = (dashboard: Dashboard, extra: { host?: string; headers?: Record<string, string> } = {}) =>
-    send(dashboard, { method: 'PUT', path: '/ui/api/queues/reconcile/pause', host: extra.host, headers: { authorization: BASIC, ...extra.headers } });
+    send(dashboard, {
+      method: 'PUT',
+      path: '/ui/api/queues/reconcile/pause',
+      host: extra.host,
+      headers: { authorization: BASIC, ...extra.headers },
+    });
   const haltViaApi = (dashboard: Dashboard, extra: { host?: string; headers?: Record<string, string> } = {}) =>
-    send(dashboard, { method: 'POST', path: '/control/halt', host: extra.host, headers: { authorization: `Bearer ${TOKEN}`, ...extra.headers } });
+    send(dashboard, {
+      method: 'POST',
+      path: '/control/halt',
+      host: extra.host,
+      headers: { authorization: `Bearer ${TOKEN}`, ...extra.headers },
+    });
 
   it('refuses a board action and a control command whose Host is not this server (DNS rebinding), and changes nothing', async () => {
     const dashboard = await start();
-    for (const host of ['rebind.attacker.example', `rebind.attacker.example:${dashboard.port}`, `127.0.0.1:${dashboard.port + 1}`, 'localhost']) {
+    for (const host of [
+      'rebind.attacker.example',
+      `rebind.attacker.example:${dashboard.port}`,
+      `127.0.0.1:${dashboard.port + 1}`,
+      'localhost',
+    ]) {
       const board = await pauseReconcile(dashboard, { host });
       expect(board.status, host).toBe(403);
       expect(JSON.parse(board.body).error, host).toContain('Host');
@@ -87,22 +132,39 @@ describe('the dashboard refuses changes addressed to a foreign host', () => {
     }
     expect(await reconcile.isPaused()).toBe(false);
     expect((await control.current()).state).toBe('RUNNING');
-    expect(log.warnings()).toContainEqual(expect.objectContaining({ msg: REFUSAL_LOG, refused: 'host', host: 'rebind.attacker.example' }));
+    expect(log.warnings()).toContainEqual(
+      expect.objectContaining({ msg: REFUSAL_LOG, refused: 'host', host: 'rebind.attacker.example' }),
+    );
   });
 
   it('refuses a board action and a control command from a foreign Origin (cross-site), and changes nothing', async () => {
     const dashboard = await start();
-    const origins = ['http://attacker.example', `http://attacker.example:${dashboard.port}`, `http://127.0.0.1:${dashboard.port + 1}`, 'null', `ftp://127.0.0.1:${dashboard.port}`, `http://127.0.0.1:${dashboard.port}/path`];
+    const origins = [
+      'http://attacker.example',
+      `http://attacker.example:${dashboard.port}`,
+      `http://127.0.0.1:${dashboard.port + 1}`,
+      'null',
+      `ftp://127.0.0.1:${dashboard.port}`,
+      `http://127.0.0.1:${dashboard.port}/path`,
+    ];
     for (const origin of origins) {
-      const board = await fetch(`${dashboard.url}/ui/api/queues/reconcile/pause`, { method: 'PUT', headers: { authorization: BASIC, origin } });
+      const board = await fetch(`${dashboard.url}/ui/api/queues/reconcile/pause`, {
+        method: 'PUT',
+        headers: { authorization: BASIC, origin },
+      });
       expect(board.status, origin).toBe(403);
       expect(((await board.json()) as { error: string }).error, origin).toContain('Origin');
-      const halt = await fetch(`${dashboard.url}/control/halt`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, origin } });
+      const halt = await fetch(`${dashboard.url}/control/halt`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, origin },
+      });
       expect(halt.status, origin).toBe(403);
     }
     expect(await reconcile.isPaused()).toBe(false);
     expect((await control.current()).state).toBe('RUNNING');
-    expect(log.warnings()).toContainEqual(expect.objectContaining({ msg: REFUSAL_LOG, refused: 'origin', origin: 'http://attacker.example' }));
+    expect(log.warnings()).toContainEqual(
+      expect.objectContaining({ msg: REFUSAL_LOG, refused: 'origin', origin: 'http://attacker.example' }),
+    );
   });
 
   it('passes a change addressed as 127.0.0.1, localhost or [::1] with the port, with or without a same-host Origin', async () => {
@@ -118,13 +180,20 @@ describe('the dashboard refuses changes addressed to a foreign host', () => {
       expect((await pauseReconcile(dashboard, attempt)).status, JSON.stringify(attempt)).toBe(200);
     }
     expect(await reconcile.isPaused()).toBe(true);
-    const halt = await fetch(`${dashboard.url}/control/halt`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, origin: dashboard.url } });
+    const halt = await fetch(`${dashboard.url}/control/halt`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, origin: dashboard.url },
+    });
     expect(halt.status).toBe(200);
     expect((await control.current()).state).toBe('HALTED');
   });
 
   it('passes a name from dashboard.allowedHosts, alone (a reverse proxy) or with the port', async () => {
-    const dashboard = await start({ password: PASSWORD, host: '0.0.0.0', allowedHosts: ['dash.example.com', 'tunnel.example:8443'] });
+    const dashboard = await start({
+      password: PASSWORD,
+      host: '0.0.0.0',
+      allowedHosts: ['dash.example.com', 'tunnel.example:8443'],
+    });
     const ok = [
       { host: 'dash.example.com', headers: { origin: 'https://dash.example.com' } },
       { host: `dash.example.com:${dashboard.port}` },
@@ -138,9 +207,16 @@ describe('the dashboard refuses changes addressed to a foreign host', () => {
 
   it('lets reads through whatever Host and Origin say: they change nothing', async () => {
     const dashboard = await start();
-    const listing = await send(dashboard, { method: 'GET', path: '/ui/api/queues', host: 'rebind.attacker.example', headers: { authorization: BASIC, origin: 'http://attacker.example' } });
+    const listing = await send(dashboard, {
+      method: 'GET',
+      path: '/ui/api/queues',
+      host: 'rebind.attacker.example',
+      headers: { authorization: BASIC, origin: 'http://attacker.example' },
+    });
     expect(listing.status).toBe(200);
-    expect((await send(dashboard, { method: 'GET', path: '/healthz', host: 'rebind.attacker.example' })).status).toBe(200);
+    expect((await send(dashboard, { method: 'GET', path: '/healthz', host: 'rebind.attacker.example' })).status).toBe(
+      200,
+    );
   });
 
   it('checks Host and Origin on the control API when there is no dashboard password too', async () => {

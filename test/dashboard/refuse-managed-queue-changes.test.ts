@@ -17,7 +17,14 @@ const REFUSAL_LOG = 'dashboard refused a change to a queue the control plane man
 
 /** Every non-GET API route of the installed Bull Board, one row per method and path. */
 const boardWrites = appRoutes.api.flatMap((route) =>
-  (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'get').flatMap((method) => (Array.isArray(route.route) ? route.route : [route.route]).map((path) => ({ method: method.toUpperCase(), path }))),
+  (Array.isArray(route.method) ? route.method : [route.method])
+    .filter((m) => m !== 'get')
+    .flatMap((method) =>
+      (Array.isArray(route.route) ? route.route : [route.route]).map((path) => ({
+        method: method.toUpperCase(),
+        path,
+      })),
+    ),
 );
 
 /** `/api/queues/:queueName/clean/:queueStatus` → `/ui/api/queues/execution/clean/failed`. */
@@ -36,7 +43,12 @@ describe('Bull Board and the kill switch', () => {
     t = await createTestRedis();
     connection = bullConnection(t.url);
     log = captureLogger();
-    dashboard = await startDashboard({ config: { ...DashboardConfig.parse({ password: PASSWORD }), port: 0 }, connection, keys: t.keys, logger: log.logger });
+    dashboard = await startDashboard({
+      config: { ...DashboardConfig.parse({ password: PASSWORD }), port: 0 },
+      connection,
+      keys: t.keys,
+      logger: log.logger,
+    });
   });
   afterEach(async () => {
     await dashboard.close();
@@ -84,7 +96,11 @@ describe('Bull Board and the kill switch', () => {
       expect(String(one.body?.error), name).toContain(`resume "${name}"`);
     }
     // Spellings the board's router accepts too: other case, trailing slash, percent-encoding.
-    for (const path of ['/UI/Api/Queues/execution/Resume/', '/ui/api/queues/%65xecution/resume', '/ui/api/queues/resume/']) {
+    for (const path of [
+      '/UI/Api/Queues/execution/Resume/',
+      '/ui/api/queues/%65xecution/resume',
+      '/ui/api/queues/resume/',
+    ]) {
       expect((await send('PUT', path)).status, path).toBe(403);
     }
 
@@ -143,7 +159,10 @@ describe('Bull Board and the kill switch', () => {
     const job = await queue('execution').add('submit', { n: 1 });
     for (const route of jobWrites) {
       const path = boardPath(route.path, { queueName: 'execution', jobId: job.id ?? '' });
-      expect((await send(route.method, path, { jobData: { n: 2 }, runAt: Date.now() + 60_000, priority: 1 })).status, `${route.method} ${path}`).toBe(405);
+      expect(
+        (await send(route.method, path, { jobData: { n: 2 }, runAt: Date.now() + 60_000, priority: 1 })).status,
+        `${route.method} ${path}`,
+      ).toBe(405);
     }
     expect((await queue('execution').getJob(job.id ?? ''))?.data).toEqual({ n: 1 });
   });
@@ -190,11 +209,24 @@ describe('Bull Board and the kill switch', () => {
 
     const listing = await send('GET', '/ui/api/queues');
     expect(listing.status).toBe(200);
-    const queues = (listing.body as unknown as { queues: { name: string; readOnlyMode: boolean; isPaused: boolean }[] }).queues;
-    expect(queues.filter((q) => q.readOnlyMode).map((q) => q.name).sort()).toEqual([...managedQueues].sort());
+    const queues = (listing.body as unknown as { queues: { name: string; readOnlyMode: boolean; isPaused: boolean }[] })
+      .queues;
+    expect(
+      queues
+        .filter((q) => q.readOnlyMode)
+        .map((q) => q.name)
+        .sort(),
+    ).toEqual([...managedQueues].sort());
     expect(queues.find((q) => q.name === 'execution')?.isPaused).toBe(true);
 
-    for (const path of ['/ui', '/ui/queue/execution', '/ui/api/job-schedulers', `/ui/api/queues/execution/${job.id}`, `/ui/api/queues/execution/${job.id}/logs`, '/ui/api/queues/execution/workers']) {
+    for (const path of [
+      '/ui',
+      '/ui/queue/execution',
+      '/ui/api/job-schedulers',
+      `/ui/api/queues/execution/${job.id}`,
+      `/ui/api/queues/execution/${job.id}/logs`,
+      '/ui/api/queues/execution/workers',
+    ]) {
       const res = await fetch(`${dashboard.url}${path}`, { headers: AUTH });
       expect(res.status, path).toBe(200);
     }

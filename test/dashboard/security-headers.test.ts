@@ -36,14 +36,19 @@ describe('the dashboard security headers', () => {
     // Connection options, not a shared client: each queue closes its own connection when the
     // dashboard closes, so nothing Bull Board's page still asks for in the browser's last
     // moments meets a client the test disconnected (unheard "Connection is closed" rejections).
-    dashboard = await startDashboard({ config, connection: { url: t.url, maxRetriesPerRequest: null }, keys: t.keys, logger: captureLogger().logger });
+    dashboard = await startDashboard({
+      config,
+      connection: { url: t.url, maxRetriesPerRequest: null },
+      keys: t.keys,
+      logger: captureLogger().logger,
+    });
   });
   afterEach(async () => {
     await dashboard.close();
     await t.cleanup();
   });
 
-  it('are on every response, refusals included: a CSP that allows this server only and no framing, and helmet\'s others', async () => {
+  it("are on every response, refusals included: a CSP that allows this server only and no framing, and helmet's others", async () => {
     const board = await (await fetch(`${dashboard.url}/ui`, { headers: AUTH })).text();
     const script = /src="(static\/js\/[^"]+)"/.exec(board)?.[1];
     expect(script).toBeDefined();
@@ -54,7 +59,10 @@ describe('the dashboard security headers', () => {
       boardScript: await fetch(`${dashboard.url}/ui/${script}`, { headers: AUTH }),
       boardApi: await fetch(`${dashboard.url}/ui/api/queues`, { headers: AUTH }),
       notFound: await fetch(`${dashboard.url}/nowhere`, { headers: AUTH }),
-      foreignHost: await fetch(`${dashboard.url}/ui/api/queues/risk/pause`, { method: 'PUT', headers: { ...AUTH, origin: 'http://attacker.example' } }),
+      foreignHost: await fetch(`${dashboard.url}/ui/api/queues/risk/pause`, {
+        method: 'PUT',
+        headers: { ...AUTH, origin: 'http://attacker.example' },
+      }),
     };
     for (const [name, res] of Object.entries(responses)) {
       const csp = parseCsp(res.headers.get('content-security-policy'));
@@ -63,7 +71,8 @@ describe('the dashboard security headers', () => {
       expect(csp['script-src'], name).toEqual(["'self'"]);
       expect(csp['object-src'], name).toEqual(["'none'"]);
       // No host of any kind, nor a scheme that would allow every host.
-      for (const source of Object.values(csp).flat()) expect(source, `${name}: ${source}`).toMatch(/^('[a-z-]+'|data:)$/);
+      for (const source of Object.values(csp).flat())
+        expect(source, `${name}: ${source}`).toMatch(/^('[a-z-]+'|data:)$/);
       expect(res.headers.get('x-frame-options'), name).toBe('DENY');
       expect(res.headers.get('x-content-type-options'), name).toBe('nosniff');
       expect(res.headers.get('referrer-policy'), name).toBe('no-referrer');
@@ -71,56 +80,65 @@ describe('the dashboard security headers', () => {
     }
     // Only the board's page may use inline styles (its own markup and its editor's); nothing else.
     expect(parseCsp(responses.health.headers.get('content-security-policy'))['style-src']).toEqual(["'self'"]);
-    expect(parseCsp(responses.board.headers.get('content-security-policy'))['style-src']).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(parseCsp(responses.board.headers.get('content-security-policy'))['style-src']).toEqual([
+      "'self'",
+      "'unsafe-inline'",
+    ]);
   });
 
-  it('serve Bull Board\'s page without any link to another host', async () => {
+  it("serve Bull Board's page without any link to another host", async () => {
     const page = await (await fetch(`${dashboard.url}/ui/queue/risk`, { headers: AUTH })).text();
     expect(page).toContain('static/js/main.');
     expect(page).not.toContain('fonts.googleapis.com');
     expect(page).not.toMatch(/(href|src)=["']?(https?:)?\/\//i);
   });
 
-  it('let the board work in Chromium with nothing blocked and nothing fetched from another host, and keep it out of a frame', { timeout: 60_000 }, async () => {
-    const browser = await chromium.launch({ executablePath: CHROMIUM });
-    // A page of another origin that frames the board.
-    const framer = await listenLocal(createServer((_req, res) => res.end(`<!doctype html><iframe src="${dashboard.url}/ui"></iframe>`)));
-    try {
-      const context = await browser.newContext({ httpCredentials: { username: 'admin', password: PASSWORD } });
-      const page = await context.newPage();
-      const problems: string[] = [];
-      const foreign: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
-      });
-      page.on('pageerror', (err) => problems.push(err.message));
-      page.on('requestfailed', (req) => problems.push(`failed: ${req.url()}`));
-      page.on('request', (req) => {
-        if (!req.url().startsWith(dashboard.url) && !req.url().startsWith('data:')) foreign.push(req.url());
-      });
+  it(
+    'let the board work in Chromium with nothing blocked and nothing fetched from another host, and keep it out of a frame',
+    { timeout: 60_000 },
+    async () => {
+      const browser = await chromium.launch({ executablePath: CHROMIUM });
+      // A page of another origin that frames the board.
+      const framer = await listenLocal(
+        createServer((_req, res) => res.end(`<!doctype html><iframe src="${dashboard.url}/ui"></iframe>`)),
+      );
+      try {
+        const context = await browser.newContext({ httpCredentials: { username: 'admin', password: PASSWORD } });
+        const page = await context.newPage();
+        const problems: string[] = [];
+        const foreign: string[] = [];
+        page.on('console', (message) => {
+          if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+        });
+        page.on('pageerror', (err) => problems.push(err.message));
+        page.on('requestfailed', (req) => problems.push(`failed: ${req.url()}`));
+        page.on('request', (req) => {
+          if (!req.url().startsWith(dashboard.url) && !req.url().startsWith('data:')) foreign.push(req.url());
+        });
 
-      await page.goto(`${dashboard.url}/ui`);
-      await page.getByText('execution', { exact: true }).first().waitFor();
-      await page.goto(`${dashboard.url}/ui/queue/sentiment`);
-      await page.getByText('sentiment').first().waitFor();
-      expect(problems).toEqual([]);
-      expect(foreign).toEqual([]);
+        await page.goto(`${dashboard.url}/ui`);
+        await page.getByText('execution', { exact: true }).first().waitFor();
+        await page.goto(`${dashboard.url}/ui/queue/sentiment`);
+        await page.getByText('sentiment').first().waitFor();
+        expect(problems).toEqual([]);
+        expect(foreign).toEqual([]);
 
-      // frame-ancestors 'none': the board never renders inside another site's page.
-      await page.goto(framer.url);
-      const frame = page.frames().find((f) => f !== page.mainFrame());
-      expect(frame).toBeDefined();
-      await expect
-        .poll(async () => {
-          const board = await frame!.$('#root').catch(() => null);
-          return board === null && problems.some((p) => /frame-ancestors|Refused to (display|frame)/i.test(p));
-        })
-        .toBe(true);
-    } finally {
-      await framer.close();
-      await browser.close();
-    }
-  });
+        // frame-ancestors 'none': the board never renders inside another site's page.
+        await page.goto(framer.url);
+        const frame = page.frames().find((f) => f !== page.mainFrame());
+        expect(frame).toBeDefined();
+        await expect
+          .poll(async () => {
+            const board = await frame!.$('#root').catch(() => null);
+            return board === null && problems.some((p) => /frame-ancestors|Refused to (display|frame)/i.test(p));
+          })
+          .toBe(true);
+      } finally {
+        await framer.close();
+        await browser.close();
+      }
+    },
+  );
 });
 
 describe('withoutThirdPartyAssets', () => {

@@ -13,7 +13,12 @@ const PASSWORD = 'a dashboard password for tests';
 const basic = (password: string) => ({ authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` });
 
 /** GET `path` from the source address `from` (any 127/8 address reaches a 127.0.0.1 server): status and time taken. */
-function get(dashboard: Dashboard, path: string, headers: Record<string, string>, from = '127.0.0.1'): Promise<{ status: number; ms: number }> {
+function get(
+  dashboard: Dashboard,
+  path: string,
+  headers: Record<string, string>,
+  from = '127.0.0.1',
+): Promise<{ status: number; ms: number }> {
   const startedMs = performance.now();
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: dashboard.port, path, headers, localAddress: from }, (res) => {
@@ -35,7 +40,12 @@ describe('failed dashboard logins', () => {
     t = await createTestRedis();
     connection = bullConnection(t.url);
     log = captureLogger();
-    dashboard = await startDashboard({ config: { ...DashboardConfig.parse({ password: PASSWORD, host: '127.0.0.1' }), port: 0 }, connection, keys: t.keys, logger: log.logger });
+    dashboard = await startDashboard({
+      config: { ...DashboardConfig.parse({ password: PASSWORD, host: '127.0.0.1' }), port: 0 },
+      connection,
+      keys: t.keys,
+      logger: log.logger,
+    });
   });
   afterEach(async () => {
     await dashboard.close();
@@ -45,31 +55,35 @@ describe('failed dashboard logins', () => {
 
   const failures = () => log.lines.filter((line) => line.msg === FAILED_LOGIN_MESSAGE);
 
-  it('are slowed per source address past the free ones, while a right password and other addresses are not', { timeout: 30_000 }, async () => {
-    // A browser's first request carries no credentials: not a failed login, neither slowed nor logged.
-    for (let i = 0; i < 10; i++) expect((await get(dashboard, '/ui/api/queues', {})).status).toBe(401);
-    expect(failures()).toEqual([]);
+  it(
+    'are slowed per source address past the free ones, while a right password and other addresses are not',
+    { timeout: 30_000 },
+    async () => {
+      // A browser's first request carries no credentials: not a failed login, neither slowed nor logged.
+      for (let i = 0; i < 10; i++) expect((await get(dashboard, '/ui/api/queues', {})).status).toBe(401);
+      expect(failures()).toEqual([]);
 
-    for (let i = 0; i < FREE_FAILED_LOGINS; i++) {
-      const attempt = await get(dashboard, '/ui/api/queues', basic(`wrong ${i}`));
-      expect(attempt.status).toBe(401);
-    }
-    const sixth = await get(dashboard, '/ui/api/queues', basic('wrong 6'));
-    const seventh = await get(dashboard, '/ui/api/queues', basic('wrong 7'));
-    expect(sixth.status).toBe(401);
-    expect(sixth.ms).toBeGreaterThanOrEqual(FAILED_LOGIN_DELAY_STEP_MS - 50);
-    expect(seventh.status).toBe(401);
-    expect(seventh.ms).toBeGreaterThanOrEqual(2 * FAILED_LOGIN_DELAY_STEP_MS - 50);
+      for (let i = 0; i < FREE_FAILED_LOGINS; i++) {
+        const attempt = await get(dashboard, '/ui/api/queues', basic(`wrong ${i}`));
+        expect(attempt.status).toBe(401);
+      }
+      const sixth = await get(dashboard, '/ui/api/queues', basic('wrong 6'));
+      const seventh = await get(dashboard, '/ui/api/queues', basic('wrong 7'));
+      expect(sixth.status).toBe(401);
+      expect(sixth.ms).toBeGreaterThanOrEqual(FAILED_LOGIN_DELAY_STEP_MS - 50);
+      expect(seventh.status).toBe(401);
+      expect(seventh.ms).toBeGreaterThanOrEqual(2 * FAILED_LOGIN_DELAY_STEP_MS - 50);
 
-    // The next failure from here would be held 3 s; the right password is not held at all.
-    const right = await get(dashboard, '/ui/api/queues', basic(PASSWORD));
-    expect(right.status).toBe(200);
-    expect(right.ms).toBeLessThan(FAILED_LOGIN_DELAY_STEP_MS);
-    // Another address has its own count.
-    const elsewhere = await get(dashboard, '/ui/api/queues', basic('wrong'), '127.0.0.2');
-    expect(elsewhere.status).toBe(401);
-    expect(elsewhere.ms).toBeLessThan(FAILED_LOGIN_DELAY_STEP_MS);
-  });
+      // The next failure from here would be held 3 s; the right password is not held at all.
+      const right = await get(dashboard, '/ui/api/queues', basic(PASSWORD));
+      expect(right.status).toBe(200);
+      expect(right.ms).toBeLessThan(FAILED_LOGIN_DELAY_STEP_MS);
+      // Another address has its own count.
+      const elsewhere = await get(dashboard, '/ui/api/queues', basic('wrong'), '127.0.0.2');
+      expect(elsewhere.status).toBe(401);
+      expect(elsewhere.ms).toBeLessThan(FAILED_LOGIN_DELAY_STEP_MS);
+    },
+  );
 
   it('are logged with the source address, once per address and minute with a count, never with the password tried', async () => {
     for (let i = 0; i < 4; i++) await get(dashboard, '/ui', basic(`guess-${i}`));
@@ -82,29 +96,35 @@ describe('failed dashboard logins', () => {
     ]);
     // The three after the first are counted, and logged as one line when the minute ends (or at close).
     await dashboard.close();
-    expect(failures().slice(2)).toEqual([expect.objectContaining({ address: '127.0.0.1', failures: 3, intervalMs: 60_000 })]);
+    expect(failures().slice(2)).toEqual([
+      expect.objectContaining({ address: '127.0.0.1', failures: 3, intervalMs: 60_000 }),
+    ]);
     expect(log.text()).not.toContain('guess-');
     expect(log.text()).not.toContain(Buffer.from('admin:guess-0').toString('base64'));
   });
 
-  it('held back are dropped when the dashboard closes, rather than holding its shutdown', { timeout: 30_000 }, async () => {
-    let answered = 0;
-    const attempts = Array.from({ length: FREE_FAILED_LOGINS + 3 }, () =>
-      get(dashboard, '/ui', basic('wrong')).then(
-        () => {
-          answered += 1;
-          return 'answered';
-        },
-        () => 'dropped',
-      ),
-    );
-    // The free ones are answered at once; the three after them are held 1, 2 and 3 s.
-    await vi.waitFor(() => expect(answered).toBe(FREE_FAILED_LOGINS), { timeout: 5_000 });
-    const startedMs = performance.now();
-    await dashboard.close();
-    expect(performance.now() - startedMs).toBeLessThan(2 * FAILED_LOGIN_DELAY_STEP_MS);
-    expect((await Promise.all(attempts)).filter((outcome) => outcome === 'dropped').length).toBeGreaterThanOrEqual(2);
-  });
+  it(
+    'held back are dropped when the dashboard closes, rather than holding its shutdown',
+    { timeout: 30_000 },
+    async () => {
+      let answered = 0;
+      const attempts = Array.from({ length: FREE_FAILED_LOGINS + 3 }, () =>
+        get(dashboard, '/ui', basic('wrong')).then(
+          () => {
+            answered += 1;
+            return 'answered';
+          },
+          () => 'dropped',
+        ),
+      );
+      // The free ones are answered at once; the three after them are held 1, 2 and 3 s.
+      await vi.waitFor(() => expect(answered).toBe(FREE_FAILED_LOGINS), { timeout: 5_000 });
+      const startedMs = performance.now();
+      await dashboard.close();
+      expect(performance.now() - startedMs).toBeLessThan(2 * FAILED_LOGIN_DELAY_STEP_MS);
+      expect((await Promise.all(attempts)).filter((outcome) => outcome === 'dropped').length).toBeGreaterThanOrEqual(2);
+    },
+  );
 });
 
 describe('failedLoginLog', () => {
@@ -124,7 +144,9 @@ describe('failedLoginLog', () => {
     ]);
 
     vi.advanceTimersByTime(60_000);
-    expect(log.lines.slice(2).map((l) => [l.address, l.failures, l.intervalMs])).toEqual([['198.51.100.7', 299, 60_000]]);
+    expect(log.lines.slice(2).map((l) => [l.address, l.failures, l.intervalMs])).toEqual([
+      ['198.51.100.7', 299, 60_000],
+    ]);
 
     for (let i = 0; i < 5; i++) failed.record('198.51.100.7');
     expect(log.lines).toHaveLength(3);

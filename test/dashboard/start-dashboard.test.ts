@@ -10,7 +10,8 @@ import { bullConnection } from '../support/test-queues.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 
 const PASSWORD = 'correct:horse battery'; // a colon, so a naive split would cut it
-const NO_PASSWORD_WARNING = 'dashboard has no password (DASHBOARD_PASSWORD unset): Bull Board is off, listening on 127.0.0.1 only';
+const NO_PASSWORD_WARNING =
+  'dashboard has no password (DASHBOARD_PASSWORD unset): Bull Board is off, listening on 127.0.0.1 only';
 
 /** A config whose defaults pass the real parse; port 0 (the OS picks) only exists in tests. */
 function dashboardConfig(fields: { password?: string; host?: string } = {}): DashboardConfig {
@@ -43,7 +44,12 @@ describe('startDashboard', () => {
   });
 
   async function start(fields: { password?: string; host?: string }): Promise<Dashboard> {
-    const dashboard = await startDashboard({ config: dashboardConfig(fields), connection, keys: t.keys, logger: log.logger });
+    const dashboard = await startDashboard({
+      config: dashboardConfig(fields),
+      connection,
+      keys: t.keys,
+      logger: log.logger,
+    });
     started.push(dashboard);
     return dashboard;
   }
@@ -121,7 +127,13 @@ describe('startDashboard', () => {
   it('without a password does not mount Bull Board: /ui answers 503 saying to set DASHBOARD_PASSWORD, /healthz answers', async () => {
     const dashboard = await start({});
     // Any local process could otherwise read and act on every queue: the loopback bind is no guard.
-    for (const [method, path] of [['GET', '/ui'], ['GET', '/ui/api/queues'], ['GET', '/ui/queue/risk'], ['PUT', '/ui/api/queues/risk/pause'], ['PUT', '/ui/api/queues/resume']] as const) {
+    for (const [method, path] of [
+      ['GET', '/ui'],
+      ['GET', '/ui/api/queues'],
+      ['GET', '/ui/queue/risk'],
+      ['PUT', '/ui/api/queues/risk/pause'],
+      ['PUT', '/ui/api/queues/resume'],
+    ] as const) {
       const res = await fetch(`${dashboard.url}${path}`, { method });
       expect(res.status, `${method} ${path}`).toBe(503);
       expect(await res.json(), `${method} ${path}`).toEqual({ error: BOARD_OFF_TEXT });
@@ -154,7 +166,12 @@ describe('startDashboard', () => {
     const own = new Redis(server.url, { maxRetriesPerRequest: null });
     own.on('error', () => undefined);
     try {
-      const dashboard = await startDashboard({ config: dashboardConfig({ password: PASSWORD }), connection: own, keys: t.keys, logger: log.logger });
+      const dashboard = await startDashboard({
+        config: dashboardConfig({ password: PASSWORD }),
+        connection: own,
+        keys: t.keys,
+        logger: log.logger,
+      });
       started.push(dashboard);
       expect((await fetch(`${dashboard.url}/healthz`)).status).toBe(200);
       await server.stop();

@@ -20,8 +20,17 @@ describe('createStatusPageExtrasReader', () => {
 
   it("reads the process's own database (--role all) and leaves it open on close", async () => {
     d = await createTestDatabase('postgres');
-    const reader = createStatusPageExtrasReader({ config: AppConfig.parse({}), database: d.database, now: () => Date.UTC(2024, 0, 1, 12) });
-    expect(await reader.read()).toEqual({ equity: [], signals: [], denials: { sinceMs: Date.UTC(2024, 0, 1), byRule: [] }, spend: { dayStartMs: Date.UTC(2024, 0, 1), spentUsd: '0', budgetUsd: '5', calls: 0 } });
+    const reader = createStatusPageExtrasReader({
+      config: AppConfig.parse({}),
+      database: d.database,
+      now: () => Date.UTC(2024, 0, 1, 12),
+    });
+    expect(await reader.read()).toEqual({
+      equity: [],
+      signals: [],
+      denials: { sinceMs: Date.UTC(2024, 0, 1), byRule: [] },
+      spend: { dayStartMs: Date.UTC(2024, 0, 1), spentUsd: '0', budgetUsd: '5', calls: 0 },
+    });
     await reader.close();
     expect(await reader.read()).toMatchObject({ equity: [] });
   });
@@ -31,7 +40,12 @@ describe('createStatusPageExtrasReader', () => {
     const silent: Server = createServer((socket) => void sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
-    const reader = createStatusPageExtrasReader({ config: AppConfig.parse({ database: { url: `postgres://someone:sekrit@127.0.0.1:${port}/x` }, app: { connectTimeoutMs: 300 } }) });
+    const reader = createStatusPageExtrasReader({
+      config: AppConfig.parse({
+        database: { url: `postgres://someone:sekrit@127.0.0.1:${port}/x` },
+        app: { connectTimeoutMs: 300 },
+      }),
+    });
     try {
       const started = Date.now();
       await expect(reader.read()).rejects.toThrow();

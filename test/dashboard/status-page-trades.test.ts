@@ -64,19 +64,41 @@ describe('manual trades on the status page', () => {
   async function start(withDesk = true): Promise<Dashboard> {
     const { h } = s;
     const status = () =>
-      readStatus({ redis: { redis: h.t.redis, keys: h.t.keys }, database: { sql: sqlClientOf(h.database.database) }, account: 'paper', timeframe: '1h', nowMs: h.clock.now(), timeoutMs: 5_000 });
-    const extras = () => readStatusPageExtras({ db: h.database.db, account: 'paper', budgetUsd: h.config.llm.dailyBudgetUsd, nowMs: h.clock.now() });
+      readStatus({
+        redis: { redis: h.t.redis, keys: h.t.keys },
+        database: { sql: sqlClientOf(h.database.database) },
+        account: 'paper',
+        timeframe: '1h',
+        nowMs: h.clock.now(),
+        timeoutMs: 5_000,
+      });
+    const extras = () =>
+      readStatusPageExtras({
+        db: h.database.db,
+        account: 'paper',
+        budgetUsd: h.config.llm.dailyBudgetUsd,
+        nowMs: h.clock.now(),
+      });
     const trades = withDesk ? { desk, pairs: h.config.symbols.pairs } : undefined;
     const page = statusPageRouter({ user: USER, control: h.control, status, extras, logger: log.logger, trades });
     const { hostname, port } = new URL(h.t.url);
     const connection = { host: hostname, port: Number(port || 6379), maxRetriesPerRequest: null };
-    const dashboard = await startDashboard({ config: { ...DashboardConfig.parse({ user: USER, password: PASSWORD }), port: 0 }, connection, keys: h.t.keys, logger: log.logger, pages: [{ path: '/', router: page }] });
+    const dashboard = await startDashboard({
+      config: { ...DashboardConfig.parse({ user: USER, password: PASSWORD }), port: 0 },
+      connection,
+      keys: h.t.keys,
+      logger: log.logger,
+      pages: [{ path: '/', router: page }],
+    });
     started.push(dashboard);
     return dashboard;
   }
 
   /** A logged-in tab that accepts every dialog (recorded) and records console and page errors. */
-  async function open(dashboard: Dashboard, state = 'RUNNING'): Promise<{ page: Page; errors: string[]; dialogs: string[] }> {
+  async function open(
+    dashboard: Dashboard,
+    state = 'RUNNING',
+  ): Promise<{ page: Page; errors: string[]; dialogs: string[] }> {
     const context = await browser.newContext({ httpCredentials: { username: USER, password: PASSWORD } });
     contexts.push(context);
     const page = await context.newPage();
@@ -108,10 +130,18 @@ describe('manual trades on the status page', () => {
     const { page, errors, dialogs } = await open(dashboard);
     expect(await page.locator('#trade-pair option').allTextContents()).toEqual(s.h.config.symbols.pairs);
     await fillOpenForm(page, { usd: '250', stop: '2', takeProfit: '4' });
-    await page.locator('#trade-result', { hasText: 'open placed: buy BTC/USD approved for 0.00625 (notional 250 USD); order ' }).waitFor({ timeout: 40_000 });
+    await page
+      .locator('#trade-result', { hasText: 'open placed: buy BTC/USD approved for 0.00625 (notional 250 USD); order ' })
+      .waitFor({ timeout: 40_000 });
     expect(dialogs).toEqual(['Buy 250 USD of BTC/USD at market (stop 2 % below, take profit 4 % above)?']);
     const [decision] = await s.h.database.db.select().from(riskDecisions);
-    expect(decision?.proposal).toMatchObject({ source: 'operator', requestedBy: `dashboard:${USER}`, notionalUsd: '250', stopLoss: '39200', takeProfit: '41600' });
+    expect(decision?.proposal).toMatchObject({
+      source: 'operator',
+      requestedBy: `dashboard:${USER}`,
+      notionalUsd: '250',
+      stopLoss: '39200',
+      takeProfit: '41600',
+    });
 
     await s.bar(flatBar('40000'));
     const row = page.locator('#positions tbody tr', { hasText: 'BTC/USD' });
@@ -131,7 +161,11 @@ describe('manual trades on the status page', () => {
     const dashboard = await start();
     const { page, errors } = await open(dashboard, 'PAUSED');
     await fillOpenForm(page, { usd: '100', stop: '2' });
-    await page.locator('#trade-result', { hasText: 'open denied: buy BTC/USD denied by risk: cluster_state: the cluster is PAUSED' }).waitFor({ timeout: 40_000 });
+    await page
+      .locator('#trade-result', {
+        hasText: 'open denied: buy BTC/USD denied by risk: cluster_state: the cluster is PAUSED',
+      })
+      .waitFor({ timeout: 40_000 });
     expect(await page.locator('#trade-result').getAttribute('class')).toBe('neg');
     expect(await s.orders()).toEqual([]);
     expect(errors).toEqual([]);
@@ -141,7 +175,15 @@ describe('manual trades on the status page', () => {
     await desk.open({ pair: 'BTC/USD', usd: '250', stopPct: '2' }, 'test');
     await s.bar(flatBar('40000'));
     expect((await s.position())?.quantity).toBe('0.00625');
-    const limit = await s.place({ clientOrderId: 'resting-limit-page', side: 'buy', type: 'limit', intent: 'entry', purpose: 'entry', quantity: '0.001', limitPrice: '30000' });
+    const limit = await s.place({
+      clientOrderId: 'resting-limit-page',
+      side: 'buy',
+      type: 'limit',
+      intent: 'entry',
+      purpose: 'entry',
+      quantity: '0.001',
+      limitPrice: '30000',
+    });
 
     const dashboard = await start();
     const { page, errors, dialogs } = await open(dashboard);
@@ -152,14 +194,21 @@ describe('manual trades on the status page', () => {
     await expect.poll(() => page.locator('#updated').textContent(), { timeout: 10_000 }).not.toBe(first);
     expect(await row.locator('input').inputValue()).toBe('50');
     await row.locator('button', { hasText: 'Close' }).click();
-    await page.locator('#trade-result', { hasText: 'close placed: close (50 %) BTC/USD approved for 0.003125' }).waitFor({ timeout: 40_000 });
+    await page
+      .locator('#trade-result', { hasText: 'close placed: close (50 %) BTC/USD approved for 0.003125' })
+      .waitFor({ timeout: 40_000 });
     expect(dialogs).toEqual(['Close 50 % of the BTC/USD position at market?']);
     await s.bar(flatBar('40000'));
     expect(await s.position()).toMatchObject({ quantity: '0.003125' });
     await row.locator('td', { hasText: /^0\.003125$/ }).waitFor({ timeout: 10_000 });
 
-    await page.locator('#orders tbody tr', { hasText: limit.order.clientOrderId }).locator('button', { hasText: 'Cancel' }).click();
-    await page.locator('#trade-result', { hasText: 'cancel canceled: order resting-limit-page is canceled' }).waitFor({ timeout: 40_000 });
+    await page
+      .locator('#orders tbody tr', { hasText: limit.order.clientOrderId })
+      .locator('button', { hasText: 'Cancel' })
+      .click();
+    await page
+      .locator('#trade-result', { hasText: 'cancel canceled: order resting-limit-page is canceled' })
+      .waitFor({ timeout: 40_000 });
     expect(dialogs).toHaveLength(1);
     expect(errors).toEqual([]);
   }, 90_000);
@@ -169,7 +218,11 @@ describe('manual trades on the status page', () => {
     const html = await (await fetch(`${dashboard.url}/`, { headers: AUTH })).text();
     const token = /<meta name="csrf-token" content="([^"]+)">/.exec(html)?.[1];
     const post = (headers: Record<string, string>, body: unknown = { pair: 'BTC/USD', usd: '250', stopPct: '2' }) =>
-      fetch(`${dashboard.url}/page/trade/open`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      fetch(`${dashboard.url}/page/trade/open`, {
+        method: 'POST',
+        headers: { ...AUTH, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
 
     const attempts: Record<string, string>[] = [{}, { 'x-csrf-token': '' }, { 'x-csrf-token': `${token}x` }];
     for (const headers of attempts) {
@@ -183,7 +236,10 @@ describe('manual trades on the status page', () => {
     // With the token the body is the trade desk's to judge: the control API's validation, its error.
     const bad = await post({ 'x-csrf-token': token! }, { pair: 'BTC/USD', usd: 250 });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ code: 'INPUT_INVALID', error: expect.stringMatching(/usd: expected an amount in USD/) as unknown });
+    expect(await bad.json()).toMatchObject({
+      code: 'INPUT_INVALID',
+      error: expect.stringMatching(/usd: expected an amount in USD/) as unknown,
+    });
   }, 30_000);
 
   it('without a trade desk says trades are unavailable, and the endpoints answer 503', async () => {
@@ -194,9 +250,16 @@ describe('manual trades on the status page', () => {
     expect(await page.locator('#trade-usd').isDisabled()).toBe(true);
     const html = await (await fetch(`${dashboard.url}/`, { headers: AUTH })).text();
     const token = /<meta name="csrf-token" content="([^"]+)">/.exec(html)?.[1];
-    const res = await fetch(`${dashboard.url}/page/trade/open`, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json', 'x-csrf-token': token! }, body: '{"pair":"BTC/USD","usd":"250"}' });
+    const res = await fetch(`${dashboard.url}/page/trade/open`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/json', 'x-csrf-token': token! },
+      body: '{"pair":"BTC/USD","usd":"250"}',
+    });
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ error: 'manual trades are off in this process (it has no database)', code: 'UNAVAILABLE' });
+    expect(await res.json()).toEqual({
+      error: 'manual trades are off in this process (it has no database)',
+      code: 'UNAVAILABLE',
+    });
     expect(errors).toEqual([]);
   }, 30_000);
 });

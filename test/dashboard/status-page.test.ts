@@ -18,7 +18,8 @@ import { flatBar, PositionScenario } from '../support/position-scenario.ts';
 const USER = 'operator';
 
 /** As the page shows an amount: `40,520.25`. */
-const cents = (value: string) => Number(value).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const cents = (value: string) =>
+  Number(value).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const PASSWORD = 'a status page password';
 
 describe('the status page at /', () => {
@@ -45,19 +46,48 @@ describe('the status page at /', () => {
   });
 
   /** The dashboard as the dashboard role mounts it, on a port the OS picks; `sources` default: the scenario's Redis and database. */
-  async function start(password = PASSWORD, sources?: { status: () => Promise<StatusDocument>; extras: () => Promise<StatusPageExtras>; timeoutMs?: number }): Promise<Dashboard> {
+  async function start(
+    password = PASSWORD,
+    sources?: { status: () => Promise<StatusDocument>; extras: () => Promise<StatusPageExtras>; timeoutMs?: number },
+  ): Promise<Dashboard> {
     const { h } = s;
     const control = h.control;
     const status = () =>
-      readStatus({ redis: { redis: h.t.redis, keys: h.t.keys }, database: { sql: sqlClientOf(h.database.database) }, account: 'paper', timeframe: '1h', nowMs: h.clock.now(), timeoutMs: 5_000 });
-    const extras = () => readStatusPageExtras({ db: h.database.db, account: 'paper', budgetUsd: h.config.llm.dailyBudgetUsd, nowMs: h.clock.now() });
-    const page = statusPageRouter({ user: USER, control, status: sources?.status ?? status, extras: sources?.extras ?? extras, timeoutMs: sources?.timeoutMs, logger: log.logger });
+      readStatus({
+        redis: { redis: h.t.redis, keys: h.t.keys },
+        database: { sql: sqlClientOf(h.database.database) },
+        account: 'paper',
+        timeframe: '1h',
+        nowMs: h.clock.now(),
+        timeoutMs: 5_000,
+      });
+    const extras = () =>
+      readStatusPageExtras({
+        db: h.database.db,
+        account: 'paper',
+        budgetUsd: h.config.llm.dailyBudgetUsd,
+        nowMs: h.clock.now(),
+      });
+    const page = statusPageRouter({
+      user: USER,
+      control,
+      status: sources?.status ?? status,
+      extras: sources?.extras ?? extras,
+      timeoutMs: sources?.timeoutMs,
+      logger: log.logger,
+    });
     const config = { ...DashboardConfig.parse({ user: USER, password }), port: 0 };
     // Connection options, not a shared client: each board queue then opens its own connection and
     // its close waits for it, so nothing is left in flight on a connection the test ends.
     const { hostname, port } = new URL(h.t.url);
     const connection = { host: hostname, port: Number(port || 6379), maxRetriesPerRequest: null };
-    const dashboard = await startDashboard({ config, connection, keys: h.t.keys, logger: log.logger, pages: [{ path: '/', router: page }] });
+    const dashboard = await startDashboard({
+      config,
+      connection,
+      keys: h.t.keys,
+      logger: log.logger,
+      pages: [{ path: '/', router: page }],
+    });
     started.push(dashboard);
     return dashboard;
   }
@@ -86,7 +116,11 @@ describe('the status page at /', () => {
     await page.locator('#trading-state', { hasText: 'RUNNING' }).waitFor();
     // The equity chart is drawn by chart.js from the snapshots the bars recorded.
     await page.waitForFunction(() => {
-      const chart = (globalThis as unknown as { Chart?: { getChart(id: string): { data: { datasets: { data: unknown[] }[] } } | undefined } }).Chart?.getChart('equity-chart');
+      const chart = (
+        globalThis as unknown as {
+          Chart?: { getChart(id: string): { data: { datasets: { data: unknown[] }[] } } | undefined };
+        }
+      ).Chart?.getChart('equity-chart');
       return (chart?.data.datasets[0]?.data.length ?? 0) > 0;
     });
     // A second refresh: the page updates itself.
@@ -114,10 +148,22 @@ describe('the status page at /', () => {
     const cells = await row.locator('td').allTextContents();
     // The entry filled on the bar after the order, with the paper exchange's slippage: the figures come from the stored position.
     const pnl = new Decimal('40500').minus(position!.avgEntryPrice).times(position!.quantity);
-    expect(cells).toEqual(['BTC/USD', 'long', position!.quantity, cents(position!.avgEntryPrice), '40,500.00', `${pnl.gt(0) ? '+' : ''}${cents(pnl.toFixed())}`, '39,000.00', 'yes (open)', '']);
+    expect(cells).toEqual([
+      'BTC/USD',
+      'long',
+      position!.quantity,
+      cents(position!.avgEntryPrice),
+      '40,500.00',
+      `${pnl.gt(0) ? '+' : ''}${cents(pnl.toFixed())}`,
+      '39,000.00',
+      'yes (open)',
+      '',
+    ]);
     // The stop is also among the open orders, by its client order id.
     await page.locator('#orders tbody tr', { hasText: stop!.clientOrderId }).waitFor();
-    expect(await page.locator('#orders tbody tr', { hasText: stop!.clientOrderId }).locator('td').nth(3).textContent()).toBe('stop_loss');
+    expect(
+      await page.locator('#orders tbody tr', { hasText: stop!.clientOrderId }).locator('td').nth(3).textContent(),
+    ).toBe('stop_loss');
     expect(await page.locator('#equity').textContent()).toMatch(/^\$[\d,]+\.\d\d$/);
     expect(errors).toEqual([]);
   });
@@ -141,10 +187,23 @@ describe('the status page at /', () => {
 
   it('answers its data within the timeout when a source never does, saying which part is missing', async () => {
     const status = () =>
-      readStatus({ redis: { redis: s.h.t.redis, keys: s.h.t.keys }, database: { sql: sqlClientOf(s.h.database.database) }, account: 'paper', timeframe: '1h', nowMs: s.h.clock.now(), timeoutMs: 5_000 });
-    const dashboard = await start(PASSWORD, { status, extras: () => new Promise<never>(() => undefined), timeoutMs: 300 });
+      readStatus({
+        redis: { redis: s.h.t.redis, keys: s.h.t.keys },
+        database: { sql: sqlClientOf(s.h.database.database) },
+        account: 'paper',
+        timeframe: '1h',
+        nowMs: s.h.clock.now(),
+        timeoutMs: 5_000,
+      });
+    const dashboard = await start(PASSWORD, {
+      status,
+      extras: () => new Promise<never>(() => undefined),
+      timeoutMs: 300,
+    });
     const started = Date.now();
-    const res = await fetch(`${dashboard.url}/page/data`, { headers: { authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` } });
+    const res = await fetch(`${dashboard.url}/page/data`, {
+      headers: { authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` },
+    });
     const data = (await res.json()) as { status: StatusDocument; extras: { error: string } };
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(data.extras.error).toContain('no answer within 300 ms');
@@ -160,7 +219,13 @@ describe('the status page at /', () => {
     await page.locator('button[data-command="halt"]').click();
     await page.locator('#command-result', { hasText: 'RUNNING → HALTED' }).waitFor();
     const state = await s.h.t.redis.hgetall(s.h.t.keys.controlState);
-    expect(state).toMatchObject({ state: 'HALTED', cancelOrders: '1', flatten: '0', reason: 'seen from the page', requestedBy: `dashboard:${USER}` });
+    expect(state).toMatchObject({
+      state: 'HALTED',
+      cancelOrders: '1',
+      flatten: '0',
+      reason: 'seen from the page',
+      requestedBy: `dashboard:${USER}`,
+    });
     await page.locator('#trading-state', { hasText: 'HALTED' }).waitFor();
     expect(errors).toEqual([]);
   });
@@ -198,9 +263,19 @@ describe('the status page at /', () => {
     const html = await (await fetch(`${dashboard.url}/`, { headers: auth })).text();
     const token = /<meta name="csrf-token" content="([^"]+)">/.exec(html)?.[1];
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const post = (headers: Record<string, string>) => fetch(`${dashboard.url}/page/control/halt`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', ...headers }, body: '{}' });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${dashboard.url}/page/control/halt`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json', ...headers },
+        body: '{}',
+      });
 
-    const attempts: Record<string, string>[] = [{}, { 'x-csrf-token': '' }, { 'x-csrf-token': `${token}x` }, { 'x-csrf-token': token!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { 'x-csrf-token': '' },
+      { 'x-csrf-token': `${token}x` },
+      { 'x-csrf-token': token!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) },
+    ];
     for (const headers of attempts) {
       const res = await post(headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
@@ -211,7 +286,11 @@ describe('the status page at /', () => {
     expect((await post({ 'x-csrf-token': token!, origin: 'http://evil.example' })).status).toBe(403);
     expect((await s.h.control.current()).state).toBe('RUNNING');
     // Without credentials nothing is answered at all, token or not.
-    const anonymous = await fetch(`${dashboard.url}/page/control/halt`, { method: 'POST', headers: { 'x-csrf-token': token!, 'content-type': 'application/json' }, body: '{}' });
+    const anonymous = await fetch(`${dashboard.url}/page/control/halt`, {
+      method: 'POST',
+      headers: { 'x-csrf-token': token!, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(anonymous.status).toBe(401);
     // The token itself is what lets a command through.
     const res = await post({ 'x-csrf-token': token! });

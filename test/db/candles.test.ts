@@ -58,8 +58,25 @@ describe.each(['postgres', 'pglite'] as const)('candles on %s', (driver) => {
 
   it('keeps a gap-filled bar apart from a traded one', async () => {
     const openTime = new Date('2025-01-01T01:00:00Z');
-    await t.db.insert(candles).values(aCandle({ symbol: 'ETH/USD', openTime, open: '3300', high: '3300', low: '3300', close: '3300', volume: '0', trades: 0, gapFilled: true }));
-    const rows = await t.db.select().from(candles).where(and(eq(candles.symbol, 'ETH/USD'), eq(candles.gapFilled, true)));
+    await t.db
+      .insert(candles)
+      .values(
+        aCandle({
+          symbol: 'ETH/USD',
+          openTime,
+          open: '3300',
+          high: '3300',
+          low: '3300',
+          close: '3300',
+          volume: '0',
+          trades: 0,
+          gapFilled: true,
+        }),
+      );
+    const rows = await t.db
+      .select()
+      .from(candles)
+      .where(and(eq(candles.symbol, 'ETH/USD'), eq(candles.gapFilled, true)));
     expect(rows.map((r) => [r.close, r.volume, r.trades])).toEqual([['3300', '0', 0]]);
   });
 
@@ -72,7 +89,11 @@ describe.each(['postgres', 'pglite'] as const)('candles on %s', (driver) => {
       { ...bar, timeframe: '1d' },
       { ...bar, openTime: new Date('2025-01-01T01:00:00Z') },
     ]);
-    const rows = await t.db.select().from(candles).where(eq(candles.symbol, 'SOL/USD')).orderBy(asc(candles.timeframe), asc(candles.openTime));
+    const rows = await t.db
+      .select()
+      .from(candles)
+      .where(eq(candles.symbol, 'SOL/USD'))
+      .orderBy(asc(candles.timeframe), asc(candles.openTime));
     expect(rows.map((r) => [r.timeframe, r.openTime.toISOString(), r.close])).toEqual([
       ['1d', '2025-01-01T00:00:00.000Z', '68700.25'],
       ['1h', '2025-01-01T00:00:00.000Z', '68700.25'],
@@ -86,12 +107,18 @@ describe.each(['postgres', 'pglite'] as const)('candles on %s', (driver) => {
     await t.db
       .insert(candles)
       .values({ ...bar, close: '68800', trades: 50 })
-      .onConflictDoUpdate({ target: [candles.symbol, candles.timeframe, candles.openTime], set: { close: '68800', trades: 50 } });
+      .onConflictDoUpdate({
+        target: [candles.symbol, candles.timeframe, candles.openTime],
+        set: { close: '68800', trades: 50 },
+      });
     const rows = await t.db.select().from(candles).where(eq(candles.symbol, 'ADA/USD'));
     expect(rows.map((r) => [r.close, r.trades])).toEqual([['68800', 50]]);
   });
 
   it('refuses a bar whose high is below its low', async () => {
-    await expectPgError(() => t.db.insert(candles).values(aCandle({ symbol: 'DOT/USD', high: '1', low: '2' })), CHECK_VIOLATION);
+    await expectPgError(
+      () => t.db.insert(candles).values(aCandle({ symbol: 'DOT/USD', high: '1', low: '2' })),
+      CHECK_VIOLATION,
+    );
   });
 });

@@ -33,7 +33,9 @@ describe('triplegain db migrate', () => {
 
   it('migrates PGlite when DATABASE_URL is unset, then finds nothing to do', async () => {
     const pgliteDir = join(dir, 'pglite');
-    expect(await runCli(['db', 'migrate', '--pglite-dir', pgliteDir])).toMatch(/^pglite .*: applied ([2-9]|[1-9]\d+) migrations/);
+    expect(await runCli(['db', 'migrate', '--pglite-dir', pgliteDir])).toMatch(
+      /^pglite .*: applied ([2-9]|[1-9]\d+) migrations/,
+    );
     expect(await runCli(['db', 'migrate', '--pglite-dir', pgliteDir])).toMatch(/^pglite .*: already up to date/);
   });
 

@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrateDatabase } from '../../src/db/migrate-database.ts';
 import { openDatabase, type Database } from '../../src/db/open-database.ts';
 import { systemEvents } from '../../src/db/schema/index.ts';
-import { createTestDatabase, createTestSchema, dropTestSchema, testDatabaseUrl, type TestDatabase } from '../support/test-database.ts';
+import {
+  createTestDatabase,
+  createTestSchema,
+  dropTestSchema,
+  testDatabaseUrl,
+  type TestDatabase,
+} from '../support/test-database.ts';
 
 describe.each(['postgres', 'pglite'] as const)('migrateDatabase on %s', (driver) => {
   let t: TestDatabase | undefined;
@@ -14,7 +20,9 @@ describe.each(['postgres', 'pglite'] as const)('migrateDatabase on %s', (driver)
   it('is a no-op the second time and keeps the data', async () => {
     t = await createTestDatabase(driver);
     await t.db.insert(systemEvents).values({ type: 'test.kept', severity: 'info', source: 'test', message: 'm' });
-    const again = await migrateDatabase(t.database, { migrationsSchema: t.database.driver === 'postgres' ? t.schemaName : undefined });
+    const again = await migrateDatabase(t.database, {
+      migrationsSchema: t.database.driver === 'postgres' ? t.schemaName : undefined,
+    });
     expect(again).toMatchObject({ driver, applied: 0 });
     expect(again.total).toBeGreaterThanOrEqual(2);
     expect(await t.db.select().from(systemEvents)).toHaveLength(1);
@@ -27,7 +35,14 @@ describe('migrateDatabase on postgres, concurrently', () => {
     const databases: Database[] = [];
     try {
       for (let i = 0; i < 4; i++) {
-        databases.push(await openDatabase({ url: testDatabaseUrl, searchPath: schemaName, applicationName: `triplegain-test-migrate-${i}`, maxConnections: 2 }));
+        databases.push(
+          await openDatabase({
+            url: testDatabaseUrl,
+            searchPath: schemaName,
+            applicationName: `triplegain-test-migrate-${i}`,
+            maxConnections: 2,
+          }),
+        );
       }
       const results = await Promise.all(databases.map((d) => migrateDatabase(d)));
       expect(results.every((r) => r.migrationsSchema === schemaName)).toBe(true);
@@ -36,7 +51,9 @@ describe('migrateDatabase on postgres, concurrently', () => {
       expect(total).toBeGreaterThanOrEqual(2);
       expect(results.reduce((sum, r) => sum + r.applied, 0)).toBe(total);
       expect(results.every((r) => r.total === total)).toBe(true);
-      await databases[1]!.db.insert(systemEvents).values({ type: 'test.after_race', severity: 'info', source: 'test', message: 'm' });
+      await databases[1]!.db
+        .insert(systemEvents)
+        .values({ type: 'test.after_race', severity: 'info', source: 'test', message: 'm' });
       expect(await databases[2]!.db.select().from(systemEvents)).toHaveLength(1);
     } finally {
       await Promise.all(databases.map((d) => d.close()));

@@ -13,13 +13,17 @@ describe('openDatabase', () => {
   });
 
   it('does not echo the password of a malformed URL', async () => {
-    const err = (await openDatabase({ url: 'postgres://trader:hunter2secret@127.0.0.1:notaport/tg' }).catch((e: unknown) => e)) as TriplegainError;
+    const err = (await openDatabase({ url: 'postgres://trader:hunter2secret@127.0.0.1:notaport/tg' }).catch(
+      (e: unknown) => e,
+    )) as TriplegainError;
     expect(err.code).toBe('DATABASE_UNAVAILABLE');
     expect(`${err.message} ${JSON.stringify(err.details)} ${String(err.stack)}`).not.toContain('hunter2secret');
   });
 
   it('refuses a search path that is not a list of identifiers', async () => {
-    await expect(openDatabase({ url: 'postgres://postgres@127.0.0.1:5432/test', searchPath: 'x; drop schema public' })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(
+      openDatabase({ url: 'postgres://postgres@127.0.0.1:5432/test', searchPath: 'x; drop schema public' }),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
 
   it('opens PGlite in memory when no URL is given', async () => {

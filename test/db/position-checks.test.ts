@@ -14,8 +14,19 @@ describe('the positions table refuses a position that cannot exist', () => {
 
   const at = new Date(Date.UTC(2024, 0, 1));
   const row = (overrides: Partial<typeof positions.$inferInsert>) => ({
-    account: 'paper', symbol: 'BTC/USD', status: 'open', side: 'long', quantity: '0.1', avgEntryPrice: '50000', leverage: '1',
-    realizedPnlUsd: '0', feesUsd: '0', protection: NO_PROTECTION, openedAt: at, updatedAt: at, ...overrides,
+    account: 'paper',
+    symbol: 'BTC/USD',
+    status: 'open',
+    side: 'long',
+    quantity: '0.1',
+    avgEntryPrice: '50000',
+    leverage: '1',
+    realizedPnlUsd: '0',
+    feesUsd: '0',
+    protection: NO_PROTECTION,
+    openedAt: at,
+    updatedAt: at,
+    ...overrides,
   });
 
   it.each([
@@ -27,7 +38,9 @@ describe('the positions table refuses a position that cannot exist', () => {
     ['an unknown side', { side: 'flat' }],
     ['an unknown status', { status: 'pending' }],
   ])('%s', async (_, overrides) => {
-    await expect(database.db.insert(positions).values(row(overrides))).rejects.toSatisfy((err: unknown) => /positions_valid/.test(String((err as { cause?: unknown }).cause ?? err)));
+    await expect(database.db.insert(positions).values(row(overrides))).rejects.toSatisfy((err: unknown) =>
+      /positions_valid/.test(String((err as { cause?: unknown }).cause ?? err)),
+    );
   });
 
   it('takes a valid one', async () => {

@@ -44,7 +44,9 @@ describe.each(['postgres', 'pglite'] as const)('runOnce on %s', (driver) => {
     });
     await expect(failing).rejects.toThrow('handler failed');
     expect(await eventsOfType('test.rollback')).toHaveLength(0);
-    expect(await t.db.select().from(processedMessages).where(eq(processedMessages.messageId, messageId))).toHaveLength(0);
+    expect(await t.db.select().from(processedMessages).where(eq(processedMessages.messageId, messageId))).toHaveLength(
+      0,
+    );
 
     const retried = await runOnce(t.db, 'event-log', messageId, record('test.rollback'));
     expect(retried.ran).toBe(true);

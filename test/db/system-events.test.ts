@@ -25,7 +25,13 @@ describe.each(['postgres', 'pglite'] as const)('system_events on %s', (driver) =
       source: 'bus',
       message: 'subscription tripped after 5 consecutive failures',
     });
-    expect(row).toMatchObject({ type: 'bus.subscription_tripped', severity: 'error', source: 'bus', correlationId: null, details: {} });
+    expect(row).toMatchObject({
+      type: 'bus.subscription_tripped',
+      severity: 'error',
+      source: 'bus',
+      correlationId: null,
+      details: {},
+    });
     expect(row.id).toBeGreaterThan(0);
     expect(Math.abs(row.occurredAt.getTime() - Date.now())).toBeLessThan(60_000);
   });
@@ -55,24 +61,48 @@ describe.each(['postgres', 'pglite'] as const)('system_events on %s', (driver) =
       details: { reason: 'drill\u0000', ['key\u0000']: ['a\u0000'] },
     });
     const [read] = await t.db.select().from(systemEvents).where(eq(systemEvents.id, row.id));
-    expect(read).toMatchObject({ message: 'paused: drill\uFFFD', details: { reason: 'drill\uFFFD', ['key\uFFFD']: ['a\uFFFD'] } });
+    expect(read).toMatchObject({
+      message: 'paused: drill\uFFFD',
+      details: { reason: 'drill\uFFFD', ['key\uFFFD']: ['a\uFFFD'] },
+    });
   });
 
   it('refuses an invalid event, naming the field', async () => {
-    const attempt = appendSystemEvent(t.db, { type: 'Not A Code', severity: 'loud' as 'info', source: 'x', message: 'm' });
+    const attempt = appendSystemEvent(t.db, {
+      type: 'Not A Code',
+      severity: 'loud' as 'info',
+      source: 'x',
+      message: 'm',
+    });
     await expect(attempt).rejects.toBeInstanceOf(TriplegainError);
-    await expect(attempt).rejects.toMatchObject({ code: 'MESSAGE_INVALID', message: expect.stringMatching(/type: .*severity: /) });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'MESSAGE_INVALID',
+      message: expect.stringMatching(/type: .*severity: /),
+    });
   });
 
   it('refuses UPDATE of a stored event', async () => {
-    const row = await appendSystemEvent(t.db, { type: 'test.update', severity: 'info', source: 'test', message: 'original' });
-    await expectPgError(() => t.db.update(systemEvents).set({ message: 'rewritten' }).where(eq(systemEvents.id, row.id)), RESTRICT_VIOLATION);
+    const row = await appendSystemEvent(t.db, {
+      type: 'test.update',
+      severity: 'info',
+      source: 'test',
+      message: 'original',
+    });
+    await expectPgError(
+      () => t.db.update(systemEvents).set({ message: 'rewritten' }).where(eq(systemEvents.id, row.id)),
+      RESTRICT_VIOLATION,
+    );
     const [read] = await t.db.select().from(systemEvents).where(eq(systemEvents.id, row.id));
     expect(read!.message).toBe('original');
   });
 
   it('refuses DELETE and TRUNCATE', async () => {
-    const row = await appendSystemEvent(t.db, { type: 'test.delete', severity: 'warning', source: 'test', message: 'keep me' });
+    const row = await appendSystemEvent(t.db, {
+      type: 'test.delete',
+      severity: 'warning',
+      source: 'test',
+      message: 'keep me',
+    });
     await expectPgError(() => t.db.delete(systemEvents).where(eq(systemEvents.id, row.id)), RESTRICT_VIOLATION);
     await expectPgError(() => t.db.execute(sql`truncate table system_events`), RESTRICT_VIOLATION);
     const rows = await t.db.select().from(systemEvents).where(eq(systemEvents.id, row.id));
@@ -81,7 +111,10 @@ describe.each(['postgres', 'pglite'] as const)('system_events on %s', (driver) =
 
   it('refuses a severity outside the list even through raw SQL', async () => {
     await expectPgError(
-      () => t.db.execute(sql`insert into system_events (type, severity, source, message) values ('test.raw', 'loud', 'test', 'm')`),
+      () =>
+        t.db.execute(
+          sql`insert into system_events (type, severity, source, message) values ('test.raw', 'loud', 'test', 'm')`,
+        ),
       '23514',
     );
   });

@@ -35,11 +35,21 @@ describe('DegradationMonitor', () => {
   });
 
   /** A monitor as another process would have it: its own connection, the same prefix. */
-  function aMonitor(overrides: Partial<DegradationMonitorDeps> & { settings?: Partial<DegradationConfig> } = {}): DegradationMonitor {
+  function aMonitor(
+    overrides: Partial<DegradationMonitorDeps> & { settings?: Partial<DegradationConfig> } = {},
+  ): DegradationMonitor {
     const { settings, ...deps } = overrides;
     const redis = new Redis(t.url, { maxRetriesPerRequest: 1 });
     connections.push(redis);
-    return new DegradationMonitor({ redis, keys: t.keys, bus: t.bus, config: DegradationConfig.parse(settings ?? {}), clock, logger: silentLogger, ...deps });
+    return new DegradationMonitor({
+      redis,
+      keys: t.keys,
+      bus: t.bus,
+      config: DegradationConfig.parse(settings ?? {}),
+      clock,
+      logger: silentLogger,
+      ...deps,
+    });
   }
 
   /** Every degradation change on the topic (both lanes), validated as a consumer would. */
@@ -56,10 +66,19 @@ describe('DegradationMonitor', () => {
 
   it('counts every failure reported at once by three monitors sharing the prefix', async () => {
     const monitors = [0, 1, 2].map(() => aMonitor({ settings: { failuresToRaise: 100 } }));
-    await Promise.all(monitors.flatMap((m, i) => Array.from({ length: 30 }, (_, n) => m.recordFailure(`task:${i}`, new Error(`boom ${n}`)))));
+    await Promise.all(
+      monitors.flatMap((m, i) =>
+        Array.from({ length: 30 }, (_, n) => m.recordFailure(`task:${i}`, new Error(`boom ${n}`))),
+      ),
+    );
     // Each source's own run, and the cluster's, count every failure.
     const runs = { failures: 30, successes: 0, lastReportMs: NOW_MS };
-    expect(await monitors[0]!.state()).toEqual({ level: 'NORMAL', consecutiveFailures: 90, consecutiveSuccesses: 0, failing: { 'task:0': runs, 'task:1': runs, 'task:2': runs } });
+    expect(await monitors[0]!.state()).toEqual({
+      level: 'NORMAL',
+      consecutiveFailures: 90,
+      consecutiveSuccesses: 0,
+      failing: { 'task:0': runs, 'task:1': runs, 'task:2': runs },
+    });
   });
 
   it('raises exactly one step per run when three monitors report failures at once, announcing each step once', async () => {
@@ -109,8 +128,15 @@ describe('DegradationMonitor', () => {
 
   it('applies the reports of one process in the order they were made, even when not awaited one by one', async () => {
     const monitor = aMonitor();
-    const reports = [...Array.from({ length: 9 }, () => ['failure', 'failure', 'success'] as const).flat(), 'failure', 'failure', 'failure'] as const;
-    const levels = await Promise.all(reports.map((kind) => (kind === 'failure' ? monitor.recordFailure('task:ta') : monitor.recordSuccess('task:ta'))));
+    const reports = [
+      ...Array.from({ length: 9 }, () => ['failure', 'failure', 'success'] as const).flat(),
+      'failure',
+      'failure',
+      'failure',
+    ] as const;
+    const levels = await Promise.all(
+      reports.map((kind) => (kind === 'failure' ? monitor.recordFailure('task:ta') : monitor.recordSuccess('task:ta'))),
+    );
     // In order, no three failures meet until the last three.
     expect(levels.slice(0, -1).every((l) => l === 'NORMAL')).toBe(true);
     expect(levels.at(-1)).toBe('REDUCED');
@@ -145,7 +171,14 @@ describe('DegradationMonitor', () => {
     expect(await monitor.recordSuccess('task:ta')).toBe('REDUCED');
     const changes = await changesOnBus();
     expect(changes).toMatchObject([
-      { from: 'NORMAL', to: 'LIMITED', reason: 'budget_spent', triggeredBy: 'llm-budget', floor: 'LIMITED', floorUntilMs: MIDNIGHT_MS },
+      {
+        from: 'NORMAL',
+        to: 'LIMITED',
+        reason: 'budget_spent',
+        triggeredBy: 'llm-budget',
+        floor: 'LIMITED',
+        floorUntilMs: MIDNIGHT_MS,
+      },
       { from: 'LIMITED', to: 'REDUCED', reason: 'successes', floor: null, floorUntilMs: null },
     ]);
   });
@@ -156,7 +189,11 @@ describe('DegradationMonitor', () => {
     for (let i = 0; i < 2; i++) await monitor.recordFailure('task:ta');
     await expect(monitor.recordFailure('task:ta')).resolves.toBe('REDUCED');
     expect((await monitor.state()).level).toBe('REDUCED');
-    expect(log.lines.find((l) => l.msg === 'degradation could not publish a level change')).toMatchObject({ err: 'Error: bus down', from: 'NORMAL', to: 'REDUCED' });
+    expect(log.lines.find((l) => l.msg === 'degradation could not publish a level change')).toMatchObject({
+      err: 'Error: bus down',
+      from: 'NORMAL',
+      to: 'REDUCED',
+    });
     expect(log.warnings().map((l) => l.msg)).toEqual(['degradation level changed']);
   });
 
@@ -180,7 +217,12 @@ describe('DegradationMonitor', () => {
     await t.redis.set(t.keys.degradation, '{"level":"PANIC"}');
     const monitor = aMonitor({ logger: log.logger });
     expect(await monitor.recordFailure('task:ta')).toBe('NORMAL');
-    expect(await monitor.state()).toEqual({ level: 'NORMAL', consecutiveFailures: 1, consecutiveSuccesses: 0, failing: { 'task:ta': { failures: 1, successes: 0, lastReportMs: NOW_MS } } });
+    expect(await monitor.state()).toEqual({
+      level: 'NORMAL',
+      consecutiveFailures: 1,
+      consecutiveSuccesses: 0,
+      failing: { 'task:ta': { failures: 1, successes: 0, lastReportMs: NOW_MS } },
+    });
     expect(log.lines.some((l) => l.msg === 'degradation state invalid: starting from NORMAL')).toBe(true);
   });
 });
@@ -209,19 +251,22 @@ describe('DegradationMonitor with the event recorder', () => {
     });
     for (let i = 0; i < 3; i++) await monitor.recordFailure('llm:gpt-4o', new Error('HTTP 503'));
 
-    const [row] = await waitFor(
-      async () => {
-        const rows = await db.db.select().from(systemEvents).where(eq(systemEvents.type, 'system.degradation_changed'));
-        return rows.length > 0 ? rows : undefined;
-      },
-      'the recorded change',
-    );
+    const [row] = await waitFor(async () => {
+      const rows = await db.db.select().from(systemEvents).where(eq(systemEvents.type, 'system.degradation_changed'));
+      return rows.length > 0 ? rows : undefined;
+    }, 'the recorded change');
     expect(row).toMatchObject({
       type: 'system.degradation_changed',
       severity: 'warning',
       source: 'test',
       message: 'degradation level raised from NORMAL to REDUCED after 3 consecutive failures of llm:gpt-4o',
-      details: { from: 'NORMAL', to: 'REDUCED', reason: 'failures', triggeredBy: 'llm:gpt-4o', lastError: 'Error: HTTP 503' },
+      details: {
+        from: 'NORMAL',
+        to: 'REDUCED',
+        reason: 'failures',
+        triggeredBy: 'llm:gpt-4o',
+        lastError: 'Error: HTTP 503',
+      },
     });
   });
 });

@@ -36,24 +36,41 @@ describe('DegradationMonitor counts runs per source', () => {
   function aMonitor(settings: Partial<DegradationConfig> = {}): DegradationMonitor {
     const redis = new Redis(t.url, { maxRetriesPerRequest: 1 });
     connections.push(redis);
-    return new DegradationMonitor({ redis, keys: t.keys, bus: t.bus, config: DegradationConfig.parse(settings), clock, logger: silentLogger });
+    return new DegradationMonitor({
+      redis,
+      keys: t.keys,
+      bus: t.bus,
+      config: DegradationConfig.parse(settings),
+      clock,
+      logger: silentLogger,
+    });
   }
 
   /**
    * Reports in order, A's through one monitor and everyone else's through another (two
    * processes sharing the state), and returns the level after each report.
    */
-  async function report(reports: readonly Report[], monitors: { a: DegradationMonitor; others: DegradationMonitor }): Promise<DegradationLevel[]> {
+  async function report(
+    reports: readonly Report[],
+    monitors: { a: DegradationMonitor; others: DegradationMonitor },
+  ): Promise<DegradationLevel[]> {
     const levels: DegradationLevel[] = [];
     for (const [source, kind] of reports) {
       const monitor = source === A ? monitors.a : monitors.others;
-      levels.push(await (kind === 'failure' ? monitor.recordFailure(source, new Error('HTTP 401')) : monitor.recordSuccess(source)));
+      levels.push(
+        await (kind === 'failure'
+          ? monitor.recordFailure(source, new Error('HTTP 401'))
+          : monitor.recordSuccess(source)),
+      );
     }
     return levels;
   }
 
   /** The moves in a sequence of levels: `[from, to]` each time it differs from the one before. */
-  function moves(levels: readonly DegradationLevel[], from: DegradationLevel = 'NORMAL'): [DegradationLevel, DegradationLevel][] {
+  function moves(
+    levels: readonly DegradationLevel[],
+    from: DegradationLevel = 'NORMAL',
+  ): [DegradationLevel, DegradationLevel][] {
     const out: [DegradationLevel, DegradationLevel][] = [];
     for (const level of levels) {
       if (level !== from) out.push([from, level]);
@@ -77,11 +94,19 @@ describe('DegradationMonitor counts runs per source', () => {
     // 50 failures of A make one run of 30 and part of the next: exactly one step up.
     const settings = { failuresToRaise: 30, successesToLower: 5 };
     const monitors = { a: aMonitor(settings), others: aMonitor(settings) };
-    const levels = await report(rounds(50, [[A, 'failure'], [B, 'success']]), monitors);
+    const levels = await report(
+      rounds(50, [
+        [A, 'failure'],
+        [B, 'success'],
+      ]),
+      monitors,
+    );
     console.log(`A fails / B succeeds ×50: ${moves(levels).length} level changes`, moves(levels));
     expect(moves(levels)).toEqual([['NORMAL', 'REDUCED']]);
     expect(levels.indexOf('REDUCED')).toBe(2 * 30 - 2);
-    expect(await changesOnBus()).toMatchObject([{ from: 'NORMAL', to: 'REDUCED', reason: 'failures', triggeredBy: A, consecutiveFailures: 30 }]);
+    expect(await changesOnBus()).toMatchObject([
+      { from: 'NORMAL', to: 'REDUCED', reason: 'failures', triggeredBy: A, consecutiveFailures: 30 },
+    ]);
   });
 
   it('does not flap when A fails in runs and B succeeds in longer runs in between (the incident)', async () => {
@@ -103,7 +128,16 @@ describe('DegradationMonitor counts runs per source', () => {
     const raised = await report(rounds(3, [[A, 'failure']]), monitors);
     expect(raised.at(-1)).toBe('REDUCED');
     // One by one, and in runs of successes one short of recovery: neither raises nor lowers.
-    const flapping = await report([...rounds(25, [[A, 'failure'], [A, 'success']]), ...rounds(10, [[A, 'failure'], ...rounds(4, [[A, 'success']])])], monitors);
+    const flapping = await report(
+      [
+        ...rounds(25, [
+          [A, 'failure'],
+          [A, 'success'],
+        ]),
+        ...rounds(10, [[A, 'failure'], ...rounds(4, [[A, 'success']])]),
+      ],
+      monitors,
+    );
     console.log(`A flaps ×35 once at REDUCED: ${moves(flapping, 'REDUCED').length} level changes`);
     expect(moves(flapping, 'REDUCED')).toEqual([]);
     expect(await changesOnBus()).toHaveLength(1);
@@ -111,11 +145,32 @@ describe('DegradationMonitor counts runs per source', () => {
 
   it('lowers once A itself succeeds for successesToLower in a row, whatever B reports meanwhile', async () => {
     const monitors = { a: aMonitor(), others: aMonitor() };
-    expect((await report(rounds(3, [[A, 'failure'], [B, 'success']]), monitors)).at(-1)).toBe('REDUCED');
-    const recovering = await report(rounds(4, [[A, 'success'], [B, 'success']]), monitors);
+    expect(
+      (
+        await report(
+          rounds(3, [
+            [A, 'failure'],
+            [B, 'success'],
+          ]),
+          monitors,
+        )
+      ).at(-1),
+    ).toBe('REDUCED');
+    const recovering = await report(
+      rounds(4, [
+        [A, 'success'],
+        [B, 'success'],
+      ]),
+      monitors,
+    );
     expect(recovering.every((l) => l === 'REDUCED')).toBe(true);
     expect(await report([[A, 'success']], monitors)).toEqual(['NORMAL']);
-    expect(await monitors.others.state()).toEqual({ level: 'NORMAL', consecutiveFailures: 0, consecutiveSuccesses: 0, failing: {} });
+    expect(await monitors.others.state()).toEqual({
+      level: 'NORMAL',
+      consecutiveFailures: 0,
+      consecutiveSuccesses: 0,
+      failing: {},
+    });
     expect((await changesOnBus()).map((c) => [c.from, c.to, c.reason, c.triggeredBy])).toEqual([
       ['NORMAL', 'REDUCED', 'failures', A],
       ['REDUCED', 'NORMAL', 'successes', A],
@@ -128,7 +183,13 @@ describe('DegradationMonitor counts runs per source', () => {
     await report([...rounds(3, [[A, 'failure']]), [C, 'failure'], ...rounds(5, [[A, 'success']])], monitors);
     expect(await monitors.a.level()).toBe('REDUCED');
     expect(Object.keys((await monitors.a.state()).failing)).toEqual([C]);
-    expect(await report(rounds(5, [[C, 'success']]), monitors)).toEqual(['REDUCED', 'REDUCED', 'REDUCED', 'REDUCED', 'NORMAL']);
+    expect(await report(rounds(5, [[C, 'success']]), monitors)).toEqual([
+      'REDUCED',
+      'REDUCED',
+      'REDUCED',
+      'REDUCED',
+      'NORMAL',
+    ]);
   });
 
   it('counts the runs of sources reported at once by three monitors sharing the prefix', async () => {

@@ -25,7 +25,13 @@ function failingSource(failures: number, successes = 0, source = 'test'): Pick<D
 }
 
 /** Feeds events in order (all from `source`); every intermediate state must pass the schema it is stored under. */
-function run(state: DegradationState, kinds: readonly DegradationEventKind[], nowMs = NOW_MS, cfg = config, source = 'test') {
+function run(
+  state: DegradationState,
+  kinds: readonly DegradationEventKind[],
+  nowMs = NOW_MS,
+  cfg = config,
+  source = 'test',
+) {
   const changes: DegradationChange[] = [];
   for (const kind of kinds) {
     const step = nextDegradationState(state, { kind, source }, cfg, nowMs);
@@ -36,7 +42,8 @@ function run(state: DegradationState, kinds: readonly DegradationEventKind[], no
   return { state, changes };
 }
 
-const times = (n: number, kind: DegradationEventKind): DegradationEventKind[] => Array<DegradationEventKind>(n).fill(kind);
+const times = (n: number, kind: DegradationEventKind): DegradationEventKind[] =>
+  Array<DegradationEventKind>(n).fill(kind);
 const alternating = (n: number, first: DegradationEventKind): DegradationEventKind[] =>
   Array.from({ length: n }, (_, i) => (i % 2 === 0 ? first : first === 'success' ? 'failure' : 'success'));
 
@@ -58,7 +65,10 @@ describe('degradation level table', () => {
     for (const kind of DegradationEventKind.options) {
       const want = expected[level][kind];
       it(`${level} + ${kind} completing its run → ${want}`, () => {
-        const runs = kind === 'failure' ? failingSource(config.failuresToRaise - 1) : { consecutiveSuccesses: config.successesToLower - 1 };
+        const runs =
+          kind === 'failure'
+            ? failingSource(config.failuresToRaise - 1)
+            : { consecutiveSuccesses: config.successesToLower - 1 };
         const step = nextDegradationState(at(level, runs), { kind, source: 'test' }, config, NOW_MS);
         expect(step.state.level).toBe(want);
         expect(step.change?.to).toBe(want === level ? undefined : want);
@@ -69,9 +79,17 @@ describe('degradation level table', () => {
   for (const level of degradationLevels) {
     for (const kind of ['failure', 'success'] as const) {
       it(`${level} + ${kind} short of its run stays ${level}`, () => {
-        const runs = kind === 'failure' ? failingSource(config.failuresToRaise - 2) : { consecutiveSuccesses: config.successesToLower - 2 };
+        const runs =
+          kind === 'failure'
+            ? failingSource(config.failuresToRaise - 2)
+            : { consecutiveSuccesses: config.successesToLower - 2 };
         const step = nextDegradationState(at(level, runs), { kind, source: 'test' }, config, NOW_MS);
-        expect(step).toEqual({ state: at(level, kind === 'failure' ? { consecutiveFailures: 1, ...failingSource(2) } : { consecutiveSuccesses: 4 }) });
+        expect(step).toEqual({
+          state: at(
+            level,
+            kind === 'failure' ? { consecutiveFailures: 1, ...failingSource(2) } : { consecutiveSuccesses: 4 },
+          ),
+        });
       });
     }
   }
@@ -79,7 +97,10 @@ describe('degradation level table', () => {
 
 describe('raising on failures', () => {
   it('raises one step after failuresToRaise consecutive failures and restarts the run', () => {
-    expect(run(initialDegradationState, times(2, 'failure'))).toEqual({ state: at('NORMAL', { consecutiveFailures: 2, ...failingSource(2) }), changes: [] });
+    expect(run(initialDegradationState, times(2, 'failure'))).toEqual({
+      state: at('NORMAL', { consecutiveFailures: 2, ...failingSource(2) }),
+      changes: [],
+    });
     // The source stays failing after its run restarts: it holds the step it raised.
     expect(run(initialDegradationState, times(3, 'failure'))).toEqual({
       state: at('REDUCED', failingSource(0)),
@@ -88,7 +109,9 @@ describe('raising on failures', () => {
   });
 
   it('needs a full new run for each further step, one step at a time', () => {
-    expect(run(initialDegradationState, times(5, 'failure')).state).toEqual(at('REDUCED', { consecutiveFailures: 2, ...failingSource(2) }));
+    expect(run(initialDegradationState, times(5, 'failure')).state).toEqual(
+      at('REDUCED', { consecutiveFailures: 2, ...failingSource(2) }),
+    );
     const { state, changes } = run(initialDegradationState, times(9, 'failure'));
     expect(state.level).toBe('EMERGENCY');
     expect(changes.map((c) => [c.from, c.to])).toEqual([
@@ -118,10 +141,15 @@ describe('raising on failures', () => {
 
 describe('lowering on successes', () => {
   it('lowers one step only after successesToLower consecutive successes', () => {
-    expect(run(at('LIMITED'), times(4, 'success'))).toEqual({ state: at('LIMITED', { consecutiveSuccesses: 4 }), changes: [] });
+    expect(run(at('LIMITED'), times(4, 'success'))).toEqual({
+      state: at('LIMITED', { consecutiveSuccesses: 4 }),
+      changes: [],
+    });
     expect(run(at('LIMITED'), times(5, 'success'))).toEqual({
       state: at('REDUCED'),
-      changes: [{ from: 'LIMITED', to: 'REDUCED', reason: 'successes', consecutiveFailures: 0, consecutiveSuccesses: 5 }],
+      changes: [
+        { from: 'LIMITED', to: 'REDUCED', reason: 'successes', consecutiveFailures: 0, consecutiveSuccesses: 5 },
+      ],
     });
     expect(run(at('LIMITED'), times(9, 'success')).state).toEqual(at('REDUCED', { consecutiveSuccesses: 4 }));
     expect(run(at('LIMITED'), times(10, 'success')).state.level).toBe('NORMAL');
@@ -168,13 +196,18 @@ describe('daily budget', () => {
   // Every start level × every allowed budgetSpentLevel: the result is the higher of the two.
   for (const budgetSpentLevel of ['REDUCED', 'LIMITED', 'EMERGENCY'] as const) {
     for (const level of degradationLevels) {
-      const want = degradationLevels.indexOf(level) >= degradationLevels.indexOf(budgetSpentLevel) ? level : budgetSpentLevel;
+      const want =
+        degradationLevels.indexOf(level) >= degradationLevels.indexOf(budgetSpentLevel) ? level : budgetSpentLevel;
       it(`budget spent at ${level} with budgetSpentLevel ${budgetSpentLevel} → ${want}, floored until midnight`, () => {
         const cfg = DegradationConfig.parse({ budgetSpentLevel });
         const step = nextDegradationState(at(level), { kind: 'budget_spent', source: 'llm-budget' }, cfg, NOW_MS);
         expect(step.state.level).toBe(want);
         expect(step.state.floor).toEqual({ level: budgetSpentLevel, untilMs: MIDNIGHT_MS });
-        expect(step.change).toEqual(want === level ? undefined : { from: level, to: want, reason: 'budget_spent', consecutiveFailures: 0, consecutiveSuccesses: 0 });
+        expect(step.change).toEqual(
+          want === level
+            ? undefined
+            : { from: level, to: want, reason: 'budget_spent', consecutiveFailures: 0, consecutiveSuccesses: 0 },
+        );
       });
     }
   }
@@ -189,7 +222,9 @@ describe('daily budget', () => {
     // The successes of the held day count: the first one of the new day lowers at once.
     const nextDay = run(held.state, ['success'], MIDNIGHT_MS);
     expect(nextDay.state).toEqual(at('REDUCED'));
-    expect(nextDay.changes).toEqual([{ from: 'LIMITED', to: 'REDUCED', reason: 'successes', consecutiveFailures: 0, consecutiveSuccesses: 101 }]);
+    expect(nextDay.changes).toEqual([
+      { from: 'LIMITED', to: 'REDUCED', reason: 'successes', consecutiveFailures: 0, consecutiveSuccesses: 101 },
+    ]);
     expect(run(nextDay.state, times(5, 'success'), MIDNIGHT_MS).state.level).toBe('NORMAL');
   });
 
@@ -208,14 +243,23 @@ describe('daily budget', () => {
 
   it('changes nothing when reported again the same day', () => {
     const spent = run(initialDegradationState, ['budget_spent', 'success', 'success']);
-    const again = nextDegradationState(spent.state, { kind: 'budget_spent', source: 'llm-budget' }, config, NOW_MS + 3_600_000);
+    const again = nextDegradationState(
+      spent.state,
+      { kind: 'budget_spent', source: 'llm-budget' },
+      config,
+      NOW_MS + 3_600_000,
+    );
     expect(again).toEqual({ state: spent.state });
   });
 
   it('drops an expired floor on the next event', () => {
     const floored = { ...at('LIMITED'), floor: { level: 'LIMITED' as const, untilMs: NOW_MS } };
-    expect(nextDegradationState(floored, { kind: 'failure', source: 'test' }, config, NOW_MS - 1).state.floor).toBeDefined();
-    expect(nextDegradationState(floored, { kind: 'failure', source: 'test' }, config, NOW_MS).state).toEqual(at('LIMITED', { consecutiveFailures: 1, ...failingSource(1) }));
+    expect(
+      nextDegradationState(floored, { kind: 'failure', source: 'test' }, config, NOW_MS - 1).state.floor,
+    ).toBeDefined();
+    expect(nextDegradationState(floored, { kind: 'failure', source: 'test' }, config, NOW_MS).state).toEqual(
+      at('LIMITED', { consecutiveFailures: 1, ...failingSource(1) }),
+    );
   });
 });
 
@@ -236,13 +280,27 @@ describe('runs per source', () => {
   const each = (n: number, round: readonly Report[]): Report[] => Array.from({ length: n }, () => round).flat();
 
   it("raises on one source's run although another source succeeds in between every failure", () => {
-    const { state, changes } = report(initialDegradationState, each(3, [['model:a', 'failure'], ['task:b', 'success']]));
+    const { state, changes } = report(
+      initialDegradationState,
+      each(3, [
+        ['model:a', 'failure'],
+        ['task:b', 'success'],
+      ]),
+    );
     expect(state.level).toBe('REDUCED');
-    expect(changes).toEqual([{ from: 'NORMAL', to: 'REDUCED', reason: 'failures', consecutiveFailures: 3, consecutiveSuccesses: 0 }]);
+    expect(changes).toEqual([
+      { from: 'NORMAL', to: 'REDUCED', reason: 'failures', consecutiveFailures: 3, consecutiveSuccesses: 0 },
+    ]);
   });
 
   it('does not raise on failures of different sources, none of which completes its own run', () => {
-    const { state, changes } = report(initialDegradationState, [['a', 'failure'], ['b', 'failure'], ['c', 'failure'], ['a', 'failure'], ['b', 'failure']]);
+    const { state, changes } = report(initialDegradationState, [
+      ['a', 'failure'],
+      ['b', 'failure'],
+      ['c', 'failure'],
+      ['a', 'failure'],
+      ['b', 'failure'],
+    ]);
     expect(state.level).toBe('NORMAL');
     expect(changes).toEqual([]);
     expect(state.consecutiveFailures).toBe(5);
@@ -250,30 +308,54 @@ describe('runs per source', () => {
 
   it("never lowers while the source that raised the level keeps failing, however long another's run of successes", () => {
     const raised = report(initialDegradationState, each(3, [['a', 'failure']]));
-    const { state, changes } = report(raised.state, [...each(100, [['b', 'success']]), ['a', 'failure'], ...each(100, [['b', 'success']])]);
+    const { state, changes } = report(raised.state, [
+      ...each(100, [['b', 'success']]),
+      ['a', 'failure'],
+      ...each(100, [['b', 'success']]),
+    ]);
     expect(state.level).toBe('REDUCED');
     expect(changes).toEqual([]);
   });
 
   it('holds the level while a source that never raised it has failed and not yet recovered', () => {
-    const raised = report(initialDegradationState, [...each(3, [['a', 'failure']]), ['c', 'failure'], ...each(5, [['a', 'success']])]);
+    const raised = report(initialDegradationState, [
+      ...each(3, [['a', 'failure']]),
+      ['c', 'failure'],
+      ...each(5, [['a', 'success']]),
+    ]);
     expect(raised.state.level).toBe('REDUCED');
     expect(Object.keys(raised.state.failing)).toEqual(['c']);
     const recovered = report(raised.state, each(5, [['c', 'success']]));
     expect(recovered.state).toEqual(at('NORMAL'));
-    expect(recovered.changes).toEqual([{ from: 'REDUCED', to: 'NORMAL', reason: 'successes', consecutiveFailures: 0, consecutiveSuccesses: 10 }]);
+    expect(recovered.changes).toEqual([
+      { from: 'REDUCED', to: 'NORMAL', reason: 'successes', consecutiveFailures: 0, consecutiveSuccesses: 10 },
+    ]);
   });
 
   it('lowers on the success that completes the last failing source’s recovery, then one step per further run', () => {
-    const raised = report(initialDegradationState, each(6, [['a', 'failure'], ['b', 'success']]));
+    const raised = report(
+      initialDegradationState,
+      each(6, [
+        ['a', 'failure'],
+        ['b', 'success'],
+      ]),
+    );
     expect(raised.state.level).toBe('LIMITED');
-    const partly = report(raised.state, each(4, [['a', 'success'], ['b', 'success']]));
+    const partly = report(
+      raised.state,
+      each(4, [
+        ['a', 'success'],
+        ['b', 'success'],
+      ]),
+    );
     expect(partly.state.level).toBe('LIMITED');
     expect(partly.state.failing).toEqual({ a: { failures: 0, successes: 4, lastReportMs: NOW_MS } });
     const recovered = report(partly.state, [['a', 'success']]);
     expect(recovered.state).toEqual(at('REDUCED'));
     // The cluster's run since a's last failure: b's success after it, four of each, a's fifth.
-    expect(recovered.changes).toEqual([{ from: 'LIMITED', to: 'REDUCED', reason: 'successes', consecutiveFailures: 0, consecutiveSuccesses: 10 }]);
+    expect(recovered.changes).toEqual([
+      { from: 'LIMITED', to: 'REDUCED', reason: 'successes', consecutiveFailures: 0, consecutiveSuccesses: 10 },
+    ]);
     expect(report(recovered.state, each(4, [['b', 'success']])).state.level).toBe('REDUCED');
     expect(report(recovered.state, each(5, [['b', 'success']])).state.level).toBe('NORMAL');
   });
@@ -288,7 +370,9 @@ describe('runs per source', () => {
   });
 
   it('reads a state stored before runs were counted per source as one with no failing source', () => {
-    expect(DegradationState.parse({ level: 'REDUCED', consecutiveFailures: 2, consecutiveSuccesses: 0 })).toEqual(at('REDUCED', { consecutiveFailures: 2 }));
+    expect(DegradationState.parse({ level: 'REDUCED', consecutiveFailures: 2, consecutiveSuccesses: 0 })).toEqual(
+      at('REDUCED', { consecutiveFailures: 2 }),
+    );
   });
 });
 
@@ -298,7 +382,10 @@ describe('runs per source', () => {
  */
 describe('runs per source, property-based', () => {
   const cfg = DegradationConfig.parse({ failuresToRaise: 2, successesToLower: 3 });
-  const report = fc.record({ source: fc.constantFrom('a', 'b', 'c'), kind: fc.constantFrom('failure' as const, 'success' as const) });
+  const report = fc.record({
+    source: fc.constantFrom('a', 'b', 'c'),
+    kind: fc.constantFrom('failure' as const, 'success' as const),
+  });
 
   it('keeps every invariant after every report of any interleaving', () => {
     fc.assert(
@@ -314,7 +401,8 @@ describe('runs per source, property-based', () => {
           const failing = [...sinceLastFailure].filter(([, n]) => n < cfg.successesToLower).map(([s]) => s);
           expect(Object.keys(state.failing).sort()).toEqual(failing.sort());
           // One source's report never touches another source's runs.
-          for (const other of Object.keys(before.failing).filter((s) => s !== source)) expect(state.failing[other]).toEqual(before.failing[other]);
+          for (const other of Object.keys(before.failing).filter((s) => s !== source))
+            expect(state.failing[other]).toEqual(before.failing[other]);
           const move = degradationLevels.indexOf(state.level) - degradationLevels.indexOf(before.level);
           expect(Math.abs(move)).toBeLessThanOrEqual(1);
           if (move > 0) expect(kind).toBe('failure');

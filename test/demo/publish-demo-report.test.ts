@@ -19,7 +19,15 @@ const reportWith = (audit: AuditReport): DemoReport => ({
   finalTradingState: 'RUNNING',
   orders: {},
   trades: { fills: 0, closedPositions: 0, wins: 0, losses: 0, openPositions: 0 },
-  money: { startingEquityUsd: '10000.00', finalEquityUsd: '10000.00', returnPct: '0.00', realizedPnlUsd: '0.00', unrealizedPnlUsd: '0.00', feesUsd: '0.00', maxDrawdownPct: '0.00' },
+  money: {
+    startingEquityUsd: '10000.00',
+    finalEquityUsd: '10000.00',
+    returnPct: '0.00',
+    realizedPnlUsd: '0.00',
+    unrealizedPnlUsd: '0.00',
+    feesUsd: '0.00',
+    maxDrawdownPct: '0.00',
+  },
   rebalances: { count: 0, approved: 0, denied: 0, filled: 0 },
   models: [],
   equityCurve: [[FROM_MS, '10000.00']],
@@ -37,7 +45,12 @@ describe('publishDemoReport', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const publish = (audit: AuditReport) => publishDemoReport(reportWith(audit), { reportDir: join(dir, 'reports'), days: '1', print: (text) => printed.push(text) });
+  const publish = (audit: AuditReport) =>
+    publishDemoReport(reportWith(audit), {
+      reportDir: join(dir, 'reports'),
+      days: '1',
+      print: (text) => printed.push(text),
+    });
 
   it('prints the audit line last and exits 0 when the books it left are clean', async () => {
     expect(await publish({ violations: [], invariantsChecked: 10 })).toBe(0);
@@ -48,9 +61,16 @@ describe('publishDemoReport', () => {
   });
 
   it('exits 1 when the audit found a violation, which the text and JSON reports show', async () => {
-    const violation = { invariant: 'position_protected', message: 'The open long position of 0.01 BTC/USD (position 1) has no stop.', rows: [{ position_id: 1 }] };
+    const violation = {
+      invariant: 'position_protected',
+      message: 'The open long position of 0.01 BTC/USD (position 1) has no stop.',
+      rows: [{ position_id: 1 }],
+    };
     expect(await publish({ violations: [violation], invariantsChecked: 10 })).toBe(1);
-    expect(printed.join('\n').split('\n').slice(-2)).toEqual(['  [position_protected] The open long position of 0.01 BTC/USD (position 1) has no stop.', 'audit: 1 violations (10 invariants checked)']);
+    expect(printed.join('\n').split('\n').slice(-2)).toEqual([
+      '  [position_protected] The open long position of 0.01 BTC/USD (position 1) has no stop.',
+      'audit: 1 violations (10 invariants checked)',
+    ]);
     const json = JSON.parse(await readFile(join(dir, 'reports', 'demo-2021-11-01-1d.json'), 'utf8')) as DemoReport;
     expect(json.audit.violations).toEqual([violation]);
   });

@@ -15,10 +15,20 @@ function aReport(overrides: Partial<DemoReport> = {}): DemoReport {
     finalTradingState: 'RUNNING',
     orders: { 'entry filled': 1, 'rebalance filled': 2 },
     trades: { fills: 3, closedPositions: 0, wins: 0, losses: 0, openPositions: 1 },
-    money: { startingEquityUsd: '10000.00', finalEquityUsd: '9900.00', returnPct: '-1.00', realizedPnlUsd: '0.00', unrealizedPnlUsd: '-12.00', feesUsd: '8.00', maxDrawdownPct: '1.50' },
+    money: {
+      startingEquityUsd: '10000.00',
+      finalEquityUsd: '9900.00',
+      returnPct: '-1.00',
+      realizedPnlUsd: '0.00',
+      unrealizedPnlUsd: '-12.00',
+      feesUsd: '8.00',
+      maxDrawdownPct: '1.50',
+    },
     rebalances: { count: 1, approved: 2, denied: 0, filled: 2 },
     models: [{ provider: 'rules', model: 'rules', outcome: 'ok', calls: 8, costUsd: '0.0000' }],
-    equityCurve: [0, 1, 2, 3].map((i) => [FROM_MS + i * HOUR_MS, ['10000.00', '9950.00', '9850.00', '9900.00'][i]!] as [number, string]),
+    equityCurve: [0, 1, 2, 3].map(
+      (i) => [FROM_MS + i * HOUR_MS, ['10000.00', '9950.00', '9850.00', '9900.00'][i]!] as [number, string],
+    ),
     audit: { violations: [], invariantsChecked: 10 },
     ...overrides,
   };
@@ -34,16 +44,35 @@ describe('the demo report, rendered', () => {
   });
 
   it('lists each trip and, after a halt, says what the halt left held', () => {
-    const halted = aReport({ risk: { ...aReport().risk, breakerTrips: [{ breaker: 'drawdown', at: new Date(FROM_MS + 2 * HOUR_MS + 60_000).toISOString(), lossPct: '20.03' }] }, finalTradingState: 'HALTED' });
+    const halted = aReport({
+      risk: {
+        ...aReport().risk,
+        breakerTrips: [
+          { breaker: 'drawdown', at: new Date(FROM_MS + 2 * HOUR_MS + 60_000).toISOString(), lossPct: '20.03' },
+        ],
+      },
+      finalTradingState: 'HALTED',
+    });
     const text = renderDemoReportText(halted);
-    expect(text).toContain('breaker trips (1); trading state at the end: HALTED\n    drawdown     2021-11-01 02:01  loss 20.03 %');
+    expect(text).toContain(
+      'breaker trips (1); trading state at the end: HALTED\n    drawdown     2021-11-01 02:01  loss 20.03 %',
+    );
     expect(text).toContain('the core allocation is held until an operator resets and resumes');
   });
 
   it('ends with the audit line, after the violations the audit found, the first ten spelled out', () => {
-    expect(renderDemoReportText(aReport()).split('\n').slice(-2)).toEqual(['', 'audit: 0 violations (10 invariants checked)']);
-    const violation = (i: number) => ({ invariant: 'position_protected', message: `The open long position of 0.01 BTC/USD (position ${i}) has no stop.`, rows: [] });
-    const broken = aReport({ audit: { violations: Array.from({ length: 12 }, (_, i) => violation(i + 1)), invariantsChecked: 10 } });
+    expect(renderDemoReportText(aReport()).split('\n').slice(-2)).toEqual([
+      '',
+      'audit: 0 violations (10 invariants checked)',
+    ]);
+    const violation = (i: number) => ({
+      invariant: 'position_protected',
+      message: `The open long position of 0.01 BTC/USD (position ${i}) has no stop.`,
+      rows: [],
+    });
+    const broken = aReport({
+      audit: { violations: Array.from({ length: 12 }, (_, i) => violation(i + 1)), invariantsChecked: 10 },
+    });
     const lines = renderDemoReportText(broken).split('\n');
     expect(lines.slice(-4)).toEqual([
       '  [position_protected] The open long position of 0.01 BTC/USD (position 9) has no stop.',
@@ -54,7 +83,14 @@ describe('the demo report, rendered', () => {
   });
 
   it('draws the equity curve with a mark at the bar of each trip, in a page of its own', () => {
-    const halted = aReport({ risk: { ...aReport().risk, breakerTrips: [{ breaker: 'drawdown', at: new Date(FROM_MS + 2 * HOUR_MS + 60_000).toISOString(), lossPct: '20.03' }] } });
+    const halted = aReport({
+      risk: {
+        ...aReport().risk,
+        breakerTrips: [
+          { breaker: 'drawdown', at: new Date(FROM_MS + 2 * HOUR_MS + 60_000).toISOString(), lossPct: '20.03' },
+        ],
+      },
+    });
     const html = renderDemoReportHtml(halted);
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).not.toMatch(/<script|<link|src=/);

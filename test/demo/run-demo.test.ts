@@ -50,6 +50,9 @@ describe('the demo', () => {
   }, 120_000);
 
   it('refuses a period the recordings do not cover, naming it', async () => {
-    await expect(runDemo({ from: '2030-01-01', days: 3, reportDir: dir })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/not enough for 3 days from 2030-01-01/) });
+    await expect(runDemo({ from: '2030-01-01', days: 3, reportDir: dir })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/not enough for 3 days from 2030-01-01/),
+    });
   }, 60_000);
 });

@@ -19,7 +19,9 @@ interface Service {
 }
 
 // Compose resolves YAML merge keys (`<<: *app`), so the test does too.
-const compose = parse(await readFile(join(projectRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const compose = parse(await readFile(join(projectRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
 const services = compose.services;
 
 describe('docker-compose.yml', () => {
@@ -58,10 +60,16 @@ describe('docker-compose.yml', () => {
   it('gives the app services commands the CLI accepts', async () => {
     const run = promisify(execFile);
     const commands = Object.entries(services).flatMap(([name, service]) =>
-      Array.isArray(service.command) && service.command[1] === 'bin/triplegain.mjs' ? [{ name, args: service.command.slice(2) }] : [],
+      Array.isArray(service.command) && service.command[1] === 'bin/triplegain.mjs'
+        ? [{ name, args: service.command.slice(2) }]
+        : [],
     );
     // Concurrently: each is a CLI start, slow on a loaded machine.
-    const helps = await Promise.all(commands.map(({ args }) => run(process.execPath, ['bin/triplegain.mjs', ...args, '--help'], { cwd: projectRoot })));
+    const helps = await Promise.all(
+      commands.map(({ args }) =>
+        run(process.execPath, ['bin/triplegain.mjs', ...args, '--help'], { cwd: projectRoot }),
+      ),
+    );
     for (const [i, { name, args }] of commands.entries()) {
       expect(helps[i]!.stdout, `${name}: triplegain ${args.join(' ')}`).toMatch(/^Usage: triplegain/);
     }

@@ -30,7 +30,9 @@ const usedNames = [...new Set(exprs.flatMap((e) => e.match(/\btriplegain_[a-z0-9
 
 describe('the sample Grafana dashboard (deploy/grafana-dashboard.json)', () => {
   it('queries a Prometheus data source chosen through a variable', () => {
-    expect(dashboardJson.templating.list).toContainEqual(expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }));
+    expect(dashboardJson.templating.list).toContainEqual(
+      expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }),
+    );
     expect(queryPanels.length).toBeGreaterThan(0);
     for (const panel of queryPanels) {
       expect(panel.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
@@ -47,8 +49,21 @@ describe('the sample Grafana dashboard (deploy/grafana-dashboard.json)', () => {
       t = await createTestBus();
       connection = bullConnection(t.url);
       const control = new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: silentLogger });
-      metrics = createMetricsRouter({ config: AppConfig.parse({ metrics: { token: 'grafana' } }), redis: t.redis, connection, keys: t.keys, control, logger: silentLogger });
-      dashboard = await startDashboard({ config: { ...DashboardConfig.parse({}), port: 0 }, connection, keys: t.keys, logger: silentLogger, metrics: metrics.router });
+      metrics = createMetricsRouter({
+        config: AppConfig.parse({ metrics: { token: 'grafana' } }),
+        redis: t.redis,
+        connection,
+        keys: t.keys,
+        control,
+        logger: silentLogger,
+      });
+      dashboard = await startDashboard({
+        config: { ...DashboardConfig.parse({}), port: 0 },
+        connection,
+        keys: t.keys,
+        logger: silentLogger,
+        metrics: metrics.router,
+      });
     });
     afterEach(async () => {
       await dashboard.close();

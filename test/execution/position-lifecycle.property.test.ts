@@ -23,10 +23,31 @@ type Step =
 // Weighted toward what moves a position (entries, adds, bars that fill them), so that most
 // runs hold a position long enough for the rest to interleave with it.
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('enter' as const), quantity: fc.constantFrom('0.01', '0.0234', '0.05') }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('exit' as const), quantity: fc.constantFrom('0.005', '0.02', 'all' as const) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('enter' as const), quantity: fc.constantFrom('0.01', '0.0234', '0.05') }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('exit' as const),
+      quantity: fc.constantFrom('0.005', '0.02', 'all' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'two_exits' as const }) },
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('bar' as const), move: fc.constantFrom('flat' as const, 'up' as const, 'down' as const, 'through_stop' as const, 'gap_below_stop' as const) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('bar' as const),
+      move: fc.constantFrom(
+        'flat' as const,
+        'up' as const,
+        'down' as const,
+        'through_stop' as const,
+        'gap_below_stop' as const,
+      ),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'exchange_cancels_stop' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'sync_race' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'breaker_cut' as const }) },
@@ -67,7 +88,10 @@ describe('the position lifecycle, property-based', () => {
               }
               case 'two_exits': {
                 const held = (await s.position())?.quantity ?? '0.01';
-                const [a, b] = [await s.approve({ side: 'sell', intent: 'exit', quantity: held }), await s.approve({ side: 'sell', intent: 'exit', quantity: held })];
+                const [a, b] = [
+                  await s.approve({ side: 'sell', intent: 'exit', quantity: held }),
+                  await s.approve({ side: 'sell', intent: 'exit', quantity: held }),
+                ];
                 await Promise.all([a.submit(), b.submit()]);
                 break;
               }
@@ -75,11 +99,30 @@ describe('the position lifecycle, property-based', () => {
                 // The stop level, or the price when the market is already below it (a bar's low is never above its open).
                 const stop = Decimal.min(price, (await s.position())?.protection.stopLoss ?? price.times(0.97));
                 const bar =
-                  st.move === 'flat' ? flatBar(price.toFixed())
-                  : st.move === 'up' ? { open: price.toFixed(), high: price.times(1.02).toFixed(), low: price.toFixed(), close: price.times(1.02).toFixed() }
-                  : st.move === 'down' ? { open: price.toFixed(), high: price.toFixed(), low: price.times(0.99).toFixed(), close: price.times(0.99).toFixed() }
-                  : st.move === 'through_stop' ? { open: price.toFixed(), high: price.toFixed(), low: stop.times(0.99).toFixed(), close: stop.times(0.995).toFixed() }
-                  : flatBar(stop.times(0.98).toFixed());
+                  st.move === 'flat'
+                    ? flatBar(price.toFixed())
+                    : st.move === 'up'
+                      ? {
+                          open: price.toFixed(),
+                          high: price.times(1.02).toFixed(),
+                          low: price.toFixed(),
+                          close: price.times(1.02).toFixed(),
+                        }
+                      : st.move === 'down'
+                        ? {
+                            open: price.toFixed(),
+                            high: price.toFixed(),
+                            low: price.times(0.99).toFixed(),
+                            close: price.times(0.99).toFixed(),
+                          }
+                        : st.move === 'through_stop'
+                          ? {
+                              open: price.toFixed(),
+                              high: price.toFixed(),
+                              low: stop.times(0.99).toFixed(),
+                              close: stop.times(0.995).toFixed(),
+                            }
+                          : flatBar(stop.times(0.98).toFixed());
                 await s.bar(bar);
                 price = new Decimal(bar.close);
                 break;
@@ -88,21 +131,36 @@ describe('the position lifecycle, property-based', () => {
                 for (const stop of await s.workingStops()) {
                   if (!stop.exchangeOrderId) continue;
                   await s.paper.cancelOrder(stop.exchangeOrderId);
-                  await syncFromExchange(s.h.database.db, stop.clientOrderId, (await s.paper.findByClientOrderId(stop.clientOrderId))!, s.h.clock.now());
+                  await syncFromExchange(
+                    s.h.database.db,
+                    stop.clientOrderId,
+                    (await s.paper.findByClientOrderId(stop.clientOrderId))!,
+                    s.h.clock.now(),
+                  );
                 }
                 break;
               case 'sync_race':
-                await Promise.all([syncProtectiveStop(s.deps, s.symbol), syncProtectiveStop(s.deps, s.symbol), syncProtectiveStop(s.deps, s.symbol)]);
+                await Promise.all([
+                  syncProtectiveStop(s.deps, s.symbol),
+                  syncProtectiveStop(s.deps, s.symbol),
+                  syncProtectiveStop(s.deps, s.symbol),
+                ]);
                 break;
               case 'breaker_cut':
                 cuts += 1;
-                await reducePositions(s.deps, { tripId: `trip-${cuts}`, reduceByPct: 50, correlationId: `trip-${cuts}` });
+                await reducePositions(s.deps, {
+                  tripId: `trip-${cuts}`,
+                  reduceByPct: 50,
+                  correlationId: `trip-${cuts}`,
+                });
                 break;
             }
             const position = await s.position();
             const resting = await s.restingReduceOnly();
             const context = `after step ${i} (${JSON.stringify(st)}) of ${JSON.stringify(steps)}`;
-            expect(resting.lte(position?.quantity ?? 0), `reduce-only orders rest past the position ${context}`).toBe(true);
+            expect(resting.lte(position?.quantity ?? 0), `reduce-only orders rest past the position ${context}`).toBe(
+              true,
+            );
             expect(position?.side ?? 'long', `a spot position is short ${context}`).toBe('long');
             expect(await s.audit(), context).toEqual([]);
           }

@@ -34,12 +34,19 @@ describe('every position protected, never oversold', () => {
     expect(await s.position()).toMatchObject({ side: 'long', quantity: '0.4766' });
     // One stop, for the whole position; the first is canceled, not left to fill beside it.
     expect((await s.workingStops()).map((o) => [o.quantity, o.status])).toEqual([['0.4766', 'open']]);
-    expect((await s.orders()).filter((o) => o.purpose === 'stop_loss').map((o) => o.status).sort()).toEqual(['canceled', 'open']);
+    expect(
+      (await s.orders())
+        .filter((o) => o.purpose === 'stop_loss')
+        .map((o) => o.status)
+        .sort(),
+    ).toEqual(['canceled', 'open']);
 
     await s.bar({ open: '2950', high: '2950', low: '2850', close: '2880' });
     await s.bar(flatBar('2800'));
     expect(await s.position()).toBeUndefined();
-    expect((await s.orders()).filter((o) => o.purpose === 'stop_loss' && o.status === 'filled').map((o) => o.filledQuantity)).toEqual(['0.4766']);
+    expect(
+      (await s.orders()).filter((o) => o.purpose === 'stop_loss' && o.status === 'filled').map((o) => o.filledQuantity),
+    ).toEqual(['0.4766']);
     expect(await s.audit()).toEqual([]);
   }, 60_000);
 
@@ -49,7 +56,12 @@ describe('every position protected, never oversold', () => {
     await s.bar(flatBar('40000'));
     await s.enter('0.05');
     const sc = s;
-    await Promise.all([sc.bar(flatBar('40000')), syncProtectiveStop(sc.deps, sc.symbol), syncProtectiveStop(sc.deps, sc.symbol), syncProtectiveStop(sc.deps, sc.symbol)]);
+    await Promise.all([
+      sc.bar(flatBar('40000')),
+      syncProtectiveStop(sc.deps, sc.symbol),
+      syncProtectiveStop(sc.deps, sc.symbol),
+      syncProtectiveStop(sc.deps, sc.symbol),
+    ]);
     await Promise.all([syncProtectiveStop(sc.deps, sc.symbol), syncProtectiveStop(sc.deps, sc.symbol)]);
 
     const stops = await s.workingStops();
@@ -58,20 +70,30 @@ describe('every position protected, never oversold', () => {
     expect(await s.audit()).toEqual([]);
   }, 60_000);
 
-  it("case 2: a stop the exchange cancels is placed again, the gap is recorded, and the engine exits at market when the level is crossed meanwhile", async () => {
+  it('case 2: a stop the exchange cancels is placed again, the gap is recorded, and the engine exits at market when the level is crossed meanwhile', async () => {
     s = await PositionScenario.start();
     await s.enter('0.1');
     await s.bar(flatBar('40000'));
     const [stop] = await s.workingStops();
     // The exchange's dead man's switch cancels it; reconciliation records that.
     await s.paper.cancelOrder(stop!.exchangeOrderId!);
-    await syncFromExchange(s.h.database.db, stop!.clientOrderId, (await s.paper.findByClientOrderId(stop!.clientOrderId))!, s.h.clock.now());
+    await syncFromExchange(
+      s.h.database.db,
+      stop!.clientOrderId,
+      (await s.paper.findByClientOrderId(stop!.clientOrderId))!,
+      s.h.clock.now(),
+    );
 
     // The bar crosses the level: no stop rested through it, so the engine sells at market.
     await s.bar({ open: '39800', high: '39800', low: '38900', close: '38950' });
     const watch = (await s.orders()).filter((o) => o.cause === 'watch');
-    expect(watch).toEqual([expect.objectContaining({ side: 'sell', type: 'market', quantity: '0.1', reduceOnly: true, status: 'open' })]);
-    const events = await s.h.database.db.select().from(systemEvents).where(and(eq(systemEvents.correlationId, 'corr-1')));
+    expect(watch).toEqual([
+      expect.objectContaining({ side: 'sell', type: 'market', quantity: '0.1', reduceOnly: true, status: 'open' }),
+    ]);
+    const events = await s.h.database.db
+      .select()
+      .from(systemEvents)
+      .where(and(eq(systemEvents.correlationId, 'corr-1')));
     expect(events.map((e) => e.type)).toContain('position.unprotected');
     expect(events.find((e) => e.type === 'position.unprotected')?.message).toContain('canceled');
 
@@ -117,7 +139,15 @@ describe('every position protected, never oversold', () => {
     await s.enter('0.01');
     await s.bar(flatBar('40000'));
     // 0.00005 BTC would be left: below XBTUSD's ordermin of 0.0001, it could never be sold.
-    await exitPosition(s.deps, { symbol: s.symbol, key: 'operator-1', purpose: 'exit', cause: 'operator', fenceIntent: 'exit', correlationId: 'operator', quantity: '0.00995' });
+    await exitPosition(s.deps, {
+      symbol: s.symbol,
+      key: 'operator-1',
+      purpose: 'exit',
+      cause: 'operator',
+      fenceIntent: 'exit',
+      correlationId: 'operator',
+      quantity: '0.00995',
+    });
     const exits = (await s.orders()).filter((o) => o.purpose === 'exit');
     expect(exits.map((o) => o.quantity)).toEqual(['0.01']);
     await s.bar(flatBar('40000'));
@@ -132,17 +162,27 @@ describe('every position protected, never oversold', () => {
     const [position] = await s.h.database.db.select().from(positions).where(eq(positions.status, 'open'));
     const exit = await s.approve({ side: 'sell', intent: 'exit', quantity: '0.01' });
     const clientOrderId = approvedClientOrderId({ proposalId: exit.proposalId, intent: 'exit' });
-    await reserveForApproval(s.h.database.db, { decisionId: `appr-${exit.proposalId}`, clientOrderId, account: 'paper', symbol: s.symbol, kind: 'exit', amount: '0.01', positionId: position!.id });
+    await reserveForApproval(s.h.database.db, {
+      decisionId: `appr-${exit.proposalId}`,
+      clientOrderId,
+      account: 'paper',
+      symbol: s.symbol,
+      kind: 'exit',
+      amount: '0.01',
+      positionId: position!.id,
+    });
     // The exchange does not answer the stop's cancel: the exit is not sent beside the stop.
     s.paper.cancelOrder = () => Promise.reject(new Error('connection reset'));
     await expect(exit.submit()).rejects.toThrow(/could not be canceled/);
     // Its last attempt failed: the reason is recorded as the approval's order, denied, which
     // releases the claim and keeps a later retry from sending it.
     expect(await loadOrder(s.h.database.db, clientOrderId)).toMatchObject({ status: 'denied' });
-    expect((await loadOrderEvents(s.h.database.db, clientOrderId)).at(-1)?.payload).toMatchObject({ reason: expect.stringMatching(/^not sent: .*could not be canceled/) });
-    expect(await s.h.database.db.select().from(orderReservations).where(eq(orderReservations.clientOrderId, clientOrderId))).toEqual([
-      expect.objectContaining({ releasedAt: expect.any(Date), releaseReason: 'denied' }),
-    ]);
+    expect((await loadOrderEvents(s.h.database.db, clientOrderId)).at(-1)?.payload).toMatchObject({
+      reason: expect.stringMatching(/^not sent: .*could not be canceled/),
+    });
+    expect(
+      await s.h.database.db.select().from(orderReservations).where(eq(orderReservations.clientOrderId, clientOrderId)),
+    ).toEqual([expect.objectContaining({ releasedAt: expect.any(Date), releaseReason: 'denied' })]);
   }, 60_000);
 
   it('a stop at 8 decimals on XBTUSD is moved onto the 0.1 tick (toward the market) before it is sent', async () => {

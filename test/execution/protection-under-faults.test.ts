@@ -22,26 +22,42 @@ describe('protection under lost placements, halts and late fills', () => {
   });
 
   /** A placement whose answer never comes, and that the exchange never got: reconciliation turns it back to `created`. */
-  async function loseNextPlacement(sc: PositionScenario, which: (r: PlaceOrderRequest) => boolean, action: () => Promise<unknown>): Promise<void> {
+  async function loseNextPlacement(
+    sc: PositionScenario,
+    which: (r: PlaceOrderRequest) => boolean,
+    action: () => Promise<unknown>,
+  ): Promise<void> {
     const place = sc.paper.placeOrder.bind(sc.paper);
     sc.paper.placeOrder = (r, signal) => (which(r) ? Promise.reject(new Error('socket hang up')) : place(r, signal));
     await action();
     sc.paper.placeOrder = place;
     sc.h.clock.set(sc.h.clock.now() + 120_000);
     // The not-found window is wall time (tested in reconcile-orders.test.ts); here it has passed.
-    await reconcileOrders({ db: sc.h.database.db, exchange: sc.paper, clock: sc.h.clock, logger: silentLogger }, { notFoundAfterMs: 0 });
+    await reconcileOrders(
+      { db: sc.h.database.db, exchange: sc.paper, clock: sc.h.clock, logger: silentLogger },
+      { notFoundAfterMs: 0 },
+    );
   }
 
   it("a stop the exchange never got (back to 'created' after reconciliation) is closed and placed anew", async () => {
     s = await PositionScenario.start();
     await s.enter('0.1', '39000');
     const sc = s;
-    await loseNextPlacement(sc, (r) => r.type === 'stop-loss', () => sc.bar(flatBar('40000')));
+    await loseNextPlacement(
+      sc,
+      (r) => r.type === 'stop-loss',
+      () => sc.bar(flatBar('40000')),
+    );
     expect((await s.workingStops()).map((o) => o.status)).toEqual(['created']);
 
     await s.bar(flatBar('40000'));
     // The unsent stop is closed and a new one rests: the crossed level closes the position.
-    expect((await s.orders()).filter((o) => o.purpose === 'stop_loss').map((o) => o.status).sort()).toEqual(['denied', 'open']);
+    expect(
+      (await s.orders())
+        .filter((o) => o.purpose === 'stop_loss')
+        .map((o) => o.status)
+        .sort(),
+    ).toEqual(['denied', 'open']);
     await s.bar({ open: '39500', high: '39500', low: '38500', close: '38600' });
     await s.bar(flatBar('38600'));
     expect(await s.position()).toBeUndefined();
@@ -53,7 +69,11 @@ describe('protection under lost placements, halts and late fills', () => {
     await s.enter('0.1', '39000');
     await s.bar(flatBar('40000'));
     const sc = s;
-    await loseNextPlacement(sc, (r) => r.type === 'market' && r.side === 'sell', () => sc.exit('0.1'));
+    await loseNextPlacement(
+      sc,
+      (r) => r.type === 'market' && r.side === 'sell',
+      () => sc.exit('0.1'),
+    );
 
     await s.bar(flatBar('40000'));
     await s.bar({ open: '39500', high: '39500', low: '38500', close: '38600' });
@@ -86,7 +106,14 @@ describe('protection under lost placements, halts and late fills', () => {
     // The stop fills on the exchange; as on Kraken, our books learn it later (reconciliation).
     const openTimeMs = s.h.clock.now();
     s.h.clock.set(openTimeMs + HOUR);
-    await s.paper.onPrice(s.symbol, { openTimeMs, open: '39500', high: '39500', low: '38500', close: '38600', volume: '100000000' });
+    await s.paper.onPrice(s.symbol, {
+      openTimeMs,
+      open: '39500',
+      high: '39500',
+      low: '38500',
+      close: '38600',
+      volume: '100000000',
+    });
 
     // Meanwhile the position's stop level changes (a new entry's proposal): the stop is resized.
     const position = (await s.position())!;
@@ -116,7 +143,12 @@ describe('protection under lost placements, halts and late fills', () => {
     await setProtection(s.h.database.db, 'paper', s.symbol, { ...position.protection, stopLoss: '38000' });
 
     expect(await syncProtectiveStop(s.deps, s.symbol)).toMatchObject({ status: 'protected', triggerPrice: '38000' });
-    expect((await s.orders()).filter((o) => o.purpose === 'stop_loss').map((o) => `${o.triggerPrice} ${o.status}`).sort()).toEqual(['38000 open', '39000 canceled']);
+    expect(
+      (await s.orders())
+        .filter((o) => o.purpose === 'stop_loss')
+        .map((o) => `${o.triggerPrice} ${o.status}`)
+        .sort(),
+    ).toEqual(['38000 open', '39000 canceled']);
     expect(await s.audit()).toEqual([]);
   }, 60_000);
 
@@ -126,7 +158,8 @@ describe('protection under lost placements, halts and late fills', () => {
     const place = sc.paper.placeOrder.bind(sc.paper);
     sc.paper.placeOrder = async (r, signal) => {
       const placed = await place(r, signal);
-      if (r.type === 'stop-loss') throw new TriplegainError('TIMEOUT', 'kraken AddOrder: no answer in time', { requestSent: true });
+      if (r.type === 'stop-loss')
+        throw new TriplegainError('TIMEOUT', 'kraken AddOrder: no answer in time', { requestSent: true });
       return placed;
     };
     await sc.enter('0.1', '39000');
@@ -142,7 +175,14 @@ describe('protection under lost placements, halts and late fills', () => {
     await s.enter('0.1', '39000');
     await s.bar(flatBar('40000'));
     // A close of the whole position is working (paper fills it on the next bar).
-    const first = await exitPosition(s.deps, { symbol: s.symbol, key: 'close-1', purpose: 'exit', cause: 'operator', fenceIntent: 'exit', correlationId: 'c' });
+    const first = await exitPosition(s.deps, {
+      symbol: s.symbol,
+      key: 'close-1',
+      purpose: 'exit',
+      cause: 'operator',
+      fenceIntent: 'exit',
+      correlationId: 'c',
+    });
     expect(first).toMatchObject({ status: 'submitted' });
     const closeId = first!.order.clientOrderId;
 
@@ -150,7 +190,10 @@ describe('protection under lost placements, halts and late fills', () => {
     // after the position and its pending fills were read, before the exits in flight are.
     const sc = s;
     const fillLands = () =>
-      applyOrderEvent(sc.h.database.db, closeId, { kind: 'fill', fill: { fillId: `${closeId}:1`, quantity: '0.1', price: '40000', feeUsd: '0', filledAtMs: sc.h.clock.now() } }).then(() => undefined);
+      applyOrderEvent(sc.h.database.db, closeId, {
+        kind: 'fill',
+        fill: { fillId: `${closeId}:1`, quantity: '0.1', price: '40000', feeUsd: '0', filledAtMs: sc.h.clock.now() },
+      }).then(() => undefined);
     const read = await exitablePositionOf(fillBetweenReads(sc.h.database.db, 2, fillLands), 'paper', s.symbol);
     expect((await s.orders()).find((o) => o.clientOrderId === closeId)?.status).toBe('filled');
     // Before it (held 0.1, 0.1 in flight) or after it (held 0, nothing in flight): never held 0.1 with nothing in flight.
@@ -166,14 +209,16 @@ function fillBetweenReads(db: Db, after: number, between: () => Promise<void>): 
   let selects = 0;
   let done: Promise<void> | null = null;
   const gate = () => (done ??= between());
-  const call = (fn: unknown, self: unknown, args: unknown[]): unknown => (fn as (...a: unknown[]) => unknown).apply(self, args);
+  const call = (fn: unknown, self: unknown, args: unknown[]): unknown =>
+    (fn as (...a: unknown[]) => unknown).apply(self, args);
   // The query built from the gated select: it runs once `between` is done.
   const gated = <T extends object>(target: T): T =>
     new Proxy(target, {
       get(t, prop) {
         const value: unknown = Reflect.get(t, prop, t);
         if (typeof value !== 'function') return value;
-        if (prop === 'then') return (resolve: unknown, reject: unknown) => gate().then(() => call(value, t, [resolve, reject]));
+        if (prop === 'then')
+          return (resolve: unknown, reject: unknown) => gate().then(() => call(value, t, [resolve, reject]));
         return (...args: unknown[]) => {
           const result = call(value, t, args);
           return result !== null && typeof result === 'object' ? gated(result) : result;
@@ -193,7 +238,9 @@ function fillBetweenReads(db: Db, after: number, between: () => Promise<void>): 
             return selects === after + 1 ? gated(builder) : builder;
           };
         }
-        if (prop === 'transaction') return (work: (tx: object) => unknown, config?: unknown) => call(value, t, [(tx: object) => work(counting(tx)), config]);
+        if (prop === 'transaction')
+          return (work: (tx: object) => unknown, config?: unknown) =>
+            call(value, t, [(tx: object) => work(counting(tx)), config]);
         return (value as (...a: unknown[]) => unknown).bind(t);
       },
     });

@@ -24,9 +24,24 @@ const PRICE = '40000';
 
 async function setUp(): Promise<{ h: TaskHarness; paper: PaperExchange }> {
   const h = await createTaskHarness({ clockMs: CLOCK_MS });
-  const bar = { ...aCandle({ timeframe: '1h', openTimeMs: Date.UTC(2024, 0, 10, 10), open: PRICE, high: PRICE, low: PRICE, close: PRICE }), symbol: 'BTC/USD' };
+  const bar = {
+    ...aCandle({
+      timeframe: '1h',
+      openTimeMs: Date.UTC(2024, 0, 10, 10),
+      open: PRICE,
+      high: PRICE,
+      low: PRICE,
+      close: PRICE,
+    }),
+    symbol: 'BTC/USD',
+  };
   await saveCandles(h.database.db, [bar], 'replay');
-  const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock, instruments: h.deps.instruments });
+  const paper = new PaperExchange({
+    db: h.database.db,
+    config: { ...h.config.execution.paper, cashAsset: 'USD' },
+    clock: h.clock,
+    instruments: h.deps.instruments,
+  });
   await paper.onPrice('BTC/USD', bar);
   return { h, paper };
 }
@@ -34,12 +49,34 @@ async function setUp(): Promise<{ h: TaskHarness; paper: PaperExchange }> {
 /** An approval as the risk worker stores it, for a 0.01 BTC market buy. */
 async function anApproval(h: TaskHarness, id: string): Promise<{ decisionId: string; proposalId: string }> {
   const proposal = OrderProposal.parse({
-    proposalId: `prop-${id}`, signalId: id, correlationId: id, symbol: 'BTC/USD', side: 'buy', intent: 'entry', entryPrice: PRICE,
-    stopLoss: new Decimal(PRICE).times(0.98).toFixed(), takeProfit: null, sizePct: 4, leverage: 1, confidence: 0.9, regime: null, createdAtMs: CLOCK_MS,
+    proposalId: `prop-${id}`,
+    signalId: id,
+    correlationId: id,
+    symbol: 'BTC/USD',
+    side: 'buy',
+    intent: 'entry',
+    entryPrice: PRICE,
+    stopLoss: new Decimal(PRICE).times(0.98).toFixed(),
+    takeProfit: null,
+    sizePct: 4,
+    leverage: 1,
+    confidence: 0.9,
+    regime: null,
+    createdAtMs: CLOCK_MS,
   });
   await h.database.db.insert(riskDecisions).values({
-    decisionId: `appr-prop-${id}`, proposalId: proposal.proposalId, signalId: id, correlationId: id, symbol: 'BTC/USD', decision: 'approved',
-    proposal, notionalUsd: '400', quantity: '0.01', adjustments: [], reasons: [], riskState: {},
+    decisionId: `appr-prop-${id}`,
+    proposalId: proposal.proposalId,
+    signalId: id,
+    correlationId: id,
+    symbol: 'BTC/USD',
+    decision: 'approved',
+    proposal,
+    notionalUsd: '400',
+    quantity: '0.01',
+    adjustments: [],
+    reasons: [],
+    riskState: {},
   });
   return { decisionId: `appr-prop-${id}`, proposalId: proposal.proposalId };
 }
@@ -57,7 +94,8 @@ function withPlaceOrder(paper: PaperExchange, placeOrder: ExchangePort['placeOrd
   };
 }
 
-const reconcile = (h: TaskHarness, exchange: ExchangePort, notFoundAfterMs?: number) => reconcileOrders({ db: h.database.db, exchange, clock: h.clock, logger: silentLogger }, { notFoundAfterMs });
+const reconcile = (h: TaskHarness, exchange: ExchangePort, notFoundAfterMs?: number) =>
+  reconcileOrders({ db: h.database.db, exchange, clock: h.clock, logger: silentLogger }, { notFoundAfterMs });
 
 describe('reconciliation with the exchange', () => {
   let h: TaskHarness | undefined;
@@ -70,7 +108,13 @@ describe('reconciliation with the exchange', () => {
     const setup = await setUp();
     h = setup.h;
     const { decisionId, proposalId } = await anApproval(h, 'crash');
-    const child = spawnTs('test/fixtures/execution-crash-process.ts', { REDIS_URL: h.t.url, KEY_PREFIX: h.t.prefix, DATABASE_URL: testDatabaseUrl, DB_SCHEMA: h.database.schemaName, CLOCK_MS: String(CLOCK_MS) });
+    const child = spawnTs('test/fixtures/execution-crash-process.ts', {
+      REDIS_URL: h.t.url,
+      KEY_PREFIX: h.t.prefix,
+      DATABASE_URL: testDatabaseUrl,
+      DB_SCHEMA: h.database.schemaName,
+      CLOCK_MS: String(CLOCK_MS),
+    });
     await child.waitForOutput('ready', 30_000);
     await h.queue('execution').add('submit', { decisionId, proposalId }, { jobId: 'exec-crash' });
     await child.exited;
@@ -109,7 +153,9 @@ describe('reconciliation with the exchange', () => {
 
     expect((await reconcile(h, paper)).synced).toEqual([clientOrderId]);
     expect(await loadOrder(h.database.db, clientOrderId)).toMatchObject({ status: 'open' });
-    expect(await h.database.db.select().from(paperOrders).where(eq(paperOrders.clientOrderId, clientOrderId))).toHaveLength(1);
+    expect(
+      await h.database.db.select().from(paperOrders).where(eq(paperOrders.clientOrderId, clientOrderId)),
+    ).toHaveLength(1);
   }, 60_000);
 
   it('stops at its signal (a job released at shutdown): no lookup and no change after it', async () => {
@@ -132,10 +178,29 @@ describe('reconciliation with the exchange', () => {
     };
     const { proposalId } = await anApproval(h, 'released');
     const clientOrderId = clientOrderIdOf(proposalId, 'entry');
-    await createOrder(h.database.db, { clientOrderId, decisionId: null, proposalId, cause: 'operator', correlationId: 'c', exchange: 'paper', symbol: 'BTC/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry', quantity: '0.01', createdAtMs: CLOCK_MS });
+    await createOrder(h.database.db, {
+      clientOrderId,
+      decisionId: null,
+      proposalId,
+      cause: 'operator',
+      correlationId: 'c',
+      exchange: 'paper',
+      symbol: 'BTC/USD',
+      side: 'buy',
+      type: 'market',
+      intent: 'entry',
+      purpose: 'entry',
+      quantity: '0.01',
+      createdAtMs: CLOCK_MS,
+    });
     await startSubmission(h.database.db, clientOrderId, CLOCK_MS);
 
-    await expect(reconcileOrders({ db: h.database.db, exchange, clock: h.clock, logger: silentLogger }, { notFoundAfterMs: 0, signal: controller.signal })).rejects.toThrow('released at shutdown');
+    await expect(
+      reconcileOrders(
+        { db: h.database.db, exchange, clock: h.clock, logger: silentLogger },
+        { notFoundAfterMs: 0, signal: controller.signal },
+      ),
+    ).rejects.toThrow('released at shutdown');
     expect(lookups).toEqual([]);
     expect(await loadOrder(h.database.db, clientOrderId)).toMatchObject({ status: 'submitting' });
   });
@@ -143,10 +208,21 @@ describe('reconciliation with the exchange', () => {
   it('records an open order found on the exchange that it has no row for', async () => {
     const setup = await setUp();
     h = setup.h;
-    await setup.paper.placeOrder({ clientOrderId: 'placed-by-hand', symbol: 'BTC/USD', side: 'buy', type: 'limit', quantity: '0.001', limitPrice: '30000' });
+    await setup.paper.placeOrder({
+      clientOrderId: 'placed-by-hand',
+      symbol: 'BTC/USD',
+      side: 'buy',
+      type: 'limit',
+      quantity: '0.001',
+      limitPrice: '30000',
+    });
     const report = await reconcile(h, setup.paper);
     expect(report.adopted).toEqual(['placed-by-hand']);
-    expect(await loadOrder(h.database.db, 'placed-by-hand')).toMatchObject({ purpose: 'adopted', status: 'open', symbol: 'BTC/USD' });
+    expect(await loadOrder(h.database.db, 'placed-by-hand')).toMatchObject({
+      purpose: 'adopted',
+      status: 'open',
+      symbol: 'BTC/USD',
+    });
     // Once recorded, a second pass adopts nothing more.
     expect((await reconcile(h, setup.paper)).adopted).toEqual([]);
   }, 60_000);
@@ -159,17 +235,46 @@ describe('reconciliation with the exchange', () => {
     expect(await syncReconcileSchedule({ connection, keys: h.t.keys, everyMs: 1_000 })).toBe('created');
     expect(await syncReconcileSchedule({ connection, keys: h.t.keys, everyMs: 1_000 })).toBe('unchanged');
     expect(await h.queue('reconcile').getJobSchedulers()).toHaveLength(1);
-    await setup.paper.placeOrder({ clientOrderId: 'placed-while-running', symbol: 'BTC/USD', side: 'buy', type: 'limit', quantity: '0.001', limitPrice: '30000' });
-    await waitFor(async () => (await loadOrder(h!.database.db, 'placed-while-running'))?.purpose === 'adopted', 'the periodic pass to adopt it', 10_000);
+    await setup.paper.placeOrder({
+      clientOrderId: 'placed-while-running',
+      symbol: 'BTC/USD',
+      side: 'buy',
+      type: 'limit',
+      quantity: '0.001',
+      limitPrice: '30000',
+    });
+    await waitFor(
+      async () => (await loadOrder(h!.database.db, 'placed-while-running'))?.purpose === 'adopted',
+      'the periodic pass to adopt it',
+      10_000,
+    );
   }, 30_000);
 
   it('takes an in-flight order the exchange never got back to created after a wall-time wait, without resending it', async () => {
     const setup = await setUp();
     h = setup.h;
     const clientOrderId = 'never-arrived';
-    await createOrder(h.database.db, { clientOrderId, decisionId: null, proposalId: null, cause: 'operator', correlationId: 'c', symbol: 'BTC/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry', quantity: '0.01', exchange: 'paper', createdAtMs: CLOCK_MS });
+    await createOrder(h.database.db, {
+      clientOrderId,
+      decisionId: null,
+      proposalId: null,
+      cause: 'operator',
+      correlationId: 'c',
+      symbol: 'BTC/USD',
+      side: 'buy',
+      type: 'market',
+      intent: 'entry',
+      purpose: 'entry',
+      quantity: '0.01',
+      exchange: 'paper',
+      createdAtMs: CLOCK_MS,
+    });
     await startSubmission(h.database.db, clientOrderId, CLOCK_MS);
-    await applyOrderEvent(h.database.db, clientOrderId, { kind: 'outcome_unknown', reason: 'connection reset', occurredAtMs: CLOCK_MS });
+    await applyOrderEvent(h.database.db, clientOrderId, {
+      kind: 'outcome_unknown',
+      reason: 'connection reset',
+      occurredAtMs: CLOCK_MS,
+    });
 
     const sentAtMs = Date.now();
     expect((await reconcile(h, setup.paper, 1_500)).notFound).toEqual([]);

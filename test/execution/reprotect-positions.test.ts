@@ -1,7 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
 import { orders } from '../../src/db/schema/orders.ts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clearProtectionPending, markProtectionPending, protectionPendingReasons } from '../../src/control/protection-pending.ts';
+import {
+  clearProtectionPending,
+  markProtectionPending,
+  protectionPendingReasons,
+} from '../../src/control/protection-pending.ts';
 import { enterSubmission } from '../../src/control/submission-fence.ts';
 import { systemEvents } from '../../src/db/schema/system-events.ts';
 import { reconcileOrders } from '../../src/execution/reconcile-orders.ts';
@@ -19,7 +23,17 @@ import { waitFor } from '../support/wait-for.ts';
 /** A worker process's role on the scenario's stores, with no task queue: its start and stop steps alone. */
 function startIdleWorker(s: PositionScenario) {
   const h = s.h;
-  const rt = { config: h.config, logger: silentLogger, clock: h.clock, redis: h.t.redis, redisUrl: h.t.url, keys: h.t.keys, bus: h.t.bus, database: h.database.database, close: async () => {} };
+  const rt = {
+    config: h.config,
+    logger: silentLogger,
+    clock: h.clock,
+    redis: h.t.redis,
+    redisUrl: h.t.url,
+    keys: h.t.keys,
+    bus: h.t.bus,
+    database: h.database.database,
+    close: async () => {},
+  };
   return startWorkerRole(rt, { queues: [], overrides: { clock: h.clock, candles: h.deps.candles } });
 }
 
@@ -73,26 +87,39 @@ describe('re-protection after the exchange may have canceled the stops', () => {
     expect(report.complete).toBe(true);
     expect(report.stops['BTC/USD']).toMatchObject({ status: 'protected', quantity: '0.1' });
     // The canceled stop is learnt, and a new one rests for the whole position.
-    expect((await sc.orders()).filter((o) => o.purpose === 'stop_loss').map((o) => o.status).sort()).toEqual(['canceled', 'open']);
+    expect(
+      (await sc.orders())
+        .filter((o) => o.purpose === 'stop_loss')
+        .map((o) => o.status)
+        .sort(),
+    ).toEqual(['canceled', 'open']);
     expect(await protectionPendingReasons(sc.h.t.redis, sc.h.t.keys)).toEqual([]);
 
     const admitted = await sc.enter('0.05');
     expect((await loadOrder(sc.h.database.db, admitted))?.status).toBe('open');
     const [stop] = await sc.workingStops();
-    expect(stop!.createdAt.getTime()).toBeLessThanOrEqual((await loadOrder(sc.h.database.db, admitted))!.createdAt.getTime());
+    expect(stop!.createdAt.getTime()).toBeLessThanOrEqual(
+      (await loadOrder(sc.h.database.db, admitted))!.createdAt.getTime(),
+    );
   }, 60_000);
 
   it('keeps entries held and records why when a stop cannot be placed; the next reconciliation places it and admits them', async () => {
     s = await aPositionWhoseStopWasCanceled();
     const sc = s;
     const place = sc.paper.placeOrder.bind(sc.paper);
-    sc.paper.placeOrder = (r, signal) => (r.type === 'stop-loss' ? Promise.reject(new TriplegainError('EXCHANGE_REJECTED', 'EOrder:Insufficient funds', { requestSent: true })) : place(r, signal));
+    sc.paper.placeOrder = (r, signal) =>
+      r.type === 'stop-loss'
+        ? Promise.reject(new TriplegainError('EXCHANGE_REJECTED', 'EOrder:Insufficient funds', { requestSent: true }))
+        : place(r, signal);
 
     const report = await reprotectPositions(sc.deps, 'worker-start');
     expect(report.complete).toBe(false);
     expect(report.stops['BTC/USD']).toMatchObject({ status: 'unprotected' });
     expect(await protectionPendingReasons(sc.h.t.redis, sc.h.t.keys)).toEqual(['worker-start']);
-    const recorded = await sc.h.database.db.select().from(systemEvents).where(eq(systemEvents.type, 'positions.protection_pending'));
+    const recorded = await sc.h.database.db
+      .select()
+      .from(systemEvents)
+      .where(eq(systemEvents.type, 'positions.protection_pending'));
     expect(recorded).toHaveLength(1);
     expect(recorded[0]!.message).toContain('BTC/USD');
     const held = await sc.enter('0.05');
@@ -100,7 +127,11 @@ describe('re-protection after the exchange may have canceled the stops', () => {
 
     // The exchange takes stops again: the periodic reconciliation re-protects and lets entries go.
     sc.paper.placeOrder = place;
-    const reconcile = reconcileHandlers({ ...sc.deps, executionQueue: sc.h.queue('execution'), reconcileQueue: sc.h.queue('reconcile') });
+    const reconcile = reconcileHandlers({
+      ...sc.deps,
+      executionQueue: sc.h.queue('execution'),
+      reconcileQueue: sc.h.queue('reconcile'),
+    });
     await reconcile.run({ reason: 'schedule' }, { logger: silentLogger } as unknown as JobContext);
     expect(await protectionPendingReasons(sc.h.t.redis, sc.h.t.keys)).toEqual([]);
     expect((await sc.workingStops()).map((o) => [o.quantity, o.status])).toEqual([['0.1', 'open']]);
@@ -121,13 +152,18 @@ describe('the periodic reconciliation', () => {
     const sc = s;
     const place = sc.paper.placeOrder.bind(sc.paper);
     // The stop's create call ends without an answer: the exchange may or may not have it.
-    sc.paper.placeOrder = (r, signal) => (r.type === 'stop-loss' ? Promise.reject(new TriplegainError('TIMEOUT', 'no answer in time')) : place(r, signal));
+    sc.paper.placeOrder = (r, signal) =>
+      r.type === 'stop-loss' ? Promise.reject(new TriplegainError('TIMEOUT', 'no answer in time')) : place(r, signal);
     await sc.enter('0.1', '39000');
     await sc.bar(flatBar('40000'));
     const [lost] = (await sc.orders()).filter((o) => o.purpose === 'stop_loss');
     expect(lost).toMatchObject({ status: 'unknown' });
     sc.paper.placeOrder = place;
-    const reconcile = reconcileHandlers({ ...sc.deps, executionQueue: sc.h.queue('execution'), reconcileQueue: sc.h.queue('reconcile') });
+    const reconcile = reconcileHandlers({
+      ...sc.deps,
+      executionQueue: sc.h.queue('execution'),
+      reconcileQueue: sc.h.queue('reconcile'),
+    });
 
     // Too early to tell (the order could still arrive): a pass is added for the moment it can be told.
     const early = await reconcile.run({ reason: 'schedule' }, { logger: silentLogger } as unknown as JobContext);
@@ -138,7 +174,10 @@ describe('the periodic reconciliation', () => {
     expect(followUps[0]!.opts.delay).toBeGreaterThanOrEqual(early.decidableInMs!);
 
     // Long enough ago that a late arrival is ruled out.
-    await sc.h.database.db.update(orders).set({ statusChangedAt: sql`now() - interval '10 minutes'` }).where(eq(orders.clientOrderId, lost!.clientOrderId));
+    await sc.h.database.db
+      .update(orders)
+      .set({ statusChangedAt: sql`now() - interval '10 minutes'` })
+      .where(eq(orders.clientOrderId, lost!.clientOrderId));
     await reconcile.run({ reason: 'follow-up' }, { logger: silentLogger } as unknown as JobContext);
     expect((await loadOrder(sc.h.database.db, lost!.clientOrderId))?.status).not.toBe('unknown');
     expect((await sc.workingStops()).map((o) => [o.quantity, o.status])).toEqual([['0.1', 'open']]);
@@ -158,7 +197,12 @@ describe('a worker starting', () => {
     const role = await startIdleWorker(s);
     try {
       // Done by the time the workers run: the cancel learnt, a stop resting again, entries admitted.
-      expect((await s.orders()).filter((o) => o.purpose === 'stop_loss').map((o) => o.status).sort()).toEqual(['canceled', 'open']);
+      expect(
+        (await s.orders())
+          .filter((o) => o.purpose === 'stop_loss')
+          .map((o) => o.status)
+          .sort(),
+      ).toEqual(['canceled', 'open']);
       expect((await s.workingStops()).map((o) => [o.quantity, o.status])).toEqual([['0.1', 'open']]);
       expect(await protectionPendingReasons(h.t.redis, h.t.keys)).toEqual([]);
     } finally {
@@ -183,7 +227,14 @@ describe('a worker stopping', () => {
     // The stop fills on the exchange and a reconciliation records the fill; no bar comes after it.
     const openTimeMs = h.clock.now();
     h.clock.set(openTimeMs + 3_600_000);
-    await s.paper.onPrice(s.symbol, { openTimeMs, open: '39500', high: '39500', low: '38500', close: '38600', volume: '100000000' });
+    await s.paper.onPrice(s.symbol, {
+      openTimeMs,
+      open: '39500',
+      high: '39500',
+      low: '38500',
+      close: '38600',
+      volume: '100000000',
+    });
     await reconcileOrders({ db: h.database.db, exchange: s.paper, clock: h.clock, logger: silentLogger });
     expect((await s.audit()).map((v) => v.invariant)).toContain('fill_applied_once');
 
@@ -201,7 +252,8 @@ describe('the submission fence while protection is pending', () => {
 
   it('refuses entries and admits exits and close-outs; a re-protection clears only what was marked before it', async () => {
     t = await createTestRedis();
-    const enter = (intent: 'entry' | 'exit' | 'flatten', id: string) => enterSubmission(t, { submissionId: id, intent, ttlMs: 5_000 });
+    const enter = (intent: 'entry' | 'exit' | 'flatten', id: string) =>
+      enterSubmission(t, { submissionId: id, intent, ttlMs: 5_000 });
     const before = await markProtectionPending(t.redis, t.keys, 'worker-start');
     expect(await enter('entry', 'e1')).toEqual({ admitted: false, state: 'PROTECTION_PENDING' });
     expect((await enter('exit', 'x1')).admitted).toBe(true);

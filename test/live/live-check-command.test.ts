@@ -7,13 +7,27 @@ import { krakenAccountId, krakenAccountKeys } from '../../src/exchange/kraken/kr
 import { createKeys } from '../../src/keys.ts';
 import { REQUIRED_KEY_PERMISSIONS } from '../../src/live/check-key-permissions.ts';
 import { aKrakenClient } from '../exchange/kraken/kraken-builders.ts';
-import { krakenTimeBody, startKrakenFixtureServer, type KrakenFixtureServer } from '../support/kraken-fixture-server.ts';
-import { balanceExOf, krakenPrivateFixtureBodies, startKrakenPrivateServer, TEST_API_KEY, TEST_API_SECRET, type KrakenPrivateServer } from '../support/kraken-private-server.ts';
+import {
+  krakenTimeBody,
+  startKrakenFixtureServer,
+  type KrakenFixtureServer,
+} from '../support/kraken-fixture-server.ts';
+import {
+  balanceExOf,
+  krakenPrivateFixtureBodies,
+  startKrakenPrivateServer,
+  TEST_API_KEY,
+  TEST_API_SECRET,
+  type KrakenPrivateServer,
+} from '../support/kraken-private-server.ts';
 import { runCli } from '../support/run-cli.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 
 const docs = (name: string): { error: string[]; result: Record<string, unknown> } =>
-  JSON.parse(readFileSync(new URL(`../fixtures/kraken/private/kraken-docs/${name}`, import.meta.url), 'utf8')) as { error: string[]; result: Record<string, unknown> };
+  JSON.parse(readFileSync(new URL(`../fixtures/kraken/private/kraken-docs/${name}`, import.meta.url), 'utf8')) as {
+    error: string[];
+    result: Record<string, unknown>;
+  };
 
 /** Kraken's documented `GetApiKeyInfo` example with other rights. */
 const apiKeyInfoWith = (permissions: string[]) => {
@@ -23,7 +37,8 @@ const apiKeyInfoWith = (permissions: string[]) => {
 const TRADING_RIGHTS = Object.keys(REQUIRED_KEY_PERMISSIONS);
 
 /** Kraken's documented `TradeVolume` example, its one pair renamed to the pair these tests trade. */
-const tradeVolumeOf = (pairKey: string) => JSON.stringify(docs('trade-volume.json')).replaceAll('"XXBTZUSD"', `"${pairKey}"`);
+const tradeVolumeOf = (pairKey: string) =>
+  JSON.stringify(docs('trade-volume.json')).replaceAll('"XXBTZUSD"', `"${pairKey}"`);
 
 /** What Kraken answers an AddOrder with `validate=true`: the order described, no txid (hand-made in Kraken's shape). */
 const VALIDATED = { error: [], result: { descr: { order: 'buy 0.00005000 XBTUSDT @ limit 105944.2' } } };
@@ -58,10 +73,16 @@ describe('triplegain live check', () => {
     t = await createTestRedis();
     publicServer = await startKrakenFixtureServer();
     server = await startKrakenPrivateServer({
-      bodies: { ...krakenPrivateFixtureBodies(), GetApiKeyInfo: JSON.stringify(apiKeyInfoWith(TRADING_RIGHTS)), TradeVolume: tradeVolumeOf('XBTUSDT') },
+      bodies: {
+        ...krakenPrivateFixtureBodies(),
+        GetApiKeyInfo: JSON.stringify(apiKeyInfoWith(TRADING_RIGHTS)),
+        TradeVolume: tradeVolumeOf('XBTUSDT'),
+      },
     });
     // A funded account: cash and some BTC (hand-made in Kraken's BalanceEx shape).
-    server.override('BalanceEx', { body: balanceExOf(JSON.stringify({ error: [], result: { USDT: '500.0000', XXBT: '0.0100000000' } })) });
+    server.override('BalanceEx', {
+      body: balanceExOf(JSON.stringify({ error: [], result: { USDT: '500.0000', XXBT: '0.0100000000' } })),
+    });
     server.override('AddOrder', { body: VALIDATED });
     dir = await mkdtemp(join(tmpdir(), 'tgtest-live-check-'));
   });
@@ -80,7 +101,8 @@ describe('triplegain live check', () => {
       ...opts.env,
     };
     const run = await runCli(env, ['-c', file, 'live', 'check'], 60_000);
-    const line = (check: string) => run.stdout.split('\n').find((l) => new RegExp(`^(OK|WARN|FAIL) +${check}: `).test(l));
+    const line = (check: string) =>
+      run.stdout.split('\n').find((l) => new RegExp(`^(OK|WARN|FAIL) +${check}: `).test(l));
     return { ...run, line };
   }
 
@@ -91,15 +113,37 @@ describe('triplegain live check', () => {
     expect(code, `${stdout}\n${stderr}`).toBe(0);
     const checks = stdout.trim().split('\n');
     expect(checks.at(-1)).toMatch(/^live check: \d+ OK, 0 WARN, 0 FAIL: ready to go live \(no order was placed\)$/);
-    expect(checks.slice(0, -1).every((l) => l.startsWith('OK ')), stdout).toBe(true);
-    for (const check of ['clock', 'permissions', 'balances', 'cash', 'tier', 'fees', 'pair BTC/USDT', 'minimum BTC/USDT', 'rules BTC/USDT', 'order BTC/USDT', 'nonce']) {
+    expect(
+      checks.slice(0, -1).every((l) => l.startsWith('OK ')),
+      stdout,
+    ).toBe(true);
+    for (const check of [
+      'clock',
+      'permissions',
+      'balances',
+      'cash',
+      'tier',
+      'fees',
+      'pair BTC/USDT',
+      'minimum BTC/USDT',
+      'rules BTC/USDT',
+      'order BTC/USDT',
+      'nonce',
+    ]) {
       expect(line(check), `${check} in\n${stdout}`).toBeDefined();
     }
     expect(line('balances')).toContain('equity 1558.99 USDT (USDT 500.0000, BTC 0.0100000000 ≈ 1058.99)');
     expect(line('fees')).toContain('BTC/USDT taker 0.1000% maker 0.0000%');
     // The smallest order Kraken takes, at the bid on the tick grid, checked by Kraken only.
     expect(addOrders().map((r) => Object.fromEntries(r.params))).toEqual([
-      expect.objectContaining({ pair: 'XBTUSDT', type: 'buy', ordertype: 'limit', volume: '0.00005', price: '105944.2', validate: 'true' }),
+      expect.objectContaining({
+        pair: 'XBTUSDT',
+        type: 'buy',
+        ordertype: 'limit',
+        volume: '0.00005',
+        price: '105944.2',
+        validate: 'true',
+      }),
     ]);
     expect(server.requests.every((r) => r.method !== 'AddOrder' || r.params.get('validate') === 'true')).toBe(true);
     expect(server.requests.map((r) => r.verdict)).not.toContain('invalid-nonce');
@@ -110,7 +154,9 @@ describe('triplegain live check', () => {
   it('fails without keys, saying how to set them, and asks Kraken nothing', async () => {
     const { code, stdout, line } = await liveCheck({ env: { KRAKEN_API_KEY: '', KRAKEN_API_SECRET: '' } });
     expect(code).toBe(1);
-    expect(line('keys')).toMatch(/^FAIL keys: KRAKEN_API_KEY and KRAKEN_API_SECRET are not set — fix: .*export KRAKEN_API_KEY=<key> and KRAKEN_API_SECRET=<private key>/);
+    expect(line('keys')).toMatch(
+      /^FAIL keys: KRAKEN_API_KEY and KRAKEN_API_SECRET are not set — fix: .*export KRAKEN_API_KEY=<key> and KRAKEN_API_SECRET=<private key>/,
+    );
     expect(stdout.trim().split('\n').at(-1)).toMatch(/0 OK, 0 WARN, 1 FAIL: not ready to go live/);
     expect(server.requests).toEqual([]);
     expect(publicServer.requests).toEqual([]);
@@ -120,23 +166,33 @@ describe('triplegain live check', () => {
     server.override('GetApiKeyInfo', { body: apiKeyInfoWith([...TRADING_RIGHTS, 'withdraw-funds']) });
     const { code, stdout, line } = await liveCheck();
     expect(code, stdout).toBe(1);
-    expect(line('permissions')).toMatch(/^FAIL permissions: the key has Withdraw Funds: .* — fix: create a key under Settings → API on kraken.com without Withdraw Funds/);
+    expect(line('permissions')).toMatch(
+      /^FAIL permissions: the key has Withdraw Funds: .* — fix: create a key under Settings → API on kraken.com without Withdraw Funds/,
+    );
     expect(stdout.trim().split('\n').at(-1)).toMatch(/, 1 FAIL: not ready/);
   }, 90_000);
 
   it('fails a key without the rights to place and cancel orders, naming them', async () => {
     // The documented example's read rights, without modify-trades; Kraken refuses its orders.
-    server.override('GetApiKeyInfo', { body: apiKeyInfoWith(['query-funds', 'query-open-trades', 'query-closed-trades']) });
+    server.override('GetApiKeyInfo', {
+      body: apiKeyInfoWith(['query-funds', 'query-open-trades', 'query-closed-trades']),
+    });
     server.override('AddOrder', { body: { error: ['EGeneral:Permission denied'] } });
     const { code, stdout, line } = await liveCheck();
     expect(code, stdout).toBe(1);
-    expect(line('permissions')).toMatch(/^FAIL permissions: the key lacks Create & Modify Orders, Cancel\/Close Orders — fix: edit the key/);
-    expect(line('order BTC/USDT')).toMatch(/^FAIL order BTC\/USDT: Kraken refused the validate-only limit buy 0.00005 at 105944.2: the key may not do this \(EGeneral:Permission denied\)/);
+    expect(line('permissions')).toMatch(
+      /^FAIL permissions: the key lacks Create & Modify Orders, Cancel\/Close Orders — fix: edit the key/,
+    );
+    expect(line('order BTC/USDT')).toMatch(
+      /^FAIL order BTC\/USDT: Kraken refused the validate-only limit buy 0.00005 at 105944.2: the key may not do this \(EGeneral:Permission denied\)/,
+    );
   }, 90_000);
 
   it("fails a pair whose largest configured order is below Kraken's minimum at the current price", async () => {
     // XBTUSDT's ordermin 0.00005 at the last price 105899.4 is 5.29497 USDT.
-    const { code, stdout, line } = await liveCheck({ extraConfig: 'risk:\n  minOrderUsd: "1"\n  maxOrderNotionalUsd: "5"\n' });
+    const { code, stdout, line } = await liveCheck({
+      extraConfig: 'risk:\n  minOrderUsd: "1"\n  maxOrderNotionalUsd: "5"\n',
+    });
     expect(code, stdout).toBe(1);
     expect(line('minimum BTC/USDT')).toMatch(
       /^FAIL minimum BTC\/USDT: the largest order the config allows, 5.00 USDT \(risk.maxOrderNotionalUsd, risk.maxPositionPct of equity\), is below Kraken's minimum order of 5.30 USDT \(ordermin 0.00005 BTC, costmin 0.5 USDT, at 105899.40000\) — fix: fund the account/,
@@ -152,11 +208,13 @@ describe('triplegain live check', () => {
     );
   }, 90_000);
 
-  it('fails when the local clock is a minute off Kraken\'s', async () => {
+  it("fails when the local clock is a minute off Kraken's", async () => {
     publicServer.override('/0/public/Time', { body: krakenTimeBody(Date.now() - 60_000) });
     const { code, stdout, line } = await liveCheck();
     expect(code, stdout).toBe(1);
-    expect(line('clock')).toMatch(/^FAIL clock: local clock ahead of Kraken's by (\d+) ms .*more than 5000 ms: .*deadline.* — fix: synchronise the clock with NTP/);
+    expect(line('clock')).toMatch(
+      /^FAIL clock: local clock ahead of Kraken's by (\d+) ms .*more than 5000 ms: .*deadline.* — fix: synchronise the clock with NTP/,
+    );
     expect(Number(/by (\d+) ms/.exec(line('clock') ?? '')?.[1])).toBeGreaterThanOrEqual(59_000);
   }, 90_000);
 
@@ -170,8 +228,17 @@ describe('triplegain live check', () => {
 
     const { code, stdout, line } = await liveCheck();
     expect(code, stdout).toBe(1);
-    expect(line('nonce')).toMatch(/^FAIL nonce: Kraken refused the nonce of 4 of 4 private requests \(EAPI:Invalid nonce\).* — fix: give triplegain an API key of its own/);
-    expect(line('permissions')).toMatch(/^FAIL permissions: GetApiKeyInfo failed: Kraken refused the nonce \(EAPI:Invalid nonce\) — fix: see the nonce line$/);
-    expect(server.requests.map((r) => r.verdict)).toEqual(['invalid-nonce', 'invalid-nonce', 'invalid-nonce', 'invalid-nonce']);
+    expect(line('nonce')).toMatch(
+      /^FAIL nonce: Kraken refused the nonce of 4 of 4 private requests \(EAPI:Invalid nonce\).* — fix: give triplegain an API key of its own/,
+    );
+    expect(line('permissions')).toMatch(
+      /^FAIL permissions: GetApiKeyInfo failed: Kraken refused the nonce \(EAPI:Invalid nonce\) — fix: see the nonce line$/,
+    );
+    expect(server.requests.map((r) => r.verdict)).toEqual([
+      'invalid-nonce',
+      'invalid-nonce',
+      'invalid-nonce',
+      'invalid-nonce',
+    ]);
   }, 90_000);
 });

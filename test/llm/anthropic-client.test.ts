@@ -22,16 +22,37 @@ describe('Anthropic client against the strict model stand-in', () => {
     await server.close();
   });
 
-  const client = () => new AnthropicClient(AnthropicProviderConfig.parse({ kind: 'anthropic', baseUrl: server.url, apiKey: KEY, model: MODEL, maxTokens: 2_048, timeoutMs: 5_000, maxRetries: 0 }));
+  const client = () =>
+    new AnthropicClient(
+      AnthropicProviderConfig.parse({
+        kind: 'anthropic',
+        baseUrl: server.url,
+        apiKey: KEY,
+        model: MODEL,
+        maxTokens: 2_048,
+        timeoutMs: 5_000,
+        maxRetries: 0,
+      }),
+    );
   const ask = (jsonSchema?: Record<string, unknown>) =>
-    client().complete({ model: MODEL, system: 'You decide trades.', messages: [{ role: 'user', content: 'BTC/USD: decide.' }], jsonSchema, timeoutMs: 5_000, signal: AbortSignal.timeout(5_000) });
+    client().complete({
+      model: MODEL,
+      system: 'You decide trades.',
+      messages: [{ role: 'user', content: 'BTC/USD: decide.' }],
+      jsonSchema,
+      timeoutMs: 5_000,
+      signal: AbortSignal.timeout(5_000),
+    });
 
   it('constrains the reply to the JSON schema with output_config.format, and the reply in that format parses', async () => {
     server.script(MODEL, replyWith(aDecision()));
     const reply = await ask(replyJsonSchema(TradeDecision));
 
     const body = server.requestsFor(MODEL)[0]!.body;
-    expect(body).toMatchObject({ max_tokens: 2_048, output_config: { format: { type: 'json_schema', schema: { type: 'object', additionalProperties: false } } } });
+    expect(body).toMatchObject({
+      max_tokens: 2_048,
+      output_config: { format: { type: 'json_schema', schema: { type: 'object', additionalProperties: false } } },
+    });
     // What structured output cannot enforce moved into the descriptions; zod still checks it.
     const schema = JSON.stringify(body.output_config);
     expect(schema).not.toContain('"minimum"');
@@ -51,16 +72,35 @@ describe('Anthropic client against the strict model stand-in', () => {
     const sdk = new Anthropic({ apiKey: KEY, authToken: null, baseURL: server.url, maxRetries: 0 });
     const raw = z.toJSONSchema(z.object({ confidence: z.number().min(0).max(1) }));
     const refused = await sdk.messages
-      .create({ model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: 'ping' }], output_config: { format: { type: 'json_schema', schema: raw } } })
-      .then(() => undefined, (e: unknown) => e);
+      .create({
+        model: MODEL,
+        max_tokens: 64,
+        messages: [{ role: 'user', content: 'ping' }],
+        output_config: { format: { type: 'json_schema', schema: raw } },
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
-    expect(String(refused)).toContain("output_config.format.schema.properties.confidence: 'minimum' is not supported in structured outputs");
+    expect(String(refused)).toContain(
+      "output_config.format.schema.properties.confidence: 'minimum' is not supported in structured outputs",
+    );
   });
 
   it('gets 404 not_found_error for a model id Anthropic does not serve', async () => {
     const refused = await client()
-      .complete({ model: 'claude-nonexistent-9', system: 's', messages: [{ role: 'user', content: 'ping' }], timeoutMs: 5_000, signal: AbortSignal.timeout(5_000) })
-      .then(() => undefined, (e: unknown) => e);
+      .complete({
+        model: 'claude-nonexistent-9',
+        system: 's',
+        messages: [{ role: 'user', content: 'ping' }],
+        timeoutMs: 5_000,
+        signal: AbortSignal.timeout(5_000),
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(refused).toMatchObject({ failure: 'http_error', status: 404 });
   });
 

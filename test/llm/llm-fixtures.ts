@@ -13,14 +13,53 @@ export const ANTHROPIC_KEY = 'sk-ant-test-fedcba9876543210';
 export const OPENAI_KEY = 'sk-openai-test-00aa11bb22cc';
 
 /** The `llm` section with three providers pointed at the test server (timeouts 1 s, no retries). */
-export function llmConfigFor(server: ModelServer, overrides: { dailyBudgetUsd?: number; maxRetries?: number; timeoutMs?: number } = {}): LlmConfig {
+export function llmConfigFor(
+  server: ModelServer,
+  overrides: { dailyBudgetUsd?: number; maxRetries?: number; timeoutMs?: number } = {},
+): LlmConfig {
   const common = { maxTokens: 1_024, timeoutMs: overrides.timeoutMs ?? 1_000, maxRetries: overrides.maxRetries ?? 0 };
   return LlmConfig.parse({
     providers: {
-      deepseek: { kind: 'openai-compatible', baseUrl: server.openAiUrl, apiKey: DEEPSEEK_KEY, model: 'deepseek-chat', jsonMode: true, inputUsdPerMTok: 0.28, outputUsdPerMTok: 0.42, ...common },
-      anthropic: { kind: 'anthropic', baseUrl: server.url, apiKey: ANTHROPIC_KEY, model: 'claude-sonnet-4-6', inputUsdPerMTok: 3, outputUsdPerMTok: 15, ...common, maxTokens: 2_048 },
-      openai: { kind: 'openai-compatible', baseUrl: server.openAiUrl, apiKey: OPENAI_KEY, model: 'gpt-4o-mini', jsonMode: true, inputUsdPerMTok: 0.15, outputUsdPerMTok: 0.6, ...common },
-      local: { kind: 'openai-compatible', baseUrl: server.openAiUrl, apiKey: '', model: 'llama3.1:8b', jsonMode: true, inputUsdPerMTok: 0, outputUsdPerMTok: 0, ...common },
+      deepseek: {
+        kind: 'openai-compatible',
+        baseUrl: server.openAiUrl,
+        apiKey: DEEPSEEK_KEY,
+        model: 'deepseek-chat',
+        jsonMode: true,
+        inputUsdPerMTok: 0.28,
+        outputUsdPerMTok: 0.42,
+        ...common,
+      },
+      anthropic: {
+        kind: 'anthropic',
+        baseUrl: server.url,
+        apiKey: ANTHROPIC_KEY,
+        model: 'claude-sonnet-4-6',
+        inputUsdPerMTok: 3,
+        outputUsdPerMTok: 15,
+        ...common,
+        maxTokens: 2_048,
+      },
+      openai: {
+        kind: 'openai-compatible',
+        baseUrl: server.openAiUrl,
+        apiKey: OPENAI_KEY,
+        model: 'gpt-4o-mini',
+        jsonMode: true,
+        inputUsdPerMTok: 0.15,
+        outputUsdPerMTok: 0.6,
+        ...common,
+      },
+      local: {
+        kind: 'openai-compatible',
+        baseUrl: server.openAiUrl,
+        apiKey: '',
+        model: 'llama3.1:8b',
+        jsonMode: true,
+        inputUsdPerMTok: 0,
+        outputUsdPerMTok: 0,
+        ...common,
+      },
     },
     dailyBudgetUsd: overrides.dailyBudgetUsd ?? 5,
   });

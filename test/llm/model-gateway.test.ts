@@ -8,7 +8,15 @@ import { TradeDecision } from '../../src/llm/trade-decision.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { garbage, httpError, rateLimited, replyWith, slow, truncatedJson } from '../support/model-server.ts';
 import { useDatabaseAndModelServer } from '../support/use-database-and-model-server.ts';
-import { aDecision, ANTHROPIC_KEY, clockOnFreshDay, createGateway, DEEPSEEK_KEY, llmConfigFor, OPENAI_KEY } from './llm-fixtures.ts';
+import {
+  aDecision,
+  ANTHROPIC_KEY,
+  clockOnFreshDay,
+  createGateway,
+  DEEPSEEK_KEY,
+  llmConfigFor,
+  OPENAI_KEY,
+} from './llm-fixtures.ts';
 
 const DEEPSEEK = { provider: 'deepseek', model: 'deepseek-chat' };
 const CLAUDE = { provider: 'anthropic', model: 'claude-sonnet-4-6' };
@@ -20,7 +28,8 @@ const nextCorrelationId = () => `corr-${++correlation}`;
 describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) => {
   const env = useDatabaseAndModelServer(driver);
 
-  const callsOf = (correlationId: string) => env.db.db.select().from(llmCalls).where(eq(llmCalls.correlationId, correlationId)).orderBy(asc(llmCalls.id));
+  const callsOf = (correlationId: string) =>
+    env.db.db.select().from(llmCalls).where(eq(llmCalls.correlationId, correlationId)).orderBy(asc(llmCalls.id));
   const ask = (gateway: ModelGateway, models = [DEEPSEEK], correlationId = nextCorrelationId()) =>
     gateway.ask({ models, schema: TradeDecision, prompt: PROMPT, purpose: 'decision', correlationId });
 
@@ -34,7 +43,11 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
     expect(answer).toMatchObject({ ok: true, value: aDecision(), provider: 'deepseek', outcome: 'ok', failures: [] });
     const [request] = env.server.requests;
     expect(request).toMatchObject({ format: 'openai', path: '/v1/chat/completions', model: 'deepseek-chat' });
-    expect(request!.body).toMatchObject({ response_format: { type: 'json_object' }, max_tokens: 1_024, temperature: 0 });
+    expect(request!.body).toMatchObject({
+      response_format: { type: 'json_object' },
+      max_tokens: 1_024,
+      temperature: 0,
+    });
     expect(request!.headers.authorization).toBe(`Bearer ${DEEPSEEK_KEY}`);
     const [system, user] = request!.body.messages as { role: string; content: string }[];
     expect(system!.role).toBe('system');
@@ -45,12 +58,28 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
 
     const [call] = await callsOf(correlationId);
     // 123457 × 0.28 + 98765 × 0.42 USD per million tokens.
-    expect(call).toMatchObject({ provider: 'deepseek', model: 'deepseek-chat', purpose: 'decision', outcome: 'ok', attempt: 1, inputTokens: 123_457, outputTokens: 98_765, costUsd: '0.07604926', error: null });
+    expect(call).toMatchObject({
+      provider: 'deepseek',
+      model: 'deepseek-chat',
+      purpose: 'decision',
+      outcome: 'ok',
+      attempt: 1,
+      inputTokens: 123_457,
+      outputTokens: 98_765,
+      costUsd: '0.07604926',
+      error: null,
+    });
     expect(call!.latencyMs).toBeGreaterThanOrEqual(0);
   });
 
   it('speaks the Anthropic Messages API with the key, max_tokens, the schema in the system prompt and as the reply format', async () => {
-    env.server.script('claude-sonnet-4-6', replyWith(aDecision({ action: 'HOLD', entryPrice: null, stopLoss: null, takeProfit: null }), { inputTokens: 1_000, outputTokens: 200 }));
+    env.server.script(
+      'claude-sonnet-4-6',
+      replyWith(aDecision({ action: 'HOLD', entryPrice: null, stopLoss: null, takeProfit: null }), {
+        inputTokens: 1_000,
+        outputTokens: 200,
+      }),
+    );
     const gateway = createGateway(env.db.db, llmConfigFor(env.server));
     const correlationId = nextCorrelationId();
 
@@ -60,11 +89,18 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
     const [request] = env.server.requests;
     expect(request).toMatchObject({ format: 'anthropic', path: '/v1/messages' });
     // The SDK sends the key as `x-api-key` or, in recent versions, as a bearer token.
-    expect(request!.headers['x-api-key'] ?? request!.headers.authorization?.replace(/^Bearer /, '')).toBe(ANTHROPIC_KEY);
+    expect(request!.headers['x-api-key'] ?? request!.headers.authorization?.replace(/^Bearer /, '')).toBe(
+      ANTHROPIC_KEY,
+    );
     expect(request!.body).toMatchObject({ max_tokens: 2_048, messages: [{ role: 'user', content: PROMPT.user }] });
     expect(request!.body.system).toContain('JSON schema');
     // Structured output: the reply is constrained to the decision's schema.
-    expect(request!.body.output_config).toMatchObject({ format: { type: 'json_schema', schema: { type: 'object', required: expect.arrayContaining(['action', 'confidence']) } } });
+    expect(request!.body.output_config).toMatchObject({
+      format: {
+        type: 'json_schema',
+        schema: { type: 'object', required: expect.arrayContaining(['action', 'confidence']) },
+      },
+    });
     // 1000 × 3 + 200 × 15 = 6000 per million.
     expect((await callsOf(correlationId))[0]).toMatchObject({ outcome: 'ok', costUsd: '0.006' });
   });
@@ -116,7 +152,9 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
 
     expect(answer.ok).toBe(false);
     expect(answer.failures.map((f) => f.kind)).toEqual(['http_error', 'invalid']);
-    expect(!answer.ok && answer.reason).toMatch(/deepseek\/deepseek-chat: http_error: HTTP 500.*anthropic\/claude-sonnet-4-6: invalid/);
+    expect(!answer.ok && answer.reason).toMatch(
+      /deepseek\/deepseek-chat: http_error: HTTP 500.*anthropic\/claude-sonnet-4-6: invalid/,
+    );
   });
 
   it('records HTTP 500 as http_error and 429 as rate_limited, then falls back', async () => {
@@ -179,7 +217,13 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
     const gateway = createGateway(env.db.db, llmConfigFor(env.server, { timeoutMs: 30_000 }));
     const startedMs = Date.now();
 
-    const answer = await gateway.ask({ models: [DEEPSEEK], schema: TradeDecision, prompt: PROMPT, purpose: 'decision', timeoutMs: 1_000 });
+    const answer = await gateway.ask({
+      models: [DEEPSEEK],
+      schema: TradeDecision,
+      prompt: PROMPT,
+      purpose: 'decision',
+      timeoutMs: 1_000,
+    });
 
     expect(answer).toMatchObject({ ok: false, failures: [expect.objectContaining({ kind: 'timeout' })] });
     expect(Date.now() - startedMs).toBeLessThan(3_000);
@@ -191,7 +235,10 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
     env.server.script('llama3.1:8b', replyWith(aDecision({ action: 'HOLD' })));
     const exhausted: BudgetExhausted[] = [];
     const clock = clockOnFreshDay();
-    const gateway = createGateway(env.db.db, llmConfigFor(env.server, { dailyBudgetUsd: 1 }), { clock, onBudgetExhausted: (event) => void exhausted.push(event) });
+    const gateway = createGateway(env.db.db, llmConfigFor(env.server, { dailyBudgetUsd: 1 }), {
+      clock,
+      onBudgetExhausted: (event) => void exhausted.push(event),
+    });
 
     expect(await ask(gateway)).toMatchObject({ ok: true });
     expect(exhausted).toHaveLength(0);
@@ -219,11 +266,22 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
   });
 
   it('answers a repeated prompt from the reply cache during replay, with no HTTP call', async () => {
-    env.server.script('deepseek-chat', replyWith(aDecision({ reasoning: 'first answer' })), replyWith(aDecision({ reasoning: 'second answer' })));
+    env.server.script(
+      'deepseek-chat',
+      replyWith(aDecision({ reasoning: 'first answer' })),
+      replyWith(aDecision({ reasoning: 'second answer' })),
+    );
     const gateway = createGateway(env.db.db, llmConfigFor(env.server), { replay: true });
     const correlationId = nextCorrelationId();
     const uniquePrompt = { system: PROMPT.system, user: `${PROMPT.user} ${correlationId}` };
-    const askCached = () => gateway.ask({ models: [DEEPSEEK], schema: TradeDecision, prompt: uniquePrompt, purpose: 'decision', correlationId });
+    const askCached = () =>
+      gateway.ask({
+        models: [DEEPSEEK],
+        schema: TradeDecision,
+        prompt: uniquePrompt,
+        purpose: 'decision',
+        correlationId,
+      });
 
     const first = await askCached();
     const second = await askCached();
@@ -236,7 +294,10 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
       ['ok', '0.000049'],
       ['cached', '0'],
     ]);
-    const [entry] = await env.db.db.select().from(llmReplyCache).where(eq(llmReplyCache.reply, JSON.stringify(aDecision({ reasoning: 'first answer' }))));
+    const [entry] = await env.db.db
+      .select()
+      .from(llmReplyCache)
+      .where(eq(llmReplyCache.reply, JSON.stringify(aDecision({ reasoning: 'first answer' }))));
     expect(entry!.key).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -275,13 +336,20 @@ describe.each(['postgres', 'pglite'] as const)('model gateway on %s', (driver) =
   it('skips a remote provider that has no API key without calling it', async () => {
     const config = llmConfigFor(env.server);
     // A hosted endpoint: with no key it is not worth a call (a local env.server needs none).
-    const keyless = LlmProviderConfig.parse({ ...config.providers.deepseek, apiKey: '', baseUrl: 'https://api.deepseek.com' });
+    const keyless = LlmProviderConfig.parse({
+      ...config.providers.deepseek,
+      apiKey: '',
+      baseUrl: 'https://api.deepseek.com',
+    });
     const gateway = createGateway(env.db.db, { ...config, providers: { ...config.providers, deepseek: keyless } });
     const correlationId = nextCorrelationId();
 
     const answer = await ask(gateway, [DEEPSEEK], correlationId);
 
-    expect(answer).toMatchObject({ ok: false, failures: [expect.objectContaining({ kind: 'unavailable', reason: expect.stringContaining('no API key') })] });
+    expect(answer).toMatchObject({
+      ok: false,
+      failures: [expect.objectContaining({ kind: 'unavailable', reason: expect.stringContaining('no API key') })],
+    });
     expect(env.server.requests).toHaveLength(0);
     expect(await callsOf(correlationId)).toEqual([]);
   });

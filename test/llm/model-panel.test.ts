@@ -27,12 +27,17 @@ let correlation = 0;
 describe.each(['postgres', 'pglite'] as const)('model panel on %s', (driver) => {
   const env = useDatabaseAndModelServer(driver);
 
-  function panelOf(models: ModelRefConfig[], overrides: { perModelTimeoutMs?: number; maxLeverage?: number } = {}): ModelPanel {
+  function panelOf(
+    models: ModelRefConfig[],
+    overrides: { perModelTimeoutMs?: number; maxLeverage?: number } = {},
+  ): ModelPanel {
     const llm = llmConfigFor(env.server, { timeoutMs: 30_000 });
     return new ModelPanel({
       gateway: createGateway(env.db.db, llm),
       logger: silentLogger,
-      decision: AgentsConfig.parse({ decision: { panel: models, perModelTimeoutMs: overrides.perModelTimeoutMs ?? 30_000 } }).decision,
+      decision: AgentsConfig.parse({
+        decision: { panel: models, perModelTimeoutMs: overrides.perModelTimeoutMs ?? 30_000 },
+      }).decision,
       rules: llm.rules,
       maxLeverage: overrides.maxLeverage ?? 3,
     });
@@ -58,15 +63,33 @@ describe.each(['postgres', 'pglite'] as const)('model panel on %s', (driver) => 
     });
     expect(env.server.requests).toHaveLength(0);
     const calls = await env.db.db.select().from(llmCalls).where(eq(llmCalls.correlationId, correlationId));
-    expect(calls).toEqual([expect.objectContaining({ provider: 'rules', model: 'rules', outcome: 'ok', costUsd: '0' })]);
+    expect(calls).toEqual([
+      expect.objectContaining({ provider: 'rules', model: 'rules', outcome: 'ok', costUsd: '0' }),
+    ]);
     // The payload of `decision.signal_emitted`, as the bus will validate it.
-    expect(TradingSignalEmitted.payload.parse(toTradingSignalPayload(decision, 'sig-1'))).toMatchObject({ signalId: 'sig-1', action: 'BUY' });
+    expect(TradingSignalEmitted.payload.parse(toTradingSignalPayload(decision, 'sig-1'))).toMatchObject({
+      signalId: 'sig-1',
+      action: 'BUY',
+    });
   });
 
   it('lets a late model and a garbage-answering model abstain, never counting them as HOLD', async () => {
     env.server.script('deepseek-chat', slow(5_000, replyWith(aDecision())));
     env.server.script('gpt-4o-mini', garbage());
-    env.server.script('claude-sonnet-4-6', replyWith(aDecision({ action: 'SELL', confidence: 0.6, sizePct: 4, leverage: 2, entryPrice: '1', stopLoss: '2', takeProfit: '0.5' })));
+    env.server.script(
+      'claude-sonnet-4-6',
+      replyWith(
+        aDecision({
+          action: 'SELL',
+          confidence: 0.6,
+          sizePct: 4,
+          leverage: 2,
+          entryPrice: '1',
+          stopLoss: '2',
+          takeProfit: '0.5',
+        }),
+      ),
+    );
     const panel = panelOf([DEEPSEEK, GPT, CLAUDE], { perModelTimeoutMs: 1_000 });
     const correlationId = `panel-${++correlation}`;
     const startedMs = Date.now();
@@ -83,13 +106,38 @@ describe.each(['postgres', 'pglite'] as const)('model panel on %s', (driver) => 
     expect(decision).toMatchObject({ action: 'SELL', confidence: 0.6, agreement: 1, sizePct: 4, leverage: 2 });
     // Prices from code, not from the model's text: entry at the context price, stop 2 ATR above.
     expect(decision).toMatchObject({ entryPrice: '68600.5', stopLoss: '70301', takeProfit: '66049.75' });
-    const calls = await env.db.db.select().from(llmCalls).where(eq(llmCalls.correlationId, correlationId)).orderBy(asc(llmCalls.id));
-    expect(calls.map((c) => `${c.provider}:${c.outcome}`).sort()).toEqual(['anthropic:ok', 'deepseek:timeout', 'openai:invalid', 'openai:invalid']);
+    const calls = await env.db.db
+      .select()
+      .from(llmCalls)
+      .where(eq(llmCalls.correlationId, correlationId))
+      .orderBy(asc(llmCalls.id));
+    expect(calls.map((c) => `${c.provider}:${c.outcome}`).sort()).toEqual([
+      'anthropic:ok',
+      'deepseek:timeout',
+      'openai:invalid',
+      'openai:invalid',
+    ]);
   });
 
   it('combines agreeing and disagreeing votes by confidence and weight', async () => {
-    env.server.script('deepseek-chat', replyWith(aDecision({ action: 'BUY', confidence: 0.9, sizePct: 6, leverage: 5 })));
-    env.server.script('claude-sonnet-4-6', replyWith(aDecision({ action: 'HOLD', confidence: 0.5, entryPrice: null, stopLoss: null, takeProfit: null, sizePct: 0, leverage: 1 })));
+    env.server.script(
+      'deepseek-chat',
+      replyWith(aDecision({ action: 'BUY', confidence: 0.9, sizePct: 6, leverage: 5 })),
+    );
+    env.server.script(
+      'claude-sonnet-4-6',
+      replyWith(
+        aDecision({
+          action: 'HOLD',
+          confidence: 0.5,
+          entryPrice: null,
+          stopLoss: null,
+          takeProfit: null,
+          sizePct: 0,
+          leverage: 1,
+        }),
+      ),
+    );
     const panel = panelOf([RULES, DEEPSEEK, CLAUDE], { maxLeverage: 5 });
 
     const decision = await panel.decide(aContext());
@@ -99,7 +147,11 @@ describe.each(['postgres', 'pglite'] as const)('model panel on %s', (driver) => 
     // Size weighted by confidence: (0.75 × 7.5 + 0.9 × 6) / 1.65; leverage the lowest of the agreeing votes.
     expect(decision.sizePct).toBe(6.68);
     expect(decision.leverage).toBe(1);
-    expect(decision.votes.map((v) => v.model)).toEqual(['rules', 'deepseek/deepseek-chat', 'anthropic/claude-sonnet-4-6']);
+    expect(decision.votes.map((v) => v.model)).toEqual([
+      'rules',
+      'deepseek/deepseek-chat',
+      'anthropic/claude-sonnet-4-6',
+    ]);
     expect(decision.reasons).toHaveLength(3);
   });
 
@@ -110,32 +162,64 @@ describe.each(['postgres', 'pglite'] as const)('model panel on %s', (driver) => 
     const decision = await panel.decide(aContext());
 
     expect(decision.votes).toEqual([]);
-    expect(decision.abstentions).toEqual([{ model: 'deepseek/deepseek-chat', reason: expect.stringContaining('leverage') }]);
+    expect(decision.abstentions).toEqual([
+      { model: 'deepseek/deepseek-chat', reason: expect.stringContaining('leverage') },
+    ]);
     expect(decision).toMatchObject({ action: 'HOLD', confidence: 0, entryPrice: null, sizePct: 0 });
   });
 
-  it('is built from the default configuration with the rules model alone, from the agents\' outputs', async () => {
-    const { panel } = createModelPanel(AppConfig.parse({}), { db: env.db.db, clock: new ManualClock(Date.UTC(2030, 5, 1)), logger: silentLogger });
+  it("is built from the default configuration with the rules model alone, from the agents' outputs", async () => {
+    const { panel } = createModelPanel(AppConfig.parse({}), {
+      db: env.db.db,
+      clock: new ManualClock(Date.UTC(2030, 5, 1)),
+      logger: silentLogger,
+    });
     const context = toDecisionContext({
       symbol: 'BTC/USD',
       ta: TaSignalEmitted.payload.parse(aTaSignal()),
-      regime: RegimeDetected.payload.parse({ timeframe: '1h', candleOpenTimeMs: 1_656_630_000_000, regime: 'trending_bull', confidence: 0.9 }),
+      regime: RegimeDetected.payload.parse({
+        timeframe: '1h',
+        candleOpenTimeMs: 1_656_630_000_000,
+        regime: 'trending_bull',
+        confidence: 0.9,
+      }),
     });
     expect(context).toEqual({
       symbol: 'BTC/USD',
       price: '19949.90000000',
-      ta: { bias: 'long', confidence: 0.7, rsi: 61.2, atr: '180.00000000', ema21: '19310.00000000', ema50: '19250.00000000' },
+      ta: {
+        bias: 'long',
+        confidence: 0.7,
+        rsi: 61.2,
+        atr: '180.00000000',
+        ema21: '19310.00000000',
+        ema50: '19250.00000000',
+      },
       regime: { regime: 'trending_bull', confidence: 0.9 },
     });
 
     const decision = await panel.decide(context);
 
     // 19949.9 − 2 × 180 and + 3 × 180.
-    expect(decision).toMatchObject({ action: 'BUY', confidence: 0.8, entryPrice: '19949.90000000', stopLoss: '19589.9', takeProfit: '20489.9', votes: [{ model: 'rules' }] });
+    expect(decision).toMatchObject({
+      action: 'BUY',
+      confidence: 0.8,
+      entryPrice: '19949.90000000',
+      stopLoss: '19589.9',
+      takeProfit: '20489.9',
+      votes: [{ model: 'rules' }],
+    });
   });
 
   it('holds with no prices in a quiet market', async () => {
     const decision = await panelOf([RULES]).decide(aContext({ regime: { regime: 'quiet', confidence: 0.7 } }));
-    expect(decision).toMatchObject({ action: 'HOLD', entryPrice: null, stopLoss: null, takeProfit: null, sizePct: 0, leverage: 1 });
+    expect(decision).toMatchObject({
+      action: 'HOLD',
+      entryPrice: null,
+      stopLoss: null,
+      takeProfit: null,
+      sizePct: 0,
+      leverage: 1,
+    });
   });
 });

@@ -5,7 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { garbage, startModelServer, type ModelServer } from '../support/model-server.ts';
 import { runCli } from '../support/run-cli.ts';
 
-const KEYS = { deepseek: 'sk-deepseek-check-0123456789', openai: 'sk-openai-check-abcdef0123', anthropic: 'sk-ant-check-fedcba987654' };
+const KEYS = {
+  deepseek: 'sk-deepseek-check-0123456789',
+  openai: 'sk-openai-check-abcdef0123',
+  anthropic: 'sk-ant-check-fedcba987654',
+};
 
 describe('triplegain models check', () => {
   let server: ModelServer;
@@ -37,7 +41,12 @@ describe('triplegain models check', () => {
       ].join('\n'),
     );
     // Keys come from the environment (a file may only refer to them); the shell's own must not leak in.
-    const env = { DEEPSEEK_API_KEY: KEYS.deepseek, OPENAI_API_KEY: models.openai === null ? '' : KEYS.openai, ANTHROPIC_API_KEY: KEYS.anthropic, TRIPLEGAIN_CONFIG: '' };
+    const env = {
+      DEEPSEEK_API_KEY: KEYS.deepseek,
+      OPENAI_API_KEY: models.openai === null ? '' : KEYS.openai,
+      ANTHROPIC_API_KEY: KEYS.anthropic,
+      TRIPLEGAIN_CONFIG: '',
+    };
     const result = await runCli(env, ['-c', file, 'models', 'check', '--timeout-ms', '10000'], 60_000);
     for (const key of Object.values(KEYS)) expect(result.stdout + result.stderr).not.toContain(key);
     return { ...result, lines: result.stdout.trimEnd().split('\n') };
@@ -46,7 +55,11 @@ describe('triplegain models check', () => {
   it('says OK for known ids that answer the probe, and skips a provider with no key', { timeout: 90_000 }, async () => {
     server.script('deepseek-flash', garbage('OK'));
     server.script('claude-sonnet-5-5', garbage('OK'));
-    const { code, lines, stderr } = await check({ deepseek: 'deepseek-flash', openai: null, anthropic: 'claude-sonnet-5-5' });
+    const { code, lines, stderr } = await check({
+      deepseek: 'deepseek-flash',
+      openai: null,
+      anthropic: 'claude-sonnet-5-5',
+    });
     expect(code, stderr).toBe(0);
     expect(lines).toEqual([
       expect.stringMatching(/^OK {3}deepseek\/deepseek-flash: listed by the provider, answered a probe in \d+ ms$/),
@@ -63,12 +76,20 @@ describe('triplegain models check', () => {
   it('says what to fix for an unknown id and a deprecated one, and exits 1', { timeout: 90_000 }, async () => {
     server.script('gpt-6-luna', garbage('OK'));
     server.script('claude-sonnet-4-5', garbage('OK'));
-    const { code, lines } = await check({ deepseek: 'deepseek-v9-imaginary', openai: 'gpt-6-luna', anthropic: 'claude-sonnet-4-5' });
+    const { code, lines } = await check({
+      deepseek: 'deepseek-v9-imaginary',
+      openai: 'gpt-6-luna',
+      anthropic: 'claude-sonnet-4-5',
+    });
     expect(code).toBe(1);
-    expect(lines[0]).toMatch(/^FIX {2}deepseek\/deepseek-v9-imaginary: the provider does not list this id: use one its models endpoint lists; the probe failed \(HTTP 404: .*The model `deepseek-v9-imaginary` does not exist/);
+    expect(lines[0]).toMatch(
+      /^FIX {2}deepseek\/deepseek-v9-imaginary: the provider does not list this id: use one its models endpoint lists; the probe failed \(HTTP 404: .*The model `deepseek-v9-imaginary` does not exist/,
+    );
     expect(lines[1]).toMatch(/^FIX {2}anthropic\/claude-sonnet-4-5: /);
     expect(lines[1]).toContain('the provider marks it deprecated since 2026-06-01: move to its replacement');
-    expect(lines[1]).toContain('the installed @anthropic-ai/sdk marks it deprecated (end of life November 30th, 2026): move to a current model');
+    expect(lines[1]).toContain(
+      'the installed @anthropic-ai/sdk marks it deprecated (end of life November 30th, 2026): move to a current model',
+    );
     expect(lines[2]).toMatch(/^OK {3}openai\/gpt-6-luna: listed by the provider, answered a probe in \d+ ms$/);
     expect(lines.at(-1)).toBe('models check: 1 ok, 2 to fix, 1 skipped');
     // The gpt-6 probe passed the stand-in's strict checks: OpenAI's parameters for a reasoning model.

@@ -17,11 +17,31 @@ describe('OpenAI-compatible client against the strict model stand-in', () => {
   });
 
   const clientFor = (dialect: 'openai' | 'deepseek' | 'generic') =>
-    new OpenAiCompatibleClient(OpenAiCompatibleProviderConfig.parse({ kind: 'openai-compatible', baseUrl: server.openAiUrl, apiKey: KEY, model: 'unused', dialect, maxTokens: 512, timeoutMs: 5_000, maxRetries: 0 }));
+    new OpenAiCompatibleClient(
+      OpenAiCompatibleProviderConfig.parse({
+        kind: 'openai-compatible',
+        baseUrl: server.openAiUrl,
+        apiKey: KEY,
+        model: 'unused',
+        dialect,
+        maxTokens: 512,
+        timeoutMs: 5_000,
+        maxRetries: 0,
+      }),
+    );
   const ask = (client: OpenAiCompatibleClient, model: string) =>
-    client.complete({ model, system: 'Reply in JSON.', messages: [{ role: 'user', content: 'ping' }], timeoutMs: 5_000, signal: AbortSignal.timeout(5_000) });
+    client.complete({
+      model,
+      system: 'Reply in JSON.',
+      messages: [{ role: 'user', content: 'ping' }],
+      timeoutMs: 5_000,
+      signal: AbortSignal.timeout(5_000),
+    });
   const refusalOf = async (promise: Promise<unknown>) => {
-    const err = await promise.then(() => undefined, (e: unknown) => e);
+    const err = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     if (!(err instanceof ModelCallError)) throw new Error(`expected a ModelCallError, got ${String(err)}`);
     return err;
   };
@@ -47,14 +67,24 @@ describe('OpenAI-compatible client against the strict model stand-in', () => {
     server.script('gpt-6-luna', garbage('{}'));
     const err = await refusalOf(ask(clientFor('generic'), 'gpt-6-luna'));
     expect(err).toMatchObject({ failure: 'http_error', status: 400 });
-    expect(err.message).toContain("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.");
+    expect(err.message).toContain(
+      "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+    );
   });
 
   it('is refused by a gpt-6 model for a temperature other than 1, as OpenAI refuses it', async () => {
     const sdk = new OpenAI({ apiKey: KEY, baseURL: server.openAiUrl, maxRetries: 0 });
     const refused = await sdk.chat.completions
-      .create({ model: 'gpt-6-luna', messages: [{ role: 'user', content: 'ping' }], max_completion_tokens: 16, temperature: 0 })
-      .then(() => undefined, (e: unknown) => e);
+      .create({
+        model: 'gpt-6-luna',
+        messages: [{ role: 'user', content: 'ping' }],
+        max_completion_tokens: 16,
+        temperature: 0,
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
     expect(refused).toMatchObject({ status: 400, code: 'unsupported_value', param: 'temperature' });
   });
@@ -62,7 +92,11 @@ describe('OpenAI-compatible client against the strict model stand-in', () => {
   it('asks DeepSeek with max_tokens, temperature 0 and thinking mode off, which its models accept', async () => {
     server.script('deepseek-flash', garbage('{}'));
     await ask(clientFor('deepseek'), 'deepseek-flash');
-    expect(server.requestsFor('deepseek-flash')[0]!.body).toMatchObject({ max_tokens: 512, temperature: 0, thinking: { type: 'disabled' } });
+    expect(server.requestsFor('deepseek-flash')[0]!.body).toMatchObject({
+      max_tokens: 512,
+      temperature: 0,
+      thinking: { type: 'disabled' },
+    });
   });
 
   it("is refused by OpenAI for DeepSeek's thinking field", async () => {

@@ -31,7 +31,10 @@ describe.each<TestDriver>(['postgres', 'pglite'])('candle store on %s', (driver)
   let xrp: Candle[];
   beforeAll(async () => {
     t = await createTestDatabase(driver);
-    const recorded = await readOhlcvtCsvFile(`${projectRoot}data/market/kraken_XRPUSD_60.csv`, { symbol: 'XRP/USD', timeframe: '1h' });
+    const recorded = await readOhlcvtCsvFile(`${projectRoot}data/market/kraken_XRPUSD_60.csv`, {
+      symbol: 'XRP/USD',
+      timeframe: '1h',
+    });
     // The last 6 000 bars (the 49-hour pause of May 2022 included) × 11 columns: more
     // parameters than one PostgreSQL statement takes (65 535).
     xrp = fillGaps(recorded.filter((c) => c.openTimeMs >= Date.UTC(2021, 7, 1))).slice(-6_000);
@@ -39,7 +42,11 @@ describe.each<TestDriver>(['postgres', 'pglite'])('candle store on %s', (driver)
   afterAll(() => t.cleanup());
 
   it('stores bars and reads the most recent back in ascending order, values canonical', async () => {
-    const bars = [bar(0), bar(1, { open: '105899.4', volume: '0.00000000', trades: 0, gapFilled: true, high: '105899.4' }), bar(2)];
+    const bars = [
+      bar(0),
+      bar(1, { open: '105899.4', volume: '0.00000000', trades: 0, gapFilled: true, high: '105899.4' }),
+      bar(2),
+    ];
     expect(await saveCandles(t.db, bars, 'kraken')).toBe(3);
 
     const loaded = await loadRecentCandles(t.db, 'BTC/USDT', '1m', 2);
@@ -59,8 +66,19 @@ describe.each<TestDriver>(['postgres', 'pglite'])('candle store on %s', (driver)
   });
 
   it('keeps symbols and timeframes apart', async () => {
-    await saveCandles(t.db, [bar(10, { symbol: 'XRP/USDT', open: '0.5', high: '0.5', low: '0.5', close: '0.5' }), bar(0, { timeframe: '5m' })], 'kraken');
-    expect((await loadRecentCandles(t.db, 'BTC/USDT', '1m', 100)).every((c) => c.symbol === 'BTC/USDT' && c.timeframe === '1m')).toBe(true);
+    await saveCandles(
+      t.db,
+      [
+        bar(10, { symbol: 'XRP/USDT', open: '0.5', high: '0.5', low: '0.5', close: '0.5' }),
+        bar(0, { timeframe: '5m' }),
+      ],
+      'kraken',
+    );
+    expect(
+      (await loadRecentCandles(t.db, 'BTC/USDT', '1m', 100)).every(
+        (c) => c.symbol === 'BTC/USDT' && c.timeframe === '1m',
+      ),
+    ).toBe(true);
     expect(await loadRecentCandles(t.db, 'XRP/USDT', '1m', 100)).toHaveLength(1);
     expect(await loadRecentCandles(t.db, 'BTC/USDT', '5m', 100)).toHaveLength(1);
     expect(await loadRecentCandles(t.db, 'ETH/USD', '1m', 100)).toEqual([]);
@@ -72,7 +90,16 @@ describe.each<TestDriver>(['postgres', 'pglite'])('candle store on %s', (driver)
     expect(await saveCandles(t.db, xrp, 'replay')).toBe(xrp.length);
     const loaded = await loadRecentCandles(t.db, 'XRP/USD', '1h', xrp.length);
     const canonical = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
-    expect(loaded).toEqual(xrp.map((c) => ({ ...c, open: canonical(c.open), high: canonical(c.high), low: canonical(c.low), close: canonical(c.close), volume: canonical(c.volume) })));
+    expect(loaded).toEqual(
+      xrp.map((c) => ({
+        ...c,
+        open: canonical(c.open),
+        high: canonical(c.high),
+        low: canonical(c.low),
+        close: canonical(c.close),
+        volume: canonical(c.volume),
+      })),
+    );
     expect(loaded.filter((c) => c.gapFilled).length).toBeGreaterThan(0);
     expect(await saveCandles(t.db, xrp, 'replay')).toBe(0);
   }, 60_000);
@@ -81,7 +108,9 @@ describe.each<TestDriver>(['postgres', 'pglite'])('candle store on %s', (driver)
     const bad = bar(50, { low: '200000' });
     await expect(saveCandles(t.db, [bar(40), bad], 'kraken')).rejects.toBeInstanceOf(ZodError);
     await expect(saveCandles(t.db, [bar(41)], 'somewhere' as never)).rejects.toBeInstanceOf(ZodError);
-    expect((await loadRecentCandles(t.db, 'BTC/USDT', '1m', 100)).map((c) => c.openTimeMs)).not.toContain(T0 + 40 * MINUTE);
+    expect((await loadRecentCandles(t.db, 'BTC/USDT', '1m', 100)).map((c) => c.openTimeMs)).not.toContain(
+      T0 + 40 * MINUTE,
+    );
     expect(await saveCandles(t.db, [], 'kraken')).toBe(0);
   });
 

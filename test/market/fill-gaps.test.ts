@@ -7,13 +7,28 @@ import { projectRoot } from '../support/spawn-ts.ts';
 const HOUR = 3_600_000;
 
 function bar(openTimeMs: number, close: string, overrides: Partial<Candle> = {}): Candle {
-  return { symbol: 'XRP/USD', timeframe: '1h', openTimeMs, open: close, high: close, low: close, close, volume: '10', trades: 3, gapFilled: false, ...overrides };
+  return {
+    symbol: 'XRP/USD',
+    timeframe: '1h',
+    openTimeMs,
+    open: close,
+    high: close,
+    low: close,
+    close,
+    volume: '10',
+    trades: 3,
+    gapFilled: false,
+    ...overrides,
+  };
 }
 
 describe('fillGaps', () => {
   let recorded: Candle[];
   beforeAll(async () => {
-    recorded = await readOhlcvtCsvFile(`${projectRoot}data/market/kraken_XRPUSD_60.csv`, { symbol: 'XRP/USD', timeframe: '1h' });
+    recorded = await readOhlcvtCsvFile(`${projectRoot}data/market/kraken_XRPUSD_60.csv`, {
+      symbol: 'XRP/USD',
+      timeframe: '1h',
+    });
   });
 
   it('fills the real 49-hour XRP gap of 2022-05-10 22:00 → 2022-05-13 00:00 at the previous close, as Kraken does', async () => {

@@ -9,7 +9,9 @@ import { startKrakenFixtureServer, type KrakenFixtureServer } from '../support/k
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 
 type OhlcRow = [number, string, string, string, string, string, string, number];
-const capture = JSON.parse(readFileSync(new URL('../fixtures/kraken/nautilus/http_ohlc.json', import.meta.url), 'utf8')) as {
+const capture = JSON.parse(
+  readFileSync(new URL('../fixtures/kraken/nautilus/http_ohlc.json', import.meta.url), 'utf8'),
+) as {
   result: { XBTUSDT: OhlcRow[]; last: number };
 };
 /** Server time when the OHLC and Ticker captures were taken (`http_server_time.json`: 1762820224). */
@@ -35,7 +37,8 @@ describe('KrakenPublicClient against recorded Kraken responses', () => {
   let server: KrakenFixtureServer;
   const clock = new ManualClock(CAPTURED_AT_MS);
   const config = () => MarketDataConfig.parse({ kraken: { baseUrl: server.url, timeoutMs: TIMEOUT_MS } }).kraken;
-  const newClient = (limiter: Pick<KrakenRateLimiter, 'acquire'> = countingLimiter()) => new KrakenPublicClient({ config: config(), limiter, clock });
+  const newClient = (limiter: Pick<KrakenRateLimiter, 'acquire'> = countingLimiter()) =>
+    new KrakenPublicClient({ config: config(), limiter, clock });
 
   beforeAll(async () => {
     server = await startKrakenFixtureServer();
@@ -55,7 +58,18 @@ describe('KrakenPublicClient against recorded Kraken responses', () => {
     expect(candles).toHaveLength(720);
     candles.forEach((c, i) => {
       const [time, open, high, low, close, , volume, count] = rows[i]!;
-      expect(c).toEqual({ symbol: 'BTC/USDT', timeframe: '1m', openTimeMs: time * 1000, open, high, low, close, volume, trades: count, gapFilled: count === 0 });
+      expect(c).toEqual({
+        symbol: 'BTC/USDT',
+        timeframe: '1m',
+        openTimeMs: time * 1000,
+        open,
+        high,
+        low,
+        close,
+        volume,
+        trades: count,
+        gapFilled: count === 0,
+      });
     });
     expect(candles.filter((c) => c.gapFilled)).toHaveLength(215);
     expect(candles.find((c) => !c.gapFilled)).toMatchObject({ volume: expect.stringMatching(/^\d+\.\d{8}$/) });
@@ -103,7 +117,7 @@ describe('KrakenPublicClient against recorded Kraken responses', () => {
     expect(Object.fromEntries(server.requests.at(-1)!.query)).toEqual({ pair: 'XBTUSDT' });
   });
 
-  it('resolves the default pairs to Kraken ids and never takes another pair\'s bars for them', async () => {
+  it("resolves the default pairs to Kraken ids and never takes another pair's bars for them", async () => {
     const client = newClient();
     for (const [symbol, id] of [
       ['BTC/USD', 'XXBTZUSD'],
@@ -150,46 +164,82 @@ describe('KrakenPublicClient against recorded Kraken responses', () => {
   });
 
   it('refuses a malformed answer instead of guessing', async () => {
-    server.override('/0/public/OHLC', { body: { error: [], result: { XBTUSDT: [[1762777020, 106038.2, '1', '1', '1', '0', '0', 0]], last: 1762777020 } } });
-    expect(await failure(newClient().fetchCandles('BTC/USDT', '1m'))).toMatchObject({ code: 'EXCHANGE_REJECTED', retryable: false });
-    server.override('/0/public/OHLC', { body: { error: [], result: { XBTUSDT: [[1762777020, '2', '1', '3', '1', '0', '0', 1]], last: 1762777020 } } });
-    expect(await failure(newClient().fetchCandles('BTC/USDT', '1m'))).toMatchObject({ code: 'EXCHANGE_REJECTED', message: expect.stringMatching(/above high/) });
+    server.override('/0/public/OHLC', {
+      body: { error: [], result: { XBTUSDT: [[1762777020, 106038.2, '1', '1', '1', '0', '0', 0]], last: 1762777020 } },
+    });
+    expect(await failure(newClient().fetchCandles('BTC/USDT', '1m'))).toMatchObject({
+      code: 'EXCHANGE_REJECTED',
+      retryable: false,
+    });
+    server.override('/0/public/OHLC', {
+      body: { error: [], result: { XBTUSDT: [[1762777020, '2', '1', '3', '1', '0', '0', 1]], last: 1762777020 } },
+    });
+    expect(await failure(newClient().fetchCandles('BTC/USDT', '1m'))).toMatchObject({
+      code: 'EXCHANGE_REJECTED',
+      message: expect.stringMatching(/above high/),
+    });
     server.override('/0/public/Ticker', { body: { error: [], result: { XBTUSDT: { a: [] } } } });
     expect(await failure(newClient().fetchTicker('BTC/USDT'))).toMatchObject({ code: 'EXCHANGE_REJECTED' });
-    const ticker = JSON.parse(readFileSync(new URL('../fixtures/kraken/nautilus/http_ticker.json', import.meta.url), 'utf8')) as {
+    const ticker = JSON.parse(
+      readFileSync(new URL('../fixtures/kraken/nautilus/http_ticker.json', import.meta.url), 'utf8'),
+    ) as {
       result: { XBTUSDT: Record<string, unknown> };
     };
     const negativeVolume = { ...ticker.result.XBTUSDT, v: ['1', '-163.28908096'] };
     server.override('/0/public/Ticker', { body: { error: [], result: { XBTUSDT: negativeVolume } } });
-    expect(await failure(newClient().fetchTicker('BTC/USDT'))).toMatchObject({ code: 'EXCHANGE_REJECTED', message: expect.stringMatching(/volume24h/) });
+    expect(await failure(newClient().fetchTicker('BTC/USDT'))).toMatchObject({
+      code: 'EXCHANGE_REJECTED',
+      message: expect.stringMatching(/volume24h/),
+    });
   });
 
   it('refuses an answer without a result, or with a bad "last", or with bars out of order', async () => {
     server.override('/0/public/Ticker', { body: { error: [] } });
-    expect(await failure(newClient().fetchTicker('BTC/USDT'))).toMatchObject({ code: 'EXCHANGE_REJECTED', message: expect.stringMatching(/no "result"/) });
+    expect(await failure(newClient().fetchTicker('BTC/USDT'))).toMatchObject({
+      code: 'EXCHANGE_REJECTED',
+      message: expect.stringMatching(/no "result"/),
+    });
     const rows = capture.result.XBTUSDT.slice(0, 3);
     server.override('/0/public/OHLC', { body: { error: [], result: { XBTUSDT: rows, last: 'soon' } } });
-    expect(await failure(newClient().fetchCandles('BTC/USDT', '1m'))).toMatchObject({ code: 'EXCHANGE_REJECTED', message: expect.stringMatching(/"last"/) });
-    server.override('/0/public/OHLC', { body: { error: [], result: { XBTUSDT: [rows[1], rows[0]], last: '1762820160' } } });
-    expect(await failure(newClient().fetchCandles('BTC/USDT', '1m'))).toMatchObject({ code: 'EXCHANGE_REJECTED', message: expect.stringMatching(/out of order/) });
+    expect(await failure(newClient().fetchCandles('BTC/USDT', '1m'))).toMatchObject({
+      code: 'EXCHANGE_REJECTED',
+      message: expect.stringMatching(/"last"/),
+    });
+    server.override('/0/public/OHLC', {
+      body: { error: [], result: { XBTUSDT: [rows[1], rows[0]], last: '1762820160' } },
+    });
+    expect(await failure(newClient().fetchCandles('BTC/USDT', '1m'))).toMatchObject({
+      code: 'EXCHANGE_REJECTED',
+      message: expect.stringMatching(/out of order/),
+    });
   });
 
-  it.each([['an HTML page', '<html>Attention required</html>'], ['an empty body', ''], ['cut-off JSON', '{"error":[],"result":{"XBT']])(
-    'treats %s with status 200 as a passing outage',
-    async (_what, body) => {
-      server.override('/0/public/Ticker', { body });
-      expect(await failure(newClient().fetchTicker('BTC/USDT'))).toMatchObject({ code: 'EXCHANGE_UNAVAILABLE', retryable: true });
-    },
-  );
+  it.each([
+    ['an HTML page', '<html>Attention required</html>'],
+    ['an empty body', ''],
+    ['cut-off JSON', '{"error":[],"result":{"XBT'],
+  ])('treats %s with status 200 as a passing outage', async (_what, body) => {
+    server.override('/0/public/Ticker', { body });
+    expect(await failure(newClient().fetchTicker('BTC/USDT'))).toMatchObject({
+      code: 'EXCHANGE_UNAVAILABLE',
+      retryable: true,
+    });
+  });
 
   it('refuses a pair Kraken does not list', async () => {
-    expect(await failure(newClient().fetchTicker('FOO/BAR'))).toMatchObject({ code: 'EXCHANGE_REJECTED', retryable: false });
+    expect(await failure(newClient().fetchTicker('FOO/BAR'))).toMatchObject({
+      code: 'EXCHANGE_REJECTED',
+      retryable: false,
+    });
   });
 
   it('loads the markets again after a failed first load', async () => {
     server.override('/0/public/AssetPairs', { body: { error: ['EService:Unavailable'] }, times: 1 });
     const client = newClient();
-    expect(await failure(client.fetchTicker('BTC/USDT'))).toMatchObject({ code: 'EXCHANGE_UNAVAILABLE', retryable: true });
+    expect(await failure(client.fetchTicker('BTC/USDT'))).toMatchObject({
+      code: 'EXCHANGE_UNAVAILABLE',
+      retryable: true,
+    });
     expect((await client.fetchTicker('BTC/USDT')).last).toBe('105899.40000');
   });
 
@@ -223,8 +273,15 @@ describe('KrakenPublicClient against recorded Kraken responses', () => {
   it('reports a server that refuses connections as unavailable', async () => {
     const gone = await startKrakenFixtureServer();
     await gone.close();
-    const client = new KrakenPublicClient({ config: { baseUrl: gone.url, timeoutMs: TIMEOUT_MS }, limiter: countingLimiter(), clock });
-    expect(await failure(client.fetchTicker('BTC/USDT'))).toMatchObject({ code: 'EXCHANGE_UNAVAILABLE', retryable: true });
+    const client = new KrakenPublicClient({
+      config: { baseUrl: gone.url, timeoutMs: TIMEOUT_MS },
+      limiter: countingLimiter(),
+      clock,
+    });
+    expect(await failure(client.fetchTicker('BTC/USDT'))).toMatchObject({
+      code: 'EXCHANGE_UNAVAILABLE',
+      retryable: true,
+    });
   });
 
   describe('with the shared Redis rate limiter', () => {
@@ -239,7 +296,12 @@ describe('KrakenPublicClient against recorded Kraken responses', () => {
       const client = newClient(limiter);
       await client.fetchCandles('BTC/USDT', '1m');
       await client.fetchTicker('BTC/USDT');
-      expect(server.requests.map((r) => r.path)).toEqual(['/0/public/Assets', '/0/public/AssetPairs', '/0/public/OHLC', '/0/public/Ticker']);
+      expect(server.requests.map((r) => r.path)).toEqual([
+        '/0/public/Assets',
+        '/0/public/AssetPairs',
+        '/0/public/OHLC',
+        '/0/public/Ticker',
+      ]);
       expect(limiter.calls).toBe(4);
     });
 
@@ -255,7 +317,13 @@ describe('KrakenPublicClient against recorded Kraken responses', () => {
     });
 
     it('fails retryably without calling Kraken when the limiter cannot admit in time', async () => {
-      const limiter = new KrakenRateLimiter({ redis: t.redis, key: t.keys.rateLimit('kraken:public:deadline'), maxCounter: 1, decayPerSec: 0.01, maxWaitMs: 100 });
+      const limiter = new KrakenRateLimiter({
+        redis: t.redis,
+        key: t.keys.rateLimit('kraken:public:deadline'),
+        maxCounter: 1,
+        decayPerSec: 0.01,
+        maxWaitMs: 100,
+      });
       const err = await failure(newClient(limiter).fetchTicker('BTC/USDT'));
       expect(err).toMatchObject({ code: 'EXCHANGE_RATE_LIMITED', retryable: true });
       expect(server.requests.map((r) => r.path)).toEqual(['/0/public/Assets']);

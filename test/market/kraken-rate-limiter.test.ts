@@ -1,6 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KRAKEN_PRIVATE_CALL_COST, KRAKEN_TIER_LIMITS, KrakenRateLimiter, type RateLimitDecision } from '../../src/market/kraken-rate-limiter.ts';
+import {
+  KRAKEN_PRIVATE_CALL_COST,
+  KRAKEN_TIER_LIMITS,
+  KrakenRateLimiter,
+  type RateLimitDecision,
+} from '../../src/market/kraken-rate-limiter.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 import { sleep } from '../support/wait-for.ts';
 
@@ -16,7 +21,10 @@ describe('KrakenRateLimiter', () => {
   });
 
   /** A limiter on a connection of its own, as another replica would have. */
-  function replica(params: { maxCounter: number; decayPerSec: number; maxWaitMs?: number }, name = 'kraken:public'): KrakenRateLimiter {
+  function replica(
+    params: { maxCounter: number; decayPerSec: number; maxWaitMs?: number },
+    name = 'kraken:public',
+  ): KrakenRateLimiter {
     const redis = new Redis(t.url, { maxRetriesPerRequest: 3 });
     extra.push(redis);
     return new KrakenRateLimiter({ redis, key: t.keys.rateLimit(name), ...params });
@@ -69,7 +77,13 @@ describe('KrakenRateLimiter', () => {
   it('counts an idle counter as empty, not below empty', async () => {
     const limiter = replica({ maxCounter: 5, decayPerSec: 20 });
     const [seconds] = await t.redis.time();
-    await t.redis.hset(t.keys.rateLimit('kraken:public'), 'counter', '5', 'ts', String((Number(seconds) - 3_600) * 1000));
+    await t.redis.hset(
+      t.keys.rateLimit('kraken:public'),
+      'counter',
+      '5',
+      'ts',
+      String((Number(seconds) - 3_600) * 1000),
+    );
     for (let i = 0; i < 5; i++) expect((await limiter.tryAcquire(1)).admitted).toBe(true);
     expect((await limiter.tryAcquire(1)).admitted).toBe(false);
   });
@@ -77,7 +91,13 @@ describe('KrakenRateLimiter', () => {
   it('does not let a stored time in the future grow the counter', async () => {
     const limiter = replica({ maxCounter: 5, decayPerSec: 20 });
     const [seconds] = await t.redis.time();
-    await t.redis.hset(t.keys.rateLimit('kraken:public'), 'counter', '1', 'ts', String((Number(seconds) + 3_600) * 1000));
+    await t.redis.hset(
+      t.keys.rateLimit('kraken:public'),
+      'counter',
+      '1',
+      'ts',
+      String((Number(seconds) + 3_600) * 1000),
+    );
     expect(await limiter.counter()).toBe(1);
     expect((await limiter.tryAcquire(4)).admitted).toBe(true);
   });
@@ -152,6 +172,16 @@ describe('KrakenRateLimiter', () => {
   });
 
   it('charges history calls 2 and the order calls nothing on the API counter', () => {
-    expect(KRAKEN_PRIVATE_CALL_COST).toMatchObject({ Balance: 1, OpenOrders: 1, QueryOrders: 1, ClosedOrders: 2, TradesHistory: 2, QueryTrades: 2, Ledgers: 2, AddOrder: 0, CancelOrder: 0 });
+    expect(KRAKEN_PRIVATE_CALL_COST).toMatchObject({
+      Balance: 1,
+      OpenOrders: 1,
+      QueryOrders: 1,
+      ClosedOrders: 2,
+      TradesHistory: 2,
+      QueryTrades: 2,
+      Ledgers: 2,
+      AddOrder: 0,
+      CancelOrder: 0,
+    });
   });
 });

@@ -1,4 +1,16 @@
-import { BadRequest, BadResponse, BadSymbol, DDoSProtection, ExchangeError, ExchangeNotAvailable, InvalidNonce, NetworkError, OnMaintenance, RateLimitExceeded, RequestTimeout } from 'ccxt';
+import {
+  BadRequest,
+  BadResponse,
+  BadSymbol,
+  DDoSProtection,
+  ExchangeError,
+  ExchangeNotAvailable,
+  InvalidNonce,
+  NetworkError,
+  OnMaintenance,
+  RateLimitExceeded,
+  RequestTimeout,
+} from 'ccxt';
 import { describe, expect, it } from 'vitest';
 import { mapExchangeError } from '../../src/market/map-exchange-error.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
@@ -18,7 +30,11 @@ describe('mapExchangeError', () => {
     [new ExchangeError('kraken {"error":["EFoo:Bar"]}'), 'EXCHANGE_REJECTED', false],
   ])('maps %s', (err, code, retryable) => {
     const mapped = mapExchangeError(err, 'OHLC BTC/USD 1h');
-    expect(mapped).toMatchObject({ code, retryable, details: { call: 'OHLC BTC/USD 1h', exchangeError: err.constructor.name } });
+    expect(mapped).toMatchObject({
+      code,
+      retryable,
+      details: { call: 'OHLC BTC/USD 1h', exchangeError: err.constructor.name },
+    });
     expect(mapped.message).toContain('kraken OHLC BTC/USD 1h: ');
     expect(mapped.cause).toBe(err);
   });

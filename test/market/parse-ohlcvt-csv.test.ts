@@ -28,8 +28,30 @@ const GOOD_2 = '1656630000,18868.2,19979.4,18861.2,19949.9,613.27165649,3421';
 describe('parseOhlcvtCsv', () => {
   it('reads Kraken rows into candles, keeping the decimal strings as written', async () => {
     expect(await parse(`${GOOD_1}\n${GOOD_2}\n`)).toEqual([
-      { symbol: 'BTC/USD', timeframe: '1h', openTimeMs: 1_656_626_400_000, open: '19900.0', high: '19950.5', low: '19850.1', close: '19900.0', volume: '12.5', trades: 100, gapFilled: false },
-      { symbol: 'BTC/USD', timeframe: '1h', openTimeMs: 1_656_630_000_000, open: '18868.2', high: '19979.4', low: '18861.2', close: '19949.9', volume: '613.27165649', trades: 3421, gapFilled: false },
+      {
+        symbol: 'BTC/USD',
+        timeframe: '1h',
+        openTimeMs: 1_656_626_400_000,
+        open: '19900.0',
+        high: '19950.5',
+        low: '19850.1',
+        close: '19900.0',
+        volume: '12.5',
+        trades: 100,
+        gapFilled: false,
+      },
+      {
+        symbol: 'BTC/USD',
+        timeframe: '1h',
+        openTimeMs: 1_656_630_000_000,
+        open: '18868.2',
+        high: '19979.4',
+        low: '18861.2',
+        close: '19949.9',
+        volume: '613.27165649',
+        trades: 3421,
+        gapFilled: false,
+      },
     ]);
   });
 
@@ -47,10 +69,20 @@ describe('parseOhlcvtCsv', () => {
   it.each([
     ['a row with too few columns', `${GOOD_1}\n1656630000,1,1,1,1,1\n`, 2, /expected 7 columns .* got 6/],
     ['a row with too many columns', `1656630000,1,1,1,1,1,1,1\n`, 1, /expected 7 columns .* got 8/],
-    ['a time that goes backwards', `${GOOD_2}\n${GOOD_1}\n`, 2, /time 1656626400 is not after the previous row's 1656630000/],
+    [
+      'a time that goes backwards',
+      `${GOOD_2}\n${GOOD_1}\n`,
+      2,
+      /time 1656626400 is not after the previous row's 1656630000/,
+    ],
     ['a repeated time', `${GOOD_1}\n${GOOD_1}\n`, 2, /is not after the previous row's/],
     ['low above high', `${GOOD_1}\n1656630000,10,10,11,10,1,1\n`, 2, /low 11 is above high 10/],
-    ['low above high by less than a float can tell', '1656630000,1.0000000000000000001,1.0000000000000000001,1.00000000000000000011,1.0000000000000000001,1,1\n', 1, /is above high/],
+    [
+      'low above high by less than a float can tell',
+      '1656630000,1.0000000000000000001,1.0000000000000000001,1.00000000000000000011,1.0000000000000000001,1,1\n',
+      1,
+      /is above high/,
+    ],
     ['an open outside low…high', '1656630000,12,11,9,10,1,1\n', 1, /open 12 is outside low 9 … high 11/],
     ['a close outside low…high', '1656630000,10,11,9,8,1,1\n', 1, /close 8 is outside/],
     ['a negative volume', '1656630000,10,10,10,10,-1.5,1\n', 1, /negative volume -1.5/],
@@ -60,7 +92,12 @@ describe('parseOhlcvtCsv', () => {
     ['a time not on the hour', '1656630060,10,10,10,10,1,1\n', 1, /not aligned to 1h bars/],
     ['fractional trades', '1656630000,10,10,10,10,1,1.5\n', 1, /trades "1.5" is not a whole number/],
     ['a time beyond any date', '99999999999999999,10,10,10,10,1,1\n', 1, /time 99999999999999999 is out of range/],
-    ['a trade count beyond any count', '1656630000,10,10,10,10,1,99999999999999999999\n', 1, /trades "99999999999999999999" is not a whole number/],
+    [
+      'a trade count beyond any count',
+      '1656630000,10,10,10,10,1,99999999999999999999\n',
+      1,
+      /trades "99999999999999999999" is not a whole number/,
+    ],
     ['an empty line in the middle', `${GOOD_1}\n\n${GOOD_2}\n`, 2, /empty line/],
   ])('refuses %s, naming the line', async (_what, text, line, message) => {
     const err = await parseError(text);
@@ -77,15 +114,25 @@ describe('parseOhlcvtCsv', () => {
   });
 
   it('reads the whole recorded XBTUSD file, streamed', async () => {
-    const candles = await readOhlcvtCsvFile(`${projectRoot}data/market/kraken_XBTUSD_60.csv`, { symbol: 'BTC/USD', timeframe: '1h' });
+    const candles = await readOhlcvtCsvFile(`${projectRoot}data/market/kraken_XBTUSD_60.csv`, {
+      symbol: 'BTC/USD',
+      timeframe: '1h',
+    });
     expect(candles).toHaveLength(65_683);
     expect(candles[0]).toMatchObject({ openTimeMs: Date.UTC(2013, 9, 6, 21), open: '122.0', volume: '0.1', trades: 1 });
-    expect(candles.at(-1)).toMatchObject({ openTimeMs: Date.UTC(2022, 5, 30, 23), close: '19949.9', volume: '613.27165649', trades: 3421 });
+    expect(candles.at(-1)).toMatchObject({
+      openTimeMs: Date.UTC(2022, 5, 30, 23),
+      close: '19949.9',
+      volume: '613.27165649',
+      trades: 3421,
+    });
     expect(candles.every((c) => /^\d+(\.\d+)?$/.test(c.volume))).toBe(true);
   });
 
   it('reports a missing file as a configuration error', async () => {
-    await expect(readOhlcvtCsvFile(`${projectRoot}data/market/no-such-file.csv`, { symbol: 'BTC/USD', timeframe: '1h' })).rejects.toMatchObject({
+    await expect(
+      readOhlcvtCsvFile(`${projectRoot}data/market/no-such-file.csv`, { symbol: 'BTC/USD', timeframe: '1h' }),
+    ).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
     });
   });

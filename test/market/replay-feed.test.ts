@@ -69,7 +69,10 @@ describe('ReplayFeed over the recorded Kraken files', () => {
     clock.set(Date.UTC(2030, 0, 1));
     const last = await feed.latestClosed('XRP/USD', 2);
     expect(last.map((c) => c.openTimeMs)).toEqual([Date.UTC(2022, 5, 30, 22), Date.UTC(2022, 5, 30, 23)]);
-    expect(await feed.range('XRP/USD')).toEqual({ firstOpenTimeMs: Date.UTC(2017, 4, 18, 15), lastOpenTimeMs: Date.UTC(2022, 5, 30, 23) });
+    expect(await feed.range('XRP/USD')).toEqual({
+      firstOpenTimeMs: Date.UTC(2017, 4, 18, 15),
+      lastOpenTimeMs: Date.UTC(2022, 5, 30, 23),
+    });
   });
 
   it('hands out bars nobody can rewrite', async () => {
@@ -82,7 +85,10 @@ describe('ReplayFeed over the recorded Kraken files', () => {
   });
 
   it('refuses a pair without a recording and a count that is not a whole number', async () => {
-    await expect(feed.latestClosed('ETH/USD', 1)).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/no replay file for ETH\/USD/) });
+    await expect(feed.latestClosed('ETH/USD', 1)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/no replay file for ETH\/USD/),
+    });
     await expect(feed.latestClosed('BTC/USD', -1)).rejects.toThrow(RangeError);
   });
 });
@@ -100,7 +106,11 @@ describe('ReplayFeed with its own files', () => {
   it('reads each file once, even for concurrent first queries', async () => {
     const file = join(dir, 'once.csv');
     await writeFile(file, `${row(0, '10')}\n${row(1, '11')}\n`);
-    const feed = new ReplayFeed({ files: { 'BTC/USD': file }, timeframe: '1h', clock: new ManualClock(T0 + 10 * HOUR) });
+    const feed = new ReplayFeed({
+      files: { 'BTC/USD': file },
+      timeframe: '1h',
+      clock: new ManualClock(T0 + 10 * HOUR),
+    });
     const [a, b] = await Promise.all([feed.latestClosed('BTC/USD', 5), feed.closedCandles('BTC/USD')]);
     await unlink(file);
     expect(a.map((c) => c.close)).toEqual(['10', '11']);
@@ -110,7 +120,11 @@ describe('ReplayFeed with its own files', () => {
 
   it('reads a file again after a failed read', async () => {
     const file = join(dir, 'later.csv');
-    const feed = new ReplayFeed({ files: { 'BTC/USD': file }, timeframe: '1h', clock: new ManualClock(T0 + 10 * HOUR) });
+    const feed = new ReplayFeed({
+      files: { 'BTC/USD': file },
+      timeframe: '1h',
+      clock: new ManualClock(T0 + 10 * HOUR),
+    });
     await expect(feed.latestClosed('BTC/USD', 1)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
     await writeFile(file, `${row(0, '10')}\n`);
     expect(await feed.latestClosed('BTC/USD', 1)).toHaveLength(1);
@@ -119,7 +133,11 @@ describe('ReplayFeed with its own files', () => {
   it('reports a malformed file with its line', async () => {
     const file = join(dir, 'bad.csv');
     await writeFile(file, `${row(0, '10')}\n${row(1, '11')},extra\n`);
-    const feed = new ReplayFeed({ files: { 'BTC/USD': file }, timeframe: '1h', clock: new ManualClock(T0 + 10 * HOUR) });
+    const feed = new ReplayFeed({
+      files: { 'BTC/USD': file },
+      timeframe: '1h',
+      clock: new ManualClock(T0 + 10 * HOUR),
+    });
     await expect(feed.latestClosed('BTC/USD', 1)).rejects.toMatchObject({ code: 'DATA_INVALID', details: { line: 2 } });
   });
 

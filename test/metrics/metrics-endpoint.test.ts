@@ -30,7 +30,13 @@ const TOKEN = 'metrics-token-for-tests';
 const echoQueue = defineQueue({
   name: 'reconcile',
   description: 'test queue: echoes a note',
-  jobs: { echo: { description: 'echo', data: z.object({ note: z.string() }).strict(), result: z.object({ echoed: z.string() }).strict() } },
+  jobs: {
+    echo: {
+      description: 'echo',
+      data: z.object({ note: z.string() }).strict(),
+      result: z.object({ echoed: z.string() }).strict(),
+    },
+  },
   attempts: 1,
   backoffMs: 10,
   keep: { completed: 100, failed: 100 },
@@ -56,11 +62,29 @@ describe('GET /metrics', () => {
   });
 
   /** The dashboard as the dashboard role starts it, with `/metrics` reading `db`. */
-  async function start(options: { token?: string; db?: () => Promise<Db>; sourceTimeoutMs?: number } = {}): Promise<Dashboard> {
-    const config = AppConfig.parse({ metrics: { token: options.token ?? TOKEN, sourceTimeoutMs: options.sourceTimeoutMs ?? 5_000 } });
-    const metrics = createMetricsRouter({ config, redis: t.redis, connection, keys: t.keys, control, db: options.db, logger: silentLogger });
+  async function start(
+    options: { token?: string; db?: () => Promise<Db>; sourceTimeoutMs?: number } = {},
+  ): Promise<Dashboard> {
+    const config = AppConfig.parse({
+      metrics: { token: options.token ?? TOKEN, sourceTimeoutMs: options.sourceTimeoutMs ?? 5_000 },
+    });
+    const metrics = createMetricsRouter({
+      config,
+      redis: t.redis,
+      connection,
+      keys: t.keys,
+      control,
+      db: options.db,
+      logger: silentLogger,
+    });
     closers.push(() => metrics.close());
-    const dashboard = await startDashboard({ config: { ...DashboardConfig.parse({}), port: 0 }, connection, keys: t.keys, logger: silentLogger, metrics: metrics.router });
+    const dashboard = await startDashboard({
+      config: { ...DashboardConfig.parse({}), port: 0 },
+      connection,
+      keys: t.keys,
+      logger: silentLogger,
+      metrics: metrics.router,
+    });
     closers.push(() => dashboard.close());
     return dashboard;
   }
@@ -76,7 +100,14 @@ describe('GET /metrics', () => {
 
   it('answers 401 to a missing, wrong or non-bearer credential, and serves nothing', async () => {
     const dashboard = await start();
-    for (const authorization of [undefined, 'Bearer wrong', `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, TOKEN, `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}`]) {
+    for (const authorization of [
+      undefined,
+      'Bearer wrong',
+      `Bearer ${TOKEN}x`,
+      `Bearer ${TOKEN.slice(0, -1)}`,
+      TOKEN,
+      `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}`,
+    ]) {
       const res = await fetch(`${dashboard.url}/metrics`, { headers: authorization ? { authorization } : {} });
       expect(res.status, authorization).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer');
@@ -95,32 +126,96 @@ describe('GET /metrics', () => {
       // A job completed through a real queue and worker, which records its duration.
       const queue = new Queue(echoQueue.name, { connection, prefix: t.keys.queuePrefix });
       closers.push(() => queue.close());
-      const worker = createQueueWorker(echoQueue, { echo: async (data) => ({ echoed: data.note }) }, { connection, keys: t.keys, redis: t.redis, config: AppConfig.parse({}), logger: silentLogger }, { concurrency: 1 });
+      const worker = createQueueWorker(
+        echoQueue,
+        { echo: async (data) => ({ echoed: data.note }) },
+        { connection, keys: t.keys, redis: t.redis, config: AppConfig.parse({}), logger: silentLogger },
+        { concurrency: 1 },
+      );
       closers.push(() => worker.close(1_000));
       await queue.add('echo', { note: 'hi' });
-      await waitFor(async () => (await t.redis.hget(t.keys.jobDurations('reconcile'), 'completed|count')) === '1', 'the job duration');
+      await waitFor(
+        async () => (await t.redis.hget(t.keys.jobDurations('reconcile'), 'completed|count')) === '1',
+        'the job duration',
+      );
 
       // A message dead-lettered by a consumer group whose handler fails.
-      await t.bus.subscribe({ topic: 'ta_signals', service: 'coordinator', handler: () => Promise.reject(new Error('poison')) });
+      await t.bus.subscribe({
+        topic: 'ta_signals',
+        service: 'coordinator',
+        handler: () => Promise.reject(new Error('poison')),
+      });
       await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'BTC/USD' });
       await waitFor(async () => (await t.redis.xlen(t.keys.dlq('ta_signals'))) === 1, 'the dead letter');
 
       // Rows the workers write.
       const at = new Date('2026-03-01T12:00:00Z');
-      await d.db.insert(orders).values([anOrderRow({ clientOrderId: 'o-1', status: 'filled', filledQuantity: '0.01' }), anOrderRow({ clientOrderId: 'o-2', purpose: 'stop_loss', type: 'stop-loss', cause: 'stop', status: 'open' })]);
-      await d.db.insert(fills).values({ fillId: 'f-1', clientOrderId: 'o-1', symbol: 'BTC/USD', side: 'buy', quantity: '0.01', price: '40000', feeUsd: '1.6', filledAt: at });
-      const decision = { signalId: 's', correlationId: 'c', symbol: 'BTC/USD', proposal: {}, adjustments: [], riskState: {} };
+      await d.db
+        .insert(orders)
+        .values([
+          anOrderRow({ clientOrderId: 'o-1', status: 'filled', filledQuantity: '0.01' }),
+          anOrderRow({ clientOrderId: 'o-2', purpose: 'stop_loss', type: 'stop-loss', cause: 'stop', status: 'open' }),
+        ]);
+      await d.db
+        .insert(fills)
+        .values({
+          fillId: 'f-1',
+          clientOrderId: 'o-1',
+          symbol: 'BTC/USD',
+          side: 'buy',
+          quantity: '0.01',
+          price: '40000',
+          feeUsd: '1.6',
+          filledAt: at,
+        });
+      const decision = {
+        signalId: 's',
+        correlationId: 'c',
+        symbol: 'BTC/USD',
+        proposal: {},
+        adjustments: [],
+        riskState: {},
+      };
       await d.db.insert(riskDecisions).values([
         { ...decision, decisionId: 'appr-p1', proposalId: 'p1', decision: 'approved', reasons: [] },
-        { ...decision, decisionId: 'deny-p2', proposalId: 'p2', decision: 'denied', reasons: [{ rule: 'max_exposure', message: 'too much' }, { rule: 'min_confidence', message: 'too unsure' }] },
-        { ...decision, decisionId: 'deny-p3', proposalId: 'p3', decision: 'denied', reasons: [{ rule: 'max_exposure', message: 'too much' }] },
+        {
+          ...decision,
+          decisionId: 'deny-p2',
+          proposalId: 'p2',
+          decision: 'denied',
+          reasons: [
+            { rule: 'max_exposure', message: 'too much' },
+            { rule: 'min_confidence', message: 'too unsure' },
+          ],
+        },
+        {
+          ...decision,
+          decisionId: 'deny-p3',
+          proposalId: 'p3',
+          decision: 'denied',
+          reasons: [{ rule: 'max_exposure', message: 'too much' }],
+        },
       ]);
-      const call = { occurredAt: at, provider: 'deepseek', model: 'deepseek-chat', purpose: 'decision', latencyMs: 100 };
+      const call = {
+        occurredAt: at,
+        provider: 'deepseek',
+        model: 'deepseek-chat',
+        purpose: 'decision',
+        latencyMs: 100,
+      };
       await d.db.insert(llmCalls).values([
         { ...call, outcome: 'ok', inputTokens: 1_000, outputTokens: 200, costUsd: '0.0015' },
         { ...call, outcome: 'invalid', inputTokens: 500, outputTokens: 100, costUsd: '0.00075' },
       ]);
-      const snapshot = { account: 'paper', cashUsd: '6000', exposureUsd: '4000', unrealizedPnlUsd: '12.5', realizedPnlUsd: '0', feesUsd: '1.6', positions: [] };
+      const snapshot = {
+        account: 'paper',
+        cashUsd: '6000',
+        exposureUsd: '4000',
+        unrealizedPnlUsd: '12.5',
+        realizedPnlUsd: '0',
+        feesUsd: '1.6',
+        positions: [],
+      };
       await d.db.insert(portfolioSnapshots).values([
         { ...snapshot, at: new Date('2026-03-01T11:00:00Z'), equityUsd: '9000' },
         { ...snapshot, at, equityUsd: '10012.5' },
@@ -128,16 +223,42 @@ describe('GET /metrics', () => {
 
       // State the control plane, the degradation monitor and the risk worker keep in Redis.
       await control.apply('pause', { requestedBy: 'test', reason: 'metrics test' });
-      await t.redis.set(t.keys.degradation, JSON.stringify({ level: 'REDUCED', consecutiveFailures: 3, consecutiveSuccesses: 0, failing: {} }));
+      await t.redis.set(
+        t.keys.degradation,
+        JSON.stringify({ level: 'REDUCED', consecutiveFailures: 3, consecutiveSuccesses: 0, failing: {} }),
+      );
       const risk = initialRiskState('10000', at.getTime());
-      await t.redis.set(t.keys.riskStateMirror, JSON.stringify({ account: 'paper', ...risk, breakers: { ...risk.breakers, dailyLoss: { tripped: true, trippedAtMs: at.getTime(), lossPct: '5.1' } } }));
+      await t.redis.set(
+        t.keys.riskStateMirror,
+        JSON.stringify({
+          account: 'paper',
+          ...risk,
+          breakers: { ...risk.breakers, dailyLoss: { tripped: true, trippedAtMs: at.getTime(), lossPct: '5.1' } },
+        }),
+      );
       await recordBreakerTrip(t.redis, t.keys, 'dailyLoss');
-      await new KrakenRateLimiter({ redis: t.redis, key: t.keys.rateLimit('kraken:public'), maxCounter: 2, decayPerSec: 1 }).tryAcquire(1);
+      await new KrakenRateLimiter({
+        redis: t.redis,
+        key: t.keys.rateLimit('kraken:public'),
+        maxCounter: 2,
+        decayPerSec: 1,
+      }).tryAcquire(1);
 
       const dashboard = await start({ db: async () => d.db });
       const m = await scrapeMetrics(dashboard.url, TOKEN);
 
-      for (const source of ['queues', 'job_durations', 'bus', 'cluster_state', 'rate_limits', 'orders', 'fills', 'risk_decisions', 'model_calls', 'equity']) {
+      for (const source of [
+        'queues',
+        'job_durations',
+        'bus',
+        'cluster_state',
+        'rate_limits',
+        'orders',
+        'fills',
+        'risk_decisions',
+        'model_calls',
+        'equity',
+      ]) {
         expect(m.value('triplegain_scrape_source_up', { source }), source).toBe(1);
       }
       expect(m.value('triplegain_queue_jobs', { queue: 'reconcile', state: 'completed' })).toBe(1);
@@ -150,7 +271,9 @@ describe('GET /metrics', () => {
       expect(m.value('triplegain_job_duration_seconds_bucket', { ...job, le: '+Inf' })).toBe(1);
       expect(m.value('triplegain_job_duration_seconds_bucket', { ...job, le: '300' })).toBe(1);
       expect(m.value('triplegain_job_duration_seconds_sum', job)).toBeLessThan(5);
-      expect(m.sample('triplegain_job_duration_seconds_count', { queue: 'reconcile', outcome: 'failed' })).toBeUndefined();
+      expect(
+        m.sample('triplegain_job_duration_seconds_count', { queue: 'reconcile', outcome: 'failed' }),
+      ).toBeUndefined();
       expect(m.families.get('triplegain_job_duration_seconds')?.type).toBe('HISTOGRAM');
 
       const group = { topic: 'ta_signals', group: 'coordinator' };
@@ -201,10 +324,14 @@ describe('GET /metrics', () => {
 
   it('reports an unreachable database as down (up 0, its series absent) and serves the rest', async () => {
     // Nothing listens on port 1: every connection is refused at once.
-    const dashboard = await start({ db: async () => (await openDatabase({ url: 'postgres://postgres@127.0.0.1:1/none', connectTimeoutMs: 1_000 })).db });
+    const dashboard = await start({
+      db: async () => (await openDatabase({ url: 'postgres://postgres@127.0.0.1:1/none', connectTimeoutMs: 1_000 })).db,
+    });
     const m = await scrapeMetrics(dashboard.url, TOKEN);
-    for (const source of ['orders', 'fills', 'risk_decisions', 'model_calls', 'equity']) expect(m.value('triplegain_scrape_source_up', { source }), source).toBe(0);
-    for (const source of ['queues', 'bus', 'cluster_state', 'rate_limits', 'job_durations']) expect(m.value('triplegain_scrape_source_up', { source }), source).toBe(1);
+    for (const source of ['orders', 'fills', 'risk_decisions', 'model_calls', 'equity'])
+      expect(m.value('triplegain_scrape_source_up', { source }), source).toBe(0);
+    for (const source of ['queues', 'bus', 'cluster_state', 'rate_limits', 'job_durations'])
+      expect(m.value('triplegain_scrape_source_up', { source }), source).toBe(1);
     expect(m.sample('triplegain_orders')).toBeUndefined();
     expect(m.sample('triplegain_equity_usd')).toBeUndefined();
     expect(m.value('triplegain_trading_state', { state: 'RUNNING' })).toBe(1);
@@ -221,7 +348,11 @@ describe('GET /metrics', () => {
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     });
     const port = (silent.address() as { port: number }).port;
-    const dashboard = await start({ sourceTimeoutMs: 300, db: async () => (await openDatabase({ url: `postgres://postgres@127.0.0.1:${port}/none`, connectTimeoutMs: 20_000 })).db });
+    const dashboard = await start({
+      sourceTimeoutMs: 300,
+      db: async () =>
+        (await openDatabase({ url: `postgres://postgres@127.0.0.1:${port}/none`, connectTimeoutMs: 20_000 })).db,
+    });
     const startedMs = Date.now();
     const m = await scrapeMetrics(dashboard.url, TOKEN);
     expect(Date.now() - startedMs).toBeLessThan(3_000);

@@ -6,7 +6,9 @@ const UUID_V5_STYLE = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[
 
 describe('clientOrderIdOf', () => {
   it('is the same for the same proposal and purpose, every time', () => {
-    expect(clientOrderIdOf('prop-BTC-USD-1h-1656630000000', 'entry')).toBe(clientOrderIdOf('prop-BTC-USD-1h-1656630000000', 'entry'));
+    expect(clientOrderIdOf('prop-BTC-USD-1h-1656630000000', 'entry')).toBe(
+      clientOrderIdOf('prop-BTC-USD-1h-1656630000000', 'entry'),
+    );
     // Pinned: a change here would rename every order in flight across a deploy.
     expect(clientOrderIdOf('prop-1', 'entry')).toMatchInlineSnapshot(`"0f38fba2-3c3c-563c-be8c-a6a194c1ccad"`);
   });

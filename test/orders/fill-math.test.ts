@@ -6,7 +6,11 @@ const none = { filledQuantity: '0', avgFillPrice: null, feeUsd: '0' };
 describe('fill arithmetic', () => {
   it('averages prices by volume without float residue', () => {
     const one = addFill(none, { quantity: '0.1', price: '100.10', feeUsd: '0.1' });
-    expect(addFill(one, { quantity: '0.2', price: '100.40', feeUsd: '0.2' })).toEqual({ filledQuantity: '0.3', avgFillPrice: '100.3', feeUsd: '0.3' });
+    expect(addFill(one, { quantity: '0.2', price: '100.40', feeUsd: '0.2' })).toEqual({
+      filledQuantity: '0.3',
+      avgFillPrice: '100.3',
+      feeUsd: '0.3',
+    });
   });
 
   it('rounds a repeating average half up to the columns’ 18 decimals', () => {

@@ -6,7 +6,9 @@ let next = 0;
 /** A unique client order id (UUID-shaped like `clientOrderIdOf`'s), so tests never collide. */
 export function aClientOrderId(): string {
   next += 1;
-  const n = `${process.pid.toString(16)}${Date.now().toString(16)}${next.toString(16).padStart(4, '0')}`.padStart(32, '0').slice(-32);
+  const n = `${process.pid.toString(16)}${Date.now().toString(16)}${next.toString(16).padStart(4, '0')}`
+    .padStart(32, '0')
+    .slice(-32);
   return `${n.slice(0, 8)}-${n.slice(8, 12)}-${n.slice(12, 16)}-${n.slice(16, 20)}-${n.slice(20)}`;
 }
 

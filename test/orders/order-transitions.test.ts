@@ -6,7 +6,13 @@ import { TriplegainError } from '../../src/shared/triplegain-error.ts';
 /** The whole table, written out again: every pair not listed here must throw. */
 const allowed: Record<OrderStatus, Partial<Record<OrderEventKind, OrderStatus>>> = {
   created: { submit_started: 'submitting', denied: 'denied', canceled: 'canceled', found_open: 'open' },
-  submitting: { accepted: 'open', rejected: 'rejected', outcome_unknown: 'unknown', found_open: 'open', not_found: 'created' },
+  submitting: {
+    accepted: 'open',
+    rejected: 'rejected',
+    outcome_unknown: 'unknown',
+    found_open: 'open',
+    not_found: 'created',
+  },
   unknown: { found_open: 'open', not_found: 'created' },
   open: { partial_fill: 'partially_filled', fill: 'filled', canceled: 'canceled', expired: 'expired' },
   partially_filled: { partial_fill: 'partially_filled', fill: 'filled', canceled: 'canceled', expired: 'expired' },
@@ -33,7 +39,11 @@ describe('order transition table', () => {
           thrown = err;
         }
         expect(thrown).toBeInstanceOf(TriplegainError);
-        expect(thrown).toMatchObject({ code: 'DATA_INVALID', retryable: false, message: `order: no transition from ${status} on ${event}` });
+        expect(thrown).toMatchObject({
+          code: 'DATA_INVALID',
+          retryable: false,
+          message: `order: no transition from ${status} on ${event}`,
+        });
       });
     }
   }

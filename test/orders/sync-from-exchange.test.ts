@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adoptExchangeOrder, applyOrderEvent, createOrder, loadOrder, loadOrderEvents, loadOrderFills, startSubmission, syncFromExchange } from '../../src/orders/order-store.ts';
+import {
+  adoptExchangeOrder,
+  applyOrderEvent,
+  createOrder,
+  loadOrder,
+  loadOrderEvents,
+  loadOrderFills,
+  startSubmission,
+  syncFromExchange,
+} from '../../src/orders/order-store.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { aNewOrder, anExchangeOrder, anExchangeOrderId } from './order-builders.ts';
 
@@ -15,7 +24,11 @@ describe('syncFromExchange and adoptExchangeOrder on postgres', () => {
   async function anOrderIn(status: 'submitting' | 'unknown') {
     const { order } = await createOrder(t.db, aNewOrder());
     await startSubmission(t.db, order.clientOrderId);
-    if (status === 'unknown') await applyOrderEvent(t.db, order.clientOrderId, { kind: 'outcome_unknown', reason: 'EXCHANGE_UNAVAILABLE: 503' });
+    if (status === 'unknown')
+      await applyOrderEvent(t.db, order.clientOrderId, {
+        kind: 'outcome_unknown',
+        reason: 'EXCHANGE_UNAVAILABLE: 503',
+      });
     return order.clientOrderId;
   }
 
@@ -27,7 +40,11 @@ describe('syncFromExchange and adoptExchangeOrder on postgres', () => {
     const id = await anOrderIn('submitting');
     const reported = anExchangeOrder({ clientOrderId: id });
     const sync = await syncFromExchange(t.db, id, reported);
-    expect(sync).toMatchObject({ changed: true, applied: ['accepted'], order: { status: 'open', exchangeOrderId: reported.exchangeOrderId } });
+    expect(sync).toMatchObject({
+      changed: true,
+      applied: ['accepted'],
+      order: { status: 'open', exchangeOrderId: reported.exchangeOrderId },
+    });
     expect(await syncFromExchange(t.db, id, reported)).toMatchObject({ changed: false, applied: [] });
     expect(await history(id)).toEqual(['created:created', 'submit_started:submitting', 'accepted:open']);
   });
@@ -35,13 +52,38 @@ describe('syncFromExchange and adoptExchangeOrder on postgres', () => {
   it('finds an order whose outcome was unknown open, partially filled, then closed', async () => {
     const id = await anOrderIn('unknown');
     const exchangeOrderId = anExchangeOrderId();
-    const partly = anExchangeOrder({ exchangeOrderId, clientOrderId: id, filledQuantity: '0.1', avgFillPrice: '100.10', feeUsd: '0.026' });
+    const partly = anExchangeOrder({
+      exchangeOrderId,
+      clientOrderId: id,
+      filledQuantity: '0.1',
+      avgFillPrice: '100.10',
+      feeUsd: '0.026',
+    });
     const first = await syncFromExchange(t.db, id, partly);
-    expect(first).toMatchObject({ applied: ['found_open', 'partial_fill'], order: { status: 'partially_filled', filledQuantity: '0.1', avgFillPrice: '100.1', feeUsd: '0.026', exchangeOrderId } });
+    expect(first).toMatchObject({
+      applied: ['found_open', 'partial_fill'],
+      order: {
+        status: 'partially_filled',
+        filledQuantity: '0.1',
+        avgFillPrice: '100.1',
+        feeUsd: '0.026',
+        exchangeOrderId,
+      },
+    });
 
-    const closed = anExchangeOrder({ exchangeOrderId, clientOrderId: id, status: 'closed', filledQuantity: '0.3', avgFillPrice: '100.3', feeUsd: '0.078' });
+    const closed = anExchangeOrder({
+      exchangeOrderId,
+      clientOrderId: id,
+      status: 'closed',
+      filledQuantity: '0.3',
+      avgFillPrice: '100.3',
+      feeUsd: '0.078',
+    });
     const second = await syncFromExchange(t.db, id, closed);
-    expect(second).toMatchObject({ applied: ['fill'], order: { status: 'filled', filledQuantity: '0.3', avgFillPrice: '100.3', feeUsd: '0.078' } });
+    expect(second).toMatchObject({
+      applied: ['fill'],
+      order: { status: 'filled', filledQuantity: '0.3', avgFillPrice: '100.3', feeUsd: '0.078' },
+    });
     // The second fill is derived by difference: 0.2 at the price that makes the average 100.3.
     const stored = await loadOrderFills(t.db, id);
     expect(stored.map((f) => [f.fillId, f.quantity, f.price, f.feeUsd])).toEqual([
@@ -49,22 +91,48 @@ describe('syncFromExchange and adoptExchangeOrder on postgres', () => {
       [`${exchangeOrderId}:0.3`, '0.2', '100.4', '0.052'],
     ]);
     expect(await syncFromExchange(t.db, id, closed)).toMatchObject({ changed: false });
-    expect(await history(id)).toEqual(['created:created', 'submit_started:submitting', 'outcome_unknown:unknown', 'found_open:open', 'partial_fill:partially_filled', 'fill:filled']);
+    expect(await history(id)).toEqual([
+      'created:created',
+      'submit_started:submitting',
+      'outcome_unknown:unknown',
+      'found_open:open',
+      'partial_fill:partially_filled',
+      'fill:filled',
+    ]);
   });
 
   it('records a closed order found after a timeout as accepted and filled in one go', async () => {
     const id = await anOrderIn('submitting');
-    const closed = anExchangeOrder({ clientOrderId: id, status: 'closed', filledQuantity: '0.3', avgFillPrice: '68600.1', feeUsd: '53.5' });
-    expect(await syncFromExchange(t.db, id, closed)).toMatchObject({ applied: ['accepted', 'fill'], order: { status: 'filled', avgFillPrice: '68600.1' } });
+    const closed = anExchangeOrder({
+      clientOrderId: id,
+      status: 'closed',
+      filledQuantity: '0.3',
+      avgFillPrice: '68600.1',
+      feeUsd: '53.5',
+    });
+    expect(await syncFromExchange(t.db, id, closed)).toMatchObject({
+      applied: ['accepted', 'fill'],
+      order: { status: 'filled', avgFillPrice: '68600.1' },
+    });
   });
 
   it('records a cancel after a partial fill: the filled part stays', async () => {
     const id = await anOrderIn('submitting');
     const exchangeOrderId = anExchangeOrderId();
     await syncFromExchange(t.db, id, anExchangeOrder({ exchangeOrderId, clientOrderId: id }));
-    const canceled = anExchangeOrder({ exchangeOrderId, clientOrderId: id, status: 'canceled', filledQuantity: '0.1', avgFillPrice: '100', feeUsd: '0.02' });
+    const canceled = anExchangeOrder({
+      exchangeOrderId,
+      clientOrderId: id,
+      status: 'canceled',
+      filledQuantity: '0.1',
+      avgFillPrice: '100',
+      feeUsd: '0.02',
+    });
     const sync = await syncFromExchange(t.db, id, canceled);
-    expect(sync).toMatchObject({ applied: ['partial_fill', 'canceled'], order: { status: 'canceled', filledQuantity: '0.1', avgFillPrice: '100', feeUsd: '0.02' } });
+    expect(sync).toMatchObject({
+      applied: ['partial_fill', 'canceled'],
+      order: { status: 'canceled', filledQuantity: '0.1', avgFillPrice: '100', feeUsd: '0.02' },
+    });
     expect(await syncFromExchange(t.db, id, canceled)).toMatchObject({ changed: false });
   });
 
@@ -77,12 +145,22 @@ describe('syncFromExchange and adoptExchangeOrder on postgres', () => {
   it('refuses a report that contradicts what is recorded, and writes nothing', async () => {
     const id = await anOrderIn('submitting');
     const exchangeOrderId = anExchangeOrderId();
-    await syncFromExchange(t.db, id, anExchangeOrder({ exchangeOrderId, clientOrderId: id, filledQuantity: '0.2', avgFillPrice: '100' }));
+    await syncFromExchange(
+      t.db,
+      id,
+      anExchangeOrder({ exchangeOrderId, clientOrderId: id, filledQuantity: '0.2', avgFillPrice: '100' }),
+    );
     const before = { order: await loadOrder(t.db, id), events: await loadOrderEvents(t.db, id) };
 
     const contradictions = [
       anExchangeOrder({ exchangeOrderId, clientOrderId: id, filledQuantity: '0.1', avgFillPrice: '100' }),
-      anExchangeOrder({ exchangeOrderId, clientOrderId: id, status: 'closed', filledQuantity: '0.25', avgFillPrice: '100' }),
+      anExchangeOrder({
+        exchangeOrderId,
+        clientOrderId: id,
+        status: 'closed',
+        filledQuantity: '0.25',
+        avgFillPrice: '100',
+      }),
       anExchangeOrder({ exchangeOrderId, clientOrderId: id, filledQuantity: '0.4', avgFillPrice: '100' }),
       anExchangeOrder({ exchangeOrderId: anExchangeOrderId(), clientOrderId: id }),
       anExchangeOrder({ exchangeOrderId, clientOrderId: 'someone-else' }),
@@ -94,7 +172,14 @@ describe('syncFromExchange and adoptExchangeOrder on postgres', () => {
   });
 
   it('adopts an order found on the exchange without a client id, in its current state, once', async () => {
-    const reported = anExchangeOrder({ type: 'limit', limitPrice: '99', side: 'sell', filledQuantity: '0.1', avgFillPrice: '99', feeUsd: '0.01' });
+    const reported = anExchangeOrder({
+      type: 'limit',
+      limitPrice: '99',
+      side: 'sell',
+      filledQuantity: '0.1',
+      avgFillPrice: '99',
+      feeUsd: '0.01',
+    });
     const adopted = await adoptExchangeOrder(t.db, 'kraken', reported);
     expect(adopted.created).toBe(true);
     expect(adopted.order).toMatchObject({
@@ -114,18 +199,42 @@ describe('syncFromExchange and adoptExchangeOrder on postgres', () => {
     });
     expect(adopted.order.createdAt.getTime()).toBe(reported.openedAtMs);
     const again = await adoptExchangeOrder(t.db, 'kraken', reported);
-    expect(again).toMatchObject({ created: false, order: { clientOrderId: adopted.order.clientOrderId, status: 'partially_filled' } });
+    expect(again).toMatchObject({
+      created: false,
+      order: { clientOrderId: adopted.order.clientOrderId, status: 'partially_filled' },
+    });
     expect(await history(adopted.order.clientOrderId)).toEqual(['adopted:open', 'partial_fill:partially_filled']);
 
     // Adopting it later, filled, brings the same row up to date.
-    const later = await adoptExchangeOrder(t.db, 'kraken', { ...reported, status: 'closed', filledQuantity: '0.3', avgFillPrice: '99', feeUsd: '0.03' });
+    const later = await adoptExchangeOrder(t.db, 'kraken', {
+      ...reported,
+      status: 'closed',
+      filledQuantity: '0.3',
+      avgFillPrice: '99',
+      feeUsd: '0.03',
+    });
     expect(later).toMatchObject({ created: false, order: { status: 'filled', filledQuantity: '0.3' } });
   });
 
   it('adopts a closed order whose client id is unknown here, under that client id', async () => {
-    const reported = anExchangeOrder({ clientOrderId: 'manual-order-7', status: 'closed', filledQuantity: '0.3', avgFillPrice: '50000', feeUsd: '39' });
+    const reported = anExchangeOrder({
+      clientOrderId: 'manual-order-7',
+      status: 'closed',
+      filledQuantity: '0.3',
+      avgFillPrice: '50000',
+      feeUsd: '39',
+    });
     const adopted = await adoptExchangeOrder(t.db, 'kraken', reported);
-    expect(adopted).toMatchObject({ created: true, order: { clientOrderId: 'manual-order-7', status: 'filled', purpose: 'adopted', avgFillPrice: '50000', feeUsd: '39' } });
+    expect(adopted).toMatchObject({
+      created: true,
+      order: {
+        clientOrderId: 'manual-order-7',
+        status: 'filled',
+        purpose: 'adopted',
+        avgFillPrice: '50000',
+        feeUsd: '39',
+      },
+    });
     expect(await history('manual-order-7')).toEqual(['adopted:open', 'fill:filled']);
   });
 

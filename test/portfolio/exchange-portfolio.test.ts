@@ -21,13 +21,44 @@ describe('exchangePortfolio: the account as the risk engine reads it', () => {
       return balances;
     },
   };
-  const reader = () => exchangePortfolio({ db: database.db, exchange, account: 'paper', cashAsset: 'USD', timeframe: '1h' });
+  const reader = () =>
+    exchangePortfolio({ db: database.db, exchange, account: 'paper', cashAsset: 'USD', timeframe: '1h' });
   const order = (id: string, o: Partial<NewOrderInput> = {}) =>
-    createOrder(database.db, { clientOrderId: id, decisionId: `appr-${id}`, proposalId: null, correlationId: id, symbol: 'BTC/USD', side: 'buy', type: 'market', intent: 'entry', purpose: 'entry', quantity: '0.02', exchange: 'paper', ...o });
+    createOrder(database.db, {
+      clientOrderId: id,
+      decisionId: `appr-${id}`,
+      proposalId: null,
+      correlationId: id,
+      symbol: 'BTC/USD',
+      side: 'buy',
+      type: 'market',
+      intent: 'entry',
+      purpose: 'entry',
+      quantity: '0.02',
+      exchange: 'paper',
+      ...o,
+    });
 
   beforeEach(async () => {
     database = await createTestDatabase('postgres');
-    await saveCandles(database.db, [{ symbol: 'BTC/USD', timeframe: '1h', openTimeMs: T0, open: '50000', high: '50000', low: '50000', close: '50000', volume: '10', trades: 1, gapFilled: false }], 'replay');
+    await saveCandles(
+      database.db,
+      [
+        {
+          symbol: 'BTC/USD',
+          timeframe: '1h',
+          openTimeMs: T0,
+          open: '50000',
+          high: '50000',
+          low: '50000',
+          close: '50000',
+          volume: '10',
+          trades: 1,
+          gapFilled: false,
+        },
+      ],
+      'replay',
+    );
   });
   afterEach(async () => {
     await database.cleanup();
@@ -37,7 +68,7 @@ describe('exchangePortfolio: the account as the risk engine reads it', () => {
     expect(await reader().equityUsd()).toBe('15000');
   });
 
-  it("takes from the free cash what the open spot buys still need: a market buy at the latest close, a limit buy at its limit", async () => {
+  it('takes from the free cash what the open spot buys still need: a market buy at the latest close, a limit buy at its limit', async () => {
     expect(await reader().freeCashUsd()).toBe('10000');
     await order('mkt-buy');
     await order('lmt-buy', { type: 'limit', limitPrice: '45000', quantity: '0.01' });
@@ -53,8 +84,16 @@ describe('exchangePortfolio: the account as the risk engine reads it', () => {
     expect(await reader().freeCashUsd()).toBe('10000');
   });
 
-  it("leaves out an open buy whose approval holds cash for it: the risk worker takes the reservation off itself, never twice", async () => {
-    await reserveForApproval(database.db, { decisionId: 'appr-reserved-buy', clientOrderId: 'reserved-buy', account: 'paper', symbol: 'BTC/USD', kind: 'cash', amount: '1010.10101011', positionId: null });
+  it('leaves out an open buy whose approval holds cash for it: the risk worker takes the reservation off itself, never twice', async () => {
+    await reserveForApproval(database.db, {
+      decisionId: 'appr-reserved-buy',
+      clientOrderId: 'reserved-buy',
+      account: 'paper',
+      symbol: 'BTC/USD',
+      kind: 'cash',
+      amount: '1010.10101011',
+      positionId: null,
+    });
     await order('reserved-buy');
     await order('unreserved-buy', { quantity: '0.01' });
     // Only the buy without a reservation: 10000 − 0.01 × 50000.

@@ -4,7 +4,13 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 
 describe('hodl bags', () => {
   it('takes the larger of the configured and the stored bag per asset', () => {
-    expect(mergeHodlBags({ BTC: '0.2', XRP: '500' }, [{ asset: 'BTC', quantity: '0.25' }, { asset: 'XRP', quantity: '100' }, { asset: 'USD', quantity: '1000' }])).toEqual({
+    expect(
+      mergeHodlBags({ BTC: '0.2', XRP: '500' }, [
+        { asset: 'BTC', quantity: '0.25' },
+        { asset: 'XRP', quantity: '100' },
+        { asset: 'USD', quantity: '1000' },
+      ]),
+    ).toEqual({
       BTC: '0.25',
       XRP: '500',
       USD: '1000',

@@ -18,7 +18,24 @@ describe('exchangePortfolio over Kraken', () => {
     database = await createTestDatabase('postgres');
     t = await createTestRedis();
     server = await startKrakenPrivateServer();
-    await saveCandles(database.db, [{ symbol: 'BTC/USD', timeframe: '1h', openTimeMs: T0, open: '50000', high: '50000', low: '50000', close: '50000', volume: '10', trades: 1, gapFilled: false }], 'replay');
+    await saveCandles(
+      database.db,
+      [
+        {
+          symbol: 'BTC/USD',
+          timeframe: '1h',
+          openTimeMs: T0,
+          open: '50000',
+          high: '50000',
+          low: '50000',
+          close: '50000',
+          volume: '10',
+          trades: 1,
+          gapFilled: false,
+        },
+      ],
+      'replay',
+    );
     // A resting buy holds 400 USD; a resting sell 0.005 BTC; staked BTC does not count.
     server.override('BalanceEx', {
       body: {
@@ -32,7 +49,22 @@ describe('exchangePortfolio over Kraken', () => {
         },
       },
     });
-    server.override('TradeBalance', { body: { error: [], result: { eb: '3000.0', tb: '2500.0', m: '100.0', n: '-50.0', c: '1000.0', v: '950.0', e: '2450.0', mf: '2350.0', ml: '2450.0' } } });
+    server.override('TradeBalance', {
+      body: {
+        error: [],
+        result: {
+          eb: '3000.0',
+          tb: '2500.0',
+          m: '100.0',
+          n: '-50.0',
+          c: '1000.0',
+          v: '950.0',
+          e: '2450.0',
+          mf: '2350.0',
+          ml: '2450.0',
+        },
+      },
+    });
   });
   afterEach(async () => {
     await server.close();
@@ -43,7 +75,10 @@ describe('exchangePortfolio over Kraken', () => {
   const reader = (margin: boolean) =>
     exchangePortfolio({
       db: database.db,
-      exchange: new KrakenExchange({ client: aKrakenClient({ baseUrl: server.url, redis: t.redis, keys: t.keys }), margin }),
+      exchange: new KrakenExchange({
+        client: aKrakenClient({ baseUrl: server.url, redis: t.redis, keys: t.keys }),
+        margin,
+      }),
       account: 'kraken',
       cashAsset: 'USD',
       timeframe: '1h',
@@ -57,7 +92,7 @@ describe('exchangePortfolio over Kraken', () => {
     expect(calls('TradeBalance')).toBe(0);
   });
 
-  it("takes the free cash from BalanceEx: what Kraken holds for resting buys is not spendable", async () => {
+  it('takes the free cash from BalanceEx: what Kraken holds for resting buys is not spendable', async () => {
     expect(await reader(false).freeCashUsd()).toBe('1100');
     expect(calls('BalanceEx')).toBe(1);
   });
@@ -67,8 +102,44 @@ describe('exchangePortfolio over Kraken', () => {
       body: {
         error: [],
         result: {
-          'TF5GVO-T7ZZ2-6NBKBI': { ordertxid: 'OLWNFG-LLH4R-D6SFFP', posstatus: 'open', pair: 'XXBTZUSD', time: 1605280097.8294, type: 'buy', ordertype: 'limit', cost: '4000.00000', fee: '10.4', vol: '0.10000000', vol_closed: '0.02000000', margin: '800.00000', value: '4100.0', net: '+100.0', terms: '0.0100% per 4 hours', rollovertm: '1616672637', misc: '', oflags: '' },
-          'T24DOR-TAFLM-ID3NYP': { ordertxid: 'OQCLML-BW3P3-BUCMWZ', posstatus: 'open', pair: 'XXRPZUSD', time: 1605280098.1, type: 'sell', ordertype: 'limit', cost: '250.00000', fee: '0.65', vol: '100.00000000', vol_closed: '0.00000000', margin: '125.00000', value: '240.0', net: '+10.0', terms: '0.0100% per 4 hours', rollovertm: '1616672637', misc: '', oflags: '' },
+          'TF5GVO-T7ZZ2-6NBKBI': {
+            ordertxid: 'OLWNFG-LLH4R-D6SFFP',
+            posstatus: 'open',
+            pair: 'XXBTZUSD',
+            time: 1605280097.8294,
+            type: 'buy',
+            ordertype: 'limit',
+            cost: '4000.00000',
+            fee: '10.4',
+            vol: '0.10000000',
+            vol_closed: '0.02000000',
+            margin: '800.00000',
+            value: '4100.0',
+            net: '+100.0',
+            terms: '0.0100% per 4 hours',
+            rollovertm: '1616672637',
+            misc: '',
+            oflags: '',
+          },
+          'T24DOR-TAFLM-ID3NYP': {
+            ordertxid: 'OQCLML-BW3P3-BUCMWZ',
+            posstatus: 'open',
+            pair: 'XXRPZUSD',
+            time: 1605280098.1,
+            type: 'sell',
+            ordertype: 'limit',
+            cost: '250.00000',
+            fee: '0.65',
+            vol: '100.00000000',
+            vol_closed: '0.00000000',
+            margin: '125.00000',
+            value: '240.0',
+            net: '+10.0',
+            terms: '0.0100% per 4 hours',
+            rollovertm: '1616672637',
+            misc: '',
+            oflags: '',
+          },
         },
       },
     });

@@ -25,7 +25,13 @@ describe('planRebalance', () => {
   it('plans nothing within the threshold', () => {
     const plan = planRebalance(aRequest({ balances: { BTC: '0.06', XRP: '3000', USD: '3400' } }));
     expect(plan).toMatchObject({ equityUsd: '10000', needed: false, sells: [], buys: [] });
-    expect(plan.drift.BTC).toEqual({ valueUsd: '3600', currentPct: 36, targetPct: 33.33, effectiveTargetPct: 33.33, driftPct: 2.67 });
+    expect(plan.drift.BTC).toEqual({
+      valueUsd: '3600',
+      currentPct: 36,
+      targetPct: 33.33,
+      effectiveTargetPct: 33.33,
+      driftPct: 2.67,
+    });
   });
 
   it('rebalances from exactly the threshold on', () => {
@@ -69,18 +75,28 @@ describe('planRebalance', () => {
     // BTC is pinned at its 60 %; XRP and cash share the other 40 % by their targets.
     expect(plan.drift.BTC).toMatchObject({ currentPct: 60, targetPct: 33.33, effectiveTargetPct: 60, driftPct: 0 });
     expect(plan.drift.XRP?.effectiveTargetPct).toBeCloseTo(19.997, 3);
-    expect(plan.buys).toEqual([{ symbol: 'XRP/USD', side: 'buy', quantity: '1999.70001499', notionalUsd: '1999.70001499' }]);
+    expect(plan.buys).toEqual([
+      { symbol: 'XRP/USD', side: 'buy', quantity: '1999.70001499', notionalUsd: '1999.70001499' },
+    ]);
   });
 
   it('never sells into a hodl bag across many allocations', () => {
     for (const btc of ['0', '0.02', '0.1', '0.5']) {
       for (const xrp of ['0', '1000', '20000']) {
         for (const hodl of ['0.01', '0.05', '0.3']) {
-          const plan = planRebalance(aRequest({ balances: { BTC: btc, XRP: xrp, USD: '500' }, hodlBags: { BTC: hodl, XRP: '5000' } }));
+          const plan = planRebalance(
+            aRequest({ balances: { BTC: btc, XRP: xrp, USD: '500' }, hodlBags: { BTC: hodl, XRP: '5000' } }),
+          );
           for (const trade of plan.sells) {
             const [asset] = trade.symbol.split('/');
-            const free = asset === 'BTC' ? Decimal.max(0, new Decimal(btc).minus(hodl)) : Decimal.max(0, new Decimal(xrp).minus(5000));
-            expect(new Decimal(trade.quantity).lte(free), `${trade.symbol} ${trade.quantity} with BTC ${btc}, XRP ${xrp}, hodl ${hodl}`).toBe(true);
+            const free =
+              asset === 'BTC'
+                ? Decimal.max(0, new Decimal(btc).minus(hodl))
+                : Decimal.max(0, new Decimal(xrp).minus(5000));
+            expect(
+              new Decimal(trade.quantity).lte(free),
+              `${trade.symbol} ${trade.quantity} with BTC ${btc}, XRP ${xrp}, hodl ${hodl}`,
+            ).toBe(true);
           }
         }
       }
@@ -88,13 +104,17 @@ describe('planRebalance', () => {
   });
 
   it('sells only the free part when the target would need selling into the hodl bag', () => {
-    const plan = planRebalance(aRequest({ balances: { BTC: '1' }, prices: { BTC: '10000', XRP: '1' }, hodlBags: { BTC: '0.5' } }));
+    const plan = planRebalance(
+      aRequest({ balances: { BTC: '1' }, prices: { BTC: '10000', XRP: '1' }, hodlBags: { BTC: '0.5' } }),
+    );
     expect(plan.sells).toEqual([{ symbol: 'BTC/USD', side: 'sell', quantity: '0.5', notionalUsd: '5000' }]);
     expect(plan.buys.map((b) => b.symbol)).toEqual(['XRP/USD']);
   });
 
   it('sells down to the target when the hodl bag is smaller than the target', () => {
-    const plan = planRebalance(aRequest({ balances: { BTC: '1' }, prices: { BTC: '10000', XRP: '1' }, hodlBags: { BTC: '0.2' } }));
+    const plan = planRebalance(
+      aRequest({ balances: { BTC: '1' }, prices: { BTC: '10000', XRP: '1' }, hodlBags: { BTC: '0.2' } }),
+    );
     expect(plan.sells).toEqual([{ symbol: 'BTC/USD', side: 'sell', quantity: '0.6667', notionalUsd: '6667' }]);
   });
 
@@ -116,13 +136,15 @@ describe('planRebalance', () => {
   it('limits buys to the cash after the sells when a sell is too small to run', () => {
     // BTC lacks 105; XRP's 5 over target is below the 10 minimum and is not sold, so only the
     // 100 of cash pays for BTC.
-    const plan = planRebalance(aRequest({
-      balances: { BTC: '4.895', XRP: '5005', USD: '100' },
-      prices: { BTC: '1000', XRP: '1' },
-      targets: { BTC: 50, XRP: 50, USD: 0 },
-      thresholdPct: 1,
-      feeBufferPct: 0,
-    }));
+    const plan = planRebalance(
+      aRequest({
+        balances: { BTC: '4.895', XRP: '5005', USD: '100' },
+        prices: { BTC: '1000', XRP: '1' },
+        targets: { BTC: 50, XRP: 50, USD: 0 },
+        thresholdPct: 1,
+        feeBufferPct: 0,
+      }),
+    );
     expect(plan.sells).toEqual([]);
     expect(plan.buys).toEqual([{ symbol: 'BTC/USD', side: 'buy', quantity: '0.1', notionalUsd: '100' }]);
   });
@@ -152,12 +174,23 @@ describe('planRebalance', () => {
   });
 
   it('sells an asset with a target of 0 down to its hodl bag', () => {
-    const plan = planRebalance(aRequest({ balances: { BTC: '0.1', XRP: '1000', USD: '9000' }, targets: { BTC: 0, XRP: 50, USD: 50 }, hodlBags: { BTC: '0.01' } }));
+    const plan = planRebalance(
+      aRequest({
+        balances: { BTC: '0.1', XRP: '1000', USD: '9000' },
+        targets: { BTC: 0, XRP: 50, USD: 50 },
+        hodlBags: { BTC: '0.01' },
+      }),
+    );
     expect(plan.sells).toEqual([{ symbol: 'BTC/USD', side: 'sell', quantity: '0.09', notionalUsd: '5400' }]);
   });
 
   it('plans nothing for an empty account', () => {
-    expect(planRebalance(aRequest({ balances: {} }))).toMatchObject({ equityUsd: '0', needed: false, sells: [], buys: [] });
+    expect(planRebalance(aRequest({ balances: {} }))).toMatchObject({
+      equityUsd: '0',
+      needed: false,
+      sells: [],
+      buys: [],
+    });
   });
 
   it('refuses a request without a price, without a cash target, or with targets not summing to 100', () => {

@@ -3,7 +3,11 @@ import { eq } from 'drizzle-orm';
 import { orders, type OrderRow } from '../../src/db/schema/orders.ts';
 import { positions } from '../../src/db/schema/positions.ts';
 import type { ExchangePort } from '../../src/exchange/exchange-port.ts';
-import { readPaperBalances, withLockedPaperAccount, writePaperBalances } from '../../src/exchange/paper/paper-account-store.ts';
+import {
+  readPaperBalances,
+  withLockedPaperAccount,
+  writePaperBalances,
+} from '../../src/exchange/paper/paper-account-store.ts';
 import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
 import type { PaperFill } from '../../src/exchange/paper/paper-fill.ts';
 import type { PriceBarInput } from '../../src/exchange/paper/price-bar.ts';
@@ -60,10 +64,18 @@ export interface RebalanceFixture {
  * Real portfolio, risk and execution workers on Redis and PostgreSQL, the paper exchange, and
  * bars fed by hand (the market clock moves one hour per bar). Risk reads the paper account.
  */
-export async function rebalanceFixture(config: Record<string, unknown>, prices: Record<string, string>, timing: RebalanceTiming = {}): Promise<RebalanceFixture> {
+export async function rebalanceFixture(
+  config: Record<string, unknown>,
+  prices: Record<string, string>,
+  timing: RebalanceTiming = {},
+): Promise<RebalanceFixture> {
   // Risk reads the paper account, which needs the harness's database: bound once that exists.
   const ref: { account?: PortfolioReader } = {};
-  const reader: PortfolioReader = { equityUsd: () => ref.account!.equityUsd(), openPositions: () => ref.account!.openPositions(), freeCashUsd: () => ref.account!.freeCashUsd() };
+  const reader: PortfolioReader = {
+    equityUsd: () => ref.account!.equityUsd(),
+    openPositions: () => ref.account!.openPositions(),
+    freeCashUsd: () => ref.account!.freeCashUsd(),
+  };
   const h = await createTaskHarness({
     clockMs: START_MS,
     portfolio: reader,
@@ -74,14 +86,31 @@ export async function rebalanceFixture(config: Record<string, unknown>, prices: 
       ...config,
     },
   });
-  const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock, instruments: h.deps.instruments });
-  ref.account = exchangePortfolio({ db: h.database.db, exchange: paper, account: 'paper', cashAsset: 'USD', timeframe: '1h' });
+  const paper = new PaperExchange({
+    db: h.database.db,
+    config: { ...h.config.execution.paper, cashAsset: 'USD' },
+    clock: h.clock,
+    instruments: h.deps.instruments,
+  });
+  ref.account = exchangePortfolio({
+    db: h.database.db,
+    exchange: paper,
+    account: 'paper',
+    cashAsset: 'USD',
+    timeframe: '1h',
+  });
   const events: ExchangeEvent[] = [];
   const exchange: RebalanceFixture['exchange'] = {
     name: 'paper',
     async placeOrder(request, signal) {
       const placed = await paper.placeOrder(request, signal);
-      events.push({ kind: 'placed', clientOrderId: request.clientOrderId, symbol: request.symbol, side: request.side, quantity: request.quantity });
+      events.push({
+        kind: 'placed',
+        clientOrderId: request.clientOrderId,
+        symbol: request.symbol,
+        side: request.side,
+        quantity: request.quantity,
+      });
       return placed;
     },
     cancelOrder: (id, signal) => paper.cancelOrder(id, signal),
@@ -91,13 +120,30 @@ export async function rebalanceFixture(config: Record<string, unknown>, prices: 
     balances: (signal) => paper.balances(signal),
     async onPrice(symbol, bar) {
       const fills = await paper.onPrice(symbol, bar);
-      for (const f of fills) events.push({ kind: 'filled', clientOrderId: f.clientOrderId, symbol: f.symbol, side: f.side, quantity: f.quantity });
+      for (const f of fills)
+        events.push({
+          kind: 'filled',
+          clientOrderId: f.clientOrderId,
+          symbol: f.symbol,
+          side: f.side,
+          quantity: f.quantity,
+        });
       return fills;
     },
   };
   const started: TaskWorkers[] = [];
   let barOpenMs = START_MS - HOUR_MS;
-  const positionsDeps = { config: h.config, db: h.database.db, bus: h.t.bus, redis: h.t.redis, keys: h.t.keys, clock: h.clock, logger: silentLogger, exchange, instruments: h.deps.instruments };
+  const positionsDeps = {
+    config: h.config,
+    db: h.database.db,
+    bus: h.t.bus,
+    redis: h.t.redis,
+    keys: h.t.keys,
+    clock: h.clock,
+    logger: silentLogger,
+    exchange,
+    instruments: h.deps.instruments,
+  };
 
   const fixture: RebalanceFixture = {
     h,
@@ -116,11 +162,31 @@ export async function rebalanceFixture(config: Record<string, unknown>, prices: 
       return workers;
     },
     async seedBalances(balances) {
-      await withLockedPaperAccount(h.database.db, { cashAsset: 'USD', startingCashUsd: h.config.execution.paper.startingCashUsd }, h.clock.now(), (tx) => writePaperBalances(tx, balances, h.clock.now()));
+      await withLockedPaperAccount(
+        h.database.db,
+        { cashAsset: 'USD', startingCashUsd: h.config.execution.paper.startingCashUsd },
+        h.clock.now(),
+        (tx) => writePaperBalances(tx, balances, h.clock.now()),
+      );
     },
     async seedLong(symbol, quantity, avgEntryPrice) {
       const at = new Date(h.clock.now());
-      await h.database.db.insert(positions).values({ account: 'paper', symbol, status: 'open', side: 'long', quantity, avgEntryPrice, leverage: '1', realizedPnlUsd: '0', feesUsd: '0', protection: NO_PROTECTION, openedAt: at, updatedAt: at });
+      await h.database.db
+        .insert(positions)
+        .values({
+          account: 'paper',
+          symbol,
+          status: 'open',
+          side: 'long',
+          quantity,
+          avgEntryPrice,
+          leverage: '1',
+          realizedPnlUsd: '0',
+          feesUsd: '0',
+          protection: NO_PROTECTION,
+          openedAt: at,
+          updatedAt: at,
+        });
     },
     async nextBar() {
       barOpenMs += HOUR_MS;
@@ -142,7 +208,9 @@ export async function rebalanceFixture(config: Record<string, unknown>, prices: 
       for (const bar of bars) await onClosedBar(positionsDeps, bar);
     },
     async tick() {
-      const job: Job = await h.queue('portfolio').add('tick', { task: 'portfolio' }, { jobId: `tick-${Date.now()}-${Math.random().toString(36).slice(2)}` });
+      const job: Job = await h
+        .queue('portfolio')
+        .add('tick', { task: 'portfolio' }, { jobId: `tick-${Date.now()}-${Math.random().toString(36).slice(2)}` });
       const done = await h.settled('portfolio', job.id!);
       if (done.state !== 'completed') throw new Error(`portfolio tick failed: ${done.failedReason}`);
       return done.returnvalue as PortfolioTickResult;
@@ -150,7 +218,8 @@ export async function rebalanceFixture(config: Record<string, unknown>, prices: 
     async rebalanceOrders() {
       return h.database.db.select().from(orders).where(eq(orders.purpose, 'rebalance'));
     },
-    balances: () => readPaperBalances(h.database.db, { cashAsset: 'USD', startingCashUsd: h.config.execution.paper.startingCashUsd }),
+    balances: () =>
+      readPaperBalances(h.database.db, { cashAsset: 'USD', startingCashUsd: h.config.execution.paper.startingCashUsd }),
     async cleanup() {
       for (const w of started) await w.close(1_000);
       await h.cleanup();
@@ -160,7 +229,12 @@ export async function rebalanceFixture(config: Record<string, unknown>, prices: 
 }
 
 /** Feeds bars until `check` holds (each bar an hour of market time). */
-export async function feedBarsUntil<T>(f: RebalanceFixture, check: () => Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
+export async function feedBarsUntil<T>(
+  f: RebalanceFixture,
+  check: () => Promise<T>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<NonNullable<T>> {
   return waitFor(
     async () => {
       const value = await check();

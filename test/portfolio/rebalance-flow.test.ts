@@ -20,7 +20,11 @@ describe('the portfolio task rebalances through risk and execution', () => {
     f = undefined;
   });
 
-  async function legResult(rebalanceId: string, batchIndex: number, leg: 'sells' | 'buys'): Promise<RebalanceLegResult> {
+  async function legResult(
+    rebalanceId: string,
+    batchIndex: number,
+    leg: 'sells' | 'buys',
+  ): Promise<RebalanceLegResult> {
     const done = await f!.h.settled('portfolio', rebalanceIds.batchJob(rebalanceId, batchIndex, leg), 1_000);
     expect(done.state, done.failedReason).toBe('completed');
     return RebalanceLegResult.parse(done.returnvalue);
@@ -42,11 +46,26 @@ describe('the portfolio task rebalances through risk and execution', () => {
     const stored = await f.h.database.db.select().from(portfolioSnapshots).where(eq(portfolioSnapshots.at, valuedAt));
     expect(stored).toHaveLength(1);
     // The BTC is the core allocation, not a trade: no position, no exposure.
-    expect(stored[0]).toMatchObject({ account: 'paper', equityUsd: '14000', cashUsd: '4000', exposureUsd: '0', unrealizedPnlUsd: '0', realizedPnlUsd: '0' });
-    const published = (await f.h.t.redis.xrange(f.h.t.keys.busStream('portfolio_updates'), '-', '+')).map(([, fields]) => fieldsOf(fields));
+    expect(stored[0]).toMatchObject({
+      account: 'paper',
+      equityUsd: '14000',
+      cashUsd: '4000',
+      exposureUsd: '0',
+      unrealizedPnlUsd: '0',
+      realizedPnlUsd: '0',
+    });
+    const published = (await f.h.t.redis.xrange(f.h.t.keys.busStream('portfolio_updates'), '-', '+')).map(
+      ([, fields]) => fieldsOf(fields),
+    );
     expect(published.map((m) => m.type)).toEqual(['portfolio.valued']);
     expect(published[0]).toMatchObject({ source: 'portfolio', correlation_id: rebalanceId });
-    expect(JSON.parse(published[0]!.payload!)).toEqual({ equityUsd: '14000', cashUsd: '4000', exposureUsd: '0', realizedPnlUsd: '0', unrealizedPnlUsd: '0' });
+    expect(JSON.parse(published[0]!.payload!)).toEqual({
+      equityUsd: '14000',
+      cashUsd: '4000',
+      exposureUsd: '0',
+      realizedPnlUsd: '0',
+      unrealizedPnlUsd: '0',
+    });
 
     // The sell reaches the exchange; the buy waits for it to fill.
     await waitFor(() => f!.events.some((e) => e.kind === 'placed' && e.side === 'sell'), 'the sell to be placed');
@@ -55,14 +74,39 @@ describe('the portfolio task rebalances through risk and execution', () => {
     const queue = f.h.queue('portfolio');
     expect(await queue.getJobState(rebalanceIds.batchJob(rebalanceId, 0, 'buys'))).toBe('waiting-children');
 
-    await feedBarsUntil(f, async () => (await queue.getJobState(rebalanceIds.batchJob(rebalanceId, 0, 'buys'))) === 'completed', 'the buys to settle');
-    expect(f.events.map((e) => `${e.kind} ${e.side} ${e.symbol}`)).toEqual(['placed sell BTC/USD', 'filled sell BTC/USD', 'placed buy XRP/USD', 'filled buy XRP/USD']);
+    await feedBarsUntil(
+      f,
+      async () => (await queue.getJobState(rebalanceIds.batchJob(rebalanceId, 0, 'buys'))) === 'completed',
+      'the buys to settle',
+    );
+    expect(f.events.map((e) => `${e.kind} ${e.side} ${e.symbol}`)).toEqual([
+      'placed sell BTC/USD',
+      'filled sell BTC/USD',
+      'placed buy XRP/USD',
+      'filled buy XRP/USD',
+    ]);
     const [sell, buy] = (await f.rebalanceOrders()).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-    expect(sell).toMatchObject({ side: 'sell', status: 'filled', intent: 'exit', purpose: 'rebalance', proposalId: rebalanceIds.proposal(rebalanceId, 0, 'BTC/USD', 'sell') });
-    expect(buy).toMatchObject({ side: 'buy', status: 'filled', intent: 'entry', purpose: 'rebalance', proposalId: rebalanceIds.proposal(rebalanceId, 0, 'XRP/USD', 'buy') });
+    expect(sell).toMatchObject({
+      side: 'sell',
+      status: 'filled',
+      intent: 'exit',
+      purpose: 'rebalance',
+      proposalId: rebalanceIds.proposal(rebalanceId, 0, 'BTC/USD', 'sell'),
+    });
+    expect(buy).toMatchObject({
+      side: 'buy',
+      status: 'filled',
+      intent: 'entry',
+      purpose: 'rebalance',
+      proposalId: rebalanceIds.proposal(rebalanceId, 0, 'XRP/USD', 'buy'),
+    });
     expect(buy!.createdAt.getTime()).toBeGreaterThan(sell!.createdAt.getTime());
-    expect((await legResult(rebalanceId, 0, 'sells')).trades).toEqual([{ proposalId: sell!.proposalId, symbol: 'BTC/USD', outcome: 'filled', filledQuantity: sell!.filledQuantity }]);
-    expect((await legResult(rebalanceId, 0, 'buys')).trades).toEqual([{ proposalId: buy!.proposalId, symbol: 'XRP/USD', outcome: 'filled', filledQuantity: buy!.filledQuantity }]);
+    expect((await legResult(rebalanceId, 0, 'sells')).trades).toEqual([
+      { proposalId: sell!.proposalId, symbol: 'BTC/USD', outcome: 'filled', filledQuantity: sell!.filledQuantity },
+    ]);
+    expect((await legResult(rebalanceId, 0, 'buys')).trades).toEqual([
+      { proposalId: buy!.proposalId, symbol: 'XRP/USD', outcome: 'filled', filledQuantity: buy!.filledQuantity },
+    ]);
 
     // Back near a third each.
     const balances = await f.balances();
@@ -87,7 +131,13 @@ describe('the portfolio task rebalances through risk and execution', () => {
     // Plans with 14 000 USD (the cash and the trade's value), holding no BTC or XRP of its own: it buys both, sells nothing.
     const result = await f.tick();
     expect(result).toMatchObject({ equityUsd: '14000', rebalance: 'planned', sells: 0, buys: 2 });
-    await feedBarsUntil(f, async () => (await f!.h.queue('portfolio').getJobState(rebalanceIds.batchJob(result.rebalanceId!, 0, 'buys'))) === 'completed', 'the buys to settle');
+    await feedBarsUntil(
+      f,
+      async () =>
+        (await f!.h.queue('portfolio').getJobState(rebalanceIds.batchJob(result.rebalanceId!, 0, 'buys'))) ===
+        'completed',
+      'the buys to settle',
+    );
     expect(f.events.filter((e) => e.side === 'sell')).toEqual([]);
     // Bought with the cash there was, on top of the trade's 0.2 BTC; the trade's position is as it was.
     const btc = new Decimal((await f.balances()).BTC!);
@@ -115,7 +165,9 @@ describe('the portfolio task rebalances through risk and execution', () => {
     const sells = await f.h.settled('portfolio', sellsId, 10_000);
     expect(sells.state).toBe('failed');
     expect(sells.failedReason).toContain('not settled within 3600000 ms');
-    expect((await f.h.settled('portfolio', rebalanceIds.batchJob(rebalanceId!, 0, 'buys'), 5_000)).state).toBe('failed');
+    expect((await f.h.settled('portfolio', rebalanceIds.batchJob(rebalanceId!, 0, 'buys'), 5_000)).state).toBe(
+      'failed',
+    );
     expect((await f.rebalanceOrders()).map((o) => `${o.side} ${o.status}`)).toEqual(['sell open']);
     expect(f.events.filter((e) => e.side === 'buy')).toEqual([]);
   }, 60_000);
@@ -129,7 +181,13 @@ describe('the portfolio task rebalances through risk and execution', () => {
     const result = await f.tick();
     // BTC is 71 % of equity, yet nothing of it may be sold: the rest is rebalanced around it.
     expect(result).toMatchObject({ rebalance: 'planned', sells: 0, buys: 1 });
-    await feedBarsUntil(f, async () => (await f!.h.queue('portfolio').getJobState(rebalanceIds.batchJob(result.rebalanceId!, 0, 'buys'))) === 'completed', 'the buys to settle');
+    await feedBarsUntil(
+      f,
+      async () =>
+        (await f!.h.queue('portfolio').getJobState(rebalanceIds.batchJob(result.rebalanceId!, 0, 'buys'))) ===
+        'completed',
+      'the buys to settle',
+    );
 
     expect(f.events.filter((e) => e.side === 'sell')).toEqual([]);
     expect((await f.rebalanceOrders()).map((o) => `${o.side} ${o.symbol}`)).toEqual(['buy XRP/USD']);
@@ -146,7 +204,13 @@ describe('the portfolio task rebalances through risk and execution', () => {
 
     const result = await f.tick();
     expect(result).toMatchObject({ rebalance: 'planned', sells: 1, buys: 1 });
-    await feedBarsUntil(f, async () => (await f!.h.queue('portfolio').getJobState(rebalanceIds.batchJob(result.rebalanceId!, 0, 'buys'))) === 'completed', 'the buys to settle');
+    await feedBarsUntil(
+      f,
+      async () =>
+        (await f!.h.queue('portfolio').getJobState(rebalanceIds.batchJob(result.rebalanceId!, 0, 'buys'))) ===
+        'completed',
+      'the buys to settle',
+    );
 
     // 0.05 BTC is free; the risk engine's sizing (a share of equity, cut towards zero) may land a satoshi below it, never above.
     const sells = (await f.rebalanceOrders()).filter((o) => o.side === 'sell');
@@ -183,7 +247,8 @@ describe('the portfolio task rebalances through risk and execution', () => {
     await sleep(500);
     expect(f.events.filter((e) => e.kind === 'placed')).toHaveLength(2);
     // The later batches are still waiting in Redis, delayed.
-    for (const index of [1, 2]) expect(await queue.getJobState(rebalanceIds.batchJob(id, index, 'sells'))).toBe('delayed');
+    for (const index of [1, 2])
+      expect(await queue.getJobState(rebalanceIds.batchJob(id, index, 'sells'))).toBe('delayed');
 
     // A new process (same Redis, same database) runs them.
     await f.startWorkers();
@@ -240,7 +305,12 @@ describe('the portfolio task rebalances through risk and execution', () => {
     expect(f.events.filter((e) => e.kind === 'placed')).toHaveLength(2);
 
     // The next bar moves the market an hour on: batch 1 runs.
-    await feedBarsUntil(f, async () => (await f!.h.queue('portfolio').getJobState(rebalanceIds.batchJob(rebalanceId!, 1, 'buys'))) === 'completed', 'batch 1 to settle');
+    await feedBarsUntil(
+      f,
+      async () =>
+        (await f!.h.queue('portfolio').getJobState(rebalanceIds.batchJob(rebalanceId!, 1, 'buys'))) === 'completed',
+      'batch 1 to settle',
+    );
     expect((await f.rebalanceOrders()).filter((o) => o.status === 'filled')).toHaveLength(4);
   }, 60_000);
 });

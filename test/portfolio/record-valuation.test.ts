@@ -28,9 +28,35 @@ describe('recordValuation: one snapshot per account and slot', () => {
   });
 
   async function saveBtcClose(openTimeMs: number, close: string): Promise<void> {
-    await saveCandles(database.db, [{ symbol: 'BTC/USD', timeframe: '1h', openTimeMs, open: close, high: close, low: close, close, volume: '10', trades: 1, gapFilled: false }], 'replay');
+    await saveCandles(
+      database.db,
+      [
+        {
+          symbol: 'BTC/USD',
+          timeframe: '1h',
+          openTimeMs,
+          open: close,
+          high: close,
+          low: close,
+          close,
+          volume: '10',
+          trades: 1,
+          gapFilled: false,
+        },
+      ],
+      'replay',
+    );
   }
-  const rows = () => database.db.select({ at: portfolioSnapshots.at, equityUsd: portfolioSnapshots.equityUsd, cashUsd: portfolioSnapshots.cashUsd }).from(portfolioSnapshots).where(eq(portfolioSnapshots.account, 'paper')).orderBy(asc(portfolioSnapshots.at));
+  const rows = () =>
+    database.db
+      .select({
+        at: portfolioSnapshots.at,
+        equityUsd: portfolioSnapshots.equityUsd,
+        cashUsd: portfolioSnapshots.cashUsd,
+      })
+      .from(portfolioSnapshots)
+      .where(eq(portfolioSnapshots.account, 'paper'))
+      .orderBy(asc(portfolioSnapshots.at));
 
   it('keeps the latest valuation of a slot and starts a new row in the next one', async () => {
     const deps = { config, db: database.db, exchange };
@@ -50,14 +76,17 @@ describe('recordValuation: one snapshot per account and slot', () => {
 
   it('follows portfolio.snapshotIntervalMs', async () => {
     const daily = { ...config, portfolio: { ...config.portfolio, snapshotIntervalMs: 86_400_000 } };
-    for (let hour = 0; hour < 5; hour++) await recordValuation({ config: daily, db: database.db, exchange }, START_MS + hour * HOUR_MS);
+    for (let hour = 0; hour < 5; hour++)
+      await recordValuation({ config: daily, db: database.db, exchange }, START_MS + hour * HOUR_MS);
     expect((await rows()).map((r) => r.at.getTime())).toEqual([START_MS]);
     expect(snapshotSlotOf(START_MS + 25 * HOUR_MS, 86_400_000)).toBe(START_MS + 86_400_000);
   });
 
   it('refuses to value a held asset it has no price for, and stores nothing', async () => {
     balances = { USD: '1000', DOGE: '5' };
-    await expect(recordValuation({ config, db: database.db, exchange }, START_MS)).rejects.toSatisfy((err) => err instanceof TriplegainError && err.code === 'NOT_FOUND' && /DOGE/.test(err.message));
+    await expect(recordValuation({ config, db: database.db, exchange }, START_MS)).rejects.toSatisfy(
+      (err) => err instanceof TriplegainError && err.code === 'NOT_FOUND' && /DOGE/.test(err.message),
+    );
     expect(await rows()).toEqual([]);
   });
 });

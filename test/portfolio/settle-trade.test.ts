@@ -2,22 +2,45 @@ import { describe, expect, it } from 'vitest';
 import { orderStatuses, type OrderStatus } from '../../src/orders/order-status.ts';
 import { settleTrade, type TradeTrail } from '../../src/portfolio/settle-trade.ts';
 
-const trail = (overrides: Partial<TradeTrail> = {}): TradeTrail => ({ decision: null, riskJob: { state: 'waiting', decision: null }, order: null, executionJobState: null, ...overrides });
-const withOrder = (status: OrderStatus, filledQuantity = '0') => trail({ decision: 'approved', order: { status, filledQuantity } });
+const trail = (overrides: Partial<TradeTrail> = {}): TradeTrail => ({
+  decision: null,
+  riskJob: { state: 'waiting', decision: null },
+  order: null,
+  executionJobState: null,
+  ...overrides,
+});
+const withOrder = (status: OrderStatus, filledQuantity = '0') =>
+  trail({ decision: 'approved', order: { status, filledQuantity } });
 
 describe('settleTrade', () => {
   it('waits for the risk decision, and ends with a denial, stored or only answered', () => {
     expect(settleTrade(trail())).toEqual({ status: 'pending' });
     expect(settleTrade(trail({ riskJob: { state: 'delayed', decision: null } }))).toEqual({ status: 'pending' });
-    expect(settleTrade(trail({ decision: 'denied' }))).toEqual({ status: 'settled', outcome: 'denied', filledQuantity: '0' });
-    expect(settleTrade(trail({ riskJob: { state: 'completed', decision: 'denied' } }))).toEqual({ status: 'settled', outcome: 'denied', filledQuantity: '0' });
-    expect(settleTrade(trail({ riskJob: { state: 'failed', decision: null } }))).toEqual({ status: 'settled', outcome: 'failed', filledQuantity: '0' });
+    expect(settleTrade(trail({ decision: 'denied' }))).toEqual({
+      status: 'settled',
+      outcome: 'denied',
+      filledQuantity: '0',
+    });
+    expect(settleTrade(trail({ riskJob: { state: 'completed', decision: 'denied' } }))).toEqual({
+      status: 'settled',
+      outcome: 'denied',
+      filledQuantity: '0',
+    });
+    expect(settleTrade(trail({ riskJob: { state: 'failed', decision: null } }))).toEqual({
+      status: 'settled',
+      outcome: 'failed',
+      filledQuantity: '0',
+    });
   });
 
   it('waits for the order of an approval, unless its execution job failed without one', () => {
     expect(settleTrade(trail({ decision: 'approved' }))).toEqual({ status: 'pending' });
     expect(settleTrade(trail({ decision: 'approved', executionJobState: 'active' }))).toEqual({ status: 'pending' });
-    expect(settleTrade(trail({ decision: 'approved', executionJobState: 'failed' }))).toEqual({ status: 'settled', outcome: 'failed', filledQuantity: '0' });
+    expect(settleTrade(trail({ decision: 'approved', executionJobState: 'failed' }))).toEqual({
+      status: 'settled',
+      outcome: 'failed',
+      filledQuantity: '0',
+    });
   });
 
   it('settles on every terminal order status and on no other', () => {
@@ -37,6 +60,10 @@ describe('settleTrade', () => {
       const s = settleTrade(withOrder(status, '0.1'));
       expect(s.status === 'pending' ? 'pending' : s.outcome, status).toBe(expected[status]);
     }
-    expect(settleTrade(withOrder('canceled', '0.04'))).toEqual({ status: 'settled', outcome: 'canceled', filledQuantity: '0.04' });
+    expect(settleTrade(withOrder('canceled', '0.04'))).toEqual({
+      status: 'settled',
+      outcome: 'canceled',
+      filledQuantity: '0.04',
+    });
   });
 });

@@ -6,10 +6,21 @@ import type { RebalanceTrade } from '../../src/portfolio/rebalance-trade.ts';
 import { splitIntoBatches } from '../../src/portfolio/split-into-batches.ts';
 
 const dca = PortfolioConfig.parse({}).dca;
-const sell = (symbol: string, quantity: string, notionalUsd: string): RebalanceTrade => ({ symbol, side: 'sell', quantity, notionalUsd });
-const buy = (symbol: string, quantity: string, notionalUsd: string): RebalanceTrade => ({ symbol, side: 'buy', quantity, notionalUsd });
+const sell = (symbol: string, quantity: string, notionalUsd: string): RebalanceTrade => ({
+  symbol,
+  side: 'sell',
+  quantity,
+  notionalUsd,
+});
+const buy = (symbol: string, quantity: string, notionalUsd: string): RebalanceTrade => ({
+  symbol,
+  side: 'buy',
+  quantity,
+  notionalUsd,
+});
 const D = Decimal.clone({ precision: 60 });
-const total = (trades: RebalanceTrade[], pick: (t: RebalanceTrade) => string) => trades.reduce((sum, t) => sum.plus(pick(t)), new D(0)).toFixed();
+const total = (trades: RebalanceTrade[], pick: (t: RebalanceTrade) => string) =>
+  trades.reduce((sum, t) => sum.plus(pick(t)), new D(0)).toFixed();
 
 describe('splitIntoBatches', () => {
   it('gives no batch for an empty plan', () => {
@@ -22,9 +33,16 @@ describe('splitIntoBatches', () => {
   });
 
   it('splits a larger rebalance into delayed batches, sells before buys in each', () => {
-    const plan = { sells: [sell('BTC/USD', '0.1', '6000.01')], buys: [buy('XRP/USD', '1000', '600'), buy('ETH/USD', '1', '3000')] };
+    const plan = {
+      sells: [sell('BTC/USD', '0.1', '6000.01')],
+      buys: [buy('XRP/USD', '1000', '600'), buy('ETH/USD', '1', '3000')],
+    };
     const batches = splitIntoBatches(plan, { aboveUsd: '1000', batches: 3, intervalMs: 3_600_000 });
-    expect(batches.map((b) => [b.index, b.delayMs])).toEqual([[0, 0], [1, 3_600_000], [2, 7_200_000]]);
+    expect(batches.map((b) => [b.index, b.delayMs])).toEqual([
+      [0, 0],
+      [1, 3_600_000],
+      [2, 7_200_000],
+    ]);
     expect(batches[0]).toEqual({
       index: 0,
       delayMs: 0,
@@ -47,7 +65,9 @@ describe('splitIntoBatches', () => {
     const batches = splitIntoBatches(plan, { aboveUsd: '1000', batches: 7, intervalMs: 60_000 });
     expect(batches).toHaveLength(7);
     for (const planned of [...plan.sells, ...plan.buys]) {
-      const slices = batches.flatMap((b) => [...b.sells, ...b.buys]).filter((t) => t.symbol === planned.symbol && t.side === planned.side);
+      const slices = batches
+        .flatMap((b) => [...b.sells, ...b.buys])
+        .filter((t) => t.symbol === planned.symbol && t.side === planned.side);
       expect(slices).toHaveLength(7);
       expect(total(slices, (t) => t.quantity)).toBe(new D(planned.quantity).toFixed());
       expect(total(slices, (t) => t.notionalUsd)).toBe(new D(planned.notionalUsd).toFixed());
@@ -55,11 +75,20 @@ describe('splitIntoBatches', () => {
   });
 
   it('keeps a trade whole when its slices would be below the minimum: sells first, buys last', () => {
-    const plan = { sells: [sell('BTC/USD', '0.1', '6000'), sell('XRP/USD', '20', '20')], buys: [buy('ETH/USD', '0.01', '30'), buy('SOL/USD', '40', '5970')] };
+    const plan = {
+      sells: [sell('BTC/USD', '0.1', '6000'), sell('XRP/USD', '20', '20')],
+      buys: [buy('ETH/USD', '0.01', '30'), buy('SOL/USD', '40', '5970')],
+    };
     const batches = splitIntoBatches(plan, dca, { minTradeUsd: '10' });
     expect(batches).toHaveLength(4);
-    expect(batches[0]?.sells.map((t) => [t.symbol, t.notionalUsd])).toEqual([['BTC/USD', '1500'], ['XRP/USD', '20']]);
-    expect(batches[3]?.buys.map((t) => [t.symbol, t.notionalUsd])).toEqual([['ETH/USD', '30'], ['SOL/USD', '1492.5']]);
+    expect(batches[0]?.sells.map((t) => [t.symbol, t.notionalUsd])).toEqual([
+      ['BTC/USD', '1500'],
+      ['XRP/USD', '20'],
+    ]);
+    expect(batches[3]?.buys.map((t) => [t.symbol, t.notionalUsd])).toEqual([
+      ['ETH/USD', '30'],
+      ['SOL/USD', '1492.5'],
+    ]);
     expect(batches[1]?.sells.map((t) => t.symbol)).toEqual(['BTC/USD']);
   });
 

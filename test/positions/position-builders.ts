@@ -24,5 +24,13 @@ export function aPosition(overrides: Partial<z.input<typeof Position>> = {}): Po
 
 /** A fee-free buy of 1 BTC/USD at 100, one minute after T0. */
 export function aFill(overrides: Partial<z.input<typeof PositionFill>> = {}): PositionFill {
-  return PositionFill.parse({ symbol: 'BTC/USD', side: 'buy', quantity: '1', price: '100', feeUsd: '0', atMs: T0 + 60_000, ...overrides });
+  return PositionFill.parse({
+    symbol: 'BTC/USD',
+    side: 'buy',
+    quantity: '1',
+    price: '100',
+    feeUsd: '0',
+    atMs: T0 + 60_000,
+    ...overrides,
+  });
 }

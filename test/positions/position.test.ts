@@ -3,7 +3,8 @@ import { Position } from '../../src/positions/position.ts';
 import { aPosition } from './position-builders.ts';
 
 const refused = (overrides: Record<string, unknown>) => Position.safeParse({ ...aPosition(), ...overrides });
-const protectedBy = (protection: Record<string, unknown>) => refused({ protection: { stopLoss: null, takeProfit: null, trailing: null, ...protection } });
+const protectedBy = (protection: Record<string, unknown>) =>
+  refused({ protection: { stopLoss: null, takeProfit: null, trailing: null, ...protection } });
 
 describe('Position', () => {
   it('accepts an open long and an open short', () => {
@@ -11,9 +12,12 @@ describe('Position', () => {
     expect(Position.safeParse(aPosition({ side: 'short', leverage: 3 })).success).toBe(true);
   });
 
-  it.each(['0', '0.000', '-1', '-0.5'])('refuses quantity %s: a position with zero or negative size cannot exist', (quantity) => {
-    expect(refused({ quantity }).success).toBe(false);
-  });
+  it.each(['0', '0.000', '-1', '-0.5'])(
+    'refuses quantity %s: a position with zero or negative size cannot exist',
+    (quantity) => {
+      expect(refused({ quantity }).success).toBe(false);
+    },
+  );
 
   it.each(['0', '-100'])('refuses average entry price %s', (avgEntryPrice) => {
     expect(refused({ avgEntryPrice }).success).toBe(false);
@@ -43,8 +47,12 @@ describe('Position', () => {
   it('keeps a stop loss on the losing side of the take profit', () => {
     expect(protectedBy({ stopLoss: '90', takeProfit: '120' }).success).toBe(true);
     expect(protectedBy({ stopLoss: '120', takeProfit: '120' }).success).toBe(false);
-    expect(refused({ side: 'short', protection: { stopLoss: '110', takeProfit: '80', trailing: null } }).success).toBe(true);
-    expect(refused({ side: 'short', protection: { stopLoss: '80', takeProfit: '110', trailing: null } }).success).toBe(false);
+    expect(refused({ side: 'short', protection: { stopLoss: '110', takeProfit: '80', trailing: null } }).success).toBe(
+      true,
+    );
+    expect(refused({ side: 'short', protection: { stopLoss: '80', takeProfit: '110', trailing: null } }).success).toBe(
+      false,
+    );
   });
 
   it('accepts a stop loss above the entry of a long (a stop moved to lock in profit)', () => {
@@ -56,7 +64,25 @@ describe('Position', () => {
     expect(protectedBy({ trailing: { distancePct: 2, lowWaterPrice: '90', stopPrice: '91.8' } }).success).toBe(false);
     expect(protectedBy({ trailing: { distancePct: 2, highWaterPrice: '110', stopPrice: '111' } }).success).toBe(false);
     expect(protectedBy({ trailing: { distancePct: 0, highWaterPrice: '110', stopPrice: '110' } }).success).toBe(false);
-    expect(refused({ side: 'short', protection: { stopLoss: null, takeProfit: null, trailing: { distancePct: 2, lowWaterPrice: '90', stopPrice: '91.8' } } }).success).toBe(true);
-    expect(refused({ side: 'short', protection: { stopLoss: null, takeProfit: null, trailing: { distancePct: 2, lowWaterPrice: '90', stopPrice: '89' } } }).success).toBe(false);
+    expect(
+      refused({
+        side: 'short',
+        protection: {
+          stopLoss: null,
+          takeProfit: null,
+          trailing: { distancePct: 2, lowWaterPrice: '90', stopPrice: '91.8' },
+        },
+      }).success,
+    ).toBe(true);
+    expect(
+      refused({
+        side: 'short',
+        protection: {
+          stopLoss: null,
+          takeProfit: null,
+          trailing: { distancePct: 2, lowWaterPrice: '90', stopPrice: '89' },
+        },
+      }).success,
+    ).toBe(false);
   });
 });

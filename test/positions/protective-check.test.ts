@@ -1,12 +1,24 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import type { Position, PositionProtection } from '../../src/positions/position.ts';
-import { checkProtection, priceAsBar, ratchetTrailing, startTrailing, type PriceBar } from '../../src/positions/protective-check.ts';
+import {
+  checkProtection,
+  priceAsBar,
+  ratchetTrailing,
+  startTrailing,
+  type PriceBar,
+} from '../../src/positions/protective-check.ts';
 import { aPosition } from './position-builders.ts';
 
 const bar = (open: string, high: string, low: string, close: string): PriceBar => ({ open, high, low, close });
-const long = (protection: Partial<PositionProtection>): Position => aPosition({ protection: { stopLoss: null, takeProfit: null, trailing: null, ...protection } });
-const short = (protection: Partial<PositionProtection>): Position => aPosition({ side: 'short', leverage: 2, protection: { stopLoss: null, takeProfit: null, trailing: null, ...protection } });
+const long = (protection: Partial<PositionProtection>): Position =>
+  aPosition({ protection: { stopLoss: null, takeProfit: null, trailing: null, ...protection } });
+const short = (protection: Partial<PositionProtection>): Position =>
+  aPosition({
+    side: 'short',
+    leverage: 2,
+    protection: { stopLoss: null, takeProfit: null, trailing: null, ...protection },
+  });
 
 describe('checkProtection', () => {
   it('does nothing without protection', () => {
@@ -14,49 +26,100 @@ describe('checkProtection', () => {
   });
 
   it('does nothing while the price stays between the levels', () => {
-    expect(checkProtection(long({ stopLoss: '95', takeProfit: '110' }), bar('100', '109.99', '95.01', '101'))).toBeNull();
+    expect(
+      checkProtection(long({ stopLoss: '95', takeProfit: '110' }), bar('100', '109.99', '95.01', '101')),
+    ).toBeNull();
   });
 
   it('stops a long out at the stop when the bar falls through it', () => {
     expect(checkProtection(long({ stopLoss: '95' }), bar('100', '101', '94', '96'))).toEqual({
-      action: 'stop_loss', triggerPrice: '95', fillPrice: '95', gapped: false, exitSide: 'sell', quantity: '1',
+      action: 'stop_loss',
+      triggerPrice: '95',
+      fillPrice: '95',
+      gapped: false,
+      exitSide: 'sell',
+      quantity: '1',
     });
   });
 
   it('triggers on a price exactly at the stop', () => {
-    expect(checkProtection(long({ stopLoss: '95' }), priceAsBar('95'))).toMatchObject({ action: 'stop_loss', fillPrice: '95', gapped: false });
+    expect(checkProtection(long({ stopLoss: '95' }), priceAsBar('95'))).toMatchObject({
+      action: 'stop_loss',
+      fillPrice: '95',
+      gapped: false,
+    });
   });
 
   it('fills at the open when a long gaps down through its stop', () => {
-    expect(checkProtection(long({ stopLoss: '95' }), bar('90', '92', '88', '91'))).toMatchObject({ action: 'stop_loss', triggerPrice: '95', fillPrice: '90', gapped: true });
+    expect(checkProtection(long({ stopLoss: '95' }), bar('90', '92', '88', '91'))).toMatchObject({
+      action: 'stop_loss',
+      triggerPrice: '95',
+      fillPrice: '90',
+      gapped: true,
+    });
   });
 
   it('fills at the open when a short gaps up through its stop', () => {
     expect(checkProtection(short({ stopLoss: '105' }), bar('108', '110', '107', '109'))).toEqual({
-      action: 'stop_loss', triggerPrice: '105', fillPrice: '108', gapped: true, exitSide: 'buy', quantity: '1',
+      action: 'stop_loss',
+      triggerPrice: '105',
+      fillPrice: '108',
+      gapped: true,
+      exitSide: 'buy',
+      quantity: '1',
     });
   });
 
   it('takes profit at the level, or at a better open after a gap', () => {
-    expect(checkProtection(long({ takeProfit: '110' }), bar('105', '111', '104', '109'))).toMatchObject({ action: 'take_profit', fillPrice: '110', gapped: false });
-    expect(checkProtection(long({ takeProfit: '110' }), bar('112', '113', '111', '112'))).toMatchObject({ action: 'take_profit', fillPrice: '112', gapped: true });
-    expect(checkProtection(short({ takeProfit: '90' }), bar('95', '96', '89', '92'))).toMatchObject({ action: 'take_profit', fillPrice: '90', exitSide: 'buy' });
+    expect(checkProtection(long({ takeProfit: '110' }), bar('105', '111', '104', '109'))).toMatchObject({
+      action: 'take_profit',
+      fillPrice: '110',
+      gapped: false,
+    });
+    expect(checkProtection(long({ takeProfit: '110' }), bar('112', '113', '111', '112'))).toMatchObject({
+      action: 'take_profit',
+      fillPrice: '112',
+      gapped: true,
+    });
+    expect(checkProtection(short({ takeProfit: '90' }), bar('95', '96', '89', '92'))).toMatchObject({
+      action: 'take_profit',
+      fillPrice: '90',
+      exitSide: 'buy',
+    });
   });
 
   it('assumes the stop loss came first when one bar touches both stop loss and take profit', () => {
-    expect(checkProtection(long({ stopLoss: '95', takeProfit: '110' }), bar('100', '111', '94', '105'))).toMatchObject({ action: 'stop_loss', fillPrice: '95' });
-    expect(checkProtection(short({ stopLoss: '105', takeProfit: '90' }), bar('100', '106', '89', '95'))).toMatchObject({ action: 'stop_loss', fillPrice: '105' });
+    expect(checkProtection(long({ stopLoss: '95', takeProfit: '110' }), bar('100', '111', '94', '105'))).toMatchObject({
+      action: 'stop_loss',
+      fillPrice: '95',
+    });
+    expect(checkProtection(short({ stopLoss: '105', takeProfit: '90' }), bar('100', '106', '89', '95'))).toMatchObject({
+      action: 'stop_loss',
+      fillPrice: '105',
+    });
   });
 
   it('takes profit when the bar opens through the take profit, even if it later touches the stop', () => {
-    expect(checkProtection(long({ stopLoss: '95', takeProfit: '110' }), bar('112', '113', '94', '96'))).toMatchObject({ action: 'take_profit', fillPrice: '112', gapped: true });
+    expect(checkProtection(long({ stopLoss: '95', takeProfit: '110' }), bar('112', '113', '94', '96'))).toMatchObject({
+      action: 'take_profit',
+      fillPrice: '112',
+      gapped: true,
+    });
   });
 
   it('reports the stop nearer the open when the trailing stop and the stop loss both trigger', () => {
     const position = long({ stopLoss: '95', trailing: { distancePct: 3, highWaterPrice: '100', stopPrice: '97' } });
-    expect(checkProtection(position, bar('99', '99', '94', '94'))).toMatchObject({ action: 'trailing_stop', triggerPrice: '97', fillPrice: '97' });
+    expect(checkProtection(position, bar('99', '99', '94', '94'))).toMatchObject({
+      action: 'trailing_stop',
+      triggerPrice: '97',
+      fillPrice: '97',
+    });
     // A gap through both fills at the open; the stop loss is reported.
-    expect(checkProtection(position, bar('93', '93', '92', '92'))).toMatchObject({ action: 'stop_loss', fillPrice: '93', gapped: true });
+    expect(checkProtection(position, bar('93', '93', '92', '92'))).toMatchObject({
+      action: 'stop_loss',
+      fillPrice: '93',
+      gapped: true,
+    });
   });
 
   it('checks the trailing stop from before the bar, not one ratcheted on the same bar', () => {
@@ -64,7 +127,10 @@ describe('checkProtection', () => {
     // The high of 120 would lift the stop to 114, which the low of 96 is below; but the low may
     // have come first, while the stop was still 95.
     expect(checkProtection(position, bar('100', '120', '96', '118'))).toBeNull();
-    expect(checkProtection(position, bar('100', '101', '94', '96'))).toMatchObject({ action: 'trailing_stop', fillPrice: '95' });
+    expect(checkProtection(position, bar('100', '101', '94', '96'))).toMatchObject({
+      action: 'trailing_stop',
+      fillPrice: '95',
+    });
   });
 
   it('refuses an impossible bar', () => {
@@ -87,7 +153,11 @@ describe('ratchetTrailing', () => {
 
   it('raises a long stop with the high-water mark', () => {
     const position = long({ trailing: startTrailing('long', 2, '100') });
-    expect(ratchetTrailing(position, bar('100', '110', '99', '109'))).toEqual({ distancePct: 2, highWaterPrice: '110', stopPrice: '107.8' });
+    expect(ratchetTrailing(position, bar('100', '110', '99', '109'))).toEqual({
+      distancePct: 2,
+      highWaterPrice: '110',
+      stopPrice: '107.8',
+    });
   });
 
   it('never loosens a long stop, whatever the prices do', () => {
@@ -105,7 +175,11 @@ describe('ratchetTrailing', () => {
 
   it('keeps a stop tighter than the distance would give (a widened distance never loosens it)', () => {
     const position = long({ trailing: { distancePct: 10, highWaterPrice: '100', stopPrice: '98' } });
-    expect(ratchetTrailing(position, priceAsBar('101'))).toEqual({ distancePct: 10, highWaterPrice: '101', stopPrice: '98' });
+    expect(ratchetTrailing(position, priceAsBar('101'))).toEqual({
+      distancePct: 10,
+      highWaterPrice: '101',
+      stopPrice: '98',
+    });
   });
 
   it('lowers a short stop with the low-water mark and never raises it', () => {
@@ -120,7 +194,12 @@ describe('ratchetTrailing', () => {
   });
 
   it('ratchets on the bar extreme: the high for a long, the low for a short', () => {
-    expect(ratchetTrailing(long({ trailing: startTrailing('long', 10, '100') }), bar('100', '150', '80', '90'))?.stopPrice).toBe('135');
-    expect(ratchetTrailing(short({ trailing: startTrailing('short', 10, '100') }), bar('100', '150', '50', '120'))?.stopPrice).toBe('55');
+    expect(
+      ratchetTrailing(long({ trailing: startTrailing('long', 10, '100') }), bar('100', '150', '80', '90'))?.stopPrice,
+    ).toBe('135');
+    expect(
+      ratchetTrailing(short({ trailing: startTrailing('short', 10, '100') }), bar('100', '150', '50', '120'))
+        ?.stopPrice,
+    ).toBe('55');
   });
 });

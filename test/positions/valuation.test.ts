@@ -4,16 +4,34 @@ import { aPosition } from './position-builders.ts';
 
 describe('valuePosition', () => {
   it('values a spot long: its whole notional adds to equity', () => {
-    const valuation = valuePosition(aPosition({ quantity: '0.3', avgEntryPrice: '100', realizedPnlUsd: '-0.03', feesUsd: '0.03' }), '110.5');
+    const valuation = valuePosition(
+      aPosition({ quantity: '0.3', avgEntryPrice: '100', realizedPnlUsd: '-0.03', feesUsd: '0.03' }),
+      '110.5',
+    );
     expect(valuation).toEqual({
-      symbol: 'BTC/USD', side: 'long', quantity: '0.3', avgEntryPrice: '100', markPrice: '110.5', leverage: 1,
-      notionalUsd: '33.15', marginUsd: '30', unrealizedPnlUsd: '3.15', realizedPnlUsd: '-0.03', feesUsd: '0.03', equityContributionUsd: '33.15',
+      symbol: 'BTC/USD',
+      side: 'long',
+      quantity: '0.3',
+      avgEntryPrice: '100',
+      markPrice: '110.5',
+      leverage: 1,
+      notionalUsd: '33.15',
+      marginUsd: '30',
+      unrealizedPnlUsd: '3.15',
+      realizedPnlUsd: '-0.03',
+      feesUsd: '0.03',
+      equityContributionUsd: '33.15',
     });
   });
 
   it('values a margin long: only its unrealised P&L adds to equity', () => {
     const valuation = valuePosition(aPosition({ quantity: '2', leverage: 4 }), '95');
-    expect(valuation).toMatchObject({ notionalUsd: '190', marginUsd: '50', unrealizedPnlUsd: '-10', equityContributionUsd: '-10' });
+    expect(valuation).toMatchObject({
+      notionalUsd: '190',
+      marginUsd: '50',
+      unrealizedPnlUsd: '-10',
+      equityContributionUsd: '-10',
+    });
   });
 
   it('values a short: gains when the mark falls', () => {
@@ -38,6 +56,12 @@ describe('valuePosition', () => {
 
 describe('toOpenPosition', () => {
   it("gives the risk engine's view: notional at the mark, side, leverage, quantity", () => {
-    expect(toOpenPosition(aPosition({ side: 'short', quantity: '0.25', leverage: 3 }), '68600.1')).toEqual({ symbol: 'BTC/USD', side: 'short', notionalUsd: '17150.025', leverage: 3, quantity: '0.25' });
+    expect(toOpenPosition(aPosition({ side: 'short', quantity: '0.25', leverage: 3 }), '68600.1')).toEqual({
+      symbol: 'BTC/USD',
+      side: 'short',
+      notionalUsd: '17150.025',
+      leverage: 3,
+      quantity: '0.25',
+    });
   });
 });

@@ -12,7 +12,10 @@ describe('market time to wall time', () => {
   });
 
   it('in replay, divides by the speed: an hour of market is a second at speed 3600', () => {
-    const replay = configWith({ TRIPLEGAIN__MARKET_DATA__SOURCE: 'replay', TRIPLEGAIN__MARKET_DATA__REPLAY__SPEED: '3600' });
+    const replay = configWith({
+      TRIPLEGAIN__MARKET_DATA__SOURCE: 'replay',
+      TRIPLEGAIN__MARKET_DATA__REPLAY__SPEED: '3600',
+    });
     expect(wallMsOf(replay, 3_600_000)).toBe(1_000);
     expect(wallMsOf(replay, 1_000)).toBe(0);
     expect(effectiveSchedules(replay).decision.everyMs).toBe(1_000);

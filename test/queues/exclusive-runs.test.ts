@@ -29,7 +29,11 @@ describe('per-(task, symbol) exclusivity across worker processes', () => {
     const symbols = ['BTC/USD', 'XRP/USD', 'ETH/USD'];
     for (const name of ['w1', 'w2']) {
       const p = spawnTs('test/fixtures/task-worker-process.ts', {
-        REDIS_URL: t.url, KEY_PREFIX: t.prefix, RUN_MS: '2500', WORKER_NAME: name, SYMBOLS: symbols.join(','),
+        REDIS_URL: t.url,
+        KEY_PREFIX: t.prefix,
+        RUN_MS: '2500',
+        WORKER_NAME: name,
+        SYMBOLS: symbols.join(','),
       });
       procs.push(p);
       await p.waitForOutput('ready');
@@ -40,7 +44,10 @@ describe('per-(task, symbol) exclusivity across worker processes', () => {
       connection,
       keys: t.keys,
       schedules: SchedulesConfig.parse({
-        marketData: { enabled: false }, regime: { enabled: false }, decision: { enabled: false }, portfolio: { enabled: false },
+        marketData: { enabled: false },
+        regime: { enabled: false },
+        decision: { enabled: false },
+        portfolio: { enabled: false },
         ta: { everyMs: 1_000, timeoutMs: 1_000 },
       }),
     });
@@ -54,12 +61,16 @@ describe('per-(task, symbol) exclusivity across worker processes', () => {
       const mine = runs.filter((r) => r.symbol === symbol).sort((a, b) => a.startMs - b.startMs);
       expect(mine.length, `${symbol} ran`).toBeGreaterThanOrEqual(2);
       for (let i = 1; i < mine.length; i++) {
-        expect(mine[i]!.startMs, `${symbol} run ${i} starts after run ${i - 1} ended`).toBeGreaterThanOrEqual(mine[i - 1]!.endMs);
+        expect(mine[i]!.startMs, `${symbol} run ${i} starts after run ${i - 1} ended`).toBeGreaterThanOrEqual(
+          mine[i - 1]!.endMs,
+        );
       }
     }
     // Both processes did work, and different symbols ran at the same time.
     expect(new Set(runs.map((r) => r.worker))).toEqual(new Set(['w1', 'w2']));
-    const overlapping = runs.some((a) => runs.some((b) => a.symbol !== b.symbol && a.startMs < b.endMs && b.startMs < a.endMs));
+    const overlapping = runs.some((a) =>
+      runs.some((b) => a.symbol !== b.symbol && a.startMs < b.endMs && b.startMs < a.endMs),
+    );
     expect(overlapping).toBe(true);
     // Ticks every second against 2.5 s runs: skips happened, and were counted per symbol.
     const skips = await t.redis.hgetall(t.keys.scheduleSkips);

@@ -31,7 +31,12 @@ describe('a SIGKILLed worker holding a (task, symbol) lease', () => {
 
   function worker(name: string, runMs: number): Promise<TsProcess> {
     const p = spawnTs('test/fixtures/task-worker-process.ts', {
-      REDIS_URL: t.url, KEY_PREFIX: t.prefix, RUN_MS: String(runMs), WORKER_NAME: name, SYMBOLS: 'BTC/USD', LEASE_TTL_MS: String(LEASE_TTL_MS),
+      REDIS_URL: t.url,
+      KEY_PREFIX: t.prefix,
+      RUN_MS: String(runMs),
+      WORKER_NAME: name,
+      SYMBOLS: 'BTC/USD',
+      LEASE_TTL_MS: String(LEASE_TTL_MS),
     });
     procs.push(p);
     return p.waitForOutput('ready').then(() => p);
@@ -47,7 +52,13 @@ describe('a SIGKILLed worker holding a (task, symbol) lease', () => {
     const connection = bullConnection(t.url);
     const queue = new Queue(taQueue.name, { connection, prefix: t.keys.queuePrefix });
     try {
-      const data: TaskRunData = { task: 'ta', symbol: 'BTC/USD', tickId: 't1', correlationId: 'ta.t1', mode: 'scheduled' };
+      const data: TaskRunData = {
+        task: 'ta',
+        symbol: 'BTC/USD',
+        tickId: 't1',
+        correlationId: 'ta.t1',
+        mode: 'scheduled',
+      };
       await queue.add('run', data, { jobId: 'run-btc-t1', attempts: 1 });
       await waitFor(async () => (await starts()).some((s) => s.worker === 'w1'), 'the run to start on w1');
 
@@ -60,13 +71,17 @@ describe('a SIGKILLed worker holding a (task, symbol) lease', () => {
       await first.exited;
       const killedAtMs = Date.now();
       // The dead holder's lease lapses within leaseTtlMs (wall time), not the run's timeout.
-      await waitFor(async () => (await t.redis.exists(leaseKey)) === 0, 'the dead holder\'s lease to lapse', 15_000);
+      await waitFor(async () => (await t.redis.exists(leaseKey)) === 0, "the dead holder's lease to lapse", 15_000);
       const freedAfterMs = Date.now() - killedAtMs;
       expect(freedAfterMs).toBeLessThanOrEqual(LEASE_TTL_MS + 1_000);
 
       // Its job is found stalled (its lock is a lease of the same length) and a replacement runs it.
       await worker('w2', 100);
-      const takenOver = await waitFor(async () => (await starts()).find((s) => s.worker === 'w2'), 'w2 to run the pair', 30_000);
+      const takenOver = await waitFor(
+        async () => (await starts()).find((s) => s.worker === 'w2'),
+        'w2 to run the pair',
+        30_000,
+      );
       expect(takenOver.startMs - killedAtMs).toBeLessThanOrEqual(2 * LEASE_TTL_MS + 3_000);
       await waitFor(async () => (await queue.getJobState('run-btc-t1')) === 'completed', 'the run to complete on w2');
     } finally {

@@ -16,7 +16,13 @@ describe('loadHistoryFirst', () => {
   });
 
   const load = (harness: TaskHarness, timeoutMs = 20_000) =>
-    loadHistoryFirst({ connection: { url: harness.t.url }, keys: harness.t.keys, pairs: harness.config.symbols.pairs, timeoutMs, logger: silentLogger });
+    loadHistoryFirst({
+      connection: { url: harness.t.url },
+      keys: harness.t.keys,
+      pairs: harness.config.symbols.pairs,
+      timeoutMs,
+      logger: silentLogger,
+    });
 
   it("on a first start, returns once every pair's history is stored, so the first analysis finds it", async () => {
     h = await createTaskHarness({ clockMs: MARKET_MS });
@@ -25,13 +31,19 @@ describe('loadHistoryFirst', () => {
     expect(result).toEqual({ noWorker: false, loaded: ['BTC/USD', 'XRP/USD'], notLoaded: [] });
     for (const symbol of h.config.symbols.pairs) {
       // Stored when the call returns, not later: the analyses need history.ta.minCandles at once.
-      expect(await loadRecentCandles(h.database.db, symbol, h.config.marketData.timeframe, 1_000)).toHaveLength(h.config.marketData.historyCandles);
+      expect(await loadRecentCandles(h.database.db, symbol, h.config.marketData.timeframe, 1_000)).toHaveLength(
+        h.config.marketData.historyCandles,
+      );
     }
   });
 
   it('does nothing on a restart: the market-data scheduler exists already', async () => {
     h = await createTaskHarness({ clockMs: MARKET_MS });
-    await syncSchedules({ connection: { url: h.t.url }, keys: h.t.keys, schedules: { ...h.config.schedules, marketData: { ...h.config.schedules.marketData, everyMs: 3_600_000 } } });
+    await syncSchedules({
+      connection: { url: h.t.url },
+      keys: h.t.keys,
+      schedules: { ...h.config.schedules, marketData: { ...h.config.schedules.marketData, everyMs: 3_600_000 } },
+    });
     await h.startWorkers(['market-data']);
     expect(await load(h)).toBeUndefined();
     expect(await loadRecentCandles(h.database.db, 'BTC/USD', h.config.marketData.timeframe, 1)).toHaveLength(0);

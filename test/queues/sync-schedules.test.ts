@@ -31,7 +31,12 @@ describe('syncSchedules', () => {
 
   it('creates one scheduler per enabled task from config and leaves disabled ones out', async () => {
     const changes = await sync({});
-    expect(changes.filter((c) => c.action === 'created').map((c) => c.task).sort()).toEqual(['decision', 'marketData', 'portfolio', 'regime', 'ta']);
+    expect(
+      changes
+        .filter((c) => c.action === 'created')
+        .map((c) => c.task)
+        .sort(),
+    ).toEqual(['decision', 'marketData', 'portfolio', 'regime', 'ta']);
     expect(changes.find((c) => c.task === 'sentiment')?.action).toBe('absent');
     const ta = await schedulersOf('ta');
     expect(ta).toHaveLength(1);
@@ -46,7 +51,7 @@ describe('syncSchedules', () => {
     expect(await schedulersOf('regime')).toHaveLength(1);
     const queue = openQueue('ta', t.url, t.keys);
     // One scheduler means one pending next run, not one per sync.
-    expect(await queue.getDelayedCount() + (await queue.getWaitingCount())).toBe(1);
+    expect((await queue.getDelayedCount()) + (await queue.getWaitingCount())).toBe(1);
     await queue.close();
   });
 

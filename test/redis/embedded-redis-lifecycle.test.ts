@@ -23,8 +23,14 @@ interface Started {
 
 /** Runs the fixture and resolves with what it printed once its Redis answers. */
 function startOwner(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(signal ?? code)),
+  );
   const started = new Promise<Started>((resolve, reject) => {
     let out = '';
     let err = '';

@@ -29,8 +29,17 @@ describe('OutageLogger', () => {
       [40, 'thing down'],
       [30, 'thing back'],
     ]);
-    expect(log.lines[0]).toMatchObject({ connection: 'c1', during: 'read', err: 'Error: connect ECONNREFUSED 127.0.0.1:6379' });
-    expect(log.lines[1]).toMatchObject({ connection: 'c1', failedAttempts: 1_000, durationMs: 15_000, err: 'Error: connect ECONNREFUSED 127.0.0.1:6379' });
+    expect(log.lines[0]).toMatchObject({
+      connection: 'c1',
+      during: 'read',
+      err: 'Error: connect ECONNREFUSED 127.0.0.1:6379',
+    });
+    expect(log.lines[1]).toMatchObject({
+      connection: 'c1',
+      failedAttempts: 1_000,
+      durationMs: 15_000,
+      err: 'Error: connect ECONNREFUSED 127.0.0.1:6379',
+    });
     expect(log.lines[1]).not.toHaveProperty('lastErr');
     expect(outage.inOutage).toBe(false);
   });
@@ -59,12 +68,20 @@ describe('OutageLogger', () => {
     outage.failed(new Error('read ECONNRESET'));
     outage.failed(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
     outage.succeeded();
-    expect(log.lines[1]).toMatchObject({ failedAttempts: 2, err: 'Error: read ECONNRESET', lastErr: 'Error: connect ECONNREFUSED 127.0.0.1:6379' });
+    expect(log.lines[1]).toMatchObject({
+      failedAttempts: 2,
+      err: 'Error: read ECONNRESET',
+      lastErr: 'Error: connect ECONNREFUSED 127.0.0.1:6379',
+    });
   });
 
   it('logs the error as the describe option renders it', () => {
     const log = captureLogger();
-    const outage = new OutageLogger({ logger: log.logger, messages: { started: 'down', ended: 'up' }, describe: () => 'redacted' });
+    const outage = new OutageLogger({
+      logger: log.logger,
+      messages: { started: 'down', ended: 'up' },
+      describe: () => 'redacted',
+    });
     outage.failed(new Error('redis://u:hunter2@host'));
     expect(log.lines[0]).toMatchObject({ err: 'redacted' });
   });

@@ -36,7 +36,13 @@ describe('resolveRedis', () => {
 
   it('uses REDIS_URL as is, without probing or falling back', async () => {
     const envUrl = 'redis://:pw@redis.invalid:6380/2';
-    const resolved = await resolveRedis({ envUrl, allowEmbedded: true, dataDir, logger: silentLogger, localUrl: testRedisUrl });
+    const resolved = await resolveRedis({
+      envUrl,
+      allowEmbedded: true,
+      dataDir,
+      logger: silentLogger,
+      localUrl: testRedisUrl,
+    });
     expect(resolved).toEqual({ url: envUrl });
     expect(existsSync(embeddedRedisUrlFile(dataDir))).toBe(false);
   });
@@ -49,7 +55,10 @@ describe('resolveRedis', () => {
   it('says how to get Redis when none answers and embedding is not allowed', async () => {
     const attempt = resolveRedis({ allowEmbedded: false, dataDir, logger: silentLogger, localUrl: await silentUrl() });
     await expect(attempt).rejects.toBeInstanceOf(TriplegainError);
-    await expect(attempt).rejects.toMatchObject({ code: 'REDIS_UNAVAILABLE', message: expect.stringContaining('triplegain start') });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'REDIS_UNAVAILABLE',
+      message: expect.stringContaining('triplegain start'),
+    });
     await expect(attempt).rejects.toMatchObject({ message: expect.stringContaining('REDIS_URL') });
   });
 
@@ -70,7 +79,13 @@ describe('resolveRedis', () => {
   });
 
   it('starts a private redis-server with AOF in the data dir, publishes its URL, and stop() removes it', async () => {
-    const resolved = await resolveRedis({ allowEmbedded: true, dataDir, appendfsync: 'always', logger: silentLogger, localUrl: await silentUrl() });
+    const resolved = await resolveRedis({
+      allowEmbedded: true,
+      dataDir,
+      appendfsync: 'always',
+      logger: silentLogger,
+      localUrl: await silentUrl(),
+    });
     const embedded = resolved.embedded!;
     started.push(embedded);
     expect(embedded).toBeDefined();
@@ -90,7 +105,9 @@ describe('resolveRedis', () => {
     }
     const aofDir = join(embedded.dir, 'appendonlydir');
     expect((await readdir(aofDir)).some((f) => f.endsWith('.incr.aof'))).toBe(true);
-    expect(await readFile(join(aofDir, (await readdir(aofDir)).find((f) => f.endsWith('.incr.aof'))!), 'utf8')).toContain('tgtest:aof');
+    expect(
+      await readFile(join(aofDir, (await readdir(aofDir)).find((f) => f.endsWith('.incr.aof'))!), 'utf8'),
+    ).toContain('tgtest:aof');
 
     await embedded.stop();
     expect(existsSync(embeddedRedisUrlFile(dataDir))).toBe(false);

@@ -14,7 +14,9 @@ describe('planRehearsalFaults', () => {
     const plan = planRehearsalFaults(options);
     expect(plan).toHaveLength(17);
     for (let start = 0; start + rehearsalFaultKinds.length <= plan.length; start += rehearsalFaultKinds.length) {
-      expect(new Set(plan.slice(start, start + rehearsalFaultKinds.length).map((f) => f.kind))).toEqual(new Set(rehearsalFaultKinds));
+      expect(new Set(plan.slice(start, start + rehearsalFaultKinds.length).map((f) => f.kind))).toEqual(
+        new Set(rehearsalFaultKinds),
+      );
     }
   });
 

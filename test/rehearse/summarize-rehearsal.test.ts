@@ -21,7 +21,9 @@ describe('summarizeRehearsal', () => {
   it('passes a clean run and prints the rehearse line last', () => {
     const summary = summarizeRehearsal(clean);
     expect(summary.failures).toEqual([]);
-    expect(summary.lines.at(-1)).toBe('rehearse: 12 orders, 0 refused by the exchange, 0 rate-limit errors, 0 position-minutes without a stop, audit 0 violations');
+    expect(summary.lines.at(-1)).toBe(
+      'rehearse: 12 orders, 0 refused by the exchange, 0 rate-limit errors, 0 position-minutes without a stop, audit 0 violations',
+    );
     expect(summary.lines).toContain('nonce_error: 1× (1 landed) · AddOrder');
     expect(summary.lines).toContain('server_error: not run');
     expect(summary.lines).toContain('private requests: 30 (30.0 a minute): OpenOrders 20, AddOrder 10');
@@ -37,10 +39,17 @@ describe('summarizeRehearsal', () => {
   });
 
   it("fails on a refusal by Kraken's rules and lists refusals by reason", () => {
-    const refused = '22:48:42 AddOrder pair=XXBTZUSD type=sell ordertype=stop-loss volume=0.01 price=50000.0: EOrder:Insufficient funds';
-    const summary = summarizeRehearsal({ ...clean, refusals: { 'EOrder:Insufficient funds': 2, 'EOrder:Unknown order': 1 }, refusedRequests: [refused] });
+    const refused =
+      '22:48:42 AddOrder pair=XXBTZUSD type=sell ordertype=stop-loss volume=0.01 price=50000.0: EOrder:Insufficient funds';
+    const summary = summarizeRehearsal({
+      ...clean,
+      refusals: { 'EOrder:Insufficient funds': 2, 'EOrder:Unknown order': 1 },
+      refusedRequests: [refused],
+    });
     expect(summary.lines).toContain(`refused: ${refused}`);
-    expect(summary.lines.at(-1)).toContain('3 refused by the exchange (EOrder:Insufficient funds: 2, EOrder:Unknown order: 1)');
+    expect(summary.lines.at(-1)).toContain(
+      '3 refused by the exchange (EOrder:Insufficient funds: 2, EOrder:Unknown order: 1)',
+    );
     expect(summary.failures).toEqual(["2 requests refused by Kraken's rules"]);
   });
 

@@ -4,8 +4,24 @@ import { releaseReservationsOf } from '../../src/reservations/release-reservatio
 import { reserveForApproval, type Reservation } from '../../src/reservations/reserve-for-approval.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
-const anExit = (id: string, positionId = 7): Reservation => ({ decisionId: `appr-${id}`, clientOrderId: `order-${id}`, account: 'paper', symbol: 'XRP/USD', kind: 'exit', amount: '400', positionId });
-const aCash = (id: string): Reservation => ({ decisionId: `appr-${id}`, clientOrderId: `order-${id}`, account: 'paper', symbol: 'BTC/USD', kind: 'cash', amount: '500', positionId: null });
+const anExit = (id: string, positionId = 7): Reservation => ({
+  decisionId: `appr-${id}`,
+  clientOrderId: `order-${id}`,
+  account: 'paper',
+  symbol: 'XRP/USD',
+  kind: 'exit',
+  amount: '400',
+  positionId,
+});
+const aCash = (id: string): Reservation => ({
+  decisionId: `appr-${id}`,
+  clientOrderId: `order-${id}`,
+  account: 'paper',
+  symbol: 'BTC/USD',
+  kind: 'cash',
+  amount: '500',
+  positionId: null,
+});
 
 describe('reserveForApproval', () => {
   let database: TestDatabase;
@@ -16,12 +32,15 @@ describe('reserveForApproval', () => {
     await database.cleanup();
   });
 
-  it("stores nothing for a second exit of a position while the first holds its claim, and says so instead of failing", async () => {
+  it('stores nothing for a second exit of a position while the first holds its claim, and says so instead of failing', async () => {
     expect(await reserveForApproval(database.db, anExit('a'))).toBe(true);
     expect(await reserveForApproval(database.db, anExit('b'))).toBe(false);
     // Another position's exit is not concerned.
     expect(await reserveForApproval(database.db, anExit('c', 8))).toBe(true);
-    expect((await database.db.select().from(orderReservations)).map((r) => r.decisionId).sort()).toEqual(['appr-a', 'appr-c']);
+    expect((await database.db.select().from(orderReservations)).map((r) => r.decisionId).sort()).toEqual([
+      'appr-a',
+      'appr-c',
+    ]);
   });
 
   it("lets the next exit take the claim once the first one's order is done", async () => {

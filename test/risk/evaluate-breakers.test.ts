@@ -11,8 +11,21 @@ const NEXT_MONDAY = Date.UTC(2025, 0, 20);
 describe('evaluateBreakers: daily loss', () => {
   it('trips at exactly 5 % below the day start and pauses entries until the next 00:00 UTC', () => {
     const { state, trips } = evaluateBreakers(aRiskState(), '9500', breakers, NOW_MS);
-    expect(trips).toEqual([{ breaker: 'dailyLoss', action: 'pause_entries', lossPct: '5', thresholdPct: 5, reduceByPct: 50, trippedAtMs: NOW_MS }]);
-    expect(state).toMatchObject({ tradingState: 'ACTIVE', entriesPausedUntilMs: NEXT_DAY, breakers: { dailyLoss: { tripped: true, trippedAtMs: NOW_MS, lossPct: '5' } } });
+    expect(trips).toEqual([
+      {
+        breaker: 'dailyLoss',
+        action: 'pause_entries',
+        lossPct: '5',
+        thresholdPct: 5,
+        reduceByPct: 50,
+        trippedAtMs: NOW_MS,
+      },
+    ]);
+    expect(state).toMatchObject({
+      tradingState: 'ACTIVE',
+      entriesPausedUntilMs: NEXT_DAY,
+      breakers: { dailyLoss: { tripped: true, trippedAtMs: NOW_MS, lossPct: '5' } },
+    });
   });
 
   it('does not trip just below the threshold', () => {
@@ -31,11 +44,21 @@ describe('evaluateBreakers: daily loss', () => {
     const context = { equityUsd: '9500', state: paused };
     expect(deniedBy(decide({}, { ...context, nowMs: NEXT_DAY - 1 }))).toEqual(['entries_paused']);
     const exit = { side: 'sell' as const, intent: 'exit' as const, stopLoss: null, confidence: 0 };
-    expectApproved(decide(exit, { ...context, nowMs: NEXT_DAY - 1, openPositions: [{ symbol: 'BTC/USD', side: 'long', notionalUsd: '950', leverage: 1 }] }));
+    expectApproved(
+      decide(exit, {
+        ...context,
+        nowMs: NEXT_DAY - 1,
+        openPositions: [{ symbol: 'BTC/USD', side: 'long', notionalUsd: '950', leverage: 1 }],
+      }),
+    );
 
     const nextDay = evaluateBreakers(paused, '9500', breakers, NEXT_DAY);
     expect(nextDay.trips).toEqual([]);
-    expect(nextDay.state).toMatchObject({ entriesPausedUntilMs: null, dayStartEquityUsd: '9500', breakers: { dailyLoss: { tripped: false } } });
+    expect(nextDay.state).toMatchObject({
+      entriesPausedUntilMs: null,
+      dayStartEquityUsd: '9500',
+      breakers: { dailyLoss: { tripped: false } },
+    });
     expectApproved(decide({}, { ...context, state: nextDay.state, nowMs: NEXT_DAY }));
   });
 
@@ -43,7 +66,9 @@ describe('evaluateBreakers: daily loss', () => {
     const first = evaluateBreakers(aRiskState(), '9500', breakers, NOW_MS).state;
     const nextDay = evaluateBreakers(first, '9500', breakers, NEXT_DAY).state;
     expect(evaluateBreakers(nextDay, '9025.01', breakers, NEXT_DAY + 1).trips).toEqual([]);
-    expect(evaluateBreakers(nextDay, '9025', breakers, NEXT_DAY + 1).trips).toMatchObject([{ breaker: 'dailyLoss', lossPct: '5' }]);
+    expect(evaluateBreakers(nextDay, '9025', breakers, NEXT_DAY + 1).trips).toMatchObject([
+      { breaker: 'dailyLoss', lossPct: '5' },
+    ]);
   });
 });
 
@@ -53,7 +78,16 @@ describe('evaluateBreakers: weekly loss', () => {
 
   it('trips at exactly 10 % below the week start and moves trading to REDUCING with the share to close', () => {
     const result = evaluateBreakers(state, '9000', breakers, NOW_MS);
-    expect(result.trips).toEqual([{ breaker: 'weeklyLoss', action: 'reduce_positions', lossPct: '10', thresholdPct: 10, reduceByPct: 50, trippedAtMs: NOW_MS }]);
+    expect(result.trips).toEqual([
+      {
+        breaker: 'weeklyLoss',
+        action: 'reduce_positions',
+        lossPct: '10',
+        thresholdPct: 10,
+        reduceByPct: 50,
+        trippedAtMs: NOW_MS,
+      },
+    ]);
     expect(result.state.tradingState).toBe('REDUCING');
   });
 
@@ -64,8 +98,15 @@ describe('evaluateBreakers: weekly loss', () => {
   it('denies entries while REDUCING, approves exits, and returns to ACTIVE once the reduction is reported', () => {
     const reducing = evaluateBreakers(state, '9000', breakers, NOW_MS).state;
     const position = { symbol: 'BTC/USD', side: 'long' as const, notionalUsd: '1000', leverage: 1 };
-    expect(deniedBy(decide({}, { equityUsd: '9000', state: reducing, openPositions: [position] }))).toEqual(['trading_state']);
-    expectApproved(decide({ side: 'sell', intent: 'exit', sizePct: 10 }, { equityUsd: '9000', state: reducing, openPositions: [position] }));
+    expect(deniedBy(decide({}, { equityUsd: '9000', state: reducing, openPositions: [position] }))).toEqual([
+      'trading_state',
+    ]);
+    expectApproved(
+      decide(
+        { side: 'sell', intent: 'exit', sizePct: 10 },
+        { equityUsd: '9000', state: reducing, openPositions: [position] },
+      ),
+    );
 
     const active = { ...reducing, tradingState: transitionTradingState(reducing.tradingState, 'positions_reduced') };
     expect(active.tradingState).toBe('ACTIVE');
@@ -74,10 +115,18 @@ describe('evaluateBreakers: weekly loss', () => {
 
   it('re-arms on Monday 00:00 UTC, measuring the new week from the equity then', () => {
     const tripped = evaluateBreakers(state, '9000', breakers, NOW_MS).state;
-    expect(evaluateBreakers(tripped, '8000', breakers, NEXT_MONDAY - 1).trips.map((t) => t.breaker)).not.toContain('weeklyLoss');
+    expect(evaluateBreakers(tripped, '8000', breakers, NEXT_MONDAY - 1).trips.map((t) => t.breaker)).not.toContain(
+      'weeklyLoss',
+    );
     const monday = evaluateBreakers(tripped, '9000', breakers, NEXT_MONDAY).state;
-    expect(monday).toMatchObject({ weekStartEquityUsd: '9000', weekStartMs: NEXT_MONDAY, breakers: { weeklyLoss: { tripped: false } } });
-    expect(evaluateBreakers(monday, '8100', breakers, NEXT_MONDAY + 1).trips.map((t) => t.breaker)).toContain('weeklyLoss');
+    expect(monday).toMatchObject({
+      weekStartEquityUsd: '9000',
+      weekStartMs: NEXT_MONDAY,
+      breakers: { weeklyLoss: { tripped: false } },
+    });
+    expect(evaluateBreakers(monday, '8100', breakers, NEXT_MONDAY + 1).trips.map((t) => t.breaker)).toContain(
+      'weeklyLoss',
+    );
   });
 });
 
@@ -87,7 +136,16 @@ describe('evaluateBreakers: drawdown', () => {
 
   it('trips at exactly 20 % below the peak and halts for the close-out', () => {
     const result = evaluateBreakers(state, '10000', breakers, NOW_MS);
-    expect(result.trips).toEqual([{ breaker: 'drawdown', action: 'halt_and_close', lossPct: '20', thresholdPct: 20, reduceByPct: 50, trippedAtMs: NOW_MS }]);
+    expect(result.trips).toEqual([
+      {
+        breaker: 'drawdown',
+        action: 'halt_and_close',
+        lossPct: '20',
+        thresholdPct: 20,
+        reduceByPct: 50,
+        trippedAtMs: NOW_MS,
+      },
+    ]);
     expect(result.state.tradingState).toBe('HALTED');
   });
 
@@ -123,20 +181,33 @@ describe('evaluateBreakers: configuration', () => {
   });
 
   it('takes the configured action and threshold: a weekly breaker that pauses at 3 %', () => {
-    const config = aRiskConfig({ breakers: { dailyLoss: { enabled: false }, weeklyLoss: { thresholdPct: 3, action: 'pause_entries' } } }).breakers;
+    const config = aRiskConfig({
+      breakers: { dailyLoss: { enabled: false }, weeklyLoss: { thresholdPct: 3, action: 'pause_entries' } },
+    }).breakers;
     const result = evaluateBreakers(aRiskState(), '9700', config, NOW_MS);
-    expect(result.trips).toMatchObject([{ breaker: 'weeklyLoss', action: 'pause_entries', lossPct: '3', thresholdPct: 3 }]);
+    expect(result.trips).toMatchObject([
+      { breaker: 'weeklyLoss', action: 'pause_entries', lossPct: '3', thresholdPct: 3 },
+    ]);
     expect(result.state).toMatchObject({ tradingState: 'ACTIVE', entriesPausedUntilMs: NEXT_DAY });
   });
 
   it('never trips a disabled breaker', () => {
-    const config = aRiskConfig({ breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false }, drawdown: { enabled: false } } }).breakers;
-    expect(evaluateBreakers(aRiskState(), '1', config, NOW_MS)).toMatchObject({ trips: [], state: { tradingState: 'ACTIVE' } });
+    const config = aRiskConfig({
+      breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false }, drawdown: { enabled: false } },
+    }).breakers;
+    expect(evaluateBreakers(aRiskState(), '1', config, NOW_MS)).toMatchObject({
+      trips: [],
+      state: { tradingState: 'ACTIVE' },
+    });
   });
 
   it('trips every breaker a crash reaches at once; the halt wins over the reduction', () => {
     const result = evaluateBreakers(aRiskState(), '7500', breakers, NOW_MS);
-    expect(result.trips.map((t) => [t.breaker, t.lossPct])).toEqual([['dailyLoss', '25'], ['weeklyLoss', '25'], ['drawdown', '25']]);
+    expect(result.trips.map((t) => [t.breaker, t.lossPct])).toEqual([
+      ['dailyLoss', '25'],
+      ['weeklyLoss', '25'],
+      ['drawdown', '25'],
+    ]);
     expect(result.state).toMatchObject({ tradingState: 'HALTED', entriesPausedUntilMs: NEXT_DAY });
   });
 

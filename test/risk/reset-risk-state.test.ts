@@ -8,7 +8,12 @@ const breakers = RiskConfig.parse({}).breakers;
 
 describe('resetRiskState', () => {
   it('lifts a halt, re-arms every breaker and re-bases on the current equity so it does not trip again', () => {
-    const tripped = evaluateBreakers(aRiskState({ consecutiveLosses: 3, cooldownUntilMs: NOW_MS + 1000 }), '7000', breakers, NOW_MS).state;
+    const tripped = evaluateBreakers(
+      aRiskState({ consecutiveLosses: 3, cooldownUntilMs: NOW_MS + 1000 }),
+      '7000',
+      breakers,
+      NOW_MS,
+    ).state;
     expect(tripped.tradingState).toBe('HALTED');
 
     const reset = resetRiskState(tripped, '7000', NOW_MS + 10);

@@ -51,7 +51,16 @@ export function aPosition(overrides: Partial<z.input<typeof OpenPosition>> = {})
  * (the rules of leverage and shorts are tested on one; `margin: false` is spot only).
  */
 export function aRiskContext(overrides: Partial<z.input<typeof RiskContext>> = {}): RiskContext {
-  return RiskContext.parse({ equityUsd: '10000', marketPrice: '50000', openPositions: [], state: aRiskState(), clusterState: 'RUNNING', nowMs: NOW_MS, margin: true, ...overrides });
+  return RiskContext.parse({
+    equityUsd: '10000',
+    marketPrice: '50000',
+    openPositions: [],
+    state: aRiskState(),
+    clusterState: 'RUNNING',
+    nowMs: NOW_MS,
+    margin: true,
+    ...overrides,
+  });
 }
 
 /** The default risk config with the given settings over it. */
@@ -82,7 +91,8 @@ export function aRuleInput(
 }
 
 export function expectApproved(decision: RiskDecision): RiskApproval {
-  if (decision.decision !== 'approved') expect.fail(`expected approval, got denial: ${JSON.stringify(decision.reasons)}`);
+  if (decision.decision !== 'approved')
+    expect.fail(`expected approval, got denial: ${JSON.stringify(decision.reasons)}`);
   return decision;
 }
 

@@ -8,12 +8,20 @@ describe('RiskContext', () => {
   });
 
   it('refuses two positions of one symbol', () => {
-    const result = RiskContext.safeParse({ ...aRiskContext(), openPositions: [aPosition(), aPosition({ side: 'short' })] });
+    const result = RiskContext.safeParse({
+      ...aRiskContext(),
+      openPositions: [aPosition(), aPosition({ side: 'short' })],
+    });
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]).toMatchObject({ path: ['openPositions', 1, 'symbol'], message: 'ETH/USD appears twice; expected one net position per symbol' });
+    expect(result.error?.issues[0]).toMatchObject({
+      path: ['openPositions', 1, 'symbol'],
+      message: 'ETH/USD appears twice; expected one net position per symbol',
+    });
   });
 
   it('refuses a float notional', () => {
-    expect(RiskContext.safeParse({ ...aRiskContext(), openPositions: [{ ...aPosition(), notionalUsd: 1000 }] }).success).toBe(false);
+    expect(
+      RiskContext.safeParse({ ...aRiskContext(), openPositions: [{ ...aPosition(), notionalUsd: 1000 }] }).success,
+    ).toBe(false);
   });
 });

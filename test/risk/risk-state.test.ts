@@ -50,7 +50,10 @@ describe('RiskState', () => {
 describe('recordEquity', () => {
   it('raises the peak to a higher equity', () => {
     const state = initialRiskState('10000', NOW_MS);
-    expect(recordEquity(state, '10000.01', NOW_MS + 5)).toMatchObject({ peakEquityUsd: '10000.01', updatedAtMs: NOW_MS + 5 });
+    expect(recordEquity(state, '10000.01', NOW_MS + 5)).toMatchObject({
+      peakEquityUsd: '10000.01',
+      updatedAtMs: NOW_MS + 5,
+    });
   });
 
   it('keeps the peak at an equal or lower equity and returns the state itself', () => {

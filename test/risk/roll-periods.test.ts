@@ -13,10 +13,22 @@ describe('rollPeriods', () => {
   });
 
   it('on a new UTC day re-bases and re-arms the daily breaker and lifts an expired pause', () => {
-    const state = aRiskState({ entriesPausedUntilMs: NEXT_DAY, breakers: { dailyLoss: TRIPPED, weeklyLoss: TRIPPED, drawdown: TRIPPED } });
+    const state = aRiskState({
+      entriesPausedUntilMs: NEXT_DAY,
+      breakers: { dailyLoss: TRIPPED, weeklyLoss: TRIPPED, drawdown: TRIPPED },
+    });
     const next = rollPeriods(state, '9400', NEXT_DAY);
-    expect(next).toMatchObject({ dayStartEquityUsd: '9400', dayStartMs: NEXT_DAY, entriesPausedUntilMs: null, updatedAtMs: NEXT_DAY });
-    expect(next.breakers).toEqual({ dailyLoss: { tripped: false, trippedAtMs: null, lossPct: null }, weeklyLoss: TRIPPED, drawdown: TRIPPED });
+    expect(next).toMatchObject({
+      dayStartEquityUsd: '9400',
+      dayStartMs: NEXT_DAY,
+      entriesPausedUntilMs: null,
+      updatedAtMs: NEXT_DAY,
+    });
+    expect(next.breakers).toEqual({
+      dailyLoss: { tripped: false, trippedAtMs: null, lossPct: null },
+      weeklyLoss: TRIPPED,
+      drawdown: TRIPPED,
+    });
     expect(next).toMatchObject({ weekStartEquityUsd: '10000', weekStartMs: state.weekStartMs });
   });
 
@@ -27,7 +39,12 @@ describe('rollPeriods', () => {
     expect(sunday.breakers.weeklyLoss).toEqual(TRIPPED);
 
     const monday = rollPeriods(sunday, '8800', NEXT_MONDAY);
-    expect(monday).toMatchObject({ weekStartEquityUsd: '8800', weekStartMs: NEXT_MONDAY, dayStartEquityUsd: '8800', dayStartMs: NEXT_MONDAY });
+    expect(monday).toMatchObject({
+      weekStartEquityUsd: '8800',
+      weekStartMs: NEXT_MONDAY,
+      dayStartEquityUsd: '8800',
+      dayStartMs: NEXT_MONDAY,
+    });
     expect(monday.breakers.weeklyLoss.tripped).toBe(false);
     expect(monday.breakers.drawdown).toEqual(TRIPPED);
   });

@@ -11,7 +11,8 @@ describe('trading state transition table', () => {
     for (const event of TradingStateEvent.options) {
       const want = expected[state][event];
       it(`${state} + ${event} → ${want}`, () => {
-        if (want === 'throws') expect(() => transitionTradingState(state, event)).toThrow(/no transition from ACTIVE on positions_reduced/);
+        if (want === 'throws')
+          expect(() => transitionTradingState(state, event)).toThrow(/no transition from ACTIVE on positions_reduced/);
         else expect(transitionTradingState(state, event)).toBe(want);
       });
     }

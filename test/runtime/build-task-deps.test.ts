@@ -36,13 +36,51 @@ describe("buildTaskDeps: a worker's instrument book", () => {
       marketData: { kraken: { baseUrl: server.url } },
     });
     bus = new Bus({ redis: t.redis, keys: t.keys, service: 'test', config: config.bus, logger: silentLogger });
-    return { config, logger: silentLogger, clock: systemClock, redis: t.redis, redisUrl: t.url, keys: t.keys, bus, database: database.database, close: async () => {} };
+    return {
+      config,
+      logger: silentLogger,
+      clock: systemClock,
+      redis: t.redis,
+      redisUrl: t.url,
+      keys: t.keys,
+      bus,
+      database: database.database,
+      close: async () => {},
+    };
   }
-  const build = (rt: Runtime) => buildTaskDeps(rt, new DegradationMonitor({ redis: rt.redis, keys: rt.keys, bus: rt.bus, config: rt.config.degradation, clock: rt.clock, logger: silentLogger }));
+  const build = (rt: Runtime) =>
+    buildTaskDeps(
+      rt,
+      new DegradationMonitor({
+        redis: rt.redis,
+        keys: rt.keys,
+        bus: rt.bus,
+        config: rt.config.degradation,
+        clock: rt.clock,
+        logger: silentLogger,
+      }),
+    );
   const assetPairsRequests = () => server.requests.filter((r) => r.path === '/0/public/AssetPairs').length;
 
   it("trading on Kraken, holds Kraken's live AssetPairs rules", async () => {
-    server.override('/0/public/AssetPairs', { body: { error: [], result: { XXBTZUSD: { altname: 'XBTUSD', wsname: 'XBT/USD', pair_decimals: 1, lot_decimals: 8, tick_size: '0.1', ordermin: '0.00007', costmin: '0.5', leverage_buy: [2], leverage_sell: [2] } } } });
+    server.override('/0/public/AssetPairs', {
+      body: {
+        error: [],
+        result: {
+          XXBTZUSD: {
+            altname: 'XBTUSD',
+            wsname: 'XBT/USD',
+            pair_decimals: 1,
+            lot_decimals: 8,
+            tick_size: '0.1',
+            ordermin: '0.00007',
+            costmin: '0.5',
+            leverage_buy: [2],
+            leverage_sell: [2],
+          },
+        },
+      },
+    });
     const built = await build(runtime('kraken'));
     try {
       expect(built.deps.instruments.get('BTC/USD')).toMatchObject({ orderMin: '0.00007', leverageBuy: [2] });
@@ -54,7 +92,10 @@ describe("buildTaskDeps: a worker's instrument book", () => {
 
   it('does not start a Kraken worker that can load the rules neither live nor from the cache', async () => {
     server.override('/0/public/AssetPairs', { status: 503, body: 'Service Unavailable' });
-    await expect(build(runtime('kraken'))).rejects.toMatchObject({ code: 'EXCHANGE_UNAVAILABLE', message: expect.stringContaining('this worker does not trade') });
+    await expect(build(runtime('kraken'))).rejects.toMatchObject({
+      code: 'EXCHANGE_UNAVAILABLE',
+      message: expect.stringContaining('this worker does not trade'),
+    });
   });
 
   it('on paper, holds the shipped rules and asks no network', async () => {

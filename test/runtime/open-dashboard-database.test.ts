@@ -6,7 +6,10 @@ import { openDashboardDatabase, type DashboardDatabase } from '../../src/runtime
 import { silentLogger } from '../../src/shared/logger.ts';
 import { testDatabaseUrl } from '../support/test-database.ts';
 
-const runtime = (url: string) => ({ config: AppConfig.parse({ database: { url }, app: { connectTimeoutMs: 1_000 } }), logger: silentLogger });
+const runtime = (url: string) => ({
+  config: AppConfig.parse({ database: { url }, app: { connectTimeoutMs: 1_000 } }),
+  logger: silentLogger,
+});
 
 describe('the database /metrics reads in a dashboard process', () => {
   const opened: DashboardDatabase[] = [];

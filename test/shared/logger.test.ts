@@ -25,7 +25,9 @@ describe('logFormatFor', () => {
   });
 
   it('refuses a format it does not know, naming the choices', () => {
-    expect(() => logFormatFor({ isTTY: true }, { LOG_FORMAT: 'xml' })).toThrow('LOG_FORMAT must be one of pretty, json, got "xml"');
+    expect(() => logFormatFor({ isTTY: true }, { LOG_FORMAT: 'xml' })).toThrow(
+      'LOG_FORMAT must be one of pretty, json, got "xml"',
+    );
   });
 });
 
@@ -38,7 +40,9 @@ describe('writeAbove', () => {
     endStatusLine(out.stream);
     writeAbove(out.stream, 'after\n');
     // What a terminal shows: each \r\x1b[2K erases the line the cursor is on.
-    expect(out.text()).toBe('\r\x1b[2K[##..] 50%' + '\r\x1b[2Ka log line\n[##..] 50%' + '\r\x1b[2K[###.] 75%' + '\n' + 'after\n');
+    expect(out.text()).toBe(
+      '\r\x1b[2K[##..] 50%' + '\r\x1b[2Ka log line\n[##..] 50%' + '\r\x1b[2K[###.] 75%' + '\n' + 'after\n',
+    );
   });
 
   it('writes as is when no status line is shown', () => {
@@ -56,7 +60,9 @@ describe('createLogger', () => {
     const lines = child.output().replaceAll('\r\u001b[2K', '<erase>').split('\n');
     expect(lines).toHaveLength(3);
     // The log line replaced the status line, which came back beneath it and stayed at the end.
-    expect(lines[0]?.replace(/\d\d:\d\d:\d\d\.\d{3}/, 'hh:mm:ss.mmm')).toBe('<erase>[#####.....]  50%<erase>[hh:mm:ss.mmm] WARN (triplegain): exchange unreachable {"pair":"XBT/USD","password":"***"}');
+    expect(lines[0]?.replace(/\d\d:\d\d:\d\d\.\d{3}/, 'hh:mm:ss.mmm')).toBe(
+      '<erase>[#####.....]  50%<erase>[hh:mm:ss.mmm] WARN (triplegain): exchange unreachable {"pair":"XBT/USD","password":"***"}',
+    );
     expect(lines[1]).toBe('[#####.....]  50%');
     expect(lines[2]).toBe('');
   });
@@ -66,19 +72,31 @@ describe('createLogger', () => {
     expect(await child.exited).toBe(0);
     const out = child.output();
     const logLine = out.slice(out.indexOf('{"level"')).split('\n')[0];
-    expect(JSON.parse(logLine ?? 'null')).toMatchObject({ level: 40, msg: 'exchange unreachable', pair: 'XBT/USD', password: '***' });
+    expect(JSON.parse(logLine ?? 'null')).toMatchObject({
+      level: 40,
+      msg: 'exchange unreachable',
+      pair: 'XBT/USD',
+      password: '***',
+    });
   });
 
-  it.each(['json', 'pretty'])('on a real terminal, writes %s lines above the progress bar, never into it', async (format) => {
-    // `script` gives the child a pseudo-terminal, so stdout.isTTY is true as in an operator's shell.
-    const { stdout } = await run('script', ['-qec', `${process.execPath} --import tsx test/support/log-twice.ts`, '/dev/null'], { cwd: projectRoot, env: { ...process.env, LOG_FORMAT: format } });
-    // The terminal turns each \n into \r\n; what erases a line, made visible.
-    const lines = stdout.replaceAll('\r\n', '\n').replaceAll('\r\u001b[2K', '<erase>').split('\n');
-    expect(lines).toHaveLength(3);
-    const [bar, logged] = lines[0]!.split('<erase>').filter((part) => part !== '');
-    expect(bar).toBe('[#####.....]  50%');
-    expect(logged).toContain('exchange unreachable');
-    expect(logged!.startsWith(format === 'json' ? '{"level":40' : '[')).toBe(true);
-    expect(lines[1]).toBe('[#####.....]  50%');
-  });
+  it.each(['json', 'pretty'])(
+    'on a real terminal, writes %s lines above the progress bar, never into it',
+    async (format) => {
+      // `script` gives the child a pseudo-terminal, so stdout.isTTY is true as in an operator's shell.
+      const { stdout } = await run(
+        'script',
+        ['-qec', `${process.execPath} --import tsx test/support/log-twice.ts`, '/dev/null'],
+        { cwd: projectRoot, env: { ...process.env, LOG_FORMAT: format } },
+      );
+      // The terminal turns each \n into \r\n; what erases a line, made visible.
+      const lines = stdout.replaceAll('\r\n', '\n').replaceAll('\r\u001b[2K', '<erase>').split('\n');
+      expect(lines).toHaveLength(3);
+      const [bar, logged] = lines[0]!.split('<erase>').filter((part) => part !== '');
+      expect(bar).toBe('[#####.....]  50%');
+      expect(logged).toContain('exchange unreachable');
+      expect(logged!.startsWith(format === 'json' ? '{"level":40' : '[')).toBe(true);
+      expect(lines[1]).toBe('[#####.....]  50%');
+    },
+  );
 });

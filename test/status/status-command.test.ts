@@ -107,7 +107,10 @@ describe('triplegain status', () => {
     await writeStatusScenario(tdb.db, t.redis, t.keys, Date.now());
     // A job waiting in `ta`, entries paused, and two entries the `g1` group has not read.
     await ta.add('run', { n: 1 });
-    await new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: silentLogger }).apply('pause', { requestedBy: 'test', reason: 'drill' });
+    await new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: silentLogger }).apply(
+      'pause',
+      { requestedBy: 'test', reason: 'drill' },
+    );
     await t.redis.xgroup('CREATE', t.keys.busStream('execution_events'), 'g1', '$', 'MKSTREAM');
     await t.redis.xadd(t.keys.busStream('execution_events'), '*', 'k', 'v1');
     await t.redis.xadd(t.keys.busStream('execution_events'), '*', 'k', 'v2');
@@ -128,10 +131,18 @@ describe('triplegain status', () => {
     expect(code, stderr).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toMatch(/^state +PAUSED \(version 1, by test: drill\)$/m);
-    expect(/^paused +(.+)$/m.exec(stdout)?.[1]?.split(', ').sort()).toEqual(['decision', 'portfolio', 'regime', 'sentiment', 'ta']);
+    expect(/^paused +(.+)$/m.exec(stdout)?.[1]?.split(', ').sort()).toEqual([
+      'decision',
+      'portfolio',
+      'regime',
+      'sentiment',
+      'ta',
+    ]);
     expect(stdout).toMatch(/^degradation +NORMAL$/m);
     expect(stdout).toMatch(/^risk +REDUCING \(paper, as of .+\)$/m);
-    expect(stdout).toMatch(/^breakers +daily loss TRIPPED at \d{4}-\d\d-\d\d \d\d:00:00Z \(loss 5\.1 %\), weekly loss armed, drawdown armed$/m);
+    expect(stdout).toMatch(
+      /^breakers +daily loss TRIPPED at \d{4}-\d\d-\d\d \d\d:00:00Z \(loss 5\.1 %\), weekly loss armed, drawdown armed$/m,
+    );
     expect(stdout).toMatch(/^equity +10400\.00 \(paper, valued .+\)$/m);
     expect(stdout).toMatch(/^cash +5000\.00$/m);
     expect(stdout).toMatch(/^today +\+400\.00 \(equity 10400\.00 against 10000\.00 at .+\)$/m);
@@ -154,7 +165,15 @@ describe('triplegain status', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tgtest-status-modules-'));
     closers.push(() => rm(dir, { recursive: true, force: true }));
     const log = join(dir, 'resolved.log');
-    const { code, stderr } = await runCli({ ...env, TRIPLEGAIN_TEST_RESOLVED_LOG: log, NODE_OPTIONS: '--import ./test/fixtures/record-resolved-modules.mjs' }, ['status'], 30_000);
+    const { code, stderr } = await runCli(
+      {
+        ...env,
+        TRIPLEGAIN_TEST_RESOLVED_LOG: log,
+        NODE_OPTIONS: '--import ./test/fixtures/record-resolved-modules.mjs',
+      },
+      ['status'],
+      30_000,
+    );
     expect(code, stderr).toBe(0);
     const urls = (await readFile(log, 'utf8')).split('\n').filter((u) => u !== '');
     const packageOf = (url: string) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
@@ -162,8 +181,21 @@ describe('triplegain status', () => {
     // The recorder saw the reads: the list below is not empty by accident.
     expect(packages).toContain('pg');
     expect(packages).toContain('ioredis');
-    expect(['ccxt', 'openai', '@anthropic-ai/sdk', 'express', '@bull-board/api', '@bull-board/express', 'drizzle-orm', '@electric-sql/pglite'].filter((p) => packages.has(p))).toEqual([]);
-    expect(urls.filter((u) => packageOf(u) === 'bullmq').map((u) => u.replace(/.*\/node_modules\/bullmq\//, ''))).toEqual(['dist/esm/classes/queue-keys.js']);
+    expect(
+      [
+        'ccxt',
+        'openai',
+        '@anthropic-ai/sdk',
+        'express',
+        '@bull-board/api',
+        '@bull-board/express',
+        'drizzle-orm',
+        '@electric-sql/pglite',
+      ].filter((p) => packages.has(p)),
+    ).toEqual([]);
+    expect(
+      urls.filter((u) => packageOf(u) === 'bullmq').map((u) => u.replace(/.*\/node_modules\/bullmq\//, '')),
+    ).toEqual(['dist/esm/classes/queue-keys.js']);
   }, 60_000);
 
   it('--json gives the same as one document that passes the schema', async () => {
@@ -172,10 +204,39 @@ describe('triplegain status', () => {
     const doc = StatusDocument.parse(JSON.parse(stdout));
     expect(doc.complete).toBe(true);
     if (!doc.redis.available || !doc.database.available) throw new Error('a part is missing');
-    expect(doc.redis.control).toMatchObject({ state: 'PAUSED', version: 1, requestedBy: 'test', reason: 'drill', cancelOrders: false, flatten: false, submissionsInFlight: [], protectionPending: [] });
-    expect(doc.redis.risk).toMatchObject({ account: 'paper', tradingState: 'REDUCING', breakers: { dailyLoss: { tripped: true, lossPct: '5.1' }, weeklyLoss: { tripped: false }, drawdown: { tripped: false } } });
-    expect(doc.redis.queues.find((q) => q.name === 'ta')).toEqual({ name: 'ta', waiting: 1, active: 0, delayed: 0, failed: 0, paused: true });
-    expect(doc.redis.bus).toContainEqual({ topic: 'execution_events', length: 2, deadLetters: 0, groups: [{ group: 'g1', consumers: 0, pending: 0, lag: 2, lagExact: true }] });
+    expect(doc.redis.control).toMatchObject({
+      state: 'PAUSED',
+      version: 1,
+      requestedBy: 'test',
+      reason: 'drill',
+      cancelOrders: false,
+      flatten: false,
+      submissionsInFlight: [],
+      protectionPending: [],
+    });
+    expect(doc.redis.risk).toMatchObject({
+      account: 'paper',
+      tradingState: 'REDUCING',
+      breakers: {
+        dailyLoss: { tripped: true, lossPct: '5.1' },
+        weeklyLoss: { tripped: false },
+        drawdown: { tripped: false },
+      },
+    });
+    expect(doc.redis.queues.find((q) => q.name === 'ta')).toEqual({
+      name: 'ta',
+      waiting: 1,
+      active: 0,
+      delayed: 0,
+      failed: 0,
+      paused: true,
+    });
+    expect(doc.redis.bus).toContainEqual({
+      topic: 'execution_events',
+      length: 2,
+      deadLetters: 0,
+      groups: [{ group: 'g1', consumers: 0, pending: 0, lag: 2, lagExact: true }],
+    });
     expect(doc.database.portfolio).toMatchObject({ equityUsd: '10400', cashUsd: '5000' });
     expect(doc.database.today).toMatchObject({ baseEquityUsd: '10000', equityUsd: '10400', pnlUsd: '400' });
     expect(doc.database.positions).toEqual([
@@ -186,12 +247,34 @@ describe('triplegain status', () => {
         avgEntryPrice: '50000',
         markPrice: '51000',
         unrealizedPnlUsd: '500',
-        stop: { stopLoss: '48000', trailingStop: null, takeProfit: '56000', onExchange: true, order: { clientOrderId: 'stop-btc-1', status: 'open', triggerPrice: '48000', quantity: '0.5' } },
+        stop: {
+          stopLoss: '48000',
+          trailingStop: null,
+          takeProfit: '56000',
+          onExchange: true,
+          order: { clientOrderId: 'stop-btc-1', status: 'open', triggerPrice: '48000', quantity: '0.5' },
+        },
       }),
-      expect.objectContaining({ symbol: 'SOL/USD', side: 'short', markPrice: '148', unrealizedPnlUsd: '20', stop: expect.objectContaining({ stopLoss: '160', onExchange: false, order: expect.objectContaining({ status: 'submitting' }) }) }),
+      expect.objectContaining({
+        symbol: 'SOL/USD',
+        side: 'short',
+        markPrice: '148',
+        unrealizedPnlUsd: '20',
+        stop: expect.objectContaining({
+          stopLoss: '160',
+          onExchange: false,
+          order: expect.objectContaining({ status: 'submitting' }),
+        }),
+      }),
     ]);
     expect(doc.database.openOrders.map((o) => o.clientOrderId)).toEqual(['stop-btc-1', 'stop-sol-1', 'entry-eth-1']);
-    expect(doc.database.decisions.map((d) => [d.signalId, d.risk])).toEqual([['sig-6', 'approved'], ['sig-5', null], ['sig-4', null], ['sig-3', null], ['sig-2', null]]);
+    expect(doc.database.decisions.map((d) => [d.signalId, d.risk])).toEqual([
+      ['sig-6', 'approved'],
+      ['sig-5', null],
+      ['sig-4', null],
+      ['sig-3', null],
+      ['sig-2', null],
+    ]);
   }, 60_000);
 
   it('with PostgreSQL unreachable still prints what Redis knows, says the database part is missing, and exits 1', async () => {
@@ -202,8 +285,15 @@ describe('triplegain status', () => {
     expect(text.stdout).toMatch(/^state +PAUSED/m);
     expect(text.stdout).toMatch(/^breakers +daily loss TRIPPED/m);
     expect(text.stdout).toMatch(/^ta +1 +0 +0 +0 +yes$/m);
-    expect(text.stdout).toMatch(new RegExp(`^database +UNAVAILABLE: cannot open PostgreSQL at postgres://nobody:\\*\\*\\*@127\\.0\\.0\\.1:${port}/none`, 'm'));
-    expect(text.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([expect.stringMatching(/^error: cannot open PostgreSQL at /)]);
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `^database +UNAVAILABLE: cannot open PostgreSQL at postgres://nobody:\\*\\*\\*@127\\.0\\.0\\.1:${port}/none`,
+        'm',
+      ),
+    );
+    expect(text.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([
+      expect.stringMatching(/^error: cannot open PostgreSQL at /),
+    ]);
     expect(text.stdout + text.stderr).not.toContain('s3cret');
 
     const json = await cli('status', '--json');
@@ -235,7 +325,10 @@ describe('triplegain status', () => {
     const started = Date.now();
     const { code, stdout } = await cli('status', '--json');
     expect(code).toBe(1);
-    expect(StatusDocument.parse(JSON.parse(stdout)).database).toEqual({ available: false, error: expect.stringContaining('within 2000 ms') });
+    expect(StatusDocument.parse(JSON.parse(stdout)).database).toEqual({
+      available: false,
+      error: expect.stringContaining('within 2000 ms'),
+    });
     // Not held open by a query that never ends.
     expect(Date.now() - started).toBeLessThan(18_000);
   }, 60_000);
@@ -245,10 +338,14 @@ describe('triplegain status', () => {
     env.REDIS_URL = `redis://127.0.0.1:${port}`;
     const { code, stdout, stderr } = await cli('status');
     expect(code).toBe(1);
-    expect(stdout).toMatch(new RegExp(`^redis +UNAVAILABLE: cannot reach Redis at redis://127\\.0\\.0\\.1:${port} within 2000 ms`, 'm'));
+    expect(stdout).toMatch(
+      new RegExp(`^redis +UNAVAILABLE: cannot reach Redis at redis://127\\.0\\.0\\.1:${port} within 2000 ms`, 'm'),
+    );
     expect(stdout).toMatch(/^#\d+ +BTC\/USD +long +0\.5 +50000 +51000 +\+500\.00 +48000 +yes \(open\)$/m);
     expect(stdout).toMatch(/^equity +10400\.00/m);
-    expect(stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([expect.stringMatching(/^error: cannot reach Redis at /)]);
+    expect(stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([
+      expect.stringMatching(/^error: cannot reach Redis at /),
+    ]);
   }, 60_000);
 
   it('GET /control/status answers the same document as `status --json`', async () => {
@@ -256,8 +353,17 @@ describe('triplegain status', () => {
     const reader = createStatusReader({ config, redis: t.redis, keys: t.keys, database: tdb.database });
     const control = new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: silentLogger });
     const router = createControlRouter({ control, token: TOKEN, status: () => reader.read(), logger: silentLogger });
-    const dashboard = await startDashboard({ config: { ...DashboardConfig.parse({}), port: 0 }, connection, keys: t.keys, logger: silentLogger, routes: [{ path: '/control', router }] });
-    closers.push(() => dashboard.close(), () => reader.close());
+    const dashboard = await startDashboard({
+      config: { ...DashboardConfig.parse({}), port: 0 },
+      connection,
+      keys: t.keys,
+      logger: silentLogger,
+      routes: [{ path: '/control', router }],
+    });
+    closers.push(
+      () => dashboard.close(),
+      () => reader.close(),
+    );
 
     const res = await fetch(`${dashboard.url}/control/status`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(res.status).toBe(200);

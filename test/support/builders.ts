@@ -1,7 +1,9 @@
 import type { PayloadInput } from '../../src/bus/message-catalog.ts';
 
 /** A candle payload that passes the real schema; override what the test is about. */
-export function aCandle(overrides: Partial<PayloadInput<'market.candle_closed'>> = {}): PayloadInput<'market.candle_closed'> {
+export function aCandle(
+  overrides: Partial<PayloadInput<'market.candle_closed'>> = {},
+): PayloadInput<'market.candle_closed'> {
   return {
     timeframe: '1h',
     openTimeMs: 1_656_630_000_000,
@@ -16,7 +18,9 @@ export function aCandle(overrides: Partial<PayloadInput<'market.candle_closed'>>
   };
 }
 
-export function aTaSignal(overrides: Partial<PayloadInput<'ta.signal_emitted'>> = {}): PayloadInput<'ta.signal_emitted'> {
+export function aTaSignal(
+  overrides: Partial<PayloadInput<'ta.signal_emitted'>> = {},
+): PayloadInput<'ta.signal_emitted'> {
   return {
     timeframe: '1h',
     candleOpenTimeMs: 1_656_630_000_000,

@@ -16,10 +16,19 @@ export function takeOverride<O extends FixtureOverride>(overrides: Map<string, O
  * `delayMs`, never (`hang: 'headers'`), or with half the body and then silence (`hang: 'body'`).
  * Pending delays go in `timers`, so that closing the server can clear them.
  */
-export function sendFixture(res: ServerResponse, status: number, body: string, override: FixtureOverride | undefined, timers: Set<NodeJS.Timeout>): void {
+export function sendFixture(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  override: FixtureOverride | undefined,
+  timers: Set<NodeJS.Timeout>,
+): void {
   if (override?.hang === 'headers') return;
   const write = () => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
     if (override?.hang === 'body') {
       res.write(body.slice(0, Math.floor(body.length / 2)));
       return;

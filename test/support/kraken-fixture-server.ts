@@ -8,8 +8,13 @@ const readFixture = (name: string): string => readFileSync(new URL(name, fixture
 
 /** Real Kraken public responses by path (see `test/fixtures/kraken/SOURCES.md`). */
 export function krakenFixtureBodies(): Record<string, string> {
-  const capturedPairs = JSON.parse(readFixture('nautilus/http_asset_pairs.json')) as { result: Record<string, unknown> };
-  const ccxtPairs = JSON.parse(readFixture('ccxt/markets_kraken_assetpairs_info_extract.json')) as Record<string, unknown>;
+  const capturedPairs = JSON.parse(readFixture('nautilus/http_asset_pairs.json')) as {
+    result: Record<string, unknown>;
+  };
+  const ccxtPairs = JSON.parse(readFixture('ccxt/markets_kraken_assetpairs_info_extract.json')) as Record<
+    string,
+    unknown
+  >;
   return {
     '/0/public/Assets': readFixture('kraken-api-specs/spot-rest_public_assets_info.json'),
     // One AssetPairs answer built from two sources: the real 2025 XBTUSDT entry (which
@@ -29,7 +34,9 @@ export function krakenFixtureBodies(): Record<string, string> {
  */
 export function krakenTimeBody(nowMs: number): string {
   const unixtime = Math.floor(nowMs / 1000);
-  const rfc1123 = new Date(unixtime * 1000).toUTCString().replace(/(\d{2}) (\w{3}) \d{2}(\d{2}) (\S+) GMT$/, '$1 $2 $3 $4 +0000');
+  const rfc1123 = new Date(unixtime * 1000)
+    .toUTCString()
+    .replace(/(\d{2}) (\w{3}) \d{2}(\d{2}) (\S+) GMT$/, '$1 $2 $3 $4 +0000');
   return JSON.stringify({ error: [], result: { unixtime, rfc1123 } });
 }
 
@@ -74,7 +81,9 @@ export interface KrakenFixtureServer {
  * recorded responses by path (and `Time` from its own clock), with per-path errors, delays and
  * silences.
  */
-export async function startKrakenFixtureServer(bodies: Record<string, string> = krakenFixtureBodies()): Promise<KrakenFixtureServer> {
+export async function startKrakenFixtureServer(
+  bodies: Record<string, string> = krakenFixtureBodies(),
+): Promise<KrakenFixtureServer> {
   const requests: RecordedRequest[] = [];
   const overrides = new Map<string, FixtureOverride>();
   const timers = new Set<NodeJS.Timeout>();
@@ -84,7 +93,8 @@ export async function startKrakenFixtureServer(bodies: Record<string, string> = 
     requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, atMs: Date.now() });
 
     const override = takeOverride(overrides, url.pathname);
-    const fixture = bodies[url.pathname] ?? (url.pathname === '/0/public/Time' ? krakenTimeBody(Date.now()) : undefined);
+    const fixture =
+      bodies[url.pathname] ?? (url.pathname === '/0/public/Time' ? krakenTimeBody(Date.now()) : undefined);
     const body =
       override?.body === undefined
         ? (fixture ?? JSON.stringify({ error: ['EGeneral:Unknown method'] }))

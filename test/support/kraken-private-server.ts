@@ -10,7 +10,9 @@ const readPrivate = (name: string): string => readFileSync(new URL(name, private
 
 /** Credentials of the test account: the server checks every signature against them. */
 export const TEST_API_KEY = 'tg-test-api-key-0001';
-export const TEST_API_SECRET = Buffer.from('triplegain test private key, not a Kraken secret, 64 bytes long!!').toString('base64');
+export const TEST_API_SECRET = Buffer.from(
+  'triplegain test private key, not a Kraken secret, 64 bytes long!!',
+).toString('base64');
 
 /**
  * `BalanceEx`'s answer for the same account as a `Balance` answer: each amount as `balance`,
@@ -19,7 +21,10 @@ export const TEST_API_SECRET = Buffer.from('triplegain test private key, not a K
  */
 export function balanceExOf(balanceBody: string): string {
   const { result } = JSON.parse(balanceBody) as { result: Record<string, string> };
-  return JSON.stringify({ error: [], result: Object.fromEntries(Object.entries(result).map(([asset, balance]) => [asset, { balance, hold_trade: '0' }])) });
+  return JSON.stringify({
+    error: [],
+    result: Object.fromEntries(Object.entries(result).map(([asset, balance]) => [asset, { balance, hold_trade: '0' }])),
+  });
 }
 
 /** Default answers per private method (see `test/fixtures/kraken/private/SOURCES.md`). */
@@ -112,7 +117,8 @@ export async function startKrakenPrivateServer(
   const timers = new Set<NodeJS.Timeout>();
   let lastNonce = 0;
 
-  const send = (res: ServerResponse, status: number, body: string, override?: PrivateOverride): void => sendFixture(res, status, body, override, timers);
+  const send = (res: ServerResponse, status: number, body: string, override?: PrivateOverride): void =>
+    sendFixture(res, status, body, override, timers);
   const error = (code: string) => JSON.stringify({ error: [code] });
 
   const answerPrivate = (req: IncomingMessage, res: ServerResponse, path: string, raw: string): void => {
@@ -143,7 +149,12 @@ export async function startKrakenPrivateServer(
       return;
     }
     if (override?.body !== undefined) {
-      return send(res, override.status ?? 200, typeof override.body === 'string' ? override.body : JSON.stringify(override.body), override);
+      return send(
+        res,
+        override.status ?? 200,
+        typeof override.body === 'string' ? override.body : JSON.stringify(override.body),
+        override,
+      );
     }
     const fixture = bodies[method];
     if (fixture === undefined) return send(res, override?.status ?? 200, error('EGeneral:Unknown method'), override);
@@ -160,7 +171,8 @@ export async function startKrakenPrivateServer(
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      if (req.method !== 'POST' || !url.pathname.startsWith('/0/private/')) return send(res, 404, error('EGeneral:Unknown method'));
+      if (req.method !== 'POST' || !url.pathname.startsWith('/0/private/'))
+        return send(res, 404, error('EGeneral:Unknown method'));
       answerPrivate(req, res, url.pathname, Buffer.concat(chunks).toString('utf8'));
     });
   });
@@ -186,15 +198,22 @@ function answerFromFixture(method: string, fixture: string, params: URLSearchPar
   if (method === 'QueryOrders') {
     const wanted = (params.get('txid') ?? '').split(',');
     const found = Object.fromEntries(Object.entries(body.result).filter(([txid]) => wanted.includes(txid)));
-    return Object.keys(found).length === 0 ? JSON.stringify({ error: ['EOrder:Invalid order'] }) : JSON.stringify({ error: [], result: found });
+    return Object.keys(found).length === 0
+      ? JSON.stringify({ error: ['EOrder:Invalid order'] })
+      : JSON.stringify({ error: [], result: found });
   }
   if (method === 'OpenOrders' || method === 'ClosedOrders') {
     const key = method === 'OpenOrders' ? 'open' : 'closed';
     const clOrdId = params.get('cl_ord_id');
-    const all = Object.entries(body.result[key] as Record<string, { cl_ord_id?: unknown }>).filter(([, o]) => clOrdId === null || o.cl_ord_id === clOrdId);
+    const all = Object.entries(body.result[key] as Record<string, { cl_ord_id?: unknown }>).filter(
+      ([, o]) => clOrdId === null || o.cl_ord_id === clOrdId,
+    );
     if (key === 'open') return JSON.stringify({ error: [], result: { open: Object.fromEntries(all) } });
     const ofs = Number(params.get('ofs') ?? 0);
-    return JSON.stringify({ error: [], result: { closed: Object.fromEntries(all.slice(ofs, ofs + 50)), count: all.length } });
+    return JSON.stringify({
+      error: [],
+      result: { closed: Object.fromEntries(all.slice(ofs, ofs + 50)), count: all.length },
+    });
   }
   return fixture;
 }

@@ -11,7 +11,9 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
-    throw new Error(`no Chromium at ${chromiumPath}: install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium or Chrome executable`);
+    throw new Error(
+      `no Chromium at ${chromiumPath}: install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium or Chrome executable`,
+    );
   }
   return chromium.launch({ executablePath: chromiumPath, headless: true });
 }

@@ -34,13 +34,22 @@ export function slow(delayMs: number, then: ModelBehaviour = garbage()): ModelBe
 }
 
 /** An HTTP error; with `echoApiKey` the error message quotes the key the request carried. */
-export function httpError(status = 500, message = 'internal server error', opts: { echoApiKey?: boolean } = {}): ModelBehaviour {
+export function httpError(
+  status = 500,
+  message = 'internal server error',
+  opts: { echoApiKey?: boolean } = {},
+): ModelBehaviour {
   return { kind: 'status', status, message, ...opts };
 }
 
 /** HTTP 429 with a `retry-after` header, in seconds. */
 export function rateLimited(retryAfterS = 1): ModelBehaviour {
-  return { kind: 'status', status: 429, message: 'rate limit exceeded', headers: { 'retry-after': String(retryAfterS) } };
+  return {
+    kind: 'status',
+    status: 429,
+    message: 'rate limit exceeded',
+    headers: { 'retry-after': String(retryAfterS) },
+  };
 }
 
 export interface RecordedModelRequest {
@@ -103,10 +112,19 @@ export async function startModelServer(opts: { models?: readonly StandInModel[] 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
     if (req.method === 'GET' && (path === '/v1/models' || path === '/models')) {
-      send(res, 200, req.headers['anthropic-version'] === undefined ? openAiModelList(models) : anthropicModelList(models));
+      send(
+        res,
+        200,
+        req.headers['anthropic-version'] === undefined ? openAiModelList(models) : anthropicModelList(models),
+      );
       return;
     }
-    const format = req.method === 'POST' && (path === '/v1/chat/completions' || path === '/chat/completions') ? 'openai' : req.method === 'POST' && path === '/v1/messages' ? 'anthropic' : undefined;
+    const format =
+      req.method === 'POST' && (path === '/v1/chat/completions' || path === '/chat/completions')
+        ? 'openai'
+        : req.method === 'POST' && path === '/v1/messages'
+          ? 'anthropic'
+          : undefined;
     const raw = await readBody(req);
     if (format === undefined) {
       send(res, 404, { error: { message: `no route ${req.method} ${path}` } });
@@ -123,7 +141,13 @@ export async function startModelServer(opts: { models?: readonly StandInModel[] 
     await respond(res, format, model, req.headers, behaviourFor(model));
   }
 
-  async function respond(res: ServerResponse, format: 'openai' | 'anthropic', model: string, headers: IncomingHttpHeaders, behaviour: ModelBehaviour): Promise<void> {
+  async function respond(
+    res: ServerResponse,
+    format: 'openai' | 'anthropic',
+    model: string,
+    headers: IncomingHttpHeaders,
+    behaviour: ModelBehaviour,
+  ): Promise<void> {
     switch (behaviour.kind) {
       case 'slow': {
         const gone = await new Promise<boolean>((resolve) => {
@@ -139,7 +163,10 @@ export async function startModelServer(opts: { models?: readonly StandInModel[] 
       case 'status': {
         const key = String(headers['x-api-key'] ?? headers.authorization ?? '').replace(/^Bearer /, '');
         const message = behaviour.echoApiKey ? `${behaviour.message} (key ${key})` : behaviour.message;
-        const errorBody = format === 'openai' ? { error: { message, type: 'server_error', code: null } } : { type: 'error', error: { type: 'api_error', message } };
+        const errorBody =
+          format === 'openai'
+            ? { error: { message, type: 'server_error', code: null } }
+            : { type: 'error', error: { type: 'api_error', message } };
         send(res, behaviour.status, errorBody, behaviour.headers);
         return;
       }
@@ -152,8 +179,19 @@ export async function startModelServer(opts: { models?: readonly StandInModel[] 
             object: 'chat.completion',
             created: 1_700_000_000,
             model,
-            choices: [{ index: 0, message: { role: 'assistant', content: behaviour.text, refusal: null }, finish_reason: behaviour.truncated ? 'length' : 'stop', logprobs: null }],
-            usage: { prompt_tokens: inputTokens, completion_tokens: outputTokens, total_tokens: inputTokens + outputTokens },
+            choices: [
+              {
+                index: 0,
+                message: { role: 'assistant', content: behaviour.text, refusal: null },
+                finish_reason: behaviour.truncated ? 'length' : 'stop',
+                logprobs: null,
+              },
+            ],
+            usage: {
+              prompt_tokens: inputTokens,
+              completion_tokens: outputTokens,
+              total_tokens: inputTokens + outputTokens,
+            },
           });
         } else {
           send(res, 200, {
@@ -194,7 +232,13 @@ export async function startModelServer(opts: { models?: readonly StandInModel[] 
 function openAiModelList(models: readonly StandInModel[]): unknown {
   const data = models
     .filter((m) => m.format === 'openai')
-    .map((m) => ({ id: m.id, object: 'model', created: 1_700_000_000, owned_by: 'stand-in', ...(m.shutdownDate ? { shutdown_date: m.shutdownDate } : {}) }));
+    .map((m) => ({
+      id: m.id,
+      object: 'model',
+      created: 1_700_000_000,
+      owned_by: 'stand-in',
+      ...(m.shutdownDate ? { shutdown_date: m.shutdownDate } : {}),
+    }));
   return { object: 'list', data };
 }
 

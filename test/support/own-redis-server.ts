@@ -44,7 +44,14 @@ export async function startOwnRedisServer(opts: OwnRedisServerOptions = {}): Pro
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'tgtest-redis-')));
 
   const spawnOn = async (port?: number): Promise<RedisServerProcess> => {
-    const server = await spawnRedisServer({ executable, dir, port, appendonly: opts.appendonly ?? true, appendfsync: opts.appendfsync, args: opts.args });
+    const server = await spawnRedisServer({
+      executable,
+      dir,
+      port,
+      appendonly: opts.appendonly ?? true,
+      appendfsync: opts.appendfsync,
+      args: opts.args,
+    });
     running.add(server);
     void server.exited.then(() => running.delete(server));
     return server;

@@ -48,11 +48,28 @@ export class PositionScenario {
     readonly symbol: string,
   ) {}
 
-  static async start(options: { symbol?: string; price?: string; config?: Record<string, unknown> } = {}): Promise<PositionScenario> {
+  static async start(
+    options: { symbol?: string; price?: string; config?: Record<string, unknown> } = {},
+  ): Promise<PositionScenario> {
     const symbol = options.symbol ?? 'BTC/USD';
     const h = await createTaskHarness({ clockMs: T0, config: options.config ?? {} });
-    const paper = new PaperExchange({ db: h.database.db, config: { ...h.config.execution.paper, cashAsset: 'USD' }, clock: h.clock, instruments: h.deps.instruments });
-    const deps = { config: h.config, db: h.database.db, bus: h.t.bus, redis: h.t.redis, keys: h.t.keys, clock: h.clock, logger: silentLogger, exchange: paper, instruments: h.deps.instruments };
+    const paper = new PaperExchange({
+      db: h.database.db,
+      config: { ...h.config.execution.paper, cashAsset: 'USD' },
+      clock: h.clock,
+      instruments: h.deps.instruments,
+    });
+    const deps = {
+      config: h.config,
+      db: h.database.db,
+      bus: h.t.bus,
+      redis: h.t.redis,
+      keys: h.t.keys,
+      clock: h.clock,
+      logger: silentLogger,
+      exchange: paper,
+      instruments: h.deps.instruments,
+    };
     const scenario = new PositionScenario(h, paper, deps, symbol);
     await scenario.bar(flatBar(options.price ?? '40000'));
     return scenario;
@@ -62,25 +79,72 @@ export class PositionScenario {
   async bar(prices: BarPrices): Promise<void> {
     const openTimeMs = T0 + this.bars * HOUR;
     this.bars += 1;
-    const candle: Candle = { symbol: this.symbol, timeframe: '1h', openTimeMs, volume: '100000000', trades: 100, gapFilled: false, ...prices };
+    const candle: Candle = {
+      symbol: this.symbol,
+      timeframe: '1h',
+      openTimeMs,
+      volume: '100000000',
+      trades: 100,
+      gapFilled: false,
+      ...prices,
+    };
     this.h.clock.set(openTimeMs + HOUR);
     await saveCandles(this.h.database.db, [candle], 'replay');
     await onClosedBar(this.deps, candle);
   }
 
   /** Stores an approval of `quantity` and carries it out through the execution handler, as an execution job would. */
-  async approve(p: { side: 'buy' | 'sell'; intent: 'entry' | 'exit'; quantity: string; stopLoss?: string | null; takeProfit?: string | null; price?: string }): Promise<{ proposalId: string; submit: () => Promise<unknown> }> {
+  async approve(p: {
+    side: 'buy' | 'sell';
+    intent: 'entry' | 'exit';
+    quantity: string;
+    stopLoss?: string | null;
+    takeProfit?: string | null;
+    price?: string;
+  }): Promise<{ proposalId: string; submit: () => Promise<unknown> }> {
     this.proposals += 1;
     const proposalId = `prop-${this.proposals}`;
     const proposal = OrderProposal.parse({
-      proposalId, signalId: `sig-${this.proposals}`, correlationId: `corr-${this.proposals}`, symbol: this.symbol, side: p.side, intent: p.intent, entryPrice: p.price ?? '40000',
-      stopLoss: p.stopLoss ?? null, takeProfit: p.takeProfit ?? null, sizePct: 1, leverage: 1, confidence: 0.9, regime: null, createdAtMs: this.h.clock.now(),
+      proposalId,
+      signalId: `sig-${this.proposals}`,
+      correlationId: `corr-${this.proposals}`,
+      symbol: this.symbol,
+      side: p.side,
+      intent: p.intent,
+      entryPrice: p.price ?? '40000',
+      stopLoss: p.stopLoss ?? null,
+      takeProfit: p.takeProfit ?? null,
+      sizePct: 1,
+      leverage: 1,
+      confidence: 0.9,
+      regime: null,
+      createdAtMs: this.h.clock.now(),
     });
     const decisionId = `appr-${proposalId}`;
-    await this.h.database.db.insert(riskDecisions).values({ decisionId, proposalId, signalId: proposal.signalId, correlationId: proposal.correlationId, symbol: this.symbol, decision: 'approved', proposal, notionalUsd: '1', quantity: p.quantity, adjustments: [], reasons: [], riskState: {} });
+    await this.h.database.db
+      .insert(riskDecisions)
+      .values({
+        decisionId,
+        proposalId,
+        signalId: proposal.signalId,
+        correlationId: proposal.correlationId,
+        symbol: this.symbol,
+        decision: 'approved',
+        proposal,
+        notionalUsd: '1',
+        quantity: p.quantity,
+        adjustments: [],
+        reasons: [],
+        riskState: {},
+      });
     const handlers = executionHandlers(this.deps, this.paper);
     // A job with one attempt: a failure is its last (the approval's reason is recorded at once).
-    const ctx = { logger: silentLogger, signal: new AbortController().signal, token: undefined, job: { attemptsMade: 0, opts: { attempts: 1 } } } as unknown as JobContext;
+    const ctx = {
+      logger: silentLogger,
+      signal: new AbortController().signal,
+      token: undefined,
+      job: { attemptsMade: 0, opts: { attempts: 1 } },
+    } as unknown as JobContext;
     return { proposalId, submit: () => handlers.submit({ decisionId, proposalId }, ctx) };
   }
 
@@ -98,13 +162,37 @@ export class PositionScenario {
   }
 
   /** Places an order directly, as an operator or another system might (cause `operator`). */
-  place(input: Omit<Parameters<typeof placeOrderOnce>[2], 'symbol' | 'decisionId' | 'proposalId' | 'correlationId' | 'cause'>): Promise<PlaceOrderOutcome> {
-    return placeOrderOnce(this.deps, this.paper, { ...input, symbol: this.symbol, decisionId: null, proposalId: null, correlationId: 'operator', cause: 'operator' }, { fenceIntent: 'exit', ttlMs: 5_000 });
+  place(
+    input: Omit<
+      Parameters<typeof placeOrderOnce>[2],
+      'symbol' | 'decisionId' | 'proposalId' | 'correlationId' | 'cause'
+    >,
+  ): Promise<PlaceOrderOutcome> {
+    return placeOrderOnce(
+      this.deps,
+      this.paper,
+      {
+        ...input,
+        symbol: this.symbol,
+        decisionId: null,
+        proposalId: null,
+        correlationId: 'operator',
+        cause: 'operator',
+      },
+      { fenceIntent: 'exit', ttlMs: 5_000 },
+    );
   }
 
   /** Buys `quantity` for the core allocation (a rebalance: balances, no position), filled on the next bar. */
   async holdCore(quantity: string): Promise<void> {
-    await this.place({ clientOrderId: `core-${quantity}-${this.bars}`, side: 'buy', type: 'market', intent: 'entry', purpose: 'rebalance', quantity });
+    await this.place({
+      clientOrderId: `core-${quantity}-${this.bars}`,
+      side: 'buy',
+      type: 'market',
+      intent: 'entry',
+      purpose: 'rebalance',
+      quantity,
+    });
     await this.bar(flatBar('40000'));
   }
 
@@ -116,7 +204,13 @@ export class PositionScenario {
     return this.h.database.db
       .select()
       .from(orders)
-      .where(and(eq(orders.symbol, this.symbol), eq(orders.purpose, 'stop_loss'), inArray(orders.status, [...reconcilableOrderStatuses])));
+      .where(
+        and(
+          eq(orders.symbol, this.symbol),
+          eq(orders.purpose, 'stop_loss'),
+          inArray(orders.status, [...reconcilableOrderStatuses]),
+        ),
+      );
   }
 
   async orders(): Promise<OrderRow[]> {
@@ -125,7 +219,9 @@ export class PositionScenario {
 
   /** The unfilled quantity of every working reduce-only order of the pair, together. */
   async restingReduceOnly(): Promise<Decimal> {
-    return (await this.orders()).filter((o) => o.reduceOnly && reconcilableOrderStatuses.includes(o.status)).reduce((sum, o) => sum.plus(o.quantity).minus(o.filledQuantity), new Decimal(0));
+    return (await this.orders())
+      .filter((o) => o.reduceOnly && reconcilableOrderStatuses.includes(o.status))
+      .reduce((sum, o) => sum.plus(o.quantity).minus(o.filledQuantity), new Decimal(0));
   }
 
   audit(): Promise<AuditViolation[]> {

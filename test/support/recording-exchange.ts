@@ -12,11 +12,19 @@ export interface RecordedSubmission extends PlaceOrderRequest {
  * that reaches it is appended to a Redis list with the time it arrived, after `latencyMs`
  * of network, before the exchange handles it.
  */
-export function recordingExchange(inner: ExchangePort, redis: Redis, listKey: string, options: { worker?: string; latencyMs?: number } = {}): ExchangePort {
+export function recordingExchange(
+  inner: ExchangePort,
+  redis: Redis,
+  listKey: string,
+  options: { worker?: string; latencyMs?: number } = {},
+): ExchangePort {
   return {
     name: inner.name,
     async placeOrder(request, signal) {
-      await redis.rpush(listKey, JSON.stringify({ ...request, atMs: Date.now(), worker: options.worker ?? 'test' } satisfies RecordedSubmission));
+      await redis.rpush(
+        listKey,
+        JSON.stringify({ ...request, atMs: Date.now(), worker: options.worker ?? 'test' } satisfies RecordedSubmission),
+      );
       if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
       return inner.placeOrder(request, signal);
     },

@@ -56,9 +56,23 @@ export function barrier(parties: number): () => Promise<void> {
 }
 
 /** A harness whose risk worker reads `account`, with the latest close of each pair in `prices` stored. */
-export async function startRiskWorker(account: TestAccount, prices: Record<string, string>, config: Record<string, unknown> = {}): Promise<TaskHarness> {
+export async function startRiskWorker(
+  account: TestAccount,
+  prices: Record<string, string>,
+  config: Record<string, unknown> = {},
+): Promise<TaskHarness> {
   const h = await createTaskHarness({ clockMs: RISK_CLOCK_MS, portfolio: readerOf(account), config });
-  const candles = Object.entries(prices).map(([symbol, price]) => ({ ...aCandle({ timeframe: '1h', openTimeMs: RISK_CLOCK_MS - 2 * 3_600_000, open: price, high: price, low: price, close: price }), symbol }));
+  const candles = Object.entries(prices).map(([symbol, price]) => ({
+    ...aCandle({
+      timeframe: '1h',
+      openTimeMs: RISK_CLOCK_MS - 2 * 3_600_000,
+      open: price,
+      high: price,
+      low: price,
+      close: price,
+    }),
+    symbol,
+  }));
   await saveCandles(h.database.db, candles, 'replay');
   await h.startWorkers(['risk']);
   return h;
@@ -98,13 +112,24 @@ export interface StoredDecision {
 
 /** Adds the risk jobs at once (as the coordinator, a rebalance or a hand would) and waits for every decision. */
 export async function decideAll(h: TaskHarness, proposals: readonly OrderProposal[]): Promise<StoredDecision[]> {
-  await h.queue('risk').addBulk(proposals.map((proposal) => ({ name: 'evaluate', data: { proposal }, opts: { jobId: riskJobIdOf(proposal.proposalId) } })));
+  await h
+    .queue('risk')
+    .addBulk(
+      proposals.map((proposal) => ({
+        name: 'evaluate',
+        data: { proposal },
+        opts: { jobId: riskJobIdOf(proposal.proposalId) },
+      })),
+    );
   return Promise.all(
     proposals.map(async (proposal) => {
       const done = await h.settled('risk', riskJobIdOf(proposal.proposalId), 15_000);
       expect(done.state, done.failedReason).toBe('completed');
       const result = EvaluateRiskResult.parse(done.returnvalue);
-      const [row] = await h.database.db.select().from(riskDecisions).where(eq(riskDecisions.proposalId, proposal.proposalId));
+      const [row] = await h.database.db
+        .select()
+        .from(riskDecisions)
+        .where(eq(riskDecisions.proposalId, proposal.proposalId));
       return {
         decision: result.decision,
         decisionId: result.decisionId,

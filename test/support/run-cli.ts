@@ -8,9 +8,18 @@ const run = promisify(execFile);
  * Runs `bin/triplegain.mjs` with `args` and `env` over the process environment, to the end;
  * a CLI that hangs is killed after `timeoutMs` rather than left behind.
  */
-export async function runCli(env: Record<string, string>, args: string[], timeoutMs = 15_000): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(
+  env: Record<string, string>,
+  args: string[],
+  timeoutMs = 15_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/triplegain.mjs', ...args], { cwd: projectRoot, env: { ...process.env, ...env }, timeout: timeoutMs, killSignal: 'SIGKILL' });
+    const { stdout, stderr } = await run(process.execPath, ['bin/triplegain.mjs', ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, ...env },
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

@@ -17,7 +17,8 @@ export async function scrapeMetrics(baseUrl: string, token: string): Promise<Scr
   const res = await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`GET /metrics answered ${res.status}: ${text}`);
-  if (!res.headers.get('content-type')?.startsWith('text/plain; version=0.0.4')) throw new Error(`GET /metrics answered ${res.headers.get('content-type')}`);
+  if (!res.headers.get('content-type')?.startsWith('text/plain; version=0.0.4'))
+    throw new Error(`GET /metrics answered ${res.headers.get('content-type')}`);
   const families = new Map(parsePrometheusTextFormat(text).map((f) => [f.name, f]));
   // The parser folds the series of a labelled histogram into one and drops their labels, sum
   // and count: histograms are read a second time as untyped lines, each under its own name.

@@ -32,7 +32,10 @@ export function spawnTs(file: string, env: Record<string, string>, args: string[
       return new Promise((resolve, reject) => {
         const matches = () => (typeof text === 'string' ? out.includes(text) : text.test(out));
         if (matches()) return resolve();
-        const timer = setTimeout(() => reject(new Error(`no ${String(text)} in output after ${timeoutMs} ms; stdout: ${out}; stderr: ${err}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no ${String(text)} in output after ${timeoutMs} ms; stdout: ${out}; stderr: ${err}`)),
+          timeoutMs,
+        );
         const onData = () => {
           if (matches()) {
             clearTimeout(timer);

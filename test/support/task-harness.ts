@@ -38,26 +38,77 @@ export interface TaskHarness {
   /** Adds a scheduler-like tick to a task's queue and waits for it; returns its result and tick id. */
   runTick(name: CatalogQueueName): Promise<TickResult & { tickId: string }>;
   /** Waits until a job has completed or failed and returns how it ended. */
-  settled(name: CatalogQueueName, jobId: string, timeoutMs?: number): Promise<{ state: string; returnvalue: unknown; failedReason: string | undefined; processedOn?: number; finishedOn?: number }>;
+  settled(
+    name: CatalogQueueName,
+    jobId: string,
+    timeoutMs?: number,
+  ): Promise<{
+    state: string;
+    returnvalue: unknown;
+    failedReason: string | undefined;
+    processedOn?: number;
+    finishedOn?: number;
+  }>;
   cleanup(): Promise<void>;
 }
 
-const TASK_OF: Partial<Record<CatalogQueueName, string>> = { 'market-data': 'marketData', ta: 'ta', regime: 'regime', sentiment: 'sentiment', decision: 'decision' };
+const TASK_OF: Partial<Record<CatalogQueueName, string>> = {
+  'market-data': 'marketData',
+  ta: 'ta',
+  regime: 'regime',
+  sentiment: 'sentiment',
+  decision: 'decision',
+};
 
 /**
  * The real task workers on a real Redis (own prefix) and PostgreSQL (own schema), replaying
  * the recorded Kraken files on a manual market clock.
  */
-export async function createTaskHarness(options: { config?: Record<string, unknown>; clockMs: number; candles?: (t: TestBus, clock: ManualClock) => CandleSource; portfolio?: PortfolioReader }): Promise<TaskHarness> {
+export async function createTaskHarness(options: {
+  config?: Record<string, unknown>;
+  clockMs: number;
+  candles?: (t: TestBus, clock: ManualClock) => CandleSource;
+  portfolio?: PortfolioReader;
+}): Promise<TaskHarness> {
   const t = await createTestBus();
   const database = await createTestDatabase('postgres');
   const config = AppConfig.parse({ marketData: { source: 'replay' }, ...options.config });
   const clock = new ManualClock(options.clockMs);
   const connection = new Redis(t.url, { maxRetriesPerRequest: null });
-  const degradation = new DegradationMonitor({ redis: t.redis, keys: t.keys, bus: t.bus, config: config.degradation, clock, logger: silentLogger });
+  const degradation = new DegradationMonitor({
+    redis: t.redis,
+    keys: t.keys,
+    bus: t.bus,
+    config: config.degradation,
+    clock,
+    logger: silentLogger,
+  });
   const { gateway, panel } = createModelLayer(config, { db: database.db, clock, logger: silentLogger, degradation });
-  const candles = options.candles?.(t, clock) ?? replayCandleSource(new ReplayFeed({ files: config.marketData.replay.files, timeframe: config.marketData.timeframe, clock, rootDir: projectRoot }));
-  const deps: TaskDeps = { config, db: database.db, bus: t.bus, redis: t.redis, connection, keys: t.keys, clock, logger: silentLogger, candles, gateway, panel, degradation, instruments: shippedBookOf(config) };
+  const candles =
+    options.candles?.(t, clock) ??
+    replayCandleSource(
+      new ReplayFeed({
+        files: config.marketData.replay.files,
+        timeframe: config.marketData.timeframe,
+        clock,
+        rootDir: projectRoot,
+      }),
+    );
+  const deps: TaskDeps = {
+    config,
+    db: database.db,
+    bus: t.bus,
+    redis: t.redis,
+    connection,
+    keys: t.keys,
+    clock,
+    logger: silentLogger,
+    candles,
+    gateway,
+    panel,
+    degradation,
+    instruments: shippedBookOf(config),
+  };
 
   const control = new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: silentLogger });
   const portfolio = options.portfolio ?? untradedAccount(config.execution.paper.startingCashUsd);
@@ -80,7 +131,13 @@ export async function createTaskHarness(options: { config?: Record<string, unkno
         if (state !== 'completed' && state !== 'failed') return undefined;
         const job = await queue(name).getJob(jobId);
         if (!job) return undefined;
-        return { state, returnvalue: job.returnvalue as unknown, failedReason: job.failedReason || undefined, processedOn: job.processedOn, finishedOn: job.finishedOn };
+        return {
+          state,
+          returnvalue: job.returnvalue as unknown,
+          failedReason: job.failedReason || undefined,
+          processedOn: job.processedOn,
+          finishedOn: job.finishedOn,
+        };
       },
       `${name} job ${jobId} to settle`,
       timeoutMs,
@@ -98,15 +155,34 @@ export async function createTaskHarness(options: { config?: Record<string, unkno
     portfolio,
     queue,
     async startWorkers(names, extra = {}) {
-      const workers = await startTaskWorkers(deps, { queues: names, risk: { control, portfolio }, exchange: extra.exchange });
+      const workers = await startTaskWorkers(deps, {
+        queues: names,
+        risk: { control, portfolio },
+        exchange: extra.exchange,
+      });
       started.push(workers);
       return workers;
     },
     async startCoordinator() {
-      await startCoordinator({ config, db: database.db, bus: t.bus, clock: systemClock, logger: silentLogger, gateway, control, degradation, portfolio, riskQueue: queue('risk') });
+      await startCoordinator({
+        config,
+        db: database.db,
+        bus: t.bus,
+        clock: systemClock,
+        logger: silentLogger,
+        gateway,
+        control,
+        degradation,
+        portfolio,
+        riskQueue: queue('risk'),
+      });
     },
     async runTick(name) {
-      const job = await queue(name).add('tick', { task: TASK_OF[name] }, { jobId: `tick-${Date.now()}-${Math.random().toString(36).slice(2)}` });
+      const job = await queue(name).add(
+        'tick',
+        { task: TASK_OF[name] },
+        { jobId: `tick-${Date.now()}-${Math.random().toString(36).slice(2)}` },
+      );
       const done = await settled(name, job.id!);
       if (done.state !== 'completed') throw new Error(`${name} tick failed: ${done.failedReason}`);
       return { ...(done.returnvalue as TickResult), tickId: String(job.timestamp) };

@@ -20,11 +20,19 @@ export interface TestBus extends TestRedis {
   another(service?: string): Bus;
 }
 
-export async function createTestBus(options: { config?: Partial<BusConfig>; clock?: Clock; service?: string } = {}): Promise<TestBus> {
+export async function createTestBus(
+  options: { config?: Partial<BusConfig>; clock?: Clock; service?: string } = {},
+): Promise<TestBus> {
   const t = await createTestRedis();
   const config = BusConfig.parse({ ...fastBusConfig, ...options.config });
   const extras: { bus: Bus; redis: Redis }[] = [];
-  const bus = new Bus({ redis: t.redis, keys: t.keys, service: options.service ?? 'test', config, clock: options.clock });
+  const bus = new Bus({
+    redis: t.redis,
+    keys: t.keys,
+    service: options.service ?? 'test',
+    config,
+    clock: options.clock,
+  });
   return {
     ...t,
     bus,

@@ -51,7 +51,12 @@ export async function createTestDatabase(driver: TestDriver): Promise<TestDataba
 
   const schemaName = await createTestSchema();
   try {
-    const database = await openDatabase({ url: testDatabaseUrl, searchPath: schemaName, applicationName: 'triplegain-test', maxConnections: 4 });
+    const database = await openDatabase({
+      url: testDatabaseUrl,
+      searchPath: schemaName,
+      applicationName: 'triplegain-test',
+      maxConnections: 4,
+    });
     try {
       await migrateDatabase(database, { migrationsSchema: schemaName });
     } catch (err) {

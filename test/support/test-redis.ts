@@ -22,11 +22,15 @@ export interface TestRedis {
  * without one the submission fence and the risk engine admit nothing. `{ controlState: false }`
  * leaves it out (a flushed Redis).
  */
-export async function createTestRedis(url = testRedisUrl, options: { controlState?: boolean } = {}): Promise<TestRedis> {
+export async function createTestRedis(
+  url = testRedisUrl,
+  options: { controlState?: boolean } = {},
+): Promise<TestRedis> {
   const prefix = `tgtest-${randomUUID().slice(0, 8)}`;
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
   await redis.connect();
-  if (options.controlState ?? true) await redis.hset(createKeys(prefix).controlState, toControlHash(INITIAL_CONTROL_STATE));
+  if (options.controlState ?? true)
+    await redis.hset(createKeys(prefix).controlState, toControlHash(INITIAL_CONTROL_STATE));
   return {
     url,
     redis,

@@ -7,7 +7,10 @@ import { createTestDatabase, type TestDatabase, type TestDriver } from './test-d
  * PostgreSQL schema, or PGlite), and a fresh local model server (OpenAI and Anthropic wire
  * formats) for each test.
  */
-export function useDatabaseAndModelServer(driver: TestDriver = 'postgres'): { readonly db: TestDatabase; readonly server: ModelServer } {
+export function useDatabaseAndModelServer(driver: TestDriver = 'postgres'): {
+  readonly db: TestDatabase;
+  readonly server: ModelServer;
+} {
   let db: TestDatabase | undefined;
   let server: ModelServer | undefined;
   beforeAll(async () => {

@@ -47,7 +47,10 @@ describe('manual trades that still pass risk', () => {
   /** What a refused request wrote: risk jobs and decisions (none expected). */
   async function written(): Promise<{ riskJobs: number; decisions: number }> {
     const counts = await s.h.queue('risk').getJobCounts();
-    return { riskJobs: Object.values(counts).reduce((a, b) => a + b, 0), decisions: (await s.h.database.db.select().from(riskDecisions)).length };
+    return {
+      riskJobs: Object.values(counts).reduce((a, b) => a + b, 0),
+      decisions: (await s.h.database.db.select().from(riskDecisions)).length,
+    };
   }
 
   async function refusal(work: Promise<unknown>): Promise<TriplegainError> {
@@ -65,16 +68,34 @@ describe('manual trades that still pass risk', () => {
     expect(opened).toMatchObject({
       action: 'open',
       status: 'placed',
-      proposal: { source: 'operator', requestedBy: 'cli:tester', side: 'buy', intent: 'entry', notionalUsd: '250', entryPrice: '40000', stopLoss: '39200', takeProfit: '41600' },
+      proposal: {
+        source: 'operator',
+        requestedBy: 'cli:tester',
+        side: 'buy',
+        intent: 'entry',
+        notionalUsd: '250',
+        entryPrice: '40000',
+        stopLoss: '39200',
+        takeProfit: '41600',
+      },
       risk: { decision: 'approved', quantity: '0.00625', notionalUsd: '250', reasons: [] },
       order: { side: 'buy', type: 'market', quantity: '0.00625', status: 'open', reduceOnly: false },
     });
     expect(opened.summary).toContain('approved for 0.00625');
 
     await s.bar(flatBar('40000'));
-    expect(await s.position()).toMatchObject({ side: 'long', quantity: '0.00625', protection: { stopLoss: '39200', takeProfit: '41600' } });
-    expect((await s.workingStops()).map((o) => [o.side, o.quantity, o.triggerPrice, o.status])).toEqual([['sell', '0.00625', '39200', 'open']]);
-    expect((await loadOrder(s.h.database.db, opened.order!.clientOrderId))).toMatchObject({ status: 'filled', filledQuantity: '0.00625' });
+    expect(await s.position()).toMatchObject({
+      side: 'long',
+      quantity: '0.00625',
+      protection: { stopLoss: '39200', takeProfit: '41600' },
+    });
+    expect((await s.workingStops()).map((o) => [o.side, o.quantity, o.triggerPrice, o.status])).toEqual([
+      ['sell', '0.00625', '39200', 'open'],
+    ]);
+    expect(await loadOrder(s.h.database.db, opened.order!.clientOrderId)).toMatchObject({
+      status: 'filled',
+      filledQuantity: '0.00625',
+    });
 
     const explained = await explainChain(s.h.database.db, opened.proposalId!);
     expect(explained.risk?.proposal).toMatchObject({ source: 'operator', requestedBy: 'cli:tester' });
@@ -135,14 +156,31 @@ describe('manual trades that still pass risk', () => {
     expect(await s.audit()).toEqual([]);
   }, 90_000);
 
-  it('cancels a resting order through the execution queue, by client or exchange id, and refuses to cancel a position\'s stop', async () => {
-    const limit = await s.place({ clientOrderId: 'resting-limit-1', side: 'buy', type: 'limit', intent: 'entry', purpose: 'entry', quantity: '0.001', limitPrice: '30000' });
+  it("cancels a resting order through the execution queue, by client or exchange id, and refuses to cancel a position's stop", async () => {
+    const limit = await s.place({
+      clientOrderId: 'resting-limit-1',
+      side: 'buy',
+      type: 'limit',
+      intent: 'entry',
+      purpose: 'entry',
+      quantity: '0.001',
+      limitPrice: '30000',
+    });
     expect(limit.order.status).toBe('open');
     const canceled = await desk.cancel({ order: limit.order.exchangeOrderId! }, 'cli:tester');
-    expect(canceled).toMatchObject({ action: 'cancel', status: 'canceled', cancel: { status: 'canceled', clientOrderId: 'resting-limit-1', orderStatus: 'canceled' } });
+    expect(canceled).toMatchObject({
+      action: 'cancel',
+      status: 'canceled',
+      cancel: { status: 'canceled', clientOrderId: 'resting-limit-1', orderStatus: 'canceled' },
+    });
     expect((await s.paper.findByClientOrderId('resting-limit-1'))?.status).toBe('canceled');
-    const events = await s.h.database.db.select().from(systemEvents).where(eq(systemEvents.type, 'order.cancel_requested'));
-    expect(events.map((e) => e.details)).toEqual([expect.objectContaining({ clientOrderId: 'resting-limit-1', requestedBy: 'cli:tester' })]);
+    const events = await s.h.database.db
+      .select()
+      .from(systemEvents)
+      .where(eq(systemEvents.type, 'order.cancel_requested'));
+    expect(events.map((e) => e.details)).toEqual([
+      expect.objectContaining({ clientOrderId: 'resting-limit-1', requestedBy: 'cli:tester' }),
+    ]);
 
     // Again: nothing left to cancel.
     const again = await desk.cancel({ order: 'resting-limit-1' }, 'cli:tester');
@@ -159,7 +197,11 @@ describe('manual trades that still pass risk', () => {
 
   it('refuses every trade while HALTED before anything is written', async () => {
     await s.h.control.apply('halt', { requestedBy: 'test', drainTimeoutMs: 0 });
-    for (const attempt of [desk.open({ pair: 'BTC/USD', usd: '250', stopPct: '2%' }, 'http'), desk.close({ pair: 'BTC/USD' }, 'http'), desk.cancel({ order: 'whatever-order' }, 'http')]) {
+    for (const attempt of [
+      desk.open({ pair: 'BTC/USD', usd: '250', stopPct: '2%' }, 'http'),
+      desk.close({ pair: 'BTC/USD' }, 'http'),
+      desk.cancel({ order: 'whatever-order' }, 'http'),
+    ]) {
       const err = await refusal(attempt);
       expect(err.code).toBe('COMMAND_REFUSED');
       expect(err.message).toMatch(/^cannot (open|close|cancel) while HALTED: /);
@@ -181,17 +223,32 @@ describe('manual trades that still pass risk', () => {
       [() => desk.open({ pair: 'BTC/USD', usd: '1e3', stopPct: '2' }, 't'), /usd: expected a positive decimal amount/],
       [() => desk.open({ pair: 'BTC/USD', usd: 250 }, 't'), /usd: expected an amount in USD as a decimal string/],
       [() => desk.open({ pair: 'BTC/USD' }, 't'), /usd: expected an amount in USD/],
-      [() => desk.open({ pair: 'DOGE/USD', usd: '250', stopPct: '2' }, 't'), /unknown pair "DOGE\/USD": this cluster trades BTC\/USD/],
-      [() => desk.open({ pair: 'BTC/USD', usd: '250', stopPct: '100%' }, 't'), /stopPct: the stop must be above 0 and below 100/],
-      [() => desk.open({ pair: 'BTC/USD', usd: '250', stopPct: 'two' }, 't'), /stopPct: expected the stop as a percentage/],
+      [
+        () => desk.open({ pair: 'DOGE/USD', usd: '250', stopPct: '2' }, 't'),
+        /unknown pair "DOGE\/USD": this cluster trades BTC\/USD/,
+      ],
+      [
+        () => desk.open({ pair: 'BTC/USD', usd: '250', stopPct: '100%' }, 't'),
+        /stopPct: the stop must be above 0 and below 100/,
+      ],
+      [
+        () => desk.open({ pair: 'BTC/USD', usd: '250', stopPct: 'two' }, 't'),
+        /stopPct: expected the stop as a percentage/,
+      ],
       [() => desk.open({ pair: 'BTC/USD', usd: '250', leverage: 3 }, 't'), /Unrecognized key/],
       [() => desk.close({ pair: 'BTC/USD', positionId: 1 }, 't'), /exactly one of positionId or pair/],
       [() => desk.close({}, 't'), /exactly one of positionId or pair/],
       [() => desk.close({ pair: 'BTC/USD', pct: '0' }, 't'), /pct: the share to close must be above 0 and at most 100/],
-      [() => desk.close({ pair: 'BTC/USD', pct: '150%' }, 't'), /pct: the share to close must be above 0 and at most 100/],
+      [
+        () => desk.close({ pair: 'BTC/USD', pct: '150%' }, 't'),
+        /pct: the share to close must be above 0 and at most 100/,
+      ],
       [() => desk.close({ pair: 'BTC/USD' }, 't'), /no open BTC\/USD position on paper/],
       [() => desk.close({ positionId: 99 }, 't'), /no position #99 on paper/],
-      [() => desk.cancel({ order: 'no-such-order' }, 't'), /no order on paper has the client or exchange order id "no-such-order"/],
+      [
+        () => desk.cancel({ order: 'no-such-order' }, 't'),
+        /no order on paper has the client or exchange order id "no-such-order"/,
+      ],
       [() => desk.cancel({}, 't'), /order: expected the client or exchange order id/],
     ];
     for (const [attempt, message] of bad) {
@@ -203,8 +260,14 @@ describe('manual trades that still pass risk', () => {
   }, 30_000);
 
   it('decides a request sent twice with the same request id once', async () => {
-    const first = await desk.open({ pair: 'BTC/USD', usd: '250', stopPct: '2%', requestId: 'button-press-0001' }, 'http');
-    const second = await desk.open({ pair: 'BTC/USD', usd: '250', stopPct: '2%', requestId: 'button-press-0001' }, 'http');
+    const first = await desk.open(
+      { pair: 'BTC/USD', usd: '250', stopPct: '2%', requestId: 'button-press-0001' },
+      'http',
+    );
+    const second = await desk.open(
+      { pair: 'BTC/USD', usd: '250', stopPct: '2%', requestId: 'button-press-0001' },
+      'http',
+    );
     expect(second.proposalId).toBe(first.proposalId);
     expect(second.order?.clientOrderId).toBe(first.order?.clientOrderId);
     expect(await s.h.database.db.select().from(riskDecisions)).toHaveLength(1);

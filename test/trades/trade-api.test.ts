@@ -37,15 +37,39 @@ describe('POST /control/trade/open|close|cancel', () => {
       logger: silentLogger,
     });
     const control = s.h.control;
-    const router = createControlRouter({ control, token: TOKEN, status: () => readStatus({ redis: { redis: s.h.t.redis, keys: s.h.t.keys }, database: { error: 'not read in this test' }, account: 'paper', timeframe: '1h', nowMs: Date.now(), timeoutMs: 5_000 }), logger: silentLogger, trades: desk });
-    dashboard = await startDashboard({ config: { ...DashboardConfig.parse({}), port: 0 }, connection: s.h.deps.connection, keys: s.h.t.keys, logger: silentLogger, routes: [{ path: '/control', router }] });
+    const router = createControlRouter({
+      control,
+      token: TOKEN,
+      status: () =>
+        readStatus({
+          redis: { redis: s.h.t.redis, keys: s.h.t.keys },
+          database: { error: 'not read in this test' },
+          account: 'paper',
+          timeframe: '1h',
+          nowMs: Date.now(),
+          timeoutMs: 5_000,
+        }),
+      logger: silentLogger,
+      trades: desk,
+    });
+    dashboard = await startDashboard({
+      config: { ...DashboardConfig.parse({}), port: 0 },
+      connection: s.h.deps.connection,
+      keys: s.h.t.keys,
+      logger: silentLogger,
+      routes: [{ path: '/control', router }],
+    });
   });
   afterEach(async () => {
     await dashboard.close();
     await s.cleanup();
   });
 
-  async function post(path: string, body: unknown, token = TOKEN): Promise<{ status: number; json: Record<string, unknown> }> {
+  async function post(
+    path: string,
+    body: unknown,
+    token = TOKEN,
+  ): Promise<{ status: number; json: Record<string, unknown> }> {
     const res = await fetch(`${dashboard.url}/control/trade/${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -58,13 +82,23 @@ describe('POST /control/trade/open|close|cancel', () => {
     const opened = await post('open', { pair: 'BTC/USD', usd: '250', stopPct: '2%', takeProfitPct: '4%' });
     expect(opened.status).toBe(200);
     const outcome = TradeOutcome.parse(opened.json);
-    expect(outcome).toMatchObject({ status: 'placed', requestedBy: 'http', proposal: { source: 'operator', requestedBy: 'http' }, risk: { decision: 'approved', quantity: '0.00625' }, order: { status: 'open' } });
+    expect(outcome).toMatchObject({
+      status: 'placed',
+      requestedBy: 'http',
+      proposal: { source: 'operator', requestedBy: 'http' },
+      risk: { decision: 'approved', quantity: '0.00625' },
+      order: { status: 'open' },
+    });
     await s.bar(flatBar('40000'));
     expect((await s.workingStops()).map((o) => [o.quantity, o.triggerPrice])).toEqual([['0.00625', '39200']]);
 
     const closed = await post('close', { pair: 'BTC/USD', pct: '50' });
     expect(closed.status).toBe(200);
-    expect(closed.json).toMatchObject({ status: 'placed', risk: { quantity: '0.003125' }, order: { side: 'sell', reduceOnly: true } });
+    expect(closed.json).toMatchObject({
+      status: 'placed',
+      risk: { quantity: '0.003125' },
+      order: { side: 'sell', reduceOnly: true },
+    });
 
     await s.h.control.apply('pause', { requestedBy: 'test' });
     const denied = await post('open', { pair: 'BTC/USD', usd: '100', stopPct: '2%' });
@@ -75,17 +109,34 @@ describe('POST /control/trade/open|close|cancel', () => {
   }, 90_000);
 
   it('cancels a resting order (200, canceled)', async () => {
-    const limit = await s.place({ clientOrderId: 'resting-limit-api', side: 'buy', type: 'limit', intent: 'entry', purpose: 'entry', quantity: '0.001', limitPrice: '30000' });
+    const limit = await s.place({
+      clientOrderId: 'resting-limit-api',
+      side: 'buy',
+      type: 'limit',
+      intent: 'entry',
+      purpose: 'entry',
+      quantity: '0.001',
+      limitPrice: '30000',
+    });
     const canceled = await post('cancel', { order: limit.order.clientOrderId });
     expect(canceled.status).toBe(200);
-    expect(canceled.json).toMatchObject({ action: 'cancel', status: 'canceled', summary: 'order resting-limit-api is canceled', cancel: { orderStatus: 'canceled' } });
+    expect(canceled.json).toMatchObject({
+      action: 'cancel',
+      status: 'canceled',
+      summary: 'order resting-limit-api is canceled',
+      cancel: { orderStatus: 'canceled' },
+    });
   }, 60_000);
 
   it('answers 202 with what it waits for while the risk queue holds the proposal', async () => {
     await s.h.queue('risk').pause();
     const pending = await post('open', { pair: 'BTC/USD', usd: '250', stopPct: '2%', waitMs: 300 });
     expect(pending.status).toBe(202);
-    expect(pending.json).toMatchObject({ status: 'pending', risk: null, waitingFor: { step: 'risk', jobState: 'waiting' } });
+    expect(pending.json).toMatchObject({
+      status: 'pending',
+      risk: null,
+      waitingFor: { step: 'risk', jobState: 'waiting' },
+    });
     expect(String(pending.json.summary)).toContain('the risk queue is paused');
     await s.h.queue('risk').resume();
   }, 30_000);
@@ -112,7 +163,10 @@ describe('POST /control/trade/open|close|cancel', () => {
 
     await s.h.control.apply('halt', { requestedBy: 'test', drainTimeoutMs: 0 });
     const halted = await post('open', { pair: 'BTC/USD', usd: '250', stopPct: '2' });
-    expect(halted).toMatchObject({ status: 409, json: { code: 'COMMAND_REFUSED', error: expect.stringMatching(/^cannot open while HALTED/) } });
+    expect(halted).toMatchObject({
+      status: 409,
+      json: { code: 'COMMAND_REFUSED', error: expect.stringMatching(/^cannot open while HALTED/) },
+    });
     expect(await s.h.database.db.select().from(riskDecisions)).toEqual([]);
   }, 30_000);
 });

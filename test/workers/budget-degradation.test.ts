@@ -22,7 +22,10 @@ describe('the daily model budget', () => {
   });
 
   it('once spent, turns the paid model off (it abstains) and raises the degradation level', async () => {
-    server.script('deepseek-chat', replyWith(aDecision({ action: 'HOLD', confidence: 0.6 }), { inputTokens: 2_000, outputTokens: 500 }));
+    server.script(
+      'deepseek-chat',
+      replyWith(aDecision({ action: 'HOLD', confidence: 0.6 }), { inputTokens: 2_000, outputTokens: 500 }),
+    );
     h = await createTaskHarness({
       clockMs: MARKET_MS,
       config: {
@@ -53,7 +56,9 @@ describe('the daily model budget', () => {
     expect(server.requestsFor('deepseek-chat')).toHaveLength(1);
     expect(await h.degradation.level()).toBe(h.config.degradation.budgetSpentLevel);
     const events = await h.t.redis.xrange(h.t.keys.busStream('system_events'), '-', '+');
-    const changes = events.filter(([, f]) => f[f.indexOf('type') + 1] === 'system.degradation_changed').map(([, f]) => JSON.parse(f[f.indexOf('payload') + 1]!) as { to: string; reason: string });
+    const changes = events
+      .filter(([, f]) => f[f.indexOf('type') + 1] === 'system.degradation_changed')
+      .map(([, f]) => JSON.parse(f[f.indexOf('payload') + 1]!) as { to: string; reason: string });
     expect(changes).toContainEqual(expect.objectContaining({ to: 'LIMITED', reason: 'budget_spent' }));
   }, 60_000);
 });

@@ -64,7 +64,13 @@ describe('createQueueWorker', () => {
     worker = createQueueWorker(
       echoQueue,
       { echo },
-      { connection, keys: t.keys, config: AppConfig.parse({}), logger: silentLogger, onOutcome: (o) => outcomes.push(o) },
+      {
+        connection,
+        keys: t.keys,
+        config: AppConfig.parse({}),
+        logger: silentLogger,
+        onOutcome: (o) => outcomes.push(o),
+      },
       { concurrency: echoQueue.concurrency, ...options },
     );
     await worker.worker.waitUntilReady();
@@ -134,7 +140,11 @@ describe('createQueueWorker', () => {
     expect(job.attemptsMade).toBe(3);
     expect(reasons).toHaveLength(3);
     for (const reason of reasons) expect(reason).toMatchObject({ code: 'JOB_TIMEOUT', retryable: true });
-    expect(outcomes.map((o) => (o.error as TriplegainError).code)).toEqual(['JOB_TIMEOUT', 'JOB_TIMEOUT', 'JOB_TIMEOUT']);
+    expect(outcomes.map((o) => (o.error as TriplegainError).code)).toEqual([
+      'JOB_TIMEOUT',
+      'JOB_TIMEOUT',
+      'JOB_TIMEOUT',
+    ]);
   }, 15_000);
 
   it('fails a run whose result does not match the schema, without a retry, naming the field', async () => {

@@ -42,7 +42,13 @@ describe('the decision flow', () => {
       const decide = await h.settled('decision', decisionJobId(symbol, tick.tickId));
       expect(decide.state, decide.failedReason).toBe('completed');
       const result = decide.returnvalue as DecideResult;
-      expect(result).toMatchObject({ candleOpenTimeMs: LAST_BAR_MS, votes: 1, abstentions: 0, withSentiment: false, inserted: true });
+      expect(result).toMatchObject({
+        candleOpenTimeMs: LAST_BAR_MS,
+        votes: 1,
+        abstentions: 0,
+        withSentiment: false,
+        inserted: true,
+      });
 
       // The children finished before the decision started.
       for (const child of ['ta', 'regime'] as const) {
@@ -50,8 +56,17 @@ describe('the decision flow', () => {
         expect(run.state).toBe('completed');
         expect(run.finishedOn!).toBeLessThanOrEqual(decide.processedOn!);
       }
-      const [row] = await h.database.db.select().from(tradingSignals).where(eq(tradingSignals.signalId, result.signalId));
-      expect(row).toMatchObject({ symbol, action: result.action, candleOpenTime: new Date(LAST_BAR_MS), withSentiment: false, degradationLevel: 'NORMAL' });
+      const [row] = await h.database.db
+        .select()
+        .from(tradingSignals)
+        .where(eq(tradingSignals.signalId, result.signalId));
+      expect(row).toMatchObject({
+        symbol,
+        action: result.action,
+        candleOpenTime: new Date(LAST_BAR_MS),
+        withSentiment: false,
+        degradationLevel: 'NORMAL',
+      });
       expect(row!.publishedAt).not.toBeNull();
     }
 
@@ -107,14 +122,20 @@ describe('the decision flow', () => {
   }, 60_000);
 
   it('leaves sentiment out of new flows once the level is REDUCED', async () => {
-    h = await createTaskHarness({ clockMs: MARKET_MS, config: { agents: { sentiment: { enabled: true, models: [{ provider: 'deepseek', model: 'deepseek-chat' }] } } } });
+    h = await createTaskHarness({
+      clockMs: MARKET_MS,
+      config: { agents: { sentiment: { enabled: true, models: [{ provider: 'deepseek', model: 'deepseek-chat' }] } } },
+    });
     await h.startWorkers(allQueues);
     await loadHistory(h);
 
     const normal = await h.runTick('decision');
     const first = await h.settled('decision', decisionJobId('BTC/USD', normal.tickId));
     expect(first.state, first.failedReason).toBe('completed');
-    expect(await h.queue('sentiment').getJob(`sentiment.BTC-USD.flow-${normal.tickId}`), 'sentiment child at NORMAL').toBeDefined();
+    expect(
+      await h.queue('sentiment').getJob(`sentiment.BTC-USD.flow-${normal.tickId}`),
+      'sentiment child at NORMAL',
+    ).toBeDefined();
 
     for (let i = 0; i < h.config.degradation.failuresToRaise; i++) await h.degradation.recordFailure('test');
     expect(await h.degradation.level()).toBe('REDUCED');

@@ -86,7 +86,10 @@ describe('SIGTERM mid-job loses nothing', () => {
     const w2 = await startWorker('w2', { JOB_MS: 100, DEADLINE_MS: 1_000 });
     await w2.waitForOutput(`started ${job.id}`);
     // The state first, then the job: a job read while still active carries no return value yet.
-    const done = await waitFor(async () => ((await queue.getJobState(job.id!)) === 'completed' ? queue.getJob(job.id!) : undefined), 'the released job to complete on w2');
+    const done = await waitFor(
+      async () => ((await queue.getJobState(job.id!)) === 'completed' ? queue.getJob(job.id!) : undefined),
+      'the released job to complete on w2',
+    );
     expect(done.returnvalue).toEqual({ label: 'one', worker: 'w2' });
     // One attempt in all: the released run did not count.
     expect(done.attemptsMade).toBe(1);

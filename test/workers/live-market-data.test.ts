@@ -10,7 +10,9 @@ import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts'
 
 /** Server time of the recorded OHLC answer (`http_server_time.json`). */
 const CAPTURED_AT_MS = 1_762_820_224_000;
-const recorded = JSON.parse(readFileSync(new URL('../fixtures/kraken/nautilus/http_ohlc.json', import.meta.url), 'utf8')) as { result: { XBTUSDT: unknown[][] } };
+const recorded = JSON.parse(
+  readFileSync(new URL('../fixtures/kraken/nautilus/http_ohlc.json', import.meta.url), 'utf8'),
+) as { result: { XBTUSDT: unknown[][] } };
 
 describe('the market-data task on Kraken (a local server replaying its real answers)', () => {
   let server: KrakenFixtureServer;
@@ -34,8 +36,16 @@ describe('the market-data task on Kraken (a local server replaying its real answ
         portfolio: { targets: { BTC: 50, USDT: 50 } },
       },
       candles: (t, clock) => {
-        const limiter = new KrakenRateLimiter({ redis: t.redis, key: t.keys.rateLimit('kraken:public'), maxCounter: 10, decayPerSec: 5 });
-        return krakenCandleSource(new KrakenPublicClient({ config: { baseUrl: server.url, timeoutMs: 2_000 }, limiter, clock }), '1m');
+        const limiter = new KrakenRateLimiter({
+          redis: t.redis,
+          key: t.keys.rateLimit('kraken:public'),
+          maxCounter: 10,
+          decayPerSec: 5,
+        });
+        return krakenCandleSource(
+          new KrakenPublicClient({ config: { baseUrl: server.url, timeoutMs: 2_000 }, limiter, clock }),
+          '1m',
+        );
       },
     });
 

@@ -14,7 +14,8 @@ async function replay(h: TaskHarness): Promise<unknown[]> {
   for (let hour = 0; hour < HOURS; hour++) {
     h.clock.set(START_MS + hour * HOUR_MS);
     const md = await h.runTick('market-data');
-    for (const symbol of h.config.symbols.pairs) await h.settled('market-data', `marketData.${symbolSlug(symbol)}.${md.tickId}`);
+    for (const symbol of h.config.symbols.pairs)
+      await h.settled('market-data', `marketData.${symbolSlug(symbol)}.${md.tickId}`);
     const tick = await h.runTick('decision');
     for (const symbol of h.config.symbols.pairs) {
       const decide = await h.settled('decision', decisionJobId(symbol, tick.tickId));
@@ -26,7 +27,11 @@ async function replay(h: TaskHarness): Promise<unknown[]> {
   return entries
     .map(([, fields]) => {
       const field = (name: string) => fields[fields.indexOf(name) + 1];
-      return { symbol: field('symbol'), type: field('type'), payload: JSON.parse(field('payload')!) as { signalId: string } };
+      return {
+        symbol: field('symbol'),
+        type: field('type'),
+        payload: JSON.parse(field('payload')!) as { signalId: string },
+      };
     })
     .sort((a, b) => a.payload.signalId.localeCompare(b.payload.signalId));
 }

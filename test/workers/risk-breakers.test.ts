@@ -25,7 +25,11 @@ const CLOCK_MS = Date.UTC(2024, 0, 10, 12);
 function mutableAccount(equityUsd: string, positions: OpenPosition[] = []) {
   const account = { equityUsd, positions };
   // All of it cash: no buy here is cut to the free cash.
-  const reader: PortfolioReader = { equityUsd: async () => account.equityUsd, openPositions: async () => account.positions, freeCashUsd: async () => account.equityUsd };
+  const reader: PortfolioReader = {
+    equityUsd: async () => account.equityUsd,
+    openPositions: async () => account.positions,
+    freeCashUsd: async () => account.equityUsd,
+  };
   return { account, reader };
 }
 
@@ -67,9 +71,28 @@ describe('the risk worker’s circuit breakers', () => {
   });
 
   /** A harness with a BTC/USD price of 40 000 stored and a risk worker reading `reader`. */
-  async function riskWorker(reader: PortfolioReader, config: Record<string, unknown> = {}): Promise<{ harness: TaskHarness; workers: TaskWorkers }> {
+  async function riskWorker(
+    reader: PortfolioReader,
+    config: Record<string, unknown> = {},
+  ): Promise<{ harness: TaskHarness; workers: TaskWorkers }> {
     h = await createTaskHarness({ clockMs: CLOCK_MS, portfolio: reader, config });
-    await saveCandles(h.database.db, [{ ...aCandle({ timeframe: '1h', openTimeMs: Date.UTC(2024, 0, 10, 10), open: PRICE, high: PRICE, low: PRICE, close: PRICE }), symbol: 'BTC/USD' }], 'replay');
+    await saveCandles(
+      h.database.db,
+      [
+        {
+          ...aCandle({
+            timeframe: '1h',
+            openTimeMs: Date.UTC(2024, 0, 10, 10),
+            open: PRICE,
+            high: PRICE,
+            low: PRICE,
+            close: PRICE,
+          }),
+          symbol: 'BTC/USD',
+        },
+      ],
+      'replay',
+    );
     return { harness: h, workers: await h.startWorkers(['risk']) };
   }
 
@@ -80,7 +103,10 @@ describe('the risk worker’s circuit breakers', () => {
     const done = await harness.settled('risk', jobId, 10_000);
     expect(done.state, done.failedReason).toBe('completed');
     const result = EvaluateRiskResult.parse(done.returnvalue);
-    const [row] = await harness.database.db.select().from(riskDecisions).where(eq(riskDecisions.proposalId, proposal.proposalId));
+    const [row] = await harness.database.db
+      .select()
+      .from(riskDecisions)
+      .where(eq(riskDecisions.proposalId, proposal.proposalId));
     return { decision: result.decision, rules: ((row?.reasons ?? []) as { rule: string }[]).map((r) => r.rule) };
   }
 
@@ -91,33 +117,59 @@ describe('the risk worker’s circuit breakers', () => {
 
   async function laneEntries(harness: TaskHarness, stream: string): Promise<BusEntry[]> {
     const entries = await harness.t.redis.xrange(stream, '-', '+');
-    return entries.map(([, f]) => ({ type: f[f.indexOf('type') + 1]!, payload: JSON.parse(f[f.indexOf('payload') + 1]!) as Record<string, unknown> }));
+    return entries.map(([, f]) => ({
+      type: f[f.indexOf('type') + 1]!,
+      payload: JSON.parse(f[f.indexOf('payload') + 1]!) as Record<string, unknown>,
+    }));
   }
 
   it('trips the drawdown breaker at a 21 % fall from the peak: denies entries, alerts urgently and halts the cluster with flatten', async () => {
     const { account, reader } = mutableAccount('10000');
     // Only the drawdown breaker, so that the halt and the denial are its own.
-    const { harness } = await riskWorker(reader, { risk: { breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false } } } });
+    const { harness } = await riskWorker(reader, {
+      risk: { breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false } } },
+    });
     expect(await decide(harness, anEntry('before'))).toEqual({ decision: 'approved', rules: [] });
 
     account.equityUsd = '7900';
     expect(await decide(harness, anEntry('after'))).toEqual({ decision: 'denied', rules: ['trading_state'] });
 
     const stored = await storedRiskState(harness);
-    expect(stored.state).toMatchObject({ tradingState: 'HALTED', peakEquityUsd: '10000', breakers: { drawdown: { tripped: true, lossPct: '21' } } });
+    expect(stored.state).toMatchObject({
+      tradingState: 'HALTED',
+      peakEquityUsd: '10000',
+      breakers: { drawdown: { tripped: true, lossPct: '21' } },
+    });
     const urgent = await laneEntries(harness, harness.t.keys.busUrgentStream('risk_alerts'));
-    expect(urgent).toEqual([{ type: 'risk.breaker_tripped', payload: { breaker: 'drawdown', action: 'halt_and_close', lossPct: '21', thresholdPct: 20 } }]);
-    expect(await harness.control.current()).toMatchObject({ state: 'HALTED', requestedBy: 'breaker:drawdown', flatten: true });
+    expect(urgent).toEqual([
+      {
+        type: 'risk.breaker_tripped',
+        payload: { breaker: 'drawdown', action: 'halt_and_close', lossPct: '21', thresholdPct: 20 },
+      },
+    ]);
+    expect(await harness.control.current()).toMatchObject({
+      state: 'HALTED',
+      requestedBy: 'breaker:drawdown',
+      flatten: true,
+    });
     expect(await harness.queue('risk').isPaused()).toBe(true);
     // The mirror `triplegain status` shows.
-    expect(JSON.parse((await harness.t.redis.get(harness.t.keys.riskStateMirror))!)).toMatchObject({ account: 'paper', tradingState: 'HALTED' });
+    expect(JSON.parse((await harness.t.redis.get(harness.t.keys.riskStateMirror))!)).toMatchObject({
+      account: 'paper',
+      tradingState: 'HALTED',
+    });
     // The count `/metrics` exports as triplegain_breaker_trips_total.
-    await waitFor(async () => (await harness.t.redis.hget(harness.t.keys.breakerTrips, 'drawdown')) === '1', 'the drawdown trip counted');
+    await waitFor(
+      async () => (await harness.t.redis.hget(harness.t.keys.breakerTrips, 'drawdown')) === '1',
+      'the drawdown trip counted',
+    );
   }, 25_000);
 
   it('halts the cluster on a retried job when the halt after a drawdown trip was lost', async () => {
     const { account, reader } = mutableAccount('10000');
-    const { harness } = await riskWorker(reader, { risk: { breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false } } } });
+    const { harness } = await riskWorker(reader, {
+      risk: { breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false } } },
+    });
     expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
     account.equityUsd = '7900';
     expect((await decide(harness, anEntry('trip'))).decision).toBe('denied');
@@ -135,10 +187,16 @@ describe('the risk worker’s circuit breakers', () => {
 
   it('decides a drawdown trip within the risk job’s timeout while an order submission is still under way', async () => {
     const { account, reader } = mutableAccount('10000');
-    const { harness } = await riskWorker(reader, { risk: { breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false } } } });
+    const { harness } = await riskWorker(reader, {
+      risk: { breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false } } },
+    });
     expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
     // An order at the exchange, admitted for as long as the execution job may take (15 s).
-    const permit = await enterSubmission(harness.t, { submissionId: 'tg-slow-order', intent: 'entry', ttlMs: executionQueue.timeoutMs(harness.config) });
+    const permit = await enterSubmission(harness.t, {
+      submissionId: 'tg-slow-order',
+      intent: 'entry',
+      ttlMs: executionQueue.timeoutMs(harness.config),
+    });
     expect(permit.admitted).toBe(true);
 
     account.equityUsd = '7900';
@@ -151,11 +209,28 @@ describe('the risk worker’s circuit breakers', () => {
   }, 25_000);
 
   it('pauses entries at a 5 % daily loss while an exit of an open position is still approved', async () => {
-    const { account, reader } = mutableAccount('10000', [{ symbol: 'BTC/USD', side: 'long', notionalUsd: '1000', leverage: 1 }]);
+    const { account, reader } = mutableAccount('10000', [
+      { symbol: 'BTC/USD', side: 'long', notionalUsd: '1000', leverage: 1 },
+    ]);
     const { harness } = await riskWorker(reader);
     // The position the exit is sized by, as the risk worker reads it in its transaction.
     const at = new Date(CLOCK_MS);
-    await harness.database.db.insert(positions).values({ account: 'paper', symbol: 'BTC/USD', status: 'open', side: 'long', quantity: '0.025', avgEntryPrice: PRICE, leverage: '1', realizedPnlUsd: '0', feesUsd: '0', protection: NO_PROTECTION, openedAt: at, updatedAt: at });
+    await harness.database.db
+      .insert(positions)
+      .values({
+        account: 'paper',
+        symbol: 'BTC/USD',
+        status: 'open',
+        side: 'long',
+        quantity: '0.025',
+        avgEntryPrice: PRICE,
+        leverage: '1',
+        realizedPnlUsd: '0',
+        feesUsd: '0',
+        protection: NO_PROTECTION,
+        openedAt: at,
+        updatedAt: at,
+      });
     expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
 
     // Exactly at the threshold trips.
@@ -164,10 +239,22 @@ describe('the risk worker’s circuit breakers', () => {
     expect(await decide(harness, anExit('exit'))).toEqual({ decision: 'approved', rules: [] });
 
     const stored = await storedRiskState(harness);
-    expect(stored.state).toMatchObject({ tradingState: 'ACTIVE', breakers: { dailyLoss: { tripped: true, lossPct: '5' }, weeklyLoss: { tripped: false }, drawdown: { tripped: false } } });
+    expect(stored.state).toMatchObject({
+      tradingState: 'ACTIVE',
+      breakers: {
+        dailyLoss: { tripped: true, lossPct: '5' },
+        weeklyLoss: { tripped: false },
+        drawdown: { tripped: false },
+      },
+    });
     expect(stored.state.entriesPausedUntilMs).toBe(Date.UTC(2024, 0, 11));
     const urgent = await laneEntries(harness, harness.t.keys.busUrgentStream('risk_alerts'));
-    expect(urgent).toEqual([{ type: 'risk.breaker_tripped', payload: { breaker: 'dailyLoss', action: 'pause_entries', lossPct: '5', thresholdPct: 5 } }]);
+    expect(urgent).toEqual([
+      {
+        type: 'risk.breaker_tripped',
+        payload: { breaker: 'dailyLoss', action: 'pause_entries', lossPct: '5', thresholdPct: 5 },
+      },
+    ]);
     // Pausing entries is the risk engine's own: the cluster keeps running.
     expect((await harness.control.current()).state).toBe('RUNNING');
   }, 25_000);
@@ -186,13 +273,19 @@ describe('the risk worker’s circuit breakers', () => {
 
     expect(await decide(harness, anEntry('after-restart'))).toEqual({ decision: 'denied', rules: ['entries_paused'] });
     const stored = await storedRiskState(harness);
-    expect(stored.state).toMatchObject({ peakEquityUsd: '10000', dayStartEquityUsd: '10000', breakers: { dailyLoss: { tripped: true, lossPct: '6' } } });
+    expect(stored.state).toMatchObject({
+      peakEquityUsd: '10000',
+      dayStartEquityUsd: '10000',
+      breakers: { dailyLoss: { tripped: true, lossPct: '6' } },
+    });
     expect(stored.version).toBe(3);
   }, 25_000);
 
   it('clears the breakers on the next risk job after an operator reset, once', async () => {
     const { account, reader } = mutableAccount('10000');
-    const { harness } = await riskWorker(reader, { risk: { breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false } } } });
+    const { harness } = await riskWorker(reader, {
+      risk: { breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false } } },
+    });
     expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
     account.equityUsd = '7900';
     expect((await decide(harness, anEntry('trip'))).decision).toBe('denied');
@@ -206,7 +299,11 @@ describe('the risk worker’s circuit breakers', () => {
     expect(await decide(harness, anEntry('after-reset'))).toEqual({ decision: 'approved', rules: [] });
     const stored = await storedRiskState(harness);
     expect(stored.resetsApplied).toBe(1);
-    expect(stored.state).toMatchObject({ tradingState: 'ACTIVE', peakEquityUsd: '7900', breakers: { drawdown: { tripped: false, lossPct: null } } });
+    expect(stored.state).toMatchObject({
+      tradingState: 'ACTIVE',
+      peakEquityUsd: '7900',
+      breakers: { drawdown: { tripped: false, lossPct: null } },
+    });
 
     // The reset re-based the peak: a further 21 % fall from 7 900 trips again.
     account.equityUsd = '6241';

@@ -9,11 +9,24 @@ import { applyOrderEvent, createOrder, startSubmission } from '../../src/orders/
 import { NO_PROTECTION } from '../../src/positions/position.ts';
 import { heldCashUsd } from '../../src/reservations/held-cash.ts';
 import type { OrderProposal } from '../../src/risk/order-proposal.ts';
-import { aRiskProposal, barrier, decideAll, decideOne, RISK_CLOCK_MS, startRiskWorker, type TestAccount } from '../support/risk-worker.ts';
+import {
+  aRiskProposal,
+  barrier,
+  decideAll,
+  decideOne,
+  RISK_CLOCK_MS,
+  startRiskWorker,
+  type TestAccount,
+} from '../support/risk-worker.ts';
 import type { TaskHarness } from '../support/task-harness.ts';
 
 /** The order execution places for an approval, recorded as the order store records it. */
-async function placeOrderOf(h: TaskHarness, proposal: OrderProposal, decisionId: string, quantity: string): Promise<string> {
+async function placeOrderOf(
+  h: TaskHarness,
+  proposal: OrderProposal,
+  decisionId: string,
+  quantity: string,
+): Promise<string> {
   const purpose = proposal.purpose ?? proposal.intent;
   const clientOrderId = clientOrderIdOf(proposal.proposalId, purpose);
   await createOrder(h.database.db, {
@@ -36,11 +49,15 @@ async function placeOrderOf(h: TaskHarness, proposal: OrderProposal, decisionId:
 
 async function fill(h: TaskHarness, clientOrderId: string, quantity: string, price: string): Promise<void> {
   await applyOrderEvent(h.database.db, clientOrderId, { kind: 'accepted', exchangeOrderId: `x-${clientOrderId}` });
-  await applyOrderEvent(h.database.db, clientOrderId, { kind: 'fill', fill: { fillId: `f-${clientOrderId}`, quantity, price, feeUsd: '0', filledAtMs: RISK_CLOCK_MS } });
+  await applyOrderEvent(h.database.db, clientOrderId, {
+    kind: 'fill',
+    fill: { fillId: `f-${clientOrderId}`, quantity, price, feeUsd: '0', filledAtMs: RISK_CLOCK_MS },
+  });
 }
 
 /** Held cash against balances read after everything so far (`databaseNow` is cut to the ms: one ms on is after it). */
-const heldNow = async (h: TaskHarness) => (await heldCashUsd(h.database.db, 'paper', new Date((await databaseNow(h.database.db)).getTime() + 1))).toFixed();
+const heldNow = async (h: TaskHarness) =>
+  (await heldCashUsd(h.database.db, 'paper', new Date((await databaseNow(h.database.db)).getTime() + 1))).toFixed();
 
 describe('approvals reserve what they spend', () => {
   let h: TaskHarness | undefined;
@@ -63,20 +80,53 @@ describe('approvals reserve what they spend', () => {
     const reservations = await h.database.db.select().from(orderReservations);
     // The approved notional grossed up by the reserve, held under the order execution will place.
     expect(reservations).toEqual([
-      expect.objectContaining({ decisionId: `appr-${approved.proposalId}`, clientOrderId: clientOrderIdOf(approved.proposalId, 'entry'), kind: 'cash', amount: '1000', positionId: null, releasedAt: null }),
+      expect.objectContaining({
+        decisionId: `appr-${approved.proposalId}`,
+        clientOrderId: clientOrderIdOf(approved.proposalId, 'entry'),
+        kind: 'cash',
+        amount: '1000',
+        positionId: null,
+        releasedAt: null,
+      }),
     ]);
   }, 30_000);
 
   it('case 3: denies a second exit of the whole XRP long approved at the same moment or a second later (exit_in_flight); no exit exceeds the position', async () => {
-    const account: TestAccount = { equityUsd: '10000', freeCashUsd: '10000', positions: [{ symbol: 'XRP/USD', side: 'long', notionalUsd: '1000', leverage: 1 }], arrive: barrier(2) };
+    const account: TestAccount = {
+      equityUsd: '10000',
+      freeCashUsd: '10000',
+      positions: [{ symbol: 'XRP/USD', side: 'long', notionalUsd: '1000', leverage: 1 }],
+      arrive: barrier(2),
+    };
     h = await startRiskWorker(account, { 'XRP/USD': '2.5' });
     const at = new Date(RISK_CLOCK_MS);
     const [row] = await h.database.db
       .insert(positions)
-      .values({ account: 'paper', symbol: 'XRP/USD', status: 'open', side: 'long', quantity: '400', avgEntryPrice: '2.5', leverage: '1', realizedPnlUsd: '0', feesUsd: '0', protection: NO_PROTECTION, openedAt: at, updatedAt: at })
+      .values({
+        account: 'paper',
+        symbol: 'XRP/USD',
+        status: 'open',
+        side: 'long',
+        quantity: '400',
+        avgEntryPrice: '2.5',
+        leverage: '1',
+        realizedPnlUsd: '0',
+        feesUsd: '0',
+        protection: NO_PROTECTION,
+        openedAt: at,
+        updatedAt: at,
+      })
       .returning({ id: positions.id });
     // A CLOSE sized as the coordinator sizes it: the whole notional, rounded up.
-    const close = (id: string) => aRiskProposal(id, { symbol: 'XRP/USD', side: 'sell', intent: 'exit', entryPrice: '2.5', stopLoss: null, sizePct: 10.0001 });
+    const close = (id: string) =>
+      aRiskProposal(id, {
+        symbol: 'XRP/USD',
+        side: 'sell',
+        intent: 'exit',
+        entryPrice: '2.5',
+        stopLoss: null,
+        sizePct: 10.0001,
+      });
 
     const [first, second] = [close('close-a'), close('close-b')];
     const together = await decideAll(h, [first, second]);
@@ -88,7 +138,9 @@ describe('approvals reserve what they spend', () => {
     // 1.08 s later, before the first has filled.
     account.arrive = undefined;
     expect(await decideOne(h, close('close-c'))).toMatchObject({ decision: 'denied', rules: ['exit_in_flight'] });
-    expect(await h.database.db.select().from(orderReservations)).toEqual([expect.objectContaining({ kind: 'exit', amount: '400', positionId: row!.id, releasedAt: null })]);
+    expect(await h.database.db.select().from(orderReservations)).toEqual([
+      expect.objectContaining({ kind: 'exit', amount: '400', positionId: row!.id, releasedAt: null }),
+    ]);
 
     // The first exit fills: its reservation is released, and nothing is left to exit.
     const winner = [first, second][approvedAt]!;
@@ -122,8 +174,16 @@ describe('approvals reserve what they spend', () => {
     await applyOrderEvent(h.database.db, orderIds[2]!, { kind: 'canceled' });
     expect(await heldNow(h)).toBe('0');
 
-    const reasons = await h.database.db.select({ clientOrderId: orderReservations.clientOrderId, reason: orderReservations.releaseReason }).from(orderReservations);
-    expect(new Map(reasons.map((r) => [r.clientOrderId, r.reason]))).toEqual(new Map([[orderIds[0], 'filled'], [orderIds[1], 'rejected'], [orderIds[2], 'canceled']]));
+    const reasons = await h.database.db
+      .select({ clientOrderId: orderReservations.clientOrderId, reason: orderReservations.releaseReason })
+      .from(orderReservations);
+    expect(new Map(reasons.map((r) => [r.clientOrderId, r.reason]))).toEqual(
+      new Map([
+        [orderIds[0], 'filled'],
+        [orderIds[1], 'rejected'],
+        [orderIds[2], 'canceled'],
+      ]),
+    );
     // Balances read before the releases may not show the fill yet: against them all three still count.
     expect((await heldCashUsd(h.database.db, 'paper', beforeReleases)).toFixed()).toBe(each.times(3).toFixed());
   }, 30_000);
@@ -147,24 +207,80 @@ describe('approvals reserve what they spend', () => {
   it('sizes an exit to what the exits already working leave of the position', async () => {
     h = await startRiskWorker({ equityUsd: '10000', freeCashUsd: '10000', positions: [] }, { 'XRP/USD': '2.5' });
     const at = new Date(RISK_CLOCK_MS);
-    await h.database.db.insert(positions).values({ account: 'paper', symbol: 'XRP/USD', status: 'open', side: 'long', quantity: '400', avgEntryPrice: '2.5', leverage: '1', realizedPnlUsd: '0', feesUsd: '0', protection: NO_PROTECTION, openedAt: at, updatedAt: at });
+    await h.database.db
+      .insert(positions)
+      .values({
+        account: 'paper',
+        symbol: 'XRP/USD',
+        status: 'open',
+        side: 'long',
+        quantity: '400',
+        avgEntryPrice: '2.5',
+        leverage: '1',
+        realizedPnlUsd: '0',
+        feesUsd: '0',
+        protection: NO_PROTECTION,
+        openedAt: at,
+        updatedAt: at,
+      });
     // A circuit breaker's cut of 300 XRP is working on the exchange (no approval, no reservation).
     await createOrder(h.database.db, {
-      clientOrderId: 'breaker-cut', decisionId: null, proposalId: null, correlationId: 'breaker', symbol: 'XRP/USD', side: 'sell', type: 'market',
-      intent: 'exit', purpose: 'exit', cause: 'breaker', quantity: '300', reduceOnly: true, exchange: 'paper',
+      clientOrderId: 'breaker-cut',
+      decisionId: null,
+      proposalId: null,
+      correlationId: 'breaker',
+      symbol: 'XRP/USD',
+      side: 'sell',
+      type: 'market',
+      intent: 'exit',
+      purpose: 'exit',
+      cause: 'breaker',
+      quantity: '300',
+      reduceOnly: true,
+      exchange: 'paper',
     });
     await startSubmission(h.database.db, 'breaker-cut');
     await applyOrderEvent(h.database.db, 'breaker-cut', { kind: 'accepted', exchangeOrderId: 'x-cut' });
-    const close = aRiskProposal('close', { symbol: 'XRP/USD', side: 'sell', intent: 'exit', entryPrice: '2.5', stopLoss: null, sizePct: 10.0001 });
+    const close = aRiskProposal('close', {
+      symbol: 'XRP/USD',
+      side: 'sell',
+      intent: 'exit',
+      entryPrice: '2.5',
+      stopLoss: null,
+      sizePct: 10.0001,
+    });
     expect(await decideOne(h, close)).toMatchObject({ decision: 'approved', quantity: '100', notionalUsd: '250' });
   }, 30_000);
 
   it("frees a position's exit claim when its exit is canceled: the next exit is approved for what is left", async () => {
     h = await startRiskWorker({ equityUsd: '10000', freeCashUsd: '10000', positions: [] }, { 'XRP/USD': '2.5' });
     const at = new Date(RISK_CLOCK_MS);
-    await h.database.db.insert(positions).values({ account: 'paper', symbol: 'XRP/USD', status: 'open', side: 'long', quantity: '400', avgEntryPrice: '2.5', leverage: '1', realizedPnlUsd: '0', feesUsd: '0', protection: NO_PROTECTION, openedAt: at, updatedAt: at });
+    await h.database.db
+      .insert(positions)
+      .values({
+        account: 'paper',
+        symbol: 'XRP/USD',
+        status: 'open',
+        side: 'long',
+        quantity: '400',
+        avgEntryPrice: '2.5',
+        leverage: '1',
+        realizedPnlUsd: '0',
+        feesUsd: '0',
+        protection: NO_PROTECTION,
+        openedAt: at,
+        updatedAt: at,
+      });
     // Half the position (5 % of 10000 = 500 = 200 XRP).
-    const half = (id: string) => aRiskProposal(id, { symbol: 'XRP/USD', side: 'sell', intent: 'exit', entryPrice: '2.5', stopLoss: null, sizePct: 5 });
+    const half = (id: string) =>
+      aRiskProposal(id, {
+        symbol: 'XRP/USD',
+        side: 'sell',
+        intent: 'exit',
+        entryPrice: '2.5',
+        stopLoss: null,
+        sizePct: 5,
+      });
     const first = half('half-a');
     const approval = await decideOne(h, first);
     expect(approval).toMatchObject({ decision: 'approved', quantity: '200' });
@@ -180,6 +296,11 @@ describe('approvals reserve what they spend', () => {
     await applyOrderEvent(h.database.db, orderId, { kind: 'canceled' });
     expect(await decideOne(h, half('half-c'))).toMatchObject({ decision: 'approved', quantity: '200' });
     const held = await h.database.db.select().from(orderReservations).where(eq(orderReservations.kind, 'exit'));
-    expect(held.map((r) => [r.amount, r.releaseReason])).toEqual(expect.arrayContaining([['200', 'canceled'], ['200', null]]));
+    expect(held.map((r) => [r.amount, r.releaseReason])).toEqual(
+      expect.arrayContaining([
+        ['200', 'canceled'],
+        ['200', null],
+      ]),
+    );
   }, 30_000);
 });

@@ -28,11 +28,20 @@ describe('sentiment as the optional input of a decision', () => {
         symbols: { pairs: ['BTC/USD'] },
         portfolio: { targets: { BTC: 50, USD: 50 } },
         llm: llmConfigFor(server, { timeoutMs: 10_000 }),
-        agents: { sentiment: { enabled: true, timeoutMs: 10_000, models: [{ provider: 'deepseek', model: 'deepseek-chat' }] } },
+        agents: {
+          sentiment: { enabled: true, timeoutMs: 10_000, models: [{ provider: 'deepseek', model: 'deepseek-chat' }] },
+        },
         schedules: { sentiment: { timeoutMs: sentimentJobTimeoutMs } },
       },
     });
-    await addSentimentInputs(harness.database.db, [{ symbol: 'BTC/USD', text: 'Spot ETF inflows hit a record', source: 'test', publishedAtMs: MARKET_MS - 3_600_000 }]);
+    await addSentimentInputs(harness.database.db, [
+      {
+        symbol: 'BTC/USD',
+        text: 'Spot ETF inflows hit a record',
+        source: 'test',
+        publishedAtMs: MARKET_MS - 3_600_000,
+      },
+    ]);
     await harness.startWorkers(allQueues);
     const md = await harness.runTick('market-data');
     await harness.settled('market-data', `marketData.${symbolSlug('BTC/USD')}.${md.tickId}`);

@@ -13,7 +13,9 @@ import { sleep, waitFor } from '../support/wait-for.ts';
 const pingQueue = defineQueue({
   name: 'reconcile',
   description: 'test queue',
-  jobs: { ping: { description: 'answers', data: z.object({}).strict(), result: z.object({ ok: z.boolean() }).strict() } },
+  jobs: {
+    ping: { description: 'answers', data: z.object({}).strict(), result: z.object({ ok: z.boolean() }).strict() },
+  },
   attempts: 1,
   backoffMs: 0,
   keep: { completed: 10, failed: 10 },
@@ -22,7 +24,13 @@ const pingQueue = defineQueue({
 });
 
 /** A second queue, so that two workers of one process see the same outage. */
-const pongQueue = defineQueue({ ...pingQueue, name: 'ta', jobs: { pong: { description: 'answers', data: z.object({}).strict(), result: z.object({ ok: z.boolean() }).strict() } } });
+const pongQueue = defineQueue({
+  ...pingQueue,
+  name: 'ta',
+  jobs: {
+    pong: { description: 'answers', data: z.object({}).strict(), result: z.object({ ok: z.boolean() }).strict() },
+  },
+});
 
 describe('the queue workers of a process while Redis is down', () => {
   let server: OwnRedisServer | undefined;
@@ -43,8 +51,18 @@ describe('the queue workers of a process while Redis is down', () => {
     connection.on('error', () => undefined);
     const { logger, lines } = captureLogger();
     const redisOutage = redisOutageLogger(logger);
-    worker = createQueueWorker(pingQueue, { ping: async () => ({ ok: true }) }, { connection, keys, config: AppConfig.parse({}), logger, redisOutage }, { concurrency: 1 });
-    other = createQueueWorker(pongQueue, { pong: async () => ({ ok: true }) }, { connection, keys, config: AppConfig.parse({}), logger, redisOutage }, { concurrency: 1 });
+    worker = createQueueWorker(
+      pingQueue,
+      { ping: async () => ({ ok: true }) },
+      { connection, keys, config: AppConfig.parse({}), logger, redisOutage },
+      { concurrency: 1 },
+    );
+    other = createQueueWorker(
+      pongQueue,
+      { pong: async () => ({ ok: true }) },
+      { connection, keys, config: AppConfig.parse({}), logger, redisOutage },
+      { concurrency: 1 },
+    );
     await Promise.all([worker.worker.waitUntilReady(), other.worker.waitUntilReady()]);
 
     await server.stop('SIGKILL');
@@ -61,7 +79,11 @@ describe('the queue workers of a process while Redis is down', () => {
     const queue = new Queue(pingQueue.name, { connection: client, prefix: keys.queuePrefix });
     try {
       await queue.add('ping', {});
-      const ended = await waitFor(() => lines.find((l) => l.msg === 'workers reach Redis again'), 'the end of the outage logged', 20_000);
+      const ended = await waitFor(
+        () => lines.find((l) => l.msg === 'workers reach Redis again'),
+        'the end of the outage logged',
+        20_000,
+      );
       expect(ended).toMatchObject({ failedAttempts: expect.any(Number) });
       expect(ended.failedAttempts as number).toBeGreaterThan(1);
       expect(lines.filter((l) => l.msg === 'workers lost Redis' || l.msg === 'worker error')).toHaveLength(1);

@@ -36,7 +36,11 @@ export const MIN_TREND_ALIGNMENT = 0.5;
  * @throws InsufficientDataError with fewer than `max(options.minCandles, ANALYSIS_MIN_CANDLES)` candles.
  * @throws TriplegainError `MESSAGE_INVALID` when the candles are not one ascending series.
  */
-export function detectRegime(candles: readonly TaCandle[], settings: RegimeSettings, options: AnalysisOptions = {}): RegimeOutput {
+export function detectRegime(
+  candles: readonly TaCandle[],
+  settings: RegimeSettings,
+  options: AnalysisOptions = {},
+): RegimeOutput {
   assertEnoughCandles('regime detection', candles, options);
   const series = toCandleSeries(candles);
   const metrics = regimeMetrics(measureIndicators(series.bars));
@@ -75,7 +79,10 @@ function classify(m: RegimeMetrics, t: RegimeSettings): { regime: MarketRegime; 
   if (m.adx >= t.adxTrendThreshold && Math.abs(m.emaAlignment) >= MIN_TREND_ALIGNMENT) {
     const adxExcess = clamp((m.adx - t.adxTrendThreshold) / t.adxTrendThreshold, 0, 1);
     const agreement = (Math.abs(m.emaAlignment) - MIN_TREND_ALIGNMENT) / (1 - MIN_TREND_ALIGNMENT);
-    return { regime: m.emaAlignment > 0 ? 'trending_bull' : 'trending_bear', confidence: 0.5 + 0.25 * adxExcess + 0.25 * agreement };
+    return {
+      regime: m.emaAlignment > 0 ? 'trending_bull' : 'trending_bear',
+      confidence: 0.5 + 0.25 * adxExcess + 0.25 * agreement,
+    };
   }
   if (m.bandWidthPct >= t.bandWidthHighPct) {
     return { regime: 'volatile', confidence: beyond(m.bandWidthPct, t.bandWidthHighPct) };
@@ -84,7 +91,10 @@ function classify(m: RegimeMetrics, t: RegimeSettings): { regime: MarketRegime; 
     const calm = Math.min(1 - m.atrPct / t.volatilityLowPct, 1 - m.bandWidthPct / t.bandWidthLowPct);
     return { regime: 'quiet', confidence: 0.5 + 0.5 * calm };
   }
-  return { regime: 'ranging', confidence: 0.5 + 0.5 * clamp((t.adxTrendThreshold - m.adx) / t.adxTrendThreshold, 0, 1) };
+  return {
+    regime: 'ranging',
+    confidence: 0.5 + 0.5 * clamp((t.adxTrendThreshold - m.adx) / t.adxTrendThreshold, 0, 1),
+  };
 }
 
 /** 0.5 at the threshold, 1 at twice the threshold and beyond. */

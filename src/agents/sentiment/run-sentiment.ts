@@ -57,7 +57,12 @@ export type RunSentimentResult =
  */
 export async function runSentiment(deps: SentimentDeps, run: SentimentRun): Promise<RunSentimentResult> {
   const { config, logger } = deps;
-  const context = { symbol: run.symbol, timeframe: run.timeframe, candleOpenTimeMs: run.candleOpenTimeMs, correlationId: run.correlationId };
+  const context = {
+    symbol: run.symbol,
+    timeframe: run.timeframe,
+    candleOpenTimeMs: run.candleOpenTimeMs,
+    correlationId: run.correlationId,
+  };
   if (!config.enabled) return abstain(deps, context, 'disabled', 'agents.sentiment.enabled is false');
 
   const bar = { timeframe: run.timeframe, candleOpenTimeMs: run.candleOpenTimeMs };
@@ -68,7 +73,11 @@ export async function runSentiment(deps: SentimentDeps, run: SentimentRun): Prom
   }
 
   const nowMs = deps.clock.now();
-  const inputs = await loadSentimentInputs(deps.db, run.symbol, { sinceMs: nowMs - config.lookbackMs, untilMs: nowMs, limit: config.maxItems });
+  const inputs = await loadSentimentInputs(deps.db, run.symbol, {
+    sinceMs: nowMs - config.lookbackMs,
+    untilMs: nowMs,
+    limit: config.maxItems,
+  });
   const result = await scoreSentiment({
     gateway: deps.gateway,
     models: config.models,
@@ -82,11 +91,21 @@ export async function runSentiment(deps: SentimentDeps, run: SentimentRun): Prom
   if (result.status === 'abstained') return abstain(deps, context, result.reason, result.detail);
 
   const output: SentimentOutput = { ...result.payload, ...bar };
-  const { inserted } = await saveAgentOutput(deps.db, { agent: 'sentiment', symbol: run.symbol, output, correlationId: run.correlationId });
+  const { inserted } = await saveAgentOutput(deps.db, {
+    agent: 'sentiment',
+    symbol: run.symbol,
+    output,
+    correlationId: run.correlationId,
+  });
   if (!inserted) {
     // Another run of the same bar stored first: its output is the bar's, and the one published.
     const first = await loadAgentOutput(deps.db, 'sentiment', run.symbol, bar);
-    if (first === null) throw new TriplegainError('NOT_FOUND', `sentiment output of ${run.symbol} ${run.timeframe} ${run.candleOpenTimeMs} vanished after a conflicting save`, context);
+    if (first === null)
+      throw new TriplegainError(
+        'NOT_FOUND',
+        `sentiment output of ${run.symbol} ${run.timeframe} ${run.candleOpenTimeMs} vanished after a conflicting save`,
+        context,
+      );
     return scored(first.output, false);
   }
   logger.info({ ...context, ...result.payload, reasoning: result.reasoning }, 'sentiment scored');
@@ -98,7 +117,12 @@ function scored(output: SentimentOutput, fresh: boolean): RunSentimentResult {
   return { status: 'scored', payload: { score, confidence, sampleCount, model }, output, fresh };
 }
 
-function abstain(deps: SentimentDeps, context: Record<string, unknown>, reason: SentimentAbstentionReason, detail: string): RunSentimentResult {
+function abstain(
+  deps: SentimentDeps,
+  context: Record<string, unknown>,
+  reason: SentimentAbstentionReason,
+  detail: string,
+): RunSentimentResult {
   // Being off is ordinary, a quiet news window worth seeing; no model or failing models need an operator.
   const level = reason === 'disabled' ? 'debug' : reason === 'no_input' ? 'info' : 'warn';
   deps.logger[level]({ ...context, reason, detail }, 'sentiment abstained');

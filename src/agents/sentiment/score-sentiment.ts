@@ -35,17 +35,25 @@ export interface ScoreSentimentRequest {
  * neutral fallback. Never throws for a model's failure.
  */
 export async function scoreSentiment(request: ScoreSentimentRequest): Promise<SentimentResult> {
-  const usable = request.models.filter((ref) => ref.provider !== RULES_PROVIDER && request.gateway.isAvailable(ref.provider));
+  const usable = request.models.filter(
+    (ref) => ref.provider !== RULES_PROVIDER && request.gateway.isAvailable(ref.provider),
+  );
   if (usable.length === 0) {
     const listed = request.models.map((ref) => `${ref.provider}/${ref.model}`).join(', ');
-    const detail = listed === '' ? 'no sentiment model is configured' : `no sentiment model can be asked (the rules model cannot score text; unknown or without API key: ${listed})`;
+    const detail =
+      listed === ''
+        ? 'no sentiment model is configured'
+        : `no sentiment model can be asked (the rules model cannot score text; unknown or without API key: ${listed})`;
     return { status: 'abstained', reason: 'no_model', detail };
   }
 
   const texts = request.inputs.map((input) => collapseWhitespace(input.text)).filter((text) => text !== '');
   const minInputs = Math.max(1, request.minInputs ?? 1);
   if (texts.length < minInputs) {
-    const detail = texts.length === 0 ? `no headline or post to score for ${request.symbol}` : `${texts.length} headline(s) or post(s) for ${request.symbol}, at least ${minInputs} needed`;
+    const detail =
+      texts.length === 0
+        ? `no headline or post to score for ${request.symbol}`
+        : `${texts.length} headline(s) or post(s) for ${request.symbol}, at least ${minInputs} needed`;
     return { status: 'abstained', reason: 'no_input', detail };
   }
 

@@ -9,7 +9,9 @@ import { SentimentInput } from './sentiment-input.ts';
 /** Most inputs one `addSentimentInputs` call takes (one INSERT statement). */
 export const MAX_INPUTS_PER_ADD = 1_000;
 
-const SentimentInputBatch = z.array(SentimentInput).max(MAX_INPUTS_PER_ADD, `at most ${MAX_INPUTS_PER_ADD} inputs per call`);
+const SentimentInputBatch = z
+  .array(SentimentInput)
+  .max(MAX_INPUTS_PER_ADD, `at most ${MAX_INPUTS_PER_ADD} inputs per call`);
 
 /** A stored headline or post, as the agent reads it. */
 export interface StoredSentimentInput {
@@ -74,7 +76,11 @@ export interface LoadSentimentInputsQuery {
 }
 
 /** The headlines and posts of `symbol` published in the window, newest first. */
-export async function loadSentimentInputs(db: Db, symbol: string, query: LoadSentimentInputsQuery): Promise<StoredSentimentInput[]> {
+export async function loadSentimentInputs(
+  db: Db,
+  symbol: string,
+  query: LoadSentimentInputsQuery,
+): Promise<StoredSentimentInput[]> {
   const conditions = [eq(sentimentInputs.symbol, symbol), gte(sentimentInputs.publishedAt, new Date(query.sinceMs))];
   if (query.untilMs !== undefined) conditions.push(lte(sentimentInputs.publishedAt, new Date(query.untilMs)));
   const rows = await db
@@ -83,11 +89,19 @@ export async function loadSentimentInputs(db: Db, symbol: string, query: LoadSen
     .where(and(...conditions))
     .orderBy(desc(sentimentInputs.publishedAt), desc(sentimentInputs.id))
     .limit(query.limit);
-  return rows.map((row) => ({ id: row.id, symbol: row.symbol, text: row.text, source: row.source, publishedAtMs: row.publishedAt.getTime() }));
+  return rows.map((row) => ({
+    id: row.id,
+    symbol: row.symbol,
+    text: row.text,
+    source: row.source,
+    publishedAtMs: row.publishedAt.getTime(),
+  }));
 }
 
 /** `[2].text`, or `(inputs)` for the batch itself. */
 function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(inputs)';
-  return path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i === 0 ? '' : '.'}${String(segment)}`)).join('');
+  return path
+    .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i === 0 ? '' : '.'}${String(segment)}`))
+    .join('');
 }

@@ -24,7 +24,12 @@ export const SentimentInput = z
     text: z
       .string()
       .transform(collapseWhitespace)
-      .pipe(z.string().min(1, 'must not be empty').max(SENTIMENT_TEXT_MAX_CHARS, `must be at most ${SENTIMENT_TEXT_MAX_CHARS} characters`)),
+      .pipe(
+        z
+          .string()
+          .min(1, 'must not be empty')
+          .max(SENTIMENT_TEXT_MAX_CHARS, `must be at most ${SENTIMENT_TEXT_MAX_CHARS} characters`),
+      ),
     /** Where it came from, e.g. `cli` or `rss`. */
     source: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'expected a lowercase source name such as cli or rss'),
     /** When the source published it (the lookback window is measured on this). */

@@ -18,5 +18,10 @@ export function assertEnoughCandles(analysis: string, candles: readonly TaCandle
   const needed = Math.max(ANALYSIS_MIN_CANDLES, options.minCandles ?? 0);
   if (candles.length >= needed) return;
   const first = candles[0];
-  throw new InsufficientDataError({ analysis, needed, got: candles.length, ...(first && { symbol: first.symbol, timeframe: first.timeframe }) });
+  throw new InsufficientDataError({
+    analysis,
+    needed,
+    got: candles.length,
+    ...(first && { symbol: first.symbol, timeframe: first.timeframe }),
+  });
 }

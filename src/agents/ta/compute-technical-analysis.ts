@@ -40,10 +40,23 @@ export function computeTechnicalAnalysis(candles: readonly TaCandle[], options: 
     },
     indicators: {
       rsi14: roundRatio(s.rsi14),
-      macd: { line: toPriceString(s.macd.line), signal: toPriceString(s.macd.signal), histogram: toPriceString(s.macd.histogram) },
-      ema: { ema9: toPriceString(s.ema9), ema21: toPriceString(s.ema21), ema50: toPriceString(s.ema50), ema200: toPriceString(s.ema200) },
+      macd: {
+        line: toPriceString(s.macd.line),
+        signal: toPriceString(s.macd.signal),
+        histogram: toPriceString(s.macd.histogram),
+      },
+      ema: {
+        ema9: toPriceString(s.ema9),
+        ema21: toPriceString(s.ema21),
+        ema50: toPriceString(s.ema50),
+        ema200: toPriceString(s.ema200),
+      },
       atr14: toPriceString(s.atr14),
-      bollinger: { lower: toPriceString(s.bollinger.lower), middle: toPriceString(s.bollinger.middle), upper: toPriceString(s.bollinger.upper) },
+      bollinger: {
+        lower: toPriceString(s.bollinger.lower),
+        middle: toPriceString(s.bollinger.middle),
+        upper: toPriceString(s.bollinger.upper),
+      },
       adx14: { adx: roundRatio(s.adx14), plusDi: roundRatio(s.plusDi), minusDi: roundRatio(s.minusDi) },
       volume: {
         recentAvg: toPriceString(s.volumeRecentAvg),

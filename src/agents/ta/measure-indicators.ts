@@ -82,10 +82,12 @@ export function measureIndicators(bars: readonly NumericBar[]): IndicatorSnapsho
   const macdResult = macd.getResultOrThrow();
   const ema50Earlier = ema50History[ema50History.length - 1 - PERIODS.emaSlopeBars];
   const close = bars[bars.length - 1]?.close;
-  if (ema50Earlier === undefined || close === undefined) throw new Error('measureIndicators needs at least emaSlopeBars + 1 bars');
+  if (ema50Earlier === undefined || close === undefined)
+    throw new Error('measureIndicators needs at least emaSlopeBars + 1 bars');
   const plusDi = adx.pdi;
   const minusDi = adx.mdi;
-  if (typeof plusDi !== 'number' || typeof minusDi !== 'number') throw new Error('ADX directional indicators are not stable');
+  if (typeof plusDi !== 'number' || typeof minusDi !== 'number')
+    throw new Error('ADX directional indicators are not stable');
   return {
     close,
     rsi14: rsi.getResultOrThrow(),

@@ -19,7 +19,13 @@ export interface Levels {
 export function nearestLevels(close: number, swingHighs: readonly number[], swingLows: readonly number[]): Levels {
   const levels = [...new Set([...swingHighs, ...swingLows])];
   return {
-    support: levels.filter((l) => l < close).sort((a, b) => b - a).slice(0, LEVELS_PER_SIDE),
-    resistance: levels.filter((l) => l > close).sort((a, b) => a - b).slice(0, LEVELS_PER_SIDE),
+    support: levels
+      .filter((l) => l < close)
+      .sort((a, b) => b - a)
+      .slice(0, LEVELS_PER_SIDE),
+    resistance: levels
+      .filter((l) => l > close)
+      .sort((a, b) => a - b)
+      .slice(0, LEVELS_PER_SIDE),
   };
 }

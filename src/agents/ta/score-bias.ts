@@ -45,7 +45,12 @@ const RSI_SPAN = 20;
  * Volume and support/resistance are reported but do not move the bias.
  */
 export function scoreBias(s: IndicatorSnapshot): BiasVerdict {
-  const trend = mean([sign(s.close - s.ema9), sign(s.ema9 - s.ema21), sign(s.ema21 - s.ema50), sign(s.ema50 - s.ema200)]);
+  const trend = mean([
+    sign(s.close - s.ema9),
+    sign(s.ema9 - s.ema21),
+    sign(s.ema21 - s.ema50),
+    sign(s.ema50 - s.ema200),
+  ]);
   const momentum = mean([sign(s.macd.histogram), sign(s.macd.line), clamp((s.rsi14 - 50) / RSI_SPAN, -1, 1)]);
   const direction = 0.6 * trend + 0.4 * momentum;
   const strength = clamp((s.adx14 - ADX_FLOOR) / ADX_SPAN, 0, 1);

@@ -55,13 +55,26 @@ export function toCandleSeries(candles: readonly TaCandle[]): CandleSeries {
   for (const [index, candle] of candles.entries()) {
     const where = { index, symbol: candle.symbol, timeframe: candle.timeframe, openTimeMs: candle.openTimeMs };
     if (candle.symbol !== first.symbol || candle.timeframe !== first.timeframe) {
-      throw new TriplegainError('MESSAGE_INVALID', `candle ${index} is ${candle.symbol} ${candle.timeframe}, expected ${first.symbol} ${first.timeframe}: one series per analysis`, where);
+      throw new TriplegainError(
+        'MESSAGE_INVALID',
+        `candle ${index} is ${candle.symbol} ${candle.timeframe}, expected ${first.symbol} ${first.timeframe}: one series per analysis`,
+        where,
+      );
     }
     if (!(candle.openTimeMs > previousOpenTimeMs)) {
-      throw new TriplegainError('MESSAGE_INVALID', `candle ${index} opens at ${candle.openTimeMs}, not after the previous one (${previousOpenTimeMs}): candles must be oldest first, one per slot`, where);
+      throw new TriplegainError(
+        'MESSAGE_INVALID',
+        `candle ${index} opens at ${candle.openTimeMs}, not after the previous one (${previousOpenTimeMs}): candles must be oldest first, one per slot`,
+        where,
+      );
     }
     previousOpenTimeMs = candle.openTimeMs;
-    bars.push({ high: toNumber(candle.high, 'high', where), low: toNumber(candle.low, 'low', where), close: toNumber(candle.close, 'close', where), volume: toNumber(candle.volume, 'volume', where) });
+    bars.push({
+      high: toNumber(candle.high, 'high', where),
+      low: toNumber(candle.low, 'low', where),
+      close: toNumber(candle.close, 'close', where),
+      volume: toNumber(candle.volume, 'volume', where),
+    });
   }
   return { symbol: first.symbol, timeframe: first.timeframe, lastOpenTimeMs: previousOpenTimeMs, bars };
 }
@@ -69,7 +82,11 @@ export function toCandleSeries(candles: readonly TaCandle[]): CandleSeries {
 function toNumber(value: string, field: string, where: Record<string, unknown>): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n)) {
-    throw new TriplegainError('MESSAGE_INVALID', `candle ${String(where.index)} has ${field} "${value}", expected a decimal string`, { ...where, field });
+    throw new TriplegainError(
+      'MESSAGE_INVALID',
+      `candle ${String(where.index)} has ${field} "${value}", expected a decimal string`,
+      { ...where, field },
+    );
   }
   return n;
 }

@@ -3,7 +3,9 @@ import { DecimalString } from '../../shared/decimal-string.ts';
 import { defineMessage } from '../define-message.ts';
 
 /** A change the risk engine made to an approved proposal. */
-export const RiskAdjustment = z.object({ rule: z.string().min(1), message: z.string(), from: z.string(), to: z.string() }).strict();
+export const RiskAdjustment = z
+  .object({ rule: z.string().min(1), message: z.string(), from: z.string(), to: z.string() })
+  .strict();
 
 /** The risk engine approved a proposal (possibly smaller); the execution job follows. */
 export const OrderApproved = defineMessage({

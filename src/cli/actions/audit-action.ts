@@ -34,7 +34,12 @@ export async function auditAction(options: AuditActionOptions): Promise<void> {
   const { config } = loadConfig({ file: options.configFile });
   let database: Database;
   try {
-    database = await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir, applicationName: 'triplegain-audit', connectTimeoutMs: config.app.connectTimeoutMs });
+    database = await openDatabase({
+      url: config.database.url || undefined,
+      pgliteDir: config.database.pgliteDir,
+      applicationName: 'triplegain-audit',
+      connectTimeoutMs: config.app.connectTimeoutMs,
+    });
   } catch (err) {
     return noDatabase(err instanceof TriplegainError ? err.message : describeError(err));
   }
@@ -43,7 +48,8 @@ export async function auditAction(options: AuditActionOptions): Promise<void> {
       if (sqlStateOf(err) === UNDEFINED_TABLE) return null;
       throw err;
     });
-    if (report === null) return noDatabase('the database holds no triplegain tables: run `triplegain db migrate` first');
+    if (report === null)
+      return noDatabase('the database holds no triplegain tables: run `triplegain db migrate` first');
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderAuditReport(report));
     if (report.violations.length > 0) process.exitCode = AUDIT_VIOLATIONS_EXIT_CODE;
   } finally {

@@ -32,7 +32,9 @@ export async function busPublishAction(options: BusPublishActionOptions): Promis
   try {
     payload = JSON.parse(options.json);
   } catch (err) {
-    throw new TriplegainError('MESSAGE_INVALID', `--json is not valid JSON: ${describeError(err)}`, { field: 'payload' });
+    throw new TriplegainError('MESSAGE_INVALID', `--json is not valid JSON: ${describeError(err)}`, {
+      field: 'payload',
+    });
   }
   await withRuntime(options.configFile, async (rt) => {
     // The payload is validated by publish against the type's schema.

@@ -24,10 +24,38 @@ export async function busStatsAction(options: BusStatsActionOptions): Promise<vo
       s.groups.length === 0
         ? [[s.topic, String(s.length), String(s.deadLetters), '-', '', '', '', '', '', '', '', '']]
         : s.groups.map((g) => [
-            s.topic, String(s.length), String(s.deadLetters), g.name, String(g.consumers), String(g.pending), g.lagExact ? String(g.lag) : `>=${g.lag}`,
-            String(g.delivered), String(g.handled), String(g.failed), String(g.deadLettered), String(g.expired),
+            s.topic,
+            String(s.length),
+            String(s.deadLetters),
+            g.name,
+            String(g.consumers),
+            String(g.pending),
+            g.lagExact ? String(g.lag) : `>=${g.lag}`,
+            String(g.delivered),
+            String(g.handled),
+            String(g.failed),
+            String(g.deadLettered),
+            String(g.expired),
           ]),
     );
-    console.log(formatTable(['topic', 'length', 'dlq', 'group', 'consumers', 'pending', 'lag', 'delivered', 'handled', 'failed', 'dead', 'expired'], rows));
+    console.log(
+      formatTable(
+        [
+          'topic',
+          'length',
+          'dlq',
+          'group',
+          'consumers',
+          'pending',
+          'lag',
+          'delivered',
+          'handled',
+          'failed',
+          'dead',
+          'expired',
+        ],
+        rows,
+      ),
+    );
   });
 }

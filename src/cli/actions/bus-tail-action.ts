@@ -38,9 +38,9 @@ export async function busTailAction(options: BusTailActionOptions): Promise<void
     });
     const cursors = ['$', '$'];
     while (!stopped) {
-      const reply = (await reader
-        .xread('BLOCK', 1_000, 'STREAMS', ...lanes, ...cursors)
-        .catch(() => null)) as [string, [string, string[]][]][] | null;
+      const reply = (await reader.xread('BLOCK', 1_000, 'STREAMS', ...lanes, ...cursors).catch(() => null)) as
+        | [string, [string, string[]][]][]
+        | null;
       for (const [lane, entries] of reply ?? []) {
         for (const [id, fields] of entries) {
           cursors[lanes.indexOf(lane)] = id;

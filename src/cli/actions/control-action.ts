@@ -20,13 +20,26 @@ export interface ControlActionOptions {
  * when submissions were still under way after the wait (each named in a warning).
  */
 export async function controlAction(options: ControlActionOptions): Promise<void> {
-  await withControl(options.configFile, async (control) => {
-    const result = await control.apply(options.command, { requestedBy: `cli:${userInfo().username}`, reason: options.reason, cancelOrders: options.cancelOrders, flatten: options.flatten });
-    console.log(`${result.from} → ${result.to} (version ${result.version}); paused queues: ${result.pausedQueues.join(', ') || 'none'}`);
-    if (result.stillInFlight.length > 0) {
-      console.log(`WARNING: ${result.stillInFlight.length} submission(s) still under way after the wait: ${result.stillInFlight.join(', ')}`);
-      process.exitCode = 3;
-    }
-    // Errors only: the transition the control plane logs as a warning is the line printed above.
-  }, 'error');
+  await withControl(
+    options.configFile,
+    async (control) => {
+      const result = await control.apply(options.command, {
+        requestedBy: `cli:${userInfo().username}`,
+        reason: options.reason,
+        cancelOrders: options.cancelOrders,
+        flatten: options.flatten,
+      });
+      console.log(
+        `${result.from} → ${result.to} (version ${result.version}); paused queues: ${result.pausedQueues.join(', ') || 'none'}`,
+      );
+      if (result.stillInFlight.length > 0) {
+        console.log(
+          `WARNING: ${result.stillInFlight.length} submission(s) still under way after the wait: ${result.stillInFlight.join(', ')}`,
+        );
+        process.exitCode = 3;
+      }
+      // Errors only: the transition the control plane logs as a warning is the line printed above.
+    },
+    'error',
+  );
 }

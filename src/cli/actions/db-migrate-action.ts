@@ -20,8 +20,13 @@ export async function dbMigrateAction(options: DbMigrateActionOptions): Promise<
   try {
     const result = await migrateDatabase(database);
     const target = database.driver === 'postgres' ? database.redactedUrl : pgliteDir;
-    const outcome = result.applied === 0 ? 'already up to date' : `applied ${result.applied} migration${result.applied === 1 ? '' : 's'}`;
-    console.log(`${database.driver} ${target}: ${outcome} (${result.total} in total, journal in schema "${result.migrationsSchema}")`);
+    const outcome =
+      result.applied === 0
+        ? 'already up to date'
+        : `applied ${result.applied} migration${result.applied === 1 ? '' : 's'}`;
+    console.log(
+      `${database.driver} ${target}: ${outcome} (${result.total} in total, journal in schema "${result.migrationsSchema}")`,
+    );
   } finally {
     await database.close();
   }

@@ -19,8 +19,17 @@ export interface DemoActionOptions {
  */
 export async function demoAction(options: DemoActionOptions): Promise<void> {
   const started = performance.now();
-  const report = await runDemo({ configFile: options.configFile, from: options.from, days: Number(options.days), reportDir: options.reportDir });
-  const code = await publishDemoReport(report, { reportDir: options.reportDir, days: options.days, print: (text) => console.log(text) });
+  const report = await runDemo({
+    configFile: options.configFile,
+    from: options.from,
+    days: Number(options.days),
+    reportDir: options.reportDir,
+  });
+  const code = await publishDemoReport(report, {
+    reportDir: options.reportDir,
+    days: options.days,
+    print: (text) => console.log(text),
+  });
   console.error(`(replayed in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   if (code !== 0) process.exitCode = code;
 }

@@ -22,7 +22,15 @@ export async function dlqListAction(options: DlqListActionOptions): Promise<void
       console.log(
         formatTable(
           ['dlq id', 'original id', 'group', 'reason', 'deliveries', 'type', 'error'],
-          dead.map((d) => [d.dlqId, d.originalStreamId, d.group, d.reason, String(d.deliveryCount), d.fields.type ?? '?', d.error]),
+          dead.map((d) => [
+            d.dlqId,
+            d.originalStreamId,
+            d.group,
+            d.reason,
+            String(d.deliveryCount),
+            d.fields.type ?? '?',
+            d.error,
+          ]),
         ),
       );
     }

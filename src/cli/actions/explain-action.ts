@@ -20,7 +20,12 @@ export interface ExplainActionOptions {
  */
 export async function explainAction(options: ExplainActionOptions): Promise<void> {
   const { config } = loadConfig({ file: options.configFile });
-  const database = await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir, applicationName: 'triplegain-cli', connectTimeoutMs: config.app.connectTimeoutMs });
+  const database = await openDatabase({
+    url: config.database.url || undefined,
+    pgliteDir: config.database.pgliteDir,
+    applicationName: 'triplegain-cli',
+    connectTimeoutMs: config.app.connectTimeoutMs,
+  });
   try {
     await migrateDatabase(database);
     const explanation = await explainChain(database.db, options.id);

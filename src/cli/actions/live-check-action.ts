@@ -34,7 +34,13 @@ export async function liveCheckAction(options: LiveCheckActionOptions): Promise<
     } catch (err) {
       // The client refuses credentials it cannot sign with (a secret that is not base64).
       if (!(err instanceof TriplegainError && err.code === 'CONFIG_INVALID')) throw err;
-      return print([fail('keys', err.message, 'set KRAKEN_API_KEY and KRAKEN_API_SECRET to the key and private key Kraken showed when the key was created')]);
+      return print([
+        fail(
+          'keys',
+          err.message,
+          'set KRAKEN_API_KEY and KRAKEN_API_SECRET to the key and private key Kraken showed when the key was created',
+        ),
+      ]);
     }
     print(await runLiveCheck(deps));
   });

@@ -24,9 +24,13 @@ export async function modelsCheckAction(options: ModelsCheckActionOptions): Prom
   const loaded = loadConfigOrReport(options.configFile);
   if (!loaded) return;
   const sdkDeprecated = await loadSdkDeprecatedModels();
-  if (sdkDeprecated === undefined) console.error('note: the installed @anthropic-ai/sdk has no deprecated-models table; deprecated Claude ids are not flagged');
+  if (sdkDeprecated === undefined)
+    console.error(
+      'note: the installed @anthropic-ai/sdk has no deprecated-models table; deprecated Claude ids are not flagged',
+    );
   const checks = await checkModels(loaded.config, { timeoutMs: options.timeoutMs, sdkDeprecated });
-  for (const check of checks) console.log(`${LABELS[check.outcome].padEnd(4)} ${check.provider}/${check.model}: ${check.detail}`);
+  for (const check of checks)
+    console.log(`${LABELS[check.outcome].padEnd(4)} ${check.provider}/${check.model}: ${check.detail}`);
   const count = (outcome: ModelCheck['outcome']) => checks.filter((c) => c.outcome === outcome).length;
   console.log(`models check: ${count('ok')} ok, ${count('fix')} to fix, ${count('skipped')} skipped`);
   if (count('fix') > 0) process.exitCode = MODELS_TO_FIX_EXIT_CODE;

@@ -22,7 +22,12 @@ export async function schedulesSyncAction(options: SchedulesSyncActionOptions): 
     const everyMs = rt.config.execution.kraken.reconcileIntervalMs;
     const reconcile = await syncReconcileSchedule({ connection, keys: rt.keys, everyMs });
     const rows = changes.map((c) => [c.task, c.queue, c.action, c.everyMs === undefined ? '-' : `${c.everyMs} ms`]);
-    console.log(formatTable(['task', 'queue', 'action', 'every'], [...rows, ['reconcile', 'reconcile', reconcile, `${everyMs} ms`]]));
+    console.log(
+      formatTable(
+        ['task', 'queue', 'action', 'every'],
+        [...rows, ['reconcile', 'reconcile', reconcile, `${everyMs} ms`]],
+      ),
+    );
   } finally {
     connection.disconnect();
     await rt.close();

@@ -27,17 +27,32 @@ export interface SentimentAddActionOptions {
 export async function sentimentAddAction(options: SentimentAddActionOptions): Promise<void> {
   const { config } = loadConfig({ file: options.configFile });
   if (!config.symbols.pairs.includes(options.symbol)) {
-    throw new TriplegainError('DATA_INVALID', `invalid sentiment input: symbol: ${options.symbol} is not one of symbols.pairs (${config.symbols.pairs.join(', ')})`, { field: 'symbol' });
+    throw new TriplegainError(
+      'DATA_INVALID',
+      `invalid sentiment input: symbol: ${options.symbol} is not one of symbols.pairs (${config.symbols.pairs.join(', ')})`,
+      { field: 'symbol' },
+    );
   }
   const publishedAtMs = options.publishedAt === undefined ? systemClock.now() : parseInstant(options.publishedAt);
   // Refused before the database is opened (or created).
-  const inputs = parseSentimentInputs([{ symbol: options.symbol, source: options.source, text: options.text, publishedAtMs }]);
+  const inputs = parseSentimentInputs([
+    { symbol: options.symbol, source: options.source, text: options.text, publishedAtMs },
+  ]);
 
-  const database = await openDatabase({ url: config.database.url || undefined, pgliteDir: config.database.pgliteDir, applicationName: 'triplegain-cli', connectTimeoutMs: config.app.connectTimeoutMs });
+  const database = await openDatabase({
+    url: config.database.url || undefined,
+    pgliteDir: config.database.pgliteDir,
+    applicationName: 'triplegain-cli',
+    connectTimeoutMs: config.app.connectTimeoutMs,
+  });
   try {
     await migrateDatabase(database);
     const added = await addSentimentInputs(database.db, inputs);
-    console.log(added === 1 ? `stored 1 input for ${options.symbol} from ${options.source}` : `already stored: the same text from ${options.source} for ${options.symbol}`);
+    console.log(
+      added === 1
+        ? `stored 1 input for ${options.symbol} from ${options.source}`
+        : `already stored: the same text from ${options.source} for ${options.symbol}`,
+    );
   } finally {
     await database.close();
   }
@@ -45,6 +60,11 @@ export async function sentimentAddAction(options: SentimentAddActionOptions): Pr
 
 function parseInstant(text: string): number {
   const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new TriplegainError('DATA_INVALID', `invalid sentiment input: publishedAt: "${text}" is not a date such as 2025-01-31T14:00:00Z`, { field: 'publishedAt' });
+  if (Number.isNaN(ms))
+    throw new TriplegainError(
+      'DATA_INVALID',
+      `invalid sentiment input: publishedAt: "${text}" is not a date such as 2025-01-31T14:00:00Z`,
+      { field: 'publishedAt' },
+    );
   return ms;
 }

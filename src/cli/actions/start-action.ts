@@ -25,10 +25,16 @@ export async function startAction(options: StartActionOptions): Promise<void> {
 }
 
 function parseQueues(list: string): CatalogQueueName[] {
-  const names = list.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const parsed = z.array(z.enum(catalogQueueNames)).min(1).safeParse(names);
   if (!parsed.success) {
-    throw new TriplegainError('CONFIG_INVALID', `--queues ${JSON.stringify(list)}: expected some of ${catalogQueueNames.join(', ')}`);
+    throw new TriplegainError(
+      'CONFIG_INVALID',
+      `--queues ${JSON.stringify(list)}: expected some of ${catalogQueueNames.join(', ')}`,
+    );
   }
   return parsed.data;
 }

@@ -10,7 +10,12 @@ import { createLogger } from '../../shared/logger.ts';
 import { TriplegainError } from '../../shared/triplegain-error.ts';
 import { exitCodeOf, renderTradeOutcome } from '../../trades/render-trade-outcome.ts';
 import { TradeDesk } from '../../trades/trade-desk.ts';
-import { CancelTradeRequest, CloseTradeRequest, OpenTradeRequest, parseTradeRequest } from '../../trades/trade-request.ts';
+import {
+  CancelTradeRequest,
+  CloseTradeRequest,
+  OpenTradeRequest,
+  parseTradeRequest,
+} from '../../trades/trade-request.ts';
 
 export interface TradeActionOptions {
   /** The global `-c/--config` file; undefined for the default layers. */
@@ -27,7 +32,17 @@ export interface TradeActionOptions {
 }
 
 /** The request fields as the command line names them, for error messages. */
-const LABELS = { pair: '<pair>', usd: '--usd', stopPct: '--stop', takeProfitPct: '--take-profit', pct: '--pct', positionId: '<position>', order: '<order>', requestId: '--request-id', waitMs: '--timeout' };
+const LABELS = {
+  pair: '<pair>',
+  usd: '--usd',
+  stopPct: '--stop',
+  takeProfitPct: '--take-profit',
+  pct: '--pct',
+  positionId: '<position>',
+  order: '<order>',
+  requestId: '--request-id',
+  waitMs: '--timeout',
+};
 
 /** Error codes of a request the desk refused (as opposed to a fault): exit code 2. */
 const REFUSALS: readonly string[] = ['COMMAND_REFUSED', 'CONTROL_STATE_UNKNOWN', 'NOT_FOUND'];
@@ -42,15 +57,29 @@ const REQUESTS = { open: OpenTradeRequest, close: CloseTradeRequest, cancel: Can
  */
 export async function tradeAction(options: TradeActionOptions): Promise<void> {
   const seconds = options.timeout.trim();
-  if (!/^\d+(\.\d+)?$/.test(seconds) || Number(seconds) > 120) throw new TriplegainError('INPUT_INVALID', `--timeout: expected seconds from 0 to 120, got "${options.timeout}"`);
+  if (!/^\d+(\.\d+)?$/.test(seconds) || Number(seconds) > 120)
+    throw new TriplegainError('INPUT_INVALID', `--timeout: expected seconds from 0 to 120, got "${options.timeout}"`);
   const waitMs = options.wait ? Math.round(Number(seconds) * 1000) : 0;
-  const request = { ...options.request, waitMs, ...(options.requestId === undefined ? {} : { requestId: options.requestId }) };
+  const request = {
+    ...options.request,
+    waitMs,
+    ...(options.requestId === undefined ? {} : { requestId: options.requestId }),
+  };
   // Before any connection is opened: a bad input costs nothing and writes nothing.
   parseTradeRequest(REQUESTS[options.action], request, LABELS);
 
-  const rt = await openRuntime({ configFile: options.configFile, service: 'cli', logger: createLogger({ level: 'warn', stderr: true }) });
+  const rt = await openRuntime({
+    configFile: options.configFile,
+    service: 'cli',
+    logger: createLogger({ level: 'warn', stderr: true }),
+  });
   // Not migrated here: a trade needs the cluster's prices and positions, in a database its workers migrated.
-  const database = await openDatabase({ url: rt.config.database.url || undefined, pgliteDir: rt.config.database.pgliteDir, applicationName: 'triplegain-trade', connectTimeoutMs: rt.config.app.connectTimeoutMs }).catch(async (err: unknown) => {
+  const database = await openDatabase({
+    url: rt.config.database.url || undefined,
+    pgliteDir: rt.config.database.pgliteDir,
+    applicationName: 'triplegain-trade',
+    connectTimeoutMs: rt.config.app.connectTimeoutMs,
+  }).catch(async (err: unknown) => {
     await rt.close();
     throw err;
   });
@@ -61,15 +90,33 @@ export async function tradeAction(options: TradeActionOptions): Promise<void> {
   connection.on('error', () => undefined);
   try {
     const desk = new TradeDesk(
-      { config: rt.config, db: database.db, bus: rt.bus, redis: rt.redis, keys: rt.keys, riskQueue, executionQueue, instruments: shippedBookOf(rt.config), clock: systemClock, logger: rt.logger },
+      {
+        config: rt.config,
+        db: database.db,
+        bus: rt.bus,
+        redis: rt.redis,
+        keys: rt.keys,
+        riskQueue,
+        executionQueue,
+        instruments: shippedBookOf(rt.config),
+        clock: systemClock,
+        logger: rt.logger,
+      },
       LABELS,
     );
     const by = `cli:${userInfo().username}`;
-    const outcome = await (options.action === 'open' ? desk.open(request, by) : options.action === 'close' ? desk.close(request, by) : desk.cancel(request, by)).catch((err: unknown) => {
+    const outcome = await (
+      options.action === 'open'
+        ? desk.open(request, by)
+        : options.action === 'close'
+          ? desk.close(request, by)
+          : desk.cancel(request, by)
+    ).catch((err: unknown) => {
       // Refused by the desk (HALTED, the trading state unknown, no such position or order): exit code 2, like a denial.
       if (!(err instanceof TriplegainError) || !REFUSALS.includes(err.code)) throw err;
       process.exitCode = 2;
-      if (options.json) process.stdout.write(`${JSON.stringify({ status: 'refused', code: err.code, error: err.message }, null, 2)}\n`);
+      if (options.json)
+        process.stdout.write(`${JSON.stringify({ status: 'refused', code: err.code, error: err.message }, null, 2)}\n`);
       else process.stderr.write(`REFUSED: ${err.message}\n`);
       return undefined;
     });

@@ -11,7 +11,9 @@ import type { Command } from 'commander';
 export function registerAuditCommand(program: Command): void {
   program
     .command('audit')
-    .description('check the invariants of orders, fills, positions, stops, reservations and paper balances; exit code 1 on a violation')
+    .description(
+      'check the invariants of orders, fills, positions, stops, reservations and paper balances; exit code 1 on a violation',
+    )
     .option('--json', 'print the report as JSON instead of text')
     .action(async (opts: { json?: boolean }) => {
       const { auditAction } = await import('../actions/audit-action.ts');

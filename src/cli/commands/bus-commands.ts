@@ -5,7 +5,8 @@ import type { Priority, Topic } from '../../bus/topics.ts';
 import { TriplegainError } from '../../shared/triplegain-error.ts';
 
 const topicArg = (value: string): Topic => {
-  if (!(topicNames as readonly string[]).includes(value)) throw new TriplegainError('MESSAGE_INVALID', `unknown topic "${value}"; topics: ${topicNames.join(', ')}`);
+  if (!(topicNames as readonly string[]).includes(value))
+    throw new TriplegainError('MESSAGE_INVALID', `unknown topic "${value}"; topics: ${topicNames.join(', ')}`);
   return value as Topic;
 };
 
@@ -27,14 +28,19 @@ export function registerBusCommands(program: Command): void {
     .option('--symbol <pair>', 'the pair the message is about, e.g. BTC/USD')
     .addOption(new Option('--priority <priority>', 'delivery priority').choices(priorityNames).default('normal'))
     .option('--source <service>', 'publishing service', 'cli')
-    .action(async (topic: Topic, opts: { json: string; type?: string; symbol?: string; priority: Priority; source: string }) => {
-      const { busPublishAction } = await import('../actions/bus-publish-action.ts');
-      await busPublishAction({ ...opts, topic, configFile: configFile() });
-    });
+    .action(
+      async (
+        topic: Topic,
+        opts: { json: string; type?: string; symbol?: string; priority: Priority; source: string },
+      ) => {
+        const { busPublishAction } = await import('../actions/bus-publish-action.ts');
+        await busPublishAction({ ...opts, topic, configFile: configFile() });
+      },
+    );
 
   bus
     .command('tail')
-    .description('print a topic\'s recent messages, then follow new ones (reads without a consumer group)')
+    .description("print a topic's recent messages, then follow new ones (reads without a consumer group)")
     .argument('<topic>', 'topic', topicArg)
     .option('-n, --count <n>', 'recent messages to print first', (v) => Number.parseInt(v, 10), 10)
     .option('--no-follow', 'print the recent messages and exit')

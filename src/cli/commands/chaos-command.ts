@@ -21,13 +21,29 @@ export function registerChaosCommand(program: Command): void {
     .option('--speed <n>', 'replay speed (market seconds per wall second)', '3600')
     .option('--no-faults', 'no fault schedule: the whole run is the fault-free reference')
     .option('--keep', 'keep the database, Redis files and logs even when the run passed')
-    .action(async (opts: { minutes: string; workers: string; seed?: string; speed: string; faults: boolean; keep?: boolean }) => {
-      const [{ parseChaosOptions }, { runChaos }, { harnessRunAction }] = await Promise.all([
-        import('../../chaos/chaos-options.ts'),
-        import('../../chaos/run-chaos.ts'),
-        import('../actions/harness-run-action.ts'),
-      ]);
-      const options = parseChaosOptions({ minutes: opts.minutes, workers: opts.workers, seed: opts.seed, speed: opts.speed, faults: opts.faults, keep: opts.keep ?? false });
-      await harnessRunAction((say) => runChaos(options, say));
-    });
+    .action(
+      async (opts: {
+        minutes: string;
+        workers: string;
+        seed?: string;
+        speed: string;
+        faults: boolean;
+        keep?: boolean;
+      }) => {
+        const [{ parseChaosOptions }, { runChaos }, { harnessRunAction }] = await Promise.all([
+          import('../../chaos/chaos-options.ts'),
+          import('../../chaos/run-chaos.ts'),
+          import('../actions/harness-run-action.ts'),
+        ]);
+        const options = parseChaosOptions({
+          minutes: opts.minutes,
+          workers: opts.workers,
+          seed: opts.seed,
+          speed: opts.speed,
+          faults: opts.faults,
+          keep: opts.keep ?? false,
+        });
+        await harnessRunAction((say) => runChaos(options, say));
+      },
+    );
 }

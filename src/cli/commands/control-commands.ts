@@ -26,7 +26,9 @@ export function registerControlCommands(program: Command): void {
 
   program
     .command('status')
-    .description('trading state, degradation, risk breakers, equity, cash, positions and their stops, open orders, today\'s P&L, queues, bus lag, last decisions; exit code 1 when Redis or PostgreSQL could not be read')
+    .description(
+      "trading state, degradation, risk breakers, equity, cash, positions and their stops, open orders, today's P&L, queues, bus lag, last decisions; exit code 1 when Redis or PostgreSQL could not be read",
+    )
     .option('--json', 'print the status document as JSON')
     .action(async (opts: { json?: boolean }) => {
       const { statusAction } = await import('../actions/status-action.ts');

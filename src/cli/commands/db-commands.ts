@@ -9,7 +9,9 @@ export const DEFAULT_PGLITE_DIR = '.data/pglite';
  * and how many migrations it applied.
  */
 export function registerDbCommands(program: Command): void {
-  const db = program.command('db').description('database operations (PostgreSQL from DATABASE_URL, else embedded PGlite)');
+  const db = program
+    .command('db')
+    .description('database operations (PostgreSQL from DATABASE_URL, else embedded PGlite)');
 
   db.command('migrate')
     .description('apply pending migrations from drizzle/; safe to run from several processes at once')

@@ -11,7 +11,9 @@ import { ACCEPTED_IDS } from '../../explain/accepted-ids.ts';
 export function registerExplainCommand(program: Command): void {
   program
     .command('explain')
-    .description('show how a decision came about: bars, agent outputs, model calls, votes, coordinator, risk, orders, fills and positions')
+    .description(
+      'show how a decision came about: bars, agent outputs, model calls, votes, coordinator, risk, orders, fills and positions',
+    )
     .argument('<id>', ACCEPTED_IDS)
     .option('--json', 'print the explanation as JSON instead of text')
     .action(async (id: string, opts: { json?: boolean }) => {

@@ -17,7 +17,9 @@ export function registerLiveCommands(program: Command): void {
   const live = program.command('live').description('checks before trading real money on Kraken');
   live
     .command('check')
-    .description('check the Kraken key, account, pairs, clock and a validate-only order per pair; exit code 1 on a failure; places no order')
+    .description(
+      'check the Kraken key, account, pairs, clock and a validate-only order per pair; exit code 1 on a failure; places no order',
+    )
     .action(async () => {
       const { liveCheckAction } = await import('../actions/live-check-action.ts');
       await liveCheckAction({ configFile: program.opts<{ config?: string }>().config });

@@ -16,7 +16,9 @@ export function registerModelsCommands(program: Command): void {
 
   models
     .command('check')
-    .description('ask each provider whether it knows and answers each configured model; exit code 1 when one needs fixing')
+    .description(
+      'ask each provider whether it knows and answers each configured model; exit code 1 when one needs fixing',
+    )
     .option('--timeout-ms <ms>', 'wall time of one provider call, ms', parseTimeoutMs, DEFAULT_TIMEOUT_MS)
     .action(async (opts: { timeoutMs: number }) => {
       const { modelsCheckAction } = await import('../actions/models-check-action.ts');
@@ -26,6 +28,7 @@ export function registerModelsCommands(program: Command): void {
 
 function parseTimeoutMs(value: string): number {
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 100 || ms > 600_000) throw new InvalidArgumentError('expected a whole number of ms from 100 to 600000');
+  if (!Number.isInteger(ms) || ms < 100 || ms > 600_000)
+    throw new InvalidArgumentError('expected a whole number of ms from 100 to 600000');
   return ms;
 }

@@ -16,20 +16,41 @@ import type { Command } from 'commander';
 export function registerRehearseCommand(program: Command): void {
   program
     .command('rehearse')
-    .description('rehearse the live path against a strict Kraken stand-in with seeded faults; exit code 1 when a promise broke')
+    .description(
+      'rehearse the live path against a strict Kraken stand-in with seeded faults; exit code 1 when a promise broke',
+    )
     .option('--minutes <n>', 'wall minutes the cluster trades', '5')
     .option('--workers <n>', 'worker processes', '2')
     .option('--seed <n>', 'seed of the fault schedule (default: random, printed)')
-    .option('--speed <n>', 'replay speed (market seconds per wall second; default 300: Kraken\'s counters decay in wall time)')
+    .option(
+      '--speed <n>',
+      "replay speed (market seconds per wall second; default 300: Kraken's counters decay in wall time)",
+    )
     .option('--no-faults', 'no fault schedule')
     .option('--keep', 'keep the database, Redis files and logs even when the run passed')
-    .action(async (opts: { minutes: string; workers: string; seed?: string; speed?: string; faults: boolean; keep?: boolean }) => {
-      const [{ parseRehearseOptions }, { runRehearsal }, { harnessRunAction }] = await Promise.all([
-        import('../../rehearse/rehearse-options.ts'),
-        import('../../rehearse/run-rehearsal.ts'),
-        import('../actions/harness-run-action.ts'),
-      ]);
-      const options = parseRehearseOptions({ minutes: opts.minutes, workers: opts.workers, seed: opts.seed, speed: opts.speed, faults: opts.faults, keep: opts.keep ?? false });
-      await harnessRunAction((say) => runRehearsal(options, say));
-    });
+    .action(
+      async (opts: {
+        minutes: string;
+        workers: string;
+        seed?: string;
+        speed?: string;
+        faults: boolean;
+        keep?: boolean;
+      }) => {
+        const [{ parseRehearseOptions }, { runRehearsal }, { harnessRunAction }] = await Promise.all([
+          import('../../rehearse/rehearse-options.ts'),
+          import('../../rehearse/run-rehearsal.ts'),
+          import('../actions/harness-run-action.ts'),
+        ]);
+        const options = parseRehearseOptions({
+          minutes: opts.minutes,
+          workers: opts.workers,
+          seed: opts.seed,
+          speed: opts.speed,
+          faults: opts.faults,
+          keep: opts.keep ?? false,
+        });
+        await harnessRunAction((say) => runRehearsal(options, say));
+      },
+    );
 }

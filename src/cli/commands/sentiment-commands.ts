@@ -18,6 +18,10 @@ export function registerSentimentCommands(program: Command): void {
     .option('--published-at <iso>', 'when it was published, e.g. 2025-01-31T14:00:00Z (default: now)')
     .action(async (words: string[], opts: { symbol: string; source: string; publishedAt?: string }) => {
       const { sentimentAddAction } = await import('../actions/sentiment-add-action.ts');
-      await sentimentAddAction({ ...opts, text: words.join(' '), configFile: program.opts<{ config?: string }>().config });
+      await sentimentAddAction({
+        ...opts,
+        text: words.join(' '),
+        configFile: program.opts<{ config?: string }>().config,
+      });
     });
 }

@@ -17,32 +17,51 @@ interface WaitOptions {
  */
 export function registerTradeCommands(program: Command): void {
   const configFile = () => program.opts<{ config?: string }>().config;
-  const trade = program.command('trade').description('manual trades: proposals with source operator, decided by risk and carried out by execution like any other');
+  const trade = program
+    .command('trade')
+    .description(
+      'manual trades: proposals with source operator, decided by risk and carried out by execution like any other',
+    );
   const waiting = (command: Command) =>
     command
       .option('--timeout <seconds>', 'longest wait for the risk decision and the order, wall time', '30')
       .option('--no-wait', 'answer as soon as the request is queued')
-      .option('--request-id <id>', 'names the request: sent again, the same trade is decided once (8–64 letters, digits, - or _)')
+      .option(
+        '--request-id <id>',
+        'names the request: sent again, the same trade is decided once (8–64 letters, digits, - or _)',
+      )
       .option('--json', 'print the outcome as JSON');
 
   waiting(
     trade
       .command('open')
-      .description('buy <pair> at market for --usd, with a stop loss --stop % below the entry and a take profit --take-profit % above it')
+      .description(
+        'buy <pair> at market for --usd, with a stop loss --stop % below the entry and a take profit --take-profit % above it',
+      )
       .argument('<pair>', 'a pair the cluster trades, e.g. BTC/USD')
       .requiredOption('--usd <amount>', 'notional in USD, a decimal such as 250')
       .option('--stop <pct>', 'stop loss, % below the entry price (e.g. 2%)')
       .option('--take-profit <pct>', 'take profit, % above the entry price (e.g. 4%)'),
   ).action(async (pair: string, opts: WaitOptions & { usd: string; stop?: string; takeProfit?: string }) => {
     const { tradeAction } = await import('../actions/trade-action.ts');
-    await tradeAction({ configFile: configFile(), ...opts, action: 'open', request: { pair, usd: opts.usd, stopPct: opts.stop, takeProfitPct: opts.takeProfit } });
+    await tradeAction({
+      configFile: configFile(),
+      ...opts,
+      action: 'open',
+      request: { pair, usd: opts.usd, stopPct: opts.stop, takeProfitPct: opts.takeProfit },
+    });
   });
 
   waiting(
     trade
       .command('close')
-      .description('sell (a share of) an open position at market, reduce-only: sized by the risk engine from what is held')
-      .argument('<position>', 'the position\'s id (e.g. 7 or #7, as status and explain show it) or its pair, e.g. BTC/USD')
+      .description(
+        'sell (a share of) an open position at market, reduce-only: sized by the risk engine from what is held',
+      )
+      .argument(
+        '<position>',
+        "the position's id (e.g. 7 or #7, as status and explain show it) or its pair, e.g. BTC/USD",
+      )
       .option('--pct <pct>', 'share of the position to close, % (e.g. 50%)', '100'),
   ).action(async (position: string, opts: WaitOptions & { pct: string }) => {
     const { tradeAction } = await import('../actions/trade-action.ts');

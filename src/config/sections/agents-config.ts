@@ -46,10 +46,18 @@ export const AgentsConfig = z
       .strict()
       .superRefine((r, ctx) => {
         if (r.volatilityLowPct >= r.volatilityHighPct) {
-          ctx.addIssue({ code: 'custom', path: ['volatilityLowPct'], message: `${r.volatilityLowPct} must be below volatilityHighPct (${r.volatilityHighPct})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['volatilityLowPct'],
+            message: `${r.volatilityLowPct} must be below volatilityHighPct (${r.volatilityHighPct})`,
+          });
         }
         if (r.bandWidthLowPct >= r.bandWidthHighPct) {
-          ctx.addIssue({ code: 'custom', path: ['bandWidthLowPct'], message: `${r.bandWidthLowPct} must be below bandWidthHighPct (${r.bandWidthHighPct})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['bandWidthLowPct'],
+            message: `${r.bandWidthLowPct} must be below bandWidthHighPct (${r.bandWidthHighPct})`,
+          });
         }
       })
       .prefault({}),
@@ -71,14 +79,22 @@ export const AgentsConfig = z
       .strict()
       .superRefine((s, ctx) => {
         if (s.minItems > s.maxItems) {
-          ctx.addIssue({ code: 'custom', path: ['minItems'], message: `${s.minItems} must be at most maxItems (${s.maxItems})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['minItems'],
+            message: `${s.minItems} must be at most maxItems (${s.maxItems})`,
+          });
         }
       })
       .prefault({}),
     decision: z
       .object({
         /** The panel: every model votes in parallel; a failing or late model abstains. */
-        panel: z.array(ModelRefConfig).min(1).max(10).default([{ provider: 'rules', model: 'rules', weight: 1 }]),
+        panel: z
+          .array(ModelRefConfig)
+          .min(1)
+          .max(10)
+          .default([{ provider: 'rules', model: 'rules', weight: 1 }]),
         /** A model that has not answered after this long abstains. */
         perModelTimeoutMs: durationMs(1_000, 300_000).default(30_000),
         /** Share of the voting weight that must agree on an action for a signal to be emitted. */

@@ -8,7 +8,9 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 export const AlertWebhookConfig = z
   .object({
     /** Names the receiver in logs, job ids and Bull Board: letters, digits, `-` and `_`. */
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'expected a name of letters, digits, - and _ (at most 40)'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'expected a name of letters, digits, - and _ (at most 40)'),
     /** Where the JSON is POSTed. Never logged nor stored with an alert (it may carry a token of its own). */
     url: httpUrl(),
     /**
@@ -25,10 +27,7 @@ export type AlertWebhookConfig = z.infer<typeof AlertWebhookConfig>;
 export const AlertTelegramConfig = z
   .object({
     /** The chat the bot writes to: its numeric id or `@channelusername`. Empty: Telegram is off. */
-    chatId: z
-      .union([z.string(), z.number().int()])
-      .transform(String)
-      .default(''),
+    chatId: z.union([z.string(), z.number().int()]).transform(String).default(''),
     /** The bot's token, from `TELEGRAM_BOT_TOKEN` only. */
     botToken: secret(),
     /** Base URL of the Bot API (a local stand-in in tests); requests go to `<apiBaseUrl>/bot<token>/sendMessage`. */
@@ -51,7 +50,8 @@ export const AlertsConfig = z
       .superRefine((hooks, ctx) => {
         const seen = new Set<string>();
         hooks.forEach((hook, i) => {
-          if (seen.has(hook.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `webhook name "${hook.name}" is used twice` });
+          if (seen.has(hook.name))
+            ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `webhook name "${hook.name}" is used twice` });
           seen.add(hook.name);
         });
       }),
@@ -75,7 +75,11 @@ export const AlertsConfig = z
   .strict()
   .superRefine((alerts, ctx) => {
     if (alerts.telegram.chatId !== '' && alerts.telegram.botToken === '') {
-      ctx.addIssue({ code: 'custom', path: ['telegram', 'botToken'], message: 'telegram.chatId is set but TELEGRAM_BOT_TOKEN is not: set it in the environment, or clear chatId' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['telegram', 'botToken'],
+        message: 'telegram.chatId is set but TELEGRAM_BOT_TOKEN is not: set it in the environment, or clear chatId',
+      });
     }
   });
 export type AlertsConfig = z.infer<typeof AlertsConfig>;

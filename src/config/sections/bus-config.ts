@@ -38,7 +38,12 @@ export const BusConfig = z
      * a bigger one (MESSAGE_INVALID, nothing written); a consumer dead-letters a bigger entry
      * it reads (reason `oversized`, values cut to their first KiB) instead of handling it.
      */
-    maxMessageBytes: z.number().int().min(1_024).max(64 * 1_048_576).default(65_536),
+    maxMessageBytes: z
+      .number()
+      .int()
+      .min(1_024)
+      .max(64 * 1_048_576)
+      .default(65_536),
     /** Entries read per XREADGROUP call. */
     batchSize: z.number().int().min(1).max(1_000).default(32),
     /** How long a consumer blocks in XREADGROUP before looping. */

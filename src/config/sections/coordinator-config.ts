@@ -41,7 +41,11 @@ export const CoordinatorConfig = z
       .strict()
       .superRefine((c, ctx) => {
         if (c.cutBelow > c.boostAbove) {
-          ctx.addIssue({ code: 'custom', path: ['cutBelow'], message: `${c.cutBelow} must not exceed boostAbove (${c.boostAbove})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['cutBelow'],
+            message: `${c.cutBelow} must not exceed boostAbove (${c.boostAbove})`,
+          });
         }
       })
       .prefault({}),

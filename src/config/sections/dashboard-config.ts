@@ -26,7 +26,16 @@ export const DashboardConfig = z
      * without a port also matches that name with the bound port; one with a port matches only
      * it (a reverse proxy on 443, an SSH tunnel's local port). Default none.
      */
-    allowedHosts: z.array(z.string().regex(HOST_ENTRY, 'expected a host as sent in a Host header, e.g. dash.example.com or dash.example.com:8443')).default([]),
+    allowedHosts: z
+      .array(
+        z
+          .string()
+          .regex(
+            HOST_ENTRY,
+            'expected a host as sent in a Host header, e.g. dash.example.com or dash.example.com:8443',
+          ),
+      )
+      .default([]),
   })
   .strict();
 export type DashboardConfig = z.infer<typeof DashboardConfig>;

@@ -53,7 +53,10 @@ export const AnthropicProviderConfig = z
   .strict();
 export type AnthropicProviderConfig = z.infer<typeof AnthropicProviderConfig>;
 
-export const LlmProviderConfig = z.discriminatedUnion('kind', [OpenAiCompatibleProviderConfig, AnthropicProviderConfig]);
+export const LlmProviderConfig = z.discriminatedUnion('kind', [
+  OpenAiCompatibleProviderConfig,
+  AnthropicProviderConfig,
+]);
 export type LlmProviderConfig = z.infer<typeof LlmProviderConfig>;
 
 /** The name of the deterministic built-in model, always available, needing no provider entry. */

@@ -13,7 +13,10 @@ export const PortfolioConfig = z
       .superRefine((targets, ctx) => {
         const sum = Object.values(targets).reduce((a, b) => a + b, 0);
         if (Math.abs(sum - 100) > TARGET_SUM_TOLERANCE_PCT) {
-          ctx.addIssue({ code: 'custom', message: `targets sum to ${Number(sum.toFixed(4))} (allowed 100 ± ${TARGET_SUM_TOLERANCE_PCT})` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `targets sum to ${Number(sum.toFixed(4))} (allowed 100 ± ${TARGET_SUM_TOLERANCE_PCT})`,
+          });
         }
       }),
     /** Rebalance when an asset drifts this many percentage points from its target. */

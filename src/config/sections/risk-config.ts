@@ -66,7 +66,11 @@ export const RiskConfig = z
       .strict()
       .superRefine((s, ctx) => {
         if (s.minDistancePct > s.maxDistancePct) {
-          ctx.addIssue({ code: 'custom', path: ['minDistancePct'], message: `${s.minDistancePct} must not exceed maxDistancePct (${s.maxDistancePct})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['minDistancePct'],
+            message: `${s.minDistancePct} must not exceed maxDistancePct (${s.maxDistancePct})`,
+          });
         }
       })
       .prefault({}),
@@ -115,11 +119,23 @@ export const RiskConfig = z
   .strict()
   .superRefine((r, ctx) => {
     const decimal = /^\d+(\.\d+)?$/;
-    if (decimal.test(r.minOrderUsd) && decimal.test(r.maxOrderNotionalUsd) && new Decimal(r.minOrderUsd).gt(r.maxOrderNotionalUsd)) {
-      ctx.addIssue({ code: 'custom', path: ['minOrderUsd'], message: `"${r.minOrderUsd}" must not exceed maxOrderNotionalUsd ("${r.maxOrderNotionalUsd}")` });
+    if (
+      decimal.test(r.minOrderUsd) &&
+      decimal.test(r.maxOrderNotionalUsd) &&
+      new Decimal(r.minOrderUsd).gt(r.maxOrderNotionalUsd)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minOrderUsd'],
+        message: `"${r.minOrderUsd}" must not exceed maxOrderNotionalUsd ("${r.maxOrderNotionalUsd}")`,
+      });
     }
     if (r.maxPositionPct > r.maxExposurePct) {
-      ctx.addIssue({ code: 'custom', path: ['maxPositionPct'], message: `${r.maxPositionPct} must not exceed maxExposurePct (${r.maxExposurePct})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxPositionPct'],
+        message: `${r.maxPositionPct} must not exceed maxExposurePct (${r.maxExposurePct})`,
+      });
     }
   });
 export type RiskConfig = z.infer<typeof RiskConfig>;

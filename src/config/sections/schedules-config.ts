@@ -15,7 +15,11 @@ function taskSchedule(defaults: { enabled: boolean; everyMs: number; timeoutMs: 
     .strict()
     .superRefine((s, ctx) => {
       if (s.timeoutMs > s.everyMs) {
-        ctx.addIssue({ code: 'custom', path: ['timeoutMs'], message: `${s.timeoutMs} is longer than everyMs (${s.everyMs}); a run must end before the next one is due` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timeoutMs'],
+          message: `${s.timeoutMs} is longer than everyMs (${s.everyMs}); a run must end before the next one is due`,
+        });
       }
     })
     .prefault({});

@@ -12,7 +12,8 @@ export const SymbolsConfig = z
       .default(['BTC/USD', 'XRP/USD'])
       .superRefine((pairs, ctx) => {
         pairs.forEach((pair, index) => {
-          if (pairs.indexOf(pair) !== index) ctx.addIssue({ code: 'custom', path: [index], message: `duplicate pair ${pair}` });
+          if (pairs.indexOf(pair) !== index)
+            ctx.addIssue({ code: 'custom', path: [index], message: `duplicate pair ${pair}` });
         });
       }),
     /** The asset the portfolio is valued in and that rebalancing treats as cash. */

@@ -12,7 +12,10 @@ import type { ModelSpend } from './status-page-extras.ts';
  */
 export async function readModelSpend(db: Db, nowMs: number, budgetUsd: number): Promise<ModelSpend> {
   const dayStartMs = utcDayStartMs(nowMs);
-  const inDay = and(gte(llmCalls.occurredAt, new Date(dayStartMs)), lt(llmCalls.occurredAt, new Date(nextUtcMidnightMs(dayStartMs))));
+  const inDay = and(
+    gte(llmCalls.occurredAt, new Date(dayStartMs)),
+    lt(llmCalls.occurredAt, new Date(nextUtcMidnightMs(dayStartMs))),
+  );
   const [row] = await db
     .select({
       total: sql<string | null>`sum(${llmCalls.costUsd})`,

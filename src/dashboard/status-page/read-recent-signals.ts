@@ -12,7 +12,11 @@ export const RECENT_SIGNALS = 10;
  * the writer, not something to show half of).
  */
 export async function readRecentSignals(db: Db, limit = RECENT_SIGNALS): Promise<SignalSummary[]> {
-  const rows = await db.select().from(tradingSignals).orderBy(desc(tradingSignals.createdAt), desc(tradingSignals.signalId)).limit(limit);
+  const rows = await db
+    .select()
+    .from(tradingSignals)
+    .orderBy(desc(tradingSignals.createdAt), desc(tradingSignals.signalId))
+    .limit(limit);
   return rows.map((row) =>
     SignalSummary.parse({
       signalId: row.signalId,

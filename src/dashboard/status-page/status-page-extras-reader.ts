@@ -40,7 +40,8 @@ export function createStatusPageExtrasReader(deps: StatusPageExtrasReaderDeps): 
   let own: Promise<Db> | undefined;
   const db = (): Promise<Db> => {
     if (deps.database) return Promise.resolve(deps.database.db);
-    if (config.database.url === '') return Promise.reject(new TriplegainError('DATABASE_UNAVAILABLE', PGLITE_NOT_SHARED));
+    if (config.database.url === '')
+      return Promise.reject(new TriplegainError('DATABASE_UNAVAILABLE', PGLITE_NOT_SHARED));
     // The pool connects on first use: a server that is down fails the query, which the page reports.
     pool ??= createStatusPool(config.database.url, config.app.connectTimeoutMs);
     own ??= pool.then((client) => drizzle({ client, schema }));
@@ -48,7 +49,12 @@ export function createStatusPageExtrasReader(deps: StatusPageExtrasReaderDeps): 
   };
   return {
     async read() {
-      return readStatusPageExtras({ db: await db(), account: config.execution.exchange, budgetUsd: config.llm.dailyBudgetUsd, nowMs: (deps.now ?? Date.now)() });
+      return readStatusPageExtras({
+        db: await db(),
+        account: config.execution.exchange,
+        budgetUsd: config.llm.dailyBudgetUsd,
+        nowMs: (deps.now ?? Date.now)(),
+      });
     },
     async close() {
       if (pool) await (await pool).end();

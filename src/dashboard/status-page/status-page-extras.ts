@@ -25,7 +25,9 @@ export const SignalSummary = z
     /** Share of the confidence-weighted votes behind `action`, 0–1. */
     agreement: z.number().min(0).max(1),
     createdAtMs: z.number().int(),
-    votes: z.array(z.object({ model: z.string().min(1), action: TradeAction, confidence: z.number().min(0).max(1) }).strict()),
+    votes: z.array(
+      z.object({ model: z.string().min(1), action: TradeAction, confidence: z.number().min(0).max(1) }).strict(),
+    ),
     abstentions: z.array(z.object({ model: z.string().min(1), reason: z.string() }).strict()),
   })
   .strict();

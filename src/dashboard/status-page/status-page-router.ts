@@ -107,14 +107,25 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
       next();
       return;
     }
-    deps.logger.warn({ path: req.path, origin: req.get('origin') }, 'status page refused a command without a valid CSRF token');
+    deps.logger.warn(
+      { path: req.path, origin: req.get('origin') },
+      'status page refused a command without a valid CSRF token',
+    );
     res.status(403).json({ error: `missing or wrong ${CSRF_HEADER} header: reload the page` });
   });
   router.post(changes, jsonBodyOnly, express.json({ limit: '8kb' }));
   router.post(`${STATUS_PAGE_TRADE_PATH}/:action`, async (req: Request<{ action: string }>, res: Response) => {
-    await answerTradeRequest(res, { trades: deps.trades?.desk, logger: deps.logger }, req.params.action, req.body, `dashboard:${deps.user}`);
+    await answerTradeRequest(
+      res,
+      { trades: deps.trades?.desk, logger: deps.logger },
+      req.params.action,
+      req.body,
+      `dashboard:${deps.user}`,
+    );
   });
-  router.post(`${STATUS_PAGE_CONTROL_PATH}/:command`, (req: Request<{ command: string }>, res: Response) => answerControlCommand(res, deps, req.params.command, req.body, `dashboard:${deps.user}`));
+  router.post(`${STATUS_PAGE_CONTROL_PATH}/:command`, (req: Request<{ command: string }>, res: Response) =>
+    answerControlCommand(res, deps, req.params.command, req.body, `dashboard:${deps.user}`),
+  );
   // A body it cannot read gets a JSON answer saying why, not express's HTML page with a stack trace.
   router.use((err: unknown, _req: Request, res: Response, _next: (err?: unknown) => void) => {
     const reply = httpErrorReply(err);
@@ -135,7 +146,10 @@ function escapeAttribute(s: string): string {
  * when it differs from the part's previous outcome, so a page polling through an outage logs it
  * once, not every few seconds.
  */
-function settler(logger: Logger, timeoutMs: number): <T>(part: string, read: () => Promise<T>) => Promise<T | { error: string }> {
+function settler(
+  logger: Logger,
+  timeoutMs: number,
+): <T>(part: string, read: () => Promise<T>) => Promise<T | { error: string }> {
   const lastError = new Map<string, string>();
   return async (part, read) => {
     let timer: NodeJS.Timeout | undefined;
@@ -148,7 +162,8 @@ function settler(logger: Logger, timeoutMs: number): <T>(part: string, read: () 
       return value;
     } catch (err) {
       const error = redactSecrets(describeError(err));
-      if (lastError.get(part) !== error) logger.warn({ part, err: error }, 'status page could not read a part of its data');
+      if (lastError.get(part) !== error)
+        logger.warn({ part, err: error }, 'status page could not read a part of its data');
       lastError.set(part, error);
       return { error };
     } finally {

@@ -8,7 +8,16 @@ import { money, timestamptz } from '../columns.ts';
  * `rate_limited`: the call failed (after the SDK's own retries); `budget_exhausted`: not made,
  * the daily budget is spent; `cached`: answered from the reply cache with no HTTP call.
  */
-export const llmCallOutcomes = ['ok', 'invalid', 'repaired', 'timeout', 'http_error', 'rate_limited', 'budget_exhausted', 'cached'] as const;
+export const llmCallOutcomes = [
+  'ok',
+  'invalid',
+  'repaired',
+  'timeout',
+  'http_error',
+  'rate_limited',
+  'budget_exhausted',
+  'cached',
+] as const;
 export type LlmCallOutcome = (typeof llmCallOutcomes)[number];
 
 /** Every model call (one row per HTTP request, plus calls not made), with its tokens and cost. */
@@ -40,8 +49,13 @@ export const llmCalls = pgTable(
     // Serves the daily budget: SUM(cost_usd) WHERE occurred_at >= $dayStart AND occurred_at < $dayEnd.
     index('llm_calls_occurred_at_idx').on(t.occurredAt),
     // Serves `triplegain explain <id>`: every model call of one correlation chain.
-    index('llm_calls_correlation_id_idx').on(t.correlationId).where(sql`${t.correlationId} IS NOT NULL`),
-    check('llm_calls_outcome_valid', sql`${t.outcome} IN ('ok', 'invalid', 'repaired', 'timeout', 'http_error', 'rate_limited', 'budget_exhausted', 'cached')`),
+    index('llm_calls_correlation_id_idx')
+      .on(t.correlationId)
+      .where(sql`${t.correlationId} IS NOT NULL`),
+    check(
+      'llm_calls_outcome_valid',
+      sql`${t.outcome} IN ('ok', 'invalid', 'repaired', 'timeout', 'http_error', 'rate_limited', 'budget_exhausted', 'cached')`,
+    ),
     check('llm_calls_tokens_not_negative', sql`${t.inputTokens} >= 0 AND ${t.outputTokens} >= 0`),
     check('llm_calls_cost_not_negative', sql`${t.costUsd} >= 0`),
   ],

@@ -35,12 +35,19 @@ export const orderReservations = pgTable(
   },
   (t) => [
     // One exit in flight per position: a second exit approval finds the first and is denied.
-    uniqueIndex('order_reservations_one_exit_key').on(t.positionId).where(sql`${t.kind} = 'exit' AND ${t.releasedAt} IS NULL`),
+    uniqueIndex('order_reservations_one_exit_key')
+      .on(t.positionId)
+      .where(sql`${t.kind} = 'exit' AND ${t.releasedAt} IS NULL`),
     // Serves the risk engine's read of what is held (`heldReservations`): the few unreleased rows.
-    index('order_reservations_held_idx').on(t.account).where(sql`${t.releasedAt} IS NULL`),
+    index('order_reservations_held_idx')
+      .on(t.account)
+      .where(sql`${t.releasedAt} IS NULL`),
     // Serves the release in the order's terminal transaction.
     index('order_reservations_client_order_id_idx').on(t.clientOrderId),
-    check('order_reservations_valid', sql`${t.amount} > 0 AND ${t.kind} IN ('cash', 'exit') AND (${t.kind} = 'cash') = (${t.positionId} IS NULL)`),
+    check(
+      'order_reservations_valid',
+      sql`${t.amount} > 0 AND ${t.kind} IN ('cash', 'exit') AND (${t.kind} = 'cash') = (${t.positionId} IS NULL)`,
+    ),
   ],
 );
 

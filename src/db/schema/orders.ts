@@ -55,7 +55,9 @@ export const orders = pgTable(
      * (`created_at` and `updated_at` are market time). Reconciliation's not-found window
      * counts from it: it guards against the exchange, so it runs on the exchange's time.
      */
-    statusChangedAt: timestamptz('status_changed_at').notNull().default(sql`clock_timestamp()`),
+    statusChangedAt: timestamptz('status_changed_at')
+      .notNull()
+      .default(sql`clock_timestamp()`),
   },
   (t) => [
     // One row per exchange order: adoption finds an order it has already recorded. Nulls (not yet sent) do not collide.
@@ -73,7 +75,10 @@ export const orders = pgTable(
     check('orders_status_valid', sql`${t.status} IN (${sqlList(orderStatuses)})`),
     check('orders_cause_valid', sql`${t.cause} IN (${sqlList(orderCauses)})`),
     // Backstop for the store's check: fills never exceed the ordered quantity.
-    check('orders_filled_within_quantity', sql`${t.quantity} > 0 AND ${t.filledQuantity} >= 0 AND ${t.filledQuantity} <= ${t.quantity}`),
+    check(
+      'orders_filled_within_quantity',
+      sql`${t.quantity} > 0 AND ${t.filledQuantity} >= 0 AND ${t.filledQuantity} <= ${t.quantity}`,
+    ),
   ],
 );
 

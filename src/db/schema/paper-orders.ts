@@ -48,11 +48,16 @@ export const paperOrders = pgTable(
     // Serves findByClientOrderId and the idempotent placement (same client id → same order).
     uniqueIndex('paper_orders_client_order_id_key').on(t.clientOrderId),
     // Serves onPrice ("open orders of a symbol, oldest first") and openOrders.
-    index('paper_orders_open_symbol_idx').on(t.symbol, t.openedAt).where(sql`${t.status} = 'open'`),
+    index('paper_orders_open_symbol_idx')
+      .on(t.symbol, t.openedAt)
+      .where(sql`${t.status} = 'open'`),
     // Serves closedOrders(sinceMs) (WHERE closed_at >= $1).
     index('paper_orders_closed_at_idx').on(t.closedAt),
     check('paper_orders_quantity_positive', sql`${t.quantity} > 0`),
-    check('paper_orders_filled_within_quantity', sql`${t.filledQuantity} >= 0 AND ${t.filledQuantity} <= ${t.quantity}`),
+    check(
+      'paper_orders_filled_within_quantity',
+      sql`${t.filledQuantity} >= 0 AND ${t.filledQuantity} <= ${t.quantity}`,
+    ),
     check('paper_orders_status_known', sql`${t.status} IN ('open', 'closed', 'canceled')`),
   ],
 );

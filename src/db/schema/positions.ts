@@ -30,11 +30,16 @@ export const positions = pgTable(
   },
   (t) => [
     // One open position per account and symbol; serves "the open position of a symbol".
-    uniqueIndex('positions_open_symbol_key').on(t.account, t.symbol).where(sql`status = 'open'`),
+    uniqueIndex('positions_open_symbol_key')
+      .on(t.account, t.symbol)
+      .where(sql`status = 'open'`),
     // Serves reports: positions closed in a period.
     index('positions_account_closed_at_idx').on(t.account, t.closedAt),
     // Backstop for the domain's schema (`Position`): no position of zero or negative size or leverage.
-    check('positions_valid', sql`${t.quantity} > 0 AND ${t.leverage} >= 1 AND ${t.avgEntryPrice} > 0 AND ${t.side} IN ('long', 'short') AND ${t.status} IN ('open', 'closed')`),
+    check(
+      'positions_valid',
+      sql`${t.quantity} > 0 AND ${t.leverage} >= 1 AND ${t.avgEntryPrice} > 0 AND ${t.side} IN ('long', 'short') AND ${t.status} IN ('open', 'closed')`,
+    ),
   ],
 );
 

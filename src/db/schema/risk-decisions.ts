@@ -35,7 +35,9 @@ export const riskDecisions = pgTable(
     // Serves `triplegain explain <id>`.
     index('risk_decisions_correlation_id_idx').on(t.correlationId),
     // Serves the orphaned-approval pass: recent approvals, oldest first.
-    index('risk_decisions_approved_created_at_idx').on(t.createdAt).where(sql`${t.decision} = 'approved'`),
+    index('risk_decisions_approved_created_at_idx')
+      .on(t.createdAt)
+      .where(sql`${t.decision} = 'approved'`),
   ],
 );
 

@@ -29,7 +29,9 @@ export const systemEvents = pgTable(
     // Serves the recent-events views (`status`, dashboard): ORDER BY occurred_at DESC LIMIT n.
     index('system_events_occurred_at_idx').on(t.occurredAt.desc()),
     // Serves `triplegain explain <id>`: every event of one correlation chain.
-    index('system_events_correlation_id_idx').on(t.correlationId).where(sql`${t.correlationId} IS NOT NULL`),
+    index('system_events_correlation_id_idx')
+      .on(t.correlationId)
+      .where(sql`${t.correlationId} IS NOT NULL`),
     check('system_events_severity_valid', sql`${t.severity} IN ('info', 'warning', 'error', 'critical')`),
   ],
 );

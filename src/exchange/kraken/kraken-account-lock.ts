@@ -88,9 +88,17 @@ export class KrakenAccountLock {
    * @throws TriplegainError `BUSY` when the token lost the lock (it expired): nothing was sent.
    */
   async nextNonce(token: string): Promise<number> {
-    const nonce = Number(await nextNonceScript.run(this.opts.redis, [this.opts.keys.lock, this.opts.keys.nonce], [token, this.opts.holdMs]));
+    const nonce = Number(
+      await nextNonceScript.run(
+        this.opts.redis,
+        [this.opts.keys.lock, this.opts.keys.nonce],
+        [token, this.opts.holdMs],
+      ),
+    );
     if (nonce < 0) {
-      throw new TriplegainError('BUSY', 'kraken account lock expired before the request was sent', { requestSent: false });
+      throw new TriplegainError('BUSY', 'kraken account lock expired before the request was sent', {
+        requestSent: false,
+      });
     }
     return nonce;
   }

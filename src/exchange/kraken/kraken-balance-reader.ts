@@ -10,7 +10,12 @@ import type { KrakenPrivateClient } from './kraken-private-client.ts';
 /** `BalanceEx`: per Kraken asset, its balance and what resting orders hold (Get Extended Balance). */
 const BalanceExResult = z.record(
   z.string(),
-  z.looseObject({ balance: DecimalString, hold_trade: DecimalString.optional(), credit: DecimalString.optional(), credit_used: DecimalString.optional() }),
+  z.looseObject({
+    balance: DecimalString,
+    hold_trade: DecimalString.optional(),
+    credit: DecimalString.optional(),
+    credit_used: DecimalString.optional(),
+  }),
 );
 type BalanceEx = z.infer<typeof BalanceExResult>;
 
@@ -98,28 +103,40 @@ export class KrakenBalanceReader {
    * given up (each by its own signal): a reader that leaves early never cancels another's read,
    * and a request nobody waits for any more does not go on to spend the API counter.
    */
-  async #extended(signal: AbortSignal | undefined, { priority = 'trading', maxAgeMs }: BalanceReadOptions): Promise<BalanceEx> {
+  async #extended(
+    signal: AbortSignal | undefined,
+    { priority = 'trading', maxAgeMs }: BalanceReadOptions,
+  ): Promise<BalanceEx> {
     signal?.throwIfAborted();
     const last = this.#last;
     // Shared only while a read of this priority would be admitted now: a busy counter holds the
     // reader back (or refuses it) as its own read would, and what it leads to (an order, its
     // follow-up, its stop) waits with it.
-    if (maxAgeMs !== undefined && last && performance.now() - last.startedAtMs <= maxAgeMs && (await this.#client.hasRoom(priority))) return last.result;
+    if (
+      maxAgeMs !== undefined &&
+      last &&
+      performance.now() - last.startedAtMs <= maxAgeMs &&
+      (await this.#client.hasRoom(priority))
+    )
+      return last.result;
     const nowMs = performance.now();
     let shared = this.#inFlight.get(priority);
     if (!shared || nowMs - shared.startedAtMs > (maxAgeMs ?? SAME_MOMENT_MS)) {
       const controller = new AbortController();
-      const request: SharedRead = { controller, readers: 0, startedAtMs: nowMs, result: this.#request(controller.signal, priority) };
+      const request: SharedRead = {
+        controller,
+        readers: 0,
+        startedAtMs: nowMs,
+        result: this.#request(controller.signal, priority),
+      };
       // Settled, it is no longer in flight before any reader resumes (this handler runs first):
       // a read asked for after this one's answer never joins it.
       const settled = () => this.#inFlight.get(priority) === request && this.#inFlight.delete(priority);
-      void request.result.then(
-        (result) => {
-          settled();
-          if (!this.#last || this.#last.startedAtMs < request.startedAtMs) this.#last = { startedAtMs: request.startedAtMs, result };
-        },
-        settled,
-      );
+      void request.result.then((result) => {
+        settled();
+        if (!this.#last || this.#last.startedAtMs < request.startedAtMs)
+          this.#last = { startedAtMs: request.startedAtMs, result };
+      }, settled);
       this.#inFlight.set(priority, request);
       shared = request;
     }
@@ -136,7 +153,13 @@ export class KrakenBalanceReader {
           shared.controller.abort(signal.reason);
           if (this.#inFlight.get(priority) === shared) this.#inFlight.delete(priority);
         }
-        reject(new TriplegainError('TIMEOUT', 'kraken BalanceEx: the reader gave up (its deadline passed or its job ended) before the read was done', { call: 'BalanceEx' }));
+        reject(
+          new TriplegainError(
+            'TIMEOUT',
+            'kraken BalanceEx: the reader gave up (its deadline passed or its job ended) before the read was done',
+            { call: 'BalanceEx' },
+          ),
+        );
       };
       signal.addEventListener('abort', leave, { once: true });
       shared.result.then(
@@ -156,7 +179,11 @@ export class KrakenBalanceReader {
     await this.#client.loadMarkets();
     const result = BalanceExResult.safeParse(await this.#client.call('BalanceEx', {}, { signal, priority }));
     if (!result.success) {
-      throw new TriplegainError('EXCHANGE_REJECTED', `kraken BalanceEx: unexpected answer: ${z.prettifyError(result.error)}`, { call: 'BalanceEx' });
+      throw new TriplegainError(
+        'EXCHANGE_REJECTED',
+        `kraken BalanceEx: unexpected answer: ${z.prettifyError(result.error)}`,
+        { call: 'BalanceEx' },
+      );
     }
     return result.data;
   }

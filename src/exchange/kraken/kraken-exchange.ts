@@ -4,7 +4,14 @@ import { systemClock, type Clock } from '../../clock/clock.ts';
 import { DecimalString } from '../../shared/decimal-string.ts';
 import { silentLogger, type Logger } from '../../shared/logger.ts';
 import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
-import { MarginPosition, PlaceOrderRequest, type BalanceReadOptions, type Balances, type ExchangeOrder, type ExchangePort } from '../exchange-port.ts';
+import {
+  MarginPosition,
+  PlaceOrderRequest,
+  type BalanceReadOptions,
+  type Balances,
+  type ExchangeOrder,
+  type ExchangePort,
+} from '../exchange-port.ts';
 import { KrakenBalanceReader } from './kraken-balance-reader.ts';
 import { KRAKEN_OPEN_ORDERS_PER_PAIR } from './kraken-open-order-limits.ts';
 import { parseKrakenOrder } from './kraken-order.ts';
@@ -54,7 +61,15 @@ const TradeBalanceResult = z.looseObject({ e: DecimalString });
  */
 const OpenPositionsResult = z.record(
   z.string(),
-  z.looseObject({ pair: z.string(), type: z.enum(['buy', 'sell']), vol: DecimalString, vol_closed: DecimalString, cost: DecimalString, margin: DecimalString, value: DecimalString.optional() }),
+  z.looseObject({
+    pair: z.string(),
+    type: z.enum(['buy', 'sell']),
+    vol: DecimalString,
+    vol_closed: DecimalString,
+    cost: DecimalString,
+    margin: DecimalString,
+    value: DecimalString.optional(),
+  }),
 );
 /** Txids one `QueryOrders` may ask for (Kraken: 50 at most). */
 const QUERY_ORDERS_MAX = 50;
@@ -112,24 +127,43 @@ export class KrakenExchange implements ExchangePort {
   async placeOrder(request: PlaceOrderRequest, signal?: AbortSignal): Promise<ExchangeOrder> {
     const parsed = PlaceOrderRequest.safeParse(request);
     if (!parsed.success) {
-      throw new TriplegainError('EXCHANGE_REJECTED', `kraken AddOrder: invalid order: ${z.prettifyError(parsed.error)}`, { requestSent: false });
+      throw new TriplegainError(
+        'EXCHANGE_REJECTED',
+        `kraken AddOrder: invalid order: ${z.prettifyError(parsed.error)}`,
+        { requestSent: false },
+      );
     }
     const order = parsed.data;
     const what = `AddOrder ${order.symbol} ${order.clientOrderId}`;
     // The last guard of spot trading: whatever asked for it, no leverage leaves without margin.
     if (order.leverage > 1 && !this.margin) {
-      throw new TriplegainError('EXCHANGE_REJECTED', `kraken ${what}: leverage ${order.leverage} needs margin, and execution.margin is false`, { call: what, requestSent: false });
+      throw new TriplegainError(
+        'EXCHANGE_REJECTED',
+        `kraken ${what}: leverage ${order.leverage} needs margin, and execution.margin is false`,
+        { call: what, requestSent: false },
+      );
     }
     const market = await this.client.market(order.symbol);
     // A market order does not rest in the book, so it adds nothing to the open orders counted.
     if (order.type !== 'market') {
       await this.refuseOverOpenOrderLimit(order.symbol, what, signal).catch((err: unknown) => {
-        if (err instanceof TriplegainError && err.details['requestSent'] === false && err.details['call'] === what) throw err;
+        if (err instanceof TriplegainError && err.details['requestSent'] === false && err.details['call'] === what)
+          throw err;
         // The count failed (the OpenOrders call's own outcome aside): AddOrder never left.
-        throw new TriplegainError('EXCHANGE_UNAVAILABLE', `kraken ${what}: not sent: the pair's open orders could not be counted: ${describeError(err)}`, { call: what, requestSent: false }, { cause: err });
+        throw new TriplegainError(
+          'EXCHANGE_UNAVAILABLE',
+          `kraken ${what}: not sent: the pair's open orders could not be counted: ${describeError(err)}`,
+          { call: what, requestSent: false },
+          { cause: err },
+        );
       });
     }
-    const params: Record<string, string> = { pair: market.id, type: order.side, ordertype: order.type, volume: order.quantity };
+    const params: Record<string, string> = {
+      pair: market.id,
+      type: order.side,
+      ordertype: order.type,
+      volume: order.quantity,
+    };
     if (order.type === 'limit') params['price'] = order.limitPrice!;
     if (order.type === 'stop-loss' || order.type === 'take-profit') params['price'] = order.triggerPrice!;
     if (order.leverage > 1) {
@@ -138,14 +172,23 @@ export class KrakenExchange implements ExchangePort {
     }
     params['cl_ord_id'] = order.clientOrderId;
 
-    const result = await this.client.call('AddOrder', params, { signal, what, trading: { symbol: order.symbol, cost: KRAKEN_ADD_ORDER_COST }, deadlineMs: KRAKEN_ORDER_DEADLINE_MS });
+    const result = await this.client.call('AddOrder', params, {
+      signal,
+      what,
+      trading: { symbol: order.symbol, cost: KRAKEN_ADD_ORDER_COST },
+      deadlineMs: KRAKEN_ORDER_DEADLINE_MS,
+    });
     const accepted = AddOrderResult.safeParse(result);
     if (!accepted.success) {
       // Kraken answered without an error: the order probably exists. Unknown outcome.
-      throw new TriplegainError('EXCHANGE_UNAVAILABLE', `kraken ${what}: the answer has no txid`, { call: what, requestSent: true });
+      throw new TriplegainError('EXCHANGE_UNAVAILABLE', `kraken ${what}: the answer has no txid`, {
+        call: what,
+        requestSent: true,
+      });
     }
     const txid = accepted.data.txid[0]!;
-    if (order.type !== 'market' && this.openCount) this.openCount.placedSince.set(order.symbol, (this.openCount.placedSince.get(order.symbol) ?? 0) + 1);
+    if (order.type !== 'market' && this.openCount)
+      this.openCount.placedSince.set(order.symbol, (this.openCount.placedSince.get(order.symbol) ?? 0) + 1);
     await this.client.trading.recordPlaced(txid, order.symbol).catch((err: unknown) => {
       // Only the cancel penalty needs it; without it a cancel asks Kraken for the order's age.
       this.logger.warn({ txid, err: describeError(err) }, 'kraken order placement time not recorded');
@@ -175,12 +218,20 @@ export class KrakenExchange implements ExchangePort {
     if (!placed) {
       // Not placed from here (or long ago): Kraken knows its pair and age.
       const order = await this.findOrder(exchangeOrderId, signal);
-      if (!order) throw new TriplegainError('EXCHANGE_REJECTED', `kraken ${what}: Kraken has no such order`, { call: what, requestSent: false });
+      if (!order)
+        throw new TriplegainError('EXCHANGE_REJECTED', `kraken ${what}: Kraken has no such order`, {
+          call: what,
+          requestSent: false,
+        });
       if (!isLive(order)) return;
       placed = { symbol: order.symbol, ageMs: Math.max(0, this.clock.now() - order.openedAtMs) };
     }
     try {
-      await this.client.call('CancelOrder', { txid: exchangeOrderId }, { signal, what, trading: { symbol: placed.symbol, cost: cancelPenalty(placed.ageMs) } });
+      await this.client.call(
+        'CancelOrder',
+        { txid: exchangeOrderId },
+        { signal, what, trading: { symbol: placed.symbol, cost: cancelPenalty(placed.ageMs) } },
+      );
     } catch (err) {
       // Kraken says "unknown" for an order that is no longer open: done if it has closed.
       if (err instanceof TriplegainError && err.details['krakenError'] === 'EOrder:Unknown order') {
@@ -201,7 +252,8 @@ export class KrakenExchange implements ExchangePort {
     const bySymbol = new Map<string, number>();
     for (const o of orders) if (isLive(o)) bySymbol.set(o.symbol, (bySymbol.get(o.symbol) ?? 0) + 1);
     // Entries the page left out (an order of a pair we do not know) count against no pair we trade.
-    if (Object.keys(page.data.open).length === orders.length) this.openCount = { atMs, bySymbol, placedSince: new Map() };
+    if (Object.keys(page.data.open).length === orders.length)
+      this.openCount = { atMs, bySymbol, placedSince: new Map() };
     return orders;
   }
 
@@ -210,26 +262,38 @@ export class KrakenExchange implements ExchangePort {
     const params = { start: String(Math.max(0, Math.floor(sinceMs / 1000) - 1)), closetime: 'close' };
     const orders = new Map<string, ExchangeOrder>();
     for (;;) {
-      const result = await this.client.call('ClosedOrders', { ...params, ofs: String(orders.size) }, { signal, what: `ClosedOrders since ${sinceMs}`, priority: 'protective' });
+      const result = await this.client.call(
+        'ClosedOrders',
+        { ...params, ofs: String(orders.size) },
+        { signal, what: `ClosedOrders since ${sinceMs}`, priority: 'protective' },
+      );
       const page = ClosedOrdersResult.safeParse(result);
       if (!page.success) throw rejected('ClosedOrders', `unexpected answer: ${z.prettifyError(page.error)}`);
       const before = orders.size;
-      for (const order of await this.parseOrders(page.data.closed, 'ClosedOrders')) orders.set(order.exchangeOrderId, order);
+      for (const order of await this.parseOrders(page.data.closed, 'ClosedOrders'))
+        orders.set(order.exchangeOrderId, order);
       const entries = Object.keys(page.data.closed).length;
       // Kraken pages 50 at a time with `count` the total; stop on a page that adds nothing.
-      if (entries === 0 || orders.size === before || page.data.count === undefined || orders.size >= page.data.count) break;
+      if (entries === 0 || orders.size === before || page.data.count === undefined || orders.size >= page.data.count)
+        break;
     }
     return [...orders.values()].filter((o) => o.updatedAtMs >= sinceMs);
   }
 
   /** One ClosedOrders listing (by close time, paged) for every order asked, matched by `cl_ord_id`. */
-  async closedByClientOrderIds(clientOrderIds: readonly string[], sinceWallMs: number, signal?: AbortSignal): Promise<Map<string, ExchangeOrder>> {
+  async closedByClientOrderIds(
+    clientOrderIds: readonly string[],
+    sinceWallMs: number,
+    signal?: AbortSignal,
+  ): Promise<Map<string, ExchangeOrder>> {
     const found = new Map<string, ExchangeOrder>();
     if (clientOrderIds.length === 0) return found;
     const closed = await this.closedOrders(sinceWallMs, signal);
     for (const id of clientOrderIds) {
       // The newest, as `findByClientOrderId` takes it.
-      const order = closed.filter((o) => sameClientOrderId(o.clientOrderId, id)).sort((a, b) => b.updatedAtMs - a.updatedAtMs)[0];
+      const order = closed
+        .filter((o) => sameClientOrderId(o.clientOrderId, id))
+        .sort((a, b) => b.updatedAtMs - a.updatedAtMs)[0];
       if (order) found.set(id, order);
     }
     return found;
@@ -237,12 +301,22 @@ export class KrakenExchange implements ExchangePort {
 
   async findByClientOrderId(clientOrderId: string, signal?: AbortSignal): Promise<ExchangeOrder | null> {
     const what = `find ${clientOrderId}`;
-    const open = OpenOrdersResult.safeParse(await this.client.call('OpenOrders', { cl_ord_id: clientOrderId }, { signal, what: `OpenOrders ${clientOrderId}`, priority: 'protective' }));
+    const open = OpenOrdersResult.safeParse(
+      await this.client.call(
+        'OpenOrders',
+        { cl_ord_id: clientOrderId },
+        { signal, what: `OpenOrders ${clientOrderId}`, priority: 'protective' },
+      ),
+    );
     if (!open.success) throw rejected(what, `unexpected answer: ${z.prettifyError(open.error)}`);
     const found = await this.matching(open.data.open, clientOrderId);
     if (found) return found;
     const closed = ClosedOrdersResult.safeParse(
-      await this.client.call('ClosedOrders', { cl_ord_id: clientOrderId }, { signal, what: `ClosedOrders ${clientOrderId}`, priority: 'protective' }),
+      await this.client.call(
+        'ClosedOrders',
+        { cl_ord_id: clientOrderId },
+        { signal, what: `ClosedOrders ${clientOrderId}`, priority: 'protective' },
+      ),
     );
     if (!closed.success) throw rejected(what, `unexpected answer: ${z.prettifyError(closed.error)}`);
     return this.matching(closed.data.closed, clientOrderId);
@@ -255,9 +329,17 @@ export class KrakenExchange implements ExchangePort {
    * @returns when Kraken will cancel (ISO time), or null when disarmed.
    */
   async armDeadManSwitch(timeoutSec: number, signal?: AbortSignal): Promise<string | null> {
-    const result = await this.client.call('CancelAllOrdersAfter', { timeout: String(timeoutSec) }, { signal, what: 'CancelAllOrdersAfter', priority: 'protective' });
+    const result = await this.client.call(
+      'CancelAllOrdersAfter',
+      { timeout: String(timeoutSec) },
+      { signal, what: 'CancelAllOrdersAfter', priority: 'protective' },
+    );
     const trigger = DeadManSwitchResult.safeParse(result);
-    if (!trigger.success) throw new TriplegainError('EXCHANGE_REJECTED', `kraken CancelAllOrdersAfter: unexpected answer ${JSON.stringify(result)}`);
+    if (!trigger.success)
+      throw new TriplegainError(
+        'EXCHANGE_REJECTED',
+        `kraken CancelAllOrdersAfter: unexpected answer ${JSON.stringify(result)}`,
+      );
     return trigger.data.triggerTime === '0' ? null : trigger.data.triggerTime;
   }
 
@@ -278,7 +360,9 @@ export class KrakenExchange implements ExchangePort {
    */
   async marginEquity(cashAsset: string, signal?: AbortSignal): Promise<string> {
     await this.client.loadMarkets();
-    const result = TradeBalanceResult.safeParse(await this.client.call('TradeBalance', { asset: this.client.assetId(cashAsset) }, { signal }));
+    const result = TradeBalanceResult.safeParse(
+      await this.client.call('TradeBalance', { asset: this.client.assetId(cashAsset) }, { signal }),
+    );
     if (!result.success) throw rejected('TradeBalance', `unexpected answer: ${z.prettifyError(result.error)}`);
     return result.data.e;
   }
@@ -290,15 +374,23 @@ export class KrakenExchange implements ExchangePort {
    */
   async marginPositions(signal?: AbortSignal): Promise<MarginPosition[]> {
     await this.client.loadMarkets();
-    const result = OpenPositionsResult.safeParse(await this.client.call('OpenPositions', { docalcs: 'true' }, { signal }));
+    const result = OpenPositionsResult.safeParse(
+      await this.client.call('OpenPositions', { docalcs: 'true' }, { signal }),
+    );
     if (!result.success) throw rejected('OpenPositions', `unexpected answer: ${z.prettifyError(result.error)}`);
     const bySymbol = new Map<string, { quantity: Decimal; value: Decimal; cost: Decimal; margin: Decimal }>();
     for (const [id, p] of Object.entries(result.data)) {
       const symbol = this.client.symbolOf(p.pair);
-      if (symbol === null) throw rejected('OpenPositions', `position ${id} is in ${p.pair}, a pair Kraken's market list does not have`);
+      if (symbol === null)
+        throw rejected('OpenPositions', `position ${id} is in ${p.pair}, a pair Kraken's market list does not have`);
       const sign = p.type === 'buy' ? 1 : -1;
       const open = new Decimal(p.vol).minus(p.vol_closed);
-      const sum = bySymbol.get(symbol) ?? { quantity: new Decimal(0), value: new Decimal(0), cost: new Decimal(0), margin: new Decimal(0) };
+      const sum = bySymbol.get(symbol) ?? {
+        quantity: new Decimal(0),
+        value: new Decimal(0),
+        cost: new Decimal(0),
+        margin: new Decimal(0),
+      };
       bySymbol.set(symbol, {
         quantity: sum.quantity.plus(open.times(sign)),
         value: sum.value.plus(new Decimal(p.value ?? p.cost).times(sign)),
@@ -337,12 +429,16 @@ export class KrakenExchange implements ExchangePort {
     }
     const open = (await this.openOrders(signal)).filter((o) => o.symbol === symbol && isLive(o)).length;
     if (open >= this.openOrdersPerPair) {
-      throw new TriplegainError('EXCHANGE_REJECTED', `kraken ${what}: ${open} orders are open on ${symbol}, the most the account's tier allows on one pair (${this.openOrdersPerPair}); not sent`, {
-        call: what,
-        openOrders: open,
-        limit: this.openOrdersPerPair,
-        requestSent: false,
-      });
+      throw new TriplegainError(
+        'EXCHANGE_REJECTED',
+        `kraken ${what}: ${open} orders are open on ${symbol}, the most the account's tier allows on one pair (${this.openOrdersPerPair}); not sent`,
+        {
+          call: what,
+          openOrders: open,
+          limit: this.openOrdersPerPair,
+          requestSent: false,
+        },
+      );
     }
   }
 
@@ -365,7 +461,11 @@ export class KrakenExchange implements ExchangePort {
       const what = `QueryOrders ${batch.join(',')}`;
       let result: Record<string, unknown>;
       try {
-        result = await this.client.call('QueryOrders', { txid: batch.join(',') }, { signal, what, priority: 'protective' });
+        result = await this.client.call(
+          'QueryOrders',
+          { txid: batch.join(',') },
+          { signal, what, priority: 'protective' },
+        );
       } catch (err) {
         if (err instanceof TriplegainError && err.details['krakenError'] === 'EOrder:Invalid order') continue;
         throw err;
@@ -394,11 +494,14 @@ export class KrakenExchange implements ExchangePort {
   /** The newest order carrying `clientOrderId`, whether or not Kraken applied the filter. */
   private async matching(entries: Record<string, unknown>, clientOrderId: string): Promise<ExchangeOrder | null> {
     const candidates = Object.fromEntries(
-      Object.entries(entries).filter(([, raw]) => sameClientOrderId((raw as { cl_ord_id?: unknown } | null)?.cl_ord_id, clientOrderId)),
+      Object.entries(entries).filter(([, raw]) =>
+        sameClientOrderId((raw as { cl_ord_id?: unknown } | null)?.cl_ord_id, clientOrderId),
+      ),
     );
     if (Object.keys(candidates).length === 0) return null;
     const orders = await this.parseOrders(candidates, `find ${clientOrderId}`);
-    if (orders.length === 0) throw rejected(`find ${clientOrderId}`, 'the order carrying this client id cannot be read (see the warning)');
+    if (orders.length === 0)
+      throw rejected(`find ${clientOrderId}`, 'the order carrying this client id cannot be read (see the warning)');
     return orders.reduce((a, b) => (b.openedAtMs > a.openedAtMs ? b : a));
   }
 }
@@ -411,7 +514,8 @@ function isLive(order: ExchangeOrder): boolean {
 function sameClientOrderId(reported: unknown, ours: string): boolean {
   if (typeof reported !== 'string') return false;
   const uuid = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-  if (uuid.test(reported) && uuid.test(ours)) return reported.replaceAll('-', '').toLowerCase() === ours.replaceAll('-', '').toLowerCase();
+  if (uuid.test(reported) && uuid.test(ours))
+    return reported.replaceAll('-', '').toLowerCase() === ours.replaceAll('-', '').toLowerCase();
   return reported === ours;
 }
 

@@ -44,7 +44,12 @@ export type KrakenOrderEntry = z.infer<typeof KrakenOrderEntry>;
  * | `stop-loss-limit`, `take-profit-limit` | `stop-loss`, `take-profit` | price2 | price |
  * | `trailing-stop(-limit)` | `stop-loss` | `limitprice` | `stopprice` (the current trigger) |
  */
-const ORDER_TYPES: Readonly<Record<string, { type: OrderType; limit: 'price' | 'price2' | 'limitprice' | null; trigger: 'price' | 'stopprice' | null }>> = {
+const ORDER_TYPES: Readonly<
+  Record<
+    string,
+    { type: OrderType; limit: 'price' | 'price2' | 'limitprice' | null; trigger: 'price' | 'stopprice' | null }
+  >
+> = {
   market: { type: 'market', limit: null, trigger: null },
   'settle-position': { type: 'market', limit: null, trigger: null },
   limit: { type: 'limit', limit: 'price', trigger: null },
@@ -68,7 +73,11 @@ export type ParsedKrakenOrder = { ok: true; order: ExchangeOrder } | { ok: false
  *
  * @param symbolOf our symbol of a Kraken pair name, or null when unknown.
  */
-export function parseKrakenOrder(txid: string, raw: unknown, symbolOf: (pair: string) => string | null): ParsedKrakenOrder {
+export function parseKrakenOrder(
+  txid: string,
+  raw: unknown,
+  symbolOf: (pair: string) => string | null,
+): ParsedKrakenOrder {
   const parsed = KrakenOrderEntry.safeParse(raw);
   if (!parsed.success) return { ok: false, problem: `unexpected order ${txid}: ${z.prettifyError(parsed.error)}` };
   const entry = parsed.data;
@@ -82,7 +91,8 @@ export function parseKrakenOrder(txid: string, raw: unknown, symbolOf: (pair: st
   }
   if (descr.pair === undefined) return { ok: false, problem: `order ${txid} names no pair` };
   const symbol = symbolOf(descr.pair);
-  if (symbol === null) return { ok: false, problem: `order ${txid} is in ${descr.pair}, a pair Kraken's market list does not have` };
+  if (symbol === null)
+    return { ok: false, problem: `order ${txid} is in ${descr.pair}, a pair Kraken's market list does not have` };
   const kind = descr.ordertype === undefined ? undefined : ORDER_TYPES[descr.ordertype];
   if (!kind) return { ok: false, problem: `order ${txid} has order type ${String(descr.ordertype)}` };
 

@@ -112,7 +112,8 @@ class DisciplinedKraken extends CcxtKraken {
   override async fetch2(...args: Parameters<CcxtKraken['fetch2']>): ReturnType<CcxtKraken['fetch2']> {
     const [path, api] = args;
     if (api === 'private') {
-      if (!requestContext.getStore()) throw new Error(`kraken private ${String(path)} called outside KrakenPrivateClient.call`);
+      if (!requestContext.getStore())
+        throw new Error(`kraken private ${String(path)} called outside KrakenPrivateClient.call`);
     } else {
       await this.publicLimiter.acquire(1);
     }
@@ -121,7 +122,8 @@ class DisciplinedKraken extends CcxtKraken {
 
   override nonce(): number {
     const context = requestContext.getStore();
-    if (!context || context.nonceTaken) throw new Error('kraken: a private request needs a nonce of its own from the account lock');
+    if (!context || context.nonceTaken)
+      throw new Error('kraken: a private request needs a nonce of its own from the account lock');
     context.nonceTaken = true;
     return context.nonce;
   }
@@ -166,16 +168,28 @@ export class KrakenPrivateClient {
   constructor(opts: KrakenPrivateClientOptions) {
     const { apiKey, apiSecret, baseUrl, timeoutMs, tier } = opts.config;
     if (!apiKey || !apiSecret) {
-      throw new TriplegainError('CONFIG_INVALID', 'execution.kraken: apiKey and apiSecret are required to trade on Kraken', {});
+      throw new TriplegainError(
+        'CONFIG_INVALID',
+        'execution.kraken: apiKey and apiSecret are required to trade on Kraken',
+        {},
+      );
     }
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(apiSecret)) {
-      throw new TriplegainError('CONFIG_INVALID', 'execution.kraken.apiSecret: expected the base64 private key Kraken shows', {});
+      throw new TriplegainError(
+        'CONFIG_INVALID',
+        'execution.kraken.apiSecret: expected the base64 private key Kraken shows',
+        {},
+      );
     }
     this.accountId = krakenAccountId(apiKey);
     const keys = krakenAccountKeys(opts.keys, this.accountId);
     this.apiLimit = opts.apiLimit ?? KRAKEN_TIER_LIMITS[tier];
     this.apiLimiter = new KrakenRateLimiter({ redis: opts.redis, key: keys.apiCounter, ...this.apiLimit });
-    this.trading = new KrakenTradingLimiter({ redis: opts.redis, keys, limits: opts.tradingLimit ?? KRAKEN_TRADING_TIER_LIMITS[tier] });
+    this.trading = new KrakenTradingLimiter({
+      redis: opts.redis,
+      keys,
+      limits: opts.tradingLimit ?? KRAKEN_TRADING_TIER_LIMITS[tier],
+    });
     this.lock = new KrakenAccountLock({ redis: opts.redis, keys, holdMs: timeoutMs + LOCK_MARGIN_MS });
     this.maxWaitMs = opts.maxWaitMs ?? 30_000;
     this.logger = opts.logger ?? silentLogger;
@@ -222,16 +236,25 @@ export class KrakenPrivateClient {
    *   `maxWaitMs` (nothing sent); `EXCHANGE_UNAVAILABLE` for an answer that is not Kraken's
    *   envelope (outcome unknown).
    */
-  async call(method: KrakenPrivateMethod, params: Record<string, string>, opts: PrivateCallOptions = {}): Promise<Record<string, unknown>> {
+  async call(
+    method: KrakenPrivateMethod,
+    params: Record<string, string>,
+    opts: PrivateCallOptions = {},
+  ): Promise<Record<string, unknown>> {
     const what = opts.what ?? method;
     const admission = this.admissionOf(method, opts.trading, opts.priority ?? 'trading');
     const turn = await this.takeTurn(what, admission, opts.signal);
     const context: RequestContext = { nonce: turn.nonce, nonceTaken: false, signal: opts.signal, sent: false };
     // Wall time, not the market clock: Kraken compares it with its own.
-    const sentParams = opts.deadlineMs === undefined ? params : { ...params, deadline: new Date(this.wallNowMs() + opts.deadlineMs).toISOString() };
+    const sentParams =
+      opts.deadlineMs === undefined
+        ? params
+        : { ...params, deadline: new Date(this.wallNowMs() + opts.deadlineMs).toISOString() };
     try {
       this.onRequest?.({ method, nonce: turn.nonce, counter: turn.counter });
-      const response: unknown = await requestContext.run(context, () => this.exchange[`privatePost${method}`](sentParams));
+      const response: unknown = await requestContext.run(context, () =>
+        this.exchange[`privatePost${method}`](sentParams),
+      );
       return resultOf(response, what);
     } catch (err) {
       throw await this.failure(err, what, context, opts);
@@ -267,7 +290,10 @@ export class KrakenPrivateClient {
     await this.loadMarkets();
     const market = this.exchange.markets?.[symbol];
     if (typeof market?.id !== 'string') {
-      throw new TriplegainError('EXCHANGE_REJECTED', `kraken: no Kraken pair for ${symbol}`, { symbol, requestSent: false });
+      throw new TriplegainError('EXCHANGE_REJECTED', `kraken: no Kraken pair for ${symbol}`, {
+        symbol,
+        requestSent: false,
+      });
     }
     const altname = (market.info as { altname?: unknown } | undefined)?.altname;
     return { id: market.id, altname: typeof altname === 'string' ? altname : undefined };
@@ -280,7 +306,9 @@ export class KrakenPrivateClient {
    */
   symbolOf(pair: string): string | null {
     const byAltname = this.exchange.options['marketsByAltname'] as Record<string, { symbol?: string }> | undefined;
-    const known = byAltname?.[pair]?.symbol ?? (this.exchange.markets_by_id?.[pair] as { symbol?: string }[] | undefined)?.[0]?.symbol;
+    const known =
+      byAltname?.[pair]?.symbol ??
+      (this.exchange.markets_by_id?.[pair] as { symbol?: string }[] | undefined)?.[0]?.symbol;
     if (known) return known;
     const codes = new Map<string, string>();
     for (const currency of Object.values(this.exchange.currencies ?? {})) {
@@ -309,10 +337,21 @@ export class KrakenPrivateClient {
     return this.exchange.safeCurrencyCode(asset) ?? asset;
   }
 
-  private admissionOf(method: KrakenPrivateMethod, trading: PrivateCallOptions['trading'], priority: CallPriority): Admission | undefined {
+  private admissionOf(
+    method: KrakenPrivateMethod,
+    trading: PrivateCallOptions['trading'],
+    priority: CallPriority,
+  ): Admission | undefined {
     const apiCost = KRAKEN_PRIVATE_CALL_COST[method];
-    if (apiCost > 0) return { limiter: this.apiLimiter, cost: apiCost, ceiling: admissionCeiling(this.apiLimit.maxCounter, priority), waits: priority !== 'background' };
-    if (trading && trading.cost > 0) return { limiter: this.trading.limiterFor(trading.symbol), cost: trading.cost, ceiling: undefined, waits: true };
+    if (apiCost > 0)
+      return {
+        limiter: this.apiLimiter,
+        cost: apiCost,
+        ceiling: admissionCeiling(this.apiLimit.maxCounter, priority),
+        waits: priority !== 'background',
+      };
+    if (trading && trading.cost > 0)
+      return { limiter: this.trading.limiterFor(trading.symbol), cost: trading.cost, ceiling: undefined, waits: true };
     return undefined;
   }
 
@@ -329,7 +368,10 @@ export class KrakenPrivateClient {
         const token = await this.lock.tryAcquire();
         if (token === null) {
           if (performance.now() > deadline) {
-            throw new TriplegainError('BUSY', `kraken ${what}: the account lock stayed busy for ${this.maxWaitMs} ms`, { call: what, requestSent: false });
+            throw new TriplegainError('BUSY', `kraken ${what}: the account lock stayed busy for ${this.maxWaitMs} ms`, {
+              call: what,
+              requestSent: false,
+            });
           }
           await pause(LOCK_POLL_MS + Math.random() * 4 * LOCK_POLL_MS, signal, what);
           continue;
@@ -337,8 +379,11 @@ export class KrakenPrivateClient {
         let turn: { token: string; nonce: number; counter: number | null } | undefined;
         let waitMs = 0;
         try {
-          const decision = admission ? await admission.limiter.tryAcquire(admission.cost, admission.ceiling) : undefined;
-          if (!decision || decision.admitted) turn = { token, nonce: await this.lock.nextNonce(token), counter: decision?.counter ?? null };
+          const decision = admission
+            ? await admission.limiter.tryAcquire(admission.cost, admission.ceiling)
+            : undefined;
+          if (!decision || decision.admitted)
+            turn = { token, nonce: await this.lock.nextNonce(token), counter: decision?.counter ?? null };
           else waitMs = decision.waitMs;
         } finally {
           // Waiting for the counter to decay happens without the lock: other calls may go.
@@ -346,32 +391,55 @@ export class KrakenPrivateClient {
         }
         if (turn) return turn;
         if (admission && !admission.waits) {
-          throw new TriplegainError('EXCHANGE_RATE_LIMITED', `kraken ${what}: the API counter is kept for trading and protective calls now (${waitMs} ms to room)`, {
-            call: what,
-            waitMs,
-            requestSent: false,
-          });
+          throw new TriplegainError(
+            'EXCHANGE_RATE_LIMITED',
+            `kraken ${what}: the API counter is kept for trading and protective calls now (${waitMs} ms to room)`,
+            {
+              call: what,
+              waitMs,
+              requestSent: false,
+            },
+          );
         }
         if (performance.now() + waitMs > deadline) {
-          throw new TriplegainError('EXCHANGE_RATE_LIMITED', `kraken ${what}: the rate limit would hold the call past ${this.maxWaitMs} ms`, {
-            call: what,
-            waitMs,
-            requestSent: false,
-          });
+          throw new TriplegainError(
+            'EXCHANGE_RATE_LIMITED',
+            `kraken ${what}: the rate limit would hold the call past ${this.maxWaitMs} ms`,
+            {
+              call: what,
+              waitMs,
+              requestSent: false,
+            },
+          );
         }
         await pause(waitMs + Math.random() * Math.min(50, waitMs * 0.1), signal, what);
       }
     } catch (err) {
       if (err instanceof TriplegainError) throw err;
-      throw new TriplegainError('REDIS_UNAVAILABLE', `kraken ${what}: ${describeError(err)}`, { call: what, requestSent: false }, { cause: err });
+      throw new TriplegainError(
+        'REDIS_UNAVAILABLE',
+        `kraken ${what}: ${describeError(err)}`,
+        { call: what, requestSent: false },
+        { cause: err },
+      );
     }
   }
 
   /** The error a failed request becomes, after backing off when Kraken said to slow down. */
-  private async failure(err: unknown, what: string, context: RequestContext, opts: PrivateCallOptions): Promise<TriplegainError> {
+  private async failure(
+    err: unknown,
+    what: string,
+    context: RequestContext,
+    opts: PrivateCallOptions,
+  ): Promise<TriplegainError> {
     const requestSent = context.sent;
     if (opts.signal?.aborted && !(err instanceof TriplegainError)) {
-      return new TriplegainError('TIMEOUT', `kraken ${what}: aborted by the caller`, { call: what, requestSent }, { cause: err });
+      return new TriplegainError(
+        'TIMEOUT',
+        `kraken ${what}: aborted by the caller`,
+        { call: what, requestSent },
+        { cause: err },
+      );
     }
     const krakenError = krakenErrorOf(err);
     if (krakenError?.startsWith('EOrder:Rate limit exceeded') && opts.trading) {
@@ -400,11 +468,17 @@ function resultOf(response: unknown, what: string): Record<string, unknown> {
   // Something between us and Kraken answered (an HTML page, a cut-off body): the request may
   // or may not have been processed.
   if (typeof response !== 'object' || response === null) {
-    throw new TriplegainError('EXCHANGE_UNAVAILABLE', `kraken ${what}: the answer is not JSON`, { call: what, requestSent: true });
+    throw new TriplegainError('EXCHANGE_UNAVAILABLE', `kraken ${what}: the answer is not JSON`, {
+      call: what,
+      requestSent: true,
+    });
   }
   const envelope = Envelope.safeParse(response);
   if (!envelope.success) {
-    throw new TriplegainError('EXCHANGE_UNAVAILABLE', `kraken ${what}: the answer has no "result" object`, { call: what, requestSent: true });
+    throw new TriplegainError('EXCHANGE_UNAVAILABLE', `kraken ${what}: the answer has no "result" object`, {
+      call: what,
+      requestSent: true,
+    });
   }
   return envelope.data.result;
 }
@@ -416,7 +490,10 @@ function krakenErrorOf(err: unknown): string | undefined {
 }
 
 function abortedBeforeSending(what: string): TriplegainError {
-  return new TriplegainError('TIMEOUT', `kraken ${what}: aborted by the caller before it was sent`, { call: what, requestSent: false });
+  return new TriplegainError('TIMEOUT', `kraken ${what}: aborted by the caller before it was sent`, {
+    call: what,
+    requestSent: false,
+  });
 }
 
 function pause(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {

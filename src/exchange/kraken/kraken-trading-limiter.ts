@@ -102,7 +102,11 @@ export class KrakenTradingLimiter {
   limiterFor(symbol: string): KrakenRateLimiter {
     let limiter = this.limiters.get(symbol);
     if (!limiter) {
-      limiter = new KrakenRateLimiter({ redis: this.opts.redis, key: this.opts.keys.tradingCounter(symbol), ...this.opts.limits });
+      limiter = new KrakenRateLimiter({
+        redis: this.opts.redis,
+        key: this.opts.keys.tradingCounter(symbol),
+        ...this.opts.limits,
+      });
       this.limiters.set(symbol, limiter);
     }
     return limiter;
@@ -115,7 +119,9 @@ export class KrakenTradingLimiter {
 
   /** The pair and age of an order recorded by `recordPlaced`, or null (placed elsewhere, or long ago). */
   async placedOrder(txid: string): Promise<{ symbol: string; ageMs: number } | null> {
-    const reply = (await placedAgeScript.run(this.opts.redis, [this.opts.keys.placedOrder(txid)], [])) as [string, string] | null;
+    const reply = (await placedAgeScript.run(this.opts.redis, [this.opts.keys.placedOrder(txid)], [])) as
+      | [string, string]
+      | null;
     return reply ? { symbol: reply[0], ageMs: Math.max(0, Number(reply[1])) } : null;
   }
 }

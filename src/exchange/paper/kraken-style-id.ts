@@ -10,6 +10,9 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
  * 80 bits of a SHA-256: collisions are not a concern.
  */
 export function krakenStyleId(prefix: 'O' | 'T', seed: string): string {
-  const chars = [...createHash('sha256').update(`${prefix}|${seed}`).digest()].slice(0, 16).map((b) => ALPHABET[b & 31]).join('');
+  const chars = [...createHash('sha256').update(`${prefix}|${seed}`).digest()]
+    .slice(0, 16)
+    .map((b) => ALPHABET[b & 31])
+    .join('');
   return `${prefix}${chars.slice(0, 5)}-${chars.slice(5, 10)}-${chars.slice(10, 16)}`;
 }

@@ -96,14 +96,19 @@ export function matchOrder(order: MatchableOrder, bar: PriceBar, settings: Match
   const quantity = D.min(remaining, cap);
   if (quantity.isZero()) return { filled: false, reason: 'below-lot', triggered };
 
-  const price = execution.liquidity === 'taker' ? withSlippage(execution.price, order.side, settings.slippageBps) : execution.price;
+  const price =
+    execution.liquidity === 'taker' ? withSlippage(execution.price, order.side, settings.slippageBps) : execution.price;
   const quantityString = toDecimalString(quantity);
   const priceString = toDecimalString(price);
   return {
     filled: true,
     quantity: quantityString,
     price: priceString,
-    feeUsd: feeUsdFor(quantityString, priceString, execution.liquidity === 'maker' ? settings.makerFeePct : settings.takerFeePct),
+    feeUsd: feeUsdFor(
+      quantityString,
+      priceString,
+      execution.liquidity === 'maker' ? settings.makerFeePct : settings.takerFeePct,
+    ),
     liquidity: execution.liquidity,
     remainingQuantity: toDecimalString(remaining.minus(quantity)),
     triggered,
@@ -125,7 +130,11 @@ function executionPrice(order: MatchableOrder, bar: PriceBar): { price: D; liqui
   const level = new D(requiredPrice(order));
   // Whether the order waits for the price to fall to `level` (else to rise to it).
   const waitsForFall =
-    order.type === 'limit' ? order.side === 'buy' : order.type === 'stop-loss' ? order.side === 'sell' : order.side === 'buy';
+    order.type === 'limit'
+      ? order.side === 'buy'
+      : order.type === 'stop-loss'
+        ? order.side === 'sell'
+        : order.side === 'buy';
   if (waitsForFall ? low.greaterThan(level) : high.lessThan(level)) return null;
   // A bar that opens beyond the level (a gap) trades at the open.
   const price = waitsForFall ? D.min(open, level) : D.max(open, level);
@@ -134,7 +143,8 @@ function executionPrice(order: MatchableOrder, bar: PriceBar): { price: D; liqui
 
 function requiredPrice(order: MatchableOrder): string {
   const level = order.type === 'limit' ? order.limitPrice : order.triggerPrice;
-  if (level === null) throw new Error(`a ${order.type} order without its ${order.type === 'limit' ? 'limit' : 'trigger'} price`);
+  if (level === null)
+    throw new Error(`a ${order.type} order without its ${order.type === 'limit' ? 'limit' : 'trigger'} price`);
   return level;
 }
 

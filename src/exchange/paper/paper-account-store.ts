@@ -4,7 +4,6 @@ import { paperBalances } from '../../db/schema/paper-balances.ts';
 import { paperPrices } from '../../db/schema/paper-prices.ts';
 import type { Balances } from '../exchange-port.ts';
 
-
 /** Which asset is cash and what the account starts with. */
 export interface PaperAccountSettings {
   cashAsset: string;
@@ -18,20 +17,32 @@ export interface PaperAccountSettings {
  * place, cancel or fill at once take turns and each sees the others' committed changes. A
  * throw rolls everything back.
  */
-export async function withLockedPaperAccount<T>(db: Db, settings: PaperAccountSettings, nowMs: number, work: (tx: DbTransaction) => Promise<T>): Promise<T> {
+export async function withLockedPaperAccount<T>(
+  db: Db,
+  settings: PaperAccountSettings,
+  nowMs: number,
+  work: (tx: DbTransaction) => Promise<T>,
+): Promise<T> {
   return db.transaction(async (tx) => {
     await tx
       .insert(paperBalances)
       .values({ asset: settings.cashAsset, total: settings.startingCashUsd, updatedAt: new Date(nowMs) })
       .onConflictDoNothing({ target: paperBalances.asset });
-    await tx.select({ asset: paperBalances.asset }).from(paperBalances).where(eq(paperBalances.asset, settings.cashAsset)).for('update');
+    await tx
+      .select({ asset: paperBalances.asset })
+      .from(paperBalances)
+      .where(eq(paperBalances.asset, settings.cashAsset))
+      .for('update');
     return work(tx);
   });
 }
 
 /** Every asset's total; before first use, the starting cash. */
 export async function readPaperBalances(db: Db, settings: PaperAccountSettings): Promise<Balances> {
-  const rows = await db.select({ asset: paperBalances.asset, total: paperBalances.total }).from(paperBalances).orderBy(paperBalances.asset);
+  const rows = await db
+    .select({ asset: paperBalances.asset, total: paperBalances.total })
+    .from(paperBalances)
+    .orderBy(paperBalances.asset);
   const balances: Balances = Object.fromEntries(rows.map((r) => [r.asset, r.total]));
   return settings.cashAsset in balances ? balances : { ...balances, [settings.cashAsset]: settings.startingCashUsd };
 }
@@ -43,7 +54,10 @@ export async function writePaperBalances(tx: DbTransaction, changed: Balances, n
   await tx
     .insert(paperBalances)
     .values(rows)
-    .onConflictDoUpdate({ target: paperBalances.asset, set: { total: sql`excluded.total`, updatedAt: sql`excluded.updated_at` } });
+    .onConflictDoUpdate({
+      target: paperBalances.asset,
+      set: { total: sql`excluded.total`, updatedAt: sql`excluded.updated_at` },
+    });
 }
 
 /** The last price seen for `symbol`, or null before the first bar. */
@@ -53,13 +67,23 @@ export async function readLastPrice(db: Db, symbol: string): Promise<string | nu
 }
 
 /** Records a bar's close as the symbol's last price, unless a later bar is already recorded. */
-export async function recordLastPrice(tx: DbTransaction, symbol: string, price: string, barOpenTimeMs: number, nowMs: number): Promise<void> {
+export async function recordLastPrice(
+  tx: DbTransaction,
+  symbol: string,
+  price: string,
+  barOpenTimeMs: number,
+  nowMs: number,
+): Promise<void> {
   await tx
     .insert(paperPrices)
     .values({ symbol, price, barOpenTime: new Date(barOpenTimeMs), updatedAt: new Date(nowMs) })
     .onConflictDoUpdate({
       target: paperPrices.symbol,
-      set: { price: sql`excluded.price`, barOpenTime: sql`excluded.bar_open_time`, updatedAt: sql`excluded.updated_at` },
+      set: {
+        price: sql`excluded.price`,
+        barOpenTime: sql`excluded.bar_open_time`,
+        updatedAt: sql`excluded.updated_at`,
+      },
       setWhere: sql`${paperPrices.barOpenTime} <= excluded.bar_open_time`,
     });
 }

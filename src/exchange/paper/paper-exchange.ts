@@ -8,17 +8,37 @@ import { paperFills } from '../../db/schema/paper-fills.ts';
 import { paperOrders, type PaperOrderRow } from '../../db/schema/paper-orders.ts';
 import type { InstrumentBook } from '../../market/instrument-book.ts';
 import { TriplegainError } from '../../shared/triplegain-error.ts';
-import { PlaceOrderRequest, type Balances, type ExchangeOrder, type ExchangePort, type PlaceOrder } from '../exchange-port.ts';
+import {
+  PlaceOrderRequest,
+  type Balances,
+  type ExchangeOrder,
+  type ExchangePort,
+  type PlaceOrder,
+} from '../exchange-port.ts';
 import { krakenStyleId } from './kraken-style-id.ts';
 import { feeUsdFor, matchOrder } from './match-order.ts';
-import { readLastPrice, readPaperBalances, recordLastPrice, withLockedPaperAccount, writePaperBalances } from './paper-account-store.ts';
+import {
+  readLastPrice,
+  readPaperBalances,
+  recordLastPrice,
+  withLockedPaperAccount,
+  writePaperBalances,
+} from './paper-account-store.ts';
 import { D, toDecimalString } from './paper-decimal.ts';
 import { PaperFill } from './paper-fill.ts';
-import { availableBalances, feePctFor, fundableQuantity, hasFundsFor, needsHoldPrice, quoteAssetOf, settleFill, type FundsOrder } from './paper-funds.ts';
+import {
+  availableBalances,
+  feePctFor,
+  fundableQuantity,
+  hasFundsFor,
+  needsHoldPrice,
+  quoteAssetOf,
+  settleFill,
+  type FundsOrder,
+} from './paper-funds.ts';
 import { remainingOf, toExchangeOrder, toFundsOrder, toMatchableOrder } from './paper-order-row.ts';
 import { placementRefusal } from './placement-refusal.ts';
 import { PriceBar, type PriceBarInput } from './price-bar.ts';
-
 
 /** `execution.paper` plus `symbols.cashAsset`, the quote asset of every paper pair. */
 export type PaperExchangeConfig = ExecutionConfig['paper'] & { cashAsset: string };
@@ -86,13 +106,19 @@ export class PaperExchange implements ExchangePort {
     signal?.throwIfAborted();
     const parsed = PlaceOrderRequest.safeParse(request);
     if (!parsed.success) {
-      throw new TriplegainError('EXCHANGE_REJECTED', `EGeneral:Invalid arguments: ${z.prettifyError(parsed.error)}`, { issues: parsed.error.issues });
+      throw new TriplegainError('EXCHANGE_REJECTED', `EGeneral:Invalid arguments: ${z.prettifyError(parsed.error)}`, {
+        issues: parsed.error.issues,
+      });
     }
     const order = parsed.data;
     if (quoteAssetOf(order.symbol) !== this.config.cashAsset) {
-      throw new TriplegainError('EXCHANGE_REJECTED', `EGeneral:Invalid arguments: the paper exchange trades pairs quoted in ${this.config.cashAsset}, not ${order.symbol}`, {
-        symbol: order.symbol,
-      });
+      throw new TriplegainError(
+        'EXCHANGE_REJECTED',
+        `EGeneral:Invalid arguments: the paper exchange trades pairs quoted in ${this.config.cashAsset}, not ${order.symbol}`,
+        {
+          symbol: order.symbol,
+        },
+      );
     }
     const nowMs = this.clock.now();
     return withLockedPaperAccount(this.db, this.config, nowMs, async (tx) => {
@@ -102,7 +128,10 @@ export class PaperExchange implements ExchangePort {
       const lastPrice = order.type === 'market' ? await readLastPrice(tx, order.symbol) : null;
       const refusal = placementRefusal(this.instruments, order, lastPrice);
       if (refusal !== null) {
-        throw new TriplegainError('EXCHANGE_REJECTED', refusal, { clientOrderId: order.clientOrderId, symbol: order.symbol });
+        throw new TriplegainError('EXCHANGE_REJECTED', refusal, {
+          clientOrderId: order.clientOrderId,
+          symbol: order.symbol,
+        });
       }
       const funds: FundsOrder = {
         symbol: order.symbol,
@@ -114,9 +143,16 @@ export class PaperExchange implements ExchangePort {
         reduceOnly: order.reduceOnly,
       };
       const open = await tx.select().from(paperOrders).where(eq(paperOrders.status, 'open'));
-      const available = availableBalances(await readPaperBalances(tx, this.config), open.map(toFundsOrder), this.config);
+      const available = availableBalances(
+        await readPaperBalances(tx, this.config),
+        open.map(toFundsOrder),
+        this.config,
+      );
       if (!hasFundsFor(funds, available, this.config)) {
-        throw new TriplegainError('EXCHANGE_REJECTED', INSUFFICIENT_FUNDS, { clientOrderId: order.clientOrderId, symbol: order.symbol });
+        throw new TriplegainError('EXCHANGE_REJECTED', INSUFFICIENT_FUNDS, {
+          clientOrderId: order.clientOrderId,
+          symbol: order.symbol,
+        });
       }
 
       const [row] = await tx
@@ -154,7 +190,11 @@ export class PaperExchange implements ExchangePort {
     signal?.throwIfAborted();
     const nowMs = this.clock.now();
     await withLockedPaperAccount(this.db, this.config, nowMs, async (tx) => {
-      const [row] = await tx.select().from(paperOrders).where(eq(paperOrders.exchangeOrderId, exchangeOrderId)).for('update');
+      const [row] = await tx
+        .select()
+        .from(paperOrders)
+        .where(eq(paperOrders.exchangeOrderId, exchangeOrderId))
+        .for('update');
       if (!row) throw new TriplegainError('EXCHANGE_REJECTED', 'EOrder:Unknown order', { exchangeOrderId });
       if (row.status !== 'open') return;
       await tx
@@ -215,7 +255,9 @@ export class PaperExchange implements ExchangePort {
     const parsedBar = PriceBar.safeParse(bar);
     if (!pair.success || !parsedBar.success) {
       const error = pair.success ? parsedBar.error : pair.error;
-      throw new TriplegainError('DATA_INVALID', `invalid price bar for ${symbol}: ${z.prettifyError(error!)}`, { symbol });
+      throw new TriplegainError('DATA_INVALID', `invalid price bar for ${symbol}: ${z.prettifyError(error!)}`, {
+        symbol,
+      });
     }
     const priceBar = parsedBar.data;
     const nowMs = this.clock.now();
@@ -269,7 +311,10 @@ export class PaperExchange implements ExchangePort {
     if (!match.filled) {
       // A stop whose trigger was crossed stays triggered (it trades at market from now on).
       if (match.triggered !== row.triggered) {
-        await tx.update(paperOrders).set({ triggered: match.triggered, lastBarOpenTime: barTime, updatedAt: new Date(nowMs) }).where(orderId);
+        await tx
+          .update(paperOrders)
+          .set({ triggered: match.triggered, lastBarOpenTime: barTime, updatedAt: new Date(nowMs) })
+          .where(orderId);
       }
       return null;
     }
@@ -280,7 +325,10 @@ export class PaperExchange implements ExchangePort {
     const quantity = fundableQuantity(own, match.quantity, match.price, available, this.config);
     const funded = new D(quantity).equals(match.quantity);
     if (new D(quantity).isZero()) {
-      await tx.update(paperOrders).set({ status: 'canceled', lastBarOpenTime: barTime, updatedAt: new Date(nowMs), closedAt: new Date(nowMs) }).where(orderId);
+      await tx
+        .update(paperOrders)
+        .set({ status: 'canceled', lastBarOpenTime: barTime, updatedAt: new Date(nowMs), closedAt: new Date(nowMs) })
+        .where(orderId);
       return null;
     }
 
@@ -340,7 +388,11 @@ export class PaperExchange implements ExchangePort {
     if (order.type === 'stop-loss' || order.type === 'take-profit') return order.triggerPrice!;
     if (last === null) {
       if (!needsHoldPrice(order)) return null;
-      throw new TriplegainError('EXCHANGE_UNAVAILABLE', `EService:Unavailable: the paper exchange has no price for ${order.symbol} yet`, { symbol: order.symbol });
+      throw new TriplegainError(
+        'EXCHANGE_UNAVAILABLE',
+        `EService:Unavailable: the paper exchange has no price for ${order.symbol} yet`,
+        { symbol: order.symbol },
+      );
     }
     const slip = new D(this.config.slippageBps).dividedBy(10_000);
     return toDecimalString(new D(last).times(order.side === 'buy' ? new D(1).plus(slip) : new D(1).minus(slip)));

@@ -88,7 +88,11 @@ export function fundsNeeded(order: FundsOrder, settings: FundsSettings): AssetAm
  * Total minus what the open orders hold, per asset (assets only held appear negative). An open
  * order holds what its remaining quantity needs (`fundsNeeded`): reduce-only spot sells included.
  */
-export function availableBalances(balances: Balances, openOrders: readonly FundsOrder[], settings: FundsSettings): Map<string, D> {
+export function availableBalances(
+  balances: Balances,
+  openOrders: readonly FundsOrder[],
+  settings: FundsSettings,
+): Map<string, D> {
   const available = new Map<string, D>();
   for (const [asset, total] of Object.entries(balances)) available.set(asset, new D(total));
   for (const order of openOrders) {
@@ -151,6 +155,8 @@ export function settleFill(balances: Balances, fill: SettledFill, cashAsset: str
   const buy = fill.side === 'buy';
   return {
     [base]: toDecimalString(buy ? baseBefore.plus(fill.quantity) : baseBefore.minus(fill.quantity)),
-    [cashAsset]: toDecimalString(buy ? cashBefore.minus(notional).minus(fill.feeUsd) : cashBefore.plus(notional).minus(fill.feeUsd)),
+    [cashAsset]: toDecimalString(
+      buy ? cashBefore.minus(notional).minus(fill.feeUsd) : cashBefore.plus(notional).minus(fill.feeUsd),
+    ),
   };
 }

@@ -13,7 +13,11 @@ export const UNKNOWN_ASSET_PAIR = 'EQuery:Unknown asset pair';
  * price, null before the first bar: then the cost is not checked, as nothing can measure it).
  * Pure. Nothing is rounded here: the sender rounds, the exchange only refuses.
  */
-export function placementRefusal(instruments: InstrumentBook, order: PlaceOrder, lastPrice: string | null): string | null {
+export function placementRefusal(
+  instruments: InstrumentBook,
+  order: PlaceOrder,
+  lastPrice: string | null,
+): string | null {
   const instrument = instruments.find(order.symbol);
   if (!instrument) return UNKNOWN_ASSET_PAIR;
   return instrumentRefusal(instrument, {

@@ -14,7 +14,12 @@ export interface SeriesSpec {
  * before it writes the gauge out). When `load` gives nothing (its source is down) the gauge
  * has no samples: an absent series, not a false zero.
  */
-export function gaugeOf<S>(registry: Registry, spec: SeriesSpec, load: () => Promise<S | undefined>, samples: (data: S) => Iterable<Sample>): void {
+export function gaugeOf<S>(
+  registry: Registry,
+  spec: SeriesSpec,
+  load: () => Promise<S | undefined>,
+  samples: (data: S) => Iterable<Sample>,
+): void {
   new Gauge({
     ...spec,
     registers: [registry],
@@ -26,7 +31,12 @@ export function gaugeOf<S>(registry: Registry, spec: SeriesSpec, load: () => Pro
 }
 
 /** A counter read at scrape time from a total kept in a store; as `gaugeOf` otherwise. */
-export function counterOf<S>(registry: Registry, spec: SeriesSpec, load: () => Promise<S | undefined>, samples: (data: S) => Iterable<Sample>): void {
+export function counterOf<S>(
+  registry: Registry,
+  spec: SeriesSpec,
+  load: () => Promise<S | undefined>,
+  samples: (data: S) => Iterable<Sample>,
+): void {
   new Counter({
     ...spec,
     registers: [registry],
@@ -38,6 +48,11 @@ export function counterOf<S>(registry: Registry, spec: SeriesSpec, load: () => P
 }
 
 /** One sample per state, 1 for the current one and 0 for the others: a labelled state gauge. */
-export function oneHot(label: string, states: readonly string[], current: string, extra: Record<string, string> = {}): Sample[] {
+export function oneHot(
+  label: string,
+  states: readonly string[],
+  current: string,
+  extra: Record<string, string> = {},
+): Sample[] {
   return states.map((state) => [{ ...extra, [label]: state }, state === current ? 1 : 0]);
 }

@@ -22,7 +22,11 @@ export interface ClusterState {
 }
 
 /** Trading state, degradation level, risk state and the counters the workers keep in Redis. */
-export async function readClusterState(deps: { control: Pick<ControlPlane, 'current'>; redis: Redis; keys: Keys }): Promise<ClusterState> {
+export async function readClusterState(deps: {
+  control: Pick<ControlPlane, 'current'>;
+  redis: Redis;
+  keys: Keys;
+}): Promise<ClusterState> {
   const { redis, keys } = deps;
   const [control, degradationJson, riskJson, breakerTrips, skips] = await Promise.all([
     deps.control.current(),

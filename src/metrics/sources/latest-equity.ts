@@ -14,7 +14,13 @@ export interface AccountEquity {
 export async function readLatestEquity(db: Db): Promise<AccountEquity[]> {
   const s = portfolioSnapshots;
   return db
-    .selectDistinctOn([s.account], { account: s.account, at: s.at, equityUsd: s.equityUsd, cashUsd: s.cashUsd, unrealizedPnlUsd: s.unrealizedPnlUsd })
+    .selectDistinctOn([s.account], {
+      account: s.account,
+      at: s.at,
+      equityUsd: s.equityUsd,
+      cashUsd: s.cashUsd,
+      unrealizedPnlUsd: s.unrealizedPnlUsd,
+    })
     .from(s)
     .orderBy(s.account, desc(s.at));
 }

@@ -10,5 +10,8 @@ export interface OrderCount {
 
 /** How many orders there are by purpose and status, across the history. */
 export async function readOrderCounts(db: Db): Promise<OrderCount[]> {
-  return db.select({ purpose: orders.purpose, status: orders.status, orders: count() }).from(orders).groupBy(orders.purpose, orders.status);
+  return db
+    .select({ purpose: orders.purpose, status: orders.status, orders: count() })
+    .from(orders)
+    .groupBy(orders.purpose, orders.status);
 }

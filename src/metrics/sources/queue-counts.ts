@@ -1,7 +1,16 @@
 import type { Queue } from 'bullmq';
 
 /** The BullMQ job states `/metrics` reports per queue. */
-export const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed', 'paused'] as const;
+export const JOB_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'failed',
+  'completed',
+  'paused',
+] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
 export interface QueueCounts {
@@ -16,7 +25,10 @@ export async function readQueueCounts(queues: readonly Queue[]): Promise<QueueCo
   return Promise.all(
     queues.map(async (queue) => {
       const [counts, paused] = await Promise.all([queue.getJobCounts(...JOB_STATES), queue.isPaused()]);
-      const jobs = Object.fromEntries(JOB_STATES.map((state) => [state, counts[state] ?? 0])) as Record<JobState, number>;
+      const jobs = Object.fromEntries(JOB_STATES.map((state) => [state, counts[state] ?? 0])) as Record<
+        JobState,
+        number
+      >;
       return { queue: queue.name, jobs, paused };
     }),
   );

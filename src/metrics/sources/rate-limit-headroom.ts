@@ -18,10 +18,18 @@ export interface RateLimitHeadroom {
  * public endpoints always, and with an API key the account's private counter and each pair's
  * trading counter. Reads only (a cost-0 look at the decayed counter), never spends.
  */
-export async function readRateLimitHeadroom(deps: { redis: Redis; keys: Keys; config: AppConfig }): Promise<RateLimitHeadroom[]> {
+export async function readRateLimitHeadroom(deps: {
+  redis: Redis;
+  keys: Keys;
+  config: AppConfig;
+}): Promise<RateLimitHeadroom[]> {
   const { redis, keys, config } = deps;
   const counters: { counter: string; key: string; params: RateLimitParams }[] = [
-    { counter: 'kraken:public', key: keys.rateLimit('kraken:public'), params: config.marketData.kraken.publicRateLimit },
+    {
+      counter: 'kraken:public',
+      key: keys.rateLimit('kraken:public'),
+      params: config.marketData.kraken.publicRateLimit,
+    },
   ];
   const kraken = config.execution.kraken;
   if (kraken.apiKey) {
@@ -29,7 +37,11 @@ export async function readRateLimitHeadroom(deps: { redis: Redis; keys: Keys; co
     const account = krakenAccountKeys(keys, krakenAccountId(kraken.apiKey));
     counters.push({ counter: 'kraken:private', key: account.apiCounter, params: KRAKEN_TIER_LIMITS[kraken.tier] });
     for (const pair of config.symbols.pairs) {
-      counters.push({ counter: `kraken:trading:${pair}`, key: account.tradingCounter(pair), params: KRAKEN_TRADING_TIER_LIMITS[kraken.tier] });
+      counters.push({
+        counter: `kraken:trading:${pair}`,
+        key: account.tradingCounter(pair),
+        params: KRAKEN_TRADING_TIER_LIMITS[kraken.tier],
+      });
     }
   }
   return Promise.all(

@@ -24,10 +24,12 @@ export interface AddOrderParams {
 export const MAX_DEADLINE_AHEAD_MS = 60_000;
 
 /** A long UUID, a short UUID, or free ASCII text of up to 18 characters (AddOrder's `cl_ord_id`). */
-const CL_ORD_ID = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32}|[\x20-\x7e]{1,18})$/;
+const CL_ORD_ID =
+  /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32}|[\x20-\x7e]{1,18})$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const ORDER_TYPES = new Set<string>(OrderType.options);
-const isPositiveDecimal = (s: string | undefined): s is string => s !== undefined && DecimalString.safeParse(s).success && /[1-9]/.test(s) && !s.startsWith('-');
+const isPositiveDecimal = (s: string | undefined): s is string =>
+  s !== undefined && DecimalString.safeParse(s).success && /[1-9]/.test(s) && !s.startsWith('-');
 const isTrue = (s: string | undefined): boolean => s === 'true' || s === '1';
 
 /**
@@ -38,7 +40,9 @@ const isTrue = (s: string | undefined): boolean => s === 'true' || s === '1';
  * sent ("2.5" stays 2.5: whether the pair allows it is the account's question); a `deadline`
  * must be RFC3339 (`deadlineRefusal` judges its time). Pure.
  */
-export function readAddOrderParams(params: Readonly<Record<string, string>>): { ok: true; order: AddOrderParams } | { ok: false; error: string } {
+export function readAddOrderParams(
+  params: Readonly<Record<string, string>>,
+): { ok: true; order: AddOrderParams } | { ok: false; error: string } {
   const refuse = (field: string) => ({ ok: false as const, error: invalidArgument(field) });
   const { pair, type: side, ordertype, volume, price } = params;
   if (!pair) return refuse('pair');

@@ -11,7 +11,9 @@ const readData = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(projectRoot, 'data', 'kraken', name), 'utf8')) as Record<string, unknown>;
 
 /** A Kraken asset code as `Balance` answers it: `ZUSD`, `XXBT`, `USDT`, or a Kraken Rewards `XBT.F`. */
-const KrakenAsset = z.string().regex(/^[A-Z0-9]{2,12}(\.[A-Z]{1,2})?$/, 'expected a Kraken asset code such as ZUSD, XXBT or XBT.F');
+const KrakenAsset = z
+  .string()
+  .regex(/^[A-Z0-9]{2,12}(\.[A-Z]{1,2})?$/, 'expected a Kraken asset code such as ZUSD, XXBT or XBT.F');
 
 /** The stand-in's configuration, checked once when it starts. */
 export const KrakenStandInOptions = z
@@ -28,7 +30,9 @@ export const KrakenStandInOptions = z
     /** Starting balances by Kraken asset code, decimal strings (`{ ZUSD: "10000", "XBT.F": "0.1" }`). */
     balances: z.record(KrakenAsset, NonNegativeDecimalString).default({}),
     /** The stand-in's wall time (the outside world's). Default `Date.now()`. */
-    clock: z.custom<Clock>((v) => typeof (v as Clock | undefined)?.now === 'function', 'expected a clock { now(): number }').optional(),
+    clock: z
+      .custom<Clock>((v) => typeof (v as Clock | undefined)?.now === 'function', 'expected a clock { now(): number }')
+      .optional(),
     /** How far Kraken's clock is ahead of `clock` (negative: behind), for clock-skew rehearsals. */
     timeOffsetMs: z.number().int().default(0),
     /** `AssetPairs` result (key → entry). Default `data/kraken/asset-pairs.json`. */

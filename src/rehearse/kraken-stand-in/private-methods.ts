@@ -22,7 +22,8 @@ type Handler = (params: Readonly<Record<string, string>>, ctx: PrivateMethodCont
 export const CLOSED_ORDERS_PAGE = 50;
 
 const ok = <T>(result: T): Outcome<T> => ({ ok: true, result });
-const entries = (orders: readonly StandInOrder[]) => Object.fromEntries(orders.map((o) => [o.txid, krakenOrderEntry(o)]));
+const entries = (orders: readonly StandInOrder[]) =>
+  Object.fromEntries(orders.map((o) => [o.txid, krakenOrderEntry(o)]));
 const seconds = (ms: number) => ms / 1000;
 
 /**
@@ -73,10 +74,12 @@ export const PRIVATE_METHODS: Readonly<Record<string, Handler>> = {
     const start = bound(params['start']);
     const end = bound(params['end']);
     const ofs = Number(params['ofs'] ?? 0);
-    if ([start, end, ofs].some((v) => v !== null && !Number.isFinite(v))) return { ok: false, error: KRAKEN_ERRORS.invalidArguments };
+    if ([start, end, ofs].some((v) => v !== null && !Number.isFinite(v)))
+      return { ok: false, error: KRAKEN_ERRORS.invalidArguments };
     const closetime = params['closetime'] ?? 'both';
     const clOrdId = params['cl_ord_id'];
-    const times = (o: StandInOrder) => (closetime === 'open' ? [o.openedAtMs] : closetime === 'close' ? [o.closedAtMs!] : [o.openedAtMs, o.closedAtMs!]);
+    const times = (o: StandInOrder) =>
+      closetime === 'open' ? [o.openedAtMs] : closetime === 'close' ? [o.closedAtMs!] : [o.openedAtMs, o.closedAtMs!];
     const closed = account
       .allOrders()
       .filter((o) => o.status !== 'open' && (clOrdId === undefined || o.clOrdId === clOrdId))
@@ -101,7 +104,14 @@ export const PRIVATE_METHODS: Readonly<Record<string, Handler>> = {
     const held = account.holds();
     const balances = account.balanceSnapshot();
     for (const asset of held.keys()) balances[asset] ??= '0';
-    return ok(Object.fromEntries(Object.entries(balances).map(([asset, balance]) => [asset, { balance, hold_trade: (held.get(asset) ?? new Decimal(0)).toFixed() }])));
+    return ok(
+      Object.fromEntries(
+        Object.entries(balances).map(([asset, balance]) => [
+          asset,
+          { balance, hold_trade: (held.get(asset) ?? new Decimal(0)).toFixed() },
+        ]),
+      ),
+    );
   },
 
   /**
@@ -180,7 +190,14 @@ export const PRIVATE_METHODS: Readonly<Record<string, Handler>> = {
     const wanted = (params['pair'] ?? '').split(',').filter(Boolean);
     const found = wanted.map((name) => pairs.find(name));
     if (found.some((p) => p === undefined)) return { ok: false, error: 'EQuery:Unknown asset pair' };
-    const schedule = (pct: number) => ({ fee: pct.toFixed(4), minfee: pct.toFixed(4), maxfee: pct.toFixed(4), nextfee: null, nextvolume: null, tiervolume: '0.0000' });
+    const schedule = (pct: number) => ({
+      fee: pct.toFixed(4),
+      minfee: pct.toFixed(4),
+      maxfee: pct.toFixed(4),
+      nextfee: null,
+      nextvolume: null,
+      tiervolume: '0.0000',
+    });
     return ok({
       currency: 'ZUSD',
       volume: '0.0000',

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import type { Clock } from '../../clock/clock.ts';
 import type { KrakenTier } from '../../config/sections/execution-config.ts';
-import { cancelPenalty, KRAKEN_ADD_ORDER_COST, KRAKEN_TRADING_TIER_LIMITS } from '../../exchange/kraken/kraken-trading-limiter.ts';
+import {
+  cancelPenalty,
+  KRAKEN_ADD_ORDER_COST,
+  KRAKEN_TRADING_TIER_LIMITS,
+} from '../../exchange/kraken/kraken-trading-limiter.ts';
 import { krakenStyleId } from '../../exchange/paper/kraken-style-id.ts';
 import { feeUsdFor, matchOrder } from '../../exchange/paper/match-order.ts';
 import { fundsNeeded, settleFill, type FundsOrder, type FundsSettings } from '../../exchange/paper/paper-funds.ts';
@@ -22,7 +26,11 @@ import type { PairDirectory, StandInPair } from './stand-in-pair.ts';
  * Open orders per pair by tier (Kraken support, "Maximum number of open orders":
  * https://support.kraken.com/hc/en-us/articles/209090607 — Starter 60, Intermediate 80, Pro 225).
  */
-export const KRAKEN_OPEN_ORDER_LIMITS: Readonly<Record<KrakenTier, number>> = { starter: 60, intermediate: 80, pro: 225 };
+export const KRAKEN_OPEN_ORDER_LIMITS: Readonly<Record<KrakenTier, number>> = {
+  starter: 60,
+  intermediate: 80,
+  pro: 225,
+};
 
 /** What an accepted AddOrder answers (`txid` absent for `validate=true`). */
 export interface AddOrderResult {
@@ -72,7 +80,8 @@ export class StandInAccount {
 
   /** Fires the dead man's switch if its time has come (at its trigger time, not now). */
   tick(): void {
-    if (this.deadManAtMs !== null && this.opts.clock.now() >= this.deadManAtMs) this.fireDeadManSwitch(this.deadManAtMs);
+    if (this.deadManAtMs !== null && this.opts.clock.now() >= this.deadManAtMs)
+      this.fireDeadManSwitch(this.deadManAtMs);
   }
 
   addOrder(order: AddOrderParams): Outcome<AddOrderResult> {
@@ -81,7 +90,8 @@ export class StandInAccount {
     if (!pair) return { ok: false, error: UNKNOWN_ASSET_PAIR };
     // The fixed count applies on receipt, even when the order then fails validation (not for
     // validate=true, which never reaches the matching engine).
-    if (!order.validate && !this.tradingCounter(pair).tryAdd(KRAKEN_ADD_ORDER_COST)) return { ok: false, error: KRAKEN_ERRORS.tradingRateLimit };
+    if (!order.validate && !this.tradingCounter(pair).tryAdd(KRAKEN_ADD_ORDER_COST))
+      return { ok: false, error: KRAKEN_ERRORS.tradingRateLimit };
     const refusal = this.refusalOf(order, pair, nowMs);
     if (refusal) return { ok: false, ...refusal };
 
@@ -118,10 +128,12 @@ export class StandInAccount {
   /** Cancels an open order by txid or `cl_ord_id`; `EOrder:Unknown order` when none is open. */
   cancelOrder(ref: string): Outcome<{ count: number; pending: boolean }> {
     const nowMs = this.opts.clock.now();
-    const order = this.orders.get(ref) ?? [...this.orders.values()].find((o) => o.status === 'open' && o.clOrdId === ref);
+    const order =
+      this.orders.get(ref) ?? [...this.orders.values()].find((o) => o.status === 'open' && o.clOrdId === ref);
     if (!order || order.status !== 'open') return { ok: false, error: KRAKEN_ERRORS.unknownOrder };
     const penalty = cancelPenalty(nowMs - order.openedAtMs);
-    if (penalty > 0 && !this.tradingCounter(order.pair).tryAdd(penalty)) return { ok: false, error: KRAKEN_ERRORS.tradingRateLimit };
+    if (penalty > 0 && !this.tradingCounter(order.pair).tryAdd(penalty))
+      return { ok: false, error: KRAKEN_ERRORS.tradingRateLimit };
     this.cancel(order, 'User requested', nowMs);
     this.recordProtection(nowMs);
     return { ok: true, result: { count: 1, pending: false } };
@@ -166,10 +178,22 @@ export class StandInAccount {
     const bar = PriceBar.parse(input);
     this.tick();
     const nowMs = this.opts.clock.now();
-    const settings = { slippageBps: 0, makerFeePct: pair.makerFeePct, takerFeePct: pair.takerFeePct, maxBarVolumeShare: 1 };
+    const settings = {
+      slippageBps: 0,
+      makerFeePct: pair.makerFeePct,
+      takerFeePct: pair.takerFeePct,
+      maxBarVolumeShare: 1,
+    };
     for (const order of this.openOrders().filter((o) => o.pair.id === pair.id)) {
       const match = matchOrder(
-        { side: order.side, type: order.type, remainingQuantity: remainingOf(order), limitPrice: order.type === 'limit' ? order.price : null, triggerPrice: order.type === 'limit' ? null : order.price, triggered: order.triggered },
+        {
+          side: order.side,
+          type: order.type,
+          remainingQuantity: remainingOf(order),
+          limitPrice: order.type === 'limit' ? order.price : null,
+          triggerPrice: order.type === 'limit' ? null : order.price,
+          triggered: order.triggered,
+        },
         bar,
         settings,
       );
@@ -213,7 +237,11 @@ export class StandInAccount {
   }
 
   /** Kraken's refusal of `order`, or null; a funds refusal says what it saw (`detail`, for the report). */
-  private refusalOf(order: AddOrderParams, pair: StandInPair, nowMs: number): { error: string; detail?: string } | null {
+  private refusalOf(
+    order: AddOrderParams,
+    pair: StandInPair,
+    nowMs: number,
+  ): { error: string; detail?: string } | null {
     const deadline = deadlineRefusal(order.deadlineMs, nowMs);
     if (deadline) return { error: deadline };
     if (order.leverage > 1) {
@@ -230,17 +258,29 @@ export class StandInAccount {
     });
     if (rules) return { error: rules };
     if (order.type === 'market' && last === null) return { error: KRAKEN_ERRORS.unavailable };
-    if (order.reduceOnly && !this.margin.hasPositionToReduce(pair.id, order.side)) return { error: KRAKEN_ERRORS.reduceOnlyNoPosition };
+    if (order.reduceOnly && !this.margin.hasPositionToReduce(pair.id, order.side))
+      return { error: KRAKEN_ERRORS.reduceOnlyNoPosition };
     const open = this.openOrders();
-    if (order.clOrdId !== null && open.some((o) => o.clOrdId === order.clOrdId)) return { error: KRAKEN_ERRORS.duplicateClOrdId };
-    if (order.type !== 'market' && open.filter((o) => o.pair.id === pair.id).length >= KRAKEN_OPEN_ORDER_LIMITS[this.opts.tier]) return { error: KRAKEN_ERRORS.ordersLimit };
-    const needed = fundsNeeded(fundsOrder({ ...order, pair, volume: order.volume, volumeExecuted: '0' }, order.price ?? last), fundsSettings(pair));
+    if (order.clOrdId !== null && open.some((o) => o.clOrdId === order.clOrdId))
+      return { error: KRAKEN_ERRORS.duplicateClOrdId };
+    if (
+      order.type !== 'market' &&
+      open.filter((o) => o.pair.id === pair.id).length >= KRAKEN_OPEN_ORDER_LIMITS[this.opts.tier]
+    )
+      return { error: KRAKEN_ERRORS.ordersLimit };
+    const needed = fundsNeeded(
+      fundsOrder({ ...order, pair, volume: order.volume, volumeExecuted: '0' }, order.price ?? last),
+      fundsSettings(pair),
+    );
     if (needed) {
       const balance = this.balances.get(needed.asset) ?? new Decimal(0);
       const held = this.holds().get(needed.asset) ?? new Decimal(0);
       if (balance.minus(held).lt(needed.amount)) {
         const at = last === null ? '' : ` at the last price ${last}`;
-        return { error: KRAKEN_ERRORS.insufficientFunds, detail: `needs ${needed.amount.toFixed()} ${needed.asset}${at}; balance ${balance.toFixed()}, held by open orders ${held.toFixed()}` };
+        return {
+          error: KRAKEN_ERRORS.insufficientFunds,
+          detail: `needs ${needed.amount.toFixed()} ${needed.asset}${at}; balance ${balance.toFixed()}, held by open orders ${held.toFixed()}`,
+        };
       }
     }
     return null;
@@ -256,7 +296,11 @@ export class StandInAccount {
       const pnl = this.margin.apply(order, quantity, price, fee, atMs);
       this.addBalance(quote, pnl.minus(fee));
     } else {
-      const settled = settleFill(this.balanceSnapshot(), { symbol: `${base}/${quote}`, side: order.side, quantity, price, feeUsd: fee }, quote);
+      const settled = settleFill(
+        this.balanceSnapshot(),
+        { symbol: `${base}/${quote}`, side: order.side, quantity, price, feeUsd: fee },
+        quote,
+      );
       for (const [asset, amount] of Object.entries(settled)) this.balances.set(asset, new Decimal(amount));
     }
     if (new Decimal(remainingOf(order)).isZero()) {
@@ -277,7 +321,11 @@ export class StandInAccount {
 
   private tradingCounter(pair: StandInPair): DecayingCounter {
     let counter = this.tradingCounters.get(pair.id);
-    if (!counter) this.tradingCounters.set(pair.id, (counter = new DecayingCounter(KRAKEN_TRADING_TIER_LIMITS[this.opts.tier], this.opts.clock)));
+    if (!counter)
+      this.tradingCounters.set(
+        pair.id,
+        (counter = new DecayingCounter(KRAKEN_TRADING_TIER_LIMITS[this.opts.tier], this.opts.clock)),
+      );
     return counter;
   }
 
@@ -302,7 +350,10 @@ export class StandInAccount {
 }
 
 /** The paper exchange's view of an order, its pair's assets as Kraken names them. */
-function fundsOrder(order: Pick<StandInOrder, 'pair' | 'side' | 'type' | 'volume' | 'volumeExecuted' | 'leverage' | 'reduceOnly'>, holdPrice: string | null): FundsOrder {
+function fundsOrder(
+  order: Pick<StandInOrder, 'pair' | 'side' | 'type' | 'volume' | 'volumeExecuted' | 'leverage' | 'reduceOnly'>,
+  holdPrice: string | null,
+): FundsOrder {
   return {
     symbol: `${order.pair.base}/${order.pair.quote}`,
     side: order.side,

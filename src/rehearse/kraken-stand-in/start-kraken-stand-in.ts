@@ -88,7 +88,13 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
   const options = resolveStandInOptions(input);
   const krakenClock: Clock = { now: () => options.clock.now() + options.timeOffsetMs };
   const pairs = new PairDirectory(pairsFromAssetPairs(options.assetPairs));
-  const account = new StandInAccount({ pairs, tier: options.tier, marginEnabled: options.marginEnabled, balances: options.balances, clock: krakenClock });
+  const account = new StandInAccount({
+    pairs,
+    tier: options.tier,
+    marginEnabled: options.marginEnabled,
+    balances: options.balances,
+    clock: krakenClock,
+  });
   const apiCounter = new DecayingCounter(KRAKEN_TIER_LIMITS[options.tier], krakenClock);
   const faults = new FaultPlan();
   const refusals: Refusal[] = [];
@@ -103,7 +109,13 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
     res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
     res.end(body);
   };
-  const refuse = (res: ServerResponse, method: string, error: string, params: Record<string, string> = {}, detail?: string) => {
+  const refuse = (
+    res: ServerResponse,
+    method: string,
+    error: string,
+    params: Record<string, string> = {},
+    detail?: string,
+  ) => {
     const request = Object.entries(params)
       .filter(([key]) => key !== 'nonce' && key !== 'otp')
       .map(([key, value]) => `${key}=${value}`)
@@ -140,7 +152,13 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
         return send(res, 200, envelope({ status: 'online', timestamp: rfc3339(nowMs) }));
       case 'AssetPairs': {
         const wanted = url.searchParams.get('pair')?.split(',');
-        const result = wanted ? Object.fromEntries(Object.entries(options.assetPairs).filter(([id]) => wanted.includes(id) || wanted.includes(pairs.find(id)?.altname ?? ''))) : options.assetPairs;
+        const result = wanted
+          ? Object.fromEntries(
+              Object.entries(options.assetPairs).filter(
+                ([id]) => wanted.includes(id) || wanted.includes(pairs.find(id)?.altname ?? ''),
+              ),
+            )
+          : options.assetPairs;
         return send(res, 200, envelope(result));
       }
       case 'Assets':
@@ -154,7 +172,17 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
           if (!pair) return send(res, 200, failure(UNKNOWN_ASSET_PAIR));
           const last = account.lastPrice(pair.id);
           if (last === undefined) return send(res, 200, failure(KRAKEN_ERRORS.unavailable));
-          result[pair.id] = { a: [last, '1', '1.000'], b: [last, '1', '1.000'], c: [last, '0'], v: ['0', '0'], p: [last, last], t: [0, 0], l: [last, last], h: [last, last], o: last };
+          result[pair.id] = {
+            a: [last, '1', '1.000'],
+            b: [last, '1', '1.000'],
+            c: [last, '0'],
+            v: ['0', '0'],
+            p: [last, last],
+            t: [0, 0],
+            l: [last, last],
+            h: [last, last],
+            o: last,
+          };
         }
         return send(res, 200, envelope(result));
       }
@@ -167,7 +195,9 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
     const isJson = (req.headers['content-type'] ?? '').includes('application/json');
     let params: Record<string, string>;
     try {
-      params = isJson ? Object.fromEntries(Object.entries(JSON.parse(raw) as Record<string, unknown>).map(([k, v]) => [k, String(v)])) : Object.fromEntries(new URLSearchParams(raw));
+      params = isJson
+        ? Object.fromEntries(Object.entries(JSON.parse(raw) as Record<string, unknown>).map(([k, v]) => [k, String(v)]))
+        : Object.fromEntries(new URLSearchParams(raw));
     } catch {
       return refuse(res, method, KRAKEN_ERRORS.invalidArguments);
     }
@@ -176,9 +206,11 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
     if (fault === 'invalidNonce') return refuse(res, method, KRAKEN_ERRORS.invalidNonce);
     if (req.headers['api-key'] !== options.apiKey) return refuse(res, method, KRAKEN_ERRORS.invalidKey);
     const nonceText = params['nonce'] ?? '';
-    if (!signatureMatches(path, nonceText, raw, options.apiSecret, String(req.headers['api-sign'] ?? ''))) return refuse(res, method, KRAKEN_ERRORS.invalidSignature);
+    if (!signatureMatches(path, nonceText, raw, options.apiSecret, String(req.headers['api-sign'] ?? '')))
+      return refuse(res, method, KRAKEN_ERRORS.invalidSignature);
     const nonce = Number(nonceText);
-    if (!/^\d+$/.test(nonceText) || !Number.isSafeInteger(nonce) || nonce <= lastNonce) return refuse(res, method, KRAKEN_ERRORS.invalidNonce);
+    if (!/^\d+$/.test(nonceText) || !Number.isSafeInteger(nonce) || nonce <= lastNonce)
+      return refuse(res, method, KRAKEN_ERRORS.invalidNonce);
     lastNonce = nonce;
 
     requestCounts[method] = (requestCounts[method] ?? 0) + 1;
@@ -190,7 +222,13 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
     if (!admitted) return refuse(res, method, KRAKEN_ERRORS.apiRateLimit, params);
     if (!isPermitted(method, options.permissions)) return refuse(res, method, KRAKEN_ERRORS.permissionDenied, params);
 
-    const outcome = handler(params, { account, pairs, apiKey: options.apiKey, permissions: options.permissions, nonce });
+    const outcome = handler(params, {
+      account,
+      pairs,
+      apiKey: options.apiKey,
+      permissions: options.permissions,
+      nonce,
+    });
     if (fault === 'timeoutAfterAccept') return hang(req);
     if (!outcome.ok) return refuse(res, method, outcome.error, params, outcome.detail);
     send(res, 200, envelope(outcome.result));
@@ -209,7 +247,8 @@ export async function startKrakenStandIn(input: KrakenStandInOptions): Promise<K
         if (fault === 'timeoutAfterAccept') return hang(req);
         return answerPublic(method, url, res);
       }
-      if (req.method !== 'POST' || !url.pathname.startsWith('/0/private/')) return send(res, 404, failure(KRAKEN_ERRORS.unknownMethod));
+      if (req.method !== 'POST' || !url.pathname.startsWith('/0/private/'))
+        return send(res, 404, failure(KRAKEN_ERRORS.unknownMethod));
       answerPrivate(method, url.pathname, Buffer.concat(chunks).toString('utf8'), req, res);
     });
   });

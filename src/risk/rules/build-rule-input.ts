@@ -19,7 +19,11 @@ export function buildRuleInput(proposal: OrderProposal, context: RiskContext, co
   const opposite = position !== undefined && position.side !== (proposal.side === 'buy' ? 'long' : 'short');
   const named = namedQuantity(proposal, opposite ? position : undefined, entryPrice);
   const notionalUsd =
-    named !== undefined ? named.times(Decimal.max(0, entryPrice)) : proposal.notionalUsd !== undefined ? new Decimal(proposal.notionalUsd) : equityUsd.times(proposal.sizePct).div(100).times(proposal.leverage);
+    named !== undefined
+      ? named.times(Decimal.max(0, entryPrice))
+      : proposal.notionalUsd !== undefined
+        ? new Decimal(proposal.notionalUsd)
+        : equityUsd.times(proposal.sizePct).div(100).times(proposal.leverage);
   const reducesExposure = proposal.intent === 'exit' || (opposite && notionalUsd.lte(position.notionalUsd));
   return {
     proposal,
@@ -42,10 +46,19 @@ export function buildRuleInput(proposal: OrderProposal, context: RiskContext, co
  * is held (its quantity, else its notional at `price`); zero without a position to exit (the
  * exit rule denies it). Undefined for every other proposal.
  */
-function namedQuantity(proposal: OrderProposal, position: OpenPosition | undefined, price: Decimal): Decimal | undefined {
+function namedQuantity(
+  proposal: OrderProposal,
+  position: OpenPosition | undefined,
+  price: Decimal,
+): Decimal | undefined {
   if (proposal.exitPct === undefined || proposal.intent !== 'exit') return undefined;
   if (position === undefined) return new Decimal(0);
-  const held = position.quantity !== undefined ? new Decimal(position.quantity) : price.gt(0) ? new Decimal(position.notionalUsd).div(price) : new Decimal(0);
+  const held =
+    position.quantity !== undefined
+      ? new Decimal(position.quantity)
+      : price.gt(0)
+        ? new Decimal(position.notionalUsd).div(price)
+        : new Decimal(0);
   return held.times(proposal.exitPct).div(100);
 }
 
@@ -54,6 +67,11 @@ function namedQuantity(proposal: OrderProposal, position: OpenPosition | undefin
  * the exits already in flight, never below zero.
  */
 function exitableQuantityOf(position: OpenPosition, price: Decimal): Decimal {
-  const held = position.quantity !== undefined ? new Decimal(position.quantity) : price.gt(0) ? new Decimal(position.notionalUsd).div(price) : new Decimal(0);
+  const held =
+    position.quantity !== undefined
+      ? new Decimal(position.quantity)
+      : price.gt(0)
+        ? new Decimal(position.notionalUsd).div(price)
+        : new Decimal(0);
   return Decimal.max(0, held.minus(position.pendingExitQuantity ?? '0'));
 }

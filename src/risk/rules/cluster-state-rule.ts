@@ -7,5 +7,10 @@ import type { RiskRule } from './risk-rule.ts';
  */
 export const clusterStateRule: RiskRule = ({ context, reducesExposure }) => {
   if (context.clusterState === 'RUNNING' || reducesExposure) return undefined;
-  return { deny: { rule: 'cluster_state', message: `the cluster is ${context.clusterState}: only orders that reduce exposure are approved` } };
+  return {
+    deny: {
+      rule: 'cluster_state',
+      message: `the cluster is ${context.clusterState}: only orders that reduce exposure are approved`,
+    },
+  };
 };

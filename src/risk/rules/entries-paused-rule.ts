@@ -7,5 +7,10 @@ import type { RiskRule } from './risk-rule.ts';
 export const entriesPausedRule: RiskRule = ({ context, reducesExposure }) => {
   const until = context.state.entriesPausedUntilMs;
   if (reducesExposure || until === null || context.nowMs >= until) return undefined;
-  return { deny: { rule: 'entries_paused', message: `new entries are paused by a circuit breaker until ${new Date(until).toISOString()}` } };
+  return {
+    deny: {
+      rule: 'entries_paused',
+      message: `new entries are paused by a circuit breaker until ${new Date(until).toISOString()}`,
+    },
+  };
 };

@@ -21,19 +21,40 @@ import type { RiskRule } from './risk-rule.ts';
  * tracks and which the rebalance fitted it to (`fitLegToAccount`, `coreHoldings`). Without a
  * market price there is nothing to measure left to exit (`positive_market_price` denies).
  */
-export const exitWithinPositionRule: RiskRule = ({ proposal, notionalUsd, quantity, position, exitsPosition, exitableQuantity, entryPrice }) => {
+export const exitWithinPositionRule: RiskRule = ({
+  proposal,
+  notionalUsd,
+  quantity,
+  position,
+  exitsPosition,
+  exitableQuantity,
+  entryPrice,
+}) => {
   if (!exitsPosition) return undefined;
   const exits = proposal.side === 'sell' ? 'long' : 'short';
   if (position === undefined || position.side !== exits) {
-    return { deny: { rule: 'exit_within_position', message: `no ${exits} position in ${proposal.symbol} for a ${proposal.side} exit` } };
+    return {
+      deny: {
+        rule: 'exit_within_position',
+        message: `no ${exits} position in ${proposal.symbol} for a ${proposal.side} exit`,
+      },
+    };
   }
   const what = `the ${exits} ${proposal.symbol} position`;
-  if (position.exitInFlight === true) return { deny: { rule: 'exit_in_flight', message: `an approved exit of ${what} is not done yet: one exit at a time` } };
+  if (position.exitInFlight === true)
+    return {
+      deny: { rule: 'exit_in_flight', message: `an approved exit of ${what} is not done yet: one exit at a time` },
+    };
   if (entryPrice.lte(0)) return undefined;
   const pending = new Decimal(position.pendingExitQuantity ?? '0');
   if (exitableQuantity.lte(0)) {
     return pending.gt(0)
-      ? { deny: { rule: 'exit_in_flight', message: `exits in flight already take all of ${what} (${formatDecimal(pending)} pending)` } }
+      ? {
+          deny: {
+            rule: 'exit_in_flight',
+            message: `exits in flight already take all of ${what} (${formatDecimal(pending)} pending)`,
+          },
+        }
       : { deny: { rule: 'exit_within_position', message: `nothing is left of ${what} to exit` } };
   }
   if (quantity.lte(exitableQuantity)) return undefined;

@@ -10,10 +10,16 @@ import type { RiskRule } from './risk-rule.ts';
  * known free cash (`freeCashUsd` absent) there is nothing to cap to.
  */
 export const freeCashRule: RiskRule = ({ proposal, context, config, notionalUsd, reducesExposure }) => {
-  if (reducesExposure || proposal.side !== 'buy' || proposal.leverage > 1 || context.freeCashUsd === undefined) return undefined;
+  if (reducesExposure || proposal.side !== 'buy' || proposal.leverage > 1 || context.freeCashUsd === undefined)
+    return undefined;
   const room = new Decimal(context.freeCashUsd).times(new Decimal(100).minus(config.cashReservePct)).div(100);
   const what = `free cash ${context.freeCashUsd} less the ${config.cashReservePct}% reserve`;
   if (room.lte(0)) return { deny: { rule: 'free_cash', message: `${what} leaves nothing to buy with` } };
   if (notionalUsd.lte(room)) return undefined;
-  return { cap: { notionalUsd: formatDecimal(room), reason: { rule: 'free_cash', message: `${what} pays for at most ${formatDecimal(room)}` } } };
+  return {
+    cap: {
+      notionalUsd: formatDecimal(room),
+      reason: { rule: 'free_cash', message: `${what} pays for at most ${formatDecimal(room)}` },
+    },
+  };
 };

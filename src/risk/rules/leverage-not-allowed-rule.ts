@@ -9,7 +9,12 @@ import type { RiskRule } from './risk-rule.ts';
  */
 export const leverageNotAllowedRule: RiskRule = ({ proposal, context, reducesExposure }) => {
   const instrument = context.instrument;
-  if (reducesExposure || instrument === undefined || allowedLeverage(instrument, proposal.side, proposal.leverage) !== null) return undefined;
+  if (
+    reducesExposure ||
+    instrument === undefined ||
+    allowedLeverage(instrument, proposal.side, proposal.leverage) !== null
+  )
+    return undefined;
   const listed = proposal.side === 'buy' ? instrument.leverageBuy : instrument.leverageSell;
   return {
     deny: {

@@ -7,5 +7,10 @@ import type { RiskRule } from './risk-rule.ts';
  */
 export const marginOffRule: RiskRule = ({ proposal, context, reducesExposure }) =>
   !reducesExposure && proposal.leverage > 1 && context.margin !== true
-    ? { deny: { rule: 'margin_off', message: `leverage ${proposal.leverage} needs margin, and execution.margin is false (spot only)` } }
+    ? {
+        deny: {
+          rule: 'margin_off',
+          message: `leverage ${proposal.leverage} needs margin, and execution.margin is false (spot only)`,
+        },
+      }
     : undefined;

@@ -14,7 +14,18 @@ export const maxExposureRule: RiskRule = ({ context, config, equityUsd, notional
   for (const p of context.openPositions) exposure = exposure.plus(p.notionalUsd);
   const room = limit.minus(exposure);
   const what = `exposure limit ${formatDecimal(limit)} (${config.maxExposurePct}% of equity ${equityUsd.toFixed()})`;
-  if (room.lte(0)) return { deny: { rule: 'max_exposure', message: `${what} is used up by open positions of ${formatDecimal(exposure)}` } };
+  if (room.lte(0))
+    return {
+      deny: { rule: 'max_exposure', message: `${what} is used up by open positions of ${formatDecimal(exposure)}` },
+    };
   if (notionalUsd.lte(room)) return undefined;
-  return { cap: { notionalUsd: formatDecimal(room), reason: { rule: 'max_exposure', message: `${what} leaves room for ${formatDecimal(room)} next to open positions of ${formatDecimal(exposure)}` } } };
+  return {
+    cap: {
+      notionalUsd: formatDecimal(room),
+      reason: {
+        rule: 'max_exposure',
+        message: `${what} leaves room for ${formatDecimal(room)} next to open positions of ${formatDecimal(exposure)}`,
+      },
+    },
+  };
 };

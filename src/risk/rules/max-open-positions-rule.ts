@@ -9,6 +9,11 @@ export const maxOpenPositionsRule: RiskRule = ({ proposal, context, config, posi
   if (reducesExposure || position !== undefined || proposal.purpose === 'rebalance') return undefined;
   const open = context.openPositions.length;
   return open >= config.maxOpenPositions
-    ? { deny: { rule: 'max_open_positions', message: `${open} positions are open, the maximum is ${config.maxOpenPositions}; no new position in ${proposal.symbol}` } }
+    ? {
+        deny: {
+          rule: 'max_open_positions',
+          message: `${open} positions are open, the maximum is ${config.maxOpenPositions}; no new position in ${proposal.symbol}`,
+        },
+      }
     : undefined;
 };

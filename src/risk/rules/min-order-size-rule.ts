@@ -8,5 +8,10 @@ import type { RiskRule } from './risk-rule.ts';
  */
 export const minOrderSizeRule: RiskRule = ({ notionalUsd, config }) =>
   notionalUsd.gt(0) && notionalUsd.lt(config.minOrderUsd)
-    ? { deny: { rule: 'min_order_size', message: `notional ${formatDecimal(notionalUsd)} is below the minimum order ${config.minOrderUsd}` } }
+    ? {
+        deny: {
+          rule: 'min_order_size',
+          message: `notional ${formatDecimal(notionalUsd)} is below the minimum order ${config.minOrderUsd}`,
+        },
+      }
     : undefined;

@@ -2,4 +2,6 @@ import type { RiskRule } from './risk-rule.ts';
 
 /** Denies every order when equity ≤ 0: nothing can be sized against it. */
 export const positiveEquityRule: RiskRule = ({ equityUsd }) =>
-  equityUsd.lte(0) ? { deny: { rule: 'positive_equity', message: `equity ${equityUsd.toFixed()} is not positive` } } : undefined;
+  equityUsd.lte(0)
+    ? { deny: { rule: 'positive_equity', message: `equity ${equityUsd.toFixed()} is not positive` } }
+    : undefined;

@@ -7,9 +7,15 @@ import type { RiskRule } from './risk-rule.ts';
  * quantity to judge: `positive_market_price` denies.
  */
 export const positiveSizeRule: RiskRule = ({ notionalUsd, entryPrice, quantity }) => {
-  if (notionalUsd.lte(0)) return { deny: { rule: 'positive_size', message: `notional ${formatDecimal(notionalUsd)} is not positive` } };
+  if (notionalUsd.lte(0))
+    return { deny: { rule: 'positive_size', message: `notional ${formatDecimal(notionalUsd)} is not positive` } };
   if (entryPrice.gt(0) && quantity.isZero()) {
-    return { deny: { rule: 'positive_size', message: `quantity of notional ${formatDecimal(notionalUsd)} at ${entryPrice.toFixed()} rounds to 0` } };
+    return {
+      deny: {
+        rule: 'positive_size',
+        message: `quantity of notional ${formatDecimal(notionalUsd)} at ${entryPrice.toFixed()} rounds to 0`,
+      },
+    };
   }
   return undefined;
 };

@@ -33,5 +33,10 @@ export const regimeRule: RiskRule = ({ proposal, config, reducesExposure }) => {
   }
   if (allowed) return undefined;
   const direction = proposal.side === 'buy' ? 'long' : 'short';
-  return { deny: { rule: 'regime', message: `a ${direction} entry in ${proposal.symbol} is not allowed while the regime is ${regime ?? 'unknown'}` } };
+  return {
+    deny: {
+      rule: 'regime',
+      message: `a ${direction} entry in ${proposal.symbol} is not allowed while the regime is ${regime ?? 'unknown'}`,
+    },
+  };
 };

@@ -9,7 +9,14 @@ import { stopDistancePct } from './stop-distance-pct.ts';
  * it, untouched at exactly it. Without a usable stop (none, or on the wrong side) there is
  * nothing to size from; the stop-loss rules deal with that.
  */
-export const riskPerTradeRule: RiskRule = ({ proposal, config, equityUsd, entryPrice, notionalUsd, reducesExposure }) => {
+export const riskPerTradeRule: RiskRule = ({
+  proposal,
+  config,
+  equityUsd,
+  entryPrice,
+  notionalUsd,
+  reducesExposure,
+}) => {
   if (reducesExposure || equityUsd.lte(0)) return undefined;
   const distance = stopDistancePct(proposal, entryPrice);
   if (distance === undefined || distance.lte(0)) return undefined;

@@ -31,7 +31,14 @@ import { tradingStateRule } from './trading-state-rule.ts';
  * cap and only deny.
  */
 export const riskRules: { readonly sizing: readonly RiskRule[]; readonly checks: readonly RiskRule[] } = {
-  sizing: [exitWithinPositionRule, maxPositionSizeRule, maxExposureRule, maxOrderNotionalRule, riskPerTradeRule, freeCashRule],
+  sizing: [
+    exitWithinPositionRule,
+    maxPositionSizeRule,
+    maxExposureRule,
+    maxOrderNotionalRule,
+    riskPerTradeRule,
+    freeCashRule,
+  ],
   checks: [
     clusterStateRule,
     tradingStateRule,

@@ -6,5 +6,10 @@ import type { RiskRule } from './risk-rule.ts';
  */
 export const spotShortRule: RiskRule = ({ proposal, reducesExposure }) =>
   !reducesExposure && proposal.side === 'sell' && proposal.leverage <= 1
-    ? { deny: { rule: 'spot_short', message: 'a short entry needs margin (leverage above 1); at leverage 1 only what is held can be sold' } }
+    ? {
+        deny: {
+          rule: 'spot_short',
+          message: 'a short entry needs margin (leverage above 1); at leverage 1 only what is held can be sold',
+        },
+      }
     : undefined;

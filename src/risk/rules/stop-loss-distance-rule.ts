@@ -16,8 +16,21 @@ export const stopLossDistanceRule: RiskRule = ({ proposal, config, entryPrice, r
   if (distance === undefined) return undefined;
   const { minDistancePct, maxDistancePct } = config.stopLoss;
   const where = `stop-loss ${proposal.stopLoss} of a ${proposal.side} at ${entryPrice.toFixed()}`;
-  if (distance.lte(0)) return { deny: { rule: 'stop_loss_distance', message: `${where} is on the wrong side of the entry` } };
-  if (distance.lt(minDistancePct)) return { deny: { rule: 'stop_loss_distance', message: `${where} is ${formatDecimal(distance)}% away, closer than the minimum ${minDistancePct}%` } };
-  if (distance.gt(maxDistancePct)) return { deny: { rule: 'stop_loss_distance', message: `${where} is ${formatDecimal(distance)}% away, farther than the maximum ${maxDistancePct}%` } };
+  if (distance.lte(0))
+    return { deny: { rule: 'stop_loss_distance', message: `${where} is on the wrong side of the entry` } };
+  if (distance.lt(minDistancePct))
+    return {
+      deny: {
+        rule: 'stop_loss_distance',
+        message: `${where} is ${formatDecimal(distance)}% away, closer than the minimum ${minDistancePct}%`,
+      },
+    };
+  if (distance.gt(maxDistancePct))
+    return {
+      deny: {
+        rule: 'stop_loss_distance',
+        message: `${where} is ${formatDecimal(distance)}% away, farther than the maximum ${maxDistancePct}%`,
+      },
+    };
   return undefined;
 };

@@ -12,9 +12,20 @@ export const tradingStateRule: RiskRule = ({ proposal, context, reducesExposure 
     case 'ACTIVE':
       return undefined;
     case 'REDUCING':
-      return reducesExposure ? undefined : { deny: { rule: 'trading_state', message: 'trading is REDUCING: only orders that reduce exposure are allowed' } };
+      return reducesExposure
+        ? undefined
+        : {
+            deny: {
+              rule: 'trading_state',
+              message: 'trading is REDUCING: only orders that reduce exposure are allowed',
+            },
+          };
     case 'HALTED':
-      return proposal.intent === 'exit' ? undefined : { deny: { rule: 'trading_state', message: 'trading is HALTED: only exits are allowed until a manual reset' } };
+      return proposal.intent === 'exit'
+        ? undefined
+        : {
+            deny: { rule: 'trading_state', message: 'trading is HALTED: only exits are allowed until a manual reset' },
+          };
     default:
       return assertNever(state, 'trading state');
   }

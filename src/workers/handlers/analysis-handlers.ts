@@ -27,9 +27,21 @@ export function taHandlers(deps: TaskDeps, queue: Queue): JobHandlers<typeof taQ
     tick: fanOutTick({ ...deps, queue, definition: taQueue }, 'ta', () => deps.config.symbols.pairs),
     run: (data, ctx) =>
       runExclusively(deps, data, ctx, async () => {
-        const output = computeTechnicalAnalysis(await analysisCandles(deps, data), { minCandles: deps.config.agents.ta.minCandles });
-        const { inserted } = await saveAgentOutput(deps.db, { agent: 'ta', symbol: data.symbol, output, correlationId: data.correlationId });
-        if (inserted) await deps.bus.publish('ta.signal_emitted', output, { symbol: data.symbol, source: 'ta', correlationId: data.correlationId });
+        const output = computeTechnicalAnalysis(await analysisCandles(deps, data), {
+          minCandles: deps.config.agents.ta.minCandles,
+        });
+        const { inserted } = await saveAgentOutput(deps.db, {
+          agent: 'ta',
+          symbol: data.symbol,
+          output,
+          correlationId: data.correlationId,
+        });
+        if (inserted)
+          await deps.bus.publish('ta.signal_emitted', output, {
+            symbol: data.symbol,
+            source: 'ta',
+            correlationId: data.correlationId,
+          });
         return { status: 'emitted' as const, output, inserted };
       }),
   };
@@ -41,9 +53,21 @@ export function regimeHandlers(deps: TaskDeps, queue: Queue): JobHandlers<typeof
     tick: fanOutTick({ ...deps, queue, definition: regimeQueue }, 'regime', () => deps.config.symbols.pairs),
     run: (data, ctx) =>
       runExclusively(deps, data, ctx, async () => {
-        const output = detectRegime(await analysisCandles(deps, data), deps.config.agents.regime, { minCandles: deps.config.agents.ta.minCandles });
-        const { inserted } = await saveAgentOutput(deps.db, { agent: 'regime', symbol: data.symbol, output, correlationId: data.correlationId });
-        if (inserted) await deps.bus.publish('regime.detected', output, { symbol: data.symbol, source: 'regime', correlationId: data.correlationId });
+        const output = detectRegime(await analysisCandles(deps, data), deps.config.agents.regime, {
+          minCandles: deps.config.agents.ta.minCandles,
+        });
+        const { inserted } = await saveAgentOutput(deps.db, {
+          agent: 'regime',
+          symbol: data.symbol,
+          output,
+          correlationId: data.correlationId,
+        });
+        if (inserted)
+          await deps.bus.publish('regime.detected', output, {
+            symbol: data.symbol,
+            source: 'regime',
+            correlationId: data.correlationId,
+          });
         return { status: 'emitted' as const, output, inserted };
       }),
   };

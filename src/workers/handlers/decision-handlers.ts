@@ -8,7 +8,12 @@ import { decisionQueue, type DecideData, type DecideResult } from '../../queues/
 import { symbolSlug } from '../../queues/symbol-slug.ts';
 import { tickIdOf } from '../../queues/tick-id.ts';
 import { signalIdOf } from '../../signals/signal-id.ts';
-import { loadTradingSignal, markSignalPublished, saveTradingSignal, toPanelDecision } from '../../signals/trading-signal-store.ts';
+import {
+  loadTradingSignal,
+  markSignalPublished,
+  saveTradingSignal,
+  toPanelDecision,
+} from '../../signals/trading-signal-store.ts';
 import type { JobContext } from '../../queues/define-queue.ts';
 import { LEASE_MARGIN_MS } from '../lease-margin.ts';
 import { readFlowInputs } from '../read-flow-inputs.ts';
@@ -33,7 +38,11 @@ export function decisionHandlers(deps: TaskDeps, queue: Queue, flows: FlowProduc
       const outcomes = await Promise.all(
         deps.config.symbols.pairs.map(async (symbol) => {
           const parentJobId = decisionJobId(symbol, tickId);
-          const holder = await claimFlowSlot(deps.redis, queue, { key: deps.keys.flowSlot('decision', symbolSlug(symbol)), parentJobId, ttlMs: slotTtlMs });
+          const holder = await claimFlowSlot(deps.redis, queue, {
+            key: deps.keys.flowSlot('decision', symbolSlug(symbol)),
+            parentJobId,
+            ttlMs: slotTtlMs,
+          });
           if (holder !== null) {
             await recordScheduleSkip(deps, { task: 'decision', symbol, tickId });
             return { symbol, skipped: true };
@@ -60,8 +69,17 @@ async function decide(deps: TaskDeps, data: DecideData, ctx: JobContext): Promis
   let row = await loadTradingSignal(deps.db, signalId);
   let inserted = false;
   if (row === null) {
-    const context = toDecisionContext({ symbol: data.symbol, ta: inputs.ta, regime: inputs.regime, sentiment: inputs.sentiment });
-    const decision = await deps.panel.decide(context, { correlationId: data.correlationId, signal: ctx.signal, primaryOnly: level !== 'NORMAL' });
+    const context = toDecisionContext({
+      symbol: data.symbol,
+      ta: inputs.ta,
+      regime: inputs.regime,
+      sentiment: inputs.sentiment,
+    });
+    const decision = await deps.panel.decide(context, {
+      correlationId: data.correlationId,
+      signal: ctx.signal,
+      primaryOnly: level !== 'NORMAL',
+    });
     await reportModels(deps, decision);
     ({ inserted, row } = await saveTradingSignal(deps.db, {
       signalId,
@@ -77,7 +95,11 @@ async function decide(deps: TaskDeps, data: DecideData, ctx: JobContext): Promis
   // The first decision on a bar is the signal; publish it unless that already happened.
   const stored = toPanelDecision(row);
   if (row.publishedAt === null) {
-    await deps.bus.publish('decision.signal_emitted', toTradingSignalPayload(stored, signalId), { symbol: data.symbol, source: 'decision', correlationId: row.correlationId });
+    await deps.bus.publish('decision.signal_emitted', toTradingSignalPayload(stored, signalId), {
+      symbol: data.symbol,
+      source: 'decision',
+      correlationId: row.correlationId,
+    });
     await markSignalPublished(deps.db, signalId, new Date());
   }
   return {
@@ -95,5 +117,6 @@ async function decide(deps: TaskDeps, data: DecideData, ctx: JobContext): Promis
 /** Each model's answer counts toward the degradation level: an abstention as a failure. */
 async function reportModels(deps: TaskDeps, decision: PanelDecision): Promise<void> {
   for (const vote of decision.votes) await deps.degradation.recordSuccess(`model:${vote.model}`);
-  for (const abstention of decision.abstentions) await deps.degradation.recordFailure(`model:${abstention.model}`, abstention.reason);
+  for (const abstention of decision.abstentions)
+    await deps.degradation.recordFailure(`model:${abstention.model}`, abstention.reason);
 }

@@ -36,11 +36,25 @@ export function executionHandlers(deps: ExecutionDeps, exchange: ExchangePort): 
   };
 }
 
-async function submit(deps: ExecutionDeps, exchange: ExchangePort, data: SubmitOrderData, ctx: JobContext): Promise<SubmitOrderResult> {
+async function submit(
+  deps: ExecutionDeps,
+  exchange: ExchangePort,
+  data: SubmitOrderData,
+  ctx: JobContext,
+): Promise<SubmitOrderResult> {
   const startedAtMs = Date.now();
   const approval = await loadRiskDecision(deps.db, data.decisionId);
-  if (!approval || approval.decision !== 'approved' || approval.proposalId !== data.proposalId || approval.quantity === null) {
-    throw new TriplegainError('NOT_FOUND', `no stored approval ${data.decisionId} for proposal ${data.proposalId}: nothing submitted`, { ...data });
+  if (
+    !approval ||
+    approval.decision !== 'approved' ||
+    approval.proposalId !== data.proposalId ||
+    approval.quantity === null
+  ) {
+    throw new TriplegainError(
+      'NOT_FOUND',
+      `no stored approval ${data.decisionId} for proposal ${data.proposalId}: nothing submitted`,
+      { ...data },
+    );
   }
   const approved = { ...approval, quantity: approval.quantity };
   const proposal = OrderProposal.parse(approval.proposal);
@@ -50,7 +64,12 @@ async function submit(deps: ExecutionDeps, exchange: ExchangePort, data: SubmitO
   const ageMs = (await databaseNow(deps.db)).getTime() - approval.createdAt.getTime();
   if (ageMs > deps.config.execution.orphanApprovalMs && !(await loadOrder(deps.db, clientOrderId))) {
     const reason = `not sent: the approval is ${ageMs} ms old (execution.orphanApprovalMs ${deps.config.execution.orphanApprovalMs})`;
-    const order = await recordUnexecutedApproval(deps.db, { approval: approved, exchange: exchange.name, reason, atMs: deps.clock.now() });
+    const order = await recordUnexecutedApproval(deps.db, {
+      approval: approved,
+      exchange: exchange.name,
+      reason,
+      atMs: deps.clock.now(),
+    });
     ctx.logger.warn({ decisionId: approval.decisionId, clientOrderId, ageMs }, 'stale approval not submitted');
     return { status: 'refused', clientOrderId, exchangeOrderId: order.exchangeOrderId, orderStatus: order.status };
   }
@@ -63,8 +82,16 @@ async function submit(deps: ExecutionDeps, exchange: ExchangePort, data: SubmitO
     // reason recorded (a denied order), which frees what it reserved; if even that fails,
     // reconciliation records it once `execution.orphanApprovalMs` has passed.
     if (isLastAttempt(ctx, err) && !(await loadOrder(deps.db, clientOrderId).catch(() => 'unknown' as const))) {
-      await recordUnexecutedApproval(deps.db, { approval: approved, exchange: exchange.name, reason: `not sent: ${describeError(err)}`, atMs: deps.clock.now() }).catch((recordErr: unknown) =>
-        ctx.logger.warn({ decisionId: approval.decisionId, err: describeError(recordErr) }, 'the failed approval could not be recorded: reconciliation will'),
+      await recordUnexecutedApproval(deps.db, {
+        approval: approved,
+        exchange: exchange.name,
+        reason: `not sent: ${describeError(err)}`,
+        atMs: deps.clock.now(),
+      }).catch((recordErr: unknown) =>
+        ctx.logger.warn(
+          { decisionId: approval.decisionId, err: describeError(recordErr) },
+          'the failed approval could not be recorded: reconciliation will',
+        ),
       );
     }
     throw err;
@@ -77,7 +104,10 @@ async function submit(deps: ExecutionDeps, exchange: ExchangePort, data: SubmitO
     const status = await followUpOrder({ ...deps, exchange, logger: ctx.logger }, result.clientOrderId, {
       // An order without an answer is looked up once (by client id: up to 3 units of the API
       // counter a look); reconciliation settles the rest.
-      delaysMs: result.status === 'unknown' ? deps.config.execution.kraken.orderFollowUpMs.slice(0, 1) : deps.config.execution.kraken.orderFollowUpMs,
+      delaysMs:
+        result.status === 'unknown'
+          ? deps.config.execution.kraken.orderFollowUpMs.slice(0, 1)
+          : deps.config.execution.kraken.orderFollowUpMs,
       deadlineMs,
       exchangeOrderId: result.exchangeOrderId,
       signal: ctx.signal,
@@ -93,17 +123,42 @@ function isLastAttempt(ctx: JobContext, err: unknown): boolean {
   return ctx.job.attemptsMade + 1 >= (ctx.job.opts.attempts ?? 1);
 }
 
-async function carryOut(deps: ExecutionDeps, exchange: ExchangePort, approval: RiskDecisionRow & { quantity: string }, proposal: OrderProposal, ctx: JobContext): Promise<SubmitOrderResult> {
+async function carryOut(
+  deps: ExecutionDeps,
+  exchange: ExchangePort,
+  approval: RiskDecisionRow & { quantity: string },
+  proposal: OrderProposal,
+  ctx: JobContext,
+): Promise<SubmitOrderResult> {
   const purpose = approvedOrderPurpose(proposal);
   if (purpose !== 'entry' && purpose !== 'rebalance') {
     // An exit reduces a position: sized against it and the exits in flight, its stop canceled first.
     const exit = await exitPosition(
       { ...deps, exchange, logger: ctx.logger },
-      { symbol: proposal.symbol, side: proposal.side, key: proposal.proposalId, purpose, cause: 'approval', fenceIntent: 'exit', correlationId: proposal.correlationId, decisionId: approval.decisionId, proposalId: proposal.proposalId, quantity: approval.quantity },
+      {
+        symbol: proposal.symbol,
+        side: proposal.side,
+        key: proposal.proposalId,
+        purpose,
+        cause: 'approval',
+        fenceIntent: 'exit',
+        correlationId: proposal.correlationId,
+        decisionId: approval.decisionId,
+        proposalId: proposal.proposalId,
+        quantity: approval.quantity,
+      },
     );
     // An approval always gets its order row (denied when nothing was left to exit).
-    if (!exit) throw new TriplegainError('NOT_FOUND', `the exit of approval ${approval.decisionId} was not recorded`, { decisionId: approval.decisionId });
-    return { status: exit.status, clientOrderId: exit.order.clientOrderId, exchangeOrderId: exit.order.exchangeOrderId, orderStatus: exit.order.status };
+    if (!exit)
+      throw new TriplegainError('NOT_FOUND', `the exit of approval ${approval.decisionId} was not recorded`, {
+        decisionId: approval.decisionId,
+      });
+    return {
+      status: exit.status,
+      clientOrderId: exit.order.clientOrderId,
+      exchangeOrderId: exit.order.exchangeOrderId,
+      orderStatus: exit.order.status,
+    };
   }
   const outcome = await placeOrderOnce(
     { ...deps, logger: ctx.logger },
@@ -112,5 +167,10 @@ async function carryOut(deps: ExecutionDeps, exchange: ExchangePort, approval: R
     approvedOrderRequest(approval, proposal),
     { fenceIntent: proposal.intent, ttlMs: executionQueue.timeoutMs(deps.config), signal: ctx.signal },
   );
-  return { status: outcome.status, clientOrderId: outcome.order.clientOrderId, exchangeOrderId: outcome.order.exchangeOrderId, orderStatus: outcome.order.status };
+  return {
+    status: outcome.status,
+    clientOrderId: outcome.order.clientOrderId,
+    exchangeOrderId: outcome.order.exchangeOrderId,
+    orderStatus: outcome.order.status,
+  };
 }

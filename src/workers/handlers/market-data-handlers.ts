@@ -27,7 +27,11 @@ async function syncCandles(deps: TaskDeps, data: TaskRunData, signal: AbortSigna
   const timeframe = deps.config.marketData.timeframe;
   const [newest] = await loadRecentCandles(deps.db, data.symbol, timeframe, 1);
   const sinceMs = newest ? newest.openTimeMs + timeframeMs(timeframe) : undefined;
-  const fetched = await deps.candles.closedCandles(data.symbol, { sinceMs, limit: deps.config.marketData.historyCandles, signal });
+  const fetched = await deps.candles.closedCandles(data.symbol, {
+    sinceMs,
+    limit: deps.config.marketData.historyCandles,
+    signal,
+  });
   const fresh = newest ? fetched.filter((c) => c.openTimeMs > newest.openTimeMs) : fetched;
   signal.throwIfAborted();
   const stored = await saveCandles(deps.db, fresh, deps.candles.name);
@@ -35,7 +39,11 @@ async function syncCandles(deps: TaskDeps, data: TaskRunData, signal: AbortSigna
   // does not publish them again: market_data is a feed, the store is the record.
   let published = 0;
   for (const { symbol, ...bar } of newest ? fresh : fresh.slice(-1)) {
-    await deps.bus.publish('market.candle_closed', bar, { symbol, source: 'market-data', correlationId: data.correlationId });
+    await deps.bus.publish('market.candle_closed', bar, {
+      symbol,
+      source: 'market-data',
+      correlationId: data.correlationId,
+    });
     published += 1;
   }
   const last = fresh.at(-1) ?? newest;

@@ -121,14 +121,27 @@ async function tick(deps: PortfolioDeps, timing: Timing, ctx: JobContext): Promi
   // A `background` read: the tick never takes the API counter's room from a stop or a trade; refused, it is retried (and the next tick values again).
   const { valuation, balances } = await recordValuation(deps, nowMs, ctx.signal, { priority: 'background' });
   const { equityUsd, cashUsd, exposureUsd, realizedPnlUsd, unrealizedPnlUsd } = valuation;
-  await deps.bus.publish('portfolio.valued', { equityUsd, cashUsd, exposureUsd, realizedPnlUsd, unrealizedPnlUsd }, { source: PORTFOLIO_SOURCE, correlationId: rebalanceId });
+  await deps.bus.publish(
+    'portfolio.valued',
+    { equityUsd, cashUsd, exposureUsd, realizedPnlUsd, unrealizedPnlUsd },
+    { source: PORTFOLIO_SOURCE, correlationId: rebalanceId },
+  );
 
-  const outcome = (rebalance: PortfolioTickResult['rebalance'], id: string | null = null, counts = { batches: 0, sells: 0, buys: 0 }): PortfolioTickResult => ({ equityUsd, rebalance, rebalanceId: id, ...counts });
+  const outcome = (
+    rebalance: PortfolioTickResult['rebalance'],
+    id: string | null = null,
+    counts = { batches: 0, sells: 0, buys: 0 },
+  ): PortfolioTickResult => ({ equityUsd, rebalance, rebalanceId: id, ...counts });
   const prices = await latestPrices(deps.db, { cashAsset, timeframe: config.marketData.timeframe, assets: targeted });
   const core = coreHoldings(balances, valuation.positions, cashAsset);
   const plan = planRebalance({
     // The core allocation, apart from the strategy's open trades; a negative balance (a margin short) is no holding to rebalance.
-    balances: Object.fromEntries([cashAsset, ...targeted].map((asset) => [asset, toStoredDecimal(Dec.max(0, asset === cashAsset ? core.planningCash : (core.holdings[asset] ?? '0')))])),
+    balances: Object.fromEntries(
+      [cashAsset, ...targeted].map((asset) => [
+        asset,
+        toStoredDecimal(Dec.max(0, asset === cashAsset ? core.planningCash : (core.holdings[asset] ?? '0'))),
+      ]),
+    ),
     prices: Object.fromEntries(targeted.map((asset) => [asset, prices[asset] ?? '0'])),
     targets: config.portfolio.targets,
     cashAsset,
@@ -144,19 +157,35 @@ async function tick(deps: PortfolioDeps, timing: Timing, ctx: JobContext): Promi
   // The slot names the last batch's parent: free once it has completed or failed, or after the TTL.
   const ttlMs = last.delayMs + 2 * (timing.settleTimeoutMs + portfolioQueue.timeoutMs(config)) + LEASE_MARGIN_MS;
   const parentJobId = rebalanceIds.batchJob(rebalanceId, last.index, 'buys');
-  const holder = await claimFlowSlot(deps.redis, deps.queues.portfolio, { key: deps.keys.flowSlot('rebalance', symbolSlug(account)), parentJobId, ttlMs });
+  const holder = await claimFlowSlot(deps.redis, deps.queues.portfolio, {
+    key: deps.keys.flowSlot('rebalance', symbolSlug(account)),
+    parentJobId,
+    ttlMs,
+  });
   if (holder !== null) {
     const running = rebalanceIds.rebalanceOfBatchJob(holder) ?? holder;
     ctx.logger.debug({ rebalanceId: running, planned: rebalanceId }, 'rebalance in progress: nothing new planned');
     return outcome('in_progress', running);
   }
-  await addRebalanceBatches(deps.flows, { rebalanceId, correlationId: rebalanceId, plannedAtMs: nowMs, wallMsOf: (ms) => wallMsOf(config, ms), batches });
+  await addRebalanceBatches(deps.flows, {
+    rebalanceId,
+    correlationId: rebalanceId,
+    plannedAtMs: nowMs,
+    wallMsOf: (ms) => wallMsOf(config, ms),
+    batches,
+  });
   const counts = { batches: batches.length, sells: plan.sells.length, buys: plan.buys.length };
   ctx.logger.info({ rebalanceId, ...counts, equityUsd }, 'rebalance planned');
   return outcome('planned', rebalanceId, counts);
 }
 
-async function runLeg(deps: PortfolioDeps, timing: Timing, side: 'buy' | 'sell', data: RebalanceLegData, ctx: JobContext): Promise<RebalanceLegResult> {
+async function runLeg(
+  deps: PortfolioDeps,
+  timing: Timing,
+  side: 'buy' | 'sell',
+  data: RebalanceLegData,
+  ctx: JobContext,
+): Promise<RebalanceLegResult> {
   const wrong = data.trades.find((t) => t.side !== side);
   if (wrong) throw new UnrecoverableError(`a ${side}s leg holds a ${wrong.side} of ${wrong.symbol}`);
 
@@ -164,21 +193,39 @@ async function runLeg(deps: PortfolioDeps, timing: Timing, side: 'buy' | 'sell',
   const nowMs = deps.clock.now();
   if (proposedAtMs === undefined) {
     // A DCA batch waits for its market time too: in replay BullMQ's delay (wall time) is not the market's.
-    if (data.notBeforeMs !== undefined && nowMs < data.notBeforeMs) return waitAgain(ctx, Math.min(timing.pollMs, wallMsOf(deps.config, data.notBeforeMs - nowMs)));
+    if (data.notBeforeMs !== undefined && nowMs < data.notBeforeMs)
+      return waitAgain(ctx, Math.min(timing.pollMs, wallMsOf(deps.config, data.notBeforeMs - nowMs)));
     ({ proposals, skipped } = await proposeLeg(deps, side, data, ctx));
     proposedAtMs = nowMs;
     await ctx.job.updateData({ ...data, proposedAtMs, proposals, skipped } satisfies RebalanceLegData);
   }
 
-  const settled = await Promise.all(proposals.map(async (p) => ({ ...p, settlement: await settlementOf(deps, p.proposalId) })));
+  const settled = await Promise.all(
+    proposals.map(async (p) => ({ ...p, settlement: await settlementOf(deps, p.proposalId) })),
+  );
   const pending = settled.filter((s) => s.settlement.status === 'pending').map((s) => s.proposalId);
   if (pending.length === 0) {
-    const trades = settled.flatMap(({ proposalId, symbol, settlement }) => (settlement.status === 'settled' ? [{ proposalId, symbol, outcome: settlement.outcome, filledQuantity: settlement.filledQuantity }] : []));
-    ctx.logger.info({ rebalanceId: data.rebalanceId, batchIndex: data.batchIndex, side, outcomes: trades.map((t) => `${t.symbol}:${t.outcome}`), skipped: skipped.length }, 'rebalance leg settled');
+    const trades = settled.flatMap(({ proposalId, symbol, settlement }) =>
+      settlement.status === 'settled'
+        ? [{ proposalId, symbol, outcome: settlement.outcome, filledQuantity: settlement.filledQuantity }]
+        : [],
+    );
+    ctx.logger.info(
+      {
+        rebalanceId: data.rebalanceId,
+        batchIndex: data.batchIndex,
+        side,
+        outcomes: trades.map((t) => `${t.symbol}:${t.outcome}`),
+        skipped: skipped.length,
+      },
+      'rebalance leg settled',
+    );
     return { rebalanceId: data.rebalanceId, batchIndex: data.batchIndex, side, trades, skipped };
   }
   if (deps.clock.now() - proposedAtMs >= timing.settleTimeoutMs) {
-    throw new UnrecoverableError(`rebalance ${data.rebalanceId} batch ${data.batchIndex}: ${pending.join(', ')} not settled within ${timing.settleTimeoutMs} ms`);
+    throw new UnrecoverableError(
+      `rebalance ${data.rebalanceId} batch ${data.batchIndex}: ${pending.join(', ')} not settled within ${timing.settleTimeoutMs} ms`,
+    );
   }
   return waitAgain(ctx, timing.pollMs);
 }
@@ -190,7 +237,12 @@ async function waitAgain(ctx: JobContext, delayMs: number): Promise<never> {
 }
 
 /** Fits the leg to the account now and adds one risk job per trade left. */
-async function proposeLeg(deps: PortfolioDeps, side: 'buy' | 'sell', data: RebalanceLegData, ctx: JobContext): Promise<Required<Pick<RebalanceLegData, 'proposals' | 'skipped'>>> {
+async function proposeLeg(
+  deps: PortfolioDeps,
+  side: 'buy' | 'sell',
+  data: RebalanceLegData,
+  ctx: JobContext,
+): Promise<Required<Pick<RebalanceLegData, 'proposals' | 'skipped'>>> {
   if (data.trades.length === 0) return { proposals: [], skipped: [] };
   const { config } = deps;
   const { cashAsset } = config.symbols;
@@ -198,31 +250,70 @@ async function proposeLeg(deps: PortfolioDeps, side: 'buy' | 'sell', data: Rebal
   const [balances, hodlBags, prices] = await Promise.all([
     deps.exchange.balances(ctx.signal),
     loadHodlBags(deps.db, config.portfolio.hodlBags),
-    latestPrices(deps.db, { cashAsset, timeframe, assets: data.trades.map((t) => t.symbol.split('/')[0] ?? t.symbol), skipMissing: true }),
+    latestPrices(deps.db, {
+      cashAsset,
+      timeframe,
+      assets: data.trades.map((t) => t.symbol.split('/')[0] ?? t.symbol),
+      skipMissing: true,
+    }),
   ]);
   // Equity as the risk engine reads it (`exchangePortfolio`), from the same balances.
   const held = Object.keys(balances).filter((asset) => !new Dec(balances[asset] ?? '0').isZero());
-  const equityUsd = balancesEquity(balances, await latestPrices(deps.db, { cashAsset, timeframe, assets: held }), cashAsset);
+  const equityUsd = balancesEquity(
+    balances,
+    await latestPrices(deps.db, { cashAsset, timeframe, assets: held }),
+    cashAsset,
+  );
   const open = await loadOpenPositions(deps.db, deps.exchange.name);
   const valued = await Promise.all(open.map(async (p) => valuePosition(p, await markOf(deps.db, p.symbol, timeframe))));
   // Never what the strategy's open trades hold; the cash there is.
   const { holdings } = coreHoldings(balances, valued, cashAsset);
-  const fitted = fitLegToAccount(side, data.trades, { balances: holdings, prices, hodlBags, cashAsset, minTradeUsd: config.portfolio.minTradeUsd });
+  const fitted = fitLegToAccount(side, data.trades, {
+    balances: holdings,
+    prices,
+    hodlBags,
+    cashAsset,
+    minTradeUsd: config.portfolio.minTradeUsd,
+  });
   if (!new Dec(equityUsd).gt(0)) {
-    return { proposals: [], skipped: [...fitted.skipped, ...fitted.trades.map((t) => ({ symbol: t.symbol, reason: 'no_equity' }))] };
+    return {
+      proposals: [],
+      skipped: [...fitted.skipped, ...fitted.trades.map((t) => ({ symbol: t.symbol, reason: 'no_equity' }))],
+    };
   }
   const nowMs = deps.clock.now();
-  const proposals = fitted.trades.map((trade) => buildRebalanceProposal({ rebalanceId: data.rebalanceId, batchIndex: data.batchIndex, correlationId: data.correlationId, trade, equityUsd, nowMs }));
+  const proposals = fitted.trades.map((trade) =>
+    buildRebalanceProposal({
+      rebalanceId: data.rebalanceId,
+      batchIndex: data.batchIndex,
+      correlationId: data.correlationId,
+      trade,
+      equityUsd,
+      nowMs,
+    }),
+  );
   for (const proposal of proposals) {
     await addRiskJob(deps.queues.risk, proposal);
   }
-  ctx.logger.info({ rebalanceId: data.rebalanceId, batchIndex: data.batchIndex, side, proposed: proposals.length, skipped: fitted.skipped }, 'rebalance leg proposed');
+  ctx.logger.info(
+    {
+      rebalanceId: data.rebalanceId,
+      batchIndex: data.batchIndex,
+      side,
+      proposed: proposals.length,
+      skipped: fitted.skipped,
+    },
+    'rebalance leg proposed',
+  );
   return { proposals: proposals.map((p) => ({ proposalId: p.proposalId, symbol: p.symbol })), skipped: fitted.skipped };
 }
 
 /** Where one proposed trade stands: its risk decision (or risk job), then its order (or execution job). */
 async function settlementOf(deps: PortfolioDeps, proposalId: string): Promise<TradeSettlement> {
-  const [row] = await deps.db.select({ decision: riskDecisions.decision }).from(riskDecisions).where(eq(riskDecisions.proposalId, proposalId));
+  const [row] = await deps.db
+    .select({ decision: riskDecisions.decision })
+    .from(riskDecisions)
+    .where(eq(riskDecisions.proposalId, proposalId));
   const decision = row ? (row.decision === 'approved' ? 'approved' : 'denied') : null;
   let riskJob: { state: string | null; decision: 'approved' | 'denied' | null } = { state: null, decision: null };
   if (decision === null) {
@@ -231,6 +322,14 @@ async function settlementOf(deps: PortfolioDeps, proposalId: string): Promise<Tr
     riskJob = { state: job ? await job.getState() : null, decision: answer.success ? answer.data.decision : null };
   }
   const order = decision === 'approved' ? await loadOrder(deps.db, clientOrderIdOf(proposalId, 'rebalance')) : null;
-  const executionJobState = decision === 'approved' && order === null ? await deps.queues.execution.getJobState(executionJobIdOf(proposalId)) : null;
-  return settleTrade({ decision, riskJob, order: order && { status: order.status, filledQuantity: order.filledQuantity }, executionJobState });
+  const executionJobState =
+    decision === 'approved' && order === null
+      ? await deps.queues.execution.getJobState(executionJobIdOf(proposalId))
+      : null;
+  return settleTrade({
+    decision,
+    riskJob,
+    order: order && { status: order.status, filledQuantity: order.filledQuantity },
+    executionJobState,
+  });
 }

@@ -25,22 +25,42 @@ import type { TaskDeps } from '../task-deps.ts';
  * more, one pass is added for that moment (`follow-up`, deduplicated by its time).
  */
 export function reconcileHandlers(
-  deps: Pick<TaskDeps, 'db' | 'config' | 'clock' | 'logger' | 'redis' | 'keys' | 'instruments' | 'alerts'> & { exchange: ExchangePort; executionQueue: Queue; reconcileQueue: Queue },
+  deps: Pick<TaskDeps, 'db' | 'config' | 'clock' | 'logger' | 'redis' | 'keys' | 'instruments' | 'alerts'> & {
+    exchange: ExchangePort;
+    executionQueue: Queue;
+    reconcileQueue: Queue;
+  },
 ): JobHandlers<typeof reconcileQueue> {
   return {
     async run(_data, ctx) {
       const pending = await protectionPendingReasons(deps.redis, deps.keys);
-      const report = pending.length > 0 ? (await reprotectPositions(deps, 'reconcile-retry')).reconciled : await reconcileOrders({ db: deps.db, exchange: deps.exchange, clock: deps.clock, logger: deps.logger }, { signal: ctx.signal });
+      const report =
+        pending.length > 0
+          ? (await reprotectPositions(deps, 'reconcile-retry')).reconciled
+          : await reconcileOrders(
+              { db: deps.db, exchange: deps.exchange, clock: deps.clock, logger: deps.logger },
+              { signal: ctx.signal },
+            );
       const touched = [...report.synced, ...report.notFound];
       if (pending.length === 0) await resyncTouchedStops(deps, touched, ctx.signal);
       // Read again after the stops were synced: a stop placed just now may itself be in flight.
       const decidableInMs = touched.length > 0 ? await inFlightDecidableInMs(deps) : report.decidableInMs;
       if (decidableInMs !== null && decidableInMs > 0) {
         const jobId = await addFollowUp(deps.reconcileQueue, decidableInMs);
-        ctx.logger.info({ jobId, inMs: Math.ceil(decidableInMs) }, 'reconciliation follow-up added: an order in flight can be judged then');
+        ctx.logger.info(
+          { jobId, inMs: Math.ceil(decidableInMs) },
+          'reconciliation follow-up added: an order in flight can be judged then',
+        );
       }
       const orphaned = await recordOrphanedApprovals(
-        { db: deps.db, exchange: deps.exchange, executionQueue: deps.executionQueue, clock: deps.clock, logger: deps.logger, alerts: deps.alerts },
+        {
+          db: deps.db,
+          exchange: deps.exchange,
+          executionQueue: deps.executionQueue,
+          clock: deps.clock,
+          logger: deps.logger,
+          alerts: deps.alerts,
+        },
         { orphanApprovalMs: deps.config.execution.orphanApprovalMs },
       );
       return { ...report, orphaned };
@@ -49,7 +69,11 @@ export function reconcileHandlers(
 }
 
 /** The fills learnt taken in, then the stop of every pair whose orders changed made to match; a failure is logged (the pair's next bar tries again). */
-async function resyncTouchedStops(deps: Parameters<typeof reconcileHandlers>[0], clientOrderIds: readonly string[], signal: AbortSignal | undefined): Promise<void> {
+async function resyncTouchedStops(
+  deps: Parameters<typeof reconcileHandlers>[0],
+  clientOrderIds: readonly string[],
+  signal: AbortSignal | undefined,
+): Promise<void> {
   if (clientOrderIds.length === 0) return;
   const symbols = new Set<string>();
   for (const id of clientOrderIds) {
@@ -60,7 +84,12 @@ async function resyncTouchedStops(deps: Parameters<typeof reconcileHandlers>[0],
   for (const symbol of await takeInFills(deps)) symbols.add(symbol);
   for (const symbol of symbols) {
     signal?.throwIfAborted();
-    await syncProtectiveStop(deps, symbol).catch((err: unknown) => deps.logger.warn({ symbol, err: describeError(err) }, 'stop not synced after reconciliation: the next bar tries again'));
+    await syncProtectiveStop(deps, symbol).catch((err: unknown) =>
+      deps.logger.warn(
+        { symbol, err: describeError(err) },
+        'stop not synced after reconciliation: the next bar tries again',
+      ),
+    );
   }
 }
 

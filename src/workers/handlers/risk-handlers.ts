@@ -16,7 +16,12 @@ import { reservationOfApproval } from '../../reservations/reservation-of-approva
 import { reserveForApproval } from '../../reservations/reserve-for-approval.ts';
 import { recordBreakerTrip } from '../../metrics/record-breaker-trip.ts';
 import { jobOptionsOf, type JobContext, type JobHandlers } from '../../queues/define-queue.ts';
-import { executionQueue, type EvaluateRiskData, type EvaluateRiskResult, type riskQueue } from '../../queues/queue-catalog.ts';
+import {
+  executionQueue,
+  type EvaluateRiskData,
+  type EvaluateRiskResult,
+  type riskQueue,
+} from '../../queues/queue-catalog.ts';
 import type { BreakerTrip } from '../../risk/breaker-trip.ts';
 import { evaluateBreakers } from '../../risk/evaluate-breakers.ts';
 import { atAllowedLeverage } from '../../risk/at-allowed-leverage.ts';
@@ -38,7 +43,8 @@ import type { TaskDeps } from '../task-deps.ts';
  */
 const ACCOUNT_READ_MS = 6_000;
 
-export interface RiskDeps extends Pick<TaskDeps, 'config' | 'db' | 'bus' | 'redis' | 'keys' | 'clock' | 'logger' | 'instruments'> {
+export interface RiskDeps
+  extends Pick<TaskDeps, 'config' | 'db' | 'bus' | 'redis' | 'keys' | 'clock' | 'logger' | 'instruments'> {
   control: Pick<ControlPlane, 'current' | 'known' | 'apply'>;
   portfolio: PortfolioReader;
   /** The execution queue, where approvals go. */
@@ -71,8 +77,14 @@ async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext)
   const [stored] = await deps.db.select().from(riskDecisions).where(eq(riskDecisions.proposalId, proposal.proposalId));
   if (stored) {
     await reassertHalt(deps);
-    const executionJobId = stored.decision === 'approved' ? await addExecution(deps, stored.decisionId, proposal.proposalId) : null;
-    return { decision: stored.decision === 'approved' ? 'approved' : 'denied', decisionId: stored.decisionId, inserted: false, executionJobId };
+    const executionJobId =
+      stored.decision === 'approved' ? await addExecution(deps, stored.decisionId, proposal.proposalId) : null;
+    return {
+      decision: stored.decision === 'approved' ? 'approved' : 'denied',
+      decisionId: stored.decisionId,
+      inserted: false,
+      executionJobId,
+    };
   }
 
   const nowMs = deps.clock.now();
@@ -91,41 +103,49 @@ async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext)
       deps.portfolio.freeCashUsd(reads),
       latestPrice(deps, proposal),
     ]);
-    outcome = await withLockedRiskState(deps.db, account, () => initialRiskState(equityUsd, nowMs), async (current, tx) => {
-      let state = current.state;
-      if (control.resets > current.resetsApplied) state = resetRiskState(state, equityUsd, nowMs);
-      const breakers = evaluateBreakers(state, equityUsd, deps.config.risk.breakers, nowMs);
-      state = breakers.state;
-      // Read after the lock: what an approval committed a moment ago by another replica holds is seen.
-      const held = await heldPositionOf(tx, account, proposal.symbol);
-      const position = held && held.quantity.gt(0) ? await positionForRisk(tx, held, marketPrice) : undefined;
-      const context: RiskContext = {
-        equityUsd,
-        marketPrice,
-        openPositions: [...openPositions.filter((p) => p.symbol !== proposal.symbol), ...(position ? [position] : [])],
-        freeCashUsd: new Decimal(freeCashUsd).minus(await heldCashUsd(tx, account, balancesReadAt)).toFixed(),
-        instrument,
-        margin: deps.config.execution.margin,
-        state,
-        clusterState: control.state,
-        nowMs,
-      };
-      let decision = evaluateRisk(proposal, context, deps.config.risk);
-      if (decision.decision === 'approved') {
-        const reservation = reservationOfApproval({
-          decisionId: decisionIdOf(decision),
-          proposal,
-          approval: decision,
-          account,
-          positionId: held?.id ?? null,
-          cashReservePct: deps.config.risk.cashReservePct,
-        });
-        // The claim was checked above under the lock; the unique index still has the last word.
-        if (reservation && !(await reserveForApproval(tx, reservation))) decision = exitClaimed(decision);
-      }
-      await tx.insert(riskDecisions).values(toRow(proposal, decision, state));
-      return { state, resetsApplied: control.resets, result: { decision, trips: breakers.trips } };
-    });
+    outcome = await withLockedRiskState(
+      deps.db,
+      account,
+      () => initialRiskState(equityUsd, nowMs),
+      async (current, tx) => {
+        let state = current.state;
+        if (control.resets > current.resetsApplied) state = resetRiskState(state, equityUsd, nowMs);
+        const breakers = evaluateBreakers(state, equityUsd, deps.config.risk.breakers, nowMs);
+        state = breakers.state;
+        // Read after the lock: what an approval committed a moment ago by another replica holds is seen.
+        const held = await heldPositionOf(tx, account, proposal.symbol);
+        const position = held && held.quantity.gt(0) ? await positionForRisk(tx, held, marketPrice) : undefined;
+        const context: RiskContext = {
+          equityUsd,
+          marketPrice,
+          openPositions: [
+            ...openPositions.filter((p) => p.symbol !== proposal.symbol),
+            ...(position ? [position] : []),
+          ],
+          freeCashUsd: new Decimal(freeCashUsd).minus(await heldCashUsd(tx, account, balancesReadAt)).toFixed(),
+          instrument,
+          margin: deps.config.execution.margin,
+          state,
+          clusterState: control.state,
+          nowMs,
+        };
+        let decision = evaluateRisk(proposal, context, deps.config.risk);
+        if (decision.decision === 'approved') {
+          const reservation = reservationOfApproval({
+            decisionId: decisionIdOf(decision),
+            proposal,
+            approval: decision,
+            account,
+            positionId: held?.id ?? null,
+            cashReservePct: deps.config.risk.cashReservePct,
+          });
+          // The claim was checked above under the lock; the unique index still has the last word.
+          if (reservation && !(await reserveForApproval(tx, reservation))) decision = exitClaimed(decision);
+        }
+        await tx.insert(riskDecisions).values(toRow(proposal, decision, state));
+        return { state, resetsApplied: control.resets, result: { decision, trips: breakers.trips } };
+      },
+    );
   } catch (err) {
     return denyUnread(deps, proposal, err, ctx);
   }
@@ -145,15 +165,32 @@ async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext)
         intent: proposal.intent,
         notionalUsd: decision.notionalUsd,
         quantity: decision.quantity,
-        adjustments: decision.adjustments.map((a) => ({ rule: a.rule, message: a.message, from: a.fromNotionalUsd, to: a.toNotionalUsd })),
+        adjustments: decision.adjustments.map((a) => ({
+          rule: a.rule,
+          message: a.message,
+          from: a.fromNotionalUsd,
+          to: a.toNotionalUsd,
+        })),
       },
       { symbol: proposal.symbol, source: 'risk', correlationId: proposal.correlationId },
     );
-    return { decision: 'approved', decisionId, inserted: true, executionJobId: await addExecution(deps, decisionId, proposal.proposalId) };
+    return {
+      decision: 'approved',
+      decisionId,
+      inserted: true,
+      executionJobId: await addExecution(deps, decisionId, proposal.proposalId),
+    };
   }
   await deps.bus.publish(
     'risk.order_denied',
-    { decisionId, proposalId: proposal.proposalId, signalId: proposal.signalId, side: proposal.side, intent: proposal.intent, reasons: decision.reasons.map((r) => ({ rule: r.rule, message: r.message })) },
+    {
+      decisionId,
+      proposalId: proposal.proposalId,
+      signalId: proposal.signalId,
+      side: proposal.side,
+      intent: proposal.intent,
+      reasons: decision.reasons.map((r) => ({ rule: r.rule, message: r.message })),
+    },
     { symbol: proposal.symbol, source: 'risk', correlationId: proposal.correlationId },
   );
   return { decision: 'denied', decisionId, inserted: true, executionJobId: null };
@@ -190,7 +227,10 @@ function toRow(proposal: OrderProposal, decision: RiskDecision, state: RiskState
  */
 async function latestPrice(deps: RiskDeps, proposal: OrderProposal): Promise<string> {
   const exitsPosition = proposal.intent === 'exit' && proposal.purpose !== 'rebalance';
-  return (await latestClose(deps.db, proposal.symbol, deps.config.marketData.timeframe)) ?? (exitsPosition ? proposal.entryPrice : '0');
+  return (
+    (await latestClose(deps.db, proposal.symbol, deps.config.marketData.timeframe)) ??
+    (exitsPosition ? proposal.entryPrice : '0')
+  );
 }
 
 /**
@@ -220,7 +260,12 @@ function exitClaimed(approval: RiskApproval): RiskDenial {
     decision: 'denied',
     proposalId: approval.proposalId,
     requestedNotionalUsd: approval.requestedNotionalUsd,
-    reasons: [{ rule: 'exit_in_flight', message: 'another exit of the position was approved at the same moment: one exit at a time' }],
+    reasons: [
+      {
+        rule: 'exit_in_flight',
+        message: 'another exit of the position was approved at the same moment: one exit at a time',
+      },
+    ],
     adjustments: approval.adjustments,
   };
 }
@@ -233,7 +278,11 @@ async function addExecution(deps: RiskDeps, decisionId: string, proposalId: stri
 
 /** Publishes a breaker trip (urgent) and carries out a halt cluster-wide. */
 async function announceTrip(deps: RiskDeps, trip: BreakerTrip): Promise<void> {
-  await deps.bus.publish('risk.breaker_tripped', { breaker: trip.breaker, action: trip.action, lossPct: trip.lossPct, thresholdPct: trip.thresholdPct }, { priority: 'urgent', source: 'risk' });
+  await deps.bus.publish(
+    'risk.breaker_tripped',
+    { breaker: trip.breaker, action: trip.action, lossPct: trip.lossPct, thresholdPct: trip.thresholdPct },
+    { priority: 'urgent', source: 'risk' },
+  );
   deps.logger.error({ ...trip }, 'risk circuit breaker tripped');
   // Not awaited: the halt below must not wait on a metric.
   void recordBreakerTrip(deps.redis, deps.keys, trip.breaker);
@@ -241,19 +290,39 @@ async function announceTrip(deps: RiskDeps, trip: BreakerTrip): Promise<void> {
     // The halt is in force once applied (the submission fence obeys it at once); waiting for the
     // submissions already under way (up to the execution timeout) would outlast this job's own
     // 10 s timeout and fail the decision, so the risk job does not wait for them.
-    await deps.control.apply('halt', { requestedBy: `breaker:${trip.breaker}`, reason: `${trip.breaker} loss ${trip.lossPct} % ≥ ${trip.thresholdPct} %`, flatten: trip.action === 'halt_and_close', drainTimeoutMs: 0 });
+    await deps.control.apply('halt', {
+      requestedBy: `breaker:${trip.breaker}`,
+      reason: `${trip.breaker} loss ${trip.lossPct} % ≥ ${trip.thresholdPct} %`,
+      flatten: trip.action === 'halt_and_close',
+      drainTimeoutMs: 0,
+    });
   }
 }
 
 /** The risk state could not be read or written: deny, say why, approve nothing. */
-async function denyUnread(deps: RiskDeps, proposal: OrderProposal, err: unknown, ctx: JobContext): Promise<EvaluateRiskResult> {
+async function denyUnread(
+  deps: RiskDeps,
+  proposal: OrderProposal,
+  err: unknown,
+  ctx: JobContext,
+): Promise<EvaluateRiskResult> {
   const decisionId = `deny-${proposal.proposalId}`;
   const message = `risk state unavailable, denied rather than guessed: ${describeError(err)}`;
-  ctx.logger.error({ proposalId: proposal.proposalId, err: describeError(err) }, 'risk state unavailable: proposal denied');
+  ctx.logger.error(
+    { proposalId: proposal.proposalId, err: describeError(err) },
+    'risk state unavailable: proposal denied',
+  );
   await deps.bus
     .publish(
       'risk.order_denied',
-      { decisionId, proposalId: proposal.proposalId, signalId: proposal.signalId, side: proposal.side, intent: proposal.intent, reasons: [{ rule: 'risk_state', message }] },
+      {
+        decisionId,
+        proposalId: proposal.proposalId,
+        signalId: proposal.signalId,
+        side: proposal.side,
+        intent: proposal.intent,
+        reasons: [{ rule: 'risk_state', message }],
+      },
       { symbol: proposal.symbol, source: 'risk', correlationId: proposal.correlationId },
     )
     .catch((publishErr: unknown) => ctx.logger.error({ err: describeError(publishErr) }, 'denial not announced'));
@@ -272,5 +341,9 @@ async function reassertHalt(deps: RiskDeps): Promise<void> {
   if (!state.success || state.data.tradingState !== 'HALTED') return;
   const control = await deps.control.current();
   if (control.state === 'HALTED' || control.resets > row.resetsApplied) return;
-  await deps.control.apply('halt', { requestedBy: 'breaker:recovered', reason: 'the risk state is HALTED but the cluster was not', drainTimeoutMs: 0 });
+  await deps.control.apply('halt', {
+    requestedBy: 'breaker:recovered',
+    reason: 'the risk state is HALTED but the cluster was not',
+    drainTimeoutMs: 0,
+  });
 }

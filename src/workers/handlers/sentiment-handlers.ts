@@ -20,11 +20,22 @@ export function sentimentHandlers(deps: TaskDeps, queue: Queue): JobHandlers<typ
       runExclusively(deps, data, ctx, async () => {
         const candleOpenTimeMs = barOpenTimeMs(deps.clock.now(), timeframe) - timeframeMs(timeframe);
         const result = await runSentiment(
-          { db: deps.db, gateway: deps.gateway, config: deps.config.agents.sentiment, clock: deps.clock, logger: ctx.logger },
+          {
+            db: deps.db,
+            gateway: deps.gateway,
+            config: deps.config.agents.sentiment,
+            clock: deps.clock,
+            logger: ctx.logger,
+          },
           { symbol: data.symbol, timeframe, candleOpenTimeMs, correlationId: data.correlationId, signal: ctx.signal },
         );
         if (result.status === 'abstained') return result;
-        if (result.fresh) await deps.bus.publish('sentiment.scored', result.payload, { symbol: data.symbol, source: 'sentiment', correlationId: data.correlationId });
+        if (result.fresh)
+          await deps.bus.publish('sentiment.scored', result.payload, {
+            symbol: data.symbol,
+            source: 'sentiment',
+            correlationId: data.correlationId,
+          });
         return { status: 'emitted' as const, output: result.output, inserted: result.fresh };
       }),
   };

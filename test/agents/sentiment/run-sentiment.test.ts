@@ -22,30 +22,61 @@ describe('runSentiment on postgres', () => {
 
   /** A pair of its own per test, so that inputs and outputs of other tests never meet. */
   const aPair = () => `S${++pairs}/USD`;
-  const depsOf = (sentiment: Record<string, unknown> = {}, llm: LlmConfig = llmConfigFor(env.server)): SentimentDeps => ({
+  const depsOf = (
+    sentiment: Record<string, unknown> = {},
+    llm: LlmConfig = llmConfigFor(env.server),
+  ): SentimentDeps => ({
     db: env.db.db,
     gateway: createGateway(env.db.db, llm),
-    config: AgentsConfig.parse({ sentiment: { enabled: true, models: [{ provider: 'deepseek', model: 'deepseek-chat' }], ...sentiment } }).sentiment,
+    config: AgentsConfig.parse({
+      sentiment: { enabled: true, models: [{ provider: 'deepseek', model: 'deepseek-chat' }], ...sentiment },
+    }).sentiment,
     clock: new ManualClock(NOW_MS),
     logger: silentLogger,
   });
-  const runOf = (symbol: string): SentimentRun => ({ symbol, timeframe: '1h', candleOpenTimeMs: BAR_MS, correlationId: `run-${symbol}` });
-  const outputsOf = async (symbol: string) => (await env.db.db.select({ n: count() }).from(agentOutputs).where(and(eq(agentOutputs.agent, 'sentiment'), eq(agentOutputs.symbol, symbol))))[0]!.n;
+  const runOf = (symbol: string): SentimentRun => ({
+    symbol,
+    timeframe: '1h',
+    candleOpenTimeMs: BAR_MS,
+    correlationId: `run-${symbol}`,
+  });
+  const outputsOf = async (symbol: string) =>
+    (
+      await env.db.db
+        .select({ n: count() })
+        .from(agentOutputs)
+        .where(and(eq(agentOutputs.agent, 'sentiment'), eq(agentOutputs.symbol, symbol)))
+    )[0]!.n;
 
   it('scores the newest inputs of the lookback window, stores the output for the bar and returns the payload to publish', async () => {
     const symbol = aPair();
-    const at = (hoursAgo: number, text: string) => anInput({ symbol, text, publishedAtMs: NOW_MS - hoursAgo * HOUR_MS });
-    await addSentimentInputs(env.db.db, [at(0.5, 'newest'), at(1, 'second'), at(2, 'third'), at(7, 'older than the window'), at(-1, 'not yet published')]);
+    const at = (hoursAgo: number, text: string) =>
+      anInput({ symbol, text, publishedAtMs: NOW_MS - hoursAgo * HOUR_MS });
+    await addSentimentInputs(env.db.db, [
+      at(0.5, 'newest'),
+      at(1, 'second'),
+      at(2, 'third'),
+      at(7, 'older than the window'),
+      at(-1, 'not yet published'),
+    ]);
     env.server.script('deepseek-chat', replyWith(aReply({ score: 0.25, confidence: 0.7 })));
 
     const result = await runSentiment(depsOf({ maxItems: 2 }), runOf(symbol));
 
     const payload = { score: 0.25, confidence: 0.7, sampleCount: 2, model: 'deepseek/deepseek-chat' };
-    expect(result).toEqual({ status: 'scored', payload, output: { ...payload, timeframe: '1h', candleOpenTimeMs: BAR_MS }, fresh: true });
+    expect(result).toEqual({
+      status: 'scored',
+      payload,
+      output: { ...payload, timeframe: '1h', candleOpenTimeMs: BAR_MS },
+      fresh: true,
+    });
     const user = (env.server.requests[0]!.body.messages as { content: string }[])[1]!.content;
     expect(user).toContain('1. "newest"\n2. "second"\n</items>');
     const stored = await loadAgentOutput(env.db.db, 'sentiment', symbol, { timeframe: '1h', candleOpenTimeMs: BAR_MS });
-    expect(stored).toMatchObject({ correlationId: `run-${symbol}`, output: { ...payload, timeframe: '1h', candleOpenTimeMs: BAR_MS } });
+    expect(stored).toMatchObject({
+      correlationId: `run-${symbol}`,
+      output: { ...payload, timeframe: '1h', candleOpenTimeMs: BAR_MS },
+    });
   });
 
   it('returns the stored output of a bar scored before, asking no model again', async () => {
@@ -82,7 +113,11 @@ describe('runSentiment on postgres', () => {
 
     const result = await runSentiment(depsOf(), runOf(symbol));
 
-    expect(result).toEqual({ status: 'abstained', reason: 'no_input', detail: `no headline or post to score for ${symbol}` });
+    expect(result).toEqual({
+      status: 'abstained',
+      reason: 'no_input',
+      detail: `no headline or post to score for ${symbol}`,
+    });
     expect(env.server.requests).toHaveLength(0);
     expect(await outputsOf(symbol)).toBe(0);
   });
@@ -126,9 +161,18 @@ describe('runSentiment on postgres', () => {
 
   it('refuses to store a sentiment output that is no measurement', async () => {
     const symbol = aPair();
-    const output = { score: 1.5, confidence: 0.5, sampleCount: 0, model: 'deepseek/deepseek-chat', timeframe: '1h', candleOpenTimeMs: BAR_MS };
+    const output = {
+      score: 1.5,
+      confidence: 0.5,
+      sampleCount: 0,
+      model: 'deepseek/deepseek-chat',
+      timeframe: '1h',
+      candleOpenTimeMs: BAR_MS,
+    };
 
-    const err = await saveAgentOutput(env.db.db, { agent: 'sentiment', symbol, output, correlationId: 'bad' }).catch((e: unknown) => e);
+    const err = await saveAgentOutput(env.db.db, { agent: 'sentiment', symbol, output, correlationId: 'bad' }).catch(
+      (e: unknown) => e,
+    );
 
     expect(err).toBeInstanceOf(TriplegainError);
     expect((err as Error).message).toMatch(/^cannot save sentiment output: score: .*; sampleCount: /);
@@ -138,12 +182,21 @@ describe('runSentiment on postgres', () => {
 
 describe('agents.sentiment config', () => {
   it('is off by default, with no model, a 6 h window of at most 50 items and at least 1', () => {
-    expect(AgentsConfig.parse({}).sentiment).toEqual({ enabled: false, models: [], lookbackMs: 21_600_000, maxItems: 50, minItems: 1, timeoutMs: 60_000 });
+    expect(AgentsConfig.parse({}).sentiment).toEqual({
+      enabled: false,
+      models: [],
+      lookbackMs: 21_600_000,
+      maxItems: 50,
+      minItems: 1,
+      timeoutMs: 60_000,
+    });
   });
 
   it('refuses minItems above maxItems', () => {
     const parsed = AgentsConfig.safeParse({ sentiment: { maxItems: 5, minItems: 6 } });
     expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues).toEqual([expect.objectContaining({ path: ['sentiment', 'minItems'], message: '6 must be at most maxItems (5)' })]);
+    expect(parsed.error?.issues).toEqual([
+      expect.objectContaining({ path: ['sentiment', 'minItems'], message: '6 must be at most maxItems (5)' }),
+    ]);
   });
 });

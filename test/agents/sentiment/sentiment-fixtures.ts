@@ -12,12 +12,23 @@ let headlines = 0;
 /** A headline that passes the real schema, new text on every call unless given. */
 export function anInput(overrides: Partial<z.input<typeof SentimentInput>> = {}): z.input<typeof SentimentInput> {
   headlines += 1;
-  return { symbol: 'BTC/USD', text: `Bitcoin ETF inflows reach a record for the ${headlines}th day`, source: 'cli', publishedAtMs: NOW_MS - HOUR_MS, ...overrides };
+  return {
+    symbol: 'BTC/USD',
+    text: `Bitcoin ETF inflows reach a record for the ${headlines}th day`,
+    source: 'cli',
+    publishedAtMs: NOW_MS - HOUR_MS,
+    ...overrides,
+  };
 }
 
 /** A reply that passes `SentimentReply`. */
 export function aReply(overrides: Partial<SentimentReply> = {}): SentimentReply {
-  return { score: 0.42, confidence: 0.8, reasoning: 'Record inflows and new highs outweigh one hack report.', ...overrides };
+  return {
+    score: 0.42,
+    confidence: 0.8,
+    reasoning: 'Record inflows and new highs outweigh one hack report.',
+    ...overrides,
+  };
 }
 
 /**
@@ -27,8 +38,18 @@ export function aReply(overrides: Partial<SentimentReply> = {}): SentimentReply 
 export function keylessLlmConfig(): LlmConfig {
   return LlmConfig.parse({
     providers: {
-      deepseek: { kind: 'openai-compatible', baseUrl: 'https://api.deepseek.invalid', apiKey: '', model: 'deepseek-chat' },
-      anthropic: { kind: 'anthropic', baseUrl: 'https://api.anthropic.invalid', apiKey: '', model: 'claude-sonnet-4-6' },
+      deepseek: {
+        kind: 'openai-compatible',
+        baseUrl: 'https://api.deepseek.invalid',
+        apiKey: '',
+        model: 'deepseek-chat',
+      },
+      anthropic: {
+        kind: 'anthropic',
+        baseUrl: 'https://api.anthropic.invalid',
+        apiKey: '',
+        model: 'claude-sonnet-4-6',
+      },
     },
   });
 }

@@ -24,7 +24,10 @@ describe("the account's API counter, shared by priority", () => {
 
   /** A Starter-sized counter (15) whose counter already stands at `counter`; it decays slowly enough (0.01 a second) that a loaded machine does not change what the test sees. */
   async function busyAccount(counter: number) {
-    const client = aKrakenClient({ baseUrl: server.url, redis: t.redis, keys: t.keys }, { apiLimit: { maxCounter: KRAKEN_TIER_LIMITS.starter.maxCounter, decayPerSec: 0.01 }, maxWaitMs: 300 });
+    const client = aKrakenClient(
+      { baseUrl: server.url, redis: t.redis, keys: t.keys },
+      { apiLimit: { maxCounter: KRAKEN_TIER_LIMITS.starter.maxCounter, decayPerSec: 0.01 }, maxWaitMs: 300 },
+    );
     expect((await client.apiLimiter.tryAcquire(counter)).admitted).toBe(true);
     return { client, exchange: new KrakenExchange({ client }) };
   }
@@ -32,7 +35,9 @@ describe("the account's API counter, shared by priority", () => {
 
   it('keeps headroom for protective calls: Starter 14 / 10 / 7, Pro 19 / 14 / 10', () => {
     expect((['protective', 'trading', 'background'] as const).map((p) => admissionCeiling(15, p))).toEqual([14, 10, 7]);
-    expect((['protective', 'trading', 'background'] as const).map((p) => admissionCeiling(20, p))).toEqual([19, 14, 10]);
+    expect((['protective', 'trading', 'background'] as const).map((p) => admissionCeiling(20, p))).toEqual([
+      19, 14, 10,
+    ]);
   });
 
   it('with the counter at 12, the open orders and the dead man switch still go out while balance reads are held back', async () => {
@@ -40,10 +45,17 @@ describe("the account's API counter, shared by priority", () => {
 
     // A valuation snapshot (background) is refused at once, never sent.
     const background = await failure(exchange.balances(undefined, { priority: 'background' }));
-    expect(background).toMatchObject({ code: 'EXCHANGE_RATE_LIMITED', retryable: true, details: { requestSent: false } });
+    expect(background).toMatchObject({
+      code: 'EXCHANGE_RATE_LIMITED',
+      retryable: true,
+      details: { requestSent: false },
+    });
     expect(background.message).toMatch(/kept for trading and protective calls/);
     // A trading read waits for the counter to fall to 9: past this client's 300 ms.
-    expect(await failure(exchange.availableBalances())).toMatchObject({ code: 'EXCHANGE_RATE_LIMITED', details: { requestSent: false } });
+    expect(await failure(exchange.availableBalances())).toMatchObject({
+      code: 'EXCHANGE_RATE_LIMITED',
+      details: { requestSent: false },
+    });
     expect(sent('BalanceEx')).toEqual([]);
 
     // Protective calls use the reserve: the reconciliation's open orders and the switch's re-arm.
@@ -62,13 +74,19 @@ describe("the account's API counter, shared by priority", () => {
     // The counter climbs to 11, above the trading ceiling (10): the reader is held back (and
     // here gives up after this client's 300 ms), whatever it could have shared.
     expect((await client.apiLimiter.tryAcquire(5)).admitted).toBe(true);
-    expect(await failure(exchange.balances(undefined, { maxAgeMs: 60_000 }))).toMatchObject({ code: 'EXCHANGE_RATE_LIMITED', details: { requestSent: false } });
+    expect(await failure(exchange.balances(undefined, { maxAgeMs: 60_000 }))).toMatchObject({
+      code: 'EXCHANGE_RATE_LIMITED',
+      details: { requestSent: false },
+    });
     expect(sent('BalanceEx')).toHaveLength(1);
   });
 
   it('never fills the counter to the top: a protective call waits below Kraken maximum', async () => {
     const { exchange } = await busyAccount(14);
-    expect(await failure(exchange.armDeadManSwitch(60))).toMatchObject({ code: 'EXCHANGE_RATE_LIMITED', details: { requestSent: false } });
+    expect(await failure(exchange.armDeadManSwitch(60))).toMatchObject({
+      code: 'EXCHANGE_RATE_LIMITED',
+      details: { requestSent: false },
+    });
     expect(sent('CancelAllOrdersAfter')).toEqual([]);
   });
 
@@ -83,7 +101,10 @@ describe("the account's API counter, shared by priority", () => {
 
   it('a reader that gives up leaves the shared BalanceEx to the others; one nobody waits for is never sent', async () => {
     // Counter at 10.5, decaying 1 a second: a trading read waits about 1.5 s for room.
-    const client = aKrakenClient({ baseUrl: server.url, redis: t.redis, keys: t.keys }, { apiLimit: { maxCounter: 15, decayPerSec: 1 }, maxWaitMs: 10_000 });
+    const client = aKrakenClient(
+      { baseUrl: server.url, redis: t.redis, keys: t.keys },
+      { apiLimit: { maxCounter: 15, decayPerSec: 1 }, maxWaitMs: 10_000 },
+    );
     await client.apiLimiter.tryAcquire(10.5);
     const exchange = new KrakenExchange({ client });
 
@@ -100,7 +121,9 @@ describe("the account's API counter, shared by priority", () => {
     // read still waits for room: it is dropped, not sent later.
     const first = new AbortController();
     const second = new AbortController();
-    const reads = [exchange.balances(first.signal), exchange.availableBalances(second.signal)].map((read) => failure(read));
+    const reads = [exchange.balances(first.signal), exchange.availableBalances(second.signal)].map((read) =>
+      failure(read),
+    );
     first.abort();
     second.abort();
     for (const err of await Promise.all(reads)) expect(err).toMatchObject({ code: 'TIMEOUT' });

@@ -9,7 +9,9 @@ import { waitFor } from '../../support/wait-for.ts';
 import { aKrakenClient } from './kraken-builders.ts';
 
 /** Kraken's documented answer (https://docs.kraken.com/api-reference/trading/cancel-all-orders-after-x). */
-const ARMED = { body: { error: [], result: { currentTime: '2023-03-24T17:41:56Z', triggerTime: '2023-03-24T17:42:56Z' } } };
+const ARMED = {
+  body: { error: [], result: { currentTime: '2023-03-24T17:41:56Z', triggerTime: '2023-03-24T17:42:56Z' } },
+};
 
 describe("Kraken's dead man's switch, armed by one worker of the cluster", () => {
   let server: KrakenPrivateServer;
@@ -28,7 +30,8 @@ describe("Kraken's dead man's switch, armed by one worker of the cluster", () =>
     await t.cleanup();
   });
 
-  const armRequests = () => server.requests.filter((r) => r.method === 'CancelAllOrdersAfter' && r.verdict === 'accepted');
+  const armRequests = () =>
+    server.requests.filter((r) => r.method === 'CancelAllOrdersAfter' && r.verdict === 'accepted');
   const arms = () => armRequests().filter((r) => r.params.get('timeout') !== '0');
 
   /** A worker's switch on its own Redis connection, counting the arms it sends and the times it was told Kraken may have fired. */
@@ -36,7 +39,15 @@ describe("Kraken's dead man's switch, armed by one worker of the cluster", () =>
     const redis = new Redis(t.url, { maxRetriesPerRequest: 1 });
     connections.push(redis);
     const exchange = new KrakenExchange({ client: aKrakenClient({ baseUrl: server.url, redis, keys: t.keys }) });
-    const worker = { name, redis, armed: 0, disarmed: 0, armedAtMs: [] as number[], mayHaveFired: [] as string[], deadMan: undefined as unknown as DeadManSwitch };
+    const worker = {
+      name,
+      redis,
+      armed: 0,
+      disarmed: 0,
+      armedAtMs: [] as number[],
+      mayHaveFired: [] as string[],
+      deadMan: undefined as unknown as DeadManSwitch,
+    };
     worker.deadMan = startDeadManSwitch({
       exchange: {
         armDeadManSwitch: (timeoutSec: number, signal?: AbortSignal) => {
@@ -165,9 +176,13 @@ describe("Kraken's dead man's switch, armed by one worker of the cluster", () =>
   }, 20_000);
 
   it('reports the time Kraken will cancel, and null once disarmed', async () => {
-    const exchange = new KrakenExchange({ client: aKrakenClient({ baseUrl: server.url, redis: t.redis, keys: t.keys }) });
+    const exchange = new KrakenExchange({
+      client: aKrakenClient({ baseUrl: server.url, redis: t.redis, keys: t.keys }),
+    });
     expect(await exchange.armDeadManSwitch(60)).toBe('2023-03-24T17:42:56Z');
-    server.override('CancelAllOrdersAfter', { body: { error: [], result: { currentTime: '2023-03-24T17:41:56Z', triggerTime: '0' } } });
+    server.override('CancelAllOrdersAfter', {
+      body: { error: [], result: { currentTime: '2023-03-24T17:41:56Z', triggerTime: '0' } },
+    });
     expect(await exchange.armDeadManSwitch(0)).toBeNull();
   }, 15_000);
 });

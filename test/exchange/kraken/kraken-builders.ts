@@ -1,7 +1,10 @@
 import type { Redis } from 'ioredis';
 import { ExecutionConfig } from '../../../src/config/sections/execution-config.ts';
 import type { PlaceOrderRequest } from '../../../src/exchange/exchange-port.ts';
-import { KrakenPrivateClient, type KrakenPrivateClientOptions } from '../../../src/exchange/kraken/kraken-private-client.ts';
+import {
+  KrakenPrivateClient,
+  type KrakenPrivateClientOptions,
+} from '../../../src/exchange/kraken/kraken-private-client.ts';
 import type { Keys } from '../../../src/keys.ts';
 import type { RateLimitParams } from '../../../src/market/kraken-rate-limiter.ts';
 import { TriplegainError } from '../../../src/shared/triplegain-error.ts';
@@ -12,8 +15,10 @@ export const ROOMY: RateLimitParams = { maxCounter: 10_000, decayPerSec: 10_000 
 
 /** `execution.kraken` pointing at a local server, through the real config schema. */
 export function krakenConfig(baseUrl: string, overrides: Record<string, unknown> = {}): ExecutionConfig['kraken'] {
-  return ExecutionConfig.parse({ exchange: 'kraken', kraken: { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, baseUrl, timeoutMs: 1_000, ...overrides } })
-    .kraken;
+  return ExecutionConfig.parse({
+    exchange: 'kraken',
+    kraken: { apiKey: TEST_API_KEY, apiSecret: TEST_API_SECRET, baseUrl, timeoutMs: 1_000, ...overrides },
+  }).kraken;
 }
 
 /** A limiter that admits everything and counts. */
@@ -71,7 +76,16 @@ export function aFilledKrakenMarketBuy(clientOrderId: string, nowMs: number) {
     closetm: nowMs / 1000,
     starttm: 0,
     expiretm: 0,
-    descr: { pair: 'XBTUSD', type: 'buy', ordertype: 'market', price: '0', price2: '0', leverage: 'none', order: 'buy 0.01000000 XBTUSD @ market', close: '' },
+    descr: {
+      pair: 'XBTUSD',
+      type: 'buy',
+      ordertype: 'market',
+      price: '0',
+      price2: '0',
+      leverage: 'none',
+      order: 'buy 0.01000000 XBTUSD @ market',
+      close: '',
+    },
     vol: '0.01000000',
     vol_exec: '0.01000000',
     cost: '400.00000',

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admissionCeiling, KRAKEN_PRIVATE_CALL_COST, KRAKEN_TIER_LIMITS, type KrakenPrivateMethod } from '../../../src/market/kraken-rate-limiter.ts';
-import { startKrakenPrivateServer, type KrakenPrivateServer, type PrivateRequest } from '../../support/kraken-private-server.ts';
+import {
+  admissionCeiling,
+  KRAKEN_PRIVATE_CALL_COST,
+  KRAKEN_TIER_LIMITS,
+  type KrakenPrivateMethod,
+} from '../../../src/market/kraken-rate-limiter.ts';
+import {
+  startKrakenPrivateServer,
+  type KrakenPrivateServer,
+  type PrivateRequest,
+} from '../../support/kraken-private-server.ts';
 import { spawnTs, type TsProcess } from '../../support/spawn-ts.ts';
 import { createTestRedis, type TestRedis } from '../../support/test-redis.ts';
 import type { BurstRecord } from './private-burst-process.ts';
@@ -49,7 +58,10 @@ describe('three replicas bursting private calls through the shared limiter', () 
       await Promise.all(procs.map((p) => p.waitForOutput(/^RESULT .*$/m, 60_000)));
       elapsedMs = performance.now() - startedAt;
       for (const p of procs) {
-        const result = JSON.parse(/^RESULT (.*)$/m.exec(p.output())![1]!) as { records: BurstRecord[]; errors: string[] };
+        const result = JSON.parse(/^RESULT (.*)$/m.exec(p.output())![1]!) as {
+          records: BurstRecord[];
+          errors: string[];
+        };
         records.push(...result.records);
         errors.push(...result.errors);
       }
@@ -80,8 +92,13 @@ describe('three replicas bursting private calls through the shared limiter', () 
     expect(Math.max(...records.map((r) => r.counterAfter))).toBeLessThanOrEqual(MAX_COUNTER);
     // The burst did reach the highest ceiling its calls may fill (protective lookups: one unit
     // below Kraken's maximum, `admissionCeiling`): the limiter, not the load, set the pace.
-    expect(Math.max(...records.map((r) => r.counterAtAdmission))).toBeGreaterThan(admissionCeiling(MAX_COUNTER, 'protective') - 2);
-    const totalCost = server.requests.reduce((sum, r) => sum + KRAKEN_PRIVATE_CALL_COST[r.method as KrakenPrivateMethod], 0);
+    expect(Math.max(...records.map((r) => r.counterAtAdmission))).toBeGreaterThan(
+      admissionCeiling(MAX_COUNTER, 'protective') - 2,
+    );
+    const totalCost = server.requests.reduce(
+      (sum, r) => sum + KRAKEN_PRIVATE_CALL_COST[r.method as KrakenPrivateMethod],
+      0,
+    );
     expect(elapsedMs).toBeGreaterThanOrEqual(((totalCost - MAX_COUNTER) / DECAY_PER_SEC) * 1000 * 0.95);
   });
 

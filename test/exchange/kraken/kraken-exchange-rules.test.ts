@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KrakenExchange, KRAKEN_ORDER_DEADLINE_MS } from '../../../src/exchange/kraken/kraken-exchange.ts';
-import { balanceExOf, startKrakenPrivateServer, type KrakenPrivateServer } from '../../support/kraken-private-server.ts';
+import {
+  balanceExOf,
+  startKrakenPrivateServer,
+  type KrakenPrivateServer,
+} from '../../support/kraken-private-server.ts';
 import { createTestRedis, type TestRedis } from '../../support/test-redis.ts';
 import { aKrakenClient, anOrder, failure } from './kraken-builders.ts';
 
@@ -27,7 +31,11 @@ describe("KrakenExchange keeps Kraken's account rules", () => {
   describe('deadline', () => {
     it('sends every AddOrder with a deadline in RFC 3339, a few seconds of wall time ahead, within the 60 s Kraken accepts', async () => {
       const kraken = exchange();
-      for (const order of [anOrder(), anOrder({ type: 'market', limitPrice: undefined }), anOrder({ type: 'stop-loss', side: 'sell', limitPrice: undefined, triggerPrice: '45000.0' })]) {
+      for (const order of [
+        anOrder(),
+        anOrder({ type: 'market', limitPrice: undefined }),
+        anOrder({ type: 'stop-loss', side: 'sell', limitPrice: undefined, triggerPrice: '45000.0' }),
+      ]) {
         const before = Date.now();
         await kraken.placeOrder(order);
         const request = sent('AddOrder').at(-1)!;
@@ -65,7 +73,10 @@ describe("KrakenExchange keeps Kraken's account rules", () => {
     it("refuses a resting order on a pair that has the tier's most open orders, before AddOrder", async () => {
       const kraken = exchange({ openOrdersPerPair: 1 });
       const err = await failure(kraken.placeOrder(anOrder({ symbol: 'BTC/USDT', limitPrice: '29000.0' })));
-      expect(err).toMatchObject({ code: 'EXCHANGE_REJECTED', details: { requestSent: false, openOrders: 1, limit: 1 } });
+      expect(err).toMatchObject({
+        code: 'EXCHANGE_REJECTED',
+        details: { requestSent: false, openOrders: 1, limit: 1 },
+      });
       expect(err.message).toContain('1 orders are open on BTC/USDT');
       expect(sent('AddOrder')).toEqual([]);
     });
@@ -100,7 +111,22 @@ describe("KrakenExchange keeps Kraken's account rules", () => {
   describe('balances', () => {
     it('counts Kraken Rewards (.F) balances as their asset and leaves staked, opt-in, bonded and parachain ones out', async () => {
       server.override('BalanceEx', {
-        body: balanceExOf(JSON.stringify({ error: [], result: { ZUSD: '100.0000', 'USD.F': '5.5000', XXBT: '0.5', 'XBT.F': '0.25', 'DOT.S': '10', 'XBT.M': '1', 'ETH.B': '2', 'DOT.P': '3', ETH: '2.0' } })),
+        body: balanceExOf(
+          JSON.stringify({
+            error: [],
+            result: {
+              ZUSD: '100.0000',
+              'USD.F': '5.5000',
+              XXBT: '0.5',
+              'XBT.F': '0.25',
+              'DOT.S': '10',
+              'XBT.M': '1',
+              'ETH.B': '2',
+              'DOT.P': '3',
+              ETH: '2.0',
+            },
+          }),
+        ),
       });
       expect(await exchange().balances()).toEqual({ USD: '105.5', BTC: '0.75', ETH: '2.0' });
     });
@@ -125,7 +151,20 @@ describe("KrakenExchange keeps Kraken's account rules", () => {
   describe('margin equity', () => {
     it("reads the equity from TradeBalance in the cash asset's Kraken name", async () => {
       server.override('TradeBalance', {
-        body: { error: [], result: { eb: '1101.3425', tb: '392.2264', m: '7.0354', n: '-10.0232', c: '21.1063', v: '31.1297', e: '382.2032', mf: '375.1678', ml: '5432.57' } },
+        body: {
+          error: [],
+          result: {
+            eb: '1101.3425',
+            tb: '392.2264',
+            m: '7.0354',
+            n: '-10.0232',
+            c: '21.1063',
+            v: '31.1297',
+            e: '382.2032',
+            mf: '375.1678',
+            ml: '5432.57',
+          },
+        },
       });
       expect(await exchange({ margin: true }).marginEquity('USD')).toBe('382.2032');
       expect(sent('TradeBalance')[0]!.params.get('asset')).toBe('ZUSD');

@@ -37,13 +37,17 @@ describe('KrakenExchange against recorded Kraken responses', () => {
     await t.cleanup();
   });
 
-  function newExchange(overrides: Partial<Omit<KrakenPrivateClientOptions, 'redis' | 'keys'>> = {}, options: { margin?: boolean } = {}) {
+  function newExchange(
+    overrides: Partial<Omit<KrakenPrivateClientOptions, 'redis' | 'keys'>> = {},
+    options: { margin?: boolean } = {},
+  ) {
     const client = aKrakenClient({ baseUrl: server.url, redis: t.redis, keys: t.keys }, overrides);
     return { client, exchange: new KrakenExchange({ client, clock, ...options }) };
   }
   const sent = (method: string) => server.requests.filter((r) => r.method === method);
   /** A request's fields but the nonce (and whatever else is named). */
-  const fields = (params: URLSearchParams, omit: string[] = []) => Object.fromEntries([...params].filter(([k]) => k !== 'nonce' && !omit.includes(k)));
+  const fields = (params: URLSearchParams, omit: string[] = []) =>
+    Object.fromEntries([...params].filter(([k]) => k !== 'nonce' && !omit.includes(k)));
 
   describe('placeOrder', () => {
     it('sends AddOrder once, signed, with the client order id as cl_ord_id and the decimal strings as given', async () => {
@@ -82,13 +86,23 @@ describe('KrakenExchange against recorded Kraken responses', () => {
 
     it.each([
       ['market', 'Spot market buy', anOrder({ type: 'market', limitPrice: undefined, quantity: '0.1' })],
-      ['stop-loss', 'Stop loss market order (type 2)', anOrder({ type: 'stop-loss', side: 'sell', limitPrice: undefined, triggerPrice: '55', quantity: '0.1' })],
-      ['take-profit', 'take profit market order (type 2)', anOrder({ type: 'take-profit', side: 'sell', limitPrice: undefined, triggerPrice: '120', quantity: '0.1' })],
+      [
+        'stop-loss',
+        'Stop loss market order (type 2)',
+        anOrder({ type: 'stop-loss', side: 'sell', limitPrice: undefined, triggerPrice: '55', quantity: '0.1' }),
+      ],
+      [
+        'take-profit',
+        'take profit market order (type 2)',
+        anOrder({ type: 'take-profit', side: 'sell', limitPrice: undefined, triggerPrice: '120', quantity: '0.1' }),
+      ],
     ])('sends a %s order with the fields ccxt recorded for "%s"', async (_, ccxtCase, request) => {
       const { exchange } = newExchange();
       const order = await exchange.placeOrder(request);
       const recorded = ccxtRequestBody('createOrder', ccxtCase);
-      expect(fields(sent('AddOrder')[0]!.params, ['pair', 'cl_ord_id', 'deadline'])).toEqual(fields(recorded, ['pair']));
+      expect(fields(sent('AddOrder')[0]!.params, ['pair', 'cl_ord_id', 'deadline'])).toEqual(
+        fields(recorded, ['pair']),
+      );
       expect(order).toMatchObject({ type: request.type, triggerPrice: request.triggerPrice ?? null, limitPrice: null });
     });
 
@@ -132,7 +146,11 @@ describe('KrakenExchange against recorded Kraken responses', () => {
 
     it.each([['BalanceEx'], ['OpenOrders'], ['ClosedOrders']])('maps the same errors on %s', async (method) => {
       const { exchange } = newExchange();
-      const call = { BalanceEx: () => exchange.balances(), OpenOrders: () => exchange.openOrders(), ClosedOrders: () => exchange.closedOrders(0) }[method]!;
+      const call = {
+        BalanceEx: () => exchange.balances(),
+        OpenOrders: () => exchange.openOrders(),
+        ClosedOrders: () => exchange.closedOrders(0),
+      }[method]!;
       for (const [krakenError, code] of [
         ['EGeneral:Invalid arguments', 'EXCHANGE_REJECTED'],
         ['EService:Unavailable', 'EXCHANGE_UNAVAILABLE'],
@@ -180,7 +198,11 @@ describe('KrakenExchange against recorded Kraken responses', () => {
     });
 
     it.each([
-      ['a 502 from the gateway', 'EXCHANGE_UNAVAILABLE', { status: 502, body: '<html><body>502 Bad Gateway</body></html>' }],
+      [
+        'a 502 from the gateway',
+        'EXCHANGE_UNAVAILABLE',
+        { status: 502, body: '<html><body>502 Bad Gateway</body></html>' },
+      ],
       ['a 500 with no body', 'EXCHANGE_UNAVAILABLE', { status: 500, body: '' }],
       ['a dropped connection', 'EXCHANGE_UNAVAILABLE', { disconnect: true }],
       ['a body that stops halfway', 'TIMEOUT', { hang: 'body' as const }],
@@ -188,7 +210,11 @@ describe('KrakenExchange against recorded Kraken responses', () => {
     ])('reports %s as %s and sends AddOrder once', async (_, code, override) => {
       const { exchange } = newExchange();
       server.override('AddOrder', override);
-      expect(await failure(exchange.placeOrder(anOrder()))).toMatchObject({ code, retryable: true, details: { requestSent: true } });
+      expect(await failure(exchange.placeOrder(anOrder()))).toMatchObject({
+        code,
+        retryable: true,
+        details: { requestSent: true },
+      });
       await sleep(100);
       expect(sent('AddOrder')).toHaveLength(1);
     });
@@ -200,7 +226,9 @@ describe('KrakenExchange against recorded Kraken responses', () => {
       setTimeout(() => controller.abort(), 100);
       const startedAt = performance.now();
       // A market order: nothing is asked before its AddOrder (a resting one first counts the pair's open orders).
-      expect(await failure(exchange.placeOrder(anOrder({ type: 'market', limitPrice: undefined }), controller.signal))).toMatchObject({ code: 'TIMEOUT', details: { requestSent: true } });
+      expect(
+        await failure(exchange.placeOrder(anOrder({ type: 'market', limitPrice: undefined }), controller.signal)),
+      ).toMatchObject({ code: 'TIMEOUT', details: { requestSent: true } });
       expect(performance.now() - startedAt).toBeLessThan(500);
       expect(await exchange.balances()).toEqual({ USD: '200000.00', BTC: '0.5', ETH: '2.0' });
       expect(sent('AddOrder')).toHaveLength(1);
@@ -247,29 +275,67 @@ describe('KrakenExchange against recorded Kraken responses', () => {
     });
 
     it.each([
-      ['open take-profit market order', { symbol: 'LTC/USDT', type: 'take-profit', triggerPrice: '120.00000', limitPrice: null, openedAtMs: 1_705_260_203_583 }],
-      ['open stop-loss-limit order', { symbol: 'LTC/USDT', type: 'stop-loss', triggerPrice: '55.00000', limitPrice: '54.00000', openedAtMs: 1_705_260_464_973 }],
-      ['fetch open trailing stop order', { symbol: 'XRP/USD', type: 'stop-loss', triggerPrice: '0.75790000', limitPrice: null, side: 'buy' }],
-      ['spot open order with clientOrderId', { symbol: 'LTC/USDT', type: 'limit', limitPrice: '50.00000', clientOrderId: '123', quantity: '0.20000000' }],
+      [
+        'open take-profit market order',
+        {
+          symbol: 'LTC/USDT',
+          type: 'take-profit',
+          triggerPrice: '120.00000',
+          limitPrice: null,
+          openedAtMs: 1_705_260_203_583,
+        },
+      ],
+      [
+        'open stop-loss-limit order',
+        {
+          symbol: 'LTC/USDT',
+          type: 'stop-loss',
+          triggerPrice: '55.00000',
+          limitPrice: '54.00000',
+          openedAtMs: 1_705_260_464_973,
+        },
+      ],
+      [
+        'fetch open trailing stop order',
+        { symbol: 'XRP/USD', type: 'stop-loss', triggerPrice: '0.75790000', limitPrice: null, side: 'buy' },
+      ],
+      [
+        'spot open order with clientOrderId',
+        { symbol: 'LTC/USDT', type: 'limit', limitPrice: '50.00000', clientOrderId: '123', quantity: '0.20000000' },
+      ],
     ])('reads the captured "%s"', async (description, expected) => {
       const { exchange } = newExchange();
       server.override('OpenOrders', { body: ccxtCapture('fetchOpenOrders', description) });
       const orders = await exchange.openOrders();
       expect(orders).toHaveLength(1);
-      expect(orders[0]).toMatchObject({ status: 'open', filledQuantity: '0.00000000', avgFillPrice: null, ...expected });
+      expect(orders[0]).toMatchObject({
+        status: 'open',
+        filledQuantity: '0.00000000',
+        avgFillPrice: null,
+        ...expected,
+      });
     });
 
     it("reads Kraken's documentation example, which describes the order only in words", async () => {
       const { exchange } = newExchange();
       server.override('OpenOrders', { body: specExample('spot-rest_user_orders_open.json') as object });
       expect(await exchange.openOrders()).toEqual([
-        expect.objectContaining({ exchangeOrderId: 'O7ICPO-F4CLJ-MVBLHC', symbol: 'BTC/USD', side: 'sell', type: 'limit', limitPrice: '500.00000', clientOrderId: null }),
+        expect.objectContaining({
+          exchangeOrderId: 'O7ICPO-F4CLJ-MVBLHC',
+          symbol: 'BTC/USD',
+          side: 'sell',
+          type: 'limit',
+          limitPrice: '500.00000',
+          clientOrderId: null,
+        }),
       ]);
     });
 
     it('leaves out, with a warning, an order it cannot read, and keeps the others', async () => {
       const { exchange } = newExchange();
-      const body = JSON.parse(readFileSync(new URL('../../fixtures/kraken/private/nautilus/http_open_orders.json', import.meta.url), 'utf8')) as {
+      const body = JSON.parse(
+        readFileSync(new URL('../../fixtures/kraken/private/nautilus/http_open_orders.json', import.meta.url), 'utf8'),
+      ) as {
         result: { open: Record<string, { descr: { pair: string } }> };
       };
       body.result.open['O26VBY-ISGAE-JP5TLU']!.descr.pair = 'NOSUCHPAIR';
@@ -290,11 +356,19 @@ describe('KrakenExchange against recorded Kraken responses', () => {
           feeUsd: '22.12500',
           updatedAtMs: 1_688_590_000_543,
         }),
-        expect.objectContaining({ exchangeOrderId: 'OCLOSED-2-TESTID', symbol: 'ETH/USDT', type: 'market', avgFillPrice: '1850.0', feeUsd: '2.77500' }),
+        expect.objectContaining({
+          exchangeOrderId: 'OCLOSED-2-TESTID',
+          symbol: 'ETH/USDT',
+          type: 'market',
+          avgFillPrice: '1850.0',
+          feeUsd: '2.77500',
+        }),
       ]);
       expect(fields(sent('ClosedOrders')[0]!.params)).toEqual({ start: '0', closetime: 'close', ofs: '0' });
 
-      expect((await exchange.closedOrders(1_688_592_000_000)).map((o) => o.exchangeOrderId)).toEqual(['OCLOSED-2-TESTID']);
+      expect((await exchange.closedOrders(1_688_592_000_000)).map((o) => o.exchangeOrderId)).toEqual([
+        'OCLOSED-2-TESTID',
+      ]);
       expect(sent('ClosedOrders')[1]!.params.get('start')).toBe('1688591999');
     });
 
@@ -314,9 +388,16 @@ describe('KrakenExchange against recorded Kraken responses', () => {
         result: { closed: Record<string, Record<string, unknown>> };
       };
       const [entry] = Object.values(template.result.closed);
-      const closed = Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`OPAGE${String(i).padStart(3, '0')}-AAAAA-AAAAAA`, { ...entry, cl_ord_id: null }]));
+      const closed = Object.fromEntries(
+        Array.from({ length: 120 }, (_, i) => [
+          `OPAGE${String(i).padStart(3, '0')}-AAAAA-AAAAAA`,
+          { ...entry, cl_ord_id: null },
+        ]),
+      );
       await server.close();
-      server = await startKrakenPrivateServer({ bodies: { ...krakenPrivateFixtureBodies(), ClosedOrders: JSON.stringify({ error: [], result: { closed } }) } });
+      server = await startKrakenPrivateServer({
+        bodies: { ...krakenPrivateFixtureBodies(), ClosedOrders: JSON.stringify({ error: [], result: { closed } }) },
+      });
 
       const { exchange } = newExchange();
       const orders = await exchange.closedOrders(0);
@@ -331,23 +412,37 @@ describe('KrakenExchange against recorded Kraken responses', () => {
       const { exchange } = newExchange();
       server.override('OpenOrders', { body: ccxtCapture('fetchOpenOrders', 'spot open order with clientOrderId') });
       const order = await exchange.findByClientOrderId('123');
-      expect(order).toMatchObject({ exchangeOrderId: 'O2F2HY-QIPHF-4UCMSW', clientOrderId: '123', status: 'open', symbol: 'LTC/USDT' });
+      expect(order).toMatchObject({
+        exchangeOrderId: 'O2F2HY-QIPHF-4UCMSW',
+        clientOrderId: '123',
+        status: 'open',
+        symbol: 'LTC/USDT',
+      });
       expect(sent('OpenOrders').map((r) => r.params.get('cl_ord_id'))).toEqual(['123']);
       expect(sent('ClosedOrders')).toEqual([]);
     });
 
     it('finds a closed order through ClosedOrders when none is open', async () => {
       const { exchange } = newExchange();
-      server.override('ClosedOrders', { body: ccxtCapture('fetchClosedOrders', 'spot closed orders with clientorderId') });
+      server.override('ClosedOrders', {
+        body: ccxtCapture('fetchClosedOrders', 'spot closed orders with clientorderId'),
+      });
       const order = await exchange.findByClientOrderId('123');
-      expect(order).toMatchObject({ exchangeOrderId: 'O2F2HY-QIPHF-4UCMSW', clientOrderId: '123', status: 'canceled', updatedAtMs: 1_733_920_121_745 });
+      expect(order).toMatchObject({
+        exchangeOrderId: 'O2F2HY-QIPHF-4UCMSW',
+        clientOrderId: '123',
+        status: 'canceled',
+        updatedAtMs: 1_733_920_121_745,
+      });
       expect(sent('ClosedOrders').map((r) => r.params.get('cl_ord_id'))).toEqual(['123']);
     });
 
     it('answers null when Kraken has no order with the id, and never takes an order with another id', async () => {
       const { exchange } = newExchange();
       // Answers that ignore the filter: the open orders have no cl_ord_id, the closed one another.
-      server.override('ClosedOrders', { body: ccxtCapture('fetchClosedOrders', 'spot closed orders with clientorderId') });
+      server.override('ClosedOrders', {
+        body: ccxtCapture('fetchClosedOrders', 'spot closed orders with clientorderId'),
+      });
       expect(await exchange.findByClientOrderId('2d0c7f3a-9b1e-5c4d-8e6f-0a1b2c3d4e5f')).toBeNull();
       expect(sent('OpenOrders')).toHaveLength(1);
       expect(sent('ClosedOrders')).toHaveLength(1);
@@ -389,7 +484,10 @@ describe('KrakenExchange against recorded Kraken responses', () => {
 
     it('refuses an order Kraken does not know', async () => {
       const { exchange } = newExchange();
-      expect(await failure(exchange.cancelOrder('ONOSUC-HORDE-RXXXXX'))).toMatchObject({ code: 'EXCHANGE_REJECTED', retryable: false });
+      expect(await failure(exchange.cancelOrder('ONOSUC-HORDE-RXXXXX'))).toMatchObject({
+        code: 'EXCHANGE_REJECTED',
+        retryable: false,
+      });
       expect(sent('CancelOrder')).toEqual([]);
     });
   });
@@ -398,14 +496,24 @@ describe('KrakenExchange against recorded Kraken responses', () => {
     it('reads balances under our asset codes, amounts as Kraken sent them', async () => {
       const { exchange } = newExchange();
       expect(await exchange.balances()).toEqual({ USD: '200000.00', BTC: '0.5', ETH: '2.0' });
-      server.override('BalanceEx', { body: balanceExOf(JSON.stringify(specExample('spot-rest_user_account_balance.json'))) });
-      expect(await exchange.balances()).toMatchObject({ USD: '2970172.7962', EUR: '102559.9012', BTC: '3.2223768244', XRP: '0.00000000', ETH: '995.0000000000' });
+      server.override('BalanceEx', {
+        body: balanceExOf(JSON.stringify(specExample('spot-rest_user_account_balance.json'))),
+      });
+      expect(await exchange.balances()).toMatchObject({
+        USD: '2970172.7962',
+        EUR: '102559.9012',
+        BTC: '3.2223768244',
+        XRP: '0.00000000',
+        ETH: '995.0000000000',
+      });
     });
 
     it('answers a read that allows an age from the last read begun within it; one that allows none reads again', async () => {
       const { exchange } = newExchange();
       const first = await exchange.balances();
-      server.override('BalanceEx', { body: balanceExOf(JSON.stringify(specExample('spot-rest_user_account_balance.json'))) });
+      server.override('BalanceEx', {
+        body: balanceExOf(JSON.stringify(specExample('spot-rest_user_account_balance.json'))),
+      });
       // Begun a moment ago: shared, no request (one unit of the API counter saved).
       expect(await exchange.balances(undefined, { maxAgeMs: 60_000 })).toEqual(first);
       expect(await exchange.balances(undefined, { maxAgeMs: 0 })).toMatchObject({ USD: '2970172.7962' });
@@ -416,14 +524,22 @@ describe('KrakenExchange against recorded Kraken responses', () => {
 
     it('leaves out staking and earn variants that are not spot assets', async () => {
       const { exchange } = newExchange();
-      server.override('BalanceEx', { body: balanceExOf(JSON.stringify({ error: [], result: { ZUSD: '10.5', 'DOT.S': '3.0', 'XBT.M': '0.1', XXBT: '0.25' } })) });
+      server.override('BalanceEx', {
+        body: balanceExOf(
+          JSON.stringify({ error: [], result: { ZUSD: '10.5', 'DOT.S': '3.0', 'XBT.M': '0.1', XXBT: '0.25' } }),
+        ),
+      });
       expect(await exchange.balances()).toEqual({ USD: '10.5', BTC: '0.25' });
     });
   });
 
   it('serves the public market data on the same stand-in (OHLC, Ticker)', async () => {
     const config = MarketDataConfig.parse({ kraken: { baseUrl: server.url, timeoutMs: TIMEOUT_MS } }).kraken;
-    const publicClient = new KrakenPublicClient({ config, limiter: countingLimiter(), clock: new ManualClock(1_762_820_224_000) });
+    const publicClient = new KrakenPublicClient({
+      config,
+      limiter: countingLimiter(),
+      clock: new ManualClock(1_762_820_224_000),
+    });
     expect(await publicClient.fetchTicker('BTC/USDT')).toMatchObject({ symbol: 'BTC/USDT' });
     expect(await publicClient.fetchCandles('BTC/USDT', '1m')).toHaveLength(720);
     expect(server.publicRequests).toEqual(expect.arrayContaining(['/0/public/Ticker', '/0/public/OHLC']));

@@ -5,7 +5,12 @@ import { krakenAccountId, krakenAccountKeys } from '../../../src/exchange/kraken
 import { KrakenExchange } from '../../../src/exchange/kraken/kraken-exchange.ts';
 import { KrakenPrivateClient, type PrivateRequestInfo } from '../../../src/exchange/kraken/kraken-private-client.ts';
 import { createKeys } from '../../../src/keys.ts';
-import { startKrakenPrivateServer, TEST_API_KEY, TEST_API_SECRET, type KrakenPrivateServer } from '../../support/kraken-private-server.ts';
+import {
+  startKrakenPrivateServer,
+  TEST_API_KEY,
+  TEST_API_SECRET,
+  type KrakenPrivateServer,
+} from '../../support/kraken-private-server.ts';
 import { createTestRedis, type TestRedis } from '../../support/test-redis.ts';
 import { aKrakenClient, anOrder, countingLimiter, failure, krakenConfig } from './kraken-builders.ts';
 
@@ -34,10 +39,22 @@ describe('KrakenPrivateClient', () => {
 
   it('refuses to start without credentials', () => {
     expect(
-      () => new KrakenPrivateClient({ config: krakenConfig(server.url, { apiKey: '' }), redis: t.redis, keys: t.keys, publicLimiter: countingLimiter() }),
+      () =>
+        new KrakenPrivateClient({
+          config: krakenConfig(server.url, { apiKey: '' }),
+          redis: t.redis,
+          keys: t.keys,
+          publicLimiter: countingLimiter(),
+        }),
     ).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
     expect(
-      () => new KrakenPrivateClient({ config: krakenConfig(server.url, { apiSecret: 'not base64!' }), redis: t.redis, keys: t.keys, publicLimiter: countingLimiter() }),
+      () =>
+        new KrakenPrivateClient({
+          config: krakenConfig(server.url, { apiSecret: 'not base64!' }),
+          redis: t.redis,
+          keys: t.keys,
+          publicLimiter: countingLimiter(),
+        }),
     ).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
 
@@ -47,7 +64,11 @@ describe('KrakenPrivateClient', () => {
       { config: krakenConfig(server.url, { apiSecret: Buffer.from('some other secret').toString('base64') }) },
     );
     const err = await failure(wrongSecret.call('Balance', {}));
-    expect(err).toMatchObject({ code: 'EXCHANGE_REJECTED', retryable: false, details: { krakenError: 'EAPI:Invalid signature' } });
+    expect(err).toMatchObject({
+      code: 'EXCHANGE_REJECTED',
+      retryable: false,
+      details: { krakenError: 'EAPI:Invalid signature' },
+    });
     expect(server.requests.map((r) => r.verdict)).toEqual(['invalid-signature']);
 
     await replica().call('Balance', {});
@@ -64,12 +85,21 @@ describe('KrakenPrivateClient', () => {
 
   it("would see invalid nonces with ccxt's own clock nonces (control: the server catches what the lock prevents)", async () => {
     const plain = [0, 1].map(() => {
-      const exchange = new kraken({ apiKey: TEST_API_KEY, secret: TEST_API_SECRET, enableRateLimit: false, timeout: 2_000 });
+      const exchange = new kraken({
+        apiKey: TEST_API_KEY,
+        secret: TEST_API_SECRET,
+        enableRateLimit: false,
+        timeout: 2_000,
+      });
       const api = exchange.urls['api'] as Record<string, string>;
       api['private'] = server.url;
       return exchange;
     });
-    await Promise.all(plain.flatMap((exchange) => Array.from({ length: 10 }, () => exchange.privatePostOpenOrders({}).catch(() => undefined))));
+    await Promise.all(
+      plain.flatMap((exchange) =>
+        Array.from({ length: 10 }, () => exchange.privatePostOpenOrders({}).catch(() => undefined)),
+      ),
+    );
     expect(server.requests).toHaveLength(20);
     expect(server.requests.filter((r) => r.verdict === 'invalid-nonce').length).toBeGreaterThan(0);
   });

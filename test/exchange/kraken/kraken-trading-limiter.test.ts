@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { krakenAccountKeys } from '../../../src/exchange/kraken/kraken-account-keys.ts';
-import { cancelPenalty, KRAKEN_ADD_ORDER_COST, KRAKEN_TRADING_TIER_LIMITS, KrakenTradingLimiter } from '../../../src/exchange/kraken/kraken-trading-limiter.ts';
+import {
+  cancelPenalty,
+  KRAKEN_ADD_ORDER_COST,
+  KRAKEN_TRADING_TIER_LIMITS,
+  KrakenTradingLimiter,
+} from '../../../src/exchange/kraken/kraken-trading-limiter.ts';
 import { createTestRedis, type TestRedis } from '../../support/test-redis.ts';
 
 describe('cancelPenalty', () => {

@@ -32,7 +32,8 @@ const client = new KrakenPrivateClient({
   apiLimit: { maxCounter: Number(process.env.MAX_COUNTER), decayPerSec: Number(process.env.DECAY_PER_SEC) },
   tradingLimit: ROOMY,
   maxWaitMs: 60_000,
-  onRequest: (r) => pending.push({ method: r.method, nonce: r.nonce, admittedAtMs: Date.now(), counterAtAdmission: r.counter ?? 0 }),
+  onRequest: (r) =>
+    pending.push({ method: r.method, nonce: r.nonce, admittedAtMs: Date.now(), counterAtAdmission: r.counter ?? 0 }),
 });
 const exchange = new KrakenExchange({ client });
 await client.loadMarkets();

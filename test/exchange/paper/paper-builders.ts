@@ -19,16 +19,39 @@ export function matchSettings(overrides: Partial<MatchSettings> = {}): MatchSett
 
 /** Bar `n` hours after T0, flat at 20 000 with volume 100 unless overridden; passes the real `PriceBar` parse. */
 export function aBar(n: number, overrides: Partial<PriceBar> = {}): PriceBar {
-  return PriceBar.parse({ openTimeMs: T0_MS + n * HOUR_MS, open: '20000', high: '20000', low: '20000', close: '20000', volume: '100', ...overrides });
+  return PriceBar.parse({
+    openTimeMs: T0_MS + n * HOUR_MS,
+    open: '20000',
+    high: '20000',
+    low: '20000',
+    close: '20000',
+    volume: '100',
+    ...overrides,
+  });
 }
 
 export function anOrder(overrides: Partial<MatchableOrder> = {}): MatchableOrder {
-  return { side: 'buy', type: 'market', remainingQuantity: '0.1', limitPrice: null, triggerPrice: null, triggered: false, ...overrides };
+  return {
+    side: 'buy',
+    type: 'market',
+    remainingQuantity: '0.1',
+    limitPrice: null,
+    triggerPrice: null,
+    triggered: false,
+    ...overrides,
+  };
 }
 
 let n = 0;
 /** A request that passes the real `PlaceOrderRequest` parse: a market buy of 0.1 BTC/USD with a fresh client id. */
 export function aPlaceOrder(overrides: Partial<PlaceOrderRequest> = {}): PlaceOrderRequest {
   n += 1;
-  return { clientOrderId: `cl-${process.pid}-${n}`, symbol: 'BTC/USD', side: 'buy', type: 'market', quantity: '0.1', ...overrides };
+  return {
+    clientOrderId: `cl-${process.pid}-${n}`,
+    symbol: 'BTC/USD',
+    side: 'buy',
+    type: 'market',
+    quantity: '0.1',
+    ...overrides,
+  };
 }

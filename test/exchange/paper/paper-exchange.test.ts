@@ -4,7 +4,11 @@ import { ManualClock } from '../../../src/clock/clock.ts';
 import { paperOrders } from '../../../src/db/schema/paper-orders.ts';
 import type { PlaceOrderRequest } from '../../../src/exchange/exchange-port.ts';
 import { writePaperBalances } from '../../../src/exchange/paper/paper-account-store.ts';
-import { PaperExchange, type PaperExchangeConfig, type PaperExchangeDeps } from '../../../src/exchange/paper/paper-exchange.ts';
+import {
+  PaperExchange,
+  type PaperExchangeConfig,
+  type PaperExchangeDeps,
+} from '../../../src/exchange/paper/paper-exchange.ts';
 import { InstrumentBook } from '../../../src/market/instrument-book.ts';
 import { Instrument } from '../../../src/market/instrument.ts';
 import { TriplegainError } from '../../../src/shared/triplegain-error.ts';
@@ -31,8 +35,16 @@ describe('PaperExchange', () => {
     await t?.cleanup();
   });
 
-  function paperExchange(overrides: Partial<PaperExchangeConfig> = {}, instruments?: PaperExchangeDeps['instruments']): PaperExchange {
-    return new PaperExchange({ db: t.db, config: paperConfig(overrides), clock, instruments: instruments ?? InstrumentBook.shipped() });
+  function paperExchange(
+    overrides: Partial<PaperExchangeConfig> = {},
+    instruments?: PaperExchangeDeps['instruments'],
+  ): PaperExchange {
+    return new PaperExchange({
+      db: t.db,
+      config: paperConfig(overrides),
+      clock,
+      instruments: instruments ?? InstrumentBook.shipped(),
+    });
   }
 
   /** The stored row of the order with `clientOrderId` (what the exchange port does not show: trigger state, last bar matched). */
@@ -62,7 +74,14 @@ describe('PaperExchange', () => {
     const exchange = paperExchange();
     await bar(exchange, 0, { close: '19900', low: '19900' });
     const placed = await exchange.placeOrder(aPlaceOrder({ clientOrderId: 'mkt-1', quantity: '0.1' }));
-    expect(placed).toMatchObject({ status: 'open', type: 'market', filledQuantity: '0', avgFillPrice: null, feeUsd: '0', openedAtMs: T0_MS + HOUR_MS });
+    expect(placed).toMatchObject({
+      status: 'open',
+      type: 'market',
+      filledQuantity: '0',
+      avgFillPrice: null,
+      feeUsd: '0',
+      openedAtMs: T0_MS + HOUR_MS,
+    });
     expect(placed.exchangeOrderId).toMatch(/^O[A-Z2-7]{5}-[A-Z2-7]{5}-[A-Z2-7]{6}$/);
 
     const fills = await bar(exchange, 1, { open: '20000', high: '20300', low: '19800', close: '20200' });
@@ -79,7 +98,12 @@ describe('PaperExchange', () => {
         atMs: T0_MS + 2 * HOUR_MS,
       },
     ]);
-    expect(await exchange.findByClientOrderId('mkt-1')).toMatchObject({ status: 'closed', filledQuantity: '0.1', avgFillPrice: '20010', feeUsd: '8.004' });
+    expect(await exchange.findByClientOrderId('mkt-1')).toMatchObject({
+      status: 'closed',
+      filledQuantity: '0.1',
+      avgFillPrice: '20010',
+      feeUsd: '8.004',
+    });
     expect(await exchange.balances()).toEqual({ BTC: '0.1', USD: '7990.996' });
   });
 
@@ -94,7 +118,9 @@ describe('PaperExchange', () => {
     const exchange = paperExchange();
     const placed = await exchange.placeOrder(aPlaceOrder({ type: 'limit', limitPrice: '19000', quantity: '0.1' }));
     expect(await bar(exchange, 0, { open: '19500', high: '19600', low: '19000.5', close: '19200' })).toEqual([]);
-    expect(await exchange.openOrders()).toEqual([expect.objectContaining({ exchangeOrderId: placed.exchangeOrderId, status: 'open' })]);
+    expect(await exchange.openOrders()).toEqual([
+      expect.objectContaining({ exchangeOrderId: placed.exchangeOrderId, status: 'open' }),
+    ]);
 
     const fills = await bar(exchange, 1, { open: '19200', high: '19300', low: '18900', close: '19100' });
     expect(fills).toMatchObject([{ price: '19000', quantity: '0.1', feeUsd: '4.75' }]);
@@ -105,13 +131,17 @@ describe('PaperExchange', () => {
   it('fills a limit buy at the open when the bar gaps down through the limit', async () => {
     const exchange = paperExchange();
     await exchange.placeOrder(aPlaceOrder({ type: 'limit', limitPrice: '19000', quantity: '0.1' }));
-    expect(await bar(exchange, 0, { open: '18500', high: '18700', low: '18400', close: '18600' })).toMatchObject([{ price: '18500', feeUsd: '4.625' }]);
+    expect(await bar(exchange, 0, { open: '18500', high: '18700', low: '18400', close: '18600' })).toMatchObject([
+      { price: '18500', feeUsd: '4.625' },
+    ]);
   });
 
   it('fills a stop-loss sell crossed inside the bar at the stop minus slippage', async () => {
     const exchange = paperExchange();
     await holdBtc(exchange, '0.1');
-    await exchange.placeOrder(aPlaceOrder({ clientOrderId: 'sl-1', side: 'sell', type: 'stop-loss', triggerPrice: '19000', quantity: '0.1' }));
+    await exchange.placeOrder(
+      aPlaceOrder({ clientOrderId: 'sl-1', side: 'sell', type: 'stop-loss', triggerPrice: '19000', quantity: '0.1' }),
+    );
     expect(await bar(exchange, 1, { open: '19500', high: '19600', low: '19000.01', close: '19100' })).toEqual([]);
     expect(await bar(exchange, 2, { open: '19500', high: '19600', low: '18800', close: '18900' })).toMatchObject([
       { clientOrderId: 'sl-1', side: 'sell', price: '18990.5', feeUsd: '7.5962' },
@@ -131,19 +161,32 @@ describe('PaperExchange', () => {
   it('fills a take-profit sell when the high reaches the target', async () => {
     const exchange = paperExchange();
     await holdBtc(exchange, '0.1');
-    await exchange.placeOrder(aPlaceOrder({ side: 'sell', type: 'take-profit', triggerPrice: '21000', quantity: '0.1' }));
+    await exchange.placeOrder(
+      aPlaceOrder({ side: 'sell', type: 'take-profit', triggerPrice: '21000', quantity: '0.1' }),
+    );
     expect(await bar(exchange, 1, { open: '20500', high: '20999', low: '20400', close: '20900' })).toEqual([]);
-    expect(await bar(exchange, 2, { open: '20900', high: '21300', low: '20800', close: '21200' })).toMatchObject([{ price: '20989.5' }]);
+    expect(await bar(exchange, 2, { open: '20900', high: '21300', low: '20800', close: '21200' })).toMatchObject([
+      { price: '20989.5' },
+    ]);
   });
 
   it('fills an order larger than the bar-volume share partially, completing over later bars', async () => {
     const exchange = paperExchange({ startingCashUsd: '100000' });
-    const placed = await exchange.placeOrder(aPlaceOrder({ clientOrderId: 'big', type: 'limit', limitPrice: '20000', quantity: '2.5' }));
+    const placed = await exchange.placeOrder(
+      aPlaceOrder({ clientOrderId: 'big', type: 'limit', limitPrice: '20000', quantity: '2.5' }),
+    );
 
     expect(await bar(exchange, 0, { volume: '10' })).toMatchObject([{ quantity: '1', price: '20000', feeUsd: '50' }]);
-    expect(await exchange.findByClientOrderId('big')).toMatchObject({ status: 'open', filledQuantity: '1', avgFillPrice: '20000', feeUsd: '50' });
+    expect(await exchange.findByClientOrderId('big')).toMatchObject({
+      status: 'open',
+      filledQuantity: '1',
+      avgFillPrice: '20000',
+      feeUsd: '50',
+    });
 
-    expect(await bar(exchange, 1, { volume: '10', open: '19000', high: '19000', low: '19000', close: '19000' })).toMatchObject([{ quantity: '1', price: '19000' }]);
+    expect(
+      await bar(exchange, 1, { volume: '10', open: '19000', high: '19000', low: '19000', close: '19000' }),
+    ).toMatchObject([{ quantity: '1', price: '19000' }]);
     expect(await bar(exchange, 2, { volume: '50' })).toMatchObject([{ quantity: '0.5', price: '20000' }]);
 
     const done = await exchange.findByClientOrderId('big');
@@ -160,7 +203,9 @@ describe('PaperExchange', () => {
     await exchange.placeOrder(aPlaceOrder({ clientOrderId: 'quiet' }));
     expect(await bar(exchange, 1, { volume: '0' })).toEqual([]);
     expect(await exchange.findByClientOrderId('quiet')).toMatchObject({ status: 'open' });
-    expect(await bar(exchange, 2, { open: '20100', high: '20100' })).toMatchObject([{ clientOrderId: 'quiet', price: '20110.05' }]);
+    expect(await bar(exchange, 2, { open: '20100', high: '20100' })).toMatchObject([
+      { clientOrderId: 'quiet', price: '20110.05' },
+    ]);
   });
 
   it('rejects an order the account cannot pay for with EOrder:Insufficient funds and stores nothing', async () => {
@@ -182,7 +227,9 @@ describe('PaperExchange', () => {
     const exchange = paperExchange();
     await exchange.placeOrder(aPlaceOrder({ type: 'limit', limitPrice: '20000', quantity: '0.3' })); // holds 6015
     await exchange.placeOrder(aPlaceOrder({ type: 'limit', limitPrice: '20000', quantity: '0.19' })); // holds 3809.5
-    const err = await rejection(exchange.placeOrder(aPlaceOrder({ type: 'limit', limitPrice: '20000', quantity: '0.01' }))); // 200.5 > 175.5
+    const err = await rejection(
+      exchange.placeOrder(aPlaceOrder({ type: 'limit', limitPrice: '20000', quantity: '0.01' })),
+    ); // 200.5 > 175.5
     expect(err.message).toBe('EOrder:Insufficient funds');
     expect(await exchange.openOrders()).toHaveLength(2);
   });
@@ -214,7 +261,9 @@ describe('PaperExchange', () => {
     await exchange.cancelOrder(order.exchangeOrderId);
     await exchange.cancelOrder(order.exchangeOrderId);
     expect(await exchange.openOrders()).toEqual([]);
-    expect(await exchange.closedOrders(T0_MS + 1_000)).toMatchObject([{ exchangeOrderId: order.exchangeOrderId, status: 'canceled', updatedAtMs: T0_MS + 1_000 }]);
+    expect(await exchange.closedOrders(T0_MS + 1_000)).toMatchObject([
+      { exchangeOrderId: order.exchangeOrderId, status: 'canceled', updatedAtMs: T0_MS + 1_000 },
+    ]);
     expect(await exchange.closedOrders(T0_MS + 1_001)).toEqual([]);
     expect(await bar(exchange, 0)).toEqual([]);
 
@@ -236,23 +285,41 @@ describe('PaperExchange', () => {
   it('holds the base for a resting reduce-only stop: a second reduce-only sell of the position is refused until the stop is canceled', async () => {
     const exchange = paperExchange();
     await holdBtc(exchange, '0.1');
-    const sl = await exchange.placeOrder(aPlaceOrder({ side: 'sell', type: 'stop-loss', triggerPrice: '19000', quantity: '0.1', reduceOnly: true }));
-    const close = aPlaceOrder({ clientOrderId: 'close-all', side: 'sell', type: 'market', quantity: '0.1', reduceOnly: true });
+    const sl = await exchange.placeOrder(
+      aPlaceOrder({ side: 'sell', type: 'stop-loss', triggerPrice: '19000', quantity: '0.1', reduceOnly: true }),
+    );
+    const close = aPlaceOrder({
+      clientOrderId: 'close-all',
+      side: 'sell',
+      type: 'market',
+      quantity: '0.1',
+      reduceOnly: true,
+    });
 
     const err = await rejection(exchange.placeOrder(close));
     expect(err).toMatchObject({ code: 'EXCHANGE_REJECTED', message: 'EOrder:Insufficient funds' });
     expect(await exchange.findByClientOrderId('close-all')).toBeNull();
 
     await exchange.cancelOrder(sl.exchangeOrderId);
-    expect(await exchange.placeOrder(close)).toMatchObject({ clientOrderId: 'close-all', status: 'open', quantity: '0.1' });
+    expect(await exchange.placeOrder(close)).toMatchObject({
+      clientOrderId: 'close-all',
+      status: 'open',
+      quantity: '0.1',
+    });
   });
 
   it('trades on margin with notional / leverage in cash: a short needs no base asset, balances go negative', async () => {
     const exchange = paperExchange();
-    await expect(exchange.placeOrder(aPlaceOrder({ side: 'sell', type: 'limit', limitPrice: '20000', quantity: '0.9' }))).rejects.toThrow('EOrder:Insufficient funds');
+    await expect(
+      exchange.placeOrder(aPlaceOrder({ side: 'sell', type: 'limit', limitPrice: '20000', quantity: '0.9' })),
+    ).rejects.toThrow('EOrder:Insufficient funds');
     // 0.9 × 20000 / 2 + 0.25 % fee = 9045 ≤ 10000
-    await exchange.placeOrder(aPlaceOrder({ side: 'sell', type: 'limit', limitPrice: '20000', quantity: '0.9', leverage: 2 }));
-    await expect(exchange.placeOrder(aPlaceOrder({ type: 'limit', limitPrice: '20000', quantity: '0.1', leverage: 2 }))).rejects.toThrow('EOrder:Insufficient funds');
+    await exchange.placeOrder(
+      aPlaceOrder({ side: 'sell', type: 'limit', limitPrice: '20000', quantity: '0.9', leverage: 2 }),
+    );
+    await expect(
+      exchange.placeOrder(aPlaceOrder({ type: 'limit', limitPrice: '20000', quantity: '0.1', leverage: 2 })),
+    ).rejects.toThrow('EOrder:Insufficient funds');
     await bar(exchange, 0, { volume: '100' });
     expect(await exchange.balances()).toEqual({ BTC: '-0.9', USD: '27955' }); // 10000 + 18000 − 45
   });
@@ -263,12 +330,19 @@ describe('PaperExchange', () => {
     const other = paperExchange({ startingCashUsd: '100000' });
     const same = aBar(0, { volume: '10' });
 
-    const results = await Promise.all([exchange.onPrice('BTC/USD', same), other.onPrice('BTC/USD', same), exchange.onPrice('BTC/USD', same)]);
+    const results = await Promise.all([
+      exchange.onPrice('BTC/USD', same),
+      other.onPrice('BTC/USD', same),
+      exchange.onPrice('BTC/USD', same),
+    ]);
     expect(results.flat()).toHaveLength(1);
     expect(await other.onPrice('BTC/USD', same)).toEqual([]);
     expect(await exchange.onPrice('BTC/USD', aBar(-1, { volume: '10' }))).toEqual([]); // an older bar
 
-    expect(await exchange.findByClientOrderId(order.clientOrderId!)).toMatchObject({ status: 'open', filledQuantity: '1' });
+    expect(await exchange.findByClientOrderId(order.clientOrderId!)).toMatchObject({
+      status: 'open',
+      filledQuantity: '1',
+    });
     const counted = await t.db.execute<{ n: number }>(sql`select count(*)::int as n from paper_fills`);
     expect(counted.rows[0]?.n).toBe(1);
     expect(await exchange.balances()).toEqual({ BTC: '1', USD: '79950' });
@@ -293,19 +367,37 @@ describe('PaperExchange', () => {
       expect(await storedOrder('mid-bar')).toMatchObject({ lastBarOpenTime: null });
 
       const fills = await bar(exchange, 2, { open: '20400', high: '20400', close: '20400' });
-      expect(fills).toMatchObject([{ clientOrderId: 'mid-bar', quantity: '0.1', price: '20410.2', atMs: T0_MS + 3 * HOUR_MS }]); // 20400 × 1.0005
+      expect(fills).toMatchObject([
+        { clientOrderId: 'mid-bar', quantity: '0.1', price: '20410.2', atMs: T0_MS + 3 * HOUR_MS },
+      ]); // 20400 × 1.0005
     });
 
     it('does not trigger a resting stop on a bar that opened before it rested, though the low crosses the trigger', async () => {
       const exchange = paperExchange();
       await holdBtc(exchange, '0.1');
       clock.set(T0_MS + HOUR_MS + 45 * 60_000); // inside bar 1
-      await exchange.placeOrder(aPlaceOrder({ clientOrderId: 'late-sl', side: 'sell', type: 'stop-loss', triggerPrice: '19000', quantity: '0.1', reduceOnly: true }));
+      await exchange.placeOrder(
+        aPlaceOrder({
+          clientOrderId: 'late-sl',
+          side: 'sell',
+          type: 'stop-loss',
+          triggerPrice: '19000',
+          quantity: '0.1',
+          reduceOnly: true,
+        }),
+      );
 
       expect(await bar(exchange, 1, { open: '20000', high: '20000', low: '18500', close: '19500' })).toEqual([]);
-      expect(await storedOrder('late-sl')).toMatchObject({ status: 'open', triggered: false, filledQuantity: '0', lastBarOpenTime: null });
+      expect(await storedOrder('late-sl')).toMatchObject({
+        status: 'open',
+        triggered: false,
+        filledQuantity: '0',
+        lastBarOpenTime: null,
+      });
 
-      expect(await bar(exchange, 2, { open: '19500', high: '19500', low: '18900', close: '19000' })).toMatchObject([{ clientOrderId: 'late-sl', price: '18990.5' }]); // 19000 × 0.9995
+      expect(await bar(exchange, 2, { open: '19500', high: '19500', low: '18900', close: '19000' })).toMatchObject([
+        { clientOrderId: 'late-sl', price: '18990.5' },
+      ]); // 19000 × 0.9995
     });
   });
 
@@ -313,13 +405,35 @@ describe('PaperExchange', () => {
     it.each<[string, PlaceOrderRequest, string]>([
       [
         'a stop price with more decimals than the pair',
-        aPlaceOrder({ side: 'sell', type: 'stop-loss', triggerPrice: '19000.12345678', quantity: '0.1', reduceOnly: true }),
+        aPlaceOrder({
+          side: 'sell',
+          type: 'stop-loss',
+          triggerPrice: '19000.12345678',
+          quantity: '0.1',
+          reduceOnly: true,
+        }),
         'EOrder:Invalid price:XXBTZUSD price can only be specified up to 1 decimals.',
       ],
-      ['a volume below the pair’s ordermin', aPlaceOrder({ symbol: 'XRP/USD', type: 'limit', limitPrice: '0.5', quantity: '4.12' }), 'EOrder:Order minimum not met'],
-      ['a cost (volume × limit) below the pair’s costmin', aPlaceOrder({ type: 'limit', limitPrice: '1000', quantity: '0.0001' }), 'EOrder:Cost minimum not met'],
-      ['a volume with more decimals than the lot', aPlaceOrder({ type: 'limit', limitPrice: '20000', quantity: '0.123456789' }), 'EGeneral:Invalid arguments:volume'],
-      ['a pair without an instrument', aPlaceOrder({ symbol: 'DOGE/USD', type: 'limit', limitPrice: '0.1', quantity: '100' }), 'EQuery:Unknown asset pair'],
+      [
+        'a volume below the pair’s ordermin',
+        aPlaceOrder({ symbol: 'XRP/USD', type: 'limit', limitPrice: '0.5', quantity: '4.12' }),
+        'EOrder:Order minimum not met',
+      ],
+      [
+        'a cost (volume × limit) below the pair’s costmin',
+        aPlaceOrder({ type: 'limit', limitPrice: '1000', quantity: '0.0001' }),
+        'EOrder:Cost minimum not met',
+      ],
+      [
+        'a volume with more decimals than the lot',
+        aPlaceOrder({ type: 'limit', limitPrice: '20000', quantity: '0.123456789' }),
+        'EGeneral:Invalid arguments:volume',
+      ],
+      [
+        'a pair without an instrument',
+        aPlaceOrder({ symbol: 'DOGE/USD', type: 'limit', limitPrice: '0.1', quantity: '100' }),
+        'EQuery:Unknown asset pair',
+      ],
     ])('%s', async (_case, request, message) => {
       const exchange = paperExchange();
       const err = await rejection(exchange.placeOrder(request));
@@ -339,7 +453,9 @@ describe('PaperExchange', () => {
     it('accepts a spot market sell before any price of its pair: nothing to measure its cost at', async () => {
       const exchange = paperExchange();
       await t.db.transaction((tx) => writePaperBalances(tx, { BTC: '0.001' }, T0_MS));
-      expect(await exchange.placeOrder(aPlaceOrder({ side: 'sell', quantity: '0.0001' }))).toMatchObject({ status: 'open' });
+      expect(await exchange.placeOrder(aPlaceOrder({ side: 'sell', quantity: '0.0001' }))).toMatchObject({
+        status: 'open',
+      });
     });
 
     it("applies the book it is given: a price off the pair's tick grid is refused, a pair of the book is known", async () => {
@@ -355,9 +471,15 @@ describe('PaperExchange', () => {
         leverageSell: [],
       });
       const exchange = paperExchange({}, InstrumentBook.shipped([test]));
-      const offGrid = await rejection(exchange.placeOrder(aPlaceOrder({ symbol: 'TEST/USD', type: 'limit', limitPrice: '10.03', quantity: '2' })));
+      const offGrid = await rejection(
+        exchange.placeOrder(aPlaceOrder({ symbol: 'TEST/USD', type: 'limit', limitPrice: '10.03', quantity: '2' })),
+      );
       expect(offGrid.message).toBe('EOrder:Invalid price:TESTUSD price can only be specified up to 2 decimals.');
-      expect(await exchange.placeOrder(aPlaceOrder({ symbol: 'TEST/USD', type: 'limit', limitPrice: '10.05', quantity: '2' }))).toMatchObject({ status: 'open' });
+      expect(
+        await exchange.placeOrder(
+          aPlaceOrder({ symbol: 'TEST/USD', type: 'limit', limitPrice: '10.05', quantity: '2' }),
+        ),
+      ).toMatchObject({ status: 'open' });
     });
   });
 });

@@ -16,7 +16,9 @@ describe('Kraken stand-in: account, limits and faults', () => {
       const nonce = Date.now() * 1000 + 5_000_000;
       expect((await h.signed('Balance', {}, { nonce })).error).toEqual([]);
       expect((await h.signed('Balance', {}, { nonce })).error).toEqual(['EAPI:Invalid nonce']);
-      expect((await h.signed('Balance', {}, { nonce: nonce - 1, secret: TEST_API_SECRET })).error).toEqual(['EAPI:Invalid nonce']);
+      expect((await h.signed('Balance', {}, { nonce: nonce - 1, secret: TEST_API_SECRET })).error).toEqual([
+        'EAPI:Invalid nonce',
+      ]);
     });
 
     it('refuses a method the key has no permission for, and GetApiKeyInfo reports what it has', async () => {
@@ -25,16 +27,23 @@ describe('Kraken stand-in: account, limits and faults', () => {
       expect(err.details['krakenError']).toBe('EGeneral:Permission denied');
       expect(await h.exchange.balances()).toEqual({ USD: '10000', BTC: '0' });
       const info = await h.signed('GetApiKeyInfo');
-      expect(info.result).toMatchObject({ apiKey: 'tg-test-api-key-0001', permissions: ['query-funds', 'query-open-trades'], nonceWindow: 0 });
+      expect(info.result).toMatchObject({
+        apiKey: 'tg-test-api-key-0001',
+        permissions: ['query-funds', 'query-open-trades'],
+        nonceWindow: 0,
+      });
     });
   });
 
   describe('rate limits', () => {
-    it('refuses the call past the tier\'s REST counter (starter: 15) with EAPI:Rate limit exceeded', async () => {
+    it("refuses the call past the tier's REST counter (starter: 15) with EAPI:Rate limit exceeded", async () => {
       h = await startHarness();
       for (let i = 0; i < 15; i++) await h.exchange.balances();
       const err = await failure(h.exchange.balances());
-      expect(err).toMatchObject({ code: 'EXCHANGE_RATE_LIMITED', details: { krakenError: 'EAPI:Rate limit exceeded' } });
+      expect(err).toMatchObject({
+        code: 'EXCHANGE_RATE_LIMITED',
+        details: { krakenError: 'EAPI:Rate limit exceeded' },
+      });
       expect(h.standIn.rateLimitErrors()).toEqual({ api: 1, trading: 0 });
       // The counter decays at 0.33/s: three seconds later one call fits again.
       h.clock.advance(3_100);
@@ -46,14 +55,26 @@ describe('Kraken stand-in: account, limits and faults', () => {
       // Each round adds 1 (AddOrder) + 8 (cancel under 5 s): the 7th round's cancel would reach 63.
       const errors: string[] = [];
       for (let i = 0; i < 7 && errors.length === 0; i++) {
-        const placed = await h.signed('AddOrder', { pair: 'XXBTZUSD', type: 'buy', ordertype: 'limit', price: '10000.0', volume: '0.001' });
+        const placed = await h.signed('AddOrder', {
+          pair: 'XXBTZUSD',
+          type: 'buy',
+          ordertype: 'limit',
+          price: '10000.0',
+          volume: '0.001',
+        });
         const txid = (placed.result!['txid'] as string[])[0]!;
         errors.push(...(await h.signed('CancelOrder', { txid })).error);
       }
       expect(errors).toEqual(['EOrder:Rate limit exceeded']);
       expect(h.standIn.rateLimitErrors()).toEqual({ api: 0, trading: 1 });
       // Another pair's counter is untouched.
-      const xrp = await h.signed('AddOrder', { pair: 'XXRPZUSD', type: 'buy', ordertype: 'limit', price: '0.5', volume: '20' });
+      const xrp = await h.signed('AddOrder', {
+        pair: 'XXRPZUSD',
+        type: 'buy',
+        ordertype: 'limit',
+        price: '0.5',
+        volume: '20',
+      });
       expect(xrp.error).toEqual([]);
     });
   });
@@ -69,7 +90,9 @@ describe('Kraken stand-in: account, limits and faults', () => {
       expect(h.standIn.orders().map((o) => o.status)).toEqual(['open']);
       h.clock.advance(1);
       h.standIn.tick();
-      expect(h.standIn.orders()).toMatchObject([{ status: 'canceled', closedAtMs: START_MS + 60_000, reason: 'Dead man switch' }]);
+      expect(h.standIn.orders()).toMatchObject([
+        { status: 'canceled', closedAtMs: START_MS + 60_000, reason: 'Dead man switch' },
+      ]);
       expect(await h.exchange.openOrders()).toEqual([]);
     });
 
@@ -93,7 +116,10 @@ describe('Kraken stand-in: account, limits and faults', () => {
       const err = await failure(h.exchange.placeOrder(anOrder()));
       expect(err).toMatchObject({ code: 'TIMEOUT', details: { requestSent: true } });
       expect(h.standIn.orders()).toMatchObject([{ clOrdId: anOrder().clientOrderId, status: 'open' }]);
-      expect(await h.exchange.findByClientOrderId(anOrder().clientOrderId)).toMatchObject({ status: 'open', symbol: 'BTC/USD' });
+      expect(await h.exchange.findByClientOrderId(anOrder().clientOrderId)).toMatchObject({
+        status: 'open',
+        symbol: 'BTC/USD',
+      });
     });
 
     it.each([
@@ -133,7 +159,9 @@ describe('Kraken stand-in: account, limits and faults', () => {
       h = await startHarness({ timeOffsetMs: -90_000 });
       const time = (await (await fetch(`${h.standIn.url}/0/public/Time`)).json()) as { result: { unixtime: number } };
       expect(time.result.unixtime).toBe((START_MS - 90_000) / 1000);
-      const status = (await (await fetch(`${h.standIn.url}/0/public/SystemStatus`)).json()) as { result: { status: string } };
+      const status = (await (await fetch(`${h.standIn.url}/0/public/SystemStatus`)).json()) as {
+        result: { status: string };
+      };
       expect(status.result.status).toBe('online');
     });
   });

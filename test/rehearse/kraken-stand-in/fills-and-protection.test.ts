@@ -26,20 +26,58 @@ describe('Kraken stand-in: fills from fed bars', () => {
 
   it('fills a resting limit sell at its price (maker fee) and a sell stop gapped through at the open (taker fee)', async () => {
     h.standIn.applyBar('BTC/USD', flatBar('50000.0'));
-    await h.exchange.placeOrder(anOrder({ clientOrderId: 'buy', type: 'market', limitPrice: undefined, quantity: '0.1' }));
-    await h.exchange.placeOrder(anOrder({ clientOrderId: 'tp', side: 'sell', type: 'limit', limitPrice: '51000.0', quantity: '0.05' }));
-    await h.exchange.placeOrder(anOrder({ clientOrderId: 'stop', side: 'sell', type: 'stop-loss', limitPrice: undefined, triggerPrice: '48000.0', quantity: '0.05' }));
+    await h.exchange.placeOrder(
+      anOrder({ clientOrderId: 'buy', type: 'market', limitPrice: undefined, quantity: '0.1' }),
+    );
+    await h.exchange.placeOrder(
+      anOrder({ clientOrderId: 'tp', side: 'sell', type: 'limit', limitPrice: '51000.0', quantity: '0.05' }),
+    );
+    await h.exchange.placeOrder(
+      anOrder({
+        clientOrderId: 'stop',
+        side: 'sell',
+        type: 'stop-loss',
+        limitPrice: undefined,
+        triggerPrice: '48000.0',
+        quantity: '0.05',
+      }),
+    );
 
     h.clock.advance(MINUTE);
-    h.standIn.applyBar('BTC/USD', { openTimeMs: START_MS + MINUTE, open: '50500.0', high: '51500.0', low: '50400.0', close: '51200.0', volume: '3' });
+    h.standIn.applyBar('BTC/USD', {
+      openTimeMs: START_MS + MINUTE,
+      open: '50500.0',
+      high: '51500.0',
+      low: '50400.0',
+      close: '51200.0',
+      volume: '3',
+    });
     // 0.05 × 51000 = 2550, maker 0.16 % = 4.08.
-    expect(await h.exchange.findByClientOrderId('tp')).toMatchObject({ status: 'closed', avgFillPrice: '51000', feeUsd: '4.08' });
-    expect(await h.exchange.findByClientOrderId('stop')).toMatchObject({ status: 'open', filledQuantity: '0.00000000' });
+    expect(await h.exchange.findByClientOrderId('tp')).toMatchObject({
+      status: 'closed',
+      avgFillPrice: '51000',
+      feeUsd: '4.08',
+    });
+    expect(await h.exchange.findByClientOrderId('stop')).toMatchObject({
+      status: 'open',
+      filledQuantity: '0.00000000',
+    });
 
     h.clock.advance(MINUTE);
-    h.standIn.applyBar('BTC/USD', { openTimeMs: START_MS + 2 * MINUTE, open: '47000.0', high: '47500.0', low: '46000.0', close: '46500.0', volume: '3' });
+    h.standIn.applyBar('BTC/USD', {
+      openTimeMs: START_MS + 2 * MINUTE,
+      open: '47000.0',
+      high: '47500.0',
+      low: '46000.0',
+      close: '46500.0',
+      volume: '3',
+    });
     // Gapped below the trigger: filled at the open. 0.05 × 47000 = 2350, taker 0.26 % = 6.11.
-    expect(await h.exchange.findByClientOrderId('stop')).toMatchObject({ status: 'closed', avgFillPrice: '47000', feeUsd: '6.11' });
+    expect(await h.exchange.findByClientOrderId('stop')).toMatchObject({
+      status: 'closed',
+      avgFillPrice: '47000',
+      feeUsd: '6.11',
+    });
     // 10000 − 5013 + (2550 − 4.08) + (2350 − 6.11).
     expect(h.standIn.balances()).toEqual({ ZUSD: '9876.81', XXBT: '0' });
     const closed = await h.exchange.closedOrders(START_MS);
@@ -62,9 +100,19 @@ describe('Kraken stand-in: protection gaps', () => {
   });
   afterEach(async () => h.close());
 
-  const buy = () => h.exchange.placeOrder(anOrder({ clientOrderId: 'buy', type: 'market', limitPrice: undefined, quantity: '0.1' }));
+  const buy = () =>
+    h.exchange.placeOrder(anOrder({ clientOrderId: 'buy', type: 'market', limitPrice: undefined, quantity: '0.1' }));
   const stop = (quantity: string, id = 'stop') =>
-    h.exchange.placeOrder(anOrder({ clientOrderId: id, side: 'sell', type: 'stop-loss', limitPrice: undefined, triggerPrice: '45000.0', quantity }));
+    h.exchange.placeOrder(
+      anOrder({
+        clientOrderId: id,
+        side: 'sell',
+        type: 'stop-loss',
+        limitPrice: undefined,
+        triggerPrice: '45000.0',
+        quantity,
+      }),
+    );
 
   it('counts the time a holding waits for its stop beyond the grace, and none while an outage is on', async () => {
     await buy();
@@ -82,7 +130,9 @@ describe('Kraken stand-in: protection gaps', () => {
     const gaps = h.standIn.protectionGaps({ graceMs: MINUTE });
     expect(gaps.totalMinutes).toBe(16);
     expect(gaps.byPairMs).toEqual({ XXBTZUSD: 16 * MINUTE, XXRPZUSD: 0, ETHUSDT: 0 });
-    expect(gaps.counted.map((g) => [g.pair, g.endMs === null ? null : (g.endMs - g.startMs) / MINUTE, g.countedMs / MINUTE])).toEqual([
+    expect(
+      gaps.counted.map((g) => [g.pair, g.endMs === null ? null : (g.endMs - g.startMs) / MINUTE, g.countedMs / MINUTE]),
+    ).toEqual([
       ['XXBTZUSD', 10, 9],
       ['XXBTZUSD', null, 7],
     ]);

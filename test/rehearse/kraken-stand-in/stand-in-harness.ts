@@ -19,7 +19,11 @@ export interface Harness {
   exchange: KrakenExchange;
   newExchange(overrides?: Partial<Omit<KrakenPrivateClientOptions, 'redis' | 'keys'>>): KrakenExchange;
   /** A signed private request as ccxt sends it (form body), for calls the project does not make. */
-  signed(method: string, params?: Record<string, string>, opts?: { apiKey?: string; secret?: string; nonce?: number }): Promise<{ error: string[]; result?: Record<string, unknown> }>;
+  signed(
+    method: string,
+    params?: Record<string, string>,
+    opts?: { apiKey?: string; secret?: string; nonce?: number },
+  ): Promise<{ error: string[]; result?: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
@@ -42,7 +46,13 @@ export async function startHarness(options: Partial<KrakenStandInOptions> = {}):
     ...options,
   });
   const newExchange = (overrides: Partial<Omit<KrakenPrivateClientOptions, 'redis' | 'keys'>> = {}) =>
-    new KrakenExchange({ client: aKrakenClient({ baseUrl: standIn.url, redis: redis.redis, keys: redis.keys }, { wallNowMs: () => clock.now(), ...overrides }), clock });
+    new KrakenExchange({
+      client: aKrakenClient(
+        { baseUrl: standIn.url, redis: redis.redis, keys: redis.keys },
+        { wallNowMs: () => clock.now(), ...overrides },
+      ),
+      clock,
+    });
   return {
     standIn,
     clock,

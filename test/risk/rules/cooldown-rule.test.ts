@@ -15,6 +15,11 @@ describe('cooldown rule', () => {
 
   it('never blocks an exit', () => {
     const position = { symbol: 'BTC/USD', side: 'long' as const, notionalUsd: '1000', leverage: 1 };
-    expectApproved(decide({ side: 'sell', intent: 'exit' }, { openPositions: [position], state: aRiskState({ cooldownUntilMs: NOW_MS + 1 }) }));
+    expectApproved(
+      decide(
+        { side: 'sell', intent: 'exit' },
+        { openPositions: [position], state: aRiskState({ cooldownUntilMs: NOW_MS + 1 }) },
+      ),
+    );
   });
 });

@@ -14,6 +14,11 @@ describe('entries paused rule', () => {
 
   it('never blocks an exit', () => {
     const position = { symbol: 'BTC/USD', side: 'long' as const, notionalUsd: '1000', leverage: 1 };
-    expectApproved(decide({ side: 'sell', intent: 'exit' }, { openPositions: [position], state: aRiskState({ entriesPausedUntilMs: NOW_MS + 1 }) }));
+    expectApproved(
+      decide(
+        { side: 'sell', intent: 'exit' },
+        { openPositions: [position], state: aRiskState({ entriesPausedUntilMs: NOW_MS + 1 }) },
+      ),
+    );
   });
 });

@@ -14,7 +14,14 @@ describe('free cash rule', () => {
   it('cuts a spot buy above it to the free cash less the reserve, recording from and to', () => {
     const approval = expectApproved(decide({}, { freeCashUsd: '500' }));
     expect(approval.notionalUsd).toBe('495');
-    expect(approval.adjustments).toEqual([{ rule: 'free_cash', message: 'free cash 500 less the 1% reserve pays for at most 495', fromNotionalUsd: '1000', toNotionalUsd: '495' }]);
+    expect(approval.adjustments).toEqual([
+      {
+        rule: 'free_cash',
+        message: 'free cash 500 less the 1% reserve pays for at most 495',
+        fromNotionalUsd: '1000',
+        toNotionalUsd: '495',
+      },
+    ]);
   });
 
   it('follows cashReservePct', () => {
@@ -29,7 +36,9 @@ describe('free cash rule', () => {
 
   it('leaves sells, exits, margin orders and an unknown free cash alone', () => {
     const long = aPosition({ symbol: 'BTC/USD', notionalUsd: '1000' });
-    expect(freeCashRule(aRuleInput({ side: 'sell', intent: 'exit' }, { freeCashUsd: '0', openPositions: [long] }))).toBeUndefined();
+    expect(
+      freeCashRule(aRuleInput({ side: 'sell', intent: 'exit' }, { freeCashUsd: '0', openPositions: [long] })),
+    ).toBeUndefined();
     expect(freeCashRule(aRuleInput({ side: 'buy', leverage: 2 }, { freeCashUsd: '0' }))).toBeUndefined();
     expect(freeCashRule(aRuleInput({}, {}))).toBeUndefined();
   });

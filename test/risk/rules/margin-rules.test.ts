@@ -20,8 +20,12 @@ describe('margin off (execution.margin: false, the default)', () => {
   });
 
   it('denies a short entry, leveraged or not', () => {
-    expect(deniedBy(decide({ side: 'sell', leverage: 3, stopLoss: '51000', takeProfit: '47000' }, spotAccount))).toEqual(['margin_off']);
-    expect(deniedBy(decide({ side: 'sell', leverage: 1, stopLoss: '51000', takeProfit: '47000' }, spotAccount))).toEqual(['spot_short']);
+    expect(
+      deniedBy(decide({ side: 'sell', leverage: 3, stopLoss: '51000', takeProfit: '47000' }, spotAccount)),
+    ).toEqual(['margin_off']);
+    expect(
+      deniedBy(decide({ side: 'sell', leverage: 1, stopLoss: '51000', takeProfit: '47000' }, spotAccount)),
+    ).toEqual(['spot_short']);
   });
 
   it('approves a spot buy', () => {
@@ -43,12 +47,16 @@ describe('margin on', () => {
   });
 
   it('denies leverage on a pair that offers none, with its own reason', () => {
-    expect(deniedBy(decide({ leverage: 2 }, { ...onMargin, instrument: spotOnly }, { maxLeverage: 5 }))).toEqual(['leverage_not_allowed']);
+    expect(deniedBy(decide({ leverage: 2 }, { ...onMargin, instrument: spotOnly }, { maxLeverage: 5 }))).toEqual([
+      'leverage_not_allowed',
+    ]);
   });
 
   it('denies a leverage below the smallest the side lists', () => {
     const threeUp: Instrument = { ...btc, leverageBuy: [3, 4, 5] };
-    expect(deniedBy(decide({ leverage: 2.5 }, { ...onMargin, instrument: threeUp }, { maxLeverage: 5 }))).toEqual(['leverage_not_allowed']);
+    expect(deniedBy(decide({ leverage: 2.5 }, { ...onMargin, instrument: threeUp }, { maxLeverage: 5 }))).toEqual([
+      'leverage_not_allowed',
+    ]);
   });
 });
 

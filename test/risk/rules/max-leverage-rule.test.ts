@@ -16,6 +16,12 @@ describe('max leverage rule', () => {
 
   it('never blocks an exit', () => {
     const position = { symbol: 'BTC/USD', side: 'long' as const, notionalUsd: '5000', leverage: 5 };
-    expectApproved(decide({ side: 'sell', intent: 'exit', sizePct: 10, leverage: 5 }, { openPositions: [position] }, { maxLeverage: 2 }));
+    expectApproved(
+      decide(
+        { side: 'sell', intent: 'exit', sizePct: 10, leverage: 5 },
+        { openPositions: [position] },
+        { maxLeverage: 2 },
+      ),
+    );
   });
 });

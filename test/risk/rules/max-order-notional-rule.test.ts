@@ -11,17 +11,30 @@ describe('max order notional rule', () => {
 
   it('caps an order just above the maximum to it', () => {
     expect(expectApproved(decide({ sizePct: 10.01 }, {}, config)).adjustments).toEqual([
-      { rule: 'max_order_notional', message: 'order notional is limited to 1000', fromNotionalUsd: '1001', toNotionalUsd: '1000' },
+      {
+        rule: 'max_order_notional',
+        message: 'order notional is limited to 1000',
+        fromNotionalUsd: '1001',
+        toNotionalUsd: '1000',
+      },
     ]);
   });
 
   it('never caps an exit: a close-out goes out whole', () => {
-    const approval = expectApproved(decide({ side: 'sell', intent: 'exit', sizePct: 15 }, { openPositions: [aPosition({ symbol: 'BTC/USD', notionalUsd: '1500' })] }, config));
+    const approval = expectApproved(
+      decide(
+        { side: 'sell', intent: 'exit', sizePct: 15 },
+        { openPositions: [aPosition({ symbol: 'BTC/USD', notionalUsd: '1500' })] },
+        config,
+      ),
+    );
     expect(approval).toMatchObject({ notionalUsd: '1500', adjustments: [] });
   });
 
   it('on its own: no verdict at exactly the maximum, a cap to it just above', () => {
     expect(maxOrderNotionalRule(aRuleInput({ sizePct: 10 }, {}, config))).toBeUndefined();
-    expect(maxOrderNotionalRule(aRuleInput({ sizePct: 10.01 }, {}, config))).toMatchObject({ cap: { notionalUsd: '1000' } });
+    expect(maxOrderNotionalRule(aRuleInput({ sizePct: 10.01 }, {}, config))).toMatchObject({
+      cap: { notionalUsd: '1000' },
+    });
   });
 });

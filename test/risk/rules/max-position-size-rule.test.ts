@@ -13,7 +13,12 @@ describe('max position size rule', () => {
     const approval = expectApproved(decide({ sizePct: 20.01 }));
     expect(approval).toMatchObject({ notionalUsd: '2000', sizePct: 20, quantity: '0.04' });
     expect(approval.adjustments).toEqual([
-      { rule: 'max_position_size', message: 'BTC/USD position limit 2000 (20% of equity 10000) leaves room for 2000 next to the open 0', fromNotionalUsd: '2001', toNotionalUsd: '2000' },
+      {
+        rule: 'max_position_size',
+        message: 'BTC/USD position limit 2000 (20% of equity 10000) leaves room for 2000 next to the open 0',
+        fromNotionalUsd: '2001',
+        toNotionalUsd: '2000',
+      },
     ]);
   });
 
@@ -29,12 +34,22 @@ describe('max position size rule', () => {
   });
 
   it('denies when the open position already fills the limit', () => {
-    const decision = expectDenied(decide({}, { openPositions: [aPosition({ symbol: 'BTC/USD', notionalUsd: '2000' })] }));
-    expect(decision.reasons).toEqual([{ rule: 'max_position_size', message: 'BTC/USD position limit 2000 (20% of equity 10000) is used up by the open 2000' }]);
+    const decision = expectDenied(
+      decide({}, { openPositions: [aPosition({ symbol: 'BTC/USD', notionalUsd: '2000' })] }),
+    );
+    expect(decision.reasons).toEqual([
+      {
+        rule: 'max_position_size',
+        message: 'BTC/USD position limit 2000 (20% of equity 10000) is used up by the open 2000',
+      },
+    ]);
   });
 
   it('does not count a position on the other side or of another symbol', () => {
-    const openPositions = [aPosition({ symbol: 'BTC/USD', side: 'short', notionalUsd: '500' }), aPosition({ symbol: 'ETH/USD', notionalUsd: '2000' })];
+    const openPositions = [
+      aPosition({ symbol: 'BTC/USD', side: 'short', notionalUsd: '500' }),
+      aPosition({ symbol: 'ETH/USD', notionalUsd: '2000' }),
+    ];
     // 1000 against a 500 short flips it: an entry of its own, sized against an empty long side.
     expect(cappedBy(decide({ sizePct: 20 }, { openPositions }))).toEqual([]);
   });
@@ -48,6 +63,8 @@ describe('max position size rule', () => {
     const openPositions = [aPosition({ symbol: 'BTC/USD', notionalUsd: '2000' })];
     const rebalanceBuy = { sizePct: 30, purpose: 'rebalance', stopLoss: null, takeProfit: null } as const;
     expect(cappedBy(expectApproved(decide(rebalanceBuy, { openPositions })))).not.toContain('max_position_size');
-    expect(deniedBy(decide({ ...rebalanceBuy, purpose: 'entry', stopLoss: '45000' }, { openPositions }))).toContain('max_position_size');
+    expect(deniedBy(decide({ ...rebalanceBuy, purpose: 'entry', stopLoss: '45000' }, { openPositions }))).toContain(
+      'max_position_size',
+    );
   });
 });

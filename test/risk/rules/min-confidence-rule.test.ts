@@ -7,7 +7,9 @@ describe('min confidence rule', () => {
   });
 
   it('denies just below it', () => {
-    expect(expectDenied(decide({ confidence: 0.5999 })).reasons).toEqual([{ rule: 'min_confidence', message: 'confidence 0.5999 is below the minimum 0.6' }]);
+    expect(expectDenied(decide({ confidence: 0.5999 })).reasons).toEqual([
+      { rule: 'min_confidence', message: 'confidence 0.5999 is below the minimum 0.6' },
+    ]);
   });
 
   it('never blocks an exit', () => {

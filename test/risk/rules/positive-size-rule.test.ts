@@ -17,7 +17,10 @@ describe('positive size rule', () => {
   });
 
   it('denies an order that caps leave nothing of', () => {
-    const decision = decide({}, { openPositions: [{ symbol: 'BTC/USD', side: 'long', notionalUsd: '1999.999999999', leverage: 1 }] });
+    const decision = decide(
+      {},
+      { openPositions: [{ symbol: 'BTC/USD', side: 'long', notionalUsd: '1999.999999999', leverage: 1 }] },
+    );
     expect(deniedBy(decision)).toEqual(['positive_size']);
   });
 });

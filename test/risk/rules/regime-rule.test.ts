@@ -40,9 +40,9 @@ describe('regime rule', () => {
   });
 
   it('denies an entry with an unknown regime when unknown is not allowed', () => {
-    expect(expectDenied(decide({ regime: null }, {}, { regimeRules: { allowEntriesWhenUnknown: false } })).reasons).toEqual([
-      { rule: 'regime', message: 'a long entry in BTC/USD is not allowed while the regime is unknown' },
-    ]);
+    expect(
+      expectDenied(decide({ regime: null }, {}, { regimeRules: { allowEntriesWhenUnknown: false } })).reasons,
+    ).toEqual([{ rule: 'regime', message: 'a long entry in BTC/USD is not allowed while the regime is unknown' }]);
   });
 
   it('never blocks an exit', () => {

@@ -24,20 +24,31 @@ describe('risk per trade rule', () => {
   });
 
   it('sizes a short from a stop above the entry', () => {
-    expect(expectApproved(decide({ side: 'sell', stopLoss: '52000', sizePct: 50, leverage: 2 }, {}, config))).toMatchObject({ notionalUsd: '2500' });
+    expect(
+      expectApproved(decide({ side: 'sell', stopLoss: '52000', sizePct: 50, leverage: 2 }, {}, config)),
+    ).toMatchObject({ notionalUsd: '2500' });
   });
 
   it('cuts an odd limit towards zero so it is never exceeded', () => {
     // A stop 3 % away: 10000 × 1 / 3 = 3333.333…
-    expect(expectApproved(decide({ stopLoss: '48500', sizePct: 50 }, {}, config))).toMatchObject({ notionalUsd: '3333.33333333', quantity: '0.06666666' });
+    expect(expectApproved(decide({ stopLoss: '48500', sizePct: 50 }, {}, config))).toMatchObject({
+      notionalUsd: '3333.33333333',
+      quantity: '0.06666666',
+    });
   });
 
   it('sizes nothing without a stop-loss (when none is required)', () => {
-    expect(cappedBy(expectApproved(decide({ stopLoss: null, sizePct: 90 }, {}, { ...config, stopLoss: { required: false } })))).toEqual([]);
+    expect(
+      cappedBy(
+        expectApproved(decide({ stopLoss: null, sizePct: 90 }, {}, { ...config, stopLoss: { required: false } })),
+      ),
+    ).toEqual([]);
   });
 
   it('on its own: no verdict at exactly the risk-sized notional, a cap to it just above', () => {
     expect(riskPerTradeRule(aRuleInput({ sizePct: 50 }, {}, config))).toBeUndefined();
-    expect(riskPerTradeRule(aRuleInput({ sizePct: 50.01 }, {}, config))).toMatchObject({ cap: { notionalUsd: '5000' } });
+    expect(riskPerTradeRule(aRuleInput({ sizePct: 50.01 }, {}, config))).toMatchObject({
+      cap: { notionalUsd: '5000' },
+    });
   });
 });

@@ -11,6 +11,11 @@ describe('spot short rule', () => {
   });
 
   it('allows selling a held long at leverage 1 (an exit, not a short)', () => {
-    expectApproved(decide({ side: 'sell', intent: 'exit', leverage: 1 }, { openPositions: [aPosition({ symbol: 'BTC/USD', notionalUsd: '1000' })] }));
+    expectApproved(
+      decide(
+        { side: 'sell', intent: 'exit', leverage: 1 },
+        { openPositions: [aPosition({ symbol: 'BTC/USD', notionalUsd: '1000' })] },
+      ),
+    );
   });
 });

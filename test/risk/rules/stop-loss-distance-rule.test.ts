@@ -22,7 +22,9 @@ describe('stop-loss distance rule', () => {
     ['sell with the stop below the entry', 'sell', '49000', 'is on the wrong side of the entry'],
   ] as const)('denies a %s', (_, side, stopLoss, message) => {
     const decision = expectDenied(decide({ side, stopLoss, takeProfit: null, leverage: side === 'sell' ? 2 : 1 }));
-    expect(decision.reasons).toEqual([{ rule: 'stop_loss_distance', message: `stop-loss ${stopLoss} of a ${side} at 50000 ${message}` }]);
+    expect(decision.reasons).toEqual([
+      { rule: 'stop_loss_distance', message: `stop-loss ${stopLoss} of a ${side} at 50000 ${message}` },
+    ]);
   });
 
   it('follows the configured bounds', () => {

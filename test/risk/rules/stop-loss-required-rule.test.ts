@@ -3,7 +3,9 @@ import { decide, expectApproved, expectDenied } from '../risk-builders.ts';
 
 describe('stop-loss required rule', () => {
   it('denies an entry without a stop-loss', () => {
-    expect(expectDenied(decide({ stopLoss: null })).reasons).toEqual([{ rule: 'stop_loss_required', message: 'an entry needs a stop-loss' }]);
+    expect(expectDenied(decide({ stopLoss: null })).reasons).toEqual([
+      { rule: 'stop_loss_required', message: 'an entry needs a stop-loss' },
+    ]);
   });
 
   it('approves an entry without a stop-loss when not required', () => {

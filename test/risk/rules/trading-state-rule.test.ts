@@ -15,7 +15,9 @@ describe('trading state rule', () => {
     it('denies an entry that adds exposure', () => {
       const decision = decide({}, { state });
       expect(deniedBy(decision)).toEqual(['trading_state']);
-      expect(decision.decision === 'denied' && decision.reasons[0]?.message).toBe('trading is REDUCING: only orders that reduce exposure are allowed');
+      expect(decision.decision === 'denied' && decision.reasons[0]?.message).toBe(
+        'trading is REDUCING: only orders that reduce exposure are allowed',
+      );
     });
 
     it('approves an exit', () => {
@@ -24,7 +26,11 @@ describe('trading state rule', () => {
 
     it('approves an entry against the open position up to exactly its size, and denies one that would flip it', () => {
       expectApproved(decide({ side: 'sell', stopLoss: null, sizePct: 10 }, { state, openPositions: [longBtc] }));
-      expect(deniedBy(decide({ side: 'sell', stopLoss: '51000', sizePct: 5.01, leverage: 2 }, { state, openPositions: [longBtc] }))).toEqual(['trading_state']);
+      expect(
+        deniedBy(
+          decide({ side: 'sell', stopLoss: '51000', sizePct: 5.01, leverage: 2 }, { state, openPositions: [longBtc] }),
+        ),
+      ).toEqual(['trading_state']);
     });
   });
 
@@ -36,7 +42,9 @@ describe('trading state rule', () => {
     });
 
     it('denies even an entry that would reduce a position: only exits go on', () => {
-      expect(deniedBy(decide({ side: 'sell', stopLoss: null, sizePct: 5 }, { state, openPositions: [longBtc] }))).toEqual(['trading_state']);
+      expect(
+        deniedBy(decide({ side: 'sell', stopLoss: null, sizePct: 5 }, { state, openPositions: [longBtc] })),
+      ).toEqual(['trading_state']);
     });
 
     it('approves an exit (the close-out)', () => {

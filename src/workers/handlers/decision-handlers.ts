@@ -1,6 +1,6 @@
 import type { FlowProducer, Queue } from 'bullmq';
-import { toDecisionContext } from '../../llm/decision-context.ts';
-import { toTradingSignalPayload, type PanelDecision } from '../../llm/panel-decision.ts';
+import { toDecisionContext } from '../../panel/decision-context.ts';
+import { toTradingSignalPayload, type PanelDecision } from '../../panel/panel-decision.ts';
 import { addDecisionFlow, decisionJobId } from '../../queues/add-decision-flow.ts';
 import type { JobHandlers } from '../../queues/define-queue.ts';
 import { claimFlowSlot } from '../../queues/flow-slot.ts';

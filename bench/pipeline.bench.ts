@@ -162,22 +162,20 @@ async function proposalToPosition(): Promise<void> {
         regime: null,
         createdAtMs: clock.now(),
       });
-      await db
-        .insert(riskDecisions)
-        .values({
-          decisionId: `appr-${proposal.proposalId}`,
-          proposalId: proposal.proposalId,
-          signalId: proposal.signalId,
-          correlationId: proposal.correlationId,
-          symbol: 'BTC/USD',
-          decision: 'approved',
-          proposal,
-          notionalUsd: '400',
-          quantity: '0.01',
-          adjustments: [],
-          reasons: [],
-          riskState: {},
-        });
+      await db.insert(riskDecisions).values({
+        decisionId: `appr-${proposal.proposalId}`,
+        proposalId: proposal.proposalId,
+        signalId: proposal.signalId,
+        correlationId: proposal.correlationId,
+        symbol: 'BTC/USD',
+        decision: 'approved',
+        proposal,
+        notionalUsd: '400',
+        quantity: '0.01',
+        adjustments: [],
+        reasons: [],
+        riskState: {},
+      });
       const before = await applied();
       const t0 = performance.now();
       const job = await execution.add(

@@ -148,10 +148,16 @@ async function startPrivateRedis(): Promise<TestService> {
   if (!executable) throw new Error('no Redis answers on 127.0.0.1:6379 and redis-server is not on the PATH');
   const dir = await mkdtemp(join(tmpdir(), 'triplegain-test-redis-'));
   const server = await spawnRedisServer({ executable, dir, appendonly: false, args: ['--save', ''] });
+  // A run that ends without its teardown (an uncaught error, Ctrl-C) still takes the server along.
+  const killOnExit = (): void => {
+    if (server.isRunning()) process.kill(server.pid, 'SIGKILL');
+  };
+  process.once('exit', killOnExit);
   return {
     url: server.url,
     origin: 'embedded',
     async stop() {
+      process.off('exit', killOnExit);
       await server.stop('SIGTERM');
       await rm(dir, { recursive: true, force: true });
     },

@@ -83,22 +83,20 @@ describe('the positions service on each closed bar', () => {
       regime: null,
       createdAtMs: T0 + HOUR,
     });
-    await harness.database.db
-      .insert(riskDecisions)
-      .values({
-        decisionId: 'appr-prop-tp',
-        proposalId: 'prop-tp',
-        signalId: 'tp',
-        correlationId: 'tp',
-        symbol: 'BTC/USD',
-        decision: 'approved',
-        proposal,
-        notionalUsd: '400',
-        quantity: '0.01',
-        adjustments: [],
-        reasons: [],
-        riskState: {},
-      });
+    await harness.database.db.insert(riskDecisions).values({
+      decisionId: 'appr-prop-tp',
+      proposalId: 'prop-tp',
+      signalId: 'tp',
+      correlationId: 'tp',
+      symbol: 'BTC/USD',
+      decision: 'approved',
+      proposal,
+      notionalUsd: '400',
+      quantity: '0.01',
+      adjustments: [],
+      reasons: [],
+      riskState: {},
+    });
     await placeOrderOnce(
       deps,
       paper,

@@ -8,7 +8,7 @@ import { timeframeMs } from '../market/timeframes.ts';
 import { POSITIONS_SERVICE } from '../positions/positions-service.ts';
 import { addDecisionFlow } from '../queues/add-decision-flow.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
-import { symbolSlug } from '../queues/symbol-slug.ts';
+import { symbolSlug } from '../market/symbol-slug.ts';
 import type { TaskRunData } from '../queues/task-run-data.ts';
 import { deleteKeysUnder } from '../redis/delete-keys-under.ts';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.ts';

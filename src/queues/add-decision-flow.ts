@@ -1,7 +1,7 @@
 import type { FlowChildJob, FlowProducer } from 'bullmq';
 import { decisionQueue, regimeQueue, sentimentQueue, taQueue, type DecideData } from './queue-catalog.ts';
 import { jobOptionsOf, type AnyQueueDefinition } from './define-queue.ts';
-import { symbolSlug } from './symbol-slug.ts';
+import { symbolSlug } from '../market/symbol-slug.ts';
 import type { TaskRunData } from './task-run-data.ts';
 
 export interface DecisionFlowArgs {

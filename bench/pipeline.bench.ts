@@ -24,7 +24,7 @@ import { saveCandles } from '../src/market/candle-store.ts';
 import { replayCandleSource } from '../src/market/candle-source.ts';
 import { ReplayFeed } from '../src/market/replay-feed.ts';
 import { exchangePortfolio } from '../src/portfolio/exchange-portfolio.ts';
-import { startPositionsService } from '../src/positions/positions-service.ts';
+import { startPositionsService } from '../src/positions-service/positions-service.ts';
 import { OrderProposal } from '../src/risk/order-proposal.ts';
 import { silentLogger } from '../src/shared/logger.ts';
 import { startTaskWorkers } from '../src/workers/start-task-workers.ts';
@@ -162,22 +162,20 @@ async function proposalToPosition(): Promise<void> {
         regime: null,
         createdAtMs: clock.now(),
       });
-      await db
-        .insert(riskDecisions)
-        .values({
-          decisionId: `appr-${proposal.proposalId}`,
-          proposalId: proposal.proposalId,
-          signalId: proposal.signalId,
-          correlationId: proposal.correlationId,
-          symbol: 'BTC/USD',
-          decision: 'approved',
-          proposal,
-          notionalUsd: '400',
-          quantity: '0.01',
-          adjustments: [],
-          reasons: [],
-          riskState: {},
-        });
+      await db.insert(riskDecisions).values({
+        decisionId: `appr-${proposal.proposalId}`,
+        proposalId: proposal.proposalId,
+        signalId: proposal.signalId,
+        correlationId: proposal.correlationId,
+        symbol: 'BTC/USD',
+        decision: 'approved',
+        proposal,
+        notionalUsd: '400',
+        quantity: '0.01',
+        adjustments: [],
+        reasons: [],
+        riskState: {},
+      });
       const before = await applied();
       const t0 = performance.now();
       const job = await execution.add(

@@ -5,7 +5,7 @@ import { COORDINATOR_SERVICE } from '../coordinator/coordinator-service.ts';
 import { replayCandleSource } from '../market/candle-source.ts';
 import { ReplayFeed } from '../market/replay-feed.ts';
 import { timeframeMs } from '../market/timeframes.ts';
-import { POSITIONS_SERVICE } from '../positions/positions-service.ts';
+import { POSITIONS_SERVICE } from '../positions-service/positions-service.ts';
 import { addDecisionFlow } from '../queues/add-decision-flow.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
 import { symbolSlug } from '../market/symbol-slug.ts';

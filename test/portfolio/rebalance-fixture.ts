@@ -15,7 +15,7 @@ import type { Candle } from '../../src/market/candle.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import { exchangePortfolio } from '../../src/portfolio/exchange-portfolio.ts';
 import { NO_PROTECTION } from '../../src/positions/position.ts';
-import { onClosedBar } from '../../src/positions/positions-service.ts';
+import { onClosedBar } from '../../src/positions-service/positions-service.ts';
 import type { PortfolioTickResult } from '../../src/portfolio/portfolio-tick-result.ts';
 import type { PortfolioReader } from '../../src/risk/portfolio-reader.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
@@ -171,22 +171,20 @@ export async function rebalanceFixture(
     },
     async seedLong(symbol, quantity, avgEntryPrice) {
       const at = new Date(h.clock.now());
-      await h.database.db
-        .insert(positions)
-        .values({
-          account: 'paper',
-          symbol,
-          status: 'open',
-          side: 'long',
-          quantity,
-          avgEntryPrice,
-          leverage: '1',
-          realizedPnlUsd: '0',
-          feesUsd: '0',
-          protection: NO_PROTECTION,
-          openedAt: at,
-          updatedAt: at,
-        });
+      await h.database.db.insert(positions).values({
+        account: 'paper',
+        symbol,
+        status: 'open',
+        side: 'long',
+        quantity,
+        avgEntryPrice,
+        leverage: '1',
+        realizedPnlUsd: '0',
+        feesUsd: '0',
+        protection: NO_PROTECTION,
+        openedAt: at,
+        updatedAt: at,
+      });
     },
     async nextBar() {
       barOpenMs += HOUR_MS;

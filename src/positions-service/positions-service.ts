@@ -19,10 +19,10 @@ import type { InstrumentBook } from '../market/instrument-book.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import type { Redis } from 'ioredis';
 import { recordValuation } from '../portfolio/record-valuation.ts';
-import { setProtection } from './position-store.ts';
-import { heldPositionOf } from './held-position.ts';
-import { checkProtection, ratchetTrailing } from './protective-check.ts';
-import { takeInFills } from './take-in-fills.ts';
+import { setProtection } from '../positions/position-store.ts';
+import { heldPositionOf } from '../positions/held-position.ts';
+import { checkProtection, ratchetTrailing } from '../positions/protective-check.ts';
+import { takeInFills } from '../positions/take-in-fills.ts';
 
 export const POSITIONS_SERVICE = 'positions';
 

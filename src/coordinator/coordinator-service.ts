@@ -88,7 +88,7 @@ export async function startCoordinator(
         });
     },
   });
-  return [signals, commands] as Subscription<'trading_signals' | 'coordinator_commands'>[];
+  return [signals, commands];
 }
 
 async function coordinate(deps: CoordinatorDeps, message: BusMessage<'decision.signal_emitted'>): Promise<void> {

@@ -1,6 +1,4 @@
 import { DelayedError, UnrecoverableError, type FlowProducer, type Queue } from 'bullmq';
-import { eq } from 'drizzle-orm';
-import { riskDecisions } from '../../db/schema/risk-decisions.ts';
 import type { ExchangePort } from '../../exchange/exchange-port.ts';
 import { timeframeMs } from '../../market/timeframes.ts';
 import { clientOrderIdOf } from '../../orders/client-order-id.ts';
@@ -29,6 +27,7 @@ import { EvaluateRiskResult, portfolioQueue } from '../../queues/queue-catalog.t
 import { addRiskJob, riskJobIdOf } from '../../queues/risk-jobs.ts';
 import { symbolSlug } from '../../market/symbol-slug.ts';
 import { tickIdOf } from '../../queues/tick-id.ts';
+import { riskDecisionOfProposal } from '../../risk/risk-decision-of-proposal.ts';
 import { LEASE_MARGIN_MS } from '../lease-margin.ts';
 import type { TaskDeps } from '../task-deps.ts';
 import { executionJobIdOf } from '../../queues/execution-job-id.ts';
@@ -310,10 +309,7 @@ async function proposeLeg(
 
 /** Where one proposed trade stands: its risk decision (or risk job), then its order (or execution job). */
 async function settlementOf(deps: PortfolioDeps, proposalId: string): Promise<TradeSettlement> {
-  const [row] = await deps.db
-    .select({ decision: riskDecisions.decision })
-    .from(riskDecisions)
-    .where(eq(riskDecisions.proposalId, proposalId));
+  const row = await riskDecisionOfProposal(deps.db, proposalId);
   const decision = row ? (row.decision === 'approved' ? 'approved' : 'denied') : null;
   let riskJob: { state: string | null; decision: 'approved' | 'denied' | null } = { state: null, decision: null };
   if (decision === null) {

@@ -51,22 +51,20 @@ describe("an order's follow-up on Kraken", () => {
       createdAtMs: h.clock.now(),
     });
     const decisionId = `appr-${PROPOSAL_ID}`;
-    await h.database.db
-      .insert(riskDecisions)
-      .values({
-        decisionId,
-        proposalId: PROPOSAL_ID,
-        signalId: proposal.signalId,
-        correlationId: proposal.correlationId,
-        symbol: 'BTC/USD',
-        decision: 'approved',
-        proposal,
-        notionalUsd: '400',
-        quantity: '0.01',
-        adjustments: [],
-        reasons: [],
-        riskState: {},
-      });
+    await h.database.db.insert(riskDecisions).values({
+      decisionId,
+      proposalId: PROPOSAL_ID,
+      signalId: proposal.signalId,
+      correlationId: proposal.correlationId,
+      symbol: 'BTC/USD',
+      decision: 'approved',
+      proposal,
+      notionalUsd: '400',
+      quantity: '0.01',
+      adjustments: [],
+      reasons: [],
+      riskState: {},
+    });
     const kraken = h.config.execution.kraken;
     const config = {
       ...h.config,

@@ -156,18 +156,16 @@ describe('GET /metrics', () => {
           anOrderRow({ clientOrderId: 'o-1', status: 'filled', filledQuantity: '0.01' }),
           anOrderRow({ clientOrderId: 'o-2', purpose: 'stop_loss', type: 'stop-loss', cause: 'stop', status: 'open' }),
         ]);
-      await d.db
-        .insert(fills)
-        .values({
-          fillId: 'f-1',
-          clientOrderId: 'o-1',
-          symbol: 'BTC/USD',
-          side: 'buy',
-          quantity: '0.01',
-          price: '40000',
-          feeUsd: '1.6',
-          filledAt: at,
-        });
+      await d.db.insert(fills).values({
+        fillId: 'f-1',
+        clientOrderId: 'o-1',
+        symbol: 'BTC/USD',
+        side: 'buy',
+        quantity: '0.01',
+        price: '40000',
+        feeUsd: '1.6',
+        filledAt: at,
+      });
       const decision = {
         signalId: 's',
         correlationId: 'c',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppConfig } from '../config/app-config.ts';
-import { PositiveDecimalString } from '../shared/decimal-string.ts';
+import { PositiveDecimalString } from '../model/decimal-string.ts';
 
 /**
  * Whose books the audit checks: the account (`execution.exchange`, the `orders.exchange` and

@@ -10,7 +10,9 @@ import type { QueueName } from '../queues/queue-names.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import { ControlStateRecord, INITIAL_CONTROL_STATE, toControlHash } from './control-state-record.ts';
-import { transitionCoordinatorState, type ControlCommand, type CoordinatorState } from './coordinator-state.ts';
+import { transitionCoordinatorState } from './coordinator-state.ts';
+import { type ControlCommand } from '../model/control-command.ts';
+import { type CoordinatorState } from '../model/coordinator-state.ts';
 import { managedQueues, queuesPausedIn } from './managed-queues.ts';
 import { submissionsInFlight } from './submission-fence.ts';
 

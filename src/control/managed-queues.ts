@@ -1,5 +1,5 @@
 import type { QueueName } from '../queues/queue-names.ts';
-import type { CoordinatorState } from './coordinator-state.ts';
+import type { CoordinatorState } from '../model/coordinator-state.ts';
 
 /** Queues whose work leads to new entries: the agents, the decision panel and rebalancing. */
 const ENTRY_QUEUES: readonly QueueName[] = ['ta', 'regime', 'sentiment', 'decision', 'portfolio'];

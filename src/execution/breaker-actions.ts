@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import type { Bus } from '../bus/bus.ts';
 import { BreakerTripped } from '../bus/messages/breaker-tripped.ts';
 import type { Subscription } from '../bus/subscription.ts';

@@ -3,7 +3,7 @@ import type { OrderRow } from '../db/schema/orders.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
 import { clientOrderIdOf } from '../orders/client-order-id.ts';
 import type { OrderPurpose } from '../orders/new-order.ts';
-import type { OrderCause } from '../orders/order-cause.ts';
+import type { OrderCause } from '../model/order-cause.ts';
 import { syncFromExchange } from '../orders/order-store.ts';
 import type { Position } from '../positions/position.ts';
 import { executionQueue } from '../queues/queue-catalog.ts';

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { minimumQuantity, roundQuantity } from '../market/instrument-rules.ts';
 import { clientOrderIdOf } from '../orders/client-order-id.ts';
 import { applyOrderEvent, createOrder, loadOrder } from '../orders/order-store.ts';

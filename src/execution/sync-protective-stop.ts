@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { recordedEventAlerts } from '../alerts/recorded-event-alerts.ts';
 import { appendSystemEvent } from '../db/append-system-event.ts';

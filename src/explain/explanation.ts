@@ -7,7 +7,7 @@ import { OrderProposal } from '../risk/order-proposal.ts';
 import { RiskAdjustment } from '../risk/risk-decision.ts';
 import { RiskReason } from '../risk/risk-reason.ts';
 import { RiskState } from '../risk/risk-state.ts';
-import { DecimalString } from '../shared/decimal-string.ts';
+import { DecimalString } from '../model/decimal-string.ts';
 
 /**
  * `triplegain explain <id>`: one decision chain, from the bars it was taken on to the position

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { tradingPair } from '../config/config-fields.ts';
-import { NonNegativeDecimalString, PositiveDecimalString } from '../shared/decimal-string.ts';
+import { NonNegativeDecimalString, PositiveDecimalString } from '../model/decimal-string.ts';
 
 /**
  * What an exchange accepts for one pair (Kraken's `AssetPairs`): the tick and decimals of a

@@ -2,15 +2,16 @@ import { kraken as CcxtKraken } from 'ccxt';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../clock/clock.ts';
 import type { MarketDataConfig } from '../config/sections/market-data-config.ts';
-import { DecimalString } from '../shared/decimal-string.ts';
+import { DecimalString } from '../model/decimal-string.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
-import { Candle } from './candle.ts';
+import { Candle } from '../model/candle.ts';
 import { fetchWholeBody } from './fetch-whole-body.ts';
 import { fillGaps } from './fill-gaps.ts';
 import type { KrakenRateLimiter } from './kraken-rate-limiter.ts';
 import { mapExchangeError } from './map-exchange-error.ts';
 import { Ticker } from './ticker.ts';
-import { krakenInterval, timeframeMs, type Timeframe } from './timeframes.ts';
+import { krakenInterval, timeframeMs } from './timeframes.ts';
+import { type Timeframe } from '../model/timeframe.ts';
 
 export interface KrakenPublicClientOptions {
   /** `marketData.kraken`: `baseUrl` (tests), `timeoutMs`. */

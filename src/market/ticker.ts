@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { tradingPair } from '../config/config-fields.ts';
-import { DecimalString, NonNegativeDecimalString } from '../shared/decimal-string.ts';
+import { DecimalString, NonNegativeDecimalString } from '../model/decimal-string.ts';
 
 /** Best prices and 24-hour statistics of one pair, as decimal strings from the exchange. */
 export const Ticker = z

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { Side } from '../model/side.ts';
 import { tradingPair } from '../config/config-fields.ts';
 import { OrderType } from '../exchange/exchange-port.ts';
 import { PositiveAmount } from './order-amount.ts';
-import { OrderCause } from './order-cause.ts';
+import { OrderCause } from '../model/order-cause.ts';
 
 /** The exchange an order lives on: the `name` of the `ExchangePort` that sends it. */
 export const ExchangeName = z.enum(['paper', 'kraken']);
@@ -37,7 +38,7 @@ export const NewOrder = z
     proposalId: z.string().min(1).nullable(),
     correlationId: z.string().min(1),
     symbol: tradingPair(),
-    side: z.enum(['buy', 'sell']),
+    side: Side,
     type: OrderType,
     intent: OrderIntent,
     purpose: OrderPurpose.exclude(['adopted']),

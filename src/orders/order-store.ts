@@ -10,7 +10,7 @@ import { eventsToMatchExchange } from './exchange-order-events.ts';
 import { addFill, exceeds, sameAmount } from './fill-math.ts';
 import { NewOrder, type ExchangeName, type NewOrderInput } from './new-order.ts';
 import { OrderEvent, transitionOrder, type OrderEventInput, type OrderEventKind } from './order-event.ts';
-import { reconcilableOrderStatuses, terminalOrderStatuses, type OrderStatus } from './order-status.ts';
+import { reconcilableOrderStatuses, terminalOrderStatuses, type OrderStatus } from '../model/order-status.ts';
 import { releaseReservationsOf } from '../reservations/release-reservations.ts';
 
 /**
@@ -363,16 +363,14 @@ export async function adoptExchangeOrder(
         );
       return { order: (await syncLocked(tx, raced, ex, atMs)).order, created: false };
     }
-    await tx
-      .insert(orderEvents)
-      .values({
-        clientOrderId,
-        kind: 'adopted',
-        fromStatus: null,
-        toStatus: 'open',
-        payload: { exchangeOrder: ex },
-        occurredAt,
-      });
+    await tx.insert(orderEvents).values({
+      clientOrderId,
+      kind: 'adopted',
+      fromStatus: null,
+      toStatus: 'open',
+      payload: { exchangeOrder: ex },
+      occurredAt,
+    });
     return { order: (await syncLocked(tx, inserted, ex, atMs)).order, created: true };
   });
 }

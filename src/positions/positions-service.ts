@@ -11,7 +11,7 @@ import type { PaperExchange } from '../exchange/paper/paper-exchange.ts';
 import { exitPosition } from '../execution/exit-position.ts';
 import { correlationOf, syncProtectiveStop } from '../execution/sync-protective-stop.ts';
 import type { Keys } from '../keys.ts';
-import type { Candle } from '../market/candle.ts';
+import type { Candle } from '../model/candle.ts';
 import { timeframeMs } from '../market/timeframes.ts';
 import { adoptExchangeOrder } from '../orders/order-store.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -105,7 +105,7 @@ async function syncOrder(deps: PositionsDeps, clientOrderId: string): Promise<vo
       orderId: order.exchangeOrderId ?? clientOrderId,
       clientOrderId,
       status: order.status,
-      side: order.side as 'buy' | 'sell',
+      side: order.side,
       filledQty: order.filledQuantity,
       avgFillPrice: order.avgFillPrice,
     },

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { approvedClientOrderId } from '../orders/approved-order.ts';
 import type { OrderProposal } from '../risk/order-proposal.ts';
 import type { RiskApproval } from '../risk/risk-decision.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DecimalString } from '../shared/decimal-string.ts';
+import { DecimalString } from '../model/decimal-string.ts';
 import { RiskReason } from './risk-reason.ts';
 
 /** A cap that shrank the order: its reason and the notional before and after it. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DecimalString } from '../shared/decimal-string.ts';
+import { DecimalString } from '../model/decimal-string.ts';
 import { TradingState } from './trading-state-machine.ts';
 import { isoWeekStartMs, utcDayStartMs } from '../clock/utc-periods.ts';
 

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import type { MarketRegime } from '../bus/messages/regime-detected.ts';
 import { roundPrice, roundStopPrice } from '../market/instrument-rules.ts';
 import type { Instrument } from '../market/instrument.ts';

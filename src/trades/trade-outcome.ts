@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CancelOrderResult } from '../queues/queue-catalog.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
 import { RiskAdjustment } from '../risk/risk-decision.ts';
-import { DecimalString } from '../shared/decimal-string.ts';
+import { DecimalString } from '../model/decimal-string.ts';
 
 /**
  * Where an operator's request stands when the answer is made:

@@ -8,7 +8,7 @@ import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
 import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
 import { placeOrderOnce } from '../../src/execution/place-order-once.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
-import type { Candle } from '../../src/market/candle.ts';
+import type { Candle } from '../../src/model/candle.ts';
 import { clientOrderIdOf } from '../../src/orders/client-order-id.ts';
 import { loadOpenPositions } from '../../src/positions/position-store.ts';
 import { onClosedBar, type PositionsDeps } from '../../src/positions/positions-service.ts';
@@ -83,22 +83,20 @@ describe('the positions service on each closed bar', () => {
       regime: null,
       createdAtMs: T0 + HOUR,
     });
-    await harness.database.db
-      .insert(riskDecisions)
-      .values({
-        decisionId: 'appr-prop-tp',
-        proposalId: 'prop-tp',
-        signalId: 'tp',
-        correlationId: 'tp',
-        symbol: 'BTC/USD',
-        decision: 'approved',
-        proposal,
-        notionalUsd: '400',
-        quantity: '0.01',
-        adjustments: [],
-        reasons: [],
-        riskState: {},
-      });
+    await harness.database.db.insert(riskDecisions).values({
+      decisionId: 'appr-prop-tp',
+      proposalId: 'prop-tp',
+      signalId: 'tp',
+      correlationId: 'tp',
+      symbol: 'BTC/USD',
+      decision: 'approved',
+      proposal,
+      notionalUsd: '400',
+      quantity: '0.01',
+      adjustments: [],
+      reasons: [],
+      riskState: {},
+    });
     await placeOrderOnce(
       deps,
       paper,

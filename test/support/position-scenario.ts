@@ -9,9 +9,9 @@ import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
 import type { ExitOrderDeps } from '../../src/execution/exit-orders.ts';
 import { placeOrderOnce, type PlaceOrderOutcome } from '../../src/execution/place-order-once.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
-import type { Candle } from '../../src/market/candle.ts';
+import type { Candle } from '../../src/model/candle.ts';
 import { approvedClientOrderId } from '../../src/orders/approved-order.ts';
-import { reconcilableOrderStatuses } from '../../src/orders/order-status.ts';
+import { reconcilableOrderStatuses } from '../../src/model/order-status.ts';
 import { loadOpenPositions } from '../../src/positions/position-store.ts';
 import { onClosedBar, type PositionsDeps } from '../../src/positions/positions-service.ts';
 import type { Position } from '../../src/positions/position.ts';
@@ -121,22 +121,20 @@ export class PositionScenario {
       createdAtMs: this.h.clock.now(),
     });
     const decisionId = `appr-${proposalId}`;
-    await this.h.database.db
-      .insert(riskDecisions)
-      .values({
-        decisionId,
-        proposalId,
-        signalId: proposal.signalId,
-        correlationId: proposal.correlationId,
-        symbol: this.symbol,
-        decision: 'approved',
-        proposal,
-        notionalUsd: '1',
-        quantity: p.quantity,
-        adjustments: [],
-        reasons: [],
-        riskState: {},
-      });
+    await this.h.database.db.insert(riskDecisions).values({
+      decisionId,
+      proposalId,
+      signalId: proposal.signalId,
+      correlationId: proposal.correlationId,
+      symbol: this.symbol,
+      decision: 'approved',
+      proposal,
+      notionalUsd: '1',
+      quantity: p.quantity,
+      adjustments: [],
+      reasons: [],
+      riskState: {},
+    });
     const handlers = executionHandlers(this.deps, this.paper);
     // A job with one attempt: a failure is its last (the approval's reason is recorded at once).
     const ctx = {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DecimalString } from '../../shared/decimal-string.ts';
+import { Side } from '../../model/side.ts';
+import { DecimalString } from '../../model/decimal-string.ts';
 import { defineMessage } from '../define-message.ts';
 
 /** A change the risk engine made to an approved proposal. */
@@ -17,7 +18,7 @@ export const OrderApproved = defineMessage({
       decisionId: z.string().min(1),
       proposalId: z.string().min(1),
       signalId: z.string().min(1),
-      side: z.enum(['buy', 'sell']),
+      side: Side,
       intent: z.enum(['entry', 'exit']),
       notionalUsd: DecimalString,
       quantity: DecimalString,

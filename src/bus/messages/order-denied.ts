@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Side } from '../../model/side.ts';
 import { defineMessage } from '../define-message.ts';
 
 /** One reason a risk rule gave. */
@@ -14,7 +15,7 @@ export const OrderDenied = defineMessage({
       decisionId: z.string().min(1),
       proposalId: z.string().min(1),
       signalId: z.string().min(1),
-      side: z.enum(['buy', 'sell']),
+      side: Side,
       intent: z.enum(['entry', 'exit']),
       reasons: z.array(RiskDenialReason).min(1),
     })

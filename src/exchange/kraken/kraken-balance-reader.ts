@@ -1,6 +1,6 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../../model/decimal.ts';
 import { z } from 'zod';
-import { DecimalString } from '../../shared/decimal-string.ts';
+import { DecimalString } from '../../model/decimal-string.ts';
 import { silentLogger, type Logger } from '../../shared/logger.ts';
 import { TriplegainError } from '../../shared/triplegain-error.ts';
 import type { CallPriority } from '../call-priority.ts';

@@ -1,7 +1,8 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../../model/decimal.ts';
 import { z } from 'zod';
+import { Side } from '../../model/side.ts';
 import { systemClock, type Clock } from '../../clock/clock.ts';
-import { DecimalString } from '../../shared/decimal-string.ts';
+import { DecimalString } from '../../model/decimal-string.ts';
 import { silentLogger, type Logger } from '../../shared/logger.ts';
 import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
 import {
@@ -63,7 +64,7 @@ const OpenPositionsResult = z.record(
   z.string(),
   z.looseObject({
     pair: z.string(),
-    type: z.enum(['buy', 'sell']),
+    type: Side,
     vol: DecimalString,
     vol_closed: DecimalString,
     cost: DecimalString,

@@ -1,6 +1,6 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../../model/decimal.ts';
 import { z } from 'zod';
-import { DecimalString } from '../../shared/decimal-string.ts';
+import { DecimalString } from '../../model/decimal-string.ts';
 import { ExchangeOrder, type OrderType } from '../exchange-port.ts';
 
 /** Seconds as Kraken sends them: a JSON number, or a decimal string in some answers. */

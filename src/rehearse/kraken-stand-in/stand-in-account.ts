@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../../model/decimal.ts';
 import type { Clock } from '../../clock/clock.ts';
 import type { KrakenTier } from '../../config/sections/execution-config.ts';
 import {
@@ -11,7 +11,7 @@ import { krakenStyleId } from '../../exchange/paper/kraken-style-id.ts';
 import { feeUsdFor, matchOrder } from '../../exchange/paper/match-order.ts';
 import { fundsNeeded, settleFill, type FundsOrder, type FundsSettings } from '../../exchange/paper/paper-funds.ts';
 import { UNKNOWN_ASSET_PAIR } from '../../exchange/paper/placement-refusal.ts';
-import { PriceBar, type PriceBarInput } from '../../exchange/paper/price-bar.ts';
+import { PriceBar, type PriceBarInput } from '../../model/price-bar.ts';
 import { instrumentRefusal } from '../../market/instrument-rules.ts';
 import { deadlineRefusal, type AddOrderParams } from './add-order-params.ts';
 import { DecayingCounter } from './decaying-counter.ts';

@@ -1,4 +1,4 @@
-import type { Decimal } from 'decimal.js';
+import type { Decimal } from '../../model/decimal.ts';
 import type { RiskConfig } from '../../config/sections/risk-config.ts';
 import type { OrderProposal } from '../order-proposal.ts';
 import type { OpenPosition, RiskContext } from '../risk-context.ts';

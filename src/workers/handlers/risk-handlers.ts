@@ -1,6 +1,6 @@
 import { executionJobIdOf } from '../../queues/execution-job-id.ts';
 import type { Queue } from 'bullmq';
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../../model/decimal.ts';
 import { eq } from 'drizzle-orm';
 import type { ControlPlane } from '../../control/control-plane.ts';
 import { databaseNow } from '../../db/database-now.ts';

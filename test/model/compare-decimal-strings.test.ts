@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { compareDecimalStrings } from '../../src/market/compare-decimal-strings.ts';
+import { compareDecimalStrings } from '../../src/model/compare-decimal-strings.ts';
 
 const VALUES = [
   '0',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { describeBarInconsistency } from '../../market/candle.ts';
-import { NonNegativeDecimalString } from '../../shared/decimal-string.ts';
+import { describeBarInconsistency } from './candle.ts';
+import { NonNegativeDecimalString } from './decimal-string.ts';
 
 const Price = NonNegativeDecimalString.refine((s) => /[1-9]/.test(s), 'must be positive');
 

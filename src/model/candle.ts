@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { tradingPair } from '../config/config-fields.ts';
-import { DecimalString, NonNegativeDecimalString } from '../shared/decimal-string.ts';
+import { TradingPair } from './trading-pair.ts';
+import { DecimalString, NonNegativeDecimalString } from './decimal-string.ts';
 import { compareDecimalStrings } from './compare-decimal-strings.ts';
-import { Timeframe } from './timeframes.ts';
+import { Timeframe } from './timeframe.ts';
 
 /** The bar itself, without the pair: also the payload of `market.candle_closed`. */
 export const CandleBar = z
@@ -38,7 +38,7 @@ export function withConsistentBar<S extends z.ZodType<z.infer<typeof CandleBar>>
 export const Candle = withConsistentBar(
   CandleBar.extend({
     /** Pair as BASE/QUOTE, e.g. `BTC/USD`. */
-    symbol: tradingPair(),
+    symbol: TradingPair,
   }),
 );
 export type Candle = z.infer<typeof Candle>;

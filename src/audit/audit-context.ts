@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ExchangeName } from '../model/exchange-name.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { PositiveDecimalString } from '../model/decimal-string.ts';
 
@@ -9,7 +10,7 @@ import { PositiveDecimalString } from '../model/decimal-string.ts';
  */
 export const AuditContext = z
   .object({
-    account: z.enum(['paper', 'kraken']),
+    account: ExchangeName,
     paper: z
       .object({
         /** `execution.paper.startingCashUsd`: the cash asset's balance before the first fill. */

@@ -2,7 +2,7 @@ import { Queue, type ConnectionOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Bus } from '../bus/bus.ts';
 import { CoordinatorStateChanged } from '../bus/messages/coordinator-state-changed.ts';
-import { LuaScript } from '../bus/scripts/lua-script.ts';
+import { LuaScript } from '../redis/lua-script.ts';
 import { lastRecordedPayload } from '../db/last-recorded-payload.ts';
 import type { Db } from '../db/open-database.ts';
 import type { Keys } from '../keys.ts';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { LuaScript } from '../bus/scripts/lua-script.ts';
+import { LuaScript } from '../redis/lua-script.ts';
 import type { KrakenTier } from '../config/sections/execution-config.ts';
 import type { CallPriority } from '../exchange/call-priority.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';

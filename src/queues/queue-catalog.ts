@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RiskVerdict } from '../model/risk-verdict.ts';
 import { RegimeOutput } from '../agents/regime/regime-output.ts';
 import { SentimentOutput } from '../agents/sentiment/sentiment-output.ts';
 import { TaOutput } from '../agents/ta/ta-output.ts';
@@ -185,7 +186,7 @@ export type EvaluateRiskData = z.infer<typeof EvaluateRiskData>;
 
 export const EvaluateRiskResult = z
   .object({
-    decision: z.enum(['approved', 'denied']),
+    decision: RiskVerdict,
     decisionId: z.string().min(1),
     /** False when the proposal had been decided before (a redelivered or retried job). */
     inserted: z.boolean(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { ProposalIntent } from '../model/proposal-intent.ts';
 import { Side } from '../model/side.ts';
-import { MarketRegime } from '../bus/messages/regime-detected.ts';
+import { MarketRegime } from '../model/market-regime.ts';
 import { tradingPair } from '../config/config-fields.ts';
 import { PositiveDecimalString } from '../model/decimal-string.ts';
 
@@ -30,7 +31,7 @@ export const OrderProposal = z
     symbol: tradingPair(),
     side: Side,
     /** `entry` opens or adds to a position; `exit` only reduces one (CLOSE, protective exits). */
-    intent: z.enum(['entry', 'exit']),
+    intent: ProposalIntent,
     /**
      * Why the order exists, when not plainly its intent: a rebalance trade, a take profit, a
      * flatten. Never a stop loss: a position's one stop is the engine's own, sized to it

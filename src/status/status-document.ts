@@ -3,7 +3,7 @@ import { PositionSide } from '../model/position-side.ts';
 import { DegradationLevel } from '../model/degradation-level.ts';
 import { CoordinatorState } from '../model/coordinator-state.ts';
 import { BreakerStatus } from '../risk/risk-state.ts';
-import { TradingState } from '../risk/trading-state-machine.ts';
+import { TradingState } from '../model/trading-state.ts';
 import { DecimalString } from '../model/decimal-string.ts';
 
 /**

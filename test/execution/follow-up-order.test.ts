@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
 import { KrakenExchange } from '../../src/exchange/kraken/kraken-exchange.ts';
-import { approvedClientOrderId } from '../../src/orders/approved-order.ts';
+import { approvedClientOrderId } from '../../src/model/approved-order.ts';
 import { loadOrder } from '../../src/orders/order-store.ts';
 import { loadOpenPositions } from '../../src/positions/position-store.ts';
 import type { JobContext } from '../../src/queues/define-queue.ts';
@@ -51,22 +51,20 @@ describe("an order's follow-up on Kraken", () => {
       createdAtMs: h.clock.now(),
     });
     const decisionId = `appr-${PROPOSAL_ID}`;
-    await h.database.db
-      .insert(riskDecisions)
-      .values({
-        decisionId,
-        proposalId: PROPOSAL_ID,
-        signalId: proposal.signalId,
-        correlationId: proposal.correlationId,
-        symbol: 'BTC/USD',
-        decision: 'approved',
-        proposal,
-        notionalUsd: '400',
-        quantity: '0.01',
-        adjustments: [],
-        reasons: [],
-        riskState: {},
-      });
+    await h.database.db.insert(riskDecisions).values({
+      decisionId,
+      proposalId: PROPOSAL_ID,
+      signalId: proposal.signalId,
+      correlationId: proposal.correlationId,
+      symbol: 'BTC/USD',
+      decision: 'approved',
+      proposal,
+      notionalUsd: '400',
+      quantity: '0.01',
+      adjustments: [],
+      reasons: [],
+      riskState: {},
+    });
     const kraken = h.config.execution.kraken;
     const config = {
       ...h.config,

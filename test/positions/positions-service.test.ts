@@ -9,7 +9,7 @@ import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
 import { placeOrderOnce } from '../../src/execution/place-order-once.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import type { Candle } from '../../src/model/candle.ts';
-import { clientOrderIdOf } from '../../src/orders/client-order-id.ts';
+import { clientOrderIdOf } from '../../src/model/client-order-id.ts';
 import { loadOpenPositions } from '../../src/positions/position-store.ts';
 import { onClosedBar, type PositionsDeps } from '../../src/positions/positions-service.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';

@@ -10,7 +10,7 @@ import type { ExitOrderDeps } from '../../src/execution/exit-orders.ts';
 import { placeOrderOnce, type PlaceOrderOutcome } from '../../src/execution/place-order-once.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import type { Candle } from '../../src/model/candle.ts';
-import { approvedClientOrderId } from '../../src/orders/approved-order.ts';
+import { approvedClientOrderId } from '../../src/model/approved-order.ts';
 import { reconcilableOrderStatuses } from '../../src/model/order-status.ts';
 import { loadOpenPositions } from '../../src/positions/position-store.ts';
 import { onClosedBar, type PositionsDeps } from '../../src/positions/positions-service.ts';

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { databaseNow } from '../../src/db/database-now.ts';
 import { orderReservations } from '../../src/db/schema/order-reservations.ts';
 import { positions } from '../../src/db/schema/positions.ts';
-import { clientOrderIdOf } from '../../src/orders/client-order-id.ts';
+import { clientOrderIdOf } from '../../src/model/client-order-id.ts';
 import { applyOrderEvent, createOrder, startSubmission } from '../../src/orders/order-store.ts';
 import { NO_PROTECTION } from '../../src/positions/position.ts';
 import { heldCashUsd } from '../../src/reservations/held-cash.ts';
@@ -207,22 +207,20 @@ describe('approvals reserve what they spend', () => {
   it('sizes an exit to what the exits already working leave of the position', async () => {
     h = await startRiskWorker({ equityUsd: '10000', freeCashUsd: '10000', positions: [] }, { 'XRP/USD': '2.5' });
     const at = new Date(RISK_CLOCK_MS);
-    await h.database.db
-      .insert(positions)
-      .values({
-        account: 'paper',
-        symbol: 'XRP/USD',
-        status: 'open',
-        side: 'long',
-        quantity: '400',
-        avgEntryPrice: '2.5',
-        leverage: '1',
-        realizedPnlUsd: '0',
-        feesUsd: '0',
-        protection: NO_PROTECTION,
-        openedAt: at,
-        updatedAt: at,
-      });
+    await h.database.db.insert(positions).values({
+      account: 'paper',
+      symbol: 'XRP/USD',
+      status: 'open',
+      side: 'long',
+      quantity: '400',
+      avgEntryPrice: '2.5',
+      leverage: '1',
+      realizedPnlUsd: '0',
+      feesUsd: '0',
+      protection: NO_PROTECTION,
+      openedAt: at,
+      updatedAt: at,
+    });
     // A circuit breaker's cut of 300 XRP is working on the exchange (no approval, no reservation).
     await createOrder(h.database.db, {
       clientOrderId: 'breaker-cut',
@@ -255,22 +253,20 @@ describe('approvals reserve what they spend', () => {
   it("frees a position's exit claim when its exit is canceled: the next exit is approved for what is left", async () => {
     h = await startRiskWorker({ equityUsd: '10000', freeCashUsd: '10000', positions: [] }, { 'XRP/USD': '2.5' });
     const at = new Date(RISK_CLOCK_MS);
-    await h.database.db
-      .insert(positions)
-      .values({
-        account: 'paper',
-        symbol: 'XRP/USD',
-        status: 'open',
-        side: 'long',
-        quantity: '400',
-        avgEntryPrice: '2.5',
-        leverage: '1',
-        realizedPnlUsd: '0',
-        feesUsd: '0',
-        protection: NO_PROTECTION,
-        openedAt: at,
-        updatedAt: at,
-      });
+    await h.database.db.insert(positions).values({
+      account: 'paper',
+      symbol: 'XRP/USD',
+      status: 'open',
+      side: 'long',
+      quantity: '400',
+      avgEntryPrice: '2.5',
+      leverage: '1',
+      realizedPnlUsd: '0',
+      feesUsd: '0',
+      protection: NO_PROTECTION,
+      openedAt: at,
+      updatedAt: at,
+    });
     // Half the position (5 % of 10000 = 500 = 200 XRP).
     const half = (id: string) =>
       aRiskProposal(id, {

@@ -1,12 +1,9 @@
 import { z } from 'zod';
+import { ProposalIntent } from '../../model/proposal-intent.ts';
 import { Side } from '../../model/side.ts';
 import { DecimalString } from '../../model/decimal-string.ts';
+import { RiskAdjustment } from '../../model/risk-adjustment.ts';
 import { defineMessage } from '../define-message.ts';
-
-/** A change the risk engine made to an approved proposal. */
-export const RiskAdjustment = z
-  .object({ rule: z.string().min(1), message: z.string(), from: z.string(), to: z.string() })
-  .strict();
 
 /** The risk engine approved a proposal (possibly smaller); the execution job follows. */
 export const OrderApproved = defineMessage({
@@ -19,7 +16,7 @@ export const OrderApproved = defineMessage({
       proposalId: z.string().min(1),
       signalId: z.string().min(1),
       side: Side,
-      intent: z.enum(['entry', 'exit']),
+      intent: ProposalIntent,
       notionalUsd: DecimalString,
       quantity: DecimalString,
       adjustments: z.array(RiskAdjustment),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProposalIntent } from '../../model/proposal-intent.ts';
 import { Side } from '../../model/side.ts';
 import { defineMessage } from '../define-message.ts';
 
@@ -16,7 +17,7 @@ export const OrderDenied = defineMessage({
       proposalId: z.string().min(1),
       signalId: z.string().min(1),
       side: Side,
-      intent: z.enum(['entry', 'exit']),
+      intent: ProposalIntent,
       reasons: z.array(RiskDenialReason).min(1),
     })
     .strict(),

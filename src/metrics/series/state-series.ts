@@ -2,7 +2,7 @@ import type { Registry } from 'prom-client';
 import { DegradationLevel } from '../../model/degradation-level.ts';
 import { CoordinatorState } from '../../model/coordinator-state.ts';
 import { BreakerName } from '../../model/breaker-name.ts';
-import { TradingState } from '../../risk/trading-state-machine.ts';
+import { TradingState } from '../../model/trading-state.ts';
 import type { MetricsScrape } from '../metrics-sources.ts';
 import { counterOf, gaugeOf, oneHot, type Sample } from './series-of.ts';
 

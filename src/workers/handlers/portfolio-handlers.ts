@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { riskDecisions } from '../../db/schema/risk-decisions.ts';
 import type { ExchangePort } from '../../exchange/exchange-port.ts';
 import { timeframeMs } from '../../market/timeframes.ts';
-import { clientOrderIdOf } from '../../orders/client-order-id.ts';
+import { clientOrderIdOf } from '../../model/client-order-id.ts';
 import { loadOrder } from '../../orders/order-store.ts';
 import { addRebalanceBatches } from '../../portfolio/add-rebalance-batches.ts';
 import { buildRebalanceProposal } from '../../portfolio/build-rebalance-proposal.ts';

@@ -165,12 +165,7 @@ async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext)
         intent: proposal.intent,
         notionalUsd: decision.notionalUsd,
         quantity: decision.quantity,
-        adjustments: decision.adjustments.map((a) => ({
-          rule: a.rule,
-          message: a.message,
-          from: a.fromNotionalUsd,
-          to: a.toNotionalUsd,
-        })),
+        adjustments: decision.adjustments,
       },
       { symbol: proposal.symbol, source: 'risk', correlationId: proposal.correlationId },
     );

@@ -30,12 +30,3 @@ export const RiskRuleName = z.enum([
   'leverage_not_allowed',
 ]);
 export type RiskRuleName = z.infer<typeof RiskRuleName>;
-
-/** Why a rule denied or shrank an order; the message states the numbers it compared. */
-export const RiskReason = z
-  .object({
-    rule: RiskRuleName,
-    message: z.string().min(1),
-  })
-  .strict();
-export type RiskReason = z.infer<typeof RiskReason>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clientOrderIdOf } from '../../src/orders/client-order-id.ts';
-import { OrderPurpose } from '../../src/orders/new-order.ts';
+import { clientOrderIdOf } from '../../src/model/client-order-id.ts';
+import { OrderPurpose } from '../../src/model/order-purpose.ts';
 
 const UUID_V5_STYLE = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

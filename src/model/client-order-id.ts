@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { OrderPurpose } from './new-order.ts';
+import type { OrderPurpose } from './order-purpose.ts';
 
 /** Keeps our ids apart from any other sha256 of the same strings. */
 const NAMESPACE = 'triplegain:client-order-id:v1';

@@ -1,4 +1,4 @@
-import { TriplegainError } from '../shared/triplegain-error.ts';
+import { TriplegainError } from './triplegain-error.ts';
 
 /**
  * Runs `work` with an AbortSignal that fires after `timeoutMs`, or when `outer` fires; the

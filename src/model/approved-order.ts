@@ -1,10 +1,11 @@
 import { clientOrderIdOf } from './client-order-id.ts';
-import type { OrderPurpose } from './new-order.ts';
+import type { OrderPurpose } from './order-purpose.ts';
+import type { ProposalIntent } from './proposal-intent.ts';
 
 /** What names the order of an approval: its proposal. */
 export interface ApprovedProposal {
   proposalId: string;
-  intent: 'entry' | 'exit';
+  intent: ProposalIntent;
   purpose?: 'entry' | 'exit' | 'take_profit' | 'rebalance' | 'flatten' | undefined;
 }
 

@@ -1,6 +1,6 @@
 import type { Candle } from '../model/candle.ts';
 import type { CandleSource as StoredCandleSource } from './candle-store.ts';
-import type { KrakenPublicClient } from './kraken-public-client.ts';
+import type { KrakenPublicClient } from '../kraken/kraken-public-client.ts';
 import type { ReplayFeed } from './replay-feed.ts';
 import type { Timeframe } from '../model/timeframe.ts';
 

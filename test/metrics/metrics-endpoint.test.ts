@@ -9,7 +9,7 @@ import { ControlPlane } from '../../src/control/control-plane.ts';
 import { startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
 import { openDatabase, type Db } from '../../src/db/open-database.ts';
 import { fills, llmCalls, orders, portfolioSnapshots, riskDecisions } from '../../src/db/schema/index.ts';
-import { KrakenRateLimiter } from '../../src/market/kraken-rate-limiter.ts';
+import { KrakenRateLimiter } from '../../src/kraken/kraken-rate-limiter.ts';
 import { createMetricsRouter } from '../../src/metrics/create-metrics-router.ts';
 import { recordBreakerTrip } from '../../src/metrics/record-breaker-trip.ts';
 import { defineQueue } from '../../src/queues/define-queue.ts';
@@ -156,18 +156,16 @@ describe('GET /metrics', () => {
           anOrderRow({ clientOrderId: 'o-1', status: 'filled', filledQuantity: '0.01' }),
           anOrderRow({ clientOrderId: 'o-2', purpose: 'stop_loss', type: 'stop-loss', cause: 'stop', status: 'open' }),
         ]);
-      await d.db
-        .insert(fills)
-        .values({
-          fillId: 'f-1',
-          clientOrderId: 'o-1',
-          symbol: 'BTC/USD',
-          side: 'buy',
-          quantity: '0.01',
-          price: '40000',
-          feeUsd: '1.6',
-          filledAt: at,
-        });
+      await d.db.insert(fills).values({
+        fillId: 'f-1',
+        clientOrderId: 'o-1',
+        symbol: 'BTC/USD',
+        side: 'buy',
+        quantity: '0.01',
+        price: '40000',
+        feeUsd: '1.6',
+        filledAt: at,
+      });
       const decision = {
         signalId: 's',
         correlationId: 'c',

@@ -6,7 +6,7 @@ import {
   cancelPenalty,
   KRAKEN_ADD_ORDER_COST,
   KRAKEN_TRADING_TIER_LIMITS,
-} from '../../exchange/kraken/kraken-trading-limiter.ts';
+} from '../../kraken/kraken-trading-limiter.ts';
 import { krakenStyleId } from '../../exchange/paper/kraken-style-id.ts';
 import { feeUsdFor, matchOrder } from '../../exchange/paper/match-order.ts';
 import { fundsNeeded, settleFill, type FundsOrder, type FundsSettings } from '../../exchange/paper/paper-funds.ts';

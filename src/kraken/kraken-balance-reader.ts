@@ -1,10 +1,10 @@
-import { Decimal } from '../../model/decimal.ts';
+import { Decimal } from '../model/decimal.ts';
 import { z } from 'zod';
-import { DecimalString } from '../../model/decimal-string.ts';
-import { silentLogger, type Logger } from '../../shared/logger.ts';
-import { TriplegainError } from '../../shared/triplegain-error.ts';
-import type { CallPriority } from '../call-priority.ts';
-import { Balances, SAME_MOMENT_MS, type BalanceReadOptions } from '../exchange-port.ts';
+import { DecimalString } from '../model/decimal-string.ts';
+import { silentLogger, type Logger } from '../shared/logger.ts';
+import { TriplegainError } from '../shared/triplegain-error.ts';
+import type { CallPriority } from '../exchange/call-priority.ts';
+import { Balances, SAME_MOMENT_MS, type BalanceReadOptions } from '../exchange/exchange-port.ts';
 import type { KrakenPrivateClient } from './kraken-private-client.ts';
 
 /** `BalanceEx`: per Kraken asset, its balance and what resting orders hold (Get Extended Balance). */

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../src/clock/clock.ts';
-import { MarketDataConfig } from '../../../src/config/sections/market-data-config.ts';
-import { KrakenExchange } from '../../../src/exchange/kraken/kraken-exchange.ts';
-import type { KrakenPrivateClientOptions } from '../../../src/exchange/kraken/kraken-private-client.ts';
-import { KrakenPublicClient } from '../../../src/market/kraken-public-client.ts';
+import { ManualClock } from '../../src/clock/clock.ts';
+import { MarketDataConfig } from '../../src/config/sections/market-data-config.ts';
+import { KrakenExchange } from '../../src/kraken/kraken-exchange.ts';
+import type { KrakenPrivateClientOptions } from '../../src/kraken/kraken-private-client.ts';
+import { KrakenPublicClient } from '../../src/kraken/kraken-public-client.ts';
 import {
   balanceExOf,
   ccxtCapture,
@@ -12,15 +12,15 @@ import {
   krakenPrivateFixtureBodies,
   startKrakenPrivateServer,
   type KrakenPrivateServer,
-} from '../../support/kraken-private-server.ts';
-import { createTestRedis, type TestRedis } from '../../support/test-redis.ts';
-import { sleep } from '../../support/wait-for.ts';
+} from '../support/kraken-private-server.ts';
+import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import { sleep } from '../support/wait-for.ts';
 import { aKrakenClient, anOrder, countingLimiter, failure } from './kraken-builders.ts';
 
 const NOW_MS = Date.UTC(2025, 10, 11, 0, 17, 4);
 const TIMEOUT_MS = 1_000;
 const specExample = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/kraken/private/kraken-api-specs/${name}`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`../fixtures/kraken/private/kraken-api-specs/${name}`, import.meta.url), 'utf8'));
 
 describe('KrakenExchange against recorded Kraken responses', () => {
   let server: KrakenPrivateServer;
@@ -334,7 +334,7 @@ describe('KrakenExchange against recorded Kraken responses', () => {
     it('leaves out, with a warning, an order it cannot read, and keeps the others', async () => {
       const { exchange } = newExchange();
       const body = JSON.parse(
-        readFileSync(new URL('../../fixtures/kraken/private/nautilus/http_open_orders.json', import.meta.url), 'utf8'),
+        readFileSync(new URL('../fixtures/kraken/private/nautilus/http_open_orders.json', import.meta.url), 'utf8'),
       ) as {
         result: { open: Record<string, { descr: { pair: string } }> };
       };

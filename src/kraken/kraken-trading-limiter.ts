@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import { LuaScript } from '../../redis/lua-script.ts';
-import type { KrakenTier } from '../../config/sections/execution-config.ts';
-import { KrakenRateLimiter, type RateLimitParams } from '../../market/kraken-rate-limiter.ts';
+import { LuaScript } from '../redis/lua-script.ts';
+import type { KrakenTier } from '../config/sections/execution-config.ts';
+import { KrakenRateLimiter, type RateLimitParams } from './kraken-rate-limiter.ts';
 import type { KrakenAccountKeys } from './kraken-account-keys.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { LuaScript } from '../../redis/lua-script.ts';
-import { TriplegainError } from '../../shared/triplegain-error.ts';
+import { LuaScript } from '../redis/lua-script.ts';
+import { TriplegainError } from '../shared/triplegain-error.ts';
 import type { KrakenAccountKeys } from './kraken-account-keys.ts';
 
 /**

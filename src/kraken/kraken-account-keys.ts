@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Keys } from '../../keys.ts';
+import type { Keys } from '../keys.ts';
 
 /** The Redis keys of one Kraken account (API key), all under `keys.rateLimit(…)`. */
 export interface KrakenAccountKeys {

@@ -5,7 +5,7 @@ import {
   KRAKEN_TIER_LIMITS,
   KrakenRateLimiter,
   type RateLimitDecision,
-} from '../../src/market/kraken-rate-limiter.ts';
+} from '../../src/kraken/kraken-rate-limiter.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 import { sleep } from '../support/wait-for.ts';
 

@@ -1,4 +1,4 @@
-import type { KrakenTier } from '../../config/sections/execution-config.ts';
+import type { KrakenTier } from '../config/sections/execution-config.ts';
 
 /**
  * The most orders an account may have open on one pair, by verification tier: Starter 60,

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { krakenAccountKeys } from '../../../src/exchange/kraken/kraken-account-keys.ts';
+import { krakenAccountKeys } from '../../src/kraken/kraken-account-keys.ts';
 import {
   cancelPenalty,
   KRAKEN_ADD_ORDER_COST,
   KRAKEN_TRADING_TIER_LIMITS,
   KrakenTradingLimiter,
-} from '../../../src/exchange/kraken/kraken-trading-limiter.ts';
-import { createTestRedis, type TestRedis } from '../../support/test-redis.ts';
+} from '../../src/kraken/kraken-trading-limiter.ts';
+import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 
 describe('cancelPenalty', () => {
   it.each([

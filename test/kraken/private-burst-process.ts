@@ -3,10 +3,10 @@
 // Prints "ready" once the market list is loaded, starts when `<prefix>:test:go` exists, and
 // prints one line "RESULT <json>" with a record per request before exiting.
 import { Redis } from 'ioredis';
-import { KrakenExchange } from '../../../src/exchange/kraken/kraken-exchange.ts';
-import { KrakenPrivateClient } from '../../../src/exchange/kraken/kraken-private-client.ts';
-import { createKeys } from '../../../src/keys.ts';
-import { describeError } from '../../../src/shared/triplegain-error.ts';
+import { KrakenExchange } from '../../src/kraken/kraken-exchange.ts';
+import { KrakenPrivateClient } from '../../src/kraken/kraken-private-client.ts';
+import { createKeys } from '../../src/keys.ts';
+import { describeError } from '../../src/shared/triplegain-error.ts';
 import { countingLimiter, krakenConfig, ROOMY } from './kraken-builders.ts';
 
 export interface BurstRecord {

@@ -1,11 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KrakenExchange, KRAKEN_ORDER_DEADLINE_MS } from '../../../src/exchange/kraken/kraken-exchange.ts';
-import {
-  balanceExOf,
-  startKrakenPrivateServer,
-  type KrakenPrivateServer,
-} from '../../support/kraken-private-server.ts';
-import { createTestRedis, type TestRedis } from '../../support/test-redis.ts';
+import { KrakenExchange, KRAKEN_ORDER_DEADLINE_MS } from '../../src/kraken/kraken-exchange.ts';
+import { balanceExOf, startKrakenPrivateServer, type KrakenPrivateServer } from '../support/kraken-private-server.ts';
+import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 import { aKrakenClient, anOrder, failure } from './kraken-builders.ts';
 
 /** RFC 3339 in UTC with milliseconds, as `Date.prototype.toISOString` writes it. */

@@ -2,10 +2,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { kraken as CcxtKraken, DDoSProtection, RateLimitExceeded } from 'ccxt';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { fetchWholeBody } from '../../market/fetch-whole-body.ts';
-import type { ExecutionConfig } from '../../config/sections/execution-config.ts';
-import type { Keys } from '../../keys.ts';
-import type { CallPriority } from '../call-priority.ts';
+import { fetchWholeBody } from '../shared/fetch-whole-body.ts';
+import type { ExecutionConfig } from '../config/sections/execution-config.ts';
+import type { Keys } from '../keys.ts';
+import type { CallPriority } from '../exchange/call-priority.ts';
 import {
   admissionCeiling,
   KRAKEN_CALL_COST,
@@ -14,10 +14,10 @@ import {
   KrakenRateLimiter,
   type KrakenPrivateMethod,
   type RateLimitParams,
-} from '../../market/kraken-rate-limiter.ts';
-import { mapExchangeError } from '../../market/map-exchange-error.ts';
-import { silentLogger, type Logger } from '../../shared/logger.ts';
-import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
+} from './kraken-rate-limiter.ts';
+import { mapExchangeError } from './map-exchange-error.ts';
+import { silentLogger, type Logger } from '../shared/logger.ts';
+import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import { krakenAccountId, krakenAccountKeys } from './kraken-account-keys.ts';
 import { KrakenAccountLock } from './kraken-account-lock.ts';
 import { KRAKEN_TRADING_TIER_LIMITS, KrakenTradingLimiter } from './kraken-trading-limiter.ts';

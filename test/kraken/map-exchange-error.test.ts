@@ -12,7 +12,7 @@ import {
   RequestTimeout,
 } from 'ccxt';
 import { describe, expect, it } from 'vitest';
-import { mapExchangeError } from '../../src/market/map-exchange-error.ts';
+import { mapExchangeError } from '../../src/kraken/map-exchange-error.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
 
 describe('mapExchangeError', () => {

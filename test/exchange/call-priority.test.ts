@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KrakenExchange } from '../../../src/exchange/kraken/kraken-exchange.ts';
-import { admissionCeiling, KRAKEN_TIER_LIMITS } from '../../../src/market/kraken-rate-limiter.ts';
-import { startKrakenPrivateServer, type KrakenPrivateServer } from '../../support/kraken-private-server.ts';
-import { createTestRedis, type TestRedis } from '../../support/test-redis.ts';
-import { aKrakenClient, failure } from './kraken-builders.ts';
+import { KrakenExchange } from '../../src/kraken/kraken-exchange.ts';
+import { admissionCeiling, KRAKEN_TIER_LIMITS } from '../../src/kraken/kraken-rate-limiter.ts';
+import { startKrakenPrivateServer, type KrakenPrivateServer } from '../support/kraken-private-server.ts';
+import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import { aKrakenClient, failure } from '../kraken/kraken-builders.ts';
 
 const ARMED = { error: [], result: { currentTime: '2026-01-01T00:00:00Z', triggerTime: '2026-01-01T00:01:00Z' } };
 

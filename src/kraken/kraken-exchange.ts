@@ -1,10 +1,10 @@
-import { Decimal } from '../../model/decimal.ts';
+import { Decimal } from '../model/decimal.ts';
 import { z } from 'zod';
-import { Side } from '../../model/side.ts';
-import { systemClock, type Clock } from '../../clock/clock.ts';
-import { DecimalString } from '../../model/decimal-string.ts';
-import { silentLogger, type Logger } from '../../shared/logger.ts';
-import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
+import { Side } from '../model/side.ts';
+import { systemClock, type Clock } from '../clock/clock.ts';
+import { DecimalString } from '../model/decimal-string.ts';
+import { silentLogger, type Logger } from '../shared/logger.ts';
+import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import {
   MarginPosition,
   PlaceOrderRequest,
@@ -12,7 +12,7 @@ import {
   type Balances,
   type ExchangeOrder,
   type ExchangePort,
-} from '../exchange-port.ts';
+} from '../exchange/exchange-port.ts';
 import { KrakenBalanceReader } from './kraken-balance-reader.ts';
 import { KRAKEN_OPEN_ORDERS_PER_PAIR } from './kraken-open-order-limits.ts';
 import { parseKrakenOrder } from './kraken-order.ts';

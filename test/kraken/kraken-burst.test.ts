@@ -4,14 +4,14 @@ import {
   KRAKEN_PRIVATE_CALL_COST,
   KRAKEN_TIER_LIMITS,
   type KrakenPrivateMethod,
-} from '../../../src/market/kraken-rate-limiter.ts';
+} from '../../src/kraken/kraken-rate-limiter.ts';
 import {
   startKrakenPrivateServer,
   type KrakenPrivateServer,
   type PrivateRequest,
-} from '../../support/kraken-private-server.ts';
-import { spawnTs, type TsProcess } from '../../support/spawn-ts.ts';
-import { createTestRedis, type TestRedis } from '../../support/test-redis.ts';
+} from '../support/kraken-private-server.ts';
+import { spawnTs, type TsProcess } from '../support/spawn-ts.ts';
+import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 import type { BurstRecord } from './private-burst-process.ts';
 
 /** The starter tier's maximum, with time running 300 times faster so the burst takes seconds. */
@@ -42,7 +42,7 @@ describe('three replicas bursting private calls through the shared limiter', () 
     t = await createTestRedis();
     server = await startKrakenPrivateServer();
     const procs: TsProcess[] = Array.from({ length: REPLICAS }, () =>
-      spawnTs('test/exchange/kraken/private-burst-process.ts', {
+      spawnTs('test/kraken/private-burst-process.ts', {
         REDIS_URL: t.url,
         KEY_PREFIX: t.prefix,
         SERVER_URL: server.url,

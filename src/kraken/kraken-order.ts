@@ -1,7 +1,7 @@
-import { Decimal } from '../../model/decimal.ts';
+import { Decimal } from '../model/decimal.ts';
 import { z } from 'zod';
-import { DecimalString } from '../../model/decimal-string.ts';
-import { ExchangeOrder, type OrderType } from '../exchange-port.ts';
+import { DecimalString } from '../model/decimal-string.ts';
+import { ExchangeOrder, type OrderType } from '../exchange/exchange-port.ts';
 
 /** Seconds as Kraken sends them: a JSON number, or a decimal string in some answers. */
 const Seconds = z.union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?$/)]);

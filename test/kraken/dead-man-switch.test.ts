@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KrakenExchange } from '../../../src/exchange/kraken/kraken-exchange.ts';
-import { startDeadManSwitch, type DeadManSwitch } from '../../../src/execution/dead-man-switch.ts';
-import { silentLogger } from '../../../src/shared/logger.ts';
-import { startKrakenPrivateServer, type KrakenPrivateServer } from '../../support/kraken-private-server.ts';
-import { createTestRedis, type TestRedis } from '../../support/test-redis.ts';
-import { waitFor } from '../../support/wait-for.ts';
+import { KrakenExchange } from '../../src/kraken/kraken-exchange.ts';
+import { startDeadManSwitch, type DeadManSwitch } from '../../src/execution/dead-man-switch.ts';
+import { silentLogger } from '../../src/shared/logger.ts';
+import { startKrakenPrivateServer, type KrakenPrivateServer } from '../support/kraken-private-server.ts';
+import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { aKrakenClient } from './kraken-builders.ts';
 
 /** Kraken's documented answer (https://docs.kraken.com/api-reference/trading/cancel-all-orders-after-x). */

@@ -5,12 +5,12 @@ import type { MarketDataConfig } from '../config/sections/market-data-config.ts'
 import { DecimalString } from '../model/decimal-string.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 import { Candle } from '../model/candle.ts';
-import { fetchWholeBody } from './fetch-whole-body.ts';
-import { fillGaps } from './fill-gaps.ts';
+import { fetchWholeBody } from '../shared/fetch-whole-body.ts';
+import { fillGaps } from '../market/fill-gaps.ts';
 import type { KrakenRateLimiter } from './kraken-rate-limiter.ts';
 import { mapExchangeError } from './map-exchange-error.ts';
-import { Ticker } from './ticker.ts';
-import { krakenInterval, timeframeMs } from './timeframes.ts';
+import { Ticker } from '../market/ticker.ts';
+import { krakenInterval, timeframeMs } from '../market/timeframes.ts';
 import { type Timeframe } from '../model/timeframe.ts';
 
 export interface KrakenPublicClientOptions {

@@ -1,14 +1,11 @@
 import type { Redis } from 'ioredis';
-import { ExecutionConfig } from '../../../src/config/sections/execution-config.ts';
-import type { PlaceOrderRequest } from '../../../src/exchange/exchange-port.ts';
-import {
-  KrakenPrivateClient,
-  type KrakenPrivateClientOptions,
-} from '../../../src/exchange/kraken/kraken-private-client.ts';
-import type { Keys } from '../../../src/keys.ts';
-import type { RateLimitParams } from '../../../src/market/kraken-rate-limiter.ts';
-import { TriplegainError } from '../../../src/shared/triplegain-error.ts';
-import { TEST_API_KEY, TEST_API_SECRET } from '../../support/kraken-private-server.ts';
+import { ExecutionConfig } from '../../src/config/sections/execution-config.ts';
+import type { PlaceOrderRequest } from '../../src/exchange/exchange-port.ts';
+import { KrakenPrivateClient, type KrakenPrivateClientOptions } from '../../src/kraken/kraken-private-client.ts';
+import type { Keys } from '../../src/keys.ts';
+import type { RateLimitParams } from '../../src/kraken/kraken-rate-limiter.ts';
+import { TriplegainError } from '../../src/shared/triplegain-error.ts';
+import { TEST_API_KEY, TEST_API_SECRET } from '../support/kraken-private-server.ts';
 
 /** A counter the tests never reach, for tests that are not about rate limits. */
 export const ROOMY: RateLimitParams = { maxCounter: 10_000, decayPerSec: 10_000 };

@@ -1,17 +1,17 @@
 import { kraken } from 'ccxt';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { krakenAccountId, krakenAccountKeys } from '../../../src/exchange/kraken/kraken-account-keys.ts';
-import { KrakenExchange } from '../../../src/exchange/kraken/kraken-exchange.ts';
-import { KrakenPrivateClient, type PrivateRequestInfo } from '../../../src/exchange/kraken/kraken-private-client.ts';
-import { createKeys } from '../../../src/keys.ts';
+import { krakenAccountId, krakenAccountKeys } from '../../src/kraken/kraken-account-keys.ts';
+import { KrakenExchange } from '../../src/kraken/kraken-exchange.ts';
+import { KrakenPrivateClient, type PrivateRequestInfo } from '../../src/kraken/kraken-private-client.ts';
+import { createKeys } from '../../src/keys.ts';
 import {
   startKrakenPrivateServer,
   TEST_API_KEY,
   TEST_API_SECRET,
   type KrakenPrivateServer,
-} from '../../support/kraken-private-server.ts';
-import { createTestRedis, type TestRedis } from '../../support/test-redis.ts';
+} from '../support/kraken-private-server.ts';
+import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 import { aKrakenClient, anOrder, countingLimiter, failure, krakenConfig } from './kraken-builders.ts';
 
 describe('KrakenPrivateClient', () => {

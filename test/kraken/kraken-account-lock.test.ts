@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { krakenAccountId, krakenAccountKeys } from '../../../src/exchange/kraken/kraken-account-keys.ts';
-import { KrakenAccountLock } from '../../../src/exchange/kraken/kraken-account-lock.ts';
-import { createTestRedis, type TestRedis } from '../../support/test-redis.ts';
-import { TEST_API_KEY } from '../../support/kraken-private-server.ts';
+import { krakenAccountId, krakenAccountKeys } from '../../src/kraken/kraken-account-keys.ts';
+import { KrakenAccountLock } from '../../src/kraken/kraken-account-lock.ts';
+import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import { TEST_API_KEY } from '../support/kraken-private-server.ts';
 
 describe('KrakenAccountLock', () => {
   let t: TestRedis;

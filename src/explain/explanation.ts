@@ -3,7 +3,7 @@ import { RiskVerdict } from '../model/risk-verdict.ts';
 import { TradeAction, TradingSignalEmitted } from '../bus/messages/trading-signal-emitted.ts';
 import { Conflict } from '../coordinator/conflict.ts';
 import { Resolution } from '../coordinator/resolution.ts';
-import { PanelDecision } from '../llm/panel-decision.ts';
+import { PanelDecision } from '../panel/panel-decision.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
 import { RiskAdjustment } from '../model/risk-adjustment.ts';
 import { RiskReason } from '../model/risk-reason.ts';

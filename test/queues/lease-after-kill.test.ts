@@ -1,12 +1,14 @@
 import { Queue } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { taQueue } from '../../src/queues/queue-catalog.ts';
+import { queueCatalog } from '../../src/workers/task-queue-catalog.ts';
 import { symbolSlug } from '../../src/queues/symbol-slug.ts';
 import type { TaskRunData } from '../../src/queues/task-run-data.ts';
 import { spawnTs, type TsProcess } from '../support/spawn-ts.ts';
 import { bullConnection } from '../support/test-queues.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
+
+const taQueue = queueCatalog.ta;
 
 const LEASE_TTL_MS = 3_000;
 

@@ -215,22 +215,20 @@ describe('the risk worker’s circuit breakers', () => {
     const { harness } = await riskWorker(reader);
     // The position the exit is sized by, as the risk worker reads it in its transaction.
     const at = new Date(CLOCK_MS);
-    await harness.database.db
-      .insert(positions)
-      .values({
-        account: 'paper',
-        symbol: 'BTC/USD',
-        status: 'open',
-        side: 'long',
-        quantity: '0.025',
-        avgEntryPrice: PRICE,
-        leverage: '1',
-        realizedPnlUsd: '0',
-        feesUsd: '0',
-        protection: NO_PROTECTION,
-        openedAt: at,
-        updatedAt: at,
-      });
+    await harness.database.db.insert(positions).values({
+      account: 'paper',
+      symbol: 'BTC/USD',
+      status: 'open',
+      side: 'long',
+      quantity: '0.025',
+      avgEntryPrice: PRICE,
+      leverage: '1',
+      realizedPnlUsd: '0',
+      feesUsd: '0',
+      protection: NO_PROTECTION,
+      openedAt: at,
+      updatedAt: at,
+    });
     expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
 
     // Exactly at the threshold trips.

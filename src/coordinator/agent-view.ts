@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MarketRegime } from '../bus/messages/regime-detected.ts';
+import { MarketRegime } from '../model/market-regime.ts';
 import { SentimentScored } from '../bus/messages/sentiment-scored.ts';
 import { TaSignalEmitted } from '../bus/messages/ta-signal-emitted.ts';
 import { tradingPair } from '../config/config-fields.ts';

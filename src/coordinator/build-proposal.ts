@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import type { RegimeDetected } from '../bus/messages/regime-detected.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
 import type { OpenPosition } from '../risk/risk-context.ts';

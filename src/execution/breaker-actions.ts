@@ -1,9 +1,9 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { Subscription } from '../bus/subscription.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
 import { applyTradingStateEvent } from '../risk/apply-trading-state-event.ts';
-import type { TradingState } from '../risk/trading-state-machine.ts';
+import type { TradingState } from '../model/trading-state.ts';
 import type { ExitOrderDeps } from './exit-orders.ts';
 import { exitPosition } from './exit-position.ts';
 

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { recordedEventAlerts } from '../alerts/recorded-event-alerts.ts';
 import { appendSystemEvent } from '../db/append-system-event.ts';
 import type { OrderRow } from '../db/schema/orders.ts';

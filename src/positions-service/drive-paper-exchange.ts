@@ -1,4 +1,4 @@
-import type { Candle } from '../market/candle.ts';
+import type { Candle } from '../model/candle.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
 import type { PaperExchange } from '../exchange/paper/paper-exchange.ts';
 import { adoptExchangeOrder } from '../orders/order-store.ts';
@@ -32,7 +32,7 @@ async function syncOrder(deps: DrivePaperExchangeDeps, clientOrderId: string): P
       orderId: order.exchangeOrderId ?? clientOrderId,
       clientOrderId,
       status: order.status,
-      side: order.side as 'buy' | 'sell',
+      side: order.side,
       filledQty: order.filledQuantity,
       avgFillPrice: order.avgFillPrice,
     },

@@ -1,5 +1,5 @@
 import type { Subscription } from '../bus/subscription.ts';
-import type { Candle } from '../market/candle.ts';
+import type { Candle } from '../model/candle.ts';
 import { takeInFills } from '../positions/take-in-fills.ts';
 import { drivePaperExchange } from './drive-paper-exchange.ts';
 import type { PositionsDeps } from './positions-deps.ts';

@@ -1,6 +1,6 @@
 import { exitPosition } from '../execution/exit-position.ts';
 import { correlationOf, syncProtectiveStop } from '../execution/sync-protective-stop.ts';
-import type { Candle } from '../market/candle.ts';
+import type { Candle } from '../model/candle.ts';
 import { timeframeMs } from '../market/timeframes.ts';
 import { stopRestedSince } from '../orders/stop-rested-since.ts';
 import { heldPositionOf } from '../positions/held-position.ts';

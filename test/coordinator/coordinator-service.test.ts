@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Bus } from '../../src/bus/bus.ts';
 import type { PayloadInput } from '../../src/bus/message-catalog.ts';
 import { ManualClock } from '../../src/clock/clock.ts';
-import type { DegradationLevel } from '../../src/config/sections/degradation-config.ts';
+import type { DegradationLevel } from '../../src/model/degradation-level.ts';
 import { riskJobIdOf } from '../../src/queues/risk-jobs.ts';
 import { coordinatorDecisions, type CoordinatorDecisionRow } from '../../src/db/schema/coordinator-decisions.ts';
 import { llmCalls } from '../../src/db/schema/llm-calls.ts';

@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
-import { KrakenExchange } from '../../src/exchange/kraken/kraken-exchange.ts';
-import { approvedClientOrderId } from '../../src/orders/approved-order.ts';
+import { KrakenExchange } from '../../src/kraken/kraken-exchange.ts';
+import { approvedClientOrderId } from '../../src/model/approved-order.ts';
 import { loadOrder } from '../../src/orders/order-store.ts';
 import { loadOpenPositions } from '../../src/positions/position-store.ts';
 import type { JobContext } from '../../src/queues/define-queue.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { executionHandlers } from '../../src/workers/handlers/execution-handlers.ts';
-import { aFilledKrakenMarketBuy, aKrakenClient } from '../exchange/kraken/kraken-builders.ts';
+import { aFilledKrakenMarketBuy, aKrakenClient } from '../kraken/kraken-builders.ts';
 import { startKrakenPrivateServer, type KrakenPrivateServer } from '../support/kraken-private-server.ts';
 import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
 

@@ -14,7 +14,7 @@ import { loadOrder, syncFromExchange } from '../../src/orders/order-store.ts';
 import { applyPendingFills, loadOpenPositions } from '../../src/positions/position-store.ts';
 import { initialRiskState, RiskState } from '../../src/risk/risk-state.ts';
 import { withLockedRiskState } from '../../src/risk/risk-state-store.ts';
-import type { TradingState } from '../../src/risk/trading-state-machine.ts';
+import type { TradingState } from '../../src/model/trading-state.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { aCandle } from '../support/builders.ts';
 import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { orderReservations } from '../../src/db/schema/order-reservations.ts';
 import { positions } from '../../src/db/schema/positions.ts';
 import { systemEvents } from '../../src/db/schema/system-events.ts';
-import { approvedClientOrderId } from '../../src/orders/approved-order.ts';
+import { approvedClientOrderId } from '../../src/model/approved-order.ts';
 import { reserveForApproval } from '../../src/reservations/reserve-for-approval.ts';
 import { exitPosition } from '../../src/execution/exit-position.ts';
 import { syncProtectiveStop } from '../../src/execution/sync-protective-stop.ts';

@@ -9,7 +9,7 @@ import { reconcileOrders } from '../../src/execution/reconcile-orders.ts';
 import { syncReconcileSchedule } from '../../src/queues/sync-schedules.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
-import { clientOrderIdOf } from '../../src/orders/client-order-id.ts';
+import { clientOrderIdOf } from '../../src/model/client-order-id.ts';
 import { applyOrderEvent, createOrder, loadOrder, startSubmission } from '../../src/orders/order-store.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';
 import { silentLogger } from '../../src/shared/logger.ts';

@@ -3,10 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { krakenAccountId, krakenAccountKeys } from '../../src/exchange/kraken/kraken-account-keys.ts';
+import { krakenAccountId, krakenAccountKeys } from '../../src/kraken/kraken-account-keys.ts';
 import { createKeys } from '../../src/keys.ts';
 import { REQUIRED_KEY_PERMISSIONS } from '../../src/live/check-key-permissions.ts';
-import { aKrakenClient } from '../exchange/kraken/kraken-builders.ts';
+import { aKrakenClient } from '../kraken/kraken-builders.ts';
 import {
   krakenTimeBody,
   startKrakenFixtureServer,

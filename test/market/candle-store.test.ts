@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import type { Candle } from '../../src/market/candle.ts';
+import type { Candle } from '../../src/model/candle.ts';
 import { loadRecentCandles, saveCandles } from '../../src/market/candle-store.ts';
 import { fillGaps } from '../../src/market/fill-gaps.ts';
 import { readOhlcvtCsvFile } from '../../src/market/parse-ohlcvt-csv.ts';

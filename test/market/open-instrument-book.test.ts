@@ -1,14 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExecutionConfig } from '../../src/config/sections/execution-config.ts';
 import { InstrumentBook } from '../../src/market/instrument-book.ts';
-import { KrakenPublicClient } from '../../src/market/kraken-public-client.ts';
+import { KrakenPublicClient } from '../../src/kraken/kraken-public-client.ts';
 import {
   ASSET_PAIRS_MAX_AGE_MS,
   openInstrumentBook,
   type OpenedInstrumentBook,
 } from '../../src/market/open-instrument-book.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
-import { countingLimiter } from '../exchange/kraken/kraken-builders.ts';
+import { countingLimiter } from '../kraken/kraken-builders.ts';
 import { startKrakenFixtureServer, type KrakenFixtureServer } from '../support/kraken-fixture-server.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 

@@ -9,7 +9,7 @@ import { ControlPlane } from '../../src/control/control-plane.ts';
 import { startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
 import { openDatabase, type Db } from '../../src/db/open-database.ts';
 import { fills, llmCalls, orders, portfolioSnapshots, riskDecisions } from '../../src/db/schema/index.ts';
-import { KrakenRateLimiter } from '../../src/market/kraken-rate-limiter.ts';
+import { KrakenRateLimiter } from '../../src/kraken/kraken-rate-limiter.ts';
 import { createMetricsRouter } from '../../src/metrics/create-metrics-router.ts';
 import { recordBreakerTrip } from '../../src/metrics/record-breaker-trip.ts';
 import { defineQueue } from '../../src/queues/define-queue.ts';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KrakenExchange } from '../../src/exchange/kraken/kraken-exchange.ts';
+import { KrakenExchange } from '../../src/kraken/kraken-exchange.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import { exchangePortfolio } from '../../src/portfolio/exchange-portfolio.ts';
-import { aKrakenClient } from '../exchange/kraken/kraken-builders.ts';
+import { aKrakenClient } from '../kraken/kraken-builders.ts';
 import { startKrakenPrivateServer, type KrakenPrivateServer } from '../support/kraken-private-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';

@@ -10,8 +10,8 @@ import {
 } from '../../src/exchange/paper/paper-account-store.ts';
 import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
 import type { PaperFill } from '../../src/exchange/paper/paper-fill.ts';
-import type { PriceBarInput } from '../../src/exchange/paper/price-bar.ts';
-import type { Candle } from '../../src/market/candle.ts';
+import type { PriceBarInput } from '../../src/model/price-bar.ts';
+import type { Candle } from '../../src/model/candle.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import { exchangePortfolio } from '../../src/portfolio/exchange-portfolio.ts';
 import { NO_PROTECTION } from '../../src/positions/position.ts';

@@ -6,7 +6,7 @@ import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
 import { systemEvents } from '../../src/db/schema/system-events.ts';
 import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
 import { recordOrphanedApprovals } from '../../src/execution/record-orphaned-approvals.ts';
-import { approvedClientOrderId } from '../../src/orders/approved-order.ts';
+import { approvedClientOrderId } from '../../src/model/approved-order.ts';
 import { jobOptionsOf } from '../../src/queues/define-queue.ts';
 import { executionJobIdOf } from '../../src/queues/execution-job-id.ts';
 import { executionQueue, SubmitOrderResult } from '../../src/queues/queue-catalog.ts';

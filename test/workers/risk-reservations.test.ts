@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { databaseNow } from '../../src/db/database-now.ts';
 import { orderReservations } from '../../src/db/schema/order-reservations.ts';
 import { positions } from '../../src/db/schema/positions.ts';
-import { clientOrderIdOf } from '../../src/orders/client-order-id.ts';
+import { clientOrderIdOf } from '../../src/model/client-order-id.ts';
 import { applyOrderEvent, createOrder, startSubmission } from '../../src/orders/order-store.ts';
 import { NO_PROTECTION } from '../../src/positions/position.ts';
 import { heldCashUsd } from '../../src/reservations/held-cash.ts';

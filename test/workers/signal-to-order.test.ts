@@ -6,7 +6,7 @@ import { symbolSlug } from '../../src/market/symbol-slug.ts';
 import { loadRecentCandles } from '../../src/market/candle-store.ts';
 import { orders } from '../../src/db/schema/orders.ts';
 import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
-import { clientOrderIdOf } from '../../src/orders/client-order-id.ts';
+import { clientOrderIdOf } from '../../src/model/client-order-id.ts';
 import { recordedSubmissions, recordingExchange } from '../support/recording-exchange.ts';
 import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
 import { waitFor, sleep } from '../support/wait-for.ts';

@@ -1,8 +1,6 @@
 import { z } from 'zod';
+import { MarketRegime } from '../../model/market-regime.ts';
 import { defineMessage } from '../define-message.ts';
-
-export const MarketRegime = z.enum(['trending_bull', 'trending_bear', 'ranging', 'volatile', 'quiet']);
-export type MarketRegime = z.infer<typeof MarketRegime>;
 
 /** The measurements a regime was read from. */
 export const RegimeMetrics = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DecimalString, NonNegativeDecimalString } from '../../shared/decimal-string.ts';
+import { DecimalString, NonNegativeDecimalString } from '../../model/decimal-string.ts';
 import { defineMessage } from '../define-message.ts';
 
 /** 0–100, e.g. RSI or ADX. */

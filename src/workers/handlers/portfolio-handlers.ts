@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type FlowProducer, type Queue } from 'bullmq';
 import type { ExchangePort } from '../../exchange/exchange-port.ts';
 import { timeframeMs } from '../../market/timeframes.ts';
-import { clientOrderIdOf } from '../../orders/client-order-id.ts';
+import { clientOrderIdOf } from '../../model/client-order-id.ts';
 import { loadOrder } from '../../orders/order-store.ts';
 import { addRebalanceBatches } from '../../queues/add-rebalance-batches.ts';
 import { buildRebalanceProposal } from '../../portfolio/build-rebalance-proposal.ts';

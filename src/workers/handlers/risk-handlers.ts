@@ -1,6 +1,6 @@
 import { executionJobIdOf } from '../../queues/execution-job-id.ts';
 import type { Queue } from 'bullmq';
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../../model/decimal.ts';
 import type { ControlPlane } from '../../control/control-plane.ts';
 import { databaseNow } from '../../db/database-now.ts';
 import type { Db } from '../../db/open-database.ts';
@@ -164,12 +164,7 @@ async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext)
         intent: proposal.intent,
         notionalUsd: decision.notionalUsd,
         quantity: decision.quantity,
-        adjustments: decision.adjustments.map((a) => ({
-          rule: a.rule,
-          message: a.message,
-          from: a.fromNotionalUsd,
-          to: a.toNotionalUsd,
-        })),
+        adjustments: decision.adjustments,
       },
       { symbol: proposal.symbol, source: 'risk', correlationId: proposal.correlationId },
     );

@@ -4,6 +4,8 @@ import { testTimeoutMs } from './test/support/test-timing.ts';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Finds the PostgreSQL and Redis to use, or starts private ones when none answers.
+    globalSetup: ['test/support/global-setup.ts'],
     // Tests share one real Redis and one real PostgreSQL; every test uses its own key prefix
     // and schema, so files may run in parallel. Two cores: two forks.
     pool: 'forks',

@@ -19,7 +19,7 @@ import { DegradationMonitor } from '../src/degradation/degradation-monitor.ts';
 import { runDemo } from '../src/demo/run-demo.ts';
 import { PaperExchange } from '../src/exchange/paper/paper-exchange.ts';
 import { createKeys } from '../src/keys.ts';
-import { createModelPanel } from '../src/llm/create-model-panel.ts';
+import { createModelPanel } from '../src/panel/create-model-panel.ts';
 import { saveCandles } from '../src/market/candle-store.ts';
 import { replayCandleSource } from '../src/market/candle-source.ts';
 import { ReplayFeed } from '../src/market/replay-feed.ts';
@@ -162,22 +162,20 @@ async function proposalToPosition(): Promise<void> {
         regime: null,
         createdAtMs: clock.now(),
       });
-      await db
-        .insert(riskDecisions)
-        .values({
-          decisionId: `appr-${proposal.proposalId}`,
-          proposalId: proposal.proposalId,
-          signalId: proposal.signalId,
-          correlationId: proposal.correlationId,
-          symbol: 'BTC/USD',
-          decision: 'approved',
-          proposal,
-          notionalUsd: '400',
-          quantity: '0.01',
-          adjustments: [],
-          reasons: [],
-          riskState: {},
-        });
+      await db.insert(riskDecisions).values({
+        decisionId: `appr-${proposal.proposalId}`,
+        proposalId: proposal.proposalId,
+        signalId: proposal.signalId,
+        correlationId: proposal.correlationId,
+        symbol: 'BTC/USD',
+        decision: 'approved',
+        proposal,
+        notionalUsd: '400',
+        quantity: '0.01',
+        adjustments: [],
+        reasons: [],
+        riskState: {},
+      });
       const before = await applied();
       const t0 = performance.now();
       const job = await execution.add(

@@ -17,7 +17,7 @@ import { migrateDatabase } from '../src/db/migrate-database.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { DegradationMonitor } from '../src/degradation/degradation-monitor.ts';
 import { createKeys } from '../src/keys.ts';
-import { createModelPanel } from '../src/llm/create-model-panel.ts';
+import { createModelPanel } from '../src/panel/create-model-panel.ts';
 import { saveCandles } from '../src/market/candle-store.ts';
 import { replayCandleSource } from '../src/market/candle-source.ts';
 import { ReplayFeed } from '../src/market/replay-feed.ts';

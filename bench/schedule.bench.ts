@@ -14,17 +14,18 @@ import { ManualClock } from '../src/clock/clock.ts';
 import { migrateDatabase } from '../src/db/migrate-database.ts';
 import { openDatabase } from '../src/db/open-database.ts';
 import { createKeys } from '../src/keys.ts';
-import { createModelPanel } from '../src/llm/create-model-panel.ts';
+import { createModelPanel } from '../src/panel/create-model-panel.ts';
 import { saveCandles } from '../src/market/candle-store.ts';
 import { replayCandleSource } from '../src/market/candle-source.ts';
 import { ReplayFeed } from '../src/market/replay-feed.ts';
-import { taQueue } from '../src/queues/queue-catalog.ts';
+import { taAgent } from '../src/agents/ta/ta-agent.ts';
+import { queueCatalog } from '../src/workers/task-queue-catalog.ts';
 import { syncSchedules } from '../src/queues/sync-schedules.ts';
 import { tickIdOf } from '../src/queues/tick-id.ts';
 import { silentLogger } from '../src/shared/logger.ts';
 import { createQueueWorker } from '../src/workers/create-queue-worker.ts';
 import { fanOutTick } from '../src/workers/fan-out-tick.ts';
-import { taHandlers } from '../src/workers/handlers/analysis-handlers.ts';
+import { agentHandlers } from '../src/workers/handlers/agent-handlers.ts';
 import type { TaskDeps } from '../src/workers/task-deps.ts';
 import { aTaSignal } from '../test/support/builders.ts';
 import { createTestSchema, dropTestSchema, testDatabaseUrl } from '../test/support/test-database.ts';
@@ -32,6 +33,8 @@ import { deleteKeysWithPrefix } from '../test/support/test-redis.ts';
 import { projectRoot } from '../test/support/spawn-ts.ts';
 import { percentile as percentileOf } from '../src/shared/percentile.ts';
 import { shippedBookOf } from '../src/market/instrument-book.ts';
+
+const taQueue = queueCatalog.ta;
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
@@ -179,7 +182,9 @@ async function taCoverage(): Promise<void> {
       instruments: shippedBookOf(config),
     };
     const queue = new Queue(taQueue.name, { connection, prefix: keys.queuePrefix });
-    const worker = createQueueWorker(taQueue, taHandlers(deps, queue), deps, { concurrency: taQueue.concurrency });
+    const worker = createQueueWorker(taQueue, agentHandlers(deps, queue, taAgent), deps, {
+      concurrency: taQueue.concurrency,
+    });
     await worker.worker.waitUntilReady();
 
     const started = Date.now();

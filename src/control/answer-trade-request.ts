@@ -49,11 +49,9 @@ export async function answerTradeRequest(
     const status = TRADE_ERROR_STATUS[code] ?? 503;
     if (status === 503) deps.logger.error({ err: describeError(err), action, requestedBy }, 'manual trade failed');
     // Our own errors say what to do; anything else stays in the log (no internals in an answer).
-    res
-      .status(status)
-      .json({
-        error: err instanceof TriplegainError ? err.message : 'the trade request failed: see the dashboard log',
-        code,
-      });
+    res.status(status).json({
+      error: err instanceof TriplegainError ? err.message : 'the trade request failed: see the dashboard log',
+      code,
+    });
   }
 }

@@ -1,14 +1,16 @@
+import { agentQueueNames } from '../queues/catalog-queue-names.ts';
 import type { QueueName } from '../queues/queue-names.ts';
 import type { CoordinatorState } from './coordinator-state.ts';
 
 /** Queues whose work leads to new entries: the agents, the decision panel and rebalancing. */
-const ENTRY_QUEUES: readonly QueueName[] = ['ta', 'regime', 'sentiment', 'decision', 'portfolio'];
+const ENTRY_QUEUES: readonly QueueName[] = [...agentQueueNames, 'decision', 'portfolio'];
 /** Everything that can lead to an order being submitted. */
 const ORDER_QUEUES: readonly QueueName[] = [...ENTRY_QUEUES, 'risk', 'execution'];
 
 /**
- * The queues the control plane pauses and resumes. `market-data` (prices for protective exits),
- * `positions` (stop-loss / take-profit monitoring) and `reconcile` are never paused.
+ * The queues the control plane pauses and resumes. `market-data` (prices for protective exits) and
+ * `reconcile` are never paused, nor the positions service (stop-loss / take-profit monitoring,
+ * a bus consumer rather than a queue).
  */
 export const managedQueues: readonly QueueName[] = ORDER_QUEUES;
 

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { FlowProducer, Queue } from 'bullmq';
+import { agentRegistry } from '../agents/agent-registry.ts';
+import { flowInputAgents } from '../agents/flow-input-agents.ts';
 import { ManualClock } from '../clock/clock.ts';
 import { COORDINATOR_SERVICE } from '../coordinator/coordinator-service.ts';
 import { replayCandleSource } from '../market/candle-source.ts';
@@ -171,7 +173,7 @@ async function replay(rt: Runtime, options: DemoOptions, fromMs: number, prefix:
         await waitForIdle(rt.bus, watch);
       }
       for (const symbol of (await queues.get('decision')!.isPaused()) ? [] : pairs) {
-        await addDecisionFlow(flows, { symbol, tickId, withSentiment: false });
+        await addDecisionFlow(flows, { symbol, tickId, inputs: flowInputAgents(agentRegistry, config, false) });
         await waitForIdle(rt.bus, watch);
       }
       progress.update(bar + 1, new Date(startMs + bar * barMs).toISOString().slice(0, 16).replace('T', ' '));

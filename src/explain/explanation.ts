@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { TradeAction, TradingSignalEmitted } from '../bus/messages/trading-signal-emitted.ts';
 import { Conflict } from '../coordinator/conflict.ts';
 import { Resolution } from '../coordinator/resolution.ts';
-import { PanelDecision } from '../llm/panel-decision.ts';
+import { PanelDecision } from '../panel/panel-decision.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
 import { RiskAdjustment } from '../risk/risk-decision.ts';
 import { RiskReason } from '../risk/risk-reason.ts';

@@ -363,16 +363,14 @@ export async function adoptExchangeOrder(
         );
       return { order: (await syncLocked(tx, raced, ex, atMs)).order, created: false };
     }
-    await tx
-      .insert(orderEvents)
-      .values({
-        clientOrderId,
-        kind: 'adopted',
-        fromStatus: null,
-        toStatus: 'open',
-        payload: { exchangeOrder: ex },
-        occurredAt,
-      });
+    await tx.insert(orderEvents).values({
+      clientOrderId,
+      kind: 'adopted',
+      fromStatus: null,
+      toStatus: 'open',
+      payload: { exchangeOrder: ex },
+      occurredAt,
+    });
     return { order: (await syncLocked(tx, inserted, ex, atMs)).order, created: true };
   });
 }

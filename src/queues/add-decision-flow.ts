@@ -1,14 +1,19 @@
 import type { FlowChildJob, FlowProducer } from 'bullmq';
-import { decisionQueue, regimeQueue, sentimentQueue, taQueue, type DecideData } from './queue-catalog.ts';
-import { jobOptionsOf, type AnyQueueDefinition } from './define-queue.ts';
+import type { AnyAgentDefinition } from '../agents/kit/agent-definition.ts';
+import { agentQueueOf } from './agent-queue.ts';
+import { decisionQueue, type DecideData } from './queue-catalog.ts';
+import { jobOptionsOf } from './define-queue.ts';
 import { symbolSlug } from './symbol-slug.ts';
 import type { TaskRunData } from './task-run-data.ts';
 
 export interface DecisionFlowArgs {
   symbol: string;
   tickId: string;
-  /** Add the sentiment run as an optional input. */
-  withSentiment: boolean;
+  /**
+   * The agents whose fresh runs are the decision's inputs, in order: each `required` one's
+   * failure fails the decision, an `optional` one's failure is left out.
+   */
+  inputs: readonly AnyAgentDefinition[];
 }
 
 /** The id of a decision flow's parent job. */
@@ -17,32 +22,35 @@ export function decisionJobId(symbol: string, tickId: string): string {
 }
 
 /**
- * Adds one decision flow for a symbol: fresh TA and regime runs (required: a failure fails the
- * decision) and, when asked, a sentiment run (optional: a failure is left out), then the
- * `decide` job, which BullMQ starts only once every child has finished and which reads the
- * children's results. ARCHITECTURE §1, §3.
+ * Adds one decision flow for a symbol: a fresh run of every input agent (TA and regime
+ * required, sentiment optional), then the `decide` job, which BullMQ starts only once every
+ * child has finished and which reads the children's results. ARCHITECTURE §1, §3.
  */
 export async function addDecisionFlow(flows: FlowProducer, args: DecisionFlowArgs): Promise<string> {
   const parentJobId = decisionJobId(args.symbol, args.tickId);
   const correlationId = parentJobId;
-  const child = (definition: AnyQueueDefinition, task: string, policy: 'required' | 'optional'): FlowChildJob => ({
+  const child = (agent: AnyAgentDefinition): FlowChildJob => ({
     name: 'run',
-    queueName: definition.name,
-    data: { task, symbol: args.symbol, tickId: args.tickId, correlationId, mode: 'flow' } satisfies TaskRunData,
+    queueName: agent.name,
+    data: {
+      task: agent.name,
+      symbol: args.symbol,
+      tickId: args.tickId,
+      correlationId,
+      mode: 'flow',
+    } satisfies TaskRunData,
     opts: {
-      jobId: `${task}.${symbolSlug(args.symbol)}.flow-${args.tickId}`,
-      ...jobOptionsOf(definition),
-      ...(policy === 'required' ? { failParentOnFailure: true } : { ignoreDependencyOnFailure: true }),
+      jobId: `${agent.name}.${symbolSlug(args.symbol)}.flow-${args.tickId}`,
+      ...jobOptionsOf(agentQueueOf(agent)),
+      ...(agent.flowInput === 'required' ? { failParentOnFailure: true } : { ignoreDependencyOnFailure: true }),
     },
   });
-  const children = [child(taQueue, 'ta', 'required'), child(regimeQueue, 'regime', 'required')];
-  if (args.withSentiment) children.push(child(sentimentQueue, 'sentiment', 'optional'));
   await flows.add({
     name: 'decide',
     queueName: decisionQueue.name,
     data: { symbol: args.symbol, tickId: args.tickId, correlationId } satisfies DecideData,
     opts: { jobId: parentJobId, ...jobOptionsOf(decisionQueue) },
-    children,
+    children: args.inputs.map(child),
   });
   return parentJobId;
 }

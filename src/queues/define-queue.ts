@@ -16,7 +16,7 @@ export interface JobDefinition<Data extends z.ZodType = z.ZodType, Result extend
  * The handler map of a worker is typed from `jobs`, so a missing handler does not compile.
  */
 export interface QueueDefinition<
-  Name extends QueueName = QueueName,
+  Name extends string = QueueName,
   Jobs extends Record<string, JobDefinition> = Record<string, JobDefinition>,
 > {
   name: Name;
@@ -37,14 +37,14 @@ export interface QueueDefinition<
   timeoutMs(config: AppConfig): number;
 }
 
-export function defineQueue<const Name extends QueueName, const Jobs extends Record<string, JobDefinition>>(
+export function defineQueue<const Name extends string, const Jobs extends Record<string, JobDefinition>>(
   definition: QueueDefinition<Name, Jobs>,
 ): QueueDefinition<Name, Jobs> {
   return definition;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any queue of the catalog
-export type AnyQueueDefinition = QueueDefinition<QueueName, any>;
+export type AnyQueueDefinition = QueueDefinition<string, any>;
 export type JobNameOf<Q extends AnyQueueDefinition> = keyof Q['jobs'] & string;
 /** A job's data as the handler sees it (parsed, defaults applied). */
 export type JobDataOf<Q extends AnyQueueDefinition, J extends JobNameOf<Q>> = z.output<Q['jobs'][J]['data']>;

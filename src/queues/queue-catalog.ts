@@ -1,7 +1,4 @@
 import { z } from 'zod';
-import { RegimeOutput } from '../agents/regime/regime-output.ts';
-import { SentimentOutput } from '../agents/sentiment/sentiment-output.ts';
-import { TaOutput } from '../agents/ta/ta-output.ts';
 import { TradeAction } from '../bus/messages/trading-signal-emitted.ts';
 import { PortfolioTickResult } from '../portfolio/portfolio-tick-result.ts';
 import { RebalanceLegData, RebalanceLegResult } from '../portfolio/rebalance-leg-job.ts';
@@ -12,9 +9,6 @@ import { TaskRunData, TickData, TickResult } from './task-run-data.ts';
 
 /** The tick of a task's job scheduler: fans out one exclusive run per symbol. */
 const tick = { description: 'scheduler tick: one run per configured symbol', data: TickData, result: TickResult };
-
-/** A scheduled run that found a run of the same (task, symbol) still going. */
-const Skipped = z.object({ status: z.literal('skipped'), reason: z.literal('busy') }).strict();
 
 export const MarketDataRunResult = z
   .object({
@@ -28,27 +22,7 @@ export const MarketDataRunResult = z
   .strict();
 export type MarketDataRunResult = z.infer<typeof MarketDataRunResult>;
 
-export const TaRunResult = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('emitted'), output: TaOutput, inserted: z.boolean() }).strict(),
-  Skipped,
-]);
-export type TaRunResult = z.infer<typeof TaRunResult>;
-
-export const RegimeRunResult = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('emitted'), output: RegimeOutput, inserted: z.boolean() }).strict(),
-  Skipped,
-]);
-export type RegimeRunResult = z.infer<typeof RegimeRunResult>;
-
-export const SentimentRunResult = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('emitted'), output: SentimentOutput, inserted: z.boolean() }).strict(),
-  /** Nothing measured: no usable model, no input, or every model failed. Never a neutral score. */
-  z.object({ status: z.literal('abstained'), reason: z.string().min(1), detail: z.string() }).strict(),
-  Skipped,
-]);
-export type SentimentRunResult = z.infer<typeof SentimentRunResult>;
-
-/** The parent job of a decision flow; its children are the TA, regime and sentiment runs. */
+/** The parent job of a decision flow; its children are the runs of the agents (`agentRegistry`). */
 export const DecideData = z
   .object({
     symbol: TaskRunData.shape.symbol,
@@ -87,40 +61,6 @@ export const marketDataQueue = defineQueue({
   backoffMs: 2_000,
   keep: { completed: 1_000, failed: 5_000 },
   timeoutMs: (config) => config.schedules.marketData.timeoutMs,
-});
-
-export const taQueue = defineQueue({
-  name: 'ta',
-  concurrency: 8,
-  description: 'technical analysis of one pair from its stored candles',
-  jobs: { tick, run: runOf('analyse one pair, store and publish ta.signal_emitted', TaRunResult) },
-  attempts: 2,
-  backoffMs: 1_000,
-  keep: { completed: 1_000, failed: 5_000 },
-  timeoutMs: (config) => config.schedules.ta.timeoutMs,
-});
-
-export const regimeQueue = defineQueue({
-  name: 'regime',
-  concurrency: 8,
-  description: 'market regime of one pair from its stored candles',
-  jobs: { tick, run: runOf('classify one pair, store and publish regime.detected', RegimeRunResult) },
-  attempts: 2,
-  backoffMs: 1_000,
-  keep: { completed: 1_000, failed: 5_000 },
-  timeoutMs: (config) => config.schedules.regime.timeoutMs,
-});
-
-export const sentimentQueue = defineQueue({
-  name: 'sentiment',
-  concurrency: 4,
-  description: 'sentiment of one pair from supplied headlines, through a model',
-  jobs: { tick, run: runOf('score one pair, store and publish sentiment.scored, or abstain', SentimentRunResult) },
-  // A model failure is an abstention already; a retry would only spend the budget again.
-  attempts: 1,
-  backoffMs: 0,
-  keep: { completed: 1_000, failed: 5_000 },
-  timeoutMs: (config) => config.schedules.sentiment.timeoutMs,
 });
 
 export const decisionQueue = defineQueue({
@@ -320,16 +260,4 @@ export const reconcileQueue = defineQueue({
   timeoutMs: () => 60_000,
 });
 
-/** Every queue that has a worker, by name. */
-export const queueCatalog = {
-  'market-data': marketDataQueue,
-  ta: taQueue,
-  regime: regimeQueue,
-  sentiment: sentimentQueue,
-  decision: decisionQueue,
-  portfolio: portfolioQueue,
-  risk: riskQueue,
-  execution: executionQueue,
-  reconcile: reconcileQueue,
-} as const satisfies Record<CatalogQueueName, unknown>;
 export { catalogQueueNames, type CatalogQueueName };

@@ -1,22 +1,9 @@
-import { z } from 'zod';
 import type { SchedulesConfig } from '../config/sections/schedules-config.ts';
+import { catalogQueueNames } from './catalog-queue-names.ts';
 
-/** One BullMQ queue per task, and `alerts` (deliveries to the operator's receivers, `src/alerts`). ARCHITECTURE §3. */
-export const QueueName = z.enum([
-  'market-data',
-  'ta',
-  'regime',
-  'sentiment',
-  'decision',
-  'portfolio',
-  'risk',
-  'execution',
-  'positions',
-  'reconcile',
-  'alerts',
-]);
-export type QueueName = z.infer<typeof QueueName>;
-export const queueNames: readonly QueueName[] = QueueName.options;
+/** One BullMQ queue per task of the catalog, and `alerts` (deliveries to the operator's receivers, `src/alerts`). ARCHITECTURE §3. */
+export const queueNames = [...catalogQueueNames, 'alerts'] as const;
+export type QueueName = (typeof queueNames)[number];
 
 /** A task that runs on a timetable: its key in `schedules` config (every key but `leaseTtlMs`). */
 export type ScheduledTask = Exclude<keyof SchedulesConfig, 'leaseTtlMs'>;

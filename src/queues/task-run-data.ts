@@ -14,6 +14,10 @@ export const TickResult = z
   .strict();
 export type TickResult = z.infer<typeof TickResult>;
 
+/** A run that found a run of the same (task, symbol) still going (see `runExclusively`). */
+export const SkippedRun = z.object({ status: z.literal('skipped'), reason: z.literal('busy') }).strict();
+export type SkippedRun = z.infer<typeof SkippedRun>;
+
 /** One run of a task for one symbol. */
 export const TaskRunData = z
   .object({

@@ -4,7 +4,7 @@ import type { Clock } from '../clock/clock.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { Db } from '../db/open-database.ts';
 import type { DegradationMonitor } from '../degradation/degradation-monitor.ts';
-import { createModelPanel } from '../llm/create-model-panel.ts';
+import { createModelPanel } from '../panel/create-model-panel.ts';
 import type { Logger } from '../shared/logger.ts';
 
 /**

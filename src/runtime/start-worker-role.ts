@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { InsufficientDataError } from '../agents/insufficient-data-error.ts';
+import { InsufficientDataError } from '../agents/kit/insufficient-data-error.ts';
 import { startAlertDelivery } from '../alerts/start-alert-delivery.ts';
 import { startAlertDispatcher } from '../alerts/start-alert-dispatcher.ts';
 import type { Clock } from '../clock/clock.ts';

@@ -11,11 +11,9 @@ export function jsonBodyOnly(req: Request, res: Response, next: NextFunction): v
     req.headers['transfer-encoding'] !== undefined ||
     (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
   if (hasBody && !req.is('application/json')) {
-    res
-      .status(415)
-      .json({
-        error: `send the body as JSON (Content-Type: application/json), not ${req.get('content-type') ?? 'an undeclared type'}`,
-      });
+    res.status(415).json({
+      error: `send the body as JSON (Content-Type: application/json), not ${req.get('content-type') ?? 'an undeclared type'}`,
+    });
     return;
   }
   next();

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { tradingSignals, type TradingSignalRow } from '../db/schema/trading-signals.ts';
 import type { DegradationLevel } from '../config/sections/degradation-config.ts';
-import { PanelDecision } from '../llm/panel-decision.ts';
+import { PanelDecision } from '../panel/panel-decision.ts';
 
 export interface SaveTradingSignalInput {
   signalId: string;

@@ -1,8 +1,7 @@
-import type { QueueName } from '../queues/queue-names.ts';
-
 /** How one job ended, for the degradation monitor and metrics. */
 export interface JobOutcome {
-  queue: QueueName;
+  /** The queue's name (`QueueName` for the catalog's queues). */
+  queue: string;
   jobName: string;
   jobId: string;
   ok: boolean;

@@ -1,21 +1,26 @@
 import { FlowProducer, Queue } from 'bullmq';
+import { agentRegistry } from '../agents/agent-registry.ts';
+import type { AnyAgentDefinition } from '../agents/kit/agent-definition.ts';
 import type { AnyQueueDefinition, JobHandlers } from '../queues/define-queue.ts';
-import { queueCatalog, type CatalogQueueName } from '../queues/queue-catalog.ts';
+import type { CatalogQueueName } from '../queues/queue-catalog.ts';
 import { createQueueWorker, redisOutageLogger, type QueueWorker } from './create-queue-worker.ts';
 import { decisionHandlers } from './handlers/decision-handlers.ts';
 import { marketDataHandlers } from './handlers/market-data-handlers.ts';
-import { regimeHandlers, taHandlers } from './handlers/analysis-handlers.ts';
-import { sentimentHandlers } from './handlers/sentiment-handlers.ts';
+import { agentHandlers } from './handlers/agent-handlers.ts';
 import { executionHandlers } from './handlers/execution-handlers.ts';
 import { reconcileHandlers } from './handlers/reconcile-handlers.ts';
 import { portfolioHandlers, type RebalanceTiming } from './handlers/portfolio-handlers.ts';
 import { riskHandlers, type RiskDeps } from './handlers/risk-handlers.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
 import type { JobOutcome } from './job-outcome.ts';
+import { taskQueueCatalog } from './task-queue-catalog.ts';
 import type { TaskDeps } from './task-deps.ts';
 
+/** A queue of the catalog, or of an agent given in `StartTaskWorkersOptions.agents`. */
+export type WorkerQueueName = CatalogQueueName | (string & {});
+
 export interface TaskWorkers {
-  readonly workers: ReadonlyMap<CatalogQueueName, QueueWorker>;
+  readonly workers: ReadonlyMap<WorkerQueueName, QueueWorker>;
   /** Graceful stop: active jobs get `deadlineMs` to finish, then are put back in their queues. */
   close(deadlineMs: number): Promise<void>;
 }
@@ -26,7 +31,9 @@ export interface TaskWorkers {
  */
 export interface StartTaskWorkersOptions {
   /** Default: every queue of the catalog (without `execution` when there is no exchange). */
-  queues?: readonly CatalogQueueName[];
+  queues?: readonly WorkerQueueName[];
+  /** The analysis agents, each with its queue and its place in the decision flow. Default: `agentRegistry`. */
+  agents?: readonly AnyAgentDefinition[];
   onOutcome?: (outcome: JobOutcome) => void;
   /** What the risk worker reads: the trading state and the account. */
   risk: Pick<RiskDeps, 'control' | 'portfolio'>;
@@ -41,9 +48,10 @@ export interface StartTaskWorkersOptions {
 }
 
 export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkersOptions): Promise<TaskWorkers> {
-  const all = Object.keys(queueCatalog) as CatalogQueueName[];
-  const needsExchange = (name: CatalogQueueName) =>
-    name === 'execution' || name === 'portfolio' || name === 'reconcile';
+  const agents = options.agents ?? agentRegistry;
+  const catalog: Record<string, AnyQueueDefinition> = taskQueueCatalog(agents);
+  const all = Object.keys(catalog);
+  const needsExchange = (name: WorkerQueueName) => name === 'execution' || name === 'portfolio' || name === 'reconcile';
   const requested = options.queues ?? all.filter((name) => !needsExchange(name) || options.exchange !== undefined);
   if (requested.includes('execution') && !options.exchange) throw new Error('the execution worker needs an exchange');
   if (requested.includes('portfolio') && !options.exchange)
@@ -59,18 +67,12 @@ export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkers
   };
   const flows = new FlowProducer({ connection: deps.connection, prefix: deps.keys.queuePrefix });
 
-  const handlersOf = (name: CatalogQueueName): JobHandlers<AnyQueueDefinition> => {
+  const handlersOf = (name: WorkerQueueName): JobHandlers<AnyQueueDefinition> => {
     switch (name) {
       case 'market-data':
         return marketDataHandlers(deps, openQueue(name));
-      case 'ta':
-        return taHandlers(deps, openQueue(name));
-      case 'regime':
-        return regimeHandlers(deps, openQueue(name));
-      case 'sentiment':
-        return sentimentHandlers(deps, openQueue(name));
       case 'decision':
-        return decisionHandlers(deps, openQueue(name), flows);
+        return decisionHandlers(deps, openQueue(name), flows, agents);
       case 'reconcile':
         return reconcileHandlers({
           ...deps,
@@ -90,14 +92,20 @@ export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkers
         return riskHandlers({ ...deps, ...options.risk, executionQueue: openQueue('execution') });
       case 'execution':
         return executionHandlers(deps, options.exchange!);
+      default: {
+        const agent = agents.find((a) => a.name === name);
+        if (agent === undefined) throw new Error(`no queue named ${name}`);
+        return agentHandlers(deps, openQueue(name), agent);
+      }
     }
   };
 
-  const workers = new Map<CatalogQueueName, QueueWorker>();
+  const workers = new Map<WorkerQueueName, QueueWorker>();
   // One outage, one line for the whole process, whichever of its workers notices first.
   const redisOutage = redisOutageLogger(deps.logger);
   for (const name of names) {
-    const definition: AnyQueueDefinition = queueCatalog[name];
+    const definition = catalog[name];
+    if (definition === undefined) throw new Error(`no queue named ${name}`);
     workers.set(
       name,
       createQueueWorker(

@@ -8,7 +8,7 @@ import type { Db } from '../db/open-database.ts';
 import type { DegradationMonitor } from '../degradation/degradation-monitor.ts';
 import type { Keys } from '../keys.ts';
 import type { ModelGateway } from '../llm/model-gateway.ts';
-import type { ModelPanel } from '../llm/model-panel.ts';
+import type { ModelPanel } from '../panel/model-panel.ts';
 import type { CandleSource } from '../market/candle-source.ts';
 import type { InstrumentBook } from '../market/instrument-book.ts';
 import type { Logger } from '../shared/logger.ts';

@@ -6,7 +6,7 @@ import { computeTechnicalAnalysis } from '../../src/agents/ta/compute-technical-
 import { AgentsConfig } from '../../src/config/sections/agents-config.ts';
 import { agentOutputs } from '../../src/db/schema/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { readCandleFixture } from './candle-fixtures.ts';
+import { readCandleFixture } from './ta/candle-fixtures.ts';
 
 const HOUR_MS = 3_600_000;
 const bull = readCandleFixture('btc-usd-1h-bull');

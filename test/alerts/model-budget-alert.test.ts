@@ -5,7 +5,7 @@ import { AlertRaiser } from '../../src/alerts/alert-raiser.ts';
 import { AppConfig } from '../../src/config/app-config.ts';
 import { AlertsConfig } from '../../src/config/sections/alerts-config.ts';
 import { DegradationMonitor } from '../../src/degradation/degradation-monitor.ts';
-import { TradeDecision } from '../../src/llm/trade-decision.ts';
+import { TradeDecision } from '../../src/panel/trade-decision.ts';
 import { createModelLayer } from '../../src/runtime/create-model-layer.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { replyWith } from '../support/model-server.ts';

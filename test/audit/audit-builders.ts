@@ -122,19 +122,17 @@ export async function writeCleanBook(db: Db): Promise<{ positionId: number }> {
       updatedAt: filledAt,
     }),
   ]);
-  await db
-    .insert(fills)
-    .values({
-      fillId: BOOK.entry.fillId,
-      clientOrderId: BOOK.entry.clientOrderId,
-      exchangeOrderId: BOOK.entry.exchangeOrderId,
-      symbol: 'BTC/USD',
-      side: 'buy',
-      quantity: '0.01',
-      price: '40000',
-      feeUsd: '1.6',
-      filledAt,
-    });
+  await db.insert(fills).values({
+    fillId: BOOK.entry.fillId,
+    clientOrderId: BOOK.entry.clientOrderId,
+    exchangeOrderId: BOOK.entry.exchangeOrderId,
+    symbol: 'BTC/USD',
+    side: 'buy',
+    quantity: '0.01',
+    price: '40000',
+    feeUsd: '1.6',
+    filledAt,
+  });
   const [position] = await db
     .insert(positions)
     .values({
@@ -156,29 +154,27 @@ export async function writeCleanBook(db: Db): Promise<{ positionId: number }> {
     .insert(positionFills)
     .values({ fillId: BOOK.entry.fillId, positionId: position!.id, realizedPnlUsd: '-1.6' });
 
-  await db
-    .insert(paperOrders)
-    .values([
-      aPaperOrderRow({
-        exchangeOrderId: BOOK.entry.exchangeOrderId,
-        clientOrderId: BOOK.entry.clientOrderId,
-        status: 'closed',
-        filledQuantity: '0.01',
-        filledNotionalUsd: '400',
-        feeUsd: '1.6',
-        closedAt: filledAt,
-      }),
-      aPaperOrderRow({
-        exchangeOrderId: BOOK.stop.exchangeOrderId,
-        clientOrderId: BOOK.stop.clientOrderId,
-        side: 'sell',
-        type: 'stop-loss',
-        triggerPrice: '39000',
-        reduceOnly: true,
-        openedAt: filledAt,
-        updatedAt: filledAt,
-      }),
-    ]);
+  await db.insert(paperOrders).values([
+    aPaperOrderRow({
+      exchangeOrderId: BOOK.entry.exchangeOrderId,
+      clientOrderId: BOOK.entry.clientOrderId,
+      status: 'closed',
+      filledQuantity: '0.01',
+      filledNotionalUsd: '400',
+      feeUsd: '1.6',
+      closedAt: filledAt,
+    }),
+    aPaperOrderRow({
+      exchangeOrderId: BOOK.stop.exchangeOrderId,
+      clientOrderId: BOOK.stop.clientOrderId,
+      side: 'sell',
+      type: 'stop-loss',
+      triggerPrice: '39000',
+      reduceOnly: true,
+      openedAt: filledAt,
+      updatedAt: filledAt,
+    }),
+  ]);
   await db.insert(paperFills).values({
     fillId: BOOK.entry.paperFillId,
     exchangeOrderId: BOOK.entry.exchangeOrderId,
@@ -193,18 +189,16 @@ export async function writeCleanBook(db: Db): Promise<{ positionId: number }> {
     filledAt,
   });
   await setPaperBalances(db, { USD: '9598.4', BTC: '0.01' });
-  await db
-    .insert(orderReservations)
-    .values({
-      decisionId: BOOK.decisionId,
-      clientOrderId: BOOK.entry.clientOrderId,
-      account: 'paper',
-      symbol: 'BTC/USD',
-      kind: 'cash',
-      amount: '400',
-      releasedAt: filledAt,
-      releaseReason: 'filled',
-    });
+  await db.insert(orderReservations).values({
+    decisionId: BOOK.decisionId,
+    clientOrderId: BOOK.entry.clientOrderId,
+    account: 'paper',
+    symbol: 'BTC/USD',
+    kind: 'cash',
+    amount: '400',
+    releasedAt: filledAt,
+    releaseReason: 'filled',
+  });
   return { positionId: position!.id };
 }
 
@@ -237,37 +231,33 @@ export async function writeTakenInFill(
 ): Promise<string> {
   const fillId = `${f.clientOrderId}:${f.quantity}`;
   const at = new Date(f.atMs ?? T0 + 2 * HOUR_MS);
-  await db
-    .insert(orders)
-    .values(
-      anOrderRow({
-        clientOrderId: f.clientOrderId,
-        decisionId: null,
-        proposalId: null,
-        symbol: f.symbol,
-        side: f.side,
-        purpose: f.purpose ?? 'entry',
-        cause: 'operator',
-        quantity: f.quantity,
-        filledQuantity: f.quantity,
-        avgFillPrice: f.price,
-        status: 'filled',
-        createdAt: at,
-        updatedAt: at,
-      }),
-    );
-  await db
-    .insert(fills)
-    .values({
-      fillId,
+  await db.insert(orders).values(
+    anOrderRow({
       clientOrderId: f.clientOrderId,
+      decisionId: null,
+      proposalId: null,
       symbol: f.symbol,
       side: f.side,
+      purpose: f.purpose ?? 'entry',
+      cause: 'operator',
       quantity: f.quantity,
-      price: f.price,
-      feeUsd: '0',
-      filledAt: at,
-    });
+      filledQuantity: f.quantity,
+      avgFillPrice: f.price,
+      status: 'filled',
+      createdAt: at,
+      updatedAt: at,
+    }),
+  );
+  await db.insert(fills).values({
+    fillId,
+    clientOrderId: f.clientOrderId,
+    symbol: f.symbol,
+    side: f.side,
+    quantity: f.quantity,
+    price: f.price,
+    feeUsd: '0',
+    filledAt: at,
+  });
   if (f.takenIn ?? true)
     await db.insert(positionFills).values({ fillId, positionId: f.positionId, realizedPnlUsd: '0' });
   return fillId;

@@ -75,21 +75,19 @@ describe('one_order_per_client_id', () => {
     expect(positionId).toBeGreaterThan(0);
     // A database that lost its primary key: nothing else stops the second row.
     await db.execute(sql`ALTER TABLE orders DROP CONSTRAINT orders_pkey`);
-    await db
-      .insert(orders)
-      .values(
-        anOrderRow({
-          clientOrderId: BOOK.stop.clientOrderId,
-          side: 'sell',
-          type: 'stop-loss',
-          purpose: 'stop_loss',
-          cause: 'stop',
-          triggerPrice: '39000',
-          reduceOnly: true,
-          status: 'canceled',
-          createdAt: new Date(T0 + 3 * HOUR_MS),
-        }),
-      );
+    await db.insert(orders).values(
+      anOrderRow({
+        clientOrderId: BOOK.stop.clientOrderId,
+        side: 'sell',
+        type: 'stop-loss',
+        purpose: 'stop_loss',
+        cause: 'stop',
+        triggerPrice: '39000',
+        reduceOnly: true,
+        status: 'canceled',
+        createdAt: new Date(T0 + 3 * HOUR_MS),
+      }),
+    );
     const [violation] = onlyViolated(await runAudit(db, PAPER), 'one_order_per_client_id');
     expect(violation!.message).toBe(
       '2 orders share the client order id stop-a: the exchange would take them for one order.',
@@ -100,21 +98,19 @@ describe('one_order_per_client_id', () => {
   it('reports two of our orders that are one exchange order', async ({ db, positionId }) => {
     expect(positionId).toBeGreaterThan(0);
     await db.execute(sql`DROP INDEX orders_exchange_order_id_key`);
-    await db
-      .insert(orders)
-      .values(
-        anOrderRow({
-          clientOrderId: 'stop-b',
-          exchangeOrderId: BOOK.stop.exchangeOrderId,
-          side: 'sell',
-          type: 'stop-loss',
-          purpose: 'stop_loss',
-          cause: 'stop',
-          triggerPrice: '39000',
-          reduceOnly: true,
-          status: 'canceled',
-        }),
-      );
+    await db.insert(orders).values(
+      anOrderRow({
+        clientOrderId: 'stop-b',
+        exchangeOrderId: BOOK.stop.exchangeOrderId,
+        side: 'sell',
+        type: 'stop-loss',
+        purpose: 'stop_loss',
+        cause: 'stop',
+        triggerPrice: '39000',
+        reduceOnly: true,
+        status: 'canceled',
+      }),
+    );
     const violations = onlyViolated(await runAudit(db, PAPER), 'one_order_per_client_id');
     expect(violations.map((v) => v.message)).toEqual([
       `2 of our orders (stop-a, stop-b) are the one paper order ${BOOK.stop.exchangeOrderId}: its fills would be counted 2 times.`,
@@ -124,20 +120,18 @@ describe('one_order_per_client_id', () => {
   it('reports two paper exchange orders with one client order id', async ({ db, positionId }) => {
     expect(positionId).toBeGreaterThan(0);
     await db.execute(sql`DROP INDEX paper_orders_client_order_id_key`);
-    await db
-      .insert(paperOrders)
-      .values(
-        aPaperOrderRow({
-          exchangeOrderId: 'OSTOP1-AAAAA-AAAAAA',
-          clientOrderId: BOOK.stop.clientOrderId,
-          side: 'sell',
-          type: 'stop-loss',
-          triggerPrice: '39000',
-          reduceOnly: true,
-          status: 'canceled',
-          openedAt: new Date(T0 + 3 * HOUR_MS),
-        }),
-      );
+    await db.insert(paperOrders).values(
+      aPaperOrderRow({
+        exchangeOrderId: 'OSTOP1-AAAAA-AAAAAA',
+        clientOrderId: BOOK.stop.clientOrderId,
+        side: 'sell',
+        type: 'stop-loss',
+        triggerPrice: '39000',
+        reduceOnly: true,
+        status: 'canceled',
+        openedAt: new Date(T0 + 3 * HOUR_MS),
+      }),
+    );
     const violations = onlyViolated(await runAudit(db, PAPER), 'one_order_per_client_id');
     expect(violations.map((v) => v.message)).toEqual([
       'The paper exchange holds 2 orders with the client order id stop-a: one order of ours was placed 2 times.',
@@ -152,17 +146,15 @@ describe('one_order_per_client_id', () => {
 describe('exchange_orders_recorded', () => {
   it('reports a paper order we hold no order for', async ({ db, positionId }) => {
     expect(positionId).toBeGreaterThan(0);
-    await db
-      .insert(paperOrders)
-      .values(
-        aPaperOrderRow({
-          exchangeOrderId: 'OLOST0-AAAAA-AAAAAA',
-          clientOrderId: 'lost-1',
-          type: 'limit',
-          limitPrice: '38000',
-          quantity: '0.002',
-        }),
-      );
+    await db.insert(paperOrders).values(
+      aPaperOrderRow({
+        exchangeOrderId: 'OLOST0-AAAAA-AAAAAA',
+        clientOrderId: 'lost-1',
+        type: 'limit',
+        limitPrice: '38000',
+        quantity: '0.002',
+      }),
+    );
     const violations = onlyViolated(await runAudit(db, PAPER), 'exchange_orders_recorded');
     expect(violations.map((v) => v.message)).toEqual([
       'Paper order OLOST0-AAAAA-AAAAAA (buy 0.002 BTC/USD, open) has no order of ours with its client order id lost-1: the system does not know it exists.',
@@ -175,21 +167,19 @@ describe('exchange_orders_recorded', () => {
   }) => {
     expect(positionId).toBeGreaterThan(0);
     // The stop filled 0.004 at 39 000 on the paper exchange (fee 0.624); our stop order never heard of it.
-    await db
-      .insert(paperFills)
-      .values({
-        fillId: 'TSTOP0-AAAAA-AAAAAA',
-        exchangeOrderId: BOOK.stop.exchangeOrderId,
-        clientOrderId: BOOK.stop.clientOrderId,
-        symbol: 'BTC/USD',
-        side: 'sell',
-        quantity: '0.004',
-        price: '39000',
-        liquidity: 'taker',
-        feeUsd: '0.624',
-        barOpenTime: new Date(T0 + HOUR_MS),
-        filledAt: new Date(T0 + 2 * HOUR_MS),
-      });
+    await db.insert(paperFills).values({
+      fillId: 'TSTOP0-AAAAA-AAAAAA',
+      exchangeOrderId: BOOK.stop.exchangeOrderId,
+      clientOrderId: BOOK.stop.clientOrderId,
+      symbol: 'BTC/USD',
+      side: 'sell',
+      quantity: '0.004',
+      price: '39000',
+      liquidity: 'taker',
+      feeUsd: '0.624',
+      barOpenTime: new Date(T0 + HOUR_MS),
+      filledAt: new Date(T0 + 2 * HOUR_MS),
+    });
     await setPaperBalances(db, { USD: '9753.776', BTC: '0.006' });
     const violations = onlyViolated(await runAudit(db, PAPER), 'exchange_orders_recorded');
     expect(violations.map((v) => v.message)).toEqual([
@@ -204,20 +194,18 @@ describe('order_has_cause', () => {
     positionId,
   }) => {
     expect(positionId).toBeGreaterThan(0);
-    await db
-      .insert(riskDecisions)
-      .values({
-        decisionId: 'deny-prop-b',
-        proposalId: 'prop-b',
-        signalId: 'sig-b',
-        correlationId: 'corr-b',
-        symbol: 'BTC/USD',
-        decision: 'denied',
-        proposal: {},
-        adjustments: [],
-        reasons: [],
-        riskState: {},
-      });
+    await db.insert(riskDecisions).values({
+      decisionId: 'deny-prop-b',
+      proposalId: 'prop-b',
+      signalId: 'sig-b',
+      correlationId: 'corr-b',
+      symbol: 'BTC/USD',
+      decision: 'denied',
+      proposal: {},
+      adjustments: [],
+      reasons: [],
+      riskState: {},
+    });
     const later = (h: number) => new Date(T0 + h * HOUR_MS);
     await db.insert(orders).values([
       anOrderRow({ clientOrderId: 'entry-b', decisionId: 'deny-prop-b', status: 'canceled', createdAt: later(3) }),
@@ -257,22 +245,20 @@ describe('reduce_only_within_position', () => {
     positionId,
   }) => {
     // A close of 0.006, 0.001 of it filled, beside the stop of 0.01: 0.015 to come out of 0.01.
-    await db
-      .insert(orders)
-      .values(
-        anOrderRow({
-          clientOrderId: 'close-d',
-          decisionId: null,
-          side: 'sell',
-          purpose: 'exit',
-          intent: 'exit',
-          cause: 'operator',
-          quantity: '0.006',
-          filledQuantity: '0.001',
-          reduceOnly: true,
-          status: 'partially_filled',
-        }),
-      );
+    await db.insert(orders).values(
+      anOrderRow({
+        clientOrderId: 'close-d',
+        decisionId: null,
+        side: 'sell',
+        purpose: 'exit',
+        intent: 'exit',
+        cause: 'operator',
+        quantity: '0.006',
+        filledQuantity: '0.001',
+        reduceOnly: true,
+        status: 'partially_filled',
+      }),
+    );
     const violations = onlyViolated(await runAudit(db, PAPER), 'reduce_only_within_position');
     expect(violations.map((v) => v.message)).toEqual([
       `Working reduce-only orders of BTC/USD on paper would take 0.015 out of a long position of 0.01 (position ${positionId}): together they exceed it.`,
@@ -282,22 +268,20 @@ describe('reduce_only_within_position', () => {
 
   it('reports a working reduce-only order of a symbol without an open position', async ({ db, positionId }) => {
     expect(positionId).toBeGreaterThan(0);
-    await db
-      .insert(orders)
-      .values(
-        anOrderRow({
-          clientOrderId: 'close-e',
-          decisionId: null,
-          symbol: 'ETH/USD',
-          side: 'sell',
-          purpose: 'exit',
-          intent: 'exit',
-          cause: 'operator',
-          quantity: '0.5',
-          reduceOnly: true,
-          status: 'unknown',
-        }),
-      );
+    await db.insert(orders).values(
+      anOrderRow({
+        clientOrderId: 'close-e',
+        decisionId: null,
+        symbol: 'ETH/USD',
+        side: 'sell',
+        purpose: 'exit',
+        intent: 'exit',
+        cause: 'operator',
+        quantity: '0.5',
+        reduceOnly: true,
+        status: 'unknown',
+      }),
+    );
     const violations = onlyViolated(await runAudit(db, PAPER), 'reduce_only_within_position');
     expect(violations.map((v) => v.message)).toEqual([
       '1 working reduce-only order of ETH/USD (0.5 unfilled) on paper reduce no open position: there is none.',
@@ -492,17 +476,15 @@ describe('reservation_released', () => {
     db,
     positionId,
   }) => {
-    await db
-      .insert(orderReservations)
-      .values({
-        decisionId: 'appr-prop-stop',
-        clientOrderId: BOOK.stop.clientOrderId,
-        account: 'paper',
-        symbol: 'BTC/USD',
-        kind: 'exit',
-        amount: '0.01',
-        positionId,
-      });
+    await db.insert(orderReservations).values({
+      decisionId: 'appr-prop-stop',
+      clientOrderId: BOOK.stop.clientOrderId,
+      account: 'paper',
+      symbol: 'BTC/USD',
+      kind: 'exit',
+      amount: '0.01',
+      positionId,
+    });
     expect((await runAudit(db, PAPER)).violations).toEqual([]);
     await db
       .update(orderReservations)

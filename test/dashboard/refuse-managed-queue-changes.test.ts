@@ -57,7 +57,7 @@ describe('Bull Board and the kill switch', () => {
     connection.disconnect();
   });
 
-  function queue(name: QueueName): Queue {
+  function queue(name: string): Queue {
     const q = new Queue(name, { connection, prefix: t.keys.queuePrefix });
     opened.push(q);
     return q;

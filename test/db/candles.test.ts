@@ -58,21 +58,19 @@ describe.each(['postgres', 'pglite'] as const)('candles on %s', (driver) => {
 
   it('keeps a gap-filled bar apart from a traded one', async () => {
     const openTime = new Date('2025-01-01T01:00:00Z');
-    await t.db
-      .insert(candles)
-      .values(
-        aCandle({
-          symbol: 'ETH/USD',
-          openTime,
-          open: '3300',
-          high: '3300',
-          low: '3300',
-          close: '3300',
-          volume: '0',
-          trades: 0,
-          gapFilled: true,
-        }),
-      );
+    await t.db.insert(candles).values(
+      aCandle({
+        symbol: 'ETH/USD',
+        openTime,
+        open: '3300',
+        high: '3300',
+        low: '3300',
+        close: '3300',
+        volume: '0',
+        trades: 0,
+        gapFilled: true,
+      }),
+    );
     const rows = await t.db
       .select()
       .from(candles)

@@ -4,7 +4,7 @@ import type { Db } from '../../src/db/open-database.ts';
 import { coordinatorDecisions } from '../../src/db/schema/coordinator-decisions.ts';
 import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
 import { LlmCallLog } from '../../src/llm/llm-call-log.ts';
-import type { PanelDecision } from '../../src/llm/panel-decision.ts';
+import type { PanelDecision } from '../../src/panel/panel-decision.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import { clientOrderIdOf } from '../../src/orders/client-order-id.ts';
 import { applyOrderEvent, createOrder } from '../../src/orders/order-store.ts';

@@ -5,7 +5,7 @@ import { AnthropicProviderConfig } from '../../src/config/sections/llm-config.ts
 import { AnthropicClient } from '../../src/llm/anthropic-client.ts';
 import { replyJsonSchema } from '../../src/llm/model-gateway.ts';
 import { parseModelReply } from '../../src/llm/parse-model-reply.ts';
-import { createTradeDecisionSchema } from '../../src/llm/trade-decision.ts';
+import { createTradeDecisionSchema } from '../../src/panel/trade-decision.ts';
 import { replyWith, startModelServer, type ModelServer } from '../support/model-server.ts';
 import { aDecision } from './llm-fixtures.ts';
 

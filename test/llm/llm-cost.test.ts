@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { llmCostUsd } from '../../src/llm/llm-cost.ts';
 import { parseModelReply } from '../../src/llm/parse-model-reply.ts';
-import { TradeDecision } from '../../src/llm/trade-decision.ts';
+import { TradeDecision } from '../../src/panel/trade-decision.ts';
 import { aDecision } from './llm-fixtures.ts';
 
 describe('llmCostUsd', () => {

@@ -1,9 +1,9 @@
 import { ManualClock } from '../../src/clock/clock.ts';
 import { LlmConfig } from '../../src/config/sections/llm-config.ts';
 import type { Db } from '../../src/db/open-database.ts';
-import type { DecisionContext } from '../../src/llm/decision-context.ts';
+import type { DecisionContext } from '../../src/panel/decision-context.ts';
 import { ModelGateway, type ModelGatewayOptions } from '../../src/llm/model-gateway.ts';
-import type { TradeDecision } from '../../src/llm/trade-decision.ts';
+import type { TradeDecision } from '../../src/panel/trade-decision.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import type { ModelServer } from '../support/model-server.ts';
 

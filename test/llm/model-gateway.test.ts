@@ -4,7 +4,7 @@ import { LlmProviderConfig } from '../../src/config/sections/llm-config.ts';
 import { llmCalls, llmReplyCache } from '../../src/db/schema/index.ts';
 import type { BudgetExhausted } from '../../src/llm/daily-budget.ts';
 import type { ModelGateway } from '../../src/llm/model-gateway.ts';
-import { TradeDecision } from '../../src/llm/trade-decision.ts';
+import { TradeDecision } from '../../src/panel/trade-decision.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { garbage, httpError, rateLimited, replyWith, slow, truncatedJson } from '../support/model-server.ts';
 import { useDatabaseAndModelServer } from '../support/use-database-and-model-server.ts';

@@ -171,22 +171,20 @@ export async function rebalanceFixture(
     },
     async seedLong(symbol, quantity, avgEntryPrice) {
       const at = new Date(h.clock.now());
-      await h.database.db
-        .insert(positions)
-        .values({
-          account: 'paper',
-          symbol,
-          status: 'open',
-          side: 'long',
-          quantity,
-          avgEntryPrice,
-          leverage: '1',
-          realizedPnlUsd: '0',
-          feesUsd: '0',
-          protection: NO_PROTECTION,
-          openedAt: at,
-          updatedAt: at,
-        });
+      await h.database.db.insert(positions).values({
+        account: 'paper',
+        symbol,
+        status: 'open',
+        side: 'long',
+        quantity,
+        avgEntryPrice,
+        leverage: '1',
+        realizedPnlUsd: '0',
+        feesUsd: '0',
+        protection: NO_PROTECTION,
+        openedAt: at,
+        updatedAt: at,
+      });
     },
     async nextBar() {
       barOpenMs += HOUR_MS;

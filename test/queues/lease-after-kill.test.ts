@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect } from 'vitest';
 import { it } from '../support/fixtures.ts';
-import { taQueue } from '../../src/queues/queue-catalog.ts';
+import { queueCatalog } from '../../src/workers/task-queue-catalog.ts';
 import { symbolSlug } from '../../src/queues/symbol-slug.ts';
 import type { TaskRunData } from '../../src/queues/task-run-data.ts';
 import { spawnTs, type TsProcess } from '../support/spawn-ts.ts';
@@ -9,6 +9,8 @@ import { bullConnection } from '../support/test-queues.ts';
 import type { TestRedis } from '../support/test-redis.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
 import { scaled } from '../support/test-timing.ts';
+
+const taQueue = queueCatalog.ta;
 
 const LEASE_TTL_MS = 3_000;
 

@@ -191,20 +191,18 @@ export async function writeStatusScenario(db: Db, redis: Redis, keys: Keys, nowM
       createdAt: new Date(nowMs - (6 - i) * 60_000),
     });
   }
-  await db
-    .insert(riskDecisions)
-    .values({
-      decisionId: 'appr-prop-6',
-      proposalId: 'prop-6',
-      signalId: 'sig-6',
-      correlationId: 'corr-6',
-      symbol: 'BTC/USD',
-      decision: 'approved',
-      proposal: {},
-      adjustments: [],
-      reasons: [],
-      riskState: {},
-    });
+  await db.insert(riskDecisions).values({
+    decisionId: 'appr-prop-6',
+    proposalId: 'prop-6',
+    signalId: 'sig-6',
+    correlationId: 'corr-6',
+    symbol: 'BTC/USD',
+    decision: 'approved',
+    proposal: {},
+    adjustments: [],
+    reasons: [],
+    riskState: {},
+  });
 
   const risk = initialRiskState('10000', nowMs);
   const tripped = {

@@ -121,22 +121,20 @@ export class PositionScenario {
       createdAtMs: this.h.clock.now(),
     });
     const decisionId = `appr-${proposalId}`;
-    await this.h.database.db
-      .insert(riskDecisions)
-      .values({
-        decisionId,
-        proposalId,
-        signalId: proposal.signalId,
-        correlationId: proposal.correlationId,
-        symbol: this.symbol,
-        decision: 'approved',
-        proposal,
-        notionalUsd: '1',
-        quantity: p.quantity,
-        adjustments: [],
-        reasons: [],
-        riskState: {},
-      });
+    await this.h.database.db.insert(riskDecisions).values({
+      decisionId,
+      proposalId,
+      signalId: proposal.signalId,
+      correlationId: proposal.correlationId,
+      symbol: this.symbol,
+      decision: 'approved',
+      proposal,
+      notionalUsd: '1',
+      quantity: p.quantity,
+      adjustments: [],
+      reasons: [],
+      riskState: {},
+    });
     const handlers = executionHandlers(this.deps, this.paper);
     // A job with one attempt: a failure is its last (the approval's reason is recorded at once).
     const ctx = {

@@ -112,15 +112,13 @@ export interface StoredDecision {
 
 /** Adds the risk jobs at once (as the coordinator, a rebalance or a hand would) and waits for every decision. */
 export async function decideAll(h: TaskHarness, proposals: readonly OrderProposal[]): Promise<StoredDecision[]> {
-  await h
-    .queue('risk')
-    .addBulk(
-      proposals.map((proposal) => ({
-        name: 'evaluate',
-        data: { proposal },
-        opts: { jobId: riskJobIdOf(proposal.proposalId) },
-      })),
-    );
+  await h.queue('risk').addBulk(
+    proposals.map((proposal) => ({
+      name: 'evaluate',
+      data: { proposal },
+      opts: { jobId: riskJobIdOf(proposal.proposalId) },
+    })),
+  );
   return Promise.all(
     proposals.map(async (proposal) => {
       const done = await h.settled('risk', riskJobIdOf(proposal.proposalId), 15_000);

@@ -10,10 +10,11 @@ import { DegradationMonitor } from '../../src/degradation/degradation-monitor.ts
 import { createModelLayer } from '../../src/runtime/create-model-layer.ts';
 import { replayCandleSource, type CandleSource } from '../../src/market/candle-source.ts';
 import { ReplayFeed } from '../../src/market/replay-feed.ts';
-import { queueCatalog, type CatalogQueueName } from '../../src/queues/queue-catalog.ts';
+import { queueCatalog, type CatalogQueueName } from '../../src/workers/task-queue-catalog.ts';
 import type { TickResult } from '../../src/queues/task-run-data.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
-import { startTaskWorkers, type TaskWorkers } from '../../src/workers/start-task-workers.ts';
+import { startTaskWorkers, type TaskWorkers, type WorkerQueueName } from '../../src/workers/start-task-workers.ts';
+import type { AnyAgentDefinition } from '../../src/agents/kit/agent-definition.ts';
 import type { TaskDeps } from '../../src/workers/task-deps.ts';
 import { projectRoot } from './spawn-ts.ts';
 import { createTestBus, type TestBus } from './test-bus.ts';
@@ -32,7 +33,10 @@ export interface TaskHarness {
   /** The account the risk worker and the coordinator read (starting cash, no positions, unless replaced). */
   portfolio: PortfolioReader;
   queue(name: CatalogQueueName): Queue;
-  startWorkers(queues?: readonly CatalogQueueName[], options?: { exchange?: ExchangePort }): Promise<TaskWorkers>;
+  startWorkers(
+    queues?: readonly WorkerQueueName[],
+    options?: { exchange?: ExchangePort; agents?: readonly AnyAgentDefinition[] },
+  ): Promise<TaskWorkers>;
   /** Starts the coordinator's bus subscriptions (wall clock for freshness). */
   startCoordinator(): Promise<void>;
   /** Adds a scheduler-like tick to a task's queue and waits for it; returns its result and tick id. */
@@ -159,6 +163,7 @@ export async function createTaskHarness(options: {
         queues: names,
         risk: { control, portfolio },
         exchange: extra.exchange,
+        agents: extra.agents,
       });
       started.push(workers);
       return workers;

@@ -5,10 +5,10 @@ import type { Db } from '../../db/open-database.ts';
 import type { ModelGateway } from '../../llm/model-gateway.ts';
 import type { Logger } from '../../shared/logger.ts';
 import { TriplegainError } from '../../shared/triplegain-error.ts';
-import { loadAgentOutput, saveAgentOutput } from '../agent-output-store.ts';
+import { loadAgentOutputOf, saveAgentOutputOf } from '../kit/agent-output-store.ts';
 import { scoreSentiment } from './score-sentiment.ts';
 import { loadSentimentInputs } from './sentiment-input-store.ts';
-import type { SentimentOutput } from './sentiment-output.ts';
+import { sentimentOutputs, type SentimentOutput } from './sentiment-output.ts';
 import type { SentimentAbstentionReason } from './sentiment-result.ts';
 
 export interface SentimentDeps {
@@ -49,7 +49,7 @@ export type RunSentimentResult =
  * the payload (persist, then publish): with `agents.sentiment.enabled`, scores the newest
  * `maxItems` headlines and posts published in the last `lookbackMs` (up to the clock's now,
  * so a replay reads nothing from its future) with the first of `models` that answers within
- * `timeoutMs`, and stores the score with `saveAgentOutput`. An abstention is logged and stores
+ * `timeoutMs`, and stores the score with `saveAgentOutputOf`. An abstention is logged and stores
  * nothing.
  *
  * @throws TriplegainError `MESSAGE_INVALID` when the model's answer makes no valid output (a
@@ -66,7 +66,7 @@ export async function runSentiment(deps: SentimentDeps, run: SentimentRun): Prom
   if (!config.enabled) return abstain(deps, context, 'disabled', 'agents.sentiment.enabled is false');
 
   const bar = { timeframe: run.timeframe, candleOpenTimeMs: run.candleOpenTimeMs };
-  const stored = await loadAgentOutput(deps.db, 'sentiment', run.symbol, bar);
+  const stored = await loadAgentOutputOf(deps.db, sentimentOutputs, run.symbol, bar);
   if (stored) {
     logger.debug({ ...context, storedBy: stored.correlationId }, 'sentiment already stored for this bar');
     return scored(stored.output, false);
@@ -91,15 +91,14 @@ export async function runSentiment(deps: SentimentDeps, run: SentimentRun): Prom
   if (result.status === 'abstained') return abstain(deps, context, result.reason, result.detail);
 
   const output: SentimentOutput = { ...result.payload, ...bar };
-  const { inserted } = await saveAgentOutput(deps.db, {
-    agent: 'sentiment',
+  const { inserted } = await saveAgentOutputOf(deps.db, sentimentOutputs, {
     symbol: run.symbol,
     output,
     correlationId: run.correlationId,
   });
   if (!inserted) {
     // Another run of the same bar stored first: its output is the bar's, and the one published.
-    const first = await loadAgentOutput(deps.db, 'sentiment', run.symbol, bar);
+    const first = await loadAgentOutputOf(deps.db, sentimentOutputs, run.symbol, bar);
     if (first === null)
       throw new TriplegainError(
         'NOT_FOUND',

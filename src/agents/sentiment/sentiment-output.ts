@@ -14,3 +14,6 @@ export const SentimentOutput = SentimentScored.payload
   })
   .strict();
 export type SentimentOutput = z.infer<typeof SentimentOutput>;
+
+/** Where the sentiment outputs are stored. */
+export const sentimentOutputs = { name: 'sentiment', output: SentimentOutput } as const;

@@ -1,5 +1,5 @@
-import { InsufficientDataError } from '../insufficient-data-error.ts';
-import { ANALYSIS_MIN_CANDLES } from './analysis-periods.ts';
+import { InsufficientDataError } from '../kit/insufficient-data-error.ts';
+import { ANALYSIS_MIN_CANDLES } from '../periods/analysis-periods.ts';
 import type { TaCandle } from './ta-candle.ts';
 
 export interface AnalysisOptions {

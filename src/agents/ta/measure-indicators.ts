@@ -1,5 +1,5 @@
 import { ADX, ATR, BollingerBands, EMA, MACD, RSI, SMA, SwingHigh, SwingLow } from 'trading-signals';
-import { PERIODS } from './analysis-periods.ts';
+import { PERIODS } from '../periods/analysis-periods.ts';
 import type { NumericBar } from './ta-candle.ts';
 
 /** Every indicator value at the newest bar, as numbers straight out of trading-signals. */

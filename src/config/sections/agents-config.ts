@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ANALYSIS_MIN_CANDLES } from '../../agents/ta/analysis-periods.ts';
+import { ANALYSIS_MIN_CANDLES } from '../../agents/periods/analysis-periods.ts';
 import { durationMs, pct, ratio } from '../config-fields.ts';
 
 /** A model of the panel: a provider name from `llm.providers` (or the built-in `rules`) and a model id. */

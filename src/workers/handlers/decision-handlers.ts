@@ -1,6 +1,11 @@
 import type { FlowProducer, Queue } from 'bullmq';
-import { toDecisionContext } from '../../llm/decision-context.ts';
-import { toTradingSignalPayload, type PanelDecision } from '../../llm/panel-decision.ts';
+import { flowInputAgents } from '../../agents/flow-input-agents.ts';
+import type { AnyAgentDefinition } from '../../agents/kit/agent-definition.ts';
+import { RegimeOutput } from '../../agents/regime/regime-output.ts';
+import { SentimentOutput } from '../../agents/sentiment/sentiment-output.ts';
+import { TaOutput } from '../../agents/ta/ta-output.ts';
+import { toDecisionContext } from '../../panel/decision-context.ts';
+import { toTradingSignalPayload, type PanelDecision } from '../../panel/panel-decision.ts';
 import { addDecisionFlow, decisionJobId } from '../../queues/add-decision-flow.ts';
 import type { JobHandlers } from '../../queues/define-queue.ts';
 import { claimFlowSlot } from '../../queues/flow-slot.ts';
@@ -16,25 +21,31 @@ import {
 } from '../../signals/trading-signal-store.ts';
 import type { JobContext } from '../../queues/define-queue.ts';
 import { LEASE_MARGIN_MS } from '../lease-margin.ts';
-import { readFlowInputs } from '../read-flow-inputs.ts';
+import { readFlowInputs, type FlowInputs } from '../read-flow-inputs.ts';
 import { recordScheduleSkip } from '../record-schedule-skip.ts';
 import type { TaskDeps } from '../task-deps.ts';
 
 /**
  * The decision task. A tick adds one flow per symbol (see `addDecisionFlow`), unless that
- * symbol's previous flow is still going: then the symbol is skipped and counted. At REDUCED
- * or worse, sentiment is left out of new flows. `decide` reads its children's results, asks
+ * symbol's previous flow is still going: then the symbol is skipped and counted. The flow's
+ * inputs are the runs of `agents` (see `flowInputAgents`): at REDUCED or worse, the optional
+ * ones (sentiment) are left out of new flows. `decide` reads its children's results, asks
  * the panel (only its first model below NORMAL), stores the signal once per bar, then
  * publishes `decision.signal_emitted`.
  */
-export function decisionHandlers(deps: TaskDeps, queue: Queue, flows: FlowProducer): JobHandlers<typeof decisionQueue> {
+export function decisionHandlers(
+  deps: TaskDeps,
+  queue: Queue,
+  flows: FlowProducer,
+  agents: readonly AnyAgentDefinition[],
+): JobHandlers<typeof decisionQueue> {
   // Bounds a slot whose flow is stuck: a whole flow, children and decision, within two timeouts.
   const slotTtlMs = 2 * decisionQueue.timeoutMs(deps.config) + LEASE_MARGIN_MS;
   return {
     async tick(_data, ctx) {
       const tickId = tickIdOf(ctx.job);
       const level = await deps.degradation.level();
-      const withSentiment = deps.config.agents.sentiment.enabled && level === 'NORMAL';
+      const inputs = flowInputAgents(agents, deps.config, level === 'NORMAL');
       const outcomes = await Promise.all(
         deps.config.symbols.pairs.map(async (symbol) => {
           const parentJobId = decisionJobId(symbol, tickId);
@@ -47,19 +58,24 @@ export function decisionHandlers(deps: TaskDeps, queue: Queue, flows: FlowProduc
             await recordScheduleSkip(deps, { task: 'decision', symbol, tickId });
             return { symbol, skipped: true };
           }
-          await addDecisionFlow(flows, { symbol, tickId, withSentiment });
+          await addDecisionFlow(flows, { symbol, tickId, inputs });
           return { symbol, skipped: false };
         }),
       );
       const skipped = outcomes.filter((o) => o.skipped).map((o) => o.symbol);
       return { enqueued: outcomes.length - skipped.length, skipped };
     },
-    decide: (data, ctx) => decide(deps, data, ctx),
+    decide: (data, ctx) => decide(deps, data, ctx, agents),
   };
 }
 
-async function decide(deps: TaskDeps, data: DecideData, ctx: JobContext): Promise<DecideResult> {
-  const inputs = await readFlowInputs(ctx.job);
+async function decide(
+  deps: TaskDeps,
+  data: DecideData,
+  ctx: JobContext,
+  agents: readonly AnyAgentDefinition[],
+): Promise<DecideResult> {
+  const inputs = panelInputs(await readFlowInputs(ctx.job, agents));
   const level = await deps.degradation.level();
   const timeframe = inputs.ta.timeframe;
   const signalId = signalIdOf(data.symbol, timeframe, inputs.ta.candleOpenTimeMs);
@@ -119,4 +135,13 @@ async function reportModels(deps: TaskDeps, decision: PanelDecision): Promise<vo
   for (const vote of decision.votes) await deps.degradation.recordSuccess(`model:${vote.model}`);
   for (const abstention of decision.abstentions)
     await deps.degradation.recordFailure(`model:${abstention.model}`, abstention.reason);
+}
+
+/** What the panel reads of a flow's inputs: TA and regime (required agents), sentiment when it emitted. */
+function panelInputs(inputs: FlowInputs) {
+  return {
+    ta: TaOutput.parse(inputs.ta),
+    regime: RegimeOutput.parse(inputs.regime),
+    sentiment: inputs.sentiment === undefined ? undefined : SentimentOutput.parse(inputs.sentiment),
+  };
 }

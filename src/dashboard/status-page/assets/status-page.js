@@ -36,10 +36,7 @@ function fillTable(id, rows, emptyText) {
   }
   for (const row of rows) {
     const tr = el('tr');
-    for (const cell of row)
-      tr.append(
-        cell !== null && typeof cell === 'object' ? el('td', cell.text, cell.className) : el('td', cell ?? '–'),
-      );
+    for (const cell of row) tr.append(cell !== null && typeof cell === 'object' ? el('td', cell.text, cell.className) : el('td', cell ?? '–'));
     body.append(tr);
   }
 }
@@ -96,9 +93,7 @@ function setText(id, text, className) {
 function usd(value, digits = 2) {
   if (value === null || value === undefined) return '–';
   const n = Number(value);
-  return Number.isFinite(n)
-    ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-    : String(value);
+  return Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : String(value);
 }
 
 function time(ms) {
@@ -128,10 +123,7 @@ function renderRedisPart(part) {
   if (c.requestedBy) detail.push(`by ${c.requestedBy} at ${time(c.changedAtMs)}`);
   if (c.reason) detail.push(`"${c.reason}"`);
   const paused = c.pausedQueues;
-  detail.push(
-    `paused queues: ${paused.join(', ') || 'none'}`,
-    `submissions in flight: ${c.submissionsInFlight.length}`,
-  );
+  detail.push(`paused queues: ${paused.join(', ') || 'none'}`, `submissions in flight: ${c.submissionsInFlight.length}`);
   if (c.protectionPending.length > 0) detail.push(`stops pending: ${c.protectionPending.join(', ')}`);
   setText('state-detail', detail.join(' · '));
 
@@ -143,46 +135,16 @@ function renderRedisPart(part) {
     setText('risk-state', `risk ${r.tradingState}`, stateClass(r.tradingState));
     const rows = Object.entries(BREAKERS).map(([key, name]) => {
       const b = r.breakers[key];
-      return [
-        name,
-        { text: b.tripped ? 'TRIPPED' : 'armed', className: b.tripped ? 'no' : 'yes' },
-        b.tripped ? `loss ${b.lossPct ?? '?'} % at ${time(b.trippedAtMs)}` : '',
-      ];
+      return [name, { text: b.tripped ? 'TRIPPED' : 'armed', className: b.tripped ? 'no' : 'yes' }, b.tripped ? `loss ${b.lossPct ?? '?'} % at ${time(b.trippedAtMs)}` : ''];
     });
-    if (r.cooldownUntilMs !== null)
-      rows.push([
-        'cooldown',
-        { text: 'ON', className: 'no' },
-        `no entries until ${time(r.cooldownUntilMs)} (${r.consecutiveLosses} losses in a row)`,
-      ]);
-    if (r.entriesPausedUntilMs !== null)
-      rows.push(['entries', { text: 'PAUSED', className: 'no' }, `until ${time(r.entriesPausedUntilMs)}`]);
+    if (r.cooldownUntilMs !== null) rows.push(['cooldown', { text: 'ON', className: 'no' }, `no entries until ${time(r.cooldownUntilMs)} (${r.consecutiveLosses} losses in a row)`]);
+    if (r.entriesPausedUntilMs !== null) rows.push(['entries', { text: 'PAUSED', className: 'no' }, `until ${time(r.entriesPausedUntilMs)}`]);
     fillTable('breakers', rows, '');
   }
-  fillTable(
-    'queues',
-    part.queues.map((q) => [
-      q.name,
-      q.waiting,
-      q.active,
-      q.delayed,
-      { text: q.failed, className: q.failed > 0 ? 'neg' : '' },
-      { text: q.paused ? 'yes' : 'no', className: q.paused ? 'no' : '' },
-    ]),
-    'no queues',
-  );
+  fillTable('queues', part.queues.map((q) => [q.name, q.waiting, q.active, q.delayed, { text: q.failed, className: q.failed > 0 ? 'neg' : '' }, { text: q.paused ? 'yes' : 'no', className: q.paused ? 'no' : '' }]), 'no queues');
   fillTable(
     'bus',
-    part.bus.flatMap((t) =>
-      t.groups.map((g) => [
-        t.topic,
-        g.group,
-        g.consumers,
-        g.pending,
-        `${g.lag}${g.lagExact ? '' : '+'}`,
-        t.deadLetters,
-      ]),
-    ),
+    part.bus.flatMap((t) => t.groups.map((g) => [t.topic, g.group, g.consumers, g.pending, `${g.lag}${g.lagExact ? '' : '+'}`, t.deadLetters])),
     'no consumer groups yet',
   );
 }
@@ -205,19 +167,8 @@ function renderDatabasePart(part) {
     (x) => `${x.symbol} ${x.side}`,
     (x) => {
       const stop = x.stop.stopLoss ?? x.stop.trailingStop;
-      const onExchange = x.stop.onExchange
-        ? { text: `yes (${x.stop.order?.status ?? ''})`, className: 'yes' }
-        : { text: x.stop.order ? `no (${x.stop.order.status})` : 'NO', className: 'no' };
-      return [
-        x.symbol,
-        x.side,
-        x.quantity,
-        usd(x.avgEntryPrice),
-        x.markPrice === null ? '–' : usd(x.markPrice),
-        signed(x.unrealizedPnlUsd),
-        stop === null ? { text: 'NONE', className: 'no' } : usd(stop),
-        onExchange,
-      ];
+      const onExchange = x.stop.onExchange ? { text: `yes (${x.stop.order?.status ?? ''})`, className: 'yes' } : { text: x.stop.order ? `no (${x.stop.order.status})` : 'NO', className: 'no' };
+      return [x.symbol, x.side, x.quantity, usd(x.avgEntryPrice), x.markPrice === null ? '–' : usd(x.markPrice), signed(x.unrealizedPnlUsd), stop === null ? { text: 'NONE', className: 'no' } : usd(stop), onExchange];
     },
     closeControls,
     'no open positions',
@@ -229,26 +180,11 @@ function renderDatabasePart(part) {
     'orders',
     part.openOrders,
     (o) => `${o.clientOrderId}${protective(o) ? ' protective' : ''}`,
-    (o) => [
-      o.symbol,
-      o.side,
-      o.type,
-      o.purpose,
-      o.quantity,
-      o.filledQuantity,
-      o.limitPrice ?? o.triggerPrice ?? '–',
-      o.status,
-      time(o.createdAtMs),
-      o.clientOrderId,
-    ],
+    (o) => [o.symbol, o.side, o.type, o.purpose, o.quantity, o.filledQuantity, o.limitPrice ?? o.triggerPrice ?? '–', o.status, time(o.createdAtMs), o.clientOrderId],
     (o) => (protective(o) ? [] : cancelControls(o)),
     'no open orders',
   );
-  fillTable(
-    'decisions',
-    part.decisions.map((d) => [time(d.atMs), d.symbol, d.action, d.outcome, d.risk ?? '–', d.signalId]),
-    'no decisions yet',
-  );
+  fillTable('decisions', part.decisions.map((d) => [time(d.atMs), d.symbol, d.action, d.outcome, d.risk ?? '–', d.signalId]), 'no decisions yet');
 }
 
 /** `"-12.5"` → `{ text: "-12.50", className: "neg" }`, for P&L cells. */
@@ -264,11 +200,7 @@ function renderExtras(extras) {
   const bar = document.getElementById('spend-bar');
   bar.value = Number(spend.budgetUsd) > 0 ? Math.min(1, Number(spend.spentUsd) / Number(spend.budgetUsd)) : 0;
 
-  fillTable(
-    'denials',
-    extras.denials.byRule.map((d) => [d.rule, d.count]),
-    'no denials today',
-  );
+  fillTable('denials', extras.denials.byRule.map((d) => [d.rule, d.count]), 'no denials today');
   fillTable(
     'signals',
     extras.signals.map((s) => [
@@ -277,28 +209,13 @@ function renderExtras(extras) {
       s.action,
       s.confidence.toFixed(2),
       s.agreement.toFixed(2),
-      [
-        ...s.votes.map((v) => `${v.model}: ${v.action} ${v.confidence.toFixed(2)}`),
-        ...s.abstentions.map((a) => `${a.model}: abstained`),
-      ].join(' · '),
+      [...s.votes.map((v) => `${v.model}: ${v.action} ${v.confidence.toFixed(2)}`), ...s.abstentions.map((a) => `${a.model}: abstained`)].join(' · '),
     ]),
     'no signals yet',
   );
   const labels = extras.equity.map((p) => time(p.atMs).slice(0, 16));
-  drawChart(
-    'equity-chart',
-    labels,
-    extras.equity.map((p) => Number(p.equityUsd)),
-    'equity (USD)',
-    '#1a73e8',
-  );
-  drawChart(
-    'drawdown-chart',
-    labels,
-    extras.equity.map((p) => -Number(p.drawdownPct)),
-    'drawdown (%)',
-    '#b3261e',
-  );
+  drawChart('equity-chart', labels, extras.equity.map((p) => Number(p.equityUsd)), 'equity (USD)', '#1a73e8');
+  drawChart('drawdown-chart', labels, extras.equity.map((p) => -Number(p.drawdownPct)), 'drawdown (%)', '#b3261e');
 }
 
 /** Creates the chart the first time, then only swaps its data (no re-animation). */
@@ -313,26 +230,8 @@ function drawChart(id, labels, values, label, color) {
   }
   charts[id] = new Chart(document.getElementById(id), {
     type: 'line',
-    data: {
-      labels,
-      datasets: [
-        {
-          label,
-          data: values,
-          borderColor: color,
-          backgroundColor: color,
-          pointRadius: 0,
-          borderWidth: 1.5,
-          fill: false,
-        },
-      ],
-    },
-    options: {
-      animation: false,
-      maintainAspectRatio: false,
-      plugins: { legend: { display: false } },
-      scales: { x: { ticks: { maxTicksLimit: 8 } } },
-    },
+    data: { labels, datasets: [{ label, data: values, borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 1.5, fill: false }] },
+    options: { animation: false, maintainAspectRatio: false, plugins: { legend: { display: false } }, scales: { x: { ticks: { maxTicksLimit: 8 } } } },
   });
 }
 
@@ -345,11 +244,7 @@ function showError(messages) {
 async function refresh() {
   try {
     // Bounded, so a request that never ends cannot stop the refreshes.
-    const response = await fetch('/page/data', {
-      headers: { accept: 'application/json' },
-      cache: 'no-store',
-      signal: AbortSignal.timeout(4 * REFRESH_MS),
-    });
+    const response = await fetch('/page/data', { headers: { accept: 'application/json' }, cache: 'no-store', signal: AbortSignal.timeout(4 * REFRESH_MS) });
     if (!response.ok) throw new Error(`the dashboard answered ${response.status}`);
     const data = await response.json();
     const problems = [];
@@ -455,11 +350,7 @@ async function sendTrade(action, body) {
     const result = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(result.error ?? `the dashboard answered ${response.status}`);
     const done = result.status === 'placed' || result.status === 'canceled';
-    setText(
-      'trade-result',
-      `${action} ${result.status}: ${result.summary}`,
-      done ? 'pos' : result.status === 'pending' ? 'muted' : 'neg',
-    );
+    setText('trade-result', `${action} ${result.status}: ${result.summary}`, done ? 'pos' : result.status === 'pending' ? 'muted' : 'neg');
   } catch (err) {
     setText('trade-result', `${action} failed: ${err.message}`, 'neg');
   } finally {
@@ -483,9 +374,7 @@ function setUpTradeForm() {
     const takeProfit = document.getElementById('trade-take-profit').value.trim();
     if (stop) body.stopPct = stop;
     if (takeProfit) body.takeProfitPct = takeProfit;
-    const levels = [stop ? `stop ${stop} % below` : 'no stop', takeProfit ? `take profit ${takeProfit} % above` : '']
-      .filter(Boolean)
-      .join(', ');
+    const levels = [stop ? `stop ${stop} % below` : 'no stop', takeProfit ? `take profit ${takeProfit} % above` : ''].filter(Boolean).join(', ');
     if (!window.confirm(`Buy ${body.usd} USD of ${body.pair} at market (${levels})?`)) return;
     void sendTrade('open', body);
   });

@@ -1,5 +1,5 @@
 import { DecisionContext } from './decision-context.ts';
-import type { ModelPrompt } from './model-gateway.ts';
+import type { ModelPrompt } from '../llm/model-gateway.ts';
 
 /**
  * The question a decision model is asked about one symbol. Deterministic: the same context

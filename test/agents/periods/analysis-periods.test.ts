@@ -4,9 +4,9 @@ import {
   emaWarmUpCandles,
   MAX_EMA_SEED_WEIGHT,
   PERIODS,
-} from '../../src/agents/ta/analysis-periods.ts';
-import { AgentsConfig } from '../../src/config/sections/agents-config.ts';
-import { MarketDataConfig } from '../../src/config/sections/market-data-config.ts';
+} from '../../../src/agents/periods/analysis-periods.ts';
+import { AgentsConfig } from '../../../src/config/sections/agents-config.ts';
+import { MarketDataConfig } from '../../../src/config/sections/market-data-config.ts';
 
 /** Weight of the first close in an EMA seeded with it, after `n` closes. */
 const seedWeight = (period: number, n: number) => (1 - 2 / (period + 1)) ** (n - 1);

@@ -1,4 +1,4 @@
-import { TriplegainError } from '../shared/triplegain-error.ts';
+import { TriplegainError } from '../../shared/triplegain-error.ts';
 
 export interface InsufficientDataDetails {
   /** What could not be computed, e.g. `technical analysis`. */

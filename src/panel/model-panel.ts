@@ -6,7 +6,7 @@ import { describeError } from '../shared/triplegain-error.ts';
 import { combineVotes, type WeightedVote } from './combine-votes.ts';
 import { DecisionContext } from './decision-context.ts';
 import { buildDecisionPrompt } from './decision-prompt.ts';
-import type { ModelGateway } from './model-gateway.ts';
+import type { ModelGateway } from '../llm/model-gateway.ts';
 import type { PanelDecision } from './panel-decision.ts';
 import { protectiveLevels } from './protective-levels.ts';
 import { decideByRules, type RulesModelConfig } from './rules-model.ts';

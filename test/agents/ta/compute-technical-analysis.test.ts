@@ -1,11 +1,11 @@
 import { ADX, ATR, BollingerBands, EMA, MACD, RSI } from 'trading-signals';
 import { describe, expect, it } from 'vitest';
-import { TaSignalEmitted } from '../../src/bus/messages/ta-signal-emitted.ts';
-import { InsufficientDataError } from '../../src/agents/insufficient-data-error.ts';
-import { ANALYSIS_MIN_CANDLES } from '../../src/agents/ta/analysis-periods.ts';
-import { computeTechnicalAnalysis } from '../../src/agents/ta/compute-technical-analysis.ts';
-import { TaOutput } from '../../src/agents/ta/ta-output.ts';
-import { TriplegainError } from '../../src/shared/triplegain-error.ts';
+import { TaSignalEmitted } from '../../../src/bus/messages/ta-signal-emitted.ts';
+import { InsufficientDataError } from '../../../src/agents/kit/insufficient-data-error.ts';
+import { ANALYSIS_MIN_CANDLES } from '../../../src/agents/periods/analysis-periods.ts';
+import { computeTechnicalAnalysis } from '../../../src/agents/ta/compute-technical-analysis.ts';
+import { TaOutput } from '../../../src/agents/ta/ta-output.ts';
+import { TriplegainError } from '../../../src/shared/triplegain-error.ts';
 import { aRisingRamp, CANDLE_FIXTURES, readCandleFixture, type CandleFixture } from './candle-fixtures.ts';
 
 const FIXTURES = Object.keys(CANDLE_FIXTURES) as CandleFixture[];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LlmConfig } from '../../src/config/sections/llm-config.ts';
-import { decideByRules } from '../../src/llm/rules-model.ts';
-import { createTradeDecisionSchema, TradeDecision } from '../../src/llm/trade-decision.ts';
-import { aContext } from './llm-fixtures.ts';
+import { decideByRules } from '../../src/panel/rules-model.ts';
+import { createTradeDecisionSchema, TradeDecision } from '../../src/panel/trade-decision.ts';
+import { aContext } from '../llm/llm-fixtures.ts';
 
 const rules = LlmConfig.parse({}).rules;
 

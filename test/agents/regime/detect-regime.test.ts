@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { RegimeDetected } from '../../src/bus/messages/regime-detected.ts';
-import { InsufficientDataError } from '../../src/agents/insufficient-data-error.ts';
-import { detectRegime, type RegimeSettings } from '../../src/agents/regime/detect-regime.ts';
-import { RegimeOutput } from '../../src/agents/regime/regime-output.ts';
-import { ANALYSIS_MIN_CANDLES } from '../../src/agents/ta/analysis-periods.ts';
-import type { TaCandle } from '../../src/agents/ta/ta-candle.ts';
-import { AgentsConfig } from '../../src/config/sections/agents-config.ts';
-import { aRisingRamp, CANDLE_FIXTURES, readCandleFixture, type CandleFixture } from './candle-fixtures.ts';
+import { RegimeDetected } from '../../../src/bus/messages/regime-detected.ts';
+import { InsufficientDataError } from '../../../src/agents/kit/insufficient-data-error.ts';
+import { detectRegime, type RegimeSettings } from '../../../src/agents/regime/detect-regime.ts';
+import { RegimeOutput } from '../../../src/agents/regime/regime-output.ts';
+import { ANALYSIS_MIN_CANDLES } from '../../../src/agents/periods/analysis-periods.ts';
+import type { TaCandle } from '../../../src/agents/ta/ta-candle.ts';
+import { AgentsConfig } from '../../../src/config/sections/agents-config.ts';
+import { aRisingRamp, CANDLE_FIXTURES, readCandleFixture, type CandleFixture } from '../ta/candle-fixtures.ts';
 
 const defaults: RegimeSettings = AgentsConfig.parse({}).regime;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combineVotes, type WeightedVote } from '../../src/llm/combine-votes.ts';
+import { combineVotes, type WeightedVote } from '../../src/panel/combine-votes.ts';
 
 const vote = (model: string, action: WeightedVote['action'], confidence: number, weight = 1): WeightedVote => ({
   model,

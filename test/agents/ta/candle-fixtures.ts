@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Decimal } from 'decimal.js';
-import type { TaCandle } from '../../src/agents/ta/ta-candle.ts';
+import type { TaCandle } from '../../../src/agents/ta/ta-candle.ts';
 
 /** The slices in `test/fixtures/candles` (see SOURCES.md there) and the pair each one holds. */
 export const CANDLE_FIXTURES = {
@@ -16,7 +16,7 @@ export type CandleFixture = keyof typeof CANDLE_FIXTURES;
  * header) as 1h `TaCandle`s, oldest first.
  */
 export function readCandleFixture(name: CandleFixture): TaCandle[] {
-  const text = readFileSync(new URL(`../fixtures/candles/${name}.csv`, import.meta.url), 'utf8');
+  const text = readFileSync(new URL(`../../fixtures/candles/${name}.csv`, import.meta.url), 'utf8');
   return text
     .trim()
     .split('\n')

@@ -2,8 +2,8 @@ import type { Clock } from '../clock/clock.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { Db } from '../db/open-database.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { BudgetExhausted } from './daily-budget.ts';
-import { ModelGateway } from './model-gateway.ts';
+import type { BudgetExhausted } from '../llm/daily-budget.ts';
+import { ModelGateway } from '../llm/model-gateway.ts';
 import { ModelPanel } from './model-panel.ts';
 
 export interface ModelLayerDeps {

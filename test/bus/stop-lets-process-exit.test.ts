@@ -14,7 +14,7 @@ describe('a stopped bus', () => {
     async () => {
       t = await createTestRedis();
       const child = spawnTs('test/fixtures/bus-stop-process.ts', { REDIS_URL: t.url, KEY_PREFIX: t.prefix });
-      await child.waitForOutput('stopped', 20_000);
+      await child.waitForOutput('stopped', scaled(20_000));
       const stoppedAt = Date.now();
       expect(await child.exited).toBe(0);
       // The deadline given to the stop is 5 s; a timer of it left running held the process that long.

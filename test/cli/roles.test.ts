@@ -113,7 +113,7 @@ describe('triplegain start --role / schedules sync', () => {
     'runs the scheduler role without a database: creates the schedulers, exits 0 on SIGTERM',
     async () => {
       const p = startRole('scheduler');
-      await p.waitForOutput('triplegain started', 20_000);
+      await p.waitForOutput('triplegain started', scaled(20_000));
       await expectOneSchedulerPerEnabledTask();
       p.child.kill('SIGTERM');
       expect(await p.exited).toBe(0);
@@ -129,7 +129,7 @@ describe('triplegain start --role / schedules sync', () => {
       env.TRIPLEGAIN__DASHBOARD__PORT = String(port);
       env.METRICS_TOKEN = 'metrics-token-for-tests';
       const p = startRole('dashboard');
-      await p.waitForOutput('triplegain started', 20_000);
+      await p.waitForOutput('triplegain started', scaled(20_000));
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ status: 'ok' });

@@ -38,7 +38,7 @@ describe('triplegain start', () => {
         TRIPLEGAIN__DASHBOARD__PORT: String(await findFreePort()),
       };
       proc = spawnTs('bin/triplegain.mjs', env, ['start']);
-      await proc.waitForOutput('triplegain started', 60_000);
+      await proc.waitForOutput('triplegain started', scaled(60_000));
 
       // An alert from another process reaches the event log of the running one.
       const bus = new Bus({ redis: t.redis, keys: t.keys, service: 'test' });

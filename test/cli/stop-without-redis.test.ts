@@ -35,7 +35,7 @@ describe('a worker stopped while Redis is gone', () => {
         },
         ['start', '--role', 'worker'],
       );
-      await proc.waitForOutput('triplegain started', 60_000);
+      await proc.waitForOutput('triplegain started', scaled(60_000));
       await redis.kill();
       const sentMs = Date.now();
       proc.child.kill('SIGTERM');

@@ -98,7 +98,7 @@ describe('the kill switch across three worker processes', () => {
           }),
         );
       }
-      await Promise.all(procs.map((p) => p.waitForOutput('ready', 30_000)));
+      await Promise.all(procs.map((p) => p.waitForOutput('ready', scaled(30_000))));
       const orders = `${t.prefix}:test:orders`;
 
       // A stream of proposals that risk approves: one every 10 ms, for as long as the test runs.

@@ -118,7 +118,7 @@ describe('reconciliation with the exchange', () => {
         DB_SCHEMA: h.database.schemaName,
         CLOCK_MS: String(CLOCK_MS),
       });
-      await child.waitForOutput('ready', 30_000);
+      await child.waitForOutput('ready', scaled(30_000));
       await h.queue('execution').add('submit', { decisionId, proposalId }, { jobId: 'exec-crash' });
       await child.exited;
 

@@ -54,10 +54,10 @@ describe('three replicas bursting private calls through the shared limiter', () 
       }),
     );
     try {
-      await Promise.all(procs.map((p) => p.waitForOutput('ready', 30_000)));
+      await Promise.all(procs.map((p) => p.waitForOutput('ready', scaled(30_000))));
       const startedAt = performance.now();
       await t.redis.set(`${t.prefix}:test:go`, '1');
-      await Promise.all(procs.map((p) => p.waitForOutput(/^RESULT .*$/m, 60_000)));
+      await Promise.all(procs.map((p) => p.waitForOutput(/^RESULT .*$/m, scaled(60_000))));
       elapsedMs = performance.now() - startedAt;
       for (const p of procs) {
         const result = JSON.parse(/^RESULT (.*)$/m.exec(p.output())![1]!) as {

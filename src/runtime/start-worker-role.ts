@@ -21,7 +21,7 @@ import { reprotectPositions } from '../execution/reprotect-positions.ts';
 import { startHaltActions } from '../execution/halt-actions.ts';
 import { startBreakerActions } from '../execution/breaker-actions.ts';
 import { startDeadManSwitch } from '../execution/dead-man-switch.ts';
-import { startPositionsService } from '../positions/positions-service.ts';
+import { startPositionsService } from '../positions-service/positions-service.ts';
 import type { CatalogQueueName } from '../queues/queue-catalog.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import { takeInFills } from '../positions/take-in-fills.ts';

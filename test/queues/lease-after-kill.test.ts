@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { afterEach, describe, expect } from 'vitest';
 import { it } from '../support/fixtures.ts';
 import { queueCatalog } from '../../src/workers/task-queue-catalog.ts';
-import { symbolSlug } from '../../src/queues/symbol-slug.ts';
+import { symbolSlug } from '../../src/market/symbol-slug.ts';
 import type { TaskRunData } from '../../src/queues/task-run-data.ts';
 import { spawnTs, type TsProcess } from '../support/spawn-ts.ts';
 import { bullConnection } from '../support/test-queues.ts';

@@ -13,7 +13,7 @@ import type { Candle } from '../../src/market/candle.ts';
 import { approvedClientOrderId } from '../../src/orders/approved-order.ts';
 import { reconcilableOrderStatuses } from '../../src/orders/order-status.ts';
 import { loadOpenPositions } from '../../src/positions/position-store.ts';
-import { onClosedBar, type PositionsDeps } from '../../src/positions/positions-service.ts';
+import { onClosedBar, type PositionsDeps } from '../../src/positions-service/positions-service.ts';
 import type { Position } from '../../src/positions/position.ts';
 import type { JobContext } from '../../src/queues/define-queue.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decisionJobId } from '../../src/queues/add-decision-flow.ts';
 import type { DecideResult } from '../../src/queues/queue-catalog.ts';
-import { symbolSlug } from '../../src/queues/symbol-slug.ts';
+import { symbolSlug } from '../../src/market/symbol-slug.ts';
 import { aDecision, llmConfigFor } from '../llm/llm-fixtures.ts';
 import { replyWith, startModelServer, type ModelServer } from '../support/model-server.ts';
 import { allQueues, createTaskHarness, type TaskHarness } from '../support/task-harness.ts';

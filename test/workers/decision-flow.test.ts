@@ -4,7 +4,7 @@ import { candles } from '../../src/db/schema/candles.ts';
 import { tradingSignals } from '../../src/db/schema/trading-signals.ts';
 import { decisionJobId } from '../../src/queues/add-decision-flow.ts';
 import type { DecideResult } from '../../src/queues/queue-catalog.ts';
-import { symbolSlug } from '../../src/queues/symbol-slug.ts';
+import { symbolSlug } from '../../src/market/symbol-slug.ts';
 import { allQueues, createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
 import { scaled } from '../support/test-timing.ts';
 

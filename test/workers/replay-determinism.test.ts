@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decisionJobId } from '../../src/queues/add-decision-flow.ts';
-import { symbolSlug } from '../../src/queues/symbol-slug.ts';
+import { symbolSlug } from '../../src/market/symbol-slug.ts';
 import { allQueues, createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
 import { scaled } from '../support/test-timing.ts';
 

@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { coordinatorDecisions } from '../../src/db/schema/coordinator-decisions.ts';
 import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
-import { symbolSlug } from '../../src/queues/symbol-slug.ts';
+import { symbolSlug } from '../../src/market/symbol-slug.ts';
 import { loadRecentCandles } from '../../src/market/candle-store.ts';
 import { orders } from '../../src/db/schema/orders.ts';
 import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';

@@ -11,7 +11,7 @@ import { saveCandles } from '../../src/market/candle-store.ts';
 import type { Candle } from '../../src/market/candle.ts';
 import { clientOrderIdOf } from '../../src/orders/client-order-id.ts';
 import { loadOpenPositions } from '../../src/positions/position-store.ts';
-import { onClosedBar, type PositionsDeps } from '../../src/positions/positions-service.ts';
+import { onClosedBar, type PositionsDeps } from '../../src/positions-service/positions-service.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';

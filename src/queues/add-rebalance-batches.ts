@@ -1,9 +1,9 @@
 import type { FlowProducer } from 'bullmq';
-import { jobOptionsOf } from '../queues/define-queue.ts';
-import { portfolioQueue } from '../queues/queue-catalog.ts';
-import { rebalanceIds } from './rebalance-ids.ts';
-import type { RebalanceLegData } from './rebalance-leg-job.ts';
-import type { RebalanceBatch } from './split-into-batches.ts';
+import { jobOptionsOf } from './define-queue.ts';
+import { portfolioQueue } from './queue-catalog.ts';
+import { rebalanceIds } from '../portfolio/rebalance-ids.ts';
+import type { RebalanceLegData } from '../portfolio/rebalance-leg-job.ts';
+import type { RebalanceBatch } from '../portfolio/split-into-batches.ts';
 
 export interface RebalanceBatchesArgs {
   rebalanceId: string;

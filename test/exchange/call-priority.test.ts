@@ -1,9 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { KrakenExchange } from '../../src/kraken/kraken-exchange.ts';
 import { admissionCeiling, KRAKEN_TIER_LIMITS } from '../../src/kraken/kraken-rate-limiter.ts';
 import { startKrakenPrivateServer, type KrakenPrivateServer } from '../support/kraken-private-server.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import type { TestRedis } from '../support/test-redis.ts';
 import { aKrakenClient, failure } from '../kraken/kraken-builders.ts';
 
 const ARMED = { error: [], result: { currentTime: '2026-01-01T00:00:00Z', triggerTime: '2026-01-01T00:01:00Z' } };
@@ -12,14 +13,13 @@ describe("the account's API counter, shared by priority", () => {
   let server: KrakenPrivateServer;
   let t: TestRedis;
 
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(async ({ redis }) => {
+    t = redis;
     server = await startKrakenPrivateServer();
     server.override('CancelAllOrdersAfter', { body: ARMED });
   });
   afterEach(async () => {
     await server.close();
-    await t.cleanup();
   });
 
   /** A Starter-sized counter (15) whose counter already stands at `counter`; it decays slowly enough (0.01 a second) that a loaded machine does not change what the test sees. */

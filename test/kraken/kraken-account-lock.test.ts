@@ -1,16 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { krakenAccountId, krakenAccountKeys } from '../../src/kraken/kraken-account-keys.ts';
 import { KrakenAccountLock } from '../../src/kraken/kraken-account-lock.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import { type TestRedis } from '../support/test-redis.ts';
 import { TEST_API_KEY } from '../support/kraken-private-server.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 describe('KrakenAccountLock', () => {
   let t: TestRedis;
   const keys = () => krakenAccountKeys(t.keys, krakenAccountId(TEST_API_KEY));
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(({ redis }) => {
+    t = redis;
   });
-  afterEach(() => t.cleanup());
 
   it('names the account without the API key in it', () => {
     const id = krakenAccountId(TEST_API_KEY);
@@ -55,7 +56,7 @@ describe('KrakenAccountLock', () => {
     await new Promise((r) => setTimeout(r, 100));
     await lock.nextNonce(token);
     expect(await t.redis.pttl(keys().lock)).toBeGreaterThan(100);
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(async () => (await t.redis.exists(keys().lock)) === 0, 'the lock to expire', undefined, 10);
     await expect(lock.nextNonce(token)).rejects.toMatchObject({ code: 'BUSY', details: { requestSent: false } });
   });
 });

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import {
   admissionCeiling,
   KRAKEN_PRIVATE_CALL_COST,
@@ -11,8 +12,9 @@ import {
   type PrivateRequest,
 } from '../support/kraken-private-server.ts';
 import { spawnTs, type TsProcess } from '../support/spawn-ts.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import type { TestRedis } from '../support/test-redis.ts';
 import type { BurstRecord } from './private-burst-process.ts';
+import { scaled } from '../support/test-timing.ts';
 
 /** The starter tier's maximum, with time running 300 times faster so the burst takes seconds. */
 const MAX_COUNTER = KRAKEN_TIER_LIMITS.starter.maxCounter;
@@ -38,8 +40,8 @@ describe('three replicas bursting private calls through the shared limiter', () 
   const errors: string[] = [];
   let elapsedMs = 0;
 
-  beforeAll(async () => {
-    t = await createTestRedis();
+  it.beforeAll(async ({ fileRedis }) => {
+    t = fileRedis;
     server = await startKrakenPrivateServer();
     const procs: TsProcess[] = Array.from({ length: REPLICAS }, () =>
       spawnTs('test/kraken/private-burst-process.ts', {
@@ -52,10 +54,10 @@ describe('three replicas bursting private calls through the shared limiter', () 
       }),
     );
     try {
-      await Promise.all(procs.map((p) => p.waitForOutput('ready', 30_000)));
+      await Promise.all(procs.map((p) => p.waitForOutput('ready', scaled(30_000))));
       const startedAt = performance.now();
       await t.redis.set(`${t.prefix}:test:go`, '1');
-      await Promise.all(procs.map((p) => p.waitForOutput(/^RESULT .*$/m, 60_000)));
+      await Promise.all(procs.map((p) => p.waitForOutput(/^RESULT .*$/m, scaled(60_000))));
       elapsedMs = performance.now() - startedAt;
       for (const p of procs) {
         const result = JSON.parse(/^RESULT (.*)$/m.exec(p.output())![1]!) as {
@@ -68,10 +70,9 @@ describe('three replicas bursting private calls through the shared limiter', () 
     } finally {
       for (const p of procs) p.child.kill('SIGKILL');
     }
-  }, 90_000);
+  }, scaled(90_000));
   afterAll(async () => {
     await server.close();
-    await t.cleanup();
   });
 
   it('makes every call, once, each accepted by Kraken', () => {

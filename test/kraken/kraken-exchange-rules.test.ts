@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { KrakenExchange, KRAKEN_ORDER_DEADLINE_MS } from '../../src/kraken/kraken-exchange.ts';
 import { balanceExOf, startKrakenPrivateServer, type KrakenPrivateServer } from '../support/kraken-private-server.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import type { TestRedis } from '../support/test-redis.ts';
 import { aKrakenClient, anOrder, failure } from './kraken-builders.ts';
 
 /** RFC 3339 in UTC with milliseconds, as `Date.prototype.toISOString` writes it. */
@@ -11,13 +12,12 @@ describe("KrakenExchange keeps Kraken's account rules", () => {
   let server: KrakenPrivateServer;
   let t: TestRedis;
 
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(async ({ redis }) => {
+    t = redis;
     server = await startKrakenPrivateServer();
   });
   afterEach(async () => {
     await server.close();
-    await t.cleanup();
   });
 
   const exchange = (options: { margin?: boolean; openOrdersPerPair?: number } = {}) =>

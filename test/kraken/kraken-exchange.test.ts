@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { ManualClock } from '../../src/clock/clock.ts';
 import { MarketDataConfig } from '../../src/config/sections/market-data-config.ts';
 import { KrakenExchange } from '../../src/kraken/kraken-exchange.ts';
@@ -13,8 +14,8 @@ import {
   startKrakenPrivateServer,
   type KrakenPrivateServer,
 } from '../support/kraken-private-server.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
-import { sleep } from '../support/wait-for.ts';
+import type { TestRedis } from '../support/test-redis.ts';
+import { quietWindow } from '../support/test-timing.ts';
 import { aKrakenClient, anOrder, countingLimiter, failure } from './kraken-builders.ts';
 
 const NOW_MS = Date.UTC(2025, 10, 11, 0, 17, 4);
@@ -27,14 +28,13 @@ describe('KrakenExchange against recorded Kraken responses', () => {
   let t: TestRedis;
   const clock = new ManualClock(NOW_MS);
 
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(async ({ redis }) => {
+    t = redis;
     server = await startKrakenPrivateServer();
     clock.set(NOW_MS);
   });
   afterEach(async () => {
     await server.close();
-    await t.cleanup();
   });
 
   function newExchange(
@@ -193,7 +193,8 @@ describe('KrakenExchange against recorded Kraken responses', () => {
       expect(err).toMatchObject({ code: 'TIMEOUT', retryable: true, details: { requestSent: true } });
       expect(elapsedMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
       expect(elapsedMs).toBeLessThan(TIMEOUT_MS + 500);
-      await sleep(300);
+      // Quiet window: the claim is that the timed-out order is not sent again.
+      await quietWindow(300);
       expect(sent('AddOrder')).toHaveLength(1);
     });
 
@@ -215,7 +216,8 @@ describe('KrakenExchange against recorded Kraken responses', () => {
         retryable: true,
         details: { requestSent: true },
       });
-      await sleep(100);
+      // Quiet window: the claim is that the order is not sent again.
+      await quietWindow(100);
       expect(sent('AddOrder')).toHaveLength(1);
     });
 

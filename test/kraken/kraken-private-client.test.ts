@@ -1,6 +1,7 @@
 import { kraken } from 'ccxt';
 import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { krakenAccountId, krakenAccountKeys } from '../../src/kraken/kraken-account-keys.ts';
 import { KrakenExchange } from '../../src/kraken/kraken-exchange.ts';
 import { KrakenPrivateClient, type PrivateRequestInfo } from '../../src/kraken/kraken-private-client.ts';
@@ -11,22 +12,22 @@ import {
   TEST_API_SECRET,
   type KrakenPrivateServer,
 } from '../support/kraken-private-server.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import type { TestRedis } from '../support/test-redis.ts';
 import { aKrakenClient, anOrder, countingLimiter, failure, krakenConfig } from './kraken-builders.ts';
+import { scaled } from '../support/test-timing.ts';
 
 describe('KrakenPrivateClient', () => {
   let server: KrakenPrivateServer;
   let t: TestRedis;
   const extra: Redis[] = [];
 
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(async ({ redis }) => {
+    t = redis;
     server = await startKrakenPrivateServer();
   });
   afterEach(async () => {
     await server.close();
     for (const r of extra.splice(0)) r.disconnect();
-    await t.cleanup();
   });
 
   /** A client on a Redis connection of its own, as another replica would have. */
@@ -89,7 +90,7 @@ describe('KrakenPrivateClient', () => {
         apiKey: TEST_API_KEY,
         secret: TEST_API_SECRET,
         enableRateLimit: false,
-        timeout: 2_000,
+        timeout: scaled(2_000),
       });
       const api = exchange.urls['api'] as Record<string, string>;
       api['private'] = server.url;

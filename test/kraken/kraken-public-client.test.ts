@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { ManualClock } from '../../src/clock/clock.ts';
 import { MarketDataConfig } from '../../src/config/sections/market-data-config.ts';
 import { KrakenPublicClient } from '../../src/kraken/kraken-public-client.ts';
 import { KrakenRateLimiter } from '../../src/kraken/kraken-rate-limiter.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
 import { startKrakenFixtureServer, type KrakenFixtureServer } from '../support/kraken-fixture-server.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 
 type OhlcRow = [number, string, string, string, string, string, string, number];
 const capture = JSON.parse(
@@ -285,12 +285,6 @@ describe('KrakenPublicClient against recorded Kraken responses', () => {
   });
 
   describe('with the shared Redis rate limiter', () => {
-    let t: TestRedis;
-    beforeAll(async () => {
-      t = await createTestRedis();
-    });
-    afterAll(() => t.cleanup());
-
     it('passes every HTTP request, the market list included, through the limiter', async () => {
       const limiter = countingLimiter();
       const client = newClient(limiter);
@@ -305,7 +299,7 @@ describe('KrakenPublicClient against recorded Kraken responses', () => {
       expect(limiter.calls).toBe(4);
     });
 
-    it('spaces the requests of two clients by the shared counter', async () => {
+    it('spaces the requests of two clients by the shared counter', async ({ fileRedis: t }) => {
       const params = { redis: t.redis, key: t.keys.rateLimit('kraken:public:spacing'), maxCounter: 1, decayPerSec: 10 };
       const a = newClient(new KrakenRateLimiter(params));
       const b = newClient(new KrakenRateLimiter(params));
@@ -316,7 +310,7 @@ describe('KrakenPublicClient against recorded Kraken responses', () => {
       expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(450);
     });
 
-    it('fails retryably without calling Kraken when the limiter cannot admit in time', async () => {
+    it('fails retryably without calling Kraken when the limiter cannot admit in time', async ({ fileRedis: t }) => {
       const limiter = new KrakenRateLimiter({
         redis: t.redis,
         key: t.keys.rateLimit('kraken:public:deadline'),

@@ -1,23 +1,23 @@
 import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import {
   KRAKEN_PRIVATE_CALL_COST,
   KRAKEN_TIER_LIMITS,
   KrakenRateLimiter,
   type RateLimitDecision,
 } from '../../src/kraken/kraken-rate-limiter.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import type { TestRedis } from '../support/test-redis.ts';
 import { sleep } from '../support/wait-for.ts';
 
 describe('KrakenRateLimiter', () => {
   let t: TestRedis;
   const extra: Redis[] = [];
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(async ({ redis }) => {
+    t = redis;
   });
   afterEach(async () => {
     for (const r of extra.splice(0)) r.disconnect();
-    await t.cleanup();
   });
 
   /** A limiter on a connection of its own, as another replica would have. */

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { krakenAccountKeys } from '../../src/kraken/kraken-account-keys.ts';
 import {
   cancelPenalty,
@@ -6,7 +7,7 @@ import {
   KRAKEN_TRADING_TIER_LIMITS,
   KrakenTradingLimiter,
 } from '../../src/kraken/kraken-trading-limiter.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import { type TestRedis } from '../support/test-redis.ts';
 
 describe('cancelPenalty', () => {
   it.each([
@@ -32,10 +33,9 @@ describe('cancelPenalty', () => {
 describe('KrakenTradingLimiter', () => {
   let t: TestRedis;
   const keys = () => krakenAccountKeys(t.keys, 'acct');
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(({ redis }) => {
+    t = redis;
   });
-  afterEach(() => t.cleanup());
 
   it("uses Kraken's matching-engine thresholds and decay per tier", () => {
     expect(KRAKEN_TRADING_TIER_LIMITS).toEqual({

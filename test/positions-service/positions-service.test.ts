@@ -15,6 +15,7 @@ import { onClosedBar, type PositionsDeps } from '../../src/positions-service/pos
 import { OrderProposal } from '../../src/risk/order-proposal.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
+import { scaled } from '../support/test-timing.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2024, 0, 10, 10);
@@ -118,132 +119,156 @@ describe('the positions service on each closed bar', () => {
     return { h: harness, deps, bar };
   }
 
-  it('fills the entry on the next bar and rests its stop loss on the exchange', async () => {
-    const { h, bar } = await withEntry();
-    await bar(flat(1, '40100'));
-    const [position] = await loadOpenPositions(h.database.db, 'paper');
-    expect(position).toMatchObject({
-      symbol: 'BTC/USD',
-      side: 'long',
-      quantity: '0.01',
-      protection: { stopLoss: '39000', takeProfit: '42000', trailing: null },
-    });
-    const stops = await h.database.db.select().from(orders).where(eq(orders.purpose, 'stop_loss'));
-    expect(stops).toEqual([
-      expect.objectContaining({
-        status: 'open',
-        type: 'stop-loss',
-        triggerPrice: '39000',
-        quantity: '0.01',
-        side: 'sell',
-        reduceOnly: true,
-      }),
-    ]);
-  }, 30_000);
-
-  it("takes a rebalance's fill into no position: the trade's position and its stop stay as they were", async () => {
-    const { h, deps, bar } = await withEntry();
-    await bar(flat(1, '40100'));
-    await placeOrderOnce(
-      deps,
-      deps.exchange,
-      {
-        clientOrderId: clientOrderIdOf('rebal-1.b0.BTC-USD.buy', 'rebalance'),
-        decisionId: 'appr-rebal',
-        proposalId: 'rebal-1.b0.BTC-USD.buy',
-        correlationId: 'rebal-1',
+  it(
+    'fills the entry on the next bar and rests its stop loss on the exchange',
+    async () => {
+      const { h, bar } = await withEntry();
+      await bar(flat(1, '40100'));
+      const [position] = await loadOpenPositions(h.database.db, 'paper');
+      expect(position).toMatchObject({
         symbol: 'BTC/USD',
-        side: 'buy',
-        type: 'market',
-        intent: 'entry',
-        purpose: 'rebalance',
-        quantity: '0.02',
-      },
-      { fenceIntent: 'entry', ttlMs: 5_000 },
-    );
-    await bar(flat(2, '40200'));
-    await bar(flat(3, '40300'));
+        side: 'long',
+        quantity: '0.01',
+        protection: { stopLoss: '39000', takeProfit: '42000', trailing: null },
+      });
+      const stops = await h.database.db.select().from(orders).where(eq(orders.purpose, 'stop_loss'));
+      expect(stops).toEqual([
+        expect.objectContaining({
+          status: 'open',
+          type: 'stop-loss',
+          triggerPrice: '39000',
+          quantity: '0.01',
+          side: 'sell',
+          reduceOnly: true,
+        }),
+      ]);
+    },
+    scaled(30_000),
+  );
 
-    const [rebalance] = await h.database.db.select().from(orders).where(eq(orders.purpose, 'rebalance'));
-    expect(rebalance).toMatchObject({ status: 'filled', filledQuantity: '0.02' });
-    const [rebalanceFill] = await h.database.db
-      .select()
-      .from(fills)
-      .where(eq(fills.clientOrderId, rebalance!.clientOrderId));
-    // Seen once, by no position.
-    expect(
-      await h.database.db.select().from(positionFills).where(eq(positionFills.fillId, rebalanceFill!.fillId)),
-    ).toEqual([expect.objectContaining({ positionId: null, realizedPnlUsd: '0' })]);
-    expect(await loadOpenPositions(h.database.db, 'paper')).toEqual([
-      expect.objectContaining({ symbol: 'BTC/USD', side: 'long', quantity: '0.01' }),
-    ]);
-    const stops = await h.database.db.select().from(orders).where(eq(orders.purpose, 'stop_loss'));
-    expect(stops.map((o) => [o.status, o.quantity])).toEqual([['open', '0.01']]);
-  }, 30_000);
+  it(
+    "takes a rebalance's fill into no position: the trade's position and its stop stay as they were",
+    async () => {
+      const { h, deps, bar } = await withEntry();
+      await bar(flat(1, '40100'));
+      await placeOrderOnce(
+        deps,
+        deps.exchange,
+        {
+          clientOrderId: clientOrderIdOf('rebal-1.b0.BTC-USD.buy', 'rebalance'),
+          decisionId: 'appr-rebal',
+          proposalId: 'rebal-1.b0.BTC-USD.buy',
+          correlationId: 'rebal-1',
+          symbol: 'BTC/USD',
+          side: 'buy',
+          type: 'market',
+          intent: 'entry',
+          purpose: 'rebalance',
+          quantity: '0.02',
+        },
+        { fenceIntent: 'entry', ttlMs: 5_000 },
+      );
+      await bar(flat(2, '40200'));
+      await bar(flat(3, '40300'));
 
-  it('on take profit cancels the stop first, then closes the position', async () => {
-    const { h, bar } = await withEntry();
-    await bar(flat(1, '40100'));
-    await bar(aBar(2, { open: '41000', high: '42500', low: '40900', close: '42200' }));
-    const events = await h.database.db.select().from(orderEvents).orderBy(asc(orderEvents.id));
-    const [stop] = await h.database.db.select().from(orders).where(eq(orders.purpose, 'stop_loss'));
-    const [takeProfit] = await h.database.db.select().from(orders).where(eq(orders.purpose, 'take_profit'));
-    expect(stop!.status).toBe('canceled');
-    const canceledAt = events.findIndex((e) => e.clientOrderId === stop!.clientOrderId && e.kind === 'canceled');
-    const closeCreatedAt = events.findIndex(
-      (e) => e.clientOrderId === takeProfit!.clientOrderId && e.kind === 'created',
-    );
-    expect(canceledAt).toBeGreaterThanOrEqual(0);
-    expect(closeCreatedAt).toBeGreaterThan(canceledAt);
-    // The close fills on the next price; the position is gone.
-    await bar(flat(3, '42300'));
-    expect(await loadOpenPositions(h.database.db, 'paper')).toEqual([]);
-  }, 30_000);
-
-  it('takes a bar from before the position opened, delivered late, as no news of it: no exit on a level that bar crossed', async () => {
-    const { h, deps, bar } = await withEntry();
-    await bar(flat(1, '40100'));
-    const [stop] = await h.database.db.select().from(orders).where(eq(orders.purpose, 'stop_loss'));
-    expect(stop!.status).toBe('open');
-    // A backlog of older bars reaches the service after the entry: one crossed the stop's
-    // level and the take profit long before this position existed.
-    await onClosedBar(deps, aBar(-3, { open: '38000', high: '43000', low: '37000', close: '40000' }));
-    expect(
-      await h.database.db
+      const [rebalance] = await h.database.db.select().from(orders).where(eq(orders.purpose, 'rebalance'));
+      expect(rebalance).toMatchObject({ status: 'filled', filledQuantity: '0.02' });
+      const [rebalanceFill] = await h.database.db
         .select()
-        .from(orders)
-        .where(inArray(orders.purpose, ['exit', 'take_profit'])),
-    ).toEqual([]);
-    expect(await loadOpenPositions(h.database.db, 'paper')).toEqual([
-      expect.objectContaining({ symbol: 'BTC/USD', quantity: '0.01' }),
-    ]);
-  }, 30_000);
+        .from(fills)
+        .where(eq(fills.clientOrderId, rebalance!.clientOrderId));
+      // Seen once, by no position.
+      expect(
+        await h.database.db.select().from(positionFills).where(eq(positionFills.fillId, rebalanceFill!.fillId)),
+      ).toEqual([expect.objectContaining({ positionId: null, realizedPnlUsd: '0' })]);
+      expect(await loadOpenPositions(h.database.db, 'paper')).toEqual([
+        expect.objectContaining({ symbol: 'BTC/USD', side: 'long', quantity: '0.01' }),
+      ]);
+      const stops = await h.database.db.select().from(orders).where(eq(orders.purpose, 'stop_loss'));
+      expect(stops.map((o) => [o.status, o.quantity])).toEqual([['open', '0.01']]);
+    },
+    scaled(30_000),
+  );
 
-  it('exits on a gap down through the stop at the gap price, not the stop', async () => {
-    const { h, bar } = await withEntry();
-    await bar(flat(1, '40000'));
-    await bar(aBar(2, { open: '38000', high: '38100', low: '37900', close: '38000' }));
-    const [stop] = await h.database.db.select().from(orders).where(eq(orders.purpose, 'stop_loss'));
-    expect(stop!.status).toBe('filled');
-    // Sold at the gap open (less slippage), below the 39 000 stop.
-    expect(Number(stop!.avgFillPrice)).toBeLessThan(38_001);
-    expect(await loadOpenPositions(h.database.db, 'paper')).toEqual([]);
-  }, 30_000);
+  it(
+    'on take profit cancels the stop first, then closes the position',
+    async () => {
+      const { h, bar } = await withEntry();
+      await bar(flat(1, '40100'));
+      await bar(aBar(2, { open: '41000', high: '42500', low: '40900', close: '42200' }));
+      const events = await h.database.db.select().from(orderEvents).orderBy(asc(orderEvents.id));
+      const [stop] = await h.database.db.select().from(orders).where(eq(orders.purpose, 'stop_loss'));
+      const [takeProfit] = await h.database.db.select().from(orders).where(eq(orders.purpose, 'take_profit'));
+      expect(stop!.status).toBe('canceled');
+      const canceledAt = events.findIndex((e) => e.clientOrderId === stop!.clientOrderId && e.kind === 'canceled');
+      const closeCreatedAt = events.findIndex(
+        (e) => e.clientOrderId === takeProfit!.clientOrderId && e.kind === 'created',
+      );
+      expect(canceledAt).toBeGreaterThanOrEqual(0);
+      expect(closeCreatedAt).toBeGreaterThan(canceledAt);
+      // The close fills on the next price; the position is gone.
+      await bar(flat(3, '42300'));
+      expect(await loadOpenPositions(h.database.db, 'paper')).toEqual([]);
+    },
+    scaled(30_000),
+  );
 
-  it('ratchets a trailing stop up with the price and exits when it is crossed', async () => {
-    const { h, bar } = await withEntry({ execution: { trailingStopPct: 2 } });
-    await bar(flat(1, '40000'));
-    await bar(aBar(2, { open: '40000', high: '41000', low: '40000', close: '41000' }));
-    const [ratcheted] = await loadOpenPositions(h.database.db, 'paper');
-    expect(ratcheted!.protection.trailing).toMatchObject({ highWaterPrice: '41000', stopPrice: '40180' });
-    // A bar that falls back does not loosen it.
-    await bar(aBar(3, { open: '40900', high: '40900', low: '40500', close: '40600' }));
-    expect((await loadOpenPositions(h.database.db, 'paper'))[0]!.protection.trailing).toMatchObject({
-      stopPrice: '40180',
-    });
-    // Crossing it exits (after canceling the resting stop loss).
-    await bar(aBar(4, { open: '40400', high: '40400', low: '40100', close: '40150' }));
-    await bar(flat(5, '40150'));
-    expect(await loadOpenPositions(h.database.db, 'paper')).toEqual([]);
-  }, 30_000);
+  it(
+    'takes a bar from before the position opened, delivered late, as no news of it: no exit on a level that bar crossed',
+    async () => {
+      const { h, deps, bar } = await withEntry();
+      await bar(flat(1, '40100'));
+      const [stop] = await h.database.db.select().from(orders).where(eq(orders.purpose, 'stop_loss'));
+      expect(stop!.status).toBe('open');
+      // A backlog of older bars reaches the service after the entry: one crossed the stop's
+      // level and the take profit long before this position existed.
+      await onClosedBar(deps, aBar(-3, { open: '38000', high: '43000', low: '37000', close: '40000' }));
+      expect(
+        await h.database.db
+          .select()
+          .from(orders)
+          .where(inArray(orders.purpose, ['exit', 'take_profit'])),
+      ).toEqual([]);
+      expect(await loadOpenPositions(h.database.db, 'paper')).toEqual([
+        expect.objectContaining({ symbol: 'BTC/USD', quantity: '0.01' }),
+      ]);
+    },
+    scaled(30_000),
+  );
+
+  it(
+    'exits on a gap down through the stop at the gap price, not the stop',
+    async () => {
+      const { h, bar } = await withEntry();
+      await bar(flat(1, '40000'));
+      await bar(aBar(2, { open: '38000', high: '38100', low: '37900', close: '38000' }));
+      const [stop] = await h.database.db.select().from(orders).where(eq(orders.purpose, 'stop_loss'));
+      expect(stop!.status).toBe('filled');
+      // Sold at the gap open (less slippage), below the 39 000 stop.
+      expect(Number(stop!.avgFillPrice)).toBeLessThan(38_001);
+      expect(await loadOpenPositions(h.database.db, 'paper')).toEqual([]);
+    },
+    scaled(30_000),
+  );
+
+  it(
+    'ratchets a trailing stop up with the price and exits when it is crossed',
+    async () => {
+      const { h, bar } = await withEntry({ execution: { trailingStopPct: 2 } });
+      await bar(flat(1, '40000'));
+      await bar(aBar(2, { open: '40000', high: '41000', low: '40000', close: '41000' }));
+      const [ratcheted] = await loadOpenPositions(h.database.db, 'paper');
+      expect(ratcheted!.protection.trailing).toMatchObject({ highWaterPrice: '41000', stopPrice: '40180' });
+      // A bar that falls back does not loosen it.
+      await bar(aBar(3, { open: '40900', high: '40900', low: '40500', close: '40600' }));
+      expect((await loadOpenPositions(h.database.db, 'paper'))[0]!.protection.trailing).toMatchObject({
+        stopPrice: '40180',
+      });
+      // Crossing it exits (after canceling the resting stop loss).
+      await bar(aBar(4, { open: '40400', high: '40400', low: '40100', close: '40150' }));
+      await bar(flat(5, '40150'));
+      expect(await loadOpenPositions(h.database.db, 'paper')).toEqual([]);
+    },
+    scaled(30_000),
+  );
 });

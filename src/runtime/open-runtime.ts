@@ -41,6 +41,8 @@ export interface OpenRuntimeOptions {
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
   clock?: Clock;
+  /** Runs on the loaded config before anything is opened (Redis, the database): a refusal costs nothing. */
+  checkConfig?: (config: AppConfig) => void;
 }
 
 /**
@@ -50,6 +52,7 @@ export interface OpenRuntimeOptions {
 export async function openRuntime(options: OpenRuntimeOptions = {}): Promise<Runtime> {
   const env = options.env ?? process.env;
   const { config } = loadConfig({ file: options.configFile, env });
+  options.checkConfig?.(config);
   const logger = options.logger ?? createLogger({ level: config.app.logLevel });
   const clock = options.clock ?? systemClock;
 

@@ -6,7 +6,7 @@ import { loadHistoryFirst } from '../queues/load-history-first.ts';
 import { syncReconcileSchedule, syncSchedules } from '../queues/sync-schedules.ts';
 import { openRuntime } from './open-runtime.ts';
 import { roleNames } from './role-names.ts';
-import { startDashboardRole } from './start-dashboard-role.ts';
+import { checkDashboardTokens, startDashboardRole } from './start-dashboard-role.ts';
 import { startWorkerRole } from './start-worker-role.ts';
 
 /** Wall time a stopping process gets past `app.shutdownDeadlineMs` to release what it holds before it exits anyway (code 1). */
@@ -48,6 +48,7 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
     allowEmbeddedRedis: true,
     withDatabase: runs('worker'),
     service: 'triplegain',
+    checkConfig: runs('dashboard') ? checkDashboardTokens : undefined,
   });
   const { config, logger } = rt;
   const stops: (() => Promise<void>)[] = [];

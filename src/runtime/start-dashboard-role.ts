@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { AppConfig } from '../config/app-config.ts';
 import { ControlPlane } from '../control/control-plane.ts';
 import { createControlRouter } from '../control/control-router.ts';
 import { checkTokensForHost } from '../dashboard/check-tokens-for-host.ts';
@@ -20,6 +21,18 @@ import type { Runtime } from './open-runtime.ts';
 const PAGE_MARGIN_MS = 2_000;
 
 /**
+ * Refuses tokens the dashboard must not listen with (see `checkTokensForHost`); `start` runs it
+ * on the config before it opens Redis or the database.
+ */
+export function checkDashboardTokens(config: AppConfig): void {
+  checkTokensForHost({
+    host: dashboardHost(config.dashboard),
+    controlToken: config.control.token,
+    metricsToken: config.metrics.token,
+  });
+}
+
+/**
  * The dashboard role: Bull Board at `/ui`, the status page at `/`, the control API (kill switch,
  * status document, manual trades) at `/control` and `/metrics`, on a BullMQ connection of its own. Returns its
  * stop. A dashboard that refuses to start (a short password off loopback, a port in use) closes
@@ -28,11 +41,7 @@ const PAGE_MARGIN_MS = 2_000;
 export async function startDashboardRole(rt: Runtime): Promise<{ stop(): Promise<void> }> {
   const { config, logger } = rt;
   // Before anything is opened: a refused token must cost nothing.
-  checkTokensForHost({
-    host: dashboardHost(config.dashboard),
-    controlToken: config.control.token,
-    metricsToken: config.metrics.token,
-  });
+  checkDashboardTokens(config);
   const stops: (() => Promise<void> | void)[] = [];
   // Last opened, first closed.
   const stop = async () => {

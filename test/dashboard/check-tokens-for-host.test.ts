@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { checkTokensForHost } from '../../src/dashboard/check-tokens-for-host.ts';
+import { findFreePort } from '../../src/redis/free-port.ts';
 import { runCli } from '../support/run-cli.ts';
 import { scaled } from '../support/test-timing.ts';
 
@@ -41,8 +42,10 @@ describe('checkTokensForHost', () => {
   });
 
   it('stops `start --role dashboard` before it opens anything, with the reason on stderr', async () => {
+    // Redis and the embedded redis-server are both out of reach: reaching either would fail first.
     const run = await runCli(
       {
+        REDIS_URL: `redis://127.0.0.1:${await findFreePort()}`,
         DASHBOARD_PASSWORD: 'a-dashboard-password-long-enough',
         CONTROL_API_TOKEN: FIFTEEN,
         TRIPLEGAIN__DASHBOARD__HOST: '0.0.0.0',

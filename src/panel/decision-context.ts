@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PayloadOf } from '../bus/message-catalog.ts';
-import { MarketRegime } from '../bus/messages/regime-detected.ts';
+import { MarketRegime } from '../agents/regime/contract/regime-detected.ts';
 import { tradingPair } from '../config/config-fields.ts';
 import { DecimalString, NonNegativeDecimalString, PositiveDecimalString } from '../shared/decimal-string.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MarketRegime } from '../bus/messages/regime-detected.ts';
+import { MarketRegime } from '../agents/regime/contract/regime-detected.ts';
 import { tradingPair } from '../config/config-fields.ts';
 import { PositiveDecimalString } from '../shared/decimal-string.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineMessage } from '../define-message.ts';
+import type { MessageDefinition } from '../../../bus/define-message.ts';
 
 export const MarketRegime = z.enum(['trending_bull', 'trending_bear', 'ranging', 'volatile', 'quiet']);
 export type MarketRegime = z.infer<typeof MarketRegime>;
@@ -22,7 +22,7 @@ export const RegimeMetrics = z
 export type RegimeMetrics = z.infer<typeof RegimeMetrics>;
 
 /** Output of the regime agent for one symbol. */
-export const RegimeDetected = defineMessage({
+export const RegimeDetected = {
   type: 'regime.detected',
   topic: 'regime_updates',
   description: 'Market regime of one symbol with a confidence',
@@ -36,4 +36,4 @@ export const RegimeDetected = defineMessage({
       metrics: RegimeMetrics.optional(),
     })
     .strict(),
-});
+} as const satisfies MessageDefinition;

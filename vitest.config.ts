@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { testTimeoutMs } from './test/support/test-timing.ts';
 
 export default defineConfig({
   test: {
@@ -14,8 +15,9 @@ export default defineConfig({
     // key prefix and schema.
     isolate: false,
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // One setting for every timeout and wait in the tests: TEST_TIME_SCALE (test/support/test-timing.ts).
+    testTimeout: testTimeoutMs,
+    hookTimeout: testTimeoutMs,
     reporters: ['default'],
   },
 });

@@ -24,7 +24,7 @@ import { saveCandles } from '../src/market/candle-store.ts';
 import { replayCandleSource } from '../src/market/candle-source.ts';
 import { ReplayFeed } from '../src/market/replay-feed.ts';
 import { exchangePortfolio } from '../src/portfolio/exchange-portfolio.ts';
-import { startPositionsService } from '../src/positions/positions-service.ts';
+import { startPositionsService } from '../src/positions-service/positions-service.ts';
 import { OrderProposal } from '../src/risk/order-proposal.ts';
 import { silentLogger } from '../src/shared/logger.ts';
 import { startTaskWorkers } from '../src/workers/start-task-workers.ts';

@@ -1,4 +1,4 @@
-import { LuaScript } from '../bus/scripts/lua-script.ts';
+import { LuaScript } from '../redis/lua-script.ts';
 
 /**
  * Counts one occurrence of an alert in its dedupe window and says whether it opens a window

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Severity } from '../bus/messages/alert-raised.ts';
+import { Severity } from '../model/severity.ts';
 
 /**
  * What an alert is about. One kind per thing an operator must hear of at once; each is raised

@@ -1,6 +1,5 @@
 import type { Bus } from '../bus/bus.ts';
 import type { BusMessage } from '../bus/envelope.ts';
-import { BreakerTripped } from '../bus/messages/breaker-tripped.ts';
 import type { TypesOfTopic } from '../bus/message-catalog.ts';
 import type { Subscription } from '../bus/subscription.ts';
 import { DEAD_LETTER_ALERT_CODE } from '../bus/report-dead-letter.ts';
@@ -73,6 +72,11 @@ const systemEventAlerts: { [T in SystemEventType]: Translation<T> } = {
   },
 };
 
+/** The alert of a `system_events` message, by its type's entry in `systemEventAlerts`. */
+function systemEventAlert<T extends SystemEventType>(message: BusMessage<T>): NewAlert | null {
+  return systemEventAlerts[message.type](message);
+}
+
 const breakerAlert: Translation<'risk.breaker_tripped'> = (m) => {
   const p = m.payload;
   const halts = p.action === 'halt' || p.action === 'halt_and_close';
@@ -104,20 +108,13 @@ export async function startAlertDispatcher(deps: {
   const systemEvents = await deps.bus.subscribe({
     topic: 'system_events',
     service: ALERTS_SERVICE,
-    handler: (message) => raise((systemEventAlerts[message.type] as Translation<typeof message.type>)(message)),
+    handler: (message) => raise(systemEventAlert(message)),
   });
   const riskAlerts = await deps.bus.subscribe({
     topic: 'risk_alerts',
     service: ALERTS_SERVICE,
     types: ['risk.breaker_tripped'],
-    handler: (message) =>
-      raise(
-        breakerAlert({
-          ...message,
-          type: 'risk.breaker_tripped',
-          payload: BreakerTripped.payload.parse(message.payload),
-        }),
-      ),
+    handler: (message) => raise(breakerAlert(message)),
   });
-  return [systemEvents, riskAlerts] as Subscription[];
+  return [systemEvents, riskAlerts];
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { ExchangeName } from '../model/exchange-name.ts';
 import type { AppConfig } from '../config/app-config.ts';
-import { PositiveDecimalString } from '../shared/decimal-string.ts';
+import { PositiveDecimalString } from '../model/decimal-string.ts';
 
 /**
  * Whose books the audit checks: the account (`execution.exchange`, the `orders.exchange` and
@@ -9,7 +10,7 @@ import { PositiveDecimalString } from '../shared/decimal-string.ts';
  */
 export const AuditContext = z
   .object({
-    account: z.enum(['paper', 'kraken']),
+    account: ExchangeName,
     paper: z
       .object({
         /** `execution.paper.startingCashUsd`: the cash asset's balance before the first fill. */

@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { orders } from '../db/schema/orders.ts';
 import { riskDecisions } from '../db/schema/risk-decisions.ts';
-import { automaticOrderCauses, OrderCause } from '../orders/order-cause.ts';
+import { automaticOrderCauses, OrderCause } from '../model/order-cause.ts';
 import { Dec } from '../positions/position-decimal.ts';
 import type { AuditContext } from './audit-context.ts';
 import type { AuditViolation } from './audit-violation.ts';

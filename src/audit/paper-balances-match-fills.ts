@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import { z } from 'zod';
+import { Side } from '../model/side.ts';
 import type { Db } from '../db/open-database.ts';
 import { paperBalances } from '../db/schema/paper-balances.ts';
 import { paperFills } from '../db/schema/paper-fills.ts';
@@ -14,8 +14,6 @@ import { PAPER_ONLY, type Invariant } from './invariant.ts';
 import { toAuditRow } from './to-audit-row.ts';
 
 const id = 'paper_balances_match_fills';
-
-const FillSide = z.enum(['buy', 'sell']);
 
 /**
  * The balances the paper fills make, from the starting cash (and nothing of any other asset),
@@ -66,7 +64,7 @@ export const paperBalancesMatchFills: Invariant = {
         asc(paperFills.exchangeOrderId),
         asc(paperFills.fillId),
       );
-    const settled = fills.map((f) => ({ ...f, side: FillSide.parse(f.side) }));
+    const settled = fills.map((f) => ({ ...f, side: Side.parse(f.side) }));
     const expected = balancesFromFills(settled, paper);
     const stored = await db.select({ asset: paperBalances.asset, total: paperBalances.total }).from(paperBalances);
     const actual: Balances = Object.fromEntries(stored.map((b) => [b.asset, b.total]));

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/open-database.ts';
 import { orders } from '../db/schema/orders.ts';
 import { positions } from '../db/schema/positions.ts';
-import { reconcilableOrderStatuses } from '../orders/order-status.ts';
+import { reconcilableOrderStatuses } from '../model/order-status.ts';
 import type { AuditContext } from './audit-context.ts';
 import type { AuditViolation } from './audit-violation.ts';
 import { EVERY_ACCOUNT, type Invariant } from './invariant.ts';

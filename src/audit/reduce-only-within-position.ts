@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { orders } from '../db/schema/orders.ts';
 import { positions } from '../db/schema/positions.ts';
-import { reconcilableOrderStatuses } from '../orders/order-status.ts';
+import { reconcilableOrderStatuses } from '../model/order-status.ts';
 import { Dec } from '../positions/position-decimal.ts';
 import type { AuditContext } from './audit-context.ts';
 import type { AuditViolation } from './audit-violation.ts';

@@ -1,4 +1,4 @@
-import { formatTable } from '../cli/format-table.ts';
+import { formatTable } from '../shared/format-table.ts';
 import type { AuditReport } from './audit-report.ts';
 import type { AuditRow } from './audit-violation.ts';
 

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { orderReservations } from '../db/schema/order-reservations.ts';
 import { orders } from '../db/schema/orders.ts';
-import { terminalOrderStatuses } from '../orders/order-status.ts';
+import { terminalOrderStatuses } from '../model/order-status.ts';
 import type { AuditContext } from './audit-context.ts';
 import type { AuditViolation } from './audit-violation.ts';
 import { EVERY_ACCOUNT, type Invariant } from './invariant.ts';

@@ -160,8 +160,10 @@ export class Bus {
   }
 
   /** Starts a consumer; see `SubscribeOptions`. A handler may publish and subscribe freely. */
-  async subscribe<P extends Topic>(options: SubscribeOptions<P>): Promise<Subscription<P>> {
-    const subscription = new Subscription<P>(
+  async subscribe<P extends Topic, T extends TypesOfTopic<P> = TypesOfTopic<P>>(
+    options: SubscribeOptions<P, T>,
+  ): Promise<Subscription<P, T>> {
+    const subscription = new Subscription<P, T>(
       {
         redis: this.redis,
         keys: this.keys,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { TriplegainError } from '../shared/triplegain-error.ts';
-import { LuaScript } from './scripts/lua-script.ts';
+import { LuaScript } from '../redis/lua-script.ts';
 
 /**
  * KEYS[1] lock key, ARGV[1] owner token. Deletes the lock only if we still own it.

@@ -32,12 +32,23 @@ export interface HandlerContext {
   once<T>(fn: () => Promise<T>): Promise<OnceResult<T>>;
 }
 
-export type Handler<P extends Topic> = (
-  message: BusMessage<TypesOfTopic<P>>,
+/**
+ * A validated message of one of the types `T`, as a union with one member per type: checking
+ * `message.type` narrows its payload, and a single type is that type's message.
+ */
+export type MessageOf<T extends MessageType> = T extends MessageType ? BusMessage<T> : never;
+
+/** Handles the messages of the types `T` (by default every type of the topic `P`), parsed already. */
+export type Handler<P extends Topic, T extends TypesOfTopic<P> = TypesOfTopic<P>> = (
+  message: MessageOf<T>,
   ctx: HandlerContext,
 ) => Promise<void> | void;
 
-export interface SubscribeOptions<P extends Topic> {
+/**
+ * A subscription to the topic `P`, its handler typed by the message types it receives: the ones
+ * listed in `types`, or every type of the topic.
+ */
+export interface SubscribeOptions<P extends Topic, T extends TypesOfTopic<P> = TypesOfTopic<P>> {
   topic: P;
   /** The subscribing service: one consumer group per service, shared by all its replicas. */
   service: string;
@@ -47,11 +58,12 @@ export interface SubscribeOptions<P extends Topic> {
    */
   name?: string;
   /** Only these message types reach the handler (others are acked and counted as filtered). */
-  types?: readonly TypesOfTopic<P>[];
+  types?: readonly T[];
   /** Only messages about these symbols reach the handler. */
   symbols?: readonly string[];
-  filter?: (message: BusMessage<TypesOfTopic<P>>) => boolean;
-  handler: Handler<P>;
+  filter?(message: MessageOf<T>): boolean;
+  // A method signature: a subscription of some of a topic's types is still a subscription of the topic.
+  handler(message: MessageOf<T>, ctx: HandlerContext): Promise<void> | void;
   /** Where a group created now starts: new messages only (default) or everything retained. */
   startFrom?: 'new' | 'earliest';
   /** Consumer name inside the group; defaults to host, pid and a random suffix. */

@@ -13,7 +13,7 @@ import { decodeDelivery } from './decode-delivery.ts';
 import type { BusMessage } from './envelope.ts';
 import type { TypesOfTopic } from './message-catalog.ts';
 import { priorityRank, type Topic } from './topics.ts';
-import type { SubscribeOptions, SubscriptionDeps } from './subscribe-options.ts';
+import type { MessageOf, SubscribeOptions, SubscriptionDeps } from './subscribe-options.ts';
 import { MessageContext, type ContextScope } from './message-context.ts';
 import { claimIdleEntries } from './claim-idle-entries.ts';
 import { ensureConsumerGroups } from './ensure-consumer-groups.ts';
@@ -33,7 +33,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * the others (`XAUTOCLAIM`) once idle for `claimIdleMs`. Handling is serial per consumer;
  * run more consumers (processes) to share a group's work.
  */
-export class Subscription<P extends Topic = Topic> {
+export class Subscription<P extends Topic = Topic, T extends TypesOfTopic<P> = TypesOfTopic<P>> {
   readonly topic: P;
   readonly group: string;
   readonly consumer: string;
@@ -56,7 +56,7 @@ export class Subscription<P extends Topic = Topic> {
 
   constructor(
     private readonly deps: SubscriptionDeps,
-    private readonly options: SubscribeOptions<P>,
+    private readonly options: SubscribeOptions<P, T>,
   ) {
     this.topic = options.topic;
     this.group = options.name ? `${options.service}.${options.name}` : options.service;
@@ -210,9 +210,16 @@ export class Subscription<P extends Topic = Topic> {
     return true;
   }
 
-  private matches(message: BusMessage<TypesOfTopic<P>>): boolean {
-    const { types, symbols, filter } = this.options;
-    if (types && !types.includes(message.type)) return false;
+  /** Whether the message is of a type the handler takes: one listed in `types`, or any of the topic's. */
+  private isOfTypes(message: BusMessage): message is MessageOf<T> {
+    const { types } = this.options;
+    return !types || types.some((type) => type === message.type);
+  }
+
+  /** Whether the message passes the subscription's types, symbols and filter: the handler's to see. */
+  private matches(message: BusMessage): message is MessageOf<T> {
+    if (!this.isOfTypes(message)) return false;
+    const { symbols, filter } = this.options;
     if (symbols && !symbols.includes(message.symbol)) return false;
     return filter ? filter(message) : true;
   }
@@ -223,7 +230,7 @@ export class Subscription<P extends Topic = Topic> {
    */
   private handle(d: Delivery): Promise<void> | undefined {
     decodeDelivery(d, this.config.maxMessageBytes);
-    const message = d.message as BusMessage<TypesOfTopic<P>> | null;
+    const message = d.message;
     if (!message) return this.deadLetter(d, d.oversizedBytes === undefined ? 'malformed' : 'oversized', d.decodeError);
     if (message.expiresAtMs <= this.deps.clock.now()) {
       this.ack(d, 'expired');

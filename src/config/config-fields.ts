@@ -1,5 +1,6 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { z } from 'zod';
+import { TradingPair } from '../model/trading-pair.ts';
 import { unwrapSchema } from './schema-at-path.ts';
 
 /**
@@ -42,7 +43,7 @@ function describeAmountBounds({ min, max }: { min?: string; max?: string }): str
 export const assetCode = () => z.string().regex(/^[A-Z0-9]{2,12}$/, 'expected an asset code such as BTC or USD');
 
 /** A trading pair such as `BTC/USD`. */
-export const tradingPair = () => z.string().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, 'expected a pair such as BTC/USD');
+export const tradingPair = () => TradingPair;
 
 /** An http(s) URL. */
 export const httpUrl = () => z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Logger } from '../shared/logger.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import type { ControlPlane } from './control-plane.ts';
-import { ControlCommand } from './coordinator-state.ts';
+import { ControlCommand } from '../model/control-command.ts';
 
 /** Body of `POST /control/<command>`. */
 export const CommandBody = z

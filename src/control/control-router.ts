@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { httpErrorReply } from '../shared/http-error-reply.ts';
 import { jsonBodyOnly } from '../shared/json-body-only.ts';
-import { bearerAuth } from '../dashboard/bearer-auth.ts';
+import { bearerAuth } from '../shared/bearer-auth.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import type { StatusDocument } from '../status/status-document.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CoordinatorState } from './coordinator-state.ts';
+import { CoordinatorState } from '../model/coordinator-state.ts';
 
 /** The control hash in Redis (`keys.controlState`), every field a string there. */
 export const ControlStateRecord = z

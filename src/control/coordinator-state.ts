@@ -1,17 +1,6 @@
-import { z } from 'zod';
+import type { ControlCommand } from '../model/control-command.ts';
+import type { CoordinatorState } from '../model/coordinator-state.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
-
-/**
- * The cluster's trading state. RUNNING: everything runs. PAUSED: no new entries anywhere (the
- * agent queues are paused); exits and protective orders go on. HALTED (the kill switch):
- * nothing that can lead to an order runs, and no order is submitted; only `reset` leaves it.
- */
-export const CoordinatorState = z.enum(['RUNNING', 'PAUSED', 'HALTED']);
-export type CoordinatorState = z.infer<typeof CoordinatorState>;
-
-/** An operator (or breaker, or degradation) command. */
-export const ControlCommand = z.enum(['pause', 'resume', 'halt', 'reset']);
-export type ControlCommand = z.infer<typeof ControlCommand>;
 
 /**
  * Every allowed (state, command) pair and where it leads. Repeating the command of the state

@@ -1,6 +1,6 @@
 import { agentQueueNames } from '../queues/catalog-queue-names.ts';
 import type { QueueName } from '../queues/queue-names.ts';
-import type { CoordinatorState } from './coordinator-state.ts';
+import type { CoordinatorState } from '../model/coordinator-state.ts';
 
 /** Queues whose work leads to new entries: the agents, the decision panel and rebalancing. */
 const ENTRY_QUEUES: readonly QueueName[] = [...agentQueueNames, 'decision', 'portfolio'];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { MarketRegime } from '../agents/regime/contract/regime-detected.ts';
 import { SentimentScored } from '../agents/sentiment/contract/sentiment-scored.ts';
 import { TaSignalEmitted } from '../agents/ta/contract/ta-signal-emitted.ts';
+import { MarketRegime } from '../model/market-regime.ts';
 import { tradingPair } from '../config/config-fields.ts';
 
 /** When an output was published (the bus envelope's `tsMs`, or the store's `createdAt`), epoch ms. */

@@ -1,5 +1,4 @@
 import type { Queue } from 'bullmq';
-import { eq } from 'drizzle-orm';
 import type { Bus } from '../bus/bus.ts';
 import type { BusMessage } from '../bus/envelope.ts';
 import type { Subscription } from '../bus/subscription.ts';
@@ -7,7 +6,6 @@ import type { Clock } from '../clock/clock.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { ControlPlane } from '../control/control-plane.ts';
 import type { Db } from '../db/open-database.ts';
-import { coordinatorDecisions } from '../db/schema/coordinator-decisions.ts';
 import type { DegradationMonitor } from '../degradation/degradation-monitor.ts';
 import type { ModelGateway } from '../llm/model-gateway.ts';
 import { latestClose } from '../portfolio/latest-prices.ts';
@@ -18,6 +16,7 @@ import type { Logger } from '../shared/logger.ts';
 import { applyConsensus, type Consensus } from './apply-consensus.ts';
 import { buildAgentView } from './build-agent-view.ts';
 import { buildProposal } from './build-proposal.ts';
+import { loadCoordinatorDecision, storeCoordinatorDecision } from './coordinator-decision-store.ts';
 import { detectConflicts } from './detect-conflicts.ts';
 import { freshOutputs } from './fresh-outputs.ts';
 import { isFresh } from './is-fresh.ts';
@@ -88,15 +87,12 @@ export async function startCoordinator(
         });
     },
   });
-  return [signals, commands] as Subscription<'trading_signals' | 'coordinator_commands'>[];
+  return [signals, commands];
 }
 
 async function coordinate(deps: CoordinatorDeps, message: BusMessage<'decision.signal_emitted'>): Promise<void> {
   const signal = SignalUnderReview.parse({ ...pickTrade(message.payload), symbol: message.symbol });
-  const [existing] = await deps.db
-    .select()
-    .from(coordinatorDecisions)
-    .where(eq(coordinatorDecisions.signalId, signal.signalId));
+  const existing = await loadCoordinatorDecision(deps.db, signal.signalId);
   if (existing) {
     // Redelivered: the stored handling stands; make sure its proposal reached risk.
     if (existing.proposal) await addRiskJob(deps.riskQueue, OrderProposal.parse(existing.proposal));
@@ -121,26 +117,22 @@ async function coordinate(deps: CoordinatorDeps, message: BusMessage<'decision.s
       ? await analyse(deps, signal, message.correlationId, nowMs)
       : { outcome: screen, conflicts: [], consensus: null, resolution: null, proposal: null };
 
-  const inserted = await deps.db
-    .insert(coordinatorDecisions)
-    .values({
-      signalId: signal.signalId,
-      correlationId: message.correlationId,
-      symbol: signal.symbol,
-      action: signal.action,
-      outcome: handling.outcome,
-      conflicts: handling.conflicts,
-      consensus: handling.consensus ? { ...handling.consensus } : null,
-      resolution: handling.resolution ? { ...handling.resolution } : null,
-      proposalId: handling.proposal?.proposalId ?? null,
-      proposal: handling.proposal ? { ...handling.proposal } : null,
-      coordinatorState: control.state,
-      degradationLevel: level,
-    })
-    .onConflictDoNothing({ target: coordinatorDecisions.signalId })
-    .returning({ signalId: coordinatorDecisions.signalId });
+  const stored = await storeCoordinatorDecision(deps.db, {
+    signalId: signal.signalId,
+    correlationId: message.correlationId,
+    symbol: signal.symbol,
+    action: signal.action,
+    outcome: handling.outcome,
+    conflicts: handling.conflicts,
+    consensus: handling.consensus ? { ...handling.consensus } : null,
+    resolution: handling.resolution ? { ...handling.resolution } : null,
+    proposalId: handling.proposal?.proposalId ?? null,
+    proposal: handling.proposal ? { ...handling.proposal } : null,
+    coordinatorState: control.state,
+    degradationLevel: level,
+  });
   // Another replica stored its handling of the same signal first: that one stands.
-  if (inserted.length === 0) return;
+  if (!stored) return;
   deps.logger.info(
     {
       signalId: signal.signalId,

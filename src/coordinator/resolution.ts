@@ -1,6 +1,6 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { z } from 'zod';
-import { DecimalString, PositiveDecimalString } from '../shared/decimal-string.ts';
+import { DecimalString, PositiveDecimalString } from '../model/decimal-string.ts';
 import type { Conflict } from './conflict.ts';
 import type { SignalUnderReview } from './signal-under-review.ts';
 
@@ -114,8 +114,6 @@ export function fallbackWait(why: string): Resolution {
   return { action: 'wait', reasoning: cut(why), source: FALLBACK_WAIT_SOURCE };
 }
 
-// Enough significant digits that the band's edges are exact for any realistic price.
-const D = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_UP });
 /** Decimals of a bounded entry price (Kraken's finest price precision). */
 const PRICE_DECIMALS = 8;
 
@@ -145,7 +143,7 @@ export function boundResolution(
   bounds: ResolutionBounds,
   replySource: string,
 ): Resolution {
-  const market = new D(PositivePrice.parse(bounds.marketPrice));
+  const market = new Decimal(PositivePrice.parse(bounds.marketPrice));
   const parsed = ResolverReply.safeParse(reply);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(reply)'}: ${i.message}`);
@@ -160,8 +158,8 @@ export function boundResolution(
   const why = cut(answer.reasoning?.trim() || '(no reasoning given)');
   if (answer.action !== 'modify') return checked({ action: answer.action, reasoning: why, source: replySource });
 
-  const sizeCutPct = new D(clamp(answer.sizeCutPct ?? 0, 0, 100)).toDecimalPlaces(2).toNumber();
-  const sizePct = new D(signal.sizePct)
+  const sizeCutPct = new Decimal(clamp(answer.sizeCutPct ?? 0, 0, 100)).toDecimalPlaces(2).toNumber();
+  const sizePct = new Decimal(signal.sizePct)
     .times(100 - sizeCutPct)
     .div(100)
     .toDecimalPlaces(2, Decimal.ROUND_DOWN)
@@ -169,17 +167,19 @@ export function boundResolution(
   const leverageCap = Math.max(1, Math.min(signal.leverage, bounds.maxLeverage));
   const leverage = Math.max(
     1,
-    new D(clamp(answer.leverage ?? signal.leverage, 1, leverageCap)).toDecimalPlaces(2, Decimal.ROUND_DOWN).toNumber(),
+    new Decimal(clamp(answer.leverage ?? signal.leverage, 1, leverageCap))
+      .toDecimalPlaces(2, Decimal.ROUND_DOWN)
+      .toNumber(),
   );
 
-  const distance = new D(bounds.maxEntryDistancePct).div(100);
-  const low = market.times(new D(1).minus(distance));
-  const high = market.times(new D(1).plus(distance));
+  const distance = new Decimal(bounds.maxEntryDistancePct).div(100);
+  const low = market.times(new Decimal(1).minus(distance));
+  const high = market.times(new Decimal(1).plus(distance));
   const asked = answer.entryPrice ?? signal.entryPrice ?? bounds.marketPrice;
-  let entry = D.min(high, D.max(low, new D(typeof asked === 'number' ? String(asked) : asked)));
+  let entry = Decimal.min(high, Decimal.max(low, new Decimal(typeof asked === 'number' ? String(asked) : asked)));
   entry = entry.toDecimalPlaces(PRICE_DECIMALS, entry.lt(market) ? Decimal.ROUND_UP : Decimal.ROUND_DOWN);
   // Only a market price finer than 8 decimals with a zero distance can round past an edge.
-  entry = D.min(high, D.max(low, entry));
+  entry = Decimal.min(high, Decimal.max(low, entry));
 
   return checked({
     action: 'modify',

@@ -1,6 +1,6 @@
 import type { TradeAction } from '../bus/messages/trading-signal-emitted.ts';
-import type { DegradationLevel } from '../config/sections/degradation-config.ts';
-import type { CoordinatorState } from '../control/coordinator-state.ts';
+import type { DegradationLevel } from '../model/degradation-level.ts';
+import type { CoordinatorState } from '../model/coordinator-state.ts';
 import type { SignalOutcome } from './signal-outcome.ts';
 
 export interface SignalScreen {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 import type { Db } from './open-database.ts';
 import { withoutNul } from './without-nul.ts';
-import { systemEventSeverities, systemEvents, type SystemEventRow } from './schema/system-events.ts';
+import { Severity } from '../model/severity.ts';
+import { systemEvents, type SystemEventRow } from './schema/system-events.ts';
 
 /** One entry for the append-only operational log. */
 export const NewSystemEvent = z
@@ -11,7 +12,7 @@ export const NewSystemEvent = z
     type: z
       .string()
       .regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, 'expected a dotted lower-case code such as "bus.subscription_tripped"'),
-    severity: z.enum(systemEventSeverities),
+    severity: Severity,
     source: z.string().min(1),
     /** Empty or absent: not part of a chain. */
     correlationId: z

@@ -1,4 +1,4 @@
-import { LuaScript } from '../bus/scripts/lua-script.ts';
+import { LuaScript } from '../redis/lua-script.ts';
 
 /**
  * Writes a new value only if the key still holds the value it was computed from, so a

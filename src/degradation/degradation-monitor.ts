@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Bus } from '../bus/bus.ts';
 import type { Clock } from '../clock/clock.ts';
-import type { DegradationConfig, DegradationLevel } from '../config/sections/degradation-config.ts';
+import type { DegradationConfig } from '../config/sections/degradation-config.ts';
+import type { DegradationLevel } from '../model/degradation-level.ts';
 import type { Keys } from '../keys.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { nextUtcMidnightMs } from '../clock/utc-periods.ts';
-import { DegradationLevel, type DegradationConfig } from '../config/sections/degradation-config.ts';
+import { type DegradationConfig } from '../config/sections/degradation-config.ts';
+import { DegradationLevel } from '../model/degradation-level.ts';
+import type { DegradationReason } from '../model/degradation-reason.ts';
 import { FailingSource } from './failing-source.ts';
 
 /** The levels from mild to severe; one step is one index. */
@@ -54,10 +56,6 @@ export const DegradationEvent = z
   })
   .strict();
 export type DegradationEvent = z.infer<typeof DegradationEvent>;
-
-/** Why the level moved: a run of failures or of successes, or the daily model budget. */
-export const DegradationReason = z.enum(['failures', 'successes', 'budget_spent']);
-export type DegradationReason = z.infer<typeof DegradationReason>;
 
 export interface DegradationChange {
   from: DegradationLevel;

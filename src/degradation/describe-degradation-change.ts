@@ -1,5 +1,5 @@
 import type { PayloadOf } from '../bus/message-catalog.ts';
-import type { SystemEventSeverity } from '../db/schema/system-events.ts';
+import type { Severity } from '../model/severity.ts';
 import { assertNever } from '../shared/triplegain-error.ts';
 import { degradationLevels } from './degradation-state.ts';
 
@@ -8,11 +8,11 @@ import { degradationLevels } from './degradation-state.ts';
  * raise a warning, a lowering info.
  */
 export function describeDegradationChange(change: PayloadOf<'system.degradation_changed'>): {
-  severity: SystemEventSeverity;
+  severity: Severity;
   message: string;
 } {
   const raised = degradationLevels.indexOf(change.to) > degradationLevels.indexOf(change.from);
-  const severity: SystemEventSeverity = !raised ? 'info' : change.to === 'EMERGENCY' ? 'critical' : 'warning';
+  const severity: Severity = !raised ? 'info' : change.to === 'EMERGENCY' ? 'critical' : 'warning';
   const move = `degradation level ${raised ? 'raised' : 'lowered'} from ${change.from} to ${change.to}`;
   switch (change.reason) {
     case 'failures':

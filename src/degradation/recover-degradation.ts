@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { DegradationChanged } from '../bus/messages/degradation-changed.ts';
-import type { DegradationLevel } from '../config/sections/degradation-config.ts';
+import type { DegradationLevel } from '../model/degradation-level.ts';
 import { lastRecordedPayload } from '../db/last-recorded-payload.ts';
 import type { Db } from '../db/open-database.ts';
 import type { Keys } from '../keys.ts';

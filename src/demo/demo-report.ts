@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal, type DecimalValue } from '../model/decimal.ts';
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import { AuditContext } from '../audit/audit-context.ts';
 import type { AuditReport } from '../audit/audit-report.ts';
@@ -55,7 +55,7 @@ export interface BreakerTripRecord {
 }
 
 /** Two decimals, never "-0.00". */
-const usd = (d: Decimal.Value) => {
+const usd = (d: DecimalValue) => {
   const s = new Decimal(d).toFixed(2);
   return s === '-0.00' ? '0.00' : s;
 };

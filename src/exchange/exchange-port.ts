@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { PositionSide } from '../model/position-side.ts';
+import { Side } from '../model/side.ts';
 import { tradingPair } from '../config/config-fields.ts';
-import { DecimalString, NonNegativeDecimalString, PositiveDecimalString } from '../shared/decimal-string.ts';
+import { DecimalString, NonNegativeDecimalString, PositiveDecimalString } from '../model/decimal-string.ts';
 import type { CallPriority } from './call-priority.ts';
 
 /** Order types both exchanges support. `stop-loss` and `take-profit` rest until the price crosses `triggerPrice`, then trade at market. */
@@ -13,7 +15,7 @@ export const PlaceOrderRequest = z
     /** Derived from the approved proposal; sent to Kraken as `cl_ord_id`. */
     clientOrderId: z.string().min(1).max(36),
     symbol: tradingPair(),
-    side: z.enum(['buy', 'sell']),
+    side: Side,
     type: OrderType,
     /** Base-asset units. */
     quantity: PositiveDecimalString,
@@ -43,7 +45,7 @@ export const ExchangeOrder = z
     /** Null for an order placed outside this system (found at reconciliation). */
     clientOrderId: z.string().min(1).nullable(),
     symbol: tradingPair(),
-    side: z.enum(['buy', 'sell']),
+    side: Side,
     type: OrderType,
     /** Kraken's statuses: pending (not yet in the book), open, closed (fully filled), canceled, expired. */
     status: z.enum(['pending', 'open', 'closed', 'canceled', 'expired']),
@@ -66,7 +68,7 @@ export type ExchangeOrder = z.infer<typeof ExchangeOrder>;
 export const MarginPosition = z
   .object({
     symbol: tradingPair(),
-    side: z.enum(['long', 'short']),
+    side: PositionSide,
     /** Base units still open. */
     quantity: PositiveDecimalString,
     /** What the open part is worth now (else what it cost), quote units. */

@@ -1,5 +1,5 @@
 import type { RiskDecisionRow } from '../db/schema/risk-decisions.ts';
-import { approvedClientOrderId, approvedOrderPurpose } from '../orders/approved-order.ts';
+import { approvedClientOrderId, approvedOrderPurpose } from '../model/approved-order.ts';
 import type { NewOrderInput } from '../orders/new-order.ts';
 import type { OrderProposal } from '../risk/order-proposal.ts';
 

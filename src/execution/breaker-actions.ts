@@ -1,10 +1,9 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import type { Bus } from '../bus/bus.ts';
-import { BreakerTripped } from '../bus/messages/breaker-tripped.ts';
 import type { Subscription } from '../bus/subscription.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
 import { applyTradingStateEvent } from '../risk/apply-trading-state-event.ts';
-import type { TradingState } from '../risk/trading-state-machine.ts';
+import type { TradingState } from '../model/trading-state.ts';
 import type { ExitOrderDeps } from './exit-orders.ts';
 import { exitPosition } from './exit-position.ts';
 
@@ -30,7 +29,7 @@ export async function startBreakerActions(deps: BreakerActionsDeps): Promise<Sub
     service: BREAKER_ACTIONS_SERVICE,
     types: ['risk.breaker_tripped'],
     handler: async (message) => {
-      const trip = BreakerTripped.payload.parse(message.payload);
+      const trip = message.payload;
       if (trip.action !== 'reduce_positions') return;
       await reducePositions(deps, {
         tripId: message.id,

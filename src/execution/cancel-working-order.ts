@@ -1,7 +1,5 @@
-import { and, eq, or } from 'drizzle-orm';
 import { appendSystemEvent } from '../db/append-system-event.ts';
-import type { Db } from '../db/open-database.ts';
-import { orders, type OrderRow } from '../db/schema/orders.ts';
+import { findNamedOrder } from '../orders/find-named-order.ts';
 import { loadOrder } from '../orders/order-store.ts';
 import { heldPositionOf } from '../positions/held-position.ts';
 import { withPositionLock } from '../positions/with-position-lock.ts';
@@ -11,23 +9,6 @@ import { cancelAndSync, type ExitOrderDeps } from './exit-orders.ts';
 
 /** Statuses in which the exchange works an order, so that a cancel can reach it. */
 const WORKING = new Set(['open', 'partially_filled']);
-
-/**
- * Finds the order an operator names, by client order id or, failing that, exchange order id
- * on the deps' exchange. Null when neither matches.
- */
-export async function findNamedOrder(
-  deps: { db: Db; exchange: { name: string } },
-  id: string,
-): Promise<OrderRow | null> {
-  const rows = await deps.db
-    .select()
-    .from(orders)
-    .where(
-      and(eq(orders.exchange, deps.exchange.name), or(eq(orders.clientOrderId, id), eq(orders.exchangeOrderId, id))),
-    );
-  return rows.find((o) => o.clientOrderId === id) ?? rows[0] ?? null;
-}
 
 /**
  * An operator's cancel of one working order, as the execution task carries it out: found by

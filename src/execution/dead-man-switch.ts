@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import type { KrakenExchange } from '../exchange/kraken/kraken-exchange.ts';
+import type { KrakenExchange } from '../kraken/kraken-exchange.ts';
 import type { Keys } from '../keys.ts';
 import { acquireLease, releaseLease, renewLease } from '../queues/run-lease.ts';
 import type { Logger } from '../shared/logger.ts';

@@ -1,9 +1,9 @@
 import type { AppConfig } from '../config/app-config.ts';
 import type { OrderRow } from '../db/schema/orders.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
-import { clientOrderIdOf } from '../orders/client-order-id.ts';
-import type { OrderPurpose } from '../orders/new-order.ts';
-import type { OrderCause } from '../orders/order-cause.ts';
+import { clientOrderIdOf } from '../model/client-order-id.ts';
+import type { OrderPurpose } from '../model/order-purpose.ts';
+import type { OrderCause } from '../model/order-cause.ts';
 import { syncFromExchange } from '../orders/order-store.ts';
 import type { Position } from '../positions/position.ts';
 import { executionQueue } from '../queues/queue-catalog.ts';

@@ -1,6 +1,6 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { minimumQuantity, roundQuantity } from '../market/instrument-rules.ts';
-import { clientOrderIdOf } from '../orders/client-order-id.ts';
+import { clientOrderIdOf } from '../model/client-order-id.ts';
 import { applyOrderEvent, createOrder, loadOrder } from '../orders/order-store.ts';
 import { latestClose } from '../portfolio/latest-prices.ts';
 import { exitablePositionOf, type ExitablePosition } from '../positions/exitable-position.ts';

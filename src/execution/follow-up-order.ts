@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ExchangeOrder, ExchangePort } from '../exchange/exchange-port.ts';
 import { syncFromExchange } from '../orders/order-store.ts';
-import { terminalOrderStatuses, type OrderStatus } from '../orders/order-status.ts';
+import { terminalOrderStatuses, type OrderStatus } from '../model/order-status.ts';
 import { takeInFills } from '../positions/take-in-fills.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import type { ExitOrderDeps } from './exit-orders.ts';

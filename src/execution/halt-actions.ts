@@ -1,5 +1,4 @@
 import type { Bus } from '../bus/bus.ts';
-import { CoordinatorStateChanged } from '../bus/messages/coordinator-state-changed.ts';
 import type { Subscription } from '../bus/subscription.ts';
 import { ordersToReconcile } from '../orders/order-store.ts';
 import { applyTradingStateEvent } from '../risk/apply-trading-state-event.ts';
@@ -28,8 +27,7 @@ export async function startHaltActions(deps: HaltActionsDeps): Promise<Subscript
     service: HALT_ACTIONS_SERVICE,
     types: ['coordinator.state_changed'],
     handler: async (message) => {
-      // The envelope does not narrow the payload by type: parse it as what the filter let through.
-      const p = CoordinatorStateChanged.payload.parse(message.payload);
+      const p = message.payload;
       if (p.to !== 'HALTED') return;
       // The account's risk state follows the kill switch: HALTED until a reset (which the risk
       // engine applies to it), and `status` shows it.

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import type { Redis } from 'ioredis';
 import type { AlertSink } from '../alerts/alert-raiser.ts';
 import { recordedEventAlerts } from '../alerts/recorded-event-alerts.ts';

@@ -1,11 +1,10 @@
-import { inArray } from 'drizzle-orm';
 import type { Clock } from '../clock/clock.ts';
 import { databaseNow } from '../db/database-now.ts';
 import type { Db } from '../db/open-database.ts';
-import { orders } from '../db/schema/orders.ts';
 import type { OrderRow } from '../db/schema/orders.ts';
 import type { ExchangeOrder, ExchangePort } from '../exchange/exchange-port.ts';
 import { adoptExchangeOrder, applyOrderEvent, ordersToReconcile, syncFromExchange } from '../orders/order-store.ts';
+import { recordedClientOrderIds } from '../orders/recorded-client-order-ids.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 
@@ -197,14 +196,4 @@ async function closedAmong(
     deps.logger.warn({ err: describeError(err) }, 'closed orders not listed: each order is looked up by itself');
     return null;
   }
-}
-
-/** Which of `clientOrderIds` have a row here. */
-async function recordedClientOrderIds(db: Db, clientOrderIds: readonly string[]): Promise<Set<string>> {
-  if (clientOrderIds.length === 0) return new Set();
-  const rows = await db
-    .select({ clientOrderId: orders.clientOrderId })
-    .from(orders)
-    .where(inArray(orders.clientOrderId, [...clientOrderIds]));
-  return new Set(rows.map((r) => r.clientOrderId));
 }

@@ -6,7 +6,7 @@ import { appendSystemEvent } from '../db/append-system-event.ts';
 import type { Db } from '../db/open-database.ts';
 import { orders } from '../db/schema/orders.ts';
 import { riskDecisions } from '../db/schema/risk-decisions.ts';
-import type { ExchangeName } from '../orders/new-order.ts';
+import type { ExchangeName } from '../model/exchange-name.ts';
 import { executionJobIdOf } from '../queues/execution-job-id.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';

@@ -1,7 +1,7 @@
 import type { Db } from '../db/open-database.ts';
 import type { RiskDecisionRow } from '../db/schema/risk-decisions.ts';
 import type { OrderRow } from '../db/schema/orders.ts';
-import type { ExchangeName } from '../orders/new-order.ts';
+import type { ExchangeName } from '../model/exchange-name.ts';
 import { applyOrderEvent, createOrder } from '../orders/order-store.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
 import { approvedOrderRequest } from './approved-order-request.ts';

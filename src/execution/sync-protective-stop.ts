@@ -1,18 +1,18 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { Decimal } from 'decimal.js';
-import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { Decimal } from '../model/decimal.ts';
 import { recordedEventAlerts } from '../alerts/recorded-event-alerts.ts';
 import { appendSystemEvent } from '../db/append-system-event.ts';
-import { orders, type OrderRow } from '../db/schema/orders.ts';
-import { systemEvents } from '../db/schema/system-events.ts';
+import type { OrderRow } from '../db/schema/orders.ts';
 import { minimumQuantity, roundQuantity, roundStopPrice } from '../market/instrument-rules.ts';
 import { syncFromExchange } from '../orders/order-store.ts';
+import { entryCorrelationIdOf, lastStopSince, stopCountOf } from '../orders/protective-stop-store.ts';
 import { exitablePositionOf } from '../positions/exitable-position.ts';
 import type { HeldPosition } from '../positions/held-position.ts';
 import { withPositionLock } from '../positions/with-position-lock.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import { abandonUnsentOrders } from './abandon-unsent-orders.ts';
 import { placeExitOrder, type ExitOrderDeps } from './exit-orders.ts';
+import { lastGapEventOf } from './position-gap-store.ts';
 import { cancelStops, workingStopsOf } from './working-stops.ts';
 
 /** What `syncProtectiveStop` found or did. */
@@ -158,57 +158,25 @@ export async function syncProtectiveStopLocked(
 }
 
 /** The latest stop placed for this position (since it opened), if any: a missing stop after one is a gap, not the first placement. */
-async function lastStopOf(deps: ExitOrderDeps, held: HeldPosition): Promise<OrderRow | undefined> {
-  const [row] = await deps.db
-    .select()
-    .from(orders)
-    .where(
-      and(
-        eq(orders.exchange, held.account),
-        eq(orders.symbol, held.position.symbol),
-        eq(orders.purpose, 'stop_loss'),
-        gte(orders.createdAt, new Date(held.position.openedAtMs)),
-      ),
-    )
-    .orderBy(desc(orders.createdAt), desc(orders.clientOrderId))
-    .limit(1);
-  return row;
+function lastStopOf(deps: ExitOrderDeps, held: HeldPosition): Promise<OrderRow | undefined> {
+  return lastStopSince(deps.db, held.account, held.position.symbol, held.position.openedAtMs);
 }
 
 /** How many stops the symbol has had: the next stop's key, unique for as long as the books last. */
-async function stopCount(deps: ExitOrderDeps, symbol: string): Promise<number> {
-  return deps.db.$count(
-    orders,
-    and(eq(orders.exchange, deps.exchange.name), eq(orders.symbol, symbol), eq(orders.purpose, 'stop_loss')),
-  );
+function stopCount(deps: ExitOrderDeps, symbol: string): Promise<number> {
+  return stopCountOf(deps.db, deps.exchange.name, symbol);
 }
 
 /** The correlation id of the position's latest entry: its stop, its gaps and its exits join that chain in `explain`. */
 export async function correlationOf(deps: ExitOrderDeps, held: HeldPosition): Promise<string> {
-  const [entry] = await deps.db
-    .select({ correlationId: orders.correlationId })
-    .from(orders)
-    .where(and(eq(orders.exchange, held.account), eq(orders.symbol, held.position.symbol), eq(orders.purpose, 'entry')))
-    .orderBy(desc(orders.createdAt))
-    .limit(1);
-  return entry?.correlationId ?? `position:${held.account}:${held.id}`;
+  return (
+    (await entryCorrelationIdOf(deps.db, held.account, held.position.symbol)) ?? `position:${held.account}:${held.id}`
+  );
 }
 
 /** The type of the latest gap event of the position: a gap is recorded once, when it opens, and once when it closes. */
-async function lastGapEvent(deps: ExitOrderDeps, held: HeldPosition): Promise<string | undefined> {
-  const [row] = await deps.db
-    .select({ type: systemEvents.type })
-    .from(systemEvents)
-    .where(
-      and(
-        inArray(systemEvents.type, ['position.unprotected', 'position.protected']),
-        sql`${systemEvents.details}->>'account' = ${held.account}`,
-        sql`${systemEvents.details}->>'positionId' = ${String(held.id)}`,
-      ),
-    )
-    .orderBy(desc(systemEvents.id))
-    .limit(1);
-  return row?.type;
+function lastGapEvent(deps: ExitOrderDeps, held: HeldPosition): Promise<string | undefined> {
+  return lastGapEventOf(deps.db, held.account, held.id);
 }
 
 async function unprotected(deps: ExitOrderDeps, held: HeldPosition, reason: string, canRest = true): Promise<StopSync> {

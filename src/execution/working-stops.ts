@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { orders, type OrderRow } from '../db/schema/orders.ts';
-import { reconcilableOrderStatuses } from '../orders/order-status.ts';
+import { reconcilableOrderStatuses } from '../model/order-status.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import { cancelAndSync, type ExitOrderDeps } from './exit-orders.ts';
 

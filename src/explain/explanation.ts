@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { RiskVerdict } from '../model/risk-verdict.ts';
 import { TradeAction, TradingSignalEmitted } from '../bus/messages/trading-signal-emitted.ts';
 import { Conflict } from '../coordinator/conflict.ts';
 import { Resolution } from '../coordinator/resolution.ts';
 import { PanelDecision } from '../panel/panel-decision.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
-import { RiskAdjustment } from '../risk/risk-decision.ts';
-import { RiskReason } from '../risk/risk-reason.ts';
+import { RiskAdjustment } from '../model/risk-adjustment.ts';
+import { RiskReason } from '../model/risk-reason.ts';
 import { RiskState } from '../risk/risk-state.ts';
-import { DecimalString } from '../shared/decimal-string.ts';
+import { DecimalString } from '../model/decimal-string.ts';
 
 /**
  * `triplegain explain <id>`: one decision chain, from the bars it was taken on to the position
@@ -136,7 +137,7 @@ export const ExplainedRiskDecision = z
   .object({
     decisionId: z.string(),
     proposalId: z.string(),
-    decision: z.enum(['approved', 'denied']),
+    decision: RiskVerdict,
     proposal: OrderProposal,
     /** Approved notional and quantity (base units); null on a denial. */
     notionalUsd: DecimalString.nullable(),

@@ -1,4 +1,4 @@
-import { formatTable } from '../cli/format-table.ts';
+import { formatTable } from '../shared/format-table.ts';
 import { CONFLICT_RESOLUTION_PURPOSE } from '../coordinator/resolve-conflict.ts';
 import { proposalSourceOf } from '../risk/order-proposal.ts';
 import type {

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import type { Balances } from '../exchange/exchange-port.ts';
 import { krakenFailure } from './kraken-failure.ts';
 import { fail, ok, warn, type LiveCheckLine } from './live-check-line.ts';

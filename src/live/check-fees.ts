@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { KrakenTier } from '../config/sections/execution-config.ts';
-import { KRAKEN_TIER_LIMITS } from '../market/kraken-rate-limiter.ts';
-import { DecimalString } from '../shared/decimal-string.ts';
+import { KRAKEN_TIER_LIMITS } from '../kraken/kraken-rate-limiter.ts';
+import { DecimalString } from '../model/decimal-string.ts';
 import { krakenFailure } from './kraken-failure.ts';
 import { fail, ok, warn, type LiveCheckLine } from './live-check-line.ts';
 import type { LiveOutcome } from './live-outcome.ts';

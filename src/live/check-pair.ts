@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { minimumQuantity } from '../market/instrument-rules.ts';
 import type { Instrument } from '../market/instrument.ts';
 import { krakenFailure } from './kraken-failure.ts';

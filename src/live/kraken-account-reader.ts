@@ -1,6 +1,6 @@
 import type { Balances } from '../exchange/exchange-port.ts';
-import { KrakenExchange } from '../exchange/kraken/kraken-exchange.ts';
-import type { KrakenPrivateClient } from '../exchange/kraken/kraken-private-client.ts';
+import { KrakenExchange } from '../kraken/kraken-exchange.ts';
+import type { KrakenPrivateClient } from '../kraken/kraken-private-client.ts';
 
 /**
  * What the live check reads of the account, over `KrakenPrivateClient` (account lock, nonces,

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/app-config.ts';
-import { KrakenPrivateClient } from '../exchange/kraken/kraken-private-client.ts';
+import { KrakenPrivateClient } from '../kraken/kraken-private-client.ts';
 import type { Keys } from '../keys.ts';
 import { InstrumentBook, instrumentOverridesOf } from '../market/instrument-book.ts';
-import { KrakenPublicClient } from '../market/kraken-public-client.ts';
-import { KrakenRateLimiter } from '../market/kraken-rate-limiter.ts';
+import { KrakenPublicClient } from '../kraken/kraken-public-client.ts';
+import { KrakenRateLimiter } from '../kraken/kraken-rate-limiter.ts';
 import type { Logger } from '../shared/logger.ts';
 import { KrakenAccountReader } from './kraken-account-reader.ts';
 import { KrakenOrderValidator } from './kraken-order-validator.ts';

@@ -1,5 +1,5 @@
-import type { KrakenPrivateClient } from '../exchange/kraken/kraken-private-client.ts';
-import { KRAKEN_ADD_ORDER_COST } from '../exchange/kraken/kraken-trading-limiter.ts';
+import type { KrakenPrivateClient } from '../kraken/kraken-private-client.ts';
+import { KRAKEN_ADD_ORDER_COST } from '../kraken/kraken-trading-limiter.ts';
 import type { ValidationOrder } from './validation-order.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config/app-config.ts';
 import type { InstrumentBook } from '../market/instrument-book.ts';
-import type { KrakenPublicClient } from '../market/kraken-public-client.ts';
+import type { KrakenPublicClient } from '../kraken/kraken-public-client.ts';
 import type { Ticker } from '../market/ticker.ts';
 import { checkBalances, valueBalances, type ValuedBalances } from './check-balances.ts';
 import { checkClockSkew } from './check-clock-skew.ts';

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import type { Clock } from '../clock/clock.ts';
 import { nextUtcMidnightMs, utcDayStartMs } from '../clock/utc-periods.ts';
 import type { Logger } from '../shared/logger.ts';

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { and, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { llmCalls, type LlmCallRow, type NewLlmCallRow } from '../db/schema/llm-calls.ts';

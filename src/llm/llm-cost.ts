@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 
 /** Digits of a stored cost: `llm_calls.cost_usd` is `numeric(38, 18)`. */
 const COST_DECIMALS = 18;

@@ -1,8 +1,8 @@
-import type { Candle } from './candle.ts';
+import type { Candle } from '../model/candle.ts';
 import type { CandleSource as StoredCandleSource } from './candle-store.ts';
-import type { KrakenPublicClient } from './kraken-public-client.ts';
+import type { KrakenPublicClient } from '../kraken/kraken-public-client.ts';
 import type { ReplayFeed } from './replay-feed.ts';
-import type { Timeframe } from './timeframes.ts';
+import type { Timeframe } from '../model/timeframe.ts';
 
 /** Where the market-data task gets closed bars: Kraken (live) or a recording (replay). */
 export interface CandleSource {

@@ -2,8 +2,8 @@ import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/open-database.ts';
 import { candles, type CandleRow } from '../db/schema/candles.ts';
-import { Candle } from './candle.ts';
-import type { Timeframe } from './timeframes.ts';
+import { Candle } from '../model/candle.ts';
+import type { Timeframe } from '../model/timeframe.ts';
 
 /** Where stored bars came from (`candles.source`). */
 export const CandleSource = z.enum(['kraken', 'kraken-ws', 'replay']);

@@ -1,5 +1,5 @@
 import { TriplegainError } from '../shared/triplegain-error.ts';
-import type { Candle } from './candle.ts';
+import type { Candle } from '../model/candle.ts';
 import { timeframeMs } from './timeframes.ts';
 
 export interface FillGapsOptions {

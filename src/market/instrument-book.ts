@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { z } from 'zod';
 import { projectRoot } from '../shared/project-root.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';

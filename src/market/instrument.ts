@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { tradingPair } from '../config/config-fields.ts';
-import { NonNegativeDecimalString, PositiveDecimalString } from '../shared/decimal-string.ts';
+import { TradingPair } from '../model/trading-pair.ts';
+import { NonNegativeDecimalString, PositiveDecimalString } from '../model/decimal-string.ts';
 
 /**
  * What an exchange accepts for one pair (Kraken's `AssetPairs`): the tick and decimals of a
@@ -11,7 +11,7 @@ import { NonNegativeDecimalString, PositiveDecimalString } from '../shared/decim
 export const Instrument = z
   .object({
     /** Our name of the pair, e.g. `BTC/USD`. */
-    symbol: tradingPair(),
+    symbol: TradingPair,
     /** Kraken's `AssetPairs` key, e.g. `XXBTZUSD` (used in Kraken's error texts). */
     krakenPair: z.string().min(1),
     /** Decimals a price may have (`pair_decimals`). */

@@ -1,11 +1,12 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import { tradingPair } from '../config/config-fields.ts';
+import { TradingPair } from '../model/trading-pair.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
-import { describeBarInconsistency, type Candle } from './candle.ts';
-import { timeframeMs, type Timeframe } from './timeframes.ts';
+import { describeBarInconsistency, type Candle } from '../model/candle.ts';
+import { timeframeMs } from './timeframes.ts';
+import { type Timeframe } from '../model/timeframe.ts';
 
 export interface OhlcvtCsvOptions {
   /** Pair the file holds, e.g. `BTC/USD` (the file itself does not say). */
@@ -47,7 +48,7 @@ export async function* parseOhlcvtCsv(
   opts: OhlcvtCsvOptions,
 ): AsyncGenerator<Candle> {
   const source = opts.source ?? 'csv';
-  if (!tradingPair().safeParse(opts.symbol).success) {
+  if (!TradingPair.safeParse(opts.symbol).success) {
     throw new TriplegainError(
       'DATA_INVALID',
       `${source}: invalid symbol "${opts.symbol}", expected a pair such as BTC/USD`,

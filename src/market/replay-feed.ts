@@ -1,10 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Clock } from '../clock/clock.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
-import type { Candle } from './candle.ts';
+import type { Candle } from '../model/candle.ts';
 import { fillGaps } from './fill-gaps.ts';
 import { readOhlcvtCsvFile } from './parse-ohlcvt-csv.ts';
-import { timeframeMs, type Timeframe } from './timeframes.ts';
+import { timeframeMs } from './timeframes.ts';
+import { type Timeframe } from '../model/timeframe.ts';
 
 export interface ReplayFeedOptions {
   /** Recorded bars per pair: Kraken OHLCVT CSV path (`marketData.replay.files`). */

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { tradingPair } from '../config/config-fields.ts';
-import { DecimalString, NonNegativeDecimalString } from '../shared/decimal-string.ts';
+import { TradingPair } from '../model/trading-pair.ts';
+import { DecimalString, NonNegativeDecimalString } from '../model/decimal-string.ts';
 
 /** Best prices and 24-hour statistics of one pair, as decimal strings from the exchange. */
 export const Ticker = z
   .object({
-    symbol: tradingPair(),
+    symbol: TradingPair,
     /** When the ticker was received, by the system clock. */
     receivedAtMs: z.number().int().nonnegative(),
     bid: DecimalString,

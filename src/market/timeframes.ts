@@ -1,6 +1,4 @@
-import { Timeframe } from '../config/sections/market-data-config.ts';
-
-export { Timeframe };
+import type { Timeframe } from '../model/timeframe.ts';
 
 /** Bar length in minutes per timeframe: Kraken's OHLC `interval` parameter. */
 const KRAKEN_INTERVAL_MINUTES: Readonly<Record<Timeframe, number>> = {

@@ -4,7 +4,7 @@ import express, { type Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config/app-config.ts';
 import type { ControlPlane } from '../control/control-plane.ts';
-import { bearerAuth } from '../dashboard/bearer-auth.ts';
+import { bearerAuth } from '../shared/bearer-auth.ts';
 import type { Db } from '../db/open-database.ts';
 import type { Keys } from '../keys.ts';
 import { queueNames } from '../queues/queue-names.ts';

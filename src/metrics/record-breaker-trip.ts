@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../keys.ts';
-import type { BreakerName } from '../risk/breaker-trip.ts';
+import type { BreakerName } from '../model/breaker-name.ts';
 
 /**
  * Counts one trip of `breaker` in Redis (`keys.breakerTrips`), where `/metrics` reads it as

@@ -1,4 +1,4 @@
-import { runWithTimeout } from '../workers/run-with-timeout.ts';
+import { runWithTimeout } from '../shared/run-with-timeout.ts';
 
 /** Loads one source's numbers; takes a signal that fires when its time is up. */
 export type SourceLoader = (signal: AbortSignal) => Promise<unknown>;

@@ -2,7 +2,7 @@ import type { ExchangeOrder } from '../exchange/exchange-port.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 import { canonicalAmount, exceeds, fillBetween, type FillTotals } from './fill-math.ts';
 import type { OrderEvent } from './order-event.ts';
-import type { OrderStatus } from './order-status.ts';
+import type { OrderStatus } from '../model/order-status.ts';
 
 /** What `eventsToMatchExchange` needs of our order row. */
 export interface OrderState extends FillTotals {

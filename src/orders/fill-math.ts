@@ -1,8 +1,5 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
-
-/** Enough digits for any product of two `numeric(38, 18)` values; results are cut to 18 decimals. */
-const D = Decimal.clone({ precision: 80, rounding: Decimal.ROUND_HALF_UP });
 
 /** The columns' scale: `numeric(38, 18)`. */
 const SCALE = 18;
@@ -26,7 +23,7 @@ function toText(value: Decimal): string {
 
 /** Quantity times price, exact. */
 function notionalOf(quantity: string, price: string | null): Decimal {
-  return price === null ? new D(0) : new D(quantity).times(price);
+  return price === null ? new Decimal(0) : new Decimal(quantity).times(price);
 }
 
 /**
@@ -34,28 +31,28 @@ function notionalOf(quantity: string, price: string | null): Decimal {
  * volume ((q₁·p₁ + q₂·p₂) / (q₁ + q₂), rounded half up to 18 decimals).
  */
 export function addFill(totals: FillTotals, fill: FillAmounts): FillTotals {
-  const filled = new D(totals.filledQuantity).plus(fill.quantity);
+  const filled = new Decimal(totals.filledQuantity).plus(fill.quantity);
   const notional = notionalOf(totals.filledQuantity, totals.avgFillPrice).plus(notionalOf(fill.quantity, fill.price));
   return {
     filledQuantity: toText(filled),
     avgFillPrice: toText(notional.dividedBy(filled)),
-    feeUsd: toText(new D(totals.feeUsd).plus(fill.feeUsd)),
+    feeUsd: toText(new Decimal(totals.feeUsd).plus(fill.feeUsd)),
   };
 }
 
 /** Whether `a` is greater than `b`, as decimals. */
 export function exceeds(a: string, b: string): boolean {
-  return new D(a).greaterThan(b);
+  return new Decimal(a).greaterThan(b);
 }
 
 /** Whether two decimal strings are the same number ("0.50" and "0.5"). */
 export function sameAmount(a: string, b: string): boolean {
-  return new D(a).equals(b);
+  return new Decimal(a).equals(b);
 }
 
 /** The canonical text of a decimal string ("0.50" → "0.5"). */
 export function canonicalAmount(value: string): string {
-  return toText(new D(value));
+  return toText(new Decimal(value));
 }
 
 /**
@@ -68,7 +65,7 @@ export function canonicalAmount(value: string): string {
  *   without an average price, or the difference implies a price that is not positive.
  */
 export function fillBetween(ours: FillTotals, theirs: FillTotals): FillAmounts | null {
-  const quantity = new D(theirs.filledQuantity).minus(ours.filledQuantity);
+  const quantity = new Decimal(theirs.filledQuantity).minus(ours.filledQuantity);
   if (quantity.isZero()) return null;
   if (quantity.isNegative()) {
     throw new TriplegainError(
@@ -95,6 +92,6 @@ export function fillBetween(ours: FillTotals, theirs: FillTotals): FillAmounts |
       { ours, theirs },
     );
   }
-  const fee = D.max(new D(theirs.feeUsd).minus(ours.feeUsd), 0);
+  const fee = Decimal.max(new Decimal(theirs.feeUsd).minus(ours.feeUsd), 0);
   return { quantity: toText(quantity), price: toText(price), feeUsd: toText(fee) };
 }

@@ -1,31 +1,12 @@
 import { z } from 'zod';
+import { Side } from '../model/side.ts';
 import { tradingPair } from '../config/config-fields.ts';
 import { OrderType } from '../exchange/exchange-port.ts';
 import { PositiveAmount } from './order-amount.ts';
-import { OrderCause } from './order-cause.ts';
-
-/** The exchange an order lives on: the `name` of the `ExchangePort` that sends it. */
-export const ExchangeName = z.enum(['paper', 'kraken']);
-export type ExchangeName = z.infer<typeof ExchangeName>;
-
-/**
- * What an order does to exposure, which decides what a trading state lets through:
- * `entry` opens or adds to a position (refused while PAUSED); `exit` reduces one (a close);
- * `protective` is a resting exit guarding a position (stop-loss, take-profit), which bypasses
- * pause. Null for an adopted order: we do not know why it was placed.
- */
-export const orderIntents = ['entry', 'exit', 'protective'] as const;
-export const OrderIntent = z.enum(orderIntents);
-export type OrderIntent = z.infer<typeof OrderIntent>;
-
-/**
- * Why the order exists. One proposal may lead to several orders (entry, stop-loss,
- * take-profit), told apart by purpose: the client order id is derived from both.
- * `adopted`: found on the exchange without a row here (placed by hand, or lost).
- */
-export const orderPurposes = ['entry', 'exit', 'stop_loss', 'take_profit', 'rebalance', 'flatten', 'adopted'] as const;
-export const OrderPurpose = z.enum(orderPurposes);
-export type OrderPurpose = z.infer<typeof OrderPurpose>;
+import { OrderCause } from '../model/order-cause.ts';
+import { ExchangeName } from '../model/exchange-name.ts';
+import { OrderIntent } from '../model/order-intent.ts';
+import { OrderPurpose } from '../model/order-purpose.ts';
 
 /** An order to record before it is sent (`createOrder`). Amounts are decimal strings. */
 export const NewOrder = z
@@ -37,7 +18,7 @@ export const NewOrder = z
     proposalId: z.string().min(1).nullable(),
     correlationId: z.string().min(1),
     symbol: tradingPair(),
-    side: z.enum(['buy', 'sell']),
+    side: Side,
     type: OrderType,
     intent: OrderIntent,
     purpose: OrderPurpose.exclude(['adopted']),

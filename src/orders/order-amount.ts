@@ -1,4 +1,4 @@
-import { DecimalString } from '../shared/decimal-string.ts';
+import { DecimalString } from '../model/decimal-string.ts';
 
 /**
  * Order quantities, prices and fees: decimal strings that fit the `numeric(38, 18)` columns

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 import { NonNegativeAmount, PositiveAmount } from './order-amount.ts';
-import type { OrderStatus } from './order-status.ts';
+import type { OrderStatus } from '../model/order-status.ts';
 
 /**
  * What happens to an order, as stored in `order_events.kind`. Past tense where it reports a

@@ -8,9 +8,10 @@ import { ExchangeOrder } from '../exchange/exchange-port.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 import { eventsToMatchExchange } from './exchange-order-events.ts';
 import { addFill, exceeds, sameAmount } from './fill-math.ts';
-import { NewOrder, type ExchangeName, type NewOrderInput } from './new-order.ts';
+import { NewOrder, type NewOrderInput } from './new-order.ts';
+import { type ExchangeName } from '../model/exchange-name.ts';
 import { OrderEvent, transitionOrder, type OrderEventInput, type OrderEventKind } from './order-event.ts';
-import { reconcilableOrderStatuses, terminalOrderStatuses, type OrderStatus } from './order-status.ts';
+import { reconcilableOrderStatuses, terminalOrderStatuses, type OrderStatus } from '../model/order-status.ts';
 import { releaseReservationsOf } from '../reservations/release-reservations.ts';
 
 /**

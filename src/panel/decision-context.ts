@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { PayloadOf } from '../bus/message-catalog.ts';
-import { MarketRegime } from '../agents/regime/contract/regime-detected.ts';
+import { MarketRegime } from '../model/market-regime.ts';
 import { tradingPair } from '../config/config-fields.ts';
-import { DecimalString, NonNegativeDecimalString, PositiveDecimalString } from '../shared/decimal-string.ts';
+import { DecimalString, NonNegativeDecimalString, PositiveDecimalString } from '../model/decimal-string.ts';
 
 /**
  * What a trading decision for one symbol is made from: the latest price, the technical-analysis

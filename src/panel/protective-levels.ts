@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 
 /** Fractional digits of a derived price. */
 const PRICE_DECIMALS = 8;

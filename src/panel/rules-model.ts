@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import type { LlmConfig } from '../config/sections/llm-config.ts';
 import type { DecisionContext } from './decision-context.ts';
 import { protectiveLevels } from './protective-levels.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TradeAction } from '../bus/messages/trading-signal-emitted.ts';
-import { DecimalString } from '../shared/decimal-string.ts';
+import { DecimalString } from '../model/decimal-string.ts';
 
 /** The most leverage any decision may ask for (Kraken's spot margin maximum, `risk.maxLeverage` ≤ 5). */
 export const MAX_DECISION_LEVERAGE = 5;

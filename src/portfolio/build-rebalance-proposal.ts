@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { Dec } from '../positions/position-decimal.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
 import type { FittedTrade } from './fit-leg-to-account.ts';

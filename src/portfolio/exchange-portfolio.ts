@@ -1,11 +1,11 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { and, eq, isNull, notExists, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { orderReservations } from '../db/schema/order-reservations.ts';
 import { orders } from '../db/schema/orders.ts';
 import type { Balances, ExchangePort } from '../exchange/exchange-port.ts';
-import type { Timeframe } from '../market/timeframes.ts';
-import { terminalOrderStatuses } from '../orders/order-status.ts';
+import type { Timeframe } from '../model/timeframe.ts';
+import { terminalOrderStatuses } from '../model/order-status.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
 import { toOpenPosition } from '../positions/valuation.ts';
 import type { PortfolioReader } from '../risk/portfolio-reader.ts';

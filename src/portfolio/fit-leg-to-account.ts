@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import type { Balances } from '../exchange/exchange-port.ts';
 import { Dec, toStoredDecimal } from '../positions/position-decimal.ts';
 import type { RebalanceTrade } from './rebalance-trade.ts';

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open-database.ts';
 import { loadRecentCandles } from '../market/candle-store.ts';
-import type { Timeframe } from '../market/timeframes.ts';
+import type { Timeframe } from '../model/timeframe.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 
 /** The latest stored close of `symbol`, or null when none is stored. */

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { z } from 'zod';
 import { assetCode } from '../config/config-fields.ts';
 import {

@@ -1,4 +1,4 @@
-import { symbolSlug } from '../queues/symbol-slug.ts';
+import { symbolSlug } from '../market/symbol-slug.ts';
 
 /**
  * Ids of a rebalance and of everything it adds, all derived from the portfolio tick that

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Side } from '../model/side.ts';
 import { tradingPair } from '../config/config-fields.ts';
 import { NonNegativeStoredDecimal } from '../positions/position-decimal.ts';
 import { RebalanceTrade } from './rebalance-trade.ts';
@@ -41,7 +42,7 @@ export const RebalanceLegResult = z
   .object({
     rebalanceId: z.string().min(1),
     batchIndex: z.number().int().nonnegative(),
-    side: z.enum(['buy', 'sell']),
+    side: Side,
     trades: z.array(
       z
         .object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Side } from '../model/side.ts';
 import { tradingPair } from '../config/config-fields.ts';
 import { PositiveStoredDecimal } from '../positions/position-decimal.ts';
 
@@ -10,7 +11,7 @@ import { PositiveStoredDecimal } from '../positions/position-decimal.ts';
 export const RebalanceTrade = z
   .object({
     symbol: tradingPair(),
-    side: z.enum(['buy', 'sell']),
+    side: Side,
     /** Base-asset units, > 0. */
     quantity: PositiveStoredDecimal,
     notionalUsd: PositiveStoredDecimal,

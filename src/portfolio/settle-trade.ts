@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../orders/order-status.ts';
+import type { OrderStatus } from '../model/order-status.ts';
 import { assertNever } from '../shared/triplegain-error.ts';
 import type { TradeOutcome } from './rebalance-leg-job.ts';
 

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { z } from 'zod';
 import type { PortfolioConfig } from '../config/sections/portfolio-config.ts';
 import { Dec, toStoredDecimal } from '../positions/position-decimal.ts';

@@ -1,14 +1,16 @@
 import { z } from 'zod';
+import { Side } from '../model/side.ts';
 import { tradingPair } from '../config/config-fields.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
-import { NO_PROTECTION, Position, type PositionSide } from './position.ts';
+import { NO_PROTECTION, Position } from './position.ts';
+import { type PositionSide } from '../model/position-side.ts';
 import { Dec, NonNegativeStoredDecimal, PositiveStoredDecimal, toStoredDecimal } from './position-decimal.ts';
 
 /** One execution of an order, as positions need it. Parse at the edge where fills arrive. */
 export const PositionFill = z
   .object({
     symbol: tradingPair(),
-    side: z.enum(['buy', 'sell']),
+    side: Side,
     /** Base-asset units filled, > 0. */
     quantity: PositiveStoredDecimal,
     /** Price of this fill, cash asset per base unit, > 0. */

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { fills } from '../db/schema/fills.ts';

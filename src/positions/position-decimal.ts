@@ -1,5 +1,5 @@
-import { Decimal } from 'decimal.js';
-import { DecimalString } from '../shared/decimal-string.ts';
+import { Decimal, type DecimalValue } from '../model/decimal.ts';
+import { DecimalString } from '../model/decimal-string.ts';
 
 /**
  * Decimal places kept in every price, quantity, fee and P&L that positions and the portfolio
@@ -8,21 +8,18 @@ import { DecimalString } from '../shared/decimal-string.ts';
 export const STORED_DECIMAL_PLACES = 18;
 
 /**
- * The decimal type of positions and the portfolio. 60 significant digits hold any product of
- * two stored values (up to 20 integer and 18 fractional digits each) exactly, so rounding
- * happens in one place only: {@link toStoredDecimal}. decimal.js's default of 20 digits would
- * round silently in the middle of a computation.
+ * The decimal type of positions and the portfolio: the one configuration (`model/decimal.ts`),
+ * so rounding happens in one place only: {@link toStoredDecimal}.
  */
-export const Dec = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -60, toExpPos: 60 });
-export type Dec = Decimal;
+export { Decimal as Dec };
 
 /**
  * A value as a stored decimal string: rounded half away from zero to
  * {@link STORED_DECIMAL_PLACES} places (what PostgreSQL does when a value is cast to
  * `numeric(38,18)`), plain notation, never "-0".
  */
-export function toStoredDecimal(value: Decimal.Value): string {
-  const rounded = new Dec(value).toDecimalPlaces(STORED_DECIMAL_PLACES, Decimal.ROUND_HALF_UP);
+export function toStoredDecimal(value: DecimalValue): string {
+  const rounded = new Decimal(value).toDecimalPlaces(STORED_DECIMAL_PLACES, Decimal.ROUND_HALF_UP);
   return rounded.isZero() ? '0' : rounded.toFixed();
 }
 

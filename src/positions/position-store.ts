@@ -87,7 +87,7 @@ export async function applyPendingFills(db: Db, account: string): Promise<Applie
           .for('update');
         const result = applyFill(current ? toPosition(current) : null, {
           symbol: fill.symbol,
-          side: fill.side as 'buy' | 'sell',
+          side: fill.side,
           quantity: fill.quantity,
           price: fill.price,
           feeUsd: fill.feeUsd,

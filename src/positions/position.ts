@@ -1,9 +1,7 @@
 import { z } from 'zod';
+import { PositionSide } from '../model/position-side.ts';
 import { tradingPair } from '../config/config-fields.ts';
 import { Dec, NonNegativeStoredDecimal, PositiveStoredDecimal, StoredDecimal } from './position-decimal.ts';
-
-export const PositionSide = z.enum(['long', 'short']);
-export type PositionSide = z.infer<typeof PositionSide>;
 
 /** Trailing distance, % of the water mark (2 means the stop trails 2 % behind). */
 const TrailingDistancePct = z.number().gt(0).lt(100);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { DecimalString } from '../shared/decimal-string.ts';
+import { DecimalString } from '../model/decimal-string.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
-import type { LongTrailingStop, Position, PositionSide, ShortTrailingStop, TrailingStop } from './position.ts';
+import type { LongTrailingStop, Position, ShortTrailingStop, TrailingStop } from './position.ts';
+import type { PositionSide } from '../model/position-side.ts';
 import { Dec, toStoredDecimal } from './position-decimal.ts';
 
 /**

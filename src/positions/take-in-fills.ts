@@ -1,9 +1,8 @@
-import { and, eq } from 'drizzle-orm';
 import type { Clock } from '../clock/clock.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { Db } from '../db/open-database.ts';
-import { orders } from '../db/schema/orders.ts';
 import type { ExchangePort } from '../exchange/exchange-port.ts';
+import { entryOrderOf } from '../orders/entry-order-of.ts';
 import { loadRiskDecision } from '../risk/load-risk-decision.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
 import { recordTradeClosed } from '../risk/record-trade-closed.ts';
@@ -67,11 +66,8 @@ async function afterFill(deps: TakeInFillsDeps, applied: AppliedFill): Promise<s
  * order itself follows (`syncProtectiveStop`).
  */
 async function setProtectionFromEntry(deps: TakeInFillsDeps, position: Position, proposalId: string): Promise<void> {
-  const entry = await deps.db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.proposalId, proposalId), eq(orders.purpose, 'entry')));
-  const decision = entry[0]?.decisionId ? await loadRiskDecision(deps.db, entry[0].decisionId) : null;
+  const entry = await entryOrderOf(deps.db, proposalId);
+  const decision = entry?.decisionId ? await loadRiskDecision(deps.db, entry.decisionId) : null;
   if (!decision) return;
   const proposal = OrderProposal.parse(decision.proposal);
   const trailingPct = deps.config.execution.trailingStopPct;

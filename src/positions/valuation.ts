@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { tradingPair } from '../config/config-fields.ts';
 import { OpenPosition } from '../risk/risk-context.ts';
-import { DecimalString } from '../shared/decimal-string.ts';
+import { DecimalString } from '../model/decimal-string.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
-import { PositionSide, type Position } from './position.ts';
+import { type Position } from './position.ts';
+import { PositionSide } from '../model/position-side.ts';
 import {
   Dec,
   NonNegativeStoredDecimal,

@@ -3,7 +3,7 @@ import type { AnyAgentDefinition } from '../agents/kit/agent-definition.ts';
 import { agentQueueOf } from './agent-queue.ts';
 import { decisionQueue, type DecideData } from './queue-catalog.ts';
 import { jobOptionsOf } from './define-queue.ts';
-import { symbolSlug } from './symbol-slug.ts';
+import { symbolSlug } from '../market/symbol-slug.ts';
 import type { TaskRunData } from './task-run-data.ts';
 
 export interface DecisionFlowArgs {

@@ -1,6 +1,6 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import { jobOptionsOf, type AnyQueueDefinition } from './define-queue.ts';
-import { symbolSlug } from './symbol-slug.ts';
+import { symbolSlug } from '../market/symbol-slug.ts';
 import type { TaskRunData } from './task-run-data.ts';
 
 export interface ExclusiveRunResult {

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { LuaScript } from '../bus/scripts/lua-script.ts';
+import { LuaScript } from '../redis/lua-script.ts';
 
 /**
  * Replaces the holder if it is still the one the caller saw ('' for none).

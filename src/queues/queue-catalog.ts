@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RiskVerdict } from '../model/risk-verdict.ts';
 import { TradeAction } from '../bus/messages/trading-signal-emitted.ts';
 import { PortfolioTickResult } from '../portfolio/portfolio-tick-result.ts';
 import { RebalanceLegData, RebalanceLegResult } from '../portfolio/rebalance-leg-job.ts';
@@ -125,7 +126,7 @@ export type EvaluateRiskData = z.infer<typeof EvaluateRiskData>;
 
 export const EvaluateRiskResult = z
   .object({
-    decision: z.enum(['approved', 'denied']),
+    decision: RiskVerdict,
     decisionId: z.string().min(1),
     /** False when the proposal had been decided before (a redelivered or retried job). */
     inserted: z.boolean(),

@@ -1,4 +1,4 @@
-import type { Candle } from '../market/candle.ts';
+import type { Candle } from '../model/candle.ts';
 import type { ReplayFeed } from '../market/replay-feed.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import type { FaultKind } from './kraken-stand-in/fault-plan.ts';
-import { KRAKEN_TIER_LIMITS } from '../market/kraken-rate-limiter.ts';
+import { KRAKEN_TIER_LIMITS } from '../kraken/kraken-rate-limiter.ts';
 import { startKrakenStandIn, type KrakenStandIn, type RequestSeen } from './kraken-stand-in/start-kraken-stand-in.ts';
 import type { PlannedRehearsalFault } from './plan-rehearsal-faults.ts';
 import type { RehearsalFaultKind } from './rehearsal-fault-kind.ts';

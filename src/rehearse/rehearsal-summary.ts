@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { rehearsalFaultKinds, type RehearsalFaultKind } from './rehearsal-fault-kind.ts';
 
 /** What one injected fault came to. */

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { and, eq, gte, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { orderReservations } from '../db/schema/order-reservations.ts';

@@ -1,9 +1,9 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { and, eq, inArray, isNull, ne, notExists } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { orderReservations } from '../db/schema/order-reservations.ts';
 import { orders } from '../db/schema/orders.ts';
-import { reconcilableOrderStatuses } from '../orders/order-status.ts';
+import { reconcilableOrderStatuses } from '../model/order-status.ts';
 
 /** What is already on its way out of a position. */
 export interface PendingExits {

@@ -1,5 +1,5 @@
-import { Decimal } from 'decimal.js';
-import { approvedClientOrderId } from '../orders/approved-order.ts';
+import { Decimal } from '../model/decimal.ts';
+import { approvedClientOrderId } from '../model/approved-order.ts';
 import type { OrderProposal } from '../risk/order-proposal.ts';
 import type { RiskApproval } from '../risk/risk-decision.ts';
 import type { Reservation } from './reserve-for-approval.ts';

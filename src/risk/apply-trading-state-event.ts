@@ -4,7 +4,8 @@ import type { Db } from '../db/open-database.ts';
 import type { Keys } from '../keys.ts';
 import { initialRiskState } from './risk-state.ts';
 import { withLockedRiskState } from './risk-state-store.ts';
-import { transitionTradingState, type TradingState, type TradingStateEvent } from './trading-state-machine.ts';
+import { transitionTradingState, type TradingStateEvent } from './trading-state-machine.ts';
+import { type TradingState } from '../model/trading-state.ts';
 
 export interface TradingStateEventDeps {
   config: Pick<AppConfig, 'execution'>;

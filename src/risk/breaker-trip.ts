@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import { BreakerAction } from '../config/sections/risk-config.ts';
-import { DecimalString } from '../shared/decimal-string.ts';
-
-/** The circuit breakers, named as in `risk.breakers`. */
-export const BreakerName = z.enum(['dailyLoss', 'weeklyLoss', 'drawdown']);
-export type BreakerName = z.infer<typeof BreakerName>;
+import { BreakerAction } from '../model/breaker-action.ts';
+import { BreakerName } from '../model/breaker-name.ts';
+import { DecimalString } from '../model/decimal-string.ts';
 
 /**
  * A breaker that has just tripped. The caller publishes it and carries out the action on the

@@ -1,7 +1,9 @@
-import { Decimal } from 'decimal.js';
-import type { BreakerAction, RiskConfig } from '../config/sections/risk-config.ts';
+import { Decimal } from '../model/decimal.ts';
+import type { RiskConfig } from '../config/sections/risk-config.ts';
+import type { BreakerAction } from '../model/breaker-action.ts';
 import { assertNever } from '../shared/triplegain-error.ts';
-import { BreakerName, type BreakerTrip } from './breaker-trip.ts';
+import { type BreakerTrip } from './breaker-trip.ts';
+import { BreakerName } from '../model/breaker-name.ts';
 import { formatDecimal } from './format-decimal.ts';
 import { recordEquity } from './record-equity.ts';
 import type { RiskState } from './risk-state.ts';

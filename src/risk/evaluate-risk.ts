@@ -1,11 +1,12 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import type { RiskConfig } from '../config/sections/risk-config.ts';
 import { formatDecimal } from './format-decimal.ts';
 import type { OrderProposal } from './order-proposal.ts';
 import { atAllowedLeverage } from './at-allowed-leverage.ts';
 import type { RiskContext } from './risk-context.ts';
-import type { RiskAdjustment, RiskDecision } from './risk-decision.ts';
-import type { RiskReason } from './risk-reason.ts';
+import type { RiskDecision } from './risk-decision.ts';
+import type { RiskAdjustment } from '../model/risk-adjustment.ts';
+import type { RiskReason } from '../model/risk-reason.ts';
 import { buildRuleInput } from './rules/build-rule-input.ts';
 import type { RuleInput } from './rules/risk-rule.ts';
 import { riskRules } from './rules/risk-rules.ts';

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 
 /**
  * A decimal as a plain decimal string (never exponent notation), cut to `places` decimals

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { MarketRegime } from '../agents/regime/contract/regime-detected.ts';
+import { ProposalIntent } from '../model/proposal-intent.ts';
+import { Side } from '../model/side.ts';
+import { MarketRegime } from '../model/market-regime.ts';
 import { tradingPair } from '../config/config-fields.ts';
-import { PositiveDecimalString } from '../shared/decimal-string.ts';
+import { PositiveDecimalString } from '../model/decimal-string.ts';
 
 /**
  * Who proposed an order: the coordinator (from an agents' signal), a rebalance, or an operator
@@ -27,9 +29,9 @@ export const OrderProposal = z
     signalId: z.string().min(1),
     correlationId: z.string().min(1),
     symbol: tradingPair(),
-    side: z.enum(['buy', 'sell']),
+    side: Side,
     /** `entry` opens or adds to a position; `exit` only reduces one (CLOSE, protective exits). */
-    intent: z.enum(['entry', 'exit']),
+    intent: ProposalIntent,
     /**
      * Why the order exists, when not plainly its intent: a rebalance trade, a take profit, a
      * flatten. Never a stop loss: a position's one stop is the engine's own, sized to it

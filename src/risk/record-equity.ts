@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import type { RiskState } from './risk-state.ts';
 
 /**

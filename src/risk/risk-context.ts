@@ -1,8 +1,9 @@
-import { CoordinatorState } from '../control/coordinator-state.ts';
+import { CoordinatorState } from '../model/coordinator-state.ts';
 import { z } from 'zod';
+import { PositionSide } from '../model/position-side.ts';
 import { tradingPair } from '../config/config-fields.ts';
 import { Instrument } from '../market/instrument.ts';
-import { DecimalString, NonNegativeDecimalString } from '../shared/decimal-string.ts';
+import { DecimalString, NonNegativeDecimalString } from '../model/decimal-string.ts';
 import { RiskState } from './risk-state.ts';
 
 /**
@@ -13,7 +14,7 @@ import { RiskState } from './risk-state.ts';
 export const OpenPosition = z
   .object({
     symbol: tradingPair(),
-    side: z.enum(['long', 'short']),
+    side: PositionSide,
     /** Current notional (size × mark price) in the cash asset, decimal string. */
     notionalUsd: NonNegativeDecimalString,
     leverage: z.number().min(1),

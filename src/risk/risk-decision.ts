@@ -1,13 +1,7 @@
 import { z } from 'zod';
-import { DecimalString } from '../shared/decimal-string.ts';
-import { RiskReason } from './risk-reason.ts';
-
-/** A cap that shrank the order: its reason and the notional before and after it. */
-export const RiskAdjustment = RiskReason.extend({
-  fromNotionalUsd: DecimalString,
-  toNotionalUsd: DecimalString,
-}).strict();
-export type RiskAdjustment = z.infer<typeof RiskAdjustment>;
+import { RiskAdjustment } from '../model/risk-adjustment.ts';
+import { DecimalString } from '../model/decimal-string.ts';
+import { RiskReason } from '../model/risk-reason.ts';
 
 /**
  * The risk engine's answer to one proposal. Notionals are in the cash asset, decimal strings

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db, DbTransaction } from '../db/open-database.ts';
-import { riskState } from '../db/schema/risk-state.ts';
+import { riskState, type RiskStateRow } from '../db/schema/risk-state.ts';
 import { RiskState } from './risk-state.ts';
 
 export interface LockedRiskState {
@@ -50,4 +50,10 @@ export async function withLockedRiskState<T>(
       .where(eq(riskState.account, account));
     return { state: outcome.state, result: outcome.result };
   });
+}
+
+/** The account's stored risk-state row as it is (unlocked, unparsed), or null when none is stored yet. */
+export async function loadRiskStateRow(db: Db, account: string): Promise<RiskStateRow | null> {
+  const [row] = await db.select().from(riskState).where(eq(riskState.account, account));
+  return row ?? null;
 }

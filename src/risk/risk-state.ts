@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DecimalString } from '../shared/decimal-string.ts';
-import { TradingState } from './trading-state-machine.ts';
+import { DecimalString } from '../model/decimal-string.ts';
+import { TradingState } from '../model/trading-state.ts';
 import { isoWeekStartMs, utcDayStartMs } from '../clock/utc-periods.ts';
 
 const epochMs = z.number().int().nonnegative();

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../model/decimal.ts';
 import { minimumQuantity, roundQuantity } from '../market/instrument-rules.ts';
 import type { RuleInput } from './rules/risk-rule.ts';
 

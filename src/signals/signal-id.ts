@@ -1,4 +1,4 @@
-import { symbolSlug } from '../queues/symbol-slug.ts';
+import { symbolSlug } from '../market/symbol-slug.ts';
 
 /**
  * The id of the decision for one symbol and bar: `sig-BTC-USD-1h-<bar open ms>`.

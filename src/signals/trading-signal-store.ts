@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { tradingSignals, type TradingSignalRow } from '../db/schema/trading-signals.ts';
-import type { DegradationLevel } from '../config/sections/degradation-config.ts';
+import type { DegradationLevel } from '../model/degradation-level.ts';
 import { PanelDecision } from '../panel/panel-decision.ts';
 
 export interface SaveTradingSignalInput {

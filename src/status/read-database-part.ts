@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { utcDayStartMs } from '../clock/utc-periods.ts';
-import type { Timeframe } from '../market/timeframes.ts';
-import { reconcilableOrderStatuses } from '../orders/order-status.ts';
+import type { Timeframe } from '../model/timeframe.ts';
+import { reconcilableOrderStatuses } from '../model/order-status.ts';
 import { Position, PositionProtection } from '../positions/position.ts';
 import { Dec, toStoredDecimal } from '../positions/position-decimal.ts';
 import { valuePosition } from '../positions/valuation.ts';
-import { DecimalString } from '../shared/decimal-string.ts';
+import { DecimalString } from '../model/decimal-string.ts';
 import type { SqlClient } from './sql-client.ts';
 import type {
   DatabasePart,

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../keys.ts';
-import type { Timeframe } from '../market/timeframes.ts';
+import type { Timeframe } from '../model/timeframe.ts';
 import { redactSecrets } from '../shared/redact-secrets.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import { readDatabasePart } from './read-database-part.ts';

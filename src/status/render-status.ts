@@ -1,4 +1,4 @@
-import { formatTable } from '../cli/format-table.ts';
+import { formatTable } from '../shared/format-table.ts';
 import { Dec } from '../positions/position-decimal.ts';
 import type { BreakerStatus } from '../risk/risk-state.ts';
 import type { DatabasePart, RedisPart, StatusDocument } from './status-document.ts';

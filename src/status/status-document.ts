@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { DegradationLevel } from '../config/sections/degradation-config.ts';
-import { CoordinatorState } from '../control/coordinator-state.ts';
+import { PositionSide } from '../model/position-side.ts';
+import { DegradationLevel } from '../model/degradation-level.ts';
+import { CoordinatorState } from '../model/coordinator-state.ts';
 import { BreakerStatus } from '../risk/risk-state.ts';
-import { TradingState } from '../risk/trading-state-machine.ts';
-import { DecimalString } from '../shared/decimal-string.ts';
+import { TradingState } from '../model/trading-state.ts';
+import { DecimalString } from '../model/decimal-string.ts';
 
 /**
  * The one status document: what `triplegain status --json` prints, `GET /control/status`
@@ -198,7 +199,7 @@ export const PositionStatus = z
     /** What `trade close <id>` and `explain` name the position by. */
     id: z.number().int().positive(),
     symbol: z.string(),
-    side: z.enum(['long', 'short']),
+    side: PositionSide,
     quantity: DecimalString,
     avgEntryPrice: DecimalString,
     leverage: z.number().min(1),

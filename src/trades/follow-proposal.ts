@@ -1,12 +1,12 @@
-import { eq } from 'drizzle-orm';
 import type { Queue } from 'bullmq';
 import type { Db } from '../db/open-database.ts';
-import { riskDecisions, type RiskDecisionRow } from '../db/schema/risk-decisions.ts';
+import type { RiskDecisionRow } from '../db/schema/risk-decisions.ts';
 import type { OrderRow } from '../db/schema/orders.ts';
 import { loadOrder } from '../orders/order-store.ts';
 import { EvaluateRiskResult, SubmitOrderResult } from '../queues/queue-catalog.ts';
 import { riskJobIdOf } from '../queues/risk-jobs.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
+import { riskDecisionOfProposal } from '../risk/risk-decision-of-proposal.ts';
 import { awaitJob } from './await-job.ts';
 import { TradeRisk, type TradeOrder, type TradeOutcome } from './trade-outcome.ts';
 
@@ -64,7 +64,7 @@ export async function followProposal(
     };
 
   const result = EvaluateRiskResult.parse(decided.returnvalue);
-  const [row] = await deps.db.select().from(riskDecisions).where(eq(riskDecisions.proposalId, f.proposal.proposalId));
+  const row = await riskDecisionOfProposal(deps.db, f.proposal.proposalId);
   // The stored proposal is the one decided (a request id sent again names the first one).
   const proposal = row ? OrderProposal.parse(row.proposal) : f.proposal;
   const risk = row ? toTradeRisk(row) : unstoredDenial(result);

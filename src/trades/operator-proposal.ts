@@ -1,5 +1,5 @@
-import { Decimal } from 'decimal.js';
-import type { MarketRegime } from '../agents/regime/contract/regime-detected.ts';
+import { Decimal } from '../model/decimal.ts';
+import type { MarketRegime } from '../model/market-regime.ts';
 import { roundPrice, roundStopPrice } from '../market/instrument-rules.ts';
 import type { Instrument } from '../market/instrument.ts';
 import type { Position } from '../positions/position.ts';

@@ -8,7 +8,7 @@ import type { AppConfig } from '../config/app-config.ts';
 import { isFresh } from '../coordinator/is-fresh.ts';
 import type { Db } from '../db/open-database.ts';
 import { positions } from '../db/schema/positions.ts';
-import { findNamedOrder } from '../execution/cancel-working-order.ts';
+import { findNamedOrder } from '../orders/find-named-order.ts';
 import type { Keys } from '../keys.ts';
 import type { InstrumentBook } from '../market/instrument-book.ts';
 import { latestClose } from '../portfolio/latest-prices.ts';

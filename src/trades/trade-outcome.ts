@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { RiskVerdict } from '../model/risk-verdict.ts';
 import { CancelOrderResult } from '../queues/queue-catalog.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
-import { RiskAdjustment } from '../risk/risk-decision.ts';
-import { DecimalString } from '../shared/decimal-string.ts';
+import { RiskAdjustment } from '../model/risk-adjustment.ts';
+import { DecimalString } from '../model/decimal-string.ts';
 
 /**
  * Where an operator's request stands when the answer is made:
@@ -32,7 +33,7 @@ export type TradeOutcomeStatus = z.infer<typeof TradeOutcomeStatus>;
 /** The risk engine's decision on the request's proposal. */
 export const TradeRisk = z
   .object({
-    decision: z.enum(['approved', 'denied']),
+    decision: RiskVerdict,
     decisionId: z.string(),
     /** Approved notional (quote asset) and quantity (base units); null on a denial. */
     notionalUsd: DecimalString.nullable(),

@@ -18,7 +18,7 @@ import type { Logger } from '../shared/logger.ts';
 import { redactSecrets } from '../shared/redact-secrets.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import type { JobOutcome } from './job-outcome.ts';
-import { runWithTimeout } from './run-with-timeout.ts';
+import { runWithTimeout } from '../shared/run-with-timeout.ts';
 
 /** The reason a shutdown deadline gives the jobs it releases. */
 export const SHUTDOWN_RELEASE = 'shutdown: released to another worker';

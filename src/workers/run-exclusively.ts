@@ -5,7 +5,7 @@ import type { Bus } from '../bus/bus.ts';
 import type { Keys } from '../keys.ts';
 import type { JobContext } from '../queues/define-queue.ts';
 import { withLease } from '../queues/run-lease.ts';
-import { symbolSlug } from '../queues/symbol-slug.ts';
+import { symbolSlug } from '../market/symbol-slug.ts';
 import type { TaskRunData } from '../queues/task-run-data.ts';
 import type { Logger } from '../shared/logger.ts';
 import { recordScheduleSkip } from './record-schedule-skip.ts';

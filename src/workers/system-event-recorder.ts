@@ -3,7 +3,7 @@ import type { PayloadOf, TypesOfTopic } from '../bus/message-catalog.ts';
 import type { Subscription } from '../bus/subscription.ts';
 import { appendSystemEvent } from '../db/append-system-event.ts';
 import type { Db } from '../db/open-database.ts';
-import type { SystemEventSeverity } from '../db/schema/system-events.ts';
+import type { Severity } from '../model/severity.ts';
 import { runOnce } from '../db/run-once.ts';
 import { describeDegradationChange } from '../degradation/describe-degradation-change.ts';
 
@@ -14,7 +14,7 @@ type SystemEventType = TypesOfTopic<'system_events'>;
 /** What one message says in the table, besides source, correlation id, time and message id. */
 interface RecordedEvent {
   type: string;
-  severity: SystemEventSeverity;
+  severity: Severity;
   message: string;
   details: Record<string, unknown>;
 }

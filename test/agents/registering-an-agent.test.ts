@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { agentRegistry } from '../../src/agents/agent-registry.ts';
 import { loadAgentOutputOf } from '../../src/agents/kit/agent-output-store.ts';
 import { decisionJobId } from '../../src/queues/add-decision-flow.ts';
-import { symbolSlug } from '../../src/queues/symbol-slug.ts';
+import { symbolSlug } from '../../src/market/symbol-slug.ts';
 import { readFlowInputs } from '../../src/workers/read-flow-inputs.ts';
 import { echoAgent, echoOutputs } from '../fixtures/agents/echo/echo-agent.ts';
 import { allQueues, createTaskHarness, type TaskHarness } from '../support/task-harness.ts';

@@ -23,6 +23,7 @@ import { createTaskHarness } from '../support/task-harness.ts';
 import { createTestBus } from '../support/test-bus.ts';
 import { bullConnection } from '../support/test-queues.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { scaled } from '../support/test-timing.ts';
 
 /** Alerts to a webhook that is never called here: the jobs stay in the queue for the test to read. */
 const ALERTS = AlertsConfig.parse({
@@ -176,92 +177,100 @@ describe('each kind of event raises its alert', () => {
     });
   });
 
-  it('raises the order the exchange rejected, the position left without its stop, and the entries held for it', async () => {
-    const s = await PositionScenario.start();
-    cleanups.push(() => s.cleanup());
-    await s.enter('0.1', '39000');
-    await s.bar(flatBar('40000'));
-    const [stop] = await s.workingStops();
-    await s.paper.cancelOrder(stop!.exchangeOrderId!);
-    const place = s.paper.placeOrder.bind(s.paper);
-    s.paper.placeOrder = (r, signal) =>
-      r.type === 'stop-loss'
-        ? Promise.reject(new TriplegainError('EXCHANGE_REJECTED', 'EOrder:Insufficient funds', { requestSent: true }))
-        : place(r, signal);
-    const { raiser, alertOf } = alertsOn(s.h.t);
+  it(
+    'raises the order the exchange rejected, the position left without its stop, and the entries held for it',
+    async () => {
+      const s = await PositionScenario.start();
+      cleanups.push(() => s.cleanup());
+      await s.enter('0.1', '39000');
+      await s.bar(flatBar('40000'));
+      const [stop] = await s.workingStops();
+      await s.paper.cancelOrder(stop!.exchangeOrderId!);
+      const place = s.paper.placeOrder.bind(s.paper);
+      s.paper.placeOrder = (r, signal) =>
+        r.type === 'stop-loss'
+          ? Promise.reject(new TriplegainError('EXCHANGE_REJECTED', 'EOrder:Insufficient funds', { requestSent: true }))
+          : place(r, signal);
+      const { raiser, alertOf } = alertsOn(s.h.t);
 
-    const report = await reprotectPositions({ ...s.deps, alerts: raiser }, 'worker-start');
+      const report = await reprotectPositions({ ...s.deps, alerts: raiser }, 'worker-start');
 
-    expect(report.complete).toBe(false);
-    expect(await alertOf('order_rejected', 'BTC/USD')).toMatchObject({
-      severity: 'error',
-      message: 'EOrder:Insufficient funds',
-      details: expect.objectContaining({ purpose: 'stop_loss', side: 'sell' }),
-    });
-    expect(await alertOf('position_unprotected', 'paper/BTC/USD')).toMatchObject({
-      severity: 'error',
-      title: 'no stop rests for the paper/BTC/USD position',
-    });
-    expect(await alertOf('position_unprotected', 'positions.protection_pending')).toMatchObject({
-      title: 'entries held: not every open position has its stop',
-    });
-  }, 60_000);
+      expect(report.complete).toBe(false);
+      expect(await alertOf('order_rejected', 'BTC/USD')).toMatchObject({
+        severity: 'error',
+        message: 'EOrder:Insufficient funds',
+        details: expect.objectContaining({ purpose: 'stop_loss', side: 'sell' }),
+      });
+      expect(await alertOf('position_unprotected', 'paper/BTC/USD')).toMatchObject({
+        severity: 'error',
+        title: 'no stop rests for the paper/BTC/USD position',
+      });
+      expect(await alertOf('position_unprotected', 'positions.protection_pending')).toMatchObject({
+        title: 'entries held: not every open position has its stop',
+      });
+    },
+    scaled(60_000),
+  );
 
-  it('raises an approval that never became an order', async () => {
-    const clockMs = Date.UTC(2024, 0, 10, 12);
-    const h = await createTaskHarness({ clockMs });
-    cleanups.push(() => h.cleanup());
-    const proposal = OrderProposal.parse({
-      proposalId: 'prop-lost',
-      signalId: 'lost',
-      correlationId: 'corr-lost',
-      symbol: 'BTC/USD',
-      side: 'buy',
-      intent: 'entry',
-      entryPrice: '40000',
-      stopLoss: '39000',
-      takeProfit: null,
-      sizePct: 1,
-      leverage: 1,
-      confidence: 0.9,
-      regime: null,
-      createdAtMs: clockMs,
-    });
-    const orphanApprovalMs = h.config.execution.orphanApprovalMs;
-    await h.database.db.insert(riskDecisions).values({
-      decisionId: 'appr-lost',
-      proposalId: proposal.proposalId,
-      signalId: proposal.signalId,
-      correlationId: proposal.correlationId,
-      symbol: 'BTC/USD',
-      decision: 'approved',
-      proposal,
-      notionalUsd: '40',
-      quantity: '0.001',
-      adjustments: [],
-      reasons: [],
-      riskState: {},
-      createdAt: sql`clock_timestamp() - ${`${orphanApprovalMs + 60_000} milliseconds`}::interval`,
-    });
-    const { raiser, alertOf } = alertsOn(h.t);
+  it(
+    'raises an approval that never became an order',
+    async () => {
+      const clockMs = Date.UTC(2024, 0, 10, 12);
+      const h = await createTaskHarness({ clockMs });
+      cleanups.push(() => h.cleanup());
+      const proposal = OrderProposal.parse({
+        proposalId: 'prop-lost',
+        signalId: 'lost',
+        correlationId: 'corr-lost',
+        symbol: 'BTC/USD',
+        side: 'buy',
+        intent: 'entry',
+        entryPrice: '40000',
+        stopLoss: '39000',
+        takeProfit: null,
+        sizePct: 1,
+        leverage: 1,
+        confidence: 0.9,
+        regime: null,
+        createdAtMs: clockMs,
+      });
+      const orphanApprovalMs = h.config.execution.orphanApprovalMs;
+      await h.database.db.insert(riskDecisions).values({
+        decisionId: 'appr-lost',
+        proposalId: proposal.proposalId,
+        signalId: proposal.signalId,
+        correlationId: proposal.correlationId,
+        symbol: 'BTC/USD',
+        decision: 'approved',
+        proposal,
+        notionalUsd: '40',
+        quantity: '0.001',
+        adjustments: [],
+        reasons: [],
+        riskState: {},
+        createdAt: sql`clock_timestamp() - ${`${orphanApprovalMs + 60_000} milliseconds`}::interval`,
+      });
+      const { raiser, alertOf } = alertsOn(h.t);
 
-    const recorded = await recordOrphanedApprovals(
-      {
-        db: h.database.db,
-        exchange: { name: 'paper' },
-        executionQueue: h.queue('execution'),
-        clock: h.clock,
-        logger: silentLogger,
-        alerts: raiser,
-      },
-      { orphanApprovalMs },
-    );
+      const recorded = await recordOrphanedApprovals(
+        {
+          db: h.database.db,
+          exchange: { name: 'paper' },
+          executionQueue: h.queue('execution'),
+          clock: h.clock,
+          logger: silentLogger,
+          alerts: raiser,
+        },
+        { orphanApprovalMs },
+      );
 
-    expect(recorded).toHaveLength(1);
-    expect(await alertOf('approval_orphaned', 'BTC/USD')).toMatchObject({
-      severity: 'warning',
-      correlationId: 'corr-lost',
-      details: expect.objectContaining({ decisionId: 'appr-lost', jobState: 'unknown' }),
-    });
-  }, 60_000);
+      expect(recorded).toHaveLength(1);
+      expect(await alertOf('approval_orphaned', 'BTC/USD')).toMatchObject({
+        severity: 'warning',
+        correlationId: 'corr-lost',
+        details: expect.objectContaining({ decisionId: 'appr-lost', jobState: 'unknown' }),
+      });
+    },
+    scaled(60_000),
+  );
 });

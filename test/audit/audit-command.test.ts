@@ -9,6 +9,7 @@ import {
   type TestDatabase,
 } from '../support/test-database.ts';
 import { setPaperBalances, writeCleanBook } from './audit-builders.ts';
+import { scaled } from '../support/test-timing.ts';
 
 /** A migrated schema of its own holding the clean book. */
 const it = base.extend<{ t: TestDatabase }>({
@@ -33,30 +34,38 @@ function urlOfSchema(schema: string): string {
 
 /** `triplegain audit …` on the paper account (the default config) in `schema`. */
 const audit = (schema: string, ...args: string[]) =>
-  runCli({ DATABASE_URL: urlOfSchema(schema), TRIPLEGAIN_CONFIG: '' }, ['audit', ...args], 60_000);
+  runCli({ DATABASE_URL: urlOfSchema(schema), TRIPLEGAIN_CONFIG: '' }, ['audit', ...args], scaled(60_000));
 
 describe('triplegain audit', () => {
-  it('prints nothing but the summary and exits 0 when the books are clean', { timeout: 90_000 }, async ({ t }) => {
-    const { code, stdout } = await audit(t.schemaName);
-    expect({ code, stdout }).toEqual({ code: 0, stdout: 'audit: 0 violations (10 invariants checked)\n' });
-  });
+  it(
+    'prints nothing but the summary and exits 0 when the books are clean',
+    { timeout: scaled(90_000) },
+    async ({ t }) => {
+      const { code, stdout } = await audit(t.schemaName);
+      expect({ code, stdout }).toEqual({ code: 0, stdout: 'audit: 0 violations (10 invariants checked)\n' });
+    },
+  );
 
-  it('prints the violation with its rows, ends with the summary and exits 1', { timeout: 90_000 }, async ({ t }) => {
-    await setPaperBalances(t.db, { USD: '9599.4' });
-    const { code, stdout } = await audit(t.schemaName);
-    expect(code).toBe(1);
-    const lines = stdout.trimEnd().split('\n');
-    expect(lines).toEqual([
-      '[paper_balances_match_fills] The paper USD balance is 9599.4, but the starting 10000 and the 1 paper fill makes it 9598.4 (+1).',
-      '    asset  balance  expected  difference',
-      '    -----  -------  --------  ----------',
-      '    USD    9599.4   9598.4    1',
-      '',
-      'audit: 1 violations (10 invariants checked)',
-    ]);
-  });
+  it(
+    'prints the violation with its rows, ends with the summary and exits 1',
+    { timeout: scaled(90_000) },
+    async ({ t }) => {
+      await setPaperBalances(t.db, { USD: '9599.4' });
+      const { code, stdout } = await audit(t.schemaName);
+      expect(code).toBe(1);
+      const lines = stdout.trimEnd().split('\n');
+      expect(lines).toEqual([
+        '[paper_balances_match_fills] The paper USD balance is 9599.4, but the starting 10000 and the 1 paper fill makes it 9598.4 (+1).',
+        '    asset  balance  expected  difference',
+        '    -----  -------  --------  ----------',
+        '    USD    9599.4   9598.4    1',
+        '',
+        'audit: 1 violations (10 invariants checked)',
+      ]);
+    },
+  );
 
-  it('prints one JSON document with --json, and exits 1', { timeout: 90_000 }, async ({ t }) => {
+  it('prints one JSON document with --json, and exits 1', { timeout: scaled(90_000) }, async ({ t }) => {
     await setPaperBalances(t.db, { USD: '9599.4' });
     const { code, stdout } = await audit(t.schemaName, '--json');
     expect(code).toBe(1);
@@ -73,11 +82,11 @@ describe('triplegain audit', () => {
     });
   });
 
-  base('exits 2 when the database cannot be opened, or holds no tables', { timeout: 90_000 }, async () => {
+  base('exits 2 when the database cannot be opened, or holds no tables', { timeout: scaled(90_000) }, async () => {
     const unreachable = await runCli(
       { DATABASE_URL: 'postgres://nobody:hunter2@127.0.0.1:1/none', TRIPLEGAIN_CONFIG: '' },
       ['audit'],
-      60_000,
+      scaled(60_000),
     );
     expect(unreachable.code).toBe(2);
     expect(unreachable.stderr).toContain('error: cannot open PostgreSQL at postgres://nobody:***@127.0.0.1:1/none');

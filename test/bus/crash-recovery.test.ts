@@ -1,18 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { aTaSignal } from '../support/builders.ts';
 import { spawnTs, type TsProcess } from '../support/spawn-ts.ts';
-import { createTestBus, type TestBus } from '../support/test-bus.ts';
+import type { TestBus } from '../support/test-bus.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 describe('crash recovery', () => {
   let t: TestBus;
   let proc: TsProcess | undefined;
-  beforeEach(async () => {
-    t = await createTestBus({ config: { claimIdleMs: 400, claimIntervalMs: 100 } });
+  it.override({ busOptions: { config: { claimIdleMs: 400, claimIntervalMs: 100 } } });
+  it.beforeEach(({ bus }) => {
+    t = bus;
   });
   afterEach(async () => {
     proc?.child.kill('SIGKILL');
-    await t.cleanup();
   });
 
   it('loses nothing when a consumer is killed with SIGKILL in the middle of a handler', async () => {

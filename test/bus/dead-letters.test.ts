@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { Bus } from '../../src/bus/bus.ts';
 import { AlertRaised } from '../../src/bus/messages/alert-raised.ts';
 import { BusConfig } from '../../src/config/sections/bus-config.ts';
 import { aTaSignal } from '../support/builders.ts';
 import { createTestBus, type TestBus } from '../support/test-bus.ts';
+import { quietWindow, scaled } from '../support/test-timing.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
 
 describe('dead letters and circuit breaker', () => {
   let t: TestBus;
-  beforeEach(async () => {
-    t = await createTestBus({ config: { maxDeliveries: 5, breaker: { failureThreshold: 50, cooldownMs: 300 } } });
+  it.override({ busOptions: { config: { maxDeliveries: 5, breaker: { failureThreshold: 50, cooldownMs: 300 } } } });
+  it.beforeEach(({ bus }) => {
+    t = bus;
   });
-  afterEach(async () => t.cleanup());
 
   it('moves a poison message to tg:dlq:<topic> after exactly N deliveries, with its error and count', async () => {
     const deliveries: number[] = [];
@@ -26,7 +28,8 @@ describe('dead letters and circuit breaker', () => {
     });
     const poison = await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'BTC/USD' });
     await waitFor(async () => (await t.redis.xlen(t.keys.dlq('ta_signals'))) === 1, 'the dead letter');
-    await sleep(200);
+    // Quiet window: the claim is that a dead-lettered message is not delivered again.
+    await quietWindow(200);
     expect(deliveries).toEqual([1, 2, 3, 4, 5]);
     const [dead] = await t.bus.deadLetters('ta_signals');
     expect(dead).toMatchObject({
@@ -57,7 +60,8 @@ describe('dead letters and circuit breaker', () => {
     const original = await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'BTC/USD', ttlMs: 1_000 });
     await waitFor(async () => (await t.redis.xlen(t.keys.dlq('ta_signals'))) === 1, 'the dead letter');
     healthy = true;
-    await sleep(1_100); // past the original TTL: replay must give it a fresh one
+    // Past the original TTL: replay must give it a fresh one.
+    await waitFor(() => Date.now() > original.expiresAtMs, 'the original TTL to pass', undefined, 50);
     const result = await t.bus.replayDeadLetters('ta_signals');
     expect(result.replayed).toHaveLength(1);
     expect(result.skipped).toEqual([]);
@@ -238,6 +242,8 @@ describe('circuit breaker', () => {
     expect(broken.breakerState).toBe('open');
     const callsWhenOpened = failingCalls;
     await waitFor(() => healthy.length === 10, 'the healthy subscription to get all 10');
+    // Quiet window: the claim is that an open breaker calls the handler no more. Not scaled with
+    // TEST_TIME_SCALE: it must end before the breaker's 400 ms cooldown lets a probe through.
     await sleep(200);
     // Open: the failing subscription stopped calling its handler.
     expect(failingCalls).toBe(callsWhenOpened);
@@ -250,7 +256,11 @@ describe('circuit breaker', () => {
 
     // After the cool-down it tries again; once the handler works, every message is handled.
     failing = false;
-    await waitFor(() => alerts.some((a) => a.code === 'bus.subscription_recovered'), 'the recovery alert', 5_000);
+    await waitFor(
+      () => alerts.some((a) => a.code === 'bus.subscription_recovered'),
+      'the recovery alert',
+      scaled(5_000),
+    );
     await waitFor(
       async () => (await t.bus.stats('ta_signals')).groups.find((g) => g.name === 'broken')?.handled === 10,
       'all 10 handled',

@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { onceInRedis } from '../../src/bus/idempotency.ts';
 import { aTaSignal } from '../support/builders.ts';
-import { createTestBus, type TestBus } from '../support/test-bus.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
 
 describe('idempotency helper', () => {
-  let t: TestBus;
-  beforeEach(async () => {
-    t = await createTestBus();
-  });
-  afterEach(async () => t.cleanup());
-
-  it('gives a redelivered message its side effect once', async () => {
+  it('gives a redelivered message its side effect once', async ({ bus: t }) => {
     const sideEffects: string[] = [];
     const attempts: number[] = [];
     await t.bus.subscribe({
@@ -29,7 +23,7 @@ describe('idempotency helper', () => {
     expect(sideEffects).toEqual([published.id]);
   });
 
-  it('is scoped per group: each subscribing service does its own side effect once', async () => {
+  it('is scoped per group: each subscribing service does its own side effect once', async ({ bus: t }) => {
     const effects: string[] = [];
     for (const service of ['a', 'b']) {
       await t.bus.subscribe({
@@ -43,7 +37,7 @@ describe('idempotency helper', () => {
     expect(effects.sort()).toEqual(['a', 'b']);
   });
 
-  it('refuses to run concurrently for the same key (BUSY), and runs once', async () => {
+  it('refuses to run concurrently for the same key (BUSY), and runs once', async ({ bus: t }) => {
     const key = t.keys.idempotency('g', 'm1');
     let runs = 0;
     const slow = onceInRedis(t.redis, key, { ttlMs: 60_000, lockMs: 5_000 }, async () => {
@@ -51,7 +45,7 @@ describe('idempotency helper', () => {
       await sleep(100);
       return 'done';
     });
-    await sleep(20);
+    await waitFor(() => runs === 1, 'the first run to hold the key');
     await expect(
       onceInRedis(t.redis, key, { ttlMs: 60_000, lockMs: 5_000 }, async () => void (runs += 1)),
     ).rejects.toMatchObject({ code: 'BUSY' });
@@ -62,7 +56,7 @@ describe('idempotency helper', () => {
     expect(runs).toBe(1);
   });
 
-  it('does not mark the key when the side effect fails, so a retry runs it', async () => {
+  it('does not mark the key when the side effect fails, so a retry runs it', async ({ bus: t }) => {
     const key = t.keys.idempotency('g', 'm2');
     await expect(
       onceInRedis(t.redis, key, { ttlMs: 60_000, lockMs: 5_000 }, async () => {

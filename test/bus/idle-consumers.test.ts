@@ -1,17 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { removeIdleConsumers } from '../../src/bus/remove-idle-consumers.ts';
 import { aCandle } from '../support/builders.ts';
-import { createTestBus, type TestBus } from '../support/test-bus.ts';
+import { type TestBus } from '../support/test-bus.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 type ConsumerInfo = { name: string; pending: number; idle: number };
 
 describe('idle consumers', () => {
   let t: TestBus;
-  beforeEach(async () => {
-    t = await createTestBus();
+  it.beforeEach(({ bus }) => {
+    t = bus;
   });
-  afterEach(async () => t.cleanup());
 
   async function consumers(lane: string, group: string): Promise<ConsumerInfo[]> {
     const rows = (await t.redis.xinfo('CONSUMERS', lane, group)) as unknown[][];

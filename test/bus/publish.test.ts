@@ -1,16 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
 import { aCandle, aTaSignal } from '../support/builders.ts';
-import { createTestBus, type TestBus } from '../support/test-bus.ts';
 
 describe('publish', () => {
-  let t: TestBus;
-  beforeEach(async () => {
-    t = await createTestBus();
-  });
-  afterEach(async () => t.cleanup());
-
-  it('writes one flat entry per message, readable with XRANGE', async () => {
+  it('writes one flat entry per message, readable with XRANGE', async ({ bus: t }) => {
     const published = await t.bus.publish('market.candle_closed', aCandle(), {
       symbol: 'BTC/USD',
       source: 'market-data',
@@ -47,7 +41,7 @@ describe('publish', () => {
     expect(Number(record.expires_at_ms) - Number(record.ts_ms)).toBe(t.bus.config.defaultTtlMs);
   });
 
-  it('refuses an invalid payload with an error naming the field, and writes nothing', async () => {
+  it('refuses an invalid payload with an error naming the field, and writes nothing', async ({ bus: t }) => {
     const attempt = t.bus.publish('ta.signal_emitted', aTaSignal({ confidence: 1.5 }), { symbol: 'BTC/USD' });
     await expect(attempt).rejects.toThrow(TriplegainError);
     await expect(attempt).rejects.toMatchObject({ code: 'MESSAGE_INVALID', details: { field: 'payload.confidence' } });
@@ -56,7 +50,7 @@ describe('publish', () => {
     expect(await t.redis.exists(t.keys.latest('ta_signals'))).toBe(0);
   });
 
-  it('refuses a malformed symbol and names the envelope field', async () => {
+  it('refuses a malformed symbol and names the envelope field', async ({ bus: t }) => {
     await expect(t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'btcusd' })).rejects.toMatchObject({
       code: 'MESSAGE_INVALID',
       details: { field: 'symbol' },
@@ -64,14 +58,14 @@ describe('publish', () => {
     expect(await t.redis.xlen(t.keys.busStream('ta_signals'))).toBe(0);
   });
 
-  it('refuses a price sent as a float instead of a decimal string', async () => {
+  it('refuses a price sent as a float instead of a decimal string', async ({ bus: t }) => {
     // @ts-expect-error: the type system refuses it too; this checks the runtime guard.
     await expect(t.bus.publish('market.candle_closed', aCandle({ close: 19949.9 }))).rejects.toMatchObject({
       details: { field: 'payload.close' },
     });
   });
 
-  it('refuses a candle whose low is above its high', async () => {
+  it('refuses a candle whose low is above its high', async ({ bus: t }) => {
     await expect(
       t.bus.publish('market.candle_closed', aCandle({ low: '20000', high: '19979.4' }), { symbol: 'BTC/USD' }),
     ).rejects.toMatchObject({
@@ -81,12 +75,12 @@ describe('publish', () => {
     expect(await t.redis.xlen(t.keys.busStream('market_data'))).toBe(0);
   });
 
-  it('refuses an unknown message type', async () => {
+  it('refuses an unknown message type', async ({ bus: t }) => {
     // @ts-expect-error: unknown type on purpose
     await expect(t.bus.publish('nope.happened', {})).rejects.toMatchObject({ code: 'MESSAGE_TYPE_UNKNOWN' });
   });
 
-  it('puts urgent messages on the priority lane and the rest on the main lane', async () => {
+  it('puts urgent messages on the priority lane and the rest on the main lane', async ({ bus: t }) => {
     await t.bus.publish(
       'system.alert_raised',
       { severity: 'critical', code: 'test.urgent', message: 'now' },
@@ -97,14 +91,16 @@ describe('publish', () => {
     expect(await t.redis.xlen(t.keys.busStream('system_events'))).toBe(1);
   });
 
-  it('carries correlation and causation from the causing message', async () => {
+  it('carries correlation and causation from the causing message', async ({ bus: t }) => {
     const cause = await t.bus.publish('market.candle_closed', aCandle(), { symbol: 'BTC/USD' });
     const effect = await t.bus.publish('ta.signal_emitted', aTaSignal(), { symbol: 'BTC/USD', causedBy: cause });
     expect(effect.correlationId).toBe(cause.correlationId);
     expect(effect.causationId).toBe(cause.id);
   });
 
-  it('refuses a message bigger than bus.maxMessageBytes, naming its type and size, and writes nothing', async () => {
+  it('refuses a message bigger than bus.maxMessageBytes, naming its type and size, and writes nothing', async ({
+    bus: t,
+  }) => {
     const huge = t.bus.publish('system.alert_raised', {
       severity: 'warning',
       code: 'test.huge',
@@ -130,7 +126,7 @@ describe('publish', () => {
     ]);
   });
 
-  it('counts the limit in bytes, not characters', async () => {
+  it('counts the limit in bytes, not characters', async ({ bus: t }) => {
     // 25,000 characters, 75,000 bytes in UTF-8.
     const attempt = t.bus.publish('system.alert_raised', {
       severity: 'info',

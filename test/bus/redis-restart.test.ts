@@ -8,7 +8,8 @@ import { aCandle } from '../support/builders.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { startOwnRedisServer, type OwnRedisServer } from '../support/own-redis-server.ts';
 import { fastBusConfig } from '../support/test-bus.ts';
-import { sleep, waitFor } from '../support/wait-for.ts';
+import { quietWindow, scaled } from '../support/test-timing.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 describe('Redis restart', () => {
   let server: OwnRedisServer | undefined;
@@ -51,7 +52,8 @@ describe('Redis restart', () => {
       ),
     );
     await server.stop('SIGTERM');
-    await sleep(300);
+    // An outage of some length, not a wait for an event: the racing publishes meet a Redis that is away.
+    await quietWindow(300);
     await server.restart();
     await Promise.all(racing);
 
@@ -64,7 +66,7 @@ describe('Redis restart', () => {
     await waitFor(
       () => acknowledged.every((id) => handled.has(id)),
       'every acknowledged message to be handled',
-      20_000,
+      scaled(20_000),
     );
     const onStream = new Set(
       (await publisherRedis.xrange(keys.busStream('market_data'), '-', '+')).map(([, f]) => f[1]),
@@ -105,10 +107,11 @@ describe('a Redis that comes back empty', () => {
 
     await server.stop('SIGKILL');
     // Long enough for many claim passes (every 100 ms) to come due while Redis is away.
-    await sleep(1_500);
+    // An outage of some length, not a wait for an event.
+    await quietWindow(1_500);
     await server.restart();
     const after = await bus.publish('market.candle_closed', aCandle({ openTimeMs: 1 }), { symbol: 'BTC/USD' });
-    await waitFor(() => handled.includes(after.id), 'the message published after the restart', 20_000);
+    await waitFor(() => handled.includes(after.id), 'the message published after the restart', scaled(20_000));
 
     expect(log.lines.filter((l) => l.msg === 'bus claim failed' || l.msg === 'bus read failed; retrying')).toEqual([]);
     expect(log.warnings().length).toBeLessThanOrEqual(1);

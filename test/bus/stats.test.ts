@@ -1,15 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { topicStats } from '../../src/bus/bus-stats.ts';
 import { aTaSignal } from '../support/builders.ts';
-import { createTestBus, type TestBus } from '../support/test-bus.ts';
+import type { TestBus } from '../support/test-bus.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 describe('bus stats', () => {
   let t: TestBus;
-  beforeEach(async () => {
-    t = await createTestBus({ config: { maxDeliveries: 1 } });
+  it.override({ busOptions: { config: { maxDeliveries: 1 } } });
+  it.beforeEach(({ bus }) => {
+    t = bus;
   });
-  afterEach(async () => t.cleanup());
 
   it('reports length, groups, pending, lag and the per-group counters', async () => {
     const lane = t.keys.busStream('ta_signals');

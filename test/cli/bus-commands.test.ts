@@ -1,19 +1,20 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { aTaSignal } from '../support/builders.ts';
 import { projectRoot } from '../support/spawn-ts.ts';
-import { createTestBus, type TestBus } from '../support/test-bus.ts';
+import type { TestBus } from '../support/test-bus.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const run = promisify(execFile);
 
 describe('triplegain bus …', () => {
   let t: TestBus;
-  beforeEach(async () => {
-    t = await createTestBus({ config: { maxDeliveries: 3 } });
+  it.override({ busOptions: { config: { maxDeliveries: 3 } } });
+  it.beforeEach(({ bus }) => {
+    t = bus;
   });
-  afterEach(async () => t.cleanup());
 
   const cli = async (...args: string[]) => {
     try {

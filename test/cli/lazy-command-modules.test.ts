@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.ts';
+import { scaled } from '../support/test-timing.ts';
 
 /**
  * Packages a command needs only when it runs. The CLI registers every command at start, so one
@@ -39,7 +40,7 @@ describe('triplegain start-up', () => {
     const { code, stdout, stderr } = await runCli(
       { TRIPLEGAIN_TEST_RESOLVED_LOG: log, NODE_OPTIONS: '--import ./test/fixtures/record-resolved-modules.mjs' },
       args,
-      30_000,
+      scaled(30_000),
     );
     expect(code, stderr).toBe(0);
     const urls = (await readFile(log, 'utf8')).split('\n').filter((u) => u !== '');

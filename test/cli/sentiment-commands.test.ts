@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSentimentInputs } from '../../src/agents/sentiment/sentiment-input-store.ts';
 import { openDatabase } from '../../src/db/open-database.ts';
 import { projectRoot } from '../support/spawn-ts.ts';
+import { scaled } from '../support/test-timing.ts';
 
 const run = promisify(execFile);
 
@@ -34,7 +35,7 @@ describe('triplegain sentiment add', () => {
   };
 
   // Each command starts a process that opens (and the first time creates) a PGlite database.
-  it('stores a headline once in the configured database', { timeout: 90_000 }, async () => {
+  it('stores a headline once in the configured database', { timeout: scaled(90_000) }, async () => {
     const first = await cli(
       'sentiment',
       'add',
@@ -68,7 +69,7 @@ describe('triplegain sentiment add', () => {
     }
   });
 
-  it('refuses a bad headline naming the field, before opening any database', { timeout: 60_000 }, async () => {
+  it('refuses a bad headline naming the field, before opening any database', { timeout: scaled(60_000) }, async () => {
     const pgliteDir = join(dataDir, 'untouched');
     const notTraded = await cliIn(pgliteDir, 'sentiment', 'add', '--symbol', 'DOGE/USD', 'Doge rallies');
     expect(notTraded.code).toBe(1);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startOwnRedisServer, type OwnRedisServer } from '../support/own-redis-server.ts';
 import { spawnTs, type TsProcess } from '../support/spawn-ts.ts';
+import { scaled } from '../support/test-timing.ts';
 
 describe('a worker stopped while Redis is gone', () => {
   let redis: OwnRedisServer;
@@ -19,27 +20,31 @@ describe('a worker stopped while Redis is gone', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('still exits within app.shutdownDeadlineMs and its grace, saying it gave up', async () => {
-    proc = spawnTs(
-      'bin/triplegain.mjs',
-      {
-        REDIS_URL: redis.url,
-        DATABASE_URL: '',
-        TRIPLEGAIN__DATABASE__PGLITE_DIR: join(dataDir, 'pglite'),
-        TRIPLEGAIN__APP__DATA_DIR: dataDir,
-        TRIPLEGAIN__APP__SHUTDOWN_DEADLINE_MS: '1000',
-        TRIPLEGAIN__APP__LOG_LEVEL: 'info',
-      },
-      ['start', '--role', 'worker'],
-    );
-    await proc.waitForOutput('triplegain started', 60_000);
-    await redis.kill();
-    const sentMs = Date.now();
-    proc.child.kill('SIGTERM');
-    const code = await proc.exited;
-    // The deadline (1 s) and the grace (10 s): a stop that waits on Redis for ever is cut short.
-    expect(Date.now() - sentMs).toBeLessThan(20_000);
-    expect(code).toBe(1);
-    expect(proc.output()).toContain('shutdown overran its deadline');
-  }, 90_000);
+  it(
+    'still exits within app.shutdownDeadlineMs and its grace, saying it gave up',
+    async () => {
+      proc = spawnTs(
+        'bin/triplegain.mjs',
+        {
+          REDIS_URL: redis.url,
+          DATABASE_URL: '',
+          TRIPLEGAIN__DATABASE__PGLITE_DIR: join(dataDir, 'pglite'),
+          TRIPLEGAIN__APP__DATA_DIR: dataDir,
+          TRIPLEGAIN__APP__SHUTDOWN_DEADLINE_MS: '1000',
+          TRIPLEGAIN__APP__LOG_LEVEL: 'info',
+        },
+        ['start', '--role', 'worker'],
+      );
+      await proc.waitForOutput('triplegain started', scaled(60_000));
+      await redis.kill();
+      const sentMs = Date.now();
+      proc.child.kill('SIGTERM');
+      const code = await proc.exited;
+      // The deadline (1 s) and the grace (10 s): a stop that waits on Redis for ever is cut short.
+      expect(Date.now() - sentMs).toBeLessThan(20_000);
+      expect(code).toBe(1);
+      expect(proc.output()).toContain('shutdown overran its deadline');
+    },
+    scaled(90_000),
+  );
 });

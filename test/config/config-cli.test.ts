@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConfigFixture, type ConfigFixture } from './config-fixture.ts';
+import { scaled } from '../support/test-timing.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -20,7 +21,7 @@ function triplegain(args: string[], env: Record<string, string> = {}): Promise<R
       {
         cwd: projectRoot,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-        timeout: 60_000,
+        timeout: scaled(60_000),
       },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;

@@ -1,13 +1,14 @@
 import { gzipSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
 import { ControlPlane } from '../../src/control/control-plane.ts';
 import { createControlRouter } from '../../src/control/control-router.ts';
 import { startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { readStatus } from '../../src/status/read-status.ts';
-import { createTestBus, type TestBus } from '../support/test-bus.ts';
+import type { TestBus } from '../support/test-bus.ts';
 import { bullConnection } from '../support/test-queues.ts';
 
 const TOKEN = 'control-token-for-tests';
@@ -24,15 +25,14 @@ describe('the HTTP control API at /control', () => {
   let control: ControlPlane;
   const started: Dashboard[] = [];
 
-  beforeEach(async () => {
-    t = await createTestBus();
+  it.beforeEach(async ({ bus }) => {
+    t = bus;
     connection = bullConnection(t.url);
     control = new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: silentLogger });
   });
   afterEach(async () => {
     for (const dashboard of started.splice(0)) await dashboard.close();
     connection.disconnect();
-    await t.cleanup();
   });
 
   /** The dashboard as the dashboard role mounts it, on a port the OS picks. */

@@ -1,8 +1,11 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { ControlPlane } from '../../src/control/control-plane.ts';
-import { ControlCommand, CoordinatorState, transitionCoordinatorState } from '../../src/control/coordinator-state.ts';
+import { transitionCoordinatorState } from '../../src/control/coordinator-state.ts';
+import { ControlCommand } from '../../src/model/control-command.ts';
+import { CoordinatorState } from '../../src/model/coordinator-state.ts';
 import { managedQueues } from '../../src/control/managed-queues.ts';
 import { enterSubmission } from '../../src/control/submission-fence.ts';
 import { recoverDegradation } from '../../src/degradation/recover-degradation.ts';
@@ -12,9 +15,9 @@ import { systemClock } from '../../src/clock/clock.ts';
 import { queueNames, type QueueName } from '../../src/queues/queue-names.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { startSystemEventRecorder } from '../../src/workers/system-event-recorder.ts';
-import { createTestBus, type TestBus } from '../support/test-bus.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { sleep, waitFor } from '../support/wait-for.ts';
+import type { TestBus } from '../support/test-bus.ts';
+import { quietWindow } from '../support/test-timing.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 describe('the coordinator state table', () => {
   const expected: Record<CoordinatorState, Partial<Record<ControlCommand, CoordinatorState>>> = {
@@ -40,14 +43,13 @@ describe('ControlPlane', () => {
   let t: TestBus;
   let connection: Redis;
   let control: ControlPlane;
-  beforeEach(async () => {
-    t = await createTestBus();
+  it.beforeEach(async ({ bus }) => {
+    t = bus;
     connection = new Redis(t.url, { maxRetriesPerRequest: null });
     control = new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: silentLogger });
   });
   afterEach(async () => {
     connection.disconnect();
-    await t.cleanup();
   });
 
   const pausedQueues = async () => {
@@ -114,7 +116,8 @@ describe('ControlPlane', () => {
       returned = true;
       return r;
     });
-    await sleep(300);
+    // Quiet window: the claim is that halt does not return while a submission is in flight.
+    await quietWindow(300);
     expect(returned).toBe(false);
     if (permit.admitted) await permit.leave();
     expect((await halting).stillInFlight).toEqual([]);
@@ -126,15 +129,9 @@ describe('ControlPlane', () => {
   });
 
   describe('recovery at start', () => {
-    let database: TestDatabase;
-    beforeEach(async () => {
-      database = await createTestDatabase('postgres');
-    });
-    afterEach(async () => {
-      await database.cleanup();
-    });
-
-    it('restores the trading state and the degradation level from system_events when Redis lost them', async () => {
+    it('restores the trading state and the degradation level from system_events when Redis lost them', async ({
+      database,
+    }) => {
       await startSystemEventRecorder({ bus: t.bus, db: database.db });
       const degradation = new DegradationMonitor({
         redis: t.redis,
@@ -167,7 +164,7 @@ describe('ControlPlane', () => {
       expect(await control.recover(database.db)).toEqual({ state: 'HALTED', source: 'redis' });
     });
 
-    it('starts RUNNING and NORMAL on a fresh installation, and writes the state down', async () => {
+    it('starts RUNNING and NORMAL on a fresh installation, and writes the state down', async ({ database }) => {
       await t.redis.del(t.keys.controlState);
       expect(await control.recover(database.db)).toEqual({ state: 'RUNNING', source: 'initial' });
       // Written: a state missing later means lost, and the fence admits nothing then.

@@ -18,6 +18,7 @@ import { fastBusConfig } from '../support/test-bus.ts';
 import { startOwnRedisServer, type OwnRedisServer } from '../support/own-redis-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { scaled } from '../support/test-timing.ts';
 
 /** The watch's beat in these tests; the product's is 500 ms. */
 const WATCH_MS = 200;
@@ -83,62 +84,76 @@ describe('the kill switch holds when Redis loses its data or a queue is resumed 
     return { redis, control, watch, keys, db: database.db, queue };
   }
 
-  it('FLUSHALL while HALTED: nothing is admitted meanwhile, and the halt and its paused queues are back within a second', async () => {
-    const { redis, control, keys, db, queue } = await cluster();
-    await control.apply('halt', { requestedBy: 'test', reason: 'drill' });
-    await waitFor(
-      async () => (await lastRecordedPayload(db, CoordinatorStateChanged))?.payload.to === 'HALTED',
-      'the halt recorded in system_events',
-    );
-
-    await redis.flushall();
-    const flushedAtMs = Date.now();
-    // Whether the watch has run yet or not, no submission is admitted: unknown, then HALTED.
-    for (const intent of ['entry', 'exit', 'flatten'] as const) {
-      const permit = await enterSubmission(
-        { redis, keys },
-        { submissionId: `after-flush-${intent}`, intent, ttlMs: 1_000 },
+  it(
+    'FLUSHALL while HALTED: nothing is admitted meanwhile, and the halt and its paused queues are back within a second',
+    async () => {
+      const { redis, control, keys, db, queue } = await cluster();
+      await control.apply('halt', { requestedBy: 'test', reason: 'drill' });
+      await waitFor(
+        async () => (await lastRecordedPayload(db, CoordinatorStateChanged))?.payload.to === 'HALTED',
+        'the halt recorded in system_events',
       );
-      expect(permit.admitted, intent).toBe(false);
-    }
-    await waitFor(async () => (await redis.hget(keys.controlState, 'state')) === 'HALTED', 'the halt restored');
-    for (const name of managedQueues) await waitFor(() => queue(name).isPaused(), `${name} paused again`);
-    expect(Date.now() - flushedAtMs).toBeLessThan(1_000 + 5 * WATCH_MS);
-    expect(await control.known()).toMatchObject({ state: 'HALTED', requestedBy: 'test' });
-    const [restored] = await db.select().from(systemEvents).where(eq(systemEvents.type, 'control.state_restored'));
-    expect(restored).toMatchObject({ severity: 'warning', details: { state: 'HALTED', from: 'database' } });
-  }, 60_000);
 
-  it('a managed queue resumed behind the control plane while HALTED is paused again within a second, and the attempt recorded', async () => {
-    const { control, db, queue, watch } = await cluster();
-    await control.apply('halt', { requestedBy: 'test' });
-    await watch.check();
-    const execution = queue('execution');
-    // What Bull Board's resume, a script or `redis-cli` would do.
-    await execution.resume();
-    const resumedAtMs = Date.now();
-    await waitFor(() => execution.isPaused(), 'the execution queue paused again');
-    expect(Date.now() - resumedAtMs).toBeLessThan(1_000 + 5 * WATCH_MS);
-    const events = await waitFor(async () => {
-      const rows = await db.select().from(systemEvents).where(eq(systemEvents.type, 'control.queue_repaused'));
-      return rows.length > 0 ? rows : undefined;
-    }, 'the attempt recorded');
-    expect(events).toEqual([
-      expect.objectContaining({
-        severity: 'warning',
-        details: expect.objectContaining({ queue: 'execution', state: 'HALTED' }),
-      }),
-    ]);
-  }, 60_000);
+      await redis.flushall();
+      const flushedAtMs = Date.now();
+      // Whether the watch has run yet or not, no submission is admitted: unknown, then HALTED.
+      for (const intent of ['entry', 'exit', 'flatten'] as const) {
+        const permit = await enterSubmission(
+          { redis, keys },
+          { submissionId: `after-flush-${intent}`, intent, ttlMs: 1_000 },
+        );
+        expect(permit.admitted, intent).toBe(false);
+      }
+      await waitFor(async () => (await redis.hget(keys.controlState, 'state')) === 'HALTED', 'the halt restored');
+      for (const name of managedQueues) await waitFor(() => queue(name).isPaused(), `${name} paused again`);
+      expect(Date.now() - flushedAtMs).toBeLessThan(1_000 + 5 * WATCH_MS);
+      expect(await control.known()).toMatchObject({ state: 'HALTED', requestedBy: 'test' });
+      const [restored] = await db.select().from(systemEvents).where(eq(systemEvents.type, 'control.state_restored'));
+      expect(restored).toMatchObject({ severity: 'warning', details: { state: 'HALTED', from: 'database' } });
+    },
+    scaled(60_000),
+  );
 
-  it('the risk engine cannot read a missing state as RUNNING', async () => {
-    const { redis, control, keys, watch } = await cluster();
-    await watch.stop();
-    await redis.del(keys.controlState);
-    await expect(control.known()).rejects.toMatchObject({ code: 'CONTROL_STATE_UNKNOWN' });
-    expect(await enterSubmission({ redis, keys }, { submissionId: 'no-state', intent: 'exit', ttlMs: 1_000 })).toEqual({
-      admitted: false,
-      state: 'UNKNOWN',
-    });
-  }, 60_000);
+  it(
+    'a managed queue resumed behind the control plane while HALTED is paused again within a second, and the attempt recorded',
+    async () => {
+      const { control, db, queue, watch } = await cluster();
+      await control.apply('halt', { requestedBy: 'test' });
+      await watch.check();
+      const execution = queue('execution');
+      // What Bull Board's resume, a script or `redis-cli` would do.
+      await execution.resume();
+      const resumedAtMs = Date.now();
+      await waitFor(() => execution.isPaused(), 'the execution queue paused again');
+      expect(Date.now() - resumedAtMs).toBeLessThan(1_000 + 5 * WATCH_MS);
+      const events = await waitFor(async () => {
+        const rows = await db.select().from(systemEvents).where(eq(systemEvents.type, 'control.queue_repaused'));
+        return rows.length > 0 ? rows : undefined;
+      }, 'the attempt recorded');
+      expect(events).toEqual([
+        expect.objectContaining({
+          severity: 'warning',
+          details: expect.objectContaining({ queue: 'execution', state: 'HALTED' }),
+        }),
+      ]);
+    },
+    scaled(60_000),
+  );
+
+  it(
+    'the risk engine cannot read a missing state as RUNNING',
+    async () => {
+      const { redis, control, keys, watch } = await cluster();
+      await watch.stop();
+      await redis.del(keys.controlState);
+      await expect(control.known()).rejects.toMatchObject({ code: 'CONTROL_STATE_UNKNOWN' });
+      expect(
+        await enterSubmission({ redis, keys }, { submissionId: 'no-state', intent: 'exit', ttlMs: 1_000 }),
+      ).toEqual({
+        admitted: false,
+        state: 'UNKNOWN',
+      });
+    },
+    scaled(60_000),
+  );
 });

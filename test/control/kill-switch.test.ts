@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
 import { Decimal } from 'decimal.js';
 import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { systemClock } from '../../src/clock/clock.ts';
 import { ExecutionConfig } from '../../src/config/sections/execution-config.ts';
 import { ControlPlane } from '../../src/control/control-plane.ts';
@@ -13,8 +14,9 @@ import { silentLogger } from '../../src/shared/logger.ts';
 import { aCandle } from '../support/builders.ts';
 import { recordedSubmissions } from '../support/recording-exchange.ts';
 import { spawnTs, type TsProcess } from '../support/spawn-ts.ts';
-import { createTestBus, type TestBus } from '../support/test-bus.ts';
+import type { TestBus } from '../support/test-bus.ts';
 import { createTestDatabase, testDatabaseUrl, type TestDatabase } from '../support/test-database.ts';
+import { quietWindow, scaled } from '../support/test-timing.ts';
 import { sleep, waitFor } from '../support/wait-for.ts';
 import { InstrumentBook } from '../../src/market/instrument-book.ts';
 
@@ -47,8 +49,8 @@ describe('the kill switch across three worker processes', () => {
   let control: ControlPlane;
   let risk: Queue;
   const procs: TsProcess[] = [];
-  beforeEach(async () => {
-    t = await createTestBus();
+  it.beforeEach(async ({ bus }) => {
+    t = bus;
     database = await createTestDatabase('postgres');
     connection = new Redis(t.url, { maxRetriesPerRequest: null });
     control = new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: silentLogger });
@@ -79,61 +81,68 @@ describe('the kill switch across three worker processes', () => {
     await risk.close();
     connection.disconnect();
     await database.cleanup();
-    await t.cleanup();
   });
 
-  it('lets no order out after halt returns, and trades again after reset and resume', async () => {
-    for (const name of ['w1', 'w2', 'w3']) {
-      procs.push(
-        spawnTs('test/fixtures/order-worker-process.ts', {
-          REDIS_URL: t.url,
-          KEY_PREFIX: t.prefix,
-          WORKER_NAME: name,
-          DATABASE_URL: testDatabaseUrl,
-          DB_SCHEMA: database.schemaName,
-          EXCHANGE_LATENCY_MS: '40',
-        }),
-      );
-    }
-    await Promise.all(procs.map((p) => p.waitForOutput('ready', 30_000)));
-    const orders = `${t.prefix}:test:orders`;
-
-    // A stream of proposals that risk approves: one every 10 ms, for as long as the test runs.
-    let n = 0;
-    let streaming = true;
-    const stream = (async () => {
-      while (streaming) {
-        const proposal = aProposal(++n);
-        await risk.add('evaluate', { proposal }, { jobId: riskJobIdOf(proposal.proposalId) });
-        await sleep(10);
+  it(
+    'lets no order out after halt returns, and trades again after reset and resume',
+    async () => {
+      for (const name of ['w1', 'w2', 'w3']) {
+        procs.push(
+          spawnTs('test/fixtures/order-worker-process.ts', {
+            REDIS_URL: t.url,
+            KEY_PREFIX: t.prefix,
+            WORKER_NAME: name,
+            DATABASE_URL: testDatabaseUrl,
+            DB_SCHEMA: database.schemaName,
+            EXCHANGE_LATENCY_MS: '40',
+          }),
+        );
       }
-    })();
+      await Promise.all(procs.map((p) => p.waitForOutput('ready', scaled(30_000))));
+      const orders = `${t.prefix}:test:orders`;
 
-    await waitFor(async () => (await recordedSubmissions(t.redis, orders)).length >= 20, 'orders flowing', 30_000);
-    const result = await control.apply('halt', { requestedBy: 'test', reason: 'kill switch test' });
-    const haltReturnedMs = Date.now();
-    expect(result).toMatchObject({ to: 'HALTED', stillInFlight: [] });
-    expect(result.pausedQueues).toEqual(expect.arrayContaining(['risk', 'execution', 'decision']));
+      // A stream of proposals that risk approves: one every 10 ms, for as long as the test runs.
+      let n = 0;
+      let streaming = true;
+      const stream = (async () => {
+        while (streaming) {
+          const proposal = aProposal(++n);
+          await risk.add('evaluate', { proposal }, { jobId: riskJobIdOf(proposal.proposalId) });
+          await sleep(10);
+        }
+      })();
 
-    // Proposals keep coming for a second: none may reach the exchange.
-    await sleep(1_000);
-    const all = await recordedSubmissions(t.redis, orders);
-    expect(all.filter((o) => o.atMs >= haltReturnedMs)).toEqual([]);
-    expect(new Set(all.map((o) => o.worker)).size).toBeGreaterThanOrEqual(2);
-    // Each order reached the exchange once.
-    expect(new Set(all.map((o) => o.clientOrderId)).size).toBe(all.length);
+      await waitFor(
+        async () => (await recordedSubmissions(t.redis, orders)).length >= 20,
+        'orders flowing',
+        scaled(30_000),
+      );
+      const result = await control.apply('halt', { requestedBy: 'test', reason: 'kill switch test' });
+      const haltReturnedMs = Date.now();
+      expect(result).toMatchObject({ to: 'HALTED', stillInFlight: [] });
+      expect(result.pausedQueues).toEqual(expect.arrayContaining(['risk', 'execution', 'decision']));
 
-    // resume is refused while HALTED; reset leaves the halt (to PAUSED); resume trades again.
-    await expect(control.apply('resume', { requestedBy: 'test' })).rejects.toMatchObject({ code: 'COMMAND_REFUSED' });
-    expect((await control.apply('reset', { requestedBy: 'test' })).to).toBe('PAUSED');
-    expect((await control.apply('resume', { requestedBy: 'test' })).to).toBe('RUNNING');
-    const resumedMs = Date.now();
-    await waitFor(
-      async () => (await recordedSubmissions(t.redis, orders)).some((o) => o.atMs > resumedMs),
-      'orders flowing again',
-      20_000,
-    );
-    streaming = false;
-    await stream;
-  }, 90_000);
+      // Quiet window: proposals keep coming for a second, and the claim is that none reaches the exchange.
+      await quietWindow(1_000);
+      const all = await recordedSubmissions(t.redis, orders);
+      expect(all.filter((o) => o.atMs >= haltReturnedMs)).toEqual([]);
+      expect(new Set(all.map((o) => o.worker)).size).toBeGreaterThanOrEqual(2);
+      // Each order reached the exchange once.
+      expect(new Set(all.map((o) => o.clientOrderId)).size).toBe(all.length);
+
+      // resume is refused while HALTED; reset leaves the halt (to PAUSED); resume trades again.
+      await expect(control.apply('resume', { requestedBy: 'test' })).rejects.toMatchObject({ code: 'COMMAND_REFUSED' });
+      expect((await control.apply('reset', { requestedBy: 'test' })).to).toBe('PAUSED');
+      expect((await control.apply('resume', { requestedBy: 'test' })).to).toBe('RUNNING');
+      const resumedMs = Date.now();
+      await waitFor(
+        async () => (await recordedSubmissions(t.redis, orders)).some((o) => o.atMs > resumedMs),
+        'orders flowing again',
+        scaled(20_000),
+      );
+      streaming = false;
+      await stream;
+    },
+    scaled(90_000),
+  );
 });

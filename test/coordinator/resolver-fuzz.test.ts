@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { CoordinatorConfig } from '../../src/config/sections/coordinator-config.ts';
 import type { Conflict } from '../../src/coordinator/conflict.ts';
 import { resolveConflict } from '../../src/coordinator/resolve-conflict.ts';
@@ -14,7 +15,6 @@ import {
 import type { SignalUnderReview } from '../../src/coordinator/signal-under-review.ts';
 import { parseModelReply } from '../../src/llm/parse-model-reply.ts';
 import { startModelServer, type ModelServer } from '../support/model-server.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { createGateway, llmConfigFor } from '../llm/llm-fixtures.ts';
 import { againstRegime, aSignal, aView, confidenceGap, NOW_MS, taVsSentiment } from './coordinator-fixtures.ts';
 import { pick, randomReplyText, randomReplyValue, seededRandom, type Random } from './random-replies.ts';
@@ -148,14 +148,7 @@ describe('resolver fuzz: 1,000 random replies through validation and bounding', 
 });
 
 describe('resolver fuzz: 20 random replies through the gateway and the model server', () => {
-  let t: TestDatabase;
   let server: ModelServer;
-  beforeAll(async () => {
-    t = await createTestDatabase('postgres');
-  });
-  afterAll(async () => {
-    await t?.cleanup();
-  });
   beforeEach(async () => {
     server = await startModelServer();
   });
@@ -163,7 +156,7 @@ describe('resolver fuzz: 20 random replies through the gateway and the model ser
     await server.close();
   });
 
-  it('ends every resolution in an allowed, bounded answer', async () => {
+  it('ends every resolution in an allowed, bounded answer', async ({ fileDatabase: t }) => {
     const rng = seededRandom(7);
     const llm = llmConfigFor(server, { timeoutMs: 5_000 });
     const gateway = createGateway(t.db, llm);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TradeAction } from '../../src/bus/messages/trading-signal-emitted.ts';
-import { DegradationLevel } from '../../src/config/sections/degradation-config.ts';
-import { CoordinatorState } from '../../src/control/coordinator-state.ts';
+import { DegradationLevel } from '../../src/model/degradation-level.ts';
+import { CoordinatorState } from '../../src/model/coordinator-state.ts';
 import { screenSignal } from '../../src/coordinator/screen-signal.ts';
 import type { SignalOutcome } from '../../src/coordinator/signal-outcome.ts';
 

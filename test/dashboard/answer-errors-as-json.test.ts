@@ -1,11 +1,12 @@
 import express from 'express';
 import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
 import { startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { bullConnection } from '../support/test-queues.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import type { TestRedis } from '../support/test-redis.ts';
 
 const PASSWORD = 'a dashboard password for tests';
 const AUTH = { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` };
@@ -39,15 +40,14 @@ describe('the dashboard answers every error as JSON without a stack', () => {
   let log: ReturnType<typeof captureLogger>;
   const started: Dashboard[] = [];
 
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(async ({ redis }) => {
+    t = redis;
     connection = bullConnection(t.url);
     log = captureLogger();
   });
   afterEach(async () => {
     for (const dashboard of started.splice(0)) await dashboard.close();
     connection.disconnect();
-    await t.cleanup();
   });
 
   async function start(password: string): Promise<Dashboard> {

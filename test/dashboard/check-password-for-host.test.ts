@@ -1,12 +1,13 @@
 import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
 import { isLoopbackHost } from '../../src/dashboard/check-password-for-host.ts';
 import { startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { bullConnection } from '../support/test-queues.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import type { TestRedis } from '../support/test-redis.ts';
 
 const FIFTEEN = 'fifteen-chars!!';
 const SIXTEEN = 'sixteen-chars!!!';
@@ -16,14 +17,13 @@ describe('the dashboard refuses a short password off loopback', () => {
   let connection: Redis;
   const started: Dashboard[] = [];
 
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(async ({ redis }) => {
+    t = redis;
     connection = bullConnection(t.url);
   });
   afterEach(async () => {
     for (const dashboard of started.splice(0)) await dashboard.close();
     connection.disconnect();
-    await t.cleanup();
   });
 
   async function start(fields: { host: string; password: string }) {

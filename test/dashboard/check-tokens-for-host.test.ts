@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { checkTokensForHost } from '../../src/dashboard/check-tokens-for-host.ts';
 import { runCli } from '../support/run-cli.ts';
+import { scaled } from '../support/test-timing.ts';
 
 const FIFTEEN = 'fifteen-chars!!';
 const SIXTEEN = 'sixteen-chars!!!';
@@ -48,7 +49,7 @@ describe('checkTokensForHost', () => {
         TRIPLEGAIN__REDIS__KEY_PREFIX: 'tgtest-tokens',
       },
       ['start', '--role', 'dashboard'],
-      30_000,
+      scaled(30_000),
     );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(

@@ -1,14 +1,15 @@
 import { request } from 'node:http';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
 import { ControlPlane } from '../../src/control/control-plane.ts';
 import { createControlRouter } from '../../src/control/control-router.ts';
 import { startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
 import { readStatus } from '../../src/status/read-status.ts';
 import { captureLogger } from '../support/capture-logger.ts';
-import { createTestBus, type TestBus } from '../support/test-bus.ts';
+import type { TestBus } from '../support/test-bus.ts';
 import { bullConnection } from '../support/test-queues.ts';
 
 const PASSWORD = 'dashboard password';
@@ -58,8 +59,8 @@ describe('the dashboard refuses changes addressed to a foreign host', () => {
   let reconcile: Queue;
   const started: Dashboard[] = [];
 
-  beforeEach(async () => {
-    t = await createTestBus();
+  it.beforeEach(async ({ bus }) => {
+    t = bus;
     connection = bullConnection(t.url);
     log = captureLogger();
     control = new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: log.logger });
@@ -69,7 +70,6 @@ describe('the dashboard refuses changes addressed to a foreign host', () => {
     for (const dashboard of started.splice(0)) await dashboard.close();
     await reconcile.close();
     connection.disconnect();
-    await t.cleanup();
   });
 
   /** The dashboard as the dashboard role mounts it, with the control API at /control. */

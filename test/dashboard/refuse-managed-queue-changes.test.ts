@@ -1,14 +1,15 @@
 import { appRoutes } from '@bull-board/api/dist/routes.js';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
 import { managedQueues, queuesPausedIn } from '../../src/control/managed-queues.ts';
 import { startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
 import type { QueueName } from '../../src/queues/queue-names.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { bullConnection } from '../support/test-queues.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import type { TestRedis } from '../support/test-redis.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const PASSWORD = 'dashboard password';
@@ -39,8 +40,8 @@ describe('Bull Board and the kill switch', () => {
   let dashboard: Dashboard;
   const opened: Queue[] = [];
 
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(async ({ redis }) => {
+    t = redis;
     connection = bullConnection(t.url);
     log = captureLogger();
     dashboard = await startDashboard({
@@ -54,7 +55,6 @@ describe('Bull Board and the kill switch', () => {
     await dashboard.close();
     await Promise.all(opened.splice(0).map((queue) => queue.close()));
     connection.disconnect();
-    await t.cleanup();
   });
 
   function queue(name: string): Queue {

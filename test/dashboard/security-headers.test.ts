@@ -3,13 +3,15 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
 import { withoutThirdPartyAssets } from '../../src/dashboard/self-hosted-board-adapter.ts';
 import { startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { listenLocal } from '../support/listen-local.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import type { TestRedis } from '../support/test-redis.ts';
+import { scaled } from '../support/test-timing.ts';
 
 const PASSWORD = 'a dashboard password for tests';
 const AUTH = { authorization: `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}` };
@@ -30,8 +32,8 @@ describe('the dashboard security headers', () => {
   let t: TestRedis;
   let dashboard: Dashboard;
 
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(async ({ redis }) => {
+    t = redis;
     const config = { ...DashboardConfig.parse({ password: PASSWORD, host: '127.0.0.1' }), port: 0 };
     // Connection options, not a shared client: each queue closes its own connection when the
     // dashboard closes, so nothing Bull Board's page still asks for in the browser's last
@@ -45,7 +47,6 @@ describe('the dashboard security headers', () => {
   });
   afterEach(async () => {
     await dashboard.close();
-    await t.cleanup();
   });
 
   it("are on every response, refusals included: a CSP that allows this server only and no framing, and helmet's others", async () => {
@@ -95,7 +96,7 @@ describe('the dashboard security headers', () => {
 
   it(
     'let the board work in Chromium with nothing blocked and nothing fetched from another host, and keep it out of a frame',
-    { timeout: 60_000 },
+    { timeout: scaled(60_000) },
     async () => {
       const browser = await chromium.launch({ executablePath: CHROMIUM });
       // A page of another origin that frames the board.

@@ -1,13 +1,15 @@
 import { request } from 'node:http';
 import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, vi } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
 import { FAILED_LOGIN_MESSAGE, failedLoginLog } from '../../src/dashboard/failed-login-log.ts';
 import { FAILED_LOGIN_DELAY_STEP_MS, FREE_FAILED_LOGINS } from '../../src/dashboard/slow-failed-logins.ts';
 import { startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { bullConnection } from '../support/test-queues.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import type { TestRedis } from '../support/test-redis.ts';
+import { scaled } from '../support/test-timing.ts';
 
 const PASSWORD = 'a dashboard password for tests';
 const basic = (password: string) => ({ authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` });
@@ -36,8 +38,8 @@ describe('failed dashboard logins', () => {
   let dashboard: Dashboard;
   let log: ReturnType<typeof captureLogger>;
 
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(async ({ redis }) => {
+    t = redis;
     connection = bullConnection(t.url);
     log = captureLogger();
     dashboard = await startDashboard({
@@ -50,14 +52,13 @@ describe('failed dashboard logins', () => {
   afterEach(async () => {
     await dashboard.close();
     connection.disconnect();
-    await t.cleanup();
   });
 
   const failures = () => log.lines.filter((line) => line.msg === FAILED_LOGIN_MESSAGE);
 
   it(
     'are slowed per source address past the free ones, while a right password and other addresses are not',
-    { timeout: 30_000 },
+    { timeout: scaled(30_000) },
     async () => {
       // A browser's first request carries no credentials: not a failed login, neither slowed nor logged.
       for (let i = 0; i < 10; i++) expect((await get(dashboard, '/ui/api/queues', {})).status).toBe(401);
@@ -105,7 +106,7 @@ describe('failed dashboard logins', () => {
 
   it(
     'held back are dropped when the dashboard closes, rather than holding its shutdown',
-    { timeout: 30_000 },
+    { timeout: scaled(30_000) },
     async () => {
       let answered = 0;
       const attempts = Array.from({ length: FREE_FAILED_LOGINS + 3 }, () =>
@@ -118,7 +119,7 @@ describe('failed dashboard logins', () => {
         ),
       );
       // The free ones are answered at once; the three after them are held 1, 2 and 3 s.
-      await vi.waitFor(() => expect(answered).toBe(FREE_FAILED_LOGINS), { timeout: 5_000 });
+      await vi.waitFor(() => expect(answered).toBe(FREE_FAILED_LOGINS), { timeout: scaled(5_000) });
       const startedMs = performance.now();
       await dashboard.close();
       expect(performance.now() - startedMs).toBeLessThan(2 * FAILED_LOGIN_DELAY_STEP_MS);

@@ -1,13 +1,14 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
 import { BOARD_OFF_TEXT, startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
 import { queueNames } from '../../src/queues/queue-names.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { startOwnRedisServer, type OwnRedisServer } from '../support/own-redis-server.ts';
 import { bullConnection } from '../support/test-queues.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import type { TestRedis } from '../support/test-redis.ts';
 
 const PASSWORD = 'correct:horse battery'; // a colon, so a naive split would cut it
 const NO_PASSWORD_WARNING =
@@ -32,15 +33,14 @@ describe('startDashboard', () => {
   let log: ReturnType<typeof captureLogger>;
   const started: Dashboard[] = [];
 
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(async ({ redis }) => {
+    t = redis;
     connection = bullConnection(t.url);
     log = captureLogger();
   });
   afterEach(async () => {
     for (const dashboard of started.splice(0)) await dashboard.close();
     connection.disconnect();
-    await t.cleanup();
   });
 
   async function start(fields: { password?: string; host?: string }): Promise<Dashboard> {

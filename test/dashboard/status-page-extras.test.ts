@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { llmCalls, type NewLlmCallRow } from '../../src/db/schema/llm-calls.ts';
 import { portfolioSnapshots } from '../../src/db/schema/portfolio-snapshots.ts';
 import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
@@ -10,7 +11,6 @@ import { readRecentSignals } from '../../src/dashboard/status-page/read-recent-s
 import { readStatusPageExtras } from '../../src/dashboard/status-page/read-status-page-extras.ts';
 import { StatusPageExtras } from '../../src/dashboard/status-page/status-page-extras.ts';
 import { saveTradingSignal } from '../../src/signals/trading-signal-store.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -49,15 +49,6 @@ describe('csrfTokens', () => {
 });
 
 describe('the status page extras, read from PostgreSQL', () => {
-  let d: TestDatabase;
-
-  beforeEach(async () => {
-    d = await createTestDatabase('postgres');
-  });
-  afterEach(async () => {
-    await d.cleanup();
-  });
-
   const snapshot = (account: string, atMs: number, equityUsd: string) => ({
     account,
     at: new Date(atMs),
@@ -70,7 +61,7 @@ describe('the status page extras, read from PostgreSQL', () => {
     positions: [],
   });
 
-  it("charts one account's latest snapshots, oldest first, with the drawdown within them", async () => {
+  it("charts one account's latest snapshots, oldest first, with the drawdown within them", async ({ database: d }) => {
     await d.db
       .insert(portfolioSnapshots)
       .values([
@@ -88,7 +79,9 @@ describe('the status page extras, read from PostgreSQL', () => {
     expect(await readEquityCurve(d.db, 'none')).toEqual([]);
   });
 
-  it("counts today's denials by rule, a denial with two reasons under both, approvals and yesterday's not at all", async () => {
+  it("counts today's denials by rule, a denial with two reasons under both, approvals and yesterday's not at all", async ({
+    database: d,
+  }) => {
     const decision = (id: string, decision: 'approved' | 'denied', rules: string[], createdAtMs: number) => ({
       decisionId: `${decision === 'approved' ? 'appr' : 'deny'}-${id}`,
       proposalId: id,
@@ -118,7 +111,9 @@ describe('the status page extras, read from PostgreSQL', () => {
     ]);
   });
 
-  it("sums today's model spend against the budget; calls counts requests made, not cached replies or budget refusals", async () => {
+  it("sums today's model spend against the budget; calls counts requests made, not cached replies or budget refusals", async ({
+    database: d,
+  }) => {
     const call = (occurredAtMs: number, costUsd: string, outcome: NewLlmCallRow['outcome']): NewLlmCallRow => ({
       occurredAt: new Date(occurredAtMs),
       provider: 'p',
@@ -151,7 +146,7 @@ describe('the status page extras, read from PostgreSQL', () => {
     });
   });
 
-  it('lists the latest signals, newest first, with each vote and abstention', async () => {
+  it('lists the latest signals, newest first, with each vote and abstention', async ({ database: d }) => {
     for (const [i, action] of (['BUY', 'HOLD', 'SELL'] as const).entries()) {
       await saveTradingSignal(d.db, {
         signalId: `sig-${i}`,
@@ -194,7 +189,7 @@ describe('the status page extras, read from PostgreSQL', () => {
     ]);
   });
 
-  it('puts them together in a document that passes its own schema', async () => {
+  it('puts them together in a document that passes its own schema', async ({ database: d }) => {
     await d.db.insert(portfolioSnapshots).values([snapshot('paper', NOW, '1000')]);
     const extras = await readStatusPageExtras({ db: d.db, account: 'paper', budgetUsd: 5, nowMs: NOW });
     expect(StatusPageExtras.parse(extras)).toEqual(extras);

@@ -14,6 +14,7 @@ import type { StatusDocument } from '../../src/status/status-document.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { launchChromium } from '../support/launch-chromium.ts';
 import { flatBar, PositionScenario } from '../support/position-scenario.ts';
+import { scaled } from '../support/test-timing.ts';
 
 const USER = 'operator';
 
@@ -125,7 +126,7 @@ describe('the status page at /', () => {
     });
     // A second refresh: the page updates itself.
     const first = await page.locator('#updated').textContent();
-    await expect.poll(() => page.locator('#updated').textContent(), { timeout: 10_000 }).not.toBe(first);
+    await expect.poll(() => page.locator('#updated').textContent(), { timeout: scaled(10_000) }).not.toBe(first);
     expect(errors).toEqual([]);
     const foreign = requested.filter((url) => !url.startsWith(`${dashboard.url}/`) && !url.startsWith('data:'));
     expect(foreign).toEqual([]);
@@ -178,7 +179,7 @@ describe('the status page at /', () => {
     await page.locator('#trading-state', { hasText: 'RUNNING' }).waitFor();
     await page.locator('#error', { hasText: 'embedded PGlite of the running process' }).waitFor();
     const first = await page.locator('#updated').textContent();
-    await expect.poll(() => page.locator('#updated').textContent(), { timeout: 10_000 }).not.toBe(first);
+    await expect.poll(() => page.locator('#updated').textContent(), { timeout: scaled(10_000) }).not.toBe(first);
     expect(await page.locator('#queues tbody tr').count()).toBeGreaterThan(1);
     const outages = log.warnings().filter((line) => line.msg === 'status page could not read a part of its data');
     expect(outages.map((line) => line.part)).toEqual(['extras']);

@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { positions } from '../../src/db/schema/positions.ts';
 import { NO_PROTECTION } from '../../src/positions/position.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import type { TestDatabase } from '../support/test-database.ts';
 
 describe('the positions table refuses a position that cannot exist', () => {
   let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-  });
-  afterAll(async () => {
-    await database.cleanup();
+  it.beforeAll(async ({ fileDatabase }) => {
+    database = fileDatabase;
   });
 
   const at = new Date(Date.UTC(2024, 0, 1));

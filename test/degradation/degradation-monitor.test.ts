@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { decodeFields } from '../../src/bus/envelope.ts';
 import type { PayloadOf } from '../../src/bus/message-catalog.ts';
 import { DegradationChanged } from '../../src/bus/messages/degradation-changed.ts';
@@ -11,9 +12,10 @@ import { DegradationMonitor, type DegradationMonitorDeps } from '../../src/degra
 import { silentLogger } from '../../src/shared/logger.ts';
 import { startSystemEventRecorder } from '../../src/workers/system-event-recorder.ts';
 import { captureLogger } from '../support/capture-logger.ts';
-import { createTestBus, type TestBus } from '../support/test-bus.ts';
+import type { TestBus } from '../support/test-bus.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { sleep, waitFor } from '../support/wait-for.ts';
+import { quietWindow } from '../support/test-timing.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const NOW_MS = Date.UTC(2025, 2, 1, 15, 30);
 const MIDNIGHT_MS = Date.UTC(2025, 2, 2);
@@ -25,13 +27,12 @@ describe('DegradationMonitor', () => {
   let clock: ManualClock;
   const connections: Redis[] = [];
 
-  beforeEach(async () => {
-    t = await createTestBus();
+  it.beforeEach(async ({ bus }) => {
+    t = bus;
     clock = new ManualClock(NOW_MS);
   });
   afterEach(async () => {
     for (const c of connections.splice(0)) c.disconnect();
-    await t.cleanup();
   });
 
   /** A monitor as another process would have it: its own connection, the same prefix. */
@@ -109,7 +110,8 @@ describe('DegradationMonitor', () => {
     // Failures after the change count towards the next run; they announce nothing.
     await monitor.recordFailure('llm:gpt-4o');
     await waitFor(() => received.length === 1, 'the change message');
-    await sleep(200);
+    // Quiet window: the claim is that the later failures announce nothing.
+    await quietWindow(200);
     expect(received).toEqual([
       {
         from: 'NORMAL',
@@ -230,12 +232,11 @@ describe('DegradationMonitor', () => {
 describe('DegradationMonitor with the event recorder', () => {
   let t: TestBus;
   let db: TestDatabase;
-  beforeEach(async () => {
-    t = await createTestBus();
+  it.beforeEach(async ({ bus }) => {
+    t = bus;
     db = await createTestDatabase('postgres');
   });
   afterEach(async () => {
-    await t.cleanup();
     await db.cleanup();
   });
 

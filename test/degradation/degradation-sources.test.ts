@@ -1,13 +1,15 @@
 import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { decodeFields } from '../../src/bus/envelope.ts';
 import type { PayloadOf } from '../../src/bus/message-catalog.ts';
 import { DegradationChanged } from '../../src/bus/messages/degradation-changed.ts';
 import { ManualClock } from '../../src/clock/clock.ts';
-import { DegradationConfig, type DegradationLevel } from '../../src/config/sections/degradation-config.ts';
+import { DegradationConfig } from '../../src/config/sections/degradation-config.ts';
+import { type DegradationLevel } from '../../src/model/degradation-level.ts';
 import { DegradationMonitor } from '../../src/degradation/degradation-monitor.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
-import { createTestBus, type TestBus } from '../support/test-bus.ts';
+import type { TestBus } from '../support/test-bus.ts';
 
 const NOW_MS = Date.UTC(2025, 2, 1, 15, 30);
 const A = 'model:openai/gpt-x';
@@ -23,13 +25,12 @@ describe('DegradationMonitor counts runs per source', () => {
   let clock: ManualClock;
   const connections: Redis[] = [];
 
-  beforeEach(async () => {
-    t = await createTestBus();
+  it.beforeEach(async ({ bus }) => {
+    t = bus;
     clock = new ManualClock(NOW_MS);
   });
   afterEach(async () => {
     for (const c of connections.splice(0)) c.disconnect();
-    await t.cleanup();
   });
 
   /** A monitor as another process would have it: its own connection, the same prefix. */

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nextUtcMidnightMs } from '../../src/clock/utc-periods.ts';
-import { DegradationConfig, DegradationLevel } from '../../src/config/sections/degradation-config.ts';
+import { DegradationConfig } from '../../src/config/sections/degradation-config.ts';
+import { DegradationLevel } from '../../src/model/degradation-level.ts';
 import {
   degradationLevels,
   DegradationState,

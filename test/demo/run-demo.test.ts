@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo/run-demo.ts';
 import { testRedisUrl } from '../support/test-redis.ts';
+import { scaled } from '../support/test-timing.ts';
 
 describe('the demo', () => {
   let dir: string;
@@ -18,41 +19,53 @@ describe('the demo', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('replays the same days twice into the same report, with trades, stops and an equity curve', async () => {
-    const first = await runDemo({ from: '2021-11-01', days: 3, reportDir: dir });
-    const second = await runDemo({ from: '2021-11-01', days: 3, reportDir: dir });
-    expect(second).toEqual(first);
-    expect(first.period).toEqual({ from: '2021-11-01T00:00:00.000Z', to: '2021-11-04T00:00:00.000Z', bars: 72 });
-    expect(first.trades.fills).toBeGreaterThan(0);
-    expect(first.equityCurve).toHaveLength(72);
-    expect(Object.keys(first.orders)).toEqual(expect.arrayContaining(['entry filled']));
-    expect(first.models).toEqual([expect.objectContaining({ provider: 'rules', outcome: 'ok' })]);
-    // The first portfolio tick moves the starting cash toward the targets, in DCA batches.
-    expect(first.rebalances.count).toBe(1);
-    expect(first.rebalances.filled).toBeGreaterThan(0);
-    expect(first.orders['rebalance filled']).toBe(first.rebalances.filled);
-    expect(first.finalTradingState).toBe('RUNNING');
-    // The books the replay left are audited into the report (what it finds, the demo command turns into exit code 1).
-    expect(first.audit.invariantsChecked).toBe(10);
-  }, 120_000);
+  it(
+    'replays the same days twice into the same report, with trades, stops and an equity curve',
+    async () => {
+      const first = await runDemo({ from: '2021-11-01', days: 3, reportDir: dir });
+      const second = await runDemo({ from: '2021-11-01', days: 3, reportDir: dir });
+      expect(second).toEqual(first);
+      expect(first.period).toEqual({ from: '2021-11-01T00:00:00.000Z', to: '2021-11-04T00:00:00.000Z', bars: 72 });
+      expect(first.trades.fills).toBeGreaterThan(0);
+      expect(first.equityCurve).toHaveLength(72);
+      expect(Object.keys(first.orders)).toEqual(expect.arrayContaining(['entry filled']));
+      expect(first.models).toEqual([expect.objectContaining({ provider: 'rules', outcome: 'ok' })]);
+      // The first portfolio tick moves the starting cash toward the targets, in DCA batches.
+      expect(first.rebalances.count).toBe(1);
+      expect(first.rebalances.filled).toBeGreaterThan(0);
+      expect(first.orders['rebalance filled']).toBe(first.rebalances.filled);
+      expect(first.finalTradingState).toBe('RUNNING');
+      // The books the replay left are audited into the report (what it finds, the demo command turns into exit code 1).
+      expect(first.audit.invariantsChecked).toBe(10);
+    },
+    scaled(120_000),
+  );
 
-  it('replays on to the end after a breaker halts trading, and reports the halt', async () => {
-    const configFile = join(dir, 'tight-drawdown.yaml');
-    // A drawdown of a tenth of a percent halts: the first dip does it.
-    await writeFile(configFile, 'risk:\n  breakers:\n    drawdown:\n      thresholdPct: 0.1\n');
-    const report = await runDemo({ configFile, from: '2021-11-01', days: 2, reportDir: dir });
-    expect(report.finalTradingState).toBe('HALTED');
-    expect(report.risk.breakerTrips.map((t) => t.breaker)).toContain('drawdown');
-    // Every bar is still valued after the halt.
-    expect(report.equityCurve).toHaveLength(48);
-    const haltedAt = Date.parse(report.risk.breakerTrips.find((t) => t.breaker === 'drawdown')!.at);
-    expect(haltedAt).toBeLessThan(Date.parse(report.period.to) - 3_600_000);
-  }, 120_000);
+  it(
+    'replays on to the end after a breaker halts trading, and reports the halt',
+    async () => {
+      const configFile = join(dir, 'tight-drawdown.yaml');
+      // A drawdown of a tenth of a percent halts: the first dip does it.
+      await writeFile(configFile, 'risk:\n  breakers:\n    drawdown:\n      thresholdPct: 0.1\n');
+      const report = await runDemo({ configFile, from: '2021-11-01', days: 2, reportDir: dir });
+      expect(report.finalTradingState).toBe('HALTED');
+      expect(report.risk.breakerTrips.map((t) => t.breaker)).toContain('drawdown');
+      // Every bar is still valued after the halt.
+      expect(report.equityCurve).toHaveLength(48);
+      const haltedAt = Date.parse(report.risk.breakerTrips.find((t) => t.breaker === 'drawdown')!.at);
+      expect(haltedAt).toBeLessThan(Date.parse(report.period.to) - 3_600_000);
+    },
+    scaled(120_000),
+  );
 
-  it('refuses a period the recordings do not cover, naming it', async () => {
-    await expect(runDemo({ from: '2030-01-01', days: 3, reportDir: dir })).rejects.toMatchObject({
-      code: 'CONFIG_INVALID',
-      message: expect.stringMatching(/not enough for 3 days from 2030-01-01/),
-    });
-  }, 60_000);
+  it(
+    'refuses a period the recordings do not cover, naming it',
+    async () => {
+      await expect(runDemo({ from: '2030-01-01', days: 3, reportDir: dir })).rejects.toMatchObject({
+        code: 'CONFIG_INVALID',
+        message: expect.stringMatching(/not enough for 3 days from 2030-01-01/),
+      });
+    },
+    scaled(60_000),
+  );
 });

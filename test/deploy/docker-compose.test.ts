@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { projectRoot } from '../support/spawn-ts.ts';
+import { scaled } from '../support/test-timing.ts';
 
 // No Docker engine runs where the tests run, so the compose file is checked by reading it.
 interface Service {
@@ -57,21 +58,25 @@ describe('docker-compose.yml', () => {
     expect(services.dashboard!.ports).toEqual(['127.0.0.1:3000:3000']);
   });
 
-  it('gives the app services commands the CLI accepts', async () => {
-    const run = promisify(execFile);
-    const commands = Object.entries(services).flatMap(([name, service]) =>
-      Array.isArray(service.command) && service.command[1] === 'bin/triplegain.mjs'
-        ? [{ name, args: service.command.slice(2) }]
-        : [],
-    );
-    // Concurrently: each is a CLI start, slow on a loaded machine.
-    const helps = await Promise.all(
-      commands.map(({ args }) =>
-        run(process.execPath, ['bin/triplegain.mjs', ...args, '--help'], { cwd: projectRoot }),
-      ),
-    );
-    for (const [i, { name, args }] of commands.entries()) {
-      expect(helps[i]!.stdout, `${name}: triplegain ${args.join(' ')}`).toMatch(/^Usage: triplegain/);
-    }
-  }, 60_000);
+  it(
+    'gives the app services commands the CLI accepts',
+    async () => {
+      const run = promisify(execFile);
+      const commands = Object.entries(services).flatMap(([name, service]) =>
+        Array.isArray(service.command) && service.command[1] === 'bin/triplegain.mjs'
+          ? [{ name, args: service.command.slice(2) }]
+          : [],
+      );
+      // Concurrently: each is a CLI start, slow on a loaded machine.
+      const helps = await Promise.all(
+        commands.map(({ args }) =>
+          run(process.execPath, ['bin/triplegain.mjs', ...args, '--help'], { cwd: projectRoot }),
+        ),
+      );
+      for (const [i, { name, args }] of commands.entries()) {
+        expect(helps[i]!.stdout, `${name}: triplegain ${args.join(' ')}`).toMatch(/^Usage: triplegain/);
+      }
+    },
+    scaled(60_000),
+  );
 });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { AppConfig } from '../../src/config/app-config.ts';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
 import { ControlPlane } from '../../src/control/control-plane.ts';
@@ -10,7 +11,7 @@ import { createMetricsRouter, type MetricsRouter } from '../../src/metrics/creat
 import { projectRoot } from '../../src/shared/project-root.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { scrapeMetrics } from '../support/scrape-metrics.ts';
-import { createTestBus, type TestBus } from '../support/test-bus.ts';
+import type { TestBus } from '../support/test-bus.ts';
 import { bullConnection } from '../support/test-queues.ts';
 
 interface Panel {
@@ -45,8 +46,8 @@ describe('the sample Grafana dashboard (deploy/grafana-dashboard.json)', () => {
     let connection: Redis;
     let metrics: MetricsRouter;
     let dashboard: Dashboard;
-    beforeEach(async () => {
-      t = await createTestBus();
+    it.beforeEach(async ({ bus }) => {
+      t = bus;
       connection = bullConnection(t.url);
       const control = new ControlPlane({ redis: t.redis, keys: t.keys, connection, bus: t.bus, logger: silentLogger });
       metrics = createMetricsRouter({
@@ -69,7 +70,6 @@ describe('the sample Grafana dashboard (deploy/grafana-dashboard.json)', () => {
       await dashboard.close();
       await metrics.close();
       connection.disconnect();
-      await t.cleanup();
     });
 
     it('uses only metric names /metrics exports', async () => {

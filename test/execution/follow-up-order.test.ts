@@ -1,16 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
-import { KrakenExchange } from '../../src/exchange/kraken/kraken-exchange.ts';
-import { approvedClientOrderId } from '../../src/orders/approved-order.ts';
+import { KrakenExchange } from '../../src/kraken/kraken-exchange.ts';
+import { approvedClientOrderId } from '../../src/model/approved-order.ts';
 import { loadOrder } from '../../src/orders/order-store.ts';
 import { loadOpenPositions } from '../../src/positions/position-store.ts';
 import type { JobContext } from '../../src/queues/define-queue.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { executionHandlers } from '../../src/workers/handlers/execution-handlers.ts';
-import { aFilledKrakenMarketBuy, aKrakenClient } from '../exchange/kraken/kraken-builders.ts';
+import { aFilledKrakenMarketBuy, aKrakenClient } from '../kraken/kraken-builders.ts';
 import { startKrakenPrivateServer, type KrakenPrivateServer } from '../support/kraken-private-server.ts';
 import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
+import { scaled } from '../support/test-timing.ts';
 
 const ENTRY_TXID = 'OENTRY-FOLLW-UPTEST1';
 const PROPOSAL_ID = 'prop-follow-up';
@@ -84,84 +85,96 @@ describe("an order's follow-up on Kraken", () => {
     return handlers.submit({ decisionId, proposalId: PROPOSAL_ID }, ctx);
   }
 
-  it('learns that a market entry filled, opens the position and places its stop, without waiting for the reconciliation', async () => {
-    const clientOrderId = approvedClientOrderId({ proposalId: PROPOSAL_ID, intent: 'entry' });
-    server.override('AddOrder', {
-      times: 1,
-      body: { error: [], result: { descr: { order: 'buy 0.01000000 XBTUSD @ market' }, txid: [ENTRY_TXID] } },
-    });
-    server.override('QueryOrders', { body: filledMarketBuy(clientOrderId, Date.now()) });
+  it(
+    'learns that a market entry filled, opens the position and places its stop, without waiting for the reconciliation',
+    async () => {
+      const clientOrderId = approvedClientOrderId({ proposalId: PROPOSAL_ID, intent: 'entry' });
+      server.override('AddOrder', {
+        times: 1,
+        body: { error: [], result: { descr: { order: 'buy 0.01000000 XBTUSD @ market' }, txid: [ENTRY_TXID] } },
+      });
+      server.override('QueryOrders', { body: filledMarketBuy(clientOrderId, Date.now()) });
 
-    const result = await submitApprovedEntry();
-    expect(result).toMatchObject({
-      status: 'submitted',
-      clientOrderId,
-      exchangeOrderId: ENTRY_TXID,
-      orderStatus: 'filled',
-    });
-    expect(await loadOrder(h.database.db, clientOrderId)).toMatchObject({ status: 'filled', filledQuantity: '0.01' });
-    expect(await loadOpenPositions(h.database.db, 'kraken')).toEqual([
-      expect.objectContaining({
-        symbol: 'BTC/USD',
-        side: 'long',
-        quantity: '0.01',
-        protection: expect.objectContaining({ stopLoss: '39000' }),
-      }),
-    ]);
-    // The stop went to Kraken right after the fill was learnt.
-    const stop = server.requests.filter((r) => r.method === 'AddOrder' && r.params.get('ordertype') === 'stop-loss');
-    expect(stop).toHaveLength(1);
-    expect(Number(stop[0]!.params.get('price'))).toBe(39_000);
-    expect(Number(stop[0]!.params.get('volume'))).toBe(0.01);
-    expect(stop[0]!.params.get('type')).toBe('sell');
-    // Looked up by the txid AddOrder returned: one QueryOrders (cost 1) a look, not the
-    // OpenOrders and ClosedOrders by client id (cost up to 3) that share the API counter.
-    const lookups = server.requests.filter(
-      (r) =>
-        r.method === 'QueryOrders' ||
-        (['OpenOrders', 'ClosedOrders'].includes(r.method) && r.params.get('cl_ord_id') !== null),
-    );
-    expect(lookups.map((r) => [r.method, r.params.get('txid')])).toEqual([['QueryOrders', ENTRY_TXID]]);
-  }, 30_000);
+      const result = await submitApprovedEntry();
+      expect(result).toMatchObject({
+        status: 'submitted',
+        clientOrderId,
+        exchangeOrderId: ENTRY_TXID,
+        orderStatus: 'filled',
+      });
+      expect(await loadOrder(h.database.db, clientOrderId)).toMatchObject({ status: 'filled', filledQuantity: '0.01' });
+      expect(await loadOpenPositions(h.database.db, 'kraken')).toEqual([
+        expect.objectContaining({
+          symbol: 'BTC/USD',
+          side: 'long',
+          quantity: '0.01',
+          protection: expect.objectContaining({ stopLoss: '39000' }),
+        }),
+      ]);
+      // The stop went to Kraken right after the fill was learnt.
+      const stop = server.requests.filter((r) => r.method === 'AddOrder' && r.params.get('ordertype') === 'stop-loss');
+      expect(stop).toHaveLength(1);
+      expect(Number(stop[0]!.params.get('price'))).toBe(39_000);
+      expect(Number(stop[0]!.params.get('volume'))).toBe(0.01);
+      expect(stop[0]!.params.get('type')).toBe('sell');
+      // Looked up by the txid AddOrder returned: one QueryOrders (cost 1) a look, not the
+      // OpenOrders and ClosedOrders by client id (cost up to 3) that share the API counter.
+      const lookups = server.requests.filter(
+        (r) =>
+          r.method === 'QueryOrders' ||
+          (['OpenOrders', 'ClosedOrders'].includes(r.method) && r.params.get('cl_ord_id') !== null),
+      );
+      expect(lookups.map((r) => [r.method, r.params.get('txid')])).toEqual([['QueryOrders', ENTRY_TXID]]);
+    },
+    scaled(30_000),
+  );
 
-  it('looks up an entry whose AddOrder got no answer by its client id: one that landed and filled gets its position and stop at once', async () => {
-    const clientOrderId = approvedClientOrderId({ proposalId: PROPOSAL_ID, intent: 'entry' });
-    // Kraken took the order; the answer was lost.
-    server.override('AddOrder', { times: 1, disconnect: true });
-    server.override('OpenOrders', { body: { error: [], result: { open: {} } } });
-    server.override('ClosedOrders', {
-      body: { error: [], result: { closed: filledMarketBuy(clientOrderId, Date.now()).result, count: 1 } },
-    });
+  it(
+    'looks up an entry whose AddOrder got no answer by its client id: one that landed and filled gets its position and stop at once',
+    async () => {
+      const clientOrderId = approvedClientOrderId({ proposalId: PROPOSAL_ID, intent: 'entry' });
+      // Kraken took the order; the answer was lost.
+      server.override('AddOrder', { times: 1, disconnect: true });
+      server.override('OpenOrders', { body: { error: [], result: { open: {} } } });
+      server.override('ClosedOrders', {
+        body: { error: [], result: { closed: filledMarketBuy(clientOrderId, Date.now()).result, count: 1 } },
+      });
 
-    const result = await submitApprovedEntry();
-    expect(result).toMatchObject({ status: 'unknown', clientOrderId, orderStatus: 'filled' });
-    expect(await loadOrder(h.database.db, clientOrderId)).toMatchObject({
-      status: 'filled',
-      exchangeOrderId: ENTRY_TXID,
-    });
-    expect(await loadOpenPositions(h.database.db, 'kraken')).toEqual([
-      expect.objectContaining({ symbol: 'BTC/USD', quantity: '0.01' }),
-    ]);
-    expect(
-      server.requests.filter((r) => r.method === 'AddOrder' && r.params.get('ordertype') === 'stop-loss'),
-    ).toHaveLength(1);
-  }, 30_000);
+      const result = await submitApprovedEntry();
+      expect(result).toMatchObject({ status: 'unknown', clientOrderId, orderStatus: 'filled' });
+      expect(await loadOrder(h.database.db, clientOrderId)).toMatchObject({
+        status: 'filled',
+        exchangeOrderId: ENTRY_TXID,
+      });
+      expect(await loadOpenPositions(h.database.db, 'kraken')).toEqual([
+        expect.objectContaining({ symbol: 'BTC/USD', quantity: '0.01' }),
+      ]);
+      expect(
+        server.requests.filter((r) => r.method === 'AddOrder' && r.params.get('ordertype') === 'stop-loss'),
+      ).toHaveLength(1);
+    },
+    scaled(30_000),
+  );
 
-  it('a follow-up that fails leaves the order as Kraken accepted it, for the reconciliation', async () => {
-    const clientOrderId = approvedClientOrderId({ proposalId: PROPOSAL_ID, intent: 'entry' });
-    server.override('AddOrder', {
-      times: 1,
-      body: { error: [], result: { descr: { order: 'buy 0.01000000 XBTUSD @ market' }, txid: [ENTRY_TXID] } },
-    });
-    server.override('QueryOrders', { body: { error: ['EService:Unavailable'] } });
+  it(
+    'a follow-up that fails leaves the order as Kraken accepted it, for the reconciliation',
+    async () => {
+      const clientOrderId = approvedClientOrderId({ proposalId: PROPOSAL_ID, intent: 'entry' });
+      server.override('AddOrder', {
+        times: 1,
+        body: { error: [], result: { descr: { order: 'buy 0.01000000 XBTUSD @ market' }, txid: [ENTRY_TXID] } },
+      });
+      server.override('QueryOrders', { body: { error: ['EService:Unavailable'] } });
 
-    const result = await submitApprovedEntry();
-    expect(result).toMatchObject({
-      status: 'submitted',
-      clientOrderId,
-      exchangeOrderId: ENTRY_TXID,
-      orderStatus: 'open',
-    });
-    expect(await loadOpenPositions(h.database.db, 'kraken')).toEqual([]);
-  }, 30_000);
+      const result = await submitApprovedEntry();
+      expect(result).toMatchObject({
+        status: 'submitted',
+        clientOrderId,
+        exchangeOrderId: ENTRY_TXID,
+        orderStatus: 'open',
+      });
+      expect(await loadOpenPositions(h.database.db, 'kraken')).toEqual([]);
+    },
+    scaled(30_000),
+  );
 });

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KrakenExchange } from '../../src/exchange/kraken/kraken-exchange.ts';
+import { KrakenExchange } from '../../src/kraken/kraken-exchange.ts';
 import { placeOrderOnce } from '../../src/execution/place-order-once.ts';
 import { InstrumentBook } from '../../src/market/instrument-book.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
-import { aKrakenClient } from '../exchange/kraken/kraken-builders.ts';
+import { aKrakenClient } from '../kraken/kraken-builders.ts';
 import { startKrakenPrivateServer, type KrakenPrivateServer } from '../support/kraken-private-server.ts';
 import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
 

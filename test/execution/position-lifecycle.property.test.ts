@@ -5,6 +5,7 @@ import { reducePositions } from '../../src/execution/breaker-actions.ts';
 import { syncProtectiveStop } from '../../src/execution/sync-protective-stop.ts';
 import { syncFromExchange } from '../../src/orders/order-store.ts';
 import { flatBar, PositionScenario } from '../support/position-scenario.ts';
+import { scaled } from '../support/test-timing.ts';
 
 /** One thing that can happen to a position, in any order with the others. */
 type Step =
@@ -64,112 +65,116 @@ const tally = { runs: 0, steps: 0 };
  * the position, and no spot position is short.
  */
 describe('the position lifecycle, property-based', () => {
-  it('keeps every invariant of the books after every step of any interleaving', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 3, maxLength: 12 }), async (steps) => {
-        const s = await PositionScenario.start();
-        // A core allocation of the same asset is held beside the trades: an exit that oversold
-        // would sell it (and book a short) instead of being refused for want of funds.
-        await s.holdCore('0.05');
-        tally.runs += 1;
-        let price = new Decimal(40000);
-        let cuts = 0;
-        try {
-          for (const [i, st] of steps.entries()) {
-            tally.steps += 1;
-            switch (st.kind) {
-              case 'enter':
-                await s.enter(st.quantity, price.times(0.97).toFixed(1));
-                break;
-              case 'exit': {
-                const held = (await s.position())?.quantity;
-                await s.exit(st.quantity === 'all' ? (held ?? '0.01') : st.quantity);
-                break;
-              }
-              case 'two_exits': {
-                const held = (await s.position())?.quantity ?? '0.01';
-                const [a, b] = [
-                  await s.approve({ side: 'sell', intent: 'exit', quantity: held }),
-                  await s.approve({ side: 'sell', intent: 'exit', quantity: held }),
-                ];
-                await Promise.all([a.submit(), b.submit()]);
-                break;
-              }
-              case 'bar': {
-                // The stop level, or the price when the market is already below it (a bar's low is never above its open).
-                const stop = Decimal.min(price, (await s.position())?.protection.stopLoss ?? price.times(0.97));
-                const bar =
-                  st.move === 'flat'
-                    ? flatBar(price.toFixed())
-                    : st.move === 'up'
-                      ? {
-                          open: price.toFixed(),
-                          high: price.times(1.02).toFixed(),
-                          low: price.toFixed(),
-                          close: price.times(1.02).toFixed(),
-                        }
-                      : st.move === 'down'
+  it(
+    'keeps every invariant of the books after every step of any interleaving',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 3, maxLength: 12 }), async (steps) => {
+          const s = await PositionScenario.start();
+          // A core allocation of the same asset is held beside the trades: an exit that oversold
+          // would sell it (and book a short) instead of being refused for want of funds.
+          await s.holdCore('0.05');
+          tally.runs += 1;
+          let price = new Decimal(40000);
+          let cuts = 0;
+          try {
+            for (const [i, st] of steps.entries()) {
+              tally.steps += 1;
+              switch (st.kind) {
+                case 'enter':
+                  await s.enter(st.quantity, price.times(0.97).toFixed(1));
+                  break;
+                case 'exit': {
+                  const held = (await s.position())?.quantity;
+                  await s.exit(st.quantity === 'all' ? (held ?? '0.01') : st.quantity);
+                  break;
+                }
+                case 'two_exits': {
+                  const held = (await s.position())?.quantity ?? '0.01';
+                  const [a, b] = [
+                    await s.approve({ side: 'sell', intent: 'exit', quantity: held }),
+                    await s.approve({ side: 'sell', intent: 'exit', quantity: held }),
+                  ];
+                  await Promise.all([a.submit(), b.submit()]);
+                  break;
+                }
+                case 'bar': {
+                  // The stop level, or the price when the market is already below it (a bar's low is never above its open).
+                  const stop = Decimal.min(price, (await s.position())?.protection.stopLoss ?? price.times(0.97));
+                  const bar =
+                    st.move === 'flat'
+                      ? flatBar(price.toFixed())
+                      : st.move === 'up'
                         ? {
                             open: price.toFixed(),
-                            high: price.toFixed(),
-                            low: price.times(0.99).toFixed(),
-                            close: price.times(0.99).toFixed(),
+                            high: price.times(1.02).toFixed(),
+                            low: price.toFixed(),
+                            close: price.times(1.02).toFixed(),
                           }
-                        : st.move === 'through_stop'
+                        : st.move === 'down'
                           ? {
                               open: price.toFixed(),
                               high: price.toFixed(),
-                              low: stop.times(0.99).toFixed(),
-                              close: stop.times(0.995).toFixed(),
+                              low: price.times(0.99).toFixed(),
+                              close: price.times(0.99).toFixed(),
                             }
-                          : flatBar(stop.times(0.98).toFixed());
-                await s.bar(bar);
-                price = new Decimal(bar.close);
-                break;
-              }
-              case 'exchange_cancels_stop':
-                for (const stop of await s.workingStops()) {
-                  if (!stop.exchangeOrderId) continue;
-                  await s.paper.cancelOrder(stop.exchangeOrderId);
-                  await syncFromExchange(
-                    s.h.database.db,
-                    stop.clientOrderId,
-                    (await s.paper.findByClientOrderId(stop.clientOrderId))!,
-                    s.h.clock.now(),
-                  );
+                          : st.move === 'through_stop'
+                            ? {
+                                open: price.toFixed(),
+                                high: price.toFixed(),
+                                low: stop.times(0.99).toFixed(),
+                                close: stop.times(0.995).toFixed(),
+                              }
+                            : flatBar(stop.times(0.98).toFixed());
+                  await s.bar(bar);
+                  price = new Decimal(bar.close);
+                  break;
                 }
-                break;
-              case 'sync_race':
-                await Promise.all([
-                  syncProtectiveStop(s.deps, s.symbol),
-                  syncProtectiveStop(s.deps, s.symbol),
-                  syncProtectiveStop(s.deps, s.symbol),
-                ]);
-                break;
-              case 'breaker_cut':
-                cuts += 1;
-                await reducePositions(s.deps, {
-                  tripId: `trip-${cuts}`,
-                  reduceByPct: 50,
-                  correlationId: `trip-${cuts}`,
-                });
-                break;
+                case 'exchange_cancels_stop':
+                  for (const stop of await s.workingStops()) {
+                    if (!stop.exchangeOrderId) continue;
+                    await s.paper.cancelOrder(stop.exchangeOrderId);
+                    await syncFromExchange(
+                      s.h.database.db,
+                      stop.clientOrderId,
+                      (await s.paper.findByClientOrderId(stop.clientOrderId))!,
+                      s.h.clock.now(),
+                    );
+                  }
+                  break;
+                case 'sync_race':
+                  await Promise.all([
+                    syncProtectiveStop(s.deps, s.symbol),
+                    syncProtectiveStop(s.deps, s.symbol),
+                    syncProtectiveStop(s.deps, s.symbol),
+                  ]);
+                  break;
+                case 'breaker_cut':
+                  cuts += 1;
+                  await reducePositions(s.deps, {
+                    tripId: `trip-${cuts}`,
+                    reduceByPct: 50,
+                    correlationId: `trip-${cuts}`,
+                  });
+                  break;
+              }
+              const position = await s.position();
+              const resting = await s.restingReduceOnly();
+              const context = `after step ${i} (${JSON.stringify(st)}) of ${JSON.stringify(steps)}`;
+              expect(resting.lte(position?.quantity ?? 0), `reduce-only orders rest past the position ${context}`).toBe(
+                true,
+              );
+              expect(position?.side ?? 'long', `a spot position is short ${context}`).toBe('long');
+              expect(await s.audit(), context).toEqual([]);
             }
-            const position = await s.position();
-            const resting = await s.restingReduceOnly();
-            const context = `after step ${i} (${JSON.stringify(st)}) of ${JSON.stringify(steps)}`;
-            expect(resting.lte(position?.quantity ?? 0), `reduce-only orders rest past the position ${context}`).toBe(
-              true,
-            );
-            expect(position?.side ?? 'long', `a spot position is short ${context}`).toBe('long');
-            expect(await s.audit(), context).toEqual([]);
+          } finally {
+            await s.cleanup();
           }
-        } finally {
-          await s.cleanup();
-        }
-      }),
-      { numRuns: 40, endOnFailure: true },
-    );
-    console.info(`position lifecycle property: ${tally.runs} runs, ${tally.steps} steps`);
-  }, 600_000);
+        }),
+        { numRuns: 40, endOnFailure: true },
+      );
+      console.info(`position lifecycle property: ${tally.runs} runs, ${tally.steps} steps`);
+    },
+    scaled(600_000),
+  );
 });

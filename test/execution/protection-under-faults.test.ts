@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/shared/logger.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
 import type { PlaceOrderRequest } from '../../src/exchange/exchange-port.ts';
 import { flatBar, HOUR, PositionScenario } from '../support/position-scenario.ts';
+import { scaled } from '../support/test-timing.ts';
 
 /** Protection when a placement is lost, while HALTED, and when a fill is learnt late. */
 describe('protection under lost placements, halts and late fills', () => {
@@ -39,166 +40,194 @@ describe('protection under lost placements, halts and late fills', () => {
     );
   }
 
-  it("a stop the exchange never got (back to 'created' after reconciliation) is closed and placed anew", async () => {
-    s = await PositionScenario.start();
-    await s.enter('0.1', '39000');
-    const sc = s;
-    await loseNextPlacement(
-      sc,
-      (r) => r.type === 'stop-loss',
-      () => sc.bar(flatBar('40000')),
-    );
-    expect((await s.workingStops()).map((o) => o.status)).toEqual(['created']);
+  it(
+    "a stop the exchange never got (back to 'created' after reconciliation) is closed and placed anew",
+    async () => {
+      s = await PositionScenario.start();
+      await s.enter('0.1', '39000');
+      const sc = s;
+      await loseNextPlacement(
+        sc,
+        (r) => r.type === 'stop-loss',
+        () => sc.bar(flatBar('40000')),
+      );
+      expect((await s.workingStops()).map((o) => o.status)).toEqual(['created']);
 
-    await s.bar(flatBar('40000'));
-    // The unsent stop is closed and a new one rests: the crossed level closes the position.
-    expect(
-      (await s.orders())
-        .filter((o) => o.purpose === 'stop_loss')
-        .map((o) => o.status)
-        .sort(),
-    ).toEqual(['denied', 'open']);
-    await s.bar({ open: '39500', high: '39500', low: '38500', close: '38600' });
-    await s.bar(flatBar('38600'));
-    expect(await s.position()).toBeUndefined();
-    expect(await s.audit()).toEqual([]);
-  }, 60_000);
+      await s.bar(flatBar('40000'));
+      // The unsent stop is closed and a new one rests: the crossed level closes the position.
+      expect(
+        (await s.orders())
+          .filter((o) => o.purpose === 'stop_loss')
+          .map((o) => o.status)
+          .sort(),
+      ).toEqual(['denied', 'open']);
+      await s.bar({ open: '39500', high: '39500', low: '38500', close: '38600' });
+      await s.bar(flatBar('38600'));
+      expect(await s.position()).toBeUndefined();
+      expect(await s.audit()).toEqual([]);
+    },
+    scaled(60_000),
+  );
 
-  it("an exit the exchange never got (back to 'created') is closed, its claim released, and the stop put back", async () => {
-    s = await PositionScenario.start();
-    await s.enter('0.1', '39000');
-    await s.bar(flatBar('40000'));
-    const sc = s;
-    await loseNextPlacement(
-      sc,
-      (r) => r.type === 'market' && r.side === 'sell',
-      () => sc.exit('0.1'),
-    );
+  it(
+    "an exit the exchange never got (back to 'created') is closed, its claim released, and the stop put back",
+    async () => {
+      s = await PositionScenario.start();
+      await s.enter('0.1', '39000');
+      await s.bar(flatBar('40000'));
+      const sc = s;
+      await loseNextPlacement(
+        sc,
+        (r) => r.type === 'market' && r.side === 'sell',
+        () => sc.exit('0.1'),
+      );
 
-    await s.bar(flatBar('40000'));
-    await s.bar({ open: '39500', high: '39500', low: '38500', close: '38600' });
-    await s.bar(flatBar('38600'));
-    // The unsent exit was closed (its claim with it) and the stop put back: the crossed level closed the position.
-    expect((await s.orders()).filter((o) => o.purpose === 'exit').map((o) => o.status)).toEqual(['denied']);
-    expect(await s.position()).toBeUndefined();
-    expect(await s.audit()).toEqual([]);
-  }, 60_000);
+      await s.bar(flatBar('40000'));
+      await s.bar({ open: '39500', high: '39500', low: '38500', close: '38600' });
+      await s.bar(flatBar('38600'));
+      // The unsent exit was closed (its claim with it) and the stop put back: the crossed level closed the position.
+      expect((await s.orders()).filter((o) => o.purpose === 'exit').map((o) => o.status)).toEqual(['denied']);
+      expect(await s.position()).toBeUndefined();
+      expect(await s.audit()).toEqual([]);
+    },
+    scaled(60_000),
+  );
 
-  it('while HALTED (no --cancel-orders), a take profit crossing leaves the resting stop where it is', async () => {
-    s = await PositionScenario.start();
-    await s.enter('0.1', '39000', '41000');
-    await s.bar(flatBar('40000'));
-    expect((await s.workingStops()).map((o) => o.status)).toEqual(['open']);
+  it(
+    'while HALTED (no --cancel-orders), a take profit crossing leaves the resting stop where it is',
+    async () => {
+      s = await PositionScenario.start();
+      await s.enter('0.1', '39000', '41000');
+      await s.bar(flatBar('40000'));
+      expect((await s.workingStops()).map((o) => o.status)).toEqual(['open']);
 
-    await s.h.t.redis.hset(s.h.t.keys.controlState, 'state', 'HALTED');
-    await s.bar({ open: '40000', high: '41500', low: '40000', close: '41200' });
-    // The halt did not ask to cancel orders: the position's stop must still rest.
-    expect((await s.workingStops()).map((o) => o.status)).toEqual(['open']);
-  }, 60_000);
+      await s.h.t.redis.hset(s.h.t.keys.controlState, 'state', 'HALTED');
+      await s.bar({ open: '40000', high: '41500', low: '40000', close: '41200' });
+      // The halt did not ask to cancel orders: the position's stop must still rest.
+      expect((await s.workingStops()).map((o) => o.status)).toEqual(['open']);
+    },
+    scaled(60_000),
+  );
 
-  it('a resize that learns at the cancel that the old stop filled places no new stop for what was sold', async () => {
-    s = await PositionScenario.start();
-    await s.holdCore('0.1');
-    await s.enter('0.1', '39000');
-    await s.bar(flatBar('40000'));
-    expect((await s.workingStops()).map((o) => o.quantity)).toEqual(['0.1']);
+  it(
+    'a resize that learns at the cancel that the old stop filled places no new stop for what was sold',
+    async () => {
+      s = await PositionScenario.start();
+      await s.holdCore('0.1');
+      await s.enter('0.1', '39000');
+      await s.bar(flatBar('40000'));
+      expect((await s.workingStops()).map((o) => o.quantity)).toEqual(['0.1']);
 
-    // The stop fills on the exchange; as on Kraken, our books learn it later (reconciliation).
-    const openTimeMs = s.h.clock.now();
-    s.h.clock.set(openTimeMs + HOUR);
-    await s.paper.onPrice(s.symbol, {
-      openTimeMs,
-      open: '39500',
-      high: '39500',
-      low: '38500',
-      close: '38600',
-      volume: '100000000',
-    });
+      // The stop fills on the exchange; as on Kraken, our books learn it later (reconciliation).
+      const openTimeMs = s.h.clock.now();
+      s.h.clock.set(openTimeMs + HOUR);
+      await s.paper.onPrice(s.symbol, {
+        openTimeMs,
+        open: '39500',
+        high: '39500',
+        low: '38500',
+        close: '38600',
+        volume: '100000000',
+      });
 
-    // Meanwhile the position's stop level changes (a new entry's proposal): the stop is resized.
-    const position = (await s.position())!;
-    await setProtection(s.h.database.db, 'paper', s.symbol, { ...position.protection, stopLoss: '38000' });
-    await syncProtectiveStop(s.deps, s.symbol);
+      // Meanwhile the position's stop level changes (a new entry's proposal): the stop is resized.
+      const position = (await s.position())!;
+      await setProtection(s.h.database.db, 'paper', s.symbol, { ...position.protection, stopLoss: '38000' });
+      await syncProtectiveStop(s.deps, s.symbol);
 
-    const held = (await heldPositionOf(s.h.database.db, 'paper', s.symbol))?.quantity ?? new Decimal(0);
-    expect(held.toFixed()).toBe('0');
-    // Resting reduce-only quantity must never exceed the position.
-    expect((await s.restingReduceOnly()).lte(held)).toBe(true);
-  }, 60_000);
+      const held = (await heldPositionOf(s.h.database.db, 'paper', s.symbol))?.quantity ?? new Decimal(0);
+      expect(held.toFixed()).toBe('0');
+      // Resting reduce-only quantity must never exceed the position.
+      expect((await s.restingReduceOnly()).lte(held)).toBe(true);
+    },
+    scaled(60_000),
+  );
 
-  it('a stop whose cancel got no answer, though the exchange canceled it, is replaced in the same sync', async () => {
-    s = await PositionScenario.start();
-    await s.enter('0.1', '39000');
-    await s.bar(flatBar('40000'));
-    const [old] = await s.workingStops();
-    expect(old).toMatchObject({ status: 'open', triggerPrice: '39000' });
+  it(
+    'a stop whose cancel got no answer, though the exchange canceled it, is replaced in the same sync',
+    async () => {
+      s = await PositionScenario.start();
+      await s.enter('0.1', '39000');
+      await s.bar(flatBar('40000'));
+      const [old] = await s.workingStops();
+      expect(old).toMatchObject({ status: 'open', triggerPrice: '39000' });
 
-    // The exchange acts on the cancel, then the answer is lost (a 5xx, a dropped connection).
-    const cancel = s.paper.cancelOrder.bind(s.paper);
-    s.paper.cancelOrder = async (id, signal) => {
-      await cancel(id, signal);
-      throw new TriplegainError('EXCHANGE_UNAVAILABLE', 'kraken CancelOrder: 502 Bad Gateway', { requestSent: true });
-    };
-    const position = (await s.position())!;
-    await setProtection(s.h.database.db, 'paper', s.symbol, { ...position.protection, stopLoss: '38000' });
+      // The exchange acts on the cancel, then the answer is lost (a 5xx, a dropped connection).
+      const cancel = s.paper.cancelOrder.bind(s.paper);
+      s.paper.cancelOrder = async (id, signal) => {
+        await cancel(id, signal);
+        throw new TriplegainError('EXCHANGE_UNAVAILABLE', 'kraken CancelOrder: 502 Bad Gateway', { requestSent: true });
+      };
+      const position = (await s.position())!;
+      await setProtection(s.h.database.db, 'paper', s.symbol, { ...position.protection, stopLoss: '38000' });
 
-    expect(await syncProtectiveStop(s.deps, s.symbol)).toMatchObject({ status: 'protected', triggerPrice: '38000' });
-    expect(
-      (await s.orders())
-        .filter((o) => o.purpose === 'stop_loss')
-        .map((o) => `${o.triggerPrice} ${o.status}`)
-        .sort(),
-    ).toEqual(['38000 open', '39000 canceled']);
-    expect(await s.audit()).toEqual([]);
-  }, 60_000);
+      expect(await syncProtectiveStop(s.deps, s.symbol)).toMatchObject({ status: 'protected', triggerPrice: '38000' });
+      expect(
+        (await s.orders())
+          .filter((o) => o.purpose === 'stop_loss')
+          .map((o) => `${o.triggerPrice} ${o.status}`)
+          .sort(),
+      ).toEqual(['38000 open', '39000 canceled']);
+      expect(await s.audit()).toEqual([]);
+    },
+    scaled(60_000),
+  );
 
-  it('a stop whose AddOrder answer was lost, though the exchange took it, is found at once and counts as resting', async () => {
-    s = await PositionScenario.start();
-    const sc = s;
-    const place = sc.paper.placeOrder.bind(sc.paper);
-    sc.paper.placeOrder = async (r, signal) => {
-      const placed = await place(r, signal);
-      if (r.type === 'stop-loss')
-        throw new TriplegainError('TIMEOUT', 'kraken AddOrder: no answer in time', { requestSent: true });
-      return placed;
-    };
-    await sc.enter('0.1', '39000');
-    await sc.bar(flatBar('40000'));
+  it(
+    'a stop whose AddOrder answer was lost, though the exchange took it, is found at once and counts as resting',
+    async () => {
+      s = await PositionScenario.start();
+      const sc = s;
+      const place = sc.paper.placeOrder.bind(sc.paper);
+      sc.paper.placeOrder = async (r, signal) => {
+        const placed = await place(r, signal);
+        if (r.type === 'stop-loss')
+          throw new TriplegainError('TIMEOUT', 'kraken AddOrder: no answer in time', { requestSent: true });
+        return placed;
+      };
+      await sc.enter('0.1', '39000');
+      await sc.bar(flatBar('40000'));
 
-    // No reconciliation ran: the one look after the lost answer found the stop.
-    expect((await sc.workingStops()).map((o) => `${o.quantity} ${o.status}`)).toEqual(['0.1 open']);
-    expect(await syncProtectiveStop(sc.deps, sc.symbol)).toMatchObject({ status: 'protected' });
-    expect(await sc.audit()).toEqual([]);
-  }, 60_000);
-  it("an exit's fill recorded while the next exit is sized is never sold again: what is held and what is in flight come from one snapshot", async () => {
-    s = await PositionScenario.start();
-    await s.enter('0.1', '39000');
-    await s.bar(flatBar('40000'));
-    // A close of the whole position is working (paper fills it on the next bar).
-    const first = await exitPosition(s.deps, {
-      symbol: s.symbol,
-      key: 'close-1',
-      purpose: 'exit',
-      cause: 'operator',
-      fenceIntent: 'exit',
-      correlationId: 'c',
-    });
-    expect(first).toMatchObject({ status: 'submitted' });
-    const closeId = first!.order.clientOrderId;
+      // No reconciliation ran: the one look after the lost answer found the stop.
+      expect((await sc.workingStops()).map((o) => `${o.quantity} ${o.status}`)).toEqual(['0.1 open']);
+      expect(await syncProtectiveStop(sc.deps, sc.symbol)).toMatchObject({ status: 'protected' });
+      expect(await sc.audit()).toEqual([]);
+    },
+    scaled(60_000),
+  );
+  it(
+    "an exit's fill recorded while the next exit is sized is never sold again: what is held and what is in flight come from one snapshot",
+    async () => {
+      s = await PositionScenario.start();
+      await s.enter('0.1', '39000');
+      await s.bar(flatBar('40000'));
+      // A close of the whole position is working (paper fills it on the next bar).
+      const first = await exitPosition(s.deps, {
+        symbol: s.symbol,
+        key: 'close-1',
+        purpose: 'exit',
+        cause: 'operator',
+        fenceIntent: 'exit',
+        correlationId: 'c',
+      });
+      expect(first).toMatchObject({ status: 'submitted' });
+      const closeId = first!.order.clientOrderId;
 
-    // Reconciliation records that close's fill (on its own connection, no position lock)
-    // after the position and its pending fills were read, before the exits in flight are.
-    const sc = s;
-    const fillLands = () =>
-      applyOrderEvent(sc.h.database.db, closeId, {
-        kind: 'fill',
-        fill: { fillId: `${closeId}:1`, quantity: '0.1', price: '40000', feeUsd: '0', filledAtMs: sc.h.clock.now() },
-      }).then(() => undefined);
-    const read = await exitablePositionOf(fillBetweenReads(sc.h.database.db, 2, fillLands), 'paper', s.symbol);
-    expect((await s.orders()).find((o) => o.clientOrderId === closeId)?.status).toBe('filled');
-    // Before it (held 0.1, 0.1 in flight) or after it (held 0, nothing in flight): never held 0.1 with nothing in flight.
-    expect(read!.held.quantity.minus(read!.pending.quantity).toFixed()).toBe('0');
-  }, 60_000);
+      // Reconciliation records that close's fill (on its own connection, no position lock)
+      // after the position and its pending fills were read, before the exits in flight are.
+      const sc = s;
+      const fillLands = () =>
+        applyOrderEvent(sc.h.database.db, closeId, {
+          kind: 'fill',
+          fill: { fillId: `${closeId}:1`, quantity: '0.1', price: '40000', feeUsd: '0', filledAtMs: sc.h.clock.now() },
+        }).then(() => undefined);
+      const read = await exitablePositionOf(fillBetweenReads(sc.h.database.db, 2, fillLands), 'paper', s.symbol);
+      expect((await s.orders()).find((o) => o.clientOrderId === closeId)?.status).toBe('filled');
+      // Before it (held 0.1, 0.1 in flight) or after it (held 0, nothing in flight): never held 0.1 with nothing in flight.
+      expect(read!.held.quantity.minus(read!.pending.quantity).toFixed()).toBe('0');
+    },
+    scaled(60_000),
+  );
 });
 
 /**

@@ -6,7 +6,7 @@ import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
 import { LlmCallLog } from '../../src/llm/llm-call-log.ts';
 import type { PanelDecision } from '../../src/panel/panel-decision.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
-import { clientOrderIdOf } from '../../src/orders/client-order-id.ts';
+import { clientOrderIdOf } from '../../src/model/client-order-id.ts';
 import { applyOrderEvent, createOrder } from '../../src/orders/order-store.ts';
 import { applyPendingFills } from '../../src/positions/position-store.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';

@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { explainChain } from '../../src/explain/explain-chain.ts';
 import { Explanation } from '../../src/explain/explanation.ts';
 import { renderExplanation } from '../../src/explain/render-explanation.ts';
 import { applyOrderEvent, createOrder } from '../../src/orders/order-store.ts';
 import { applyPendingFills } from '../../src/positions/position-store.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import type { TestDatabase } from '../support/test-database.ts';
 import { seedChain, type SeededChain } from './chain-builders.ts';
 
 const HOUR_MS = 3_600_000;
@@ -14,13 +15,10 @@ describe('explainChain on postgres', () => {
   let t: TestDatabase;
   let buy: SeededChain;
   let hold: SeededChain;
-  beforeAll(async () => {
-    t = await createTestDatabase('postgres');
+  it.beforeAll(async ({ fileDatabase }) => {
+    t = fileDatabase;
     buy = await seedChain(t.db, { symbol: 'BTC/USD', barMs: Date.UTC(2024, 0, 10, 12), action: 'BUY' });
     hold = await seedChain(t.db, { symbol: 'XRP/USD', barMs: Date.UTC(2024, 0, 10, 12), action: 'HOLD' });
-  });
-  afterAll(async () => {
-    await t?.cleanup();
   });
 
   it('explains a signal from the analysed bar to the closed position', async () => {

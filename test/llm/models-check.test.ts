@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { garbage, startModelServer, type ModelServer } from '../support/model-server.ts';
 import { runCli } from '../support/run-cli.ts';
+import { scaled } from '../support/test-timing.ts';
 
 const KEYS = {
   deepseek: 'sk-deepseek-check-0123456789',
@@ -47,33 +48,39 @@ describe('triplegain models check', () => {
       ANTHROPIC_API_KEY: KEYS.anthropic,
       TRIPLEGAIN_CONFIG: '',
     };
-    const result = await runCli(env, ['-c', file, 'models', 'check', '--timeout-ms', '10000'], 60_000);
+    const result = await runCli(env, ['-c', file, 'models', 'check', '--timeout-ms', '10000'], scaled(60_000));
     for (const key of Object.values(KEYS)) expect(result.stdout + result.stderr).not.toContain(key);
     return { ...result, lines: result.stdout.trimEnd().split('\n') };
   }
 
-  it('says OK for known ids that answer the probe, and skips a provider with no key', { timeout: 90_000 }, async () => {
-    server.script('deepseek-flash', garbage('OK'));
-    server.script('claude-sonnet-5-5', garbage('OK'));
-    const { code, lines, stderr } = await check({
-      deepseek: 'deepseek-flash',
-      openai: null,
-      anthropic: 'claude-sonnet-5-5',
-    });
-    expect(code, stderr).toBe(0);
-    expect(lines).toEqual([
-      expect.stringMatching(/^OK {3}deepseek\/deepseek-flash: listed by the provider, answered a probe in \d+ ms$/),
-      expect.stringMatching(/^OK {3}anthropic\/claude-sonnet-5-5: listed by the provider, answered a probe in \d+ ms$/),
-      'SKIP openai/gpt-6-luna: no API key (llm.providers.openai.apiKey is empty)',
-      'SKIP ollama/llama3.1:8b: a local server with no API key that no panel, sentiment or resolver uses',
-      'models check: 2 ok, 0 to fix, 2 skipped',
-    ]);
-    // The probes are tiny: a few tokens each.
-    expect(server.requestsFor('deepseek-flash')[0]!.body).toMatchObject({ max_tokens: 16 });
-    expect(server.requestsFor('claude-sonnet-5-5')[0]!.body).toMatchObject({ max_tokens: 16 });
-  });
+  it(
+    'says OK for known ids that answer the probe, and skips a provider with no key',
+    { timeout: scaled(90_000) },
+    async () => {
+      server.script('deepseek-flash', garbage('OK'));
+      server.script('claude-sonnet-5-5', garbage('OK'));
+      const { code, lines, stderr } = await check({
+        deepseek: 'deepseek-flash',
+        openai: null,
+        anthropic: 'claude-sonnet-5-5',
+      });
+      expect(code, stderr).toBe(0);
+      expect(lines).toEqual([
+        expect.stringMatching(/^OK {3}deepseek\/deepseek-flash: listed by the provider, answered a probe in \d+ ms$/),
+        expect.stringMatching(
+          /^OK {3}anthropic\/claude-sonnet-5-5: listed by the provider, answered a probe in \d+ ms$/,
+        ),
+        'SKIP openai/gpt-6-luna: no API key (llm.providers.openai.apiKey is empty)',
+        'SKIP ollama/llama3.1:8b: a local server with no API key that no panel, sentiment or resolver uses',
+        'models check: 2 ok, 0 to fix, 2 skipped',
+      ]);
+      // The probes are tiny: a few tokens each.
+      expect(server.requestsFor('deepseek-flash')[0]!.body).toMatchObject({ max_tokens: 16 });
+      expect(server.requestsFor('claude-sonnet-5-5')[0]!.body).toMatchObject({ max_tokens: 16 });
+    },
+  );
 
-  it('says what to fix for an unknown id and a deprecated one, and exits 1', { timeout: 90_000 }, async () => {
+  it('says what to fix for an unknown id and a deprecated one, and exits 1', { timeout: scaled(90_000) }, async () => {
     server.script('gpt-6-luna', garbage('OK'));
     server.script('claude-sonnet-4-5', garbage('OK'));
     const { code, lines } = await check({

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import type { Candle } from '../../src/market/candle.ts';
+import type { Candle } from '../../src/model/candle.ts';
 import { loadRecentCandles, saveCandles } from '../../src/market/candle-store.ts';
 import { fillGaps } from '../../src/market/fill-gaps.ts';
 import { readOhlcvtCsvFile } from '../../src/market/parse-ohlcvt-csv.ts';
 import { projectRoot } from '../support/spawn-ts.ts';
 import { createTestDatabase, type TestDatabase, type TestDriver } from '../support/test-database.ts';
+import { scaled } from '../support/test-timing.ts';
 
 const T0 = Date.UTC(2025, 10, 11, 0, 0);
 const MINUTE = 60_000;
@@ -38,7 +39,7 @@ describe.each<TestDriver>(['postgres', 'pglite'])('candle store on %s', (driver)
     // The last 6 000 bars (the 49-hour pause of May 2022 included) × 11 columns: more
     // parameters than one PostgreSQL statement takes (65 535).
     xrp = fillGaps(recorded.filter((c) => c.openTimeMs >= Date.UTC(2021, 7, 1))).slice(-6_000);
-  }, 60_000);
+  }, scaled(60_000));
   afterAll(() => t.cleanup());
 
   it('stores bars and reads the most recent back in ascending order, values canonical', async () => {
@@ -85,24 +86,28 @@ describe.each<TestDriver>(['postgres', 'pglite'])('candle store on %s', (driver)
     expect(await loadRecentCandles(t.db, 'BTC/USDT', '1m', 0)).toEqual([]);
   });
 
-  it('stores a recording larger than one statement can carry, round trip exact', async () => {
-    expect(xrp.length * 11).toBeGreaterThan(65_535);
-    expect(await saveCandles(t.db, xrp, 'replay')).toBe(xrp.length);
-    const loaded = await loadRecentCandles(t.db, 'XRP/USD', '1h', xrp.length);
-    const canonical = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
-    expect(loaded).toEqual(
-      xrp.map((c) => ({
-        ...c,
-        open: canonical(c.open),
-        high: canonical(c.high),
-        low: canonical(c.low),
-        close: canonical(c.close),
-        volume: canonical(c.volume),
-      })),
-    );
-    expect(loaded.filter((c) => c.gapFilled).length).toBeGreaterThan(0);
-    expect(await saveCandles(t.db, xrp, 'replay')).toBe(0);
-  }, 60_000);
+  it(
+    'stores a recording larger than one statement can carry, round trip exact',
+    async () => {
+      expect(xrp.length * 11).toBeGreaterThan(65_535);
+      expect(await saveCandles(t.db, xrp, 'replay')).toBe(xrp.length);
+      const loaded = await loadRecentCandles(t.db, 'XRP/USD', '1h', xrp.length);
+      const canonical = (s: string) => (s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s);
+      expect(loaded).toEqual(
+        xrp.map((c) => ({
+          ...c,
+          open: canonical(c.open),
+          high: canonical(c.high),
+          low: canonical(c.low),
+          close: canonical(c.close),
+          volume: canonical(c.volume),
+        })),
+      );
+      expect(loaded.filter((c) => c.gapFilled).length).toBeGreaterThan(0);
+      expect(await saveCandles(t.db, xrp, 'replay')).toBe(0);
+    },
+    scaled(60_000),
+  );
 
   it('refuses an invalid bar and stores nothing of its batch', async () => {
     const bad = bar(50, { low: '200000' });

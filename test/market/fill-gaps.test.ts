@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Candle } from '../../src/market/candle.ts';
+import type { Candle } from '../../src/model/candle.ts';
 import { fillGaps } from '../../src/market/fill-gaps.ts';
 import { readOhlcvtCsvFile } from '../../src/market/parse-ohlcvt-csv.ts';
 import { projectRoot } from '../support/spawn-ts.ts';

@@ -1,16 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { ExecutionConfig } from '../../src/config/sections/execution-config.ts';
 import { InstrumentBook } from '../../src/market/instrument-book.ts';
-import { KrakenPublicClient } from '../../src/market/kraken-public-client.ts';
+import { KrakenPublicClient } from '../../src/kraken/kraken-public-client.ts';
 import {
   ASSET_PAIRS_MAX_AGE_MS,
   openInstrumentBook,
   type OpenedInstrumentBook,
 } from '../../src/market/open-instrument-book.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
-import { countingLimiter } from '../exchange/kraken/kraken-builders.ts';
+import { countingLimiter } from '../kraken/kraken-builders.ts';
 import { startKrakenFixtureServer, type KrakenFixtureServer } from '../support/kraken-fixture-server.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import type { TestRedis } from '../support/test-redis.ts';
 
 const WALL_MS = Date.UTC(2026, 0, 5, 12);
 
@@ -45,8 +46,8 @@ describe('openInstrumentBook', () => {
   let server: KrakenFixtureServer;
   const opened: OpenedInstrumentBook[] = [];
 
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(async ({ redis }) => {
+    t = redis;
     server = await startKrakenFixtureServer();
     server.override('/0/public/AssetPairs', {
       body: { error: [], result: { XXBTZUSD: liveXbtUsd, XETHZUSD: liveEthUsd, 'XBTUSD.d': { altname: 'XBTUSD.d' } } },
@@ -55,7 +56,6 @@ describe('openInstrumentBook', () => {
   afterEach(async () => {
     for (const o of opened.splice(0)) o.stop();
     await server.close();
-    await t.cleanup();
   });
 
   const config = (exchange: 'paper' | 'kraken', instruments: Record<string, unknown> = {}) => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseOhlcvtCsv, readOhlcvtCsvFile } from '../../src/market/parse-ohlcvt-csv.ts';
-import type { Candle } from '../../src/market/candle.ts';
+import type { Candle } from '../../src/model/candle.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
 import { projectRoot } from '../support/spawn-ts.ts';
 

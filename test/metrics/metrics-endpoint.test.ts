@@ -1,7 +1,8 @@
 import { createServer, type Socket } from 'node:net';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { z } from 'zod';
 import { AppConfig } from '../../src/config/app-config.ts';
 import { DashboardConfig } from '../../src/config/sections/dashboard-config.ts';
@@ -9,7 +10,7 @@ import { ControlPlane } from '../../src/control/control-plane.ts';
 import { startDashboard, type Dashboard } from '../../src/dashboard/start-dashboard.ts';
 import { openDatabase, type Db } from '../../src/db/open-database.ts';
 import { fills, llmCalls, orders, portfolioSnapshots, riskDecisions } from '../../src/db/schema/index.ts';
-import { KrakenRateLimiter } from '../../src/market/kraken-rate-limiter.ts';
+import { KrakenRateLimiter } from '../../src/kraken/kraken-rate-limiter.ts';
 import { createMetricsRouter } from '../../src/metrics/create-metrics-router.ts';
 import { recordBreakerTrip } from '../../src/metrics/record-breaker-trip.ts';
 import { defineQueue } from '../../src/queues/define-queue.ts';
@@ -20,7 +21,6 @@ import { anOrderRow } from '../audit/audit-builders.ts';
 import { aTaSignal } from '../support/builders.ts';
 import { scrapeMetrics } from '../support/scrape-metrics.ts';
 import { createTestBus, type TestBus } from '../support/test-bus.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { bullConnection } from '../support/test-queues.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -116,13 +116,9 @@ describe('GET /metrics', () => {
   });
 
   describe('with a database', () => {
-    let d: TestDatabase;
-    beforeEach(async () => {
-      d = await createTestDatabase('postgres');
-    });
-    afterEach(async () => d.cleanup());
-
-    it('exports the cluster as the stores hold it: jobs, durations, bus, orders, fills, risk, models, state, equity and rate limits', async () => {
+    it('exports the cluster as the stores hold it: jobs, durations, bus, orders, fills, risk, models, state, equity and rate limits', async ({
+      database: d,
+    }) => {
       // A job completed through a real queue and worker, which records its duration.
       const queue = new Queue(echoQueue.name, { connection, prefix: t.keys.queuePrefix });
       closers.push(() => queue.close());

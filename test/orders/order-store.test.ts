@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { fills, orderEvents, orders } from '../../src/db/schema/index.ts';
 import {
   applyOrderEvent,
@@ -19,11 +20,8 @@ const UNIQUE_VIOLATION = '23505';
 
 describe('order store on postgres', () => {
   let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase('postgres');
-  });
-  afterAll(async () => {
-    await t?.cleanup();
+  it.beforeAll(async ({ fileDatabase }) => {
+    t = fileDatabase;
   });
 
   /** An order the exchange has accepted: status open. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OrderEventKind, transitionOrder } from '../../src/orders/order-event.ts';
-import { OrderStatus, terminalOrderStatuses } from '../../src/orders/order-status.ts';
+import { OrderStatus, terminalOrderStatuses } from '../../src/model/order-status.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
 
 /** The whole table, written out again: every pair not listed here must throw. */

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import {
   adoptExchangeOrder,
   applyOrderEvent,
@@ -9,16 +10,13 @@ import {
   startSubmission,
   syncFromExchange,
 } from '../../src/orders/order-store.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import type { TestDatabase } from '../support/test-database.ts';
 import { aNewOrder, anExchangeOrder, anExchangeOrderId } from './order-builders.ts';
 
 describe('syncFromExchange and adoptExchangeOrder on postgres', () => {
   let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase('postgres');
-  });
-  afterAll(async () => {
-    await t?.cleanup();
+  it.beforeAll(async ({ fileDatabase }) => {
+    t = fileDatabase;
   });
 
   async function anOrderIn(status: 'submitting' | 'unknown') {

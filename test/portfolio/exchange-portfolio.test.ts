@@ -1,11 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import type { Balances } from '../../src/exchange/exchange-port.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import type { NewOrderInput } from '../../src/orders/new-order.ts';
 import { applyOrderEvent, createOrder } from '../../src/orders/order-store.ts';
 import { exchangePortfolio } from '../../src/portfolio/exchange-portfolio.ts';
 import { reserveForApproval } from '../../src/reservations/reserve-for-approval.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import type { TestDatabase } from '../support/test-database.ts';
 
 const T0 = Date.UTC(2024, 2, 1);
 
@@ -39,8 +40,8 @@ describe('exchangePortfolio: the account as the risk engine reads it', () => {
       ...o,
     });
 
-  beforeEach(async () => {
-    database = await createTestDatabase('postgres');
+  it.beforeEach(async ({ database: fromFixture }) => {
+    database = fromFixture;
     await saveCandles(
       database.db,
       [
@@ -59,9 +60,6 @@ describe('exchangePortfolio: the account as the risk engine reads it', () => {
       ],
       'replay',
     );
-  });
-  afterEach(async () => {
-    await database.cleanup();
   });
 
   it('values every balance at the latest close', async () => {

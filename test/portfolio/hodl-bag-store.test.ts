@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { loadHodlBags, mergeHodlBags, removeHodlBag, saveHodlBag } from '../../src/portfolio/hodl-bag-store.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 describe('hodl bags', () => {
   it('takes the larger of the configured and the stored bag per asset', () => {
@@ -19,15 +19,7 @@ describe('hodl bags', () => {
   });
 
   describe('in PostgreSQL', () => {
-    let database: TestDatabase;
-    beforeEach(async () => {
-      database = await createTestDatabase('postgres');
-    });
-    afterEach(async () => {
-      await database.cleanup();
-    });
-
-    it('stores, replaces and removes a bag; a configured bag stays', async () => {
+    it('stores, replaces and removes a bag; a configured bag stays', async ({ database }) => {
       await saveHodlBag(database.db, { asset: 'BTC', quantity: '0.5', note: 'cold storage' }, Date.UTC(2024, 0, 1));
       expect(await loadHodlBags(database.db, { BTC: '0.2' })).toEqual({ BTC: '0.5' });
       await saveHodlBag(database.db, { asset: 'BTC', quantity: '0.1' }, Date.UTC(2024, 0, 2));
@@ -37,7 +29,7 @@ describe('hodl bags', () => {
       expect(await loadHodlBags(database.db, {})).toEqual({});
     });
 
-    it('refuses a negative or malformed bag', async () => {
+    it('refuses a negative or malformed bag', async ({ database }) => {
       await expect(saveHodlBag(database.db, { asset: 'BTC', quantity: '-1' }, 0)).rejects.toThrow();
       await expect(saveHodlBag(database.db, { asset: 'btc', quantity: '1' }, 0)).rejects.toThrow();
     });

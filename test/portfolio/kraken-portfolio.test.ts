@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KrakenExchange } from '../../src/exchange/kraken/kraken-exchange.ts';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
+import { KrakenExchange } from '../../src/kraken/kraken-exchange.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import { exchangePortfolio } from '../../src/portfolio/exchange-portfolio.ts';
-import { aKrakenClient } from '../exchange/kraken/kraken-builders.ts';
+import { aKrakenClient } from '../kraken/kraken-builders.ts';
 import { startKrakenPrivateServer, type KrakenPrivateServer } from '../support/kraken-private-server.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import type { TestDatabase } from '../support/test-database.ts';
 import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
 
 const T0 = Date.UTC(2024, 2, 1);
@@ -14,8 +15,8 @@ describe('exchangePortfolio over Kraken', () => {
   let t: TestRedis;
   let server: KrakenPrivateServer;
 
-  beforeEach(async () => {
-    database = await createTestDatabase('postgres');
+  it.beforeEach(async ({ database: fromFixture }) => {
+    database = fromFixture;
     t = await createTestRedis();
     server = await startKrakenPrivateServer();
     await saveCandles(
@@ -69,7 +70,6 @@ describe('exchangePortfolio over Kraken', () => {
   afterEach(async () => {
     await server.close();
     await t.cleanup();
-    await database.cleanup();
   });
 
   const reader = (margin: boolean) =>

@@ -10,12 +10,12 @@ import {
 } from '../../src/exchange/paper/paper-account-store.ts';
 import { PaperExchange } from '../../src/exchange/paper/paper-exchange.ts';
 import type { PaperFill } from '../../src/exchange/paper/paper-fill.ts';
-import type { PriceBarInput } from '../../src/exchange/paper/price-bar.ts';
-import type { Candle } from '../../src/market/candle.ts';
+import type { PriceBarInput } from '../../src/model/price-bar.ts';
+import type { Candle } from '../../src/model/candle.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import { exchangePortfolio } from '../../src/portfolio/exchange-portfolio.ts';
 import { NO_PROTECTION } from '../../src/positions/position.ts';
-import { onClosedBar } from '../../src/positions/positions-service.ts';
+import { onClosedBar } from '../../src/positions-service/positions-service.ts';
 import type { PortfolioTickResult } from '../../src/portfolio/portfolio-tick-result.ts';
 import type { PortfolioReader } from '../../src/risk/portfolio-reader.ts';
 import { silentLogger } from '../../src/shared/logger.ts';

@@ -1,12 +1,13 @@
 import { asc, eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { portfolioSnapshots } from '../../src/db/schema/portfolio-snapshots.ts';
 import type { Balances } from '../../src/exchange/exchange-port.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import { recordValuation, snapshotSlotOf } from '../../src/portfolio/record-valuation.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import type { TestDatabase } from '../support/test-database.ts';
 
 const HOUR_MS = 3_600_000;
 const START_MS = Date.UTC(2024, 2, 1);
@@ -18,13 +19,10 @@ describe('recordValuation: one snapshot per account and slot', () => {
   // The exchange, as far as valuing needs it: its name and its balances.
   const exchange = { name: 'paper' as const, balances: async () => balances };
 
-  beforeEach(async () => {
-    database = await createTestDatabase('postgres');
+  it.beforeEach(async ({ database: fromFixture }) => {
+    database = fromFixture;
     balances = { USD: '1000', BTC: '0.1' };
     await saveBtcClose(START_MS, '50000');
-  });
-  afterEach(async () => {
-    await database.cleanup();
   });
 
   async function saveBtcClose(openTimeMs: number, close: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderStatuses, type OrderStatus } from '../../src/orders/order-status.ts';
+import { orderStatuses, type OrderStatus } from '../../src/model/order-status.ts';
 import { settleTrade, type TradeTrail } from '../../src/portfolio/settle-trade.ts';
 
 const trail = (overrides: Partial<TradeTrail> = {}): TradeTrail => ({

@@ -1,15 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { SchedulesConfig } from '../../src/config/sections/schedules-config.ts';
 import { syncSchedules } from '../../src/queues/sync-schedules.ts';
 import { bullConnection, openQueue } from '../support/test-queues.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import { type TestRedis } from '../support/test-redis.ts';
 
 describe('syncSchedules', () => {
   let t: TestRedis;
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(({ redis }) => {
+    t = redis;
   });
-  afterEach(async () => t.cleanup());
 
   const sync = async (schedules: unknown) => {
     const connection = bullConnection(t.url);

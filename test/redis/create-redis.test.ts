@@ -4,6 +4,7 @@ import { findFreePort } from '../../src/redis/free-port.ts';
 import { captureLogger } from '../support/capture-logger.ts';
 import { startOwnRedisServer, type OwnRedisServer } from '../support/own-redis-server.ts';
 import { testRedisUrl } from '../support/test-redis.ts';
+import { quietWindow } from '../support/test-timing.ts';
 import { waitFor } from '../support/wait-for.ts';
 import type { Redis } from 'ioredis';
 
@@ -38,7 +39,8 @@ describe('createRedis', () => {
     await redis.set('tgtest:k', 'before');
     await server.kill();
     const pending = redis.get('tgtest:k');
-    await new Promise((r) => setTimeout(r, 300));
+    // An outage of some length, not a wait for an event: the command waits while Redis is away.
+    await quietWindow(300);
     await server.restart();
     expect(await pending).toBe('before');
   });
@@ -47,7 +49,7 @@ describe('createRedis', () => {
     const log = captureLogger();
     const redis = createRedis(`redis://trader:hunter2secret@127.0.0.1:${await findFreePort()}`, { logger: log.logger });
     open.push(redis);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(() => log.warnings().length > 0, 'a failed connection to be logged');
     expect(log.warnings().length).toBeGreaterThan(0);
     expect(log.text()).toContain('trader:***@');
     expect(log.text()).not.toContain('hunter2secret');

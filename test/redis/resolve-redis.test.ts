@@ -14,6 +14,7 @@ import { resolveRedis } from '../../src/redis/resolve-redis.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
 import { testRedisUrl } from '../support/test-redis.ts';
+import { scaled } from '../support/test-timing.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/resolve-redis-process.ts', import.meta.url));
@@ -67,7 +68,7 @@ describe('resolveRedis', () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', fixture], {
       cwd: projectRoot,
       env: { ...process.env, PATH: emptyBin, TG_TEST_DATA_DIR: dataDir, TG_TEST_LOCAL_URL: await silentUrl() },
-      timeout: 30_000,
+      timeout: scaled(30_000),
     });
     const result = JSON.parse(stdout.trim().split('\n').pop()!) as { code?: string; message: string };
     expect(result.code).toBe('REDIS_UNAVAILABLE');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientOrderIdOf } from '../../src/orders/client-order-id.ts';
+import { clientOrderIdOf } from '../../src/model/client-order-id.ts';
 import { reservationOfApproval } from '../../src/reservations/reservation-of-approval.ts';
 import type { RiskApproval } from '../../src/risk/risk-decision.ts';
 import { aProposal } from '../risk/risk-builders.ts';

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { orderReservations } from '../../src/db/schema/order-reservations.ts';
 import { releaseReservationsOf } from '../../src/reservations/release-reservations.ts';
 import { reserveForApproval, type Reservation } from '../../src/reservations/reserve-for-approval.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const anExit = (id: string, positionId = 7): Reservation => ({
   decisionId: `appr-${id}`,
@@ -24,15 +24,9 @@ const aCash = (id: string): Reservation => ({
 });
 
 describe('reserveForApproval', () => {
-  let database: TestDatabase;
-  beforeEach(async () => {
-    database = await createTestDatabase('postgres');
-  });
-  afterEach(async () => {
-    await database.cleanup();
-  });
-
-  it('stores nothing for a second exit of a position while the first holds its claim, and says so instead of failing', async () => {
+  it('stores nothing for a second exit of a position while the first holds its claim, and says so instead of failing', async ({
+    database,
+  }) => {
     expect(await reserveForApproval(database.db, anExit('a'))).toBe(true);
     expect(await reserveForApproval(database.db, anExit('b'))).toBe(false);
     // Another position's exit is not concerned.
@@ -43,13 +37,13 @@ describe('reserveForApproval', () => {
     ]);
   });
 
-  it("lets the next exit take the claim once the first one's order is done", async () => {
+  it("lets the next exit take the claim once the first one's order is done", async ({ database }) => {
     await reserveForApproval(database.db, anExit('a'));
     await releaseReservationsOf(database.db, 'order-a', 'filled');
     expect(await reserveForApproval(database.db, anExit('b'))).toBe(true);
   });
 
-  it('stores every cash reservation', async () => {
+  it('stores every cash reservation', async ({ database }) => {
     expect(await reserveForApproval(database.db, aCash('a'))).toBe(true);
     expect(await reserveForApproval(database.db, aCash('b'))).toBe(true);
     expect(await database.db.select().from(orderReservations)).toHaveLength(2);

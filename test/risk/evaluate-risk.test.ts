@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRisk } from '../../src/risk/evaluate-risk.ts';
 import { RiskDecision } from '../../src/risk/risk-decision.ts';
-import { RiskRuleName } from '../../src/risk/risk-reason.ts';
+import { RiskRuleName } from '../../src/model/risk-rule-name.ts';
 import {
   aPosition,
   aProposal,

@@ -5,7 +5,7 @@ import { evaluateRisk } from '../../src/risk/evaluate-risk.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';
 import { OpenPosition, RiskContext } from '../../src/risk/risk-context.ts';
 import type { RiskApproval, RiskDecision, RiskDenial } from '../../src/risk/risk-decision.ts';
-import type { RiskRuleName } from '../../src/risk/risk-reason.ts';
+import type { RiskRuleName } from '../../src/model/risk-rule-name.ts';
 import { initialRiskState, RiskState } from '../../src/risk/risk-state.ts';
 import { buildRuleInput } from '../../src/risk/rules/build-rule-input.ts';
 import type { RuleInput } from '../../src/risk/rules/risk-rule.ts';

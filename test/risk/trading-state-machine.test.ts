@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TradingState, TradingStateEvent, transitionTradingState } from '../../src/risk/trading-state-machine.ts';
+import { TradingStateEvent, transitionTradingState } from '../../src/risk/trading-state-machine.ts';
+import { TradingState } from '../../src/model/trading-state.ts';
 
 describe('trading state transition table', () => {
   const expected: Record<TradingState, Record<TradingStateEvent, TradingState | 'throws'>> = {

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { Bus } from '../../src/bus/bus.ts';
 import { systemClock } from '../../src/clock/clock.ts';
 import { AppConfig } from '../../src/config/app-config.ts';
@@ -9,7 +10,7 @@ import { silentLogger } from '../../src/shared/logger.ts';
 import { startKrakenFixtureServer, type KrakenFixtureServer } from '../support/kraken-fixture-server.ts';
 import { TEST_API_KEY, TEST_API_SECRET } from '../support/kraken-private-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import type { TestRedis } from '../support/test-redis.ts';
 
 describe("buildTaskDeps: a worker's instrument book", () => {
   let t: TestRedis;
@@ -17,8 +18,8 @@ describe("buildTaskDeps: a worker's instrument book", () => {
   let server: KrakenFixtureServer;
   let bus: Bus;
 
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(async ({ redis }) => {
+    t = redis;
     database = await createTestDatabase('postgres');
     server = await startKrakenFixtureServer();
   });
@@ -26,7 +27,6 @@ describe("buildTaskDeps: a worker's instrument book", () => {
     await bus.close();
     await server.close();
     await database.cleanup();
-    await t.cleanup();
   });
 
   function runtime(exchange: 'paper' | 'kraken'): Runtime {

@@ -2,7 +2,8 @@ import { createServer, type Socket } from 'node:net';
 import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { portfolioSnapshots } from '../../src/db/schema/portfolio-snapshots.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.ts';
 import { readQueueHealth } from '../../src/status/read-queue-health.ts';
 import { readStatus } from '../../src/status/read-status.ts';
 import { renderStatus } from '../../src/status/render-status.ts';
@@ -15,12 +16,11 @@ import { writeStatusScenario } from './status-scenario.ts';
 describe('readStatus', () => {
   let t: TestRedis;
   const cleanups: (() => Promise<void>)[] = [];
-  beforeEach(async () => {
-    t = await createTestRedis();
+  it.beforeEach(async ({ redis }) => {
+    t = redis;
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
-    await t.cleanup();
   });
 
   it.each<TestDriver>(['postgres', 'pglite'])(

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { projectRoot } from './spawn-ts.ts';
+import { waitTimeoutMs } from './test-timing.ts';
 
 const run = promisify(execFile);
 
@@ -11,7 +12,7 @@ const run = promisify(execFile);
 export async function runCli(
   env: Record<string, string>,
   args: string[],
-  timeoutMs = 15_000,
+  timeoutMs = waitTimeoutMs,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['bin/triplegain.mjs', ...args], {

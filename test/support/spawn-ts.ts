@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { waitTimeoutMs } from './test-timing.ts';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -28,7 +29,7 @@ export function spawnTs(file: string, env: Record<string, string>, args: string[
     child,
     output: () => out,
     exited,
-    waitForOutput(text, timeoutMs = 15_000) {
+    waitForOutput(text, timeoutMs = waitTimeoutMs) {
       return new Promise((resolve, reject) => {
         const matches = () => (typeof text === 'string' ? out.includes(text) : text.test(out));
         if (matches()) return resolve();

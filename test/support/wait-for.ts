@@ -1,8 +1,13 @@
-/** Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+import { waitTimeoutMs } from './test-timing.ts';
+
+/**
+ * Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs` (default
+ * the suite's wait patience, `waitTimeoutMs`, which scales with `TEST_TIME_SCALE`).
+ */
 export async function waitFor<T>(
   check: () => T | Promise<T>,
   what: string,
-  timeoutMs = 10_000,
+  timeoutMs = waitTimeoutMs,
   intervalMs = 20,
 ): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decisionJobId } from '../../src/queues/add-decision-flow.ts';
-import { symbolSlug } from '../../src/queues/symbol-slug.ts';
+import { symbolSlug } from '../../src/market/symbol-slug.ts';
 import { allQueues, createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
+import { scaled } from '../support/test-timing.ts';
 
 const HOUR_MS = 3_600_000;
 /** Eight market hours of both recordings, a minute after each bar closed. */
@@ -43,17 +44,21 @@ describe('replay', () => {
     harnesses.length = 0;
   });
 
-  it('gives identical signals when the same replay runs twice', async () => {
-    const runs: unknown[][] = [];
-    for (let i = 0; i < 2; i++) {
-      const h = await createTaskHarness({ clockMs: START_MS });
-      harnesses.push(h);
-      runs.push(await replay(h));
-    }
-    expect(runs[0]).toHaveLength(HOURS * 2);
-    expect(runs[1]).toEqual(runs[0]);
-    // One signal per symbol and bar, for consecutive bars.
-    const ids = runs[0]!.map((s) => (s as { payload: { signalId: string } }).payload.signalId);
-    expect(new Set(ids).size).toBe(HOURS * 2);
-  }, 120_000);
+  it(
+    'gives identical signals when the same replay runs twice',
+    async () => {
+      const runs: unknown[][] = [];
+      for (let i = 0; i < 2; i++) {
+        const h = await createTaskHarness({ clockMs: START_MS });
+        harnesses.push(h);
+        runs.push(await replay(h));
+      }
+      expect(runs[0]).toHaveLength(HOURS * 2);
+      expect(runs[1]).toEqual(runs[0]);
+      // One signal per symbol and bar, for consecutive bars.
+      const ids = runs[0]!.map((s) => (s as { payload: { signalId: string } }).payload.signalId);
+      expect(new Set(ids).size).toBe(HOURS * 2);
+    },
+    scaled(120_000),
+  );
 });

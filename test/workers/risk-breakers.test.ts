@@ -16,6 +16,7 @@ import type { TaskWorkers } from '../../src/workers/start-task-workers.ts';
 import { aCandle } from '../support/builders.ts';
 import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { scaled } from '../support/test-timing.ts';
 
 const PRICE = '40000';
 /** A Wednesday noon: the day and week periods start before it and end long after the test. */
@@ -123,189 +124,216 @@ describe('the risk worker’s circuit breakers', () => {
     }));
   }
 
-  it('trips the drawdown breaker at a 21 % fall from the peak: denies entries, alerts urgently and halts the cluster with flatten', async () => {
-    const { account, reader } = mutableAccount('10000');
-    // Only the drawdown breaker, so that the halt and the denial are its own.
-    const { harness } = await riskWorker(reader, {
-      risk: { breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false } } },
-    });
-    expect(await decide(harness, anEntry('before'))).toEqual({ decision: 'approved', rules: [] });
+  it(
+    'trips the drawdown breaker at a 21 % fall from the peak: denies entries, alerts urgently and halts the cluster with flatten',
+    async () => {
+      const { account, reader } = mutableAccount('10000');
+      // Only the drawdown breaker, so that the halt and the denial are its own.
+      const { harness } = await riskWorker(reader, {
+        risk: { breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false } } },
+      });
+      expect(await decide(harness, anEntry('before'))).toEqual({ decision: 'approved', rules: [] });
 
-    account.equityUsd = '7900';
-    expect(await decide(harness, anEntry('after'))).toEqual({ decision: 'denied', rules: ['trading_state'] });
+      account.equityUsd = '7900';
+      expect(await decide(harness, anEntry('after'))).toEqual({ decision: 'denied', rules: ['trading_state'] });
 
-    const stored = await storedRiskState(harness);
-    expect(stored.state).toMatchObject({
-      tradingState: 'HALTED',
-      peakEquityUsd: '10000',
-      breakers: { drawdown: { tripped: true, lossPct: '21' } },
-    });
-    const urgent = await laneEntries(harness, harness.t.keys.busUrgentStream('risk_alerts'));
-    expect(urgent).toEqual([
-      {
-        type: 'risk.breaker_tripped',
-        payload: { breaker: 'drawdown', action: 'halt_and_close', lossPct: '21', thresholdPct: 20 },
-      },
-    ]);
-    expect(await harness.control.current()).toMatchObject({
-      state: 'HALTED',
-      requestedBy: 'breaker:drawdown',
-      flatten: true,
-    });
-    expect(await harness.queue('risk').isPaused()).toBe(true);
-    // The mirror `triplegain status` shows.
-    expect(JSON.parse((await harness.t.redis.get(harness.t.keys.riskStateMirror))!)).toMatchObject({
-      account: 'paper',
-      tradingState: 'HALTED',
-    });
-    // The count `/metrics` exports as triplegain_breaker_trips_total.
-    await waitFor(
-      async () => (await harness.t.redis.hget(harness.t.keys.breakerTrips, 'drawdown')) === '1',
-      'the drawdown trip counted',
-    );
-  }, 25_000);
+      const stored = await storedRiskState(harness);
+      expect(stored.state).toMatchObject({
+        tradingState: 'HALTED',
+        peakEquityUsd: '10000',
+        breakers: { drawdown: { tripped: true, lossPct: '21' } },
+      });
+      const urgent = await laneEntries(harness, harness.t.keys.busUrgentStream('risk_alerts'));
+      expect(urgent).toEqual([
+        {
+          type: 'risk.breaker_tripped',
+          payload: { breaker: 'drawdown', action: 'halt_and_close', lossPct: '21', thresholdPct: 20 },
+        },
+      ]);
+      expect(await harness.control.current()).toMatchObject({
+        state: 'HALTED',
+        requestedBy: 'breaker:drawdown',
+        flatten: true,
+      });
+      expect(await harness.queue('risk').isPaused()).toBe(true);
+      // The mirror `triplegain status` shows.
+      expect(JSON.parse((await harness.t.redis.get(harness.t.keys.riskStateMirror))!)).toMatchObject({
+        account: 'paper',
+        tradingState: 'HALTED',
+      });
+      // The count `/metrics` exports as triplegain_breaker_trips_total.
+      await waitFor(
+        async () => (await harness.t.redis.hget(harness.t.keys.breakerTrips, 'drawdown')) === '1',
+        'the drawdown trip counted',
+      );
+    },
+    scaled(25_000),
+  );
 
-  it('halts the cluster on a retried job when the halt after a drawdown trip was lost', async () => {
-    const { account, reader } = mutableAccount('10000');
-    const { harness } = await riskWorker(reader, {
-      risk: { breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false } } },
-    });
-    expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
-    account.equityUsd = '7900';
-    expect((await decide(harness, anEntry('trip'))).decision).toBe('denied');
-    // As if the process died after storing the decision and before the halt: the cluster runs on.
-    await harness.t.redis.del(harness.t.keys.controlState);
-    await harness.control.reconcileQueues('RUNNING');
+  it(
+    'halts the cluster on a retried job when the halt after a drawdown trip was lost',
+    async () => {
+      const { account, reader } = mutableAccount('10000');
+      const { harness } = await riskWorker(reader, {
+        risk: { breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false } } },
+      });
+      expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
+      account.equityUsd = '7900';
+      expect((await decide(harness, anEntry('trip'))).decision).toBe('denied');
+      // As if the process died after storing the decision and before the halt: the cluster runs on.
+      await harness.t.redis.del(harness.t.keys.controlState);
+      await harness.control.reconcileQueues('RUNNING');
 
-    // The same proposal again (a retried attempt): answered from the stored decision, and the halt is applied.
-    const proposal = anEntry('trip');
-    await harness.queue('risk').add('evaluate', { proposal }, { jobId: `${riskJobIdOf(proposal.proposalId)}-retry` });
-    const done = await harness.settled('risk', `${riskJobIdOf(proposal.proposalId)}-retry`, 10_000);
-    expect(EvaluateRiskResult.parse(done.returnvalue)).toMatchObject({ decision: 'denied', inserted: false });
-    expect(await harness.control.current()).toMatchObject({ state: 'HALTED', requestedBy: 'breaker:recovered' });
-  }, 25_000);
+      // The same proposal again (a retried attempt): answered from the stored decision, and the halt is applied.
+      const proposal = anEntry('trip');
+      await harness.queue('risk').add('evaluate', { proposal }, { jobId: `${riskJobIdOf(proposal.proposalId)}-retry` });
+      const done = await harness.settled('risk', `${riskJobIdOf(proposal.proposalId)}-retry`, 10_000);
+      expect(EvaluateRiskResult.parse(done.returnvalue)).toMatchObject({ decision: 'denied', inserted: false });
+      expect(await harness.control.current()).toMatchObject({ state: 'HALTED', requestedBy: 'breaker:recovered' });
+    },
+    scaled(25_000),
+  );
 
-  it('decides a drawdown trip within the risk job’s timeout while an order submission is still under way', async () => {
-    const { account, reader } = mutableAccount('10000');
-    const { harness } = await riskWorker(reader, {
-      risk: { breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false } } },
-    });
-    expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
-    // An order at the exchange, admitted for as long as the execution job may take (15 s).
-    const permit = await enterSubmission(harness.t, {
-      submissionId: 'tg-slow-order',
-      intent: 'entry',
-      ttlMs: executionQueue.timeoutMs(harness.config),
-    });
-    expect(permit.admitted).toBe(true);
+  it(
+    'decides a drawdown trip within the risk job’s timeout while an order submission is still under way',
+    async () => {
+      const { account, reader } = mutableAccount('10000');
+      const { harness } = await riskWorker(reader, {
+        risk: { breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false } } },
+      });
+      expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
+      // An order at the exchange, admitted for as long as the execution job may take (15 s).
+      const permit = await enterSubmission(harness.t, {
+        submissionId: 'tg-slow-order',
+        intent: 'entry',
+        ttlMs: executionQueue.timeoutMs(harness.config),
+      });
+      expect(permit.admitted).toBe(true);
 
-    account.equityUsd = '7900';
-    const startedMs = Date.now();
-    expect(await decide(harness, anEntry('after'))).toEqual({ decision: 'denied', rules: ['trading_state'] });
-    expect(Date.now() - startedMs).toBeLessThan(5_000);
-    expect((await harness.control.current()).state).toBe('HALTED');
-    // The halt is in force without waiting: the order under way is still being answered.
-    expect(await submissionsInFlight(harness.t.redis, harness.t.keys)).toEqual(['tg-slow-order']);
-  }, 25_000);
+      account.equityUsd = '7900';
+      const startedMs = Date.now();
+      expect(await decide(harness, anEntry('after'))).toEqual({ decision: 'denied', rules: ['trading_state'] });
+      expect(Date.now() - startedMs).toBeLessThan(5_000);
+      expect((await harness.control.current()).state).toBe('HALTED');
+      // The halt is in force without waiting: the order under way is still being answered.
+      expect(await submissionsInFlight(harness.t.redis, harness.t.keys)).toEqual(['tg-slow-order']);
+    },
+    scaled(25_000),
+  );
 
-  it('pauses entries at a 5 % daily loss while an exit of an open position is still approved', async () => {
-    const { account, reader } = mutableAccount('10000', [
-      { symbol: 'BTC/USD', side: 'long', notionalUsd: '1000', leverage: 1 },
-    ]);
-    const { harness } = await riskWorker(reader);
-    // The position the exit is sized by, as the risk worker reads it in its transaction.
-    const at = new Date(CLOCK_MS);
-    await harness.database.db.insert(positions).values({
-      account: 'paper',
-      symbol: 'BTC/USD',
-      status: 'open',
-      side: 'long',
-      quantity: '0.025',
-      avgEntryPrice: PRICE,
-      leverage: '1',
-      realizedPnlUsd: '0',
-      feesUsd: '0',
-      protection: NO_PROTECTION,
-      openedAt: at,
-      updatedAt: at,
-    });
-    expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
+  it(
+    'pauses entries at a 5 % daily loss while an exit of an open position is still approved',
+    async () => {
+      const { account, reader } = mutableAccount('10000', [
+        { symbol: 'BTC/USD', side: 'long', notionalUsd: '1000', leverage: 1 },
+      ]);
+      const { harness } = await riskWorker(reader);
+      // The position the exit is sized by, as the risk worker reads it in its transaction.
+      const at = new Date(CLOCK_MS);
+      await harness.database.db.insert(positions).values({
+        account: 'paper',
+        symbol: 'BTC/USD',
+        status: 'open',
+        side: 'long',
+        quantity: '0.025',
+        avgEntryPrice: PRICE,
+        leverage: '1',
+        realizedPnlUsd: '0',
+        feesUsd: '0',
+        protection: NO_PROTECTION,
+        openedAt: at,
+        updatedAt: at,
+      });
+      expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
 
-    // Exactly at the threshold trips.
-    account.equityUsd = '9500';
-    expect(await decide(harness, anEntry('entry'))).toEqual({ decision: 'denied', rules: ['entries_paused'] });
-    expect(await decide(harness, anExit('exit'))).toEqual({ decision: 'approved', rules: [] });
+      // Exactly at the threshold trips.
+      account.equityUsd = '9500';
+      expect(await decide(harness, anEntry('entry'))).toEqual({ decision: 'denied', rules: ['entries_paused'] });
+      expect(await decide(harness, anExit('exit'))).toEqual({ decision: 'approved', rules: [] });
 
-    const stored = await storedRiskState(harness);
-    expect(stored.state).toMatchObject({
-      tradingState: 'ACTIVE',
-      breakers: {
-        dailyLoss: { tripped: true, lossPct: '5' },
-        weeklyLoss: { tripped: false },
-        drawdown: { tripped: false },
-      },
-    });
-    expect(stored.state.entriesPausedUntilMs).toBe(Date.UTC(2024, 0, 11));
-    const urgent = await laneEntries(harness, harness.t.keys.busUrgentStream('risk_alerts'));
-    expect(urgent).toEqual([
-      {
-        type: 'risk.breaker_tripped',
-        payload: { breaker: 'dailyLoss', action: 'pause_entries', lossPct: '5', thresholdPct: 5 },
-      },
-    ]);
-    // Pausing entries is the risk engine's own: the cluster keeps running.
-    expect((await harness.control.current()).state).toBe('RUNNING');
-  }, 25_000);
+      const stored = await storedRiskState(harness);
+      expect(stored.state).toMatchObject({
+        tradingState: 'ACTIVE',
+        breakers: {
+          dailyLoss: { tripped: true, lossPct: '5' },
+          weeklyLoss: { tripped: false },
+          drawdown: { tripped: false },
+        },
+      });
+      expect(stored.state.entriesPausedUntilMs).toBe(Date.UTC(2024, 0, 11));
+      const urgent = await laneEntries(harness, harness.t.keys.busUrgentStream('risk_alerts'));
+      expect(urgent).toEqual([
+        {
+          type: 'risk.breaker_tripped',
+          payload: { breaker: 'dailyLoss', action: 'pause_entries', lossPct: '5', thresholdPct: 5 },
+        },
+      ]);
+      // Pausing entries is the risk engine's own: the cluster keeps running.
+      expect((await harness.control.current()).state).toBe('RUNNING');
+    },
+    scaled(25_000),
+  );
 
-  it('reads a tripped breaker and the peak back from the database after the risk workers restart', async () => {
-    const { account, reader } = mutableAccount('10000');
-    const { harness, workers } = await riskWorker(reader);
-    expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
-    account.equityUsd = '9400';
-    expect(await decide(harness, anEntry('tripped'))).toEqual({ decision: 'denied', rules: ['entries_paused'] });
+  it(
+    'reads a tripped breaker and the peak back from the database after the risk workers restart',
+    async () => {
+      const { account, reader } = mutableAccount('10000');
+      const { harness, workers } = await riskWorker(reader);
+      expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
+      account.equityUsd = '9400';
+      expect(await decide(harness, anEntry('tripped'))).toEqual({ decision: 'denied', rules: ['entries_paused'] });
 
-    // As after a crash and a new process: the old worker is gone, a new one starts with
-    // nothing in memory, on the same Redis prefix and schema.
-    await workers.close(1_000);
-    await harness.startWorkers(['risk']);
+      // As after a crash and a new process: the old worker is gone, a new one starts with
+      // nothing in memory, on the same Redis prefix and schema.
+      await workers.close(1_000);
+      await harness.startWorkers(['risk']);
 
-    expect(await decide(harness, anEntry('after-restart'))).toEqual({ decision: 'denied', rules: ['entries_paused'] });
-    const stored = await storedRiskState(harness);
-    expect(stored.state).toMatchObject({
-      peakEquityUsd: '10000',
-      dayStartEquityUsd: '10000',
-      breakers: { dailyLoss: { tripped: true, lossPct: '6' } },
-    });
-    expect(stored.version).toBe(3);
-  }, 25_000);
+      expect(await decide(harness, anEntry('after-restart'))).toEqual({
+        decision: 'denied',
+        rules: ['entries_paused'],
+      });
+      const stored = await storedRiskState(harness);
+      expect(stored.state).toMatchObject({
+        peakEquityUsd: '10000',
+        dayStartEquityUsd: '10000',
+        breakers: { dailyLoss: { tripped: true, lossPct: '6' } },
+      });
+      expect(stored.version).toBe(3);
+    },
+    scaled(25_000),
+  );
 
-  it('clears the breakers on the next risk job after an operator reset, once', async () => {
-    const { account, reader } = mutableAccount('10000');
-    const { harness } = await riskWorker(reader, {
-      risk: { breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false } } },
-    });
-    expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
-    account.equityUsd = '7900';
-    expect((await decide(harness, anEntry('trip'))).decision).toBe('denied');
-    expect((await harness.control.current()).state).toBe('HALTED');
+  it(
+    'clears the breakers on the next risk job after an operator reset, once',
+    async () => {
+      const { account, reader } = mutableAccount('10000');
+      const { harness } = await riskWorker(reader, {
+        risk: { breakers: { dailyLoss: { enabled: false }, weeklyLoss: { enabled: false } } },
+      });
+      expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
+      account.equityUsd = '7900';
+      expect((await decide(harness, anEntry('trip'))).decision).toBe('denied');
+      expect((await harness.control.current()).state).toBe('HALTED');
 
-    // HALTED → PAUSED: the risk queue runs again, and the reset count grows.
-    expect(await harness.control.apply('reset', { requestedBy: 'test' })).toMatchObject({ to: 'PAUSED' });
-    // PAUSED: the next risk job applies the reset, but an entry waits for `resume`.
-    expect(await decide(harness, anEntry('while-paused'))).toEqual({ decision: 'denied', rules: ['cluster_state'] });
-    await harness.control.apply('resume', { requestedBy: 'test' });
-    expect(await decide(harness, anEntry('after-reset'))).toEqual({ decision: 'approved', rules: [] });
-    const stored = await storedRiskState(harness);
-    expect(stored.resetsApplied).toBe(1);
-    expect(stored.state).toMatchObject({
-      tradingState: 'ACTIVE',
-      peakEquityUsd: '7900',
-      breakers: { drawdown: { tripped: false, lossPct: null } },
-    });
+      // HALTED → PAUSED: the risk queue runs again, and the reset count grows.
+      expect(await harness.control.apply('reset', { requestedBy: 'test' })).toMatchObject({ to: 'PAUSED' });
+      // PAUSED: the next risk job applies the reset, but an entry waits for `resume`.
+      expect(await decide(harness, anEntry('while-paused'))).toEqual({ decision: 'denied', rules: ['cluster_state'] });
+      await harness.control.apply('resume', { requestedBy: 'test' });
+      expect(await decide(harness, anEntry('after-reset'))).toEqual({ decision: 'approved', rules: [] });
+      const stored = await storedRiskState(harness);
+      expect(stored.resetsApplied).toBe(1);
+      expect(stored.state).toMatchObject({
+        tradingState: 'ACTIVE',
+        peakEquityUsd: '7900',
+        breakers: { drawdown: { tripped: false, lossPct: null } },
+      });
 
-    // The reset re-based the peak: a further 21 % fall from 7 900 trips again.
-    account.equityUsd = '6241';
-    expect(await decide(harness, anEntry('second-trip'))).toEqual({ decision: 'denied', rules: ['trading_state'] });
-    expect((await storedRiskState(harness)).state.breakers.drawdown).toMatchObject({ tripped: true, lossPct: '21' });
-  }, 25_000);
+      // The reset re-based the peak: a further 21 % fall from 7 900 trips again.
+      account.equityUsd = '6241';
+      expect(await decide(harness, anEntry('second-trip'))).toEqual({ decision: 'denied', rules: ['trading_state'] });
+      expect((await storedRiskState(harness)).state.breakers.drawdown).toMatchObject({ tripped: true, lossPct: '21' });
+    },
+    scaled(25_000),
+  );
 });

@@ -1,8 +1,6 @@
 import { z } from 'zod';
+import { Severity } from '../../model/severity.ts';
 import { defineMessage } from '../define-message.ts';
-
-export const Severity = z.enum(['info', 'warning', 'error', 'critical']);
-export type Severity = z.infer<typeof Severity>;
 
 /** Something an operator should know about (also written to the `system_events` table). */
 export const AlertRaised = defineMessage({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { BreakerAction } from '../../config/sections/risk-config.ts';
-import { BreakerName } from '../../risk/breaker-trip.ts';
-import { DecimalString } from '../../shared/decimal-string.ts';
+import { BreakerAction } from '../../model/breaker-action.ts';
+import { BreakerName } from '../../model/breaker-name.ts';
+import { DecimalString } from '../../model/decimal-string.ts';
 import { defineMessage } from '../define-message.ts';
 
 /** A risk circuit breaker tripped; every replica obeys the action. */

@@ -1,4 +1,4 @@
-import { CandleBar, withConsistentBar } from '../../market/candle.ts';
+import { CandleBar, withConsistentBar } from '../../model/candle.ts';
 import { defineMessage } from '../define-message.ts';
 
 /** A finished OHLCV bar for the message's symbol (the pair is in the envelope). */

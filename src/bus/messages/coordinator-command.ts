@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ControlCommand } from '../../model/control-command.ts';
 import { defineMessage } from '../define-message.ts';
 
 /** An operator command for the coordinator (also available on the CLI and the control API). */
@@ -8,7 +9,7 @@ export const CoordinatorCommand = defineMessage({
   description: 'pause | resume | halt | reset, from an operator or a breaker',
   payload: z
     .object({
-      command: z.enum(['pause', 'resume', 'halt', 'reset']),
+      command: ControlCommand,
       cancelOrders: z.boolean().default(false),
       flatten: z.boolean().default(false),
       reason: z.string().default(''),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ControlCommand, CoordinatorState } from '../../control/coordinator-state.ts';
+import { ControlCommand } from '../../model/control-command.ts';
+import { CoordinatorState } from '../../model/coordinator-state.ts';
 import { defineMessage } from '../define-message.ts';
 
 /** The cluster's trading state changed (also written to the `system_events` table, from which it is recovered). */

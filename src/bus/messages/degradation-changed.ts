@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DegradationLevel } from '../../config/sections/degradation-config.ts';
-import { DegradationReason } from '../../degradation/degradation-state.ts';
+import { DegradationLevel } from '../../model/degradation-level.ts';
+import { DegradationReason } from '../../model/degradation-reason.ts';
 import { defineMessage } from '../define-message.ts';
 
 /** The system's degradation level changed (also written to the `system_events` table). */

@@ -1,11 +1,20 @@
 import { z } from 'zod';
-import { DecimalString } from '../../shared/decimal-string.ts';
+import { ProposalIntent } from '../../model/proposal-intent.ts';
+import { Side } from '../../model/side.ts';
+import { DecimalString } from '../../model/decimal-string.ts';
+import { RiskAdjustment } from '../../model/risk-adjustment.ts';
+import { RiskRuleName } from '../../model/risk-rule-name.ts';
 import { defineMessage } from '../define-message.ts';
 
-/** A change the risk engine made to an approved proposal. */
-export const RiskAdjustment = z
-  .object({ rule: z.string().min(1), message: z.string(), from: z.string(), to: z.string() })
-  .strict();
+/**
+ * The adjustment as approvals published before it carried units (`from`/`to`, both notionals in
+ * the cash asset): read as the current shape so messages still in the streams across an upgrade
+ * are consumed, not dead-lettered. Nothing publishes it.
+ */
+const UnitlessAdjustment = z
+  .object({ rule: RiskRuleName, message: z.string().min(1), from: DecimalString, to: DecimalString })
+  .strict()
+  .transform(({ from, to, ...reason }): RiskAdjustment => ({ ...reason, fromNotionalUsd: from, toNotionalUsd: to }));
 
 /** The risk engine approved a proposal (possibly smaller); the execution job follows. */
 export const OrderApproved = defineMessage({
@@ -17,11 +26,11 @@ export const OrderApproved = defineMessage({
       decisionId: z.string().min(1),
       proposalId: z.string().min(1),
       signalId: z.string().min(1),
-      side: z.enum(['buy', 'sell']),
-      intent: z.enum(['entry', 'exit']),
+      side: Side,
+      intent: ProposalIntent,
       notionalUsd: DecimalString,
       quantity: DecimalString,
-      adjustments: z.array(RiskAdjustment),
+      adjustments: z.array(z.union([RiskAdjustment, UnitlessAdjustment])),
     })
     .strict(),
 });

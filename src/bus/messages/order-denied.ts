@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ProposalIntent } from '../../model/proposal-intent.ts';
+import { Side } from '../../model/side.ts';
 import { defineMessage } from '../define-message.ts';
 
 /** One reason a risk rule gave. */
@@ -14,8 +16,8 @@ export const OrderDenied = defineMessage({
       decisionId: z.string().min(1),
       proposalId: z.string().min(1),
       signalId: z.string().min(1),
-      side: z.enum(['buy', 'sell']),
-      intent: z.enum(['entry', 'exit']),
+      side: Side,
+      intent: ProposalIntent,
       reasons: z.array(RiskDenialReason).min(1),
     })
     .strict(),

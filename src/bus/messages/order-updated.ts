@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { DecimalString } from '../../shared/decimal-string.ts';
+import { Side } from '../../model/side.ts';
+import { DecimalString } from '../../model/decimal-string.ts';
+import { OrderStatus } from '../../model/order-status.ts';
 import { defineMessage } from '../define-message.ts';
 
 /** An order changed status (submitted, filled, canceled, …). */
@@ -11,8 +13,8 @@ export const OrderUpdated = defineMessage({
     .object({
       orderId: z.string().min(1),
       clientOrderId: z.string().min(1),
-      status: z.string().min(1),
-      side: z.enum(['buy', 'sell']),
+      status: OrderStatus,
+      side: Side,
       filledQty: DecimalString,
       avgFillPrice: DecimalString.nullable(),
     })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DecimalString } from '../../shared/decimal-string.ts';
+import { DecimalString } from '../../model/decimal-string.ts';
 import { defineMessage } from '../define-message.ts';
 
 export const TradeAction = z.enum(['BUY', 'SELL', 'HOLD', 'CLOSE']);

@@ -1,4 +1,4 @@
-import { LuaScript } from './lua-script.ts';
+import { LuaScript } from '../../redis/lua-script.ts';
 
 /**
  * Acks a batch on both lanes of a topic and adds to the group's counters, in one command.

@@ -1,4 +1,4 @@
-import { LuaScript } from './lua-script.ts';
+import { LuaScript } from '../../redis/lua-script.ts';
 
 /**
  * The consumer groups of one lane with their lag counted on the stream itself.

@@ -1,4 +1,4 @@
-import { LuaScript } from './lua-script.ts';
+import { LuaScript } from '../../redis/lua-script.ts';
 
 /**
  * Reads the latest message of a symbol/source in one round trip.

@@ -1,5 +1,5 @@
 import { encodedFieldNames } from '../envelope.ts';
-import { LuaScript } from './lua-script.ts';
+import { LuaScript } from '../../redis/lua-script.ts';
 
 const fieldCount = encodedFieldNames.length;
 // The XADD arguments: every name followed by a slot its value is written into.

@@ -1,4 +1,4 @@
-import { LuaScript } from './lua-script.ts';
+import { LuaScript } from '../../redis/lua-script.ts';
 
 /**
  * An id after any a stream can hold (but not the largest, which XREADGROUP treats specially):

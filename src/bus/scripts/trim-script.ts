@@ -1,4 +1,4 @@
-import { LuaScript } from './lua-script.ts';
+import { LuaScript } from '../../redis/lua-script.ts';
 
 /**
  * Trims one stream lane by age and length without removing anything a consumer group still

@@ -1,4 +1,4 @@
-import { formatTable } from '../format-table.ts';
+import { formatTable } from '../../shared/format-table.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 export interface BusStatsActionOptions {

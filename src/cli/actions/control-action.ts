@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import type { ControlCommand } from '../../control/coordinator-state.ts';
+import type { ControlCommand } from '../../model/control-command.ts';
 import { withControl } from '../with-control.ts';
 
 export interface ControlActionOptions {

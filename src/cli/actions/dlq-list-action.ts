@@ -1,5 +1,5 @@
 import type { Topic } from '../../bus/topics.ts';
-import { formatTable } from '../format-table.ts';
+import { formatTable } from '../../shared/format-table.ts';
 import { withRuntime } from '../with-runtime.ts';
 
 export interface DlqListActionOptions {

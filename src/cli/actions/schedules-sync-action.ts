@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { effectiveSchedules } from '../../queues/effective-schedules.ts';
 import { syncReconcileSchedule, syncSchedules } from '../../queues/sync-schedules.ts';
 import { openRuntime } from '../../runtime/open-runtime.ts';
-import { formatTable } from '../format-table.ts';
+import { formatTable } from '../../shared/format-table.ts';
 
 export interface SchedulesSyncActionOptions {
   /** The global `-c/--config` file; undefined for the default layers. */

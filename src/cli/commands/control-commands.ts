@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ControlCommand } from '../../control/coordinator-state.ts';
+import type { ControlCommand } from '../../model/control-command.ts';
 
 /**
  * The kill switch and its siblings on the command line: `pause`, `resume`, `halt`, `reset`,

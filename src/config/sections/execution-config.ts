@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ExchangeName } from '../../model/exchange-name.ts';
 import { decimalAmount, durationMs, httpUrl, pct, secret } from '../config-fields.ts';
 
 /** Kraken's API tiers; the tier sets the decay of the shared rate-limit counter. */
@@ -9,7 +10,7 @@ export type KrakenTier = z.infer<typeof KrakenTier>;
 export const ExecutionConfig = z
   .object({
     /** `paper` fills on the built-in paper exchange; `kraken` trades real money (`app.mode: live`). */
-    exchange: z.enum(['paper', 'kraken']).default('paper'),
+    exchange: ExchangeName.default('paper'),
     /**
      * Trailing stop managed by the engine behind every new position, % from the best price
      * since entry (it only ever tightens); null: none. The stop loss rests on the exchange;

@@ -1,10 +1,7 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../../model/decimal.ts';
 import { z } from 'zod';
+import { BreakerAction } from '../../model/breaker-action.ts';
 import { decimalAmount, durationMs, pct, ratio } from '../config-fields.ts';
-
-/** What a tripped circuit breaker does. */
-export const BreakerAction = z.enum(['pause_entries', 'reduce_positions', 'halt', 'halt_and_close']);
-export type BreakerAction = z.infer<typeof BreakerAction>;
 
 /**
  * A circuit breaker on a loss measure. It trips once: the daily and weekly breakers re-arm

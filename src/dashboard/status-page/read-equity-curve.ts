@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../../model/decimal.ts';
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/open-database.ts';
 import { portfolioSnapshots } from '../../db/schema/portfolio-snapshots.ts';

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../../model/decimal.ts';
 import { and, gte, lt, notInArray, sql } from 'drizzle-orm';
 import { nextUtcMidnightMs, utcDayStartMs } from '../../clock/utc-periods.ts';
 import type { Db } from '../../db/open-database.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TradeAction } from '../../bus/messages/trading-signal-emitted.ts';
-import { DecimalString, NonNegativeDecimalString } from '../../shared/decimal-string.ts';
+import { DecimalString, NonNegativeDecimalString } from '../../model/decimal-string.ts';
 
 /** One point of the equity curve: a `portfolio_snapshots` row and its drawdown from the peak before it. */
 export const EquityPoint = z

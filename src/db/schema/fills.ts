@@ -1,4 +1,5 @@
 import { index, pgTable, text } from 'drizzle-orm/pg-core';
+import type { Side } from '../../model/side.ts';
 import { money, quantity, timestamptz } from '../columns.ts';
 
 /**
@@ -15,7 +16,7 @@ export const fills = pgTable(
     exchangeOrderId: text('exchange_order_id'),
     symbol: text('symbol').notNull(),
     /** buy or sell. */
-    side: text('side').notNull(),
+    side: text('side').$type<Side>().notNull(),
     /** Base-asset units. */
     quantity: quantity('quantity').notNull(),
     price: money('price').notNull(),

@@ -1,6 +1,6 @@
 import { bigserial, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import type { OrderEventKind } from '../../orders/order-event.ts';
-import type { OrderStatus } from '../../orders/order-status.ts';
+import type { OrderStatus } from '../../model/order-status.ts';
 import { timestamptz } from '../columns.ts';
 
 /**

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { orderCauses } from '../../orders/order-cause.ts';
-import { orderStatuses, reconcilableOrderStatuses } from '../../orders/order-status.ts';
+import { orderCauses } from '../../model/order-cause.ts';
+import { orderStatuses, reconcilableOrderStatuses } from '../../model/order-status.ts';
+import type { Side } from '../../model/side.ts';
 import { money, quantity, timestamptz } from '../columns.ts';
 
 const sqlList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(', '));
@@ -25,7 +26,7 @@ export const orders = pgTable(
     correlationId: text('correlation_id'),
     symbol: text('symbol').notNull(),
     /** buy or sell. */
-    side: text('side').notNull(),
+    side: text('side').$type<Side>().notNull(),
     /** market, limit, stop-loss, take-profit. */
     type: text('type').notNull(),
     /** entry, exit or protective (`OrderIntent`); null for adopted orders. */

@@ -1,4 +1,5 @@
 import { index, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { Side } from '../../model/side.ts';
 import { money, quantity, timestamptz } from '../columns.ts';
 
 /** Every fill of the paper exchange, one per order and bar at most. */
@@ -10,7 +11,7 @@ export const paperFills = pgTable(
     exchangeOrderId: text('exchange_order_id').notNull(),
     clientOrderId: text('client_order_id').notNull(),
     symbol: text('symbol').notNull(),
-    side: text('side').notNull(),
+    side: text('side').$type<Side>().notNull(),
     quantity: quantity('quantity').notNull(),
     price: money('price').notNull(),
     /** maker or taker. */

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, doublePrecision, index, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { Side } from '../../model/side.ts';
 import { money, quantity, timestamptz } from '../columns.ts';
 
 /**
@@ -16,7 +17,7 @@ export const paperOrders = pgTable(
     /** BASE/QUOTE, e.g. `BTC/USD`. */
     symbol: text('symbol').notNull(),
     /** buy or sell. */
-    side: text('side').notNull(),
+    side: text('side').$type<Side>().notNull(),
     /** market, limit, stop-loss or take-profit. */
     type: text('type').notNull(),
     /** open, closed (fully filled) or canceled. */

@@ -1,9 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, check, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { severities } from '../../model/severity.ts';
 import { timestamptz } from '../columns.ts';
-
-export const systemEventSeverities = ['info', 'warning', 'error', 'critical'] as const;
-export type SystemEventSeverity = (typeof systemEventSeverities)[number];
 
 /**
  * The operational log: alerts, breaker trips, process starts and stops. Append-only, and the
@@ -17,7 +15,7 @@ export const systemEvents = pgTable(
     occurredAt: timestamptz('occurred_at').notNull().defaultNow(),
     /** Stable, machine-readable: `bus.subscription_tripped`, `redis.eviction_policy`, … */
     type: text('type').notNull(),
-    severity: text('severity', { enum: systemEventSeverities }).notNull(),
+    severity: text('severity', { enum: severities }).notNull(),
     /** The service or component that raised it. */
     source: text('source').notNull(),
     /** Links the event to the decision, signal or order chain it belongs to. */

@@ -1,10 +1,12 @@
+import type { Side } from '../../model/side.ts';
 import type { OrderType } from '../exchange-port.ts';
-import { D, toDecimalString, toLots } from './paper-decimal.ts';
-import type { PriceBar } from './price-bar.ts';
+import { Decimal } from '../../model/decimal.ts';
+import { toDecimalString, toLots } from './paper-decimal.ts';
+import type { PriceBar } from '../../model/price-bar.ts';
 
 /** What the matching engine needs to know about an order that still has something to fill. */
 export interface MatchableOrder {
-  side: 'buy' | 'sell';
+  side: Side;
   type: OrderType;
   /** Base units still to fill, a positive decimal string. */
   remainingQuantity: string;
@@ -85,15 +87,15 @@ export type OrderMatch =
  * high); it is not clamped. Prices and fees are rounded half-up to 18 decimals.
  */
 export function matchOrder(order: MatchableOrder, bar: PriceBar, settings: MatchSettings): OrderMatch {
-  if (new D(bar.volume).isZero()) return { filled: false, reason: 'no-volume', triggered: order.triggered };
+  if (new Decimal(bar.volume).isZero()) return { filled: false, reason: 'no-volume', triggered: order.triggered };
 
   const execution = executionPrice(order, bar);
   if (execution === null) return { filled: false, reason: 'not-crossed', triggered: order.triggered };
   const triggered = order.type === 'stop-loss' || order.type === 'take-profit';
 
-  const remaining = new D(order.remainingQuantity);
-  const cap = toLots(new D(bar.volume).times(settings.maxBarVolumeShare));
-  const quantity = D.min(remaining, cap);
+  const remaining = new Decimal(order.remainingQuantity);
+  const cap = toLots(new Decimal(bar.volume).times(settings.maxBarVolumeShare));
+  const quantity = Decimal.min(remaining, cap);
   if (quantity.isZero()) return { filled: false, reason: 'below-lot', triggered };
 
   const price =
@@ -117,17 +119,17 @@ export function matchOrder(order: MatchableOrder, bar: PriceBar, settings: Match
 
 /** The fee of a fill, quote units: quantity × price × feePct / 100, rounded half-up to 18 decimals. */
 export function feeUsdFor(quantity: string, price: string, feePct: number): string {
-  return toDecimalString(new D(quantity).times(price).times(feePct).dividedBy(100));
+  return toDecimalString(new Decimal(quantity).times(price).times(feePct).dividedBy(100));
 }
 
 /** The price the order trades at in this bar before slippage, or null when the bar does not reach it. */
-function executionPrice(order: MatchableOrder, bar: PriceBar): { price: D; liquidity: Liquidity } | null {
-  const open = new D(bar.open);
-  const low = new D(bar.low);
-  const high = new D(bar.high);
+function executionPrice(order: MatchableOrder, bar: PriceBar): { price: Decimal; liquidity: Liquidity } | null {
+  const open = new Decimal(bar.open);
+  const low = new Decimal(bar.low);
+  const high = new Decimal(bar.high);
   if (order.type === 'market' || order.triggered) return { price: open, liquidity: 'taker' };
 
-  const level = new D(requiredPrice(order));
+  const level = new Decimal(requiredPrice(order));
   // Whether the order waits for the price to fall to `level` (else to rise to it).
   const waitsForFall =
     order.type === 'limit'
@@ -137,7 +139,7 @@ function executionPrice(order: MatchableOrder, bar: PriceBar): { price: D; liqui
         : order.side === 'buy';
   if (waitsForFall ? low.greaterThan(level) : high.lessThan(level)) return null;
   // A bar that opens beyond the level (a gap) trades at the open.
-  const price = waitsForFall ? D.min(open, level) : D.max(open, level);
+  const price = waitsForFall ? Decimal.min(open, level) : Decimal.max(open, level);
   return { price, liquidity: order.type === 'limit' ? 'maker' : 'taker' };
 }
 
@@ -149,7 +151,7 @@ function requiredPrice(order: MatchableOrder): string {
 }
 
 /** A taker's price: a buy pays more, a sell gets less. */
-function withSlippage(price: D, side: 'buy' | 'sell', slippageBps: number): D {
-  const slip = new D(slippageBps).dividedBy(10_000);
-  return price.times(side === 'buy' ? new D(1).plus(slip) : new D(1).minus(slip));
+function withSlippage(price: Decimal, side: Side, slippageBps: number): Decimal {
+  const slip = new Decimal(slippageBps).dividedBy(10_000);
+  return price.times(side === 'buy' ? new Decimal(1).plus(slip) : new Decimal(1).minus(slip));
 }

@@ -1,11 +1,4 @@
-import { Decimal } from 'decimal.js';
-
-/**
- * Decimal arithmetic of the paper exchange: 60 significant digits, so that products of
- * prices, quantities and fee rates are exact before they are stored.
- */
-export const D = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_UP });
-export type D = Decimal;
+import { Decimal } from '../../model/decimal.ts';
 
 /** Fractional digits the database keeps (`numeric(38, 18)`): amounts are rounded to this before they are stored. */
 export const STORED_DECIMALS = 18;

@@ -24,7 +24,8 @@ import {
   withLockedPaperAccount,
   writePaperBalances,
 } from './paper-account-store.ts';
-import { D, toDecimalString } from './paper-decimal.ts';
+import { Decimal } from '../../model/decimal.ts';
+import { toDecimalString } from './paper-decimal.ts';
 import { PaperFill } from './paper-fill.ts';
 import {
   availableBalances,
@@ -38,7 +39,7 @@ import {
 } from './paper-funds.ts';
 import { remainingOf, toExchangeOrder, toFundsOrder, toMatchableOrder } from './paper-order-row.ts';
 import { placementRefusal } from './placement-refusal.ts';
-import { PriceBar, type PriceBarInput } from './price-bar.ts';
+import { PriceBar, type PriceBarInput } from '../../model/price-bar.ts';
 
 /** `execution.paper` plus `symbols.cashAsset`, the quote asset of every paper pair. */
 export type PaperExchangeConfig = ExecutionConfig['paper'] & { cashAsset: string };
@@ -323,8 +324,8 @@ export class PaperExchange implements ExchangePort {
     holds.delete(row.exchangeOrderId);
     const available = availableBalances(balances, [...holds.values()], this.config);
     const quantity = fundableQuantity(own, match.quantity, match.price, available, this.config);
-    const funded = new D(quantity).equals(match.quantity);
-    if (new D(quantity).isZero()) {
+    const funded = new Decimal(quantity).equals(match.quantity);
+    if (new Decimal(quantity).isZero()) {
       await tx
         .update(paperOrders)
         .set({ status: 'canceled', lastBarOpenTime: barTime, updatedAt: new Date(nowMs), closedAt: new Date(nowMs) })
@@ -333,16 +334,18 @@ export class PaperExchange implements ExchangePort {
     }
 
     const feeUsd = funded ? match.feeUsd : feeUsdFor(quantity, match.price, feePctFor(own.type, this.config));
-    const filledQuantity = toDecimalString(new D(row.filledQuantity).plus(quantity));
+    const filledQuantity = toDecimalString(new Decimal(row.filledQuantity).plus(quantity));
     const remaining = remainingOf({ quantity: row.quantity, filledQuantity });
-    const status = new D(remaining).isZero() ? 'closed' : funded ? 'open' : 'canceled';
+    const status = new Decimal(remaining).isZero() ? 'closed' : funded ? 'open' : 'canceled';
     await tx
       .update(paperOrders)
       .set({
         status,
         filledQuantity,
-        filledNotionalUsd: toDecimalString(new D(row.filledNotionalUsd).plus(new D(quantity).times(match.price))),
-        feeUsd: toDecimalString(new D(row.feeUsd).plus(feeUsd)),
+        filledNotionalUsd: toDecimalString(
+          new Decimal(row.filledNotionalUsd).plus(new Decimal(quantity).times(match.price)),
+        ),
+        feeUsd: toDecimalString(new Decimal(row.feeUsd).plus(feeUsd)),
         triggered: match.triggered,
         lastBarOpenTime: barTime,
         updatedAt: new Date(nowMs),
@@ -394,7 +397,9 @@ export class PaperExchange implements ExchangePort {
         { symbol: order.symbol },
       );
     }
-    const slip = new D(this.config.slippageBps).dividedBy(10_000);
-    return toDecimalString(new D(last).times(order.side === 'buy' ? new D(1).plus(slip) : new D(1).minus(slip)));
+    const slip = new Decimal(this.config.slippageBps).dividedBy(10_000);
+    return toDecimalString(
+      new Decimal(last).times(order.side === 'buy' ? new Decimal(1).plus(slip) : new Decimal(1).minus(slip)),
+    );
   }
 }

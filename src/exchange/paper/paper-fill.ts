@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { Side } from '../../model/side.ts';
 import { tradingPair } from '../../config/config-fields.ts';
-import { NonNegativeDecimalString, PositiveDecimalString } from '../../shared/decimal-string.ts';
+import { NonNegativeDecimalString, PositiveDecimalString } from '../../model/decimal-string.ts';
 
 /** One fill of the paper exchange, as `onPrice` returns it for the caller to record. */
 export const PaperFill = z
@@ -10,7 +11,7 @@ export const PaperFill = z
     exchangeOrderId: z.string().min(1),
     clientOrderId: z.string().min(1),
     symbol: tradingPair(),
-    side: z.enum(['buy', 'sell']),
+    side: Side,
     /** Base units filled. */
     quantity: PositiveDecimalString,
     /** Quote units per base unit, slippage included. */

@@ -1,5 +1,7 @@
+import type { Side } from '../../model/side.ts';
 import type { Balances, OrderType } from '../exchange-port.ts';
-import { D, toDecimalString, toLots } from './paper-decimal.ts';
+import { Decimal } from '../../model/decimal.ts';
+import { toDecimalString, toLots } from './paper-decimal.ts';
 
 /**
  * The paper account's money rules. Pure; decimal arithmetic only.
@@ -25,7 +27,7 @@ import { D, toDecimalString, toLots } from './paper-decimal.ts';
 /** An order as the money rules see it. */
 export interface FundsOrder {
   symbol: string;
-  side: 'buy' | 'sell';
+  side: Side;
   type: OrderType;
   /** Base units still to fill. */
   remainingQuantity: string;
@@ -45,7 +47,7 @@ export interface FundsSettings {
 /** An amount of one asset. */
 export interface AssetAmount {
   asset: string;
-  amount: D;
+  amount: Decimal;
 }
 
 /** The base asset of a BASE/QUOTE pair. */
@@ -74,7 +76,7 @@ export function needsHoldPrice(order: Pick<FundsOrder, 'side' | 'leverage'>): bo
  * cash of quantity × holdPrice / leverage + fee; a margin reduce-only order → nothing.
  */
 export function fundsNeeded(order: FundsOrder, settings: FundsSettings): AssetAmount | null {
-  const remaining = new D(order.remainingQuantity);
+  const remaining = new Decimal(order.remainingQuantity);
   if (order.leverage > 1 && order.reduceOnly) return null;
   if (order.leverage <= 1 && order.side === 'sell') return { asset: baseAssetOf(order.symbol), amount: remaining };
   if (order.holdPrice === null) throw new Error(`a ${order.side} order on ${order.symbol} needs a hold price`);
@@ -92,20 +94,24 @@ export function availableBalances(
   balances: Balances,
   openOrders: readonly FundsOrder[],
   settings: FundsSettings,
-): Map<string, D> {
-  const available = new Map<string, D>();
-  for (const [asset, total] of Object.entries(balances)) available.set(asset, new D(total));
+): Map<string, Decimal> {
+  const available = new Map<string, Decimal>();
+  for (const [asset, total] of Object.entries(balances)) available.set(asset, new Decimal(total));
   for (const order of openOrders) {
     const held = fundsNeeded(order, settings);
-    if (held) available.set(held.asset, (available.get(held.asset) ?? new D(0)).minus(held.amount));
+    if (held) available.set(held.asset, (available.get(held.asset) ?? new Decimal(0)).minus(held.amount));
   }
   return available;
 }
 
 /** Whether a new order fits in what is available: the placement check (false: `EOrder:Insufficient funds`). */
-export function hasFundsFor(order: FundsOrder, available: ReadonlyMap<string, D>, settings: FundsSettings): boolean {
+export function hasFundsFor(
+  order: FundsOrder,
+  available: ReadonlyMap<string, Decimal>,
+  settings: FundsSettings,
+): boolean {
   const needed = fundsNeeded(order, settings);
-  return needed === null || (available.get(needed.asset) ?? new D(0)).greaterThanOrEqualTo(needed.amount);
+  return needed === null || (available.get(needed.asset) ?? new Decimal(0)).greaterThanOrEqualTo(needed.amount);
 }
 
 /**
@@ -118,25 +124,27 @@ export function fundableQuantity(
   order: FundsOrder,
   quantity: string,
   price: string,
-  available: ReadonlyMap<string, D>,
+  available: ReadonlyMap<string, Decimal>,
   settings: FundsSettings,
 ): string {
-  const wanted = new D(quantity);
+  const wanted = new Decimal(quantity);
   if (order.leverage > 1) return quantity;
   if (order.side === 'sell') {
-    const base = available.get(baseAssetOf(order.symbol)) ?? new D(0);
-    return toDecimalString(D.max(0, D.min(wanted, base)));
+    const base = available.get(baseAssetOf(order.symbol)) ?? new Decimal(0);
+    return toDecimalString(Decimal.max(0, Decimal.min(wanted, base)));
   }
-  const cash = available.get(settings.cashAsset) ?? new D(0);
-  const unitCost = new D(price).times(new D(1).plus(new D(feePctFor(order.type, settings)).dividedBy(100)));
+  const cash = available.get(settings.cashAsset) ?? new Decimal(0);
+  const unitCost = new Decimal(price).times(
+    new Decimal(1).plus(new Decimal(feePctFor(order.type, settings)).dividedBy(100)),
+  );
   if (wanted.times(unitCost).lessThanOrEqualTo(cash)) return quantity;
-  return toDecimalString(D.max(0, toLots(cash.dividedBy(unitCost))));
+  return toDecimalString(Decimal.max(0, toLots(cash.dividedBy(unitCost))));
 }
 
 /** A fill as it moves balances. */
 export interface SettledFill {
   symbol: string;
-  side: 'buy' | 'sell';
+  side: Side;
   quantity: string;
   price: string;
   feeUsd: string;
@@ -149,9 +157,9 @@ export interface SettledFill {
  */
 export function settleFill(balances: Balances, fill: SettledFill, cashAsset: string): Balances {
   const base = baseAssetOf(fill.symbol);
-  const notional = new D(fill.quantity).times(fill.price);
-  const baseBefore = new D(balances[base] ?? '0');
-  const cashBefore = new D(balances[cashAsset] ?? '0');
+  const notional = new Decimal(fill.quantity).times(fill.price);
+  const baseBefore = new Decimal(balances[base] ?? '0');
+  const cashBefore = new Decimal(balances[cashAsset] ?? '0');
   const buy = fill.side === 'buy';
   return {
     [base]: toDecimalString(buy ? baseBefore.plus(fill.quantity) : baseBefore.minus(fill.quantity)),

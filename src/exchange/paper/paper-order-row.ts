@@ -1,12 +1,13 @@
 import type { PaperOrderRow } from '../../db/schema/paper-orders.ts';
 import { ExchangeOrder } from '../exchange-port.ts';
 import type { MatchableOrder } from './match-order.ts';
-import { D, toDecimalString } from './paper-decimal.ts';
+import { Decimal } from '../../model/decimal.ts';
+import { toDecimalString } from './paper-decimal.ts';
 import type { FundsOrder } from './paper-funds.ts';
 
 /** Base units of the order still to fill. */
 export function remainingOf(row: Pick<PaperOrderRow, 'quantity' | 'filledQuantity'>): string {
-  return toDecimalString(new D(row.quantity).minus(row.filledQuantity));
+  return toDecimalString(new Decimal(row.quantity).minus(row.filledQuantity));
 }
 
 /**
@@ -16,7 +17,7 @@ export function remainingOf(row: Pick<PaperOrderRow, 'quantity' | 'filledQuantit
  * @throws ZodError when the row does not fit `ExchangeOrder` (a bug, never the caller's input).
  */
 export function toExchangeOrder(row: PaperOrderRow): ExchangeOrder {
-  const filled = new D(row.filledQuantity);
+  const filled = new Decimal(row.filledQuantity);
   return ExchangeOrder.parse({
     exchangeOrderId: row.exchangeOrderId,
     clientOrderId: row.clientOrderId,
@@ -26,7 +27,7 @@ export function toExchangeOrder(row: PaperOrderRow): ExchangeOrder {
     status: row.status,
     quantity: row.quantity,
     filledQuantity: row.filledQuantity,
-    avgFillPrice: filled.isZero() ? null : toDecimalString(new D(row.filledNotionalUsd).dividedBy(filled)),
+    avgFillPrice: filled.isZero() ? null : toDecimalString(new Decimal(row.filledNotionalUsd).dividedBy(filled)),
     limitPrice: row.limitPrice,
     triggerPrice: row.triggerPrice,
     feeUsd: row.feeUsd,

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../../model/decimal.ts';
 import type { Registry } from 'prom-client';
 import type { MetricsScrape } from '../metrics-sources.ts';
 import type { ModelUsage } from '../sources/model-usage.ts';

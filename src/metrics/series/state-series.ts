@@ -1,8 +1,8 @@
 import type { Registry } from 'prom-client';
-import { DegradationLevel } from '../../config/sections/degradation-config.ts';
-import { CoordinatorState } from '../../control/coordinator-state.ts';
-import { BreakerName } from '../../risk/breaker-trip.ts';
-import { TradingState } from '../../risk/trading-state-machine.ts';
+import { DegradationLevel } from '../../model/degradation-level.ts';
+import { CoordinatorState } from '../../model/coordinator-state.ts';
+import { BreakerName } from '../../model/breaker-name.ts';
+import { TradingState } from '../../model/trading-state.ts';
 import type { MetricsScrape } from '../metrics-sources.ts';
 import { counterOf, gaugeOf, oneHot, type Sample } from './series-of.ts';
 

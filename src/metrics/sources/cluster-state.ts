@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { DegradationLevel } from '../../config/sections/degradation-config.ts';
+import type { DegradationLevel } from '../../model/degradation-level.ts';
 import type { ControlPlane } from '../../control/control-plane.ts';
-import type { CoordinatorState } from '../../control/coordinator-state.ts';
+import type { CoordinatorState } from '../../model/coordinator-state.ts';
 import { DegradationState } from '../../degradation/degradation-state.ts';
 import type { Keys } from '../../keys.ts';
 import { RiskState } from '../../risk/risk-state.ts';

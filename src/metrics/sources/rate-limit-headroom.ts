@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { AppConfig } from '../../config/app-config.ts';
-import { krakenAccountId, krakenAccountKeys } from '../../exchange/kraken/kraken-account-keys.ts';
-import { KRAKEN_TRADING_TIER_LIMITS } from '../../exchange/kraken/kraken-trading-limiter.ts';
+import { krakenAccountId, krakenAccountKeys } from '../../kraken/kraken-account-keys.ts';
+import { KRAKEN_TRADING_TIER_LIMITS } from '../../kraken/kraken-trading-limiter.ts';
 import type { Keys } from '../../keys.ts';
-import { KRAKEN_TIER_LIMITS, KrakenRateLimiter, type RateLimitParams } from '../../market/kraken-rate-limiter.ts';
+import { KRAKEN_TIER_LIMITS, KrakenRateLimiter, type RateLimitParams } from '../../kraken/kraken-rate-limiter.ts';
 
 export interface RateLimitHeadroom {
   /** `kraken:public`, `kraken:private`, or `kraken:trading:<pair>`. */

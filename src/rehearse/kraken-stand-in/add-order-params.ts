@@ -1,4 +1,5 @@
-import { DecimalString } from '../../shared/decimal-string.ts';
+import type { Side } from '../../model/side.ts';
+import { DecimalString } from '../../model/decimal-string.ts';
 import { OrderType } from '../../exchange/exchange-port.ts';
 import { invalidArgument, KRAKEN_ERRORS } from './kraken-errors.ts';
 
@@ -6,7 +7,7 @@ import { invalidArgument, KRAKEN_ERRORS } from './kraken-errors.ts';
 export interface AddOrderParams {
   /** `pair` as sent: an `AssetPairs` key or altname. */
   pair: string;
-  side: 'buy' | 'sell';
+  side: Side;
   type: OrderType;
   volume: string;
   /** Limit (limit) or trigger (stop-loss, take-profit); null for market. */

@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock/clock.ts';
-import type { RateLimitParams } from '../../market/kraken-rate-limiter.ts';
+import type { RateLimitParams } from '../../kraken/kraken-rate-limiter.ts';
 
 /**
  * One of Kraken's decaying counters, in memory, on the stand-in's clock: a transaction of cost

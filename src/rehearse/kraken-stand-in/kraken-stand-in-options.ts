@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../../clock/clock.ts';
 import { KrakenTier } from '../../config/sections/execution-config.ts';
-import { NonNegativeDecimalString } from '../../shared/decimal-string.ts';
+import { NonNegativeDecimalString } from '../../model/decimal-string.ts';
 import { projectRoot } from '../../shared/project-root.ts';
 import { KrakenPermission, TRADING_PERMISSIONS } from './kraken-permissions.ts';
 

@@ -1,4 +1,5 @@
-import { Decimal } from 'decimal.js';
+import type { Side } from '../../model/side.ts';
+import { Decimal } from '../../model/decimal.ts';
 import type { StandInOrder } from './stand-in-order.ts';
 
 /** One open margin position, as `OpenPositions` reports it. */
@@ -7,7 +8,7 @@ export interface MarginPosition {
   ordertxid: string;
   pairId: string;
   /** `buy`: long; `sell`: short. */
-  side: 'buy' | 'sell';
+  side: Side;
   volume: Decimal;
   /** Quote units paid (long) or received (short) for `volume`. */
   cost: Decimal;
@@ -26,7 +27,7 @@ export class MarginBook {
   private readonly positions: MarginPosition[] = [];
 
   /** Whether an order on `side` has an opposite position on the pair to reduce. */
-  hasPositionToReduce(pairId: string, side: 'buy' | 'sell'): boolean {
+  hasPositionToReduce(pairId: string, side: Side): boolean {
     return this.positions.some((p) => p.pairId === pairId && p.side !== side);
   }
 

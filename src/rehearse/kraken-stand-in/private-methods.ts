@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../../model/decimal.ts';
 import { readAddOrderParams } from './add-order-params.ts';
 import { invalidArgument, KRAKEN_ERRORS } from './kraken-errors.ts';
 import { API_KEY_INFO_NAMES, type KrakenPermission } from './kraken-permissions.ts';

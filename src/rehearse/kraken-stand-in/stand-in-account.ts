@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../../model/decimal.ts';
 import type { Clock } from '../../clock/clock.ts';
 import type { KrakenTier } from '../../config/sections/execution-config.ts';
 import {
   cancelPenalty,
   KRAKEN_ADD_ORDER_COST,
   KRAKEN_TRADING_TIER_LIMITS,
-} from '../../exchange/kraken/kraken-trading-limiter.ts';
+} from '../../kraken/kraken-trading-limiter.ts';
 import { krakenStyleId } from '../../exchange/paper/kraken-style-id.ts';
 import { feeUsdFor, matchOrder } from '../../exchange/paper/match-order.ts';
 import { fundsNeeded, settleFill, type FundsOrder, type FundsSettings } from '../../exchange/paper/paper-funds.ts';
 import { UNKNOWN_ASSET_PAIR } from '../../exchange/paper/placement-refusal.ts';
-import { PriceBar, type PriceBarInput } from '../../exchange/paper/price-bar.ts';
+import { PriceBar, type PriceBarInput } from '../../model/price-bar.ts';
 import { instrumentRefusal } from '../../market/instrument-rules.ts';
 import { deadlineRefusal, type AddOrderParams } from './add-order-params.ts';
 import { DecayingCounter } from './decaying-counter.ts';

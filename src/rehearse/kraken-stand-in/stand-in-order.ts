@@ -1,4 +1,5 @@
-import { Decimal } from 'decimal.js';
+import type { Side } from '../../model/side.ts';
+import { Decimal } from '../../model/decimal.ts';
 import type { OrderType } from '../../exchange/exchange-port.ts';
 import type { StandInPair } from './stand-in-pair.ts';
 
@@ -31,7 +32,7 @@ export interface StandInOrder {
   txid: string;
   clOrdId: string | null;
   pair: StandInPair;
-  side: 'buy' | 'sell';
+  side: Side;
   type: OrderType;
   /** Base units ordered, as sent. */
   volume: string;

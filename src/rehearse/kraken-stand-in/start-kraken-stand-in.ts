@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { Clock } from '../../clock/clock.ts';
 import { UNKNOWN_ASSET_PAIR } from '../../exchange/paper/placement-refusal.ts';
-import type { PriceBarInput } from '../../exchange/paper/price-bar.ts';
-import { KRAKEN_CALL_COST, KRAKEN_PRIVATE_CALL_COST, KRAKEN_TIER_LIMITS } from '../../market/kraken-rate-limiter.ts';
+import type { PriceBarInput } from '../../model/price-bar.ts';
+import { KRAKEN_CALL_COST, KRAKEN_PRIVATE_CALL_COST, KRAKEN_TIER_LIMITS } from '../../kraken/kraken-rate-limiter.ts';
 import { DecayingCounter } from './decaying-counter.ts';
 import { FaultPlan, type FaultKind } from './fault-plan.ts';
 import { KRAKEN_ERRORS } from './kraken-errors.ts';

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../../model/decimal.ts';
 import type { RiskConfig } from '../../config/sections/risk-config.ts';
 import type { OrderProposal } from '../order-proposal.ts';
 import type { OpenPosition, RiskContext } from '../risk-context.ts';

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../../model/decimal.ts';
 import { formatDecimal } from '../format-decimal.ts';
 import type { RiskRule } from './risk-rule.ts';
 

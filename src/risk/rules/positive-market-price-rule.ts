@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Decimal } from '../../model/decimal.ts';
 import type { RiskRule } from './risk-rule.ts';
 
 /** Denies every order when the symbol's latest market price is ≤ 0 (bad market data). */

@@ -1,8 +1,8 @@
-import type { Decimal } from 'decimal.js';
+import type { Decimal } from '../../model/decimal.ts';
 import type { RiskConfig } from '../../config/sections/risk-config.ts';
 import type { OrderProposal } from '../order-proposal.ts';
 import type { OpenPosition, RiskContext } from '../risk-context.ts';
-import type { RiskReason } from '../risk-reason.ts';
+import type { RiskReason } from '../../model/risk-reason.ts';
 
 /**
  * What every rule sees: the parsed proposal, context and config, plus values derived once

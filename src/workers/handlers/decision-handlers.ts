@@ -10,7 +10,7 @@ import { addDecisionFlow, decisionJobId } from '../../queues/add-decision-flow.t
 import type { JobHandlers } from '../../queues/define-queue.ts';
 import { claimFlowSlot } from '../../queues/flow-slot.ts';
 import { decisionQueue, type DecideData, type DecideResult } from '../../queues/queue-catalog.ts';
-import { symbolSlug } from '../../queues/symbol-slug.ts';
+import { symbolSlug } from '../../market/symbol-slug.ts';
 import { tickIdOf } from '../../queues/tick-id.ts';
 import { signalIdOf } from '../../signals/signal-id.ts';
 import {

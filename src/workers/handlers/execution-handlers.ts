@@ -4,7 +4,7 @@ import { exitPosition } from '../../execution/exit-position.ts';
 import { followUpOrder } from '../../execution/follow-up-order.ts';
 import { placeOrderOnce } from '../../execution/place-order-once.ts';
 import { approvedOrderRequest } from '../../execution/approved-order-request.ts';
-import { approvedClientOrderId, approvedOrderPurpose } from '../../orders/approved-order.ts';
+import { approvedClientOrderId, approvedOrderPurpose } from '../../model/approved-order.ts';
 import type { JobContext, JobHandlers } from '../../queues/define-queue.ts';
 import { executionQueue, type SubmitOrderData, type SubmitOrderResult } from '../../queues/queue-catalog.ts';
 import { loadRiskDecision } from '../../risk/load-risk-decision.ts';

@@ -1,11 +1,9 @@
 import { DelayedError, UnrecoverableError, type FlowProducer, type Queue } from 'bullmq';
-import { eq } from 'drizzle-orm';
-import { riskDecisions } from '../../db/schema/risk-decisions.ts';
 import type { ExchangePort } from '../../exchange/exchange-port.ts';
 import { timeframeMs } from '../../market/timeframes.ts';
-import { clientOrderIdOf } from '../../orders/client-order-id.ts';
+import { clientOrderIdOf } from '../../model/client-order-id.ts';
 import { loadOrder } from '../../orders/order-store.ts';
-import { addRebalanceBatches } from '../../portfolio/add-rebalance-batches.ts';
+import { addRebalanceBatches } from '../../queues/add-rebalance-batches.ts';
 import { buildRebalanceProposal } from '../../portfolio/build-rebalance-proposal.ts';
 import { coreHoldings } from '../../portfolio/core-holdings.ts';
 import { fitLegToAccount } from '../../portfolio/fit-leg-to-account.ts';
@@ -27,8 +25,9 @@ import { wallMsOf } from '../../queues/effective-schedules.ts';
 import { claimFlowSlot } from '../../queues/flow-slot.ts';
 import { EvaluateRiskResult, portfolioQueue } from '../../queues/queue-catalog.ts';
 import { addRiskJob, riskJobIdOf } from '../../queues/risk-jobs.ts';
-import { symbolSlug } from '../../queues/symbol-slug.ts';
+import { symbolSlug } from '../../market/symbol-slug.ts';
 import { tickIdOf } from '../../queues/tick-id.ts';
+import { riskDecisionOfProposal } from '../../risk/risk-decision-of-proposal.ts';
 import { LEASE_MARGIN_MS } from '../lease-margin.ts';
 import type { TaskDeps } from '../task-deps.ts';
 import { executionJobIdOf } from '../../queues/execution-job-id.ts';
@@ -310,10 +309,7 @@ async function proposeLeg(
 
 /** Where one proposed trade stands: its risk decision (or risk job), then its order (or execution job). */
 async function settlementOf(deps: PortfolioDeps, proposalId: string): Promise<TradeSettlement> {
-  const [row] = await deps.db
-    .select({ decision: riskDecisions.decision })
-    .from(riskDecisions)
-    .where(eq(riskDecisions.proposalId, proposalId));
+  const row = await riskDecisionOfProposal(deps.db, proposalId);
   const decision = row ? (row.decision === 'approved' ? 'approved' : 'denied') : null;
   let riskJob: { state: string | null; decision: 'approved' | 'denied' | null } = { state: null, decision: null };
   if (decision === null) {

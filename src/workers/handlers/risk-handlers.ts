@@ -1,12 +1,9 @@
 import { executionJobIdOf } from '../../queues/execution-job-id.ts';
 import type { Queue } from 'bullmq';
-import { Decimal } from 'decimal.js';
-import { eq } from 'drizzle-orm';
+import { Decimal } from '../../model/decimal.ts';
 import type { ControlPlane } from '../../control/control-plane.ts';
 import { databaseNow } from '../../db/database-now.ts';
 import type { Db } from '../../db/open-database.ts';
-import { riskDecisions } from '../../db/schema/risk-decisions.ts';
-import { riskState } from '../../db/schema/risk-state.ts';
 import { latestClose } from '../../portfolio/latest-prices.ts';
 import { heldPositionOf, type HeldPosition } from '../../positions/held-position.ts';
 import { exitClaimOf } from '../../reservations/exit-claim.ts';
@@ -32,7 +29,9 @@ import type { OpenPosition, RiskContext } from '../../risk/risk-context.ts';
 import type { RiskApproval, RiskDecision, RiskDenial } from '../../risk/risk-decision.ts';
 import { resetRiskState } from '../../risk/reset-risk-state.ts';
 import { initialRiskState, RiskState } from '../../risk/risk-state.ts';
-import { withLockedRiskState } from '../../risk/risk-state-store.ts';
+import { loadRiskStateRow, withLockedRiskState } from '../../risk/risk-state-store.ts';
+import { riskDecisionOfProposal } from '../../risk/risk-decision-of-proposal.ts';
+import { storeRiskDecision, type NewRiskDecisionRow } from '../../risk/store-risk-decision.ts';
 import { describeError } from '../../shared/triplegain-error.ts';
 import type { TaskDeps } from '../task-deps.ts';
 
@@ -74,7 +73,7 @@ async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext)
   const instrument = deps.instruments.find(data.proposal.symbol);
   // At the leverage it will be sent with: the cash it reserves is sized by the same snap.
   const proposal = atAllowedLeverage(data.proposal, instrument);
-  const [stored] = await deps.db.select().from(riskDecisions).where(eq(riskDecisions.proposalId, proposal.proposalId));
+  const stored = await riskDecisionOfProposal(deps.db, proposal.proposalId);
   if (stored) {
     await reassertHalt(deps);
     const executionJobId =
@@ -142,7 +141,7 @@ async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext)
           // The claim was checked above under the lock; the unique index still has the last word.
           if (reservation && !(await reserveForApproval(tx, reservation))) decision = exitClaimed(decision);
         }
-        await tx.insert(riskDecisions).values(toRow(proposal, decision, state));
+        await storeRiskDecision(tx, toRow(proposal, decision, state));
         return { state, resetsApplied: control.resets, result: { decision, trips: breakers.trips } };
       },
     );
@@ -165,12 +164,7 @@ async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext)
         intent: proposal.intent,
         notionalUsd: decision.notionalUsd,
         quantity: decision.quantity,
-        adjustments: decision.adjustments.map((a) => ({
-          rule: a.rule,
-          message: a.message,
-          from: a.fromNotionalUsd,
-          to: a.toNotionalUsd,
-        })),
+        adjustments: decision.adjustments,
       },
       { symbol: proposal.symbol, source: 'risk', correlationId: proposal.correlationId },
     );
@@ -200,7 +194,7 @@ function decisionIdOf(decision: RiskDecision): string {
   return `${decision.decision === 'approved' ? 'appr' : 'deny'}-${decision.proposalId}`;
 }
 
-function toRow(proposal: OrderProposal, decision: RiskDecision, state: RiskState): typeof riskDecisions.$inferInsert {
+function toRow(proposal: OrderProposal, decision: RiskDecision, state: RiskState): NewRiskDecisionRow {
   const approved = decision.decision === 'approved';
   return {
     decisionId: decisionIdOf(decision),
@@ -335,7 +329,7 @@ async function denyUnread(
  * The halt is applied now, so that it is never lost.
  */
 async function reassertHalt(deps: RiskDeps): Promise<void> {
-  const [row] = await deps.db.select().from(riskState).where(eq(riskState.account, deps.config.execution.exchange));
+  const row = await loadRiskStateRow(deps.db, deps.config.execution.exchange);
   if (!row) return;
   const state = RiskState.safeParse(row.state);
   if (!state.success || state.data.tradingState !== 'HALTED') return;

@@ -2,7 +2,7 @@ import { ExecutionConfig } from '../../../src/config/sections/execution-config.t
 import type { PlaceOrderRequest } from '../../../src/exchange/exchange-port.ts';
 import type { MatchableOrder, MatchSettings } from '../../../src/exchange/paper/match-order.ts';
 import type { PaperExchangeConfig } from '../../../src/exchange/paper/paper-exchange.ts';
-import { PriceBar } from '../../../src/exchange/paper/price-bar.ts';
+import { PriceBar } from '../../../src/model/price-bar.ts';
 
 export const T0_MS = Date.UTC(2025, 0, 15, 12);
 export const HOUR_MS = 3_600_000;

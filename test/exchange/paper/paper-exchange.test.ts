@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../../support/fixtures.ts';
 import { ManualClock } from '../../../src/clock/clock.ts';
 import { paperOrders } from '../../../src/db/schema/paper-orders.ts';
 import type { PlaceOrderRequest } from '../../../src/exchange/exchange-port.ts';
@@ -12,7 +13,7 @@ import {
 import { InstrumentBook } from '../../../src/market/instrument-book.ts';
 import { Instrument } from '../../../src/market/instrument.ts';
 import { TriplegainError } from '../../../src/shared/triplegain-error.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import type { TestDatabase } from '../../support/test-database.ts';
 import { aBar, aPlaceOrder, HOUR_MS, paperConfig, T0_MS } from './paper-builders.ts';
 
 async function rejection(work: Promise<unknown>): Promise<TriplegainError> {
@@ -27,12 +28,9 @@ async function rejection(work: Promise<unknown>): Promise<TriplegainError> {
 describe('PaperExchange', () => {
   let t: TestDatabase;
   let clock: ManualClock;
-  beforeEach(async () => {
-    t = await createTestDatabase('postgres');
+  it.beforeEach(async ({ database }) => {
+    t = database;
     clock = new ManualClock(T0_MS);
-  });
-  afterEach(async () => {
-    await t?.cleanup();
   });
 
   function paperExchange(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { D } from '../../../src/exchange/paper/paper-decimal.ts';
+import { Decimal as D } from '../../../src/model/decimal.ts';
 import {
   availableBalances,
   fundableQuantity,

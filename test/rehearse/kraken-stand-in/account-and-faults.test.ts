@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { anOrder, failure } from '../../exchange/kraken/kraken-builders.ts';
+import { anOrder, failure } from '../../kraken/kraken-builders.ts';
 import { TEST_API_SECRET } from '../../support/kraken-private-server.ts';
 import { START_MS, startHarness, type Harness } from './stand-in-harness.ts';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { anOrder } from '../../exchange/kraken/kraken-builders.ts';
+import { anOrder } from '../../kraken/kraken-builders.ts';
 import { flatBar, START_MS, startHarness, type Harness } from './stand-in-harness.ts';
 
 const MINUTE = 60_000;

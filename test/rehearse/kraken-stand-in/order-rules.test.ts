@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { anOrder, failure } from '../../exchange/kraken/kraken-builders.ts';
+import { anOrder, failure } from '../../kraken/kraken-builders.ts';
 import { flatBar, START_MS, startHarness, type Harness } from './stand-in-harness.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();

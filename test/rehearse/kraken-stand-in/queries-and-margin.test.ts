@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { MarketDataConfig } from '../../../src/config/sections/market-data-config.ts';
-import { KrakenPublicClient } from '../../../src/market/kraken-public-client.ts';
+import { KrakenPublicClient } from '../../../src/kraken/kraken-public-client.ts';
 import { KrakenStandInOptions } from '../../../src/rehearse/kraken-stand-in/kraken-stand-in-options.ts';
 import {
   transition,
   type StandInOrderEvent,
   type StandInOrderStatus,
 } from '../../../src/rehearse/kraken-stand-in/stand-in-order.ts';
-import { anOrder } from '../../exchange/kraken/kraken-builders.ts';
+import { anOrder } from '../../kraken/kraken-builders.ts';
 import { TEST_API_KEY, TEST_API_SECRET } from '../../support/kraken-private-server.ts';
 import { flatBar, START_MS, startHarness, type Harness } from './stand-in-harness.ts';
 

@@ -1,12 +1,12 @@
 import { ManualClock } from '../../../src/clock/clock.ts';
-import { KrakenExchange } from '../../../src/exchange/kraken/kraken-exchange.ts';
-import type { KrakenPrivateClientOptions } from '../../../src/exchange/kraken/kraken-private-client.ts';
+import { KrakenExchange } from '../../../src/kraken/kraken-exchange.ts';
+import type { KrakenPrivateClientOptions } from '../../../src/kraken/kraken-private-client.ts';
 import { krakenSignature } from '../../../src/rehearse/kraken-stand-in/kraken-signature.ts';
 import { startKrakenStandIn, type KrakenStandIn } from '../../../src/rehearse/kraken-stand-in/start-kraken-stand-in.ts';
 import type { KrakenStandInOptions } from '../../../src/rehearse/kraken-stand-in/kraken-stand-in-options.ts';
 import { TEST_API_KEY, TEST_API_SECRET } from '../../support/kraken-private-server.ts';
 import { createTestRedis, type TestRedis } from '../../support/test-redis.ts';
-import { aKrakenClient } from '../../exchange/kraken/kraken-builders.ts';
+import { aKrakenClient } from '../../kraken/kraken-builders.ts';
 
 /** The stand-in's wall time in these tests: moved by hand. */
 export const START_MS = Date.UTC(2026, 0, 5, 12, 0, 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MarketRegime } from '../../../src/agents/regime/contract/regime-detected.ts';
+import type { MarketRegime } from '../../../src/model/market-regime.ts';
 import { decide, expectApproved, expectDenied } from '../risk-builders.ts';
 
 const sides = {

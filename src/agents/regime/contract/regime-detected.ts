@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import type { MessageDefinition } from '../../../bus/define-message.ts';
-
-export const MarketRegime = z.enum(['trending_bull', 'trending_bear', 'ranging', 'volatile', 'quiet']);
-export type MarketRegime = z.infer<typeof MarketRegime>;
+import { MarketRegime } from '../../../model/market-regime.ts';
 
 /** The measurements a regime was read from. */
 export const RegimeMetrics = z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DecimalString, NonNegativeDecimalString } from '../../../shared/decimal-string.ts';
 import type { MessageDefinition } from '../../../bus/define-message.ts';
+import { DecimalString, NonNegativeDecimalString } from '../../../model/decimal-string.ts';
 
 /** 0–100, e.g. RSI or ADX. */
 const Oscillator = z.number().min(0).max(100);

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { messagesOf } from '../agents/contracts/agent-contract-parts.ts';
+import { agentContracts } from '../agents/contracts/agent-contracts.ts';
 import type { MessageDefinition } from './define-message.ts';
 import { AlertRaised } from './messages/alert-raised.ts';
 import { BreakerTripped } from './messages/breaker-tripped.ts';
@@ -10,18 +12,16 @@ import { OrderApproved } from './messages/order-approved.ts';
 import { OrderDenied } from './messages/order-denied.ts';
 import { OrderUpdated } from './messages/order-updated.ts';
 import { PortfolioValued } from './messages/portfolio-valued.ts';
-import { RegimeDetected } from './messages/regime-detected.ts';
-import { SentimentScored } from './messages/sentiment-scored.ts';
-import { TaSignalEmitted } from './messages/ta-signal-emitted.ts';
 import { TradingSignalEmitted } from './messages/trading-signal-emitted.ts';
 import type { Topic } from './topics.ts';
 
-/** Every message type the bus carries. A type not listed here cannot be published or consumed. */
+/**
+ * Every message type the bus carries: the system's, and those of every agent's contract
+ * (`agentContracts`). A type not listed here cannot be published or consumed.
+ */
 export const messageCatalog = {
   [CandleClosed.type]: CandleClosed,
-  [TaSignalEmitted.type]: TaSignalEmitted,
-  [RegimeDetected.type]: RegimeDetected,
-  [SentimentScored.type]: SentimentScored,
+  ...messagesOf(agentContracts),
   [TradingSignalEmitted.type]: TradingSignalEmitted,
   [BreakerTripped.type]: BreakerTripped,
   [OrderApproved.type]: OrderApproved,
@@ -32,7 +32,7 @@ export const messageCatalog = {
   [DegradationChanged.type]: DegradationChanged,
   [CoordinatorCommand.type]: CoordinatorCommand,
   [CoordinatorStateChanged.type]: CoordinatorStateChanged,
-} as const;
+} as const satisfies Record<string, MessageDefinition>;
 
 type Catalog = typeof messageCatalog;
 export type MessageType = keyof Catalog;

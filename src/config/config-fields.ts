@@ -8,14 +8,7 @@ import { unwrapSchema } from './schema-at-path.ts';
  * amount is validated the same way and every violation states the allowed range.
  */
 
-/** A whole number of milliseconds within [min, max]. */
-export const durationMs = (min: number, max: number) => z.number().int().min(min).max(max);
-
-/** A percentage (5 means 5 %) within [min, max]. */
-export const pct = (min: number, max: number) => z.number().min(min).max(max);
-
-/** A ratio within [min, max] (0.2 means 20 %). */
-export const ratio = (min = 0, max = 1) => z.number().min(min).max(max);
+export { durationMs, pct, ratio } from './fields/number-fields.ts';
 
 /** A TCP port. */
 export const port = () => z.number().int().min(1).max(65_535);

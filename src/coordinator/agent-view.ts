@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { SentimentScored } from '../agents/sentiment/contract/sentiment-scored.ts';
+import { TaSignalEmitted } from '../agents/ta/contract/ta-signal-emitted.ts';
 import { MarketRegime } from '../model/market-regime.ts';
-import { SentimentScored } from '../bus/messages/sentiment-scored.ts';
-import { TaSignalEmitted } from '../bus/messages/ta-signal-emitted.ts';
 import { tradingPair } from '../config/config-fields.ts';
 
 /** When an output was published (the bus envelope's `tsMs`, or the store's `createdAt`), epoch ms. */

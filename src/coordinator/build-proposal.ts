@@ -1,5 +1,5 @@
+import type { RegimeDetected } from '../agents/regime/contract/regime-detected.ts';
 import { Decimal } from '../model/decimal.ts';
-import type { RegimeDetected } from '../bus/messages/regime-detected.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';
 import type { OpenPosition } from '../risk/risk-context.ts';
 import type { Resolution } from './resolution.ts';

@@ -11,7 +11,8 @@ export type FreshOutputs = Omit<AgentView, 'symbol'>;
  *
  * - a view of another symbol than `symbol` gives no output at all (it is ignored, not an error:
  *   the caller looked up the wrong key, and a wrong-symbol opinion must never count);
- * - each output older than its window (`freshness.ta`, `.regime`, `.sentiment`) is dropped;
+ * - each output older than its window (`freshness.<agent>`: `ta`, `regime`, `sentiment`) is
+ *   dropped;
  *   exactly at the window's edge it still counts (see `isFresh`).
  *
  * @throws ZodError when `view` does not match `AgentView` (a caller's bug, not data to ignore).
@@ -22,12 +23,14 @@ export function freshOutputs(
   freshness: CoordinatorConfig['freshnessMs'],
   nowMs: number,
 ): FreshOutputs {
-  const parsed = AgentView.parse(view);
-  if (parsed.symbol !== symbol) return {};
+  const { symbol: viewSymbol, ...outputs } = AgentView.parse(view);
+  if (viewSymbol !== symbol) return {};
   const fresh: FreshOutputs = {};
-  if (parsed.ta && isFresh(parsed.ta.tsMs, freshness.ta, nowMs)) fresh.ta = parsed.ta;
-  if (parsed.regime && isFresh(parsed.regime.tsMs, freshness.regime, nowMs)) fresh.regime = parsed.regime;
-  if (parsed.sentiment && isFresh(parsed.sentiment.tsMs, freshness.sentiment, nowMs))
-    fresh.sentiment = parsed.sentiment;
+  for (const agent of Object.keys(outputs) as (keyof FreshOutputs)[]) {
+    const output = outputs[agent];
+    // Each agent of the view has its own window: a view entry without one does not compile.
+    if (output !== undefined && isFresh(output.tsMs, freshness[agent], nowMs))
+      Object.assign(fresh, { [agent]: output });
+  }
   return fresh;
 }

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { AgentsConfig, ModelRefConfig } from '../config/sections/agents-config.ts';
+import type { ModelRefConfig } from '../config/fields/model-ref-config.ts';
+import type { AgentsConfig } from '../config/sections/agents-config.ts';
 import { RULES_PROVIDER } from '../config/sections/llm-config.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';

@@ -1,9 +1,10 @@
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { TradingSignalEmitted } from '../../src/bus/messages/trading-signal-emitted.ts';
-import { AgentsConfig, type ModelRefConfig } from '../../src/config/sections/agents-config.ts';
-import { RegimeDetected } from '../../src/bus/messages/regime-detected.ts';
-import { TaSignalEmitted } from '../../src/bus/messages/ta-signal-emitted.ts';
+import type { ModelRefConfig } from '../../src/config/fields/model-ref-config.ts';
+import { AgentsConfig } from '../../src/config/sections/agents-config.ts';
+import { RegimeDetected } from '../../src/agents/regime/contract/regime-detected.ts';
+import { TaSignalEmitted } from '../../src/agents/ta/contract/ta-signal-emitted.ts';
 import { ManualClock } from '../../src/clock/clock.ts';
 import { AppConfig } from '../../src/config/app-config.ts';
 import { llmCalls } from '../../src/db/schema/index.ts';

@@ -1,5 +1,5 @@
-import type { RegimeMetrics } from '../../bus/messages/regime-detected.ts';
 import type { MarketRegime } from '../../model/market-regime.ts';
+import type { RegimeMetrics } from './contract/regime-detected.ts';
 import type { AgentsConfig } from '../../config/sections/agents-config.ts';
 import { assertEnoughCandles, type AnalysisOptions } from '../ta/assert-enough-candles.ts';
 import { clamp, mean, sign } from '../ta/score-math.ts';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RegimeDetected } from '../../bus/messages/regime-detected.ts';
+import { RegimeDetected } from './contract/regime-detected.ts';
 
 /** What the regime agent produces: exactly the `regime.detected` payload. */
 export const RegimeOutput = RegimeDetected.payload;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SentimentScored } from '../../bus/messages/sentiment-scored.ts';
+import { SentimentScored } from './contract/sentiment-scored.ts';
 
 /**
  * What the sentiment agent stores for one bar: the `sentiment.scored` payload plus the bar it

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { TaSignalEmitted } from '../../bus/messages/ta-signal-emitted.ts';
+import { TaSignalEmitted } from './contract/ta-signal-emitted.ts';
 
 /** What the technical-analysis agent produces: exactly the `ta.signal_emitted` payload. */
 export const TaOutput = TaSignalEmitted.payload;

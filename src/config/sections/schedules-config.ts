@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { schedulesOf, type ScheduledOf } from '../../agents/contracts/agent-contract-parts.ts';
+import type { AgentContract, ScheduleDefaults } from '../../agents/contracts/agent-contract.ts';
+import { agentContracts } from '../../agents/contracts/agent-contracts.ts';
 import { durationMs } from '../config-fields.ts';
 
 /** A task's timetable, with its own defaults. */
-function taskSchedule(defaults: { enabled: boolean; everyMs: number; timeoutMs: number }) {
+function taskSchedule(defaults: ScheduleDefaults) {
   return z
     .object({
       /** Whether the scheduler creates this task's job scheduler at all. */
@@ -25,27 +28,43 @@ function taskSchedule(defaults: { enabled: boolean; everyMs: number; timeoutMs: 
     .prefault({});
 }
 
-/** The `schedules` section: one job scheduler per task (BullMQ `upsertJobScheduler`). */
-export const SchedulesConfig = z
-  .object({
-    /** Fetch candles for every pair. */
-    marketData: taskSchedule({ enabled: true, everyMs: 60_000, timeoutMs: 30_000 }),
-    /** Technical analysis. */
-    ta: taskSchedule({ enabled: true, everyMs: 60_000, timeoutMs: 30_000 }),
-    /** Market regime detection. */
-    regime: taskSchedule({ enabled: true, everyMs: 300_000, timeoutMs: 60_000 }),
-    /** Sentiment analysis: needs a model with news access, so off by default. */
-    sentiment: taskSchedule({ enabled: false, everyMs: 1_800_000, timeoutMs: 120_000 }),
-    /** Trading decision flow (TA and regime first, then the model panel). */
-    decision: taskSchedule({ enabled: true, everyMs: 3_600_000, timeoutMs: 300_000 }),
-    /** Portfolio valuation and rebalance check. */
-    portfolio: taskSchedule({ enabled: true, everyMs: 3_600_000, timeoutMs: 300_000 }),
-    /**
-     * Wall time a (task, symbol) run's lease and a job's BullMQ lock live without renewal. A
-     * live run renews both every third of it; a SIGKILLed worker's pairs are free again within
-     * it, and its jobs are back in the queue within twice it.
-     */
-    leaseTtlMs: durationMs(3_000, 60_000).default(15_000),
-  })
-  .strict();
+type TaskSchedule = ReturnType<typeof taskSchedule>;
+
+/** The timetables of the scheduled agents, by name, with the defaults of their contracts. */
+function agentSchedules<const C extends readonly AgentContract[]>(
+  contracts: C,
+): { [A in ScheduledOf<C> as A['name']]: TaskSchedule } {
+  const schedules: Record<string, ScheduleDefaults> = schedulesOf(contracts);
+  return Object.fromEntries(Object.entries(schedules).map(([name, defaults]) => [name, taskSchedule(defaults)])) as {
+    [A in ScheduledOf<C> as A['name']]: TaskSchedule;
+  };
+}
+
+/**
+ * The `schedules` section of the given agents: one job scheduler per task (BullMQ
+ * `upsertJobScheduler`), each scheduled agent's between market data and the decision.
+ */
+export function schedulesConfigOf<const C extends readonly AgentContract[]>(contracts: C) {
+  return z
+    .object({
+      /** Fetch candles for every pair. */
+      marketData: taskSchedule({ enabled: true, everyMs: 60_000, timeoutMs: 30_000 }),
+      /** The scheduled agents (technical analysis, market regime, sentiment), from their contracts. */
+      ...agentSchedules(contracts),
+      /** Trading decision flow (TA and regime first, then the model panel). */
+      decision: taskSchedule({ enabled: true, everyMs: 3_600_000, timeoutMs: 300_000 }),
+      /** Portfolio valuation and rebalance check. */
+      portfolio: taskSchedule({ enabled: true, everyMs: 3_600_000, timeoutMs: 300_000 }),
+      /**
+       * Wall time a (task, symbol) run's lease and a job's BullMQ lock live without renewal. A
+       * live run renews both every third of it; a SIGKILLed worker's pairs are free again within
+       * it, and its jobs are back in the queue within twice it.
+       */
+      leaseTtlMs: durationMs(3_000, 60_000).default(15_000),
+    })
+    .strict();
+}
+
+/** The `schedules` section of the registered agents and the system's tasks. */
+export const SchedulesConfig = schedulesConfigOf(agentContracts);
 export type SchedulesConfig = z.infer<typeof SchedulesConfig>;

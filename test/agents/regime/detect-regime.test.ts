@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RegimeDetected } from '../../../src/bus/messages/regime-detected.ts';
+import { RegimeDetected } from '../../../src/agents/regime/contract/regime-detected.ts';
 import { InsufficientDataError } from '../../../src/agents/kit/insufficient-data-error.ts';
 import { detectRegime, type RegimeSettings } from '../../../src/agents/regime/detect-regime.ts';
 import { RegimeOutput } from '../../../src/agents/regime/regime-output.ts';

@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { scoreSentiment, type ScoreSentimentRequest } from '../../../src/agents/sentiment/score-sentiment.ts';
-import { SentimentScored } from '../../../src/bus/messages/sentiment-scored.ts';
+import { SentimentScored } from '../../../src/agents/sentiment/contract/sentiment-scored.ts';
 import { llmCalls } from '../../../src/db/schema/index.ts';
 import type { ModelRef } from '../../../src/llm/model-gateway.ts';
 import { createGateway, llmConfigFor } from '../../llm/llm-fixtures.ts';

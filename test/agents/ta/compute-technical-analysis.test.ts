@@ -1,6 +1,6 @@
 import { ADX, ATR, BollingerBands, EMA, MACD, RSI } from 'trading-signals';
 import { describe, expect, it } from 'vitest';
-import { TaSignalEmitted } from '../../../src/bus/messages/ta-signal-emitted.ts';
+import { TaSignalEmitted } from '../../../src/agents/ta/contract/ta-signal-emitted.ts';
 import { InsufficientDataError } from '../../../src/agents/kit/insufficient-data-error.ts';
 import { ANALYSIS_MIN_CANDLES } from '../../../src/agents/periods/analysis-periods.ts';
 import { computeTechnicalAnalysis } from '../../../src/agents/ta/compute-technical-analysis.ts';

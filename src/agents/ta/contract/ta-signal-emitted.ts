@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DecimalString, NonNegativeDecimalString } from '../../model/decimal-string.ts';
-import { defineMessage } from '../define-message.ts';
+import type { MessageDefinition } from '../../../bus/define-message.ts';
+import { DecimalString, NonNegativeDecimalString } from '../../../model/decimal-string.ts';
 
 /** 0–100, e.g. RSI or ADX. */
 const Oscillator = z.number().min(0).max(100);
@@ -41,7 +41,7 @@ export const TaIndicators = z
 export type TaIndicators = z.infer<typeof TaIndicators>;
 
 /** Output of the technical-analysis agent for one symbol. */
-export const TaSignalEmitted = defineMessage({
+export const TaSignalEmitted = {
   type: 'ta.signal_emitted',
   topic: 'ta_signals',
   description: 'Technical-analysis bias and indicator values for one symbol',
@@ -68,4 +68,4 @@ export const TaSignalEmitted = defineMessage({
       indicators: TaIndicators,
     })
     .strict(),
-});
+} as const satisfies MessageDefinition;

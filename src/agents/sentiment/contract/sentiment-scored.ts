@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { defineMessage } from '../define-message.ts';
+import type { MessageDefinition } from '../../../bus/define-message.ts';
 
 /** A measured sentiment score; the agent publishes nothing when it abstains. */
-export const SentimentScored = defineMessage({
+export const SentimentScored = {
   type: 'sentiment.scored',
   topic: 'sentiment_updates',
   description: 'Sentiment of one symbol measured from supplied headlines or posts',
@@ -15,4 +15,4 @@ export const SentimentScored = defineMessage({
       model: z.string().min(1),
     })
     .strict(),
-});
+} as const satisfies MessageDefinition;

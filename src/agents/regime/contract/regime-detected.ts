@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MarketRegime } from '../../model/market-regime.ts';
-import { defineMessage } from '../define-message.ts';
+import type { MessageDefinition } from '../../../bus/define-message.ts';
+import { MarketRegime } from '../../../model/market-regime.ts';
 
 /** The measurements a regime was read from. */
 export const RegimeMetrics = z
@@ -20,7 +20,7 @@ export const RegimeMetrics = z
 export type RegimeMetrics = z.infer<typeof RegimeMetrics>;
 
 /** Output of the regime agent for one symbol. */
-export const RegimeDetected = defineMessage({
+export const RegimeDetected = {
   type: 'regime.detected',
   topic: 'regime_updates',
   description: 'Market regime of one symbol with a confidence',
@@ -34,4 +34,4 @@ export const RegimeDetected = defineMessage({
       metrics: RegimeMetrics.optional(),
     })
     .strict(),
-});
+} as const satisfies MessageDefinition;

@@ -1,6 +1,6 @@
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAgentOutput, saveAgentOutput } from '../../src/agents/agent-output-store.ts';
+import { loadAgentOutput, saveAgentOutput } from '../support/agent-output-by-name.ts';
 import { detectRegime } from '../../src/agents/regime/detect-regime.ts';
 import { computeTechnicalAnalysis } from '../../src/agents/ta/compute-technical-analysis.ts';
 import { AgentsConfig } from '../../src/config/sections/agents-config.ts';

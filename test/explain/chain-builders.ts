@@ -1,4 +1,4 @@
-import { saveAgentOutput } from '../../src/agents/agent-output-store.ts';
+import { saveAgentOutput } from '../support/agent-output-by-name.ts';
 import { proposalIdOf } from '../../src/coordinator/build-proposal.ts';
 import type { Db } from '../../src/db/open-database.ts';
 import { coordinatorDecisions } from '../../src/db/schema/coordinator-decisions.ts';

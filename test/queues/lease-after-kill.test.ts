@@ -7,8 +7,8 @@ import type { TaskRunData } from '../../src/queues/task-run-data.ts';
 import { spawnTs, type TsProcess } from '../support/spawn-ts.ts';
 import { bullConnection } from '../support/test-queues.ts';
 import type { TestRedis } from '../support/test-redis.ts';
-import { sleep, waitFor } from '../support/wait-for.ts';
-import { scaled } from '../support/test-timing.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { quietWindow, scaled } from '../support/test-timing.ts';
 
 const taQueue = queueCatalog.ta;
 
@@ -67,8 +67,9 @@ describe('a SIGKILLed worker holding a (task, symbol) lease', () => {
         await queue.add('run', data, { jobId: 'run-btc-t1', attempts: 1 });
         await waitFor(async () => (await starts()).some((s) => s.worker === 'w1'), 'the run to start on w1');
 
-        // A live run keeps its lease over several TTLs: it is renewed, not left to lapse.
-        await sleep(2 * LEASE_TTL_MS + 500);
+        // A live run keeps its lease over several TTLs: it is renewed, not left to lapse. The claim
+        // is that nothing happens (no lapse), so a quiet window of two TTLs and a margin.
+        await quietWindow(2 * LEASE_TTL_MS + 500);
         expect(await t.redis.get(leaseKey)).toBe('run-btc-t1');
         expect(await t.redis.pttl(leaseKey)).toBeGreaterThan(0);
 

@@ -14,7 +14,7 @@ export default async function setup(): Promise<() => Promise<void>> {
     started.push(redis);
     process.env.TEST_DATABASE_URL = database.url;
     process.env.TEST_REDIS_URL = redis.url;
-    console.log(`tests use PostgreSQL ${describe(database)} and Redis ${describe(redis)}`);
+    console.log(`tests use PostgreSQL ${whereIs(database)} and Redis ${whereIs(redis)}`);
   } catch (err) {
     await Promise.all(started.map((s) => s.stop()));
     throw err;
@@ -24,7 +24,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   };
 }
 
-function describe(service: TestService): string {
+function whereIs(service: TestService): string {
   const where = new URL(service.url).host;
   return service.origin === 'embedded' ? `${where} (started for this run)` : where;
 }

@@ -33,7 +33,8 @@ const PROBE_TIMEOUT_MS = 2_000;
 
 const noop = async (): Promise<void> => {};
 
-export async function databaseAnswers(url: string): Promise<string | undefined> {
+/** Why the database at `url` cannot be used (the error), or undefined when it answers. */
+export async function whyDatabaseIsSilent(url: string): Promise<string | undefined> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
   client.on('error', () => {});
   try {
@@ -61,11 +62,12 @@ export async function resolveTestDatabase({
 }: ResolveOptions): Promise<TestService> {
   const explicit = env.TEST_DATABASE_URL;
   if (explicit) {
-    const failure = await databaseAnswers(explicit);
+    const failure = await whyDatabaseIsSilent(explicit);
     if (failure) throw new Error(`TEST_DATABASE_URL (${redactUrl(explicit)}) does not answer: ${failure}`);
     return { url: explicit, origin: 'explicit', stop: noop };
   }
-  if (!forcedEmbedded(env) && !(await databaseAnswers(localUrl))) return { url: localUrl, origin: 'local', stop: noop };
+  if (!forcedEmbedded(env) && !(await whyDatabaseIsSilent(localUrl)))
+    return { url: localUrl, origin: 'local', stop: noop };
   return startEmbeddedPostgres();
 }
 

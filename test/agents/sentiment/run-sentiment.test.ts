@@ -1,6 +1,6 @@
 import { and, count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { loadAgentOutput, saveAgentOutput } from '../../../src/agents/agent-output-store.ts';
+import { loadAgentOutput, saveAgentOutput } from '../../support/agent-output-by-name.ts';
 import { runSentiment, type SentimentDeps, type SentimentRun } from '../../../src/agents/sentiment/run-sentiment.ts';
 import { addSentimentInputs } from '../../../src/agents/sentiment/sentiment-input-store.ts';
 import { ManualClock } from '../../../src/clock/clock.ts';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { Db } from '../db/open-database.ts';
-import { agentRegistry } from './agent-registry.ts';
-import type { AnyAgentDefinition } from './kit/agent-definition.ts';
+import type { Db } from '../../src/db/open-database.ts';
+import { agentRegistry } from '../../src/agents/agent-registry.ts';
+import type { AnyAgentDefinition } from '../../src/agents/kit/agent-definition.ts';
 import {
   loadAgentOutputOf,
   type AgentOutputKind,
@@ -9,9 +9,13 @@ import {
   type LoadAgentOutputQuery,
   type SaveAgentOutputInput,
   type StoredAgentOutput,
-} from './kit/agent-output-store.ts';
+} from '../../src/agents/kit/agent-output-store.ts';
 
-/** The output of every registered agent, by the name it is stored under. */
+/**
+ * The agent output store addressed by agent name, as the tests write and read it; the product
+ * passes the agent's definition (`saveAgentOutputOf` / `loadAgentOutputOf`). Below: the output of every registered agent, by the
+ * name it is stored under.
+ */
 type RegisteredOutputs = { [A in (typeof agentRegistry)[number] as A['name']]: z.output<A['output']> };
 export type AgentName = keyof RegisteredOutputs;
 export type AgentOutputOf<A extends AgentName> = RegisteredOutputs[A];

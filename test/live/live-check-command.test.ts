@@ -21,7 +21,7 @@ import {
   type KrakenPrivateServer,
 } from '../support/kraken-private-server.ts';
 import { runCli } from '../support/run-cli.ts';
-import { createTestRedis, type TestRedis } from '../support/test-redis.ts';
+import { createTestRedis, deleteKeysWithPrefix, type TestRedis } from '../support/test-redis.ts';
 import { scaled } from '../support/test-timing.ts';
 
 const docs = (name: string): { error: string[]; result: Record<string, unknown> } =>
@@ -254,7 +254,12 @@ describe('triplegain live check', () => {
       // above the clock: Kraken now refuses every smaller one.
       const elsewhere = createKeys(`${t.prefix}-elsewhere`);
       await t.redis.set(krakenAccountKeys(elsewhere, krakenAccountId(TEST_API_KEY)).nonce, '9000000000000000');
-      await aKrakenClient({ baseUrl: server.url, redis: t.redis, keys: elsewhere }).call('Balance', {});
+      try {
+        await aKrakenClient({ baseUrl: server.url, redis: t.redis, keys: elsewhere }).call('Balance', {});
+      } finally {
+        // The other program's keys sit outside the test's prefix, which its clean-up removes.
+        await deleteKeysWithPrefix(t.redis, `${t.prefix}-elsewhere`);
+      }
       server.reset();
 
       const { code, stdout, line } = await liveCheck();

@@ -112,15 +112,19 @@ describe('the dashboard security headers', () => {
           if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
         });
         page.on('pageerror', (err) => problems.push(err.message));
-        page.on('requestfailed', (req) => problems.push(`failed: ${req.url()}`));
+        page.on('requestfailed', (req) => problems.push(`failed: ${req.url()} (${req.failure()?.errorText})`));
         page.on('request', (req) => {
           if (!req.url().startsWith(dashboard.url) && !req.url().startsWith('data:')) foreign.push(req.url());
         });
 
         await page.goto(`${dashboard.url}/ui`);
         await page.getByText('execution', { exact: true }).first().waitFor();
+        // The board fetches its logo and icon once it has rendered: leaving before they arrive
+        // would abort them, which is the navigation's doing, not a blocked request.
+        await page.waitForLoadState('networkidle');
         await page.goto(`${dashboard.url}/ui/queue/sentiment`);
         await page.getByText('sentiment').first().waitFor();
+        await page.waitForLoadState('networkidle');
         expect(problems).toEqual([]);
         expect(foreign).toEqual([]);
 

@@ -120,9 +120,10 @@ describe('failed dashboard logins', () => {
       );
       // The free ones are answered at once; the three after them are held 1, 2 and 3 s.
       await vi.waitFor(() => expect(answered).toBe(FREE_FAILED_LOGINS), { timeout: scaled(5_000) });
-      const startedMs = performance.now();
+      // A close that waited for them would see them answered after their 1, 2 and 3 s; dropped,
+      // they never are. (How long the close takes is not measured: on a loaded machine closing
+      // the board's queues alone can take seconds.)
       await dashboard.close();
-      expect(performance.now() - startedMs).toBeLessThan(2 * FAILED_LOGIN_DELAY_STEP_MS);
       expect((await Promise.all(attempts)).filter((outcome) => outcome === 'dropped').length).toBeGreaterThanOrEqual(2);
     },
   );

@@ -5,34 +5,10 @@
 // effect without a build step and a stale build never runs. The compiled start is what makes a
 // command quick: compiling the sources on the fly costs seconds of CPU on a cold cache, and the
 // kill switch is only as fast as its slowest way in.
-import { readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { buildIsFresh, builtEntry } from './build-is-fresh.mjs';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
-const built = `${root}dist/cli/main.js`;
-
-/** Modification time of `path` in ms, or -1 when it does not exist. */
-function mtime(path) {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return -1;
-  }
-}
-
-/** Newest modification time among the files under `dir` (about 4 ms for the whole of src/). */
-function newest(dir) {
-  let latest = -1;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = `${dir}/${entry.name}`;
-    latest = Math.max(latest, entry.isDirectory() ? newest(path) : mtime(path));
-  }
-  return latest;
-}
-
-const builtAt = mtime(built);
-if (builtAt >= 0 && builtAt >= newest(`${root}src`)) {
-  await import(built);
+if (buildIsFresh()) {
+  await import(builtEntry);
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -1,0 +1,3 @@
+export declare const projectRoot: string;
+export declare const builtEntry: string;
+export declare function buildIsFresh(): boolean;

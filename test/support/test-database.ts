@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { migrateDatabase } from '../../src/db/migrate-database.ts';
 import { openDatabase, type Database, type Db, type PgliteDatabase } from '../../src/db/open-database.ts';
+import { noteMigratedShape, recycleSchema, takeRecycledSchema, testRunTag } from './recycled-schemas.ts';
 
 /** The PostgreSQL the tests use: `TEST_DATABASE_URL`, else the local default. */
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -27,9 +28,12 @@ async function withAdminClient<T>(work: (client: Client) => Promise<T>): Promise
   }
 }
 
-/** Creates an empty schema `tgtest_<random>` in the test database and returns its name. */
+/**
+ * Creates an empty schema `tgtest_<run>_<random>` in the test database (`tgtest_<random>`
+ * outside a test run) and returns its name.
+ */
 export async function createTestSchema(): Promise<string> {
-  const schemaName = `tgtest_${randomBytes(6).toString('hex')}`;
+  const schemaName = `tgtest_${testRunTag ? `${testRunTag}_` : ''}${randomBytes(6).toString('hex')}`;
   await withAdminClient((c) => c.query(`CREATE SCHEMA "${schemaName}"`));
   return schemaName;
 }
@@ -61,8 +65,9 @@ function migratedPgliteDump(): Promise<Blob> {
 }
 
 /**
- * A migrated database of its own: on PostgreSQL a fresh schema (tables, trigger function and
- * migrations journal all inside it), on PGlite a fresh in-memory instance.
+ * A migrated database of its own: on PostgreSQL a schema (tables, trigger function and
+ * migrations journal all inside it), new or emptied after an earlier test
+ * (`recycled-schemas.ts`); on PGlite a fresh in-memory instance.
  */
 export async function createTestDatabase(driver: TestDriver): Promise<TestDatabase> {
   if (driver === 'pglite') {
@@ -70,7 +75,9 @@ export async function createTestDatabase(driver: TestDriver): Promise<TestDataba
     return { db: database.db, database, schemaName: 'public', cleanup: () => database.close() };
   }
 
-  const schemaName = await createTestSchema();
+  // A schema an earlier test of this process gave back is already migrated (and emptied).
+  const recycled = takeRecycledSchema();
+  const schemaName = recycled ?? (await createTestSchema());
   try {
     const database = await openDatabase({
       url: testDatabaseUrl,
@@ -79,7 +86,10 @@ export async function createTestDatabase(driver: TestDriver): Promise<TestDataba
       maxConnections: 4,
     });
     try {
-      await migrateDatabase(database, { migrationsSchema: schemaName });
+      if (!recycled) {
+        await migrateDatabase(database, { migrationsSchema: schemaName });
+        await withAdminClient((c) => noteMigratedShape(c, schemaName));
+      }
     } catch (err) {
       await database.close();
       throw err;
@@ -90,7 +100,7 @@ export async function createTestDatabase(driver: TestDriver): Promise<TestDataba
       schemaName,
       async cleanup() {
         await database.close();
-        await dropTestSchema(schemaName);
+        if (!(await withAdminClient((c) => recycleSchema(c, schemaName)))) await dropTestSchema(schemaName);
       },
     };
   } catch (err) {

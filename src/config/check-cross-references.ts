@@ -121,6 +121,17 @@ function checkTradingMode(config: Config, report: Report): void {
 
 function checkSymbols(config: Config, report: Report): void {
   const { pairs, cashAsset } = config.symbols;
+  // Balances, valuations, order sizes and P&L are all counted in the cash asset: a pair quoted
+  // in anything else has no price in it ("no price for BTC/USD" on every portfolio tick).
+  for (const [i, pair] of pairs.entries()) {
+    const [base, quote] = pair.split('/');
+    if (quote !== undefined && quote !== cashAsset) {
+      report(
+        ['symbols', 'pairs', i],
+        `${pair} is quoted in ${quote}, but symbols.cashAsset is ${cashAsset}; every pair must be quoted in the cash asset (set cashAsset: ${quote}, or trade ${base}/${cashAsset})`,
+      );
+    }
+  }
   const assets = new Set([cashAsset, ...pairs.map((pair) => pair.split('/')[0])]);
   for (const asset of Object.keys(config.portfolio.targets)) {
     if (!assets.has(asset)) {

@@ -110,6 +110,25 @@ describe('formatViolations', () => {
     ]);
   });
 
+  it('refuses a pair quoted in another asset than the cash asset, and takes it with that cash asset', () => {
+    const usdt = { symbols: { pairs: ['BTC/USDT'] }, portfolio: { targets: { BTC: 50, USD: 50 } } };
+    expect(violationsOf(usdt)).toEqual([
+      'symbols.pairs[0]: BTC/USDT is quoted in USDT, but symbols.cashAsset is USD; every pair must be quoted in the cash asset (set cashAsset: USDT, or trade BTC/USD)',
+    ]);
+    expect(
+      violationsOf({
+        symbols: { pairs: ['BTC/USDT'], cashAsset: 'USDT' },
+        portfolio: { targets: { BTC: 50, USDT: 50 } },
+      }),
+    ).toEqual([]);
+  });
+
+  it('refuses a target naming an asset of no configured pair, at its path', () => {
+    expect(violationsOf({ portfolio: { targets: { BTC: 40, XRP: 10, ETH: 10, USD: 40 } } })).toEqual([
+      'portfolio.targets.ETH: ETH is neither symbols.cashAsset nor the base of a pair in symbols.pairs (BTC/USD, XRP/USD)',
+    ]);
+  });
+
   it('checks rules across sections even when another section has a type error', () => {
     expect(violationsOf({ app: { mode: 'live' }, dashboard: { port: 'abc' } })).toEqual([
       'dashboard.port: expected number, got string',

@@ -38,7 +38,8 @@ describe('the demo', () => {
       // The books the replay left are audited into the report (what it finds, the demo command turns into exit code 1).
       expect(first.audit.invariantsChecked).toBe(10);
     },
-    scaled(120_000),
+    // Two replays of 72 bars: about 50 s of CPU, over twice that on a loaded two-core machine.
+    scaled(300_000),
   );
 
   it(

@@ -177,6 +177,10 @@ async function analyse(
     });
     return { outcome: 'proposed', conflicts: [], consensus: null, resolution: null, proposal };
   }
+  // On spot a SELL can only sell what a trade holds: without a position it would open a short,
+  // which risk would deny (spot_short) on every bearish bar.
+  if (signal.action === 'SELL' && !position && !deps.config.execution.margin)
+    return { outcome: 'nothing_to_sell', conflicts: [], consensus: null, resolution: null, proposal: null };
 
   const conflicts = detectConflicts(signal, view, coordinator, nowMs);
   const consensus = applyConsensus(signal, view, coordinator, nowMs);

@@ -20,5 +20,10 @@ export const SignalOutcome = z.enum([
   'abort',
   /** A CLOSE with no open position of the symbol. */
   'nothing_to_close',
+  /**
+   * A SELL with no open position of the symbol on a spot account (`execution.margin` false):
+   * it could only open a short, which spot cannot hold. A SELL while long exits the position.
+   */
+  'nothing_to_sell',
 ]);
 export type SignalOutcome = z.infer<typeof SignalOutcome>;

@@ -119,7 +119,7 @@ export const ExplainedConsensus = z
 export const ExplainedCoordinatorDecision = z
   .object({
     signalId: z.string(),
-    /** `SignalOutcome`: proposed, hold, stale, paused, halted, exits_only, wait, abort, nothing_to_close. */
+    /** `SignalOutcome`: proposed, hold, stale, paused, halted, exits_only, wait, abort, nothing_to_close, nothing_to_sell. */
     outcome: z.string(),
     conflicts: z.array(Conflict),
     consensus: ExplainedConsensus.nullable(),

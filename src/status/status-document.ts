@@ -244,7 +244,7 @@ export const DecisionStatus = z
     symbol: z.string(),
     /** BUY, SELL, HOLD or CLOSE. */
     action: z.string(),
-    /** proposed, hold, stale, paused, halted, exits_only, wait, abort, nothing_to_close. */
+    /** proposed, hold, stale, paused, halted, exits_only, wait, abort, nothing_to_close, nothing_to_sell. */
     outcome: z.string(),
     proposalId: z.string().nullable(),
     /** approved or denied; null when no proposal reached risk (yet). */

@@ -50,8 +50,8 @@ describe('the coordinator service on the bus', () => {
   });
 
   /** A harness with the coordinator subscribed (no workers: proposals stay in the risk queue). */
-  async function coordinator(): Promise<TaskHarness> {
-    h = await createTaskHarness({ clockMs: Date.now() });
+  async function coordinator(config?: Record<string, unknown>): Promise<TaskHarness> {
+    h = await createTaskHarness({ clockMs: Date.now(), config });
     await h.startCoordinator();
     return h;
   }
@@ -250,6 +250,34 @@ describe('the coordinator service on the bus', () => {
       });
     },
     scaled(20_000),
+  );
+
+  it(
+    'records a SELL with no open position on a spot account as nothing_to_sell, and proposes the short on margin',
+    async () => {
+      const aSell = (signalId: string) =>
+        aSignal(signalId, {
+          action: 'SELL',
+          stopLoss: '40800',
+          takeProfit: '38400',
+          votes: [{ model: 'rules', action: 'SELL', confidence: 0.8 }],
+        });
+      const spot = await coordinator();
+      await spot.t.bus.publish('decision.signal_emitted', aSell('sig-sell-spot'), { symbol: 'BTC/USD' });
+      expect(await decisionOf(spot, 'sig-sell-spot')).toMatchObject({ outcome: 'nothing_to_sell', proposalId: null });
+      // Quiet window: the claim is that no risk job is added.
+      await quietWindow(100);
+      expect(await riskJob(spot, 'sig-sell-spot')).toBeUndefined();
+      await spot.cleanup();
+
+      const margin = await coordinator({ execution: { margin: true } });
+      await margin.t.bus.publish('decision.signal_emitted', aSell('sig-sell-margin'), { symbol: 'BTC/USD' });
+      expect(await decisionOf(margin, 'sig-sell-margin')).toMatchObject({ outcome: 'proposed' });
+      expect((await waitFor(() => riskJob(margin, 'sig-sell-margin'), 'the risk job')).data).toMatchObject({
+        proposal: { side: 'sell', intent: 'entry' },
+      });
+    },
+    scaled(30_000),
   );
 
   it(

@@ -13,7 +13,7 @@ export const coordinatorDecisions = pgTable(
     symbol: text('symbol').notNull(),
     /** The signal's action: BUY, SELL, HOLD or CLOSE. */
     action: text('action').notNull(),
-    /** proposed, hold, stale, paused, halted, exits_only, wait, abort, nothing_to_close. */
+    /** proposed, hold, stale, paused, halted, exits_only, wait, abort, nothing_to_close, nothing_to_sell. */
     outcome: text('outcome').notNull(),
     conflicts: jsonb('conflicts').$type<unknown[]>().notNull(),
     consensus: jsonb('consensus').$type<Record<string, unknown> | null>(),

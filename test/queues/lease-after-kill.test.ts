@@ -76,14 +76,16 @@ describe('a SIGKILLed worker holding a (task, symbol) lease', () => {
         first.child.kill('SIGKILL');
         await first.exited;
         const killedAtMs = Date.now();
-        // The dead holder's lease lapses within leaseTtlMs (wall time), not the run's timeout.
+        // The dead holder's lease lapses within leaseTtlMs (wall time), not the run's timeout:
+        // Redis says when, whatever the load on this machine makes of our polling.
+        const ttlAtKill = await t.redis.pttl(leaseKey);
+        expect(ttlAtKill).toBeGreaterThan(0);
+        expect(ttlAtKill).toBeLessThanOrEqual(LEASE_TTL_MS);
         await waitFor(
           async () => (await t.redis.exists(leaseKey)) === 0,
           "the dead holder's lease to lapse",
           scaled(15_000),
         );
-        const freedAfterMs = Date.now() - killedAtMs;
-        expect(freedAfterMs).toBeLessThanOrEqual(LEASE_TTL_MS + 1_000);
 
         // Its job is found stalled (its lock is a lease of the same length) and a replacement runs it.
         await worker('w2', 100);

@@ -11,6 +11,7 @@ export const RiskRuleName = z.enum([
   'max_leverage',
   'spot_short',
   'max_open_positions',
+  'max_adds',
   'stop_loss_required',
   'stop_loss_distance',
   'min_confidence',

@@ -50,6 +50,12 @@ export const RiskContext = z
     /** Open positions, at most one (net) per symbol. */
     openPositions: z.array(OpenPosition),
     /**
+     * Trade entries of the proposal's symbol that make up its open position or are on their
+     * way into it (`entriesOfPosition`): filled entry orders, and approved entries not yet
+     * filled. 0 when there are none. An entry is an add when this is above 0.
+     */
+    symbolEntries: z.number().int().nonnegative(),
+    /**
      * Cash a spot buy can spend now, decimal string: the risk worker passes
      * `PortfolioReader.freeCashUsd` less the cash approved spot buys still hold
      * (`heldCashUsd`). Absent when not known (then no buy is cut to it; the exchange still

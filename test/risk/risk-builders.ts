@@ -55,6 +55,7 @@ export function aRiskContext(overrides: Partial<z.input<typeof RiskContext>> = {
     equityUsd: '10000',
     marketPrice: '50000',
     openPositions: [],
+    symbolEntries: 0,
     state: aRiskState(),
     clusterState: 'RUNNING',
     nowMs: NOW_MS,

@@ -3,6 +3,8 @@ import { expect } from 'vitest';
 import type { z } from 'zod';
 import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
+import { clientOrderIdOf } from '../../src/model/client-order-id.ts';
+import { applyOrderEvent, createOrder, startSubmission } from '../../src/orders/order-store.ts';
 import { EvaluateRiskResult } from '../../src/queues/queue-catalog.ts';
 import { riskJobIdOf } from '../../src/queues/risk-jobs.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';
@@ -10,6 +12,9 @@ import type { PortfolioReader } from '../../src/risk/portfolio-reader.ts';
 import type { OpenPosition } from '../../src/risk/risk-context.ts';
 import { aCandle } from './builders.ts';
 import { createTaskHarness, type TaskHarness } from './task-harness.ts';
+
+/** For tests that probe other rules with several entries of one pair: adds allowed. */
+export const ADDS_ALLOWED = { risk: { maxAddsPerPosition: 20 } };
 
 /** A Wednesday noon: no breaker period rolls over during a test. */
 export const RISK_CLOCK_MS = Date.UTC(2024, 0, 10, 12);
@@ -145,3 +150,40 @@ export async function decideOne(h: TaskHarness, proposal: OrderProposal): Promis
   const [decision] = await decideAll(h, [proposal]);
   return decision!;
 }
+
+/** The order execution places for an approval, recorded as the order store records it. */
+export async function placeOrderFor(
+  h: TaskHarness,
+  proposal: OrderProposal,
+  decisionId: string,
+  quantity: string,
+): Promise<string> {
+  const purpose = proposal.purpose ?? proposal.intent;
+  const clientOrderId = clientOrderIdOf(proposal.proposalId, purpose);
+  await createOrder(h.database.db, {
+    clientOrderId,
+    decisionId,
+    proposalId: proposal.proposalId,
+    correlationId: proposal.correlationId,
+    symbol: proposal.symbol,
+    side: proposal.side,
+    type: 'market',
+    intent: proposal.intent,
+    purpose,
+    quantity,
+    reduceOnly: proposal.intent === 'exit',
+    exchange: 'paper',
+  });
+  await startSubmission(h.database.db, clientOrderId);
+  return clientOrderId;
+}
+
+export async function fillOrder(h: TaskHarness, clientOrderId: string, quantity: string, price: string): Promise<void> {
+  await applyOrderEvent(h.database.db, clientOrderId, { kind: 'accepted', exchangeOrderId: `x-${clientOrderId}` });
+  await applyOrderEvent(h.database.db, clientOrderId, {
+    kind: 'fill',
+    fill: { fillId: `f-${clientOrderId}`, quantity, price, feeUsd: '0', filledAtMs: RISK_CLOCK_MS },
+  });
+}
+
+/** Held cash against balances read after everything so far (`databaseNow` is cut to the ms: one ms on is after it). */

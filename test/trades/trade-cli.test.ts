@@ -57,8 +57,9 @@ describe('triplegain trade open | close | cancel', () => {
 
       const denied = await cli('open', 'BTC/USD', '--usd', '250');
       expect(denied.code, denied.stderr).toBe(2);
+      // Half the position is still open: a second entry adds to it (max_adds), and has no stop.
       expect(denied.stdout).toMatch(
-        /^DENIED: buy BTC\/USD denied by risk: stop_loss_required: an entry needs a stop-loss$/m,
+        /^DENIED: buy BTC\/USD denied by risk: max_adds: BTC\/USD already has 1 entry open or on the way \(0 adds\); risk\.maxAddsPerPosition is 0; stop_loss_required: an entry needs a stop-loss$/m,
       );
     },
     scaled(120_000),

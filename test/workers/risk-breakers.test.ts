@@ -76,7 +76,9 @@ describe('the risk worker’s circuit breakers', () => {
     reader: PortfolioReader,
     config: Record<string, unknown> = {},
   ): Promise<{ harness: TaskHarness; workers: TaskWorkers }> {
-    h = await createTaskHarness({ clockMs: CLOCK_MS, portfolio: reader, config });
+    // The breakers are probed with entry after entry into BTC/USD: adds allowed.
+    const risk = { maxAddsPerPosition: 20, ...(config.risk as Record<string, unknown> | undefined) };
+    h = await createTaskHarness({ clockMs: CLOCK_MS, portfolio: reader, config: { ...config, risk } });
     await saveCandles(
       h.database.db,
       [

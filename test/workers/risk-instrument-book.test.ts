@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
 import { InstrumentBook } from '../../src/market/instrument-book.ts';
 import {
+  ADDS_ALLOWED,
   aRiskProposal,
   barrier,
   decideAll,
@@ -29,7 +30,7 @@ describe("the risk worker judges by the worker's instrument book", () => {
 
   it('decides a buy proposed at 1.5x as the spot buy it will be sent as: it reserves its cash, so two at once cannot spend the same', async () => {
     const account: TestAccount = { equityUsd: '10000', freeCashUsd: '1000', positions: [], arrive: barrier(2) };
-    h = await startRiskWorker(account, { 'BTC/USD': '40000' });
+    h = await startRiskWorker(account, { 'BTC/USD': '40000' }, ADDS_ALLOWED);
     // 9.9 % of 10000 at 1x = 990 each: exactly the free cash less the 1 % reserve, for one.
     const buys = [
       aRiskProposal('lev-a', { sizePct: 9.9, leverage: 1.5 }),

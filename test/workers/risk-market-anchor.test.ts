@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { orderReservations } from '../../src/db/schema/order-reservations.ts';
 import type { TaskHarness } from '../support/task-harness.ts';
-import { aRiskProposal, decideOne, startRiskWorker, type TestAccount } from '../support/risk-worker.ts';
+import { ADDS_ALLOWED, aRiskProposal, decideOne, startRiskWorker, type TestAccount } from '../support/risk-worker.ts';
 import { scaled } from '../support/test-timing.ts';
 
 /** Equity 10000, all of it free cash, no positions. */
@@ -17,7 +17,7 @@ describe('the risk worker sizes at the market price', () => {
   it(
     'approves an entry priced 0.4 % from the market at a quantity from the market price; denies 0.6 % and 60 % away (entry_deviation)',
     async () => {
-      h = await startRiskWorker(anAccount(), { 'BTC/USD': '40000' });
+      h = await startRiskWorker(anAccount(), { 'BTC/USD': '40000' }, ADDS_ALLOWED);
       // 5 % of 10000 = 500 at 40000 (not at 40160).
       expect(await decideOne(h, aRiskProposal('near', { entryPrice: '40160' }))).toMatchObject({
         decision: 'approved',

@@ -8,12 +8,14 @@ import { clientOrderIdOf } from '../../src/model/client-order-id.ts';
 import { applyOrderEvent, createOrder, startSubmission } from '../../src/orders/order-store.ts';
 import { NO_PROTECTION } from '../../src/positions/position.ts';
 import { heldCashUsd } from '../../src/reservations/held-cash.ts';
-import type { OrderProposal } from '../../src/risk/order-proposal.ts';
 import {
+  ADDS_ALLOWED,
   aRiskProposal,
   barrier,
   decideAll,
   decideOne,
+  fillOrder,
+  placeOrderFor,
   RISK_CLOCK_MS,
   startRiskWorker,
   type TestAccount,
@@ -21,42 +23,6 @@ import {
 import type { TaskHarness } from '../support/task-harness.ts';
 import { scaled } from '../support/test-timing.ts';
 
-/** The order execution places for an approval, recorded as the order store records it. */
-async function placeOrderOf(
-  h: TaskHarness,
-  proposal: OrderProposal,
-  decisionId: string,
-  quantity: string,
-): Promise<string> {
-  const purpose = proposal.purpose ?? proposal.intent;
-  const clientOrderId = clientOrderIdOf(proposal.proposalId, purpose);
-  await createOrder(h.database.db, {
-    clientOrderId,
-    decisionId,
-    proposalId: proposal.proposalId,
-    correlationId: proposal.correlationId,
-    symbol: proposal.symbol,
-    side: proposal.side,
-    type: 'market',
-    intent: proposal.intent,
-    purpose,
-    quantity,
-    reduceOnly: proposal.intent === 'exit',
-    exchange: 'paper',
-  });
-  await startSubmission(h.database.db, clientOrderId);
-  return clientOrderId;
-}
-
-async function fill(h: TaskHarness, clientOrderId: string, quantity: string, price: string): Promise<void> {
-  await applyOrderEvent(h.database.db, clientOrderId, { kind: 'accepted', exchangeOrderId: `x-${clientOrderId}` });
-  await applyOrderEvent(h.database.db, clientOrderId, {
-    kind: 'fill',
-    fill: { fillId: `f-${clientOrderId}`, quantity, price, feeUsd: '0', filledAtMs: RISK_CLOCK_MS },
-  });
-}
-
-/** Held cash against balances read after everything so far (`databaseNow` is cut to the ms: one ms on is after it). */
 const heldNow = async (h: TaskHarness) =>
   (await heldCashUsd(h.database.db, 'paper', new Date((await databaseNow(h.database.db)).getTime() + 1))).toFixed();
 
@@ -72,7 +38,7 @@ describe('approvals reserve what they spend', () => {
     async () => {
       // Both jobs read the account (free cash 1000) before either decides.
       const account: TestAccount = { equityUsd: '10000', freeCashUsd: '1000', positions: [], arrive: barrier(2) };
-      h = await startRiskWorker(account, { 'BTC/USD': '40000' });
+      h = await startRiskWorker(account, { 'BTC/USD': '40000' }, ADDS_ALLOWED);
       // 9.9 % of 10000 = 990: exactly the free cash less the 1 % reserve.
       const buys = [aRiskProposal('buy-a', { sizePct: 9.9 }), aRiskProposal('buy-b', { sizePct: 9.9 })];
       const decisions = await decideAll(h, buys);
@@ -151,8 +117,8 @@ describe('approvals reserve what they spend', () => {
 
       // The first exit fills: its reservation is released, and nothing is left to exit.
       const winner = [first, second][approvedAt]!;
-      const orderId = await placeOrderOf(h, winner, together[approvedAt]!.decisionId, '400');
-      await fill(h, orderId, '400', '2.5');
+      const orderId = await placeOrderFor(h, winner, together[approvedAt]!.decisionId, '400');
+      await fillOrder(h, orderId, '400', '2.5');
       const [released] = await h.database.db.select().from(orderReservations);
       expect(released).toMatchObject({ releaseReason: 'filled', releasedAt: expect.any(Date) });
       expect(await decideOne(h, close('close-d'))).toMatchObject({
@@ -166,20 +132,24 @@ describe('approvals reserve what they spend', () => {
   it(
     'releases a reservation when its order fills, is canceled or is rejected, and the held cash drops with it',
     async () => {
-      h = await startRiskWorker({ equityUsd: '10000', freeCashUsd: '10000', positions: [] }, { 'BTC/USD': '40000' });
+      h = await startRiskWorker(
+        { equityUsd: '10000', freeCashUsd: '10000', positions: [] },
+        { 'BTC/USD': '40000' },
+        ADDS_ALLOWED,
+      );
       const buys = ['fills', 'cancels', 'rejects'].map((id) => aRiskProposal(id));
       const orderIds: string[] = [];
       for (const buy of buys) {
         const decision = await decideOne(h, buy);
         expect(decision).toMatchObject({ decision: 'approved', notionalUsd: '500', quantity: '0.0125' });
-        orderIds.push(await placeOrderOf(h, buy, decision.decisionId, decision.quantity!));
+        orderIds.push(await placeOrderFor(h, buy, decision.decisionId, decision.quantity!));
       }
       // 500 / 0.99 each, rounded up to 8 decimals.
       const each = new Decimal('505.05050506');
       expect(await heldNow(h)).toBe(each.times(3).toFixed());
       const beforeReleases = await databaseNow(h.database.db);
 
-      await fill(h, orderIds[0]!, '0.0125', '40000');
+      await fillOrder(h, orderIds[0]!, '0.0125', '40000');
       expect(await heldNow(h)).toBe(each.times(2).toFixed());
       await applyOrderEvent(h.database.db, orderIds[1]!, { kind: 'rejected', reason: 'EOrder:Insufficient funds' });
       expect(await heldNow(h)).toBe(each.toFixed());
@@ -210,12 +180,12 @@ describe('approvals reserve what they spend', () => {
       // The balances may come from a read begun up to a minute before (shared with an earlier
       // decision): the free cash below is from before buy A filled.
       const account: TestAccount = { equityUsd: '10000', freeCashUsd: '1000', positions: [], balancesMaxAgeMs: 60_000 };
-      h = await startRiskWorker(account, { 'BTC/USD': '40000' });
+      h = await startRiskWorker(account, { 'BTC/USD': '40000' }, ADDS_ALLOWED);
       const a = aRiskProposal('buy-a', { sizePct: 4.95 });
       const first = await decideOne(h, a);
       expect(first).toMatchObject({ decision: 'approved', notionalUsd: '495' });
       // A fills; its reservation (495 / 0.99 = 500) is released. The shared read does not show it.
-      await fill(h, await placeOrderOf(h, a, first.decisionId, first.quantity!), first.quantity!, '40000');
+      await fillOrder(h, await placeOrderFor(h, a, first.decisionId, first.quantity!), first.quantity!, '40000');
 
       const second = await decideOne(h, aRiskProposal('buy-b', { sizePct: 9.9 }));
       // 1000 − 500 still held = 500, less the 1 % reserve: 495, not the 990 asked.
@@ -313,7 +283,7 @@ describe('approvals reserve what they spend', () => {
         messages: ['an approved exit of the long XRP/USD position is not done yet: one exit at a time'],
       });
 
-      const orderId = await placeOrderOf(h, first, approval.decisionId, '200');
+      const orderId = await placeOrderFor(h, first, approval.decisionId, '200');
       await applyOrderEvent(h.database.db, orderId, { kind: 'accepted', exchangeOrderId: 'x-half' });
       await applyOrderEvent(h.database.db, orderId, { kind: 'canceled' });
       expect(await decideOne(h, half('half-c'))).toMatchObject({ decision: 'approved', quantity: '200' });

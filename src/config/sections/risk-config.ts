@@ -35,6 +35,11 @@ export const RiskConfig = z
     maxExposurePct: pct(1, 500).default(80),
     /** Maximum number of open positions. */
     maxOpenPositions: z.number().int().min(1).max(100).default(4),
+    /**
+     * How many times a trade entry may add to a position of the same pair (an entry approved
+     * while one is open or on its way); 0: one entry per position, a later BUY waits for it to close.
+     */
+    maxAddsPerPosition: z.number().int().min(0).max(1000).default(0),
     /** Largest notional of one order, in the cash asset (decimal string). */
     maxOrderNotionalUsd: decimalAmount({ min: '1', max: '10000000' }).default('10000'),
     /**

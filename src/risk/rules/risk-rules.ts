@@ -8,6 +8,7 @@ import { maxExposureRule } from './max-exposure-rule.ts';
 import { leverageNotAllowedRule } from './leverage-not-allowed-rule.ts';
 import { marginOffRule } from './margin-off-rule.ts';
 import { maxLeverageRule } from './max-leverage-rule.ts';
+import { maxAddsRule } from './max-adds-rule.ts';
 import { maxOpenPositionsRule } from './max-open-positions-rule.ts';
 import { maxOrderNotionalRule } from './max-order-notional-rule.ts';
 import { maxPositionSizeRule } from './max-position-size-rule.ts';
@@ -53,6 +54,7 @@ export const riskRules: { readonly sizing: readonly RiskRule[]; readonly checks:
     leverageNotAllowedRule,
     spotShortRule,
     maxOpenPositionsRule,
+    maxAddsRule,
     stopLossRequiredRule,
     stopLossDistanceRule,
     minConfidenceRule,

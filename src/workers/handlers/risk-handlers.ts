@@ -6,6 +6,7 @@ import { databaseNow } from '../../db/database-now.ts';
 import type { Db } from '../../db/open-database.ts';
 import { latestClose } from '../../portfolio/latest-prices.ts';
 import { heldPositionOf, type HeldPosition } from '../../positions/held-position.ts';
+import { entriesOfPosition } from '../../positions/entries-of-position.ts';
 import { exitClaimOf } from '../../reservations/exit-claim.ts';
 import { heldCashUsd } from '../../reservations/held-cash.ts';
 import { pendingExitsOf } from '../../reservations/pending-exits.ts';
@@ -121,6 +122,11 @@ async function evaluate(deps: RiskDeps, data: EvaluateRiskData, ctx: JobContext)
             ...openPositions.filter((p) => p.symbol !== proposal.symbol),
             ...(position ? [position] : []),
           ],
+          symbolEntries: await entriesOfPosition(tx, {
+            account,
+            symbol: proposal.symbol,
+            positionId: position ? held!.id : null,
+          }),
           freeCashUsd: new Decimal(freeCashUsd).minus(await heldCashUsd(tx, account, balancesReadAt)).toFixed(),
           instrument,
           margin: deps.config.execution.margin,

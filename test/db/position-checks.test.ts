@@ -1,7 +1,7 @@
 import { describe, expect } from 'vitest';
 import { it } from '../support/fixtures.ts';
 import { positions } from '../../src/db/schema/positions.ts';
-import { NO_PROTECTION } from '../../src/positions/position.ts';
+import { aPositionRow } from '../support/builders.ts';
 import type { TestDatabase } from '../support/test-database.ts';
 
 describe('the positions table refuses a position that cannot exist', () => {
@@ -11,21 +11,7 @@ describe('the positions table refuses a position that cannot exist', () => {
   });
 
   const at = new Date(Date.UTC(2024, 0, 1));
-  const row = (overrides: Partial<typeof positions.$inferInsert>) => ({
-    account: 'paper',
-    symbol: 'BTC/USD',
-    status: 'open',
-    side: 'long',
-    quantity: '0.1',
-    avgEntryPrice: '50000',
-    leverage: '1',
-    realizedPnlUsd: '0',
-    feesUsd: '0',
-    protection: NO_PROTECTION,
-    openedAt: at,
-    updatedAt: at,
-    ...overrides,
-  });
+  const row = (overrides: Partial<typeof positions.$inferInsert>) => aPositionRow(at, overrides);
 
   it.each([
     ['a zero size', { quantity: '0' }],

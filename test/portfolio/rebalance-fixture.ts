@@ -14,13 +14,13 @@ import type { PriceBarInput } from '../../src/model/price-bar.ts';
 import type { Candle } from '../../src/model/candle.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import { exchangePortfolio } from '../../src/portfolio/exchange-portfolio.ts';
-import { NO_PROTECTION } from '../../src/positions/position.ts';
 import { onClosedBar } from '../../src/positions-service/positions-service.ts';
 import type { PortfolioTickResult } from '../../src/portfolio/portfolio-tick-result.ts';
 import type { PortfolioReader } from '../../src/risk/portfolio-reader.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import type { RebalanceTiming } from '../../src/workers/handlers/portfolio-handlers.ts';
 import { startTaskWorkers, type TaskWorkers } from '../../src/workers/start-task-workers.ts';
+import { aPositionRow } from '../support/builders.ts';
 import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
 
@@ -171,20 +171,7 @@ export async function rebalanceFixture(
     },
     async seedLong(symbol, quantity, avgEntryPrice) {
       const at = new Date(h.clock.now());
-      await h.database.db.insert(positions).values({
-        account: 'paper',
-        symbol,
-        status: 'open',
-        side: 'long',
-        quantity,
-        avgEntryPrice,
-        leverage: '1',
-        realizedPnlUsd: '0',
-        feesUsd: '0',
-        protection: NO_PROTECTION,
-        openedAt: at,
-        updatedAt: at,
-      });
+      await h.database.db.insert(positions).values(aPositionRow(at, { symbol, quantity, avgEntryPrice }));
     },
     async nextBar() {
       barOpenMs += HOUR_MS;

@@ -1,4 +1,6 @@
 import type { PayloadInput } from '../../src/bus/message-catalog.ts';
+import type { positions } from '../../src/db/schema/positions.ts';
+import { NO_PROTECTION } from '../../src/positions/position.ts';
 
 /** A candle payload that passes the real schema; override what the test is about. */
 export function aCandle(
@@ -38,6 +40,28 @@ export function aTaSignal(
       volume: { recentAvg: '450.00000000', baselineAvg: '380.00000000', ratio: 1.1842, trend: 'flat' },
       levels: { support: ['19500.00000000'], resistance: ['20400.00000000'] },
     },
+    ...overrides,
+  };
+}
+
+/** A `positions` row to insert: an open paper long of 0.1 BTC/USD at 50000, unprotected, opened at `at`. */
+export function aPositionRow(
+  at: Date,
+  overrides: Partial<typeof positions.$inferInsert> = {},
+): typeof positions.$inferInsert {
+  return {
+    account: 'paper',
+    symbol: 'BTC/USD',
+    status: 'open',
+    side: 'long',
+    quantity: '0.1',
+    avgEntryPrice: '50000',
+    leverage: '1',
+    realizedPnlUsd: '0',
+    feesUsd: '0',
+    protection: NO_PROTECTION,
+    openedAt: at,
+    updatedAt: at,
     ...overrides,
   };
 }

@@ -7,13 +7,13 @@ import { positions } from '../../src/db/schema/positions.ts';
 import { riskState } from '../../src/db/schema/risk-state.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
 import { EvaluateRiskResult, executionQueue } from '../../src/queues/queue-catalog.ts';
-import { NO_PROTECTION } from '../../src/positions/position.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';
 import type { PortfolioReader } from '../../src/risk/portfolio-reader.ts';
 import type { OpenPosition } from '../../src/risk/risk-context.ts';
 import { RiskState } from '../../src/risk/risk-state.ts';
 import type { TaskWorkers } from '../../src/workers/start-task-workers.ts';
 import { aCandle } from '../support/builders.ts';
+import { aPositionRow } from '../support/builders.ts';
 import { createTaskHarness, type TaskHarness } from '../support/task-harness.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { scaled } from '../support/test-timing.ts';
@@ -232,20 +232,7 @@ describe('the risk worker’s circuit breakers', () => {
       const { harness } = await riskWorker(reader);
       // The position the exit is sized by, as the risk worker reads it in its transaction.
       const at = new Date(CLOCK_MS);
-      await harness.database.db.insert(positions).values({
-        account: 'paper',
-        symbol: 'BTC/USD',
-        status: 'open',
-        side: 'long',
-        quantity: '0.025',
-        avgEntryPrice: PRICE,
-        leverage: '1',
-        realizedPnlUsd: '0',
-        feesUsd: '0',
-        protection: NO_PROTECTION,
-        openedAt: at,
-        updatedAt: at,
-      });
+      await harness.database.db.insert(positions).values(aPositionRow(at, { quantity: '0.025', avgEntryPrice: PRICE }));
       expect((await decide(harness, anEntry('before'))).decision).toBe('approved');
 
       // Exactly at the threshold trips.

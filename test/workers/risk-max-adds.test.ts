@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { positionFills } from '../../src/db/schema/position-fills.ts';
 import { positions } from '../../src/db/schema/positions.ts';
 import { applyOrderEvent } from '../../src/orders/order-store.ts';
-import { NO_PROTECTION } from '../../src/positions/position.ts';
 import {
   aRiskProposal,
   decideOne,
@@ -11,6 +10,7 @@ import {
   RISK_CLOCK_MS,
   startRiskWorker,
 } from '../support/risk-worker.ts';
+import { aPositionRow } from '../support/builders.ts';
 import type { TaskHarness } from '../support/task-harness.ts';
 import { scaled } from '../support/test-timing.ts';
 
@@ -22,21 +22,14 @@ async function positionOf(h: TaskHarness, status: 'open' | 'closed', fillIds: st
   const at = new Date(RISK_CLOCK_MS);
   const [row] = await h.database.db
     .insert(positions)
-    .values({
-      account: 'paper',
-      symbol: 'BTC/USD',
-      status,
-      side: 'long',
-      quantity: '0.0125',
-      avgEntryPrice: '40000',
-      leverage: '1',
-      realizedPnlUsd: '0',
-      feesUsd: '0',
-      protection: NO_PROTECTION,
-      openedAt: at,
-      updatedAt: at,
-      closedAt: status === 'closed' ? at : null,
-    })
+    .values(
+      aPositionRow(at, {
+        status,
+        quantity: '0.0125',
+        avgEntryPrice: '40000',
+        closedAt: status === 'closed' ? at : null,
+      }),
+    )
     .returning({ id: positions.id });
   for (const fillId of fillIds)
     await h.database.db.insert(positionFills).values({ fillId, positionId: row!.id, realizedPnlUsd: '0' });

@@ -6,7 +6,6 @@ import { orderReservations } from '../../src/db/schema/order-reservations.ts';
 import { positions } from '../../src/db/schema/positions.ts';
 import { clientOrderIdOf } from '../../src/model/client-order-id.ts';
 import { applyOrderEvent, createOrder, startSubmission } from '../../src/orders/order-store.ts';
-import { NO_PROTECTION } from '../../src/positions/position.ts';
 import { heldCashUsd } from '../../src/reservations/held-cash.ts';
 import {
   ADDS_ALLOWED,
@@ -20,6 +19,7 @@ import {
   startRiskWorker,
   type TestAccount,
 } from '../support/risk-worker.ts';
+import { aPositionRow } from '../support/builders.ts';
 import type { TaskHarness } from '../support/task-harness.ts';
 import { scaled } from '../support/test-timing.ts';
 
@@ -75,20 +75,7 @@ describe('approvals reserve what they spend', () => {
       const at = new Date(RISK_CLOCK_MS);
       const [row] = await h.database.db
         .insert(positions)
-        .values({
-          account: 'paper',
-          symbol: 'XRP/USD',
-          status: 'open',
-          side: 'long',
-          quantity: '400',
-          avgEntryPrice: '2.5',
-          leverage: '1',
-          realizedPnlUsd: '0',
-          feesUsd: '0',
-          protection: NO_PROTECTION,
-          openedAt: at,
-          updatedAt: at,
-        })
+        .values(aPositionRow(at, { symbol: 'XRP/USD', quantity: '400', avgEntryPrice: '2.5' }))
         .returning({ id: positions.id });
       // A CLOSE sized as the coordinator sizes it: the whole notional, rounded up.
       const close = (id: string) =>
@@ -199,20 +186,9 @@ describe('approvals reserve what they spend', () => {
     async () => {
       h = await startRiskWorker({ equityUsd: '10000', freeCashUsd: '10000', positions: [] }, { 'XRP/USD': '2.5' });
       const at = new Date(RISK_CLOCK_MS);
-      await h.database.db.insert(positions).values({
-        account: 'paper',
-        symbol: 'XRP/USD',
-        status: 'open',
-        side: 'long',
-        quantity: '400',
-        avgEntryPrice: '2.5',
-        leverage: '1',
-        realizedPnlUsd: '0',
-        feesUsd: '0',
-        protection: NO_PROTECTION,
-        openedAt: at,
-        updatedAt: at,
-      });
+      await h.database.db
+        .insert(positions)
+        .values(aPositionRow(at, { symbol: 'XRP/USD', quantity: '400', avgEntryPrice: '2.5' }));
       // A circuit breaker's cut of 300 XRP is working on the exchange (no approval, no reservation).
       await createOrder(h.database.db, {
         clientOrderId: 'breaker-cut',
@@ -249,20 +225,9 @@ describe('approvals reserve what they spend', () => {
     async () => {
       h = await startRiskWorker({ equityUsd: '10000', freeCashUsd: '10000', positions: [] }, { 'XRP/USD': '2.5' });
       const at = new Date(RISK_CLOCK_MS);
-      await h.database.db.insert(positions).values({
-        account: 'paper',
-        symbol: 'XRP/USD',
-        status: 'open',
-        side: 'long',
-        quantity: '400',
-        avgEntryPrice: '2.5',
-        leverage: '1',
-        realizedPnlUsd: '0',
-        feesUsd: '0',
-        protection: NO_PROTECTION,
-        openedAt: at,
-        updatedAt: at,
-      });
+      await h.database.db
+        .insert(positions)
+        .values(aPositionRow(at, { symbol: 'XRP/USD', quantity: '400', avgEntryPrice: '2.5' }));
       // Half the position (5 % of 10000 = 500 = 200 XRP).
       const half = (id: string) =>
         aRiskProposal(id, {

@@ -61,8 +61,9 @@ export interface OpenDatabaseOptions {
   /** PGlite data directory, created when missing. Absent (and no `url`): PGlite in memory. */
   pgliteDir?: string;
   /**
-   * A PGlite data directory dumped by `dumpDataDir('none')` to start from instead of an empty
-   * cluster: loading one skips `initdb`, which is most of the seconds of CPU a new PGlite costs.
+   * For a PGlite in memory: a data directory dumped by `dumpDataDir('none')` to start from
+   * instead of an empty cluster. Loading one skips `initdb`, most of the seconds of CPU a new
+   * PGlite costs (the tests start each of theirs from one migrated dump).
    */
   pgliteFrom?: Blob;
   /**

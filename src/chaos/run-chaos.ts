@@ -121,6 +121,8 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
         TRIPLEGAIN__MARKET_DATA__SOURCE: 'replay',
         TRIPLEGAIN__MARKET_DATA__REPLAY__SPEED: String(options.speed),
         TRIPLEGAIN__MARKET_DATA__REPLAY__START_AT: '2021-11-01',
+        // Orders in flight are what the faults hit: every BUY of the replay may add to its position.
+        TRIPLEGAIN__RISK__MAX_ADDS_PER_POSITION: '1000',
         TRIPLEGAIN__DASHBOARD__HOST: '127.0.0.1',
         TRIPLEGAIN__DASHBOARD__PORT: String(await findFreePort()),
       };

@@ -151,6 +151,8 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
         TRIPLEGAIN__EXECUTION__KRAKEN__TIMEOUT_MS: '3000',
         // No core holdings: every coin held is a position, which the stand-in checks for a stop.
         TRIPLEGAIN__PORTFOLIO__TARGETS: '{USD: 100}',
+        // Orders are what the rehearsal rehearses: every BUY of the replay may add to its position.
+        TRIPLEGAIN__RISK__MAX_ADDS_PER_POSITION: '1000',
         TRIPLEGAIN__MARKET_DATA__SOURCE: 'replay',
         TRIPLEGAIN__MARKET_DATA__REPLAY__SPEED: String(options.speed),
         TRIPLEGAIN__MARKET_DATA__REPLAY__START_AT: REPLAY_START,

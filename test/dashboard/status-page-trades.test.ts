@@ -149,7 +149,9 @@ describe('manual trades on the status page', () => {
       });
 
       await s.bar(flatBar('40000'));
-      const row = page.locator('#positions tbody tr', { hasText: 'BTC/USD' });
+      // The position shows once taken in, its stop resting a moment later (a refresh between
+      // the two shows it unprotected on a loaded machine): wait for the stop.
+      const row = page.locator('#positions tbody tr', { hasText: 'BTC/USD' }).filter({ hasText: 'yes (open)' });
       await row.waitFor({ timeout: scaled(10_000) });
       expect((await row.locator('td').allTextContents()).slice(0, 3)).toEqual(['BTC/USD', 'long', '0.00625']);
       expect((await row.locator('td').allTextContents()).slice(6, 8)).toEqual(['39,200.00', 'yes (open)']);

@@ -75,7 +75,6 @@ describe('a SIGKILLed worker holding a (task, symbol) lease', () => {
 
         first.child.kill('SIGKILL');
         await first.exited;
-        const killedAtMs = Date.now();
         // The dead holder's lease lapses within leaseTtlMs (wall time), not the run's timeout:
         // Redis says when, whatever the load on this machine makes of our polling.
         const ttlAtKill = await t.redis.pttl(leaseKey);

@@ -45,6 +45,39 @@ export interface DemoReport {
   equityCurve: [number, string][];
   /** `runAudit` of the account at the end of the replay: a violation makes the demo fail. */
   audit: AuditReport;
+  /**
+   * Every order the replay placed on the account and every fill, in market-time order with
+   * nothing of wall time or random ids: two replays of the same data and config give equal
+   * logs, which is how a change to the pipeline's speed shows it traded exactly as before.
+   */
+  executions: { orders: OrderRecord[]; fills: FillRecord[] };
+}
+
+/** An order as the replay left it. */
+export interface OrderRecord {
+  symbol: string;
+  side: string;
+  type: string;
+  purpose: string;
+  status: string;
+  quantity: string;
+  filledQuantity: string;
+  avgFillPrice: string | null;
+  limitPrice: string | null;
+  triggerPrice: string | null;
+  feeUsd: string;
+}
+
+/** A fill, with the purpose of its order. */
+export interface FillRecord {
+  /** Market time (ISO). */
+  filledAt: string;
+  symbol: string;
+  side: string;
+  purpose: string;
+  quantity: string;
+  price: string;
+  feeUsd: string;
 }
 
 /** A breaker trip as the risk decisions recorded it: which breaker, when (market time), at what loss. */
@@ -168,6 +201,8 @@ export async function buildDemoReport(
     }),
   );
 
+  const executions = await executionsOf(db, args.account);
+
   return {
     period: { from: from.toISOString(), to: to.toISOString(), bars: perBar.size },
     pairs: args.pairs,
@@ -206,6 +241,49 @@ export async function buildDemoReport(
     models: models.map((m) => ({ ...m, calls: Number(m.calls), costUsd: new Decimal(m.costUsd).toFixed(4) })),
     equityCurve,
     audit,
+    executions,
+  };
+}
+
+/** The account's orders and fills, each list in one canonical order made of its own fields. */
+async function executionsOf(db: Db, account: string): Promise<DemoReport['executions']> {
+  const orderRows = await db
+    .select({
+      symbol: orders.symbol,
+      side: orders.side,
+      type: orders.type,
+      purpose: orders.purpose,
+      status: orders.status,
+      quantity: orders.quantity,
+      filledQuantity: orders.filledQuantity,
+      avgFillPrice: orders.avgFillPrice,
+      limitPrice: orders.limitPrice,
+      triggerPrice: orders.triggerPrice,
+      feeUsd: orders.feeUsd,
+    })
+    .from(orders)
+    .where(eq(orders.exchange, account));
+  const fillRows = await db
+    .select({
+      filledAt: fills.filledAt,
+      symbol: fills.symbol,
+      side: fills.side,
+      purpose: orders.purpose,
+      quantity: fills.quantity,
+      price: fills.price,
+      feeUsd: fills.feeUsd,
+    })
+    .from(fills)
+    .innerJoin(orders, eq(orders.clientOrderId, fills.clientOrderId))
+    .where(eq(orders.exchange, account));
+  const canonical = <T extends object>(rows: T[]) =>
+    rows
+      .map((row) => ({ row, key: JSON.stringify(Object.values(row)) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map((x) => x.row);
+  return {
+    orders: canonical(orderRows),
+    fills: canonical(fillRows.map((f) => ({ ...f, filledAt: f.filledAt.toISOString() }))),
   };
 }
 

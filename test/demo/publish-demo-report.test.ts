@@ -32,6 +32,7 @@ const reportWith = (audit: AuditReport): DemoReport => ({
   models: [],
   equityCurve: [[FROM_MS, '10000.00']],
   audit,
+  executions: { orders: [], fills: [] },
 });
 
 describe('publishDemoReport', () => {

@@ -30,6 +30,7 @@ function aReport(overrides: Partial<DemoReport> = {}): DemoReport {
       (i) => [FROM_MS + i * HOUR_MS, ['10000.00', '9950.00', '9850.00', '9900.00'][i]!] as [number, string],
     ),
     audit: { violations: [], invariantsChecked: 10 },
+    executions: { orders: [], fills: [] },
     ...overrides,
   };
 }

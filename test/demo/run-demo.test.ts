@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -25,6 +25,13 @@ describe('the demo', () => {
       const first = await runDemo({ from: '2021-11-01', days: 3, reportDir: dir });
       const second = await runDemo({ from: '2021-11-01', days: 3, reportDir: dir });
       expect(second).toEqual(first);
+      // Exactly what the pipeline traded on these days before its replay was made faster
+      // (recorded by test/fixtures/replay/record-executions.ts).
+      const recorded = JSON.parse(
+        await readFile(join(import.meta.dirname, '../fixtures/replay/executions-2021-11-01-3d.json'), 'utf8'),
+      );
+      expect(first.executions).toEqual(recorded);
+      expect(first.executions.fills).toHaveLength(first.trades.fills);
       expect(first.period).toEqual({ from: '2021-11-01T00:00:00.000Z', to: '2021-11-04T00:00:00.000Z', bars: 72 });
       expect(first.trades.fills).toBeGreaterThan(0);
       expect(first.equityCurve).toHaveLength(72);

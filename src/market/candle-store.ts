@@ -54,7 +54,7 @@ export async function loadRecentCandles(
     .where(and(eq(candles.symbol, symbol), eq(candles.timeframe, timeframe)))
     .orderBy(desc(candles.openTime))
     .limit(count);
-  return rows.reverse().map(fromRow);
+  return rows.reverse().map(candleOfRow);
 }
 
 function toRow(bar: Candle, source: CandleSource) {
@@ -73,7 +73,8 @@ function toRow(bar: Candle, source: CandleSource) {
   };
 }
 
-function fromRow(row: CandleRow): Candle {
+/** A stored bar as a `Candle`, prices and volume in canonical form. */
+export function candleOfRow(row: CandleRow): Candle {
   return Candle.parse({
     symbol: row.symbol,
     timeframe: row.timeframe,

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { Bus } from '../bus/bus.ts';
 import { systemClock, type Clock } from '../clock/clock.ts';
@@ -87,12 +88,14 @@ export async function openRuntime(options: OpenRuntimeOptions = {}): Promise<Run
     try {
       // Loaded only here: drizzle and the database drivers would double the start of a CLI
       // command that needs Redis only.
-      const [{ openDatabase }, { migrateDatabase }] = await Promise.all([
+      const [{ openDatabase }, { migrateDatabase }, { openMigratedPglite }] = await Promise.all([
         import('../db/open-database.ts'),
         import('../db/migrate-database.ts'),
+        import('../db/open-migrated-pglite.ts'),
       ]);
+      // In memory: from the migrated template kept under the data directory (no initdb each run).
       database = options.inMemoryDatabase
-        ? await openDatabase({})
+        ? await openMigratedPglite({ cacheDir: join(config.app.dataDir, 'cache') })
         : await openDatabase({
             url: config.database.url || undefined,
             pgliteDir: config.database.pgliteDir,

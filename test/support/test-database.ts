@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { openMigratedPglite } from '../../src/db/open-migrated-pglite.ts';
 import { migrateDatabase } from '../../src/db/migrate-database.ts';
-import { openDatabase, type Database, type Db, type PgliteDatabase } from '../../src/db/open-database.ts';
+import { openDatabase, type Database, type Db } from '../../src/db/open-database.ts';
 import { noteMigratedShape, recycleSchema, takeRecycledSchema, testRunTag } from './recycled-schemas.ts';
 
 /** The PostgreSQL the tests use: `TEST_DATABASE_URL`, else the local default. */
@@ -50,9 +51,8 @@ let migratedPglite: Promise<Blob> | undefined;
  */
 function migratedPgliteDump(): Promise<Blob> {
   migratedPglite ??= (async () => {
-    const database = (await openDatabase({})) as PgliteDatabase;
+    const database = await openMigratedPglite();
     try {
-      await migrateDatabase(database);
       return await database.client.dumpDataDir('none');
     } finally {
       await database.close();

@@ -161,20 +161,20 @@ async function replay(rt: Runtime, options: DemoOptions, fromMs: number, prefix:
           mode: 'scheduled',
         };
         await queues.get('market-data')!.add('run', data, { jobId: `marketData.${symbolSlug(symbol)}.${tickId}` });
-        await waitForIdle(rt.bus, watch);
+        await waitForIdle(rt.redis, rt.keys, watch);
       }
       // A queue the kill switch paused (a breaker's halt) is given nothing more: its work would only wait.
       const portfolioRuns = !(await portfolio.isPaused());
-      if (portfolioRuns) await wakeRebalanceLegs(portfolio, () => waitForIdle(rt.bus, watch));
+      if (portfolioRuns) await wakeRebalanceLegs(portfolio, () => waitForIdle(rt.redis, rt.keys, watch));
       const closeMs = startMs + (bar + 1) * barMs;
       if (portfolioRuns && config.schedules.portfolio.enabled && closeMs % config.schedules.portfolio.everyMs === 0) {
         // Named as the scheduler names its jobs: the tick's id (and its rebalance's) is its due time.
         await portfolio.add('tick', { task: 'portfolio' }, { jobId: `repeat:portfolio:${closeMs}` });
-        await waitForIdle(rt.bus, watch);
+        await waitForIdle(rt.redis, rt.keys, watch);
       }
       for (const symbol of (await queues.get('decision')!.isPaused()) ? [] : pairs) {
         await addDecisionFlow(flows, { symbol, tickId, inputs: flowInputAgents(agentRegistry, config, false) });
-        await waitForIdle(rt.bus, watch);
+        await waitForIdle(rt.redis, rt.keys, watch);
       }
       progress.update(bar + 1, new Date(startMs + bar * barMs).toISOString().slice(0, 16).replace('T', ' '));
     }

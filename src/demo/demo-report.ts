@@ -17,7 +17,8 @@ import { RiskState } from '../risk/risk-state.ts';
 
 /** What a replay did, from the database alone: the same data and config give the same report. */
 export interface DemoReport {
-  period: { from: string; to: string; bars: number };
+  /** Market time; `bars` per pair at `timeframe`. */
+  period: { from: string; to: string; timeframe: string; bars: number };
   pairs: readonly string[];
   signals: Record<string, number>;
   coordinator: Record<string, number>;
@@ -102,6 +103,7 @@ export async function buildDemoReport(
     account: string;
     fromMs: number;
     toMs: number;
+    timeframe: string;
     startingCashUsd: string;
     cashAsset: string;
     pairs: readonly string[];
@@ -204,7 +206,7 @@ export async function buildDemoReport(
   const executions = await executionsOf(db, args.account);
 
   return {
-    period: { from: from.toISOString(), to: to.toISOString(), bars: perBar.size },
+    period: { from: from.toISOString(), to: to.toISOString(), timeframe: args.timeframe, bars: perBar.size },
     pairs: args.pairs,
     signals: count(signals),
     coordinator: count(outcomes),

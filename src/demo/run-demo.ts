@@ -27,9 +27,17 @@ export interface DemoOptions {
   configFile?: string;
   /** First bar of the replay (UTC date). */
   from: string;
-  days: number;
+  /** Market days to replay; or `to`. */
+  days?: number;
+  /** End of the replay, exclusive (UTC date); or `days`. */
+  to?: string;
   /** Where the report files go. */
   reportDir: string;
+  /**
+   * Receives a dump of the replay's database (PGlite `dumpDataDir`) once the report is built,
+   * for `demo --keep` to store where `explain` and `audit` can read it.
+   */
+  keepDatabase?: (dump: Blob) => Promise<void>;
 }
 
 /** The queues the demo drives (the scheduler's ticks are replaced by the demo's steps). */
@@ -62,17 +70,7 @@ const LEG_POLL_MS = 7 * 86_400_000;
  * report ends with the audit of the books the replay left (`runAudit`).
  */
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
-  const fromMs = Date.parse(options.from);
-  if (Number.isNaN(fromMs))
-    throw new TriplegainError(
-      'CONFIG_INVALID',
-      `--from ${JSON.stringify(options.from)}: expected a date such as 2021-11-01`,
-    );
-  if (!Number.isInteger(options.days) || options.days < 1 || options.days > 365)
-    throw new TriplegainError(
-      'CONFIG_INVALID',
-      `--days ${options.days}: expected a whole number of days from 1 to 365`,
-    );
+  const { fromMs, toMs } = periodOf(options);
   const prefix = `tgdemo-${randomBytes(4).toString('hex')}`;
   const logger = createLogger({ level: 'warn', stderr: true });
   const rt = await openRuntime({
@@ -93,17 +91,52 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     },
   });
   try {
-    return await replay(rt, options, fromMs, prefix);
+    return await replay(rt, options, { fromMs, toMs }, prefix);
   } finally {
     await rt.close();
   }
 }
 
-async function replay(rt: Runtime, options: DemoOptions, fromMs: number, prefix: string): Promise<DemoReport> {
+/**
+ * The replay's period in market time: from `from` for `days` days, or up to `to` (exclusive).
+ *
+ * @throws TriplegainError `CONFIG_INVALID` for a date that does not parse, both or a period that is empty.
+ */
+export function periodOf(options: Pick<DemoOptions, 'from' | 'days' | 'to'>): { fromMs: number; toMs: number } {
+  const date = (flag: string, text: string) => {
+    const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/.test(text) ? Date.parse(text) : Number.NaN;
+    if (Number.isNaN(ms))
+      throw new TriplegainError(
+        'CONFIG_INVALID',
+        `${flag} ${JSON.stringify(text)}: expected a date such as 2021-11-01`,
+      );
+    return ms;
+  };
+  const fromMs = date('--from', options.from);
+  if (options.days !== undefined && options.to !== undefined)
+    throw new TriplegainError('CONFIG_INVALID', '--days and --to both given: give the end of the replay once');
+  if (options.to !== undefined) {
+    const toMs = date('--to', options.to);
+    if (toMs <= fromMs)
+      throw new TriplegainError('CONFIG_INVALID', `--to ${options.to} is not after --from ${options.from}`);
+    return { fromMs, toMs };
+  }
+  const days = options.days ?? 60;
+  if (!Number.isInteger(days) || days < 1)
+    throw new TriplegainError('CONFIG_INVALID', `--days ${days}: expected a whole number of days, at least 1`);
+  return { fromMs, toMs: fromMs + days * 86_400_000 };
+}
+
+async function replay(
+  rt: Runtime,
+  options: DemoOptions,
+  period: { fromMs: number; toMs: number },
+  prefix: string,
+): Promise<DemoReport> {
   const { config } = rt;
   const barMs = timeframeMs(config.marketData.timeframe);
-  const startMs = Math.floor(fromMs / barMs) * barMs;
-  const bars = Math.round((options.days * 86_400_000) / barMs);
+  const startMs = Math.floor(period.fromMs / barMs) * barMs;
+  const bars = Math.ceil((period.toMs - startMs) / barMs);
   const clock = new ManualClock(startMs + 60_000);
   const feed = new ReplayFeed({
     files: config.marketData.replay.files,
@@ -119,7 +152,7 @@ async function replay(rt: Runtime, options: DemoOptions, fromMs: number, prefix:
     ) {
       throw new TriplegainError(
         'CONFIG_INVALID',
-        `the recording of ${symbol} covers ${new Date(range.firstOpenTimeMs).toISOString()} → ${new Date(range.lastOpenTimeMs).toISOString()}: not enough for ${options.days} days from ${options.from} after ${config.marketData.historyCandles} bars of history`,
+        `the recording of ${symbol} covers ${new Date(range.firstOpenTimeMs).toISOString()} → ${new Date(range.lastOpenTimeMs).toISOString()}: not enough for ${bars} bars of ${config.marketData.timeframe} from ${new Date(startMs).toISOString()} after ${config.marketData.historyCandles} bars of history`,
       );
     }
   }
@@ -179,15 +212,20 @@ async function replay(rt: Runtime, options: DemoOptions, fromMs: number, prefix:
       progress.update(bar + 1, new Date(startMs + bar * barMs).toISOString().slice(0, 16).replace('T', ' '));
     }
     progress.finish();
-    return await buildDemoReport(rt.database!.db, {
+    const report = await buildDemoReport(rt.database!.db, {
       account: role.exchange.name,
       fromMs: startMs,
       toMs: startMs + bars * barMs,
+      timeframe: config.marketData.timeframe,
       startingCashUsd: config.execution.paper.startingCashUsd,
       cashAsset: config.symbols.cashAsset,
       pairs: config.symbols.pairs,
       finalTradingState: (await role.control.current()).state,
     });
+    const database = rt.database!;
+    if (options.keepDatabase && database.driver === 'pglite')
+      await options.keepDatabase(await database.client.dumpDataDir('gzip'));
+    return report;
   } finally {
     for (const queue of queues.values()) await queue.close();
     await flows.close();

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,7 +11,12 @@ const FROM_MS = Date.UTC(2021, 10, 1);
 
 /** A one-bar report with nothing traded; the replay itself is run-demo.test.ts's business. */
 const reportWith = (audit: AuditReport): DemoReport => ({
-  period: { from: new Date(FROM_MS).toISOString(), to: new Date(FROM_MS + HOUR_MS).toISOString(), bars: 1 },
+  period: {
+    from: new Date(FROM_MS).toISOString(),
+    to: new Date(FROM_MS + HOUR_MS).toISOString(),
+    timeframe: '1h',
+    bars: 1,
+  },
   pairs: ['BTC/USD'],
   signals: {},
   coordinator: {},
@@ -49,16 +54,28 @@ describe('publishDemoReport', () => {
   const publish = (audit: AuditReport) =>
     publishDemoReport(reportWith(audit), {
       reportDir: join(dir, 'reports'),
-      days: '1',
       print: (text) => printed.push(text),
     });
 
   it('prints the audit line last and exits 0 when the books it left are clean', async () => {
-    expect(await publish({ violations: [], invariantsChecked: 10 })).toBe(0);
+    expect((await publish({ violations: [], invariantsChecked: 10 })).exitCode).toBe(0);
     expect(printed.join('\n').split('\n').at(-1)).toBe('audit: 0 violations (10 invariants checked)');
-    const json = JSON.parse(await readFile(join(dir, 'reports', 'demo-2021-11-01-1d.json'), 'utf8')) as DemoReport;
+    const name = 'demo-BTC-USD-1h-2021-11-01-2021-11-01';
+    const json = JSON.parse(await readFile(join(dir, 'reports', `${name}.json`), 'utf8')) as DemoReport;
     expect(json.audit).toEqual({ violations: [], invariantsChecked: 10 });
-    expect(await readFile(join(dir, 'reports', 'demo-2021-11-01-1d.html'), 'utf8')).toContain('<html');
+    expect(await readFile(join(dir, 'reports', `${name}.html`), 'utf8')).toContain('<html');
+  });
+
+  it('names the files after the pairs, timeframe and period, and never writes over an earlier report', async () => {
+    const first = await publish({ violations: [], invariantsChecked: 10 });
+    const second = await publish({ violations: [], invariantsChecked: 10 });
+    const third = await publish({ violations: [], invariantsChecked: 10 });
+    expect([first, second, third].map((p) => p.base)).toEqual(
+      ['', '-2', '-3'].map((n) => join(dir, 'reports', `demo-BTC-USD-1h-2021-11-01-2021-11-01${n}`)),
+    );
+    expect((await readdir(join(dir, 'reports'))).sort()).toHaveLength(6);
+    expect(second.htmlPath).toBe(`${second.base}.html`);
+    expect(printed[1]).toContain(`equity curve: ${second.htmlPath}`);
   });
 
   it('exits 1 when the audit found a violation, which the text and JSON reports show', async () => {
@@ -67,12 +84,14 @@ describe('publishDemoReport', () => {
       message: 'The open long position of 0.01 BTC/USD (position 1) has no stop.',
       rows: [{ position_id: 1 }],
     };
-    expect(await publish({ violations: [violation], invariantsChecked: 10 })).toBe(1);
+    expect((await publish({ violations: [violation], invariantsChecked: 10 })).exitCode).toBe(1);
     expect(printed.join('\n').split('\n').slice(-2)).toEqual([
       '  [position_protected] The open long position of 0.01 BTC/USD (position 1) has no stop.',
       'audit: 1 violations (10 invariants checked)',
     ]);
-    const json = JSON.parse(await readFile(join(dir, 'reports', 'demo-2021-11-01-1d.json'), 'utf8')) as DemoReport;
+    const json = JSON.parse(
+      await readFile(join(dir, 'reports', 'demo-BTC-USD-1h-2021-11-01-2021-11-01.json'), 'utf8'),
+    ) as DemoReport;
     expect(json.audit.violations).toEqual([violation]);
   });
 });

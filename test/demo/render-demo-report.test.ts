@@ -7,7 +7,12 @@ const FROM_MS = Date.UTC(2021, 10, 1);
 
 function aReport(overrides: Partial<DemoReport> = {}): DemoReport {
   return {
-    period: { from: new Date(FROM_MS).toISOString(), to: new Date(FROM_MS + 4 * HOUR_MS).toISOString(), bars: 4 },
+    period: {
+      from: new Date(FROM_MS).toISOString(),
+      to: new Date(FROM_MS + 4 * HOUR_MS).toISOString(),
+      timeframe: '1h',
+      bars: 4,
+    },
     pairs: ['BTC/USD', 'XRP/USD'],
     signals: { BUY: 1, HOLD: 7 },
     coordinator: { hold: 7, proposed: 1 },

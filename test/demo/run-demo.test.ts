@@ -32,7 +32,12 @@ describe('the demo', () => {
       );
       expect(first.executions).toEqual(recorded);
       expect(first.executions.fills).toHaveLength(first.trades.fills);
-      expect(first.period).toEqual({ from: '2021-11-01T00:00:00.000Z', to: '2021-11-04T00:00:00.000Z', bars: 72 });
+      expect(first.period).toEqual({
+        from: '2021-11-01T00:00:00.000Z',
+        to: '2021-11-04T00:00:00.000Z',
+        timeframe: '1h',
+        bars: 72,
+      });
       expect(first.trades.fills).toBeGreaterThan(0);
       expect(first.equityCurve).toHaveLength(72);
       expect(Object.keys(first.orders)).toEqual(expect.arrayContaining(['entry filled']));
@@ -69,9 +74,9 @@ describe('the demo', () => {
   it(
     'refuses a period the recordings do not cover, naming it',
     async () => {
-      await expect(runDemo({ from: '2030-01-01', days: 3, reportDir: dir })).rejects.toMatchObject({
+      await expect(runDemo({ from: '2030-01-01', to: '2030-01-04', reportDir: dir })).rejects.toMatchObject({
         code: 'CONFIG_INVALID',
-        message: expect.stringMatching(/not enough for 3 days from 2030-01-01/),
+        message: expect.stringMatching(/not enough for 72 bars of 1h from 2030-01-01T00:00:00.000Z/),
       });
     },
     scaled(60_000),

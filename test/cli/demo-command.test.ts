@@ -1,0 +1,54 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.ts';
+import { testRedisUrl } from '../support/test-redis.ts';
+import { scaled } from '../support/test-timing.ts';
+
+describe('triplegain demo', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tgtest-demo-cli-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it(
+    "keeps the replay's database with --keep and prints commands that explain and audit it",
+    async () => {
+      const demo = await runCli(
+        { REDIS_URL: testRedisUrl },
+        ['demo', '--from', '2021-11-01', '--to', '2021-11-02', '--report-dir', dir, '--keep'],
+        scaled(120_000),
+      );
+      expect(demo.code, demo.stderr).toBe(0);
+      const name = 'demo-BTC-USD_XRP-USD-1h-2021-11-01-2021-11-02';
+      expect(demo.stdout).toContain(`equity curve: ${join(dir, `${name}.html`)}`);
+      expect((await readdir(dir)).sort()).toEqual([`${name}-db`, `${name}.html`, `${name}.json`]);
+      expect(demo.stdout).toContain(`the replay's database is kept in ${join(dir, `${name}-db`)}; read it with`);
+      expect(demo.stdout.trim().split('\n').at(-1)).toBe('audit: 0 violations (10 invariants checked)');
+
+      // The printed commands, run as printed.
+      const commands = [...demo.stdout.matchAll(/^ {2}(DATABASE_URL= .*) npx triplegain (.*)$/gm)].map((m) => ({
+        env: Object.fromEntries(m[1]!.split(' ').map((kv) => kv.split('=') as [string, string])),
+        args: m[2]!.split(' '),
+      }));
+      expect(commands.map((c) => c.args[0])).toEqual(['explain', 'audit']);
+      const explain = await runCli(commands[0]!.env, commands[0]!.args, scaled(60_000));
+      expect(explain.code, explain.stderr).toBe(0);
+      expect(explain.stdout).toContain(commands[0]!.args[1]);
+      expect(explain.stdout).toMatch(/fill/i);
+      const audit = await runCli(commands[1]!.env, commands[1]!.args, scaled(60_000));
+      expect(audit.code, audit.stdout).toBe(0);
+      expect(audit.stdout.trim().split('\n').at(-1)).toBe('audit: 0 violations (10 invariants checked)');
+    },
+    scaled(240_000),
+  );
+
+  it('refuses --days and --to together before starting anything', async () => {
+    const demo = await runCli({}, ['demo', '--days', '3', '--to', '2021-12-01', '--report-dir', dir], scaled(30_000));
+    expect(demo.code).not.toBe(0);
+    expect(demo.stderr).toContain('--days and --to both given: give the end of the replay once');
+    expect(await readdir(dir)).toEqual([]);
+  });
+});

@@ -14,6 +14,7 @@ import { riskDecisions } from '../db/schema/risk-decisions.ts';
 import { tradingSignals } from '../db/schema/trading-signals.ts';
 import { rebalanceIds } from '../portfolio/rebalance-ids.ts';
 import { RiskState } from '../risk/risk-state.ts';
+import { performanceSection, type PerformanceSection } from './performance-section.ts';
 
 /** What a replay did, from the database alone: the same data and config give the same report. */
 export interface DemoReport {
@@ -52,6 +53,8 @@ export interface DemoReport {
    * logs, which is how a change to the pipeline's speed shows it traded exactly as before.
    */
   executions: { orders: OrderRecord[]; fills: FillRecord[] };
+  /** Where the equity change came from, against what holding would have made, and the trades. */
+  performance: PerformanceSection;
 }
 
 /** An order as the replay left it. */
@@ -104,6 +107,9 @@ export async function buildDemoReport(
     fromMs: number;
     toMs: number;
     timeframe: string;
+    barMs: number;
+    /** `portfolio.targets`: the benchmark holds them. */
+    targets: Readonly<Record<string, number>>;
     startingCashUsd: string;
     cashAsset: string;
     pairs: readonly string[];
@@ -204,6 +210,19 @@ export async function buildDemoReport(
   );
 
   const executions = await executionsOf(db, args.account);
+  const performance = await performanceSection(db, {
+    account: args.account,
+    fromMs: args.fromMs,
+    toMs: args.toMs,
+    barMs: args.barMs,
+    timeframe: args.timeframe,
+    pairs: args.pairs,
+    cashAsset: args.cashAsset,
+    targets: args.targets,
+    startingEquityUsd: usd(start),
+    finalEquityUsd: usd(finalEquity),
+    equityCurve,
+  });
 
   return {
     period: { from: from.toISOString(), to: to.toISOString(), timeframe: args.timeframe, bars: perBar.size },
@@ -244,6 +263,7 @@ export async function buildDemoReport(
     equityCurve,
     audit,
     executions,
+    performance,
   };
 }
 

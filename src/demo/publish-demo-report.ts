@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { symbolSlug } from '../market/symbol-slug.ts';
 import type { DemoReport } from './demo-report.ts';
 import { renderDemoReportHtml, renderDemoReportText } from './render-demo-report.ts';
+import { renderTradeListCsv } from './render-performance.ts';
 
 /** Where a published report went, and the demo's exit code. */
 export interface PublishedDemoReport {
@@ -24,7 +25,8 @@ export function demoReportName(report: Pick<DemoReport, 'pairs' | 'period'>): st
 }
 
 /**
- * Writes a demo's report as `<name>.html` and `<name>.json` in `reportDir` (created when
+ * Writes a demo's report as `<name>.html`, `<name>.json` and its trade list as
+ * `<name>.trades.csv` in `reportDir` (created when
  * missing; `demoReportName`), never over an earlier report: a name taken gets `-2`, `-3`, …
  * Prints the text report through `print` (its last line the audit's).
  */
@@ -46,6 +48,7 @@ export async function publishDemoReport(
       throw err;
     }
     await writeFile(htmlPath, renderDemoReportHtml(report));
+    await writeFile(`${base}.trades.csv`, renderTradeListCsv(report.performance.tradeList));
     options.print(renderDemoReportText(report, htmlPath));
     // The books the replay left broke an invariant: the demo failed, whatever it earned.
     return { exitCode: report.audit.violations.length > 0 ? 1 : 0, base, htmlPath, jsonPath };

@@ -1,5 +1,6 @@
 import { auditSummaryLine } from '../audit/render-audit-report.ts';
 import type { DemoReport } from './demo-report.ts';
+import { renderPerformanceLines, renderTradeListHtml } from './render-performance.ts';
 
 /** Violations the text report spells out; the JSON report holds them all. */
 const AUDIT_VIOLATIONS_SHOWN = 10;
@@ -23,6 +24,7 @@ export function renderDemoReportText(r: DemoReport, htmlPath?: string): string {
     `  max drawdown  ${m.maxDrawdownPct} %`,
     `  trades        ${r.trades.fills} fills, ${r.trades.closedPositions} closed positions (${r.trades.wins} won, ${r.trades.losses} lost), ${r.trades.openPositions} open`,
     `  rebalances    ${r.rebalances.count} (trades: ${r.rebalances.approved} approved, ${r.rebalances.denied} denied, ${r.rebalances.filled} filled)`,
+    ...renderPerformanceLines(r.performance, r.period.timeframe),
     '',
     '  signals by action',
     table(r.signals),
@@ -88,7 +90,7 @@ export function renderDemoReportHtml(r: DemoReport): string {
   });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>triplegain demo ${escapeHtml(r.period.from.slice(0, 10))}</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}pre{background:#f6f6f6;padding:1em}svg{border:1px solid #ddd}</style></head>
+<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}pre{background:#f6f6f6;padding:1em}svg{border:1px solid #ddd}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px;text-align:right}</style></head>
 <body>
 <h1>triplegain demo</h1>
 <p>${escapeHtml(r.pairs.join(', '))}: ${escapeHtml(r.period.from)} → ${escapeHtml(r.period.to)}, ${r.period.bars} bars. Equity ${escapeHtml(r.money.startingEquityUsd)} → ${escapeHtml(r.money.finalEquityUsd)} USD (${escapeHtml(r.money.returnPct)} %), max drawdown ${escapeHtml(r.money.maxDrawdownPct)} %.</p>
@@ -99,6 +101,7 @@ ${tripMarks.join('\n')}
 <text x="${pad}" y="${height - pad + 16}" font-size="11">max ${max.toFixed(2)} · min ${min.toFixed(2)} USD</text>
 </svg>
 <pre>${escapeHtml(renderDemoReportText(r))}</pre>
+${renderTradeListHtml(r.performance.tradeList, escapeHtml)}
 </body></html>
 `;
 }

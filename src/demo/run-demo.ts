@@ -217,6 +217,8 @@ async function replay(
       fromMs: startMs,
       toMs: startMs + bars * barMs,
       timeframe: config.marketData.timeframe,
+      barMs,
+      targets: config.portfolio.targets,
       startingCashUsd: config.execution.paper.startingCashUsd,
       cashAsset: config.symbols.cashAsset,
       pairs: config.symbols.pairs,

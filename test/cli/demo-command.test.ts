@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -24,7 +24,16 @@ describe('triplegain demo', () => {
       expect(demo.code, demo.stderr).toBe(0);
       const name = 'demo-BTC-USD_XRP-USD-1h-2021-11-01-2021-11-02';
       expect(demo.stdout).toContain(`equity curve: ${join(dir, `${name}.html`)}`);
-      expect((await readdir(dir)).sort()).toEqual([`${name}-db`, `${name}.html`, `${name}.json`]);
+      expect((await readdir(dir)).sort()).toEqual([`${name}-db`, `${name}.html`, `${name}.json`, `${name}.trades.csv`]);
+      const csv = (await readFile(join(dir, `${name}.trades.csv`), 'utf8')).split('\n');
+      expect(csv[0]).toBe(
+        'symbol,side,openedAt,closedAt,quantity,avgEntryPrice,avgExitPrice,reason,pnlUsd,feesUsd,hours',
+      );
+      // The equity change is accounted for to the cent.
+      expect(demo.stdout).toMatch(
+        /equity change -?\d+\.\d\d USD = strategy .* \+ core allocation .* \+ cash flows 0\.00\n/,
+      );
+      expect(demo.stdout).not.toContain('UNEXPLAINED');
       expect(demo.stdout).toContain(`the replay's database is kept in ${join(dir, `${name}-db`)}; read it with`);
       expect(demo.stdout.trim().split('\n').at(-1)).toBe('audit: 0 violations (10 invariants checked)');
 

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/audit/audit-report.ts';
 import type { DemoReport } from '../../src/demo/demo-report.ts';
 import { publishDemoReport } from '../../src/demo/publish-demo-report.ts';
+import { aPerformanceSection } from '../support/builders.ts';
 
 const HOUR_MS = 3_600_000;
 const FROM_MS = Date.UTC(2021, 10, 1);
@@ -38,6 +39,7 @@ const reportWith = (audit: AuditReport): DemoReport => ({
   equityCurve: [[FROM_MS, '10000.00']],
   audit,
   executions: { orders: [], fills: [] },
+  performance: aPerformanceSection(),
 });
 
 describe('publishDemoReport', () => {
@@ -73,7 +75,7 @@ describe('publishDemoReport', () => {
     expect([first, second, third].map((p) => p.base)).toEqual(
       ['', '-2', '-3'].map((n) => join(dir, 'reports', `demo-BTC-USD-1h-2021-11-01-2021-11-01${n}`)),
     );
-    expect((await readdir(join(dir, 'reports'))).sort()).toHaveLength(6);
+    expect((await readdir(join(dir, 'reports'))).sort()).toHaveLength(9);
     expect(second.htmlPath).toBe(`${second.base}.html`);
     expect(printed[1]).toContain(`equity curve: ${second.htmlPath}`);
   });

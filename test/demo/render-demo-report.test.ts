@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DemoReport } from '../../src/demo/demo-report.ts';
 import { renderDemoReportHtml, renderDemoReportText } from '../../src/demo/render-demo-report.ts';
+import { aPerformanceSection } from '../support/builders.ts';
 
 const HOUR_MS = 3_600_000;
 const FROM_MS = Date.UTC(2021, 10, 1);
@@ -36,6 +37,7 @@ function aReport(overrides: Partial<DemoReport> = {}): DemoReport {
     ),
     audit: { violations: [], invariantsChecked: 10 },
     executions: { orders: [], fills: [] },
+    performance: aPerformanceSection(),
     ...overrides,
   };
 }

@@ -32,6 +32,17 @@ describe('the demo', () => {
       );
       expect(first.executions).toEqual(recorded);
       expect(first.executions.fills).toHaveLength(first.trades.fills);
+      // The equity change is the strategy's P&L plus the core allocation's, to the cent; the
+      // strategy's, counted from its fills, is its positions' realized plus unrealized P&L.
+      const money = first.performance.reconciliation;
+      expect(money.unexplainedUsd).toBe('0.00');
+      expect(Number(money.equityChangeUsd)).toBeCloseTo(Number(first.money.finalEquityUsd) - 10_000, 2);
+      expect(
+        Math.abs(
+          Number(money.strategyPnlUsd) - Number(first.money.realizedPnlUsd) - Number(first.money.unrealizedPnlUsd),
+        ),
+      ).toBeLessThanOrEqual(0.01);
+      expect(first.performance.tradeList).toHaveLength(first.trades.closedPositions + first.trades.openPositions);
       expect(first.period).toEqual({
         from: '2021-11-01T00:00:00.000Z',
         to: '2021-11-04T00:00:00.000Z',

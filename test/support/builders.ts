@@ -1,6 +1,7 @@
 import type { PayloadInput } from '../../src/bus/message-catalog.ts';
 import type { positions } from '../../src/db/schema/positions.ts';
 import { NO_PROTECTION } from '../../src/positions/position.ts';
+import type { PerformanceSection } from '../../src/demo/performance-section.ts';
 
 /** A candle payload that passes the real schema; override what the test is about. */
 export function aCandle(
@@ -62,6 +63,39 @@ export function aPositionRow(
     protection: NO_PROTECTION,
     openedAt: at,
     updatedAt: at,
+    ...overrides,
+  };
+}
+
+/** A demo report's performance section with nothing traded. */
+export function aPerformanceSection(overrides: Partial<PerformanceSection> = {}): PerformanceSection {
+  return {
+    reconciliation: {
+      equityChangeUsd: '0.00',
+      strategyPnlUsd: '0.00',
+      strategyFeesUsd: '0.00',
+      corePnlUsd: '0.00',
+      coreFeesUsd: '0.00',
+      cashFlowsUsd: '0.00',
+      unexplainedUsd: '0.00',
+    },
+    benchmarks: { targetsReturnPct: '0.00', pairs: {} },
+    perPair: [],
+    tradeList: [],
+    statistics: {
+      sharpe: null,
+      sortino: null,
+      maxDrawdownPct: '0.00',
+      maxDrawdownPeakAt: null,
+      maxDrawdownTroughAt: null,
+      closedTrades: 0,
+      winRatePct: null,
+      profitFactor: null,
+      avgWinUsd: null,
+      avgLossUsd: null,
+      exposurePct: '0.00',
+      feeSharePct: null,
+    },
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { candles } from '../db/schema/candles.ts';
 import { fills } from '../db/schema/fills.ts';
@@ -28,7 +28,12 @@ export interface PerformanceSection {
     unexplainedUsd: string;
   };
   /** Returns in % of holding from the first bar's close to the last, without fees. */
-  benchmarks: { targetsReturnPct: string; pairs: Record<string, string> };
+  benchmarks: {
+    targetsReturnPct: string;
+    pairs: Record<string, string>;
+    /** The starting equity held in the targets, valued at each bar's close: [bar open ms, USD]. */
+    targetsCurve: [number, string][];
+  };
   perPair: {
     symbol: string;
     closedTrades: number;
@@ -114,6 +119,35 @@ export async function performanceSection(
   const byAsset = (bySymbol: Record<string, string>) =>
     Object.fromEntries(Object.entries(bySymbol).map(([symbol, price]) => [symbol.split('/')[0]!, price]));
 
+  // Each pair's closes over the period, for the benchmark's curve.
+  const closes = new Map<string, Map<number, string>>();
+  for (const symbol of args.pairs) {
+    const rows = await db
+      .select({ openTime: candles.openTime, close: candles.close })
+      .from(candles)
+      .where(
+        and(
+          eq(candles.symbol, symbol),
+          eq(candles.timeframe, args.timeframe),
+          gte(candles.openTime, new Date(args.fromMs)),
+          lt(candles.openTime, new Date(args.toMs)),
+        ),
+      )
+      .orderBy(asc(candles.openTime));
+    closes.set(symbol, new Map(rows.map((r) => [r.openTime.getTime(), r.close])));
+  }
+  const barTimes = [...(closes.get(args.pairs[0]!)?.keys() ?? [])];
+  const targetsCurve: [number, string][] = barTimes.flatMap((atMs) => {
+    const at: Record<string, string> = {};
+    for (const symbol of args.pairs) {
+      const close = closes.get(symbol)?.get(atMs);
+      if (close === undefined) return [];
+      at[symbol.split('/')[0]!] = close;
+    }
+    const pct = holdingReturnPct(args.targets, byAsset(firstBySymbol), at);
+    return [[atMs, fixed(new Decimal(args.startingEquityUsd).times(pct.div(100).plus(1)))!]];
+  });
+
   const money = reconcile({
     fills: accounted,
     endPrices: lastBySymbol,
@@ -143,6 +177,7 @@ export async function performanceSection(
     },
     benchmarks: {
       targetsReturnPct: fixed(holdingReturnPct(args.targets, byAsset(firstBySymbol), byAsset(lastBySymbol)))!,
+      targetsCurve,
       pairs: Object.fromEntries(
         args.pairs.map((symbol) => [symbol, fixed(holdingReturnPct({ [symbol]: 100 }, firstBySymbol, lastBySymbol))!]),
       ),

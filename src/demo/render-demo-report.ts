@@ -1,6 +1,7 @@
 import { auditSummaryLine } from '../audit/render-audit-report.ts';
 import type { DemoReport } from './demo-report.ts';
 import { renderPerformanceLines, renderTradeListHtml } from './render-performance.ts';
+import { renderReportChart } from './render-report-chart.ts';
 
 /** Violations the text report spells out; the JSON report holds them all. */
 const AUDIT_VIOLATIONS_SHOWN = 10;
@@ -68,38 +69,19 @@ function auditLines(r: DemoReport): string[] {
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-/** A self-contained HTML page: the figures and the equity curve as inline SVG. */
+/**
+ * A self-contained HTML page (chart.js inlined: it opens offline): the chart (equity against
+ * holding the targets, entries, exits and breaker trips, drawdown below, dated axes), the
+ * text report and the trade list.
+ */
 export function renderDemoReportHtml(r: DemoReport): string {
-  const width = 900;
-  const height = 300;
-  const pad = 40;
-  const values = r.equityCurve.map(([, e]) => Number(e));
-  const min = Math.min(...values, Number(r.money.startingEquityUsd));
-  const max = Math.max(...values, Number(r.money.startingEquityUsd));
-  const span = max - min || 1;
-  const x = (i: number) => pad + (i / Math.max(1, values.length - 1)) * (width - 2 * pad);
-  const y = (v: number) => height - pad - ((v - min) / span) * (height - 2 * pad);
-  const points = values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-  const startY = y(Number(r.money.startingEquityUsd)).toFixed(1);
-  // A breaker trip, at the bar it happened in.
-  const tripMarks = r.risk.breakerTrips.map((t) => {
-    const atMs = Date.parse(t.at);
-    const index = r.equityCurve.findLastIndex(([barMs]) => barMs <= atMs);
-    const tx = x(Math.max(0, index)).toFixed(1);
-    return `<line x1="${tx}" y1="${pad}" x2="${tx}" y2="${height - pad}" stroke="#d1242f" stroke-dasharray="2 3"/><text x="${tx}" y="${pad - 10}" fill="#d1242f" font-size="11" text-anchor="middle">${escapeHtml(t.breaker)}</text>`;
-  });
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>triplegain demo ${escapeHtml(r.period.from.slice(0, 10))}</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}pre{background:#f6f6f6;padding:1em}svg{border:1px solid #ddd}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px;text-align:right}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>triplegain demo ${escapeHtml(r.pairs.join(', '))} ${escapeHtml(r.period.timeframe)} ${escapeHtml(r.period.from.slice(0, 10))} → ${escapeHtml(r.period.to.slice(0, 10))}</title>
+<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}pre{background:#f6f6f6;padding:1em}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px;text-align:right}</style></head>
 <body>
 <h1>triplegain demo</h1>
-<p>${escapeHtml(r.pairs.join(', '))}: ${escapeHtml(r.period.from)} → ${escapeHtml(r.period.to)}, ${r.period.bars} bars. Equity ${escapeHtml(r.money.startingEquityUsd)} → ${escapeHtml(r.money.finalEquityUsd)} USD (${escapeHtml(r.money.returnPct)} %), max drawdown ${escapeHtml(r.money.maxDrawdownPct)} %.</p>
-<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="equity curve">
-<line x1="${pad}" y1="${startY}" x2="${width - pad}" y2="${startY}" stroke="#bbb" stroke-dasharray="4 4"/>
-<polyline fill="none" stroke="#1f6feb" stroke-width="1.5" points="${points}"/>
-${tripMarks.join('\n')}
-<text x="${pad}" y="${height - pad + 16}" font-size="11">max ${max.toFixed(2)} · min ${min.toFixed(2)} USD</text>
-</svg>
+<p>${escapeHtml(r.pairs.join(', '))}, ${escapeHtml(r.period.timeframe)}: ${escapeHtml(r.period.from)} → ${escapeHtml(r.period.to)}, ${r.period.bars} bars. Equity ${escapeHtml(r.money.startingEquityUsd)} → ${escapeHtml(r.money.finalEquityUsd)} USD (${escapeHtml(r.money.returnPct)} %), max drawdown ${escapeHtml(r.money.maxDrawdownPct)} %.</p>
+${renderReportChart(r)}
 <pre>${escapeHtml(renderDemoReportText(r))}</pre>
 ${renderTradeListHtml(r.performance.tradeList, escapeHtml)}
 </body></html>

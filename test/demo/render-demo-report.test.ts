@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DemoReport } from '../../src/demo/demo-report.ts';
 import { renderDemoReportHtml, renderDemoReportText } from '../../src/demo/render-demo-report.ts';
+import { reportChartData } from '../../src/demo/render-report-chart.ts';
 import { aPerformanceSection } from '../support/builders.ts';
 
 const HOUR_MS = 3_600_000;
@@ -90,7 +91,7 @@ describe('the demo report, rendered', () => {
     ]);
   });
 
-  it('draws the equity curve with a mark at the bar of each trip, in a page of its own', () => {
+  it('charts the equity with each trip, entry and exit at its bar, the drawdown below, all in one self-contained page', () => {
     const halted = aReport({
       risk: {
         ...aReport().risk,
@@ -98,13 +99,38 @@ describe('the demo report, rendered', () => {
           { breaker: 'drawdown', at: new Date(FROM_MS + 2 * HOUR_MS + 60_000).toISOString(), lossPct: '20.03' },
         ],
       },
+      performance: aPerformanceSection({
+        tradeList: [
+          {
+            symbol: 'BTC/USD',
+            side: 'long',
+            openedAt: new Date(FROM_MS + HOUR_MS + 60_000).toISOString(),
+            closedAt: new Date(FROM_MS + 3 * HOUR_MS + 60_000).toISOString(),
+            quantity: '0.01',
+            avgEntryPrice: '60000',
+            avgExitPrice: '59000',
+            reason: 'stop_loss',
+            pnlUsd: '-10.12',
+            feesUsd: '1.20',
+            hours: '2.0',
+          },
+        ],
+      }),
     });
+    const data = reportChartData(halted);
+    expect(data.equity.map((p) => p.y)).toEqual([10000, 9950, 9850, 9900]);
+    // The trip (02:01) is marked on the third bar's equity; the entry on the second's, the exit on the fourth's.
+    expect(data.trips).toEqual([
+      { x: FROM_MS + 2 * HOUR_MS + 60_000, y: 9850, label: 'drawdown breaker tripped, loss 20.03 %' },
+    ]);
+    expect(data.entries.map((p) => [p.y, p.label])).toEqual([[9950, 'BTC/USD long 0.01 at 60000']]);
+    expect(data.exits.map((p) => [p.y, p.label])).toEqual([[9900, 'BTC/USD stop_loss at 59000: -10.12 USD']]);
+    expect(data.drawdown.map((p) => p.y)).toEqual([0, -0.5, -1.5, -1]);
+
     const html = renderDemoReportHtml(halted);
     expect(html).toMatch(/^<!doctype html>/);
-    expect(html).not.toMatch(/<script|<link|src=/);
-    expect(html.match(/<polyline [^>]*points="([^"]+)"/)![1]!.split(' ')).toHaveLength(4);
-    // Bars at x 40, 313.3, 586.7, 860: the trip (02:01) is in the third.
-    expect(html).toContain('<line x1="586.7" y1="40" x2="586.7" y2="260" stroke="#d1242f"');
-    expect(html).toContain('>drawdown</text>');
+    // Nothing fetched from anywhere: chart.js is inlined.
+    expect(html).not.toMatch(/<script[^>]*\ssrc=|<link/);
+    expect(html).toContain('<td>stop_loss</td>');
   });
 });

@@ -79,7 +79,7 @@ export function aPerformanceSection(overrides: Partial<PerformanceSection> = {})
       cashFlowsUsd: '0.00',
       unexplainedUsd: '0.00',
     },
-    benchmarks: { targetsReturnPct: '0.00', pairs: {} },
+    benchmarks: { targetsReturnPct: '0.00', pairs: {}, targetsCurve: [] },
     perPair: [],
     tradeList: [],
     statistics: {

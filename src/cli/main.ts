@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { registerAuditCommand } from './commands/audit-command.ts';
+import { registerDataCommands } from './commands/data-commands.ts';
 import { registerChaosCommand } from './commands/chaos-command.ts';
 import { registerBusCommands } from './commands/bus-commands.ts';
 import { registerConfigCommands } from './commands/config-commands.ts';
@@ -42,6 +43,7 @@ const program = new Command('triplegain')
 registerStartCommand(program);
 registerConfigCommands(program);
 registerDbCommands(program);
+registerDataCommands(program);
 registerBusCommands(program);
 registerSentimentCommands(program);
 registerSchedulesCommands(program);

@@ -6,7 +6,7 @@ import { Candle } from '../model/candle.ts';
 import type { Timeframe } from '../model/timeframe.ts';
 
 /** Where stored bars came from (`candles.source`). */
-export const CandleSource = z.enum(['kraken', 'kraken-ws', 'replay']);
+export const CandleSource = z.enum(['kraken', 'kraken-ws', 'replay', 'import']);
 export type CandleSource = z.infer<typeof CandleSource>;
 
 /** Rows per INSERT: 10 parameters a row stays far below PostgreSQL's 65 535. */

@@ -66,7 +66,7 @@ export async function* parseOhlcvtCsv(
   try {
     for await (const line of lines) {
       lineNumber += 1;
-      const candle = parseRow(line, opts, barMs, previousOpenTimeMs);
+      const candle = parseOhlcvtRow(line, opts, barMs, previousOpenTimeMs);
       if (typeof candle === 'string') {
         throw new TriplegainError('DATA_INVALID', `${source}:${lineNumber}: ${candle}`, { source, line: lineNumber });
       }
@@ -78,8 +78,13 @@ export async function* parseOhlcvtCsv(
   }
 }
 
-/** One row as a candle, or what is wrong with it. */
-function parseRow(line: string, opts: OhlcvtCsvOptions, barMs: number, previousOpenTimeMs: number): Candle | string {
+/** One row of Kraken's OHLCVT format as a candle, or what is wrong with it. */
+export function parseOhlcvtRow(
+  line: string,
+  opts: OhlcvtCsvOptions,
+  barMs: number,
+  previousOpenTimeMs: number,
+): Candle | string {
   if (line.length === 0) return 'empty line';
   const fields = line.split(',');
   if (fields.length !== 7) return `expected 7 columns (${COLUMNS}), got ${fields.length}`;

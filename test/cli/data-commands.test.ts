@@ -1,0 +1,78 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.ts';
+import { scaled } from '../support/test-timing.ts';
+
+/** Binance 5-minute klines of one hour and a bar, with their header, in milliseconds. */
+function klines(): string {
+  const t0 = Date.UTC(2024, 0, 1);
+  const rows = Array.from({ length: 13 }, (_, i) => {
+    const open = 100 + i;
+    return [
+      t0 + i * 300_000,
+      open,
+      open + 2,
+      open - 1,
+      open + 1,
+      '1.5',
+      t0 + (i + 1) * 300_000 - 1,
+      '150',
+      3,
+      '0',
+      '0',
+      '0',
+    ].join(',');
+  });
+  return [
+    'open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_base,taker_quote,ignore',
+    ...rows,
+  ].join('\n');
+}
+
+describe('triplegain data', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tgtest-data-cli-'));
+    env = { DATABASE_URL: '', TRIPLEGAIN__DATABASE__PGLITE_DIR: join(dir, 'pglite') };
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it(
+    'imports Binance klines resampled to 1h, refuses a file with a bad row storing none of it, and lists the store',
+    async () => {
+      const good = join(dir, 'ETHUSDT-5m.csv');
+      await writeFile(good, klines());
+      const imported = await runCli(
+        env,
+        ['data', 'import', good, '--pair', 'ETH/USDT', '--timeframe', '5m', '--format', 'binance', '--to', '1h'],
+        scaled(60_000),
+      );
+      expect(imported.code, imported.stderr).toBe(0);
+      // 13 bars of 5 min: one whole hour (00:00–00:55); 01:00 alone is left out.
+      expect(imported.stdout.trim()).toBe(
+        'ETH/USDT 1h: 1 bars from 2024-01-01 00:00 to 2024-01-01 00:00, 1 new (13 rows read, 0 gaps filled, resampled from 5m)',
+      );
+
+      const bad = join(dir, 'XRP.csv');
+      await writeFile(bad, 'time,open,high,low,close,volume\n1704067200,1,2,0.5,1.5,10\n1704070800,1,0.5,2,1,10\n');
+      const refused = await runCli(
+        env,
+        ['data', 'import', bad, '--pair', 'XRP/USD', '--timeframe', '1h', '--format', 'csv'],
+        scaled(60_000),
+      );
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`error: ${bad}:3: low 2 is above high 0.5`);
+
+      const listed = await runCli(env, ['data', 'list'], scaled(60_000));
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout.trim().split('\n')).toEqual([
+        'pair        timeframe  bars      first             last',
+        'ETH/USDT    1h         1         2024-01-01 00:00  2024-01-01 00:00',
+      ]);
+    },
+    scaled(180_000),
+  );
+});

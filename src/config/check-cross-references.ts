@@ -141,16 +141,8 @@ function checkSymbols(config: Config, report: Report): void {
       );
     }
   }
-  if (config.marketData.source === 'replay') {
-    for (const pair of pairs) {
-      if (!config.marketData.replay.files[pair]) {
-        report(
-          ['marketData', 'replay', 'files'],
-          `no replay file for ${pair} (every pair of symbols.pairs needs one when marketData.source is replay)`,
-        );
-      }
-    }
-  }
+  // A pair without a replay file is replayed from the candle store (`triplegain data import`):
+  // whether it holds the bars is the database's to say, when the replay starts.
   const { minCandles } = config.agents.ta;
   if (minCandles > config.marketData.historyCandles) {
     report(

@@ -21,6 +21,7 @@ import { TriplegainError } from '../shared/triplegain-error.ts';
 import { SYSTEM_EVENT_RECORDER } from '../workers/system-event-recorder.ts';
 import { buildDemoReport, type DemoReport } from './demo-report.ts';
 import { createProgressBar } from './progress-bar.ts';
+import { storedCandlesOf } from './stored-candles-of.ts';
 import { waitForIdle } from './wait-for-idle.ts';
 
 export interface DemoOptions {
@@ -138,11 +139,14 @@ async function replay(
   const startMs = Math.floor(period.fromMs / barMs) * barMs;
   const bars = Math.ceil((period.toMs - startMs) / barMs);
   const clock = new ManualClock(startMs + 60_000);
+  // A pair without a recording is played from the bars imported into the configured database.
+  const stored = await storedCandlesOf(config);
   const feed = new ReplayFeed({
     files: config.marketData.replay.files,
     timeframe: config.marketData.timeframe,
     clock,
     rootDir: projectRoot,
+    stored: async (symbol) => stored.get(symbol) ?? [],
   });
   for (const symbol of config.symbols.pairs) {
     const range = await feed.range(symbol);

@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/open-database.ts';
 import { candles, type CandleRow } from '../db/schema/candles.ts';
@@ -55,6 +55,16 @@ export async function loadRecentCandles(
     .orderBy(desc(candles.openTime))
     .limit(count);
   return rows.reverse().map(candleOfRow);
+}
+
+/** Every stored bar of a symbol and timeframe, oldest first, in canonical form. */
+export async function loadStoredCandles(db: Db, symbol: string, timeframe: Timeframe): Promise<Candle[]> {
+  const rows = await db
+    .select()
+    .from(candles)
+    .where(and(eq(candles.symbol, symbol), eq(candles.timeframe, timeframe)))
+    .orderBy(asc(candles.openTime));
+  return rows.map(candleOfRow);
 }
 
 function toRow(bar: Candle, source: CandleSource) {

@@ -16,6 +16,11 @@ export interface ReplayFeedOptions {
   clock: Clock;
   /** Directory relative paths resolve against. Default the working directory. */
   rootDir?: string;
+  /**
+   * The bars of a pair without a file, from the candle store (`triplegain data import`),
+   * oldest first; none: only files are played.
+   */
+  stored?: (symbol: string) => Promise<readonly Candle[]>;
 }
 
 /**
@@ -94,15 +99,21 @@ export class ReplayFeed {
 
   private async read(symbol: string): Promise<readonly Candle[]> {
     const file = this.opts.files[symbol];
-    if (file === undefined) {
+    const stored = file === undefined && this.opts.stored ? await this.opts.stored(symbol) : [];
+    if (file === undefined && stored.length === 0) {
       throw new TriplegainError(
         'CONFIG_INVALID',
-        `no replay file for ${symbol} (marketData.replay.files has ${this.symbols.join(', ') || 'none'})`,
+        `no replay file for ${symbol} (marketData.replay.files has ${this.symbols.join(', ') || 'none'})${this.opts.stored ? ` and no ${this.opts.timeframe} bars of it in the candle store: import some with \`triplegain data import FILE --pair ${symbol} --timeframe ${this.opts.timeframe}\`` : ''}`,
         { symbol },
       );
     }
-    const path = isAbsolute(file) ? file : resolve(this.opts.rootDir ?? process.cwd(), file);
-    const recorded = await readOhlcvtCsvFile(path, { symbol, timeframe: this.opts.timeframe });
+    const recorded =
+      file === undefined
+        ? stored
+        : await readOhlcvtCsvFile(isAbsolute(file) ? file : resolve(this.opts.rootDir ?? process.cwd(), file), {
+            symbol,
+            timeframe: this.opts.timeframe,
+          });
     // Frozen: callers share these objects and must not be able to rewrite history.
     return Object.freeze(fillGaps(recorded).map((c) => Object.freeze(c)));
   }

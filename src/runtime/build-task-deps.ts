@@ -14,6 +14,7 @@ import { projectRoot } from '../shared/project-root.ts';
 import type { TaskDeps } from '../workers/task-deps.ts';
 import { createModelLayer } from './create-model-layer.ts';
 import type { Runtime } from './open-runtime.ts';
+import { loadStoredCandles } from '../market/candle-store.ts';
 
 export interface BuiltTaskDeps {
   deps: TaskDeps;
@@ -58,6 +59,7 @@ export async function buildTaskDeps(
       timeframe: config.marketData.timeframe,
       clock: { now: () => clock.now() },
       rootDir: projectRoot,
+      stored: (symbol) => loadStoredCandles(db, symbol, config.marketData.timeframe),
     });
     const replay = await openReplayClock(rt, {
       startMs: await replayStartMs(feed, config),

@@ -161,3 +161,45 @@ describe('ReplayFeed with its own files', () => {
     expect(later.at(-1)!.openTimeMs + HOUR).toBeLessThanOrEqual(clock.now());
   });
 });
+
+describe('ReplayFeed from the candle store', () => {
+  const bar = (hour: number, close: string) => ({
+    symbol: 'ETH/USDT',
+    timeframe: '1h' as const,
+    openTimeMs: Date.UTC(2024, 0, 1) + hour * HOUR,
+    open: close,
+    high: close,
+    low: close,
+    close,
+    volume: '1',
+    trades: 1,
+    gapFilled: false,
+  });
+
+  it('plays the stored bars of a pair without a file, quiet hours filled, and says how to import one it lacks', async () => {
+    const asked: string[] = [];
+    const clock = new ManualClock(Date.UTC(2024, 0, 1) + 4 * HOUR);
+    const feed = new ReplayFeed({
+      files: {},
+      timeframe: '1h',
+      clock,
+      stored: async (symbol) => {
+        asked.push(symbol);
+        return symbol === 'ETH/USDT' ? [bar(0, '10'), bar(2, '12')] : [];
+      },
+    });
+    expect((await feed.latestClosed('ETH/USDT', 5)).map((c) => [c.close, c.gapFilled])).toEqual([
+      ['10', false],
+      ['10', true],
+      ['12', false],
+    ]);
+    await expect(feed.latestClosed('SOL/USDT', 1)).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message:
+        'no replay file for SOL/USDT (marketData.replay.files has none) and no 1h bars of it in the candle store: import some with `triplegain data import FILE --pair SOL/USDT --timeframe 1h`',
+    });
+    // Read once per pair.
+    await feed.latestClosed('ETH/USDT', 1);
+    expect(asked).toEqual(['ETH/USDT', 'SOL/USDT']);
+  });
+});

@@ -166,6 +166,16 @@ async function replay(
     overrides: { clock, candles: replayCandleSource(feed) },
     rebalance: { pollMs: LEG_POLL_MS },
   });
+  // Fail closed before the first bar: without a pair's rules (precision, minimums) every order
+  // of it would be refused, and the replay would report nothing traded without saying why.
+  const unknown = config.symbols.pairs.filter((pair) => role.deps.instruments.find(pair) === undefined);
+  if (unknown.length > 0) {
+    await role.stop();
+    throw new TriplegainError(
+      'CONFIG_INVALID',
+      `no instrument rules for ${unknown.join(', ')} (the paper exchange knows ${role.deps.instruments.symbols().join(', ')}): give its precision and minimums under execution.instruments`,
+    );
+  }
   const queues = new Map(
     QUEUES.map((name) => [name, new Queue(name, { connection: role.deps.connection, prefix: rt.keys.queuePrefix })]),
   );

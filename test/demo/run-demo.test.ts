@@ -83,6 +83,33 @@ describe('the demo', () => {
   );
 
   it(
+    'refuses, before the first bar, a pair the instrument book has no rules for',
+    async () => {
+      const configFile = join(dir, 'eth-usd.yaml');
+      await writeFile(
+        configFile,
+        [
+          'symbols:',
+          '  pairs: [ETH/USD]',
+          'portfolio:',
+          '  targets: { ETH: 50, USD: 50 }',
+          'marketData:',
+          '  replay:',
+          '    files: { ETH/USD: data/market/kraken_XRPUSD_60.csv }',
+          '',
+        ].join('\n'),
+      );
+      await expect(runDemo({ configFile, from: '2021-11-01', days: 1, reportDir: dir })).rejects.toMatchObject({
+        code: 'CONFIG_INVALID',
+        message: expect.stringMatching(
+          /^no instrument rules for ETH\/USD \(the paper exchange knows .*XRP\/USD.*\): give its precision and minimums under execution.instruments$/,
+        ),
+      });
+    },
+    scaled(60_000),
+  );
+
+  it(
     'refuses a period the recordings do not cover, naming it',
     async () => {
       await expect(runDemo({ from: '2030-01-01', to: '2030-01-04', reportDir: dir })).rejects.toMatchObject({

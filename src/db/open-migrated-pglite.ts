@@ -11,7 +11,8 @@ import { openDatabase, type PgliteDatabase } from './open-database.ts';
  * that dump instead (about 1.4 s). The dump is named after PGlite's version and the
  * migrations' contents, so a new migration or PGlite makes a new one; a dump that fails to
  * load is removed and made again. Writes are atomic (a temporary file renamed), so
- * concurrent runs never load a half-written dump.
+ * concurrent runs never load a half-written dump, and best effort: a directory that cannot be
+ * written only means no template.
  */
 export async function openMigratedPglite(options: { cacheDir?: string } = {}): Promise<PgliteDatabase> {
   const file = options.cacheDir ? join(options.cacheDir, `pglite-migrated-${await templateKey()}.tar.gz`) : null;
@@ -30,17 +31,27 @@ export async function openMigratedPglite(options: { cacheDir?: string } = {}): P
   const database = (await openDatabase({})) as PgliteDatabase;
   try {
     await migrateDatabase(database);
-    if (file) {
-      const dump = Buffer.from(await (await database.client.dumpDataDir('gzip')).arrayBuffer());
-      await mkdir(dirname(file), { recursive: true });
-      const partial = `${file}.${process.pid}.partial`;
-      await writeFile(partial, dump);
-      await rename(partial, file);
-    }
+    if (file) await keepTemplate(database, file);
     return database;
   } catch (err) {
     await database.close();
     throw err;
+  }
+}
+
+/**
+ * Dumps the migrated database to `file`, best effort: a data directory that cannot be written
+ * (read-only, full) costs the next run its initdb, never this one its database.
+ */
+async function keepTemplate(database: PgliteDatabase, file: string): Promise<void> {
+  const partial = `${file}.${process.pid}.partial`;
+  try {
+    const dump = Buffer.from(await (await database.client.dumpDataDir('gzip')).arrayBuffer());
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(partial, dump);
+    await rename(partial, file);
+  } catch {
+    await rm(partial, { force: true }).catch(() => undefined);
   }
 }
 

@@ -45,3 +45,27 @@ describe('a migrated in-memory PGlite from its template', () => {
     scaled(60_000),
   );
 });
+
+describe('a migrated in-memory PGlite where no template can be written', () => {
+  it(
+    'still opens, migrated, when the cache directory cannot be made',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'tgtest-pglite-template-'));
+      try {
+        // A file where the directory should be: mkdir fails.
+        const blocked = join(dir, 'cache');
+        await writeFile(blocked, 'not a directory');
+        const database = await openMigratedPglite({ cacheDir: join(blocked, 'sub') });
+        expect(
+          (await database.client.query<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations'))
+            .rows[0]!.n,
+        ).toBeGreaterThan(0);
+        await database.close();
+        expect(await readdir(dir)).toEqual(['cache']);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    scaled(60_000),
+  );
+});

@@ -166,16 +166,6 @@ async function replay(
     overrides: { clock, candles: replayCandleSource(feed) },
     rebalance: { pollMs: LEG_POLL_MS },
   });
-  // Fail closed before the first bar: without a pair's rules (precision, minimums) every order
-  // of it would be refused, and the replay would report nothing traded without saying why.
-  const unknown = config.symbols.pairs.filter((pair) => role.deps.instruments.find(pair) === undefined);
-  if (unknown.length > 0) {
-    await role.stop();
-    throw new TriplegainError(
-      'CONFIG_INVALID',
-      `no instrument rules for ${unknown.join(', ')} (the paper exchange knows ${role.deps.instruments.symbols().join(', ')}): give its precision and minimums under execution.instruments`,
-    );
-  }
   const queues = new Map(
     QUEUES.map((name) => [name, new Queue(name, { connection: role.deps.connection, prefix: rt.keys.queuePrefix })]),
   );
@@ -192,6 +182,15 @@ async function replay(
   const flows = new FlowProducer({ connection: role.deps.connection, prefix: rt.keys.queuePrefix });
   const progress = createProgressBar(process.stderr, bars);
   try {
+    // Fail closed before the first bar: without a pair's rules (precision, minimums) every order
+    // of it would be refused, and the replay would report nothing traded without saying why.
+    const unknown = config.symbols.pairs.filter((pair) => role.deps.instruments.find(pair) === undefined);
+    if (unknown.length > 0) {
+      throw new TriplegainError(
+        'CONFIG_INVALID',
+        `no instrument rules for ${unknown.join(', ')} (the paper exchange knows ${role.deps.instruments.symbols().join(', ')}): give its precision and minimums under execution.instruments`,
+      );
+    }
     const pairs = [...config.symbols.pairs].sort();
     for (let bar = 0; bar < bars; bar++) {
       // A minute after the bar closed: it is visible to the feed, the next one is not.

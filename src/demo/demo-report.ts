@@ -217,7 +217,6 @@ export async function buildDemoReport(
     barMs: args.barMs,
     timeframe: args.timeframe,
     pairs: args.pairs,
-    cashAsset: args.cashAsset,
     targets: args.targets,
     startingEquityUsd: usd(start),
     finalEquityUsd: usd(finalEquity),

@@ -70,7 +70,6 @@ export async function performanceSection(
     barMs: number;
     timeframe: string;
     pairs: readonly string[];
-    cashAsset: string;
     targets: Readonly<Record<string, number>>;
     startingEquityUsd: string;
     finalEquityUsd: string;

@@ -105,8 +105,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
  */
 export function periodOf(options: Pick<DemoOptions, 'from' | 'days' | 'to'>): { fromMs: number; toMs: number } {
   const date = (flag: string, text: string) => {
-    const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/.test(text) ? Date.parse(text) : Number.NaN;
-    if (Number.isNaN(ms))
+    // A whole UTC day that exists: 2021-02-30 is refused, not rolled over to March.
+    const ms = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : Number.NaN;
+    if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text)
       throw new TriplegainError(
         'CONFIG_INVALID',
         `${flag} ${JSON.stringify(text)}: expected a date such as 2021-11-01`,

@@ -46,19 +46,28 @@ const DEFAULT_COLUMNS: Record<CandleFileFormat, Columns> = {
   binance: [0, 1, 2, 3, 4, 5, 8],
 };
 
+/** 2100-01-01 in Unix seconds: a later bar means the unit was misread. */
+const LATEST_SECONDS = 4_102_444_800;
+
 /** A time field as Unix seconds, or what is wrong with it. */
 function unixSeconds(field: string, format: CandleFileFormat): string | { error: string } {
   if (/^\d+$/.test(field)) {
-    // 12 digits or more: milliseconds (seconds reach 12 digits only in the year 5138).
-    if (field.length < 12) return field;
-    if (!field.endsWith('000')) return { error: `time ${field} (milliseconds) is not on a whole second` };
-    return field.slice(0, -3);
+    // 12 to 14 digits: milliseconds; 15 or more: microseconds (Binance's spot files since 2025).
+    const [unit, drop] =
+      field.length >= 15 ? ['microseconds', 6] : field.length >= 12 ? ['milliseconds', 3] : ['seconds', 0];
+    if (drop > 0 && !/^0+$/.test(field.slice(-drop)))
+      return { error: `time ${field} (${unit}) is not on a whole second` };
+    const seconds = drop > 0 ? field.slice(0, -drop) : field;
+    if (Number(seconds) >= LATEST_SECONDS) return { error: `time ${field} read as ${unit} is after 2100` };
+    return seconds;
   }
   if (format === 'csv' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+Z?)?$/.test(field)) {
     const ms = Date.parse(field.includes('T') || field.length === 10 ? field : field.replace(' ', 'T') + 'Z');
     if (!Number.isNaN(ms) && ms % 1000 === 0) return String(ms / 1000);
   }
-  return { error: `time "${field}" is not Unix seconds or milliseconds${format === 'csv' ? ' or an ISO date' : ''}` };
+  return {
+    error: `time "${field}" is not Unix seconds, milliseconds or microseconds${format === 'csv' ? ' or an ISO date' : ''}`,
+  };
 }
 
 /**
@@ -104,6 +113,11 @@ export function parseCandleFile(
     const wanted = Math.max(...columns.slice(0, optionalTrades ? 6 : 7).filter((c): c is number => c !== null)) + 1;
     if (lines[i]!.length === 0) throw fail(i + 1, 'empty line');
     if (fields.length < wanted) throw fail(i + 1, `expected at least ${wanted} columns, got ${fields.length}`);
+    if (opts.format === 'kraken' && fields.length !== 7)
+      throw fail(
+        i + 1,
+        `${fields.length} columns: a Kraken OHLCVT row has 7 (time,open,high,low,close,volume,trades); use --format binance or csv`,
+      );
     const time = unixSeconds(fields[columns[0]]!, opts.format);
     if (typeof time !== 'string') throw fail(i + 1, time.error);
     const tradesAt = columns[6];
@@ -113,6 +127,19 @@ export function parseCandleFile(
     if (typeof candle === 'string') throw fail(i + 1, candle);
     previousOpenTimeMs = candle.openTimeMs;
     candles.push(candle);
+  }
+  // Rows that are never one bar apart were written at a larger timeframe than --timeframe says:
+  // reading them at it would fill every bar between them with invented quiet bars.
+  if (candles.length >= 2) {
+    let closest = Number.POSITIVE_INFINITY;
+    for (let i = 1; i < candles.length; i++)
+      closest = Math.min(closest, candles[i]!.openTimeMs - candles[i - 1]!.openTimeMs);
+    if (closest > barMs)
+      throw new TriplegainError(
+        'DATA_INVALID',
+        `${source}: no two rows are one ${opts.timeframe} bar apart (the closest are ${closest / 60_000} minutes apart): is --timeframe right?`,
+        { source },
+      );
   }
   return candles;
 }

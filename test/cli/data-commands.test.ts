@@ -71,7 +71,7 @@ describe('triplegain data', () => {
       // A pair with no recording is replayed from what was imported: 324 hours of Kraken's
       // XRP/USD recording (300 of history, a day to play), imported as ETH/USDT.
       const recording = (await readFile(join(projectRoot, 'data/market/kraken_XRPUSD_60.csv'), 'utf8')).split('\n');
-      const from = recording.findIndex((row) => row.startsWith(String(Date.UTC(2021, 9, 20) / 1000)));
+      const from = recording.findIndex((row) => row.startsWith(String(Date.UTC(2021, 9, 19, 12) / 1000)));
       const eth = join(dir, 'ETHUSDT-1h.csv');
       await writeFile(eth, recording.slice(from, from + 324).join('\n'));
       const ethImport = await runCli(
@@ -87,7 +87,7 @@ describe('triplegain data', () => {
       );
       const demo = await runCli(
         { ...env, REDIS_URL: testRedisUrl },
-        ['-c', config, 'demo', '--from', '2021-11-01T12:00:00Z', '--days', '1', '--report-dir', join(dir, 'reports')],
+        ['-c', config, 'demo', '--from', '2021-11-01', '--days', '1', '--report-dir', join(dir, 'reports')],
         scaled(120_000),
       );
       expect(demo.code, demo.stderr).toBe(0);
@@ -99,7 +99,7 @@ describe('triplegain data', () => {
       expect(listed.code, listed.stderr).toBe(0);
       expect(listed.stdout.trim().split('\n')).toEqual([
         'pair        timeframe  bars      first             last',
-        'ETH/USDT    1h         325       2021-10-20 00:00  2024-01-01 00:00',
+        'ETH/USDT    1h         325       2021-10-19 12:00  2024-01-01 00:00',
       ]);
     },
     scaled(180_000),

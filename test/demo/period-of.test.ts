@@ -20,6 +20,8 @@ describe("the demo's period", () => {
   it.each([
     [{ from: '2021-13-45', days: 1 }, '--from "2021-13-45": expected a date such as 2021-11-01'],
     [{ from: 'yesterday', days: 1 }, '--from "yesterday": expected a date such as 2021-11-01'],
+    [{ from: '2021-02-30', days: 1 }, '--from "2021-02-30": expected a date such as 2021-11-01'],
+    [{ from: '2021-11-01T12:00:00Z', days: 1 }, '--from "2021-11-01T12:00:00Z": expected a date such as 2021-11-01'],
     [{ from: '2021-11-01', to: 'soon' }, '--to "soon": expected a date such as 2021-11-01'],
     [{ from: '2021-11-01', to: '2021-11-01' }, '--to 2021-11-01 is not after --from 2021-11-01'],
     [{ from: '2021-11-01', days: 3, to: '2021-12-01' }, '--days and --to both given: give the end of the replay once'],

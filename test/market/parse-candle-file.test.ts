@@ -34,6 +34,14 @@ describe('candle files of every format', () => {
     expect(bars.map((b) => b.openTimeMs)).toEqual([T0, T0 + 300_000]);
   });
 
+  it("reads Binance's microsecond times", () => {
+    const bars = parseCandleFile('1704067200000000,1,2,0.5,1.5,10,1704067499999999,15,3,5,7.5,0\n', {
+      ...opts,
+      format: 'binance',
+    });
+    expect(bars.map((b) => b.openTimeMs)).toEqual([T0]);
+  });
+
   it('reads Binance klines with and without their header', () => {
     const rows = [
       '1704067200000,1,2,0.5,1.5,10,1704067499999,15,3,5,7.5,0',
@@ -63,7 +71,7 @@ describe('candle files of every format', () => {
     [
       'csv',
       '1704067200,1,2,0.5,1.5,10\nyesterday,1,2,0.5,1.5,10\n',
-      'f.csv:2: time "yesterday" is not Unix seconds or milliseconds or an ISO date',
+      'f.csv:2: time "yesterday" is not Unix seconds, milliseconds or microseconds or an ISO date',
     ],
     [
       'binance',
@@ -75,6 +83,21 @@ describe('candle files of every format', () => {
       'csv',
       '1704067500,1,2,0.5,1.5,10\n1704067200,1,2,0.5,1.5,10\n',
       "f.csv:2: time 1704067200 is not after the previous row's 1704067500",
+    ],
+    [
+      'kraken',
+      '1704067200000,1,2,0.5,1.5,10,1704067499999,15,3,5,7.5,0\n',
+      'f.csv:1: 12 columns: a Kraken OHLCVT row has 7 (time,open,high,low,close,volume,trades); use --format binance or csv',
+    ],
+    [
+      'binance',
+      '1704067200000000000,1,2,0.5,1.5,10,0,0,3\n',
+      'f.csv:1: time 1704067200000000000 read as microseconds is after 2100',
+    ],
+    [
+      'csv',
+      '1704067200,1,2,0.5,1.5,10\n1704070800,1,2,0.5,1.5,10\n',
+      'f.csv: no two rows are one 5m bar apart (the closest are 60 minutes apart): is --timeframe right?',
     ],
   ] as const)('refuses a bad %s row, naming its line and what is wrong: %j', (format, text, message) => {
     expect(() => parseCandleFile(text, { ...opts, format })).toThrow(

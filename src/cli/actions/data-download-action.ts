@@ -5,6 +5,7 @@ import { saveCandles } from '../../market/candle-store.ts';
 import { timeframeMs } from '../../market/timeframes.ts';
 import type { Candle } from '../../model/candle.ts';
 import { Timeframe } from '../../model/timeframe.ts';
+import { TradingPair } from '../../model/trading-pair.ts';
 import { TriplegainError } from '../../shared/triplegain-error.ts';
 import { openConfiguredDatabase } from './open-configured-database.ts';
 
@@ -33,6 +34,11 @@ export async function dataDownloadAction(options: DataDownloadActionOptions): Pr
     throw new TriplegainError(
       'CONFIG_INVALID',
       `--timeframe ${JSON.stringify(options.timeframe)}: expected one of ${Timeframe.options.join(', ')}`,
+    );
+  if (!TradingPair.safeParse(options.pair).success)
+    throw new TriplegainError(
+      'CONFIG_INVALID',
+      `--pair ${JSON.stringify(options.pair)}: expected a pair such as ETH/USD`,
     );
   const sinceMs = options.since === undefined ? undefined : Date.parse(options.since);
   if (sinceMs !== undefined && (Number.isNaN(sinceMs) || !/^\d{4}-\d{2}-\d{2}/.test(options.since!)))

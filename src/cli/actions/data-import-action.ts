@@ -47,7 +47,7 @@ export async function dataImportAction(options: DataImportActionOptions): Promis
     const stored = await saveCandles(database.db, bars, 'import');
     const when = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
     console.log(
-      `${options.pair} ${to ?? timeframe}: ${bars.length} bars from ${when(bars[0]!.openTimeMs)} to ${when(bars.at(-1)!.openTimeMs)}, ${stored} new (${read.length} rows read, ${filled.length - read.length} gaps filled${to ? `, resampled from ${timeframe}` : ''})`,
+      `${options.pair} ${to ?? timeframe}: ${bars.length} bars from ${when(bars[0]!.openTimeMs)} to ${when(bars.at(-1)!.openTimeMs)}, ${stored} new${bars.length > stored ? `, ${bars.length - stored} already stored and kept as they were` : ''} (${read.length} rows read, ${filled.length - read.length} gaps filled${to ? `, resampled from ${timeframe}` : ''})`,
     );
   } finally {
     await database.close();

@@ -221,6 +221,7 @@ export async function buildDemoReport(
     startingEquityUsd: usd(start),
     finalEquityUsd: usd(finalEquity),
     equityCurve,
+    fills: executions.fills,
   });
 
   return {

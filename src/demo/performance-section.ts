@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../db/open-database.ts';
 import { candles } from '../db/schema/candles.ts';
 import { fills } from '../db/schema/fills.ts';
@@ -6,6 +6,7 @@ import { orders } from '../db/schema/orders.ts';
 import { positionFills } from '../db/schema/position-fills.ts';
 import { positions } from '../db/schema/positions.ts';
 import { Decimal, type DecimalValue } from '../model/decimal.ts';
+import type { FillRecord } from './demo-report.ts';
 import { holdingReturnPct, reconcile, tradeStatistics, type AccountedFill, type Trade } from './performance-figures.ts';
 
 /** Two decimals, never "-0.00"; null stays null. */
@@ -74,52 +75,17 @@ export async function performanceSection(
     startingEquityUsd: string;
     finalEquityUsd: string;
     equityCurve: readonly (readonly [number, string])[];
+    /** The account's fills with their orders' purposes (the report's `executions.fills`). */
+    fills: readonly FillRecord[];
   },
 ): Promise<PerformanceSection> {
-  const fillRows = await db
-    .select({
-      fillId: fills.fillId,
-      symbol: fills.symbol,
-      side: fills.side,
-      purpose: orders.purpose,
-      quantity: fills.quantity,
-      price: fills.price,
-      feeUsd: fills.feeUsd,
-      filledAt: fills.filledAt,
-    })
-    .from(fills)
-    .innerJoin(orders, eq(orders.clientOrderId, fills.clientOrderId))
-    .where(eq(orders.exchange, args.account))
-    .orderBy(asc(fills.filledAt), asc(fills.fillId));
-  const accounted: AccountedFill[] = fillRows.map((f) => ({ ...f, side: f.side === 'buy' ? 'buy' : 'sell' }));
+  const accounted: AccountedFill[] = args.fills.map((f) => ({ ...f, side: f.side === 'buy' ? 'buy' : 'sell' }));
 
-  const closeAt = async (symbol: string, beforeMs: number) => {
-    const [row] = await db
-      .select({ close: candles.close })
-      .from(candles)
-      .where(
-        and(
-          eq(candles.symbol, symbol),
-          eq(candles.timeframe, args.timeframe),
-          lt(candles.openTime, new Date(beforeMs)),
-        ),
-      )
-      .orderBy(desc(candles.openTime))
-      .limit(1);
-    if (!row) throw new Error(`no ${args.timeframe} bar of ${symbol} before ${new Date(beforeMs).toISOString()}`);
-    return row.close;
-  };
+  // Each pair's closes over the period: the first and last price every figure starts and ends
+  // at, and the benchmark's curve.
+  const closes = new Map<string, Map<number, string>>();
   const firstBySymbol: Record<string, string> = {};
   const lastBySymbol: Record<string, string> = {};
-  for (const symbol of args.pairs) {
-    firstBySymbol[symbol] = await closeAt(symbol, args.fromMs + args.barMs);
-    lastBySymbol[symbol] = await closeAt(symbol, args.toMs);
-  }
-  const byAsset = (bySymbol: Record<string, string>) =>
-    Object.fromEntries(Object.entries(bySymbol).map(([symbol, price]) => [symbol.split('/')[0]!, price]));
-
-  // Each pair's closes over the period, for the benchmark's curve.
-  const closes = new Map<string, Map<number, string>>();
   for (const symbol of args.pairs) {
     const rows = await db
       .select({ openTime: candles.openTime, close: candles.close })
@@ -133,8 +99,14 @@ export async function performanceSection(
         ),
       )
       .orderBy(asc(candles.openTime));
+    if (rows.length === 0)
+      throw new Error(`no ${args.timeframe} bar of ${symbol} from ${new Date(args.fromMs).toISOString()}`);
     closes.set(symbol, new Map(rows.map((r) => [r.openTime.getTime(), r.close])));
+    firstBySymbol[symbol] = rows[0]!.close;
+    lastBySymbol[symbol] = rows.at(-1)!.close;
   }
+  const byAsset = (bySymbol: Record<string, string>) =>
+    Object.fromEntries(Object.entries(bySymbol).map(([symbol, price]) => [symbol.split('/')[0]!, price]));
   const barTimes = [...(closes.get(args.pairs[0]!)?.keys() ?? [])];
   const targetsCurve: [number, string][] = barTimes.flatMap((atMs) => {
     const at: Record<string, string> = {};

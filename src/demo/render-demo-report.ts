@@ -1,4 +1,5 @@
 import { auditSummaryLine } from '../audit/render-audit-report.ts';
+import { formatMinute } from '../shared/format-minute.ts';
 import type { DemoReport } from './demo-report.ts';
 import { renderPerformanceLines, renderTradeListHtml } from './render-performance.ts';
 import { renderReportChart } from './render-report-chart.ts';
@@ -35,7 +36,7 @@ export function renderDemoReportText(r: DemoReport, htmlPath?: string): string {
     table(r.risk.denialsByRule),
     `  breaker trips (${r.risk.breakerTrips.length}); trading state at the end: ${r.finalTradingState}`,
     r.risk.breakerTrips
-      .map((t) => `    ${t.breaker.padEnd(12)} ${t.at.slice(0, 16).replace('T', ' ')}  loss ${t.lossPct} %`)
+      .map((t) => `    ${t.breaker.padEnd(12)} ${formatMinute(t.at)}  loss ${t.lossPct} %`)
       .join('\n') || '    (none)',
     ...(r.finalTradingState === 'HALTED'
       ? ['    (the halt closed the trades; the core allocation is held until an operator resets and resumes)']

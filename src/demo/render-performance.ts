@@ -1,7 +1,8 @@
+import { formatMinute } from '../shared/format-minute.ts';
 import type { Trade } from './performance-figures.ts';
 import type { PerformanceSection } from './performance-section.ts';
 
-const when = (iso: string | null) => (iso === null ? '-' : iso.slice(0, 16).replace('T', ' '));
+const when = (iso: string | null) => (iso === null ? '-' : formatMinute(iso));
 const orDash = (v: string | number | null, unit = '') => (v === null ? '-' : `${v}${unit}`);
 
 /** The report's accounting as text lines: reconciliation, benchmarks, statistics, per-pair table. */

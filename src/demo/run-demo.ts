@@ -17,6 +17,7 @@ import { openRuntime, type Runtime } from '../runtime/open-runtime.ts';
 import { startWorkerRole } from '../runtime/start-worker-role.ts';
 import { createLogger } from '../shared/logger.ts';
 import { projectRoot } from '../shared/project-root.ts';
+import { formatMinute } from '../shared/format-minute.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 import { SYSTEM_EVENT_RECORDER } from '../workers/system-event-recorder.ts';
 import { buildDemoReport, type DemoReport } from './demo-report.ts';
@@ -223,7 +224,7 @@ async function replay(
         await addDecisionFlow(flows, { symbol, tickId, inputs: flowInputAgents(agentRegistry, config, false) });
         await waitForIdle(rt.redis, rt.keys, watch);
       }
-      progress.update(bar + 1, new Date(startMs + bar * barMs).toISOString().slice(0, 16).replace('T', ' '));
+      progress.update(bar + 1, formatMinute(startMs + bar * barMs));
     }
     progress.finish();
     const report = await buildDemoReport(rt.database!.db, {

@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config/app-config.ts';
-import { openDatabase } from '../db/open-database.ts';
 import { loadStoredCandles } from '../market/candle-store.ts';
 import type { Candle } from '../model/candle.ts';
+import { openConfiguredDatabase } from '../runtime/open-configured-database.ts';
 
 /**
  * The stored bars (`triplegain data import`) of each pair that has no replay file, read from
@@ -12,12 +12,7 @@ export async function storedCandlesOf(config: AppConfig): Promise<Map<string, re
   const missing = config.symbols.pairs.filter((pair) => config.marketData.replay.files[pair] === undefined);
   const bars = new Map<string, readonly Candle[]>();
   if (missing.length === 0) return bars;
-  const database = await openDatabase({
-    url: config.database.url || undefined,
-    pgliteDir: config.database.pgliteDir,
-    applicationName: 'triplegain-demo',
-    connectTimeoutMs: config.app.connectTimeoutMs,
-  });
+  const database = await openConfiguredDatabase(config, { applicationName: 'triplegain-demo', migrate: false });
   try {
     for (const pair of missing) bars.set(pair, await loadStoredCandles(database.db, pair, config.marketData.timeframe));
   } finally {

@@ -88,20 +88,14 @@ export async function openRuntime(options: OpenRuntimeOptions = {}): Promise<Run
     try {
       // Loaded only here: drizzle and the database drivers would double the start of a CLI
       // command that needs Redis only.
-      const [{ openDatabase }, { migrateDatabase }, { openMigratedPglite }] = await Promise.all([
-        import('../db/open-database.ts'),
-        import('../db/migrate-database.ts'),
+      const [{ openConfiguredDatabase }, { openMigratedPglite }] = await Promise.all([
+        import('./open-configured-database.ts'),
         import('../db/open-migrated-pglite.ts'),
       ]);
       // In memory: from the migrated template kept under the data directory (no initdb each run).
       database = options.inMemoryDatabase
         ? await openMigratedPglite({ cacheDir: join(config.app.dataDir, 'cache') })
-        : await openDatabase({
-            url: config.database.url || undefined,
-            pgliteDir: config.database.pgliteDir,
-            connectTimeoutMs: config.app.connectTimeoutMs,
-          });
-      await migrateDatabase(database);
+        : await openConfiguredDatabase(config, { applicationName: 'triplegain' });
     } catch (err) {
       // Release what is open, or the Redis connection would keep a failed process alive.
       await database?.close();

@@ -7,7 +7,8 @@ import type { Candle } from '../../model/candle.ts';
 import { Timeframe } from '../../model/timeframe.ts';
 import { TradingPair } from '../../model/trading-pair.ts';
 import { TriplegainError } from '../../shared/triplegain-error.ts';
-import { openConfiguredDatabase } from './open-configured-database.ts';
+import { openConfiguredDatabase } from '../../runtime/open-configured-database.ts';
+import { formatMinute } from '../../shared/format-minute.ts';
 
 /** Kraken's OHLC endpoint answers with at most this many bars, the most recent ones, whatever `since` asks. */
 const KRAKEN_OHLC_WINDOW = 720;
@@ -77,17 +78,16 @@ export async function dataDownloadAction(options: DataDownloadActionOptions): Pr
       'NOT_FOUND',
       `Kraken has no closed ${timeframe.data} bars of ${options.pair}${options.since ? ` since ${options.since}` : ''}`,
     );
-  const database = await openConfiguredDatabase(options.configFile);
+  const database = await openConfiguredDatabase(config);
   try {
     const stored = await saveCandles(database.db, bars, 'kraken');
-    const when = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
     const first = bars[0]!.openTimeMs;
     const short =
       sinceMs !== undefined && first > sinceMs
-        ? `; Kraken's OHLC serves only its last ${KRAKEN_OHLC_WINDOW} bars, so they begin at ${when(first)}, not ${when(sinceMs)}: for older history, import Kraken's downloadable OHLCVT files (\`data import\`)`
+        ? `; Kraken's OHLC serves only its last ${KRAKEN_OHLC_WINDOW} bars, so they begin at ${formatMinute(first)}, not ${formatMinute(sinceMs)}: for older history, import Kraken's downloadable OHLCVT files (\`data import\`)`
         : '';
     console.log(
-      `${options.pair} ${timeframe.data}: ${bars.length} bars from ${when(first)} to ${when(bars.at(-1)!.openTimeMs)}, ${stored} new${short}`,
+      `${options.pair} ${timeframe.data}: ${bars.length} bars from ${formatMinute(first)} to ${formatMinute(bars.at(-1)!.openTimeMs)}, ${stored} new${short}`,
     );
   } finally {
     await database.close();

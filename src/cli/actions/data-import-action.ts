@@ -1,3 +1,4 @@
+import { loadConfig } from '../../config/load-config.ts';
 import { readFile } from 'node:fs/promises';
 import { saveCandles } from '../../market/candle-store.ts';
 import { fillGaps } from '../../market/fill-gaps.ts';
@@ -5,7 +6,8 @@ import { CandleFileFormat, parseCandleFile } from '../../market/parse-candle-fil
 import { resampleCandles } from '../../market/resample-candles.ts';
 import { Timeframe } from '../../model/timeframe.ts';
 import { TriplegainError } from '../../shared/triplegain-error.ts';
-import { openConfiguredDatabase } from './open-configured-database.ts';
+import { openConfiguredDatabase } from '../../runtime/open-configured-database.ts';
+import { formatMinute } from '../../shared/format-minute.ts';
 
 export interface DataImportActionOptions {
   configFile: string | undefined;
@@ -42,12 +44,11 @@ export async function dataImportAction(options: DataImportActionOptions): Promis
   const filled = fillGaps(read);
   const bars = to ? resampleCandles(filled, to) : filled;
   if (bars.length === 0) throw new TriplegainError('DATA_INVALID', `${options.file}: not one whole ${to} bar in it`);
-  const database = await openConfiguredDatabase(options.configFile);
+  const database = await openConfiguredDatabase(loadConfig({ file: options.configFile }).config);
   try {
     const stored = await saveCandles(database.db, bars, 'import');
-    const when = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
     console.log(
-      `${options.pair} ${to ?? timeframe}: ${bars.length} bars from ${when(bars[0]!.openTimeMs)} to ${when(bars.at(-1)!.openTimeMs)}, ${stored} new${bars.length > stored ? `, ${bars.length - stored} already stored and kept as they were` : ''} (${read.length} rows read, ${filled.length - read.length} gaps filled${to ? `, resampled from ${timeframe}` : ''})`,
+      `${options.pair} ${to ?? timeframe}: ${bars.length} bars from ${formatMinute(bars[0]!.openTimeMs)} to ${formatMinute(bars.at(-1)!.openTimeMs)}, ${stored} new${bars.length > stored ? `, ${bars.length - stored} already stored and kept as they were` : ''} (${read.length} rows read, ${filled.length - read.length} gaps filled${to ? `, resampled from ${timeframe}` : ''})`,
     );
   } finally {
     await database.close();

@@ -1,10 +1,12 @@
+import { loadConfig } from '../../config/load-config.ts';
 import { sql } from 'drizzle-orm';
 import { candles } from '../../db/schema/candles.ts';
-import { openConfiguredDatabase } from './open-configured-database.ts';
+import { openConfiguredDatabase } from '../../runtime/open-configured-database.ts';
+import { formatMinute } from '../../shared/format-minute.ts';
 
 /** The work of `triplegain data list`: one line per pair and timeframe in the candle store. */
 export async function dataListAction(options: { configFile: string | undefined }): Promise<void> {
-  const database = await openConfiguredDatabase(options.configFile);
+  const database = await openConfiguredDatabase(loadConfig({ file: options.configFile }).config);
   try {
     const rows = await database.db
       .select({
@@ -17,13 +19,12 @@ export async function dataListAction(options: { configFile: string | undefined }
       .from(candles)
       .groupBy(candles.symbol, candles.timeframe)
       .orderBy(candles.symbol, candles.timeframe);
-    const when = (d: Date | string) => new Date(d).toISOString().slice(0, 16).replace('T', ' ');
     console.log(
       [
         'pair        timeframe  bars      first             last',
         ...rows.map(
           (r) =>
-            `${r.symbol.padEnd(11)} ${r.timeframe.padEnd(10)} ${String(r.bars).padEnd(9)} ${when(r.first)}  ${when(r.last)}`,
+            `${r.symbol.padEnd(11)} ${r.timeframe.padEnd(10)} ${String(r.bars).padEnd(9)} ${formatMinute(r.first)}  ${formatMinute(r.last)}`,
         ),
       ].join('\n'),
     );

@@ -1,8 +1,7 @@
 import { loadConfig } from '../../config/load-config.ts';
-import { migrateDatabase } from '../../db/migrate-database.ts';
-import { openDatabase } from '../../db/open-database.ts';
 import { explainChain } from '../../explain/explain-chain.ts';
 import { renderExplanation } from '../../explain/render-explanation.ts';
+import { openConfiguredDatabase } from '../../runtime/open-configured-database.ts';
 
 export interface ExplainActionOptions {
   /** The global `-c/--config` file; undefined for the default layers. */
@@ -20,14 +19,8 @@ export interface ExplainActionOptions {
  */
 export async function explainAction(options: ExplainActionOptions): Promise<void> {
   const { config } = loadConfig({ file: options.configFile });
-  const database = await openDatabase({
-    url: config.database.url || undefined,
-    pgliteDir: config.database.pgliteDir,
-    applicationName: 'triplegain-cli',
-    connectTimeoutMs: config.app.connectTimeoutMs,
-  });
+  const database = await openConfiguredDatabase(config);
   try {
-    await migrateDatabase(database);
     const explanation = await explainChain(database.db, options.id);
     process.stdout.write(options.json ? `${JSON.stringify(explanation, null, 2)}\n` : renderExplanation(explanation));
   } finally {

@@ -1,8 +1,7 @@
 import { addSentimentInputs, parseSentimentInputs } from '../../agents/sentiment/sentiment-input-store.ts';
 import { systemClock } from '../../clock/clock.ts';
 import { loadConfig } from '../../config/load-config.ts';
-import { migrateDatabase } from '../../db/migrate-database.ts';
-import { openDatabase } from '../../db/open-database.ts';
+import { openConfiguredDatabase } from '../../runtime/open-configured-database.ts';
 import { TriplegainError } from '../../shared/triplegain-error.ts';
 
 export interface SentimentAddActionOptions {
@@ -39,14 +38,8 @@ export async function sentimentAddAction(options: SentimentAddActionOptions): Pr
     { symbol: options.symbol, source: options.source, text: options.text, publishedAtMs },
   ]);
 
-  const database = await openDatabase({
-    url: config.database.url || undefined,
-    pgliteDir: config.database.pgliteDir,
-    applicationName: 'triplegain-cli',
-    connectTimeoutMs: config.app.connectTimeoutMs,
-  });
+  const database = await openConfiguredDatabase(config);
   try {
-    await migrateDatabase(database);
     const added = await addSentimentInputs(database.db, inputs);
     console.log(
       added === 1

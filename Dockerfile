@@ -6,6 +6,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 # Stand-in for optional native add-ons some registries do not serve (see package.json overrides).
 COPY packaging ./packaging
 COPY src ./src
+COPY strategies ./strategies
 RUN npm ci --no-audit --no-fund --ignore-scripts && npm run build
 
 FROM node:20-bookworm-slim
@@ -17,6 +18,7 @@ COPY packaging ./packaging
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
 COPY bin ./bin
 COPY src ./src
+COPY strategies ./strategies
 COPY config ./config
 COPY drizzle ./drizzle
 # After src/, so the build is the newer and bin/triplegain.mjs runs it.

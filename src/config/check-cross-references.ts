@@ -1,3 +1,5 @@
+import { isStrategyRef } from './fields/panel-member-config.ts';
+import type { ModelRefConfig } from './fields/model-ref-config.ts';
 import type { z } from 'zod';
 import { RULES_PROVIDER } from './sections/llm-config.ts';
 import type { AppConfigShape } from './app-config.ts';
@@ -57,7 +59,9 @@ function checkModelReferences(config: Config, report: Report): void {
   const providers = Object.keys(config.llm.providers);
   const known = `one of ${[RULES_PROVIDER, ...providers].join('|')}`;
   const refs: [Path, { provider: string; model: string }][] = [
-    ...config.agents.decision.panel.map((ref, i): [Path, typeof ref] => [['agents', 'decision', 'panel', i], ref]),
+    ...config.agents.decision.panel.flatMap((ref, i): [Path, ModelRefConfig][] =>
+      isStrategyRef(ref) ? [] : [[['agents', 'decision', 'panel', i], ref]],
+    ),
     ...config.agents.sentiment.models.map((ref, i): [Path, typeof ref] => [['agents', 'sentiment', 'models', i], ref]),
   ];
   for (const [path, ref] of refs) {

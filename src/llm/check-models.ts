@@ -1,3 +1,4 @@
+import { panelModels } from '../config/fields/panel-member-config.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import type { LlmProviderConfig } from '../config/sections/llm-config.ts';
 import { configuredModels } from './configured-models.ts';
@@ -42,7 +43,9 @@ export async function checkModels(
   const redact = providerKeyRedactor(config.llm.providers);
   const clientFor = options.clientFor ?? createModelClient;
   const refs = configuredModels(config);
-  const used = new Set([...config.agents.decision.panel, ...config.agents.sentiment.models].map((r) => r.provider));
+  const used = new Set(
+    [...panelModels(config.agents.decision.panel), ...config.agents.sentiment.models].map((r) => r.provider),
+  );
   used.add(config.coordinator.resolver.primary);
   if (config.coordinator.resolver.fallback !== null) used.add(config.coordinator.resolver.fallback);
   const listings = new Map<string, Promise<ListedModel[] | string>>();

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config/app-config.ts';
 import { RULES_PROVIDER } from '../config/sections/llm-config.ts';
+import { panelModels } from '../config/fields/panel-member-config.ts';
 import type { ModelRef } from './model-gateway.ts';
 
 /**
@@ -10,7 +11,7 @@ import type { ModelRef } from './model-gateway.ts';
 export function configuredModels(config: Pick<AppConfig, 'llm' | 'agents'>): ModelRef[] {
   const refs: ModelRef[] = [
     ...Object.entries(config.llm.providers).map(([provider, p]) => ({ provider, model: p.model })),
-    ...config.agents.decision.panel,
+    ...panelModels(config.agents.decision.panel),
     ...config.agents.sentiment.models,
   ];
   const seen = new Set<string>();

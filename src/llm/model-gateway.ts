@@ -157,17 +157,20 @@ export class ModelGateway {
   }
 
   /**
-   * Records a call of the built-in `rules` model (no tokens, no cost), so that `llm_calls`
-   * shows every voter that was asked.
+   * Records a call of the built-in `rules` model or of a strategy file (no tokens, no cost),
+   * so that `llm_calls` shows every voter that was asked: provider `rules` or `strategy`.
    */
   async recordBuiltInCall(call: {
+    /** A strategy's `strategy:<name>`; default the `rules` model. */
+    model?: string;
     purpose: string;
     correlationId?: string | null;
-    outcome: 'ok' | 'invalid';
+    outcome: 'ok' | 'invalid' | 'timeout';
     latencyMs: number;
     error?: string;
   }): Promise<void> {
-    const ref = { provider: RULES_PROVIDER, model: RULES_PROVIDER };
+    const model = call.model ?? RULES_PROVIDER;
+    const ref = { provider: model === RULES_PROVIDER ? RULES_PROVIDER : 'strategy', model };
     await this.record(
       ref,
       { purpose: call.purpose, correlationId: call.correlationId },

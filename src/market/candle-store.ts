@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, lte } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/open-database.ts';
 import { candles, type CandleRow } from '../db/schema/candles.ts';
@@ -37,21 +37,24 @@ export async function saveCandles(db: Db, bars: readonly Candle[], source: Candl
 }
 
 /**
- * The last `count` stored bars of a symbol and timeframe, oldest first. Prices and volumes
- * come back in canonical form (`"105944.20000"` is read as `"105944.2"`, `"0.00000000"` as `"0"`).
+ * The last `count` stored bars of a symbol and timeframe, oldest first; with `untilMs`, the
+ * last ones opening at or before it. Prices and volumes come back in canonical form
+ * (`"105944.20000"` is read as `"105944.2"`, `"0.00000000"` as `"0"`).
  */
 export async function loadRecentCandles(
   db: Db,
   symbol: string,
   timeframe: Timeframe,
   count: number,
+  untilMs?: number,
 ): Promise<Candle[]> {
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a whole number ≥ 0, got ${count}`);
   if (count === 0) return [];
+  const ofPair = and(eq(candles.symbol, symbol), eq(candles.timeframe, timeframe));
   const rows = await db
     .select()
     .from(candles)
-    .where(and(eq(candles.symbol, symbol), eq(candles.timeframe, timeframe)))
+    .where(untilMs === undefined ? ofPair : and(ofPair, lte(candles.openTime, new Date(untilMs))))
     .orderBy(desc(candles.openTime))
     .limit(count);
   return rows.reverse().map(candleOfRow);

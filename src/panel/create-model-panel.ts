@@ -4,6 +4,7 @@ import type { Db } from '../db/open-database.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { BudgetExhausted } from '../llm/daily-budget.ts';
 import { ModelGateway } from '../llm/model-gateway.ts';
+import type { LoadedStrategy } from '../strategies/load-strategy.ts';
 import { ModelPanel } from './model-panel.ts';
 
 export interface ModelLayerDeps {
@@ -12,6 +13,8 @@ export interface ModelLayerDeps {
   logger: Logger;
   /** Told once per UTC day that `llm.dailyBudgetUsd` is spent (the degradation module raises its level). */
   onBudgetExhausted?: (event: BudgetExhausted) => void | Promise<void>;
+  /** The panel's strategy files, loaded (`loadPanelStrategies`); required when the panel names any. */
+  strategies?: readonly LoadedStrategy[];
 }
 
 /**
@@ -37,6 +40,7 @@ export function createModelPanel(
     decision: config.agents.decision,
     rules: config.llm.rules,
     maxLeverage: config.risk.maxLeverage,
+    strategies: deps.strategies ?? [],
   });
   return { gateway, panel };
 }

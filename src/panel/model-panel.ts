@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ModelRefConfig } from '../config/fields/model-ref-config.ts';
+import { isStrategyRef } from '../config/fields/panel-member-config.ts';
 import type { AgentsConfig } from '../config/sections/agents-config.ts';
 import { RULES_PROVIDER } from '../config/sections/llm-config.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -9,8 +10,11 @@ import { DecisionContext } from './decision-context.ts';
 import { buildDecisionPrompt } from './decision-prompt.ts';
 import type { ModelGateway } from '../llm/model-gateway.ts';
 import type { PanelDecision } from './panel-decision.ts';
-import { protectiveLevels } from './protective-levels.ts';
+import { protectiveLevels, type ProtectiveLevels } from './protective-levels.ts';
 import { decideByRules, type RulesModelConfig } from './rules-model.ts';
+import { askStrategy } from './ask-strategy.ts';
+import type { LoadedStrategy } from '../strategies/load-strategy.ts';
+import type { StrategyFacts } from '../strategies/load-strategy-facts.ts';
 import { createTradeDecisionSchema, type TradeDecision } from './trade-decision.ts';
 
 export interface ModelPanelOptions {
@@ -22,6 +26,8 @@ export interface ModelPanelOptions {
   rules: RulesModelConfig;
   /** `risk.maxLeverage`: no vote may ask for more. */
   maxLeverage: number;
+  /** The panel's strategy files, loaded (`loadPanelStrategies`), in the order they appear in the panel. */
+  strategies?: readonly LoadedStrategy[];
 }
 
 /** What the panel's worker passes along with a context. */
@@ -31,9 +37,19 @@ export interface DecideOptions {
   signal?: AbortSignal;
   /** Ask only the first model of the panel (degraded operation: secondary models are dropped). */
   primaryOnly?: boolean;
+  /** What the panel's strategies are asked with beyond the context (`loadStrategyFacts`); needed when `strategyLookback` > 0. */
+  facts?: StrategyFacts;
 }
 
-type Ballot = { vote: WeightedVote; decision: TradeDecision } | { abstention: { model: string; reason: string } };
+/**
+ * A member's answer. `levels` are the protective levels a strategy named for its entry; the
+ * models' are never used (numbers come from code).
+ */
+export type Ballot =
+  | { vote: WeightedVote; decision: TradeDecision; levels?: ProtectiveLevels }
+  | { abstention: { model: string; reason: string } };
+
+type Voter = { ref: ModelRefConfig } | { strategy: LoadedStrategy };
 
 /** Purpose of the panel's calls in `llm_calls`. */
 const PURPOSE = 'decision';
@@ -52,20 +68,46 @@ const PURPOSE = 'decision';
  */
 export class ModelPanel {
   private readonly schema: ReturnType<typeof createTradeDecisionSchema>;
+  private readonly voters: readonly Voter[];
 
   constructor(private readonly opts: ModelPanelOptions) {
     this.schema = createTradeDecisionSchema(opts.maxLeverage);
+    const strategies = [...(opts.strategies ?? [])];
+    const wanted = opts.decision.panel.filter(isStrategyRef).length;
+    if (strategies.length !== wanted)
+      throw new Error(`the panel names ${wanted} strategies but ${strategies.length} were loaded`);
+    this.voters = opts.decision.panel.map((member) =>
+      isStrategyRef(member) ? { strategy: strategies.shift()! } : { ref: member },
+    );
+  }
+
+  /** Bars the panel's strategies need in `DecideOptions.facts` (the most any asks); 0 without strategies. */
+  get strategyLookback(): number {
+    return Math.max(0, ...this.voters.map((v) => ('strategy' in v ? v.strategy.lookback : 0)));
   }
 
   async decide(context: DecisionContext, decide: DecideOptions = {}): Promise<PanelDecision> {
     const parsed = DecisionContext.parse(context);
-    const panel = decide.primaryOnly ? this.opts.decision.panel.slice(0, 1) : this.opts.decision.panel;
-    const ballots = await Promise.all(panel.map((ref) => this.ask(ref, parsed, decide)));
+    const voters = decide.primaryOnly ? this.voters.slice(0, 1) : this.voters;
+    const ballots = await Promise.all(
+      voters.map((voter) =>
+        'ref' in voter
+          ? this.ask(voter.ref, parsed, decide)
+          : askStrategy(voter.strategy, parsed, decide, {
+              gateway: this.opts.gateway,
+              logger: this.opts.logger,
+              rules: this.opts.rules,
+              timeoutMs: this.opts.decision.perModelTimeoutMs,
+              purpose: PURPOSE,
+            }),
+      ),
+    );
 
     const votes: WeightedVote[] = [];
     const abstentions: { model: string; reason: string }[] = [];
     const reasons: { model: string; reasoning: string }[] = [];
     const decisions = new Map<WeightedVote, TradeDecision>();
+    const namedLevels = new Map<WeightedVote, ProtectiveLevels>();
     for (const ballot of ballots) {
       if ('abstention' in ballot) {
         abstentions.push(ballot.abstention);
@@ -73,6 +115,7 @@ export class ModelPanel {
       }
       votes.push(ballot.vote);
       decisions.set(ballot.vote, ballot.decision);
+      if (ballot.levels) namedLevels.set(ballot.vote, ballot.levels);
       reasons.push({ model: ballot.vote.model, reasoning: ballot.decision.reasoning });
     }
 
@@ -97,7 +140,15 @@ export class ModelPanel {
 
     let result: PanelDecision;
     if (tally.action === 'BUY' || tally.action === 'SELL') {
-      const levels = protectiveLevels(tally.action, parsed.price, parsed.ta.atr, this.opts.rules);
+      // A strategy's own levels when a winning strategy named them (the most weighty one's),
+      // else the ATR multiples every model's entry gets.
+      const named = tally.winners
+        .filter((vote) => namedLevels.has(vote))
+        .sort((a, b) => b.weight * b.confidence - a.weight * a.confidence)[0];
+      const levels =
+        named === undefined
+          ? protectiveLevels(tally.action, parsed.price, parsed.ta.atr, this.opts.rules)
+          : namedLevels.get(named)!;
       if (levels === null) {
         result = standAside('HOLD', 0);
       } else {

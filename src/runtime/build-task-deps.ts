@@ -15,6 +15,7 @@ import type { TaskDeps } from '../workers/task-deps.ts';
 import { createModelLayer } from './create-model-layer.ts';
 import type { Runtime } from './open-runtime.ts';
 import { loadStoredCandles } from '../market/candle-store.ts';
+import { loadPanelStrategies } from '../strategies/load-panel-strategies.ts';
 
 export interface BuiltTaskDeps {
   deps: TaskDeps;
@@ -44,6 +45,8 @@ export async function buildTaskDeps(
   const db = rt.database?.db;
   if (!db) throw new Error('buildTaskDeps needs a runtime opened with its database');
   const config = rt.config;
+  // A strategy file that cannot be loaded stops the start here, before anything is opened or traded.
+  const strategies = await loadPanelStrategies(config.agents.decision.panel, projectRoot);
   const connection = new Redis(rt.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-bullmq' });
 
   let clock: Clock = systemClock;
@@ -86,6 +89,7 @@ export async function buildTaskDeps(
     logger: rt.logger,
     degradation,
     alerts,
+    strategies,
   });
   const instruments = await openInstrumentBook({
     config,

@@ -6,6 +6,7 @@ import type { Db } from '../db/open-database.ts';
 import type { DegradationMonitor } from '../degradation/degradation-monitor.ts';
 import { createModelPanel } from '../panel/create-model-panel.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { LoadedStrategy } from '../strategies/load-strategy.ts';
 
 /**
  * The model layer of a worker process: the gateway and the decision panel, with a spent daily
@@ -20,12 +21,15 @@ export function createModelLayer(
     logger: Logger;
     degradation: Pick<DegradationMonitor, 'recordBudgetSpent'>;
     alerts?: AlertSink;
+    /** The panel's strategy files, loaded (`loadPanelStrategies`). */
+    strategies?: readonly LoadedStrategy[];
   },
 ): ReturnType<typeof createModelPanel> {
   return createModelPanel(config, {
     db: deps.db,
     clock: deps.clock,
     logger: deps.logger,
+    strategies: deps.strategies,
     onBudgetExhausted: async (event) => {
       await deps.alerts?.report(recordedEventAlerts.modelBudgetSpent(event));
       await deps.degradation.recordBudgetSpent();

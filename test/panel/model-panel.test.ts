@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { TradingSignalEmitted } from '../../src/bus/messages/trading-signal-emitted.ts';
 import type { ModelRefConfig } from '../../src/config/fields/model-ref-config.ts';
+import type { PanelMemberConfig } from '../../src/config/fields/panel-member-config.ts';
 import { AgentsConfig } from '../../src/config/sections/agents-config.ts';
 import { RegimeDetected } from '../../src/agents/regime/contract/regime-detected.ts';
 import { TaSignalEmitted } from '../../src/agents/ta/contract/ta-signal-emitted.ts';
@@ -29,7 +30,7 @@ describe.each(['postgres', 'pglite'] as const)('model panel on %s', (driver) => 
   const env = useDatabaseAndModelServer(driver);
 
   function panelOf(
-    models: ModelRefConfig[],
+    models: PanelMemberConfig[],
     overrides: { perModelTimeoutMs?: number; maxLeverage?: number } = {},
   ): ModelPanel {
     const llm = llmConfigFor(env.server, { timeoutMs: 30_000 });

@@ -16,7 +16,7 @@ export function registerConfigCommands(program: Command): void {
     .argument('[file]', 'config file layered over config/default.yaml instead of config/local.yaml')
     .action(async (file: string | undefined) => {
       const { configCheckAction } = await import('../actions/config-check-action.ts');
-      configCheckAction({ configFile: chosenFile(file) });
+      await configCheckAction({ configFile: chosenFile(file) });
     });
 
   config

@@ -2,15 +2,19 @@ import { z } from 'zod';
 import { configSectionsOf } from '../../agents/contracts/agent-contract-parts.ts';
 import type { AgentContract } from '../../agents/contracts/agent-contract.ts';
 import { agentContracts } from '../../agents/contracts/agent-contracts.ts';
-import { ModelRefConfig } from '../fields/model-ref-config.ts';
+import { PanelMemberConfig } from '../fields/panel-member-config.ts';
 import { durationMs, ratio } from '../config-fields.ts';
 
 /** The `agents.decision` section: the decision panel. */
 export const DecisionConfig = z
   .object({
-    /** The panel: every model votes in parallel; a failing or late model abstains. */
+    /**
+     * The panel: every model and strategy votes in parallel; a failing or late one abstains.
+     * A member is a model (`{ provider, model, weight }`) or a strategy file
+     * (`{ strategy: strategies/trend-follower.ts, params, weight }`).
+     */
     panel: z
-      .array(ModelRefConfig)
+      .array(PanelMemberConfig)
       .min(1)
       .max(10)
       .default([{ provider: 'rules', model: 'rules', weight: 1 }]),

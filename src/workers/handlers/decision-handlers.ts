@@ -13,6 +13,7 @@ import { decisionQueue, type DecideData, type DecideResult } from '../../queues/
 import { symbolSlug } from '../../market/symbol-slug.ts';
 import { tickIdOf } from '../../queues/tick-id.ts';
 import { signalIdOf } from '../../signals/signal-id.ts';
+import { loadStrategyFacts } from '../../strategies/load-strategy-facts.ts';
 import {
   loadTradingSignal,
   markSignalPublished,
@@ -91,10 +92,24 @@ async function decide(
       regime: inputs.regime,
       sentiment: inputs.sentiment,
     });
+    const lookback = deps.panel.strategyLookback;
+    const facts =
+      lookback === 0
+        ? undefined
+        : await loadStrategyFacts(deps.db, {
+            account: deps.config.execution.exchange,
+            cashAsset: deps.config.symbols.cashAsset,
+            symbol: data.symbol,
+            timeframe: deps.config.marketData.timeframe,
+            lookback,
+            barOpenTimeMs: inputs.ta.candleOpenTimeMs,
+            indicators: inputs.ta.indicators,
+          });
     const decision = await deps.panel.decide(context, {
       correlationId: data.correlationId,
       signal: ctx.signal,
       primaryOnly: level !== 'NORMAL',
+      ...(facts === undefined ? {} : { facts }),
     });
     await reportModels(deps, decision);
     ({ inserted, row } = await saveTradingSignal(deps.db, {

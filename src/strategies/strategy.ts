@@ -1,0 +1,81 @@
+import type { TaIndicators } from '../agents/ta/contract/ta-signal-emitted.ts';
+import type { MarketRegime } from '../model/market-regime.ts';
+import type { PositionSide } from '../model/position-side.ts';
+import type { StrategyVote } from './strategy-vote.ts';
+
+/**
+ * A trading strategy written as code: one vote of the decision panel, beside or instead of
+ * the models. It is named in config (`agents.decision.panel: [{ strategy: strategies/my.ts }]`)
+ * and loaded at start; see `strategies/` for two examples and the README for the guide.
+ *
+ * `decide` is asked once per pair and closed bar. It should be a function of its input: the
+ * same input gives the same vote, so a replay is repeatable and a sweep comparable. A vote
+ * that fails `StrategyVote`, a throw, or an answer later than `agents.decision.perModelTimeoutMs`
+ * (wall time) makes the strategy abstain on that bar: it is listed with the reason and never
+ * counted, so nothing is traded on it.
+ */
+export interface Strategy {
+  /** Shown in votes and `explain`, as `strategy:<name>`; default the file's name. */
+  name?: string;
+  /** How many closed bars `decide` wants in `input.bars` (1–2000); default 100. */
+  lookback?: number;
+  decide(input: StrategyInput): StrategyVote | Promise<StrategyVote>;
+}
+
+/**
+ * What a strategy file exports as its default: a `Strategy`, or a function making one from the
+ * `params` of its panel entry (a sweep varies those).
+ */
+export type StrategyModule = Strategy | ((params: Readonly<Record<string, unknown>>) => Strategy);
+
+/** One closed bar. Prices and volume are decimal strings: convert with care, money is never a float. */
+export interface StrategyBar {
+  /** Open time, epoch ms (market time). */
+  openTimeMs: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  /** Volume in base-asset units. */
+  volume: string;
+}
+
+/** The pair's open position, as the orders placed for it see it. */
+export interface StrategyPosition {
+  side: PositionSide;
+  /** Base-asset units really held, fills not yet taken into the position included. */
+  quantity: string;
+  /** Volume-weighted entry price (fees excluded). */
+  avgEntryPrice: string;
+  /** Resting protective levels, null when none. */
+  stopLoss: string | null;
+  takeProfit: string | null;
+  openedAtMs: number;
+}
+
+/** What a strategy is asked with, for one pair at one closed bar. */
+export interface StrategyInput {
+  /** The pair, e.g. `BTC/USD`. */
+  symbol: string;
+  /** `marketData.timeframe`, e.g. `1h`. */
+  timeframe: string;
+  /** The bar being decided: its close is the price an entry is taken at. */
+  price: string;
+  /** The last closed bars, oldest first, ending with the bar being decided (at most `lookback`). */
+  bars: readonly StrategyBar[];
+  /** The TA agent's reading of the bar: bias, confidence and every indicator it computed. */
+  ta: { bias: 'long' | 'short' | 'neutral'; confidence: number; indicators: TaIndicators };
+  /** The regime agent's reading. */
+  regime: { regime: MarketRegime; confidence: number };
+  /** Sentiment −1 … 1, absent when sentiment is off or abstained. */
+  sentimentScore?: number;
+  /** The pair's open position, null when flat. */
+  position: StrategyPosition | null;
+  /**
+   * The account at its latest valuation (`portfolio_snapshots`): equity and free cash in the
+   * cash asset. Null before the first valuation.
+   */
+  account: { cashAsset: string; equity: string; cash: string; atMs: number } | null;
+  /** The `params` of the strategy's panel entry. */
+  params: Readonly<Record<string, unknown>>;
+}

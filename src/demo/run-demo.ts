@@ -40,6 +40,10 @@ export interface DemoOptions {
    * for `demo --keep` to store where `explain` and `audit` can read it.
    */
   keepDatabase?: (dump: Blob) => Promise<void>;
+  /** The replay's Redis key prefix (a sweep job names its own); default a random `tgdemo-…`. */
+  keyPrefix?: string;
+  /** Draw the progress bar on stderr; default true. */
+  progress?: boolean;
 }
 
 /** The queues the demo drives (the scheduler's ticks are replaced by the demo's steps). */
@@ -73,7 +77,7 @@ const LEG_POLL_MS = 7 * 86_400_000;
  */
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const { fromMs, toMs } = periodOf(options);
-  const prefix = `tgdemo-${randomBytes(4).toString('hex')}`;
+  const prefix = options.keyPrefix ?? `tgdemo-${randomBytes(4).toString('hex')}`;
   const logger = createLogger({ level: 'warn', stderr: true });
   const rt = await openRuntime({
     configFile: options.configFile,
@@ -182,7 +186,8 @@ async function replay(
     ] as const,
   };
   const flows = new FlowProducer({ connection: role.deps.connection, prefix: rt.keys.queuePrefix });
-  const progress = createProgressBar(process.stderr, bars);
+  const progress =
+    options.progress === false ? { update: () => {}, finish: () => {} } : createProgressBar(process.stderr, bars);
   try {
     // Fail closed before the first bar: without a pair's rules (precision, minimums) every order
     // of it would be refused, and the replay would report nothing traded without saying why.

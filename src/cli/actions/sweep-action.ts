@@ -1,0 +1,62 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { openRuntime } from '../../runtime/open-runtime.ts';
+import { createLogger } from '../../shared/logger.ts';
+import { renderSweepCsv, renderSweepTable } from '../../sweep/render-sweep-table.ts';
+import { runSweep } from '../../sweep/run-sweep.ts';
+import type { SweepMetric } from '../../sweep/sweep-spec.ts';
+import { wholeNumberOption } from '../whole-number-option.ts';
+
+export interface SweepActionOptions {
+  grid: string;
+  metric?: SweepMetric;
+  workers: string;
+  out: string;
+  configFile: string | undefined;
+}
+
+/**
+ * The work of `triplegain sweep`: runs the sweep (`runSweep`) on the cluster's Redis, prints
+ * the ranked table and writes it as `<out>/sweep-<id>.csv` and `.json`. Exit code 1 when a run
+ * failed or a run's audit found a violation.
+ */
+export async function sweepAction(options: SweepActionOptions): Promise<void> {
+  const workers = wholeNumberOption('--workers', options.workers, { min: 0, max: 64 });
+  const logger = createLogger({ level: 'warn', stderr: true });
+  const rt = await openRuntime({
+    configFile: options.configFile,
+    allowEmbeddedRedis: true,
+    service: 'triplegain-sweep',
+    logger,
+  });
+  try {
+    const outcome = await runSweep({
+      gridFile: resolve(options.grid),
+      ...(options.metric === undefined ? {} : { metric: options.metric }),
+      workers,
+      lockDurationMs: 30_000,
+      redisUrl: rt.redisUrl,
+      keys: rt.keys,
+      logger,
+      print: (line) => console.log(line),
+    });
+    console.log('');
+    console.log(renderSweepTable(outcome));
+    const dir = resolve(options.out);
+    await mkdir(dir, { recursive: true });
+    const base = join(dir, `sweep-${outcome.sweepId}`);
+    await writeFile(`${base}.csv`, renderSweepCsv(outcome));
+    await writeFile(`${base}.json`, `${JSON.stringify(outcome, null, 2)}\n`);
+    console.log(`\nresults: ${base}.csv`);
+    const unaudited = outcome.results.filter((r) => r.auditViolations > 0);
+    if (outcome.failed.length > 0 || unaudited.length > 0) {
+      if (unaudited.length > 0)
+        console.error(
+          `audit violations in runs ${unaudited.map((r) => r.index).join(', ')}: run them with demo to see`,
+        );
+      process.exitCode = 1;
+    }
+  } finally {
+    await rt.close();
+  }
+}

@@ -1,0 +1,57 @@
+import type { SweepOutcome } from './run-sweep.ts';
+
+const FIGURES = [
+  'returnPct',
+  'sharpe',
+  'sortino',
+  'maxDrawdownPct',
+  'profitFactor',
+  'winRatePct',
+  'closedTrades',
+] as const;
+const HEADINGS: Record<(typeof FIGURES)[number], string> = {
+  returnPct: 'return %',
+  sharpe: 'Sharpe',
+  sortino: 'Sortino',
+  maxDrawdownPct: 'max DD %',
+  profitFactor: 'PF',
+  winRatePct: 'win %',
+  closedTrades: 'trades',
+};
+
+/** The ranked runs as a text table: rank, each grid path's value, the figures (the ranking one marked). Pure. */
+export function renderSweepTable(outcome: SweepOutcome): string {
+  const paths = Object.keys(outcome.results[0]?.values ?? outcome.failed[0]?.values ?? {});
+  const header = [
+    '#',
+    'run',
+    ...paths,
+    ...FIGURES.map((f) => (f === outcome.metric ? `${HEADINGS[f]} ▼` : HEADINGS[f])),
+  ];
+  const rows = outcome.results.map((r, rank) => [
+    String(rank + 1),
+    String(r.index),
+    ...paths.map((p) => String(r.values[p])),
+    ...FIGURES.map((f) => String(r[f] ?? '–')),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 + paths.length ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const lines = [line(header), ...rows.map(line)];
+  for (const f of outcome.failed) lines.push(`failed: run ${f.index}: ${f.reason}`);
+  return lines.join('\n');
+}
+
+/** The ranked runs as CSV: rank, run, each grid path, every figure, worker and wall time. Pure. */
+export function renderSweepCsv(outcome: SweepOutcome): string {
+  const paths = Object.keys(outcome.results[0]?.values ?? {});
+  const columns = [...FIGURES, 'strategyPnlUsd', 'feesUsd', 'auditViolations', 'worker', 'elapsedMs'] as const;
+  const quote = (v: unknown) => {
+    const text = v === null || v === undefined ? '' : String(v);
+    return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  const rows = outcome.results.map((r, rank) =>
+    [rank + 1, r.index, ...paths.map((p) => r.values[p]), ...columns.map((c) => r[c])].map(quote).join(','),
+  );
+  return [['rank', 'run', ...paths, ...columns].map(quote).join(','), ...rows].join('\n') + '\n';
+}

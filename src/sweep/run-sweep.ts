@@ -1,0 +1,286 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { ConfigError } from '../config/config-error.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { periodOf } from '../demo/run-demo.ts';
+import type { Keys } from '../keys.ts';
+import type { Logger } from '../shared/logger.ts';
+import { projectRoot } from '../shared/project-root.ts';
+import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
+import { loadPanelStrategies } from '../strategies/load-panel-strategies.ts';
+import { expandGrid } from './expand-grid.ts';
+import { rankSweepResults } from './rank-sweep-results.ts';
+import { setConfigPath } from './set-config-path.ts';
+import { SWEEP_QUEUE, sweepJobId, type SweepJobData } from './sweep-job.ts';
+import { SweepResult } from './sweep-result.ts';
+import type { SweepMetric } from './sweep-spec.ts';
+import { SweepSpec, type GridValue } from './sweep-spec.ts';
+
+export interface SweepOptions {
+  /** The sweep file (`SweepSpec`). */
+  gridFile: string;
+  /** Overrides the file's `metric`. */
+  metric?: SweepMetric;
+  /**
+   * Sweep workers this command starts for the sweep's duration (`sweep-worker` processes on
+   * this machine); 0 leaves the runs to workers already up.
+   */
+  workers: number;
+  /** Wall time a run's lock lasts in the workers this command starts (see `startSweepWorker`). */
+  lockDurationMs: number;
+  redisUrl: string;
+  keys: Keys;
+  logger: Logger;
+  /** Progress and the table go here, line by line. */
+  print: (line: string) => void;
+}
+
+export interface SweepOutcome {
+  sweepId: string;
+  metric: SweepMetric;
+  /** Best first by `metric`. */
+  results: SweepResult[];
+  failed: { index: number; values: Record<string, GridValue>; reason: string }[];
+}
+
+/** Attempts of one run: a run whose worker died is retried by BullMQ's stall check, a failing one twice more. */
+const ATTEMPTS = 3;
+/** Runs are kept this long (wall time) in Redis for Bull Board and `sweep` results. */
+const KEEP_SECONDS = 7 * 86_400;
+
+/**
+ * `triplegain sweep --grid FILE`: fans every combination of the grid out as BullMQ jobs on the
+ * `sweep` queue, each a whole replay of the period (`runSweepJob`: its own Redis key prefix,
+ * its own in-memory database), run by whatever sweep workers are up (and `workers` started
+ * here), prints each run as it finishes and returns the runs ranked by the metric.
+ *
+ * Every point's config is checked first (the config schema, and every strategy file loaded
+ * with its params): one bad point adds no job at all.
+ *
+ * @throws TriplegainError `INPUT_INVALID` for a sweep file that does not parse, `CONFIG_INVALID`
+ *   for a point whose config is refused (named by its values).
+ */
+export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
+  const spec = await readSpec(options.gridFile);
+  periodOf(spec);
+  const metric = options.metric ?? spec.metric;
+  const base = spec.base === undefined ? {} : await readBase(resolve(dirname(options.gridFile), spec.base));
+  const points = expandGrid(spec.grid);
+  const sweepId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  const jobs: SweepJobData[] = [];
+  for (const [index, values] of points.entries()) {
+    const tree = Object.entries(values).reduce<unknown>((t, [path, value]) => setConfigPath(t, path, value), base);
+    const configYaml = stringifyYaml(tree);
+    await checkPoint(configYaml, values);
+    jobs.push({
+      sweepId,
+      index,
+      configYaml,
+      from: spec.from,
+      ...(spec.days === undefined ? {} : { days: spec.days }),
+      ...(spec.to === undefined ? {} : { to: spec.to }),
+      values,
+    });
+  }
+
+  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-sweep' });
+  const queue = new Queue<SweepJobData, SweepResult>(SWEEP_QUEUE, { connection, prefix: options.keys.queuePrefix });
+  const eventsConnection = new Redis(options.redisUrl, {
+    maxRetriesPerRequest: null,
+    connectionName: 'triplegain-sweep-events',
+  });
+  const events = new QueueEvents(SWEEP_QUEUE, { connection: eventsConnection, prefix: options.keys.queuePrefix });
+  const children: ChildProcess[] = [];
+  try {
+    await events.waitUntilReady();
+    await queue.addBulk(
+      jobs.map((data) => ({
+        name: 'run',
+        data,
+        opts: {
+          jobId: sweepJobId(sweepId, data.index),
+          attempts: ATTEMPTS,
+          backoff: { type: 'fixed', delay: 1_000 },
+          removeOnComplete: { age: KEEP_SECONDS },
+          removeOnFail: { age: KEEP_SECONDS },
+        },
+      })),
+    );
+    options.print(
+      `sweep ${sweepId}: ${jobs.length} runs of ${describePeriod(spec)} on queue ${SWEEP_QUEUE}` +
+        (options.workers > 0
+          ? `, ${options.workers} local worker${options.workers === 1 ? '' : 's'}`
+          : ', by the workers up'),
+    );
+    for (let i = 0; i < options.workers; i++) children.push(startLocalWorker(options));
+    return await collect(options, { sweepId, metric, jobs, queue, events, children });
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => exited(child)));
+    await events.close();
+    await queue.close();
+    connection.disconnect();
+    eventsConnection.disconnect();
+  }
+}
+
+/** Waits for every run to finish (completed, or failed for good), printing each. */
+async function collect(
+  options: SweepOptions,
+  sweep: {
+    sweepId: string;
+    metric: SweepMetric;
+    jobs: readonly SweepJobData[];
+    queue: Queue<SweepJobData, SweepResult>;
+    events: QueueEvents;
+    children: readonly ChildProcess[];
+  },
+): Promise<SweepOutcome> {
+  const { jobs, queue, events } = sweep;
+  const pending = new Set(jobs.map((j) => sweepJobId(sweep.sweepId, j.index)));
+  const results: SweepResult[] = [];
+  const failed: SweepOutcome['failed'] = [];
+  const valuesOf = (index: number) => jobs[index]!.values;
+
+  return new Promise<SweepOutcome>((resolveOutcome, reject) => {
+    let checking = false;
+    const settle = async (jobId: string) => {
+      if (!pending.has(jobId)) return;
+      const job = await queue.getJob(jobId);
+      const state = job ? await job.getState() : 'unknown';
+      if (state !== 'completed' && state !== 'failed') return;
+      if (!pending.delete(jobId)) return;
+      const index = job!.data.index;
+      const done = jobs.length - pending.size;
+      if (state === 'completed') {
+        const result = SweepResult.parse(job!.returnvalue);
+        results.push(result);
+        options.print(
+          `[${done}/${jobs.length}] run ${index} ${describeValues(result.values)}: ${sweep.metric} ${result[sweep.metric] ?? '–'}, return ${result.returnPct} % (${(result.elapsedMs / 1000).toFixed(1)} s on ${result.worker}${job!.attemptsStarted > 1 ? `, attempt ${job!.attemptsStarted}` : ''})`,
+        );
+      } else {
+        const reason = job!.failedReason;
+        failed.push({ index, values: valuesOf(index), reason });
+        options.print(`[${done}/${jobs.length}] run ${index} ${describeValues(valuesOf(index))} FAILED: ${reason}`);
+      }
+      if (pending.size === 0) {
+        clearInterval(timer);
+        resolveOutcome({
+          sweepId: sweep.sweepId,
+          metric: sweep.metric,
+          results: rankSweepResults(results, sweep.metric),
+          failed: failed.sort((a, b) => a.index - b.index),
+        });
+      }
+    };
+    const onError = (err: unknown) => {
+      clearInterval(timer);
+      reject(err);
+    };
+    events.on('completed', ({ jobId }) => void settle(jobId).catch(onError));
+    events.on('failed', ({ jobId }) => void settle(jobId).catch(onError));
+    events.on('stalled', ({ jobId }) => {
+      if (pending.has(jobId))
+        options.print(`run ${jobId}: its worker stopped answering; the run goes back to the queue`);
+    });
+    // Events are the fast path; this look at every pending run (wall time, every 2 s) catches
+    // one missed while a connection was down, and local workers that all died.
+    const timer = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      void Promise.all([...pending].map((id) => settle(id)))
+        .then(() => {
+          if (sweep.children.length > 0 && sweep.children.every((c) => c.exitCode !== null || c.signalCode !== null))
+            onError(
+              new TriplegainError('INPUT_INVALID', `every local sweep worker exited with ${pending.size} runs left`),
+            );
+        })
+        .catch(onError)
+        .finally(() => (checking = false));
+    }, 2_000);
+  });
+}
+
+async function readSpec(file: string): Promise<SweepSpec> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new TriplegainError('INPUT_INVALID', `sweep file ${file}: ${describeError(err)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new TriplegainError('INPUT_INVALID', `sweep file ${file} is not YAML: ${describeError(err)}`);
+  }
+  const parsed = SweepSpec.safeParse(raw);
+  if (!parsed.success)
+    throw new TriplegainError(
+      'INPUT_INVALID',
+      `sweep file ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
+}
+
+async function readBase(file: string): Promise<unknown> {
+  try {
+    return parseYaml(await readFile(file, 'utf8')) ?? {};
+  } catch (err) {
+    throw new TriplegainError('INPUT_INVALID', `base config ${file}: ${describeError(err)}`);
+  }
+}
+
+/** Loads a point's config as a run will (schema, strategy files with their params). */
+async function checkPoint(configYaml: string, values: Record<string, GridValue>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'triplegain-sweep-check-'));
+  try {
+    const file = join(dir, 'point.yaml');
+    await writeFile(file, configYaml);
+    const { config } = loadConfig({ file });
+    await loadPanelStrategies(config.agents.decision.panel, projectRoot);
+  } catch (err) {
+    const problem = err instanceof ConfigError || err instanceof TriplegainError ? err.message : describeError(err);
+    throw new TriplegainError('CONFIG_INVALID', `the grid point ${describeValues(values)} is refused: ${problem}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A `sweep-worker` process on this machine, on the same Redis and key prefix. */
+function startLocalWorker(options: SweepOptions): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [join(projectRoot, 'bin/triplegain.mjs'), 'sweep-worker', '--lock-duration-ms', String(options.lockDurationMs)],
+    {
+      env: { ...process.env, REDIS_URL: options.redisUrl, TRIPLEGAIN__REDIS__KEY_PREFIX: options.keys.prefix },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  child.on('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM')
+      options.logger.warn({ pid: child.pid, code, signal }, 'local sweep worker exited');
+  });
+  return child;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => child.once('exit', () => done()));
+}
+
+function describePeriod(spec: SweepSpec): string {
+  return spec.to !== undefined ? `${spec.from} → ${spec.to}` : `${spec.days ?? 60} days from ${spec.from}`;
+}
+
+export function describeValues(values: Record<string, GridValue>): string {
+  return Object.entries(values)
+    .map(([path, value]) => `${path}=${value}`)
+    .join(' ');
+}

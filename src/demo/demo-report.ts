@@ -21,6 +21,8 @@ export interface DemoReport {
   /** Market time; `bars` per pair at `timeframe`. */
   period: { from: string; to: string; timeframe: string; bars: number };
   pairs: readonly string[];
+  /** The asset every amount of the report is in (`symbols.cashAsset`); the fields keep their `Usd` names. */
+  cashAsset: string;
   signals: Record<string, number>;
   coordinator: Record<string, number>;
   risk: { approved: number; denied: number; denialsByRule: Record<string, number>; breakerTrips: BreakerTripRecord[] };
@@ -227,6 +229,7 @@ export async function buildDemoReport(
   return {
     period: { from: from.toISOString(), to: to.toISOString(), timeframe: args.timeframe, bars: perBar.size },
     pairs: args.pairs,
+    cashAsset: args.cashAsset,
     signals: count(signals),
     coordinator: count(outcomes),
     risk: {

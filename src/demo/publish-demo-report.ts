@@ -48,8 +48,9 @@ export async function publishDemoReport(
       throw err;
     }
     await writeFile(htmlPath, renderDemoReportHtml(report));
-    await writeFile(`${base}.trades.csv`, renderTradeListCsv(report.performance.tradeList));
-    options.print(renderDemoReportText(report, htmlPath));
+    const tradesPath = `${base}.trades.csv`;
+    await writeFile(tradesPath, renderTradeListCsv(report.performance.tradeList));
+    options.print(renderDemoReportText(report, { htmlPath, jsonPath, tradesPath }));
     // The books the replay left broke an invariant: the demo failed, whatever it earned.
     return { exitCode: report.audit.violations.length > 0 ? 1 : 0, base, htmlPath, jsonPath };
   }

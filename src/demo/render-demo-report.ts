@@ -4,6 +4,18 @@ import type { DemoReport } from './demo-report.ts';
 import { renderPerformanceLines, renderTradeListHtml } from './render-performance.ts';
 import { renderReportChart } from './render-report-chart.ts';
 
+/** Where a published report's files are. */
+export interface ReportFiles {
+  htmlPath: string;
+  jsonPath: string;
+  tradesPath: string;
+}
+
+/** "72 bars of 1h per pair", "1 bar of 1d per pair". */
+function barsOf(r: DemoReport): string {
+  return `${r.period.bars} bar${r.period.bars === 1 ? '' : 's'} of ${r.period.timeframe} per pair`;
+}
+
 /** Violations the text report spells out; the JSON report holds them all. */
 const AUDIT_VIOLATIONS_SHOWN = 10;
 
@@ -14,19 +26,20 @@ const table = (rows: Record<string, number>) =>
     .join('\n') || '    (none)';
 
 /** The report as plain text for the terminal. */
-export function renderDemoReportText(r: DemoReport, htmlPath?: string): string {
+export function renderDemoReportText(r: DemoReport, files?: ReportFiles): string {
   const m = r.money;
+  const cash = r.cashAsset;
   return [
-    `triplegain demo: ${r.pairs.join(', ')}, ${r.period.from.slice(0, 10)} → ${r.period.to.slice(0, 10)} (${r.period.bars} bars)`,
+    `triplegain demo: ${r.pairs.join(', ')}, ${r.period.from.slice(0, 10)} → ${r.period.to.slice(0, 10)} (${barsOf(r)})`,
     '',
-    `  equity        ${m.startingEquityUsd} → ${m.finalEquityUsd} USD (${m.returnPct} %)`,
-    `  realized P&L  ${m.realizedPnlUsd} USD (fees included)`,
-    `  unrealized    ${m.unrealizedPnlUsd} USD`,
-    `  fees          ${m.feesUsd} USD`,
+    `  equity        ${m.startingEquityUsd} → ${m.finalEquityUsd} ${cash} (${m.returnPct} %)`,
+    `  realized P&L  ${m.realizedPnlUsd} ${cash} (fees included)`,
+    `  unrealized    ${m.unrealizedPnlUsd} ${cash}`,
+    `  fees          ${m.feesUsd} ${cash}`,
     `  max drawdown  ${m.maxDrawdownPct} %`,
     `  trades        ${r.trades.fills} fills, ${r.trades.closedPositions} closed positions (${r.trades.wins} won, ${r.trades.losses} lost), ${r.trades.openPositions} open`,
     `  rebalances    ${r.rebalances.count} (trades: ${r.rebalances.approved} approved, ${r.rebalances.denied} denied, ${r.rebalances.filled} filled)`,
-    ...renderPerformanceLines(r.performance, r.period.timeframe),
+    ...renderPerformanceLines(r.performance, r.period.timeframe, cash),
     '',
     '  signals by action',
     table(r.signals),
@@ -50,7 +63,14 @@ export function renderDemoReportText(r: DemoReport, htmlPath?: string): string {
           `    ${`${x.provider}/${x.model}`.padEnd(28)} ${x.outcome.padEnd(10)} ${String(x.calls).padStart(6)} calls  ${x.costUsd} USD`,
       )
       .join('\n') || '    (none)',
-    ...(htmlPath ? ['', `  equity curve: ${htmlPath}`] : []),
+    ...(files
+      ? [
+          '',
+          `  report        ${files.htmlPath}  (chart, trades)`,
+          `  data          ${files.jsonPath}  (everything, every order and fill)`,
+          `  trades        ${files.tradesPath}`,
+        ]
+      : []),
     '',
     ...auditLines(r),
   ].join('\n');
@@ -81,7 +101,7 @@ export function renderDemoReportHtml(r: DemoReport): string {
 <style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}pre{background:#f6f6f6;padding:1em}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px;text-align:right}</style></head>
 <body>
 <h1>triplegain demo</h1>
-<p>${escapeHtml(r.pairs.join(', '))}, ${escapeHtml(r.period.timeframe)}: ${escapeHtml(r.period.from)} → ${escapeHtml(r.period.to)}, ${r.period.bars} bars. Equity ${escapeHtml(r.money.startingEquityUsd)} → ${escapeHtml(r.money.finalEquityUsd)} USD (${escapeHtml(r.money.returnPct)} %), max drawdown ${escapeHtml(r.money.maxDrawdownPct)} %.</p>
+<p>${escapeHtml(r.pairs.join(', '))}, ${escapeHtml(r.period.timeframe)}: ${escapeHtml(r.period.from)} → ${escapeHtml(r.period.to)}, ${escapeHtml(barsOf(r))}. Equity ${escapeHtml(r.money.startingEquityUsd)} → ${escapeHtml(r.money.finalEquityUsd)} ${escapeHtml(r.cashAsset)} (${escapeHtml(r.money.returnPct)} %), max drawdown ${escapeHtml(r.money.maxDrawdownPct)} %.</p>
 ${renderReportChart(r)}
 <pre>${escapeHtml(renderDemoReportText(r))}</pre>
 ${renderTradeListHtml(r.performance.tradeList, escapeHtml)}

@@ -6,23 +6,23 @@ const when = (iso: string | null) => (iso === null ? '-' : formatMinute(iso));
 const orDash = (v: string | number | null, unit = '') => (v === null ? '-' : `${v}${unit}`);
 
 /** The report's accounting as text lines: reconciliation, benchmarks, statistics, per-pair table. */
-export function renderPerformanceLines(p: PerformanceSection, timeframe: string): string[] {
+export function renderPerformanceLines(p: PerformanceSection, timeframe: string, cash: string): string[] {
   const r = p.reconciliation;
   const s = p.statistics;
   const pairs = Object.entries(p.benchmarks.pairs)
     .map(([symbol, pct]) => `${symbol} alone ${pct} %`)
     .join(', ');
   return [
-    `  equity change ${r.equityChangeUsd} USD = strategy ${r.strategyPnlUsd} (fees ${r.strategyFeesUsd}) + core allocation ${r.corePnlUsd} (fees ${r.coreFeesUsd}) + cash flows ${r.cashFlowsUsd}`,
+    `  equity change ${r.equityChangeUsd} ${cash} = strategy ${r.strategyPnlUsd} (fees ${r.strategyFeesUsd}) + core allocation ${r.corePnlUsd} (fees ${r.coreFeesUsd}) + cash flows ${r.cashFlowsUsd}`,
     ...(r.unexplainedUsd === '0.00'
       ? []
-      : [`  UNEXPLAINED   ${r.unexplainedUsd} USD: the fills do not add up to the equity the account reports`]),
+      : [`  UNEXPLAINED   ${r.unexplainedUsd} ${cash}: the fills do not add up to the equity the account reports`]),
     `  benchmark     holding the targets from the first bar ${p.benchmarks.targetsReturnPct} %; ${pairs} (without fees)`,
     `  drawdown      ${s.maxDrawdownPct} % at most, from ${when(s.maxDrawdownPeakAt)} to ${when(s.maxDrawdownTroughAt)}`,
     `  statistics    Sharpe ${orDash(s.sharpe)}, Sortino ${orDash(s.sortino)} (annualised from ${timeframe} bars); exposure ${s.exposurePct} % of bars`,
-    `  trades        ${s.closedTrades} closed: win rate ${orDash(s.winRatePct, ' %')}, profit factor ${orDash(s.profitFactor)}, average win ${orDash(s.avgWinUsd)} and loss ${orDash(s.avgLossUsd)} USD; strategy fees ${orDash(s.feeSharePct, ' %')} of its P&L before fees`,
+    `  trades        ${s.closedTrades} closed: win rate ${orDash(s.winRatePct, ' %')}, profit factor ${orDash(s.profitFactor)}, average win ${orDash(s.avgWinUsd)} and loss ${orDash(s.avgLossUsd)} ${cash}; strategy fees ${orDash(s.feeSharePct, ' %')} of its P&L before fees`,
     '',
-    '  per pair      closed  won  lost  strategy USD  fees USD  core allocation USD',
+    `  per pair      closed  won  lost  ${`strategy ${cash}`.padStart(12)}  ${`fees ${cash}`.padStart(8)}  ${`core allocation ${cash}`.padStart(19)}`,
     ...p.perPair.map(
       (x) =>
         `    ${x.symbol.padEnd(10)}  ${String(x.closedTrades).padStart(6)}  ${String(x.wins).padStart(3)}  ${String(x.losses).padStart(4)}  ${x.strategyPnlUsd.padStart(12)}  ${x.feesUsd.padStart(8)}  ${x.corePnlUsd.padStart(19)}`,

@@ -52,7 +52,11 @@ export function reportChartData(r: DemoReport): ReportChartData {
       .filter((t) => t.closedAt !== null)
       .map((t) => {
         const x = Date.parse(t.closedAt!);
-        return { x, y: equityAt(equity, x), label: `${t.symbol} ${t.reason} at ${t.avgExitPrice}: ${t.pnlUsd} USD` };
+        return {
+          x,
+          y: equityAt(equity, x),
+          label: `${t.symbol} ${t.reason} at ${t.avgExitPrice}: ${t.pnlUsd} ${r.cashAsset}`,
+        };
       }),
     trips: r.risk.breakerTrips.map((t) => {
       const x = Date.parse(t.at);
@@ -82,6 +86,7 @@ export function renderReportChart(r: DemoReport): string {
 <script>${chartJsSource()}</script>
 <script>
 const data = ${scriptJson(reportChartData(r))};
+const cash = ${scriptJson(r.cashAsset)};
 const when = (ms) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 const first = data.equity[0]?.x ?? 0, last = data.equity.at(-1)?.x ?? 0;
 const HOUR = 3600000;
@@ -102,13 +107,13 @@ const marks = (label, points, color, pointStyle, extra) => ({ type: 'scatter', l
 window.reportCharts = [
   new Chart(document.getElementById('equity'), {
     data: { datasets: [
-      line('equity (USD)', data.equity, '#1f6feb'),
-      line('holding the targets (USD)', data.benchmark, '#8c959f', { borderDash: [4, 4] }),
+      line('equity (' + cash + ')', data.equity, '#1f6feb'),
+      line('holding the targets (' + cash + ')', data.benchmark, '#8c959f', { borderDash: [4, 4] }),
       marks('entries', data.entries, '#1a7f37', 'triangle'),
       marks('exits', data.exits, '#cf222e', 'triangle', { rotation: 180 }),
       marks('breaker trips', data.trips, '#d1242f', 'crossRot', { radius: 10, borderWidth: 2 }),
     ] },
-    options: { animation: false, maintainAspectRatio: false, scales: { x, y: { title: { display: true, text: 'USD' } } }, plugins: { tooltip } },
+    options: { animation: false, maintainAspectRatio: false, scales: { x, y: { title: { display: true, text: cash } } }, plugins: { tooltip } },
   }),
   new Chart(document.getElementById('drawdown'), {
     data: { datasets: [line('drawdown (%)', data.drawdown, '#cf222e', { fill: 'origin' })] },

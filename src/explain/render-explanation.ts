@@ -58,8 +58,17 @@ function header(e: Explanation): string {
     `proposal ${orNone(e.proposalId)}`,
     `correlation ${orNone(e.correlationId)}`,
   ];
-  return `Explanation of ${e.query.id} (${ID_KINDS[e.query.matchedAs]})\n${ids.join(' · ')}`;
+  return `Explanation of ${e.query.id} (${ID_KINDS[e.query.matchedAs]})\n${ids.join(' · ')}\n${CLOCKS}`;
 }
+
+/**
+ * Which clock each time is on. The workers stamp what they did with the time they did it
+ * (wall time: the orphaned-approval check and the model budget measure real time); bars,
+ * orders, fills and positions carry market time. Live, the two are the same; in a replay
+ * (a kept demo) the market time is the bar's.
+ */
+const CLOCKS =
+  'times: bars, order events, fills and positions in market time; agents, model calls, signal, coordinator and risk in wall time (when a worker did it)';
 
 function market(e: Explanation): string[] {
   if (!e.signal) return ['no stored signal: no bars to show'];

@@ -55,7 +55,7 @@ describe('triplegain data', () => {
       expect(imported.code, imported.stderr).toBe(0);
       // 13 bars of 5 min: one whole hour (00:00–00:55); 01:00 alone is left out.
       expect(imported.stdout.trim()).toBe(
-        'ETH/USDT 1h: 1 bars from 2024-01-01 00:00 to 2024-01-01 00:00, 1 new (13 rows read, 0 gaps filled, resampled from 5m)',
+        'ETH/USDT 1h: 1 bar from 2024-01-01 00:00 to 2024-01-01 00:00, 1 new (13 rows read, 0 gaps filled, resampled from 5m)',
       );
 
       const bad = join(dir, 'XRP.csv');
@@ -91,7 +91,8 @@ describe('triplegain data', () => {
         scaled(120_000),
       );
       expect(demo.code, demo.stderr).toBe(0);
-      expect(demo.stdout).toContain('triplegain demo: ETH/USDT, 2021-11-01 → 2021-11-02 (24 bars)');
+      expect(demo.stdout).toContain('triplegain demo: ETH/USDT, 2021-11-01 → 2021-11-02 (24 bars of 1h per pair)');
+      expect(demo.stdout).toMatch(/equity {8}\S+ → \S+ USDT \(/);
       expect(demo.stdout).toMatch(/rebalance filled\s+[1-9]/);
       expect(demo.stdout.trim().split('\n').at(-1)).toBe('audit: 0 violations (10 invariants checked)');
 

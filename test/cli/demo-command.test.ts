@@ -23,7 +23,7 @@ describe('triplegain demo', () => {
       );
       expect(demo.code, demo.stderr).toBe(0);
       const name = 'demo-BTC-USD_XRP-USD-1h-2021-11-01-2021-11-02';
-      expect(demo.stdout).toContain(`equity curve: ${join(dir, `${name}.html`)}`);
+      expect(demo.stdout).toContain(`report        ${join(dir, `${name}.html`)}`);
       expect((await readdir(dir)).sort()).toEqual([`${name}-db`, `${name}.html`, `${name}.json`, `${name}.trades.csv`]);
       const csv = (await readFile(join(dir, `${name}.trades.csv`), 'utf8')).split('\n');
       expect(csv[0]).toBe(

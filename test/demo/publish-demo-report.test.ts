@@ -19,6 +19,7 @@ const reportWith = (audit: AuditReport): DemoReport => ({
     bars: 1,
   },
   pairs: ['BTC/USD'],
+  cashAsset: 'USD',
   signals: {},
   coordinator: {},
   risk: { approved: 0, denied: 0, denialsByRule: {}, breakerTrips: [] },
@@ -77,7 +78,9 @@ describe('publishDemoReport', () => {
     );
     expect((await readdir(join(dir, 'reports'))).sort()).toHaveLength(9);
     expect(second.htmlPath).toBe(`${second.base}.html`);
-    expect(printed[1]).toContain(`equity curve: ${second.htmlPath}`);
+    expect(printed[1]).toContain(`report        ${second.htmlPath}`);
+    expect(printed[1]).toContain(`data          ${second.jsonPath}`);
+    expect(printed[1]).toContain(`trades        ${second.base}.trades.csv`);
   });
 
   it('exits 1 when the audit found a violation, which the text and JSON reports show', async () => {

@@ -16,6 +16,7 @@ function aReport(overrides: Partial<DemoReport> = {}): DemoReport {
       bars: 4,
     },
     pairs: ['BTC/USD', 'XRP/USD'],
+    cashAsset: 'USD',
     signals: { BUY: 1, HOLD: 7 },
     coordinator: { hold: 7, proposed: 1 },
     risk: { approved: 3, denied: 1, denialsByRule: { spot_short: 1 }, breakerTrips: [] },
@@ -45,11 +46,38 @@ function aReport(overrides: Partial<DemoReport> = {}): DemoReport {
 
 describe('the demo report, rendered', () => {
   it('states the rebalances and that no breaker tripped', () => {
-    const text = renderDemoReportText(aReport(), '/reports/demo.html');
+    const text = renderDemoReportText(aReport(), {
+      htmlPath: '/reports/demo.html',
+      jsonPath: '/reports/demo.json',
+      tradesPath: '/reports/demo.trades.csv',
+    });
     expect(text).toContain('rebalances    1 (trades: 2 approved, 0 denied, 2 filled)');
     expect(text).toContain('breaker trips (0); trading state at the end: RUNNING\n    (none)');
     expect(text).not.toContain('core allocation is held');
-    expect(text).toContain('equity curve: /reports/demo.html');
+    expect(text).toContain(
+      [
+        '  report        /reports/demo.html  (chart, trades)',
+        '  data          /reports/demo.json  (everything, every order and fill)',
+        '  trades        /reports/demo.trades.csv',
+      ].join('\n'),
+    );
+  });
+
+  it('states amounts in the cash asset and the bars at their timeframe', () => {
+    const report = aReport({ cashAsset: 'USDT', period: { ...aReport().period, timeframe: '1d', bars: 1 } });
+
+    const text = renderDemoReportText(report);
+    const html = renderDemoReportHtml(report);
+
+    expect(text.split('\n')[0]).toMatch(/\(1 bar of 1d per pair\)$/);
+    expect(text).toContain('  equity        10000.00 → 9900.00 USDT (-1.00 %)');
+    expect(text).toMatch(/equity change \S+ USDT = strategy/);
+    expect(text).toContain('strategy USDT  fees USDT  core allocation USDT');
+    // Only model calls are priced in USD: the vendors bill in dollars.
+    expect(text.replace(/calls {2}\d+\.\d+ USD\n/g, '\n')).not.toMatch(/ USD\b/);
+    expect(html).toContain('1 bar of 1d per pair. Equity 10000.00 → 9900.00 USDT');
+    expect(html).toContain('const cash = "USDT";');
+    expect(renderDemoReportText(aReport()).split('\n')[0]).toMatch(/\(4 bars of 1h per pair\)$/);
   });
 
   it('lists each trip and, after a halt, says what the halt left held', () => {

@@ -21,6 +21,7 @@ const report: DemoReport = {
     bars: 48,
   },
   pairs: ['BTC/USD'],
+  cashAsset: 'USD',
   signals: {},
   coordinator: {},
   risk: {

@@ -247,6 +247,7 @@ describe('explainChain on postgres', () => {
       'Positions',
     ]);
     expect(text).toMatch(/^Explanation of PAPER-\S+-entry \(exchange order id\)$/m);
+    expect(text).toMatch(/^times: bars, order events, fills and positions in market time; agents, .* in wall time/m);
     expect(text).toMatch(/2024-01-10 12:00:00Z .*42000 .*← analysed/);
     expect(text).toContain('notional 840 USD, quantity 0.02');
     expect(text).toContain('fill PAPER-');

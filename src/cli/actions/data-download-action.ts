@@ -87,7 +87,7 @@ export async function dataDownloadAction(options: DataDownloadActionOptions): Pr
         ? `; Kraken's OHLC serves only its last ${KRAKEN_OHLC_WINDOW} bars, so they begin at ${formatMinute(first)}, not ${formatMinute(sinceMs)}: for older history, import Kraken's downloadable OHLCVT files (\`data import\`)`
         : '';
     console.log(
-      `${options.pair} ${timeframe.data}: ${bars.length} bars from ${formatMinute(first)} to ${formatMinute(bars.at(-1)!.openTimeMs)}, ${stored} new${short}`,
+      `${options.pair} ${timeframe.data}: ${bars.length} bar${bars.length === 1 ? '' : 's'} from ${formatMinute(first)} to ${formatMinute(bars.at(-1)!.openTimeMs)}, ${stored} new${short}`,
     );
   } finally {
     await database.close();

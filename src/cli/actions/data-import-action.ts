@@ -48,7 +48,7 @@ export async function dataImportAction(options: DataImportActionOptions): Promis
   try {
     const stored = await saveCandles(database.db, bars, 'import');
     console.log(
-      `${options.pair} ${to ?? timeframe}: ${bars.length} bars from ${formatMinute(bars[0]!.openTimeMs)} to ${formatMinute(bars.at(-1)!.openTimeMs)}, ${stored} new${bars.length > stored ? `, ${bars.length - stored} already stored and kept as they were` : ''} (${read.length} rows read, ${filled.length - read.length} gaps filled${to ? `, resampled from ${timeframe}` : ''})`,
+      `${options.pair} ${to ?? timeframe}: ${bars.length} bar${bars.length === 1 ? '' : 's'} from ${formatMinute(bars[0]!.openTimeMs)} to ${formatMinute(bars.at(-1)!.openTimeMs)}, ${stored} new${bars.length > stored ? `, ${bars.length - stored} already stored and kept as they were` : ''} (${read.length} row${read.length === 1 ? '' : 's'} read, ${filled.length - read.length} gap${filled.length - read.length === 1 ? '' : 's'} filled${to ? `, resampled from ${timeframe}` : ''})`,
     );
   } finally {
     await database.close();

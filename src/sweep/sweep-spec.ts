@@ -1,19 +1,12 @@
 import { z } from 'zod';
+import { SWEEP_METRICS } from './sweep-metrics.ts';
 
 /** A value a grid point gives a config path. */
 export const GridValue = z.union([z.number(), z.string(), z.boolean()]);
 export type GridValue = z.infer<typeof GridValue>;
 
-/** What a sweep ranks its runs by; `maxDrawdownPct` best lowest, every other best highest. */
-export const SweepMetric = z.enum([
-  'returnPct',
-  'strategyPnlUsd',
-  'sharpe',
-  'sortino',
-  'maxDrawdownPct',
-  'profitFactor',
-  'winRatePct',
-]);
+/** What a sweep ranks its runs by (`SWEEP_METRICS`). */
+export const SweepMetric = z.enum(SWEEP_METRICS);
 export type SweepMetric = z.infer<typeof SweepMetric>;
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as 2021-11-01');

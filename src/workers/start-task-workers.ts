@@ -45,6 +45,8 @@ export interface StartTaskWorkersOptions {
   exchange?: ExchangePort;
   /** How rebalance legs wait for their orders (tests shorten it). */
   rebalance?: RebalanceTiming;
+  /** Jobs at once per queue in this process, instead of the catalog's (`bench:scale` compares workers at one). */
+  concurrency?: Partial<Record<WorkerQueueName, number>>;
 }
 
 export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkersOptions): Promise<TaskWorkers> {
@@ -112,7 +114,7 @@ export async function startTaskWorkers(deps: TaskDeps, options: StartTaskWorkers
         definition,
         handlersOf(name),
         { ...deps, onOutcome: options.onOutcome, redisOutage },
-        { concurrency: definition.concurrency },
+        { concurrency: options.concurrency?.[name] ?? definition.concurrency },
       ),
     );
   }

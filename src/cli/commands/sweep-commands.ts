@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { SweepMetric } from '../../sweep/sweep-spec.ts';
+import { SWEEP_METRICS } from '../../sweep/sweep-metrics.ts';
+import type { SweepMetric } from '../../sweep/sweep-spec.ts';
 
 /**
  * `triplegain sweep --grid FILE [--metric M] [--workers N]`: a grid of configurations replayed
@@ -11,9 +12,7 @@ export function registerSweepCommands(program: Command): void {
     .command('sweep')
     .description('replay every combination of a grid of config values across the sweep workers, then rank them')
     .requiredOption('--grid <file>', 'the sweep file: from, days or to, base, metric, grid (README, "Sweeps")')
-    .addOption(
-      new Option('--metric <metric>', "rank by this instead of the file's metric").choices(SweepMetric.options),
-    )
+    .addOption(new Option('--metric <metric>', "rank by this instead of the file's metric").choices(SWEEP_METRICS))
     .option('--workers <n>', 'sweep workers to start on this machine for the sweep; 0: only the workers up', '1')
     .option('--out <dir>', 'where the ranked results go (CSV and JSON)', '.data/sweeps')
     .action(async (opts: { grid: string; metric?: SweepMetric; workers: string; out: string }) => {

@@ -22,6 +22,7 @@ import type { Strategy, StrategyInput } from '../src/strategies/strategy.ts';
 import type { StrategyVote } from '../src/strategies/strategy-vote.ts';
 
 export default function rules(params: Readonly<Record<string, unknown>>): Strategy {
+  refuseUnknown(params, ['stopLossAtr', 'takeProfitAtr', 'maxSizePct', 'rsiOverbought', 'rsiOversold']);
   const p = {
     stopLossAtr: numberParam(params, 'stopLossAtr', 2),
     takeProfitAtr: numberParam(params, 'takeProfitAtr', 3),
@@ -79,6 +80,12 @@ export default function rules(params: Readonly<Record<string, unknown>>): Strate
       };
     },
   };
+}
+
+/** A misspelt param must not quietly become its default. */
+function refuseUnknown(params: Readonly<Record<string, unknown>>, known: readonly string[]): void {
+  for (const name of Object.keys(params))
+    if (!known.includes(name)) throw new Error(`unknown param ${name} (known: ${known.join(', ')})`);
 }
 
 /** A number param, or its default; anything else is refused when the strategy is loaded. */

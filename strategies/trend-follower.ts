@@ -17,6 +17,7 @@ import type { Strategy, StrategyBar, StrategyInput } from '../src/strategies/str
 import type { StrategyVote } from '../src/strategies/strategy-vote.ts';
 
 export default function trendFollower(params: Readonly<Record<string, unknown>>): Strategy {
+  refuseUnknown(params, ['fast', 'slow', 'stopAtr', 'targetAtr', 'sizePct', 'minConfidence']);
   const fast = wholeParam(params, 'fast', 20);
   const slow = wholeParam(params, 'slow', 50);
   if (fast >= slow) throw new Error(`param fast (${fast}) must be below slow (${slow})`);
@@ -68,6 +69,12 @@ function sma(bars: readonly StrategyBar[], length: number, back: number): Decima
     .slice(end - length, end)
     .reduce((sum, bar) => sum.plus(bar.close), new Decimal(0))
     .div(length);
+}
+
+/** A misspelt param must not quietly become its default. */
+function refuseUnknown(params: Readonly<Record<string, unknown>>, known: readonly string[]): void {
+  for (const name of Object.keys(params))
+    if (!known.includes(name)) throw new Error(`unknown param ${name} (known: ${known.join(', ')})`);
 }
 
 function numberParam(params: Readonly<Record<string, unknown>>, name: string, fallback: number): number {

@@ -5,6 +5,7 @@ import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import type { LoadedStrategy } from '../strategies/load-strategy.ts';
 import type { StrategyInput } from '../strategies/strategy.ts';
+import { whereInFile } from '../strategies/where-in-file.ts';
 import { misplacedLevels, StrategyVote, type ParsedStrategyVote } from '../strategies/strategy-vote.ts';
 import type { DecisionContext } from './decision-context.ts';
 import type { Ballot, DecideOptions } from './model-panel.ts';
@@ -97,7 +98,8 @@ async function voteOf(
   const input: StrategyInput = {
     symbol: context.symbol,
     timeframe: facts.timeframe,
-    price: context.price,
+    // Canonical, as the bars' prices are: "61583.2", not the TA output's "61583.20000000".
+    price: new Decimal(context.price).toFixed(),
     // A copy per strategy: one that changes its input cannot change another's.
     bars: structuredClone(facts.bars.slice(-strategy.lookback)),
     ta: { bias: context.ta.bias, confidence: context.ta.confidence, indicators: structuredClone(facts.indicators) },
@@ -122,7 +124,11 @@ async function voteOf(
     ]);
   } catch (err) {
     if (err instanceof StrategyTimeout) return { ok: false, outcome: 'timeout', reason: `timeout: ${err.message}` };
-    return { ok: false, outcome: 'invalid', reason: `invalid: decide threw ${describeError(err)}` };
+    return {
+      ok: false,
+      outcome: 'invalid',
+      reason: `invalid: decide threw ${describeError(err)}${whereInFile(err, strategy.path, strategy.file)}`,
+    };
   } finally {
     clearTimeout(timer);
   }

@@ -6,6 +6,10 @@ import type { StrategyRefConfig } from '../config/fields/strategy-ref-config.ts'
 import { TriplegainError } from '../shared/triplegain-error.ts';
 import type { Strategy, StrategyInput } from './strategy.ts';
 import type { StrategyVote } from './strategy-vote.ts';
+import { whereInFile } from './where-in-file.ts';
+
+/** How a strategy is named among the panel's voters: `strategy:<name>`. */
+export const STRATEGY_MODEL_PREFIX = 'strategy:';
 
 /** Bars a strategy gets when it does not say (`Strategy.lookback`). */
 export const DEFAULT_LOOKBACK = 100;
@@ -17,6 +21,8 @@ export interface LoadedStrategy {
   model: string;
   /** The file as configured. */
   file: string;
+  /** The file's absolute path. */
+  path: string;
   lookback: number;
   params: Readonly<Record<string, unknown>>;
   weight: number;
@@ -45,8 +51,11 @@ export async function loadStrategy(ref: StrategyRefConfig, rootDir: string, wher
     );
   };
   const file = await stat(path).catch(() => null);
-  if (!file?.isFile()) fail(`not found (looked for ${ref.strategy} under the project's root)`);
+  if (!file?.isFile()) fail(`not found: there is no file ${path}`);
 
+  // Stack frames of the file at its TypeScript lines (tsx emits inline source maps): an error
+  // names the line the author wrote.
+  process.setSourceMapsEnabled(true);
   let exported: unknown;
   try {
     const module = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown };
@@ -55,7 +64,7 @@ export async function loadStrategy(ref: StrategyRefConfig, rootDir: string, wher
     // default is its whole namespace, marked as converted, with the real default inside.
     if (isObject(exported) && exported.__esModule === true) exported = exported.default;
   } catch (err) {
-    fail(`cannot be loaded: ${firstLines(err)}`, err);
+    fail(`cannot be loaded: ${firstLines(err)}${whereInFile(err, path, ref.strategy)}`, err);
   }
   if (exported === undefined)
     fail('has no default export (export default a Strategy, or a function of params making one)');
@@ -65,7 +74,10 @@ export async function loadStrategy(ref: StrategyRefConfig, rootDir: string, wher
     try {
       made = (exported as (params: Readonly<Record<string, unknown>>) => unknown)(Object.freeze({ ...ref.params }));
     } catch (err) {
-      fail(`refused its params ${JSON.stringify(ref.params)}: ${firstLines(err)}`, err);
+      fail(
+        `refused its params ${JSON.stringify(ref.params)}: ${firstLines(err)}${whereInFile(err, path, ref.strategy)}`,
+        err,
+      );
     }
   }
   const strategy = made as Partial<Strategy> | null;
@@ -80,8 +92,9 @@ export async function loadStrategy(ref: StrategyRefConfig, rootDir: string, wher
     fail(`has lookback ${JSON.stringify(lookback)}: expected a whole number of bars from 1 to ${MAX_LOOKBACK}`);
   const decide = strategy!.decide!.bind(strategy);
   return {
-    model: `strategy:${name ?? basename(path, extname(path))}`,
+    model: `${STRATEGY_MODEL_PREFIX}${name ?? basename(path, extname(path))}`,
     file: ref.strategy,
+    path,
     lookback,
     params: Object.freeze({ ...ref.params }),
     weight: ref.weight,

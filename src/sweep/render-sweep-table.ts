@@ -21,7 +21,7 @@ const HEADINGS: Record<(typeof FIGURES)[number], string> = {
 
 /** The ranked runs as a text table: rank, each grid path's value, the figures (the ranking one marked). Pure. */
 export function renderSweepTable(outcome: SweepOutcome): string {
-  const paths = Object.keys(outcome.results[0]?.values ?? outcome.failed[0]?.values ?? {});
+  const { paths } = outcome;
   const header = [
     '#',
     'run',
@@ -42,16 +42,24 @@ export function renderSweepTable(outcome: SweepOutcome): string {
   return lines.join('\n');
 }
 
-/** The ranked runs as CSV: rank, run, each grid path, every figure, worker and wall time. Pure. */
+/**
+ * The ranked runs as CSV: rank, run, each grid path, every figure, worker and wall time; then
+ * each failed run, with no rank and its reason. Pure.
+ */
 export function renderSweepCsv(outcome: SweepOutcome): string {
-  const paths = Object.keys(outcome.results[0]?.values ?? {});
+  const { paths } = outcome;
   const columns = [...FIGURES, 'strategyPnlUsd', 'feesUsd', 'auditViolations', 'worker', 'elapsedMs'] as const;
   const quote = (v: unknown) => {
     const text = v === null || v === undefined ? '' : String(v);
     return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const rows = outcome.results.map((r, rank) =>
-    [rank + 1, r.index, ...paths.map((p) => r.values[p]), ...columns.map((c) => r[c])].map(quote).join(','),
+    [rank + 1, r.index, ...paths.map((p) => r.values[p]), ...columns.map((c) => r[c]), ''].map(quote).join(','),
   );
-  return [['rank', 'run', ...paths, ...columns].map(quote).join(','), ...rows].join('\n') + '\n';
+  const failed = outcome.failed.map((f) =>
+    ['', f.index, ...paths.map((p) => f.values[p]), ...columns.map(() => ''), `failed: ${f.reason}`]
+      .map(quote)
+      .join(','),
+  );
+  return [['rank', 'run', ...paths, ...columns, 'error'].map(quote).join(','), ...rows, ...failed].join('\n') + '\n';
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { ConfigError } from '../config/config-error.ts';
-import { loadConfig } from '../config/load-config.ts';
+import { DEFAULT_CONFIG_DIR, loadConfig } from '../config/load-config.ts';
 import { periodOf } from '../demo/run-demo.ts';
 import type { Keys } from '../keys.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -28,6 +29,13 @@ export interface SweepOptions {
   /** Overrides the file's `metric`. */
   metric?: SweepMetric;
   /**
+   * The config file the runs start from when the sweep file names no `base`: the CLI's
+   * `-c/--config`, else `config/local.yaml` when present (as every other command).
+   */
+  configFile?: string;
+  /** Stops waiting: the runs not yet started are taken off the queue. */
+  signal?: AbortSignal;
+  /**
    * Sweep workers this command starts for the sweep's duration (`sweep-worker` processes on
    * this machine); 0 leaves the runs to workers already up.
    */
@@ -44,6 +52,8 @@ export interface SweepOptions {
 export interface SweepOutcome {
   sweepId: string;
   metric: SweepMetric;
+  /** The grid's config paths, in the file's order. */
+  paths: string[];
   /** Best first by `metric`. */
   results: SweepResult[];
   failed: { index: number; values: Record<string, GridValue>; reason: string }[];
@@ -68,14 +78,27 @@ const KEEP_SECONDS = 7 * 86_400;
  */
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const spec = await readSpec(options.gridFile);
-  periodOf(spec);
+  try {
+    periodOf(spec);
+  } catch (err) {
+    const flags = (text: string) => text.replace(/--(from|to|days)\b/g, '$1:');
+    throw new TriplegainError('INPUT_INVALID', `sweep file ${options.gridFile}: ${flags(describeMessage(err))}`);
+  }
   const metric = options.metric ?? spec.metric;
-  const base = spec.base === undefined ? {} : await readBase(resolve(dirname(options.gridFile), spec.base));
+  const baseFile =
+    spec.base !== undefined
+      ? resolve(dirname(options.gridFile), spec.base)
+      : (options.configFile ?? (existsSync(LOCAL_CONFIG) ? LOCAL_CONFIG : undefined));
+  const base = baseFile === undefined ? {} : await readBase(baseFile);
+  const defaults = parseYaml(await readFile(join(DEFAULT_CONFIG_DIR, 'default.yaml'), 'utf8')) as unknown;
   const points = expandGrid(spec.grid);
   const sweepId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const jobs: SweepJobData[] = [];
   for (const [index, values] of points.entries()) {
-    const tree = Object.entries(values).reduce<unknown>((t, [path, value]) => setConfigPath(t, path, value), base);
+    const tree = Object.entries(values).reduce<unknown>(
+      (t, [path, value]) => setConfigPath(t, path, value, defaults),
+      base,
+    );
     const configYaml = stringifyYaml(tree);
     await checkPoint(configYaml, values);
     jobs.push({
@@ -99,6 +122,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const children: ChildProcess[] = [];
   try {
     await events.waitUntilReady();
+    // Fail before queueing anything rather than wait for ever on a queue nobody takes from.
+    if (options.workers === 0 && (await queue.getWorkersCount()) === 0)
+      throw new TriplegainError(
+        'INPUT_INVALID',
+        `no sweep worker is up on this Redis (prefix ${options.keys.prefix}): start \`triplegain sweep-worker\` or give --workers N`,
+      );
     await queue.addBulk(
       jobs.map((data) => ({
         name: 'run',
@@ -113,13 +142,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
       })),
     );
     options.print(
-      `sweep ${sweepId}: ${jobs.length} runs of ${describePeriod(spec)} on queue ${SWEEP_QUEUE}` +
-        (options.workers > 0
-          ? `, ${options.workers} local worker${options.workers === 1 ? '' : 's'}`
-          : ', by the workers up'),
+      `sweep ${sweepId}: ${plural(jobs.length, 'run')} of ${describePeriod(spec)} from ${baseFile ?? 'the defaults'} on queue ${SWEEP_QUEUE}` +
+        (options.workers > 0 ? `, ${plural(options.workers, 'local worker')}` : ', by the workers up'),
     );
     for (let i = 0; i < options.workers; i++) children.push(startLocalWorker(options));
-    return await collect(options, { sweepId, metric, jobs, queue, events, children });
+    return await collect(options, { sweepId, metric, paths: Object.keys(spec.grid), jobs, queue, events, children });
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((child) => exited(child)));
@@ -136,6 +163,7 @@ async function collect(
   sweep: {
     sweepId: string;
     metric: SweepMetric;
+    paths: string[];
     jobs: readonly SweepJobData[];
     queue: Queue<SweepJobData, SweepResult>;
     events: QueueEvents;
@@ -161,8 +189,9 @@ async function collect(
       if (state === 'completed') {
         const result = SweepResult.parse(job!.returnvalue);
         results.push(result);
+        const figure = sweep.metric === 'returnPct' ? '' : `${sweep.metric} ${result[sweep.metric] ?? '–'}, `;
         options.print(
-          `[${done}/${jobs.length}] run ${index} ${describeValues(result.values)}: ${sweep.metric} ${result[sweep.metric] ?? '–'}, return ${result.returnPct} % (${(result.elapsedMs / 1000).toFixed(1)} s on ${result.worker}${job!.attemptsStarted > 1 ? `, attempt ${job!.attemptsStarted}` : ''})`,
+          `[${done}/${jobs.length}] run ${index} ${describeValues(result.values)}: ${figure}return ${result.returnPct} % (${(result.elapsedMs / 1000).toFixed(1)} s on ${result.worker}${job!.attemptsStarted > 1 ? `, attempt ${job!.attemptsStarted}` : ''})`,
         );
       } else {
         const reason = job!.failedReason;
@@ -174,6 +203,7 @@ async function collect(
         resolveOutcome({
           sweepId: sweep.sweepId,
           metric: sweep.metric,
+          paths: sweep.paths,
           results: rankSweepResults(results, sweep.metric),
           failed: failed.sort((a, b) => a.index - b.index),
         });
@@ -204,6 +234,29 @@ async function collect(
         .catch(onError)
         .finally(() => (checking = false));
     }, 2_000);
+    // Interrupted: the runs no worker has started are taken off the queue; the running ones
+    // finish on their workers and their results stay with their jobs.
+    const interrupted = () =>
+      void (async () => {
+        let removed = 0;
+        for (const jobId of pending) {
+          const job = await queue.getJob(jobId);
+          const state = job ? await job.getState() : 'unknown';
+          if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
+            await job!.remove();
+            removed += 1;
+          }
+        }
+        const left = pending.size - removed;
+        onError(
+          new TriplegainError(
+            'INPUT_INVALID',
+            `sweep ${sweep.sweepId} interrupted: ${plural(removed, 'run')} taken off the queue, ${plural(left, 'run')} left to finish on ${left === 1 ? 'its worker' : 'their workers'}`,
+          ),
+        );
+      })().catch(onError);
+    if (options.signal?.aborted) interrupted();
+    else options.signal?.addEventListener('abort', interrupted, { once: true });
   });
 }
 
@@ -276,8 +329,19 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 function describePeriod(spec: SweepSpec): string {
-  return spec.to !== undefined ? `${spec.from} → ${spec.to}` : `${spec.days ?? 60} days from ${spec.from}`;
+  return spec.to !== undefined ? `${spec.from} → ${spec.to}` : `${plural(spec.days ?? 60, 'day')} from ${spec.from}`;
 }
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function describeMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** `config/local.yaml`, the file every command layers over the defaults when `-c` is not given. */
+const LOCAL_CONFIG = join(DEFAULT_CONFIG_DIR, 'local.yaml');
 
 export function describeValues(values: Record<string, GridValue>): string {
   return Object.entries(values)

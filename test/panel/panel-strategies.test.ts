@@ -35,6 +35,7 @@ function aStrategy(
   return {
     model: `strategy:${model}`,
     file: `strategies/${model}.ts`,
+    path: `/nowhere/strategies/${model}.ts`,
     lookback: 10,
     params: {},
     weight: 1,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,11 @@ import { StrategyRefConfig } from '../../src/config/fields/strategy-ref-config.t
 import { projectRoot } from '../../src/shared/project-root.ts';
 import { loadPanelStrategies } from '../../src/strategies/load-panel-strategies.ts';
 import { loadStrategy } from '../../src/strategies/load-strategy.ts';
+import { misplacedLevels, StrategyVote } from '../../src/strategies/strategy-vote.ts';
+import { whereInFile } from '../../src/strategies/where-in-file.ts';
+import { TaIndicators } from '../../src/agents/ta/contract/ta-signal-emitted.ts';
+import { aTaSignal } from '../support/builders.ts';
+import { runCli } from '../support/run-cli.ts';
 
 const WHERE = 'agents.decision.panel[0]';
 
@@ -57,7 +62,7 @@ describe('loading a strategy file', () => {
     [
       'a throw at its top level',
       'throws.ts',
-      "throw new Error('no API key for my data feed');\n",
+      "const key = '';\nif (key === '') throw new Error('no API key for my data feed');\n",
       /cannot be loaded: no API key for my data feed/,
     ],
     ['no default export', 'named.ts', 'export const strategy = { decide: () => null };\n', /has no default export/],
@@ -82,11 +87,92 @@ describe('loading a strategy file', () => {
 
   it('refuses a missing file and params the strategy refuses', async () => {
     await expect(load('strategies/missing.ts')).rejects.toThrow(
-      `${WHERE}: strategy strategies/missing.ts not found (looked for strategies/missing.ts under the project's root)`,
+      `${WHERE}: strategy strategies/missing.ts not found: there is no file ${join(projectRoot, 'strategies/missing.ts')}`,
     );
     await expect(load('strategies/trend-follower.ts', { fast: 50, slow: 20 })).rejects.toThrow(
       `${WHERE}: strategy strategies/trend-follower.ts refused its params {"fast":50,"slow":20}: param fast (50) must be below slow (20)`,
     );
+  });
+
+  it('refuses an unknown param of the shipped examples, and two panel entries of one name', async () => {
+    await expect(load('strategies/trend-follower.ts', { fast: 20, slwo: 50 })).rejects.toThrow(
+      'refused its params {"fast":20,"slwo":50}: unknown param slwo (known: fast, slow, stopAtr, targetAtr, sizePct, minConfidence)',
+    );
+    await expect(load('strategies/rules.ts', { stopLossATR: 2 })).rejects.toThrow('unknown param stopLossATR');
+    await expect(
+      loadPanelStrategies(
+        [
+          StrategyRefConfig.parse({ strategy: 'strategies/rules.ts', params: { maxSizePct: 5 } }),
+          StrategyRefConfig.parse({ strategy: 'strategies/rules.ts', params: { maxSizePct: 10 } }),
+        ],
+        projectRoot,
+      ),
+    ).rejects.toThrow(
+      'agents.decision.panel[1]: strategy strategies/rules.ts is named strategy:rules, as agents.decision.panel[0] is: give one another name',
+    );
+  });
+
+  it('names the line of a throw in a strategy in strategies/, at its top level and in decide', async () => {
+    const file = join(projectRoot, 'strategies', `.throws-${process.pid}.ts`);
+    await writeFile(
+      file,
+      "const key: string = process.env.NO_SUCH_KEY ?? '';\nif (key === '') throw new Error('no API key');\nexport default {};\n",
+    );
+    const decides = join(projectRoot, 'strategies', `.decide-throws-${process.pid}.ts`);
+    await writeFile(decides, "export default {\n  decide(): never {\n    throw new Error('boom');\n  },\n};\n");
+    const config = join(dir, 'throws.yaml');
+    await writeFile(config, `agents:\n  decision:\n    panel:\n      - strategy: ${file}\n`);
+    try {
+      // As an operator sees it (the test runner rewrites stack traces its own way).
+      const check = await runCli({}, ['config', 'check', config]);
+      expect(check.code).toBe(1);
+      expect(check.stderr).toContain(`cannot be loaded: no API key (at ${file}:2:23)`);
+      const strategy = await load(decides);
+      const thrown = await Promise.resolve()
+        .then(() => strategy.decide({} as never))
+        .catch((err: unknown) => err);
+      expect(whereInFile(thrown, strategy.path, strategy.file)).toMatch(
+        new RegExp(` \\(at ${decides.replace(/\./g, '\\.')}:\\d+:\\d+\\)$`),
+      );
+    } finally {
+      await rm(file, { force: true });
+      await rm(decides, { force: true });
+    }
+  });
+
+  it('runs the README example as written', async () => {
+    const readme = await readFile(join(projectRoot, 'README.md'), 'utf8');
+    const source = /```ts\n(\/\/ strategies\/my-strategy\.ts\n[\s\S]*?)```/.exec(readme)?.[1];
+    expect(source).toBeDefined();
+    // Where the README puts it: its imports are relative to strategies/.
+    const file = join(projectRoot, 'strategies', `.readme-example-${process.pid}.ts`);
+    await writeFile(file, source!);
+    try {
+      const strategy = await loadStrategy(
+        StrategyRefConfig.parse({ strategy: file, params: { oversold: 35 } }),
+        projectRoot,
+        WHERE,
+      );
+      const indicators = TaIndicators.parse({ ...aTaSignal().indicators, rsi14: 30 });
+      const input = {
+        symbol: 'XRP/USD',
+        timeframe: '1h',
+        price: '1.1289',
+        bars: [],
+        ta: { bias: 'long' as const, confidence: 0.5, indicators: { ...indicators, atr14: '0.02' } },
+        regime: { regime: 'ranging' as const, confidence: 0.5 },
+        position: null,
+        account: null,
+        params: { oversold: 35 },
+      };
+
+      const vote = StrategyVote.parse(await strategy.decide(input));
+
+      expect(vote).toMatchObject({ action: 'BUY', stopLoss: '1.0889', takeProfit: '1.1889' });
+      expect(misplacedLevels(vote, input.price)).toBeUndefined();
+    } finally {
+      await rm(file, { force: true });
+    }
   });
 
   it('stops at the first panel entry that cannot be loaded, naming its place', async () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKeys } from '../../src/keys.ts';
@@ -45,7 +45,7 @@ describe('a sweep across the cluster', () => {
   const options = (gridFile: string, lines: string[] = []) => ({
     gridFile,
     workers: 0,
-    lockDurationMs: 5_000,
+    lockDurationMs: 10_000,
     redisUrl: testRedisUrl,
     keys: createKeys(prefix),
     logger: silentLogger,
@@ -63,6 +63,61 @@ describe('a sweep across the cluster', () => {
     await queue.close();
   });
 
+  it('refuses to queue runs when no sweep worker is up and it starts none', async () => {
+    const gridFile = await sweepFile('  risk.maxPositionPct: [5, 10]\n');
+
+    await expect(runSweep(options(gridFile))).rejects.toThrow(
+      `no sweep worker is up on this Redis (prefix ${prefix}): start \`triplegain sweep-worker\` or give --workers N`,
+    );
+    const queue = new Queue(SWEEP_QUEUE, { connection: redis, prefix: createKeys(prefix).queuePrefix });
+    expect(await queue.getJobCounts()).toMatchObject({ waiting: 0, active: 0 });
+    await queue.close();
+  });
+
+  it('starts the runs from the -c config when the sweep file names no base, and names the file in a bad date', async () => {
+    const configFile = join(dir, 'mine.yaml');
+    await writeFile(configFile, 'risk:\n  maxPositionPct: 500\n');
+    const gridFile = await sweepFile('  llm.rules.stopLossAtr: [2]\n');
+
+    await expect(runSweep({ ...options(gridFile), configFile })).rejects.toThrow(
+      /^the grid point llm\.rules\.stopLossAtr=2 is refused: .*risk\.maxPositionPct/s,
+    );
+    await writeFile(gridFile, 'from: 2021-13-01\ndays: 1\ngrid:\n  llm.rules.stopLossAtr: [2]\n');
+    await expect(runSweep(options(gridFile))).rejects.toThrow(
+      `sweep file ${gridFile}: from: "2021-13-01": expected a date such as 2021-11-01`,
+    );
+  });
+
+  it('takes the runs no worker started off the queue when interrupted', async () => {
+    const keys = createKeys(prefix);
+    // A worker that is up but takes nothing: the runs stay waiting.
+    const idle = new Worker(SWEEP_QUEUE, async () => {}, {
+      connection: new Redis(testRedisUrl, { maxRetriesPerRequest: null }),
+      prefix: keys.queuePrefix,
+      autorun: false,
+    });
+    await idle.waitUntilReady();
+    const gridFile = await sweepFile('  llm.rules.stopLossAtr: [1.5, 2]\n');
+    const interrupt = new AbortController();
+    const lines: string[] = [];
+
+    const sweep = runSweep({
+      ...options(gridFile, lines),
+      signal: interrupt.signal,
+      print: (line) => {
+        lines.push(line);
+        interrupt.abort();
+      },
+    });
+
+    await expect(sweep).rejects.toThrow(/^sweep \S+ interrupted: 2 runs taken off the queue, 0 runs left to finish/);
+    const queue = new Queue(SWEEP_QUEUE, { connection: redis, prefix: keys.queuePrefix });
+    expect(await queue.getJobCounts()).toMatchObject({ waiting: 0, active: 0 });
+    expect(lines[0]).toMatch(/^sweep \S+: 2 runs of 1 day from 2021-11-01 from /);
+    await queue.close();
+    await idle.close();
+  });
+
   it(
     'loses no result when a worker is killed mid-run: the run is taken again and measures the same',
     async () => {
@@ -72,7 +127,7 @@ describe('a sweep across the cluster', () => {
         const worker = spawnTs(join(projectRoot, 'bin/triplegain.mjs'), env, [
           'sweep-worker',
           '--lock-duration-ms',
-          '5000',
+          '10000',
         ]);
         workers.push(worker);
         await worker.waitForOutput('sweep worker ');

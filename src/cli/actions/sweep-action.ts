@@ -29,9 +29,16 @@ export async function sweepAction(options: SweepActionOptions): Promise<void> {
     service: 'triplegain-sweep',
     logger,
   });
+  // Ctrl-C or SIGTERM: the runs not yet started come off the queue (runSweep says how many).
+  const interrupt = new AbortController();
+  const stop = () => interrupt.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   try {
     const outcome = await runSweep({
       gridFile: resolve(options.grid),
+      ...(options.configFile === undefined ? {} : { configFile: resolve(options.configFile) }),
+      signal: interrupt.signal,
       ...(options.metric === undefined ? {} : { metric: options.metric }),
       workers,
       lockDurationMs: 30_000,
@@ -57,6 +64,8 @@ export async function sweepAction(options: SweepActionOptions): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
     await rt.close();
   }
 }

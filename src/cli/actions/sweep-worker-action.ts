@@ -12,7 +12,9 @@ export interface SweepWorkerActionOptions {
 /** The work of `triplegain sweep-worker`: takes sweep runs until SIGTERM or SIGINT, then finishes the ones it holds. */
 export async function sweepWorkerAction(options: SweepWorkerActionOptions): Promise<void> {
   const concurrency = wholeNumberOption('--concurrency', options.concurrency, { min: 1, max: 64 });
-  const lockDurationMs = wholeNumberOption('--lock-duration-ms', options.lockDurationMs, { min: 1_000, max: 600_000 });
+  // A replay keeps its event loop busy for seconds at a time on a loaded machine: a shorter
+  // lock lapses on a healthy worker, and its run is taken twice.
+  const lockDurationMs = wholeNumberOption('--lock-duration-ms', options.lockDurationMs, { min: 10_000, max: 600_000 });
   const logger = createLogger({ level: 'warn', stderr: true });
   const rt = await openRuntime({ configFile: options.configFile, service: 'triplegain-sweep-worker', logger });
   const sweep = startSweepWorker({ redisUrl: rt.redisUrl, keys: rt.keys, logger, concurrency, lockDurationMs });

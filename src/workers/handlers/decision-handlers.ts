@@ -5,7 +5,7 @@ import { RegimeOutput } from '../../agents/regime/regime-output.ts';
 import { SentimentOutput } from '../../agents/sentiment/sentiment-output.ts';
 import { TaOutput } from '../../agents/ta/ta-output.ts';
 import { toDecisionContext } from '../../panel/decision-context.ts';
-import { toTradingSignalPayload, type PanelDecision } from '../../panel/panel-decision.ts';
+import { toTradingSignalPayload } from '../../panel/panel-decision.ts';
 import { addDecisionFlow, decisionJobId } from '../../queues/add-decision-flow.ts';
 import type { JobHandlers } from '../../queues/define-queue.ts';
 import { claimFlowSlot } from '../../queues/flow-slot.ts';
@@ -14,6 +14,7 @@ import { symbolSlug } from '../../market/symbol-slug.ts';
 import { tickIdOf } from '../../queues/tick-id.ts';
 import { signalIdOf } from '../../signals/signal-id.ts';
 import { loadStrategyFacts } from '../../strategies/load-strategy-facts.ts';
+import { reportModelOutcomes } from './report-model-outcomes.ts';
 import {
   loadTradingSignal,
   markSignalPublished,
@@ -111,7 +112,7 @@ async function decide(
       primaryOnly: level !== 'NORMAL',
       ...(facts === undefined ? {} : { facts }),
     });
-    await reportModels(deps, decision);
+    await reportModelOutcomes(deps.degradation, decision);
     ({ inserted, row } = await saveTradingSignal(deps.db, {
       signalId,
       symbol: data.symbol,
@@ -143,13 +144,6 @@ async function decide(
     withSentiment: row.withSentiment,
     inserted,
   };
-}
-
-/** Each model's answer counts toward the degradation level: an abstention as a failure. */
-async function reportModels(deps: TaskDeps, decision: PanelDecision): Promise<void> {
-  for (const vote of decision.votes) await deps.degradation.recordSuccess(`model:${vote.model}`);
-  for (const abstention of decision.abstentions)
-    await deps.degradation.recordFailure(`model:${abstention.model}`, abstention.reason);
 }
 
 /** What the panel reads of a flow's inputs: TA and regime (required agents), sentiment when it emitted. */

@@ -31,7 +31,13 @@ function formatIssue(issue: Issue, schema: z.ZodType): ConfigViolation[] {
         const hint = closestKey(key, known);
         return {
           path: formatPath([...path, key]),
-          message: hint ? `unknown key (did you mean ${hint}?)` : 'unknown key',
+          message:
+            // A key of another form of a union, in an object of this form.
+            hint === key
+              ? 'a key of another form of this entry, not allowed with the others'
+              : hint
+                ? `unknown key (did you mean ${hint}?)`
+                : 'unknown key',
         };
       });
     }
@@ -50,6 +56,13 @@ function formatIssue(issue: Issue, schema: z.ZodType): ConfigViolation[] {
             ? issue.input[issue.discriminator]
             : issue.input;
         return at(`expected one of ${issue.options.map(String).join('|')}, got ${showValue(path, got)}`);
+      }
+      // An object of none of the forms: what is wrong with it as the form it comes closest to
+      // (fewest problems; the first form on a tie), so that a misspelt key is named.
+      if ('errors' in issue && Array.isArray(issue.errors) && isPlainObject(issue.input)) {
+        const closest = [...(issue.errors as Issue[][])].sort((a, b) => a.length - b.length)[0];
+        if (closest !== undefined && closest.length > 0)
+          return closest.flatMap((inner) => formatIssue({ ...inner, path: [...path, ...inner.path] } as Issue, schema));
       }
       return at(`matches none of the allowed forms, got ${typeName(issue.input)}`);
     case 'invalid_type':

@@ -1,6 +1,7 @@
 import type { TaIndicators } from '../agents/ta/contract/ta-signal-emitted.ts';
 import type { MarketRegime } from '../model/market-regime.ts';
 import type { PositionSide } from '../model/position-side.ts';
+import type { PriceBar } from '../model/price-bar.ts';
 import type { StrategyVote } from './strategy-vote.ts';
 
 /**
@@ -28,17 +29,11 @@ export interface Strategy {
  */
 export type StrategyModule = Strategy | ((params: Readonly<Record<string, unknown>>) => Strategy);
 
-/** One closed bar. Prices and volume are decimal strings: convert with care, money is never a float. */
-export interface StrategyBar {
-  /** Open time, epoch ms (market time). */
-  openTimeMs: number;
-  open: string;
-  high: string;
-  low: string;
-  close: string;
-  /** Volume in base-asset units. */
-  volume: string;
-}
+/**
+ * One closed bar (the model's `PriceBar`): open time (epoch ms, market time), open, high, low,
+ * close and volume (base units), as decimal strings: convert with care, money is never a float.
+ */
+export type StrategyBar = PriceBar;
 
 /** The pair's open position, as the orders placed for it see it. */
 export interface StrategyPosition {

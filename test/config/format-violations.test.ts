@@ -35,6 +35,25 @@ describe('formatViolations', () => {
     ]);
   });
 
+  it('names what is wrong with a panel member as the form it comes closest to', () => {
+    const panel = (member: unknown) => violationsOf({ agents: { decision: { panel: [member] } } });
+
+    expect(panel({ stratgy: 'strategies/rules.ts' })).toEqual([
+      'agents.decision.panel[0].strategy: required (expected string)',
+      'agents.decision.panel[0].stratgy: unknown key (did you mean strategy?)',
+    ]);
+    expect(panel({ strategy: 'strategies/rules.ts', params: [1, 2] })).toEqual([
+      'agents.decision.panel[0].params: expected record, got array',
+    ]);
+    expect(panel({ strategy: 'strategies/rules.ts', provider: 'rules', model: 'rules' })).toEqual([
+      'agents.decision.panel[0].provider: a key of another form of this entry, not allowed with the others',
+      'agents.decision.panel[0].model: a key of another form of this entry, not allowed with the others',
+    ]);
+    expect(panel({ provider: 'rules', model: 'rules', weight: 99 })).toEqual([
+      'agents.decision.panel[0].weight: 99 is out of range (allowed 0.01 to 10)',
+    ]);
+  });
+
   it('reports one violation per unknown key, at every depth, and suggests a near key', () => {
     expect(violationsOf({ bogus: 1, risk: { stopLoss: { maxDistance: 3, other: true } } })).toEqual([
       'risk.stopLoss.maxDistance: unknown key (did you mean maxDistancePct?)',

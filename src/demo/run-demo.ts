@@ -21,6 +21,7 @@ import { formatMinute } from '../shared/format-minute.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 import { SYSTEM_EVENT_RECORDER } from '../workers/system-event-recorder.ts';
 import { buildDemoReport, type DemoReport } from './demo-report.ts';
+import { checkReplayCoverage } from './replay-coverage.ts';
 import { createProgressBar } from './progress-bar.ts';
 import { storedCandlesOf } from './stored-candles-of.ts';
 import { waitForIdle } from './wait-for-idle.ts';
@@ -154,18 +155,7 @@ async function replay(
     rootDir: projectRoot,
     stored: async (symbol) => stored.get(symbol) ?? [],
   });
-  for (const symbol of config.symbols.pairs) {
-    const range = await feed.range(symbol);
-    if (
-      range.firstOpenTimeMs > startMs - config.marketData.historyCandles * barMs ||
-      range.lastOpenTimeMs < startMs + (bars - 1) * barMs
-    ) {
-      throw new TriplegainError(
-        'CONFIG_INVALID',
-        `the recording of ${symbol} covers ${new Date(range.firstOpenTimeMs).toISOString()} → ${new Date(range.lastOpenTimeMs).toISOString()}: not enough for ${bars} bars of ${config.marketData.timeframe} from ${new Date(startMs).toISOString()} after ${config.marketData.historyCandles} bars of history`,
-      );
-    }
-  }
+  await checkReplayCoverage(feed, config, { startMs, bars, barMs });
 
   const role = await startWorkerRole(rt, {
     queues: QUEUES,

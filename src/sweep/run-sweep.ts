@@ -9,7 +9,12 @@ import { Redis } from 'ioredis';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { ConfigError } from '../config/config-error.ts';
 import { DEFAULT_CONFIG_DIR, loadConfig } from '../config/load-config.ts';
+import { ManualClock } from '../clock/clock.ts';
+import { checkReplayCoverage } from '../demo/replay-coverage.ts';
 import { periodOf } from '../demo/run-demo.ts';
+import { storedCandlesOf } from '../demo/stored-candles-of.ts';
+import { ReplayFeed } from '../market/replay-feed.ts';
+import { timeframeMs } from '../market/timeframes.ts';
 import type { Keys } from '../keys.ts';
 import type { Logger } from '../shared/logger.ts';
 import { projectRoot } from '../shared/project-root.ts';
@@ -78,8 +83,9 @@ const KEEP_SECONDS = 7 * 86_400;
  */
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const spec = await readSpec(options.gridFile);
+  let period: { fromMs: number; toMs: number };
   try {
-    periodOf(spec);
+    period = periodOf(spec);
   } catch (err) {
     const flags = (text: string) => text.replace(/--(from|to|days)\b/g, '$1:');
     throw new TriplegainError('INPUT_INVALID', `sweep file ${options.gridFile}: ${flags(describeMessage(err))}`);
@@ -100,7 +106,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
       base,
     );
     const configYaml = stringifyYaml(tree);
-    await checkPoint(configYaml, values);
+    await checkPoint(configYaml, values, period);
     jobs.push({
       sweepId,
       index,
@@ -291,13 +297,29 @@ async function readBase(file: string): Promise<unknown> {
 }
 
 /** Loads a point's config as a run will (schema, strategy files with their params). */
-async function checkPoint(configYaml: string, values: Record<string, GridValue>): Promise<void> {
+async function checkPoint(
+  configYaml: string,
+  values: Record<string, GridValue>,
+  period: { fromMs: number; toMs: number },
+): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'triplegain-sweep-check-'));
   try {
     const file = join(dir, 'point.yaml');
     await writeFile(file, configYaml);
     const { config } = loadConfig({ file });
     await loadPanelStrategies(config.agents.decision.panel, projectRoot);
+    // The recordings (or the candle store) must hold the period, as the demo checks before its first bar.
+    const barMs = timeframeMs(config.marketData.timeframe);
+    const startMs = Math.floor(period.fromMs / barMs) * barMs;
+    const stored = await storedCandlesOf(config);
+    const feed = new ReplayFeed({
+      files: config.marketData.replay.files,
+      timeframe: config.marketData.timeframe,
+      clock: new ManualClock(startMs),
+      rootDir: projectRoot,
+      stored: async (symbol) => stored.get(symbol) ?? [],
+    });
+    await checkReplayCoverage(feed, config, { startMs, bars: Math.ceil((period.toMs - startMs) / barMs), barMs });
   } catch (err) {
     const problem = err instanceof ConfigError || err instanceof TriplegainError ? err.message : describeError(err);
     throw new TriplegainError('CONFIG_INVALID', `the grid point ${describeValues(values)} is refused: ${problem}`);

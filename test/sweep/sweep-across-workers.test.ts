@@ -74,13 +74,17 @@ describe('a sweep across the cluster', () => {
     await queue.close();
   });
 
-  it('starts the runs from the -c config when the sweep file names no base, and names the file in a bad date', async () => {
+  it('starts the runs from the -c config when the sweep file names no base, and refuses a period the recordings lack or a bad date', async () => {
     const configFile = join(dir, 'mine.yaml');
     await writeFile(configFile, 'risk:\n  maxPositionPct: 500\n');
     const gridFile = await sweepFile('  llm.rules.stopLossAtr: [2]\n');
 
     await expect(runSweep({ ...options(gridFile), configFile })).rejects.toThrow(
       /^the grid point llm\.rules\.stopLossAtr=2 is refused: .*risk\.maxPositionPct/s,
+    );
+    await writeFile(gridFile, 'from: 2030-01-01\ndays: 1\ngrid:\n  llm.rules.stopLossAtr: [2]\n');
+    await expect(runSweep(options(gridFile))).rejects.toThrow(
+      /^the grid point llm\.rules\.stopLossAtr=2 is refused: the recording of BTC\/USD covers .*: not enough for 24 bars/,
     );
     await writeFile(gridFile, 'from: 2021-13-01\ndays: 1\ngrid:\n  llm.rules.stopLossAtr: [2]\n');
     await expect(runSweep(options(gridFile))).rejects.toThrow(

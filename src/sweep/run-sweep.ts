@@ -1,32 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { ConfigError } from '../config/config-error.ts';
-import { DEFAULT_CONFIG_DIR, loadConfig } from '../config/load-config.ts';
-import { ManualClock } from '../clock/clock.ts';
-import { checkReplayCoverage } from '../demo/replay-coverage.ts';
-import { periodOf } from '../demo/run-demo.ts';
-import { storedCandlesOf } from '../demo/stored-candles-of.ts';
-import { ReplayFeed } from '../market/replay-feed.ts';
-import { timeframeMs } from '../market/timeframes.ts';
 import type { Keys } from '../keys.ts';
 import type { Logger } from '../shared/logger.ts';
 import { projectRoot } from '../shared/project-root.ts';
-import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
-import { loadPanelStrategies } from '../strategies/load-panel-strategies.ts';
-import { expandGrid } from './expand-grid.ts';
+import { TriplegainError } from '../shared/triplegain-error.ts';
+import { describeValues, planSweepRuns } from './plan-sweep-runs.ts';
 import { rankSweepResults } from './rank-sweep-results.ts';
-import { setConfigPath } from './set-config-path.ts';
 import { SWEEP_QUEUE, sweepJobId, type SweepJobData } from './sweep-job.ts';
 import { SweepResult } from './sweep-result.ts';
-import type { SweepMetric } from './sweep-spec.ts';
-import { SweepSpec, type GridValue } from './sweep-spec.ts';
+import type { GridValue, SweepMetric, SweepSpec } from './sweep-spec.ts';
 
 export interface SweepOptions {
   /** The sweep file (`SweepSpec`). */
@@ -82,41 +67,13 @@ const KEEP_SECONDS = 7 * 86_400;
  *   for a point whose config is refused (named by its values).
  */
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
-  const spec = await readSpec(options.gridFile);
-  let period: { fromMs: number; toMs: number };
-  try {
-    period = periodOf(spec);
-  } catch (err) {
-    const flags = (text: string) => text.replace(/--(from|to|days)\b/g, '$1:');
-    throw new TriplegainError('INPUT_INVALID', `sweep file ${options.gridFile}: ${flags(describeMessage(err))}`);
-  }
-  const metric = options.metric ?? spec.metric;
-  const baseFile =
-    spec.base !== undefined
-      ? resolve(dirname(options.gridFile), spec.base)
-      : (options.configFile ?? (existsSync(LOCAL_CONFIG) ? LOCAL_CONFIG : undefined));
-  const base = baseFile === undefined ? {} : await readBase(baseFile);
-  const defaults = parseYaml(await readFile(join(DEFAULT_CONFIG_DIR, 'default.yaml'), 'utf8')) as unknown;
-  const points = expandGrid(spec.grid);
   const sweepId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-  const jobs: SweepJobData[] = [];
-  for (const [index, values] of points.entries()) {
-    const tree = Object.entries(values).reduce<unknown>(
-      (t, [path, value]) => setConfigPath(t, path, value, defaults),
-      base,
-    );
-    const configYaml = stringifyYaml(tree);
-    await checkPoint(configYaml, values, period);
-    jobs.push({
-      sweepId,
-      index,
-      configYaml,
-      from: spec.from,
-      ...(spec.days === undefined ? {} : { days: spec.days }),
-      ...(spec.to === undefined ? {} : { to: spec.to }),
-      values,
-    });
-  }
+  const { spec, baseFile, jobs } = await planSweepRuns({
+    gridFile: options.gridFile,
+    ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
+    sweepId,
+  });
+  const metric = options.metric ?? spec.metric;
 
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-sweep' });
   const queue = new Queue<SweepJobData, SweepResult>(SWEEP_QUEUE, { connection, prefix: options.keys.queuePrefix });
@@ -266,68 +223,6 @@ async function collect(
   });
 }
 
-async function readSpec(file: string): Promise<SweepSpec> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new TriplegainError('INPUT_INVALID', `sweep file ${file}: ${describeError(err)}`);
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (err) {
-    throw new TriplegainError('INPUT_INVALID', `sweep file ${file} is not YAML: ${describeError(err)}`);
-  }
-  const parsed = SweepSpec.safeParse(raw);
-  if (!parsed.success)
-    throw new TriplegainError(
-      'INPUT_INVALID',
-      `sweep file ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
-    );
-  return parsed.data;
-}
-
-async function readBase(file: string): Promise<unknown> {
-  try {
-    return parseYaml(await readFile(file, 'utf8')) ?? {};
-  } catch (err) {
-    throw new TriplegainError('INPUT_INVALID', `base config ${file}: ${describeError(err)}`);
-  }
-}
-
-/** Loads a point's config as a run will (schema, strategy files with their params). */
-async function checkPoint(
-  configYaml: string,
-  values: Record<string, GridValue>,
-  period: { fromMs: number; toMs: number },
-): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'triplegain-sweep-check-'));
-  try {
-    const file = join(dir, 'point.yaml');
-    await writeFile(file, configYaml);
-    const { config } = loadConfig({ file });
-    await loadPanelStrategies(config.agents.decision.panel, projectRoot);
-    // The recordings (or the candle store) must hold the period, as the demo checks before its first bar.
-    const barMs = timeframeMs(config.marketData.timeframe);
-    const startMs = Math.floor(period.fromMs / barMs) * barMs;
-    const stored = await storedCandlesOf(config);
-    const feed = new ReplayFeed({
-      files: config.marketData.replay.files,
-      timeframe: config.marketData.timeframe,
-      clock: new ManualClock(startMs),
-      rootDir: projectRoot,
-      stored: async (symbol) => stored.get(symbol) ?? [],
-    });
-    await checkReplayCoverage(feed, config, { startMs, bars: Math.ceil((period.toMs - startMs) / barMs), barMs });
-  } catch (err) {
-    const problem = err instanceof ConfigError || err instanceof TriplegainError ? err.message : describeError(err);
-    throw new TriplegainError('CONFIG_INVALID', `the grid point ${describeValues(values)} is refused: ${problem}`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 /** A `sweep-worker` process on this machine, on the same Redis and key prefix. */
 function startLocalWorker(options: SweepOptions): ChildProcess {
   const child = spawn(
@@ -356,17 +251,4 @@ function describePeriod(spec: SweepSpec): string {
 
 function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-function describeMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** `config/local.yaml`, the file every command layers over the defaults when `-c` is not given. */
-const LOCAL_CONFIG = join(DEFAULT_CONFIG_DIR, 'local.yaml');
-
-export function describeValues(values: Record<string, GridValue>): string {
-  return Object.entries(values)
-    .map(([path, value]) => `${path}=${value}`)
-    .join(' ');
 }

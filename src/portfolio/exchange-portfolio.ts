@@ -9,7 +9,7 @@ import { terminalOrderStatuses } from '../model/order-status.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
 import { toOpenPosition } from '../positions/valuation.ts';
 import type { PortfolioReader } from '../risk/portfolio-reader.ts';
-import { latestPrices, markOf } from './latest-prices.ts';
+import { latestPrices, markOf, marksOf } from './latest-prices.ts';
 import { balancesEquity } from './value-account.ts';
 
 export interface ExchangePortfolioDeps {
@@ -63,9 +63,12 @@ export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader 
     },
     async openPositions(signal) {
       const open = await loadOpenPositions(deps.db, deps.account);
-      const ours = await Promise.all(
-        open.map(async (p) => toOpenPosition(p, await markOf(deps.db, p.symbol, deps.timeframe))),
+      const marks = await marksOf(
+        deps.db,
+        open.map((p) => p.symbol),
+        deps.timeframe,
       );
+      const ours = open.map((p) => toOpenPosition(p, marks.get(p.symbol)!));
       if (!deps.margin || !deps.exchange.marginPositions) return ours;
       const theirs = await deps.exchange.marginPositions(signal);
       const onMargin = new Set(theirs.map((p) => p.symbol));

@@ -1,18 +1,33 @@
 import type { Db } from '../db/open-database.ts';
-import { loadRecentCandles } from '../market/candle-store.ts';
+import { latestCloses } from '../market/latest-closes.ts';
 import type { Timeframe } from '../model/timeframe.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 
 /** The latest stored close of `symbol`, or null when none is stored. */
 export async function latestClose(db: Db, symbol: string, timeframe: Timeframe): Promise<string | null> {
-  const [last] = await loadRecentCandles(db, symbol, timeframe, 1);
-  return last?.close ?? null;
+  return (await latestCloses(db, [symbol], timeframe)).get(symbol) ?? null;
 }
 
 /** The latest stored close of `symbol`. @throws TriplegainError `NOT_FOUND` when none is stored. */
 export async function markOf(db: Db, symbol: string, timeframe: Timeframe): Promise<string> {
-  const close = await latestClose(db, symbol, timeframe);
-  if (close === null) throw new TriplegainError('NOT_FOUND', `no price for ${symbol}: cannot value it`, { symbol });
+  return markIn(await latestCloses(db, [symbol], timeframe), symbol);
+}
+
+/**
+ * The latest stored close of each of `symbols`, read in one statement (`latestCloses`).
+ *
+ * @throws TriplegainError `NOT_FOUND` for the first symbol without one.
+ */
+export async function marksOf(db: Db, symbols: Iterable<string>, timeframe: Timeframe): Promise<Map<string, string>> {
+  const closes = await latestCloses(db, symbols, timeframe);
+  for (const symbol of symbols) markIn(closes, symbol);
+  return closes;
+}
+
+function markIn(closes: ReadonlyMap<string, string>, symbol: string): string {
+  const close = closes.get(symbol);
+  if (close === undefined)
+    throw new TriplegainError('NOT_FOUND', `no price for ${symbol}: cannot value it`, { symbol });
   return close;
 }
 
@@ -31,14 +46,14 @@ export interface LatestPricesArgs {
  * @throws TriplegainError `NOT_FOUND` for an asset without one, unless `skipMissing`.
  */
 export async function latestPrices(db: Db, args: LatestPricesArgs): Promise<Record<string, string>> {
+  const assets = [...new Set(args.assets)].filter((asset) => asset !== args.cashAsset);
+  const pairOf = (asset: string) => `${asset}/${args.cashAsset}`;
+  const closes = await latestCloses(db, assets.map(pairOf), args.timeframe);
   const prices: Record<string, string> = {};
-  for (const asset of new Set(args.assets)) {
-    if (asset === args.cashAsset) continue;
-    try {
-      prices[asset] = await markOf(db, `${asset}/${args.cashAsset}`, args.timeframe);
-    } catch (err) {
-      if (!(args.skipMissing && err instanceof TriplegainError && err.code === 'NOT_FOUND')) throw err;
-    }
+  for (const asset of assets) {
+    const close = closes.get(pairOf(asset));
+    if (close !== undefined) prices[asset] = close;
+    else if (!args.skipMissing) markIn(closes, pairOf(asset));
   }
   return prices;
 }

@@ -5,7 +5,7 @@ import type { BalanceReadOptions, Balances, ExchangePort } from '../exchange/exc
 import { Dec } from '../positions/position-decimal.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
 import type { PositionSnapshot } from '../positions/snapshot.ts';
-import { latestPrices, markOf } from './latest-prices.ts';
+import { marksOf } from './latest-prices.ts';
 import { valueAccount } from './value-account.ts';
 
 export interface RecordValuationDeps {
@@ -52,9 +52,11 @@ export async function recordValuation(
   const held = Object.keys(balances).filter(
     (asset) => asset !== cashAsset && !new Dec(balances[asset] ?? '0').isZero(),
   );
-  const prices = await latestPrices(deps.db, { cashAsset, timeframe, assets: held });
-  const positionMarks: Record<string, string> = {};
-  for (const p of positions) positionMarks[p.symbol] = await markOf(deps.db, p.symbol, timeframe);
+  // Held assets and open positions priced in one read.
+  const pairOf = (asset: string) => `${asset}/${cashAsset}`;
+  const marks = await marksOf(deps.db, [...held.map(pairOf), ...positions.map((p) => p.symbol)], timeframe);
+  const prices = Object.fromEntries(held.map((asset) => [asset, marks.get(pairOf(asset))!]));
+  const positionMarks = Object.fromEntries(positions.map((p) => [p.symbol, marks.get(p.symbol)!]));
   const valuation = valueAccount({ balances, prices, positions, positionMarks, cashAsset, atMs });
 
   const row = {

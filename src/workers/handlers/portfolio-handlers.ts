@@ -8,7 +8,7 @@ import { buildRebalanceProposal } from '../../portfolio/build-rebalance-proposal
 import { coreHoldings } from '../../portfolio/core-holdings.ts';
 import { fitLegToAccount } from '../../portfolio/fit-leg-to-account.ts';
 import { loadHodlBags } from '../../portfolio/hodl-bag-store.ts';
-import { latestPrices, markOf } from '../../portfolio/latest-prices.ts';
+import { latestPrices, marksOf } from '../../portfolio/latest-prices.ts';
 import { planRebalance } from '../../portfolio/plan-rebalance.ts';
 import type { PortfolioTickResult } from '../../portfolio/portfolio-tick-result.ts';
 import { rebalanceIds } from '../../portfolio/rebalance-ids.ts';
@@ -264,7 +264,12 @@ async function proposeLeg(
     cashAsset,
   );
   const open = await loadOpenPositions(deps.db, deps.exchange.name);
-  const valued = await Promise.all(open.map(async (p) => valuePosition(p, await markOf(deps.db, p.symbol, timeframe))));
+  const marks = await marksOf(
+    deps.db,
+    open.map((p) => p.symbol),
+    timeframe,
+  );
+  const valued = open.map((p) => valuePosition(p, marks.get(p.symbol)!));
   // Never what the strategy's open trades hold; the cash there is.
   const { holdings } = coreHoldings(balances, valued, cashAsset);
   const fitted = fitLegToAccount(side, data.trades, {

@@ -37,6 +37,10 @@ const DAYS = Number(process.env.BENCH_DAYS ?? 1);
 const WORKERS = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 160);
 const MODEL_MS = 300;
+// Flows every worker process runs before the clock starts, on pairs of their own: a process
+// just started compiles its code paths on its first flows, which is not what a running cluster
+// does per decision.
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 40);
 const ONLY = process.env.BENCH_ONLY;
 
 console.log(
@@ -129,9 +133,10 @@ async function decisionPipeline(concurrency: number): Promise<void> {
     rootDir: projectRoot,
   }).latestClosed('BTC/USD', 300);
   const pairs = Array.from({ length: PAIRS }, (_, i) => `S${String(i).padStart(4, '0')}/USD`);
+  const warmupPairs = Array.from({ length: WARMUP }, (_, i) => `W${String(i).padStart(4, '0')}/USD`);
   const perSecond: Record<number, number> = {};
   console.log(
-    `decision pipeline: ${PAIRS} pairs × ${history.length} 1h candles, one flow each (TA, regime, then the panel: one model answering in ${MODEL_MS} ms); decision concurrency ${concurrency} per worker${concurrency === decisionQueue.concurrency ? " (the catalog's)" : ''}`,
+    `decision pipeline: ${PAIRS} pairs × ${history.length} 1h candles, one flow each (TA, regime, then the panel: one model answering in ${MODEL_MS} ms); decision concurrency ${concurrency} per worker${concurrency === decisionQueue.concurrency ? " (the catalog's)" : ''}; timed after ${WARMUP} warm-up flows on other pairs`,
   );
   try {
     for (const count of [1, 4]) {
@@ -143,7 +148,7 @@ async function decisionPipeline(concurrency: number): Promise<void> {
       const children: TsProcess[] = [];
       try {
         await migrateDatabase(database, { migrationsSchema: schema });
-        for (const symbol of pairs)
+        for (const symbol of [...pairs, ...warmupPairs])
           await saveCandles(
             database.db,
             history.map((c) => ({ ...c, symbol })),
@@ -152,7 +157,7 @@ async function decisionPipeline(concurrency: number): Promise<void> {
         const env = {
           REDIS_URL: url,
           BENCH_PREFIX: prefix,
-          BENCH_PAIRS: pairs.join(','),
+          BENCH_PAIRS: [...pairs, ...warmupPairs].join(','),
           BENCH_NOW_MS: String(nowMs),
           BENCH_MODEL_URL: server.openAiUrl,
           BENCH_DATABASE_URL: databaseUrl,
@@ -165,15 +170,20 @@ async function decisionPipeline(concurrency: number): Promise<void> {
         const decisions = new Queue(decisionQueue.name, { connection, prefix: keys.queuePrefix });
         const flows = new FlowProducer({ connection, prefix: keys.queuePrefix });
         const inputs = flowInputAgents(agentRegistry, AppConfig.parse({}), false);
+        const decided = async (total: number) => {
+          for (;;) {
+            const { completed = 0, failed = 0 } = await decisions.getJobCounts('completed', 'failed');
+            if (failed > 0) throw new Error(`${failed} decisions failed`);
+            if (completed >= total) return;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+        };
+        for (const symbol of warmupPairs) await addDecisionFlow(flows, { symbol, tickId: `warmup-${count}`, inputs });
+        await decided(WARMUP);
         const requestsBefore = server.requests.length;
         const startedMs = performance.now();
         for (const symbol of pairs) await addDecisionFlow(flows, { symbol, tickId: `bench-${count}`, inputs });
-        for (;;) {
-          const { completed = 0, failed = 0 } = await decisions.getJobCounts('completed', 'failed');
-          if (failed > 0) throw new Error(`${failed} decisions failed`);
-          if (completed >= PAIRS) break;
-          await new Promise((r) => setTimeout(r, 20));
-        }
+        await decided(WARMUP + PAIRS);
         const wallS = (performance.now() - startedMs) / 1000;
         perSecond[count] = PAIRS / wallS;
         console.log(

@@ -44,7 +44,16 @@ export interface DemoReport {
    * risk, and filled on the exchange.
    */
   rebalances: { count: number; approved: number; denied: number; filled: number };
-  models: { provider: string; model: string; outcome: string; calls: number; costUsd: string }[];
+  /** Model and strategy calls by provider, model, purpose and outcome; `reason`: the most frequent error of a failed group. */
+  models: {
+    provider: string;
+    model: string;
+    purpose: string;
+    outcome: string;
+    calls: number;
+    costUsd: string;
+    reason: string | null;
+  }[];
   /** Equity at the end of every bar: [bar open ms, equity]. */
   equityCurve: [number, string][];
   /** `runAudit` of the account at the end of the replay: a violation makes the demo fail. */
@@ -195,13 +204,16 @@ export async function buildDemoReport(
     .select({
       provider: llmCalls.provider,
       model: llmCalls.model,
+      purpose: llmCalls.purpose,
       outcome: llmCalls.outcome,
       calls: sql<number>`count(*)`,
       costUsd: sql<string>`coalesce(sum(${llmCalls.costUsd}), 0)`,
+      // Why a strategy abstained, or a model failed: one reason, the most frequent.
+      reason: sql<string | null>`mode() within group (order by ${llmCalls.error})`,
     })
     .from(llmCalls)
-    .groupBy(llmCalls.provider, llmCalls.model, llmCalls.outcome)
-    .orderBy(llmCalls.provider, llmCalls.model, llmCalls.outcome);
+    .groupBy(llmCalls.provider, llmCalls.model, llmCalls.purpose, llmCalls.outcome)
+    .orderBy(llmCalls.provider, llmCalls.model, llmCalls.purpose, llmCalls.outcome);
 
   const audit = await runAudit(
     db,

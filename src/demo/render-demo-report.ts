@@ -60,7 +60,10 @@ export function renderDemoReportText(r: DemoReport, files?: ReportFiles): string
     r.models
       .map(
         (x) =>
-          `    ${`${x.provider}/${x.model}`.padEnd(28)} ${x.outcome.padEnd(10)} ${String(x.calls).padStart(6)} calls  ${x.costUsd} USD`,
+          `    ${`${x.provider}/${x.model}`.padEnd(28)} ${x.purpose.padEnd(10)} ${x.outcome.padEnd(10)} ${String(x.calls).padStart(6)} calls  ${x.costUsd} USD` +
+          (x.reason === null
+            ? ''
+            : `\n      most often: ${x.reason.length > 200 ? `${x.reason.slice(0, 199)}…` : x.reason}`),
       )
       .join('\n') || '    (none)',
     ...(files

@@ -330,7 +330,11 @@ export class ModelGateway {
       costUsd: row.costUsd,
     };
     if (row.error === null) this.opts.logger.debug(context, 'model call recorded');
-    else this.opts.logger.warn({ ...context, error: row.error }, 'model call failed');
+    else
+      this.opts.logger.warn(
+        { ...context, error: row.error },
+        ref.provider === 'strategy' ? 'strategy abstained' : 'model call failed',
+      );
     // A call that cost something may have spent the budget: tell the callback now, not at the next call.
     if (row.costUsd !== '0') await this.budget.isSpent();
   }

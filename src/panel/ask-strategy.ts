@@ -106,12 +106,14 @@ async function voteOf(
     regime: { ...context.regime },
     ...(context.sentimentScore === undefined ? {} : { sentimentScore: context.sentimentScore }),
     position: facts.position === null ? null : { ...facts.position },
+    orders: structuredClone(facts.orders),
     account: facts.account === null ? null : { ...facts.account },
     params: strategy.params,
   };
 
   let raw: unknown;
   let timer: NodeJS.Timeout | undefined;
+  const askedMs = performance.now();
   try {
     raw = await Promise.race([
       Promise.resolve().then(() => strategy.decide(input)),
@@ -132,13 +134,22 @@ async function voteOf(
   } finally {
     clearTimeout(timer);
   }
+  // A synchronous decide holds the event loop, so the timer cannot fire before it returns:
+  // its lateness is measured once it has.
+  const tookMs = Math.round(performance.now() - askedMs);
+  if (tookMs > timeoutMs)
+    return {
+      ok: false,
+      outcome: 'timeout',
+      reason: `timeout: answered after ${tookMs} ms, over the ${timeoutMs} ms allowed (agents.decision.perModelTimeoutMs)`,
+    };
 
   const parsed = StrategyVote.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'vote'}: ${i.message}`);
     return { ok: false, outcome: 'invalid', reason: `invalid vote: ${issues.join('; ')}` };
   }
-  const misplaced = misplacedLevels(parsed.data, context.price);
+  const misplaced = misplacedLevels(parsed.data, input.price);
   if (misplaced !== undefined) return { ok: false, outcome: 'invalid', reason: `invalid vote: ${misplaced}` };
   return { ok: true, vote: parsed.data };
 }

@@ -3,11 +3,12 @@ import type { Db } from '../db/open-database.ts';
 import { loadRecentCandles } from '../market/candle-store.ts';
 import type { Timeframe } from '../model/timeframe.ts';
 import { loadLatestValuation } from '../portfolio/latest-valuation.ts';
+import { workingOrdersOf } from '../orders/working-orders-of.ts';
 import { heldPositionOf } from '../positions/held-position.ts';
 import type { StrategyInput } from './strategy.ts';
 
 /** What a strategy is asked with beyond the panel's decision context: read from the stores. */
-export type StrategyFacts = Pick<StrategyInput, 'timeframe' | 'bars' | 'position' | 'account'> & {
+export type StrategyFacts = Pick<StrategyInput, 'timeframe' | 'bars' | 'position' | 'orders' | 'account'> & {
   indicators: TaIndicators;
 };
 
@@ -15,7 +16,7 @@ export type StrategyFacts = Pick<StrategyInput, 'timeframe' | 'bars' | 'position
  * Reads a strategy's facts for one pair at the bar being decided: the last `lookback` stored
  * bars opening at or before it (a later bar another worker already stored is not shown, so a
  * retried decision sees what the first saw), the pair's open position as orders see it
- * (`heldPositionOf`) and the account's latest valuation. Three queries; the panel asks them
+ * (`heldPositionOf`), its orders not yet final and the account's latest valuation. Four queries; the panel asks them
  * only when it has a strategy.
  */
 export async function loadStrategyFacts(
@@ -30,9 +31,10 @@ export async function loadStrategyFacts(
     indicators: TaIndicators;
   },
 ): Promise<StrategyFacts> {
-  const [candles, held, valuation] = await Promise.all([
+  const [candles, held, working, valuation] = await Promise.all([
     loadRecentCandles(db, q.symbol, q.timeframe, q.lookback, q.barOpenTimeMs),
     heldPositionOf(db, q.account, q.symbol),
+    workingOrdersOf(db, q.account, q.symbol),
     loadLatestValuation(db, q.account),
   ]);
   return {
@@ -57,6 +59,7 @@ export async function loadStrategyFacts(
             takeProfit: held.position.protection.takeProfit,
             openedAtMs: held.position.openedAtMs,
           },
+    orders: working,
     account: valuation === null ? null : { cashAsset: q.cashAsset, ...valuation },
   };
 }

@@ -70,6 +70,12 @@ export async function loadStrategy(ref: StrategyRefConfig, rootDir: string, wher
     fail('has no default export (export default a Strategy, or a function of params making one)');
 
   let made: unknown = exported;
+  // A class is a function too, but calling it without `new` throws a TypeError that reads as
+  // a refusal of the params.
+  if (typeof exported === 'function' && /^class\b/.test(Function.prototype.toString.call(exported)))
+    fail(
+      `exports the class ${exported.name || '(anonymous)'} as its default: export an instance (export default new ${exported.name || 'MyStrategy'}()) or a function of params returning one`,
+    );
   if (typeof exported === 'function') {
     try {
       made = (exported as (params: Readonly<Record<string, unknown>>) => unknown)(Object.freeze({ ...ref.params }));
@@ -79,6 +85,10 @@ export async function loadStrategy(ref: StrategyRefConfig, rootDir: string, wher
         err,
       );
     }
+  }
+  if (made instanceof Promise) {
+    made.catch(() => undefined);
+    fail('made its Strategy asynchronously (the function of params returned a Promise): return the Strategy itself');
   }
   const strategy = made as Partial<Strategy> | null;
   if (typeof strategy !== 'object' || strategy === null || typeof strategy.decide !== 'function')

@@ -1,6 +1,7 @@
 import type { TaIndicators } from '../agents/ta/contract/ta-signal-emitted.ts';
 import type { MarketRegime } from '../model/market-regime.ts';
 import type { PositionSide } from '../model/position-side.ts';
+import type { WorkingOrder } from '../orders/working-orders-of.ts';
 import type { PriceBar } from '../model/price-bar.ts';
 import type { StrategyVote } from './strategy-vote.ts';
 
@@ -48,13 +49,20 @@ export interface StrategyPosition {
   openedAtMs: number;
 }
 
+/** One order of the pair not final yet: side, purpose, status, quantities and prices as decimal strings. */
+export type StrategyOrder = WorkingOrder;
+
 /** What a strategy is asked with, for one pair at one closed bar. */
 export interface StrategyInput {
   /** The pair, e.g. `BTC/USD`. */
   symbol: string;
   /** `marketData.timeframe`, e.g. `1h`. */
   timeframe: string;
-  /** The bar being decided: its close is the price an entry is taken at. */
+  /**
+   * The close of the bar being decided: the price stops, targets and size are measured from.
+   * An entry is a market order placed now, after the bar closed; it fills at a later price (on
+   * the paper exchange, the open of the first bar opening after it was placed).
+   */
   price: string;
   /** The last closed bars, oldest first, ending with the bar being decided (at most `lookback`). */
   bars: readonly StrategyBar[];
@@ -64,8 +72,14 @@ export interface StrategyInput {
   regime: { regime: MarketRegime; confidence: number };
   /** Sentiment −1 … 1, absent when sentiment is off or abstained. */
   sentimentScore?: number;
-  /** The pair's open position, null when flat. */
+  /** The pair's open position, null when flat (an entry still waiting for its fill is in `orders`). */
   position: StrategyPosition | null;
+  /**
+   * The pair's orders not yet final, oldest first: an entry waiting for its fill, the resting
+   * stop, an exit in flight. A strategy that enters "when flat" checks here too, or its next
+   * BUY is an add (refused unless `risk.maxAddsPerPosition` allows one).
+   */
+  orders: readonly StrategyOrder[];
   /**
    * The account at its latest valuation (`portfolio_snapshots`): equity and free cash in the
    * cash asset. Null before the first valuation.

@@ -42,12 +42,17 @@ describe('triplegain demo', () => {
         env: Object.fromEntries(m[1]!.split(' ').map((kv) => kv.split('=') as [string, string])),
         args: m[2]!.split(' '),
       }));
-      expect(commands.map((c) => c.args[0])).toEqual(['explain', 'audit']);
+      expect(commands.map((c) => c.args[0])).toEqual(['explain', 'explain', 'audit']);
       const explain = await runCli(commands[0]!.env, commands[0]!.args, scaled(60_000));
       expect(explain.code, explain.stderr).toBe(0);
       expect(explain.stdout).toContain(commands[0]!.args[1]);
       expect(explain.stdout).toMatch(/fill/i);
-      const audit = await runCli(commands[1]!.env, commands[1]!.args, scaled(60_000));
+      expect(commands[1]!.args[1]).toMatch(/^sig-(BTC|XRP)-USD-1h-\d+$/);
+      const signal = await runCli(commands[1]!.env, commands[1]!.args, scaled(60_000));
+      expect(signal.code, signal.stderr).toBe(0);
+      expect(signal.stdout).toContain(`Explanation of ${commands[1]!.args[1]} (signal id)`);
+      expect(signal.stdout).toMatch(/votes:\n\s+model\s+action\s+confidence/);
+      const audit = await runCli(commands[2]!.env, commands[2]!.args, scaled(60_000));
       expect(audit.code, audit.stdout).toBe(0);
       expect(audit.stdout.trim().split('\n').at(-1)).toBe('audit: 0 violations (10 invariants checked)');
     },

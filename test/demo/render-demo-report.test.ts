@@ -33,7 +33,26 @@ function aReport(overrides: Partial<DemoReport> = {}): DemoReport {
       maxDrawdownPct: '1.50',
     },
     rebalances: { count: 1, approved: 2, denied: 0, filled: 2 },
-    models: [{ provider: 'rules', model: 'rules', outcome: 'ok', calls: 8, costUsd: '0.0000' }],
+    models: [
+      {
+        provider: 'rules',
+        model: 'rules',
+        purpose: 'decision',
+        outcome: 'ok',
+        calls: 8,
+        costUsd: '0.0000',
+        reason: null,
+      },
+      {
+        provider: 'strategy',
+        model: 'strategy:mine',
+        purpose: 'decision',
+        outcome: 'invalid',
+        calls: 2,
+        costUsd: '0.0000',
+        reason: 'invalid vote: confidence: Too big: expected number to be <=1',
+      },
+    ],
     equityCurve: [0, 1, 2, 3].map(
       (i) => [FROM_MS + i * HOUR_MS, ['10000.00', '9950.00', '9850.00', '9900.00'][i]!] as [number, string],
     ),
@@ -61,6 +80,18 @@ describe('the demo report, rendered', () => {
         '  trades        /reports/demo.trades.csv',
       ].join('\n'),
     );
+  });
+
+  it('lists model and strategy calls by purpose and outcome, with the most frequent reason of a failed group', () => {
+    const text = renderDemoReportText(aReport());
+
+    const lines = text.split('\n');
+    const at = lines.indexOf('  model calls');
+    expect(lines.slice(at + 1, at + 4)).toEqual([
+      '    rules/rules                  decision   ok              8 calls  0.0000 USD',
+      '    strategy/strategy:mine       decision   invalid         2 calls  0.0000 USD',
+      '      most often: invalid vote: confidence: Too big: expected number to be <=1',
+    ]);
   });
 
   it('states amounts in the cash asset and the bars at their timeframe', () => {

@@ -52,7 +52,11 @@ describe('the demo', () => {
       expect(first.trades.fills).toBeGreaterThan(0);
       expect(first.equityCurve).toHaveLength(72);
       expect(Object.keys(first.orders)).toEqual(expect.arrayContaining(['entry filled']));
-      expect(first.models).toEqual([expect.objectContaining({ provider: 'rules', outcome: 'ok' })]);
+      // The panel's votes, and the coordinator's conflict resolution (its resolver is rules too).
+      expect(first.models).toEqual([
+        expect.objectContaining({ provider: 'rules', purpose: 'conflict_resolution', outcome: 'ok', reason: null }),
+        expect.objectContaining({ provider: 'rules', purpose: 'decision', outcome: 'ok', reason: null }),
+      ]);
       // The first portfolio tick moves the starting cash toward the targets, in DCA batches.
       expect(first.rebalances.count).toBe(1);
       expect(first.rebalances.filled).toBeGreaterThan(0);

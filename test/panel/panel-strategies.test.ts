@@ -7,12 +7,13 @@ import { LlmConfig } from '../../src/config/sections/llm-config.ts';
 import type { Db } from '../../src/db/open-database.ts';
 import { llmCalls } from '../../src/db/schema/index.ts';
 import { ModelPanel } from '../../src/panel/model-panel.ts';
-import { silentLogger } from '../../src/shared/logger.ts';
+import { silentLogger, type Logger } from '../../src/shared/logger.ts';
 import type { LoadedStrategy } from '../../src/strategies/load-strategy.ts';
 import type { StrategyFacts } from '../../src/strategies/load-strategy-facts.ts';
 import type { StrategyInput } from '../../src/strategies/strategy.ts';
 import { aContext, createGateway } from '../llm/llm-fixtures.ts';
 import { aTaSignal } from '../support/builders.ts';
+import { captureLogger } from '../support/capture-logger.ts';
 import { it } from '../support/fixtures.ts';
 
 const FACTS: StrategyFacts = {
@@ -22,6 +23,7 @@ const FACTS: StrategyFacts = {
     { openTimeMs: 1_656_630_000_000, open: '68000', high: '68700', low: '67900', close: '68600.5', volume: '12.5' },
   ],
   position: null,
+  orders: [],
   account: { cashAsset: 'USD', equity: '10000', cash: '10000', atMs: 1_656_630_000_000 },
 };
 
@@ -44,15 +46,21 @@ function aStrategy(
   };
 }
 
-function panelOf(db: Db, strategies: LoadedStrategy[], models: PanelMemberConfig[] = [], perModelTimeoutMs = 30_000) {
+function panelOf(
+  db: Db,
+  strategies: LoadedStrategy[],
+  models: PanelMemberConfig[] = [],
+  perModelTimeoutMs = 30_000,
+  logger: Logger = silentLogger,
+) {
   const panel: PanelMemberConfig[] = [
     ...models,
     ...strategies.map((s) => ({ strategy: s.file, params: {}, weight: s.weight })),
   ];
   const llm = LlmConfig.parse({});
   return new ModelPanel({
-    gateway: createGateway(db, llm),
-    logger: silentLogger,
+    gateway: createGateway(db, llm, { logger }),
+    logger,
     decision: AgentsConfig.parse({ decision: { panel, perModelTimeoutMs } }).decision,
     rules: llm.rules,
     maxLeverage: 3,
@@ -184,6 +192,34 @@ describe('strategies in the decision panel', () => {
     expect(await callsOf(database.db, correlationId)).toEqual(
       expect.arrayContaining([expect.objectContaining({ model: 'strategy:stuck', outcome: 'timeout' })]),
     );
+  });
+
+  it('abstains as timeout when a synchronous decide returns a vote later than the timeout: the timer could not fire meanwhile', async ({
+    database,
+  }) => {
+    const busy = () => {
+      const until = performance.now() + 1_100;
+      while (performance.now() < until);
+      return { action: 'BUY' as const, confidence: 0.9 };
+    };
+    const { logger, warnings } = captureLogger();
+    const panel = panelOf(database.db, [aStrategy('busy', busy)], [], 1_000, logger);
+    const correlationId = `strategy-${++correlation}`;
+
+    const decision = await panel.decide(aContext(), { correlationId, facts: FACTS });
+
+    expect(decision).toMatchObject({ action: 'HOLD', votes: [] });
+    expect(decision.abstentions).toEqual([
+      {
+        model: 'strategy:busy',
+        reason: expect.stringMatching(/^timeout: answered after 1\d{3} ms, over the 1000 ms allowed/),
+      },
+    ]);
+    expect(await callsOf(database.db, correlationId)).toEqual([
+      expect.objectContaining({ model: 'strategy:busy', outcome: 'timeout' }),
+    ]);
+    // Logged as what it is: a strategy abstaining, not a model vendor failing.
+    expect(warnings().map((w) => [w.msg, w.model])).toEqual([['strategy abstained', 'strategy:busy']]);
   });
 
   it('votes beside the models: a strategy SELL against the rules BUY at equal weight is a HOLD', async ({

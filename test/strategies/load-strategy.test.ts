@@ -75,6 +75,18 @@ describe('loading a strategy file', () => {
       /has lookback 0: expected a whole number of bars from 1 to 2000/,
     ],
     ['a factory returning nothing', 'factory.ts', 'export default () => undefined;\n', /does not export a Strategy/],
+    [
+      'a class as its default export',
+      'klass.ts',
+      'export default class Klass { decide() { return { action: "HOLD", confidence: 0 }; } }\n',
+      /exports the class Klass as its default: export an instance \(export default new Klass\(\)\)/,
+    ],
+    [
+      'an async factory',
+      'asyncfactory.ts',
+      'export default async () => ({ decide: () => ({ action: "HOLD", confidence: 0 }) });\n',
+      /made its Strategy asynchronously \(the function of params returned a Promise\)/,
+    ],
   ])('refuses a file with %s, naming the panel entry and the file', async (_what, name, source, problem) => {
     const path = await fileWith(name, source);
 
@@ -162,6 +174,7 @@ describe('loading a strategy file', () => {
         ta: { bias: 'long' as const, confidence: 0.5, indicators: { ...indicators, atr14: '0.02' } },
         regime: { regime: 'ranging' as const, confidence: 0.5 },
         position: null,
+        orders: [],
         account: null,
         params: { oversold: 35 },
       };
@@ -170,6 +183,27 @@ describe('loading a strategy file', () => {
 
       expect(vote).toMatchObject({ action: 'BUY', stopLoss: '1.0889', takeProfit: '1.1889' });
       expect(misplacedLevels(vote, input.price)).toBeUndefined();
+      // An entry waiting for its fill: no second BUY.
+      const waiting = [
+        {
+          side: 'buy' as const,
+          purpose: 'entry' as const,
+          status: 'open' as const,
+          quantity: '10',
+          filledQuantity: '0',
+          triggerPrice: null,
+          limitPrice: null,
+        },
+      ];
+      expect(await strategy.decide({ ...input, orders: waiting })).toMatchObject({ action: 'HOLD' });
+      // Its params are checked as the README advises.
+      for (const [params, problem] of [
+        [{ oversol: 25 }, /unknown params: oversol/],
+        [{ oversold: 'thirty' }, /oversold must be a number between 0 and 100, got "thirty"/],
+      ] as const)
+        await expect(
+          loadStrategy(StrategyRefConfig.parse({ strategy: file, params }), projectRoot, WHERE),
+        ).rejects.toThrow(problem);
     } finally {
       await rm(file, { force: true });
     }

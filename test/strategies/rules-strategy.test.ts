@@ -60,6 +60,7 @@ describe('strategies/rules.ts', () => {
           regime: context.regime,
           ...(c.sentiment === undefined ? {} : { sentimentScore: c.sentiment }),
           position: null,
+          orders: [],
           account: null,
           params: llm.rules,
         };

@@ -71,6 +71,7 @@ describe('a replay with strategy files in the panel', () => {
             model: 'strategy:overconfident',
             outcome: 'invalid',
             calls: 48,
+            reason: 'invalid vote: confidence: Too big: expected number to be <=1',
           }),
         ]),
       );

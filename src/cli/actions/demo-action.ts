@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { desc, sql } from 'drizzle-orm';
 import { orders } from '../../db/schema/orders.ts';
+import { tradingSignals } from '../../db/schema/trading-signals.ts';
 import { openDatabase } from '../../db/open-database.ts';
 import { publishDemoReport } from '../../demo/publish-demo-report.ts';
 import { runDemo } from '../../demo/run-demo.ts';
@@ -69,11 +70,22 @@ async function keepDatabase(dump: Blob, dir: string): Promise<string> {
       .from(orders)
       .orderBy(desc(sql`${orders.purpose} = 'entry'`), desc(orders.createdAt))
       .limit(1);
+    // The last signal that was not a HOLD, else the last: every vote and abstention of the panel.
+    const [signal] = await database.db
+      .select({ id: tradingSignals.signalId })
+      .from(tradingSignals)
+      .orderBy(
+        desc(sql`${tradingSignals.action} <> 'HOLD'`),
+        desc(tradingSignals.candleOpenTime),
+        desc(tradingSignals.signalId),
+      )
+      .limit(1);
     const relative = resolve(dir).startsWith(process.cwd() + '/') ? resolve(dir).slice(process.cwd().length + 1) : dir;
     const env = `DATABASE_URL= TRIPLEGAIN__DATABASE__PGLITE_DIR=${relative} TRIPLEGAIN__EXECUTION__EXCHANGE=paper`;
     return [
-      `the replay's database is kept in ${relative}; read it with`,
+      `the replay's database is kept in ${relative}; read it with (an order, a signal: every vote and abstention)`,
       `  ${env} npx triplegain explain ${entry?.id ?? '<order, signal or decision id>'}`,
+      ...(signal ? [`  ${env} npx triplegain explain ${signal.id}`] : []),
       `  ${env} npx triplegain audit`,
       '',
     ].join('\n');

@@ -19,6 +19,7 @@ import { expandGrid } from './expand-grid.ts';
 import { setConfigPath } from './set-config-path.ts';
 import type { SweepJobData } from './sweep-job.ts';
 import { SweepSpec, type GridValue } from './sweep-spec.ts';
+import { describeValues } from './describe-values.ts';
 
 /** `config/local.yaml`, the file every command layers over the defaults when `-c` is not given. */
 const LOCAL_CONFIG = join(DEFAULT_CONFIG_DIR, 'local.yaml');
@@ -41,6 +42,8 @@ export async function planSweepRuns(options: {
   gridFile: string;
   configFile?: string;
   sweepId: string;
+  /** Aborted (Ctrl-C): stops between points. */
+  signal?: AbortSignal;
 }): Promise<{ spec: SweepSpec; baseFile: string | undefined; jobs: SweepJobData[] }> {
   const spec = await readSpec(options.gridFile);
   let period: Period;
@@ -62,6 +65,8 @@ export async function planSweepRuns(options: {
   const covered = new Set<string>();
   const jobs: SweepJobData[] = [];
   for (const [index, values] of expandGrid(spec.grid).entries()) {
+    if (options.signal?.aborted)
+      throw new TriplegainError('INPUT_INVALID', `sweep interrupted while checking its points: nothing was queued`);
     const tree = Object.entries(values).reduce<unknown>(
       (t, [path, value]) => setConfigPath(t, path, value, defaults),
       base,
@@ -79,13 +84,6 @@ export async function planSweepRuns(options: {
     });
   }
   return { spec, baseFile, jobs };
-}
-
-/** A point's values as `path=value …`, as progress lines and refusals name a run. */
-export function describeValues(values: Record<string, GridValue>): string {
-  return Object.entries(values)
-    .map(([path, value]) => `${path}=${value}`)
-    .join(' ');
 }
 
 async function readSpec(file: string): Promise<SweepSpec> {

@@ -1,4 +1,5 @@
 import type { SweepOutcome } from './run-sweep.ts';
+import type { SweepMetric } from './sweep-spec.ts';
 
 const FIGURES = [
   'returnPct',
@@ -9,8 +10,9 @@ const FIGURES = [
   'winRatePct',
   'closedTrades',
 ] as const;
-const HEADINGS: Record<(typeof FIGURES)[number], string> = {
+const HEADINGS: Record<SweepMetric | (typeof FIGURES)[number], string> = {
   returnPct: 'return %',
+  strategyPnlUsd: 'strategy P&L',
   sharpe: 'Sharpe',
   sortino: 'Sortino',
   maxDrawdownPct: 'max DD %',
@@ -22,17 +24,19 @@ const HEADINGS: Record<(typeof FIGURES)[number], string> = {
 /** The ranked runs as a text table: rank, each grid path's value, the figures (the ranking one marked). Pure. */
 export function renderSweepTable(outcome: SweepOutcome): string {
   const { paths } = outcome;
+  // The ranking figure first among the figures, whichever it is.
+  const figures = [outcome.metric, ...FIGURES.filter((f) => f !== outcome.metric)];
   const header = [
     '#',
     'run',
     ...paths,
-    ...FIGURES.map((f) => (f === outcome.metric ? `${HEADINGS[f]} ▼` : HEADINGS[f])),
+    ...figures.map((f) => (f === outcome.metric ? `${HEADINGS[f]} ▼` : HEADINGS[f])),
   ];
   const rows = outcome.results.map((r, rank) => [
     String(rank + 1),
     String(r.index),
     ...paths.map((p) => String(r.values[p])),
-    ...FIGURES.map((f) => String(r[f] ?? '–')),
+    ...figures.map((f) => String(r[f] ?? '–')),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>

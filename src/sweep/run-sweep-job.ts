@@ -16,15 +16,11 @@ import { sweepResultOf, type SweepResult } from './sweep-result.ts';
  */
 export async function runSweepJob(
   data: SweepJobData,
-  run: { attempt: number; worker: string; redis: Redis },
+  run: { attempt: number; worker: string; redis: Redis; prefix: string },
 ): Promise<SweepResult> {
-  const dirOf = (attempt: number) => join(tmpdir(), sweepRunPrefix(data.sweepId, data.index, attempt));
-  for (let earlier = 1; earlier < run.attempt; earlier++) {
-    await deleteKeysUnder(run.redis, sweepRunPrefix(data.sweepId, data.index, earlier));
-    // The earlier attempt's files, when it ran on this machine.
-    await rm(dirOf(earlier), { recursive: true, force: true });
-  }
-  const dir = dirOf(run.attempt);
+  await clearEarlierAttempts(data, run);
+  const prefix = sweepRunPrefix(run.prefix, data.sweepId, data.index, run.attempt);
+  const dir = runDirOf(prefix);
   await mkdir(dir, { recursive: true });
   try {
     const configFile = join(dir, 'run.yaml');
@@ -36,7 +32,7 @@ export async function runSweepJob(
       ...(data.days === undefined ? {} : { days: data.days }),
       ...(data.to === undefined ? {} : { to: data.to }),
       reportDir: dir,
-      keyPrefix: sweepRunPrefix(data.sweepId, data.index, run.attempt),
+      keyPrefix: prefix,
       progress: false,
     });
     return sweepResultOf(report, {
@@ -49,3 +45,20 @@ export async function runSweepJob(
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Deletes what earlier attempts of a run left (a worker killed mid-run): their Redis keys, and
+ * their files when they ran on this machine.
+ */
+export async function clearEarlierAttempts(
+  data: Pick<SweepJobData, 'sweepId' | 'index'>,
+  run: { attempt: number; redis: Redis; prefix: string },
+): Promise<void> {
+  for (let earlier = 1; earlier < run.attempt; earlier++) {
+    const prefix = sweepRunPrefix(run.prefix, data.sweepId, data.index, earlier);
+    await deleteKeysUnder(run.redis, prefix);
+    await rm(runDirOf(prefix), { recursive: true, force: true });
+  }
+}
+
+const runDirOf = (prefix: string) => join(tmpdir(), `triplegain-${prefix}`);

@@ -7,9 +7,10 @@ import type { Keys } from '../keys.ts';
 import type { Logger } from '../shared/logger.ts';
 import { projectRoot } from '../shared/project-root.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
-import { describeValues, planSweepRuns } from './plan-sweep-runs.ts';
+import { describeValues } from './describe-values.ts';
+import { planSweepRuns } from './plan-sweep-runs.ts';
 import { rankSweepResults } from './rank-sweep-results.ts';
-import { SWEEP_QUEUE, sweepJobId, type SweepJobData } from './sweep-job.ts';
+import { SWEEP_QUEUE, sweepJobId, sweepLiveKey, type SweepJobData } from './sweep-job.ts';
 import { SweepResult } from './sweep-result.ts';
 import type { GridValue, SweepMetric, SweepSpec } from './sweep-spec.ts';
 
@@ -23,8 +24,16 @@ export interface SweepOptions {
    * `-c/--config`, else `config/local.yaml` when present (as every other command).
    */
   configFile?: string;
-  /** Stops waiting: the runs not yet started are taken off the queue. */
+  /**
+   * Interrupts the sweep (the first Ctrl-C): the runs not yet started are taken off the queue,
+   * the running ones are waited for, and the outcome has the runs that finished.
+   */
   signal?: AbortSignal;
+  /**
+   * Stops waiting at once (a second Ctrl-C): the local workers are killed, and the runs still
+   * running are skipped by whichever worker takes them up again (`sweepLiveKey`).
+   */
+  stopNow?: AbortSignal;
   /**
    * Sweep workers this command starts for the sweep's duration (`sweep-worker` processes on
    * this machine); 0 leaves the runs to workers already up.
@@ -47,12 +56,16 @@ export interface SweepOutcome {
   /** Best first by `metric`. */
   results: SweepResult[];
   failed: { index: number; values: Record<string, GridValue>; reason: string }[];
+  /** Set when the sweep was interrupted: how many runs were taken off the queue unrun. */
+  interrupted?: { removed: number };
 }
 
 /** Attempts of one run: a run whose worker died is retried by BullMQ's stall check, a failing one twice more. */
 const ATTEMPTS = 3;
 /** Runs are kept this long (wall time) in Redis for Bull Board and `sweep` results. */
 const KEEP_SECONDS = 7 * 86_400;
+/** How long a sweep's live key outlives its last renewal (wall time). */
+const LIVE_TTL_MS = 30_000;
 
 /**
  * `triplegain sweep --grid FILE`: fans every combination of the grid out as BullMQ jobs on the
@@ -68,13 +81,7 @@ const KEEP_SECONDS = 7 * 86_400;
  */
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const sweepId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-  const { spec, baseFile, jobs } = await planSweepRuns({
-    gridFile: options.gridFile,
-    ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
-    sweepId,
-  });
-  const metric = options.metric ?? spec.metric;
-
+  const liveKey = sweepLiveKey(options.keys.prefix, sweepId);
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-sweep' });
   const queue = new Queue<SweepJobData, SweepResult>(SWEEP_QUEUE, { connection, prefix: options.keys.queuePrefix });
   const eventsConnection = new Redis(options.redisUrl, {
@@ -83,14 +90,25 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   });
   const events = new QueueEvents(SWEEP_QUEUE, { connection: eventsConnection, prefix: options.keys.queuePrefix });
   const children: ChildProcess[] = [];
+  let alive: NodeJS.Timeout | undefined;
   try {
-    await events.waitUntilReady();
-    // Fail before queueing anything rather than wait for ever on a queue nobody takes from.
+    // Fail before checking a single point rather than wait for ever on a queue nobody takes from.
     if (options.workers === 0 && (await queue.getWorkersCount()) === 0)
       throw new TriplegainError(
         'INPUT_INVALID',
         `no sweep worker is up on this Redis (prefix ${options.keys.prefix}): start \`triplegain sweep-worker\` or give --workers N`,
       );
+    const { spec, baseFile, jobs } = await planSweepRuns({
+      gridFile: options.gridFile,
+      ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
+      sweepId,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    const metric = options.metric ?? spec.metric;
+    await events.waitUntilReady();
+    // Alive while this command waits (wall time: renewed every 10 s, gone 30 s after it dies).
+    await connection.set(liveKey, '1', 'PX', LIVE_TTL_MS);
+    alive = setInterval(() => void connection.set(liveKey, '1', 'PX', LIVE_TTL_MS).catch(() => {}), LIVE_TTL_MS / 3);
     await queue.addBulk(
       jobs.map((data) => ({
         name: 'run',
@@ -105,13 +123,17 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
       })),
     );
     options.print(
-      `sweep ${sweepId}: ${plural(jobs.length, 'run')} of ${describePeriod(spec)} from ${baseFile ?? 'the defaults'} on queue ${SWEEP_QUEUE}` +
+      `sweep ${sweepId}: ${plural(jobs.length, 'run')} of ${describePeriod(spec)}, config ${baseFile ?? 'the defaults'}, on queue ${SWEEP_QUEUE}` +
         (options.workers > 0 ? `, ${plural(options.workers, 'local worker')}` : ', by the workers up'),
     );
     for (let i = 0; i < options.workers; i++) children.push(startLocalWorker(options));
     return await collect(options, { sweepId, metric, paths: Object.keys(spec.grid), jobs, queue, events, children });
   } finally {
-    for (const child of children) child.kill('SIGTERM');
+    clearInterval(alive);
+    // Runs still queued or running after this are nobody's: the workers skip them.
+    await connection.del(liveKey).catch(() => {});
+    const now = options.stopNow?.aborted === true;
+    for (const child of children) child.kill(now ? 'SIGKILL' : 'SIGTERM');
     await Promise.all(children.map((child) => exited(child)));
     await events.close();
     await queue.close();
@@ -141,6 +163,18 @@ async function collect(
 
   return new Promise<SweepOutcome>((resolveOutcome, reject) => {
     let checking = false;
+    let removedUnrun: number | undefined;
+    const finish = () => {
+      clearInterval(timer);
+      resolveOutcome({
+        sweepId: sweep.sweepId,
+        metric: sweep.metric,
+        paths: sweep.paths,
+        results: rankSweepResults(results, sweep.metric),
+        failed: failed.sort((a, b) => a.index - b.index),
+        ...(removedUnrun === undefined ? {} : { interrupted: { removed: removedUnrun } }),
+      });
+    };
     const settle = async (jobId: string) => {
       if (!pending.has(jobId)) return;
       const job = await queue.getJob(jobId);
@@ -148,7 +182,8 @@ async function collect(
       if (state !== 'completed' && state !== 'failed') return;
       if (!pending.delete(jobId)) return;
       const index = job!.data.index;
-      const done = jobs.length - pending.size;
+      // Finished runs so far, this one included (runs taken off the queue are not finished).
+      const done = results.length + failed.length + 1;
       if (state === 'completed') {
         const result = SweepResult.parse(job!.returnvalue);
         results.push(result);
@@ -161,16 +196,7 @@ async function collect(
         failed.push({ index, values: valuesOf(index), reason });
         options.print(`[${done}/${jobs.length}] run ${index} ${describeValues(valuesOf(index))} FAILED: ${reason}`);
       }
-      if (pending.size === 0) {
-        clearInterval(timer);
-        resolveOutcome({
-          sweepId: sweep.sweepId,
-          metric: sweep.metric,
-          paths: sweep.paths,
-          results: rankSweepResults(results, sweep.metric),
-          failed: failed.sort((a, b) => a.index - b.index),
-        });
-      }
+      if (pending.size === 0) finish();
     };
     const onError = (err: unknown) => {
       clearInterval(timer);
@@ -197,29 +223,42 @@ async function collect(
         .catch(onError)
         .finally(() => (checking = false));
     }, 2_000);
-    // Interrupted: the runs no worker has started are taken off the queue; the running ones
-    // finish on their workers and their results stay with their jobs.
+    // Interrupted: the runs no worker has started are taken off the queue, and the running ones
+    // waited for; their results are the outcome. Stopped now: nothing more is waited for.
     const interrupted = () =>
       void (async () => {
         let removed = 0;
-        for (const jobId of pending) {
+        for (const jobId of [...pending]) {
           const job = await queue.getJob(jobId);
           const state = job ? await job.getState() : 'unknown';
-          if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
-            await job!.remove();
-            removed += 1;
-          }
+          if (state !== 'waiting' && state !== 'delayed' && state !== 'prioritized') continue;
+          // A worker may take it meanwhile: it is then running, and waited for.
+          const gone = await job!.remove().then(
+            () => true,
+            () => false,
+          );
+          if (gone && pending.delete(jobId)) removed += 1;
         }
-        const left = pending.size - removed;
-        onError(
-          new TriplegainError(
-            'INPUT_INVALID',
-            `sweep ${sweep.sweepId} interrupted: ${plural(removed, 'run')} taken off the queue, ${plural(left, 'run')} left to finish on ${left === 1 ? 'its worker' : 'their workers'}`,
-          ),
+        removedUnrun = removed;
+        options.print(
+          `sweep ${sweep.sweepId} interrupted: ${plural(removed, 'run')} taken off the queue` +
+            (pending.size > 0
+              ? `; waiting for the ${plural(pending.size, 'run')} running (Ctrl-C again to stop now)`
+              : ''),
         );
+        if (pending.size === 0) finish();
       })().catch(onError);
     if (options.signal?.aborted) interrupted();
     else options.signal?.addEventListener('abort', interrupted, { once: true });
+    const stopped = () =>
+      onError(
+        new TriplegainError(
+          'INPUT_INVALID',
+          `sweep ${sweep.sweepId} stopped with ${plural(pending.size, 'run')} unfinished: their workers skip them`,
+        ),
+      );
+    if (options.stopNow?.aborted) stopped();
+    else options.stopNow?.addEventListener('abort', stopped, { once: true });
   });
 }
 
@@ -230,12 +269,16 @@ function startLocalWorker(options: SweepOptions): ChildProcess {
     [join(projectRoot, 'bin/triplegain.mjs'), 'sweep-worker', '--lock-duration-ms', String(options.lockDurationMs)],
     {
       env: { ...process.env, REDIS_URL: options.redisUrl, TRIPLEGAIN__REDIS__KEY_PREFIX: options.keys.prefix },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      // Its replays' warnings (a strategy abstaining on every bar) would bury the sweep's own
+      // lines: kept, and shown only when the worker dies.
+      stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
+  let stderrTail = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderrTail = (stderrTail + chunk).slice(-4_000)));
   child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM')
-      options.logger.warn({ pid: child.pid, code, signal }, 'local sweep worker exited');
+    if (code !== 0 && signal !== 'SIGTERM' && signal !== 'SIGKILL')
+      options.logger.warn({ pid: child.pid, code, signal, stderr: stderrTail }, 'local sweep worker exited');
   });
   return child;
 }

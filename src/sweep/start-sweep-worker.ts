@@ -4,8 +4,9 @@ import { Redis } from 'ioredis';
 import type { Keys } from '../keys.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
-import { runSweepJob } from './run-sweep-job.ts';
-import { SWEEP_QUEUE, SweepJobData } from './sweep-job.ts';
+import { describeValues } from './describe-values.ts';
+import { clearEarlierAttempts, runSweepJob } from './run-sweep-job.ts';
+import { SWEEP_QUEUE, SweepJobData, sweepLiveKey } from './sweep-job.ts';
 import type { SweepResult } from './sweep-result.ts';
 
 export interface SweepWorkerOptions {
@@ -19,6 +20,8 @@ export interface SweepWorkerOptions {
    * to the queue this long after its last renewal (BullMQ's stalled-job check).
    */
   lockDurationMs: number;
+  /** Told one line as each run starts and ends (the `sweep-worker` command prints them). */
+  announce?: (line: string) => void;
 }
 
 /**
@@ -38,10 +41,31 @@ export function startSweepWorker(options: SweepWorkerOptions): {
     SWEEP_QUEUE,
     async (job) => {
       const data = SweepJobData.parse(job.data);
+      // Its sweep command gone (killed, or interrupted twice), nobody waits for the result.
+      if ((await commands.exists(sweepLiveKey(options.keys.prefix, data.sweepId))) === 0) {
+        await clearEarlierAttempts(data, {
+          attempt: job.attemptsStarted,
+          redis: commands,
+          prefix: options.keys.prefix,
+        });
+        options.logger.info({ jobId: job.id, sweep: data.sweepId }, 'sweep run skipped: its sweep command is gone');
+        options.announce?.(`sweep ${data.sweepId} run ${data.index}: skipped, its sweep command is gone`);
+        throw new UnrecoverableError(`skipped: sweep ${data.sweepId} is no longer waiting for its runs`);
+      }
       options.logger.info({ jobId: job.id, attempt: job.attemptsStarted }, 'sweep run started');
+      const run = `sweep ${data.sweepId} run ${data.index} ${describeValues(data.values)}`;
+      options.announce?.(`${run}: started${job.attemptsStarted > 1 ? ` (attempt ${job.attemptsStarted})` : ''}`);
       try {
-        return await runSweepJob(data, { attempt: job.attemptsStarted, worker: name, redis: commands });
+        const result = await runSweepJob(data, {
+          attempt: job.attemptsStarted,
+          worker: name,
+          redis: commands,
+          prefix: options.keys.prefix,
+        });
+        options.announce?.(`${run}: done in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+        return result;
       } catch (err) {
+        options.announce?.(`${run}: failed: ${describeError(err)}`);
         options.logger.warn({ jobId: job.id, err: describeError(err) }, 'sweep run failed');
         if (err instanceof TriplegainError && !err.retryable) throw new UnrecoverableError(err.message);
         throw err;

@@ -26,7 +26,19 @@ export function sweepJobId(sweepId: string, index: number): string {
   return `${sweepId}.${index}`;
 }
 
-/** The Redis key prefix of one attempt of a run (a retried run starts clean under its own). */
-export function sweepRunPrefix(sweepId: string, index: number, attempt: number): string {
-  return `tgsweep-${sweepId}-${index}-a${attempt}`;
+/**
+ * The Redis key prefix of one attempt of a run (a retried run starts clean under its own),
+ * under the cluster's own `prefix`, so that its keys show with the cluster's.
+ */
+export function sweepRunPrefix(prefix: string, sweepId: string, index: number, attempt: number): string {
+  return `${prefix}-sweep-${sweepId}-${index}-a${attempt}`;
+}
+
+/**
+ * The key a `sweep` command keeps alive (a TTL it renews) while it waits for its runs: a
+ * worker given a run of a sweep whose command is gone (killed, interrupted twice) skips it
+ * instead of replaying for nobody.
+ */
+export function sweepLiveKey(prefix: string, sweepId: string): string {
+  return `${prefix}:sweep:${sweepId}:live`;
 }

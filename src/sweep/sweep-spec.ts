@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { SWEEP_METRICS } from './sweep-metrics.ts';
 
 /** A value a grid point gives a config path. */
-export const GridValue = z.union([z.number(), z.string(), z.boolean()]);
+/** One value of one config path: a list or a section is swept through its own items' paths. */
+export const GridValue = z.union([z.number(), z.string(), z.boolean()], {
+  error:
+    'expected a number, a string or true/false: sweep a list or a section through its items’ paths (such as risk.x.0)',
+});
 export type GridValue = z.infer<typeof GridValue>;
 
 /** What a sweep ranks its runs by (`SWEEP_METRICS`). */
@@ -36,7 +40,7 @@ export const SweepSpec = z
     to: isoDate.optional(),
     /** A config file layered under every run (over `config/default.yaml`), relative to the sweep file. */
     base: z.string().min(1).optional(),
-    metric: SweepMetric.default('returnPct'),
+    metric: SweepMetric.default('strategyPnlUsd'),
     grid: z.record(z.string(), z.array(GridValue).min(1).max(100)).superRefine((grid, ctx) => {
       if (Object.keys(grid).length === 0)
         ctx.addIssue({ code: 'custom', message: 'give at least one config path and its values' });

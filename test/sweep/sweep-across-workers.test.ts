@@ -10,7 +10,9 @@ import { deleteKeysUnder } from '../../src/redis/delete-keys-under.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { runSweep } from '../../src/sweep/run-sweep.ts';
 import { SWEEP_QUEUE } from '../../src/sweep/sweep-job.ts';
+import { startSweepWorker } from '../../src/sweep/start-sweep-worker.ts';
 import { ensureFreshBuild } from '../support/ensure-fresh-build.ts';
+import { runCli } from '../support/run-cli.ts';
 import { projectRoot, spawnTs, type TsProcess } from '../support/spawn-ts.ts';
 import { testRedisUrl } from '../support/test-redis.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -27,6 +29,7 @@ describe('a sweep across the cluster', () => {
     redis = new Redis(testRedisUrl);
   });
   afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
     for (const w of workers.splice(0)) {
       w.child.kill('SIGKILL');
       await w.exited;
@@ -42,6 +45,23 @@ describe('a sweep across the cluster', () => {
     return file;
   }
 
+  /** A sweep worker that is up but takes nothing: runs queued stay waiting. Closed after the test. */
+  async function idleWorker(): Promise<Worker> {
+    const connection = new Redis(testRedisUrl, { maxRetriesPerRequest: null });
+    const idle = new Worker(SWEEP_QUEUE, async () => {}, {
+      connection,
+      prefix: createKeys(prefix).queuePrefix,
+      autorun: false,
+    });
+    await idle.waitUntilReady();
+    cleanups.push(async () => {
+      await idle.close();
+      connection.disconnect();
+    });
+    return idle;
+  }
+  const cleanups: (() => Promise<void>)[] = [];
+
   const options = (gridFile: string, lines: string[] = []) => ({
     gridFile,
     workers: 0,
@@ -53,6 +73,7 @@ describe('a sweep across the cluster', () => {
   });
 
   it('adds no run when one grid point is refused, naming the point and the violation', async () => {
+    await idleWorker();
     const gridFile = await sweepFile('  risk.maxPositionPct: [5, 500]\n');
 
     await expect(runSweep(options(gridFile))).rejects.toThrow(
@@ -75,6 +96,7 @@ describe('a sweep across the cluster', () => {
   });
 
   it('starts the runs from the -c config when the sweep file names no base, and refuses a period the recordings lack or a bad date', async () => {
+    await idleWorker();
     const configFile = join(dir, 'mine.yaml');
     await writeFile(configFile, 'risk:\n  maxPositionPct: 500\n');
     const gridFile = await sweepFile('  llm.rules.stopLossAtr: [2]\n');
@@ -92,15 +114,9 @@ describe('a sweep across the cluster', () => {
     );
   });
 
-  it('takes the runs no worker started off the queue when interrupted', async () => {
+  it('takes the runs no worker started off the queue when interrupted, and ends with the runs that finished', async () => {
     const keys = createKeys(prefix);
-    // A worker that is up but takes nothing: the runs stay waiting.
-    const idle = new Worker(SWEEP_QUEUE, async () => {}, {
-      connection: new Redis(testRedisUrl, { maxRetriesPerRequest: null }),
-      prefix: keys.queuePrefix,
-      autorun: false,
-    });
-    await idle.waitUntilReady();
+    await idleWorker();
     const gridFile = await sweepFile('  llm.rules.stopLossAtr: [1.5, 2]\n');
     const interrupt = new AbortController();
     const lines: string[] = [];
@@ -114,12 +130,67 @@ describe('a sweep across the cluster', () => {
       },
     });
 
-    await expect(sweep).rejects.toThrow(/^sweep \S+ interrupted: 2 runs taken off the queue, 0 runs left to finish/);
+    const outcome = await sweep;
+    expect(outcome).toMatchObject({ results: [], failed: [], interrupted: { removed: 2 } });
     const queue = new Queue(SWEEP_QUEUE, { connection: redis, prefix: keys.queuePrefix });
     expect(await queue.getJobCounts()).toMatchObject({ waiting: 0, active: 0 });
-    expect(lines[0]).toMatch(/^sweep \S+: 2 runs of 1 day from 2021-11-01 from /);
+    expect(lines[0]).toMatch(
+      /^sweep \S+: 2 runs of 1 day from 2021-11-01, config .*, on queue sweep, by the workers up$/,
+    );
+    expect(lines[1]).toBe(`sweep ${outcome.sweepId} interrupted: 2 runs taken off the queue`);
+    // Nobody waits for the sweep any more: a worker given one of its runs skips it.
+    expect(await redis.exists(`${prefix}:sweep:${outcome.sweepId}:live`)).toBe(0);
     await queue.close();
-    await idle.close();
+  });
+
+  it('refuses an --out it cannot write before any run', async () => {
+    const gridFile = await sweepFile('  llm.rules.stopLossAtr: [2]\n');
+    const notADir = join(dir, 'a-file');
+    await writeFile(notADir, 'x');
+
+    const sweep = await runCli(
+      { REDIS_URL: testRedisUrl, TRIPLEGAIN__REDIS__KEY_PREFIX: prefix },
+      ['sweep', '--grid', gridFile, '--workers', '1', '--out', join(notADir, 'sub')],
+      scaled(60_000),
+    );
+
+    expect(sweep.code).toBe(1);
+    expect(sweep.stderr).toContain(`--out ${join(notADir, 'sub')}: cannot write there`);
+    expect(sweep.stdout).not.toContain('runs of');
+    expect(await redis.keys(`${prefix}:q:sweep:*`)).toEqual([]);
+  });
+
+  it('skips a run whose sweep is no longer waiting (its command killed or stopped), without replaying it', async () => {
+    const keys = createKeys(prefix);
+    const queue = new Queue(SWEEP_QUEUE, { connection: redis, prefix: keys.queuePrefix });
+    const data = {
+      sweepId: 'gone-1',
+      index: 0,
+      configYaml: '{}\n',
+      from: '2021-11-01',
+      days: 1,
+      values: { 'llm.rules.stopLossAtr': 2 },
+    };
+    await queue.add('run', data, { jobId: 'gone-1.0', attempts: 3 });
+    const worker = startSweepWorker({
+      redisUrl: testRedisUrl,
+      keys,
+      logger: silentLogger,
+      concurrency: 1,
+      lockDurationMs: 10_000,
+    });
+    try {
+      const failed = new Promise<string>((resolve) => worker.worker.on('failed', (_job, err) => resolve(err.message)));
+      expect(await failed).toBe('skipped: sweep gone-1 is no longer waiting for its runs');
+      const job = await queue.getJob('gone-1.0');
+      // Not retried, and nothing of a replay under the run's prefix.
+      expect(await job!.getState()).toBe('failed');
+      expect(job!.attemptsMade).toBe(1);
+      expect(await redis.keys(`${prefix}-sweep-gone-1-*`)).toEqual([]);
+    } finally {
+      await worker.close();
+      await queue.close();
+    }
   });
 
   it(
@@ -155,7 +226,13 @@ describe('a sweep across the cluster', () => {
           await waitFor(
             async () =>
               (
-                await redis.scan('0', 'MATCH', `tgsweep-${job!.data.sweepId}-${job!.data.index}-a1:*`, 'COUNT', 10_000)
+                await redis.scan(
+                  '0',
+                  'MATCH',
+                  `${prefix}-sweep-${job!.data.sweepId}-${job!.data.index}-a1:*`,
+                  'COUNT',
+                  10_000,
+                )
               )[1].length > 0,
             'the first run replaying',
           );
@@ -179,7 +256,7 @@ describe('a sweep across the cluster', () => {
       expect(outcome.results.every((r) => !r.worker.endsWith(`:${killed!.pid}`))).toBe(true);
       expect(lines.join('\n')).toMatch(/attempt [2-9]/);
       // Nothing of the killed attempt is left behind in Redis.
-      expect(await redis.keys(`tgsweep-${outcome.sweepId}-*`)).toEqual([]);
+      expect(await redis.keys(`${prefix}-sweep-${outcome.sweepId}-*`)).toEqual([]);
       await events.close();
       eventsConnection.disconnect();
       await queue.close();

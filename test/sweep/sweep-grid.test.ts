@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expandGrid } from '../../src/sweep/expand-grid.ts';
 import { rankSweepResults } from '../../src/sweep/rank-sweep-results.ts';
+import { renderSweepTable } from '../../src/sweep/render-sweep-table.ts';
 import { setConfigPath } from '../../src/sweep/set-config-path.ts';
 import type { SweepResult } from '../../src/sweep/sweep-result.ts';
 import { SweepSpec } from '../../src/sweep/sweep-spec.ts';
@@ -74,6 +75,10 @@ describe('a sweep grid', () => {
     [{ from: '2021-11-01', grid: { 'risk..x': [1] } }, /dotted config path/],
     [{ from: '2021-11-01', grid: { a: [] } }, /grid.a: /],
     [{ from: '2021-11-01', grid: { a: [1] }, metric: 'luck' }, /metric: /],
+    [
+      { from: '2021-11-01', grid: { 'risk.x': [{ y: 1 }] } },
+      /grid\.risk\.x\.0: expected a number, a string or true\/false/,
+    ],
     [{ from: '2021-11-01', grid: { a: [1] }, gird: 1 }, /gird/],
   ])('refuses a sweep file %#', (raw, problem) => {
     const parsed = SweepSpec.safeParse(raw);
@@ -91,5 +96,22 @@ describe('a sweep grid', () => {
 
     expect(rankSweepResults(results, 'sharpe').map((r) => r.index)).toEqual([2, 0, 3, 1]);
     expect(rankSweepResults(results, 'maxDrawdownPct').map((r) => r.index)).toEqual([3, 1, 0, 2]);
+  });
+
+  it('shows the ranking figure first among the figures, whichever it is, marked', () => {
+    const results = [aResult(0, { strategyPnlUsd: '-3.5' }), aResult(1, { strategyPnlUsd: '12.25' })];
+    const outcome = {
+      sweepId: 's',
+      metric: 'strategyPnlUsd' as const,
+      paths: ['llm.rules.stopLossAtr'],
+      results: rankSweepResults(results, 'strategyPnlUsd'),
+      failed: [],
+    };
+
+    const [header, first, second] = renderSweepTable(outcome).split('\n');
+
+    expect(header).toMatch(/^#\s+run\s+llm\.rules\.stopLossAtr\s+strategy P&L ▼\s+return %\s+Sharpe/);
+    expect(first).toMatch(/^1\s+1\s+1\s+12\.25\s+0\s/);
+    expect(second).toMatch(/^2\s+0\s+0\s+-3\.5\s+0\s/);
   });
 });

@@ -1,7 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { openRuntime } from '../../runtime/open-runtime.ts';
 import { createLogger } from '../../shared/logger.ts';
+import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
 import { renderSweepCsv, renderSweepTable } from '../../sweep/render-sweep-table.ts';
 import { runSweep } from '../../sweep/run-sweep.ts';
 import type { SweepMetric } from '../../sweep/sweep-spec.ts';
@@ -29,16 +31,28 @@ export async function sweepAction(options: SweepActionOptions): Promise<void> {
     service: 'triplegain-sweep',
     logger,
   });
-  // Ctrl-C or SIGTERM: the runs not yet started come off the queue (runSweep says how many).
+  // Where the results go, made before any run: a bad --out must not cost a whole sweep.
+  const dir = resolve(options.out);
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    await rt.close();
+    throw new TriplegainError('INPUT_INVALID', `--out ${options.out}: cannot write there (${describeError(err)})`);
+  }
+  // Ctrl-C or SIGTERM: the runs not yet started come off the queue and the running ones are
+  // waited for (runSweep says how many); a second one stops waiting.
   const interrupt = new AbortController();
-  const stop = () => interrupt.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const stopNow = new AbortController();
+  const stop = () => (interrupt.signal.aborted ? stopNow.abort() : interrupt.abort());
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
     const outcome = await runSweep({
       gridFile: resolve(options.grid),
       ...(options.configFile === undefined ? {} : { configFile: resolve(options.configFile) }),
       signal: interrupt.signal,
+      stopNow: stopNow.signal,
       ...(options.metric === undefined ? {} : { metric: options.metric }),
       workers,
       lockDurationMs: 30_000,
@@ -49,12 +63,17 @@ export async function sweepAction(options: SweepActionOptions): Promise<void> {
     });
     console.log('');
     console.log(renderSweepTable(outcome));
-    const dir = resolve(options.out);
-    await mkdir(dir, { recursive: true });
     const base = join(dir, `sweep-${outcome.sweepId}`);
     await writeFile(`${base}.csv`, renderSweepCsv(outcome));
     await writeFile(`${base}.json`, `${JSON.stringify(outcome, null, 2)}\n`);
     console.log(`\nresults: ${base}.csv`);
+    if (outcome.interrupted) {
+      console.error(
+        `sweep ${outcome.sweepId} interrupted: ${outcome.results.length + outcome.failed.length} runs finished, ${outcome.interrupted.removed} never started`,
+      );
+      process.exitCode = 130;
+      return;
+    }
     const unaudited = outcome.results.filter((r) => r.auditViolations > 0);
     if (outcome.failed.length > 0 || unaudited.length > 0) {
       if (unaudited.length > 0)

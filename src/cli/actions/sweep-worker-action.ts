@@ -17,7 +17,14 @@ export async function sweepWorkerAction(options: SweepWorkerActionOptions): Prom
   const lockDurationMs = wholeNumberOption('--lock-duration-ms', options.lockDurationMs, { min: 10_000, max: 600_000 });
   const logger = createLogger({ level: 'warn', stderr: true });
   const rt = await openRuntime({ configFile: options.configFile, service: 'triplegain-sweep-worker', logger });
-  const sweep = startSweepWorker({ redisUrl: rt.redisUrl, keys: rt.keys, logger, concurrency, lockDurationMs });
+  const sweep = startSweepWorker({
+    redisUrl: rt.redisUrl,
+    keys: rt.keys,
+    logger,
+    concurrency,
+    lockDurationMs,
+    announce: (line) => console.log(line),
+  });
   await sweep.worker.waitUntilReady();
   console.log(`sweep worker ${sweep.name} taking runs from ${rt.keys.queuePrefix}:sweep`);
   const signal = await new Promise<string>((done) => {

@@ -52,7 +52,7 @@ export async function cancelWorkingOrder(deps: ExitOrderDeps, request: CancelOrd
         message: `order ${order.clientOrderId} is the protective stop of the open ${order.symbol} position: canceled, it would leave the position unprotected (the engine would place it again); close the position instead (triplegain trade close ${order.symbol})`,
       };
     }
-    await cancelAndSync(deps, order);
+    await cancelAndSync(deps, order, 'asked by an operator');
     // Read back as recorded: the exchange's answer, a fill that beat the cancel included.
     const after = (await loadOrder(deps.db, order.clientOrderId)) ?? order;
     await appendSystemEvent(deps.db, {

@@ -73,6 +73,8 @@ export function placeExitOrder(deps: ExitOrderDeps, position: Position, o: ExitO
 export async function cancelAndSync(
   deps: ExitOrderDeps,
   order: Pick<OrderRow, 'clientOrderId' | 'exchangeOrderId'>,
+  /** Why this system cancels it, recorded with the cancel ("canceled by triplegain: …"). */
+  why: string,
 ): Promise<void> {
   const exchangeOrderId = order.exchangeOrderId;
   if (!exchangeOrderId) return;
@@ -87,6 +89,7 @@ export async function cancelAndSync(
       ? deps.exchange.findOrder(exchangeOrderId)
       : deps.exchange.findByClientOrderId(order.clientOrderId);
   const found = cancelError === null ? await lookUp() : await lookUp().catch(() => Promise.reject(cancelError));
-  if (found) await syncFromExchange(deps.db, order.clientOrderId, found, deps.clock.now());
+  if (found)
+    await syncFromExchange(deps.db, order.clientOrderId, found, deps.clock.now(), `canceled by triplegain: ${why}`);
   if (cancelError !== null && (!found || found.status === 'open' || found.status === 'pending')) throw cancelError;
 }

@@ -80,7 +80,9 @@ async function exitPositionLocked(deps: ExitOrderDeps, exit: PositionExit): Prom
   try {
     // The stop goes first: it holds what the exit sells, and both could fill. Its final state
     // (a fill included) is recorded before the exit is sized.
-    if (!(await cancelStops(deps, await workingStopsOf(deps, exit.symbol)))) {
+    if (
+      !(await cancelStops(deps, await workingStopsOf(deps, exit.symbol), `cancel-first, for the ${exit.purpose} exit`))
+    ) {
       const stillWorking = await workingStopsOf(deps, exit.symbol);
       throw new TriplegainError(
         'EXCHANGE_UNAVAILABLE',

@@ -55,7 +55,7 @@ export async function carryOutHalt(
     const protective = order.intent === 'protective';
     if (!halt.cancelOrders && !(halt.flatten && protective)) continue;
     try {
-      await cancelAndSync(deps, order);
+      await cancelAndSync(deps, order, 'the halt cancels working orders');
       canceled.push(order.clientOrderId);
     } catch (err) {
       deps.logger.error({ clientOrderId: order.clientOrderId, err: describeError(err) }, 'halt: order not canceled');

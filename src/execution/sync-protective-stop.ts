@@ -78,7 +78,7 @@ export async function syncProtectiveStopLocked(
   const exitable = await exitablePositionOf(deps.db, deps.exchange.name, symbol);
   const level = exitable?.held.position.protection.stopLoss ?? null;
   if (!exitable || level === null || exitable.held.quantity.isZero()) {
-    if (!(await cancelStops(deps, stops)))
+    if (!(await cancelStops(deps, stops, 'its position is closed or has no stop level')))
       return { status: 'unprotected', reason: 'a stale stop could not be canceled' };
     return { status: 'none' };
   }
@@ -98,7 +98,7 @@ export async function syncProtectiveStopLocked(
   );
   const stale = stops.filter((s) => s !== matching);
   if (stale.length > 0) {
-    if (!(await cancelStops(deps, stale)))
+    if (!(await cancelStops(deps, stale, `replaced by a stop of ${quantity} at ${triggerPrice}`)))
       return unprotected(deps, held, 'a stop of the wrong size could not be canceled');
     // A cancel can reveal that the old stop filled (on Kraken the fill may be learnt only
     // now): the position is read again before anything is placed for it.

@@ -25,10 +25,10 @@ export function workingStopsOf(deps: Pick<ExitOrderDeps, 'db' | 'exchange'>, sym
  * recorded) and tells whether none of them works any more. A cancel that fails is logged; the
  * stop then still works and the answer is false.
  */
-export async function cancelStops(deps: ExitOrderDeps, stops: readonly OrderRow[]): Promise<boolean> {
+export async function cancelStops(deps: ExitOrderDeps, stops: readonly OrderRow[], why: string): Promise<boolean> {
   let none = true;
   for (const stop of stops) {
-    await cancelAndSync(deps, stop).catch((err: unknown) =>
+    await cancelAndSync(deps, stop, why).catch((err: unknown) =>
       deps.logger.error({ clientOrderId: stop.clientOrderId, err: describeError(err) }, 'stop not canceled'),
     );
     const [after] = await deps.db

@@ -34,6 +34,8 @@ export function eventsToMatchExchange(
   order: OrderState,
   exchangeOrder: ExchangeOrder,
   occurredAtMs?: number,
+  /** Why the order is canceled when this system asked for it: the `canceled` event's reason. */
+  canceledBecause?: string,
 ): OrderEvent[] {
   const { exchangeOrderId } = exchangeOrder;
   const events: OrderEvent[] = [];
@@ -67,7 +69,12 @@ export function eventsToMatchExchange(
       break;
     case 'canceled':
       if (order.status !== 'canceled')
-        events.push({ kind: 'canceled', occurredAtMs, exchangeOrderId, reason: 'reported canceled by the exchange' });
+        events.push({
+          kind: 'canceled',
+          occurredAtMs,
+          exchangeOrderId,
+          reason: canceledBecause ?? 'reported canceled by the exchange',
+        });
       break;
     case 'expired':
       if (order.status !== 'expired') events.push({ kind: 'expired', occurredAtMs, exchangeOrderId });

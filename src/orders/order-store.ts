@@ -255,6 +255,7 @@ async function syncLocked(
   order: OrderRow,
   exchangeOrder: ExchangeOrder,
   atMs: number | undefined,
+  canceledBecause?: string,
 ): Promise<OrderSync> {
   if (exchangeOrder.clientOrderId !== null && exchangeOrder.clientOrderId !== order.clientOrderId) {
     throw new TriplegainError(
@@ -265,7 +266,7 @@ async function syncLocked(
   }
   let current = order;
   const applied: OrderEventKind[] = [];
-  for (const event of eventsToMatchExchange(order, exchangeOrder, atMs)) {
+  for (const event of eventsToMatchExchange(order, exchangeOrder, atMs, canceledBecause)) {
     const change = await applyToLocked(tx, current, event);
     current = change.order;
     if (change.kind) applied.push(change.kind);
@@ -288,9 +289,13 @@ export async function syncFromExchange(
   clientOrderId: string,
   exchangeOrder: ExchangeOrder,
   atMs?: number,
+  /** This system canceled it: the reason its `canceled` event gives (else "reported canceled by the exchange"). */
+  canceledBecause?: string,
 ): Promise<OrderSync> {
   const reported = parseInput(ExchangeOrder, exchangeOrder, 'exchange order');
-  return db.transaction(async (tx) => syncLocked(tx, await lockOrder(tx, clientOrderId), reported, atMs));
+  return db.transaction(async (tx) =>
+    syncLocked(tx, await lockOrder(tx, clientOrderId), reported, atMs, canceledBecause),
+  );
 }
 
 /**

@@ -10,7 +10,7 @@ import { riskState } from '../../src/db/schema/risk-state.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { placeOrderOnce } from '../../src/execution/place-order-once.ts';
 import { saveCandles } from '../../src/market/candle-store.ts';
-import { loadOrder, syncFromExchange } from '../../src/orders/order-store.ts';
+import { loadOrder, loadOrderEvents, syncFromExchange } from '../../src/orders/order-store.ts';
 import { applyPendingFills, loadOpenPositions } from '../../src/positions/position-store.ts';
 import { initialRiskState, RiskState } from '../../src/risk/risk-state.ts';
 import { withLockedRiskState } from '../../src/risk/risk-state-store.ts';
@@ -218,7 +218,7 @@ describe('what a halt asks for', () => {
       );
       expect(open.reduce((sum, o) => sum + Number(o.quantity), 0)).toBe(0.01);
       // While HALTED no cut goes (a halt's own close-out is the exception), and nothing is touched.
-      await cancelAndSync(haltDeps, open[0]!);
+      await cancelAndSync(haltDeps, open[0]!, 'the test frees the position');
       await h!.control.apply('halt', { requestedBy: 'test' });
       const before = await h!.database.db.select().from(orders);
       expect(await reducePositions(haltDeps, { tripId: 'trip-3', reduceByPct: 50, correlationId: 'c' })).toEqual([]);
@@ -256,6 +256,9 @@ describe('what a halt asks for', () => {
         ).canceled,
       ).toEqual(['stop-1']);
       expect((await loadOrder(h!.database.db, 'stop-1'))?.status).toBe('canceled');
+      expect((await loadOrderEvents(h!.database.db, 'stop-1')).at(-1)!.payload).toMatchObject({
+        reason: 'canceled by triplegain: the halt cancels working orders',
+      });
       expect(await loadOpenPositions(h!.database.db, 'paper')).toHaveLength(1);
     },
     scaled(30_000),

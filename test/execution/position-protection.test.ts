@@ -43,6 +43,11 @@ describe('every position protected, never oversold', () => {
           .map((o) => o.status)
           .sort(),
       ).toEqual(['canceled', 'open']);
+      // Recorded as this system's cancel, with why: not as the exchange's.
+      const replaced = (await s.orders()).find((o) => o.purpose === 'stop_loss' && o.status === 'canceled')!;
+      expect((await loadOrderEvents(s.h.database.db, replaced.clientOrderId)).at(-1)!.payload).toMatchObject({
+        reason: 'canceled by triplegain: replaced by a stop of 0.4766 at 2900',
+      });
 
       await s.bar({ open: '2950', high: '2950', low: '2850', close: '2880' });
       await s.bar(flatBar('2800'));

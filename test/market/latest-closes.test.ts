@@ -4,24 +4,16 @@ import { latestCloses } from '../../src/market/latest-closes.ts';
 import type { Candle } from '../../src/model/candle.ts';
 import { latestPrices, marksOf } from '../../src/portfolio/latest-prices.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
+import { aCandle } from '../support/builders.ts';
 import { createTestDatabase, type TestDatabase, type TestDriver } from '../support/test-database.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2024, 0, 1);
 
+/** A flat bar of `symbol` closing at `close`, `hour` hours after T0. */
 function bar(symbol: string, hour: number, close: string, timeframe: Candle['timeframe'] = '1h'): Candle {
-  return {
-    symbol,
-    timeframe,
-    openTimeMs: T0 + hour * HOUR,
-    open: close,
-    high: close,
-    low: close,
-    close,
-    volume: '1',
-    trades: 1,
-    gapFilled: false,
-  };
+  const prices = { open: close, high: close, low: close, close };
+  return { ...aCandle({ timeframe, openTimeMs: T0 + hour * HOUR, ...prices }), symbol };
 }
 
 describe.each<TestDriver>(['postgres', 'pglite'])('latest closes on %s', (driver) => {

@@ -50,6 +50,10 @@ export interface SweepOptions {
 
 export interface SweepOutcome {
   sweepId: string;
+  /** The replayed period, as the sweep file gives it. */
+  period: Pick<SweepSpec, 'from' | 'days' | 'to'>;
+  /** The config file every run started from; null for the defaults. */
+  base: string | null;
   metric: SweepMetric;
   /** The grid's config paths, in the file's order. */
   paths: string[];
@@ -127,7 +131,18 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
         (options.workers > 0 ? `, ${plural(options.workers, 'local worker')}` : ', by the workers up'),
     );
     for (let i = 0; i < options.workers; i++) children.push(startLocalWorker(options));
-    return await collect(options, { sweepId, metric, paths: Object.keys(spec.grid), jobs, queue, events, children });
+    const period = { from: spec.from, ...(spec.to === undefined ? { days: spec.days ?? 60 } : { to: spec.to }) };
+    return await collect(options, {
+      sweepId,
+      period,
+      base: baseFile ?? null,
+      metric,
+      paths: Object.keys(spec.grid),
+      jobs,
+      queue,
+      events,
+      children,
+    });
   } finally {
     clearInterval(alive);
     // Runs still queued or running after this are nobody's: the workers skip them.
@@ -147,6 +162,8 @@ async function collect(
   options: SweepOptions,
   sweep: {
     sweepId: string;
+    period: SweepOutcome['period'];
+    base: string | null;
     metric: SweepMetric;
     paths: string[];
     jobs: readonly SweepJobData[];
@@ -168,6 +185,8 @@ async function collect(
       clearInterval(timer);
       resolveOutcome({
         sweepId: sweep.sweepId,
+        period: sweep.period,
+        base: sweep.base,
         metric: sweep.metric,
         paths: sweep.paths,
         results: rankSweepResults(results, sweep.metric),

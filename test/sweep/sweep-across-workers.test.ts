@@ -131,7 +131,12 @@ describe('a sweep across the cluster', () => {
     });
 
     const outcome = await sweep;
-    expect(outcome).toMatchObject({ results: [], failed: [], interrupted: { removed: 2 } });
+    expect(outcome).toMatchObject({
+      period: { from: '2021-11-01', days: 1 },
+      results: [],
+      failed: [],
+      interrupted: { removed: 2 },
+    });
     const queue = new Queue(SWEEP_QUEUE, { connection: redis, prefix: keys.queuePrefix });
     expect(await queue.getJobCounts()).toMatchObject({ waiting: 0, active: 0 });
     expect(lines[0]).toMatch(

@@ -102,6 +102,8 @@ describe('a sweep grid', () => {
     const results = [aResult(0, { strategyPnlUsd: '-3.5' }), aResult(1, { strategyPnlUsd: '12.25' })];
     const outcome = {
       sweepId: 's',
+      period: { from: '2021-11-01', days: 1 },
+      base: null,
       metric: 'strategyPnlUsd' as const,
       paths: ['llm.rules.stopLossAtr'],
       results: rankSweepResults(results, 'strategyPnlUsd'),

@@ -27,6 +27,8 @@ function formatIssue(issue: Issue, schema: z.ZodType): ConfigViolation[] {
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = allowedKeys(schemaAtPath(schema, path));
+      // The keys given that do belong to this form: what the misplaced one cannot go with.
+      const given = isPlainObject(issue.input) ? Object.keys(issue.input).filter((k) => !issue.keys.includes(k)) : [];
       return issue.keys.map((key) => {
         const hint = closestKey(key, known);
         return {
@@ -34,7 +36,7 @@ function formatIssue(issue: Issue, schema: z.ZodType): ConfigViolation[] {
           message:
             // A key of another form of a union, in an object of this form.
             hint === key
-              ? 'a key of another form of this entry, not allowed with the others'
+              ? `a key of another form of this entry, not allowed with ${given.length > 0 ? given.join(', ') : 'the others'}`
               : hint
                 ? `unknown key (did you mean ${hint}?)`
                 : 'unknown key',

@@ -46,8 +46,12 @@ describe('formatViolations', () => {
       'agents.decision.panel[0].params: expected record, got array',
     ]);
     expect(panel({ strategy: 'strategies/rules.ts', provider: 'rules', model: 'rules' })).toEqual([
-      'agents.decision.panel[0].provider: a key of another form of this entry, not allowed with the others',
-      'agents.decision.panel[0].model: a key of another form of this entry, not allowed with the others',
+      'agents.decision.panel[0].provider: a key of another form of this entry, not allowed with strategy',
+      'agents.decision.panel[0].model: a key of another form of this entry, not allowed with strategy',
+    ]);
+    // A model's entry has no params (a sweep setting panel.0.params.fast on a model).
+    expect(panel({ provider: 'rules', model: 'rules', params: { fast: 5 } })).toEqual([
+      'agents.decision.panel[0].params: a key of another form of this entry, not allowed with provider, model',
     ]);
     expect(panel({ provider: 'rules', model: 'rules', weight: 99 })).toEqual([
       'agents.decision.panel[0].weight: 99 is out of range (allowed 0.01 to 10)',

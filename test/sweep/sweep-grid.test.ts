@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expandGrid } from '../../src/sweep/expand-grid.ts';
 import { rankSweepResults } from '../../src/sweep/rank-sweep-results.ts';
 import { renderSweepTable } from '../../src/sweep/render-sweep-table.ts';
+import { sameFiguresEverywhere } from '../../src/sweep/same-figures-everywhere.ts';
 import { setConfigPath } from '../../src/sweep/set-config-path.ts';
 import type { SweepResult } from '../../src/sweep/sweep-result.ts';
 import { SweepSpec } from '../../src/sweep/sweep-spec.ts';
@@ -115,5 +116,13 @@ describe('a sweep grid', () => {
     expect(header).toMatch(/^#\s+run\s+llm\.rules\.stopLossAtr\s+strategy P&L ▼\s+return %\s+Sharpe/);
     expect(first).toMatch(/^1\s+1\s+1\s+12\.25\s+0\s/);
     expect(second).toMatch(/^2\s+0\s+0\s+-3\.5\s+0\s/);
+  });
+
+  it('tells a grid that changed nothing: two or more runs, equal in every figure whatever their values, workers and times', () => {
+    const same = [aResult(0, { worker: 'a', elapsedMs: 5 }), aResult(1, { worker: 'b', elapsedMs: 9 })];
+
+    expect(sameFiguresEverywhere(same)).toBe(true);
+    expect(sameFiguresEverywhere([...same, aResult(2, { closedTrades: 1 })])).toBe(false);
+    expect(sameFiguresEverywhere([aResult(0)])).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import { createLogger } from '../../shared/logger.ts';
 import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
 import { renderSweepCsv, renderSweepTable } from '../../sweep/render-sweep-table.ts';
 import { runSweep } from '../../sweep/run-sweep.ts';
+import { sameFiguresEverywhere } from '../../sweep/same-figures-everywhere.ts';
 import type { SweepMetric } from '../../sweep/sweep-spec.ts';
 import { wholeNumberOption } from '../whole-number-option.ts';
 
@@ -63,6 +64,10 @@ export async function sweepAction(options: SweepActionOptions): Promise<void> {
     });
     console.log('');
     console.log(renderSweepTable(outcome));
+    if (sameFiguresEverywhere(outcome.results))
+      console.log(
+        `\nevery run gave the same figures: the grid's values changed nothing the replays did (a setting of a model the panel does not ask, say, or a strategy that sets its own stops)`,
+      );
     const base = join(dir, `sweep-${outcome.sweepId}`);
     await writeFile(`${base}.csv`, renderSweepCsv(outcome));
     await writeFile(`${base}.json`, `${JSON.stringify(outcome, null, 2)}\n`);

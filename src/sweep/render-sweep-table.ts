@@ -2,6 +2,7 @@ import type { SweepOutcome } from './run-sweep.ts';
 import type { SweepMetric } from './sweep-spec.ts';
 
 const FIGURES = [
+  'strategyPnlUsd',
   'returnPct',
   'sharpe',
   'sortino',

@@ -60,8 +60,11 @@ export interface SweepOutcome {
   /** Best first by `metric`. */
   results: SweepResult[];
   failed: { index: number; values: Record<string, GridValue>; reason: string }[];
-  /** Set when the sweep was interrupted: how many runs were taken off the queue unrun. */
-  interrupted?: { removed: number };
+  /**
+   * Set when the sweep was interrupted: how many runs were taken off the queue unrun, and
+   * (stopped at once) how many were left running, for their workers to skip.
+   */
+  interrupted?: { removed: number; unfinished?: number };
 }
 
 /** Attempts of one run: a run whose worker died is retried by BullMQ's stall check, a failing one twice more. */
@@ -181,7 +184,10 @@ async function collect(
   return new Promise<SweepOutcome>((resolveOutcome, reject) => {
     let checking = false;
     let removedUnrun: number | undefined;
-    const finish = () => {
+    let finished = false;
+    const finish = (unfinished?: number) => {
+      if (finished) return;
+      finished = true;
       clearInterval(timer);
       resolveOutcome({
         sweepId: sweep.sweepId,
@@ -191,7 +197,9 @@ async function collect(
         paths: sweep.paths,
         results: rankSweepResults(results, sweep.metric),
         failed: failed.sort((a, b) => a.index - b.index),
-        ...(removedUnrun === undefined ? {} : { interrupted: { removed: removedUnrun } }),
+        ...(removedUnrun === undefined && unfinished === undefined
+          ? {}
+          : { interrupted: { removed: removedUnrun ?? 0, ...(unfinished === undefined ? {} : { unfinished }) } }),
       });
     };
     const settle = async (jobId: string) => {
@@ -269,13 +277,8 @@ async function collect(
       })().catch(onError);
     if (options.signal?.aborted) interrupted();
     else options.signal?.addEventListener('abort', interrupted, { once: true });
-    const stopped = () =>
-      onError(
-        new TriplegainError(
-          'INPUT_INVALID',
-          `sweep ${sweep.sweepId} stopped with ${plural(pending.size, 'run')} unfinished: their workers skip them`,
-        ),
-      );
+    // The runs finished so far are the outcome; the ones left running are skipped by their workers.
+    const stopped = () => finish(pending.size);
     if (options.stopNow?.aborted) stopped();
     else options.stopNow?.addEventListener('abort', stopped, { once: true });
   });

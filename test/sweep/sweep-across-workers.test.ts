@@ -148,6 +148,41 @@ describe('a sweep across the cluster', () => {
     await queue.close();
   });
 
+  it('stops waiting at a second interrupt: the runs finished so far, the running ones left for their workers to skip', async () => {
+    const keys = createKeys(prefix);
+    // A worker that takes one run and never finishes it.
+    const connection = new Redis(testRedisUrl, { maxRetriesPerRequest: null });
+    let taken!: () => void;
+    const running = new Promise<void>((resolve) => (taken = resolve));
+    const stuck = new Worker(
+      SWEEP_QUEUE,
+      () => {
+        taken();
+        return new Promise(() => {});
+      },
+      { connection, prefix: keys.queuePrefix, concurrency: 1 },
+    );
+    cleanups.push(async () => {
+      await stuck.close(true);
+      connection.disconnect();
+    });
+    await stuck.waitUntilReady();
+    const gridFile = await sweepFile('  llm.rules.stopLossAtr: [1.5, 2]\n');
+    const interrupt = new AbortController();
+    const stopNow = new AbortController();
+    const lines: string[] = [];
+
+    const sweep = runSweep({ ...options(gridFile, lines), signal: interrupt.signal, stopNow: stopNow.signal });
+    await running;
+    interrupt.abort();
+    await waitFor(async () => lines.some((l) => l.includes('waiting for the 1 run running')), 'the interrupt');
+    stopNow.abort();
+    const outcome = await sweep;
+
+    expect(outcome).toMatchObject({ results: [], failed: [], interrupted: { removed: 1, unfinished: 1 } });
+    expect(await redis.exists(`${prefix}:sweep:${outcome.sweepId}:live`)).toBe(0);
+  });
+
   it('refuses an --out it cannot write before any run', async () => {
     const gridFile = await sweepFile('  llm.rules.stopLossAtr: [2]\n');
     const notADir = join(dir, 'a-file');

@@ -74,7 +74,10 @@ export async function sweepAction(options: SweepActionOptions): Promise<void> {
     console.log(`\nresults: ${base}.csv`);
     if (outcome.interrupted) {
       console.error(
-        `sweep ${outcome.sweepId} interrupted: ${outcome.results.length + outcome.failed.length} runs finished, ${outcome.interrupted.removed} never started`,
+        `sweep ${outcome.sweepId} interrupted: ${outcome.results.length + outcome.failed.length} runs finished, ${outcome.interrupted.removed} never started` +
+          (outcome.interrupted.unfinished
+            ? `, ${outcome.interrupted.unfinished} stopped unfinished (their workers skip them)`
+            : ''),
       );
       process.exitCode = 130;
       return;

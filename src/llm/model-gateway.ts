@@ -109,6 +109,8 @@ export class ModelGateway {
   private readonly cache: ReplyCache | undefined;
   private readonly clients = new Map<string, ModelClient>();
   private readonly redact: (text: string) => string;
+  /** Abstentions per strategy and outcome in this process, to log the 1st, 10th, 100th … only. */
+  private readonly abstentions = new Map<string, number>();
 
   constructor(private readonly opts: ModelGatewayOptions) {
     this.log = new LlmCallLog(opts.db);
@@ -330,11 +332,16 @@ export class ModelGateway {
       costUsd: row.costUsd,
     };
     if (row.error === null) this.opts.logger.debug(context, 'model call recorded');
-    else
-      this.opts.logger.warn(
-        { ...context, error: row.error },
-        ref.provider === 'strategy' ? 'strategy abstained' : 'model call failed',
-      );
+    else if (ref.provider !== 'strategy') this.opts.logger.warn({ ...context, error: row.error }, 'model call failed');
+    else {
+      // A strategy's bug repeats on every bar: every call is in llm_calls (and the demo's report
+      // gives the most frequent reason); the log says it once per power of ten.
+      const key = `${ref.model} ${row.outcome}`;
+      const times = (this.abstentions.get(key) ?? 0) + 1;
+      this.abstentions.set(key, times);
+      if (/^10*$/.test(String(times)))
+        this.opts.logger.warn({ ...context, error: row.error, times }, 'strategy abstained');
+    }
     // A call that cost something may have spent the budget: tell the callback now, not at the next call.
     if (row.costUsd !== '0') await this.budget.isSpent();
   }

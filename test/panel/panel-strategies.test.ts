@@ -222,6 +222,29 @@ describe('strategies in the decision panel', () => {
     expect(warnings().map((w) => [w.msg, w.model])).toEqual([['strategy abstained', 'strategy:busy']]);
   });
 
+  it('logs a strategy abstaining for the same kind of reason at its 1st, 10th, 100th … time; every call is recorded', async ({
+    database,
+  }) => {
+    const { logger, warnings } = captureLogger();
+    const panel = panelOf(
+      database.db,
+      [aStrategy('sure', () => ({ action: 'BUY', confidence: 7 }))],
+      [],
+      30_000,
+      logger,
+    );
+    const ids = Array.from({ length: 12 }, () => `strategy-${++correlation}`);
+
+    for (const correlationId of ids) await panel.decide(aContext(), { correlationId, facts: FACTS });
+
+    expect(warnings().map((w) => [w.msg, w.times])).toEqual([
+      ['strategy abstained', 1],
+      ['strategy abstained', 10],
+    ]);
+    const calls = await Promise.all(ids.map((id) => callsOf(database.db, id)));
+    expect(calls.flat().map((c) => c.outcome)).toEqual(Array(12).fill('invalid'));
+  });
+
   it('votes beside the models: a strategy SELL against the rules BUY at equal weight is a HOLD', async ({
     database,
   }) => {

@@ -21,6 +21,8 @@ COPY src ./src
 COPY strategies ./strategies
 COPY config ./config
 COPY drizzle ./drizzle
+# Kraken's pair rules the paper exchange trades by, and the recordings demos and sweeps replay.
+COPY data ./data
 # After src/, so the build is the newer and bin/triplegain.mjs runs it.
 COPY --from=build /app/dist ./dist
 USER node

@@ -17,6 +17,7 @@ interface Service {
   environment?: Record<string, string>;
   deploy?: { replicas?: number };
   ports?: string[];
+  profiles?: string[];
 }
 
 // Compose resolves YAML merge keys (`<<: *app`), so the test does too.
@@ -56,6 +57,12 @@ describe('docker-compose.yml', () => {
     expect(role('dashboard')).toBe('start --role dashboard');
     expect(services.dashboard!.environment?.DASHBOARD_PASSWORD).toMatch(/^\$\{DASHBOARD_PASSWORD:\?/);
     expect(services.dashboard!.ports).toEqual(['127.0.0.1:3000:3000']);
+  });
+
+  it('runs sweep workers only with the sweep profile', () => {
+    expect((services['sweep-worker']?.command as string[]).slice(2)).toEqual(['sweep-worker']);
+    expect(services['sweep-worker']!.profiles).toEqual(['sweep']);
+    expect(services['sweep-worker']!.environment?.REDIS_URL).toBe('redis://redis:6379');
   });
 
   it(

@@ -80,9 +80,8 @@ async function exitPositionLocked(deps: ExitOrderDeps, exit: PositionExit): Prom
   try {
     // The stop goes first: it holds what the exit sells, and both could fill. Its final state
     // (a fill included) is recorded before the exit is sized.
-    if (
-      !(await cancelStops(deps, await workingStopsOf(deps, exit.symbol), `cancel-first, for the ${exit.purpose} exit`))
-    ) {
+    const why = `cancel-first, before the exit order ${clientOrderId} (${exit.purpose.replace('_', ' ')})`;
+    if (!(await cancelStops(deps, await workingStopsOf(deps, exit.symbol), why))) {
       const stillWorking = await workingStopsOf(deps, exit.symbol);
       throw new TriplegainError(
         'EXCHANGE_UNAVAILABLE',

@@ -180,6 +180,11 @@ describe('every position protected, never oversold', () => {
       });
       const exits = (await s.orders()).filter((o) => o.purpose === 'exit');
       expect(exits.map((o) => o.quantity)).toEqual(['0.01']);
+      // The stop went first, recorded as this system's cancel, naming the exit.
+      const [stop] = (await s.orders()).filter((o) => o.purpose === 'stop_loss' && o.status === 'canceled');
+      expect((await loadOrderEvents(s.h.database.db, stop!.clientOrderId)).at(-1)!.payload).toMatchObject({
+        reason: `canceled by triplegain: cancel-first, before the exit order ${exits[0]!.clientOrderId} (exit)`,
+      });
       await s.bar(flatBar('40000'));
       expect(await s.position()).toBeUndefined();
       expect(await s.audit()).toEqual([]);

@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/app-config.ts';
 import type { InstrumentBook } from '../market/instrument-book.ts';
 import type { KrakenPublicClient } from '../kraken/kraken-public-client.ts';
 import type { Ticker } from '../market/ticker.ts';
+import { pairOf } from '../model/trading-pair.ts';
 import { checkBalances, valueBalances, type ValuedBalances } from './check-balances.ts';
 import { checkClockSkew } from './check-clock-skew.ts';
 import { checkFees, checkTier } from './check-fees.ts';
@@ -64,7 +65,7 @@ export async function runLiveCheck(deps: LiveCheckDeps): Promise<LiveCheckLine[]
   if (balances.ok) {
     const prices = new Map<string, LiveOutcome<string>>();
     for (const [asset, amount] of Object.entries(balances.value)) {
-      if (asset !== cashAsset && Number(amount) !== 0) prices.set(asset, await lastOf(`${asset}/${cashAsset}`));
+      if (asset !== cashAsset && Number(amount) !== 0) prices.set(asset, await lastOf(pairOf(asset, cashAsset)));
     }
     valued = { ok: true, value: valueBalances(balances.value, cashAsset, prices) };
   }

@@ -9,7 +9,7 @@ import { terminalOrderStatuses } from '../model/order-status.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
 import { toOpenPosition } from '../positions/valuation.ts';
 import type { PortfolioReader } from '../risk/portfolio-reader.ts';
-import { latestPrices, markOf, marksOf } from './latest-prices.ts';
+import { latestPrices, marksOf } from './latest-prices.ts';
 import { balancesEquity } from './value-account.ts';
 
 export interface ExchangePortfolioDeps {
@@ -124,9 +124,15 @@ export function exchangePortfolio(deps: ExchangePortfolioDeps): PortfolioReader 
             notExists(reserved),
           ),
         );
+      // Market buys are priced at their pairs' latest closes, read in one statement.
+      const marks = await marksOf(
+        deps.db,
+        buying.filter((o) => o.limitPrice === null).map((o) => o.symbol),
+        deps.timeframe,
+      );
       let free = new Decimal(balances[deps.cashAsset] ?? '0');
       for (const o of buying) {
-        const price = o.limitPrice ?? (await markOf(deps.db, o.symbol, deps.timeframe));
+        const price = o.limitPrice ?? marks.get(o.symbol)!;
         free = free.minus(new Decimal(o.quantity).minus(o.filledQuantity).times(price));
       }
       return free.toFixed();

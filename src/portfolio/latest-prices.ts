@@ -1,6 +1,7 @@
 import type { Db } from '../db/open-database.ts';
 import { latestCloses } from '../market/latest-closes.ts';
 import type { Timeframe } from '../model/timeframe.ts';
+import { pairOf } from '../model/trading-pair.ts';
 import { TriplegainError } from '../shared/triplegain-error.ts';
 
 /** The latest stored close of `symbol`, or null when none is stored. */
@@ -47,13 +48,16 @@ export interface LatestPricesArgs {
  */
 export async function latestPrices(db: Db, args: LatestPricesArgs): Promise<Record<string, string>> {
   const assets = [...new Set(args.assets)].filter((asset) => asset !== args.cashAsset);
-  const pairOf = (asset: string) => `${asset}/${args.cashAsset}`;
-  const closes = await latestCloses(db, assets.map(pairOf), args.timeframe);
+  const closes = await latestCloses(
+    db,
+    assets.map((asset) => pairOf(asset, args.cashAsset)),
+    args.timeframe,
+  );
   const prices: Record<string, string> = {};
   for (const asset of assets) {
-    const close = closes.get(pairOf(asset));
+    const close = closes.get(pairOf(asset, args.cashAsset));
     if (close !== undefined) prices[asset] = close;
-    else if (!args.skipMissing) markIn(closes, pairOf(asset));
+    else if (!args.skipMissing) markIn(closes, pairOf(asset, args.cashAsset));
   }
   return prices;
 }

@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/app-config.ts';
 import type { Db } from '../db/open-database.ts';
 import { portfolioSnapshots } from '../db/schema/portfolio-snapshots.ts';
 import type { BalanceReadOptions, Balances, ExchangePort } from '../exchange/exchange-port.ts';
+import { pairOf } from '../model/trading-pair.ts';
 import { Dec } from '../positions/position-decimal.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
 import type { PositionSnapshot } from '../positions/snapshot.ts';
@@ -53,9 +54,9 @@ export async function recordValuation(
     (asset) => asset !== cashAsset && !new Dec(balances[asset] ?? '0').isZero(),
   );
   // Held assets and open positions priced in one read.
-  const pairOf = (asset: string) => `${asset}/${cashAsset}`;
-  const marks = await marksOf(deps.db, [...held.map(pairOf), ...positions.map((p) => p.symbol)], timeframe);
-  const prices = Object.fromEntries(held.map((asset) => [asset, marks.get(pairOf(asset))!]));
+  const heldPairs = held.map((asset) => pairOf(asset, cashAsset));
+  const marks = await marksOf(deps.db, [...heldPairs, ...positions.map((p) => p.symbol)], timeframe);
+  const prices = Object.fromEntries(held.map((asset, i) => [asset, marks.get(heldPairs[i]!)!]));
   const positionMarks = Object.fromEntries(positions.map((p) => [p.symbol, marks.get(p.symbol)!]));
   const valuation = valueAccount({ balances, prices, positions, positionMarks, cashAsset, atMs });
 

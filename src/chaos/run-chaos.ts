@@ -30,8 +30,11 @@ const WARM_UP_LIMIT_MS = 120_000;
 export const RECOVERY_LIMIT_MS = 60_000;
 /** Seeded pause between faults (wall time). */
 const GAP_MS = [2_000, 6_000] as const;
-/** Time a process has to stop on SIGTERM beyond its own `app.shutdownDeadlineMs`. */
-const STOP_MARGIN_MS = 15_000;
+/**
+ * Time a process has to stop on SIGTERM beyond its own `app.shutdownDeadlineMs` and
+ * `app.shutdownGraceMs` (after which it exits by itself).
+ */
+const STOP_MARGIN_MS = 5_000;
 
 /**
  * A chaos run: its own redis-server (AOF) and PostgreSQL database, a scheduler, `workers`
@@ -92,7 +95,8 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
       await step(`remove ${dir}`, () => (dir === undefined ? undefined : rm(dir, { recursive: true, force: true })));
     }
   }
-  const stopTimeoutMs = () => (rt?.config.app.shutdownDeadlineMs ?? 20_000) + STOP_MARGIN_MS;
+  const stopTimeoutMs = () =>
+    (rt?.config.app.shutdownDeadlineMs ?? 20_000) + (rt?.config.app.shutdownGraceMs ?? 10_000) + STOP_MARGIN_MS;
 
   try {
     let result: ChaosResult;

@@ -46,8 +46,11 @@ const FEED_EVERY_MS = 100;
  * harness, not the system.
  */
 const SETTLE_MS = 30_000;
-/** Time a process has to stop on SIGTERM beyond its own `app.shutdownDeadlineMs`. */
-const STOP_MARGIN_MS = 15_000;
+/**
+ * Time a process has to stop on SIGTERM beyond its own `app.shutdownDeadlineMs` and
+ * `app.shutdownGraceMs` (after which it exits by itself).
+ */
+const STOP_MARGIN_MS = 5_000;
 /**
  * Where the replay starts: the recordings' autumn 2021, a falling market with trades both ways;
  * a market hour or two before the built-in panel's first entries (BTC/USD about 17:30), so
@@ -120,7 +123,8 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
       await step(`remove ${dir}`, () => (dir === undefined ? undefined : rm(dir, { recursive: true, force: true })));
     }
   }
-  const stopTimeoutMs = () => (rt?.config.app.shutdownDeadlineMs ?? 20_000) + STOP_MARGIN_MS;
+  const stopTimeoutMs = () =>
+    (rt?.config.app.shutdownDeadlineMs ?? 20_000) + (rt?.config.app.shutdownGraceMs ?? 10_000) + STOP_MARGIN_MS;
 
   try {
     let result: RehearsalResult;

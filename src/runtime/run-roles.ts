@@ -9,8 +9,6 @@ import { roleNames } from './role-names.ts';
 import { checkDashboardTokens, startDashboardRole } from './start-dashboard-role.ts';
 import { startWorkerRole } from './start-worker-role.ts';
 
-/** Wall time a stopping process gets past `app.shutdownDeadlineMs` to release what it holds before it exits anyway (code 1). */
-export const SHUTDOWN_GRACE_MS = 10_000;
 /**
  * How long a first start waits (wall time) for each pair's history before it starts the
  * schedules anyway: a scheduler started before any worker must not wait for ever.
@@ -38,7 +36,7 @@ export interface RunRolesOptions {
  * - `all` runs the three.
  * On a signal, workers stop taking jobs, active ones get `app.shutdownDeadlineMs` to finish,
  * and those still running are put back in their queues for another worker. A stop still
- * unfinished `SHUTDOWN_GRACE_MS` after that deadline (Redis or PostgreSQL gone) is abandoned:
+ * unfinished `app.shutdownGraceMs` after that deadline (Redis or PostgreSQL gone) is abandoned:
  * the process logs it and exits with code 1.
  */
 export async function runRoles(options: RunRolesOptions): Promise<void> {
@@ -122,7 +120,7 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
     // A stop that waits on Redis or PostgreSQL while they are gone would wait for ever (BullMQ's
     // close, the bus, the pools). Past the deadline and a grace for the release, give up: the
     // jobs this process held come back to the queues when their locks expire.
-    const overrunMs = config.app.shutdownDeadlineMs + SHUTDOWN_GRACE_MS;
+    const overrunMs = config.app.shutdownDeadlineMs + config.app.shutdownGraceMs;
     setTimeout(() => {
       logger.error({ signal, afterMs: overrunMs }, 'shutdown overran its deadline; exiting without a clean stop');
       process.exit(1);

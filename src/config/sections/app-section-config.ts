@@ -17,6 +17,13 @@ export const AppSectionConfig = z
      */
     shutdownDeadlineMs: z.number().int().min(0).max(600_000).default(20_000),
     /**
+     * After `shutdownDeadlineMs`, how long (wall time) the stop may take to release what it
+     * holds (BullMQ's close, the bus, the pools) before the process gives up on a clean stop and
+     * exits with code 1: what waits on a Redis or PostgreSQL that is gone would wait for ever.
+     * The jobs it held return to their queues when their locks expire.
+     */
+    shutdownGraceMs: z.number().int().min(100).max(120_000).default(10_000),
+    /**
      * How long (wall time) opening the runtime waits for Redis, and for each new PostgreSQL
      * connection, to answer before it gives up with one line naming what it could not reach: a
      * CLI command never hangs on a dead server.

@@ -61,9 +61,9 @@ export interface OpenDatabaseOptions {
   /** PGlite data directory, created when missing. Absent (and no `url`): PGlite in memory. */
   pgliteDir?: string;
   /**
-   * For a PGlite in memory: a data directory dumped by `dumpDataDir('none')` to start from
-   * instead of an empty cluster. Loading one skips `initdb`, most of the seconds of CPU a new
-   * PGlite costs (the tests start each of theirs from one migrated dump).
+   * For a PGlite in memory, or in a `pgliteDir` that holds no database yet: a data directory
+   * dumped by `dumpDataDir` to start from instead of an empty cluster. Loading one skips
+   * `initdb`, most of the seconds of CPU a new PGlite costs (`openMigratedPglite`).
    */
   pgliteFrom?: Blob;
   /**

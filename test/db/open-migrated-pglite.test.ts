@@ -1,8 +1,11 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openMigratedPglite } from '../../src/db/open-migrated-pglite.ts';
+import type { PgliteDatabase } from '../../src/db/open-database.ts';
+import { openMigratedPglite, pgliteTemplateFile } from '../../src/db/open-migrated-pglite.ts';
+import { hodlBags } from '../../src/db/schema/index.ts';
+import { createTestDatabase } from '../support/test-database.ts';
 import { scaled } from '../support/test-timing.ts';
 
 describe('a migrated in-memory PGlite from its template', () => {
@@ -65,6 +68,58 @@ describe('a migrated in-memory PGlite where no template can be written', () => {
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
+    },
+    scaled(60_000),
+  );
+});
+
+describe('a migrated PGlite in a data directory', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tgtest-pglite-datadir-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  const bags = async (database: Awaited<ReturnType<typeof openMigratedPglite>>) =>
+    (await database.client.query<{ asset: string }>('select asset from hodl_bags order by asset')).rows.map(
+      (r) => r.asset,
+    );
+
+  it(
+    'starts a new directory from the template, opens one that holds a database as it is, and runs initdb when the template does not load',
+    async () => {
+      const cacheDir = join(dir, 'cache');
+      // A template that can be told apart from initdb: it holds one row.
+      const made = await createTestDatabase('pglite');
+      const template = await pgliteTemplateFile(cacheDir);
+      await made.db.insert(hodlBags).values({ asset: 'TEMPLATE', quantity: '1' });
+      const dump = await (made.database as PgliteDatabase).client.dumpDataDir('gzip');
+      await mkdir(cacheDir);
+      await writeFile(template, Buffer.from(await dump.arrayBuffer()));
+      await made.cleanup();
+
+      const dataDir = join(dir, 'pglite');
+      const first = await openMigratedPglite({ cacheDir, dataDir });
+      expect(await bags(first)).toEqual(['TEMPLATE']);
+      await first.client.query(`insert into hodl_bags (asset, quantity) values ('OWN', '1')`);
+      await first.close();
+
+      // The directory now holds a database: reopened as it is, the template not loaded over it.
+      const again = await openMigratedPglite({ cacheDir, dataDir });
+      expect(await bags(again)).toEqual(['OWN', 'TEMPLATE']);
+      await again.close();
+
+      // A template that does not load leaves a new directory to initdb: migrated, empty, and the
+      // template made again from it.
+      await writeFile(template, 'not a data directory');
+      const other = await openMigratedPglite({ cacheDir, dataDir: join(dir, 'other') });
+      expect(await bags(other)).toEqual([]);
+      expect(
+        (await other.client.query<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations'))
+          .rows[0]!.n,
+      ).toBeGreaterThan(0);
+      await other.close();
+      expect((await stat(template)).size).toBeGreaterThan(1_000_000);
     },
     scaled(60_000),
   );

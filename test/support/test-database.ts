@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { openMigratedPglite } from '../../src/db/open-migrated-pglite.ts';
 import { migrateDatabase } from '../../src/db/migrate-database.ts';
 import { openDatabase, type Database, type Db } from '../../src/db/open-database.ts';
+import { projectRoot } from './spawn-ts.ts';
 import { noteMigratedShape, recycleSchema, takeRecycledSchema, testRunTag } from './recycled-schemas.ts';
 
 /** The PostgreSQL the tests use: `TEST_DATABASE_URL`, else the local default. */
@@ -47,11 +49,13 @@ let migratedPglite: Promise<Blob> | undefined;
 
 /**
  * A PGlite migrated by `migrateDatabase`, dumped once per test process: a test's PGlite
- * loaded from it skips `initdb` and the migrations, about 4 s of CPU each time otherwise.
+ * loaded from it skips `initdb` and the migrations, about 4 s of CPU each time otherwise. It
+ * starts from the template the demo keeps in `.data/cache`, so only the first fork of the
+ * first run on a machine pays for `initdb`.
  */
 function migratedPgliteDump(): Promise<Blob> {
   migratedPglite ??= (async () => {
-    const database = await openMigratedPglite();
+    const database = await openMigratedPglite({ cacheDir: join(projectRoot, '.data', 'cache') });
     try {
       return await database.client.dumpDataDir('none');
     } finally {

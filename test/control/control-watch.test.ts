@@ -108,7 +108,12 @@ describe('the kill switch holds when Redis loses its data or a queue is resumed 
       for (const name of managedQueues) await waitFor(() => queue(name).isPaused(), `${name} paused again`);
       expect(Date.now() - flushedAtMs).toBeLessThan(1_000 + 5 * WATCH_MS);
       expect(await control.known()).toMatchObject({ state: 'HALTED', requestedBy: 'test' });
-      const [restored] = await db.select().from(systemEvents).where(eq(systemEvents.type, 'control.state_restored'));
+      // The restore is recorded through the bus (the recorder's group recreated on the flushed
+      // Redis), a moment after the state is back.
+      const restored = await waitFor(
+        async () => (await db.select().from(systemEvents).where(eq(systemEvents.type, 'control.state_restored')))[0],
+        'the restore recorded in system_events',
+      );
       expect(restored).toMatchObject({ severity: 'warning', details: { state: 'HALTED', from: 'database' } });
     },
     scaled(60_000),

@@ -34,7 +34,6 @@ describe('triplegain start', () => {
         DATABASE_URL: '',
         TRIPLEGAIN__REDIS__KEY_PREFIX: t.prefix,
         TRIPLEGAIN__DATABASE__PGLITE_DIR: join(dataDir, 'pglite'),
-        TRIPLEGAIN__APP__DATA_DIR: dataDir,
         TRIPLEGAIN__DASHBOARD__PORT: String(await findFreePort()),
       };
       proc = spawnTs('bin/triplegain.mjs', env, ['start']);

@@ -29,7 +29,6 @@ describe('a worker stopped while Redis is gone', () => {
           REDIS_URL: redis.url,
           DATABASE_URL: '',
           TRIPLEGAIN__DATABASE__PGLITE_DIR: join(dataDir, 'pglite'),
-          TRIPLEGAIN__APP__DATA_DIR: dataDir,
           TRIPLEGAIN__APP__SHUTDOWN_DEADLINE_MS: '1000',
           TRIPLEGAIN__APP__SHUTDOWN_GRACE_MS: '1000',
           TRIPLEGAIN__APP__LOG_LEVEL: 'info',

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { CoordinatorConfig } from '../config/sections/coordinator-config.ts';
 import { RULES_PROVIDER, type LlmConfig } from '../config/sections/llm-config.ts';
-import type { ModelAnswer, ModelGateway, ModelRef } from '../llm/model-gateway.ts';
+import type { ModelAnswer, ModelGateway } from '../llm/model-gateway.ts';
+import type { ModelRef } from '../llm/model-ref.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import type { AgentView } from './agent-view.ts';

@@ -4,7 +4,7 @@ import type { LlmProviderConfig } from '../config/sections/llm-config.ts';
 import { configuredModels } from './configured-models.ts';
 import { createModelClient, isLocalProvider } from './create-model-client.ts';
 import type { ListedModel, ModelClient } from './model-client.ts';
-import type { ModelRef } from './model-gateway.ts';
+import type { ModelRef } from './model-ref.ts';
 import { providerKeyRedactor } from './provider-key-redactor.ts';
 
 /** Tokens of the probe's reply: enough for "OK", and for a reasoning model to start. */

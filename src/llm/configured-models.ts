@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config/app-config.ts';
 import { RULES_PROVIDER } from '../config/sections/llm-config.ts';
 import { panelModels } from '../config/fields/panel-member-config.ts';
-import type { ModelRef } from './model-gateway.ts';
+import type { ModelRef } from './model-ref.ts';
 
 /**
  * Every provider model the configuration names, once each, provider by provider in the order of

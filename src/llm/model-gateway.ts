@@ -1,25 +1,21 @@
 import { performance } from 'node:perf_hooks';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
 import { RULES_PROVIDER, type LlmConfig, type LlmProviderConfig } from '../config/sections/llm-config.ts';
 import type { Db } from '../db/open-database.ts';
-import type { LlmCallOutcome, NewLlmCallRow } from '../db/schema/llm-calls.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import { createModelClient, hasKeyOrIsLocal } from './create-model-client.ts';
 import { DailyBudget, type BudgetExhausted } from './daily-budget.ts';
 import { LlmCallLog } from './llm-call-log.ts';
 import { llmCostUsd } from './llm-cost.ts';
+import { ModelCallRecorder, type CallPurpose, type CallRecord } from './model-call-recorder.ts';
+import type { ModelRef } from './model-ref.ts';
 import { ModelCallError, modelCallErrorFrom, type ChatMessage, type ModelClient } from './model-client.ts';
 import { parseModelReply } from './parse-model-reply.ts';
 import { providerKeyRedactor } from './provider-key-redactor.ts';
 import { ReplyCache } from './reply-cache.ts';
-
-/** A model to ask: a key of `llm.providers` and a model id at that provider. */
-export interface ModelRef {
-  provider: string;
-  model: string;
-}
+import { repairRequest, replyJsonSchema, withSchemaInstructions } from './reply-json-schema.ts';
 
 /** What to ask. The gateway appends the reply's JSON schema to `system`. */
 export interface ModelPrompt {
@@ -27,15 +23,12 @@ export interface ModelPrompt {
   user: string;
 }
 
-export interface AskModelsRequest<T> {
+export interface AskModelsRequest<T> extends CallPurpose {
   /** In order of preference: the next one is asked when one fails. */
   models: readonly ModelRef[];
   /** The reply must match it; its JSON schema goes into the prompt. */
   schema: z.ZodType<T>;
   prompt: ModelPrompt;
-  /** What the call is for, stored with it: `decision`, `sentiment`, `conflict_resolution`… */
-  purpose: string;
-  correlationId?: string | null;
   /** Time for the whole request, every model and repair included. Default: no limit beyond the providers' timeouts. */
   timeoutMs?: number;
   /** Aborts the request (the models not yet answered fail as `timeout`). */
@@ -81,8 +74,6 @@ export interface ModelGatewayOptions {
   onBudgetExhausted?: (event: BudgetExhausted) => void | Promise<void>;
 }
 
-/** Longest error text stored or logged. */
-const ERROR_CHARS = 2_000;
 /** The request after an invalid reply: one per model. */
 const MAX_ATTEMPTS = 2;
 
@@ -109,8 +100,7 @@ export class ModelGateway {
   private readonly cache: ReplyCache | undefined;
   private readonly clients = new Map<string, ModelClient>();
   private readonly redact: (text: string) => string;
-  /** Abstentions per strategy and outcome in this process, to log the 1st, 10th, 100th … only. */
-  private readonly abstentions = new Map<string, number>();
+  private readonly recorder: ModelCallRecorder;
 
   constructor(private readonly opts: ModelGatewayOptions) {
     this.log = new LlmCallLog(opts.db);
@@ -124,6 +114,12 @@ export class ModelGateway {
     const { enabled, maxAgeMs } = opts.config.replyCache;
     this.cache = enabled && opts.replay ? new ReplyCache(opts.db, opts.clock, maxAgeMs) : undefined;
     this.redact = providerKeyRedactor(opts.config.providers);
+    this.recorder = new ModelCallRecorder({
+      log: this.log,
+      budget: this.budget,
+      logger: opts.logger,
+      redact: this.redact,
+    });
   }
 
   /** Whether a provider can be called: known, and with an API key unless it is a local server. */
@@ -173,7 +169,7 @@ export class ModelGateway {
   }): Promise<void> {
     const model = call.model ?? RULES_PROVIDER;
     const ref = { provider: model === RULES_PROVIDER ? RULES_PROVIDER : 'strategy', model };
-    await this.record(
+    await this.recorder.record(
       ref,
       { purpose: call.purpose, correlationId: call.correlationId },
       {
@@ -199,7 +195,7 @@ export class ModelGateway {
     const jsonSchema = replyJsonSchema(request.schema);
     const system = withSchemaInstructions(request.prompt.system, jsonSchema);
     let messages: ChatMessage[] = [{ role: 'user', content: request.prompt.user }];
-    const record = (row: CallRecord) => this.record(ref, request, row);
+    const record = (row: CallRecord) => this.recorder.record(ref, request, row);
 
     const cacheKey = this.cache ? ReplyCache.keyOf(ref.provider, ref.model, system, messages) : undefined;
     if (this.cache && cacheKey) {
@@ -301,51 +297,6 @@ export class ModelGateway {
     return { ...ref, kind: 'invalid', reason: `invalid: no valid reply after one repair (${lastError})` };
   }
 
-  private async record(
-    ref: ModelRef,
-    request: Pick<AskModelsRequest<unknown>, 'purpose' | 'correlationId'>,
-    call: CallRecord,
-  ): Promise<void> {
-    const row: NewLlmCallRow = {
-      occurredAt: new Date(call.occurredAtMs),
-      provider: ref.provider,
-      model: ref.model,
-      purpose: request.purpose,
-      correlationId: request.correlationId ?? null,
-      outcome: call.outcome,
-      attempt: call.attempt ?? 1,
-      inputTokens: call.inputTokens ?? 0,
-      outputTokens: call.outputTokens ?? 0,
-      costUsd: call.costUsd ?? '0',
-      latencyMs: call.latencyMs ?? 0,
-      error: call.error === undefined ? null : truncate(this.redact(call.error)),
-    };
-    await this.log.record(row);
-    const context = {
-      provider: ref.provider,
-      model: ref.model,
-      purpose: request.purpose,
-      correlationId: request.correlationId,
-      outcome: call.outcome,
-      attempt: row.attempt,
-      latencyMs: row.latencyMs,
-      costUsd: row.costUsd,
-    };
-    if (row.error === null) this.opts.logger.debug(context, 'model call recorded');
-    else if (ref.provider !== 'strategy') this.opts.logger.warn({ ...context, error: row.error }, 'model call failed');
-    else {
-      // A strategy's bug repeats on every bar: every call is in llm_calls (and the demo's report
-      // gives the most frequent reason); the log says it once per power of ten.
-      const key = `${ref.model} ${row.outcome}`;
-      const times = (this.abstentions.get(key) ?? 0) + 1;
-      this.abstentions.set(key, times);
-      if (/^10*$/.test(String(times)))
-        this.opts.logger.warn({ ...context, error: row.error, times }, 'strategy abstained');
-    }
-    // A call that cost something may have spent the budget: tell the callback now, not at the next call.
-    if (row.costUsd !== '0') await this.budget.isSpent();
-  }
-
   private client(name: string, config: LlmProviderConfig): ModelClient {
     let client = this.clients.get(name);
     if (client === undefined) {
@@ -358,42 +309,6 @@ export class ModelGateway {
 
 type Answered<T> = ModelRef & { value: T; outcome: 'ok' | 'repaired' | 'cached' };
 
-interface CallRecord {
-  outcome: LlmCallOutcome;
-  attempt?: number;
-  occurredAtMs: number;
-  inputTokens?: number;
-  outputTokens?: number;
-  costUsd?: string;
-  latencyMs?: number;
-  error?: string;
-}
-
-/**
- * The JSON schema of a reply: of what the model writes (`io: 'input'`), so transforms and
- * refinements, which JSON Schema cannot state, are left to the zod parse of the reply.
- */
-export function replyJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-}
-
-/**
- * The instructions every structured request ends with: JSON only, and the schema. DeepSeek's
- * JSON mode needs the word "json" and the schema in the prompt; with Anthropic the schema also
- * constrains the reply (structured output), and the prompt keeps the constraints it cannot.
- */
-export function withSchemaInstructions(system: string, jsonSchema: Record<string, unknown>): string {
-  return (
-    `${system}\n\n` +
-    'Reply with exactly one JSON object and nothing else: no prose, no code fence. ' +
-    `The object must match this JSON schema:\n${JSON.stringify(jsonSchema)}`
-  );
-}
-
-function repairRequest(error: string): string {
-  return `Your reply was invalid: ${error}\nReply again with exactly one JSON object that matches the schema, and nothing else.`;
-}
-
 /** Aborts at the request's deadline (none when it has no `timeoutMs`) or with the caller's signal. */
 function deadlineSignal(remainingMs: number, outer: AbortSignal | undefined): AbortSignal {
   const signals = Number.isFinite(remainingMs) ? [AbortSignal.timeout(Math.ceil(remainingMs))] : [];
@@ -403,8 +318,4 @@ function deadlineSignal(remainingMs: number, outer: AbortSignal | undefined): Ab
 
 function elapsedMs(startedMs: number): number {
   return Math.max(0, Math.round(performance.now() - startedMs));
-}
-
-function truncate(text: string): string {
-  return text.length > ERROR_CHARS ? `${text.slice(0, ERROR_CHARS)}…` : text;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AnthropicProviderConfig } from '../../src/config/sections/llm-config.ts';
 import { AnthropicClient } from '../../src/llm/anthropic-client.ts';
-import { replyJsonSchema } from '../../src/llm/model-gateway.ts';
+import { replyJsonSchema } from '../../src/llm/reply-json-schema.ts';
 import { parseModelReply } from '../../src/llm/parse-model-reply.ts';
 import { createTradeDecisionSchema } from '../../src/panel/trade-decision.ts';
 import { replyWith, startModelServer, type ModelServer } from '../support/model-server.ts';

@@ -1,5 +1,6 @@
 import { RULES_PROVIDER } from '../../config/sections/llm-config.ts';
-import type { ModelGateway, ModelRef } from '../../llm/model-gateway.ts';
+import type { ModelGateway } from '../../llm/model-gateway.ts';
+import type { ModelRef } from '../../llm/model-ref.ts';
 import { collapseWhitespace } from './sentiment-input.ts';
 import { buildSentimentPrompt } from './sentiment-prompt.ts';
 import { SentimentReply } from './sentiment-reply.ts';

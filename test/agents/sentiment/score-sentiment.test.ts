@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { scoreSentiment, type ScoreSentimentRequest } from '../../../src/agents/sentiment/score-sentiment.ts';
 import { SentimentScored } from '../../../src/agents/sentiment/contract/sentiment-scored.ts';
 import { llmCalls } from '../../../src/db/schema/index.ts';
-import type { ModelRef } from '../../../src/llm/model-gateway.ts';
+import type { ModelRef } from '../../../src/llm/model-ref.ts';
 import { createGateway, llmConfigFor } from '../../llm/llm-fixtures.ts';
 import { garbage, httpError, replyWith } from '../../support/model-server.ts';
 import { useDatabaseAndModelServer } from '../../support/use-database-and-model-server.ts';

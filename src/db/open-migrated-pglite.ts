@@ -1,20 +1,25 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { migrateDatabase, migrationsFolder } from './migrate-database.ts';
 import { openDatabase, type PgliteDatabase } from './open-database.ts';
 
 /**
  * A migrated PGlite: in memory, or in `dataDir` (created when missing). A new PGlite runs
  * `initdb` (about 4.5 s of CPU); with `cacheDir`, the first one is dumped there once migrated,
- * and later new ones load that dump instead (about 1.4 s). A `dataDir` that already holds a
- * database is opened as it is (and migrated); only a missing or empty one starts from the dump,
- * and a dump that fails to load there leaves it empty again before `initdb` runs. The dump is
- * named after PGlite's version and the migrations' contents, so a new migration or PGlite
- * makes a new one; a dump that fails to load is made again. Writes are atomic (a
- * temporary file renamed), so concurrent runs never load a half-written dump, and best effort:
- * a directory that cannot be written only means no template.
+ * and later new ones load that dump instead (about 1.4 s). The dump is named after PGlite's
+ * version and the migrations' contents, so a new migration or PGlite makes a new one.
+ *
+ * A `dataDir` that already holds anything is opened as it is (and migrated); nothing is ever
+ * written into it but by PGlite itself. A missing or empty one gets the dump loaded into a
+ * staging directory beside it, which is then renamed onto it: a rename that finds it filled
+ * meanwhile (another process opened it first) leaves it alone, and a dump that fails to load
+ * leaves only the staging directory to remove. A dump that does not unpack (truncated,
+ * corrupt) is made again once `initdb` has run. Writes of the dump are atomic (a temporary
+ * file renamed), so concurrent runs never load a half-written one, and best effort: a
+ * directory that cannot be written only means no template.
  */
 export async function openMigratedPglite(
   options: { cacheDir?: string; dataDir?: string } = {},
@@ -22,30 +27,66 @@ export async function openMigratedPglite(
   const { dataDir } = options;
   const fresh = dataDir === undefined || (await isEmptyOrMissing(dataDir));
   const file = options.cacheDir && fresh ? await pgliteTemplateFile(options.cacheDir) : null;
-  if (file) {
-    const dump = await readFile(file).catch(() => null);
-    if (dump) {
-      try {
-        const database = (await openDatabase({ pgliteDir: dataDir, pgliteFrom: new Blob([dump]) })) as PgliteDatabase;
-        await migrateDatabase(database);
-        return database;
-      } catch {
-        // In memory only the dump can be at fault; in a directory the directory may be, and a
-        // dump that is broken is replaced below all the same, once `initdb` has run.
-        if (dataDir) await emptyDirectory(dataDir);
-        else await rm(file, { force: true });
-      }
+  let template = file ? await readTemplate(file) : null;
+  if (template && dataDir === undefined) {
+    try {
+      const database = (await openDatabase({ pgliteFrom: template })) as PgliteDatabase;
+      await migrateDatabase(database);
+      return database;
+    } catch {
+      template = null;
     }
+  } else if (template && dataDir !== undefined) {
+    if (!(await placeTemplate(template, dataDir))) template = null;
   }
   const database = (await openDatabase({ pgliteDir: dataDir })) as PgliteDatabase;
   try {
     await migrateDatabase(database);
-    if (file) await keepTemplate(database, file);
+    if (file && !template) await keepTemplate(database, file);
     return database;
   } catch (err) {
     await database.close();
     throw err;
   }
+}
+
+/**
+ * The template, unpacked here (a truncated or corrupt gzip throws now, inside our handling,
+ * rather than in PGlite's stream where nothing can catch it); null when there is none or it
+ * does not unpack.
+ */
+async function readTemplate(file: string): Promise<Blob | null> {
+  const packed = await readFile(file).catch(() => null);
+  if (!packed) return null;
+  try {
+    return new Blob([gunzipSync(packed)]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Loads the template into a staging directory beside `dataDir` and renames it onto `dataDir`
+ * (missing or empty). False when the template does not load; true otherwise, also when another
+ * process filled `dataDir` first (the rename then fails and what is there is left as it is).
+ */
+async function placeTemplate(template: Blob, dataDir: string): Promise<boolean> {
+  const staging = `${dataDir}.template-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await mkdir(dirname(dataDir), { recursive: true });
+    const loaded = await openDatabase({ pgliteDir: staging, pgliteFrom: template });
+    await loaded.close();
+  } catch {
+    await rm(staging, { recursive: true, force: true });
+    return false;
+  }
+  try {
+    // rename(2) replaces an empty directory, and refuses one that is not.
+    await rename(staging, dataDir);
+  } catch {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return true;
 }
 
 /** Where `openMigratedPglite` keeps its template under `cacheDir`, named after what makes it. */
@@ -59,11 +100,6 @@ async function isEmptyOrMissing(dir: string): Promise<boolean> {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ENOENT';
   }
-}
-
-/** Removes what a failed load wrote into a data directory that was empty before it. */
-async function emptyDirectory(dir: string): Promise<void> {
-  for (const name of await readdir(dir).catch(() => [])) await rm(join(dir, name), { recursive: true, force: true });
 }
 
 /**

@@ -109,9 +109,9 @@ describe('a migrated PGlite in a data directory', () => {
       expect(await bags(again)).toEqual(['OWN', 'TEMPLATE']);
       await again.close();
 
-      // A template that does not load leaves a new directory to initdb: migrated, empty, and the
-      // template made again from it.
-      await writeFile(template, 'not a data directory');
+      // A template cut short (a full disk, a copy interrupted) leaves a new directory to initdb:
+      // migrated, empty, and the template made again from it; nothing is left beside it.
+      await writeFile(template, (await readFile(template)).subarray(0, 1_000_000));
       const other = await openMigratedPglite({ cacheDir, dataDir: join(dir, 'other') });
       expect(await bags(other)).toEqual([]);
       expect(
@@ -120,6 +120,7 @@ describe('a migrated PGlite in a data directory', () => {
       ).toBeGreaterThan(0);
       await other.close();
       expect((await stat(template)).size).toBeGreaterThan(1_000_000);
+      expect((await readdir(dir)).sort()).toEqual(['cache', 'other', 'pglite']);
     },
     scaled(60_000),
   );

@@ -52,8 +52,22 @@ export function assertNever(value: never, what = 'value'): never {
   throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
 }
 
-/** A one-line description of anything thrown, for logs and dead-letter entries. */
+/**
+ * A one-line description of anything thrown, for logs and dead-letter entries. An object that
+ * is not an Error (PGlite's file system throws `{ name: 'ErrnoError', errno: 44 }`) is named by
+ * what it carries, not as `[object Object]`.
+ */
 export function describeError(err: unknown): string {
   if (err instanceof Error) return `${err.name}: ${err.message}`;
+  if (typeof err === 'object' && err !== null) {
+    const { name, message, code, errno } = err as Record<string, unknown>;
+    const parts = [
+      typeof message === 'string' ? message : undefined,
+      code === undefined ? undefined : `code ${String(code)}`,
+      errno === undefined ? undefined : `errno ${String(errno)}`,
+    ].filter((part) => part !== undefined);
+    if (typeof name === 'string' || parts.length > 0)
+      return `${typeof name === 'string' ? name : 'error'}: ${parts.length > 0 ? parts.join(', ') : 'no message'}`;
+  }
   return String(err);
 }

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, realpath } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
@@ -181,7 +181,9 @@ async function openPglite(
   let client: PGlite;
   try {
     if (dataDir) await mkdir(dataDir, { recursive: true });
-    client = await PGlite.create({ dataDir, ...(from ? { loadDataDir: from } : {}) });
+    // PGlite's file system does not follow a symlinked data directory (errno 44): give it the target.
+    const resolvedDir = dataDir ? await realpath(dataDir) : undefined;
+    client = await PGlite.create({ dataDir: resolvedDir, ...(from ? { loadDataDir: from } : {}) });
     if (searchPath) {
       for (const s of searchPath) await client.exec(`CREATE SCHEMA IF NOT EXISTS "${s}"`);
       await client.exec(`SET search_path TO ${searchPath.map((s) => `"${s}"`).join(', ')}`);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { migrateDatabase, migrationsFolder } from './migrate-database.ts';
@@ -71,9 +71,11 @@ async function readTemplate(file: string): Promise<Blob | null> {
  * process filled `dataDir` first (the rename then fails and what is there is left as it is).
  */
 async function placeTemplate(template: Blob, dataDir: string): Promise<boolean> {
-  const staging = `${dataDir}.template-${process.pid}-${randomBytes(4).toString('hex')}`;
+  // A symlink is followed: the rename must fill what it points to, not replace the link.
+  const target = await realpath(dataDir).catch(() => dataDir);
+  const staging = `${target}.template-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    await mkdir(dirname(dataDir), { recursive: true });
+    await mkdir(dirname(target), { recursive: true });
     const loaded = await openDatabase({ pgliteDir: staging, pgliteFrom: template });
     await loaded.close();
   } catch {
@@ -82,7 +84,7 @@ async function placeTemplate(template: Blob, dataDir: string): Promise<boolean> 
   }
   try {
     // rename(2) replaces an empty directory, and refuses one that is not.
-    await rename(staging, dataDir);
+    await rename(staging, target);
   } catch {
     await rm(staging, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -108,6 +108,17 @@ describe('a migrated PGlite in a data directory', () => {
       const again = await openMigratedPglite({ cacheDir, dataDir });
       expect(await bags(again)).toEqual(['OWN', 'TEMPLATE']);
       await again.close();
+
+      // A symlink to an empty directory: the template fills what it points to, the link stays.
+      await mkdir(join(dir, 'target'));
+      await symlink(join(dir, 'target'), join(dir, 'link'));
+      const linked = await openMigratedPglite({ cacheDir, dataDir: join(dir, 'link') });
+      expect(await bags(linked)).toEqual(['TEMPLATE']);
+      await linked.close();
+      expect((await lstat(join(dir, 'link'))).isSymbolicLink()).toBe(true);
+      expect(await readdir(join(dir, 'target'))).toContain('PG_VERSION');
+      await rm(join(dir, 'link'));
+      await rm(join(dir, 'target'), { recursive: true });
 
       // A template cut short (a full disk, a copy interrupted) leaves a new directory to initdb:
       // migrated, empty, and the template made again from it; nothing is left beside it.

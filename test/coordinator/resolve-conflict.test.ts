@@ -221,8 +221,10 @@ describe('resolveConflict', () => {
   });
 
   it('gives the fallback only what the primary left of the budget, not a budget of its own', async () => {
-    env.server.script(DEEPSEEK, slow(700, httpError(500)));
-    // With a budget of its own the fallback would answer proceed at about 1,600 ms.
+    // The primary fails early enough that, even on a loaded machine, time is left to ask the
+    // fallback (at 700 ms, a loaded run spent the whole budget before the fallback was asked).
+    env.server.script(DEEPSEEK, slow(300, httpError(500)));
+    // With a budget of its own the fallback would answer proceed at about 1,200 ms.
     env.server.script(CLAUDE, slow(900, replyWith({ action: 'proceed', reasoning: 'too late' })));
     const startedMs = performance.now();
 

@@ -10,6 +10,7 @@ import { ControlPlane } from '../control/control-plane.ts';
 import { findFreePort } from '../redis/free-port.ts';
 import { spawnRedisServer, type RedisServerProcess } from '../redis/redis-server-process.ts';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.ts';
+import { shutdownGiveUpMs } from '../runtime/shutdown-give-up-ms.ts';
 import { createLogger } from '../shared/logger.ts';
 import { describeError } from '../shared/triplegain-error.ts';
 import { ChaosCluster } from './chaos-cluster.ts';
@@ -30,10 +31,7 @@ const WARM_UP_LIMIT_MS = 120_000;
 export const RECOVERY_LIMIT_MS = 60_000;
 /** Seeded pause between faults (wall time). */
 const GAP_MS = [2_000, 6_000] as const;
-/**
- * Time a process has to stop on SIGTERM beyond its own `app.shutdownDeadlineMs` and
- * `app.shutdownGraceMs` (after which it exits by itself).
- */
+/** Time a process has to stop on SIGTERM beyond `shutdownGiveUpMs` (after which it exits by itself). */
 const STOP_MARGIN_MS = 5_000;
 
 /**
@@ -95,8 +93,7 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
       await step(`remove ${dir}`, () => (dir === undefined ? undefined : rm(dir, { recursive: true, force: true })));
     }
   }
-  const stopTimeoutMs = () =>
-    (rt?.config.app.shutdownDeadlineMs ?? 20_000) + (rt?.config.app.shutdownGraceMs ?? 10_000) + STOP_MARGIN_MS;
+  const stopTimeoutMs = () => shutdownGiveUpMs(rt?.config.app) + STOP_MARGIN_MS;
 
   try {
     let result: ChaosResult;

@@ -28,7 +28,9 @@ export async function openMigratedPglite(
   const fresh = dataDir === undefined || (await isEmptyOrMissing(dataDir));
   const file = options.cacheDir && fresh ? await pgliteTemplateFile(options.cacheDir) : null;
   let template = file ? await readTemplate(file) : null;
-  if (template && dataDir === undefined) {
+  if (template && dataDir !== undefined) {
+    if (!(await placeTemplate(template, dataDir))) template = null;
+  } else if (template) {
     try {
       const database = (await openDatabase({ pgliteFrom: template })) as PgliteDatabase;
       await migrateDatabase(database);
@@ -36,8 +38,6 @@ export async function openMigratedPglite(
     } catch {
       template = null;
     }
-  } else if (template && dataDir !== undefined) {
-    if (!(await placeTemplate(template, dataDir))) template = null;
   }
   const database = (await openDatabase({ pgliteDir: dataDir })) as PgliteDatabase;
   try {

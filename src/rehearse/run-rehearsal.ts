@@ -13,6 +13,7 @@ import { openReplayClock, type ReplayClock } from '../clock/open-replay-clock.ts
 import { ReplayFeed } from '../market/replay-feed.ts';
 import { spawnRedisServer, type RedisServerProcess } from '../redis/redis-server-process.ts';
 import { openRuntime, type Runtime } from '../runtime/open-runtime.ts';
+import { shutdownGiveUpMs } from '../runtime/shutdown-give-up-ms.ts';
 import { createLogger } from '../shared/logger.ts';
 import { projectRoot } from '../shared/project-root.ts';
 import { describeError } from '../shared/triplegain-error.ts';
@@ -46,10 +47,7 @@ const FEED_EVERY_MS = 100;
  * harness, not the system.
  */
 const SETTLE_MS = 30_000;
-/**
- * Time a process has to stop on SIGTERM beyond its own `app.shutdownDeadlineMs` and
- * `app.shutdownGraceMs` (after which it exits by itself).
- */
+/** Time a process has to stop on SIGTERM beyond `shutdownGiveUpMs` (after which it exits by itself). */
 const STOP_MARGIN_MS = 5_000;
 /**
  * Where the replay starts: the recordings' autumn 2021, a falling market with trades both ways;
@@ -123,8 +121,7 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
       await step(`remove ${dir}`, () => (dir === undefined ? undefined : rm(dir, { recursive: true, force: true })));
     }
   }
-  const stopTimeoutMs = () =>
-    (rt?.config.app.shutdownDeadlineMs ?? 20_000) + (rt?.config.app.shutdownGraceMs ?? 10_000) + STOP_MARGIN_MS;
+  const stopTimeoutMs = () => shutdownGiveUpMs(rt?.config.app) + STOP_MARGIN_MS;
 
   try {
     let result: RehearsalResult;

@@ -7,6 +7,7 @@ import { syncReconcileSchedule, syncSchedules } from '../queues/sync-schedules.t
 import { openRuntime } from './open-runtime.ts';
 import { roleNames } from './role-names.ts';
 import { checkDashboardTokens, startDashboardRole } from './start-dashboard-role.ts';
+import { shutdownGiveUpMs } from './shutdown-give-up-ms.ts';
 import { startWorkerRole } from './start-worker-role.ts';
 
 /**
@@ -120,7 +121,7 @@ export async function runRoles(options: RunRolesOptions): Promise<void> {
     // A stop that waits on Redis or PostgreSQL while they are gone would wait for ever (BullMQ's
     // close, the bus, the pools). Past the deadline and a grace for the release, give up: the
     // jobs this process held come back to the queues when their locks expire.
-    const overrunMs = config.app.shutdownDeadlineMs + config.app.shutdownGraceMs;
+    const overrunMs = shutdownGiveUpMs(config.app);
     setTimeout(() => {
       logger.error({ signal, afterMs: overrunMs }, 'shutdown overran its deadline; exiting without a clean stop');
       process.exit(1);

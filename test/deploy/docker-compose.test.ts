@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { AppSectionConfig } from '../../src/config/sections/app-section-config.ts';
+import { shutdownGiveUpMs } from '../../src/runtime/shutdown-give-up-ms.ts';
 import { projectRoot } from '../support/spawn-ts.ts';
 import { scaled } from '../support/test-timing.ts';
 
@@ -64,7 +64,6 @@ describe('docker-compose.yml', () => {
   it('gives every triplegain process longer than its shutdown deadline and grace before the SIGKILL', () => {
     // A stop stuck on a lost Redis or PostgreSQL gives up by itself (exit 1, saying so) after
     // app.shutdownDeadlineMs + app.shutdownGraceMs; compose must not SIGKILL it first.
-    const app = AppSectionConfig.parse({});
     const seconds = (period: string | undefined) => {
       const m = /^(\d+)(s|m)$/.exec(period ?? '10s')!;
       return Number(m[1]) * (m[2] === 'm' ? 60 : 1);
@@ -72,9 +71,7 @@ describe('docker-compose.yml', () => {
     const started = Object.entries(services).filter(([, s]) => [s.command ?? []].flat().includes('start'));
     expect(started.map(([name]) => name).sort()).toEqual(['dashboard', 'scheduler', 'worker']);
     for (const [name, service] of started) {
-      expect(seconds(service.stop_grace_period), name).toBeGreaterThan(
-        (app.shutdownDeadlineMs + app.shutdownGraceMs) / 1000,
-      );
+      expect(seconds(service.stop_grace_period), name).toBeGreaterThan(shutdownGiveUpMs() / 1000);
     }
   });
 

@@ -19,3 +19,8 @@ export async function ensureConsumerGroups(
     await redis.xgroup('CREATECONSUMER', lane, args.group, args.consumer);
   }
 }
+
+/** The streams or groups were deleted (e.g. a Redis restarted without AOF): recreate them, no error to report. */
+export function isNoGroup(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('NOGROUP');
+}

@@ -17,3 +17,16 @@ export async function removeIdleConsumers(
     [args.group, args.consumer, args.idleMs],
   )) as string[];
 }
+
+/** Removes `consumer` from `group` on each of `lanes` where it holds no pending entry (a clean stop). */
+export async function removeConsumerIfIdle(
+  redis: Redis,
+  lanes: readonly string[],
+  group: string,
+  consumer: string,
+): Promise<void> {
+  for (const lane of lanes) {
+    const held = (await redis.xpending(lane, group, '-', '+', 1, consumer)) as unknown[];
+    if (held.length === 0) await redis.xgroup('DELCONSUMER', lane, group, consumer);
+  }
+}

@@ -6,9 +6,9 @@ import { isRedisUnavailable } from '../redis/is-redis-unavailable.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import { CircuitBreaker, type BreakerChange, type BreakerState } from './circuit-breaker.ts';
 import { reportBreakerChange } from './report-breaker-change.ts';
-import { reportDeadLetter } from './report-dead-letter.ts';
-import { ackScript } from './scripts/ack-script.ts';
-import { moveToDeadLetter, type DeadLetterReason } from './dead-letter-store.ts';
+import { deadLetterDelivery } from './dead-letter-delivery.ts';
+import { AckBatch } from './ack-batch.ts';
+import type { DeadLetterReason } from './dead-letter-store.ts';
 import { decodeDelivery } from './decode-delivery.ts';
 import type { BusMessage } from './envelope.ts';
 import type { TypesOfTopic } from './message-catalog.ts';
@@ -16,8 +16,8 @@ import { priorityRank, type Topic } from './topics.ts';
 import type { MessageOf, SubscribeOptions, SubscriptionDeps } from './subscribe-options.ts';
 import { MessageContext, type ContextScope } from './message-context.ts';
 import { claimIdleEntries } from './claim-idle-entries.ts';
-import { ensureConsumerGroups } from './ensure-consumer-groups.ts';
-import { removeIdleConsumers } from './remove-idle-consumers.ts';
+import { ensureConsumerGroups, isNoGroup } from './ensure-consumer-groups.ts';
+import { removeConsumerIfIdle, removeIdleConsumers } from './remove-idle-consumers.ts';
 import type { Delivery } from './delivery.ts';
 
 type XReadReply = [stream: string, entries: [id: string, fields: string[]][]][] | null;
@@ -46,12 +46,8 @@ export class Subscription<P extends Topic = Topic, T extends TypesOfTopic<P> = T
   private chain: Promise<void> = Promise.resolve();
   private claimTimer?: NodeJS.Timeout;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
-  private urgentAcks: string[] = [];
-  private mainAcks: string[] = [];
-  private counters: Record<string, number> = {};
-  /** The last ack command sent; resolves once it (and so every one before it) is done. */
-  private lastAck: Promise<void> = Promise.resolve();
-  private readonly ackKeys: readonly string[];
+  /** Acks and counters of handled messages, sent once per batch. */
+  private readonly acks: AckBatch;
   private readonly contextScope: ContextScope;
 
   constructor(
@@ -64,7 +60,10 @@ export class Subscription<P extends Topic = Topic, T extends TypesOfTopic<P> = T
     const { breaker: breakerOverrides, ...rest } = options.overrides ?? {};
     this.config = { ...deps.config, ...rest, breaker: { ...deps.config.breaker, ...breakerOverrides } };
     this.lanes = { urgent: deps.keys.busUrgentStream(options.topic), main: deps.keys.busStream(options.topic) };
-    this.ackKeys = [this.lanes.urgent, this.lanes.main, deps.keys.busStats(options.topic)];
+    // Unacked messages are delivered again later; the handler's idempotency covers a failed flush.
+    this.acks = new AckBatch(deps.redis, this.group, this.lanes, deps.keys.busStats(options.topic), (err) =>
+      err === undefined ? this.deps.outage.succeeded() : this.redisFailed(err, 'ack', 'bus ack failed'),
+    );
     this.contextScope = { deps, group: this.group, consumer: this.consumer, lockMs: this.config.claimIdleMs };
     this.breaker = new CircuitBreaker(this.config.breaker.failureThreshold, this.config.breaker.cooldownMs);
     this.blocking = deps.redis.duplicate({
@@ -113,8 +112,10 @@ export class Subscription<P extends Topic = Topic, T extends TypesOfTopic<P> = T
       Promise.allSettled([this.loop, this.chain]),
       new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref()),
     ]);
-    await this.flushAcks();
-    await this.removeConsumerIfIdle().catch(() => undefined);
+    await this.acks.flush();
+    await removeConsumerIfIdle(this.deps.redis, [this.lanes.urgent, this.lanes.main], this.group, this.consumer).catch(
+      () => undefined,
+    );
   }
 
   private ensureGroups(): Promise<void> {
@@ -191,8 +192,8 @@ export class Subscription<P extends Topic = Topic, T extends TypesOfTopic<P> = T
     }
     // The acks go out now; the next read need not wait for their reply, only for the batch
     // before (so at most two ack commands are ever in flight).
-    const previous = this.lastAck;
-    void this.flushAcks();
+    const previous = this.acks.lastFlush;
+    void this.acks.flush();
     await previous;
   }
 
@@ -233,11 +234,11 @@ export class Subscription<P extends Topic = Topic, T extends TypesOfTopic<P> = T
     const message = d.message;
     if (!message) return this.deadLetter(d, d.oversizedBytes === undefined ? 'malformed' : 'oversized', d.decodeError);
     if (message.expiresAtMs <= this.deps.clock.now()) {
-      this.ack(d, 'expired');
+      this.acks.ack(d.lane, d.streamId, 'expired');
       return undefined;
     }
     if (!this.matches(message)) {
-      this.ack(d, 'filtered');
+      this.acks.ack(d.lane, d.streamId, 'filtered');
       return undefined;
     }
     if (this.breaker.state !== 'closed') {
@@ -249,7 +250,7 @@ export class Subscription<P extends Topic = Topic, T extends TypesOfTopic<P> = T
         return undefined;
       }
     }
-    this.count('delivered');
+    this.acks.count('delivered');
     const ctx = new MessageContext(this.contextScope, message, d);
     let result: Promise<void> | void;
     try {
@@ -284,7 +285,7 @@ export class Subscription<P extends Topic = Topic, T extends TypesOfTopic<P> = T
   }
 
   private handlerSucceeded(d: Delivery): void {
-    this.ack(d, 'handled');
+    this.acks.ack(d.lane, d.streamId, 'handled');
     if (this.breaker.state !== 'closed' || this.breaker.consecutiveFailures > 0) {
       const change = this.breaker.recordSuccess(Date.now());
       if (change) this.onBreakerChange(change, undefined);
@@ -292,7 +293,7 @@ export class Subscription<P extends Topic = Topic, T extends TypesOfTopic<P> = T
   }
 
   private handlerFailed(message: BusMessage, d: Delivery, err: unknown): Promise<void> | undefined {
-    this.count('failed');
+    this.acks.count('failed');
     const change = this.breaker.recordFailure(Date.now());
     if (change) this.onBreakerChange(change, err);
     this.deps.logger.warn(
@@ -310,77 +311,15 @@ export class Subscription<P extends Topic = Topic, T extends TypesOfTopic<P> = T
     return undefined;
   }
 
-  private ack(d: Delivery, outcome: 'handled' | 'expired' | 'filtered'): void {
-    (d.lane === this.lanes.urgent ? this.urgentAcks : this.mainAcks).push(d.streamId);
-    this.count(outcome);
-  }
-
-  private count(counter: string): void {
-    this.counters[counter] = (this.counters[counter] ?? 0) + 1;
-  }
-
-  /**
-   * Sends the acks and counters gathered so far as one command (XACK on each lane plus the
-   * group's counters). Resolves once Redis has them, and so have all sent before (one
-   * connection answers in order); never rejects.
-   */
-  private flushAcks(): Promise<void> {
-    const urgent = this.urgentAcks;
-    const main = this.mainAcks;
-    const counters = this.counters;
-    this.urgentAcks = [];
-    this.mainAcks = [];
-    this.counters = {};
-    const args: (string | number)[] = [this.group, urgent.length, main.length];
-    for (const id of urgent) args.push(id);
-    for (const id of main) args.push(id);
-    for (const name in counters) args.push(name, counters[name]!);
-    if (args.length === 3) return this.lastAck;
-    this.lastAck = ackScript.run(this.deps.redis, this.ackKeys, args).then(
-      () => this.deps.outage.succeeded(),
-      // Unacked messages are delivered again later; the handler's idempotency covers that.
-      (err: unknown) => this.redisFailed(err, 'ack', 'bus ack failed'),
-    );
-    return this.lastAck;
-  }
-
   private async deadLetter(d: Delivery, reason: DeadLetterReason, err: unknown): Promise<void> {
-    await this.flushAcks();
-    const dlqId = await moveToDeadLetter(this.deps.redis, this.deps.keys, this.deps.config.retention.dlqMaxLen, {
-      topic: this.topic,
-      lane: d.lane,
-      streamId: d.streamId,
-      fields: d.fields,
-      group: this.group,
-      consumer: this.consumer,
+    await this.acks.flush();
+    await deadLetterDelivery(
+      this.deps,
+      { topic: this.topic, group: this.group, consumer: this.consumer },
+      d,
       reason,
-      error: describeError(err),
-      deliveryCount: d.deliveryCount,
-      atMs: this.deps.clock.now(),
-      oversizedBytes: d.oversizedBytes,
-    });
-    this.deps.logger.error(
-      {
-        topic: this.topic,
-        group: this.group,
-        streamId: d.streamId,
-        reason,
-        deliveryCount: d.deliveryCount,
-        sizeBytes: d.oversizedBytes,
-        err: describeError(err),
-      },
-      'bus message dead-lettered',
+      err,
     );
-    reportDeadLetter(this.deps, {
-      topic: this.topic,
-      group: this.group,
-      streamId: d.streamId,
-      dlqId,
-      reason,
-      deliveryCount: d.deliveryCount,
-      error: describeError(err),
-      fields: d.fields,
-    });
   }
 
   /**
@@ -403,7 +342,7 @@ export class Subscription<P extends Topic = Topic, T extends TypesOfTopic<P> = T
         const entry = claimed[0];
         if (!entry) return;
         await this.handle({ lane: d.lane, streamId: entry[0], fields: entry[1], deliveryCount: d.deliveryCount + 1 });
-        await this.flushAcks();
+        await this.acks.flush();
       });
     }, delayMs);
     timer.unref();
@@ -471,16 +410,4 @@ export class Subscription<P extends Topic = Topic, T extends TypesOfTopic<P> = T
       err,
     );
   }
-
-  private async removeConsumerIfIdle(): Promise<void> {
-    for (const lane of [this.lanes.urgent, this.lanes.main]) {
-      const held = (await this.deps.redis.xpending(lane, this.group, '-', '+', 1, this.consumer)) as unknown[];
-      if (held.length === 0) await this.deps.redis.xgroup('DELCONSUMER', lane, this.group, this.consumer);
-    }
-  }
-}
-
-/** The streams or groups were deleted (e.g. a Redis restarted without AOF): recreate them, no error to report. */
-function isNoGroup(err: unknown): boolean {
-  return err instanceof Error && err.message.startsWith('NOGROUP');
 }

@@ -1,6 +1,6 @@
 import { appendSystemEvent } from '../db/append-system-event.ts';
 import { findNamedOrder } from '../orders/find-named-order.ts';
-import { loadOrder } from '../orders/order-store.ts';
+import { loadOrder } from '../orders/order-reads.ts';
 import { heldPositionOf } from '../positions/held-position.ts';
 import { withPositionLock } from '../positions/with-position-lock.ts';
 import type { CancelOrderData, CancelOrderResult } from '../queues/queue-catalog.ts';

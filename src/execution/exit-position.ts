@@ -1,7 +1,8 @@
 import { Decimal } from '../model/decimal.ts';
 import { minimumQuantity, roundQuantity } from '../market/instrument-rules.ts';
 import { clientOrderIdOf } from '../model/client-order-id.ts';
-import { applyOrderEvent, createOrder, loadOrder } from '../orders/order-store.ts';
+import { applyOrderEvent, createOrder } from '../orders/order-store.ts';
+import { loadOrder } from '../orders/order-reads.ts';
 import { latestClose } from '../portfolio/latest-prices.ts';
 import { exitablePositionOf, type ExitablePosition } from '../positions/exitable-position.ts';
 import { heldPositionOf } from '../positions/held-position.ts';

@@ -1,6 +1,6 @@
 import type { Bus } from '../bus/bus.ts';
 import type { Subscription } from '../bus/subscription.ts';
-import { ordersToReconcile } from '../orders/order-store.ts';
+import { ordersToReconcile } from '../orders/order-reads.ts';
 import { applyTradingStateEvent } from '../risk/apply-trading-state-event.ts';
 import { loadOpenPositions } from '../positions/position-store.ts';
 import { cancelAndSync, type ExitOrderDeps } from './exit-orders.ts';

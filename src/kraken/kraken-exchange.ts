@@ -1,13 +1,10 @@
-import { Decimal } from '../model/decimal.ts';
 import { z } from 'zod';
-import { Side } from '../model/side.ts';
 import { systemClock, type Clock } from '../clock/clock.ts';
-import { DecimalString } from '../model/decimal-string.ts';
 import { silentLogger, type Logger } from '../shared/logger.ts';
 import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import {
-  MarginPosition,
   PlaceOrderRequest,
+  type MarginPosition,
   type BalanceReadOptions,
   type Balances,
   type ExchangeOrder,
@@ -15,7 +12,11 @@ import {
 } from '../exchange/exchange-port.ts';
 import { KrakenBalanceReader } from './kraken-balance-reader.ts';
 import { KRAKEN_OPEN_ORDERS_PER_PAIR } from './kraken-open-order-limits.ts';
-import { parseKrakenOrder } from './kraken-order.ts';
+import { KrakenMarginReader } from './kraken-margin-reader.ts';
+import { KrakenOpenOrderGuard } from './kraken-open-order-guard.ts';
+import { isLiveOrder, parseKrakenOrder, sameClientOrderId } from './kraken-order.ts';
+import { queryKrakenOrders } from './kraken-query-orders.ts';
+import { krakenRejected } from './kraken-rejected.ts';
 import type { KrakenPrivateClient } from './kraken-private-client.ts';
 import { cancelPenalty, KRAKEN_ADD_ORDER_COST } from './kraken-trading-limiter.ts';
 
@@ -39,11 +40,6 @@ export interface KrakenExchangeOptions {
  */
 export const KRAKEN_ORDER_DEADLINE_MS = 5_000;
 
-/** Wall time a count of the open orders serves the open-order limit check (`refuseOverOpenOrderLimit`). */
-const OPEN_COUNT_FRESH_MS = 30_000;
-/** Places under the limit a count must leave to serve: room for what other replicas placed meanwhile. */
-const OPEN_COUNT_MARGIN = 10;
-
 /** `CancelAllOrdersAfter`'s answer: `triggerTime` is `"0"` when disarmed. */
 const DeadManSwitchResult = z.object({ currentTime: z.string(), triggerTime: z.string() });
 const AddOrderResult = z.object({ txid: z.array(z.string().min(1)).min(1) });
@@ -52,28 +48,6 @@ const Orders = z.record(z.string(), z.unknown());
 const Count = z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]);
 const OpenOrdersResult = z.object({ open: Orders });
 const ClosedOrdersResult = z.object({ closed: Orders, count: Count.optional() });
-/** `TradeBalance`: `e` is the equity (trade balance plus the open positions' unrealized P&L), in the asked asset. */
-const TradeBalanceResult = z.looseObject({ e: DecimalString });
-/**
- * `OpenPositions` with `docalcs`: one entry per position (Get Open Positions,
- * https://docs.kraken.com/api-reference/account-data/get-open-positions). `vol` less
- * `vol_closed` is still open; `value` is its current value (with `docalcs`), `cost` what it
- * cost, `margin` what it holds, all in the quote asset.
- */
-const OpenPositionsResult = z.record(
-  z.string(),
-  z.looseObject({
-    pair: z.string(),
-    type: Side,
-    vol: DecimalString,
-    vol_closed: DecimalString,
-    cost: DecimalString,
-    margin: DecimalString,
-    value: DecimalString.optional(),
-  }),
-);
-/** Txids one `QueryOrders` may ask for (Kraken: 50 at most). */
-const QUERY_ORDERS_MAX = 50;
 
 /**
  * The Kraken spot account as an `ExchangePort`, over `KrakenPrivateClient` (one writer per API
@@ -108,13 +82,12 @@ export class KrakenExchange implements ExchangePort {
   readonly lateArrivalMs = KRAKEN_ORDER_DEADLINE_MS + 10_000;
   private readonly client: KrakenPrivateClient;
   private readonly balanceReader: KrakenBalanceReader;
-  /** The open orders per pair at Kraken's last full OpenOrders answer to this process, and the resting orders it placed since. */
-  private openCount: { atMs: number; bySymbol: Map<string, number>; placedSince: Map<string, number> } | null = null;
+  private readonly marginReader: KrakenMarginReader;
+  private readonly openOrderGuard: KrakenOpenOrderGuard;
   private readonly clock: Clock;
   private readonly logger: Logger;
 
   private readonly margin: boolean;
-  private readonly openOrdersPerPair: number;
 
   constructor(opts: KrakenExchangeOptions) {
     this.client = opts.client;
@@ -122,7 +95,8 @@ export class KrakenExchange implements ExchangePort {
     this.logger = opts.logger ?? silentLogger;
     this.balanceReader = new KrakenBalanceReader(this.client, this.logger);
     this.margin = opts.margin ?? false;
-    this.openOrdersPerPair = opts.openOrdersPerPair ?? KRAKEN_OPEN_ORDERS_PER_PAIR.starter;
+    this.marginReader = new KrakenMarginReader(this.client);
+    this.openOrderGuard = new KrakenOpenOrderGuard(opts.openOrdersPerPair ?? KRAKEN_OPEN_ORDERS_PER_PAIR.starter);
   }
 
   async placeOrder(request: PlaceOrderRequest, signal?: AbortSignal): Promise<ExchangeOrder> {
@@ -147,17 +121,19 @@ export class KrakenExchange implements ExchangePort {
     const market = await this.client.market(order.symbol);
     // A market order does not rest in the book, so it adds nothing to the open orders counted.
     if (order.type !== 'market') {
-      await this.refuseOverOpenOrderLimit(order.symbol, what, signal).catch((err: unknown) => {
-        if (err instanceof TriplegainError && err.details['requestSent'] === false && err.details['call'] === what)
-          throw err;
-        // The count failed (the OpenOrders call's own outcome aside): AddOrder never left.
-        throw new TriplegainError(
-          'EXCHANGE_UNAVAILABLE',
-          `kraken ${what}: not sent: the pair's open orders could not be counted: ${describeError(err)}`,
-          { call: what, requestSent: false },
-          { cause: err },
-        );
-      });
+      await this.openOrderGuard
+        .refuseOverLimit(order.symbol, what, () => this.openOrders(signal))
+        .catch((err: unknown) => {
+          if (err instanceof TriplegainError && err.details['requestSent'] === false && err.details['call'] === what)
+            throw err;
+          // The count failed (the OpenOrders call's own outcome aside): AddOrder never left.
+          throw new TriplegainError(
+            'EXCHANGE_UNAVAILABLE',
+            `kraken ${what}: not sent: the pair's open orders could not be counted: ${describeError(err)}`,
+            { call: what, requestSent: false },
+            { cause: err },
+          );
+        });
     }
     const params: Record<string, string> = {
       pair: market.id,
@@ -188,8 +164,7 @@ export class KrakenExchange implements ExchangePort {
       });
     }
     const txid = accepted.data.txid[0]!;
-    if (order.type !== 'market' && this.openCount)
-      this.openCount.placedSince.set(order.symbol, (this.openCount.placedSince.get(order.symbol) ?? 0) + 1);
+    if (order.type !== 'market') this.openOrderGuard.recordPlaced(order.symbol);
     await this.client.trading.recordPlaced(txid, order.symbol).catch((err: unknown) => {
       // Only the cancel penalty needs it; without it a cancel asks Kraken for the order's age.
       this.logger.warn({ txid, err: describeError(err) }, 'kraken order placement time not recorded');
@@ -224,7 +199,7 @@ export class KrakenExchange implements ExchangePort {
           call: what,
           requestSent: false,
         });
-      if (!isLive(order)) return;
+      if (!isLiveOrder(order)) return;
       placed = { symbol: order.symbol, ageMs: Math.max(0, this.clock.now() - order.openedAtMs) };
     }
     try {
@@ -237,7 +212,7 @@ export class KrakenExchange implements ExchangePort {
       // Kraken says "unknown" for an order that is no longer open: done if it has closed.
       if (err instanceof TriplegainError && err.details['krakenError'] === 'EOrder:Unknown order') {
         const order = await this.findOrder(exchangeOrderId, signal);
-        if (order && !isLive(order)) return;
+        if (order && !isLiveOrder(order)) return;
       }
       throw err;
     }
@@ -248,13 +223,9 @@ export class KrakenExchange implements ExchangePort {
     const atMs = Date.now();
     const result = await this.client.call('OpenOrders', {}, { signal, priority: 'protective' });
     const page = OpenOrdersResult.safeParse(result);
-    if (!page.success) throw rejected('OpenOrders', `unexpected answer: ${z.prettifyError(page.error)}`);
+    if (!page.success) throw krakenRejected('OpenOrders', `unexpected answer: ${z.prettifyError(page.error)}`);
     const orders = await this.parseOrders(page.data.open, 'OpenOrders');
-    const bySymbol = new Map<string, number>();
-    for (const o of orders) if (isLive(o)) bySymbol.set(o.symbol, (bySymbol.get(o.symbol) ?? 0) + 1);
-    // Entries the page left out (an order of a pair we do not know) count against no pair we trade.
-    if (Object.keys(page.data.open).length === orders.length)
-      this.openCount = { atMs, bySymbol, placedSince: new Map() };
+    this.openOrderGuard.recordListing(atMs, orders, Object.keys(page.data.open).length === orders.length);
     return orders;
   }
 
@@ -269,7 +240,7 @@ export class KrakenExchange implements ExchangePort {
         { signal, what: `ClosedOrders since ${sinceMs}`, priority: 'protective' },
       );
       const page = ClosedOrdersResult.safeParse(result);
-      if (!page.success) throw rejected('ClosedOrders', `unexpected answer: ${z.prettifyError(page.error)}`);
+      if (!page.success) throw krakenRejected('ClosedOrders', `unexpected answer: ${z.prettifyError(page.error)}`);
       const before = orders.size;
       for (const order of await this.parseOrders(page.data.closed, 'ClosedOrders'))
         orders.set(order.exchangeOrderId, order);
@@ -309,7 +280,7 @@ export class KrakenExchange implements ExchangePort {
         { signal, what: `OpenOrders ${clientOrderId}`, priority: 'protective' },
       ),
     );
-    if (!open.success) throw rejected(what, `unexpected answer: ${z.prettifyError(open.error)}`);
+    if (!open.success) throw krakenRejected(what, `unexpected answer: ${z.prettifyError(open.error)}`);
     const found = await this.matching(open.data.open, clientOrderId);
     if (found) return found;
     const closed = ClosedOrdersResult.safeParse(
@@ -319,7 +290,7 @@ export class KrakenExchange implements ExchangePort {
         { signal, what: `ClosedOrders ${clientOrderId}`, priority: 'protective' },
       ),
     );
-    if (!closed.success) throw rejected(what, `unexpected answer: ${z.prettifyError(closed.error)}`);
+    if (!closed.success) throw krakenRejected(what, `unexpected answer: ${z.prettifyError(closed.error)}`);
     return this.matching(closed.data.closed, clientOrderId);
   }
 
@@ -354,93 +325,14 @@ export class KrakenExchange implements ExchangePort {
     return this.balanceReader.available(signal, options);
   }
 
-  /**
-   * The margin account's equity in `cashAsset` (`TradeBalance` `e`: trade balance plus the open
-   * positions' unrealized P&L; Get Trade Balance,
-   * https://docs.kraken.com/api-reference/account-data/get-trade-balance).
-   */
-  async marginEquity(cashAsset: string, signal?: AbortSignal): Promise<string> {
-    await this.client.loadMarkets();
-    const result = TradeBalanceResult.safeParse(
-      await this.client.call('TradeBalance', { asset: this.client.assetId(cashAsset) }, { signal }),
-    );
-    if (!result.success) throw rejected('TradeBalance', `unexpected answer: ${z.prettifyError(result.error)}`);
-    return result.data.e;
+  /** The margin account's equity in `cashAsset` (`KrakenMarginReader.equity`). */
+  marginEquity(cashAsset: string, signal?: AbortSignal): Promise<string> {
+    return this.marginReader.equity(cashAsset, signal);
   }
 
-  /**
-   * The margin account's open positions (`OpenPositions` with `docalcs`), net per symbol: the
-   * open volume of longs less that of shorts, valued at Kraken's current value (else at cost),
-   * leverage as cost over margin.
-   */
-  async marginPositions(signal?: AbortSignal): Promise<MarginPosition[]> {
-    await this.client.loadMarkets();
-    const result = OpenPositionsResult.safeParse(
-      await this.client.call('OpenPositions', { docalcs: 'true' }, { signal }),
-    );
-    if (!result.success) throw rejected('OpenPositions', `unexpected answer: ${z.prettifyError(result.error)}`);
-    const bySymbol = new Map<string, { quantity: Decimal; value: Decimal; cost: Decimal; margin: Decimal }>();
-    for (const [id, p] of Object.entries(result.data)) {
-      const symbol = this.client.symbolOf(p.pair);
-      if (symbol === null)
-        throw rejected('OpenPositions', `position ${id} is in ${p.pair}, a pair Kraken's market list does not have`);
-      const sign = p.type === 'buy' ? 1 : -1;
-      const open = new Decimal(p.vol).minus(p.vol_closed);
-      const sum = bySymbol.get(symbol) ?? {
-        quantity: new Decimal(0),
-        value: new Decimal(0),
-        cost: new Decimal(0),
-        margin: new Decimal(0),
-      };
-      bySymbol.set(symbol, {
-        quantity: sum.quantity.plus(open.times(sign)),
-        value: sum.value.plus(new Decimal(p.value ?? p.cost).times(sign)),
-        cost: sum.cost.plus(p.cost),
-        margin: sum.margin.plus(p.margin),
-      });
-    }
-    return [...bySymbol.entries()]
-      .filter(([, s]) => !s.quantity.isZero())
-      .map(([symbol, s]) =>
-        MarginPosition.parse({
-          symbol,
-          side: s.quantity.gt(0) ? 'long' : 'short',
-          quantity: s.quantity.abs().toFixed(),
-          notionalUsd: s.value.abs().toFixed(),
-          leverage: s.margin.gt(0) ? Decimal.max(1, s.cost.div(s.margin)).toDecimalPlaces(2).toNumber() : 1,
-        }),
-      );
-  }
-
-  /**
-   * Refuses, before sending, a resting order that would pass the account's open order limit on
-   * its pair (`openOrdersPerPair`). The open orders are Kraken's (`OpenOrders`), not only ours:
-   * Kraken counts every open order of the account on the pair, whoever placed it. A count this
-   * process read at most `OPEN_COUNT_FRESH_MS` ago (the reconciliation reads them every 15 s),
-   * plus the resting orders it placed since, serves while it leaves `OPEN_COUNT_MARGIN` places
-   * for other replicas' orders; only nearer the limit is Kraken asked again: the check costs the
-   * API counter nothing in the common case.
-   */
-  private async refuseOverOpenOrderLimit(symbol: string, what: string, signal: AbortSignal | undefined): Promise<void> {
-    const known = this.openCount;
-    const nowMs = Date.now();
-    if (known && nowMs - known.atMs <= OPEN_COUNT_FRESH_MS) {
-      const estimate = (known.bySymbol.get(symbol) ?? 0) + (known.placedSince.get(symbol) ?? 0);
-      if (estimate + OPEN_COUNT_MARGIN < this.openOrdersPerPair) return;
-    }
-    const open = (await this.openOrders(signal)).filter((o) => o.symbol === symbol && isLive(o)).length;
-    if (open >= this.openOrdersPerPair) {
-      throw new TriplegainError(
-        'EXCHANGE_REJECTED',
-        `kraken ${what}: ${open} orders are open on ${symbol}, the most the account's tier allows on one pair (${this.openOrdersPerPair}); not sent`,
-        {
-          call: what,
-          openOrders: open,
-          limit: this.openOrdersPerPair,
-          requestSent: false,
-        },
-      );
-    }
+  /** The margin account's open positions, net per symbol (`KrakenMarginReader.positions`). */
+  marginPositions(signal?: AbortSignal): Promise<MarginPosition[]> {
+    return this.marginReader.positions(signal);
   }
 
   /** The order with this txid, or null when Kraken has none: one `QueryOrders` (cost 1), where `findByClientOrderId` may take three. */
@@ -448,37 +340,9 @@ export class KrakenExchange implements ExchangePort {
     return (await this.findOrders([txid], signal)).get(txid) ?? null;
   }
 
-  /**
-   * The orders with these txids, open or closed, keyed by txid; those Kraken does not know are
-   * left out. One `QueryOrders` (cost 1) for up to 50 of them
-   * (https://docs.kraken.com/api-reference/account-data/get-orders-info: `txid`, a comma
-   * separated list, 50 at most).
-   */
-  async findOrders(txids: readonly string[], signal?: AbortSignal): Promise<Map<string, ExchangeOrder>> {
-    const found = new Map<string, ExchangeOrder>();
-    if (txids.length > 0) await this.client.loadMarkets();
-    for (let i = 0; i < txids.length; i += QUERY_ORDERS_MAX) {
-      const batch = txids.slice(i, i + QUERY_ORDERS_MAX);
-      const what = `QueryOrders ${batch.join(',')}`;
-      let result: Record<string, unknown>;
-      try {
-        result = await this.client.call(
-          'QueryOrders',
-          { txid: batch.join(',') },
-          { signal, what, priority: 'protective' },
-        );
-      } catch (err) {
-        if (err instanceof TriplegainError && err.details['krakenError'] === 'EOrder:Invalid order') continue;
-        throw err;
-      }
-      for (const txid of batch) {
-        if (!(txid in result)) continue;
-        const parsed = parseKrakenOrder(txid, result[txid], (pair) => this.client.symbolOf(pair));
-        if (!parsed.ok) throw rejected(what, parsed.problem);
-        found.set(txid, parsed.order);
-      }
-    }
-    return found;
+  /** The orders with these txids, open or closed, keyed by txid (`queryKrakenOrders`). */
+  findOrders(txids: readonly string[], signal?: AbortSignal): Promise<Map<string, ExchangeOrder>> {
+    return queryKrakenOrders(this.client, txids, signal);
   }
 
   private async parseOrders(entries: Record<string, unknown>, what: string): Promise<ExchangeOrder[]> {
@@ -502,24 +366,10 @@ export class KrakenExchange implements ExchangePort {
     if (Object.keys(candidates).length === 0) return null;
     const orders = await this.parseOrders(candidates, `find ${clientOrderId}`);
     if (orders.length === 0)
-      throw rejected(`find ${clientOrderId}`, 'the order carrying this client id cannot be read (see the warning)');
+      throw krakenRejected(
+        `find ${clientOrderId}`,
+        'the order carrying this client id cannot be read (see the warning)',
+      );
     return orders.reduce((a, b) => (b.openedAtMs > a.openedAtMs ? b : a));
   }
-}
-
-function isLive(order: ExchangeOrder): boolean {
-  return order.status === 'open' || order.status === 'pending';
-}
-
-/** UUIDs compare without case or dashes, in case Kraken reports them in another form. */
-function sameClientOrderId(reported: unknown, ours: string): boolean {
-  if (typeof reported !== 'string') return false;
-  const uuid = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-  if (uuid.test(reported) && uuid.test(ours))
-    return reported.replaceAll('-', '').toLowerCase() === ours.replaceAll('-', '').toLowerCase();
-  return reported === ours;
-}
-
-function rejected(what: string, problem: string): TriplegainError {
-  return new TriplegainError('EXCHANGE_REJECTED', `kraken ${what}: ${problem}`, { call: what });
 }

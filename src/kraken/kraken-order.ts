@@ -135,3 +135,17 @@ function positive(value: string | undefined): string | null {
 function toMs(seconds: number | string): number {
   return new Decimal(seconds).mul(1000).floor().toNumber();
 }
+
+/** An order still working on Kraken: open, or accepted and not yet in the book. */
+export function isLiveOrder(order: ExchangeOrder): boolean {
+  return order.status === 'open' || order.status === 'pending';
+}
+
+/** UUIDs compare without case or dashes, in case Kraken reports them in another form. */
+export function sameClientOrderId(reported: unknown, ours: string): boolean {
+  if (typeof reported !== 'string') return false;
+  const uuid = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+  if (uuid.test(reported) && uuid.test(ours))
+    return reported.replaceAll('-', '').toLowerCase() === ours.replaceAll('-', '').toLowerCase();
+  return reported === ours;
+}

@@ -1,8 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { kraken as CcxtKraken, DDoSProtection, RateLimitExceeded } from 'ccxt';
+import { setTimeout as delay } from 'node:timers/promises';
+import { DDoSProtection, RateLimitExceeded } from 'ccxt';
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
-import { fetchWholeBody } from '../shared/fetch-whole-body.ts';
 import type { ExecutionConfig } from '../config/sections/execution-config.ts';
 import type { Keys } from '../keys.ts';
 import type { CallPriority } from '../exchange/call-priority.ts';
@@ -21,6 +19,9 @@ import { describeError, TriplegainError } from '../shared/triplegain-error.ts';
 import { krakenAccountId, krakenAccountKeys } from './kraken-account-keys.ts';
 import { KrakenAccountLock } from './kraken-account-lock.ts';
 import { KRAKEN_TRADING_TIER_LIMITS, KrakenTradingLimiter } from './kraken-trading-limiter.ts';
+import { DisciplinedKraken, fetchMarkingSent, requestContext, type RequestContext } from './disciplined-kraken.ts';
+import { krakenErrorOf, resultOf } from './kraken-answer.ts';
+import type { KrakenMarket, PrivateCallOptions, PrivateRequestInfo } from './kraken-private-call.ts';
 
 export interface KrakenPrivateClientOptions {
   /** `execution.kraken`: credentials, `baseUrl` (tests), `timeoutMs` of one request, `tier`. */
@@ -42,47 +43,6 @@ export interface KrakenPrivateClientOptions {
   wallNowMs?: () => number;
 }
 
-export interface PrivateRequestInfo {
-  method: KrakenPrivateMethod;
-  nonce: number;
-  /** The counter that admitted the request, after adding its cost; null when it cost nothing. */
-  counter: number | null;
-}
-
-export interface PrivateCallOptions {
-  signal?: AbortSignal;
-  /** For the error messages: `AddOrder BTC/USD`. Default the method. */
-  what?: string;
-  /** AddOrder and CancelOrder: the pair whose trading counter admits the call, and the cost. */
-  trading?: { symbol: string; cost: number };
-  /**
-   * How much of the account's API counter the call may fill (`admissionCeiling`); default
-   * `trading`. A `background` call never waits for the counter: refused at once, retryable.
-   */
-  priority?: CallPriority;
-  /**
-   * AddOrder: sends `deadline`, this many ms of wall time after the moment the request is
-   * signed (after its turn came), as RFC 3339: the engine does not match the order after it.
-   */
-  deadlineMs?: number;
-}
-
-/** A Kraken pair as the private API names it: `id` (`XXBTZUSD`) and `altname` (`XBTUSD`). */
-export interface KrakenMarket {
-  id: string;
-  altname: string | undefined;
-}
-
-/** The state of the private request running in this async context. */
-interface RequestContext {
-  nonce: number;
-  nonceTaken: boolean;
-  signal: AbortSignal | undefined;
-  /** Whether the request left for Kraken: if so, its outcome is unknown on failure. */
-  sent: boolean;
-}
-const requestContext = new AsyncLocalStorage<RequestContext>();
-
 /** The counter that admits a call: its cost, how high it may fill it (undefined: to the maximum), and whether it waits for room. */
 interface Admission {
   limiter: KrakenRateLimiter;
@@ -95,41 +55,6 @@ interface Admission {
 const LOCK_POLL_MS = 5;
 /** How long the account lock outlives its holder's request timeout. */
 const LOCK_MARGIN_MS = 5_000;
-
-/**
- * ccxt's Kraken with our discipline: public requests pass the shared public limiter, private
- * ones run only inside `KrakenPrivateClient.call` and sign with the nonce it took under the
- * account lock (ccxt's own clock-based nonce is never used, and a nonce signs one request).
- */
-class DisciplinedKraken extends CcxtKraken {
-  constructor(
-    config: ConstructorParameters<typeof CcxtKraken>[0],
-    private readonly publicLimiter: Pick<KrakenRateLimiter, 'acquire'>,
-  ) {
-    super(config);
-  }
-
-  override async fetch2(...args: Parameters<CcxtKraken['fetch2']>): ReturnType<CcxtKraken['fetch2']> {
-    const [path, api] = args;
-    if (api === 'private') {
-      if (!requestContext.getStore())
-        throw new Error(`kraken private ${String(path)} called outside KrakenPrivateClient.call`);
-    } else {
-      await this.publicLimiter.acquire(1);
-    }
-    return super.fetch2(...args);
-  }
-
-  override nonce(): number {
-    const context = requestContext.getStore();
-    if (!context || context.nonceTaken)
-      throw new Error('kraken: a private request needs a nonce of its own from the account lock');
-    context.nonceTaken = true;
-    return context.nonce;
-  }
-}
-
-const Envelope = z.object({ result: z.record(z.string(), z.unknown()) });
 
 /**
  * Kraken's private REST API through ccxt (signing, URLs, error strings), with the discipline
@@ -463,32 +388,6 @@ export class KrakenPrivateClient {
   }
 }
 
-/** The `result` object of a Kraken answer `{ error: [], result: {…} }`. */
-function resultOf(response: unknown, what: string): Record<string, unknown> {
-  // Something between us and Kraken answered (an HTML page, a cut-off body): the request may
-  // or may not have been processed.
-  if (typeof response !== 'object' || response === null) {
-    throw new TriplegainError('EXCHANGE_UNAVAILABLE', `kraken ${what}: the answer is not JSON`, {
-      call: what,
-      requestSent: true,
-    });
-  }
-  const envelope = Envelope.safeParse(response);
-  if (!envelope.success) {
-    throw new TriplegainError('EXCHANGE_UNAVAILABLE', `kraken ${what}: the answer has no "result" object`, {
-      call: what,
-      requestSent: true,
-    });
-  }
-  return envelope.data.result;
-}
-
-/** Kraken's `E<Category>:<message>` error string in a ccxt error message, if any. */
-function krakenErrorOf(err: unknown): string | undefined {
-  if (!(err instanceof Error)) return undefined;
-  return /"(E[A-Za-z]+:[^"]*)"/.exec(err.message)?.[1];
-}
-
 function abortedBeforeSending(what: string): TriplegainError {
   return new TriplegainError('TIMEOUT', `kraken ${what}: aborted by the caller before it was sent`, {
     call: what,
@@ -496,23 +395,12 @@ function abortedBeforeSending(what: string): TriplegainError {
   });
 }
 
-function pause(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortedBeforeSending(what));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** ccxt's fetch: the whole body under ccxt's timeout and the caller's signal; marks the request as sent. */
-function fetchMarkingSent(url: string, init: RequestInit): Promise<Response> {
-  const context = requestContext.getStore();
-  if (context) context.sent = true;
-  return fetchWholeBody(url, init, context?.signal);
+/** Waits `ms` (wall time); the caller's abort ends the wait as `abortedBeforeSending`. */
+async function pause(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
+  try {
+    await delay(ms, undefined, { signal });
+  } catch (err) {
+    if (signal?.aborted) throw abortedBeforeSending(what);
+    throw err;
+  }
 }

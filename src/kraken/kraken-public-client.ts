@@ -12,6 +12,7 @@ import { mapExchangeError } from './map-exchange-error.ts';
 import { Ticker } from '../market/ticker.ts';
 import { krakenInterval, timeframeMs } from '../market/timeframes.ts';
 import { type Timeframe } from '../model/timeframe.ts';
+import { krakenRejected } from './kraken-rejected.ts';
 
 export interface KrakenPublicClientOptions {
   /** `marketData.kraken`: `baseUrl` (tests), `timeoutMs`. */
@@ -125,9 +126,9 @@ export class KrakenPublicClient {
     const result = resultOf(await this.call(what, () => this.exchange.publicGetOHLC(request)), what);
 
     const rows = z.array(OhlcRow).safeParse(pairEntry(result, market, what));
-    if (!rows.success) throw rejected(what, `unexpected OHLC rows: ${z.prettifyError(rows.error)}`);
+    if (!rows.success) throw krakenRejected(what, `unexpected OHLC rows: ${z.prettifyError(rows.error)}`);
     const last = OhlcLast.optional().safeParse(result['last']);
-    if (!last.success) throw rejected(what, `unexpected "last": ${JSON.stringify(result['last'])}`);
+    if (!last.success) throw krakenRejected(what, `unexpected "last": ${JSON.stringify(result['last'])}`);
 
     const barMs = timeframeMs(timeframe);
     const nowMs = this.clock.now();
@@ -150,13 +151,13 @@ export class KrakenPublicClient {
         trades: count,
         gapFilled: count === 0,
       });
-      if (!parsed.success) throw rejected(what, `bad bar at ${time}: ${z.prettifyError(parsed.error)}`);
+      if (!parsed.success) throw krakenRejected(what, `bad bar at ${time}: ${z.prettifyError(parsed.error)}`);
       candles.push(parsed.data);
     }
     try {
       return fillGaps(candles);
     } catch (err) {
-      throw rejected(what, (err as Error).message);
+      throw krakenRejected(what, (err as Error).message);
     }
   }
 
@@ -166,7 +167,7 @@ export class KrakenPublicClient {
     const market = await this.market(symbol, what);
     const result = resultOf(await this.call(what, () => this.exchange.publicGetTicker({ pair: market.id })), what);
     const entry = TickerEntry.safeParse(pairEntry(result, market, what));
-    if (!entry.success) throw rejected(what, `unexpected ticker: ${z.prettifyError(entry.error)}`);
+    if (!entry.success) throw krakenRejected(what, `unexpected ticker: ${z.prettifyError(entry.error)}`);
     const t = entry.data;
     const ticker = Ticker.safeParse({
       symbol,
@@ -181,7 +182,7 @@ export class KrakenPublicClient {
       vwap24h: t.p[1],
       trades24h: t.t[1],
     });
-    if (!ticker.success) throw rejected(what, `unexpected ticker: ${z.prettifyError(ticker.error)}`);
+    if (!ticker.success) throw krakenRejected(what, `unexpected ticker: ${z.prettifyError(ticker.error)}`);
     return ticker.data;
   }
 
@@ -199,7 +200,7 @@ export class KrakenPublicClient {
     const result = resultOf(await this.call(what, () => this.exchange.publicGetTime()), what);
     const receivedAtMs = this.clock.now();
     const unixtime = ServerTime.safeParse(result['unixtime']);
-    if (!unixtime.success) throw rejected(what, `unexpected "unixtime": ${JSON.stringify(result['unixtime'])}`);
+    if (!unixtime.success) throw krakenRejected(what, `unexpected "unixtime": ${JSON.stringify(result['unixtime'])}`);
     return { serverMs: unixtime.data * 1000, sentAtMs, receivedAtMs };
   }
 
@@ -226,7 +227,7 @@ export class KrakenPublicClient {
       return this.exchange.market(symbol);
     });
     const altname = (market?.info as { altname?: unknown } | undefined)?.altname;
-    if (typeof market?.id !== 'string') throw rejected(what, `no Kraken pair for ${symbol}`);
+    if (typeof market?.id !== 'string') throw krakenRejected(what, `no Kraken pair for ${symbol}`);
     return { id: market.id, altname: typeof altname === 'string' ? altname : undefined };
   }
 
@@ -248,7 +249,7 @@ function resultOf(response: unknown, what: string): Record<string, unknown> {
     throw new TriplegainError('EXCHANGE_UNAVAILABLE', `kraken ${what}: the answer is not JSON`, { call: what });
   }
   const envelope = Envelope.safeParse(response);
-  if (!envelope.success) throw rejected(what, 'the answer has no "result" object');
+  if (!envelope.success) throw krakenRejected(what, 'the answer has no "result" object');
   return envelope.data.result;
 }
 
@@ -257,10 +258,9 @@ function pairEntry(result: Record<string, unknown>, pair: KrakenPair, what: stri
   const key = [pair.id, pair.altname].find((k): k is string => typeof k === 'string' && k in result);
   // Never take another pair's entry: a missing key is an error, not "the only one there".
   if (key === undefined)
-    throw rejected(what, `the answer has no entry for ${pair.id}; it has ${Object.keys(result).join(', ') || 'none'}`);
+    throw krakenRejected(
+      what,
+      `the answer has no entry for ${pair.id}; it has ${Object.keys(result).join(', ') || 'none'}`,
+    );
   return result[key];
-}
-
-function rejected(what: string, problem: string): TriplegainError {
-  return new TriplegainError('EXCHANGE_REJECTED', `kraken ${what}: ${problem}`, { call: what });
 }

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Db } from '../db/open-database.ts';
 import type { RiskDecisionRow } from '../db/schema/risk-decisions.ts';
 import type { OrderRow } from '../db/schema/orders.ts';
-import { loadOrder } from '../orders/order-store.ts';
+import { loadOrder } from '../orders/order-reads.ts';
 import { EvaluateRiskResult, SubmitOrderResult } from '../queues/queue-catalog.ts';
 import { riskJobIdOf } from '../queues/risk-jobs.ts';
 import { OrderProposal } from '../risk/order-proposal.ts';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
 import { KrakenExchange } from '../../src/kraken/kraken-exchange.ts';
 import { approvedClientOrderId } from '../../src/model/approved-order.ts';
-import { loadOrder } from '../../src/orders/order-store.ts';
+import { loadOrder } from '../../src/orders/order-reads.ts';
 import { loadOpenPositions } from '../../src/positions/position-store.ts';
 import type { JobContext } from '../../src/queues/define-queue.ts';
 import { OrderProposal } from '../../src/risk/order-proposal.ts';

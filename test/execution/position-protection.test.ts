@@ -8,7 +8,8 @@ import { approvedClientOrderId } from '../../src/model/approved-order.ts';
 import { reserveForApproval } from '../../src/reservations/reserve-for-approval.ts';
 import { exitPosition } from '../../src/execution/exit-position.ts';
 import { syncProtectiveStop } from '../../src/execution/sync-protective-stop.ts';
-import { loadOrder, loadOrderEvents, syncFromExchange } from '../../src/orders/order-store.ts';
+import { syncFromExchange } from '../../src/orders/order-store.ts';
+import { loadOrder, loadOrderEvents } from '../../src/orders/order-reads.ts';
 import { flatBar, PositionScenario } from '../support/position-scenario.ts';
 import { scaled } from '../support/test-timing.ts';
 

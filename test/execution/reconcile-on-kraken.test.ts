@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KrakenExchange } from '../../src/kraken/kraken-exchange.ts';
 import { reconcileOrders } from '../../src/execution/reconcile-orders.ts';
-import { applyOrderEvent, createOrder, loadOrder, startSubmission } from '../../src/orders/order-store.ts';
+import { applyOrderEvent, createOrder, startSubmission } from '../../src/orders/order-store.ts';
+import { loadOrder } from '../../src/orders/order-reads.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { aFilledKrakenMarketBuy, aKrakenClient } from '../kraken/kraken-builders.ts';
 import { startKrakenPrivateServer, type KrakenPrivateServer } from '../support/kraken-private-server.ts';

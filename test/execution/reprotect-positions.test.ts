@@ -10,7 +10,7 @@ import { enterSubmission } from '../../src/control/submission-fence.ts';
 import { systemEvents } from '../../src/db/schema/system-events.ts';
 import { reconcileOrders } from '../../src/execution/reconcile-orders.ts';
 import { reprotectPositions } from '../../src/execution/reprotect-positions.ts';
-import { loadOrder, loadOrderEvents } from '../../src/orders/order-store.ts';
+import { loadOrder, loadOrderEvents } from '../../src/orders/order-reads.ts';
 import type { JobContext } from '../../src/queues/define-queue.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';

@@ -4,7 +4,8 @@ import { afterEach, describe, expect } from 'vitest';
 import { it } from '../support/fixtures.ts';
 import { krakenAccountId, krakenAccountKeys } from '../../src/kraken/kraken-account-keys.ts';
 import { KrakenExchange } from '../../src/kraken/kraken-exchange.ts';
-import { KrakenPrivateClient, type PrivateRequestInfo } from '../../src/kraken/kraken-private-client.ts';
+import { KrakenPrivateClient } from '../../src/kraken/kraken-private-client.ts';
+import type { PrivateRequestInfo } from '../../src/kraken/kraken-private-call.ts';
 import { createKeys } from '../../src/keys.ts';
 import {
   startKrakenPrivateServer,

@@ -2,15 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { it } from '../support/fixtures.ts';
 import { fills, orderEvents, orders } from '../../src/db/schema/index.ts';
-import {
-  applyOrderEvent,
-  createOrder,
-  loadOrder,
-  loadOrderEvents,
-  loadOrderFills,
-  ordersToReconcile,
-  startSubmission,
-} from '../../src/orders/order-store.ts';
+import { applyOrderEvent, createOrder, startSubmission } from '../../src/orders/order-store.ts';
+import { loadOrder, loadOrderEvents, loadOrderFills, ordersToReconcile } from '../../src/orders/order-reads.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
 import { expectPgError } from '../support/pg-error-code.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';

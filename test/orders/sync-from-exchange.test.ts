@@ -4,12 +4,10 @@ import {
   adoptExchangeOrder,
   applyOrderEvent,
   createOrder,
-  loadOrder,
-  loadOrderEvents,
-  loadOrderFills,
   startSubmission,
   syncFromExchange,
 } from '../../src/orders/order-store.ts';
+import { loadOrder, loadOrderEvents, loadOrderFills } from '../../src/orders/order-reads.ts';
 import type { TestDatabase } from '../support/test-database.ts';
 import { aNewOrder, anExchangeOrder, anExchangeOrderId } from './order-builders.ts';
 

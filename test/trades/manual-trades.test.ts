@@ -7,7 +7,7 @@ import { riskDecisions } from '../../src/db/schema/risk-decisions.ts';
 import { systemEvents } from '../../src/db/schema/system-events.ts';
 import { explainChain } from '../../src/explain/explain-chain.ts';
 import { renderExplanation } from '../../src/explain/render-explanation.ts';
-import { loadOrder } from '../../src/orders/order-store.ts';
+import { loadOrder } from '../../src/orders/order-reads.ts';
 import { silentLogger } from '../../src/shared/logger.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
 import { renderTradeOutcome } from '../../src/trades/render-trade-outcome.ts';

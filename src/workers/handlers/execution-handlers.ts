@@ -11,7 +11,7 @@ import { loadRiskDecision } from '../../risk/load-risk-decision.ts';
 import { OrderProposal } from '../../risk/order-proposal.ts';
 import { describeError, TriplegainError } from '../../shared/triplegain-error.ts';
 import type { RiskDecisionRow } from '../../db/schema/risk-decisions.ts';
-import { loadOrder } from '../../orders/order-store.ts';
+import { loadOrder } from '../../orders/order-reads.ts';
 import { databaseNow } from '../../db/database-now.ts';
 import { recordUnexecutedApproval } from '../../execution/record-unexecuted-approval.ts';
 import type { TaskDeps } from '../task-deps.ts';

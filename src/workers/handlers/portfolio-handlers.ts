@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, type FlowProducer, type Queue } from 
 import type { ExchangePort } from '../../exchange/exchange-port.ts';
 import { timeframeMs } from '../../market/timeframes.ts';
 import { clientOrderIdOf } from '../../model/client-order-id.ts';
-import { loadOrder } from '../../orders/order-store.ts';
+import { loadOrder } from '../../orders/order-reads.ts';
 import { addRebalanceBatches } from '../../queues/add-rebalance-batches.ts';
 import { buildRebalanceProposal } from '../../portfolio/build-rebalance-proposal.ts';
 import { coreHoldings } from '../../portfolio/core-holdings.ts';

@@ -5,7 +5,7 @@ import { inFlightDecidableInMs, reconcileOrders } from '../../execution/reconcil
 import { recordOrphanedApprovals } from '../../execution/record-orphaned-approvals.ts';
 import { reprotectPositions } from '../../execution/reprotect-positions.ts';
 import { syncProtectiveStop } from '../../execution/sync-protective-stop.ts';
-import { loadOrder } from '../../orders/order-store.ts';
+import { loadOrder } from '../../orders/order-reads.ts';
 import { takeInFills } from '../../positions/take-in-fills.ts';
 import { describeError } from '../../shared/triplegain-error.ts';
 import { jobOptionsOf, type JobHandlers } from '../../queues/define-queue.ts';

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/support/longest-first-sequencer.ts';
 import { testTimeoutMs } from './test/support/test-timing.ts';
 
 export default defineConfig({
@@ -20,6 +21,8 @@ export default defineConfig({
     // key prefix and schema.
     isolate: false,
     maxWorkers: 4,
+    // The longest files first (test/durations.json where vitest has no cache, as in a fresh clone).
+    sequence: { sequencer: LongestFirstSequencer },
     // One setting for every timeout and wait in the tests: TEST_TIME_SCALE (test/support/test-timing.ts).
     testTimeout: testTimeoutMs,
     hookTimeout: testTimeoutMs,

@@ -106,7 +106,7 @@ describe('the kill switch holds when Redis loses its data or a queue is resumed 
       }
       await waitFor(async () => (await redis.hget(keys.controlState, 'state')) === 'HALTED', 'the halt restored');
       for (const name of managedQueues) await waitFor(() => queue(name).isPaused(), `${name} paused again`);
-      expect(Date.now() - flushedAtMs).toBeLessThan(1_000 + 5 * WATCH_MS);
+      expect(Date.now() - flushedAtMs).toBeLessThan(scaled(1_000 + 5 * WATCH_MS));
       expect(await control.known()).toMatchObject({ state: 'HALTED', requestedBy: 'test' });
       // The restore is recorded through the bus (the recorder's group recreated on the flushed
       // Redis), a moment after the state is back.
@@ -130,7 +130,7 @@ describe('the kill switch holds when Redis loses its data or a queue is resumed 
       await execution.resume();
       const resumedAtMs = Date.now();
       await waitFor(() => execution.isPaused(), 'the execution queue paused again');
-      expect(Date.now() - resumedAtMs).toBeLessThan(1_000 + 5 * WATCH_MS);
+      expect(Date.now() - resumedAtMs).toBeLessThan(scaled(1_000 + 5 * WATCH_MS));
       const events = await waitFor(async () => {
         const rows = await db.select().from(systemEvents).where(eq(systemEvents.type, 'control.queue_repaused'));
         return rows.length > 0 ? rows : undefined;

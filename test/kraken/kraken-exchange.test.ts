@@ -15,7 +15,7 @@ import {
   type KrakenPrivateServer,
 } from '../support/kraken-private-server.ts';
 import type { TestRedis } from '../support/test-redis.ts';
-import { quietWindow } from '../support/test-timing.ts';
+import { quietWindow, scaled } from '../support/test-timing.ts';
 import { aKrakenClient, anOrder, countingLimiter, failure } from './kraken-builders.ts';
 
 const NOW_MS = Date.UTC(2025, 10, 11, 0, 17, 4);
@@ -192,7 +192,7 @@ describe('KrakenExchange against recorded Kraken responses', () => {
 
       expect(err).toMatchObject({ code: 'TIMEOUT', retryable: true, details: { requestSent: true } });
       expect(elapsedMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-      expect(elapsedMs).toBeLessThan(TIMEOUT_MS + 500);
+      expect(elapsedMs).toBeLessThan(TIMEOUT_MS + scaled(500));
       // Quiet window: the claim is that the timed-out order is not sent again.
       await quietWindow(300);
       expect(sent('AddOrder')).toHaveLength(1);

@@ -7,6 +7,7 @@ import { KrakenPublicClient } from '../../src/kraken/kraken-public-client.ts';
 import { KrakenRateLimiter } from '../../src/kraken/kraken-rate-limiter.ts';
 import { TriplegainError } from '../../src/shared/triplegain-error.ts';
 import { startKrakenFixtureServer, type KrakenFixtureServer } from '../support/kraken-fixture-server.ts';
+import { scaled } from '../support/test-timing.ts';
 
 type OhlcRow = [number, string, string, string, string, string, string, number];
 const capture = JSON.parse(
@@ -252,7 +253,7 @@ describe('KrakenPublicClient against recorded Kraken responses', () => {
     const elapsed = performance.now() - startedAt;
     expect(err).toMatchObject({ code: 'TIMEOUT', retryable: true });
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-    expect(elapsed).toBeLessThan(TIMEOUT_MS + 1_000);
+    expect(elapsed).toBeLessThan(TIMEOUT_MS + scaled(1_000));
   });
 
   it('times out when the answer stops halfway through the body', async () => {
@@ -262,7 +263,7 @@ describe('KrakenPublicClient against recorded Kraken responses', () => {
     const startedAt = performance.now();
     const err = await failure(client.fetchCandles('BTC/USDT', '1m'));
     expect(err).toMatchObject({ code: 'TIMEOUT', retryable: true });
-    expect(performance.now() - startedAt).toBeLessThan(TIMEOUT_MS + 1_000);
+    expect(performance.now() - startedAt).toBeLessThan(TIMEOUT_MS + scaled(1_000));
   });
 
   it('answers a slow server that stays within the timeout', async () => {

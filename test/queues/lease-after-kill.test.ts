@@ -96,7 +96,7 @@ describe('a SIGKILLed worker holding a (task, symbol) lease', () => {
           'w2 to run the pair',
           scaled(30_000),
         );
-        expect(takenOver.startMs - upAtMs).toBeLessThanOrEqual(2 * LEASE_TTL_MS + 3_000);
+        expect(takenOver.startMs - upAtMs).toBeLessThanOrEqual(scaled(2 * LEASE_TTL_MS + 3_000));
         await waitFor(async () => (await queue.getJobState('run-btc-t1')) === 'completed', 'the run to complete on w2');
       } finally {
         await queue.close();

@@ -88,6 +88,14 @@ const LIVE_TTL_MS = 30_000;
  */
 export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const sweepId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  // Both checks come before anything is written to Redis: a refused sweep leaves nothing behind.
+  if (options.workers === 0) await refuseWithoutWorkers(options);
+  const { spec, baseFile, jobs } = await planSweepRuns({
+    gridFile: options.gridFile,
+    ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
+    sweepId,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
   const liveKey = sweepLiveKey(options.keys.prefix, sweepId);
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-sweep' });
   const queue = new Queue<SweepJobData, SweepResult>(SWEEP_QUEUE, { connection, prefix: options.keys.queuePrefix });
@@ -99,18 +107,6 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   const children: ChildProcess[] = [];
   let alive: NodeJS.Timeout | undefined;
   try {
-    // Fail before checking a single point rather than wait for ever on a queue nobody takes from.
-    if (options.workers === 0 && (await queue.getWorkersCount()) === 0)
-      throw new TriplegainError(
-        'INPUT_INVALID',
-        `no sweep worker is up on this Redis (prefix ${options.keys.prefix}): start \`triplegain sweep-worker\` or give --workers N`,
-      );
-    const { spec, baseFile, jobs } = await planSweepRuns({
-      gridFile: options.gridFile,
-      ...(options.configFile === undefined ? {} : { configFile: options.configFile }),
-      sweepId,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
     const metric = options.metric ?? spec.metric;
     await events.waitUntilReady();
     // Alive while this command waits (wall time: renewed every 10 s, gone 30 s after it dies).
@@ -157,6 +153,27 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
     await queue.close();
     connection.disconnect();
     eventsConnection.disconnect();
+  }
+}
+
+/**
+ * Fails rather than wait for ever on a queue nobody takes from. It only looks: BullMQ's Queue
+ * writes the queue's meta key when created, unless told to skip it.
+ *
+ * @throws TriplegainError `INPUT_INVALID` when no sweep worker is up on the prefix.
+ */
+async function refuseWithoutWorkers(options: SweepOptions): Promise<void> {
+  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, connectionName: 'triplegain-sweep' });
+  const queue = new Queue(SWEEP_QUEUE, { connection, prefix: options.keys.queuePrefix, skipMetasUpdate: true });
+  try {
+    if ((await queue.getWorkersCount()) === 0)
+      throw new TriplegainError(
+        'INPUT_INVALID',
+        `no sweep worker is up on this Redis (prefix ${options.keys.prefix}): start \`triplegain sweep-worker\` or give --workers N`,
+      );
+  } finally {
+    await queue.close();
+    connection.disconnect();
   }
 }
 

@@ -79,6 +79,8 @@ describe('a sweep across the cluster', () => {
     await expect(runSweep(options(gridFile))).rejects.toThrow(
       /^the grid point risk\.maxPositionPct=500 is refused: .*risk\.maxPositionPct/s,
     );
+    // Nothing written to Redis: not a run, not the queue's meta key.
+    expect(await redis.keys(`${prefix}*`)).toEqual([]);
     const queue = new Queue(SWEEP_QUEUE, { connection: redis, prefix: createKeys(prefix).queuePrefix });
     expect(await queue.getJobCounts()).toMatchObject({ waiting: 0, active: 0, completed: 0, failed: 0 });
     await queue.close();
@@ -90,6 +92,7 @@ describe('a sweep across the cluster', () => {
     await expect(runSweep(options(gridFile))).rejects.toThrow(
       `no sweep worker is up on this Redis (prefix ${prefix}): start \`triplegain sweep-worker\` or give --workers N`,
     );
+    expect(await redis.keys(`${prefix}*`)).toEqual([]);
     const queue = new Queue(SWEEP_QUEUE, { connection: redis, prefix: createKeys(prefix).queuePrefix });
     expect(await queue.getJobCounts()).toMatchObject({ waiting: 0, active: 0 });
     await queue.close();

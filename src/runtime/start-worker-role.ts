@@ -148,6 +148,8 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
       // Paper balances are the database's, read fresh: nothing to share.
       ...(exchange.name === 'kraken' ? { balancesMaxAgeMs: config.execution.kraken.balanceMaxAgeMs } : {}),
     });
+    // The positions service, the halt and the breaker actions: what protection uses, and the bus.
+    const services = { ...protection, bus: rt.bus };
     const riskJobs = new Queue('risk', { connection: built.deps.connection, prefix: rt.keys.queuePrefix });
     stops.push(() => riskJobs.close());
     await startCoordinator({
@@ -162,42 +164,9 @@ export async function startWorkerRole(rt: Runtime, options: WorkerRoleOptions = 
       portfolio,
       riskQueue: riskJobs,
     });
-    await startPositionsService({
-      config,
-      db,
-      bus: rt.bus,
-      redis: rt.redis,
-      keys: rt.keys,
-      clock: built.deps.clock,
-      logger,
-      exchange,
-      instruments: built.deps.instruments,
-      alerts,
-    });
-    await startHaltActions({
-      config,
-      db,
-      bus: rt.bus,
-      redis: rt.redis,
-      keys: rt.keys,
-      clock: built.deps.clock,
-      logger,
-      exchange,
-      instruments: built.deps.instruments,
-      alerts,
-    });
-    await startBreakerActions({
-      config,
-      db,
-      bus: rt.bus,
-      redis: rt.redis,
-      keys: rt.keys,
-      clock: built.deps.clock,
-      logger,
-      exchange,
-      instruments: built.deps.instruments,
-      alerts,
-    });
+    await startPositionsService(services);
+    await startHaltActions(services);
+    await startBreakerActions(services);
     // Runs once the task workers have stopped (stops run in reverse): a planned stop leaves no
     // fill recorded and not yet in its position (the next bar would have taken it in). Takes
     // nothing in twice, whoever else does it at the same moment.

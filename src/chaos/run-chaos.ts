@@ -42,11 +42,11 @@ const STOP_MARGIN_MS = 5_000;
  * where the evidence is).
  *
  * SIGINT (Ctrl-C) or SIGTERM during the run stops it: the cluster and redis-server are
- * stopped, the database and files dropped (kept with `keep`), then `ChaosInterrupted` is thrown.
+ * stopped, the database and files dropped (kept with `keep`), then `HarnessInterrupted` is thrown.
  * redis-server runs in a process group of its own, so that a Ctrl-C in the terminal does not
  * take it away before the cluster has stopped on it.
  *
- * @throws ChaosInterrupted on SIGINT or SIGTERM, once everything is released.
+ * @throws HarnessInterrupted on SIGINT or SIGTERM, once everything is released.
  */
 export async function runChaos(options: ChaosOptions, say: (line: string) => void): Promise<ChaosSummary> {
   const seed = options.seed ?? randomInt(0, 2 ** 31 - 1);
@@ -57,7 +57,7 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
 
   const abort = new AbortController();
   const signal = abort.signal;
-  const stopListening = listenForInterrupts(abort, say);
+  const stopListening = listenForInterrupts(abort, say, 'chaos');
   // What the run has started so far: `release` stops and removes exactly that.
   let dir: string | undefined;
   let redisServer: RedisServerProcess | undefined;

@@ -66,7 +66,7 @@ const REPLAY_START = '2021-11-02T15:00:00Z';
  * what it refused, how often it said "rate limit", and how long a position went without a stop.
  * Leaves nothing behind unless the run failed or `keep`.
  *
- * @throws ChaosInterrupted on SIGINT or SIGTERM, once everything is released.
+ * @throws HarnessInterrupted on SIGINT or SIGTERM, once everything is released.
  */
 export async function runRehearsal(options: RehearseOptions, say: (line: string) => void): Promise<RehearsalSummary> {
   const seed = options.seed ?? randomInt(0, 2 ** 31 - 1);
@@ -77,7 +77,7 @@ export async function runRehearsal(options: RehearseOptions, say: (line: string)
 
   const abort = new AbortController();
   const signal = abort.signal;
-  const stopListening = listenForInterrupts(abort, say);
+  const stopListening = listenForInterrupts(abort, say, 'rehearse');
   let dir: string | undefined;
   let redisServer: RedisServerProcess | undefined;
   let db: ChaosDatabase | undefined;

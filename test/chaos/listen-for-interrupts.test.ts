@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { ChaosInterrupted } from '../../src/chaos/chaos-interrupted.ts';
+import { HarnessInterrupted } from '../../src/chaos/harness-interrupted.ts';
 import { listenForInterrupts } from '../../src/chaos/listen-for-interrupts.ts';
 
 describe('listenForInterrupts', () => {
@@ -8,12 +8,12 @@ describe('listenForInterrupts', () => {
     const source = new EventEmitter();
     const controller = new AbortController();
     const lines: string[] = [];
-    const stop = listenForInterrupts(controller, (line) => lines.push(line), source);
+    const stop = listenForInterrupts(controller, (line) => lines.push(line), 'chaos', source);
     expect(source.listenerCount('SIGINT')).toBe(1);
     expect(source.listenerCount('SIGTERM')).toBe(1);
 
     source.emit('SIGINT', 'SIGINT');
-    expect(controller.signal.reason).toBeInstanceOf(ChaosInterrupted);
+    expect(controller.signal.reason).toBeInstanceOf(HarnessInterrupted);
     expect(controller.signal.reason).toMatchObject({
       signal: 'SIGINT',
       exitCode: 130,
@@ -26,7 +26,7 @@ describe('listenForInterrupts', () => {
       'chaos: SIGINT: stopping the cluster and releasing what the run started',
       'chaos: SIGINT again: still stopping, wait for it',
     ]);
-    expect((controller.signal.reason as ChaosInterrupted).signal).toBe('SIGINT');
+    expect((controller.signal.reason as HarnessInterrupted).signal).toBe('SIGINT');
 
     stop();
     expect(source.listenerCount('SIGINT')).toBe(0);
@@ -34,6 +34,16 @@ describe('listenForInterrupts', () => {
   });
 
   it('gives SIGTERM its exit code', () => {
-    expect(new ChaosInterrupted('SIGTERM').exitCode).toBe(143);
+    expect(new HarnessInterrupted('SIGTERM', 'chaos').exitCode).toBe(143);
+  });
+
+  it('names the rehearsal in what it says, not chaos', () => {
+    const source = new EventEmitter();
+    const controller = new AbortController();
+    const lines: string[] = [];
+    listenForInterrupts(controller, (line) => lines.push(line), 'rehearse', source);
+    source.emit('SIGTERM', 'SIGTERM');
+    expect(lines).toEqual(['rehearse: SIGTERM: stopping the cluster and releasing what the run started']);
+    expect(controller.signal.reason).toMatchObject({ message: 'rehearse: interrupted by SIGTERM', exitCode: 143 });
   });
 });

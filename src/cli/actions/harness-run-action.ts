@@ -1,4 +1,4 @@
-import { ChaosInterrupted } from '../../chaos/chaos-interrupted.ts';
+import { HarnessInterrupted } from '../../chaos/harness-interrupted.ts';
 
 /** What `chaos` and `rehearse` end with: the lines to print and why the run failed (empty: passed). */
 export interface HarnessSummary {
@@ -13,7 +13,7 @@ export interface HarnessSummary {
  */
 export async function harnessRunAction(run: (say: (line: string) => void) => Promise<HarnessSummary>): Promise<void> {
   const summary = await run((line) => console.log(line)).catch((err: unknown) => {
-    if (!(err instanceof ChaosInterrupted)) throw err;
+    if (!(err instanceof HarnessInterrupted)) throw err;
     console.log(`${err.message}: stopped`);
     process.exitCode = err.exitCode;
     return undefined;

@@ -1,0 +1,19 @@
+import { constants } from 'node:os';
+
+/** The harnesses that stop on SIGINT or SIGTERM and release what they started: `chaos`, `rehearse`. */
+export type HarnessName = 'chaos' | 'rehearse';
+
+/** A harness run stopped by SIGINT (Ctrl-C) or SIGTERM; what it started has been stopped and released. */
+export class HarnessInterrupted extends Error {
+  /** The shell's convention: 128 + the signal's number (130 for SIGINT, 143 for SIGTERM). */
+  readonly exitCode: number;
+
+  constructor(
+    readonly signal: NodeJS.Signals,
+    readonly harness: HarnessName,
+  ) {
+    super(`${harness}: interrupted by ${signal}`);
+    this.name = 'HarnessInterrupted';
+    this.exitCode = 128 + (constants.signals[signal] ?? 0);
+  }
+}

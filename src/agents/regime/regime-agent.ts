@@ -14,7 +14,7 @@ export const regimeAgent = defineAgent({
   queue: {
     description: 'market regime of one pair from its stored candles',
     runDescription: 'classify one pair, store and publish regime.detected',
-    concurrency: 1,
+    concurrency: 2,
     attempts: 2,
     backoffMs: 1_000,
     keep: { completed: 1_000, failed: 5_000 },

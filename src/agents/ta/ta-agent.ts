@@ -19,7 +19,7 @@ export const taAgent = defineAgent({
   queue: {
     description: 'technical analysis of one pair from its stored candles',
     runDescription: 'analyse one pair, store and publish ta.signal_emitted',
-    concurrency: 1,
+    concurrency: 2,
     attempts: 2,
     backoffMs: 1_000,
     keep: { completed: 1_000, failed: 5_000 },

@@ -68,7 +68,7 @@ export async function readLastPrice(db: Db, symbol: string): Promise<string | nu
 
 /** Records a bar's close as the symbol's last price, unless a later bar is already recorded. */
 export async function recordLastPrice(
-  tx: DbTransaction,
+  tx: Db | DbTransaction,
   symbol: string,
   price: string,
   barOpenTimeMs: number,

@@ -262,6 +262,18 @@ export class PaperExchange implements ExchangePort {
     }
     const priceBar = parsedBar.data;
     const nowMs = this.clock.now();
+    // No open order of the symbol: the bar only becomes its last price, without the account's
+    // lock. An order committed after this look was placed after the bar opened (a placement
+    // is one short transaction), so the bar could not have filled it anyway.
+    const [anyOpen] = await this.db
+      .select({ id: paperOrders.exchangeOrderId })
+      .from(paperOrders)
+      .where(and(eq(paperOrders.status, 'open'), eq(paperOrders.symbol, symbol)))
+      .limit(1);
+    if (!anyOpen) {
+      await recordLastPrice(this.db, symbol, priceBar.close, priceBar.openTimeMs, nowMs);
+      return [];
+    }
     return withLockedPaperAccount(this.db, this.config, nowMs, async (tx) => {
       const open = await tx
         .select()

@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 
-/** The harnesses that stop on SIGINT or SIGTERM and release what they started: `chaos`, `rehearse`. */
-export type HarnessName = 'chaos' | 'rehearse';
+/** The runs that stop on SIGINT or SIGTERM and release what they started: `chaos`, `rehearse`, `demo`. */
+export type HarnessName = 'chaos' | 'rehearse' | 'demo';
 
 /** A harness run stopped by SIGINT (Ctrl-C) or SIGTERM; what it started has been stopped and released. */
 export class HarnessInterrupted extends Error {

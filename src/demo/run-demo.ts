@@ -45,6 +45,11 @@ export interface DemoOptions {
   keyPrefix?: string;
   /** Draw the progress bar on stderr; default true. */
   progress?: boolean;
+  /**
+   * Stops the replay before its next bar (throwing the signal's reason) once aborted; what it
+   * started is released first (its Redis keys deleted, its database closed).
+   */
+  signal?: AbortSignal;
 }
 
 /** The queues the demo drives (the scheduler's ticks are replaced by the demo's steps). */
@@ -190,6 +195,7 @@ async function replay(
     }
     const pairs = [...config.symbols.pairs].sort();
     for (let bar = 0; bar < bars; bar++) {
+      options.signal?.throwIfAborted();
       // A minute after the bar closed: it is visible to the feed, the next one is not.
       clock.set(startMs + bar * barMs + barMs + 60_000);
       const tickId = `demo-${bar}`;

@@ -1,8 +1,12 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { startOwnRedisServer } from '../support/own-redis-server.ts';
 import { runCli } from '../support/run-cli.ts';
+import { projectRoot } from '../support/spawn-ts.ts';
 import { testRedisUrl } from '../support/test-redis.ts';
 import { scaled } from '../support/test-timing.ts';
 
@@ -57,6 +61,43 @@ describe('triplegain demo', () => {
       expect(audit.stdout.trim().split('\n').at(-1)).toBe('audit: 0 violations (10 invariants checked)');
     },
     scaled(240_000),
+  );
+
+  it(
+    'stops at Ctrl-C before the next bar: its Redis keys deleted, no report written, exit 130',
+    async () => {
+      // A Redis of its own: afterwards it must hold nothing at all.
+      const server = await startOwnRedisServer({ appendonly: false });
+      const redis = new Redis(server.url);
+      try {
+        const child = spawn(process.execPath, ['bin/triplegain.mjs', 'demo', '--days', '30', '--report-dir', dir], {
+          cwd: projectRoot,
+          env: { ...process.env, REDIS_URL: server.url },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+        // The progress bar is on its way: the replay has started its bars.
+        await new Promise<void>((resolve, reject) => {
+          child.stderr.on('data', (chunk: Buffer) => {
+            stderr += chunk.toString();
+            if (/\[#+\.*\]/.test(stderr)) resolve();
+          });
+          void exited.then(() => reject(new Error(`the demo ended before its first bar: ${stderr}`)));
+        });
+        expect(await redis.dbsize()).toBeGreaterThan(0);
+        child.kill('SIGINT');
+        expect(await exited, stderr).toBe(130);
+        expect(stderr).toContain('demo: SIGINT: stopping the cluster and releasing what the run started');
+        expect(stderr).toContain('demo: interrupted by SIGINT: stopped');
+        expect(await redis.keys('*')).toEqual([]);
+        expect(await readdir(dir)).toEqual([]);
+      } finally {
+        redis.disconnect();
+        await server.cleanup();
+      }
+    },
+    scaled(120_000),
   );
 
   it('refuses --days and --to together before starting anything', async () => {

@@ -5,6 +5,8 @@ import { tradingSignals } from '../../db/schema/trading-signals.ts';
 import { openDatabase } from '../../db/open-database.ts';
 import { publishDemoReport } from '../../demo/publish-demo-report.ts';
 import { runDemo } from '../../demo/run-demo.ts';
+import type { HarnessInterrupted } from '../../chaos/harness-interrupted.ts';
+import { listenForInterrupts } from '../../chaos/listen-for-interrupts.ts';
 import { TriplegainError } from '../../shared/triplegain-error.ts';
 
 export interface DemoActionOptions {
@@ -28,13 +30,19 @@ export interface DemoActionOptions {
  * text report (its last line the audit's) and the replay time on stderr. With `keep`, the
  * replay's database goes to `<report>-db/` (a PGlite data directory) and the commands that
  * read it are printed. Exit code 1 when the audit of the books the replay left found a violation.
+ *
+ * SIGINT (Ctrl-C) or SIGTERM stops the replay before its next bar: its Redis keys are deleted
+ * and its database closed, nothing is written, and the exit code is 130 or 143.
  */
 export async function demoAction(options: DemoActionOptions): Promise<void> {
   const started = performance.now();
   if (options.days !== undefined && !/^\d+$/.test(options.days))
     throw new TriplegainError('CONFIG_INVALID', `--days ${options.days}: expected a whole number of days, at least 1`);
   let dump: Blob | undefined;
+  const abort = new AbortController();
+  const stopListening = listenForInterrupts(abort, (line) => console.error(line), 'demo');
   const report = await runDemo({
+    signal: abort.signal,
     configFile: options.configFile,
     from: options.from,
     days: options.days === undefined ? undefined : Number(options.days),
@@ -45,7 +53,16 @@ export async function demoAction(options: DemoActionOptions): Promise<void> {
           dump = d;
         }
       : undefined,
-  });
+  })
+    .catch((err: unknown) => {
+      if (!(abort.signal.aborted && err === abort.signal.reason)) throw err;
+      const interrupted = err as HarnessInterrupted;
+      console.error(`${interrupted.message}: stopped`);
+      process.exitCode = interrupted.exitCode;
+      return undefined;
+    })
+    .finally(stopListening);
+  if (report === undefined) return;
   let text = '';
   const published = await publishDemoReport(report, {
     reportDir: options.reportDir,

@@ -3,7 +3,7 @@ import { HarnessInterrupted, type HarnessName } from './harness-interrupted.ts';
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 
 /**
- * While a harness run (`chaos`, `rehearse`) is under way, SIGINT and SIGTERM no longer end this
+ * While a run (`chaos`, `rehearse`, `demo`) is under way, SIGINT and SIGTERM no longer end this
  * process on the spot (which would leave its cluster, its redis-server, its database and its
  * files behind): the first one aborts `controller` with a `HarnessInterrupted`, so that the run stops waiting,
  * releases what it started and throws. Later ones are ignored (`npm run` forwards the Ctrl-C

@@ -16,11 +16,10 @@ import { priorityRank, type Topic } from './topics.ts';
 import type { MessageOf, SubscribeOptions, SubscriptionDeps } from './subscribe-options.ts';
 import { MessageContext, type ContextScope } from './message-context.ts';
 import { claimIdleEntries } from './claim-idle-entries.ts';
+import { readNewEntries } from './read-new-entries.ts';
 import { ensureConsumerGroups, isNoGroup } from './ensure-consumer-groups.ts';
 import { removeConsumerIfIdle, removeIdleConsumers } from './remove-idle-consumers.ts';
 import type { Delivery } from './delivery.ts';
-
-type XReadReply = [stream: string, entries: [id: string, fields: string[]][]][] | null;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -137,22 +136,15 @@ export class Subscription<P extends Topic = Topic, T extends TypesOfTopic<P> = T
         await sleep(Math.min(this.breaker.remainingCooldownMs(Date.now()) + 1, 250));
         continue;
       }
-      let reply: XReadReply;
+      let deliveries: Delivery[];
       try {
-        reply = (await this.blocking.xreadgroup(
-          'GROUP',
-          this.group,
-          this.consumer,
-          'COUNT',
-          this.breaker.state === 'half_open' ? 1 : this.config.batchSize,
-          'BLOCK',
-          this.config.blockMs,
-          'STREAMS',
-          this.lanes.urgent,
-          this.lanes.main,
-          '>',
-          '>',
-        )) as XReadReply;
+        deliveries = await readNewEntries(this.blocking, {
+          lanes: [this.lanes.urgent, this.lanes.main],
+          group: this.group,
+          consumer: this.consumer,
+          count: this.breaker.state === 'half_open' ? 1 : this.config.batchSize,
+          blockMs: this.config.blockMs,
+        });
         failures = 0;
         this.deps.outage.succeeded();
       } catch (err) {
@@ -163,11 +155,7 @@ export class Subscription<P extends Topic = Topic, T extends TypesOfTopic<P> = T
         await sleep(Math.min(100 * 2 ** failures, 5_000));
         continue;
       }
-      if (!reply) continue;
-      const deliveries: Delivery[] = [];
-      for (const [lane, entries] of reply) {
-        for (const [streamId, fields] of entries) deliveries.push({ lane, streamId, fields, deliveryCount: 1 });
-      }
+      if (deliveries.length === 0) continue;
       await this.serial(() => this.handleBatch(deliveries));
     }
   }

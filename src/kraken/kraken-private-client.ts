@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { DDoSProtection, RateLimitExceeded } from 'ccxt';
 import type { Redis } from 'ioredis';
 import type { ExecutionConfig } from '../config/sections/execution-config.ts';
@@ -21,6 +20,7 @@ import { KrakenAccountLock } from './kraken-account-lock.ts';
 import { KRAKEN_TRADING_TIER_LIMITS, KrakenTradingLimiter } from './kraken-trading-limiter.ts';
 import { DisciplinedKraken, fetchMarkingSent, requestContext, type RequestContext } from './disciplined-kraken.ts';
 import { krakenErrorOf, resultOf } from './kraken-answer.ts';
+import { abortedBeforeSending, pauseBeforeSending } from './pause-before-sending.ts';
 import type { KrakenMarket, PrivateCallOptions, PrivateRequestInfo } from './kraken-private-call.ts';
 
 export interface KrakenPrivateClientOptions {
@@ -298,7 +298,7 @@ export class KrakenPrivateClient {
               requestSent: false,
             });
           }
-          await pause(LOCK_POLL_MS + Math.random() * 4 * LOCK_POLL_MS, signal, what);
+          await pauseBeforeSending(LOCK_POLL_MS + Math.random() * 4 * LOCK_POLL_MS, signal, what);
           continue;
         }
         let turn: { token: string; nonce: number; counter: number | null } | undefined;
@@ -337,7 +337,7 @@ export class KrakenPrivateClient {
             },
           );
         }
-        await pause(waitMs + Math.random() * Math.min(50, waitMs * 0.1), signal, what);
+        await pauseBeforeSending(waitMs + Math.random() * Math.min(50, waitMs * 0.1), signal, what);
       }
     } catch (err) {
       if (err instanceof TriplegainError) throw err;
@@ -385,22 +385,5 @@ export class KrakenPrivateClient {
     } catch (err) {
       this.logger.warn({ call: what, err: describeError(err) }, 'kraken rate limit back-off not recorded');
     }
-  }
-}
-
-function abortedBeforeSending(what: string): TriplegainError {
-  return new TriplegainError('TIMEOUT', `kraken ${what}: aborted by the caller before it was sent`, {
-    call: what,
-    requestSent: false,
-  });
-}
-
-/** Waits `ms` (wall time); the caller's abort ends the wait as `abortedBeforeSending`. */
-async function pause(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
-  try {
-    await delay(ms, undefined, { signal });
-  } catch (err) {
-    if (signal?.aborted) throw abortedBeforeSending(what);
-    throw err;
   }
 }

@@ -3,9 +3,8 @@ import { z } from 'zod';
 import type { Clock } from '../../clock/clock.ts';
 import { tradingPair } from '../../config/config-fields.ts';
 import type { ExecutionConfig } from '../../config/sections/execution-config.ts';
-import type { Db, DbTransaction } from '../../db/open-database.ts';
-import { paperFills } from '../../db/schema/paper-fills.ts';
-import { paperOrders, type PaperOrderRow } from '../../db/schema/paper-orders.ts';
+import type { Db } from '../../db/open-database.ts';
+import { paperOrders } from '../../db/schema/paper-orders.ts';
 import type { InstrumentBook } from '../../market/instrument-book.ts';
 import { TriplegainError } from '../../shared/triplegain-error.ts';
 import {
@@ -16,7 +15,6 @@ import {
   type PlaceOrder,
 } from '../exchange-port.ts';
 import { krakenStyleId } from './kraken-style-id.ts';
-import { feeUsdFor, matchOrder } from './match-order.ts';
 import {
   readLastPrice,
   readPaperBalances,
@@ -26,18 +24,17 @@ import {
 } from './paper-account-store.ts';
 import { Decimal } from '../../model/decimal.ts';
 import { toDecimalString } from './paper-decimal.ts';
-import { PaperFill } from './paper-fill.ts';
+import { fillPaperOrder } from './fill-paper-order.ts';
+import type { PaperFill } from './paper-fill.ts';
 import {
   availableBalances,
-  feePctFor,
-  fundableQuantity,
   hasFundsFor,
   needsHoldPrice,
   quoteAssetOf,
   settleFill,
   type FundsOrder,
 } from './paper-funds.ts';
-import { remainingOf, toExchangeOrder, toFundsOrder, toMatchableOrder } from './paper-order-row.ts';
+import { toExchangeOrder, toFundsOrder } from './paper-order-row.ts';
 import { placementRefusal } from './placement-refusal.ts';
 import { PriceBar, type PriceBarInput } from '../../model/price-bar.ts';
 
@@ -292,7 +289,7 @@ export class PaperExchange implements ExchangePort {
         // A bar that opened before the order was accepted is a price from before it existed.
         if (priceBar.openTimeMs < row.openedAt.getTime()) continue;
         if (row.lastBarOpenTime !== null && row.lastBarOpenTime.getTime() >= priceBar.openTimeMs) continue;
-        const fill = await this.fillOrder(tx, row, priceBar, balances, holds, nowMs);
+        const fill = await fillPaperOrder(tx, this.config, { row, bar: priceBar, balances, holds, nowMs });
         if (!fill) continue;
         const settled = settleFill(balances, fill, this.config.cashAsset);
         balances = { ...balances, ...settled };
@@ -304,93 +301,6 @@ export class PaperExchange implements ExchangePort {
       await recordLastPrice(tx, symbol, priceBar.close, priceBar.openTimeMs, nowMs);
       return fills;
     });
-  }
-
-  /**
-   * Matches one order against the bar and stores the outcome (fill, order update); returns the
-   * fill or null. Updates `holds` for the order.
-   */
-  private async fillOrder(
-    tx: DbTransaction,
-    row: PaperOrderRow,
-    bar: PriceBar,
-    balances: Balances,
-    holds: Map<string, FundsOrder>,
-    nowMs: number,
-  ): Promise<PaperFill | null> {
-    const match = matchOrder(toMatchableOrder(row), bar, this.config);
-    const barTime = new Date(bar.openTimeMs);
-    const orderId = eq(paperOrders.exchangeOrderId, row.exchangeOrderId);
-    if (!match.filled) {
-      // A stop whose trigger was crossed stays triggered (it trades at market from now on).
-      if (match.triggered !== row.triggered) {
-        await tx
-          .update(paperOrders)
-          .set({ triggered: match.triggered, lastBarOpenTime: barTime, updatedAt: new Date(nowMs) })
-          .where(orderId);
-      }
-      return null;
-    }
-
-    const own = holds.get(row.exchangeOrderId)!;
-    holds.delete(row.exchangeOrderId);
-    const available = availableBalances(balances, [...holds.values()], this.config);
-    const quantity = fundableQuantity(own, match.quantity, match.price, available, this.config);
-    const funded = new Decimal(quantity).equals(match.quantity);
-    if (new Decimal(quantity).isZero()) {
-      await tx
-        .update(paperOrders)
-        .set({ status: 'canceled', lastBarOpenTime: barTime, updatedAt: new Date(nowMs), closedAt: new Date(nowMs) })
-        .where(orderId);
-      return null;
-    }
-
-    const feeUsd = funded ? match.feeUsd : feeUsdFor(quantity, match.price, feePctFor(own.type, this.config));
-    const filledQuantity = toDecimalString(new Decimal(row.filledQuantity).plus(quantity));
-    const remaining = remainingOf({ quantity: row.quantity, filledQuantity });
-    const status = new Decimal(remaining).isZero() ? 'closed' : funded ? 'open' : 'canceled';
-    await tx
-      .update(paperOrders)
-      .set({
-        status,
-        filledQuantity,
-        filledNotionalUsd: toDecimalString(
-          new Decimal(row.filledNotionalUsd).plus(new Decimal(quantity).times(match.price)),
-        ),
-        feeUsd: toDecimalString(new Decimal(row.feeUsd).plus(feeUsd)),
-        triggered: match.triggered,
-        lastBarOpenTime: barTime,
-        updatedAt: new Date(nowMs),
-        closedAt: status === 'open' ? null : new Date(nowMs),
-      })
-      .where(orderId);
-    if (status === 'open') holds.set(row.exchangeOrderId, { ...own, remainingQuantity: remaining });
-
-    const fill = PaperFill.parse({
-      fillId: krakenStyleId('T', `${row.clientOrderId}|${bar.openTimeMs}`),
-      exchangeOrderId: row.exchangeOrderId,
-      clientOrderId: row.clientOrderId,
-      symbol: row.symbol,
-      side: row.side,
-      quantity,
-      price: match.price,
-      feeUsd,
-      atMs: nowMs,
-    });
-    await tx.insert(paperFills).values({
-      fillId: fill.fillId,
-      exchangeOrderId: fill.exchangeOrderId,
-      clientOrderId: fill.clientOrderId,
-      symbol: fill.symbol,
-      side: fill.side,
-      quantity: fill.quantity,
-      price: fill.price,
-      liquidity: match.liquidity,
-      feeUsd: fill.feeUsd,
-      barOpenTime: barTime,
-      filledAt: new Date(nowMs),
-    });
-    return fill;
   }
 
   /**
